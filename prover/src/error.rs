@@ -1,0 +1,98 @@
+//! The prover crate's error type.
+
+use thiserror::Error;
+
+/// A failure reported by a constraint-system backend (the in-circuit instantiation of the
+/// verifier); the native backend never produces one.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("constraint backend: {0}")]
+pub struct BackendError(pub String);
+
+/// Every way proving or verifying can fail. Verifier variants name the protocol step that
+/// rejected and, where it helps, what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Error {
+    /// The in-circuit backend failed while synthesising constraints.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+
+    /// A signed integer does not fit the stated bit bound.
+    #[error("value {value} does not fit in a signed {bits}-bit bound")]
+    OutOfBound {
+        /// The offending integer.
+        value: i128,
+        /// The signed bit bound it had to respect.
+        bits: u32,
+    },
+    /// A field element is not the embedding of a small signed integer.
+    #[error("field element is not a signed integer of at most {bits} bits")]
+    NotSmall {
+        /// The bit bound that was asked for.
+        bits: u32,
+    },
+
+    /// A statement is malformed before any proof is looked at (e.g. a degree above the
+    /// supported maximum, mismatched polynomial sizes).
+    #[error("invalid statement: {0}")]
+    InvalidStatement(String),
+
+    /// A proof has the wrong shape: too few or too many messages or values.
+    #[error("malformed proof: {what}: expected {expected}, got {actual}")]
+    ProofShape {
+        /// Which part of the proof has the wrong length.
+        what: &'static str,
+        /// The length the statement implies.
+        expected: usize,
+        /// The length the proof has.
+        actual: usize,
+    },
+    /// A sumcheck round polynomial does not sum to the running claim: g(0) + g(1) ≠ claim.
+    #[error("sumcheck round {round}: g(0) + g(1) does not equal the running claim")]
+    SumcheckRound {
+        /// Zero-based round index.
+        round: usize,
+    },
+    /// The sumcheck's final evaluations do not reproduce the final claim.
+    #[error("sumcheck instance {instance}: final evaluations do not match the final claim")]
+    SumcheckFinal {
+        /// Index of the instance inside its batch.
+        instance: usize,
+    },
+    /// An evaluation the verifier can compute itself (eq, table, padding) disagrees with the
+    /// value the proof claims for it.
+    #[error("{what}: claimed evaluation disagrees with the verifier's own computation")]
+    SuccinctEvaluation {
+        /// Which evaluation was wrong.
+        what: &'static str,
+    },
+    /// The two sides of a LogUp identity do not balance.
+    #[error("LogUp: witness and table fraction sums differ")]
+    LookupSumMismatch,
+    /// A fraction denominator at the root of a LogUp-GKR tree is zero.
+    #[error("LogUp: zero denominator at the root of the {tree} tree")]
+    ZeroDenominator {
+        /// "witness" or "table".
+        tree: &'static str,
+    },
+    /// A GKR layer's claimed children do not combine to the claimed parent.
+    #[error("LogUp-GKR {tree} tree, layer {layer}: children do not combine to the parent claim")]
+    GkrLayer {
+        /// "witness" or "table".
+        tree: &'static str,
+        /// Layer index counted from the root.
+        layer: usize,
+    },
+
+    /// Proving failed: a looked-up value is not in the table.
+    #[error("lookup column `{column}` index {index}: value {value} is not in the table {table}")]
+    ValueNotInTable {
+        /// Caller's name of the column.
+        column: String,
+        /// Position inside the column.
+        index: usize,
+        /// The value, printed as a field element.
+        value: String,
+        /// The table, e.g. `range [0, 2^16)`.
+        table: String,
+    },
+}

@@ -1,0 +1,20 @@
+//! zkmodel's native prover and verifier.
+//!
+//! Protocol layers, each depending only on those before it (DESIGN §2):
+//! [`field`] (the BN254 scalar field, fixed-point and EVM encodings) → [`transcript`]
+//! (Poseidon Fiat–Shamir) → [`poly`] (multilinear extensions, eq, shift) → [`sumcheck`]
+//! (generic, zerocheck, batched) → [`lookup`] (LogUp-GKR).
+//!
+//! Every verifier is written once, generic over [`field::FieldOps`] and
+//! [`transcript::SpongeOps`], so that the Groth16 wrapper runs the very same code in-circuit.
+//! Verifiers return [`Error`] on every failure and never panic on proof-derived data.
+
+pub mod error;
+pub mod field;
+pub mod lookup;
+pub mod poly;
+pub mod sumcheck;
+pub mod transcript;
+
+pub use ark_bn254::Fr;
+pub use error::{BackendError, Error};

@@ -1,0 +1,63 @@
+//! The equality polynomial eq(r, x) = Π_j (r_j x_j + (1 − r_j)(1 − x_j)).
+
+use super::PAR_THRESHOLD;
+use crate::field::FieldOps;
+use ark_bn254::Fr;
+use ark_ff::Field;
+use rayon::prelude::*;
+
+/// eq(a, b) for two points of the same dimension, in O(n) (generic: runs in-circuit).
+/// Points of different lengths are a caller bug and evaluate over the shorter prefix; callers
+/// that handle untrusted shapes check lengths first.
+pub fn eq_eval<F: FieldOps>(a: &[F], b: &[F]) -> F {
+    a.iter().zip(b).fold(F::one(), |acc, (x, y)| {
+        // x·y + (1 − x)(1 − y) = 1 − x − y + 2xy
+        let xy = x.mul(y);
+        let term = xy.add(&xy).sub(x).sub(y).add_const(Fr::ONE);
+        acc.mul(&term)
+    })
+}
+
+/// The table eq(r, i) for all i in {0,1}^n, in O(2^n) field multiplications.
+pub fn eq_table(r: &[Fr]) -> Vec<Fr> {
+    let n = r.len();
+    let mut table = vec![Fr::ONE; 1usize << n];
+    let mut size = 1usize;
+    // After step j the first 2^(j+1) entries hold eq over variables 0..=j. Variable j is index
+    // bit j, so entry i + 2^j is entry i with bit j set.
+    for rj in r {
+        let (lo, hi) = table.split_at_mut(size);
+        let hi = &mut hi[..size];
+        if size >= PAR_THRESHOLD {
+            lo.par_iter_mut().zip(hi.par_iter_mut()).for_each(|(l, h)| {
+                *h = *l * rj;
+                *l -= *h;
+            });
+        } else {
+            for (l, h) in lo.iter_mut().zip(hi.iter_mut()) {
+                *h = *l * rj;
+                *l -= *h;
+            }
+        }
+        size *= 2;
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_std::UniformRand;
+
+    #[test]
+    fn table_matches_pointwise_eval() {
+        let mut rng = ark_std::test_rng();
+        let r: Vec<Fr> = (0..5).map(|_| Fr::rand(&mut rng)).collect();
+        let t = eq_table(&r);
+        for (i, v) in t.iter().enumerate() {
+            let bits: Vec<Fr> = (0..5).map(|j| Fr::from(((i >> j) & 1) as u64)).collect();
+            assert_eq!(*v, eq_eval(&r, &bits));
+        }
+        assert_eq!(t.iter().sum::<Fr>(), Fr::ONE);
+    }
+}

@@ -1,0 +1,72 @@
+//! Domain-separation labels: one fixed field element per message kind.
+//!
+//! A label is up to 16 ASCII bytes read as a big-endian integer. The values are part of the
+//! protocol: the circuit and any other verifier must use the same ones.
+
+use ark_bn254::Fr;
+
+/// A domain-separation label (≤ 16 ASCII bytes, big-endian as an integer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Label(pub u128);
+
+impl Label {
+    /// Packs an ASCII name of at most 16 bytes; longer names fail to compile when used in a
+    /// `const`.
+    pub const fn new(name: &[u8]) -> Self {
+        assert!(name.len() <= 16, "label longer than 16 bytes");
+        let mut v: u128 = 0;
+        let mut i = 0;
+        while i < name.len() {
+            v = (v << 8) | name[i] as u128;
+            i += 1;
+        }
+        Label(v)
+    }
+
+    /// The label as a field element.
+    pub fn to_fr(self) -> Fr {
+        Fr::from(self.0)
+    }
+}
+
+/// Opens every transcript.
+pub const DOMAIN: Label = Label::new(b"zkmodel/v1");
+/// A generic statement absorption.
+pub const STATEMENT: Label = Label::new(b"statement");
+/// Entering a forked sub-transcript (followed by the fork index).
+pub const FORK: Label = Label::new(b"fork");
+/// A fork's closing digest.
+pub const DIGEST: Label = Label::new(b"digest");
+/// Fork digests absorbed back into the parent.
+pub const JOIN: Label = Label::new(b"join");
+
+/// Sumcheck statement: per instance (num_vars, degree) and claimed sums.
+pub const SUMCHECK_STATEMENT: Label = Label::new(b"sc/statement");
+/// Batching coefficient for several sumcheck instances.
+pub const SUMCHECK_BATCH: Label = Label::new(b"sc/batch");
+/// One round polynomial's evaluations.
+pub const SUMCHECK_ROUND: Label = Label::new(b"sc/round");
+/// A round challenge.
+pub const SUMCHECK_CHALLENGE: Label = Label::new(b"sc/challenge");
+/// The final evaluations of each instance's polynomials.
+pub const SUMCHECK_FINAL: Label = Label::new(b"sc/final");
+
+/// Zerocheck statement (num_vars, degree).
+pub const ZEROCHECK_STATEMENT: Label = Label::new(b"zc/statement");
+/// Zerocheck's random point τ.
+pub const ZEROCHECK_TAU: Label = Label::new(b"zc/tau");
+
+/// LogUp statement: table description, column count and size.
+pub const LOGUP_STATEMENT: Label = Label::new(b"logup/statement");
+/// LogUp's random shift β.
+pub const LOGUP_BETA: Label = Label::new(b"logup/beta");
+/// A GKR layer's claimed child values.
+pub const GKR_LAYER: Label = Label::new(b"gkr/layer");
+/// The challenge folding the two children of a GKR node.
+pub const GKR_FOLD: Label = Label::new(b"gkr/fold");
+/// The challenge combining numerator and denominator claims.
+pub const GKR_LAMBDA: Label = Label::new(b"gkr/lambda");
+/// The challenge combining the witness and table trees' layer sumchecks.
+pub const GKR_TREES: Label = Label::new(b"gkr/trees");
+/// Leaf evaluations of the looked-up columns.
+pub const LOGUP_COLUMNS: Label = Label::new(b"logup/columns");
