@@ -53,11 +53,8 @@ pub enum Error {
         round: usize,
     },
     /// The sumcheck's final evaluations do not reproduce the final claim.
-    #[error("sumcheck instance {instance}: final evaluations do not match the final claim")]
-    SumcheckFinal {
-        /// Index of the instance inside its batch.
-        instance: usize,
-    },
+    #[error("sumcheck: the final evaluations do not reproduce the final claim")]
+    SumcheckFinal,
     /// An evaluation the verifier can compute itself (eq, table, padding) disagrees with the
     /// value the proof claims for it.
     #[error("{what}: claimed evaluation disagrees with the verifier's own computation")]

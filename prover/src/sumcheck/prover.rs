@@ -1,0 +1,238 @@
+//! The sumcheck prover: dense tables, one pass per round, rayon over the hypercube.
+
+use super::{
+    Composition, InstanceOutput, MAX_DEGREE, MAX_VARS, SumcheckProof, interpolate,
+    verifier::absorb_statement,
+};
+use crate::error::Error;
+use crate::poly::mle::fix_first_variable_in_place;
+use crate::transcript::{NativeTranscript, labels};
+use ark_bn254::Fr;
+use ark_ff::{AdditiveGroup, Field};
+use rayon::prelude::*;
+
+/// Below this many pairs a round runs on one thread.
+const PAR_PAIRS: usize = 1 << 11;
+
+/// One sumcheck instance as the batch driver sees it.
+pub trait RoundProver: Send {
+    /// Number of variables still unfixed.
+    fn num_vars(&self) -> usize;
+    /// Degree of the composition.
+    fn degree(&self) -> usize;
+    /// Number of inputs.
+    fn arity(&self) -> usize;
+    /// The round polynomial's values at 0..=degree, given its current claim g(0) + g(1).
+    fn round_evals(&self, claim: Fr) -> Vec<Fr>;
+    /// Fixes the lowest unfixed variable to r.
+    fn fix(&mut self, r: Fr);
+    /// The inputs' values once every variable is fixed.
+    fn final_evals(&self) -> Vec<Fr>;
+}
+
+/// A sumcheck instance: the inputs' tables and their composition.
+pub struct ProverInstance<C> {
+    tables: Vec<Vec<Fr>>,
+    composition: C,
+    num_vars: usize,
+}
+
+impl<C: Composition<Fr> + Sync + Send> ProverInstance<C> {
+    /// Checks the tables agree in size (a power of two) with the composition's arity.
+    pub fn new(tables: Vec<Vec<Fr>>, composition: C) -> Result<Self, Error> {
+        let len = tables.first().map_or(0, Vec::len);
+        if tables.len() != composition.arity()
+            || !len.is_power_of_two()
+            || tables.iter().any(|t| t.len() != len)
+        {
+            return Err(Error::InvalidStatement(format!(
+                "sumcheck instance: {} tables for arity {}, sizes {:?}",
+                tables.len(),
+                composition.arity(),
+                tables.iter().map(Vec::len).collect::<Vec<_>>()
+            )));
+        }
+        let degree = composition.degree();
+        if degree == 0 || degree > MAX_DEGREE {
+            return Err(Error::InvalidStatement(format!(
+                "degree {degree} outside 1..={MAX_DEGREE}"
+            )));
+        }
+        Ok(Self { tables, num_vars: len.trailing_zeros() as usize, composition })
+    }
+
+    /// Σ_x C(p(x)): the honest claim, for callers that do not already know it.
+    pub fn claimed_sum(&self) -> Fr {
+        let len = 1usize << self.num_vars;
+        let eval_at = |i: usize| {
+            let vals: Vec<Fr> = self.tables.iter().map(|t| t[i]).collect();
+            self.composition.evaluate(&vals)
+        };
+        (0..len).into_par_iter().map(eval_at).sum()
+    }
+
+    /// Partial sums at t = 0, 2, 3, …, d over pairs in `range` (t = 1 is derived from the claim).
+    fn partial(&self, range: std::ops::Range<usize>, degree: usize) -> Vec<Fr> {
+        let k = self.tables.len();
+        let mut acc = vec![Fr::ZERO; degree + 1];
+        let mut vals = vec![Fr::ZERO; k];
+        let mut diffs = vec![Fr::ZERO; k];
+        for i in range {
+            for ((v, d), t) in vals.iter_mut().zip(diffs.iter_mut()).zip(&self.tables) {
+                *v = t[2 * i];
+                *d = t[2 * i + 1] - t[2 * i];
+            }
+            acc[0] += self.composition.evaluate(&vals);
+            if degree >= 2 {
+                for (v, d) in vals.iter_mut().zip(&diffs) {
+                    *v += d.double();
+                }
+                acc[2] += self.composition.evaluate(&vals);
+                for a in acc.iter_mut().skip(3) {
+                    for (v, d) in vals.iter_mut().zip(&diffs) {
+                        *v += d;
+                    }
+                    *a += self.composition.evaluate(&vals);
+                }
+            }
+        }
+        acc
+    }
+}
+
+impl<C: Composition<Fr> + Sync + Send> RoundProver for ProverInstance<C> {
+    fn num_vars(&self) -> usize {
+        self.num_vars
+    }
+    fn degree(&self) -> usize {
+        self.composition.degree()
+    }
+    fn arity(&self) -> usize {
+        self.tables.len()
+    }
+    fn round_evals(&self, claim: Fr) -> Vec<Fr> {
+        let degree = self.composition.degree();
+        let pairs = 1usize << self.num_vars.saturating_sub(1);
+        let mut evals = if pairs >= PAR_PAIRS {
+            let chunk = pairs / (rayon::current_num_threads() * 4).max(1);
+            let chunk = chunk.max(PAR_PAIRS / 2);
+            (0..pairs.div_ceil(chunk))
+                .into_par_iter()
+                .map(|c| self.partial(c * chunk..((c + 1) * chunk).min(pairs), degree))
+                .reduce(
+                    || vec![Fr::ZERO; degree + 1],
+                    |mut a, b| {
+                        a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                        a
+                    },
+                )
+        } else {
+            self.partial(0..pairs, degree)
+        };
+        evals[1] = claim - evals[0];
+        evals
+    }
+    fn fix(&mut self, r: Fr) {
+        if self.tables.len() > 1 && self.num_vars > 12 {
+            self.tables.par_iter_mut().for_each(|t| fix_first_variable_in_place(t, r));
+        } else {
+            self.tables.iter_mut().for_each(|t| fix_first_variable_in_place(t, r));
+        }
+        self.num_vars = self.num_vars.saturating_sub(1);
+    }
+    fn final_evals(&self) -> Vec<Fr> {
+        self.tables.iter().map(|t| t.first().copied().unwrap_or(Fr::ZERO)).collect()
+    }
+}
+
+/// Proves one instance with claimed sum `claim`.
+pub fn prove(
+    instance: &mut dyn RoundProver,
+    claim: Fr,
+    transcript: &mut NativeTranscript,
+) -> Result<(SumcheckProof<Fr>, InstanceOutput<Fr>), Error> {
+    let (proof, mut outs) = prove_batched(&mut [instance], &[claim], transcript)?;
+    let out = outs.pop().ok_or(Error::InvalidStatement("empty batch".into()))?;
+    Ok((proof, out))
+}
+
+/// Proves several instances, of any sizes and degrees, in one batched sumcheck.
+pub fn prove_batched(
+    instances: &mut [&mut dyn RoundProver],
+    claims: &[Fr],
+    transcript: &mut NativeTranscript,
+) -> Result<(SumcheckProof<Fr>, Vec<InstanceOutput<Fr>>), Error> {
+    if instances.is_empty() || instances.len() != claims.len() {
+        return Err(Error::InvalidStatement(format!(
+            "{} sumcheck instances with {} claims",
+            instances.len(),
+            claims.len()
+        )));
+    }
+    let shapes: Vec<(usize, usize)> = instances.iter().map(|i| (i.num_vars(), i.degree())).collect();
+    if shapes.iter().any(|(n, _)| *n > MAX_VARS) {
+        return Err(Error::InvalidStatement(format!("more than {MAX_VARS} variables")));
+    }
+    let alpha = absorb_statement(transcript, &shapes, claims)?;
+    let n_max = shapes.iter().map(|s| s.0).max().unwrap_or(0);
+    let d_max = shapes.iter().map(|s| s.1).max().unwrap_or(1);
+
+    // Each instance's running claim, including the 2^(dummy rounds) weight.
+    let mut running: Vec<Fr> = claims
+        .iter()
+        .zip(&shapes)
+        .map(|(c, (n, _))| *c * Fr::from(2u64).pow([(n_max - n) as u64]))
+        .collect();
+    let mut rounds = Vec::with_capacity(n_max);
+    let mut point = Vec::with_capacity(n_max);
+    for round in 0..n_max {
+        let per_instance: Vec<Vec<Fr>> = instances
+            .iter()
+            .zip(&running)
+            .zip(&shapes)
+            .map(|((inst, claim), (n, _))| {
+                if round < n_max - n {
+                    // Still in this instance's dummy rounds: constant, half the claim.
+                    let half = *claim * Fr::from(2u64).inverse().unwrap_or(Fr::ZERO);
+                    vec![half; d_max + 1]
+                } else {
+                    extend(inst.round_evals(*claim), d_max)
+                }
+            })
+            .collect();
+        let mut g = vec![Fr::ZERO; d_max + 1];
+        let mut weight = Fr::ONE;
+        for evals in &per_instance {
+            g.iter_mut().zip(evals).for_each(|(a, e)| *a += weight * e);
+            weight *= alpha;
+        }
+        transcript.absorb(labels::SUMCHECK_ROUND, &g)?;
+        let r = transcript.challenge(labels::SUMCHECK_CHALLENGE)?;
+        let states = instances.iter_mut().zip(running.iter_mut()).zip(&per_instance).zip(&shapes);
+        for (((inst, claim), evals), (n, _)) in states {
+            *claim = interpolate(evals, &r);
+            if round >= n_max - n {
+                inst.fix(r);
+            }
+        }
+        rounds.push(g);
+        point.push(r);
+    }
+    let final_evals: Vec<Vec<Fr>> = instances.iter().map(|i| i.final_evals()).collect();
+    transcript.absorb(labels::SUMCHECK_FINAL, &final_evals.concat())?;
+    let outputs = final_evals
+        .iter()
+        .zip(&shapes)
+        .map(|(evals, (n, _))| InstanceOutput { point: point[n_max - n..].to_vec(), evals: evals.clone() })
+        .collect();
+    Ok((SumcheckProof { rounds, final_evals }, outputs))
+}
+
+/// Extends evaluations at 0..=d to 0..=d_max by interpolation.
+fn extend(mut evals: Vec<Fr>, d_max: usize) -> Vec<Fr> {
+    let base = evals.clone();
+    for t in evals.len()..=d_max {
+        evals.push(interpolate(&base, &Fr::from(t as u64)));
+    }
+    evals
+}

@@ -1,0 +1,133 @@
+//! The sumcheck verifier, generic over the field backend so the circuit runs this code.
+
+use super::{Composition, InstanceOutput, MAX_DEGREE, MAX_VARS, SumcheckProof, interpolate};
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::transcript::{SpongeOps, Transcript, labels};
+use ark_bn254::Fr;
+
+/// One instance as the verifier sees it: its size, its composition and its claimed sum.
+pub struct VerifierInstance<'a, F: FieldOps> {
+    /// Number of variables n_i.
+    pub num_vars: usize,
+    /// The public composition C_i.
+    pub composition: &'a dyn Composition<F>,
+    /// The claimed sum.
+    pub claim: F,
+}
+
+/// Absorbs a batch statement — count, (n_i, d_i) per instance, claims — and returns the
+/// batching challenge α (1 for a single instance). Shared by prover and verifier.
+pub(crate) fn absorb_statement<F: FieldOps, S: SpongeOps<F>>(
+    transcript: &mut Transcript<F, S>,
+    shapes: &[(usize, usize)],
+    claims: &[F],
+) -> Result<F, Error> {
+    let mut sizes = vec![shapes.len()];
+    sizes.extend(shapes.iter().flat_map(|(n, d)| [*n, *d]));
+    transcript.absorb_usizes(labels::SUMCHECK_STATEMENT, &sizes)?;
+    transcript.absorb(labels::SUMCHECK_STATEMENT, claims)?;
+    if shapes.len() > 1 { Ok(transcript.challenge(labels::SUMCHECK_BATCH)?) } else { Ok(F::one()) }
+}
+
+/// Verifies a single sumcheck instance.
+pub fn verify<F: FieldOps, S: SpongeOps<F>>(
+    instance: VerifierInstance<'_, F>,
+    proof: &SumcheckProof<F>,
+    transcript: &mut Transcript<F, S>,
+) -> Result<InstanceOutput<F>, Error> {
+    verify_batched(&[instance], proof, transcript)?
+        .pop()
+        .ok_or(Error::ProofShape { what: "sumcheck instances", expected: 1, actual: 0 })
+}
+
+/// Verifies a batched sumcheck and returns, per instance, its final point and the input
+/// evaluations the caller must still check.
+pub fn verify_batched<F: FieldOps, S: SpongeOps<F>>(
+    instances: &[VerifierInstance<'_, F>],
+    proof: &SumcheckProof<F>,
+    transcript: &mut Transcript<F, S>,
+) -> Result<Vec<InstanceOutput<F>>, Error> {
+    if instances.is_empty() {
+        return Err(Error::InvalidStatement("empty sumcheck batch".into()));
+    }
+    let shapes: Vec<(usize, usize)> =
+        instances.iter().map(|i| (i.num_vars, i.composition.degree())).collect();
+    for (n, d) in &shapes {
+        if *n > MAX_VARS || *d == 0 || *d > MAX_DEGREE {
+            return Err(Error::InvalidStatement(format!(
+                "sumcheck instance with {n} variables and degree {d} (limits {MAX_VARS}, 1..={MAX_DEGREE})"
+            )));
+        }
+    }
+    let n_max = shapes.iter().map(|s| s.0).max().unwrap_or(0);
+    let d_max = shapes.iter().map(|s| s.1).max().unwrap_or(1);
+    check_len("sumcheck rounds", n_max, proof.rounds.len())?;
+    for g in &proof.rounds {
+        check_len("sumcheck round evaluations", d_max + 1, g.len())?;
+    }
+    check_len("sumcheck final evaluation sets", instances.len(), proof.final_evals.len())?;
+    for (inst, evals) in instances.iter().zip(&proof.final_evals) {
+        check_len("sumcheck final evaluations", inst.composition.arity(), evals.len())?;
+    }
+
+    let claims: Vec<F> = instances.iter().map(|i| i.claim.clone()).collect();
+    let alpha = absorb_statement(transcript, &shapes, &claims)?;
+    let mut claim = F::zero();
+    let mut weight = F::one();
+    for (inst, (n, _)) in instances.iter().zip(&shapes) {
+        let scale = Fr::from(2u64).pow_small(n_max - n);
+        claim = claim.add(&weight.mul(&inst.claim).mul_const(scale));
+        weight = weight.mul(&alpha);
+    }
+
+    let mut point = Vec::with_capacity(n_max);
+    for (round, g) in proof.rounds.iter().enumerate() {
+        let (g0, g1) = match g.as_slice() {
+            [g0, g1, ..] => (g0, g1),
+            _ => return Err(Error::ProofShape { what: "round", expected: d_max + 1, actual: g.len() }),
+        };
+        if !g0.add(g1).enforce_equal(&claim)? {
+            return Err(Error::SumcheckRound { round });
+        }
+        transcript.absorb(labels::SUMCHECK_ROUND, g)?;
+        let r = transcript.challenge(labels::SUMCHECK_CHALLENGE)?;
+        claim = interpolate(g, &r);
+        point.push(r);
+    }
+
+    transcript.absorb(labels::SUMCHECK_FINAL, &proof.final_evals.concat())?;
+    let mut expected = F::zero();
+    let mut weight = F::one();
+    for (inst, evals) in instances.iter().zip(&proof.final_evals) {
+        expected = expected.add(&weight.mul(&inst.composition.evaluate(evals)));
+        weight = weight.mul(&alpha);
+    }
+    if !expected.enforce_equal(&claim)? {
+        return Err(Error::SumcheckFinal);
+    }
+    Ok(instances
+        .iter()
+        .zip(&proof.final_evals)
+        .map(|(inst, evals)| InstanceOutput {
+            point: point.get(n_max - inst.num_vars..).unwrap_or_default().to_vec(),
+            evals: evals.clone(),
+        })
+        .collect())
+}
+
+/// A length check on proof-derived data, as a typed error.
+pub(crate) fn check_len(what: &'static str, expected: usize, actual: usize) -> Result<(), Error> {
+    if expected == actual { Ok(()) } else { Err(Error::ProofShape { what, expected, actual }) }
+}
+
+/// Small powers of public constants.
+trait PowSmall {
+    fn pow_small(self, e: usize) -> Self;
+}
+
+impl PowSmall for Fr {
+    fn pow_small(self, e: usize) -> Self {
+        ark_ff::Field::pow(&self, [e as u64])
+    }
+}
