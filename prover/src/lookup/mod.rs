@@ -1,0 +1,172 @@
+//! LogUp-GKR lookups (Papini–Haböck; DESIGN §6).
+//!
+//! Claim: every entry a_c(i) of the witness columns lies in the table t, shown through
+//! Σ_{c,i} 1/(β + a_c(i)) = Σ_j m_j/(β + t_j) for a random β drawn after the columns and
+//! multiplicities m are bound. Each side is a binary tree of fractions
+//! (p₀, q₀) + (p₁, q₁) = (p₀q₁ + p₁q₀, q₀q₁) whose root the prover states; the verifier checks
+//! P_w·Q_t = P_t·Q_w with Q_w, Q_t ≠ 0, then walks both trees from the root to the leaves, one
+//! degree-3 sumcheck per layer,
+//!   Σ_x eq(r, x)·[p₀(x)q₁(x) + p₁(x)q₀(x) + λ·q₀(x)q₁(x)] = p(r) + λ·q(r),
+//! folding the two children with a fresh μ into a claim on the next layer at (μ, r′). The
+//! child bit is the lowest variable; both trees' layers of equal size share one batched
+//! sumcheck. No commitment is added: the protocol ends with claims on the columns (at one
+//! point) and on the multiplicities, which the caller discharges against its commitments.
+//!
+//! Witness layout: columns are stacked on the high variables (column index), padded to a
+//! power-of-two count with neutral fractions 0/1. The table's MLE is succinct: the range
+//! table [0, 2^k) has t̃(x) = Σ_j 2^j x_j.
+//!
+//! Soundness assumptions: the columns and multiplicities are bound (committed and absorbed)
+//! before [`prove`]/[`verify`] run, so β is independent of them; then a value outside the
+//! table leaves the two fraction sums different except with probability
+//! ≈ (total lookups + table size)/|Fr|, and the GKR adds the sumchecks' error.
+
+mod prover;
+mod verifier;
+
+pub use prover::{prove, prove_with_multiplicities};
+pub use verifier::verify;
+
+use crate::field::FieldOps;
+use crate::sumcheck::{Composition, SumcheckProof};
+use ark_bn254::Fr;
+
+/// A lookup table whose MLE the verifier evaluates succinctly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    /// The integers [0, 2^bits).
+    Range {
+        /// log2 of the table size, 1..=[`MAX_TABLE_BITS`].
+        bits: usize,
+    },
+}
+
+/// Largest table the protocol accepts, as log2 of its size.
+pub const MAX_TABLE_BITS: usize = 24;
+
+impl Table {
+    /// log2 of the table size.
+    pub fn bits(&self) -> usize {
+        match self {
+            Table::Range { bits } => *bits,
+        }
+    }
+
+    /// Index of `v` in the table, if present.
+    pub fn index_of(&self, v: &Fr) -> Option<usize> {
+        match self {
+            Table::Range { bits } => crate::field::encoding::to_u64(v)
+                .filter(|x| *x < (1u64 << bits))
+                .map(|x| x as usize),
+        }
+    }
+
+    /// The j-th entry.
+    pub fn entry(&self, j: usize) -> Fr {
+        match self {
+            Table::Range { .. } => Fr::from(j as u64),
+        }
+    }
+
+    /// t̃(x), evaluated in O(bits) (generic: runs in-circuit).
+    pub fn evaluate<F: FieldOps>(&self, point: &[F]) -> F {
+        match self {
+            Table::Range { .. } => point
+                .iter()
+                .enumerate()
+                .fold(F::zero(), |acc, (j, x)| acc.add(&x.mul_const(Fr::from(1u64 << j)))),
+        }
+    }
+
+    fn code(&self) -> usize {
+        match self {
+            Table::Range { .. } => 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Table::Range { bits } => write!(f, "range [0, 2^{bits})"),
+        }
+    }
+}
+
+/// What both sides agree on before the proof: the table and the columns' shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LookupStatement {
+    /// The table looked into.
+    pub table: Table,
+    /// Number of witness columns (≥ 1).
+    pub num_columns: usize,
+    /// log2 of each column's length.
+    pub column_vars: usize,
+}
+
+impl LookupStatement {
+    /// log2 of the padded column count.
+    pub fn column_index_vars(&self) -> usize {
+        self.num_columns.max(1).next_power_of_two().trailing_zeros() as usize
+    }
+    /// Depth of the witness tree.
+    pub fn witness_depth(&self) -> usize {
+        self.column_vars + self.column_index_vars()
+    }
+    /// Number of layer sumchecks.
+    pub fn num_layers(&self) -> usize {
+        self.witness_depth().max(self.table.bits())
+    }
+}
+
+/// A LogUp-GKR proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupProof<F> {
+    /// Roots (P_w, Q_w, P_t, Q_t) of the witness and table trees.
+    pub roots: Vec<F>,
+    /// One batched sumcheck per layer, root first; instance order: witness, then table.
+    pub layers: Vec<SumcheckProof<F>>,
+    /// ã_c(r) for each column at the final column point.
+    pub column_evals: Vec<F>,
+}
+
+/// The claims a lookup proof leaves to the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupClaims<F> {
+    /// The point r at which every column is claimed.
+    pub column_point: Vec<F>,
+    /// ã_c(r) per column.
+    pub column_evals: Vec<F>,
+    /// The point at which the multiplicities are claimed.
+    pub multiplicity_point: Vec<F>,
+    /// m̃ at that point.
+    pub multiplicity_eval: F,
+}
+
+/// The layer composition eq·(p₀q₁ + p₁q₀ + λq₀q₁) over inputs [eq, p₀, p₁, q₀, q₁].
+#[derive(Clone, Debug)]
+pub(crate) struct GkrLayer<F>(pub F);
+
+impl<F: FieldOps> Composition<F> for GkrLayer<F> {
+    fn degree(&self) -> usize {
+        3
+    }
+    fn arity(&self) -> usize {
+        5
+    }
+    #[inline(always)]
+    fn evaluate(&self, vals: &[F]) -> F {
+        match vals {
+            [eq, p0, p1, q0, q1] => {
+                let q01 = q0.mul(q1);
+                eq.mul(&p0.mul(q1).add(&p1.mul(q0)).add(&self.0.mul(&q01)))
+            }
+            _ => F::zero(),
+        }
+    }
+}
+
+/// Statement words absorbed by both sides.
+pub(crate) fn statement_words(s: &LookupStatement) -> [usize; 4] {
+    [s.table.code(), s.table.bits(), s.num_columns, s.column_vars]
+}

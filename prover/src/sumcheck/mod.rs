@@ -21,6 +21,7 @@ mod zerocheck;
 
 pub use prover::{ProverInstance, RoundProver, prove, prove_batched};
 pub use verifier::{VerifierInstance, verify, verify_batched};
+pub(crate) use verifier::check_len;
 pub use zerocheck::{ZeroCheck, prove_zerocheck, verify_zerocheck};
 
 use crate::field::{FieldOps, inverse_of_small};

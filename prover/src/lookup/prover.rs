@@ -1,0 +1,218 @@
+//! The LogUp-GKR prover.
+
+use super::{GkrLayer, LookupClaims, LookupProof, LookupStatement, MAX_TABLE_BITS, Table, statement_words};
+use crate::error::Error;
+use crate::poly::eq_table;
+use crate::sumcheck::{ProverInstance, RoundProver, prove_batched};
+use crate::transcript::{NativeTranscript, labels};
+use ark_bn254::Fr;
+use ark_ff::{AdditiveGroup, Field};
+
+use rayon::prelude::*;
+
+/// One fraction tree, leaves first: `layers[d]` holds the 2^d nodes of depth d.
+struct Tree {
+    p: Vec<Vec<Fr>>,
+    q: Vec<Vec<Fr>>,
+}
+
+impl Tree {
+    fn build(p_leaves: Vec<Fr>, q_leaves: Vec<Fr>) -> Self {
+        let depth = p_leaves.len().trailing_zeros() as usize;
+        let mut p = vec![Vec::new(); depth + 1];
+        let mut q = vec![Vec::new(); depth + 1];
+        p[depth] = p_leaves;
+        q[depth] = q_leaves;
+        for d in (0..depth).rev() {
+            let (pc, qc) = (&p[d + 1], &q[d + 1]);
+            let (pn, qn): (Vec<Fr>, Vec<Fr>) = (0..pc.len() / 2)
+                .into_par_iter()
+                .with_min_len(1 << 10)
+                .map(|x| {
+                    let (p0, p1, q0, q1) = (pc[2 * x], pc[2 * x + 1], qc[2 * x], qc[2 * x + 1]);
+                    (p0 * q1 + p1 * q0, q0 * q1)
+                })
+                .unzip();
+            p[d] = pn;
+            q[d] = qn;
+        }
+        Self { p, q }
+    }
+
+    fn depth(&self) -> usize {
+        self.p.len() - 1
+    }
+
+    /// The inputs of the sumcheck reducing layer `d` to layer `d + 1`: [eq(r, ·), p₀, p₁, q₀, q₁].
+    fn layer_tables(&self, d: usize, r: &[Fr]) -> Vec<Vec<Fr>> {
+        let split = |v: &Vec<Fr>| -> (Vec<Fr>, Vec<Fr>) {
+            (v.iter().step_by(2).copied().collect(), v.iter().skip(1).step_by(2).copied().collect())
+        };
+        let (p0, p1) = split(&self.p[d + 1]);
+        let (q0, q1) = split(&self.q[d + 1]);
+        vec![eq_table(r), p0, p1, q0, q1]
+    }
+}
+
+/// Running claim on one tree: the point and (p(r), q(r)) at the current layer.
+struct Claim {
+    point: Vec<Fr>,
+    p: Fr,
+    q: Fr,
+}
+
+/// Proves that every entry of every column lies in `table`. Columns are `(name, values)`;
+/// all must have the same power-of-two length. Returns the proof, the claims left to the
+/// caller, and the multiplicities (which the caller commits with its trace).
+///
+/// Fails with [`Error::ValueNotInTable`], naming the column and index, if an entry is not in
+/// the table.
+pub fn prove(
+    table: Table,
+    columns: &[(&str, &[Fr])],
+    transcript: &mut NativeTranscript,
+) -> Result<(LookupProof<Fr>, LookupClaims<Fr>, Vec<Fr>), Error> {
+    check_shape(table, columns)?;
+    let multiplicities = count(table, columns)?;
+    let (proof, claims) = prove_with_multiplicities(table, columns, &multiplicities, transcript)?;
+    Ok((proof, claims, multiplicities))
+}
+
+/// Proves with caller-supplied multiplicities (e.g. counted once across many blocks). Wrong
+/// multiplicities, or values outside the table, yield a proof the verifier rejects.
+pub fn prove_with_multiplicities(
+    table: Table,
+    columns: &[(&str, &[Fr])],
+    multiplicities: &[Fr],
+    transcript: &mut NativeTranscript,
+) -> Result<(LookupProof<Fr>, LookupClaims<Fr>), Error> {
+    let statement = check_shape(table, columns)?;
+    if multiplicities.len() != 1 << table.bits() {
+        return Err(Error::InvalidStatement(format!(
+            "{} multiplicities for table {table}",
+            multiplicities.len()
+        )));
+    }
+    transcript.absorb_usizes(labels::LOGUP_STATEMENT, &statement_words(&statement))?;
+    let beta: Fr = transcript.challenge(labels::LOGUP_BETA)?;
+
+    let n = statement.column_vars;
+    let padded = 1usize << statement.column_index_vars();
+    let mut p_w = vec![Fr::ZERO; padded << n];
+    let mut q_w = vec![Fr::ONE; padded << n];
+    for (c, (_, col)) in columns.iter().enumerate() {
+        let base = c << n;
+        p_w[base..base + (1 << n)].fill(Fr::ONE);
+        q_w[base..base + (1 << n)]
+            .par_iter_mut()
+            .zip(col.par_iter())
+            .for_each(|(q, a)| *q = beta + a);
+    }
+    let q_t: Vec<Fr> = (0..1usize << table.bits()).into_par_iter().map(|j| beta + table.entry(j)).collect();
+    let trees = [Tree::build(p_w, q_w), Tree::build(multiplicities.to_vec(), q_t)];
+
+    let roots = vec![trees[0].p[0][0], trees[0].q[0][0], trees[1].p[0][0], trees[1].q[0][0]];
+    transcript.absorb(labels::GKR_LAYER, &roots)?;
+    let mut claims: Vec<Claim> =
+        trees.iter().map(|t| Claim { point: vec![], p: t.p[0][0], q: t.q[0][0] }).collect();
+
+    let mut layers = Vec::with_capacity(statement.num_layers());
+    for d in 0..statement.num_layers() {
+        let lambda: Fr = transcript.challenge(labels::GKR_LAMBDA)?;
+        let active: Vec<usize> = (0..2).filter(|t| trees[*t].depth() > d).collect();
+        let mut instances = Vec::with_capacity(active.len());
+        let mut sums = Vec::with_capacity(active.len());
+        for t in &active {
+            let tables = trees[*t].layer_tables(d, &claims[*t].point);
+            instances.push(ProverInstance::new(tables, GkrLayer(lambda))?);
+            sums.push(claims[*t].p + lambda * claims[*t].q);
+        }
+        let mut refs: Vec<&mut dyn RoundProver> = instances.iter_mut().map(|i| i as &mut dyn RoundProver).collect();
+        let (proof, outs) = prove_batched(&mut refs, &sums, transcript)?;
+        let mu: Fr = transcript.challenge(labels::GKR_FOLD)?;
+        for (t, out) in active.iter().zip(outs) {
+            let [_, p0, p1, q0, q1] = out.evals[..] else {
+                return Err(Error::InvalidStatement("GKR layer arity".into()));
+            };
+            let mut point = Vec::with_capacity(out.point.len() + 1);
+            point.push(mu);
+            point.extend(out.point);
+            claims[*t] = Claim { point, p: p0 + mu * (p1 - p0), q: q0 + mu * (q1 - q0) };
+        }
+        layers.push(proof);
+    }
+
+    let column_point = claims[0].point[..n].to_vec();
+    let eq = eq_table(&column_point);
+    let column_evals: Vec<Fr> = columns
+        .iter()
+        .map(|(_, col)| col.par_iter().zip(eq.par_iter()).map(|(a, e)| *a * e).sum())
+        .collect();
+    transcript.absorb(labels::LOGUP_COLUMNS, &column_evals)?;
+    let claims_out = LookupClaims {
+        column_point,
+        column_evals: column_evals.clone(),
+        multiplicity_point: claims[1].point.clone(),
+        multiplicity_eval: claims[1].p,
+    };
+    Ok((LookupProof { roots, layers, column_evals }, claims_out))
+}
+
+fn check_shape(table: Table, columns: &[(&str, &[Fr])]) -> Result<LookupStatement, Error> {
+    let len = columns.first().map_or(0, |c| c.1.len());
+    if columns.is_empty() || !len.is_power_of_two() || columns.iter().any(|c| c.1.len() != len) {
+        return Err(Error::InvalidStatement(format!(
+            "lookup columns must be non-empty with one power-of-two length, got {:?}",
+            columns.iter().map(|c| (c.0, c.1.len())).collect::<Vec<_>>()
+        )));
+    }
+    if table.bits() == 0 || table.bits() > MAX_TABLE_BITS {
+        return Err(Error::InvalidStatement(format!("table {table} outside 2^1..=2^{MAX_TABLE_BITS}")));
+    }
+    let statement = LookupStatement {
+        table,
+        num_columns: columns.len(),
+        column_vars: len.trailing_zeros() as usize,
+    };
+    if statement.witness_depth() == 0 {
+        return Err(Error::InvalidStatement("a lookup needs at least two witness entries".into()));
+    }
+    Ok(statement)
+}
+
+/// Multiplicities m_j = #{(c, i) : a_c(i) = t_j}, failing on the first value not in the table.
+fn count(table: Table, columns: &[(&str, &[Fr])]) -> Result<Vec<Fr>, Error> {
+    let size = 1usize << table.bits();
+    let mut counts = vec![0u64; size];
+    for (name, col) in columns {
+        let partial = col
+            .par_chunks(1 << 14)
+            .enumerate()
+            .try_fold(
+                || vec![0u64; size],
+                |mut acc, (chunk, vals)| {
+                    for (k, v) in vals.iter().enumerate() {
+                        let Some(j) = table.index_of(v) else {
+                            return Err(Error::ValueNotInTable {
+                                column: (*name).to_string(),
+                                index: (chunk << 14) + k,
+                                value: v.to_string(),
+                                table: table.to_string(),
+                            });
+                        };
+                        acc[j] += 1;
+                    }
+                    Ok(acc)
+                },
+            )
+            .try_reduce(
+                || vec![0u64; size],
+                |mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                    Ok(a)
+                },
+            )?;
+        counts.iter_mut().zip(partial).for_each(|(x, y)| *x += y);
+    }
+    Ok(counts.into_par_iter().map(Fr::from).collect())
+}

@@ -1,0 +1,138 @@
+//! The LogUp-GKR verifier, generic over the field backend.
+
+use super::{GkrLayer, LookupClaims, LookupProof, LookupStatement, MAX_TABLE_BITS, statement_words};
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::poly::eq_eval;
+use crate::sumcheck::{Composition, VerifierInstance, check_len, verify_batched};
+use crate::transcript::{SpongeOps, Transcript, labels};
+
+const TREES: [&str; 2] = ["witness", "table"];
+
+/// A running claim on one tree's current layer.
+struct Claim<F> {
+    point: Vec<F>,
+    p: F,
+    q: F,
+}
+
+/// Verifies a LogUp-GKR proof and returns the column and multiplicity claims the caller must
+/// discharge against its commitments.
+pub fn verify<F: FieldOps, S: SpongeOps<F>>(
+    statement: &LookupStatement,
+    proof: &LookupProof<F>,
+    transcript: &mut Transcript<F, S>,
+) -> Result<LookupClaims<F>, Error> {
+    let bits = statement.table.bits();
+    if statement.num_columns == 0
+        || bits == 0
+        || bits > MAX_TABLE_BITS
+        || statement.witness_depth() == 0
+        || statement.witness_depth() > crate::sumcheck::MAX_VARS
+    {
+        return Err(Error::InvalidStatement(format!("lookup statement {statement:?}")));
+    }
+    let depths = [statement.witness_depth(), bits];
+    check_len("LogUp roots", 4, proof.roots.len())?;
+    check_len("LogUp layers", statement.num_layers(), proof.layers.len())?;
+    check_len("LogUp column evaluations", statement.num_columns, proof.column_evals.len())?;
+
+    transcript.absorb_usizes(labels::LOGUP_STATEMENT, &statement_words(statement))?;
+    let beta = transcript.challenge(labels::LOGUP_BETA)?;
+
+    let [pw, qw, pt, qt] = proof.roots.as_slice() else {
+        return Err(Error::ProofShape { what: "LogUp roots", expected: 4, actual: proof.roots.len() });
+    };
+    for (q, tree) in [(qw, TREES[0]), (qt, TREES[1])] {
+        if !q.enforce_nonzero()? {
+            return Err(Error::ZeroDenominator { tree });
+        }
+    }
+    if !pw.mul(qt).enforce_equal(&pt.mul(qw))? {
+        return Err(Error::LookupSumMismatch);
+    }
+    transcript.absorb(labels::GKR_LAYER, &proof.roots)?;
+    let mut claims = [
+        Claim { point: vec![], p: pw.clone(), q: qw.clone() },
+        Claim { point: vec![], p: pt.clone(), q: qt.clone() },
+    ];
+
+    for (d, layer) in proof.layers.iter().enumerate() {
+        let lambda = transcript.challenge(labels::GKR_LAMBDA)?;
+        let composition = GkrLayer(lambda.clone());
+        let active: Vec<usize> = (0..2).filter(|t| depths[*t] > d).collect();
+        let instances: Vec<VerifierInstance<'_, F>> = active
+            .iter()
+            .filter_map(|t| claims.get(*t))
+            .map(|c| VerifierInstance {
+                num_vars: d,
+                composition: &composition as &dyn Composition<F>,
+                claim: c.p.add(&lambda.mul(&c.q)),
+            })
+            .collect();
+        let outs = verify_batched(&instances, layer, transcript)?;
+        let mu = transcript.challenge(labels::GKR_FOLD)?;
+        for (t, out) in active.iter().zip(outs) {
+            let tree = TREES.get(*t).copied().unwrap_or("?");
+            let [eq, p0, p1, q0, q1] = out.evals.as_slice() else {
+                return Err(Error::ProofShape { what: "GKR layer evaluations", expected: 5, actual: out.evals.len() });
+            };
+            let claim = claims.get_mut(*t).ok_or(Error::GkrLayer { tree, layer: d })?;
+            if !eq.enforce_equal(&eq_eval(&claim.point, &out.point))? {
+                return Err(Error::GkrLayer { tree, layer: d });
+            }
+            let mut point = Vec::with_capacity(out.point.len() + 1);
+            point.push(mu.clone());
+            point.extend(out.point);
+            *claim = Claim {
+                point,
+                p: p0.add(&mu.mul(&p1.sub(p0))),
+                q: q0.add(&mu.mul(&q1.sub(q0))),
+            };
+        }
+    }
+
+    // Table leaves: q = β + t̃(r) is succinct; p is the multiplicities' claim.
+    let [witness, table] = claims;
+    if !table.q.enforce_equal(&beta.add(&statement.table.evaluate(&table.point)))? {
+        return Err(Error::SuccinctEvaluation { what: "LogUp table denominators β + t̃(r)" });
+    }
+
+    // Witness leaves: columns stacked on the high variables, padding columns are 0/1.
+    transcript.absorb(labels::LOGUP_COLUMNS, &proof.column_evals)?;
+    let (low, high) = witness.point.split_at(statement.column_vars.min(witness.point.len()));
+    let eq_high = eq_table_generic(high);
+    let mut p_expect = F::zero();
+    let mut q_expect = F::zero();
+    for (c, e) in eq_high.iter().enumerate() {
+        match proof.column_evals.get(c) {
+            Some(a) => {
+                p_expect = p_expect.add(e);
+                q_expect = q_expect.add(&e.mul(&beta.add(a)));
+            }
+            None => q_expect = q_expect.add(e),
+        }
+    }
+    if !witness.p.enforce_equal(&p_expect)? {
+        return Err(Error::SuccinctEvaluation { what: "LogUp witness numerators" });
+    }
+    if !witness.q.enforce_equal(&q_expect)? {
+        return Err(Error::SuccinctEvaluation { what: "LogUp witness denominators β + ã(r)" });
+    }
+    Ok(LookupClaims {
+        column_point: low.to_vec(),
+        column_evals: proof.column_evals.clone(),
+        multiplicity_point: table.point,
+        multiplicity_eval: table.p,
+    })
+}
+
+/// eq(r, ·) over the hypercube of r's dimension, generic over the backend (small r only).
+fn eq_table_generic<F: FieldOps>(r: &[F]) -> Vec<F> {
+    let mut table = vec![F::one()];
+    for rj in r {
+        let hi: Vec<F> = table.iter().map(|t| t.mul(rj)).collect();
+        table = table.iter().zip(&hi).map(|(t, h)| t.sub(h)).chain(hi.iter().cloned()).collect();
+    }
+    table
+}
