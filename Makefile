@@ -1,0 +1,51 @@
+# zkmodel — the README's commands. Every target installs what it needs and is idempotent.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+FOUNDRY := node_modules/@foundry-rs
+FORGE := $(FOUNDRY)/forge-linux-amd64/bin/forge
+ANVIL := $(FOUNDRY)/anvil-linux-amd64/bin/anvil
+NPM_STAMP := node_modules/.zkmodel-installed
+# alloy's node bindings look for `anvil` on PATH (DESIGN §15).
+export PATH := $(CURDIR)/$(FOUNDRY)/anvil-linux-amd64/bin:$(PATH)
+
+.PHONY: all test test-rust test-contracts lint bench demo tools fixtures clean
+
+all: test
+
+## Node-distributed tools (anvil, forge, cast, solcjs), pinned by package-lock.json.
+tools: $(NPM_STAMP)
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## The whole test suite, as CI runs it.
+test: lint test-rust test-contracts
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+test-rust: tools
+	cargo test --workspace --locked
+
+test-contracts: tools
+	$(FORGE) build --sizes
+	$(FORGE) test -vv
+
+## Criterion benches of the hot paths (release profile; takes minutes).
+bench: tools
+	cargo bench -p zkmodel-prover --locked
+
+## Regenerates the committed golden vectors from the Rust implementation.
+fixtures:
+	cargo test -p zkmodel-prover --locked --test golden -- --ignored --nocapture
+
+demo:
+	@echo "make demo: there is no demo yet. zkmodel today is a proof-core library (transcript," >&2
+	@echo "sumcheck, LogUp-GKR) and a BN254 Solidity library; see README.md 'Status'." >&2
+	@exit 1
+
+clean:
+	cargo clean
+	rm -rf contracts/out contracts/cache
