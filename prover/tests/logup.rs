@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Completeness and soundness of LogUp-GKR: honest lookups verify and their claims are the
 //! true MLE evaluations; values outside the table, wrong multiplicities, and every tampered
 //! root, layer message or column evaluation are rejected with typed errors.
@@ -16,22 +17,37 @@ use zkmodel_prover::{Error, Fr, poly::DenseMle};
 fn columns(seed: u64, count: usize, vars: usize, bits: usize) -> Vec<Vec<Fr>> {
     let mut r = rng(seed);
     (0..count)
-        .map(|_| (0..1 << vars).map(|_| Fr::from(r.gen_range(0..1u64 << bits))).collect())
+        .map(|_| {
+            (0..1 << vars)
+                .map(|_| Fr::from(r.gen_range(0..1u64 << bits)))
+                .collect()
+        })
         .collect()
 }
 
 fn with_names(cols: &[Vec<Fr>]) -> Vec<(String, Vec<Fr>)> {
-    cols.iter().enumerate().map(|(i, c)| (format!("col{i}"), c.clone())).collect()
+    cols.iter()
+        .enumerate()
+        .map(|(i, c)| (format!("col{i}"), c.clone()))
+        .collect()
 }
 
 fn run_prove(table: Table, cols: &[Vec<Fr>]) -> (LookupProof<Fr>, LookupClaims<Fr>, Vec<Fr>) {
     let named = with_names(cols);
-    let refs: Vec<(&str, &[Fr])> = named.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
-    prove(table, &refs, &mut transcript()).unwrap()
+    let refs: Vec<(&str, &[Fr])> = named
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
+    let out = prove(table, &refs, &mut transcript()).unwrap();
+    (out.proof, out.claims, out.multiplicities)
 }
 
 fn statement(table: Table, cols: &[Vec<Fr>]) -> LookupStatement {
-    LookupStatement { table, num_columns: cols.len(), column_vars: cols[0].len().trailing_zeros() as usize }
+    LookupStatement {
+        table,
+        num_columns: cols.len(),
+        column_vars: cols[0].len().trailing_zeros() as usize,
+    }
 }
 
 fn check(st: &LookupStatement, proof: &LookupProof<Fr>) -> Result<LookupClaims<Fr>, Error> {
@@ -41,7 +57,14 @@ fn check(st: &LookupStatement, proof: &LookupProof<Fr>) -> Result<LookupClaims<F
 #[test]
 fn honest_lookups_verify_with_true_claims() {
     // (columns, column vars, table bits): deeper witness, deeper table, padding columns.
-    for (count, vars, bits) in [(1, 1, 1), (1, 6, 4), (3, 4, 8), (5, 3, 2), (2, 2, 6), (4, 8, 8)] {
+    for (count, vars, bits) in [
+        (1, 1, 1),
+        (1, 6, 4),
+        (3, 4, 8),
+        (5, 3, 2),
+        (2, 2, 6),
+        (4, 8, 8),
+    ] {
         let cols = columns(vars as u64 * 31 + bits as u64, count, vars, bits);
         let table = Table::Range { bits };
         let (proof, claims, mult) = run_prove(table, &cols);
@@ -49,10 +72,19 @@ fn honest_lookups_verify_with_true_claims() {
         let v = check(&st, &proof).unwrap();
         assert_eq!(v, claims);
         for (c, e) in cols.iter().zip(&v.column_evals) {
-            assert_eq!(DenseMle::new(c.clone()).unwrap().evaluate(&v.column_point).unwrap(), *e);
+            assert_eq!(
+                DenseMle::new(c.clone())
+                    .unwrap()
+                    .evaluate(&v.column_point)
+                    .unwrap(),
+                *e
+            );
         }
         let m = DenseMle::new(mult.clone()).unwrap();
-        assert_eq!(m.evaluate(&v.multiplicity_point).unwrap(), v.multiplicity_eval);
+        assert_eq!(
+            m.evaluate(&v.multiplicity_point).unwrap(),
+            v.multiplicity_eval
+        );
         assert_eq!(mult.iter().sum::<Fr>(), Fr::from((count << vars) as u64));
     }
 }
@@ -62,11 +94,22 @@ fn value_outside_the_table_names_column_and_index() {
     let mut cols = columns(1, 3, 5, 4);
     cols[2][19] = Fr::from(16u64);
     let named = with_names(&cols);
-    let refs: Vec<(&str, &[Fr])> = named.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
+    let refs: Vec<(&str, &[Fr])> = named
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
     let err = prove(Table::Range { bits: 4 }, &refs, &mut transcript()).unwrap_err();
     match &err {
-        Error::ValueNotInTable { column, index, table, .. } => {
-            assert_eq!((column.as_str(), *index, table.as_str()), ("col2", 19, "range [0, 2^4)"));
+        Error::ValueNotInTable {
+            column,
+            index,
+            table,
+            ..
+        } => {
+            assert_eq!(
+                (column.as_str(), *index, table.as_str()),
+                ("col2", 19, "range [0, 2^4)")
+            );
         }
         other => panic!("unexpected {other:?}"),
     }
@@ -74,8 +117,14 @@ fn value_outside_the_table_names_column_and_index() {
     // Negative numbers are huge field elements, also outside.
     cols[2][19] = -Fr::ONE;
     let named2 = with_names(&cols);
-    let refs: Vec<(&str, &[Fr])> = named2.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
-    assert!(matches!(prove(Table::Range { bits: 4 }, &refs, &mut transcript()), Err(Error::ValueNotInTable { .. })));
+    let refs: Vec<(&str, &[Fr])> = named2
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
+    assert!(matches!(
+        prove(Table::Range { bits: 4 }, &refs, &mut transcript()),
+        Err(Error::ValueNotInTable { .. })
+    ));
 }
 
 #[test]
@@ -93,15 +142,24 @@ fn cheating_prover_with_a_value_outside_the_table_is_rejected() {
         }
     }
     let named = with_names(&cols);
-    let refs: Vec<(&str, &[Fr])> = named.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
+    let refs: Vec<(&str, &[Fr])> = named
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
     let (proof, _) = prove_with_multiplicities(table, &refs, &mult, &mut transcript()).unwrap();
-    assert_eq!(check(&statement(table, &cols), &proof).unwrap_err(), Error::LookupSumMismatch);
+    assert_eq!(
+        check(&statement(table, &cols), &proof).unwrap_err(),
+        Error::LookupSumMismatch
+    );
 
     // Forging the roots to balance moves the failure into the first GKR layer.
     let mut forged = proof.clone();
     let (pt, qt, qw) = (forged.roots[2], forged.roots[3], forged.roots[1]);
     forged.roots[0] = pt * qw * qt.inverse().unwrap();
-    assert!(matches!(check(&statement(table, &cols), &forged), Err(Error::SumcheckFinal)));
+    assert!(matches!(
+        check(&statement(table, &cols), &forged),
+        Err(Error::SumcheckFinal)
+    ));
 }
 
 #[test]
@@ -112,9 +170,15 @@ fn wrong_multiplicities_are_rejected() {
     mult[0] += Fr::ONE;
     mult[1] -= Fr::ONE; // same total count, wrong distribution
     let named = with_names(&cols);
-    let refs: Vec<(&str, &[Fr])> = named.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
+    let refs: Vec<(&str, &[Fr])> = named
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
     let (proof, _) = prove_with_multiplicities(table, &refs, &mult, &mut transcript()).unwrap();
-    assert_eq!(check(&statement(table, &cols), &proof).unwrap_err(), Error::LookupSumMismatch);
+    assert_eq!(
+        check(&statement(table, &cols), &proof).unwrap_err(),
+        Error::LookupSumMismatch
+    );
 }
 
 #[test]
@@ -147,12 +211,18 @@ fn every_tampered_message_is_rejected() {
     for c in 0..proof.column_evals.len() {
         let mut bad = proof.clone();
         bad.column_evals[c] += Fr::ONE;
-        assert!(matches!(check(&st, &bad), Err(Error::SuccinctEvaluation { .. })), "column {c}");
+        assert!(
+            matches!(check(&st, &bad), Err(Error::SuccinctEvaluation { .. })),
+            "column {c}"
+        );
     }
     // A zero denominator at a root is refused outright.
     let mut bad = proof.clone();
     bad.roots[1] = Fr::ZERO;
-    assert_eq!(check(&st, &bad).unwrap_err(), Error::ZeroDenominator { tree: "witness" });
+    assert_eq!(
+        check(&st, &bad).unwrap_err(),
+        Error::ZeroDenominator { tree: "witness" }
+    );
 }
 
 #[test]
@@ -162,20 +232,47 @@ fn proof_is_bound_to_its_statement() {
     let (proof, _, _) = run_prove(table, &cols);
     let st = statement(table, &cols);
     for other in [
-        LookupStatement { table: Table::Range { bits: 4 }, ..st },
-        LookupStatement { num_columns: 1, ..st },
-        LookupStatement { num_columns: 3, ..st },
-        LookupStatement { column_vars: 2, ..st },
+        LookupStatement {
+            table: Table::Range { bits: 4 },
+            ..st
+        },
+        LookupStatement {
+            num_columns: 1,
+            ..st
+        },
+        LookupStatement {
+            num_columns: 3,
+            ..st
+        },
+        LookupStatement {
+            column_vars: 2,
+            ..st
+        },
     ] {
         assert!(check(&other, &proof).is_err(), "{other:?}");
     }
     for bad in [
-        LookupStatement { num_columns: 0, ..st },
-        LookupStatement { table: Table::Range { bits: 0 }, ..st },
-        LookupStatement { table: Table::Range { bits: 99 }, ..st },
-        LookupStatement { column_vars: 1000, ..st },
+        LookupStatement {
+            num_columns: 0,
+            ..st
+        },
+        LookupStatement {
+            table: Table::Range { bits: 0 },
+            ..st
+        },
+        LookupStatement {
+            table: Table::Range { bits: 99 },
+            ..st
+        },
+        LookupStatement {
+            column_vars: 1000,
+            ..st
+        },
     ] {
-        assert!(matches!(check(&bad, &proof), Err(Error::InvalidStatement(_))), "{bad:?}");
+        assert!(
+            matches!(check(&bad, &proof), Err(Error::InvalidStatement(_))),
+            "{bad:?}"
+        );
     }
 }
 
@@ -201,7 +298,7 @@ proptest! {
         if drop_layer { proof.layers.remove(l); }
         else if let Some(layer) = proof.layers.get_mut(l) {
             if push_round { layer.rounds.push(vec![Fr::from(seed); 4]); }
-            if truncate_final { if let Some(f) = layer.final_evals.last_mut() { f.pop(); } }
+            if truncate_final && let Some(f) = layer.final_evals.last_mut() { f.pop(); }
         }
         proof.column_evals.extend((0..extra_cols).map(|i| Fr::from(seed + i as u64)));
         proof.roots.resize(roots_len, Fr::from(seed));

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Completeness and soundness of the sumcheck, batched sumcheck and zerocheck verifiers:
 //! every honest proof verifies; every tampered message, claim, evaluation or statement is
 //! rejected with a typed error; malformed proofs never panic.
@@ -9,15 +10,17 @@ use common::{random_vec, rng, transcript};
 use proptest::prelude::*;
 use zkmodel_prover::sumcheck::{
     Composition, InstanceOutput, Product, ProverInstance, RoundProver, SumOfProducts,
-    SumcheckProof, VerifierInstance, prove, prove_batched, prove_zerocheck, verify,
-    verify_batched, verify_zerocheck,
+    SumcheckProof, VerifierInstance, prove, prove_batched, prove_zerocheck, verify, verify_batched,
+    verify_zerocheck,
 };
 use zkmodel_prover::{Error, Fr, poly::DenseMle};
 
 fn product_instance(seed: u64, n: usize, k: usize) -> (Vec<Vec<Fr>>, Fr) {
     let mut r = rng(seed);
     let tables: Vec<Vec<Fr>> = (0..k).map(|_| random_vec(&mut r, 1 << n)).collect();
-    let sum = (0..1 << n).map(|i| tables.iter().map(|t| t[i]).product::<Fr>()).sum();
+    let sum = (0..1 << n)
+        .map(|i| tables.iter().map(|t| t[i]).product::<Fr>())
+        .sum();
     (tables, sum)
 }
 
@@ -27,9 +30,22 @@ fn prove_product(tables: &[Vec<Fr>], claim: Fr) -> (SumcheckProof<Fr>, InstanceO
     prove(&mut inst, claim, &mut transcript()).unwrap()
 }
 
-fn verify_product(n: usize, k: usize, claim: Fr, proof: &SumcheckProof<Fr>) -> Result<InstanceOutput<Fr>, Error> {
+fn verify_product(
+    n: usize,
+    k: usize,
+    claim: Fr,
+    proof: &SumcheckProof<Fr>,
+) -> Result<InstanceOutput<Fr>, Error> {
     let c = Product(k);
-    verify(VerifierInstance { num_vars: n, composition: &c, claim }, proof, &mut transcript())
+    verify(
+        VerifierInstance {
+            num_vars: n,
+            composition: &c,
+            claim,
+        },
+        proof,
+        &mut transcript(),
+    )
 }
 
 #[test]
@@ -40,7 +56,13 @@ fn honest_product_sumcheck_verifies_and_evals_are_true() {
         let vout = verify_product(n, k, sum, &proof).unwrap();
         assert_eq!(vout, out);
         for (t, e) in tables.iter().zip(&vout.evals) {
-            assert_eq!(DenseMle::new(t.clone()).unwrap().evaluate(&vout.point).unwrap(), *e);
+            assert_eq!(
+                DenseMle::new(t.clone())
+                    .unwrap()
+                    .evaluate(&vout.point)
+                    .unwrap(),
+                *e
+            );
         }
     }
 }
@@ -70,7 +92,10 @@ fn every_tampered_final_evaluation_is_rejected() {
     for j in 0..3 {
         let mut bad = proof.clone();
         bad.final_evals[0][j] += Fr::ONE;
-        assert_eq!(verify_product(4, 3, sum, &bad).unwrap_err(), Error::SumcheckFinal);
+        assert_eq!(
+            verify_product(4, 3, sum, &bad).unwrap_err(),
+            Error::SumcheckFinal
+        );
     }
 }
 
@@ -80,7 +105,10 @@ fn wrong_claim_is_rejected_even_with_a_forged_consistent_first_round() {
     let wrong = sum + Fr::ONE;
     // The honest proof against a wrong claim fails in round 0.
     let (proof, _) = prove_product(&tables, sum);
-    assert_eq!(verify_product(5, 2, wrong, &proof).unwrap_err(), Error::SumcheckRound { round: 0 });
+    assert_eq!(
+        verify_product(5, 2, wrong, &proof).unwrap_err(),
+        Error::SumcheckRound { round: 0 }
+    );
     // A prover that starts from the wrong claim makes round 0 consistent (g(1) = claim − g(0))
     // but must then lie about a later round or the final evaluations.
     let mut inst = ProverInstance::new(tables, Product(2)).unwrap();
@@ -100,8 +128,17 @@ fn statement_is_bound_to_the_transcript() {
     // Same polynomial and degree, but the verifier's transcript state differs after an
     // extra absorption: the challenges no longer match the prover's.
     let mut t = transcript();
-    t.absorb(zkmodel_prover::transcript::labels::STATEMENT, &[Fr::ONE]).unwrap();
-    let r = verify(VerifierInstance { num_vars: 4, composition: &c, claim: sum }, &proof, &mut t);
+    t.absorb(zkmodel_prover::transcript::labels::STATEMENT, &[Fr::ONE])
+        .unwrap();
+    let r = verify(
+        VerifierInstance {
+            num_vars: 4,
+            composition: &c,
+            claim: sum,
+        },
+        &proof,
+        &mut t,
+    );
     assert!(r.is_err());
 }
 
@@ -111,20 +148,38 @@ fn malformed_proofs_are_typed_errors() {
     let (proof, _) = prove_product(&tables, sum);
     let mut short = proof.clone();
     short.rounds.pop();
-    assert!(matches!(verify_product(3, 2, sum, &short), Err(Error::ProofShape { .. })));
+    assert!(matches!(
+        verify_product(3, 2, sum, &short),
+        Err(Error::ProofShape { .. })
+    ));
     let mut long = proof.clone();
     long.rounds[1].push(Fr::ONE);
-    assert!(matches!(verify_product(3, 2, sum, &long), Err(Error::ProofShape { .. })));
+    assert!(matches!(
+        verify_product(3, 2, sum, &long),
+        Err(Error::ProofShape { .. })
+    ));
     let mut no_final = proof.clone();
     no_final.final_evals.clear();
-    assert!(matches!(verify_product(3, 2, sum, &no_final), Err(Error::ProofShape { .. })));
+    assert!(matches!(
+        verify_product(3, 2, sum, &no_final),
+        Err(Error::ProofShape { .. })
+    ));
     let mut few = proof;
     few.final_evals[0].pop();
-    assert!(matches!(verify_product(3, 2, sum, &few), Err(Error::ProofShape { .. })));
-    assert!(matches!(verify_product(1000, 2, sum, &few), Err(Error::InvalidStatement(_))));
+    assert!(matches!(
+        verify_product(3, 2, sum, &few),
+        Err(Error::ProofShape { .. })
+    ));
+    assert!(matches!(
+        verify_product(1000, 2, sum, &few),
+        Err(Error::InvalidStatement(_))
+    ));
 }
 
-fn batch_fixture() -> (Vec<Vec<Vec<Fr>>>, Vec<Fr>, Vec<(usize, usize)>) {
+/// Tables per instance, claims, and (num_vars, arity) shapes.
+type Batch = (Vec<Vec<Vec<Fr>>>, Vec<Fr>, Vec<(usize, usize)>);
+
+fn batch_fixture() -> Batch {
     let shapes = vec![(5, 2), (2, 3), (4, 1), (0, 2)];
     let mut tables = vec![];
     let mut claims = vec![];
@@ -136,22 +191,36 @@ fn batch_fixture() -> (Vec<Vec<Vec<Fr>>>, Vec<Fr>, Vec<(usize, usize)>) {
     (tables, claims, shapes)
 }
 
-fn prove_batch(tables: &[Vec<Vec<Fr>>], claims: &[Fr]) -> (SumcheckProof<Fr>, Vec<InstanceOutput<Fr>>) {
+fn prove_batch(
+    tables: &[Vec<Vec<Fr>>],
+    claims: &[Fr],
+) -> (SumcheckProof<Fr>, Vec<InstanceOutput<Fr>>) {
     let mut insts: Vec<ProverInstance<Product>> = tables
         .iter()
         .map(|t| ProverInstance::new(t.clone(), Product(t.len())).unwrap())
         .collect();
-    let mut refs: Vec<&mut dyn RoundProver> = insts.iter_mut().map(|i| i as &mut dyn RoundProver).collect();
+    let mut refs: Vec<&mut dyn RoundProver> = insts
+        .iter_mut()
+        .map(|i| i as &mut dyn RoundProver)
+        .collect();
     prove_batched(&mut refs, claims, &mut transcript()).unwrap()
 }
 
-fn verify_batch(shapes: &[(usize, usize)], claims: &[Fr], proof: &SumcheckProof<Fr>) -> Result<Vec<InstanceOutput<Fr>>, Error> {
+fn verify_batch(
+    shapes: &[(usize, usize)],
+    claims: &[Fr],
+    proof: &SumcheckProof<Fr>,
+) -> Result<Vec<InstanceOutput<Fr>>, Error> {
     let comps: Vec<Product> = shapes.iter().map(|(_, k)| Product(*k)).collect();
     let insts: Vec<VerifierInstance<'_, Fr>> = shapes
         .iter()
         .zip(&comps)
         .zip(claims)
-        .map(|(((n, _), c), claim)| VerifierInstance { num_vars: *n, composition: c as &dyn Composition<Fr>, claim: *claim })
+        .map(|(((n, _), c), claim)| VerifierInstance {
+            num_vars: *n,
+            composition: c as &dyn Composition<Fr>,
+            claim: *claim,
+        })
         .collect();
     verify_batched(&insts, proof, &mut transcript())
 }
@@ -165,7 +234,13 @@ fn batched_sumcheck_of_mixed_sizes_and_degrees() {
     for ((t, out), (n, _)) in tables.iter().zip(&vouts).zip(&shapes) {
         assert_eq!(out.point.len(), *n);
         for (tab, e) in t.iter().zip(&out.evals) {
-            assert_eq!(DenseMle::new(tab.clone()).unwrap().evaluate(&out.point).unwrap(), *e);
+            assert_eq!(
+                DenseMle::new(tab.clone())
+                    .unwrap()
+                    .evaluate(&out.point)
+                    .unwrap(),
+                *e
+            );
         }
     }
     // Any one wrong claim in the batch is caught.
@@ -179,7 +254,10 @@ fn batched_sumcheck_of_mixed_sizes_and_degrees() {
         for j in 0..proof.final_evals[i].len() {
             let mut bad = proof.clone();
             bad.final_evals[i][j] = bad.final_evals[i][j].double() + Fr::ONE;
-            assert_eq!(verify_batch(&shapes, &claims, &bad).unwrap_err(), Error::SumcheckFinal);
+            assert_eq!(
+                verify_batch(&shapes, &claims, &bad).unwrap_err(),
+                Error::SumcheckFinal
+            );
         }
     }
     // Reordering the statement changes the transcript.
@@ -200,10 +278,21 @@ fn zerocheck_accepts_a_true_relation_and_rejects_one_wrong_entry() {
     let a = random_vec(&mut r, 1 << n);
     let b = random_vec(&mut r, 1 << n);
     let y: Vec<Fr> = a.iter().zip(&b).map(|(x, z)| *x * z).collect();
-    let (proof, out) = prove_zerocheck(vec![a.clone(), b.clone(), y.clone()], hadamard(), &mut transcript()).unwrap();
+    let (proof, out) = prove_zerocheck(
+        vec![a.clone(), b.clone(), y.clone()],
+        hadamard(),
+        &mut transcript(),
+    )
+    .unwrap();
     let vout = verify_zerocheck(n, &hadamard(), &proof, &mut transcript()).unwrap();
     assert_eq!(vout, out);
-    assert_eq!(DenseMle::new(y.clone()).unwrap().evaluate(&vout.point).unwrap(), vout.evals[2]);
+    assert_eq!(
+        DenseMle::new(y.clone())
+            .unwrap()
+            .evaluate(&vout.point)
+            .unwrap(),
+        vout.evals[2]
+    );
 
     // One wrong entry: the honest prover's sum is no longer zero and the proof fails.
     let mut y_bad = y;

@@ -6,10 +6,10 @@
 //!   the EIP-197 order. This module is the only place that converts points to EVM words.
 
 use crate::error::Error;
+pub use ark_bn254::Fr;
 use ark_bn254::{Fq, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, PrimeField, Zero};
-pub use ark_bn254::Fr;
 use tiny_keccak::{Hasher, Keccak};
 
 /// Embeds a signed integer into Fr.
@@ -68,7 +68,10 @@ pub fn to_u64(f: &Fr) -> Option<u64> {
 pub fn quantize(x: f64, scale: u32, bits: u32) -> Result<i128, Error> {
     let scaled = (x * f64::powi(2.0, scale as i32)).round();
     if !scaled.is_finite() || scaled.abs() >= 2f64.powi(126) {
-        return Err(Error::OutOfBound { value: i128::MAX, bits });
+        return Err(Error::OutOfBound {
+            value: i128::MAX,
+            bits,
+        });
     }
     let v = scaled as i128;
     if !fits_signed(v, bits) {
@@ -110,9 +113,12 @@ pub fn g1_to_words(p: &G1Affine) -> [[u8; 32]; 2] {
 /// A G2 point as EVM words in EIP-197 order: (x.c1, x.c0, y.c1, y.c0); infinity is all zero.
 pub fn g2_to_words(p: &G2Affine) -> [[u8; 32]; 4] {
     match p.xy() {
-        Some((x, y)) => {
-            [fq_to_word(&x.c1), fq_to_word(&x.c0), fq_to_word(&y.c1), fq_to_word(&y.c0)]
-        }
+        Some((x, y)) => [
+            fq_to_word(&x.c1),
+            fq_to_word(&x.c0),
+            fq_to_word(&y.c1),
+            fq_to_word(&y.c0),
+        ],
         None => [[0u8; 32]; 4],
     }
 }
@@ -152,7 +158,7 @@ mod tests {
         assert!(from_i128_bounded(-129, 8).is_err());
         assert!(to_i128(&from_i128(128), 8).is_err());
         assert!(to_i128(&from_i128(-129), 8).is_err());
-        assert_eq!(from_i128(-5) + from_i128(5), Fr::ZERO);
+        assert!(is_zero(&(from_i128(-5) + from_i128(5))));
     }
 
     #[test]
@@ -171,9 +177,6 @@ mod tests {
         assert!(w[..30].iter().all(|b| *b == 0));
         assert_eq!(word_to_fr_mod_r(&w), Fr::from(0x0102u64));
         // keccak256("") is the well-known empty hash.
-        assert_eq!(
-            keccak256(&[])[..4],
-            [0xc5, 0xd2, 0x46, 0x01],
-        );
+        assert_eq!(keccak256(&[])[..4], [0xc5, 0xd2, 0x46, 0x01],);
     }
 }

@@ -9,8 +9,8 @@
 pub mod encoding;
 
 use crate::error::BackendError;
-use ark_ff::{AdditiveGroup, Field, Zero};
 pub use ark_bn254::Fr;
+use ark_ff::{AdditiveGroup, Field, Zero};
 use std::fmt::Debug;
 
 /// Field arithmetic a verifier may use. Implemented for [`Fr`] (native) and, in the wrapper

@@ -24,7 +24,7 @@
 mod prover;
 mod verifier;
 
-pub use prover::{prove, prove_with_multiplicities};
+pub use prover::{ProvenLookup, prove, prove_with_multiplicities};
 pub use verifier::verify;
 
 use crate::field::FieldOps;
@@ -71,10 +71,9 @@ impl Table {
     /// t̃(x), evaluated in O(bits) (generic: runs in-circuit).
     pub fn evaluate<F: FieldOps>(&self, point: &[F]) -> F {
         match self {
-            Table::Range { .. } => point
-                .iter()
-                .enumerate()
-                .fold(F::zero(), |acc, (j, x)| acc.add(&x.mul_const(Fr::from(1u64 << j)))),
+            Table::Range { .. } => point.iter().enumerate().fold(F::zero(), |acc, (j, x)| {
+                acc.add(&x.mul_const(Fr::from(1u64 << j)))
+            }),
         }
     }
 

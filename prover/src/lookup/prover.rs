@@ -1,6 +1,8 @@
 //! The LogUp-GKR prover.
 
-use super::{GkrLayer, LookupClaims, LookupProof, LookupStatement, MAX_TABLE_BITS, Table, statement_words};
+use super::{
+    GkrLayer, LookupClaims, LookupProof, LookupStatement, MAX_TABLE_BITS, Table, statement_words,
+};
 use crate::error::Error;
 use crate::poly::eq_table;
 use crate::sumcheck::{ProverInstance, RoundProver, prove_batched};
@@ -46,7 +48,10 @@ impl Tree {
     /// The inputs of the sumcheck reducing layer `d` to layer `d + 1`: [eq(r, ·), p₀, p₁, q₀, q₁].
     fn layer_tables(&self, d: usize, r: &[Fr]) -> Vec<Vec<Fr>> {
         let split = |v: &Vec<Fr>| -> (Vec<Fr>, Vec<Fr>) {
-            (v.iter().step_by(2).copied().collect(), v.iter().skip(1).step_by(2).copied().collect())
+            (
+                v.iter().step_by(2).copied().collect(),
+                v.iter().skip(1).step_by(2).copied().collect(),
+            )
         };
         let (p0, p1) = split(&self.p[d + 1]);
         let (q0, q1) = split(&self.q[d + 1]);
@@ -61,9 +66,19 @@ struct Claim {
     q: Fr,
 }
 
+/// An honest lookup proof together with what the caller needs next.
+#[derive(Clone, Debug)]
+pub struct ProvenLookup {
+    /// The proof.
+    pub proof: LookupProof<Fr>,
+    /// The column and multiplicity claims the caller discharges against its commitments.
+    pub claims: LookupClaims<Fr>,
+    /// The multiplicities, which the caller commits with its trace.
+    pub multiplicities: Vec<Fr>,
+}
+
 /// Proves that every entry of every column lies in `table`. Columns are `(name, values)`;
-/// all must have the same power-of-two length. Returns the proof, the claims left to the
-/// caller, and the multiplicities (which the caller commits with its trace).
+/// all must have the same power-of-two length.
 ///
 /// Fails with [`Error::ValueNotInTable`], naming the column and index, if an entry is not in
 /// the table.
@@ -71,11 +86,15 @@ pub fn prove(
     table: Table,
     columns: &[(&str, &[Fr])],
     transcript: &mut NativeTranscript,
-) -> Result<(LookupProof<Fr>, LookupClaims<Fr>, Vec<Fr>), Error> {
+) -> Result<ProvenLookup, Error> {
     check_shape(table, columns)?;
     let multiplicities = count(table, columns)?;
     let (proof, claims) = prove_with_multiplicities(table, columns, &multiplicities, transcript)?;
-    Ok((proof, claims, multiplicities))
+    Ok(ProvenLookup {
+        proof,
+        claims,
+        multiplicities,
+    })
 }
 
 /// Proves with caller-supplied multiplicities (e.g. counted once across many blocks). Wrong
@@ -108,13 +127,30 @@ pub fn prove_with_multiplicities(
             .zip(col.par_iter())
             .for_each(|(q, a)| *q = beta + a);
     }
-    let q_t: Vec<Fr> = (0..1usize << table.bits()).into_par_iter().map(|j| beta + table.entry(j)).collect();
-    let trees = [Tree::build(p_w, q_w), Tree::build(multiplicities.to_vec(), q_t)];
+    let q_t: Vec<Fr> = (0..1usize << table.bits())
+        .into_par_iter()
+        .map(|j| beta + table.entry(j))
+        .collect();
+    let trees = [
+        Tree::build(p_w, q_w),
+        Tree::build(multiplicities.to_vec(), q_t),
+    ];
 
-    let roots = vec![trees[0].p[0][0], trees[0].q[0][0], trees[1].p[0][0], trees[1].q[0][0]];
+    let roots = vec![
+        trees[0].p[0][0],
+        trees[0].q[0][0],
+        trees[1].p[0][0],
+        trees[1].q[0][0],
+    ];
     transcript.absorb(labels::GKR_LAYER, &roots)?;
-    let mut claims: Vec<Claim> =
-        trees.iter().map(|t| Claim { point: vec![], p: t.p[0][0], q: t.q[0][0] }).collect();
+    let mut claims: Vec<Claim> = trees
+        .iter()
+        .map(|t| Claim {
+            point: vec![],
+            p: t.p[0][0],
+            q: t.q[0][0],
+        })
+        .collect();
 
     let mut layers = Vec::with_capacity(statement.num_layers());
     for d in 0..statement.num_layers() {
@@ -127,7 +163,10 @@ pub fn prove_with_multiplicities(
             instances.push(ProverInstance::new(tables, GkrLayer(lambda))?);
             sums.push(claims[*t].p + lambda * claims[*t].q);
         }
-        let mut refs: Vec<&mut dyn RoundProver> = instances.iter_mut().map(|i| i as &mut dyn RoundProver).collect();
+        let mut refs: Vec<&mut dyn RoundProver> = instances
+            .iter_mut()
+            .map(|i| i as &mut dyn RoundProver)
+            .collect();
         let (proof, outs) = prove_batched(&mut refs, &sums, transcript)?;
         let mu: Fr = transcript.challenge(labels::GKR_FOLD)?;
         for (t, out) in active.iter().zip(outs) {
@@ -137,7 +176,11 @@ pub fn prove_with_multiplicities(
             let mut point = Vec::with_capacity(out.point.len() + 1);
             point.push(mu);
             point.extend(out.point);
-            claims[*t] = Claim { point, p: p0 + mu * (p1 - p0), q: q0 + mu * (q1 - q0) };
+            claims[*t] = Claim {
+                point,
+                p: p0 + mu * (p1 - p0),
+                q: q0 + mu * (q1 - q0),
+            };
         }
         layers.push(proof);
     }
@@ -155,7 +198,14 @@ pub fn prove_with_multiplicities(
         multiplicity_point: claims[1].point.clone(),
         multiplicity_eval: claims[1].p,
     };
-    Ok((LookupProof { roots, layers, column_evals }, claims_out))
+    Ok((
+        LookupProof {
+            roots,
+            layers,
+            column_evals,
+        },
+        claims_out,
+    ))
 }
 
 fn check_shape(table: Table, columns: &[(&str, &[Fr])]) -> Result<LookupStatement, Error> {
@@ -167,7 +217,9 @@ fn check_shape(table: Table, columns: &[(&str, &[Fr])]) -> Result<LookupStatemen
         )));
     }
     if table.bits() == 0 || table.bits() > MAX_TABLE_BITS {
-        return Err(Error::InvalidStatement(format!("table {table} outside 2^1..=2^{MAX_TABLE_BITS}")));
+        return Err(Error::InvalidStatement(format!(
+            "table {table} outside 2^1..=2^{MAX_TABLE_BITS}"
+        )));
     }
     let statement = LookupStatement {
         table,
@@ -175,7 +227,9 @@ fn check_shape(table: Table, columns: &[(&str, &[Fr])]) -> Result<LookupStatemen
         column_vars: len.trailing_zeros() as usize,
     };
     if statement.witness_depth() == 0 {
-        return Err(Error::InvalidStatement("a lookup needs at least two witness entries".into()));
+        return Err(Error::InvalidStatement(
+            "a lookup needs at least two witness entries".into(),
+        ));
     }
     Ok(statement)
 }

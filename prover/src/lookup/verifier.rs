@@ -1,6 +1,8 @@
 //! The LogUp-GKR verifier, generic over the field backend.
 
-use super::{GkrLayer, LookupClaims, LookupProof, LookupStatement, MAX_TABLE_BITS, statement_words};
+use super::{
+    GkrLayer, LookupClaims, LookupProof, LookupStatement, MAX_TABLE_BITS, statement_words,
+};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::poly::eq_eval;
@@ -30,18 +32,28 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         || statement.witness_depth() == 0
         || statement.witness_depth() > crate::sumcheck::MAX_VARS
     {
-        return Err(Error::InvalidStatement(format!("lookup statement {statement:?}")));
+        return Err(Error::InvalidStatement(format!(
+            "lookup statement {statement:?}"
+        )));
     }
     let depths = [statement.witness_depth(), bits];
     check_len("LogUp roots", 4, proof.roots.len())?;
     check_len("LogUp layers", statement.num_layers(), proof.layers.len())?;
-    check_len("LogUp column evaluations", statement.num_columns, proof.column_evals.len())?;
+    check_len(
+        "LogUp column evaluations",
+        statement.num_columns,
+        proof.column_evals.len(),
+    )?;
 
     transcript.absorb_usizes(labels::LOGUP_STATEMENT, &statement_words(statement))?;
     let beta = transcript.challenge(labels::LOGUP_BETA)?;
 
     let [pw, qw, pt, qt] = proof.roots.as_slice() else {
-        return Err(Error::ProofShape { what: "LogUp roots", expected: 4, actual: proof.roots.len() });
+        return Err(Error::ProofShape {
+            what: "LogUp roots",
+            expected: 4,
+            actual: proof.roots.len(),
+        });
     };
     for (q, tree) in [(qw, TREES[0]), (qt, TREES[1])] {
         if !q.enforce_nonzero()? {
@@ -53,8 +65,16 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     }
     transcript.absorb(labels::GKR_LAYER, &proof.roots)?;
     let mut claims = [
-        Claim { point: vec![], p: pw.clone(), q: qw.clone() },
-        Claim { point: vec![], p: pt.clone(), q: qt.clone() },
+        Claim {
+            point: vec![],
+            p: pw.clone(),
+            q: qw.clone(),
+        },
+        Claim {
+            point: vec![],
+            p: pt.clone(),
+            q: qt.clone(),
+        },
     ];
 
     for (d, layer) in proof.layers.iter().enumerate() {
@@ -75,9 +95,15 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         for (t, out) in active.iter().zip(outs) {
             let tree = TREES.get(*t).copied().unwrap_or("?");
             let [eq, p0, p1, q0, q1] = out.evals.as_slice() else {
-                return Err(Error::ProofShape { what: "GKR layer evaluations", expected: 5, actual: out.evals.len() });
+                return Err(Error::ProofShape {
+                    what: "GKR layer evaluations",
+                    expected: 5,
+                    actual: out.evals.len(),
+                });
             };
-            let claim = claims.get_mut(*t).ok_or(Error::GkrLayer { tree, layer: d })?;
+            let claim = claims
+                .get_mut(*t)
+                .ok_or(Error::GkrLayer { tree, layer: d })?;
             if !eq.enforce_equal(&eq_eval(&claim.point, &out.point))? {
                 return Err(Error::GkrLayer { tree, layer: d });
             }
@@ -94,13 +120,20 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
 
     // Table leaves: q = β + t̃(r) is succinct; p is the multiplicities' claim.
     let [witness, table] = claims;
-    if !table.q.enforce_equal(&beta.add(&statement.table.evaluate(&table.point)))? {
-        return Err(Error::SuccinctEvaluation { what: "LogUp table denominators β + t̃(r)" });
+    if !table
+        .q
+        .enforce_equal(&beta.add(&statement.table.evaluate(&table.point)))?
+    {
+        return Err(Error::SuccinctEvaluation {
+            what: "LogUp table denominators β + t̃(r)",
+        });
     }
 
     // Witness leaves: columns stacked on the high variables, padding columns are 0/1.
     transcript.absorb(labels::LOGUP_COLUMNS, &proof.column_evals)?;
-    let (low, high) = witness.point.split_at(statement.column_vars.min(witness.point.len()));
+    let (low, high) = witness
+        .point
+        .split_at(statement.column_vars.min(witness.point.len()));
     let eq_high = eq_table_generic(high);
     let mut p_expect = F::zero();
     let mut q_expect = F::zero();
@@ -114,10 +147,14 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         }
     }
     if !witness.p.enforce_equal(&p_expect)? {
-        return Err(Error::SuccinctEvaluation { what: "LogUp witness numerators" });
+        return Err(Error::SuccinctEvaluation {
+            what: "LogUp witness numerators",
+        });
     }
     if !witness.q.enforce_equal(&q_expect)? {
-        return Err(Error::SuccinctEvaluation { what: "LogUp witness denominators β + ã(r)" });
+        return Err(Error::SuccinctEvaluation {
+            what: "LogUp witness denominators β + ã(r)",
+        });
     }
     Ok(LookupClaims {
         column_point: low.to_vec(),
@@ -132,7 +169,12 @@ fn eq_table_generic<F: FieldOps>(r: &[F]) -> Vec<F> {
     let mut table = vec![F::one()];
     for rj in r {
         let hi: Vec<F> = table.iter().map(|t| t.mul(rj)).collect();
-        table = table.iter().zip(&hi).map(|(t, h)| t.sub(h)).chain(hi.iter().cloned()).collect();
+        table = table
+            .iter()
+            .zip(&hi)
+            .map(|(t, h)| t.sub(h))
+            .chain(hi.iter().cloned())
+            .collect();
     }
     table
 }

@@ -24,14 +24,20 @@ impl DenseMle {
                 evals.len()
             )));
         }
-        Ok(Self { num_vars: evals.len().trailing_zeros() as usize, evals })
+        Ok(Self {
+            num_vars: evals.len().trailing_zeros() as usize,
+            evals,
+        })
     }
 
     /// Pads with zeros to the next power of two (DESIGN §5: pad value 0).
     pub fn from_padded(mut evals: Vec<Fr>) -> Self {
         let len = evals.len().max(1).next_power_of_two();
         evals.resize(len, Fr::ZERO);
-        Self { num_vars: len.trailing_zeros() as usize, evals }
+        Self {
+            num_vars: len.trailing_zeros() as usize,
+            evals,
+        }
     }
 
     /// Number of variables n.
@@ -60,7 +66,11 @@ impl DenseMle {
         }
         let eq = eq_table(point);
         Ok(if self.evals.len() >= PAR_THRESHOLD {
-            self.evals.par_iter().zip(eq.par_iter()).map(|(a, b)| *a * b).sum()
+            self.evals
+                .par_iter()
+                .zip(eq.par_iter())
+                .map(|(a, b)| *a * b)
+                .sum()
         } else {
             self.evals.iter().zip(&eq).map(|(a, b)| *a * b).sum()
         })
@@ -92,9 +102,15 @@ pub(crate) fn fix_first_variable_in_place(evals: &mut Vec<Fr>, r: Fr) {
         return;
     }
     let folded: Vec<Fr> = if half >= PAR_THRESHOLD {
-        evals.par_chunks_exact(2).map(|p| p[0] + r * (p[1] - p[0])).collect()
+        evals
+            .par_chunks_exact(2)
+            .map(|p| p[0] + r * (p[1] - p[0]))
+            .collect()
     } else {
-        evals.chunks_exact(2).map(|p| p[0] + r * (p[1] - p[0])).collect()
+        evals
+            .chunks_exact(2)
+            .map(|p| p[0] + r * (p[1] - p[0]))
+            .collect()
     };
     *evals = folded;
 }
@@ -137,7 +153,10 @@ mod tests {
         let mut g = f.clone();
         g.fix_low_variables(&p);
         assert_eq!(g.evals(), &[f.evaluate(&p).unwrap()]);
-        assert_eq!(evaluate_public::<Fr>(f.evals(), &p), f.evaluate(&p).unwrap());
+        assert_eq!(
+            evaluate_public::<Fr>(f.evals(), &p),
+            f.evaluate(&p).unwrap()
+        );
     }
 
     #[test]

@@ -20,8 +20,8 @@ mod verifier;
 mod zerocheck;
 
 pub use prover::{ProverInstance, RoundProver, prove, prove_batched};
-pub use verifier::{VerifierInstance, verify, verify_batched};
 pub(crate) use verifier::check_len;
+pub use verifier::{VerifierInstance, verify, verify_batched};
 pub use zerocheck::{ZeroCheck, prove_zerocheck, verify_zerocheck};
 
 use crate::field::{FieldOps, inverse_of_small};

@@ -58,7 +58,11 @@ impl<C: Composition<Fr> + Sync + Send> ProverInstance<C> {
                 "degree {degree} outside 1..={MAX_DEGREE}"
             )));
         }
-        Ok(Self { tables, num_vars: len.trailing_zeros() as usize, composition })
+        Ok(Self {
+            tables,
+            num_vars: len.trailing_zeros() as usize,
+            composition,
+        })
     }
 
     /// Σ_x C(p(x)): the honest claim, for callers that do not already know it.
@@ -134,14 +138,21 @@ impl<C: Composition<Fr> + Sync + Send> RoundProver for ProverInstance<C> {
     }
     fn fix(&mut self, r: Fr) {
         if self.tables.len() > 1 && self.num_vars > 12 {
-            self.tables.par_iter_mut().for_each(|t| fix_first_variable_in_place(t, r));
+            self.tables
+                .par_iter_mut()
+                .for_each(|t| fix_first_variable_in_place(t, r));
         } else {
-            self.tables.iter_mut().for_each(|t| fix_first_variable_in_place(t, r));
+            self.tables
+                .iter_mut()
+                .for_each(|t| fix_first_variable_in_place(t, r));
         }
         self.num_vars = self.num_vars.saturating_sub(1);
     }
     fn final_evals(&self) -> Vec<Fr> {
-        self.tables.iter().map(|t| t.first().copied().unwrap_or(Fr::ZERO)).collect()
+        self.tables
+            .iter()
+            .map(|t| t.first().copied().unwrap_or(Fr::ZERO))
+            .collect()
     }
 }
 
@@ -152,7 +163,9 @@ pub fn prove(
     transcript: &mut NativeTranscript,
 ) -> Result<(SumcheckProof<Fr>, InstanceOutput<Fr>), Error> {
     let (proof, mut outs) = prove_batched(&mut [instance], &[claim], transcript)?;
-    let out = outs.pop().ok_or(Error::InvalidStatement("empty batch".into()))?;
+    let out = outs
+        .pop()
+        .ok_or(Error::InvalidStatement("empty batch".into()))?;
     Ok((proof, out))
 }
 
@@ -169,9 +182,14 @@ pub fn prove_batched(
             claims.len()
         )));
     }
-    let shapes: Vec<(usize, usize)> = instances.iter().map(|i| (i.num_vars(), i.degree())).collect();
+    let shapes: Vec<(usize, usize)> = instances
+        .iter()
+        .map(|i| (i.num_vars(), i.degree()))
+        .collect();
     if shapes.iter().any(|(n, _)| *n > MAX_VARS) {
-        return Err(Error::InvalidStatement(format!("more than {MAX_VARS} variables")));
+        return Err(Error::InvalidStatement(format!(
+            "more than {MAX_VARS} variables"
+        )));
     }
     let alpha = absorb_statement(transcript, &shapes, claims)?;
     let n_max = shapes.iter().map(|s| s.0).max().unwrap_or(0);
@@ -208,7 +226,11 @@ pub fn prove_batched(
         }
         transcript.absorb(labels::SUMCHECK_ROUND, &g)?;
         let r = transcript.challenge(labels::SUMCHECK_CHALLENGE)?;
-        let states = instances.iter_mut().zip(running.iter_mut()).zip(&per_instance).zip(&shapes);
+        let states = instances
+            .iter_mut()
+            .zip(running.iter_mut())
+            .zip(&per_instance)
+            .zip(&shapes);
         for (((inst, claim), evals), (n, _)) in states {
             *claim = interpolate(evals, &r);
             if round >= n_max - n {
@@ -223,9 +245,18 @@ pub fn prove_batched(
     let outputs = final_evals
         .iter()
         .zip(&shapes)
-        .map(|(evals, (n, _))| InstanceOutput { point: point[n_max - n..].to_vec(), evals: evals.clone() })
+        .map(|(evals, (n, _))| InstanceOutput {
+            point: point[n_max - n..].to_vec(),
+            evals: evals.clone(),
+        })
         .collect();
-    Ok((SumcheckProof { rounds, final_evals }, outputs))
+    Ok((
+        SumcheckProof {
+            rounds,
+            final_evals,
+        },
+        outputs,
+    ))
 }
 
 /// Extends evaluations at 0..=d to 0..=d_max by interpolation.

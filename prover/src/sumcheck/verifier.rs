@@ -27,7 +27,11 @@ pub(crate) fn absorb_statement<F: FieldOps, S: SpongeOps<F>>(
     sizes.extend(shapes.iter().flat_map(|(n, d)| [*n, *d]));
     transcript.absorb_usizes(labels::SUMCHECK_STATEMENT, &sizes)?;
     transcript.absorb(labels::SUMCHECK_STATEMENT, claims)?;
-    if shapes.len() > 1 { Ok(transcript.challenge(labels::SUMCHECK_BATCH)?) } else { Ok(F::one()) }
+    if shapes.len() > 1 {
+        Ok(transcript.challenge(labels::SUMCHECK_BATCH)?)
+    } else {
+        Ok(F::one())
+    }
 }
 
 /// Verifies a single sumcheck instance.
@@ -38,7 +42,11 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
 ) -> Result<InstanceOutput<F>, Error> {
     verify_batched(&[instance], proof, transcript)?
         .pop()
-        .ok_or(Error::ProofShape { what: "sumcheck instances", expected: 1, actual: 0 })
+        .ok_or(Error::ProofShape {
+            what: "sumcheck instances",
+            expected: 1,
+            actual: 0,
+        })
 }
 
 /// Verifies a batched sumcheck and returns, per instance, its final point and the input
@@ -51,8 +59,10 @@ pub fn verify_batched<F: FieldOps, S: SpongeOps<F>>(
     if instances.is_empty() {
         return Err(Error::InvalidStatement("empty sumcheck batch".into()));
     }
-    let shapes: Vec<(usize, usize)> =
-        instances.iter().map(|i| (i.num_vars, i.composition.degree())).collect();
+    let shapes: Vec<(usize, usize)> = instances
+        .iter()
+        .map(|i| (i.num_vars, i.composition.degree()))
+        .collect();
     for (n, d) in &shapes {
         if *n > MAX_VARS || *d == 0 || *d > MAX_DEGREE {
             return Err(Error::InvalidStatement(format!(
@@ -66,9 +76,17 @@ pub fn verify_batched<F: FieldOps, S: SpongeOps<F>>(
     for g in &proof.rounds {
         check_len("sumcheck round evaluations", d_max + 1, g.len())?;
     }
-    check_len("sumcheck final evaluation sets", instances.len(), proof.final_evals.len())?;
+    check_len(
+        "sumcheck final evaluation sets",
+        instances.len(),
+        proof.final_evals.len(),
+    )?;
     for (inst, evals) in instances.iter().zip(&proof.final_evals) {
-        check_len("sumcheck final evaluations", inst.composition.arity(), evals.len())?;
+        check_len(
+            "sumcheck final evaluations",
+            inst.composition.arity(),
+            evals.len(),
+        )?;
     }
 
     let claims: Vec<F> = instances.iter().map(|i| i.claim.clone()).collect();
@@ -85,7 +103,13 @@ pub fn verify_batched<F: FieldOps, S: SpongeOps<F>>(
     for (round, g) in proof.rounds.iter().enumerate() {
         let (g0, g1) = match g.as_slice() {
             [g0, g1, ..] => (g0, g1),
-            _ => return Err(Error::ProofShape { what: "round", expected: d_max + 1, actual: g.len() }),
+            _ => {
+                return Err(Error::ProofShape {
+                    what: "round",
+                    expected: d_max + 1,
+                    actual: g.len(),
+                });
+            }
         };
         if !g0.add(g1).enforce_equal(&claim)? {
             return Err(Error::SumcheckRound { round });
@@ -110,7 +134,10 @@ pub fn verify_batched<F: FieldOps, S: SpongeOps<F>>(
         .iter()
         .zip(&proof.final_evals)
         .map(|(inst, evals)| InstanceOutput {
-            point: point.get(n_max - inst.num_vars..).unwrap_or_default().to_vec(),
+            point: point
+                .get(n_max - inst.num_vars..)
+                .unwrap_or_default()
+                .to_vec(),
             evals: evals.clone(),
         })
         .collect())
@@ -118,7 +145,15 @@ pub fn verify_batched<F: FieldOps, S: SpongeOps<F>>(
 
 /// A length check on proof-derived data, as a typed error.
 pub(crate) fn check_len(what: &'static str, expected: usize, actual: usize) -> Result<(), Error> {
-    if expected == actual { Ok(()) } else { Err(Error::ProofShape { what, expected, actual }) }
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(Error::ProofShape {
+            what,
+            expected,
+            actual,
+        })
+    }
 }
 
 /// Small powers of public constants.

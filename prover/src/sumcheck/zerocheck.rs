@@ -66,7 +66,9 @@ pub fn prove_zerocheck<C: Composition<Fr> + Sync + Send>(
 ) -> Result<(SumcheckProof<Fr>, InstanceOutput<Fr>), Error> {
     let len = tables.first().map_or(1, Vec::len);
     if !len.is_power_of_two() {
-        return Err(Error::InvalidStatement(format!("zerocheck table size {len}")));
+        return Err(Error::InvalidStatement(format!(
+            "zerocheck table size {len}"
+        )));
     }
     let n = len.trailing_zeros() as usize;
     let tau = absorb_statement(transcript, n, composition.degree(), composition.arity())?;
@@ -88,17 +90,38 @@ pub fn verify_zerocheck<F: FieldOps, S: SpongeOps<F>>(
     transcript: &mut Transcript<F, S>,
 ) -> Result<InstanceOutput<F>, Error> {
     if num_vars > super::MAX_VARS {
-        return Err(Error::InvalidStatement(format!("zerocheck over {num_vars} variables")));
+        return Err(Error::InvalidStatement(format!(
+            "zerocheck over {num_vars} variables"
+        )));
     }
-    let tau = absorb_statement(transcript, num_vars, composition.degree(), composition.arity())?;
+    let tau = absorb_statement(
+        transcript,
+        num_vars,
+        composition.degree(),
+        composition.arity(),
+    )?;
     let wrapped = ZeroCheck(composition);
-    let out = verify(VerifierInstance { num_vars, composition: &wrapped, claim: F::zero() }, proof, transcript)?;
-    let (eq_claim, evals) = out
-        .evals
-        .split_first()
-        .ok_or(Error::ProofShape { what: "zerocheck evaluations", expected: 1, actual: 0 })?;
+    let out = verify(
+        VerifierInstance {
+            num_vars,
+            composition: &wrapped,
+            claim: F::zero(),
+        },
+        proof,
+        transcript,
+    )?;
+    let (eq_claim, evals) = out.evals.split_first().ok_or(Error::ProofShape {
+        what: "zerocheck evaluations",
+        expected: 1,
+        actual: 0,
+    })?;
     if !eq_claim.enforce_equal(&eq_eval(&tau, &out.point))? {
-        return Err(Error::SuccinctEvaluation { what: "zerocheck eq(τ, r)" });
+        return Err(Error::SuccinctEvaluation {
+            what: "zerocheck eq(τ, r)",
+        });
     }
-    Ok(InstanceOutput { point: out.point, evals: evals.to_vec() })
+    Ok(InstanceOutput {
+        point: out.point,
+        evals: evals.to_vec(),
+    })
 }

@@ -106,21 +106,30 @@ impl NativeTranscript {
 impl<F: FieldOps, S: SpongeOps<F>> Transcript<F, S> {
     /// Starts a transcript on `sponge`, absorbing the zkmodel domain separator.
     pub fn new(sponge: S) -> Result<Self, BackendError> {
-        let mut t = Self { sponge, _field: PhantomData };
+        let mut t = Self {
+            sponge,
+            _field: PhantomData,
+        };
         t.absorb(labels::DOMAIN, &[])?;
         Ok(t)
     }
 
     /// Absorbs one message: its label, its length, then its elements.
     pub fn absorb(&mut self, label: Label, xs: &[F]) -> Result<(), BackendError> {
-        let header = [F::constant(label.to_fr()), F::constant(Fr::from(xs.len() as u64))];
+        let header = [
+            F::constant(label.to_fr()),
+            F::constant(Fr::from(xs.len() as u64)),
+        ];
         self.sponge.absorb(&header)?;
         self.sponge.absorb(xs)
     }
 
     /// Absorbs public integers (sizes, degrees, indices) under a label.
     pub fn absorb_usizes(&mut self, label: Label, xs: &[usize]) -> Result<(), BackendError> {
-        let fs: Vec<F> = xs.iter().map(|x| F::constant(Fr::from(*x as u64))).collect();
+        let fs: Vec<F> = xs
+            .iter()
+            .map(|x| F::constant(Fr::from(*x as u64)))
+            .collect();
         self.absorb(label, &fs)
     }
 
@@ -180,7 +189,10 @@ mod tests {
         j1.join(&[a, b]).unwrap();
         let mut j2 = t.clone();
         j2.join(&[b, a]).unwrap();
-        assert_ne!(j1.challenge(labels::DIGEST).unwrap(), j2.challenge(labels::DIGEST).unwrap());
+        assert_ne!(
+            j1.challenge(labels::DIGEST).unwrap(),
+            j2.challenge(labels::DIGEST).unwrap()
+        );
     }
 
     #[test]
