@@ -7,6 +7,8 @@
 //! ignored test `regenerate_golden_vectors`) and review the diff.
 
 use ark_bn254::{Bn254, Fq, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_crypto_primitives::sponge::poseidon::PoseidonSponge;
+use ark_crypto_primitives::sponge::{CryptographicSponge, FieldBasedCryptographicSponge};
 use ark_ec::{
     AffineRepr, CurveGroup, PrimeGroup,
     pairing::{Pairing, PairingOutput},
@@ -145,16 +147,19 @@ fn fr_hex(f: &Fr) -> Value {
 }
 
 fn transcript_vectors() -> Value {
-    // Raw permutation-level vectors: the sponge alone.
-    let mut s = ark_crypto_primitives::sponge::CryptographicSponge::new(poseidon_config());
-    let raw = |s: &mut NativeSponge, xs: &[Fr]| -> Fr {
-        SpongeOps::<Fr>::absorb(s, xs).expect("native");
-        SpongeOps::<Fr>::squeeze(s).expect("native")
+    // Raw permutation-level vectors, from arkworks' own sponge (the circuit gadget's twin);
+    // our native duplex must agree.
+    let raw = |xs: &[Fr]| -> Fr {
+        let mut ark = PoseidonSponge::<Fr>::new(poseidon_config());
+        ark.absorb(&xs);
+        let expect = ark.squeeze_native_field_elements(1)[0];
+        let mut ours = NativeSponge::new();
+        SpongeOps::<Fr>::absorb(&mut ours, xs).expect("native");
+        assert_eq!(SpongeOps::<Fr>::squeeze(&mut ours).expect("native"), expect);
+        expect
     };
-    let zeros = raw(&mut s, &[Fr::from(0u64); 4]);
-    let mut s2: NativeSponge =
-        ark_crypto_primitives::sponge::CryptographicSponge::new(poseidon_config());
-    let counting = raw(&mut s2, &(1..=5u64).map(Fr::from).collect::<Vec<_>>());
+    let zeros = raw(&[Fr::from(0u64); 4]);
+    let counting = raw(&(1..=5u64).map(Fr::from).collect::<Vec<_>>());
 
     // Transcript framing: domain, labels, lengths, forks.
     let mut t = NativeTranscript::new_native();

@@ -1,6 +1,7 @@
 //! Domain-separation labels: one fixed field element per message kind.
 //!
-//! A label is up to 16 ASCII bytes read as a big-endian integer. The values are part of the
+//! A label is up to 16 ASCII bytes read as a big-endian integer. A message absorbs one header
+//! word, label · 2^64 + length, before its elements. The values are part of the
 //! protocol: the circuit and any other verifier must use the same ones.
 
 use ark_bn254::Fr;
@@ -26,6 +27,12 @@ impl Label {
     /// The label as a field element.
     pub fn to_fr(self) -> Fr {
         Fr::from(self.0)
+    }
+
+    /// The header word of a message with this label and `len` elements:
+    /// label · 2^64 + len (< 2^192 < r, so distinct (label, len) pairs give distinct words).
+    pub fn header(self, len: usize) -> Fr {
+        self.to_fr() * Fr::from(1u128 << 64) + Fr::from(len as u64)
     }
 }
 

@@ -12,15 +12,14 @@
 //! Soundness assumption: Poseidon with these parameters behaves as a random oracle.
 
 pub mod labels;
+pub mod poseidon;
 
 use crate::error::BackendError;
 use crate::field::FieldOps;
 use ark_bn254::Fr;
-use ark_crypto_primitives::sponge::poseidon::{
-    PoseidonConfig, PoseidonSponge, find_poseidon_ark_and_mds,
-};
-use ark_crypto_primitives::sponge::{CryptographicSponge, FieldBasedCryptographicSponge};
+use ark_crypto_primitives::sponge::poseidon::{PoseidonConfig, find_poseidon_ark_and_mds};
 pub use labels::Label;
+pub use poseidon::PoseidonDuplex;
 use std::marker::PhantomData;
 use std::sync::OnceLock;
 
@@ -66,18 +65,18 @@ pub trait SpongeOps<F: FieldOps>: Clone {
     fn squeeze(&mut self) -> Result<F, BackendError>;
 }
 
-/// The native Poseidon sponge.
-pub type NativeSponge = PoseidonSponge<Fr>;
+/// The native Poseidon sponge (bit-for-bit arkworks' `PoseidonSponge`, faster).
+pub type NativeSponge = PoseidonDuplex;
 
 impl SpongeOps<Fr> for NativeSponge {
+    #[inline]
     fn absorb(&mut self, xs: &[Fr]) -> Result<(), BackendError> {
-        CryptographicSponge::absorb(self, &xs);
+        PoseidonDuplex::absorb(self, xs);
         Ok(())
     }
+    #[inline]
     fn squeeze(&mut self) -> Result<Fr, BackendError> {
-        self.squeeze_native_field_elements(1)
-            .pop()
-            .ok_or_else(|| BackendError("poseidon squeezed nothing".into()))
+        Ok(PoseidonDuplex::squeeze(self))
     }
 }
 
@@ -95,11 +94,12 @@ pub type NativeTranscript = Transcript<Fr, NativeSponge>;
 impl NativeTranscript {
     /// A fresh native transcript, already separated by [`labels::DOMAIN`].
     pub fn new_native() -> Self {
-        // The native sponge cannot fail; the error arm is unreachable in practice.
-        Self::new(NativeSponge::new(poseidon_config())).unwrap_or_else(|_| Self {
-            sponge: NativeSponge::new(poseidon_config()),
+        let mut t = Self {
+            sponge: NativeSponge::new(),
             _field: PhantomData,
-        })
+        };
+        t.sponge.absorb(&[labels::DOMAIN.header(0)]);
+        t
     }
 }
 
