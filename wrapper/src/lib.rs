@@ -1,4 +1,9 @@
 //! Groth16 wrapper for zkmodel proofs (DESIGN §11–12).
 //!
-//! Nothing is implemented here yet: the circuit will instantiate the prover crate's generic
-//! verifier over `FpVar`/`PoseidonSpongeVar`, so this crate stays empty until that lands.
+//! The circuit *is* the verifier: [`backend`] implements the prover crate's
+//! [`FieldOps`](zkmodel_prover::field::FieldOps) and
+//! [`SpongeOps`](zkmodel_prover::transcript::SpongeOps) traits over `FpVar` and
+//! `PoseidonSpongeVar`, so the sumcheck and LogUp-GKR verifiers run unchanged as constraint
+//! generators. Groth16 setup, proving and Solidity generation land with the wrapper issue.
+
+pub mod backend;

@@ -114,13 +114,9 @@ impl<F: FieldOps, S: SpongeOps<F>> Transcript<F, S> {
         Ok(t)
     }
 
-    /// Absorbs one message: its label, its length, then its elements.
+    /// Absorbs one message: a header word binding its label and length, then its elements.
     pub fn absorb(&mut self, label: Label, xs: &[F]) -> Result<(), BackendError> {
-        let header = [
-            F::constant(label.to_fr()),
-            F::constant(Fr::from(xs.len() as u64)),
-        ];
-        self.sponge.absorb(&header)?;
+        self.sponge.absorb(&[F::constant(label.header(xs.len()))])?;
         self.sponge.absorb(xs)
     }
 
@@ -176,6 +172,16 @@ mod tests {
         assert_eq!((c.full_rounds, c.partial_rounds), (8, 60));
         assert_eq!(c.ark.len(), 68);
         assert_eq!(c.mds.len(), 5);
+    }
+
+    #[test]
+    fn native_constructor_matches_generic_one() {
+        let mut a = NativeTranscript::new_native();
+        let mut b: NativeTranscript = Transcript::new(NativeSponge::new()).unwrap();
+        assert_eq!(
+            a.challenge(labels::DIGEST).unwrap(),
+            b.challenge(labels::DIGEST).unwrap()
+        );
     }
 
     #[test]

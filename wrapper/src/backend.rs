@@ -1,0 +1,142 @@
+//! The in-circuit verifier backend.
+//!
+//! [`Var`] wraps `FpVar<Fr>`; its [`FieldOps::enforce_equal`] adds an equality constraint and,
+//! when witness values are known, also reports whether they agree, so a tampered proof fails
+//! with the same typed error in-circuit as natively. `PoseidonSpongeVar` is arkworks' gadget
+//! for the very sponge the native transcript runs (pinned by a test in the prover crate).
+
+use ark_bn254::Fr;
+use ark_crypto_primitives::sponge::constraints::CryptographicSpongeVar;
+use ark_crypto_primitives::sponge::poseidon::constraints::PoseidonSpongeVar;
+use ark_r1cs_std::GR1CSVar;
+use ark_r1cs_std::alloc::AllocVar;
+use ark_r1cs_std::eq::EqGadget;
+use ark_r1cs_std::fields::FieldVar;
+use ark_r1cs_std::fields::fp::FpVar;
+use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use zkmodel_prover::BackendError;
+use zkmodel_prover::field::FieldOps;
+use zkmodel_prover::lookup::LookupProof;
+use zkmodel_prover::sumcheck::SumcheckProof;
+use zkmodel_prover::transcript::{SpongeOps, Transcript, poseidon_config};
+
+/// A field element inside the circuit.
+#[derive(Clone, Debug)]
+pub struct Var(pub FpVar<Fr>);
+
+/// The in-circuit transcript.
+pub type CircuitTranscript = Transcript<Var, PoseidonSpongeVar<Fr>>;
+
+fn backend(e: SynthesisError) -> BackendError {
+    BackendError(e.to_string())
+}
+
+impl FieldOps for Var {
+    fn constant(c: Fr) -> Self {
+        Var(FpVar::Constant(c))
+    }
+    fn add(&self, other: &Self) -> Self {
+        Var(&self.0 + &other.0)
+    }
+    fn sub(&self, other: &Self) -> Self {
+        Var(&self.0 - &other.0)
+    }
+    fn mul(&self, other: &Self) -> Self {
+        Var(&self.0 * &other.0)
+    }
+    fn neg(&self) -> Self {
+        Var(FpVar::Constant(Fr::from(0u64)) - &self.0)
+    }
+    fn mul_const(&self, c: Fr) -> Self {
+        Var(&self.0 * c)
+    }
+    fn add_const(&self, c: Fr) -> Self {
+        Var(&self.0 + c)
+    }
+    fn enforce_equal(&self, other: &Self) -> Result<bool, BackendError> {
+        self.0.enforce_equal(&other.0).map_err(backend)?;
+        Ok(match (self.0.value(), other.0.value()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => true,
+        })
+    }
+    fn enforce_nonzero(&self) -> Result<bool, BackendError> {
+        // x ≠ 0 iff x has an inverse: the gadget enforces x · x⁻¹ = 1.
+        let _inverse = self.0.inverse().map_err(backend)?;
+        Ok(self.0.value().map_or(true, |v| v != Fr::from(0u64)))
+    }
+    fn value(&self) -> Option<Fr> {
+        self.0.value().ok()
+    }
+}
+
+impl SpongeOps<Var> for PoseidonSpongeVar<Fr> {
+    fn absorb(&mut self, xs: &[Var]) -> Result<(), BackendError> {
+        let vars: Vec<FpVar<Fr>> = xs.iter().map(|x| x.0.clone()).collect();
+        CryptographicSpongeVar::absorb(self, &vars).map_err(backend)
+    }
+    fn squeeze(&mut self) -> Result<Var, BackendError> {
+        let mut out = self.squeeze_field_elements(1).map_err(backend)?;
+        out.pop()
+            .map(Var)
+            .ok_or_else(|| BackendError("poseidon gadget squeezed nothing".into()))
+    }
+}
+
+/// A fresh in-circuit transcript on `cs`, separated exactly like the native one.
+pub fn circuit_transcript(cs: ConstraintSystemRef<Fr>) -> Result<CircuitTranscript, BackendError> {
+    Transcript::new(PoseidonSpongeVar::new(cs, poseidon_config()))
+}
+
+/// Allocates a private witness.
+pub fn witness(cs: &ConstraintSystemRef<Fr>, v: Fr) -> Result<Var, BackendError> {
+    FpVar::new_witness(cs.clone(), || Ok(v))
+        .map(Var)
+        .map_err(backend)
+}
+
+/// Allocates a public input.
+pub fn public(cs: &ConstraintSystemRef<Fr>, v: Fr) -> Result<Var, BackendError> {
+    FpVar::new_input(cs.clone(), || Ok(v))
+        .map(Var)
+        .map_err(backend)
+}
+
+fn witness_vec(cs: &ConstraintSystemRef<Fr>, v: &[Fr]) -> Result<Vec<Var>, BackendError> {
+    v.iter().map(|x| witness(cs, *x)).collect()
+}
+
+/// Allocates a sumcheck proof as private witnesses, keeping its shape.
+pub fn alloc_sumcheck(
+    cs: &ConstraintSystemRef<Fr>,
+    proof: &SumcheckProof<Fr>,
+) -> Result<SumcheckProof<Var>, BackendError> {
+    Ok(SumcheckProof {
+        rounds: proof
+            .rounds
+            .iter()
+            .map(|g| witness_vec(cs, g))
+            .collect::<Result<_, _>>()?,
+        final_evals: proof
+            .final_evals
+            .iter()
+            .map(|e| witness_vec(cs, e))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// Allocates a LogUp-GKR proof as private witnesses, keeping its shape.
+pub fn alloc_lookup(
+    cs: &ConstraintSystemRef<Fr>,
+    proof: &LookupProof<Fr>,
+) -> Result<LookupProof<Var>, BackendError> {
+    Ok(LookupProof {
+        roots: witness_vec(cs, &proof.roots)?,
+        layers: proof
+            .layers
+            .iter()
+            .map(|l| alloc_sumcheck(cs, l))
+            .collect::<Result<_, _>>()?,
+        column_evals: witness_vec(cs, &proof.column_evals)?,
+    })
+}

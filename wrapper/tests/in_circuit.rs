@@ -1,0 +1,169 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The prover crate's verifiers, run in-circuit through the `FpVar` backend, agree with the
+//! native run: same challenges, same outputs, satisfied constraints for honest proofs, and
+//! rejection (typed error or unsatisfied system) for tampered ones.
+
+use ark_bn254::Fr;
+use ark_ff::Field;
+use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef};
+use ark_std::UniformRand;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use zkmodel_prover::field::FieldOps;
+use zkmodel_prover::lookup::{self, LookupStatement, Table};
+use zkmodel_prover::sumcheck::{
+    Product, ProverInstance, SumOfProducts, SumcheckProof, VerifierInstance, prove,
+    prove_zerocheck, verify, verify_zerocheck,
+};
+use zkmodel_prover::transcript::{NativeTranscript, labels};
+use zkmodel_wrapper::backend::{Var, alloc_lookup, alloc_sumcheck, circuit_transcript, witness};
+
+fn random(n: usize, seed: u64) -> Vec<Fr> {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    (0..n).map(|_| Fr::rand(&mut rng)).collect()
+}
+
+fn values(v: &[Var]) -> Vec<Fr> {
+    v.iter().map(|x| x.value().unwrap()).collect()
+}
+
+#[test]
+fn transcript_challenges_match_native() {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let mut c = circuit_transcript(cs.clone()).unwrap();
+    let mut n = NativeTranscript::new_native();
+    let xs = random(7, 1);
+    let xv: Vec<Var> = xs.iter().map(|x| witness(&cs, *x).unwrap()).collect();
+    n.absorb(labels::STATEMENT, &xs).unwrap();
+    c.absorb(labels::STATEMENT, &xv).unwrap();
+    let a: Vec<Fr> = n.challenges(labels::SUMCHECK_CHALLENGE, 3).unwrap();
+    let b = c.challenges(labels::SUMCHECK_CHALLENGE, 3).unwrap();
+    assert_eq!(a, values(&b));
+    let (fa, fb) = (
+        n.fork(2).unwrap().digest().unwrap(),
+        c.fork(2).unwrap().digest().unwrap(),
+    );
+    assert_eq!(fa, fb.value().unwrap());
+    assert!(cs.is_satisfied().unwrap());
+}
+
+fn run_sumcheck_in_circuit(
+    n: usize,
+    claim: Fr,
+    proof: &SumcheckProof<Fr>,
+) -> (
+    ConstraintSystemRef<Fr>,
+    Result<Vec<Fr>, zkmodel_prover::Error>,
+) {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let pv = alloc_sumcheck(&cs, proof).unwrap();
+    let claim = witness(&cs, claim).unwrap();
+    let mut t = circuit_transcript(cs.clone()).unwrap();
+    let comp = Product(2);
+    let out = verify(
+        VerifierInstance {
+            num_vars: n,
+            composition: &comp,
+            claim,
+        },
+        &pv,
+        &mut t,
+    );
+    (cs, out.map(|o| values(&o.point)))
+}
+
+#[test]
+fn sumcheck_verifier_in_circuit_matches_native() {
+    let n = 6;
+    let (a, b) = (random(1 << n, 2), random(1 << n, 3));
+    let claim: Fr = a.iter().zip(&b).map(|(x, y)| *x * y).sum();
+    let mut inst = ProverInstance::new(vec![a, b], Product(2)).unwrap();
+    let (proof, out) = prove(&mut inst, claim, &mut NativeTranscript::new_native()).unwrap();
+
+    let (cs, point) = run_sumcheck_in_circuit(n, claim, &proof);
+    assert_eq!(point.unwrap(), out.point);
+    assert!(cs.is_satisfied().unwrap());
+    println!(
+        "sumcheck deg 2, 2^{n}: {} constraints",
+        cs.num_constraints()
+    );
+
+    // Tampering: the in-circuit verifier reports the same typed errors, and the system is
+    // unsatisfiable.
+    let mut bad = proof.clone();
+    bad.rounds[2][1] += Fr::ONE;
+    let (cs, r) = run_sumcheck_in_circuit(n, claim, &bad);
+    assert!(r.is_err() || !cs.is_satisfied().unwrap());
+    let (cs, r) = run_sumcheck_in_circuit(n, claim + Fr::ONE, &proof);
+    assert_eq!(
+        r.unwrap_err(),
+        zkmodel_prover::Error::SumcheckRound { round: 0 }
+    );
+    assert!(!cs.is_satisfied().unwrap());
+}
+
+#[test]
+fn zerocheck_verifier_in_circuit_matches_native() {
+    let n = 5;
+    let (a, b) = (random(1 << n, 4), random(1 << n, 5));
+    let y: Vec<Fr> = a.iter().zip(&b).map(|(x, z)| *x * z).collect();
+    let had = SumOfProducts::new(3, vec![(Fr::ONE, vec![0, 1]), (-Fr::ONE, vec![2])]).unwrap();
+    let (proof, out) = prove_zerocheck(
+        vec![a, b, y],
+        had.clone(),
+        &mut NativeTranscript::new_native(),
+    )
+    .unwrap();
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let pv = alloc_sumcheck(&cs, &proof).unwrap();
+    let mut t = circuit_transcript(cs.clone()).unwrap();
+    let o = verify_zerocheck(n, &had, &pv, &mut t).unwrap();
+    assert_eq!(values(&o.evals), out.evals);
+    assert!(cs.is_satisfied().unwrap());
+}
+
+#[test]
+fn logup_verifier_in_circuit_matches_native() {
+    let table = Table::Range { bits: 6 };
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    let cols: Vec<Vec<Fr>> = (0..3)
+        .map(|_| {
+            (0..1 << 5)
+                .map(|_| Fr::from(rng.gen_range(0..64u64)))
+                .collect()
+        })
+        .collect();
+    let refs: Vec<(&str, &[Fr])> = cols.iter().map(|c| ("c", c.as_slice())).collect();
+    let proven = lookup::prove(table, &refs, &mut NativeTranscript::new_native()).unwrap();
+    let st = LookupStatement {
+        table,
+        num_columns: 3,
+        column_vars: 5,
+    };
+
+    let check = |proof: &lookup::LookupProof<Fr>| {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let pv = alloc_lookup(&cs, proof).unwrap();
+        let mut t = circuit_transcript(cs.clone()).unwrap();
+        let r = lookup::verify(&st, &pv, &mut t).map(|c| values(&c.column_evals));
+        (cs, r)
+    };
+    let (cs, r) = check(&proven.proof);
+    assert_eq!(r.unwrap(), proven.claims.column_evals);
+    assert!(cs.is_satisfied().unwrap());
+    println!(
+        "LogUp-GKR 3x2^5 into 2^6: {} constraints",
+        cs.num_constraints()
+    );
+
+    let mut bad = proven.proof.clone();
+    bad.layers[3].rounds[1][2] += Fr::ONE;
+    let (cs, r) = check(&bad);
+    assert!(r.is_err() || !cs.is_satisfied().unwrap());
+    let mut bad = proven.proof;
+    let r0 = bad.roots[0];
+    bad.roots[0] += r0;
+    let (cs, r) = check(&bad);
+    assert_eq!(r.unwrap_err(), zkmodel_prover::Error::LookupSumMismatch);
+    assert!(!cs.is_satisfied().unwrap());
+}
