@@ -10,7 +10,7 @@
 
 use super::{POSEIDON_CAPACITY, POSEIDON_RATE, poseidon_config};
 use ark_bn254::Fr;
-use ark_ff::{AdditiveGroup, Field};
+use ark_ff::{AdditiveGroup, Field, Zero};
 
 const WIDTH: usize = POSEIDON_RATE + POSEIDON_CAPACITY;
 
@@ -20,13 +20,74 @@ enum Mode {
     Squeezing(usize),
 }
 
-/// Round constants and MDS matrix as fixed-size arrays.
+type Matrix = [[Fr; WIDTH]; WIDTH];
+
+/// The permutation's constants, rearranged for speed (Poseidon paper, appendix B):
+/// partial rounds after the first add one scalar to word 0 and multiply by a sparse matrix.
 #[derive(Debug)]
 struct Constants {
-    ark: Vec<[Fr; WIDTH]>,
-    mds: [[Fr; WIDTH]; WIDTH],
-    full_rounds: usize,
-    partial_rounds: usize,
+    /// Round constants of the first half of the full rounds.
+    first_full: Vec<[Fr; WIDTH]>,
+    /// The full constant vector of the first partial round (with later rounds' folded in).
+    first_partial: [Fr; WIDTH],
+    /// The dense matrix of the first partial round.
+    first_partial_matrix: Matrix,
+    /// For each later partial round: the scalar added to word 0 and its sparse matrix
+    /// [[a, vᵀ], [w, I]] stored as (a, v, w).
+    later_partial: Vec<(Fr, Sparse)>,
+    /// Round constants of the second half of the full rounds.
+    last_full: Vec<[Fr; WIDTH]>,
+    mds: Matrix,
+}
+
+#[derive(Debug, Clone)]
+struct Sparse {
+    a: Fr,
+    v: [Fr; WIDTH - 1],
+    w: [Fr; WIDTH - 1],
+}
+
+fn mat_mul(x: &Matrix, y: &Matrix) -> Matrix {
+    let mut out = [[Fr::ZERO; WIDTH]; WIDTH];
+    for i in 0..WIDTH {
+        for j in 0..WIDTH {
+            out[i][j] = (0..WIDTH).map(|k| x[i][k] * y[k][j]).sum();
+        }
+    }
+    out
+}
+
+/// Inverse of the lower-right (WIDTH−1)×(WIDTH−1) block, by Gauss–Jordan elimination. MDS
+/// matrices (and products of their blocks) have invertible square submatrices.
+fn inverse_of_lower_block(m: &Matrix) -> [[Fr; WIDTH - 1]; WIDTH - 1] {
+    const N: usize = WIDTH - 1;
+    let mut a = [[Fr::ZERO; 2 * N]; N];
+    for i in 0..N {
+        for j in 0..N {
+            a[i][j] = m[i + 1][j + 1];
+        }
+        a[i][N + i] = Fr::ONE;
+    }
+    for col in 0..N {
+        let pivot = (col..N).find(|r| !a[*r][col].is_zero()).unwrap_or(col);
+        a.swap(col, pivot);
+        let inv = a[col][col].inverse().unwrap_or(Fr::ZERO);
+        a[col].iter_mut().for_each(|x| *x *= inv);
+        for r in 0..N {
+            if r != col && !a[r][col].is_zero() {
+                let f = a[r][col];
+                let pivot_row = a[col];
+                a[r].iter_mut()
+                    .zip(pivot_row)
+                    .for_each(|(x, p)| *x -= f * p);
+            }
+        }
+    }
+    let mut out = [[Fr::ZERO; N]; N];
+    for i in 0..N {
+        out[i].copy_from_slice(&a[i][N..]);
+    }
+    out
 }
 
 fn constants() -> &'static Constants {
@@ -40,11 +101,66 @@ fn constants() -> &'static Constants {
         };
         let mut mds = [[Fr::ZERO; WIDTH]; WIDTH];
         mds.iter_mut().zip(&cfg.mds).for_each(|(m, v)| *m = row(v));
+        let ark: Vec<[Fr; WIDTH]> = cfg.ark.iter().map(row).collect();
+        let half = cfg.full_rounds / 2;
+        let partial = cfg.partial_rounds;
+        let mut pc: Vec<[Fr; WIDTH]> = ark[half..half + partial].to_vec();
+        let m_hat_inv = inverse_of_lower_block(&mds);
+
+        // Constants: write c_r = k_r·e0 + M·u with u_0 = 0, and fold u into round r − 1
+        // (S-boxes only touch word 0, so u passes through them).
+        let mut scalars = vec![Fr::ZERO; partial];
+        for r in (1..partial).rev() {
+            let c = pc[r];
+            let mut u = [Fr::ZERO; WIDTH];
+            for i in 1..WIDTH {
+                u[i] = (1..WIDTH).map(|j| m_hat_inv[i - 1][j - 1] * c[j]).sum();
+            }
+            scalars[r] = c[0] - (1..WIDTH).map(|j| mds[0][j] * u[j]).sum::<Fr>();
+            for i in 1..WIDTH {
+                pc[r - 1][i] += u[i];
+            }
+        }
+
+        // Matrices: factor A = A''·A' with A' = diag(1, Â) applied first and
+        // A'' = [[a, vᵀÂ⁻¹], [w, I]]. A' commutes with the next word-0 operations, so it moves
+        // back into the previous round's matrix: A_{r−1} = A'_r·M.
+        let mut sparse = Vec::with_capacity(partial);
+        let mut a = mds;
+        for _ in 1..partial {
+            let inv = inverse_of_lower_block(&a);
+            let mut u = [Fr::ZERO; WIDTH - 1];
+            for j in 0..WIDTH - 1 {
+                u[j] = (0..WIDTH - 1).map(|i| a[0][i + 1] * inv[i][j]).sum();
+            }
+            let mut w = [Fr::ZERO; WIDTH - 1];
+            for i in 0..WIDTH - 1 {
+                w[i] = a[i + 1][0];
+            }
+            sparse.push(Sparse {
+                a: a[0][0],
+                v: u,
+                w,
+            });
+            let mut a_prime = [[Fr::ZERO; WIDTH]; WIDTH];
+            a_prime[0][0] = Fr::ONE;
+            for i in 1..WIDTH {
+                a_prime[i][1..].copy_from_slice(&a[i][1..]);
+            }
+            a = mat_mul(&a_prime, &mds);
+        }
         Constants {
-            ark: cfg.ark.iter().map(row).collect(),
+            first_full: ark[..half].to_vec(),
+            first_partial: pc[0],
+            first_partial_matrix: a,
+            // `sparse` was built from the last round backwards.
+            later_partial: scalars
+                .into_iter()
+                .skip(1)
+                .zip(sparse.into_iter().rev())
+                .collect(),
+            last_full: ark[half + partial..].to_vec(),
             mds,
-            full_rounds: cfg.full_rounds,
-            partial_rounds: cfg.partial_rounds,
         }
     })
 }
@@ -55,19 +171,61 @@ fn pow5(x: &mut Fr) {
     *x *= sq.square();
 }
 
+#[inline(always)]
+fn dense(m: &Matrix, state: &mut [Fr; WIDTH]) {
+    let mut next = [Fr::ZERO; WIDTH];
+    for (n, row) in next.iter_mut().zip(m) {
+        *n = row.iter().zip(state.iter()).map(|(a, b)| *a * b).sum();
+    }
+    *state = next;
+}
+
+fn full_round(state: &mut [Fr; WIDTH], rc: &[Fr; WIDTH], mds: &Matrix) {
+    state.iter_mut().zip(rc).for_each(|(s, k)| *s += k);
+    state.iter_mut().for_each(pow5);
+    dense(mds, state);
+}
+
 /// Applies the Poseidon permutation of DESIGN §4 to a width-5 state.
 pub fn permute(state: &mut [Fr; WIDTH]) {
     let c = constants();
-    let half = c.full_rounds / 2;
-    for (round, rc) in c.ark.iter().enumerate() {
+    for rc in &c.first_full {
+        full_round(state, rc, &c.mds);
+    }
+    state
+        .iter_mut()
+        .zip(&c.first_partial)
+        .for_each(|(s, k)| *s += k);
+    pow5(&mut state[0]);
+    dense(&c.first_partial_matrix, state);
+    for (k, m) in &c.later_partial {
+        state[0] += k;
+        pow5(&mut state[0]);
+        let x0 = state[0];
+        state[0] = m.a * x0 + m.v.iter().zip(&state[1..]).map(|(v, x)| *v * x).sum::<Fr>();
+        for (s, w) in state[1..].iter_mut().zip(&m.w) {
+            *s += *w * x0;
+        }
+    }
+    for rc in &c.last_full {
+        full_round(state, rc, &c.mds);
+    }
+}
+
+/// The textbook permutation, kept as the reference the optimized one is tested against.
+#[cfg(test)]
+fn permute_reference(state: &mut [Fr; WIDTH]) {
+    let cfg = poseidon_config();
+    let half = cfg.full_rounds / 2;
+    for (round, rc) in cfg.ark.iter().enumerate() {
         state.iter_mut().zip(rc).for_each(|(s, k)| *s += k);
-        if round < half || round >= half + c.partial_rounds {
+        if round < half || round >= half + cfg.partial_rounds {
             state.iter_mut().for_each(pow5);
         } else {
             pow5(&mut state[0]);
         }
         let mut next = [Fr::ZERO; WIDTH];
-        for (n, m) in next.iter_mut().zip(&c.mds) {
+        for (n, m) in next.iter_mut().zip(&cfg.mds) {
             *n = m.iter().zip(state.iter()).map(|(a, b)| *a * b).sum();
         }
         *state = next;
@@ -145,6 +303,19 @@ mod tests {
     use ark_crypto_primitives::sponge::{CryptographicSponge, FieldBasedCryptographicSponge};
     use ark_std::UniformRand;
     use proptest::prelude::*;
+
+    #[test]
+    fn optimized_permutation_matches_reference() {
+        let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(9);
+        for _ in 0..20 {
+            let mut a = [Fr::ZERO; WIDTH];
+            a.iter_mut().for_each(|x| *x = Fr::rand(&mut rng));
+            let mut b = a;
+            permute(&mut a);
+            permute_reference(&mut b);
+            assert_eq!(a, b);
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
