@@ -80,6 +80,29 @@ pub enum Error {
         layer: usize,
     },
 
+    /// The SRS has fewer G1 powers than a vector or quotient needs.
+    #[error("SRS too small: {needed} G1 powers needed, {available} available; use a larger SRS")]
+    SrsTooSmall {
+        /// Powers required.
+        needed: usize,
+        /// Powers present.
+        available: usize,
+    },
+    /// A serialized object (SRS, `.ptau`, proof) is malformed.
+    #[error("malformed {what}: {reason}")]
+    Format {
+        /// What was being read (e.g. "ptau file", "SRS file").
+        what: &'static str,
+        /// What was wrong, and where.
+        reason: String,
+    },
+    /// An opening's evaluation identity or pairing check fails.
+    #[error("opening check failed: {what}")]
+    Opening {
+        /// Which check failed.
+        what: &'static str,
+    },
+
     /// Proving failed: a looked-up value is not in the table.
     #[error("lookup column `{column}` index {index}: value {value} is not in the table {table}")]
     ValueNotInTable {

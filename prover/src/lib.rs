@@ -12,6 +12,7 @@
 pub mod error;
 pub mod field;
 pub mod lookup;
+pub mod pcs;
 pub mod poly;
 pub mod sumcheck;
 pub mod transcript;

@@ -68,6 +68,12 @@ impl FieldOps for Var {
     fn value(&self) -> Option<Fr> {
         self.0.value().ok()
     }
+    fn checked_inverse(&self) -> Result<Option<Self>, BackendError> {
+        if self.0.value().is_ok_and(|v| v == Fr::from(0u64)) {
+            return Ok(None);
+        }
+        self.0.inverse().map(|v| Some(Var(v))).map_err(backend)
+    }
 }
 
 impl SpongeOps<Var> for PoseidonSpongeVar<Fr> {

@@ -37,6 +37,9 @@ pub trait FieldOps: Clone + Debug + Sized {
     fn enforce_nonzero(&self) -> Result<bool, BackendError>;
     /// The value, when known (always natively).
     fn value(&self) -> Option<Fr>;
+    /// a⁻¹, or `None` for a = 0 natively; in-circuit the inverse is a witness constrained by
+    /// a · a⁻¹ = 1 (unsatisfiable for 0).
+    fn checked_inverse(&self) -> Result<Option<Self>, BackendError>;
 
     /// 0.
     fn zero() -> Self {
@@ -96,6 +99,9 @@ impl FieldOps for Fr {
     #[inline(always)]
     fn value(&self) -> Option<Fr> {
         Some(*self)
+    }
+    fn checked_inverse(&self) -> Result<Option<Self>, BackendError> {
+        Ok(Field::inverse(self))
     }
 }
 

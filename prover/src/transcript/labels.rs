@@ -77,3 +77,18 @@ pub const GKR_LAMBDA: Label = Label::new(b"gkr/lambda");
 pub const GKR_TREES: Label = Label::new(b"gkr/trees");
 /// Leaf evaluations of the looked-up columns.
 pub const LOGUP_COLUMNS: Label = Label::new(b"logup/columns");
+
+/// The chain-computed statement seed s0 (DESIGN §11), absorbed first by a proof transcript.
+pub const SEED: Label = Label::new(b"seed/s0");
+/// Opening claims: structure and values.
+pub const PCS_CLAIMS: Label = Label::new(b"pcs/claims");
+/// The challenge ρ batching all claims.
+pub const PCS_RHO: Label = Label::new(b"pcs/rho");
+/// kp = keccak(Q₁, Q₂) mod r.
+pub const PCS_KP: Label = Label::new(b"pcs/kp");
+/// The evaluation point ζ.
+pub const PCS_ZETA: Label = Label::new(b"pcs/zeta");
+/// The evaluations f_k(ζ), q₁(ζ), q₂(1/ζ).
+pub const PCS_EVALS: Label = Label::new(b"pcs/evals");
+/// The challenge γ combining commitments into F₁.
+pub const PCS_GAMMA: Label = Label::new(b"pcs/gamma");

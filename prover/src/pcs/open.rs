@@ -1,0 +1,134 @@
+//! The opening prover.
+
+use super::chain::quotient_digest;
+use super::commit::commit;
+use super::laurent::{combined_e, divide_by_linear, evaluate, laurent_split};
+use super::srs::Srs;
+use super::verify::{OpeningClaim, absorb_claims};
+use crate::error::Error;
+use crate::transcript::{NativeTranscript, labels};
+use ark_bn254::{Fr, G1Affine};
+use ark_ff::{AdditiveGroup, Field};
+use rayon::prelude::*;
+
+/// The evaluations an opening reveals to the field part of verification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpeningEvals<F> {
+    /// f_k(ζ) per committed vector.
+    pub vector_evals: Vec<F>,
+    /// q₁(ζ).
+    pub q1_at_zeta: F,
+    /// q₂(ζ⁻¹).
+    pub q2_at_zeta_inv: F,
+}
+
+/// A batched opening proof: two quotient commitments, the evaluations, two KZG quotients.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpeningProof {
+    /// Q₁ = [q₁(τ)]₁.
+    pub q1: G1Affine,
+    /// Q₂ = [q₂(τ)]₁.
+    pub q2: G1Affine,
+    /// f_k(ζ), q₁(ζ), q₂(ζ⁻¹).
+    pub evals: OpeningEvals<Fr>,
+    /// W₁ = [(F₁(X) − y₁)/(X − ζ)]₁.
+    pub w1: G1Affine,
+    /// W₂ = [(q₂(X) − y₂)/(X − ζ⁻¹)]₁.
+    pub w2: G1Affine,
+}
+
+/// Proves every claim on the committed `vectors` (each of power-of-two length) at once.
+pub fn prove_opening(
+    srs: &Srs,
+    vectors: &[&[Fr]],
+    claims: &[OpeningClaim<Fr>],
+    transcript: &mut NativeTranscript,
+) -> Result<OpeningProof, Error> {
+    let vars: Vec<usize> = vectors
+        .iter()
+        .map(|v| {
+            if v.len().is_power_of_two() {
+                Ok(v.len().trailing_zeros() as usize)
+            } else {
+                Err(Error::InvalidStatement(format!(
+                    "vector of length {}",
+                    v.len()
+                )))
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    let max_len = vectors.iter().map(|v| v.len()).max().unwrap_or(1);
+    srs.powers(max_len)?;
+    let rho = absorb_claims(transcript, &vars, claims)?;
+
+    // Per vector, E_k = Σ_{c on k} ρ^c e_{r_c}, then the Laurent split of f_k(X)·E_k(1/X).
+    let mut weights = Vec::with_capacity(claims.len());
+    let mut w = Fr::ONE;
+    for _ in claims {
+        weights.push(w);
+        w *= rho;
+    }
+    let mut q1 = vec![Fr::ZERO; max_len.saturating_sub(1)];
+    let mut q2 = vec![Fr::ZERO; max_len.saturating_sub(1)];
+    for (k, f) in vectors.iter().enumerate() {
+        let mine: Vec<(&[Fr], Fr)> = claims
+            .iter()
+            .zip(&weights)
+            .filter(|(c, _)| c.vector == k)
+            .map(|(c, w)| (c.point.as_slice(), *w))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let e = combined_e(vars[k], &mine);
+        let (_, a, b) = laurent_split(f, &e);
+        q1.par_iter_mut()
+            .zip(a.par_iter())
+            .for_each(|(x, y)| *x += y);
+        q2.par_iter_mut()
+            .zip(b.par_iter())
+            .for_each(|(x, y)| *x += y);
+    }
+    let (cq1, cq2) = rayon::join(|| commit(srs, &q1), || commit(srs, &q2));
+    let (cq1, cq2) = (cq1?, cq2?);
+    let kp = quotient_digest(&cq1, &cq2);
+    transcript.absorb(labels::PCS_KP, &[kp])?;
+    let zeta: Fr = transcript.challenge(labels::PCS_ZETA)?;
+    let zeta_inv = zeta.inverse().ok_or(Error::Opening { what: "ζ = 0" })?;
+
+    let vector_evals: Vec<Fr> = vectors.iter().map(|f| evaluate(f, zeta)).collect();
+    let (a1, a2) = (evaluate(&q1, zeta), evaluate(&q2, zeta_inv));
+    let mut all = vector_evals.clone();
+    all.extend([a1, a2]);
+    transcript.absorb(labels::PCS_EVALS, &all)?;
+    let gamma: Fr = transcript.challenge(labels::PCS_GAMMA)?;
+
+    // F₁ = Σ_k γ^k f_k + γ^K q₁ as coefficients.
+    let mut f1 = vec![Fr::ZERO; max_len];
+    let mut g = Fr::ONE;
+    for f in vectors
+        .iter()
+        .copied()
+        .chain(std::iter::once(q1.as_slice()))
+    {
+        f1.par_iter_mut()
+            .zip(f.par_iter())
+            .for_each(|(x, y)| *x += g * y);
+        g *= gamma;
+    }
+    let (w1, w2) = rayon::join(
+        || commit(srs, &divide_by_linear(&f1, zeta)),
+        || commit(srs, &divide_by_linear(&q2, zeta_inv)),
+    );
+    Ok(OpeningProof {
+        q1: cq1,
+        q2: cq2,
+        evals: OpeningEvals {
+            vector_evals,
+            q1_at_zeta: a1,
+            q2_at_zeta_inv: a2,
+        },
+        w1: w1?,
+        w2: w2?,
+    })
+}

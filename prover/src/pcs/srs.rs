@@ -1,0 +1,290 @@
+//! The structured reference string: [τ^i]₁ for i < S, and [1]₂, [τ]₂ (DESIGN §10).
+//!
+//! Two origins. [`Srs::insecure_development`] derives τ from a seed: anyone with the seed can
+//! forge proofs, so it exists for tests and local chains only and says so in its origin and
+//! its `Display`. [`Srs::from_ptau`] imports a snarkjs Powers-of-Tau file, whose τ nobody knows
+//! if one ceremony participant was honest; our scheme needs only the G1 powers and [τ]₂.
+
+use crate::error::Error;
+use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine};
+use ark_ec::pairing::Pairing;
+use ark_ec::scalar_mul::ScalarMul;
+use ark_ec::{AffineRepr, PrimeGroup};
+use ark_ff::{BigInt, Field, PrimeField, UniformRand};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use rayon::prelude::*;
+use std::fmt;
+
+/// Where an SRS came from; printed wherever the SRS is used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SrsOrigin {
+    /// INSECURE: τ derived from a public seed. Development and tests only.
+    InsecureDevelopment {
+        /// The seed τ was derived from.
+        seed: u64,
+    },
+    /// Imported from a snarkjs Powers-of-Tau ceremony file.
+    PowersOfTau {
+        /// log2 of the ceremony size the file declares.
+        power: u32,
+    },
+}
+
+/// The SRS of the multilinear KZG scheme.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Srs {
+    /// Where τ came from.
+    pub origin: SrsOrigin,
+    /// [τ^i]₁ for i < S.
+    pub g1_powers: Vec<G1Affine>,
+    /// [1]₂.
+    pub g2: G2Affine,
+    /// [τ]₂.
+    pub tau_g2: G2Affine,
+}
+
+impl fmt::Display for SrsOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SrsOrigin::InsecureDevelopment { seed } => write!(
+                f,
+                "INSECURE development SRS (τ derived from public seed {seed}; anyone can forge proofs)"
+            ),
+            SrsOrigin::PowersOfTau { power } => {
+                write!(f, "Powers-of-Tau ceremony SRS (2^{power} ceremony)")
+            }
+        }
+    }
+}
+
+/// Magic bytes and version of our SRS file format.
+const SRS_MAGIC: &[u8; 8] = b"ZKMSRS\x00\x01";
+
+impl Srs {
+    /// INSECURE development SRS with `size` G1 powers, τ derived from `seed`.
+    /// Powers of τ are computed in parallel, then one batched fixed-base multiplication.
+    pub fn insecure_development(seed: u64, size: usize) -> Self {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let tau = Fr::rand(&mut rng);
+        let powers = powers_of(tau, size);
+        let g1_powers = G1Projective::generator().batch_mul(&powers);
+        let g2 = G2Affine::generator();
+        let tau_g2 = (g2 * tau).into();
+        Self {
+            origin: SrsOrigin::InsecureDevelopment { seed },
+            g1_powers,
+            g2,
+            tau_g2,
+        }
+    }
+
+    /// Number of G1 powers.
+    pub fn size(&self) -> usize {
+        self.g1_powers.len()
+    }
+
+    /// The first `n` powers, or [`Error::SrsTooSmall`].
+    pub fn powers(&self, n: usize) -> Result<&[G1Affine], Error> {
+        self.g1_powers.get(..n).ok_or(Error::SrsTooSmall {
+            needed: n,
+            available: self.g1_powers.len(),
+        })
+    }
+
+    /// Checks e([τ]₁, [1]₂) = e([1]₁, [τ]₂) and that the first power is the generator —
+    /// the consistency every imported SRS must pass.
+    pub fn check_consistency(&self) -> Result<(), Error> {
+        let bad = |reason: &str| Error::Format {
+            what: "SRS",
+            reason: reason.into(),
+        };
+        let (g, tau_g) = match self.g1_powers.as_slice() {
+            [g, t, ..] => (g, t),
+            _ => return Err(bad("fewer than two G1 powers")),
+        };
+        if *g != G1Affine::generator() || self.g2 != G2Affine::generator() {
+            return Err(bad("first powers are not the standard generators"));
+        }
+        if Bn254::pairing(tau_g, self.g2) != Bn254::pairing(g, self.tau_g2) {
+            return Err(bad("e([τ]₁, [1]₂) ≠ e([1]₁, [τ]₂)"));
+        }
+        Ok(())
+    }
+
+    /// Serializes with a versioned header: origin (kind byte, u64), then the compressed
+    /// G1 powers, [1]₂ and [τ]₂.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+        let mut out = SRS_MAGIC.to_vec();
+        let (kind, value) = match self.origin {
+            SrsOrigin::InsecureDevelopment { seed } => (0u8, seed),
+            SrsOrigin::PowersOfTau { power } => (1u8, u64::from(power)),
+        };
+        out.push(kind);
+        out.extend_from_slice(&value.to_le_bytes());
+        let ser = |e: ark_serialize::SerializationError| Error::Format {
+            what: "SRS file",
+            reason: e.to_string(),
+        };
+        self.g1_powers.serialize_compressed(&mut out).map_err(ser)?;
+        self.g2.serialize_compressed(&mut out).map_err(ser)?;
+        self.tau_g2.serialize_compressed(&mut out).map_err(ser)?;
+        Ok(out)
+    }
+
+    /// Deserializes, validating every point (on curve, in subgroup) and rejecting trailing bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let bad = |reason: String| Error::Format {
+            what: "SRS file",
+            reason,
+        };
+        let body = bytes
+            .strip_prefix(SRS_MAGIC.as_slice())
+            .ok_or_else(|| bad("missing zkmodel SRS header or unsupported version".into()))?;
+        let (kind, rest) = body
+            .split_first()
+            .ok_or_else(|| bad("truncated origin".into()))?;
+        let (value, mut reader) = rest
+            .split_at_checked(8)
+            .ok_or_else(|| bad("truncated origin".into()))?;
+        let mut v = [0u8; 8];
+        v.copy_from_slice(value);
+        let value = u64::from_le_bytes(v);
+        let origin = match kind {
+            0 => SrsOrigin::InsecureDevelopment { seed: value },
+            1 => SrsOrigin::PowersOfTau {
+                power: u32::try_from(value).map_err(|_| bad(format!("power {value}")))?,
+            },
+            k => return Err(bad(format!("unknown origin kind {k}"))),
+        };
+        let de = |e: ark_serialize::SerializationError| bad(e.to_string());
+        let g1_powers = Vec::<G1Affine>::deserialize_compressed(&mut reader).map_err(de)?;
+        let g2 = G2Affine::deserialize_compressed(&mut reader).map_err(de)?;
+        let tau_g2 = G2Affine::deserialize_compressed(&mut reader).map_err(de)?;
+        if !reader.is_empty() {
+            return Err(bad(format!("{} trailing bytes", reader.len())));
+        }
+        Ok(Self {
+            origin,
+            g1_powers,
+            g2,
+            tau_g2,
+        })
+    }
+
+    /// Imports a snarkjs `.ptau` file (any phase; only sections 1–3 are read), keeping up to
+    /// `max_size` G1 powers, and checks its consistency.
+    pub fn from_ptau(bytes: &[u8], max_size: usize) -> Result<Self, Error> {
+        let ptau = super::ptau::parse(bytes)?;
+        let n = ptau.tau_g1_count().min(max_size);
+        let g1_powers: Vec<G1Affine> = (0..n)
+            .into_par_iter()
+            .map(|i| ptau.g1(i))
+            .collect::<Result<_, _>>()?;
+        let g2 = ptau.g2(0)?;
+        let tau_g2 = ptau.g2(1)?;
+        let srs = Self {
+            origin: SrsOrigin::PowersOfTau { power: ptau.power },
+            g1_powers,
+            g2,
+            tau_g2,
+        };
+        srs.check_consistency()?;
+        Ok(srs)
+    }
+}
+
+/// 1, x, x², …, x^(n−1), computed in parallel chunks.
+pub fn powers_of(x: Fr, n: usize) -> Vec<Fr> {
+    const CHUNK: usize = 1 << 12;
+    let mut out = vec![Fr::ONE; n];
+    out.par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(c, chunk)| {
+            let mut cur = x.pow([(c * CHUNK) as u64]);
+            for v in chunk {
+                *v = cur;
+                cur *= x;
+            }
+        });
+    out
+}
+
+/// An Fq element from its Montgomery-form little-endian bytes (snarkjs' "LEM" encoding),
+/// rejecting non-canonical values.
+pub(crate) fn fq_from_montgomery_le(bytes: &[u8]) -> Option<Fq> {
+    let limbs: Vec<u64> = bytes
+        .chunks_exact(8)
+        .map(|c| c.try_into().map(u64::from_le_bytes))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let limbs: [u64; 4] = limbs.try_into().ok()?;
+    let big = BigInt(limbs);
+    (big < Fq::MODULUS).then(|| Fq::new_unchecked(big))
+}
+
+/// A G1 point from x, y coordinates, validated on curve and in subgroup.
+pub(crate) fn g1_checked(x: Fq, y: Fq) -> Option<G1Affine> {
+    let p = G1Affine::new_unchecked(x, y);
+    (p.is_on_curve() && p.is_in_correct_subgroup_assuming_on_curve()).then_some(p)
+}
+
+/// A G2 point from coordinates, validated on curve and in subgroup.
+pub(crate) fn g2_checked(x: Fq2, y: Fq2) -> Option<G2Affine> {
+    let p = G2Affine::new_unchecked(x, y);
+    (p.is_on_curve() && p.is_in_correct_subgroup_assuming_on_curve()).then_some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn development_srs_is_consistent_and_labelled() {
+        let srs = Srs::insecure_development(7, 16);
+        srs.check_consistency().unwrap();
+        assert!(srs.origin.to_string().starts_with("INSECURE"));
+        let tau = Fr::rand(&mut ChaCha20Rng::seed_from_u64(7));
+        let expect: G1Affine = (G1Projective::generator() * tau.pow([3u64])).into();
+        assert_eq!(srs.g1_powers[3], expect);
+    }
+
+    #[test]
+    fn serialization_roundtrips_and_rejects_corruption() {
+        let srs = Srs::insecure_development(1, 8);
+        let bytes = srs.to_bytes().unwrap();
+        assert_eq!(Srs::from_bytes(&bytes).unwrap(), srs);
+        let mut trailing = bytes.clone();
+        trailing.push(0);
+        assert!(matches!(
+            Srs::from_bytes(&trailing),
+            Err(Error::Format { .. })
+        ));
+        assert!(matches!(
+            Srs::from_bytes(&bytes[..bytes.len() - 1]),
+            Err(Error::Format { .. })
+        ));
+        assert!(matches!(
+            Srs::from_bytes(&bytes[1..]),
+            Err(Error::Format { .. })
+        ));
+        // An x coordinate above the modulus is rejected, as is a G2 point off the subgroup.
+        let mut flipped = bytes.clone();
+        let at = SRS_MAGIC.len() + 9 + 8;
+        flipped[at..at + 31].fill(0xff);
+        flipped[at + 31] |= 0x3f; // x = 2^254 − 1 > q, flags untouched
+        assert!(Srs::from_bytes(&flipped).is_err());
+        let mut g2_bad = bytes;
+        let g2_at = g2_bad.len() - 64 - 64 + 5;
+        g2_bad[g2_at] ^= 1;
+        assert!(Srs::from_bytes(&g2_bad).is_err());
+    }
+
+    #[test]
+    fn powers_match_sequential() {
+        let x = Fr::from(3u64);
+        let p = powers_of(x, 10_000);
+        assert_eq!(p[9_999], x.pow([9_999u64]));
+    }
+}

@@ -1,0 +1,193 @@
+//! Opening verification: the field part (generic, runs in-circuit) and the group part
+//! (native pairing check; on chain in Solidity).
+
+use super::chain::{pairing_challenge, quotient_digest};
+use super::laurent::e_eval;
+use super::open::{OpeningEvals, OpeningProof};
+use super::srs::Srs;
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::sumcheck::check_len;
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
+use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
+use ark_ec::pairing::{Pairing, PairingOutput};
+use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+
+/// Maximum number of variables of one committed vector (2^28 = the largest public ceremony).
+pub const MAX_VECTOR_VARS: usize = 28;
+
+/// A claim ṽ_k(point) = value on committed vector k.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpeningClaim<F> {
+    /// Index of the vector (in commitment order).
+    pub vector: usize,
+    /// The point, one coordinate per variable of the vector.
+    pub point: Vec<F>,
+    /// The claimed value.
+    pub value: F,
+}
+
+/// What the field part hands to the group part (and, on chain, the Groth16 public inputs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldOutputs<F> {
+    /// The evaluation point ζ.
+    pub zeta: F,
+    /// ζ⁻¹.
+    pub zeta_inv: F,
+    /// The combination challenge γ.
+    pub gamma: F,
+    /// y₁ = Σ_k γ^k f_k(ζ) + γ^K q₁(ζ), the value of F₁ at ζ.
+    pub y1: F,
+    /// y₂ = q₂(ζ⁻¹).
+    pub y2: F,
+}
+
+/// Absorbs the claim structure (vector sizes, claim owners), points and values — the opening
+/// statement — and returns ρ. Shared by prover and verifier.
+pub fn absorb_claims<F: FieldOps, S: SpongeOps<F>>(
+    transcript: &mut Transcript<F, S>,
+    vector_vars: &[usize],
+    claims: &[OpeningClaim<F>],
+) -> Result<F, Error> {
+    let mut shape = vec![vector_vars.len()];
+    shape.extend_from_slice(vector_vars);
+    shape.push(claims.len());
+    shape.extend(claims.iter().map(|c| c.vector));
+    transcript.absorb_usizes(labels::PCS_CLAIMS, &shape)?;
+    for c in claims {
+        transcript.absorb(labels::PCS_CLAIMS, &c.point)?;
+    }
+    let values: Vec<F> = claims.iter().map(|c| c.value.clone()).collect();
+    transcript.absorb(labels::PCS_CLAIMS, &values)?;
+    Ok(transcript.challenge(labels::PCS_RHO)?)
+}
+
+/// The field part: checks the batched inner-product identity at ζ and derives γ, y₁, y₂.
+/// `kp` must be computed from Q₁, Q₂ by the caller (natively, or by the chain).
+pub fn verify_field<F: FieldOps, S: SpongeOps<F>>(
+    vector_vars: &[usize],
+    claims: &[OpeningClaim<F>],
+    kp: &F,
+    evals: &OpeningEvals<F>,
+    transcript: &mut Transcript<F, S>,
+) -> Result<FieldOutputs<F>, Error> {
+    if claims.is_empty() || vector_vars.iter().any(|n| *n > MAX_VECTOR_VARS) {
+        return Err(Error::InvalidStatement(format!(
+            "{} opening claims on vectors of {vector_vars:?} variables",
+            claims.len()
+        )));
+    }
+    for c in claims {
+        let vars = vector_vars.get(c.vector).ok_or_else(|| {
+            Error::InvalidStatement(format!(
+                "claim on vector {} of {}",
+                c.vector,
+                vector_vars.len()
+            ))
+        })?;
+        check_len("opening claim point", *vars, c.point.len())?;
+    }
+    check_len(
+        "opening vector evaluations",
+        vector_vars.len(),
+        evals.vector_evals.len(),
+    )?;
+
+    let rho = absorb_claims(transcript, vector_vars, claims)?;
+    transcript.absorb(labels::PCS_KP, std::slice::from_ref(kp))?;
+    let zeta = transcript.challenge(labels::PCS_ZETA)?;
+    let zeta_inv = zeta
+        .checked_inverse()?
+        .ok_or(Error::Opening { what: "ζ = 0" })?;
+
+    // Σ_c ρ^c f_{k_c}(ζ) e_{r_c}(1/ζ) = Σ_c ρ^c y_c + ζ q₁(ζ) + ζ⁻¹ q₂(1/ζ)
+    let mut lhs = F::zero();
+    let mut rhs = zeta
+        .mul(&evals.q1_at_zeta)
+        .add(&zeta_inv.mul(&evals.q2_at_zeta_inv));
+    let mut weight = F::one();
+    for c in claims {
+        let v = evals.vector_evals.get(c.vector).ok_or(Error::Opening {
+            what: "claim vector",
+        })?;
+        lhs = lhs.add(&weight.mul(v).mul(&e_eval(&c.point, &zeta_inv)));
+        rhs = rhs.add(&weight.mul(&c.value));
+        weight = weight.mul(&rho);
+    }
+    if !lhs.enforce_equal(&rhs)? {
+        return Err(Error::Opening {
+            what: "inner-product identity at ζ",
+        });
+    }
+
+    let mut all = evals.vector_evals.clone();
+    all.push(evals.q1_at_zeta.clone());
+    all.push(evals.q2_at_zeta_inv.clone());
+    transcript.absorb(labels::PCS_EVALS, &all)?;
+    let gamma = transcript.challenge(labels::PCS_GAMMA)?;
+    let mut y1 = F::zero();
+    let mut g = F::one();
+    for v in evals
+        .vector_evals
+        .iter()
+        .chain(std::iter::once(&evals.q1_at_zeta))
+    {
+        y1 = y1.add(&g.mul(v));
+        g = g.mul(&gamma);
+    }
+    Ok(FieldOutputs {
+        zeta,
+        zeta_inv,
+        gamma,
+        y1,
+        y2: evals.q2_at_zeta_inv.clone(),
+    })
+}
+
+/// The group part: e(F₁ − y₁G + ζW₁ + u(Q₂ − y₂G + ζ⁻¹W₂), [1]₂) = e(W₁ + uW₂, [τ]₂) with
+/// F₁ = Σ_k γ^k C_k + γ^K Q₁ and u = keccak(ζ, W₁, W₂) mod r.
+pub fn verify_group(
+    srs: &Srs,
+    commitments: &[G1Affine],
+    proof: &OpeningProof,
+    out: &FieldOutputs<Fr>,
+) -> Result<(), Error> {
+    let mut bases: Vec<G1Affine> = commitments.to_vec();
+    bases.push(proof.q1);
+    let mut scalars = Vec::with_capacity(bases.len());
+    let mut g = Fr::from(1u64);
+    for _ in 0..bases.len() {
+        scalars.push(g);
+        g *= out.gamma;
+    }
+    let f1 = G1Projective::msm_unchecked(&bases, &scalars);
+    let g0 = G1Affine::generator();
+    let u = pairing_challenge(&out.zeta, &proof.w1, &proof.w2);
+    let a = f1 - g0 * out.y1
+        + proof.w1 * out.zeta
+        + (proof.q2.into_group() - g0 * out.y2 + proof.w2 * out.zeta_inv) * u;
+    let b = proof.w1.into_group() + proof.w2 * u;
+    let check = Bn254::multi_pairing([a.into_affine(), (-b).into_affine()], [srs.g2, srs.tau_g2]);
+    if check != PairingOutput::<Bn254>::default() {
+        return Err(Error::Opening {
+            what: "pairing check",
+        });
+    }
+    Ok(())
+}
+
+/// The whole native verification of an opening: kp from Q₁, Q₂, the field part, the group part.
+pub fn verify_opening(
+    srs: &Srs,
+    commitments: &[G1Affine],
+    vector_vars: &[usize],
+    claims: &[OpeningClaim<Fr>],
+    proof: &OpeningProof,
+    transcript: &mut NativeTranscript,
+) -> Result<FieldOutputs<Fr>, Error> {
+    check_len("commitments", vector_vars.len(), commitments.len())?;
+    let kp = quotient_digest(&proof.q1, &proof.q2);
+    let out = verify_field(vector_vars, claims, &kp, &proof.evals, transcript)?;
+    verify_group(srs, commitments, proof, &out)?;
+    Ok(out)
+}
