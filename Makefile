@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.zkmodel-installed
 # alloy's node bindings look for `anvil` on PATH (DESIGN §15).
 export PATH := $(CURDIR)/$(FOUNDRY)/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: all test test-rust test-contracts lint bench demo tools fixtures clean
+.PHONY: all test test-rust test-contracts lint bench demo tools fixtures ptau-fixture clean
 
 all: test
 
@@ -41,8 +41,16 @@ bench: tools
 fixtures:
 	cargo test -p zkmodel-prover --locked --test golden -- --ignored --nocapture
 
+## Regenerates the small Powers-of-Tau test fixture with the npm snarkjs package.
+ptau-fixture: tools
+	bash scripts/make-ptau-fixture.sh
+
 demo:
-	@echo "make demo: there is no demo yet. zkmodel today is a proof-core library (transcript," >&2
+	@echo "make ## Regenerates the small Powers-of-Tau test fixture with the npm snarkjs package.
+ptau-fixture: tools
+	bash scripts/make-ptau-fixture.sh
+
+demo: there is no demo yet. zkmodel today is a proof-core library (transcript," >&2
 	@echo "sumcheck, LogUp-GKR) and a BN254 Solidity library; see README.md 'Status'." >&2
 	@exit 1
 

@@ -9,7 +9,7 @@ use crate::error::Error;
 use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::Pairing;
 use ark_ec::scalar_mul::ScalarMul;
-use ark_ec::{AffineRepr, PrimeGroup};
+use ark_ec::{AffineRepr, PrimeGroup, VariableBaseMSM};
 use ark_ff::{BigInt, Field, PrimeField, UniformRand};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::SeedableRng;
@@ -93,22 +93,36 @@ impl Srs {
         })
     }
 
-    /// Checks e([τ]₁, [1]₂) = e([1]₁, [τ]₂) and that the first power is the generator —
-    /// the consistency every imported SRS must pass.
+    /// Checks that the first powers are the standard generators and that every G1 power is τ
+    /// times the previous one: with a random ρ,
+    /// e(Σ_i ρ^i [τ^(i+1)]₁, [1]₂) = e(Σ_i ρ^i [τ^i]₁, [τ]₂) — one pairing check for the whole
+    /// SRS. Every imported SRS must pass it.
     pub fn check_consistency(&self) -> Result<(), Error> {
         let bad = |reason: &str| Error::Format {
             what: "SRS",
             reason: reason.into(),
         };
-        let (g, tau_g) = match self.g1_powers.as_slice() {
-            [g, t, ..] => (g, t),
-            _ => return Err(bad("fewer than two G1 powers")),
-        };
-        if *g != G1Affine::generator() || self.g2 != G2Affine::generator() {
+        let n = self.g1_powers.len();
+        if n < 2 {
+            return Err(bad("fewer than two G1 powers"));
+        }
+        if self.g1_powers[0] != G1Affine::generator() || self.g2 != G2Affine::generator() {
             return Err(bad("first powers are not the standard generators"));
         }
-        if Bn254::pairing(tau_g, self.g2) != Bn254::pairing(g, self.tau_g2) {
-            return Err(bad("e([τ]₁, [1]₂) ≠ e([1]₁, [τ]₂)"));
+        let mut seed = [0u8; 32];
+        seed.copy_from_slice(&crate::field::encoding::fr_to_word(&Fr::from(n as u64)));
+        let rho = Fr::rand(&mut ChaCha20Rng::from_seed(seed)) + Fr::rand(&mut rand::thread_rng());
+        let weights = powers_of(rho, n - 1);
+        let (shifted, base) = rayon::join(
+            || G1Projective::msm_unchecked(&self.g1_powers[1..], &weights),
+            || G1Projective::msm_unchecked(&self.g1_powers[..n - 1], &weights),
+        );
+        let lhs = Bn254::pairing(shifted, self.g2);
+        let rhs = Bn254::pairing(base, self.tau_g2);
+        if lhs != rhs {
+            return Err(bad(
+                "the G1 powers are not successive powers of the τ in [τ]₂",
+            ));
         }
         Ok(())
     }
