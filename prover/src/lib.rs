@@ -9,11 +9,13 @@
 //! [`transcript::SpongeOps`], so that the Groth16 wrapper runs the very same code in-circuit.
 //! Verifiers return [`Error`] on every failure and never panic on proof-derived data.
 
+pub mod blocks;
 pub mod error;
 pub mod field;
 pub mod lookup;
 pub mod pcs;
 pub mod poly;
+pub mod proof;
 pub mod sumcheck;
 pub mod transcript;
 

@@ -24,6 +24,7 @@
 pub mod chain;
 pub mod commit;
 pub mod laurent;
+pub mod layout;
 mod open;
 mod ptau;
 pub mod srs;

@@ -92,3 +92,12 @@ pub const PCS_ZETA: Label = Label::new(b"pcs/zeta");
 pub const PCS_EVALS: Label = Label::new(b"pcs/evals");
 /// The challenge γ combining commitments into F₁.
 pub const PCS_GAMMA: Label = Label::new(b"pcs/gamma");
+
+/// MatMul statement: log2 of (m, k, n).
+pub const MATMUL_STATEMENT: Label = Label::new(b"matmul/stmt");
+/// MatMul output point.
+pub const MATMUL_POINT: Label = Label::new(b"matmul/point");
+/// MatMul claimed output evaluation.
+pub const MATMUL_OUTPUT: Label = Label::new(b"matmul/output");
+/// A proof's random salt (zero knowledge, DESIGN §7).
+pub const SALT: Label = Label::new(b"salt");

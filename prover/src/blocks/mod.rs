@@ -1,0 +1,14 @@
+//! Blocks (DESIGN §8): each proves one relation between committed tensors and emits
+//! evaluation claims on them, at points local to each tensor. The caller lifts the claims
+//! onto its committed vectors through their layouts and accumulates them for one opening.
+
+pub mod matmul;
+
+/// A claim t̃(point) = value on one tensor, at a point local to the tensor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TensorClaim<F> {
+    /// The point (low variables first, as in DESIGN §5).
+    pub point: Vec<F>,
+    /// The claimed value.
+    pub value: F,
+}

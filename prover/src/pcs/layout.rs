@@ -1,0 +1,215 @@
+//! Trace layouts (DESIGN §7): tensors of power-of-two sizes placed at offsets that are
+//! multiples of their size inside one committed vector, plus reserved mask slots.
+//!
+//! A claim on a tensor at local point p is a claim on the vector at (p, bits(offset / size)):
+//! the low variables index inside the tensor, the high ones select it, so blocks speak of
+//! their own tensors and the accumulator sees points on whole vectors.
+
+use crate::error::Error;
+use crate::field::FieldOps;
+use ark_bn254::Fr;
+use ark_ff::{AdditiveGroup, Field, UniformRand};
+use rand::RngCore;
+
+/// Slots of every committed vector that hold fresh randomness instead of data (DESIGN §7).
+pub const MASK_SLOTS: usize = 8;
+
+/// An aligned slice of a committed vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Segment {
+    /// First index; a multiple of the segment's length.
+    pub offset: usize,
+    /// log2 of the length.
+    pub log_len: usize,
+}
+
+impl Segment {
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        1 << self.log_len
+    }
+
+    /// Always false: segments hold at least one entry.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The point on the whole vector (of `vector_vars` variables) for a local point.
+    pub fn point<F: FieldOps>(&self, local: &[F], vector_vars: usize) -> Vec<F> {
+        let index = self.offset >> self.log_len;
+        let mut p = local.to_vec();
+        p.extend((0..vector_vars.saturating_sub(self.log_len)).map(|j| {
+            F::constant(if (index >> j) & 1 == 1 {
+                Fr::ONE
+            } else {
+                Fr::ZERO
+            })
+        }));
+        p
+    }
+}
+
+/// Handle of a tensor inside a layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TensorId(usize);
+
+/// Collects tensor sizes; [`LayoutBuilder::build`] packs them.
+#[derive(Clone, Debug, Default)]
+pub struct LayoutBuilder {
+    tensors: Vec<(String, usize)>,
+}
+
+impl LayoutBuilder {
+    /// An empty layout.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reserves a tensor of `len` entries (rounded up to a power of two).
+    pub fn add(&mut self, name: &str, len: usize) -> TensorId {
+        self.tensors.push((
+            name.to_string(),
+            len.max(1).next_power_of_two().trailing_zeros() as usize,
+        ));
+        TensorId(self.tensors.len() - 1)
+    }
+
+    /// Places tensors largest first (every offset is then aligned and nothing is wasted),
+    /// then the mask slots; the vector's length is the next power of two.
+    pub fn build(self) -> Layout {
+        let mut order: Vec<usize> = (0..self.tensors.len()).collect();
+        order.sort_by_key(|i| std::cmp::Reverse(self.tensors[*i].1));
+        let mut segments = vec![
+            Segment {
+                offset: 0,
+                log_len: 0
+            };
+            self.tensors.len()
+        ];
+        let mut cursor = 0usize;
+        for i in order {
+            let log_len = self.tensors[i].1;
+            segments[i] = Segment {
+                offset: cursor,
+                log_len,
+            };
+            cursor += 1 << log_len;
+        }
+        let mask_log = MASK_SLOTS.trailing_zeros() as usize;
+        let mask = Segment {
+            offset: cursor.next_multiple_of(MASK_SLOTS),
+            log_len: mask_log,
+        };
+        let total = (mask.offset + MASK_SLOTS).next_power_of_two();
+        Layout {
+            names: self.tensors.into_iter().map(|t| t.0).collect(),
+            segments,
+            mask,
+            num_vars: total.trailing_zeros() as usize,
+        }
+    }
+}
+
+/// A packed layout.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    names: Vec<String>,
+    segments: Vec<Segment>,
+    /// The reserved random slots.
+    pub mask: Segment,
+    /// log2 of the vector length.
+    pub num_vars: usize,
+}
+
+impl Layout {
+    /// The segment of a tensor.
+    pub fn segment(&self, id: TensorId) -> Segment {
+        self.segments[id.0]
+    }
+
+    /// The vector's length.
+    pub fn len(&self) -> usize {
+        1 << self.num_vars
+    }
+
+    /// Always false.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Builds the vector: every tensor's values at its segment (zero padded), fresh randomness
+    /// in the mask slots. Fails if a tensor is missing or too long.
+    pub fn fill(
+        &self,
+        tensors: &[(TensorId, &[Fr])],
+        rng: &mut impl RngCore,
+    ) -> Result<Vec<Fr>, Error> {
+        let mut v = vec![Fr::ZERO; self.len()];
+        let mut seen = vec![false; self.segments.len()];
+        for (id, values) in tensors {
+            let seg = self
+                .segments
+                .get(id.0)
+                .ok_or_else(|| Error::InvalidStatement(format!("unknown tensor {}", id.0)))?;
+            if values.len() > seg.len() {
+                return Err(Error::InvalidStatement(format!(
+                    "tensor `{}` has {} values for a segment of {}",
+                    self.names[id.0],
+                    values.len(),
+                    seg.len()
+                )));
+            }
+            v[seg.offset..seg.offset + values.len()].copy_from_slice(values);
+            seen[id.0] = true;
+        }
+        if let Some(missing) = seen.iter().position(|s| !s) {
+            return Err(Error::InvalidStatement(format!(
+                "tensor `{}` was not filled",
+                self.names[missing]
+            )));
+        }
+        for slot in &mut v[self.mask.offset..self.mask.offset + MASK_SLOTS] {
+            *slot = Fr::rand(rng);
+        }
+        Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poly::DenseMle;
+    use rand::SeedableRng;
+
+    #[test]
+    fn segments_are_aligned_and_claims_lift() {
+        let mut b = LayoutBuilder::new();
+        let x = b.add("x", 12); // → 16
+        let y = b.add("y", 64);
+        let z = b.add("z", 2);
+        let layout = b.build();
+        for id in [x, y, z] {
+            let s = layout.segment(id);
+            assert_eq!(s.offset % s.len(), 0);
+        }
+        assert_eq!(layout.len(), 128);
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
+        let xs: Vec<Fr> = (0..12).map(|i| Fr::from(i as u64 + 1)).collect();
+        let ys: Vec<Fr> = (0..64).map(|i| Fr::from(i as u64 * 3)).collect();
+        let v = layout
+            .fill(&[(x, &xs), (y, &ys), (z, &[Fr::ONE])], &mut rng)
+            .unwrap();
+        let local = vec![
+            Fr::from(5u64),
+            Fr::from(7u64),
+            Fr::from(11u64),
+            Fr::from(13u64),
+        ];
+        let mut padded = xs.clone();
+        padded.resize(16, Fr::ZERO);
+        let expect = DenseMle::new(padded).unwrap().evaluate(&local).unwrap();
+        let lifted = layout.segment(x).point(&local, layout.num_vars);
+        assert_eq!(DenseMle::new(v).unwrap().evaluate(&lifted).unwrap(), expect);
+        assert!(layout.fill(&[(x, &xs)], &mut rng).is_err());
+    }
+}

@@ -1,0 +1,164 @@
+//! An end-to-end statement through the whole proof API: "the committed model W maps some
+//! private input X to some private output Y = X·W". W is committed once in its own vector
+//! (the model commitment); X and Y live in the per-proof trace; one MatMul block, one opening.
+
+use super::PublicStatement;
+use crate::blocks::TensorClaim;
+use crate::blocks::matmul::{MatMulDims, MatMulProof, matmul, prove_matmul, verify_matmul};
+use crate::error::Error;
+use crate::field::encoding::keccak256;
+use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
+use crate::pcs::{OpeningClaim, OpeningProof, Srs, commit, prove_opening, verify_opening};
+use ark_bn254::{Fr, G1Affine};
+use ark_ff::UniformRand;
+use rand::RngCore;
+
+/// The model vector's layout: W and its mask slots.
+fn model_layout(dims: MatMulDims) -> (Layout, TensorId) {
+    let mut b = LayoutBuilder::new();
+    let w = b.add("W", dims.k * dims.n);
+    (b.build(), w)
+}
+
+/// The trace layout: X, Y and mask slots.
+fn trace_layout(dims: MatMulDims) -> (Layout, TensorId, TensorId) {
+    let mut b = LayoutBuilder::new();
+    let x = b.add("X", dims.m * dims.k);
+    let y = b.add("Y", dims.m * dims.n);
+    (b.build(), x, y)
+}
+
+/// The architecture id: a hash of the statement kind and its sizes.
+pub fn architecture(dims: MatMulDims) -> [u8; 32] {
+    let desc = format!("zkmodel/matmul/v1/m={}/k={}/n={}", dims.m, dims.k, dims.n);
+    keccak256(&[desc.as_bytes()])
+}
+
+/// A committed model: its masked vector and the commitment registered on chain.
+#[derive(Clone, Debug)]
+pub struct CommittedModel {
+    /// The model vector (W in its segment, random mask slots).
+    pub vector: Vec<Fr>,
+    /// The model commitment.
+    pub commitment: G1Affine,
+}
+
+/// Commits W (k×n, row-major) with fresh mask randomness.
+pub fn commit_model(
+    srs: &Srs,
+    dims: MatMulDims,
+    w: &[Fr],
+    rng: &mut impl RngCore,
+) -> Result<CommittedModel, Error> {
+    let (layout, id) = model_layout(dims);
+    let vector = layout.fill(&[(id, w)], rng)?;
+    let commitment = commit(srs, &vector)?;
+    Ok(CommittedModel { vector, commitment })
+}
+
+/// A proof of the MatMul statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatMulStatementProof {
+    /// Commitment to this proof's trace (X, Y, mask).
+    pub trace_commitment: G1Affine,
+    /// Fresh randomness absorbed after s0.
+    pub salt: Fr,
+    /// The block proof.
+    pub block: MatMulProof<Fr>,
+    /// The one opening of all claims.
+    pub opening: OpeningProof,
+}
+
+fn statement(dims: MatMulDims, model: G1Affine, trace: G1Affine) -> PublicStatement {
+    PublicStatement {
+        architecture: architecture(dims),
+        commitments: vec![model, trace],
+        public: vec![],
+    }
+}
+
+/// Lifts the block's claims onto (model = vector 0, trace = vector 1).
+fn lift<F: crate::field::FieldOps>(
+    dims: MatMulDims,
+    x: &TensorClaim<F>,
+    w: &TensorClaim<F>,
+    y: &TensorClaim<F>,
+) -> Vec<OpeningClaim<F>> {
+    let (ml, wid) = model_layout(dims);
+    let (tl, xid, yid) = trace_layout(dims);
+    vec![
+        OpeningClaim {
+            vector: 0,
+            point: ml.segment(wid).point(&w.point, ml.num_vars),
+            value: w.value.clone(),
+        },
+        OpeningClaim {
+            vector: 1,
+            point: tl.segment(xid).point(&x.point, tl.num_vars),
+            value: x.value.clone(),
+        },
+        OpeningClaim {
+            vector: 1,
+            point: tl.segment(yid).point(&y.point, tl.num_vars),
+            value: y.value.clone(),
+        },
+    ]
+}
+
+fn vector_vars(dims: MatMulDims) -> [usize; 2] {
+    [model_layout(dims).0.num_vars, trace_layout(dims).0.num_vars]
+}
+
+/// Proves that the committed model maps the private input `x` (m×k) to x·W.
+pub fn prove(
+    srs: &Srs,
+    dims: MatMulDims,
+    model: &CommittedModel,
+    w: &[Fr],
+    x: &[Fr],
+    rng: &mut impl RngCore,
+) -> Result<MatMulStatementProof, Error> {
+    let y = matmul(dims, x, w);
+    let (tl, xid, yid) = trace_layout(dims);
+    let trace = tl.fill(&[(xid, x), (yid, &y)], rng)?;
+    let trace_commitment = commit(srs, &trace)?;
+    let salt = Fr::rand(rng);
+    let mut t = statement(dims, model.commitment, trace_commitment).transcript(salt)?;
+
+    let mut fork = t.fork(0)?;
+    let (block, c) = prove_matmul(dims, x, w, &y, &mut fork)?;
+    t.join(&[fork.digest()?])?;
+
+    let claims = lift(dims, &c.x, &c.w, &c.y);
+    let opening = prove_opening(srs, &[&model.vector, &trace], &claims, &mut t)?;
+    Ok(MatMulStatementProof {
+        trace_commitment,
+        salt,
+        block,
+        opening,
+    })
+}
+
+/// Verifies a MatMul statement proof against the model commitment.
+pub fn verify(
+    srs: &Srs,
+    dims: MatMulDims,
+    model_commitment: G1Affine,
+    proof: &MatMulStatementProof,
+) -> Result<(), Error> {
+    let commitments = [model_commitment, proof.trace_commitment];
+    let mut t = statement(dims, model_commitment, proof.trace_commitment).transcript(proof.salt)?;
+    let mut fork = t.fork(0)?;
+    let c = verify_matmul(dims, &proof.block, &mut fork)?;
+    t.join(&[fork.digest()?])?;
+    let claims = lift(dims, &c.x, &c.w, &c.y);
+    verify_opening(
+        srs,
+        &commitments,
+        &vector_vars(dims),
+        &claims,
+        &proof.opening,
+        &mut t,
+    )?;
+    Ok(())
+}

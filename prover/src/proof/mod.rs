@@ -1,0 +1,43 @@
+//! Whole proofs: statements bound by the chain's s0, blocks on forked transcripts, every
+//! claim accumulated into one batched opening (DESIGN §7, §10–11).
+//!
+//! The flow every statement follows:
+//! 1. Commit the private vectors (trace with mask slots) and compute
+//!    s0 = keccak(tag, architecture, commitments, public values) mod r — the chain's value.
+//! 2. Seed the transcript with s0 and a fresh salt; run each block on `fork(i)` and join the
+//!    forks' digests in block order.
+//! 3. Lift every block claim onto its vector through the layout ([`crate::pcs::layout`]) and
+//!    prove them all with one opening.
+
+pub mod matmul;
+
+use crate::error::Error;
+use crate::pcs::chain::statement_seed;
+use crate::transcript::{NativeTranscript, labels};
+use ark_bn254::{Fr, G1Affine};
+
+/// The public part of a statement, as the chain sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicStatement {
+    /// Hash of the circuit description (architecture, sizes, SRS and transcript parameters).
+    pub architecture: [u8; 32],
+    /// Every commitment the proof is about, in a fixed order.
+    pub commitments: Vec<G1Affine>,
+    /// Public values (counts, hyperparameters).
+    pub public: Vec<Fr>,
+}
+
+impl PublicStatement {
+    /// s0, as the contract computes it.
+    pub fn seed(&self) -> Fr {
+        statement_seed(&self.architecture, &self.commitments, &self.public)
+    }
+
+    /// The transcript every proof of this statement starts from: s0, then the proof's salt.
+    pub fn transcript(&self, salt: Fr) -> Result<NativeTranscript, Error> {
+        let mut t = NativeTranscript::new_native();
+        t.absorb(labels::SEED, &[self.seed()])?;
+        t.absorb(labels::SALT, &[salt])?;
+        Ok(t)
+    }
+}
