@@ -21,6 +21,7 @@
 //! Soundness assumptions: q-SDH / AGM for KZG over BN254 with an SRS whose τ is unknown,
 //! Keccak and Poseidon as random oracles.
 
+pub mod accumulate;
 pub mod chain;
 pub mod commit;
 pub mod laurent;
@@ -30,6 +31,7 @@ mod ptau;
 pub mod srs;
 mod verify;
 
+pub use accumulate::Accumulator;
 pub use commit::{Commitment, commit};
 pub use open::{OpeningEvals, OpeningProof, prove_opening};
 pub use srs::{Srs, SrsOrigin};

@@ -42,8 +42,9 @@ pub struct FieldOutputs<F> {
     pub y2: F,
 }
 
-/// Absorbs the claim structure (vector sizes, claim owners), points and values — the opening
-/// statement — and returns ρ. Shared by prover and verifier.
+/// Absorbs the claim structure (vector sizes, claim owners) and values — the opening
+/// statement — and returns ρ. Shared by prover and verifier. Claim points must be derived
+/// from the same transcript (challenges, public segment bits).
 pub fn absorb_claims<F: FieldOps, S: SpongeOps<F>>(
     transcript: &mut Transcript<F, S>,
     vector_vars: &[usize],
@@ -54,9 +55,9 @@ pub fn absorb_claims<F: FieldOps, S: SpongeOps<F>>(
     shape.push(claims.len());
     shape.extend(claims.iter().map(|c| c.vector));
     transcript.absorb_usizes(labels::PCS_CLAIMS, &shape)?;
-    for c in claims {
-        transcript.absorb(labels::PCS_CLAIMS, &c.point)?;
-    }
+    // Points are not absorbed: each is derived from this transcript (challenges and public
+    // segment bits), so the prover cannot choose them; absorbing them again would only cost
+    // Poseidon permutations in the circuit.
     let values: Vec<F> = claims.iter().map(|c| c.value.clone()).collect();
     transcript.absorb(labels::PCS_CLAIMS, &values)?;
     Ok(transcript.challenge(labels::PCS_RHO)?)

@@ -3,12 +3,13 @@
 //! (the model commitment); X and Y live in the per-proof trace; one MatMul block, one opening.
 
 use super::PublicStatement;
-use crate::blocks::TensorClaim;
-use crate::blocks::matmul::{MatMulDims, MatMulProof, matmul, prove_matmul, verify_matmul};
+use crate::blocks::matmul::{
+    MatMulClaims, MatMulDims, MatMulProof, matmul, prove_matmul, verify_matmul,
+};
 use crate::error::Error;
 use crate::field::encoding::keccak256;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
-use crate::pcs::{OpeningClaim, OpeningProof, Srs, commit, prove_opening, verify_opening};
+use crate::pcs::{Accumulator, OpeningProof, Srs, commit, prove_opening, verify_opening};
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::UniformRand;
 use rand::RngCore;
@@ -78,35 +79,14 @@ fn statement(dims: MatMulDims, model: G1Affine, trace: G1Affine) -> PublicStatem
 }
 
 /// Lifts the block's claims onto (model = vector 0, trace = vector 1).
-fn lift<F: crate::field::FieldOps>(
-    dims: MatMulDims,
-    x: &TensorClaim<F>,
-    w: &TensorClaim<F>,
-    y: &TensorClaim<F>,
-) -> Vec<OpeningClaim<F>> {
+fn accumulate<F: crate::field::FieldOps>(dims: MatMulDims, c: &MatMulClaims<F>) -> Accumulator<F> {
     let (ml, wid) = model_layout(dims);
     let (tl, xid, yid) = trace_layout(dims);
-    vec![
-        OpeningClaim {
-            vector: 0,
-            point: ml.segment(wid).point(&w.point, ml.num_vars),
-            value: w.value.clone(),
-        },
-        OpeningClaim {
-            vector: 1,
-            point: tl.segment(xid).point(&x.point, tl.num_vars),
-            value: x.value.clone(),
-        },
-        OpeningClaim {
-            vector: 1,
-            point: tl.segment(yid).point(&y.point, tl.num_vars),
-            value: y.value.clone(),
-        },
-    ]
-}
-
-fn vector_vars(dims: MatMulDims) -> [usize; 2] {
-    [model_layout(dims).0.num_vars, trace_layout(dims).0.num_vars]
+    let mut acc = Accumulator::new(&[ml.num_vars, tl.num_vars]);
+    acc.add(0, ml.segment(wid), &c.w);
+    acc.add(1, tl.segment(xid), &c.x);
+    acc.add(1, tl.segment(yid), &c.y);
+    acc
 }
 
 /// Proves that the committed model maps the private input `x` (m×k) to x·W.
@@ -129,8 +109,8 @@ pub fn prove(
     let (block, c) = prove_matmul(dims, x, w, &y, &mut fork)?;
     t.join(&[fork.digest()?])?;
 
-    let claims = lift(dims, &c.x, &c.w, &c.y);
-    let opening = prove_opening(srs, &[&model.vector, &trace], &claims, &mut t)?;
+    let acc = accumulate(dims, &c);
+    let opening = prove_opening(srs, &[&model.vector, &trace], acc.claims(), &mut t)?;
     Ok(MatMulStatementProof {
         trace_commitment,
         salt,
@@ -151,12 +131,12 @@ pub fn verify(
     let mut fork = t.fork(0)?;
     let c = verify_matmul(dims, &proof.block, &mut fork)?;
     t.join(&[fork.digest()?])?;
-    let claims = lift(dims, &c.x, &c.w, &c.y);
+    let acc = accumulate(dims, &c);
     verify_opening(
         srs,
         &commitments,
-        &vector_vars(dims),
-        &claims,
+        acc.vector_vars(),
+        acc.claims(),
         &proof.opening,
         &mut t,
     )?;
