@@ -18,7 +18,7 @@ pub fn commit(srs: &Srs, values: &[Fr]) -> Result<Commitment, Error> {
     if let Some(c) = commit_small(bases, values) {
         return Ok(c.into_affine());
     }
-    Ok(G1Projective::msm_unchecked(bases, values).into_affine())
+    Ok(super::msm::msm(bases, values).into_affine())
 }
 
 fn commit_small(bases: &[G1Affine], values: &[Fr]) -> Option<G1Projective> {

@@ -26,6 +26,7 @@ pub mod chain;
 pub mod commit;
 pub mod laurent;
 pub mod layout;
+pub mod msm;
 mod open;
 mod ptau;
 pub mod srs;
