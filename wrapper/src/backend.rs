@@ -146,3 +146,15 @@ pub fn alloc_lookup(
         column_evals: witness_vec(cs, &proof.column_evals)?,
     })
 }
+
+/// Allocates opening evaluations as private witnesses.
+pub fn alloc_opening_evals(
+    cs: &ConstraintSystemRef<Fr>,
+    evals: &zkmodel_prover::pcs::OpeningEvals<Fr>,
+) -> Result<zkmodel_prover::pcs::OpeningEvals<Var>, BackendError> {
+    Ok(zkmodel_prover::pcs::OpeningEvals {
+        vector_evals: witness_vec(cs, &evals.vector_evals)?,
+        q1_at_zeta: witness(cs, evals.q1_at_zeta)?,
+        q2_at_zeta_inv: witness(cs, evals.q2_at_zeta_inv)?,
+    })
+}

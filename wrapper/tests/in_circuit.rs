@@ -167,3 +167,90 @@ fn logup_verifier_in_circuit_matches_native() {
     assert_eq!(r.unwrap_err(), zkmodel_prover::Error::LookupSumMismatch);
     assert!(!cs.is_satisfied().unwrap());
 }
+
+/// The whole field part of a MatMul statement proof — forked block transcript, MatMul
+/// sumcheck, accumulation and the opening's inner-product identity at ζ — runs in-circuit with
+/// the same outputs (ζ, γ, y₁, y₂) as natively.
+#[test]
+fn matmul_statement_field_part_in_circuit() {
+    use zkmodel_prover::blocks::matmul::{MatMulDims, MatMulProof, verify_matmul};
+    use zkmodel_prover::pcs::chain::quotient_digest;
+    use zkmodel_prover::pcs::layout::LayoutBuilder;
+    use zkmodel_prover::pcs::{Accumulator, Srs, verify_field};
+    use zkmodel_prover::proof::PublicStatement;
+    use zkmodel_prover::proof::matmul::{architecture, commit_model, prove};
+
+    let dims = MatMulDims { m: 2, k: 4, n: 2 };
+    let srs = Srs::insecure_development(3, 64);
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    let w: Vec<Fr> = (0..8u64).map(Fr::from).collect();
+    let x: Vec<Fr> = (0..8u64).map(|i| Fr::from(i + 3)).collect();
+    let model = commit_model(&srs, dims, &w, &mut rng).unwrap();
+    let proof = prove(&srs, dims, &model, &w, &x, &mut rng).unwrap();
+    let st = PublicStatement {
+        architecture: architecture(dims),
+        commitments: vec![model.commitment, proof.trace_commitment],
+        public: vec![],
+    };
+    let kp = quotient_digest(&proof.opening.q1, &proof.opening.q2);
+
+    // Native field part.
+    let mut t = st.transcript(proof.salt).unwrap();
+    let mut fork = t.fork(0).unwrap();
+    let c = verify_matmul(dims, &proof.block, &mut fork).unwrap();
+    t.join(&[fork.digest().unwrap()]).unwrap();
+    let layout_w = {
+        let mut b = LayoutBuilder::new();
+        let id = b.add("W", 8);
+        (b.build(), id)
+    };
+    let layout_t = {
+        let mut b = LayoutBuilder::new();
+        let x = b.add("X", 8);
+        let y = b.add("Y", 4);
+        (b.build(), x, y)
+    };
+    let mut acc = Accumulator::new(&[layout_w.0.num_vars, layout_t.0.num_vars]);
+    acc.add(0, layout_w.0.segment(layout_w.1), &c.w);
+    acc.add(1, layout_t.0.segment(layout_t.1), &c.x);
+    acc.add(1, layout_t.0.segment(layout_t.2), &c.y);
+    let native = verify_field(
+        acc.vector_vars(),
+        acc.claims(),
+        &kp,
+        &proof.opening.evals,
+        &mut t,
+    )
+    .unwrap();
+
+    // The same code in-circuit; s0, salt and kp enter as public inputs, as on chain.
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let mut ct = circuit_transcript(cs.clone()).unwrap();
+    let s0 = zkmodel_wrapper::backend::public(&cs, st.seed()).unwrap();
+    ct.absorb(labels::SEED, &[s0]).unwrap();
+    ct.absorb(labels::SALT, &[witness(&cs, proof.salt).unwrap()])
+        .unwrap();
+    let block = MatMulProof {
+        y_value: witness(&cs, proof.block.y_value).unwrap(),
+        sumcheck: alloc_sumcheck(&cs, &proof.block.sumcheck).unwrap(),
+    };
+    let mut cfork = ct.fork(0).unwrap();
+    let cc = verify_matmul(dims, &block, &mut cfork).unwrap();
+    ct.join(&[cfork.digest().unwrap()]).unwrap();
+    let mut cacc = Accumulator::new(&[layout_w.0.num_vars, layout_t.0.num_vars]);
+    cacc.add(0, layout_w.0.segment(layout_w.1), &cc.w);
+    cacc.add(1, layout_t.0.segment(layout_t.1), &cc.x);
+    cacc.add(1, layout_t.0.segment(layout_t.2), &cc.y);
+    let kp_var = zkmodel_wrapper::backend::public(&cs, kp).unwrap();
+    let evals = zkmodel_wrapper::backend::alloc_opening_evals(&cs, &proof.opening.evals).unwrap();
+    let out = verify_field(cacc.vector_vars(), cacc.claims(), &kp_var, &evals, &mut ct).unwrap();
+    assert_eq!(out.zeta.value().unwrap(), native.zeta);
+    assert_eq!(out.gamma.value().unwrap(), native.gamma);
+    assert_eq!(out.y1.value().unwrap(), native.y1);
+    assert_eq!(out.y2.value().unwrap(), native.y2);
+    assert!(cs.is_satisfied().unwrap());
+    println!(
+        "MatMul 2x4x2 statement, field part: {} constraints",
+        cs.num_constraints()
+    );
+}
