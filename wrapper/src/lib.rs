@@ -7,3 +7,8 @@
 //! generators. Groth16 setup, proving and Solidity generation land with the wrapper issue.
 
 pub mod backend;
+pub mod circuit;
+pub mod error;
+pub mod groth16;
+
+pub use error::Error;

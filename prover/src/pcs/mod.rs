@@ -37,5 +37,6 @@ pub use commit::{Commitment, commit};
 pub use open::{OpeningEvals, OpeningProof, prove_opening};
 pub use srs::{Srs, SrsOrigin};
 pub use verify::{
-    FieldOutputs, OpeningClaim, absorb_claims, verify_field, verify_group, verify_opening,
+    FieldOutputs, OpeningClaim, absorb_claims, verify_field, verify_group, verify_group_points,
+    verify_opening,
 };

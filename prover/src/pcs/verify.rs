@@ -153,8 +153,28 @@ pub fn verify_group(
     proof: &OpeningProof,
     out: &FieldOutputs<Fr>,
 ) -> Result<(), Error> {
+    verify_group_points(
+        srs,
+        commitments,
+        [proof.q1, proof.q2, proof.w1, proof.w2],
+        out,
+    )
+}
+
+/// [`verify_group`] on the four opening points (Q₁, Q₂, W₁, W₂) alone — what the chain holds.
+pub fn verify_group_points(
+    srs: &Srs,
+    commitments: &[G1Affine],
+    [q1, q2, w1, w2]: [G1Affine; 4],
+    out: &FieldOutputs<Fr>,
+) -> Result<(), Error> {
+    if out.zeta * out.zeta_inv != Fr::from(1u64) {
+        return Err(Error::Opening {
+            what: "ζ⁻¹ is not the inverse of ζ",
+        });
+    }
     let mut bases: Vec<G1Affine> = commitments.to_vec();
-    bases.push(proof.q1);
+    bases.push(q1);
     let mut scalars = Vec::with_capacity(bases.len());
     let mut g = Fr::from(1u64);
     for _ in 0..bases.len() {
@@ -163,11 +183,10 @@ pub fn verify_group(
     }
     let f1 = G1Projective::msm_unchecked(&bases, &scalars);
     let g0 = G1Affine::generator();
-    let u = pairing_challenge(&out.zeta, &proof.w1, &proof.w2);
-    let a = f1 - g0 * out.y1
-        + proof.w1 * out.zeta
-        + (proof.q2.into_group() - g0 * out.y2 + proof.w2 * out.zeta_inv) * u;
-    let b = proof.w1.into_group() + proof.w2 * u;
+    let u = pairing_challenge(&out.zeta, &w1, &w2);
+    let a =
+        f1 - g0 * out.y1 + w1 * out.zeta + (q2.into_group() - g0 * out.y2 + w2 * out.zeta_inv) * u;
+    let b = w1.into_group() + w2 * u;
     let check = Bn254::multi_pairing([a.into_affine(), (-b).into_affine()], [srs.g2, srs.tau_g2]);
     if check != PairingOutput::<Bn254>::default() {
         return Err(Error::Opening {

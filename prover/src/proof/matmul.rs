@@ -3,13 +3,20 @@
 //! (the model commitment); X and Y live in the per-proof trace; one MatMul block, one opening.
 
 use super::PublicStatement;
+use super::start;
 use crate::blocks::matmul::{
     MatMulClaims, MatMulDims, MatMulProof, matmul, prove_matmul, verify_matmul,
 };
 use crate::error::Error;
+use crate::field::FieldOps;
 use crate::field::encoding::keccak256;
+use crate::pcs::chain::quotient_digest;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
-use crate::pcs::{Accumulator, OpeningProof, Srs, commit, prove_opening, verify_opening};
+use crate::pcs::{
+    Accumulator, FieldOutputs, OpeningEvals, OpeningProof, Srs, commit, prove_opening,
+    verify_field, verify_group,
+};
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::UniformRand;
 use rand::RngCore;
@@ -70,7 +77,8 @@ pub struct MatMulStatementProof {
     pub opening: OpeningProof,
 }
 
-fn statement(dims: MatMulDims, model: G1Affine, trace: G1Affine) -> PublicStatement {
+/// The public statement of a proof: architecture, [model, trace] commitments, no public values.
+pub fn statement(dims: MatMulDims, model: G1Affine, trace: G1Affine) -> PublicStatement {
     PublicStatement {
         architecture: architecture(dims),
         commitments: vec![model, trace],
@@ -79,7 +87,7 @@ fn statement(dims: MatMulDims, model: G1Affine, trace: G1Affine) -> PublicStatem
 }
 
 /// Lifts the block's claims onto (model = vector 0, trace = vector 1).
-fn accumulate<F: crate::field::FieldOps>(dims: MatMulDims, c: &MatMulClaims<F>) -> Accumulator<F> {
+fn accumulate<F: FieldOps>(dims: MatMulDims, c: &MatMulClaims<F>) -> Accumulator<F> {
     let (ml, wid) = model_layout(dims);
     let (tl, xid, yid) = trace_layout(dims);
     let mut acc = Accumulator::new(&[ml.num_vars, tl.num_vars]);
@@ -119,7 +127,27 @@ pub fn prove(
     })
 }
 
-/// Verifies a MatMul statement proof against the model commitment.
+/// The field part of verification (generic: the Groth16 circuit runs exactly this). Starts
+/// from a fresh transcript and the chain-computed s0 and kp; returns ζ, ζ⁻¹, γ, y₁, y₂.
+pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
+    dims: MatMulDims,
+    s0: &F,
+    kp: &F,
+    salt: &F,
+    block: &MatMulProof<F>,
+    evals: &OpeningEvals<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<FieldOutputs<F>, Error> {
+    start(t, s0, salt)?;
+    let mut fork = t.fork(0)?;
+    let c = verify_matmul(dims, block, &mut fork)?;
+    t.join(&[fork.digest()?])?;
+    let acc = accumulate(dims, &c);
+    verify_field(acc.vector_vars(), acc.claims(), kp, evals, t)
+}
+
+/// Verifies a MatMul statement proof against the model commitment: s0 and kp by Keccak as
+/// the chain computes them, the field part, then the pairing check.
 pub fn verify(
     srs: &Srs,
     dims: MatMulDims,
@@ -127,18 +155,17 @@ pub fn verify(
     proof: &MatMulStatementProof,
 ) -> Result<(), Error> {
     let commitments = [model_commitment, proof.trace_commitment];
-    let mut t = statement(dims, model_commitment, proof.trace_commitment).transcript(proof.salt)?;
-    let mut fork = t.fork(0)?;
-    let c = verify_matmul(dims, &proof.block, &mut fork)?;
-    t.join(&[fork.digest()?])?;
-    let acc = accumulate(dims, &c);
-    verify_opening(
-        srs,
-        &commitments,
-        acc.vector_vars(),
-        acc.claims(),
-        &proof.opening,
+    let s0 = statement(dims, model_commitment, proof.trace_commitment).seed();
+    let kp = quotient_digest(&proof.opening.q1, &proof.opening.q2);
+    let mut t = NativeTranscript::new_native();
+    let out = verify_field_part(
+        dims,
+        &s0,
+        &kp,
+        &proof.salt,
+        &proof.block,
+        &proof.opening.evals,
         &mut t,
     )?;
-    Ok(())
+    verify_group(srs, &commitments, &proof.opening, &out)
 }

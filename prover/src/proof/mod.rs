@@ -12,8 +12,9 @@
 pub mod matmul;
 
 use crate::error::Error;
+use crate::field::FieldOps;
 use crate::pcs::chain::statement_seed;
-use crate::transcript::{NativeTranscript, labels};
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::{Fr, G1Affine};
 
 /// The public part of a statement, as the chain sees it.
@@ -36,8 +37,18 @@ impl PublicStatement {
     /// The transcript every proof of this statement starts from: s0, then the proof's salt.
     pub fn transcript(&self, salt: Fr) -> Result<NativeTranscript, Error> {
         let mut t = NativeTranscript::new_native();
-        t.absorb(labels::SEED, &[self.seed()])?;
-        t.absorb(labels::SALT, &[salt])?;
+        start(&mut t, &self.seed(), &salt)?;
         Ok(t)
     }
+}
+
+/// Absorbs s0 and the salt into a fresh transcript (native or in-circuit).
+pub fn start<F: FieldOps, S: SpongeOps<F>>(
+    t: &mut Transcript<F, S>,
+    s0: &F,
+    salt: &F,
+) -> Result<(), Error> {
+    t.absorb(labels::SEED, std::slice::from_ref(s0))?;
+    t.absorb(labels::SALT, std::slice::from_ref(salt))?;
+    Ok(())
 }

@@ -1,0 +1,209 @@
+//! Groth16 over BN254 for statement circuits: key generation, proving, native verification of
+//! the whole wrapped proof (Groth16 plus the KZG pairing check, as the contract does it).
+//!
+//! Key generation here is a **single-party development setup**: whoever runs it knows the
+//! toxic waste and can forge proofs. It is labelled as such in [`KeyOrigin`]; production keys
+//! need a multi-party ceremony (phase 2 on top of the Powers-of-Tau the SRS already uses).
+
+use crate::circuit::{MatMulCircuit, PublicInputs};
+use crate::error::Error;
+use ark_bn254::{Bn254, Fr, G1Affine};
+use ark_groth16::{
+    Groth16, PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey, prepare_verifying_key,
+};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+use ark_snark::SNARK;
+use rand::RngCore;
+use zkmodel_prover::blocks::matmul::MatMulDims;
+use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::pcs::chain::quotient_digest;
+use zkmodel_prover::pcs::verify_group_points;
+use zkmodel_prover::proof::matmul::{MatMulStatementProof, statement, verify_field_part};
+use zkmodel_prover::transcript::NativeTranscript;
+
+/// How a key pair was produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// INSECURE: one party generated the keys and could forge proofs. Development only.
+    InsecureSingleParty,
+}
+
+impl std::fmt::Display for KeyOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyOrigin::InsecureSingleParty => {
+                write!(
+                    f,
+                    "INSECURE single-party development Groth16 setup (the key generator can forge proofs)"
+                )
+            }
+        }
+    }
+}
+
+/// Groth16 keys for one architecture.
+#[derive(Clone, Debug)]
+pub struct Keys {
+    /// Provenance.
+    pub origin: KeyOrigin,
+    /// Proving key.
+    pub pk: ProvingKey<Bn254>,
+    /// Verifying key (rendered into the Solidity verifier).
+    pub vk: VerifyingKey<Bn254>,
+}
+
+/// Development key generation for the MatMul statement of shape `dims`.
+pub fn setup_insecure_dev(
+    dims: MatMulDims,
+    rng: &mut (impl RngCore + rand::CryptoRng),
+) -> Result<Keys, Error> {
+    let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(MatMulCircuit::shape(dims), rng)
+        .map_err(|e| Error::Groth16 {
+            stage: "setup",
+            reason: e.to_string(),
+        })?;
+    Ok(Keys {
+        origin: KeyOrigin::InsecureSingleParty,
+        pk,
+        vk,
+    })
+}
+
+/// Number of constraints of the statement circuit.
+pub fn constraint_count(dims: MatMulDims) -> Result<usize, Error> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    MatMulCircuit::shape(dims)
+        .generate_constraints(cs.clone())
+        .map_err(|e| Error::Groth16 {
+            stage: "setup",
+            reason: e.to_string(),
+        })?;
+    Ok(cs.num_constraints())
+}
+
+/// What goes on chain: the statement's commitments, the opening's group elements and field
+/// outputs, and the Groth16 proof of the field part.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WrappedProof {
+    /// Statement commitments: [model, trace].
+    pub commitments: Vec<G1Affine>,
+    /// Q₁, Q₂, W₁, W₂.
+    pub points: [G1Affine; 4],
+    /// ζ, ζ⁻¹, γ, y₁, y₂.
+    pub zeta: Fr,
+    /// ζ⁻¹ (checked by the contract with one mulmod).
+    pub zeta_inv: Fr,
+    /// γ.
+    pub gamma: Fr,
+    /// y₁.
+    pub y1: Fr,
+    /// y₂.
+    pub y2: Fr,
+    /// The Groth16 proof.
+    pub groth16: Proof<Bn254>,
+}
+
+impl WrappedProof {
+    /// The Groth16 public inputs the contract derives for this proof.
+    pub fn public_inputs(&self, dims: MatMulDims) -> Result<PublicInputs, Error> {
+        let [model, trace] = self.commitments.as_slice() else {
+            return Err(Error::Format {
+                what: "wrapped proof",
+                reason: "expected two commitments".into(),
+            });
+        };
+        let [q1, q2, _, _] = &self.points;
+        Ok(PublicInputs {
+            s0: statement(dims, *model, *trace).seed(),
+            kp: quotient_digest(q1, q2),
+            out: zkmodel_prover::pcs::FieldOutputs {
+                zeta: self.zeta,
+                zeta_inv: self.zeta_inv,
+                gamma: self.gamma,
+                y1: self.y1,
+                y2: self.y2,
+            },
+        })
+    }
+}
+
+/// Wraps a native MatMul statement proof into a constant-size chain proof.
+pub fn wrap(
+    keys: &Keys,
+    dims: MatMulDims,
+    model_commitment: G1Affine,
+    proof: &MatMulStatementProof,
+    rng: &mut (impl RngCore + rand::CryptoRng),
+) -> Result<WrappedProof, Error> {
+    let st = statement(dims, model_commitment, proof.trace_commitment);
+    let o = &proof.opening;
+    let s0 = st.seed();
+    let kp = quotient_digest(&o.q1, &o.q2);
+    let out = verify_field_part(
+        dims,
+        &s0,
+        &kp,
+        &proof.salt,
+        &proof.block,
+        &o.evals,
+        &mut NativeTranscript::new_native(),
+    )?;
+    let circuit = MatMulCircuit {
+        dims,
+        public: PublicInputs {
+            s0,
+            kp,
+            out: out.clone(),
+        },
+        salt: proof.salt,
+        block: proof.block.clone(),
+        evals: o.evals.clone(),
+    };
+    let groth16 = Groth16::<Bn254>::prove(&keys.pk, circuit, rng).map_err(|e| Error::Groth16 {
+        stage: "prove",
+        reason: e.to_string(),
+    })?;
+    Ok(WrappedProof {
+        commitments: st.commitments,
+        points: [o.q1, o.q2, o.w1, o.w2],
+        zeta: out.zeta,
+        zeta_inv: out.zeta_inv,
+        gamma: out.gamma,
+        y1: out.y1,
+        y2: out.y2,
+        groth16,
+    })
+}
+
+/// Verifies a wrapped proof natively, exactly as the contract will: recompute s0 and kp,
+/// verify Groth16 on (s0, kp, ζ, γ, y₁, y₂), then the KZG pairing check.
+pub fn verify_wrapped(
+    vk: &PreparedVerifyingKey<Bn254>,
+    srs: &Srs,
+    dims: MatMulDims,
+    model_commitment: G1Affine,
+    proof: &WrappedProof,
+) -> Result<(), Error> {
+    if proof.commitments.first() != Some(&model_commitment) {
+        return Err(Error::Format {
+            what: "wrapped proof",
+            reason: "model commitment differs".into(),
+        });
+    }
+    let public = proof.public_inputs(dims)?;
+    let ok = Groth16::<Bn254>::verify_with_processed_vk(vk, &public.to_vec(), &proof.groth16)
+        .map_err(|e| Error::Groth16 {
+            stage: "verify",
+            reason: e.to_string(),
+        })?;
+    if !ok {
+        return Err(Error::Groth16Rejected);
+    }
+    verify_group_points(srs, &proof.commitments, proof.points, &public.out)?;
+    Ok(())
+}
+
+/// Prepares a verifying key for repeated native verification.
+pub fn prepare(vk: &VerifyingKey<Bn254>) -> PreparedVerifyingKey<Bn254> {
+    prepare_verifying_key(vk)
+}
