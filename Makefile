@@ -38,20 +38,19 @@ bench: tools
 	cargo bench -p zkmodel-prover --locked
 
 ## Regenerates the committed golden vectors from the Rust implementation.
+## Also renders the generated Solidity verifiers (contracts/src/generated/) and their proof fixtures.
 fixtures:
 	cargo test -p zkmodel-prover --locked --test golden -- --ignored --nocapture
+	cargo test -p zkmodel-wrapper --locked --test generated -- --ignored --nocapture
 
 ## Regenerates the small Powers-of-Tau test fixture with the npm snarkjs package.
 ptau-fixture: tools
 	bash scripts/make-ptau-fixture.sh
 
 demo:
-	@echo "make ## Regenerates the small Powers-of-Tau test fixture with the npm snarkjs package.
-ptau-fixture: tools
-	bash scripts/make-ptau-fixture.sh
-
-demo: there is no demo yet. zkmodel today is a proof-core library (transcript," >&2
-	@echo "sumcheck, LogUp-GKR) and a BN254 Solidity library; see README.md 'Status'." >&2
+	@echo "make demo: there is no demo yet. Today zkmodel is the proof core (sumcheck, LogUp-GKR," >&2
+	@echo "KZG openings), a Groth16 wrapper and generated Solidity verifier for a MatMul statement," >&2
+	@echo "and the BN254 Solidity library; see README.md 'Status'." >&2
 	@exit 1
 
 clean:

@@ -4,11 +4,14 @@
 //! [`FieldOps`](zkmodel_prover::field::FieldOps) and
 //! [`SpongeOps`](zkmodel_prover::transcript::SpongeOps) traits over `FpVar` and
 //! `PoseidonSpongeVar`, so the sumcheck and LogUp-GKR verifiers run unchanged as constraint
-//! generators. Groth16 setup, proving and Solidity generation land with the wrapper issue.
+//! generators. [`circuit`] wraps a statement's field part for Groth16 ([`groth16`]);
+//! [`solidity`] renders the per-architecture verifier and [`calldata`] encodes proofs for it.
 
 pub mod backend;
+pub mod calldata;
 pub mod circuit;
 pub mod error;
 pub mod groth16;
+pub mod solidity;
 
 pub use error::Error;

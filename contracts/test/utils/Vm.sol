@@ -9,6 +9,7 @@ interface Vm {
     function projectRoot() external view returns (string memory);
     function parseJsonUint(string calldata json, string calldata key) external pure returns (uint256);
     function parseJsonUintArray(string calldata json, string calldata key) external pure returns (uint256[] memory);
+    function parseJsonBytes(string calldata json, string calldata key) external pure returns (bytes memory);
     function expectRevert(bytes4 revertData) external;
     function expectRevert(bytes calldata revertData) external;
     function assume(bool condition) external pure;
@@ -22,6 +23,9 @@ abstract contract TestBase {
     bool public IS_TEST = true;
 
     error AssertionFailed(string message, uint256 left, uint256 right);
+
+    /// @dev DSTest-style log, printed by forge with -vv.
+    event log_named_uint(string key, uint256 val);
 
     function assertEq(uint256 a, uint256 b, string memory message) internal pure {
         if (a != b) revert AssertionFailed(message, a, b);

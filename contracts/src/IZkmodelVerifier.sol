@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.30;
+
+import {BN254} from "./lib/BN254.sol";
+
+/// @title IZkmodelVerifier
+/// @notice The one interface every generated zkmodel verifier implements (DESIGN §13). A
+///         verifier checks one architecture's statements: a Groth16 proof of the field part of
+///         verification plus the constant-size KZG opening of the statement's commitments.
+/// @dev `verify` returns nothing and reverts with a custom error naming what failed.
+interface IZkmodelVerifier {
+    /// @notice What a proof is about.
+    /// @param commitments Vector commitments in the architecture's order (model first).
+    /// @param publicValues Public values (counts, hyperparameters), each < r.
+    struct Statement {
+        BN254.G1Point[] commitments;
+        uint256[] publicValues;
+    }
+
+    /// @notice A wrapped proof: the opening's group elements and field outputs, and Groth16.
+    struct Proof {
+        BN254.G1Point q1;
+        BN254.G1Point q2;
+        BN254.G1Point w1;
+        BN254.G1Point w2;
+        uint256 zeta;
+        uint256 zetaInv;
+        uint256 gamma;
+        uint256 y1;
+        uint256 y2;
+        BN254.G1Point a;
+        BN254.G2Point b;
+        BN254.G1Point c;
+    }
+
+    /// @notice The statement has the wrong number of commitments for this architecture.
+    error WrongCommitmentCount(uint256 expected, uint256 actual);
+    /// @notice The statement has the wrong number of public values for this architecture.
+    error WrongPublicValueCount(uint256 expected, uint256 actual);
+    /// @notice A proof scalar (0 = zeta, 1 = zetaInv, 2 = gamma, 3 = y1, 4 = y2) is not < r.
+    error ScalarNotReduced(uint256 which, uint256 value);
+    /// @notice zetaInv is not the inverse of zeta modulo r.
+    error ZetaInverseMismatch();
+    /// @notice The Groth16 proof of the field part does not verify.
+    error Groth16Rejected();
+    /// @notice The KZG opening pairing check fails.
+    error OpeningRejected();
+
+    /// @notice The architecture id this verifier accepts (hash of the circuit description).
+    function architecture() external view returns (bytes32);
+
+    /// @notice Verifies `proof` for `statement`; reverts with a custom error if it is invalid.
+    function verify(Statement calldata statement, Proof calldata proof) external view;
+}

@@ -1,0 +1,115 @@
+//! Renders the Solidity verifier of one architecture from the template
+//! `wrapper/templates/Verifier.sol.tmpl`, a Groth16 verifying key and the SRS. Generated files
+//! live under `contracts/src/generated/` and are never edited by hand.
+
+use crate::error::Error;
+use ark_bn254::{Bn254, G1Affine, G2Affine};
+use ark_groth16::VerifyingKey;
+use std::fmt::Write;
+use zkmodel_prover::field::encoding::{g1_to_words, g2_to_words};
+use zkmodel_prover::pcs::Srs;
+
+const TEMPLATE: &str = include_str!("../templates/Verifier.sol.tmpl");
+
+/// Fixed public inputs before the statement's public values: s0, kp, ζ, γ, y₁, y₂.
+pub const FIXED_PUBLIC_INPUTS: usize = 6;
+
+/// Everything a verifier is rendered from.
+pub struct VerifierSpec<'a> {
+    /// Contract name.
+    pub name: &'a str,
+    /// Human description of the architecture (for NatSpec).
+    pub description: &'a str,
+    /// Architecture id.
+    pub architecture: [u8; 32],
+    /// Number of statement commitments.
+    pub num_commitments: usize,
+    /// Number of statement public values.
+    pub num_public: usize,
+    /// Groth16 verifying key.
+    pub vk: &'a VerifyingKey<Bn254>,
+    /// Provenance of the Groth16 keys (printed in the header).
+    pub key_origin: String,
+    /// The SRS ([τ]₂ is baked in).
+    pub srs: &'a Srs,
+}
+
+fn hex(w: &[u8; 32]) -> String {
+    let mut s = String::from("0x");
+    for b in w {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn g2_consts(out: &mut String, name: &str, p: &G2Affine) {
+    let [x1, x0, y1, y0] = g2_to_words(p);
+    for (suffix, w) in [("X1", x1), ("X0", x0), ("Y1", y1), ("Y0", y0)] {
+        let _ = writeln!(
+            out,
+            "    uint256 internal constant {name}_{suffix} = {};",
+            hex(&w)
+        );
+    }
+}
+
+fn g1_consts(out: &mut String, name: &str, p: &G1Affine) {
+    let [x, y] = g1_to_words(p);
+    let _ = writeln!(out, "    uint256 internal constant {name}_X = {};", hex(&x));
+    let _ = writeln!(out, "    uint256 internal constant {name}_Y = {};", hex(&y));
+}
+
+/// Renders the verifier contract.
+pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
+    let expected_ic = FIXED_PUBLIC_INPUTS + spec.num_public + 1;
+    if spec.vk.gamma_abc_g1.len() != expected_ic {
+        return Err(Error::Format {
+            what: "verifying key",
+            reason: format!(
+                "{} IC points for {} public inputs",
+                spec.vk.gamma_abc_g1.len(),
+                expected_ic - 1
+            ),
+        });
+    }
+    let mut g2 = String::new();
+    g2_consts(&mut g2, "BETA", &spec.vk.beta_g2);
+    g2_consts(&mut g2, "GAMMA", &spec.vk.gamma_g2);
+    g2_consts(&mut g2, "DELTA", &spec.vk.delta_g2);
+    g2.push_str("    // KZG: [τ]₂ of the SRS.\n");
+    g2_consts(&mut g2, "TAU", &spec.srs.tau_g2);
+    let mut ic = String::new();
+    for (i, p) in spec.vk.gamma_abc_g1.iter().enumerate() {
+        g1_consts(&mut ic, &format!("IC{i}"), p);
+    }
+    let mut terms = String::new();
+    for j in 0..spec.num_public {
+        let i = FIXED_PUBLIC_INPUTS + 1 + j;
+        let _ = writeln!(
+            terms,
+            "        x = BN254.add(x, BN254.mul(BN254.G1Point(IC{i}_X, IC{i}_Y), publicValues[{j}]));"
+        );
+    }
+    let [ax, ay] = g1_to_words(&spec.vk.alpha_g1);
+    Ok(TEMPLATE
+        .replace("{{NAME}}", spec.name)
+        .replace("{{DESCRIPTION}}", spec.description)
+        .replace("{{KEY_ORIGIN}}", &spec.key_origin)
+        .replace("{{SRS_ORIGIN}}", &spec.srs.origin.to_string())
+        .replace("{{ARCHITECTURE}}", &hex(&spec.architecture))
+        .replace("{{NUM_COMMITMENTS}}", &spec.num_commitments.to_string())
+        .replace("{{NUM_PUBLIC}}", &spec.num_public.to_string())
+        .replace("{{ALPHA_X}}", &hex(&ax))
+        .replace("{{ALPHA_Y}}", &hex(&ay))
+        .replace("{{G2_CONSTANTS}}", g2.trim_end())
+        .replace("{{IC_CONSTANTS}}", ic.trim_end())
+        .replace("{{IC_PUBLIC_TERMS}}", terms.trim_end())
+        .replace(
+            "{{PUBLIC_VALUES_PARAM}}",
+            if spec.num_public > 0 {
+                "publicValues"
+            } else {
+                "/* publicValues: none */"
+            },
+        ))
+}
