@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.zkmodel-installed
 # alloy's node bindings look for `anvil` on PATH (DESIGN §15).
 export PATH := $(CURDIR)/$(FOUNDRY)/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: all test test-rust test-contracts lint bench demo tools fixtures ptau-fixture clean
+.PHONY: all test test-rust test-contracts contracts lint bench demo tools fixtures ptau-fixture clean
 
 all: test
 
@@ -20,17 +20,20 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $@
 
 ## The whole test suite, as CI runs it.
-test: lint test-rust test-contracts
+test: lint contracts test-rust test-contracts
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
-test-rust: tools
+## Compiles the contracts; the Anvil end-to-end test deploys these artifacts.
+contracts: tools
+	$(FORGE) build --sizes
+
+test-rust: tools contracts
 	cargo test --workspace --locked
 
 test-contracts: tools
-	$(FORGE) build --sizes
 	$(FORGE) test -vv
 
 ## Criterion benches of the hot paths (release profile; takes minutes).

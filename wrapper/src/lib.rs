@@ -10,6 +10,7 @@
 pub mod backend;
 pub mod calldata;
 pub mod circuit;
+pub mod dev;
 pub mod error;
 pub mod groth16;
 pub mod solidity;

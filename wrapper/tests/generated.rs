@@ -11,39 +11,24 @@ use ark_bn254::Fr;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::path::PathBuf;
-use zkmodel_prover::blocks::matmul::MatMulDims;
-use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::matmul::{architecture, commit_model, prove};
+use zkmodel_prover::proof::matmul::prove;
 use zkmodel_wrapper::calldata::verify_calldata;
-use zkmodel_wrapper::groth16::{prepare, setup_insecure_dev, verify_wrapped, wrap};
-use zkmodel_wrapper::solidity::{VerifierSpec, render};
-
-const DIMS: MatMulDims = MatMulDims { m: 2, k: 4, n: 2 };
-const NAME: &str = "MatMul2x4x2Verifier";
+use zkmodel_wrapper::dev::{DIMS, VERIFIER_NAME, matmul_dev};
+use zkmodel_wrapper::groth16::{prepare, verify_wrapped, wrap};
 
 fn files() -> Vec<(PathBuf, String)> {
-    let mut rng = ChaCha20Rng::seed_from_u64(2026);
-    let srs = Srs::insecure_development(2026, 64);
-    let keys = setup_insecure_dev(DIMS, &mut rng).unwrap();
-    let w: Vec<Fr> = (0..8i64)
-        .map(|i| zkmodel_prover::field::encoding::from_i128(i128::from(i - 3)))
-        .collect();
+    let dev = matmul_dev().unwrap();
+    let mut rng = ChaCha20Rng::seed_from_u64(2028);
     let x: Vec<Fr> = (0..8u64).map(|i| Fr::from(i * i)).collect();
-    let model = commit_model(&srs, DIMS, &w, &mut rng).unwrap();
-    let proof = prove(&srs, DIMS, &model, &w, &x, &mut rng).unwrap();
-    let wrapped = wrap(&keys, DIMS, model.commitment, &proof, &mut rng).unwrap();
-    verify_wrapped(&prepare(&keys.vk), &srs, DIMS, model.commitment, &wrapped).unwrap();
-
-    let solidity = render(&VerifierSpec {
-        name: NAME,
-        description: "MatMul statement Y = X·W, X 2×4, W 4×2 (development keys)",
-        architecture: architecture(DIMS),
-        num_commitments: 2,
-        num_public: 0,
-        vk: &keys.vk,
-        key_origin: keys.origin.to_string(),
-        srs: &srs,
-    })
+    let proof = prove(&dev.srs, DIMS, &dev.model, &dev.w, &x, &mut rng).unwrap();
+    let wrapped = wrap(&dev.keys, DIMS, dev.model.commitment, &proof, &mut rng).unwrap();
+    verify_wrapped(
+        &prepare(&dev.keys.vk),
+        &dev.srs,
+        DIMS,
+        dev.model.commitment,
+        &wrapped,
+    )
     .unwrap();
     let calldata = verify_calldata(&wrapped, &[]);
     let hex: String = calldata.iter().map(|b| format!("{b:02x}")).collect();
@@ -55,8 +40,8 @@ fn files() -> Vec<(PathBuf, String)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     vec![
         (
-            root.join(format!("contracts/src/generated/{NAME}.sol")),
-            solidity,
+            root.join(format!("contracts/src/generated/{VERIFIER_NAME}.sol")),
+            dev.verifier_source().unwrap(),
         ),
         (
             root.join("contracts/test/fixtures/matmul_verifier.json"),

@@ -1,0 +1,151 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! End to end on a real chain: start Anvil (the npm binary), deploy the generated MatMul
+//! verifier as forge compiled it, prove a fresh statement in Rust, wrap it with Groth16, and
+//! verify it by `eth_call` and by a transaction; a tampered proof reverts with the custom
+//! error naming what failed.
+//!
+//! Needs `forge build` output (contracts/out); `make test` builds the contracts first.
+
+use alloy::network::TransactionBuilder;
+use alloy::node_bindings::Anvil;
+use alloy::primitives::{Bytes, hex};
+use alloy::providers::{Provider, ProviderBuilder};
+use alloy::rpc::types::TransactionRequest;
+use alloy::signers::local::PrivateKeySigner;
+use ark_bn254::Fr;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use std::path::PathBuf;
+use zkmodel_prover::proof::matmul::prove;
+use zkmodel_wrapper::calldata::verify_calldata;
+use zkmodel_wrapper::dev::{DIMS, VERIFIER_NAME, matmul_dev};
+use zkmodel_wrapper::groth16::wrap;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn verifier_bytecode() -> Bytes {
+    let path = root().join(format!(
+        "contracts/out/{VERIFIER_NAME}.sol/{VERIFIER_NAME}.json"
+    ));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}. Build the contracts first (`make test` does: forge build)",
+            path.display()
+        )
+    });
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let code = json["bytecode"]["object"]
+        .as_str()
+        .expect("bytecode.object");
+    hex::decode(code).unwrap().into()
+}
+
+/// keccak256("Groth16Rejected()")[..4] and friends, as the interface declares them.
+fn selector(signature: &str) -> [u8; 4] {
+    let h = alloy::primitives::keccak256(signature.as_bytes());
+    [h[0], h[1], h[2], h[3]]
+}
+
+#[tokio::test]
+async fn generated_verifier_checks_a_fresh_proof_on_anvil() {
+    let anvil_bin = root().join("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+    assert!(
+        anvil_bin.exists(),
+        "{} missing: run `npm ci` (make does)",
+        anvil_bin.display()
+    );
+    let anvil = Anvil::at(anvil_bin).try_spawn().expect("start anvil");
+    let signer: PrivateKeySigner = anvil.keys()[0].clone().into();
+    let provider = ProviderBuilder::new()
+        .wallet(signer)
+        .connect_http(anvil.endpoint_url());
+
+    // Deploy the committed, generated verifier.
+    let deploy = TransactionRequest::default().with_deploy_code(verifier_bytecode());
+    let receipt = provider
+        .send_transaction(deploy)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status(), "deployment failed");
+    let verifier = receipt.contract_address.expect("contract address");
+
+    // A statement never seen before: fresh input, fresh randomness, same architecture keys.
+    let dev = matmul_dev().unwrap();
+    let mut rng = ChaCha20Rng::from_entropy();
+    let x: Vec<Fr> = (0..8u64).map(|i| Fr::from(1000 + i * 7)).collect();
+    let proof = prove(&dev.srs, DIMS, &dev.model, &dev.w, &x, &mut rng).unwrap();
+    let wrapped = wrap(&dev.keys, DIMS, dev.model.commitment, &proof, &mut rng).unwrap();
+    let calldata = verify_calldata(&wrapped, &[]);
+
+    // eth_call.
+    let call = TransactionRequest::default()
+        .with_to(verifier)
+        .with_input(calldata.clone());
+    provider
+        .call(call.clone())
+        .await
+        .expect("eth_call verification");
+
+    // A transaction.
+    let receipt = provider
+        .send_transaction(call)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status(), "verification transaction reverted");
+    println!(
+        "verify transaction: {} gas (incl. 21k base and calldata), {} calldata bytes",
+        receipt.gas_used,
+        calldata.len()
+    );
+
+    // Tampered: y1 (word 13 of the arguments) changes a Groth16 public input.
+    let mut bad = calldata.clone();
+    bad[4 + 32 * 13 + 31] ^= 1;
+    let err = provider
+        .call(
+            TransactionRequest::default()
+                .with_to(verifier)
+                .with_input(bad),
+        )
+        .await
+        .expect_err("tampered proof accepted");
+    let data = err
+        .as_error_resp()
+        .and_then(|e| e.as_revert_data())
+        .expect("revert data");
+    assert_eq!(
+        data[..4],
+        selector("Groth16Rejected()"),
+        "unexpected revert {data}"
+    );
+
+    // Tampered: W1 replaced by another valid point fails the opening.
+    let mut w = wrapped.clone();
+    w.points[2] =
+        (w.points[2] + ark_bn254::G1Affine::new_unchecked(1u64.into(), 2u64.into())).into();
+    let err = provider
+        .call(
+            TransactionRequest::default()
+                .with_to(verifier)
+                .with_input(verify_calldata(&w, &[])),
+        )
+        .await
+        .expect_err("tampered opening accepted");
+    let data = err
+        .as_error_resp()
+        .and_then(|e| e.as_revert_data())
+        .expect("revert data");
+    assert_eq!(
+        data[..4],
+        selector("OpeningRejected()"),
+        "unexpected revert {data}"
+    );
+}
