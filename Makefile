@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.zkmodel-installed
 # alloy's node bindings look for `anvil` on PATH (DESIGN §15).
 export PATH := $(CURDIR)/$(FOUNDRY)/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: all test test-rust test-contracts contracts lint bench demo tools fixtures ptau-fixture clean
+.PHONY: all test test-rust test-contracts contracts lint bench demo tools fixtures ptau-fixture onnx-fixtures clean
 
 all: test
 
@@ -49,6 +49,12 @@ fixtures:
 ## Regenerates the small Powers-of-Tau test fixture with the npm snarkjs package.
 ptau-fixture: tools
 	bash scripts/make-ptau-fixture.sh
+
+## Retrains the digits models and regenerates fixtures/digits (Python 3 + PyPI; never run by CI).
+onnx-fixtures:
+	python3 -m venv .venv-fixtures
+	.venv-fixtures/bin/pip install --quiet -r fixtures/requirements.txt
+	.venv-fixtures/bin/python fixtures/make_digits_models.py
 
 demo:
 	@echo "make demo: there is no demo yet. Today zkmodel is the proof core (sumcheck, LogUp-GKR," >&2
