@@ -18,8 +18,7 @@ use zkmodel_prover::blocks::matmul::MatMulDims;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::pcs::chain::quotient_digest;
 use zkmodel_prover::pcs::verify_group_points;
-use zkmodel_prover::proof::matmul::{MatMulStatementProof, statement, verify_field_part};
-use zkmodel_prover::transcript::NativeTranscript;
+use zkmodel_prover::proof::matmul::{MatMulStatementProof, native_field_part, statement};
 
 /// How a key pair was produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,19 +134,8 @@ pub fn wrap(
     proof: &MatMulStatementProof,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<WrappedProof, Error> {
-    let st = statement(dims, model_commitment, proof.trace_commitment);
     let o = &proof.opening;
-    let s0 = st.seed();
-    let kp = quotient_digest(&o.q1, &o.q2);
-    let out = verify_field_part(
-        dims,
-        &s0,
-        &kp,
-        &proof.salt,
-        &proof.block,
-        &o.evals,
-        &mut NativeTranscript::new_native(),
-    )?;
+    let (s0, kp, out) = native_field_part(dims, model_commitment, proof)?;
     let circuit = MatMulCircuit {
         dims,
         public: PublicInputs {
@@ -164,7 +152,7 @@ pub fn wrap(
         reason: e.to_string(),
     })?;
     Ok(WrappedProof {
-        commitments: st.commitments,
+        commitments: vec![model_commitment, proof.trace_commitment],
         points: [o.q1, o.q2, o.w1, o.w2],
         zeta: out.zeta,
         zeta_inv: out.zeta_inv,

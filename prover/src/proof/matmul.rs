@@ -146,6 +146,21 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     verify_field(acc.vector_vars(), acc.claims(), kp, evals, t)
 }
 
+/// The values the chain and the circuit start from, computed natively: s0 and kp by Keccak,
+/// then the field part's outputs (ζ, ζ⁻¹, γ, y₁, y₂).
+pub fn native_field_part(
+    dims: MatMulDims,
+    model_commitment: G1Affine,
+    proof: &MatMulStatementProof,
+) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
+    let s0 = statement(dims, model_commitment, proof.trace_commitment).seed();
+    let o = &proof.opening;
+    let kp = quotient_digest(&o.q1, &o.q2);
+    let mut t = NativeTranscript::new_native();
+    let out = verify_field_part(dims, &s0, &kp, &proof.salt, &proof.block, &o.evals, &mut t)?;
+    Ok((s0, kp, out))
+}
+
 /// Verifies a MatMul statement proof against the model commitment: s0 and kp by Keccak as
 /// the chain computes them, the field part, then the pairing check.
 pub fn verify(
@@ -154,18 +169,11 @@ pub fn verify(
     model_commitment: G1Affine,
     proof: &MatMulStatementProof,
 ) -> Result<(), Error> {
-    let commitments = [model_commitment, proof.trace_commitment];
-    let s0 = statement(dims, model_commitment, proof.trace_commitment).seed();
-    let kp = quotient_digest(&proof.opening.q1, &proof.opening.q2);
-    let mut t = NativeTranscript::new_native();
-    let out = verify_field_part(
-        dims,
-        &s0,
-        &kp,
-        &proof.salt,
-        &proof.block,
-        &proof.opening.evals,
-        &mut t,
-    )?;
-    verify_group(srs, &commitments, &proof.opening, &out)
+    let (_, _, out) = native_field_part(dims, model_commitment, proof)?;
+    verify_group(
+        srs,
+        &[model_commitment, proof.trace_commitment],
+        &proof.opening,
+        &out,
+    )
 }
