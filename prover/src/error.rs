@@ -103,6 +103,33 @@ pub enum Error {
         what: &'static str,
     },
 
+    /// The ONNX file cannot be decoded or is structurally invalid.
+    #[error("malformed ONNX model: {reason}")]
+    OnnxMalformed {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The model uses an operator zkmodel cannot prove.
+    #[error("unsupported ONNX operator `{op_type}` at node `{node}`; supported: {supported}")]
+    OnnxUnsupported {
+        /// The ONNX op type.
+        op_type: String,
+        /// The node's name (or its index when unnamed).
+        node: String,
+        /// The supported operators, for the user.
+        supported: &'static str,
+    },
+    /// A supported operator is used with an attribute or input zkmodel cannot prove.
+    #[error("ONNX node `{node}` ({op_type}): {reason}")]
+    OnnxNode {
+        /// The node's name.
+        node: String,
+        /// The ONNX op type.
+        op_type: String,
+        /// What is not supported and what to do.
+        reason: String,
+    },
+
     /// Proving failed: a looked-up value is not in the table.
     #[error("lookup column `{column}` index {index}: value {value} is not in the table {table}")]
     ValueNotInTable {

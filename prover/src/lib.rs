@@ -15,6 +15,7 @@
 pub mod blocks;
 pub mod error;
 pub mod field;
+pub mod graph;
 pub mod lookup;
 pub mod pcs;
 pub mod poly;

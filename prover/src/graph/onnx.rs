@@ -1,0 +1,550 @@
+//! ONNX import into the model IR.
+//!
+//! Parsing uses tract-onnx's protobuf layer (`tract_onnx::pb`, the maintained parser EZKL and
+//! ZKTorch build on); the mapping to our operators is our own, so every error can name the
+//! ONNX op type, the node and the attribute, and nothing is silently rewritten. Supported:
+//! Gemm, MatMul (constant weights), Add, Relu, Sigmoid, Tanh, Conv (2-D, strides, pads),
+//! BatchNormalization (folded into the preceding Conv or Gemm), AveragePool, MaxPool,
+//! Flatten, Reshape, Softmax and ArgMax (last axis).
+
+use super::ir::{Model, Node, Op, ValueId};
+use super::tensor::Tensor;
+use crate::error::Error;
+use prost::Message;
+use std::collections::HashMap;
+use tract_onnx::pb;
+
+/// The operators the importer accepts (quoted in errors).
+pub const SUPPORTED: &str = "Gemm, MatMul, Add, Relu, Sigmoid, Tanh, Conv, BatchNormalization, \
+AveragePool, MaxPool, Flatten, Reshape, Softmax, ArgMax";
+
+const FLOAT: i32 = 1; // TensorProto.DataType.FLOAT
+
+fn malformed(reason: impl Into<String>) -> Error {
+    Error::OnnxMalformed {
+        reason: reason.into(),
+    }
+}
+
+/// Imports an ONNX model from its serialized bytes.
+pub fn import(bytes: &[u8]) -> Result<Model, Error> {
+    let proto = pb::ModelProto::decode(bytes)
+        .map_err(|e| malformed(format!("not a valid ONNX protobuf ({e})")))?;
+    let graph = proto
+        .graph
+        .as_ref()
+        .ok_or_else(|| malformed("the model has no graph"))?;
+    Importer::new(graph)?.run(graph)
+}
+
+/// Imports an ONNX model from a file.
+pub fn import_path(path: &std::path::Path) -> Result<Model, Error> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| malformed(format!("cannot read {}: {e}", path.display())))?;
+    import(&bytes)
+}
+
+fn tensor_from_proto(t: &pb::TensorProto) -> Result<Tensor, Error> {
+    if t.data_type != FLOAT {
+        return Err(malformed(format!(
+            "initializer `{}` has data type {}, only float32 is supported",
+            t.name, t.data_type
+        )));
+    }
+    let shape: Vec<usize> = t
+        .dims
+        .iter()
+        .map(|d| {
+            usize::try_from(*d)
+                .map_err(|_| malformed(format!("initializer `{}` has dimension {d}", t.name)))
+        })
+        .collect::<Result<_, _>>()?;
+    let data: Vec<f32> = if !t.raw_data.is_empty() {
+        if !t.raw_data.len().is_multiple_of(4) {
+            return Err(malformed(format!(
+                "initializer `{}` raw data is not a whole number of floats",
+                t.name
+            )));
+        }
+        t.raw_data
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    } else {
+        t.float_data.clone()
+    };
+    Tensor::new(shape, data).map_err(|_| {
+        malformed(format!(
+            "initializer `{}` has the wrong number of values",
+            t.name
+        ))
+    })
+}
+
+struct Importer {
+    consts: HashMap<String, Tensor>,
+    value_ids: HashMap<String, ValueId>,
+    value_names: Vec<String>,
+    nodes: Vec<Node>,
+    /// How many nodes read each value (BatchNormalization folding needs a single reader).
+    readers: HashMap<String, usize>,
+}
+
+fn attr<'a>(node: &'a pb::NodeProto, name: &str) -> Option<&'a pb::AttributeProto> {
+    node.attribute.iter().find(|a| a.name == name)
+}
+
+fn ints(node: &pb::NodeProto, name: &str) -> Option<Vec<i64>> {
+    attr(node, name).map(|a| a.ints.clone())
+}
+
+fn int(node: &pb::NodeProto, name: &str, default: i64) -> i64 {
+    attr(node, name).map_or(default, |a| a.i)
+}
+
+fn float(node: &pb::NodeProto, name: &str, default: f32) -> f32 {
+    attr(node, name).map_or(default, |a| a.f)
+}
+
+fn node_name(node: &pb::NodeProto, index: usize) -> String {
+    if node.name.is_empty() {
+        format!("#{index} ({})", node.op_type)
+    } else {
+        node.name.clone()
+    }
+}
+
+impl Importer {
+    fn new(graph: &pb::GraphProto) -> Result<Self, Error> {
+        let mut consts = HashMap::new();
+        for t in &graph.initializer {
+            consts.insert(t.name.clone(), tensor_from_proto(t)?);
+        }
+        let mut readers = HashMap::new();
+        for n in &graph.node {
+            for i in &n.input {
+                *readers.entry(i.clone()).or_insert(0) += 1;
+            }
+        }
+        Ok(Self {
+            consts,
+            value_ids: HashMap::new(),
+            value_names: vec![],
+            nodes: vec![],
+            readers,
+        })
+    }
+
+    fn value(&mut self, name: &str) -> ValueId {
+        if let Some(id) = self.value_ids.get(name) {
+            return *id;
+        }
+        self.value_names.push(name.to_string());
+        self.value_ids
+            .insert(name.to_string(), self.value_names.len() - 1);
+        self.value_names.len() - 1
+    }
+
+    fn run(mut self, graph: &pb::GraphProto) -> Result<Model, Error> {
+        let inputs: Vec<&pb::ValueInfoProto> = graph
+            .input
+            .iter()
+            .filter(|i| !self.consts.contains_key(&i.name))
+            .collect();
+        let [input] = inputs.as_slice() else {
+            return Err(malformed(format!(
+                "expected exactly one non-constant graph input, found {}",
+                inputs.len()
+            )));
+        };
+        let input_shape = shape_of(input)?;
+        let input_id = self.value(&input.name);
+        for (index, node) in graph.node.iter().enumerate() {
+            self.node(node, index)?;
+        }
+        let [output] = graph.output.as_slice() else {
+            return Err(malformed(format!(
+                "expected exactly one graph output, found {}",
+                graph.output.len()
+            )));
+        };
+        let output = *self.value_ids.get(&output.name).ok_or_else(|| {
+            malformed(format!(
+                "graph output `{}` is not produced by any node",
+                output.name
+            ))
+        })?;
+        Ok(Model {
+            value_names: self.value_names,
+            input: input_id,
+            input_shape,
+            nodes: self.nodes,
+            output,
+        })
+    }
+
+    fn node(&mut self, node: &pb::NodeProto, index: usize) -> Result<(), Error> {
+        let name = node_name(node, index);
+        let err = |reason: String| Error::OnnxNode {
+            node: name.clone(),
+            op_type: node.op_type.clone(),
+            reason,
+        };
+        if !node.domain.is_empty() && node.domain != "ai.onnx" {
+            return Err(Error::OnnxUnsupported {
+                op_type: format!("{}::{}", node.domain, node.op_type),
+                node: name,
+                supported: SUPPORTED,
+            });
+        }
+        let [out_name] = node.output.as_slice() else {
+            return Err(err(format!(
+                "has {} outputs; only single-output nodes are supported",
+                node.output.len()
+            )));
+        };
+        // Dynamic inputs and constant operands, in ONNX input order.
+        let dynamic: Vec<&String> = node
+            .input
+            .iter()
+            .filter(|i| !i.is_empty() && !self.consts.contains_key(*i))
+            .collect();
+        let constant = |k: usize| -> Result<Tensor, Error> {
+            let n = node
+                .input
+                .get(k)
+                .ok_or_else(|| err(format!("missing input {k}")))?;
+            self.consts
+                .get(n)
+                .cloned()
+                .ok_or_else(|| err(format!("input `{n}` must be a constant initializer")))
+        };
+        let op = match node.op_type.as_str() {
+            "Gemm" => {
+                if int(node, "transA", 0) != 0 {
+                    return Err(err(
+                        "transA = 1 is not supported; export with the input untransposed".into(),
+                    ));
+                }
+                let (alpha, beta) = (float(node, "alpha", 1.0), float(node, "beta", 1.0));
+                let b = constant(1)?;
+                let [r, c] = b.shape[..] else {
+                    return Err(err(format!("weight has shape {:?}, expected 2-D", b.shape)));
+                };
+                let weight = if int(node, "transB", 0) != 0 {
+                    Tensor::new(
+                        vec![c, r],
+                        (0..c * r)
+                            .map(|i| b.data[(i % r) * c + i / r] * alpha)
+                            .collect(),
+                    )?
+                } else {
+                    Tensor::new(vec![r, c], b.data.iter().map(|v| v * alpha).collect())?
+                };
+                let n = weight.shape[1];
+                let bias = match node.input.get(2).filter(|s| !s.is_empty()) {
+                    Some(_) => {
+                        let t = constant(2)?;
+                        if t.len() != n {
+                            return Err(err(format!("bias of {} values for {n} outputs", t.len())));
+                        }
+                        Some(Tensor::new(
+                            vec![n],
+                            t.data.iter().map(|v| v * beta).collect(),
+                        )?)
+                    }
+                    None => None,
+                };
+                Op::Dense { weight, bias }
+            }
+            "MatMul" => {
+                let w = constant(1)?;
+                if w.shape.len() != 2 {
+                    return Err(err(format!(
+                        "weight has shape {:?}; only constant 2-D weights are supported",
+                        w.shape
+                    )));
+                }
+                Op::Dense {
+                    weight: w,
+                    bias: None,
+                }
+            }
+            "Add" => match dynamic.len() {
+                2 => Op::Add,
+                1 => {
+                    let k = node
+                        .input
+                        .iter()
+                        .position(|i| self.consts.contains_key(i))
+                        .ok_or_else(|| err("no constant operand".into()))?;
+                    let mut c = constant(k)?;
+                    while c.shape.first() == Some(&1) && c.shape.len() > 1 {
+                        c.shape.remove(0);
+                    }
+                    Op::AddConst { constant: c }
+                }
+                _ => {
+                    return Err(err(
+                        "Add of two constants should be folded before export".into()
+                    ));
+                }
+            },
+            "Relu" => Op::Relu,
+            "Sigmoid" => Op::Sigmoid,
+            "Tanh" => Op::Tanh,
+            "Conv" => {
+                if ints(node, "dilations").is_some_and(|d| d.iter().any(|v| *v != 1)) {
+                    return Err(err("dilations other than 1 are not supported".into()));
+                }
+                if int(node, "group", 1) != 1 {
+                    return Err(err("grouped convolutions are not supported".into()));
+                }
+                if attr(node, "auto_pad").is_some_and(|a| !a.s.is_empty() && a.s != b"NOTSET") {
+                    return Err(err("auto_pad is not supported; export explicit pads".into()));
+                }
+                let weight = constant(1)?;
+                let [oc, _, _, _] = weight.shape[..] else {
+                    return Err(err(format!(
+                        "weight has shape {:?}; only 2-D convolutions are supported",
+                        weight.shape
+                    )));
+                };
+                let bias = match node.input.get(2).filter(|s| !s.is_empty()) {
+                    Some(_) => constant(2)?,
+                    None => Tensor::new(vec![oc], vec![0.0; oc])?,
+                };
+                let stride = pair(ints(node, "strides"), [1, 1])
+                    .map_err(|r| err(format!("strides: {r}")))?;
+                let pads = quad(ints(node, "pads")).map_err(|r| err(format!("pads: {r}")))?;
+                Op::Conv2d {
+                    weight,
+                    bias,
+                    stride,
+                    pads,
+                }
+            }
+            "BatchNormalization" => return self.fold_batchnorm(node, &name),
+            "AveragePool" | "MaxPool" => {
+                if ints(node, "pads").is_some_and(|p| p.iter().any(|v| *v != 0))
+                    || int(node, "ceil_mode", 0) != 0
+                {
+                    return Err(err(
+                        "padding and ceil_mode are not supported for pooling".into()
+                    ));
+                }
+                if ints(node, "dilations").is_some_and(|d| d.iter().any(|v| *v != 1)) {
+                    return Err(err("dilations other than 1 are not supported".into()));
+                }
+                let kernel = pair(ints(node, "kernel_shape"), [0, 0])
+                    .map_err(|r| err(format!("kernel_shape: {r}")))?;
+                if kernel.contains(&0) {
+                    return Err(err("kernel_shape is required".into()));
+                }
+                let stride = pair(ints(node, "strides"), [1, 1])
+                    .map_err(|r| err(format!("strides: {r}")))?;
+                if node.op_type == "MaxPool" {
+                    Op::MaxPool2d { kernel, stride }
+                } else {
+                    Op::AvgPool2d { kernel, stride }
+                }
+            }
+            "Flatten" => {
+                let axis = int(node, "axis", 1);
+                Op::Flatten {
+                    axis: usize::try_from(axis)
+                        .map_err(|_| err(format!("negative axis {axis} is not supported")))?,
+                }
+            }
+            "Reshape" => {
+                let s = node.input.get(1).and_then(|n| self.consts.get(n));
+                let shape = match s {
+                    Some(t) => t.data.iter().map(|v| *v as i64).collect(),
+                    None => return Err(err("the target shape must be a constant".into())),
+                };
+                Op::Reshape { shape }
+            }
+            "Softmax" => {
+                let axis = int(node, "axis", -1);
+                if axis != -1 && axis != 1 {
+                    return Err(err(format!(
+                        "softmax over axis {axis}; only the last axis is supported"
+                    )));
+                }
+                Op::Softmax
+            }
+            "ArgMax" => {
+                let axis = int(node, "axis", 0);
+                if axis != -1 && axis != 1 {
+                    return Err(err(format!(
+                        "argmax over axis {axis}; only the last axis of a 2-D output is supported"
+                    )));
+                }
+                Op::ArgMax {
+                    keepdims: int(node, "keepdims", 1) != 0,
+                }
+            }
+            other => {
+                return Err(Error::OnnxUnsupported {
+                    op_type: other.to_string(),
+                    node: name,
+                    supported: SUPPORTED,
+                });
+            }
+        };
+        let expected = match op {
+            Op::Add => 2,
+            _ => 1,
+        };
+        if dynamic.len() != expected {
+            return Err(err(format!(
+                "expects {expected} non-constant input(s), has {}",
+                dynamic.len()
+            )));
+        }
+        let inputs = dynamic
+            .iter()
+            .map(|n| self.known(n, &name, &node.op_type))
+            .collect::<Result<_, _>>()?;
+        let output = self.value(out_name);
+        self.nodes.push(Node {
+            name,
+            op,
+            inputs,
+            output,
+        });
+        Ok(())
+    }
+
+    fn known(&self, value: &str, node: &str, op_type: &str) -> Result<ValueId, Error> {
+        self.value_ids.get(value).copied().ok_or_else(|| Error::OnnxNode {
+            node: node.to_string(),
+            op_type: op_type.to_string(),
+            reason: format!("input `{value}` is not produced before this node (graph not topologically sorted?)"),
+        })
+    }
+
+    /// Folds y = scale·(x − mean)/√(var + ε) + bias into the Conv or Gemm producing x.
+    fn fold_batchnorm(&mut self, node: &pb::NodeProto, name: &str) -> Result<(), Error> {
+        let err = |reason: String| Error::OnnxNode {
+            node: name.to_string(),
+            op_type: "BatchNormalization".into(),
+            reason,
+        };
+        let get = |k: usize| -> Result<Tensor, Error> {
+            let n = node
+                .input
+                .get(k)
+                .ok_or_else(|| err(format!("missing input {k}")))?;
+            self.consts
+                .get(n)
+                .cloned()
+                .ok_or_else(|| err(format!("parameter `{n}` must be a constant")))
+        };
+        let (scale, bias, mean, var) = (get(1)?, get(2)?, get(3)?, get(4)?);
+        let eps = float(node, "epsilon", 1e-5);
+        let x = node.input.first().ok_or_else(|| err("no input".into()))?;
+        let [out_name] = node.output.as_slice() else {
+            return Err(err(
+                "only the inference form with one output is supported".into()
+            ));
+        };
+        if self.readers.get(x).copied().unwrap_or(0) != 1 {
+            return Err(err(format!(
+                "its input `{x}` is also read elsewhere, so it cannot be folded"
+            )));
+        }
+        let producer = self
+            .nodes
+            .last_mut()
+            .filter(|n| self.value_names.get(n.output).is_some_and(|v| v == x))
+            .ok_or_else(|| err("must directly follow the Conv or Gemm it normalizes".into()))?;
+        let channels = scale.len();
+        let factor: Vec<f32> = (0..channels)
+            .map(|c| scale.data[c] / (var.data[c] + eps).sqrt())
+            .collect();
+        let shift: Vec<f32> = (0..channels)
+            .map(|c| bias.data[c] - mean.data[c] * factor[c])
+            .collect();
+        match &mut producer.op {
+            Op::Conv2d {
+                weight, bias: b, ..
+            } if weight.shape[0] == channels => {
+                let per = weight.len() / channels;
+                for (c, chunk) in weight.data.chunks_mut(per).enumerate() {
+                    chunk.iter_mut().for_each(|v| *v *= factor[c]);
+                }
+                for c in 0..channels {
+                    b.data[c] = b.data[c] * factor[c] + shift[c];
+                }
+            }
+            Op::Dense { weight, bias: b } if weight.shape[1] == channels => {
+                for row in weight.data.chunks_mut(channels) {
+                    row.iter_mut().zip(&factor).for_each(|(v, f)| *v *= f);
+                }
+                let old = b.take().map_or(vec![0.0; channels], |t| t.data);
+                *b = Some(Tensor::new(
+                    vec![channels],
+                    (0..channels)
+                        .map(|c| old[c] * factor[c] + shift[c])
+                        .collect(),
+                )?);
+            }
+            _ => {
+                return Err(err(
+                    "must follow a Conv or Gemm with matching channels".into()
+                ));
+            }
+        }
+        // The BatchNormalization's output is now the producer's output.
+        let produced = producer.output;
+        self.value_names[produced] = out_name.clone();
+        self.value_ids.insert(out_name.clone(), produced);
+        Ok(())
+    }
+}
+
+fn pair(v: Option<Vec<i64>>, default: [usize; 2]) -> Result<[usize; 2], String> {
+    match v.as_deref() {
+        None => Ok(default),
+        Some([a, b]) if *a > 0 && *b > 0 => Ok([*a as usize, *b as usize]),
+        Some(other) => Err(format!("{other:?} (expected two positive values)")),
+    }
+}
+
+fn quad(v: Option<Vec<i64>>) -> Result<[usize; 4], String> {
+    match v.as_deref() {
+        None => Ok([0; 4]),
+        // ONNX order: (top, left, bottom, right) = (x1_begin, x2_begin, x1_end, x2_end).
+        Some([t, l, b, r]) if [*t, *l, *b, *r].iter().all(|x| *x >= 0) => {
+            Ok([*t as usize, *l as usize, *b as usize, *r as usize])
+        }
+        Some(other) => Err(format!("{other:?} (expected four non-negative values)")),
+    }
+}
+
+fn shape_of(v: &pb::ValueInfoProto) -> Result<Vec<Option<usize>>, Error> {
+    use pb::tensor_shape_proto::dimension::Value as Dim;
+    use pb::type_proto::Value;
+    let Some(Value::TensorType(t)) = v.r#type.as_ref().and_then(|t| t.value.as_ref()) else {
+        return Err(malformed(format!("input `{}` is not a tensor", v.name)));
+    };
+    if t.elem_type != FLOAT {
+        return Err(malformed(format!(
+            "input `{}` has element type {}, only float32 is supported",
+            v.name, t.elem_type
+        )));
+    }
+    let dims = t
+        .shape
+        .as_ref()
+        .map(|s| s.dim.as_slice())
+        .unwrap_or_default();
+    Ok(dims
+        .iter()
+        .map(|d| match d.value {
+            Some(Dim::DimValue(n)) if n > 0 => Some(n as usize),
+            _ => None,
+        })
+        .collect())
+}

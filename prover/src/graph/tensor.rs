@@ -1,0 +1,52 @@
+//! Dense float tensors, row-major.
+
+use crate::error::Error;
+
+/// A row-major f32 tensor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tensor {
+    /// Dimensions.
+    pub shape: Vec<usize>,
+    /// Values, row-major; `data.len()` is the product of `shape`.
+    pub data: Vec<f32>,
+}
+
+impl Tensor {
+    /// Builds a tensor, checking the element count.
+    pub fn new(shape: Vec<usize>, data: Vec<f32>) -> Result<Self, Error> {
+        let n: usize = shape.iter().product();
+        if n != data.len() {
+            return Err(Error::InvalidStatement(format!(
+                "tensor of shape {shape:?} needs {n} values, got {}",
+                data.len()
+            )));
+        }
+        Ok(Self { shape, data })
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether the tensor has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// Index of the maximum in each row of a 2-D tensor (ties: first).
+    pub fn argmax_rows(&self) -> Vec<usize> {
+        let cols = self.shape.last().copied().unwrap_or(1).max(1);
+        self.data
+            .chunks(cols)
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, v)| {
+                        if *v > bv { (i, *v) } else { (bi, bv) }
+                    })
+                    .0
+            })
+            .collect()
+    }
+}
