@@ -209,16 +209,7 @@ impl Importer {
             .iter()
             .filter(|i| !i.is_empty() && !self.consts.contains_key(*i))
             .collect();
-        let constant = |k: usize| -> Result<Tensor, Error> {
-            let n = node
-                .input
-                .get(k)
-                .ok_or_else(|| err(format!("missing input {k}")))?;
-            self.consts
-                .get(n)
-                .cloned()
-                .ok_or_else(|| err(format!("input `{n}` must be a constant initializer")))
-        };
+        let constant = |k: usize| self.constant_input(node, k, &err);
         let op = match node.op_type.as_str() {
             "Gemm" => {
                 if int(node, "transA", 0) != 0 {
@@ -416,6 +407,23 @@ impl Importer {
         Ok(())
     }
 
+    /// The constant initializer feeding input `k` of `node`.
+    fn constant_input(
+        &self,
+        node: &pb::NodeProto,
+        k: usize,
+        err: &dyn Fn(String) -> Error,
+    ) -> Result<Tensor, Error> {
+        let n = node
+            .input
+            .get(k)
+            .ok_or_else(|| err(format!("missing input {k}")))?;
+        self.consts
+            .get(n)
+            .cloned()
+            .ok_or_else(|| err(format!("input `{n}` must be a constant initializer")))
+    }
+
     fn known(&self, value: &str, node: &str, op_type: &str) -> Result<ValueId, Error> {
         self.value_ids.get(value).copied().ok_or_else(|| Error::OnnxNode {
             node: node.to_string(),
@@ -431,16 +439,7 @@ impl Importer {
             op_type: "BatchNormalization".into(),
             reason,
         };
-        let get = |k: usize| -> Result<Tensor, Error> {
-            let n = node
-                .input
-                .get(k)
-                .ok_or_else(|| err(format!("missing input {k}")))?;
-            self.consts
-                .get(n)
-                .cloned()
-                .ok_or_else(|| err(format!("parameter `{n}` must be a constant")))
-        };
+        let get = |k: usize| self.constant_input(node, k, &err);
         let (scale, bias, mean, var) = (get(1)?, get(2)?, get(3)?, get(4)?);
         let eps = float(node, "epsilon", 1e-5);
         let x = node.input.first().ok_or_else(|| err("no input".into()))?;
