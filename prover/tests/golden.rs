@@ -235,7 +235,7 @@ fn split_vectors() -> Value {
     let x: Vec<Fr> = (0..8u64).map(|i| Fr::from(i * 3 + 1)).collect();
     let model = commit_model(&srs, dims, &w, &mut rng).expect("commit");
     let proof = prove(&srs, dims, &model, &w, &x, &mut rng).expect("prove");
-    let arch = architecture(dims);
+    let arch = architecture(dims, &srs);
     let commitments = [model.commitment, proof.trace_commitment];
     let public = [Fr::from(42u64), -Fr::ONE];
     let s0 = statement_seed(&arch, &commitments, &public);

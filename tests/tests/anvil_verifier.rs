@@ -79,7 +79,15 @@ async fn generated_verifier_checks_a_fresh_proof_on_anvil() {
     let mut rng = ChaCha20Rng::from_entropy();
     let x: Vec<Fr> = (0..8u64).map(|i| Fr::from(1000 + i * 7)).collect();
     let proof = prove(&dev.srs, DIMS, &dev.model, &dev.w, &x, &mut rng).unwrap();
-    let wrapped = wrap(&dev.keys, DIMS, dev.model.commitment, &proof, &mut rng).unwrap();
+    let wrapped = wrap(
+        &dev.keys,
+        &dev.srs,
+        DIMS,
+        dev.model.commitment,
+        &proof,
+        &mut rng,
+    )
+    .unwrap();
     let calldata = verify_calldata(&wrapped, &[]);
 
     // eth_call.

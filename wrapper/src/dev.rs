@@ -51,7 +51,7 @@ impl DevArchitecture {
         render(&VerifierSpec {
             name: VERIFIER_NAME,
             description: "MatMul statement Y = X·W, X 2×4, W 4×2 (development keys)",
-            architecture: architecture(DIMS),
+            architecture: architecture(DIMS, &self.srs),
             num_commitments: 2,
             num_public: 0,
             vk: &self.keys.vk,

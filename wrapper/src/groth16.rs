@@ -104,7 +104,7 @@ pub struct WrappedProof {
 
 impl WrappedProof {
     /// The Groth16 public inputs the contract derives for this proof.
-    pub fn public_inputs(&self, dims: MatMulDims) -> Result<PublicInputs, Error> {
+    pub fn public_inputs(&self, srs: &Srs, dims: MatMulDims) -> Result<PublicInputs, Error> {
         let [model, trace] = self.commitments.as_slice() else {
             return Err(Error::Format {
                 what: "wrapped proof",
@@ -113,7 +113,7 @@ impl WrappedProof {
         };
         let [q1, q2, _, _] = &self.points;
         Ok(PublicInputs {
-            s0: statement(dims, *model, *trace).seed(),
+            s0: statement(dims, srs, *model, *trace).seed(),
             kp: quotient_digest(q1, q2),
             out: zkmodel_prover::pcs::FieldOutputs {
                 zeta: self.zeta,
@@ -129,13 +129,14 @@ impl WrappedProof {
 /// Wraps a native MatMul statement proof into a constant-size chain proof.
 pub fn wrap(
     keys: &Keys,
+    srs: &Srs,
     dims: MatMulDims,
     model_commitment: G1Affine,
     proof: &MatMulStatementProof,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<WrappedProof, Error> {
     let o = &proof.opening;
-    let (s0, kp, out) = native_field_part(dims, model_commitment, proof)?;
+    let (s0, kp, out) = native_field_part(srs, dims, model_commitment, proof)?;
     let circuit = MatMulCircuit {
         dims,
         public: PublicInputs {
@@ -178,7 +179,7 @@ pub fn verify_wrapped(
             reason: "model commitment differs".into(),
         });
     }
-    let public = proof.public_inputs(dims)?;
+    let public = proof.public_inputs(srs, dims)?;
     let ok = Groth16::<Bn254>::verify_with_processed_vk(vk, &public.to_vec(), &proof.groth16)
         .map_err(|e| Error::Groth16 {
             stage: "verify",

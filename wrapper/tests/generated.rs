@@ -21,7 +21,15 @@ fn files() -> Vec<(PathBuf, String)> {
     let mut rng = ChaCha20Rng::seed_from_u64(2028);
     let x: Vec<Fr> = (0..8u64).map(|i| Fr::from(i * i)).collect();
     let proof = prove(&dev.srs, DIMS, &dev.model, &dev.w, &x, &mut rng).unwrap();
-    let wrapped = wrap(&dev.keys, DIMS, dev.model.commitment, &proof, &mut rng).unwrap();
+    let wrapped = wrap(
+        &dev.keys,
+        &dev.srs,
+        DIMS,
+        dev.model.commitment,
+        &proof,
+        &mut rng,
+    )
+    .unwrap();
     verify_wrapped(
         &prepare(&dev.keys.vk),
         &dev.srs,

@@ -43,7 +43,7 @@ fn fixture() -> &'static Fixture {
         let model = commit_model(&srs, DIMS, &w, &mut rng).unwrap();
         let proof = prove(&srs, DIMS, &model, &w, &x, &mut rng).unwrap();
         let t = Instant::now();
-        let wrapped = wrap(&keys, DIMS, model.commitment, &proof, &mut rng).unwrap();
+        let wrapped = wrap(&keys, &srs, DIMS, model.commitment, &proof, &mut rng).unwrap();
         println!("Groth16 prove: {:.2?}", t.elapsed());
         Fixture {
             srs,

@@ -188,7 +188,7 @@ fn matmul_statement_field_part_in_circuit() {
     let model = commit_model(&srs, dims, &w, &mut rng).unwrap();
     let proof = prove(&srs, dims, &model, &w, &x, &mut rng).unwrap();
     let st = PublicStatement {
-        architecture: architecture(dims),
+        architecture: architecture(dims, &srs),
         commitments: vec![model.commitment, proof.trace_commitment],
         public: vec![],
     };

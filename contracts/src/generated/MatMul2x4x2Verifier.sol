@@ -16,7 +16,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      the latter scaled by a random ρ; on failure it names the equation that failed.
 contract MatMul2x4x2Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x2357e2afd9b4f3d6d7d9145fa2cd8334a9426c9e9d3e7949e1cea51a221445b4;
+    bytes32 public constant ARCHITECTURE = 0xfed261fe2618647e17b2175afe8cc4410b5b877dcbdd791b46a3eb955f320d45;
     uint256 internal constant NUM_COMMITMENTS = 2;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 

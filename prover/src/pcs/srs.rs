@@ -80,6 +80,18 @@ impl Srs {
         }
     }
 
+    /// The SRS's identity: keccak of [τ]₁, [1]₂ and [τ]₂ as EVM words. Two SRSs with the same
+    /// τ share it; it enters every architecture id.
+    pub fn id(&self) -> [u8; 32] {
+        use crate::field::encoding::{g1_to_words, g2_to_words, keccak256};
+        let tau_g1 = self.g1_powers.get(1).copied().unwrap_or_default();
+        let mut words: Vec<[u8; 32]> = g1_to_words(&tau_g1).to_vec();
+        words.extend(g2_to_words(&self.g2));
+        words.extend(g2_to_words(&self.tau_g2));
+        let parts: Vec<&[u8]> = words.iter().map(|w| w.as_slice()).collect();
+        keccak256(&parts)
+    }
+
     /// Number of G1 powers.
     pub fn size(&self) -> usize {
         self.g1_powers.len()

@@ -16,7 +16,7 @@ use crate::pcs::{
     Accumulator, FieldOutputs, OpeningEvals, OpeningProof, Srs, commit, prove_opening,
     verify_field, verify_group,
 };
-use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
+use crate::transcript::{NativeTranscript, SpongeOps, TRANSCRIPT_ID, Transcript};
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::UniformRand;
 use rand::RngCore;
@@ -36,10 +36,11 @@ fn trace_layout(dims: MatMulDims) -> (Layout, TensorId, TensorId) {
     (b.build(), x, y)
 }
 
-/// The architecture id: a hash of the statement kind and its sizes.
-pub fn architecture(dims: MatMulDims) -> [u8; 32] {
+/// The architecture id: keccak of the statement kind and sizes, the SRS id and the
+/// transcript parameters — everything the circuit and the verifier key depend on.
+pub fn architecture(dims: MatMulDims, srs: &Srs) -> [u8; 32] {
     let desc = format!("zkmodel/matmul/v1/m={}/k={}/n={}", dims.m, dims.k, dims.n);
-    keccak256(&[desc.as_bytes()])
+    keccak256(&[desc.as_bytes(), &srs.id(), TRANSCRIPT_ID.as_bytes()])
 }
 
 /// A committed model: its masked vector and the commitment registered on chain.
@@ -78,9 +79,9 @@ pub struct MatMulStatementProof {
 }
 
 /// The public statement of a proof: architecture, [model, trace] commitments, no public values.
-pub fn statement(dims: MatMulDims, model: G1Affine, trace: G1Affine) -> PublicStatement {
+pub fn statement(dims: MatMulDims, srs: &Srs, model: G1Affine, trace: G1Affine) -> PublicStatement {
     PublicStatement {
-        architecture: architecture(dims),
+        architecture: architecture(dims, srs),
         commitments: vec![model, trace],
         public: vec![],
     }
@@ -111,7 +112,7 @@ pub fn prove(
     let trace = tl.fill(&[(xid, x), (yid, &y)], rng)?;
     let trace_commitment = commit(srs, &trace)?;
     let salt = Fr::rand(rng);
-    let mut t = statement(dims, model.commitment, trace_commitment).transcript(salt)?;
+    let mut t = statement(dims, srs, model.commitment, trace_commitment).transcript(salt)?;
 
     let mut fork = t.fork(0)?;
     let (block, c) = prove_matmul(dims, x, w, &y, &mut fork)?;
@@ -149,11 +150,12 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
 /// The values the chain and the circuit start from, computed natively: s0 and kp by Keccak,
 /// then the field part's outputs (ζ, ζ⁻¹, γ, y₁, y₂).
 pub fn native_field_part(
+    srs: &Srs,
     dims: MatMulDims,
     model_commitment: G1Affine,
     proof: &MatMulStatementProof,
 ) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
-    let s0 = statement(dims, model_commitment, proof.trace_commitment).seed();
+    let s0 = statement(dims, srs, model_commitment, proof.trace_commitment).seed();
     let o = &proof.opening;
     let kp = quotient_digest(&o.q1, &o.q2);
     let mut t = NativeTranscript::new_native();
@@ -169,7 +171,7 @@ pub fn verify(
     model_commitment: G1Affine,
     proof: &MatMulStatementProof,
 ) -> Result<(), Error> {
-    let (_, _, out) = native_field_part(dims, model_commitment, proof)?;
+    let (_, _, out) = native_field_part(srs, dims, model_commitment, proof)?;
     verify_group(
         srs,
         &[model_commitment, proof.trace_commitment],
