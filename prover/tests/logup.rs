@@ -42,6 +42,18 @@ fn run_prove(table: Table, cols: &[Vec<Fr>]) -> (LookupProof<Fr>, LookupClaims<F
     (out.proof, out.claims, out.multiplicities)
 }
 
+/// A proof with caller-chosen multiplicities (what a cheating prover controls).
+fn prove_given(table: Table, cols: &[Vec<Fr>], mult: &[Fr]) -> LookupProof<Fr> {
+    let named = with_names(cols);
+    let refs: Vec<(&str, &[Fr])> = named
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
+    prove_with_multiplicities(table, &refs, mult, &mut transcript())
+        .unwrap()
+        .0
+}
+
 fn statement(table: Table, cols: &[Vec<Fr>]) -> LookupStatement {
     LookupStatement {
         table,
@@ -141,12 +153,7 @@ fn cheating_prover_with_a_value_outside_the_table_is_rejected() {
             mult[j] += Fr::ONE;
         }
     }
-    let named = with_names(&cols);
-    let refs: Vec<(&str, &[Fr])> = named
-        .iter()
-        .map(|(n, c)| (n.as_str(), c.as_slice()))
-        .collect();
-    let (proof, _) = prove_with_multiplicities(table, &refs, &mult, &mut transcript()).unwrap();
+    let proof = prove_given(table, &cols, &mult);
     assert_eq!(
         check(&statement(table, &cols), &proof).unwrap_err(),
         Error::LookupSumMismatch
@@ -169,12 +176,7 @@ fn wrong_multiplicities_are_rejected() {
     let (_, _, mut mult) = run_prove(table, &cols);
     mult[0] += Fr::ONE;
     mult[1] -= Fr::ONE; // same total count, wrong distribution
-    let named = with_names(&cols);
-    let refs: Vec<(&str, &[Fr])> = named
-        .iter()
-        .map(|(n, c)| (n.as_str(), c.as_slice()))
-        .collect();
-    let (proof, _) = prove_with_multiplicities(table, &refs, &mult, &mut transcript()).unwrap();
+    let proof = prove_given(table, &cols, &mult);
     assert_eq!(
         check(&statement(table, &cols), &proof).unwrap_err(),
         Error::LookupSumMismatch

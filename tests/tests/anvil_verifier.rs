@@ -8,7 +8,7 @@
 
 use alloy::network::TransactionBuilder;
 use alloy::node_bindings::Anvil;
-use alloy::primitives::{Bytes, hex};
+use alloy::primitives::{Address, Bytes, hex};
 use alloy::providers::{Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
@@ -46,6 +46,23 @@ fn verifier_bytecode() -> Bytes {
 fn selector(signature: &str) -> [u8; 4] {
     let h = alloy::primitives::keccak256(signature.as_bytes());
     [h[0], h[1], h[2], h[3]]
+}
+
+/// `eth_call` must revert with the custom error `signature`.
+async fn expect_revert(provider: &impl Provider, to: Address, input: Vec<u8>, signature: &str) {
+    let err = provider
+        .call(TransactionRequest::default().with_to(to).with_input(input))
+        .await
+        .expect_err("tampered proof accepted");
+    let data = err
+        .as_error_resp()
+        .and_then(|e| e.as_revert_data())
+        .expect("revert data");
+    assert_eq!(
+        data[..4],
+        selector(signature),
+        "expected {signature}, got revert {data}"
+    );
 }
 
 #[tokio::test]
@@ -117,43 +134,17 @@ async fn generated_verifier_checks_a_fresh_proof_on_anvil() {
     // Tampered: y1 (word 13 of the arguments) changes a Groth16 public input.
     let mut bad = calldata.clone();
     bad[4 + 32 * 13 + 31] ^= 1;
-    let err = provider
-        .call(
-            TransactionRequest::default()
-                .with_to(verifier)
-                .with_input(bad),
-        )
-        .await
-        .expect_err("tampered proof accepted");
-    let data = err
-        .as_error_resp()
-        .and_then(|e| e.as_revert_data())
-        .expect("revert data");
-    assert_eq!(
-        data[..4],
-        selector("Groth16Rejected()"),
-        "unexpected revert {data}"
-    );
+    expect_revert(&provider, verifier, bad, "Groth16Rejected()").await;
 
     // Tampered: W1 replaced by another valid point fails the opening.
     let mut w = wrapped.clone();
     w.points[2] =
         (w.points[2] + ark_bn254::G1Affine::new_unchecked(1u64.into(), 2u64.into())).into();
-    let err = provider
-        .call(
-            TransactionRequest::default()
-                .with_to(verifier)
-                .with_input(verify_calldata(&w, &[])),
-        )
-        .await
-        .expect_err("tampered opening accepted");
-    let data = err
-        .as_error_resp()
-        .and_then(|e| e.as_revert_data())
-        .expect("revert data");
-    assert_eq!(
-        data[..4],
-        selector("OpeningRejected()"),
-        "unexpected revert {data}"
-    );
+    expect_revert(
+        &provider,
+        verifier,
+        verify_calldata(&w, &[]),
+        "OpeningRejected()",
+    )
+    .await;
 }
