@@ -38,11 +38,7 @@ fn bench_logup(c: &mut Criterion) {
             b.iter(|| prove(table, &refs, &mut NativeTranscript::new_native()).unwrap())
         });
         let out = prove(table, &refs, &mut NativeTranscript::new_native()).unwrap();
-        let st = LookupStatement {
-            table,
-            num_columns: count,
-            column_vars: len.trailing_zeros() as usize,
-        };
+        let st = LookupStatement::uniform(table, count, len.trailing_zeros() as usize);
         g.bench_function(format!("verify/{name}"), |b| {
             b.iter(|| verify(&st, &out.proof, &mut NativeTranscript::new_native()).unwrap())
         });

@@ -9,8 +9,10 @@ use ark_ff::{AdditiveGroup, Field};
 use common::{rng, transcript};
 use proptest::prelude::*;
 use rand::Rng;
+use zkmodel_prover::field::encoding::from_i128;
 use zkmodel_prover::lookup::{
-    LookupClaims, LookupProof, LookupStatement, Table, prove, prove_with_multiplicities, verify,
+    ColumnShape, LookupClaims, LookupColumn, LookupProof, LookupStatement, Table, prove,
+    prove_columns, prove_with_multiplicities, verify,
 };
 use zkmodel_prover::{Error, Fr, poly::DenseMle};
 
@@ -55,11 +57,7 @@ fn prove_given(table: Table, cols: &[Vec<Fr>], mult: &[Fr]) -> LookupProof<Fr> {
 }
 
 fn statement(table: Table, cols: &[Vec<Fr>]) -> LookupStatement {
-    LookupStatement {
-        table,
-        num_columns: cols.len(),
-        column_vars: cols[0].len().trailing_zeros() as usize,
-    }
+    LookupStatement::uniform(table, cols.len(), cols[0].len().trailing_zeros() as usize)
 }
 
 fn check(st: &LookupStatement, proof: &LookupProof<Fr>) -> Result<LookupClaims<Fr>, Error> {
@@ -233,48 +231,113 @@ fn proof_is_bound_to_its_statement() {
     let cols = columns(5, 2, 3, 3);
     let (proof, _, _) = run_prove(table, &cols);
     let st = statement(table, &cols);
+    let with_offset = |c: usize, offset: i64| {
+        let mut s = st.clone();
+        s.columns[c].offset = offset;
+        s
+    };
+    let with_vars = |c: usize, vars: usize| {
+        let mut s = st.clone();
+        s.columns[c].vars = vars;
+        s
+    };
     for other in [
         LookupStatement {
             table: Table::Range { bits: 4 },
-            ..st
+            ..st.clone()
         },
-        LookupStatement {
-            num_columns: 1,
-            ..st
-        },
-        LookupStatement {
-            num_columns: 3,
-            ..st
-        },
-        LookupStatement {
-            column_vars: 2,
-            ..st
-        },
+        LookupStatement::uniform(table, 1, 3),
+        LookupStatement::uniform(table, 3, 3),
+        LookupStatement::uniform(table, 2, 2),
+        with_offset(1, 1),
+        with_offset(0, -1),
+        with_vars(1, 2),
     ] {
         assert!(check(&other, &proof).is_err(), "{other:?}");
     }
     for bad in [
-        LookupStatement {
-            num_columns: 0,
-            ..st
-        },
+        LookupStatement::uniform(table, 0, 3),
         LookupStatement {
             table: Table::Range { bits: 0 },
-            ..st
+            ..st.clone()
         },
         LookupStatement {
             table: Table::Range { bits: 99 },
-            ..st
+            ..st.clone()
         },
-        LookupStatement {
-            column_vars: 1000,
-            ..st
-        },
+        LookupStatement::uniform(table, 2, 1000),
     ] {
         assert!(
             matches!(check(&bad, &proof), Err(Error::InvalidStatement(_))),
             "{bad:?}"
         );
+    }
+}
+
+/// Columns of different sizes and signed values with offsets share one instance: the claims
+/// are each tensor's MLE at its prefix of the column point, and a value that only fits without
+/// the offset is rejected.
+#[test]
+fn mixed_sizes_and_offsets() {
+    let table = Table::Range { bits: 4 };
+    let signed: Vec<Fr> = (0..8i64)
+        .map(|i| from_i128(i128::from(2 * i - 8)))
+        .collect();
+    let small: Vec<Fr> = (0..2u64).map(|i| Fr::from(15 - i)).collect();
+    let big: Vec<Fr> = (0..32u64).map(|i| Fr::from(i % 16)).collect();
+    let cols = [
+        LookupColumn {
+            name: "signed",
+            values: &signed,
+            offset: 8,
+        },
+        LookupColumn::plain("small", &small),
+        LookupColumn::plain("big", &big),
+    ];
+    let proven = prove_columns(table, &cols, &mut transcript()).unwrap();
+    let st = LookupStatement {
+        table,
+        columns: vec![
+            ColumnShape { vars: 3, offset: 8 },
+            ColumnShape { vars: 1, offset: 0 },
+            ColumnShape { vars: 5, offset: 0 },
+        ],
+    };
+    let v = check(&st, &proven.proof).unwrap();
+    assert_eq!(v, proven.claims);
+    for (c, e) in cols.iter().zip(&v.column_evals) {
+        let vars = c.values.len().trailing_zeros() as usize;
+        let mle = DenseMle::new(c.values.to_vec()).unwrap();
+        assert_eq!(mle.evaluate(&v.column_point[..vars]).unwrap(), *e);
+    }
+    // The extension zeros are counted at entry 0.
+    assert_eq!(
+        proven.multiplicities.iter().sum::<Fr>(),
+        Fr::from(3 * 32u64)
+    );
+    // A wrong offset in the statement is rejected.
+    let mut other = st.clone();
+    other.columns[0].offset = 7;
+    assert!(check(&other, &proven.proof).is_err());
+    // −9 + 8 is outside [0, 16): the prover names the tensor and the signed value.
+    let mut bad = signed.clone();
+    bad[3] = from_i128(-9);
+    let cols = [LookupColumn {
+        name: "signed",
+        values: &bad,
+        offset: 8,
+    }];
+    match prove_columns(table, &cols, &mut transcript()).unwrap_err() {
+        Error::ValueNotInTable {
+            column,
+            index,
+            value,
+            ..
+        } => assert_eq!(
+            (column.as_str(), index, value.as_str()),
+            ("signed", 3, "-9")
+        ),
+        e => panic!("{e:?}"),
     }
 }
 

@@ -135,11 +135,7 @@ fn logup_verifier_in_circuit_matches_native() {
         .collect();
     let refs: Vec<(&str, &[Fr])> = cols.iter().map(|c| ("c", c.as_slice())).collect();
     let proven = lookup::prove(table, &refs, &mut NativeTranscript::new_native()).unwrap();
-    let st = LookupStatement {
-        table,
-        num_columns: 3,
-        column_vars: 5,
-    };
+    let st = LookupStatement::uniform(table, 3, 5);
 
     let check = |proof: &lookup::LookupProof<Fr>| {
         let cs = ConstraintSystem::<Fr>::new_ref();

@@ -13,8 +13,11 @@
 //! point) and on the multiplicities, which the caller discharges against its commitments.
 //!
 //! Witness layout: columns are stacked on the high variables (column index), padded to a
-//! power-of-two count with neutral fractions 0/1. The table's MLE is succinct: the range
-//! table [0, 2^k) has t̃(x) = Σ_j 2^j x_j.
+//! power-of-two count with neutral fractions 0/1. A column shorter than the longest is
+//! zero-extended (0 is in every table) and may carry a public offset, so the leaf of column c
+//! at r is (ṽ_c(r_low) + offset_c)·Π_{j ≥ vars_c}(1 − r_j): callers look tensors of different
+//! sizes, and signed values, up in one instance without committing shifted copies.
+//! The table's MLE is succinct: the range table [0, 2^k) has t̃(x) = Σ_j 2^j x_j.
 //!
 //! Soundness assumptions: the columns and multiplicities are bound (committed and absorbed)
 //! before [`prove`]/[`verify`] run, so β is independent of them; then a value outside the
@@ -24,7 +27,10 @@
 mod prover;
 mod verifier;
 
-pub use prover::{ProvenLookup, prove, prove_with_multiplicities};
+pub use prover::{
+    LookupColumn, ProvenLookup, multiplicities, prove, prove_columns, prove_given,
+    prove_with_multiplicities,
+};
 pub use verifier::verify;
 
 use crate::field::FieldOps;
@@ -92,25 +98,58 @@ impl std::fmt::Display for Table {
     }
 }
 
-/// What both sides agree on before the proof: the table and the columns' shape.
+/// The shape of one witness column: a tensor of 2^`vars` entries looked up as `value + offset`,
+/// zero-extended to the longest column (0 lies in every table, so the extension is free).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ColumnShape {
+    /// log2 of the tensor's length.
+    pub vars: usize,
+    /// Public constant added to every entry before the lookup (e.g. 2^(b−1) turns a signed
+    /// b-bit check into the unsigned range table).
+    pub offset: i64,
+}
+
+/// What both sides agree on before the proof: the table and the columns' shapes.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LookupStatement {
     /// The table looked into.
     pub table: Table,
-    /// Number of witness columns (≥ 1).
-    pub num_columns: usize,
-    /// log2 of each column's length.
-    pub column_vars: usize,
+    /// One shape per witness column (≥ 1).
+    pub columns: Vec<ColumnShape>,
 }
 
 impl LookupStatement {
+    /// `num_columns` columns of 2^`column_vars` entries each, without offsets.
+    pub fn uniform(table: Table, num_columns: usize, column_vars: usize) -> Self {
+        Self {
+            table,
+            columns: vec![
+                ColumnShape {
+                    vars: column_vars,
+                    offset: 0
+                };
+                num_columns
+            ],
+        }
+    }
+    /// Number of witness columns.
+    pub fn num_columns(&self) -> usize {
+        self.columns.len()
+    }
+    /// log2 of the slot every column is zero-extended to (the longest column).
+    pub fn column_vars(&self) -> usize {
+        self.columns.iter().map(|c| c.vars).max().unwrap_or(0)
+    }
     /// log2 of the padded column count.
     pub fn column_index_vars(&self) -> usize {
-        self.num_columns.max(1).next_power_of_two().trailing_zeros() as usize
+        self.num_columns()
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros() as usize
     }
     /// Depth of the witness tree.
     pub fn witness_depth(&self) -> usize {
-        self.column_vars + self.column_index_vars()
+        self.column_vars() + self.column_index_vars()
     }
     /// Number of layer sumchecks.
     pub fn num_layers(&self) -> usize {
@@ -125,7 +164,7 @@ pub struct LookupProof<F> {
     pub roots: Vec<F>,
     /// One batched sumcheck per layer, root first; instance order: witness, then table.
     pub layers: Vec<SumcheckProof<F>>,
-    /// ã_c(r) for each column at the final column point.
+    /// ṽ_c(r[..vars_c]) for each column's tensor at the final column point.
     pub column_evals: Vec<F>,
 }
 
@@ -134,7 +173,7 @@ pub struct LookupProof<F> {
 pub struct LookupClaims<F> {
     /// The point r at which every column is claimed.
     pub column_point: Vec<F>,
-    /// ã_c(r) per column.
+    /// ṽ_c(r[..vars_c]) per column: each tensor at the prefix of r its size uses.
     pub column_evals: Vec<F>,
     /// The point at which the multiplicities are claimed.
     pub multiplicity_point: Vec<F>,
@@ -165,7 +204,19 @@ impl<F: FieldOps> Composition<F> for GkrLayer<F> {
     }
 }
 
-/// Statement words absorbed by both sides.
-pub(crate) fn statement_words(s: &LookupStatement) -> [usize; 4] {
-    [s.table.code(), s.table.bits(), s.num_columns, s.column_vars]
+/// Statement words absorbed by both sides: table, column count, then each column's size and
+/// offset (the offset as a field element, so negative offsets stay distinct).
+pub(crate) fn statement_words<F: FieldOps>(s: &LookupStatement) -> Vec<F> {
+    let mut words = vec![
+        F::constant(Fr::from(s.table.code() as u64)),
+        F::constant(Fr::from(s.table.bits() as u64)),
+        F::constant(Fr::from(s.columns.len() as u64)),
+    ];
+    for c in &s.columns {
+        words.push(F::constant(Fr::from(c.vars as u64)));
+        words.push(F::constant(crate::field::encoding::from_i128(i128::from(
+            c.offset,
+        ))));
+    }
+    words
 }

@@ -1,9 +1,11 @@
 //! The LogUp-GKR prover.
 
 use super::{
-    GkrLayer, LookupClaims, LookupProof, LookupStatement, MAX_TABLE_BITS, Table, statement_words,
+    ColumnShape, GkrLayer, LookupClaims, LookupProof, LookupStatement, MAX_TABLE_BITS, Table,
+    statement_words,
 };
 use crate::error::Error;
+use crate::field::encoding::from_i128;
 use crate::poly::eq_table;
 use crate::sumcheck::{ProverInstance, RoundProver, prove_batched};
 use crate::transcript::{NativeTranscript, labels};
@@ -77,6 +79,36 @@ pub struct ProvenLookup {
     pub multiplicities: Vec<Fr>,
 }
 
+/// One witness column: a tensor looked up as `values[i] + offset`, zero-extended to the
+/// longest column of the instance.
+#[derive(Clone, Copy, Debug)]
+pub struct LookupColumn<'a> {
+    /// Name for error messages (the tensor's name).
+    pub name: &'a str,
+    /// The tensor's entries (a power-of-two count).
+    pub values: &'a [Fr],
+    /// Public constant added to each entry.
+    pub offset: i64,
+}
+
+impl<'a> LookupColumn<'a> {
+    /// A column without offset.
+    pub fn plain(name: &'a str, values: &'a [Fr]) -> Self {
+        Self {
+            name,
+            values,
+            offset: 0,
+        }
+    }
+}
+
+fn plain_columns<'a>(columns: &[(&'a str, &'a [Fr])]) -> Vec<LookupColumn<'a>> {
+    columns
+        .iter()
+        .map(|(n, v)| LookupColumn::plain(n, v))
+        .collect()
+}
+
 /// Proves that every entry of every column lies in `table`. Columns are `(name, values)`;
 /// all must have the same power-of-two length.
 ///
@@ -87,9 +119,18 @@ pub fn prove(
     columns: &[(&str, &[Fr])],
     transcript: &mut NativeTranscript,
 ) -> Result<ProvenLookup, Error> {
+    prove_columns(table, &plain_columns(columns), transcript)
+}
+
+/// [`prove`] for columns of any power-of-two sizes and offsets.
+pub fn prove_columns(
+    table: Table,
+    columns: &[LookupColumn<'_>],
+    transcript: &mut NativeTranscript,
+) -> Result<ProvenLookup, Error> {
     check_shape(table, columns)?;
     let multiplicities = count(table, columns)?;
-    let (proof, claims) = prove_with_multiplicities(table, columns, &multiplicities, transcript)?;
+    let (proof, claims) = prove_given(table, columns, &multiplicities, transcript)?;
     Ok(ProvenLookup {
         proof,
         claims,
@@ -105,6 +146,23 @@ pub fn prove_with_multiplicities(
     multiplicities: &[Fr],
     transcript: &mut NativeTranscript,
 ) -> Result<(LookupProof<Fr>, LookupClaims<Fr>), Error> {
+    prove_given(table, &plain_columns(columns), multiplicities, transcript)
+}
+
+/// The multiplicities of `columns` in `table` (zero extensions included), failing with
+/// [`Error::ValueNotInTable`] on the first entry outside it.
+pub fn multiplicities(table: Table, columns: &[LookupColumn<'_>]) -> Result<Vec<Fr>, Error> {
+    check_shape(table, columns)?;
+    count(table, columns)
+}
+
+/// The prover with given multiplicities, for columns of any sizes and offsets.
+pub fn prove_given(
+    table: Table,
+    columns: &[LookupColumn<'_>],
+    multiplicities: &[Fr],
+    transcript: &mut NativeTranscript,
+) -> Result<(LookupProof<Fr>, LookupClaims<Fr>), Error> {
     let statement = check_shape(table, columns)?;
     if multiplicities.len() != 1 << table.bits() {
         return Err(Error::InvalidStatement(format!(
@@ -112,20 +170,22 @@ pub fn prove_with_multiplicities(
             multiplicities.len()
         )));
     }
-    transcript.absorb_usizes(labels::LOGUP_STATEMENT, &statement_words(&statement))?;
+    transcript.absorb(labels::LOGUP_STATEMENT, &statement_words::<Fr>(&statement))?;
     let beta: Fr = transcript.challenge(labels::LOGUP_BETA)?;
 
-    let n = statement.column_vars;
+    let n = statement.column_vars();
     let padded = 1usize << statement.column_index_vars();
     let mut p_w = vec![Fr::ZERO; padded << n];
     let mut q_w = vec![Fr::ONE; padded << n];
-    for (c, (_, col)) in columns.iter().enumerate() {
+    for (c, col) in columns.iter().enumerate() {
         let base = c << n;
+        let offset = from_i128(i128::from(col.offset));
         p_w[base..base + (1 << n)].fill(Fr::ONE);
-        q_w[base..base + (1 << n)]
+        q_w[base..base + (1 << n)].fill(beta);
+        q_w[base..base + col.values.len()]
             .par_iter_mut()
-            .zip(col.par_iter())
-            .for_each(|(q, a)| *q = beta + a);
+            .zip(col.values.par_iter())
+            .for_each(|(q, a)| *q = beta + a + offset);
     }
     let q_t: Vec<Fr> = (0..1usize << table.bits())
         .into_par_iter()
@@ -186,10 +246,17 @@ pub fn prove_with_multiplicities(
     }
 
     let column_point = claims[0].point[..n].to_vec();
-    let eq = eq_table(&column_point);
     let column_evals: Vec<Fr> = columns
         .iter()
-        .map(|(_, col)| col.par_iter().zip(eq.par_iter()).map(|(a, e)| *a * e).sum())
+        .map(|col| {
+            let vars = col.values.len().trailing_zeros() as usize;
+            let eq = eq_table(&column_point[..vars]);
+            col.values
+                .par_iter()
+                .zip(eq.par_iter())
+                .map(|(a, e)| *a * e)
+                .sum()
+        })
         .collect();
     transcript.absorb(labels::LOGUP_COLUMNS, &column_evals)?;
     let claims_out = LookupClaims {
@@ -208,12 +275,14 @@ pub fn prove_with_multiplicities(
     ))
 }
 
-fn check_shape(table: Table, columns: &[(&str, &[Fr])]) -> Result<LookupStatement, Error> {
-    let len = columns.first().map_or(0, |c| c.1.len());
-    if columns.is_empty() || !len.is_power_of_two() || columns.iter().any(|c| c.1.len() != len) {
+fn check_shape(table: Table, columns: &[LookupColumn<'_>]) -> Result<LookupStatement, Error> {
+    if columns.is_empty() || columns.iter().any(|c| !c.values.len().is_power_of_two()) {
         return Err(Error::InvalidStatement(format!(
-            "lookup columns must be non-empty with one power-of-two length, got {:?}",
-            columns.iter().map(|c| (c.0, c.1.len())).collect::<Vec<_>>()
+            "lookup columns must be non-empty with power-of-two lengths, got {:?}",
+            columns
+                .iter()
+                .map(|c| (c.name, c.values.len()))
+                .collect::<Vec<_>>()
         )));
     }
     if table.bits() == 0 || table.bits() > MAX_TABLE_BITS {
@@ -223,8 +292,13 @@ fn check_shape(table: Table, columns: &[(&str, &[Fr])]) -> Result<LookupStatemen
     }
     let statement = LookupStatement {
         table,
-        num_columns: columns.len(),
-        column_vars: len.trailing_zeros() as usize,
+        columns: columns
+            .iter()
+            .map(|c| ColumnShape {
+                vars: c.values.len().trailing_zeros() as usize,
+                offset: c.offset,
+            })
+            .collect(),
     };
     if statement.witness_depth() == 0 {
         return Err(Error::InvalidStatement(
@@ -235,22 +309,31 @@ fn check_shape(table: Table, columns: &[(&str, &[Fr])]) -> Result<LookupStatemen
 }
 
 /// Multiplicities m_j = #{(c, i) : a_c(i) = t_j}, failing on the first value not in the table.
-fn count(table: Table, columns: &[(&str, &[Fr])]) -> Result<Vec<Fr>, Error> {
+fn count(table: Table, columns: &[LookupColumn<'_>]) -> Result<Vec<Fr>, Error> {
     let size = 1usize << table.bits();
     let mut counts = vec![0u64; size];
-    for (name, col) in columns {
+    let slot = columns.iter().map(|c| c.values.len()).max().unwrap_or(0);
+    let zero = table
+        .index_of(&Fr::ZERO)
+        .ok_or_else(|| Error::InvalidStatement(format!("table {table} does not contain 0")))?;
+    for col in columns {
+        counts[zero] += (slot - col.values.len()) as u64;
+        let offset = from_i128(i128::from(col.offset));
+        let name = col.name;
         let partial = col
+            .values
             .par_chunks(1 << 14)
             .enumerate()
             .try_fold(
                 || vec![0u64; size],
                 |mut acc, (chunk, vals)| {
                     for (k, v) in vals.iter().enumerate() {
-                        let Some(j) = table.index_of(v) else {
+                        let Some(j) = table.index_of(&(*v + offset)) else {
                             return Err(Error::ValueNotInTable {
-                                column: (*name).to_string(),
+                                column: name.to_string(),
                                 index: (chunk << 14) + k,
-                                value: v.to_string(),
+                                value: crate::field::encoding::to_i128(v, 127)
+                                    .map_or_else(|_| v.to_string(), |x| x.to_string()),
                                 table: table.to_string(),
                             });
                         };

@@ -26,7 +26,7 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     transcript: &mut Transcript<F, S>,
 ) -> Result<LookupClaims<F>, Error> {
     let bits = statement.table.bits();
-    if statement.num_columns == 0
+    if statement.columns.is_empty()
         || bits == 0
         || bits > MAX_TABLE_BITS
         || statement.witness_depth() == 0
@@ -41,11 +41,11 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     check_len("LogUp layers", statement.num_layers(), proof.layers.len())?;
     check_len(
         "LogUp column evaluations",
-        statement.num_columns,
+        statement.num_columns(),
         proof.column_evals.len(),
     )?;
 
-    transcript.absorb_usizes(labels::LOGUP_STATEMENT, &statement_words(statement))?;
+    transcript.absorb(labels::LOGUP_STATEMENT, &statement_words::<F>(statement))?;
     let beta = transcript.challenge(labels::LOGUP_BETA)?;
 
     let [pw, qw, pt, qt] = proof.roots.as_slice() else {
@@ -129,21 +129,27 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         });
     }
 
-    // Witness leaves: columns stacked on the high variables, padding columns are 0/1.
+    // Witness leaves: columns stacked on the high variables, padding columns are 0/1; column c
+    // is its tensor plus offset on its first vars_c variables and zero beyond.
     transcript.absorb(labels::LOGUP_COLUMNS, &proof.column_evals)?;
     let (low, high) = witness
         .point
-        .split_at(statement.column_vars.min(witness.point.len()));
+        .split_at(statement.column_vars().min(witness.point.len()));
     let eq_high = eq_table_generic(high);
     let mut p_expect = F::zero();
     let mut q_expect = F::zero();
     for (c, e) in eq_high.iter().enumerate() {
-        match proof.column_evals.get(c) {
-            Some(a) => {
+        match (proof.column_evals.get(c), statement.columns.get(c)) {
+            (Some(v), Some(shape)) => {
+                let mut leaf =
+                    v.add_const(crate::field::encoding::from_i128(i128::from(shape.offset)));
+                for r in low.iter().skip(shape.vars) {
+                    leaf = leaf.sub(&leaf.mul(r));
+                }
                 p_expect = p_expect.add(e);
-                q_expect = q_expect.add(&e.mul(&beta.add(a)));
+                q_expect = q_expect.add(&e.mul(&beta.add(&leaf)));
             }
-            None => q_expect = q_expect.add(e),
+            _ => q_expect = q_expect.add(e),
         }
     }
     if !witness.p.enforce_equal(&p_expect)? {
