@@ -130,6 +130,35 @@ pub enum Error {
         reason: String,
     },
 
+    /// A quantized tensor left the range its proof range-checks (calibration did not see
+    /// inputs like these, or the bound is too tight).
+    #[error(
+        "tensor `{tensor}` entry {index} = {value} leaves its quantization range [{min}, {max}]; \
+         recalibrate on inputs like these or allow more bits"
+    )]
+    QuantRange {
+        /// The tensor's name (layer and role, e.g. `fc1.output`).
+        tensor: String,
+        /// Position inside the tensor (row-major, padded shape).
+        index: usize,
+        /// The integer value.
+        value: i128,
+        /// Smallest allowed value.
+        min: i128,
+        /// Largest allowed value.
+        max: i128,
+    },
+    /// A model cannot be quantized or proven as given.
+    #[error("model node `{node}` ({op}): {reason}")]
+    Unprovable {
+        /// The node's name.
+        node: String,
+        /// Its operator.
+        op: String,
+        /// What is not supported and what to do.
+        reason: String,
+    },
+
     /// Proving failed: a looked-up value is not in the table.
     #[error("lookup column `{column}` index {index}: value {value} is not in the table {table}")]
     ValueNotInTable {

@@ -2,8 +2,10 @@
 //! imported into ([`onnx`]), with a float reference evaluation ([`Model::eval`]) that
 //! quantization and proofs are checked against.
 
+pub mod dataset;
 pub mod ir;
 pub mod onnx;
+pub mod quant;
 pub mod tensor;
 
 pub use ir::{Model, Node, Op, ValueId};

@@ -1,0 +1,75 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Quantization of the digits fixture models: calibration picks a scale and bit bound, the
+//! integer model agrees with onnxruntime's argmax on ≥ 99% of the test split and its accuracy
+//! is within one point of float; values outside the range name their tensor.
+
+use std::path::PathBuf;
+use zkmodel_prover::Error;
+use zkmodel_prover::graph::dataset::Dataset;
+use zkmodel_prover::graph::onnx::import_path;
+use zkmodel_prover::graph::quant::{CalibrationOptions, QuantizedMlp, calibrate};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/digits")
+        .join(name)
+}
+
+#[test]
+fn mlp_quantizes_within_a_point_of_float() {
+    let model = import_path(&fixture("mlp.onnx")).unwrap();
+    let data = Dataset::load(&fixture("dataset.json")).unwrap();
+    let (train_x, _) = data.batch(&data.train[..256]).unwrap();
+    let (q, report) = calibrate(&model, &train_x, CalibrationOptions::default()).unwrap();
+    println!("{report}");
+
+    let (test_x, labels) = data.batch(&data.test).unwrap();
+    let float_pred = model.eval(&test_x).unwrap().argmax_rows();
+    let (m, input) = q.quantize_input(&test_x).unwrap();
+    let trace = q.forward(m, input).unwrap();
+    let pred = q.predictions(&trace, labels.len());
+    let n = labels.len() as f64;
+    let agree = pred.iter().zip(&float_pred).filter(|(a, b)| a == b).count() as f64 / n;
+    let acc = |p: &[usize]| p.iter().zip(&labels).filter(|(a, b)| a == b).count() as f64 / n;
+    println!(
+        "test split: argmax agreement {:.2}%, quantized accuracy {:.2}%, float {:.2}%",
+        100.0 * agree,
+        100.0 * acc(&pred),
+        100.0 * acc(&float_pred)
+    );
+    assert!(agree >= 0.99, "agreement {agree}");
+    assert!((acc(&pred) - acc(&float_pred)).abs() <= 0.01);
+    assert!(q.bits <= 16 && q.layers.len() == 2);
+}
+
+#[test]
+fn out_of_range_values_name_their_tensor() {
+    let model = import_path(&fixture("mlp.onnx")).unwrap();
+    let q = QuantizedMlp::quantize(&model, 6, 14).unwrap();
+    let mut input = vec![0i64; q.input_width()];
+    input[5] = 1 << 20;
+    match q.forward(1, input).unwrap_err() {
+        Error::QuantRange { tensor, index, .. } => {
+            assert_eq!((tensor.as_str(), index), ("input", 5))
+        }
+        e => panic!("{e:?}"),
+    }
+    // Large but in-range inputs overflow a hidden layer: its name is in the error.
+    let input = vec![(1 << 13) - 1; q.input_width()];
+    let err = q.forward(1, input).unwrap_err();
+    assert!(
+        matches!(&err, Error::QuantRange { tensor, .. } if tensor.starts_with("fc1")),
+        "{err}"
+    );
+}
+
+#[test]
+fn convolutional_models_are_refused_by_name() {
+    let model = import_path(&fixture("cnn.onnx")).unwrap();
+    match QuantizedMlp::quantize(&model, 6, 14).unwrap_err() {
+        Error::Unprovable { node, op, .. } => {
+            assert_eq!((node.as_str(), op.as_str()), ("conv1", "Conv2d"))
+        }
+        e => panic!("{e:?}"),
+    }
+}
