@@ -337,7 +337,7 @@ impl QuantizedMlp {
     /// Quantizes a float batch [m, real_input] into the padded integer input.
     pub fn quantize_input(&self, x: &Tensor) -> Result<(usize, Vec<i64>), Error> {
         let k = self.real_input;
-        if x.shape.last() != Some(&k) || x.len() % k.max(1) != 0 {
+        if x.shape.last() != Some(&k) || !x.len().is_multiple_of(k.max(1)) {
             return Err(Error::InvalidStatement(format!(
                 "input of shape {:?}: the model takes [batch, {k}]",
                 x.shape
