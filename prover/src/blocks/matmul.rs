@@ -28,7 +28,7 @@ pub struct MatMulDims {
 }
 
 impl MatMulDims {
-    fn logs(&self) -> Result<[usize; 3], Error> {
+    pub(crate) fn logs(&self) -> Result<[usize; 3], Error> {
         let l = |d: usize, what: &str| {
             if d.is_power_of_two() && d <= 1 << 24 {
                 Ok(d.trailing_zeros() as usize)
@@ -96,8 +96,24 @@ pub fn prove_matmul(
     let y_value = DenseMle::new(y.to_vec())?.evaluate(&y_point)?;
     transcript.absorb(labels::MATMUL_OUTPUT, &[y_value])?;
 
-    // A(κ) = X̃(κ, r_row): fold the row variables; B(κ) = W̃(r_col, κ): fold the column variables.
-    let (eq_row, eq_col) = (eq_table(&r_row), eq_table(&r_col));
+    let (a, b) = fold_operands(dims, x, w, &r_col, &r_row);
+    let mut inst = ProverInstance::new(vec![a, b], Product(2))?;
+    let (sumcheck, out) = prove(&mut inst, y_value, transcript)?;
+    let claims = claims(r_col, r_row, y_value, out.point, &out.evals)?;
+    Ok((MatMulProof { y_value, sumcheck }, claims))
+}
+
+/// The sumcheck operands for Y at (r_col, r_row): A(κ) = X̃(κ, r_row) (rows folded) and
+/// B(κ) = W̃(r_col, κ) (columns folded), so that Ỹ(r_col, r_row) = Σ_κ A(κ)·B(κ).
+pub(crate) fn fold_operands(
+    dims: MatMulDims,
+    x: &[Fr],
+    w: &[Fr],
+    r_col: &[Fr],
+    r_row: &[Fr],
+) -> (Vec<Fr>, Vec<Fr>) {
+    let (m, k, n) = (dims.m, dims.k, dims.n);
+    let (eq_row, eq_col) = (eq_table(r_row), eq_table(r_col));
     let a: Vec<Fr> = (0..k)
         .into_par_iter()
         .map(|kk| (0..m).map(|i| eq_row[i] * x[i * k + kk]).sum())
@@ -106,10 +122,7 @@ pub fn prove_matmul(
         .par_chunks(n)
         .map(|row| row.iter().zip(&eq_col).map(|(v, e)| *v * e).sum())
         .collect();
-    let mut inst = ProverInstance::new(vec![a, b], Product(2))?;
-    let (sumcheck, out) = prove(&mut inst, y_value, transcript)?;
-    let claims = claims(r_col, r_row, y_value, out.point, &out.evals)?;
-    Ok((MatMulProof { y_value, sumcheck }, claims))
+    (a, b)
 }
 
 /// Verifies a MatMul proof and returns the claims on X, W and Y.

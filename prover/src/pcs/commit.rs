@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::field::encoding::to_i128;
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::AdditiveGroup;
 use rayon::prelude::*;
 
 /// A commitment to a vector.
@@ -15,8 +16,24 @@ pub type Commitment = G1Affine;
 /// negative parts; anything else uses the full MSM.
 pub fn commit(srs: &Srs, values: &[Fr]) -> Result<Commitment, Error> {
     let bases = srs.powers(values.len())?;
-    if let Some(c) = commit_small(bases, values) {
-        return Ok(c.into_affine());
+    // Quantized data with a few full-size entries (the mask slots): a small-scalar MSM over
+    // the data plus a full MSM over the few large entries.
+    let large: Vec<usize> = values
+        .par_iter()
+        .enumerate()
+        .filter(|(_, v)| to_i128(v, 65).is_err())
+        .map(|(i, _)| i)
+        .collect();
+    if large.len() <= values.len() / 16 {
+        let mut small = values.to_vec();
+        for i in &large {
+            small[*i] = Fr::ZERO;
+        }
+        if let Some(c) = commit_small(bases, &small) {
+            let (lb, lv): (Vec<G1Affine>, Vec<Fr>) =
+                large.iter().map(|i| (bases[*i], values[*i])).unzip();
+            return Ok((c + G1Projective::msm_unchecked(&lb, &lv)).into_affine());
+        }
     }
     Ok(super::msm::msm(bases, values).into_affine())
 }
@@ -72,6 +89,12 @@ mod tests {
             let full = G1Projective::msm_unchecked(&srs.g1_powers, &vals).into_affine();
             assert_eq!(commit(&srs, &vals).unwrap(), full, "bound {bound}");
         }
+        // Small data with a few full-size (mask) entries.
+        let mut vals: Vec<Fr> = (0..64).map(|i| from_i128(i - 20)).collect();
+        vals[3] = Fr::rand(&mut rng);
+        vals[60] = Fr::rand(&mut rng);
+        let full = G1Projective::msm_unchecked(&srs.g1_powers, &vals).into_affine();
+        assert_eq!(commit(&srs, &vals).unwrap(), full);
         let vals: Vec<Fr> = (0..64).map(|_| Fr::rand(&mut rng)).collect();
         let full = G1Projective::msm_unchecked(&srs.g1_powers, &vals).into_affine();
         assert_eq!(commit(&srs, &vals).unwrap(), full);

@@ -101,3 +101,17 @@ pub const MATMUL_POINT: Label = Label::new(b"matmul/point");
 pub const MATMUL_OUTPUT: Label = Label::new(b"matmul/output");
 /// A proof's random salt (zero knowledge, DESIGN §7).
 pub const SALT: Label = Label::new(b"salt");
+/// Dense layer: statement (sizes, scale, ReLU).
+pub const DENSE_STATEMENT: Label = Label::new(b"dense/stmt");
+/// Dense layer: the output point.
+pub const DENSE_POINT: Label = Label::new(b"dense/point");
+/// Dense layer: the prover's evaluations at the output point.
+pub const DENSE_VALUES: Label = Label::new(b"dense/values");
+/// Argmax: statement.
+pub const ARGMAX_STATEMENT: Label = Label::new(b"argmax/stmt");
+/// Argmax: points and combination challenges.
+pub const ARGMAX_POINT: Label = Label::new(b"argmax/point");
+/// Argmax: the prover's evaluations.
+pub const ARGMAX_VALUES: Label = Label::new(b"argmax/values");
+/// Range checks of a whole statement: statement.
+pub const RANGE_STATEMENT: Label = Label::new(b"range/stmt");

@@ -1,0 +1,271 @@
+//! Dense layer with rescaling and optional ReLU, on a batch (the leading instance axis).
+//!
+//! Relation, for A (m×k), W (k×n), bias B (n), scale 2^s:
+//!   A·W + 2^s·1·Bᵀ = 2^s·Y + R,   Y = Pos − Neg (ReLU layers) or Y = L (logits),
+//!   Pos ⊙ Neg = 0 (ReLU layers).
+//! The product P = A·W is never committed. The verifier draws a point r = (r_col, r_row) on
+//! the output; the prover states Pos̃(r), Ñeg(r) (or L̃(r)), R̃(r) and B̃(r_col); a degree-2
+//! sumcheck over the inner dimension proves
+//!   Σ_κ Ã(κ, r_row)·W̃(r_col, κ) = 2^s·Ỹ(r) + R̃(r) − 2^s·B̃(r_col),
+//! and a zerocheck proves Pos ⊙ Neg = 0. Every stated value becomes a claim for the caller's
+//! accumulator. (Σ_i eq(r_row, i) = 1, so the broadcast bias contributes B̃(r_col).)
+//!
+//! Soundness: together with the range checks the caller runs (R ∈ [0, 2^s), Pos and Neg in
+//! [0, 2^b), L, W, B and the input signed b-bit), the identity holds over the integers (no
+//! value wraps around Fr), so Y = ⌊P / 2^s⌋ and max(Y, 0) = Pos exactly. A false relation
+//! survives with probability ≤ (log m + log n + log k·2 + 3·log mn)/|Fr|.
+
+use super::TensorClaim;
+use super::matmul::{MatMulDims, fold_operands};
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::poly::DenseMle;
+use crate::sumcheck::{
+    InstanceOutput, Product, ProverInstance, SumcheckProof, VerifierInstance, prove,
+    prove_zerocheck, verify, verify_zerocheck,
+};
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
+use ark_bn254::Fr;
+
+/// The public shape of a dense layer on a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DenseShape {
+    /// Batch rows m, input width k, output width n (powers of two).
+    pub dims: MatMulDims,
+    /// The scale exponent s.
+    pub scale: u32,
+    /// Whether the output goes through a ReLU (Pos/Neg split) or is the logits.
+    pub relu: bool,
+}
+
+/// A dense-layer proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DenseProof<F> {
+    /// At r: Pos̃, Ñeg (ReLU) or L̃ (logits), then R̃, then B̃(r_col).
+    pub values: Vec<F>,
+    /// The sumcheck over the inner dimension.
+    pub matmul: SumcheckProof<F>,
+    /// Pos ⊙ Neg = 0 (ReLU layers only).
+    pub zerocheck: Option<SumcheckProof<F>>,
+}
+
+/// The claims a dense layer leaves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DenseClaims<F> {
+    /// On the input A (m×k).
+    pub input: TensorClaim<F>,
+    /// On W (k×n).
+    pub weight: TensorClaim<F>,
+    /// On B (n).
+    pub bias: TensorClaim<F>,
+    /// On R (m×n).
+    pub remainder: TensorClaim<F>,
+    /// On the outputs at r: [Pos, Neg] or [L]; for ReLU layers followed by [Pos, Neg] at the
+    /// zerocheck point.
+    pub outputs: Vec<TensorClaim<F>>,
+}
+
+/// The witness of one layer, as field elements.
+pub struct DenseWitness<'a> {
+    /// Input A, m×k.
+    pub input: &'a [Fr],
+    /// W, k×n.
+    pub weight: &'a [Fr],
+    /// B, n.
+    pub bias: &'a [Fr],
+    /// R, m×n.
+    pub remainder: &'a [Fr],
+    /// [Pos, Neg] or [L], each m×n.
+    pub outputs: Vec<&'a [Fr]>,
+}
+
+impl DenseShape {
+    fn output_count(&self) -> usize {
+        if self.relu { 2 } else { 1 }
+    }
+
+    fn start<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        t: &mut Transcript<F, S>,
+    ) -> Result<(Vec<F>, Vec<F>), Error> {
+        let [lm, lk, ln] = self.dims.logs()?;
+        if !(1..=40).contains(&self.scale) {
+            return Err(Error::InvalidStatement(format!("scale 2^{}", self.scale)));
+        }
+        t.absorb_usizes(
+            labels::DENSE_STATEMENT,
+            &[lm, lk, ln, self.scale as usize, usize::from(self.relu)],
+        )?;
+        let r_col = t.challenges(labels::DENSE_POINT, ln)?;
+        let r_row = t.challenges(labels::DENSE_POINT, lm)?;
+        Ok((r_col, r_row))
+    }
+
+    /// 2^s·Ỹ(r) + R̃(r) − 2^s·B̃(r_col) from the stated values.
+    fn matmul_claim<F: FieldOps>(&self, values: &[F]) -> Result<F, Error> {
+        let two_s = Fr::from(1u64 << self.scale);
+        let (y, rest) = match (self.relu, values) {
+            (true, [pos, neg, rest @ ..]) => (pos.sub(neg), rest),
+            (false, [l, rest @ ..]) => (l.clone(), rest),
+            _ => (F::zero(), values),
+        };
+        let [r, b] = rest else {
+            return Err(Error::ProofShape {
+                what: "dense layer values",
+                expected: self.output_count() + 2,
+                actual: values.len(),
+            });
+        };
+        Ok(y.mul_const(two_s).add(r).sub(&b.mul_const(two_s)))
+    }
+}
+
+fn concat<F: Clone>(a: &[F], b: &[F]) -> Vec<F> {
+    let mut p = a.to_vec();
+    p.extend_from_slice(b);
+    p
+}
+
+/// Proves one dense layer.
+pub fn prove_dense(
+    shape: DenseShape,
+    w: &DenseWitness<'_>,
+    t: &mut NativeTranscript,
+) -> Result<(DenseProof<Fr>, DenseClaims<Fr>), Error> {
+    let MatMulDims { m, k, n } = shape.dims;
+    let sizes_ok = w.input.len() == m * k
+        && w.weight.len() == k * n
+        && w.bias.len() == n
+        && w.remainder.len() == m * n
+        && w.outputs.len() == shape.output_count()
+        && w.outputs.iter().all(|o| o.len() == m * n);
+    if !sizes_ok {
+        return Err(Error::InvalidStatement(format!(
+            "dense layer witness does not match {shape:?}"
+        )));
+    }
+    let (r_col, r_row) = shape.start(t)?;
+    let r = concat(&r_col, &r_row);
+    let mut values = Vec::with_capacity(shape.output_count() + 2);
+    for o in &w.outputs {
+        values.push(DenseMle::new(o.to_vec())?.evaluate(&r)?);
+    }
+    values.push(DenseMle::new(w.remainder.to_vec())?.evaluate(&r)?);
+    values.push(DenseMle::new(w.bias.to_vec())?.evaluate(&r_col)?);
+    t.absorb(labels::DENSE_VALUES, &values)?;
+    let claim = shape.matmul_claim(&values)?;
+
+    let (a, b) = fold_operands(shape.dims, w.input, w.weight, &r_col, &r_row);
+    let mut inst = ProverInstance::new(vec![a, b], Product(2))?;
+    let (matmul, mm) = prove(&mut inst, claim, t)?;
+    let zc = if shape.relu {
+        let tables = w.outputs.iter().map(|o| o.to_vec()).collect();
+        Some(prove_zerocheck(tables, Product(2), t)?)
+    } else {
+        None
+    };
+    let claims = claims(
+        shape,
+        &r_col,
+        &r_row,
+        &values,
+        &mm,
+        zc.as_ref().map(|z| &z.1),
+    )?;
+    Ok((
+        DenseProof {
+            values,
+            matmul,
+            zerocheck: zc.map(|z| z.0),
+        },
+        claims,
+    ))
+}
+
+/// Verifies one dense layer and returns its claims.
+pub fn verify_dense<F: FieldOps, S: SpongeOps<F>>(
+    shape: DenseShape,
+    proof: &DenseProof<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<DenseClaims<F>, Error> {
+    let [_, lk, _] = shape.dims.logs()?;
+    let (r_col, r_row) = shape.start(t)?;
+    if proof.values.len() != shape.output_count() + 2 {
+        return Err(Error::ProofShape {
+            what: "dense layer values",
+            expected: shape.output_count() + 2,
+            actual: proof.values.len(),
+        });
+    }
+    t.absorb(labels::DENSE_VALUES, &proof.values)?;
+    let claim = shape.matmul_claim(&proof.values)?;
+    let mm = verify(
+        VerifierInstance {
+            num_vars: lk,
+            composition: &Product(2),
+            claim,
+        },
+        &proof.matmul,
+        t,
+    )?;
+    let zc = match (shape.relu, &proof.zerocheck) {
+        (true, Some(z)) => Some(verify_zerocheck(
+            r_col.len() + r_row.len(),
+            &Product(2),
+            z,
+            t,
+        )?),
+        (false, None) => None,
+        _ => {
+            return Err(Error::ProofShape {
+                what: "dense layer zerocheck",
+                expected: usize::from(shape.relu),
+                actual: usize::from(proof.zerocheck.is_some()),
+            });
+        }
+    };
+    claims(shape, &r_col, &r_row, &proof.values, &mm, zc.as_ref())
+}
+
+fn claims<F: FieldOps>(
+    shape: DenseShape,
+    r_col: &[F],
+    r_row: &[F],
+    values: &[F],
+    mm: &InstanceOutput<F>,
+    zc: Option<&InstanceOutput<F>>,
+) -> Result<DenseClaims<F>, Error> {
+    let shape_err = |what, expected, actual| Error::ProofShape {
+        what,
+        expected,
+        actual,
+    };
+    let [a, wv] = mm.evals.as_slice() else {
+        return Err(shape_err("dense matmul evaluations", 2, mm.evals.len()));
+    };
+    let outs = shape.output_count();
+    let (ys, rest) = values.split_at(outs.min(values.len()));
+    let [rv, bv] = rest else {
+        return Err(shape_err("dense layer values", outs + 2, values.len()));
+    };
+    let r = concat(r_col, r_row);
+    let claim = |point: Vec<F>, value: &F| TensorClaim {
+        point,
+        value: value.clone(),
+    };
+    let mut outputs: Vec<TensorClaim<F>> = ys.iter().map(|v| claim(r.clone(), v)).collect();
+    if let Some(z) = zc {
+        let [p, q] = z.evals.as_slice() else {
+            return Err(shape_err("ReLU zerocheck evaluations", 2, z.evals.len()));
+        };
+        outputs.push(claim(z.point.clone(), p));
+        outputs.push(claim(z.point.clone(), q));
+    }
+    Ok(DenseClaims {
+        input: claim(concat(&mm.point, r_row), a),
+        weight: claim(concat(r_col, &mm.point), wv),
+        bias: claim(r_col.to_vec(), bv),
+        remainder: claim(r.clone(), rv),
+        outputs,
+    })
+}
