@@ -148,6 +148,13 @@ pub enum Error {
         /// Largest allowed value.
         max: i128,
     },
+    /// A block's claim on a public tensor disagrees with the public values: the proof is
+    /// about another input or output.
+    #[error("proof does not match the public tensor `{tensor}`")]
+    PublicTensorMismatch {
+        /// The tensor's name.
+        tensor: String,
+    },
     /// A model cannot be quantized or proven as given.
     #[error("model node `{node}` ({op}): {reason}")]
     Unprovable {

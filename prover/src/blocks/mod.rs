@@ -2,6 +2,7 @@
 //! evaluation claims on them, at points local to each tensor. The caller lifts the claims
 //! onto its committed vectors through their layouts and accumulates them for one opening.
 
+pub mod argmax;
 pub mod dense;
 pub mod matmul;
 

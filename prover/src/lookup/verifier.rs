@@ -5,7 +5,7 @@ use super::{
 };
 use crate::error::Error;
 use crate::field::FieldOps;
-use crate::poly::eq_eval;
+use crate::poly::{eq_eval, eq_table_generic};
 use crate::sumcheck::{Composition, VerifierInstance, check_len, verify_batched};
 use crate::transcript::{SpongeOps, Transcript, labels};
 
@@ -168,19 +168,4 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         multiplicity_point: table.point,
         multiplicity_eval: table.p,
     })
-}
-
-/// eq(r, ·) over the hypercube of r's dimension, generic over the backend (small r only).
-fn eq_table_generic<F: FieldOps>(r: &[F]) -> Vec<F> {
-    let mut table = vec![F::one()];
-    for rj in r {
-        let hi: Vec<F> = table.iter().map(|t| t.mul(rj)).collect();
-        table = table
-            .iter()
-            .zip(&hi)
-            .map(|(t, h)| t.sub(h))
-            .chain(hi.iter().cloned())
-            .collect();
-    }
-    table
 }

@@ -44,6 +44,42 @@ pub fn eq_table(r: &[Fr]) -> Vec<Fr> {
     table
 }
 
+/// eq(r, ·) over the hypercube of r's dimension, generic over the backend (for small r:
+/// O(2^n) multiplications).
+pub fn eq_table_generic<F: FieldOps>(r: &[F]) -> Vec<F> {
+    let mut table = vec![F::one()];
+    for rj in r {
+        let hi: Vec<F> = table.iter().map(|t| t.mul(rj)).collect();
+        table = table
+            .iter()
+            .zip(&hi)
+            .map(|(t, h)| t.sub(h))
+            .chain(hi.iter().cloned())
+            .collect();
+    }
+    table
+}
+
+/// The MLE of the prefix indicator i ↦ [i < n] at r, in O(len r) (generic): the sum over the
+/// set bits k of n of (1 − r_k)·Π_{j>k} eq(r_j, n_j) — below bit k every value counts.
+/// Indices are those of r's hypercube, so n ≥ 2^len(r) gives 1.
+pub fn less_than_eval<F: FieldOps>(r: &[F], n: usize) -> F {
+    if r.len() < usize::BITS as usize && n >= 1usize << r.len() {
+        return F::one();
+    }
+    let mut acc = F::zero();
+    let mut high = F::one(); // Π_{j>k} eq(r_j, n_j)
+    for (k, rk) in r.iter().enumerate().rev() {
+        if (n >> k) & 1 == 1 {
+            acc = acc.add(&high.sub(&high.mul(rk)));
+            high = high.mul(rk);
+        } else {
+            high = high.sub(&high.mul(rk));
+        }
+    }
+    acc
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +95,17 @@ mod tests {
             assert_eq!(*v, eq_eval(&r, &bits));
         }
         assert_eq!(t.iter().sum::<Fr>(), Fr::ONE);
+    }
+
+    #[test]
+    fn less_than_matches_the_table() {
+        let mut rng = ark_std::test_rng();
+        let r: Vec<Fr> = (0..4).map(|_| Fr::rand(&mut rng)).collect();
+        let t = eq_table(&r);
+        for n in 0..=17 {
+            let expect: Fr = t.iter().take(n).sum();
+            assert_eq!(less_than_eval(&r, n), expect, "n = {n}");
+        }
+        assert_eq!(eq_table_generic(&r), t);
     }
 }

@@ -118,8 +118,15 @@ pub(crate) fn fix_first_variable_in_place(evals: &mut Vec<Fr>, r: Fr) {
 /// Evaluates the MLE of public values (a small table) at a point, generic over the backend:
 /// O(2^n) constant multiplications, which are free in a circuit.
 pub fn evaluate_public<F: FieldOps>(values: &[Fr], point: &[F]) -> F {
-    // Fold the lowest variable first, keeping the partially fixed table in backend form.
-    let mut layer: Vec<F> = values.iter().map(|v| F::constant(*v)).collect();
+    let constants: Vec<F> = values.iter().map(|v| F::constant(*v)).collect();
+    evaluate_generic(&constants, point)
+}
+
+/// Evaluates the MLE of values already in backend form (e.g. public inputs of a circuit) at
+/// a point, folding the lowest variable first: O(2^n) multiplications. Missing trailing
+/// values are zero.
+pub fn evaluate_generic<F: FieldOps>(values: &[F], point: &[F]) -> F {
+    let mut layer: Vec<F> = values.to_vec();
     for r in point {
         layer = layer
             .chunks(2)

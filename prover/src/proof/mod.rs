@@ -10,6 +10,7 @@
 //!    prove them all with one opening.
 
 pub mod matmul;
+pub mod mlp;
 
 use crate::error::Error;
 use crate::field::FieldOps;

@@ -1,0 +1,79 @@
+//! Proofs about a committed quantized MLP (DESIGN §7–8): inference on a batch and the count
+//! of correct predictions on a committed labelled test set.
+//!
+//! Vectors, in commitment order: the model M (weights and biases, committed once; the layout
+//! training will produce), the per-proof trace T (remainders, ReLU parts, logits, argmax
+//! witness, lookup multiplicities, mask), and optionally a data vector D (committed inputs,
+//! outputs or labels). Public tensors are absorbed through s0 and evaluated by the verifier.
+//!
+//! Blocks, each on its own fork of the s0-seeded transcript (fork i = block i): 0 — every range
+//! check of the statement in two LogUp-GKR instances (the b-bit table for inputs, weights,
+//! biases, ReLU parts, logits and argmax slack; the 2^s table for remainders); 1..=L — the
+//! dense layers ([`crate::blocks::dense`]); L+1 — argmax and count
+//! ([`crate::blocks::argmax`], accuracy only). All claims are lifted onto their vectors and
+//! proven by one opening.
+//!
+//! Soundness rests on the range checks: they make the field identities integer identities,
+//! so a verified proof certifies exactly [`crate::graph::quant::QuantizedMlp::forward`].
+
+mod plan;
+mod prove;
+mod verify;
+
+pub use plan::{MlpArchitecture, MlpShape, MlpTask, Visibility};
+pub use prove::{CommittedData, CommittedModel, MlpWitness, commit_data, commit_model, prove};
+pub use verify::{native_field_part, verify, verify_field_part};
+
+use crate::blocks::argmax::ArgmaxProof;
+use crate::blocks::dense::DenseProof;
+use crate::lookup::LookupProof;
+use crate::pcs::OpeningProof;
+use ark_bn254::{Fr, G1Affine};
+
+/// The field part of an MLP proof (generic: the circuit allocates it as witnesses).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MlpProofBody<F> {
+    /// Range checks against the b-bit table.
+    pub range: LookupProof<F>,
+    /// Range checks of the remainders against the 2^s table.
+    pub remainder: LookupProof<F>,
+    /// One proof per dense layer.
+    pub layers: Vec<DenseProof<F>>,
+    /// Argmax and count (accuracy statements).
+    pub argmax: Option<ArgmaxProof<F>>,
+}
+
+/// A whole MLP proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MlpProof {
+    /// Commitment to this proof's trace.
+    pub trace_commitment: G1Affine,
+    /// Fresh randomness absorbed after s0.
+    pub salt: Fr,
+    /// The blocks.
+    pub body: MlpProofBody<Fr>,
+    /// The one opening of every claim.
+    pub opening: OpeningProof,
+}
+
+/// The public values of a statement, real entries only (padding is implied).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MlpPublic {
+    /// Public input rows × features (inference with a public input).
+    pub input: Option<Vec<Fr>>,
+    /// Public logits rows × classes (inference with a public output).
+    pub logits: Option<Vec<Fr>>,
+    /// Number of correct predictions (accuracy).
+    pub count: Option<Fr>,
+}
+
+impl MlpPublic {
+    /// The statement's public values as the chain sees them: input, then logits, then count.
+    pub fn values(&self) -> Vec<Fr> {
+        let mut v = Vec::new();
+        v.extend(self.input.iter().flatten());
+        v.extend(self.logits.iter().flatten());
+        v.extend(self.count.iter());
+        v
+    }
+}

@@ -1,0 +1,529 @@
+//! The public plan of an MLP statement: shapes, where every tensor lives (a segment of a
+//! committed vector, or public), which range checks run, and how claims reach the opening.
+//! Prover and verifier build the same plan from the architecture alone.
+
+use crate::blocks::TensorClaim;
+use crate::blocks::argmax::ArgmaxShape;
+use crate::blocks::dense::DenseShape;
+use crate::blocks::matmul::MatMulDims;
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::field::encoding::{from_i128, keccak256};
+use crate::graph::quant::QuantizedMlp;
+use crate::lookup::{ColumnShape, LookupStatement, Table};
+use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
+use crate::pcs::{Accumulator, Srs};
+use crate::poly::evaluate_generic;
+use crate::transcript::TRANSCRIPT_ID;
+use std::collections::BTreeMap;
+
+/// Whether a statement tensor is public or committed in the data vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    /// Part of the statement's public values.
+    Public,
+    /// Committed in the data vector.
+    Committed,
+}
+
+/// What a proof claims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MlpTask {
+    /// The model maps `rows` inputs to their logits.
+    Inference {
+        /// Batch size.
+        rows: usize,
+        /// The input's visibility.
+        input: Visibility,
+        /// The logits' visibility.
+        output: Visibility,
+    },
+    /// The model's first-maximum argmax equals the committed label on `count` of the
+    /// `examples` committed test examples (count public).
+    Accuracy {
+        /// Test-set size.
+        examples: usize,
+    },
+}
+
+/// One dense layer's public shape.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LayerShape {
+    /// Node name (messages only; not part of the architecture id).
+    pub name: String,
+    /// Padded input width.
+    pub k: usize,
+    /// Padded output width.
+    pub n: usize,
+    /// Whether a ReLU follows.
+    pub relu: bool,
+}
+
+/// The public shape of a quantized MLP (no weights).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MlpShape {
+    /// Scale exponent s.
+    pub scale: u32,
+    /// Bit bound b.
+    pub bits: u32,
+    /// Real input features.
+    pub real_input: usize,
+    /// Real classes.
+    pub classes: usize,
+    /// The layers.
+    pub layers: Vec<LayerShape>,
+}
+
+impl From<&QuantizedMlp> for MlpShape {
+    fn from(q: &QuantizedMlp) -> Self {
+        Self {
+            scale: q.scale,
+            bits: q.bits,
+            real_input: q.real_input,
+            classes: q.classes(),
+            layers: q
+                .layers
+                .iter()
+                .map(|l| LayerShape {
+                    name: l.name.clone(),
+                    k: l.k,
+                    n: l.n,
+                    relu: l.relu,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl MlpShape {
+    /// Padded input width.
+    pub fn input_width(&self) -> usize {
+        self.layers.first().map_or(1, |l| l.k)
+    }
+    /// Padded class count.
+    pub fn output_width(&self) -> usize {
+        self.layers.last().map_or(1, |l| l.n)
+    }
+    /// The fixed logit of padded classes.
+    pub fn pad_logit(&self) -> i64 {
+        -(1i64 << self.bits.saturating_sub(2))
+    }
+}
+
+/// Shape and task: everything the circuit and the verifying key depend on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MlpArchitecture {
+    /// The model's shape.
+    pub shape: MlpShape,
+    /// The claim.
+    pub task: MlpTask,
+}
+
+/// Where a tensor lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// A segment of vector `vector` (0 model, 1 trace, 2 data).
+    Vector { vector: usize, id: TensorId },
+    /// The public input.
+    PublicInput,
+    /// The public logits.
+    PublicLogits,
+}
+
+/// Vector indices in commitment order.
+pub(crate) const MODEL: usize = 0;
+pub(crate) const TRACE: usize = 1;
+pub(crate) const DATA: usize = 2;
+
+/// Names of the statement's tensors.
+pub(crate) mod names {
+    pub const INPUT: &str = "input";
+    pub const LOGITS: &str = "logits";
+    pub const LABELS: &str = "labels";
+    pub const PREDICTION: &str = "prediction";
+    pub const SLACK: &str = "argmax.slack";
+    pub const RANGE_MULT: &str = "range.multiplicities";
+    pub const REM_MULT: &str = "remainder.multiplicities";
+    pub fn weight(l: &str) -> String {
+        format!("{l}.weight")
+    }
+    pub fn bias(l: &str) -> String {
+        format!("{l}.bias")
+    }
+    pub fn remainder(l: &str) -> String {
+        format!("{l}.remainder")
+    }
+    pub fn pos(l: &str) -> String {
+        format!("{l}.relu_pos")
+    }
+    pub fn neg(l: &str) -> String {
+        format!("{l}.relu_neg")
+    }
+}
+
+/// The plan built from an architecture.
+#[derive(Clone, Debug)]
+pub(crate) struct Plan {
+    pub layouts: Vec<Layout>,
+    pub places: BTreeMap<String, Place>,
+    /// Columns of the b-bit range check: (tensor, offset).
+    pub range_columns: Vec<(String, i64)>,
+    /// Remainder tensors (the 2^s table).
+    pub remainder_columns: Vec<String>,
+    /// log2 of each tensor's padded size.
+    pub vars: BTreeMap<String, usize>,
+}
+
+impl MlpArchitecture {
+    /// Padded rows of every activation.
+    pub fn rows(&self) -> usize {
+        match self.task {
+            MlpTask::Inference { rows, .. } => rows,
+            MlpTask::Accuracy { examples } => examples,
+        }
+        .max(1)
+        .next_power_of_two()
+    }
+
+    /// The canonical description hashed into the architecture id.
+    pub fn description(&self) -> String {
+        let s = &self.shape;
+        let layers: Vec<String> = s
+            .layers
+            .iter()
+            .map(|l| format!("{}x{}{}", l.k, l.n, if l.relu { "+relu" } else { "" }))
+            .collect();
+        let task = match self.task {
+            MlpTask::Inference {
+                rows,
+                input,
+                output,
+            } => format!("inference/rows={rows}/input={input:?}/output={output:?}"),
+            MlpTask::Accuracy { examples } => format!("accuracy/examples={examples}"),
+        };
+        format!(
+            "zkmodel/mlp/v1/scale={}/bits={}/in={}/classes={}/layers={}/{task}",
+            s.scale,
+            s.bits,
+            s.real_input,
+            s.classes,
+            layers.join(",")
+        )
+    }
+
+    /// keccak(description ‖ SRS id ‖ transcript id).
+    pub fn id(&self, srs: &Srs) -> [u8; 32] {
+        keccak256(&[
+            self.description().as_bytes(),
+            &srs.id(),
+            TRANSCRIPT_ID.as_bytes(),
+        ])
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let s = &self.shape;
+        let pow2 = |x: usize| x.is_power_of_two();
+        let chained = s.layers.windows(2).all(|w| w[0].n == w[1].k);
+        let ok = !s.layers.is_empty()
+            && chained
+            && s.layers.iter().all(|l| pow2(l.k) && pow2(l.n))
+            && s.layers.iter().rev().skip(1).all(|l| l.relu)
+            && s.layers.last().is_some_and(|l| !l.relu && l.n >= 2)
+            && (1..=30).contains(&s.scale)
+            && s.scale + 2 <= s.bits
+            && s.bits <= 24
+            && s.real_input <= s.input_width()
+            && s.classes <= s.output_width()
+            && self.rows() <= 1 << 20;
+        if !ok {
+            return Err(Error::InvalidStatement(format!(
+                "MLP architecture {}",
+                self.description()
+            )));
+        }
+        if let MlpTask::Inference {
+            rows,
+            output: Visibility::Public,
+            ..
+        } = self.task
+            && !rows.is_power_of_two()
+        {
+            return Err(Error::InvalidStatement(format!(
+                "public logits need a power-of-two batch (got {rows}); commit the output or \
+                 pad the batch"
+            )));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn dense_shape(&self, l: &LayerShape) -> DenseShape {
+        DenseShape {
+            dims: MatMulDims {
+                m: self.rows(),
+                k: l.k,
+                n: l.n,
+            },
+            scale: self.shape.scale,
+            relu: l.relu,
+        }
+    }
+
+    pub(crate) fn argmax_shape(&self) -> Option<ArgmaxShape> {
+        match self.task {
+            MlpTask::Accuracy { examples } => Some(ArgmaxShape {
+                m: self.rows(),
+                c: self.shape.output_width(),
+                examples,
+            }),
+            MlpTask::Inference { .. } => None,
+        }
+    }
+
+    /// Whether the statement has a data vector.
+    pub fn has_data(&self) -> bool {
+        !matches!(
+            self.task,
+            MlpTask::Inference {
+                input: Visibility::Public,
+                output: Visibility::Public,
+                ..
+            }
+        )
+    }
+
+    pub(crate) fn plan(&self) -> Result<Plan, Error> {
+        self.check()?;
+        let s = &self.shape;
+        let m = self.rows();
+        let (c, k0) = (s.output_width(), s.input_width());
+        let mut builders = vec![
+            LayoutBuilder::new(),
+            LayoutBuilder::new(),
+            LayoutBuilder::new(),
+        ];
+        let mut places = BTreeMap::new();
+        let mut vars = BTreeMap::new();
+        let mut put = |name: &str, vector: usize, len: usize| {
+            let id = builders[vector].add(name, len);
+            places.insert(name.to_string(), Place::Vector { vector, id });
+            vars.insert(name.to_string(), len.trailing_zeros() as usize);
+        };
+        for l in &s.layers {
+            put(&names::weight(&l.name), MODEL, l.k * l.n);
+            put(&names::bias(&l.name), MODEL, l.n);
+            put(&names::remainder(&l.name), TRACE, m * l.n);
+            if l.relu {
+                put(&names::pos(&l.name), TRACE, m * l.n);
+                put(&names::neg(&l.name), TRACE, m * l.n);
+            }
+        }
+        put(names::RANGE_MULT, TRACE, 1 << s.bits);
+        put(names::REM_MULT, TRACE, 1 << s.scale);
+        let (input, output) = match self.task {
+            MlpTask::Inference { input, output, .. } => (input, output),
+            MlpTask::Accuracy { .. } => {
+                put(names::LABELS, DATA, m * c);
+                put(names::PREDICTION, TRACE, m * c);
+                put(names::SLACK, TRACE, m * c);
+                (Visibility::Committed, Visibility::Committed)
+            }
+        };
+        if input == Visibility::Committed {
+            put(names::INPUT, DATA, m * k0);
+        }
+        let logits_vector = if self.argmax_shape().is_some() {
+            TRACE
+        } else {
+            DATA
+        };
+        if output == Visibility::Committed {
+            put(names::LOGITS, logits_vector, m * c);
+        }
+        if input == Visibility::Public {
+            places.insert(names::INPUT.into(), Place::PublicInput);
+            vars.insert(names::INPUT.into(), (m * k0).trailing_zeros() as usize);
+        }
+        if output == Visibility::Public {
+            places.insert(names::LOGITS.into(), Place::PublicLogits);
+            vars.insert(names::LOGITS.into(), (m * c).trailing_zeros() as usize);
+        }
+        let vectors = if self.has_data() { 3 } else { 2 };
+        let layouts = builders
+            .into_iter()
+            .take(vectors)
+            .map(|b| b.build())
+            .collect();
+
+        let half = 1i64 << (s.bits - 1);
+        let mut range_columns = vec![(names::INPUT.to_string(), half)];
+        let mut remainder_columns = Vec::new();
+        for l in &s.layers {
+            range_columns.push((names::weight(&l.name), half));
+            range_columns.push((names::bias(&l.name), half));
+            if l.relu {
+                range_columns.push((names::pos(&l.name), 0));
+                range_columns.push((names::neg(&l.name), 0));
+            }
+            remainder_columns.push(names::remainder(&l.name));
+        }
+        range_columns.push((names::LOGITS.to_string(), half));
+        if self.argmax_shape().is_some() {
+            range_columns.push((names::SLACK.to_string(), 0));
+        }
+        Ok(Plan {
+            layouts,
+            places,
+            range_columns,
+            remainder_columns,
+            vars,
+        })
+    }
+}
+
+impl Plan {
+    fn vars_of(&self, name: &str) -> Result<usize, Error> {
+        self.vars
+            .get(name)
+            .copied()
+            .ok_or_else(|| Error::InvalidStatement(format!("no tensor `{name}` in the plan")))
+    }
+
+    /// The two lookup statements (b-bit range, remainders).
+    pub fn lookup_statements(&self, shape: &MlpShape) -> Result<[LookupStatement; 2], Error> {
+        let range = self
+            .range_columns
+            .iter()
+            .map(|(n, offset)| {
+                Ok(ColumnShape {
+                    vars: self.vars_of(n)?,
+                    offset: *offset,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        let rem = self
+            .remainder_columns
+            .iter()
+            .map(|n| {
+                Ok(ColumnShape {
+                    vars: self.vars_of(n)?,
+                    offset: 0,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok([
+            LookupStatement {
+                table: Table::Range {
+                    bits: shape.bits as usize,
+                },
+                columns: range,
+            },
+            LookupStatement {
+                table: Table::Range {
+                    bits: shape.scale as usize,
+                },
+                columns: rem,
+            },
+        ])
+    }
+
+    pub fn vector_vars(&self) -> Vec<usize> {
+        self.layouts.iter().map(|l| l.num_vars).collect()
+    }
+}
+
+/// Routes block claims to the accumulator, or checks them against public tensors.
+pub(crate) struct Sink<'a, F: FieldOps> {
+    plan: &'a Plan,
+    pub acc: Accumulator<F>,
+    public_input: Option<Vec<F>>,
+    public_logits: Option<Vec<F>>,
+}
+
+impl<'a, F: FieldOps> Sink<'a, F> {
+    /// `input`/`logits`: the public tensors' real entries (rows × real width), padded here.
+    pub fn new(
+        arch: &MlpArchitecture,
+        plan: &'a Plan,
+        input: Option<&[F]>,
+        logits: Option<&[F]>,
+    ) -> Result<Self, Error> {
+        let s = &arch.shape;
+        let m = arch.rows();
+        let pad = |vals: &[F], real_w: usize, w: usize, fill: i64| -> Result<Vec<F>, Error> {
+            if !vals.len().is_multiple_of(real_w.max(1)) || vals.len() / real_w.max(1) > m {
+                return Err(Error::InvalidStatement(format!(
+                    "{} public values for rows of {real_w}",
+                    vals.len()
+                )));
+            }
+            let mut out = vec![F::zero(); m * w];
+            for (i, row) in vals.chunks(real_w.max(1)).enumerate() {
+                for (j, v) in row.iter().enumerate() {
+                    out[i * w + j] = v.clone();
+                }
+                for o in out.iter_mut().skip(i * w + real_w).take(w - real_w) {
+                    *o = F::constant(from_i128(i128::from(fill)));
+                }
+            }
+            Ok(out)
+        };
+        let want_input = plan.places.get(names::INPUT) == Some(&Place::PublicInput);
+        let want_logits = plan.places.get(names::LOGITS) == Some(&Place::PublicLogits);
+        let rows = match arch.task {
+            MlpTask::Inference { rows, .. } => rows,
+            MlpTask::Accuracy { .. } => 0,
+        };
+        let check_len = |v: Option<&[F]>, want: bool, width: usize, what: &str| match (v, want) {
+            (Some(v), true) if v.len() == rows * width => Ok(()),
+            (None, false) => Ok(()),
+            (v, _) => Err(Error::InvalidStatement(format!(
+                "public {what}: expected {} values, got {}",
+                if want { rows * width } else { 0 },
+                v.map_or(0, <[F]>::len)
+            ))),
+        };
+        check_len(input, want_input, s.real_input, "input")?;
+        check_len(logits, want_logits, s.classes, "logits")?;
+        Ok(Self {
+            plan,
+            acc: Accumulator::new(&plan.vector_vars()),
+            public_input: input
+                .map(|v| pad(v, s.real_input, s.input_width(), 0))
+                .transpose()?,
+            public_logits: logits
+                .map(|v| pad(v, s.classes, s.output_width(), s.pad_logit()))
+                .transpose()?,
+        })
+    }
+
+    /// Records a claim on the named tensor.
+    pub fn add(&mut self, name: &str, claim: &TensorClaim<F>) -> Result<(), Error> {
+        let place =
+            self.plan.places.get(name).ok_or_else(|| {
+                Error::InvalidStatement(format!("no tensor `{name}` in the plan"))
+            })?;
+        let public = match place {
+            Place::Vector { vector, id } => {
+                let layout = self.plan.layouts.get(*vector).ok_or_else(|| {
+                    Error::InvalidStatement(format!("no vector {vector} for `{name}`"))
+                })?;
+                self.acc.add(*vector, layout.segment(*id), claim);
+                return Ok(());
+            }
+            Place::PublicInput => &self.public_input,
+            Place::PublicLogits => &self.public_logits,
+        };
+        let values = public
+            .as_ref()
+            .ok_or_else(|| Error::InvalidStatement(format!("public `{name}` missing")))?;
+        if claim.point.len() != self.plan.vars_of(name)? {
+            return Err(Error::InvalidStatement(format!("claim point on `{name}`")));
+        }
+        if !evaluate_generic(values, &claim.point).enforce_equal(&claim.value)? {
+            return Err(Error::PublicTensorMismatch {
+                tensor: name.to_string(),
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,369 @@
+//! The MLP prover: witness from the integer forward pass, vectors, blocks on forks, one opening.
+
+use super::plan::{DATA, MODEL, MlpArchitecture, MlpTask, Place, Plan, Sink, TRACE, names};
+use super::verify::{route, start_blocks};
+use super::{MlpProof, MlpProofBody, MlpPublic};
+use crate::blocks::argmax::{ArgmaxWitness, prove_argmax};
+use crate::blocks::dense::{DenseWitness, prove_dense};
+use crate::error::Error;
+use crate::field::encoding::from_i128;
+use crate::graph::quant::{IntTrace, QuantizedMlp};
+use crate::lookup::{LookupColumn, multiplicities, prove_given};
+use crate::pcs::{Srs, commit, prove_opening};
+use ark_bn254::{Fr, G1Affine};
+use ark_ff::UniformRand;
+use rand::RngCore;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// A committed model: the masked vector and the commitment registered on chain.
+#[derive(Clone, Debug)]
+pub struct CommittedModel {
+    /// Weights and biases at their segments, random mask slots.
+    pub vector: Vec<Fr>,
+    /// The model commitment.
+    pub commitment: G1Affine,
+}
+
+/// A committed data vector (inputs, outputs or labels of a statement).
+#[derive(Clone, Debug)]
+pub struct CommittedData {
+    /// The masked vector.
+    pub vector: Vec<Fr>,
+    /// Its commitment.
+    pub commitment: G1Affine,
+}
+
+fn ints(v: &[i64]) -> Vec<Fr> {
+    v.par_iter().map(|x| from_i128(i128::from(*x))).collect()
+}
+
+fn fill(
+    plan: &Plan,
+    vector: usize,
+    tensors: &BTreeMap<String, Vec<Fr>>,
+    rng: &mut impl RngCore,
+) -> Result<Vec<Fr>, Error> {
+    let mut parts = Vec::new();
+    for (name, place) in &plan.places {
+        if let Place::Vector { vector: v, id } = place
+            && *v == vector
+        {
+            let values = tensors.get(name).ok_or_else(|| {
+                Error::InvalidStatement(format!("tensor `{name}` was not computed"))
+            })?;
+            parts.push((*id, values.as_slice()));
+        }
+    }
+    let layout = plan
+        .layouts
+        .get(vector)
+        .ok_or_else(|| Error::InvalidStatement(format!("no vector {vector}")))?;
+    layout.fill(&parts, rng)
+}
+
+/// Commits the model's weights and biases in the layout every statement (and training)
+/// uses; the architecture's task does not change the model vector.
+pub fn commit_model(
+    srs: &Srs,
+    arch: &MlpArchitecture,
+    q: &QuantizedMlp,
+    rng: &mut impl RngCore,
+) -> Result<CommittedModel, Error> {
+    let plan = arch.plan()?;
+    let mut t = BTreeMap::new();
+    for l in &q.layers {
+        t.insert(names::weight(&l.name), ints(&l.weight));
+        t.insert(names::bias(&l.name), ints(&l.bias));
+    }
+    let vector = fill(&plan, MODEL, &t, rng)?;
+    let commitment = commit(srs, &vector)?;
+    Ok(CommittedModel { vector, commitment })
+}
+
+/// One-hot labels, zero rows below the real examples.
+fn one_hot(labels: &[usize], m: usize, c: usize) -> Vec<Fr> {
+    let mut v = vec![Fr::from(0u64); m * c];
+    for (i, l) in labels.iter().enumerate() {
+        v[i * c + l] = Fr::from(1u64);
+    }
+    v
+}
+
+/// Commits the statement's committed tensors: the input (padded ints, rows × width), the
+/// logits (inference with a committed output) and the labels (accuracy).
+pub fn commit_data(
+    srs: &Srs,
+    arch: &MlpArchitecture,
+    input: &[i64],
+    logits: Option<&[i64]>,
+    labels: Option<&[usize]>,
+    rng: &mut impl RngCore,
+) -> Result<CommittedData, Error> {
+    let plan = arch.plan()?;
+    let (m, c) = (arch.rows(), arch.shape.output_width());
+    let mut t = BTreeMap::new();
+    t.insert(names::INPUT.to_string(), ints(input));
+    if let Some(l) = logits {
+        t.insert(names::LOGITS.to_string(), ints(l));
+    }
+    if let Some(l) = labels {
+        if l.iter().any(|x| *x >= arch.shape.classes) || l.len() > m {
+            return Err(Error::InvalidStatement(format!(
+                "{} labels for {m} rows of {} classes",
+                l.len(),
+                arch.shape.classes
+            )));
+        }
+        t.insert(names::LABELS.to_string(), one_hot(l, m, c));
+    }
+    let vector = fill(&plan, DATA, &t, rng)?;
+    let commitment = commit(srs, &vector)?;
+    Ok(CommittedData { vector, commitment })
+}
+
+/// Argmax witness: first-maximum one-hot rows, slack D = M − L − 1 + S, and the count.
+fn argmax_witness(logits: &[i64], labels: &[usize], c: usize) -> (Vec<i64>, Vec<i64>, u64) {
+    let mut pred = vec![0i64; logits.len()];
+    let mut slack = vec![0i64; logits.len()];
+    let mut count = 0;
+    for (i, row) in logits.chunks(c).enumerate() {
+        let best = (0..c).fold(0, |b, j| if row[j] > row[b] { j } else { b });
+        pred[i * c + best] = 1;
+        for j in 0..c {
+            slack[i * c + j] = row[best] - row[j] - 1 + i64::from(j >= best);
+        }
+        if labels.get(i) == Some(&best) {
+            count += 1;
+        }
+    }
+    (pred, slack, count)
+}
+
+/// The lookup columns for a list of (tensor, offset).
+fn columns<'a>(
+    t: &'a BTreeMap<String, Vec<Fr>>,
+    list: &'a [(String, i64)],
+) -> Result<Vec<LookupColumn<'a>>, Error> {
+    list.iter()
+        .map(|(n, offset)| {
+            Ok(LookupColumn {
+                name: n.as_str(),
+                values: t
+                    .get(n)
+                    .ok_or_else(|| Error::InvalidStatement(format!("tensor `{n}` missing")))?,
+                offset: *offset,
+            })
+        })
+        .collect()
+}
+
+/// Everything the prover needs besides the SRS.
+pub struct MlpWitness<'a> {
+    /// The quantized model.
+    pub model: &'a QuantizedMlp,
+    /// Its committed vector.
+    pub committed_model: &'a CommittedModel,
+    /// The data vector, when the architecture has one.
+    pub data: Option<&'a CommittedData>,
+    /// The integer forward pass on the (padded) input.
+    pub trace: &'a IntTrace,
+    /// Labels of the examples (accuracy).
+    pub labels: Option<&'a [usize]>,
+}
+
+/// Proves the statement; returns the proof and its public values.
+pub fn prove(
+    srs: &Srs,
+    arch: &MlpArchitecture,
+    w: &MlpWitness<'_>,
+    rng: &mut impl RngCore,
+) -> Result<(MlpProof, MlpPublic), Error> {
+    let plan = arch.plan()?;
+    let s = &arch.shape;
+    let (m, c) = (arch.rows(), s.output_width());
+    if w.trace.m != m || w.trace.layers.len() != s.layers.len() {
+        return Err(Error::InvalidStatement(format!(
+            "forward pass of {} rows for an architecture of {m}",
+            w.trace.m
+        )));
+    }
+    let mut t: BTreeMap<String, Vec<Fr>> = BTreeMap::new();
+    t.insert(names::INPUT.into(), ints(&w.trace.input));
+    for (l, lt) in s.layers.iter().zip(&w.trace.layers) {
+        let q = w
+            .model
+            .layers
+            .iter()
+            .find(|x| x.name == l.name)
+            .ok_or_else(|| Error::InvalidStatement(format!("model has no layer `{}`", l.name)))?;
+        t.insert(names::weight(&l.name), ints(&q.weight));
+        t.insert(names::bias(&l.name), ints(&q.bias));
+        t.insert(names::remainder(&l.name), ints(&lt.r));
+        if l.relu {
+            t.insert(names::pos(&l.name), ints(&lt.pos));
+            t.insert(names::neg(&l.name), ints(&lt.neg));
+        }
+    }
+    let logits = w.trace.logits();
+    t.insert(names::LOGITS.into(), ints(logits));
+    let mut public = MlpPublic::default();
+    let mut count = None;
+    match arch.task {
+        MlpTask::Accuracy { examples } => {
+            let labels = w.labels.unwrap_or(&[]);
+            if labels.len() != examples {
+                return Err(Error::InvalidStatement(format!(
+                    "{} labels for {examples} examples",
+                    labels.len()
+                )));
+            }
+            let (pred, slack, n) = argmax_witness(logits, labels, c);
+            t.insert(names::PREDICTION.into(), ints(&pred));
+            t.insert(names::SLACK.into(), ints(&slack));
+            t.insert(names::LABELS.into(), one_hot(labels, m, c));
+            public.count = Some(Fr::from(n));
+            count = public.count;
+        }
+        MlpTask::Inference { rows, .. } => {
+            let real = |v: &[Fr], w_pad: usize, w: usize| -> Vec<Fr> {
+                v.chunks(w_pad)
+                    .take(rows)
+                    .flat_map(|r| r[..w].to_vec())
+                    .collect()
+            };
+            if plan.places.get(names::INPUT) == Some(&Place::PublicInput) {
+                public.input = Some(real(&t[names::INPUT], s.input_width(), s.real_input));
+            }
+            if plan.places.get(names::LOGITS) == Some(&Place::PublicLogits) {
+                public.logits = Some(real(&t[names::LOGITS], c, s.classes));
+            }
+        }
+    }
+
+    // Multiplicities, then the trace commitment: every column is bound before any challenge.
+    let [range_st, rem_st] = plan.lookup_statements(s)?;
+    let rem_list: Vec<(String, i64)> = plan
+        .remainder_columns
+        .iter()
+        .map(|n| (n.clone(), 0))
+        .collect();
+    let range_mult = multiplicities(range_st.table, &columns(&t, &plan.range_columns)?)?;
+    let rem_mult = multiplicities(rem_st.table, &columns(&t, &rem_list)?)?;
+    t.insert(names::RANGE_MULT.into(), range_mult.clone());
+    t.insert(names::REM_MULT.into(), rem_mult.clone());
+    let trace = fill(&plan, TRACE, &t, rng)?;
+    let trace_commitment = commit(srs, &trace)?;
+    let salt = Fr::rand(rng);
+
+    let mut commitments = vec![w.committed_model.commitment, trace_commitment];
+    if arch.has_data() {
+        let d = w.data.ok_or_else(|| {
+            Error::InvalidStatement("the architecture needs a data commitment".into())
+        })?;
+        commitments.push(d.commitment);
+    }
+    let statement = super::verify::statement(srs, arch, commitments, &public);
+    let mut main = statement.transcript(salt)?;
+    let forks = start_blocks(&main, s.layers.len() + 1 + usize::from(count.is_some()))?;
+
+    // Blocks in parallel on their forks.
+    let range_cols = columns(&t, &plan.range_columns)?;
+    let rem_cols = columns(&t, &rem_list)?;
+    let mut forks = forks.into_iter();
+    let mut lookup_fork = forks
+        .next()
+        .ok_or(Error::InvalidStatement("forks".into()))?;
+    let layer_forks: Vec<_> = forks.by_ref().take(s.layers.len()).collect();
+    let argmax_fork = forks.next();
+    let (lookups, (layers, argmax)) = rayon::join(
+        || -> Result<_, Error> {
+            let range = prove_given(range_st.table, &range_cols, &range_mult, &mut lookup_fork)?;
+            let rem = prove_given(rem_st.table, &rem_cols, &rem_mult, &mut lookup_fork)?;
+            Ok((range, rem, lookup_fork.digest()?))
+        },
+        || {
+            let layers = s
+                .layers
+                .par_iter()
+                .zip(layer_forks)
+                .enumerate()
+                .map(|(i, (l, mut fork))| -> Result<_, Error> {
+                    let input = match i {
+                        0 => &t[names::INPUT],
+                        _ => &t[&names::pos(&s.layers[i - 1].name)],
+                    };
+                    let outputs: Vec<&[Fr]> = if l.relu {
+                        vec![&t[&names::pos(&l.name)], &t[&names::neg(&l.name)]]
+                    } else {
+                        vec![&t[names::LOGITS]]
+                    };
+                    let dw = DenseWitness {
+                        input,
+                        weight: &t[&names::weight(&l.name)],
+                        bias: &t[&names::bias(&l.name)],
+                        remainder: &t[&names::remainder(&l.name)],
+                        outputs,
+                    };
+                    let (p, c) = prove_dense(arch.dense_shape(l), &dw, &mut fork)?;
+                    Ok((p, c, fork.digest()?))
+                })
+                .collect::<Result<Vec<_>, Error>>();
+            let argmax = match (arch.argmax_shape(), argmax_fork, count) {
+                (Some(shape), Some(mut fork), Some(count)) => {
+                    let aw = ArgmaxWitness {
+                        logits: &t[names::LOGITS],
+                        prediction: &t[names::PREDICTION],
+                        labels: &t[names::LABELS],
+                        slack: &t[names::SLACK],
+                    };
+                    prove_argmax(shape, &aw, count, &mut fork)
+                        .and_then(|(p, c)| Ok(Some((p, c, fork.digest()?))))
+                }
+                _ => Ok(None),
+            };
+            (layers, argmax)
+        },
+    );
+    let ((range, range_claims), (rem, rem_claims), lookup_digest) = lookups?;
+    let (layers, argmax) = (layers?, argmax?);
+    let mut digests = vec![lookup_digest];
+    digests.extend(layers.iter().map(|x| x.2));
+    digests.extend(argmax.iter().map(|x| x.2));
+    main.join(&digests)?;
+
+    let dense_claims: Vec<_> = layers.iter().map(|x| x.1.clone()).collect();
+    let mut sink = Sink::new(
+        arch,
+        &plan,
+        public.input.as_deref(),
+        public.logits.as_deref(),
+    )?;
+    route(
+        arch,
+        &plan,
+        &mut sink,
+        [&range_claims, &rem_claims],
+        &dense_claims,
+        argmax.as_ref().map(|x| &x.1),
+    )?;
+    let mut vectors: Vec<&[Fr]> = vec![&w.committed_model.vector, &trace];
+    if let Some(d) = w.data.filter(|_| arch.has_data()) {
+        vectors.push(&d.vector);
+    }
+    let opening = prove_opening(srs, &vectors, sink.acc.claims(), &mut main)?;
+    Ok((
+        MlpProof {
+            trace_commitment,
+            salt,
+            body: MlpProofBody {
+                range,
+                remainder: rem,
+                layers: layers.into_iter().map(|x| x.0).collect(),
+                argmax: argmax.map(|x| x.0),
+            },
+            opening,
+        },
+        public,
+    ))
+}

@@ -1,0 +1,305 @@
+//! The MLP verifier: the field part (generic; the Groth16 circuit runs it) and the native
+//! wrapper that adds s0/kp by Keccak and the pairing check.
+
+use super::plan::{MlpArchitecture, Plan, Sink, names};
+use super::{MlpProof, MlpProofBody, MlpPublic};
+use crate::blocks::TensorClaim;
+use crate::blocks::argmax::{ArgmaxClaims, verify_argmax};
+use crate::blocks::dense::{DenseClaims, verify_dense};
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::lookup::{LookupClaims, verify as verify_lookup};
+use crate::pcs::chain::quotient_digest;
+use crate::pcs::{FieldOutputs, OpeningEvals, Srs, verify_field, verify_group};
+use crate::proof::{PublicStatement, start};
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
+use ark_bn254::{Fr, G1Affine};
+
+/// The statement the chain sees: architecture id, commitments [model, trace, data?], public
+/// values.
+pub(crate) fn statement(
+    srs: &Srs,
+    arch: &MlpArchitecture,
+    commitments: Vec<G1Affine>,
+    public: &MlpPublic,
+) -> PublicStatement {
+    PublicStatement {
+        architecture: arch.id(srs),
+        commitments,
+        public: public.values(),
+    }
+}
+
+/// Forks 0..count of the main transcript (block order).
+pub(crate) fn start_blocks<F: FieldOps, S: SpongeOps<F>>(
+    main: &Transcript<F, S>,
+    count: usize,
+) -> Result<Vec<Transcript<F, S>>, Error> {
+    (0..count).map(|i| Ok(main.fork(i)?)).collect()
+}
+
+/// Routes every block claim to its tensor, in a fixed order.
+pub(crate) fn route<F: FieldOps>(
+    arch: &MlpArchitecture,
+    plan: &Plan,
+    sink: &mut Sink<'_, F>,
+    lookups: [&LookupClaims<F>; 2],
+    dense: &[DenseClaims<F>],
+    argmax: Option<&ArgmaxClaims<F>>,
+) -> Result<(), Error> {
+    let rem_list: Vec<(String, i64)> = plan
+        .remainder_columns
+        .iter()
+        .map(|n| (n.clone(), 0))
+        .collect();
+    for ((claims, columns), mult) in lookups
+        .iter()
+        .zip([&plan.range_columns, &rem_list])
+        .zip([names::RANGE_MULT, names::REM_MULT])
+    {
+        if claims.column_evals.len() != columns.len() {
+            return Err(Error::ProofShape {
+                what: "lookup column evaluations",
+                expected: columns.len(),
+                actual: claims.column_evals.len(),
+            });
+        }
+        for ((name, _), value) in columns.iter().zip(&claims.column_evals) {
+            let vars = plan.vars.get(name).copied().unwrap_or(0);
+            let point = claims.column_point.get(..vars).ok_or(Error::ProofShape {
+                what: "lookup column point",
+                expected: vars,
+                actual: claims.column_point.len(),
+            })?;
+            sink.add(
+                name,
+                &TensorClaim {
+                    point: point.to_vec(),
+                    value: value.clone(),
+                },
+            )?;
+        }
+        sink.add(
+            mult,
+            &TensorClaim {
+                point: claims.multiplicity_point.clone(),
+                value: claims.multiplicity_eval.clone(),
+            },
+        )?;
+    }
+    let layers = &arch.shape.layers;
+    if dense.len() != layers.len() {
+        return Err(Error::ProofShape {
+            what: "dense layers",
+            expected: layers.len(),
+            actual: dense.len(),
+        });
+    }
+    for (i, (l, c)) in layers.iter().zip(dense).enumerate() {
+        let input = match i.checked_sub(1).and_then(|p| layers.get(p)) {
+            None => names::INPUT.to_string(),
+            Some(prev) => names::pos(&prev.name),
+        };
+        sink.add(&input, &c.input)?;
+        sink.add(&names::weight(&l.name), &c.weight)?;
+        sink.add(&names::bias(&l.name), &c.bias)?;
+        sink.add(&names::remainder(&l.name), &c.remainder)?;
+        let outs: Vec<String> = if l.relu {
+            [names::pos(&l.name), names::neg(&l.name)]
+                .into_iter()
+                .cycle()
+                .take(4)
+                .collect()
+        } else {
+            vec![names::LOGITS.to_string()]
+        };
+        if outs.len() != c.outputs.len() {
+            return Err(Error::ProofShape {
+                what: "dense output claims",
+                expected: outs.len(),
+                actual: c.outputs.len(),
+            });
+        }
+        for (name, claim) in outs.iter().zip(&c.outputs) {
+            sink.add(name, claim)?;
+        }
+    }
+    if let Some(a) = argmax {
+        for (name, claims) in [
+            (names::PREDICTION, &a.prediction),
+            (names::LABELS, &a.labels),
+            (names::LOGITS, &a.logits),
+            (names::SLACK, &a.slack),
+        ] {
+            for c in claims {
+                sink.add(name, c)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The field part of verification, generic over the backend: from s0, kp and the salt, run
+/// every block on its fork, route the claims and check the opening's field identity.
+/// `public` holds the statement's public values in [`MlpPublic::values`] order.
+pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
+    arch: &MlpArchitecture,
+    s0: &F,
+    kp: &F,
+    salt: &F,
+    public: &[F],
+    body: &MlpProofBody<F>,
+    evals: &OpeningEvals<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<FieldOutputs<F>, Error> {
+    let plan = arch.plan()?;
+    let s = &arch.shape;
+    let (input, logits, count) = split_public(arch, &plan, public)?;
+    start(t, s0, salt)?;
+    let argmax_shape = arch.argmax_shape();
+    let mut forks = start_blocks(t, s.layers.len() + 1 + usize::from(argmax_shape.is_some()))?;
+    let mut digests = Vec::with_capacity(forks.len());
+    let [range_st, rem_st] = plan.lookup_statements(s)?;
+    let mut fork_iter = forks.drain(..);
+    let mut next = || {
+        fork_iter.next().ok_or(Error::InvalidStatement(
+            "fewer transcript forks than blocks".into(),
+        ))
+    };
+    let mut f = next()?;
+    let range = verify_lookup(&range_st, &body.range, &mut f)?;
+    let rem = verify_lookup(&rem_st, &body.remainder, &mut f)?;
+    digests.push(f.digest()?);
+    if body.layers.len() != s.layers.len() {
+        return Err(Error::ProofShape {
+            what: "dense layer proofs",
+            expected: s.layers.len(),
+            actual: body.layers.len(),
+        });
+    }
+    let mut dense = Vec::with_capacity(s.layers.len());
+    for (l, p) in s.layers.iter().zip(&body.layers) {
+        let mut f = next()?;
+        dense.push(verify_dense(arch.dense_shape(l), p, &mut f)?);
+        digests.push(f.digest()?);
+    }
+    let argmax = match (argmax_shape, &body.argmax, count) {
+        (Some(shape), Some(p), Some(count)) => {
+            let mut f = next()?;
+            let c = verify_argmax(shape, p, count, &mut f)?;
+            digests.push(f.digest()?);
+            Some(c)
+        }
+        (None, None, None) => None,
+        _ => {
+            return Err(Error::ProofShape {
+                what: "argmax proof",
+                expected: usize::from(argmax_shape.is_some()),
+                actual: usize::from(body.argmax.is_some()),
+            });
+        }
+    };
+    t.join(&digests)?;
+    let mut sink = Sink::new(arch, &plan, input, logits)?;
+    route(
+        arch,
+        &plan,
+        &mut sink,
+        [&range, &rem],
+        &dense,
+        argmax.as_ref(),
+    )?;
+    verify_field(sink.acc.vector_vars(), sink.acc.claims(), kp, evals, t)
+}
+
+/// The public values split as (input, logits, count).
+type PublicParts<'a, F> = (Option<&'a [F]>, Option<&'a [F]>, Option<&'a F>);
+
+/// Splits the public values into (input, logits, count) as the plan expects them.
+fn split_public<'a, F: FieldOps>(
+    arch: &MlpArchitecture,
+    plan: &Plan,
+    public: &'a [F],
+) -> Result<PublicParts<'a, F>, Error> {
+    use super::plan::Place;
+    let s = &arch.shape;
+    let rows = match arch.task {
+        super::MlpTask::Inference { rows, .. } => rows,
+        super::MlpTask::Accuracy { .. } => 0,
+    };
+    let n_in = if plan.places.get(names::INPUT) == Some(&Place::PublicInput) {
+        rows * s.real_input
+    } else {
+        0
+    };
+    let n_out = if plan.places.get(names::LOGITS) == Some(&Place::PublicLogits) {
+        rows * s.classes
+    } else {
+        0
+    };
+    let n_count = usize::from(arch.argmax_shape().is_some());
+    if public.len() != n_in + n_out + n_count {
+        return Err(Error::ProofShape {
+            what: "public values",
+            expected: n_in + n_out + n_count,
+            actual: public.len(),
+        });
+    }
+    let (input, rest) = public.split_at(n_in);
+    let (logits, rest) = rest.split_at(n_out);
+    Ok((
+        (n_in > 0).then_some(input),
+        (n_out > 0).then_some(logits),
+        rest.first(),
+    ))
+}
+
+/// s0, kp and the field part's outputs, computed natively.
+pub fn native_field_part(
+    srs: &Srs,
+    arch: &MlpArchitecture,
+    commitments: &[G1Affine],
+    public: &MlpPublic,
+    proof: &MlpProof,
+) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
+    let s0 = statement(srs, arch, commitments.to_vec(), public).seed();
+    let o = &proof.opening;
+    let kp = quotient_digest(&o.q1, &o.q2);
+    let mut t = NativeTranscript::new_native();
+    let out = verify_field_part(
+        arch,
+        &s0,
+        &kp,
+        &proof.salt,
+        &public.values(),
+        &proof.body,
+        &o.evals,
+        &mut t,
+    )?;
+    Ok((s0, kp, out))
+}
+
+/// Verifies an MLP proof against the model commitment, the data commitment (when the
+/// architecture has one) and the public values.
+pub fn verify(
+    srs: &Srs,
+    arch: &MlpArchitecture,
+    model: G1Affine,
+    data: Option<G1Affine>,
+    public: &MlpPublic,
+    proof: &MlpProof,
+) -> Result<(), Error> {
+    let mut commitments = vec![model, proof.trace_commitment];
+    match (arch.has_data(), data) {
+        (true, Some(d)) => commitments.push(d),
+        (false, None) => {}
+        (need, _) => {
+            return Err(Error::InvalidStatement(format!(
+                "this architecture {} a data commitment",
+                if need { "needs" } else { "takes no" }
+            )));
+        }
+    }
+    let (_, _, out) = native_field_part(srs, arch, &commitments, public, proof)?;
+    verify_group(srs, &commitments, &proof.opening, &out)
+}
