@@ -36,9 +36,13 @@ test-rust: tools contracts
 test-contracts: tools
 	$(FORGE) test -vv
 
-## Criterion benches of the hot paths (release profile; takes minutes).
+## Criterion benches of the hot paths (release profile; takes minutes), then whole-statement
+## reports (prove/verify time, proof size, peak memory), one process per case.
 bench: tools
 	cargo bench -p zkmodel-prover --locked
+	for case in batch1 batch64 accuracy; do \
+		cargo run --release --locked -p zkmodel-prover --example mlp_report -- $$case || exit 1; \
+	done
 
 ## Regenerates the committed golden vectors from the Rust implementation.
 ## Also renders the generated Solidity verifiers (contracts/src/generated/) and their proof fixtures.

@@ -77,3 +77,27 @@ impl MlpPublic {
         v
     }
 }
+
+impl MlpProof {
+    /// Serialized size: 32 bytes per field element and per compressed G1 point.
+    pub fn size_bytes(&self) -> usize {
+        let sc = |p: &crate::sumcheck::SumcheckProof<Fr>| {
+            p.rounds.iter().map(Vec::len).sum::<usize>()
+                + p.final_evals.iter().map(Vec::len).sum::<usize>()
+        };
+        let lk = |p: &LookupProof<Fr>| {
+            p.roots.len() + p.column_evals.len() + p.layers.iter().map(sc).sum::<usize>()
+        };
+        let b = &self.body;
+        let mut elements = 1 + lk(&b.range) + lk(&b.remainder);
+        for l in &b.layers {
+            elements += l.values.len() + sc(&l.matmul) + l.zerocheck.as_ref().map_or(0, sc);
+        }
+        if let Some(a) = &b.argmax {
+            elements += a.values.len() + sc(&a.sumcheck) + sc(&a.booleanity);
+        }
+        let e = &self.opening.evals;
+        elements += e.vector_evals.len() + 2;
+        32 * (elements + 5)
+    }
+}

@@ -1,0 +1,113 @@
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+//! One MLP proof, measured: `cargo run --release -p zkmodel-prover --example mlp_report --
+//! <batch1|batch64|accuracy>`. Prints proving time (witness, commitments and proof), native
+//! verification time, proof size and the process's peak resident memory. Run each case in its
+//! own process so peak memory is the case's own (`make bench` does).
+//!
+//! Uses an INSECURE development SRS (seeded), which is fine for timing only.
+
+use std::path::PathBuf;
+use std::time::Instant;
+use zkmodel_prover::graph::dataset::Dataset;
+use zkmodel_prover::graph::onnx::import_path;
+use zkmodel_prover::graph::quant::{CalibrationOptions, calibrate};
+use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::proof::mlp::{
+    MlpArchitecture, MlpShape, MlpTask, MlpWitness, Visibility, commit_data, commit_model, prove,
+    verify,
+};
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let case = std::env::args().nth(1).unwrap_or_else(|| "batch64".into());
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
+    let model = import_path(&dir.join("mlp.onnx")).unwrap();
+    let data = Dataset::load(&dir.join("dataset.json")).unwrap();
+    let (calib, _) = data.batch(&data.train[..256]).unwrap();
+    let (q, report) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    eprint!("calibration: {report}");
+    let (task, indices) = match case.as_str() {
+        "batch1" => (
+            MlpTask::Inference {
+                rows: 1,
+                input: Visibility::Committed,
+                output: Visibility::Public,
+            },
+            &data.test[..1],
+        ),
+        "batch64" => (
+            MlpTask::Inference {
+                rows: 64,
+                input: Visibility::Committed,
+                output: Visibility::Public,
+            },
+            &data.test[..64],
+        ),
+        "accuracy" => (
+            MlpTask::Accuracy {
+                examples: data.test.len(),
+            },
+            &data.test[..],
+        ),
+        other => panic!("unknown case {other}: batch1, batch64 or accuracy"),
+    };
+    let arch = MlpArchitecture {
+        shape: MlpShape::from(&q),
+        task,
+    };
+    let srs = Srs::insecure_development(1, 1 << 17);
+    let mut rng = rand::thread_rng();
+    let model_c = commit_model(&srs, &arch, &q, &mut rng).unwrap();
+    let (x, labels) = data.batch(indices).unwrap();
+
+    // The seller's work per claim: quantize, forward, commit the data, prove.
+    let start = Instant::now();
+    let (m, input) = q.quantize_input(&x).unwrap();
+    let trace = q.forward(m, input.clone()).unwrap();
+    let labels_opt = matches!(task, MlpTask::Accuracy { .. }).then_some(labels.as_slice());
+    let data_c = commit_data(&srs, &arch, &input, None, labels_opt, &mut rng).unwrap();
+    let w = MlpWitness {
+        model: &q,
+        committed_model: &model_c,
+        data: Some(&data_c),
+        trace: &trace,
+        labels: labels_opt,
+    };
+    let (proof, public) = prove(&srs, &arch, &w, &mut rng).unwrap();
+    let prove_time = start.elapsed();
+
+    let start = Instant::now();
+    let runs = 20;
+    for _ in 0..runs {
+        verify(
+            &srs,
+            &arch,
+            model_c.commitment,
+            Some(data_c.commitment),
+            &public,
+            &proof,
+        )
+        .unwrap();
+    }
+    let verify_time = start.elapsed() / runs;
+    println!(
+        "mlp 64-32-10 {case}: prove {:.3} s, verify {:.2} ms, proof {} bytes, peak memory {:.0} MiB{}",
+        prove_time.as_secs_f64(),
+        verify_time.as_secs_f64() * 1e3,
+        proof.size_bytes(),
+        peak_rss_mib(),
+        public.count.map_or(String::new(), |c| format!(
+            ", count {c}/{}",
+            data.test.len()
+        ))
+    );
+}
