@@ -12,9 +12,9 @@ use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::quant::{CalibrationOptions, calibrate};
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::mlp::{
-    MlpArchitecture, MlpShape, MlpTask, MlpWitness, Visibility, commit_data, commit_model, prove,
-    verify,
+use zkmodel_prover::proof::model::{
+    ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_data, commit_model,
+    prove, verify,
 };
 
 fn peak_rss_mib() -> f64 {
@@ -37,7 +37,7 @@ fn main() {
     eprint!("calibration: {report}");
     let (task, indices) = match case.as_str() {
         "batch1" => (
-            MlpTask::Inference {
+            Task::Inference {
                 rows: 1,
                 input: Visibility::Committed,
                 output: Visibility::Public,
@@ -45,7 +45,7 @@ fn main() {
             &data.test[..1],
         ),
         "batch64" => (
-            MlpTask::Inference {
+            Task::Inference {
                 rows: 64,
                 input: Visibility::Committed,
                 output: Visibility::Public,
@@ -53,15 +53,15 @@ fn main() {
             &data.test[..64],
         ),
         "accuracy" => (
-            MlpTask::Accuracy {
+            Task::Accuracy {
                 examples: data.test.len(),
             },
             &data.test[..],
         ),
         other => panic!("unknown case {other}: batch1, batch64 or accuracy"),
     };
-    let arch = MlpArchitecture {
-        shape: MlpShape::from(&q),
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
         task,
     };
     let srs = Srs::insecure_development(1, 1 << 17);
@@ -73,9 +73,9 @@ fn main() {
     let start = Instant::now();
     let (m, input) = q.quantize_input(&x).unwrap();
     let trace = q.forward(m, input.clone()).unwrap();
-    let labels_opt = matches!(task, MlpTask::Accuracy { .. }).then_some(labels.as_slice());
+    let labels_opt = matches!(task, Task::Accuracy { .. }).then_some(labels.as_slice());
     let data_c = commit_data(&srs, &arch, &input, None, labels_opt, &mut rng).unwrap();
-    let w = MlpWitness {
+    let w = ModelWitness {
         model: &q,
         committed_model: &model_c,
         data: Some(&data_c),

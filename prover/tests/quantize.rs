@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use zkmodel_prover::Error;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
-use zkmodel_prover::graph::quant::{CalibrationOptions, QuantizedMlp, calibrate};
+use zkmodel_prover::graph::quant::{CalibrationOptions, QuantizedModel, calibrate};
+use zkmodel_prover::graph::{Op, Tensor};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -15,15 +16,20 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-#[test]
-fn mlp_quantizes_within_a_point_of_float() {
-    let model = import_path(&fixture("mlp.onnx")).unwrap();
+fn check_model(name: &str, layers: usize) {
+    let model = import_path(&fixture(name)).unwrap();
     let data = Dataset::load(&fixture("dataset.json")).unwrap();
     let (train_x, _) = data.batch(&data.train[..256]).unwrap();
-    let (q, report) = calibrate(&model, &train_x, CalibrationOptions::default()).unwrap();
-    println!("{report}");
+    let shaped = |x: Tensor| {
+        let mut shape = vec![x.shape[0]];
+        shape.extend(model.input_shape[1..].iter().map(|d| d.unwrap()));
+        Tensor::new(shape, x.data).unwrap()
+    };
+    let (q, report) = calibrate(&model, &shaped(train_x), CalibrationOptions::default()).unwrap();
+    println!("{name}: {report}");
 
     let (test_x, labels) = data.batch(&data.test).unwrap();
+    let test_x = shaped(test_x);
     let float_pred = model.eval(&test_x).unwrap().argmax_rows();
     let (m, input) = q.quantize_input(&test_x).unwrap();
     let trace = q.forward(m, input).unwrap();
@@ -32,21 +38,32 @@ fn mlp_quantizes_within_a_point_of_float() {
     let agree = pred.iter().zip(&float_pred).filter(|(a, b)| a == b).count() as f64 / n;
     let acc = |p: &[usize]| p.iter().zip(&labels).filter(|(a, b)| a == b).count() as f64 / n;
     println!(
-        "test split: argmax agreement {:.2}%, quantized accuracy {:.2}%, float {:.2}%",
+        "{name} test split: argmax agreement {:.2}%, quantized accuracy {:.2}%, float {:.2}%",
         100.0 * agree,
         100.0 * acc(&pred),
         100.0 * acc(&float_pred)
     );
     assert!(agree >= 0.99, "agreement {agree}");
     assert!((acc(&pred) - acc(&float_pred)).abs() <= 0.01);
-    assert!(q.bits <= 16 && q.layers.len() == 2);
+    assert!(q.bits <= 16);
+    assert_eq!(q.layers.len(), layers);
+}
+
+#[test]
+fn mlp_quantizes_within_a_point_of_float() {
+    check_model("mlp.onnx", 2);
+}
+
+#[test]
+fn cnn_quantizes_within_a_point_of_float() {
+    check_model("cnn.onnx", 3);
 }
 
 #[test]
 fn out_of_range_values_name_their_tensor() {
     let model = import_path(&fixture("mlp.onnx")).unwrap();
-    let q = QuantizedMlp::quantize(&model, 6, 14).unwrap();
-    let mut input = vec![0i64; q.input_width()];
+    let q = QuantizedModel::quantize(&model, 6, 14).unwrap();
+    let mut input = vec![0i64; q.input.width()];
     input[5] = 1 << 20;
     match q.forward(1, input).unwrap_err() {
         Error::QuantRange { tensor, index, .. } => {
@@ -55,7 +72,7 @@ fn out_of_range_values_name_their_tensor() {
         e => panic!("{e:?}"),
     }
     // Large but in-range inputs overflow a hidden layer: its name is in the error.
-    let input = vec![(1 << 13) - 1; q.input_width()];
+    let input = vec![(1 << 13) - 1; q.input.width()];
     let err = q.forward(1, input).unwrap_err();
     assert!(
         matches!(&err, Error::QuantRange { tensor, .. } if tensor.starts_with("fc1")),
@@ -64,11 +81,16 @@ fn out_of_range_values_name_their_tensor() {
 }
 
 #[test]
-fn convolutional_models_are_refused_by_name() {
-    let model = import_path(&fixture("cnn.onnx")).unwrap();
-    match QuantizedMlp::quantize(&model, 6, 14).unwrap_err() {
+fn layers_without_a_proof_block_are_refused_by_name() {
+    let mut model = import_path(&fixture("cnn.onnx")).unwrap();
+    let pool = model.nodes.iter_mut().find(|n| n.name == "pool1").unwrap();
+    pool.op = Op::MaxPool2d {
+        kernel: [2, 2],
+        stride: [2, 2],
+    };
+    match QuantizedModel::quantize(&model, 6, 14).unwrap_err() {
         Error::Unprovable { node, op, .. } => {
-            assert_eq!((node.as_str(), op.as_str()), ("conv1", "Conv2d"))
+            assert_eq!((node.as_str(), op.as_str()), ("pool1", "MaxPool2d"))
         }
         e => panic!("{e:?}"),
     }

@@ -3,8 +3,10 @@
 //! onto its committed vectors through their layouts and accumulates them for one opening.
 
 pub mod argmax;
+pub mod conv;
 pub mod dense;
 pub mod matmul;
+pub mod pool;
 
 /// A claim t̃(point) = value on one tensor, at a point local to the tensor.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@
 //!    prove them all with one opening.
 
 pub mod matmul;
-pub mod mlp;
+pub mod model;
 
 use crate::error::Error;
 use crate::field::FieldOps;

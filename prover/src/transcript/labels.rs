@@ -113,5 +113,11 @@ pub const ARGMAX_STATEMENT: Label = Label::new(b"argmax/stmt");
 pub const ARGMAX_POINT: Label = Label::new(b"argmax/point");
 /// Argmax: the prover's evaluations.
 pub const ARGMAX_VALUES: Label = Label::new(b"argmax/values");
-/// Range checks of a whole statement: statement.
-pub const RANGE_STATEMENT: Label = Label::new(b"range/stmt");
+/// Convolution gather: statement (geometry).
+pub const GATHER_STATEMENT: Label = Label::new(b"gather/stmt");
+/// Average pool: statement.
+pub const POOL_STATEMENT: Label = Label::new(b"pool/stmt");
+/// Average pool: the output point.
+pub const POOL_POINT: Label = Label::new(b"pool/point");
+/// Average pool: the prover's evaluations.
+pub const POOL_VALUES: Label = Label::new(b"pool/values");

@@ -1,11 +1,13 @@
 //! The MLP verifier: the field part (generic; the Groth16 circuit runs it) and the native
 //! wrapper that adds s0/kp by Keccak and the pairing check.
 
-use super::plan::{MlpArchitecture, Plan, Sink, names};
-use super::{MlpProof, MlpProofBody, MlpPublic};
+use super::plan::{LayerKind, ModelArchitecture, Plan, Sink, names};
+use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::TensorClaim;
 use crate::blocks::argmax::{ArgmaxClaims, verify_argmax};
+use crate::blocks::conv::verify_gather;
 use crate::blocks::dense::{DenseClaims, verify_dense};
+use crate::blocks::pool::{PoolClaims, PoolShape, verify_pool};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, verify as verify_lookup};
@@ -19,9 +21,9 @@ use ark_bn254::{Fr, G1Affine};
 /// values.
 pub(crate) fn statement(
     srs: &Srs,
-    arch: &MlpArchitecture,
+    arch: &ModelArchitecture,
     commitments: Vec<G1Affine>,
-    public: &MlpPublic,
+    public: &PublicValues,
 ) -> PublicStatement {
     PublicStatement {
         architecture: arch.id(srs),
@@ -38,23 +40,27 @@ pub(crate) fn start_blocks<F: FieldOps, S: SpongeOps<F>>(
     (0..count).map(|i| Ok(main.fork(i)?)).collect()
 }
 
+/// The claims of one layer.
+#[derive(Clone, Debug)]
+pub(crate) enum LayerClaims<F> {
+    /// Dense or convolution (input claim already on the convolution's input).
+    Dense(DenseClaims<F>),
+    /// Average pool.
+    Pool(PoolClaims<F>),
+}
+
 /// Routes every block claim to its tensor, in a fixed order.
 pub(crate) fn route<F: FieldOps>(
-    arch: &MlpArchitecture,
+    arch: &ModelArchitecture,
     plan: &Plan,
     sink: &mut Sink<'_, F>,
     lookups: [&LookupClaims<F>; 2],
-    dense: &[DenseClaims<F>],
+    claims: &[LayerClaims<F>],
     argmax: Option<&ArgmaxClaims<F>>,
 ) -> Result<(), Error> {
-    let rem_list: Vec<(String, i64)> = plan
-        .remainder_columns
-        .iter()
-        .map(|n| (n.clone(), 0))
-        .collect();
     for ((claims, columns), mult) in lookups
         .iter()
-        .zip([&plan.range_columns, &rem_list])
+        .zip([&plan.range_columns, &plan.remainder_columns])
         .zip([names::RANGE_MULT, names::REM_MULT])
     {
         if claims.column_evals.len() != columns.len() {
@@ -88,40 +94,50 @@ pub(crate) fn route<F: FieldOps>(
         )?;
     }
     let layers = &arch.shape.layers;
-    if dense.len() != layers.len() {
+    if claims.len() != layers.len() {
         return Err(Error::ProofShape {
-            what: "dense layers",
+            what: "layers",
             expected: layers.len(),
-            actual: dense.len(),
+            actual: claims.len(),
         });
     }
-    for (i, (l, c)) in layers.iter().zip(dense).enumerate() {
+    for (i, (l, c)) in layers.iter().zip(claims).enumerate() {
         let input = match i.checked_sub(1).and_then(|p| layers.get(p)) {
             None => names::INPUT.to_string(),
-            Some(prev) => names::pos(&prev.name),
+            Some(prev) if prev.relu => names::pos(&prev.name),
+            Some(prev) => names::output(&prev.name),
         };
-        sink.add(&input, &c.input)?;
-        sink.add(&names::weight(&l.name), &c.weight)?;
-        sink.add(&names::bias(&l.name), &c.bias)?;
-        sink.add(&names::remainder(&l.name), &c.remainder)?;
-        let outs: Vec<String> = if l.relu {
-            [names::pos(&l.name), names::neg(&l.name)]
-                .into_iter()
-                .cycle()
-                .take(4)
-                .collect()
-        } else {
-            vec![names::LOGITS.to_string()]
-        };
-        if outs.len() != c.outputs.len() {
-            return Err(Error::ProofShape {
-                what: "dense output claims",
-                expected: outs.len(),
-                actual: c.outputs.len(),
-            });
-        }
-        for (name, claim) in outs.iter().zip(&c.outputs) {
-            sink.add(name, claim)?;
+        match c {
+            LayerClaims::Dense(c) => {
+                sink.add(&input, &c.input)?;
+                sink.add(&names::weight(&l.name), &c.weight)?;
+                sink.add(&names::bias(&l.name), &c.bias)?;
+                sink.add(&names::remainder(&l.name), &c.remainder)?;
+                let outs: Vec<String> = if l.relu {
+                    [names::pos(&l.name), names::neg(&l.name)]
+                        .into_iter()
+                        .cycle()
+                        .take(4)
+                        .collect()
+                } else {
+                    vec![names::LOGITS.to_string()]
+                };
+                if outs.len() != c.outputs.len() {
+                    return Err(Error::ProofShape {
+                        what: "dense output claims",
+                        expected: outs.len(),
+                        actual: c.outputs.len(),
+                    });
+                }
+                for (name, claim) in outs.iter().zip(&c.outputs) {
+                    sink.add(name, claim)?;
+                }
+            }
+            LayerClaims::Pool(c) => {
+                sink.add(&input, &c.input)?;
+                sink.add(&names::output(&l.name), &c.output)?;
+                sink.add(&names::remainder(&l.name), &c.remainder)?;
+            }
         }
     }
     if let Some(a) = argmax {
@@ -141,14 +157,14 @@ pub(crate) fn route<F: FieldOps>(
 
 /// The field part of verification, generic over the backend: from s0, kp and the salt, run
 /// every block on its fork, route the claims and check the opening's field identity.
-/// `public` holds the statement's public values in [`MlpPublic::values`] order.
+/// `public` holds the statement's public values in [`PublicValues::values`] order.
 pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
-    arch: &MlpArchitecture,
+    arch: &ModelArchitecture,
     s0: &F,
     kp: &F,
     salt: &F,
     public: &[F],
-    body: &MlpProofBody<F>,
+    body: &ModelProofBody<F>,
     evals: &OpeningEvals<F>,
     t: &mut Transcript<F, S>,
 ) -> Result<FieldOutputs<F>, Error> {
@@ -172,15 +188,40 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     digests.push(f.digest()?);
     if body.layers.len() != s.layers.len() {
         return Err(Error::ProofShape {
-            what: "dense layer proofs",
+            what: "layer proofs",
             expected: s.layers.len(),
             actual: body.layers.len(),
         });
     }
-    let mut dense = Vec::with_capacity(s.layers.len());
+    let mut layers = Vec::with_capacity(s.layers.len());
     for (l, p) in s.layers.iter().zip(&body.layers) {
         let mut f = next()?;
-        dense.push(verify_dense(arch.dense_shape(l), p, &mut f)?);
+        let claims = match (l.kind, p) {
+            (LayerKind::Dense, LayerProof::Dense(d)) => {
+                LayerClaims::Dense(verify_dense(arch.dense_shape(l), d, &mut f)?)
+            }
+            (LayerKind::Conv(g), LayerProof::Conv { dense, gather }) => {
+                let mut c = verify_dense(arch.dense_shape(l), dense, &mut f)?;
+                c.input = verify_gather(&g, gather, &c.input, &mut f)?;
+                LayerClaims::Dense(c)
+            }
+            (LayerKind::AvgPool { h, w }, LayerProof::Pool(p)) => {
+                let shape = PoolShape {
+                    m: arch.rows(),
+                    h,
+                    w,
+                    c: l.n,
+                };
+                LayerClaims::Pool(verify_pool(shape, p, &mut f)?)
+            }
+            _ => {
+                return Err(Error::InvalidStatement(format!(
+                    "layer `{}`: proof of another layer kind",
+                    l.name
+                )));
+            }
+        };
+        layers.push(claims);
         digests.push(f.digest()?);
     }
     let argmax = match (argmax_shape, &body.argmax, count) {
@@ -206,7 +247,7 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         &plan,
         &mut sink,
         [&range, &rem],
-        &dense,
+        &layers,
         argmax.as_ref(),
     )?;
     verify_field(sink.acc.vector_vars(), sink.acc.claims(), kp, evals, t)
@@ -217,18 +258,18 @@ type PublicParts<'a, F> = (Option<&'a [F]>, Option<&'a [F]>, Option<&'a F>);
 
 /// Splits the public values into (input, logits, count) as the plan expects them.
 fn split_public<'a, F: FieldOps>(
-    arch: &MlpArchitecture,
+    arch: &ModelArchitecture,
     plan: &Plan,
     public: &'a [F],
 ) -> Result<PublicParts<'a, F>, Error> {
     use super::plan::Place;
     let s = &arch.shape;
     let rows = match arch.task {
-        super::MlpTask::Inference { rows, .. } => rows,
-        super::MlpTask::Accuracy { .. } => 0,
+        super::Task::Inference { rows, .. } => rows,
+        super::Task::Accuracy { .. } => 0,
     };
     let n_in = if plan.places.get(names::INPUT) == Some(&Place::PublicInput) {
-        rows * s.real_input
+        rows * s.input.real_len()
     } else {
         0
     };
@@ -257,10 +298,10 @@ fn split_public<'a, F: FieldOps>(
 /// s0, kp and the field part's outputs, computed natively.
 pub fn native_field_part(
     srs: &Srs,
-    arch: &MlpArchitecture,
+    arch: &ModelArchitecture,
     commitments: &[G1Affine],
-    public: &MlpPublic,
-    proof: &MlpProof,
+    public: &PublicValues,
+    proof: &ModelProof,
 ) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
     let s0 = statement(srs, arch, commitments.to_vec(), public).seed();
     let o = &proof.opening;
@@ -283,11 +324,11 @@ pub fn native_field_part(
 /// architecture has one) and the public values.
 pub fn verify(
     srs: &Srs,
-    arch: &MlpArchitecture,
+    arch: &ModelArchitecture,
     model: G1Affine,
     data: Option<G1Affine>,
-    public: &MlpPublic,
-    proof: &MlpProof,
+    public: &PublicValues,
+    proof: &ModelProof,
 ) -> Result<(), Error> {
     let mut commitments = vec![model, proof.trace_commitment];
     match (arch.has_data(), data) {

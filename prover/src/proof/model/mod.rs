@@ -1,4 +1,4 @@
-//! Proofs about a committed quantized MLP (DESIGN §7–8): inference on a batch and the count
+//! Proofs about a committed quantized model — MLP or CNN (DESIGN §7–8): inference on a batch and the count
 //! of correct predictions on a committed labelled test set.
 //!
 //! Vectors, in commitment order: the model M (weights and biases, committed once; the layout
@@ -14,51 +14,69 @@
 //! proven by one opening.
 //!
 //! Soundness rests on the range checks: they make the field identities integer identities,
-//! so a verified proof certifies exactly [`crate::graph::quant::QuantizedMlp::forward`].
+//! so a verified proof certifies exactly [`crate::graph::quant::QuantizedModel::forward`].
 
 mod plan;
 mod prove;
 mod verify;
 
-pub use plan::{MlpArchitecture, MlpShape, MlpTask, Visibility};
-pub use prove::{CommittedData, CommittedModel, MlpWitness, commit_data, commit_model, prove};
+pub use plan::{ModelArchitecture, ModelShape, Task, Visibility};
+pub use prove::{CommittedData, CommittedModel, ModelWitness, commit_data, commit_model, prove};
 pub use verify::{native_field_part, verify, verify_field_part};
 
 use crate::blocks::argmax::ArgmaxProof;
+use crate::blocks::conv::GatherProof;
 use crate::blocks::dense::DenseProof;
+use crate::blocks::pool::PoolProof;
 use crate::lookup::LookupProof;
 use crate::pcs::OpeningProof;
 use ark_bn254::{Fr, G1Affine};
 
 /// The field part of an MLP proof (generic: the circuit allocates it as witnesses).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MlpProofBody<F> {
+pub struct ModelProofBody<F> {
     /// Range checks against the b-bit table.
     pub range: LookupProof<F>,
     /// Range checks of the remainders against the 2^s table.
     pub remainder: LookupProof<F>,
-    /// One proof per dense layer.
-    pub layers: Vec<DenseProof<F>>,
+    /// One proof per layer.
+    pub layers: Vec<LayerProof<F>>,
     /// Argmax and count (accuracy statements).
     pub argmax: Option<ArgmaxProof<F>>,
 }
 
-/// A whole MLP proof.
+/// The proof of one layer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MlpProof {
+pub enum LayerProof<F> {
+    /// Dense layer.
+    Dense(DenseProof<F>),
+    /// Convolution: the dense part on im2col rows, then the gather back to the input.
+    Conv {
+        /// The dense part.
+        dense: DenseProof<F>,
+        /// The im2col gather.
+        gather: GatherProof<F>,
+    },
+    /// Average pool.
+    Pool(PoolProof<F>),
+}
+
+/// A whole model proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelProof {
     /// Commitment to this proof's trace.
     pub trace_commitment: G1Affine,
     /// Fresh randomness absorbed after s0.
     pub salt: Fr,
     /// The blocks.
-    pub body: MlpProofBody<Fr>,
+    pub body: ModelProofBody<Fr>,
     /// The one opening of every claim.
     pub opening: OpeningProof,
 }
 
 /// The public values of a statement, real entries only (padding is implied).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MlpPublic {
+pub struct PublicValues {
     /// Public input rows × features (inference with a public input).
     pub input: Option<Vec<Fr>>,
     /// Public logits rows × classes (inference with a public output).
@@ -67,7 +85,7 @@ pub struct MlpPublic {
     pub count: Option<Fr>,
 }
 
-impl MlpPublic {
+impl PublicValues {
     /// The statement's public values as the chain sees them: input, then logits, then count.
     pub fn values(&self) -> Vec<Fr> {
         let mut v = Vec::new();
@@ -78,7 +96,7 @@ impl MlpPublic {
     }
 }
 
-impl MlpProof {
+impl ModelProof {
     /// Serialized size: 32 bytes per field element and per compressed G1 point.
     pub fn size_bytes(&self) -> usize {
         let sc = |p: &crate::sumcheck::SumcheckProof<Fr>| {
@@ -90,8 +108,15 @@ impl MlpProof {
         };
         let b = &self.body;
         let mut elements = 1 + lk(&b.range) + lk(&b.remainder);
+        let dense = |l: &DenseProof<Fr>| {
+            l.values.len() + sc(&l.matmul) + l.zerocheck.as_ref().map_or(0, sc)
+        };
         for l in &b.layers {
-            elements += l.values.len() + sc(&l.matmul) + l.zerocheck.as_ref().map_or(0, sc);
+            elements += match l {
+                LayerProof::Dense(d) => dense(d),
+                LayerProof::Conv { dense: d, gather } => dense(d) + sc(gather),
+                LayerProof::Pool(p) => p.values.len(),
+            };
         }
         if let Some(a) = &b.argmax {
             elements += a.values.len() + sc(&a.sumcheck) + sc(&a.booleanity);

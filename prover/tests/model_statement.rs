@@ -8,13 +8,14 @@ mod common;
 use ark_ff::{AdditiveGroup, Field};
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use zkmodel_prover::graph::Tensor;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
-use zkmodel_prover::graph::quant::{CalibrationOptions, QuantizedMlp, calibrate};
+use zkmodel_prover::graph::quant::{CalibrationOptions, InputShape, QuantizedModel, calibrate};
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::mlp::{
-    CommittedData, CommittedModel, MlpArchitecture, MlpProof, MlpPublic, MlpShape, MlpTask,
-    MlpWitness, Visibility, commit_data, commit_model, prove, verify,
+use zkmodel_prover::proof::model::{
+    CommittedData, CommittedModel, LayerProof, ModelArchitecture, ModelProof, ModelShape,
+    ModelWitness, PublicValues, Task, Visibility, commit_data, commit_model, prove, verify,
 };
 use zkmodel_prover::{Error, Fr};
 
@@ -26,38 +27,54 @@ fn fixture(name: &str) -> PathBuf {
 
 struct Setup {
     srs: Srs,
-    q: QuantizedMlp,
+    mlp: QuantizedModel,
+    cnn: QuantizedModel,
     data: Dataset,
 }
 
 fn setup() -> &'static Setup {
     static S: OnceLock<Setup> = OnceLock::new();
     S.get_or_init(|| {
-        let model = import_path(&fixture("mlp.onnx")).unwrap();
         let data = Dataset::load(&fixture("dataset.json")).unwrap();
-        let (x, _) = data.batch(&data.train[..256]).unwrap();
-        let (q, _) = calibrate(&model, &x, CalibrationOptions::default()).unwrap();
+        let quantize = |name: &str| {
+            let model = import_path(&fixture(name)).unwrap();
+            let x = shaped(
+                &model.input_shape,
+                data.batch(&data.train[..256]).unwrap().0,
+            );
+            calibrate(&model, &x, CalibrationOptions::default())
+                .unwrap()
+                .0
+        };
         Setup {
             srs: Srs::insecure_development(11, 1 << 17),
-            q,
+            mlp: quantize("mlp.onnx"),
+            cnn: quantize("cnn.onnx"),
             data,
         }
     })
 }
 
+/// A [n, 64] batch reshaped to the model's input shape.
+fn shaped(input_shape: &[Option<usize>], x: Tensor) -> Tensor {
+    let mut shape = vec![x.shape[0]];
+    shape.extend(input_shape[1..].iter().map(|d| d.unwrap()));
+    Tensor::new(shape, x.data).unwrap()
+}
+
 struct Proven {
-    arch: MlpArchitecture,
+    arch: ModelArchitecture,
     model: CommittedModel,
     data: Option<CommittedData>,
-    public: MlpPublic,
-    proof: MlpProof,
+    public: PublicValues,
+    proof: ModelProof,
 }
 
 impl Proven {
     fn verify(&self) -> Result<(), Error> {
         self.verify_with(&self.public, &self.proof)
     }
-    fn verify_with(&self, public: &MlpPublic, proof: &MlpProof) -> Result<(), Error> {
+    fn verify_with(&self, public: &PublicValues, proof: &ModelProof) -> Result<(), Error> {
         let s = setup();
         verify(
             &s.srs,
@@ -70,31 +87,35 @@ impl Proven {
     }
 }
 
-fn prove_task(task: MlpTask, indices: &[usize], seed: u64) -> Proven {
+fn prove_task(q: &QuantizedModel, task: Task, indices: &[usize], seed: u64) -> Proven {
     let s = setup();
     let mut rng = common::rng(seed);
-    let arch = MlpArchitecture {
-        shape: MlpShape::from(&s.q),
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(q),
         task,
     };
     let (x, labels) = s.data.batch(indices).unwrap();
-    let (m, input) = s.q.quantize_input(&x).unwrap();
+    let x = match q.input {
+        InputShape::Flat { .. } => x,
+        InputShape::Image { c, h, w } => shaped(&[None, Some(c), Some(h), Some(w)], x),
+    };
+    let (m, input) = q.quantize_input(&x).unwrap();
     assert_eq!(m, arch.rows());
-    let trace = s.q.forward(m, input.clone()).unwrap();
-    let model = commit_model(&s.srs, &arch, &s.q, &mut rng).unwrap();
+    let trace = q.forward(m, input.clone()).unwrap();
+    let model = commit_model(&s.srs, &arch, q, &mut rng).unwrap();
     let data = arch.has_data().then(|| {
         let (logits, labels) = match task {
-            MlpTask::Inference {
+            Task::Inference {
                 output: Visibility::Committed,
                 ..
             } => (Some(trace.logits()), None),
-            MlpTask::Accuracy { .. } => (None, Some(labels.as_slice())),
+            Task::Accuracy { .. } => (None, Some(labels.as_slice())),
             _ => (None, None),
         };
         commit_data(&s.srs, &arch, &input, logits, labels, &mut rng).unwrap()
     });
-    let w = MlpWitness {
-        model: &s.q,
+    let w = ModelWitness {
+        model: q,
         committed_model: &model,
         data: data.as_ref(),
         trace: &trace,
@@ -110,8 +131,8 @@ fn prove_task(task: MlpTask, indices: &[usize], seed: u64) -> Proven {
     }
 }
 
-fn inference(rows: usize, input: Visibility, output: Visibility) -> MlpTask {
-    MlpTask::Inference {
+fn inference(rows: usize, input: Visibility, output: Visibility) -> Task {
+    Task::Inference {
         rows,
         input,
         output,
@@ -122,6 +143,7 @@ fn inference(rows: usize, input: Visibility, output: Visibility) -> MlpTask {
 fn inference_with_public_input_and_output() {
     let s = setup();
     let p = prove_task(
+        &s.mlp,
         inference(1, Visibility::Public, Visibility::Public),
         &s.data.test[..1],
         1,
@@ -139,6 +161,7 @@ fn inference_with_public_input_and_output() {
     other.logits.as_mut().unwrap()[3] += Fr::ONE;
     assert!(p.verify_with(&other, &p.proof).is_err());
     let q = prove_task(
+        &s.mlp,
         inference(1, Visibility::Public, Visibility::Public),
         &s.data.test[1..2],
         2,
@@ -151,6 +174,7 @@ fn inference_with_public_input_and_output() {
 fn inference_batch_with_committed_input() {
     let s = setup();
     let p = prove_task(
+        &s.mlp,
         inference(16, Visibility::Committed, Visibility::Public),
         &s.data.test[..16],
         3,
@@ -161,19 +185,20 @@ fn inference_batch_with_committed_input() {
     assert!(p.verify_with(&other, &p.proof).is_err());
     // Committed output too: verifies against the data commitment only.
     let c = prove_task(
+        &s.mlp,
         inference(16, Visibility::Committed, Visibility::Committed),
         &s.data.test[..16],
         4,
     );
     c.verify().unwrap();
-    assert_eq!(c.public, MlpPublic::default());
+    assert_eq!(c.public, PublicValues::default());
 }
 
 #[test]
 fn accuracy_on_the_test_split() {
     let s = setup();
     let n = s.data.test.len();
-    let p = prove_task(MlpTask::Accuracy { examples: n }, &s.data.test, 5);
+    let p = prove_task(&s.mlp, Task::Accuracy { examples: n }, &s.data.test, 5);
     p.verify().unwrap();
     let count = p.public.count.unwrap();
     // 97.22% of 360 = 350.
@@ -194,7 +219,10 @@ fn accuracy_on_the_test_split() {
     assert!(q.verify().is_err());
     // Tampered block messages.
     let mut bad = p.proof.clone();
-    bad.body.layers[0].values[0] += Fr::ONE;
+    match &mut bad.body.layers[0] {
+        LayerProof::Dense(d) => d.values[0] += Fr::ONE,
+        _ => unreachable!(),
+    }
     assert!(p.verify_with(&p.public, &bad).is_err());
     let mut bad = p.proof.clone();
     bad.body.argmax.as_mut().unwrap().values[2] += Fr::ONE;
@@ -212,4 +240,40 @@ fn clone_proven(p: &Proven) -> Proven {
         public: p.public.clone(),
         proof: p.proof.clone(),
     }
+}
+
+#[test]
+fn cnn_inference_and_tampering() {
+    let s = setup();
+    let p = prove_task(
+        &s.cnn,
+        inference(16, Visibility::Committed, Visibility::Public),
+        &s.data.test[..16],
+        6,
+    );
+    p.verify().unwrap();
+    let mut other = p.public.clone();
+    other.logits.as_mut().unwrap()[5] += Fr::ONE;
+    assert!(p.verify_with(&other, &p.proof).is_err());
+    // Tamper with each kind of layer message.
+    for layer in 0..p.proof.body.layers.len() {
+        let mut bad = p.proof.clone();
+        match &mut bad.body.layers[layer] {
+            LayerProof::Conv { gather, .. } => gather.rounds[2][1] += Fr::ONE,
+            LayerProof::Pool(pool) => pool.values[1] += Fr::ONE,
+            LayerProof::Dense(d) => d.matmul.final_evals[0][0] += Fr::ONE,
+        }
+        assert!(p.verify_with(&p.public, &bad).is_err(), "layer {layer}");
+    }
+    // Batch 1 with a public image.
+    let q = prove_task(
+        &s.cnn,
+        inference(1, Visibility::Public, Visibility::Public),
+        &s.data.test[7..8],
+        7,
+    );
+    q.verify().unwrap();
+    let mut other = q.public.clone();
+    other.input.as_mut().unwrap()[27] += Fr::ONE;
+    assert!(q.verify_with(&other, &q.proof).is_err());
 }

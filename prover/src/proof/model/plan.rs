@@ -9,7 +9,7 @@ use crate::blocks::matmul::MatMulDims;
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::field::encoding::{from_i128, keccak256};
-use crate::graph::quant::QuantizedMlp;
+use crate::graph::quant::{ConvGeometry, InputShape, QLayer, QuantizedModel};
 use crate::lookup::{ColumnShape, LookupStatement, Table};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{Accumulator, Srs};
@@ -28,7 +28,7 @@ pub enum Visibility {
 
 /// What a proof claims.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MlpTask {
+pub enum Task {
     /// The model maps `rows` inputs to their logits.
     Inference {
         /// Batch size.
@@ -46,59 +46,107 @@ pub enum MlpTask {
     },
 }
 
-/// One dense layer's public shape.
+/// What a layer computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LayerKind {
+    /// Dense on rows of features.
+    Dense,
+    /// Convolution: im2col gather, then dense.
+    Conv(ConvGeometry),
+    /// 2×2 average pool on an h×w channel-last image.
+    AvgPool {
+        /// Input height.
+        h: usize,
+        /// Input width.
+        w: usize,
+    },
+}
+
+/// One layer's public shape.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LayerShape {
     /// Node name (messages only; not part of the architecture id).
     pub name: String,
-    /// Padded input width.
+    /// The computation.
+    pub kind: LayerKind,
+    /// Output rows per example.
+    pub rows: usize,
+    /// Padded input width of the dense part (pools: the channels).
     pub k: usize,
-    /// Padded output width.
+    /// Padded output width (pools: the channels).
     pub n: usize,
     /// Whether a ReLU follows.
     pub relu: bool,
 }
 
-/// The public shape of a quantized MLP (no weights).
+impl LayerShape {
+    /// Whether the layer has weights (dense or convolution).
+    pub fn is_dense(&self) -> bool {
+        !matches!(self.kind, LayerKind::AvgPool { .. })
+    }
+}
+
+/// The public shape of a quantized model (no weights).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct MlpShape {
+pub struct ModelShape {
     /// Scale exponent s.
     pub scale: u32,
     /// Bit bound b.
     pub bits: u32,
-    /// Real input features.
-    pub real_input: usize,
+    /// The input layout.
+    pub input: InputShape,
     /// Real classes.
     pub classes: usize,
     /// The layers.
     pub layers: Vec<LayerShape>,
 }
 
-impl From<&QuantizedMlp> for MlpShape {
-    fn from(q: &QuantizedMlp) -> Self {
+impl From<&QuantizedModel> for ModelShape {
+    fn from(q: &QuantizedModel) -> Self {
+        let layers = q
+            .layers
+            .iter()
+            .map(|l| match l {
+                QLayer::Dense(d) => LayerShape {
+                    name: d.name.clone(),
+                    kind: LayerKind::Dense,
+                    rows: 1,
+                    k: d.k,
+                    n: d.n,
+                    relu: d.relu,
+                },
+                QLayer::Conv(c) => LayerShape {
+                    name: c.dense.name.clone(),
+                    kind: LayerKind::Conv(c.geometry),
+                    rows: c.geometry.out_h * c.geometry.out_w,
+                    k: c.dense.k,
+                    n: c.dense.n,
+                    relu: c.dense.relu,
+                },
+                QLayer::AvgPool(p) => LayerShape {
+                    name: p.name.clone(),
+                    kind: LayerKind::AvgPool { h: p.h, w: p.w },
+                    rows: p.h * p.w / 4,
+                    k: p.c,
+                    n: p.c,
+                    relu: false,
+                },
+            })
+            .collect();
         Self {
             scale: q.scale,
             bits: q.bits,
-            real_input: q.real_input,
+            input: q.input,
             classes: q.classes(),
-            layers: q
-                .layers
-                .iter()
-                .map(|l| LayerShape {
-                    name: l.name.clone(),
-                    k: l.k,
-                    n: l.n,
-                    relu: l.relu,
-                })
-                .collect(),
+            layers,
         }
     }
 }
 
-impl MlpShape {
+impl ModelShape {
     /// Padded input width.
     pub fn input_width(&self) -> usize {
-        self.layers.first().map_or(1, |l| l.k)
+        self.input.width()
     }
     /// Padded class count.
     pub fn output_width(&self) -> usize {
@@ -112,11 +160,11 @@ impl MlpShape {
 
 /// Shape and task: everything the circuit and the verifying key depend on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct MlpArchitecture {
+pub struct ModelArchitecture {
     /// The model's shape.
-    pub shape: MlpShape,
+    pub shape: ModelShape,
     /// The claim.
-    pub task: MlpTask,
+    pub task: Task,
 }
 
 /// Where a tensor lives.
@@ -159,6 +207,9 @@ pub(crate) mod names {
     pub fn neg(l: &str) -> String {
         format!("{l}.relu_neg")
     }
+    pub fn output(l: &str) -> String {
+        format!("{l}.output")
+    }
 }
 
 /// The plan built from an architecture.
@@ -168,18 +219,18 @@ pub(crate) struct Plan {
     pub places: BTreeMap<String, Place>,
     /// Columns of the b-bit range check: (tensor, offset).
     pub range_columns: Vec<(String, i64)>,
-    /// Remainder tensors (the 2^s table).
-    pub remainder_columns: Vec<String>,
+    /// Columns of the 2^s remainder check: (tensor, offset).
+    pub remainder_columns: Vec<(String, i64)>,
     /// log2 of each tensor's padded size.
     pub vars: BTreeMap<String, usize>,
 }
 
-impl MlpArchitecture {
+impl ModelArchitecture {
     /// Padded rows of every activation.
     pub fn rows(&self) -> usize {
         match self.task {
-            MlpTask::Inference { rows, .. } => rows,
-            MlpTask::Accuracy { examples } => examples,
+            Task::Inference { rows, .. } => rows,
+            Task::Accuracy { examples } => examples,
         }
         .max(1)
         .next_power_of_two()
@@ -191,24 +242,59 @@ impl MlpArchitecture {
         let layers: Vec<String> = s
             .layers
             .iter()
-            .map(|l| format!("{}x{}{}", l.k, l.n, if l.relu { "+relu" } else { "" }))
+            .map(|l| {
+                let relu = if l.relu { "+relu" } else { "" };
+                match l.kind {
+                    LayerKind::Dense => format!("dense:{}x{}{relu}", l.k, l.n),
+                    LayerKind::Conv(g) => format!(
+                        "conv:{}x{}x{}:k{}x{}:s{}x{}:p{}-{}-{}-{}:o{}x{}x{}{relu}",
+                        g.in_h,
+                        g.in_w,
+                        g.in_c,
+                        g.kh,
+                        g.kw,
+                        g.stride[0],
+                        g.stride[1],
+                        g.pads[0],
+                        g.pads[1],
+                        g.pads[2],
+                        g.pads[3],
+                        g.out_h,
+                        g.out_w,
+                        l.n
+                    ),
+                    LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}", l.n),
+                }
+            })
             .collect();
+        let input = match s.input {
+            InputShape::Flat { features } => format!("flat:{features}"),
+            InputShape::Image { c, h, w } => format!("image:{c}x{h}x{w}"),
+        };
         let task = match self.task {
-            MlpTask::Inference {
+            Task::Inference {
                 rows,
                 input,
                 output,
             } => format!("inference/rows={rows}/input={input:?}/output={output:?}"),
-            MlpTask::Accuracy { examples } => format!("accuracy/examples={examples}"),
+            Task::Accuracy { examples } => format!("accuracy/examples={examples}"),
         };
         format!(
-            "zkmodel/mlp/v1/scale={}/bits={}/in={}/classes={}/layers={}/{task}",
+            "zkmodel/model/v1/scale={}/bits={}/in={input}/classes={}/layers={}/{task}",
             s.scale,
             s.bits,
-            s.real_input,
             s.classes,
             layers.join(",")
         )
+    }
+
+    /// Values per example a layer reads (its input tensor's size per example).
+    fn input_len(l: &LayerShape) -> usize {
+        match l.kind {
+            LayerKind::Dense => l.k,
+            LayerKind::Conv(g) => g.in_h * g.in_w * g.in_c,
+            LayerKind::AvgPool { h, w } => h * w * l.n,
+        }
     }
 
     /// keccak(description ‖ SRS id ‖ transcript id).
@@ -223,25 +309,47 @@ impl MlpArchitecture {
     fn check(&self) -> Result<(), Error> {
         let s = &self.shape;
         let pow2 = |x: usize| x.is_power_of_two();
-        let chained = s.layers.windows(2).all(|w| w[0].n == w[1].k);
-        let ok = !s.layers.is_empty()
+        let mut per_example = s.input.rows() * s.input.width();
+        let mut chained = true;
+        for l in &s.layers {
+            chained &= Self::input_len(l) == per_example;
+            chained &= match l.kind {
+                LayerKind::Dense => l.rows == 1,
+                LayerKind::Conv(g) => {
+                    l.rows == g.out_h * g.out_w
+                        && l.k == g.taps_pad() * g.in_c
+                        && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| pow2(*d))
+                        && g.kh * g.kw > 0
+                        && g.stride.iter().all(|d| *d > 0)
+                }
+                LayerKind::AvgPool { h, w } => {
+                    h >= 2 && w >= 2 && pow2(h) && pow2(w) && l.rows * 4 == h * w && !l.relu
+                }
+            };
+            per_example = l.rows * l.n;
+        }
+        let ok = s.layers.last().is_some_and(|l| l.kind == LayerKind::Dense)
             && chained
             && s.layers.iter().all(|l| pow2(l.k) && pow2(l.n))
-            && s.layers.iter().rev().skip(1).all(|l| l.relu)
+            && s.layers
+                .iter()
+                .rev()
+                .skip(1)
+                .all(|l| l.relu || !l.is_dense())
             && s.layers.last().is_some_and(|l| !l.relu && l.n >= 2)
-            && (1..=30).contains(&s.scale)
+            && (2..=30).contains(&s.scale)
             && s.scale + 2 <= s.bits
             && s.bits <= 24
-            && s.real_input <= s.input_width()
+            && s.input.real_len() > 0
             && s.classes <= s.output_width()
             && self.rows() <= 1 << 20;
         if !ok {
             return Err(Error::InvalidStatement(format!(
-                "MLP architecture {}",
+                "model architecture {}",
                 self.description()
             )));
         }
-        if let MlpTask::Inference {
+        if let Task::Inference {
             rows,
             output: Visibility::Public,
             ..
@@ -259,7 +367,7 @@ impl MlpArchitecture {
     pub(crate) fn dense_shape(&self, l: &LayerShape) -> DenseShape {
         DenseShape {
             dims: MatMulDims {
-                m: self.rows(),
+                m: self.rows() * l.rows,
                 k: l.k,
                 n: l.n,
             },
@@ -270,12 +378,12 @@ impl MlpArchitecture {
 
     pub(crate) fn argmax_shape(&self) -> Option<ArgmaxShape> {
         match self.task {
-            MlpTask::Accuracy { examples } => Some(ArgmaxShape {
+            Task::Accuracy { examples } => Some(ArgmaxShape {
                 m: self.rows(),
                 c: self.shape.output_width(),
                 examples,
             }),
-            MlpTask::Inference { .. } => None,
+            Task::Inference { .. } => None,
         }
     }
 
@@ -283,7 +391,7 @@ impl MlpArchitecture {
     pub fn has_data(&self) -> bool {
         !matches!(
             self.task,
-            MlpTask::Inference {
+            Task::Inference {
                 input: Visibility::Public,
                 output: Visibility::Public,
                 ..
@@ -295,7 +403,7 @@ impl MlpArchitecture {
         self.check()?;
         let s = &self.shape;
         let m = self.rows();
-        let (c, k0) = (s.output_width(), s.input_width());
+        let (c, k0) = (s.output_width(), s.input.rows() * s.input_width());
         let mut builders = vec![
             LayoutBuilder::new(),
             LayoutBuilder::new(),
@@ -308,20 +416,27 @@ impl MlpArchitecture {
             places.insert(name.to_string(), Place::Vector { vector, id });
             vars.insert(name.to_string(), len.trailing_zeros() as usize);
         };
-        for l in &s.layers {
-            put(&names::weight(&l.name), MODEL, l.k * l.n);
-            put(&names::bias(&l.name), MODEL, l.n);
-            put(&names::remainder(&l.name), TRACE, m * l.n);
-            if l.relu {
-                put(&names::pos(&l.name), TRACE, m * l.n);
-                put(&names::neg(&l.name), TRACE, m * l.n);
+        let last = s.layers.len() - 1;
+        for (i, l) in s.layers.iter().enumerate() {
+            let len = m * l.rows * l.n;
+            put(&names::remainder(&l.name), TRACE, len);
+            if l.is_dense() {
+                put(&names::weight(&l.name), MODEL, l.k * l.n);
+                put(&names::bias(&l.name), MODEL, l.n);
+            } else {
+                put(&names::output(&l.name), TRACE, len);
             }
+            if l.relu {
+                put(&names::pos(&l.name), TRACE, len);
+                put(&names::neg(&l.name), TRACE, len);
+            }
+            debug_assert!(i < last || l.is_dense());
         }
         put(names::RANGE_MULT, TRACE, 1 << s.bits);
         put(names::REM_MULT, TRACE, 1 << s.scale);
         let (input, output) = match self.task {
-            MlpTask::Inference { input, output, .. } => (input, output),
-            MlpTask::Accuracy { .. } => {
+            Task::Inference { input, output, .. } => (input, output),
+            Task::Accuracy { .. } => {
                 put(names::LABELS, DATA, m * c);
                 put(names::PREDICTION, TRACE, m * c);
                 put(names::SLACK, TRACE, m * c);
@@ -358,13 +473,21 @@ impl MlpArchitecture {
         let mut range_columns = vec![(names::INPUT.to_string(), half)];
         let mut remainder_columns = Vec::new();
         for l in &s.layers {
-            range_columns.push((names::weight(&l.name), half));
-            range_columns.push((names::bias(&l.name), half));
+            let rem = names::remainder(&l.name);
+            if l.is_dense() {
+                range_columns.push((names::weight(&l.name), half));
+                range_columns.push((names::bias(&l.name), half));
+                remainder_columns.push((rem, 0));
+            } else {
+                // Pool remainders lie in [0, 4): r and r + 2^s − 4 both in [0, 2^s).
+                range_columns.push((names::output(&l.name), 0));
+                remainder_columns.push((rem.clone(), 0));
+                remainder_columns.push((rem, (1i64 << s.scale) - 4));
+            }
             if l.relu {
                 range_columns.push((names::pos(&l.name), 0));
                 range_columns.push((names::neg(&l.name), 0));
             }
-            remainder_columns.push(names::remainder(&l.name));
         }
         range_columns.push((names::LOGITS.to_string(), half));
         if self.argmax_shape().is_some() {
@@ -389,7 +512,7 @@ impl Plan {
     }
 
     /// The two lookup statements (b-bit range, remainders).
-    pub fn lookup_statements(&self, shape: &MlpShape) -> Result<[LookupStatement; 2], Error> {
+    pub fn lookup_statements(&self, shape: &ModelShape) -> Result<[LookupStatement; 2], Error> {
         let range = self
             .range_columns
             .iter()
@@ -403,10 +526,10 @@ impl Plan {
         let rem = self
             .remainder_columns
             .iter()
-            .map(|n| {
+            .map(|(n, offset)| {
                 Ok(ColumnShape {
                     vars: self.vars_of(n)?,
-                    offset: 0,
+                    offset: *offset,
                 })
             })
             .collect::<Result<_, Error>>()?;
@@ -442,36 +565,37 @@ pub(crate) struct Sink<'a, F: FieldOps> {
 impl<'a, F: FieldOps> Sink<'a, F> {
     /// `input`/`logits`: the public tensors' real entries (rows × real width), padded here.
     pub fn new(
-        arch: &MlpArchitecture,
+        arch: &ModelArchitecture,
         plan: &'a Plan,
         input: Option<&[F]>,
         logits: Option<&[F]>,
     ) -> Result<Self, Error> {
         let s = &arch.shape;
         let m = arch.rows();
-        let pad = |vals: &[F], real_w: usize, w: usize, fill: i64| -> Result<Vec<F>, Error> {
-            if !vals.len().is_multiple_of(real_w.max(1)) || vals.len() / real_w.max(1) > m {
-                return Err(Error::InvalidStatement(format!(
-                    "{} public values for rows of {real_w}",
-                    vals.len()
-                )));
-            }
-            let mut out = vec![F::zero(); m * w];
-            for (i, row) in vals.chunks(real_w.max(1)).enumerate() {
-                for (j, v) in row.iter().enumerate() {
-                    out[i * w + j] = v.clone();
+        let pad =
+            |vals: &[F], real_w: usize, w: usize, fill: i64, m: usize| -> Result<Vec<F>, Error> {
+                if !vals.len().is_multiple_of(real_w.max(1)) || vals.len() / real_w.max(1) > m {
+                    return Err(Error::InvalidStatement(format!(
+                        "{} public values for rows of {real_w}",
+                        vals.len()
+                    )));
                 }
-                for o in out.iter_mut().skip(i * w + real_w).take(w - real_w) {
-                    *o = F::constant(from_i128(i128::from(fill)));
+                let mut out = vec![F::zero(); m * w];
+                for (i, row) in vals.chunks(real_w.max(1)).enumerate() {
+                    for (j, v) in row.iter().enumerate() {
+                        out[i * w + j] = v.clone();
+                    }
+                    for o in out.iter_mut().skip(i * w + real_w).take(w - real_w) {
+                        *o = F::constant(from_i128(i128::from(fill)));
+                    }
                 }
-            }
-            Ok(out)
-        };
+                Ok(out)
+            };
         let want_input = plan.places.get(names::INPUT) == Some(&Place::PublicInput);
         let want_logits = plan.places.get(names::LOGITS) == Some(&Place::PublicLogits);
         let rows = match arch.task {
-            MlpTask::Inference { rows, .. } => rows,
-            MlpTask::Accuracy { .. } => 0,
+            Task::Inference { rows, .. } => rows,
+            Task::Accuracy { .. } => 0,
         };
         let check_len = |v: Option<&[F]>, want: bool, width: usize, what: &str| match (v, want) {
             (Some(v), true) if v.len() == rows * width => Ok(()),
@@ -482,16 +606,20 @@ impl<'a, F: FieldOps> Sink<'a, F> {
                 v.map_or(0, <[F]>::len)
             ))),
         };
-        check_len(input, want_input, s.real_input, "input")?;
+        let (in_rows, in_real) = match s.input {
+            InputShape::Flat { features } => (1, features),
+            InputShape::Image { c, h, w } => (h * w, c),
+        };
+        check_len(input, want_input, s.input.real_len(), "input")?;
         check_len(logits, want_logits, s.classes, "logits")?;
         Ok(Self {
             plan,
             acc: Accumulator::new(&plan.vector_vars()),
             public_input: input
-                .map(|v| pad(v, s.real_input, s.input_width(), 0))
+                .map(|v| pad(v, in_real, s.input_width(), 0, m * in_rows))
                 .transpose()?,
             public_logits: logits
-                .map(|v| pad(v, s.classes, s.output_width(), s.pad_logit()))
+                .map(|v| pad(v, s.classes, s.output_width(), s.pad_logit(), m))
                 .transpose()?,
         })
     }

@@ -1,13 +1,17 @@
 //! The MLP prover: witness from the integer forward pass, vectors, blocks on forks, one opening.
 
-use super::plan::{DATA, MODEL, MlpArchitecture, MlpTask, Place, Plan, Sink, TRACE, names};
-use super::verify::{route, start_blocks};
-use super::{MlpProof, MlpProofBody, MlpPublic};
+use super::plan::{
+    DATA, LayerKind, MODEL, ModelArchitecture, Place, Plan, Sink, TRACE, Task, names,
+};
+use super::verify::{LayerClaims, route, start_blocks};
+use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::argmax::{ArgmaxWitness, prove_argmax};
+use crate::blocks::conv::prove_gather;
 use crate::blocks::dense::{DenseWitness, prove_dense};
+use crate::blocks::pool::{PoolShape, prove_pool};
 use crate::error::Error;
 use crate::field::encoding::from_i128;
-use crate::graph::quant::{IntTrace, QuantizedMlp};
+use crate::graph::quant::{InputShape, IntTrace, QLayer, QuantizedModel};
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
 use crate::pcs::{Srs, commit, prove_opening};
 use ark_bn254::{Fr, G1Affine};
@@ -66,13 +70,13 @@ fn fill(
 /// uses; the architecture's task does not change the model vector.
 pub fn commit_model(
     srs: &Srs,
-    arch: &MlpArchitecture,
-    q: &QuantizedMlp,
+    arch: &ModelArchitecture,
+    q: &QuantizedModel,
     rng: &mut impl RngCore,
 ) -> Result<CommittedModel, Error> {
     let plan = arch.plan()?;
     let mut t = BTreeMap::new();
-    for l in &q.layers {
+    for l in q.layers.iter().filter_map(QLayer::dense) {
         t.insert(names::weight(&l.name), ints(&l.weight));
         t.insert(names::bias(&l.name), ints(&l.bias));
     }
@@ -94,7 +98,7 @@ fn one_hot(labels: &[usize], m: usize, c: usize) -> Vec<Fr> {
 /// logits (inference with a committed output) and the labels (accuracy).
 pub fn commit_data(
     srs: &Srs,
-    arch: &MlpArchitecture,
+    arch: &ModelArchitecture,
     input: &[i64],
     logits: Option<&[i64]>,
     labels: Option<&[usize]>,
@@ -159,9 +163,9 @@ fn columns<'a>(
 }
 
 /// Everything the prover needs besides the SRS.
-pub struct MlpWitness<'a> {
+pub struct ModelWitness<'a> {
     /// The quantized model.
-    pub model: &'a QuantizedMlp,
+    pub model: &'a QuantizedModel,
     /// Its committed vector.
     pub committed_model: &'a CommittedModel,
     /// The data vector, when the architecture has one.
@@ -175,10 +179,10 @@ pub struct MlpWitness<'a> {
 /// Proves the statement; returns the proof and its public values.
 pub fn prove(
     srs: &Srs,
-    arch: &MlpArchitecture,
-    w: &MlpWitness<'_>,
+    arch: &ModelArchitecture,
+    w: &ModelWitness<'_>,
     rng: &mut impl RngCore,
-) -> Result<(MlpProof, MlpPublic), Error> {
+) -> Result<(ModelProof, PublicValues), Error> {
     let plan = arch.plan()?;
     let s = &arch.shape;
     let (m, c) = (arch.rows(), s.output_width());
@@ -190,27 +194,34 @@ pub fn prove(
     }
     let mut t: BTreeMap<String, Vec<Fr>> = BTreeMap::new();
     t.insert(names::INPUT.into(), ints(&w.trace.input));
-    for (l, lt) in s.layers.iter().zip(&w.trace.layers) {
-        let q = w
-            .model
-            .layers
-            .iter()
-            .find(|x| x.name == l.name)
-            .ok_or_else(|| Error::InvalidStatement(format!("model has no layer `{}`", l.name)))?;
-        t.insert(names::weight(&l.name), ints(&q.weight));
-        t.insert(names::bias(&l.name), ints(&q.bias));
+    let mut xcols: Vec<Vec<Fr>> = Vec::with_capacity(s.layers.len());
+    for ((l, lt), q) in s.layers.iter().zip(&w.trace.layers).zip(&w.model.layers) {
+        if q.name() != l.name {
+            return Err(Error::InvalidStatement(format!(
+                "model layer `{}` where the architecture has `{}`",
+                q.name(),
+                l.name
+            )));
+        }
+        if let Some(d) = q.dense() {
+            t.insert(names::weight(&l.name), ints(&d.weight));
+            t.insert(names::bias(&l.name), ints(&d.bias));
+        } else {
+            t.insert(names::output(&l.name), ints(&lt.y));
+        }
         t.insert(names::remainder(&l.name), ints(&lt.r));
         if l.relu {
             t.insert(names::pos(&l.name), ints(&lt.pos));
             t.insert(names::neg(&l.name), ints(&lt.neg));
         }
+        xcols.push(ints(&lt.xcol));
     }
     let logits = w.trace.logits();
     t.insert(names::LOGITS.into(), ints(logits));
-    let mut public = MlpPublic::default();
+    let mut public = PublicValues::default();
     let mut count = None;
     match arch.task {
-        MlpTask::Accuracy { examples } => {
+        Task::Accuracy { examples } => {
             let labels = w.labels.unwrap_or(&[]);
             if labels.len() != examples {
                 return Err(Error::InvalidStatement(format!(
@@ -225,7 +236,7 @@ pub fn prove(
             public.count = Some(Fr::from(n));
             count = public.count;
         }
-        MlpTask::Inference { rows, .. } => {
+        Task::Inference { rows, .. } => {
             let real = |v: &[Fr], w_pad: usize, w: usize| -> Vec<Fr> {
                 v.chunks(w_pad)
                     .take(rows)
@@ -233,7 +244,17 @@ pub fn prove(
                     .collect()
             };
             if plan.places.get(names::INPUT) == Some(&Place::PublicInput) {
-                public.input = Some(real(&t[names::INPUT], s.input_width(), s.real_input));
+                let (per, real_w) = match s.input {
+                    InputShape::Flat { features } => (1, features),
+                    InputShape::Image { c, h, w } => (h * w, c),
+                };
+                public.input = Some(
+                    t[names::INPUT]
+                        .chunks(s.input_width())
+                        .take(rows * per)
+                        .flat_map(|r| r[..real_w].to_vec())
+                        .collect(),
+                );
             }
             if plan.places.get(names::LOGITS) == Some(&Place::PublicLogits) {
                 public.logits = Some(real(&t[names::LOGITS], c, s.classes));
@@ -243,11 +264,7 @@ pub fn prove(
 
     // Multiplicities, then the trace commitment: every column is bound before any challenge.
     let [range_st, rem_st] = plan.lookup_statements(s)?;
-    let rem_list: Vec<(String, i64)> = plan
-        .remainder_columns
-        .iter()
-        .map(|n| (n.clone(), 0))
-        .collect();
+    let rem_list = plan.remainder_columns.clone();
     let range_mult = multiplicities(range_st.table, &columns(&t, &plan.range_columns)?)?;
     let rem_mult = multiplicities(rem_st.table, &columns(&t, &rem_list)?)?;
     t.insert(names::RANGE_MULT.into(), range_mult.clone());
@@ -289,24 +306,48 @@ pub fn prove(
                 .zip(layer_forks)
                 .enumerate()
                 .map(|(i, (l, mut fork))| -> Result<_, Error> {
-                    let input = match i {
-                        0 => &t[names::INPUT],
-                        _ => &t[&names::pos(&s.layers[i - 1].name)],
+                    let input_name = match i.checked_sub(1).map(|p| &s.layers[p]) {
+                        None => names::INPUT.to_string(),
+                        Some(prev) if prev.relu => names::pos(&prev.name),
+                        Some(prev) => names::output(&prev.name),
                     };
-                    let outputs: Vec<&[Fr]> = if l.relu {
-                        vec![&t[&names::pos(&l.name)], &t[&names::neg(&l.name)]]
-                    } else {
-                        vec![&t[names::LOGITS]]
+                    let input = &t[&input_name];
+                    let out = match l.kind {
+                        LayerKind::AvgPool { h, w } => {
+                            let shape = PoolShape { m, h, w, c: l.n };
+                            let o = &t[&names::output(&l.name)];
+                            let r = &t[&names::remainder(&l.name)];
+                            let (p, c) = prove_pool(shape, o, r, &mut fork)?;
+                            (LayerProof::Pool(p), LayerClaims::Pool(c))
+                        }
+                        kind => {
+                            let outputs: Vec<&[Fr]> = if l.relu {
+                                vec![&t[&names::pos(&l.name)], &t[&names::neg(&l.name)]]
+                            } else {
+                                vec![&t[names::LOGITS]]
+                            };
+                            let dense_input = match kind {
+                                LayerKind::Conv(_) => &xcols[i],
+                                _ => input,
+                            };
+                            let dw = DenseWitness {
+                                input: dense_input,
+                                weight: &t[&names::weight(&l.name)],
+                                bias: &t[&names::bias(&l.name)],
+                                remainder: &t[&names::remainder(&l.name)],
+                                outputs,
+                            };
+                            let (p, mut c) = prove_dense(arch.dense_shape(l), &dw, &mut fork)?;
+                            if let LayerKind::Conv(g) = kind {
+                                let (gather, x) = prove_gather(&g, input, &c.input, &mut fork)?;
+                                c.input = x;
+                                (LayerProof::Conv { dense: p, gather }, LayerClaims::Dense(c))
+                            } else {
+                                (LayerProof::Dense(p), LayerClaims::Dense(c))
+                            }
+                        }
                     };
-                    let dw = DenseWitness {
-                        input,
-                        weight: &t[&names::weight(&l.name)],
-                        bias: &t[&names::bias(&l.name)],
-                        remainder: &t[&names::remainder(&l.name)],
-                        outputs,
-                    };
-                    let (p, c) = prove_dense(arch.dense_shape(l), &dw, &mut fork)?;
-                    Ok((p, c, fork.digest()?))
+                    Ok((out.0, out.1, fork.digest()?))
                 })
                 .collect::<Result<Vec<_>, Error>>();
             let argmax = match (arch.argmax_shape(), argmax_fork, count) {
@@ -353,10 +394,10 @@ pub fn prove(
     }
     let opening = prove_opening(srs, &vectors, sink.acc.claims(), &mut main)?;
     Ok((
-        MlpProof {
+        ModelProof {
             trace_commitment,
             salt,
-            body: MlpProofBody {
+            body: ModelProofBody {
                 range,
                 remainder: rem,
                 layers: layers.into_iter().map(|x| x.0).collect(),

@@ -1,0 +1,190 @@
+//! The im2col gather of a convolution, as a sumcheck against the index map's MLE.
+//!
+//! X is a channel-last image batch (rows (n, y, x), columns c); Xcol has rows
+//! (n, y_out, x_out) and columns (tap, c), with Xcol[(n, p), (t, c)] = X[(n, src(t, p)), c]
+//! when the tap reads inside the image and 0 otherwise. For a claim on Xcol at
+//! (r_c, r_t, r_p, r_n) the prover shows
+//!   Xcol̃(r_c, r_t, r_p, r_n) = Σ_q G(r_t, r_p, q)·X̃(r_c, q, r_n),
+//!   G(r_t, r_p, q) = Σ_{t, p : src(t, p) = q} eq(r_t, t)·eq(r_p, p),
+//! by a degree-2 sumcheck over the input positions q. The verifier evaluates G̃(r_t, r_p, ρ)
+//! itself by enumerating the kh·kw·out_h·out_w (tap, position) pairs — the gather's own size,
+//! independent of the batch — and keeps one claim on X. Soundness: the sumcheck's
+//! 2·log(in_h·in_w)/|Fr|.
+
+use super::TensorClaim;
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::graph::quant::ConvGeometry;
+use crate::poly::{eq_table, eq_table_generic};
+use crate::sumcheck::{Product, ProverInstance, SumcheckProof, VerifierInstance, prove, verify};
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
+use ark_bn254::Fr;
+use ark_ff::AdditiveGroup;
+use rayon::prelude::*;
+
+fn log(x: usize) -> usize {
+    x.trailing_zeros() as usize
+}
+
+/// Splits a claim point on Xcol into (r_c, r_t, r_p, r_n).
+fn split<F: Clone>(g: &ConvGeometry, point: &[F]) -> Result<[Vec<F>; 4], Error> {
+    let sizes = [log(g.in_c), log(g.taps_pad()), log(g.out_h * g.out_w)];
+    let fixed: usize = sizes.iter().sum();
+    if point.len() < fixed {
+        return Err(Error::ProofShape {
+            what: "gather claim point",
+            expected: fixed,
+            actual: point.len(),
+        });
+    }
+    let (c, rest) = point.split_at(sizes[0]);
+    let (t, rest) = rest.split_at(sizes[1]);
+    let (p, n) = rest.split_at(sizes[2]);
+    Ok([c.to_vec(), t.to_vec(), p.to_vec(), n.to_vec()])
+}
+
+fn start<F: FieldOps, S: SpongeOps<F>>(
+    g: &ConvGeometry,
+    t: &mut Transcript<F, S>,
+) -> Result<(), Error> {
+    let words = [
+        g.in_h,
+        g.in_w,
+        g.in_c,
+        g.kh,
+        g.kw,
+        g.stride[0],
+        g.stride[1],
+        g.pads[0],
+        g.pads[1],
+        g.pads[2],
+        g.pads[3],
+        g.out_h,
+        g.out_w,
+    ];
+    t.absorb_usizes(labels::GATHER_STATEMENT, &words)?;
+    Ok(())
+}
+
+/// G̃(r_t, r_p, ρ), generic: Σ over valid (tap, position) pairs.
+fn gather_eval<F: FieldOps>(g: &ConvGeometry, r_t: &[F], r_p: &[F], rho: &[F]) -> F {
+    let (et, ep, eq) = (
+        eq_table_generic(r_t),
+        eq_table_generic(r_p),
+        eq_table_generic(rho),
+    );
+    let mut acc = F::zero();
+    for tap in 0..g.kh * g.kw {
+        let mut inner = F::zero();
+        for y in 0..g.out_h {
+            for x in 0..g.out_w {
+                if let Some((sy, sx)) = g.source(y, x, tap)
+                    && let (Some(a), Some(b)) = (ep.get(y * g.out_w + x), eq.get(sy * g.in_w + sx))
+                {
+                    inner = inner.add(&a.mul(b));
+                }
+            }
+        }
+        if let Some(w) = et.get(tap) {
+            acc = acc.add(&w.mul(&inner));
+        }
+    }
+    acc
+}
+
+/// A gather proof.
+pub type GatherProof<F> = SumcheckProof<F>;
+
+/// Proves the claim on Xcol from X (m examples, rows (n, y, x), columns in_c); returns the
+/// claim on X.
+pub fn prove_gather(
+    g: &ConvGeometry,
+    x: &[Fr],
+    claim: &TensorClaim<Fr>,
+    t: &mut NativeTranscript,
+) -> Result<(GatherProof<Fr>, TensorClaim<Fr>), Error> {
+    start(g, t)?;
+    let [r_c, r_t, r_p, r_n] = split(g, &claim.point)?;
+    let plane = g.in_h * g.in_w;
+    let (ec, en) = (eq_table(&r_c), eq_table(&r_n));
+    if x.len() != plane * g.in_c * en.len() {
+        return Err(Error::InvalidStatement(format!(
+            "gather input of {} values for {} examples of {}×{}×{}",
+            x.len(),
+            en.len(),
+            g.in_h,
+            g.in_w,
+            g.in_c
+        )));
+    }
+    // X(r_c, ·, r_n): fold channels and examples.
+    let folded: Vec<Fr> = (0..plane)
+        .into_par_iter()
+        .map(|q| {
+            let mut acc = Fr::ZERO;
+            for (n, wn) in en.iter().enumerate() {
+                let row = &x[(n * plane + q) * g.in_c..(n * plane + q + 1) * g.in_c];
+                let v: Fr = row.iter().zip(&ec).map(|(a, b)| *a * b).sum();
+                acc += *wn * v;
+            }
+            acc
+        })
+        .collect();
+    let (et, ep) = (eq_table(&r_t), eq_table(&r_p));
+    let mut gv = vec![Fr::ZERO; plane];
+    for tap in 0..g.kh * g.kw {
+        for y in 0..g.out_h {
+            for xo in 0..g.out_w {
+                if let Some((sy, sx)) = g.source(y, xo, tap) {
+                    gv[sy * g.in_w + sx] += et[tap] * ep[y * g.out_w + xo];
+                }
+            }
+        }
+    }
+    let mut inst = ProverInstance::new(vec![gv, folded], Product(2))?;
+    let (proof, out) = prove(&mut inst, claim.value, t)?;
+    let value = out.evals.get(1).copied().unwrap_or_default();
+    let mut point = r_c;
+    point.extend(out.point);
+    point.extend(r_n);
+    Ok((proof, TensorClaim { point, value }))
+}
+
+/// Verifies a gather proof for a claim on Xcol; returns the claim on X.
+pub fn verify_gather<F: FieldOps, S: SpongeOps<F>>(
+    g: &ConvGeometry,
+    proof: &GatherProof<F>,
+    claim: &TensorClaim<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<TensorClaim<F>, Error> {
+    start(g, t)?;
+    let [r_c, r_t, r_p, r_n] = split(g, &claim.point)?;
+    let out = verify(
+        VerifierInstance {
+            num_vars: log(g.in_h * g.in_w),
+            composition: &Product(2),
+            claim: claim.value.clone(),
+        },
+        proof,
+        t,
+    )?;
+    let [gv, xv] = out.evals.as_slice() else {
+        return Err(Error::ProofShape {
+            what: "gather evaluations",
+            expected: 2,
+            actual: out.evals.len(),
+        });
+    };
+    if !gv.enforce_equal(&gather_eval(g, &r_t, &r_p, &out.point))? {
+        return Err(Error::SuccinctEvaluation {
+            what: "im2col index map G̃(r_t, r_p, ρ)",
+        });
+    }
+    let mut point = r_c;
+    point.extend(out.point);
+    point.extend(r_n);
+    Ok(TensorClaim {
+        point,
+        value: xv.clone(),
+    })
+}

@@ -1,0 +1,145 @@
+//! Calibration: pick the scale and bit bound from sample inputs and report the error.
+
+use super::{IntTrace, QuantizedModel};
+use crate::error::Error;
+use crate::graph::ir::Model;
+use crate::graph::tensor::Tensor;
+
+/// Options for [`calibrate`].
+#[derive(Clone, Copy, Debug)]
+pub struct CalibrationOptions {
+    /// Candidate scale exponents, tried in increasing order.
+    pub scales: (u32, u32),
+    /// The largest acceptable bit bound (the range table has 2^bits entries).
+    pub max_bits: u32,
+    /// Required share of samples whose quantized argmax equals the float argmax.
+    pub agreement: f64,
+}
+
+impl Default for CalibrationOptions {
+    fn default() -> Self {
+        Self {
+            scales: (4, 10),
+            max_bits: 16,
+            agreement: 0.995,
+        }
+    }
+}
+
+/// What calibration chose and how far the quantized model is from the float one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalibrationReport {
+    /// Chosen scale exponent.
+    pub scale: u32,
+    /// Chosen bit bound.
+    pub bits: u32,
+    /// Largest |value| per range-checked tensor on the samples, by name.
+    pub max_abs: Vec<(String, i64)>,
+    /// Largest |quantized logit − float logit| over the samples (real units).
+    pub max_logit_error: f64,
+    /// Share of samples whose quantized argmax equals the float argmax.
+    pub argmax_agreement: f64,
+}
+
+impl std::fmt::Display for CalibrationReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "scale 2^{} , bit bound {}: argmax agrees with float on {:.2}% of samples, \
+             max logit error {:.4}",
+            self.scale,
+            self.bits,
+            100.0 * self.argmax_agreement,
+            self.max_logit_error
+        )?;
+        for (name, m) in &self.max_abs {
+            writeln!(f, "  {name}: max |value| {m}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Largest |value| of each range-checked tensor over a trace.
+fn magnitudes(q: &QuantizedModel, trace: &IntTrace) -> Vec<(String, i64)> {
+    let max = |v: &[i64]| v.iter().map(|x| x.abs()).max().unwrap_or(0);
+    let mut out = vec![("input".to_string(), max(&trace.input))];
+    for (layer, t) in q.layers.iter().zip(&trace.layers) {
+        match layer.dense() {
+            Some(l) => {
+                out.push((format!("{}.weight", l.name), max(&l.weight)));
+                out.push((format!("{}.bias", l.name), max(&l.bias[..l.real_n])));
+                let real: Vec<i64> =
+                    t.y.chunks(l.n)
+                        .flat_map(|row| row[..l.real_n].to_vec())
+                        .collect();
+                out.push((format!("{}.pre_activation", l.name), max(&real)));
+            }
+            None => out.push((format!("{}.output", layer.name()), max(&t.y))),
+        }
+    }
+    out
+}
+
+/// Picks scale and bit bound from sample inputs (see the module doc) and reports the error.
+pub fn calibrate(
+    model: &Model,
+    samples: &Tensor,
+    opts: CalibrationOptions,
+) -> Result<(QuantizedModel, CalibrationReport), Error> {
+    let float = model.eval(samples)?;
+    let rows = samples.shape.first().copied().unwrap_or(0);
+    let float_argmax = float.argmax_rows();
+    let classes = float.shape.last().copied().unwrap_or(1);
+    let mut best: Option<(QuantizedModel, CalibrationReport)> = None;
+    for scale in opts.scales.0..=opts.scales.1 {
+        // First pass with a generous bound to measure magnitudes, then the tight bound.
+        let wide = QuantizedModel::quantize(model, scale, 40)?;
+        let (m, input) = wide.quantize_input(samples)?;
+        let trace = wide.forward(m, input.clone())?;
+        let max_abs = magnitudes(&wide, &trace);
+        let peak = max_abs.iter().map(|(_, v)| *v).max().unwrap_or(0);
+        let bits = (64 - (peak as u64).leading_zeros()) + 2;
+        if bits > opts.max_bits {
+            continue;
+        }
+        let q = QuantizedModel::quantize(model, scale, bits.max(scale + 2))?;
+        let trace = q.forward(m, input)?;
+        let pred = q.predictions(&trace, rows);
+        let agree = pred
+            .iter()
+            .zip(&float_argmax)
+            .filter(|(a, b)| a == b)
+            .count();
+        let n = q.output_width();
+        let mut err = 0f64;
+        for (i, row) in float.data.chunks(classes).enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                let qv = trace.logits()[i * n + j] as f64 / f64::powi(2.0, scale as i32);
+                err = err.max((qv - f64::from(*v)).abs());
+            }
+        }
+        let report = CalibrationReport {
+            scale,
+            bits: q.bits,
+            max_abs,
+            max_logit_error: err,
+            argmax_agreement: agree as f64 / rows.max(1) as f64,
+        };
+        let done = report.argmax_agreement >= opts.agreement;
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| report.argmax_agreement > b.argmax_agreement)
+        {
+            best = Some((q, report));
+        }
+        if done {
+            break;
+        }
+    }
+    best.ok_or_else(|| {
+        Error::InvalidStatement(format!(
+            "no scale in 2^{}..=2^{} keeps every value within {} bits; allow more bits",
+            opts.scales.0, opts.scales.1, opts.max_bits
+        ))
+    })
+}

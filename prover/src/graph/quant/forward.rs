@@ -1,0 +1,226 @@
+//! The exact integer forward pass the proofs certify.
+
+use super::{ConvGeometry, InputShape, QDense, QLayer, QuantizedModel};
+use crate::error::Error;
+use crate::graph::tensor::Tensor;
+use rayon::prelude::*;
+
+/// The integer witness of one layer on a batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerTrace {
+    /// The layer's input matrix as its dense part reads it (im2col for convolutions); empty
+    /// for other layers.
+    pub xcol: Vec<i64>,
+    /// ⌊P / 2^s⌋ (dense/conv; for the last layer the logits) or the pooled values.
+    pub y: Vec<i64>,
+    /// Remainders.
+    pub r: Vec<i64>,
+    /// max(Y, 0) (ReLU layers).
+    pub pos: Vec<i64>,
+    /// max(−Y, 0) (ReLU layers).
+    pub neg: Vec<i64>,
+}
+
+impl LayerTrace {
+    /// The layer's output activation (what the next layer reads).
+    pub fn output(&self) -> &[i64] {
+        if self.pos.is_empty() {
+            &self.y
+        } else {
+            &self.pos
+        }
+    }
+}
+
+/// The integer forward pass of a padded batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntTrace {
+    /// Padded batch size.
+    pub m: usize,
+    /// The quantized input, (m · rows per example) × width.
+    pub input: Vec<i64>,
+    /// One entry per layer.
+    pub layers: Vec<LayerTrace>,
+}
+
+impl IntTrace {
+    /// The logits, m × classes (padded).
+    pub fn logits(&self) -> &[i64] {
+        self.layers.last().map_or(&[], |l| &l.y)
+    }
+}
+
+fn round_scaled(x: f32, scale: u32) -> i64 {
+    (f64::from(x) * f64::powi(2.0, scale as i32)).round() as i64
+}
+
+/// im2col: rows (example, y_out, x_out), columns (tap, channel).
+pub(crate) fn im2col(g: &ConvGeometry, m: usize, x: &[i64]) -> Vec<i64> {
+    let (rows, k) = (g.out_h * g.out_w, g.taps_pad() * g.in_c);
+    let mut out = vec![0i64; m * rows * k];
+    out.par_chunks_mut(k).enumerate().for_each(|(row, dst)| {
+        let (n, p) = (row / rows, row % rows);
+        let (y, xo) = (p / g.out_w, p % g.out_w);
+        for t in 0..g.kh * g.kw {
+            if let Some((sy, sx)) = g.source(y, xo, t) {
+                let src = ((n * g.in_h + sy) * g.in_w + sx) * g.in_c;
+                dst[t * g.in_c..(t + 1) * g.in_c].copy_from_slice(&x[src..src + g.in_c]);
+            }
+        }
+    });
+    out
+}
+
+impl QuantizedModel {
+    /// Quantizes a float batch (shape [batch, …] as the model takes it) into the padded
+    /// integer input: rows (example, y, x), columns channels. Returns (padded batch, input).
+    pub fn quantize_input(&self, x: &Tensor) -> Result<(usize, Vec<i64>), Error> {
+        let per = self.input.real_len();
+        let batch = x.shape.first().copied().unwrap_or(0);
+        if per == 0 || x.len() != batch * per {
+            return Err(Error::InvalidStatement(format!(
+                "input of shape {:?}: the model takes {:?} per example",
+                x.shape, self.input
+            )));
+        }
+        let m = batch.max(1).next_power_of_two();
+        let (rows, width) = (self.input.rows(), self.input.width());
+        let mut out = vec![0i64; m * rows * width];
+        for (n, ex) in x.data.chunks(per).enumerate() {
+            match self.input {
+                InputShape::Flat { .. } => {
+                    for (j, v) in ex.iter().enumerate() {
+                        out[n * width + j] = round_scaled(*v, self.scale);
+                    }
+                }
+                InputShape::Image { c, h, w } => {
+                    for ch in 0..c {
+                        for p in 0..h * w {
+                            out[(n * rows + p) * width + ch] =
+                                round_scaled(ex[ch * h * w + p], self.scale);
+                        }
+                    }
+                }
+            }
+        }
+        Ok((m, out))
+    }
+
+    fn dense_forward(&self, l: &QDense, rows: usize, a: &[i64]) -> Result<LayerTrace, Error> {
+        let s = self.scale;
+        let (y, r): (Vec<i64>, Vec<i64>) = (0..rows * l.n)
+            .into_par_iter()
+            .map(|idx| {
+                let (i, j) = (idx / l.n, idx % l.n);
+                let mut p = l.bias[j] << s;
+                for kk in 0..l.k {
+                    p += a[i * l.k + kk] * l.weight[kk * l.n + j];
+                }
+                (p >> s, p & ((1i64 << s) - 1))
+            })
+            .unzip();
+        let unsigned = (0, (1i64 << self.bits) - 1);
+        if l.relu {
+            let pos: Vec<i64> = y.iter().map(|v| (*v).max(0)).collect();
+            let neg: Vec<i64> = y.iter().map(|v| (-*v).max(0)).collect();
+            self.check(&format!("{}.relu_pos", l.name), &pos, unsigned)?;
+            self.check(&format!("{}.relu_neg", l.name), &neg, unsigned)?;
+            Ok(LayerTrace {
+                xcol: vec![],
+                y,
+                r,
+                pos,
+                neg,
+            })
+        } else {
+            self.check(&format!("{}.output", l.name), &y, self.signed_range())?;
+            Ok(LayerTrace {
+                xcol: vec![],
+                y,
+                r,
+                pos: vec![],
+                neg: vec![],
+            })
+        }
+    }
+
+    /// The exact integer forward pass the proofs certify, with every range check; a value
+    /// outside its range is an [`Error::QuantRange`] naming the tensor.
+    pub fn forward(&self, m: usize, input: Vec<i64>) -> Result<IntTrace, Error> {
+        let (rows, width) = (self.input.rows(), self.input.width());
+        if !m.is_power_of_two() || input.len() != m * rows * width {
+            return Err(Error::InvalidStatement(format!(
+                "integer input of {} values for {m} examples of {rows}×{width}",
+                input.len()
+            )));
+        }
+        self.check("input", &input, self.signed_range())?;
+        let mut layers: Vec<LayerTrace> = Vec::with_capacity(self.layers.len());
+        for layer in &self.layers {
+            let a: &[i64] = layers.last().map_or(&input, LayerTrace::output);
+            let trace = match layer {
+                QLayer::Dense(l) => self.dense_forward(l, a.len() / l.k, a)?,
+                QLayer::Conv(c) => {
+                    let g = &c.geometry;
+                    let xcol = im2col(g, m, a);
+                    let mut t = self.dense_forward(&c.dense, m * g.out_h * g.out_w, &xcol)?;
+                    t.xcol = xcol;
+                    t
+                }
+                QLayer::AvgPool(p) => {
+                    let (oh, ow) = (p.h / 2, p.w / 2);
+                    let mut y = vec![0i64; m * oh * ow * p.c];
+                    let mut r = vec![0i64; y.len()];
+                    for n in 0..m {
+                        for yo in 0..oh {
+                            for xo in 0..ow {
+                                for ch in 0..p.c {
+                                    let at = |dy: usize, dx: usize| {
+                                        a[((n * p.h + 2 * yo + dy) * p.w + 2 * xo + dx) * p.c + ch]
+                                    };
+                                    let sum = at(0, 0) + at(0, 1) + at(1, 0) + at(1, 1);
+                                    let o = ((n * oh + yo) * ow + xo) * p.c + ch;
+                                    y[o] = sum >> 2;
+                                    r[o] = sum & 3;
+                                }
+                            }
+                        }
+                    }
+                    self.check(
+                        &format!("{}.output", p.name),
+                        &y,
+                        (0, (1i64 << self.bits) - 1),
+                    )?;
+                    LayerTrace {
+                        xcol: vec![],
+                        y,
+                        r,
+                        pos: vec![],
+                        neg: vec![],
+                    }
+                }
+            };
+            layers.push(trace);
+        }
+        Ok(IntTrace { m, input, layers })
+    }
+
+    /// Quantized argmax per real row (ties: the first maximum, as ONNX ArgMax).
+    pub fn predictions(&self, trace: &IntTrace, rows: usize) -> Vec<usize> {
+        let n = self.output_width();
+        trace
+            .logits()
+            .chunks(n)
+            .take(rows)
+            .map(|row| {
+                let mut best = 0;
+                for (j, v) in row.iter().enumerate() {
+                    if *v > row[best] {
+                        best = j;
+                    }
+                }
+                best
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,536 @@
+//! Fixed-point quantization of an imported model, its exact integer semantics, and
+//! calibration (DESIGN §3).
+//!
+//! Every real is an integer at one power-of-two scale 2^s. A dense (or convolution, after
+//! im2col) layer computes
+//!   P = A·W + 2^s·1·Bᵀ,  Y = ⌊P / 2^s⌋,  R = P − 2^s·Y ∈ [0, 2^s),
+//! and a ReLU splits Y = Pos − Neg with Pos = max(Y, 0), Neg = max(−Y, 0). A 2×2 average pool
+//! computes ⌊(a + b + c + d)/4⌋ with remainder in [0, 4). Weights, biases, inputs and logits
+//! are signed `bits`-bit integers; ReLU parts and pooled values lie in [0, 2^bits). These are
+//! what the proofs range-check, so the integer semantics of [`forward`] is exactly what a
+//! verified proof certifies (no value wraps around the field).
+//!
+//! Layout: activations are matrices whose rows are (example, y, x) — one row per example for
+//! flat features — and whose columns are channels, every dimension padded to a power of two
+//! (DESIGN §5). Flatten after a pool keeps the memory order (y, x, channel); the next dense
+//! layer's weight rows are permuted from ONNX's (channel, y, x) order at quantization, so the
+//! committed model is in the layout the proof reads. Padded hidden units have zero weights and
+//! bias; padded *output* units get the bias −2^(bits−2), so a padded class is never predicted.
+
+mod calibrate;
+mod forward;
+
+pub use calibrate::{CalibrationOptions, CalibrationReport, calibrate};
+pub use forward::{IntTrace, LayerTrace};
+
+use super::ir::{Model, Op};
+use crate::error::Error;
+
+/// A quantized dense layer (k×n weights, row-major, padded).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QDense {
+    /// The ONNX node name.
+    pub name: String,
+    /// Padded input width.
+    pub k: usize,
+    /// Padded output width.
+    pub n: usize,
+    /// Output units the float model has.
+    pub real_n: usize,
+    /// Weights at scale 2^s, k×n.
+    pub weight: Vec<i64>,
+    /// Bias at scale 2^s, length n.
+    pub bias: Vec<i64>,
+    /// Whether a ReLU follows.
+    pub relu: bool,
+}
+
+/// Geometry of a 2-D convolution on channel-last activations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConvGeometry {
+    /// Input height and width (powers of two).
+    pub in_h: usize,
+    /// Input width.
+    pub in_w: usize,
+    /// Padded input channels.
+    pub in_c: usize,
+    /// Kernel height.
+    pub kh: usize,
+    /// Kernel width.
+    pub kw: usize,
+    /// (stride h, stride w).
+    pub stride: [usize; 2],
+    /// (top, left, bottom, right) zero padding.
+    pub pads: [usize; 4],
+    /// Output height (a power of two).
+    pub out_h: usize,
+    /// Output width (a power of two).
+    pub out_w: usize,
+}
+
+impl ConvGeometry {
+    /// Kernel taps padded to a power of two.
+    pub fn taps_pad(&self) -> usize {
+        (self.kh * self.kw).next_power_of_two()
+    }
+
+    /// The input position tap `t` reads for output position (y, x), if inside the image.
+    pub fn source(&self, y: usize, x: usize, t: usize) -> Option<(usize, usize)> {
+        if t >= self.kh * self.kw {
+            return None;
+        }
+        let sy = (y * self.stride[0] + t / self.kw).checked_sub(self.pads[0])?;
+        let sx = (x * self.stride[1] + t % self.kw).checked_sub(self.pads[1])?;
+        (sy < self.in_h && sx < self.in_w).then_some((sy, sx))
+    }
+}
+
+/// A quantized convolution: im2col, then a dense layer whose rows are the kernel taps × input
+/// channels (tap-major) and whose columns are the output channels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QConv {
+    /// The dense part (k = taps_pad · in_c, n = padded output channels).
+    pub dense: QDense,
+    /// The gather.
+    pub geometry: ConvGeometry,
+}
+
+/// A 2×2, stride-2 average pool on channel-last activations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QPool {
+    /// The ONNX node name.
+    pub name: String,
+    /// Input height (a power of two ≥ 2).
+    pub h: usize,
+    /// Input width (a power of two ≥ 2).
+    pub w: usize,
+    /// Padded channels.
+    pub c: usize,
+}
+
+/// One quantized layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QLayer {
+    /// Dense (Gemm/MatMul), optionally followed by ReLU.
+    Dense(QDense),
+    /// Convolution, optionally followed by ReLU.
+    Conv(QConv),
+    /// 2×2 average pool.
+    AvgPool(QPool),
+}
+
+impl QLayer {
+    /// The layer's node name.
+    pub fn name(&self) -> &str {
+        match self {
+            QLayer::Dense(d) => &d.name,
+            QLayer::Conv(c) => &c.dense.name,
+            QLayer::AvgPool(p) => &p.name,
+        }
+    }
+    /// The dense part, if any.
+    pub fn dense(&self) -> Option<&QDense> {
+        match self {
+            QLayer::Dense(d) => Some(d),
+            QLayer::Conv(c) => Some(&c.dense),
+            QLayer::AvgPool(_) => None,
+        }
+    }
+    fn dense_mut(&mut self) -> Option<&mut QDense> {
+        match self {
+            QLayer::Dense(d) => Some(d),
+            QLayer::Conv(c) => Some(&mut c.dense),
+            QLayer::AvgPool(_) => None,
+        }
+    }
+}
+
+/// The model input's layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InputShape {
+    /// [batch, features].
+    Flat {
+        /// Real features.
+        features: usize,
+    },
+    /// [batch, channels, height, width] (NCHW), laid out channel-last.
+    Image {
+        /// Real channels.
+        c: usize,
+        /// Height (a power of two).
+        h: usize,
+        /// Width (a power of two).
+        w: usize,
+    },
+}
+
+impl InputShape {
+    /// Float values per example.
+    pub fn real_len(&self) -> usize {
+        match *self {
+            InputShape::Flat { features } => features,
+            InputShape::Image { c, h, w } => c * h * w,
+        }
+    }
+    /// Activation rows per example.
+    pub fn rows(&self) -> usize {
+        match *self {
+            InputShape::Flat { .. } => 1,
+            InputShape::Image { h, w, .. } => h * w,
+        }
+    }
+    /// Padded columns.
+    pub fn width(&self) -> usize {
+        match *self {
+            InputShape::Flat { features } => features.next_power_of_two(),
+            InputShape::Image { c, .. } => c.next_power_of_two(),
+        }
+    }
+}
+
+/// A quantized model: a chain of layers ending in a dense layer that outputs logits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuantizedModel {
+    /// The scale exponent s.
+    pub scale: u32,
+    /// The bit bound of every range-checked value (the main range table is [0, 2^bits)).
+    pub bits: u32,
+    /// The input layout.
+    pub input: InputShape,
+    /// The layers, input to output.
+    pub layers: Vec<QLayer>,
+}
+
+fn round_scaled(x: f32, scale: u32) -> i64 {
+    (f64::from(x) * f64::powi(2.0, scale as i32)).round() as i64
+}
+
+fn unsupported(name: &str, op: &Op, reason: &str) -> Error {
+    Error::Unprovable {
+        node: name.into(),
+        op: op.kind().into(),
+        reason: reason.into(),
+    }
+}
+
+/// The activation shape while walking the graph.
+#[derive(Clone, Copy, Debug)]
+enum Act {
+    /// Flat features, in our (possibly permuted) order, with the spatial origin if any.
+    Flat {
+        real: usize,
+        from: Option<(usize, usize, usize, usize)>,
+    },
+    /// Channel-last image: real channels, padded channels, h, w.
+    Image {
+        c: usize,
+        cp: usize,
+        h: usize,
+        w: usize,
+    },
+}
+
+fn pow2_image(name: &str, op: &Op, h: usize, w: usize) -> Result<(), Error> {
+    if h.is_power_of_two() && w.is_power_of_two() {
+        Ok(())
+    } else {
+        Err(unsupported(
+            name,
+            op,
+            &format!("spatial size {h}×{w}: the prover needs powers of two; pad the image"),
+        ))
+    }
+}
+
+impl QuantizedModel {
+    /// Quantizes a model made of Dense/Conv layers with ReLU, 2×2 average pools and Flatten
+    /// (a final Softmax or ArgMax is dropped: it does not change the argmax the proofs speak
+    /// about). Other operators are an [`Error::Unprovable`] naming the node.
+    pub fn quantize(model: &Model, scale: u32, bits: u32) -> Result<Self, Error> {
+        if !(2..=40).contains(&bits) || scale == 0 || scale + 2 > bits {
+            return Err(Error::InvalidStatement(format!(
+                "scale 2^{scale} with a {bits}-bit bound: need 0 < scale ≤ bits − 2 ≤ 38"
+            )));
+        }
+        if let Some(node) = model.nodes.iter().find(|n| {
+            matches!(
+                n.op,
+                Op::Sigmoid | Op::Tanh | Op::MaxPool2d { .. } | Op::Add
+            )
+        }) {
+            return Err(unsupported(
+                &node.name,
+                &node.op,
+                "imports, but has no proof block yet; use Relu and AveragePool",
+            ));
+        }
+        let input = match model.input_shape.as_slice() {
+            [_, Some(k)] => InputShape::Flat { features: *k },
+            [_, Some(c), Some(h), Some(w)] => {
+                pow2_image("input", &Op::Flatten { axis: 1 }, *h, *w)?;
+                InputShape::Image {
+                    c: *c,
+                    h: *h,
+                    w: *w,
+                }
+            }
+            s => {
+                return Err(Error::Unprovable {
+                    node: "input".into(),
+                    op: "input".into(),
+                    reason: format!("inputs must be [batch, features] or NCHW, not {s:?}"),
+                });
+            }
+        };
+        let mut act = match input {
+            InputShape::Flat { features } => Act::Flat {
+                real: features,
+                from: None,
+            },
+            InputShape::Image { c, h, w } => Act::Image {
+                c,
+                cp: c.next_power_of_two(),
+                h,
+                w,
+            },
+        };
+        let mut layers: Vec<QLayer> = Vec::new();
+        let count = model.nodes.len();
+        for (i, node) in model.nodes.iter().enumerate() {
+            let bad = |reason: &str| unsupported(&node.name, &node.op, reason);
+            match (&node.op, act) {
+                (Op::Dense { weight, bias }, Act::Flat { real, from }) => {
+                    let (k, n) = (weight.shape[0], weight.shape[1]);
+                    if k != real {
+                        return Err(bad(&format!("takes {k} features, input has {real}")));
+                    }
+                    let (kp, np) = (k.next_power_of_two(), n.next_power_of_two());
+                    let mut w = vec![0i64; kp * np];
+                    for r in 0..k {
+                        // Our feature order is (y, x, channel); ONNX's is (channel, y, x).
+                        let row = match from {
+                            None => r,
+                            Some((c, cp, h, wd)) => {
+                                let (ch, rest) = (r / (h * wd), r % (h * wd));
+                                debug_assert!(ch < c);
+                                rest * cp + ch
+                            }
+                        };
+                        for col in 0..n {
+                            w[row * np + col] = round_scaled(weight.data[r * n + col], scale);
+                        }
+                    }
+                    let mut b = vec![0i64; np];
+                    if let Some(bias) = bias {
+                        for (col, v) in bias.data.iter().enumerate() {
+                            b[col] = round_scaled(*v, scale);
+                        }
+                    }
+                    layers.push(QLayer::Dense(QDense {
+                        name: node.name.clone(),
+                        k: kp,
+                        n: np,
+                        real_n: n,
+                        weight: w,
+                        bias: b,
+                        relu: false,
+                    }));
+                    act = Act::Flat {
+                        real: n,
+                        from: None,
+                    };
+                }
+                (
+                    Op::Conv2d {
+                        weight,
+                        bias,
+                        stride,
+                        pads,
+                    },
+                    Act::Image { c, cp, h, w },
+                ) => {
+                    let [oc, ic, kh, kw] = weight.shape[..] else {
+                        return Err(bad("weight is not 4-D"));
+                    };
+                    if ic != c {
+                        return Err(bad(&format!("expects {ic} channels, input has {c}")));
+                    }
+                    let out_h = (h + pads[0] + pads[2] - kh) / stride[0] + 1;
+                    let out_w = (w + pads[1] + pads[3] - kw) / stride[1] + 1;
+                    pow2_image(&node.name, &node.op, out_h, out_w)?;
+                    let geometry = ConvGeometry {
+                        in_h: h,
+                        in_w: w,
+                        in_c: cp,
+                        kh,
+                        kw,
+                        stride: *stride,
+                        pads: *pads,
+                        out_h,
+                        out_w,
+                    };
+                    let (k, np) = (geometry.taps_pad() * cp, oc.next_power_of_two());
+                    let mut wq = vec![0i64; k * np];
+                    for o in 0..oc {
+                        for ci in 0..ic {
+                            for t in 0..kh * kw {
+                                let v = weight.data[((o * ic + ci) * kh + t / kw) * kw + t % kw];
+                                wq[(t * cp + ci) * np + o] = round_scaled(v, scale);
+                            }
+                        }
+                    }
+                    let mut b = vec![0i64; np];
+                    for (o, v) in bias.data.iter().enumerate() {
+                        b[o] = round_scaled(*v, scale);
+                    }
+                    layers.push(QLayer::Conv(QConv {
+                        dense: QDense {
+                            name: node.name.clone(),
+                            k,
+                            n: np,
+                            real_n: oc,
+                            weight: wq,
+                            bias: b,
+                            relu: false,
+                        },
+                        geometry,
+                    }));
+                    act = Act::Image {
+                        c: oc,
+                        cp: np,
+                        h: out_h,
+                        w: out_w,
+                    };
+                }
+                (Op::Relu, _) => match layers.last_mut().and_then(QLayer::dense_mut) {
+                    Some(l) if !l.relu => l.relu = true,
+                    _ => return Err(bad("ReLU must follow a dense or convolution layer")),
+                },
+                (Op::AvgPool2d { kernel, stride }, Act::Image { c, cp, h, w }) => {
+                    if *kernel != [2, 2] || *stride != [2, 2] || h < 2 || w < 2 {
+                        return Err(bad("only 2×2 pools with stride 2 are provable"));
+                    }
+                    layers.push(QLayer::AvgPool(QPool {
+                        name: node.name.clone(),
+                        h,
+                        w,
+                        c: cp,
+                    }));
+                    act = Act::Image {
+                        c,
+                        cp,
+                        h: h / 2,
+                        w: w / 2,
+                    };
+                }
+                (Op::Flatten { axis: 1 }, Act::Image { c, cp, h, w }) => {
+                    if c != cp {
+                        return Err(bad("flattening padded channels is not supported"));
+                    }
+                    act = Act::Flat {
+                        real: c * h * w,
+                        from: Some((c, cp, h, w)),
+                    };
+                }
+                (Op::Flatten { .. } | Op::Reshape { .. }, Act::Flat { .. }) => {}
+                (Op::Softmax | Op::ArgMax { .. }, _) if i + 1 == count => {}
+                _ => return Err(bad("not provable at this position of the graph")),
+            }
+        }
+        Self::finish(scale, bits, input, layers)
+    }
+
+    fn finish(
+        scale: u32,
+        bits: u32,
+        input: InputShape,
+        mut layers: Vec<QLayer>,
+    ) -> Result<Self, Error> {
+        let graph_err = |node: &str, op: &str, reason: &str| Error::Unprovable {
+            node: node.into(),
+            op: op.into(),
+            reason: reason.into(),
+        };
+        let Some(QLayer::Dense(last)) = layers.last_mut() else {
+            return Err(graph_err(
+                "model",
+                "graph",
+                "the model must end in a dense layer (logits)",
+            ));
+        };
+        if last.relu {
+            return Err(graph_err(
+                &last.name,
+                "Relu",
+                "the last dense layer must output logits (no ReLU after it)",
+            ));
+        }
+        let pad_logit = -(1i64 << (bits - 2));
+        for c in last.real_n..last.n {
+            last.bias[c] = pad_logit;
+        }
+        let count = layers.len();
+        if let Some(l) = layers
+            .iter()
+            .take(count - 1)
+            .filter_map(QLayer::dense)
+            .find(|l| !l.relu)
+        {
+            return Err(graph_err(
+                &l.name,
+                "Dense",
+                "hidden dense and convolution layers must be followed by a ReLU",
+            ));
+        }
+        let q = Self {
+            scale,
+            bits,
+            input,
+            layers,
+        };
+        for l in q.layers.iter().filter_map(QLayer::dense) {
+            q.check(&format!("{}.weight", l.name), &l.weight, q.signed_range())?;
+            q.check(&format!("{}.bias", l.name), &l.bias, q.signed_range())?;
+        }
+        Ok(q)
+    }
+
+    /// Padded number of classes (the last layer's width).
+    pub fn output_width(&self) -> usize {
+        self.layers
+            .last()
+            .and_then(QLayer::dense)
+            .map_or(1, |l| l.n)
+    }
+
+    /// Real number of classes.
+    pub fn classes(&self) -> usize {
+        self.layers
+            .last()
+            .and_then(QLayer::dense)
+            .map_or(1, |l| l.real_n)
+    }
+
+    pub(crate) fn signed_range(&self) -> (i64, i64) {
+        let half = 1i64 << (self.bits - 1);
+        (-half, half - 1)
+    }
+
+    pub(crate) fn check(
+        &self,
+        tensor: &str,
+        values: &[i64],
+        (min, max): (i64, i64),
+    ) -> Result<(), Error> {
+        match values.iter().position(|v| !(min..=max).contains(v)) {
+            None => Ok(()),
+            Some(index) => Err(Error::QuantRange {
+                tensor: tensor.into(),
+                index,
+                value: i128::from(values[index]),
+                min: i128::from(min),
+                max: i128::from(max),
+            }),
+        }
+    }
+}
