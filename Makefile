@@ -40,9 +40,9 @@ test-contracts: tools
 ## reports (prove/verify time, proof size, peak memory), one process per case.
 bench: tools
 	cargo bench -p zkmodel-prover --locked
-	for case in batch1 batch64 accuracy; do \
-		cargo run --release --locked -p zkmodel-prover --example mlp_report -- $$case || exit 1; \
-	done
+	for model in mlp cnn; do for case in batch1 batch64 accuracy; do \
+		cargo run --release --locked -p zkmodel-prover --example model_report -- $$model $$case || exit 1; \
+	done; done
 
 ## Regenerates the committed golden vectors from the Rust implementation.
 ## Also renders the generated Solidity verifiers (contracts/src/generated/) and their proof fixtures.

@@ -277,3 +277,51 @@ fn cnn_inference_and_tampering() {
     other.input.as_mut().unwrap()[27] += Fr::ONE;
     assert!(q.verify_with(&other, &q.proof).is_err());
 }
+
+/// The CNN's accuracy over the whole test split (a 2^20 trace: the heaviest default test).
+#[test]
+fn cnn_accuracy_on_the_test_split() {
+    let s = setup();
+    let n = s.data.test.len();
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&s.cnn),
+        task: Task::Accuracy { examples: n },
+    };
+    let srs = Srs::insecure_development(
+        12,
+        arch.vector_lengths().unwrap().into_iter().max().unwrap(),
+    );
+    let mut rng = common::rng(9);
+    let (x, labels) = s.data.batch(&s.data.test).unwrap();
+    let (m, input) = s
+        .cnn
+        .quantize_input(&shaped(&[None, Some(1), Some(8), Some(8)], x))
+        .unwrap();
+    let trace = s.cnn.forward(m, input.clone()).unwrap();
+    let model = commit_model(&srs, &arch, &s.cnn, &mut rng).unwrap();
+    let data = commit_data(&srs, &arch, &input, None, Some(&labels), &mut rng).unwrap();
+    let w = ModelWitness {
+        model: &s.cnn,
+        committed_model: &model,
+        data: Some(&data),
+        trace: &trace,
+        labels: Some(&labels),
+    };
+    let (proof, public) = prove(&srs, &arch, &w, &mut rng).unwrap();
+    // 95.28% of 360, as onnxruntime's float model.
+    assert_eq!(public.count, Some(Fr::from(343u64)));
+    let check = |public: &PublicValues| {
+        verify(
+            &srs,
+            &arch,
+            model.commitment,
+            Some(data.commitment),
+            public,
+            &proof,
+        )
+    };
+    check(&public).unwrap();
+    let mut wrong = public.clone();
+    wrong.count = Some(Fr::from(344u64));
+    assert!(check(&wrong).is_err());
+}

@@ -387,6 +387,12 @@ impl ModelArchitecture {
         }
     }
 
+    /// The lengths of the committed vectors (model, trace, data): the SRS needs as many
+    /// powers as the longest.
+    pub fn vector_lengths(&self) -> Result<Vec<usize>, Error> {
+        Ok(self.plan()?.layouts.iter().map(|l| l.len()).collect())
+    }
+
     /// Whether the statement has a data vector.
     pub fn has_data(&self) -> bool {
         !matches!(

@@ -1,6 +1,6 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
-//! One MLP proof, measured: `cargo run --release -p zkmodel-prover --example mlp_report --
-//! <batch1|batch64|accuracy>`. Prints proving time (witness, commitments and proof), native
+//! One model proof, measured: `cargo run --release -p zkmodel-prover --example model_report --
+//! <mlp|cnn> <batch1|batch64|accuracy>`. Prints proving time (witness, commitments and proof), native
 //! verification time, proof size and the process's peak resident memory. Run each case in its
 //! own process so peak memory is the case's own (`make bench` does).
 //!
@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 use std::time::Instant;
+use zkmodel_prover::graph::Tensor;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::quant::{CalibrationOptions, calibrate};
@@ -28,11 +29,17 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn main() {
-    let case = std::env::args().nth(1).unwrap_or_else(|| "batch64".into());
+    let name = std::env::args().nth(1).unwrap_or_else(|| "mlp".into());
+    let case = std::env::args().nth(2).unwrap_or_else(|| "batch64".into());
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
-    let model = import_path(&dir.join("mlp.onnx")).unwrap();
+    let model = import_path(&dir.join(format!("{name}.onnx"))).unwrap();
     let data = Dataset::load(&dir.join("dataset.json")).unwrap();
-    let (calib, _) = data.batch(&data.train[..256]).unwrap();
+    let shaped = |x: Tensor| {
+        let mut shape = vec![x.shape[0]];
+        shape.extend(model.input_shape[1..].iter().map(|d| d.unwrap()));
+        Tensor::new(shape, x.data).unwrap()
+    };
+    let calib = shaped(data.batch(&data.train[..256]).unwrap().0);
     let (q, report) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
     eprint!("calibration: {report}");
     let (task, indices) = match case.as_str() {
@@ -64,10 +71,12 @@ fn main() {
         shape: ModelShape::from(&q),
         task,
     };
-    let srs = Srs::insecure_development(1, 1 << 17);
+    let lengths = arch.vector_lengths().unwrap();
+    let srs = Srs::insecure_development(1, lengths.into_iter().max().unwrap());
     let mut rng = rand::thread_rng();
     let model_c = commit_model(&srs, &arch, &q, &mut rng).unwrap();
     let (x, labels) = data.batch(indices).unwrap();
+    let x = shaped(x);
 
     // The seller's work per claim: quantize, forward, commit the data, prove.
     let start = Instant::now();
@@ -100,7 +109,7 @@ fn main() {
     }
     let verify_time = start.elapsed() / runs;
     println!(
-        "mlp 64-32-10 {case}: prove {:.3} s, verify {:.2} ms, proof {} bytes, peak memory {:.0} MiB{}",
+        "{name} {case}: prove {:.3} s, verify {:.2} ms, proof {} bytes, peak memory {:.0} MiB{}",
         prove_time.as_secs_f64(),
         verify_time.as_secs_f64() * 1e3,
         proof.size_bytes(),
