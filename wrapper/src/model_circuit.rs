@@ -1,0 +1,142 @@
+//! The Groth16 circuit of a model statement (inference or accuracy, MLP or CNN): the prover
+//! crate's generic [`verify_field_part`] run over circuit variables.
+//!
+//! Public inputs, in order: s0, kp, ζ, γ, y₁, y₂ (DESIGN §11), then the statement's public
+//! values in [`PublicValues::values`] order — the contract hashes the same values into s0.
+
+use crate::backend::{
+    Var, alloc_lookup, alloc_opening_evals, alloc_sumcheck, circuit_transcript, public, witness,
+};
+use crate::circuit::PublicInputs;
+use ark_bn254::Fr;
+use ark_r1cs_std::eq::EqGadget;
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use zkmodel_prover::BackendError;
+use zkmodel_prover::blocks::argmax::ArgmaxProof;
+use zkmodel_prover::blocks::dense::DenseProof;
+use zkmodel_prover::blocks::pool::PoolProof;
+use zkmodel_prover::pcs::OpeningEvals;
+use zkmodel_prover::proof::model::{
+    LayerProof, ModelArchitecture, ModelProofBody, PublicValues, verify_field_part,
+};
+
+/// The circuit verifying a model statement's field part.
+#[derive(Clone, Debug)]
+pub struct ModelCircuit {
+    /// The architecture (fixes the circuit).
+    pub arch: ModelArchitecture,
+    /// s0, kp and the field outputs.
+    pub public: PublicInputs,
+    /// The statement's public values.
+    pub public_values: Vec<Fr>,
+    /// Private: the proof's salt.
+    pub salt: Fr,
+    /// Private: the block proofs.
+    pub body: ModelProofBody<Fr>,
+    /// Private: the opening evaluations.
+    pub evals: OpeningEvals<Fr>,
+}
+
+fn vec(cs: &ConstraintSystemRef<Fr>, v: &[Fr]) -> Result<Vec<Var>, BackendError> {
+    v.iter().map(|x| witness(cs, *x)).collect()
+}
+
+fn alloc_dense(
+    cs: &ConstraintSystemRef<Fr>,
+    d: &DenseProof<Fr>,
+) -> Result<DenseProof<Var>, BackendError> {
+    Ok(DenseProof {
+        values: vec(cs, &d.values)?,
+        matmul: alloc_sumcheck(cs, &d.matmul)?,
+        zerocheck: d
+            .zerocheck
+            .as_ref()
+            .map(|z| alloc_sumcheck(cs, z))
+            .transpose()?,
+    })
+}
+
+/// Allocates a model proof body as private witnesses, keeping its shape.
+pub fn alloc_body(
+    cs: &ConstraintSystemRef<Fr>,
+    body: &ModelProofBody<Fr>,
+) -> Result<ModelProofBody<Var>, BackendError> {
+    let layers = body
+        .layers
+        .iter()
+        .map(|l| {
+            Ok(match l {
+                LayerProof::Dense(d) => LayerProof::Dense(alloc_dense(cs, d)?),
+                LayerProof::Conv { dense, gather } => LayerProof::Conv {
+                    dense: alloc_dense(cs, dense)?,
+                    gather: alloc_sumcheck(cs, gather)?,
+                },
+                LayerProof::Pool(p) => LayerProof::Pool(PoolProof {
+                    values: vec(cs, &p.values)?,
+                }),
+            })
+        })
+        .collect::<Result<_, BackendError>>()?;
+    let argmax = body
+        .argmax
+        .as_ref()
+        .map(|a| -> Result<_, BackendError> {
+            Ok(ArgmaxProof {
+                values: vec(cs, &a.values)?,
+                sumcheck: alloc_sumcheck(cs, &a.sumcheck)?,
+                booleanity: alloc_sumcheck(cs, &a.booleanity)?,
+            })
+        })
+        .transpose()?;
+    Ok(ModelProofBody {
+        range: alloc_lookup(cs, &body.range)?,
+        remainder: alloc_lookup(cs, &body.remainder)?,
+        layers,
+        argmax,
+    })
+}
+
+fn synth(e: impl std::fmt::Display) -> SynthesisError {
+    let _ = e.to_string();
+    SynthesisError::Unsatisfiable
+}
+
+impl ModelCircuit {
+    /// The Groth16 public-input vector: s0, kp, ζ, γ, y₁, y₂, public values.
+    pub fn inputs(public: &PublicInputs, values: &PublicValues) -> Vec<Fr> {
+        let mut v = public.to_vec();
+        v.extend(values.values());
+        v
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for ModelCircuit {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        let mut all = self.public.to_vec();
+        all.extend(&self.public_values);
+        let inputs: Vec<Var> = all
+            .into_iter()
+            .map(|v| public(&cs, v))
+            .collect::<Result<_, _>>()
+            .map_err(synth)?;
+        let (fixed, values) = inputs.split_at(6.min(inputs.len()));
+        let [s0, kp, zeta, gamma, y1, y2] = fixed else {
+            return Err(SynthesisError::Unsatisfiable);
+        };
+        let salt = witness(&cs, self.salt).map_err(synth)?;
+        let body = alloc_body(&cs, &self.body).map_err(synth)?;
+        let evals = alloc_opening_evals(&cs, &self.evals).map_err(synth)?;
+        let mut t = circuit_transcript(cs.clone()).map_err(synth)?;
+        let out = verify_field_part(&self.arch, s0, kp, &salt, values, &body, &evals, &mut t)
+            .map_err(synth)?;
+        for (computed, exposed) in [
+            (&out.zeta, zeta),
+            (&out.gamma, gamma),
+            (&out.y1, y1),
+            (&out.y2, y2),
+        ] {
+            computed.0.enforce_equal(&exposed.0)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,109 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The model-statement circuit runs the native field-part verifier in-circuit: honest digits
+//! MLP proofs satisfy it with the same outputs; tampered ones do not. Prints constraint counts.
+
+use ark_ff::Field;
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use std::path::PathBuf;
+use zkmodel_prover::Fr;
+use zkmodel_prover::graph::dataset::Dataset;
+use zkmodel_prover::graph::onnx::import_path;
+use zkmodel_prover::graph::quant::{CalibrationOptions, calibrate};
+use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::pcs::chain::quotient_digest;
+use zkmodel_prover::proof::model::{
+    ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_data, commit_model,
+    native_field_part, prove,
+};
+use zkmodel_wrapper::circuit::PublicInputs;
+use zkmodel_wrapper::model_circuit::ModelCircuit;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/digits")
+        .join(name)
+}
+
+fn circuit_for(task: Task, indices: std::ops::Range<usize>) -> ModelCircuit {
+    let model = import_path(&fixture("mlp.onnx")).unwrap();
+    let data = Dataset::load(&fixture("dataset.json")).unwrap();
+    let (calib, _) = data.batch(&data.train[..256]).unwrap();
+    let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task,
+    };
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    let (x, labels) = data.batch(&data.test[indices]).unwrap();
+    let (m, input) = q.quantize_input(&x).unwrap();
+    let trace = q.forward(m, input.clone()).unwrap();
+    let committed = commit_model(&srs, &arch, &q, &mut rng).unwrap();
+    let accuracy = matches!(task, Task::Accuracy { .. });
+    let labels = accuracy.then_some(labels.as_slice());
+    let d = commit_data(&srs, &arch, &input, None, labels, &mut rng).unwrap();
+    let w = ModelWitness {
+        model: &q,
+        committed_model: &committed,
+        data: Some(&d),
+        trace: &trace,
+        labels,
+    };
+    let (proof, public) = prove(&srs, &arch, &w, &mut rng).unwrap();
+    let commitments = [committed.commitment, proof.trace_commitment, d.commitment];
+    let (s0, kp, out) = native_field_part(&srs, &arch, &commitments, &public, &proof).unwrap();
+    assert_eq!(kp, quotient_digest(&proof.opening.q1, &proof.opening.q2));
+    ModelCircuit {
+        arch,
+        public: PublicInputs { s0, kp, out },
+        public_values: public.values(),
+        salt: proof.salt,
+        body: proof.body,
+        evals: proof.opening.evals,
+    }
+}
+
+fn satisfied(c: ModelCircuit) -> (bool, usize) {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let ok = c.generate_constraints(cs.clone()).is_ok() && cs.is_satisfied().unwrap();
+    (ok, cs.num_constraints())
+}
+
+#[test]
+fn mlp_inference_circuit_accepts_honest_and_rejects_tampered() {
+    let task = Task::Inference {
+        rows: 1,
+        input: Visibility::Committed,
+        output: Visibility::Public,
+    };
+    let c = circuit_for(task, 0..1);
+    let (ok, n) = satisfied(c.clone());
+    println!("MLP 64-32-10 inference, batch 1: {n} constraints");
+    assert!(ok);
+    let mut bad = c.clone();
+    bad.public_values[3] += Fr::ONE;
+    assert!(!satisfied(bad).0);
+    let mut bad = c.clone();
+    bad.public.out.y1 += Fr::ONE;
+    assert!(!satisfied(bad).0);
+    let mut bad = c.clone();
+    bad.salt += Fr::ONE;
+    assert!(!satisfied(bad).0);
+    let mut bad = c;
+    bad.body.range.column_evals[2] += Fr::ONE;
+    assert!(!satisfied(bad).0);
+}
+
+#[test]
+fn mlp_accuracy_circuit_accepts_honest_and_rejects_a_wrong_count() {
+    let c = circuit_for(Task::Accuracy { examples: 360 }, 0..360);
+    let (ok, n) = satisfied(c.clone());
+    println!("MLP 64-32-10 accuracy over 360 examples: {n} constraints");
+    assert!(ok);
+    let mut bad = c;
+    bad.public_values[0] += Fr::ONE;
+    assert!(!satisfied(bad).0);
+}
