@@ -16,9 +16,11 @@ use ark_snark::SNARK;
 use rand::RngCore;
 use zkmodel_prover::blocks::matmul::MatMulDims;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::pcs::chain::quotient_digest;
+use zkmodel_prover::pcs::chain::{quotient_digest, statement_seed};
 use zkmodel_prover::pcs::verify_group_points;
-use zkmodel_prover::proof::matmul::{MatMulStatementProof, native_field_part, statement};
+use zkmodel_prover::proof::matmul::{
+    MatMulStatementProof, architecture, native_field_part, statement,
+};
 
 /// How a key pair was produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,8 +58,16 @@ pub fn setup_insecure_dev(
     dims: MatMulDims,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<Keys, Error> {
-    let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(MatMulCircuit::shape(dims), rng)
-        .map_err(|e| Error::Groth16 {
+    setup_circuit_insecure_dev(MatMulCircuit::shape(dims), rng)
+}
+
+/// Development key generation for any statement circuit (INSECURE: single party).
+pub fn setup_circuit_insecure_dev<C: ConstraintSynthesizer<Fr>>(
+    circuit: C,
+    rng: &mut (impl RngCore + rand::CryptoRng),
+) -> Result<Keys, Error> {
+    let (pk, vk) =
+        Groth16::<Bn254>::circuit_specific_setup(circuit, rng).map_err(|e| Error::Groth16 {
             stage: "setup",
             reason: e.to_string(),
         })?;
@@ -65,6 +75,18 @@ pub fn setup_insecure_dev(
         origin: KeyOrigin::InsecureSingleParty,
         pk,
         vk,
+    })
+}
+
+/// Groth16-proves a statement circuit.
+pub fn prove_circuit<C: ConstraintSynthesizer<Fr>>(
+    keys: &Keys,
+    circuit: C,
+    rng: &mut (impl RngCore + rand::CryptoRng),
+) -> Result<Proof<Bn254>, Error> {
+    Groth16::<Bn254>::prove(&keys.pk, circuit, rng).map_err(|e| Error::Groth16 {
+        stage: "prove",
+        reason: e.to_string(),
     })
 }
 
@@ -80,12 +102,14 @@ pub fn constraint_count(dims: MatMulDims) -> Result<usize, Error> {
     Ok(cs.num_constraints())
 }
 
-/// What goes on chain: the statement's commitments, the opening's group elements and field
-/// outputs, and the Groth16 proof of the field part.
+/// What goes on chain: the statement (commitments, public values), the opening's group
+/// elements and field outputs, and the Groth16 proof of the field part.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WrappedProof {
-    /// Statement commitments: [model, trace].
+    /// Statement commitments in the architecture's order (model first).
     pub commitments: Vec<G1Affine>,
+    /// The statement's public values.
+    pub public_values: Vec<Fr>,
     /// Q₁, Q₂, W₁, W₂.
     pub points: [G1Affine; 4],
     /// ζ, ζ⁻¹, γ, y₁, y₂.
@@ -111,9 +135,15 @@ impl WrappedProof {
                 reason: "expected two commitments".into(),
             });
         };
+        Ok(self.public_inputs_for(&statement(dims, srs, *model, *trace).architecture))
+    }
+
+    /// The Groth16 public inputs for any architecture id: s0 = keccak over the statement as
+    /// the contract computes it, kp = keccak(Q₁, Q₂), and the field outputs.
+    pub fn public_inputs_for(&self, architecture: &[u8; 32]) -> PublicInputs {
         let [q1, q2, _, _] = &self.points;
-        Ok(PublicInputs {
-            s0: statement(dims, srs, *model, *trace).seed(),
+        PublicInputs {
+            s0: statement_seed(architecture, &self.commitments, &self.public_values),
             kp: quotient_digest(q1, q2),
             out: zkmodel_prover::pcs::FieldOutputs {
                 zeta: self.zeta,
@@ -122,7 +152,7 @@ impl WrappedProof {
                 y1: self.y1,
                 y2: self.y2,
             },
-        })
+        }
     }
 }
 
@@ -154,6 +184,7 @@ pub fn wrap(
     })?;
     Ok(WrappedProof {
         commitments: vec![model_commitment, proof.trace_commitment],
+        public_values: vec![],
         points: [o.q1, o.q2, o.w1, o.w2],
         zeta: out.zeta,
         zeta_inv: out.zeta_inv,
@@ -179,12 +210,28 @@ pub fn verify_wrapped(
             reason: "model commitment differs".into(),
         });
     }
-    let public = proof.public_inputs(srs, dims)?;
-    let ok = Groth16::<Bn254>::verify_with_processed_vk(vk, &public.to_vec(), &proof.groth16)
-        .map_err(|e| Error::Groth16 {
+    let architecture = architecture(dims, srs);
+    verify_wrapped_for(vk, srs, &architecture, proof)
+}
+
+/// Verifies a wrapped proof of any architecture natively, as the contract does: s0 and kp by
+/// Keccak, Groth16 on (s0, kp, ζ, γ, y₁, y₂, public values), then the KZG pairing check.
+/// The caller checks that the commitments are the ones it expects (e.g. the registered model).
+pub fn verify_wrapped_for(
+    vk: &PreparedVerifyingKey<Bn254>,
+    srs: &Srs,
+    architecture: &[u8; 32],
+    proof: &WrappedProof,
+) -> Result<(), Error> {
+    let public = proof.public_inputs_for(architecture);
+    let mut inputs = public.to_vec();
+    inputs.extend(&proof.public_values);
+    let ok = Groth16::<Bn254>::verify_with_processed_vk(vk, &inputs, &proof.groth16).map_err(
+        |e| Error::Groth16 {
             stage: "verify",
             reason: e.to_string(),
-        })?;
+        },
+    )?;
     if !ok {
         return Err(Error::Groth16Rejected);
     }

@@ -13,6 +13,7 @@ pub mod circuit;
 pub mod dev;
 pub mod error;
 pub mod groth16;
+pub mod model;
 pub mod model_circuit;
 pub mod solidity;
 

@@ -107,3 +107,62 @@ fn mlp_accuracy_circuit_accepts_honest_and_rejects_a_wrong_count() {
     bad.public_values[0] += Fr::ONE;
     assert!(!satisfied(bad).0);
 }
+
+/// Key generation, Groth16 proving and native verification of the wrapped MLP inference
+/// proof, with timings; tampered public values and points are rejected.
+#[test]
+fn mlp_inference_wraps_into_groth16() {
+    use std::time::Instant;
+    use zkmodel_wrapper::groth16::prepare;
+    use zkmodel_wrapper::model::{setup_insecure_dev, verify_wrapped, wrap};
+
+    let task = Task::Inference {
+        rows: 1,
+        input: Visibility::Committed,
+        output: Visibility::Public,
+    };
+    let model = import_path(&fixture("mlp.onnx")).unwrap();
+    let data = Dataset::load(&fixture("dataset.json")).unwrap();
+    let (calib, _) = data.batch(&data.train[..256]).unwrap();
+    let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task,
+    };
+    let mut rng = ChaCha20Rng::seed_from_u64(3);
+    let t = Instant::now();
+    let keys = setup_insecure_dev(&arch, &mut rng).unwrap();
+    println!("MLP inference Groth16 setup (INSECURE dev): {:.2?}", t.elapsed());
+
+    let srs = Srs::insecure_development(5, 1 << 15);
+    let (x, _) = data.batch(&data.test[3..4]).unwrap();
+    let (m, input) = q.quantize_input(&x).unwrap();
+    let trace = q.forward(m, input.clone()).unwrap();
+    let committed = commit_model(&srs, &arch, &q, &mut rng).unwrap();
+    let d = commit_data(&srs, &arch, &input, None, None, &mut rng).unwrap();
+    let w = ModelWitness {
+        model: &q,
+        committed_model: &committed,
+        data: Some(&d),
+        trace: &trace,
+        labels: None,
+    };
+    let (proof, public) = prove(&srs, &arch, &w, &mut rng).unwrap();
+    let commitments = [committed.commitment, proof.trace_commitment, d.commitment];
+    let t = Instant::now();
+    let wrapped = wrap(&keys, &srs, &arch, &commitments, &public, &proof, &mut rng).unwrap();
+    println!("MLP inference Groth16 prove: {:.2?}", t.elapsed());
+    let vk = prepare(&keys.vk);
+    verify_wrapped(&vk, &srs, &arch, committed.commitment, &wrapped).unwrap();
+
+    let mut bad = wrapped.clone();
+    bad.public_values[0] += Fr::ONE;
+    assert!(verify_wrapped(&vk, &srs, &arch, committed.commitment, &bad).is_err());
+    let mut bad = wrapped.clone();
+    bad.commitments[2] = bad.commitments[1];
+    assert!(verify_wrapped(&vk, &srs, &arch, committed.commitment, &bad).is_err());
+    let mut bad = wrapped.clone();
+    bad.y1 += Fr::ONE;
+    assert!(verify_wrapped(&vk, &srs, &arch, committed.commitment, &bad).is_err());
+    assert!(verify_wrapped(&vk, &srs, &arch, commitments[1], &wrapped).is_err());
+}

@@ -20,7 +20,7 @@ mod plan;
 mod prove;
 mod verify;
 
-pub use plan::{ModelArchitecture, ModelShape, Task, Visibility};
+pub use plan::{LayerKind, LayerShape, ModelArchitecture, ModelShape, Task, Visibility};
 pub use prove::{CommittedData, CommittedModel, ModelWitness, commit_data, commit_model, prove};
 pub use verify::{native_field_part, verify, verify_field_part};
 

@@ -9,7 +9,9 @@ use crate::blocks::matmul::MatMulDims;
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::field::encoding::{from_i128, keccak256};
-use crate::graph::quant::{ConvGeometry, InputShape, QLayer, QuantizedModel};
+use crate::graph::quant::{
+    ConvGeometry, InputShape, QConv, QDense, QLayer, QPool, QuantizedModel,
+};
 use crate::lookup::{ColumnShape, LookupStatement, Table};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{Accumulator, Srs};
@@ -155,6 +157,50 @@ impl ModelShape {
     /// The fixed logit of padded classes.
     pub fn pad_logit(&self) -> i64 {
         -(1i64 << self.bits.saturating_sub(2))
+    }
+
+    /// A model of this shape with every weight and bias zero. Its proofs have exactly the
+    /// shape of any other model's, which is all circuit key generation needs (no secret).
+    pub fn zero_model(&self) -> QuantizedModel {
+        let dense = |l: &LayerShape| QDense {
+            name: l.name.clone(),
+            k: l.k,
+            n: l.n,
+            real_n: l.n,
+            weight: vec![0; l.k * l.n],
+            bias: vec![0; l.n],
+            relu: l.relu,
+        };
+        let mut q = QuantizedModel {
+            scale: self.scale,
+            bits: self.bits,
+            input: self.input,
+            layers: self
+                .layers
+                .iter()
+                .map(|l| match l.kind {
+                    LayerKind::Dense => QLayer::Dense(dense(l)),
+                    LayerKind::Conv(geometry) => QLayer::Conv(QConv {
+                        dense: dense(l),
+                        geometry,
+                    }),
+                    LayerKind::AvgPool { h, w } => QLayer::AvgPool(QPool {
+                        name: l.name.clone(),
+                        h,
+                        w,
+                        c: l.n,
+                    }),
+                })
+                .collect(),
+        };
+        // Padded classes keep their fixed logit, as in every quantized model.
+        if let Some(QLayer::Dense(last)) = q.layers.last_mut() {
+            last.real_n = self.classes.min(last.n);
+            for b in last.bias.iter_mut().skip(self.classes) {
+                *b = self.pad_logit();
+            }
+        }
+        q
     }
 }
 

@@ -1,0 +1,135 @@
+//! Wrapping model statements (inference and accuracy, MLP or CNN) into Groth16 proofs for the
+//! chain: key generation from the architecture alone, wrapping a native proof, and native
+//! verification exactly as the contract does it.
+
+use crate::circuit::PublicInputs;
+use crate::error::Error;
+use crate::groth16::{Keys, WrappedProof, prove_circuit, setup_circuit_insecure_dev};
+use crate::model_circuit::ModelCircuit;
+use ark_bn254::{Bn254, Fr, G1Affine};
+use ark_groth16::PreparedVerifyingKey;
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::proof::model::{
+    ModelArchitecture, ModelProof, ModelWitness, PublicValues, Task, commit_data, commit_model,
+    native_field_part, prove,
+};
+
+/// The circuit for a native proof (its public inputs computed natively).
+pub fn circuit(
+    srs: &Srs,
+    arch: &ModelArchitecture,
+    commitments: &[G1Affine],
+    public: &PublicValues,
+    proof: &ModelProof,
+) -> Result<ModelCircuit, Error> {
+    let (s0, kp, out) = native_field_part(srs, arch, commitments, public, proof)?;
+    Ok(ModelCircuit {
+        arch: arch.clone(),
+        public: PublicInputs { s0, kp, out },
+        public_values: public.values(),
+        salt: proof.salt,
+        body: proof.body.clone(),
+        evals: proof.opening.evals.clone(),
+    })
+}
+
+/// A circuit of the architecture's shape, from a proof about the all-zero model on zero
+/// inputs under a throwaway SRS: key generation needs only the shape, never a real witness.
+pub fn placeholder(arch: &ModelArchitecture) -> Result<ModelCircuit, Error> {
+    let len = arch.vector_lengths()?.into_iter().max().unwrap_or(1);
+    let srs = Srs::insecure_development(0, len);
+    let mut rng = ChaCha20Rng::seed_from_u64(0);
+    let q = arch.shape.zero_model();
+    let m = arch.rows();
+    let input = vec![0i64; m * q.input.rows() * q.input.width()];
+    let trace = q.forward(m, input.clone())?;
+    let model = commit_model(&srs, arch, &q, &mut rng)?;
+    let labels = match arch.task {
+        Task::Accuracy { examples } => Some(vec![0usize; examples]),
+        Task::Inference { .. } => None,
+    };
+    let logits = (!matches!(arch.task, Task::Accuracy { .. })).then_some(trace.logits());
+    let data = arch
+        .has_data()
+        .then(|| commit_data(&srs, arch, &input, logits, labels.as_deref(), &mut rng))
+        .transpose()?;
+    let w = ModelWitness {
+        model: &q,
+        committed_model: &model,
+        data: data.as_ref(),
+        trace: &trace,
+        labels: labels.as_deref(),
+    };
+    let (proof, public) = prove(&srs, arch, &w, &mut rng)?;
+    let mut commitments = vec![model.commitment, proof.trace_commitment];
+    commitments.extend(data.map(|d| d.commitment));
+    circuit(&srs, arch, &commitments, &public, &proof)
+}
+
+/// Development key generation for an architecture (INSECURE: single party).
+pub fn setup_insecure_dev(
+    arch: &ModelArchitecture,
+    rng: &mut (impl RngCore + rand::CryptoRng),
+) -> Result<Keys, Error> {
+    setup_circuit_insecure_dev(placeholder(arch)?, rng)
+}
+
+/// Number of constraints of an architecture's circuit.
+pub fn constraint_count(arch: &ModelArchitecture) -> Result<usize, Error> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    placeholder(arch)?
+        .generate_constraints(cs.clone())
+        .map_err(|e| Error::Groth16 {
+            stage: "setup",
+            reason: e.to_string(),
+        })?;
+    Ok(cs.num_constraints())
+}
+
+/// Wraps a native model proof. `commitments` are [model, trace, data?] as the statement has
+/// them.
+pub fn wrap(
+    keys: &Keys,
+    srs: &Srs,
+    arch: &ModelArchitecture,
+    commitments: &[G1Affine],
+    public: &PublicValues,
+    proof: &ModelProof,
+    rng: &mut (impl RngCore + rand::CryptoRng),
+) -> Result<WrappedProof, Error> {
+    let c = circuit(srs, arch, commitments, public, proof)?;
+    let out = c.public.out.clone();
+    let groth16 = prove_circuit(keys, c, rng)?;
+    let o = &proof.opening;
+    Ok(WrappedProof {
+        commitments: commitments.to_vec(),
+        public_values: public.values(),
+        points: [o.q1, o.q2, o.w1, o.w2],
+        zeta: out.zeta,
+        zeta_inv: out.zeta_inv,
+        gamma: out.gamma,
+        y1: out.y1,
+        y2: out.y2,
+        groth16,
+    })
+}
+
+/// Verifies a wrapped model proof natively against the registered model commitment.
+pub fn verify_wrapped(
+    vk: &PreparedVerifyingKey<Bn254>,
+    srs: &Srs,
+    arch: &ModelArchitecture,
+    model: G1Affine,
+    proof: &WrappedProof,
+) -> Result<(), Error> {
+    if proof.commitments.first() != Some(&model) {
+        return Err(Error::Format {
+            what: "wrapped proof",
+            reason: "model commitment differs".into(),
+        });
+    }
+    crate::groth16::verify_wrapped_for(vk, srs, &arch.id(srs), proof)
+}
