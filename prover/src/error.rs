@@ -46,12 +46,6 @@ pub enum Error {
         /// The length the proof has.
         actual: usize,
     },
-    /// A sumcheck round polynomial does not sum to the running claim: g(0) + g(1) ≠ claim.
-    #[error("sumcheck round {round}: g(0) + g(1) does not equal the running claim")]
-    SumcheckRound {
-        /// Zero-based round index.
-        round: usize,
-    },
     /// The sumcheck's final evaluations do not reproduce the final claim.
     #[error("sumcheck: the final evaluations do not reproduce the final claim")]
     SumcheckFinal,

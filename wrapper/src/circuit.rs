@@ -78,7 +78,7 @@ impl MatMulCircuit {
             block: MatMulProof {
                 y_value: z,
                 sumcheck: SumcheckProof {
-                    rounds: vec![vec![z; 3]; lk],
+                    rounds: vec![vec![z; 2]; lk],
                     final_evals: vec![vec![z; 2]],
                 },
             },

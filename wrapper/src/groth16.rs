@@ -226,12 +226,13 @@ pub fn verify_wrapped_for(
     let public = proof.public_inputs_for(architecture);
     let mut inputs = public.to_vec();
     inputs.extend(&proof.public_values);
-    let ok = Groth16::<Bn254>::verify_with_processed_vk(vk, &inputs, &proof.groth16).map_err(
-        |e| Error::Groth16 {
-            stage: "verify",
-            reason: e.to_string(),
-        },
-    )?;
+    let ok =
+        Groth16::<Bn254>::verify_with_processed_vk(vk, &inputs, &proof.groth16).map_err(|e| {
+            Error::Groth16 {
+                stage: "verify",
+                reason: e.to_string(),
+            }
+        })?;
     if !ok {
         return Err(Error::Groth16Rejected);
     }

@@ -132,7 +132,10 @@ fn mlp_inference_wraps_into_groth16() {
     let mut rng = ChaCha20Rng::seed_from_u64(3);
     let t = Instant::now();
     let keys = setup_insecure_dev(&arch, &mut rng).unwrap();
-    println!("MLP inference Groth16 setup (INSECURE dev): {:.2?}", t.elapsed());
+    println!(
+        "MLP inference Groth16 setup (INSECURE dev): {:.2?}",
+        t.elapsed()
+    );
 
     let srs = Srs::insecure_development(5, 1 << 15);
     let (x, _) = data.batch(&data.test[3..4]).unwrap();
@@ -165,4 +168,26 @@ fn mlp_inference_wraps_into_groth16() {
     bad.y1 += Fr::ONE;
     assert!(verify_wrapped(&vk, &srs, &arch, committed.commitment, &bad).is_err());
     assert!(verify_wrapped(&vk, &srs, &arch, commitments[1], &wrapped).is_err());
+}
+
+#[test]
+#[ignore = "timing probe"]
+fn synthesis_time() {
+    let task = Task::Inference {
+        rows: 1,
+        input: Visibility::Committed,
+        output: Visibility::Public,
+    };
+    let c = circuit_for(task, 0..1);
+    let t = std::time::Instant::now();
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    c.generate_constraints(cs.clone()).unwrap();
+    println!("synthesis {:.2?}", t.elapsed());
+    let t = std::time::Instant::now();
+    cs.finalize();
+    println!(
+        "finalize (inlining) {:.2?}, {} constraints",
+        t.elapsed(),
+        cs.num_constraints()
+    );
 }

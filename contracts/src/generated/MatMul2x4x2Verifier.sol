@@ -40,20 +40,20 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x20d212dce06a901eda65d8f4576394f53b74c2c40523d1272ee5602674778ee6;
-    uint256 internal constant IC0_Y = 0x27a91a840590fe88e3171978b4ce2e89882dead879859a5c87239a3fde1cbf05;
-    uint256 internal constant IC1_X = 0x04ad884654d63228205d7288948bf3e9cdfafaa39731e7b74fabd060aed3bb31;
-    uint256 internal constant IC1_Y = 0x1d4fd94f536dcab1acc51a47f12201b8dafdbcd5e624a68ded30db2979a28dc0;
-    uint256 internal constant IC2_X = 0x0f3876e962bc314dcd874bcdf907c3fcb4d3be122fa2ad466166908ef368d779;
-    uint256 internal constant IC2_Y = 0x148be2010326026e34b485a39105276530fc5394f0b1192f8302332ab942ea43;
-    uint256 internal constant IC3_X = 0x15d5995632d5c02415ef8a51aeb6cd2720609e72014fb1ca369a50668e71645f;
-    uint256 internal constant IC3_Y = 0x18869f1b208583a4a49e3b9f01d417997effb96dc249cdb0758dfdb03583ca8b;
-    uint256 internal constant IC4_X = 0x0d7b2ab9ca3c104890f11b3fada2422f3df4a8a4b40e71f6b7495bc4acb47d66;
-    uint256 internal constant IC4_Y = 0x142c6d026f0d3efb256c1235302fc8ec9c7e48ca3dca2d17757397d29d80bc74;
-    uint256 internal constant IC5_X = 0x130c79902798b5d58503a1f34620c3bfbe9bdb980b15fe64806f87304ff8a3d9;
-    uint256 internal constant IC5_Y = 0x1d9763eeb10f03f7f62e2c883eb40d565c99a5dd849f47bb12b1068fdba4b403;
-    uint256 internal constant IC6_X = 0x126aaa2e5cbfeb63bcb635f951feba4af20ac88440d0039ae3c2b6e3de48b8ed;
-    uint256 internal constant IC6_Y = 0x0116df92ce6ca75bb201465bc40dd5e2abdc3c42adffebeac70f1a228b75f668;
+    uint256 internal constant IC0_X = 0x11bb306c81b95855acf8c0c9dce69a06e9f0d7fc7f6633313cc21c5135c00f27;
+    uint256 internal constant IC0_Y = 0x14f9b8234049f8224ed31b4052c41431e04b62e30e2914b4f47ec0aacddcbcae;
+    uint256 internal constant IC1_X = 0x10b9978aa7717c09cc1bfd530d40a7a5100d463e2dd73f0668c5280bbe4cc5e0;
+    uint256 internal constant IC1_Y = 0x1097669812fd3ce767f54ada435ab6a2ee574a23a72519d760218c560ac03371;
+    uint256 internal constant IC2_X = 0x1af467b62dafcd792bb9d44fcb898bedb123287672e7c417b7cbbcb1d4630337;
+    uint256 internal constant IC2_Y = 0x29f23334e6fa0622b55d7b5607620ee33b351b5ca34f0f98c06021dfefb07758;
+    uint256 internal constant IC3_X = 0x06185a4da27741c447826d7a4e1a389a0cf3042bb999d8e7760f43e8e66b14c0;
+    uint256 internal constant IC3_Y = 0x189cedfd3295a262574bb624c7f8142edd7e590eaa25154aef2cb83254f22c14;
+    uint256 internal constant IC4_X = 0x16470bbafbc45573c621eb0f0336cf1e6e6fffbbb9906cf17cab6aa62b8258e2;
+    uint256 internal constant IC4_Y = 0x1347eba83e80aedd14d615586a5ce14b39fe38a896cece7be2d735dc37e23049;
+    uint256 internal constant IC5_X = 0x08bc37e67f0d3368fddf5e39f83f4d404ab2b94f69e0ce1c5faf3c37abb4d57a;
+    uint256 internal constant IC5_Y = 0x2b19f0b9b843a546b481bc81134ca10ca624d90c8a7a9ce146b2160674ef2bc6;
+    uint256 internal constant IC6_X = 0x019215269a810b9acb3a2e8ea138619c479b0304c97ab30f37d4389fb667c182;
+    uint256 internal constant IC6_Y = 0x00216186dfbff6e6ad525c93d110ba8528cd3755c16aa7afdc3fc220b0888b4e;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {

@@ -1,9 +1,10 @@
 //! The sumcheck protocol over compositions of multilinear polynomials (DESIGN §6).
 //!
 //! Statement: Σ_{x ∈ {0,1}^n} C(p_1(x), …, p_k(x)) = claim, for a public composition C of
-//! degree d ≤ [`MAX_DEGREE`]. Round j: the prover sends g_j as its evaluations at 0..=d; the
-//! verifier checks g_j(0) + g_j(1) against the running claim, absorbs g_j, draws r_j and
-//! continues with g_j(r_j). Variables are fixed lowest first. At the end the prover sends
+//! degree d ≤ [`MAX_DEGREE`]. Round j: the prover sends g_j as its evaluations at 0, 2, …, d —
+//! g_j(1) is implied by g_j(0) + g_j(1) = running claim, so the verifier computes it instead of
+//! checking it (the same soundness, one value less; with the round header the message fits
+//! one Poseidon permutation for d ≤ 3) — absorbs them, draws r_j and continues with g_j(r_j). Variables are fixed lowest first. At the end the prover sends
 //! p_i(r) and the verifier checks C(p_1(r), …) = final claim; those evaluations become
 //! claims for the caller to discharge (against commitments, or by computing them).
 //!
@@ -108,7 +109,8 @@ impl<F: FieldOps> Composition<F> for SumOfProducts {
 /// The proof of a (batched) sumcheck.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SumcheckProof<F> {
-    /// Round polynomials as evaluations at 0..=d (d the batch's highest degree).
+    /// Round polynomials as evaluations at 0, 2, 3, …, d (d the batch's highest degree);
+    /// g(1) = claim − g(0) is implied.
     pub rounds: Vec<Vec<F>>,
     /// Per instance, its inputs' evaluations at its final point.
     pub final_evals: Vec<Vec<F>>,

@@ -224,8 +224,9 @@ pub fn prove_batched(
             g.iter_mut().zip(evals).for_each(|(a, e)| *a += weight * e);
             weight *= alpha;
         }
-        transcript.absorb(labels::SUMCHECK_ROUND, &g)?;
-        let r = transcript.challenge(labels::SUMCHECK_CHALLENGE)?;
+        let mut sent = g.clone();
+        sent.remove(1);
+        let r = transcript.absorb_challenge(labels::SUMCHECK_ROUND, &sent)?;
         let states = instances
             .iter_mut()
             .zip(running.iter_mut())
@@ -237,7 +238,7 @@ pub fn prove_batched(
                 inst.fix(r);
             }
         }
-        rounds.push(g);
+        rounds.push(sent);
         point.push(r);
     }
     let final_evals: Vec<Vec<Fr>> = instances.iter().map(|i| i.final_evals()).collect();

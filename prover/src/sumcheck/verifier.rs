@@ -74,7 +74,7 @@ pub fn verify_batched<F: FieldOps, S: SpongeOps<F>>(
     let d_max = shapes.iter().map(|s| s.1).max().unwrap_or(1);
     check_len("sumcheck rounds", n_max, proof.rounds.len())?;
     for g in &proof.rounds {
-        check_len("sumcheck round evaluations", d_max + 1, g.len())?;
+        check_len("sumcheck round evaluations", d_max, g.len())?;
     }
     check_len(
         "sumcheck final evaluation sets",
@@ -100,23 +100,20 @@ pub fn verify_batched<F: FieldOps, S: SpongeOps<F>>(
     }
 
     let mut point = Vec::with_capacity(n_max);
-    for (round, g) in proof.rounds.iter().enumerate() {
-        let (g0, g1) = match g.as_slice() {
-            [g0, g1, ..] => (g0, g1),
-            _ => {
-                return Err(Error::ProofShape {
-                    what: "round",
-                    expected: d_max + 1,
-                    actual: g.len(),
-                });
-            }
+    for g in &proof.rounds {
+        let Some((g0, rest)) = g.split_first() else {
+            return Err(Error::ProofShape {
+                what: "sumcheck round evaluations",
+                expected: d_max,
+                actual: 0,
+            });
         };
-        if !g0.add(g1).enforce_equal(&claim)? {
-            return Err(Error::SumcheckRound { round });
-        }
-        transcript.absorb(labels::SUMCHECK_ROUND, g)?;
-        let r = transcript.challenge(labels::SUMCHECK_CHALLENGE)?;
-        claim = interpolate(g, &r);
+        let r = transcript.absorb_challenge(labels::SUMCHECK_ROUND, g)?;
+        let mut full = Vec::with_capacity(d_max + 1);
+        full.push(g0.clone());
+        full.push(claim.sub(g0));
+        full.extend(rest.iter().cloned());
+        claim = interpolate(&full, &r);
         point.push(r);
     }
 

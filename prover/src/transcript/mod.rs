@@ -139,6 +139,14 @@ impl<F: FieldOps, S: SpongeOps<F>> Transcript<F, S> {
         self.sponge.squeeze()
     }
 
+    /// Absorbs one message and derives one challenge from it, without a second header: the
+    /// message's label already separates the challenge. One permutation when the header and
+    /// the message fit the rate (≤ 3 elements) — the sumcheck round's shape.
+    pub fn absorb_challenge(&mut self, label: Label, xs: &[F]) -> Result<F, BackendError> {
+        self.absorb(label, xs)?;
+        self.sponge.squeeze()
+    }
+
     /// Derives `n` challenges under one label.
     pub fn challenges(&mut self, label: Label, n: usize) -> Result<Vec<F>, BackendError> {
         self.absorb(label, &[])?;

@@ -9,9 +9,7 @@ use crate::blocks::matmul::MatMulDims;
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::field::encoding::{from_i128, keccak256};
-use crate::graph::quant::{
-    ConvGeometry, InputShape, QConv, QDense, QLayer, QPool, QuantizedModel,
-};
+use crate::graph::quant::{ConvGeometry, InputShape, QConv, QDense, QLayer, QPool, QuantizedModel};
 use crate::lookup::{ColumnShape, LookupStatement, Table};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{Accumulator, Srs};
