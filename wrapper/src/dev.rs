@@ -60,3 +60,165 @@ impl DevArchitecture {
         })
     }
 }
+
+/// The digits MLP statements with committed generated verifiers (INSECURE development keys
+/// and SRS, deterministic): inference on one committed image with public logits, and accuracy
+/// over the 360-example committed test split with a public count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DigitsTask {
+    /// Batch 1, committed input, public logits (10 public values).
+    Inference,
+    /// Accuracy over the whole test split (1 public value).
+    Accuracy,
+}
+
+impl DigitsTask {
+    /// The generated contract's name.
+    pub fn verifier_name(self) -> &'static str {
+        match self {
+            DigitsTask::Inference => "DigitsMlpInferenceVerifier",
+            DigitsTask::Accuracy => "DigitsMlpAccuracyVerifier",
+        }
+    }
+    /// The fixture file the forge tests read.
+    pub fn fixture_name(self) -> &'static str {
+        match self {
+            DigitsTask::Inference => "digits_mlp_inference.json",
+            DigitsTask::Accuracy => "digits_mlp_accuracy.json",
+        }
+    }
+}
+
+/// A digits development architecture: data, quantized model, SRS, keys, committed model.
+pub struct DigitsDev {
+    /// Which statement.
+    pub task: DigitsTask,
+    /// The data set (fixtures/digits/dataset.json).
+    pub data: zkmodel_prover::graph::dataset::Dataset,
+    /// The quantized MLP.
+    pub q: zkmodel_prover::graph::quant::QuantizedModel,
+    /// Its architecture.
+    pub arch: zkmodel_prover::proof::model::ModelArchitecture,
+    /// INSECURE seeded SRS.
+    pub srs: Srs,
+    /// INSECURE single-party Groth16 keys.
+    pub keys: Keys,
+    /// The committed model.
+    pub model: zkmodel_prover::proof::model::CommittedModel,
+}
+
+/// Builds a digits development architecture deterministically (the fixtures' MLP, calibrated
+/// on the first 256 training images).
+pub fn digits_mlp_dev(task: DigitsTask) -> Result<DigitsDev, Error> {
+    use zkmodel_prover::graph::dataset::Dataset;
+    use zkmodel_prover::graph::onnx::import_path;
+    use zkmodel_prover::graph::quant::{CalibrationOptions, calibrate};
+    use zkmodel_prover::proof::model::{
+        ModelArchitecture, ModelShape, Task, Visibility, commit_model,
+    };
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
+    let model = import_path(&dir.join("mlp.onnx"))?;
+    let data = Dataset::load(&dir.join("dataset.json"))?;
+    let train = data.train.get(..256).unwrap_or(&data.train);
+    let (calib, _) = data.batch(train)?;
+    let (q, _) = calibrate(&model, &calib, CalibrationOptions::default())?;
+    let task_spec = match task {
+        DigitsTask::Inference => Task::Inference {
+            rows: 1,
+            input: Visibility::Committed,
+            output: Visibility::Public,
+        },
+        DigitsTask::Accuracy => Task::Accuracy {
+            examples: data.test.len(),
+        },
+    };
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: task_spec,
+    };
+    let len = arch.vector_lengths()?.into_iter().max().unwrap_or(1);
+    let srs = Srs::insecure_development(2026, len);
+    let keys = crate::model::setup_insecure_dev(&arch, &mut ChaCha20Rng::seed_from_u64(2029))?;
+    let committed = commit_model(&srs, &arch, &q, &mut ChaCha20Rng::seed_from_u64(2030))?;
+    Ok(DigitsDev {
+        task,
+        data,
+        q,
+        arch,
+        srs,
+        keys,
+        model: committed,
+    })
+}
+
+impl DigitsDev {
+    /// The Solidity verifier of this architecture.
+    pub fn verifier_source(&self) -> Result<String, Error> {
+        let description = match self.task {
+            DigitsTask::Inference => {
+                "digits MLP 64-32-10 inference: one committed image, public logits (development keys)"
+            }
+            DigitsTask::Accuracy => {
+                "digits MLP 64-32-10 accuracy: committed 360-image test split, public count (development keys)"
+            }
+        };
+        render(&VerifierSpec {
+            name: self.task.verifier_name(),
+            description,
+            architecture: self.arch.id(&self.srs),
+            num_commitments: 3,
+            num_public: self.arch_public_count(),
+            vk: &self.keys.vk,
+            key_origin: self.keys.origin.to_string(),
+            srs: &self.srs,
+        })
+    }
+
+    fn arch_public_count(&self) -> usize {
+        match self.task {
+            DigitsTask::Inference => self.arch.shape.classes,
+            DigitsTask::Accuracy => 1,
+        }
+    }
+
+    /// A fresh wrapped proof on test images starting at `first` (inference: one image;
+    /// accuracy: the whole split). Returns the wrapped proof.
+    pub fn wrapped_proof(
+        &self,
+        first: usize,
+        rng: &mut (impl rand::RngCore + rand::CryptoRng),
+    ) -> Result<crate::groth16::WrappedProof, Error> {
+        use zkmodel_prover::proof::model::{ModelWitness, commit_data, prove};
+        let indices = match self.task {
+            DigitsTask::Inference => self.data.test.get(first..first + 1),
+            DigitsTask::Accuracy => Some(&self.data.test[..]),
+        }
+        .ok_or_else(|| Error::Format {
+            what: "digits test index",
+            reason: format!("{first} is outside the test split"),
+        })?;
+        let (x, labels) = self.data.batch(indices)?;
+        let (m, input) = self.q.quantize_input(&x)?;
+        let trace = self.q.forward(m, input.clone())?;
+        let labels = (self.task == DigitsTask::Accuracy).then_some(labels.as_slice());
+        let data = commit_data(&self.srs, &self.arch, &input, None, labels, rng)?;
+        let w = ModelWitness {
+            model: &self.q,
+            committed_model: &self.model,
+            data: Some(&data),
+            trace: &trace,
+            labels,
+        };
+        let (proof, public) = prove(&self.srs, &self.arch, &w, rng)?;
+        let commitments = [self.model.commitment, proof.trace_commitment, data.commitment];
+        crate::model::wrap(
+            &self.keys,
+            &self.srs,
+            &self.arch,
+            &commitments,
+            &public,
+            &proof,
+            rng,
+        )
+    }
+}
