@@ -210,7 +210,11 @@ impl DigitsDev {
             labels,
         };
         let (proof, public) = prove(&self.srs, &self.arch, &w, rng)?;
-        let commitments = [self.model.commitment, proof.trace_commitment, data.commitment];
+        let commitments = [
+            self.model.commitment,
+            proof.trace_commitment,
+            data.commitment,
+        ];
         crate::model::wrap(
             &self.keys,
             &self.srs,
