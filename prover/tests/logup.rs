@@ -290,6 +290,7 @@ fn mixed_sizes_and_offsets() {
             name: "signed",
             values: &signed,
             offset: 8,
+            pair: None,
         },
         LookupColumn::plain("small", &small),
         LookupColumn::plain("big", &big),
@@ -298,9 +299,21 @@ fn mixed_sizes_and_offsets() {
     let st = LookupStatement {
         table,
         columns: vec![
-            ColumnShape { vars: 3, offset: 8 },
-            ColumnShape { vars: 1, offset: 0 },
-            ColumnShape { vars: 5, offset: 0 },
+            ColumnShape {
+                vars: 3,
+                offset: 8,
+                paired: false,
+            },
+            ColumnShape {
+                vars: 1,
+                offset: 0,
+                paired: false,
+            },
+            ColumnShape {
+                vars: 5,
+                offset: 0,
+                paired: false,
+            },
         ],
     };
     let v = check(&st, &proven.proof).unwrap();
@@ -326,6 +339,7 @@ fn mixed_sizes_and_offsets() {
         name: "signed",
         values: &bad,
         offset: 8,
+        pair: None,
     }];
     match prove_columns(table, &cols, &mut transcript()).unwrap_err() {
         Error::ValueNotInTable {
@@ -371,4 +385,70 @@ proptest! {
         let result = check(&st, &proof);
         prop_assert!(!changed || result.is_err());
     }
+}
+
+/// Function tables: (x, f(x)) pairs folded with α. Honest pairs verify with true claims on both
+/// tensors; a wrong output is refused by the prover (naming the column) and, forced through,
+/// rejected by the verifier.
+#[test]
+fn function_table_pairs() {
+    use zkmodel_prover::lookup::{TableFn, prove_given};
+    let table = Table::Function {
+        bits: 6,
+        f: TableFn::Sigmoid,
+        scale: 3,
+    };
+    let xs: Vec<i64> = (0..16).map(|i| (i * 7) % 64 - 32).collect();
+    let x: Vec<Fr> = xs.iter().map(|v| from_i128(i128::from(*v))).collect();
+    let fx: Vec<Fr> = xs
+        .iter()
+        .map(|v| from_i128(i128::from(TableFn::Sigmoid.quantized(*v, 3))))
+        .collect();
+    let cols = [LookupColumn {
+        name: "pre",
+        values: &x,
+        offset: 0,
+        pair: Some(&fx),
+    }];
+    let proven = prove_columns(table, &cols, &mut transcript()).unwrap();
+    let st = LookupStatement {
+        table,
+        columns: vec![ColumnShape {
+            vars: 4,
+            offset: 0,
+            paired: true,
+        }],
+    };
+    let v = check(&st, &proven.proof).unwrap();
+    assert_eq!(v.column_evals.len(), 2);
+    for (t, e) in [&x, &fx].iter().zip(&v.column_evals) {
+        let mle = DenseMle::new(t.to_vec()).unwrap();
+        assert_eq!(mle.evaluate(&v.column_point).unwrap(), *e);
+    }
+    // The same statement unpaired, or over another function, does not verify.
+    let mut other = st.clone();
+    other.table = Table::Function {
+        bits: 6,
+        f: TableFn::Tanh,
+        scale: 3,
+    };
+    assert!(check(&other, &proven.proof).is_err());
+
+    // A wrong output: the prover names it; forced with the honest multiplicities, rejected.
+    let mut bad = fx.clone();
+    bad[5] += Fr::ONE;
+    let cols = [LookupColumn {
+        name: "pre",
+        values: &x,
+        offset: 0,
+        pair: Some(&bad),
+    }];
+    match prove_columns(table, &cols, &mut transcript()).unwrap_err() {
+        Error::ValueNotInTable { column, index, .. } => {
+            assert_eq!((column.as_str(), index), ("pre", 5))
+        }
+        e => panic!("{e:?}"),
+    }
+    let (forged, _) = prove_given(table, &cols, &proven.multiplicities, &mut transcript()).unwrap();
+    assert!(check(&st, &forged).is_err());
 }

@@ -40,22 +40,22 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x0557fcd0b880bec27d60e797b557e4871b8d4274d48bdf7d40396d1bea1aa1c5;
-    uint256 internal constant IC0_Y = 0x152c3bfc268019e976b5bc5c6287cee45da98745046e7fb2fade880ec654b85e;
-    uint256 internal constant IC1_X = 0x109b370933a7783a6db98b0a0779967e446163d2978eac64cf3b4618fd01572f;
-    uint256 internal constant IC1_Y = 0x08d88694e5bcddbd3b7406eff99d6fd0b29fb48fcee0b645928e976d3527b6d3;
-    uint256 internal constant IC2_X = 0x24cd99638feb4b2b4326ae3c423ebd7cd7388e8fb62af8eceee0122c92f4d8cc;
-    uint256 internal constant IC2_Y = 0x0349aa61044140d969371be4bd625e3ba195af35651908f70fc8060bc56b8460;
-    uint256 internal constant IC3_X = 0x144dc7f5e0ddbee38875b3088f13dcef3059725912234f07312a6daa50adffa8;
-    uint256 internal constant IC3_Y = 0x2da212d24f10c82ff0ced80f86157986f16fa80e44d1aa099170fe1f2699e985;
-    uint256 internal constant IC4_X = 0x136ba40823124094eadbd7e7bdb6a21d24ecd7783478e130aaa2b89da0637d91;
-    uint256 internal constant IC4_Y = 0x0cef2ea1a8f3923cb7675bd2078d1289c058ed0e62fdca75b24ab9ea376f66d5;
-    uint256 internal constant IC5_X = 0x1bb40c02db6f003cfc4e3f0ca60ce1d398aae8ec1b9270189cdb444681524931;
-    uint256 internal constant IC5_Y = 0x2c6899ffec9321e7582c25f6d41b7e0f6cc5484656ea18295bef69893457f769;
-    uint256 internal constant IC6_X = 0x275dd205a41050f914c023dcac856e0104c229719ebdd1f344866392a96c60ff;
-    uint256 internal constant IC6_Y = 0x13a66cde24adcf85a31e35338cdd62e0ae47197627199cb2669feb97bbab1725;
-    uint256 internal constant IC7_X = 0x2c3d1c6a71bd7e272b1f751450f6a9df571113c818999f6b0de589c437cfca9b;
-    uint256 internal constant IC7_Y = 0x0c30d565ff40c65064a6a6ef814b20249d897b169c979e4ffadebec747e748b4;
+    uint256 internal constant IC0_X = 0x001377d8b44105eda2ab60bc998f63bbb4c5c960c993e13100cbbba9ccb5db66;
+    uint256 internal constant IC0_Y = 0x04f202d95281e702ca66d26eb624376b9eaf3331d71ee846f507d9bc91b67293;
+    uint256 internal constant IC1_X = 0x0589ada767b97923740bad81ac55ba79ac1c0ab48684151231e49b83a2367d66;
+    uint256 internal constant IC1_Y = 0x2a547de9c5fa4b60e76f0a02b71ba837acc3640ced2b63e82fb9410681263c4d;
+    uint256 internal constant IC2_X = 0x00251056e38c06f07c2f7e864ff9e51774d677cb2372ffb39aa9796669f3ba21;
+    uint256 internal constant IC2_Y = 0x2421af6565d9dd0f75a55c451409e58590c0107933bfff64f0aa454972a9764f;
+    uint256 internal constant IC3_X = 0x030f1801d5707fb07c86dae61db8be8a12a801c5ab1b122d89b0240407faab3d;
+    uint256 internal constant IC3_Y = 0x1572f5fb8573428b14991348e2a3596307b579f5cb070c5cdf931c1687d8fb73;
+    uint256 internal constant IC4_X = 0x28b7ab8e0260bb293f91671386f0a1d99b542cfb45fba6f6c6651d2b4740179b;
+    uint256 internal constant IC4_Y = 0x13259be8ca3f216f725fbac1626249b6856f145a4c7c7604de75623f3bcf11bb;
+    uint256 internal constant IC5_X = 0x0324937ef95ce0f1db5807dfc8ee4fe367550d59505e0d01a44363dffc944bb0;
+    uint256 internal constant IC5_Y = 0x2f9d9b4d96bcfb490f61db01989ac8f657819a662848c7580563a6ca96e89945;
+    uint256 internal constant IC6_X = 0x04adc34c2a19eb2a57830159820a74aeaa1b96d54128c630cf15b84463fefb34;
+    uint256 internal constant IC6_Y = 0x13ceb13d41063a7109146e36838269c74db76ea8fc3202c0d1ffbfdea817c1aa;
+    uint256 internal constant IC7_X = 0x086cf313ac193dedf0d80efaf18f45eed3d734fd5d7a0ec523df9a7875e13746;
+    uint256 internal constant IC7_Y = 0x2f6d8b8f6e2eef2e9812432b437e7c7a210cbab08d7f1fd757e7a3b32135f9f9;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {

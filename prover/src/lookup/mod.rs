@@ -25,78 +25,19 @@
 //! ≈ (total lookups + table size)/|Fr|, and the GKR adds the sumchecks' error.
 
 mod prover;
+mod table;
 mod verifier;
 
 pub use prover::{
     LookupColumn, ProvenLookup, multiplicities, prove, prove_columns, prove_given,
     prove_with_multiplicities,
 };
+pub use table::{MAX_FUNCTION_BITS, MAX_TABLE_BITS, Table, TableFn};
 pub use verifier::verify;
 
 use crate::field::FieldOps;
 use crate::sumcheck::{Composition, SumcheckProof};
 use ark_bn254::Fr;
-
-/// A lookup table whose MLE the verifier evaluates succinctly.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Table {
-    /// The integers [0, 2^bits).
-    Range {
-        /// log2 of the table size, 1..=[`MAX_TABLE_BITS`].
-        bits: usize,
-    },
-}
-
-/// Largest table the protocol accepts, as log2 of its size.
-pub const MAX_TABLE_BITS: usize = 24;
-
-impl Table {
-    /// log2 of the table size.
-    pub fn bits(&self) -> usize {
-        match self {
-            Table::Range { bits } => *bits,
-        }
-    }
-
-    /// Index of `v` in the table, if present.
-    pub fn index_of(&self, v: &Fr) -> Option<usize> {
-        match self {
-            Table::Range { bits } => crate::field::encoding::to_u64(v)
-                .filter(|x| *x < (1u64 << bits))
-                .map(|x| x as usize),
-        }
-    }
-
-    /// The j-th entry.
-    pub fn entry(&self, j: usize) -> Fr {
-        match self {
-            Table::Range { .. } => Fr::from(j as u64),
-        }
-    }
-
-    /// t̃(x), evaluated in O(bits) (generic: runs in-circuit).
-    pub fn evaluate<F: FieldOps>(&self, point: &[F]) -> F {
-        match self {
-            Table::Range { .. } => point.iter().enumerate().fold(F::zero(), |acc, (j, x)| {
-                acc.add(&x.mul_const(Fr::from(1u64 << j)))
-            }),
-        }
-    }
-
-    fn code(&self) -> usize {
-        match self {
-            Table::Range { .. } => 1,
-        }
-    }
-}
-
-impl std::fmt::Display for Table {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Table::Range { bits } => write!(f, "range [0, 2^{bits})"),
-        }
-    }
-}
 
 /// The shape of one witness column: a tensor of 2^`vars` entries looked up as `value + offset`,
 /// zero-extended to the longest column (0 lies in every table, so the extension is free).
@@ -107,6 +48,9 @@ pub struct ColumnShape {
     /// Public constant added to every entry before the lookup (e.g. 2^(b−1) turns a signed
     /// b-bit check into the unsigned range table).
     pub offset: i64,
+    /// Whether a second tensor of the same size is looked up with it as a pair (x, f(x)),
+    /// folded as x + offset + α·f(x) (function tables).
+    pub paired: bool,
 }
 
 /// What both sides agree on before the proof: the table and the columns' shapes.
@@ -126,7 +70,8 @@ impl LookupStatement {
             columns: vec![
                 ColumnShape {
                     vars: column_vars,
-                    offset: 0
+                    offset: 0,
+                    paired: false,
                 };
                 num_columns
             ],
@@ -164,7 +109,8 @@ pub struct LookupProof<F> {
     pub roots: Vec<F>,
     /// One batched sumcheck per layer, root first; instance order: witness, then table.
     pub layers: Vec<SumcheckProof<F>>,
-    /// ṽ_c(r[..vars_c]) for each column's tensor at the final column point.
+    /// ṽ_c(r[..vars_c]) for each column's tensor at the final column point (two values for a
+    /// paired column).
     pub column_evals: Vec<F>,
 }
 
@@ -173,7 +119,8 @@ pub struct LookupProof<F> {
 pub struct LookupClaims<F> {
     /// The point r at which every column is claimed.
     pub column_point: Vec<F>,
-    /// ṽ_c(r[..vars_c]) per column: each tensor at the prefix of r its size uses.
+    /// ṽ_c(r[..vars_c]) per column: each tensor at the prefix of r its size uses; a paired
+    /// column contributes two values (x, then f(x)).
     pub column_evals: Vec<F>,
     /// The point at which the multiplicities are claimed.
     pub multiplicity_point: Vec<F>,
@@ -204,19 +151,22 @@ impl<F: FieldOps> Composition<F> for GkrLayer<F> {
     }
 }
 
-/// Statement words absorbed by both sides: table, column count, then each column's size and
-/// offset (the offset as a field element, so negative offsets stay distinct).
+/// Statement words absorbed by both sides: table parameters, column count, then each
+/// column's size, offset (as a field element, so negative offsets stay distinct) and pairing.
 pub(crate) fn statement_words<F: FieldOps>(s: &LookupStatement) -> Vec<F> {
-    let mut words = vec![
-        F::constant(Fr::from(s.table.code() as u64)),
-        F::constant(Fr::from(s.table.bits() as u64)),
-        F::constant(Fr::from(s.columns.len() as u64)),
-    ];
+    let mut words: Vec<F> = s
+        .table
+        .parameters()
+        .iter()
+        .map(|p| F::constant(Fr::from(*p)))
+        .collect();
+    words.push(F::constant(Fr::from(s.columns.len() as u64)));
     for c in &s.columns {
         words.push(F::constant(Fr::from(c.vars as u64)));
         words.push(F::constant(crate::field::encoding::from_i128(i128::from(
             c.offset,
         ))));
+        words.push(F::constant(Fr::from(u64::from(c.paired))));
     }
     words
 }

@@ -89,6 +89,8 @@ pub struct LookupColumn<'a> {
     pub values: &'a [Fr],
     /// Public constant added to each entry.
     pub offset: i64,
+    /// The paired outputs f(x) (function tables), as long as `values`.
+    pub pair: Option<&'a [Fr]>,
 }
 
 impl<'a> LookupColumn<'a> {
@@ -98,6 +100,7 @@ impl<'a> LookupColumn<'a> {
             name,
             values,
             offset: 0,
+            pair: None,
         }
     }
 }
@@ -171,6 +174,11 @@ pub fn prove_given(
         )));
     }
     transcript.absorb(labels::LOGUP_STATEMENT, &statement_words::<Fr>(&statement))?;
+    let alpha: Fr = if table.is_pair() {
+        transcript.challenge(labels::LOGUP_ALPHA)?
+    } else {
+        Fr::ZERO
+    };
     let beta: Fr = transcript.challenge(labels::LOGUP_BETA)?;
 
     let n = statement.column_vars();
@@ -184,12 +192,15 @@ pub fn prove_given(
         q_w[base..base + (1 << n)].fill(beta);
         q_w[base..base + col.values.len()]
             .par_iter_mut()
-            .zip(col.values.par_iter())
-            .for_each(|(q, a)| *q = beta + a + offset);
+            .enumerate()
+            .for_each(|(i, q)| {
+                let pair = col.pair.map_or(Fr::ZERO, |p| alpha * p[i]);
+                *q = beta + col.values[i] + offset + pair;
+            });
     }
     let q_t: Vec<Fr> = (0..1usize << table.bits())
         .into_par_iter()
-        .map(|j| beta + table.entry(j))
+        .map(|j| beta + table.entry(j, alpha))
         .collect();
     let trees = [
         Tree::build(p_w, q_w),
@@ -248,14 +259,12 @@ pub fn prove_given(
     let column_point = claims[0].point[..n].to_vec();
     let column_evals: Vec<Fr> = columns
         .iter()
-        .map(|col| {
+        .flat_map(|col| {
             let vars = col.values.len().trailing_zeros() as usize;
             let eq = eq_table(&column_point[..vars]);
-            col.values
-                .par_iter()
-                .zip(eq.par_iter())
-                .map(|(a, e)| *a * e)
-                .sum()
+            let eval =
+                |v: &[Fr]| -> Fr { v.par_iter().zip(eq.par_iter()).map(|(a, e)| *a * e).sum() };
+            std::iter::once(eval(col.values)).chain(col.pair.map(eval))
         })
         .collect();
     transcript.absorb(labels::LOGUP_COLUMNS, &column_evals)?;
@@ -276,6 +285,19 @@ pub fn prove_given(
 }
 
 fn check_shape(table: Table, columns: &[LookupColumn<'_>]) -> Result<LookupStatement, Error> {
+    let pairs_ok = columns.iter().all(|c| {
+        c.pair.is_some() == table.is_pair() && c.pair.is_none_or(|p| p.len() == c.values.len())
+    });
+    if !pairs_ok {
+        return Err(Error::InvalidStatement(format!(
+            "table {table} takes {} columns",
+            if table.is_pair() {
+                "paired (x, f(x))"
+            } else {
+                "single"
+            }
+        )));
+    }
     if columns.is_empty() || columns.iter().any(|c| !c.values.len().is_power_of_two()) {
         return Err(Error::InvalidStatement(format!(
             "lookup columns must be non-empty with power-of-two lengths, got {:?}",
@@ -285,9 +307,9 @@ fn check_shape(table: Table, columns: &[LookupColumn<'_>]) -> Result<LookupState
                 .collect::<Vec<_>>()
         )));
     }
-    if table.bits() == 0 || table.bits() > MAX_TABLE_BITS {
+    if !table.is_supported() {
         return Err(Error::InvalidStatement(format!(
-            "table {table} outside 2^1..=2^{MAX_TABLE_BITS}"
+            "table {table} outside the supported sizes (range ≤ 2^{MAX_TABLE_BITS})"
         )));
     }
     let statement = LookupStatement {
@@ -297,6 +319,7 @@ fn check_shape(table: Table, columns: &[LookupColumn<'_>]) -> Result<LookupState
             .map(|c| ColumnShape {
                 vars: c.values.len().trailing_zeros() as usize,
                 offset: c.offset,
+                paired: c.pair.is_some(),
             })
             .collect(),
     };
@@ -313,11 +336,21 @@ fn count(table: Table, columns: &[LookupColumn<'_>]) -> Result<Vec<Fr>, Error> {
     let size = 1usize << table.bits();
     let mut counts = vec![0u64; size];
     let slot = columns.iter().map(|c| c.values.len()).max().unwrap_or(0);
-    let zero = table
-        .index_of(&Fr::ZERO)
-        .ok_or_else(|| Error::InvalidStatement(format!("table {table} does not contain 0")))?;
     for col in columns {
-        counts[zero] += (slot - col.values.len()) as u64;
+        let extension = (slot - col.values.len()) as u64;
+        if extension > 0 {
+            let zero_pair = col.pair.map(|_| Fr::ZERO);
+            let zero = table
+                .index_of(&Fr::ZERO, zero_pair.as_ref())
+                .ok_or_else(|| {
+                    Error::InvalidStatement(format!(
+                        "table {table} does not contain 0, so column `{}` cannot be shorter than \
+                     the longest column",
+                        col.name
+                    ))
+                })?;
+            counts[zero] += extension;
+        }
         let offset = from_i128(i128::from(col.offset));
         let name = col.name;
         let partial = col
@@ -328,10 +361,12 @@ fn count(table: Table, columns: &[LookupColumn<'_>]) -> Result<Vec<Fr>, Error> {
                 || vec![0u64; size],
                 |mut acc, (chunk, vals)| {
                     for (k, v) in vals.iter().enumerate() {
-                        let Some(j) = table.index_of(&(*v + offset)) else {
+                        let at = (chunk << 14) + k;
+                        let pair = col.pair.and_then(|p| p.get(at));
+                        let Some(j) = table.index_of(&(*v + offset), pair) else {
                             return Err(Error::ValueNotInTable {
                                 column: name.to_string(),
-                                index: (chunk << 14) + k,
+                                index: at,
                                 value: crate::field::encoding::to_i128(v, 127)
                                     .map_or_else(|_| v.to_string(), |x| x.to_string()),
                                 table: table.to_string(),

@@ -1,8 +1,6 @@
 //! The LogUp-GKR verifier, generic over the field backend.
 
-use super::{
-    GkrLayer, LookupClaims, LookupProof, LookupStatement, MAX_TABLE_BITS, statement_words,
-};
+use super::{GkrLayer, LookupClaims, LookupProof, LookupStatement, statement_words};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::poly::{eq_eval, eq_table_generic};
@@ -26,9 +24,13 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     transcript: &mut Transcript<F, S>,
 ) -> Result<LookupClaims<F>, Error> {
     let bits = statement.table.bits();
+    let pairs_ok = statement
+        .columns
+        .iter()
+        .all(|c| c.paired == statement.table.is_pair());
     if statement.columns.is_empty()
-        || bits == 0
-        || bits > MAX_TABLE_BITS
+        || !pairs_ok
+        || !statement.table.is_supported()
         || statement.witness_depth() == 0
         || statement.witness_depth() > crate::sumcheck::MAX_VARS
     {
@@ -39,13 +41,19 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     let depths = [statement.witness_depth(), bits];
     check_len("LogUp roots", 4, proof.roots.len())?;
     check_len("LogUp layers", statement.num_layers(), proof.layers.len())?;
+    let paired = statement.columns.iter().filter(|c| c.paired).count();
     check_len(
         "LogUp column evaluations",
-        statement.num_columns(),
+        statement.num_columns() + paired,
         proof.column_evals.len(),
     )?;
 
     transcript.absorb(labels::LOGUP_STATEMENT, &statement_words::<F>(statement))?;
+    let alpha = if statement.table.is_pair() {
+        transcript.challenge(labels::LOGUP_ALPHA)?
+    } else {
+        F::zero()
+    };
     let beta = transcript.challenge(labels::LOGUP_BETA)?;
 
     let [pw, qw, pt, qt] = proof.roots.as_slice() else {
@@ -122,7 +130,7 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     let [witness, table] = claims;
     if !table
         .q
-        .enforce_equal(&beta.add(&statement.table.evaluate(&table.point)))?
+        .enforce_equal(&beta.add(&statement.table.evaluate(&table.point, &alpha)))?
     {
         return Err(Error::SuccinctEvaluation {
             what: "LogUp table denominators β + t̃(r)",
@@ -138,11 +146,18 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     let eq_high = eq_table_generic(high);
     let mut p_expect = F::zero();
     let mut q_expect = F::zero();
+    let mut evals = proof.column_evals.iter();
     for (c, e) in eq_high.iter().enumerate() {
-        match (proof.column_evals.get(c), statement.columns.get(c)) {
+        let shape = statement.columns.get(c);
+        let v = shape.and_then(|_| evals.next());
+        let w = shape.filter(|s| s.paired).and_then(|_| evals.next());
+        match (v, shape) {
             (Some(v), Some(shape)) => {
                 let mut leaf =
                     v.add_const(crate::field::encoding::from_i128(i128::from(shape.offset)));
+                if let Some(w) = w {
+                    leaf = leaf.add(&alpha.mul(w));
+                }
                 for r in low.iter().skip(shape.vars) {
                     leaf = leaf.sub(&leaf.mul(r));
                 }

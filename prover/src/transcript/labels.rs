@@ -121,3 +121,5 @@ pub const POOL_STATEMENT: Label = Label::new(b"pool/stmt");
 pub const POOL_POINT: Label = Label::new(b"pool/point");
 /// Average pool: the prover's evaluations.
 pub const POOL_VALUES: Label = Label::new(b"pool/values");
+/// LogUp: the challenge folding (x, f(x)) pairs of function tables.
+pub const LOGUP_ALPHA: Label = Label::new(b"logup/alpha");

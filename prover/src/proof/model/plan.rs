@@ -570,6 +570,7 @@ impl Plan {
                 Ok(ColumnShape {
                     vars: self.vars_of(n)?,
                     offset: *offset,
+                    paired: false,
                 })
             })
             .collect::<Result<_, Error>>()?;
@@ -580,6 +581,7 @@ impl Plan {
                 Ok(ColumnShape {
                     vars: self.vars_of(n)?,
                     offset: *offset,
+                    paired: false,
                 })
             })
             .collect::<Result<_, Error>>()?;

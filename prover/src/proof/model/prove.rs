@@ -157,6 +157,7 @@ fn columns<'a>(
                     .get(n)
                     .ok_or_else(|| Error::InvalidStatement(format!("tensor `{n}` missing")))?,
                 offset: *offset,
+                pair: None,
             })
         })
         .collect()

@@ -1,0 +1,166 @@
+//! Lookup tables: the range [0, 2^bits) (MLE Σ_j 2^j x_j, O(bits)) and fixed-point function
+//! tables of (x, f(x)) pairs over the signed b-bit inputs, folded with a challenge α as
+//! x + α·f(x). A function table's MLE is (Σ_j 2^j x_j − 2^(b−1)) + α·F̃(x), where F̃ is the MLE
+//! of the 2^b quantized outputs; the verifier evaluates it directly in O(2^b) (b ≤
+//! [`MAX_FUNCTION_BITS`]), which the circuit pays in constant multiplications.
+
+use crate::field::FieldOps;
+use crate::field::encoding::from_i128;
+use crate::poly::mle::evaluate_public;
+use ark_bn254::Fr;
+
+/// Largest table the protocol accepts, as log2 of its size.
+pub const MAX_TABLE_BITS: usize = 24;
+/// Largest function table, as log2 of its size (its MLE is evaluated entry by entry).
+pub const MAX_FUNCTION_BITS: usize = 14;
+
+/// A nonlinear function proven by table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TableFn {
+    /// 1 / (1 + e^−x).
+    Sigmoid,
+    /// tanh x.
+    Tanh,
+}
+
+impl TableFn {
+    /// f(x) at fixed point: round(f(x / 2^s) · 2^s) for the integer x.
+    pub fn quantized(self, x: i64, scale: u32) -> i64 {
+        let unit = f64::powi(2.0, scale as i32);
+        let r = x as f64 / unit;
+        let y = match self {
+            TableFn::Sigmoid => 1.0 / (1.0 + (-r).exp()),
+            TableFn::Tanh => r.tanh(),
+        };
+        (y * unit).round() as i64
+    }
+
+    fn code(self) -> u64 {
+        match self {
+            TableFn::Sigmoid => 1,
+            TableFn::Tanh => 2,
+        }
+    }
+}
+
+/// A lookup table whose MLE the verifier evaluates itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    /// The integers [0, 2^bits).
+    Range {
+        /// log2 of the table size, 1..=[`MAX_TABLE_BITS`].
+        bits: usize,
+    },
+    /// Pairs (x, f(x)) for the signed integers x ∈ [−2^(bits−1), 2^(bits−1)).
+    Function {
+        /// log2 of the table size, 2..=[`MAX_FUNCTION_BITS`].
+        bits: usize,
+        /// The function.
+        f: TableFn,
+        /// The fixed-point scale exponent.
+        scale: u32,
+    },
+}
+
+impl Table {
+    /// log2 of the table size.
+    pub fn bits(&self) -> usize {
+        match self {
+            Table::Range { bits } | Table::Function { bits, .. } => *bits,
+        }
+    }
+
+    /// Whether entries are (x, f(x)) pairs.
+    pub fn is_pair(&self) -> bool {
+        matches!(self, Table::Function { .. })
+    }
+
+    /// Whether the size is within the protocol's limits.
+    pub fn is_supported(&self) -> bool {
+        match self {
+            Table::Range { bits } => (1..=MAX_TABLE_BITS).contains(bits),
+            Table::Function { bits, scale, .. } => {
+                (2..=MAX_FUNCTION_BITS).contains(bits) && *scale <= 30
+            }
+        }
+    }
+
+    fn half(&self) -> i64 {
+        1i64 << (self.bits().saturating_sub(1))
+    }
+
+    /// f(x) of entry j (function tables).
+    fn output(&self, j: usize) -> i64 {
+        match self {
+            Table::Range { .. } => 0,
+            Table::Function { f, scale, .. } => f.quantized(j as i64 - self.half(), *scale),
+        }
+    }
+
+    /// Index of the entry `v` (with its pair `w` for function tables), if present.
+    pub fn index_of(&self, v: &Fr, w: Option<&Fr>) -> Option<usize> {
+        match self {
+            Table::Range { bits } => crate::field::encoding::to_u64(v)
+                .filter(|x| *x < (1u64 << bits) && w.is_none())
+                .map(|x| x as usize),
+            Table::Function { bits, .. } => {
+                let x = crate::field::encoding::to_i128(v, *bits as u32).ok()?;
+                let j = usize::try_from(x + i128::from(self.half())).ok()?;
+                let fx = from_i128(i128::from(self.output(j)));
+                (w? == &fx).then_some(j)
+            }
+        }
+    }
+
+    /// The j-th entry, folded with α for function tables.
+    pub fn entry(&self, j: usize, alpha: Fr) -> Fr {
+        match self {
+            Table::Range { .. } => Fr::from(j as u64),
+            Table::Function { .. } => {
+                from_i128(i128::from(j as i64 - self.half()))
+                    + alpha * from_i128(i128::from(self.output(j)))
+            }
+        }
+    }
+
+    /// t̃(x) (generic: runs in-circuit); α folds function tables.
+    pub fn evaluate<F: FieldOps>(&self, point: &[F], alpha: &F) -> F {
+        let index = point.iter().enumerate().fold(F::zero(), |acc, (j, x)| {
+            acc.add(&x.mul_const(Fr::from(1u64 << j)))
+        });
+        match self {
+            Table::Range { .. } => index,
+            Table::Function { .. } => {
+                let outputs: Vec<Fr> = (0..1usize << self.bits())
+                    .map(|j| from_i128(i128::from(self.output(j))))
+                    .collect();
+                index
+                    .add_const(-Fr::from(self.half() as u64))
+                    .add(&alpha.mul(&evaluate_public(&outputs, point)))
+            }
+        }
+    }
+
+    /// Words that identify the table in the statement.
+    pub(crate) fn parameters(&self) -> Vec<u64> {
+        match self {
+            Table::Range { bits } => vec![1, *bits as u64],
+            Table::Function { bits, f, scale } => {
+                vec![2, *bits as u64, f.code(), u64::from(*scale)]
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Table::Range { bits } => write!(f, "range [0, 2^{bits})"),
+            Table::Function {
+                bits,
+                f: func,
+                scale,
+            } => write!(f, "{func:?} at scale 2^{scale} on signed {bits}-bit inputs"),
+        }
+    }
+}
