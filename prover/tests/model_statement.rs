@@ -325,3 +325,38 @@ fn cnn_accuracy_on_the_test_split() {
     wrong.count = Some(Fr::from(344u64));
     assert!(check(&wrong).is_err());
 }
+
+/// Sigmoid and Tanh hidden layers are proven by function-table lookups: the digits MLP with its
+/// ReLU replaced proves and verifies; a tampered activation lookup is rejected.
+#[test]
+fn table_activations_prove_and_verify() {
+    use zkmodel_prover::graph::Op;
+    let s = setup();
+    for op in [Op::Sigmoid, Op::Tanh] {
+        let mut model = import_path(&fixture("mlp.onnx")).unwrap();
+        let relu = model.nodes.iter_mut().find(|n| n.op == Op::Relu).unwrap();
+        relu.op = op.clone();
+        let x = shaped(
+            &model.input_shape,
+            s.data.batch(&s.data.train[..256]).unwrap().0,
+        );
+        let (q, _) = calibrate(&model, &x, CalibrationOptions::default()).unwrap();
+        let p = prove_task(
+            &q,
+            inference(4, Visibility::Committed, Visibility::Public),
+            &s.data.test[..4],
+            11,
+        );
+        p.verify().unwrap_or_else(|e| panic!("{op:?}: {e}"));
+        assert_eq!(p.proof.body.activations.len(), 1);
+        let mut bad = p.proof.clone();
+        bad.body.activations[0].column_evals[1] += Fr::ONE;
+        assert!(p.verify_with(&p.public, &bad).is_err());
+        // The float model's predictions survive quantization on these inputs.
+        let (xt, _) = s.data.batch(&s.data.test[..4]).unwrap();
+        let float = model.eval(&xt).unwrap().argmax_rows();
+        let (m, input) = q.quantize_input(&xt).unwrap();
+        let pred = q.predictions(&q.forward(m, input).unwrap(), 4);
+        assert_eq!(pred, float, "{op:?}");
+    }
+}

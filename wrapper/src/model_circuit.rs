@@ -91,6 +91,11 @@ pub fn alloc_body(
     Ok(ModelProofBody {
         range: alloc_lookup(cs, &body.range)?,
         remainder: alloc_lookup(cs, &body.remainder)?,
+        activations: body
+            .activations
+            .iter()
+            .map(|a| alloc_lookup(cs, a))
+            .collect::<Result<_, _>>()?,
         layers,
         argmax,
     })

@@ -19,15 +19,19 @@ pub struct LayerTrace {
     pub pos: Vec<i64>,
     /// max(−Y, 0) (ReLU layers).
     pub neg: Vec<i64>,
+    /// f(Y) (table activations).
+    pub act: Vec<i64>,
 }
 
 impl LayerTrace {
     /// The layer's output activation (what the next layer reads).
     pub fn output(&self) -> &[i64] {
-        if self.pos.is_empty() {
-            &self.y
-        } else {
+        if !self.act.is_empty() {
+            &self.act
+        } else if !self.pos.is_empty() {
             &self.pos
+        } else {
+            &self.y
         }
     }
 }
@@ -131,6 +135,23 @@ impl QuantizedModel {
                 r,
                 pos,
                 neg,
+                act: vec![],
+            })
+        } else if let Some(f) = l.table {
+            // The table covers exactly the signed b-bit inputs.
+            self.check(
+                &format!("{}.pre_activation", l.name),
+                &y,
+                self.signed_range(),
+            )?;
+            let act = y.iter().map(|v| f.quantized(*v, s)).collect();
+            Ok(LayerTrace {
+                xcol: vec![],
+                y,
+                r,
+                pos: vec![],
+                neg: vec![],
+                act,
             })
         } else {
             self.check(&format!("{}.output", l.name), &y, self.signed_range())?;
@@ -140,6 +161,7 @@ impl QuantizedModel {
                 r,
                 pos: vec![],
                 neg: vec![],
+                act: vec![],
             })
         }
     }
@@ -197,6 +219,7 @@ impl QuantizedModel {
                         r,
                         pos: vec![],
                         neg: vec![],
+                        act: vec![],
                     }
                 }
             };

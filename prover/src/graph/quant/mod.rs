@@ -25,6 +25,7 @@ pub use forward::{IntTrace, LayerTrace};
 
 use super::ir::{Model, Op};
 use crate::error::Error;
+pub use crate::lookup::TableFn;
 
 /// A quantized dense layer (k×n weights, row-major, padded).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +44,15 @@ pub struct QDense {
     pub bias: Vec<i64>,
     /// Whether a ReLU follows.
     pub relu: bool,
+    /// A table activation (sigmoid, tanh) that follows instead.
+    pub table: Option<TableFn>,
+}
+
+impl QDense {
+    /// Whether an activation (ReLU or table) follows.
+    pub fn activated(&self) -> bool {
+        self.relu || self.table.is_some()
+    }
 }
 
 /// Geometry of a 2-D convolution on channel-last activations.
@@ -252,16 +262,15 @@ impl QuantizedModel {
                 "scale 2^{scale} with a {bits}-bit bound: need 0 < scale ≤ bits − 2 ≤ 38"
             )));
         }
-        if let Some(node) = model.nodes.iter().find(|n| {
-            matches!(
-                n.op,
-                Op::Sigmoid | Op::Tanh | Op::MaxPool2d { .. } | Op::Add
-            )
-        }) {
+        if let Some(node) = model
+            .nodes
+            .iter()
+            .find(|n| matches!(n.op, Op::MaxPool2d { .. } | Op::Add))
+        {
             return Err(unsupported(
                 &node.name,
                 &node.op,
-                "imports, but has no proof block yet; use Relu and AveragePool",
+                "imports, but has no proof block yet; use AveragePool and a chain of layers",
             ));
         }
         let input = match model.input_shape.as_slice() {
@@ -334,6 +343,7 @@ impl QuantizedModel {
                         weight: w,
                         bias: b,
                         relu: false,
+                        table: None,
                     }));
                     act = Act::Flat {
                         real: n,
@@ -392,6 +402,7 @@ impl QuantizedModel {
                             weight: wq,
                             bias: b,
                             relu: false,
+                            table: None,
                         },
                         geometry,
                     }));
@@ -403,9 +414,24 @@ impl QuantizedModel {
                     };
                 }
                 (Op::Relu, _) => match layers.last_mut().and_then(QLayer::dense_mut) {
-                    Some(l) if !l.relu => l.relu = true,
+                    Some(l) if !l.activated() => l.relu = true,
                     _ => return Err(bad("ReLU must follow a dense or convolution layer")),
                 },
+                (Op::Sigmoid | Op::Tanh, _) => {
+                    let f = if node.op == Op::Sigmoid {
+                        TableFn::Sigmoid
+                    } else {
+                        TableFn::Tanh
+                    };
+                    match layers.last_mut().and_then(QLayer::dense_mut) {
+                        Some(l) if !l.activated() => l.table = Some(f),
+                        _ => {
+                            return Err(bad(
+                                "a table activation must follow a dense or convolution layer",
+                            ));
+                        }
+                    }
+                }
                 (Op::AvgPool2d { kernel, stride }, Act::Image { c, cp, h, w }) => {
                     if *kernel != [2, 2] || *stride != [2, 2] || h < 2 || w < 2 {
                         return Err(bad("only 2×2 pools with stride 2 are provable"));
@@ -458,7 +484,7 @@ impl QuantizedModel {
                 "the model must end in a dense layer (logits)",
             ));
         };
-        if last.relu {
+        if last.activated() {
             return Err(graph_err(
                 &last.name,
                 "Relu",
@@ -474,12 +500,12 @@ impl QuantizedModel {
             .iter()
             .take(count - 1)
             .filter_map(QLayer::dense)
-            .find(|l| !l.relu)
+            .find(|l| !l.activated())
         {
             return Err(graph_err(
                 &l.name,
                 "Dense",
-                "hidden dense and convolution layers must be followed by a ReLU",
+                "hidden dense and convolution layers must be followed by ReLU, Sigmoid or Tanh",
             ));
         }
         let q = Self {

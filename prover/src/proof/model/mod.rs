@@ -39,6 +39,8 @@ pub struct ModelProofBody<F> {
     pub range: LookupProof<F>,
     /// Range checks of the remainders against the 2^s table.
     pub remainder: LookupProof<F>,
+    /// One function-table lookup per table-activation layer, in layer order.
+    pub activations: Vec<LookupProof<F>>,
     /// One proof per layer.
     pub layers: Vec<LayerProof<F>>,
     /// Argmax and count (accuracy statements).
@@ -108,6 +110,7 @@ impl ModelProof {
         };
         let b = &self.body;
         let mut elements = 1 + lk(&b.range) + lk(&b.remainder);
+        elements += b.activations.iter().map(lk).sum::<usize>();
         let dense = |l: &DenseProof<Fr>| {
             l.values.len() + sc(&l.matmul) + l.zerocheck.as_ref().map_or(0, sc)
         };

@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::field::FieldOps;
 use crate::field::encoding::{from_i128, keccak256};
 use crate::graph::quant::{ConvGeometry, InputShape, QConv, QDense, QLayer, QPool, QuantizedModel};
-use crate::lookup::{ColumnShape, LookupStatement, Table};
+use crate::lookup::{ColumnShape, LookupStatement, Table, TableFn};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{Accumulator, Srs};
 use crate::poly::evaluate_generic;
@@ -77,9 +77,24 @@ pub struct LayerShape {
     pub n: usize,
     /// Whether a ReLU follows.
     pub relu: bool,
+    /// A table activation that follows instead.
+    pub table: Option<TableFn>,
 }
 
 impl LayerShape {
+    /// The name of the tensor the next layer reads.
+    pub(crate) fn output_name(&self) -> String {
+        if self.relu {
+            names::pos(&self.name)
+        } else if self.table.is_some() {
+            names::act(&self.name)
+        } else if self.is_dense() {
+            names::LOGITS.to_string()
+        } else {
+            names::output(&self.name)
+        }
+    }
+
     /// Whether the layer has weights (dense or convolution).
     pub fn is_dense(&self) -> bool {
         !matches!(self.kind, LayerKind::AvgPool { .. })
@@ -114,6 +129,7 @@ impl From<&QuantizedModel> for ModelShape {
                     k: d.k,
                     n: d.n,
                     relu: d.relu,
+                    table: d.table,
                 },
                 QLayer::Conv(c) => LayerShape {
                     name: c.dense.name.clone(),
@@ -122,6 +138,7 @@ impl From<&QuantizedModel> for ModelShape {
                     k: c.dense.k,
                     n: c.dense.n,
                     relu: c.dense.relu,
+                    table: c.dense.table,
                 },
                 QLayer::AvgPool(p) => LayerShape {
                     name: p.name.clone(),
@@ -130,6 +147,7 @@ impl From<&QuantizedModel> for ModelShape {
                     k: p.c,
                     n: p.c,
                     relu: false,
+                    table: None,
                 },
             })
             .collect();
@@ -168,6 +186,7 @@ impl ModelShape {
             weight: vec![0; l.k * l.n],
             bias: vec![0; l.n],
             relu: l.relu,
+            table: l.table,
         };
         let mut q = QuantizedModel {
             scale: self.scale,
@@ -254,6 +273,15 @@ pub(crate) mod names {
     pub fn output(l: &str) -> String {
         format!("{l}.output")
     }
+    pub fn pre(l: &str) -> String {
+        format!("{l}.pre_activation")
+    }
+    pub fn act(l: &str) -> String {
+        format!("{l}.activation")
+    }
+    pub fn act_mult(l: &str) -> String {
+        format!("{l}.activation.multiplicities")
+    }
 }
 
 /// The plan built from an architecture.
@@ -287,7 +315,12 @@ impl ModelArchitecture {
             .layers
             .iter()
             .map(|l| {
-                let relu = if l.relu { "+relu" } else { "" };
+                let relu = match (l.relu, l.table) {
+                    (true, _) => "+relu",
+                    (false, Some(TableFn::Sigmoid)) => "+sigmoid",
+                    (false, Some(TableFn::Tanh)) => "+tanh",
+                    (false, None) => "",
+                };
                 match l.kind {
                     LayerKind::Dense => format!("dense:{}x{}{relu}", l.k, l.n),
                     LayerKind::Conv(g) => format!(
@@ -379,8 +412,13 @@ impl ModelArchitecture {
                 .iter()
                 .rev()
                 .skip(1)
-                .all(|l| l.relu || !l.is_dense())
-            && s.layers.last().is_some_and(|l| !l.relu && l.n >= 2)
+                .all(|l| l.relu || l.table.is_some() || !l.is_dense())
+            && s.layers.iter().all(|l| !(l.relu && l.table.is_some()))
+            && (s.layers.iter().all(|l| l.table.is_none())
+                || s.bits as usize <= crate::lookup::MAX_FUNCTION_BITS)
+            && s.layers
+                .last()
+                .is_some_and(|l| !l.relu && l.table.is_none() && l.n >= 2)
             && (2..=30).contains(&s.scale)
             && s.scale + 2 <= s.bits
             && s.bits <= 24
@@ -480,6 +518,11 @@ impl ModelArchitecture {
                 put(&names::pos(&l.name), TRACE, len);
                 put(&names::neg(&l.name), TRACE, len);
             }
+            if l.table.is_some() {
+                put(&names::pre(&l.name), TRACE, len);
+                put(&names::act(&l.name), TRACE, len);
+                put(&names::act_mult(&l.name), TRACE, 1 << s.bits);
+            }
             debug_assert!(i < last || l.is_dense());
         }
         put(names::RANGE_MULT, TRACE, 1 << s.bits);
@@ -559,6 +602,29 @@ impl Plan {
             .get(name)
             .copied()
             .ok_or_else(|| Error::InvalidStatement(format!("no tensor `{name}` in the plan")))
+    }
+
+    /// The function-table lookup of a table-activation layer: one paired column (pre, act).
+    pub fn activation_statement(
+        &self,
+        shape: &ModelShape,
+        l: &LayerShape,
+    ) -> Result<Option<LookupStatement>, Error> {
+        let Some(f) = l.table else {
+            return Ok(None);
+        };
+        Ok(Some(LookupStatement {
+            table: Table::Function {
+                bits: shape.bits as usize,
+                f,
+                scale: shape.scale,
+            },
+            columns: vec![ColumnShape {
+                vars: self.vars_of(&names::pre(&l.name))?,
+                offset: 0,
+                paired: true,
+            }],
+        }))
     }
 
     /// The two lookup statements (b-bit range, remainders).

@@ -1,7 +1,7 @@
 //! The MLP prover: witness from the integer forward pass, vectors, blocks on forks, one opening.
 
 use super::plan::{
-    DATA, LayerKind, MODEL, ModelArchitecture, Place, Plan, Sink, TRACE, Task, names,
+    DATA, LayerKind, LayerShape, MODEL, ModelArchitecture, Place, Plan, Sink, TRACE, Task, names,
 };
 use super::verify::{LayerClaims, route, start_blocks};
 use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
@@ -163,6 +163,23 @@ fn columns<'a>(
         .collect()
 }
 
+/// The paired (pre-activation, activation) column of a table-activation layer.
+fn activation_column<'a>(
+    t: &'a BTreeMap<String, Vec<Fr>>,
+    l: &'a LayerShape,
+) -> Result<LookupColumn<'a>, Error> {
+    let get = |n: String| {
+        t.get(&n)
+            .ok_or_else(|| Error::InvalidStatement(format!("tensor `{n}` missing")))
+    };
+    Ok(LookupColumn {
+        name: &l.name,
+        values: get(names::pre(&l.name))?,
+        offset: 0,
+        pair: Some(get(names::act(&l.name))?),
+    })
+}
+
 /// Everything the prover needs besides the SRS.
 pub struct ModelWitness<'a> {
     /// The quantized model.
@@ -214,6 +231,10 @@ pub fn prove(
         if l.relu {
             t.insert(names::pos(&l.name), ints(&lt.pos));
             t.insert(names::neg(&l.name), ints(&lt.neg));
+        }
+        if l.table.is_some() {
+            t.insert(names::pre(&l.name), ints(&lt.y));
+            t.insert(names::act(&l.name), ints(&lt.act));
         }
         xcols.push(ints(&lt.xcol));
     }
@@ -270,6 +291,18 @@ pub fn prove(
     let rem_mult = multiplicities(rem_st.table, &columns(&t, &rem_list)?)?;
     t.insert(names::RANGE_MULT.into(), range_mult.clone());
     t.insert(names::REM_MULT.into(), rem_mult.clone());
+    // Table activations: one paired lookup (pre-activation, activation) per layer.
+    let mut act_lookups = Vec::new();
+    for l in &s.layers {
+        if let Some(st) = plan.activation_statement(s, l)? {
+            let col = activation_column(&t, l)?;
+            let mult = multiplicities(st.table, &[col])?;
+            act_lookups.push((l.clone(), st, mult));
+        }
+    }
+    for (l, _, mult) in &act_lookups {
+        t.insert(names::act_mult(&l.name), mult.clone());
+    }
     let trace = fill(&plan, TRACE, &t, rng)?;
     let trace_commitment = commit(srs, &trace)?;
     let salt = Fr::rand(rng);
@@ -298,7 +331,12 @@ pub fn prove(
         || -> Result<_, Error> {
             let range = prove_given(range_st.table, &range_cols, &range_mult, &mut lookup_fork)?;
             let rem = prove_given(rem_st.table, &rem_cols, &rem_mult, &mut lookup_fork)?;
-            Ok((range, rem, lookup_fork.digest()?))
+            let mut acts = Vec::with_capacity(act_lookups.len());
+            for (l, st, mult) in &act_lookups {
+                let col = activation_column(&t, l)?;
+                acts.push(prove_given(st.table, &[col], mult, &mut lookup_fork)?);
+            }
+            Ok((range, rem, acts, lookup_fork.digest()?))
         },
         || {
             let layers = s
@@ -309,8 +347,7 @@ pub fn prove(
                 .map(|(i, (l, mut fork))| -> Result<_, Error> {
                     let input_name = match i.checked_sub(1).map(|p| &s.layers[p]) {
                         None => names::INPUT.to_string(),
-                        Some(prev) if prev.relu => names::pos(&prev.name),
-                        Some(prev) => names::output(&prev.name),
+                        Some(prev) => prev.output_name(),
                     };
                     let input = &t[&input_name];
                     let out = match l.kind {
@@ -324,6 +361,8 @@ pub fn prove(
                         kind => {
                             let outputs: Vec<&[Fr]> = if l.relu {
                                 vec![&t[&names::pos(&l.name)], &t[&names::neg(&l.name)]]
+                            } else if l.table.is_some() {
+                                vec![&t[&names::pre(&l.name)]]
                             } else {
                                 vec![&t[names::LOGITS]]
                             };
@@ -367,7 +406,8 @@ pub fn prove(
             (layers, argmax)
         },
     );
-    let ((range, range_claims), (rem, rem_claims), lookup_digest) = lookups?;
+    let ((range, range_claims), (rem, rem_claims), acts, lookup_digest) = lookups?;
+    let (activations, act_claims): (Vec<_>, Vec<_>) = acts.into_iter().unzip();
     let (layers, argmax) = (layers?, argmax?);
     let mut digests = vec![lookup_digest];
     digests.extend(layers.iter().map(|x| x.2));
@@ -386,6 +426,7 @@ pub fn prove(
         &plan,
         &mut sink,
         [&range_claims, &rem_claims],
+        &act_claims,
         &dense_claims,
         argmax.as_ref().map(|x| &x.1),
     )?;
@@ -401,6 +442,7 @@ pub fn prove(
             body: ModelProofBody {
                 range,
                 remainder: rem,
+                activations,
                 layers: layers.into_iter().map(|x| x.0).collect(),
                 argmax: argmax.map(|x| x.0),
             },

@@ -55,6 +55,7 @@ pub(crate) fn route<F: FieldOps>(
     plan: &Plan,
     sink: &mut Sink<'_, F>,
     lookups: [&LookupClaims<F>; 2],
+    activations: &[LookupClaims<F>],
     claims: &[LayerClaims<F>],
     argmax: Option<&ArgmaxClaims<F>>,
 ) -> Result<(), Error> {
@@ -94,6 +95,45 @@ pub(crate) fn route<F: FieldOps>(
         )?;
     }
     let layers = &arch.shape.layers;
+    let table_layers: Vec<_> = layers.iter().filter(|l| l.table.is_some()).collect();
+    if activations.len() != table_layers.len() {
+        return Err(Error::ProofShape {
+            what: "activation lookups",
+            expected: table_layers.len(),
+            actual: activations.len(),
+        });
+    }
+    for (l, c) in table_layers.iter().zip(activations) {
+        let [pre, act] = c.column_evals.as_slice() else {
+            return Err(Error::ProofShape {
+                what: "activation lookup evaluations",
+                expected: 2,
+                actual: c.column_evals.len(),
+            });
+        };
+        for (name, value) in [(names::pre(&l.name), pre), (names::act(&l.name), act)] {
+            let vars = plan.vars.get(&name).copied().unwrap_or(0);
+            let point = c.column_point.get(..vars).ok_or(Error::ProofShape {
+                what: "activation lookup point",
+                expected: vars,
+                actual: c.column_point.len(),
+            })?;
+            sink.add(
+                &name,
+                &TensorClaim {
+                    point: point.to_vec(),
+                    value: value.clone(),
+                },
+            )?;
+        }
+        sink.add(
+            &names::act_mult(&l.name),
+            &TensorClaim {
+                point: c.multiplicity_point.clone(),
+                value: c.multiplicity_eval.clone(),
+            },
+        )?;
+    }
     if claims.len() != layers.len() {
         return Err(Error::ProofShape {
             what: "layers",
@@ -104,8 +144,7 @@ pub(crate) fn route<F: FieldOps>(
     for (i, (l, c)) in layers.iter().zip(claims).enumerate() {
         let input = match i.checked_sub(1).and_then(|p| layers.get(p)) {
             None => names::INPUT.to_string(),
-            Some(prev) if prev.relu => names::pos(&prev.name),
-            Some(prev) => names::output(&prev.name),
+            Some(prev) => prev.output_name(),
         };
         match c {
             LayerClaims::Dense(c) => {
@@ -119,6 +158,8 @@ pub(crate) fn route<F: FieldOps>(
                         .cycle()
                         .take(4)
                         .collect()
+                } else if l.table.is_some() {
+                    vec![names::pre(&l.name)]
                 } else {
                     vec![names::LOGITS.to_string()]
                 };
@@ -185,6 +226,21 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     let mut f = next()?;
     let range = verify_lookup(&range_st, &body.range, &mut f)?;
     let rem = verify_lookup(&rem_st, &body.remainder, &mut f)?;
+    let table_layers: Vec<_> = s.layers.iter().filter(|l| l.table.is_some()).collect();
+    if body.activations.len() != table_layers.len() {
+        return Err(Error::ProofShape {
+            what: "activation lookups",
+            expected: table_layers.len(),
+            actual: body.activations.len(),
+        });
+    }
+    let mut acts = Vec::with_capacity(table_layers.len());
+    for (l, p) in table_layers.iter().zip(&body.activations) {
+        let st = plan
+            .activation_statement(s, l)?
+            .ok_or_else(|| Error::InvalidStatement(format!("layer `{}` has no table", l.name)))?;
+        acts.push(verify_lookup(&st, p, &mut f)?);
+    }
     digests.push(f.digest()?);
     if body.layers.len() != s.layers.len() {
         return Err(Error::ProofShape {
@@ -247,6 +303,7 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         &plan,
         &mut sink,
         [&range, &rem],
+        &acts,
         &layers,
         argmax.as_ref(),
     )?;
