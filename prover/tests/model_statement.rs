@@ -360,3 +360,23 @@ fn table_activations_prove_and_verify() {
         assert_eq!(pred, float, "{op:?}");
     }
 }
+
+/// Batch 64 for both fixture models (committed input, public logits), and the logits are the
+/// quantized model's.
+#[test]
+fn batch_64_for_both_models() {
+    let s = setup();
+    for q in [&s.mlp, &s.cnn] {
+        let p = prove_task(
+            q,
+            inference(64, Visibility::Committed, Visibility::Public),
+            &s.data.test[100..164],
+            12,
+        );
+        p.verify().unwrap();
+        assert_eq!(p.public.logits.as_ref().unwrap().len(), 64 * 10);
+        let mut other = p.public.clone();
+        other.logits.as_mut().unwrap()[639] += Fr::ONE;
+        assert!(p.verify_with(&other, &p.proof).is_err());
+    }
+}
