@@ -21,6 +21,7 @@ pub mod pcs;
 pub mod poly;
 pub mod proof;
 pub mod sumcheck;
+pub mod train;
 pub mod transcript;
 
 pub use ark_bn254::Fr;
