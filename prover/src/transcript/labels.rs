@@ -123,3 +123,9 @@ pub const POOL_POINT: Label = Label::new(b"pool/point");
 pub const POOL_VALUES: Label = Label::new(b"pool/values");
 /// LogUp: the challenge folding (x, f(x)) pairs of function tables.
 pub const LOGUP_ALPHA: Label = Label::new(b"logup/alpha");
+/// Iterated blocks (training): statement.
+pub const ITERATE_STATEMENT: Label = Label::new(b"iter/stmt");
+/// Iterated blocks: points.
+pub const ITERATE_POINT: Label = Label::new(b"iter/point");
+/// Iterated blocks: the prover's evaluations.
+pub const ITERATE_VALUES: Label = Label::new(b"iter/values");

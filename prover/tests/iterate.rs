@@ -1,0 +1,180 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Iterated blocks for training proofs: contractions over every iteration at once (forward
+//! X·W, weight gradient Aᵀ·G, back-propagation G·Wᵀ) and the update chain W[t+1] = W[t] − Δ[t].
+//! Honest proofs verify with true claims; a wrong product in one iteration, a skipped, repeated
+//! or altered update and a replay with another T are rejected.
+
+mod common;
+
+use ark_ff::Field;
+use common::{random_vec, rng, transcript};
+use zkmodel_prover::Fr;
+use zkmodel_prover::blocks::TensorClaim;
+use zkmodel_prover::blocks::iterate::{
+    Contraction, Operand, StepChain, prove_contraction, prove_step, verify_contraction, verify_step,
+};
+use zkmodel_prover::poly::DenseMle;
+
+fn holds(t: &[Fr], c: &TensorClaim<Fr>) -> bool {
+    DenseMle::new(t.to_vec())
+        .unwrap()
+        .evaluate(&c.point)
+        .unwrap()
+        == c.value
+}
+
+/// Y[t] = L[t]·R[t] with L, R stored as the shape says.
+fn product(s: Contraction, l: &[Fr], r: &[Fr]) -> Vec<Fr> {
+    let mut y = vec![Fr::from(0u64); s.t * s.a * s.b];
+    for t in 0..s.t {
+        for a in 0..s.a {
+            for b in 0..s.b {
+                let mut acc = Fr::from(0u64);
+                for c in 0..s.c {
+                    let lv = match s.left {
+                        Operand::Plain => l[(t * s.a + a) * s.c + c],
+                        Operand::Transposed => l[(t * s.c + c) * s.a + a],
+                    };
+                    let rv = match s.right {
+                        Operand::Plain => r[(t * s.c + c) * s.b + b],
+                        Operand::Transposed => r[(t * s.b + b) * s.c + c],
+                    };
+                    acc += lv * rv;
+                }
+                y[(t * s.a + a) * s.b + b] = acc;
+            }
+        }
+    }
+    y
+}
+
+#[test]
+fn contractions_in_every_orientation() {
+    let mut g = rng(1);
+    for (left, right) in [
+        (Operand::Plain, Operand::Plain),
+        (Operand::Transposed, Operand::Plain),
+        (Operand::Plain, Operand::Transposed),
+        (Operand::Transposed, Operand::Transposed),
+    ] {
+        let s = Contraction {
+            a: 4,
+            b: 2,
+            c: 8,
+            t: 4,
+            left,
+            right,
+        };
+        let l = random_vec(&mut g, s.t * s.a * s.c);
+        let r = random_vec(&mut g, s.t * s.c * s.b);
+        let y = product(s, &l, &r);
+        let (proof, claims) = prove_contraction(s, &l, &r, &y, &mut transcript()).unwrap();
+        let v = verify_contraction(s, &proof, &mut transcript()).unwrap();
+        assert_eq!(v, claims);
+        assert!(holds(&y, &v.y) && holds(&l, &v.left) && holds(&r, &v.right));
+
+        // One wrong entry in one iteration: the honest prover's proof fails at the claim.
+        let mut bad = y.clone();
+        bad[s.a * s.b * 3 + 1] += Fr::ONE;
+        let (proof, _) = prove_contraction(s, &l, &r, &bad, &mut transcript()).unwrap();
+        assert!(verify_contraction(s, &proof, &mut transcript()).is_err());
+        // Another T is another statement.
+        let (proof, _) = prove_contraction(s, &l, &r, &y, &mut transcript()).unwrap();
+        let other = Contraction { t: 8, ..s };
+        assert!(verify_contraction(other, &proof, &mut transcript()).is_err());
+    }
+}
+
+fn chain(len: usize, t: usize, seed: u64) -> (Vec<Fr>, Vec<Fr>) {
+    let mut g = rng(seed);
+    let delta = random_vec(&mut g, t * len);
+    let mut w = random_vec(&mut g, len);
+    for i in 0..t {
+        let next: Vec<Fr> = (0..len)
+            .map(|j| w[i * len + j] - delta[i * len + j])
+            .collect();
+        w.extend(next);
+    }
+    w.resize(2 * t * len, Fr::from(0u64));
+    (w, delta)
+}
+
+#[test]
+fn update_chain_verifies_and_binds_every_step() {
+    let shape = StepChain { len: 8, t: 8 };
+    let (w, delta) = chain(8, 8, 2);
+    let (proof, claims) = prove_step(shape, &w, &delta, &mut transcript()).unwrap();
+    let v = verify_step(shape, &proof, &mut transcript()).unwrap();
+    assert_eq!(v, claims);
+    assert!(holds(&w, &v.w) && holds(&w, &v.w_next) && holds(&delta, &v.delta));
+
+    let check = |w: &[Fr], delta: &[Fr]| {
+        let (p, c) = prove_step(shape, w, delta, &mut transcript()).unwrap();
+        // The prover's claims are true MLE values, so only the relation can fail.
+        verify_step(shape, &p, &mut transcript()).map(|v| (v, c))
+    };
+    // An altered update in iteration 5.
+    let mut d = delta.clone();
+    d[5 * 8 + 3] += Fr::ONE;
+    assert!(check(&w, &d).is_err());
+    // A skipped iteration: W[4] = W[3] (Δ[3] not applied).
+    let mut ws = w.clone();
+    for j in 0..8 {
+        let prev = ws[3 * 8 + j];
+        let diff = ws[4 * 8 + j] - prev;
+        for t in 4..=8 {
+            ws[t * 8 + j] -= diff;
+        }
+    }
+    assert!(check(&ws, &delta).is_err());
+    // A repeated iteration: Δ[2] applied twice.
+    let mut wr = w.clone();
+    for t in 3..=8 {
+        for j in 0..8 {
+            wr[t * 8 + j] -= delta[2 * 8 + j];
+        }
+    }
+    assert!(check(&wr, &delta).is_err());
+    // Replayed with another T.
+    assert!(verify_step(StepChain { len: 8, t: 4 }, &proof, &mut transcript()).is_err());
+    // Slots beyond T are unconstrained by the chain (they are padding): changing them is fine.
+    let mut wp = w.clone();
+    wp[12 * 8] += Fr::ONE;
+    assert!(check(&wp, &delta).is_ok());
+}
+
+#[test]
+fn tampered_messages_are_rejected() {
+    let mut g = rng(3);
+    let s = Contraction {
+        a: 2,
+        b: 4,
+        c: 4,
+        t: 2,
+        left: Operand::Plain,
+        right: Operand::Transposed,
+    };
+    let l = random_vec(&mut g, 16);
+    let r = random_vec(&mut g, 32);
+    let y = product(s, &l, &r);
+    let (proof, _) = prove_contraction(s, &l, &r, &y, &mut transcript()).unwrap();
+    let mut bad = proof.clone();
+    bad.y_value += Fr::ONE;
+    assert!(verify_contraction(s, &bad, &mut transcript()).is_err());
+    for i in 0..3 {
+        let mut bad = proof.clone();
+        bad.sumcheck.final_evals[0][i] += Fr::ONE;
+        assert!(verify_contraction(s, &bad, &mut transcript()).is_err());
+    }
+    let shape = StepChain { len: 4, t: 4 };
+    let (w, delta) = chain(4, 4, 4);
+    let (proof, _) = prove_step(shape, &w, &delta, &mut transcript()).unwrap();
+    for i in 0..2 {
+        let mut bad = proof.clone();
+        bad.values[i] += Fr::ONE;
+        assert!(verify_step(shape, &bad, &mut transcript()).is_err());
+        let mut bad = proof.clone();
+        bad.sumcheck.final_evals[0][i] += Fr::ONE;
+        assert!(verify_step(shape, &bad, &mut transcript()).is_err());
+    }
+}
