@@ -40,22 +40,22 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x001377d8b44105eda2ab60bc998f63bbb4c5c960c993e13100cbbba9ccb5db66;
-    uint256 internal constant IC0_Y = 0x04f202d95281e702ca66d26eb624376b9eaf3331d71ee846f507d9bc91b67293;
-    uint256 internal constant IC1_X = 0x0589ada767b97923740bad81ac55ba79ac1c0ab48684151231e49b83a2367d66;
-    uint256 internal constant IC1_Y = 0x2a547de9c5fa4b60e76f0a02b71ba837acc3640ced2b63e82fb9410681263c4d;
-    uint256 internal constant IC2_X = 0x00251056e38c06f07c2f7e864ff9e51774d677cb2372ffb39aa9796669f3ba21;
-    uint256 internal constant IC2_Y = 0x2421af6565d9dd0f75a55c451409e58590c0107933bfff64f0aa454972a9764f;
-    uint256 internal constant IC3_X = 0x030f1801d5707fb07c86dae61db8be8a12a801c5ab1b122d89b0240407faab3d;
-    uint256 internal constant IC3_Y = 0x1572f5fb8573428b14991348e2a3596307b579f5cb070c5cdf931c1687d8fb73;
-    uint256 internal constant IC4_X = 0x28b7ab8e0260bb293f91671386f0a1d99b542cfb45fba6f6c6651d2b4740179b;
-    uint256 internal constant IC4_Y = 0x13259be8ca3f216f725fbac1626249b6856f145a4c7c7604de75623f3bcf11bb;
-    uint256 internal constant IC5_X = 0x0324937ef95ce0f1db5807dfc8ee4fe367550d59505e0d01a44363dffc944bb0;
-    uint256 internal constant IC5_Y = 0x2f9d9b4d96bcfb490f61db01989ac8f657819a662848c7580563a6ca96e89945;
-    uint256 internal constant IC6_X = 0x04adc34c2a19eb2a57830159820a74aeaa1b96d54128c630cf15b84463fefb34;
-    uint256 internal constant IC6_Y = 0x13ceb13d41063a7109146e36838269c74db76ea8fc3202c0d1ffbfdea817c1aa;
-    uint256 internal constant IC7_X = 0x086cf313ac193dedf0d80efaf18f45eed3d734fd5d7a0ec523df9a7875e13746;
-    uint256 internal constant IC7_Y = 0x2f6d8b8f6e2eef2e9812432b437e7c7a210cbab08d7f1fd757e7a3b32135f9f9;
+    uint256 internal constant IC0_X = 0x1901502557405b91380f9868b52c7c6d6bb683cb1fe772d34325192136ecfc35;
+    uint256 internal constant IC0_Y = 0x2c81b51921f1743e4d32e768a38ea46ed1fa2b01c359bc1c63eb52c33be77e3c;
+    uint256 internal constant IC1_X = 0x15a8ade39b814ca3240a4458cbe93b589b8620cef797476b03d173c3d277963a;
+    uint256 internal constant IC1_Y = 0x2f25d03182d88d6b56dd0b063c81ebdac7fdbd271d91d0bb43ec032391b57f7e;
+    uint256 internal constant IC2_X = 0x1965640971bcaa9bd12bab697efc00d30cabc8315395da1d581f9e88e995f32a;
+    uint256 internal constant IC2_Y = 0x02b1ec42992e158a1530cd6a66374b668a37172c02c0810ed0991f328344dc8e;
+    uint256 internal constant IC3_X = 0x12e2195f24f9389b2339c8de0138a5a21751803030efdbabdfd0caf647650c9d;
+    uint256 internal constant IC3_Y = 0x2e6015742992efb63a4e4113f2931574f56465e79256241ec4a2ecb2edaa2e05;
+    uint256 internal constant IC4_X = 0x06976097ac56b36a1f6bd638286a261e8a804c6bdfb78a61499727dfae847c52;
+    uint256 internal constant IC4_Y = 0x16cb1cf854be7c239d41941e7f18bafd3ce151357e15fff92476853e4f00a48c;
+    uint256 internal constant IC5_X = 0x1c19f9abd1d4294848c653f69fbb2fa3d559834aade39eb071ced5beaf3a0863;
+    uint256 internal constant IC5_Y = 0x10f96cbe0cc0db55262e35667c175a634e0e6646eccb97db101c9c0e64d56752;
+    uint256 internal constant IC6_X = 0x28b732a4ab7fdaf7a7b7fe6e00c61202863bb1b80af74db0020338e729484034;
+    uint256 internal constant IC6_Y = 0x2349ff8eda707a7e6475f999d3f5e08dd8ef4ffd024384511a9d14aacb482adc;
+    uint256 internal constant IC7_X = 0x043e7f9ebc6942571cea250de300b98bfa4eb6b67d8c2bf97971baeeae55193e;
+    uint256 internal constant IC7_Y = 0x0b1f71d6d5617aa0f2f990cf19fe481069ea9cc4bddcb58d23fe0b9c5a939dbd;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {

@@ -12,11 +12,12 @@
 //! sumcheck. No commitment is added: the protocol ends with claims on the columns (at one
 //! point) and on the multiplicities, which the caller discharges against its commitments.
 //!
-//! Witness layout: columns are stacked on the high variables (column index), padded to a
-//! power-of-two count with neutral fractions 0/1. A column shorter than the longest is
-//! zero-extended (0 is in every table) and may carry a public offset, so the leaf of column c
-//! at r is (ṽ_c(r_low) + offset_c)·Π_{j ≥ vars_c}(1 − r_j): callers look tensors of different
-//! sizes, and signed values, up in one instance without committing shifted copies.
+//! Witness layout: the columns are packed into one vector, largest first, each segment at an
+//! offset that is a multiple of its length (as trace layouts do, DESIGN §7); unused slots hold
+//! the neutral fraction 0/1. A column may carry a public offset, so with sel_c(r) = eq(r_high,
+//! bits(offset_c / len_c)) the leaves at r are p̃ = Σ_c sel_c and
+//! q̃ = 1 − Σ_c sel_c + Σ_c sel_c·(β + ṽ_c(r_low) + offset_c): callers look tensors of different
+//! sizes, and signed values, up in one instance, the tree only as deep as their total size.
 //! The table's MLE is succinct: the range table [0, 2^k) has t̃(x) = Σ_j 2^j x_j.
 //!
 //! Soundness assumptions: the columns and multiplicities are bound (committed and absorbed)
@@ -81,20 +82,31 @@ impl LookupStatement {
     pub fn num_columns(&self) -> usize {
         self.columns.len()
     }
-    /// log2 of the slot every column is zero-extended to (the longest column).
-    pub fn column_vars(&self) -> usize {
-        self.columns.iter().map(|c| c.vars).max().unwrap_or(0)
+    /// Where each column's segment starts in the packed witness: columns placed largest
+    /// first (stable), so every offset is a multiple of the segment's length.
+    pub fn offsets(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.columns.len()).collect();
+        order.sort_by_key(|c| std::cmp::Reverse(self.columns[*c].vars));
+        let mut offsets = vec![0; self.columns.len()];
+        let mut cursor = 0usize;
+        for c in order {
+            offsets[c] = cursor;
+            cursor = cursor.saturating_add(1usize << self.columns[c].vars.min(40));
+        }
+        offsets
     }
-    /// log2 of the padded column count.
-    pub fn column_index_vars(&self) -> usize {
-        self.num_columns()
-            .max(1)
-            .next_power_of_two()
-            .trailing_zeros() as usize
+    /// Total packed length (before padding to a power of two).
+    fn packed_len(&self) -> usize {
+        self.columns.iter().fold(0usize, |acc, c| {
+            acc.saturating_add(1usize << c.vars.min(40))
+        })
     }
-    /// Depth of the witness tree.
+    /// Depth of the witness tree: log2 of the packed length, padded to a power of two.
     pub fn witness_depth(&self) -> usize {
-        self.column_vars() + self.column_index_vars()
+        self.packed_len()
+            .max(2)
+            .checked_next_power_of_two()
+            .map_or(usize::BITS as usize, |p| p.trailing_zeros() as usize)
     }
     /// Number of layer sumchecks.
     pub fn num_layers(&self) -> usize {
@@ -117,7 +129,7 @@ pub struct LookupProof<F> {
 /// The claims a lookup proof leaves to the caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LookupClaims<F> {
-    /// The point r at which every column is claimed.
+    /// The leaf point r; column c is claimed at its first vars_c coordinates.
     pub column_point: Vec<F>,
     /// ṽ_c(r[..vars_c]) per column: each tensor at the prefix of r its size uses; a paired
     /// column contributes two values (x, then f(x)).

@@ -181,15 +181,12 @@ pub fn prove_given(
     };
     let beta: Fr = transcript.challenge(labels::LOGUP_BETA)?;
 
-    let n = statement.column_vars();
-    let padded = 1usize << statement.column_index_vars();
-    let mut p_w = vec![Fr::ZERO; padded << n];
-    let mut q_w = vec![Fr::ONE; padded << n];
-    for (c, col) in columns.iter().enumerate() {
-        let base = c << n;
+    let n = statement.witness_depth();
+    let mut p_w = vec![Fr::ZERO; 1 << n];
+    let mut q_w = vec![Fr::ONE; 1 << n];
+    for (col, base) in columns.iter().zip(statement.offsets()) {
         let offset = from_i128(i128::from(col.offset));
-        p_w[base..base + (1 << n)].fill(Fr::ONE);
-        q_w[base..base + (1 << n)].fill(beta);
+        p_w[base..base + col.values.len()].fill(Fr::ONE);
         q_w[base..base + col.values.len()]
             .par_iter_mut()
             .enumerate()
@@ -256,7 +253,7 @@ pub fn prove_given(
         layers.push(proof);
     }
 
-    let column_point = claims[0].point[..n].to_vec();
+    let column_point = claims[0].point.clone();
     let column_evals: Vec<Fr> = columns
         .iter()
         .flat_map(|col| {
@@ -335,22 +332,7 @@ fn check_shape(table: Table, columns: &[LookupColumn<'_>]) -> Result<LookupState
 fn count(table: Table, columns: &[LookupColumn<'_>]) -> Result<Vec<Fr>, Error> {
     let size = 1usize << table.bits();
     let mut counts = vec![0u64; size];
-    let slot = columns.iter().map(|c| c.values.len()).max().unwrap_or(0);
     for col in columns {
-        let extension = (slot - col.values.len()) as u64;
-        if extension > 0 {
-            let zero_pair = col.pair.map(|_| Fr::ZERO);
-            let zero = table
-                .index_of(&Fr::ZERO, zero_pair.as_ref())
-                .ok_or_else(|| {
-                    Error::InvalidStatement(format!(
-                        "table {table} does not contain 0, so column `{}` cannot be shorter than \
-                     the longest column",
-                        col.name
-                    ))
-                })?;
-            counts[zero] += extension;
-        }
         let offset = from_i128(i128::from(col.offset));
         let name = col.name;
         let partial = col

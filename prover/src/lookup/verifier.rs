@@ -3,7 +3,7 @@
 use super::{GkrLayer, LookupClaims, LookupProof, LookupStatement, statement_words};
 use crate::error::Error;
 use crate::field::FieldOps;
-use crate::poly::{eq_eval, eq_table_generic};
+use crate::poly::eq_eval;
 use crate::sumcheck::{Composition, VerifierInstance, check_len, verify_batched};
 use crate::transcript::{SpongeOps, Transcript, labels};
 
@@ -29,6 +29,10 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         .iter()
         .all(|c| c.paired == statement.table.is_pair());
     if statement.columns.is_empty()
+        || statement
+            .columns
+            .iter()
+            .any(|c| c.vars > crate::sumcheck::MAX_VARS)
         || !pairs_ok
         || !statement.table.is_supported()
         || statement.witness_depth() == 0
@@ -137,36 +141,43 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         });
     }
 
-    // Witness leaves: columns stacked on the high variables, padding columns are 0/1; column c
-    // is its tensor plus offset on its first vars_c variables and zero beyond.
+    // Witness leaves: the packed segments; unused slots are the neutral fraction 0/1.
     transcript.absorb(labels::LOGUP_COLUMNS, &proof.column_evals)?;
-    let (low, high) = witness
-        .point
-        .split_at(statement.column_vars().min(witness.point.len()));
-    let eq_high = eq_table_generic(high);
-    let mut p_expect = F::zero();
+    let r = &witness.point;
+    let mut selected = F::zero();
     let mut q_expect = F::zero();
     let mut evals = proof.column_evals.iter();
-    for (c, e) in eq_high.iter().enumerate() {
-        let shape = statement.columns.get(c);
-        let v = shape.and_then(|_| evals.next());
-        let w = shape.filter(|s| s.paired).and_then(|_| evals.next());
-        match (v, shape) {
-            (Some(v), Some(shape)) => {
-                let mut leaf =
-                    v.add_const(crate::field::encoding::from_i128(i128::from(shape.offset)));
-                if let Some(w) = w {
-                    leaf = leaf.add(&alpha.mul(w));
-                }
-                for r in low.iter().skip(shape.vars) {
-                    leaf = leaf.sub(&leaf.mul(r));
-                }
-                p_expect = p_expect.add(e);
-                q_expect = q_expect.add(&e.mul(&beta.add(&leaf)));
+    for (shape, offset) in statement.columns.iter().zip(statement.offsets()) {
+        let (v, w) = match (evals.next(), shape.paired) {
+            (Some(v), true) => (v, evals.next()),
+            (Some(v), false) => (v, None),
+            (None, _) => {
+                return Err(Error::ProofShape {
+                    what: "LogUp column evaluations",
+                    expected: statement.num_columns() + paired,
+                    actual: proof.column_evals.len(),
+                });
             }
-            _ => q_expect = q_expect.add(e),
+        };
+        // sel = eq(r[vars..], bits(offset / len)).
+        let index = offset >> shape.vars.min(usize::BITS as usize - 1);
+        let high = r.get(shape.vars..).unwrap_or(&[]);
+        let sel = high.iter().enumerate().fold(F::one(), |acc, (j, x)| {
+            if (index >> j) & 1 == 1 {
+                acc.mul(x)
+            } else {
+                acc.sub(&acc.mul(x))
+            }
+        });
+        let mut leaf = v.add_const(crate::field::encoding::from_i128(i128::from(shape.offset)));
+        if let Some(w) = w {
+            leaf = leaf.add(&alpha.mul(w));
         }
+        selected = selected.add(&sel);
+        q_expect = q_expect.add(&sel.mul(&beta.add(&leaf)));
     }
+    let p_expect = selected.clone();
+    let q_expect = q_expect.add(&F::one().sub(&selected));
     if !witness.p.enforce_equal(&p_expect)? {
         return Err(Error::SuccinctEvaluation {
             what: "LogUp witness numerators",
@@ -178,7 +189,7 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         });
     }
     Ok(LookupClaims {
-        column_point: low.to_vec(),
+        column_point: witness.point.clone(),
         column_evals: proof.column_evals.clone(),
         multiplicity_point: table.point,
         multiplicity_eval: table.p,
