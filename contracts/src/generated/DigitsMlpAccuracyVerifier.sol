@@ -40,22 +40,22 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x1901502557405b91380f9868b52c7c6d6bb683cb1fe772d34325192136ecfc35;
-    uint256 internal constant IC0_Y = 0x2c81b51921f1743e4d32e768a38ea46ed1fa2b01c359bc1c63eb52c33be77e3c;
-    uint256 internal constant IC1_X = 0x15a8ade39b814ca3240a4458cbe93b589b8620cef797476b03d173c3d277963a;
-    uint256 internal constant IC1_Y = 0x2f25d03182d88d6b56dd0b063c81ebdac7fdbd271d91d0bb43ec032391b57f7e;
-    uint256 internal constant IC2_X = 0x1965640971bcaa9bd12bab697efc00d30cabc8315395da1d581f9e88e995f32a;
-    uint256 internal constant IC2_Y = 0x02b1ec42992e158a1530cd6a66374b668a37172c02c0810ed0991f328344dc8e;
-    uint256 internal constant IC3_X = 0x12e2195f24f9389b2339c8de0138a5a21751803030efdbabdfd0caf647650c9d;
-    uint256 internal constant IC3_Y = 0x2e6015742992efb63a4e4113f2931574f56465e79256241ec4a2ecb2edaa2e05;
-    uint256 internal constant IC4_X = 0x06976097ac56b36a1f6bd638286a261e8a804c6bdfb78a61499727dfae847c52;
-    uint256 internal constant IC4_Y = 0x16cb1cf854be7c239d41941e7f18bafd3ce151357e15fff92476853e4f00a48c;
-    uint256 internal constant IC5_X = 0x1c19f9abd1d4294848c653f69fbb2fa3d559834aade39eb071ced5beaf3a0863;
-    uint256 internal constant IC5_Y = 0x10f96cbe0cc0db55262e35667c175a634e0e6646eccb97db101c9c0e64d56752;
-    uint256 internal constant IC6_X = 0x28b732a4ab7fdaf7a7b7fe6e00c61202863bb1b80af74db0020338e729484034;
-    uint256 internal constant IC6_Y = 0x2349ff8eda707a7e6475f999d3f5e08dd8ef4ffd024384511a9d14aacb482adc;
-    uint256 internal constant IC7_X = 0x043e7f9ebc6942571cea250de300b98bfa4eb6b67d8c2bf97971baeeae55193e;
-    uint256 internal constant IC7_Y = 0x0b1f71d6d5617aa0f2f990cf19fe481069ea9cc4bddcb58d23fe0b9c5a939dbd;
+    uint256 internal constant IC0_X = 0x12e781d333961637090513ebdf8800aff309f1dfc97377c4907bc9e96e0d425d;
+    uint256 internal constant IC0_Y = 0x1f0581e9a50fbf201c833b6a1817d02bc3c59181523ae26123fabefe1f1c44fe;
+    uint256 internal constant IC1_X = 0x301b84977f865d5c059ce96c55fc107c86482b48198d87fbdae92f6df0191581;
+    uint256 internal constant IC1_Y = 0x1bbe350ce31b4100d7af8636b3e6983d8a89c38fc88872ecbd678325e46f34b6;
+    uint256 internal constant IC2_X = 0x015ab54368cf9d517775b82a32b842ff619dd6348f104b4f9cc67438b0037c48;
+    uint256 internal constant IC2_Y = 0x04673b4dfafa2fa194d2fa9bdf3baf92a4f5687fade72eaf19acd9a1ef68224d;
+    uint256 internal constant IC3_X = 0x2eeb30555423249af5de903a10c4397743a63a10e8aaf74278ea27576c6dc018;
+    uint256 internal constant IC3_Y = 0x01799e10020ecada240af34d8f9b8331265749c2e9746deb2e8989a84030a1e5;
+    uint256 internal constant IC4_X = 0x0e556c0ebadf9b8556a6012ef215ca3f4a4f7356374d36b4fc1f0536e13145d2;
+    uint256 internal constant IC4_Y = 0x0072feebbcb63b7ee48039dbc5047001870ae7fd407a9f700a88487cc7b30783;
+    uint256 internal constant IC5_X = 0x17967fc67be6cf6fe7b29cb1983be6ce1e487aad9a0e601832d58be6d7baa466;
+    uint256 internal constant IC5_Y = 0x1c4eb4fd9b10587b6e93207d8bf3e29af57dc1d76835a96c2510e98d5f707910;
+    uint256 internal constant IC6_X = 0x11c348a6be71d8de3e6456a68386a436b1a97fbbd30f66a7da1de9ee6582a73c;
+    uint256 internal constant IC6_Y = 0x0a75a37e3284d92e075ed7ffaa757cb04286603995032dc782f70c0a55c0033f;
+    uint256 internal constant IC7_X = 0x0a99d61cfcb2c9a59cb9c3565be518fd4d30163637ca32b84ebadd310e545060;
+    uint256 internal constant IC7_Y = 0x1e814525efe1ec53c2c59788e1b8498356d7ea4c6736b54aee2a5a0de9d985b1;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {

@@ -7,7 +7,7 @@ use super::{
 use crate::error::Error;
 use crate::field::encoding::from_i128;
 use crate::poly::eq_table;
-use crate::sumcheck::{ProverInstance, RoundProver, prove_batched};
+use crate::sumcheck::{ProverInstance, RoundProver, prove_batched_bound};
 use crate::transcript::{NativeTranscript, labels};
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field};
@@ -222,7 +222,10 @@ pub fn prove_given(
 
     let mut layers = Vec::with_capacity(statement.num_layers());
     for d in 0..statement.num_layers() {
-        let lambda: Fr = transcript.challenge(labels::GKR_LAMBDA)?;
+        // λ and the batching challenge in one squeeze; the layer's claims are derived from
+        // the transcript, so its sumcheck statement is not absorbed again.
+        let [lambda, alpha] = <[Fr; 2]>::try_from(transcript.challenges(labels::GKR_LAMBDA, 2)?)
+            .map_err(|_| Error::InvalidStatement("GKR challenges".into()))?;
         let active: Vec<usize> = (0..2).filter(|t| trees[*t].depth() > d).collect();
         let mut instances = Vec::with_capacity(active.len());
         let mut sums = Vec::with_capacity(active.len());
@@ -235,7 +238,7 @@ pub fn prove_given(
             .iter_mut()
             .map(|i| i as &mut dyn RoundProver)
             .collect();
-        let (proof, outs) = prove_batched(&mut refs, &sums, transcript)?;
+        let (proof, outs) = prove_batched_bound(&mut refs, &sums, Some(alpha), transcript)?;
         let mu: Fr = transcript.challenge(labels::GKR_FOLD)?;
         for (t, out) in active.iter().zip(outs) {
             let [_, p0, p1, q0, q1] = out.evals[..] else {

@@ -4,7 +4,7 @@ use super::{GkrLayer, LookupClaims, LookupProof, LookupStatement, statement_word
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::poly::eq_eval;
-use crate::sumcheck::{Composition, VerifierInstance, check_len, verify_batched};
+use crate::sumcheck::{Composition, VerifierInstance, check_len, verify_batched_bound};
 use crate::transcript::{SpongeOps, Transcript, labels};
 
 const TREES: [&str; 2] = ["witness", "table"];
@@ -90,7 +90,10 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     ];
 
     for (d, layer) in proof.layers.iter().enumerate() {
-        let lambda = transcript.challenge(labels::GKR_LAMBDA)?;
+        let mut drawn = transcript.challenges(labels::GKR_LAMBDA, 2)?.into_iter();
+        let (Some(lambda), Some(alpha)) = (drawn.next(), drawn.next()) else {
+            return Err(Error::InvalidStatement("GKR challenges".into()));
+        };
         let composition = GkrLayer(lambda.clone());
         let active: Vec<usize> = (0..2).filter(|t| depths[*t] > d).collect();
         let instances: Vec<VerifierInstance<'_, F>> = active
@@ -102,7 +105,7 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
                 claim: c.p.add(&lambda.mul(&c.q)),
             })
             .collect();
-        let outs = verify_batched(&instances, layer, transcript)?;
+        let outs = verify_batched_bound(&instances, layer, Some(alpha), transcript)?;
         let mu = transcript.challenge(labels::GKR_FOLD)?;
         for (t, out) in active.iter().zip(outs) {
             let tree = TREES.get(*t).copied().unwrap_or("?");

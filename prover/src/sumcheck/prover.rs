@@ -175,6 +175,19 @@ pub fn prove_batched(
     claims: &[Fr],
     transcript: &mut NativeTranscript,
 ) -> Result<(SumcheckProof<Fr>, Vec<InstanceOutput<Fr>>), Error> {
+    prove_batched_bound(instances, claims, None, transcript)
+}
+
+/// [`prove_batched`] for a sub-protocol whose statement (sizes, degrees, claims) the transcript
+/// already binds — every claim derived from absorbed messages and challenges — given the
+/// batching challenge the caller drew: nothing is re-absorbed before the rounds.
+/// With `alpha = None` this is [`prove_batched`].
+pub fn prove_batched_bound(
+    instances: &mut [&mut dyn RoundProver],
+    claims: &[Fr],
+    alpha: Option<Fr>,
+    transcript: &mut NativeTranscript,
+) -> Result<(SumcheckProof<Fr>, Vec<InstanceOutput<Fr>>), Error> {
     if instances.is_empty() || instances.len() != claims.len() {
         return Err(Error::InvalidStatement(format!(
             "{} sumcheck instances with {} claims",
@@ -191,7 +204,10 @@ pub fn prove_batched(
             "more than {MAX_VARS} variables"
         )));
     }
-    let alpha = absorb_statement(transcript, &shapes, claims)?;
+    let alpha = match alpha {
+        Some(a) => a,
+        None => absorb_statement(transcript, &shapes, claims)?,
+    };
     let n_max = shapes.iter().map(|s| s.0).max().unwrap_or(0);
     let d_max = shapes.iter().map(|s| s.1).max().unwrap_or(1);
 

@@ -56,6 +56,17 @@ pub fn verify_batched<F: FieldOps, S: SpongeOps<F>>(
     proof: &SumcheckProof<F>,
     transcript: &mut Transcript<F, S>,
 ) -> Result<Vec<InstanceOutput<F>>, Error> {
+    verify_batched_bound(instances, proof, None, transcript)
+}
+
+/// [`verify_batched`] for a sub-protocol whose statement the transcript already binds (see
+/// [`crate::sumcheck::prove_batched_bound`]), with the caller's batching challenge.
+pub fn verify_batched_bound<F: FieldOps, S: SpongeOps<F>>(
+    instances: &[VerifierInstance<'_, F>],
+    proof: &SumcheckProof<F>,
+    alpha: Option<F>,
+    transcript: &mut Transcript<F, S>,
+) -> Result<Vec<InstanceOutput<F>>, Error> {
     if instances.is_empty() {
         return Err(Error::InvalidStatement("empty sumcheck batch".into()));
     }
@@ -90,7 +101,10 @@ pub fn verify_batched<F: FieldOps, S: SpongeOps<F>>(
     }
 
     let claims: Vec<F> = instances.iter().map(|i| i.claim.clone()).collect();
-    let alpha = absorb_statement(transcript, &shapes, &claims)?;
+    let alpha = match alpha {
+        Some(a) => a,
+        None => absorb_statement(transcript, &shapes, &claims)?,
+    };
     let mut claim = F::zero();
     let mut weight = F::one();
     for (inst, (n, _)) in instances.iter().zip(&shapes) {
