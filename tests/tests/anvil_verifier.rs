@@ -25,10 +25,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn verifier_bytecode() -> Bytes {
-    let path = root().join(format!(
-        "contracts/out/{VERIFIER_NAME}.sol/{VERIFIER_NAME}.json"
-    ));
+fn verifier_bytecode(name: &str) -> Bytes {
+    let path = root().join(format!("contracts/out/{name}.sol/{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e}. Build the contracts first (`make test` does: forge build)",
@@ -80,7 +78,7 @@ async fn generated_verifier_checks_a_fresh_proof_on_anvil() {
         .connect_http(anvil.endpoint_url());
 
     // Deploy the committed, generated verifier.
-    let deploy = TransactionRequest::default().with_deploy_code(verifier_bytecode());
+    let deploy = TransactionRequest::default().with_deploy_code(verifier_bytecode(VERIFIER_NAME));
     let receipt = provider
         .send_transaction(deploy)
         .await
@@ -147,4 +145,57 @@ async fn generated_verifier_checks_a_fresh_proof_on_anvil() {
         "OpeningRejected()",
     )
     .await;
+}
+
+/// The digits MLP accuracy verifier on Anvil: a fresh accuracy proof over the 360 committed
+/// test images verifies by `eth_call` and by a transaction; another count reverts.
+#[tokio::test]
+async fn digits_accuracy_verifier_checks_a_fresh_proof_on_anvil() {
+    use zkmodel_wrapper::dev::{DigitsTask, digits_mlp_dev};
+    let anvil_bin = root().join("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+    let anvil = Anvil::at(anvil_bin).try_spawn().expect("start anvil");
+    let signer: PrivateKeySigner = anvil.keys()[0].clone().into();
+    let provider = ProviderBuilder::new()
+        .wallet(signer)
+        .connect_http(anvil.endpoint_url());
+    let task = DigitsTask::Accuracy;
+    let deploy =
+        TransactionRequest::default().with_deploy_code(verifier_bytecode(task.verifier_name()));
+    let receipt = provider
+        .send_transaction(deploy)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let verifier = receipt.contract_address.expect("contract address");
+
+    let dev = digits_mlp_dev(task).unwrap();
+    let mut rng = ChaCha20Rng::from_entropy();
+    let wrapped = dev.wrapped_proof(0, &mut rng).unwrap();
+    assert_eq!(wrapped.public_values, vec![Fr::from(350u64)]);
+    let calldata = verify_calldata(&wrapped, &wrapped.public_values);
+    let call = TransactionRequest::default()
+        .with_to(verifier)
+        .with_input(calldata.clone());
+    provider
+        .call(call.clone())
+        .await
+        .expect("eth_call verification");
+    let receipt = provider
+        .send_transaction(call)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status(), "verification transaction reverted");
+    println!(
+        "digits accuracy verify transaction: {} gas (incl. 21k base and calldata), {} calldata bytes",
+        receipt.gas_used,
+        calldata.len()
+    );
+    // Claiming 351 correct predictions.
+    let bad = verify_calldata(&wrapped, &[Fr::from(351u64)]);
+    expect_revert(&provider, verifier, bad, "Groth16Rejected()").await;
 }
