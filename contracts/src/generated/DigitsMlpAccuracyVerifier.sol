@@ -40,22 +40,22 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x12e781d333961637090513ebdf8800aff309f1dfc97377c4907bc9e96e0d425d;
-    uint256 internal constant IC0_Y = 0x1f0581e9a50fbf201c833b6a1817d02bc3c59181523ae26123fabefe1f1c44fe;
-    uint256 internal constant IC1_X = 0x301b84977f865d5c059ce96c55fc107c86482b48198d87fbdae92f6df0191581;
-    uint256 internal constant IC1_Y = 0x1bbe350ce31b4100d7af8636b3e6983d8a89c38fc88872ecbd678325e46f34b6;
-    uint256 internal constant IC2_X = 0x015ab54368cf9d517775b82a32b842ff619dd6348f104b4f9cc67438b0037c48;
-    uint256 internal constant IC2_Y = 0x04673b4dfafa2fa194d2fa9bdf3baf92a4f5687fade72eaf19acd9a1ef68224d;
-    uint256 internal constant IC3_X = 0x2eeb30555423249af5de903a10c4397743a63a10e8aaf74278ea27576c6dc018;
-    uint256 internal constant IC3_Y = 0x01799e10020ecada240af34d8f9b8331265749c2e9746deb2e8989a84030a1e5;
-    uint256 internal constant IC4_X = 0x0e556c0ebadf9b8556a6012ef215ca3f4a4f7356374d36b4fc1f0536e13145d2;
-    uint256 internal constant IC4_Y = 0x0072feebbcb63b7ee48039dbc5047001870ae7fd407a9f700a88487cc7b30783;
-    uint256 internal constant IC5_X = 0x17967fc67be6cf6fe7b29cb1983be6ce1e487aad9a0e601832d58be6d7baa466;
-    uint256 internal constant IC5_Y = 0x1c4eb4fd9b10587b6e93207d8bf3e29af57dc1d76835a96c2510e98d5f707910;
-    uint256 internal constant IC6_X = 0x11c348a6be71d8de3e6456a68386a436b1a97fbbd30f66a7da1de9ee6582a73c;
-    uint256 internal constant IC6_Y = 0x0a75a37e3284d92e075ed7ffaa757cb04286603995032dc782f70c0a55c0033f;
-    uint256 internal constant IC7_X = 0x0a99d61cfcb2c9a59cb9c3565be518fd4d30163637ca32b84ebadd310e545060;
-    uint256 internal constant IC7_Y = 0x1e814525efe1ec53c2c59788e1b8498356d7ea4c6736b54aee2a5a0de9d985b1;
+    uint256 internal constant IC0_X = 0x1dcd6d7d80b5d0efc8821cd25d3a50781c8344a2dbec8ef676a7fbbccef5634d;
+    uint256 internal constant IC0_Y = 0x0b13661d3e76a45d87310f031bdecafa75ff5c0a9771efd1233b8980a8335775;
+    uint256 internal constant IC1_X = 0x052bd95c141854760a81d7ef3092b1db9baad82b5b740a2bc0b8c8ff6bbde2e2;
+    uint256 internal constant IC1_Y = 0x1536c82ed8df3784bcf01c372a209f12e924403362c34c1da5d4374834d925ad;
+    uint256 internal constant IC2_X = 0x2332a553aa999938791c172bb3c8721502a5ad8ed0f4cf38f61a34b44e3fa173;
+    uint256 internal constant IC2_Y = 0x10c70a51883acc1b7e2eac404f782f4df212f2d62bcc6fe076e5241fa5ec2dcd;
+    uint256 internal constant IC3_X = 0x2a7235b5767bc09081c142ea601f602e08b1c65fff0800b9f8cf5e44c0f69365;
+    uint256 internal constant IC3_Y = 0x2a3c6b806f4409f6d0738b6717f730c4dceca99a8397a9ea971dd8b771b9be4c;
+    uint256 internal constant IC4_X = 0x0a526f88f5dd248492fcbabc3ec089cf8d0dee94c10fac6ded258307447aeb8e;
+    uint256 internal constant IC4_Y = 0x2dac67e21db0fbc384feedabc5336e525955d650f7e90b7ba96881b054f63b7a;
+    uint256 internal constant IC5_X = 0x1c49201568252f6ab80b4510ad3a90137185b25a618ef34e7220b3bf897e1461;
+    uint256 internal constant IC5_Y = 0x2bbb8889c168d17f39b7b11ee8d9815e995755f54fcd6e3a916d24ce660dd7b3;
+    uint256 internal constant IC6_X = 0x23663780a2c6494b5245cc207206dc6b5646544077cf0f2a280ae32a5f4bcc00;
+    uint256 internal constant IC6_Y = 0x2a9ff577af023eb18ee493e4f6557a6ce6d9c0bc74508f9585ae2f23689c10e3;
+    uint256 internal constant IC7_X = 0x2403258e0c4c0dfbc6687ca77fce3f76425c1a05a5b4b484feac7fae23477388;
+    uint256 internal constant IC7_Y = 0x27468e2bc4f53b2ce50041148bf5e4a1a7c848e222e56f8dce256f3fe8a81e25;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {

@@ -8,6 +8,9 @@
 //! - first-maximum argmax: D = M·1ᵀ − L − 1 + S ≥ 0 with M_i = Σ_j P_ij L_ij and
 //!   S_ij = Σ_{j' ≤ j} P_ij' (the caller range-checks D ≥ 0). For the chosen j*, columns before
 //!   it need L < M strictly and later ones L ≤ M, so j* is the first maximum, as ONNX ArgMax;
+//! - no label on a padded class: Σ_j [j ≥ classes]·Σ_i Lab_ij = 0 (Lab is Boolean, so every
+//!   padded column is zero) — else a model predicting padded classes on rows labelled with them
+//!   would inflate the count;
 //! - count = Σ_ij P_ij·Lab_ij.
 //!
 //! M and S are never committed: at a random point r = (r_col, r_row) the prover states D̃(r),
@@ -35,6 +38,8 @@ pub struct ArgmaxShape {
     pub m: usize,
     /// Padded classes.
     pub c: usize,
+    /// Real classes (labels on padded classes are refused).
+    pub classes: usize,
     /// Real examples (rows below carry no label).
     pub examples: usize,
 }
@@ -98,6 +103,12 @@ impl ArgmaxShape {
         if !self.m.is_power_of_two() || !self.c.is_power_of_two() || self.c < 2 {
             return Err(Error::InvalidStatement(format!("argmax shape {self:?}")));
         }
+        if self.classes == 0 || self.classes > self.c {
+            return Err(Error::InvalidStatement(format!(
+                "{} classes in {} columns",
+                self.classes, self.c
+            )));
+        }
         if self.examples > self.m {
             return Err(Error::InvalidStatement(format!(
                 "{} examples in {} rows",
@@ -116,7 +127,10 @@ impl ArgmaxShape {
         t: &mut Transcript<F, S>,
     ) -> Result<(Vec<F>, Vec<F>), Error> {
         let (lm, lc) = self.logs()?;
-        t.absorb_usizes(labels::ARGMAX_STATEMENT, &[lm, lc, self.examples])?;
+        t.absorb_usizes(
+            labels::ARGMAX_STATEMENT,
+            &[lm, lc, self.classes, self.examples],
+        )?;
         t.absorb(labels::ARGMAX_STATEMENT, std::slice::from_ref(count))?;
         let r_col = t.challenges(labels::ARGMAX_POINT, lc)?;
         let r_row = t.challenges(labels::ARGMAX_POINT, lm)?;
@@ -194,8 +208,17 @@ pub fn prove_argmax(
     let mut inst_count =
         ProverInstance::new(vec![w.prediction.to_vec(), w.labels.to_vec()], Product(2))?;
     let mut inst_s = ProverInstance::new(vec![p_row, le], Product(2))?;
-    let mut refs: Vec<&mut dyn RoundProver> = vec![&mut inst_m, &mut inst_count, &mut inst_s];
-    let (sumcheck, outs) = prove_batched(&mut refs, &[m_val, count, s_val], t)?;
+    // Column sums of the labels against the padded-class indicator.
+    let pad: Vec<Fr> = (0..c)
+        .map(|j| Fr::from(u64::from(j >= shape.classes)))
+        .collect();
+    let col_sums: Vec<Fr> = (0..c)
+        .map(|j| (0..m).map(|i| w.labels[i * c + j]).sum())
+        .collect();
+    let mut inst_pad = ProverInstance::new(vec![pad, col_sums], Product(2))?;
+    let mut refs: Vec<&mut dyn RoundProver> =
+        vec![&mut inst_m, &mut inst_count, &mut inst_s, &mut inst_pad];
+    let (sumcheck, outs) = prove_batched(&mut refs, &[m_val, count, s_val, Fr::ZERO], t)?;
     let alpha = t.challenge(labels::ARGMAX_POINT)?;
     let (booleanity, bo) = prove_zerocheck(
         vec![w.prediction.to_vec(), w.labels.to_vec()],
@@ -256,16 +279,34 @@ pub fn verify_argmax<F: FieldOps, S: SpongeOps<F>>(
             composition: &Product(2),
             claim: s_val.clone(),
         },
+        VerifierInstance {
+            num_vars: lc,
+            composition: &Product(2),
+            claim: F::zero(),
+        },
     ];
     let outs = verify_batched(&instances, &proof.sumcheck, t)?;
     // The public factors: eq(r_row, ·) broadcast over columns, and LE(·, r_col).
-    let (Some(om), Some(os)) = (outs.first(), outs.get(2)) else {
+    let (Some(om), Some(os), Some(op)) = (outs.first(), outs.get(2), outs.get(3)) else {
         return Err(Error::ProofShape {
             what: "argmax sumcheck instances",
-            expected: 3,
+            expected: 4,
             actual: outs.len(),
         });
     };
+    let pad_ind = F::one().sub(&less_than_eval(&op.point, shape.classes));
+    let Some(pad_eval) = op.evals.first() else {
+        return Err(Error::ProofShape {
+            what: "argmax padded-class evaluations",
+            expected: 2,
+            actual: 0,
+        });
+    };
+    if !pad_eval.enforce_equal(&pad_ind)? {
+        return Err(Error::SuccinctEvaluation {
+            what: "argmax padded-class indicator",
+        });
+    }
     let (Some(e), Some(le)) = (om.evals.first(), os.evals.get(1)) else {
         return Err(Error::ProofShape {
             what: "argmax sumcheck evaluations",
@@ -305,16 +346,17 @@ fn claims<F: FieldOps>(
     let [d, l, _, _] = values else {
         return Err(bad("argmax values", 4, values.len()));
     };
-    let [om, oc, os] = outs else {
-        return Err(bad("argmax sumcheck instances", 3, outs.len()));
+    let [om, oc, os, op] = outs else {
+        return Err(bad("argmax sumcheck instances", 4, outs.len()));
     };
-    let ([_, pm, lm], [pc, labc], [ps, _], [pb, labb]) = (
+    let ([_, pm, lm], [pc, labc], [ps, _], [_, col_sum], [pb, labb]) = (
         om.evals.as_slice(),
         oc.evals.as_slice(),
         os.evals.as_slice(),
+        op.evals.as_slice(),
         bo.evals.as_slice(),
     ) else {
-        return Err(bad("argmax evaluations", 9, 0));
+        return Err(bad("argmax evaluations", 11, 0));
     };
     let claim = |point: Vec<F>, value: F| TensorClaim { point, value };
     let r = concat(r_col, r_row);
@@ -322,6 +364,8 @@ fn claims<F: FieldOps>(
     let halves: Vec<F> = r_col.iter().map(|_| half.clone()).collect();
     let row_sum_point = concat(&halves, r_row);
     let inv_c = Fr::from(shape.c as u64).inverse().unwrap_or_default();
+    let inv_m = Fr::from(shape.m as u64).inverse().unwrap_or_default();
+    let halves_rows: Vec<F> = r_row.iter().map(|_| half.clone()).collect();
     Ok(ArgmaxClaims {
         prediction: vec![
             claim(row_sum_point.clone(), F::constant(inv_c)),
@@ -335,6 +379,8 @@ fn claims<F: FieldOps>(
                 row_sum_point,
                 less_than_eval(r_row, shape.examples).mul_const(inv_c),
             ),
+            // Column sums: Σ_i Lab(i, ρ) = m·Lab̃(ρ, ½, …, ½).
+            claim(concat(&op.point, &halves_rows), col_sum.mul_const(inv_m)),
             claim(oc.point.clone(), labc.clone()),
             claim(bo.point.clone(), labb.clone()),
         ],

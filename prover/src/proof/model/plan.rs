@@ -463,6 +463,7 @@ impl ModelArchitecture {
             Task::Accuracy { examples } => Some(ArgmaxShape {
                 m: self.rows(),
                 c: self.shape.output_width(),
+                classes: self.shape.classes,
                 examples,
             }),
             Task::Inference { .. } => None,
