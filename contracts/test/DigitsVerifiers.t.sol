@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {IZkmodelVerifier} from "../src/IZkmodelVerifier.sol";
+import {DigitsCnnAccuracyVerifier} from "../src/generated/DigitsCnnAccuracyVerifier.sol";
 import {DigitsMlpAccuracyVerifier} from "../src/generated/DigitsMlpAccuracyVerifier.sol";
 import {DigitsMlpInferenceVerifier} from "../src/generated/DigitsMlpInferenceVerifier.sol";
 import {GeneratedVerifierTest} from "./utils/GeneratedVerifierTest.sol";
@@ -36,6 +37,26 @@ contract DigitsMlpAccuracyVerifierTest is GeneratedVerifierTest {
 
     function fixtureName() internal pure override returns (string memory) {
         return "digits_mlp_accuracy.json";
+    }
+
+    function expectedCommitments() internal pure override returns (uint256) {
+        return 3;
+    }
+
+    function gasBudget() internal pure override returns (uint256) {
+        return 400_000;
+    }
+}
+
+/// @notice The digits CNN accuracy verifier on a real Rust proof
+///         (contracts/test/fixtures/digits_cnn_accuracy.json): the same constant cost as the MLP.
+contract DigitsCnnAccuracyVerifierTest is GeneratedVerifierTest {
+    function deployVerifier() internal override returns (IZkmodelVerifier) {
+        return new DigitsCnnAccuracyVerifier();
+    }
+
+    function fixtureName() internal pure override returns (string memory) {
+        return "digits_cnn_accuracy.json";
     }
 
     function expectedCommitments() internal pure override returns (uint256) {

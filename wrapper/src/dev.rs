@@ -70,6 +70,8 @@ pub enum DigitsTask {
     Inference,
     /// Accuracy over the whole test split (1 public value).
     Accuracy,
+    /// The CNN's accuracy over the whole test split (1 public value).
+    CnnAccuracy,
 }
 
 impl DigitsTask {
@@ -78,6 +80,7 @@ impl DigitsTask {
         match self {
             DigitsTask::Inference => "DigitsMlpInferenceVerifier",
             DigitsTask::Accuracy => "DigitsMlpAccuracyVerifier",
+            DigitsTask::CnnAccuracy => "DigitsCnnAccuracyVerifier",
         }
     }
     /// The fixture file the forge tests read.
@@ -85,8 +88,19 @@ impl DigitsTask {
         match self {
             DigitsTask::Inference => "digits_mlp_inference.json",
             DigitsTask::Accuracy => "digits_mlp_accuracy.json",
+            DigitsTask::CnnAccuracy => "digits_cnn_accuracy.json",
         }
     }
+}
+
+/// A [batch, 64] digits batch reshaped to a model's input shape (e.g. [batch, 1, 8, 8]).
+fn shaped(
+    input_shape: &[Option<usize>],
+    x: zkmodel_prover::graph::Tensor,
+) -> Result<zkmodel_prover::graph::Tensor, Error> {
+    let mut shape = vec![x.shape.first().copied().unwrap_or(0)];
+    shape.extend(input_shape.iter().skip(1).map(|d| d.unwrap_or(1)));
+    Ok(zkmodel_prover::graph::Tensor::new(shape, x.data)?)
 }
 
 /// A digits development architecture: data, quantized model, SRS, keys, committed model.
@@ -117,10 +131,15 @@ pub fn digits_mlp_dev(task: DigitsTask) -> Result<DigitsDev, Error> {
         ModelArchitecture, ModelShape, Task, Visibility, commit_model,
     };
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
-    let model = import_path(&dir.join("mlp.onnx"))?;
+    let file = match task {
+        DigitsTask::CnnAccuracy => "cnn.onnx",
+        _ => "mlp.onnx",
+    };
+    let model = import_path(&dir.join(file))?;
     let data = Dataset::load(&dir.join("dataset.json"))?;
     let train = data.train.get(..256).unwrap_or(&data.train);
     let (calib, _) = data.batch(train)?;
+    let calib = shaped(&model.input_shape, calib)?;
     let (q, _) = calibrate(&model, &calib, CalibrationOptions::default())?;
     let task_spec = match task {
         DigitsTask::Inference => Task::Inference {
@@ -128,7 +147,7 @@ pub fn digits_mlp_dev(task: DigitsTask) -> Result<DigitsDev, Error> {
             input: Visibility::Committed,
             output: Visibility::Public,
         },
-        DigitsTask::Accuracy => Task::Accuracy {
+        DigitsTask::Accuracy | DigitsTask::CnnAccuracy => Task::Accuracy {
             examples: data.test.len(),
         },
     };
@@ -161,6 +180,9 @@ impl DigitsDev {
             DigitsTask::Accuracy => {
                 "digits MLP 64-32-10 accuracy: committed 360-image test split, public count (development keys)"
             }
+            DigitsTask::CnnAccuracy => {
+                "digits CNN (conv 8x3x3, avgpool, dense) accuracy: committed 360-image test split, public count (development keys)"
+            }
         };
         render(&VerifierSpec {
             name: self.task.verifier_name(),
@@ -177,7 +199,7 @@ impl DigitsDev {
     fn arch_public_count(&self) -> usize {
         match self.task {
             DigitsTask::Inference => self.arch.shape.classes,
-            DigitsTask::Accuracy => 1,
+            DigitsTask::Accuracy | DigitsTask::CnnAccuracy => 1,
         }
     }
 
@@ -191,16 +213,22 @@ impl DigitsDev {
         use zkmodel_prover::proof::model::{ModelWitness, commit_data, prove};
         let indices = match self.task {
             DigitsTask::Inference => self.data.test.get(first..first + 1),
-            DigitsTask::Accuracy => Some(&self.data.test[..]),
+            DigitsTask::Accuracy | DigitsTask::CnnAccuracy => Some(&self.data.test[..]),
         }
         .ok_or_else(|| Error::Format {
             what: "digits test index",
             reason: format!("{first} is outside the test split"),
         })?;
         let (x, labels) = self.data.batch(indices)?;
+        let x = match self.q.input {
+            zkmodel_prover::graph::quant::InputShape::Image { c, h, w } => {
+                shaped(&[None, Some(c), Some(h), Some(w)], x)?
+            }
+            _ => x,
+        };
         let (m, input) = self.q.quantize_input(&x)?;
         let trace = self.q.forward(m, input.clone())?;
-        let labels = (self.task == DigitsTask::Accuracy).then_some(labels.as_slice());
+        let labels = (self.task != DigitsTask::Inference).then_some(labels.as_slice());
         let data = commit_data(&self.srs, &self.arch, &input, None, labels, rng)?;
         let w = ModelWitness {
             model: &self.q,
