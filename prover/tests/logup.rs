@@ -452,3 +452,53 @@ fn function_table_pairs() {
     let (forged, _) = prove_given(table, &cols, &proven.multiplicities, &mut transcript()).unwrap();
     assert!(check(&st, &forged).is_err());
 }
+
+/// The softmax's exponential chunk tables as lookup tables: honest (chunk, e) pairs verify, a
+/// wrong exponential is refused, and the trainer reads the very same entries.
+#[test]
+fn exp_chunk_tables() {
+    use zkmodel_prover::lookup::exp_chunk;
+    use zkmodel_prover::train::softmax::chunk_tables;
+    let scale = 8;
+    for (c, row) in chunk_tables(scale).iter().enumerate() {
+        for (v, e) in row.iter().enumerate() {
+            assert_eq!(*e, exp_chunk(c as u32, v as i64, scale));
+        }
+    }
+    let table = Table::ExpChunk { chunk: 1, scale };
+    let d: Vec<Fr> = (0..32u64).map(|i| Fr::from((i * 5) % 16)).collect();
+    let e: Vec<Fr> = (0..32i64)
+        .map(|i| from_i128(i128::from(exp_chunk(1, (i * 5) % 16, scale))))
+        .collect();
+    let cols = [LookupColumn {
+        name: "d1",
+        values: &d,
+        offset: 0,
+        pair: Some(&e),
+    }];
+    let proven = prove_columns(table, &cols, &mut transcript()).unwrap();
+    let st = LookupStatement {
+        table,
+        columns: vec![ColumnShape {
+            vars: 5,
+            offset: 0,
+            paired: true,
+        }],
+    };
+    check(&st, &proven.proof).unwrap();
+    let mut other = st.clone();
+    other.table = Table::ExpChunk { chunk: 2, scale };
+    assert!(check(&other, &proven.proof).is_err());
+    let mut bad = e.clone();
+    bad[7] += Fr::ONE;
+    let cols = [LookupColumn {
+        name: "d1",
+        values: &d,
+        offset: 0,
+        pair: Some(&bad),
+    }];
+    assert!(matches!(
+        prove_columns(table, &cols, &mut transcript()),
+        Err(Error::ValueNotInTable { index: 7, .. })
+    ));
+}

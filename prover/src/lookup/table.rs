@@ -60,6 +60,21 @@ pub enum Table {
         /// The fixed-point scale exponent.
         scale: u32,
     },
+    /// Pairs (v, round(e^{−v·16^chunk / 2^s}·2^s)) for v ∈ [0, 16): the chunk tables of the
+    /// fixed-point softmax (an exponent split in 4-bit chunks is a product of these).
+    ExpChunk {
+        /// Which 4-bit chunk (0 = lowest).
+        chunk: u32,
+        /// The fixed-point scale exponent.
+        scale: u32,
+    },
+}
+
+/// round(e^{−v·16^chunk / 2^s} · 2^s): entry v of the exponential chunk table.
+pub fn exp_chunk(chunk: u32, v: i64, scale: u32) -> i64 {
+    let unit = f64::powi(2.0, scale as i32);
+    let arg = v as f64 * 16f64.powi(chunk as i32) / unit;
+    ((-arg).exp() * unit).round() as i64
 }
 
 impl Table {
@@ -67,12 +82,13 @@ impl Table {
     pub fn bits(&self) -> usize {
         match self {
             Table::Range { bits } | Table::Function { bits, .. } => *bits,
+            Table::ExpChunk { .. } => 4,
         }
     }
 
     /// Whether entries are (x, f(x)) pairs.
     pub fn is_pair(&self) -> bool {
-        matches!(self, Table::Function { .. })
+        matches!(self, Table::Function { .. } | Table::ExpChunk { .. })
     }
 
     /// Whether the size is within the protocol's limits.
@@ -82,11 +98,16 @@ impl Table {
             Table::Function { bits, scale, .. } => {
                 (2..=MAX_FUNCTION_BITS).contains(bits) && *scale <= 30
             }
+            Table::ExpChunk { chunk, scale } => *chunk < 8 && *scale <= 30,
         }
     }
 
+    /// The offset of the first component: function tables are over signed inputs.
     fn half(&self) -> i64 {
-        1i64 << (self.bits().saturating_sub(1))
+        match self {
+            Table::Function { .. } => 1i64 << (self.bits().saturating_sub(1)),
+            _ => 0,
+        }
     }
 
     /// f(x) of entry j (function tables).
@@ -94,6 +115,7 @@ impl Table {
         match self {
             Table::Range { .. } => 0,
             Table::Function { f, scale, .. } => f.quantized(j as i64 - self.half(), *scale),
+            Table::ExpChunk { chunk, scale } => exp_chunk(*chunk, j as i64, *scale),
         }
     }
 
@@ -103,6 +125,11 @@ impl Table {
             Table::Range { bits } => crate::field::encoding::to_u64(v)
                 .filter(|x| *x < (1u64 << bits) && w.is_none())
                 .map(|x| x as usize),
+            Table::ExpChunk { .. } => {
+                let x = crate::field::encoding::to_u64(v).filter(|x| *x < 16)? as usize;
+                let fx = from_i128(i128::from(self.output(x)));
+                (w? == &fx).then_some(x)
+            }
             Table::Function { bits, .. } => {
                 let x = crate::field::encoding::to_i128(v, *bits as u32).ok()?;
                 let j = usize::try_from(x + i128::from(self.half())).ok()?;
@@ -116,7 +143,7 @@ impl Table {
     pub fn entry(&self, j: usize, alpha: Fr) -> Fr {
         match self {
             Table::Range { .. } => Fr::from(j as u64),
-            Table::Function { .. } => {
+            Table::Function { .. } | Table::ExpChunk { .. } => {
                 from_i128(i128::from(j as i64 - self.half()))
                     + alpha * from_i128(i128::from(self.output(j)))
             }
@@ -130,7 +157,7 @@ impl Table {
         });
         match self {
             Table::Range { .. } => index,
-            Table::Function { .. } => {
+            Table::Function { .. } | Table::ExpChunk { .. } => {
                 let outputs: Vec<Fr> = (0..1usize << self.bits())
                     .map(|j| from_i128(i128::from(self.output(j))))
                     .collect();
@@ -148,6 +175,7 @@ impl Table {
             Table::Function { bits, f, scale } => {
                 vec![2, *bits as u64, f.code(), u64::from(*scale)]
             }
+            Table::ExpChunk { chunk, scale } => vec![3, 4, u64::from(*chunk), u64::from(*scale)],
         }
     }
 }
@@ -161,6 +189,9 @@ impl std::fmt::Display for Table {
                 f: func,
                 scale,
             } => write!(f, "{func:?} at scale 2^{scale} on signed {bits}-bit inputs"),
+            Table::ExpChunk { chunk, scale } => {
+                write!(f, "exp chunk {chunk} at scale 2^{scale}")
+            }
         }
     }
 }

@@ -11,13 +11,13 @@
 pub const CHUNKS: usize = 4;
 
 /// The chunk tables for scale 2^s: `tables[c][v] = round(e^{−v·16^c / 2^s} · 2^s)`.
+/// The same entries as the lookup tables `Table::ExpChunk { chunk: c, scale }` the training
+/// proof reads them from.
 pub fn chunk_tables(scale: u32) -> [[i64; 16]; CHUNKS] {
-    let unit = f64::powi(2.0, scale as i32);
     let mut t = [[0i64; 16]; CHUNKS];
     for (c, row) in t.iter_mut().enumerate() {
         for (v, e) in row.iter_mut().enumerate() {
-            let arg = (v as f64) * 16f64.powi(c as i32) / unit;
-            *e = ((-arg).exp() * unit).round() as i64;
+            *e = crate::lookup::exp_chunk(c as u32, v as i64, scale);
         }
     }
     t
