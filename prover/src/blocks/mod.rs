@@ -8,6 +8,7 @@ pub mod dense;
 pub mod iterate;
 pub mod matmul;
 pub mod pool;
+pub mod softmax;
 
 /// A claim t̃(point) = value on one tensor, at a point local to the tensor.
 #[derive(Clone, Debug, PartialEq, Eq)]

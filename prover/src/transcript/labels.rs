@@ -129,3 +129,9 @@ pub const ITERATE_STATEMENT: Label = Label::new(b"iter/stmt");
 pub const ITERATE_POINT: Label = Label::new(b"iter/point");
 /// Iterated blocks: the prover's evaluations.
 pub const ITERATE_VALUES: Label = Label::new(b"iter/values");
+/// Softmax block: statement.
+pub const SOFTMAX_STATEMENT: Label = Label::new(b"softmax/stmt");
+/// Softmax block: points and challenges.
+pub const SOFTMAX_POINT: Label = Label::new(b"softmax/point");
+/// Softmax block: the prover's evaluations.
+pub const SOFTMAX_VALUES: Label = Label::new(b"softmax/values");

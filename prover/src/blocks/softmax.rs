@@ -1,0 +1,459 @@
+//! The fixed-point softmax of training ([`crate::train::softmax`]) as relations between
+//! committed tensors, for `rows` rows of `c` logits at scale 2^s (rows may stack iterations).
+//!
+//! Tensors (rows × c unless noted): logits L; a one-hot Q marking a row maximum; the gap
+//! D = M·1ᵀ − L with M_i = Σ_j Q_ij L_ij; its 4-bit chunks d_0..d_3; the chunk exponentials
+//! U_k = T_k[d_k]; the running products E_1..E_3 with remainders R_1..R_3; the row sums S
+//! (rows); the probabilities P with remainder R_p and slack Z = S − 1 − R_p. Relations:
+//! - Q Boolean (zerocheck) with rows summing to 1 (claim at (½, …, ½, r_row));
+//! - D + L = M at a random point, M̃(r_row) by a sumcheck of eq(r_row, i)·Q·L;
+//! - D = Σ_k 16^k d_k at the same point;
+//! - U_0·U_1 = 2^s E_1 + R_1, E_1·U_2 = 2^s E_2 + R_2, E_2·U_3 = 2^s E_3 + R_3 and
+//!   2^s E_3 = P·S + R_p (S broadcast over columns), all in one zerocheck with powers of γ;
+//! - S_i = Σ_j E_3[i, j] (claim on E_3 at (½, …, ½, r_row)) and Z = S − 1 − R_p at r.
+//!
+//! The caller discharges the claims and checks: (d_k, U_k) pairs in `Table::ExpChunk { k }`
+//! (so d_k ∈ [0, 16) and D ∈ [0, 2^16)), R_1..R_3 ∈ [0, 2^s), and E_1..E_3, P, R_p, Z in the
+//! b-bit range, which makes every identity an integer identity: E_k and P are the floors the
+//! trainer computes and 0 ≤ R_p < S. (Which maximum Q marks does not matter: M is the same.)
+
+use super::TensorClaim;
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::poly::{DenseMle, eq_table};
+use crate::sumcheck::{
+    Composition, InstanceOutput, Product, ProverInstance, SumcheckProof, VerifierInstance, prove,
+    prove_zerocheck, verify, verify_zerocheck,
+};
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
+use ark_bn254::Fr;
+use ark_ff::Field;
+use rayon::prelude::*;
+
+/// Names of the block's tensors, in the order of [`SoftmaxWitness::tensors`].
+pub const TENSORS: [&str; 20] = [
+    "logits",
+    "max_onehot",
+    "gap",
+    "chunk0",
+    "chunk1",
+    "chunk2",
+    "chunk3",
+    "exp0",
+    "exp1",
+    "exp2",
+    "exp3",
+    "prod1",
+    "prod2",
+    "prod3",
+    "prod_rem1",
+    "prod_rem2",
+    "prod_rem3",
+    "sums",
+    "probs",
+    "prob_rem",
+];
+/// The slack Z = S − 1 − R_p (the 21st tensor).
+pub const SLACK: &str = "prob_slack";
+
+/// The public shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SoftmaxShape {
+    /// Rows (a power of two).
+    pub rows: usize,
+    /// Columns (a power of two ≥ 2).
+    pub c: usize,
+    /// Scale exponent s.
+    pub scale: u32,
+}
+
+/// The witness: every tensor of the module doc, named by [`TENSORS`] then [`SLACK`].
+pub struct SoftmaxWitness {
+    /// The 21 tensors as field elements.
+    pub tensors: Vec<Vec<Fr>>,
+}
+
+/// A softmax proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SoftmaxProof<F> {
+    /// At r: D̃, L̃, M̃(r_row), d̃_0..d̃_3, S̃(r_row), R̃_p, Z̃.
+    pub values: Vec<F>,
+    /// M̃(r_row) = Σ eq(r_row, i)·Q·L.
+    pub max: SumcheckProof<F>,
+    /// The products, the division and Q's Booleanity.
+    pub zerocheck: SumcheckProof<F>,
+}
+
+/// Claims, by tensor name.
+pub type SoftmaxClaims<F> = Vec<(&'static str, TensorClaim<F>)>;
+
+impl SoftmaxWitness {
+    /// Computes every tensor from the logits (rows × c, scale 2^s) as the trainer does.
+    pub fn compute(shape: SoftmaxShape, logits: &[i64]) -> Self {
+        let (rows, c, s) = (shape.rows, shape.c, shape.scale);
+        let n = rows * c;
+        let mut t: Vec<Vec<i64>> = vec![vec![0; n]; 21];
+        let mut sums = vec![0i64; rows];
+        for i in 0..rows {
+            let row = &logits[i * c..(i + 1) * c];
+            let best = (0..c).fold(0, |b, j| if row[j] > row[b] { j } else { b });
+            let m = row[best];
+            for j in 0..c {
+                let at = i * c + j;
+                t[0][at] = row[j];
+                t[1][at] = i64::from(j == best);
+                let d = (m - row[j]).clamp(0, (1 << 16) - 1);
+                t[2][at] = m - row[j];
+                let u: Vec<i64> = (0..4)
+                    .map(|k| {
+                        let dk = (d >> (4 * k)) & 15;
+                        t[3 + k][at] = dk;
+                        let e = crate::lookup::exp_chunk(k as u32, dk, s);
+                        t[7 + k][at] = e;
+                        e
+                    })
+                    .collect();
+                let mut e = u[0];
+                for k in 1..4 {
+                    let p = e * u[k];
+                    t[10 + k][at] = p >> s; // E_k
+                    t[13 + k][at] = p & ((1 << s) - 1); // R_k
+                    e = p >> s;
+                }
+                sums[i] += e;
+            }
+        }
+        for i in 0..rows {
+            let sum = sums[i].max(1);
+            for j in 0..c {
+                let at = i * c + j;
+                let num = t[13][at] << s;
+                t[18][at] = num / sum;
+                t[19][at] = num % sum;
+                t[20][at] = sum - 1 - t[19][at];
+            }
+        }
+        t[17] = sums;
+        let to_fr = |v: &[i64]| -> Vec<Fr> {
+            v.iter()
+                .map(|x| crate::field::encoding::from_i128(i128::from(*x)))
+                .collect()
+        };
+        Self {
+            tensors: t.iter().map(|v| to_fr(v)).collect(),
+        }
+    }
+
+    fn get(&self, name: &str) -> &[Fr] {
+        let idx = TENSORS
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or(TENSORS.len());
+        self.tensors.get(idx).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The zerocheck composition over [U0, U1, E1, R1, U2, E2, R2, U3, E3, R3, P, Sb, Rp, Q].
+struct Relations<F> {
+    gamma: F,
+    two_s: Fr,
+}
+
+impl<F: FieldOps> Composition<F> for Relations<F> {
+    fn degree(&self) -> usize {
+        2
+    }
+    fn arity(&self) -> usize {
+        14
+    }
+    fn evaluate(&self, v: &[F]) -> F {
+        let [u0, u1, e1, r1, u2, e2, r2, u3, e3, r3, p, sb, rp, q] = v else {
+            return F::zero();
+        };
+        let terms = [
+            u0.mul(u1).sub(&e1.mul_const(self.two_s)).sub(r1),
+            e1.mul(u2).sub(&e2.mul_const(self.two_s)).sub(r2),
+            e2.mul(u3).sub(&e3.mul_const(self.two_s)).sub(r3),
+            e3.mul_const(self.two_s).sub(&p.mul(sb)).sub(rp),
+            q.mul(q).sub(q),
+        ];
+        let mut acc = F::zero();
+        let mut g = F::one();
+        for t in &terms {
+            acc = acc.add(&g.mul(t));
+            g = g.mul(&self.gamma);
+        }
+        acc
+    }
+}
+
+const ZC_INPUTS: [&str; 14] = [
+    "exp0",
+    "exp1",
+    "prod1",
+    "prod_rem1",
+    "exp2",
+    "prod2",
+    "prod_rem2",
+    "exp3",
+    "prod3",
+    "prod_rem3",
+    "probs",
+    "sums",
+    "prob_rem",
+    "max_onehot",
+];
+
+fn log(x: usize) -> usize {
+    x.trailing_zeros() as usize
+}
+
+impl SoftmaxShape {
+    fn start<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        t: &mut Transcript<F, S>,
+    ) -> Result<(Vec<F>, Vec<F>), Error> {
+        let ok = self.rows.is_power_of_two()
+            && self.c.is_power_of_two()
+            && self.c >= 2
+            && (1..=30).contains(&self.scale);
+        if !ok {
+            return Err(Error::InvalidStatement(format!("softmax shape {self:?}")));
+        }
+        t.absorb_usizes(
+            labels::SOFTMAX_STATEMENT,
+            &[log(self.rows), log(self.c), self.scale as usize],
+        )?;
+        let r_col = t.challenges(labels::SOFTMAX_POINT, log(self.c))?;
+        let r_row = t.challenges(labels::SOFTMAX_POINT, log(self.rows))?;
+        Ok((r_col, r_row))
+    }
+
+    /// The linear checks at r, on the stated values.
+    fn linear<F: FieldOps>(&self, v: &[F]) -> Result<(), Error> {
+        let [d, l, m, c0, c1, c2, c3, s, rp, z] = v else {
+            return Err(Error::ProofShape {
+                what: "softmax values",
+                expected: 10,
+                actual: v.len(),
+            });
+        };
+        let chunks = [c0, c1, c2, c3]
+            .iter()
+            .enumerate()
+            .fold(F::zero(), |acc, (k, x)| {
+                acc.add(&x.mul_const(Fr::from(1u64 << (4 * k))))
+            });
+        let checks = [
+            (d.add(l), m.clone(), "softmax gap D + L = M"),
+            (d.clone(), chunks, "softmax chunks D = Σ 16^k d_k"),
+            (
+                z.clone(),
+                s.sub(rp).add_const(-Fr::ONE),
+                "softmax slack Z = S − 1 − R_p",
+            ),
+        ];
+        for (a, b, what) in checks {
+            if !a.enforce_equal(&b)? {
+                return Err(Error::SuccinctEvaluation { what });
+            }
+        }
+        Ok(())
+    }
+
+    fn claims<F: FieldOps>(
+        &self,
+        r_col: &[F],
+        r_row: &[F],
+        v: &[F],
+        max: &InstanceOutput<F>,
+        zc: &InstanceOutput<F>,
+    ) -> Result<SoftmaxClaims<F>, Error> {
+        let [d, l, _, c0, c1, c2, c3, s, rp, z] = v else {
+            return Err(Error::ProofShape {
+                what: "softmax values",
+                expected: 10,
+                actual: v.len(),
+            });
+        };
+        let [_, q_m, l_m] = max.evals.as_slice() else {
+            return Err(Error::ProofShape {
+                what: "softmax max evaluations",
+                expected: 3,
+                actual: max.evals.len(),
+            });
+        };
+        if zc.evals.len() != ZC_INPUTS.len() {
+            return Err(Error::ProofShape {
+                what: "softmax zerocheck evaluations",
+                expected: ZC_INPUTS.len(),
+                actual: zc.evals.len(),
+            });
+        }
+        let r: Vec<F> = r_col.iter().chain(r_row).cloned().collect();
+        let half = F::constant(Fr::from(2u64).inverse().unwrap_or_default());
+        let halves: Vec<F> = r_col
+            .iter()
+            .map(|_| half.clone())
+            .chain(r_row.iter().cloned())
+            .collect();
+        let inv_c = Fr::from(self.c as u64).inverse().unwrap_or_default();
+        let at = |point: &[F], value: &F| TensorClaim {
+            point: point.to_vec(),
+            value: value.clone(),
+        };
+        let mut out: SoftmaxClaims<F> = vec![
+            ("gap", at(&r, d)),
+            ("logits", at(&r, l)),
+            ("chunk0", at(&r, c0)),
+            ("chunk1", at(&r, c1)),
+            ("chunk2", at(&r, c2)),
+            ("chunk3", at(&r, c3)),
+            ("sums", at(r_row, s)),
+            ("prob_rem", at(&r, rp)),
+            (SLACK, at(&r, z)),
+            ("max_onehot", at(&max.point, q_m)),
+            ("logits", at(&max.point, l_m)),
+            // Rows of Q sum to 1; rows of E_3 sum to S.
+            ("max_onehot", at(&halves, &F::constant(inv_c))),
+            ("prod3", at(&halves, &s.mul_const(inv_c))),
+        ];
+        let zc_row = zc.point.get(log(self.c)..).unwrap_or(&[]);
+        for (name, value) in ZC_INPUTS.iter().zip(&zc.evals) {
+            if *name == "sums" {
+                // S broadcast over columns: its MLE ignores the column variables.
+                out.push(("sums", at(zc_row, value)));
+            } else {
+                out.push((name, at(&zc.point, value)));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Proves the softmax relations; returns the proof and the claims by tensor.
+pub fn prove_softmax(
+    shape: SoftmaxShape,
+    w: &SoftmaxWitness,
+    t: &mut NativeTranscript,
+) -> Result<(SoftmaxProof<Fr>, SoftmaxClaims<Fr>), Error> {
+    let (rows, c) = (shape.rows, shape.c);
+    let sizes_ok = w.tensors.len() == 21
+        && w.tensors
+            .iter()
+            .enumerate()
+            .all(|(i, v)| v.len() == if i == 17 { rows } else { rows * c });
+    if !sizes_ok {
+        return Err(Error::InvalidStatement(format!(
+            "softmax witness does not match {shape:?}"
+        )));
+    }
+    let (r_col, r_row) = shape.start(t)?;
+    let r: Vec<Fr> = r_col.iter().chain(&r_row).copied().collect();
+    let eval = |name: &str, p: &[Fr]| DenseMle::new(w.get(name).to_vec())?.evaluate(p);
+    let slack = w.tensors.get(20).map_or(&[][..], Vec::as_slice);
+    let eq_row = eq_table(&r_row);
+    let m_val: Fr = (0..rows)
+        .into_par_iter()
+        .map(|i| {
+            let q = &w.get("max_onehot")[i * c..(i + 1) * c];
+            let l = &w.get("logits")[i * c..(i + 1) * c];
+            eq_row[i] * q.iter().zip(l).map(|(a, b)| *a * b).sum::<Fr>()
+        })
+        .sum();
+    let values = vec![
+        eval("gap", &r)?,
+        eval("logits", &r)?,
+        m_val,
+        eval("chunk0", &r)?,
+        eval("chunk1", &r)?,
+        eval("chunk2", &r)?,
+        eval("chunk3", &r)?,
+        eval("sums", &r_row)?,
+        eval("prob_rem", &r)?,
+        DenseMle::new(slack.to_vec())?.evaluate(&r)?,
+    ];
+    t.absorb(labels::SOFTMAX_VALUES, &values)?;
+    shape.linear(&values)?;
+
+    let eq_full: Vec<Fr> = (0..rows * c).map(|idx| eq_row[idx / c]).collect();
+    let mut inst = ProverInstance::new(
+        vec![
+            eq_full,
+            w.get("max_onehot").to_vec(),
+            w.get("logits").to_vec(),
+        ],
+        Product(3),
+    )?;
+    let (max, max_out) = prove(&mut inst, m_val, t)?;
+    let gamma = t.challenge(labels::SOFTMAX_POINT)?;
+    let tables: Vec<Vec<Fr>> = ZC_INPUTS
+        .iter()
+        .map(|name| {
+            if *name == "sums" {
+                (0..rows * c).map(|idx| w.get("sums")[idx / c]).collect()
+            } else {
+                w.get(name).to_vec()
+            }
+        })
+        .collect();
+    let rel = Relations {
+        gamma,
+        two_s: Fr::from(1u64 << shape.scale),
+    };
+    let (zerocheck, zc_out) = prove_zerocheck(tables, rel, t)?;
+    let claims = shape.claims(&r_col, &r_row, &values, &max_out, &zc_out)?;
+    Ok((
+        SoftmaxProof {
+            values,
+            max,
+            zerocheck,
+        },
+        claims,
+    ))
+}
+
+/// Verifies the softmax relations; returns the claims by tensor.
+pub fn verify_softmax<F: FieldOps, S: SpongeOps<F>>(
+    shape: SoftmaxShape,
+    proof: &SoftmaxProof<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<SoftmaxClaims<F>, Error> {
+    let (r_col, r_row) = shape.start(t)?;
+    t.absorb(labels::SOFTMAX_VALUES, &proof.values)?;
+    shape.linear(&proof.values)?;
+    let m_val = proof.values.get(2).cloned().ok_or(Error::ProofShape {
+        what: "softmax values",
+        expected: 10,
+        actual: proof.values.len(),
+    })?;
+    let max = verify(
+        VerifierInstance {
+            num_vars: r_col.len() + r_row.len(),
+            composition: &Product(3),
+            claim: m_val,
+        },
+        &proof.max,
+        t,
+    )?;
+    let Some(e) = max.evals.first() else {
+        return Err(Error::ProofShape {
+            what: "softmax max evaluations",
+            expected: 3,
+            actual: 0,
+        });
+    };
+    let row_point = max.point.get(r_col.len()..).unwrap_or(&[]);
+    if !e.enforce_equal(&crate::poly::eq_eval(&r_row, row_point))? {
+        return Err(Error::SuccinctEvaluation {
+            what: "softmax eq(r_row, ·)",
+        });
+    }
+    let gamma = t.challenge(labels::SOFTMAX_POINT)?;
+    let rel = Relations {
+        gamma,
+        two_s: Fr::from(1u64 << shape.scale),
+    };
+    let zc = verify_zerocheck(r_col.len() + r_row.len(), &rel, &proof.zerocheck, t)?;
+    shape.claims(&r_col, &r_row, &proof.values, &max, &zc)
+}
