@@ -8,6 +8,7 @@ pub mod dense;
 pub mod iterate;
 pub mod matmul;
 pub mod pool;
+pub mod relu_grad;
 pub mod softmax;
 
 /// A claim t̃(point) = value on one tensor, at a point local to the tensor.
@@ -18,3 +19,6 @@ pub struct TensorClaim<F> {
     /// The claimed value.
     pub value: F,
 }
+
+/// Claims keyed by the block's own tensor names (for blocks with many tensors).
+pub type NamedClaims<F> = Vec<(&'static str, TensorClaim<F>)>;

@@ -85,7 +85,7 @@ pub struct SoftmaxProof<F> {
 }
 
 /// Claims, by tensor name.
-pub type SoftmaxClaims<F> = Vec<(&'static str, TensorClaim<F>)>;
+pub type SoftmaxClaims<F> = super::NamedClaims<F>;
 
 impl SoftmaxWitness {
     /// Computes every tensor from the logits (rows × c, scale 2^s) as the trainer does.

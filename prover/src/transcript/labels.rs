@@ -135,3 +135,9 @@ pub const SOFTMAX_STATEMENT: Label = Label::new(b"softmax/stmt");
 pub const SOFTMAX_POINT: Label = Label::new(b"softmax/point");
 /// Softmax block: the prover's evaluations.
 pub const SOFTMAX_VALUES: Label = Label::new(b"softmax/values");
+/// ReLU derivative block: statement.
+pub const RELU_GRAD_STATEMENT: Label = Label::new(b"relugrad/stmt");
+/// ReLU derivative block: points and challenges.
+pub const RELU_GRAD_POINT: Label = Label::new(b"relugrad/point");
+/// ReLU derivative block: the prover's evaluations.
+pub const RELU_GRAD_VALUES: Label = Label::new(b"relugrad/values");
