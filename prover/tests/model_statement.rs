@@ -380,3 +380,69 @@ fn batch_64_for_both_models() {
         assert!(p.verify_with(&other, &p.proof).is_err());
     }
 }
+
+/// Malformed proofs (missing or extra layers, empty messages, truncated lookups, a proof of
+/// another layer kind, extra argmax) are typed errors, never panics.
+#[test]
+fn malformed_model_proofs_are_errors_not_panics() {
+    let s = setup();
+    let p = prove_task(
+        &s.cnn,
+        inference(1, Visibility::Committed, Visibility::Public),
+        &s.data.test[..1],
+        13,
+    );
+    let mut cases: Vec<ModelProof> = Vec::new();
+    let base = p.proof.clone();
+    let mut m = base.clone();
+    m.body.layers.pop();
+    cases.push(m);
+    let mut m = base.clone();
+    m.body.layers.push(m.body.layers[0].clone());
+    cases.push(m);
+    let mut m = base.clone();
+    m.body.layers.swap(0, 1);
+    cases.push(m);
+    let mut m = base.clone();
+    m.body.range.layers.truncate(2);
+    cases.push(m);
+    let mut m = base.clone();
+    m.body.range.column_evals.clear();
+    cases.push(m);
+    let mut m = base.clone();
+    m.body.remainder.roots.pop();
+    cases.push(m);
+    let mut m = base.clone();
+    m.opening.evals.vector_evals.pop();
+    cases.push(m);
+    let mut m = base.clone();
+    if let LayerProof::Conv { dense, gather } = &mut m.body.layers[0] {
+        dense.values.clear();
+        gather.rounds.pop();
+    }
+    cases.push(m);
+    let mut m = base.clone();
+    if let LayerProof::Pool(pool) = &mut m.body.layers[1] {
+        pool.values.push(Fr::ONE);
+    }
+    cases.push(m);
+    let mut m = base.clone();
+    if let LayerProof::Dense(d) = &mut m.body.layers[2] {
+        d.zerocheck = Some(d.matmul.clone());
+        d.matmul.final_evals.clear();
+    }
+    cases.push(m);
+    let mut m = base.clone();
+    m.body.activations.push(base.body.range.clone());
+    cases.push(m);
+    for (i, bad) in cases.iter().enumerate() {
+        let r = std::panic::catch_unwind(|| p.verify_with(&p.public, bad));
+        match r {
+            Ok(result) => assert!(result.is_err(), "malformed case {i} accepted"),
+            Err(_) => panic!("malformed case {i} panicked the verifier"),
+        }
+    }
+    let mut short = p.public.clone();
+    short.logits.as_mut().unwrap().pop();
+    assert!(p.verify_with(&short, &p.proof).is_err());
+}
