@@ -160,12 +160,10 @@ pub fn prove_contraction(
     y: &[Fr],
     transcript: &mut NativeTranscript,
 ) -> Result<(ContractionProof<Fr>, ContractionClaims<Fr>), Error> {
-    let Contraction { a, b, c, t, .. } = shape;
-    if left.len() != t * a * c || right.len() != t * c * b || y.len() != t * a * b {
+    let Contraction { a, b, t, .. } = shape;
+    if y.len() != t * a * b {
         return Err(Error::InvalidStatement(format!(
-            "contraction {shape:?}: |L| = {}, |R| = {}, |Y| = {}",
-            left.len(),
-            right.len(),
+            "contraction {shape:?}: |Y| = {}",
             y.len()
         )));
     }
@@ -173,6 +171,31 @@ pub fn prove_contraction(
     let [r_a, r_b, r_t] = &rs;
     let y_value = DenseMle::new(y.to_vec())?.evaluate(&cat(&[r_b, r_a, r_t]))?;
     transcript.absorb(labels::ITERATE_VALUES, &[y_value])?;
+    let (sumcheck, claims) = prove_contraction_at(shape, left, right, &rs, y_value, transcript)?;
+    Ok((ContractionProof { y_value, sumcheck }, claims))
+}
+
+/// The contraction's sumcheck for a claim Ỹ(r_b, r_a, r_t) = `claim` at a point the caller
+/// drew (and whose statement the caller absorbed): a block can chain a product it never
+/// commits, as the dense layer does.
+pub fn prove_contraction_at(
+    shape: Contraction,
+    left: &[Fr],
+    right: &[Fr],
+    rs: &[Vec<Fr>; 3],
+    claim: Fr,
+    transcript: &mut NativeTranscript,
+) -> Result<(SumcheckProof<Fr>, ContractionClaims<Fr>), Error> {
+    let Contraction { a, b, c, t, .. } = shape;
+    shape.check()?;
+    if left.len() != t * a * c || right.len() != t * c * b {
+        return Err(Error::InvalidStatement(format!(
+            "contraction {shape:?}: |L| = {}, |R| = {}",
+            left.len(),
+            right.len()
+        )));
+    }
+    let [r_a, r_b, r_t] = rs;
     let (ea, eb, et) = (eq_table(r_a), eq_table(r_b), eq_table(r_t));
     // Tables over (c, t), c lowest.
     let fold_l: Vec<Fr> = (0..c * t)
@@ -207,9 +230,9 @@ pub fn prove_contraction(
         .collect();
     let e: Vec<Fr> = (0..c * t).map(|idx| et[idx / c]).collect();
     let mut inst = ProverInstance::new(vec![e, fold_l, fold_r], Product(3))?;
-    let (sumcheck, out) = prove(&mut inst, y_value, transcript)?;
-    let (_, claims) = shape.claims(&rs, y_value, &out.point, &out.evals)?;
-    Ok((ContractionProof { y_value, sumcheck }, claims))
+    let (sumcheck, out) = prove(&mut inst, claim, transcript)?;
+    let (_, claims) = shape.claims(rs, claim, &out.point, &out.evals)?;
+    Ok((sumcheck, claims))
 }
 
 /// Verifies an iterated contraction; returns the claims on Y, L and R.
@@ -220,17 +243,34 @@ pub fn verify_contraction<F: FieldOps, S: SpongeOps<F>>(
 ) -> Result<ContractionClaims<F>, Error> {
     let rs = shape.start(transcript)?;
     transcript.absorb(labels::ITERATE_VALUES, std::slice::from_ref(&proof.y_value))?;
+    verify_contraction_at(
+        shape,
+        &proof.sumcheck,
+        &rs,
+        proof.y_value.clone(),
+        transcript,
+    )
+}
+
+/// The verifier of [`prove_contraction_at`].
+pub fn verify_contraction_at<F: FieldOps, S: SpongeOps<F>>(
+    shape: Contraction,
+    proof: &SumcheckProof<F>,
+    rs: &[Vec<F>; 3],
+    claim: F,
+    transcript: &mut Transcript<F, S>,
+) -> Result<ContractionClaims<F>, Error> {
     let [_, _, lc, lt] = shape.check()?;
     let out = verify(
         VerifierInstance {
             num_vars: lc + lt,
             composition: &Product(3),
-            claim: proof.y_value.clone(),
+            claim: claim.clone(),
         },
-        &proof.sumcheck,
+        proof,
         transcript,
     )?;
-    let (eq_gap, claims) = shape.claims(&rs, proof.y_value.clone(), &out.point, &out.evals)?;
+    let (eq_gap, claims) = shape.claims(rs, claim, &out.point, &out.evals)?;
     if !eq_gap.enforce_equal(&F::zero())? {
         return Err(Error::SuccinctEvaluation {
             what: "iteration eq(r_t, ρ_t)",

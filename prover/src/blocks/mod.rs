@@ -5,6 +5,7 @@
 pub mod argmax;
 pub mod conv;
 pub mod dense;
+pub mod dense_iter;
 pub mod iterate;
 pub mod matmul;
 pub mod pool;

@@ -1,0 +1,262 @@
+//! The dense layer of every training iteration at once: for t < T,
+//!   A[t]·W[t] + 2^s·1·B[t]ᵀ = 2^s·Y[t] + R[t],  Y = Pos − Neg (ReLU) or L,  Pos ⊙ Neg = 0,
+//! with each tensor stacked over t on its highest variables (the weights change every
+//! iteration). As in [`super::dense`], the product is never committed: at a random
+//! (r_col, r_row, r_t) the prover states the outputs, R̃ and B̃(r_col, r_t), and the contraction
+//! sumcheck of [`super::iterate`] proves Σ_{κ,t} eq(r_t, t)·Ã(κ, r_row, t)·W̃(r_col, κ, t)
+//! = 2^s·Ỹ + R̃ − 2^s·B̃ at that point. The caller range-checks R ∈ [0, 2^s), the outputs, the
+//! input and the weights, as for inference.
+
+use super::iterate::{Contraction, Operand, prove_contraction_at, verify_contraction_at};
+use super::{NamedClaims, TensorClaim};
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::poly::DenseMle;
+use crate::sumcheck::{Product, SumcheckProof, prove_zerocheck, verify_zerocheck};
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
+use ark_bn254::Fr;
+
+/// The public shape: per iteration A is m×k, W k×n; T iterations; scale 2^s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IteratedDense {
+    /// Rows per iteration (the batch).
+    pub m: usize,
+    /// Input width.
+    pub k: usize,
+    /// Output width.
+    pub n: usize,
+    /// Iterations.
+    pub t: usize,
+    /// Scale exponent.
+    pub scale: u32,
+    /// ReLU split of the output.
+    pub relu: bool,
+}
+
+/// The proof: stated values at the point, the contraction sumcheck, the ReLU zerocheck.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IteratedDenseProof<F> {
+    /// Pos̃, Ñeg (ReLU) or Ỹ, then R̃, then B̃(r_col, r_t).
+    pub values: Vec<F>,
+    /// The contraction over (κ, t).
+    pub contraction: SumcheckProof<F>,
+    /// Pos ⊙ Neg = 0 (ReLU only).
+    pub zerocheck: Option<SumcheckProof<F>>,
+}
+
+impl IteratedDense {
+    fn contraction(&self) -> Contraction {
+        Contraction {
+            a: self.m,
+            b: self.n,
+            c: self.k,
+            t: self.t,
+            left: Operand::Plain,
+            right: Operand::Plain,
+        }
+    }
+
+    fn outputs(&self) -> usize {
+        if self.relu { 2 } else { 1 }
+    }
+
+    fn start<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        t: &mut Transcript<F, S>,
+    ) -> Result<[Vec<F>; 3], Error> {
+        let dims = [self.m, self.k, self.n, self.t];
+        if !dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24)
+            || !(1..=40).contains(&self.scale)
+        {
+            return Err(Error::InvalidStatement(format!("iterated dense {self:?}")));
+        }
+        let logs = dims.map(|d| d.trailing_zeros() as usize);
+        t.absorb_usizes(
+            labels::ITERATE_STATEMENT,
+            &[
+                logs[0],
+                logs[1],
+                logs[2],
+                logs[3],
+                self.scale as usize,
+                usize::from(self.relu),
+            ],
+        )?;
+        let r_col = t.challenges(labels::ITERATE_POINT, logs[2])?;
+        let r_row = t.challenges(labels::ITERATE_POINT, logs[0])?;
+        let r_t = t.challenges(labels::ITERATE_POINT, logs[3])?;
+        Ok([r_row, r_col, r_t])
+    }
+
+    /// 2^s·Ỹ + R̃ − 2^s·B̃ from the stated values.
+    fn claim<F: FieldOps>(&self, v: &[F]) -> Result<F, Error> {
+        let two_s = Fr::from(1u64 << self.scale);
+        let (y, rest) = match (self.relu, v) {
+            (true, [p, n, rest @ ..]) => (p.sub(n), rest),
+            (false, [y, rest @ ..]) => (y.clone(), rest),
+            _ => (F::zero(), v),
+        };
+        let [r, b] = rest else {
+            return Err(Error::ProofShape {
+                what: "iterated dense values",
+                expected: self.outputs() + 2,
+                actual: v.len(),
+            });
+        };
+        Ok(y.mul_const(two_s).add(r).sub(&b.mul_const(two_s)))
+    }
+
+    fn claims<F: FieldOps>(
+        &self,
+        rs: &[Vec<F>; 3],
+        v: &[F],
+        c: super::iterate::ContractionClaims<F>,
+        zc: Option<(Vec<F>, Vec<F>)>,
+    ) -> Result<NamedClaims<F>, Error> {
+        let [r_row, r_col, r_t] = rs;
+        let r: Vec<F> = r_col.iter().chain(r_row).chain(r_t).cloned().collect();
+        let b_point: Vec<F> = r_col.iter().chain(r_t).cloned().collect();
+        let at = |p: &[F], value: &F| TensorClaim {
+            point: p.to_vec(),
+            value: value.clone(),
+        };
+        let (outs, rest) = v.split_at(self.outputs().min(v.len()));
+        let [rem, b] = rest else {
+            return Err(Error::ProofShape {
+                what: "iterated dense values",
+                expected: self.outputs() + 2,
+                actual: v.len(),
+            });
+        };
+        let mut out: NamedClaims<F> = vec![
+            ("input", c.left),
+            ("weight", c.right),
+            ("bias", at(&b_point, b)),
+            ("remainder", at(&r, rem)),
+        ];
+        let names: &[&'static str] = if self.relu {
+            &["pos", "neg"]
+        } else {
+            &["output"]
+        };
+        for (name, value) in names.iter().zip(outs) {
+            out.push((name, at(&r, value)));
+        }
+        if let Some((point, evals)) = zc {
+            let [p, n] = evals.as_slice() else {
+                return Err(Error::ProofShape {
+                    what: "iterated ReLU evaluations",
+                    expected: 2,
+                    actual: evals.len(),
+                });
+            };
+            out.push(("pos", at(&point, p)));
+            out.push(("neg", at(&point, n)));
+        }
+        Ok(out)
+    }
+}
+
+/// The witness, every tensor stacked over t: A, W, B, R and the outputs ([Pos, Neg] or [Y]).
+pub struct IteratedDenseWitness<'a> {
+    /// A, t×m×k.
+    pub input: &'a [Fr],
+    /// W, t×k×n.
+    pub weight: &'a [Fr],
+    /// B, t×n.
+    pub bias: &'a [Fr],
+    /// R, t×m×n.
+    pub remainder: &'a [Fr],
+    /// [Pos, Neg] or [Y], each t×m×n.
+    pub outputs: Vec<&'a [Fr]>,
+}
+
+/// Proves the iterated dense relation.
+pub fn prove_dense_iterated(
+    shape: IteratedDense,
+    w: &IteratedDenseWitness<'_>,
+    t: &mut NativeTranscript,
+) -> Result<(IteratedDenseProof<Fr>, NamedClaims<Fr>), Error> {
+    let (m, n, it) = (shape.m, shape.n, shape.t);
+    if w.bias.len() != it * n
+        || w.remainder.len() != it * m * n
+        || w.outputs.len() != shape.outputs()
+        || w.outputs.iter().any(|o| o.len() != it * m * n)
+    {
+        return Err(Error::InvalidStatement(format!(
+            "iterated dense witness does not match {shape:?}"
+        )));
+    }
+    let rs = shape.start(t)?;
+    let [r_row, r_col, r_t] = &rs;
+    let r: Vec<Fr> = r_col.iter().chain(r_row).chain(r_t).copied().collect();
+    let b_point: Vec<Fr> = r_col.iter().chain(r_t).copied().collect();
+    let mut values = Vec::with_capacity(shape.outputs() + 2);
+    for o in &w.outputs {
+        values.push(DenseMle::new(o.to_vec())?.evaluate(&r)?);
+    }
+    values.push(DenseMle::new(w.remainder.to_vec())?.evaluate(&r)?);
+    values.push(DenseMle::new(w.bias.to_vec())?.evaluate(&b_point)?);
+    t.absorb(labels::ITERATE_VALUES, &values)?;
+    let claim = shape.claim(&values)?;
+    let (contraction, c) =
+        prove_contraction_at(shape.contraction(), w.input, w.weight, &rs, claim, t)?;
+    let zc = if shape.relu {
+        let tables = w.outputs.iter().map(|o| o.to_vec()).collect();
+        Some(prove_zerocheck(tables, Product(2), t)?)
+    } else {
+        None
+    };
+    let claims = shape.claims(
+        &rs,
+        &values,
+        c,
+        zc.as_ref().map(|z| (z.1.point.clone(), z.1.evals.clone())),
+    )?;
+    Ok((
+        IteratedDenseProof {
+            values,
+            contraction,
+            zerocheck: zc.map(|z| z.0),
+        },
+        claims,
+    ))
+}
+
+/// Verifies the iterated dense relation; returns the claims by tensor.
+pub fn verify_dense_iterated<F: FieldOps, S: SpongeOps<F>>(
+    shape: IteratedDense,
+    proof: &IteratedDenseProof<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<NamedClaims<F>, Error> {
+    let rs = shape.start(t)?;
+    if proof.values.len() != shape.outputs() + 2 {
+        return Err(Error::ProofShape {
+            what: "iterated dense values",
+            expected: shape.outputs() + 2,
+            actual: proof.values.len(),
+        });
+    }
+    t.absorb(labels::ITERATE_VALUES, &proof.values)?;
+    let claim = shape.claim(&proof.values)?;
+    let c = verify_contraction_at(shape.contraction(), &proof.contraction, &rs, claim, t)?;
+    let vars = [shape.m, shape.n, shape.t]
+        .iter()
+        .map(|d| d.trailing_zeros() as usize)
+        .sum();
+    let zc = match (shape.relu, &proof.zerocheck) {
+        (true, Some(z)) => {
+            let out = verify_zerocheck(vars, &Product(2), z, t)?;
+            Some((out.point, out.evals))
+        }
+        (false, None) => None,
+        _ => {
+            return Err(Error::ProofShape {
+                what: "iterated dense zerocheck",
+                expected: usize::from(shape.relu),
+                actual: usize::from(proof.zerocheck.is_some()),
+            });
+        }
+    };
+    shape.claims(&rs, &proof.values, c, zc)
+}
