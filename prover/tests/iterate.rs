@@ -259,3 +259,69 @@ fn iterated_dense_layer() {
     }
     assert!(!matches!(run(&w2, &rf), Ok(true)));
 }
+
+/// The SGD update of every iteration, Δ = round(η·Aᵀ·G / 2^sh): honest updates verify with true
+/// claims; a changed update in one iteration, or the statement read with another learning rate,
+/// are rejected.
+#[test]
+fn rescaled_weight_update() {
+    use rand::Rng;
+    use zkmodel_prover::blocks::dense_iter::{
+        RescaledContraction, prove_rescaled, verify_rescaled,
+    };
+    use zkmodel_prover::field::encoding::from_i128;
+    let (m, k, n, tt) = (8usize, 4usize, 2usize, 4usize);
+    let (eta, sh) = (3u64, 6u32);
+    let shape = RescaledContraction {
+        contraction: Contraction {
+            a: k,
+            b: n,
+            c: m,
+            t: tt,
+            left: Operand::Transposed,
+            right: Operand::Plain,
+        },
+        eta_num: eta,
+        shift: sh,
+    };
+    let mut g = rng(10);
+    let a: Vec<i64> = (0..tt * m * k).map(|_| g.gen_range(0..50)).collect();
+    let gr: Vec<i64> = (0..tt * m * n).map(|_| g.gen_range(-30..30)).collect();
+    let mut delta = vec![0i64; tt * k * n];
+    let mut rem = vec![0i64; tt * k * n];
+    for t in 0..tt {
+        for kk in 0..k {
+            for j in 0..n {
+                let x: i64 = (0..m)
+                    .map(|i| a[(t * m + i) * k + kk] * gr[(t * m + i) * n + j])
+                    .sum();
+                let num = eta as i64 * x + (1 << (sh - 1));
+                delta[(t * k + kk) * n + j] = num >> sh;
+                rem[(t * k + kk) * n + j] = num & ((1 << sh) - 1);
+            }
+        }
+    }
+    let fr = |v: &[i64]| -> Vec<Fr> { v.iter().map(|x| from_i128(i128::from(*x))).collect() };
+    let (af, gf, df, rf) = (fr(&a), fr(&gr), fr(&delta), fr(&rem));
+    let (proof, claims) = prove_rescaled(shape, &af, &gf, &df, &rf, &mut transcript()).unwrap();
+    let v = verify_rescaled(shape, &proof, &mut transcript()).unwrap();
+    assert_eq!(v, claims);
+    for (name, c) in &v {
+        let t: &[Fr] = match *name {
+            "left" => &af,
+            "right" => &gf,
+            "delta" => &df,
+            _ => &rf,
+        };
+        assert!(holds(t, c), "{name}");
+    }
+    let other = RescaledContraction {
+        eta_num: 2,
+        ..shape
+    };
+    assert!(verify_rescaled(other, &proof, &mut transcript()).is_err());
+    let mut d2 = df.clone();
+    d2[k * n + 1] += Fr::ONE;
+    let (proof, _) = prove_rescaled(shape, &af, &gf, &d2, &rf, &mut transcript()).unwrap();
+    assert!(verify_rescaled(shape, &proof, &mut transcript()).is_err());
+}

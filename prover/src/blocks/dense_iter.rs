@@ -15,6 +15,7 @@ use crate::poly::DenseMle;
 use crate::sumcheck::{Product, SumcheckProof, prove_zerocheck, verify_zerocheck};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
+use ark_ff::{AdditiveGroup, Field};
 
 /// The public shape: per iteration A is m×k, W k×n; T iterations; scale 2^s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,4 +260,152 @@ pub fn verify_dense_iterated<F: FieldOps, S: SpongeOps<F>>(
         }
     };
     shape.claims(&rs, &proof.values, c, zc)
+}
+
+/// A rescaled contraction, the SGD update of every iteration:
+///   η_num·X[t] + 2^(sh−1) = 2^sh·Δ[t] + R[t],  X[t] = L[t]·R′[t]  (e.g. X = Aᵀ·G),
+/// so Δ = round(η_num·X / 2^sh) with R ∈ [0, 2^sh) range-checked by the caller. X is never
+/// committed: at a random point the prover states Δ̃ and R̃ and the contraction proves
+/// X̃ = (2^sh·Δ̃ + R̃ − 2^(sh−1)) / η_num there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RescaledContraction {
+    /// The product's shape and operand layouts.
+    pub contraction: Contraction,
+    /// The learning-rate numerator η_num (≥ 1).
+    pub eta_num: u64,
+    /// The rescale shift sh (≥ 1).
+    pub shift: u32,
+}
+
+/// A rescaled-contraction proof: Δ̃, R̃ at the point and the contraction sumcheck.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RescaledProof<F> {
+    /// Δ̃, R̃.
+    pub values: Vec<F>,
+    /// The contraction sumcheck.
+    pub contraction: SumcheckProof<F>,
+}
+
+impl RescaledContraction {
+    fn start<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        t: &mut Transcript<F, S>,
+    ) -> Result<[Vec<F>; 3], Error> {
+        let c = self.contraction;
+        let dims = [c.a, c.b, c.c, c.t];
+        if !dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24)
+            || self.eta_num == 0
+            || !(1..=60).contains(&self.shift)
+        {
+            return Err(Error::InvalidStatement(format!(
+                "rescaled contraction {self:?}"
+            )));
+        }
+        let logs = dims.map(|d| d.trailing_zeros() as usize);
+        let mut words = logs.to_vec();
+        words.extend([
+            usize::from(c.left == Operand::Transposed),
+            usize::from(c.right == Operand::Transposed),
+            self.shift as usize,
+        ]);
+        t.absorb_usizes(labels::ITERATE_STATEMENT, &words)?;
+        t.absorb(
+            labels::ITERATE_STATEMENT,
+            &[F::constant(Fr::from(self.eta_num))],
+        )?;
+        let r_b = t.challenges(labels::ITERATE_POINT, logs[1])?;
+        let r_a = t.challenges(labels::ITERATE_POINT, logs[0])?;
+        let r_t = t.challenges(labels::ITERATE_POINT, logs[3])?;
+        Ok([r_a, r_b, r_t])
+    }
+
+    fn claim<F: FieldOps>(&self, v: &[F]) -> Result<F, Error> {
+        let [delta, rem] = v else {
+            return Err(Error::ProofShape {
+                what: "rescaled contraction values",
+                expected: 2,
+                actual: v.len(),
+            });
+        };
+        let inv = Fr::from(self.eta_num)
+            .inverse()
+            .ok_or_else(|| Error::InvalidStatement("η_num = 0".into()))?;
+        let half = Fr::from(2u64).pow([u64::from(self.shift - 1)]);
+        Ok(delta
+            .mul_const(half.double())
+            .add(rem)
+            .add_const(-half)
+            .mul_const(inv))
+    }
+
+    fn claims<F: FieldOps>(
+        rs: &[Vec<F>; 3],
+        v: &[F],
+        c: super::iterate::ContractionClaims<F>,
+    ) -> NamedClaims<F> {
+        let [r_a, r_b, r_t] = rs;
+        let r: Vec<F> = r_b.iter().chain(r_a).chain(r_t).cloned().collect();
+        let mut out: NamedClaims<F> = vec![("left", c.left), ("right", c.right)];
+        for (name, value) in ["delta", "remainder"].into_iter().zip(v) {
+            out.push((
+                name,
+                TensorClaim {
+                    point: r.clone(),
+                    value: value.clone(),
+                },
+            ));
+        }
+        out
+    }
+}
+
+/// Proves Δ = round(η_num·L·R′ / 2^sh) for every iteration (Δ and its remainder stacked like
+/// the product, columns lowest).
+pub fn prove_rescaled(
+    shape: RescaledContraction,
+    left: &[Fr],
+    right: &[Fr],
+    delta: &[Fr],
+    remainder: &[Fr],
+    t: &mut NativeTranscript,
+) -> Result<(RescaledProof<Fr>, NamedClaims<Fr>), Error> {
+    let c = shape.contraction;
+    if delta.len() != c.t * c.a * c.b || remainder.len() != delta.len() {
+        return Err(Error::InvalidStatement(format!(
+            "rescaled contraction {shape:?}: |Δ| = {}, |R| = {}",
+            delta.len(),
+            remainder.len()
+        )));
+    }
+    let rs = shape.start(t)?;
+    let [r_a, r_b, r_t] = &rs;
+    let r: Vec<Fr> = r_b.iter().chain(r_a).chain(r_t).copied().collect();
+    let values = vec![
+        DenseMle::new(delta.to_vec())?.evaluate(&r)?,
+        DenseMle::new(remainder.to_vec())?.evaluate(&r)?,
+    ];
+    t.absorb(labels::ITERATE_VALUES, &values)?;
+    let claim = shape.claim(&values)?;
+    let (contraction, cl) = prove_contraction_at(c, left, right, &rs, claim, t)?;
+    let claims = RescaledContraction::claims(&rs, &values, cl);
+    Ok((
+        RescaledProof {
+            values,
+            contraction,
+        },
+        claims,
+    ))
+}
+
+/// Verifies a rescaled contraction; returns the claims on L, R′, Δ and the remainder.
+pub fn verify_rescaled<F: FieldOps, S: SpongeOps<F>>(
+    shape: RescaledContraction,
+    proof: &RescaledProof<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<NamedClaims<F>, Error> {
+    let rs = shape.start(t)?;
+    t.absorb(labels::ITERATE_VALUES, &proof.values)?;
+    let claim = shape.claim(&proof.values)?;
+    let cl = verify_contraction_at(shape.contraction, &proof.contraction, &rs, claim, t)?;
+    Ok(RescaledContraction::claims(&rs, &proof.values, cl))
 }
