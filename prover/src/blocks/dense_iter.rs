@@ -409,3 +409,128 @@ pub fn verify_rescaled<F: FieldOps, S: SpongeOps<F>>(
     let cl = verify_contraction_at(shape.contraction, &proof.contraction, &rs, claim, t)?;
     Ok(RescaledContraction::claims(&rs, &proof.values, cl))
 }
+
+/// The bias update of every iteration: ΔB[t] = round(η_num·Σ_i G[t, i, ·] / 2^sh) with
+/// remainder, for G stacked t×m×n. Linear: at a random (r_n, r_t) the prover states ΔB̃ and R̃,
+/// and the row sum is m·G̃(r_n, ½, …, ½, r_t), a claim on G at that half point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BiasUpdate {
+    /// Rows per iteration m.
+    pub m: usize,
+    /// Columns n.
+    pub n: usize,
+    /// Iterations T.
+    pub t: usize,
+    /// η_num.
+    pub eta_num: u64,
+    /// Shift sh.
+    pub shift: u32,
+}
+
+/// A bias-update proof: ΔB̃ and R̃ at the point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BiasUpdateProof<F> {
+    /// ΔB̃, R̃.
+    pub values: Vec<F>,
+}
+
+impl BiasUpdate {
+    fn start<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        t: &mut Transcript<F, S>,
+    ) -> Result<(Vec<F>, Vec<F>), Error> {
+        let dims = [self.m, self.n, self.t];
+        if !dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24)
+            || self.eta_num == 0
+            || !(1..=60).contains(&self.shift)
+        {
+            return Err(Error::InvalidStatement(format!("bias update {self:?}")));
+        }
+        let logs = dims.map(|d| d.trailing_zeros() as usize);
+        t.absorb_usizes(
+            labels::ITERATE_STATEMENT,
+            &[logs[0], logs[1], logs[2], self.shift as usize],
+        )?;
+        t.absorb(
+            labels::ITERATE_STATEMENT,
+            &[F::constant(Fr::from(self.eta_num))],
+        )?;
+        let r_n = t.challenges(labels::ITERATE_POINT, logs[1])?;
+        let r_t = t.challenges(labels::ITERATE_POINT, logs[2])?;
+        Ok((r_n, r_t))
+    }
+
+    fn claims<F: FieldOps>(&self, r_n: &[F], r_t: &[F], v: &[F]) -> Result<NamedClaims<F>, Error> {
+        let [delta, rem] = v else {
+            return Err(Error::ProofShape {
+                what: "bias update values",
+                expected: 2,
+                actual: v.len(),
+            });
+        };
+        let half = Fr::from(2u64).pow([u64::from(self.shift - 1)]);
+        let inv = (Fr::from(self.eta_num) * Fr::from(self.m as u64))
+            .inverse()
+            .ok_or_else(|| Error::InvalidStatement("η_num·m = 0".into()))?;
+        // G̃(r_n, ½…, r_t) = (2^sh·ΔB̃ + R̃ − 2^(sh−1)) / (η_num·m).
+        let g_value = delta
+            .mul_const(half.double())
+            .add(rem)
+            .add_const(-half)
+            .mul_const(inv);
+        let halves = F::constant(Fr::from(2u64).inverse().unwrap_or_default());
+        let rows = self.m.trailing_zeros() as usize;
+        let g_point: Vec<F> = r_n
+            .iter()
+            .cloned()
+            .chain(std::iter::repeat_n(halves, rows))
+            .chain(r_t.iter().cloned())
+            .collect();
+        let point: Vec<F> = r_n.iter().chain(r_t).cloned().collect();
+        let at = |p: &[F], value: &F| TensorClaim {
+            point: p.to_vec(),
+            value: value.clone(),
+        };
+        Ok(vec![
+            ("gradient", at(&g_point, &g_value)),
+            ("delta", at(&point, delta)),
+            ("remainder", at(&point, rem)),
+        ])
+    }
+}
+
+/// Proves the bias update (ΔB and R stacked t×n).
+pub fn prove_bias_update(
+    shape: BiasUpdate,
+    delta: &[Fr],
+    remainder: &[Fr],
+    t: &mut NativeTranscript,
+) -> Result<(BiasUpdateProof<Fr>, NamedClaims<Fr>), Error> {
+    if delta.len() != shape.t * shape.n || remainder.len() != delta.len() {
+        return Err(Error::InvalidStatement(format!(
+            "bias update {shape:?}: |ΔB| = {}, |R| = {}",
+            delta.len(),
+            remainder.len()
+        )));
+    }
+    let (r_n, r_t) = shape.start(t)?;
+    let point: Vec<Fr> = r_n.iter().chain(&r_t).copied().collect();
+    let values = vec![
+        DenseMle::new(delta.to_vec())?.evaluate(&point)?,
+        DenseMle::new(remainder.to_vec())?.evaluate(&point)?,
+    ];
+    t.absorb(labels::ITERATE_VALUES, &values)?;
+    let claims = shape.claims(&r_n, &r_t, &values)?;
+    Ok((BiasUpdateProof { values }, claims))
+}
+
+/// Verifies a bias update; returns the claims on G, ΔB and the remainder.
+pub fn verify_bias_update<F: FieldOps, S: SpongeOps<F>>(
+    shape: BiasUpdate,
+    proof: &BiasUpdateProof<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<NamedClaims<F>, Error> {
+    let (r_n, r_t) = shape.start(t)?;
+    t.absorb(labels::ITERATE_VALUES, &proof.values)?;
+    shape.claims(&r_n, &r_t, &proof.values)
+}
