@@ -18,7 +18,7 @@
 //! proves M̃(r_row) = Σ eq(r_row, i)P·L, S̃(r) = Σ_{j'} P̃(j', r_row)·LE(j', r_col) (LE the
 //! "≤" matrix, evaluated by the verifier in O(c)) and the count.
 
-use super::TensorClaim;
+use super::{TensorClaim, concat};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::poly::{DenseMle, eq_table, eq_table_generic, less_than_eval};
@@ -150,12 +150,6 @@ fn le_eval<F: FieldOps>(x: &[F], y: &[F]) -> F {
     acc
 }
 
-fn concat<F: Clone>(a: &[F], b: &[F]) -> Vec<F> {
-    let mut p = a.to_vec();
-    p.extend_from_slice(b);
-    p
-}
-
 /// Proves argmax and the count of correct predictions (`count` is public).
 pub fn prove_argmax(
     shape: ArgmaxShape,
@@ -173,7 +167,7 @@ pub fn prove_argmax(
         )));
     }
     let (r_col, r_row) = shape.start(&count, t)?;
-    let r = concat(&r_col, &r_row);
+    let r = concat(&[&r_col, &r_row]);
     let eval = |v: &[Fr], p: &[Fr]| DenseMle::new(v.to_vec())?.evaluate(p);
     let (eq_row, eq_col) = (eq_table(&r_row), eq_table(&r_col));
     // M̃(r_row) and the row-folded prediction P(·, r_row).
@@ -359,10 +353,10 @@ fn claims<F: FieldOps>(
         return Err(bad("argmax evaluations", 11, 0));
     };
     let claim = |point: Vec<F>, value: F| TensorClaim { point, value };
-    let r = concat(r_col, r_row);
+    let r = concat(&[r_col, r_row]);
     let half = F::constant(Fr::from(2u64).inverse().unwrap_or_default());
     let halves: Vec<F> = r_col.iter().map(|_| half.clone()).collect();
-    let row_sum_point = concat(&halves, r_row);
+    let row_sum_point = concat(&[&halves, r_row]);
     let inv_c = Fr::from(shape.c as u64).inverse().unwrap_or_default();
     let inv_m = Fr::from(shape.m as u64).inverse().unwrap_or_default();
     let halves_rows: Vec<F> = r_row.iter().map(|_| half.clone()).collect();
@@ -371,7 +365,7 @@ fn claims<F: FieldOps>(
             claim(row_sum_point.clone(), F::constant(inv_c)),
             claim(om.point.clone(), pm.clone()),
             claim(oc.point.clone(), pc.clone()),
-            claim(concat(&os.point, r_row), ps.clone()),
+            claim(concat(&[&os.point, r_row]), ps.clone()),
             claim(bo.point.clone(), pb.clone()),
         ],
         labels: vec![
@@ -380,7 +374,7 @@ fn claims<F: FieldOps>(
                 less_than_eval(r_row, shape.examples).mul_const(inv_c),
             ),
             // Column sums: Σ_i Lab(i, ρ) = m·Lab̃(ρ, ½, …, ½).
-            claim(concat(&op.point, &halves_rows), col_sum.mul_const(inv_m)),
+            claim(concat(&[&op.point, &halves_rows]), col_sum.mul_const(inv_m)),
             claim(oc.point.clone(), labc.clone()),
             claim(bo.point.clone(), labb.clone()),
         ],

@@ -9,9 +9,9 @@
 //! by a degree-2 sumcheck over the input positions q. The verifier evaluates G̃(r_t, r_p, ρ)
 //! itself by enumerating the kh·kw·out_h·out_w (tap, position) pairs — the gather's own size,
 //! independent of the batch — and keeps one claim on X. Soundness: the sumcheck's
-//! 2·log(in_h·in_w)/|Fr|.
+//! 2·log2(in_h·in_w)/|Fr|.
 
-use super::TensorClaim;
+use super::{TensorClaim, log2};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::graph::quant::ConvGeometry;
@@ -22,13 +22,9 @@ use ark_bn254::Fr;
 use ark_ff::AdditiveGroup;
 use rayon::prelude::*;
 
-fn log(x: usize) -> usize {
-    x.trailing_zeros() as usize
-}
-
 /// Splits a claim point on Xcol into (r_c, r_t, r_p, r_n).
 fn split<F: Clone>(g: &ConvGeometry, point: &[F]) -> Result<[Vec<F>; 4], Error> {
-    let sizes = [log(g.in_c), log(g.taps_pad()), log(g.out_h * g.out_w)];
+    let sizes = [log2(g.in_c), log2(g.taps_pad()), log2(g.out_h * g.out_w)];
     let fixed: usize = sizes.iter().sum();
     if point.len() < fixed {
         return Err(Error::ProofShape {
@@ -161,7 +157,7 @@ pub fn verify_gather<F: FieldOps, S: SpongeOps<F>>(
     let [r_c, r_t, r_p, r_n] = split(g, &claim.point)?;
     let out = verify(
         VerifierInstance {
-            num_vars: log(g.in_h * g.in_w),
+            num_vars: log2(g.in_h * g.in_w),
             composition: &Product(2),
             claim: claim.value.clone(),
         },

@@ -15,8 +15,8 @@
 //! value wraps around Fr), so Y = ⌊P / 2^s⌋ and max(Y, 0) = Pos exactly. A false relation
 //! survives with probability ≤ (log m + log n + log k·2 + 3·log mn)/|Fr|.
 
-use super::TensorClaim;
 use super::matmul::{MatMulDims, fold_operands};
+use super::{TensorClaim, concat};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::poly::DenseMle;
@@ -120,12 +120,6 @@ impl DenseShape {
     }
 }
 
-fn concat<F: Clone>(a: &[F], b: &[F]) -> Vec<F> {
-    let mut p = a.to_vec();
-    p.extend_from_slice(b);
-    p
-}
-
 /// Proves one dense layer.
 pub fn prove_dense(
     shape: DenseShape,
@@ -145,7 +139,7 @@ pub fn prove_dense(
         )));
     }
     let (r_col, r_row) = shape.start(t)?;
-    let r = concat(&r_col, &r_row);
+    let r = concat(&[&r_col, &r_row]);
     let mut values = Vec::with_capacity(shape.output_count() + 2);
     for o in &w.outputs {
         values.push(DenseMle::new(o.to_vec())?.evaluate(&r)?);
@@ -248,7 +242,7 @@ fn claims<F: FieldOps>(
     let [rv, bv] = rest else {
         return Err(shape_err("dense layer values", outs + 2, values.len()));
     };
-    let r = concat(r_col, r_row);
+    let r = concat(&[r_col, r_row]);
     let claim = |point: Vec<F>, value: &F| TensorClaim {
         point,
         value: value.clone(),
@@ -262,8 +256,8 @@ fn claims<F: FieldOps>(
         outputs.push(claim(z.point.clone(), q));
     }
     Ok(DenseClaims {
-        input: claim(concat(&mm.point, r_row), a),
-        weight: claim(concat(r_col, &mm.point), wv),
+        input: claim(concat(&[&mm.point, r_row]), a),
+        weight: claim(concat(&[r_col, &mm.point]), wv),
         bias: claim(r_col.to_vec(), bv),
         remainder: claim(r.clone(), rv),
         outputs,

@@ -8,7 +8,7 @@
 //! input and the weights, as for inference.
 
 use super::iterate::{Contraction, Operand, prove_contraction_at, verify_contraction_at};
-use super::{NamedClaims, TensorClaim};
+use super::{NamedClaims, TensorClaim, log2};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::poly::DenseMle;
@@ -71,7 +71,7 @@ impl IteratedDense {
         {
             return Err(Error::InvalidStatement(format!("iterated dense {self:?}")));
         }
-        let logs = dims.map(|d| d.trailing_zeros() as usize);
+        let logs = dims.map(log2);
         t.absorb_usizes(
             labels::ITERATE_STATEMENT,
             &[
@@ -241,10 +241,7 @@ pub fn verify_dense_iterated<F: FieldOps, S: SpongeOps<F>>(
     t.absorb(labels::ITERATE_VALUES, &proof.values)?;
     let claim = shape.claim(&proof.values)?;
     let c = verify_contraction_at(shape.contraction(), &proof.contraction, &rs, claim, t)?;
-    let vars = [shape.m, shape.n, shape.t]
-        .iter()
-        .map(|d| d.trailing_zeros() as usize)
-        .sum();
+    let vars = log2(shape.m) + log2(shape.n) + log2(shape.t);
     let zc = match (shape.relu, &proof.zerocheck) {
         (true, Some(z)) => {
             let out = verify_zerocheck(vars, &Product(2), z, t)?;
@@ -301,7 +298,7 @@ impl RescaledContraction {
                 "rescaled contraction {self:?}"
             )));
         }
-        let logs = dims.map(|d| d.trailing_zeros() as usize);
+        let logs = dims.map(log2);
         let mut words = logs.to_vec();
         words.extend([
             usize::from(c.left == Operand::Transposed),
@@ -446,7 +443,7 @@ impl BiasUpdate {
         {
             return Err(Error::InvalidStatement(format!("bias update {self:?}")));
         }
-        let logs = dims.map(|d| d.trailing_zeros() as usize);
+        let logs = dims.map(log2);
         t.absorb_usizes(
             labels::ITERATE_STATEMENT,
             &[logs[0], logs[1], logs[2], self.shift as usize],
@@ -479,7 +476,7 @@ impl BiasUpdate {
             .add_const(-half)
             .mul_const(inv);
         let halves = F::constant(Fr::from(2u64).inverse().unwrap_or_default());
-        let rows = self.m.trailing_zeros() as usize;
+        let rows = log2(self.m);
         let g_point: Vec<F> = r_n
             .iter()
             .cloned()

@@ -17,7 +17,7 @@
 //! evaluates in O(log T). A skipped, repeated or altered iteration breaks the identity at some
 //! t < T and survives with probability ≤ O(log T + log |W|)/|Fr|.
 
-use super::TensorClaim;
+use super::{TensorClaim, concat, log2};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::poly::{DenseMle, eq_eval, eq_table, shift_table, succ_eval};
@@ -73,19 +73,11 @@ pub struct ContractionClaims<F> {
     pub right: TensorClaim<F>,
 }
 
-fn log(x: usize) -> usize {
-    x.trailing_zeros() as usize
-}
-
-fn cat<F: Clone>(parts: &[&[F]]) -> Vec<F> {
-    parts.iter().flat_map(|p| p.iter().cloned()).collect()
-}
-
 impl Contraction {
     fn check(&self) -> Result<[usize; 4], Error> {
         let dims = [self.a, self.b, self.c, self.t];
         if dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24) {
-            Ok(dims.map(log))
+            Ok(dims.map(log2))
         } else {
             Err(Error::InvalidStatement(format!("contraction {self:?}")))
         }
@@ -117,7 +109,7 @@ impl Contraction {
         point: &[F],
         evals: &[F],
     ) -> Result<(F, ContractionClaims<F>), Error> {
-        let lc = log(self.c);
+        let lc = log2(self.c);
         let [e, l, r] = evals else {
             return Err(Error::ProofShape {
                 what: "contraction evaluations",
@@ -127,16 +119,16 @@ impl Contraction {
         };
         let (rho_c, rho_t) = point.split_at(lc.min(point.len()));
         let left = match self.left {
-            Operand::Plain => cat(&[rho_c, r_a, rho_t]),
-            Operand::Transposed => cat(&[r_a, rho_c, rho_t]),
+            Operand::Plain => concat(&[rho_c, r_a, rho_t]),
+            Operand::Transposed => concat(&[r_a, rho_c, rho_t]),
         };
         let right = match self.right {
-            Operand::Plain => cat(&[r_b, rho_c, rho_t]),
-            Operand::Transposed => cat(&[rho_c, r_b, rho_t]),
+            Operand::Plain => concat(&[r_b, rho_c, rho_t]),
+            Operand::Transposed => concat(&[rho_c, r_b, rho_t]),
         };
         let claims = ContractionClaims {
             y: TensorClaim {
-                point: cat(&[r_b, r_a, r_t]),
+                point: concat(&[r_b, r_a, r_t]),
                 value: y_value,
             },
             left: TensorClaim {
@@ -169,7 +161,7 @@ pub fn prove_contraction(
     }
     let rs = shape.start(transcript)?;
     let [r_a, r_b, r_t] = &rs;
-    let y_value = DenseMle::new(y.to_vec())?.evaluate(&cat(&[r_b, r_a, r_t]))?;
+    let y_value = DenseMle::new(y.to_vec())?.evaluate(&concat(&[r_b, r_a, r_t]))?;
     transcript.absorb(labels::ITERATE_VALUES, &[y_value])?;
     let (sumcheck, claims) = prove_contraction_at(shape, left, right, &rs, y_value, transcript)?;
     Ok((ContractionProof { y_value, sumcheck }, claims))
@@ -317,9 +309,9 @@ impl StepChain {
         if !self.len.is_power_of_two() || !self.t.is_power_of_two() || self.len > 1 << 24 {
             return Err(Error::InvalidStatement(format!("step chain {self:?}")));
         }
-        t.absorb_usizes(labels::ITERATE_STATEMENT, &[log(self.len), log(self.t)])?;
-        let r_w = t.challenges(labels::ITERATE_POINT, log(self.len))?;
-        let mut rho = t.challenges(labels::ITERATE_POINT, log(self.t))?;
+        t.absorb_usizes(labels::ITERATE_STATEMENT, &[log2(self.len), log2(self.t)])?;
+        let r_w = t.challenges(labels::ITERATE_POINT, log2(self.len))?;
+        let mut rho = t.challenges(labels::ITERATE_POINT, log2(self.t))?;
         rho.push(F::zero());
         Ok((r_w, rho))
     }
@@ -341,15 +333,15 @@ impl StepChain {
         let rho_low = rho.get(..rho.len().saturating_sub(1)).unwrap_or(&[]);
         Ok(StepClaims {
             w: TensorClaim {
-                point: cat(&[r_w, rho]),
+                point: concat(&[r_w, rho]),
                 value: w.clone(),
             },
             w_next: TensorClaim {
-                point: cat(&[r_w, &point]),
+                point: concat(&[r_w, &point]),
                 value: w_next,
             },
             delta: TensorClaim {
-                point: cat(&[r_w, rho_low]),
+                point: concat(&[r_w, rho_low]),
                 value: d.clone(),
             },
         })
@@ -374,8 +366,8 @@ pub fn prove_step(
     let w_mle = DenseMle::new(w.to_vec())?;
     let rho_low = &rho[..rho.len() - 1];
     let values = vec![
-        w_mle.evaluate(&cat(&[&r_w, &rho]))?,
-        DenseMle::new(delta.to_vec())?.evaluate(&cat(&[&r_w, rho_low]))?,
+        w_mle.evaluate(&concat(&[&r_w, &rho]))?,
+        DenseMle::new(delta.to_vec())?.evaluate(&concat(&[&r_w, rho_low]))?,
     ];
     transcript.absorb(labels::ITERATE_VALUES, &values)?;
     let ew = eq_table(&r_w);

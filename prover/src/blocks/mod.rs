@@ -23,3 +23,13 @@ pub struct TensorClaim<F> {
 
 /// Claims keyed by the block's own tensor names (for blocks with many tensors).
 pub type NamedClaims<F> = Vec<(&'static str, TensorClaim<F>)>;
+
+/// log2 of a power of two (block shapes are checked to be powers of two first).
+pub(crate) fn log2(x: usize) -> usize {
+    x.trailing_zeros() as usize
+}
+
+/// The concatenation of point parts (low variables first).
+pub(crate) fn concat<F: Clone>(parts: &[&[F]]) -> Vec<F> {
+    parts.iter().flat_map(|p| p.iter().cloned()).collect()
+}

@@ -8,7 +8,7 @@
 //! range-checked by the caller, O = ⌊S/4⌋ exactly; a false relation survives with
 //! probability ≤ log|O|/|Fr|.
 
-use super::TensorClaim;
+use super::{TensorClaim, log2};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::poly::DenseMle;
@@ -47,10 +47,6 @@ pub struct PoolClaims<F> {
     pub input: TensorClaim<F>,
 }
 
-fn log(x: usize) -> usize {
-    x.trailing_zeros() as usize
-}
-
 impl PoolShape {
     fn start<F: FieldOps, S: SpongeOps<F>>(
         &self,
@@ -65,7 +61,7 @@ impl PoolShape {
             return Err(Error::InvalidStatement(format!("pool shape {self:?}")));
         }
         t.absorb_usizes(labels::POOL_STATEMENT, &[self.m, self.h, self.w, self.c])?;
-        let vars = log(self.m * self.h * self.w * self.c / 4);
+        let vars = log2(self.m * self.h * self.w * self.c / 4);
         Ok(t.challenges(labels::POOL_POINT, vars)?)
     }
 
@@ -79,7 +75,7 @@ impl PoolShape {
         };
         let half = F::constant(Fr::from(2u64).inverse().unwrap_or_default());
         let quarter = Fr::from(4u64).inverse().unwrap_or_default();
-        let (lc, lx) = (log(self.c), log(self.w) - 1);
+        let (lc, lx) = (log2(self.c), log2(self.w) - 1);
         let mut input = r[..lc].to_vec();
         input.push(half.clone());
         input.extend_from_slice(&r[lc..lc + lx]);

@@ -17,7 +17,7 @@
 //! b-bit range, which makes every identity an integer identity: E_k and P are the floors the
 //! trainer computes and 0 ≤ R_p < S. (Which maximum Q marks does not matter: M is the same.)
 
-use super::TensorClaim;
+use super::{TensorClaim, log2};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::poly::{DenseMle, eq_table};
@@ -204,10 +204,6 @@ const ZC_INPUTS: [&str; 14] = [
     "max_onehot",
 ];
 
-fn log(x: usize) -> usize {
-    x.trailing_zeros() as usize
-}
-
 impl SoftmaxShape {
     fn start<F: FieldOps, S: SpongeOps<F>>(
         &self,
@@ -222,10 +218,10 @@ impl SoftmaxShape {
         }
         t.absorb_usizes(
             labels::SOFTMAX_STATEMENT,
-            &[log(self.rows), log(self.c), self.scale as usize],
+            &[log2(self.rows), log2(self.c), self.scale as usize],
         )?;
-        let r_col = t.challenges(labels::SOFTMAX_POINT, log(self.c))?;
-        let r_row = t.challenges(labels::SOFTMAX_POINT, log(self.rows))?;
+        let r_col = t.challenges(labels::SOFTMAX_POINT, log2(self.c))?;
+        let r_row = t.challenges(labels::SOFTMAX_POINT, log2(self.rows))?;
         Ok((r_col, r_row))
     }
 
@@ -318,7 +314,7 @@ impl SoftmaxShape {
             ("max_onehot", at(&halves, &F::constant(inv_c))),
             ("prod3", at(&halves, &s.mul_const(inv_c))),
         ];
-        let zc_row = zc.point.get(log(self.c)..).unwrap_or(&[]);
+        let zc_row = zc.point.get(log2(self.c)..).unwrap_or(&[]);
         for (name, value) in ZC_INPUTS.iter().zip(&zc.evals) {
             if *name == "sums" {
                 // S broadcast over columns: its MLE ignores the column variables.

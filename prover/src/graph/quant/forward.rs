@@ -1,6 +1,6 @@
 //! The exact integer forward pass the proofs certify.
 
-use super::{ConvGeometry, InputShape, QDense, QLayer, QuantizedModel};
+use super::{ConvGeometry, InputShape, QDense, QLayer, QuantizedModel, round_scaled};
 use crate::error::Error;
 use crate::graph::tensor::Tensor;
 use rayon::prelude::*;
@@ -52,10 +52,6 @@ impl IntTrace {
     pub fn logits(&self) -> &[i64] {
         self.layers.last().map_or(&[], |l| &l.y)
     }
-}
-
-fn round_scaled(x: f32, scale: u32) -> i64 {
-    (f64::from(x) * f64::powi(2.0, scale as i32)).round() as i64
 }
 
 /// im2col: rows (example, y_out, x_out), columns (tap, channel).

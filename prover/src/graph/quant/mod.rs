@@ -211,6 +211,7 @@ pub struct QuantizedModel {
     pub layers: Vec<QLayer>,
 }
 
+/// round(x · 2^s), the fixed-point value of a real.
 fn round_scaled(x: f32, scale: u32) -> i64 {
     (f64::from(x) * f64::powi(2.0, scale as i32)).round() as i64
 }
