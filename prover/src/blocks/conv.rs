@@ -43,22 +43,7 @@ fn start<F: FieldOps, S: SpongeOps<F>>(
     g: &ConvGeometry,
     t: &mut Transcript<F, S>,
 ) -> Result<(), Error> {
-    let words = [
-        g.in_h,
-        g.in_w,
-        g.in_c,
-        g.kh,
-        g.kw,
-        g.stride[0],
-        g.stride[1],
-        g.pads[0],
-        g.pads[1],
-        g.pads[2],
-        g.pads[3],
-        g.out_h,
-        g.out_w,
-    ];
-    t.absorb_usizes(labels::GATHER_STATEMENT, &words)?;
+    t.absorb_usizes(labels::GATHER_STATEMENT, &g.words())?;
     Ok(())
 }
 

@@ -96,7 +96,7 @@ impl SoftmaxWitness {
         let mut sums = vec![0i64; rows];
         for i in 0..rows {
             let row = &logits[i * c..(i + 1) * c];
-            let best = (0..c).fold(0, |b, j| if row[j] > row[b] { j } else { b });
+            let best = crate::graph::quant::first_max(row);
             let m = row[best];
             for j in 0..c {
                 let at = i * c + j;

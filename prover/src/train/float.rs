@@ -2,7 +2,7 @@
 //! rule in f64, to measure what fixed point costs.
 
 use super::{Loss, TrainConfig};
-use crate::graph::quant::{QLayer, QuantizedModel};
+use crate::graph::quant::{QLayer, QuantizedModel, first_max};
 
 /// A float MLP: per layer (k×n weights, n biases, ReLU).
 #[derive(Clone, Debug, PartialEq)]
@@ -80,7 +80,7 @@ impl FloatMlp {
         (0..rows)
             .map(|i| {
                 let row = &logits[i * l.n..i * l.n + l.real_n];
-                (0..row.len()).fold(0, |b, j| if row[j] > row[b] { j } else { b })
+                first_max(row)
             })
             .collect()
     }

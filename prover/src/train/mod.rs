@@ -223,7 +223,6 @@ pub fn step(
         }
         updates[l] = (dw, db);
     }
-    let (lo, hi) = q.signed_range();
     for (layer, (dw, db)) in q.layers.iter_mut().zip(updates) {
         if let QLayer::Dense(d) = layer {
             for (w, u) in d.weight.iter_mut().zip(dw) {
@@ -232,19 +231,9 @@ pub fn step(
             for (v, u) in d.bias.iter_mut().zip(db) {
                 *v -= u;
             }
-            for (what, vals) in [("weight", &d.weight), ("bias", &d.bias)] {
-                if let Some(idx) = vals.iter().position(|v| !(lo..=hi).contains(v)) {
-                    return Err(Error::QuantRange {
-                        tensor: format!("{}.{what}", d.name),
-                        index: idx,
-                        value: i128::from(vals[idx]),
-                        min: i128::from(lo),
-                        max: i128::from(hi),
-                    });
-                }
-            }
         }
     }
+    q.check_weights()?;
     Ok(logit_grad)
 }
 

@@ -227,19 +227,11 @@ impl QuantizedModel {
     /// Quantized argmax per real row (ties: the first maximum, as ONNX ArgMax).
     pub fn predictions(&self, trace: &IntTrace, rows: usize) -> Vec<usize> {
         let n = self.output_width();
-        trace
-            .logits()
-            .chunks(n)
-            .take(rows)
-            .map(|row| {
-                let mut best = 0;
-                for (j, v) in row.iter().enumerate() {
-                    if *v > row[best] {
-                        best = j;
-                    }
-                }
-                best
-            })
-            .collect()
+        trace.logits().chunks(n).take(rows).map(first_max).collect()
     }
+}
+
+/// Index of the first maximum of a non-empty row (ONNX ArgMax's tie rule); 0 when empty.
+pub fn first_max<T: PartialOrd>(row: &[T]) -> usize {
+    (0..row.len()).fold(0, |b, j| if row[j] > row[b] { j } else { b })
 }

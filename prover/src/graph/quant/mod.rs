@@ -21,7 +21,7 @@ mod calibrate;
 mod forward;
 
 pub use calibrate::{CalibrationOptions, CalibrationReport, calibrate};
-pub use forward::{IntTrace, LayerTrace};
+pub use forward::{IntTrace, LayerTrace, first_max};
 
 use super::ir::{Model, Op};
 use crate::error::Error;
@@ -79,6 +79,25 @@ pub struct ConvGeometry {
 }
 
 impl ConvGeometry {
+    /// Every parameter, in a fixed order (statements and descriptions).
+    pub fn words(&self) -> [usize; 13] {
+        [
+            self.in_h,
+            self.in_w,
+            self.in_c,
+            self.kh,
+            self.kw,
+            self.stride[0],
+            self.stride[1],
+            self.pads[0],
+            self.pads[1],
+            self.pads[2],
+            self.pads[3],
+            self.out_h,
+            self.out_w,
+        ]
+    }
+
     /// Kernel taps padded to a power of two.
     pub fn taps_pad(&self) -> usize {
         (self.kh * self.kw).next_power_of_two()
@@ -515,11 +534,21 @@ impl QuantizedModel {
             input,
             layers,
         };
-        for l in q.layers.iter().filter_map(QLayer::dense) {
-            q.check(&format!("{}.weight", l.name), &l.weight, q.signed_range())?;
-            q.check(&format!("{}.bias", l.name), &l.bias, q.signed_range())?;
-        }
+        q.check_weights()?;
         Ok(q)
+    }
+
+    /// Every weight and bias within the signed bit bound, else the tensor named.
+    pub(crate) fn check_weights(&self) -> Result<(), Error> {
+        for l in self.layers.iter().filter_map(QLayer::dense) {
+            self.check(
+                &format!("{}.weight", l.name),
+                &l.weight,
+                self.signed_range(),
+            )?;
+            self.check(&format!("{}.bias", l.name), &l.bias, self.signed_range())?;
+        }
+        Ok(())
     }
 
     /// Padded number of classes (the last layer's width).

@@ -323,23 +323,13 @@ impl ModelArchitecture {
                 };
                 match l.kind {
                     LayerKind::Dense => format!("dense:{}x{}{relu}", l.k, l.n),
-                    LayerKind::Conv(g) => format!(
-                        "conv:{}x{}x{}:k{}x{}:s{}x{}:p{}-{}-{}-{}:o{}x{}x{}{relu}",
-                        g.in_h,
-                        g.in_w,
-                        g.in_c,
-                        g.kh,
-                        g.kw,
-                        g.stride[0],
-                        g.stride[1],
-                        g.pads[0],
-                        g.pads[1],
-                        g.pads[2],
-                        g.pads[3],
-                        g.out_h,
-                        g.out_w,
-                        l.n
-                    ),
+                    LayerKind::Conv(g) => {
+                        let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
+                        format!(
+                            "conv:{ih}x{iw}x{ic}:k{kh}x{kw}:s{sh}x{sw}:p{pt}-{pl}-{pb}-{pr}:o{oh}x{ow}x{}{relu}",
+                            l.n
+                        )
+                    }
                     LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}", l.n),
                 }
             })
@@ -630,28 +620,21 @@ impl Plan {
 
     /// The two lookup statements (b-bit range, remainders).
     pub fn lookup_statements(&self, shape: &ModelShape) -> Result<[LookupStatement; 2], Error> {
-        let range = self
-            .range_columns
-            .iter()
-            .map(|(n, offset)| {
-                Ok(ColumnShape {
-                    vars: self.vars_of(n)?,
-                    offset: *offset,
-                    paired: false,
+        let shapes = |list: &[(String, i64)]| -> Result<Vec<ColumnShape>, Error> {
+            list.iter()
+                .map(|(n, offset)| {
+                    Ok(ColumnShape {
+                        vars: self.vars_of(n)?,
+                        offset: *offset,
+                        paired: false,
+                    })
                 })
-            })
-            .collect::<Result<_, Error>>()?;
-        let rem = self
-            .remainder_columns
-            .iter()
-            .map(|(n, offset)| {
-                Ok(ColumnShape {
-                    vars: self.vars_of(n)?,
-                    offset: *offset,
-                    paired: false,
-                })
-            })
-            .collect::<Result<_, Error>>()?;
+                .collect()
+        };
+        let (range, rem) = (
+            shapes(&self.range_columns)?,
+            shapes(&self.remainder_columns)?,
+        );
         Ok([
             LookupStatement {
                 table: Table::Range {

@@ -132,7 +132,7 @@ fn argmax_witness(logits: &[i64], labels: &[usize], c: usize) -> (Vec<i64>, Vec<
     let mut slack = vec![0i64; logits.len()];
     let mut count = 0;
     for (i, row) in logits.chunks(c).enumerate() {
-        let best = (0..c).fold(0, |b, j| if row[j] > row[b] { j } else { b });
+        let best = crate::graph::quant::first_max(row);
         pred[i * c + best] = 1;
         for j in 0..c {
             slack[i * c + j] = row[best] - row[j] - 1 + i64::from(j >= best);
