@@ -91,33 +91,54 @@ impl MatMulCircuit {
     }
 }
 
-fn synth(e: impl std::fmt::Display) -> SynthesisError {
+pub(crate) fn synth(e: impl std::fmt::Display) -> SynthesisError {
     // arkworks' error type carries no message; keep the reason visible in debug logs.
     let _ = e.to_string();
     SynthesisError::Unsatisfiable
 }
 
-impl ConstraintSynthesizer<Fr> for MatMulCircuit {
-    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-        let p = &self.public;
-        let inputs: Vec<Var> = p
-            .to_vec()
+/// The allocated Groth16 public inputs of a statement circuit: s0 and kp, which the field part
+/// reads, ζ, γ, y₁, y₂, which it must reproduce, then the statement's public values.
+pub(crate) struct AllocatedInputs {
+    /// s0.
+    pub s0: Var,
+    /// kp.
+    pub kp: Var,
+    /// ζ, γ, y₁, y₂ as given to the contract.
+    outputs: [Var; 4],
+    /// The statement's public values.
+    pub values: Vec<Var>,
+}
+
+impl AllocatedInputs {
+    /// Allocates s0, kp, ζ, γ, y₁, y₂ and `values` as public inputs, in that order.
+    pub(crate) fn new(
+        cs: &ConstraintSystemRef<Fr>,
+        p: &PublicInputs,
+        values: &[Fr],
+    ) -> Result<Self, SynthesisError> {
+        let mut all = p.to_vec();
+        all.extend_from_slice(values);
+        let mut vars = all
             .into_iter()
-            .map(|v| public(&cs, v))
-            .collect::<Result<_, _>>()
-            .map_err(synth)?;
-        let [s0, kp, zeta, gamma, y1, y2] = inputs.as_slice() else {
-            return Err(SynthesisError::Unsatisfiable);
-        };
-        let salt = witness(&cs, self.salt).map_err(synth)?;
-        let block = MatMulProof {
-            y_value: witness(&cs, self.block.y_value).map_err(synth)?,
-            sumcheck: alloc_sumcheck(&cs, &self.block.sumcheck).map_err(synth)?,
-        };
-        let evals = alloc_opening_evals(&cs, &self.evals).map_err(synth)?;
-        let mut t = circuit_transcript(cs.clone()).map_err(synth)?;
-        let out =
-            verify_field_part(self.dims, s0, kp, &salt, &block, &evals, &mut t).map_err(synth)?;
+            .map(|v| public(cs, v))
+            .collect::<Result<Vec<Var>, _>>()
+            .map_err(synth)?
+            .into_iter();
+        let mut next = || vars.next().ok_or(SynthesisError::Unsatisfiable);
+        let (s0, kp) = (next()?, next()?);
+        let outputs = [next()?, next()?, next()?, next()?];
+        Ok(Self {
+            s0,
+            kp,
+            outputs,
+            values: vars.collect(),
+        })
+    }
+
+    /// Constrains the field part's ζ, γ, y₁, y₂ to equal the public copies.
+    pub(crate) fn expose(&self, out: &FieldOutputs<Var>) -> Result<(), SynthesisError> {
+        let [zeta, gamma, y1, y2] = &self.outputs;
         for (computed, exposed) in [
             (&out.zeta, zeta),
             (&out.gamma, gamma),
@@ -127,5 +148,23 @@ impl ConstraintSynthesizer<Fr> for MatMulCircuit {
             computed.0.enforce_equal(&exposed.0)?;
         }
         Ok(())
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for MatMulCircuit {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        let inputs = AllocatedInputs::new(&cs, &self.public, &[])?;
+        let salt = witness(&cs, self.salt).map_err(synth)?;
+        let block = MatMulProof {
+            y_value: witness(&cs, self.block.y_value).map_err(synth)?,
+            sumcheck: alloc_sumcheck(&cs, &self.block.sumcheck).map_err(synth)?,
+        };
+        let evals = alloc_opening_evals(&cs, &self.evals).map_err(synth)?;
+        let mut t = circuit_transcript(cs.clone()).map_err(synth)?;
+        let out = verify_field_part(
+            self.dims, &inputs.s0, &inputs.kp, &salt, &block, &evals, &mut t,
+        )
+        .map_err(synth)?;
+        inputs.expose(&out)
     }
 }

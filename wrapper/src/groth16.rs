@@ -127,6 +127,29 @@ pub struct WrappedProof {
 }
 
 impl WrappedProof {
+    /// Assembles what goes on chain from a statement, its opening, the field outputs and the
+    /// Groth16 proof.
+    pub fn assemble(
+        commitments: Vec<G1Affine>,
+        public_values: Vec<Fr>,
+        opening: &zkmodel_prover::pcs::OpeningProof,
+        out: &zkmodel_prover::pcs::FieldOutputs<Fr>,
+        groth16: Proof<Bn254>,
+    ) -> Self {
+        let o = opening;
+        Self {
+            commitments,
+            public_values,
+            points: [o.q1, o.q2, o.w1, o.w2],
+            zeta: out.zeta,
+            zeta_inv: out.zeta_inv,
+            gamma: out.gamma,
+            y1: out.y1,
+            y2: out.y2,
+            groth16,
+        }
+    }
+
     /// The Groth16 public inputs the contract derives for this proof.
     pub fn public_inputs(&self, srs: &Srs, dims: MatMulDims) -> Result<PublicInputs, Error> {
         let [model, trace] = self.commitments.as_slice() else {
@@ -178,21 +201,14 @@ pub fn wrap(
         block: proof.block.clone(),
         evals: o.evals.clone(),
     };
-    let groth16 = Groth16::<Bn254>::prove(&keys.pk, circuit, rng).map_err(|e| Error::Groth16 {
-        stage: "prove",
-        reason: e.to_string(),
-    })?;
-    Ok(WrappedProof {
-        commitments: vec![model_commitment, proof.trace_commitment],
-        public_values: vec![],
-        points: [o.q1, o.q2, o.w1, o.w2],
-        zeta: out.zeta,
-        zeta_inv: out.zeta_inv,
-        gamma: out.gamma,
-        y1: out.y1,
-        y2: out.y2,
+    let groth16 = prove_circuit(keys, circuit, rng)?;
+    Ok(WrappedProof::assemble(
+        vec![model_commitment, proof.trace_commitment],
+        vec![],
+        o,
+        &out,
         groth16,
-    })
+    ))
 }
 
 /// Verifies a wrapped proof natively, exactly as the contract will: recompute s0 and kp,

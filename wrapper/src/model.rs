@@ -103,18 +103,13 @@ pub fn wrap(
     let c = circuit(srs, arch, commitments, public, proof)?;
     let out = c.public.out.clone();
     let groth16 = prove_circuit(keys, c, rng)?;
-    let o = &proof.opening;
-    Ok(WrappedProof {
-        commitments: commitments.to_vec(),
-        public_values: public.values(),
-        points: [o.q1, o.q2, o.w1, o.w2],
-        zeta: out.zeta,
-        zeta_inv: out.zeta_inv,
-        gamma: out.gamma,
-        y1: out.y1,
-        y2: out.y2,
+    Ok(WrappedProof::assemble(
+        commitments.to_vec(),
+        public.values(),
+        &proof.opening,
+        &out,
         groth16,
-    })
+    ))
 }
 
 /// Verifies a wrapped model proof natively against the registered model commitment.

@@ -5,11 +5,10 @@
 //! values in [`PublicValues::values`] order — the contract hashes the same values into s0.
 
 use crate::backend::{
-    Var, alloc_lookup, alloc_opening_evals, alloc_sumcheck, circuit_transcript, public, witness,
+    Var, alloc_lookup, alloc_opening_evals, alloc_sumcheck, circuit_transcript, witness,
 };
-use crate::circuit::PublicInputs;
+use crate::circuit::{AllocatedInputs, PublicInputs, synth};
 use ark_bn254::Fr;
-use ark_r1cs_std::eq::EqGadget;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use zkmodel_prover::BackendError;
 use zkmodel_prover::blocks::argmax::ArgmaxProof;
@@ -17,7 +16,7 @@ use zkmodel_prover::blocks::dense::DenseProof;
 use zkmodel_prover::blocks::pool::PoolProof;
 use zkmodel_prover::pcs::OpeningEvals;
 use zkmodel_prover::proof::model::{
-    LayerProof, ModelArchitecture, ModelProofBody, PublicValues, verify_field_part,
+    LayerProof, ModelArchitecture, ModelProofBody, verify_field_part,
 };
 
 /// The circuit verifying a model statement's field part.
@@ -101,47 +100,24 @@ pub fn alloc_body(
     })
 }
 
-fn synth(e: impl std::fmt::Display) -> SynthesisError {
-    let _ = e.to_string();
-    SynthesisError::Unsatisfiable
-}
-
-impl ModelCircuit {
-    /// The Groth16 public-input vector: s0, kp, ζ, γ, y₁, y₂, public values.
-    pub fn inputs(public: &PublicInputs, values: &PublicValues) -> Vec<Fr> {
-        let mut v = public.to_vec();
-        v.extend(values.values());
-        v
-    }
-}
-
 impl ConstraintSynthesizer<Fr> for ModelCircuit {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-        let mut all = self.public.to_vec();
-        all.extend(&self.public_values);
-        let inputs: Vec<Var> = all
-            .into_iter()
-            .map(|v| public(&cs, v))
-            .collect::<Result<_, _>>()
-            .map_err(synth)?;
-        let (fixed, values) = inputs.split_at(6.min(inputs.len()));
-        let [s0, kp, zeta, gamma, y1, y2] = fixed else {
-            return Err(SynthesisError::Unsatisfiable);
-        };
+        let inputs = AllocatedInputs::new(&cs, &self.public, &self.public_values)?;
         let salt = witness(&cs, self.salt).map_err(synth)?;
         let body = alloc_body(&cs, &self.body).map_err(synth)?;
         let evals = alloc_opening_evals(&cs, &self.evals).map_err(synth)?;
         let mut t = circuit_transcript(cs.clone()).map_err(synth)?;
-        let out = verify_field_part(&self.arch, s0, kp, &salt, values, &body, &evals, &mut t)
-            .map_err(synth)?;
-        for (computed, exposed) in [
-            (&out.zeta, zeta),
-            (&out.gamma, gamma),
-            (&out.y1, y1),
-            (&out.y2, y2),
-        ] {
-            computed.0.enforce_equal(&exposed.0)?;
-        }
-        Ok(())
+        let out = verify_field_part(
+            &self.arch,
+            &inputs.s0,
+            &inputs.kp,
+            &salt,
+            &inputs.values,
+            &body,
+            &evals,
+            &mut t,
+        )
+        .map_err(synth)?;
+        inputs.expose(&out)
     }
 }
