@@ -78,7 +78,14 @@ fn digits_files(with_proofs: bool) -> Vec<(PathBuf, String)> {
         ));
         if with_proofs {
             let mut rng = ChaCha20Rng::seed_from_u64(2031);
+            let constraints = zkmodel_wrapper::model::constraint_count(&dev.arch).unwrap();
+            let start = std::time::Instant::now();
             let wrapped = dev.wrapped_proof(0, &mut rng).unwrap();
+            println!(
+                "{}: {constraints} constraints; native proof + Groth16 wrap {:.2?}",
+                task.verifier_name(),
+                start.elapsed()
+            );
             zkmodel_wrapper::model::verify_wrapped(
                 &prepare(&dev.keys.vk),
                 &dev.srs,
