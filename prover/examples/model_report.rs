@@ -34,11 +34,7 @@ fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
     let model = import_path(&dir.join(format!("{name}.onnx"))).unwrap();
     let data = Dataset::load(&dir.join("dataset.json")).unwrap();
-    let shaped = |x: Tensor| {
-        let mut shape = vec![x.shape[0]];
-        shape.extend(model.input_shape[1..].iter().map(|d| d.unwrap()));
-        Tensor::new(shape, x.data).unwrap()
-    };
+    let shaped = |x: Tensor| x.with_batch_shape(&model.input_shape).unwrap();
     let calib = shaped(data.batch(&data.train[..256]).unwrap().0);
     let (q, report) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
     eprint!("calibration: {report}");

@@ -57,9 +57,7 @@ fn setup() -> &'static Setup {
 
 /// A [n, 64] batch reshaped to the model's input shape.
 fn shaped(input_shape: &[Option<usize>], x: Tensor) -> Tensor {
-    let mut shape = vec![x.shape[0]];
-    shape.extend(input_shape[1..].iter().map(|d| d.unwrap()));
-    Tensor::new(shape, x.data).unwrap()
+    x.with_batch_shape(input_shape).unwrap()
 }
 
 struct Proven {

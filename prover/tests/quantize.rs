@@ -20,11 +20,7 @@ fn check_model(name: &str, layers: usize) {
     let model = import_path(&fixture(name)).unwrap();
     let data = Dataset::load(&fixture("dataset.json")).unwrap();
     let (train_x, _) = data.batch(&data.train[..256]).unwrap();
-    let shaped = |x: Tensor| {
-        let mut shape = vec![x.shape[0]];
-        shape.extend(model.input_shape[1..].iter().map(|d| d.unwrap()));
-        Tensor::new(shape, x.data).unwrap()
-    };
+    let shaped = |x: Tensor| x.with_batch_shape(&model.input_shape).unwrap();
     let (q, report) = calibrate(&model, &shaped(train_x), CalibrationOptions::default()).unwrap();
     println!("{name}: {report}");
 

@@ -93,16 +93,6 @@ impl DigitsTask {
     }
 }
 
-/// A [batch, 64] digits batch reshaped to a model's input shape (e.g. [batch, 1, 8, 8]).
-fn shaped(
-    input_shape: &[Option<usize>],
-    x: zkmodel_prover::graph::Tensor,
-) -> Result<zkmodel_prover::graph::Tensor, Error> {
-    let mut shape = vec![x.shape.first().copied().unwrap_or(0)];
-    shape.extend(input_shape.iter().skip(1).map(|d| d.unwrap_or(1)));
-    Ok(zkmodel_prover::graph::Tensor::new(shape, x.data)?)
-}
-
 /// A digits development architecture: data, quantized model, SRS, keys, committed model.
 pub struct DigitsDev {
     /// Which statement.
@@ -139,7 +129,7 @@ pub fn digits_mlp_dev(task: DigitsTask) -> Result<DigitsDev, Error> {
     let data = Dataset::load(&dir.join("dataset.json"))?;
     let train = data.train.get(..256).unwrap_or(&data.train);
     let (calib, _) = data.batch(train)?;
-    let calib = shaped(&model.input_shape, calib)?;
+    let calib = calib.with_batch_shape(&model.input_shape)?;
     let (q, _) = calibrate(&model, &calib, CalibrationOptions::default())?;
     let task_spec = match task {
         DigitsTask::Inference => Task::Inference {
@@ -222,7 +212,7 @@ impl DigitsDev {
         let (x, labels) = self.data.batch(indices)?;
         let x = match self.q.input {
             zkmodel_prover::graph::quant::InputShape::Image { c, h, w } => {
-                shaped(&[None, Some(c), Some(h), Some(w)], x)?
+                x.with_batch_shape(&[None, Some(c), Some(h), Some(w)])?
             }
             _ => x,
         };

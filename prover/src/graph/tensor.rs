@@ -24,6 +24,15 @@ impl Tensor {
         Ok(Self { shape, data })
     }
 
+    /// This batch reshaped to a model's input shape: the leading (batch) dimension kept, the
+    /// others taken from `input_shape` (e.g. [n, 64] → [n, 1, 8, 8]); the element count must
+    /// match.
+    pub fn with_batch_shape(self, input_shape: &[Option<usize>]) -> Result<Self, Error> {
+        let mut shape = vec![self.shape.first().copied().unwrap_or(0)];
+        shape.extend(input_shape.iter().skip(1).map(|d| d.unwrap_or(1)));
+        Self::new(shape, self.data)
+    }
+
     /// Number of elements.
     pub fn len(&self) -> usize {
         self.data.len()
