@@ -11,7 +11,8 @@ use common::{random_vec, rng, transcript};
 use zkmodel_prover::Fr;
 use zkmodel_prover::blocks::TensorClaim;
 use zkmodel_prover::blocks::iterate::{
-    Contraction, Operand, StepChain, prove_contraction, prove_step, verify_contraction, verify_step,
+    Contraction, Operand, StepChain, StepClaims, prove_contraction, prove_step, verify_contraction,
+    verify_step,
 };
 use zkmodel_prover::poly::DenseMle;
 
@@ -85,7 +86,8 @@ fn contractions_in_every_orientation() {
     }
 }
 
-fn chain(len: usize, t: usize, seed: u64) -> (Vec<Fr>, Vec<Fr>) {
+/// W[0..T) stacked, the final W_T and the updates Δ with W[t+1] = W[t] − Δ[t].
+fn chain(len: usize, t: usize, seed: u64) -> (Vec<Fr>, Vec<Fr>, Vec<Fr>) {
     let mut g = rng(seed);
     let delta = random_vec(&mut g, t * len);
     let mut w = random_vec(&mut g, len);
@@ -95,52 +97,94 @@ fn chain(len: usize, t: usize, seed: u64) -> (Vec<Fr>, Vec<Fr>) {
             .collect();
         w.extend(next);
     }
-    w.resize(2 * t * len, Fr::from(0u64));
-    (w, delta)
+    let last = w.split_off(t * len);
+    (w, last, delta)
+}
+
+/// Proves the chain at a random point of Δ with the true Δ̃ there, and verifies it.
+fn check_chain(
+    shape: StepChain,
+    w: &[Fr],
+    last: &[Fr],
+    delta: &[Fr],
+) -> Result<StepClaims<Fr>, zkmodel_prover::Error> {
+    let point = random_vec(&mut rng(9), (shape.len * shape.t).trailing_zeros() as usize);
+    let d = DenseMle::new(delta.to_vec())
+        .unwrap()
+        .evaluate(&point)
+        .unwrap();
+    let (p, claims) = prove_step(shape, w, last, &point, d, &mut transcript()).unwrap();
+    let v = verify_step(shape, &point, &d, &p, &mut transcript())?;
+    assert_eq!(v, claims);
+    // The prover's claims are true MLE values, so only the relation can fail.
+    assert!(v.stack.iter().all(|c| holds(w, c)) && holds(last, &v.last));
+    Ok(v)
 }
 
 #[test]
 fn update_chain_verifies_and_binds_every_step() {
     let shape = StepChain { len: 8, t: 8 };
-    let (w, delta) = chain(8, 8, 2);
-    let (proof, claims) = prove_step(shape, &w, &delta, &mut transcript()).unwrap();
-    let v = verify_step(shape, &proof, &mut transcript()).unwrap();
-    assert_eq!(v, claims);
-    assert!(holds(&w, &v.w) && holds(&w, &v.w_next) && holds(&delta, &v.delta));
+    let (w, last, delta) = chain(8, 8, 2);
+    let v = check_chain(shape, &w, &last, &delta).unwrap();
+    assert!(holds(&w[..8], &v.first));
 
-    let check = |w: &[Fr], delta: &[Fr]| {
-        let (p, c) = prove_step(shape, w, delta, &mut transcript()).unwrap();
-        // The prover's claims are true MLE values, so only the relation can fail.
-        verify_step(shape, &p, &mut transcript()).map(|v| (v, c))
-    };
     // An altered update in iteration 5.
     let mut d = delta.clone();
     d[5 * 8 + 3] += Fr::ONE;
-    assert!(check(&w, &d).is_err());
+    assert!(check_chain(shape, &w, &last, &d).is_err());
+    // An altered final value (the last update not applied as stated).
+    let mut l = last.clone();
+    l[2] += Fr::ONE;
+    assert!(check_chain(shape, &w, &l, &delta).is_err());
     // A skipped iteration: W[4] = W[3] (Δ[3] not applied).
     let mut ws = w.clone();
+    let mut ls = last.clone();
     for j in 0..8 {
-        let prev = ws[3 * 8 + j];
-        let diff = ws[4 * 8 + j] - prev;
-        for t in 4..=8 {
+        let diff = ws[4 * 8 + j] - ws[3 * 8 + j];
+        for t in 4..8 {
             ws[t * 8 + j] -= diff;
         }
+        ls[j] -= diff;
     }
-    assert!(check(&ws, &delta).is_err());
+    assert!(check_chain(shape, &ws, &ls, &delta).is_err());
     // A repeated iteration: Δ[2] applied twice.
     let mut wr = w.clone();
-    for t in 3..=8 {
-        for j in 0..8 {
+    let mut lr = last.clone();
+    for j in 0..8 {
+        for t in 3..8 {
             wr[t * 8 + j] -= delta[2 * 8 + j];
         }
+        lr[j] -= delta[2 * 8 + j];
     }
-    assert!(check(&wr, &delta).is_err());
-    // Replayed with another T.
-    assert!(verify_step(StepChain { len: 8, t: 4 }, &proof, &mut transcript()).is_err());
-    // Slots beyond T are unconstrained by the chain (they are padding): changing them is fine.
-    let mut wp = w.clone();
-    wp[12 * 8] += Fr::ONE;
-    assert!(check(&wp, &delta).is_ok());
+    assert!(check_chain(shape, &wr, &lr, &delta).is_err());
+}
+
+#[test]
+fn update_chain_rejects_replay_and_tampering() {
+    let shape = StepChain { len: 4, t: 4 };
+    let (w, last, delta) = chain(4, 4, 4);
+    let point = random_vec(&mut rng(5), 4);
+    let d = DenseMle::new(delta.clone())
+        .unwrap()
+        .evaluate(&point)
+        .unwrap();
+    let (proof, _) = prove_step(shape, &w, &last, &point, d, &mut transcript()).unwrap();
+    assert!(verify_step(shape, &point, &d, &proof, &mut transcript()).is_ok());
+    // Replayed with another T (the point no longer fits, or the statement differs).
+    let other = StepChain { len: 8, t: 2 };
+    assert!(verify_step(other, &point, &d, &proof, &mut transcript()).is_err());
+    assert!(verify_step(shape, &point, &(d + Fr::ONE), &proof, &mut transcript()).is_err());
+    for i in 0..3 {
+        let mut bad = proof.clone();
+        bad.values[i] += Fr::ONE;
+        // Every value is absorbed before the sumcheck's challenges.
+        assert!(verify_step(shape, &point, &d, &bad, &mut transcript()).is_err());
+    }
+    for i in 0..2 {
+        let mut bad = proof.clone();
+        bad.sumcheck.final_evals[0][i] += Fr::ONE;
+        assert!(verify_step(shape, &point, &d, &bad, &mut transcript()).is_err());
+    }
 }
 
 #[test]
@@ -165,17 +209,6 @@ fn tampered_messages_are_rejected() {
         let mut bad = proof.clone();
         bad.sumcheck.final_evals[0][i] += Fr::ONE;
         assert!(verify_contraction(s, &bad, &mut transcript()).is_err());
-    }
-    let shape = StepChain { len: 4, t: 4 };
-    let (w, delta) = chain(4, 4, 4);
-    let (proof, _) = prove_step(shape, &w, &delta, &mut transcript()).unwrap();
-    for i in 0..2 {
-        let mut bad = proof.clone();
-        bad.values[i] += Fr::ONE;
-        assert!(verify_step(shape, &bad, &mut transcript()).is_err());
-        let mut bad = proof.clone();
-        bad.sumcheck.final_evals[0][i] += Fr::ONE;
-        assert!(verify_step(shape, &bad, &mut transcript()).is_err());
     }
 }
 

@@ -9,13 +9,16 @@
 //! the verifier. This gives the forward product X·W, the weight gradient Aᵀ·G and the
 //! back-propagated G·Wᵀ of every iteration at once; the verifier's cost grows with log T.
 //!
-//! [`prove_step`]: the chain W[t+1] = W[t] − Δ[t] for t < T, with W stacked over 2T slots
-//! (t = 0..=T used) and Δ over T. At a random (r_w, ρ) with ρ's top bit fixed to 0 (so only
-//! t < T count), the prover states W̃(r_w, ρ) and Δ̃(r_w, ρ) and proves
-//!   Σ_t′ succ̃(ρ, t′)·W̃(r_w, t′) = W̃(r_w, ρ) − Δ̃(r_w, ρ)
-//! by a degree-2 sumcheck over t′ against the successor relation, whose MLE the verifier
-//! evaluates in O(log T). A skipped, repeated or altered iteration breaks the identity at some
-//! t < T and survives with probability ≤ O(log T + log |W|)/|Fr|.
+//! [`prove_step`]: the chain W[t+1] = W[t] − Δ[t] for t < T, with W[0..T) stacked over T
+//! slots and the final W_T in its own vector (the model commitment). The updates Δ are never
+//! committed: a block that proves Δ = Rescale(η·dW) leaves a claim Δ̃(r_w, r_t), and the chain
+//! turns it into claims on W by
+//!   Σ_t′ succ̃(r_t, t′)·W̃(r_w, t′) = W̃(r_w, r_t) − Δ̃(r_w, r_t) − eq(r_t, T − 1)·W̃_T(r_w),
+//! a degree-2 sumcheck over t′ against the successor relation (no wraparound), whose MLE the
+//! verifier evaluates in O(log T). The prover also states W̃(r_w, 0), claimed both on the stack
+//! and on the initial weights' vector. Since Δ's relation holds at a random point of the
+//! virtual tensor W[t] − W[t+1], a skipped, repeated or altered iteration, or a wrong W_0 or
+//! W_T, survives with probability ≤ O(log T + log |W|)/|Fr|.
 
 use super::{TensorClaim, concat, log2};
 use crate::error::Error;
@@ -272,7 +275,7 @@ pub fn verify_contraction_at<F: FieldOps, S: SpongeOps<F>>(
 }
 
 /// The shape of an update chain: W of `len` entries per iteration, T iterations (W stacked
-/// over 2T slots, Δ over T).
+/// over T slots; the final value W_T and the initial W_0 live in their own vectors).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct StepChain {
     /// Entries of W per iteration.
@@ -281,128 +284,153 @@ pub struct StepChain {
     pub t: usize,
 }
 
-/// A chain proof: W̃ and Δ̃ at the verifier's point, and the shift sumcheck.
+/// A chain proof: W̃(r_w, r_t), W̃_T(r_w), W̃(r_w, 0) and the shift sumcheck.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepProof<F> {
-    /// W̃(r_w, ρ), Δ̃(r_w, ρ).
+    /// W̃(r_w, r_t), W̃_T(r_w), W̃(r_w, 0) (= W̃_0(r_w)).
     pub values: Vec<F>,
-    /// Σ_t′ succ̃(ρ, t′)·W̃(r_w, t′).
+    /// Σ_t′ succ̃(r_t, t′)·W̃(r_w, t′).
     pub sumcheck: SumcheckProof<F>,
 }
 
-/// The claims: on W at (r_w, ρ) and at the shifted point, on Δ at (r_w, ρ).
+/// The claims a chain leaves: three on the stack, one on W_T and one on W_0.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepClaims<F> {
-    /// W at (r_w, ρ) (ρ's top bit 0).
-    pub w: TensorClaim<F>,
-    /// W at (r_w, ρ′) from the shift sumcheck.
-    pub w_next: TensorClaim<F>,
-    /// Δ at (r_w, ρ without its top bit).
-    pub delta: TensorClaim<F>,
+    /// On the stack: at (r_w, r_t), at (r_w, ρ′) from the sumcheck, at (r_w, 0).
+    pub stack: Vec<TensorClaim<F>>,
+    /// On the final value W_T at r_w.
+    pub last: TensorClaim<F>,
+    /// On the initial value W_0 at r_w (equal to the stack's iteration 0).
+    pub first: TensorClaim<F>,
 }
 
 impl StepChain {
     fn start<F: FieldOps, S: SpongeOps<F>>(
         &self,
+        point: &[F],
         t: &mut Transcript<F, S>,
-    ) -> Result<(Vec<F>, Vec<F>), Error> {
-        if !self.len.is_power_of_two() || !self.t.is_power_of_two() || self.len > 1 << 24 {
+    ) -> Result<(usize, usize), Error> {
+        if !self.len.is_power_of_two()
+            || !self.t.is_power_of_two()
+            || self.len > 1 << 24
+            || self.t > 1 << 24
+        {
             return Err(Error::InvalidStatement(format!("step chain {self:?}")));
         }
-        t.absorb_usizes(labels::ITERATE_STATEMENT, &[log2(self.len), log2(self.t)])?;
-        let r_w = t.challenges(labels::ITERATE_POINT, log2(self.len))?;
-        let mut rho = t.challenges(labels::ITERATE_POINT, log2(self.t))?;
-        rho.push(F::zero());
-        Ok((r_w, rho))
+        let (lw, lt) = (log2(self.len), log2(self.t));
+        if point.len() != lw + lt {
+            return Err(Error::ProofShape {
+                what: "update claim point",
+                expected: lw + lt,
+                actual: point.len(),
+            });
+        }
+        t.absorb_usizes(labels::ITERATE_STATEMENT, &[lw, lt])?;
+        Ok((lw, lt))
     }
 
-    fn claims<F: FieldOps>(
-        r_w: &[F],
-        rho: &[F],
-        values: &[F],
-        point: Vec<F>,
-        w_next: F,
-    ) -> Result<StepClaims<F>, Error> {
-        let [w, d] = values else {
+    /// W̃(r_w, r_t) − Δ − eq(r_t, T − 1)·W̃_T(r_w): the sum the shift sumcheck must meet.
+    fn target<F: FieldOps>(r_t: &[F], values: &[F], delta: &F) -> Result<F, Error> {
+        let [w, last, _] = values else {
             return Err(Error::ProofShape {
                 what: "step values",
-                expected: 2,
+                expected: 3,
                 actual: values.len(),
             });
         };
-        let rho_low = rho.get(..rho.len().saturating_sub(1)).unwrap_or(&[]);
+        let top = r_t.iter().fold(F::one(), |acc, x| acc.mul(x));
+        Ok(w.sub(delta).sub(&top.mul(last)))
+    }
+
+    fn claims<F: FieldOps>(
+        (r_w, r_t): (&[F], &[F]),
+        values: &[F],
+        point: &[F],
+        w_next: F,
+    ) -> Result<StepClaims<F>, Error> {
+        let [w, last, first] = values else {
+            return Err(Error::ProofShape {
+                what: "step values",
+                expected: 3,
+                actual: values.len(),
+            });
+        };
+        let at = |p: Vec<F>, value: &F| TensorClaim {
+            point: p,
+            value: value.clone(),
+        };
+        let zeros = vec![F::zero(); r_t.len()];
         Ok(StepClaims {
-            w: TensorClaim {
-                point: concat(&[r_w, rho]),
-                value: w.clone(),
-            },
-            w_next: TensorClaim {
-                point: concat(&[r_w, &point]),
-                value: w_next,
-            },
-            delta: TensorClaim {
-                point: concat(&[r_w, rho_low]),
-                value: d.clone(),
-            },
+            stack: vec![
+                at(concat(&[r_w, r_t]), w),
+                at(concat(&[r_w, point]), &w_next),
+                at(concat(&[r_w, &zeros]), first),
+            ],
+            last: at(r_w.to_vec(), last),
+            first: at(r_w.to_vec(), first),
         })
     }
 }
 
-/// Proves W[t+1] = W[t] − Δ[t] for t < T (W: 2T·len entries, Δ: T·len).
+/// Reduces a claim Δ̃(r_w, r_t) = `delta` on the updates Δ[t] = W[t] − W[t+1] (W[T] = W_T) —
+/// a tensor never committed — to claims on the stack W (T·len entries, iteration highest), on
+/// W_T and on W_0 = W[0]:
+///   Σ_t′ succ̃(r_t, t′)·W̃(r_w, t′) = W̃(r_w, r_t) − Δ̃(r_w, r_t) − eq(r_t, T − 1)·W̃_T(r_w).
+/// `point` = (r_w, r_t) was drawn by the caller's block, which absorbed its own statement.
 pub fn prove_step(
     shape: StepChain,
     w: &[Fr],
-    delta: &[Fr],
+    w_last: &[Fr],
+    point: &[Fr],
+    delta: Fr,
     transcript: &mut NativeTranscript,
 ) -> Result<(StepProof<Fr>, StepClaims<Fr>), Error> {
-    if w.len() != 2 * shape.t * shape.len || delta.len() != shape.t * shape.len {
+    if w.len() != shape.t * shape.len || w_last.len() != shape.len {
         return Err(Error::InvalidStatement(format!(
-            "step chain {shape:?}: |W| = {}, |Δ| = {}",
+            "step chain {shape:?}: |W| = {}, |W_T| = {}",
             w.len(),
-            delta.len()
+            w_last.len()
         )));
     }
-    let (r_w, rho) = shape.start(transcript)?;
-    let w_mle = DenseMle::new(w.to_vec())?;
-    let rho_low = &rho[..rho.len() - 1];
-    let values = vec![
-        w_mle.evaluate(&concat(&[&r_w, &rho]))?,
-        DenseMle::new(delta.to_vec())?.evaluate(&concat(&[&r_w, rho_low]))?,
-    ];
-    transcript.absorb(labels::ITERATE_VALUES, &values)?;
-    let ew = eq_table(&r_w);
+    let (lw, _) = shape.start(point, transcript)?;
+    let (r_w, r_t) = point.split_at(lw);
+    let ew = eq_table(r_w);
     let folded: Vec<Fr> = w
         .par_chunks(shape.len)
         .map(|slot| slot.iter().zip(&ew).map(|(a, b)| *a * b).sum())
         .collect();
-    let claim = values[0] - values[1];
-    let mut inst = ProverInstance::new(vec![shift_table(&rho), folded], Product(2))?;
+    let last: Fr = w_last.iter().zip(&ew).map(|(a, b)| *a * b).sum();
+    let values = vec![
+        DenseMle::new(folded.clone())?.evaluate(r_t)?,
+        last,
+        folded.first().copied().unwrap_or(Fr::ZERO),
+    ];
+    transcript.absorb(labels::ITERATE_VALUES, &values)?;
+    let claim = StepChain::target(r_t, &values, &delta)?;
+    let mut inst = ProverInstance::new(vec![shift_table(r_t), folded], Product(2))?;
     let (sumcheck, out) = prove(&mut inst, claim, transcript)?;
     let w_next = out.evals.get(1).copied().unwrap_or(Fr::ZERO);
-    let claims = StepChain::claims(&r_w, &rho, &values, out.point, w_next)?;
+    let claims = StepChain::claims((r_w, r_t), &values, &out.point, w_next)?;
     Ok((StepProof { values, sumcheck }, claims))
 }
 
-/// Verifies an update chain; returns the claims on W and Δ.
+/// Verifies an update chain at the caller's Δ claim; returns the claims on W, W_T and W_0.
 pub fn verify_step<F: FieldOps, S: SpongeOps<F>>(
     shape: StepChain,
+    point: &[F],
+    delta: &F,
     proof: &StepProof<F>,
     transcript: &mut Transcript<F, S>,
 ) -> Result<StepClaims<F>, Error> {
-    let (r_w, rho) = shape.start(transcript)?;
-    let [w, d] = proof.values.as_slice() else {
-        return Err(Error::ProofShape {
-            what: "step values",
-            expected: 2,
-            actual: proof.values.len(),
-        });
-    };
+    let (lw, lt) = shape.start(point, transcript)?;
+    let (r_w, r_t) = point.split_at(lw);
     transcript.absorb(labels::ITERATE_VALUES, &proof.values)?;
+    let claim = StepChain::target(r_t, &proof.values, delta)?;
     let out = verify(
         VerifierInstance {
-            num_vars: rho.len(),
+            num_vars: lt,
             composition: &Product(2),
-            claim: w.sub(d),
+            claim,
         },
         &proof.sumcheck,
         transcript,
@@ -414,10 +442,10 @@ pub fn verify_step<F: FieldOps, S: SpongeOps<F>>(
             actual: out.evals.len(),
         });
     };
-    if !s.enforce_equal(&succ_eval(&rho, &out.point))? {
+    if !s.enforce_equal(&succ_eval(r_t, &out.point))? {
         return Err(Error::SuccinctEvaluation {
-            what: "successor relation succ̃(ρ, ρ′)",
+            what: "successor relation succ̃(r_t, ρ′)",
         });
     }
-    StepChain::claims(&r_w, &rho, &proof.values, out.point.clone(), wn.clone())
+    StepChain::claims((r_w, r_t), &proof.values, &out.point, wn.clone())
 }
