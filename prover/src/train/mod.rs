@@ -6,8 +6,9 @@
 //! - forward exactly as inference ([`crate::graph::quant`]): P = A·W + 2^s·B, Y = ⌊P/2^s⌋,
 //!   A = max(Y, 0) on hidden layers, logits L on the last;
 //! - loss gradient G (scale 2^s) on the real classes: softmax(L) − onehot for cross-entropy
-//!   (the fixed-point softmax of [`softmax`]), L − onehot for mean squared error; 0 on padded
-//!   classes, so padded weights and biases never move;
+//!   (the fixed-point softmax of [`softmax`] over the padded row, where padded classes sit at
+//!   −2^(b−2) and get probability 0), L − onehot for mean squared error; 0 on padded classes,
+//!   so padded weights and biases never move;
 //! - backward, every rescale rounding to nearest (⌊(x + 2^(sh−1))/2^sh⌋):
 //!   ΔW = round(η_num·(Aᵀ·G) / 2^(s + lr_shift + k)), ΔB = round(η_num·Σ_rows G /
 //!   2^(lr_shift + k)), and for the layer below G′ = round(G·Wᵀ / 2^s) ⊙ [Y > 0] (with W before
@@ -18,7 +19,7 @@ pub mod float;
 pub mod softmax;
 
 use crate::error::Error;
-use crate::graph::quant::{InputShape, QDense, QLayer, QuantizedModel};
+use crate::graph::quant::{InputShape, IntTrace, QDense, QLayer, QuantizedModel};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -118,13 +119,33 @@ pub fn initial_model(
     })
 }
 
-/// What one step computed (the witness a training proof commits per iteration).
+/// What one step computed: every tensor a training proof commits for the iteration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepTrace {
     /// The batch's rows in the training set.
     pub rows: std::ops::Range<usize>,
-    /// Loss gradient at the logits (B × classes, scale 2^s).
+    /// Each layer's (weight, bias) before the step.
+    pub params: Vec<(Vec<i64>, Vec<i64>)>,
+    /// The forward pass on the batch.
+    pub forward: IntTrace,
+    /// Loss gradient at the logits (B × padded classes, scale 2^s; 0 on padded classes).
     pub logit_grad: Vec<i64>,
+    /// The backward pass, per layer (first to last).
+    pub layers: Vec<LayerStep>,
+}
+
+/// One layer's backward pass in a step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerStep {
+    /// The gradient at the layer's output (B × n): the logit gradient for the last layer, the
+    /// masked back-propagated gradient for hidden layers.
+    pub grad: Vec<i64>,
+    /// ΔW (k × n) and the remainder of its rounding.
+    pub weight_delta: (Vec<i64>, Vec<i64>),
+    /// ΔB (n) and the remainder of its rounding.
+    pub bias_delta: (Vec<i64>, Vec<i64>),
+    /// Hidden layers: round(G_above·W_aboveᵀ / 2^s) before the ReLU mask, and its remainder.
+    pub backprop: Option<(Vec<i64>, Vec<i64>)>,
 }
 
 fn dense_layers(q: &QuantizedModel) -> Result<Vec<&QDense>, Error> {
@@ -141,36 +162,46 @@ fn dense_layers(q: &QuantizedModel) -> Result<Vec<&QDense>, Error> {
         .collect()
 }
 
-/// ⌊(x + 2^(sh−1)) / 2^sh⌋: rescaling to nearest (ties up), so updates carry no systematic
-/// drift; provable as a floor rescale of x plus a public constant.
-fn round_shift(x: i64, sh: u32) -> i64 {
-    if sh == 0 {
-        x
-    } else {
-        (x + (1i64 << (sh - 1))) >> sh
-    }
+/// ⌊(x + 2^(sh−1)) / 2^sh⌋ and the remainder in [0, 2^sh): rescaling to nearest (ties up),
+/// so updates carry no systematic drift; provable as a floor rescale of x plus a public
+/// constant (sh ≥ 1).
+pub fn round_shift(x: i64, sh: u32) -> (i64, i64) {
+    let v = x + (1i64 << sh.saturating_sub(1));
+    let q = v >> sh;
+    (q, v - (q << sh))
 }
 
-/// One SGD step on a batch (B × padded input width, quantized) with its labels; updates `q`.
+/// One SGD step on a batch (B × padded input width, quantized) with its labels; updates `q`
+/// and returns everything the step computed.
 pub fn step(
     q: &mut QuantizedModel,
     cfg: &TrainConfig,
     x: &[i64],
     labels: &[usize],
-) -> Result<Vec<i64>, Error> {
+) -> Result<StepTrace, Error> {
     let k = cfg.log_batch()?;
     let b = cfg.batch;
     let s = q.scale;
+    if s == 0 || cfg.lr_shift + k == 0 {
+        return Err(Error::InvalidStatement(
+            "training needs scale ≥ 1 and lr_shift + log2(batch) ≥ 1".into(),
+        ));
+    }
     let tables = softmax::chunk_tables(s);
-    let trace = q.forward(b, x.to_vec())?;
+    let forward = q.forward(b, x.to_vec())?;
     let layers = dense_layers(q)?;
+    let params: Vec<(Vec<i64>, Vec<i64>)> = layers
+        .iter()
+        .map(|d| (d.weight.clone(), d.bias.clone()))
+        .collect();
     let last = layers.len() - 1;
     let (c, real) = (layers[last].n, layers[last].real_n);
-    // Loss gradient at the logits.
-    let logits = trace.logits();
+    // Loss gradient at the logits; the softmax runs over the padded row (padded classes sit
+    // far below and get probability 0), the gradient is 0 on padded classes.
+    let logits = forward.logits();
     let mut g = vec![0i64; b * c];
     for i in 0..b {
-        let row = &logits[i * c..i * c + real];
+        let row = &logits[i * c..(i + 1) * c];
         let target = labels.get(i).copied().unwrap_or(usize::MAX);
         let pred: Vec<i64> = match cfg.loss {
             Loss::CrossEntropy => softmax::softmax_row(row, s, &tables),
@@ -181,65 +212,78 @@ pub fn step(
         }
     }
     let logit_grad = g.clone();
-    let mut updates: Vec<(Vec<i64>, Vec<i64>)> = vec![(vec![], vec![]); layers.len()];
+    let mut steps: Vec<Option<LayerStep>> = vec![None; layers.len()];
     for l in (0..layers.len()).rev() {
         let d = layers[l];
         let a: &[i64] = if l == 0 {
-            &trace.input
+            &forward.input
         } else {
-            trace.layers[l - 1].output()
+            forward.layers[l - 1].output()
         };
         let shift_w = s + cfg.lr_shift + k;
-        let mut dw = vec![0i64; d.k * d.n];
+        let (mut dw, mut rw) = (vec![0i64; d.k * d.n], vec![0i64; d.k * d.n]);
         for kk in 0..d.k {
             for j in 0..d.n {
-                let mut acc = 0i64;
-                for i in 0..b {
-                    acc += a[i * d.k + kk] * g[i * d.n + j];
-                }
-                dw[kk * d.n + j] = round_shift(cfg.lr_num * acc, shift_w);
+                let acc: i64 = (0..b).map(|i| a[i * d.k + kk] * g[i * d.n + j]).sum();
+                (dw[kk * d.n + j], rw[kk * d.n + j]) = round_shift(cfg.lr_num * acc, shift_w);
             }
         }
-        let db: Vec<i64> = (0..d.n)
+        let (db, rb): (Vec<i64>, Vec<i64>) = (0..d.n)
             .map(|j| {
                 let acc: i64 = (0..b).map(|i| g[i * d.n + j]).sum();
                 round_shift(cfg.lr_num * acc, cfg.lr_shift + k)
             })
-            .collect();
+            .unzip();
+        let grad = g.clone();
+        let mut backprop = None;
         if l > 0 {
-            let below = &trace.layers[l - 1];
+            let below = &forward.layers[l - 1];
+            let (mut up, mut rem) = (vec![0i64; b * d.k], vec![0i64; b * d.k]);
             let mut next = vec![0i64; b * d.k];
             for i in 0..b {
                 for kk in 0..d.k {
-                    let mut acc = 0i64;
-                    for j in 0..d.n {
-                        acc += g[i * d.n + j] * d.weight[kk * d.n + j];
-                    }
-                    let mask = i64::from(below.y[i * d.k + kk] > 0);
-                    next[i * d.k + kk] = round_shift(acc, s) * mask;
+                    let acc: i64 = (0..d.n)
+                        .map(|j| g[i * d.n + j] * d.weight[kk * d.n + j])
+                        .sum();
+                    let at = i * d.k + kk;
+                    (up[at], rem[at]) = round_shift(acc, s);
+                    next[at] = up[at] * i64::from(below.y[at] > 0);
                 }
             }
+            backprop = Some((up, rem));
             g = next;
         }
-        updates[l] = (dw, db);
+        steps[l] = Some(LayerStep {
+            grad,
+            weight_delta: (dw, rw),
+            bias_delta: (db, rb),
+            backprop,
+        });
     }
-    for (layer, (dw, db)) in q.layers.iter_mut().zip(updates) {
+    let steps: Vec<LayerStep> = steps.into_iter().flatten().collect();
+    for (layer, st) in q.layers.iter_mut().zip(&steps) {
         if let QLayer::Dense(d) = layer {
-            for (w, u) in d.weight.iter_mut().zip(dw) {
+            for (w, u) in d.weight.iter_mut().zip(&st.weight_delta.0) {
                 *w -= u;
             }
-            for (v, u) in d.bias.iter_mut().zip(db) {
+            for (v, u) in d.bias.iter_mut().zip(&st.bias_delta.0) {
                 *v -= u;
             }
         }
     }
     q.check_weights()?;
-    Ok(logit_grad)
+    Ok(StepTrace {
+        rows: 0..b,
+        params,
+        forward,
+        logit_grad,
+        layers: steps,
+    })
 }
 
 /// Trains for `cfg.steps` steps on `x` (N × padded width, quantized; N a multiple of B) with
 /// `labels`; batch t is rows [(t mod N/B)·B, …). Returns the final model and each step's
-/// logit gradient.
+/// trace.
 pub fn train(
     mut q: QuantizedModel,
     cfg: &TrainConfig,
@@ -261,11 +305,9 @@ pub fn train(
         let start = (t % batches) * cfg.batch;
         let rows = start..start + cfg.batch;
         let xb = &x[rows.start * width..rows.end * width];
-        let grad = step(&mut q, cfg, xb, &labels[rows.clone()])?;
-        steps.push(StepTrace {
-            rows,
-            logit_grad: grad,
-        });
+        let mut st = step(&mut q, cfg, xb, &labels[rows.clone()])?;
+        st.rows = rows;
+        steps.push(st);
     }
     Ok((q, steps))
 }
