@@ -7,6 +7,7 @@ pub mod conv;
 pub mod dense;
 pub mod dense_iter;
 pub mod iterate;
+pub mod loss_grad;
 pub mod matmul;
 pub mod pool;
 pub mod relu_grad;

@@ -11,6 +11,7 @@
 
 pub mod matmul;
 pub mod model;
+pub mod train;
 
 use crate::error::Error;
 use crate::field::FieldOps;

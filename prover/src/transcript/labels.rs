@@ -141,3 +141,5 @@ pub const RELU_GRAD_STATEMENT: Label = Label::new(b"relugrad/stmt");
 pub const RELU_GRAD_POINT: Label = Label::new(b"relugrad/point");
 /// ReLU derivative block: the prover's evaluations.
 pub const RELU_GRAD_VALUES: Label = Label::new(b"relugrad/values");
+/// Loss-gradient block: statement.
+pub const LOSS_GRAD_STATEMENT: Label = Label::new(b"lossgrad/stmt");

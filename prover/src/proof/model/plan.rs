@@ -162,6 +162,73 @@ impl From<&QuantizedModel> for ModelShape {
 }
 
 impl ModelShape {
+    /// The canonical description of the shape (scale, bits, input, classes, layers), part of
+    /// every architecture id that involves the model.
+    pub fn description(&self) -> String {
+        let layers: Vec<String> = self
+            .layers
+            .iter()
+            .map(|l| {
+                let relu = match (l.relu, l.table) {
+                    (true, _) => "+relu",
+                    (false, Some(TableFn::Sigmoid)) => "+sigmoid",
+                    (false, Some(TableFn::Tanh)) => "+tanh",
+                    (false, None) => "",
+                };
+                match l.kind {
+                    LayerKind::Dense => format!("dense:{}x{}{relu}", l.k, l.n),
+                    LayerKind::Conv(g) => {
+                        let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
+                        format!(
+                            "conv:{ih}x{iw}x{ic}:k{kh}x{kw}:s{sh}x{sw}:p{pt}-{pl}-{pb}-{pr}:o{oh}x{ow}x{}{relu}",
+                            l.n
+                        )
+                    }
+                    LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}", l.n),
+                }
+            })
+            .collect();
+        let input = match self.input {
+            InputShape::Flat { features } => format!("flat:{features}"),
+            InputShape::Image { c, h, w } => format!("image:{c}x{h}x{w}"),
+        };
+        format!(
+            "scale={}/bits={}/in={input}/classes={}/layers={}",
+            self.scale,
+            self.bits,
+            self.classes,
+            layers.join(",")
+        )
+    }
+
+    /// The model vector's layout — the same for every statement about the model and for
+    /// training — and the ids of each dense layer's weight and bias in it.
+    pub(crate) fn model_layout(&self) -> Result<(Layout, BTreeMap<String, TensorId>), Error> {
+        let arch = ModelArchitecture {
+            shape: self.clone(),
+            task: Task::Inference {
+                rows: 1,
+                input: Visibility::Public,
+                output: Visibility::Public,
+            },
+        };
+        let plan = arch.plan()?;
+        let ids = plan
+            .places
+            .iter()
+            .filter_map(|(name, place)| match place {
+                Place::Vector { vector: MODEL, id } => Some((name.clone(), *id)),
+                _ => None,
+            })
+            .collect();
+        let layout = plan
+            .layouts
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::InvalidStatement("no model vector".into()))?;
+        Ok((layout, ids))
+    }
+
     /// Padded input width.
     pub fn input_width(&self) -> usize {
         self.input.width()
@@ -310,34 +377,6 @@ impl ModelArchitecture {
 
     /// The canonical description hashed into the architecture id.
     pub fn description(&self) -> String {
-        let s = &self.shape;
-        let layers: Vec<String> = s
-            .layers
-            .iter()
-            .map(|l| {
-                let relu = match (l.relu, l.table) {
-                    (true, _) => "+relu",
-                    (false, Some(TableFn::Sigmoid)) => "+sigmoid",
-                    (false, Some(TableFn::Tanh)) => "+tanh",
-                    (false, None) => "",
-                };
-                match l.kind {
-                    LayerKind::Dense => format!("dense:{}x{}{relu}", l.k, l.n),
-                    LayerKind::Conv(g) => {
-                        let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
-                        format!(
-                            "conv:{ih}x{iw}x{ic}:k{kh}x{kw}:s{sh}x{sw}:p{pt}-{pl}-{pb}-{pr}:o{oh}x{ow}x{}{relu}",
-                            l.n
-                        )
-                    }
-                    LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}", l.n),
-                }
-            })
-            .collect();
-        let input = match s.input {
-            InputShape::Flat { features } => format!("flat:{features}"),
-            InputShape::Image { c, h, w } => format!("image:{c}x{h}x{w}"),
-        };
         let task = match self.task {
             Task::Inference {
                 rows,
@@ -346,13 +385,7 @@ impl ModelArchitecture {
             } => format!("inference/rows={rows}/input={input:?}/output={output:?}"),
             Task::Accuracy { examples } => format!("accuracy/examples={examples}"),
         };
-        format!(
-            "zkmodel/model/v1/scale={}/bits={}/in={input}/classes={}/layers={}/{task}",
-            s.scale,
-            s.bits,
-            s.classes,
-            layers.join(",")
-        )
+        format!("zkmodel/model/v1/{}/{task}", self.shape.description())
     }
 
     /// Values per example a layer reads (its input tensor's size per example).

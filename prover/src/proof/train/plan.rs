@@ -1,0 +1,508 @@
+//! The public plan of a training statement: shapes, the four vectors' layouts, which range
+//! checks run, and where every claim lands. Prover and verifier build the same plan from the
+//! architecture alone.
+
+use super::TrainArchitecture;
+use crate::blocks::TensorClaim;
+use crate::blocks::dense_iter::{BiasUpdate, IteratedDense, RescaledContraction};
+use crate::blocks::iterate::{Contraction, Operand, StepChain};
+use crate::blocks::softmax::{SLACK, SoftmaxShape, TENSORS};
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::lookup::{ColumnShape, LookupStatement, Table};
+use crate::pcs::Accumulator;
+use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
+use crate::proof::model::LayerShape;
+use crate::train::Loss;
+use std::collections::BTreeMap;
+
+/// Range-check columns: (tensor, offset).
+type Columns = Vec<(String, i64)>;
+
+/// Vector indices in commitment order.
+pub(crate) const FINAL: usize = 0;
+pub(crate) const INITIAL: usize = 1;
+pub(crate) const DATASET: usize = 2;
+pub(crate) const TRACE: usize = 3;
+
+/// Names of the statement's tensors.
+pub(crate) mod names {
+    pub const INPUTS: &str = "dataset.inputs";
+    pub const LABELS: &str = "dataset.labels";
+    pub const LOGITS: &str = "logits";
+    pub const GRADIENT: &str = "gradient";
+    pub const RANGE_MULT: &str = "range.multiplicities";
+    pub const REM_MULT: &str = "remainder.multiplicities";
+    /// The stacked batch inputs (never committed: claims go to the dataset).
+    pub const BATCH_INPUTS: &str = "batch.inputs";
+    /// The stacked batch labels (never committed: claims go to the dataset).
+    pub const BATCH_LABELS: &str = "batch.labels";
+    pub fn exp_mult(k: usize) -> String {
+        format!("softmax.exp{k}.multiplicities")
+    }
+    /// A softmax tensor (its logits are the last layer's output).
+    pub fn softmax(name: &str) -> String {
+        if name == "logits" {
+            LOGITS.to_string()
+        } else {
+            format!("softmax.{name}")
+        }
+    }
+    pub fn weight(l: &str) -> String {
+        format!("{l}.weight")
+    }
+    pub fn bias(l: &str) -> String {
+        format!("{l}.bias")
+    }
+    pub fn last(tensor: &str) -> String {
+        format!("final.{tensor}")
+    }
+    pub fn first(tensor: &str) -> String {
+        format!("initial.{tensor}")
+    }
+    pub fn remainder(l: &str) -> String {
+        format!("{l}.remainder")
+    }
+    pub fn pos(l: &str) -> String {
+        format!("{l}.relu_pos")
+    }
+    pub fn neg(l: &str) -> String {
+        format!("{l}.relu_neg")
+    }
+    pub fn weight_rem(l: &str) -> String {
+        format!("{l}.weight_update.remainder")
+    }
+    pub fn bias_rem(l: &str) -> String {
+        format!("{l}.bias_update.remainder")
+    }
+    pub fn grad(l: &str) -> String {
+        format!("{l}.grad")
+    }
+    pub fn backprop(l: &str) -> String {
+        format!("{l}.backprop")
+    }
+    pub fn backprop_rem(l: &str) -> String {
+        format!("{l}.backprop.remainder")
+    }
+    pub fn mask(l: &str) -> String {
+        format!("{l}.relu_mask")
+    }
+    pub fn mask_gap(l: &str) -> String {
+        format!("{l}.relu_mask_gap")
+    }
+}
+
+/// The plan built from a training architecture.
+#[derive(Clone, Debug)]
+pub(crate) struct TrainPlan {
+    pub layouts: Vec<Layout>,
+    /// Tensor name → (vector, segment).
+    pub places: BTreeMap<String, (usize, TensorId)>,
+    /// log2 of each tensor's padded size (stacked batch tensors included).
+    pub vars: BTreeMap<String, usize>,
+    /// Columns of the b-bit range check: (tensor, offset).
+    pub range_columns: Columns,
+    /// Columns of the 2^s remainder check: (tensor, offset).
+    pub remainder_columns: Columns,
+}
+
+fn log(x: usize) -> usize {
+    x.trailing_zeros() as usize
+}
+
+impl TrainArchitecture {
+    pub(crate) fn layers(&self) -> &[LayerShape] {
+        &self.shape.layers
+    }
+
+    /// The name of the tensor layer `l` reads (stacked batch inputs for the first layer).
+    pub(crate) fn input_of(&self, l: usize) -> String {
+        match l.checked_sub(1).and_then(|p| self.layers().get(p)) {
+            None => names::BATCH_INPUTS.to_string(),
+            Some(prev) => names::pos(&prev.name),
+        }
+    }
+
+    /// The name of the gradient at layer `l`'s output.
+    pub(crate) fn grad_of(&self, l: usize) -> String {
+        if l + 1 == self.layers().len() {
+            names::GRADIENT.to_string()
+        } else {
+            self.layers()
+                .get(l)
+                .map_or_else(String::new, |x| names::grad(&x.name))
+        }
+    }
+
+    pub(crate) fn log_batch(&self) -> usize {
+        log(self.config.batch)
+    }
+
+    /// Shift of the weight update: s + lr_shift + log B.
+    pub(crate) fn weight_shift(&self) -> u32 {
+        self.config.scale + self.config.lr_shift + self.log_batch() as u32
+    }
+
+    /// Shift of the bias update: lr_shift + log B.
+    pub(crate) fn bias_shift(&self) -> u32 {
+        self.config.lr_shift + self.log_batch() as u32
+    }
+
+    pub(crate) fn eta(&self) -> u64 {
+        u64::try_from(self.config.lr_num).unwrap_or(0)
+    }
+
+    pub(crate) fn forward_shape(&self, l: &LayerShape) -> IteratedDense {
+        IteratedDense {
+            m: self.config.batch,
+            k: l.k,
+            n: l.n,
+            t: self.config.steps,
+            scale: self.config.scale,
+            relu: l.relu,
+        }
+    }
+
+    pub(crate) fn softmax_shape(&self) -> Option<SoftmaxShape> {
+        (self.config.loss == Loss::CrossEntropy).then(|| SoftmaxShape {
+            rows: self.config.steps * self.config.batch,
+            c: self.shape.output_width(),
+            scale: self.config.scale,
+        })
+    }
+
+    /// ΔW[t] = round(η_num·A[t]ᵀ·G[t] / 2^(s + lr_shift + log B)).
+    pub(crate) fn weight_update(&self, l: &LayerShape) -> RescaledContraction {
+        RescaledContraction {
+            contraction: Contraction {
+                a: l.k,
+                b: l.n,
+                c: self.config.batch,
+                t: self.config.steps,
+                left: Operand::Transposed,
+                right: Operand::Plain,
+            },
+            eta_num: self.eta(),
+            shift: self.weight_shift(),
+        }
+    }
+
+    pub(crate) fn bias_update(&self, l: &LayerShape) -> BiasUpdate {
+        BiasUpdate {
+            m: self.config.batch,
+            n: l.n,
+            t: self.config.steps,
+            eta_num: self.eta(),
+            shift: self.bias_shift(),
+        }
+    }
+
+    /// G′[t] = round(G[t]·W[t]ᵀ / 2^s): the gradient layer `l` sends to the layer below.
+    pub(crate) fn backprop(&self, l: &LayerShape) -> RescaledContraction {
+        RescaledContraction {
+            contraction: Contraction {
+                a: self.config.batch,
+                b: l.k,
+                c: l.n,
+                t: self.config.steps,
+                left: Operand::Plain,
+                right: Operand::Transposed,
+            },
+            eta_num: 1,
+            shift: self.config.scale,
+        }
+    }
+
+    pub(crate) fn weight_chain(&self, l: &LayerShape) -> StepChain {
+        StepChain {
+            len: l.k * l.n,
+            t: self.config.steps,
+        }
+    }
+
+    pub(crate) fn bias_chain(&self, l: &LayerShape) -> StepChain {
+        StepChain {
+            len: l.n,
+            t: self.config.steps,
+        }
+    }
+
+    /// Range columns for a remainder in [0, 2^sh): in the 2^s table (twice, with an offset,
+    /// when sh < s) or in the b-bit table (twice when sh < b).
+    fn remainder_range(&self, name: &str, sh: u32) -> (Columns, Columns) {
+        let (s, b) = (self.config.scale, self.config.bits);
+        let pair = |bits: u32| -> Vec<(String, i64)> {
+            let mut v = vec![(name.to_string(), 0)];
+            if sh < bits {
+                v.push((name.to_string(), (1i64 << bits) - (1i64 << sh)));
+            }
+            v
+        };
+        if sh <= s {
+            (vec![], pair(s))
+        } else {
+            (pair(b), vec![])
+        }
+    }
+
+    pub(crate) fn plan(&self) -> Result<TrainPlan, Error> {
+        self.check()?;
+        let (t, bsz, n) = (self.config.steps, self.config.batch, self.examples);
+        let s = &self.shape;
+        let m = t * bsz;
+        let c = s.output_width();
+        let (model_layout, model_ids) = s.model_layout()?;
+        let mut data = LayoutBuilder::new();
+        let mut trace = LayoutBuilder::new();
+        let mut places = BTreeMap::new();
+        let mut vars = BTreeMap::new();
+        for (name, id) in &model_ids {
+            places.insert(names::last(name), (FINAL, *id));
+            places.insert(names::first(name), (INITIAL, *id));
+            let len = model_layout.segment(*id).len();
+            vars.insert(names::last(name), log(len));
+            vars.insert(names::first(name), log(len));
+        }
+        let k0 = s.input_width();
+        for (name, len) in [(names::INPUTS, n * k0), (names::LABELS, n * c)] {
+            places.insert(name.to_string(), (DATASET, data.add(name, len)));
+            vars.insert(name.to_string(), log(len));
+        }
+        vars.insert(names::BATCH_INPUTS.into(), log(m * k0));
+        vars.insert(names::BATCH_LABELS.into(), log(m * c));
+        let mut put = |name: String, len: usize| {
+            vars.insert(name.clone(), log(len));
+            places.insert(name.clone(), (TRACE, trace.add(&name, len)));
+        };
+        let last = s.layers.len() - 1;
+        for (i, l) in s.layers.iter().enumerate() {
+            let out = m * l.n;
+            put(names::weight(&l.name), t * l.k * l.n);
+            put(names::bias(&l.name), t * l.n);
+            put(names::remainder(&l.name), out);
+            put(names::weight_rem(&l.name), t * l.k * l.n);
+            put(names::bias_rem(&l.name), t * l.n);
+            if i == last {
+                put(names::LOGITS.into(), out);
+                put(names::GRADIENT.into(), out);
+            } else {
+                for name in [
+                    names::pos(&l.name),
+                    names::neg(&l.name),
+                    names::grad(&l.name),
+                    names::backprop(&l.name),
+                    names::backprop_rem(&l.name),
+                    names::mask(&l.name),
+                    names::mask_gap(&l.name),
+                ] {
+                    put(name, out);
+                }
+            }
+        }
+        if self.softmax_shape().is_some() {
+            for name in TENSORS.iter().skip(1).chain([&SLACK]) {
+                let len = if *name == "sums" { m } else { m * c };
+                put(names::softmax(name), len);
+            }
+            for k in 0..4 {
+                put(names::exp_mult(k), 16);
+            }
+        }
+        put(names::RANGE_MULT.into(), 1 << self.config.bits);
+        put(names::REM_MULT.into(), 1 << self.config.scale);
+        let layouts = vec![
+            model_layout.clone(),
+            model_layout,
+            data.build(),
+            trace.build(),
+        ];
+
+        let half = 1i64 << (self.config.bits - 1);
+        let mut range = vec![
+            (names::INPUTS.to_string(), half),
+            (names::LABELS.to_string(), 0),
+        ];
+        let mut rem = Vec::new();
+        for (i, l) in s.layers.iter().enumerate() {
+            for tensor in [names::weight(&l.name), names::bias(&l.name)] {
+                range.push((names::last(&tensor), half));
+                range.push((tensor, half));
+            }
+            rem.push((names::remainder(&l.name), 0));
+            for (name, sh) in [
+                (names::weight_rem(&l.name), self.weight_shift()),
+                (names::bias_rem(&l.name), self.bias_shift()),
+            ] {
+                let (r, q) = self.remainder_range(&name, sh);
+                range.extend(r);
+                rem.extend(q);
+            }
+            if i == last {
+                range.push((names::LOGITS.into(), half));
+            } else {
+                range.push((names::pos(&l.name), 0));
+                range.push((names::neg(&l.name), 0));
+                range.push((names::mask_gap(&l.name), 0));
+                range.push((names::backprop(&l.name), half));
+                rem.push((names::backprop_rem(&l.name), 0));
+            }
+        }
+        if self.softmax_shape().is_some() {
+            for name in ["prod1", "prod2", "prod3", "probs", "prob_rem", SLACK] {
+                range.push((names::softmax(name), 0));
+            }
+            for name in ["prod_rem1", "prod_rem2", "prod_rem3"] {
+                rem.push((names::softmax(name), 0));
+            }
+        }
+        Ok(TrainPlan {
+            layouts,
+            places,
+            vars,
+            range_columns: range,
+            remainder_columns: rem,
+        })
+    }
+}
+
+impl TrainPlan {
+    pub(crate) fn vars_of(&self, name: &str) -> Result<usize, Error> {
+        self.vars
+            .get(name)
+            .copied()
+            .ok_or_else(|| Error::InvalidStatement(format!("no tensor `{name}` in the plan")))
+    }
+
+    /// The two range statements (b-bit, 2^s) and, for cross-entropy, the four exponential
+    /// chunk lookups (paired columns (d_k, U_k)).
+    pub(crate) fn lookup_statements(
+        &self,
+        arch: &TrainArchitecture,
+    ) -> Result<Vec<LookupStatement>, Error> {
+        let shapes = |list: &[(String, i64)]| -> Result<Vec<ColumnShape>, Error> {
+            list.iter()
+                .map(|(n, offset)| {
+                    Ok(ColumnShape {
+                        vars: self.vars_of(n)?,
+                        offset: *offset,
+                        paired: false,
+                    })
+                })
+                .collect()
+        };
+        let cfg = &arch.config;
+        let mut out = vec![
+            LookupStatement {
+                table: Table::Range {
+                    bits: cfg.bits as usize,
+                },
+                columns: shapes(&self.range_columns)?,
+            },
+            LookupStatement {
+                table: Table::Range {
+                    bits: cfg.scale as usize,
+                },
+                columns: shapes(&self.remainder_columns)?,
+            },
+        ];
+        if arch.softmax_shape().is_some() {
+            for k in 0..4u32 {
+                out.push(LookupStatement {
+                    table: Table::ExpChunk {
+                        chunk: k,
+                        scale: cfg.scale,
+                    },
+                    columns: vec![ColumnShape {
+                        vars: self.vars_of(&names::softmax(&format!("chunk{k}")))?,
+                        offset: 0,
+                        paired: true,
+                    }],
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The multiplicity tensor of lookup `i` (in [`Self::lookup_statements`] order).
+    pub(crate) fn multiplicity_name(i: usize) -> String {
+        match i {
+            0 => names::RANGE_MULT.to_string(),
+            1 => names::REM_MULT.to_string(),
+            k => names::exp_mult(k - 2),
+        }
+    }
+
+    pub(crate) fn vector_vars(&self) -> Vec<usize> {
+        self.layouts.iter().map(|l| l.num_vars).collect()
+    }
+}
+
+/// Routes block claims onto the four vectors.
+pub(crate) struct TrainSink<'a, F: FieldOps> {
+    arch: &'a TrainArchitecture,
+    plan: &'a TrainPlan,
+    pub acc: Accumulator<F>,
+}
+
+impl<'a, F: FieldOps> TrainSink<'a, F> {
+    pub fn new(arch: &'a TrainArchitecture, plan: &'a TrainPlan) -> Self {
+        Self {
+            arch,
+            plan,
+            acc: Accumulator::new(&plan.vector_vars()),
+        }
+    }
+
+    /// Records a claim on the named tensor; claims on stacked batch tensors become claims on
+    /// the dataset by fixing variables.
+    pub fn add(&mut self, name: &str, claim: &TensorClaim<F>) -> Result<(), Error> {
+        let (name, claim) = match name {
+            names::BATCH_INPUTS => (names::INPUTS, self.dataset_claim(claim)?),
+            names::BATCH_LABELS => (names::LABELS, self.dataset_claim(claim)?),
+            other => (other, claim.clone()),
+        };
+        let (vector, id) =
+            self.plan.places.get(name).ok_or_else(|| {
+                Error::InvalidStatement(format!("no tensor `{name}` in the plan"))
+            })?;
+        let want = self.plan.vars_of(name)?;
+        if claim.point.len() != want {
+            return Err(Error::ProofShape {
+                what: "claim point",
+                expected: want,
+                actual: claim.point.len(),
+            });
+        }
+        let layout =
+            self.plan.layouts.get(*vector).ok_or_else(|| {
+                Error::InvalidStatement(format!("no vector {vector} for `{name}`"))
+            })?;
+        self.acc.add(*vector, layout.segment(*id), &claim);
+        Ok(())
+    }
+
+    /// Batch t is rows [(t mod N/B)·B, …) of the dataset: a stacked tensor (width, row in
+    /// batch, t) at (p_w, p_i, p_t) equals the dataset at (p_w, p_i, p_t's low log(N/B) bits),
+    /// zero-extended when T < N/B. Dropping a variable is exact: the stacked tensor does not
+    /// depend on t's high bits.
+    fn dataset_claim(&self, claim: &TensorClaim<F>) -> Result<TensorClaim<F>, Error> {
+        let lt = log(self.arch.config.steps);
+        let batches = log(self.arch.examples) - self.arch.log_batch();
+        let keep = claim.point.len().checked_sub(lt).ok_or(Error::ProofShape {
+            what: "batch claim point",
+            expected: lt,
+            actual: claim.point.len(),
+        })?;
+        let mut point: Vec<F> = claim
+            .point
+            .iter()
+            .take(keep + lt.min(batches))
+            .cloned()
+            .collect();
+        point.extend(std::iter::repeat_n(F::zero(), batches.saturating_sub(lt)));
+        Ok(TensorClaim {
+            point,
+            value: claim.value.clone(),
+        })
+    }
+}

@@ -1,0 +1,531 @@
+//! The training prover: the trainer's per-step records stacked over iterations, the trace
+//! committed, blocks on forks in parallel, one opening of every claim.
+
+use super::plan::{DATASET, TRACE, TrainPlan, TrainSink, names};
+use super::verify::{
+    Routed, backward_names, chain_claims, forward_names, lookup_claims, loss_grad, rename,
+    statement, take,
+};
+use super::{BackwardProof, TrainArchitecture, TrainingProof, TrainingProofBody};
+use crate::blocks::dense_iter::{
+    IteratedDenseWitness, prove_bias_update, prove_dense_iterated, prove_rescaled,
+};
+use crate::blocks::iterate::prove_step;
+use crate::blocks::loss_grad::prove_loss_grad;
+use crate::blocks::relu_grad::prove_relu_grad;
+use crate::blocks::softmax::{SLACK, SoftmaxWitness, TENSORS, prove_softmax};
+use crate::error::Error;
+use crate::field::encoding::from_i128;
+use crate::graph::quant::{QLayer, QuantizedModel};
+use crate::lookup::{LookupColumn, multiplicities, prove_given};
+use crate::pcs::{Srs, commit, prove_opening};
+use crate::proof::model::{CommittedData, CommittedModel};
+use crate::train::StepTrace;
+use crate::transcript::NativeTranscript;
+use ark_bn254::Fr;
+use ark_ff::UniformRand;
+use rand::RngCore;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+type Tensors = BTreeMap<String, Vec<Fr>>;
+
+fn ints(v: &[i64]) -> Vec<Fr> {
+    v.par_iter().map(|x| from_i128(i128::from(*x))).collect()
+}
+
+/// Every step's tensor, concatenated in iteration order (iteration on the high variables).
+fn stack<'a>(parts: impl Iterator<Item = &'a [i64]>) -> Vec<Fr> {
+    let flat: Vec<i64> = parts.flat_map(|p| p.iter().copied()).collect();
+    ints(&flat)
+}
+
+/// One-hot rows for `labels`, `c` columns.
+fn one_hot(labels: &[usize], c: usize) -> Vec<Fr> {
+    let mut v = vec![Fr::from(0u64); labels.len() * c];
+    for (i, l) in labels.iter().enumerate() {
+        if let Some(x) = v.get_mut(i * c + l) {
+            *x = Fr::from(1u64);
+        }
+    }
+    v
+}
+
+fn get<'a>(t: &'a Tensors, name: &str) -> Result<&'a [Fr], Error> {
+    t.get(name)
+        .map(Vec::as_slice)
+        .ok_or_else(|| Error::InvalidStatement(format!("tensor `{name}` was not computed")))
+}
+
+/// Commits the training set: inputs (N × padded width, quantized) and one-hot labels.
+pub fn commit_dataset(
+    srs: &Srs,
+    arch: &TrainArchitecture,
+    inputs: &[i64],
+    labels: &[usize],
+    rng: &mut impl RngCore,
+) -> Result<CommittedData, Error> {
+    let plan = arch.plan()?;
+    let t = dataset_tensors(arch, inputs, labels)?;
+    let vector = fill(&plan, DATASET, &t, rng)?;
+    let commitment = commit(srs, &vector)?;
+    Ok(CommittedData { vector, commitment })
+}
+
+fn dataset_tensors(
+    arch: &TrainArchitecture,
+    inputs: &[i64],
+    labels: &[usize],
+) -> Result<Tensors, Error> {
+    let n = arch.examples;
+    let (k0, c) = (arch.shape.input_width(), arch.shape.output_width());
+    if inputs.len() != n * k0
+        || labels.len() != n
+        || labels.iter().any(|l| *l >= arch.shape.classes)
+    {
+        return Err(Error::InvalidStatement(format!(
+            "a training set of {} values and {} labels for {n} examples of width {k0} and {} \
+             classes",
+            inputs.len(),
+            labels.len(),
+            arch.shape.classes
+        )));
+    }
+    let mut t = Tensors::new();
+    t.insert(names::INPUTS.into(), ints(inputs));
+    t.insert(names::LABELS.into(), one_hot(labels, c));
+    Ok(t)
+}
+
+fn fill(
+    plan: &TrainPlan,
+    vector: usize,
+    t: &Tensors,
+    rng: &mut impl RngCore,
+) -> Result<Vec<Fr>, Error> {
+    let mut parts = Vec::new();
+    for (name, (v, id)) in &plan.places {
+        if *v == vector {
+            parts.push((*id, get(t, name)?));
+        }
+    }
+    let layout = plan
+        .layouts
+        .get(vector)
+        .ok_or_else(|| Error::InvalidStatement(format!("no vector {vector}")))?;
+    layout.fill(&parts, rng)
+}
+
+/// What the training prover needs besides the SRS.
+pub struct ProvingInputs<'a> {
+    /// The committed initial model (W_0).
+    pub initial: &'a CommittedModel,
+    /// The trained model and its commitment (W_T, the model vector of inference statements).
+    pub trained: (&'a QuantizedModel, &'a CommittedModel),
+    /// The committed training set, its quantized inputs (N × padded width) and labels.
+    pub dataset: (&'a CommittedData, &'a [i64], &'a [usize]),
+    /// The trainer's record of every step ([`crate::train::train`]).
+    pub steps: &'a [StepTrace],
+}
+
+/// Every tensor of the statement, from the trainer's records.
+fn witness(
+    arch: &TrainArchitecture,
+    w: &ProvingInputs<'_>,
+) -> Result<(Tensors, Option<SoftmaxWitness>), Error> {
+    let cfg = &arch.config;
+    let layers = arch.layers();
+    let last = layers.len() - 1;
+    let steps = w.steps;
+    if steps.len() != cfg.steps
+        || steps
+            .iter()
+            .any(|s| s.params.len() != layers.len() || s.layers.len() != layers.len())
+    {
+        return Err(Error::InvalidStatement(format!(
+            "{} recorded steps for a statement of {} steps over {} layers",
+            steps.len(),
+            cfg.steps,
+            layers.len()
+        )));
+    }
+    let (_, inputs, labels) = w.dataset;
+    let mut t = dataset_tensors(arch, inputs, labels)?;
+    // Batches by the public schedule.
+    let (b, k0, c) = (
+        cfg.batch,
+        arch.shape.input_width(),
+        arch.shape.output_width(),
+    );
+    let batches = arch.examples / b;
+    let rows = |step: usize| (step % batches) * b..(step % batches + 1) * b;
+    t.insert(
+        names::BATCH_INPUTS.into(),
+        stack((0..cfg.steps).map(|s| &inputs[rows(s).start * k0..rows(s).end * k0])),
+    );
+    let batch_labels: Vec<usize> = (0..cfg.steps)
+        .flat_map(|s| labels[rows(s)].to_vec())
+        .collect();
+    t.insert(names::BATCH_LABELS.into(), one_hot(&batch_labels, c));
+    let dense: Vec<_> = w
+        .trained
+        .0
+        .layers
+        .iter()
+        .filter_map(QLayer::dense)
+        .collect();
+    if dense.len() != layers.len() {
+        return Err(Error::InvalidStatement(
+            "the trained model does not match the architecture".into(),
+        ));
+    }
+    for (i, (l, d)) in layers.iter().zip(&dense).enumerate() {
+        let name = &l.name;
+        t.insert(names::last(&names::weight(name)), ints(&d.weight));
+        t.insert(names::last(&names::bias(name)), ints(&d.bias));
+        t.insert(
+            names::weight(name),
+            stack(steps.iter().map(|s| s.params[i].0.as_slice())),
+        );
+        t.insert(
+            names::bias(name),
+            stack(steps.iter().map(|s| s.params[i].1.as_slice())),
+        );
+        t.insert(
+            names::remainder(name),
+            stack(steps.iter().map(|s| s.forward.layers[i].r.as_slice())),
+        );
+        let upd = |f: fn(&crate::train::LayerStep) -> &[i64]| {
+            stack(steps.iter().map(|s| f(&s.layers[i])))
+        };
+        t.insert(format!("{name}.weight_update"), upd(|s| &s.weight_delta.0));
+        t.insert(names::weight_rem(name), upd(|s| &s.weight_delta.1));
+        t.insert(format!("{name}.bias_update"), upd(|s| &s.bias_delta.0));
+        t.insert(names::bias_rem(name), upd(|s| &s.bias_delta.1));
+        if i == last {
+            t.insert(
+                names::LOGITS.into(),
+                stack(steps.iter().map(|s| s.forward.layers[i].y.as_slice())),
+            );
+            t.insert(names::GRADIENT.into(), upd(|s| &s.grad));
+            continue;
+        }
+        let pos: Vec<i64> = steps
+            .iter()
+            .flat_map(|s| s.forward.layers[i].pos.iter().copied())
+            .collect();
+        let mask: Vec<i64> = pos.iter().map(|p| i64::from(*p > 0)).collect();
+        let gap: Vec<i64> = pos.iter().zip(&mask).map(|(p, m)| p - m).collect();
+        t.insert(names::pos(name), ints(&pos));
+        t.insert(names::mask(name), ints(&mask));
+        t.insert(names::mask_gap(name), ints(&gap));
+        t.insert(
+            names::neg(name),
+            stack(steps.iter().map(|s| s.forward.layers[i].neg.as_slice())),
+        );
+        t.insert(names::grad(name), upd(|s| &s.grad));
+        let backprop = |s: &StepTrace, rem: bool| -> Result<Vec<i64>, Error> {
+            let (up, r) = s.layers[i + 1].backprop.as_ref().ok_or_else(|| {
+                Error::InvalidStatement(format!("no back-propagated gradient into `{name}`"))
+            })?;
+            Ok(if rem { r.clone() } else { up.clone() })
+        };
+        for (tensor, rem) in [
+            (names::backprop(name), false),
+            (names::backprop_rem(name), true),
+        ] {
+            let parts = steps
+                .iter()
+                .map(|s| backprop(s, rem))
+                .collect::<Result<Vec<_>, Error>>()?;
+            t.insert(tensor, stack(parts.iter().map(Vec::as_slice)));
+        }
+    }
+    let softmax = match arch.softmax_shape() {
+        Some(shape) => {
+            let logits: Vec<i64> = steps
+                .iter()
+                .flat_map(|s| s.forward.logits().iter().copied())
+                .collect();
+            let sw = SoftmaxWitness::compute(shape, &logits);
+            for (name, v) in TENSORS.iter().chain([&SLACK]).zip(&sw.tensors).skip(1) {
+                t.insert(names::softmax(name), v.clone());
+            }
+            Some(sw)
+        }
+        None => None,
+    };
+    Ok((t, softmax))
+}
+
+/// The lookup columns of statement `i`, from the plan.
+fn lookup_columns<'a>(
+    plan: &'a TrainPlan,
+    t: &'a Tensors,
+    i: usize,
+) -> Result<Vec<LookupColumn<'a>>, Error> {
+    let list = match i {
+        0 => &plan.range_columns,
+        1 => &plan.remainder_columns,
+        k => {
+            let k = k - 2;
+            return Ok(vec![LookupColumn {
+                name: "softmax exponent chunk",
+                values: get(t, &names::softmax(&format!("chunk{k}")))?,
+                offset: 0,
+                pair: Some(get(t, &names::softmax(&format!("exp{k}")))?),
+            }]);
+        }
+    };
+    list.iter()
+        .map(|(n, offset)| {
+            Ok(LookupColumn {
+                name: n.as_str(),
+                values: get(t, n)?,
+                offset: *offset,
+                pair: None,
+            })
+        })
+        .collect()
+}
+
+type Block<P> = Result<(P, Routed<Fr>, Fr), Error>;
+
+fn prove_backward(
+    arch: &TrainArchitecture,
+    t: &Tensors,
+    i: usize,
+    f: &mut NativeTranscript,
+) -> Result<(BackwardProof<Fr>, Routed<Fr>), Error> {
+    let l = &arch.layers()[i];
+    let n = backward_names(arch, i);
+    let (weight, bias) = (names::weight(&l.name), names::bias(&l.name));
+    let grad = get(t, &arch.grad_of(i))?;
+    let (wp, mut w) = prove_rescaled(
+        arch.weight_update(l),
+        get(t, &arch.input_of(i))?,
+        grad,
+        get(t, &format!("{}.weight_update", l.name))?,
+        get(t, &names::weight_rem(&l.name))?,
+        f,
+    )?;
+    let dw = take(&mut w, "delta")?;
+    let last_w = get(t, &names::last(&weight))?;
+    let (wc, wcc) = prove_step(
+        arch.weight_chain(l),
+        get(t, &weight)?,
+        last_w,
+        &dw.point,
+        dw.value,
+        f,
+    )?;
+    let (bp, mut b) = prove_bias_update(
+        arch.bias_update(l),
+        get(t, &format!("{}.bias_update", l.name))?,
+        get(t, &names::bias_rem(&l.name))?,
+        f,
+    )?;
+    let db = take(&mut b, "delta")?;
+    let last_b = get(t, &names::last(&bias))?;
+    let (bc, bcc) = prove_step(
+        arch.bias_chain(l),
+        get(t, &bias)?,
+        last_b,
+        &db.point,
+        db.value,
+        f,
+    )?;
+    let mut out = rename(w, &n.weight)?;
+    out.extend(chain_claims(&weight, wcc));
+    out.extend(rename(b, &n.bias)?);
+    out.extend(chain_claims(&bias, bcc));
+    let backprop = match i.checked_sub(1).and_then(|p| arch.layers().get(p)) {
+        None => None,
+        Some(below) => {
+            let name = &below.name;
+            let (pp, pc) = prove_rescaled(
+                arch.backprop(l),
+                grad,
+                get(t, &weight)?,
+                get(t, &names::backprop(name))?,
+                get(t, &names::backprop_rem(name))?,
+                f,
+            )?;
+            out.extend(rename(pc, &n.backprop)?);
+            let (rp, rc) = prove_relu_grad(
+                [
+                    get(t, &names::pos(name))?,
+                    get(t, &names::mask(name))?,
+                    get(t, &names::mask_gap(name))?,
+                    get(t, &names::backprop(name))?,
+                    get(t, &names::grad(name))?,
+                ],
+                f,
+            )?;
+            out.extend(rename(rc, &n.relu)?);
+            Some((pp, rp))
+        }
+    };
+    Ok((
+        BackwardProof {
+            weight: wp,
+            weight_chain: wc,
+            bias: bp,
+            bias_chain: bc,
+            backprop,
+        },
+        out,
+    ))
+}
+
+/// Proves that `w.trained` is the result of the architecture's training run from
+/// `w.initial` on `w.dataset`.
+pub fn prove(
+    srs: &Srs,
+    arch: &TrainArchitecture,
+    w: &ProvingInputs<'_>,
+    rng: &mut impl RngCore,
+) -> Result<TrainingProof, Error> {
+    let plan = arch.plan()?;
+    let layers = arch.layers();
+    let (mut t, softmax) = witness(arch, w)?;
+    let statements = plan.lookup_statements(arch)?;
+    for (i, st) in statements.iter().enumerate() {
+        let m = multiplicities(st.table, &lookup_columns(&plan, &t, i)?)?;
+        t.insert(TrainPlan::multiplicity_name(i), m);
+    }
+    let trace = fill(&plan, TRACE, &t, rng)?;
+    let trace_commitment = commit(srs, &trace)?;
+    let salt = Fr::rand(rng);
+    let commitments = vec![
+        w.trained.1.commitment,
+        w.initial.commitment,
+        w.dataset.0.commitment,
+        trace_commitment,
+    ];
+    let mut main = statement(srs, arch, commitments).transcript(salt)?;
+    let mut forks: Vec<NativeTranscript> = (0..2 + 2 * layers.len())
+        .map(|i| Ok(main.fork(i)?))
+        .collect::<Result<_, Error>>()?;
+    let backward_forks = forks.split_off(2 + layers.len());
+    let loss_fork = forks.pop();
+    let forward_forks = forks.split_off(1);
+    let lookup_fork = forks.pop();
+
+    let lookups = || -> Block<Vec<_>> {
+        let mut f = lookup_fork.ok_or(Error::InvalidStatement("forks".into()))?;
+        let mut proofs = Vec::with_capacity(statements.len());
+        let mut routed = Vec::new();
+        for (i, st) in statements.iter().enumerate() {
+            let cols = lookup_columns(&plan, &t, i)?;
+            let mult = get(&t, &TrainPlan::multiplicity_name(i))?;
+            let (p, c) = prove_given(st.table, &cols, mult, &mut f)?;
+            routed.extend(lookup_claims(&plan, i, st, &c)?);
+            proofs.push(p);
+        }
+        Ok((proofs, routed, f.digest()?))
+    };
+    let forward = || -> Vec<Block<_>> {
+        layers
+            .par_iter()
+            .zip(forward_forks)
+            .enumerate()
+            .map(|(i, (l, mut f))| {
+                let outputs = if l.relu {
+                    vec![
+                        get(&t, &names::pos(&l.name))?,
+                        get(&t, &names::neg(&l.name))?,
+                    ]
+                } else {
+                    vec![get(&t, names::LOGITS)?]
+                };
+                let dw = IteratedDenseWitness {
+                    input: get(&t, &arch.input_of(i))?,
+                    weight: get(&t, &names::weight(&l.name))?,
+                    bias: get(&t, &names::bias(&l.name))?,
+                    remainder: get(&t, &names::remainder(&l.name))?,
+                    outputs,
+                };
+                let (p, c) = prove_dense_iterated(arch.forward_shape(l), &dw, &mut f)?;
+                Ok((p, rename(c, &forward_names(arch, i))?, f.digest()?))
+            })
+            .collect()
+    };
+    let loss = || -> Block<_> {
+        let mut f = loss_fork.ok_or(Error::InvalidStatement("forks".into()))?;
+        let mut routed = Vec::new();
+        let sp = match (arch.softmax_shape(), &softmax) {
+            (Some(shape), Some(sw)) => {
+                let (p, c) = prove_softmax(shape, sw, &mut f)?;
+                routed.extend(c.into_iter().map(|(n, c)| (names::softmax(n), c)));
+                Some(p)
+            }
+            _ => None,
+        };
+        let (shape, map) = loss_grad(arch);
+        let tensors = [
+            get(&t, names::GRADIENT)?,
+            get(&t, &map[1].1)?,
+            get(&t, names::BATCH_LABELS)?,
+        ];
+        let (gp, gc) = prove_loss_grad(shape, tensors, &mut f)?;
+        routed.extend(rename(gc, &map)?);
+        Ok(((sp, gp), routed, f.digest()?))
+    };
+    let backward = || -> Vec<Block<_>> {
+        backward_forks
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, mut f)| {
+                let (p, r) = prove_backward(arch, &t, i, &mut f)?;
+                Ok((p, r, f.digest()?))
+            })
+            .collect()
+    };
+    let (lk, (fw, (ls, bw))) = rayon::join(lookups, || {
+        rayon::join(forward, || rayon::join(loss, backward))
+    });
+    let (lookup_proofs, mut routed, d0) = lk?;
+    let mut digests = vec![d0];
+    let mut forward_proofs = Vec::with_capacity(layers.len());
+    for b in fw {
+        let (p, r, d) = b?;
+        forward_proofs.push(p);
+        routed.extend(r);
+        digests.push(d);
+    }
+    let ((softmax_proof, gradient), r, d) = ls?;
+    routed.extend(r);
+    digests.push(d);
+    let mut backward_proofs = Vec::with_capacity(layers.len());
+    for b in bw {
+        let (p, r, d) = b?;
+        backward_proofs.push(p);
+        routed.extend(r);
+        digests.push(d);
+    }
+    main.join(&digests)?;
+    let mut sink = TrainSink::new(arch, &plan);
+    for (name, claim) in &routed {
+        sink.add(name, claim)?;
+    }
+    let vectors: Vec<&[Fr]> = vec![
+        &w.trained.1.vector,
+        &w.initial.vector,
+        &w.dataset.0.vector,
+        &trace,
+    ];
+    let opening = prove_opening(srs, &vectors, sink.acc.claims(), &mut main)?;
+    Ok(TrainingProof {
+        trace_commitment,
+        salt,
+        body: TrainingProofBody {
+            lookups: lookup_proofs,
+            forward: forward_proofs,
+            softmax: softmax_proof,
+            gradient,
+            backward: backward_proofs,
+        },
+        opening,
+    })
+}

@@ -1,0 +1,375 @@
+//! The training verifier: the field part (generic; the Groth16 circuit runs it) and the native
+//! wrapper that adds s0/kp by Keccak and the pairing check. Also the claim naming both sides
+//! share, so prover and verifier route claims in one order.
+
+use super::plan::{TrainPlan, TrainSink, names};
+use super::{BackwardProof, TrainArchitecture, TrainingProof, TrainingProofBody};
+use crate::blocks::dense_iter::{verify_bias_update, verify_dense_iterated, verify_rescaled};
+use crate::blocks::iterate::{StepClaims, verify_step};
+use crate::blocks::loss_grad::{LossGradShape, verify_loss_grad};
+use crate::blocks::relu_grad::verify_relu_grad;
+use crate::blocks::softmax::verify_softmax;
+use crate::blocks::{NamedClaims, TensorClaim};
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::lookup::{LookupClaims, LookupStatement, verify as verify_lookup};
+use crate::pcs::chain::quotient_digest;
+use crate::pcs::{FieldOutputs, OpeningEvals, Srs, verify_field, verify_group};
+use crate::proof::model::LayerShape;
+use crate::proof::{PublicStatement, start};
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
+use ark_bn254::{Fr, G1Affine};
+
+/// Claims named by the plan's tensors, in routing order.
+pub(crate) type Routed<F> = Vec<(String, TensorClaim<F>)>;
+
+/// The statement the chain sees: architecture id and [final, initial, dataset, trace].
+pub(crate) fn statement(
+    srs: &Srs,
+    arch: &TrainArchitecture,
+    commitments: Vec<G1Affine>,
+) -> PublicStatement {
+    PublicStatement {
+        architecture: arch.id(srs),
+        commitments,
+        public: vec![],
+    }
+}
+
+/// Renames a block's claims to the plan's tensors; every block name must be mapped.
+pub(crate) fn rename<F: Clone>(
+    claims: NamedClaims<F>,
+    map: &[(&str, String)],
+) -> Result<Routed<F>, Error> {
+    claims
+        .into_iter()
+        .map(|(local, claim)| {
+            let (_, name) = map.iter().find(|(n, _)| *n == local).ok_or_else(|| {
+                Error::InvalidStatement(format!("block tensor `{local}` has no place"))
+            })?;
+            Ok((name.clone(), claim))
+        })
+        .collect()
+}
+
+/// Removes and returns the block's claim named `local`.
+pub(crate) fn take<F>(claims: &mut NamedClaims<F>, local: &str) -> Result<TensorClaim<F>, Error> {
+    let i = claims
+        .iter()
+        .position(|(n, _)| *n == local)
+        .ok_or(Error::ProofShape {
+            what: "block claims",
+            expected: 1,
+            actual: 0,
+        })?;
+    Ok(claims.remove(i).1)
+}
+
+/// The claims of lookup `i`: each column at its prefix of the column point, then the
+/// multiplicities.
+pub(crate) fn lookup_claims<F: FieldOps>(
+    plan: &TrainPlan,
+    i: usize,
+    statement: &LookupStatement,
+    claims: &LookupClaims<F>,
+) -> Result<Routed<F>, Error> {
+    let names: Vec<String> = match i {
+        0 => plan.range_columns.iter().map(|c| c.0.clone()).collect(),
+        1 => plan.remainder_columns.iter().map(|c| c.0.clone()).collect(),
+        k => vec![
+            names::softmax(&format!("chunk{}", k - 2)),
+            names::softmax(&format!("exp{}", k - 2)),
+        ],
+    };
+    let paired = statement.columns.iter().any(|c| c.paired);
+    if claims.column_evals.len() != names.len() {
+        return Err(Error::ProofShape {
+            what: "lookup column evaluations",
+            expected: names.len(),
+            actual: claims.column_evals.len(),
+        });
+    }
+    let mut out = Vec::with_capacity(names.len() + 1);
+    for (j, (name, value)) in names.iter().zip(&claims.column_evals).enumerate() {
+        let column = if paired { 0 } else { j };
+        let vars = statement.columns.get(column).map_or(0, |c| c.vars);
+        let point = claims.column_point.get(..vars).ok_or(Error::ProofShape {
+            what: "lookup column point",
+            expected: vars,
+            actual: claims.column_point.len(),
+        })?;
+        out.push((
+            name.clone(),
+            TensorClaim {
+                point: point.to_vec(),
+                value: value.clone(),
+            },
+        ));
+    }
+    out.push((
+        TrainPlan::multiplicity_name(i),
+        TensorClaim {
+            point: claims.multiplicity_point.clone(),
+            value: claims.multiplicity_eval.clone(),
+        },
+    ));
+    Ok(out)
+}
+
+/// The forward layer's claims on the plan's tensors.
+pub(crate) fn forward_names(arch: &TrainArchitecture, i: usize) -> Vec<(&'static str, String)> {
+    let l = &arch.layers()[i];
+    let mut map = vec![
+        ("input", arch.input_of(i)),
+        ("weight", names::weight(&l.name)),
+        ("bias", names::bias(&l.name)),
+        ("remainder", names::remainder(&l.name)),
+        ("pos", names::pos(&l.name)),
+        ("neg", names::neg(&l.name)),
+    ];
+    if !l.relu {
+        map.push(("output", names::LOGITS.to_string()));
+    }
+    map
+}
+
+/// The loss gradient's shape and its tensors' names.
+pub(crate) fn loss_grad(arch: &TrainArchitecture) -> (LossGradShape, Vec<(&'static str, String)>) {
+    let shape = LossGradShape {
+        rows: arch.config.steps * arch.config.batch,
+        c: arch.shape.output_width(),
+        classes: arch.shape.classes,
+        scale: arch.config.scale,
+    };
+    let prediction = if arch.softmax_shape().is_some() {
+        names::softmax("probs")
+    } else {
+        names::LOGITS.to_string()
+    };
+    let map = vec![
+        ("gradient", names::GRADIENT.to_string()),
+        ("prediction", prediction),
+        ("labels", names::BATCH_LABELS.to_string()),
+    ];
+    (shape, map)
+}
+
+/// A chain's claims on the stack, on the final and on the initial vector.
+pub(crate) fn chain_claims<F>(tensor: &str, c: StepClaims<F>) -> Routed<F> {
+    let mut out: Routed<F> = c
+        .stack
+        .into_iter()
+        .map(|claim| (tensor.to_string(), claim))
+        .collect();
+    out.push((names::last(tensor), c.last));
+    out.push((names::first(tensor), c.first));
+    out
+}
+
+/// Names for the weight update, bias update, back-propagation and ReLU derivative of layer i.
+pub(crate) struct BackwardNames {
+    pub weight: Vec<(&'static str, String)>,
+    pub bias: Vec<(&'static str, String)>,
+    pub backprop: Vec<(&'static str, String)>,
+    pub relu: Vec<(&'static str, String)>,
+}
+
+pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> BackwardNames {
+    let l: &LayerShape = &arch.layers()[i];
+    let grad = arch.grad_of(i);
+    let below = i
+        .checked_sub(1)
+        .and_then(|p| arch.layers().get(p))
+        .map_or(String::new(), |b| b.name.clone());
+    BackwardNames {
+        weight: vec![
+            ("left", arch.input_of(i)),
+            ("right", grad.clone()),
+            ("remainder", names::weight_rem(&l.name)),
+        ],
+        bias: vec![
+            ("gradient", grad.clone()),
+            ("remainder", names::bias_rem(&l.name)),
+        ],
+        backprop: vec![
+            ("left", grad),
+            ("right", names::weight(&l.name)),
+            ("delta", names::backprop(&below)),
+            ("remainder", names::backprop_rem(&below)),
+        ],
+        relu: vec![
+            ("pos", names::pos(&below)),
+            ("mask", names::mask(&below)),
+            ("pos_minus_mask", names::mask_gap(&below)),
+            ("grad_in", names::backprop(&below)),
+            ("grad_out", names::grad(&below)),
+        ],
+    }
+}
+
+/// Verifies one layer's backward pass; returns its claims in routing order.
+fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
+    arch: &TrainArchitecture,
+    i: usize,
+    p: &BackwardProof<F>,
+    f: &mut Transcript<F, S>,
+) -> Result<Routed<F>, Error> {
+    let l = &arch.layers()[i];
+    let n = backward_names(arch, i);
+    let mut w = verify_rescaled(arch.weight_update(l), &p.weight, f)?;
+    let dw = take(&mut w, "delta")?;
+    let wc = verify_step(
+        arch.weight_chain(l),
+        &dw.point,
+        &dw.value,
+        &p.weight_chain,
+        f,
+    )?;
+    let mut b = verify_bias_update(arch.bias_update(l), &p.bias, f)?;
+    let db = take(&mut b, "delta")?;
+    let bc = verify_step(arch.bias_chain(l), &db.point, &db.value, &p.bias_chain, f)?;
+    let mut out = rename(w, &n.weight)?;
+    out.extend(chain_claims(&names::weight(&l.name), wc));
+    out.extend(rename(b, &n.bias)?);
+    out.extend(chain_claims(&names::bias(&l.name), bc));
+    match (i, &p.backprop) {
+        (0, None) => {}
+        (1.., Some((bp, relu))) => {
+            out.extend(rename(
+                verify_rescaled(arch.backprop(l), bp, f)?,
+                &n.backprop,
+            )?);
+            let vars = (arch.config.steps * arch.config.batch * l.k).trailing_zeros() as usize;
+            out.extend(rename(verify_relu_grad(vars, relu, f)?, &n.relu)?);
+        }
+        _ => {
+            return Err(Error::ProofShape {
+                what: "back-propagation proofs",
+                expected: usize::from(i > 0),
+                actual: usize::from(p.backprop.is_some()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The field part of verification, generic over the backend: from s0, kp and the salt, run
+/// every block on its fork, route the claims and check the opening's field identity.
+pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
+    arch: &TrainArchitecture,
+    s0: &F,
+    kp: &F,
+    salt: &F,
+    body: &TrainingProofBody<F>,
+    evals: &OpeningEvals<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<FieldOutputs<F>, Error> {
+    let plan = arch.plan()?;
+    let layers = arch.layers();
+    start(t, s0, salt)?;
+    let count = 2 + 2 * layers.len();
+    let mut forks = (0..count)
+        .map(|i| Ok(t.fork(i)?))
+        .collect::<Result<Vec<_>, Error>>()?
+        .into_iter();
+    let mut next = || {
+        forks.next().ok_or(Error::InvalidStatement(
+            "fewer transcript forks than blocks".into(),
+        ))
+    };
+    let mut digests = Vec::with_capacity(count);
+    let mut routed: Routed<F> = Vec::new();
+
+    let statements = plan.lookup_statements(arch)?;
+    if body.lookups.len() != statements.len() {
+        return Err(Error::ProofShape {
+            what: "lookup proofs",
+            expected: statements.len(),
+            actual: body.lookups.len(),
+        });
+    }
+    let mut f = next()?;
+    for (i, (st, p)) in statements.iter().zip(&body.lookups).enumerate() {
+        let c = verify_lookup(st, p, &mut f)?;
+        routed.extend(lookup_claims(&plan, i, st, &c)?);
+    }
+    digests.push(f.digest()?);
+
+    if body.forward.len() != layers.len() || body.backward.len() != layers.len() {
+        return Err(Error::ProofShape {
+            what: "layer proofs",
+            expected: 2 * layers.len(),
+            actual: body.forward.len() + body.backward.len(),
+        });
+    }
+    for (i, (l, p)) in layers.iter().zip(&body.forward).enumerate() {
+        let mut f = next()?;
+        let c = verify_dense_iterated(arch.forward_shape(l), p, &mut f)?;
+        routed.extend(rename(c, &forward_names(arch, i))?);
+        digests.push(f.digest()?);
+    }
+
+    let mut f = next()?;
+    match (arch.softmax_shape(), &body.softmax) {
+        (Some(shape), Some(p)) => {
+            let c = verify_softmax(shape, p, &mut f)?;
+            routed.extend(c.into_iter().map(|(n, c)| (names::softmax(n), c)));
+        }
+        (None, None) => {}
+        (shape, _) => {
+            return Err(Error::ProofShape {
+                what: "softmax proof",
+                expected: usize::from(shape.is_some()),
+                actual: usize::from(body.softmax.is_some()),
+            });
+        }
+    }
+    let (shape, map) = loss_grad(arch);
+    routed.extend(rename(
+        verify_loss_grad(shape, &body.gradient, &mut f)?,
+        &map,
+    )?);
+    digests.push(f.digest()?);
+
+    for (i, p) in body.backward.iter().enumerate() {
+        let mut f = next()?;
+        routed.extend(verify_backward(arch, i, p, &mut f)?);
+        digests.push(f.digest()?);
+    }
+    t.join(&digests)?;
+    let mut sink = TrainSink::new(arch, &plan);
+    for (name, claim) in &routed {
+        sink.add(name, claim)?;
+    }
+    verify_field(sink.acc.vector_vars(), sink.acc.claims(), kp, evals, t)
+}
+
+/// s0, kp and the field part's outputs, computed natively.
+pub fn native_field_part(
+    srs: &Srs,
+    arch: &TrainArchitecture,
+    commitments: &[G1Affine],
+    proof: &TrainingProof,
+) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
+    let s0 = statement(srs, arch, commitments.to_vec()).seed();
+    let o = &proof.opening;
+    let kp = quotient_digest(&o.q1, &o.q2);
+    let mut t = NativeTranscript::new_native();
+    let out = verify_field_part(arch, &s0, &kp, &proof.salt, &proof.body, &o.evals, &mut t)?;
+    Ok((s0, kp, out))
+}
+
+/// Verifies a training proof: the model committed as `final_model` is the result of the
+/// architecture's training run from `initial` on `dataset`.
+pub fn verify(
+    srs: &Srs,
+    arch: &TrainArchitecture,
+    final_model: G1Affine,
+    initial: G1Affine,
+    dataset: G1Affine,
+    proof: &TrainingProof,
+) -> Result<(), Error> {
+    let commitments = vec![final_model, initial, dataset, proof.trace_commitment];
+    let (_, _, out) = native_field_part(srs, arch, &commitments, proof)?;
+    verify_group(srs, &commitments, &proof.opening, &out)
+}
