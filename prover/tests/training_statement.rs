@@ -5,6 +5,7 @@
 //! learning rate, a skipped or repeated iteration, a swapped batch, altered initial or final
 //! weights, another dataset and a replay with another T are rejected.
 
+use ark_bn254::G1Affine;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::path::PathBuf;
@@ -12,11 +13,13 @@ use std::sync::OnceLock;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::quant::QuantizedModel;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::model::{CommittedData, CommittedModel, ModelShape, commit_model};
+use zkmodel_prover::proof::model::{
+    CommittedData, CommittedModel, ModelArchitecture, ModelShape, Task, commit_model,
+};
 use zkmodel_prover::proof::train::{
     ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, prove, verify,
 };
-use zkmodel_prover::train::{Loss, StepTrace, TrainConfig, initial_model, train};
+use zkmodel_prover::train::{Loss, StepTrace, TrainConfig, initial_model, step, train};
 
 const EXAMPLES: usize = 1024;
 
@@ -61,7 +64,9 @@ impl std::ops::Deref for Run {
 impl Run {
     fn new(cfg: TrainConfig) -> Self {
         let setup = Setup::new(cfg);
-        let proof = setup.prove_with(&setup.steps, &setup.q).unwrap();
+        let proof = setup
+            .prove_with(&setup.steps, &setup.q, &setup.trained)
+            .unwrap();
         Self { setup, proof }
     }
 }
@@ -101,10 +106,11 @@ impl Setup {
         &self,
         steps: &[StepTrace],
         q: &QuantizedModel,
+        trained: &CommittedModel,
     ) -> Result<TrainingProof, zkmodel_prover::Error> {
         let inputs = ProvingInputs {
             initial: &self.initial,
-            trained: (q, &self.trained),
+            trained: (q, trained),
             dataset: (&self.dataset, &self.x, &self.y),
             steps,
         };
@@ -117,14 +123,76 @@ impl Setup {
     }
 
     fn verify(&self, proof: &TrainingProof) -> Result<(), zkmodel_prover::Error> {
+        self.verify_against(proof, self.trained.commitment, self.initial.commitment)
+    }
+
+    fn verify_against(
+        &self,
+        proof: &TrainingProof,
+        trained: G1Affine,
+        initial: G1Affine,
+    ) -> Result<(), zkmodel_prover::Error> {
         verify(
             &self.srs,
             &self.arch,
-            self.trained.commitment,
-            self.initial.commitment,
+            trained,
+            initial,
             self.dataset.commitment,
             proof,
         )
+    }
+
+    fn model_arch(&self) -> ModelArchitecture {
+        self.arch
+            .model_architecture(Task::Accuracy { examples: 360 })
+    }
+
+    fn commit(&self, q: &QuantizedModel) -> CommittedModel {
+        commit_model(
+            &self.srs,
+            &self.model_arch(),
+            q,
+            &mut ChaCha20Rng::seed_from_u64(11),
+        )
+        .unwrap()
+    }
+
+    /// A dishonest run from the initial model: `schedule[t]` = (batch index, times the
+    /// update is applied), with learning rate `cfg`. Returns the records and the model.
+    fn dishonest(
+        &self,
+        cfg: &TrainConfig,
+        schedule: &[(usize, usize)],
+    ) -> (Vec<StepTrace>, QuantizedModel) {
+        let (b, w) = (cfg.batch, 64);
+        let mut q = self.q0.clone();
+        let mut records = Vec::new();
+        for &(batch, times) in schedule {
+            let rows = batch * b..(batch + 1) * b;
+            let xb = &self.x[rows.start * w..rows.end * w];
+            let yb = &self.y[rows];
+            let mut scratch = q.clone();
+            let target = if times == 0 { &mut scratch } else { &mut q };
+            records.push(step(target, cfg, xb, yb).unwrap());
+            for _ in 1..times {
+                step(&mut q, cfg, xb, yb).unwrap();
+            }
+        }
+        (records, q)
+    }
+
+    /// A dishonest prover commits its own final model and proves; the verifier must reject
+    /// (or the prover cannot even produce a proof).
+    fn rejects(&self, records: &[StepTrace], q: &QuantizedModel) {
+        let trained = self.commit(q);
+        match self.prove_with(records, q, &trained) {
+            Err(e) => println!("prover refused: {e}"),
+            Ok(p) => {
+                let r = self.verify_against(&p, trained.commitment, self.initial.commitment);
+                println!("verifier: {r:?}");
+                assert!(r.is_err());
+            }
+        }
     }
 }
 
@@ -138,4 +206,201 @@ fn honest_training_proof_verifies() {
     let run = small();
     run.verify(&run.proof).unwrap();
     println!("T = 4: proof {} bytes", run.proof.size_bytes());
+}
+
+#[test]
+fn schedule_deviations_are_rejected() {
+    let run = small();
+    let cfg = run.arch.config;
+    let honest = [(0, 1), (1, 1), (2, 1), (3, 1)];
+    // The honest schedule through the same helper verifies (the helper itself is sound).
+    let (records, q) = run.dishonest(&cfg, &honest);
+    assert_eq!(q, run.q);
+    // A skipped iteration: step 2 computed but not applied.
+    let (records_s, q_s) = run.dishonest(&cfg, &[(0, 1), (1, 1), (2, 0), (3, 1)]);
+    run.rejects(&records_s, &q_s);
+    // A repeated iteration: step 1 applied twice.
+    let (records_r, q_r) = run.dishonest(&cfg, &[(0, 1), (1, 2), (2, 1), (3, 1)]);
+    run.rejects(&records_r, &q_r);
+    // A swapped batch: iteration 1 trains on batch 5.
+    let (records_b, q_b) = run.dishonest(&cfg, &[(0, 1), (5, 1), (2, 1), (3, 1)]);
+    run.rejects(&records_b, &q_b);
+    // Batches in another order.
+    let (records_o, q_o) = run.dishonest(&cfg, &[(1, 1), (0, 1), (2, 1), (3, 1)]);
+    run.rejects(&records_o, &q_o);
+    // Different learning rates under the η = 1/2 statement: 3/2 (same shift, so only the
+    // rescale identity can catch it) and 3/4 (its remainders exceed the statement's range).
+    for (lr_num, lr_shift) in [(3, 1), (3, 2)] {
+        let other = TrainConfig {
+            lr_num,
+            lr_shift,
+            ..cfg
+        };
+        let (records_e, q_e) = run.dishonest(&other, &honest);
+        run.rejects(&records_e, &q_e);
+    }
+    // Honest records but a final model with one weight changed.
+    let mut q_f = run.q.clone();
+    if let zkmodel_prover::graph::quant::QLayer::Dense(d) = &mut q_f.layers[0] {
+        d.weight[5] += 1;
+    }
+    run.rejects(&records, &q_f);
+}
+
+#[test]
+fn other_commitments_and_replays_are_rejected() {
+    let run = small();
+    let p = &run.proof;
+    // Altered final or initial weights: the proof is about the committed ones only.
+    let mut q_other = run.q.clone();
+    if let zkmodel_prover::graph::quant::QLayer::Dense(d) = &mut q_other.layers[1] {
+        d.bias[0] += 1;
+    }
+    let other = run.commit(&q_other).commitment;
+    assert!(
+        run.verify_against(p, other, run.initial.commitment)
+            .is_err()
+    );
+    assert!(
+        run.verify_against(p, run.trained.commitment, other)
+            .is_err()
+    );
+    // Initial and final swapped.
+    assert!(
+        run.verify_against(p, run.initial.commitment, run.trained.commitment)
+            .is_err()
+    );
+    // Another dataset.
+    let mut y = run.y.clone();
+    y[3] = (y[3] + 1) % 10;
+    let data = commit_dataset(
+        &run.srs,
+        &run.arch,
+        &run.x,
+        &y,
+        &mut ChaCha20Rng::seed_from_u64(3),
+    )
+    .unwrap();
+    assert!(
+        verify(
+            &run.srs,
+            &run.arch,
+            run.trained.commitment,
+            run.initial.commitment,
+            data.commitment,
+            p
+        )
+        .is_err()
+    );
+    // Replayed under another T or another learning rate: an error, never a panic.
+    for cfg in [
+        config(8),
+        config(2),
+        TrainConfig {
+            lr_num: 3,
+            lr_shift: 2,
+            ..config(4)
+        },
+        TrainConfig {
+            loss: Loss::MeanSquaredError,
+            ..config(4)
+        },
+    ] {
+        let arch = TrainArchitecture::new(run.arch.shape.clone(), cfg, EXAMPLES).unwrap();
+        let r = verify(
+            &run.srs,
+            &arch,
+            run.trained.commitment,
+            run.initial.commitment,
+            run.dataset.commitment,
+            p,
+        );
+        assert!(r.is_err(), "{cfg:?}");
+    }
+}
+
+/// Every message of the proof, perturbed one at a time, is rejected.
+#[test]
+fn tampered_messages_are_rejected() {
+    use ark_ff::Field;
+    use zkmodel_prover::Fr;
+    let run = small();
+    let mut tampers: Vec<(&str, Box<dyn Fn(&mut TrainingProof)>)> = vec![
+        ("salt", Box::new(|p| p.salt += Fr::ONE)),
+        (
+            "trace commitment",
+            Box::new(|p| p.trace_commitment = run.initial.commitment),
+        ),
+        (
+            "gradient",
+            Box::new(|p| p.body.gradient.final_evals[0][0] += Fr::ONE),
+        ),
+        (
+            "opening",
+            Box::new(|p| p.opening.evals.vector_evals[3] += Fr::ONE),
+        ),
+    ];
+    for i in 0..run.proof.body.lookups.len() {
+        tampers.push((
+            "lookup column",
+            Box::new(move |p| p.body.lookups[i].column_evals[0] += Fr::ONE),
+        ));
+        tampers.push((
+            "lookup root",
+            Box::new(move |p| p.body.lookups[i].roots[0] += Fr::ONE),
+        ));
+    }
+    for i in 0..2 {
+        tampers.push((
+            "forward value",
+            Box::new(move |p| p.body.forward[i].values[1] += Fr::ONE),
+        ));
+        tampers.push((
+            "forward sumcheck",
+            Box::new(move |p| p.body.forward[i].contraction.rounds[0][0] += Fr::ONE),
+        ));
+        tampers.push((
+            "weight update",
+            Box::new(move |p| p.body.backward[i].weight.values[0] += Fr::ONE),
+        ));
+        tampers.push((
+            "weight chain",
+            Box::new(move |p| p.body.backward[i].weight_chain.values[2] += Fr::ONE),
+        ));
+        tampers.push((
+            "bias update",
+            Box::new(move |p| p.body.backward[i].bias.values[1] += Fr::ONE),
+        ));
+        tampers.push((
+            "bias chain",
+            Box::new(move |p| p.body.backward[i].bias_chain.sumcheck.rounds[0][0] += Fr::ONE),
+        ));
+    }
+    tampers.push((
+        "softmax",
+        Box::new(|p| p.body.softmax.as_mut().unwrap().values[4] += Fr::ONE),
+    ));
+    tampers.push((
+        "back-propagation",
+        Box::new(|p| p.body.backward[1].backprop.as_mut().unwrap().0.values[1] += Fr::ONE),
+    ));
+    tampers.push((
+        "ReLU derivative",
+        Box::new(|p| p.body.backward[1].backprop.as_mut().unwrap().1.values[2] += Fr::ONE),
+    ));
+    tampers.push((
+        "missing backprop",
+        Box::new(|p| p.body.backward[1].backprop = None),
+    ));
+    tampers.push((
+        "missing layer",
+        Box::new(|p| {
+            p.body.backward.pop();
+        }),
+    ));
+    for (what, tamper) in &tampers {
+        let mut bad = run.proof.clone();
+        tamper(&mut bad);
+        assert!(run.verify(&bad).is_err(), "tampered {what} accepted");
+    }
 }
