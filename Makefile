@@ -43,6 +43,9 @@ bench: tools
 	for model in mlp cnn; do for case in batch1 batch64 accuracy; do \
 		cargo run --release --locked -p zkmodel-prover --example model_report -- $$model $$case || exit 1; \
 	done; done
+	for steps in 4 16 64; do \
+		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps || exit 1; \
+	done
 
 ## Regenerates the committed golden vectors from the Rust implementation.
 ## Also renders the generated Solidity verifiers (contracts/src/generated/) and their proof fixtures.
