@@ -77,7 +77,10 @@ fn main() {
     let prove_time = start.elapsed();
 
     let start = Instant::now();
-    let runs = 10;
+    let runs: u32 = std::env::var("RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
     for _ in 0..runs {
         verify(
             &srs,

@@ -465,7 +465,8 @@ fn exp_chunk_tables() {
             assert_eq!(*e, exp_chunk(c as u32, v as i64, scale));
         }
     }
-    let table = Table::ExpChunk { chunk: 1, scale };
+    let table = Table::ExpChunks { chunks: 4, scale };
+    // Chunk 1's column, looked up with offset 16.
     let d: Vec<Fr> = (0..32u64).map(|i| Fr::from((i * 5) % 16)).collect();
     let e: Vec<Fr> = (0..32i64)
         .map(|i| from_i128(i128::from(exp_chunk(1, (i * 5) % 16, scale))))
@@ -473,7 +474,7 @@ fn exp_chunk_tables() {
     let cols = [LookupColumn {
         name: "d1",
         values: &d,
-        offset: 0,
+        offset: 16,
         pair: Some(&e),
     }];
     let proven = prove_columns(table, &cols, &mut transcript()).unwrap();
@@ -481,20 +482,27 @@ fn exp_chunk_tables() {
         table,
         columns: vec![ColumnShape {
             vars: 5,
-            offset: 0,
+            offset: 16,
             paired: true,
         }],
     };
     check(&st, &proven.proof).unwrap();
+    // Read as chunk 2's column (another offset), the same pairs are rejected.
     let mut other = st.clone();
-    other.table = Table::ExpChunk { chunk: 2, scale };
+    other.columns[0].offset = 32;
     assert!(check(&other, &proven.proof).is_err());
+    // Without the offset the pairs are not chunk 0's entries: the prover refuses.
+    let cols0 = [LookupColumn {
+        offset: 0,
+        ..cols[0]
+    }];
+    assert!(prove_columns(table, &cols0, &mut transcript()).is_err());
     let mut bad = e.clone();
     bad[7] += Fr::ONE;
     let cols = [LookupColumn {
         name: "d1",
         values: &d,
-        offset: 0,
+        offset: 16,
         pair: Some(&bad),
     }];
     assert!(matches!(

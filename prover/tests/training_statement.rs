@@ -83,8 +83,7 @@ impl Setup {
         let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
         let srs = Srs::insecure_development(5, len);
         let mut rng = ChaCha20Rng::seed_from_u64(6);
-        let model_arch =
-            arch.model_architecture(zkmodel_prover::proof::model::Task::Accuracy { examples: 360 });
+        let model_arch = arch.model_architecture(Task::Accuracy { examples: 360 });
         let initial = commit_model(&srs, &model_arch, &q0, &mut rng).unwrap();
         let trained = commit_model(&srs, &model_arch, &q, &mut rng).unwrap();
         let dataset = commit_dataset(&srs, &arch, &x, &y, &mut rng).unwrap();

@@ -12,7 +12,7 @@
 //!   2^s E_3 = P·S + R_p (S broadcast over columns), all in one zerocheck with powers of γ;
 //! - S_i = Σ_j E_3[i, j] (claim on E_3 at (½, …, ½, r_row)) and Z = S − 1 − R_p at r.
 //!
-//! The caller discharges the claims and checks: (d_k, U_k) pairs in `Table::ExpChunk { k }`
+//! The caller discharges the claims and checks: (d_k + 16k, U_k) pairs in `Table::ExpChunks`
 //! (so d_k ∈ [0, 16) and D ∈ [0, 2^16)), R_1..R_3 ∈ [0, 2^s), and E_1..E_3, P, R_p, Z in the
 //! b-bit range, which makes every identity an integer identity: E_k and P are the floors the
 //! trainer computes and 0 ≤ R_p < S. (Which maximum Q marks does not matter: M is the same.)

@@ -60,11 +60,13 @@ pub enum Table {
         /// The fixed-point scale exponent.
         scale: u32,
     },
-    /// Pairs (v, round(e^{−v·16^chunk / 2^s}·2^s)) for v ∈ [0, 16): the chunk tables of the
-    /// fixed-point softmax (an exponent split in 4-bit chunks is a product of these).
-    ExpChunk {
-        /// Which 4-bit chunk (0 = lowest).
-        chunk: u32,
+    /// The chunk tables of the fixed-point softmax in one table: entry 16·c + v is the pair
+    /// (16·c + v, round(e^{−v·16^c / 2^s}·2^s)) for chunk c < `chunks` and v ∈ [0, 16). An
+    /// exponent split in 4-bit chunks is a product of these; chunk c's column is looked up
+    /// with offset 16·c, so one lookup serves every chunk.
+    ExpChunks {
+        /// Number of 4-bit chunks (a power of two).
+        chunks: u32,
         /// The fixed-point scale exponent.
         scale: u32,
     },
@@ -82,13 +84,13 @@ impl Table {
     pub fn bits(&self) -> usize {
         match self {
             Table::Range { bits } | Table::Function { bits, .. } => *bits,
-            Table::ExpChunk { .. } => 4,
+            Table::ExpChunks { chunks, .. } => 4 + chunks.trailing_zeros() as usize,
         }
     }
 
     /// Whether entries are (x, f(x)) pairs.
     pub fn is_pair(&self) -> bool {
-        matches!(self, Table::Function { .. } | Table::ExpChunk { .. })
+        matches!(self, Table::Function { .. } | Table::ExpChunks { .. })
     }
 
     /// Whether the size is within the protocol's limits.
@@ -98,7 +100,9 @@ impl Table {
             Table::Function { bits, scale, .. } => {
                 (2..=MAX_FUNCTION_BITS).contains(bits) && *scale <= 30
             }
-            Table::ExpChunk { chunk, scale } => *chunk < 8 && *scale <= 30,
+            Table::ExpChunks { chunks, scale } => {
+                chunks.is_power_of_two() && *chunks <= 8 && *scale <= 30
+            }
         }
     }
 
@@ -115,7 +119,7 @@ impl Table {
         match self {
             Table::Range { .. } => 0,
             Table::Function { f, scale, .. } => f.quantized(j as i64 - self.half(), *scale),
-            Table::ExpChunk { chunk, scale } => exp_chunk(*chunk, j as i64, *scale),
+            Table::ExpChunks { scale, .. } => exp_chunk((j / 16) as u32, (j % 16) as i64, *scale),
         }
     }
 
@@ -125,8 +129,9 @@ impl Table {
             Table::Range { bits } => crate::field::encoding::to_u64(v)
                 .filter(|x| *x < (1u64 << bits) && w.is_none())
                 .map(|x| x as usize),
-            Table::ExpChunk { .. } => {
-                let x = crate::field::encoding::to_u64(v).filter(|x| *x < 16)? as usize;
+            Table::ExpChunks { .. } => {
+                let x =
+                    crate::field::encoding::to_u64(v).filter(|x| *x < 1 << self.bits())? as usize;
                 let fx = from_i128(i128::from(self.output(x)));
                 (w? == &fx).then_some(x)
             }
@@ -143,7 +148,7 @@ impl Table {
     pub fn entry(&self, j: usize, alpha: Fr) -> Fr {
         match self {
             Table::Range { .. } => Fr::from(j as u64),
-            Table::Function { .. } | Table::ExpChunk { .. } => {
+            Table::Function { .. } | Table::ExpChunks { .. } => {
                 from_i128(i128::from(j as i64 - self.half()))
                     + alpha * from_i128(i128::from(self.output(j)))
             }
@@ -157,7 +162,7 @@ impl Table {
         });
         match self {
             Table::Range { .. } => index,
-            Table::Function { .. } | Table::ExpChunk { .. } => {
+            Table::Function { .. } | Table::ExpChunks { .. } => {
                 let outputs: Vec<Fr> = (0..1usize << self.bits())
                     .map(|j| from_i128(i128::from(self.output(j))))
                     .collect();
@@ -175,7 +180,7 @@ impl Table {
             Table::Function { bits, f, scale } => {
                 vec![2, *bits as u64, f.code(), u64::from(*scale)]
             }
-            Table::ExpChunk { chunk, scale } => vec![3, 4, u64::from(*chunk), u64::from(*scale)],
+            Table::ExpChunks { chunks, scale } => vec![3, u64::from(*chunks), u64::from(*scale)],
         }
     }
 }
@@ -189,8 +194,8 @@ impl std::fmt::Display for Table {
                 f: func,
                 scale,
             } => write!(f, "{func:?} at scale 2^{scale} on signed {bits}-bit inputs"),
-            Table::ExpChunk { chunk, scale } => {
-                write!(f, "exp chunk {chunk} at scale 2^{scale}")
+            Table::ExpChunks { chunks, scale } => {
+                write!(f, "{chunks} exp chunks at scale 2^{scale}")
             }
         }
     }

@@ -143,17 +143,32 @@ pub fn interpolate<F: FieldOps>(evals: &[F], r: &F) -> F {
     }
     let mut suffix = F::one();
     let mut acc = F::zero();
+    let weights = barycentric_weights(n);
     for (i, ((e, d), pre)) in evals.iter().zip(&diffs).zip(&prefix).enumerate().rev() {
-        // w_i = 1 / Π_{j≠i} (i − j) = (−1)^(n−1−i) / (i! (n−1−i)!)
-        let mut w = inverse_of_small(factorial(i) * factorial(n - 1 - i));
-        if (n - 1 - i) % 2 == 1 {
-            w = -w;
-        }
+        let w = weights.get(i).copied().unwrap_or_else(|| weight(n, i));
         let basis = pre.mul(&suffix).mul_const(w);
         acc = acc.add(&basis.mul(e));
         suffix = suffix.mul(d);
     }
     acc
+}
+
+/// w_i = 1 / Π_{j≠i} (i − j) = (−1)^(n−1−i) / (i! (n−1−i)!) for nodes 0..n.
+fn weight(n: usize, i: usize) -> Fr {
+    let w = inverse_of_small(factorial(i) * factorial(n - 1 - i));
+    if (n - 1 - i) % 2 == 1 { -w } else { w }
+}
+
+/// The weights for every node count up to MAX_DEGREE + 1, computed once: the verifier
+/// interpolates every round and field inversions dominated its arithmetic.
+fn barycentric_weights(n: usize) -> &'static [Fr] {
+    static TABLE: std::sync::OnceLock<Vec<Vec<Fr>>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..=MAX_DEGREE + 1)
+            .map(|n| (0..n).map(|i| weight(n, i)).collect())
+            .collect()
+    });
+    table.get(n).map_or(&[], Vec::as_slice)
 }
 
 fn factorial(n: usize) -> i64 {

@@ -11,7 +11,7 @@
 pub const CHUNKS: usize = 4;
 
 /// The chunk tables for scale 2^s: `tables[c][v] = round(e^{−v·16^c / 2^s} · 2^s)`.
-/// The same entries as the lookup tables `Table::ExpChunk { chunk: c, scale }` the training
+/// The same entries as the lookup tables `Table::ExpChunks { chunks: 4, scale }` (entries 16·c + v) the training
 /// proof reads them from.
 pub fn chunk_tables(scale: u32) -> [[i64; 16]; CHUNKS] {
     let mut t = [[0i64; 16]; CHUNKS];

@@ -37,9 +37,7 @@ pub(crate) mod names {
     pub const BATCH_INPUTS: &str = "batch.inputs";
     /// The stacked batch labels (never committed: claims go to the dataset).
     pub const BATCH_LABELS: &str = "batch.labels";
-    pub fn exp_mult(k: usize) -> String {
-        format!("softmax.exp{k}.multiplicities")
-    }
+    pub const EXP_MULT: &str = "softmax.exp.multiplicities";
     /// A softmax tensor (its logits are the last layer's output).
     pub fn softmax(name: &str) -> String {
         if name == "logits" {
@@ -304,9 +302,7 @@ impl TrainArchitecture {
                 let len = if *name == "sums" { m } else { m * c };
                 put(names::softmax(name), len);
             }
-            for k in 0..4 {
-                put(names::exp_mult(k), 16);
-            }
+            put(names::EXP_MULT.into(), 64);
         }
         put(names::RANGE_MULT.into(), 1 << self.config.bits);
         put(names::REM_MULT.into(), 1 << self.config.scale);
@@ -373,8 +369,8 @@ impl TrainPlan {
             .ok_or_else(|| Error::InvalidStatement(format!("no tensor `{name}` in the plan")))
     }
 
-    /// The two range statements (b-bit, 2^s) and, for cross-entropy, the four exponential
-    /// chunk lookups (paired columns (d_k, U_k)).
+    /// The two range statements (b-bit, 2^s) and, for cross-entropy, the exponent chunks'
+    /// lookup (paired columns (d_k + 16k, U_k)).
     pub(crate) fn lookup_statements(
         &self,
         arch: &TrainArchitecture,
@@ -406,19 +402,22 @@ impl TrainPlan {
             },
         ];
         if arch.softmax_shape().is_some() {
-            for k in 0..4u32 {
-                out.push(LookupStatement {
-                    table: Table::ExpChunk {
-                        chunk: k,
-                        scale: cfg.scale,
-                    },
-                    columns: vec![ColumnShape {
+            let columns = (0..4)
+                .map(|k| {
+                    Ok(ColumnShape {
                         vars: self.vars_of(&names::softmax(&format!("chunk{k}")))?,
-                        offset: 0,
+                        offset: 16 * k as i64,
                         paired: true,
-                    }],
-                });
-            }
+                    })
+                })
+                .collect::<Result<_, Error>>()?;
+            out.push(LookupStatement {
+                table: Table::ExpChunks {
+                    chunks: 4,
+                    scale: cfg.scale,
+                },
+                columns,
+            });
         }
         Ok(out)
     }
@@ -428,7 +427,7 @@ impl TrainPlan {
         match i {
             0 => names::RANGE_MULT.to_string(),
             1 => names::REM_MULT.to_string(),
-            k => names::exp_mult(k - 2),
+            _ => names::EXP_MULT.to_string(),
         }
     }
 

@@ -267,14 +267,23 @@ fn lookup_columns<'a>(
     let list = match i {
         0 => &plan.range_columns,
         1 => &plan.remainder_columns,
-        k => {
-            let k = k - 2;
-            return Ok(vec![LookupColumn {
-                name: "softmax exponent chunk",
-                values: get(t, &names::softmax(&format!("chunk{k}")))?,
-                offset: 0,
-                pair: Some(get(t, &names::softmax(&format!("exp{k}")))?),
-            }]);
+        _ => {
+            const CHUNKS: [&str; 4] = [
+                "softmax.chunk0",
+                "softmax.chunk1",
+                "softmax.chunk2",
+                "softmax.chunk3",
+            ];
+            return (0..4)
+                .map(|k| {
+                    Ok(LookupColumn {
+                        name: CHUNKS[k],
+                        values: get(t, &names::softmax(&format!("chunk{k}")))?,
+                        offset: 16 * k as i64,
+                        pair: Some(get(t, &names::softmax(&format!("exp{k}")))?),
+                    })
+                })
+                .collect();
         }
     };
     list.iter()

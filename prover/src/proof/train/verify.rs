@@ -73,38 +73,55 @@ pub(crate) fn lookup_claims<F: FieldOps>(
     statement: &LookupStatement,
     claims: &LookupClaims<F>,
 ) -> Result<Routed<F>, Error> {
-    let names: Vec<String> = match i {
-        0 => plan.range_columns.iter().map(|c| c.0.clone()).collect(),
-        1 => plan.remainder_columns.iter().map(|c| c.0.clone()).collect(),
-        k => vec![
-            names::softmax(&format!("chunk{}", k - 2)),
-            names::softmax(&format!("exp{}", k - 2)),
-        ],
+    // Per column, the tensors whose evaluations it contributes (two for a paired column).
+    let names: Vec<Vec<String>> = match i {
+        0 => plan
+            .range_columns
+            .iter()
+            .map(|c| vec![c.0.clone()])
+            .collect(),
+        1 => plan
+            .remainder_columns
+            .iter()
+            .map(|c| vec![c.0.clone()])
+            .collect(),
+        _ => (0..4)
+            .map(|k| {
+                vec![
+                    names::softmax(&format!("chunk{k}")),
+                    names::softmax(&format!("exp{k}")),
+                ]
+            })
+            .collect(),
     };
-    let paired = statement.columns.iter().any(|c| c.paired);
-    if claims.column_evals.len() != names.len() {
+    let total: usize = names.iter().map(Vec::len).sum();
+    if claims.column_evals.len() != total || names.len() != statement.columns.len() {
         return Err(Error::ProofShape {
             what: "lookup column evaluations",
-            expected: names.len(),
+            expected: total,
             actual: claims.column_evals.len(),
         });
     }
-    let mut out = Vec::with_capacity(names.len() + 1);
-    for (j, (name, value)) in names.iter().zip(&claims.column_evals).enumerate() {
-        let column = if paired { 0 } else { j };
-        let vars = statement.columns.get(column).map_or(0, |c| c.vars);
-        let point = claims.column_point.get(..vars).ok_or(Error::ProofShape {
-            what: "lookup column point",
-            expected: vars,
-            actual: claims.column_point.len(),
-        })?;
-        out.push((
-            name.clone(),
-            TensorClaim {
-                point: point.to_vec(),
-                value: value.clone(),
-            },
-        ));
+    let mut out = Vec::with_capacity(total + 1);
+    let mut evals = claims.column_evals.iter();
+    for (tensors, column) in names.iter().zip(&statement.columns) {
+        let point = claims
+            .column_point
+            .get(..column.vars)
+            .ok_or(Error::ProofShape {
+                what: "lookup column point",
+                expected: column.vars,
+                actual: claims.column_point.len(),
+            })?;
+        for (name, value) in tensors.iter().zip(evals.by_ref()) {
+            out.push((
+                name.clone(),
+                TensorClaim {
+                    point: point.to_vec(),
+                    value: value.clone(),
+                },
+            ));
+        }
     }
     out.push((
         TrainPlan::multiplicity_name(i),
