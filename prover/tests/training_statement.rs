@@ -318,13 +318,15 @@ fn other_commitments_and_replays_are_rejected() {
     }
 }
 
+type Tamper = Box<dyn Fn(&mut TrainingProof)>;
+
 /// Every message of the proof, perturbed one at a time, is rejected.
 #[test]
 fn tampered_messages_are_rejected() {
     use ark_ff::Field;
     use zkmodel_prover::Fr;
     let run = small();
-    let mut tampers: Vec<(&str, Box<dyn Fn(&mut TrainingProof)>)> = vec![
+    let mut tampers: Vec<(&str, Tamper)> = vec![
         ("salt", Box::new(|p| p.salt += Fr::ONE)),
         (
             "trace commitment",
