@@ -405,3 +405,63 @@ fn tampered_messages_are_rejected() {
         assert!(run.verify(&bad).is_err(), "tampered {what} accepted");
     }
 }
+
+/// Proves the trained model's accuracy on the 360 test images against `trained`, the very
+/// commitment the training proof ends in; returns the proven count.
+fn accuracy_against(run: &Setup, trained: &CommittedModel) -> usize {
+    use zkmodel_prover::proof::model::{ModelWitness, commit_data, prove as prove_model};
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
+    let d = Dataset::load(&dir.join("dataset.json")).unwrap();
+    let arch = run.model_arch();
+    let srs =
+        Srs::insecure_development(5, arch.vector_lengths().unwrap().into_iter().max().unwrap());
+    assert_eq!(srs.id(), run.srs.id());
+    let (xs, ys) = d.batch(&d.test).unwrap();
+    let (m, input) = run.q.quantize_input(&xs).unwrap();
+    let trace = run.q.forward(m, input.clone()).unwrap();
+    let mut rng = ChaCha20Rng::seed_from_u64(12);
+    let data = commit_data(&srs, &arch, &input, None, Some(&ys), &mut rng).unwrap();
+    let w = ModelWitness {
+        model: &run.q,
+        committed_model: trained,
+        data: Some(&data),
+        trace: &trace,
+        labels: Some(&ys),
+    };
+    let (proof, public) = prove_model(&srs, &arch, &w, &mut rng).unwrap();
+    zkmodel_prover::proof::model::verify(
+        &srs,
+        &arch,
+        trained.commitment,
+        Some(data.commitment),
+        &public,
+        &proof,
+    )
+    .unwrap();
+    let count = public.count.unwrap();
+    (0..=ys.len())
+        .find(|c| zkmodel_prover::Fr::from(*c as u64) == count)
+        .unwrap()
+}
+
+#[test]
+fn trained_commitment_is_the_model_commitment_of_accuracy_proofs() {
+    let run = small();
+    let count = accuracy_against(run, &run.trained);
+    println!("T = 4: proven accuracy {count}/360");
+}
+
+/// The acceptance run: T = 64 steps of batch 32 (two epochs over 1024 examples) reach ≥ 90%
+/// test accuracy in fixed point, the training proof verifies, and the accuracy proof of the
+/// trained model verifies against the training proof's final commitment.
+#[test]
+fn digits_sixty_four_steps_reach_ninety_percent_provably() {
+    let run = Run::new(config(64));
+    run.verify(&run.proof).unwrap();
+    let count = accuracy_against(&run, &run.trained);
+    println!(
+        "T = 64: training proof {} bytes, proven accuracy {count}/360",
+        run.proof.size_bytes()
+    );
+    assert!(count * 10 >= 360 * 9, "accuracy {count}/360");
+}
