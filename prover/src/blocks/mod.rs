@@ -9,6 +9,7 @@ pub mod dense_iter;
 pub mod iterate;
 pub mod loss_grad;
 pub mod matmul;
+pub mod one_hot;
 pub mod pool;
 pub mod relu_grad;
 pub mod softmax;

@@ -143,3 +143,7 @@ pub const RELU_GRAD_POINT: Label = Label::new(b"relugrad/point");
 pub const RELU_GRAD_VALUES: Label = Label::new(b"relugrad/values");
 /// Loss-gradient block: statement.
 pub const LOSS_GRAD_STATEMENT: Label = Label::new(b"lossgrad/stmt");
+/// One-hot labels block: statement.
+pub const ONE_HOT_STATEMENT: Label = Label::new(b"onehot/stmt");
+/// One-hot labels block: the row point.
+pub const ONE_HOT_POINT: Label = Label::new(b"onehot/point");

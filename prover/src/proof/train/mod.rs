@@ -12,7 +12,8 @@
 //!   biases read from their stacks W[0..T);
 //! - loss: the fixed-point softmax ([`crate::blocks::softmax`], cross-entropy) and the gradient
 //!   G = [j real]·(P − 2^s·Y) (P = logits for mean squared error) in one zerocheck, the
-//!   real-class mask evaluated by the verifier;
+//!   real-class mask evaluated by the verifier; the dataset's labels one-hot on real classes
+//!   ([`crate::blocks::one_hot`]);
 //! - backward, per layer: ΔW = round(η·AᵀG / 2^sh) and ΔB = round(η·Σ G / 2^sh')
 //!   ([`crate::blocks::dense_iter::prove_rescaled`], [`crate::blocks::dense_iter::prove_bias_update`])
 //!   whose Δ claims the update chains ([`crate::blocks::iterate::prove_step`]) turn into claims
@@ -71,6 +72,8 @@ pub struct TrainingProofBody<F> {
     pub softmax: Option<SoftmaxProof<F>>,
     /// G = [j real]·(P − 2^s·Y).
     pub gradient: SumcheckProof<F>,
+    /// The dataset's labels are one-hot on real classes.
+    pub one_hot: SumcheckProof<F>,
     /// The backward pass and updates, per layer.
     pub backward: Vec<BackwardProof<F>>,
 }
@@ -215,7 +218,8 @@ impl TrainingProof {
         let rescaled = |p: &RescaledProof<Fr>| p.values.len() + sc(&p.contraction);
         let chain = |p: &StepProof<Fr>| p.values.len() + sc(&p.sumcheck);
         let b = &self.body;
-        let mut elements = 1 + b.lookups.iter().map(lk).sum::<usize>() + sc(&b.gradient);
+        let mut elements =
+            1 + b.lookups.iter().map(lk).sum::<usize>() + sc(&b.gradient) + sc(&b.one_hot);
         for f in &b.forward {
             elements += f.values.len() + sc(&f.contraction) + f.zerocheck.as_ref().map_or(0, sc);
         }

@@ -6,6 +6,7 @@ use super::TrainArchitecture;
 use crate::blocks::TensorClaim;
 use crate::blocks::dense_iter::{BiasUpdate, IteratedDense, RescaledContraction};
 use crate::blocks::iterate::{Contraction, Operand, StepChain};
+use crate::blocks::one_hot::OneHotShape;
 use crate::blocks::softmax::{SLACK, SoftmaxShape, TENSORS};
 use crate::error::Error;
 use crate::field::FieldOps;
@@ -158,6 +159,15 @@ impl TrainArchitecture {
             t: self.config.steps,
             scale: self.config.scale,
             relu: l.relu,
+        }
+    }
+
+    /// The dataset's labels: one-hot rows on the real classes.
+    pub(crate) fn one_hot_shape(&self) -> OneHotShape {
+        OneHotShape {
+            rows: self.examples,
+            c: self.shape.output_width(),
+            classes: self.shape.classes,
         }
     }
 
@@ -314,11 +324,12 @@ impl TrainArchitecture {
         ];
 
         let half = 1i64 << (self.config.bits - 1);
-        let mut range = vec![
-            (names::INPUTS.to_string(), half),
+        let mut range = vec![(names::INPUTS.to_string(), half)];
+        // Labels are Boolean: y and y + 2^s − 2 both in [0, 2^s).
+        let mut rem = vec![
             (names::LABELS.to_string(), 0),
+            (names::LABELS.to_string(), (1i64 << self.config.scale) - 2),
         ];
-        let mut rem = Vec::new();
         for (i, l) in s.layers.iter().enumerate() {
             for tensor in [names::weight(&l.name), names::bias(&l.name)] {
                 range.push((names::last(&tensor), half));

@@ -3,8 +3,8 @@
 
 use super::plan::{DATASET, TRACE, TrainPlan, TrainSink, names};
 use super::verify::{
-    Routed, backward_names, chain_claims, forward_names, lookup_claims, loss_grad, rename,
-    statement, take,
+    Routed, backward_names, chain_claims, forward_names, lookup_claims, loss_grad, one_hot_names,
+    rename, statement, take,
 };
 use super::{BackwardProof, TrainArchitecture, TrainingProof, TrainingProofBody};
 use crate::blocks::dense_iter::{
@@ -12,6 +12,7 @@ use crate::blocks::dense_iter::{
 };
 use crate::blocks::iterate::prove_step;
 use crate::blocks::loss_grad::prove_loss_grad;
+use crate::blocks::one_hot::prove_one_hot;
 use crate::blocks::relu_grad::prove_relu_grad;
 use crate::blocks::softmax::{SLACK, SoftmaxWitness, TENSORS, prove_softmax};
 use crate::error::Error;
@@ -479,7 +480,9 @@ pub fn prove(
         ];
         let (gp, gc) = prove_loss_grad(shape, tensors, &mut f)?;
         routed.extend(rename(gc, &map)?);
-        Ok(((sp, gp), routed, f.digest()?))
+        let (op, oc) = prove_one_hot(arch.one_hot_shape(), get(&t, names::LABELS)?, &mut f)?;
+        routed.extend(rename(oc, &one_hot_names())?);
+        Ok(((sp, gp, op), routed, f.digest()?))
     };
     let backward = || -> Vec<Block<_>> {
         backward_forks
@@ -503,7 +506,7 @@ pub fn prove(
         routed.extend(r);
         digests.push(d);
     }
-    let ((softmax_proof, gradient), r, d) = ls?;
+    let ((softmax_proof, gradient, one_hot), r, d) = ls?;
     routed.extend(r);
     digests.push(d);
     let mut backward_proofs = Vec::with_capacity(layers.len());
@@ -533,6 +536,7 @@ pub fn prove(
             forward: forward_proofs,
             softmax: softmax_proof,
             gradient,
+            one_hot,
             backward: backward_proofs,
         },
         opening,

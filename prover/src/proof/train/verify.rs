@@ -7,6 +7,7 @@ use super::{BackwardProof, TrainArchitecture, TrainingProof, TrainingProofBody};
 use crate::blocks::dense_iter::{verify_bias_update, verify_dense_iterated, verify_rescaled};
 use crate::blocks::iterate::{StepClaims, verify_step};
 use crate::blocks::loss_grad::{LossGradShape, verify_loss_grad};
+use crate::blocks::one_hot::verify_one_hot;
 use crate::blocks::relu_grad::verify_relu_grad;
 use crate::blocks::softmax::verify_softmax;
 use crate::blocks::{NamedClaims, TensorClaim};
@@ -169,6 +170,11 @@ pub(crate) fn loss_grad(arch: &TrainArchitecture) -> (LossGradShape, Vec<(&'stat
         ("labels", names::BATCH_LABELS.to_string()),
     ];
     (shape, map)
+}
+
+/// The one-hot check's tensor: the dataset's labels.
+pub(crate) fn one_hot_names() -> Vec<(&'static str, String)> {
+    vec![("labels", names::LABELS.to_string())]
 }
 
 /// A chain's claims on the stack, on the final and on the initial vector.
@@ -346,6 +352,8 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         verify_loss_grad(shape, &body.gradient, &mut f)?,
         &map,
     )?);
+    let c = verify_one_hot(arch.one_hot_shape(), &body.one_hot, &mut f)?;
+    routed.extend(rename(c, &one_hot_names())?);
     digests.push(f.digest()?);
 
     for (i, p) in body.backward.iter().enumerate() {
