@@ -465,3 +465,35 @@ fn digits_sixty_four_steps_reach_ninety_percent_provably() {
     );
     assert!(count * 10 >= 360 * 9, "accuracy {count}/360");
 }
+
+/// Mean squared error (no softmax: the gradient reads the logits) proves and verifies too, and
+/// its proof does not verify as a cross-entropy statement.
+#[test]
+fn mean_squared_error_training_proves() {
+    let cfg = TrainConfig {
+        loss: Loss::MeanSquaredError,
+        lr_shift: 2,
+        ..config(4)
+    };
+    let run = Run::new(cfg);
+    run.verify(&run.proof).unwrap();
+    assert!(run.proof.body.softmax.is_none());
+    let ce = TrainArchitecture::new(
+        run.arch.shape.clone(),
+        TrainConfig {
+            loss: Loss::CrossEntropy,
+            ..cfg
+        },
+        EXAMPLES,
+    )
+    .unwrap();
+    let r = verify(
+        &run.srs,
+        &ce,
+        run.trained.commitment,
+        run.initial.commitment,
+        run.dataset.commitment,
+        &run.proof,
+    );
+    assert!(r.is_err());
+}
