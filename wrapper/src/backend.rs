@@ -108,7 +108,8 @@ pub fn public(cs: &ConstraintSystemRef<Fr>, v: Fr) -> Result<Var, BackendError> 
         .map_err(backend)
 }
 
-fn witness_vec(cs: &ConstraintSystemRef<Fr>, v: &[Fr]) -> Result<Vec<Var>, BackendError> {
+/// Allocates private witnesses.
+pub fn witness_vec(cs: &ConstraintSystemRef<Fr>, v: &[Fr]) -> Result<Vec<Var>, BackendError> {
     v.iter().map(|x| witness(cs, *x)).collect()
 }
 

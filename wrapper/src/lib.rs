@@ -16,5 +16,7 @@ pub mod groth16;
 pub mod model;
 pub mod model_circuit;
 pub mod solidity;
+pub mod train;
+pub mod train_circuit;
 
 pub use error::Error;

@@ -1,0 +1,149 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The training-statement circuit runs the native training verifier in-circuit: an honest
+//! digits training proof (T = 4) satisfies it with the same outputs and wraps into a Groth16
+//! proof that verifies as the contract checks it; tampered proofs, public inputs and
+//! commitments are rejected. Prints the constraint count and Groth16 timings.
+
+use ark_ff::Field;
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use std::path::PathBuf;
+use std::time::Instant;
+use zkmodel_prover::Fr;
+use zkmodel_prover::graph::dataset::Dataset;
+use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::proof::model::{ModelShape, Task, commit_model};
+use zkmodel_prover::proof::train::{
+    ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, prove,
+};
+use zkmodel_prover::train::{Loss, TrainConfig, initial_model, train};
+use zkmodel_wrapper::groth16::prepare;
+use zkmodel_wrapper::train::{circuit, commitments, setup_insecure_dev, verify_wrapped, wrap};
+use zkmodel_wrapper::train_circuit::TrainCircuit;
+
+struct Native {
+    arch: TrainArchitecture,
+    srs: Srs,
+    commitments: Vec<ark_bn254::G1Affine>,
+    proof: TrainingProof,
+}
+
+fn native(steps: usize) -> Native {
+    let cfg = TrainConfig {
+        scale: 8,
+        bits: 16,
+        batch: 32,
+        steps,
+        lr_num: 1,
+        lr_shift: 1,
+        loss: Loss::CrossEntropy,
+    };
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
+    let d = Dataset::load(&dir.join("dataset.json")).unwrap();
+    let q0 = initial_model(&[64, 32, 10], cfg.scale, cfg.bits, 7).unwrap();
+    let (xt, y) = d.batch(&d.train[..1024]).unwrap();
+    let (_, x) = q0.quantize_input(&xt).unwrap();
+    let (q, records) = train(q0.clone(), &cfg, &x, &y).unwrap();
+    let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, 1024).unwrap();
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    let model_arch = arch.model_architecture(Task::Accuracy { examples: 360 });
+    let initial = commit_model(&srs, &model_arch, &q0, &mut rng).unwrap();
+    let trained = commit_model(&srs, &model_arch, &q, &mut rng).unwrap();
+    let dataset = commit_dataset(&srs, &arch, &x, &y, &mut rng).unwrap();
+    let inputs = ProvingInputs {
+        initial: &initial,
+        trained: (&q, &trained),
+        dataset: (&dataset, &x, &y),
+        steps: &records,
+    };
+    let proof = prove(&srs, &arch, &inputs, &mut rng).unwrap();
+    let commitments = commitments(
+        trained.commitment,
+        initial.commitment,
+        dataset.commitment,
+        &proof,
+    );
+    Native {
+        arch,
+        srs,
+        commitments,
+        proof,
+    }
+}
+
+fn satisfied(c: TrainCircuit) -> (bool, usize) {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let ok = c.generate_constraints(cs.clone()).is_ok() && cs.is_satisfied().unwrap();
+    (ok, cs.num_constraints())
+}
+
+#[test]
+fn training_circuit_accepts_honest_and_rejects_tampered() {
+    let n = native(4);
+    let c = circuit(&n.srs, &n.arch, &n.commitments, &n.proof).unwrap();
+    let (ok, count) = satisfied(c.clone());
+    println!("digits MLP training, T = 4: {count} constraints");
+    assert!(ok);
+    type Tamper = fn(&mut TrainCircuit);
+    let tampers: [(&str, Tamper); 6] = [
+        ("salt", |c| c.salt += Fr::ONE),
+        ("y1", |c| c.public.out.y1 += Fr::ONE),
+        ("s0", |c| c.public.s0 += Fr::ONE),
+        ("range lookup", |c| {
+            c.body.lookups[0].column_evals[3] += Fr::ONE
+        }),
+        ("weight chain", |c| {
+            c.body.backward[0].weight_chain.values[1] += Fr::ONE;
+        }),
+        ("opening", |c| c.evals.vector_evals[2] += Fr::ONE),
+    ];
+    for (what, tamper) in tampers {
+        let mut bad = c.clone();
+        tamper(&mut bad);
+        assert!(!satisfied(bad).0, "tampered {what} satisfied the circuit");
+    }
+}
+
+#[test]
+fn training_wraps_into_groth16() {
+    let n = native(4);
+    let mut rng = ChaCha20Rng::seed_from_u64(3);
+    let t = Instant::now();
+    let keys = setup_insecure_dev(&n.arch, &mut rng).unwrap();
+    println!(
+        "training T = 4 Groth16 setup (INSECURE dev): {:.2?}",
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let wrapped = wrap(&keys, &n.srs, &n.arch, &n.commitments, &n.proof, &mut rng).unwrap();
+    println!("training T = 4 Groth16 prove: {:.2?}", t.elapsed());
+    let vk = prepare(&keys.vk);
+    let final_model = n.commitments[0];
+    verify_wrapped(&vk, &n.srs, &n.arch, final_model, &wrapped).unwrap();
+
+    // Initial and final swapped, another dataset, a changed point: rejected.
+    let mut bad = wrapped.clone();
+    bad.commitments.swap(0, 1);
+    assert!(verify_wrapped(&vk, &n.srs, &n.arch, bad.commitments[0], &bad).is_err());
+    let mut bad = wrapped.clone();
+    bad.commitments[2] = bad.commitments[1];
+    assert!(verify_wrapped(&vk, &n.srs, &n.arch, final_model, &bad).is_err());
+    let mut bad = wrapped.clone();
+    bad.y2 += Fr::ONE;
+    assert!(verify_wrapped(&vk, &n.srs, &n.arch, final_model, &bad).is_err());
+    assert!(verify_wrapped(&vk, &n.srs, &n.arch, n.commitments[1], &wrapped).is_err());
+    // Replayed under another T.
+    let other = TrainArchitecture::new(
+        n.arch.shape.clone(),
+        TrainConfig {
+            steps: 8,
+            ..n.arch.config
+        },
+        1024,
+    )
+    .unwrap();
+    assert!(verify_wrapped(&vk, &n.srs, &other, final_model, &wrapped).is_err());
+}
