@@ -5,6 +5,8 @@ import {IZkmodelVerifier} from "../src/IZkmodelVerifier.sol";
 import {DigitsCnnAccuracyVerifier} from "../src/generated/DigitsCnnAccuracyVerifier.sol";
 import {DigitsMlpAccuracyVerifier} from "../src/generated/DigitsMlpAccuracyVerifier.sol";
 import {DigitsMlpInferenceVerifier} from "../src/generated/DigitsMlpInferenceVerifier.sol";
+import {DigitsMlpTraining16Verifier} from "../src/generated/DigitsMlpTraining16Verifier.sol";
+import {DigitsMlpTraining64Verifier} from "../src/generated/DigitsMlpTraining64Verifier.sol";
 import {GeneratedVerifierTest} from "./utils/GeneratedVerifierTest.sol";
 
 /// @notice The digits MLP inference verifier (one committed image, 10 public logits) on a real
@@ -65,5 +67,47 @@ contract DigitsCnnAccuracyVerifierTest is GeneratedVerifierTest {
 
     function gasBudget() internal pure override returns (uint256) {
         return 400_000;
+    }
+}
+
+/// @notice The digits MLP training verifiers (T SGD steps from committed initial weights on 1024
+///         committed examples; commitments: final model, initial model, dataset, trace; no public
+///         values) on real Rust proofs (contracts/test/fixtures/digits_mlp_training_{16,64}.json).
+abstract contract DigitsTrainingVerifierTest is GeneratedVerifierTest {
+    function expectedCommitments() internal pure override returns (uint256) {
+        return 4;
+    }
+
+    function gasBudget() internal pure override returns (uint256) {
+        return 400_000;
+    }
+
+    /// @notice Initial and final weights swapped: another statement, Groth16 fails.
+    function test_RevertIf_InitialAndFinalSwapped() public {
+        (IZkmodelVerifier.Statement memory st, IZkmodelVerifier.Proof memory p) = decoded();
+        (st.commitments[0], st.commitments[1]) = (st.commitments[1], st.commitments[0]);
+        vm.expectRevert(IZkmodelVerifier.Groth16Rejected.selector);
+        verifier.verify(st, p);
+    }
+}
+
+contract DigitsMlpTraining16VerifierTest is DigitsTrainingVerifierTest {
+    function deployVerifier() internal override returns (IZkmodelVerifier) {
+        return new DigitsMlpTraining16Verifier();
+    }
+
+    function fixtureName() internal pure override returns (string memory) {
+        return "digits_mlp_training_16.json";
+    }
+}
+
+/// @notice T = 64: the same constant cost as T = 16.
+contract DigitsMlpTraining64VerifierTest is DigitsTrainingVerifierTest {
+    function deployVerifier() internal override returns (IZkmodelVerifier) {
+        return new DigitsMlpTraining64Verifier();
+    }
+
+    function fixtureName() internal pure override returns (string memory) {
+        return "digits_mlp_training_64.json";
     }
 }

@@ -11,6 +11,7 @@ pub mod backend;
 pub mod calldata;
 pub mod circuit;
 pub mod dev;
+pub mod dev_train;
 pub mod error;
 pub mod groth16;
 pub mod model;
