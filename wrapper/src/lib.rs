@@ -14,6 +14,7 @@ pub mod dev;
 pub mod dev_train;
 pub mod error;
 pub mod groth16;
+pub mod keys;
 pub mod model;
 pub mod model_circuit;
 pub mod solidity;

@@ -132,3 +132,57 @@ fn every_tampered_field_is_rejected() {
         assert!(check(&bad).is_err(), "{what}");
     }
 }
+
+/// Keys survive a save and load: loaded keys prove, and the proof verifies against the
+/// original verifying key. A file for another architecture, a truncated or corrupted file and
+/// a foreign file are refused with a `Format` error.
+#[test]
+fn keys_save_and_load() {
+    use zkmodel_prover::proof::matmul::architecture;
+    use zkmodel_wrapper::Error;
+    let f = fixture();
+    let id = architecture(DIMS, &f.srs);
+    let dir = std::env::temp_dir().join(format!("zkmodel-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("matmul.keys");
+    f.keys.save(&id, &path).unwrap();
+    let loaded = Keys::load(&id, &path).unwrap();
+    assert_eq!(loaded.vk, f.keys.vk);
+    assert_eq!(loaded.origin, f.keys.origin);
+
+    let mut rng = ChaCha20Rng::seed_from_u64(78);
+    let w: Vec<Fr> = (0..8u64).map(Fr::from).collect();
+    let x: Vec<Fr> = (0..8u64).map(|i| Fr::from(i + 5)).collect();
+    let model = commit_model(&f.srs, DIMS, &w, &mut rng).unwrap();
+    let proof = prove(&f.srs, DIMS, &model, &w, &x, &mut rng).unwrap();
+    let wrapped = wrap(&loaded, &f.srs, DIMS, model.commitment, &proof, &mut rng).unwrap();
+    verify_wrapped(
+        &prepare(&f.keys.vk),
+        &f.srs,
+        DIMS,
+        model.commitment,
+        &wrapped,
+    )
+    .unwrap();
+
+    let bytes = std::fs::read(&path).unwrap();
+    let refused =
+        |b: &[u8], id: &[u8; 32]| matches!(Keys::read(id, &mut &b[..]), Err(Error::Format { .. }));
+    let other = architecture(MatMulDims { m: 4, k: 4, n: 2 }, &f.srs);
+    assert!(refused(&bytes, &other));
+    assert!(refused(&bytes[..bytes.len() - 1], &id));
+    assert!(refused(&bytes[..30], &id));
+    assert!(refused(b"{\"not\": \"keys\"}", &id));
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(refused(&longer, &id));
+    // A flipped byte inside a point: off the curve or out of the subgroup.
+    let mut corrupt = bytes.clone();
+    let at = 24 + 1 + 32 + 40;
+    corrupt[at] ^= 0x5a;
+    assert!(refused(&corrupt, &id));
+    let mut origin = bytes;
+    origin[24] = 9;
+    assert!(refused(&origin, &id));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,110 @@
+//! Groth16 key files: keys are generated once per architecture, saved, and loaded by whoever
+//! proves. A file binds the keys to their architecture id and records their origin, so keys of
+//! one architecture are never used for another and development keys stay labelled as such.
+//!
+//! Layout: the magic line `zkmodel/groth16-keys/v1\n`, one origin byte (1: INSECURE
+//! single-party development setup), the 32-byte architecture id, then the proving key (which
+//! contains the verifying key) in arkworks' compressed canonical encoding, validated on load
+//! (points on the curve and in the subgroup). Nothing may follow.
+
+use crate::error::Error;
+use crate::groth16::{KeyOrigin, Keys};
+use ark_bn254::Bn254;
+use ark_groth16::ProvingKey;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use std::io::{Read, Write};
+use std::path::Path;
+
+const MAGIC: &[u8; 24] = b"zkmodel/groth16-keys/v1\n";
+const WHAT: &str = "Groth16 key file";
+
+fn format(reason: impl Into<String>) -> Error {
+    Error::Format {
+        what: WHAT,
+        reason: reason.into(),
+    }
+}
+
+fn hex(id: &[u8; 32]) -> String {
+    id.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl KeyOrigin {
+    fn tag(&self) -> u8 {
+        match self {
+            KeyOrigin::InsecureSingleParty => 1,
+        }
+    }
+
+    fn from_tag(tag: u8) -> Result<Self, Error> {
+        match tag {
+            1 => Ok(KeyOrigin::InsecureSingleParty),
+            other => Err(format(format!("unknown key origin {other}"))),
+        }
+    }
+}
+
+impl Keys {
+    /// Writes the keys for the architecture with id `architecture`.
+    pub fn write(&self, architecture: &[u8; 32], w: &mut impl Write) -> Result<(), Error> {
+        let io = |e: std::io::Error| format(format!("write failed: {e}"));
+        w.write_all(MAGIC).map_err(io)?;
+        w.write_all(&[self.origin.tag()]).map_err(io)?;
+        w.write_all(architecture).map_err(io)?;
+        self.pk
+            .serialize_compressed(&mut *w)
+            .map_err(|e| format(format!("encoding the proving key: {e}")))
+    }
+
+    /// Reads keys, refusing a file for another architecture than `architecture`.
+    pub fn read(architecture: &[u8; 32], r: &mut impl Read) -> Result<Self, Error> {
+        let mut bytes = Vec::new();
+        r.read_to_end(&mut bytes)
+            .map_err(|e| format(format!("read failed: {e}")))?;
+        let rest = bytes
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or_else(|| format("not a zkmodel Groth16 key file (bad header)"))?;
+        let (&tag, rest) = rest
+            .split_first()
+            .ok_or_else(|| format("truncated before the key origin"))?;
+        let origin = KeyOrigin::from_tag(tag)?;
+        let (id, mut rest) = rest
+            .split_first_chunk::<32>()
+            .ok_or_else(|| format("truncated before the architecture id"))?;
+        if id != architecture {
+            return Err(format(format!(
+                "keys for architecture 0x{} where 0x{} is expected: generate keys for this \
+                 architecture",
+                hex(id),
+                hex(architecture)
+            )));
+        }
+        let pk = ProvingKey::<Bn254>::deserialize_compressed(&mut rest)
+            .map_err(|e| format(format!("corrupt proving key: {e}")))?;
+        if !rest.is_empty() {
+            return Err(format(format!(
+                "{} unexpected bytes after the proving key",
+                rest.len()
+            )));
+        }
+        Ok(Keys {
+            origin,
+            vk: pk.vk.clone(),
+            pk,
+        })
+    }
+
+    /// Saves the keys to `path` (see the module doc for the layout).
+    pub fn save(&self, architecture: &[u8; 32], path: &Path) -> Result<(), Error> {
+        let mut file = std::fs::File::create(path)
+            .map_err(|e| format(format!("cannot create {}: {e}", path.display())))?;
+        self.write(architecture, &mut std::io::BufWriter::new(&mut file))
+    }
+
+    /// Loads keys from `path` for the architecture with id `architecture`.
+    pub fn load(architecture: &[u8; 32], path: &Path) -> Result<Self, Error> {
+        let file = std::fs::File::open(path)
+            .map_err(|e| format(format!("cannot open {}: {e}", path.display())))?;
+        Self::read(architecture, &mut std::io::BufReader::new(file))
+    }
+}
