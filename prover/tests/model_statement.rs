@@ -150,6 +150,10 @@ fn inference_with_public_input_and_output() {
     // The public logits are the quantized model's logits on that input.
     let logits = p.public.logits.as_ref().unwrap();
     assert_eq!(logits.len(), 10);
+    // On chain, 64 pixels and 10 logits of 11 bits pack into 3 + 1 words and read back.
+    let words = p.public.chain_values(&p.arch).unwrap();
+    assert_eq!(words.len(), 4);
+    assert_eq!(PublicValues::from_chain(&p.arch, &words).unwrap(), p.public);
 
     // Another input, another output, a swapped proof: rejected.
     let mut other = p.public.clone();

@@ -9,11 +9,18 @@ use crate::backend::{
     Var, alloc_opening_evals, alloc_sumcheck, circuit_transcript, public, witness,
 };
 use ark_bn254::Fr;
+use ark_ff::Field;
+use ark_r1cs_std::alloc::AllocVar;
+use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::eq::EqGadget;
+use ark_r1cs_std::fields::FieldVar;
+use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use zkmodel_prover::blocks::matmul::{MatMulDims, MatMulProof};
+use zkmodel_prover::field::encoding::to_u64;
 use zkmodel_prover::pcs::{FieldOutputs, OpeningEvals};
 use zkmodel_prover::proof::matmul::verify_field_part;
+use zkmodel_prover::proof::public::{PublicGroup, pack};
 use zkmodel_prover::sumcheck::SumcheckProof;
 
 /// The values the contract passes as Groth16 public inputs.
@@ -136,6 +143,58 @@ impl AllocatedInputs {
         })
     }
 
+    /// Allocates s0, kp, ζ, γ, y₁, y₂ and the packed words of `values` as public inputs, and
+    /// `values` as witnesses constrained to pack into them: every packed value is decomposed
+    /// into its b bits (so each word has exactly one unpacking). `values` become the unpacked
+    /// variables the field part reads.
+    pub(crate) fn new_packed(
+        cs: &ConstraintSystemRef<Fr>,
+        p: &PublicInputs,
+        groups: &[PublicGroup],
+        values: &[Fr],
+    ) -> Result<Self, SynthesisError> {
+        let words = pack(groups, values).map_err(synth)?;
+        let mut this = Self::new(cs, p, &words)?;
+        let mut word_vars = std::mem::take(&mut this.values).into_iter();
+        let mut next_word = || word_vars.next().ok_or(SynthesisError::Unsatisfiable);
+        let mut rest = values.iter();
+        let mut unpacked = Vec::with_capacity(values.len());
+        for g in groups {
+            match *g {
+                PublicGroup::Plain { count } => {
+                    for _ in 0..count {
+                        unpacked.push(next_word()?);
+                        rest.next();
+                    }
+                }
+                PublicGroup::Packed { count, bits } => {
+                    let half = Fr::from(1u64 << (bits - 1));
+                    let step = Fr::from(2u64).pow([u64::from(bits)]);
+                    let per_word = PublicGroup::per_word(bits);
+                    for start in (0..count).step_by(per_word) {
+                        let word = next_word()?;
+                        let mut acc = FpVar::zero();
+                        let mut shift = Fr::ONE;
+                        for _ in start..(start + per_word).min(count) {
+                            let v = rest.next().ok_or(SynthesisError::Unsatisfiable)?;
+                            let u = to_u64(&(*v + half)).ok_or(SynthesisError::Unsatisfiable)?;
+                            let bit_vars = (0..bits)
+                                .map(|i| Boolean::new_witness(cs.clone(), || Ok((u >> i) & 1 == 1)))
+                                .collect::<Result<Vec<_>, _>>()?;
+                            let u_var = Boolean::le_bits_to_fp(&bit_vars)?;
+                            acc += &u_var * shift;
+                            shift *= step;
+                            unpacked.push(Var(u_var - half));
+                        }
+                        acc.enforce_equal(&word.0)?;
+                    }
+                }
+            }
+        }
+        this.values = unpacked;
+        Ok(this)
+    }
+
     /// Constrains the field part's ζ, γ, y₁, y₂ to equal the public copies.
     pub(crate) fn expose(&self, out: &FieldOutputs<Var>) -> Result<(), SynthesisError> {
         let [zeta, gamma, y1, y2] = &self.outputs;
@@ -166,5 +225,54 @@ impl ConstraintSynthesizer<Fr> for MatMulCircuit {
         )
         .map_err(synth)?;
         inputs.expose(&out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_r1cs_std::GR1CSVar;
+    use ark_relations::gr1cs::ConstraintSystem;
+    use zkmodel_prover::field::encoding::from_i128;
+
+    fn inputs() -> PublicInputs {
+        let z = Fr::from(0u64);
+        PublicInputs {
+            s0: z,
+            kp: z,
+            out: FieldOutputs {
+                zeta: z,
+                zeta_inv: z,
+                gamma: z,
+                y1: z,
+                y2: z,
+            },
+        }
+    }
+
+    /// Packed public values unpack in-circuit to the same values; a value outside its bit
+    /// bound cannot be allocated.
+    #[test]
+    fn packed_public_values_unpack_in_circuit() {
+        let groups = [
+            PublicGroup::Packed { count: 30, bits: 9 },
+            PublicGroup::Plain { count: 1 },
+        ];
+        let values: Vec<Fr> = (0..30i128)
+            .map(|i| from_i128(i * 17 - 256))
+            .chain([Fr::from(7u64)])
+            .collect();
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let a = AllocatedInputs::new_packed(&cs, &inputs(), &groups, &values).unwrap();
+        assert!(cs.is_satisfied().unwrap());
+        let got: Vec<Fr> = a.values.iter().map(|v| v.0.value().unwrap()).collect();
+        assert_eq!(got, values);
+        // 27 values of 9 bits per word: 2 words + 1 plain, after the 6 fixed inputs (+ one).
+        assert_eq!(cs.num_instance_variables(), 1 + 6 + 3);
+
+        let mut bad = values.clone();
+        bad[4] = from_i128(256);
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        assert!(AllocatedInputs::new_packed(&cs, &inputs(), &groups, &bad).is_err());
     }
 }

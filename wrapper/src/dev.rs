@@ -187,10 +187,9 @@ impl DigitsDev {
     }
 
     fn arch_public_count(&self) -> usize {
-        match self.task {
-            DigitsTask::Inference => self.arch.shape.classes,
-            DigitsTask::Accuracy | DigitsTask::CnnAccuracy => 1,
-        }
+        self.arch
+            .public_groups()
+            .map_or(0, |g| zkmodel_prover::proof::public::packed_len(&g))
     }
 
     /// A fresh wrapped proof on test images starting at `first` (inference: one image;

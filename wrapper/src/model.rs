@@ -105,7 +105,7 @@ pub fn wrap(
     let groth16 = prove_circuit(keys, c, rng)?;
     Ok(WrappedProof::assemble(
         commitments.to_vec(),
-        public.values(),
+        public.chain_values(arch)?,
         &proof.opening,
         &out,
         groth16,

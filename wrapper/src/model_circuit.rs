@@ -2,7 +2,9 @@
 //! crate's generic [`verify_field_part`] run over circuit variables.
 //!
 //! Public inputs, in order: s0, kp, ζ, γ, y₁, y₂ (DESIGN §11), then the statement's public
-//! values in [`PublicValues::values`] order — the contract hashes the same values into s0.
+//! values packed into words
+//! ([`zkmodel_prover::proof::model::PublicValues::chain_values`]) — the contract hashes the same
+//! words into s0; the circuit unpacks them with a bit decomposition per value.
 
 use crate::backend::{
     Var, alloc_lookup, alloc_opening_evals, alloc_sumcheck, circuit_transcript, witness,
@@ -26,7 +28,7 @@ pub struct ModelCircuit {
     pub arch: ModelArchitecture,
     /// s0, kp and the field outputs.
     pub public: PublicInputs,
-    /// The statement's public values.
+    /// The statement's public values, unpacked (the public inputs are their packed words).
     pub public_values: Vec<Fr>,
     /// Private: the proof's salt.
     pub salt: Fr,
@@ -102,7 +104,8 @@ pub fn alloc_body(
 
 impl ConstraintSynthesizer<Fr> for ModelCircuit {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-        let inputs = AllocatedInputs::new(&cs, &self.public, &self.public_values)?;
+        let groups = self.arch.public_groups().map_err(synth)?;
+        let inputs = AllocatedInputs::new_packed(&cs, &self.public, &groups, &self.public_values)?;
         let salt = witness(&cs, self.salt).map_err(synth)?;
         let body = alloc_body(&cs, &self.body).map_err(synth)?;
         let evals = alloc_opening_evals(&cs, &self.evals).map_err(synth)?;

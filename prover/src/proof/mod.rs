@@ -11,6 +11,7 @@
 
 pub mod matmul;
 pub mod model;
+pub mod public;
 pub mod train;
 
 use crate::error::Error;

@@ -88,13 +88,42 @@ pub struct PublicValues {
 }
 
 impl PublicValues {
-    /// The statement's public values as the chain sees them: input, then logits, then count.
+    /// The statement's public values, unpacked: input, then logits, then count (what the
+    /// field-part verifier reads).
     pub fn values(&self) -> Vec<Fr> {
         let mut v = Vec::new();
         v.extend(self.input.iter().flatten());
         v.extend(self.logits.iter().flatten());
         v.extend(self.count.iter());
         v
+    }
+
+    /// The public values as the chain sees them: input and logits packed
+    /// ([`crate::proof::public`]), then the count.
+    pub fn chain_values(&self, arch: &ModelArchitecture) -> Result<Vec<Fr>, crate::Error> {
+        crate::proof::public::pack(&arch.public_groups()?, &self.values())
+    }
+
+    /// The public values from the chain's words, unpacked (what a buyer reads back).
+    pub fn from_chain(arch: &ModelArchitecture, words: &[Fr]) -> Result<Self, crate::Error> {
+        let groups = arch.public_groups()?;
+        let values = crate::proof::public::unpack(&groups, words)?;
+        let mut sizes = groups.iter().map(|g| g.count());
+        let mut rest = values.into_iter();
+        let mut take = || -> Vec<Fr> { rest.by_ref().take(sizes.next().unwrap_or(0)).collect() };
+        let mut out = Self::default();
+        if let Task::Inference { input, output, .. } = arch.task {
+            if input == Visibility::Public {
+                out.input = Some(take());
+            }
+            if output == Visibility::Public {
+                out.logits = Some(take());
+            }
+        }
+        if arch.argmax_shape().is_some() {
+            out.count = take().first().copied();
+        }
+        Ok(out)
     }
 }
 

@@ -14,6 +14,7 @@ use crate::lookup::{ColumnShape, LookupStatement, Table, TableFn};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{Accumulator, Srs};
 use crate::poly::evaluate_generic;
+use crate::proof::public::PublicGroup;
 use crate::transcript::TRANSCRIPT_ID;
 use std::collections::BTreeMap;
 
@@ -497,6 +498,37 @@ impl ModelArchitecture {
     /// powers as the longest.
     pub fn vector_lengths(&self) -> Result<Vec<usize>, Error> {
         Ok(self.plan()?.layouts.iter().map(|l| l.len()).collect())
+    }
+
+    /// How the public values are packed for the chain: the public input and the public logits
+    /// (signed b-bit, range-checked by the statement) packed, the count plain.
+    pub fn public_groups(&self) -> Result<Vec<PublicGroup>, Error> {
+        let s = &self.shape;
+        let bits = s.bits;
+        let mut groups = Vec::new();
+        if let Task::Inference {
+            rows,
+            input,
+            output,
+        } = self.task
+        {
+            if input == Visibility::Public {
+                groups.push(PublicGroup::Packed {
+                    count: rows * s.input.real_len(),
+                    bits,
+                });
+            }
+            if output == Visibility::Public {
+                groups.push(PublicGroup::Packed {
+                    count: rows * s.classes,
+                    bits,
+                });
+            }
+        }
+        if self.argmax_shape().is_some() {
+            groups.push(PublicGroup::Plain { count: 1 });
+        }
+        Ok(groups)
     }
 
     /// Whether the statement has a data vector.

@@ -314,7 +314,7 @@ pub fn prove(
         })?;
         commitments.push(d.commitment);
     }
-    let statement = super::verify::statement(srs, arch, commitments, &public);
+    let statement = super::verify::statement(srs, arch, commitments, &public)?;
     let mut main = statement.transcript(salt)?;
     let forks = start_blocks(&main, s.layers.len() + 1 + usize::from(count.is_some()))?;
 

@@ -18,18 +18,18 @@ use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
 use ark_bn254::{Fr, G1Affine};
 
 /// The statement the chain sees: architecture id, commitments [model, trace, data?], public
-/// values.
+/// values packed into words ([`crate::proof::public`]).
 pub(crate) fn statement(
     srs: &Srs,
     arch: &ModelArchitecture,
     commitments: Vec<G1Affine>,
     public: &PublicValues,
-) -> PublicStatement {
-    PublicStatement {
+) -> Result<PublicStatement, Error> {
+    Ok(PublicStatement {
         architecture: arch.id(srs),
         commitments,
-        public: public.values(),
-    }
+        public: public.chain_values(arch)?,
+    })
 }
 
 /// Forks 0..count of the main transcript (block order).
@@ -360,7 +360,7 @@ pub fn native_field_part(
     public: &PublicValues,
     proof: &ModelProof,
 ) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
-    let s0 = statement(srs, arch, commitments.to_vec(), public).seed();
+    let s0 = statement(srs, arch, commitments.to_vec(), public)?.seed();
     let o = &proof.opening;
     let kp = quotient_digest(&o.q1, &o.q2);
     let mut t = NativeTranscript::new_native();
