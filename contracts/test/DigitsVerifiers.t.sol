@@ -9,7 +9,8 @@ import {DigitsMlpTraining16Verifier} from "../src/generated/DigitsMlpTraining16V
 import {DigitsMlpTraining64Verifier} from "../src/generated/DigitsMlpTraining64Verifier.sol";
 import {GeneratedVerifierTest} from "./utils/GeneratedVerifierTest.sol";
 
-/// @notice The digits MLP inference verifier (one committed image, 10 public logits) on a real
+/// @notice The digits MLP inference verifier (one committed image, 10 public logits packed in one
+///         word) on a real
 ///         Rust proof (contracts/test/fixtures/digits_mlp_inference.json).
 contract DigitsMlpInferenceVerifierTest is GeneratedVerifierTest {
     function deployVerifier() internal override returns (IZkmodelVerifier) {
@@ -24,9 +25,9 @@ contract DigitsMlpInferenceVerifierTest is GeneratedVerifierTest {
         return 3;
     }
 
-    /// @dev 400k plus one IC multiplication-addition per public logit.
+    /// @dev The ten logits are packed into one public word: the same budget as any statement.
     function gasBudget() internal pure override returns (uint256) {
-        return 400_000 + 10 * 7_000;
+        return 400_000;
     }
 }
 

@@ -18,7 +18,7 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
     bytes32 public constant ARCHITECTURE = 0x559e878a97c212784c52204cff4866bc722564bbd78ca77d49dd2436f097a187;
     uint256 internal constant NUM_COMMITMENTS = 3;
-    uint256 internal constant NUM_PUBLIC_VALUES = 10;
+    uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
     // Groth16 verifying key.
     uint256 internal constant ALPHA_X = 0x0e2e3643bc188b4de7705f468d86f73e055d52e4ed2c310e1fa94140c2dbd314;
@@ -40,40 +40,22 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x1c062a72cbe2f19f7fac3637999cf87d46ff935f0c39fe3b432045e5cc908fce;
-    uint256 internal constant IC0_Y = 0x099aebad9bf6b10cd83ef3fbd626cbcaabf6a5e8f773c87ad9a36e72b28822a1;
-    uint256 internal constant IC1_X = 0x02702dce50868939acb1bd3620006d3115cfd7ffefe7aecb632094400d34a919;
-    uint256 internal constant IC1_Y = 0x25fbf5b2c222c47dff262a4f2ab6faa673b972e2ee788b605d5a94ebb01bf4cf;
-    uint256 internal constant IC2_X = 0x14a20455cba0cecd5c631d38379981d9aea28fa85a36f55aa8da97c17b0b7cbd;
-    uint256 internal constant IC2_Y = 0x07468e2feaa17fba1917114638105705cd17fb8c952b2c89a4fa51c5fedf2672;
-    uint256 internal constant IC3_X = 0x1be8ec2167710383e85d08d24851b31d47db18825069a50fae5710ef6104d076;
-    uint256 internal constant IC3_Y = 0x257a687dfa96b631725ec5fe3189fc1834babebc9fde4d66a753dd85a6ec339d;
-    uint256 internal constant IC4_X = 0x266564580be552cb84d1145e3409e089be73c33ef5059e7f1ad3fc55c480235c;
-    uint256 internal constant IC4_Y = 0x0bc2037974c230fa86f5b64ee262c8291ccd1409f06df6eae4e3f919612edc7c;
-    uint256 internal constant IC5_X = 0x131dfcd031c280c183a7a07d83a370d27ac89a66e566cf26edc9c94388014f48;
-    uint256 internal constant IC5_Y = 0x1bf8346b368b2f59cac1c3e71462df1dc8cc220940a3545b2a90ca6aed4b199a;
-    uint256 internal constant IC6_X = 0x2571ad00dbf41226d677c59a1275532ee514c9859c0fe4c34d8b4373d57644b2;
-    uint256 internal constant IC6_Y = 0x07d591e1ab306748b48d7608ee7d3834f89e6c5f7b763d02d4fb2ac21bfa6770;
-    uint256 internal constant IC7_X = 0x2fc5035cb8dabc6a5dd8db19f48c0454d5fcd6c6c4f023baad87f68ca79a44a0;
-    uint256 internal constant IC7_Y = 0x2a5b0afe95dbff9efc13123230c6540a4a4006e78fa80af3868c75a7a0997524;
-    uint256 internal constant IC8_X = 0x2dad7fe4568161d35b4a8ce81326fdac4feb65b4ca6d0323f75b8449dc165e0a;
-    uint256 internal constant IC8_Y = 0x1d793f8e3e36f5ad17348ff91961c70149c3468418f6abf2fbbf16a45f7f907a;
-    uint256 internal constant IC9_X = 0x27f0181ad89b91f0dd9bd663f969eca0a895201c05e5e668bcb27eb20d791e28;
-    uint256 internal constant IC9_Y = 0x2d76c5b4d42cea1d706f61066aedad7e8e18478e85faf8de3e42e0736074db00;
-    uint256 internal constant IC10_X = 0x176af1571c07f7d8d687fb08bffcd6a452257922be6549cffbf4da7267614ca3;
-    uint256 internal constant IC10_Y = 0x213e95152539950a41cde2215440491afa1dde2db8436cb0faf64b5c850ed11a;
-    uint256 internal constant IC11_X = 0x13dd6c008a485af88d4eb1634aac656b381129964017dda25dde03f8a0cbb5a3;
-    uint256 internal constant IC11_Y = 0x112f62e48abdd21ce6e58229c52a4446eac148d90ab2c16afa72dc7b7e9837e7;
-    uint256 internal constant IC12_X = 0x18a0ae788ff1388da7d7591285d31d3c95ebdcc84c47e39496c70c99649ada3a;
-    uint256 internal constant IC12_Y = 0x05ea5e5d11e4488cfc8c6b0a640f0d9d4e35459b6b5d8d867028e4048a5bbe84;
-    uint256 internal constant IC13_X = 0x1b7eb252a7c7e83af55729543376f65c02eeb90fdc7d3cb2d4a6cd74de607d0c;
-    uint256 internal constant IC13_Y = 0x0806fa84811f6ee6d76d953cfc33e7a0e452a2e203ce325f67d26668377b8723;
-    uint256 internal constant IC14_X = 0x0f253873d2a637b140562c6b8b449eb9a8e6fff129e245c6cf4ff1e4855f8ea2;
-    uint256 internal constant IC14_Y = 0x1bd8d3560ad3285bcf5d9fea843e105acc203d960c690efe5d0b744ceb7ab4e1;
-    uint256 internal constant IC15_X = 0x2408f37edf439ebf08ab37ae37b60ce8ad1ddb808532961772f7e9a354f154cd;
-    uint256 internal constant IC15_Y = 0x107ba10922106c32c2c952bc5e897541aa82c60794a4f3c3d9fb780b67de5855;
-    uint256 internal constant IC16_X = 0x2ebf176d76f71932be01d8bb5804507a1e69b74cdaca658e31ad164e287b1cd1;
-    uint256 internal constant IC16_Y = 0x0ab67744a71bc12225f64de0649a1f3af495ff6a931a62a0a3d11557925792d2;
+    uint256 internal constant IC0_X = 0x1d01e4932130adacfe61e1f8657ef8552af18ff9e0247a41b270731fa30af070;
+    uint256 internal constant IC0_Y = 0x261ce35179b6e079dceb9193138512cd6d59fe5b371aa0d656d8393b705ea7a1;
+    uint256 internal constant IC1_X = 0x0400709cb26e19e4da71a780a697d990a048be036b0cee3014612b6af8427238;
+    uint256 internal constant IC1_Y = 0x2b16acb3852c8a98bdf983834899f37ba8c15cac136b67e831104e359ce9921c;
+    uint256 internal constant IC2_X = 0x098714402879b15735e1bfa5be34542ec66f59d4e03d025a648c33014676e0a5;
+    uint256 internal constant IC2_Y = 0x0c72fbd3d8a5db693a5d0226763a9d4f45942408012f99c874771da7f74a90b6;
+    uint256 internal constant IC3_X = 0x28d70a0cb8051b5a4e4286abfcc0cae2b48e12d5a441888175be911742607eb1;
+    uint256 internal constant IC3_Y = 0x2ae2796d5208fa21f15cc3141522e6a44fc199a33b76ca3d69acc402a9686dd7;
+    uint256 internal constant IC4_X = 0x17262628c27fc1312970288f3f376aad0c28a334f66d31b97eda1b9ce55f6e15;
+    uint256 internal constant IC4_Y = 0x0d27be221c61f135c0685196b798cf4aeaf771338538152e94ca2dd4499f357b;
+    uint256 internal constant IC5_X = 0x056d5b205f277320955a3864d41a1e764e4e14ca16c2509037aeb5e2b4c110cd;
+    uint256 internal constant IC5_Y = 0x177b8184ed3787aa4c99f73b354b8c969aced8b93b36f8e5ae38c453132a9ce3;
+    uint256 internal constant IC6_X = 0x2733711fe1b6977cbc713774ff4b2ff89842142a41aeb9bb0333a404a268f89c;
+    uint256 internal constant IC6_Y = 0x0c4c322d4721e37e27f183416e2c39ce2ec8284e9b7e4d3dd9acf24ec860579f;
+    uint256 internal constant IC7_X = 0x18382a742df074ec6aa097617dbb364fb8529fa54cfc765032a4f8ef839ba02b;
+    uint256 internal constant IC7_Y = 0x18a02840db2ac69455cec32a9688ed4b449c71410adc08b12c7b04e549eda0a4;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -143,15 +125,6 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.y1));
         x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.y2));
         x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), publicValues[0]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC8_X, IC8_Y), publicValues[1]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC9_X, IC9_Y), publicValues[2]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC10_X, IC10_Y), publicValues[3]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC11_X, IC11_Y), publicValues[4]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC12_X, IC12_Y), publicValues[5]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC13_X, IC13_Y), publicValues[6]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC14_X, IC14_Y), publicValues[7]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC15_X, IC15_Y), publicValues[8]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC16_X, IC16_Y), publicValues[9]));
     }
 
     /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) in slots 0..3.
