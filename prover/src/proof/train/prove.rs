@@ -3,8 +3,8 @@
 
 use super::plan::{DATASET, TRACE, TrainPlan, TrainSink, names};
 use super::verify::{
-    Routed, backward_names, chain_claims, forward_names, lookup_claims, loss_grad, one_hot_names,
-    rename, statement, take,
+    Routed, backward_names, chain_claims, forward_names, layer, lookup_claims, loss_grad,
+    one_hot_names, rename, statement, take,
 };
 use super::{BackwardProof, TrainArchitecture, TrainingProof, TrainingProofBody};
 use crate::blocks::dense_iter::{
@@ -307,8 +307,8 @@ fn prove_backward(
     i: usize,
     f: &mut NativeTranscript,
 ) -> Result<(BackwardProof<Fr>, Routed<Fr>), Error> {
-    let l = &arch.layers()[i];
-    let n = backward_names(arch, i);
+    let l = layer(arch, i)?;
+    let n = backward_names(arch, i)?;
     let (weight, bias) = (names::weight(&l.name), names::bias(&l.name));
     let grad = get(t, &arch.grad_of(i))?;
     let (wp, mut w) = prove_rescaled(
@@ -457,7 +457,7 @@ pub fn prove(
                     outputs,
                 };
                 let (p, c) = prove_dense_iterated(arch.forward_shape(l), &dw, &mut f)?;
-                Ok((p, rename(c, &forward_names(arch, i))?, f.digest()?))
+                Ok((p, rename(c, &forward_names(arch, i)?)?, f.digest()?))
             })
             .collect()
     };

@@ -135,8 +135,11 @@ pub(crate) fn lookup_claims<F: FieldOps>(
 }
 
 /// The forward layer's claims on the plan's tensors.
-pub(crate) fn forward_names(arch: &TrainArchitecture, i: usize) -> Vec<(&'static str, String)> {
-    let l = &arch.layers()[i];
+pub(crate) fn forward_names(
+    arch: &TrainArchitecture,
+    i: usize,
+) -> Result<Vec<(&'static str, String)>, Error> {
+    let l = layer(arch, i)?;
     let mut map = vec![
         ("input", arch.input_of(i)),
         ("weight", names::weight(&l.name)),
@@ -148,7 +151,16 @@ pub(crate) fn forward_names(arch: &TrainArchitecture, i: usize) -> Vec<(&'static
     if !l.relu {
         map.push(("output", names::LOGITS.to_string()));
     }
-    map
+    Ok(map)
+}
+
+/// Layer `i` of the architecture.
+pub(crate) fn layer(arch: &TrainArchitecture, i: usize) -> Result<&LayerShape, Error> {
+    arch.layers().get(i).ok_or(Error::ProofShape {
+        what: "layer index",
+        expected: arch.layers().len(),
+        actual: i,
+    })
 }
 
 /// The loss gradient's shape and its tensors' names.
@@ -197,14 +209,14 @@ pub(crate) struct BackwardNames {
     pub relu: Vec<(&'static str, String)>,
 }
 
-pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> BackwardNames {
-    let l: &LayerShape = &arch.layers()[i];
+pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<BackwardNames, Error> {
+    let l = layer(arch, i)?;
     let grad = arch.grad_of(i);
     let below = i
         .checked_sub(1)
         .and_then(|p| arch.layers().get(p))
         .map_or(String::new(), |b| b.name.clone());
-    BackwardNames {
+    Ok(BackwardNames {
         weight: vec![
             ("left", arch.input_of(i)),
             ("right", grad.clone()),
@@ -227,7 +239,7 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> BackwardName
             ("grad_in", names::backprop(&below)),
             ("grad_out", names::grad(&below)),
         ],
-    }
+    })
 }
 
 /// Verifies one layer's backward pass; returns its claims in routing order.
@@ -237,8 +249,8 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
     p: &BackwardProof<F>,
     f: &mut Transcript<F, S>,
 ) -> Result<Routed<F>, Error> {
-    let l = &arch.layers()[i];
-    let n = backward_names(arch, i);
+    let l = layer(arch, i)?;
+    let n = backward_names(arch, i)?;
     let mut w = verify_rescaled(arch.weight_update(l), &p.weight, f)?;
     let dw = take(&mut w, "delta")?;
     let wc = verify_step(
@@ -328,7 +340,7 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     for (i, (l, p)) in layers.iter().zip(&body.forward).enumerate() {
         let mut f = next()?;
         let c = verify_dense_iterated(arch.forward_shape(l), p, &mut f)?;
-        routed.extend(rename(c, &forward_names(arch, i))?);
+        routed.extend(rename(c, &forward_names(arch, i)?)?);
         digests.push(f.digest()?);
     }
 
