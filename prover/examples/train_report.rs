@@ -17,7 +17,7 @@ use zkmodel_prover::proof::model::{ModelShape, Task, commit_model};
 use zkmodel_prover::proof::train::{
     ProvingInputs, TrainArchitecture, commit_dataset, prove, verify,
 };
-use zkmodel_prover::train::{Loss, TrainConfig, initial_model, train};
+use zkmodel_prover::train::{TrainConfig, initial_model, train};
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -33,15 +33,7 @@ fn main() {
     let steps: usize = std::env::args()
         .nth(1)
         .map_or(64, |s| s.parse().expect("T: a power of two"));
-    let cfg = TrainConfig {
-        scale: 8,
-        bits: 16,
-        batch: 32,
-        steps,
-        lr_num: 1,
-        lr_shift: 1,
-        loss: Loss::CrossEntropy,
-    };
+    let cfg = TrainConfig::digits_mlp(steps);
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
     let data = Dataset::load(&dir.join("dataset.json")).unwrap();
     let examples = 1024;

@@ -48,15 +48,7 @@ fn run(cfg: TrainConfig) -> (f64, f64) {
 
 #[test]
 fn cross_entropy_reaches_ninety_percent() {
-    let cfg = TrainConfig {
-        scale: 8,
-        bits: 16,
-        batch: 32,
-        steps: 64,
-        lr_num: 1,
-        lr_shift: 1,
-        loss: Loss::CrossEntropy,
-    };
+    let cfg = TrainConfig::digits_mlp(64);
     let (fixed, float) = run(cfg);
     println!(
         "T=64, B=32, η=1/2: fixed-point test accuracy {:.2}%, float {:.2}%",
@@ -96,15 +88,7 @@ fn trained_model_proves_its_accuracy() {
     use zkmodel_prover::proof::model::{
         ModelArchitecture, ModelShape, ModelWitness, Task, commit_data, commit_model, prove, verify,
     };
-    let cfg = TrainConfig {
-        scale: 8,
-        bits: 16,
-        batch: 32,
-        steps: 64,
-        lr_num: 1,
-        lr_shift: 1,
-        loss: Loss::CrossEntropy,
-    };
+    let cfg = TrainConfig::digits_mlp(64);
     let d = data();
     let q0 = initial_model(&[64, 32, 10], cfg.scale, cfg.bits, 7).unwrap();
     let (xt, yt) = d.batch(&d.train[..1024]).unwrap();

@@ -24,15 +24,7 @@ use zkmodel_prover::train::{Loss, StepTrace, TrainConfig, initial_model, step, t
 const EXAMPLES: usize = 1024;
 
 fn config(steps: usize) -> TrainConfig {
-    TrainConfig {
-        scale: 8,
-        bits: 16,
-        batch: 32,
-        steps,
-        lr_num: 1,
-        lr_shift: 1,
-        loss: Loss::CrossEntropy,
-    }
+    TrainConfig::digits_mlp(steps)
 }
 
 /// Everything one honest run produces.

@@ -35,6 +35,22 @@ pub struct PublicInputs {
 }
 
 impl PublicInputs {
+    /// All zero: placeholder values for key generation.
+    pub fn zero() -> Self {
+        let z = Fr::from(0u64);
+        Self {
+            s0: z,
+            kp: z,
+            out: FieldOutputs {
+                zeta: z,
+                zeta_inv: z,
+                gamma: z,
+                y1: z,
+                y2: z,
+            },
+        }
+    }
+
     /// The Groth16 public-input vector: s0, kp, ζ, γ, y₁, y₂.
     pub fn to_vec(&self) -> Vec<Fr> {
         vec![
@@ -70,17 +86,7 @@ impl MatMulCircuit {
         let lk = dims.k.trailing_zeros() as usize;
         Self {
             dims,
-            public: PublicInputs {
-                s0: z,
-                kp: z,
-                out: FieldOutputs {
-                    zeta: z,
-                    zeta_inv: z,
-                    gamma: z,
-                    y1: z,
-                    y2: z,
-                },
-            },
+            public: PublicInputs::zero(),
             salt: z,
             block: MatMulProof {
                 y_value: z,
@@ -235,21 +241,6 @@ mod tests {
     use ark_relations::gr1cs::ConstraintSystem;
     use zkmodel_prover::field::encoding::from_i128;
 
-    fn inputs() -> PublicInputs {
-        let z = Fr::from(0u64);
-        PublicInputs {
-            s0: z,
-            kp: z,
-            out: FieldOutputs {
-                zeta: z,
-                zeta_inv: z,
-                gamma: z,
-                y1: z,
-                y2: z,
-            },
-        }
-    }
-
     /// Packed public values unpack in-circuit to the same values; a value outside its bit
     /// bound cannot be allocated.
     #[test]
@@ -263,7 +254,7 @@ mod tests {
             .chain([Fr::from(7u64)])
             .collect();
         let cs = ConstraintSystem::<Fr>::new_ref();
-        let a = AllocatedInputs::new_packed(&cs, &inputs(), &groups, &values).unwrap();
+        let a = AllocatedInputs::new_packed(&cs, &PublicInputs::zero(), &groups, &values).unwrap();
         assert!(cs.is_satisfied().unwrap());
         let got: Vec<Fr> = a.values.iter().map(|v| v.0.value().unwrap()).collect();
         assert_eq!(got, values);
@@ -273,6 +264,6 @@ mod tests {
         let mut bad = values.clone();
         bad[4] = from_i128(256);
         let cs = ConstraintSystem::<Fr>::new_ref();
-        assert!(AllocatedInputs::new_packed(&cs, &inputs(), &groups, &bad).is_err());
+        assert!(AllocatedInputs::new_packed(&cs, &PublicInputs::zero(), &groups, &bad).is_err());
     }
 }

@@ -13,7 +13,7 @@ use zkmodel_prover::graph::quant::QuantizedModel;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::model::{CommittedData, CommittedModel, ModelShape, Task, commit_model};
 use zkmodel_prover::proof::train::{ProvingInputs, TrainArchitecture, commit_dataset, prove};
-use zkmodel_prover::train::{Loss, TrainConfig, initial_model, train};
+use zkmodel_prover::train::{TrainConfig, initial_model, train};
 
 /// Training examples of the development statements.
 pub const EXAMPLES: usize = 1024;
@@ -46,15 +46,7 @@ pub fn fixture_name(steps: usize) -> String {
 
 /// Builds the development training statement for T steps deterministically.
 pub fn digits_training_dev(steps: usize) -> Result<TrainingDev, Error> {
-    let cfg = TrainConfig {
-        scale: 8,
-        bits: 16,
-        batch: 32,
-        steps,
-        lr_num: 1,
-        lr_shift: 1,
-        loss: Loss::CrossEntropy,
-    };
+    let cfg = TrainConfig::digits_mlp(steps);
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
     let d = Dataset::load(&dir.join("dataset.json"))?;
     let q0 = initial_model(&[64, 32, 10], cfg.scale, cfg.bits, 7)?;

@@ -90,10 +90,15 @@ pub fn prove_circuit<C: ConstraintSynthesizer<Fr>>(
     })
 }
 
-/// Number of constraints of the statement circuit.
+/// Number of constraints of the MatMul statement circuit.
 pub fn constraint_count(dims: MatMulDims) -> Result<usize, Error> {
+    count_constraints(MatMulCircuit::shape(dims))
+}
+
+/// Number of constraints a statement circuit synthesizes.
+pub fn count_constraints<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<usize, Error> {
     let cs = ConstraintSystem::<Fr>::new_ref();
-    MatMulCircuit::shape(dims)
+    circuit
         .generate_constraints(cs.clone())
         .map_err(|e| Error::Groth16 {
             stage: "setup",

@@ -4,11 +4,12 @@
 
 use crate::circuit::PublicInputs;
 use crate::error::Error;
-use crate::groth16::{Keys, WrappedProof, prove_circuit, setup_circuit_insecure_dev};
+use crate::groth16::{
+    Keys, WrappedProof, count_constraints, prove_circuit, setup_circuit_insecure_dev,
+};
 use crate::model_circuit::ModelCircuit;
-use ark_bn254::{Bn254, Fr, G1Affine};
+use ark_bn254::{Bn254, G1Affine};
 use ark_groth16::PreparedVerifyingKey;
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use zkmodel_prover::pcs::Srs;
@@ -79,14 +80,7 @@ pub fn setup_insecure_dev(
 
 /// Number of constraints of an architecture's circuit.
 pub fn constraint_count(arch: &ModelArchitecture) -> Result<usize, Error> {
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    placeholder(arch)?
-        .generate_constraints(cs.clone())
-        .map_err(|e| Error::Groth16 {
-            stage: "setup",
-            reason: e.to_string(),
-        })?;
-    Ok(cs.num_constraints())
+    count_constraints(placeholder(arch)?)
 }
 
 /// Wraps a native model proof. `commitments` are [model, trace, data?] as the statement has

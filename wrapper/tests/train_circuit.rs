@@ -17,7 +17,7 @@ use zkmodel_prover::proof::model::{ModelShape, Task, commit_model};
 use zkmodel_prover::proof::train::{
     ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, prove,
 };
-use zkmodel_prover::train::{Loss, TrainConfig, initial_model, train};
+use zkmodel_prover::train::{TrainConfig, initial_model, train};
 use zkmodel_wrapper::groth16::prepare;
 use zkmodel_wrapper::train::{circuit, commitments, setup_insecure_dev, verify_wrapped, wrap};
 use zkmodel_wrapper::train_circuit::TrainCircuit;
@@ -30,15 +30,7 @@ struct Native {
 }
 
 fn native(steps: usize) -> Native {
-    let cfg = TrainConfig {
-        scale: 8,
-        bits: 16,
-        batch: 32,
-        steps,
-        lr_num: 1,
-        lr_shift: 1,
-        loss: Loss::CrossEntropy,
-    };
+    let cfg = TrainConfig::digits_mlp(steps);
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
     let d = Dataset::load(&dir.join("dataset.json")).unwrap();
     let q0 = initial_model(&[64, 32, 10], cfg.scale, cfg.bits, 7).unwrap();

@@ -52,6 +52,20 @@ pub struct TrainConfig {
 }
 
 impl TrainConfig {
+    /// The hyperparameters of the digits MLP experiments (README): scale 2^8, 16-bit values,
+    /// batch 32, η = 1/2, cross-entropy, for `steps` steps.
+    pub const fn digits_mlp(steps: usize) -> Self {
+        Self {
+            scale: 8,
+            bits: 16,
+            batch: 32,
+            steps,
+            lr_num: 1,
+            lr_shift: 1,
+            loss: Loss::CrossEntropy,
+        }
+    }
+
     fn log_batch(&self) -> Result<u32, Error> {
         if self.batch.is_power_of_two() && self.batch > 0 {
             Ok(self.batch.trailing_zeros())

@@ -20,6 +20,7 @@ mod plan;
 mod prove;
 mod verify;
 
+pub(crate) use plan::names;
 pub use plan::{LayerKind, LayerShape, ModelArchitecture, ModelShape, Task, Visibility};
 pub use prove::{CommittedData, CommittedModel, ModelWitness, commit_data, commit_model, prove};
 pub use verify::{native_field_part, verify, verify_field_part};

@@ -47,26 +47,14 @@ pub(crate) mod names {
             format!("softmax.{name}")
         }
     }
-    pub fn weight(l: &str) -> String {
-        format!("{l}.weight")
-    }
-    pub fn bias(l: &str) -> String {
-        format!("{l}.bias")
-    }
+    /// Per-layer tensors named as in the model statement (the weight and bias names are the
+    /// model vector's, so the final and initial vectors share the inference layout).
+    pub(crate) use crate::proof::model::names::{bias, neg, pos, remainder, weight};
     pub fn last(tensor: &str) -> String {
         format!("final.{tensor}")
     }
     pub fn first(tensor: &str) -> String {
         format!("initial.{tensor}")
-    }
-    pub fn remainder(l: &str) -> String {
-        format!("{l}.remainder")
-    }
-    pub fn pos(l: &str) -> String {
-        format!("{l}.relu_pos")
-    }
-    pub fn neg(l: &str) -> String {
-        format!("{l}.relu_neg")
     }
     pub fn weight_rem(l: &str) -> String {
         format!("{l}.weight_update.remainder")
