@@ -8,6 +8,7 @@
 
 use crate::backend::{
     Var, alloc_lookup, alloc_opening_evals, alloc_sumcheck, circuit_transcript, witness,
+    witness_vec,
 };
 use crate::circuit::{AllocatedInputs, PublicInputs, synth};
 use ark_bn254::Fr;
@@ -38,16 +39,12 @@ pub struct ModelCircuit {
     pub evals: OpeningEvals<Fr>,
 }
 
-fn vec(cs: &ConstraintSystemRef<Fr>, v: &[Fr]) -> Result<Vec<Var>, BackendError> {
-    v.iter().map(|x| witness(cs, *x)).collect()
-}
-
 fn alloc_dense(
     cs: &ConstraintSystemRef<Fr>,
     d: &DenseProof<Fr>,
 ) -> Result<DenseProof<Var>, BackendError> {
     Ok(DenseProof {
-        values: vec(cs, &d.values)?,
+        values: witness_vec(cs, &d.values)?,
         matmul: alloc_sumcheck(cs, &d.matmul)?,
         zerocheck: d
             .zerocheck
@@ -73,7 +70,7 @@ pub fn alloc_body(
                     gather: alloc_sumcheck(cs, gather)?,
                 },
                 LayerProof::Pool(p) => LayerProof::Pool(PoolProof {
-                    values: vec(cs, &p.values)?,
+                    values: witness_vec(cs, &p.values)?,
                 }),
             })
         })
@@ -83,7 +80,7 @@ pub fn alloc_body(
         .as_ref()
         .map(|a| -> Result<_, BackendError> {
             Ok(ArgmaxProof {
-                values: vec(cs, &a.values)?,
+                values: witness_vec(cs, &a.values)?,
                 sumcheck: alloc_sumcheck(cs, &a.sumcheck)?,
                 booleanity: alloc_sumcheck(cs, &a.booleanity)?,
             })

@@ -126,6 +126,19 @@ pub struct LookupProof<F> {
     pub column_evals: Vec<F>,
 }
 
+impl<F> LookupProof<F> {
+    /// Field elements the proof carries (its serialized size is 32 bytes each).
+    pub fn num_elements(&self) -> usize {
+        self.roots.len()
+            + self.column_evals.len()
+            + self
+                .layers
+                .iter()
+                .map(SumcheckProof::num_elements)
+                .sum::<usize>()
+    }
+}
+
 /// The claims a lookup proof leaves to the caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LookupClaims<F> {

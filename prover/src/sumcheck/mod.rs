@@ -116,6 +116,14 @@ pub struct SumcheckProof<F> {
     pub final_evals: Vec<Vec<F>>,
 }
 
+impl<F> SumcheckProof<F> {
+    /// Field elements the proof carries (its serialized size is 32 bytes each).
+    pub fn num_elements(&self) -> usize {
+        self.rounds.iter().map(Vec::len).sum::<usize>()
+            + self.final_evals.iter().map(Vec::len).sum::<usize>()
+    }
+}
+
 /// What the verifier learns about one instance: its final point and the claimed values of
 /// its inputs there (still to be checked by the caller).
 #[derive(Clone, Debug, PartialEq, Eq)]

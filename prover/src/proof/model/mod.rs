@@ -31,6 +31,7 @@ use crate::blocks::dense::DenseProof;
 use crate::blocks::pool::PoolProof;
 use crate::lookup::LookupProof;
 use crate::pcs::OpeningProof;
+use crate::sumcheck::SumcheckProof;
 use ark_bn254::{Fr, G1Affine};
 
 /// The field part of an MLP proof (generic: the circuit allocates it as witnesses).
@@ -131,13 +132,8 @@ impl PublicValues {
 impl ModelProof {
     /// Serialized size: 32 bytes per field element and per compressed G1 point.
     pub fn size_bytes(&self) -> usize {
-        let sc = |p: &crate::sumcheck::SumcheckProof<Fr>| {
-            p.rounds.iter().map(Vec::len).sum::<usize>()
-                + p.final_evals.iter().map(Vec::len).sum::<usize>()
-        };
-        let lk = |p: &LookupProof<Fr>| {
-            p.roots.len() + p.column_evals.len() + p.layers.iter().map(sc).sum::<usize>()
-        };
+        let sc = SumcheckProof::num_elements;
+        let lk = LookupProof::num_elements;
         let b = &self.body;
         let mut elements = 1 + lk(&b.range) + lk(&b.remainder);
         elements += b.activations.iter().map(lk).sum::<usize>();

@@ -208,13 +208,8 @@ impl TrainArchitecture {
 impl TrainingProof {
     /// Serialized size: 32 bytes per field element and per compressed G1 point.
     pub fn size_bytes(&self) -> usize {
-        let sc = |p: &SumcheckProof<Fr>| {
-            p.rounds.iter().map(Vec::len).sum::<usize>()
-                + p.final_evals.iter().map(Vec::len).sum::<usize>()
-        };
-        let lk = |p: &LookupProof<Fr>| {
-            p.roots.len() + p.column_evals.len() + p.layers.iter().map(sc).sum::<usize>()
-        };
+        let sc = SumcheckProof::num_elements;
+        let lk = LookupProof::num_elements;
         let rescaled = |p: &RescaledProof<Fr>| p.values.len() + sc(&p.contraction);
         let chain = |p: &StepProof<Fr>| p.values.len() + sc(&p.sumcheck);
         let b = &self.body;
