@@ -64,9 +64,9 @@ onnx-fixtures:
 	.venv-fixtures/bin/python fixtures/make_digits_models.py
 
 demo:
-	@echo "make demo: there is no demo yet. Today zkmodel is the proof core (sumcheck, LogUp-GKR," >&2
-	@echo "KZG openings), a Groth16 wrapper and generated Solidity verifier for a MatMul statement," >&2
-	@echo "and the BN254 Solidity library; see README.md 'Status'." >&2
+	@echo "make demo: there is no demo yet (no CLI, marketplace contracts or relayer). Today zkmodel" >&2
+	@echo "proves inference, accuracy and training statements for quantized MLPs/CNNs, wraps them in" >&2
+	@echo "Groth16 with generated Solidity verifiers; see README.md 'Status' and 'make bench'." >&2
 	@exit 1
 
 clean:
