@@ -40,6 +40,7 @@ test-contracts: tools
 ## reports (prove/verify time, proof size, peak memory), one process per case.
 bench: tools
 	cargo bench -p zkmodel-prover --locked
+	cargo bench -p zkmodel-wrapper --locked
 	for model in mlp cnn; do for case in batch1 batch64 accuracy; do \
 		cargo run --release --locked -p zkmodel-prover --example model_report -- $$model $$case || exit 1; \
 	done; done

@@ -2,12 +2,12 @@
 //!
 //! [`Var`] wraps `FpVar<Fr>`; its [`FieldOps::enforce_equal`] adds an equality constraint and,
 //! when witness values are known, also reports whether they agree, so a tampered proof fails
-//! with the same typed error in-circuit as natively. `PoseidonSpongeVar` is arkworks' gadget
-//! for the very sponge the native transcript runs (pinned by a test in the prover crate).
+//! with the same typed error in-circuit as natively. The transcript runs on
+//! [`PoseidonGadget`], the native sponge as R1CS with flat linear layers (outputs and
+//! constraint count pinned to arkworks' `PoseidonSpongeVar` by tests).
 
+use crate::poseidon::PoseidonGadget;
 use ark_bn254::Fr;
-use ark_crypto_primitives::sponge::constraints::CryptographicSpongeVar;
-use ark_crypto_primitives::sponge::poseidon::constraints::PoseidonSpongeVar;
 use ark_r1cs_std::GR1CSVar;
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::eq::EqGadget;
@@ -18,14 +18,14 @@ use zkmodel_prover::BackendError;
 use zkmodel_prover::field::FieldOps;
 use zkmodel_prover::lookup::LookupProof;
 use zkmodel_prover::sumcheck::SumcheckProof;
-use zkmodel_prover::transcript::{SpongeOps, Transcript, poseidon_config};
+use zkmodel_prover::transcript::Transcript;
 
 /// A field element inside the circuit.
 #[derive(Clone, Debug)]
 pub struct Var(pub FpVar<Fr>);
 
 /// The in-circuit transcript.
-pub type CircuitTranscript = Transcript<Var, PoseidonSpongeVar<Fr>>;
+pub type CircuitTranscript = Transcript<Var, PoseidonGadget>;
 
 fn backend(e: SynthesisError) -> BackendError {
     BackendError(e.to_string())
@@ -76,22 +76,9 @@ impl FieldOps for Var {
     }
 }
 
-impl SpongeOps<Var> for PoseidonSpongeVar<Fr> {
-    fn absorb(&mut self, xs: &[Var]) -> Result<(), BackendError> {
-        let vars: Vec<FpVar<Fr>> = xs.iter().map(|x| x.0.clone()).collect();
-        CryptographicSpongeVar::absorb(self, &vars).map_err(backend)
-    }
-    fn squeeze(&mut self) -> Result<Var, BackendError> {
-        let mut out = self.squeeze_field_elements(1).map_err(backend)?;
-        out.pop()
-            .map(Var)
-            .ok_or_else(|| BackendError("poseidon gadget squeezed nothing".into()))
-    }
-}
-
 /// A fresh in-circuit transcript on `cs`, separated exactly like the native one.
 pub fn circuit_transcript(cs: ConstraintSystemRef<Fr>) -> Result<CircuitTranscript, BackendError> {
-    Transcript::new(PoseidonSpongeVar::new(cs, poseidon_config()))
+    Transcript::new(PoseidonGadget::new(cs))
 }
 
 /// Allocates a private witness.

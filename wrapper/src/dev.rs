@@ -199,6 +199,25 @@ impl DigitsDev {
         first: usize,
         rng: &mut (impl rand::RngCore + rand::CryptoRng),
     ) -> Result<crate::groth16::WrappedProof, Error> {
+        let s = self.native_proof(first, rng)?;
+        crate::model::wrap(
+            &self.keys,
+            &self.srs,
+            &self.arch,
+            &s.commitments,
+            &s.public,
+            &s.proof,
+            rng,
+        )
+    }
+
+    /// A fresh native statement proof on test images starting at `first`, before wrapping
+    /// (benches time the wrap alone).
+    pub fn native_proof(
+        &self,
+        first: usize,
+        rng: &mut (impl rand::RngCore + rand::CryptoRng),
+    ) -> Result<NativeStatement, Error> {
         use zkmodel_prover::proof::model::{ModelWitness, commit_data, prove};
         let indices = match self.task {
             DigitsTask::Inference => self.data.test.get(first..first + 1),
@@ -227,19 +246,24 @@ impl DigitsDev {
             labels,
         };
         let (proof, public) = prove(&self.srs, &self.arch, &w, rng)?;
-        let commitments = [
-            self.model.commitment,
-            proof.trace_commitment,
-            data.commitment,
-        ];
-        crate::model::wrap(
-            &self.keys,
-            &self.srs,
-            &self.arch,
-            &commitments,
-            &public,
-            &proof,
-            rng,
-        )
+        Ok(NativeStatement {
+            commitments: vec![
+                self.model.commitment,
+                proof.trace_commitment,
+                data.commitment,
+            ],
+            public,
+            proof,
+        })
     }
+}
+
+/// A native digits statement proof with what wrapping it needs.
+pub struct NativeStatement {
+    /// [model, trace, data] commitments.
+    pub commitments: Vec<ark_bn254::G1Affine>,
+    /// The statement's public values.
+    pub public: zkmodel_prover::proof::model::PublicValues,
+    /// The native proof.
+    pub proof: zkmodel_prover::proof::model::ModelProof,
 }

@@ -3,7 +3,8 @@
 //! The circuit *is* the verifier: [`backend`] implements the prover crate's
 //! [`FieldOps`](zkmodel_prover::field::FieldOps) and
 //! [`SpongeOps`](zkmodel_prover::transcript::SpongeOps) traits over `FpVar` and
-//! `PoseidonSpongeVar`, so the sumcheck and LogUp-GKR verifiers run unchanged as constraint
+//! [`poseidon::PoseidonGadget`] (the transcript's sponge as R1CS, pinned to arkworks'
+//! `PoseidonSpongeVar`), so the sumcheck and LogUp-GKR verifiers run unchanged as constraint
 //! generators. [`circuit`] wraps a statement's field part for Groth16 ([`groth16`]);
 //! [`solidity`] renders the per-architecture verifier and [`calldata`] encodes proofs for it.
 
@@ -17,6 +18,7 @@ pub mod groth16;
 pub mod keys;
 pub mod model;
 pub mod model_circuit;
+pub mod poseidon;
 pub mod solidity;
 pub mod train;
 pub mod train_circuit;

@@ -1,0 +1,65 @@
+#![allow(missing_docs, clippy::unwrap_used)]
+//! Groth16 wrap benches on the digits MLP inference statement (issue target: prove ≤ 5 s on
+//! 2 cores): circuit synthesis with LC inlining (the part the Poseidon gadget shapes), the
+//! whole wrap (synthesis + Groth16 prove), and native verification of the wrapped proof.
+//! Keys are the INSECURE development keys of `digits_mlp_dev`.
+
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal};
+use criterion::{Criterion, criterion_group, criterion_main};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use zkmodel_prover::Fr;
+use zkmodel_wrapper::dev::{DigitsTask, digits_mlp_dev};
+use zkmodel_wrapper::groth16::prepare;
+use zkmodel_wrapper::model::{circuit, verify_wrapped, wrap};
+
+fn bench_mlp_inference(c: &mut Criterion) {
+    let dev = digits_mlp_dev(DigitsTask::Inference).unwrap();
+    let mut rng = ChaCha20Rng::seed_from_u64(5);
+    let s = dev.native_proof(0, &mut rng).unwrap();
+    let mut g = c.benchmark_group("groth16_mlp_inference");
+    g.sample_size(10);
+    g.bench_function("synthesize_and_inline", |b| {
+        b.iter(|| {
+            let circ = circuit(&dev.srs, &dev.arch, &s.commitments, &s.public, &s.proof).unwrap();
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            cs.set_optimization_goal(OptimizationGoal::Constraints);
+            circ.generate_constraints(cs.clone()).unwrap();
+            cs.finalize();
+            cs.num_constraints()
+        })
+    });
+    g.bench_function("wrap", |b| {
+        b.iter(|| {
+            let keys = &dev.keys;
+            wrap(
+                keys,
+                &dev.srs,
+                &dev.arch,
+                &s.commitments,
+                &s.public,
+                &s.proof,
+                &mut rng,
+            )
+            .unwrap()
+        })
+    });
+    let wrapped = wrap(
+        &dev.keys,
+        &dev.srs,
+        &dev.arch,
+        &s.commitments,
+        &s.public,
+        &s.proof,
+        &mut rng,
+    )
+    .unwrap();
+    let vk = prepare(&dev.keys.vk);
+    g.bench_function("verify_wrapped", |b| {
+        b.iter(|| verify_wrapped(&vk, &dev.srs, &dev.arch, dev.model.commitment, &wrapped).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_mlp_inference);
+criterion_main!(benches);
