@@ -18,15 +18,9 @@ use zkmodel_prover::proof::model::{
     prove, verify,
 };
 
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
+mod common;
+
+use common::peak_rss_mib;
 
 fn main() {
     let name = std::env::args().nth(1).unwrap_or_else(|| "mlp".into());

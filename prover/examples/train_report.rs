@@ -19,15 +19,9 @@ use zkmodel_prover::proof::train::{
 };
 use zkmodel_prover::train::{TrainConfig, initial_model, train};
 
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
+mod common;
+
+use common::peak_rss_mib;
 
 fn main() {
     let steps: usize = std::env::args()

@@ -206,12 +206,35 @@ pub fn wrap(
         block: proof.block.clone(),
         evals: o.evals.clone(),
     };
-    let groth16 = prove_circuit(keys, circuit, rng)?;
-    Ok(WrappedProof::assemble(
+    prove_and_assemble(
+        keys,
+        circuit,
         vec![model_commitment, proof.trace_commitment],
         vec![],
         o,
         &out,
+        rng,
+    )
+}
+
+/// Groth16-proves a statement circuit and assembles the chain proof around it: the
+/// statement's commitments and packed public values, the opening's group points and the
+/// field part's outputs `out` (the circuit's public inputs, computed natively).
+pub fn prove_and_assemble<C: ConstraintSynthesizer<Fr>>(
+    keys: &Keys,
+    circuit: C,
+    commitments: Vec<G1Affine>,
+    public_values: Vec<Fr>,
+    opening: &zkmodel_prover::pcs::OpeningProof,
+    out: &zkmodel_prover::pcs::FieldOutputs<Fr>,
+    rng: &mut (impl RngCore + rand::CryptoRng),
+) -> Result<WrappedProof, Error> {
+    let groth16 = prove_circuit(keys, circuit, rng)?;
+    Ok(WrappedProof::assemble(
+        commitments,
+        public_values,
+        opening,
+        out,
         groth16,
     ))
 }
@@ -225,14 +248,26 @@ pub fn verify_wrapped(
     model_commitment: G1Affine,
     proof: &WrappedProof,
 ) -> Result<(), Error> {
-    if proof.commitments.first() != Some(&model_commitment) {
+    verify_wrapped_registered(vk, srs, &architecture(dims, srs), model_commitment, proof)
+}
+
+/// Verifies a wrapped proof whose first commitment must be `registered`, the model commitment
+/// the caller looked up (for training, the final model), then all [`verify_wrapped_for`]
+/// checks.
+pub fn verify_wrapped_registered(
+    vk: &PreparedVerifyingKey<Bn254>,
+    srs: &Srs,
+    architecture: &[u8; 32],
+    registered: G1Affine,
+    proof: &WrappedProof,
+) -> Result<(), Error> {
+    if proof.commitments.first() != Some(&registered) {
         return Err(Error::Format {
             what: "wrapped proof",
-            reason: "model commitment differs".into(),
+            reason: "its first commitment is not the registered model commitment".into(),
         });
     }
-    let architecture = architecture(dims, srs);
-    verify_wrapped_for(vk, srs, &architecture, proof)
+    verify_wrapped_for(vk, srs, architecture, proof)
 }
 
 /// Verifies a wrapped proof of any architecture natively, as the contract does: s0 and kp by

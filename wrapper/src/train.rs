@@ -6,7 +6,8 @@
 use crate::circuit::PublicInputs;
 use crate::error::Error;
 use crate::groth16::{
-    Keys, WrappedProof, count_constraints, prove_circuit, setup_circuit_insecure_dev,
+    Keys, WrappedProof, count_constraints, prove_and_assemble, setup_circuit_insecure_dev,
+    verify_wrapped_registered,
 };
 use crate::train_circuit::TrainCircuit;
 use ark_bn254::{Bn254, G1Affine};
@@ -103,14 +104,15 @@ pub fn wrap(
 ) -> Result<WrappedProof, Error> {
     let c = circuit(srs, arch, commitments, proof)?;
     let out = c.public.out.clone();
-    let groth16 = prove_circuit(keys, c, rng)?;
-    Ok(WrappedProof::assemble(
+    prove_and_assemble(
+        keys,
+        c,
         commitments.to_vec(),
         vec![],
         &proof.opening,
         &out,
-        groth16,
-    ))
+        rng,
+    )
 }
 
 /// Verifies a wrapped training proof natively against the registered final-model commitment.
@@ -121,11 +123,5 @@ pub fn verify_wrapped(
     final_model: G1Affine,
     proof: &WrappedProof,
 ) -> Result<(), Error> {
-    if proof.commitments.first() != Some(&final_model) {
-        return Err(Error::Format {
-            what: "wrapped proof",
-            reason: "final-model commitment differs".into(),
-        });
-    }
-    crate::groth16::verify_wrapped_for(vk, srs, &arch.id(srs), proof)
+    verify_wrapped_registered(vk, srs, &arch.id(srs), final_model, proof)
 }
