@@ -9,15 +9,13 @@
 //!
 //! Uses an INSECURE development SRS (seeded), which is fine for timing only.
 
-use std::path::PathBuf;
 use std::time::Instant;
-use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::model::{ModelShape, Task, commit_model};
+use zkmodel_prover::proof::model::{Task, commit_model};
 use zkmodel_prover::proof::train::{
-    ProvingInputs, TrainArchitecture, commit_dataset, prove, verify,
+    ProvingInputs, commit_dataset, digits::DigitsTraining, prove, verify,
 };
-use zkmodel_prover::train::{TrainConfig, initial_model, train};
+use zkmodel_prover::train::{TrainConfig, train};
 
 mod common;
 
@@ -28,13 +26,13 @@ fn main() {
         .nth(1)
         .map_or(64, |s| s.parse().expect("T: a power of two"));
     let cfg = TrainConfig::digits_mlp(steps);
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
-    let data = Dataset::load(&dir.join("dataset.json")).unwrap();
-    let examples = 1024;
-    let q0 = initial_model(&[64, 32, 10], cfg.scale, cfg.bits, 7).unwrap();
-    let (xt, y) = data.batch(&data.train[..examples]).unwrap();
-    let (_, x) = q0.quantize_input(&xt).unwrap();
-    let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, examples).unwrap();
+    let DigitsTraining {
+        data,
+        initial: q0,
+        x,
+        y,
+        arch,
+    } = DigitsTraining::load(cfg, 1024).unwrap();
     let lengths = arch.vector_lengths().unwrap();
     let srs = Srs::insecure_development(1, lengths.iter().copied().max().unwrap());
     let mut rng = rand::thread_rng();

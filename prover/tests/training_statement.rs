@@ -8,18 +8,18 @@
 use ark_bn254::G1Affine;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::quant::QuantizedModel;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::model::{
-    CommittedData, CommittedModel, ModelArchitecture, ModelShape, Task, commit_model,
+    CommittedData, CommittedModel, ModelArchitecture, Task, commit_model,
 };
 use zkmodel_prover::proof::train::{
-    ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, prove, verify,
+    ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, digits::DigitsTraining, prove,
+    verify,
 };
-use zkmodel_prover::train::{Loss, StepTrace, TrainConfig, initial_model, step, train};
+use zkmodel_prover::train::{Loss, StepTrace, TrainConfig, step, train};
 
 const EXAMPLES: usize = 1024;
 
@@ -65,13 +65,14 @@ impl Run {
 
 impl Setup {
     fn new(cfg: TrainConfig) -> Self {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
-        let d = Dataset::load(&dir.join("dataset.json")).unwrap();
-        let q0 = initial_model(&[64, 32, 10], cfg.scale, cfg.bits, 7).unwrap();
-        let (xt, y) = d.batch(&d.train[..EXAMPLES]).unwrap();
-        let (_, x) = q0.quantize_input(&xt).unwrap();
+        let DigitsTraining {
+            initial: q0,
+            x,
+            y,
+            arch,
+            ..
+        } = DigitsTraining::load(cfg, EXAMPLES).unwrap();
         let (q, steps) = train(q0.clone(), &cfg, &x, &y).unwrap();
-        let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, EXAMPLES).unwrap();
         let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
         let srs = Srs::insecure_development(5, len);
         let mut rng = ChaCha20Rng::seed_from_u64(6);
@@ -402,8 +403,9 @@ fn tampered_messages_are_rejected() {
 /// commitment the training proof ends in; returns the proven count.
 fn accuracy_against(run: &Setup, trained: &CommittedModel) -> usize {
     use zkmodel_prover::proof::model::{ModelWitness, commit_data, prove as prove_model};
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
-    let d = Dataset::load(&dir.join("dataset.json")).unwrap();
+    let d =
+        Dataset::load(&zkmodel_prover::graph::dataset::digits_fixtures_dir().join("dataset.json"))
+            .unwrap();
     let arch = run.model_arch();
     let srs =
         Srs::insecure_development(5, arch.vector_lengths().unwrap().into_iter().max().unwrap());

@@ -120,7 +120,7 @@ pub fn digits_mlp_dev(task: DigitsTask) -> Result<DigitsDev, Error> {
     use zkmodel_prover::proof::model::{
         ModelArchitecture, ModelShape, Task, Visibility, commit_model,
     };
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
+    let dir = zkmodel_prover::graph::dataset::digits_fixtures_dir();
     let file = match task {
         DigitsTask::CnnAccuracy => "cnn.onnx",
         _ => "mlp.onnx",

@@ -8,12 +8,12 @@ use crate::groth16::{Keys, WrappedProof};
 use crate::solidity::{VerifierSpec, render};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::quant::QuantizedModel;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::model::{CommittedData, CommittedModel, ModelShape, Task, commit_model};
+use zkmodel_prover::proof::model::{CommittedData, CommittedModel, Task, commit_model};
+use zkmodel_prover::proof::train::digits::DigitsTraining;
 use zkmodel_prover::proof::train::{ProvingInputs, TrainArchitecture, commit_dataset, prove};
-use zkmodel_prover::train::{TrainConfig, initial_model, train};
+use zkmodel_prover::train::{TrainConfig, train};
 
 /// Training examples of the development statements.
 pub const EXAMPLES: usize = 1024;
@@ -46,17 +46,13 @@ pub fn fixture_name(steps: usize) -> String {
 
 /// Builds the development training statement for T steps deterministically.
 pub fn digits_training_dev(steps: usize) -> Result<TrainingDev, Error> {
-    let cfg = TrainConfig::digits_mlp(steps);
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
-    let d = Dataset::load(&dir.join("dataset.json"))?;
-    let q0 = initial_model(&[64, 32, 10], cfg.scale, cfg.bits, 7)?;
-    let rows = d.train.get(..EXAMPLES).ok_or_else(|| Error::Format {
-        what: "digits training split",
-        reason: format!("fewer than {EXAMPLES} examples"),
-    })?;
-    let (xt, y) = d.batch(rows)?;
-    let (_, x) = q0.quantize_input(&xt)?;
-    let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, EXAMPLES)?;
+    let DigitsTraining {
+        initial: q0,
+        x,
+        y,
+        arch,
+        ..
+    } = DigitsTraining::load(TrainConfig::digits_mlp(steps), EXAMPLES)?;
     let len = arch.vector_lengths()?.into_iter().max().unwrap_or(1);
     let srs = Srs::insecure_development(2026, len);
     let keys = crate::train::setup_insecure_dev(&arch, &mut ChaCha20Rng::seed_from_u64(2032))?;

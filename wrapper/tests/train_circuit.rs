@@ -8,16 +8,14 @@ use ark_ff::Field;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use std::path::PathBuf;
 use std::time::Instant;
 use zkmodel_prover::Fr;
-use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::model::{ModelShape, Task, commit_model};
+use zkmodel_prover::proof::model::{Task, commit_model};
 use zkmodel_prover::proof::train::{
-    ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, prove,
+    ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, digits::DigitsTraining, prove,
 };
-use zkmodel_prover::train::{TrainConfig, initial_model, train};
+use zkmodel_prover::train::{TrainConfig, train};
 use zkmodel_wrapper::groth16::prepare;
 use zkmodel_wrapper::train::{circuit, commitments, setup_insecure_dev, verify_wrapped, wrap};
 use zkmodel_wrapper::train_circuit::TrainCircuit;
@@ -31,13 +29,14 @@ struct Native {
 
 fn native(steps: usize) -> Native {
     let cfg = TrainConfig::digits_mlp(steps);
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
-    let d = Dataset::load(&dir.join("dataset.json")).unwrap();
-    let q0 = initial_model(&[64, 32, 10], cfg.scale, cfg.bits, 7).unwrap();
-    let (xt, y) = d.batch(&d.train[..1024]).unwrap();
-    let (_, x) = q0.quantize_input(&xt).unwrap();
+    let DigitsTraining {
+        initial: q0,
+        x,
+        y,
+        arch,
+        ..
+    } = DigitsTraining::load(cfg, 1024).unwrap();
     let (q, records) = train(q0.clone(), &cfg, &x, &y).unwrap();
-    let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, 1024).unwrap();
     let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
     let srs = Srs::insecure_development(5, len);
     let mut rng = ChaCha20Rng::seed_from_u64(6);

@@ -68,3 +68,9 @@ impl Dataset {
         Ok((Tensor::new(vec![indices.len(), self.width()], x)?, y))
     }
 }
+
+/// The repository's digits fixtures (`fixtures/digits`: the data set, the MLP and CNN ONNX
+/// models) that tests, reports and development statements use.
+pub fn digits_fixtures_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits")
+}
