@@ -158,18 +158,17 @@ impl Word {
     }
 }
 
-/// Evaluates a linear function of the basis as a word.
-fn combine(basis: &[Word], f: &Linear) -> Word {
+/// Evaluates a linear function of the basis as a word. The program only refers to basis
+/// entries already computed; anything else is a bug, reported rather than skipped.
+fn combine(basis: &[Word], f: &Linear) -> Result<Word, SynthesisError> {
     let mut out = Word::constant(Fr::zero());
     for (i, c) in f {
-        let Some(b) = basis.get(*i) else {
-            continue;
-        };
+        let b = basis.get(*i).ok_or(SynthesisError::Unsatisfiable)?;
         out.constant += *c * b.constant;
         out.terms.extend(b.terms.iter().map(|(d, v)| (*c * d, *v)));
         out.value = out.value.zip(b.value).map(|(o, v)| o + *c * v);
     }
-    out
+    Ok(out)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,10 +230,14 @@ impl PoseidonGadget {
         basis.push(Word::constant(Fr::ONE));
         basis.append(&mut self.state);
         for input in &p.sboxes {
-            let out = self.sbox(combine(&basis, input))?;
+            let out = self.sbox(combine(&basis, input)?)?;
             basis.push(out);
         }
-        self.state = p.outputs.iter().map(|f| combine(&basis, f)).collect();
+        self.state = p
+            .outputs
+            .iter()
+            .map(|f| combine(&basis, f))
+            .collect::<Result<_, _>>()?;
         Ok(())
     }
 
@@ -255,9 +258,10 @@ impl PoseidonGadget {
                 self.permute()?;
                 index = 0;
             }
-            if let Some(word) = self.state.get_mut(POSEIDON_CAPACITY + index) {
-                word.add(&x.0);
-            }
+            self.state
+                .get_mut(POSEIDON_CAPACITY + index)
+                .ok_or(SynthesisError::Unsatisfiable)?
+                .add(&x.0);
             index += 1;
         }
         self.mode = Mode::Absorbing(index);
