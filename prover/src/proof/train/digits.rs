@@ -54,9 +54,4 @@ impl DigitsTraining {
             arch,
         })
     }
-
-    /// The number of test images (the accuracy statement over the trained model uses them all).
-    pub fn test_examples(&self) -> usize {
-        self.data.test.len()
-    }
 }
