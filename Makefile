@@ -53,6 +53,7 @@ bench: tools
 fixtures:
 	cargo test -p zkmodel-prover --locked --test golden -- --ignored --nocapture
 	cargo test -p zkmodel-wrapper --locked --test generated -- --ignored --nocapture
+	cargo test -p zkmodel-wrapper --locked --test forgery -- --ignored --nocapture
 
 ## Regenerates the small Powers-of-Tau test fixture with the npm snarkjs package.
 ptau-fixture: tools

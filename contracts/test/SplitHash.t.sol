@@ -3,11 +3,24 @@ pragma solidity ^0.8.30;
 
 import {BN254} from "../src/lib/BN254.sol";
 import {SplitHash} from "../src/lib/SplitHash.sol";
+import {IZkmodelVerifier} from "../src/IZkmodelVerifier.sol";
 import {TestBase} from "./utils/Vm.sol";
 
 contract SplitHashHarness {
     function statementSeed(bytes32 a, BN254.G1Point[] memory c, uint256[] memory p) external pure returns (uint256) {
         return SplitHash.statementSeed(a, c, p);
+    }
+
+    function pairingChallenge(uint256 s0, uint256 kp, IZkmodelVerifier.Proof calldata p)
+        external
+        pure
+        returns (uint256)
+    {
+        return SplitHash.pairingChallenge(s0, kp, p);
+    }
+
+    function batchingChallenge(uint256 u, IZkmodelVerifier.Proof calldata p) external pure returns (uint256) {
+        return SplitHash.batchingChallenge(u, p);
     }
 }
 
@@ -49,9 +62,80 @@ contract SplitHashTest is TestBase {
         assertEq(SplitHash.quotientDigest(point(".q1", 0), point(".q2", 0)), vm.parseJsonUint(json, ".kp"), "kp");
     }
 
+    function test_ChallengeTagsMatchRust() public view {
+        assertEq(uint256(SplitHash.U_TAG), vm.parseJsonUint(json, ".u_tag"), "u tag");
+        assertEq(uint256(SplitHash.BATCH_TAG), vm.parseJsonUint(json, ".batch_tag"), "batch tag");
+    }
+
+    /// @dev The proof of the golden vector: real MatMul quotients, random field outputs and
+    ///      random Groth16-shaped points.
+    function proof() internal view returns (IZkmodelVerifier.Proof memory p) {
+        p.q1 = point(".q1", 0);
+        p.q2 = point(".q2", 0);
+        p.w1 = point(".w1", 0);
+        p.w2 = point(".w2", 0);
+        p.zeta = vm.parseJsonUint(json, ".zeta");
+        p.zetaInv = vm.parseJsonUint(json, ".zeta_inv");
+        p.gamma = vm.parseJsonUint(json, ".gamma");
+        p.y1 = vm.parseJsonUint(json, ".y1");
+        p.y2 = vm.parseJsonUint(json, ".y2");
+        p.a = point(".a", 0);
+        uint256[] memory b = vm.parseJsonUintArray(json, ".b");
+        p.b = BN254.G2Point([b[0], b[1]], [b[2], b[3]]);
+        p.c = point(".c", 0);
+    }
+
+    function seeds() internal view returns (uint256 s0, uint256 kp) {
+        return (vm.parseJsonUint(json, ".s0"), vm.parseJsonUint(json, ".kp"));
+    }
+
     function test_PairingChallengeMatchesRust() public view {
-        uint256 u = SplitHash.pairingChallenge(vm.parseJsonUint(json, ".zeta"), point(".w1", 0), point(".w2", 0));
-        assertEq(u, vm.parseJsonUint(json, ".u"), "u");
+        (uint256 s0, uint256 kp) = seeds();
+        assertEq(h.pairingChallenge(s0, kp, proof()), vm.parseJsonUint(json, ".u"), "u");
+    }
+
+    function test_BatchingChallengeMatchesRust() public view {
+        assertEq(h.batchingChallenge(vm.parseJsonUint(json, ".u"), proof()), vm.parseJsonUint(json, ".batch"), "rho");
+    }
+
+    /// @notice u changes with every value the two-point KZG check combines (s0, kp, W1, W2,
+    ///         zeta, zetaInv, gamma, y1, y2): a prover cannot read u first and choose an
+    ///         evaluation afterwards. Q1, Q2 enter through kp.
+    function test_fuzz_PairingChallengeBindsEveryValue(uint256 which, uint256 delta) public view {
+        vm.assume(delta != 0);
+        (uint256 s0, uint256 kp) = seeds();
+        IZkmodelVerifier.Proof memory p = proof();
+        uint256 before = h.pairingChallenge(s0, kp, p);
+        uint256 w = which % 11;
+        if (w == 0) s0 ^= delta;
+        else if (w == 1) kp ^= delta;
+        else if (w == 2) p.w1.x ^= delta;
+        else if (w == 3) p.w1.y ^= delta;
+        else if (w == 4) p.w2.x ^= delta;
+        else if (w == 5) p.w2.y ^= delta;
+        else if (w == 6) p.zeta ^= delta;
+        else if (w == 7) p.zetaInv ^= delta;
+        else if (w == 8) p.gamma ^= delta;
+        else if (w == 9) p.y1 ^= delta;
+        else p.y2 ^= delta;
+        assertTrue(h.pairingChallenge(s0, kp, p) != before, "changed value, same u");
+    }
+
+    /// @notice The batching scalar changes with u and with every word of A, B and C.
+    function test_fuzz_BatchingChallengeBindsEveryValue(uint256 which, uint256 delta) public view {
+        vm.assume(delta != 0);
+        uint256 u = vm.parseJsonUint(json, ".u");
+        IZkmodelVerifier.Proof memory p = proof();
+        uint256 before = h.batchingChallenge(u, p);
+        uint256 w = which % 9;
+        if (w == 0) u ^= delta;
+        else if (w == 1) p.a.x ^= delta;
+        else if (w == 2) p.a.y ^= delta;
+        else if (w < 5) p.b.x[w - 3] ^= delta;
+        else if (w < 7) p.b.y[w - 5] ^= delta;
+        else if (w == 7) p.c.x ^= delta;
+        else p.c.y ^= delta;
+        assertTrue(h.batchingChallenge(u, p) != before, "changed value, same rho");
     }
 
     function test_fuzz_SeedBindsEveryWord(uint256 which, uint256 delta) public view {

@@ -74,6 +74,7 @@ fn bench_pcs(c: &mut Criterion) {
         b.iter(|| {
             verify_opening(
                 &srs,
+                &Fr::from(0u64),
                 &[cm],
                 &[log],
                 &claims,

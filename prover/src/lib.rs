@@ -12,6 +12,8 @@
 //! [`transcript::SpongeOps`], so that the Groth16 wrapper runs the very same code in-circuit.
 //! Verifiers return [`Error`] on every failure and never panic on proof-derived data.
 
+#[cfg(feature = "adversary")]
+pub mod adversary;
 pub mod blocks;
 pub mod error;
 pub mod field;

@@ -78,14 +78,15 @@ fn fixture(seed: u64) -> Fixture {
     }
 }
 
-/// A transcript seeded with s0 over the statement, as the chain would compute it.
+/// s0 over the test statement, as the chain would compute it.
+fn s0(commitments: &[G1Affine]) -> Fr {
+    statement_seed(&[7u8; 32], commitments, &[])
+}
+
+/// A transcript seeded with s0 over the statement.
 fn seeded(commitments: &[G1Affine]) -> NativeTranscript {
     let mut t = NativeTranscript::new_native();
-    t.absorb(
-        labels::SEED,
-        &[statement_seed(&[7u8; 32], commitments, &[])],
-    )
-    .unwrap();
+    t.absorb(labels::SEED, &[s0(commitments)]).unwrap();
     t
 }
 
@@ -102,6 +103,7 @@ fn check(
 ) -> Result<(), Error> {
     verify_opening(
         srs(),
+        &s0(commitments),
         commitments,
         &f.vars(),
         claims,
@@ -238,13 +240,21 @@ fn tampered_group_elements_and_evaluations_are_rejected() {
 fn replay_against_another_statement_is_rejected() {
     let f = fixture(5);
     let p = prove(&f);
+    let other = statement_seed(&[8u8; 32], &f.commitments, &[]);
     let mut t = NativeTranscript::new_native();
-    t.absorb(
-        labels::SEED,
-        &[statement_seed(&[8u8; 32], &f.commitments, &[])],
-    )
-    .unwrap();
-    assert!(verify_opening(srs(), &f.commitments, &f.vars(), &f.claims, &p, &mut t).is_err());
+    t.absorb(labels::SEED, &[other]).unwrap();
+    assert!(matches!(
+        verify_opening(
+            srs(),
+            &other,
+            &f.commitments,
+            &f.vars(),
+            &f.claims,
+            &p,
+            &mut t
+        ),
+        Err(Error::Opening { .. })
+    ));
 }
 
 /// A malicious prover claims y + δ for one claim and tries to absorb the difference into the
@@ -319,6 +329,7 @@ fn mass_on_any_power_of_x_cannot_fake_a_value() {
             };
             let r = verify_opening(
                 &srs_big,
+                &s0(&f.commitments),
                 &f.commitments,
                 &vars,
                 &claims,

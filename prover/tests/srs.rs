@@ -43,6 +43,7 @@ fn an_opening_verifies_under_the_imported_srs() {
     let proof = prove_opening(&srs, &[&v], &claims, &mut NativeTranscript::new_native()).unwrap();
     verify_opening(
         &srs,
+        &Fr::from(0u64),
         &[c],
         &[4],
         &claims,

@@ -17,7 +17,7 @@ use rand::RngCore;
 use zkmodel_prover::blocks::matmul::MatMulDims;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::pcs::chain::{quotient_digest, statement_seed};
-use zkmodel_prover::pcs::verify_group_points;
+use zkmodel_prover::pcs::{ChainSeeds, verify_group_points};
 use zkmodel_prover::proof::matmul::{
     MatMulStatementProof, architecture, native_field_part, statement,
 };
@@ -292,7 +292,11 @@ pub fn verify_wrapped_for(
     if !ok {
         return Err(Error::Groth16Rejected);
     }
-    verify_group_points(srs, &proof.commitments, proof.points, &public.out)?;
+    let seeds = ChainSeeds {
+        s0: public.s0,
+        kp: public.kp,
+    };
+    verify_group_points(srs, &proof.commitments, proof.points, &seeds, &public.out)?;
     Ok(())
 }
 

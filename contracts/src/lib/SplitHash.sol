@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {BN254} from "./BN254.sol";
+import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 
 /// @title SplitHash
 /// @notice The Keccak side of zkmodel's split verification (DESIGN §11): the values a verifier
@@ -38,12 +39,48 @@ library SplitHash {
         return uint256(keccak256(abi.encodePacked(q1.x, q1.y, q2.x, q2.y))) % BN254.R;
     }
 
-    /// @notice u = keccak256(zeta, W1, W2) mod r: the challenge combining the two KZG openings.
-    function pairingChallenge(uint256 zeta, BN254.G1Point memory w1, BN254.G1Point memory w2)
+    /// @notice Domain tag of the pairing challenge u ("zkmodel.u.v2", zero padded).
+    bytes32 internal constant U_TAG = "zkmodel.u.v2";
+
+    /// @notice Domain tag of the scalar batching Groth16 and KZG ("zkmodel.batch.v2").
+    bytes32 internal constant BATCH_TAG = "zkmodel.batch.v2";
+
+    /// @notice u = keccak256(U_TAG, s0, kp, W1, W2, zeta, zetaInv, gamma, y1, y2) mod r: the
+    ///         challenge combining the two KZG openings. It is drawn after both claimed values
+    ///         (y1, y2) and both quotients (W1, W2) are fixed; a u that omits y1, y2 lets a
+    ///         prover read u and then solve for the evaluations (a complete forgery).
+    /// @dev W1..y2 are proof words 4..12, contiguous in calldata: hashed in place.
+    function pairingChallenge(uint256 s0, uint256 kp, IZkmodelVerifier.Proof calldata p)
         internal
         pure
-        returns (uint256)
+        returns (uint256 u)
     {
-        return uint256(keccak256(abi.encodePacked(zeta, w1.x, w1.y, w2.x, w2.y))) % BN254.R;
+        bytes32 tag = U_TAG;
+        uint256 r = BN254.R;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, tag)
+            mstore(add(m, 0x20), s0)
+            mstore(add(m, 0x40), kp)
+            calldatacopy(add(m, 0x60), add(p, 0x80), 0x120)
+            u := mod(keccak256(m, 0x180), r)
+        }
+    }
+
+    /// @notice keccak256(BATCH_TAG, u, A, B, C) mod r: the scalar raising the KZG equation
+    ///         before it joins the Groth16 equation in one multi-pairing. u binds every Groth16
+    ///         public input and every KZG value; A, B, C are the Groth16 proof, so the scalar
+    ///         is drawn after everything both equations consume.
+    /// @dev A, B, C are proof words 13..20, contiguous in calldata: hashed in place.
+    function batchingChallenge(uint256 u, IZkmodelVerifier.Proof calldata p) internal pure returns (uint256 rho) {
+        bytes32 tag = BATCH_TAG;
+        uint256 r = BN254.R;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, tag)
+            mstore(add(m, 0x20), u)
+            calldatacopy(add(m, 0x40), add(p, 0x1a0), 0x100)
+            rho := mod(keccak256(m, 0x140), r)
+        }
     }
 }

@@ -12,10 +12,16 @@
 //!   2^s E_3 = P·S + R_p (S broadcast over columns), all in one zerocheck with powers of γ;
 //! - S_i = Σ_j E_3[i, j] (claim on E_3 at (½, …, ½, r_row)) and Z = S − 1 − R_p at r.
 //!
-//! The caller discharges the claims and checks: (d_k + 16k, U_k) pairs in `Table::ExpChunks`
-//! (so d_k ∈ [0, 16) and D ∈ [0, 2^16)), R_1..R_3 ∈ [0, 2^s), and E_1..E_3, P, R_p, Z in the
-//! b-bit range, which makes every identity an integer identity: E_k and P are the floors the
-//! trainer computes and 0 ≤ R_p < S. (Which maximum Q marks does not matter: M is the same.)
+//! The caller discharges the claims and checks: each chunk d_k ∈ [0, 16) by its own range
+//! check (d_k and d_k + 2^s − 16 in [0, 2^s)), (d_k + 16k, U_k) pairs in `Table::ExpChunks`,
+//! R_1..R_3 ∈ [0, 2^s), and E_1..E_3, P, R_p, Z in the b-bit range, which makes every identity
+//! an integer identity: D ∈ [0, 2^16), U_k = e_k(d_k), E_k and P are the floors the trainer
+//! computes and 0 ≤ R_p < S. (Which maximum Q marks does not matter: M is the same.)
+//!
+//! The per-chunk range check is needed: the combined table holds every chunk's entries, so
+//! the pair lookup alone only gives d_k + 16k ∈ [0, 64), i.e. d_k ∈ [−16k, 64 − 16k). A gap
+//! of 256 at s = 8 could then be split as (0, 16, 0, 0) — chunk 1 reading chunk 2's entry
+//! e⁰ — instead of (0, 0, 1, 0), and the prover would steer the probabilities.
 
 use super::{TensorClaim, log2};
 use crate::error::Error;

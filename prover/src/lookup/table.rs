@@ -63,7 +63,8 @@ pub enum Table {
     /// The chunk tables of the fixed-point softmax in one table: entry 16·c + v is the pair
     /// (16·c + v, round(e^{−v·16^c / 2^s}·2^s)) for chunk c < `chunks` and v ∈ [0, 16). An
     /// exponent split in 4-bit chunks is a product of these; chunk c's column is looked up
-    /// with offset 16·c, so one lookup serves every chunk.
+    /// with offset 16·c, so one lookup serves every chunk. The lookup does not confine a
+    /// column to its own chunk's 16 entries: callers range-check each chunk to [0, 16).
     ExpChunks {
         /// Number of 4-bit chunks (a power of two).
         chunks: u32,

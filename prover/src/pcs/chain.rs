@@ -1,11 +1,30 @@
 //! The Keccak side of split verification (DESIGN §11): values the contract recomputes from
 //! group elements, each `keccak256(abi.encodePacked(words…)) mod r`.
+//!
+//! Order of the chain's challenges (each drawn after every value it combines is fixed):
+//! 1. s0 = keccak(S0_TAG, architecture, commitments, public values) — the statement, before
+//!    any proof message; it seeds the Poseidon transcript.
+//! 2. kp = keccak(Q₁, Q₂) — after the claims the quotients prove; ζ = Poseidon(σ, kp).
+//! 3. u = keccak(U_TAG, s0, kp, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) — batches the two KZG openings, so it
+//!    binds both claimed values y₁, y₂ and both quotients W₁, W₂ (and, through s0, kp, ζ
+//!    and γ, everything they depend on). An earlier u = keccak(ζ, W₁, W₂) let a prover read u
+//!    and then solve for the evaluations: a complete forgery (`tests/forgery.rs`).
+//! 4. On chain only: the scalar that batches the Groth16 equation and the KZG equation into
+//!    one multi-pairing, keccak(BATCH_TAG, u, A, B, C), after every value both equations
+//!    consume (u binds the KZG side and every Groth16 public input; A, B, C the proof).
 
-use crate::field::encoding::{fr_to_word, g1_to_words, keccak256, word_to_fr_mod_r};
-use ark_bn254::{Fr, G1Affine};
+use super::verify::FieldOutputs;
+use crate::field::encoding::{fr_to_word, g1_to_words, g2_to_words, keccak256, word_to_fr_mod_r};
+use ark_bn254::{Fr, G1Affine, G2Affine};
 
 /// Domain tag of the statement hash s0.
 pub const S0_TAG: &[u8; 32] = b"zkmodel.s0.v1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+
+/// Domain tag of the pairing challenge u.
+pub const U_TAG: &[u8; 32] = b"zkmodel.u.v2\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+
+/// Domain tag of the scalar batching the Groth16 and KZG pairing equations on chain.
+pub const BATCH_TAG: &[u8; 32] = b"zkmodel.batch.v2\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
 /// keccak256 over 32-byte words, reduced mod r.
 pub fn keccak_words_mod_r(words: &[[u8; 32]]) -> Fr {
@@ -27,9 +46,29 @@ pub fn quotient_digest(q1: &G1Affine, q2: &G1Affine) -> Fr {
     keccak_words_mod_r(&words)
 }
 
-/// u = keccak(ζ, W₁, W₂) mod r.
-pub fn pairing_challenge(zeta: &Fr, w1: &G1Affine, w2: &G1Affine) -> Fr {
-    let mut words = vec![fr_to_word(zeta)];
+/// u = keccak(U_TAG, s0, kp, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) mod r: drawn after both claimed
+/// values and both quotients of the two-point opening are fixed. (W₁ … y₂ is the order of the
+/// proof's calldata words, which the contract hashes in place.)
+pub fn pairing_challenge(
+    s0: &Fr,
+    kp: &Fr,
+    out: &FieldOutputs<Fr>,
+    w1: &G1Affine,
+    w2: &G1Affine,
+) -> Fr {
+    let mut words = vec![*U_TAG, fr_to_word(s0), fr_to_word(kp)];
     words.extend([w1, w2].iter().flat_map(|p| g1_to_words(p)));
+    words.extend([&out.zeta, &out.zeta_inv, &out.gamma, &out.y1, &out.y2].map(fr_to_word));
+    keccak_words_mod_r(&words)
+}
+
+/// keccak(BATCH_TAG, u, A, B, C) mod r: the scalar by which the contract raises the KZG
+/// equation before multiplying it into the Groth16 equation, so that one multi-pairing checks
+/// both. u binds every Groth16 public input and every KZG value; A, B, C the Groth16 proof.
+pub fn batching_challenge(u: &Fr, a: &G1Affine, b: &G2Affine, c: &G1Affine) -> Fr {
+    let mut words = vec![*BATCH_TAG, fr_to_word(u)];
+    words.extend(g1_to_words(a));
+    words.extend(g2_to_words(b));
+    words.extend(g1_to_words(c));
     keccak_words_mod_r(&words)
 }

@@ -15,8 +15,14 @@
 //! probability ≤ 2N/|Fr|.
 //!
 //! Split verification (DESIGN §11): G1 points never enter Poseidon. The chain binds them
-//! with Keccak — s0 over the statement's commitments, kp = keccak(Q₁, Q₂), u =
-//! keccak(ζ, W₁, W₂) — and the field work ([`verify_field`]) runs generic over the backend.
+//! with Keccak — s0 over the statement's commitments, kp = keccak(Q₁, Q₂), and
+//! u = keccak(s0, kp, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) drawn after every value the two-point check
+//! combines ([`chain`] states the order) — and the field work ([`verify_field`]) runs generic
+//! over the backend.
+//!
+//! Challenge order inside the field part: the claim structure and values are absorbed, then
+//! ρ; then kp (binding Q₁, Q₂, which depend on ρ), then ζ; then every evaluation at ζ and
+//! ζ⁻¹, then γ. y₁ and y₂ are functions of those, and u follows them on the chain side.
 //!
 //! Soundness assumptions: q-SDH / AGM for KZG over BN254 with an SRS whose τ is unknown,
 //! Keccak and Poseidon as random oracles.
@@ -37,6 +43,6 @@ pub use commit::{Commitment, commit};
 pub use open::{OpeningEvals, OpeningProof, prove_opening};
 pub use srs::{Srs, SrsOrigin};
 pub use verify::{
-    FieldOutputs, OpeningClaim, absorb_claims, verify_field, verify_group, verify_group_points,
-    verify_opening,
+    ChainSeeds, FieldOutputs, OpeningClaim, absorb_claims, verify_field, verify_group,
+    verify_group_points, verify_opening,
 };

@@ -145,32 +145,54 @@ pub fn verify_field<F: FieldOps, S: SpongeOps<F>>(
     })
 }
 
+/// The Keccak values the chain computes before the group part: s0 over the statement and
+/// kp = keccak(Q₁, Q₂). u is derived from them, so the group check knows what it binds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainSeeds {
+    /// s0 = keccak(tag, architecture, commitments, public values) mod r.
+    pub s0: Fr,
+    /// kp = keccak(Q₁, Q₂) mod r.
+    pub kp: Fr,
+}
+
 /// The group part: e(F₁ − y₁G + ζW₁ + u(Q₂ − y₂G + ζ⁻¹W₂), [1]₂) = e(W₁ + uW₂, [τ]₂) with
-/// F₁ = Σ_k γ^k C_k + γ^K Q₁ and u = keccak(ζ, W₁, W₂) mod r.
+/// F₁ = Σ_k γ^k C_k + γ^K Q₁ and u = keccak(U_TAG, s0, kp, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) mod r.
 pub fn verify_group(
     srs: &Srs,
     commitments: &[G1Affine],
     proof: &OpeningProof,
+    seeds: &ChainSeeds,
     out: &FieldOutputs<Fr>,
 ) -> Result<(), Error> {
     verify_group_points(
         srs,
         commitments,
         [proof.q1, proof.q2, proof.w1, proof.w2],
+        seeds,
         out,
     )
 }
 
 /// [`verify_group`] on the four opening points (Q₁, Q₂, W₁, W₂) alone — what the chain holds.
+///
+/// u is drawn after y₁, y₂, W₁ and W₂ are all fixed (and after s0, kp, ζ, γ): the check is a
+/// random combination of two KZG openings, sound only if neither claimed value can be chosen
+/// after u is known. kp is recomputed here from Q₁, Q₂ and must equal `seeds.kp`.
 pub fn verify_group_points(
     srs: &Srs,
     commitments: &[G1Affine],
     [q1, q2, w1, w2]: [G1Affine; 4],
+    seeds: &ChainSeeds,
     out: &FieldOutputs<Fr>,
 ) -> Result<(), Error> {
     if out.zeta * out.zeta_inv != Fr::from(1u64) {
         return Err(Error::Opening {
             what: "ζ⁻¹ is not the inverse of ζ",
+        });
+    }
+    if quotient_digest(&q1, &q2) != seeds.kp {
+        return Err(Error::Opening {
+            what: "kp is not keccak(Q₁, Q₂)",
         });
     }
     let mut bases: Vec<G1Affine> = commitments.to_vec();
@@ -183,7 +205,7 @@ pub fn verify_group_points(
     }
     let f1 = G1Projective::msm_unchecked(&bases, &scalars);
     let g0 = G1Affine::generator();
-    let u = pairing_challenge(&out.zeta, &w1, &w2);
+    let u = pairing_challenge(&seeds.s0, &seeds.kp, out, &w1, &w2);
     let a =
         f1 - g0 * out.y1 + w1 * out.zeta + (q2.into_group() - g0 * out.y2 + w2 * out.zeta_inv) * u;
     let b = w1.into_group() + w2 * u;
@@ -197,8 +219,10 @@ pub fn verify_group_points(
 }
 
 /// The whole native verification of an opening: kp from Q₁, Q₂, the field part, the group part.
+/// `s0` is the statement seed the transcript started from.
 pub fn verify_opening(
     srs: &Srs,
+    s0: &Fr,
     commitments: &[G1Affine],
     vector_vars: &[usize],
     claims: &[OpeningClaim<Fr>],
@@ -208,6 +232,6 @@ pub fn verify_opening(
     check_len("commitments", vector_vars.len(), commitments.len())?;
     let kp = quotient_digest(&proof.q1, &proof.q2);
     let out = verify_field(vector_vars, claims, &kp, &proof.evals, transcript)?;
-    verify_group(srs, commitments, proof, &out)?;
+    verify_group(srs, commitments, proof, &ChainSeeds { s0: *s0, kp }, &out)?;
     Ok(out)
 }

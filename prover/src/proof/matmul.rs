@@ -13,7 +13,7 @@ use crate::field::encoding::keccak256;
 use crate::pcs::chain::quotient_digest;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{
-    Accumulator, FieldOutputs, OpeningEvals, OpeningProof, Srs, commit, prove_opening,
+    Accumulator, ChainSeeds, FieldOutputs, OpeningEvals, OpeningProof, Srs, commit, prove_opening,
     verify_field, verify_group,
 };
 use crate::transcript::{NativeTranscript, SpongeOps, TRANSCRIPT_ID, Transcript};
@@ -171,11 +171,12 @@ pub fn verify(
     model_commitment: G1Affine,
     proof: &MatMulStatementProof,
 ) -> Result<(), Error> {
-    let (_, _, out) = native_field_part(srs, dims, model_commitment, proof)?;
+    let (s0, kp, out) = native_field_part(srs, dims, model_commitment, proof)?;
     verify_group(
         srs,
         &[model_commitment, proof.trace_commitment],
         &proof.opening,
+        &ChainSeeds { s0, kp },
         &out,
     )
 }

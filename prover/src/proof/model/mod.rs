@@ -22,6 +22,8 @@ mod verify;
 
 pub(crate) use plan::names;
 pub use plan::{LayerKind, LayerShape, ModelArchitecture, ModelShape, Task, Visibility};
+#[cfg(feature = "adversary")]
+pub(crate) use prove::prove_blocks;
 pub use prove::{CommittedData, CommittedModel, ModelWitness, commit_data, commit_model, prove};
 pub use verify::{native_field_part, verify, verify_field_part};
 

@@ -201,6 +201,54 @@ pub fn prove(
     w: &ModelWitness<'_>,
     rng: &mut impl RngCore,
 ) -> Result<(ModelProof, PublicValues), Error> {
+    let mut stage = prove_blocks(srs, arch, w, |trace| commit(srs, trace), rng)?;
+    let mut vectors: Vec<&[Fr]> = vec![&w.committed_model.vector, &stage.trace];
+    if let Some(d) = w.data.filter(|_| arch.has_data()) {
+        vectors.push(&d.vector);
+    }
+    let opening = prove_opening(srs, &vectors, &stage.claims, &mut stage.transcript)?;
+    Ok((
+        ModelProof {
+            trace_commitment: stage.trace_commitment,
+            salt: stage.salt,
+            body: stage.body,
+            opening,
+        },
+        stage.public,
+    ))
+}
+
+/// A statement proven up to its opening: the block messages, the claims they leave on the
+/// committed vectors, and the transcript the opening continues.
+pub(crate) struct BlockStage {
+    /// The trace vector (mask slots filled).
+    pub trace: Vec<Fr>,
+    /// The commitment `commit_trace` returned for it.
+    pub trace_commitment: G1Affine,
+    /// The proof's salt.
+    pub salt: Fr,
+    /// Every block's messages.
+    pub body: ModelProofBody<Fr>,
+    /// The statement's public values.
+    pub public: PublicValues,
+    /// The claims on [model, trace, data?] the opening must prove.
+    pub claims: Vec<crate::pcs::OpeningClaim<Fr>>,
+    /// Number of variables of each committed vector.
+    #[cfg_attr(not(feature = "adversary"), allow(dead_code))]
+    pub vector_vars: Vec<usize>,
+    /// The main transcript after the blocks' digests are joined.
+    pub transcript: crate::transcript::NativeTranscript,
+}
+
+/// Everything before the opening. `commit_trace` commits the trace vector (the honest prover
+/// commits it; the soundness tests' adversary substitutes what it needs).
+pub(crate) fn prove_blocks(
+    srs: &Srs,
+    arch: &ModelArchitecture,
+    w: &ModelWitness<'_>,
+    commit_trace: impl FnOnce(&[Fr]) -> Result<G1Affine, Error>,
+    rng: &mut impl RngCore,
+) -> Result<BlockStage, Error> {
     let plan = arch.plan()?;
     let s = &arch.shape;
     let (m, c) = (arch.rows(), s.output_width());
@@ -304,7 +352,7 @@ pub fn prove(
         t.insert(names::act_mult(&l.name), mult.clone());
     }
     let trace = fill(&plan, TRACE, &t, rng)?;
-    let trace_commitment = commit(srs, &trace)?;
+    let trace_commitment = commit_trace(&trace)?;
     let salt = Fr::rand(rng);
 
     let mut commitments = vec![w.committed_model.commitment, trace_commitment];
@@ -430,24 +478,20 @@ pub fn prove(
         &dense_claims,
         argmax.as_ref().map(|x| &x.1),
     )?;
-    let mut vectors: Vec<&[Fr]> = vec![&w.committed_model.vector, &trace];
-    if let Some(d) = w.data.filter(|_| arch.has_data()) {
-        vectors.push(&d.vector);
-    }
-    let opening = prove_opening(srs, &vectors, sink.acc.claims(), &mut main)?;
-    Ok((
-        ModelProof {
-            trace_commitment,
-            salt,
-            body: ModelProofBody {
-                range,
-                remainder: rem,
-                activations,
-                layers: layers.into_iter().map(|x| x.0).collect(),
-                argmax: argmax.map(|x| x.0),
-            },
-            opening,
+    Ok(BlockStage {
+        trace,
+        trace_commitment,
+        salt,
+        body: ModelProofBody {
+            range,
+            remainder: rem,
+            activations,
+            layers: layers.into_iter().map(|x| x.0).collect(),
+            argmax: argmax.map(|x| x.0),
         },
         public,
-    ))
+        claims: sink.acc.claims().to_vec(),
+        vector_vars: sink.acc.vector_vars().to_vec(),
+        transcript: main,
+    })
 }

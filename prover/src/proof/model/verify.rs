@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, verify as verify_lookup};
 use crate::pcs::chain::quotient_digest;
-use crate::pcs::{FieldOutputs, OpeningEvals, Srs, verify_field, verify_group};
+use crate::pcs::{ChainSeeds, FieldOutputs, OpeningEvals, Srs, verify_field, verify_group};
 use crate::proof::{PublicStatement, start};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
 use ark_bn254::{Fr, G1Affine};
@@ -398,6 +398,12 @@ pub fn verify(
             )));
         }
     }
-    let (_, _, out) = native_field_part(srs, arch, &commitments, public, proof)?;
-    verify_group(srs, &commitments, &proof.opening, &out)
+    let (s0, kp, out) = native_field_part(srs, arch, &commitments, public, proof)?;
+    verify_group(
+        srs,
+        &commitments,
+        &proof.opening,
+        &ChainSeeds { s0, kp },
+        &out,
+    )
 }

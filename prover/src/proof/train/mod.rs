@@ -175,7 +175,7 @@ impl TrainArchitecture {
             && (1..=16).contains(&c.scale)
             && c.scale + 2 <= c.bits
             && c.bits <= 24
-            && (c.loss == Loss::MeanSquaredError || c.bits <= 16);
+            && (c.loss == Loss::MeanSquaredError || (c.bits <= 16 && c.scale >= 4));
         let logb = c.batch.trailing_zeros();
         let shifts_ok = c.lr_shift + logb >= 1
             && c.lr_shift + logb <= c.bits
@@ -198,7 +198,7 @@ impl TrainArchitecture {
             return Err(Error::InvalidStatement(format!(
                 "training architecture {} (needs Dense layers with ReLU on hidden ones, power-of-\
                  two batch, steps and examples, s + lr_shift + log2(batch) ≤ bits, and bits ≤ 16 \
-                 for cross-entropy)",
+                 and scale ≥ 4 for cross-entropy)",
                 self.description()
             )));
         }

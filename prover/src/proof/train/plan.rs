@@ -349,6 +349,14 @@ impl TrainArchitecture {
             for name in ["prod_rem1", "prod_rem2", "prod_rem3"] {
                 rem.push((names::softmax(name), 0));
             }
+            // Each exponent chunk in [0, 16): d and d + 2^s − 16 both in [0, 2^s). The
+            // ExpChunks lookup alone (column k at offset 16k) would let d_k land on another
+            // chunk's entries, d_k ∈ [−16k, 64 − 16k).
+            for k in 0..4 {
+                let chunk = names::softmax(&format!("chunk{k}"));
+                rem.push((chunk.clone(), 0));
+                rem.push((chunk, (1i64 << self.config.scale) - 16));
+            }
         }
         Ok(TrainPlan {
             layouts,
@@ -502,5 +510,36 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
             point,
             value: claim.value.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names;
+    use crate::proof::model::ModelShape;
+    use crate::proof::train::TrainArchitecture;
+    use crate::train::{TrainConfig, initial_model};
+
+    /// Every exponent chunk is confined to [0, 16) by its own two range columns, beside the
+    /// combined ExpChunks lookup that alone would let chunk k read chunk k ± 1's entries.
+    #[test]
+    fn every_softmax_chunk_is_range_checked_to_16() {
+        let cfg = TrainConfig::digits_mlp(4);
+        let q = initial_model(&[64, 32, 10], cfg.scale, cfg.bits, 7).unwrap();
+        let arch = TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap();
+        let plan = arch.plan().unwrap();
+        for k in 0..4 {
+            let chunk = names::softmax(&format!("chunk{k}"));
+            for offset in [0, (1i64 << cfg.scale) - 16] {
+                assert!(
+                    plan.remainder_columns.contains(&(chunk.clone(), offset)),
+                    "{chunk} at offset {offset}"
+                );
+            }
+        }
+        // Below scale 4 the upper bound would need a negative offset: refused.
+        let low = TrainConfig { scale: 3, ..cfg };
+        let q = initial_model(&[64, 32, 10], 3, cfg.bits, 7).unwrap();
+        assert!(TrainArchitecture::new(ModelShape::from(&q), low, 64).is_err());
     }
 }

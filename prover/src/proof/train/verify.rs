@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, LookupStatement, verify as verify_lookup};
 use crate::pcs::chain::quotient_digest;
-use crate::pcs::{FieldOutputs, OpeningEvals, Srs, verify_field, verify_group};
+use crate::pcs::{ChainSeeds, FieldOutputs, OpeningEvals, Srs, verify_field, verify_group};
 use crate::proof::model::LayerShape;
 use crate::proof::{PublicStatement, start};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
@@ -407,6 +407,12 @@ pub fn verify(
     proof: &TrainingProof,
 ) -> Result<(), Error> {
     let commitments = vec![final_model, initial, dataset, proof.trace_commitment];
-    let (_, _, out) = native_field_part(srs, arch, &commitments, proof)?;
-    verify_group(srs, &commitments, &proof.opening, &out)
+    let (s0, kp, out) = native_field_part(srs, arch, &commitments, proof)?;
+    verify_group(
+        srs,
+        &commitments,
+        &proof.opening,
+        &ChainSeeds { s0, kp },
+        &out,
+    )
 }
