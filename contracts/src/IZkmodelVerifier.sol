@@ -49,6 +49,14 @@ interface IZkmodelVerifier {
     /// @notice The architecture id this verifier accepts (hash of the circuit description).
     function architecture() external view returns (bytes32);
 
+    /// @notice The role of each statement commitment, in order (DESIGN §11.6): 0 model,
+    ///         1 trace, 2 data, 3 test set, 4 final model, 5 initial model, 6 dataset. A claim
+    ///         means something only if every commitment whose role is not free (trace and data
+    ///         are free) was registered by the party that role names: the model by its seller,
+    ///         a test set or dataset by its publisher, an initial model as a registered model
+    ///         or derived from a public seed. A verifier cannot tell; its caller must check.
+    function commitmentRoles() external view returns (uint8[] memory);
+
     /// @notice Verifies `proof` for `statement`; reverts with a custom error if it is invalid.
     function verify(Statement calldata statement, Proof calldata proof) external view;
 }

@@ -21,8 +21,11 @@ contract DigitsMlpInferenceVerifierTest is GeneratedVerifierTest {
         return "digits_mlp_inference.json";
     }
 
-    function expectedCommitments() internal pure override returns (uint256) {
-        return 3;
+    function expectedRoles() internal pure override returns (uint8[] memory r) {
+        r = new uint8[](3);
+        r[0] = 0;
+        r[1] = 1;
+        r[2] = 2;
     }
 
     /// @dev The ten logits are packed into one public word: the same budget as any statement.
@@ -42,8 +45,11 @@ contract DigitsMlpAccuracyVerifierTest is GeneratedVerifierTest {
         return "digits_mlp_accuracy.json";
     }
 
-    function expectedCommitments() internal pure override returns (uint256) {
-        return 3;
+    function expectedRoles() internal pure override returns (uint8[] memory r) {
+        r = new uint8[](3);
+        r[0] = 0;
+        r[1] = 1;
+        r[2] = 3;
     }
 
     function gasBudget() internal pure override returns (uint256) {
@@ -62,8 +68,11 @@ contract DigitsCnnAccuracyVerifierTest is GeneratedVerifierTest {
         return "digits_cnn_accuracy.json";
     }
 
-    function expectedCommitments() internal pure override returns (uint256) {
-        return 3;
+    function expectedRoles() internal pure override returns (uint8[] memory r) {
+        r = new uint8[](3);
+        r[0] = 0;
+        r[1] = 1;
+        r[2] = 3;
     }
 
     function gasBudget() internal pure override returns (uint256) {
@@ -75,8 +84,12 @@ contract DigitsCnnAccuracyVerifierTest is GeneratedVerifierTest {
 ///         committed examples; commitments: final model, initial model, dataset, trace; no public
 ///         values) on real Rust proofs (contracts/test/fixtures/digits_mlp_training_{16,64}.json).
 abstract contract DigitsTrainingVerifierTest is GeneratedVerifierTest {
-    function expectedCommitments() internal pure override returns (uint256) {
-        return 4;
+    function expectedRoles() internal pure override returns (uint8[] memory r) {
+        r = new uint8[](4);
+        r[0] = 4;
+        r[1] = 5;
+        r[2] = 6;
+        r[3] = 1;
     }
 
     function gasBudget() internal pure override returns (uint256) {

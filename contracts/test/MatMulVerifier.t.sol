@@ -57,6 +57,10 @@ contract MatMulVerifierTest is TestBase {
     function test_ArchitectureIsExposed() public view {
         assertTrue(verifier.architecture() == verifier.ARCHITECTURE(), "architecture");
         assertTrue(verifier.architecture() != bytes32(0), "nonzero");
+        uint8[] memory roles = verifier.commitmentRoles();
+        assertEq(roles.length, 2, "roles");
+        assertEq(roles[0], 0, "model");
+        assertEq(roles[1], 1, "trace");
     }
 
     function test_RevertIf_AnyWordFlipped() public view {

@@ -11,7 +11,8 @@ use rand_chacha::ChaCha20Rng;
 use std::time::Instant;
 use zkmodel_prover::blocks::matmul::MatMulDims;
 use zkmodel_prover::field::encoding::from_i128;
-use zkmodel_prover::pcs::{OpeningClaim, Srs, commit, prove_opening, verify_opening};
+use zkmodel_prover::pcs::layout::Segment;
+use zkmodel_prover::pcs::{MaskSlots, OpeningClaim, Srs, commit, prove_opening, verify_opening};
 use zkmodel_prover::poly::DenseMle;
 use zkmodel_prover::proof::matmul;
 use zkmodel_prover::transcript::NativeTranscript;
@@ -50,6 +51,14 @@ fn bench_pcs(c: &mut Criterion) {
         value,
     }];
     let cm = commit(&srs, &small).unwrap();
+    // The top 8 entries play the mask slots the opening claims.
+    let mask = MaskSlots {
+        vector: 0,
+        segment: Segment {
+            offset: (1 << log) - 8,
+            log_len: 3,
+        },
+    };
     g.measurement_time(std::time::Duration::from_secs(60));
     g.bench_function("open_one_2^20_vector", |b| {
         b.iter(|| {
@@ -57,6 +66,7 @@ fn bench_pcs(c: &mut Criterion) {
                 &srs,
                 &[&small],
                 &claims,
+                &mask,
                 &mut NativeTranscript::new_native(),
             )
             .unwrap()
@@ -66,6 +76,7 @@ fn bench_pcs(c: &mut Criterion) {
         &srs,
         &[&small],
         &claims,
+        &mask,
         &mut NativeTranscript::new_native(),
     )
     .unwrap();
@@ -78,6 +89,7 @@ fn bench_pcs(c: &mut Criterion) {
                 &[cm],
                 &[log],
                 &claims,
+                &mask,
                 &proof,
                 &mut NativeTranscript::new_native(),
             )

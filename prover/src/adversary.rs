@@ -21,12 +21,13 @@ use crate::field::encoding::{fr_to_word, g1_to_words};
 use crate::pcs::chain::{keccak_words_mod_r, quotient_digest};
 use crate::pcs::laurent::{divide_by_linear, e_eval, evaluate};
 use crate::pcs::{
-    FieldOutputs, OpeningClaim, OpeningEvals, OpeningProof, Srs, absorb_claims, commit,
+    FieldOutputs, MaskSlots, OpeningClaim, OpeningEvals, OpeningProof, Srs, absorb_claims, commit,
 };
 use crate::proof::model::{
     CommittedData, CommittedModel, ModelArchitecture, ModelProof, ModelWitness, PublicValues,
     prove_blocks,
 };
+use crate::proof::roles::ModelCommitments;
 use crate::transcript::{NativeTranscript, labels};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
@@ -74,9 +75,14 @@ pub fn forge_opening(
     model_vector: &[Fr],
     vector_vars: &[usize],
     claims: &[OpeningClaim<Fr>],
+    mask: &MaskSlots,
     transcript: &mut NativeTranscript,
 ) -> Result<OpeningProof, Error> {
     let infinity = G1Affine::identity();
+    // The mask claim is on a vector the adversary set to infinity: any value, 0 here.
+    let mut claims = claims.to_vec();
+    claims.push(mask.claim(vector_vars, Fr::ZERO)?);
+    let claims = claims.as_slice();
     let rho = absorb_claims(transcript, vector_vars, claims)?;
     transcript.absorb(labels::PCS_KP, &[quotient_digest(&infinity, &infinity)])?;
     let zeta: Fr = transcript.challenge(labels::PCS_ZETA)?;
@@ -110,6 +116,7 @@ pub fn forge_opening(
             vector_evals,
             q1_at_zeta: Fr::ZERO,
             q2_at_zeta_inv: q2,
+            mask_eval: Fr::ZERO,
         },
         w1,
         w2: infinity,
@@ -118,8 +125,8 @@ pub fn forge_opening(
 
 /// A forged model statement: the commitments it names, its public values and its proof.
 pub struct ForgedModelStatement {
-    /// [registered model, ∞ (trace), ∞ (data)?].
-    pub commitments: Vec<G1Affine>,
+    /// The registered model; the trace and data (if any) at infinity.
+    pub commitments: ModelCommitments,
     /// The forged public values (e.g. logits the registered model does not compute).
     pub public: PublicValues,
     /// The proof: honest block messages for `fake`'s weights, forged opening.
@@ -155,12 +162,14 @@ pub fn forge_model_statement(
         &real.vector,
         &stage.vector_vars,
         &stage.claims,
+        &stage.mask,
         &mut stage.transcript,
     )?;
-    let mut commitments = vec![real.commitment, stage.trace_commitment];
-    if arch.has_data() {
-        commitments.push(infinity);
-    }
+    let commitments = ModelCommitments {
+        model: real.commitment,
+        trace: stage.trace_commitment,
+        data: arch.has_data().then_some(infinity),
+    };
     Ok(ForgedModelStatement {
         commitments,
         public: stage.public,

@@ -97,6 +97,39 @@ pub enum Error {
         what: &'static str,
     },
 
+    /// A statement names a different number of commitments than its architecture has.
+    #[error("the statement has {actual} commitments; its architecture has {expected}")]
+    CommitmentCount {
+        /// How many the architecture's roles list.
+        expected: usize,
+        /// How many the statement names.
+        actual: usize,
+    },
+
+    /// A commitment whose role must be pinned (registered by someone other than the prover)
+    /// was not pinned by the caller.
+    #[error("the {role} commitment is not pinned: look up the registered value and pin it")]
+    UnpinnedCommitment {
+        /// The role left unpinned.
+        role: crate::proof::roles::CommitmentRole,
+    },
+
+    /// A commitment differs from the value pinned for its role.
+    #[error("commitment {index} ({role}) is not the pinned {role} commitment")]
+    PinnedCommitmentMismatch {
+        /// Its role.
+        role: crate::proof::roles::CommitmentRole,
+        /// Its index in the statement.
+        index: usize,
+    },
+
+    /// The caller pinned a role the statement does not have, or a free one.
+    #[error("the {role} role cannot be pinned for this statement")]
+    PinnedRoleNotInStatement {
+        /// The role.
+        role: crate::proof::roles::CommitmentRole,
+    },
+
     /// The ONNX file cannot be decoded or is structurally invalid.
     #[error("malformed ONNX model: {reason}")]
     OnnxMalformed {

@@ -17,8 +17,10 @@ use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::quant::{CalibrationOptions, QLayer, calibrate};
 use zkmodel_prover::pcs::chain::{pairing_challenge, quotient_digest, statement_seed};
+use zkmodel_prover::pcs::layout::Segment;
 use zkmodel_prover::pcs::{
-    ChainSeeds, OpeningClaim, OpeningProof, Srs, commit, verify_field, verify_group, verify_opening,
+    ChainSeeds, MaskSlots, OpeningClaim, OpeningProof, Srs, commit, verify_field, verify_group,
+    verify_opening,
 };
 use zkmodel_prover::poly::DenseMle;
 use zkmodel_prover::proof::model::{
@@ -66,11 +68,19 @@ fn forged_opening_is_rejected_and_was_accepted_before_the_fix() {
         value: Fr::from(12345u64),
     });
     let s0 = statement_seed(&[9u8; 32], &commitments, &[]);
-    let proof = forge_opening(&srs, &model, &vars, &claims, &mut seeded(s0)).unwrap();
+    // The trace's mask slots (its top 8 entries), which the opening claims.
+    let mask = MaskSlots {
+        vector: 1,
+        segment: Segment {
+            offset: 8,
+            log_len: 3,
+        },
+    };
+    let proof = forge_opening(&srs, &model, &vars, &claims, &mask, &mut seeded(s0)).unwrap();
 
     // The field part (what the circuit proves) is satisfied by the forgery.
     let kp = quotient_digest(&proof.q1, &proof.q2);
-    let out = verify_field(&vars, &claims, &kp, &proof.evals, &mut seeded(s0)).unwrap();
+    let out = verify_field(&vars, &claims, &mask, &kp, &proof.evals, &mut seeded(s0)).unwrap();
     // The pre-fix chain check accepted it: u did not bind y₁, y₂.
     assert!(legacy_group_check(&srs, &commitments, points(&proof), &out));
     // The fixed u binds y₁ and y₂: the forgery fails the pairing.
@@ -88,6 +98,7 @@ fn forged_opening_is_rejected_and_was_accepted_before_the_fix() {
             &commitments,
             &vars,
             &claims,
+            &mask,
             &proof,
             &mut seeded(s0)
         )
@@ -157,7 +168,8 @@ fn forged_logits_for_a_registered_model_are_rejected() {
         labels: None,
     };
     let forged = forge_model_statement(&srs, &arch, &real, &fake, &mut r).unwrap();
-    assert_eq!(forged.commitments[0], real.commitment);
+    assert_eq!(forged.commitments.model, real.commitment);
+    let listed = forged.commitments.to_vec();
 
     let (s0, kp, out) = native_field_part(
         &srs,
@@ -168,12 +180,7 @@ fn forged_logits_for_a_registered_model_are_rejected() {
     )
     .unwrap();
     assert!(
-        legacy_group_check(
-            &srs,
-            &forged.commitments,
-            points(&forged.proof.opening),
-            &out
-        ),
+        legacy_group_check(&srs, &listed, points(&forged.proof.opening), &out),
         "the pre-fix verifier accepted forged logits"
     );
     assert_eq!(
@@ -193,7 +200,7 @@ fn forged_logits_for_a_registered_model_are_rejected() {
     assert_eq!(
         verify_group(
             &srs,
-            &forged.commitments,
+            &listed,
             &forged.proof.opening,
             &ChainSeeds { s0, kp },
             &out

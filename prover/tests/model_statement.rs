@@ -448,3 +448,59 @@ fn malformed_model_proofs_are_errors_not_panics() {
     short.logits.as_mut().unwrap().pop();
     assert!(p.verify_with(&short, &p.proof).is_err());
 }
+
+/// Zero knowledge of what the chain sees: two proofs of the same statement (same model
+/// commitment, same public input and logits) with fresh randomness share no commitment,
+/// quotient or opening value.
+#[test]
+fn two_proofs_of_one_statement_share_no_opening_value() {
+    use zkmodel_prover::proof::model::native_field_part;
+    let s = setup();
+    let task = inference(1, Visibility::Public, Visibility::Public);
+    let p = prove_task(&s.mlp, task, &s.data.test[..1], 21);
+    let mut q = prove_task(&s.mlp, task, &s.data.test[..1], 22);
+    // The same registered model: re-prove the second statement against the first's commitment.
+    let trace = s
+        .mlp
+        .forward(p.arch.rows(), {
+            let (x, _) = s.data.batch(&s.data.test[..1]).unwrap();
+            s.mlp.quantize_input(&x).unwrap().1
+        })
+        .unwrap();
+    let w = ModelWitness {
+        model: &s.mlp,
+        committed_model: &p.model,
+        data: None,
+        trace: &trace,
+        labels: None,
+    };
+    (q.proof, q.public) = prove(&s.srs, &p.arch, &w, &mut common::rng(23)).unwrap();
+    q.model = p.model.clone();
+    q.verify().unwrap();
+    assert_eq!(p.public, q.public, "one statement");
+    let (a, b) = (&p.proof, &q.proof);
+    assert_ne!(a.trace_commitment, b.trace_commitment);
+    for (what, x, y) in [
+        ("Q₁", a.opening.q1, b.opening.q1),
+        ("Q₂", a.opening.q2, b.opening.q2),
+        ("W₁", a.opening.w1, b.opening.w1),
+        ("W₂", a.opening.w2, b.opening.w2),
+    ] {
+        assert_ne!(x, y, "{what}");
+    }
+    let out = |x: &Proven| {
+        let commitments = zkmodel_prover::proof::roles::ModelCommitments {
+            model: x.model.commitment,
+            trace: x.proof.trace_commitment,
+            data: None,
+        };
+        native_field_part(&s.srs, &x.arch, &commitments, &x.public, &x.proof)
+            .unwrap()
+            .2
+    };
+    let (oa, ob) = (out(&p), out(&q));
+    assert_ne!(oa.y1, ob.y1, "y₁");
+    assert_ne!(oa.y2, ob.y2, "y₂");
+    assert_ne!(oa.zeta, ob.zeta, "ζ");
+    assert_ne!(oa.gamma, ob.gamma, "γ");
+}

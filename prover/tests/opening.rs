@@ -13,8 +13,9 @@ use std::sync::OnceLock;
 use zkmodel_prover::Error;
 use zkmodel_prover::pcs::chain::{quotient_digest, statement_seed};
 use zkmodel_prover::pcs::laurent::{combined_e, divide_by_linear, evaluate, laurent_split};
+use zkmodel_prover::pcs::layout::Segment;
 use zkmodel_prover::pcs::{
-    OpeningClaim, OpeningEvals, OpeningProof, Srs, absorb_claims, commit, prove_opening,
+    MaskSlots, OpeningClaim, OpeningEvals, OpeningProof, Srs, absorb_claims, commit, prove_opening,
     verify_opening,
 };
 use zkmodel_prover::poly::DenseMle;
@@ -32,6 +33,17 @@ struct Fixture {
 }
 
 impl Fixture {
+    /// The top 8 entries of vector 1 play the trace's mask slots.
+    fn mask(&self) -> MaskSlots {
+        MaskSlots {
+            vector: 1,
+            segment: Segment {
+                offset: self.vectors[1].len() - 8,
+                log_len: 3,
+            },
+        }
+    }
+
     fn vars(&self) -> Vec<usize> {
         self.vectors
             .iter()
@@ -92,7 +104,14 @@ fn seeded(commitments: &[G1Affine]) -> NativeTranscript {
 
 fn prove(f: &Fixture) -> OpeningProof {
     let refs: Vec<&[Fr]> = f.vectors.iter().map(|v| v.as_slice()).collect();
-    prove_opening(srs(), &refs, &f.claims, &mut seeded(&f.commitments)).unwrap()
+    prove_opening(
+        srs(),
+        &refs,
+        &f.claims,
+        &f.mask(),
+        &mut seeded(&f.commitments),
+    )
+    .unwrap()
 }
 
 fn check(
@@ -107,6 +126,7 @@ fn check(
         commitments,
         &f.vars(),
         claims,
+        &f.mask(),
         p,
         &mut seeded(commitments),
     )
@@ -207,6 +227,16 @@ fn tampered_group_elements_and_evaluations_are_rejected() {
             },
         ),
         (
+            "mask evaluation",
+            OpeningProof {
+                evals: OpeningEvals {
+                    mask_eval: p.evals.mask_eval + Fr::ONE,
+                    ..p.evals.clone()
+                },
+                ..p.clone()
+            },
+        ),
+        (
             "W1 = 0",
             OpeningProof {
                 w1: G1Affine::zero(),
@@ -250,6 +280,7 @@ fn replay_against_another_statement_is_rejected() {
             &f.commitments,
             &f.vars(),
             &f.claims,
+            &f.mask(),
             &p,
             &mut t
         ),
@@ -268,14 +299,21 @@ fn mass_on_any_power_of_x_cannot_fake_a_value() {
     let delta = Fr::from(5u64);
     claims[0].value += delta;
     let vars = f.vars();
+    // The opening's own claim on the mask slots joins last, as the verifier adds it.
+    let mask_eval = f.vectors[1][120..].iter().sum::<Fr>() * Fr::from(8u64).inverse().unwrap();
+    let with_mask: Vec<_> = claims
+        .iter()
+        .cloned()
+        .chain([f.mask().claim(&vars, mask_eval).unwrap()])
+        .collect();
     for target in 0..2 {
         for j in [0usize, 1, 5, 63, 100, 126] {
             let mut t = seeded(&f.commitments);
-            let rho = absorb_claims(&mut t, &vars, &claims).unwrap();
+            let rho = absorb_claims(&mut t, &vars, &with_mask).unwrap();
             let max_len = 1 << 7;
             let (mut q1, mut q2) = (vec![Fr::ZERO; max_len - 1], vec![Fr::ZERO; max_len - 1]);
             let mut w = Fr::ONE;
-            for c in &claims {
+            for c in &with_mask {
                 let e = combined_e(vars[c.vector], &[(&c.point, w)]);
                 let (_, a, b) = laurent_split(&f.vectors[c.vector], &e);
                 q1.iter_mut().zip(a).for_each(|(x, y)| *x += y);
@@ -323,6 +361,7 @@ fn mass_on_any_power_of_x_cannot_fake_a_value() {
                     vector_evals,
                     q1_at_zeta: a1,
                     q2_at_zeta_inv: a2,
+                    mask_eval,
                 },
                 w1,
                 w2,
@@ -333,6 +372,7 @@ fn mass_on_any_power_of_x_cannot_fake_a_value() {
                 &f.commitments,
                 &vars,
                 &claims,
+                &f.mask(),
                 &proof,
                 &mut seeded(&f.commitments),
             );
@@ -360,4 +400,69 @@ fn commitments_are_binding_to_small_values() {
         .map(|(g, v)| *g * v)
         .sum();
     assert_eq!(commit(srs(), &b).unwrap(), direct.into_affine());
+}
+
+/// Zero knowledge of the whole opening (DESIGN §7): the mask slots sit at the top of the
+/// vector, so for claims below them they reach only q₁ — q₂ (hence Q₂, W₂, y₂) would be the
+/// same for two vectors that differ only in their masks. The opening's claim on the mask slots
+/// makes them reach q₂: with the same transcript and the same claims, Q₂, W₂ and y₂ differ.
+#[test]
+fn the_mask_slots_reach_both_quotients() {
+    let mut r = rng(40);
+    let mut a = random_vec(&mut r, 32);
+    a[16..24].iter_mut().for_each(|x| *x = Fr::ZERO);
+    let mut b = a.clone();
+    for x in &mut b[24..] {
+        *x = random_vec(&mut r, 1)[0];
+    }
+    let mut point = random_vec(&mut r, 4);
+    point.push(Fr::ZERO); // a claim on the data segment [0, 16)
+    let value = DenseMle::new(a.clone()).unwrap().evaluate(&point).unwrap();
+    assert_eq!(
+        value,
+        DenseMle::new(b.clone()).unwrap().evaluate(&point).unwrap()
+    );
+    let claims = [OpeningClaim {
+        vector: 0,
+        point: point.clone(),
+        value,
+    }];
+    // Without the mask claim, q₂ does not see the masks.
+    let e = combined_e(5, &[(&point, Fr::ONE)]);
+    assert_eq!(laurent_split(&a, &e).2, laurent_split(&b, &e).2);
+    // With it, every quotient and value the chain sees changes with the masks.
+    let mask = MaskSlots {
+        vector: 0,
+        segment: Segment {
+            offset: 24,
+            log_len: 3,
+        },
+    };
+    let open = |v: &[Fr]| {
+        let mut t = NativeTranscript::new_native();
+        t.absorb(labels::SEED, &[Fr::from(3u64)]).unwrap();
+        prove_opening(srs(), &[v], &claims, &mask, &mut t).unwrap()
+    };
+    let (pa, pb) = (open(&a), open(&b));
+    assert_ne!(pa.q2, pb.q2, "Q₂");
+    assert_ne!(pa.w2, pb.w2, "W₂");
+    assert_ne!(pa.evals.q2_at_zeta_inv, pb.evals.q2_at_zeta_inv, "y₂");
+    assert_ne!(pa.q1, pb.q1, "Q₁");
+    assert_ne!(pa.w1, pb.w1, "W₁");
+    // And both verify.
+    for (v, p) in [(&a, &pa), (&b, &pb)] {
+        let mut t = NativeTranscript::new_native();
+        t.absorb(labels::SEED, &[Fr::from(3u64)]).unwrap();
+        verify_opening(
+            srs(),
+            &Fr::from(3u64),
+            &[commit(srs(), v).unwrap()],
+            &[5],
+            &claims,
+            &mask,
+            p,
+            &mut t,
+        )
+        .unwrap();
+    }
 }

@@ -45,7 +45,17 @@ fn bench_mlp_inference(c: &mut Criterion) {
     let wrapped = wrap_once();
     let vk = prepare(&dev.keys.vk);
     g.bench_function("verify_wrapped", |b| {
-        b.iter(|| verify_wrapped(&vk, &dev.srs, &dev.arch, dev.model.commitment, &wrapped).unwrap())
+        b.iter(|| {
+            verify_wrapped(
+                &vk,
+                &dev.srs,
+                &dev.arch,
+                dev.model.commitment,
+                None,
+                &wrapped,
+            )
+            .unwrap()
+        })
     });
     g.finish();
 }

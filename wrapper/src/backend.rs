@@ -144,5 +144,6 @@ pub fn alloc_opening_evals(
         vector_evals: witness_vec(cs, &evals.vector_evals)?,
         q1_at_zeta: witness(cs, evals.q1_at_zeta)?,
         q2_at_zeta_inv: witness(cs, evals.q2_at_zeta_inv)?,
+        mask_eval: witness(cs, evals.mask_eval)?,
     })
 }

@@ -99,14 +99,17 @@ impl MatMulCircuit {
                 vector_evals: vec![z; 2],
                 q1_at_zeta: z,
                 q2_at_zeta_inv: z,
+                mask_eval: z,
             },
         }
     }
 }
 
+/// Maps a verifier error met during synthesis to arkworks' error. `SynthesisError` carries no
+/// message, so the reason is logged (tracing, target `zkmodel_wrapper::circuit`) before it is
+/// lost; callers validate proofs natively first, so this path means a malformed proof shape.
 pub(crate) fn synth(e: impl std::fmt::Display) -> SynthesisError {
-    // arkworks' error type carries no message; keep the reason visible in debug logs.
-    let _ = e.to_string();
+    tracing::warn!(reason = %e, "statement circuit synthesis failed");
     SynthesisError::Unsatisfiable
 }
 

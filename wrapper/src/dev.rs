@@ -52,7 +52,7 @@ impl DevArchitecture {
             name: VERIFIER_NAME,
             description: "MatMul statement Y = X·W, X 2×4, W 4×2 (development keys)",
             architecture: architecture(DIMS, &self.srs),
-            num_commitments: 2,
+            roles: zkmodel_prover::proof::matmul::ROLES.to_vec(),
             num_public: 0,
             vk: &self.keys.vk,
             key_origin: self.keys.origin.to_string(),
@@ -178,18 +178,12 @@ impl DigitsDev {
             name: self.task.verifier_name(),
             description,
             architecture: self.arch.id(&self.srs),
-            num_commitments: 3,
-            num_public: self.arch_public_count(),
+            roles: self.arch.commitment_roles(),
+            num_public: self.arch.public_len()?,
             vk: &self.keys.vk,
             key_origin: self.keys.origin.to_string(),
             srs: &self.srs,
         })
-    }
-
-    fn arch_public_count(&self) -> usize {
-        self.arch
-            .public_groups()
-            .map_or(0, |g| zkmodel_prover::proof::public::packed_len(&g))
     }
 
     /// A fresh wrapped proof on test images starting at `first` (inference: one image;
@@ -211,6 +205,26 @@ impl DigitsDev {
         )
     }
 
+    /// The registered commitment of the digits test split (accuracy statements): what its
+    /// publisher registers and anyone recomputes from the published data. None for inference.
+    pub fn test_set_commitment(&self) -> Result<Option<ark_bn254::G1Affine>, Error> {
+        if self.task == DigitsTask::Inference {
+            return Ok(None);
+        }
+        let (x, labels) = self.data.batch(&self.data.test)?;
+        let x = match self.q.input {
+            zkmodel_prover::graph::quant::InputShape::Image { c, h, w } => {
+                x.with_batch_shape(&[None, Some(c), Some(h), Some(w)])?
+            }
+            _ => x,
+        };
+        let (_, input) = self.q.quantize_input(&x)?;
+        let d = zkmodel_prover::proof::model::commit_public_test_set(
+            &self.srs, &self.arch, &input, &labels,
+        )?;
+        Ok(Some(d.commitment))
+    }
+
     /// A fresh native statement proof on test images starting at `first`, before wrapping
     /// (benches time the wrap alone).
     pub fn native_proof(
@@ -218,7 +232,9 @@ impl DigitsDev {
         first: usize,
         rng: &mut (impl rand::RngCore + rand::CryptoRng),
     ) -> Result<NativeStatement, Error> {
-        use zkmodel_prover::proof::model::{ModelWitness, commit_data, prove};
+        use zkmodel_prover::proof::model::{
+            ModelWitness, commit_data, commit_public_test_set, prove,
+        };
         let indices = match self.task {
             DigitsTask::Inference => self.data.test.get(first..first + 1),
             DigitsTask::Accuracy | DigitsTask::CnnAccuracy => Some(&self.data.test[..]),
@@ -237,7 +253,12 @@ impl DigitsDev {
         let (m, input) = self.q.quantize_input(&x)?;
         let trace = self.q.forward(m, input.clone())?;
         let labels = (self.task != DigitsTask::Inference).then_some(labels.as_slice());
-        let data = commit_data(&self.srs, &self.arch, &input, None, labels, rng)?;
+        // Accuracy: the published test split, committed as its publisher registers it
+        // (recomputable from the data). Inference: the prover's own committed image.
+        let data = match labels {
+            Some(l) => commit_public_test_set(&self.srs, &self.arch, &input, l)?,
+            None => commit_data(&self.srs, &self.arch, &input, None, None, rng)?,
+        };
         let w = ModelWitness {
             model: &self.q,
             committed_model: &self.model,
@@ -247,11 +268,11 @@ impl DigitsDev {
         };
         let (proof, public) = prove(&self.srs, &self.arch, &w, rng)?;
         Ok(NativeStatement {
-            commitments: vec![
-                self.model.commitment,
-                proof.trace_commitment,
-                data.commitment,
-            ],
+            commitments: zkmodel_prover::proof::roles::ModelCommitments {
+                model: self.model.commitment,
+                trace: proof.trace_commitment,
+                data: Some(data.commitment),
+            },
             public,
             proof,
         })
@@ -260,8 +281,8 @@ impl DigitsDev {
 
 /// A native digits statement proof with what wrapping it needs.
 pub struct NativeStatement {
-    /// [model, trace, data] commitments.
-    pub commitments: Vec<ark_bn254::G1Affine>,
+    /// The statement's commitments (model, trace, data).
+    pub commitments: zkmodel_prover::proof::roles::ModelCommitments,
     /// The statement's public values.
     pub public: zkmodel_prover::proof::model::PublicValues,
     /// The native proof.

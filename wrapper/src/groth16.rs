@@ -19,8 +19,9 @@ use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::pcs::chain::{quotient_digest, statement_seed};
 use zkmodel_prover::pcs::{ChainSeeds, verify_group_points};
 use zkmodel_prover::proof::matmul::{
-    MatMulStatementProof, architecture, native_field_part, statement,
+    MatMulStatementProof, ROLES, architecture, native_field_part, statement,
 };
+use zkmodel_prover::proof::roles::{CommitmentRole, check_pinned};
 
 /// How a key pair was produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -239,8 +240,8 @@ pub fn prove_and_assemble<C: ConstraintSynthesizer<Fr>>(
     ))
 }
 
-/// Verifies a wrapped proof natively, exactly as the contract will: recompute s0 and kp,
-/// verify Groth16 on (s0, kp, ζ, γ, y₁, y₂), then the KZG pairing check.
+/// Verifies a wrapped MatMul proof natively, exactly as the contract will, against the
+/// registered model commitment.
 pub fn verify_wrapped(
     vk: &PreparedVerifyingKey<Bn254>,
     srs: &Srs,
@@ -248,37 +249,34 @@ pub fn verify_wrapped(
     model_commitment: G1Affine,
     proof: &WrappedProof,
 ) -> Result<(), Error> {
-    verify_wrapped_registered(vk, srs, &architecture(dims, srs), model_commitment, proof)
+    verify_wrapped_for(
+        vk,
+        srs,
+        &architecture(dims, srs),
+        &ROLES,
+        &[(CommitmentRole::Model, model_commitment)],
+        proof,
+    )
 }
 
-/// Verifies a wrapped proof whose first commitment must be `registered`, the model commitment
-/// the caller looked up (for training, the final model), then all [`verify_wrapped_for`]
-/// checks.
-pub fn verify_wrapped_registered(
-    vk: &PreparedVerifyingKey<Bn254>,
-    srs: &Srs,
-    architecture: &[u8; 32],
-    registered: G1Affine,
-    proof: &WrappedProof,
-) -> Result<(), Error> {
-    if proof.commitments.first() != Some(&registered) {
-        return Err(Error::Format {
-            what: "wrapped proof",
-            reason: "its first commitment is not the registered model commitment".into(),
-        });
-    }
-    verify_wrapped_for(vk, srs, architecture, proof)
-}
-
-/// Verifies a wrapped proof of any architecture natively, as the contract does: s0 and kp by
-/// Keccak, Groth16 on (s0, kp, ζ, γ, y₁, y₂, public values), then the KZG pairing check.
-/// The caller checks that the commitments are the ones it expects (e.g. the registered model).
+/// Verifies a wrapped proof of any architecture natively, as the contract does: first the
+/// statement's commitments against the architecture's `roles` and the caller's `pins`
+/// (the count, and every role that is not free equal to its pinned value, DESIGN §11.6);
+/// then s0 and kp by Keccak, Groth16 on (s0, kp, ζ, γ, y₁, y₂, public values), and the KZG
+/// pairing check.
+///
+/// The count matters for soundness, not only for meaning: the circuit weights q₁(ζ) by γ^K
+/// for the architecture's K commitments, while the pairing weights Q₁ by γ^(listed count);
+/// a statement listing one commitment fewer lets Q₁ stand in for the dropped vector.
 pub fn verify_wrapped_for(
     vk: &PreparedVerifyingKey<Bn254>,
     srs: &Srs,
     architecture: &[u8; 32],
+    roles: &[CommitmentRole],
+    pins: &[(CommitmentRole, G1Affine)],
     proof: &WrappedProof,
 ) -> Result<(), Error> {
+    check_pinned(roles, &proof.commitments, pins)?;
     let public = proof.public_inputs_for(architecture);
     let mut inputs = public.to_vec();
     inputs.extend(&proof.public_values);

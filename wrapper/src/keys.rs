@@ -96,9 +96,17 @@ impl Keys {
 
     /// Saves the keys to `path` (see the module doc for the layout).
     pub fn save(&self, architecture: &[u8; 32], path: &Path) -> Result<(), Error> {
-        let mut file = std::fs::File::create(path)
+        let file = std::fs::File::create(path)
             .map_err(|e| format(format!("cannot create {}: {e}", path.display())))?;
-        self.write(architecture, &mut std::io::BufWriter::new(&mut file))
+        let mut w = std::io::BufWriter::new(file);
+        self.write(architecture, &mut w)?;
+        // A BufWriter's drop swallows write errors: flush and sync explicitly so a full disk
+        // is an error, not a truncated key file.
+        let file = w
+            .into_inner()
+            .map_err(|e| format(format!("cannot write {}: {e}", path.display())))?;
+        file.sync_all()
+            .map_err(|e| format(format!("cannot write {}: {e}", path.display())))
     }
 
     /// Loads keys from `path` for the architecture with id `architecture`.

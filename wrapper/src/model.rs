@@ -6,7 +6,7 @@ use crate::circuit::PublicInputs;
 use crate::error::Error;
 use crate::groth16::{
     Keys, WrappedProof, count_constraints, prove_and_assemble, setup_circuit_insecure_dev,
-    verify_wrapped_registered,
+    verify_wrapped_for,
 };
 use crate::model_circuit::ModelCircuit;
 use ark_bn254::{Bn254, G1Affine};
@@ -18,12 +18,13 @@ use zkmodel_prover::proof::model::{
     ModelArchitecture, ModelProof, ModelWitness, PublicValues, Task, commit_data, commit_model,
     native_field_part, prove,
 };
+use zkmodel_prover::proof::roles::{CommitmentRole, ModelCommitments};
 
 /// The circuit for a native proof (its public inputs computed natively).
 pub fn circuit(
     srs: &Srs,
     arch: &ModelArchitecture,
-    commitments: &[G1Affine],
+    commitments: &ModelCommitments,
     public: &PublicValues,
     proof: &ModelProof,
 ) -> Result<ModelCircuit, Error> {
@@ -66,8 +67,11 @@ pub fn placeholder(arch: &ModelArchitecture) -> Result<ModelCircuit, Error> {
         labels: labels.as_deref(),
     };
     let (proof, public) = prove(&srs, arch, &w, &mut rng)?;
-    let mut commitments = vec![model.commitment, proof.trace_commitment];
-    commitments.extend(data.map(|d| d.commitment));
+    let commitments = ModelCommitments {
+        model: model.commitment,
+        trace: proof.trace_commitment,
+        data: data.map(|d| d.commitment),
+    };
     circuit(&srs, arch, &commitments, &public, &proof)
 }
 
@@ -84,13 +88,12 @@ pub fn constraint_count(arch: &ModelArchitecture) -> Result<usize, Error> {
     count_constraints(placeholder(arch)?)
 }
 
-/// Wraps a native model proof. `commitments` are [model, trace, data?] as the statement has
-/// them.
+/// Wraps a native model proof.
 pub fn wrap(
     keys: &Keys,
     srs: &Srs,
     arch: &ModelArchitecture,
-    commitments: &[G1Affine],
+    commitments: &ModelCommitments,
     public: &PublicValues,
     proof: &ModelProof,
     rng: &mut (impl RngCore + rand::CryptoRng),
@@ -108,13 +111,25 @@ pub fn wrap(
     )
 }
 
-/// Verifies a wrapped model proof natively against the registered model commitment.
+/// Verifies a wrapped model proof natively against the commitments its caller vouches for
+/// (DESIGN §11.6): the registered `model`, and for an accuracy statement the `test_set` its
+/// publisher registered (refused when missing). Inference data is the prover's own.
 pub fn verify_wrapped(
     vk: &PreparedVerifyingKey<Bn254>,
     srs: &Srs,
     arch: &ModelArchitecture,
     model: G1Affine,
+    test_set: Option<G1Affine>,
     proof: &WrappedProof,
 ) -> Result<(), Error> {
-    verify_wrapped_registered(vk, srs, &arch.id(srs), model, proof)
+    let mut pins = vec![(CommitmentRole::Model, model)];
+    pins.extend(test_set.map(|t| (CommitmentRole::TestSet, t)));
+    verify_wrapped_for(
+        vk,
+        srs,
+        &arch.id(srs),
+        &arch.commitment_roles(),
+        &pins,
+        proof,
+    )
 }

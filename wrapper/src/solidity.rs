@@ -8,6 +8,7 @@ use ark_groth16::VerifyingKey;
 use std::fmt::Write;
 use zkmodel_prover::field::encoding::{g1_to_words, g2_to_words};
 use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::proof::roles::CommitmentRole;
 
 const TEMPLATE: &str = include_str!("../templates/Verifier.sol.tmpl");
 
@@ -22,9 +23,10 @@ pub struct VerifierSpec<'a> {
     pub description: &'a str,
     /// Architecture id.
     pub architecture: [u8; 32],
-    /// Number of statement commitments.
-    pub num_commitments: usize,
-    /// Number of statement public values.
+    /// The roles of the statement's commitments, in order (from the architecture: their
+    /// count is never written by hand).
+    pub roles: Vec<CommitmentRole>,
+    /// Number of statement public values (from the architecture).
     pub num_public: usize,
     /// Groth16 verifying key.
     pub vk: &'a VerifyingKey<Bn254>,
@@ -90,6 +92,12 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
             "        x = BN254.add(x, BN254.mul(BN254.G1Point(IC{i}_X, IC{i}_Y), publicValues[{j}]));"
         );
     }
+    let mut role_doc = String::new();
+    let mut role_codes = String::new();
+    for (i, r) in spec.roles.iter().enumerate() {
+        let _ = writeln!(role_doc, "///         [{i}] {r}: {}.", r.pinned_by());
+        let _ = writeln!(role_codes, "        roles[{i}] = {}; // {r}", r.code());
+    }
     let [ax, ay] = g1_to_words(&spec.vk.alpha_g1);
     Ok(TEMPLATE
         .replace("{{NAME}}", spec.name)
@@ -97,7 +105,9 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
         .replace("{{KEY_ORIGIN}}", &spec.key_origin)
         .replace("{{SRS_ORIGIN}}", &spec.srs.origin.to_string())
         .replace("{{ARCHITECTURE}}", &hex(&spec.architecture))
-        .replace("{{NUM_COMMITMENTS}}", &spec.num_commitments.to_string())
+        .replace("{{NUM_COMMITMENTS}}", &spec.roles.len().to_string())
+        .replace("{{ROLE_DOC}}", role_doc.trim_end())
+        .replace("{{ROLE_CODES}}", role_codes.trim_end())
         .replace("{{NUM_PUBLIC}}", &spec.num_public.to_string())
         .replace("{{ALPHA_X}}", &hex(&ax))
         .replace("{{ALPHA_Y}}", &hex(&ay))

@@ -7,7 +7,7 @@ use crate::circuit::PublicInputs;
 use crate::error::Error;
 use crate::groth16::{
     Keys, WrappedProof, count_constraints, prove_and_assemble, setup_circuit_insecure_dev,
-    verify_wrapped_registered,
+    verify_wrapped_for,
 };
 use crate::train_circuit::TrainCircuit;
 use ark_bn254::{Bn254, G1Affine};
@@ -16,17 +16,17 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::model::{Task, commit_model};
+use zkmodel_prover::proof::roles::{CommitmentRole, TrainingCommitments};
 use zkmodel_prover::proof::train::{
     ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, native_field_part, prove,
 };
 use zkmodel_prover::train::train;
 
-/// The circuit for a native proof (its public inputs computed natively). `commitments` are
-/// [final model, initial model, dataset, trace].
+/// The circuit for a native proof (its public inputs computed natively).
 pub fn circuit(
     srs: &Srs,
     arch: &TrainArchitecture,
-    commitments: &[G1Affine],
+    commitments: &TrainingCommitments,
     proof: &TrainingProof,
 ) -> Result<TrainCircuit, Error> {
     let (s0, kp, out) = native_field_part(srs, arch, commitments, proof)?;
@@ -39,14 +39,19 @@ pub fn circuit(
     })
 }
 
-/// The statement's commitments in order: [final, initial, dataset, trace].
+/// The statement's commitments: final model, initial model, dataset, and the proof's trace.
 pub fn commitments(
     final_model: G1Affine,
     initial: G1Affine,
     dataset: G1Affine,
     proof: &TrainingProof,
-) -> Vec<G1Affine> {
-    vec![final_model, initial, dataset, proof.trace_commitment]
+) -> TrainingCommitments {
+    TrainingCommitments {
+        final_model,
+        initial_model: initial,
+        dataset,
+        trace: proof.trace_commitment,
+    }
 }
 
 /// A circuit of the architecture's shape, from the training run of the all-zero model on an
@@ -98,7 +103,7 @@ pub fn wrap(
     keys: &Keys,
     srs: &Srs,
     arch: &TrainArchitecture,
-    commitments: &[G1Affine],
+    commitments: &TrainingCommitments,
     proof: &TrainingProof,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<WrappedProof, Error> {
@@ -115,13 +120,29 @@ pub fn wrap(
     )
 }
 
-/// Verifies a wrapped training proof natively against the registered final-model commitment.
+/// Verifies a wrapped training proof natively against the three commitments its caller
+/// vouches for (DESIGN §11.6): the registered final model, the initial model (registered, or
+/// recomputed from its public seed) and the dataset its publisher registered.
 pub fn verify_wrapped(
     vk: &PreparedVerifyingKey<Bn254>,
     srs: &Srs,
     arch: &TrainArchitecture,
     final_model: G1Affine,
+    initial: G1Affine,
+    dataset: G1Affine,
     proof: &WrappedProof,
 ) -> Result<(), Error> {
-    verify_wrapped_registered(vk, srs, &arch.id(srs), final_model, proof)
+    let pins = [
+        (CommitmentRole::FinalModel, final_model),
+        (CommitmentRole::InitialModel, initial),
+        (CommitmentRole::Dataset, dataset),
+    ];
+    verify_wrapped_for(
+        vk,
+        srs,
+        &arch.id(srs),
+        &arch.commitment_roles(),
+        &pins,
+        proof,
+    )
 }

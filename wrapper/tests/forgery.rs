@@ -87,7 +87,7 @@ fn wrapped_forged_logits_pass_groth16_and_fail_the_opening() {
     ));
     // The fixed check rejects it with the opening error.
     assert_eq!(
-        verify_wrapped(&pvk, &dev.srs, &dev.arch, dev.model.commitment, &w).unwrap_err(),
+        verify_wrapped(&pvk, &dev.srs, &dev.arch, dev.model.commitment, None, &w).unwrap_err(),
         Error::Prover(zkmodel_prover::Error::Opening {
             what: "pairing check"
         })

@@ -108,6 +108,7 @@ fn digits_files(with_proofs: bool) -> Vec<(PathBuf, String)> {
                 &dev.srs,
                 &dev.arch,
                 dev.model.commitment,
+                dev.test_set_commitment().unwrap(),
                 &wrapped,
             )
             .unwrap();
@@ -150,6 +151,8 @@ fn training_files(with_proofs: bool, steps: &[usize]) -> Vec<(PathBuf, String)> 
                 &dev.srs,
                 &dev.arch,
                 wrapped.commitments[0],
+                dev.initial.1.commitment,
+                dev.dataset.commitment,
                 &wrapped,
             )
             .unwrap();

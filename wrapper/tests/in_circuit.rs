@@ -169,7 +169,7 @@ fn matmul_statement_field_part_in_circuit() {
     use zkmodel_prover::blocks::matmul::{MatMulDims, MatMulProof, verify_matmul};
     use zkmodel_prover::pcs::chain::quotient_digest;
     use zkmodel_prover::pcs::layout::LayoutBuilder;
-    use zkmodel_prover::pcs::{Accumulator, Srs, verify_field};
+    use zkmodel_prover::pcs::{Accumulator, MaskSlots, Srs, verify_field};
     use zkmodel_prover::proof::PublicStatement;
     use zkmodel_prover::proof::matmul::{architecture, commit_model, prove};
 
@@ -207,9 +207,14 @@ fn matmul_statement_field_part_in_circuit() {
     acc.add(0, layout_w.0.segment(layout_w.1), &c.w);
     acc.add(1, layout_t.0.segment(layout_t.1), &c.x);
     acc.add(1, layout_t.0.segment(layout_t.2), &c.y);
+    let mask = MaskSlots {
+        vector: 1,
+        segment: layout_t.0.mask,
+    };
     let native = verify_field(
         acc.vector_vars(),
         acc.claims(),
+        &mask,
         &kp,
         &proof.opening.evals,
         &mut t,
@@ -236,7 +241,15 @@ fn matmul_statement_field_part_in_circuit() {
     cacc.add(1, layout_t.0.segment(layout_t.2), &cc.y);
     let kp_var = zkmodel_wrapper::backend::public(&cs, kp).unwrap();
     let evals = zkmodel_wrapper::backend::alloc_opening_evals(&cs, &proof.opening.evals).unwrap();
-    let out = verify_field(cacc.vector_vars(), cacc.claims(), &kp_var, &evals, &mut ct).unwrap();
+    let out = verify_field(
+        cacc.vector_vars(),
+        cacc.claims(),
+        &mask,
+        &kp_var,
+        &evals,
+        &mut ct,
+    )
+    .unwrap();
     assert_eq!(out.zeta.value().unwrap(), native.zeta);
     assert_eq!(out.gamma.value().unwrap(), native.gamma);
     assert_eq!(out.y1.value().unwrap(), native.y1);

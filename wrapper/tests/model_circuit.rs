@@ -7,6 +7,7 @@ use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::path::PathBuf;
+use zkmodel_prover::Error as ProverError;
 use zkmodel_prover::Fr;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
@@ -17,7 +18,10 @@ use zkmodel_prover::proof::model::{
     ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_data, commit_model,
     native_field_part, prove,
 };
+use zkmodel_prover::proof::roles::{CommitmentRole, ModelCommitments};
+use zkmodel_wrapper::Error;
 use zkmodel_wrapper::circuit::PublicInputs;
+use zkmodel_wrapper::groth16::WrappedProof;
 use zkmodel_wrapper::model_circuit::ModelCircuit;
 
 fn fixture(name: &str) -> PathBuf {
@@ -53,7 +57,11 @@ fn circuit_for(task: Task, indices: std::ops::Range<usize>) -> ModelCircuit {
         labels,
     };
     let (proof, public) = prove(&srs, &arch, &w, &mut rng).unwrap();
-    let commitments = [committed.commitment, proof.trace_commitment, d.commitment];
+    let commitments = ModelCommitments {
+        model: committed.commitment,
+        trace: proof.trace_commitment,
+        data: Some(d.commitment),
+    };
     let (s0, kp, out) = native_field_part(&srs, &arch, &commitments, &public, &proof).unwrap();
     assert_eq!(kp, quotient_digest(&proof.opening.q1, &proof.opening.q2));
     ModelCircuit {
@@ -151,23 +159,69 @@ fn mlp_inference_wraps_into_groth16() {
         labels: None,
     };
     let (proof, public) = prove(&srs, &arch, &w, &mut rng).unwrap();
-    let commitments = [committed.commitment, proof.trace_commitment, d.commitment];
+    let commitments = ModelCommitments {
+        model: committed.commitment,
+        trace: proof.trace_commitment,
+        data: Some(d.commitment),
+    };
     let t = Instant::now();
     let wrapped = wrap(&keys, &srs, &arch, &commitments, &public, &proof, &mut rng).unwrap();
     println!("MLP inference Groth16 prove: {:.2?}", t.elapsed());
     let vk = prepare(&keys.vk);
-    verify_wrapped(&vk, &srs, &arch, committed.commitment, &wrapped).unwrap();
+    let check = |p: &WrappedProof, model| verify_wrapped(&vk, &srs, &arch, model, None, p);
+    check(&wrapped, committed.commitment).unwrap();
 
     let mut bad = wrapped.clone();
     bad.public_values[0] += Fr::ONE;
-    assert!(verify_wrapped(&vk, &srs, &arch, committed.commitment, &bad).is_err());
+    assert_eq!(
+        check(&bad, committed.commitment),
+        Err(Error::Groth16Rejected)
+    );
     let mut bad = wrapped.clone();
     bad.commitments[2] = bad.commitments[1];
-    assert!(verify_wrapped(&vk, &srs, &arch, committed.commitment, &bad).is_err());
+    assert_eq!(
+        check(&bad, committed.commitment),
+        Err(Error::Groth16Rejected)
+    );
     let mut bad = wrapped.clone();
     bad.y1 += Fr::ONE;
-    assert!(verify_wrapped(&vk, &srs, &arch, committed.commitment, &bad).is_err());
-    assert!(verify_wrapped(&vk, &srs, &arch, commitments[1], &wrapped).is_err());
+    assert_eq!(
+        check(&bad, committed.commitment),
+        Err(Error::Groth16Rejected)
+    );
+    // Another model than the registered one.
+    assert_eq!(
+        check(&wrapped, commitments.trace),
+        Err(Error::Prover(ProverError::PinnedCommitmentMismatch {
+            role: CommitmentRole::Model,
+            index: 0
+        }))
+    );
+    // A statement listing fewer commitments than the architecture has: Q₁ would take the
+    // dropped vector's γ-weight in the pairing. Refused before any pairing.
+    let mut bad = wrapped.clone();
+    bad.commitments.pop();
+    assert_eq!(
+        check(&bad, committed.commitment),
+        Err(Error::Prover(ProverError::CommitmentCount {
+            expected: 3,
+            actual: 2
+        }))
+    );
+    // An inference statement has no test set to pin.
+    assert_eq!(
+        verify_wrapped(
+            &vk,
+            &srs,
+            &arch,
+            committed.commitment,
+            Some(d.commitment),
+            &wrapped
+        ),
+        Err(Error::Prover(ProverError::PinnedRoleNotInStatement {
+            role: CommitmentRole::TestSet
+        }))
+    );
 }
 
 #[test]

@@ -4,18 +4,23 @@
 //! proof that verifies as the contract checks it; tampered proofs, public inputs and
 //! commitments are rejected. Prints the constraint count and Groth16 timings.
 
+use ark_bn254::G1Affine;
 use ark_ff::Field;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::time::Instant;
+use zkmodel_prover::Error as ProverError;
 use zkmodel_prover::Fr;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::model::{Task, commit_model};
+use zkmodel_prover::proof::roles::{CommitmentRole, TrainingCommitments};
 use zkmodel_prover::proof::train::{
     ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, digits::DigitsTraining, prove,
 };
 use zkmodel_prover::train::{TrainConfig, train};
+use zkmodel_wrapper::Error;
+use zkmodel_wrapper::groth16::WrappedProof;
 use zkmodel_wrapper::groth16::prepare;
 use zkmodel_wrapper::train::{circuit, commitments, setup_insecure_dev, verify_wrapped, wrap};
 use zkmodel_wrapper::train_circuit::TrainCircuit;
@@ -23,7 +28,7 @@ use zkmodel_wrapper::train_circuit::TrainCircuit;
 struct Native {
     arch: TrainArchitecture,
     srs: Srs,
-    commitments: Vec<ark_bn254::G1Affine>,
+    commitments: TrainingCommitments,
     proof: TrainingProof,
 }
 
@@ -112,20 +117,61 @@ fn training_wraps_into_groth16() {
     let wrapped = wrap(&keys, &n.srs, &n.arch, &n.commitments, &n.proof, &mut rng).unwrap();
     println!("training T = 4 Groth16 prove: {:.2?}", t.elapsed());
     let vk = prepare(&keys.vk);
-    let final_model = n.commitments[0];
-    verify_wrapped(&vk, &n.srs, &n.arch, final_model, &wrapped).unwrap();
+    let c = n.commitments;
+    let check = |arch: &TrainArchitecture, p: &WrappedProof, pinned: [G1Affine; 3]| {
+        let [f, i, d] = pinned;
+        verify_wrapped(&vk, &n.srs, arch, f, i, d, p)
+    };
+    let pins = [c.final_model, c.initial_model, c.dataset];
+    check(&n.arch, &wrapped, pins).unwrap();
 
-    // Initial and final swapped, another dataset, a changed point: rejected.
+    // Initial and final swapped (pinned as swapped too): the statement changes, Groth16 fails.
     let mut bad = wrapped.clone();
     bad.commitments.swap(0, 1);
-    assert!(verify_wrapped(&vk, &n.srs, &n.arch, bad.commitments[0], &bad).is_err());
+    let swapped = [c.initial_model, c.final_model, c.dataset];
+    assert_eq!(check(&n.arch, &bad, swapped), Err(Error::Groth16Rejected));
+    // Another dataset than the registered one.
     let mut bad = wrapped.clone();
     bad.commitments[2] = bad.commitments[1];
-    assert!(verify_wrapped(&vk, &n.srs, &n.arch, final_model, &bad).is_err());
+    assert_eq!(
+        check(&n.arch, &bad, pins),
+        Err(Error::Prover(ProverError::PinnedCommitmentMismatch {
+            role: CommitmentRole::Dataset,
+            index: 2
+        }))
+    );
     let mut bad = wrapped.clone();
     bad.y2 += Fr::ONE;
-    assert!(verify_wrapped(&vk, &n.srs, &n.arch, final_model, &bad).is_err());
-    assert!(verify_wrapped(&vk, &n.srs, &n.arch, n.commitments[1], &wrapped).is_err());
+    assert_eq!(check(&n.arch, &bad, pins), Err(Error::Groth16Rejected));
+    // Pinned against another initial model or another final model.
+    assert_eq!(
+        check(&n.arch, &wrapped, [c.final_model, c.dataset, c.dataset]),
+        Err(Error::Prover(ProverError::PinnedCommitmentMismatch {
+            role: CommitmentRole::InitialModel,
+            index: 1
+        }))
+    );
+    assert_eq!(
+        check(
+            &n.arch,
+            &wrapped,
+            [c.initial_model, c.initial_model, c.dataset]
+        ),
+        Err(Error::Prover(ProverError::PinnedCommitmentMismatch {
+            role: CommitmentRole::FinalModel,
+            index: 0
+        }))
+    );
+    // The trace dropped: Q₁ would take its γ-weight; refused by count.
+    let mut bad = wrapped.clone();
+    bad.commitments.pop();
+    assert_eq!(
+        check(&n.arch, &bad, pins),
+        Err(Error::Prover(ProverError::CommitmentCount {
+            expected: 4,
+            actual: 3
+        }))
+    );
     // Replayed under another T.
     let other = TrainArchitecture::new(
         n.arch.shape.clone(),
@@ -136,5 +182,5 @@ fn training_wraps_into_groth16() {
         1024,
     )
     .unwrap();
-    assert!(verify_wrapped(&vk, &n.srs, &other, final_model, &wrapped).is_err());
+    assert_eq!(check(&other, &wrapped, pins), Err(Error::Groth16Rejected));
 }

@@ -42,26 +42,38 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x12a6f65f34782692a2211654c55a03db7301dd11a2d95906e9668ec7f1a8ae1c;
-    uint256 internal constant IC0_Y = 0x0bf7797c6ef59410de2ecd4b95f3ab2dcef1cdc68d93939bbaf37aa3c15ad47a;
-    uint256 internal constant IC1_X = 0x045cdc030a2c7b7b1dd71aad2a4e9b65c7b4db9f6ccb82f3cecd46eb92ce763b;
-    uint256 internal constant IC1_Y = 0x12345797a92e2ee76707861289dce20fa06ad2df7ca7eefa6d5b03b2669d100f;
-    uint256 internal constant IC2_X = 0x14e5ef4c04f8ccd741efe743784ae5952bc20a659025c2ec19aca659ce77b832;
-    uint256 internal constant IC2_Y = 0x2fb4786ce831d53f082a351368955bf34ab005b3d69640c12a6ad0dbc04fd594;
-    uint256 internal constant IC3_X = 0x10815c43979dfefef42829562aef07d61fd2cfe669ecbaa9a0e5fbbab5cb4031;
-    uint256 internal constant IC3_Y = 0x274f43810c8140a80e04ef3c2d6dce43bf6708709fd81d2879e04eee0274b7a4;
-    uint256 internal constant IC4_X = 0x0a70f5d6e9b5a4468a31b32fff2382be23b7e537a6af0200de282f381a3baf13;
-    uint256 internal constant IC4_Y = 0x24cf4a8d91e14e7c7bbe386d06a709b8ce9234a718ed2edd00be88da7f7815f3;
-    uint256 internal constant IC5_X = 0x0b6950f81e413c22c3ca61a9a02b9557edacd39ac345cdaf46704eaa95aa270f;
-    uint256 internal constant IC5_Y = 0x0161333fe0782b98190a862c2a33386f8242b27a792cf3c8f1f25542995887a4;
-    uint256 internal constant IC6_X = 0x11192692e38aa193102e245fb48134bd876ad8141e7354abfaae7d7d933c8aba;
-    uint256 internal constant IC6_Y = 0x1d6b524887ab17de380bc428b5a5aa29a3464f80171ce2aa61bb9221ac1d6efc;
-    uint256 internal constant IC7_X = 0x07a3f1a625bb8857e9fb1cdd703bd31cbd112b766927655c70e70c1fd429e70d;
-    uint256 internal constant IC7_Y = 0x04fc69a3c5b323f9aca047900b2877110021773fb9cbc92f5125a5c94c469b9d;
+    uint256 internal constant IC0_X = 0x048b46eecaf17f72d4c3ef310b4b9cd2d7c66a5904f7d92237dbcddd642cf426;
+    uint256 internal constant IC0_Y = 0x21384f5dfc4880ccb7e698cc0e38cb3a3025da6a14161521c1a1b829cf988599;
+    uint256 internal constant IC1_X = 0x2a1ddb08c98b1e25be98da860aff76182b26a88f6bab6cdd03a619d72741fb37;
+    uint256 internal constant IC1_Y = 0x20604b8703b4b2f2669f736e801a64f707c13368b7150a6f823a28ee5b31c52c;
+    uint256 internal constant IC2_X = 0x06ca4380124202f8f110607cc8dfdb29dd08b8999ddbe15b9485f2d90c210de6;
+    uint256 internal constant IC2_Y = 0x27a18598c9e0bef4eff60057dad8e49953baf16a657bdb1b55ed338d86d84d80;
+    uint256 internal constant IC3_X = 0x063b929e9351369a0f890b1603120eb55c8f96f173b3ef3e289b5902e62df1f6;
+    uint256 internal constant IC3_Y = 0x114887ab27c29cd35c81e6814185a99c1a9e30ac3fc3aca7075ee702bce0789f;
+    uint256 internal constant IC4_X = 0x0f5fd6ecb04e480947f75217ce3f38ef1aa2ff40d8a341d20b3ba2d2ef749b6b;
+    uint256 internal constant IC4_Y = 0x042bf7d12203e2f564c27206257c85dab9c337e5b95007ec27fa35d27b935f2e;
+    uint256 internal constant IC5_X = 0x169a22994d8ad2b843a2848e33fce03a6e3d1200d62d4223c50b474795e02c90;
+    uint256 internal constant IC5_Y = 0x091a79f6f2ddb5ac90814ab08a528e7bafbc53197c3ffab62923c7525bb33365;
+    uint256 internal constant IC6_X = 0x13f2ffae6b72b8f724cc79a6bfc6c0dc8d1bb2444a25adcbd677ea7b56bc5b2b;
+    uint256 internal constant IC6_Y = 0x2f7de4033edff563a925b769b3e5a157cfead282575c755e48bc22c96a177022;
+    uint256 internal constant IC7_X = 0x1e9652163c723c14f9e7e4eb0fd7b41f7ffa9e871fd47b89ff4f1817e1135acf;
+    uint256 internal constant IC7_Y = 0x09702e30c005f977687efe0dd0c1e78ca4efd5027800f15685fc184f85aa7e05;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
         return ARCHITECTURE;
+    }
+
+    /// @inheritdoc IZkmodelVerifier
+    /// @dev Commitment roles of this architecture, in statement order:
+///         [0] model: registered by the seller.
+///         [1] trace: free: the prover's trace.
+///         [2] test set: registered by its publisher, not the seller.
+    function commitmentRoles() external pure returns (uint8[] memory roles) {
+        roles = new uint8[](NUM_COMMITMENTS);
+        roles[0] = 0; // model
+        roles[1] = 1; // trace
+        roles[2] = 3; // test set
     }
 
     /// @inheritdoc IZkmodelVerifier

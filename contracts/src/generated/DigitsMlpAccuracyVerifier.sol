@@ -42,26 +42,38 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x1dcd6d7d80b5d0efc8821cd25d3a50781c8344a2dbec8ef676a7fbbccef5634d;
-    uint256 internal constant IC0_Y = 0x0b13661d3e76a45d87310f031bdecafa75ff5c0a9771efd1233b8980a8335775;
-    uint256 internal constant IC1_X = 0x052bd95c141854760a81d7ef3092b1db9baad82b5b740a2bc0b8c8ff6bbde2e2;
-    uint256 internal constant IC1_Y = 0x1536c82ed8df3784bcf01c372a209f12e924403362c34c1da5d4374834d925ad;
-    uint256 internal constant IC2_X = 0x2332a553aa999938791c172bb3c8721502a5ad8ed0f4cf38f61a34b44e3fa173;
-    uint256 internal constant IC2_Y = 0x10c70a51883acc1b7e2eac404f782f4df212f2d62bcc6fe076e5241fa5ec2dcd;
-    uint256 internal constant IC3_X = 0x2a7235b5767bc09081c142ea601f602e08b1c65fff0800b9f8cf5e44c0f69365;
-    uint256 internal constant IC3_Y = 0x2a3c6b806f4409f6d0738b6717f730c4dceca99a8397a9ea971dd8b771b9be4c;
-    uint256 internal constant IC4_X = 0x0a526f88f5dd248492fcbabc3ec089cf8d0dee94c10fac6ded258307447aeb8e;
-    uint256 internal constant IC4_Y = 0x2dac67e21db0fbc384feedabc5336e525955d650f7e90b7ba96881b054f63b7a;
-    uint256 internal constant IC5_X = 0x1c49201568252f6ab80b4510ad3a90137185b25a618ef34e7220b3bf897e1461;
-    uint256 internal constant IC5_Y = 0x2bbb8889c168d17f39b7b11ee8d9815e995755f54fcd6e3a916d24ce660dd7b3;
-    uint256 internal constant IC6_X = 0x23663780a2c6494b5245cc207206dc6b5646544077cf0f2a280ae32a5f4bcc00;
-    uint256 internal constant IC6_Y = 0x2a9ff577af023eb18ee493e4f6557a6ce6d9c0bc74508f9585ae2f23689c10e3;
-    uint256 internal constant IC7_X = 0x2403258e0c4c0dfbc6687ca77fce3f76425c1a05a5b4b484feac7fae23477388;
-    uint256 internal constant IC7_Y = 0x27468e2bc4f53b2ce50041148bf5e4a1a7c848e222e56f8dce256f3fe8a81e25;
+    uint256 internal constant IC0_X = 0x16b241964ce41fc36e304baa62f885a5aef0c2e8daa3f19ee12436a8357a744e;
+    uint256 internal constant IC0_Y = 0x0b253a943999a1ddd717760d27255fe14bd282bc42817f08b2277e35d9019ab3;
+    uint256 internal constant IC1_X = 0x0285c78154bb9b0473ccf80f4644d4c740b4a68e9d746f710de0a4f28aa2d20c;
+    uint256 internal constant IC1_Y = 0x186062dc89cdfa3c0546639ee57354be7b5133dcb1a86abea0a149c9159416ce;
+    uint256 internal constant IC2_X = 0x2916a51a3557fd566cb1ca63f7b54c6eb376ffe81560563b31236e67a8bf4303;
+    uint256 internal constant IC2_Y = 0x274e9cafa2e49c8ceca134e6409e5bda69cfa1e9fe5e16204860df58afe630f7;
+    uint256 internal constant IC3_X = 0x17f11c2437ab22cbef1d897faf03c210f904d0f67a1501c3e0df5112ed7975b4;
+    uint256 internal constant IC3_Y = 0x260a63b02498ba6ab9120379728af04b327b69b96a527c3f88dd6bdef26c387c;
+    uint256 internal constant IC4_X = 0x19472ccc20ac2ccb7ae6faf5b232e6afafc47da9402a1e46302e922a90e43c73;
+    uint256 internal constant IC4_Y = 0x13f80f777b0c76858dc82d4da8ece1e945369f4d6db659f844d3677180a5546c;
+    uint256 internal constant IC5_X = 0x1e26ee1ca34beb02942bef8b5b4dc54b008a717409bd2d2346c8a60f236ef34f;
+    uint256 internal constant IC5_Y = 0x294ca3400035b6ed50d16035551a60deed29046e965e037f7c4f1b5ca26775ef;
+    uint256 internal constant IC6_X = 0x29ee4cf7b5d6cc4381154046cb9467c77af3b0208e5868b9d0af5e6320e115a2;
+    uint256 internal constant IC6_Y = 0x1d3db76c9cb807823c450aa8d68a8b3b2c05de042aa4ae73db49f5009d4393bd;
+    uint256 internal constant IC7_X = 0x1941f9ffada854e8c06c95916f39e82f832f468bf6822eb72494bcd130de9d05;
+    uint256 internal constant IC7_Y = 0x0aa13a7a6b3bf24c2ceb9ad69a1c8900682d32dadb5343cacee45b34b85dfc80;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
         return ARCHITECTURE;
+    }
+
+    /// @inheritdoc IZkmodelVerifier
+    /// @dev Commitment roles of this architecture, in statement order:
+///         [0] model: registered by the seller.
+///         [1] trace: free: the prover's trace.
+///         [2] test set: registered by its publisher, not the seller.
+    function commitmentRoles() external pure returns (uint8[] memory roles) {
+        roles = new uint8[](NUM_COMMITMENTS);
+        roles[0] = 0; // model
+        roles[1] = 1; // trace
+        roles[2] = 3; // test set
     }
 
     /// @inheritdoc IZkmodelVerifier

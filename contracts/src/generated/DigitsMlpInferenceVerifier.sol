@@ -42,26 +42,38 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x1d01e4932130adacfe61e1f8657ef8552af18ff9e0247a41b270731fa30af070;
-    uint256 internal constant IC0_Y = 0x261ce35179b6e079dceb9193138512cd6d59fe5b371aa0d656d8393b705ea7a1;
-    uint256 internal constant IC1_X = 0x0400709cb26e19e4da71a780a697d990a048be036b0cee3014612b6af8427238;
-    uint256 internal constant IC1_Y = 0x2b16acb3852c8a98bdf983834899f37ba8c15cac136b67e831104e359ce9921c;
-    uint256 internal constant IC2_X = 0x098714402879b15735e1bfa5be34542ec66f59d4e03d025a648c33014676e0a5;
-    uint256 internal constant IC2_Y = 0x0c72fbd3d8a5db693a5d0226763a9d4f45942408012f99c874771da7f74a90b6;
-    uint256 internal constant IC3_X = 0x28d70a0cb8051b5a4e4286abfcc0cae2b48e12d5a441888175be911742607eb1;
-    uint256 internal constant IC3_Y = 0x2ae2796d5208fa21f15cc3141522e6a44fc199a33b76ca3d69acc402a9686dd7;
-    uint256 internal constant IC4_X = 0x17262628c27fc1312970288f3f376aad0c28a334f66d31b97eda1b9ce55f6e15;
-    uint256 internal constant IC4_Y = 0x0d27be221c61f135c0685196b798cf4aeaf771338538152e94ca2dd4499f357b;
-    uint256 internal constant IC5_X = 0x056d5b205f277320955a3864d41a1e764e4e14ca16c2509037aeb5e2b4c110cd;
-    uint256 internal constant IC5_Y = 0x177b8184ed3787aa4c99f73b354b8c969aced8b93b36f8e5ae38c453132a9ce3;
-    uint256 internal constant IC6_X = 0x2733711fe1b6977cbc713774ff4b2ff89842142a41aeb9bb0333a404a268f89c;
-    uint256 internal constant IC6_Y = 0x0c4c322d4721e37e27f183416e2c39ce2ec8284e9b7e4d3dd9acf24ec860579f;
-    uint256 internal constant IC7_X = 0x18382a742df074ec6aa097617dbb364fb8529fa54cfc765032a4f8ef839ba02b;
-    uint256 internal constant IC7_Y = 0x18a02840db2ac69455cec32a9688ed4b449c71410adc08b12c7b04e549eda0a4;
+    uint256 internal constant IC0_X = 0x2779d0a7f2a40b92e1e910027099e2c08e43eda1a0f3654dde369af63c08c20f;
+    uint256 internal constant IC0_Y = 0x003b6ca4c7c03c4f6a285625e3f609301c5bda9d681683695a8718d040e084eb;
+    uint256 internal constant IC1_X = 0x2da783f9d3bafb1aee6dcde5860810e7738a238db1d4a11bbfa42106177f2835;
+    uint256 internal constant IC1_Y = 0x1631a31853f352819202e2c8c51f8100b5be3453adb9477b695065e422ba9cee;
+    uint256 internal constant IC2_X = 0x129d9ec071a015fc2cb5026645daf53d846f1ffa9ebf1835f44bb0f61effe10b;
+    uint256 internal constant IC2_Y = 0x0bc952179d437cd13b134a11337d8547da6c87e94eb3ccb9d121697962507fe6;
+    uint256 internal constant IC3_X = 0x00c8faa94a33c911e41069f8128e4344d6b9c38e3edc78c23b85d4a08f73c376;
+    uint256 internal constant IC3_Y = 0x0817fac7000dfffe6fcfa6e0c70b5ba000cc53cd495d06c12ce9a39125fe1103;
+    uint256 internal constant IC4_X = 0x1b023ada6ea13fd6dc21281d7f4210c827b2fdf51373950cf7ccc76031bfef8b;
+    uint256 internal constant IC4_Y = 0x1927ca50fd682e549a1e474395fdcda18b4adb9569cdc9da4a41d72ddfe5bceb;
+    uint256 internal constant IC5_X = 0x114e2fe99942e0516e8c3857e22cedc39300a2feb70c996d3eeffd20b3d9eeb1;
+    uint256 internal constant IC5_Y = 0x05fe41f4ef22863e223e531c88930ec1269e5565cf92c92fbdf30d15bbfe3bee;
+    uint256 internal constant IC6_X = 0x1f8f9d0cdb35f89719df8fd00e67bf08ac4241960c1b91aaf9fed37eef33f83c;
+    uint256 internal constant IC6_Y = 0x06f24c7089cf74c88c564638eb2a1c5350707dcdbdfed531b4744b7f9e369b63;
+    uint256 internal constant IC7_X = 0x1155766686926d1dffe0c6a473e2fbd3bac28d68a10263e2ccfe26eb0e7fa652;
+    uint256 internal constant IC7_Y = 0x1d900462a0764a3951f59f9807690da4aa1b6b2871de40f97a3a242976919b33;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
         return ARCHITECTURE;
+    }
+
+    /// @inheritdoc IZkmodelVerifier
+    /// @dev Commitment roles of this architecture, in statement order:
+///         [0] model: registered by the seller.
+///         [1] trace: free: the prover's trace.
+///         [2] data: free: data the prover or its buyer committed.
+    function commitmentRoles() external pure returns (uint8[] memory roles) {
+        roles = new uint8[](NUM_COMMITMENTS);
+        roles[0] = 0; // model
+        roles[1] = 1; // trace
+        roles[2] = 2; // data
     }
 
     /// @inheritdoc IZkmodelVerifier

@@ -42,24 +42,38 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x267af881e6773a1dad7977940c80aa41bfa6e02bdc85cd752d46a63f4c1e801e;
-    uint256 internal constant IC0_Y = 0x14b9ff38521e4d9442b0ebb09075d94c75d149bcf7d090ec3a74048cacf1af7d;
-    uint256 internal constant IC1_X = 0x26188a25a8f6d409f9287971c2ae692b19f37ecc07003d05a800eecfe151091a;
-    uint256 internal constant IC1_Y = 0x23f1663349aa70f01e8ba3a8ff4ec322574402a243b3f1b3c4e7f247611ceacf;
-    uint256 internal constant IC2_X = 0x13965514653666dfacaa703c1bfab6dd50421e323b6930c7a2623db300019ad3;
-    uint256 internal constant IC2_Y = 0x18a31dde7c12e52bed52af25bc18a9577481241ce001a759a851d7b8a96041ed;
-    uint256 internal constant IC3_X = 0x1cfc7fbb7c5d6914af7ebd651bf863adbed98d8e9a0f16fcd69d8263fdaf3dee;
-    uint256 internal constant IC3_Y = 0x1297977bb073c900fd5b94b349eca5e89b45f12e0e84d589ef1e95f38e14a6fc;
-    uint256 internal constant IC4_X = 0x0500daab118916538e100cf05d067f65e13cb25508a3a6c6bb829863c045a83f;
-    uint256 internal constant IC4_Y = 0x016086f762aec24731e39b6964e2240a83898cebfd9f8774b3ed7b67f7e88c41;
-    uint256 internal constant IC5_X = 0x2a73c0fd8231ae24cad212d34118ebe4883612ff6446d7efa9c98dea0b4e6c2b;
-    uint256 internal constant IC5_Y = 0x05a37e3a424c7106730f15698ee13a46e3228d7f5b1b3a77ff2b3fd11c487cda;
-    uint256 internal constant IC6_X = 0x069d50e89b055b8cdd94a655feee65d3c02962814fca842ef0ca82006eadc6b3;
-    uint256 internal constant IC6_Y = 0x1d346735c6d429b8579acf23456f487bc0f9c3509125fb31913a14a9763333ac;
+    uint256 internal constant IC0_X = 0x1c9f469ce0f758753b66376dc5da0842e2ff13539d7ad4c7a3bce1d209392cf5;
+    uint256 internal constant IC0_Y = 0x1f6df8062e4d74c5569066e81b9b8345655ecf86763d7cbe3b529f0ba0beb49d;
+    uint256 internal constant IC1_X = 0x089608f86aae2c83192927361100326ce1883a0dba81f5ff1c1d75db9ffae5a8;
+    uint256 internal constant IC1_Y = 0x29d75e417f436f6e7ee8cd714bf5809d0d753bd22d5d8f2d02565cefcb53b01e;
+    uint256 internal constant IC2_X = 0x2bba6de3125d3a9ccd532ffb43e4199dcfd10c201c8b0ed2bdcfffc38a85d622;
+    uint256 internal constant IC2_Y = 0x10f3e0a00ae5a0e5dc83fe537dfa2a9c107817c879e4f065f989738558f13998;
+    uint256 internal constant IC3_X = 0x0d439e6750a0c55f8ffc923c07071343627841a97fe8ca05b66f90dba59143a2;
+    uint256 internal constant IC3_Y = 0x0a7cd7c2d1a091aee5c420c3c396947cb8ba56b4bfc5456e571ec8ef71fd8481;
+    uint256 internal constant IC4_X = 0x14917fb174d1163d20bc6335f23dcb184ab3949f3a41530dc5aa1cfb455dd0d6;
+    uint256 internal constant IC4_Y = 0x1f9d4e87296bd6feb53e209c8b69fc547f10cf8ba5eb1dd1e8ba292366b9e32b;
+    uint256 internal constant IC5_X = 0x04ab096a784653e4e10b68c4fd9a53c09189fc658c94fb01c158ebd970c47806;
+    uint256 internal constant IC5_Y = 0x250d526b2de148792f0aa9c04ce4e1dfe36fda3db07497ad9d00d55b36cd990c;
+    uint256 internal constant IC6_X = 0x0be037b4b43eff7b6fb1ad7ff3c2ee8ab678390e6ef46d86392327c4176c7da7;
+    uint256 internal constant IC6_Y = 0x0fb812d7f6c14a6e6b75ef2a4cbf9c7668f211c3df200d3e58e9f6c2714970c1;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
         return ARCHITECTURE;
+    }
+
+    /// @inheritdoc IZkmodelVerifier
+    /// @dev Commitment roles of this architecture, in statement order:
+///         [0] final model: registered by the seller.
+///         [1] initial model: a registered model or derived from a public seed.
+///         [2] dataset: registered by its publisher.
+///         [3] trace: free: the prover's trace.
+    function commitmentRoles() external pure returns (uint8[] memory roles) {
+        roles = new uint8[](NUM_COMMITMENTS);
+        roles[0] = 4; // final model
+        roles[1] = 5; // initial model
+        roles[2] = 6; // dataset
+        roles[3] = 1; // trace
     }
 
     /// @inheritdoc IZkmodelVerifier

@@ -42,24 +42,38 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x16c38994dd869f22578c3152ff25070ca6b74b7947fea5a96abadb2dd8b213de;
-    uint256 internal constant IC0_Y = 0x00b2e483de2c2180722dcafe0f26283bc4774a0451fcf4586016131ff2e2d8ea;
-    uint256 internal constant IC1_X = 0x1839fd3e5329983095fd5118b274993b3a80f0106c39c01d2d65b075a27392e3;
-    uint256 internal constant IC1_Y = 0x0a3b443519bb66908c8845f2539f51649226c50a1168d7412eab234b40e68312;
-    uint256 internal constant IC2_X = 0x18ba95dcfff0f73cc07f92d942d9b04eb306d2914f12444c52957808ac155a93;
-    uint256 internal constant IC2_Y = 0x109bce509e0e81f5e687d2c7e6a6796aa6baa4e6698efc7e0c44f2b610f74af6;
-    uint256 internal constant IC3_X = 0x2f7d2a4c2dfa003dcefd3564514a7fdd9d1cd49f860f1c0f3999a22ea0cfb2ca;
-    uint256 internal constant IC3_Y = 0x23da77032fbcec9df6568cede3e701ea78d3110bd357a6fa1c4bc15a94d4acc4;
-    uint256 internal constant IC4_X = 0x2bf1d74cee70a6fa45e60483e3c0c7a359d09d4c4c49c466f0cb21a130ef0ecd;
-    uint256 internal constant IC4_Y = 0x2a0abd0369d962a6b789c335fe68af016eccf97e0b8db260db8385d479e1e379;
-    uint256 internal constant IC5_X = 0x1fc0059b51aa312794c2f4abe3e5aba833c5da72c718e4fbef8f34a5b251c937;
-    uint256 internal constant IC5_Y = 0x2f5eaae32c73dda0351ff078343563d19e88ec27a99959c41cf6533793c4fcf5;
-    uint256 internal constant IC6_X = 0x216c0f9cbf7927620f69cb14cfdb705a7eab31c1d6565b038c706472b94775fe;
-    uint256 internal constant IC6_Y = 0x236a17cce967d7683ee91015b85fbf92ab1a893aa69ec678151e668875a1d839;
+    uint256 internal constant IC0_X = 0x2e6a018b21e730a1a493dbe60694302962acabf668e6586731ac8942cfa66058;
+    uint256 internal constant IC0_Y = 0x08a706f99ce28565a33d1eca243d3e4e8e98f97445e4fddaa4c2481bc6217769;
+    uint256 internal constant IC1_X = 0x2afc56ae367f7a95611168ae732b83d3e8e46501a32233c3583c866c5f2b5dbb;
+    uint256 internal constant IC1_Y = 0x279b8e5c3cf66732e3f3e7799871ab55c2445ffa2e7d9e86d0abb9309e5576f8;
+    uint256 internal constant IC2_X = 0x2cb67d249fa548a8e46e96bdde128193e73097614cef5077df14563390296302;
+    uint256 internal constant IC2_Y = 0x03fae2fbc932d66b3a23099425cf33bc0a93d90188526cce044b89402d8ea56e;
+    uint256 internal constant IC3_X = 0x297b7eae47504219b595214581e3824c5208f0ed217e07accbda351b6d1fb05e;
+    uint256 internal constant IC3_Y = 0x12f18adbe09e345d0b1496c3837fffad18d100420c857b6e3ce21ae20b32966b;
+    uint256 internal constant IC4_X = 0x2cadb609859a1319a84a08eb23abfec9a2030d3583e3565e8963b6995f0304b1;
+    uint256 internal constant IC4_Y = 0x1633c142ba9ab79f5397f48f6f1d41f8f82930cd7c4e318d93b47922e3cb4164;
+    uint256 internal constant IC5_X = 0x284a8ec101b665b8280561ad6542730075a5ac1c22560a2b81b5c44f08259e7c;
+    uint256 internal constant IC5_Y = 0x1dbfa6c85cc0a2cb6042eaf44f200cb86f91f7084378711b3b9988d3095081e8;
+    uint256 internal constant IC6_X = 0x2a3e1cd0a6ffbab88fde39a6ac5234b25c55af0b326be9f91312a8f87793bf2c;
+    uint256 internal constant IC6_Y = 0x02eff3ab0c2ca499752411885d5a1faf9687de121dd7b5cb050f4b9182519d8b;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
         return ARCHITECTURE;
+    }
+
+    /// @inheritdoc IZkmodelVerifier
+    /// @dev Commitment roles of this architecture, in statement order:
+///         [0] final model: registered by the seller.
+///         [1] initial model: a registered model or derived from a public seed.
+///         [2] dataset: registered by its publisher.
+///         [3] trace: free: the prover's trace.
+    function commitmentRoles() external pure returns (uint8[] memory roles) {
+        roles = new uint8[](NUM_COMMITMENTS);
+        roles[0] = 4; // final model
+        roles[1] = 5; // initial model
+        roles[2] = 6; // dataset
+        roles[3] = 1; // trace
     }
 
     /// @inheritdoc IZkmodelVerifier

@@ -42,24 +42,34 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x11bb306c81b95855acf8c0c9dce69a06e9f0d7fc7f6633313cc21c5135c00f27;
-    uint256 internal constant IC0_Y = 0x14f9b8234049f8224ed31b4052c41431e04b62e30e2914b4f47ec0aacddcbcae;
-    uint256 internal constant IC1_X = 0x10b9978aa7717c09cc1bfd530d40a7a5100d463e2dd73f0668c5280bbe4cc5e0;
-    uint256 internal constant IC1_Y = 0x1097669812fd3ce767f54ada435ab6a2ee574a23a72519d760218c560ac03371;
-    uint256 internal constant IC2_X = 0x1af467b62dafcd792bb9d44fcb898bedb123287672e7c417b7cbbcb1d4630337;
-    uint256 internal constant IC2_Y = 0x29f23334e6fa0622b55d7b5607620ee33b351b5ca34f0f98c06021dfefb07758;
-    uint256 internal constant IC3_X = 0x06185a4da27741c447826d7a4e1a389a0cf3042bb999d8e7760f43e8e66b14c0;
-    uint256 internal constant IC3_Y = 0x189cedfd3295a262574bb624c7f8142edd7e590eaa25154aef2cb83254f22c14;
-    uint256 internal constant IC4_X = 0x16470bbafbc45573c621eb0f0336cf1e6e6fffbbb9906cf17cab6aa62b8258e2;
-    uint256 internal constant IC4_Y = 0x1347eba83e80aedd14d615586a5ce14b39fe38a896cece7be2d735dc37e23049;
-    uint256 internal constant IC5_X = 0x08bc37e67f0d3368fddf5e39f83f4d404ab2b94f69e0ce1c5faf3c37abb4d57a;
-    uint256 internal constant IC5_Y = 0x2b19f0b9b843a546b481bc81134ca10ca624d90c8a7a9ce146b2160674ef2bc6;
-    uint256 internal constant IC6_X = 0x019215269a810b9acb3a2e8ea138619c479b0304c97ab30f37d4389fb667c182;
-    uint256 internal constant IC6_Y = 0x00216186dfbff6e6ad525c93d110ba8528cd3755c16aa7afdc3fc220b0888b4e;
+    uint256 internal constant IC0_X = 0x031a898e7186297718443ad78f238d162ff0b6ae6342dca85b8e51841d4c2ffa;
+    uint256 internal constant IC0_Y = 0x1b4a5f911ae7b906a2e141305375a3d4bd36e3cee6a4fe76bb4916f72aad5640;
+    uint256 internal constant IC1_X = 0x152145e370c3ab218868eae0f374bf2904173323c4fd87c15b418e0f46a1c27e;
+    uint256 internal constant IC1_Y = 0x08f459d8d93f9fffb1428c5b4752a46ed60879096a38cd81f3fc6ac05844d987;
+    uint256 internal constant IC2_X = 0x08267c74124e764bc5f1b15c47f89a1c6b09c5c86378d5e7a25e920504c17d58;
+    uint256 internal constant IC2_Y = 0x22ff3c5f6e3156447214b40c0fff70904488d3966ef4afcb7afa27ef4a30e096;
+    uint256 internal constant IC3_X = 0x0825089c6638a7253306e8699e10b8a483222e58ef8009f57a0ff1abb13972f6;
+    uint256 internal constant IC3_Y = 0x149eeda4cb456989357215ea7b57cfcce8dd6e512e5c64853d46888f0bbb30c9;
+    uint256 internal constant IC4_X = 0x2c2de3c5f341b39a567f15c1c6fab9fc032688bda3789003f1274de639684c91;
+    uint256 internal constant IC4_Y = 0x042a2fd1cea9f02b1bd596e457139ed6da3d177c7133a453a71798305efda034;
+    uint256 internal constant IC5_X = 0x1e4e41cd15602458ec110d9a2b23ea259b0c4c0ed62f60bb5b2bf453a440523f;
+    uint256 internal constant IC5_Y = 0x163346f02f1c0ddc5f6465b229cbe8c653658584f5f8e099e6599c83615a7cc1;
+    uint256 internal constant IC6_X = 0x219cefc7b816a4914f27162fb014afa00eaae4dd1cbb9db226e48a63bffee603;
+    uint256 internal constant IC6_Y = 0x26aa6bbf1ccf9d14388b389a305dde17919ac553fe43064caff51ce3f377fb24;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
         return ARCHITECTURE;
+    }
+
+    /// @inheritdoc IZkmodelVerifier
+    /// @dev Commitment roles of this architecture, in statement order:
+///         [0] model: registered by the seller.
+///         [1] trace: free: the prover's trace.
+    function commitmentRoles() external pure returns (uint8[] memory roles) {
+        roles = new uint8[](NUM_COMMITMENTS);
+        roles[0] = 0; // model
+        roles[1] = 1; // trace
     }
 
     /// @inheritdoc IZkmodelVerifier

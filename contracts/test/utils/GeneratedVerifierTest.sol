@@ -23,7 +23,8 @@ abstract contract GeneratedVerifierTest is TestBase {
 
     function deployVerifier() internal virtual returns (IZkmodelVerifier);
     function fixtureName() internal pure virtual returns (string memory);
-    function expectedCommitments() internal pure virtual returns (uint256);
+    /// @notice The architecture's commitment roles (IZkmodelVerifier.commitmentRoles codes).
+    function expectedRoles() internal pure virtual returns (uint8[] memory);
     /// @notice Execution gas allowed for one verification.
     function gasBudget() internal pure virtual returns (uint256);
 
@@ -33,7 +34,7 @@ abstract contract GeneratedVerifierTest is TestBase {
         calldata_ = vm.parseJsonBytes(json, ".calldata");
         words = vm.parseJsonUint(json, ".words");
         numPublic = vm.parseJsonUint(json, ".publicValues");
-        numCommitments = expectedCommitments();
+        numCommitments = expectedRoles().length;
     }
 
     function expected(uint256 w) internal view returns (bytes4) {
@@ -54,6 +55,16 @@ abstract contract GeneratedVerifierTest is TestBase {
             args[i] = calldata_[i + 4];
         }
         (st, p) = abi.decode(args, (IZkmodelVerifier.Statement, IZkmodelVerifier.Proof));
+    }
+
+    /// @notice The verifier names each commitment's role, in statement order (DESIGN §11.6).
+    function test_CommitmentRoles() public view {
+        uint8[] memory got = verifier.commitmentRoles();
+        uint8[] memory want = expectedRoles();
+        assertEq(got.length, want.length, "role count");
+        for (uint256 i = 0; i < want.length; ++i) {
+            assertEq(got[i], want[i], string.concat("role ", itoa(i)));
+        }
     }
 
     function test_VerifiesRealProof() public view {

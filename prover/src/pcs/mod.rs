@@ -43,6 +43,6 @@ pub use commit::{Commitment, commit};
 pub use open::{OpeningEvals, OpeningProof, prove_opening};
 pub use srs::{Srs, SrsOrigin};
 pub use verify::{
-    ChainSeeds, FieldOutputs, OpeningClaim, absorb_claims, verify_field, verify_group,
+    ChainSeeds, FieldOutputs, MaskSlots, OpeningClaim, absorb_claims, verify_field, verify_group,
     verify_group_points, verify_opening,
 };

@@ -4,7 +4,7 @@ use super::chain::quotient_digest;
 use super::commit::commit;
 use super::laurent::{combined_e, divide_by_linear, evaluate, laurent_split};
 use super::srs::Srs;
-use super::verify::{OpeningClaim, absorb_claims};
+use super::verify::{MaskSlots, OpeningClaim, absorb_claims};
 use crate::error::Error;
 use crate::transcript::{NativeTranscript, labels};
 use ark_bn254::{Fr, G1Affine};
@@ -20,6 +20,8 @@ pub struct OpeningEvals<F> {
     pub q1_at_zeta: F,
     /// q₂(ζ⁻¹).
     pub q2_at_zeta_inv: F,
+    /// The MLE of the masked vector's fresh mask slots at (½, …, ½) ([`MaskSlots`]).
+    pub mask_eval: F,
 }
 
 /// A batched opening proof: two quotient commitments, the evaluations, two KZG quotients.
@@ -37,11 +39,25 @@ pub struct OpeningProof {
     pub w2: G1Affine,
 }
 
-/// Proves every claim on the committed `vectors` (each of power-of-two length) at once.
+/// The MLE of the mask slots at (½, …, ½): their average.
+fn mask_average(vectors: &[&[Fr]], mask: &MaskSlots) -> Result<Fr, Error> {
+    let slots = vectors
+        .get(mask.vector)
+        .and_then(|v| v.get(mask.segment.offset..mask.segment.offset + mask.segment.len()))
+        .ok_or(Error::Opening {
+            what: "mask slots outside their vector",
+        })?;
+    let n = Fr::from(slots.len() as u64);
+    Ok(slots.iter().sum::<Fr>() * n.inverse().unwrap_or_default())
+}
+
+/// Proves every claim on the committed `vectors` (each of power-of-two length) at once, plus
+/// the claim on `mask`, the slots of fresh randomness that must reach both quotients.
 pub fn prove_opening(
     srs: &Srs,
     vectors: &[&[Fr]],
     claims: &[OpeningClaim<Fr>],
+    mask: &MaskSlots,
     transcript: &mut NativeTranscript,
 ) -> Result<OpeningProof, Error> {
     let vars: Vec<usize> = vectors
@@ -59,6 +75,10 @@ pub fn prove_opening(
         .collect::<Result<_, _>>()?;
     let max_len = vectors.iter().map(|v| v.len()).max().unwrap_or(1);
     srs.powers(max_len)?;
+    let mask_eval = mask_average(vectors, mask)?;
+    let mut claims = claims.to_vec();
+    claims.push(mask.claim(&vars, mask_eval)?);
+    let claims = claims.as_slice();
     let rho = absorb_claims(transcript, &vars, claims)?;
 
     // Per vector, E_k = Σ_{c on k} ρ^c e_{r_c}, then the Laurent split of f_k(X)·E_k(1/X).
@@ -127,6 +147,7 @@ pub fn prove_opening(
             vector_evals,
             q1_at_zeta: a1,
             q2_at_zeta_inv: a2,
+            mask_eval,
         },
         w1: w1?,
         w2: w2?,

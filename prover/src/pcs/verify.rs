@@ -3,6 +3,7 @@
 
 use super::chain::{pairing_challenge, quotient_digest};
 use super::laurent::e_eval;
+use super::layout::Segment;
 use super::open::{OpeningEvals, OpeningProof};
 use super::srs::Srs;
 use crate::error::Error;
@@ -12,6 +13,7 @@ use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::Field;
 
 /// Maximum number of variables of one committed vector (2^28 = the largest public ceremony).
 pub const MAX_VECTOR_VARS: usize = 28;
@@ -25,6 +27,45 @@ pub struct OpeningClaim<F> {
     pub point: Vec<F>,
     /// The claimed value.
     pub value: F,
+}
+
+/// The slots of one committed vector that hold this proof's fresh randomness (the trace's
+/// mask, DESIGN §7). The opening adds one claim on them, their MLE at (½, …, ½): the mask
+/// slots sit at the top of the vector, so without that claim they would reach only q₁ (the
+/// positive powers of f(X)·E(1/X)); with it, they reach q₂ too, and Q₂, W₂ and y₂ are masked
+/// like everything else the chain sees. The claim is true by construction and proven by the
+/// opening like any other, so it cannot weaken soundness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaskSlots {
+    /// Index of the vector (in commitment order).
+    pub vector: usize,
+    /// Where its mask slots are.
+    pub segment: Segment,
+}
+
+impl MaskSlots {
+    /// The claim on the mask slots at (½, …, ½) with the prover's `value`.
+    pub fn claim<F: FieldOps>(
+        &self,
+        vector_vars: &[usize],
+        value: F,
+    ) -> Result<OpeningClaim<F>, Error> {
+        let vars = *vector_vars.get(self.vector).ok_or(Error::Opening {
+            what: "mask slots on a vector the statement does not have",
+        })?;
+        if self.segment.log_len > vars || (self.segment.offset >> vars) != 0 {
+            return Err(Error::Opening {
+                what: "mask slots outside their vector",
+            });
+        }
+        let half = F::constant(Fr::from(2u64).inverse().unwrap_or_default());
+        let local = vec![half; self.segment.log_len];
+        Ok(OpeningClaim {
+            vector: self.vector,
+            point: self.segment.point(&local, vars),
+            value,
+        })
+    }
 }
 
 /// What the field part hands to the group part (and, on chain, the Groth16 public inputs).
@@ -64,15 +105,23 @@ pub fn absorb_claims<F: FieldOps, S: SpongeOps<F>>(
 }
 
 /// The field part: checks the batched inner-product identity at ζ and derives γ, y₁, y₂.
-/// `kp` must be computed from Q₁, Q₂ by the caller (natively, or by the chain).
+/// `kp` must be computed from Q₁, Q₂ by the caller (natively, or by the chain). The claim on
+/// `mask` (value `evals.mask_eval`) joins `claims` last.
+///
+/// Order: the claims (with the mask claim) are absorbed, then ρ is drawn; then kp, then ζ;
+/// then every evaluation at ζ and ζ⁻¹, then γ.
 pub fn verify_field<F: FieldOps, S: SpongeOps<F>>(
     vector_vars: &[usize],
     claims: &[OpeningClaim<F>],
+    mask: &MaskSlots,
     kp: &F,
     evals: &OpeningEvals<F>,
     transcript: &mut Transcript<F, S>,
 ) -> Result<FieldOutputs<F>, Error> {
-    if claims.is_empty() || vector_vars.iter().any(|n| *n > MAX_VECTOR_VARS) {
+    let mut claims = claims.to_vec();
+    claims.push(mask.claim(vector_vars, evals.mask_eval.clone())?);
+    let claims = claims.as_slice();
+    if vector_vars.iter().any(|n| *n > MAX_VECTOR_VARS) {
         return Err(Error::InvalidStatement(format!(
             "{} opening claims on vectors of {vector_vars:?} variables",
             claims.len()
@@ -226,12 +275,13 @@ pub fn verify_opening(
     commitments: &[G1Affine],
     vector_vars: &[usize],
     claims: &[OpeningClaim<Fr>],
+    mask: &MaskSlots,
     proof: &OpeningProof,
     transcript: &mut NativeTranscript,
 ) -> Result<FieldOutputs<Fr>, Error> {
     check_len("commitments", vector_vars.len(), commitments.len())?;
     let kp = quotient_digest(&proof.q1, &proof.q2);
-    let out = verify_field(vector_vars, claims, &kp, &proof.evals, transcript)?;
+    let out = verify_field(vector_vars, claims, mask, &kp, &proof.evals, transcript)?;
     verify_group(srs, commitments, proof, &ChainSeeds { s0: *s0, kp }, &out)?;
     Ok(out)
 }

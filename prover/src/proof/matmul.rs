@@ -13,9 +13,10 @@ use crate::field::encoding::keccak256;
 use crate::pcs::chain::quotient_digest;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{
-    Accumulator, ChainSeeds, FieldOutputs, OpeningEvals, OpeningProof, Srs, commit, prove_opening,
-    verify_field, verify_group,
+    Accumulator, ChainSeeds, FieldOutputs, MaskSlots, OpeningEvals, OpeningProof, Srs, commit,
+    prove_opening, verify_field, verify_group,
 };
+use crate::proof::roles::CommitmentRole;
 use crate::transcript::{NativeTranscript, SpongeOps, TRANSCRIPT_ID, Transcript};
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::UniformRand;
@@ -42,6 +43,9 @@ pub fn architecture(dims: MatMulDims, srs: &Srs) -> [u8; 32] {
     let desc = format!("zkmodel/matmul/v1/m={}/k={}/n={}", dims.m, dims.k, dims.n);
     keccak256(&[desc.as_bytes(), &srs.id(), TRANSCRIPT_ID.as_bytes()])
 }
+
+/// The roles of a MatMul statement's commitments: the registered model, the trace.
+pub const ROLES: [CommitmentRole; 2] = [CommitmentRole::Model, CommitmentRole::Trace];
 
 /// A committed model: its masked vector and the commitment registered on chain.
 #[derive(Clone, Debug)]
@@ -98,6 +102,14 @@ fn accumulate<F: FieldOps>(dims: MatMulDims, c: &MatMulClaims<F>) -> Accumulator
     acc
 }
 
+/// The trace's mask slots, claimed by the opening (fresh randomness in both quotients).
+fn trace_mask(dims: MatMulDims) -> MaskSlots {
+    MaskSlots {
+        vector: 1,
+        segment: trace_layout(dims).0.mask,
+    }
+}
+
 /// Proves that the committed model maps the private input `x` (m×k) to x·W.
 pub fn prove(
     srs: &Srs,
@@ -119,7 +131,13 @@ pub fn prove(
     t.join(&[fork.digest()?])?;
 
     let acc = accumulate(dims, &c);
-    let opening = prove_opening(srs, &[&model.vector, &trace], acc.claims(), &mut t)?;
+    let opening = prove_opening(
+        srs,
+        &[&model.vector, &trace],
+        acc.claims(),
+        &trace_mask(dims),
+        &mut t,
+    )?;
     Ok(MatMulStatementProof {
         trace_commitment,
         salt,
@@ -144,7 +162,14 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     let c = verify_matmul(dims, block, &mut fork)?;
     t.join(&[fork.digest()?])?;
     let acc = accumulate(dims, &c);
-    verify_field(acc.vector_vars(), acc.claims(), kp, evals, t)
+    verify_field(
+        acc.vector_vars(),
+        acc.claims(),
+        &trace_mask(dims),
+        kp,
+        evals,
+        t,
+    )
 }
 
 /// The values the chain and the circuit start from, computed natively: s0 and kp by Keccak,

@@ -12,6 +12,7 @@
 pub mod matmul;
 pub mod model;
 pub mod public;
+pub mod roles;
 pub mod train;
 
 use crate::error::Error;
@@ -43,6 +44,19 @@ impl PublicStatement {
         start(&mut t, &self.seed(), &salt)?;
         Ok(t)
     }
+}
+
+/// A deterministic RNG for the mask slots of commitments anyone must be able to recompute: a
+/// seed-derived initial model, a published test set (DESIGN §11.6). Their contents are public,
+/// so their masks hide nothing; deriving the masks from public values makes the commitment a
+/// function of the public data alone.
+pub fn public_mask_rng(domain: &str, seed: &[u8]) -> rand_chacha::ChaCha20Rng {
+    use rand::SeedableRng;
+    rand_chacha::ChaCha20Rng::from_seed(crate::field::encoding::keccak256(&[
+        b"zkmodel.public-mask.v1",
+        domain.as_bytes(),
+        seed,
+    ]))
 }
 
 /// Absorbs s0 and the salt into a fresh transcript (native or in-circuit).

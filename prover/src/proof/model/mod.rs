@@ -24,7 +24,10 @@ pub(crate) use plan::names;
 pub use plan::{LayerKind, LayerShape, ModelArchitecture, ModelShape, Task, Visibility};
 #[cfg(feature = "adversary")]
 pub(crate) use prove::prove_blocks;
-pub use prove::{CommittedData, CommittedModel, ModelWitness, commit_data, commit_model, prove};
+pub use prove::{
+    CommittedData, CommittedModel, ModelWitness, commit_data, commit_model, commit_public_test_set,
+    prove,
+};
 pub use verify::{native_field_part, verify, verify_field_part};
 
 use crate::blocks::argmax::ArgmaxProof;

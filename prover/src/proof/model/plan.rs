@@ -12,9 +12,10 @@ use crate::field::encoding::{from_i128, keccak256};
 use crate::graph::quant::{ConvGeometry, InputShape, QConv, QDense, QLayer, QPool, QuantizedModel};
 use crate::lookup::{ColumnShape, LookupStatement, Table, TableFn};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
-use crate::pcs::{Accumulator, Srs};
+use crate::pcs::{Accumulator, MaskSlots, Srs};
 use crate::poly::evaluate_generic;
 use crate::proof::public::PublicGroup;
+use crate::proof::roles::CommitmentRole;
 use crate::transcript::TRANSCRIPT_ID;
 use std::collections::BTreeMap;
 
@@ -531,6 +532,31 @@ impl ModelArchitecture {
         Ok(groups)
     }
 
+    /// The roles of the statement's commitments, in order (DESIGN §11.6): the registered
+    /// model, the trace, and the data vector when there is one — the test set of an accuracy
+    /// statement (registered by its publisher), or data an inference statement's prover
+    /// committed for itself or its buyer (free).
+    pub fn commitment_roles(&self) -> Vec<CommitmentRole> {
+        let mut roles = vec![CommitmentRole::Model, CommitmentRole::Trace];
+        if self.has_data() {
+            roles.push(match self.task {
+                Task::Accuracy { .. } => CommitmentRole::TestSet,
+                Task::Inference { .. } => CommitmentRole::Data,
+            });
+        }
+        roles
+    }
+
+    /// Number of commitments a statement of this architecture names.
+    pub fn num_commitments(&self) -> usize {
+        self.commitment_roles().len()
+    }
+
+    /// Number of public words the chain sees (packed inputs and logits, the count).
+    pub fn public_len(&self) -> Result<usize, Error> {
+        Ok(crate::proof::public::packed_len(&self.public_groups()?))
+    }
+
     /// Whether the statement has a data vector.
     pub fn has_data(&self) -> bool {
         !matches!(
@@ -653,6 +679,18 @@ impl ModelArchitecture {
 }
 
 impl Plan {
+    /// The trace's fresh mask slots, which the opening claims (DESIGN §7).
+    pub(crate) fn trace_mask(&self) -> Result<MaskSlots, Error> {
+        let layout = self
+            .layouts
+            .get(TRACE)
+            .ok_or_else(|| Error::InvalidStatement("no trace layout".into()))?;
+        Ok(MaskSlots {
+            vector: TRACE,
+            segment: layout.mask,
+        })
+    }
+
     fn vars_of(&self, name: &str) -> Result<usize, Error> {
         self.vars
             .get(name)

@@ -85,13 +85,25 @@ pub fn commit_model(
     Ok(CommittedModel { vector, commitment })
 }
 
-/// One-hot labels, zero rows below the real examples.
-fn one_hot(labels: &[usize], m: usize, c: usize) -> Vec<Fr> {
+/// One-hot labels (m rows of c columns), zero rows below the real examples. Labels must be
+/// real classes (< `classes` ≤ c) and at most m.
+fn one_hot(labels: &[usize], m: usize, c: usize, classes: usize) -> Result<Vec<Fr>, Error> {
+    if labels.len() > m || classes > c {
+        return Err(Error::InvalidStatement(format!(
+            "{} labels for {m} rows of {classes} classes",
+            labels.len()
+        )));
+    }
     let mut v = vec![Fr::from(0u64); m * c];
     for (i, l) in labels.iter().enumerate() {
+        if *l >= classes {
+            return Err(Error::InvalidStatement(format!(
+                "label {l} of example {i} is not one of the {classes} classes"
+            )));
+        }
         v[i * c + l] = Fr::from(1u64);
     }
-    v
+    Ok(v)
 }
 
 /// Commits the statement's committed tensors: the input (padded ints, rows × width), the
@@ -112,18 +124,28 @@ pub fn commit_data(
         t.insert(names::LOGITS.to_string(), ints(l));
     }
     if let Some(l) = labels {
-        if l.iter().any(|x| *x >= arch.shape.classes) || l.len() > m {
-            return Err(Error::InvalidStatement(format!(
-                "{} labels for {m} rows of {} classes",
-                l.len(),
-                arch.shape.classes
-            )));
-        }
-        t.insert(names::LABELS.to_string(), one_hot(l, m, c));
+        t.insert(
+            names::LABELS.to_string(),
+            one_hot(l, m, c, arch.shape.classes)?,
+        );
     }
     let vector = fill(&plan, DATA, &t, rng)?;
     let commitment = commit(srs, &vector)?;
     Ok(CommittedData { vector, commitment })
+}
+
+/// Commits a published test set (inputs and labels) so that anyone holding the published data
+/// recomputes the same commitment: the mask slots come from [`crate::proof::public_mask_rng`].
+/// An accuracy claim means something only against a test set its publisher registered
+/// (DESIGN §11.6); this is the commitment a publisher registers and a buyer recomputes.
+pub fn commit_public_test_set(
+    srs: &Srs,
+    arch: &ModelArchitecture,
+    input: &[i64],
+    labels: &[usize],
+) -> Result<CommittedData, Error> {
+    let mut rng = crate::proof::public_mask_rng("test-set", &[]);
+    commit_data(srs, arch, input, None, Some(labels), &mut rng)
 }
 
 /// Argmax witness: first-maximum one-hot rows, slack D = M − L − 1 + S, and the count.
@@ -206,7 +228,13 @@ pub fn prove(
     if let Some(d) = w.data.filter(|_| arch.has_data()) {
         vectors.push(&d.vector);
     }
-    let opening = prove_opening(srs, &vectors, &stage.claims, &mut stage.transcript)?;
+    let opening = prove_opening(
+        srs,
+        &vectors,
+        &stage.claims,
+        &stage.mask,
+        &mut stage.transcript,
+    )?;
     Ok((
         ModelProof {
             trace_commitment: stage.trace_commitment,
@@ -236,6 +264,8 @@ pub(crate) struct BlockStage {
     /// Number of variables of each committed vector.
     #[cfg_attr(not(feature = "adversary"), allow(dead_code))]
     pub vector_vars: Vec<usize>,
+    /// The trace's mask slots, which the opening claims.
+    pub mask: crate::pcs::MaskSlots,
     /// The main transcript after the blocks' digests are joined.
     pub transcript: crate::transcript::NativeTranscript,
 }
@@ -302,7 +332,7 @@ pub(crate) fn prove_blocks(
             let (pred, slack, n) = argmax_witness(logits, labels, c);
             t.insert(names::PREDICTION.into(), ints(&pred));
             t.insert(names::SLACK.into(), ints(&slack));
-            t.insert(names::LABELS.into(), one_hot(labels, m, c));
+            t.insert(names::LABELS.into(), one_hot(labels, m, c, s.classes)?);
             public.count = Some(Fr::from(n));
             count = public.count;
         }
@@ -492,6 +522,7 @@ pub(crate) fn prove_blocks(
         public,
         claims: sink.acc.claims().to_vec(),
         vector_vars: sink.acc.vector_vars().to_vec(),
+        mask: plan.trace_mask()?,
         transcript: main,
     })
 }

@@ -13,6 +13,7 @@ use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, verify as verify_lookup};
 use crate::pcs::chain::quotient_digest;
 use crate::pcs::{ChainSeeds, FieldOutputs, OpeningEvals, Srs, verify_field, verify_group};
+use crate::proof::roles::ModelCommitments;
 use crate::proof::{PublicStatement, start};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
 use ark_bn254::{Fr, G1Affine};
@@ -307,7 +308,14 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         &layers,
         argmax.as_ref(),
     )?;
-    verify_field(sink.acc.vector_vars(), sink.acc.claims(), kp, evals, t)
+    verify_field(
+        sink.acc.vector_vars(),
+        sink.acc.claims(),
+        &plan.trace_mask()?,
+        kp,
+        evals,
+        t,
+    )
 }
 
 /// The public values split as (input, logits, count).
@@ -352,15 +360,23 @@ fn split_public<'a, F: FieldOps>(
     ))
 }
 
-/// s0, kp and the field part's outputs, computed natively.
+/// s0, kp and the field part's outputs, computed natively. `commitments` must have the
+/// architecture's roles (a data commitment exactly when the architecture has one).
 pub fn native_field_part(
     srs: &Srs,
     arch: &ModelArchitecture,
-    commitments: &[G1Affine],
+    commitments: &ModelCommitments,
     public: &PublicValues,
     proof: &ModelProof,
 ) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
-    let s0 = statement(srs, arch, commitments.to_vec(), public)?.seed();
+    let list = commitments.to_vec();
+    if list.len() != arch.num_commitments() {
+        return Err(Error::CommitmentCount {
+            expected: arch.num_commitments(),
+            actual: list.len(),
+        });
+    }
+    let s0 = statement(srs, arch, list, public)?.seed();
     let o = &proof.opening;
     let kp = quotient_digest(&o.q1, &o.q2);
     let mut t = NativeTranscript::new_native();
@@ -377,8 +393,9 @@ pub fn native_field_part(
     Ok((s0, kp, out))
 }
 
-/// Verifies an MLP proof against the model commitment, the data commitment (when the
-/// architecture has one) and the public values.
+/// Verifies a model proof against the model commitment, the data commitment (when the
+/// architecture has one) and the public values. The caller vouches for `model` (the
+/// registered one) and, for accuracy, for `data` (the test set its publisher registered).
 pub fn verify(
     srs: &Srs,
     arch: &ModelArchitecture,
@@ -387,21 +404,15 @@ pub fn verify(
     public: &PublicValues,
     proof: &ModelProof,
 ) -> Result<(), Error> {
-    let mut commitments = vec![model, proof.trace_commitment];
-    match (arch.has_data(), data) {
-        (true, Some(d)) => commitments.push(d),
-        (false, None) => {}
-        (need, _) => {
-            return Err(Error::InvalidStatement(format!(
-                "this architecture {} a data commitment",
-                if need { "needs" } else { "takes no" }
-            )));
-        }
-    }
+    let commitments = ModelCommitments {
+        model,
+        trace: proof.trace_commitment,
+        data,
+    };
     let (s0, kp, out) = native_field_part(srs, arch, &commitments, public, proof)?;
     verify_group(
         srs,
-        &commitments,
+        &commitments.to_vec(),
         &proof.opening,
         &ChainSeeds { s0, kp },
         &out,

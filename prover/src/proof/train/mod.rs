@@ -33,7 +33,7 @@ mod plan;
 mod prove;
 mod verify;
 
-pub use prove::{ProvingInputs, commit_dataset, prove};
+pub use prove::{ProvingInputs, commit_dataset, commit_seeded_initial_model, prove};
 pub use verify::{native_field_part, verify, verify_field_part};
 
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
@@ -46,6 +46,7 @@ use crate::graph::quant::InputShape;
 use crate::lookup::LookupProof;
 use crate::pcs::{OpeningProof, Srs};
 use crate::proof::model::{LayerKind, ModelArchitecture, ModelShape, Task, Visibility};
+use crate::proof::roles::CommitmentRole;
 use crate::sumcheck::SumcheckProof;
 use crate::train::{Loss, TrainConfig};
 use crate::transcript::TRANSCRIPT_ID;
@@ -136,6 +137,26 @@ impl TrainArchitecture {
             c.lr_num,
             c.lr_shift
         )
+    }
+
+    /// The roles of the statement's commitments, in order (DESIGN §11.6).
+    pub fn commitment_roles(&self) -> Vec<CommitmentRole> {
+        vec![
+            CommitmentRole::FinalModel,
+            CommitmentRole::InitialModel,
+            CommitmentRole::Dataset,
+            CommitmentRole::Trace,
+        ]
+    }
+
+    /// Number of commitments a training statement names.
+    pub fn num_commitments(&self) -> usize {
+        self.commitment_roles().len()
+    }
+
+    /// Number of public words: none (hyperparameters are bound by the architecture id).
+    pub fn public_len(&self) -> usize {
+        0
     }
 
     /// keccak(description ‖ SRS id ‖ transcript id).

@@ -11,8 +11,8 @@ use crate::blocks::softmax::{SLACK, SoftmaxShape, TENSORS};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{ColumnShape, LookupStatement, Table};
-use crate::pcs::Accumulator;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
+use crate::pcs::{Accumulator, MaskSlots};
 use crate::proof::model::LayerShape;
 use crate::train::Loss;
 use std::collections::BTreeMap;
@@ -369,6 +369,18 @@ impl TrainArchitecture {
 }
 
 impl TrainPlan {
+    /// The trace's fresh mask slots, which the opening claims (DESIGN §7).
+    pub(crate) fn trace_mask(&self) -> Result<MaskSlots, Error> {
+        let layout = self
+            .layouts
+            .get(TRACE)
+            .ok_or_else(|| Error::InvalidStatement("no trace layout".into()))?;
+        Ok(MaskSlots {
+            vector: TRACE,
+            segment: layout.mask,
+        })
+    }
+
     pub(crate) fn vars_of(&self, name: &str) -> Result<usize, Error> {
         self.vars
             .get(name)

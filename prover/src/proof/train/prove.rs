@@ -20,7 +20,7 @@ use crate::field::encoding::from_i128;
 use crate::graph::quant::{QLayer, QuantizedModel};
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
 use crate::pcs::{Srs, commit, prove_opening};
-use crate::proof::model::{CommittedData, CommittedModel};
+use crate::proof::model::{CommittedData, CommittedModel, ModelShape};
 use crate::train::StepTrace;
 use crate::transcript::NativeTranscript;
 use ark_bn254::Fr;
@@ -71,6 +71,28 @@ pub fn commit_dataset(
     let vector = fill(&plan, DATASET, &t, rng)?;
     let commitment = commit(srs, &vector)?;
     Ok(CommittedData { vector, commitment })
+}
+
+/// The initial model of a training run derived from a public seed: the weights of
+/// [`crate::train::initial_model`] for `widths` and `seed`, committed with mask slots derived
+/// from the seed too, so anyone recomputes the commitment from (widths, seed) alone
+/// (DESIGN §11.6). Fails if those widths do not give the architecture's model shape.
+pub fn commit_seeded_initial_model(
+    srs: &Srs,
+    arch: &TrainArchitecture,
+    widths: &[usize],
+    seed: u64,
+) -> Result<(QuantizedModel, CommittedModel), Error> {
+    let q = crate::train::initial_model(widths, arch.config.scale, arch.config.bits, seed)?;
+    if ModelShape::from(&q) != arch.shape {
+        return Err(Error::InvalidStatement(format!(
+            "widths {widths:?} do not give the training architecture's model shape"
+        )));
+    }
+    let mut rng = crate::proof::public_mask_rng("initial-model", &seed.to_le_bytes());
+    let model_arch = arch.model_architecture(crate::proof::model::Task::Accuracy { examples: 1 });
+    let committed = crate::proof::model::commit_model(srs, &model_arch, &q, &mut rng)?;
+    Ok((q, committed))
 }
 
 fn dataset_tensors(
@@ -527,7 +549,13 @@ pub fn prove(
         &w.dataset.0.vector,
         &trace,
     ];
-    let opening = prove_opening(srs, &vectors, sink.acc.claims(), &mut main)?;
+    let opening = prove_opening(
+        srs,
+        &vectors,
+        sink.acc.claims(),
+        &plan.trace_mask()?,
+        &mut main,
+    )?;
     Ok(TrainingProof {
         trace_commitment,
         salt,

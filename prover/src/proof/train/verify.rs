@@ -17,6 +17,7 @@ use crate::lookup::{LookupClaims, LookupStatement, verify as verify_lookup};
 use crate::pcs::chain::quotient_digest;
 use crate::pcs::{ChainSeeds, FieldOutputs, OpeningEvals, Srs, verify_field, verify_group};
 use crate::proof::model::LayerShape;
+use crate::proof::roles::TrainingCommitments;
 use crate::proof::{PublicStatement, start};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
 use ark_bn254::{Fr, G1Affine};
@@ -378,14 +379,21 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     for (name, claim) in &routed {
         sink.add(name, claim)?;
     }
-    verify_field(sink.acc.vector_vars(), sink.acc.claims(), kp, evals, t)
+    verify_field(
+        sink.acc.vector_vars(),
+        sink.acc.claims(),
+        &plan.trace_mask()?,
+        kp,
+        evals,
+        t,
+    )
 }
 
 /// s0, kp and the field part's outputs, computed natively.
 pub fn native_field_part(
     srs: &Srs,
     arch: &TrainArchitecture,
-    commitments: &[G1Affine],
+    commitments: &TrainingCommitments,
     proof: &TrainingProof,
 ) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
     let s0 = statement(srs, arch, commitments.to_vec()).seed();
@@ -397,7 +405,9 @@ pub fn native_field_part(
 }
 
 /// Verifies a training proof: the model committed as `final_model` is the result of the
-/// architecture's training run from `initial` on `dataset`.
+/// architecture's training run from `initial` on `dataset`. The caller vouches for all three
+/// (DESIGN §11.6): the registered model, a registered or seed-derived initial model, and the
+/// dataset its publisher registered.
 pub fn verify(
     srs: &Srs,
     arch: &TrainArchitecture,
@@ -406,11 +416,16 @@ pub fn verify(
     dataset: G1Affine,
     proof: &TrainingProof,
 ) -> Result<(), Error> {
-    let commitments = vec![final_model, initial, dataset, proof.trace_commitment];
+    let commitments = TrainingCommitments {
+        final_model,
+        initial_model: initial,
+        dataset,
+        trace: proof.trace_commitment,
+    };
     let (s0, kp, out) = native_field_part(srs, arch, &commitments, proof)?;
     verify_group(
         srs,
-        &commitments,
+        &commitments.to_vec(),
         &proof.opening,
         &ChainSeeds { s0, kp },
         &out,
