@@ -1,6 +1,12 @@
 //! Blocks (DESIGN §8): each proves one relation between committed tensors and emits
 //! evaluation claims on them, at points local to each tensor. The caller lifts the claims
 //! onto its committed vectors through their layouts and accumulates them for one opening.
+//!
+//! Challenge order, the same in every block: the block's statement (shape, public values) is
+//! absorbed first, then its random points are drawn; every value the prover states at those
+//! points is absorbed before the batching challenge (γ, α) that combines them and before any
+//! sumcheck over them; sumcheck final evaluations are absorbed before the caller continues.
+//! Tensors the blocks speak of are committed before s0, so before every challenge.
 
 pub mod argmax;
 pub mod conv;

@@ -20,6 +20,11 @@
 //! sizes, and signed values, up in one instance, the tree only as deep as their total size.
 //! The table's MLE is succinct: the range table [0, 2^k) has t̃(x) = Σ_j 2^j x_j.
 //!
+//! Challenge order: the statement (table, column shapes), then α (pair folding) and β; the
+//! roots, then λ and the batching α of the first layer; each layer's sumcheck rounds; its final
+//! evaluations, then μ; then the next layer. The column and multiplicity evaluations are
+//! absorbed before the caller's next challenge.
+//!
 //! Soundness assumptions: the columns and multiplicities are bound (committed and absorbed)
 //! before [`prove`]/[`verify`] run, so β is independent of them; then a value outside the
 //! table leaves the two fraction sums different except with probability

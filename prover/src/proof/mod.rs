@@ -8,6 +8,11 @@
 //!    forks' digests in block order.
 //! 3. Lift every block claim onto its vector through the layout ([`crate::pcs::layout`]) and
 //!    prove them all with one opening.
+//!
+//! Challenge order of a whole proof: every committed vector (trace with multiplicities and
+//! mask) → s0 (statement) → salt → per block, on its fork, the block's own order → the forks'
+//! digests joined in block order → the opening's ρ, ζ, γ ([`crate::pcs`]) → on chain u and
+//! the multi-pairing scalar ([`crate::pcs::chain`]).
 
 pub mod matmul;
 pub mod model;

@@ -13,6 +13,10 @@
 //! claim weighted by 2^(n − n_i) and by a power of a batching challenge α; its point is the
 //! suffix r[n − n_i..].
 //!
+//! Challenge order: the statement (sizes, degrees, claims) is absorbed first; α is drawn
+//! after it; each r_j after round j's message; the final evaluations p_i(r) are absorbed
+//! before the caller draws anything else, so no later challenge precedes a value it combines.
+//!
 //! Soundness: a false claim survives with probability ≤ n·d/|Fr| per instance plus the
 //! batching error (count/|Fr|), assuming the transcript is a random oracle.
 
