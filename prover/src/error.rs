@@ -123,8 +123,8 @@ pub enum Error {
         index: usize,
     },
 
-    /// The caller pinned a role the statement does not have, or a free one.
-    #[error("the {role} role cannot be pinned for this statement")]
+    /// The caller pinned a role the statement does not have.
+    #[error("the statement has no {role} commitment to pin")]
     PinnedRoleNotInStatement {
         /// The role.
         role: crate::proof::roles::CommitmentRole,

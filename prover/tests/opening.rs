@@ -300,7 +300,10 @@ fn mass_on_any_power_of_x_cannot_fake_a_value() {
     claims[0].value += delta;
     let vars = f.vars();
     // The opening's own claim on the mask slots joins last, as the verifier adds it.
-    let mask_eval = f.vectors[1][120..].iter().sum::<Fr>() * Fr::from(8u64).inverse().unwrap();
+    let mask_eval = DenseMle::new(f.vectors[1][120..].to_vec())
+        .unwrap()
+        .evaluate(&f.mask().local_point::<Fr>().unwrap())
+        .unwrap();
     let with_mask: Vec<_> = claims
         .iter()
         .cloned()
@@ -402,35 +405,47 @@ fn commitments_are_binding_to_small_values() {
     assert_eq!(commit(srs(), &b).unwrap(), direct.into_affine());
 }
 
-/// Zero knowledge of the whole opening (DESIGN §7): the mask slots sit at the top of the
-/// vector, so for claims below them they reach only q₁ — q₂ (hence Q₂, W₂, y₂) would be the
-/// same for two vectors that differ only in their masks. The opening's claim on the mask slots
-/// makes them reach q₂: with the same transcript and the same claims, Q₂, W₂ and y₂ differ.
-#[test]
-fn the_mask_slots_reach_both_quotients() {
-    let mut r = rng(40);
-    let mut a = random_vec(&mut r, 32);
-    a[16..24].iter_mut().for_each(|x| *x = Fr::ZERO);
-    let mut b = a.clone();
-    for x in &mut b[24..] {
-        *x = random_vec(&mut r, 1)[0];
+/// Rank over Fr of a matrix given by rows (Gaussian elimination).
+fn rank(mut rows: Vec<Vec<Fr>>) -> usize {
+    let cols = rows.first().map_or(0, |r| r.len());
+    let mut rank = 0;
+    for c in 0..cols {
+        let Some(p) = (rank..rows.len()).find(|i| rows[*i][c] != Fr::ZERO) else {
+            continue;
+        };
+        rows.swap(rank, p);
+        let inv = rows[rank][c].inverse().unwrap();
+        let pivot = rows[rank].clone();
+        for (i, row) in rows.iter_mut().enumerate() {
+            if i != rank && row[c] != Fr::ZERO {
+                let f = row[c] * inv;
+                row.iter_mut().zip(&pivot).for_each(|(x, y)| *x -= f * y);
+            }
+        }
+        rank += 1;
     }
-    let mut point = random_vec(&mut r, 4);
-    point.push(Fr::ZERO); // a claim on the data segment [0, 16)
-    let value = DenseMle::new(a.clone()).unwrap().evaluate(&point).unwrap();
-    assert_eq!(
-        value,
-        DenseMle::new(b.clone()).unwrap().evaluate(&point).unwrap()
-    );
-    let claims = [OpeningClaim {
-        vector: 0,
-        point: point.clone(),
-        value,
-    }];
-    // Without the mask claim, q₂ does not see the masks.
-    let e = combined_e(5, &[(&point, Fr::ONE)]);
-    assert_eq!(laurent_split(&a, &e).2, laurent_split(&b, &e).2);
-    // With it, every quotient and value the chain sees changes with the masks.
+    rank
+}
+
+/// Zero knowledge of the whole opening (DESIGN §7): what the chain sees of the trace —
+/// C = f(τ), Q₁ = q₁(τ), Q₂ = q₂(τ), y₁ = f(ζ) + γ·q₁(ζ) + …, y₂ = q₂(1/ζ), with W₁, W₂
+/// determined by these — is, for fixed challenges, an affine function of the 8 fresh mask
+/// slots. It is masked only if that map has full rank 5. The mask slots sit at the top of
+/// the vector: without the opening's claim on them they never reach q₂ (rank 2); claimed at
+/// (½, ½, ½) with equal weights, one combination stays unmasked (rank 4); at the protocol's
+/// [`MASK_POINT`] the rank is 5.
+#[test]
+fn the_fresh_mask_masks_every_value_the_chain_sees() {
+    let mut r = rng(41);
+    let [tau, zeta, gamma, rho] = [0; 4].map(|_| random_vec(&mut r, 1)[0]);
+    // Two claims on the data segment [0, 16) of a 32-entry vector; mask slots at [24, 32).
+    let data_points: Vec<Vec<Fr>> = (0..2)
+        .map(|_| {
+            let mut p = random_vec(&mut r, 4);
+            p.push(Fr::ZERO);
+            p
+        })
+        .collect();
     let mask = MaskSlots {
         vector: 0,
         segment: Segment {
@@ -438,31 +453,46 @@ fn the_mask_slots_reach_both_quotients() {
             log_len: 3,
         },
     };
-    let open = |v: &[Fr]| {
-        let mut t = NativeTranscript::new_native();
-        t.absorb(labels::SEED, &[Fr::from(3u64)]).unwrap();
-        prove_opening(srs(), &[v], &claims, &mask, &mut t).unwrap()
+    let half = Fr::from(2u64).inverse().unwrap();
+    let rank_with = |mask_point: Option<Vec<Fr>>| {
+        let mut claims: Vec<(&[Fr], Fr)> = data_points
+            .iter()
+            .zip([Fr::ONE, rho])
+            .map(|(p, w)| (p.as_slice(), w))
+            .collect();
+        let lifted = mask_point.map(|p| mask.segment.point(&p, 5));
+        if let Some(p) = &lifted {
+            claims.push((p, rho * rho));
+        }
+        let e = combined_e(5, &claims);
+        let columns: Vec<Vec<Fr>> = (0..8)
+            .map(|i| {
+                let mut unit = vec![Fr::ZERO; 32];
+                unit[24 + i] = Fr::ONE;
+                let (_, q1, q2) = laurent_split(&unit, &e);
+                vec![
+                    evaluate(&unit, tau),
+                    evaluate(&q1, tau),
+                    evaluate(&q2, tau),
+                    evaluate(&unit, zeta) + gamma * evaluate(&q1, zeta),
+                    evaluate(&q2, zeta.inverse().unwrap()),
+                ]
+            })
+            .collect();
+        let rows: Vec<Vec<Fr>> = (0..5)
+            .map(|j| columns.iter().map(|c| c[j]).collect())
+            .collect();
+        rank(rows)
     };
-    let (pa, pb) = (open(&a), open(&b));
-    assert_ne!(pa.q2, pb.q2, "Q₂");
-    assert_ne!(pa.w2, pb.w2, "W₂");
-    assert_ne!(pa.evals.q2_at_zeta_inv, pb.evals.q2_at_zeta_inv, "y₂");
-    assert_ne!(pa.q1, pb.q1, "Q₁");
-    assert_ne!(pa.w1, pb.w1, "W₁");
-    // And both verify.
-    for (v, p) in [(&a, &pa), (&b, &pb)] {
-        let mut t = NativeTranscript::new_native();
-        t.absorb(labels::SEED, &[Fr::from(3u64)]).unwrap();
-        verify_opening(
-            srs(),
-            &Fr::from(3u64),
-            &[commit(srs(), v).unwrap()],
-            &[5],
-            &claims,
-            &mask,
-            p,
-            &mut t,
-        )
-        .unwrap();
-    }
+    assert_eq!(rank_with(None), 2, "no mask claim: Q₂ and y₂ unmasked");
+    assert_eq!(
+        rank_with(Some(vec![half; 3])),
+        4,
+        "equal weights leave one value"
+    );
+    assert_eq!(
+        rank_with(Some(mask.local_point::<Fr>().unwrap())),
+        5,
+        "the protocol's mask point masks all five"
+    );
 }

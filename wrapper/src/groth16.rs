@@ -263,12 +263,13 @@ pub fn verify_wrapped(
 /// statement's commitments against the architecture's `roles` and the caller's `pins`
 /// (the count, and every role that is not free equal to its pinned value, DESIGN §11.6);
 /// then s0 and kp by Keccak, Groth16 on (s0, kp, ζ, γ, y₁, y₂, public values), and the KZG
-/// pairing check.
+/// pairing check. Crate-private: `roles` must be the architecture's own (the statement
+/// modules pass them), or a caller could check against the wrong list.
 ///
 /// The count matters for soundness, not only for meaning: the circuit weights q₁(ζ) by γ^K
 /// for the architecture's K commitments, while the pairing weights Q₁ by γ^(listed count);
 /// a statement listing one commitment fewer lets Q₁ stand in for the dropped vector.
-pub fn verify_wrapped_for(
+pub(crate) fn verify_wrapped_for(
     vk: &PreparedVerifyingKey<Bn254>,
     srs: &Srs,
     architecture: &[u8; 32],

@@ -112,24 +112,24 @@ pub fn wrap(
 }
 
 /// Verifies a wrapped model proof natively against the commitments its caller vouches for
-/// (DESIGN §11.6): the registered `model`, and for an accuracy statement the `test_set` its
-/// publisher registered (refused when missing). Inference data is the prover's own.
+/// (DESIGN §11.6): the registered `model`, and `data` for the statement's data vector — for
+/// an accuracy statement the test set its publisher registered (required), for an inference
+/// statement with committed input the buyer's own input commitment (optional: without it the
+/// proof says only "some committed input", which is what the prover chose).
 pub fn verify_wrapped(
     vk: &PreparedVerifyingKey<Bn254>,
     srs: &Srs,
     arch: &ModelArchitecture,
     model: G1Affine,
-    test_set: Option<G1Affine>,
+    data: Option<G1Affine>,
     proof: &WrappedProof,
 ) -> Result<(), Error> {
+    let roles = arch.commitment_roles();
     let mut pins = vec![(CommitmentRole::Model, model)];
-    pins.extend(test_set.map(|t| (CommitmentRole::TestSet, t)));
-    verify_wrapped_for(
-        vk,
-        srs,
-        &arch.id(srs),
-        &arch.commitment_roles(),
-        &pins,
-        proof,
-    )
+    if let Some(d) = data {
+        // The data vector's role (test set or data); an architecture without one refuses it.
+        let role = roles.get(2).copied().unwrap_or(CommitmentRole::Data);
+        pins.push((role, d));
+    }
+    verify_wrapped_for(vk, srs, &arch.id(srs), &roles, &pins, proof)
 }

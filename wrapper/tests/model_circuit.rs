@@ -208,18 +208,28 @@ fn mlp_inference_wraps_into_groth16() {
             actual: 2
         }))
     );
-    // An inference statement has no test set to pin.
+    // A buyer who committed its own input pins it: the right one passes, another fails.
+    verify_wrapped(
+        &vk,
+        &srs,
+        &arch,
+        committed.commitment,
+        Some(d.commitment),
+        &wrapped,
+    )
+    .unwrap();
     assert_eq!(
         verify_wrapped(
             &vk,
             &srs,
             &arch,
             committed.commitment,
-            Some(d.commitment),
+            Some(committed.commitment),
             &wrapped
         ),
-        Err(Error::Prover(ProverError::PinnedRoleNotInStatement {
-            role: CommitmentRole::TestSet
+        Err(Error::Prover(ProverError::PinnedCommitmentMismatch {
+            role: CommitmentRole::Data,
+            index: 2
         }))
     );
 }

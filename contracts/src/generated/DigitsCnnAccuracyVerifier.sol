@@ -42,8 +42,8 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x048b46eecaf17f72d4c3ef310b4b9cd2d7c66a5904f7d92237dbcddd642cf426;
-    uint256 internal constant IC0_Y = 0x21384f5dfc4880ccb7e698cc0e38cb3a3025da6a14161521c1a1b829cf988599;
+    uint256 internal constant IC0_X = 0x172bc52cb2170a4c876a2e54a1f128ea8d17f9ca6bbfd3cc7e7bf4cf1505c62a;
+    uint256 internal constant IC0_Y = 0x1e48935db6edb92d818e7d0c679a1c3ed161608e734060978435bb31883d881d;
     uint256 internal constant IC1_X = 0x2a1ddb08c98b1e25be98da860aff76182b26a88f6bab6cdd03a619d72741fb37;
     uint256 internal constant IC1_Y = 0x20604b8703b4b2f2669f736e801a64f707c13368b7150a6f823a28ee5b31c52c;
     uint256 internal constant IC2_X = 0x06ca4380124202f8f110607cc8dfdb29dd08b8999ddbe15b9485f2d90c210de6;

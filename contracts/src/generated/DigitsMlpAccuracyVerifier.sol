@@ -42,8 +42,8 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x16b241964ce41fc36e304baa62f885a5aef0c2e8daa3f19ee12436a8357a744e;
-    uint256 internal constant IC0_Y = 0x0b253a943999a1ddd717760d27255fe14bd282bc42817f08b2277e35d9019ab3;
+    uint256 internal constant IC0_X = 0x1dd410467ca0eaa549bb5c0edfaf762b5d25343346f2ffbbfc1c742c7bc7e15c;
+    uint256 internal constant IC0_Y = 0x2213b11bd279e797a6310a6d5f0a07fed7b1d55384fdc46e9980148a1cb34204;
     uint256 internal constant IC1_X = 0x0285c78154bb9b0473ccf80f4644d4c740b4a68e9d746f710de0a4f28aa2d20c;
     uint256 internal constant IC1_Y = 0x186062dc89cdfa3c0546639ee57354be7b5133dcb1a86abea0a149c9159416ce;
     uint256 internal constant IC2_X = 0x2916a51a3557fd566cb1ca63f7b54c6eb376ffe81560563b31236e67a8bf4303;

@@ -42,8 +42,8 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x2779d0a7f2a40b92e1e910027099e2c08e43eda1a0f3654dde369af63c08c20f;
-    uint256 internal constant IC0_Y = 0x003b6ca4c7c03c4f6a285625e3f609301c5bda9d681683695a8718d040e084eb;
+    uint256 internal constant IC0_X = 0x0c3a8688093584ecb3d136dc02299f8050f97a0d25f37a00637fd923a750b6d0;
+    uint256 internal constant IC0_Y = 0x1d00b9aba6d9cc60407260b73a8cc8c76d02d20833072ebc5edd0fff58a48284;
     uint256 internal constant IC1_X = 0x2da783f9d3bafb1aee6dcde5860810e7738a238db1d4a11bbfa42106177f2835;
     uint256 internal constant IC1_Y = 0x1631a31853f352819202e2c8c51f8100b5be3453adb9477b695065e422ba9cee;
     uint256 internal constant IC2_X = 0x129d9ec071a015fc2cb5026645daf53d846f1ffa9ebf1835f44bb0f61effe10b;

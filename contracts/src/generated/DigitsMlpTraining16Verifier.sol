@@ -42,8 +42,8 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x1c9f469ce0f758753b66376dc5da0842e2ff13539d7ad4c7a3bce1d209392cf5;
-    uint256 internal constant IC0_Y = 0x1f6df8062e4d74c5569066e81b9b8345655ecf86763d7cbe3b529f0ba0beb49d;
+    uint256 internal constant IC0_X = 0x1718fd04b9c82063630d43464849bdde6690be7723cf00da7e25b5ca207c4a4d;
+    uint256 internal constant IC0_Y = 0x13762519d675df7588b568e86451a444d2d7d9bdd257dc6c6a2fac73ed64264d;
     uint256 internal constant IC1_X = 0x089608f86aae2c83192927361100326ce1883a0dba81f5ff1c1d75db9ffae5a8;
     uint256 internal constant IC1_Y = 0x29d75e417f436f6e7ee8cd714bf5809d0d753bd22d5d8f2d02565cefcb53b01e;
     uint256 internal constant IC2_X = 0x2bba6de3125d3a9ccd532ffb43e4199dcfd10c201c8b0ed2bdcfffc38a85d622;

@@ -42,8 +42,8 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x2e6a018b21e730a1a493dbe60694302962acabf668e6586731ac8942cfa66058;
-    uint256 internal constant IC0_Y = 0x08a706f99ce28565a33d1eca243d3e4e8e98f97445e4fddaa4c2481bc6217769;
+    uint256 internal constant IC0_X = 0x10b87fde7158a5a8b5bbbca62808c48740f116a81697b9db33ae49fb3155dd8f;
+    uint256 internal constant IC0_Y = 0x124146a4a94a102dd8696f607cb6d5c11a2395e6010c544d994b238a6264d9fd;
     uint256 internal constant IC1_X = 0x2afc56ae367f7a95611168ae732b83d3e8e46501a32233c3583c866c5f2b5dbb;
     uint256 internal constant IC1_Y = 0x279b8e5c3cf66732e3f3e7799871ab55c2445ffa2e7d9e86d0abb9309e5576f8;
     uint256 internal constant IC2_X = 0x2cb67d249fa548a8e46e96bdde128193e73097614cef5077df14563390296302;

@@ -42,8 +42,8 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x031a898e7186297718443ad78f238d162ff0b6ae6342dca85b8e51841d4c2ffa;
-    uint256 internal constant IC0_Y = 0x1b4a5f911ae7b906a2e141305375a3d4bd36e3cee6a4fe76bb4916f72aad5640;
+    uint256 internal constant IC0_X = 0x125b206e2146cae4c8fffc59d4511d96a484dd7fbda590cffe91559721ecd7d8;
+    uint256 internal constant IC0_Y = 0x26cbf80edd6bcd7c18c4431c55966400231d652757231692d227d5d5970eb445;
     uint256 internal constant IC1_X = 0x152145e370c3ab218868eae0f374bf2904173323c4fd87c15b418e0f46a1c27e;
     uint256 internal constant IC1_Y = 0x08f459d8d93f9fffb1428c5b4752a46ed60879096a38cd81f3fc6ac05844d987;
     uint256 internal constant IC2_X = 0x08267c74124e764bc5f1b15c47f89a1c6b09c5c86378d5e7a25e920504c17d58;

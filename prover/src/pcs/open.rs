@@ -6,6 +6,7 @@ use super::laurent::{combined_e, divide_by_linear, evaluate, laurent_split};
 use super::srs::Srs;
 use super::verify::{MaskSlots, OpeningClaim, absorb_claims};
 use crate::error::Error;
+use crate::poly::DenseMle;
 use crate::transcript::{NativeTranscript, labels};
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::{AdditiveGroup, Field};
@@ -20,7 +21,7 @@ pub struct OpeningEvals<F> {
     pub q1_at_zeta: F,
     /// q₂(ζ⁻¹).
     pub q2_at_zeta_inv: F,
-    /// The MLE of the masked vector's fresh mask slots at (½, …, ½) ([`MaskSlots`]).
+    /// The MLE of the masked vector's fresh mask slots at their claim point ([`MaskSlots`]).
     pub mask_eval: F,
 }
 
@@ -39,16 +40,15 @@ pub struct OpeningProof {
     pub w2: G1Affine,
 }
 
-/// The MLE of the mask slots at (½, …, ½): their average.
-fn mask_average(vectors: &[&[Fr]], mask: &MaskSlots) -> Result<Fr, Error> {
+/// The MLE of the mask slots at their claim point.
+fn mask_eval(vectors: &[&[Fr]], mask: &MaskSlots) -> Result<Fr, Error> {
     let slots = vectors
         .get(mask.vector)
         .and_then(|v| v.get(mask.segment.offset..mask.segment.offset + mask.segment.len()))
         .ok_or(Error::Opening {
             what: "mask slots outside their vector",
         })?;
-    let n = Fr::from(slots.len() as u64);
-    Ok(slots.iter().sum::<Fr>() * n.inverse().unwrap_or_default())
+    DenseMle::new(slots.to_vec())?.evaluate(&mask.local_point::<Fr>()?)
 }
 
 /// Proves every claim on the committed `vectors` (each of power-of-two length) at once, plus
@@ -75,7 +75,7 @@ pub fn prove_opening(
         .collect::<Result<_, _>>()?;
     let max_len = vectors.iter().map(|v| v.len()).max().unwrap_or(1);
     srs.powers(max_len)?;
-    let mask_eval = mask_average(vectors, mask)?;
+    let mask_eval = mask_eval(vectors, mask)?;
     let mut claims = claims.to_vec();
     claims.push(mask.claim(&vars, mask_eval)?);
     let claims = claims.as_slice();

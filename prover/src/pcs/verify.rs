@@ -13,7 +13,6 @@ use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::Field;
 
 /// Maximum number of variables of one committed vector (2^28 = the largest public ceremony).
 pub const MAX_VECTOR_VARS: usize = 28;
@@ -29,12 +28,20 @@ pub struct OpeningClaim<F> {
     pub value: F,
 }
 
+/// Coordinates of the fixed point at which the opening claims the mask slots (the first
+/// `log2(slots)` of them). Any point whose eq-weights differ across the slots works; (½, …, ½)
+/// does not: equal weights leave the mask's share of q₂ a function of its share of f(ζ), and
+/// one combination of the chain's values unmasked.
+pub const MASK_POINT: [u64; 8] = [2, 3, 5, 7, 11, 13, 17, 19];
+
 /// The slots of one committed vector that hold this proof's fresh randomness (the trace's
-/// mask, DESIGN §7). The opening adds one claim on them, their MLE at (½, …, ½): the mask
-/// slots sit at the top of the vector, so without that claim they would reach only q₁ (the
-/// positive powers of f(X)·E(1/X)); with it, they reach q₂ too, and Q₂, W₂ and y₂ are masked
-/// like everything else the chain sees. The claim is true by construction and proven by the
-/// opening like any other, so it cannot weaken soundness.
+/// mask, DESIGN §7). The opening adds one claim on them, their MLE at [`MASK_POINT`]: the
+/// mask slots sit at the top of the vector, so without that claim they would reach only q₁
+/// (the positive powers of f(X)·E(1/X)); with it, they reach q₂ too, with weights that differ
+/// slot by slot, and the linear map from the 8 slots to what the chain sees of the trace
+/// (C, Q₁, Q₂, y₁, y₂; W₁ and W₂ follow from those) has full rank, so all of it is masked.
+/// The claim is true by construction and proven by the opening like any other, so it cannot
+/// weaken soundness.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MaskSlots {
     /// Index of the vector (in commitment order).
@@ -44,7 +51,17 @@ pub struct MaskSlots {
 }
 
 impl MaskSlots {
-    /// The claim on the mask slots at (½, …, ½) with the prover's `value`.
+    /// The point inside the segment at which the slots are claimed.
+    pub fn local_point<F: FieldOps>(&self) -> Result<Vec<F>, Error> {
+        let coords = MASK_POINT
+            .get(..self.segment.log_len)
+            .ok_or(Error::Opening {
+                what: "more mask slots than the mask point covers",
+            })?;
+        Ok(coords.iter().map(|c| F::constant(Fr::from(*c))).collect())
+    }
+
+    /// The claim on the mask slots at [`MASK_POINT`] with the prover's `value`.
     pub fn claim<F: FieldOps>(
         &self,
         vector_vars: &[usize],
@@ -58,11 +75,9 @@ impl MaskSlots {
                 what: "mask slots outside their vector",
             });
         }
-        let half = F::constant(Fr::from(2u64).inverse().unwrap_or_default());
-        let local = vec![half; self.segment.log_len];
         Ok(OpeningClaim {
             vector: self.vector,
-            point: self.segment.point(&local, vars),
+            point: self.segment.point(&self.local_point::<F>()?, vars),
             value,
         })
     }

@@ -128,9 +128,10 @@ impl TrainingCommitments {
 }
 
 /// Checks a statement's `commitments` against its architecture's `roles`: the count must
-/// match, and every commitment whose role is not free must equal the value `pins` gives for
-/// that role (what the caller looked up in a registry). Pins for roles the statement does not
-/// have are refused too, so a caller cannot believe it pinned something that was not checked.
+/// match, every commitment whose role is not free must equal the value `pins` gives for that
+/// role (what the caller looked up in a registry), and a free role the caller pins anyway (a
+/// buyer's own committed input) must equal its pin too. Pins for roles the statement does not
+/// have are refused, so a caller cannot believe it pinned something that was not checked.
 pub fn check_pinned(
     roles: &[CommitmentRole],
     commitments: &[G1Affine],
@@ -142,19 +143,17 @@ pub fn check_pinned(
             actual: commitments.len(),
         });
     }
-    if let Some((role, _)) = pins.iter().find(|(r, _)| !roles.contains(r) || r.is_free()) {
+    if let Some((role, _)) = pins.iter().find(|(r, _)| !roles.contains(r)) {
         return Err(Error::PinnedRoleNotInStatement { role: *role });
     }
     for (index, (role, c)) in roles.iter().zip(commitments).enumerate() {
-        if role.is_free() {
-            continue;
-        }
         let pinned: Vec<&G1Affine> = pins
             .iter()
             .filter(|(r, _)| r == role)
             .map(|(_, p)| p)
             .collect();
         match pinned.as_slice() {
+            [] if role.is_free() => {}
             [] => return Err(Error::UnpinnedCommitment { role: *role }),
             [p] if *p == c => {}
             _ => {
@@ -207,14 +206,16 @@ mod tests {
             .unwrap_err(),
             Error::PinnedRoleNotInStatement { role: Dataset }
         );
+        // A free role may be pinned (a buyer's own input); then it must match.
+        let roles = [Model, Trace, Data];
+        check_pinned(&roles, &c, &[(Model, point(1))]).unwrap();
+        check_pinned(&roles, &c, &[(Model, point(1)), (Data, point(3))]).unwrap();
         assert_eq!(
-            check_pinned(
-                &roles,
-                &c,
-                &[(Model, point(1)), (TestSet, point(3)), (Trace, point(2))]
-            )
-            .unwrap_err(),
-            Error::PinnedRoleNotInStatement { role: Trace }
+            check_pinned(&roles, &c, &[(Model, point(1)), (Data, point(2))]).unwrap_err(),
+            Error::PinnedCommitmentMismatch {
+                role: Data,
+                index: 2
+            }
         );
     }
 
