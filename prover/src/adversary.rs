@@ -142,7 +142,7 @@ pub fn forge_model_statement(
     arch: &ModelArchitecture,
     real: &CommittedModel,
     fake: &ModelWitness<'_>,
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<ForgedModelStatement, Error> {
     let infinity = G1Affine::identity();
     let data = fake.data.map(|d| CommittedData {

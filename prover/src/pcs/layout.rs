@@ -142,7 +142,7 @@ impl Layout {
     pub fn fill(
         &self,
         tensors: &[(TensorId, &[Fr])],
-        rng: &mut impl RngCore,
+        rng: &mut (impl RngCore + rand::CryptoRng),
     ) -> Result<Vec<Fr>, Error> {
         let mut v = vec![Fr::ZERO; self.len()];
         let mut seen = vec![false; self.segments.len()];

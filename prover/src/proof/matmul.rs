@@ -61,7 +61,7 @@ pub fn commit_model(
     srs: &Srs,
     dims: MatMulDims,
     w: &[Fr],
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<CommittedModel, Error> {
     let (layout, id) = model_layout(dims);
     let vector = layout.fill(&[(id, w)], rng)?;
@@ -117,7 +117,7 @@ pub fn prove(
     model: &CommittedModel,
     w: &[Fr],
     x: &[Fr],
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<MatMulStatementProof, Error> {
     let y = matmul(dims, x, w);
     let (tl, xid, yid) = trace_layout(dims);

@@ -46,7 +46,7 @@ fn fill(
     plan: &Plan,
     vector: usize,
     tensors: &BTreeMap<String, Vec<Fr>>,
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<Vec<Fr>, Error> {
     let mut parts = Vec::new();
     for (name, place) in &plan.places {
@@ -72,7 +72,7 @@ pub fn commit_model(
     srs: &Srs,
     arch: &ModelArchitecture,
     q: &QuantizedModel,
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<CommittedModel, Error> {
     let plan = arch.plan()?;
     let mut t = BTreeMap::new();
@@ -114,7 +114,7 @@ pub fn commit_data(
     input: &[i64],
     logits: Option<&[i64]>,
     labels: Option<&[usize]>,
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<CommittedData, Error> {
     let plan = arch.plan()?;
     let (m, c) = (arch.rows(), arch.shape.output_width());
@@ -221,7 +221,7 @@ pub fn prove(
     srs: &Srs,
     arch: &ModelArchitecture,
     w: &ModelWitness<'_>,
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<(ModelProof, PublicValues), Error> {
     let mut stage = prove_blocks(srs, arch, w, |trace| commit(srs, trace), rng)?;
     let mut vectors: Vec<&[Fr]> = vec![&w.committed_model.vector, &stage.trace];
@@ -277,7 +277,7 @@ pub(crate) fn prove_blocks(
     arch: &ModelArchitecture,
     w: &ModelWitness<'_>,
     commit_trace: impl FnOnce(&[Fr]) -> Result<G1Affine, Error>,
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<BlockStage, Error> {
     let plan = arch.plan()?;
     let s = &arch.shape;

@@ -64,7 +64,7 @@ pub fn commit_dataset(
     arch: &TrainArchitecture,
     inputs: &[i64],
     labels: &[usize],
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<CommittedData, Error> {
     let plan = arch.plan()?;
     let t = dataset_tensors(arch, inputs, labels)?;
@@ -124,7 +124,7 @@ fn fill(
     plan: &TrainPlan,
     vector: usize,
     t: &Tensors,
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<Vec<Fr>, Error> {
     let mut parts = Vec::new();
     for (name, (v, id)) in &plan.places {
@@ -416,7 +416,7 @@ pub fn prove(
     srs: &Srs,
     arch: &TrainArchitecture,
     w: &ProvingInputs<'_>,
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<TrainingProof, Error> {
     let plan = arch.plan()?;
     let layers = arch.layers();
