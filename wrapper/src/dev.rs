@@ -211,18 +211,24 @@ impl DigitsDev {
         if self.task == DigitsTask::Inference {
             return Ok(None);
         }
-        let (x, labels) = self.data.batch(&self.data.test)?;
+        let (_, input, labels) = self.quantized(&self.data.test)?;
+        let d = zkmodel_prover::proof::model::commit_public_test_set(
+            &self.srs, &self.arch, &input, &labels,
+        )?;
+        Ok(Some(d.commitment))
+    }
+
+    /// The examples at `indices`, shaped for the model and quantized: (rows, input, labels).
+    fn quantized(&self, indices: &[usize]) -> Result<(usize, Vec<i64>, Vec<usize>), Error> {
+        let (x, labels) = self.data.batch(indices)?;
         let x = match self.q.input {
             zkmodel_prover::graph::quant::InputShape::Image { c, h, w } => {
                 x.with_batch_shape(&[None, Some(c), Some(h), Some(w)])?
             }
             _ => x,
         };
-        let (_, input) = self.q.quantize_input(&x)?;
-        let d = zkmodel_prover::proof::model::commit_public_test_set(
-            &self.srs, &self.arch, &input, &labels,
-        )?;
-        Ok(Some(d.commitment))
+        let (m, input) = self.q.quantize_input(&x)?;
+        Ok((m, input, labels))
     }
 
     /// A fresh native statement proof on test images starting at `first`, before wrapping
@@ -243,14 +249,7 @@ impl DigitsDev {
             what: "digits test index",
             reason: format!("{first} is outside the test split"),
         })?;
-        let (x, labels) = self.data.batch(indices)?;
-        let x = match self.q.input {
-            zkmodel_prover::graph::quant::InputShape::Image { c, h, w } => {
-                x.with_batch_shape(&[None, Some(c), Some(h), Some(w)])?
-            }
-            _ => x,
-        };
-        let (m, input) = self.q.quantize_input(&x)?;
+        let (m, input, labels) = self.quantized(indices)?;
         let trace = self.q.forward(m, input.clone())?;
         let labels = (self.task != DigitsTask::Inference).then_some(labels.as_slice());
         // Accuracy: the published test split, committed as its publisher registers it

@@ -3,7 +3,7 @@
 
 use super::chain::{pairing_challenge, quotient_digest};
 use super::laurent::e_eval;
-use super::layout::Segment;
+use super::layout::{Layout, Segment};
 use super::open::{OpeningEvals, OpeningProof};
 use super::srs::Srs;
 use crate::error::Error;
@@ -51,6 +51,17 @@ pub struct MaskSlots {
 }
 
 impl MaskSlots {
+    /// The mask slots of vector `vector` of a statement whose vectors have `layouts`.
+    pub fn of(layouts: &[Layout], vector: usize) -> Result<Self, Error> {
+        let layout = layouts.get(vector).ok_or(Error::Opening {
+            what: "mask slots on a vector the statement does not have",
+        })?;
+        Ok(Self {
+            vector,
+            segment: layout.mask,
+        })
+    }
+
     /// The point inside the segment at which the slots are claimed.
     pub fn local_point<F: FieldOps>(&self) -> Result<Vec<F>, Error> {
         let coords = MASK_POINT

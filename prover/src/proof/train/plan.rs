@@ -371,14 +371,7 @@ impl TrainArchitecture {
 impl TrainPlan {
     /// The trace's fresh mask slots, which the opening claims (DESIGN §7).
     pub(crate) fn trace_mask(&self) -> Result<MaskSlots, Error> {
-        let layout = self
-            .layouts
-            .get(TRACE)
-            .ok_or_else(|| Error::InvalidStatement("no trace layout".into()))?;
-        Ok(MaskSlots {
-            vector: TRACE,
-            segment: layout.mask,
-        })
+        MaskSlots::of(&self.layouts, TRACE)
     }
 
     pub(crate) fn vars_of(&self, name: &str) -> Result<usize, Error> {
