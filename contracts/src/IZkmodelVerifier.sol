@@ -33,6 +33,43 @@ interface IZkmodelVerifier {
         BN254.G1Point c;
     }
 
+    /// @notice What a verifier says about itself, for a registry (the marketplace) to record.
+    ///         None of it is trusted by itself: a verifier is only as good as its bytecode, which
+    ///         anyone can regenerate from the published verifying key and SRS and compare with
+    ///         the deployed code (the marketplace records its code hash).
+    /// @param architecture The architecture id: keccak256(description ‖ srsId ‖ transcript).
+    /// @param modelShape keccak256 of the model shape and the SRS id: architectures with the
+    ///        same model shape commit a model identically, so one registered model commitment
+    ///        serves its training, inference and accuracy statements.
+    /// @param kind 0 inference, 1 accuracy, 2 training.
+    /// @param developmentKeys The Groth16 keys come from the INSECURE single-party development
+    ///        setup: whoever ran it can forge proofs. Local chains only.
+    /// @param developmentSrs The KZG SRS comes from the INSECURE seeded development τ.
+    /// @param roles The commitment roles, as `commitmentRoles()`.
+    /// @param numPublicValues Public words per statement.
+    /// @param publicInputWords Leading public words that pack a public inference input (0 when
+    ///        the input is committed or the statement has none); the remaining words of an
+    ///        inference statement pack its outputs, and an accuracy statement's one word is the
+    ///        count of correct predictions.
+    /// @param rows Inference: batch rows; accuracy: test examples; training: dataset examples.
+    /// @param srsId keccak256 of the SRS (its G1 powers' digest and [τ]₂).
+    /// @param description The canonical architecture description (layers, scales, task).
+    /// @param transcript The transcript parameters' id.
+    struct Info {
+        bytes32 architecture;
+        bytes32 modelShape;
+        uint8 kind;
+        bool developmentKeys;
+        bool developmentSrs;
+        uint8[] roles;
+        uint256 numPublicValues;
+        uint256 publicInputWords;
+        uint256 rows;
+        bytes32 srsId;
+        string description;
+        string transcript;
+    }
+
     /// @notice The statement has the wrong number of commitments for this architecture.
     error WrongCommitmentCount(uint256 expected, uint256 actual);
     /// @notice The statement has the wrong number of public values for this architecture.
@@ -56,6 +93,9 @@ interface IZkmodelVerifier {
     ///         a test set or dataset by its publisher, an initial model as a registered model
     ///         or derived from a public seed. A verifier cannot tell; its caller must check.
     function commitmentRoles() external view returns (uint8[] memory);
+
+    /// @notice Everything a registry records about this verifier's architecture.
+    function info() external view returns (Info memory);
 
     /// @notice Verifies `proof` for `statement`; reverts with a custom error if it is invalid.
     function verify(Statement calldata statement, Proof calldata proof) external view;

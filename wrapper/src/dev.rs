@@ -12,7 +12,7 @@ use rand_chacha::ChaCha20Rng;
 use zkmodel_prover::blocks::matmul::MatMulDims;
 use zkmodel_prover::field::encoding::from_i128;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::matmul::{CommittedModel, architecture, commit_model};
+use zkmodel_prover::proof::matmul::{CommittedModel, commit_model};
 
 /// Shape of the development architecture.
 pub const DIMS: MatMulDims = MatMulDims { m: 2, k: 4, n: 2 };
@@ -51,11 +51,9 @@ impl DevArchitecture {
         render(&VerifierSpec {
             name: VERIFIER_NAME,
             description: "MatMul statement Y = X·W, X 2×4, W 4×2 (development keys)",
-            architecture: architecture(DIMS, &self.srs),
-            roles: zkmodel_prover::proof::matmul::ROLES.to_vec(),
-            num_public: 0,
+            info: zkmodel_prover::proof::matmul::info(DIMS, &self.srs),
             vk: &self.keys.vk,
-            key_origin: self.keys.origin.to_string(),
+            key_origin: &self.keys.origin,
             srs: &self.srs,
         })
     }
@@ -177,11 +175,9 @@ impl DigitsDev {
         render(&VerifierSpec {
             name: self.task.verifier_name(),
             description,
-            architecture: self.arch.id(&self.srs),
-            roles: self.arch.commitment_roles(),
-            num_public: self.arch.public_len()?,
+            info: self.arch.info(&self.srs)?,
             vk: &self.keys.vk,
-            key_origin: self.keys.origin.to_string(),
+            key_origin: &self.keys.origin,
             srs: &self.srs,
         })
     }

@@ -85,11 +85,9 @@ impl TrainingDev {
         render(&VerifierSpec {
             name: &verifier_name(steps),
             description: &description,
-            architecture: self.arch.id(&self.srs),
-            roles: self.arch.commitment_roles(),
-            num_public: self.arch.public_len(),
+            info: self.arch.info(&self.srs),
             vk: &self.keys.vk,
-            key_origin: self.keys.origin.to_string(),
+            key_origin: &self.keys.origin,
             srs: &self.srs,
         })
     }

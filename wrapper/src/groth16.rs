@@ -30,6 +30,16 @@ pub enum KeyOrigin {
     InsecureSingleParty,
 }
 
+impl KeyOrigin {
+    /// Whether these are INSECURE development keys (whoever made them can forge proofs):
+    /// refused off local development chains.
+    pub fn is_development(&self) -> bool {
+        match self {
+            KeyOrigin::InsecureSingleParty => true,
+        }
+    }
+}
+
 impl std::fmt::Display for KeyOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -3,12 +3,13 @@
 //! live under `contracts/src/generated/` and are never edited by hand.
 
 use crate::error::Error;
+use crate::groth16::KeyOrigin;
 use ark_bn254::{Bn254, G1Affine, G2Affine};
 use ark_groth16::VerifyingKey;
 use std::fmt::Write;
 use zkmodel_prover::field::encoding::{g1_to_words, g2_to_words};
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::roles::CommitmentRole;
+use zkmodel_prover::proof::info::ArchitectureInfo;
 
 const TEMPLATE: &str = include_str!("../templates/Verifier.sol.tmpl");
 
@@ -21,17 +22,13 @@ pub struct VerifierSpec<'a> {
     pub name: &'a str,
     /// Human description of the architecture (for NatSpec).
     pub description: &'a str,
-    /// Architecture id.
-    pub architecture: [u8; 32],
-    /// The roles of the statement's commitments, in order (from the architecture: their
-    /// count is never written by hand).
-    pub roles: Vec<CommitmentRole>,
-    /// Number of statement public values (from the architecture).
-    pub num_public: usize,
+    /// What the architecture reports on chain (id, shape, kind, roles, public layout): derived
+    /// from the architecture, never written by hand.
+    pub info: ArchitectureInfo,
     /// Groth16 verifying key.
     pub vk: &'a VerifyingKey<Bn254>,
-    /// Provenance of the Groth16 keys (printed in the header).
-    pub key_origin: String,
+    /// Provenance of the Groth16 keys (printed in the header and reported by `info()`).
+    pub key_origin: &'a KeyOrigin,
     /// The SRS ([τ]₂ is baked in).
     pub srs: &'a Srs,
 }
@@ -61,9 +58,26 @@ fn g1_consts(out: &mut String, name: &str, p: &G1Affine) {
     let _ = writeln!(out, "    uint256 internal constant {name}_Y = {};", hex(&y));
 }
 
+/// A Solidity string literal's content: printable ASCII without quotes or backslashes, so the
+/// literal is the exact bytes the architecture id hashes.
+fn solidity_string(what: &'static str, s: &str) -> Result<String, Error> {
+    match s
+        .chars()
+        .find(|c| (!c.is_ascii_graphic() && *c != ' ') || *c == '"' || *c == '\\')
+    {
+        Some(c) => Err(Error::Format {
+            what,
+            reason: format!("character {c:?} cannot be rendered in a Solidity string literal"),
+        }),
+        None => Ok(s.to_string()),
+    }
+}
+
 /// Renders the verifier contract.
 pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
-    let expected_ic = FIXED_PUBLIC_INPUTS + spec.num_public + 1;
+    let info = &spec.info;
+    let num_public = info.public_len;
+    let expected_ic = FIXED_PUBLIC_INPUTS + num_public + 1;
     if spec.vk.gamma_abc_g1.len() != expected_ic {
         return Err(Error::Format {
             what: "verifying key",
@@ -85,7 +99,7 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
         g1_consts(&mut ic, &format!("IC{i}"), p);
     }
     let mut terms = String::new();
-    for j in 0..spec.num_public {
+    for j in 0..num_public {
         let i = FIXED_PUBLIC_INPUTS + 1 + j;
         let _ = writeln!(
             terms,
@@ -94,21 +108,50 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
     }
     let mut role_doc = String::new();
     let mut role_codes = String::new();
-    for (i, r) in spec.roles.iter().enumerate() {
+    for (i, r) in info.roles.iter().enumerate() {
         let _ = writeln!(role_doc, "///         [{i}] {r}: {}.", r.pinned_by());
         let _ = writeln!(role_codes, "        roles[{i}] = {}; // {r}", r.code());
     }
+    let arch_description = solidity_string("architecture description", &info.description)?;
+    let transcript = solidity_string("transcript id", info.transcript)?;
     let [ax, ay] = g1_to_words(&spec.vk.alpha_g1);
     Ok(TEMPLATE
         .replace("{{NAME}}", spec.name)
         .replace("{{DESCRIPTION}}", spec.description)
-        .replace("{{KEY_ORIGIN}}", &spec.key_origin)
+        .replace("{{KEY_ORIGIN}}", &spec.key_origin.to_string())
         .replace("{{SRS_ORIGIN}}", &spec.srs.origin.to_string())
-        .replace("{{ARCHITECTURE}}", &hex(&spec.architecture))
-        .replace("{{NUM_COMMITMENTS}}", &spec.roles.len().to_string())
+        .replace("{{ARCHITECTURE}}", &hex(&info.id))
+        .replace("{{MODEL_SHAPE}}", &hex(&info.model_shape))
+        .replace("{{KIND}}", &info.kind.code().to_string())
+        .replace("{{KIND_NAME}}", &info.kind.to_string())
+        .replace(
+            "{{DEVELOPMENT_KEYS}}",
+            if spec.key_origin.is_development() {
+                "true"
+            } else {
+                "false"
+            },
+        )
+        .replace(
+            "{{DEVELOPMENT_SRS}}",
+            if info.development_srs {
+                "true"
+            } else {
+                "false"
+            },
+        )
+        .replace(
+            "{{PUBLIC_INPUT_WORDS}}",
+            &info.public_input_words.to_string(),
+        )
+        .replace("{{ROWS}}", &info.rows.to_string())
+        .replace("{{SRS_ID}}", &hex(&info.srs_id))
+        .replace("{{ARCH_DESCRIPTION}}", &arch_description)
+        .replace("{{TRANSCRIPT}}", &transcript)
+        .replace("{{NUM_COMMITMENTS}}", &info.roles.len().to_string())
         .replace("{{ROLE_DOC}}", role_doc.trim_end())
         .replace("{{ROLE_CODES}}", role_codes.trim_end())
-        .replace("{{NUM_PUBLIC}}", &spec.num_public.to_string())
+        .replace("{{NUM_PUBLIC}}", &num_public.to_string())
         .replace("{{ALPHA_X}}", &hex(&ax))
         .replace("{{ALPHA_Y}}", &hex(&ay))
         .replace("{{G2_CONSTANTS}}", g2.trim_end())
@@ -116,7 +159,7 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
         .replace("{{IC_PUBLIC_TERMS}}", terms.trim_end())
         .replace(
             "{{PUBLIC_VALUES_PARAM}}",
-            if spec.num_public > 0 {
+            if num_public > 0 {
                 "publicValues"
             } else {
                 "/* publicValues: none */"

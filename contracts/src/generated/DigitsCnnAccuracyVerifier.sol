@@ -69,7 +69,29 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
 ///         [0] model: registered by the seller.
 ///         [1] trace: free: the prover's trace.
 ///         [2] test set: registered by its publisher, not the seller.
-    function commitmentRoles() external pure returns (uint8[] memory roles) {
+    function commitmentRoles() external pure returns (uint8[] memory) {
+        return _roles();
+    }
+
+    /// @inheritdoc IZkmodelVerifier
+    /// @dev A accuracy statement. developmentKeys / developmentSrs say whether the Groth16
+    ///      keys and the SRS are the INSECURE development ones (see the header).
+    function info() external pure returns (Info memory i) {
+        i.architecture = ARCHITECTURE;
+        i.modelShape = 0x039cf6c79c14cb0e4a0f2c67053c9eac9388d9107720b40384e1aeaa518b4a3e;
+        i.kind = 1;
+        i.developmentKeys = true;
+        i.developmentSrs = true;
+        i.roles = _roles();
+        i.numPublicValues = NUM_PUBLIC_VALUES;
+        i.publicInputWords = 0;
+        i.rows = 360;
+        i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
+        i.description = "zkmodel/model/v1/scale=4/bits=11/in=image:1x8x8/classes=10/layers=conv:8x8x1:k3x3:s1x1:p1-1-1-1:o8x8x8+relu,avgpool2:8x8x8,dense:128x16/accuracy/examples=360";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
+    }
+
+    function _roles() internal pure returns (uint8[] memory roles) {
         roles = new uint8[](NUM_COMMITMENTS);
         roles[0] = 0; // model
         roles[1] = 1; // trace

@@ -68,7 +68,29 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
 ///         [1] initial model: a registered model or derived from a public seed.
 ///         [2] dataset: registered by its publisher.
 ///         [3] trace: free: the prover's trace.
-    function commitmentRoles() external pure returns (uint8[] memory roles) {
+    function commitmentRoles() external pure returns (uint8[] memory) {
+        return _roles();
+    }
+
+    /// @inheritdoc IZkmodelVerifier
+    /// @dev A training statement. developmentKeys / developmentSrs say whether the Groth16
+    ///      keys and the SRS are the INSECURE development ones (see the header).
+    function info() external pure returns (Info memory i) {
+        i.architecture = ARCHITECTURE;
+        i.modelShape = 0x9f1051b4bcb9f83ba96a4486e80d917e3d049a83932b916dbe185af7030b138d;
+        i.kind = 2;
+        i.developmentKeys = true;
+        i.developmentSrs = true;
+        i.roles = _roles();
+        i.numPublicValues = NUM_PUBLIC_VALUES;
+        i.publicInputWords = 0;
+        i.rows = 1024;
+        i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
+        i.description = "zkmodel/train/v1/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
+    }
+
+    function _roles() internal pure returns (uint8[] memory roles) {
         roles = new uint8[](NUM_COMMITMENTS);
         roles[0] = 4; // final model
         roles[1] = 5; // initial model

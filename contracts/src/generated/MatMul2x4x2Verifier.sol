@@ -66,7 +66,29 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
     /// @dev Commitment roles of this architecture, in statement order:
 ///         [0] model: registered by the seller.
 ///         [1] trace: free: the prover's trace.
-    function commitmentRoles() external pure returns (uint8[] memory roles) {
+    function commitmentRoles() external pure returns (uint8[] memory) {
+        return _roles();
+    }
+
+    /// @inheritdoc IZkmodelVerifier
+    /// @dev A inference statement. developmentKeys / developmentSrs say whether the Groth16
+    ///      keys and the SRS are the INSECURE development ones (see the header).
+    function info() external pure returns (Info memory i) {
+        i.architecture = ARCHITECTURE;
+        i.modelShape = 0x0179761e4af5b8c3dbed08ab1b273515670b34042c93ce2d30dd5a1c226634a9;
+        i.kind = 0;
+        i.developmentKeys = true;
+        i.developmentSrs = true;
+        i.roles = _roles();
+        i.numPublicValues = NUM_PUBLIC_VALUES;
+        i.publicInputWords = 0;
+        i.rows = 2;
+        i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
+        i.description = "zkmodel/matmul/v1/m=2/k=4/n=2";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
+    }
+
+    function _roles() internal pure returns (uint8[] memory roles) {
         roles = new uint8[](NUM_COMMITMENTS);
         roles[0] = 0; // model
         roles[1] = 1; // trace

@@ -40,8 +40,38 @@ fn trace_layout(dims: MatMulDims) -> (Layout, TensorId, TensorId) {
 /// The architecture id: keccak of the statement kind and sizes, the SRS id and the
 /// transcript parameters — everything the circuit and the verifier key depend on.
 pub fn architecture(dims: MatMulDims, srs: &Srs) -> [u8; 32] {
-    let desc = format!("zkmodel/matmul/v1/m={}/k={}/n={}", dims.m, dims.k, dims.n);
-    keccak256(&[desc.as_bytes(), &srs.id(), TRANSCRIPT_ID.as_bytes()])
+    keccak256(&[
+        description(dims).as_bytes(),
+        &srs.id(),
+        TRANSCRIPT_ID.as_bytes(),
+    ])
+}
+
+/// The canonical description hashed into the architecture id.
+pub fn description(dims: MatMulDims) -> String {
+    format!("zkmodel/matmul/v1/m={}/k={}/n={}", dims.m, dims.k, dims.n)
+}
+
+/// What the MatMul verifier reports on chain: an inference-kind statement about the
+/// registered W (shape "matmul k×n"), with no public values.
+pub fn info(dims: MatMulDims, srs: &Srs) -> super::info::ArchitectureInfo {
+    let shape = format!("matmul/k={}/n={}", dims.k, dims.n);
+    super::info::ArchitectureInfo {
+        id: architecture(dims, srs),
+        model_shape: keccak256(&[super::info::SHAPE_TAG, shape.as_bytes(), &srs.id()]),
+        kind: super::info::StatementKind::Inference,
+        roles: ROLES.to_vec(),
+        public_len: 0,
+        public_input_words: 0,
+        rows: dims.m,
+        srs_id: srs.id(),
+        development_srs: matches!(
+            srs.origin,
+            crate::pcs::SrsOrigin::InsecureDevelopment { .. }
+        ),
+        description: description(dims),
+        transcript: TRANSCRIPT_ID,
+    }
 }
 
 /// The roles of a MatMul statement's commitments: the registered model, the trace.
