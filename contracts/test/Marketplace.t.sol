@@ -5,6 +5,7 @@ import {BN254} from "../src/lib/BN254.sol";
 import {IZkmodelVerifier} from "../src/IZkmodelVerifier.sol";
 import {IZkmodelMarketplace} from "../src/marketplace/IZkmodelMarketplace.sol";
 import {ZkmodelMarketplace} from "../src/marketplace/ZkmodelMarketplace.sol";
+import {DigitsMlpAccuracyVerifier} from "../src/generated/DigitsMlpAccuracyVerifier.sol";
 import {MarketplaceFixture} from "./utils/MarketplaceFixture.sol";
 
 /// @notice A verifier that lies about itself: its reported id does not hash its description.
@@ -39,7 +40,7 @@ contract MarketplaceRegistrationTest is MarketplaceFixture {
         IZkmodelVerifier.Info memory info = IZkmodelVerifier(inference).info();
         vm.expectEmit();
         emit IZkmodelMarketplace.ArchitectureRegistered(
-            inference, info.architecture, info.modelShape, 0, true, address(this)
+            inference, info.architecture, info.modelShape, 0, true, inference.codehash, address(this), "ipfs://a"
         );
         market.registerArchitecture(inference, "ipfs://a");
         IZkmodelMarketplace.Architecture memory a = market.architectureOf(inference);
@@ -130,15 +131,22 @@ contract MarketplaceRegistrationTest is MarketplaceFixture {
         vm.expectRevert(IZkmodelMarketplace.InvalidCommitment.selector);
         market.registerDataset(0, 1, BN254.G1Point(0, 0), "");
         vm.expectRevert(IZkmodelMarketplace.InvalidCommitment.selector);
-        market.registerModel(bytes32(0), BN254.G1Point(BN254.Q, 2), 0, "");
+        market.registerModel(bytes32(0), BN254.G1Point(BN254.Q, 2), 0, "", bytes32(0));
     }
 
     function test_RegisterModel() public {
         BN254.G1Point memory c = inferenceFixture().st.commitments[0];
         bytes32 shape = shapeOf(inference);
+        bytes32 reservation = market.reservationOf(c, SELLER, "salt");
+        vm.expectEmit();
+        emit IZkmodelMarketplace.ModelReserved(reservation, SELLER);
+        vm.prank(SELLER);
+        market.reserveModel(reservation);
+        vm.roll(block.number + 1);
         vm.expectEmit();
         emit IZkmodelMarketplace.ModelRegistered(1, SELLER, shape, c, PRICE, false, 0);
-        uint256 id = registerDigitsModel();
+        vm.prank(SELLER);
+        uint256 id = market.registerModel(shape, c, PRICE, "ipfs://digits-mlp", "salt");
         IZkmodelMarketplace.Model memory m = market.model(id);
         assertTrue(m.seller == SELLER && m.active && !m.seeded, "record");
         assertEq(m.price, PRICE, "price");
@@ -149,8 +157,48 @@ contract MarketplaceRegistrationTest is MarketplaceFixture {
         uint256 id = registerDigitsModel();
         BN254.G1Point memory c = inferenceFixture().st.commitments[0];
         bytes32 shape = shapeOf(inference);
+        market.reserveModel(market.reservationOf(c, address(this), "s"));
+        vm.roll(block.number + 1);
         vm.expectRevert(abi.encodeWithSelector(IZkmodelMarketplace.ModelCommitmentTaken.selector, id));
-        market.registerModel(shape, c, 0, "");
+        market.registerModel(shape, c, 0, "", "s");
+    }
+
+    /// @notice Registration is commit–reveal: a front-runner who copies the seller's
+    ///         registration (commitment and salt) from the mempool has no reservation of its own.
+    function test_RevertIf_ReservationNotMature() public {
+        BN254.G1Point memory c = inferenceFixture().st.commitments[0];
+        bytes32 shape = shapeOf(inference);
+        bytes32 mine = market.reservationOf(c, SELLER, "salt");
+        vm.prank(SELLER);
+        market.reserveModel(mine);
+        // Same block: not yet.
+        vm.expectRevert(abi.encodeWithSelector(IZkmodelMarketplace.ReservationNotMature.selector, mine));
+        vm.prank(SELLER);
+        market.registerModel(shape, c, PRICE, "", "salt");
+        vm.roll(block.number + 1);
+        // The front-runner replays the seller's reveal: its reservation would be another hash.
+        bytes32 theirs = market.reservationOf(c, BUYER, "salt");
+        vm.expectRevert(abi.encodeWithSelector(IZkmodelMarketplace.ReservationNotMature.selector, theirs));
+        vm.prank(BUYER);
+        market.registerModel(shape, c, PRICE, "", "salt");
+        vm.prank(SELLER);
+        uint256 id = market.registerModel(shape, c, PRICE, "", "salt");
+        assertTrue(market.model(id).seller == SELLER, "the seller's");
+    }
+
+    function test_RevertIf_ReservationExists() public {
+        market.reserveModel(bytes32(uint256(1)));
+        vm.expectRevert(abi.encodeWithSelector(IZkmodelMarketplace.ReservationExists.selector, bytes32(uint256(1))));
+        market.reserveModel(bytes32(uint256(1)));
+    }
+
+    /// @notice The local reservation formula is the contract's.
+    function test_fuzz_ReservationOf(uint256 x, uint256 y, address seller, bytes32 salt) public view {
+        assertEq(
+            uint256(market.reservationOf(BN254.G1Point(x, y), seller, salt)),
+            uint256(keccak256(abi.encode(x, y, seller, salt))),
+            "reservation"
+        );
     }
 
     function test_UpdateModel() public {
@@ -207,17 +255,23 @@ contract MarketplaceClaimTest is MarketplaceFixture {
         assertEq(c.data.x, f.st.commitments[2].x, "committed input");
         assertEq(c.publicValues[0], f.st.publicValues[0], "logits");
         assertTrue(c.submitter == RELAYER, "submitter");
-        assertEq(market.claimsOf(modelId).length, 1, "listed");
+        assertEq(market.claimCount(modelId), 1, "listed");
     }
 
     function test_AttestAccuracy() public {
         Fixture memory f = accuracyFixture();
         IZkmodelMarketplace.Pins memory pn = pins(accuracy, modelId, testSetId, 0);
-        bytes32 expectedId = keccak256(abi.encode(pn, BN254.G1Point(0, 0), f.st.publicValues));
+        bytes32 expectedId =
+            keccak256(abi.encode(accuracy.codehash, modelId, testSetId, uint256(0), 0, 0, f.st.publicValues));
         vm.expectEmit();
-        emit IZkmodelMarketplace.ClaimRecorded(expectedId, modelId, accuracy, 1, testSetId, 0, f.st.publicValues);
+        emit IZkmodelMarketplace.ClaimRecorded(
+            expectedId, modelId, accuracy, accuracy.codehash, testSetId, 0, noPoint(), f.st.publicValues
+        );
         bytes32 id = market.attest(pn, f.st, f.p);
         assertEq(uint256(id), uint256(expectedId), "claim id");
+        assertEq(uint256(market.claim(id).codeHash), uint256(accuracy.codehash), "code hash recorded");
+        assertEq(market.claimsOf(modelId, 0, 10).length, 1, "page");
+        assertEq(market.claimsOf(modelId, 1, 10).length, 0, "past the end");
         assertEq(market.claim(id).publicValues[0], 350, "350 of 360 correct");
     }
 
@@ -226,8 +280,7 @@ contract MarketplaceClaimTest is MarketplaceFixture {
     function test_AttestTraining() public {
         Fixture memory f = trainingFixture();
         bytes32 shape = shapeOf(training);
-        vm.prank(SELLER);
-        uint256 trained = market.registerModel(shape, f.st.commitments[0], PRICE, "ipfs://trained");
+        uint256 trained = listModel(SELLER, shape, f.st.commitments[0], PRICE, "ipfs://trained");
         uint256 initial = market.registerSeededModel(shape, f.st.commitments[1], 2033);
         vm.prank(PUBLISHER);
         uint256 data = market.registerDataset(0, 1024, f.st.commitments[2], "ipfs://digits-train-1024");
@@ -246,12 +299,28 @@ contract MarketplaceClaimTest is MarketplaceFixture {
     }
 
     /// @notice The adaptive forgery of the soundness fix (forged logits for the registered
-    ///         model): the verifier's own error surfaces and nothing is recorded.
+    ///         model, trace and data at infinity): refused, nothing recorded. The marketplace
+    ///         already refuses an input committed at the identity; with any other input point
+    ///         the verifier's own error surfaces.
     function test_RevertIf_ForgedProof() public {
         Fixture memory f = fixture("digits_mlp_inference_forged.json");
-        vm.expectRevert(IZkmodelVerifier.OpeningRejected.selector);
+        vm.expectRevert(IZkmodelMarketplace.InvalidCommitment.selector);
         market.attest(pins(inference, modelId, 0, 0), f.st, f.p);
-        assertEq(market.claimsOf(modelId).length, 0, "nothing recorded");
+        f.st.commitments[2] = BN254.G1Point(1, 2);
+        vm.expectRevert(IZkmodelVerifier.Groth16Rejected.selector);
+        market.attest(pins(inference, modelId, 0, 0), f.st, f.p);
+        assertEq(market.claimCount(modelId), 0, "nothing recorded");
+    }
+
+    /// @notice A redeployed copy of a verifier has the same code: the same proof through it is
+    ///         the same claim.
+    function test_RevertIf_ClaimExistsThroughARedeployedVerifier() public {
+        Fixture memory f = accuracyFixture();
+        bytes32 id = market.attest(pins(accuracy, modelId, testSetId, 0), f.st, f.p);
+        address copy = address(new DigitsMlpAccuracyVerifier());
+        market.registerArchitecture(copy, "");
+        vm.expectRevert(abi.encodeWithSelector(IZkmodelMarketplace.ClaimExists.selector, id));
+        market.attest(pins(copy, modelId, testSetId, 0), f.st, f.p);
     }
 
     function test_RevertIf_OtherLogits() public {
@@ -271,8 +340,7 @@ contract MarketplaceClaimTest is MarketplaceFixture {
     function test_RevertIf_CommitmentMismatch() public {
         Fixture memory f = inferenceFixture();
         bytes32 shape_ = shapeOf(inference);
-        vm.prank(SELLER);
-        uint256 other = market.registerModel(shape_, BN254.G1Point(1, 2), 0, "");
+        uint256 other = listModel(SELLER, shape_, BN254.G1Point(1, 2), 0, "");
         vm.expectRevert(abi.encodeWithSelector(IZkmodelMarketplace.CommitmentMismatch.selector, 0, 0));
         market.attest(pins(inference, other, 0, 0), f.st, f.p);
     }
@@ -322,8 +390,7 @@ contract MarketplaceClaimTest is MarketplaceFixture {
 
     function test_RevertIf_ShapeMismatch() public {
         Fixture memory f = inferenceFixture();
-        vm.prank(SELLER);
-        uint256 other = market.registerModel(bytes32(uint256(1)), BN254.G1Point(1, 2), 0, "");
+        uint256 other = listModel(SELLER, bytes32(uint256(1)), BN254.G1Point(1, 2), 0, "");
         vm.expectRevert(
             abi.encodeWithSelector(IZkmodelMarketplace.ShapeMismatch.selector, shapeOf(inference), bytes32(uint256(1)))
         );
@@ -344,8 +411,7 @@ contract MarketplaceClaimTest is MarketplaceFixture {
     function test_RevertIf_TrainingInitialModelMismatch() public {
         Fixture memory f = trainingFixture();
         bytes32 shape = shapeOf(training);
-        vm.prank(SELLER);
-        uint256 trained = market.registerModel(shape, f.st.commitments[0], PRICE, "");
+        uint256 trained = listModel(SELLER, shape, f.st.commitments[0], PRICE, "");
         uint256 wrongInitial = market.registerSeededModel(shape, BN254.G1Point(1, 2), 1);
         vm.prank(PUBLISHER);
         uint256 data = market.registerDataset(0, 1024, f.st.commitments[2], "");

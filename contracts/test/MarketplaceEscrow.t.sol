@@ -5,6 +5,7 @@ import {BN254} from "../src/lib/BN254.sol";
 import {IZkmodelVerifier} from "../src/IZkmodelVerifier.sol";
 import {IZkmodelMarketplace} from "../src/marketplace/IZkmodelMarketplace.sol";
 import {ZkmodelMarketplace} from "../src/marketplace/ZkmodelMarketplace.sol";
+import {MatMul2x4x2Verifier} from "../src/generated/MatMul2x4x2Verifier.sol";
 import {MarketplaceFixture} from "./utils/MarketplaceFixture.sol";
 
 /// @notice A payee that re-enters `withdraw` when paid.
@@ -83,7 +84,7 @@ contract MarketplaceEscrowTest is MarketplaceFixture {
         uint256 id = requestDigits(modelId, deadline);
         market.fulfil(id, f.st, f.p);
         assertEq(market.withdrawable(SELLER), PRICE, "seller credited");
-        assertEq(market.claimsOf(modelId).length, 1, "one claim");
+        assertEq(market.claimCount(modelId), 1, "one claim");
     }
 
     function test_RevertIf_RequestNotOpen() public {
@@ -118,8 +119,7 @@ contract MarketplaceEscrowTest is MarketplaceFixture {
     function test_RevertIf_FulfilledWithAnotherModel() public {
         Fixture memory f = inferenceFixture();
         bytes32 shape_ = shapeOf(inference);
-        vm.prank(SELLER);
-        uint256 other = market.registerModel(shape_, BN254.G1Point(1, 2), PRICE, "");
+        uint256 other = listModel(SELLER, shape_, BN254.G1Point(1, 2), PRICE, "");
         uint256 id = requestDigits(other, deadline);
         vm.expectRevert(abi.encodeWithSelector(IZkmodelMarketplace.CommitmentMismatch.selector, 0, 0));
         market.fulfil(id, f.st, f.p);
@@ -196,6 +196,17 @@ contract MarketplaceEscrowTest is MarketplaceFixture {
         market.request{value: PRICE}(modelId, inference, BN254.G1Point(1, 2), words, deadline);
     }
 
+    /// @notice A verifier whose statements bind no input (the MatMul statement: committed
+    ///         model, private X and Y) cannot take requests: one proof would answer them all.
+    function test_RevertIf_InputNotBound() public {
+        address matmul = address(new MatMul2x4x2Verifier());
+        market.registerArchitecture(matmul, "");
+        uint256 m = listModel(SELLER, shapeOf(matmul), BN254.G1Point(1, 2), PRICE, "");
+        vm.expectRevert(abi.encodeWithSelector(IZkmodelMarketplace.InputNotBound.selector, matmul));
+        vm.prank(BUYER);
+        market.request{value: PRICE}(m, matmul, noPoint(), noWords(), deadline);
+    }
+
     function test_RevertIf_RequestWithAccuracyVerifier() public {
         vm.expectRevert(abi.encodeWithSelector(IZkmodelMarketplace.WrongKind.selector, 0, 1));
         vm.prank(BUYER);
@@ -216,8 +227,7 @@ contract MarketplaceEscrowTest is MarketplaceFixture {
     function test_RevertIf_Reentrancy() public {
         Reenterer r = new Reenterer(market);
         bytes32 shape_ = shapeOf(inference);
-        vm.prank(SELLER);
-        uint256 id = market.registerModel(shape_, BN254.G1Point(1, 2), PRICE, "");
+        uint256 id = listModel(SELLER, shape_, BN254.G1Point(1, 2), PRICE, "");
         vm.deal(address(r), PRICE);
         vm.prank(address(r));
         uint256 req = market.request{value: PRICE}(id, inference, BN254.G1Point(1, 2), noWords(), deadline);

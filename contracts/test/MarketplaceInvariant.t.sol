@@ -28,8 +28,7 @@ contract MarketplaceHandler is MarketplaceFixture {
         registerAll();
         modelId = registerDigitsModel();
         bytes32 shape = shapeOf(inference);
-        vm.prank(SELLER);
-        otherModelId = market.registerModel(shape, BN254.G1Point(1, 2), PRICE, "");
+        otherModelId = listModel(SELLER, shape, BN254.G1Point(1, 2), PRICE, "");
         for (uint256 i = 0; i < buyers.length; ++i) {
             vm.deal(buyers[i], 1000 ether);
         }
@@ -148,14 +147,14 @@ contract MarketplaceInvariantTest is MarketplaceFixture {
     /// @notice Every recorded claim came from a proof the verifier accepted, and only the real
     ///         proof's statement is ever recorded.
     function invariant_NoClaimWithoutAcceptedProof() public view {
-        bytes32[] memory ids = market.claimsOf(handler.modelId());
+        bytes32[] memory ids = market.claimsOf(handler.modelId(), 0, 100);
         assertTrue(ids.length <= handler.acceptedProofs(), "claims without accepted proofs");
         assertTrue(ids.length <= 1, "only one true statement exists here");
         uint256 logits = inferenceFixture().st.publicValues[0];
         for (uint256 i = 0; i < ids.length; ++i) {
             assertEq(market.claim(ids[i]).publicValues[0], logits, "recorded a statement nobody proved");
         }
-        assertEq(market.claimsOf(handler.otherModelId()).length, 0, "a claim for a model without proofs");
+        assertEq(market.claimCount(handler.otherModelId()), 0, "a claim for a model without proofs");
     }
 
     /// @notice A request is paid out at most once: to the seller or back to the buyer.

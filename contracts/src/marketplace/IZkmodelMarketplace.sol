@@ -73,6 +73,8 @@ interface IZkmodelMarketplace {
 
     /// @notice A verified claim.
     /// @param pins The registered verifier, model, dataset and initial model it is about.
+    /// @param codeHash The code hash of the verifier that accepted the proof: trust the claim
+    ///        only if it is the hash of a verifier you regenerated from keys you trust.
     /// @param kind The statement kind.
     /// @param data Inference with a committed input: that input's commitment (free: whoever
     ///        committed it); zero otherwise.
@@ -81,6 +83,7 @@ interface IZkmodelMarketplace {
     /// @param submitter Who sent it (often a relayer).
     struct Claim {
         Pins pins;
+        bytes32 codeHash;
         uint8 kind;
         BN254.G1Point data;
         uint256[] publicValues;
@@ -127,12 +130,16 @@ interface IZkmodelMarketplace {
         bytes32 indexed modelShape,
         uint8 kind,
         bool development,
-        address registrant
+        bytes32 codeHash,
+        address registrant,
+        string uri
     );
     /// @notice A dataset commitment was published.
     event DatasetRegistered(
         uint256 indexed datasetId, address indexed publisher, uint8 kind, uint64 examples, BN254.G1Point commitment
     );
+    /// @notice A seller reserved a model commitment (commit–reveal registration).
+    event ModelReserved(bytes32 indexed reservation, address indexed seller);
     /// @notice A model was registered.
     event ModelRegistered(
         uint256 indexed modelId,
@@ -150,9 +157,10 @@ interface IZkmodelMarketplace {
         bytes32 indexed claimId,
         uint256 indexed modelId,
         address indexed verifier,
-        uint8 kind,
+        bytes32 codeHash,
         uint256 datasetId,
         uint256 initialModelId,
+        BN254.G1Point data,
         uint256[] publicValues
     );
     /// @notice A buyer escrowed payment for a proven inference.
@@ -201,6 +209,10 @@ interface IZkmodelMarketplace {
     error UnknownModel(uint256 modelId);
     /// @notice Only the model's seller may do this.
     error NotSeller(uint256 modelId, address caller);
+    /// @notice This reservation was already made.
+    error ReservationExists(bytes32 reservation);
+    /// @notice No reservation by this seller for this commitment and salt in an earlier block.
+    error ReservationNotMature(bytes32 reservation);
     /// @notice Another model already registered this commitment.
     error ModelCommitmentTaken(uint256 modelId);
     /// @notice The point is the identity or not a reduced pair of coordinates.
@@ -232,6 +244,9 @@ interface IZkmodelMarketplace {
     /// @notice The request's input does not fit the architecture (a committed input needs a
     ///         data role; public input words must number `publicInputWords`).
     error InputShapeMismatch();
+    /// @notice The verifier's statements bind no input or publish no output, so a proof
+    ///         could not answer one specific request.
+    error InputNotBound(address verifier);
     /// @notice No request has this id.
     error UnknownRequest(uint256 requestId);
     /// @notice The request was already fulfilled or refunded.
@@ -263,17 +278,33 @@ interface IZkmodelMarketplace {
         external
         returns (uint256 datasetId);
 
-    /// @notice Registers a model (the caller is its seller) and returns its id. The commitment
-    ///         can be registered only once across all models.
+    /// @notice First step of registering a model: reserve `reservationOf(commitment, seller,
+    ///         salt)` with a secret salt; register in a later block. The reservation hides the
+    ///         commitment, so nobody can front-run the registration with it.
+    function reserveModel(bytes32 reservation) external;
+
+    /// @notice The reservation of `commitment` by `seller` with `salt`.
+    function reservationOf(BN254.G1Point calldata commitment, address seller, bytes32 salt)
+        external
+        pure
+        returns (bytes32);
+
+    /// @notice Registers a model (the caller is its seller) reserved in an earlier block with
+    ///         `salt`, and returns its id. A commitment can be registered by one model only.
+    /// @dev Example: `reserveModel(reservationOf(c, me, s))`; next block:
+    ///      `registerModel(shape, c, 0.01 ether, "ipfs://…", s)`.
     function registerModel(
         bytes32 modelShape,
         BN254.G1Point calldata commitment,
         uint256 price,
-        string calldata uri
+        string calldata uri,
+        bytes32 salt
     ) external returns (uint256 modelId);
 
     /// @notice Registers a public initial model derived from `seed` (never for sale); training
-    ///         claims from it mean "trained from the weights anyone derives from this seed".
+    ///         claims from it mean "trained from the weights anyone derives from this seed". The
+    ///         contract cannot check the derivation: clients recompute the commitment from the
+    ///         model shape and the seed. Seeded models are public, so they are not unique.
     function registerSeededModel(bytes32 modelShape, BN254.G1Point calldata commitment, uint256 seed)
         external
         returns (uint256 modelId);
@@ -290,6 +321,16 @@ interface IZkmodelMarketplace {
         IZkmodelVerifier.Statement calldata statement,
         IZkmodelVerifier.Proof calldata proof
     ) external returns (bytes32 claimId);
+
+    /// @notice The id of the claim a statement establishes: the verifier's code hash, its
+    ///         registered objects, its committed input (if any) and its public words. The trace
+    ///         is not part of it, so two proofs of the same fact are one claim.
+    function claimIdOf(
+        bytes32 codeHash,
+        Pins memory pins,
+        BN254.G1Point memory data,
+        uint256[] calldata publicValues
+    ) external pure returns (bytes32);
 
     /// @notice Escrows the model's price for a proven inference on `input` (committed input)
     ///         or `inputWords` (public input), fulfillable until `deadline`.

@@ -16,14 +16,26 @@ import {IZkmodelMarketplace} from "./IZkmodelMarketplace.sol";
 ///         - test set / dataset: a dataset registered by its publisher (an accuracy claim counts
 ///           only on a test set published by someone other than the seller);
 ///         - initial model: a registered model (a seeded one for training from a public seed).
-///         Only the trace (and a buyer's own committed input) is free. The marketplace cannot
-///         judge a verifier: it records the verifier's code hash and key provenance, refuses
-///         INSECURE development verifiers unless deployed in development mode on a local chain,
-///         and buyers compare the code with the verifier they regenerate from published keys.
+///         Only the trace (and a buyer's own committed input) is free.
+///
+///         A verifier is trusted by its code, never by what it says. Registration is
+///         permissionless, so anyone can register a contract that accepts everything and reports
+///         an honest architecture's id: claims and requests made through it mean nothing. Every
+///         claim therefore names its verifier's code hash (part of the claim id, so a redeployed
+///         copy of one verifier cannot record a statement twice), and a client must compare that
+///         hash with the verifier it regenerates from keys it trusts (a ceremony's) before
+///         relying on a claim or paying through a verifier. The development flags of `info()` are
+///         self-reported: refusing them protects against accidents, not against an adversary.
+///
+///         Model commitments are registered by commit–reveal (`reserveModel`, then
+///         `registerModel` in a later block), so nobody can front-run a seller's registration
+///         with its own commitment. Register before publishing any proof about the commitment.
 ///
 ///         No owner, no admin key: nobody can move escrowed funds, rewrite a claim or remove a
 ///         registration. Escrowed funds leave only to the seller after a verified fulfilment or
-///         to the buyer after the deadline, always through `withdraw` (pull payments).
+///         to the buyer after the deadline, always through `withdraw` (pull payments). The
+///         balance equals escrowed plus withdrawable funds, unless someone forces ether in
+///         (selfdestruct), which only adds to it.
 contract ZkmodelMarketplace is IZkmodelMarketplace {
     uint8 internal constant KIND_INFERENCE = 0;
     uint8 internal constant KIND_ACCURACY = 1;
@@ -51,6 +63,8 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
     mapping(uint256 datasetId => Dataset) internal _datasets;
     mapping(uint256 modelId => Model) internal _models;
     mapping(bytes32 commitmentHash => uint256 modelId) public modelByCommitment;
+    /// @notice Block in which each model reservation was made (commit–reveal registration).
+    mapping(bytes32 reservation => uint256 blockNumber) public reservations;
     mapping(bytes32 claimId => Claim) internal _claims;
     mapping(uint256 modelId => bytes32[]) internal _modelClaims;
     mapping(uint256 requestId => Request) internal _requests;
@@ -101,7 +115,9 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
         a.codeHash = verifier.codehash;
         a.info = info;
         a.uri = uri;
-        emit ArchitectureRegistered(verifier, info.architecture, info.modelShape, info.kind, development, msg.sender);
+        emit ArchitectureRegistered(
+            verifier, info.architecture, info.modelShape, info.kind, development, verifier.codehash, msg.sender, uri
+        );
     }
 
     /// @dev The verifier's self-description must be internally consistent: the id hashes the
@@ -146,11 +162,37 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
     }
 
     /// @inheritdoc IZkmodelMarketplace
-    function registerModel(bytes32 modelShape, BN254.G1Point calldata commitment, uint256 price, string calldata uri)
-        external
-        returns (uint256 modelId)
+    function reserveModel(bytes32 reservation) external {
+        if (reservations[reservation] != 0) revert ReservationExists(reservation);
+        reservations[reservation] = block.number;
+        emit ModelReserved(reservation, msg.sender);
+    }
+
+    /// @inheritdoc IZkmodelMarketplace
+    function reservationOf(BN254.G1Point calldata commitment, address seller, bytes32 salt)
+        public
+        pure
+        returns (bytes32)
     {
-        modelId = _registerModel(modelShape, commitment, price, true, false, 0, uri);
+        return keccak256(abi.encode(commitment.x, commitment.y, seller, salt));
+    }
+
+    /// @inheritdoc IZkmodelMarketplace
+    function registerModel(
+        bytes32 modelShape,
+        BN254.G1Point calldata commitment,
+        uint256 price,
+        string calldata uri,
+        bytes32 salt
+    ) external returns (uint256 modelId) {
+        _checkPoint(commitment);
+        bytes32 reservation = reservationOf(commitment, msg.sender, salt);
+        uint256 reservedAt = reservations[reservation];
+        if (reservedAt == 0 || reservedAt >= block.number) revert ReservationNotMature(reservation);
+        bytes32 h = _hash(commitment);
+        uint256 existing = modelByCommitment[h];
+        if (existing != 0) revert ModelCommitmentTaken(existing);
+        modelByCommitment[h] = modelId = _storeModel(modelShape, commitment, price, true, false, 0, uri);
     }
 
     /// @inheritdoc IZkmodelMarketplace
@@ -158,10 +200,11 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
         external
         returns (uint256 modelId)
     {
-        modelId = _registerModel(modelShape, commitment, 0, false, true, seed, "");
+        _checkPoint(commitment);
+        modelId = _storeModel(modelShape, commitment, 0, false, true, seed, "");
     }
 
-    function _registerModel(
+    function _storeModel(
         bytes32 modelShape,
         BN254.G1Point calldata commitment,
         uint256 price,
@@ -170,12 +213,7 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
         uint256 seed,
         string memory uri
     ) internal returns (uint256 modelId) {
-        _checkPoint(commitment);
-        bytes32 h = _hash(commitment);
-        uint256 existing = modelByCommitment[h];
-        if (existing != 0) revert ModelCommitmentTaken(existing);
         modelId = ++modelCount;
-        modelByCommitment[h] = modelId;
         _models[modelId] = Model(msg.sender, modelShape, commitment, price, active, seeded, seed, uri);
         emit ModelRegistered(modelId, msg.sender, modelShape, commitment, price, seeded, seed);
     }
@@ -197,23 +235,24 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
         Pins calldata pins,
         IZkmodelVerifier.Statement calldata statement,
         IZkmodelVerifier.Proof calldata proof
-    ) external returns (bytes32 claimId) {
-        (IZkmodelVerifier.Info storage info, BN254.G1Point memory data) = _checkPins(pins, statement);
-        claimId = claimIdOf(pins, data, statement.publicValues);
-        if (_claims[claimId].blockNumber != 0) revert ClaimExists(claimId);
+    ) external nonReentrant returns (bytes32 claimId) {
+        (Architecture storage a, BN254.G1Point memory data) = _checkPins(pins, statement);
+        claimId = claimIdOf(a.codeHash, pins, data, statement.publicValues);
+        if (_claims[claimId].submitter != address(0)) revert ClaimExists(claimId);
         IZkmodelVerifier(pins.verifier).verify(statement, proof);
-        _record(claimId, pins, info.kind, data, statement.publicValues);
+        _record(claimId, pins, a, data, statement.publicValues);
     }
 
-    /// @notice The id of the claim a statement establishes: its registered objects, its
-    ///         committed input (if any) and its public words. The trace is not part of it, so
-    ///         two proofs of the same fact are one claim.
-    function claimIdOf(Pins memory pins, BN254.G1Point memory data, uint256[] calldata publicValues)
-        public
-        pure
-        returns (bytes32)
-    {
-        return keccak256(abi.encode(pins, data, publicValues));
+    /// @inheritdoc IZkmodelMarketplace
+    function claimIdOf(
+        bytes32 codeHash,
+        Pins memory pins,
+        BN254.G1Point memory data,
+        uint256[] calldata publicValues
+    ) public pure returns (bytes32) {
+        return keccak256(
+            abi.encode(codeHash, pins.modelId, pins.datasetId, pins.initialModelId, data.x, data.y, publicValues)
+        );
     }
 
     /// @dev Checks the statement's shape and that every non-free commitment is the registered
@@ -221,9 +260,10 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
     function _checkPins(Pins memory pins, IZkmodelVerifier.Statement calldata st)
         internal
         view
-        returns (IZkmodelVerifier.Info storage info, BN254.G1Point memory data)
+        returns (Architecture storage a, BN254.G1Point memory data)
     {
-        info = _architecture(pins.verifier).info;
+        a = _architecture(pins.verifier);
+        IZkmodelVerifier.Info storage info = a.info;
         uint8[] storage roles = info.roles;
         if (st.commitments.length != roles.length) revert WrongCommitmentCount(roles.length, st.commitments.length);
         Model storage m = _model(pins.modelId);
@@ -250,24 +290,31 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
                 }
                 _requireEqual(c, d.commitment, i, role);
             } else if (role == ROLE_DATA) {
+                // A committed input at the identity commits nothing anyone could have chosen.
+                _checkPoint(c);
                 data = c;
             }
             // ROLE_TRACE is free.
         }
     }
 
-    function _record(bytes32 claimId, Pins memory pins, uint8 kind, BN254.G1Point memory data, uint256[] calldata pv)
-        internal
-    {
+    function _record(
+        bytes32 claimId,
+        Pins memory pins,
+        Architecture storage a,
+        BN254.G1Point memory data,
+        uint256[] calldata pv
+    ) internal {
         Claim storage c = _claims[claimId];
         c.pins = pins;
-        c.kind = kind;
+        c.codeHash = a.codeHash;
+        c.kind = a.info.kind;
         c.data = data;
         c.publicValues = pv;
         c.blockNumber = uint64(block.number);
         c.submitter = msg.sender;
         _modelClaims[pins.modelId].push(claimId);
-        emit ClaimRecorded(claimId, pins.modelId, pins.verifier, kind, pins.datasetId, pins.initialModelId, pv);
+        emit ClaimRecorded(claimId, pins.modelId, pins.verifier, a.codeHash, pins.datasetId, pins.initialModelId, data, pv);
     }
 
     // ----- escrowed inference -----
@@ -290,9 +337,17 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
         if (info.kind != KIND_INFERENCE) revert WrongKind(KIND_INFERENCE, info.kind);
         if (info.modelShape != m.modelShape) revert ShapeMismatch(info.modelShape, m.modelShape);
         bool committed = _hasRole(info.roles, ROLE_DATA);
+        // The proof must be bound to this request's input (committed or public words), and its
+        // outputs must be public: otherwise one proof would answer every request.
+        if ((!committed && info.publicInputWords == 0) || info.numPublicValues <= info.publicInputWords) {
+            revert InputNotBound(verifier);
+        }
         bool hasInput = input.x != 0 || input.y != 0;
         if (committed != hasInput || inputWords.length != info.publicInputWords) revert InputShapeMismatch();
         if (hasInput) _checkPoint(input);
+        for (uint256 i = 0; i < inputWords.length; ++i) {
+            if (inputWords[i] >= BN254.R) revert InputShapeMismatch();
+        }
 
         requestId = ++requestCount;
         Request storage r = _requests[requestId];
@@ -317,13 +372,13 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
         uint256 requestId,
         IZkmodelVerifier.Statement calldata statement,
         IZkmodelVerifier.Proof calldata proof
-    ) external returns (bytes32 claimId) {
+    ) external nonReentrant returns (bytes32 claimId) {
         Request storage r = _openRequest(requestId);
         // Deadlines are hours to days; a validator's few seconds of timestamp skew do not matter.
         // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > r.deadline) revert DeadlinePassed(requestId, r.deadline);
         Pins memory pins = Pins(r.verifier, r.modelId, 0, 0);
-        (IZkmodelVerifier.Info storage info, BN254.G1Point memory data) = _checkPins(pins, statement);
+        (Architecture storage a, BN254.G1Point memory data) = _checkPins(pins, statement);
         if (data.x != r.input.x || data.y != r.input.y) revert InputMismatch(0);
         uint256 n = r.inputWords.length;
         if (statement.publicValues.length < n) revert InputMismatch(0);
@@ -332,18 +387,18 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
         }
         IZkmodelVerifier(r.verifier).verify(statement, proof);
 
-        claimId = claimIdOf(pins, data, statement.publicValues);
+        claimId = claimIdOf(a.codeHash, pins, data, statement.publicValues);
         r.state = RequestState.Fulfilled;
         r.claimId = claimId;
         totalEscrowed -= r.amount;
         address seller = _models[r.modelId].seller;
         _credit(seller, r.amount);
-        if (_claims[claimId].blockNumber == 0) _record(claimId, pins, info.kind, data, statement.publicValues);
+        if (_claims[claimId].submitter == address(0)) _record(claimId, pins, a, data, statement.publicValues);
         emit InferenceFulfilled(requestId, claimId, statement.publicValues[n:]);
     }
 
     /// @inheritdoc IZkmodelMarketplace
-    function refund(uint256 requestId) external {
+    function refund(uint256 requestId) external nonReentrant {
         Request storage r = _openRequest(requestId);
         // Deadlines are hours to days; a validator's few seconds of timestamp skew do not matter.
         // forge-lint: disable-next-line(block-timestamp)
@@ -388,14 +443,26 @@ contract ZkmodelMarketplace is IZkmodelMarketplace {
         return _model(modelId);
     }
 
-    /// @notice A recorded claim (blockNumber 0 when there is none).
+    /// @notice A recorded claim (submitter 0 when there is none).
     function claim(bytes32 claimId) external view returns (Claim memory) {
         return _claims[claimId];
     }
 
-    /// @notice The ids of a model's claims, in the order they were recorded.
-    function claimsOf(uint256 modelId) external view returns (bytes32[] memory) {
-        return _modelClaims[modelId];
+    /// @notice Number of claims recorded about a model.
+    function claimCount(uint256 modelId) external view returns (uint256) {
+        return _modelClaims[modelId].length;
+    }
+
+    /// @notice Up to `count` of a model's claim ids from index `start`, in recording order.
+    ///         Anyone can record claims through any verifier, so read in pages and keep those
+    ///         whose code hash you trust.
+    function claimsOf(uint256 modelId, uint256 start, uint256 count) external view returns (bytes32[] memory ids) {
+        bytes32[] storage all = _modelClaims[modelId];
+        uint256 left = start < all.length ? all.length - start : 0;
+        ids = new bytes32[](count < left ? count : left);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            ids[i] = all[start + i];
+        }
     }
 
     /// @notice An inference request (reverts for an unknown id).

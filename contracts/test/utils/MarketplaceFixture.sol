@@ -73,10 +73,21 @@ abstract contract MarketplaceFixture is TestBase {
 
     /// @notice The digits MLP of the inference and accuracy fixtures, registered by SELLER.
     function registerDigitsModel() internal returns (uint256 id) {
-        bytes32 shape = shapeOf(inference);
-        BN254.G1Point memory c = inferenceFixture().st.commitments[0];
-        vm.prank(SELLER);
-        id = market.registerModel(shape, c, PRICE, "ipfs://digits-mlp");
+        id = listModel(SELLER, shapeOf(inference), inferenceFixture().st.commitments[0], PRICE, "ipfs://digits-mlp");
+    }
+
+    /// @notice Registers a model by commit–reveal: reserve, next block register.
+    function listModel(address seller, bytes32 shape, BN254.G1Point memory c, uint256 price, string memory uri)
+        internal
+        returns (uint256 id)
+    {
+        bytes32 salt = keccak256(abi.encode(seller, c.x, c.y));
+        bytes32 reservation = keccak256(abi.encode(c.x, c.y, seller, salt));
+        vm.prank(seller);
+        market.reserveModel(reservation);
+        vm.roll(block.number + 1);
+        vm.prank(seller);
+        id = market.registerModel(shape, c, price, uri, salt);
     }
 
     /// @notice The published digits test split (the accuracy fixture's test-set commitment).
