@@ -31,10 +31,86 @@ pub enum Error {
         bits: u32,
     },
 
-    /// A statement is malformed before any proof is looked at (e.g. a degree above the
-    /// supported maximum, mismatched polynomial sizes).
-    #[error("invalid statement: {0}")]
-    InvalidStatement(String),
+    /// A block's (or sub-protocol's, architecture's) statement parameters are inconsistent.
+    /// Checked from the statement alone, before any proof is read, so that a verifier never
+    /// derives a transcript or a sumcheck shape from parameters it cannot support.
+    #[error("{block}: {reason}; fix the statement's parameters (they come from the architecture)")]
+    BlockShape {
+        /// The block or statement whose parameters are wrong (e.g. "argmax", "LogUp").
+        block: &'static str,
+        /// Which requirement they break.
+        reason: &'static str,
+    },
+    /// Values handed to a prover or verifier (witness tensors, claims, public values) have a
+    /// different length than the statement implies. Lengths read from a proof are
+    /// [`Error::ProofShape`] instead.
+    #[error("{what}: the statement implies {expected} values, {actual} were given")]
+    StatementShape {
+        /// Which values have the wrong length.
+        what: &'static str,
+        /// The length the statement implies.
+        expected: usize,
+        /// The length given.
+        actual: usize,
+    },
+    /// A size that the multilinear encoding needs to be a power of two is not one (tables,
+    /// dimensions, batch sizes).
+    #[error("{what} = {value} is not a power of two; pad it to one")]
+    NotPowerOfTwo {
+        /// Which size.
+        what: &'static str,
+        /// Its value.
+        value: usize,
+    },
+    /// A size, degree or bit width is above what the protocols support (their soundness
+    /// bounds and the verifier's fixed loop sizes assume these maxima).
+    #[error("{what} = {value} is above the supported maximum {max}; use a smaller statement")]
+    TooLarge {
+        /// Which quantity.
+        what: &'static str,
+        /// Its value.
+        value: usize,
+        /// The largest supported value.
+        max: usize,
+    },
+    /// A parameter that must be positive is zero (a learning-rate numerator, a width, a
+    /// count): it would make a statement empty or a division undefined.
+    #[error("{what} is zero; it must be at least 1")]
+    ZeroParameter {
+        /// Which parameter.
+        what: &'static str,
+    },
+    /// A tensor a plan needs was not computed or has no place in the plan (prover side, or a
+    /// statement routed to a plan that does not name it).
+    #[error("tensor `{name}` is missing from the plan or the computed trace")]
+    MissingTensor {
+        /// The tensor's name.
+        name: String,
+    },
+    /// A proof for one layer kind was given where the architecture has another kind.
+    #[error("layer {layer}: the proof is for another kind of layer than the architecture's")]
+    LayerProofKind {
+        /// The layer's index in the architecture.
+        layer: usize,
+    },
+    /// A public word has bits set above the values it packs: it is not the packing the
+    /// statement's public groups describe.
+    #[error("public word {word} is not a packing of {values} values of {bits} bits")]
+    PublicPacking {
+        /// The word's index inside its group.
+        word: usize,
+        /// How many values it should pack.
+        values: usize,
+        /// Their bit width.
+        bits: u32,
+    },
+    /// An internal invariant was broken: a condition the code establishes itself (transcript
+    /// forks per block, challenge counts, plan layouts) does not hold.
+    #[error("internal invariant broken: {what}; this is a bug, please report it")]
+    Internal {
+        /// The invariant.
+        what: &'static str,
+    },
 
     /// A proof has the wrong shape: too few or too many messages or values.
     #[error("malformed proof: {what}: expected {expected}, got {actual}")]
@@ -205,4 +281,27 @@ pub enum Error {
         /// The table, e.g. `range [0, 2^16)`.
         table: String,
     },
+}
+
+/// `Ok(())` if `ok`, else [`Error::BlockShape`] naming `block` and `reason`. Statement checks
+/// call it once per requirement, so the error says which one failed.
+pub(crate) fn ensure(ok: bool, block: &'static str, reason: &'static str) -> Result<(), Error> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::BlockShape { block, reason })
+    }
+}
+
+/// `Ok(())` if every `(what, expected, actual)` agrees, else [`Error::StatementShape`] for the
+/// first that does not: a prover's check of its witness lengths against the statement.
+pub(crate) fn ensure_lens(checks: &[(&'static str, usize, usize)]) -> Result<(), Error> {
+    match checks.iter().find(|(_, e, a)| e != a) {
+        Some(&(what, expected, actual)) => Err(Error::StatementShape {
+            what,
+            expected,
+            actual,
+        }),
+        None => Ok(()),
+    }
 }

@@ -8,6 +8,7 @@ mod common;
 
 use ark_ff::Field;
 use common::{random_vec, rng, transcript};
+use zkmodel_prover::Error;
 use zkmodel_prover::Fr;
 use zkmodel_prover::blocks::TensorClaim;
 use zkmodel_prover::blocks::iterate::{
@@ -78,11 +79,20 @@ fn contractions_in_every_orientation() {
         let mut bad = y.clone();
         bad[s.a * s.b * 3 + 1] += Fr::ONE;
         let (proof, _) = prove_contraction(s, &l, &r, &bad, &mut transcript()).unwrap();
-        assert!(verify_contraction(s, &proof, &mut transcript()).is_err());
+        assert!(matches!(
+            verify_contraction(s, &proof, &mut transcript()),
+            Err(Error::SumcheckFinal)
+        ));
         // Another T is another statement.
         let (proof, _) = prove_contraction(s, &l, &r, &y, &mut transcript()).unwrap();
         let other = Contraction { t: 8, ..s };
-        assert!(verify_contraction(other, &proof, &mut transcript()).is_err());
+        assert!(matches!(
+            verify_contraction(other, &proof, &mut transcript()),
+            Err(Error::ProofShape {
+                what: "sumcheck rounds",
+                ..
+            })
+        ));
     }
 }
 
@@ -107,7 +117,7 @@ fn check_chain(
     w: &[Fr],
     last: &[Fr],
     delta: &[Fr],
-) -> Result<StepClaims<Fr>, zkmodel_prover::Error> {
+) -> Result<StepClaims<Fr>, Error> {
     let point = random_vec(&mut rng(9), (shape.len * shape.t).trailing_zeros() as usize);
     let d = DenseMle::new(delta.to_vec())
         .unwrap()
@@ -131,11 +141,17 @@ fn update_chain_verifies_and_binds_every_step() {
     // An altered update in iteration 5.
     let mut d = delta.clone();
     d[5 * 8 + 3] += Fr::ONE;
-    assert!(check_chain(shape, &w, &last, &d).is_err());
+    assert!(matches!(
+        check_chain(shape, &w, &last, &d),
+        Err(Error::SumcheckFinal)
+    ));
     // An altered final value (the last update not applied as stated).
     let mut l = last.clone();
     l[2] += Fr::ONE;
-    assert!(check_chain(shape, &w, &l, &delta).is_err());
+    assert!(matches!(
+        check_chain(shape, &w, &l, &delta),
+        Err(Error::SumcheckFinal)
+    ));
     // A skipped iteration: W[4] = W[3] (Δ[3] not applied).
     let mut ws = w.clone();
     let mut ls = last.clone();
@@ -146,7 +162,10 @@ fn update_chain_verifies_and_binds_every_step() {
         }
         ls[j] -= diff;
     }
-    assert!(check_chain(shape, &ws, &ls, &delta).is_err());
+    assert!(matches!(
+        check_chain(shape, &ws, &ls, &delta),
+        Err(Error::SumcheckFinal)
+    ));
     // A repeated iteration: Δ[2] applied twice.
     let mut wr = w.clone();
     let mut lr = last.clone();
@@ -156,7 +175,10 @@ fn update_chain_verifies_and_binds_every_step() {
         }
         lr[j] -= delta[2 * 8 + j];
     }
-    assert!(check_chain(shape, &wr, &lr, &delta).is_err());
+    assert!(matches!(
+        check_chain(shape, &wr, &lr, &delta),
+        Err(Error::SumcheckFinal)
+    ));
 }
 
 #[test]
@@ -172,18 +194,34 @@ fn update_chain_rejects_replay_and_tampering() {
     assert!(verify_step(shape, &point, &d, &proof, &mut transcript()).is_ok());
     // Replayed with another T (the point no longer fits, or the statement differs).
     let other = StepChain { len: 8, t: 2 };
-    assert!(verify_step(other, &point, &d, &proof, &mut transcript()).is_err());
-    assert!(verify_step(shape, &point, &(d + Fr::ONE), &proof, &mut transcript()).is_err());
+    assert!(matches!(
+        verify_step(other, &point, &d, &proof, &mut transcript()),
+        Err(Error::ProofShape {
+            what: "sumcheck rounds",
+            expected: 1,
+            actual: 2
+        })
+    ));
+    assert!(matches!(
+        verify_step(shape, &point, &(d + Fr::ONE), &proof, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
     for i in 0..3 {
         let mut bad = proof.clone();
         bad.values[i] += Fr::ONE;
         // Every value is absorbed before the sumcheck's challenges.
-        assert!(verify_step(shape, &point, &d, &bad, &mut transcript()).is_err());
+        assert!(matches!(
+            verify_step(shape, &point, &d, &bad, &mut transcript()),
+            Err(Error::SumcheckFinal)
+        ));
     }
     for i in 0..2 {
         let mut bad = proof.clone();
         bad.sumcheck.final_evals[0][i] += Fr::ONE;
-        assert!(verify_step(shape, &point, &d, &bad, &mut transcript()).is_err());
+        assert!(matches!(
+            verify_step(shape, &point, &d, &bad, &mut transcript()),
+            Err(Error::SumcheckFinal)
+        ));
     }
 }
 
@@ -204,11 +242,17 @@ fn tampered_messages_are_rejected() {
     let (proof, _) = prove_contraction(s, &l, &r, &y, &mut transcript()).unwrap();
     let mut bad = proof.clone();
     bad.y_value += Fr::ONE;
-    assert!(verify_contraction(s, &bad, &mut transcript()).is_err());
+    assert!(matches!(
+        verify_contraction(s, &bad, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
     for i in 0..3 {
         let mut bad = proof.clone();
         bad.sumcheck.final_evals[0][i] += Fr::ONE;
-        assert!(verify_contraction(s, &bad, &mut transcript()).is_err());
+        assert!(matches!(
+            verify_contraction(s, &bad, &mut transcript()),
+            Err(Error::SumcheckFinal)
+        ));
     }
 }
 
@@ -352,11 +396,17 @@ fn rescaled_weight_update() {
         eta_num: 2,
         ..shape
     };
-    assert!(verify_rescaled(other, &proof, &mut transcript()).is_err());
+    assert!(matches!(
+        verify_rescaled(other, &proof, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
     let mut d2 = df.clone();
     d2[k * n + 1] += Fr::ONE;
     let (proof, _) = prove_rescaled(shape, &af, &gf, &d2, &rf, &mut transcript()).unwrap();
-    assert!(verify_rescaled(shape, &proof, &mut transcript()).is_err());
+    assert!(matches!(
+        verify_rescaled(shape, &proof, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
 }
 
 /// The bias update ΔB = round(η·Σ_rows G / 2^sh) per iteration: the claims hold on honest

@@ -190,21 +190,30 @@ fn every_tampered_message_is_rejected() {
     for i in 0..proof.roots.len() {
         let mut bad = proof.clone();
         bad.roots[i] += Fr::ONE;
-        assert!(check(&st, &bad).is_err(), "root {i}");
+        assert!(
+            matches!(check(&st, &bad), Err(Error::LookupSumMismatch)),
+            "root {i}"
+        );
     }
     for (l, layer) in proof.layers.iter().enumerate() {
         for r in 0..layer.rounds.len() {
             for j in 0..layer.rounds[r].len() {
                 let mut bad = proof.clone();
                 bad.layers[l].rounds[r][j] += Fr::ONE;
-                assert!(check(&st, &bad).is_err(), "layer {l} round {r} eval {j}");
+                assert!(
+                    matches!(check(&st, &bad), Err(Error::SumcheckFinal)),
+                    "layer {l} round {r} eval {j}"
+                );
             }
         }
         for t in 0..layer.final_evals.len() {
             for j in 0..layer.final_evals[t].len() {
                 let mut bad = proof.clone();
                 bad.layers[l].final_evals[t][j] += Fr::ONE;
-                assert!(check(&st, &bad).is_err(), "layer {l} tree {t} eval {j}");
+                assert!(
+                    matches!(check(&st, &bad), Err(Error::SumcheckFinal)),
+                    "layer {l} tree {t} eval {j}"
+                );
             }
         }
     }
@@ -241,36 +250,68 @@ fn proof_is_bound_to_its_statement() {
         s.columns[c].vars = vars;
         s
     };
-    for other in [
-        LookupStatement {
-            table: Table::Range { bits: 4 },
-            ..st.clone()
-        },
-        LookupStatement::uniform(table, 1, 3),
-        LookupStatement::uniform(table, 3, 3),
-        LookupStatement::uniform(table, 2, 2),
-        with_offset(1, 1),
-        with_offset(0, -1),
-        with_vars(1, 2),
+    // A statement with another tree depth has another number of layers; any other statement
+    // is absorbed first and gives other challenges.
+    let layers = |expected| Error::ProofShape {
+        what: "LogUp layers",
+        expected,
+        actual: 4,
+    };
+    for (other, want) in [
+        (
+            LookupStatement {
+                table: Table::Range { bits: 4 },
+                ..st.clone()
+            },
+            Error::SumcheckFinal,
+        ),
+        (LookupStatement::uniform(table, 1, 3), layers(3)),
+        (LookupStatement::uniform(table, 3, 3), layers(5)),
+        (LookupStatement::uniform(table, 2, 2), layers(3)),
+        (with_offset(1, 1), Error::SumcheckFinal),
+        (with_offset(0, -1), Error::SumcheckFinal),
+        (with_vars(1, 2), Error::SumcheckFinal),
     ] {
-        assert!(check(&other, &proof).is_err(), "{other:?}");
+        assert_eq!(check(&other, &proof).map(|_| ()), Err(want), "{other:?}");
     }
-    for bad in [
-        LookupStatement::uniform(table, 0, 3),
-        LookupStatement {
-            table: Table::Range { bits: 0 },
-            ..st.clone()
-        },
-        LookupStatement {
-            table: Table::Range { bits: 99 },
-            ..st.clone()
-        },
-        LookupStatement::uniform(table, 2, 1000),
+    let unsupported = Error::BlockShape {
+        block: "LogUp",
+        reason: "the table is outside the supported limits (ranges of at most 2^24 entries, \
+                 function tables of 2^2 to 2^14 entries and scale at most 30, at most 8 \
+                 exponent chunks)",
+    };
+    for (bad, want) in [
+        (
+            LookupStatement::uniform(table, 0, 3),
+            Error::BlockShape {
+                block: "LogUp",
+                reason: "a lookup needs at least one column",
+            },
+        ),
+        (
+            LookupStatement {
+                table: Table::Range { bits: 0 },
+                ..st.clone()
+            },
+            unsupported.clone(),
+        ),
+        (
+            LookupStatement {
+                table: Table::Range { bits: 99 },
+                ..st.clone()
+            },
+            unsupported,
+        ),
+        (
+            LookupStatement::uniform(table, 2, 1000),
+            Error::TooLarge {
+                what: "lookup column variables",
+                value: 1000,
+                max: 40,
+            },
+        ),
     ] {
-        assert!(
-            matches!(check(&bad, &proof), Err(Error::InvalidStatement(_))),
-            "{bad:?}"
-        );
+        assert_eq!(check(&bad, &proof).map(|_| ()), Err(want), "{bad:?}");
     }
 }
 
@@ -331,7 +372,10 @@ fn mixed_sizes_and_offsets() {
     // A wrong offset in the statement is rejected.
     let mut other = st.clone();
     other.columns[0].offset = 7;
-    assert!(check(&other, &proven.proof).is_err());
+    assert!(matches!(
+        check(&other, &proven.proof),
+        Err(Error::SumcheckFinal)
+    ));
     // −9 + 8 is outside [0, 16): the prover names the tensor and the signed value.
     let mut bad = signed.clone();
     bad[3] = from_i128(-9);
@@ -432,7 +476,10 @@ fn function_table_pairs() {
         f: TableFn::Tanh,
         scale: 3,
     };
-    assert!(check(&other, &proven.proof).is_err());
+    assert!(matches!(
+        check(&other, &proven.proof),
+        Err(Error::SumcheckFinal)
+    ));
 
     // A wrong output: the prover names it; forced with the honest multiplicities, rejected.
     let mut bad = fx.clone();
@@ -450,7 +497,7 @@ fn function_table_pairs() {
         e => panic!("{e:?}"),
     }
     let (forged, _) = prove_given(table, &cols, &proven.multiplicities, &mut transcript()).unwrap();
-    assert!(check(&st, &forged).is_err());
+    assert!(matches!(check(&st, &forged), Err(Error::LookupSumMismatch)));
 }
 
 /// The softmax's exponential chunk tables as lookup tables: honest (chunk, e) pairs verify, a
@@ -490,13 +537,19 @@ fn exp_chunk_tables() {
     // Read as chunk 2's column (another offset), the same pairs are rejected.
     let mut other = st.clone();
     other.columns[0].offset = 32;
-    assert!(check(&other, &proven.proof).is_err());
+    assert!(matches!(
+        check(&other, &proven.proof),
+        Err(Error::SumcheckFinal)
+    ));
     // Without the offset the pairs are not chunk 0's entries: the prover refuses.
     let cols0 = [LookupColumn {
         offset: 0,
         ..cols[0]
     }];
-    assert!(prove_columns(table, &cols0, &mut transcript()).is_err());
+    assert!(matches!(
+        prove_columns(table, &cols0, &mut transcript()),
+        Err(Error::ValueNotInTable { .. })
+    ));
     let mut bad = e.clone();
     bad[7] += Fr::ONE;
     let cols = [LookupColumn {

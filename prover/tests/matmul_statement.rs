@@ -105,8 +105,18 @@ fn every_tampered_part_is_rejected() {
     let mut bad = p.clone();
     bad.opening.evals.vector_evals[0] += Fr::ONE;
     cases.push(("model evaluation", bad));
+    // Block messages fail the sumcheck; opening messages the opening's checks.
     for (what, bad) in cases {
-        assert!(check(&s, &bad).is_err(), "{what}");
+        let want = match what {
+            "Q1" | "model evaluation" => Error::Opening {
+                what: "inner-product identity at ζ",
+            },
+            "W2" => Error::Opening {
+                what: "pairing check",
+            },
+            _ => Error::SumcheckFinal,
+        };
+        assert_eq!(check(&s, &bad).map(|_| ()), Err(want), "{what}");
     }
 }
 
@@ -128,13 +138,22 @@ fn a_forged_claim_that_passes_the_block_is_caught_by_the_opening() {
 fn another_model_or_shape_is_rejected() {
     let s = setup(4);
     let other = setup(5);
-    assert!(verify(srs(), DIMS, other.model.commitment, &s.proof).is_err());
+    assert!(matches!(
+        verify(srs(), DIMS, other.model.commitment, &s.proof),
+        Err(Error::SumcheckFinal)
+    ));
     let shape = MatMulDims { m: 2, k: 8, n: 8 };
-    assert!(verify(srs(), shape, s.model.commitment, &s.proof).is_err());
+    assert!(matches!(
+        verify(srs(), shape, s.model.commitment, &s.proof),
+        Err(Error::SumcheckFinal)
+    ));
     // The same W committed with fresh mask randomness is a different model commitment.
     let again = commit_model(srs(), DIMS, &s.w, &mut rng(99)).unwrap();
     assert_ne!(again.commitment, s.model.commitment);
-    assert!(verify(srs(), DIMS, again.commitment, &s.proof).is_err());
+    assert!(matches!(
+        verify(srs(), DIMS, again.commitment, &s.proof),
+        Err(Error::SumcheckFinal)
+    ));
 }
 
 #[test]

@@ -155,21 +155,28 @@ fn inference_with_public_input_and_output() {
     assert_eq!(words.len(), 4);
     assert_eq!(PublicValues::from_chain(&p.arch, &words).unwrap(), p.public);
 
-    // Another input, another output, a swapped proof: rejected.
+    // Another input, another output, a swapped proof: rejected. Public values are absorbed
+    // with the statement, so other ones give other challenges and the first sumcheck fails.
     let mut other = p.public.clone();
     other.input.as_mut().unwrap()[20] += Fr::ONE;
-    assert!(p.verify_with(&other, &p.proof).is_err());
+    assert_eq!(p.verify_with(&other, &p.proof), Err(Error::SumcheckFinal));
     let mut other = p.public.clone();
     other.logits.as_mut().unwrap()[3] += Fr::ONE;
-    assert!(p.verify_with(&other, &p.proof).is_err());
+    assert_eq!(p.verify_with(&other, &p.proof), Err(Error::SumcheckFinal));
     let q = prove_task(
         &s.mlp,
         inference(1, Visibility::Public, Visibility::Public),
         &s.data.test[1..2],
         2,
     );
-    assert!(p.verify_with(&q.public, &p.proof).is_err());
-    assert!(q.verify_with(&p.public, &q.proof).is_err());
+    assert_eq!(
+        p.verify_with(&q.public, &p.proof),
+        Err(Error::SumcheckFinal)
+    );
+    assert_eq!(
+        q.verify_with(&p.public, &q.proof),
+        Err(Error::SumcheckFinal)
+    );
 }
 
 #[test]
@@ -184,7 +191,7 @@ fn inference_batch_with_committed_input() {
     p.verify().unwrap();
     let mut other = p.public.clone();
     other.logits.as_mut().unwrap()[37] -= Fr::ONE;
-    assert!(p.verify_with(&other, &p.proof).is_err());
+    assert_eq!(p.verify_with(&other, &p.proof), Err(Error::SumcheckFinal));
     // Committed output too: verifies against the data commitment only.
     let c = prove_task(
         &s.mlp,
@@ -209,7 +216,7 @@ fn accuracy_on_the_test_split() {
     for delta in [Fr::ONE, -Fr::ONE] {
         let mut other = p.public.clone();
         other.count = Some(count + delta);
-        assert!(p.verify_with(&other, &p.proof).is_err());
+        assert_eq!(p.verify_with(&other, &p.proof), Err(Error::SumcheckFinal));
     }
     // Another model commitment.
     let mut other_model = p.model.clone();
@@ -218,20 +225,30 @@ fn accuracy_on_the_test_split() {
         model: other_model,
         ..clone_proven(&p)
     };
-    assert!(q.verify().is_err());
+    assert_eq!(q.verify(), Err(Error::SumcheckFinal));
     // Tampered block messages.
     let mut bad = p.proof.clone();
     match &mut bad.body.layers[0] {
         LayerProof::Dense(d) => d.values[0] += Fr::ONE,
         _ => unreachable!(),
     }
-    assert!(p.verify_with(&p.public, &bad).is_err());
+    assert_eq!(p.verify_with(&p.public, &bad), Err(Error::SumcheckFinal));
     let mut bad = p.proof.clone();
     bad.body.argmax.as_mut().unwrap().values[2] += Fr::ONE;
-    assert!(p.verify_with(&p.public, &bad).is_err());
+    assert_eq!(
+        p.verify_with(&p.public, &bad),
+        Err(Error::SuccinctEvaluation {
+            what: "argmax slack D + L + 1 − S = M"
+        })
+    );
     let mut bad = p.proof.clone();
     bad.body.range.column_evals[1] = Fr::ZERO;
-    assert!(p.verify_with(&p.public, &bad).is_err());
+    assert_eq!(
+        p.verify_with(&p.public, &bad),
+        Err(Error::SuccinctEvaluation {
+            what: "LogUp witness denominators β + ã(r)"
+        })
+    );
 }
 
 fn clone_proven(p: &Proven) -> Proven {
@@ -256,16 +273,28 @@ fn cnn_inference_and_tampering() {
     p.verify().unwrap();
     let mut other = p.public.clone();
     other.logits.as_mut().unwrap()[5] += Fr::ONE;
-    assert!(p.verify_with(&other, &p.proof).is_err());
+    assert_eq!(p.verify_with(&other, &p.proof), Err(Error::SumcheckFinal));
     // Tamper with each kind of layer message.
     for layer in 0..p.proof.body.layers.len() {
         let mut bad = p.proof.clone();
-        match &mut bad.body.layers[layer] {
-            LayerProof::Conv { gather, .. } => gather.rounds[2][1] += Fr::ONE,
-            LayerProof::Pool(pool) => pool.values[1] += Fr::ONE,
-            LayerProof::Dense(d) => d.matmul.final_evals[0][0] += Fr::ONE,
-        }
-        assert!(p.verify_with(&p.public, &bad).is_err(), "layer {layer}");
+        // A pool states claims on committed tensors only: the opening consumes them.
+        let want = match &mut bad.body.layers[layer] {
+            LayerProof::Conv { gather, .. } => {
+                gather.rounds[2][1] += Fr::ONE;
+                Error::SumcheckFinal
+            }
+            LayerProof::Pool(pool) => {
+                pool.values[1] += Fr::ONE;
+                Error::Opening {
+                    what: "inner-product identity at ζ",
+                }
+            }
+            LayerProof::Dense(d) => {
+                d.matmul.final_evals[0][0] += Fr::ONE;
+                Error::SumcheckFinal
+            }
+        };
+        assert_eq!(p.verify_with(&p.public, &bad), Err(want), "layer {layer}");
     }
     // Batch 1 with a public image.
     let q = prove_task(
@@ -277,7 +306,7 @@ fn cnn_inference_and_tampering() {
     q.verify().unwrap();
     let mut other = q.public.clone();
     other.input.as_mut().unwrap()[27] += Fr::ONE;
-    assert!(q.verify_with(&other, &q.proof).is_err());
+    assert_eq!(q.verify_with(&other, &q.proof), Err(Error::SumcheckFinal));
 }
 
 /// The CNN's accuracy over the whole test split (a 2^20 trace: the heaviest default test).
@@ -325,7 +354,7 @@ fn cnn_accuracy_on_the_test_split() {
     check(&public).unwrap();
     let mut wrong = public.clone();
     wrong.count = Some(Fr::from(344u64));
-    assert!(check(&wrong).is_err());
+    assert_eq!(check(&wrong).map(|_| ()), Err(Error::SumcheckFinal));
 }
 
 /// Sigmoid and Tanh hidden layers are proven by function-table lookups: the digits MLP with its
@@ -353,7 +382,12 @@ fn table_activations_prove_and_verify() {
         assert_eq!(p.proof.body.activations.len(), 1);
         let mut bad = p.proof.clone();
         bad.body.activations[0].column_evals[1] += Fr::ONE;
-        assert!(p.verify_with(&p.public, &bad).is_err());
+        assert_eq!(
+            p.verify_with(&p.public, &bad),
+            Err(Error::SuccinctEvaluation {
+                what: "LogUp witness denominators β + ã(r)"
+            })
+        );
         // The float model's predictions survive quantization on these inputs.
         let (xt, _) = s.data.batch(&s.data.test[..4]).unwrap();
         let float = model.eval(&xt).unwrap().argmax_rows();
@@ -379,7 +413,7 @@ fn batch_64_for_both_models() {
         assert_eq!(p.public.logits.as_ref().unwrap().len(), 64 * 10);
         let mut other = p.public.clone();
         other.logits.as_mut().unwrap()[639] += Fr::ONE;
-        assert!(p.verify_with(&other, &p.proof).is_err());
+        assert_eq!(p.verify_with(&other, &p.proof), Err(Error::SumcheckFinal));
     }
 }
 
@@ -437,16 +471,38 @@ fn malformed_model_proofs_are_errors_not_panics() {
     let mut m = base.clone();
     m.body.activations.push(base.body.range.clone());
     cases.push(m);
-    for (i, bad) in cases.iter().enumerate() {
+    let shape = |what, expected, actual| Error::ProofShape {
+        what,
+        expected,
+        actual,
+    };
+    let expected = [
+        shape("layer proofs", 3, 2),
+        shape("layer proofs", 3, 4),
+        Error::LayerProofKind { layer: 0 },
+        shape("LogUp layers", 12, 2),
+        shape("LogUp column evaluations", 9, 0),
+        shape("LogUp roots", 4, 3),
+        shape("opening vector evaluations", 3, 2),
+        shape("dense layer values", 4, 0),
+        shape("pool values", 2, 3),
+        shape("sumcheck final evaluation sets", 1, 0),
+        shape("activation lookups", 0, 1),
+    ];
+    assert_eq!(cases.len(), expected.len());
+    for (i, (bad, want)) in cases.iter().zip(expected).enumerate() {
         let r = std::panic::catch_unwind(|| p.verify_with(&p.public, bad));
         match r {
-            Ok(result) => assert!(result.is_err(), "malformed case {i} accepted"),
+            Ok(result) => assert_eq!(result, Err(want), "malformed case {i}"),
             Err(_) => panic!("malformed case {i} panicked the verifier"),
         }
     }
     let mut short = p.public.clone();
     short.logits.as_mut().unwrap().pop();
-    assert!(p.verify_with(&short, &p.proof).is_err());
+    assert_eq!(
+        p.verify_with(&short, &p.proof),
+        Err(shape("public values", 10, 9))
+    );
 }
 
 /// Zero knowledge of what the chain sees: two proofs of the same statement (same model

@@ -6,6 +6,7 @@ mod common;
 
 use ark_ff::{AdditiveGroup, Field};
 use common::transcript;
+use zkmodel_prover::Error;
 use zkmodel_prover::Fr;
 use zkmodel_prover::blocks::one_hot::{OneHotShape, prove_one_hot, verify_one_hot};
 use zkmodel_prover::poly::DenseMle;
@@ -58,9 +59,15 @@ fn one_hot_labels_verify_and_others_do_not() {
         let mut bad = proof.clone();
         bad.final_evals[0][i] += Fr::ONE;
         let r = verify_one_hot(SHAPE, &bad, &mut transcript());
-        assert!(r.is_err(), "final evaluation {i}");
+        assert!(
+            matches!(r, Err(Error::SumcheckFinal)),
+            "final evaluation {i}"
+        );
     }
     let mut bad = proof.clone();
     bad.rounds[0][0] += Fr::ONE;
-    assert!(verify_one_hot(SHAPE, &bad, &mut transcript()).is_err());
+    assert!(matches!(
+        verify_one_hot(SHAPE, &bad, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
 }

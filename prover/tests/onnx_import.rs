@@ -152,8 +152,13 @@ fn malformed_files_are_clear_errors() {
 #[test]
 fn wrong_input_shape_is_an_error() {
     let m = import_path(&fixture("mlp.onnx")).unwrap();
-    assert!(
+    assert_eq!(
         m.eval(&Tensor::new(vec![2, 63], vec![0.0; 126]).unwrap())
-            .is_err()
+            .map(|_| ()),
+        Err(Error::StatementShape {
+            what: "input dimension (fixed by the model)",
+            expected: 64,
+            actual: 63
+        })
     );
 }

@@ -156,7 +156,15 @@ fn wrong_value_or_point_is_rejected() {
         );
         let mut claims = f.claims.clone();
         claims[i].point[0] += Fr::ONE;
-        assert!(check(&f, &claims, &f.commitments, &p).is_err(), "point {i}");
+        assert!(
+            matches!(
+                check(&f, &claims, &f.commitments, &p),
+                Err(Error::Opening {
+                    what: "inner-product identity at ζ"
+                })
+            ),
+            "point {i}"
+        );
     }
 }
 
@@ -167,7 +175,15 @@ fn wrong_commitment_is_rejected() {
     for k in 0..f.commitments.len() {
         let mut cs = f.commitments.clone();
         cs[k] = (cs[k] + G1Affine::generator()).into_affine();
-        assert!(check(&f, &f.claims, &cs, &p).is_err(), "commitment {k}");
+        assert!(
+            matches!(
+                check(&f, &f.claims, &cs, &p),
+                Err(Error::Opening {
+                    what: "inner-product identity at ζ"
+                })
+            ),
+            "commitment {k}"
+        );
     }
 }
 
@@ -244,9 +260,20 @@ fn tampered_group_elements_and_evaluations_are_rejected() {
             },
         ),
     ];
+    // Commitments and evaluations feed the inner-product identity (the commitments through
+    // ζ); the witnesses W1, W2 only the pairing.
     for (what, bad) in variants {
-        assert!(
-            check(&f, &f.claims, &f.commitments, &bad).is_err(),
+        let want = match what {
+            "W1" | "W2" | "W1 = 0" => Error::Opening {
+                what: "pairing check",
+            },
+            _ => Error::Opening {
+                what: "inner-product identity at ζ",
+            },
+        };
+        assert_eq!(
+            check(&f, &f.claims, &f.commitments, &bad).map(|_| ()),
+            Err(want),
             "{what}"
         );
     }
@@ -254,7 +281,12 @@ fn tampered_group_elements_and_evaluations_are_rejected() {
         let mut bad = p.clone();
         bad.evals.vector_evals[k] += Fr::ONE;
         assert!(
-            check(&f, &f.claims, &f.commitments, &bad).is_err(),
+            matches!(
+                check(&f, &f.claims, &f.commitments, &bad),
+                Err(Error::Opening {
+                    what: "inner-product identity at ζ"
+                })
+            ),
             "f_{k}(ζ)"
         );
     }

@@ -88,7 +88,10 @@ fn a_seeded_initial_model_is_recomputable_from_its_seed() {
     assert_ne!(a.commitment, c.commitment, "another seed, another model");
     assert!(matches!(
         commit_seeded_initial_model(&srs, &t, &[64, 16, 10], 7),
-        Err(Error::InvalidStatement(_))
+        Err(Error::BlockShape {
+            block: "initial model",
+            ..
+        })
     ));
 }
 
@@ -107,8 +110,12 @@ fn a_published_test_set_commitment_is_recomputable() {
     let z = commit_public_test_set(&srs, &a, &input, &relabelled).unwrap();
     assert_ne!(x.commitment, z.commitment, "labels are bound");
     relabelled[3] = 10;
-    assert!(matches!(
-        commit_public_test_set(&srs, &a, &input, &relabelled),
-        Err(Error::InvalidStatement(_))
-    ));
+    assert_eq!(
+        commit_public_test_set(&srs, &a, &input, &relabelled).map(|_| ()),
+        Err(Error::TooLarge {
+            what: "label (a class index)",
+            value: 10,
+            max: 9
+        })
+    );
 }

@@ -111,7 +111,10 @@ fn wrong_claim_is_rejected_even_with_a_forged_consistent_first_round() {
     // evaluations.
     let mut inst = ProverInstance::new(tables, Product(2)).unwrap();
     let (forged, _) = prove(&mut inst, wrong, &mut transcript()).unwrap();
-    assert!(verify_product(5, 2, wrong, &forged).is_err());
+    assert!(matches!(
+        verify_product(5, 2, wrong, &forged),
+        Err(Error::SumcheckFinal)
+    ));
 }
 
 #[test]
@@ -119,8 +122,22 @@ fn statement_is_bound_to_the_transcript() {
     let (tables, sum) = product_instance(10, 4, 2);
     let (proof, _) = prove_product(&tables, sum);
     // Other sizes, other degree: different shape or different challenges.
-    assert!(verify_product(3, 2, sum, &proof).is_err());
-    assert!(verify_product(5, 2, sum, &proof).is_err());
+    assert!(matches!(
+        verify_product(3, 2, sum, &proof),
+        Err(Error::ProofShape {
+            what: "sumcheck rounds",
+            expected: 3,
+            actual: 4
+        })
+    ));
+    assert!(matches!(
+        verify_product(5, 2, sum, &proof),
+        Err(Error::ProofShape {
+            what: "sumcheck rounds",
+            expected: 5,
+            actual: 4
+        })
+    ));
     let c = SumOfProducts::new(2, vec![(Fr::ONE, vec![0, 1]), (Fr::ZERO, vec![0])]).unwrap();
     // Same polynomial and degree, but the verifier's transcript state differs after an
     // extra absorption: the challenges no longer match the prover's.
@@ -136,7 +153,7 @@ fn statement_is_bound_to_the_transcript() {
         &proof,
         &mut t,
     );
-    assert!(r.is_err());
+    assert!(matches!(r, Err(Error::SumcheckFinal)));
 }
 
 #[test]
@@ -167,10 +184,14 @@ fn malformed_proofs_are_typed_errors() {
         verify_product(3, 2, sum, &few),
         Err(Error::ProofShape { .. })
     ));
-    assert!(matches!(
+    assert_eq!(
         verify_product(1000, 2, sum, &few),
-        Err(Error::InvalidStatement(_))
-    ));
+        Err(Error::TooLarge {
+            what: "sumcheck variables",
+            value: 1000,
+            max: 40
+        })
+    );
 }
 
 /// Tables per instance, claims, and (num_vars, arity) shapes.
@@ -244,7 +265,13 @@ fn batched_sumcheck_of_mixed_sizes_and_degrees() {
     for i in 0..claims.len() {
         let mut bad = claims.clone();
         bad[i] += Fr::ONE;
-        assert!(verify_batch(&shapes, &bad, &proof).is_err(), "claim {i}");
+        assert!(
+            matches!(
+                verify_batch(&shapes, &bad, &proof),
+                Err(Error::SumcheckFinal)
+            ),
+            "claim {i}"
+        );
     }
     // Tampering any final evaluation of any instance is caught.
     for i in 0..proof.final_evals.len() {
@@ -260,7 +287,14 @@ fn batched_sumcheck_of_mixed_sizes_and_degrees() {
     // Reordering the statement changes the transcript.
     let mut swapped = shapes.clone();
     swapped.swap(1, 2);
-    assert!(verify_batch(&swapped, &claims, &proof).is_err());
+    assert!(matches!(
+        verify_batch(&swapped, &claims, &proof),
+        Err(Error::ProofShape {
+            what: "sumcheck final evaluations",
+            expected: 1,
+            actual: 3
+        })
+    ));
 }
 
 /// C(a, b, y) = a·b − y: the Hadamard relation y = a ⊙ b.
@@ -295,11 +329,32 @@ fn zerocheck_accepts_a_true_relation_and_rejects_one_wrong_entry() {
     let mut y_bad = y;
     y_bad[17] += Fr::ONE;
     let (proof_bad, _) = prove_zerocheck(vec![a, b, y_bad], hadamard(), &mut transcript()).unwrap();
-    assert!(verify_zerocheck(n, &hadamard(), &proof_bad, &mut transcript()).is_err());
-    // Tampering the eq evaluation is caught by the verifier's own eq(τ, r).
-    let mut bad = proof;
+    assert!(matches!(
+        verify_zerocheck(n, &hadamard(), &proof_bad, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
+    // Tampering the eq evaluation alone breaks the final check it enters.
+    let mut bad = proof.clone();
     bad.final_evals[0][0] += Fr::ONE;
-    assert!(verify_zerocheck(n, &hadamard(), &bad, &mut transcript()).is_err());
+    assert!(matches!(
+        verify_zerocheck(n, &hadamard(), &bad, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
+    // A wrong eq evaluation that keeps the final check (eq doubled, C(r) halved) is caught by
+    // the verifier's own eq(τ, r).
+    let mut bad = proof;
+    let [eq, a, b, y] = bad.final_evals[0][..] else {
+        panic!("zerocheck final evaluations: eq, a, b, y");
+    };
+    let two = Fr::from(2u64);
+    bad.final_evals[0][0] = eq * two;
+    bad.final_evals[0][3] = a * b - (a * b - y) / two;
+    assert_eq!(
+        verify_zerocheck(n, &hadamard(), &bad, &mut transcript()),
+        Err(Error::SuccinctEvaluation {
+            what: "zerocheck eq(τ, r)"
+        })
+    );
 }
 
 proptest! {

@@ -9,6 +9,7 @@ use ark_bn254::G1Affine;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::sync::OnceLock;
+use zkmodel_prover::Error;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::quant::QuantizedModel;
 use zkmodel_prover::pcs::Srs;
@@ -99,7 +100,7 @@ impl Setup {
         steps: &[StepTrace],
         q: &QuantizedModel,
         trained: &CommittedModel,
-    ) -> Result<TrainingProof, zkmodel_prover::Error> {
+    ) -> Result<TrainingProof, Error> {
         let inputs = ProvingInputs {
             initial: &self.initial,
             trained: (q, trained),
@@ -114,7 +115,7 @@ impl Setup {
         )
     }
 
-    fn verify(&self, proof: &TrainingProof) -> Result<(), zkmodel_prover::Error> {
+    fn verify(&self, proof: &TrainingProof) -> Result<(), Error> {
         self.verify_against(proof, self.trained.commitment, self.initial.commitment)
     }
 
@@ -123,7 +124,7 @@ impl Setup {
         proof: &TrainingProof,
         trained: G1Affine,
         initial: G1Affine,
-    ) -> Result<(), zkmodel_prover::Error> {
+    ) -> Result<(), Error> {
         verify(
             &self.srs,
             &self.arch,
@@ -182,7 +183,8 @@ impl Setup {
             Ok(p) => {
                 let r = self.verify_against(&p, trained.commitment, self.initial.commitment);
                 println!("verifier: {r:?}");
-                assert!(r.is_err());
+                // The step chains tie the committed final model to the recorded updates.
+                assert_eq!(r.map(|_| ()), Err(Error::SumcheckFinal));
             }
         }
     }
@@ -249,18 +251,22 @@ fn other_commitments_and_replays_are_rejected() {
         d.bias[0] += 1;
     }
     let other = run.commit(&q_other).commitment;
-    assert!(
+    // Commitments are absorbed first: other ones give other challenges.
+    assert_eq!(
         run.verify_against(p, other, run.initial.commitment)
-            .is_err()
+            .map(|_| ()),
+        Err(Error::SumcheckFinal)
     );
-    assert!(
+    assert_eq!(
         run.verify_against(p, run.trained.commitment, other)
-            .is_err()
+            .map(|_| ()),
+        Err(Error::SumcheckFinal)
     );
     // Initial and final swapped.
-    assert!(
+    assert_eq!(
         run.verify_against(p, run.initial.commitment, run.trained.commitment)
-            .is_err()
+            .map(|_| ()),
+        Err(Error::SumcheckFinal)
     );
     // Another dataset.
     let mut y = run.y.clone();
@@ -273,7 +279,7 @@ fn other_commitments_and_replays_are_rejected() {
         &mut ChaCha20Rng::seed_from_u64(3),
     )
     .unwrap();
-    assert!(
+    assert_eq!(
         verify(
             &run.srs,
             &run.arch,
@@ -282,21 +288,39 @@ fn other_commitments_and_replays_are_rejected() {
             data.commitment,
             p
         )
-        .is_err()
+        .map(|_| ()),
+        Err(Error::SumcheckFinal)
     );
     // Replayed under another T or another learning rate: an error, never a panic.
-    for cfg in [
-        config(8),
-        config(2),
-        TrainConfig {
-            lr_num: 3,
-            lr_shift: 2,
-            ..config(4)
-        },
-        TrainConfig {
-            loss: Loss::MeanSquaredError,
-            ..config(4)
-        },
+    for (cfg, want) in [
+        (
+            config(8),
+            Error::ProofShape {
+                what: "LogUp layers",
+                expected: 18,
+                actual: 17,
+            },
+        ),
+        (config(2), Error::SumcheckFinal),
+        (
+            TrainConfig {
+                lr_num: 3,
+                lr_shift: 2,
+                ..config(4)
+            },
+            Error::SumcheckFinal,
+        ),
+        (
+            TrainConfig {
+                loss: Loss::MeanSquaredError,
+                ..config(4)
+            },
+            Error::ProofShape {
+                what: "lookup proofs",
+                expected: 2,
+                actual: 3,
+            },
+        ),
     ] {
         let arch = TrainArchitecture::new(run.arch.shape.clone(), cfg, EXAMPLES).unwrap();
         let r = verify(
@@ -307,7 +331,7 @@ fn other_commitments_and_replays_are_rejected() {
             run.dataset.commitment,
             p,
         );
-        assert!(r.is_err(), "{cfg:?}");
+        assert_eq!(r.map(|_| ()), Err(want), "{cfg:?}");
     }
 }
 
@@ -392,10 +416,39 @@ fn tampered_messages_are_rejected() {
             p.body.backward.pop();
         }),
     ));
+    // Each tamper fails at the check that consumes the tampered message; most messages feed
+    // a sumcheck claim (or are absorbed before one), so they fail its final check.
+    let expected = |what: &str| match what {
+        "opening" => Error::Opening {
+            what: "inner-product identity at ζ",
+        },
+        "lookup column" => Error::SuccinctEvaluation {
+            what: "LogUp witness denominators β + ã(r)",
+        },
+        "lookup root" => Error::LookupSumMismatch,
+        "softmax" => Error::SuccinctEvaluation {
+            what: "softmax chunks D = Σ 16^k d_k",
+        },
+        "missing backprop" => Error::ProofShape {
+            what: "back-propagation proofs",
+            expected: 1,
+            actual: 0,
+        },
+        "missing layer" => Error::ProofShape {
+            what: "layer proofs",
+            expected: 4,
+            actual: 3,
+        },
+        _ => Error::SumcheckFinal,
+    };
     for (what, tamper) in &tampers {
         let mut bad = run.proof.clone();
         tamper(&mut bad);
-        assert!(run.verify(&bad).is_err(), "tampered {what} accepted");
+        assert_eq!(
+            run.verify(&bad).map(|_| ()),
+            Err(expected(what)),
+            "tampered {what}"
+        );
     }
 }
 
@@ -489,5 +542,12 @@ fn mean_squared_error_training_proves() {
         run.dataset.commitment,
         &run.proof,
     );
-    assert!(r.is_err());
+    assert_eq!(
+        r.map(|_| ()),
+        Err(Error::ProofShape {
+            what: "lookup proofs",
+            expected: 3,
+            actual: 2
+        })
+    );
 }

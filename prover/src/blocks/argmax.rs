@@ -19,7 +19,7 @@
 //! "≤" matrix, evaluated by the verifier in O(c)) and the count.
 
 use super::{TensorClaim, concat};
-use crate::error::Error;
+use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::poly::{DenseMle, eq_table, eq_table_generic, less_than_eval};
 use crate::sumcheck::{
@@ -100,21 +100,21 @@ impl<F: FieldOps> Composition<F> for Booleanity<F> {
 
 impl ArgmaxShape {
     fn logs(&self) -> Result<(usize, usize), Error> {
-        if !self.m.is_power_of_two() || !self.c.is_power_of_two() || self.c < 2 {
-            return Err(Error::InvalidStatement(format!("argmax shape {self:?}")));
-        }
-        if self.classes == 0 || self.classes > self.c {
-            return Err(Error::InvalidStatement(format!(
-                "{} classes in {} columns",
-                self.classes, self.c
-            )));
-        }
-        if self.examples > self.m {
-            return Err(Error::InvalidStatement(format!(
-                "{} examples in {} rows",
-                self.examples, self.m
-            )));
-        }
+        ensure(
+            self.m.is_power_of_two() && self.c.is_power_of_two() && self.c >= 2,
+            "argmax",
+            "rows and columns must be powers of two, with at least two columns",
+        )?;
+        ensure(
+            self.classes != 0 && self.classes <= self.c,
+            "argmax",
+            "the number of classes must be between 1 and the number of columns",
+        )?;
+        ensure(
+            self.examples <= self.m,
+            "argmax",
+            "there are more examples than rows",
+        )?;
         Ok((
             self.m.trailing_zeros() as usize,
             self.c.trailing_zeros() as usize,
@@ -158,13 +158,15 @@ pub fn prove_argmax(
     t: &mut NativeTranscript,
 ) -> Result<(ArgmaxProof<Fr>, ArgmaxClaims<Fr>), Error> {
     let (m, c) = (shape.m, shape.c);
-    if [w.logits, w.prediction, w.labels, w.slack]
+    if let Some(v) = [w.logits, w.prediction, w.labels, w.slack]
         .iter()
-        .any(|v| v.len() != m * c)
+        .find(|v| v.len() != m * c)
     {
-        return Err(Error::InvalidStatement(format!(
-            "argmax witness does not match {shape:?}"
-        )));
+        return Err(Error::StatementShape {
+            what: "argmax witness tensor (rows × columns)",
+            expected: m * c,
+            actual: v.len(),
+        });
     }
     let (r_col, r_row) = shape.start(&count, t)?;
     let r = concat(&[&r_col, &r_row]);

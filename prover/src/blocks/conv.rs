@@ -89,14 +89,11 @@ pub fn prove_gather(
     let plane = g.in_h * g.in_w;
     let (ec, en) = (eq_table(&r_c), eq_table(&r_n));
     if x.len() != plane * g.in_c * en.len() {
-        return Err(Error::InvalidStatement(format!(
-            "gather input of {} values for {} examples of {}×{}×{}",
-            x.len(),
-            en.len(),
-            g.in_h,
-            g.in_w,
-            g.in_c
-        )));
+        return Err(Error::StatementShape {
+            what: "gather input (examples × height × width × channels)",
+            expected: plane * g.in_c * en.len(),
+            actual: x.len(),
+        });
     }
     // X(r_c, ·, r_n): fold channels and examples.
     let folded: Vec<Fr> = (0..plane)

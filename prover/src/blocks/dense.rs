@@ -17,7 +17,7 @@
 
 use super::matmul::{MatMulDims, fold_operands};
 use super::{TensorClaim, concat};
-use crate::error::Error;
+use crate::error::{Error, ensure, ensure_lens};
 use crate::field::FieldOps;
 use crate::poly::DenseMle;
 use crate::sumcheck::{
@@ -89,9 +89,11 @@ impl DenseShape {
         t: &mut Transcript<F, S>,
     ) -> Result<(Vec<F>, Vec<F>), Error> {
         let [lm, lk, ln] = self.dims.logs()?;
-        if !(1..=40).contains(&self.scale) {
-            return Err(Error::InvalidStatement(format!("scale 2^{}", self.scale)));
-        }
+        ensure(
+            (1..=40).contains(&self.scale),
+            "dense layer",
+            "the scale must be between 1 and 40",
+        )?;
         t.absorb_usizes(
             labels::DENSE_STATEMENT,
             &[lm, lk, ln, self.scale as usize, usize::from(self.relu)],
@@ -127,16 +129,15 @@ pub fn prove_dense(
     t: &mut NativeTranscript,
 ) -> Result<(DenseProof<Fr>, DenseClaims<Fr>), Error> {
     let MatMulDims { m, k, n } = shape.dims;
-    let sizes_ok = w.input.len() == m * k
-        && w.weight.len() == k * n
-        && w.bias.len() == n
-        && w.remainder.len() == m * n
-        && w.outputs.len() == shape.output_count()
-        && w.outputs.iter().all(|o| o.len() == m * n);
-    if !sizes_ok {
-        return Err(Error::InvalidStatement(format!(
-            "dense layer witness does not match {shape:?}"
-        )));
+    ensure_lens(&[
+        ("dense layer input (m × k)", m * k, w.input.len()),
+        ("dense layer weight (k × n)", k * n, w.weight.len()),
+        ("dense layer bias (n)", n, w.bias.len()),
+        ("dense layer remainder (m × n)", m * n, w.remainder.len()),
+        ("dense layer outputs", shape.output_count(), w.outputs.len()),
+    ])?;
+    for o in &w.outputs {
+        ensure_lens(&[("dense layer output (m × n)", m * n, o.len())])?;
     }
     let (r_col, r_row) = shape.start(t)?;
     let r = concat(&[&r_col, &r_row]);

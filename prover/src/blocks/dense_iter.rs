@@ -9,7 +9,7 @@
 
 use super::iterate::{Contraction, Operand, prove_contraction_at, verify_contraction_at};
 use super::{NamedClaims, TensorClaim, log2};
-use crate::error::Error;
+use crate::error::{Error, ensure, ensure_lens};
 use crate::field::FieldOps;
 use crate::poly::DenseMle;
 use crate::sumcheck::{Product, SumcheckProof, prove_zerocheck, verify_zerocheck};
@@ -66,11 +66,16 @@ impl IteratedDense {
         t: &mut Transcript<F, S>,
     ) -> Result<[Vec<F>; 3], Error> {
         let dims = [self.m, self.k, self.n, self.t];
-        if !dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24)
-            || !(1..=40).contains(&self.scale)
-        {
-            return Err(Error::InvalidStatement(format!("iterated dense {self:?}")));
-        }
+        ensure(
+            dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24),
+            "iterated dense",
+            "every dimension must be a power of two of at most 2^24",
+        )?;
+        ensure(
+            (1..=40).contains(&self.scale),
+            "iterated dense",
+            "the scale must be between 1 and 40",
+        )?;
         let logs = dims.map(log2);
         t.absorb_usizes(
             labels::ITERATE_STATEMENT,
@@ -179,14 +184,17 @@ pub fn prove_dense_iterated(
     t: &mut NativeTranscript,
 ) -> Result<(IteratedDenseProof<Fr>, NamedClaims<Fr>), Error> {
     let (m, n, it) = (shape.m, shape.n, shape.t);
-    if w.bias.len() != it * n
-        || w.remainder.len() != it * m * n
-        || w.outputs.len() != shape.outputs()
-        || w.outputs.iter().any(|o| o.len() != it * m * n)
-    {
-        return Err(Error::InvalidStatement(format!(
-            "iterated dense witness does not match {shape:?}"
-        )));
+    ensure_lens(&[
+        ("iterated dense bias (t × n)", it * n, w.bias.len()),
+        (
+            "iterated dense remainder (t × m × n)",
+            it * m * n,
+            w.remainder.len(),
+        ),
+        ("iterated dense outputs", shape.outputs(), w.outputs.len()),
+    ])?;
+    for o in &w.outputs {
+        ensure_lens(&[("iterated dense output (t × m × n)", it * m * n, o.len())])?;
     }
     let rs = shape.start(t)?;
     let [r_row, r_col, r_t] = &rs;
@@ -290,14 +298,21 @@ impl RescaledContraction {
     ) -> Result<[Vec<F>; 3], Error> {
         let c = self.contraction;
         let dims = [c.a, c.b, c.c, c.t];
-        if !dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24)
-            || self.eta_num == 0
-            || !(1..=60).contains(&self.shift)
-        {
-            return Err(Error::InvalidStatement(format!(
-                "rescaled contraction {self:?}"
-            )));
+        ensure(
+            dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24),
+            "rescaled contraction",
+            "every dimension must be a power of two of at most 2^24",
+        )?;
+        if self.eta_num == 0 {
+            return Err(Error::ZeroParameter {
+                what: "learning-rate numerator η_num",
+            });
         }
+        ensure(
+            (1..=60).contains(&self.shift),
+            "rescaled contraction",
+            "the shift must be between 1 and 60",
+        )?;
         let logs = dims.map(log2);
         let mut words = logs.to_vec();
         words.extend([
@@ -326,7 +341,9 @@ impl RescaledContraction {
         };
         let inv = Fr::from(self.eta_num)
             .inverse()
-            .ok_or_else(|| Error::InvalidStatement("η_num = 0".into()))?;
+            .ok_or(Error::ZeroParameter {
+                what: "learning-rate numerator η_num",
+            })?;
         let half = Fr::from(2u64).pow([u64::from(self.shift - 1)]);
         Ok(delta
             .mul_const(half.double())
@@ -367,13 +384,18 @@ pub fn prove_rescaled(
     t: &mut NativeTranscript,
 ) -> Result<(RescaledProof<Fr>, NamedClaims<Fr>), Error> {
     let c = shape.contraction;
-    if delta.len() != c.t * c.a * c.b || remainder.len() != delta.len() {
-        return Err(Error::InvalidStatement(format!(
-            "rescaled contraction {shape:?}: |Δ| = {}, |R| = {}",
+    ensure_lens(&[
+        (
+            "rescaled contraction Δ (t × a × b)",
+            c.t * c.a * c.b,
             delta.len(),
-            remainder.len()
-        )));
-    }
+        ),
+        (
+            "rescaled contraction R (t × a × b)",
+            c.t * c.a * c.b,
+            remainder.len(),
+        ),
+    ])?;
     let rs = shape.start(t)?;
     let [r_a, r_b, r_t] = &rs;
     let r: Vec<Fr> = r_b.iter().chain(r_a).chain(r_t).copied().collect();
@@ -437,12 +459,21 @@ impl BiasUpdate {
         t: &mut Transcript<F, S>,
     ) -> Result<(Vec<F>, Vec<F>), Error> {
         let dims = [self.m, self.n, self.t];
-        if !dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24)
-            || self.eta_num == 0
-            || !(1..=60).contains(&self.shift)
-        {
-            return Err(Error::InvalidStatement(format!("bias update {self:?}")));
+        ensure(
+            dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24),
+            "bias update",
+            "every dimension must be a power of two of at most 2^24",
+        )?;
+        if self.eta_num == 0 {
+            return Err(Error::ZeroParameter {
+                what: "learning-rate numerator η_num",
+            });
         }
+        ensure(
+            (1..=60).contains(&self.shift),
+            "bias update",
+            "the shift must be between 1 and 60",
+        )?;
         let logs = dims.map(log2);
         t.absorb_usizes(
             labels::ITERATE_STATEMENT,
@@ -468,7 +499,9 @@ impl BiasUpdate {
         let half = Fr::from(2u64).pow([u64::from(self.shift - 1)]);
         let inv = (Fr::from(self.eta_num) * Fr::from(self.m as u64))
             .inverse()
-            .ok_or_else(|| Error::InvalidStatement("η_num·m = 0".into()))?;
+            .ok_or(Error::ZeroParameter {
+                what: "learning-rate numerator times rows η_num·m",
+            })?;
         // G̃(r_n, ½…, r_t) = (2^sh·ΔB̃ + R̃ − 2^(sh−1)) / (η_num·m).
         let g_value = delta
             .mul_const(half.double())
@@ -503,13 +536,10 @@ pub fn prove_bias_update(
     remainder: &[Fr],
     t: &mut NativeTranscript,
 ) -> Result<(BiasUpdateProof<Fr>, NamedClaims<Fr>), Error> {
-    if delta.len() != shape.t * shape.n || remainder.len() != delta.len() {
-        return Err(Error::InvalidStatement(format!(
-            "bias update {shape:?}: |ΔB| = {}, |R| = {}",
-            delta.len(),
-            remainder.len()
-        )));
-    }
+    ensure_lens(&[
+        ("bias update ΔB (t × n)", shape.t * shape.n, delta.len()),
+        ("bias update R (t × n)", shape.t * shape.n, remainder.len()),
+    ])?;
     let (r_n, r_t) = shape.start(t)?;
     let point: Vec<Fr> = r_n.iter().chain(&r_t).copied().collect();
     let values = vec![

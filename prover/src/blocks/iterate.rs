@@ -21,7 +21,7 @@
 //! W_T, survives with probability ≤ O(log T + log |W|)/|Fr|.
 
 use super::{TensorClaim, concat, log2};
-use crate::error::Error;
+use crate::error::{Error, ensure, ensure_lens};
 use crate::field::FieldOps;
 use crate::poly::{DenseMle, eq_eval, eq_table, shift_table, succ_eval};
 use crate::sumcheck::{Product, ProverInstance, SumcheckProof, VerifierInstance, prove, verify};
@@ -79,11 +79,12 @@ pub struct ContractionClaims<F> {
 impl Contraction {
     fn check(&self) -> Result<[usize; 4], Error> {
         let dims = [self.a, self.b, self.c, self.t];
-        if dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24) {
-            Ok(dims.map(log2))
-        } else {
-            Err(Error::InvalidStatement(format!("contraction {self:?}")))
-        }
+        ensure(
+            dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24),
+            "contraction",
+            "every dimension must be a power of two of at most 2^24",
+        )?;
+        Ok(dims.map(log2))
     }
 
     fn start<F: FieldOps, S: SpongeOps<F>>(
@@ -156,12 +157,7 @@ pub fn prove_contraction(
     transcript: &mut NativeTranscript,
 ) -> Result<(ContractionProof<Fr>, ContractionClaims<Fr>), Error> {
     let Contraction { a, b, t, .. } = shape;
-    if y.len() != t * a * b {
-        return Err(Error::InvalidStatement(format!(
-            "contraction {shape:?}: |Y| = {}",
-            y.len()
-        )));
-    }
+    ensure_lens(&[("contraction Y (t × a × b)", t * a * b, y.len())])?;
     let rs = shape.start(transcript)?;
     let [r_a, r_b, r_t] = &rs;
     let y_value = DenseMle::new(y.to_vec())?.evaluate(&concat(&[r_b, r_a, r_t]))?;
@@ -183,13 +179,10 @@ pub fn prove_contraction_at(
 ) -> Result<(SumcheckProof<Fr>, ContractionClaims<Fr>), Error> {
     let Contraction { a, b, c, t, .. } = shape;
     shape.check()?;
-    if left.len() != t * a * c || right.len() != t * c * b {
-        return Err(Error::InvalidStatement(format!(
-            "contraction {shape:?}: |L| = {}, |R| = {}",
-            left.len(),
-            right.len()
-        )));
-    }
+    ensure_lens(&[
+        ("contraction L (t × a × c)", t * a * c, left.len()),
+        ("contraction R (t × c × b)", t * c * b, right.len()),
+    ])?;
     let [r_a, r_b, r_t] = rs;
     let (ea, eb, et) = (eq_table(r_a), eq_table(r_b), eq_table(r_t));
     // Tables over (c, t), c lowest.
@@ -310,13 +303,14 @@ impl StepChain {
         point: &[F],
         t: &mut Transcript<F, S>,
     ) -> Result<(usize, usize), Error> {
-        if !self.len.is_power_of_two()
-            || !self.t.is_power_of_two()
-            || self.len > 1 << 24
-            || self.t > 1 << 24
-        {
-            return Err(Error::InvalidStatement(format!("step chain {self:?}")));
-        }
+        ensure(
+            self.len.is_power_of_two()
+                && self.t.is_power_of_two()
+                && self.len <= 1 << 24
+                && self.t <= 1 << 24,
+            "step chain",
+            "the length and the number of steps must be powers of two of at most 2^24",
+        )?;
         let (lw, lt) = (log2(self.len), log2(self.t));
         if point.len() != lw + lt {
             return Err(Error::ProofShape {
@@ -385,13 +379,10 @@ pub fn prove_step(
     delta: Fr,
     transcript: &mut NativeTranscript,
 ) -> Result<(StepProof<Fr>, StepClaims<Fr>), Error> {
-    if w.len() != shape.t * shape.len || w_last.len() != shape.len {
-        return Err(Error::InvalidStatement(format!(
-            "step chain {shape:?}: |W| = {}, |W_T| = {}",
-            w.len(),
-            w_last.len()
-        )));
-    }
+    ensure_lens(&[
+        ("step chain W (t × len)", shape.t * shape.len, w.len()),
+        ("step chain W_T (len)", shape.len, w_last.len()),
+    ])?;
     let (lw, _) = shape.start(point, transcript)?;
     let (r_w, r_t) = point.split_at(lw);
     let ew = eq_table(r_w);

@@ -8,7 +8,7 @@
 //! the identity once X and Y are (the caller range-checks them).
 
 use super::{NamedClaims, TensorClaim, log2};
-use crate::error::Error;
+use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::poly::evaluate_generic;
 use crate::sumcheck::{Composition, SumcheckProof, prove_zerocheck, verify_zerocheck};
@@ -56,9 +56,12 @@ impl LossGradShape {
             && (1..=self.c).contains(&self.classes)
             && (1..=30).contains(&self.scale)
             && self.rows <= 1 << 24;
-        if !ok {
-            return Err(Error::InvalidStatement(format!("loss gradient {self:?}")));
-        }
+        ensure(
+            ok,
+            "loss gradient",
+            "rows and columns must be powers of two (rows at most 2^24), classes between 1 and \
+             the columns, and the scale between 1 and 30",
+        )?;
         t.absorb_usizes(
             labels::LOSS_GRAD_STATEMENT,
             &[
@@ -130,10 +133,12 @@ pub fn prove_loss_grad(
 ) -> Result<(SumcheckProof<Fr>, NamedClaims<Fr>), Error> {
     shape.start(t)?;
     let len = shape.rows * shape.c;
-    if tensors.iter().any(|v| v.len() != len) {
-        return Err(Error::InvalidStatement(format!(
-            "loss gradient tensors for {shape:?}"
-        )));
+    if let Some(v) = tensors.iter().find(|v| v.len() != len) {
+        return Err(Error::StatementShape {
+            what: "loss gradient tensor (rows × columns)",
+            expected: len,
+            actual: v.len(),
+        });
     }
     let mask: Vec<Fr> = (0..len)
         .map(|i| Fr::from(u64::from(i % shape.c < shape.classes)))

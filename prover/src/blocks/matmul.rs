@@ -29,16 +29,24 @@ pub struct MatMulDims {
 
 impl MatMulDims {
     pub(crate) fn logs(&self) -> Result<[usize; 3], Error> {
-        let l = |d: usize, what: &str| {
-            if d.is_power_of_two() && d <= 1 << 24 {
-                Ok(d.trailing_zeros() as usize)
+        let l = |d: usize, what: &'static str| {
+            if !d.is_power_of_two() {
+                Err(Error::NotPowerOfTwo { what, value: d })
+            } else if d > 1 << 24 {
+                Err(Error::TooLarge {
+                    what,
+                    value: d,
+                    max: 1 << 24,
+                })
             } else {
-                Err(Error::InvalidStatement(format!(
-                    "MatMul dimension {what} = {d} is not a power of two ≤ 2^24"
-                )))
+                Ok(d.trailing_zeros() as usize)
             }
         };
-        Ok([l(self.m, "m")?, l(self.k, "k")?, l(self.n, "n")?])
+        Ok([
+            l(self.m, "MatMul dimension m")?,
+            l(self.k, "MatMul dimension k")?,
+            l(self.n, "MatMul dimension n")?,
+        ])
     }
 }
 
@@ -82,13 +90,18 @@ pub fn prove_matmul(
     transcript: &mut NativeTranscript,
 ) -> Result<(MatMulProof<Fr>, MatMulClaims<Fr>), Error> {
     let (m, k, n) = (dims.m, dims.k, dims.n);
-    if x.len() != m * k || w.len() != k * n || y.len() != m * n {
-        return Err(Error::InvalidStatement(format!(
-            "MatMul {m}×{k}·{k}×{n}: got |X| = {}, |W| = {}, |Y| = {}",
-            x.len(),
-            w.len(),
-            y.len()
-        )));
+    for (what, expected, actual) in [
+        ("MatMul X (m × k)", m * k, x.len()),
+        ("MatMul W (k × n)", k * n, w.len()),
+        ("MatMul Y (m × n)", m * n, y.len()),
+    ] {
+        if expected != actual {
+            return Err(Error::StatementShape {
+                what,
+                expected,
+                actual,
+            });
+        }
     }
     let (r_col, r_row, _) = statement(&dims, transcript)?;
     let mut y_point = r_col.clone();

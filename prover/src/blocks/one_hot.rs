@@ -12,7 +12,7 @@
 //! ≤ log(rows)/|Fr| over r; likewise for the real-class sums.
 
 use super::{NamedClaims, TensorClaim, log2};
-use crate::error::Error;
+use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::poly::{eq_table, evaluate_generic};
 use crate::sumcheck::{Product, ProverInstance, SumcheckProof, VerifierInstance, prove, verify};
@@ -41,9 +41,12 @@ impl OneHotShape {
             && self.c >= 2
             && (1..=self.c).contains(&self.classes)
             && self.rows <= 1 << 30;
-        if !ok {
-            return Err(Error::InvalidStatement(format!("one-hot labels {self:?}")));
-        }
+        ensure(
+            ok,
+            "one-hot labels",
+            "rows and columns must be powers of two (rows at most 2^30), with at least two \
+             columns and classes between 1 and the columns",
+        )?;
         t.absorb_usizes(
             labels::ONE_HOT_STATEMENT,
             &[log2(self.rows), log2(self.c), self.classes],
@@ -83,10 +86,12 @@ impl OneHotShape {
         }
         let inv_c = Fr::from(self.c as u64)
             .inverse()
-            .ok_or_else(|| Error::InvalidStatement("zero columns".into()))?;
-        let half = Fr::from(2u64)
-            .inverse()
-            .ok_or_else(|| Error::InvalidStatement("characteristic 2".into()))?;
+            .ok_or(Error::ZeroParameter {
+                what: "one-hot columns",
+            })?;
+        let half = Fr::from(2u64).inverse().ok_or(Error::Internal {
+            what: "2 is invertible in the scalar field",
+        })?;
         let halves: Vec<F> = (0..log2(self.c)).map(|_| F::constant(half)).collect();
         Ok(vec![
             (
@@ -116,10 +121,11 @@ pub fn prove_one_hot(
 ) -> Result<(SumcheckProof<Fr>, NamedClaims<Fr>), Error> {
     let r = shape.start(t)?;
     if labels.len() != shape.rows * shape.c {
-        return Err(Error::InvalidStatement(format!(
-            "{} labels for {shape:?}",
-            labels.len()
-        )));
+        return Err(Error::StatementShape {
+            what: "one-hot labels (rows × columns)",
+            expected: shape.rows * shape.c,
+            actual: labels.len(),
+        });
     }
     let eq = eq_table(&r);
     let folded: Vec<Fr> = (0..shape.c)

@@ -9,7 +9,7 @@
 //! probability ≤ log|O|/|Fr|.
 
 use super::{TensorClaim, log2};
-use crate::error::Error;
+use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::poly::DenseMle;
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
@@ -57,9 +57,11 @@ impl PoolShape {
             .all(|d| d.is_power_of_two())
             && self.h >= 2
             && self.w >= 2;
-        if !ok {
-            return Err(Error::InvalidStatement(format!("pool shape {self:?}")));
-        }
+        ensure(
+            ok,
+            "average pool",
+            "all dimensions must be powers of two, the spatial ones at least 2",
+        )?;
         t.absorb_usizes(labels::POOL_STATEMENT, &[self.m, self.h, self.w, self.c])?;
         let vars = log2(self.m * self.h * self.w * self.c / 4);
         Ok(t.challenges(labels::POOL_POINT, vars)?)

@@ -53,9 +53,11 @@ fn start<F: FieldOps, S: SpongeOps<F>>(
     t: &mut Transcript<F, S>,
 ) -> Result<Vec<F>, Error> {
     if vars > crate::sumcheck::MAX_VARS {
-        return Err(Error::InvalidStatement(format!(
-            "ReLU gradient over {vars} variables"
-        )));
+        return Err(Error::TooLarge {
+            what: "ReLU gradient variables",
+            value: vars,
+            max: crate::sumcheck::MAX_VARS,
+        });
     }
     t.absorb_usizes(labels::RELU_GRAD_STATEMENT, &[vars])?;
     Ok(t.challenges(labels::RELU_GRAD_POINT, vars)?)
@@ -100,8 +102,18 @@ pub fn prove_relu_grad(
     t: &mut NativeTranscript,
 ) -> Result<(ReluGradProof<Fr>, NamedClaims<Fr>), Error> {
     let len = tensors[0].len();
-    if !len.is_power_of_two() || tensors.iter().any(|v| v.len() != len) {
-        return Err(Error::InvalidStatement("ReLU gradient tensor sizes".into()));
+    if !len.is_power_of_two() {
+        return Err(Error::NotPowerOfTwo {
+            what: "ReLU gradient tensor length",
+            value: len,
+        });
+    }
+    if let Some(v) = tensors.iter().find(|v| v.len() != len) {
+        return Err(Error::StatementShape {
+            what: "ReLU gradient tensor (all five of one length)",
+            expected: len,
+            actual: v.len(),
+        });
     }
     let r = start(len.trailing_zeros() as usize, t)?;
     let values = tensors[..3]

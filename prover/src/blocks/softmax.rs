@@ -24,7 +24,7 @@
 //! e⁰ — instead of (0, 0, 1, 0), and the prover would steer the probabilities.
 
 use super::{TensorClaim, log2};
-use crate::error::Error;
+use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::poly::{DenseMle, eq_table};
 use crate::sumcheck::{
@@ -219,9 +219,12 @@ impl SoftmaxShape {
             && self.c.is_power_of_two()
             && self.c >= 2
             && (1..=30).contains(&self.scale);
-        if !ok {
-            return Err(Error::InvalidStatement(format!("softmax shape {self:?}")));
-        }
+        ensure(
+            ok,
+            "softmax",
+            "rows and columns must be powers of two, with at least two columns, and the scale \
+             between 1 and 30",
+        )?;
         t.absorb_usizes(
             labels::SOFTMAX_STATEMENT,
             &[log2(self.rows), log2(self.c), self.scale as usize],
@@ -340,15 +343,22 @@ pub fn prove_softmax(
     t: &mut NativeTranscript,
 ) -> Result<(SoftmaxProof<Fr>, SoftmaxClaims<Fr>), Error> {
     let (rows, c) = (shape.rows, shape.c);
-    let sizes_ok = w.tensors.len() == 21
-        && w.tensors
-            .iter()
-            .enumerate()
-            .all(|(i, v)| v.len() == if i == 17 { rows } else { rows * c });
-    if !sizes_ok {
-        return Err(Error::InvalidStatement(format!(
-            "softmax witness does not match {shape:?}"
-        )));
+    if w.tensors.len() != 21 {
+        return Err(Error::StatementShape {
+            what: "softmax witness tensors",
+            expected: 21,
+            actual: w.tensors.len(),
+        });
+    }
+    for (i, v) in w.tensors.iter().enumerate() {
+        let expected = if i == 17 { rows } else { rows * c };
+        if v.len() != expected {
+            return Err(Error::StatementShape {
+                what: "softmax witness tensor (rows, or rows × columns)",
+                expected,
+                actual: v.len(),
+            });
+        }
     }
     let (r_col, r_row) = shape.start(t)?;
     let r: Vec<Fr> = r_col.iter().chain(&r_row).copied().collect();

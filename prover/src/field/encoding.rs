@@ -154,10 +154,28 @@ mod tests {
             let f = from_i128_bounded(v, 8).unwrap();
             assert_eq!(to_i128(&f, 8).unwrap(), v);
         }
-        assert!(from_i128_bounded(128, 8).is_err());
-        assert!(from_i128_bounded(-129, 8).is_err());
-        assert!(to_i128(&from_i128(128), 8).is_err());
-        assert!(to_i128(&from_i128(-129), 8).is_err());
+        assert_eq!(
+            from_i128_bounded(128, 8),
+            Err(Error::OutOfBound {
+                value: 128,
+                bits: 8
+            })
+        );
+        assert_eq!(
+            from_i128_bounded(-129, 8),
+            Err(Error::OutOfBound {
+                value: -129,
+                bits: 8
+            })
+        );
+        assert_eq!(
+            to_i128(&from_i128(128), 8),
+            Err(Error::NotSmall { bits: 8 })
+        );
+        assert_eq!(
+            to_i128(&from_i128(-129), 8),
+            Err(Error::NotSmall { bits: 8 })
+        );
         assert!(is_zero(&(from_i128(-5) + from_i128(5))));
     }
 
@@ -165,8 +183,20 @@ mod tests {
     fn quantize_rounds_and_checks() {
         assert_eq!(quantize(1.5, 2, 8).unwrap(), 6);
         assert_eq!(quantize(-0.126, 3, 8).unwrap(), -1);
-        assert!(quantize(100.0, 4, 8).is_err());
-        assert!(quantize(f64::NAN, 4, 8).is_err());
+        assert_eq!(
+            quantize(100.0, 4, 8),
+            Err(Error::OutOfBound {
+                value: 1600,
+                bits: 8
+            })
+        );
+        assert_eq!(
+            quantize(f64::NAN, 4, 8),
+            Err(Error::OutOfBound {
+                value: i128::MAX,
+                bits: 8
+            })
+        );
         assert_eq!(dequantize(6, 2), 1.5);
     }
 

@@ -22,7 +22,10 @@ pub struct Dataset {
 }
 
 fn malformed(reason: String) -> Error {
-    Error::InvalidStatement(format!("data set: {reason}"))
+    Error::Format {
+        what: "data set",
+        reason,
+    }
 }
 
 impl Dataset {

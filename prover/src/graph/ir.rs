@@ -135,17 +135,23 @@ fn bad(node: &Node, reason: String) -> Error {
 impl Model {
     /// Float reference evaluation on a batch.
     pub fn eval(&self, input: &Tensor) -> Result<Tensor, Error> {
-        let fixed_ok = input.shape.len() == self.input_shape.len()
-            && input
-                .shape
-                .iter()
-                .zip(&self.input_shape)
-                .all(|(d, e)| e.is_none_or(|e| e == *d));
-        if !fixed_ok {
-            return Err(Error::InvalidStatement(format!(
-                "input shape {:?} does not match the model's {:?}",
-                input.shape, self.input_shape
-            )));
+        if input.shape.len() != self.input_shape.len() {
+            return Err(Error::StatementShape {
+                what: "input dimensions (the model's input rank)",
+                expected: self.input_shape.len(),
+                actual: input.shape.len(),
+            });
+        }
+        for (d, e) in input.shape.iter().zip(&self.input_shape) {
+            if let Some(e) = e
+                && e != d
+            {
+                return Err(Error::StatementShape {
+                    what: "input dimension (fixed by the model)",
+                    expected: *e,
+                    actual: *d,
+                });
+            }
         }
         let mut values: Vec<Option<Tensor>> = vec![None; self.value_names.len()];
         values[self.input] = Some(input.clone());

@@ -16,10 +16,11 @@ impl Tensor {
     pub fn new(shape: Vec<usize>, data: Vec<f32>) -> Result<Self, Error> {
         let n: usize = shape.iter().product();
         if n != data.len() {
-            return Err(Error::InvalidStatement(format!(
-                "tensor of shape {shape:?} needs {n} values, got {}",
-                data.len()
-            )));
+            return Err(Error::StatementShape {
+                what: "tensor values (the product of its shape)",
+                expected: n,
+                actual: data.len(),
+            });
         }
         Ok(Self { shape, data })
     }

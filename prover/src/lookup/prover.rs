@@ -1,10 +1,9 @@
 //! The LogUp-GKR prover.
 
 use super::{
-    ColumnShape, GkrLayer, LookupClaims, LookupProof, LookupStatement, MAX_TABLE_BITS, Table,
-    statement_words,
+    ColumnShape, GkrLayer, LookupClaims, LookupProof, LookupStatement, Table, statement_words,
 };
-use crate::error::Error;
+use crate::error::{Error, ensure};
 use crate::field::encoding::from_i128;
 use crate::poly::eq_table;
 use crate::sumcheck::{ProverInstance, RoundProver, prove_batched_bound};
@@ -168,10 +167,11 @@ pub fn prove_given(
 ) -> Result<(LookupProof<Fr>, LookupClaims<Fr>), Error> {
     let statement = check_shape(table, columns)?;
     if multiplicities.len() != 1 << table.bits() {
-        return Err(Error::InvalidStatement(format!(
-            "{} multiplicities for table {table}",
-            multiplicities.len()
-        )));
+        return Err(Error::StatementShape {
+            what: "LogUp multiplicities (one per table entry)",
+            expected: 1 << table.bits(),
+            actual: multiplicities.len(),
+        });
     }
     transcript.absorb(labels::LOGUP_STATEMENT, &statement_words::<Fr>(&statement))?;
     let alpha: Fr = if table.is_pair() {
@@ -225,7 +225,9 @@ pub fn prove_given(
         // λ and the batching challenge in one squeeze; the layer's claims are derived from
         // the transcript, so its sumcheck statement is not absorbed again.
         let [lambda, alpha] = <[Fr; 2]>::try_from(transcript.challenges(labels::GKR_LAMBDA, 2)?)
-            .map_err(|_| Error::InvalidStatement("GKR challenges".into()))?;
+            .map_err(|_| Error::Internal {
+                what: "the transcript returns the number of challenges asked for",
+            })?;
         let active: Vec<usize> = (0..2).filter(|t| trees[*t].depth() > d).collect();
         let mut instances = Vec::with_capacity(active.len());
         let mut sums = Vec::with_capacity(active.len());
@@ -242,7 +244,9 @@ pub fn prove_given(
         let mu: Fr = transcript.challenge(labels::GKR_FOLD)?;
         for (t, out) in active.iter().zip(outs) {
             let [_, p0, p1, q0, q1] = out.evals[..] else {
-                return Err(Error::InvalidStatement("GKR layer arity".into()));
+                return Err(Error::Internal {
+                    what: "a GKR layer instance has five inputs",
+                });
             };
             let mut point = Vec::with_capacity(out.point.len() + 1);
             point.push(mu);
@@ -288,30 +292,29 @@ fn check_shape(table: Table, columns: &[LookupColumn<'_>]) -> Result<LookupState
     let pairs_ok = columns.iter().all(|c| {
         c.pair.is_some() == table.is_pair() && c.pair.is_none_or(|p| p.len() == c.values.len())
     });
-    if !pairs_ok {
-        return Err(Error::InvalidStatement(format!(
-            "table {table} takes {} columns",
-            if table.is_pair() {
-                "paired (x, f(x))"
-            } else {
-                "single"
-            }
-        )));
+    ensure(
+        pairs_ok,
+        "LogUp",
+        "a function table takes paired (x, f(x)) columns of equal length, a range table single \
+         columns",
+    )?;
+    ensure(
+        !columns.is_empty(),
+        "LogUp",
+        "a lookup needs at least one column",
+    )?;
+    if let Some(c) = columns.iter().find(|c| !c.values.len().is_power_of_two()) {
+        return Err(Error::NotPowerOfTwo {
+            what: "lookup column length",
+            value: c.values.len(),
+        });
     }
-    if columns.is_empty() || columns.iter().any(|c| !c.values.len().is_power_of_two()) {
-        return Err(Error::InvalidStatement(format!(
-            "lookup columns must be non-empty with power-of-two lengths, got {:?}",
-            columns
-                .iter()
-                .map(|c| (c.name, c.values.len()))
-                .collect::<Vec<_>>()
-        )));
-    }
-    if !table.is_supported() {
-        return Err(Error::InvalidStatement(format!(
-            "table {table} outside the supported sizes (range ≤ 2^{MAX_TABLE_BITS})"
-        )));
-    }
+    ensure(
+        table.is_supported(),
+        "LogUp",
+        "the table is outside the supported limits (ranges of at most 2^24 entries, function \
+         tables of 2^2 to 2^14 entries and scale at most 30, at most 8 exponent chunks)",
+    )?;
     let statement = LookupStatement {
         table,
         columns: columns
@@ -324,9 +327,10 @@ fn check_shape(table: Table, columns: &[LookupColumn<'_>]) -> Result<LookupState
             .collect(),
     };
     if statement.witness_depth() == 0 {
-        return Err(Error::InvalidStatement(
-            "a lookup needs at least two witness entries".into(),
-        ));
+        return Err(Error::BlockShape {
+            block: "LogUp",
+            reason: "a lookup needs at least two witness entries",
+        });
     }
     Ok(statement)
 }

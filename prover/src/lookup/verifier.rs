@@ -1,7 +1,7 @@
 //! The LogUp-GKR verifier, generic over the field backend.
 
 use super::{GkrLayer, LookupClaims, LookupProof, LookupStatement, statement_words};
-use crate::error::Error;
+use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::poly::eq_eval;
 use crate::sumcheck::{Composition, VerifierInstance, check_len, verify_batched_bound};
@@ -28,19 +28,44 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         .columns
         .iter()
         .all(|c| c.paired == statement.table.is_pair());
-    if statement.columns.is_empty()
-        || statement
-            .columns
-            .iter()
-            .any(|c| c.vars > crate::sumcheck::MAX_VARS)
-        || !pairs_ok
-        || !statement.table.is_supported()
-        || statement.witness_depth() == 0
-        || statement.witness_depth() > crate::sumcheck::MAX_VARS
+    ensure(
+        !statement.columns.is_empty(),
+        "LogUp",
+        "a lookup needs at least one column",
+    )?;
+    if let Some(c) = statement
+        .columns
+        .iter()
+        .find(|c| c.vars > crate::sumcheck::MAX_VARS)
     {
-        return Err(Error::InvalidStatement(format!(
-            "lookup statement {statement:?}"
-        )));
+        return Err(Error::TooLarge {
+            what: "lookup column variables",
+            value: c.vars,
+            max: crate::sumcheck::MAX_VARS,
+        });
+    }
+    ensure(
+        pairs_ok,
+        "LogUp",
+        "a function table takes paired (x, f(x)) columns, a range table single columns",
+    )?;
+    ensure(
+        statement.table.is_supported(),
+        "LogUp",
+        "the table is outside the supported limits (ranges of at most 2^24 entries, function \
+         tables of 2^2 to 2^14 entries and scale at most 30, at most 8 exponent chunks)",
+    )?;
+    ensure(
+        statement.witness_depth() != 0,
+        "LogUp",
+        "a lookup needs at least two witness entries",
+    )?;
+    if statement.witness_depth() > crate::sumcheck::MAX_VARS {
+        return Err(Error::TooLarge {
+            what: "LogUp witness tree depth",
+            value: statement.witness_depth(),
+            max: crate::sumcheck::MAX_VARS,
+        });
     }
     let depths = [statement.witness_depth(), bits];
     check_len("LogUp roots", 4, proof.roots.len())?;
@@ -92,7 +117,9 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     for (d, layer) in proof.layers.iter().enumerate() {
         let mut drawn = transcript.challenges(labels::GKR_LAMBDA, 2)?.into_iter();
         let (Some(lambda), Some(alpha)) = (drawn.next(), drawn.next()) else {
-            return Err(Error::InvalidStatement("GKR challenges".into()));
+            return Err(Error::Internal {
+                what: "the transcript returns the number of challenges asked for",
+            });
         };
         let composition = GkrLayer(lambda.clone());
         let active: Vec<usize> = (0..2).filter(|t| depths[*t] > d).collect();

@@ -147,26 +147,23 @@ impl Layout {
         let mut v = vec![Fr::ZERO; self.len()];
         let mut seen = vec![false; self.segments.len()];
         for (id, values) in tensors {
-            let seg = self
-                .segments
-                .get(id.0)
-                .ok_or_else(|| Error::InvalidStatement(format!("unknown tensor {}", id.0)))?;
+            let seg = self.segments.get(id.0).ok_or(Error::Internal {
+                what: "a tensor id belongs to the layout that issued it",
+            })?;
             if values.len() > seg.len() {
-                return Err(Error::InvalidStatement(format!(
-                    "tensor `{}` has {} values for a segment of {}",
-                    self.names[id.0],
-                    values.len(),
-                    seg.len()
-                )));
+                return Err(Error::TooLarge {
+                    what: "tensor values for its layout segment",
+                    value: values.len(),
+                    max: seg.len(),
+                });
             }
             v[seg.offset..seg.offset + values.len()].copy_from_slice(values);
             seen[id.0] = true;
         }
         if let Some(missing) = seen.iter().position(|s| !s) {
-            return Err(Error::InvalidStatement(format!(
-                "tensor `{}` was not filled",
-                self.names[missing]
-            )));
+            return Err(Error::MissingTensor {
+                name: self.names.get(missing).cloned().unwrap_or_default(),
+            });
         }
         for slot in &mut v[self.mask.offset..self.mask.offset + MASK_SLOTS] {
             *slot = Fr::rand(rng);
@@ -210,6 +207,17 @@ mod tests {
         let expect = DenseMle::new(padded).unwrap().evaluate(&local).unwrap();
         let lifted = layout.segment(x).point(&local, layout.num_vars);
         assert_eq!(DenseMle::new(v).unwrap().evaluate(&lifted).unwrap(), expect);
-        assert!(layout.fill(&[(x, &xs)], &mut rng).is_err());
+        assert_eq!(
+            layout.fill(&[(x, &xs)], &mut rng),
+            Err(Error::MissingTensor { name: "y".into() })
+        );
+        assert_eq!(
+            layout.fill(&[(x, &ys), (y, &ys), (z, &[Fr::ONE])], &mut rng),
+            Err(Error::TooLarge {
+                what: "tensor values for its layout segment",
+                value: 64,
+                max: 16
+            })
+        );
     }
 }

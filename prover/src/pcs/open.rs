@@ -66,10 +66,10 @@ pub fn prove_opening(
             if v.len().is_power_of_two() {
                 Ok(v.len().trailing_zeros() as usize)
             } else {
-                Err(Error::InvalidStatement(format!(
-                    "vector of length {}",
-                    v.len()
-                )))
+                Err(Error::NotPowerOfTwo {
+                    what: "committed vector length",
+                    value: v.len(),
+                })
             }
         })
         .collect::<Result<_, _>>()?;

@@ -300,11 +300,23 @@ mod tests {
         let at = SRS_MAGIC.len() + 9 + 8;
         flipped[at..at + 31].fill(0xff);
         flipped[at + 31] |= 0x3f; // x = 2^254 − 1 > q, flags untouched
-        assert!(Srs::from_bytes(&flipped).is_err());
+        assert!(matches!(
+            Srs::from_bytes(&flipped),
+            Err(Error::Format {
+                what: "SRS file",
+                ..
+            })
+        ));
         let mut g2_bad = bytes;
         let g2_at = g2_bad.len() - 64 - 64 + 5;
         g2_bad[g2_at] ^= 1;
-        assert!(Srs::from_bytes(&g2_bad).is_err());
+        assert!(matches!(
+            Srs::from_bytes(&g2_bad),
+            Err(Error::Format {
+                what: "SRS file",
+                ..
+            })
+        ));
     }
 
     #[test]

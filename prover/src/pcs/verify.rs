@@ -147,19 +147,17 @@ pub fn verify_field<F: FieldOps, S: SpongeOps<F>>(
     let mut claims = claims.to_vec();
     claims.push(mask.claim(vector_vars, evals.mask_eval.clone())?);
     let claims = claims.as_slice();
-    if vector_vars.iter().any(|n| *n > MAX_VECTOR_VARS) {
-        return Err(Error::InvalidStatement(format!(
-            "{} opening claims on vectors of {vector_vars:?} variables",
-            claims.len()
-        )));
+    if let Some(n) = vector_vars.iter().find(|n| **n > MAX_VECTOR_VARS) {
+        return Err(Error::TooLarge {
+            what: "committed vector variables",
+            value: *n,
+            max: MAX_VECTOR_VARS,
+        });
     }
     for c in claims {
-        let vars = vector_vars.get(c.vector).ok_or_else(|| {
-            Error::InvalidStatement(format!(
-                "claim on vector {} of {}",
-                c.vector,
-                vector_vars.len()
-            ))
+        let vars = vector_vars.get(c.vector).ok_or(Error::BlockShape {
+            block: "opening",
+            reason: "a claim names a vector the statement does not commit to",
         })?;
         check_len("opening claim point", *vars, c.point.len())?;
     }

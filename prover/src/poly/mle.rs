@@ -19,10 +19,10 @@ impl DenseMle {
     /// Wraps evaluations; their number must be a power of two.
     pub fn new(evals: Vec<Fr>) -> Result<Self, Error> {
         if !evals.len().is_power_of_two() {
-            return Err(Error::InvalidStatement(format!(
-                "an MLE needs a power-of-two number of evaluations, got {}",
-                evals.len()
-            )));
+            return Err(Error::NotPowerOfTwo {
+                what: "MLE evaluations",
+                value: evals.len(),
+            });
         }
         Ok(Self {
             num_vars: evals.len().trailing_zeros() as usize,
@@ -58,11 +58,11 @@ impl DenseMle {
     /// Evaluates at `point` (length n) in O(2^n).
     pub fn evaluate(&self, point: &[Fr]) -> Result<Fr, Error> {
         if point.len() != self.num_vars {
-            return Err(Error::InvalidStatement(format!(
-                "evaluation point has {} coordinates, the MLE has {} variables",
-                point.len(),
-                self.num_vars
-            )));
+            return Err(Error::StatementShape {
+                what: "MLE evaluation point coordinates",
+                expected: self.num_vars,
+                actual: point.len(),
+            });
         }
         let eq = eq_table(point);
         Ok(if self.evals.len() >= PAR_THRESHOLD {
@@ -168,7 +168,13 @@ mod tests {
 
     #[test]
     fn rejects_non_power_of_two() {
-        assert!(DenseMle::new(vec![Fr::ZERO; 3]).is_err());
+        assert_eq!(
+            DenseMle::new(vec![Fr::ZERO; 3]).map(|_| ()),
+            Err(Error::NotPowerOfTwo {
+                what: "MLE evaluations",
+                value: 3
+            })
+        );
         assert_eq!(DenseMle::from_padded(vec![Fr::ZERO; 3]).num_vars(), 2);
     }
 }

@@ -57,9 +57,14 @@ impl PublicGroup {
 
     fn check(&self) -> Result<(), Error> {
         match *self {
-            PublicGroup::Packed { bits, .. } if !(1..=62).contains(&bits) => Err(
-                Error::InvalidStatement(format!("public values of {bits} bits cannot be packed")),
-            ),
+            PublicGroup::Packed { bits: 0, .. } => Err(Error::ZeroParameter {
+                what: "packed public value bits",
+            }),
+            PublicGroup::Packed { bits, .. } if bits > 62 => Err(Error::TooLarge {
+                what: "packed public value bits",
+                value: bits as usize,
+                max: 62,
+            }),
             _ => Ok(()),
         }
     }
@@ -134,9 +139,11 @@ pub fn unpack(groups: &[PublicGroup], words: &[Fr]) -> Result<Vec<Fr>, Error> {
                     let le = word.into_bigint().to_bits_le();
                     let used = n * bits as usize;
                     if le.iter().skip(used).any(|b| *b) {
-                        return Err(Error::InvalidStatement(format!(
-                            "public word {w} is not a packing of {n} values of {bits} bits"
-                        )));
+                        return Err(Error::PublicPacking {
+                            word: w,
+                            values: n,
+                            bits,
+                        });
                     }
                     for j in 0..n {
                         let u = le
@@ -177,10 +184,24 @@ mod tests {
         assert_eq!(unpack(&groups, &words).unwrap(), values);
         let mut bad = values.clone();
         bad[3] = from_i128(1024);
-        assert!(pack(&groups, &bad).is_err());
+        assert_eq!(pack(&groups, &bad), Err(Error::NotSmall { bits: 11 }));
         let mut high = words.clone();
         high[1] += Fr::from(2u64).pow([3 * 11 + 1]);
-        assert!(unpack(&groups, &high).is_err());
-        assert!(unpack(&groups, &words[..2]).is_err());
+        assert_eq!(
+            unpack(&groups, &high),
+            Err(Error::PublicPacking {
+                word: 1,
+                values: 3,
+                bits: 11
+            })
+        );
+        assert_eq!(
+            unpack(&groups, &words[..2]),
+            Err(Error::ProofShape {
+                what: "public words",
+                expected: 3,
+                actual: 2
+            })
+        );
     }
 }

@@ -82,10 +82,17 @@ impl SumOfProducts {
     /// [`MAX_DEGREE`].
     pub fn new(arity: usize, terms: Vec<(Fr, Vec<usize>)>) -> Result<Self, crate::Error> {
         for (_, idx) in &terms {
-            if idx.iter().any(|i| *i >= arity) || idx.len() > MAX_DEGREE {
-                return Err(crate::Error::InvalidStatement(format!(
-                    "term {idx:?} is out of range for arity {arity} or above degree {MAX_DEGREE}"
-                )));
+            crate::error::ensure(
+                idx.iter().all(|i| *i < arity),
+                "sum of products",
+                "a term names an input beyond the arity",
+            )?;
+            if idx.len() > MAX_DEGREE {
+                return Err(crate::Error::TooLarge {
+                    what: "sum-of-products term degree",
+                    value: idx.len(),
+                    max: MAX_DEGREE,
+                });
             }
         }
         Ok(Self { arity, terms })

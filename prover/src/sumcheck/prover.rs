@@ -41,22 +41,38 @@ impl<C: Composition<Fr> + Sync + Send> ProverInstance<C> {
     /// Checks the tables agree in size (a power of two) with the composition's arity.
     pub fn new(tables: Vec<Vec<Fr>>, composition: C) -> Result<Self, Error> {
         let len = tables.first().map_or(0, Vec::len);
-        if tables.len() != composition.arity()
-            || !len.is_power_of_two()
-            || tables.iter().any(|t| t.len() != len)
-        {
-            return Err(Error::InvalidStatement(format!(
-                "sumcheck instance: {} tables for arity {}, sizes {:?}",
-                tables.len(),
-                composition.arity(),
-                tables.iter().map(Vec::len).collect::<Vec<_>>()
-            )));
+        if tables.len() != composition.arity() {
+            return Err(Error::StatementShape {
+                what: "sumcheck tables (one per composition input)",
+                expected: composition.arity(),
+                actual: tables.len(),
+            });
+        }
+        if !len.is_power_of_two() {
+            return Err(Error::NotPowerOfTwo {
+                what: "sumcheck table length",
+                value: len,
+            });
+        }
+        if let Some(t) = tables.iter().find(|t| t.len() != len) {
+            return Err(Error::StatementShape {
+                what: "sumcheck table length",
+                expected: len,
+                actual: t.len(),
+            });
         }
         let degree = composition.degree();
-        if degree == 0 || degree > MAX_DEGREE {
-            return Err(Error::InvalidStatement(format!(
-                "degree {degree} outside 1..={MAX_DEGREE}"
-            )));
+        if degree == 0 {
+            return Err(Error::ZeroParameter {
+                what: "sumcheck composition degree",
+            });
+        }
+        if degree > MAX_DEGREE {
+            return Err(Error::TooLarge {
+                what: "sumcheck composition degree",
+                value: degree,
+                max: MAX_DEGREE,
+            });
         }
         Ok(Self {
             tables,
@@ -163,9 +179,9 @@ pub fn prove(
     transcript: &mut NativeTranscript,
 ) -> Result<(SumcheckProof<Fr>, InstanceOutput<Fr>), Error> {
     let (proof, mut outs) = prove_batched(&mut [instance], &[claim], transcript)?;
-    let out = outs
-        .pop()
-        .ok_or(Error::InvalidStatement("empty batch".into()))?;
+    let out = outs.pop().ok_or(Error::Internal {
+        what: "a batch of one instance has one output",
+    })?;
     Ok((proof, out))
 }
 
@@ -188,21 +204,29 @@ pub fn prove_batched_bound(
     alpha: Option<Fr>,
     transcript: &mut NativeTranscript,
 ) -> Result<(SumcheckProof<Fr>, Vec<InstanceOutput<Fr>>), Error> {
-    if instances.is_empty() || instances.len() != claims.len() {
-        return Err(Error::InvalidStatement(format!(
-            "{} sumcheck instances with {} claims",
-            instances.len(),
-            claims.len()
-        )));
+    if instances.is_empty() {
+        return Err(Error::BlockShape {
+            block: "sumcheck",
+            reason: "a batch needs at least one instance",
+        });
+    }
+    if instances.len() != claims.len() {
+        return Err(Error::StatementShape {
+            what: "sumcheck claims (one per instance)",
+            expected: instances.len(),
+            actual: claims.len(),
+        });
     }
     let shapes: Vec<(usize, usize)> = instances
         .iter()
         .map(|i| (i.num_vars(), i.degree()))
         .collect();
-    if shapes.iter().any(|(n, _)| *n > MAX_VARS) {
-        return Err(Error::InvalidStatement(format!(
-            "more than {MAX_VARS} variables"
-        )));
+    if let Some((n, _)) = shapes.iter().find(|(n, _)| *n > MAX_VARS) {
+        return Err(Error::TooLarge {
+            what: "sumcheck variables",
+            value: *n,
+            max: MAX_VARS,
+        });
     }
     let alpha = match alpha {
         Some(a) => a,

@@ -68,17 +68,34 @@ pub fn verify_batched_bound<F: FieldOps, S: SpongeOps<F>>(
     transcript: &mut Transcript<F, S>,
 ) -> Result<Vec<InstanceOutput<F>>, Error> {
     if instances.is_empty() {
-        return Err(Error::InvalidStatement("empty sumcheck batch".into()));
+        return Err(Error::BlockShape {
+            block: "sumcheck",
+            reason: "a batch needs at least one instance",
+        });
     }
     let shapes: Vec<(usize, usize)> = instances
         .iter()
         .map(|i| (i.num_vars, i.composition.degree()))
         .collect();
     for (n, d) in &shapes {
-        if *n > MAX_VARS || *d == 0 || *d > MAX_DEGREE {
-            return Err(Error::InvalidStatement(format!(
-                "sumcheck instance with {n} variables and degree {d} (limits {MAX_VARS}, 1..={MAX_DEGREE})"
-            )));
+        if *n > MAX_VARS {
+            return Err(Error::TooLarge {
+                what: "sumcheck variables",
+                value: *n,
+                max: MAX_VARS,
+            });
+        }
+        if *d == 0 {
+            return Err(Error::ZeroParameter {
+                what: "sumcheck composition degree",
+            });
+        }
+        if *d > MAX_DEGREE {
+            return Err(Error::TooLarge {
+                what: "sumcheck composition degree",
+                value: *d,
+                max: MAX_DEGREE,
+            });
         }
     }
     let n_max = shapes.iter().map(|s| s.0).max().unwrap_or(0);

@@ -66,9 +66,10 @@ pub fn prove_zerocheck<C: Composition<Fr> + Sync + Send>(
 ) -> Result<(SumcheckProof<Fr>, InstanceOutput<Fr>), Error> {
     let len = tables.first().map_or(1, Vec::len);
     if !len.is_power_of_two() {
-        return Err(Error::InvalidStatement(format!(
-            "zerocheck table size {len}"
-        )));
+        return Err(Error::NotPowerOfTwo {
+            what: "zerocheck table length",
+            value: len,
+        });
     }
     let n = len.trailing_zeros() as usize;
     let tau = absorb_statement(transcript, n, composition.degree(), composition.arity())?;
@@ -90,9 +91,11 @@ pub fn verify_zerocheck<F: FieldOps, S: SpongeOps<F>>(
     transcript: &mut Transcript<F, S>,
 ) -> Result<InstanceOutput<F>, Error> {
     if num_vars > super::MAX_VARS {
-        return Err(Error::InvalidStatement(format!(
-            "zerocheck over {num_vars} variables"
-        )));
+        return Err(Error::TooLarge {
+            what: "zerocheck variables",
+            value: num_vars,
+            max: super::MAX_VARS,
+        });
     }
     let tau = absorb_statement(
         transcript,

@@ -70,10 +70,10 @@ impl TrainConfig {
         if self.batch.is_power_of_two() && self.batch > 0 {
             Ok(self.batch.trailing_zeros())
         } else {
-            Err(Error::InvalidStatement(format!(
-                "batch size {} is not a power of two",
-                self.batch
-            )))
+            Err(Error::NotPowerOfTwo {
+                what: "batch size",
+                value: self.batch,
+            })
         }
     }
 }
@@ -86,10 +86,20 @@ pub fn initial_model(
     bits: u32,
     seed: u64,
 ) -> Result<QuantizedModel, Error> {
-    if widths.len() < 2 || widths.contains(&0) || scale + 2 > bits {
-        return Err(Error::InvalidStatement(format!(
-            "MLP widths {widths:?} at scale 2^{scale} with {bits} bits"
-        )));
+    if widths.len() < 2 {
+        return Err(Error::BlockShape {
+            block: "initial model",
+            reason: "an MLP needs at least an input and an output width",
+        });
+    }
+    if widths.contains(&0) {
+        return Err(Error::ZeroParameter { what: "MLP width" });
+    }
+    if scale + 2 > bits {
+        return Err(Error::BlockShape {
+            block: "initial model",
+            reason: "the bit bound must be at least the scale + 2",
+        });
     }
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     let unit = f64::powi(2.0, scale as i32);
@@ -196,10 +206,15 @@ pub fn step(
     let k = cfg.log_batch()?;
     let b = cfg.batch;
     let s = q.scale;
-    if s == 0 || cfg.lr_shift + k == 0 {
-        return Err(Error::InvalidStatement(
-            "training needs scale ≥ 1 and lr_shift + log2(batch) ≥ 1".into(),
-        ));
+    if s == 0 {
+        return Err(Error::ZeroParameter {
+            what: "training scale",
+        });
+    }
+    if cfg.lr_shift + k == 0 {
+        return Err(Error::ZeroParameter {
+            what: "learning-rate shift lr_shift + log2(batch)",
+        });
     }
     let tables = softmax::chunk_tables(s);
     let forward = q.forward(b, x.to_vec())?;
@@ -306,12 +321,23 @@ pub fn train(
 ) -> Result<(QuantizedModel, Vec<StepTrace>), Error> {
     let width = q.input.width();
     let n = labels.len();
-    if n == 0 || !n.is_multiple_of(cfg.batch) || x.len() != n * width {
-        return Err(Error::InvalidStatement(format!(
-            "{n} training examples ({} values) for batches of {}",
-            x.len(),
-            cfg.batch
-        )));
+    if n == 0 {
+        return Err(Error::ZeroParameter {
+            what: "training examples",
+        });
+    }
+    if !n.is_multiple_of(cfg.batch) {
+        return Err(Error::BlockShape {
+            block: "training",
+            reason: "the number of examples must be a multiple of the batch size",
+        });
+    }
+    if x.len() != n * width {
+        return Err(Error::StatementShape {
+            what: "training input values (examples × input width)",
+            expected: n * width,
+            actual: x.len(),
+        });
     }
     let batches = n / cfg.batch;
     let mut steps = Vec::with_capacity(cfg.steps);

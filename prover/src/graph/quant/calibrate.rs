@@ -136,10 +136,9 @@ pub fn calibrate(
             break;
         }
     }
-    best.ok_or_else(|| {
-        Error::InvalidStatement(format!(
-            "no scale in 2^{}..=2^{} keeps every value within {} bits; allow more bits",
-            opts.scales.0, opts.scales.1, opts.max_bits
-        ))
+    best.ok_or(Error::BlockShape {
+        block: "calibration",
+        reason: "no scale in the searched range keeps every value within the bit bound; allow \
+                 more bits",
     })
 }

@@ -77,11 +77,17 @@ impl QuantizedModel {
     pub fn quantize_input(&self, x: &Tensor) -> Result<(usize, Vec<i64>), Error> {
         let per = self.input.real_len();
         let batch = x.shape.first().copied().unwrap_or(0);
-        if per == 0 || x.len() != batch * per {
-            return Err(Error::InvalidStatement(format!(
-                "input of shape {:?}: the model takes {:?} per example",
-                x.shape, self.input
-            )));
+        if per == 0 {
+            return Err(Error::ZeroParameter {
+                what: "model input size per example",
+            });
+        }
+        if x.len() != batch * per {
+            return Err(Error::StatementShape {
+                what: "input values (batch × the model's input size per example)",
+                expected: batch * per,
+                actual: x.len(),
+            });
         }
         let m = batch.max(1).next_power_of_two();
         let (rows, width) = (self.input.rows(), self.input.width());
@@ -166,11 +172,18 @@ impl QuantizedModel {
     /// outside its range is an [`Error::QuantRange`] naming the tensor.
     pub fn forward(&self, m: usize, input: Vec<i64>) -> Result<IntTrace, Error> {
         let (rows, width) = (self.input.rows(), self.input.width());
-        if !m.is_power_of_two() || input.len() != m * rows * width {
-            return Err(Error::InvalidStatement(format!(
-                "integer input of {} values for {m} examples of {rows}×{width}",
-                input.len()
-            )));
+        if !m.is_power_of_two() {
+            return Err(Error::NotPowerOfTwo {
+                what: "forward-pass batch",
+                value: m,
+            });
+        }
+        if input.len() != m * rows * width {
+            return Err(Error::StatementShape {
+                what: "integer input values (batch × rows × padded width)",
+                expected: m * rows * width,
+                actual: input.len(),
+            });
         }
         self.check("input", &input, self.signed_range())?;
         let mut layers: Vec<LayerTrace> = Vec::with_capacity(self.layers.len());

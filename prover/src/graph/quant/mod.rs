@@ -278,9 +278,10 @@ impl QuantizedModel {
     /// about). Other operators are an [`Error::Unprovable`] naming the node.
     pub fn quantize(model: &Model, scale: u32, bits: u32) -> Result<Self, Error> {
         if !(2..=40).contains(&bits) || scale == 0 || scale + 2 > bits {
-            return Err(Error::InvalidStatement(format!(
-                "scale 2^{scale} with a {bits}-bit bound: need 0 < scale ≤ bits − 2 ≤ 38"
-            )));
+            return Err(Error::BlockShape {
+                block: "quantization",
+                reason: "the scale 2^s and the bit bound b need 0 < s ≤ b − 2 ≤ 38",
+            });
         }
         if let Some(node) = model
             .nodes

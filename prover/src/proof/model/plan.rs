@@ -6,7 +6,7 @@ use crate::blocks::TensorClaim;
 use crate::blocks::argmax::ArgmaxShape;
 use crate::blocks::dense::DenseShape;
 use crate::blocks::matmul::MatMulDims;
-use crate::error::Error;
+use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::field::encoding::{from_i128, keccak256};
 use crate::graph::quant::{ConvGeometry, InputShape, QConv, QDense, QLayer, QPool, QuantizedModel};
@@ -223,11 +223,9 @@ impl ModelShape {
                 _ => None,
             })
             .collect();
-        let layout = plan
-            .layouts
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::InvalidStatement("no model vector".into()))?;
+        let layout = plan.layouts.into_iter().next().ok_or(Error::Internal {
+            what: "a model plan has a model vector",
+        })?;
         Ok((layout, ids))
     }
 
@@ -430,31 +428,76 @@ impl ModelArchitecture {
             };
             per_example = l.rows * l.n;
         }
-        let ok = s.layers.last().is_some_and(|l| l.kind == LayerKind::Dense)
-            && chained
-            && s.layers.iter().all(|l| pow2(l.k) && pow2(l.n))
-            && s.layers
+        const ARCH: &str = "model architecture";
+        ensure(
+            s.layers.last().is_some_and(|l| l.kind == LayerKind::Dense),
+            ARCH,
+            "the last layer must be Dense",
+        )?;
+        ensure(
+            chained,
+            ARCH,
+            "each layer's input must be the previous layer's output (convolutions and pools \
+             with power-of-two sizes and 2×2 pools without ReLU)",
+        )?;
+        ensure(
+            s.layers.iter().all(|l| pow2(l.k) && pow2(l.n)),
+            ARCH,
+            "every layer's padded widths must be powers of two",
+        )?;
+        ensure(
+            s.layers
                 .iter()
                 .rev()
                 .skip(1)
-                .all(|l| l.relu || l.table.is_some() || !l.is_dense())
-            && s.layers.iter().all(|l| !(l.relu && l.table.is_some()))
-            && (s.layers.iter().all(|l| l.table.is_none())
-                || s.bits as usize <= crate::lookup::MAX_FUNCTION_BITS)
-            && s.layers
+                .all(|l| l.relu || l.table.is_some() || !l.is_dense()),
+            ARCH,
+            "every hidden Dense or Conv layer needs an activation",
+        )?;
+        ensure(
+            s.layers.iter().all(|l| !(l.relu && l.table.is_some())),
+            ARCH,
+            "a layer has either ReLU or a table activation, not both",
+        )?;
+        ensure(
+            s.layers.iter().all(|l| l.table.is_none())
+                || s.bits as usize <= crate::lookup::MAX_FUNCTION_BITS,
+            ARCH,
+            "table activations need a bit bound of at most 14",
+        )?;
+        ensure(
+            s.layers
                 .last()
-                .is_some_and(|l| !l.relu && l.table.is_none() && l.n >= 2)
-            && (2..=30).contains(&s.scale)
-            && s.scale + 2 <= s.bits
-            && s.bits <= 24
-            && s.input.real_len() > 0
-            && s.classes <= s.output_width()
-            && self.rows() <= 1 << 20;
-        if !ok {
-            return Err(Error::InvalidStatement(format!(
-                "model architecture {}",
-                self.description()
-            )));
+                .is_some_and(|l| !l.relu && l.table.is_none() && l.n >= 2),
+            ARCH,
+            "the last layer must have no activation and at least two outputs",
+        )?;
+        ensure(
+            (2..=30).contains(&s.scale),
+            ARCH,
+            "the scale must be between 2^2 and 2^30",
+        )?;
+        ensure(
+            s.scale + 2 <= s.bits && s.bits <= 24,
+            ARCH,
+            "the bit bound must be between scale + 2 and 24",
+        )?;
+        if s.input.real_len() == 0 {
+            return Err(Error::ZeroParameter {
+                what: "model input size",
+            });
+        }
+        ensure(
+            s.classes <= s.output_width(),
+            ARCH,
+            "there are more classes than output columns",
+        )?;
+        if self.rows() > 1 << 20 {
+            return Err(Error::TooLarge {
+                what: "statement rows",
+                value: self.rows(),
+                max: 1 << 20,
+            });
         }
         if let Task::Inference {
             rows,
@@ -463,10 +506,10 @@ impl ModelArchitecture {
         } = self.task
             && !rows.is_power_of_two()
         {
-            return Err(Error::InvalidStatement(format!(
-                "public logits need a power-of-two batch (got {rows}); commit the output or \
-                 pad the batch"
-            )));
+            return Err(Error::NotPowerOfTwo {
+                what: "batch with public logits (commit the output or pad the batch)",
+                value: rows,
+            });
         }
         Ok(())
     }
@@ -688,7 +731,9 @@ impl Plan {
         self.vars
             .get(name)
             .copied()
-            .ok_or_else(|| Error::InvalidStatement(format!("no tensor `{name}` in the plan")))
+            .ok_or_else(|| Error::MissingTensor {
+                name: name.to_string(),
+            })
     }
 
     /// The function-table lookup of a table-activation layer: one paired column (pre, act).
@@ -772,11 +817,17 @@ impl<'a, F: FieldOps> Sink<'a, F> {
         let m = arch.rows();
         let pad =
             |vals: &[F], real_w: usize, w: usize, fill: i64, m: usize| -> Result<Vec<F>, Error> {
-                if !vals.len().is_multiple_of(real_w.max(1)) || vals.len() / real_w.max(1) > m {
-                    return Err(Error::InvalidStatement(format!(
-                        "{} public values for rows of {real_w}",
-                        vals.len()
-                    )));
+                ensure(
+                    vals.len().is_multiple_of(real_w.max(1)),
+                    "public values",
+                    "the public values do not fill whole rows",
+                )?;
+                if vals.len() / real_w.max(1) > m {
+                    return Err(Error::TooLarge {
+                        what: "public rows",
+                        value: vals.len() / real_w.max(1),
+                        max: m,
+                    });
                 }
                 let mut out = vec![F::zero(); m * w];
                 for (i, row) in vals.chunks(real_w.max(1)).enumerate() {
@@ -795,21 +846,22 @@ impl<'a, F: FieldOps> Sink<'a, F> {
             Task::Inference { rows, .. } => rows,
             Task::Accuracy { .. } => 0,
         };
-        let check_len = |v: Option<&[F]>, want: bool, width: usize, what: &str| match (v, want) {
-            (Some(v), true) if v.len() == rows * width => Ok(()),
-            (None, false) => Ok(()),
-            (v, _) => Err(Error::InvalidStatement(format!(
-                "public {what}: expected {} values, got {}",
-                if want { rows * width } else { 0 },
-                v.map_or(0, <[F]>::len)
-            ))),
-        };
+        let check_len =
+            |v: Option<&[F]>, want: bool, width: usize, what: &'static str| match (v, want) {
+                (Some(v), true) if v.len() == rows * width => Ok(()),
+                (None, false) => Ok(()),
+                (v, _) => Err(Error::StatementShape {
+                    what,
+                    expected: if want { rows * width } else { 0 },
+                    actual: v.map_or(0, <[F]>::len),
+                }),
+            };
         let (in_rows, in_real) = match s.input {
             InputShape::Flat { features } => (1, features),
             InputShape::Image { c, h, w } => (h * w, c),
         };
-        check_len(input, want_input, s.input.real_len(), "input")?;
-        check_len(logits, want_logits, s.classes, "logits")?;
+        check_len(input, want_input, s.input.real_len(), "public input values")?;
+        check_len(logits, want_logits, s.classes, "public logits values")?;
         Ok(Self {
             plan,
             acc: Accumulator::new(&plan.vector_vars()),
@@ -824,14 +876,17 @@ impl<'a, F: FieldOps> Sink<'a, F> {
 
     /// Records a claim on the named tensor.
     pub fn add(&mut self, name: &str, claim: &TensorClaim<F>) -> Result<(), Error> {
-        let place =
-            self.plan.places.get(name).ok_or_else(|| {
-                Error::InvalidStatement(format!("no tensor `{name}` in the plan"))
+        let place = self
+            .plan
+            .places
+            .get(name)
+            .ok_or_else(|| Error::MissingTensor {
+                name: name.to_string(),
             })?;
         let public = match place {
             Place::Vector { vector, id } => {
-                let layout = self.plan.layouts.get(*vector).ok_or_else(|| {
-                    Error::InvalidStatement(format!("no vector {vector} for `{name}`"))
+                let layout = self.plan.layouts.get(*vector).ok_or(Error::Internal {
+                    what: "every vector the plan places tensors in has a layout",
                 })?;
                 self.acc.add(*vector, layout.segment(*id), claim);
                 return Ok(());
@@ -839,11 +894,16 @@ impl<'a, F: FieldOps> Sink<'a, F> {
             Place::PublicInput => &self.public_input,
             Place::PublicLogits => &self.public_logits,
         };
-        let values = public
-            .as_ref()
-            .ok_or_else(|| Error::InvalidStatement(format!("public `{name}` missing")))?;
-        if claim.point.len() != self.plan.vars_of(name)? {
-            return Err(Error::InvalidStatement(format!("claim point on `{name}`")));
+        let values = public.as_ref().ok_or_else(|| Error::MissingTensor {
+            name: name.to_string(),
+        })?;
+        let vars = self.plan.vars_of(name)?;
+        if claim.point.len() != vars {
+            return Err(Error::ProofShape {
+                what: "claim point on a public tensor",
+                expected: vars,
+                actual: claim.point.len(),
+            });
         }
         if !evaluate_generic(values, &claim.point).enforce_equal(&claim.value)? {
             return Err(Error::PublicTensorMismatch {

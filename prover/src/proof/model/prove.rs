@@ -9,7 +9,7 @@ use crate::blocks::argmax::{ArgmaxWitness, prove_argmax};
 use crate::blocks::conv::prove_gather;
 use crate::blocks::dense::{DenseWitness, prove_dense};
 use crate::blocks::pool::{PoolShape, prove_pool};
-use crate::error::Error;
+use crate::error::{Error, ensure, ensure_lens};
 use crate::field::encoding::from_i128;
 use crate::graph::quant::{InputShape, IntTrace, QLayer, QuantizedModel};
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
@@ -53,16 +53,15 @@ fn fill(
         if let Place::Vector { vector: v, id } = place
             && *v == vector
         {
-            let values = tensors.get(name).ok_or_else(|| {
-                Error::InvalidStatement(format!("tensor `{name}` was not computed"))
-            })?;
+            let values = tensors
+                .get(name)
+                .ok_or_else(|| Error::MissingTensor { name: name.clone() })?;
             parts.push((*id, values.as_slice()));
         }
     }
-    let layout = plan
-        .layouts
-        .get(vector)
-        .ok_or_else(|| Error::InvalidStatement(format!("no vector {vector}")))?;
+    let layout = plan.layouts.get(vector).ok_or(Error::Internal {
+        what: "every vector the plan places tensors in has a layout",
+    })?;
     layout.fill(&parts, rng)
 }
 
@@ -88,18 +87,28 @@ pub fn commit_model(
 /// One-hot labels (m rows of c columns), zero rows below the real examples. Labels must be
 /// real classes (< `classes` ≤ c) and at most m.
 fn one_hot(labels: &[usize], m: usize, c: usize, classes: usize) -> Result<Vec<Fr>, Error> {
-    if labels.len() > m || classes > c {
-        return Err(Error::InvalidStatement(format!(
-            "{} labels for {m} rows of {classes} classes",
-            labels.len()
-        )));
+    if labels.len() > m {
+        return Err(Error::TooLarge {
+            what: "labels (at most one per row)",
+            value: labels.len(),
+            max: m,
+        });
+    }
+    if classes > c {
+        return Err(Error::TooLarge {
+            what: "classes (at most one per output column)",
+            value: classes,
+            max: c,
+        });
     }
     let mut v = vec![Fr::from(0u64); m * c];
     for (i, l) in labels.iter().enumerate() {
         if *l >= classes {
-            return Err(Error::InvalidStatement(format!(
-                "label {l} of example {i} is not one of the {classes} classes"
-            )));
+            return Err(Error::TooLarge {
+                what: "label (a class index)",
+                value: *l,
+                max: classes.saturating_sub(1),
+            });
         }
         v[i * c + l] = Fr::from(1u64);
     }
@@ -177,7 +186,7 @@ fn columns<'a>(
                 name: n.as_str(),
                 values: t
                     .get(n)
-                    .ok_or_else(|| Error::InvalidStatement(format!("tensor `{n}` missing")))?,
+                    .ok_or_else(|| Error::MissingTensor { name: n.clone() })?,
                 offset: *offset,
                 pair: None,
             })
@@ -190,10 +199,7 @@ fn activation_column<'a>(
     t: &'a BTreeMap<String, Vec<Fr>>,
     l: &'a LayerShape,
 ) -> Result<LookupColumn<'a>, Error> {
-    let get = |n: String| {
-        t.get(&n)
-            .ok_or_else(|| Error::InvalidStatement(format!("tensor `{n}` missing")))
-    };
+    let get = |n: String| t.get(&n).ok_or(Error::MissingTensor { name: n });
     Ok(LookupColumn {
         name: &l.name,
         values: get(names::pre(&l.name))?,
@@ -282,23 +288,20 @@ pub(crate) fn prove_blocks(
     let plan = arch.plan()?;
     let s = &arch.shape;
     let (m, c) = (arch.rows(), s.output_width());
-    if w.trace.m != m || w.trace.layers.len() != s.layers.len() {
-        return Err(Error::InvalidStatement(format!(
-            "forward pass of {} rows for an architecture of {m}",
-            w.trace.m
-        )));
-    }
+    ensure_lens(&[
+        ("forward-pass rows", m, w.trace.m),
+        ("forward-pass layers", s.layers.len(), w.trace.layers.len()),
+    ])?;
     let mut t: BTreeMap<String, Vec<Fr>> = BTreeMap::new();
     t.insert(names::INPUT.into(), ints(&w.trace.input));
     let mut xcols: Vec<Vec<Fr>> = Vec::with_capacity(s.layers.len());
     for ((l, lt), q) in s.layers.iter().zip(&w.trace.layers).zip(&w.model.layers) {
-        if q.name() != l.name {
-            return Err(Error::InvalidStatement(format!(
-                "model layer `{}` where the architecture has `{}`",
-                q.name(),
-                l.name
-            )));
-        }
+        ensure(
+            q.name() == l.name,
+            "model witness",
+            "the model's layers are not the architecture's (their names differ); prove with the \
+             model the architecture was built from",
+        )?;
         if let Some(d) = q.dense() {
             t.insert(names::weight(&l.name), ints(&d.weight));
             t.insert(names::bias(&l.name), ints(&d.bias));
@@ -323,12 +326,7 @@ pub(crate) fn prove_blocks(
     match arch.task {
         Task::Accuracy { examples } => {
             let labels = w.labels.unwrap_or(&[]);
-            if labels.len() != examples {
-                return Err(Error::InvalidStatement(format!(
-                    "{} labels for {examples} examples",
-                    labels.len()
-                )));
-            }
+            ensure_lens(&[("labels (one per example)", examples, labels.len())])?;
             let (pred, slack, n) = argmax_witness(logits, labels, c);
             t.insert(names::PREDICTION.into(), ints(&pred));
             t.insert(names::SLACK.into(), ints(&slack));
@@ -387,8 +385,9 @@ pub(crate) fn prove_blocks(
 
     let mut commitments = vec![w.committed_model.commitment, trace_commitment];
     if arch.has_data() {
-        let d = w.data.ok_or_else(|| {
-            Error::InvalidStatement("the architecture needs a data commitment".into())
+        let d = w.data.ok_or(Error::BlockShape {
+            block: "model witness",
+            reason: "the architecture commits its input data; pass the committed data",
         })?;
         commitments.push(d.commitment);
     }
@@ -400,9 +399,9 @@ pub(crate) fn prove_blocks(
     let range_cols = columns(&t, &plan.range_columns)?;
     let rem_cols = columns(&t, &rem_list)?;
     let mut forks = forks.into_iter();
-    let mut lookup_fork = forks
-        .next()
-        .ok_or(Error::InvalidStatement("forks".into()))?;
+    let mut lookup_fork = forks.next().ok_or(Error::Internal {
+        what: "the transcript forks once per block",
+    })?;
     let layer_forks: Vec<_> = forks.by_ref().take(s.layers.len()).collect();
     let argmax_fork = forks.next();
     let (lookups, (layers, argmax)) = rayon::join(

@@ -220,9 +220,9 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     let [range_st, rem_st] = plan.lookup_statements(s)?;
     let mut fork_iter = forks.drain(..);
     let mut next = || {
-        fork_iter.next().ok_or(Error::InvalidStatement(
-            "fewer transcript forks than blocks".into(),
-        ))
+        fork_iter.next().ok_or(Error::Internal {
+            what: "the transcript forks once per block",
+        })
     };
     let mut f = next()?;
     let range = verify_lookup(&range_st, &body.range, &mut f)?;
@@ -237,9 +237,9 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     }
     let mut acts = Vec::with_capacity(table_layers.len());
     for (l, p) in table_layers.iter().zip(&body.activations) {
-        let st = plan
-            .activation_statement(s, l)?
-            .ok_or_else(|| Error::InvalidStatement(format!("layer `{}` has no table", l.name)))?;
+        let st = plan.activation_statement(s, l)?.ok_or(Error::Internal {
+            what: "a table-activation layer has a lookup statement",
+        })?;
         acts.push(verify_lookup(&st, p, &mut f)?);
     }
     digests.push(f.digest()?);
@@ -251,7 +251,7 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         });
     }
     let mut layers = Vec::with_capacity(s.layers.len());
-    for (l, p) in s.layers.iter().zip(&body.layers) {
+    for (layer, (l, p)) in s.layers.iter().zip(&body.layers).enumerate() {
         let mut f = next()?;
         let claims = match (l.kind, p) {
             (LayerKind::Dense, LayerProof::Dense(d)) => {
@@ -272,10 +272,7 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
                 LayerClaims::Pool(verify_pool(shape, p, &mut f)?)
             }
             _ => {
-                return Err(Error::InvalidStatement(format!(
-                    "layer `{}`: proof of another layer kind",
-                    l.name
-                )));
+                return Err(Error::LayerProofKind { layer });
             }
         };
         layers.push(claims);

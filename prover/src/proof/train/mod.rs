@@ -40,7 +40,7 @@ use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledPro
 use crate::blocks::iterate::StepProof;
 use crate::blocks::relu_grad::ReluGradProof;
 use crate::blocks::softmax::SoftmaxProof;
-use crate::error::Error;
+use crate::error::{Error, ensure};
 use crate::field::encoding::keccak256;
 use crate::graph::quant::InputShape;
 use crate::lookup::LookupProof;
@@ -215,15 +215,32 @@ impl TrainArchitecture {
             input: Visibility::Public,
             output: Visibility::Public,
         });
-        if !(layers_ok && bits_ok && shifts_ok && sizes_ok) || model.vector_lengths().is_err() {
-            return Err(Error::InvalidStatement(format!(
-                "training architecture {} (needs Dense layers with ReLU on hidden ones, power-of-\
-                 two batch, steps and examples, s + lr_shift + log2(batch) ≤ bits, and bits ≤ 16 \
-                 and scale ≥ 4 for cross-entropy)",
-                self.description()
-            )));
-        }
-        Ok(())
+        const ARCH: &str = "training architecture";
+        ensure(
+            layers_ok,
+            ARCH,
+            "training needs a flat input and Dense layers only, with ReLU on the hidden ones and \
+             none on the last",
+        )?;
+        ensure(
+            bits_ok,
+            ARCH,
+            "the config's scale and bits must be the model's, with 1 ≤ scale ≤ 16 and scale + 2 \
+             ≤ bits ≤ 24 (bits ≤ 16 and scale ≥ 4 for cross-entropy)",
+        )?;
+        ensure(
+            shifts_ok,
+            ARCH,
+            "the learning rate needs 1 ≤ lr_shift + log2(batch) ≤ bits − scale and 1 ≤ lr_num < \
+             2^20",
+        )?;
+        ensure(
+            sizes_ok,
+            ARCH,
+            "batch, steps and examples must be powers of two, with batch ≤ examples ≤ 2^24 and \
+             steps × batch ≤ 2^20",
+        )?;
+        model.vector_lengths().map(|_| ())
     }
 }
 

@@ -378,7 +378,9 @@ impl TrainPlan {
         self.vars
             .get(name)
             .copied()
-            .ok_or_else(|| Error::InvalidStatement(format!("no tensor `{name}` in the plan")))
+            .ok_or_else(|| Error::MissingTensor {
+                name: name.to_string(),
+            })
     }
 
     /// The two range statements (b-bit, 2^s) and, for cross-entropy, the exponent chunks'
@@ -472,9 +474,12 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
             names::BATCH_LABELS => (names::LABELS, self.dataset_claim(claim)?),
             other => (other, claim.clone()),
         };
-        let (vector, id) =
-            self.plan.places.get(name).ok_or_else(|| {
-                Error::InvalidStatement(format!("no tensor `{name}` in the plan"))
+        let (vector, id) = self
+            .plan
+            .places
+            .get(name)
+            .ok_or_else(|| Error::MissingTensor {
+                name: name.to_string(),
             })?;
         let want = self.plan.vars_of(name)?;
         if claim.point.len() != want {
@@ -484,10 +489,9 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
                 actual: claim.point.len(),
             });
         }
-        let layout =
-            self.plan.layouts.get(*vector).ok_or_else(|| {
-                Error::InvalidStatement(format!("no vector {vector} for `{name}`"))
-            })?;
+        let layout = self.plan.layouts.get(*vector).ok_or(Error::Internal {
+            what: "every vector the plan places tensors in has a layout",
+        })?;
         self.acc.add(*vector, layout.segment(*id), &claim);
         Ok(())
     }
@@ -521,6 +525,7 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
 #[cfg(test)]
 mod tests {
     use super::names;
+    use crate::error::Error;
     use crate::proof::model::ModelShape;
     use crate::proof::train::TrainArchitecture;
     use crate::train::{TrainConfig, initial_model};
@@ -545,6 +550,12 @@ mod tests {
         // Below scale 4 the upper bound would need a negative offset: refused.
         let low = TrainConfig { scale: 3, ..cfg };
         let q = initial_model(&[64, 32, 10], 3, cfg.bits, 7).unwrap();
-        assert!(TrainArchitecture::new(ModelShape::from(&q), low, 64).is_err());
+        assert!(matches!(
+            TrainArchitecture::new(ModelShape::from(&q), low, 64),
+            Err(Error::BlockShape {
+                block: "training architecture",
+                ..
+            })
+        ));
     }
 }

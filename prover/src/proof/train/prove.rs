@@ -15,7 +15,7 @@ use crate::blocks::loss_grad::prove_loss_grad;
 use crate::blocks::one_hot::prove_one_hot;
 use crate::blocks::relu_grad::prove_relu_grad;
 use crate::blocks::softmax::{SLACK, SoftmaxWitness, TENSORS, prove_softmax};
-use crate::error::Error;
+use crate::error::{Error, ensure_lens};
 use crate::field::encoding::from_i128;
 use crate::graph::quant::{QLayer, QuantizedModel};
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
@@ -55,7 +55,9 @@ fn one_hot(labels: &[usize], c: usize) -> Vec<Fr> {
 fn get<'a>(t: &'a Tensors, name: &str) -> Result<&'a [Fr], Error> {
     t.get(name)
         .map(Vec::as_slice)
-        .ok_or_else(|| Error::InvalidStatement(format!("tensor `{name}` was not computed")))
+        .ok_or_else(|| Error::MissingTensor {
+            name: name.to_string(),
+        })
 }
 
 /// Commits the training set: inputs (N × padded width, quantized) and one-hot labels.
@@ -85,9 +87,10 @@ pub fn commit_seeded_initial_model(
 ) -> Result<(QuantizedModel, CommittedModel), Error> {
     let q = crate::train::initial_model(widths, arch.config.scale, arch.config.bits, seed)?;
     if ModelShape::from(&q) != arch.shape {
-        return Err(Error::InvalidStatement(format!(
-            "widths {widths:?} do not give the training architecture's model shape"
-        )));
+        return Err(Error::BlockShape {
+            block: "initial model",
+            reason: "the widths do not give the training architecture's model shape",
+        });
     }
     let mut rng = crate::proof::public_mask_rng("initial-model", &seed.to_le_bytes());
     let model_arch = arch.model_architecture(crate::proof::model::Task::Accuracy { examples: 1 });
@@ -102,17 +105,20 @@ fn dataset_tensors(
 ) -> Result<Tensors, Error> {
     let n = arch.examples;
     let (k0, c) = (arch.shape.input_width(), arch.shape.output_width());
-    if inputs.len() != n * k0
-        || labels.len() != n
-        || labels.iter().any(|l| *l >= arch.shape.classes)
-    {
-        return Err(Error::InvalidStatement(format!(
-            "a training set of {} values and {} labels for {n} examples of width {k0} and {} \
-             classes",
+    ensure_lens(&[
+        (
+            "training-set input values (examples × width)",
+            n * k0,
             inputs.len(),
-            labels.len(),
-            arch.shape.classes
-        )));
+        ),
+        ("training-set labels (one per example)", n, labels.len()),
+    ])?;
+    if let Some(l) = labels.iter().find(|l| **l >= arch.shape.classes) {
+        return Err(Error::TooLarge {
+            what: "label (a class index)",
+            value: *l,
+            max: arch.shape.classes.saturating_sub(1),
+        });
     }
     let mut t = Tensors::new();
     t.insert(names::INPUTS.into(), ints(inputs));
@@ -132,10 +138,9 @@ fn fill(
             parts.push((*id, get(t, name)?));
         }
     }
-    let layout = plan
-        .layouts
-        .get(vector)
-        .ok_or_else(|| Error::InvalidStatement(format!("no vector {vector}")))?;
+    let layout = plan.layouts.get(vector).ok_or(Error::Internal {
+        what: "every vector the plan places tensors in has a layout",
+    })?;
     layout.fill(&parts, rng)
 }
 
@@ -160,17 +165,16 @@ fn witness(
     let layers = arch.layers();
     let last = layers.len() - 1;
     let steps = w.steps;
-    if steps.len() != cfg.steps
-        || steps
-            .iter()
-            .any(|s| s.params.len() != layers.len() || s.layers.len() != layers.len())
-    {
-        return Err(Error::InvalidStatement(format!(
-            "{} recorded steps for a statement of {} steps over {} layers",
-            steps.len(),
-            cfg.steps,
-            layers.len()
-        )));
+    ensure_lens(&[("recorded training steps", cfg.steps, steps.len())])?;
+    for s in steps {
+        ensure_lens(&[
+            (
+                "recorded step parameters (one per layer)",
+                layers.len(),
+                s.params.len(),
+            ),
+            ("recorded step layers", layers.len(), s.layers.len()),
+        ])?;
     }
     let (_, inputs, labels) = w.dataset;
     let mut t = dataset_tensors(arch, inputs, labels)?;
@@ -198,9 +202,11 @@ fn witness(
         .filter_map(QLayer::dense)
         .collect();
     if dense.len() != layers.len() {
-        return Err(Error::InvalidStatement(
-            "the trained model does not match the architecture".into(),
-        ));
+        return Err(Error::StatementShape {
+            what: "trained model's dense layers",
+            expected: layers.len(),
+            actual: dense.len(),
+        });
     }
     for (i, (l, d)) in layers.iter().zip(&dense).enumerate() {
         let name = &l.name;
@@ -248,9 +254,13 @@ fn witness(
         );
         t.insert(names::grad(name), upd(|s| &s.grad));
         let backprop = |s: &StepTrace, rem: bool| -> Result<Vec<i64>, Error> {
-            let (up, r) = s.layers[i + 1].backprop.as_ref().ok_or_else(|| {
-                Error::InvalidStatement(format!("no back-propagated gradient into `{name}`"))
-            })?;
+            let (up, r) =
+                s.layers[i + 1]
+                    .backprop
+                    .as_ref()
+                    .ok_or_else(|| Error::MissingTensor {
+                        name: names::backprop(name),
+                    })?;
             Ok(if rem { r.clone() } else { up.clone() })
         };
         for (tensor, rem) in [
@@ -445,7 +455,9 @@ pub fn prove(
     let lookup_fork = forks.pop();
 
     let lookups = || -> Block<Vec<_>> {
-        let mut f = lookup_fork.ok_or(Error::InvalidStatement("forks".into()))?;
+        let mut f = lookup_fork.ok_or(Error::Internal {
+            what: "the transcript forks once per block",
+        })?;
         let mut proofs = Vec::with_capacity(statements.len());
         let mut routed = Vec::new();
         for (i, st) in statements.iter().enumerate() {
@@ -484,7 +496,9 @@ pub fn prove(
             .collect()
     };
     let loss = || -> Block<_> {
-        let mut f = loss_fork.ok_or(Error::InvalidStatement("forks".into()))?;
+        let mut f = loss_fork.ok_or(Error::Internal {
+            what: "the transcript forks once per block",
+        })?;
         let mut routed = Vec::new();
         let sp = match (arch.softmax_shape(), &softmax) {
             (Some(shape), Some(sw)) => {

@@ -46,9 +46,12 @@ pub(crate) fn rename<F: Clone>(
     claims
         .into_iter()
         .map(|(local, claim)| {
-            let (_, name) = map.iter().find(|(n, _)| *n == local).ok_or_else(|| {
-                Error::InvalidStatement(format!("block tensor `{local}` has no place"))
-            })?;
+            let (_, name) = map
+                .iter()
+                .find(|(n, _)| *n == local)
+                .ok_or(Error::Internal {
+                    what: "every block claim has a place in the plan",
+                })?;
             Ok((name.clone(), claim))
         })
         .collect()
@@ -309,9 +312,9 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         .collect::<Result<Vec<_>, Error>>()?
         .into_iter();
     let mut next = || {
-        forks.next().ok_or(Error::InvalidStatement(
-            "fewer transcript forks than blocks".into(),
-        ))
+        forks.next().ok_or(Error::Internal {
+            what: "the transcript forks once per block",
+        })
     };
     let mut digests = Vec::with_capacity(count);
     let mut routed: Routed<F> = Vec::new();
