@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.zkmodel-installed
 # alloy's node bindings look for `anvil` on PATH (DESIGN §15).
 export PATH := $(CURDIR)/$(FOUNDRY)/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: all test test-rust test-contracts contracts lint bench demo tools fixtures ptau-fixture onnx-fixtures clean
+.PHONY: all test test-rust test-contracts contracts abi gas lint bench demo tools fixtures ptau-fixture onnx-fixtures clean
 
 all: test
 
@@ -20,7 +20,7 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $@
 
 ## The whole test suite, as CI runs it.
-test: lint contracts test-rust test-contracts
+test: contracts lint test-rust test-contracts
 
 lint:
 	cargo fmt --all -- --check
@@ -35,6 +35,14 @@ test-rust: tools contracts
 
 test-contracts: tools
 	$(FORGE) test -vv
+
+## Copies the ABIs the Rust bindings are generated from (contracts/abi/, committed).
+abi: contracts
+	bash scripts/export-abi.sh
+
+## Gas of every marketplace and verifier call, measured on the real proof fixtures.
+gas: tools
+	$(FORGE) test --gas-report --match-contract 'Marketplace(Claim|Escrow|Registration)Test|DigitsMlp.*VerifierTest'
 
 ## Criterion benches of the hot paths (release profile; takes minutes), then whole-statement
 ## reports (prove/verify time, proof size, peak memory), one process per case.
