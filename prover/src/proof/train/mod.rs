@@ -197,17 +197,21 @@ impl TrainArchitecture {
             && c.scale + 2 <= c.bits
             && c.bits <= 24
             && (c.loss == Loss::MeanSquaredError || (c.bits <= 16 && c.scale >= 4));
-        let logb = c.batch.trailing_zeros();
-        let shifts_ok = c.lr_shift + logb >= 1
-            && c.lr_shift + logb <= c.bits
-            && c.scale + c.lr_shift + logb <= c.bits
+        // Hyperparameters come from user files: widen before adding or multiplying, so a huge
+        // value cannot wrap around into range.
+        let logb = u64::from(c.batch.trailing_zeros());
+        let (lr_shift, scale, bits) =
+            (u64::from(c.lr_shift), u64::from(c.scale), u64::from(c.bits));
+        let shifts_ok = lr_shift + logb >= 1
+            && lr_shift + logb <= bits
+            && scale + lr_shift + logb <= bits
             && c.lr_num >= 1
             && c.lr_num < 1 << 20;
         let sizes_ok = pow2(c.batch)
             && pow2(c.steps)
             && pow2(self.examples)
             && self.examples >= c.batch
-            && c.steps * c.batch <= 1 << 20
+            && c.steps.checked_mul(c.batch).is_some_and(|n| n <= 1 << 20)
             && self.examples <= 1 << 24;
         // Shapes are checked by the model plan too (widths, classes).
         let model = self.model_architecture(Task::Inference {
@@ -269,5 +273,38 @@ impl TrainingProof {
         }
         elements += self.opening.evals.vector_evals.len() + 2;
         32 * (elements + 5)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proof::train::digits::DigitsTraining;
+
+    /// Hyperparameters that would wrap around in 32- or 64-bit arithmetic are refused, not
+    /// accepted as small ones.
+    #[test]
+    fn hyperparameters_that_would_wrap_are_refused() {
+        let base = DigitsTraining::load(TrainConfig::digits_mlp(4), 64)
+            .unwrap()
+            .arch;
+        let with = |f: &dyn Fn(&mut TrainConfig)| {
+            let mut config = base.config;
+            f(&mut config);
+            TrainArchitecture::new(base.shape.clone(), config, base.examples)
+        };
+        assert!(with(&|_| ()).is_ok());
+        // lr_shift + log2(batch) wraps to 0..bits in u32.
+        let wrapped = with(&|c| c.lr_shift = u32::MAX - 3);
+        assert!(
+            matches!(wrapped, Err(Error::BlockShape { .. })),
+            "{wrapped:?}"
+        );
+        // steps × batch (2^60 × 2^5) wraps to 0 in usize.
+        let wrapped = with(&|c| c.steps = 1 << 60);
+        assert!(
+            matches!(wrapped, Err(Error::BlockShape { .. })),
+            "{wrapped:?}"
+        );
     }
 }
