@@ -267,6 +267,13 @@ mod tests {
         let mut bad = values.clone();
         bad[4] = from_i128(256);
         let cs = ConstraintSystem::<Fr>::new_ref();
-        assert!(AllocatedInputs::new_packed(&cs, &PublicInputs::zero(), &groups, &bad).is_err());
+        assert_eq!(
+            pack(&groups, &bad).unwrap_err(),
+            zkmodel_prover::Error::NotSmall { bits: 9 }
+        );
+        assert!(matches!(
+            AllocatedInputs::new_packed(&cs, &PublicInputs::zero(), &groups, &bad),
+            Err(SynthesisError::Unsatisfiable)
+        ));
     }
 }

@@ -108,10 +108,10 @@ fn every_tampered_field_is_rejected() {
             },
         ),
     ];
-    for i in 0..4 {
+    for (i, what) in ["Q1", "Q2", "W1", "W2"].into_iter().enumerate() {
         let mut bad = p.clone();
         bad.points[i] = bump(bad.points[i]);
-        cases.push(("opening point", bad));
+        cases.push((what, bad));
     }
     let mut bad = p.clone();
     bad.commitments[1] = bump(bad.commitments[1]);
@@ -128,8 +128,28 @@ fn every_tampered_field_is_rejected() {
     let mut bad = p.clone();
     bad.groth16.b = (bad.groth16.b + ark_bn254::G2Affine::generator()).into_affine();
     cases.push(("groth16 B", bad));
+    use zkmodel_prover::Error as ProverError;
+    use zkmodel_prover::proof::roles::CommitmentRole;
+    use zkmodel_wrapper::Error;
     for (what, bad) in cases {
-        assert!(check(&bad).is_err(), "{what}");
+        // Values the Groth16 statement binds (ζ, γ, y₁, y₂, the statement through s0, Q₁ and
+        // Q₂ through kp, the proof itself) fail Groth16; ζ⁻¹ fails its own check; W₁, W₂ the
+        // pairing; the model commitment its pin.
+        let expected = match what {
+            "zeta_inv" => Error::Prover(ProverError::Opening {
+                what: "ζ⁻¹ is not the inverse of ζ",
+            }),
+            "W1" | "W2" => Error::Prover(ProverError::Opening {
+                what: "pairing check",
+            }),
+            "model commitment" => Error::Prover(ProverError::PinnedCommitmentMismatch {
+                role: CommitmentRole::Model,
+                index: 0,
+            }),
+            _ => Error::Groth16Rejected,
+        };
+        let err = check(&bad).unwrap_err();
+        assert_eq!(err, expected, "{what}");
     }
 }
 

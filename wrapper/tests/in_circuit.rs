@@ -93,7 +93,9 @@ fn sumcheck_verifier_in_circuit_matches_native() {
     let mut bad = proof.clone();
     bad.rounds[2][1] += Fr::ONE;
     let (cs, r) = run_sumcheck_in_circuit(n, claim, &bad);
-    assert!(r.is_err() || !cs.is_satisfied().unwrap());
+    // A tampered round is caught where its claim is consumed: the final check.
+    assert_eq!(r.unwrap_err(), zkmodel_prover::Error::SumcheckFinal);
+    assert!(!cs.is_satisfied().unwrap());
     let (cs, r) = run_sumcheck_in_circuit(n, claim + Fr::ONE, &proof);
     assert_eq!(r.unwrap_err(), zkmodel_prover::Error::SumcheckFinal);
     assert!(!cs.is_satisfied().unwrap());
@@ -152,7 +154,9 @@ fn logup_verifier_in_circuit_matches_native() {
     let mut bad = proven.proof.clone();
     bad.layers[3].rounds[1][2] += Fr::ONE;
     let (cs, r) = check(&bad);
-    assert!(r.is_err() || !cs.is_satisfied().unwrap());
+    // A tampered round is caught where its claim is consumed: the final check.
+    assert_eq!(r.unwrap_err(), zkmodel_prover::Error::SumcheckFinal);
+    assert!(!cs.is_satisfied().unwrap());
     let mut bad = proven.proof;
     let r0 = bad.roots[0];
     bad.roots[0] += r0;
