@@ -62,6 +62,7 @@ fixtures:
 	cargo test -p zkmodel-prover --locked --test golden -- --ignored --nocapture
 	cargo test -p zkmodel-wrapper --locked --test generated -- --ignored --nocapture
 	cargo test -p zkmodel-wrapper --locked --test forgery -- --ignored --nocapture
+	cargo test -p zkmodel-chain --locked --test golden -- --ignored --nocapture
 
 ## Regenerates the small Powers-of-Tau test fixture with the npm snarkjs package.
 ptau-fixture: tools
