@@ -15,7 +15,7 @@ pub const MAX_TABLE_BITS: usize = 24;
 pub const MAX_FUNCTION_BITS: usize = 14;
 
 /// A nonlinear function proven by table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TableFn {
     /// 1 / (1 + e^−x).
     Sigmoid,

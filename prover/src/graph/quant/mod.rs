@@ -18,9 +18,11 @@
 //! bias; padded *output* units get the bias −2^(bits−2), so a padded class is never predicted.
 
 mod calibrate;
+mod file;
 mod forward;
 
 pub use calibrate::{CalibrationOptions, CalibrationReport, calibrate};
+pub use file::{MODEL_FORMAT, MODEL_VERSION};
 pub use forward::{IntTrace, LayerTrace, first_max};
 
 use super::ir::{Model, Op};
@@ -28,7 +30,7 @@ use crate::error::Error;
 pub use crate::lookup::TableFn;
 
 /// A quantized dense layer (k×n weights, row-major, padded).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QDense {
     /// The ONNX node name.
     pub name: String,
@@ -56,7 +58,7 @@ impl QDense {
 }
 
 /// Geometry of a 2-D convolution on channel-last activations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ConvGeometry {
     /// Input height and width (powers of two).
     pub in_h: usize,
@@ -116,7 +118,7 @@ impl ConvGeometry {
 
 /// A quantized convolution: im2col, then a dense layer whose rows are the kernel taps × input
 /// channels (tap-major) and whose columns are the output channels.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QConv {
     /// The dense part (k = taps_pad · in_c, n = padded output channels).
     pub dense: QDense,
@@ -125,7 +127,7 @@ pub struct QConv {
 }
 
 /// A 2×2, stride-2 average pool on channel-last activations.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QPool {
     /// The ONNX node name.
     pub name: String,
@@ -138,7 +140,7 @@ pub struct QPool {
 }
 
 /// One quantized layer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum QLayer {
     /// Dense (Gemm/MatMul), optionally followed by ReLU.
     Dense(QDense),
@@ -175,7 +177,7 @@ impl QLayer {
 }
 
 /// The model input's layout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum InputShape {
     /// [batch, features].
     Flat {
@@ -218,7 +220,7 @@ impl InputShape {
 }
 
 /// A quantized model: a chain of layers ending in a dense layer that outputs logits.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuantizedModel {
     /// The scale exponent s.
     pub scale: u32,
