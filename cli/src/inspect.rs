@@ -4,6 +4,8 @@ use crate::Output;
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 use zkmodel_prover::graph::quant::{MODEL_FORMAT, QLayer, QuantizedModel};
+use zkmodel_prover::pcs::srs::SRS_MAGIC;
+use zkmodel_prover::pcs::{Srs, SrsOrigin};
 use zkmodel_prover::proof::model::ModelShape;
 
 /// Say what a zkmodel file is: its kind, version and contents.
@@ -18,6 +20,26 @@ pub struct Args {
 pub fn run(args: &Args, out: &Output) -> Result<()> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    if bytes.starts_with(SRS_MAGIC) {
+        let srs = Srs::from_bytes(&bytes).with_context(|| format!("{}", args.file.display()))?;
+        let id: String = srs.id().iter().map(|b| format!("{b:02x}")).collect();
+        let development = matches!(srs.origin, SrsOrigin::InsecureDevelopment { .. });
+        out.emit(
+            &format!(
+                "KZG SRS: {} G1 powers, id 0x{id}\norigin: {}",
+                srs.size(),
+                srs.origin
+            ),
+            serde_json::json!({
+                "kind": "srs",
+                "size": srs.size(),
+                "id": format!("0x{id}"),
+                "origin": srs.origin.to_string(),
+                "insecure_development": development,
+            }),
+        );
+        return Ok(());
+    }
     let json: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
     let format = json
         .as_ref()
@@ -71,7 +93,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         ),
         None => bail!(
             "{}: not a zkmodel artifact (no format tag); `zkmodel inspect` reads model files \
-             written by `zkmodel import`",
+             written by `zkmodel import` and SRS files written by `zkmodel srs`",
             args.file.display()
         ),
     }

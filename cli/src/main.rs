@@ -7,6 +7,7 @@
 mod data;
 mod import;
 mod inspect;
+mod srs;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -32,6 +33,7 @@ struct Cli {
 enum Command {
     Import(import::Args),
     Inspect(inspect::Args),
+    Srs(srs::Args),
 }
 
 /// How a command prints: text for people, JSON for programs.
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Import(args) => import::run(&args, &out),
         Command::Inspect(args) => inspect::run(&args, &out),
+        Command::Srs(args) => srs::run(&args, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

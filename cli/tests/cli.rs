@@ -226,9 +226,52 @@ fn bad_input_is_refused_with_a_message_that_says_what_is_wrong() {
     assert!(v["error"].as_str().unwrap().contains("version"));
 }
 
+/// `srs`: the development SRS sized for a model's accuracy statement (labelled INSECURE), a
+/// Powers-of-Tau import, and a .ptau too small for the statement refused.
+#[test]
+fn srs_is_sized_for_the_statement_and_labelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.zkm").display().to_string();
+    let json = write_json(dir.path()).display().to_string();
+    let o = zkmodel(&["import", &onnx(), "--calibrate", &json, "-o", &model]);
+    assert!(o.status.success());
+    let srs = dir.path().join("srs.bin").display().to_string();
+    let o = zkmodel(&[
+        "srs",
+        "--dev",
+        "--model",
+        &model,
+        "--examples",
+        "360",
+        "-o",
+        &srs,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("INSECURE"));
+    let inspected = stdout_json(&zkmodel(&["inspect", &srs, "--json"]));
+    assert_eq!(inspected["kind"], "srs");
+    assert_eq!(inspected["insecure_development"], true);
+    assert!(inspected["size"].as_u64().unwrap() >= 360 * 64);
+
+    let ptau = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../prover/tests/fixtures/pot4.ptau")
+        .display()
+        .to_string();
+    let v = stdout_json(&zkmodel(&["srs", "--ptau", &ptau, "-o", &srs, "--json"]));
+    assert_eq!(v["insecure_development"], false);
+    assert_eq!(v["size"], 31, "2^(power+1) - 1 tau powers in G1");
+    let e = failure(&zkmodel(&[
+        "srs", "--ptau", &ptau, "--model", &model, "-o", &srs,
+    ]));
+    assert!(
+        e.contains("use a Powers-of-Tau file of a higher power"),
+        "{e}"
+    );
+}
+
 #[test]
 fn every_command_has_help_with_an_example_and_usage_errors_exit_2() {
-    for cmd in ["import", "inspect"] {
+    for cmd in ["import", "inspect", "srs"] {
         let o = zkmodel(&[cmd, "--help"]);
         assert!(o.status.success());
         let help = String::from_utf8_lossy(&o.stdout);

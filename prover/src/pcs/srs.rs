@@ -60,7 +60,8 @@ impl fmt::Display for SrsOrigin {
 }
 
 /// Magic bytes and version of our SRS file format.
-const SRS_MAGIC: &[u8; 8] = b"ZKMSRS\x00\x01";
+/// The header every SRS file starts with (format and version).
+pub const SRS_MAGIC: &[u8; 8] = b"ZKMSRS\x00\x01";
 
 impl Srs {
     /// INSECURE development SRS with `size` G1 powers, τ derived from `seed`.

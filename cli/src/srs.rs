@@ -1,0 +1,114 @@
+//! `zkmodel srs`: the KZG structured reference string a statement needs.
+
+use crate::Output;
+use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
+use zkmodel_prover::graph::quant::QuantizedModel;
+use zkmodel_prover::pcs::{Srs, SrsOrigin};
+use zkmodel_prover::proof::model::{ModelArchitecture, ModelShape, Task, Visibility};
+
+/// Write the KZG SRS a statement needs: imported from a public Powers-of-Tau file, or the
+/// INSECURE development one (its τ comes from a public seed: anyone can forge proofs with it;
+/// local chains and tests only).
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  zkmodel srs --ptau powersOfTau28_hez_final_20.ptau --model model.zkm --examples 360 -o srs.bin\n  \
+zkmodel srs --dev --size 65536 -o dev-srs.bin"
+)]
+pub struct Args {
+    /// Import from this snarkjs / Perpetual Powers of Tau file.
+    #[arg(long, conflicts_with = "dev", required_unless_present = "dev")]
+    pub ptau: Option<PathBuf>,
+    /// The INSECURE development SRS (seeded τ).
+    #[arg(long)]
+    pub dev: bool,
+    /// Seed of the development SRS.
+    #[arg(long, default_value_t = 2026, requires = "dev")]
+    pub seed: u64,
+    /// G1 powers to keep. Default: what `--model` needs, else all of the .ptau file.
+    #[arg(long)]
+    pub size: Option<usize>,
+    /// Size the SRS for this model's statements.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// With `--model`: accuracy over this many test examples (default: inference on one input).
+    #[arg(long, requires = "model")]
+    pub examples: Option<usize>,
+    /// Where to write the SRS.
+    #[arg(short, long, default_value = "srs.bin")]
+    pub output: PathBuf,
+}
+
+/// G1 powers the model's inference (batch 1) or accuracy (`examples`) statement needs.
+fn needed(model: &std::path::Path, examples: Option<usize>) -> Result<usize> {
+    let q = QuantizedModel::load(model).with_context(|| format!("{}", model.display()))?;
+    let task = match examples {
+        Some(examples) => Task::Accuracy { examples },
+        None => Task::Inference {
+            rows: 1,
+            input: Visibility::Committed,
+            output: Visibility::Public,
+        },
+    };
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task,
+    };
+    Ok(arch.vector_lengths()?.into_iter().max().unwrap_or(1))
+}
+
+/// Runs the command.
+pub fn run(args: &Args, out: &Output) -> Result<()> {
+    let needed = match &args.model {
+        Some(m) => Some(needed(m, args.examples)?),
+        None => None,
+    };
+    let size = args.size.or(needed);
+    let srs = match (&args.ptau, args.dev) {
+        (Some(path), _) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            Srs::from_ptau(&bytes, size.unwrap_or(usize::MAX))
+                .with_context(|| format!("importing {}", path.display()))?
+        }
+        (None, true) => match size {
+            Some(n) => Srs::insecure_development(args.seed, n),
+            None => bail!("--dev needs --size or --model"),
+        },
+        (None, false) => bail!("pass --ptau FILE or --dev"),
+    };
+    if let Some(n) = needed
+        && srs.size() < n
+    {
+        bail!(
+            "the SRS has {} G1 powers but the statement needs {n}: use a Powers-of-Tau file of \
+             a higher power",
+            srs.size()
+        );
+    }
+    std::fs::write(&args.output, srs.to_bytes()?)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    let development = matches!(srs.origin, SrsOrigin::InsecureDevelopment { .. });
+    let id = srs.id();
+    let id_hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let mut text = format!(
+        "SRS → {}: {} G1 powers, id 0x{id_hex}\norigin: {}",
+        args.output.display(),
+        srs.size(),
+        srs.origin
+    );
+    if development {
+        text.push_str("\nWARNING: INSECURE development SRS — for tests and local chains only");
+    }
+    out.emit(
+        &text,
+        serde_json::json!({
+            "output": args.output,
+            "size": srs.size(),
+            "id": format!("0x{id_hex}"),
+            "origin": srs.origin.to_string(),
+            "insecure_development": development,
+        }),
+    );
+    Ok(())
+}
