@@ -180,10 +180,17 @@ fn generated_files_are_current() {
     for (path, content) in all {
         let committed = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: {e}; run `make fixtures`", path.display()));
+        let first_difference = committed
+            .lines()
+            .zip(content.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| format!("line {}:\n  committed: {a}\n  rendered:  {b}", i + 1));
         assert!(
             committed == content,
-            "{} is stale: run `make fixtures` and review the diff",
-            path.display()
+            "{} is stale: run `make fixtures` and review the diff; {}",
+            path.display(),
+            first_difference.unwrap_or_else(|| "the lengths differ".into())
         );
     }
 }

@@ -74,7 +74,7 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     }
 
     /// @inheritdoc IZkmodelVerifier
-    /// @dev A accuracy statement. developmentKeys / developmentSrs say whether the Groth16
+    /// @dev Statement kind: accuracy. developmentKeys / developmentSrs say whether the Groth16
     ///      keys and the SRS are the INSECURE development ones (see the header).
     function info() external pure returns (Info memory i) {
         i.architecture = ARCHITECTURE;

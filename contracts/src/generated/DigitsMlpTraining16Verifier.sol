@@ -73,7 +73,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     }
 
     /// @inheritdoc IZkmodelVerifier
-    /// @dev A training statement. developmentKeys / developmentSrs say whether the Groth16
+    /// @dev Statement kind: training. developmentKeys / developmentSrs say whether the Groth16
     ///      keys and the SRS are the INSECURE development ones (see the header).
     function info() external pure returns (Info memory i) {
         i.architecture = ARCHITECTURE;

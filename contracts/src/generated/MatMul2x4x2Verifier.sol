@@ -71,7 +71,7 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
     }
 
     /// @inheritdoc IZkmodelVerifier
-    /// @dev A inference statement. developmentKeys / developmentSrs say whether the Groth16
+    /// @dev Statement kind: inference. developmentKeys / developmentSrs say whether the Groth16
     ///      keys and the SRS are the INSECURE development ones (see the header).
     function info() external pure returns (Info memory i) {
         i.architecture = ARCHITECTURE;
