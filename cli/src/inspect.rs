@@ -4,8 +4,8 @@ use crate::Output;
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 use zkmodel_prover::graph::quant::{MODEL_FORMAT, QLayer, QuantizedModel};
+use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::pcs::srs::SRS_MAGIC;
-use zkmodel_prover::pcs::{Srs, SrsOrigin};
 use zkmodel_prover::proof::model::ModelShape;
 
 /// Say what a zkmodel file is: its kind, version and contents.
@@ -23,7 +23,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
     if bytes.starts_with(SRS_MAGIC) {
         let srs = Srs::from_bytes(&bytes).with_context(|| format!("{}", args.file.display()))?;
         let id: String = srs.id().iter().map(|b| format!("{b:02x}")).collect();
-        let development = matches!(srs.origin, SrsOrigin::InsecureDevelopment { .. });
+        let development = srs.origin.is_development();
         out.emit(
             &format!(
                 "KZG SRS: {} G1 powers, id 0x{id}\norigin: {}",

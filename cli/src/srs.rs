@@ -4,7 +4,7 @@ use crate::Output;
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 use zkmodel_prover::graph::quant::QuantizedModel;
-use zkmodel_prover::pcs::{Srs, SrsOrigin};
+use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::model::{ModelArchitecture, ModelShape, Task, Visibility};
 
 /// Write the KZG SRS a statement needs: imported from a public Powers-of-Tau file, or the
@@ -88,7 +88,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
     }
     std::fs::write(&args.output, srs.to_bytes()?)
         .with_context(|| format!("writing {}", args.output.display()))?;
-    let development = matches!(srs.origin, SrsOrigin::InsecureDevelopment { .. });
+    let development = srs.origin.is_development();
     let id = srs.id();
     let id_hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
     let mut text = format!(

@@ -8,7 +8,7 @@
 
 use alloy::network::TransactionBuilder;
 use alloy::node_bindings::Anvil;
-use alloy::primitives::{Address, Bytes, hex};
+use alloy::primitives::{Address, Bytes};
 use alloy::providers::{Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
@@ -25,19 +25,11 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The generated verifier's creation code, as forge compiled it.
 fn verifier_bytecode(name: &str) -> Bytes {
-    let path = root().join(format!("contracts/out/{name}.sol/{name}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}. Build the contracts first (`make test` does: forge build)",
-            path.display()
-        )
-    });
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let code = json["bytecode"]["object"]
-        .as_str()
-        .expect("bytecode.object");
-    hex::decode(code).unwrap().into()
+    zkmodel_chain::deploy::Artifacts::repository()
+        .bytecode(name)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// keccak256("Groth16Rejected()")[..4] and friends, as the interface declares them.

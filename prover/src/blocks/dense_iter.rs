@@ -298,21 +298,7 @@ impl RescaledContraction {
     ) -> Result<[Vec<F>; 3], Error> {
         let c = self.contraction;
         let dims = [c.a, c.b, c.c, c.t];
-        ensure(
-            dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24),
-            "rescaled contraction",
-            "every dimension must be a power of two of at most 2^24",
-        )?;
-        if self.eta_num == 0 {
-            return Err(Error::ZeroParameter {
-                what: "learning-rate numerator η_num",
-            });
-        }
-        ensure(
-            (1..=60).contains(&self.shift),
-            "rescaled contraction",
-            "the shift must be between 1 and 60",
-        )?;
+        check_update("rescaled contraction", &dims, self.eta_num, self.shift)?;
         let logs = dims.map(log2);
         let mut words = logs.to_vec();
         words.extend([
@@ -453,27 +439,38 @@ pub struct BiasUpdateProof<F> {
     pub values: Vec<F>,
 }
 
+/// The statement checks both learning-rate blocks share: power-of-two dimensions of at most
+/// 2^24, a nonzero η numerator and a shift in 1..=60.
+fn check_update(
+    block: &'static str,
+    dims: &[usize],
+    eta_num: u64,
+    shift: u32,
+) -> Result<(), Error> {
+    ensure(
+        dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24),
+        block,
+        "every dimension must be a power of two of at most 2^24",
+    )?;
+    if eta_num == 0 {
+        return Err(Error::ZeroParameter {
+            what: "learning-rate numerator η_num",
+        });
+    }
+    ensure(
+        (1..=60).contains(&shift),
+        block,
+        "the shift must be between 1 and 60",
+    )
+}
+
 impl BiasUpdate {
     fn start<F: FieldOps, S: SpongeOps<F>>(
         &self,
         t: &mut Transcript<F, S>,
     ) -> Result<(Vec<F>, Vec<F>), Error> {
         let dims = [self.m, self.n, self.t];
-        ensure(
-            dims.iter().all(|d| d.is_power_of_two() && *d <= 1 << 24),
-            "bias update",
-            "every dimension must be a power of two of at most 2^24",
-        )?;
-        if self.eta_num == 0 {
-            return Err(Error::ZeroParameter {
-                what: "learning-rate numerator η_num",
-            });
-        }
-        ensure(
-            (1..=60).contains(&self.shift),
-            "bias update",
-            "the shift must be between 1 and 60",
-        )?;
+        check_update("bias update", &dims, self.eta_num, self.shift)?;
         let logs = dims.map(log2);
         t.absorb_usizes(
             labels::ITERATE_STATEMENT,

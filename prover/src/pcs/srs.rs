@@ -45,6 +45,13 @@ pub struct Srs {
     pub tau_g2: G2Affine,
 }
 
+impl SrsOrigin {
+    /// Whether this is the INSECURE seeded development SRS (anyone can forge proofs with it).
+    pub fn is_development(&self) -> bool {
+        matches!(self, SrsOrigin::InsecureDevelopment { .. })
+    }
+}
+
 impl fmt::Display for SrsOrigin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -13,7 +13,7 @@
 
 use crate::error::Error;
 use crate::field::encoding::keccak256;
-use crate::pcs::{Srs, SrsOrigin};
+use crate::pcs::Srs;
 use crate::proof::model::{ModelArchitecture, ModelShape, Task, Visibility};
 use crate::proof::public::PublicGroup;
 use crate::proof::roles::CommitmentRole;
@@ -82,10 +82,6 @@ pub struct ArchitectureInfo {
     pub transcript: &'static str,
 }
 
-fn development(srs: &Srs) -> bool {
-    matches!(srs.origin, SrsOrigin::InsecureDevelopment { .. })
-}
-
 impl ModelShape {
     /// The model shape id: equal for every architecture whose model vector this shape lays
     /// out, on this SRS.
@@ -128,7 +124,7 @@ impl ModelArchitecture {
             public_input_words,
             rows,
             srs_id: srs.id(),
-            development_srs: development(srs),
+            development_srs: srs.origin.is_development(),
             description: self.description(),
             transcript: TRANSCRIPT_ID,
         })
@@ -148,7 +144,7 @@ impl TrainArchitecture {
             public_input_words: 0,
             rows: self.examples,
             srs_id: srs.id(),
-            development_srs: development(srs),
+            development_srs: srs.origin.is_development(),
             description: self.description(),
             transcript: TRANSCRIPT_ID,
         }

@@ -65,10 +65,7 @@ pub fn info(dims: MatMulDims, srs: &Srs) -> super::info::ArchitectureInfo {
         public_input_words: 0,
         rows: dims.m,
         srs_id: srs.id(),
-        development_srs: matches!(
-            srs.origin,
-            crate::pcs::SrsOrigin::InsecureDevelopment { .. }
-        ),
+        development_srs: srs.origin.is_development(),
         description: description(dims),
         transcript: TRANSCRIPT_ID,
     }
