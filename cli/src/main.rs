@@ -4,10 +4,17 @@
 //! Exit codes: 0 success; 1 the command failed (bad input, a rejected proof: the message says
 //! what and what to do); 2 invalid command-line usage.
 
+mod architecture;
+mod commit;
+mod common;
 mod data;
 mod import;
 mod inspect;
+mod prove;
+mod setup;
 mod srs;
+mod verify;
+mod wrap;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -34,6 +41,15 @@ enum Command {
     Import(import::Args),
     Inspect(inspect::Args),
     Srs(srs::Args),
+    #[command(alias = "arch")]
+    Architecture(architecture::Args),
+    Commit(commit::Args),
+    CommitTestSet(commit::TestSetArgs),
+    Prove(prove::Args),
+    Verify(verify::Args),
+    Setup(setup::SetupArgs),
+    Wrap(wrap::Args),
+    ExportVerifier(setup::ExportArgs),
 }
 
 /// How a command prints: text for people, JSON for programs.
@@ -52,6 +68,25 @@ impl Output {
     }
 }
 
+/// Logs on stderr through the progress-bar layer, so a log line prints above a running
+/// spinner instead of tearing it; spinners show only on a terminal.
+fn init_logging(level: tracing::Level) {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::filter::{LevelFilter, filter_fn};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let bars = tracing_indicatif::IndicatifLayer::new();
+    let logs = tracing_subscriber::fmt::layer()
+        .with_writer(bars.get_stderr_writer())
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_filter(LevelFilter::from_level(level));
+    tracing_subscriber::registry()
+        .with(logs)
+        .with(bars.with_filter(filter_fn(|m| m.is_span() && m.target() == "zkmodel")))
+        .init();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let level = match cli.verbose {
@@ -59,15 +94,20 @@ fn main() -> ExitCode {
         1 => tracing::Level::INFO,
         _ => tracing::Level::DEBUG,
     };
-    tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging(level);
     let out = Output { json: cli.json };
     let result = match cli.command {
         Command::Import(args) => import::run(&args, &out),
         Command::Inspect(args) => inspect::run(&args, &out),
         Command::Srs(args) => srs::run(&args, &out),
+        Command::Architecture(args) => architecture::run(&args, &out),
+        Command::Commit(args) => commit::run(&args, &out),
+        Command::CommitTestSet(args) => commit::run_test_set(&args, &out),
+        Command::Prove(args) => prove::run(&args, &out),
+        Command::Verify(args) => verify::run(&args, &out),
+        Command::Setup(args) => setup::run_setup(&args, &out),
+        Command::Wrap(args) => wrap::run(&args, &out),
+        Command::ExportVerifier(args) => setup::run_export(&args, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,7 +14,9 @@
 
 #[cfg(feature = "adversary")]
 pub mod adversary;
+pub mod artifact;
 pub mod blocks;
+pub mod codec;
 pub mod error;
 pub mod field;
 pub mod graph;

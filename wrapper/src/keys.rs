@@ -56,11 +56,14 @@ impl Keys {
             .map_err(|e| format(format!("encoding the proving key: {e}")))
     }
 
-    /// Reads keys, refusing a file for another architecture than `architecture`.
-    pub fn read(architecture: &[u8; 32], r: &mut impl Read) -> Result<Self, Error> {
-        let mut bytes = Vec::new();
-        r.read_to_end(&mut bytes)
-            .map_err(|e| format(format!("read failed: {e}")))?;
+    /// The origin and architecture id a key file's header records, without decoding the
+    /// keys (what `zkmodel inspect` shows).
+    pub fn peek(bytes: &[u8]) -> Result<(KeyOrigin, [u8; 32]), Error> {
+        let (origin, id, _) = Self::header(bytes)?;
+        Ok((origin, *id))
+    }
+
+    fn header(bytes: &[u8]) -> Result<(KeyOrigin, &[u8; 32], &[u8]), Error> {
         let rest = bytes
             .strip_prefix(MAGIC.as_slice())
             .ok_or_else(|| format("not a zkmodel Groth16 key file (bad header)"))?;
@@ -68,9 +71,18 @@ impl Keys {
             .split_first()
             .ok_or_else(|| format("truncated before the key origin"))?;
         let origin = KeyOrigin::from_tag(tag)?;
-        let (id, mut rest) = rest
+        let (id, rest) = rest
             .split_first_chunk::<32>()
             .ok_or_else(|| format("truncated before the architecture id"))?;
+        Ok((origin, id, rest))
+    }
+
+    /// Reads keys, refusing a file for another architecture than `architecture`.
+    pub fn read(architecture: &[u8; 32], r: &mut impl Read) -> Result<Self, Error> {
+        let mut bytes = Vec::new();
+        r.read_to_end(&mut bytes)
+            .map_err(|e| format(format!("read failed: {e}")))?;
+        let (origin, id, mut rest) = Self::header(&bytes)?;
         if id != architecture {
             return Err(format(format!(
                 "keys for architecture 0x{} where 0x{} is expected: generate keys for this \

@@ -14,6 +14,7 @@ pub mod circuit;
 pub mod dev;
 pub mod dev_train;
 pub mod error;
+pub mod files;
 pub mod groth16;
 pub mod keys;
 pub mod model;

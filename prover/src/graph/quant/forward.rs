@@ -71,45 +71,55 @@ pub(crate) fn im2col(g: &ConvGeometry, m: usize, x: &[i64]) -> Vec<i64> {
     out
 }
 
-impl QuantizedModel {
-    /// Quantizes a float batch (shape [batch, …] as the model takes it) into the padded
-    /// integer input: rows (example, y, x), columns channels. Returns (padded batch, input).
-    pub fn quantize_input(&self, x: &Tensor) -> Result<(usize, Vec<i64>), Error> {
-        let per = self.input.real_len();
-        let batch = x.shape.first().copied().unwrap_or(0);
-        if per == 0 {
-            return Err(Error::ZeroParameter {
-                what: "model input size per example",
-            });
-        }
-        if x.len() != batch * per {
-            return Err(Error::StatementShape {
-                what: "input values (batch × the model's input size per example)",
-                expected: batch * per,
-                actual: x.len(),
-            });
-        }
-        let m = batch.max(1).next_power_of_two();
-        let (rows, width) = (self.input.rows(), self.input.width());
-        let mut out = vec![0i64; m * rows * width];
-        for (n, ex) in x.data.chunks(per).enumerate() {
-            match self.input {
-                InputShape::Flat { .. } => {
-                    for (j, v) in ex.iter().enumerate() {
-                        out[n * width + j] = round_scaled(*v, self.scale);
-                    }
+/// Quantizes a float batch (shape [batch, …] as the model takes it) into the padded integer
+/// input of a model with this input layout and scale: rows (example, y, x), columns channels.
+/// Returns (padded batch, input).
+pub fn quantize_examples(
+    input: InputShape,
+    scale: u32,
+    x: &Tensor,
+) -> Result<(usize, Vec<i64>), Error> {
+    let per = input.real_len();
+    let batch = x.shape.first().copied().unwrap_or(0);
+    if per == 0 {
+        return Err(Error::ZeroParameter {
+            what: "model input size per example",
+        });
+    }
+    if x.len() != batch * per {
+        return Err(Error::StatementShape {
+            what: "input values (batch × the model's input size per example)",
+            expected: batch * per,
+            actual: x.len(),
+        });
+    }
+    let m = batch.max(1).next_power_of_two();
+    let (rows, width) = (input.rows(), input.width());
+    let mut out = vec![0i64; m * rows * width];
+    for (n, ex) in x.data.chunks(per).enumerate() {
+        match input {
+            InputShape::Flat { .. } => {
+                for (j, v) in ex.iter().enumerate() {
+                    out[n * width + j] = round_scaled(*v, scale);
                 }
-                InputShape::Image { c, h, w } => {
-                    for ch in 0..c {
-                        for p in 0..h * w {
-                            out[(n * rows + p) * width + ch] =
-                                round_scaled(ex[ch * h * w + p], self.scale);
-                        }
+            }
+            InputShape::Image { c, h, w } => {
+                for ch in 0..c {
+                    for p in 0..h * w {
+                        out[(n * rows + p) * width + ch] = round_scaled(ex[ch * h * w + p], scale);
                     }
                 }
             }
         }
-        Ok((m, out))
+    }
+    Ok((m, out))
+}
+
+impl QuantizedModel {
+    /// Quantizes a float batch (shape [batch, …] as the model takes it) into the padded
+    /// integer input: rows (example, y, x), columns channels. Returns (padded batch, input).
+    pub fn quantize_input(&self, x: &Tensor) -> Result<(usize, Vec<i64>), Error> {
+        quantize_examples(self.input, self.scale, x)
     }
 
     fn dense_forward(&self, l: &QDense, rows: usize, a: &[i64]) -> Result<LayerTrace, Error> {

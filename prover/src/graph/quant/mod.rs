@@ -23,7 +23,7 @@ mod forward;
 
 pub use calibrate::{CalibrationOptions, CalibrationReport, calibrate};
 pub use file::{MODEL_FORMAT, MODEL_VERSION};
-pub use forward::{IntTrace, LayerTrace, first_max};
+pub use forward::{IntTrace, LayerTrace, first_max, quantize_examples};
 
 use super::ir::{Model, Op};
 use crate::error::Error;

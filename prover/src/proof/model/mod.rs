@@ -16,10 +16,17 @@
 //! Soundness rests on the range checks: they make the field identities integer identities,
 //! so a verified proof certifies exactly [`crate::graph::quant::QuantizedModel::forward`].
 
+mod examples;
+mod file;
 mod plan;
 mod prove;
 mod verify;
 
+pub use examples::Examples;
+pub use file::{
+    ARCHITECTURE_FORMAT, ARCHITECTURE_VERSION, DataCommitmentRecord, ModelCommitmentRecord,
+    ModelOpening, ModelProofFile,
+};
 pub(crate) use plan::names;
 pub use plan::{LayerKind, LayerShape, ModelArchitecture, ModelShape, Task, Visibility};
 #[cfg(feature = "adversary")]

@@ -20,7 +20,7 @@ use crate::transcript::TRANSCRIPT_ID;
 use std::collections::BTreeMap;
 
 /// Whether a statement tensor is public or committed in the data vector.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Visibility {
     /// Part of the statement's public values.
     Public,
@@ -29,7 +29,7 @@ pub enum Visibility {
 }
 
 /// What a proof claims.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Task {
     /// The model maps `rows` inputs to their logits.
     Inference {
@@ -49,7 +49,7 @@ pub enum Task {
 }
 
 /// What a layer computes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LayerKind {
     /// Dense on rows of features.
     Dense,
@@ -65,7 +65,7 @@ pub enum LayerKind {
 }
 
 /// One layer's public shape.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct LayerShape {
     /// Node name (messages only; not part of the architecture id).
     pub name: String,
@@ -104,7 +104,7 @@ impl LayerShape {
 }
 
 /// The public shape of a quantized model (no weights).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ModelShape {
     /// Scale exponent s.
     pub scale: u32,
@@ -289,7 +289,7 @@ impl ModelShape {
 }
 
 /// Shape and task: everything the circuit and the verifying key depend on.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ModelArchitecture {
     /// The model's shape.
     pub shape: ModelShape,

@@ -1,0 +1,136 @@
+//! A statement on real examples, end to end: quantize the float examples the way the
+//! architecture's model reads them, commit the data vector the way the task requires, run the
+//! forward pass and prove. What a seller's tool calls; the block-level API stays below it.
+//!
+//! The data vector's commitment depends on the task: an accuracy statement's test set is
+//! committed with public mask randomness, so its publisher and every buyer recompute the very
+//! commitment the publisher registered (DESIGN §11.6); an inference statement's committed
+//! input gets fresh masks (it stays hidden).
+
+use super::file::{ModelOpening, ModelProofFile};
+use super::plan::{ModelArchitecture, ModelShape, Task};
+use super::prove::{CommittedData, ModelWitness, commit_data, commit_public_test_set, prove};
+use crate::error::Error;
+use crate::graph::quant::{QuantizedModel, quantize_examples};
+use crate::graph::tensor::Tensor;
+use crate::pcs::Srs;
+use rand::{CryptoRng, RngCore};
+
+/// A statement's examples, quantized and padded as its architecture reads them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Examples {
+    /// Real examples.
+    pub count: usize,
+    /// Padded rows × per-example input, integers at the model's scale.
+    pub input: Vec<i64>,
+    /// Class labels, one per real example (accuracy statements).
+    pub labels: Option<Vec<usize>>,
+}
+
+impl ModelShape {
+    /// Quantizes a float batch (shape `[batch, …]`) as a model of this shape reads it.
+    pub fn quantize_input(&self, x: &Tensor) -> Result<(usize, Vec<i64>), Error> {
+        quantize_examples(self.input, self.scale, x)
+    }
+}
+
+impl ModelArchitecture {
+    /// Quantizes `x` (and takes `labels`) as this statement's examples. The batch must be the
+    /// task's size exactly (inference rows, accuracy examples); accuracy needs one label per
+    /// example, each a real class.
+    pub fn examples(&self, x: &Tensor, labels: Option<&[usize]>) -> Result<Examples, Error> {
+        let count = x.shape.first().copied().unwrap_or(0);
+        let (expected, what) = match self.task {
+            Task::Inference { rows, .. } => (rows, "examples (the architecture's inference rows)"),
+            Task::Accuracy { examples } => {
+                (examples, "examples (the architecture's test-set size)")
+            }
+        };
+        crate::error::ensure_lens(&[(what, expected, count)])?;
+        let (m, input) = self.shape.quantize_input(x)?;
+        crate::error::ensure_lens(&[("padded rows", self.rows(), m)])?;
+        let labels = match (self.task, labels) {
+            (Task::Accuracy { .. }, Some(l)) => {
+                crate::error::ensure_lens(&[("labels (one per example)", count, l.len())])?;
+                if let Some(bad) = l.iter().find(|c| **c >= self.shape.classes) {
+                    return Err(Error::TooLarge {
+                        what: "label (a class index)",
+                        value: *bad,
+                        max: self.shape.classes.saturating_sub(1),
+                    });
+                }
+                Some(l.to_vec())
+            }
+            (Task::Accuracy { .. }, None) => {
+                return Err(Error::MissingTensor {
+                    name: "labels (an accuracy statement needs one per example)".into(),
+                });
+            }
+            (Task::Inference { .. }, _) => None,
+        };
+        Ok(Examples {
+            count,
+            input,
+            labels,
+        })
+    }
+
+    /// The registered commitment of a published test set (accuracy statements): what its
+    /// publisher registers and anyone holding the data recomputes.
+    pub fn commit_test_set(&self, srs: &Srs, ex: &Examples) -> Result<CommittedData, Error> {
+        let labels = ex.labels.as_deref().ok_or_else(|| Error::MissingTensor {
+            name: "labels (a test set needs one per example)".into(),
+        })?;
+        commit_public_test_set(srs, self, &ex.input, labels)
+    }
+
+    /// Proves this statement about the committed model `opening` (of the quantized model `q`)
+    /// on `ex`. Returns the proof file and the data vector (inference: the prover's committed
+    /// input, whose commitment a buyer may pin; accuracy: the public test set).
+    pub fn prove_examples(
+        &self,
+        srs: &Srs,
+        q: &QuantizedModel,
+        opening: &ModelOpening,
+        ex: &Examples,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<(ModelProofFile, Option<CommittedData>), Error> {
+        crate::error::ensure(
+            ModelShape::from(q) == self.shape,
+            "model statement",
+            "the quantized model's shape is not the architecture's",
+        )?;
+        let trace = q.forward(self.rows(), ex.input.clone())?;
+        let data = match (&ex.labels, self.has_data()) {
+            (_, false) => None,
+            (Some(_), true) => Some(self.commit_test_set(srs, ex)?),
+            (None, true) => {
+                let logits = match self.task {
+                    Task::Inference {
+                        output: super::plan::Visibility::Committed,
+                        ..
+                    } => Some(trace.logits()),
+                    _ => None,
+                };
+                Some(commit_data(srs, self, &ex.input, logits, None, rng)?)
+            }
+        };
+        let w = ModelWitness {
+            model: q,
+            committed_model: &opening.model,
+            data: data.as_ref(),
+            trace: &trace,
+            labels: ex.labels.as_deref(),
+        };
+        let (proof, public) = prove(srs, self, &w, rng)?;
+        let file = ModelProofFile {
+            architecture: self.clone(),
+            srs_id: srs.id(),
+            model: opening.model.commitment,
+            data: data.as_ref().map(|d| d.commitment),
+            public_words: public.chain_values(self)?,
+            proof,
+        };
+        Ok((file, data))
+    }
+}
