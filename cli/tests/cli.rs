@@ -271,7 +271,19 @@ fn srs_is_sized_for_the_statement_and_labelled() {
 
 #[test]
 fn every_command_has_help_with_an_example_and_usage_errors_exit_2() {
-    for cmd in ["import", "inspect", "srs"] {
+    for cmd in [
+        "import",
+        "inspect",
+        "srs",
+        "architecture",
+        "commit",
+        "commit-test-set",
+        "prove",
+        "verify",
+        "setup",
+        "wrap",
+        "export-verifier",
+    ] {
         let o = zkmodel(&[cmd, "--help"]);
         assert!(o.status.success());
         let help = String::from_utf8_lossy(&o.stdout);
