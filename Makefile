@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.zkmodel-installed
 # alloy's node bindings look for `anvil` on PATH (DESIGN §15).
 export PATH := $(CURDIR)/$(FOUNDRY)/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: all test test-rust test-contracts contracts abi gas lint bench demo tools fixtures ptau-fixture onnx-fixtures clean
+.PHONY: all test test-rust test-contracts contracts abi gas lint bench demo tools fixtures ptau-fixture onnx-fixtures torch-fixtures clean
 
 all: test
 
@@ -73,6 +73,14 @@ onnx-fixtures:
 	python3 -m venv .venv-fixtures
 	.venv-fixtures/bin/pip install --quiet -r fixtures/requirements.txt
 	.venv-fixtures/bin/python fixtures/make_digits_models.py
+
+## Trains small PyTorch models and exports them with torch.onnx.export (Python 3 + PyPI; never run by CI).
+## PyPI's torch is the CUDA build and does not import without its nvidia-* wheels, so this is a plain
+## install with dependencies (about 7 GB in .venv-torch, about 2 minutes); regenerates fixtures/pytorch.
+torch-fixtures:
+	python3 -m venv .venv-torch
+	.venv-torch/bin/pip install --quiet -r fixtures/requirements-torch.txt
+	.venv-torch/bin/python fixtures/make_pytorch_models.py
 
 demo:
 	@echo "make demo: there is no demo yet (no CLI, marketplace contracts or relayer). Today zkmodel" >&2

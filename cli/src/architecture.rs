@@ -5,6 +5,7 @@ use crate::Output;
 use crate::common::{hex, load_model, load_srs};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
+use zkmodel_prover::proof::architecture::Architecture;
 use zkmodel_prover::proof::model::{ModelArchitecture, ModelShape, Task, Visibility};
 
 /// Which claim a statement makes.
@@ -71,10 +72,10 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             examples: args.examples.unwrap_or(0),
         },
     };
-    let arch = ModelArchitecture {
+    let arch = Architecture::Model(ModelArchitecture {
         shape: ModelShape::from(&q),
         task,
-    };
+    });
     let lengths = arch
         .vector_lengths()
         .context("this model and task do not form a provable statement")?;

@@ -1,12 +1,13 @@
 //! `zkmodel commit` and `zkmodel commit-test-set`: the commitments that go on chain.
 
 use crate::Output;
-use crate::common::{hex, load_arch, load_model, load_srs, point_json, read_examples, step};
+use crate::common::{hex, load_model, load_model_arch, load_srs, point_json, read_examples, step};
 use anyhow::{Context, Result, ensure};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::path::PathBuf;
 use zkmodel_prover::artifact::{self, Access};
+use zkmodel_prover::proof::architecture::Architecture;
 use zkmodel_prover::proof::model::{
     DataCommitmentRecord, ModelArchitecture, ModelOpening, ModelShape, Task, Visibility,
 };
@@ -117,7 +118,7 @@ pub struct TestSetArgs {
 
 /// Runs `zkmodel commit-test-set`.
 pub fn run_test_set(args: &TestSetArgs, out: &Output) -> Result<()> {
-    let arch = load_arch(&args.arch)?;
+    let arch = load_model_arch(&args.arch)?;
     ensure!(
         matches!(arch.task, Task::Accuracy { .. }),
         "{} is not an accuracy architecture; only accuracy statements read a test set",
@@ -128,7 +129,10 @@ pub fn run_test_set(args: &TestSetArgs, out: &Output) -> Result<()> {
     let d = step("committing the test set", || {
         arch.commit_test_set(&srs, &ex)
     })?;
-    let record = DataCommitmentRecord::from((&arch, &srs, &d));
+    let record = DataCommitmentRecord {
+        architecture_id: Architecture::Model(arch.clone()).id(&srs),
+        commitment: d.commitment,
+    };
     artifact::save(
         artifact::DATA_COMMITMENT,
         &record,

@@ -10,7 +10,10 @@ use zkmodel_prover::artifact;
 use zkmodel_prover::graph::quant::{InputShape, QuantizedModel};
 use zkmodel_prover::graph::tensor::Tensor;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::model::{DataCommitmentRecord, Examples, ModelArchitecture};
+use zkmodel_prover::proof::architecture::Architecture;
+use zkmodel_prover::proof::model::{
+    DataCommitmentRecord, Examples, ModelArchitecture, ModelCommitmentRecord, ModelShape,
+};
 
 /// `0x`-prefixed lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
@@ -46,10 +49,33 @@ pub fn load_srs(path: &Path) -> Result<Srs> {
     Ok(srs)
 }
 
-/// Loads an architecture file.
-pub fn load_arch(path: &Path) -> Result<ModelArchitecture> {
-    ModelArchitecture::load(path)
-        .context("loading the architecture (write one with `zkmodel architecture`)")
+/// Loads an architecture file of any statement kind.
+pub fn load_arch(path: &Path) -> Result<Architecture> {
+    Architecture::load(path)
+        .context("loading the architecture (`zkmodel architecture` or `zkmodel train` write one)")
+}
+
+/// Loads an architecture file that must be a model statement's (inference or accuracy).
+pub fn load_model_arch(path: &Path) -> Result<ModelArchitecture> {
+    match load_arch(path)? {
+        Architecture::Model(a) => Ok(a),
+        other => anyhow::bail!(
+            "{} is a {} architecture; this command needs an inference or accuracy one",
+            path.display(),
+            other.kind()
+        ),
+    }
+}
+
+/// Loads a model commitment file and checks it is for a model of `shape` under `srs`.
+pub fn load_model_commitment(path: &Path, shape: &ModelShape, srs: &Srs) -> Result<G1Affine> {
+    let r: ModelCommitmentRecord = artifact::load(artifact::MODEL_COMMITMENT, path)?;
+    anyhow::ensure!(
+        r.shape_id == shape.id(srs),
+        "{}: a commitment to a model of another shape (or under another SRS) than the statement's",
+        path.display()
+    );
+    Ok(r.commitment)
 }
 
 /// Loads a quantized-model file.
@@ -57,8 +83,9 @@ pub fn load_model(path: &Path) -> Result<QuantizedModel> {
     QuantizedModel::load(path).with_context(|| format!("loading the model {}", path.display()))
 }
 
-/// Loads a data commitment (a registered test set) and checks it is for `arch` under `srs`.
-pub fn load_data_commitment(path: &Path, arch: &ModelArchitecture, srs: &Srs) -> Result<G1Affine> {
+/// Loads a data commitment (a registered test set or training set) and checks it is for
+/// `arch` under `srs`.
+pub fn load_data_commitment(path: &Path, arch: &Architecture, srs: &Srs) -> Result<G1Affine> {
     let r: DataCommitmentRecord = artifact::load(artifact::DATA_COMMITMENT, path)?;
     anyhow::ensure!(
         r.architecture_id == arch.id(srs),

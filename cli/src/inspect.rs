@@ -8,12 +8,15 @@ use zkmodel_prover::artifact;
 use zkmodel_prover::graph::quant::{MODEL_FORMAT, QLayer, QuantizedModel};
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::pcs::srs::SRS_MAGIC;
+use zkmodel_prover::proof::architecture::{
+    ARCHITECTURE_FORMAT, ARCHITECTURE_VERSION, Architecture,
+};
 use zkmodel_prover::proof::model::{
-    ARCHITECTURE_FORMAT, ARCHITECTURE_VERSION, DataCommitmentRecord, ModelArchitecture,
-    ModelCommitmentRecord, ModelOpening, ModelProofFile, ModelShape,
+    DataCommitmentRecord, ModelCommitmentRecord, ModelOpening, ModelProofFile, ModelShape,
 };
 use zkmodel_prover::proof::roles::CommitmentRole;
-use zkmodel_wrapper::files::{WRAPPED_MODEL_PROOF, WrappedModelProofFile};
+use zkmodel_prover::proof::train::{DATASET_OPENING, DatasetOpening, TrainingProofFile};
+use zkmodel_wrapper::files::{WRAPPED_PROOF, WrappedProofFile};
 use zkmodel_wrapper::groth16::Keys;
 
 fn roles(r: &[CommitmentRole]) -> String {
@@ -81,8 +84,30 @@ fn binary(args: &Args, bytes: &[u8], kind: &str, version: u32, out: &Output) -> 
             ),
             serde_json::json!({ "statement": p.architecture.kind().to_string(), "description": p.architecture.description(), "public": public, "srs_id": hex(&p.srs_id) }),
         )
-    } else if kind == WRAPPED_MODEL_PROOF.name {
-        let p = WrappedModelProofFile::load(&args.file)?;
+    } else if kind == artifact::TRAINING_PROOF.name {
+        let p: TrainingProofFile = artifact::from_bytes(artifact::TRAINING_PROOF, bytes)
+            .with_context(|| format!("{file}"))?;
+        (
+            format!(
+                "training proof (native, not verified by inspect)\n  {}\n  SRS id {}",
+                p.architecture.description(),
+                hex(&p.srs_id)
+            ),
+            serde_json::json!({ "statement": "training", "description": p.architecture.description(), "final_model": point_json(&p.final_model), "initial_model": point_json(&p.initial_model), "dataset": point_json(&p.dataset), "srs_id": hex(&p.srs_id) }),
+        )
+    } else if kind == DATASET_OPENING.name {
+        let o: DatasetOpening =
+            artifact::from_bytes(DATASET_OPENING, bytes).with_context(|| format!("{file}"))?;
+        (
+            format!(
+                "dataset opening (SECRET: the training data and mask randomness; never publish it)\n  {} vector entries\n  architecture {}",
+                o.data.vector.len(),
+                hex(&o.architecture_id)
+            ),
+            serde_json::json!({ "secret": true, "entries": o.data.vector.len(), "architecture_id": hex(&o.architecture_id), "commitment": point_json(&o.data.commitment) }),
+        )
+    } else if kind == WRAPPED_PROOF.name {
+        let p = WrappedProofFile::load(&args.file)?;
         (
             format!(
                 "wrapped {} proof (not verified by inspect)\n  {}\n  {} commitments, {} public words",
@@ -207,7 +232,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             Ok(())
         }
         Some(ARCHITECTURE_FORMAT) => {
-            let arch = ModelArchitecture::from_file_str(&String::from_utf8_lossy(&bytes))
+            let arch = Architecture::from_file_str(&String::from_utf8_lossy(&bytes))
                 .with_context(|| format!("{}", args.file.display()))?;
             out.emit(
                 &format!(

@@ -13,6 +13,7 @@ mod inspect;
 mod prove;
 mod setup;
 mod srs;
+mod train;
 mod verify;
 mod wrap;
 
@@ -46,6 +47,7 @@ enum Command {
     Commit(commit::Args),
     CommitTestSet(commit::TestSetArgs),
     Prove(prove::Args),
+    Train(train::Args),
     Verify(verify::Args),
     Setup(setup::SetupArgs),
     Wrap(wrap::Args),
@@ -104,6 +106,7 @@ fn main() -> ExitCode {
         Command::Commit(args) => commit::run(&args, &out),
         Command::CommitTestSet(args) => commit::run_test_set(&args, &out),
         Command::Prove(args) => prove::run(&args, &out),
+        Command::Train(args) => train::run(&args, &out),
         Command::Verify(args) => verify::run(&args, &out),
         Command::Setup(args) => setup::run_setup(&args, &out),
         Command::Wrap(args) => wrap::run(&args, &out),

@@ -2,7 +2,7 @@
 //! model, with its public values.
 
 use crate::Output;
-use crate::common::{hex, load_arch, load_model, load_srs, point_json, read_examples, step};
+use crate::common::{hex, load_model, load_model_arch, load_srs, point_json, read_examples, step};
 use anyhow::{Context, Result};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -119,7 +119,7 @@ pub fn public_text(v: &serde_json::Value) -> String {
 
 /// Runs the command.
 pub fn run(args: &Args, out: &Output) -> Result<()> {
-    let arch = load_arch(&args.arch)?;
+    let arch = load_model_arch(&args.arch)?;
     let q = load_model(&args.model)?;
     let srs = load_srs(&args.srs)?;
     let opening: ModelOpening = artifact::load(artifact::MODEL_OPENING, &args.opening)?;

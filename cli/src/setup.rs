@@ -54,7 +54,7 @@ pub fn run_setup(args: &SetupArgs, out: &Output) -> Result<()> {
     };
     let keys = step(
         "generating Groth16 keys (INSECURE development setup)",
-        || zkmodel_wrapper::model::setup_insecure_dev(&arch, &mut rng),
+        || zkmodel_wrapper::files::setup_insecure_dev(&arch, &mut rng),
     )?;
     let id = arch.id(&srs);
     keys.save(&id, &args.output)?;

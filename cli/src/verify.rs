@@ -1,30 +1,33 @@
-//! `zkmodel verify`: check a native or wrapped proof against the commitments the verifier
-//! pins (the registered model; for accuracy, the registered test set).
+//! `zkmodel verify`: check a native or wrapped proof of any statement kind against the
+//! commitments the verifier pins, role by role.
 
 use crate::Output;
-use crate::common::{hex, load_arch, load_data_commitment, load_srs};
+use crate::common::{hex, load_arch, load_data_commitment, load_model_commitment, load_srs};
 use crate::prove::{public_json, public_text};
 use anyhow::{Context, Result, bail, ensure};
 use ark_bn254::G1Affine;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use zkmodel_prover::artifact;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::model::{
-    ModelArchitecture, ModelCommitmentRecord, ModelProofFile, PublicValues, Task,
-};
-use zkmodel_wrapper::files::{WRAPPED_MODEL_PROOF, WrappedModelProofFile};
+use zkmodel_prover::proof::architecture::Architecture;
+use zkmodel_prover::proof::model::{ModelProofFile, PublicValues};
+use zkmodel_prover::proof::roles::CommitmentRole;
+use zkmodel_prover::proof::train::TrainingProofFile;
+use zkmodel_wrapper::files::{WRAPPED_PROOF, WrappedProofFile};
 use zkmodel_wrapper::groth16::Keys;
 
-/// Verify a proof file (from `zkmodel prove`) or a wrapped proof (from `zkmodel wrap`).
+/// Verify a proof (from `zkmodel prove` or `zkmodel train`) or a wrapped proof (from
+/// `zkmodel wrap`).
 ///
 /// A proof means something only about commitments someone you trust registered: pass the
-/// model commitment the seller registered, and for an accuracy claim the test-set commitment
-/// its publisher registered. Exit status 0 when the proof verifies, 1 (with the reason) when
-/// it does not.
+/// model commitment the seller registered; for an accuracy claim the test-set commitment its
+/// publisher registered; for a training claim the initial model and the dataset. Exit status
+/// 0 when the proof verifies, 1 (with the reason) when it does not.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  zkmodel verify inference.proof --srs srs.bin --commitment model.commitment\n  \
 zkmodel verify accuracy.proof --srs srs.bin --commitment model.commitment --test-set test-set.commitment\n  \
+zkmodel verify trained/training.proof --srs srs.bin --commitment trained/model.commitment --initial trained/initial.commitment --dataset trained/dataset.commitment\n  \
 zkmodel verify accuracy.wrapped --srs srs.bin --keys accuracy.keys --commitment model.commitment --test-set test-set.commitment"
 )]
 pub struct Args {
@@ -33,12 +36,21 @@ pub struct Args {
     /// The KZG SRS.
     #[arg(long)]
     pub srs: PathBuf,
-    /// The registered model commitment (from `zkmodel commit`).
+    /// The registered model commitment (for training: the trained model's).
     #[arg(long)]
     pub commitment: PathBuf,
     /// Accuracy: the registered test-set commitment (from `zkmodel commit-test-set`).
     #[arg(long)]
     pub test_set: Option<PathBuf>,
+    /// Inference with a committed input: your own input's commitment (optional).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Training: the initial model's registered commitment.
+    #[arg(long)]
+    pub initial: Option<PathBuf>,
+    /// Training: the registered dataset commitment.
+    #[arg(long)]
+    pub dataset: Option<PathBuf>,
     /// Require this architecture (the proof names its own; this checks it is the one you
     /// expect).
     #[arg(long)]
@@ -48,37 +60,68 @@ pub struct Args {
     pub keys: Option<PathBuf>,
 }
 
-fn pins(args: &Args, arch: &ModelArchitecture, srs: &Srs) -> Result<(G1Affine, Option<G1Affine>)> {
-    if let Some(expected) = &args.arch {
-        let expected = load_arch(expected)?;
+/// The pins for every role of `arch`, from the flags; a required one missing says which flag.
+fn pins(args: &Args, arch: &Architecture, srs: &Srs) -> Result<Vec<(CommitmentRole, G1Affine)>> {
+    if let Some(path) = &args.arch {
+        let expected = load_arch(path)?;
         ensure!(
             &expected == arch,
             "the proof is for another architecture than {}:\n  proof:    {}\n  expected: {}",
-            args.arch
-                .as_deref()
-                .map(Path::display)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
+            path.display(),
             arch.description(),
             expected.description()
         );
     }
-    let record: ModelCommitmentRecord =
-        artifact::load(artifact::MODEL_COMMITMENT, &args.commitment)?;
-    ensure!(
-        record.shape_id == arch.shape.id(srs),
-        "{}: a commitment to a model of another shape (or under another SRS) than the proof's",
-        args.commitment.display()
-    );
-    let data = match (&args.test_set, arch.task) {
-        (Some(p), _) => Some(load_data_commitment(p, arch, srs)?),
-        (None, Task::Accuracy { .. }) => bail!(
-            "an accuracy claim means something only against a registered test set: pass \
-             --test-set with its publisher's commitment"
-        ),
-        (None, Task::Inference { .. }) => None,
+    let shape = match arch {
+        Architecture::Model(a) => &a.shape,
+        Architecture::Training(a) => &a.shape,
     };
-    Ok((record.commitment, data))
+    let required = |flag: &Option<PathBuf>, name: &str, why: &str| -> Result<PathBuf> {
+        flag.clone()
+            .with_context(|| format!("this {} claim needs --{name}: {why}", arch.kind()))
+    };
+    let mut pins = Vec::new();
+    for role in arch.commitment_roles() {
+        let value = match role {
+            CommitmentRole::Model | CommitmentRole::FinalModel => {
+                load_model_commitment(&args.commitment, shape, srs)?
+            }
+            CommitmentRole::TestSet => load_data_commitment(
+                &required(
+                    &args.test_set,
+                    "test-set",
+                    "an accuracy count means something only against a test set its publisher registered",
+                )?,
+                arch,
+                srs,
+            )?,
+            CommitmentRole::InitialModel => load_model_commitment(
+                &required(
+                    &args.initial,
+                    "initial",
+                    "the registered (or seed-derived) initial model's commitment",
+                )?,
+                shape,
+                srs,
+            )?,
+            CommitmentRole::Dataset => load_data_commitment(
+                &required(
+                    &args.dataset,
+                    "dataset",
+                    "the registered training set's commitment",
+                )?,
+                arch,
+                srs,
+            )?,
+            CommitmentRole::Data => match &args.data {
+                Some(p) => load_data_commitment(p, arch, srs)?,
+                None => continue,
+            },
+            CommitmentRole::Trace => continue,
+        };
+        pins.push((role, value));
+    }
+    Ok(pins)
 }
 
 /// Runs the command.
@@ -87,45 +130,65 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
     let bytes =
         std::fs::read(&args.proof).with_context(|| format!("reading {}", args.proof.display()))?;
     let kind = artifact::sniff(&bytes).map(|(k, _)| k);
+    let not_valid = || format!("{} does not verify", args.proof.display());
     let (arch, public, wrapped) = match kind.as_deref() {
         Some(k) if k == artifact::MODEL_PROOF.name => {
             let file: ModelProofFile = artifact::load(artifact::MODEL_PROOF, &args.proof)?;
-            let (model, data) = pins(args, &file.architecture, &srs)?;
+            let arch = Architecture::Model(file.architecture.clone());
             let public = file
-                .verify(&srs, Some(model), data)
-                .with_context(|| format!("{} does not verify", args.proof.display()))?;
-            (file.architecture, public, false)
+                .verify(&srs, &pins(args, &arch, &srs)?)
+                .with_context(not_valid)?;
+            (arch, Some(public), false)
         }
-        Some(k) if k == WRAPPED_MODEL_PROOF.name => {
-            let file = WrappedModelProofFile::load(&args.proof)?;
-            let arch = &file.architecture;
-            let (model, data) = pins(args, arch, &srs)?;
+        Some(k) if k == artifact::TRAINING_PROOF.name => {
+            let file: TrainingProofFile = artifact::load(artifact::TRAINING_PROOF, &args.proof)?;
+            let arch = Architecture::Training(file.architecture.clone());
+            file.verify(&srs, &pins(args, &arch, &srs)?)
+                .with_context(not_valid)?;
+            (arch, None, false)
+        }
+        Some(k) if k == WRAPPED_PROOF.name => {
+            let file = WrappedProofFile::load(&args.proof)?;
+            let arch = file.architecture.clone();
+            let pins = pins(args, &arch, &srs)?;
             let keys_path = args
                 .keys
                 .as_ref()
                 .context("a wrapped proof needs --keys (the architecture's Groth16 keys)")?;
             let keys = Keys::load(&arch.id(&srs), keys_path)
                 .with_context(|| format!("loading {}", keys_path.display()))?;
-            file.verify(&keys, &srs, model, data)
-                .with_context(|| format!("{} does not verify", args.proof.display()))?;
-            let public = PublicValues::from_chain(arch, &file.wrapped.public_values)?;
-            (file.architecture, public, true)
+            file.verify(&keys, &srs, &pins).with_context(not_valid)?;
+            let public = match &arch {
+                Architecture::Model(a) => {
+                    Some(PublicValues::from_chain(a, &file.wrapped.public_values)?)
+                }
+                Architecture::Training(_) => None,
+            };
+            (arch, public, true)
         }
         Some(other) => bail!(
-            "{}: a `{other}` file, not a proof (verify reads `zkmodel prove` and `zkmodel wrap` output)",
+            "{}: a `{other}` file, not a proof (verify reads `zkmodel prove`, `zkmodel train` and `zkmodel wrap` output)",
             args.proof.display()
         ),
         None => bail!("{}: not a zkmodel proof file", args.proof.display()),
     };
-    let values = public_json(&arch, &public)?;
+    let values = match (&arch, &public) {
+        (Architecture::Model(a), Some(p)) => public_json(a, p)?,
+        _ => serde_json::json!({}),
+    };
+    let mut text = format!(
+        "VALID {}{} proof\n  architecture {}",
+        if wrapped { "wrapped " } else { "" },
+        arch.kind(),
+        hex(&arch.id(&srs)),
+    );
+    let lines = public_text(&values);
+    if !lines.is_empty() {
+        text.push('\n');
+        text.push_str(&lines);
+    }
     out.emit(
-        &format!(
-            "VALID {}{} proof\n{}\n  architecture {}",
-            if wrapped { "wrapped " } else { "" },
-            arch.kind(),
-            public_text(&values),
-            hex(&arch.id(&srs)),
-        ),
+        &text,
         serde_json::json!({
             "valid": true,
             "wrapped": wrapped,

@@ -1,21 +1,22 @@
-//! `zkmodel wrap`: compress a native proof into the constant-size Groth16-wrapped proof the
-//! chain verifies, with its calldata.
+//! `zkmodel wrap`: compress a native proof of any statement kind into the constant-size
+//! Groth16-wrapped proof the chain verifies, with its calldata.
 
 use crate::Output;
 use crate::common::{hex, load_srs, step};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::path::PathBuf;
 use zkmodel_prover::artifact;
+use zkmodel_prover::proof::architecture::Architecture;
 use zkmodel_prover::proof::model::ModelProofFile;
-use zkmodel_prover::proof::roles::ModelCommitments;
+use zkmodel_prover::proof::train::TrainingProofFile;
 use zkmodel_wrapper::calldata::verify_calldata;
-use zkmodel_wrapper::files::WrappedModelProofFile;
+use zkmodel_wrapper::files::{wrap_model, wrap_training};
 use zkmodel_wrapper::groth16::Keys;
 
-/// Wrap a proof (from `zkmodel prove`) for the chain: a Groth16 proof of its field part plus
-/// the opening's group elements, ~1 KB of calldata whatever the model.
+/// Wrap a proof (from `zkmodel prove` or `zkmodel train`) for the chain: a Groth16 proof of
+/// its field part plus the opening's group elements, ~1 KB of calldata whatever the model.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Example:\n  zkmodel wrap inference.proof --keys inference.keys --srs srs.bin -o inference.wrapped --calldata inference.calldata.json"
@@ -37,43 +38,49 @@ pub struct Args {
     pub calldata: Option<PathBuf>,
 }
 
+enum Native {
+    Model(ModelProofFile),
+    Training(TrainingProofFile),
+}
+
 /// Runs the command.
 pub fn run(args: &Args, out: &Output) -> Result<()> {
-    let file: ModelProofFile = artifact::load(artifact::MODEL_PROOF, &args.proof)?;
+    let bytes =
+        std::fs::read(&args.proof).with_context(|| format!("reading {}", args.proof.display()))?;
+    let native = match artifact::sniff(&bytes).map(|(k, _)| k).as_deref() {
+        Some(k) if k == artifact::MODEL_PROOF.name => Native::Model(
+            artifact::from_bytes(artifact::MODEL_PROOF, &bytes)
+                .with_context(|| format!("{}", args.proof.display()))?,
+        ),
+        Some(k) if k == artifact::TRAINING_PROOF.name => Native::Training(
+            artifact::from_bytes(artifact::TRAINING_PROOF, &bytes)
+                .with_context(|| format!("{}", args.proof.display()))?,
+        ),
+        _ => bail!(
+            "{}: not a native proof (wrap reads `zkmodel prove` and `zkmodel train` output)",
+            args.proof.display()
+        ),
+    };
     let srs = load_srs(&args.srs)?;
-    let arch = &file.architecture;
+    let arch = match &native {
+        Native::Model(f) => Architecture::Model(f.architecture.clone()),
+        Native::Training(f) => Architecture::Training(f.architecture.clone()),
+    };
     let id = arch.id(&srs);
     let keys =
         Keys::load(&id, &args.keys).with_context(|| format!("loading {}", args.keys.display()))?;
     if keys.origin.is_development() {
         tracing::warn!("wrapping with INSECURE development keys: local chains and tests only");
     }
-    let public = file.public()?;
-    let commitments = ModelCommitments {
-        model: file.model,
-        trace: file.proof.trace_commitment,
-        data: file.data,
-    };
     let mut rng = ChaCha20Rng::from_entropy();
     let start = std::time::Instant::now();
-    let wrapped = step("wrapping (Groth16)", || {
-        zkmodel_wrapper::model::wrap(
-            &keys,
-            &srs,
-            arch,
-            &commitments,
-            &public,
-            &file.proof,
-            &mut rng,
-        )
+    let file = step("wrapping (Groth16)", || match &native {
+        Native::Model(f) => wrap_model(&keys, &srs, f, &mut rng),
+        Native::Training(f) => wrap_training(&keys, &srs, f, &mut rng),
     })?;
     let wrap_s = start.elapsed().as_secs_f64();
-    let calldata = verify_calldata(&wrapped, &wrapped.public_values);
-    let wrapped_file = WrappedModelProofFile {
-        architecture: arch.clone(),
-        wrapped,
-    };
-    wrapped_file.save(&args.output)?;
+    let calldata = verify_calldata(&file.wrapped, &file.wrapped.public_values);
+    file.save(&args.output)?;
     if let Some(path) = &args.calldata {
         let json = serde_json::json!({
             "architecture_id": hex(&id),
@@ -88,7 +95,8 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
     }
     out.emit(
         &format!(
-            "wrapped proof → {} ({:.2} s; verify() calldata {} bytes)\n  architecture {}",
+            "wrapped {} proof → {} ({:.2} s; verify() calldata {} bytes)\n  architecture {}",
+            arch.kind(),
             args.output.display(),
             wrap_s,
             calldata.len(),
@@ -96,6 +104,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         ),
         serde_json::json!({
             "output": args.output,
+            "kind": arch.kind().to_string(),
             "architecture_id": hex(&id),
             "calldata_bytes": calldata.len(),
             "calldata": args.calldata,

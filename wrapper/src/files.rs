@@ -1,20 +1,27 @@
-//! The wrapped-proof file: a Groth16-wrapped model proof with its architecture, in
-//! [`zkmodel_prover::artifact`]'s format, so a seller wraps once and posts (or hands to a
-//! relayer) later, and anyone verifies it natively with the verifying key.
+//! Every statement kind wrapped through one entry point, and the wrapped-proof file.
+//!
+//! [`setup_insecure_dev`], [`wrap_model`]/[`wrap_training`] and [`WrappedProofFile::verify`]
+//! take an [`Architecture`] of any kind; verification takes the pins keyed by commitment role
+//! ([`CommitmentRole`]), so what a verifier must pin is the architecture's to say, not the
+//! caller's. The file uses [`zkmodel_prover::artifact`]'s header and canonical encoding.
 
 use crate::error::Error;
-use crate::groth16::{Keys, WrappedProof, prepare};
+use crate::groth16::{Keys, WrappedProof, prepare, verify_wrapped_for};
 use ark_bn254::G1Affine;
+use rand::{CryptoRng, RngCore};
 use std::path::Path;
 use zkmodel_prover::artifact::{self, Access, Kind};
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::model::ModelArchitecture;
+use zkmodel_prover::proof::architecture::Architecture;
+use zkmodel_prover::proof::model::ModelProofFile;
+use zkmodel_prover::proof::roles::{CommitmentRole, ModelCommitments};
+use zkmodel_prover::proof::train::TrainingProofFile;
 
-/// A wrapped inference or accuracy proof.
-pub const WRAPPED_MODEL_PROOF: Kind = Kind {
-    name: "wrapped-model-proof",
+/// A wrapped proof of any statement kind.
+pub const WRAPPED_PROOF: Kind = Kind {
+    name: "wrapped-proof",
     version: 1,
-    what: "wrapped model proof file",
+    what: "wrapped proof file",
 };
 
 zkmodel_prover::canonical_struct!(WrappedProof {
@@ -29,52 +36,108 @@ zkmodel_prover::canonical_struct!(WrappedProof {
     groth16
 });
 
-/// A wrapped model proof with the architecture it is for.
+/// Development key generation for an architecture of any kind (INSECURE: single party).
+pub fn setup_insecure_dev(
+    arch: &Architecture,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<Keys, Error> {
+    match arch {
+        Architecture::Model(a) => crate::model::setup_insecure_dev(a, rng),
+        Architecture::Training(a) => crate::train::setup_insecure_dev(a, rng),
+    }
+}
+
+/// A wrapped proof with the architecture it is for.
 #[derive(Clone, Debug, PartialEq)]
-pub struct WrappedModelProofFile {
+pub struct WrappedProofFile {
     /// The statement's architecture (its id, under the SRS, selects the keys and verifier).
-    pub architecture: ModelArchitecture,
+    pub architecture: Architecture,
     /// What goes on chain.
     pub wrapped: WrappedProof,
 }
 
-zkmodel_prover::canonical_struct!(WrappedModelProofFile {
+zkmodel_prover::canonical_struct!(WrappedProofFile {
     architecture,
     wrapped
 });
 
-impl WrappedModelProofFile {
+/// Wraps a native inference or accuracy proof.
+pub fn wrap_model(
+    keys: &Keys,
+    srs: &Srs,
+    file: &ModelProofFile,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<WrappedProofFile, Error> {
+    let commitments = ModelCommitments {
+        model: file.model,
+        trace: file.proof.trace_commitment,
+        data: file.data,
+    };
+    let arch = &file.architecture;
+    let wrapped = crate::model::wrap(
+        keys,
+        srs,
+        arch,
+        &commitments,
+        &file.public()?,
+        &file.proof,
+        rng,
+    )?;
+    Ok(WrappedProofFile {
+        architecture: Architecture::Model(arch.clone()),
+        wrapped,
+    })
+}
+
+/// Wraps a native training proof.
+pub fn wrap_training(
+    keys: &Keys,
+    srs: &Srs,
+    file: &TrainingProofFile,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<WrappedProofFile, Error> {
+    let commitments = crate::train::commitments(
+        file.final_model,
+        file.initial_model,
+        file.dataset,
+        &file.proof,
+    );
+    let arch = &file.architecture;
+    let wrapped = crate::train::wrap(keys, srs, arch, &commitments, &file.proof, rng)?;
+    Ok(WrappedProofFile {
+        architecture: Architecture::Training(arch.clone()),
+        wrapped,
+    })
+}
+
+impl WrappedProofFile {
     /// Writes the file.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
-        Ok(artifact::save(
-            WRAPPED_MODEL_PROOF,
-            self,
-            path,
-            Access::Public,
-        )?)
+        Ok(artifact::save(WRAPPED_PROOF, self, path, Access::Public)?)
     }
 
     /// Reads and validates the file.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        Ok(artifact::load(WRAPPED_MODEL_PROOF, path)?)
+        Ok(artifact::load(WRAPPED_PROOF, path)?)
     }
 
-    /// Verifies natively exactly as the contract does: the Groth16 proof, the KZG pairing,
-    /// the commitment count and roles, with `model` (and `data`) pinned to the registered
-    /// values. `keys` must be this architecture's (their file is bound to its id).
+    /// Verifies natively exactly as the contract does — Groth16, the KZG pairing, the
+    /// commitment count — with every non-free role of the architecture pinned in `pins` to
+    /// the value its registrant registered (a missing pin, a pin for a role the architecture
+    /// does not have, or a mismatch is a typed error). `keys` must be this architecture's.
     pub fn verify(
         &self,
         keys: &Keys,
         srs: &Srs,
-        model: G1Affine,
-        data: Option<G1Affine>,
+        pins: &[(CommitmentRole, G1Affine)],
     ) -> Result<(), Error> {
-        crate::model::verify_wrapped(
+        let arch = &self.architecture;
+        verify_wrapped_for(
             &prepare(&keys.vk),
             srs,
-            &self.architecture,
-            model,
-            data,
+            &arch.id(srs),
+            &arch.commitment_roles(),
+            pins,
             &self.wrapped,
         )
     }

@@ -14,6 +14,7 @@
 //! digests joined in block order → the opening's ρ, ζ, γ ([`crate::pcs`]) → on chain u and
 //! the multi-pairing scalar ([`crate::pcs::chain`]).
 
+pub mod architecture;
 pub mod info;
 pub mod matmul;
 pub mod model;

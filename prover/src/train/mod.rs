@@ -24,7 +24,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 /// The training loss.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Loss {
     /// Softmax cross-entropy (fixed-point softmax).
     CrossEntropy,
@@ -33,7 +34,7 @@ pub enum Loss {
 }
 
 /// Public hyperparameters of a training run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TrainConfig {
     /// Scale exponent s of every tensor.
     pub scale: u32,

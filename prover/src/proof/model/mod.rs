@@ -23,10 +23,7 @@ mod prove;
 mod verify;
 
 pub use examples::Examples;
-pub use file::{
-    ARCHITECTURE_FORMAT, ARCHITECTURE_VERSION, DataCommitmentRecord, ModelCommitmentRecord,
-    ModelOpening, ModelProofFile,
-};
+pub use file::{DataCommitmentRecord, ModelCommitmentRecord, ModelOpening, ModelProofFile};
 pub(crate) use plan::names;
 pub use plan::{LayerKind, LayerShape, ModelArchitecture, ModelShape, Task, Visibility};
 #[cfg(feature = "adversary")]

@@ -29,10 +29,12 @@
 //! trainer's run. Hyperparameters (widths, s, b, N, B, T, η, loss) are in the architecture id.
 
 pub mod digits;
+mod file;
 mod plan;
 mod prove;
 mod verify;
 
+pub use file::{DATASET_OPENING, DatasetOpening, TrainingProofFile, TrainingRun};
 pub use prove::{ProvingInputs, commit_dataset, commit_seeded_initial_model, prove};
 pub use verify::{native_field_part, verify, verify_field_part};
 
@@ -53,7 +55,7 @@ use crate::transcript::TRANSCRIPT_ID;
 use ark_bn254::{Fr, G1Affine};
 
 /// Everything a training statement's circuit and verifying key depend on.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TrainArchitecture {
     /// The model's shape (Dense layers, ReLU on hidden ones, flat input).
     pub shape: ModelShape,
