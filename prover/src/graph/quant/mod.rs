@@ -336,7 +336,12 @@ impl QuantizedModel {
                     if k != real {
                         return Err(bad(&format!("takes {k} features, input has {real}")));
                     }
-                    let (kp, np) = (k.next_power_of_two(), n.next_power_of_two());
+                    // After a flattened image the input rows are (y, x, padded channel).
+                    let rows = match from {
+                        None => k,
+                        Some((_, cp, h, wd)) => h * wd * cp,
+                    };
+                    let (kp, np) = (rows.next_power_of_two(), n.next_power_of_two());
                     let mut w = vec![0i64; kp * np];
                     for r in 0..k {
                         // Our feature order is (y, x, channel); ONNX's is (channel, y, x).
@@ -473,15 +478,28 @@ impl QuantizedModel {
                     };
                 }
                 (Op::Flatten { axis: 1 }, Act::Image { c, cp, h, w }) => {
-                    if c != cp {
-                        return Err(bad("flattening padded channels is not supported"));
-                    }
                     act = Act::Flat {
                         real: c * h * w,
                         from: Some((c, cp, h, w)),
                     };
                 }
                 (Op::Flatten { .. } | Op::Reshape { .. }, Act::Flat { .. }) => {}
+                // PyTorch exports a linear layer on a non-2-D input (and hand-written
+                // `x @ W + b`) as MatMul then Add: the Add is the dense layer's bias.
+                (Op::AddConst { constant }, Act::Flat { real, from: None })
+                    if i > 0
+                        && matches!(model.nodes[i - 1].op, Op::Dense { .. })
+                        && constant.len() == real =>
+                {
+                    match layers.last_mut() {
+                        Some(QLayer::Dense(l)) if !l.activated() => {
+                            for (col, v) in constant.data.iter().enumerate() {
+                                l.bias[col] += round_scaled(*v, scale);
+                            }
+                        }
+                        _ => return Err(bad("an added constant must be a dense layer's bias")),
+                    }
+                }
                 (Op::Softmax | Op::ArgMax { .. }, _) if i + 1 == count => {}
                 _ => return Err(bad("not provable at this position of the graph")),
             }

@@ -1,0 +1,151 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Models exported by PyTorch's `torch.onnx.export` (fixtures/pytorch, made by
+//! `make torch-fixtures`), not built by hand: an MLP with Gemm, an MLP whose linear layers
+//! export as MatMul + Add, a two-convolution CNN with 6 and 12 channels (padded to 8 and 16
+//! inside the statement, then flattened), and a 13-feature, 3-class MLP on standardized wine
+//! data. Each imports, reproduces onnxruntime's logits in float, keeps its accuracy when
+//! quantized, and proves and verifies an accuracy statement on part of its test split.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use std::path::PathBuf;
+use zkmodel_prover::graph::onnx::import_path;
+use zkmodel_prover::graph::quant::{CalibrationOptions, calibrate};
+use zkmodel_prover::graph::{Model, Tensor};
+use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::proof::model::{ModelArchitecture, ModelOpening, ModelShape, Task};
+use zkmodel_prover::proof::roles::CommitmentRole;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/pytorch")
+        .join(name)
+}
+
+fn json(name: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap()
+}
+
+/// A data file's examples shaped as the model takes them, and its labels.
+fn examples(model: &Model, file: &str, take: usize) -> (Tensor, Vec<usize>) {
+    let d = json(file);
+    let rows = d["input_data"].as_array().unwrap();
+    let n = rows.len().min(take);
+    let x: Vec<f32> = rows[..n]
+        .iter()
+        .flat_map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32)
+        })
+        .collect();
+    let features = x.len() / n;
+    let labels = d["labels"].as_array().unwrap()[..n]
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .collect();
+    let t = Tensor::new(vec![n, features], x)
+        .unwrap()
+        .with_batch_shape(&model.input_shape)
+        .unwrap();
+    (t, labels)
+}
+
+fn check(name: &str, proof_examples: usize) {
+    let model = import_path(&fixture(&format!("{name}.onnx"))).unwrap();
+    // Float evaluation against onnxruntime on the whole test split.
+    let (x, labels) = examples(&model, &format!("{name}.test.json"), usize::MAX);
+    let float = model.eval(&x).unwrap();
+    let reference = json(&format!("{name}.reference.json"));
+    let expected: Vec<f32> = reference["logits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32)
+        })
+        .collect();
+    assert_eq!(float.data.len(), expected.len(), "{name}");
+    let worst = float
+        .data
+        .iter()
+        .zip(&expected)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
+    assert!(
+        worst < 1e-3,
+        "{name}: float logits differ from onnxruntime by {worst}"
+    );
+
+    // Quantized on the calibration file: the same predictions as float almost everywhere.
+    let (calib, _) = examples(&model, &format!("{name}.calibration.json"), usize::MAX);
+    let (q, report) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    assert!(report.argmax_agreement >= 0.99, "{name}: {report}");
+    let (m, input) = q.quantize_input(&x).unwrap();
+    let trace = q.forward(m, input).unwrap();
+    let predicted = q.predictions(&trace, labels.len());
+    let agree = predicted
+        .iter()
+        .zip(float.argmax_rows())
+        .filter(|(a, b)| **a == *b)
+        .count();
+    assert!(
+        agree as f64 >= 0.98 * labels.len() as f64,
+        "{name}: quantized argmax agrees with float on {agree} of {}",
+        labels.len()
+    );
+
+    // An accuracy statement on the first examples of the test split, proven and verified.
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: Task::Accuracy {
+            examples: proof_examples,
+        },
+    };
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    let opening = ModelOpening::commit(&srs, &arch, &q, &mut rng).unwrap();
+    let (xs, ls) = examples(&model, &format!("{name}.test.json"), proof_examples);
+    let ex = arch.examples(&xs, Some(&ls)).unwrap();
+    let test_set = arch.commit_test_set(&srs, &ex).unwrap();
+    let (file, _) = arch
+        .prove_examples(&srs, &q, &opening, &ex, &mut rng)
+        .unwrap();
+    let pins = [
+        (CommitmentRole::Model, opening.model.commitment),
+        (CommitmentRole::TestSet, test_set.commitment),
+    ];
+    let public = file.verify(&srs, &pins).unwrap();
+    let count = zkmodel_prover::field::encoding::to_i128(&public.count.unwrap(), 64).unwrap();
+    let expected_count = predicted[..proof_examples]
+        .iter()
+        .zip(&ls)
+        .filter(|(p, l)| p == l)
+        .count();
+    assert_eq!(count as usize, expected_count, "{name}");
+}
+
+#[test]
+fn pytorch_mlp_with_gemm() {
+    check("mlp", 16);
+}
+
+#[test]
+fn pytorch_mlp_with_matmul_and_add() {
+    check("mlp_matmul", 16);
+}
+
+#[test]
+fn pytorch_cnn_with_two_convolutions_and_padded_channels() {
+    check("cnn", 8);
+}
+
+#[test]
+fn pytorch_wine_mlp_with_13_features_and_3_classes() {
+    check("wine_mlp", 36);
+}
