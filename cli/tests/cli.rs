@@ -279,6 +279,7 @@ fn every_command_has_help_with_an_example_and_usage_errors_exit_2() {
         "commit",
         "commit-test-set",
         "prove",
+        "train",
         "verify",
         "setup",
         "wrap",
