@@ -68,7 +68,7 @@ impl fmt::Display for SrsOrigin {
 
 /// Magic bytes and version of our SRS file format.
 /// The header every SRS file starts with (format and version).
-pub const SRS_MAGIC: &[u8; 8] = b"ZKMSRS\x00\x01";
+pub const SRS_MAGIC: &[u8; 8] = b"ZKMSRS\x00\x02";
 
 impl Srs {
     /// INSECURE development SRS with `size` G1 powers, τ derived from `seed`.
@@ -147,8 +147,9 @@ impl Srs {
         Ok(())
     }
 
-    /// Serializes with a versioned header: origin (kind byte, u64), then the compressed
-    /// G1 powers, [1]₂ and [τ]₂.
+    /// Serializes with a versioned header: origin (kind byte, u64), then the G1 powers
+    /// uncompressed (decompressing millions of points cost seconds on every load), [1]₂ and
+    /// [τ]₂ compressed.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
         let mut out = SRS_MAGIC.to_vec();
         let (kind, value) = match self.origin {
@@ -161,13 +162,14 @@ impl Srs {
             what: "SRS file",
             reason: e.to_string(),
         };
-        self.g1_powers.serialize_compressed(&mut out).map_err(ser)?;
+        self.g1_powers.serialize_uncompressed(&mut out).map_err(ser)?;
         self.g2.serialize_compressed(&mut out).map_err(ser)?;
         self.tau_g2.serialize_compressed(&mut out).map_err(ser)?;
         Ok(out)
     }
 
-    /// Deserializes, validating every point (on curve, in subgroup) and rejecting trailing bytes.
+    /// Deserializes, validating every point (on curve, in subgroup; the G1 powers on all
+    /// cores) and rejecting trailing bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let bad = |reason: String| Error::Format {
             what: "SRS file",
@@ -193,7 +195,7 @@ impl Srs {
             k => return Err(bad(format!("unknown origin kind {k}"))),
         };
         let de = |e: ark_serialize::SerializationError| bad(e.to_string());
-        let g1_powers = Vec::<G1Affine>::deserialize_compressed(&mut reader).map_err(de)?;
+        let g1_powers = read_g1_powers(&mut reader).map_err(de)?;
         let g2 = G2Affine::deserialize_compressed(&mut reader).map_err(de)?;
         let tau_g2 = G2Affine::deserialize_compressed(&mut reader).map_err(de)?;
         if !reader.is_empty() {
@@ -270,6 +272,27 @@ pub(crate) fn g2_checked(x: Fq2, y: Fq2) -> Option<G2Affine> {
     (p.is_on_curve() && p.is_in_correct_subgroup_assuming_on_curve()).then_some(p)
 }
 
+/// A length-prefixed vector of uncompressed G1 points (arkworks' layout), each validated on
+/// the curve (BN254's G1 has cofactor 1: that is the subgroup) on all cores.
+fn read_g1_powers(reader: &mut &[u8]) -> Result<Vec<G1Affine>, ark_serialize::SerializationError> {
+    use ark_serialize::SerializationError;
+    use rayon::prelude::*;
+    let len = u64::deserialize_compressed(&mut *reader)?;
+    let size = G1Affine::default().uncompressed_size();
+    let total = usize::try_from(len)
+        .ok()
+        .and_then(|n| n.checked_mul(size))
+        .filter(|t| *t <= reader.len())
+        .ok_or(SerializationError::NotEnoughSpace)?;
+    let (points, rest) = reader.split_at(total);
+    let out = points
+        .par_chunks(size)
+        .map(|mut c| G1Affine::deserialize_uncompressed(&mut c))
+        .collect::<Result<Vec<_>, _>>()?;
+    *reader = rest;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +337,13 @@ mod tests {
                 what: "SRS file",
                 ..
             })
+        ));
+        // A y coordinate changed: off the curve.
+        let mut off = bytes.clone();
+        off[at + 32 + 3] ^= 1;
+        assert!(matches!(
+            Srs::from_bytes(&off),
+            Err(Error::Format { .. })
         ));
         let mut g2_bad = bytes;
         let g2_at = g2_bad.len() - 64 - 64 + 5;
