@@ -5,6 +5,7 @@
 pub mod dataset;
 pub mod ir;
 pub mod onnx;
+mod onnx_pb;
 pub mod quant;
 pub mod tensor;
 

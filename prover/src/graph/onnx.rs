@@ -1,18 +1,19 @@
 //! ONNX import into the model IR.
 //!
-//! Parsing uses tract-onnx's protobuf layer (`tract_onnx::pb`, the maintained parser EZKL and
-//! ZKTorch build on); the mapping to our operators is our own, so every error can name the
-//! ONNX op type, the node and the attribute, and nothing is silently rewritten. Supported:
+//! Parsing decodes the protobuf with prost messages for the subset of the ONNX schema we read
+//! (`onnx_pb`; no inference engine in the prover's dependencies); the mapping to our operators
+//! is our own, so every error can name the ONNX op type, the node and the attribute, and
+//! nothing is silently rewritten. Supported:
 //! Gemm, MatMul (constant weights), Add, Relu, Sigmoid, Tanh, Conv (2-D, strides, pads),
 //! BatchNormalization (folded into the preceding Conv or Gemm), AveragePool, MaxPool,
 //! Flatten, Reshape, Softmax and ArgMax (last axis).
 
 use super::ir::{Model, Node, Op, ValueId};
+use super::onnx_pb as pb;
 use super::tensor::Tensor;
 use crate::error::Error;
 use prost::Message;
 use std::collections::HashMap;
-use tract_onnx::pb;
 
 /// The operators the importer accepts (quoted in errors).
 pub const SUPPORTED: &str = "Gemm, MatMul, Add, Relu, Sigmoid, Tanh, Conv, BatchNormalization, \

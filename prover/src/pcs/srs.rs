@@ -162,7 +162,9 @@ impl Srs {
             what: "SRS file",
             reason: e.to_string(),
         };
-        self.g1_powers.serialize_uncompressed(&mut out).map_err(ser)?;
+        self.g1_powers
+            .serialize_uncompressed(&mut out)
+            .map_err(ser)?;
         self.g2.serialize_compressed(&mut out).map_err(ser)?;
         self.tau_g2.serialize_compressed(&mut out).map_err(ser)?;
         Ok(out)
@@ -341,10 +343,7 @@ mod tests {
         // A y coordinate changed: off the curve.
         let mut off = bytes.clone();
         off[at + 32 + 3] ^= 1;
-        assert!(matches!(
-            Srs::from_bytes(&off),
-            Err(Error::Format { .. })
-        ));
+        assert!(matches!(Srs::from_bytes(&off), Err(Error::Format { .. })));
         let mut g2_bad = bytes;
         let g2_at = g2_bad.len() - 64 - 64 + 5;
         g2_bad[g2_at] ^= 1;
