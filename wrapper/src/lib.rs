@@ -11,7 +11,9 @@
 pub mod backend;
 pub mod calldata;
 pub mod circuit;
+#[cfg(feature = "dev-fixtures")]
 pub mod dev;
+#[cfg(feature = "dev-fixtures")]
 pub mod dev_train;
 pub mod error;
 pub mod files;

@@ -72,6 +72,7 @@ impl Dataset {
     }
 }
 
+#[cfg(any(test, feature = "dev-fixtures"))]
 /// The repository's digits fixtures (`fixtures/digits`: the data set, the MLP and CNN ONNX
 /// models) that tests, reports and development statements use.
 pub fn digits_fixtures_dir() -> std::path::PathBuf {

@@ -55,6 +55,7 @@ pub struct TrainConfig {
 impl TrainConfig {
     /// The hyperparameters of the digits MLP experiments (README): scale 2^8, 16-bit values,
     /// batch 32, η = 1/2, cross-entropy, for `steps` steps.
+    #[cfg(any(test, feature = "dev-fixtures"))]
     pub const fn digits_mlp(steps: usize) -> Self {
         Self {
             scale: 8,

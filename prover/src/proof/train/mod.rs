@@ -28,6 +28,7 @@
 //! identity is then an integer identity, and a verified proof certifies exactly the integer
 //! trainer's run. Hyperparameters (widths, s, b, N, B, T, η, loss) are in the architecture id.
 
+#[cfg(any(test, feature = "dev-fixtures"))]
 pub mod digits;
 mod file;
 mod plan;
