@@ -158,3 +158,81 @@ pub fn run_test_set(args: &TestSetArgs, out: &Output) -> Result<()> {
     );
     Ok(())
 }
+
+/// Recompute the commitment of a training run's seeded initial model from its public seed and
+/// layer widths, as any buyer can: the weights and the mask slots both derive from the seed,
+/// so the same (architecture, widths, seed, SRS) always gives the same commitment. Pass the
+/// result to `zkmodel verify --initial` instead of trusting the seller's file.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  zkmodel commit-seeded --arch trained/training.arch.json --widths 64,32,10 --seed 7 --srs srs.bin -o initial.commitment"
+)]
+pub struct SeededArgs {
+    /// The training architecture (from `zkmodel train`).
+    #[arg(long)]
+    pub arch: PathBuf,
+    /// The layer widths the seller published: input, hidden…, classes.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub widths: Vec<usize>,
+    /// The seed the seller published.
+    #[arg(long)]
+    pub seed: u64,
+    /// The KZG SRS.
+    #[arg(long)]
+    pub srs: PathBuf,
+    /// Where to write the commitment.
+    #[arg(short, long, default_value = "initial.commitment")]
+    pub output: PathBuf,
+}
+
+/// Runs `zkmodel commit-seeded`.
+pub fn run_seeded(args: &SeededArgs, out: &Output) -> Result<()> {
+    let arch = match crate::common::load_arch(&args.arch)? {
+        Architecture::Training(a) => a,
+        other => anyhow::bail!(
+            "{} is a {} architecture; seeded initial models belong to training statements",
+            args.arch.display(),
+            other.kind()
+        ),
+    };
+    let srs = load_srs(&args.srs)?;
+    let (_, committed) = step("committing the seeded initial model", || {
+        zkmodel_prover::proof::train::commit_seeded_initial_model(
+            &srs,
+            &arch,
+            &args.widths,
+            args.seed,
+        )
+    })
+    .with_context(|| format!("widths {:?} and seed {}", args.widths, args.seed))?;
+    let record = zkmodel_prover::proof::model::ModelCommitmentRecord {
+        shape_id: arch.shape.id(&srs),
+        srs_id: srs.id(),
+        commitment: committed.commitment,
+    };
+    artifact::save(
+        artifact::MODEL_COMMITMENT,
+        &record,
+        &args.output,
+        Access::Public,
+    )?;
+    let c = point_json(&record.commitment);
+    out.emit(
+        &format!(
+            "seeded initial model (widths {:?}, seed {}) commitment → {}\n  x {}\n  y {}",
+            args.widths,
+            args.seed,
+            args.output.display(),
+            c["x"].as_str().unwrap_or_default(),
+            c["y"].as_str().unwrap_or_default(),
+        ),
+        serde_json::json!({
+            "commitment": c,
+            "widths": args.widths,
+            "seed": args.seed,
+            "shape_id": hex(&record.shape_id),
+            "output": args.output,
+        }),
+    );
+    Ok(())
+}

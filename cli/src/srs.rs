@@ -13,7 +13,8 @@ use zkmodel_prover::proof::model::{ModelArchitecture, ModelShape, Task, Visibili
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  zkmodel srs --ptau powersOfTau28_hez_final_20.ptau --model model.zkm --examples 360 -o srs.bin\n  \
-zkmodel srs --dev --size 65536 -o dev-srs.bin"
+zkmodel srs --dev --size 65536 -o dev-srs.bin\n  \
+zkmodel srs --ptau powersOfTau28_hez_final_20.ptau --arch trained/training.arch.json -o srs.bin"
 )]
 pub struct Args {
     /// Import from this snarkjs / Perpetual Powers of Tau file.
@@ -34,6 +35,9 @@ pub struct Args {
     /// With `--model`: accuracy over this many test examples (default: inference on one input).
     #[arg(long, requires = "model")]
     pub examples: Option<usize>,
+    /// Size the SRS for this architecture (any statement kind, training included).
+    #[arg(long, conflicts_with = "model")]
+    pub arch: Option<PathBuf>,
     /// Where to write the SRS.
     #[arg(short, long, default_value = "srs.bin")]
     pub output: PathBuf,
@@ -59,9 +63,16 @@ fn needed(model: &std::path::Path, examples: Option<usize>) -> Result<usize> {
 
 /// Runs the command.
 pub fn run(args: &Args, out: &Output) -> Result<()> {
-    let needed = match &args.model {
-        Some(m) => Some(needed(m, args.examples)?),
-        None => None,
+    let needed = match (&args.model, &args.arch) {
+        (Some(m), _) => Some(needed(m, args.examples)?),
+        (None, Some(a)) => Some(
+            crate::common::load_arch(a)?
+                .vector_lengths()?
+                .into_iter()
+                .max()
+                .unwrap_or(1),
+        ),
+        (None, None) => None,
     };
     let size = args.size.or(needed);
     let srs = match (&args.ptau, args.dev) {
@@ -73,7 +84,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         }
         (None, true) => match size {
             Some(n) => Srs::insecure_development(args.seed, n),
-            None => bail!("--dev needs --size or --model"),
+            None => bail!("--dev needs --size, --model or --arch"),
         },
         (None, false) => bail!("pass --ptau FILE or --dev"),
     };

@@ -278,6 +278,7 @@ fn every_command_has_help_with_an_example_and_usage_errors_exit_2() {
         "architecture",
         "commit",
         "commit-test-set",
+        "commit-seeded",
         "prove",
         "train",
         "verify",

@@ -176,6 +176,81 @@ fn a_seller_trains_with_a_proof_and_the_trained_model_is_the_one_its_claims_are_
         std::fs::read(d.join("trained/initial.commitment")).unwrap(),
         std::fs::read(d.join("again/initial.commitment")).unwrap()
     );
+    // A buyer recomputes it from the published widths and seed, without the seller's file.
+    ok(
+        d,
+        &[
+            "commit-seeded",
+            "--arch",
+            "trained/training.arch.json",
+            "--widths",
+            "64,32,10",
+            "--seed",
+            "7",
+            "--srs",
+            "srs.bin",
+            "-o",
+            "recomputed.commitment",
+        ],
+    );
+    assert_eq!(
+        std::fs::read(d.join("trained/initial.commitment")).unwrap(),
+        std::fs::read(d.join("recomputed.commitment")).unwrap()
+    );
+    let e = fails(
+        d,
+        &verify(&[
+            "--initial",
+            "wrong-seed.commitment",
+            "--dataset",
+            "trained/dataset.commitment",
+        ])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>(),
+    );
+    assert!(e.contains("wrong-seed.commitment"), "{e}");
+    ok(
+        d,
+        &[
+            "commit-seeded",
+            "--arch",
+            "trained/training.arch.json",
+            "--widths",
+            "64,32,10",
+            "--seed",
+            "8",
+            "--srs",
+            "srs.bin",
+            "-o",
+            "seed8.commitment",
+        ],
+    );
+    let e = fails(
+        d,
+        &verify(&[
+            "--initial",
+            "seed8.commitment",
+            "--dataset",
+            "trained/dataset.commitment",
+        ])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>(),
+    );
+    assert!(e.contains("initial model"), "{e}");
+    // An SRS sized for the training architecture.
+    ok(
+        d,
+        &[
+            "srs",
+            "--dev",
+            "--arch",
+            "trained/training.arch.json",
+            "-o",
+            "sized.bin",
+        ],
+    );
     // Reusing a committed dataset gives the same dataset commitment.
     let reuse = train("reuse", &["--dataset-opening", "trained/dataset.opening"]);
     ok(d, &reuse.iter().map(String::as_str).collect::<Vec<_>>());

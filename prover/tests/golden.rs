@@ -288,6 +288,47 @@ fn split_vectors() -> Value {
     })
 }
 
+/// The seeded initial model of a training run: its weights (rand 0.8's ChaCha `seed_from_u64`
+/// and `gen_range`) and its commitment's mask slots both derive from the public seed, so a
+/// buyer recomputes the commitment a seller registered. A dependency bump that changed either
+/// derivation would silently change every such commitment: this pins them.
+fn seeded_initial_model_vectors() -> Value {
+    use zkmodel_prover::field::encoding::keccak256;
+    use zkmodel_prover::pcs::Srs;
+    use zkmodel_prover::proof::model::ModelShape;
+    use zkmodel_prover::proof::train::{TrainArchitecture, commit_seeded_initial_model};
+    use zkmodel_prover::train::{TrainConfig, initial_model};
+    let (widths, seed) = ([64usize, 32, 10], 7u64);
+    let cfg = TrainConfig::digits_mlp(4);
+    let q = initial_model(&widths, cfg.scale, cfg.bits, seed).expect("initial model");
+    let arch = TrainArchitecture::new(ModelShape::from(&q), cfg, 64).expect("architecture");
+    let len = arch
+        .vector_lengths()
+        .expect("lengths")
+        .into_iter()
+        .max()
+        .unwrap_or(1);
+    let srs = Srs::insecure_development(2026, len);
+    let (_, committed) = commit_seeded_initial_model(&srs, &arch, &widths, seed).expect("commit");
+    let mut bytes = Vec::new();
+    for l in q.layers.iter().filter_map(|l| l.dense()) {
+        for v in l.weight.iter().chain(&l.bias) {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    let first = q.layers.first().and_then(|l| l.dense()).expect("dense");
+    json!({
+        "widths": widths,
+        "scale": cfg.scale,
+        "bits": cfg.bits,
+        "seed": seed,
+        "first_weights": first.weight[..8].to_vec(),
+        "parameters_keccak": hex(keccak256(&[&bytes])),
+        "srs": { "development_seed": 2026, "powers": len },
+        "commitment": g1(&committed.commitment),
+    })
+}
+
 fn fixtures() -> Vec<(PathBuf, Value)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     vec![
@@ -302,6 +343,10 @@ fn fixtures() -> Vec<(PathBuf, Value)> {
         (
             root.join("../contracts/test/fixtures/split.json"),
             split_vectors(),
+        ),
+        (
+            root.join("tests/fixtures/seeded_initial_model.json"),
+            seeded_initial_model_vectors(),
         ),
     ]
 }
