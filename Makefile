@@ -83,11 +83,10 @@ torch-fixtures:
 	.venv-torch/bin/pip install --quiet -r fixtures/requirements-torch.txt
 	.venv-torch/bin/python fixtures/make_pytorch_models.py
 
-demo:
-	@echo "make demo: there is no demo yet (no CLI, marketplace contracts or relayer). Today zkmodel" >&2
-	@echo "proves inference, accuracy and training statements for quantized MLPs/CNNs, wraps them in" >&2
-	@echo "Groth16 with generated Solidity verifiers; see README.md 'Status' and 'make bench'." >&2
-	@exit 1
+## The product end to end on a local Anvil through the zkmodel binary: a seller proves and attests
+## an accuracy claim on a publisher's test set, a buyer reads and re-verifies it (development keys).
+demo: tools contracts
+	bash scripts/demo.sh
 
 clean:
 	cargo clean

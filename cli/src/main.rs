@@ -5,6 +5,7 @@
 //! what and what to do); 2 invalid command-line usage.
 
 mod architecture;
+mod chain;
 mod commit;
 mod common;
 mod data;
@@ -53,6 +54,7 @@ enum Command {
     Setup(setup::SetupArgs),
     Wrap(wrap::Args),
     ExportVerifier(setup::ExportArgs),
+    Chain(chain::Args),
 }
 
 /// How a command prints: text for people, JSON for programs.
@@ -123,6 +125,7 @@ fn main() -> ExitCode {
         Command::Setup(args) => setup::run_setup(&args, &out),
         Command::Wrap(args) => wrap::run(&args, &out),
         Command::ExportVerifier(args) => setup::run_export(&args, &out),
+        Command::Chain(args) => chain::run(&args, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
