@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use zkmodel_prover::artifact::{self, Access};
 use zkmodel_prover::field::encoding::to_i128;
 use zkmodel_prover::proof::model::{ModelArchitecture, ModelOpening, PublicValues, Task};
+use zkmodel_prover::proof::roles::CommitmentRole;
 
 /// Prove what a committed model computes on your data: the architecture's task decides the
 /// claim (inference: these inputs give these logits; accuracy: this many of the test set's
@@ -134,6 +135,25 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         arch.prove_examples(&srs, &q, &opening, &ex, &mut rng)
     })?;
     let prove_s = start.elapsed().as_secs_f64();
+    // Check the proof before writing it: a model file that is not the one behind the opening
+    // yields a proof that cannot verify.
+    let mut pins = vec![(CommitmentRole::Model, file.model)];
+    if let Some(d) = file.data {
+        pins.push((
+            arch.commitment_roles()
+                .get(2)
+                .copied()
+                .unwrap_or(CommitmentRole::Data),
+            d,
+        ));
+    }
+    file.verify(&srs, &pins).with_context(|| {
+        format!(
+            "the proof does not verify: is {} the model committed in {}?",
+            args.model.display(),
+            args.opening.display()
+        )
+    })?;
     artifact::save(artifact::MODEL_PROOF, &file, &args.output, Access::Public)?;
     let public = public_json(&arch, &file.public()?)?;
     let size = std::fs::metadata(&args.output)

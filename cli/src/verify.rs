@@ -25,10 +25,10 @@ use zkmodel_wrapper::groth16::Keys;
 /// 0 when the proof verifies, 1 (with the reason) when it does not.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  zkmodel verify inference.proof --srs srs.bin --commitment model.commitment\n  \
-zkmodel verify accuracy.proof --srs srs.bin --commitment model.commitment --test-set test-set.commitment\n  \
-zkmodel verify trained/training.proof --srs srs.bin --commitment trained/model.commitment --initial trained/initial.commitment --dataset trained/dataset.commitment\n  \
-zkmodel verify accuracy.wrapped --srs srs.bin --keys accuracy.keys --commitment model.commitment --test-set test-set.commitment"
+    after_help = "Examples:\n  zkmodel verify inference.proof --arch inference.arch.json --srs srs.bin --commitment model.commitment\n  \
+zkmodel verify accuracy.proof --arch accuracy.arch.json --srs srs.bin --commitment model.commitment --test-set test-set.commitment\n  \
+zkmodel verify trained/training.proof --arch trained/training.arch.json --srs srs.bin --commitment trained/model.commitment --initial initial.commitment --dataset trained/dataset.commitment\n  \
+zkmodel verify accuracy.wrapped --arch accuracy.arch.json --srs srs.bin --keys accuracy.keys --commitment model.commitment --test-set test-set.commitment"
 )]
 pub struct Args {
     /// The proof or wrapped proof.
@@ -51,10 +51,11 @@ pub struct Args {
     /// Training: the registered dataset commitment.
     #[arg(long)]
     pub dataset: Option<PathBuf>,
-    /// Require this architecture (the proof names its own; this checks it is the one you
-    /// expect).
+    /// The architecture you expect (the one registered with the verifier you trust): the proof
+    /// names its own, and what a proof claims — task, batch, which values are public — is its
+    /// architecture's to say.
     #[arg(long)]
-    pub arch: Option<PathBuf>,
+    pub arch: PathBuf,
     /// Wrapped proofs: the Groth16 keys of the architecture (from `zkmodel setup`).
     #[arg(long)]
     pub keys: Option<PathBuf>,
@@ -62,14 +63,27 @@ pub struct Args {
 
 /// The pins for every role of `arch`, from the flags; a required one missing says which flag.
 fn pins(args: &Args, arch: &Architecture, srs: &Srs) -> Result<Vec<(CommitmentRole, G1Affine)>> {
-    if let Some(path) = &args.arch {
-        let expected = load_arch(path)?;
+    let expected = load_arch(&args.arch)?;
+    ensure!(
+        &expected == arch,
+        "the proof is for another architecture than {}:\n  proof:    {}\n  expected: {}",
+        args.arch.display(),
+        arch.description(),
+        expected.description()
+    );
+    // A pin for a role the statement does not have would be silently unchecked: refuse it.
+    let roles = arch.commitment_roles();
+    for (flag, given, role) in [
+        ("--test-set", &args.test_set, CommitmentRole::TestSet),
+        ("--data", &args.data, CommitmentRole::Data),
+        ("--initial", &args.initial, CommitmentRole::InitialModel),
+        ("--dataset", &args.dataset, CommitmentRole::Dataset),
+    ] {
         ensure!(
-            &expected == arch,
-            "the proof is for another architecture than {}:\n  proof:    {}\n  expected: {}",
-            path.display(),
-            arch.description(),
-            expected.description()
+            given.is_none() || roles.contains(&role),
+            "{flag} was given but this {} statement has no {role} commitment: it is not the \
+             claim you expected",
+            arch.kind()
         );
     }
     let shape = match arch {
@@ -131,6 +145,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         std::fs::read(&args.proof).with_context(|| format!("reading {}", args.proof.display()))?;
     let kind = artifact::sniff(&bytes).map(|(k, _)| k);
     let not_valid = || format!("{} does not verify", args.proof.display());
+    let mut key_origin: Option<String> = None;
     let (arch, public, wrapped) = match kind.as_deref() {
         Some(k) if k == artifact::MODEL_PROOF.name => {
             let file: ModelProofFile = artifact::load(artifact::MODEL_PROOF, &args.proof)?;
@@ -158,6 +173,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             let keys = Keys::load(&arch.id(&srs), keys_path)
                 .with_context(|| format!("loading {}", keys_path.display()))?;
             file.verify(&keys, &srs, &pins).with_context(not_valid)?;
+            key_origin = Some(keys.origin.to_string());
             let public = match &arch {
                 Architecture::Model(a) => {
                     Some(PublicValues::from_chain(a, &file.wrapped.public_values)?)
@@ -177,11 +193,16 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         _ => serde_json::json!({}),
     };
     let mut text = format!(
-        "VALID {}{} proof\n  architecture {}",
+        "VALID {}{} proof\n  architecture {}\n  SRS {} ({})",
         if wrapped { "wrapped " } else { "" },
         arch.kind(),
         hex(&arch.id(&srs)),
+        hex(&srs.id()),
+        srs.origin,
     );
+    if let Some(origin) = &key_origin {
+        text.push_str(&format!("\n  keys: {origin}"));
+    }
     let lines = public_text(&values);
     if !lines.is_empty() {
         text.push('\n');
@@ -194,6 +215,10 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             "wrapped": wrapped,
             "kind": arch.kind().to_string(),
             "architecture_id": hex(&arch.id(&srs)),
+            "srs_id": hex(&srs.id()),
+            "srs_origin": srs.origin.to_string(),
+            "insecure_development_srs": srs.origin.is_development(),
+            "key_origin": key_origin,
             "public": values,
         }),
     );

@@ -79,6 +79,20 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         Native::Training(f) => wrap_training(&keys, &srs, f, &mut rng),
     })?;
     let wrap_s = start.elapsed().as_secs_f64();
+    // Check the result as a verifier will (Groth16 against the key's verifying key, the KZG
+    // pairing, the commitments as stated): a proving key that does not match its verifying
+    // key, or any other fault, is caught here rather than on chain.
+    let pins: Vec<_> = file
+        .architecture
+        .commitment_roles()
+        .into_iter()
+        .zip(&file.wrapped.commitments)
+        .filter(|(r, _)| !r.is_free())
+        .map(|(r, c)| (r, *c))
+        .collect();
+    file.verify(&keys, &srs, &pins).context(
+        "the wrapped proof does not verify with these keys (corrupt or mismatched key file?)",
+    )?;
     let calldata = verify_calldata(&file.wrapped, &file.wrapped.public_values);
     file.save(&args.output)?;
     if let Some(path) = &args.calldata {

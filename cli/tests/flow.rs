@@ -197,6 +197,8 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "inf.proof",
+            "--arch",
+            "inf.json",
             "--srs",
             "srs.bin",
             "--commitment",
@@ -255,6 +257,8 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "acc.proof",
+            "--arch",
+            "acc.json",
             "--srs",
             "srs.bin",
             "--commitment",
@@ -269,13 +273,15 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "acc.proof",
+            "--arch",
+            "acc.json",
             "--srs",
             "srs.bin",
             "--commitment",
             "model.commitment",
         ],
     );
-    assert!(e.contains("registered test set"), "{e}");
+    assert!(e.contains("needs --test-set"), "{e}");
     // A test set of other examples is another commitment: the claim is not about it.
     write_examples(d, "other-test.json", &data.test[8..16], true);
     ok(
@@ -296,6 +302,8 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "acc.proof",
+            "--arch",
+            "acc.json",
             "--srs",
             "srs.bin",
             "--commitment",
@@ -305,6 +313,25 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         ],
     );
     assert!(e.contains("not the pinned test set commitment"), "{e}");
+
+    // A pin for a role the statement lacks is refused, not ignored: expecting an accuracy
+    // claim and receiving an inference proof must not print VALID.
+    let e = fails(
+        d,
+        &[
+            "verify",
+            "inf.proof",
+            "--arch",
+            "inf.json",
+            "--srs",
+            "srs.bin",
+            "--commitment",
+            "model.commitment",
+            "--test-set",
+            "test-set.commitment",
+        ],
+    );
+    assert!(e.contains("no test set commitment"), "{e}");
 
     // Damaged, truncated and foreign files.
     let proof = std::fs::read(d.join("inf.proof")).unwrap();
@@ -317,6 +344,8 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "flipped.proof",
+            "--arch",
+            "inf.json",
             "--srs",
             "srs.bin",
             "--commitment",
@@ -330,6 +359,8 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "cut.proof",
+            "--arch",
+            "inf.json",
             "--srs",
             "srs.bin",
             "--commitment",
@@ -342,6 +373,8 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "model.commitment",
+            "--arch",
+            "inf.json",
             "--srs",
             "srs.bin",
             "--commitment",
@@ -354,6 +387,8 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "inf.proof",
+            "--arch",
+            "inf.json",
             "--srs",
             "srs.bin",
             "--commitment",
@@ -460,6 +495,8 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "inf.wrapped",
+            "--arch",
+            "inf.json",
             "--srs",
             "srs.bin",
             "--keys",
@@ -475,6 +512,8 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "inf.wrapped",
+            "--arch",
+            "inf.json",
             "--srs",
             "srs.bin",
             "--keys",
@@ -489,6 +528,8 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         &[
             "verify",
             "inf.wrapped",
+            "--arch",
+            "inf.json",
             "--srs",
             "srs.bin",
             "--commitment",

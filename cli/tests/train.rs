@@ -112,6 +112,8 @@ fn a_seller_trains_with_a_proof_and_the_trained_model_is_the_one_its_claims_are_
         let mut a: Vec<String> = [
             "verify",
             "trained/training.proof",
+            "--arch",
+            "trained/training.arch.json",
             "--srs",
             "srs.bin",
             "--commitment",
@@ -307,6 +309,8 @@ fn a_seller_trains_with_a_proof_and_the_trained_model_is_the_one_its_claims_are_
         &[
             "verify",
             "acc.proof",
+            "--arch",
+            "acc.json",
             "--srs",
             "srs.bin",
             "--commitment",

@@ -134,6 +134,8 @@ pub enum Access {
     Public,
     /// A secret (mode 0600); never replaces an existing file.
     Secret,
+    /// Private but replaceable (mode 0600): a model file's plaintext weights.
+    Private,
 }
 
 /// Writes `bytes` to `path` atomically (temporary file, sync, rename).
@@ -168,7 +170,7 @@ pub fn write_file(
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
-    if access == Access::Secret {
+    if access != Access::Public {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }

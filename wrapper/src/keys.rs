@@ -50,12 +50,22 @@ impl KeyOrigin {
 /// 1: on the curve is in the group), and the proving key's G2 points on the twist. Their G2
 /// subgroup check — a scalar multiplication each, 80% of loading time — is skipped: a proving
 /// key can only shape the proofs its holder makes, and a B outside the subgroup is rejected
-/// by every verifier (EIP-197's pairing precompile and arkworks check it), so it cannot make
-/// anything verify; a corrupted point is off the twist with overwhelming probability.
+/// by every verifier that reads it (EIP-197's pairing precompile; the wrapped-proof file loader
+/// validates it), so it cannot make anything verify; `zkmodel wrap` verifies what it made; a corrupted point is off the twist with overwhelming probability.
 fn check_points(pk: &ProvingKey<Bn254>) -> Result<(), ark_serialize::SerializationError> {
     use ark_serialize::{SerializationError, Valid};
     use rayon::prelude::*;
     pk.vk.check()?;
+    // With γ₂ = δ₂ = O any inputs verify (A = α, B = β): a verifying key with an identity
+    // point is no key.
+    use ark_ec::AffineRepr;
+    if pk.vk.alpha_g1.is_zero()
+        || pk.vk.beta_g2.is_zero()
+        || pk.vk.gamma_g2.is_zero()
+        || pk.vk.delta_g2.is_zero()
+    {
+        return Err(SerializationError::InvalidData);
+    }
     pk.beta_g1.check()?;
     pk.delta_g1.check()?;
     for query in [&pk.a_query, &pk.b_g1_query, &pk.h_query, &pk.l_query] {

@@ -14,7 +14,15 @@ pub struct Tensor {
 impl Tensor {
     /// Builds a tensor, checking the element count.
     pub fn new(shape: Vec<usize>, data: Vec<f32>) -> Result<Self, Error> {
-        let n: usize = shape.iter().product();
+        // Shapes come from files: a product that overflows is no shape at all.
+        let n = shape
+            .iter()
+            .try_fold(1usize, |acc, d| acc.checked_mul(*d))
+            .ok_or(Error::TooLarge {
+                what: "tensor size (the product of its shape)",
+                value: usize::MAX,
+                max: data.len(),
+            })?;
         if n != data.len() {
             return Err(Error::StatementShape {
                 what: "tensor values (the product of its shape)",

@@ -68,13 +68,15 @@ impl QuantizedModel {
         Ok(model)
     }
 
-    /// Writes the model file to `path` (flushed and synced).
+    /// Writes the model file to `path` atomically, readable by its owner only (mode 0600: it
+    /// holds the weights in plain text).
     pub fn save(&self, path: &Path) -> Result<(), Error> {
-        use std::io::Write;
-        let io = |e: std::io::Error| format(format!("{}: {e}", path.display()));
-        let mut f = std::fs::File::create(path).map_err(io)?;
-        f.write_all(self.to_file_string()?.as_bytes()).map_err(io)?;
-        f.sync_all().map_err(io)
+        crate::artifact::write_file(
+            path,
+            self.to_file_string()?.as_bytes(),
+            crate::artifact::Access::Private,
+            WHAT,
+        )
     }
 
     /// Reads and validates the model file at `path`.

@@ -145,6 +145,19 @@ impl ModelProofFile {
                 reason: "made with another SRS than the one given".into(),
             });
         }
+        // An architecture the SRS cannot hold is refused before anything is sized from it.
+        let needed = self
+            .architecture
+            .vector_lengths()?
+            .into_iter()
+            .max()
+            .unwrap_or(1);
+        if needed > srs.size() {
+            return Err(Error::SrsTooSmall {
+                needed,
+                available: srs.size(),
+            });
+        }
         let mut commitments = vec![self.model, self.proof.trace_commitment];
         commitments.extend(self.data);
         check_pinned(&self.architecture.commitment_roles(), &commitments, pins)?;

@@ -186,7 +186,9 @@ impl ModelShape {
                             l.n
                         )
                     }
-                    LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}", l.n),
+                    // Pools take no activation (`check` refuses one); the suffix keeps the
+                    // description a function of every field regardless.
+                    LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}{relu}", l.n),
                 }
             })
             .collect();
@@ -422,8 +424,16 @@ impl ModelArchitecture {
                         && g.kh * g.kw > 0
                         && g.stride.iter().all(|d| *d > 0)
                 }
+                // No activation after a pool: its output is the next layer's input, and an
+                // activation's pre-activation would be tied to nothing.
                 LayerKind::AvgPool { h, w } => {
-                    h >= 2 && w >= 2 && pow2(h) && pow2(w) && l.rows * 4 == h * w && !l.relu
+                    h >= 2
+                        && w >= 2
+                        && pow2(h)
+                        && pow2(w)
+                        && l.rows * 4 == h * w
+                        && !l.relu
+                        && l.table.is_none()
                 }
             };
             per_example = l.rows * l.n;
@@ -438,7 +448,23 @@ impl ModelArchitecture {
             chained,
             ARCH,
             "each layer's input must be the previous layer's output (convolutions and pools \
-             with power-of-two sizes and 2×2 pools without ReLU)",
+             with power-of-two sizes and 2×2 pools without an activation)",
+        )?;
+        // Names key the plan's tensors; two layers of one name would share segments.
+        let mut names: Vec<&str> = s.layers.iter().map(|l| l.name.as_str()).collect();
+        names.sort_unstable();
+        ensure(
+            names.windows(2).all(|w| w[0] != w[1]),
+            ARCH,
+            "layer names must be unique",
+        )?;
+        const MAX_WIDTH: usize = 1 << 24;
+        ensure(
+            s.layers
+                .iter()
+                .all(|l| l.k <= MAX_WIDTH && l.n <= MAX_WIDTH && l.rows <= MAX_WIDTH),
+            ARCH,
+            "layer widths and rows must be at most 2^24",
         )?;
         ensure(
             s.layers.iter().all(|l| pow2(l.k) && pow2(l.n)),

@@ -144,6 +144,18 @@ impl TrainingProofFile {
                 reason: "made with another SRS than the one given".into(),
             });
         }
+        let needed = self
+            .architecture
+            .vector_lengths()?
+            .into_iter()
+            .max()
+            .unwrap_or(1);
+        if needed > srs.size() {
+            return Err(Error::SrsTooSmall {
+                needed,
+                available: srs.size(),
+            });
+        }
         let commitments = [
             self.final_model,
             self.initial_model,

@@ -1,0 +1,132 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Architectures come from files (proof files embed theirs): every field that changes the
+//! statement must change the id, and a shape the blocks do not constrain must be refused.
+//! Regressions from an adversarial review: a table activation after an average pool kept the
+//! honest id while its pre-activation was tied to nothing (an accuracy proof of 16/16 for a
+//! model that gets 14/16 verified against the honest pins); duplicate layer names; ONNX dims
+//! whose product overflows.
+
+use zkmodel_prover::Error;
+use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
+use zkmodel_prover::graph::onnx::import_path;
+use zkmodel_prover::graph::quant::{CalibrationOptions, calibrate};
+use zkmodel_prover::lookup::TableFn;
+use zkmodel_prover::proof::architecture::Architecture;
+use zkmodel_prover::proof::model::{LayerKind, ModelArchitecture, ModelShape, Task};
+
+fn cnn_accuracy() -> ModelArchitecture {
+    let dir = digits_fixtures_dir();
+    let data = Dataset::load(&dir.join("dataset.json")).unwrap();
+    let model = import_path(&dir.join("cnn.onnx")).unwrap();
+    let x = data
+        .batch(&data.train[..128])
+        .unwrap()
+        .0
+        .with_batch_shape(&model.input_shape)
+        .unwrap();
+    let opts = CalibrationOptions {
+        max_bits: 14,
+        ..CalibrationOptions::default()
+    };
+    let (q, _) = calibrate(&model, &x, opts).unwrap();
+    ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: Task::Accuracy { examples: 16 },
+    }
+}
+
+fn refused(arch: &ModelArchitecture) -> Error {
+    let text = Architecture::Model(arch.clone()).to_file_string().unwrap();
+    Architecture::from_file_str(&text).expect_err("accepted")
+}
+
+#[test]
+fn an_activation_after_a_pool_is_refused_and_changes_the_description() {
+    let honest = cnn_accuracy();
+    let p = honest
+        .shape
+        .layers
+        .iter()
+        .position(|l| matches!(l.kind, LayerKind::AvgPool { .. }))
+        .unwrap();
+    for (relu, table) in [
+        (false, Some(TableFn::Sigmoid)),
+        (false, Some(TableFn::Tanh)),
+        (true, None),
+    ] {
+        let mut evil = honest.clone();
+        evil.shape.layers[p].relu = relu;
+        evil.shape.layers[p].table = table;
+        assert_ne!(evil.shape.description(), honest.shape.description());
+        assert!(
+            matches!(refused(&evil), Error::BlockShape { .. }),
+            "relu {relu}, table {table:?}"
+        );
+    }
+}
+
+#[test]
+fn every_activation_field_of_every_layer_is_in_the_description() {
+    let honest = cnn_accuracy();
+    for i in 0..honest.shape.layers.len() {
+        for (relu, table) in [
+            (true, None),
+            (false, Some(TableFn::Sigmoid)),
+            (false, Some(TableFn::Tanh)),
+            (false, None),
+        ] {
+            let mut other = honest.clone();
+            other.shape.layers[i].relu = relu;
+            other.shape.layers[i].table = table;
+            if other != honest {
+                assert_ne!(
+                    other.shape.description(),
+                    honest.shape.description(),
+                    "layer {i}: relu {relu}, table {table:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn duplicate_layer_names_are_refused() {
+    let mut arch = cnn_accuracy();
+    let first = arch.shape.layers[0].name.clone();
+    let last = arch.shape.layers.len() - 1;
+    arch.shape.layers[last].name = first;
+    assert!(matches!(refused(&arch), Error::BlockShape { .. }));
+}
+
+#[test]
+fn initializer_dims_whose_product_overflows_are_a_clean_error() {
+    fn varint(mut v: u64, out: &mut Vec<u8>) {
+        while v >= 0x80 {
+            out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+    fn field(tag: u64, wire: u64, body: &[u8], out: &mut Vec<u8>) {
+        varint((tag << 3) | wire, out);
+        if wire == 2 {
+            varint(body.len() as u64, out);
+        }
+        out.extend_from_slice(body);
+    }
+    // An initializer of dims [2^32, 2^32] and no data (2^64 wraps to 0 = its length).
+    let mut tensor = Vec::new();
+    for d in [1u64 << 32, 1u64 << 32] {
+        let mut v = Vec::new();
+        varint(d, &mut v);
+        field(1, 0, &v, &mut tensor);
+    }
+    field(2, 0, &[1], &mut tensor);
+    field(8, 2, b"w", &mut tensor);
+    let mut graph = Vec::new();
+    field(5, 2, &tensor, &mut graph);
+    let mut model = Vec::new();
+    field(7, 2, &graph, &mut model);
+    let e = zkmodel_prover::graph::onnx::import(&model).expect_err("accepted");
+    assert!(e.to_string().contains('w'), "{e}");
+}
