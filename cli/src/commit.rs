@@ -209,6 +209,7 @@ pub fn run_seeded(args: &SeededArgs, out: &Output) -> Result<()> {
         shape_id: arch.shape.id(&srs),
         srs_id: srs.id(),
         commitment: committed.commitment,
+        seeded: true,
     };
     artifact::save(
         artifact::MODEL_COMMITMENT,

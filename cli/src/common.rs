@@ -67,9 +67,21 @@ pub fn load_model_arch(path: &Path) -> Result<ModelArchitecture> {
     }
 }
 
-/// Loads a model commitment file and checks it is for a model of `shape` under `srs`.
-pub fn load_model_commitment(path: &Path, shape: &ModelShape, srs: &Srs) -> Result<G1Affine> {
+/// Loads a model commitment file and checks it is for a model of `shape` under `srs`; a
+/// seeded (publicly openable) model is accepted only where `seeded_ok` (an initial model).
+pub fn load_model_commitment(
+    path: &Path,
+    shape: &ModelShape,
+    srs: &Srs,
+    seeded_ok: bool,
+) -> Result<G1Affine> {
     let r: ModelCommitmentRecord = artifact::load(artifact::MODEL_COMMITMENT, path)?;
+    anyhow::ensure!(
+        seeded_ok || !r.seeded,
+        "{}: a seeded initial model's commitment (anyone can open it and prove anything about \
+         it), not a model for sale",
+        path.display()
+    );
     anyhow::ensure!(
         r.shape_id == shape.id(srs),
         "{}: a commitment to a model of another shape (or under another SRS) than the statement's",

@@ -36,13 +36,14 @@ fn binary(args: &Args, bytes: &[u8], kind: &str, version: u32, out: &Output) -> 
         let c = point_json(&r.commitment);
         (
             format!(
-                "model commitment (public)\n  x {}\n  y {}\n  model shape id {}\n  SRS id {}",
+                "{}model commitment (public)\n  x {}\n  y {}\n  model shape id {}\n  SRS id {}",
+                if r.seeded { "seeded initial " } else { "" },
                 c["x"].as_str().unwrap_or_default(),
                 c["y"].as_str().unwrap_or_default(),
                 hex(&r.shape_id),
                 hex(&r.srs_id)
             ),
-            serde_json::json!({ "commitment": c, "shape_id": hex(&r.shape_id), "srs_id": hex(&r.srs_id) }),
+            serde_json::json!({ "commitment": c, "shape_id": hex(&r.shape_id), "srs_id": hex(&r.srs_id), "seeded": r.seeded }),
         )
     } else if kind == artifact::MODEL_OPENING.name {
         let o: ModelOpening = artifact::from_bytes(artifact::MODEL_OPENING, bytes)

@@ -97,8 +97,13 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             srs.size()
         );
     }
-    std::fs::write(&args.output, srs.to_bytes()?)
-        .with_context(|| format!("writing {}", args.output.display()))?;
+    zkmodel_prover::artifact::write_file(
+        &args.output,
+        &srs.to_bytes()?,
+        zkmodel_prover::artifact::Access::Public,
+        "SRS file",
+    )
+    .with_context(|| format!("writing {}", args.output.display()))?;
     let development = srs.origin.is_development();
     let id = srs.id();
     let id_hex: String = id.iter().map(|b| format!("{b:02x}")).collect();

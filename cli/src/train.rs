@@ -256,6 +256,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         shape_id: arch.shape.id(&srs),
         srs_id: srs.id(),
         commitment: initial.commitment,
+        seeded: seeded.is_some(),
     };
     artifact::save(
         artifact::MODEL_COMMITMENT,

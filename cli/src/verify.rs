@@ -98,7 +98,7 @@ fn pins(args: &Args, arch: &Architecture, srs: &Srs) -> Result<Vec<(CommitmentRo
     for role in arch.commitment_roles() {
         let value = match role {
             CommitmentRole::Model | CommitmentRole::FinalModel => {
-                load_model_commitment(&args.commitment, shape, srs)?
+                load_model_commitment(&args.commitment, shape, srs, false)?
             }
             CommitmentRole::TestSet => load_data_commitment(
                 &required(
@@ -117,6 +117,7 @@ fn pins(args: &Args, arch: &Architecture, srs: &Srs) -> Result<Vec<(CommitmentRo
                 )?,
                 shape,
                 srs,
+                true,
             )?,
             CommitmentRole::Dataset => load_data_commitment(
                 &required(

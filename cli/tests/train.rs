@@ -320,6 +320,25 @@ fn a_seller_trains_with_a_proof_and_the_trained_model_is_the_one_its_claims_are_
         ],
     );
 
+    // A seeded initial model's commitment (anyone can open it) is never accepted as the model a
+    // claim is about.
+    let e = fails(
+        d,
+        &[
+            "verify",
+            "acc.proof",
+            "--arch",
+            "acc.json",
+            "--srs",
+            "srs.bin",
+            "--commitment",
+            "trained/initial.commitment",
+            "--test-set",
+            "test-set.commitment",
+        ],
+    );
+    assert!(e.contains("seeded initial model"), "{e}");
+
     // Refusals before any work: secrets in place, bad sizes and rates.
     let e = fails(d, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(e.contains("never overwritten"), "{e}");

@@ -35,7 +35,7 @@ impl Kind {
 /// A committed model's public record (model commitment file).
 pub const MODEL_COMMITMENT: Kind = Kind {
     name: "model-commitment",
-    version: 1,
+    version: 2,
     what: "model commitment file",
 };
 /// A committed model's secret opening (weights and mask randomness).

@@ -145,17 +145,16 @@ impl Keys {
 
     /// Saves the keys to `path` (see the module doc for the layout).
     pub fn save(&self, architecture: &[u8; 32], path: &Path) -> Result<(), Error> {
-        let file = std::fs::File::create(path)
-            .map_err(|e| format(format!("cannot create {}: {e}", path.display())))?;
-        let mut w = std::io::BufWriter::new(file);
-        self.write(architecture, &mut w)?;
-        // A BufWriter's drop swallows write errors: flush and sync explicitly so a full disk
-        // is an error, not a truncated key file.
-        let file = w
-            .into_inner()
-            .map_err(|e| format(format!("cannot write {}: {e}", path.display())))?;
-        file.sync_all()
-            .map_err(|e| format(format!("cannot write {}: {e}", path.display())))
+        let mut bytes = Vec::new();
+        self.write(architecture, &mut bytes)?;
+        // Atomic (temporary file, sync, rename): a crash or a full disk never leaves a
+        // truncated key file under the final name.
+        Ok(zkmodel_prover::artifact::write_file(
+            path,
+            &bytes,
+            zkmodel_prover::artifact::Access::Public,
+            WHAT,
+        )?)
     }
 
     /// Loads keys from `path` for the architecture with id `architecture`.

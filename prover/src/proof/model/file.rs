@@ -29,6 +29,9 @@ pub struct ModelCommitmentRecord {
     pub srs_id: [u8; 32],
     /// The commitment.
     pub commitment: G1Affine,
+    /// Whether the weights and masks derive from a public seed (a training run's seeded
+    /// initial model): anyone can open such a commitment, so it is never a model for sale.
+    pub seeded: bool,
 }
 
 /// A committed model's secret opening: the masked vector behind the commitment. Whoever
@@ -69,6 +72,7 @@ impl ModelOpening {
             shape_id: self.shape_id,
             srs_id: self.srs_id,
             commitment: self.model.commitment,
+            seeded: false,
         }
     }
 
@@ -178,7 +182,8 @@ crate::canonical_struct!(CommittedModel { vector, commitment });
 crate::canonical_struct!(ModelCommitmentRecord {
     shape_id,
     srs_id,
-    commitment
+    commitment,
+    seeded
 });
 crate::canonical_struct!(ModelOpening {
     shape_id,
