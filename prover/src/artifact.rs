@@ -212,7 +212,10 @@ mod tests {
     fn an_artifact_round_trips_and_foreign_future_truncated_or_padded_bytes_are_refused() {
         let content = (G1Affine::generator(), vec![Fr::from(3u64)]);
         let bytes = to_bytes(MODEL_COMMITMENT, &content).unwrap();
-        assert_eq!(sniff(&bytes), Some(("model-commitment".into(), 1)));
+        assert_eq!(
+            sniff(&bytes),
+            Some(("model-commitment".into(), MODEL_COMMITMENT.version))
+        );
         let back: (G1Affine, Vec<Fr>) = from_bytes(MODEL_COMMITMENT, &bytes).unwrap();
         assert_eq!(back, content);
         let reason = |r: Result<(G1Affine, Vec<Fr>), Error>| match r {
