@@ -6,49 +6,28 @@
 //!
 //! Needs the project's npm tools (anvil, forge, solcjs: `make tools`).
 
+mod common;
+
 use alloy::node_bindings::Anvil;
+use common::write_examples;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn run(dir: &Path, key: Option<&str>, rpc: &str, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_zkmodel"));
-    c.current_dir(dir).args(args).env("ZKMODEL_RPC_URL", rpc);
-    match key {
-        Some(k) => c.env("ZKMODEL_PRIVATE_KEY", k),
-        None => c.env_remove("ZKMODEL_PRIVATE_KEY"),
-    };
-    c.output().expect("run zkmodel")
+fn env<'a>(key: Option<&'a str>, rpc: &'a str) -> [(&'static str, Option<&'a str>); 2] {
+    [("ZKMODEL_PRIVATE_KEY", key), ("ZKMODEL_RPC_URL", Some(rpc))]
 }
 
 fn ok(dir: &Path, key: Option<&str>, rpc: &str, args: &[&str]) -> serde_json::Value {
-    let mut all = args.to_vec();
-    all.push("--json");
-    let o = run(dir, key, rpc, &all);
-    assert!(
-        o.status.success(),
-        "zkmodel {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+    common::ok_with(dir, &env(key, rpc), args)
 }
 
 fn fails(dir: &Path, key: Option<&str>, rpc: &str, args: &[&str]) -> String {
-    let o = run(dir, key, rpc, args);
-    assert_eq!(o.status.code(), Some(1), "zkmodel {args:?} should fail");
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::fails_with(dir, &env(key, rpc), args)
 }
 
-fn write_examples(dir: &Path, name: &str, indices: &[usize]) {
-    let data = Dataset::load(&digits_fixtures_dir().join("dataset.json")).unwrap();
-    let (x, l) = data.batch(indices).unwrap();
-    let rows: Vec<Vec<f32>> = x.data.chunks(64).map(<[f32]>::to_vec).collect();
-    let json = serde_json::json!({ "input_data": rows, "labels": l });
-    std::fs::write(dir.join(name), json.to_string()).unwrap();
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 #[test]
@@ -56,8 +35,8 @@ fn a_claim_is_attested_on_anvil_and_a_buyer_reads_it() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let data = Dataset::load(&digits_fixtures_dir().join("dataset.json")).unwrap();
-    write_examples(d, "calib.json", &data.train[..128]);
-    write_examples(d, "test.json", &data.test[..8]);
+    write_examples(d, "calib.json", &data.train[..128], true);
+    write_examples(d, "test.json", &data.test[..8], true);
     let none = "http://127.0.0.1:1";
     let onnx = digits_fixtures_dir().join("mlp.onnx");
     // Off chain: the seller's accuracy proof on the publisher's test set, wrapped.

@@ -4,55 +4,10 @@
 //! wrap, verify the wrapped proof, export the verifier, inspect every artifact — and every
 //! way a user gets it wrong refused with exit status 1 and a message naming the problem.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{fails, ok, write_examples};
 use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
-
-fn zkmodel(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkmodel"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run zkmodel")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let mut all = args.to_vec();
-    all.push("--json");
-    let o = zkmodel(dir, &all);
-    assert!(
-        o.status.success(),
-        "zkmodel {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
-}
-
-/// Runs a command that must fail with exit status 1; returns its stderr.
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let o = zkmodel(dir, args);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "zkmodel {args:?} should fail: {}",
-        String::from_utf8_lossy(&o.stdout)
-    );
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write_examples(dir: &Path, name: &str, indices: &[usize], labels: bool) -> PathBuf {
-    let data = Dataset::load(&digits_fixtures_dir().join("dataset.json")).unwrap();
-    let (x, l) = data.batch(indices).unwrap();
-    let rows: Vec<Vec<f32>> = x.data.chunks(64).map(<[f32]>::to_vec).collect();
-    let json = if labels {
-        serde_json::json!({ "input_data": rows, "labels": l })
-    } else {
-        serde_json::json!({ "input_data": rows })
-    };
-    let path = dir.join(name);
-    std::fs::write(&path, json.to_string()).unwrap();
-    path
-}
 
 #[test]
 fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {

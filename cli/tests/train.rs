@@ -4,52 +4,19 @@
 //! commitment is the one its accuracy claims are about; wrong pins and bad hyperparameters are
 //! refused with a message.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::{fails, ok, write_examples};
 use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
-
-fn zkmodel(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkmodel"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run zkmodel")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let mut all = args.to_vec();
-    all.push("--json");
-    let o = zkmodel(dir, &all);
-    assert!(
-        o.status.success(),
-        "zkmodel {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
-}
-
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let o = zkmodel(dir, args);
-    assert_eq!(o.status.code(), Some(1), "zkmodel {args:?} should fail");
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, name: &str, indices: &[usize]) {
-    let data = Dataset::load(&digits_fixtures_dir().join("dataset.json")).unwrap();
-    let (x, l) = data.batch(indices).unwrap();
-    let rows: Vec<Vec<f32>> = x.data.chunks(64).map(<[f32]>::to_vec).collect();
-    let json = serde_json::json!({ "input_data": rows, "labels": l });
-    std::fs::write(dir.join(name), json.to_string()).unwrap();
-}
 
 #[test]
 fn a_seller_trains_with_a_proof_and_the_trained_model_is_the_one_its_claims_are_about() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let data = Dataset::load(&digits_fixtures_dir().join("dataset.json")).unwrap();
-    write(d, "train.json", &data.train[..64]);
-    write(d, "train60.json", &data.train[..60]);
-    write(d, "test.json", &data.test[..8]);
+    write_examples(d, "train.json", &data.train[..64], true);
+    write_examples(d, "train60.json", &data.train[..60], true);
+    write_examples(d, "test.json", &data.test[..8], true);
     ok(d, &["srs", "--dev", "--size", "131072", "-o", "srs.bin"]);
     let train = |out: &str, extra: &[&str]| -> Vec<String> {
         let mut a: Vec<String> = [

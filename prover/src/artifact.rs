@@ -127,6 +127,30 @@ pub fn load<T: CanonicalDeserialize>(kind: Kind, path: &Path) -> Result<T, Error
     })
 }
 
+/// Parses a JSON artifact (model and architecture files) and checks its `format` tag and
+/// `version` before anything else is read, so a foreign or future file is one clear error.
+pub fn json_envelope(
+    text: &str,
+    format_tag: &str,
+    version: u32,
+    what: &'static str,
+) -> Result<serde_json::Value, Error> {
+    let bad = |reason: String| Error::Format { what, reason };
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| bad(format!("not JSON ({e}); is this a zkmodel {what}?")))?;
+    match value.get("format").and_then(|f| f.as_str()) {
+        Some(f) if f == format_tag => {}
+        Some(other) => return Err(bad(format!("format `{other}`, expected `{format_tag}`"))),
+        None => return Err(bad(format!("no format tag: not a zkmodel {what}"))),
+    }
+    match value.get("version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(version) => Ok(value),
+        v => Err(bad(format!(
+            "version {v:?}; this build reads version {version}"
+        ))),
+    }
+}
+
 /// Who may read a written file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {

@@ -105,6 +105,18 @@ impl Srs {
         self.g1_powers.len()
     }
 
+    /// Refuses, before anything is sized from them, vectors this SRS cannot commit to.
+    pub fn check_holds(&self, lengths: &[usize]) -> Result<(), Error> {
+        let needed = lengths.iter().copied().max().unwrap_or(1);
+        if needed > self.size() {
+            return Err(Error::SrsTooSmall {
+                needed,
+                available: self.size(),
+            });
+        }
+        Ok(())
+    }
+
     /// The first `n` powers, or [`Error::SrsTooSmall`].
     pub fn powers(&self, n: usize) -> Result<&[G1Affine], Error> {
         self.g1_powers.get(..n).ok_or(Error::SrsTooSmall {

@@ -132,25 +132,7 @@ impl Architecture {
 
     /// Parses an architecture file and checks it.
     pub fn from_file_str(text: &str) -> Result<Self, Error> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| format(format!("not JSON ({e}); is this a zkmodel architecture?")))?;
-        match value.get("format").and_then(|f| f.as_str()) {
-            Some(ARCHITECTURE_FORMAT) => {}
-            Some(other) => {
-                return Err(format(format!(
-                    "format `{other}`, expected `{ARCHITECTURE_FORMAT}`"
-                )));
-            }
-            None => return Err(format("no format tag: not a zkmodel architecture file")),
-        }
-        match value.get("version").and_then(|v| v.as_u64()) {
-            Some(v) if v == u64::from(ARCHITECTURE_VERSION) => {}
-            v => {
-                return Err(format(format!(
-                    "version {v:?}; this build reads version {ARCHITECTURE_VERSION}"
-                )));
-            }
-        }
+        let value = artifact::json_envelope(text, ARCHITECTURE_FORMAT, ARCHITECTURE_VERSION, WHAT)?;
         let envelope: Envelope =
             serde_json::from_value(value).map_err(|e| format(e.to_string()))?;
         envelope.architecture.check()?;

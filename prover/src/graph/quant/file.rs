@@ -42,25 +42,7 @@ impl QuantizedModel {
 
     /// Parses and validates a model file's contents.
     pub fn from_file_str(text: &str) -> Result<Self, Error> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| format(format!("not JSON ({e}); is this a zkmodel model file?")))?;
-        match value.get("format").and_then(|f| f.as_str()) {
-            Some(MODEL_FORMAT) => {}
-            Some(other) => {
-                return Err(format(format!(
-                    "format `{other}`, expected `{MODEL_FORMAT}`"
-                )));
-            }
-            None => return Err(format("no format tag: not a zkmodel model file")),
-        }
-        match value.get("version").and_then(|v| v.as_u64()) {
-            Some(v) if v == u64::from(MODEL_VERSION) => {}
-            v => {
-                return Err(format(format!(
-                    "version {v:?}; this build reads version {MODEL_VERSION}"
-                )));
-            }
-        }
+        let value = crate::artifact::json_envelope(text, MODEL_FORMAT, MODEL_VERSION, WHAT)?;
         let envelope: Envelope =
             serde_json::from_value(value).map_err(|e| format(e.to_string()))?;
         let model = envelope.model;

@@ -150,18 +150,7 @@ impl ModelProofFile {
             });
         }
         // An architecture the SRS cannot hold is refused before anything is sized from it.
-        let needed = self
-            .architecture
-            .vector_lengths()?
-            .into_iter()
-            .max()
-            .unwrap_or(1);
-        if needed > srs.size() {
-            return Err(Error::SrsTooSmall {
-                needed,
-                available: srs.size(),
-            });
-        }
+        srs.check_holds(&self.architecture.vector_lengths()?)?;
         let mut commitments = vec![self.model, self.proof.trace_commitment];
         commitments.extend(self.data);
         check_pinned(&self.architecture.commitment_roles(), &commitments, pins)?;

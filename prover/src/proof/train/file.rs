@@ -144,18 +144,8 @@ impl TrainingProofFile {
                 reason: "made with another SRS than the one given".into(),
             });
         }
-        let needed = self
-            .architecture
-            .vector_lengths()?
-            .into_iter()
-            .max()
-            .unwrap_or(1);
-        if needed > srs.size() {
-            return Err(Error::SrsTooSmall {
-                needed,
-                available: srs.size(),
-            });
-        }
+        // An architecture the SRS cannot hold is refused before anything is sized from it.
+        srs.check_holds(&self.architecture.vector_lengths()?)?;
         let commitments = [
             self.final_model,
             self.initial_model,
