@@ -68,6 +68,17 @@ fn check_points(pk: &ProvingKey<Bn254>) -> Result<(), ark_serialize::Serializati
     }
     pk.beta_g1.check()?;
     pk.delta_g1.check()?;
+    // The proving key's β and δ in G1 belong with the verifying key's in G2 (arkworks draws
+    // its own generators G, H: β₁ = βG, δ₁ = δG, β₂ = βH, δ₂ = δH), so
+    // e(β₁, δ₂) = e(δ₁, β₂). A proving key made for another verifying key is refused on load
+    // instead of producing proofs that never verify.
+    {
+        use ark_ec::pairing::{Pairing, PairingOutput};
+        let lhs = Bn254::multi_pairing([pk.beta_g1, -pk.delta_g1], [pk.vk.delta_g2, pk.vk.beta_g2]);
+        if lhs != PairingOutput::<Bn254>::default() {
+            return Err(SerializationError::InvalidData);
+        }
+    }
     for query in [&pk.a_query, &pk.b_g1_query, &pk.h_query, &pk.l_query] {
         query.par_iter().try_for_each(Valid::check)?;
     }

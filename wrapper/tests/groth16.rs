@@ -224,5 +224,12 @@ fn keys_save_and_load() {
     let mut origin = bytes;
     origin[24] = 9;
     assert!(refused(&origin, &id));
+    // A proving key whose β₁ is not the verifying key's β₂ (a valid point, the wrong one):
+    // refused by the pairing check on load.
+    let mut mismatched = f.keys.clone();
+    mismatched.pk.beta_g1 = (mismatched.pk.beta_g1 + mismatched.pk.beta_g1).into();
+    let mut buf = Vec::new();
+    mismatched.write(&id, &mut buf).unwrap();
+    assert!(refused(&buf, &id));
     std::fs::remove_dir_all(&dir).unwrap();
 }
