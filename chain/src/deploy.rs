@@ -29,26 +29,30 @@ impl Artifacts {
 
     /// The creation bytecode of contract `name`.
     pub fn bytecode(&self, name: &str) -> Result<Bytes, Error> {
-        let path = self.out.join(format!("{name}.sol/{name}.json"));
-        let err = |reason: String| Error::Artifact {
-            path: path.display().to_string(),
-            reason,
-        };
-        let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
-        let json: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
-        let code = json
-            .pointer("/bytecode/object")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| err("no bytecode.object".into()))?;
-        let bytes = alloy::hex::decode(code).map_err(|e| err(e.to_string()))?;
-        if bytes.is_empty() {
-            return Err(err(
-                "empty bytecode (an interface or abstract contract?)".into()
-            ));
-        }
-        Ok(bytes.into())
+        bytecode_at(&self.out.join(format!("{name}.sol/{name}.json")))
     }
+}
+
+/// The creation bytecode in a forge artifact (`bytecode.object`), e.g. a verifier a user
+/// compiled from `zkmodel export-verifier` output.
+pub fn bytecode_at(path: &Path) -> Result<Bytes, Error> {
+    let err = |reason: String| Error::Artifact {
+        path: path.display().to_string(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+    let code = json
+        .pointer("/bytecode/object")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| err("no bytecode.object".into()))?;
+    let bytes = alloy::hex::decode(code).map_err(|e| err(e.to_string()))?;
+    if bytes.is_empty() {
+        return Err(err(
+            "empty bytecode (an interface or abstract contract?)".into()
+        ));
+    }
+    Ok(bytes.into())
 }
 
 /// Deploys `code` (creation code with constructor arguments appended) and returns the

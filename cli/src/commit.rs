@@ -130,7 +130,7 @@ pub fn run_test_set(args: &TestSetArgs, out: &Output) -> Result<()> {
         arch.commit_test_set(&srs, &ex)
     })?;
     let record = DataCommitmentRecord {
-        architecture_id: Architecture::Model(arch.clone()).id(&srs),
+        architecture_id: arch.id(&srs),
         commitment: d.commitment,
     };
     artifact::save(

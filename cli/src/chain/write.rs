@@ -3,7 +3,7 @@
 use super::{Chain, Connection, call_error, g1};
 use crate::Output;
 use crate::common::hex;
-use alloy::primitives::{Address, B256, Bytes, U256, keccak256};
+use alloy::primitives::{Address, B256, U256, keccak256};
 use alloy::providers::Provider;
 use alloy::sol_types::SolValue;
 use anyhow::{Context, Result, bail, ensure};
@@ -136,22 +136,12 @@ pub async fn deploy_verifier(
     out: &Output,
 ) -> Result<()> {
     let chain = Chain::connect(c, true).await?;
-    let text = std::fs::read_to_string(&args.artifact)
-        .with_context(|| format!("reading {}", args.artifact.display()))?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not JSON", args.artifact.display()))?;
-    let code = json
-        .pointer("/bytecode/object")
-        .and_then(|v| v.as_str())
-        .with_context(|| {
-            format!(
-                "{}: no bytecode.object (a forge artifact?)",
-                args.artifact.display()
-            )
-        })?;
-    let code: Bytes = code
-        .parse()
-        .with_context(|| format!("{}: bytecode is not hex", args.artifact.display()))?;
+    let code = zkmodel_chain::deploy::bytecode_at(&args.artifact).with_context(|| {
+        format!(
+            "{} is not a compiled verifier (a forge artifact with bytecode.object)",
+            args.artifact.display()
+        )
+    })?;
     let address = deploy_code(&chain.provider, "verifier", code.to_vec()).await?;
     let v = verifier::IZkmodelVerifier::new(address, chain.provider.clone());
     let info = v.info().call().await.map_err(|e| call_error("info()", e))?;
