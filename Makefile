@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.zkmodel-installed
 # alloy's node bindings look for `anvil` on PATH (DESIGN §15).
 export PATH := $(CURDIR)/$(FOUNDRY)/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: all test test-rust test-contracts contracts abi gas lint bench demo tools fixtures ptau-fixture onnx-fixtures torch-fixtures clean
+.PHONY: all test demo-check test-rust test-contracts contracts abi gas lint bench demo tools fixtures ptau-fixture onnx-fixtures torch-fixtures clean
 
 all: test
 
@@ -20,7 +20,7 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $@
 
 ## The whole test suite, as CI runs it.
-test: contracts lint test-rust test-contracts
+test: contracts lint test-rust test-contracts demo-check
 
 lint:
 	cargo fmt --all -- --check
@@ -56,6 +56,7 @@ bench: tools
 		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps || exit 1; \
 	done
 	bash scripts/bench-cli.sh
+	cargo test --release --locked -p zkmodel-relayer --test anvil_sender concurrent -- --nocapture
 
 ## Regenerates the committed golden vectors from the Rust implementation.
 ## Also renders the generated Solidity verifiers (contracts/src/generated/) and their proof fixtures.
@@ -83,10 +84,17 @@ torch-fixtures:
 	.venv-torch/bin/pip install --quiet -r fixtures/requirements-torch.txt
 	.venv-torch/bin/python fixtures/make_pytorch_models.py
 
-## The product end to end on a local Anvil through the zkmodel binary: a seller proves and attests
-## an accuracy claim on a publisher's test set, a buyer reads and re-verifies it (development keys).
+## The product end to end on a local Anvil through the zkmodel binary: a seller trains with a proof,
+## proves accuracy on a publisher's test set, attests both through its relayer; a buyer reads the
+## claims, pays for a proven inference (the relayer's watcher answers), a late request is refunded,
+## a forged claim is refused (development keys; about a minute after the build).
 demo: tools contracts
 	bash scripts/demo.sh
+
+## `make demo` as CI runs it (so the demo keeps working): the optimized test-profile binary, other ports.
+demo-check: tools contracts
+	cargo build --locked --profile test --bin zkmodel
+	ZKMODEL_BIN=target/debug/zkmodel DEMO_PORT=18545 DEMO_RELAYER_PORT=18547 bash scripts/demo.sh
 
 clean:
 	cargo clean

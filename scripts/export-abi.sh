@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Copies the ABIs of the contracts the Rust bindings use from forge's output
+# Copies the ABIs of the contracts the Rust bindings use (and the marketplace's creation code) from forge's output
 # (contracts/out) to contracts/abi/, where they are committed. `make abi` runs it after
 # `forge build`; the chain crate's tests fail when the committed ABIs drift from the sources.
 set -euo pipefail
@@ -14,3 +14,10 @@ for name in ZkmodelMarketplace IZkmodelVerifier; do
     fs.writeFileSync(process.argv[2], JSON.stringify(artifact.abi, null, 2) + "\n");
   ' "$src" "$here/contracts/abi/$name.json"
 done
+# The marketplace's creation code, embedded in the zkmodel binary so `zkmodel chain deploy` works
+# outside a checkout.
+node -e '
+  const fs = require("fs");
+  const artifact = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  fs.writeFileSync(process.argv[2], artifact.bytecode.object + "\n");
+' "$here/contracts/out/ZkmodelMarketplace.sol/ZkmodelMarketplace.json" "$here/contracts/abi/ZkmodelMarketplace.bytecode"

@@ -30,6 +30,27 @@ fn committed_abis_match_the_compiled_contracts() {
     }
 }
 
+/// Creation code without solc's trailing CBOR metadata (its last two bytes give its length),
+/// which hashes the sources' paths and may differ between checkouts.
+fn without_metadata(code: &[u8]) -> &[u8] {
+    let n = code.len();
+    let meta = usize::from(u16::from_be_bytes([code[n - 2], code[n - 1]]));
+    &code[..n - 2 - meta]
+}
+
+#[test]
+fn the_embedded_marketplace_code_is_the_compiled_contract() {
+    let artifact =
+        json(&root().join("contracts/out/ZkmodelMarketplace.sol/ZkmodelMarketplace.json"));
+    let built = alloy::hex::decode(artifact["bytecode"]["object"].as_str().unwrap()).unwrap();
+    let embedded = zkmodel_chain::deploy::embedded_marketplace().unwrap();
+    assert_eq!(
+        without_metadata(&built),
+        without_metadata(&embedded),
+        "contracts/abi/ZkmodelMarketplace.bytecode differs from the compiled contract: run `make abi`"
+    );
+}
+
 /// The selector the wrapper's calldata starts with is the verifier interface's `verify`.
 #[test]
 fn verify_selector_is_the_interfaces() {

@@ -128,6 +128,16 @@ pub fn read_examples(
         .with_context(|| format!("{} does not fit the architecture", path.display()))
 }
 
+/// The async runtime the chain and relayer commands run on (two workers: the machine's cores
+/// go to proving).
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
 /// Runs `f` under a progress spinner named `message` (shown on a terminal, hidden otherwise;
 /// logs print above it without tearing it).
 pub fn step<T>(message: &str, f: impl FnOnce() -> T) -> T {

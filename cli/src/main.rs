@@ -9,9 +9,12 @@ mod chain;
 mod commit;
 mod common;
 mod data;
+mod fulfil;
 mod import;
 mod inspect;
+mod precheck;
 mod prove;
+mod relayer;
 mod setup;
 mod srs;
 mod train;
@@ -55,6 +58,7 @@ enum Command {
     Wrap(wrap::Args),
     ExportVerifier(setup::ExportArgs),
     Chain(chain::Args),
+    Relayer(relayer::Args),
 }
 
 /// How a command prints: text for people, JSON for programs.
@@ -126,6 +130,7 @@ fn main() -> ExitCode {
         Command::Wrap(args) => wrap::run(&args, &out),
         Command::ExportVerifier(args) => setup::run_export(&args, &out),
         Command::Chain(args) => chain::run(&args, &out),
+        Command::Relayer(args) => relayer::run(&args, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,7 +11,6 @@ mod common;
 use alloy::node_bindings::Anvil;
 use common::write_examples;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
 
 fn env<'a>(key: Option<&'a str>, rpc: &'a str) -> [(&'static str, Option<&'a str>); 2] {
@@ -106,49 +105,7 @@ fn a_claim_is_attested_on_anvil_and_a_buyer_reads_it() {
         ok(d, None, none, &args);
     }
     // The verifier, exported and compiled with the project's forge and solcjs.
-    std::fs::create_dir_all(d.join("v/src/user")).unwrap();
-    for f in ["lib/BN254.sol", "lib/SplitHash.sol", "IZkmodelVerifier.sol"] {
-        let to = d.join("v/src").join(f);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(root().join("contracts/src").join(f), to).unwrap();
-    }
-    ok(
-        d,
-        None,
-        none,
-        &[
-            "export-verifier",
-            "--arch",
-            "acc.json",
-            "--srs",
-            "srs.bin",
-            "--keys",
-            "acc.keys",
-            "--name",
-            "AccVerifier",
-            "-o",
-            "v/src/user/AccVerifier.sol",
-        ],
-    );
-    std::fs::write(
-        d.join("v/foundry.toml"),
-        format!(
-            "[profile.default]\nsrc = \"src\"\nout = \"out\"\nlibs = []\nsolc = \"{}\"\nevm_version = \"prague\"\noptimizer = true\noptimizer_runs = 200\noffline = true\n",
-            root().join("scripts/solc").display()
-        ),
-    )
-    .unwrap();
-    let forge = root().join("node_modules/@foundry-rs/forge-linux-amd64/bin/forge");
-    let built = Command::new(&forge)
-        .args(["build", "--root", "v", "--quiet"])
-        .current_dir(d)
-        .output()
-        .expect("forge (run `make tools`)");
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    common::compile_verifier(d, "acc.json", "acc.keys", "AccVerifier");
 
     // On chain.
     let anvil = Anvil::at(root().join("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"))
@@ -197,6 +154,48 @@ fn a_claim_is_attested_on_anvil_and_a_buyer_reads_it() {
     );
     assert_eq!(v["development_keys"], true);
     let verifier = v["verifier"].as_str().unwrap().to_string();
+    // The usual mistakes get a message saying what to do: an unfunded signer, an address
+    // with no contract.
+    let register = |market: &str| -> Vec<String> {
+        [
+            "chain",
+            "register-dataset",
+            "--marketplace",
+            market,
+            "--kind",
+            "test",
+            "--commitment",
+            "test-set.commitment",
+            "--examples",
+            "8",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let unfunded = "0x1111111111111111111111111111111111111111111111111111111111111111";
+    let args = register(&market);
+    let e = fails(
+        d,
+        Some(unfunded),
+        &rpc,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(e.contains("cannot pay for this transaction"), "{e}");
+    let e = fails(
+        d,
+        None,
+        &rpc,
+        &[
+            "chain",
+            "claims",
+            "--marketplace",
+            "0x000000000000000000000000000000000000dEaD",
+            "--model-id",
+            "1",
+        ],
+    );
+    assert!(e.contains("no contract answers at that address"), "{e}");
     let ds = ok(
         d,
         publisher,
@@ -251,11 +250,11 @@ fn a_claim_is_attested_on_anvil_and_a_buyer_reads_it() {
         ],
     );
     assert!(e.contains("attest reverted:"), "{e}");
-    let a = ok(
-        d,
-        seller,
-        &rpc,
-        &[
+    // The claim goes through the seller's relayer, which signs as another account (anyone
+    // may submit a claim: what it pins decides what it means).
+    let relayer = common::spawn_relayer(d, &rpc, &key(3), &d.join("relayer.sqlite"), &market, &[]);
+    let attest = |extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = [
             "chain",
             "attest",
             "acc.wrapped",
@@ -265,11 +264,139 @@ fn a_claim_is_attested_on_anvil_and_a_buyer_reads_it() {
             &verifier,
             "--model-id",
             "1",
-            "--dataset-id",
-            "1",
+            "--relayer",
+            &relayer.url,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let via_relayer = |args: &[String]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        common::run(
+            d,
+            &[
+                ("ZKMODEL_RELAYER_TOKEN", Some(common::RELAYER_TOKEN)),
+                ("ZKMODEL_RPC_URL", Some(rpc.as_str())),
+                ("ZKMODEL_PRIVATE_KEY", None),
+            ],
+            &args,
+        )
+    };
+    // A bundle for another marketplace is refused: the relayer posts to its own only.
+    let mut elsewhere = attest(&["--dataset-id", "1"]);
+    let at = elsewhere.iter().position(|a| a == "--marketplace").unwrap();
+    elsewhere[at + 1] = verifier.clone();
+    let refused = via_relayer(&elsewhere);
+    let e = String::from_utf8_lossy(&refused.stderr);
+    assert!(e.contains("the relayer refused (400 bad_bundle)"), "{e}");
+    assert!(e.contains("posts to the marketplace"), "{e}");
+    // Bad bundles are refused before anything is stored: not calldata, an unknown model, a
+    // verifier that is not registered, no token, too large.
+    let bundle = |calldata: &str, verifier: &str, model: u64| {
+        serde_json::json!({
+            "kind": "attest", "marketplace": market,
+            "pins": { "verifier": verifier, "model_id": model, "dataset_id": 1 },
+            "calldata": calldata,
+        })
+        .to_string()
+    };
+    let good = ok(
+        d,
+        None,
+        none,
+        &[
+            "wrap",
+            "acc.proof",
+            "--keys",
+            "acc.keys",
+            "--srs",
+            "srs.bin",
+            "-o",
+            "acc2.wrapped",
+            "--calldata",
+            "acc.calldata.json",
         ],
     );
+    assert!(good["output"].is_string());
+    let calldata: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("acc.calldata.json")).unwrap()).unwrap();
+    let calldata = calldata["verify_calldata"].as_str().unwrap().to_string();
+    let token = Some(common::RELAYER_TOKEN);
+    let (status, body) = common::post(&relayer.url, token, &bundle("0x1234", &verifier, 1));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("bad_bundle")),
+        "{body}"
+    );
+    let (status, body) = common::post(&relayer.url, token, &bundle(&calldata, &verifier, 9));
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("UnknownModel"),
+        "{body}"
+    );
+    let (status, body) = common::post(&relayer.url, token, &bundle(&calldata, &market, 1));
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("UnknownArchitecture"),
+        "{body}"
+    );
+    let (status, _) = common::post(&relayer.url, None, &bundle(&calldata, &verifier, 1));
+    assert_eq!(status, 401);
+    let huge = "0".repeat(300 * 1024);
+    let (status, _) = common::post(
+        &relayer.url,
+        token,
+        &bundle(&format!("0x{huge}"), &verifier, 1),
+    );
+    assert_eq!(status, 413);
+    // A bundle the contract would refuse is refused before anything is queued or sent.
+    let refused = via_relayer(&attest(&[]));
+    let e = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(e.contains("the relayer refused (422 reverted)"), "{e}");
+    // 200 concurrent submissions of the claim: one job, created once.
+    let honest = bundle(&calldata, &verifier, 1);
+    let answers: Vec<(u16, serde_json::Value)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..200)
+            .map(|_| s.spawn(|| common::post(&relayer.url, token, &honest)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(answers.iter().filter(|(s, _)| *s == 202).count(), 1);
+    assert!(
+        answers
+            .iter()
+            .all(|(s, b)| (*s == 202 || *s == 200) && b["id"] == 1),
+        "{:?}",
+        answers
+            .iter()
+            .find(|(s, b)| !(*s == 202 || *s == 200) || b["id"] != 1)
+    );
+    let mut with_test_set = attest(&["--dataset-id", "1", "--json"]);
+    let landed = via_relayer(&with_test_set);
+    assert!(
+        landed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&landed.stderr)
+    );
+    let a: serde_json::Value = serde_json::from_slice(&landed.stdout).unwrap();
+    assert_eq!(a["job"]["state"], "confirmed");
+    assert_eq!(a["job"]["id"], 1, "the refused bundle made no job");
     let claim = a["claim_id"].as_str().unwrap().to_string();
+    assert_eq!(claim.len(), 66);
+    // The same statement again: the relayer returns the job it already has.
+    with_test_set.push("--no-wait".into());
+    let again = via_relayer(&with_test_set);
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["created"], false);
+    assert_eq!(again["job"]["id"], 1);
+    // Sent directly, the contract refuses it as recorded.
     let e = fails(
         d,
         seller,
@@ -289,6 +416,47 @@ fn a_claim_is_attested_on_anvil_and_a_buyer_reads_it() {
         ],
     );
     assert!(e.contains("ClaimExists"), "{e}");
+    // The wrong token is refused.
+    let wrong = common::run(
+        d,
+        &[("ZKMODEL_RELAYER_TOKEN", Some("not-the-token-at-all"))],
+        &["relayer", "jobs", "--relayer", &relayer.url],
+    );
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("401 unauthorized"));
+    drop(relayer);
+    // A relayer with the architecture's keys checks proofs natively before simulating: a
+    // forged count fails its Groth16 check (422 proof_rejected), the honest proof passes it and
+    // meets the contract's refusal of a recorded claim.
+    let checked = common::spawn_relayer(
+        d,
+        &rpc,
+        &key(3),
+        &d.join("checked.sqlite"),
+        &market,
+        &["--check", "acc.json:acc.keys", "--check-srs", "srs.bin"],
+    );
+    let mut forged = alloy::hex::decode(&calldata).unwrap();
+    let n = forged.len();
+    let count = u64::from_be_bytes(forged[n - 8..].try_into().unwrap());
+    forged[n - 8..].copy_from_slice(&(count + 1).to_be_bytes());
+    let forged = format!("0x{}", alloy::hex::encode(forged));
+    let (status, body) = common::post(&checked.url, token, &bundle(&forged, &verifier, 1));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("proof_rejected")),
+        "{body}"
+    );
+    let (status, body) = common::post(&checked.url, token, &bundle(&calldata, &verifier, 1));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("reverted")),
+        "{body}"
+    );
+    assert!(
+        body["error"].as_str().unwrap().contains("ClaimExists"),
+        "{body}"
+    );
+    drop(checked);
 
     // The buyer's view.
     let c = ok(
@@ -302,10 +470,34 @@ fn a_claim_is_attested_on_anvil_and_a_buyer_reads_it() {
             &market,
             "--model-id",
             "1",
+            "--trust-code",
+            "v/out/AccVerifier.sol/AccVerifier.json",
         ],
     );
     let claims = c["claims"].as_array().unwrap();
     assert_eq!(claims.len(), 1);
+    assert_eq!(
+        claims[0]["code_matches_build"], "v/out/AccVerifier.sol/AccVerifier.json",
+        "the buyer's own build of the verifier is the deployed code"
+    );
+    // Another build (here the marketplace's) is not the verifier's code.
+    let other = root().join("contracts/out/ZkmodelMarketplace.sol/ZkmodelMarketplace.json");
+    let c = ok(
+        d,
+        None,
+        &rpc,
+        &[
+            "chain",
+            "claims",
+            "--marketplace",
+            &market,
+            "--model-id",
+            "1",
+            "--trust-code",
+            other.to_str().unwrap(),
+        ],
+    );
+    assert!(c["claims"][0]["code_matches_build"].is_null());
     assert_eq!(claims[0]["claim_id"], claim);
     assert_eq!(claims[0]["kind"], "accuracy");
     assert_eq!(claims[0]["development_keys"], true);

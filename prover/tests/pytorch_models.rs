@@ -149,3 +149,58 @@ fn pytorch_cnn_with_two_convolutions_and_padded_channels() {
 fn pytorch_wine_mlp_with_13_features_and_3_classes() {
     check("wine_mlp", 36);
 }
+
+/// An escrowed request's input words for a public-input inference statement: they unpack to
+/// the very examples they were made from, and a proof on those examples starts its public
+/// words with them (what the marketplace compares), for a flat and an image input.
+fn request_round_trip(name: &str) {
+    let model = import_path(&fixture(&format!("{name}.onnx"))).unwrap();
+    let (calib, _) = examples(&model, &format!("{name}.calibration.json"), usize::MAX);
+    let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: Task::Inference {
+            rows: 2,
+            input: zkmodel_prover::proof::model::Visibility::Public,
+            output: zkmodel_prover::proof::model::Visibility::Public,
+        },
+    };
+    let (x, _) = examples(&model, &format!("{name}.test.json"), 2);
+    let ex = arch.examples(&x, None).unwrap();
+    let words = arch.request_input_words(&ex).unwrap();
+    assert_eq!(arch.request_examples(&words).unwrap(), ex, "{name}");
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut rng = ChaCha20Rng::seed_from_u64(3);
+    let opening = ModelOpening::commit(&srs, &arch, &q, &mut rng).unwrap();
+    let (file, _) = arch
+        .prove_examples(&srs, &q, &opening, &ex, &mut rng)
+        .unwrap();
+    assert_eq!(file.public_words[..words.len()], words[..], "{name}");
+    // A committed-input architecture takes no request words.
+    let committed = ModelArchitecture {
+        task: Task::Inference {
+            rows: 2,
+            input: zkmodel_prover::proof::model::Visibility::Committed,
+            output: zkmodel_prover::proof::model::Visibility::Public,
+        },
+        ..arch
+    };
+    assert!(matches!(
+        committed.request_input_words(&ex),
+        Err(zkmodel_prover::Error::BlockShape {
+            block: "inference request",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn request_words_round_trip_for_a_flat_input() {
+    request_round_trip("mlp");
+}
+
+#[test]
+fn request_words_round_trip_for_an_image_input() {
+    request_round_trip("cnn");
+}

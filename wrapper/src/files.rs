@@ -142,3 +142,35 @@ impl WrappedProofFile {
         )
     }
 }
+
+/// A relayer's pre-check of `verify(statement, proof)` calldata for `arch` before it pays to
+/// post it: decodes it and runs Groth16 and the KZG pairing exactly as the contract does, with
+/// every non-free commitment taken as the statement states it.
+///
+/// **Not a verification of a claim**: it says nothing about *which* model, test set or
+/// training set the statement is about. The marketplace checks the statement's commitments
+/// against the registered objects its pins name; use [`WrappedProofFile::verify`] with real
+/// pins for that.
+pub fn precheck_calldata(
+    keys: &Keys,
+    srs: &Srs,
+    arch: &Architecture,
+    calldata: &[u8],
+) -> Result<(), Error> {
+    let wrapped = crate::calldata::decode_verify_calldata(calldata)?;
+    let roles = arch.commitment_roles();
+    let as_stated: Vec<(CommitmentRole, G1Affine)> = roles
+        .iter()
+        .zip(&wrapped.commitments)
+        .filter(|(r, _)| !r.is_free())
+        .map(|(r, c)| (*r, *c))
+        .collect();
+    verify_wrapped_for(
+        &prepare(&keys.vk),
+        srs,
+        &arch.id(srs),
+        &roles,
+        &as_stated,
+        &wrapped,
+    )
+}

@@ -7,6 +7,24 @@
 //! custom error before any gas is spent. The signing key comes from `--private-key` or the
 //! `ZKMODEL_PRIVATE_KEY` environment variable and is never printed.
 
+/// Sends a contract call after simulating it; returns the receipt's gas.
+macro_rules! send {
+    ($what:expr, $call:expr) => {{
+        let call = $call;
+        call.call().await.map_err(|e| call_error($what, e))?;
+        let receipt = call
+            .send()
+            .await
+            .map_err(|e| call_error($what, e))?
+            .get_receipt()
+            .await
+            .with_context(|| format!("{}: waiting for the receipt", $what))?;
+        ensure!(receipt.status(), "{} reverted when mined", $what);
+        receipt.gas_used
+    }};
+}
+
+mod escrow;
 mod read;
 mod write;
 
@@ -68,6 +86,11 @@ enum Command {
     RegisterModel(write::RegisterModelArgs),
     Attest(write::AttestArgs),
     Claims(read::ClaimsArgs),
+    Request(escrow::RequestArgs),
+    RequestStatus(escrow::RequestStatusArgs),
+    Fulfil(escrow::FulfilArgs),
+    Refund(escrow::RefundArgs),
+    Withdraw(escrow::WithdrawArgs),
 }
 
 /// A connected provider, the signer's address (if any) and the chain id.
@@ -132,16 +155,30 @@ pub fn g1(p: &ark_bn254::G1Affine) -> G1Point {
     }
 }
 
-/// Maps a contract call's error to a message naming the decoded custom error.
+/// Maps a contract call's error to a message naming the decoded custom error, or saying what
+/// to do for the usual mistakes (no contract at the address, an unfunded signer).
 pub fn call_error(what: &str, e: alloy::contract::Error) -> anyhow::Error {
     let data = match &e {
         alloy::contract::Error::TransportError(t) => zkmodel_chain::revert::revert_data(t),
         _ => None,
     };
-    match data {
-        Some(d) => anyhow::anyhow!("{what} reverted: {}", zkmodel_chain::revert::decode(&d)),
-        None => anyhow::anyhow!("{what} failed: {e}"),
+    if let Some(d) = data {
+        return anyhow::anyhow!("{what} reverted: {}", zkmodel_chain::revert::decode(&d));
     }
+    if let alloy::contract::Error::ZeroData(..) = e {
+        return anyhow::anyhow!(
+            "{what}: no contract answers at that address on this chain (a wrong --marketplace or \
+             --verifier, or another chain than the one it was deployed on?)"
+        );
+    }
+    let message = e.to_string();
+    if message.to_lowercase().contains("insufficient funds") {
+        return anyhow::anyhow!(
+            "{what}: the signing account cannot pay for this transaction (insufficient funds): \
+             fund it, or sign with another key"
+        );
+    }
+    anyhow::anyhow!("{what} failed: {message}")
 }
 
 /// Runs `zkmodel chain …`.
@@ -149,11 +186,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
     if let Command::Up(a) = &args.command {
         return write::up(a);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = crate::common::runtime()?;
     runtime.block_on(async {
         let c = &args.connection;
         match &args.command {
@@ -164,6 +197,11 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             Command::RegisterModel(a) => write::register_model(c, a, out).await,
             Command::Attest(a) => write::attest(c, a, out).await,
             Command::Claims(a) => read::claims(c, a, out).await,
+            Command::Request(a) => escrow::request(c, a, out).await,
+            Command::RequestStatus(a) => escrow::request_status(c, a, out).await,
+            Command::Fulfil(a) => escrow::fulfil(c, a, out).await,
+            Command::Refund(a) => escrow::refund(c, a, out).await,
+            Command::Withdraw(a) => escrow::withdraw(c, a, out).await,
         }
     })
 }

@@ -19,6 +19,11 @@ pub struct ClaimsArgs {
     /// The model.
     #[arg(long)]
     pub model_id: U256,
+    /// A verifier you built yourself (forge artifact of `zkmodel export-verifier` output from
+    /// the seller's published architecture and keys); repeatable. Each claim then says whether
+    /// its verifier's deployed code is one of yours, byte for byte.
+    #[arg(long = "trust-code", value_name = "ARTIFACT")]
+    pub trust_code: Vec<std::path::PathBuf>,
 }
 
 fn kind_name(kind: u8) -> &'static str {
@@ -33,6 +38,16 @@ fn kind_name(kind: u8) -> &'static str {
 /// Runs `zkmodel chain claims`.
 pub async fn claims(c: &Connection, args: &ClaimsArgs, out: &Output) -> Result<()> {
     let chain = Chain::connect(c, false).await?;
+    let trusted = args
+        .trust_code
+        .iter()
+        .map(|p| {
+            Ok((
+                zkmodel_chain::deploy::runtime_code_hash_at(p)?,
+                p.display().to_string(),
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let market = ZkmodelMarketplace::new(args.marketplace, chain.provider.clone());
     let model = market
         .model(args.model_id)
@@ -101,8 +116,20 @@ pub async fn claims(c: &Connection, args: &ClaimsArgs, out: &Output) -> Result<(
             } else {
                 ""
             };
+            let built = trusted
+                .iter()
+                .find(|(h, _)| *h == claim.codeHash)
+                .map(|(_, p)| p.clone());
+            let code_note = match (&built, trusted.is_empty()) {
+                (Some(p), _) => format!("\n    verifier code matches your build {p}"),
+                (None, false) => {
+                    "\n    verifier code is NOT one of your builds: do not rely on this claim"
+                        .into()
+                }
+                (None, true) => String::new(),
+            };
             text.push_str(&format!(
-                "\n  - {kind} claim {id}: {summary}\n    verifier {} (code hash {}){warning}\n    {}",
+                "\n  - {kind} claim {id}: {summary}\n    verifier {} (code hash {}){warning}\n    {}{code_note}",
                 claim.pins.verifier, claim.codeHash, info.description
             ));
             if let Some(d) = &dataset {
@@ -117,6 +144,7 @@ pub async fn claims(c: &Connection, args: &ClaimsArgs, out: &Output) -> Result<(
                 "public_values": values,
                 "verifier": claim.pins.verifier,
                 "code_hash": claim.codeHash,
+                "code_matches_build": built,
                 "architecture_id": info.architecture,
                 "description": info.description,
                 "rows": info.rows.to_string(),

@@ -9,28 +9,13 @@ use alloy::sol_types::SolValue;
 use anyhow::{Context, Result, bail, ensure};
 use std::path::PathBuf;
 use zkmodel_chain::bindings::{Pins, ZkmodelMarketplace, decode_verify_calldata, verifier};
-use zkmodel_chain::deploy::{Artifacts, deploy_code, deploy_marketplace};
+use zkmodel_chain::deploy::{
+    Artifacts, deploy_code, deploy_marketplace_code, embedded_marketplace,
+};
 use zkmodel_prover::artifact;
 use zkmodel_prover::proof::model::{DataCommitmentRecord, ModelCommitmentRecord};
 use zkmodel_wrapper::calldata::verify_calldata;
 use zkmodel_wrapper::files::WrappedProofFile;
-
-/// Sends a contract call after simulating it; returns the receipt's gas.
-macro_rules! send {
-    ($what:expr, $call:expr) => {{
-        let call = $call;
-        call.call().await.map_err(|e| call_error($what, e))?;
-        let receipt = call
-            .send()
-            .await
-            .map_err(|e| call_error($what, e))?
-            .get_receipt()
-            .await
-            .with_context(|| format!("{}: waiting for the receipt", $what))?;
-        ensure!(receipt.status(), "{} reverted when mined", $what);
-        receipt.gas_used
-    }};
-}
 
 /// Start a local development chain (Anvil, from the project's npm install or PATH) and keep
 /// it running until interrupted.
@@ -72,7 +57,8 @@ pub struct DeployArgs {
     /// refuses this off the local chain, id 31337).
     #[arg(long)]
     pub dev: bool,
-    /// forge's build output holding ZkmodelMarketplace (default: this repository's).
+    /// forge's build output holding ZkmodelMarketplace (default: the contract built into
+    /// this binary).
     #[arg(long)]
     pub artifacts: Option<PathBuf>,
 }
@@ -88,11 +74,11 @@ pub async fn deploy(c: &Connection, args: &DeployArgs, out: &Output) -> Result<(
             super::LOCAL_CHAIN_ID
         );
     }
-    let artifacts = args
-        .artifacts
-        .clone()
-        .map_or_else(Artifacts::repository, Artifacts::new);
-    let address = deploy_marketplace(&chain.provider, &artifacts, args.dev).await?;
+    let code = match &args.artifacts {
+        Some(out) => Artifacts::new(out).bytecode("ZkmodelMarketplace")?,
+        None => embedded_marketplace()?,
+    };
+    let address = deploy_marketplace_code(&chain.provider, code, args.dev).await?;
     out.emit(
         &format!(
             "marketplace {address} on chain {}{}",
@@ -275,6 +261,11 @@ pub struct RegisterModelArgs {
     /// Metadata (name, description).
     #[arg(long, default_value = "")]
     pub uri: String,
+    /// For a seeded commitment (from `zkmodel train --init-seed` or `zkmodel commit-seeded`):
+    /// the public seed, recorded so buyers can recompute the commitment. Registers a public
+    /// initial model, never for sale.
+    #[arg(long)]
+    pub seed: Option<U256>,
 }
 
 /// Runs `zkmodel chain register-model`.
@@ -299,6 +290,18 @@ pub async fn register_model(c: &Connection, args: &RegisterModelArgs, out: &Outp
         shape
     );
     let commitment = g1(&record.commitment);
+    match (record.seeded, args.seed) {
+        (true, Some(seed)) => return register_seeded(&market, shape, commitment, seed, out).await,
+        (true, None) => bail!(
+            "{} is a seeded initial model: pass the public --seed it was derived from",
+            args.commitment.display()
+        ),
+        (false, Some(_)) => bail!(
+            "{} is a secret model's commitment, not a seeded one: --seed does not apply",
+            args.commitment.display()
+        ),
+        (false, None) => {}
+    }
     let salt = B256::from(rand::random::<[u8; 32]>());
     let reservation = market
         .reservationOf(commitment.clone(), seller, salt)
@@ -348,6 +351,27 @@ pub async fn register_model(c: &Connection, args: &RegisterModelArgs, out: &Outp
     Ok(())
 }
 
+/// Registers a seeded initial model (public, so no commit-reveal).
+async fn register_seeded(
+    market: &ZkmodelMarketplace::ZkmodelMarketplaceInstance<alloy::providers::DynProvider>,
+    shape: B256,
+    commitment: zkmodel_chain::bindings::G1Point,
+    seed: U256,
+    out: &Output,
+) -> Result<()> {
+    let call = market.registerSeededModel(shape, commitment, seed);
+    let id = call
+        .call()
+        .await
+        .map_err(|e| call_error("registerSeededModel", e))?;
+    let gas = send!("registerSeededModel", call);
+    out.emit(
+        &format!("seeded initial model {id} registered (seed {seed}, {gas} gas)"),
+        serde_json::json!({ "model_id": id.to_string(), "gas": gas, "seeded": true }),
+    );
+    Ok(())
+}
+
 /// Record a verified claim: the wrapped proof is verified on chain against the pinned
 /// registered objects.
 #[derive(clap::Args, Debug)]
@@ -373,11 +397,19 @@ pub struct AttestArgs {
     /// Training: the registered initial model.
     #[arg(long, default_value_t = U256::ZERO)]
     pub initial_model_id: U256,
+    /// Submit through this relayer (`zkmodel relayer serve`) instead of sending directly; the
+    /// token comes from ZKMODEL_RELAYER_TOKEN.
+    #[arg(long)]
+    pub relayer: Option<String>,
+    /// With --relayer: return once the relayer accepted the claim instead of waiting until it
+    /// is confirmed.
+    #[arg(long, requires = "relayer")]
+    pub no_wait: bool,
 }
 
 /// Runs `zkmodel chain attest`.
 pub async fn attest(c: &Connection, args: &AttestArgs, out: &Output) -> Result<()> {
-    let chain = Chain::connect(c, true).await?;
+    let chain = Chain::connect(c, args.relayer.is_none()).await?;
     let file = WrappedProofFile::load(&args.wrapped)?;
     let v = verifier::IZkmodelVerifier::new(args.verifier, chain.provider.clone());
     let info = v.info().call().await.map_err(|e| call_error("info()", e))?;
@@ -395,6 +427,9 @@ pub async fn attest(c: &Connection, args: &AttestArgs, out: &Output) -> Result<(
         info.description
     );
     let calldata = verify_calldata(&file.wrapped, &file.wrapped.public_values);
+    if let Some(url) = &args.relayer {
+        return attest_via_relayer(url, args, &calldata, &file, out).await;
+    }
     let (statement, proof) = decode_verify_calldata(&calldata)?;
     let market = ZkmodelMarketplace::new(args.marketplace, chain.provider.clone());
     let pins = Pins {
@@ -412,6 +447,74 @@ pub async fn attest(c: &Connection, args: &AttestArgs, out: &Output) -> Result<(
             file.architecture.kind()
         ),
         serde_json::json!({ "claim_id": claim, "gas": gas, "kind": file.architecture.kind().to_string() }),
+    );
+    Ok(())
+}
+
+/// `attest --relayer`: submits the claim bundle and (unless `--no-wait`) waits until the
+/// relayer has it confirmed or failed.
+async fn attest_via_relayer(
+    url: &str,
+    args: &AttestArgs,
+    calldata: &[u8],
+    file: &WrappedProofFile,
+    out: &Output,
+) -> Result<()> {
+    let client = crate::relayer::Client {
+        relayer: url.to_string(),
+        token: std::env::var(crate::relayer::TOKEN_ENV).ok(),
+    };
+    let bundle = serde_json::json!({
+        "kind": "attest",
+        "marketplace": args.marketplace,
+        "pins": {
+            "verifier": args.verifier,
+            "model_id": args.model_id,
+            "dataset_id": args.dataset_id,
+            "initial_model_id": args.initial_model_id,
+        },
+        "calldata": alloy::primitives::Bytes::copy_from_slice(calldata),
+    });
+    let (job, created) = client.submit(&bundle).await?;
+    let id = job["id"]
+        .as_i64()
+        .context("the relayer's answer has no job id")?;
+    let kind = file.architecture.kind();
+    if args.no_wait {
+        out.emit(
+            &format!(
+                "{kind} claim {} by the relayer as job {id}",
+                if created {
+                    "accepted"
+                } else {
+                    "already accepted"
+                }
+            ),
+            serde_json::json!({ "job": job, "created": created }),
+        );
+        return Ok(());
+    }
+    let done = client.wait(id, std::time::Duration::from_secs(300)).await?;
+    let j = &done["job"];
+    if j["state"] == "failed" {
+        bail!(
+            "the relayer could not land the claim (job {id}): {}",
+            j["error"].as_str().unwrap_or("no reason given")
+        );
+    }
+    out.emit(
+        &format!(
+            "{kind} claim {} recorded through the relayer ({} gas, verification included; job {id}{})",
+            j["result"].as_str().unwrap_or("?"),
+            j["gas_used"],
+            if created { "" } else { ", submitted before" }
+        ),
+        serde_json::json!({
+            "claim_id": j["result"],
+            "gas": j["gas_used"],
+            "kind": kind.to_string(),
+            "job": j,
+        }),
     );
     Ok(())
 }

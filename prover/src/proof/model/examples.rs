@@ -8,12 +8,15 @@
 //! input gets fresh masks (it stays hidden).
 
 use super::file::{ModelOpening, ModelProofFile};
-use super::plan::{ModelArchitecture, ModelShape, Task};
+use super::plan::{ModelArchitecture, ModelShape, Task, Visibility};
 use super::prove::{CommittedData, ModelWitness, commit_data, commit_public_test_set, prove};
 use crate::error::Error;
-use crate::graph::quant::{QuantizedModel, quantize_examples};
+use crate::field::encoding::{from_i128, to_i128};
+use crate::graph::quant::{InputShape, QuantizedModel, quantize_examples};
 use crate::graph::tensor::Tensor;
 use crate::pcs::Srs;
+use crate::proof::public::{PublicGroup, pack, unpack};
+use ark_bn254::Fr;
 use rand::{CryptoRng, RngCore};
 
 /// A statement's examples, quantized and padded as its architecture reads them.
@@ -107,7 +110,7 @@ impl ModelArchitecture {
             (None, true) => {
                 let logits = match self.task {
                     Task::Inference {
-                        output: super::plan::Visibility::Committed,
+                        output: Visibility::Committed,
                         ..
                     } => Some(trace.logits()),
                     _ => None,
@@ -132,5 +135,95 @@ impl ModelArchitecture {
             proof,
         };
         Ok((file, data))
+    }
+
+    /// The input group of a public-input inference statement (the first public group), and
+    /// the real values per example row: what an escrowed request's `inputWords` carry.
+    fn request_input_group(&self) -> Result<(PublicGroup, usize), Error> {
+        let Task::Inference { input, .. } = self.task else {
+            return Err(Error::BlockShape {
+                block: "inference request",
+                reason: "only inference statements answer requests",
+            });
+        };
+        crate::error::ensure(
+            input == Visibility::Public,
+            "inference request",
+            "the architecture commits its input (a request then names the input's commitment, \
+             and its data reaches the seller off chain)",
+        )?;
+        let group = self
+            .public_groups()?
+            .into_iter()
+            .next()
+            .ok_or(Error::Internal {
+                what: "a public-input inference statement has an input group",
+            })?;
+        let real = match self.shape.input {
+            InputShape::Flat { features } => features,
+            InputShape::Image { c, .. } => c,
+        };
+        Ok((group, real))
+    }
+
+    /// `Ok` if escrowed requests can name this statement: an inference with a public input
+    /// (a committed input would have to reach the seller off chain).
+    pub fn check_requestable(&self) -> Result<(), Error> {
+        self.request_input_group().map(|_| ())
+    }
+
+    /// The chain words of a request for inference on `ex` (a public-input inference
+    /// statement): its input packed exactly as the statement's public values begin, so the
+    /// marketplace can check that a fulfilling proof is about this input.
+    pub fn request_input_words(&self, ex: &Examples) -> Result<Vec<Fr>, Error> {
+        let (group, real) = self.request_input_group()?;
+        let (width, per) = (self.shape.input_width(), self.shape.input.rows());
+        let rows = ex.count * per;
+        crate::error::ensure_lens(&[("public input values", group.count(), rows * real)])?;
+        let mut values = Vec::with_capacity(rows * real);
+        for r in 0..rows {
+            for c in 0..real {
+                let v = ex.input.get(r * width + c).ok_or(Error::StatementShape {
+                    what: "quantized input values",
+                    expected: rows * width,
+                    actual: ex.input.len(),
+                })?;
+                values.push(from_i128(i128::from(*v)));
+            }
+        }
+        pack(&[group], &values)
+    }
+
+    /// The examples of a request's input words (the inverse of
+    /// [`Self::request_input_words`]): what the seller's watcher proves inference on. Words
+    /// that do not unpack into in-range values are refused.
+    pub fn request_examples(&self, words: &[Fr]) -> Result<Examples, Error> {
+        let (group, real) = self.request_input_group()?;
+        let Task::Inference { rows: count, .. } = self.task else {
+            return Err(Error::Internal {
+                what: "request_input_group accepted a non-inference task",
+            });
+        };
+        let values = unpack(&[group], words)?;
+        let (width, per) = (self.shape.input_width(), self.shape.input.rows());
+        let mut input = vec![0i64; self.rows() * per * width];
+        for (i, v) in values.iter().enumerate() {
+            let (r, c) = (i / real, i % real);
+            let int = to_i128(v, self.shape.bits)?;
+            let slot = input.get_mut(r * width + c).ok_or(Error::StatementShape {
+                what: "request input values",
+                expected: count * per * real,
+                actual: values.len(),
+            })?;
+            *slot = i64::try_from(int).map_err(|_| Error::OutOfBound {
+                value: int,
+                bits: 63,
+            })?;
+        }
+        Ok(Examples {
+            count,
+            input,
+            labels: None,
+        })
     }
 }
