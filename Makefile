@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.zkmodel-installed
 # alloy's node bindings look for `anvil` on PATH (DESIGN §15).
 export PATH := $(CURDIR)/$(FOUNDRY)/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: all test demo-check test-rust test-contracts contracts abi gas lint bench demo tools fixtures ptau-fixture onnx-fixtures torch-fixtures clean
+.PHONY: all test demo-check test-rust test-contracts contracts abi gas lint bench demo tools fixtures ptau-fixture onnx-fixtures torch-fixtures sklearn-fixtures clean
 
 all: test
 
@@ -83,6 +83,13 @@ torch-fixtures:
 	python3 -m venv .venv-torch
 	.venv-torch/bin/pip install --quiet -r fixtures/requirements-torch.txt
 	.venv-torch/bin/python fixtures/make_pytorch_models.py
+
+## Trains scikit-learn MLPClassifiers and converts them with skl2onnx (Python 3 + PyPI; never run by CI);
+## regenerates fixtures/sklearn.
+sklearn-fixtures:
+	python3 -m venv .venv-sklearn
+	.venv-sklearn/bin/pip install --quiet -r fixtures/requirements-sklearn.txt
+	.venv-sklearn/bin/python fixtures/make_sklearn_models.py
 
 ## The product end to end on a local Anvil through the zkmodel binary: a seller trains with a proof,
 ## proves accuracy on a publisher's test set, attests both through its relayer; a buyer reads the

@@ -59,6 +59,13 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         ..CalibrationOptions::default()
     };
     let (q, report) = calibrate(&model, &x, opts).context("calibration")?;
+    if let Some(n) = model.label_head.as_ref().and_then(|h| h.classes) {
+        ensure!(
+            n == q.classes(),
+            "the classifier's label head lists {n} classes but its scores have {}",
+            q.classes()
+        );
+    }
     let (float_acc, quant_acc) = match &examples.labels {
         Some(labels) => {
             ensure!(
@@ -85,8 +92,12 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             format!("{:.2}%", 100.0 * a)
         })
     };
+    let head = model
+        .label_head
+        .as_ref()
+        .map_or(String::new(), |h| format!("\n{h}"));
     let text = format!(
-        "imported {} ({} layers, {} classes) → {}\n{report}float accuracy {}, quantized accuracy {} on {} examples",
+        "imported {} ({} layers, {} classes) → {}\n{report}float accuracy {}, quantized accuracy {} on {} examples{head}",
         args.model.display(),
         layers.len(),
         q.classes(),
@@ -108,6 +119,13 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             "max_logit_error": report.max_logit_error,
             "float_accuracy": float_acc,
             "quantized_accuracy": quant_acc,
+            "label_head": model.label_head.as_ref().map(|h| serde_json::json!({
+                "proven": false,
+                "nodes": h.nodes,
+                "outputs": h.outputs,
+                "scores": h.scores,
+                "classes": h.classes,
+            })),
         }),
     );
     Ok(())

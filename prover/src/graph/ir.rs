@@ -122,6 +122,8 @@ pub struct Model {
     pub nodes: Vec<Node>,
     /// The model output.
     pub output: ValueId,
+    /// A classifier label head the importer left out (it is not proven), if the graph had one.
+    pub label_head: Option<super::onnx::LabelHead>,
 }
 
 fn bad(node: &Node, reason: String) -> Error {

@@ -1,10 +1,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Models exported by PyTorch's `torch.onnx.export` (fixtures/pytorch, made by
-//! `make torch-fixtures`), not built by hand: an MLP with Gemm, an MLP whose linear layers
-//! export as MatMul + Add, a two-convolution CNN with 6 and 12 channels (padded to 8 and 16
-//! inside the statement, then flattened), and a 13-feature, 3-class MLP on standardized wine
-//! data. Each imports, reproduces onnxruntime's logits in float, keeps its accuracy when
-//! quantized, and proves and verifies an accuracy statement on part of its test split.
+//! Models as converters really write them, not built by hand.
+//!
+//! - PyTorch's `torch.onnx.export` (fixtures/pytorch, `make torch-fixtures`): an MLP with Gemm,
+//!   an MLP whose linear layers export as MatMul + Add, a two-convolution CNN with 6 and 12
+//!   channels (padded to 8 and 16 inside the statement, then flattened), and a 13-feature,
+//!   3-class MLP on standardized wine data.
+//! - skl2onnx (fixtures/sklearn, `make sklearn-fixtures`): MLPClassifier graphs with an input
+//!   Cast, MatMul + Add layers, a Softmax and the label head (ArgMax → ArrayFeatureExtractor over
+//!   int64 `classes` → Reshape → Cast, with or without ZipMap), which the importer leaves out.
+//!
+//! Each imports, reproduces onnxruntime's scores in float, keeps its accuracy when quantized,
+//! and proves and verifies an accuracy statement on part of its test split.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -17,8 +23,13 @@ use zkmodel_prover::proof::model::{ModelArchitecture, ModelOpening, ModelShape, 
 use zkmodel_prover::proof::roles::CommitmentRole;
 
 fn fixture(name: &str) -> PathBuf {
+    let dir = if name.starts_with("sklearn/") {
+        "../fixtures"
+    } else {
+        "../fixtures/pytorch"
+    };
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/pytorch")
+        .join(dir)
         .join(name)
 }
 
@@ -52,13 +63,16 @@ fn examples(model: &Model, file: &str, take: usize) -> (Tensor, Vec<usize>) {
     (t, labels)
 }
 
-fn check(name: &str, proof_examples: usize) {
+/// `name` is a fixture's path under fixtures/pytorch (or `sklearn/…`); `scores` is the
+/// reference file's key for the graph output the importer keeps (logits, or probabilities
+/// after a Softmax).
+fn check(name: &str, scores: &str, proof_examples: usize) {
     let model = import_path(&fixture(&format!("{name}.onnx"))).unwrap();
     // Float evaluation against onnxruntime on the whole test split.
     let (x, labels) = examples(&model, &format!("{name}.test.json"), usize::MAX);
     let float = model.eval(&x).unwrap();
     let reference = json(&format!("{name}.reference.json"));
-    let expected: Vec<f32> = reference["logits"]
+    let expected: Vec<f32> = reference[scores]
         .as_array()
         .unwrap()
         .iter()
@@ -78,7 +92,7 @@ fn check(name: &str, proof_examples: usize) {
         .fold(0f32, f32::max);
     assert!(
         worst < 1e-3,
-        "{name}: float logits differ from onnxruntime by {worst}"
+        "{name}: float {scores} differ from onnxruntime by {worst}"
     );
 
     // Quantized on the calibration file: the same predictions as float almost everywhere.
@@ -132,22 +146,73 @@ fn check(name: &str, proof_examples: usize) {
 
 #[test]
 fn pytorch_mlp_with_gemm() {
-    check("mlp", 16);
+    check("mlp", "logits", 16);
 }
 
 #[test]
 fn pytorch_mlp_with_matmul_and_add() {
-    check("mlp_matmul", 16);
+    check("mlp_matmul", "logits", 16);
 }
 
 #[test]
 fn pytorch_cnn_with_two_convolutions_and_padded_channels() {
-    check("cnn", 8);
+    check("cnn", "logits", 8);
 }
 
 #[test]
 fn pytorch_wine_mlp_with_13_features_and_3_classes() {
-    check("wine_mlp", 36);
+    check("wine_mlp", "logits", 36);
+}
+
+#[test]
+fn sklearn_mlp_classifier_with_two_hidden_layers_and_its_label_head_left_out() {
+    check("sklearn/digits_mlp", "probabilities", 16);
+    let model = import_path(&fixture("sklearn/digits_mlp.onnx")).unwrap();
+    let head = model.label_head.as_ref().unwrap();
+    assert_eq!(head.classes, Some(10));
+    assert_eq!(head.outputs, ["label"]);
+    assert_eq!(head.scores, "probabilities");
+    let ops: Vec<&str> = head
+        .nodes
+        .iter()
+        .map(|n| n.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(ops, ["ArgMax", "ArrayFeatureExtractor", "Reshape", "Cast"]);
+    // The proven part: three dense layers (48, 24, 10 wide) and the final Softmax.
+    let kinds: Vec<&str> = model.nodes.iter().map(|n| n.op.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "Dense", "AddConst", "Relu", "Dense", "AddConst", "Relu", "Dense", "AddConst",
+            "Softmax"
+        ]
+    );
+}
+
+#[test]
+fn sklearn_mlp_classifier_with_zipmap_proves_its_scores() {
+    check("sklearn/wine_mlp", "probabilities", 36);
+    let model = import_path(&fixture("sklearn/wine_mlp.onnx")).unwrap();
+    let head = model.label_head.as_ref().unwrap();
+    assert_eq!(head.outputs, ["output_label", "output_probability"]);
+    assert_eq!(head.scores, "out_activations_result");
+    assert!(head.nodes.iter().any(|n| n.starts_with("ZipMap")));
+    assert!(head.to_string().contains("classes are 0..2"), "{head}");
+}
+
+#[test]
+fn a_classifier_whose_classes_are_not_indices_is_refused_naming_them() {
+    let e = import_path(&fixture("sklearn/wine_classes_1_3.onnx")).unwrap_err();
+    match &e {
+        zkmodel_prover::Error::OnnxNode {
+            op_type, reason, ..
+        } => {
+            assert_eq!(op_type, "ArrayFeatureExtractor");
+            assert!(reason.contains("`classes` = [1, 2, 3]"), "{reason}");
+            assert!(reason.contains("LabelEncoder"), "{reason}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
 }
 
 /// An escrowed request's input words for a public-input inference statement: they unpack to

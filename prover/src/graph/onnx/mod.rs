@@ -6,20 +6,25 @@
 //! nothing is silently rewritten. Supported:
 //! Gemm, MatMul (constant weights), Add, Relu, Sigmoid, Tanh, Conv (2-D, strides, pads),
 //! BatchNormalization (folded into the preceding Conv or Gemm), AveragePool, MaxPool,
-//! Flatten, Reshape, Softmax and ArgMax (last axis).
+//! Flatten, Reshape, Softmax and ArgMax (last axis); Identity and Cast to float32 are no-ops,
+//! Constant nodes become constants. A classifier's label head (skl2onnx's ArgMax →
+//! ArrayFeatureExtractor → Reshape → Cast and ZipMap) is recognised and left out: see [`head`].
+
+mod constants;
+pub mod head;
 
 use super::ir::{Model, Node, Op, ValueId};
 use super::onnx_pb as pb;
 use super::tensor::Tensor;
 use crate::error::Error;
+use constants::{Constants, FLOAT};
+pub use head::LabelHead;
 use prost::Message;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The operators the importer accepts (quoted in errors).
 pub const SUPPORTED: &str = "Gemm, MatMul, Add, Relu, Sigmoid, Tanh, Conv, BatchNormalization, \
-AveragePool, MaxPool, Flatten, Reshape, Softmax, ArgMax";
-
-const FLOAT: i32 = 1; // TensorProto.DataType.FLOAT
+AveragePool, MaxPool, Flatten, Reshape, Softmax, ArgMax, Identity, Cast (to float32), Constant";
 
 fn malformed(reason: impl Into<String>) -> Error {
     Error::OnnxMalformed {
@@ -45,45 +50,8 @@ pub fn import_path(path: &std::path::Path) -> Result<Model, Error> {
     import(&bytes)
 }
 
-fn tensor_from_proto(t: &pb::TensorProto) -> Result<Tensor, Error> {
-    if t.data_type != FLOAT {
-        return Err(malformed(format!(
-            "initializer `{}` has data type {}, only float32 is supported",
-            t.name, t.data_type
-        )));
-    }
-    let shape: Vec<usize> = t
-        .dims
-        .iter()
-        .map(|d| {
-            usize::try_from(*d)
-                .map_err(|_| malformed(format!("initializer `{}` has dimension {d}", t.name)))
-        })
-        .collect::<Result<_, _>>()?;
-    let data: Vec<f32> = if !t.raw_data.is_empty() {
-        if !t.raw_data.len().is_multiple_of(4) {
-            return Err(malformed(format!(
-                "initializer `{}` raw data is not a whole number of floats",
-                t.name
-            )));
-        }
-        t.raw_data
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect()
-    } else {
-        t.float_data.clone()
-    };
-    Tensor::new(shape, data).map_err(|_| {
-        malformed(format!(
-            "initializer `{}` has the wrong number of values",
-            t.name
-        ))
-    })
-}
-
 struct Importer {
-    consts: HashMap<String, Tensor>,
+    consts: Constants,
     value_ids: HashMap<String, ValueId>,
     value_names: Vec<String>,
     nodes: Vec<Node>,
@@ -107,7 +75,7 @@ fn float(node: &pb::NodeProto, name: &str, default: f32) -> f32 {
     attr(node, name).map_or(default, |a| a.f)
 }
 
-fn node_name(node: &pb::NodeProto, index: usize) -> String {
+pub(crate) fn node_name(node: &pb::NodeProto, index: usize) -> String {
     if node.name.is_empty() {
         format!("#{index} ({})", node.op_type)
     } else {
@@ -117,9 +85,9 @@ fn node_name(node: &pb::NodeProto, index: usize) -> String {
 
 impl Importer {
     fn new(graph: &pb::GraphProto) -> Result<Self, Error> {
-        let mut consts = HashMap::new();
+        let mut consts = Constants::default();
         for t in &graph.initializer {
-            consts.insert(t.name.clone(), tensor_from_proto(t)?);
+            consts.insert(t)?;
         }
         let mut readers = HashMap::new();
         for n in &graph.node {
@@ -150,7 +118,7 @@ impl Importer {
         let inputs: Vec<&pb::ValueInfoProto> = graph
             .input
             .iter()
-            .filter(|i| !self.consts.contains_key(&i.name))
+            .filter(|i| !self.consts.contains(&i.name))
             .collect();
         let [input] = inputs.as_slice() else {
             return Err(malformed(format!(
@@ -160,19 +128,39 @@ impl Importer {
         };
         let input_shape = shape_of(input)?;
         let input_id = self.value(&input.name);
-        for (index, node) in graph.node.iter().enumerate() {
-            self.node(node, index)?;
-        }
-        let [output] = graph.output.as_slice() else {
-            return Err(malformed(format!(
-                "expected exactly one graph output, found {}",
-                graph.output.len()
-            )));
+        let (skip, label_head) = match head::find(graph, &self.consts)? {
+            Some((skip, h)) => (skip, Some(h)),
+            None => (HashSet::new(), None),
         };
-        let output = *self.value_ids.get(&output.name).ok_or_else(|| {
+        for (index, node) in graph.node.iter().enumerate() {
+            if !skip.contains(&index) {
+                self.node(node, index)?;
+            }
+        }
+        let outputs: Vec<&str> = graph
+            .output
+            .iter()
+            .map(|o| o.name.as_str())
+            .filter(|o| {
+                label_head
+                    .as_ref()
+                    .is_none_or(|h| !h.outputs.iter().any(|h| h == o))
+            })
+            .collect();
+        let output = match (outputs.as_slice(), &label_head) {
+            ([output], _) => *output,
+            ([], Some(h)) => h.scores.as_str(),
+            _ => {
+                return Err(malformed(format!(
+                    "expected exactly one graph output, found {} ({})",
+                    outputs.len(),
+                    outputs.join(", ")
+                )));
+            }
+        };
+        let output = *self.value_ids.get(output).ok_or_else(|| {
             malformed(format!(
-                "graph output `{}` is not produced by any node",
-                output.name
+                "graph output `{output}` is not produced by any node"
             ))
         })?;
         Ok(Model {
@@ -181,6 +169,7 @@ impl Importer {
             input_shape,
             nodes: self.nodes,
             output,
+            label_head,
         })
     }
 
@@ -204,11 +193,36 @@ impl Importer {
                 node.output.len()
             )));
         };
+        match node.op_type.as_str() {
+            "Constant" => {
+                let mut t = attr(node, "value")
+                    .and_then(|a| a.t.clone())
+                    .ok_or_else(|| err("only a tensor `value` attribute is supported".into()))?;
+                t.name.clone_from(out_name);
+                return self.consts.insert(&t);
+            }
+            "Identity" | "Cast" => {
+                if node.op_type == "Cast" && int(node, "to", 0) != i64::from(FLOAT) {
+                    return Err(err(format!(
+                        "casts to ONNX data type {}; only casts to float32 (1) are supported",
+                        int(node, "to", 0)
+                    )));
+                }
+                let [input] = node.input.as_slice() else {
+                    return Err(err("expects one input".into()));
+                };
+                // A no-op: the output names the input's value.
+                let id = self.known(input, &name, &node.op_type)?;
+                self.value_ids.insert(out_name.clone(), id);
+                return Ok(());
+            }
+            _ => {}
+        }
         // Dynamic inputs and constant operands, in ONNX input order.
         let dynamic: Vec<&String> = node
             .input
             .iter()
-            .filter(|i| !i.is_empty() && !self.consts.contains_key(*i))
+            .filter(|i| !i.is_empty() && !self.consts.contains(i))
             .collect();
         let constant = |k: usize| self.constant_input(node, k, &err);
         let op = match node.op_type.as_str() {
@@ -268,7 +282,7 @@ impl Importer {
                     let k = node
                         .input
                         .iter()
-                        .position(|i| self.consts.contains_key(i))
+                        .position(|i| self.consts.contains(i))
                         .ok_or_else(|| err("no constant operand".into()))?;
                     let mut c = constant(k)?;
                     while c.shape.first() == Some(&1) && c.shape.len() > 1 {
@@ -349,10 +363,13 @@ impl Importer {
                 }
             }
             "Reshape" => {
-                let s = node.input.get(1).and_then(|n| self.consts.get(n));
-                let shape = match s {
-                    Some(t) => t.data.iter().map(|v| *v as i64).collect(),
-                    None => return Err(err("the target shape must be a constant".into())),
+                let s = node.input.get(1).map(String::as_str).unwrap_or_default();
+                let shape = match (self.consts.ints(s), self.consts.floats.get(s)) {
+                    (Some(v), _) => v.to_vec(),
+                    (None, Some(t)) => t.data.iter().map(|v| *v as i64).collect(),
+                    (None, None) => {
+                        return Err(err("the target shape must be a constant".into()));
+                    }
                 };
                 Op::Reshape { shape }
             }
@@ -419,10 +436,7 @@ impl Importer {
             .input
             .get(k)
             .ok_or_else(|| err(format!("missing input {k}")))?;
-        self.consts
-            .get(n)
-            .cloned()
-            .ok_or_else(|| err(format!("input `{n}` must be a constant initializer")))
+        self.consts.float(n).cloned().map_err(err)
     }
 
     fn known(&self, value: &str, node: &str, op_type: &str) -> Result<ValueId, Error> {
