@@ -24,8 +24,7 @@ use zkmodel_prover::pcs::{
 };
 use zkmodel_prover::poly::DenseMle;
 use zkmodel_prover::proof::model::{
-    ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_model, native_field_part,
-    verify,
+    ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_model, verify,
 };
 use zkmodel_prover::transcript::{NativeTranscript, labels};
 
@@ -171,14 +170,12 @@ fn forged_logits_for_a_registered_model_are_rejected() {
     assert_eq!(forged.commitments.model, real.commitment);
     let listed = forged.commitments.to_vec();
 
-    let (s0, kp, out) = native_field_part(
-        &srs,
-        &arch,
-        &forged.commitments,
-        &forged.public,
-        &forged.proof,
-    )
-    .unwrap();
+    let c = &forged.commitments;
+    let (s0, kp, out) = forged
+        .proof
+        .claim(c.model, c.data, &forged.public)
+        .native_field_part(&arch, &srs)
+        .unwrap();
     assert!(
         legacy_group_check(&srs, &listed, points(&forged.proof.opening), &out),
         "the pre-fix verifier accepted forged logits"

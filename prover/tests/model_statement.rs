@@ -510,7 +510,6 @@ fn malformed_model_proofs_are_errors_not_panics() {
 /// quotient or opening value.
 #[test]
 fn two_proofs_of_one_statement_share_no_opening_value() {
-    use zkmodel_prover::proof::model::native_field_part;
     let s = setup();
     let task = inference(1, Visibility::Public, Visibility::Public);
     let p = prove_task(&s.mlp, task, &s.data.test[..1], 21);
@@ -545,12 +544,9 @@ fn two_proofs_of_one_statement_share_no_opening_value() {
         assert_ne!(x, y, "{what}");
     }
     let out = |x: &Proven| {
-        let commitments = zkmodel_prover::proof::roles::ModelCommitments {
-            model: x.model.commitment,
-            trace: x.proof.trace_commitment,
-            data: None,
-        };
-        native_field_part(&s.srs, &x.arch, &commitments, &x.public, &x.proof)
+        x.proof
+            .claim(x.model.commitment, None, &x.public)
+            .native_field_part(&x.arch, &s.srs)
             .unwrap()
             .2
     };

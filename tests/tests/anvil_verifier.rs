@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use zkmodel_prover::proof::matmul::prove;
 use zkmodel_wrapper::calldata::verify_calldata;
 use zkmodel_wrapper::dev::{DIMS, VERIFIER_NAME, matmul_dev};
-use zkmodel_wrapper::groth16::wrap;
+use zkmodel_wrapper::wrap::wrap;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -89,9 +89,8 @@ async fn generated_verifier_checks_a_fresh_proof_on_anvil() {
     let wrapped = wrap(
         &dev.keys,
         &dev.srs,
-        DIMS,
-        dev.model.commitment,
-        &proof,
+        &DIMS,
+        &proof.claim(dev.model.commitment),
         &mut rng,
     )
     .unwrap();

@@ -16,8 +16,7 @@ use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 use zkmodel_prover::BackendError;
 use zkmodel_prover::field::FieldOps;
-use zkmodel_prover::lookup::LookupProof;
-use zkmodel_prover::sumcheck::SumcheckProof;
+use zkmodel_prover::proof::map::MapFields;
 use zkmodel_prover::transcript::Transcript;
 
 /// A field element inside the circuit.
@@ -95,55 +94,11 @@ pub fn public(cs: &ConstraintSystemRef<Fr>, v: Fr) -> Result<Var, BackendError> 
         .map_err(backend)
 }
 
-/// Allocates private witnesses.
-pub fn witness_vec(cs: &ConstraintSystemRef<Fr>, v: &[Fr]) -> Result<Vec<Var>, BackendError> {
-    v.iter().map(|x| witness(cs, *x)).collect()
-}
-
-/// Allocates a sumcheck proof as private witnesses, keeping its shape.
-pub fn alloc_sumcheck(
+/// Allocates proof data (any [`MapFields`] value: a body, a block proof, the opening's
+/// evaluations) as private witnesses, keeping its shape.
+pub fn alloc<T: MapFields<Fr>>(
     cs: &ConstraintSystemRef<Fr>,
-    proof: &SumcheckProof<Fr>,
-) -> Result<SumcheckProof<Var>, BackendError> {
-    Ok(SumcheckProof {
-        rounds: proof
-            .rounds
-            .iter()
-            .map(|g| witness_vec(cs, g))
-            .collect::<Result<_, _>>()?,
-        final_evals: proof
-            .final_evals
-            .iter()
-            .map(|e| witness_vec(cs, e))
-            .collect::<Result<_, _>>()?,
-    })
-}
-
-/// Allocates a LogUp-GKR proof as private witnesses, keeping its shape.
-pub fn alloc_lookup(
-    cs: &ConstraintSystemRef<Fr>,
-    proof: &LookupProof<Fr>,
-) -> Result<LookupProof<Var>, BackendError> {
-    Ok(LookupProof {
-        roots: witness_vec(cs, &proof.roots)?,
-        layers: proof
-            .layers
-            .iter()
-            .map(|l| alloc_sumcheck(cs, l))
-            .collect::<Result<_, _>>()?,
-        column_evals: witness_vec(cs, &proof.column_evals)?,
-    })
-}
-
-/// Allocates opening evaluations as private witnesses.
-pub fn alloc_opening_evals(
-    cs: &ConstraintSystemRef<Fr>,
-    evals: &zkmodel_prover::pcs::OpeningEvals<Fr>,
-) -> Result<zkmodel_prover::pcs::OpeningEvals<Var>, BackendError> {
-    Ok(zkmodel_prover::pcs::OpeningEvals {
-        vector_evals: witness_vec(cs, &evals.vector_evals)?,
-        q1_at_zeta: witness(cs, evals.q1_at_zeta)?,
-        q2_at_zeta_inv: witness(cs, evals.q2_at_zeta_inv)?,
-        mask_eval: witness(cs, evals.mask_eval)?,
-    })
+    value: &T,
+) -> Result<T::Out<Var>, BackendError> {
+    value.map_fields(&mut |v| witness(cs, *v))
 }

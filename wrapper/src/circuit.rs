@@ -1,13 +1,15 @@
-//! The Groth16 circuit of a statement: the prover crate's generic field-part verifier run over
-//! circuit variables, with the public inputs of DESIGN §11.
+//! The Groth16 circuit of a statement of any kind: the architecture's generic field-part
+//! verifier ([`Statement::verify_field_part`]) run over circuit variables, with the public
+//! inputs of DESIGN §11.
 //!
-//! Public inputs, in order: s0, kp, ζ, γ, y₁, y₂, then the statement's public values. s0 and kp
-//! are recomputed by the contract with Keccak; ζ, γ, y₁, y₂ are outputs of the in-circuit
-//! verifier, constrained equal to their public copies, and feed the contract's pairing check.
+//! Public inputs, in order: s0, kp, ζ, γ, y₁, y₂, then the statement's public values packed
+//! into words ([`Statement::public_groups`]; the contract hashes the same words into s0, and
+//! the circuit unpacks them with a bit decomposition per value). s0 and kp are recomputed by
+//! the contract with Keccak; ζ, γ, y₁, y₂ are outputs of the in-circuit verifier, constrained
+//! equal to their public copies, and feed the contract's pairing check.
 
-use crate::backend::{
-    Var, alloc_opening_evals, alloc_sumcheck, circuit_transcript, public, witness,
-};
+use crate::backend::{Var, alloc, circuit_transcript, public, witness};
+use crate::error::Error;
 use ark_bn254::Fr;
 use ark_ff::Field;
 use ark_r1cs_std::alloc::AllocVar;
@@ -16,12 +18,10 @@ use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::FieldVar;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
-use zkmodel_prover::blocks::matmul::{MatMulDims, MatMulProof};
 use zkmodel_prover::field::encoding::to_u64;
-use zkmodel_prover::pcs::{FieldOutputs, OpeningEvals};
-use zkmodel_prover::proof::matmul::verify_field_part;
+use zkmodel_prover::pcs::{FieldOutputs, OpeningEvals, Srs};
 use zkmodel_prover::proof::public::{PublicGroup, pack};
-use zkmodel_prover::sumcheck::SumcheckProof;
+use zkmodel_prover::proof::statement::{Claim, Statement};
 
 /// The values the contract passes as Groth16 public inputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,44 +64,36 @@ impl PublicInputs {
     }
 }
 
-/// The circuit verifying a MatMul statement's field part.
+/// The circuit verifying a statement's field part.
 #[derive(Clone, Debug)]
-pub struct MatMulCircuit {
-    /// Shape (fixes the circuit).
-    pub dims: MatMulDims,
-    /// Public inputs.
+pub struct StatementCircuit<S: Statement> {
+    /// The architecture (fixes the circuit).
+    pub arch: S,
+    /// s0, kp and the field outputs.
     pub public: PublicInputs,
+    /// The statement's public values, unpacked (the public inputs are their packed words).
+    pub public_values: Vec<Fr>,
     /// Private: the proof's salt.
     pub salt: Fr,
-    /// Private: the block proof.
-    pub block: MatMulProof<Fr>,
+    /// Private: the block proofs.
+    pub body: S::Body<Fr>,
     /// Private: the opening evaluations.
     pub evals: OpeningEvals<Fr>,
 }
 
-impl MatMulCircuit {
-    /// A circuit of the right shape with placeholder values, for key generation.
-    pub fn shape(dims: MatMulDims) -> Self {
-        let z = Fr::from(0u64);
-        let lk = dims.k.trailing_zeros() as usize;
-        Self {
-            dims,
-            public: PublicInputs::zero(),
-            salt: z,
-            block: MatMulProof {
-                y_value: z,
-                sumcheck: SumcheckProof {
-                    rounds: vec![vec![z; 2]; lk],
-                    final_evals: vec![vec![z; 2]],
-                },
-            },
-            evals: OpeningEvals {
-                vector_evals: vec![z; 2],
-                q1_at_zeta: z,
-                q2_at_zeta_inv: z,
-                mask_eval: z,
-            },
-        }
+impl<S: Statement> StatementCircuit<S> {
+    /// The circuit for a claim, its public inputs computed natively (which also checks the
+    /// claim's field part: a claim that does not verify has no circuit).
+    pub fn new(srs: &Srs, arch: &S, claim: &Claim<S>) -> Result<Self, Error> {
+        let (s0, kp, out) = claim.native_field_part(arch, srs)?;
+        Ok(Self {
+            arch: arch.clone(),
+            public: PublicInputs { s0, kp, out },
+            public_values: claim.public.clone(),
+            salt: claim.salt,
+            body: claim.body.clone(),
+            evals: claim.opening.evals.clone(),
+        })
     }
 }
 
@@ -219,20 +211,26 @@ impl AllocatedInputs {
     }
 }
 
-impl ConstraintSynthesizer<Fr> for MatMulCircuit {
+impl<S: Statement> ConstraintSynthesizer<Fr> for StatementCircuit<S> {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-        let inputs = AllocatedInputs::new(&cs, &self.public, &[])?;
+        let groups = self.arch.public_groups().map_err(synth)?;
+        let inputs = AllocatedInputs::new_packed(&cs, &self.public, &groups, &self.public_values)?;
         let salt = witness(&cs, self.salt).map_err(synth)?;
-        let block = MatMulProof {
-            y_value: witness(&cs, self.block.y_value).map_err(synth)?,
-            sumcheck: alloc_sumcheck(&cs, &self.block.sumcheck).map_err(synth)?,
-        };
-        let evals = alloc_opening_evals(&cs, &self.evals).map_err(synth)?;
+        let body = S::map_body(&self.body, &mut |v| witness(&cs, *v)).map_err(synth)?;
+        let evals = alloc(&cs, &self.evals).map_err(synth)?;
         let mut t = circuit_transcript(cs.clone()).map_err(synth)?;
-        let out = verify_field_part(
-            self.dims, &inputs.s0, &inputs.kp, &salt, &block, &evals, &mut t,
-        )
-        .map_err(synth)?;
+        let out = self
+            .arch
+            .verify_field_part(
+                &inputs.s0,
+                &inputs.kp,
+                &salt,
+                &inputs.values,
+                &body,
+                &evals,
+                &mut t,
+            )
+            .map_err(synth)?;
         inputs.expose(&out)
     }
 }

@@ -4,8 +4,9 @@
 //! and the Anvil end-to-end test can check real proofs against it. Never use it for value.
 
 use crate::error::Error;
-use crate::groth16::{Keys, setup_insecure_dev};
+use crate::groth16::Keys;
 use crate::solidity::{VerifierSpec, render};
+use crate::wrap::setup_insecure_dev;
 use ark_bn254::Fr;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -34,7 +35,7 @@ pub struct DevArchitecture {
 /// Builds the development architecture deterministically (same keys on every run).
 pub fn matmul_dev() -> Result<DevArchitecture, Error> {
     let srs = Srs::insecure_development(2026, 64);
-    let keys = setup_insecure_dev(DIMS, &mut ChaCha20Rng::seed_from_u64(2026))?;
+    let keys = setup_insecure_dev(&DIMS, &mut ChaCha20Rng::seed_from_u64(2026))?;
     let w: Vec<Fr> = (0..8i128).map(|i| from_i128(i - 3)).collect();
     let model = commit_model(&srs, DIMS, &w, &mut ChaCha20Rng::seed_from_u64(2027))?;
     Ok(DevArchitecture {
@@ -145,7 +146,7 @@ pub fn digits_mlp_dev(task: DigitsTask) -> Result<DigitsDev, Error> {
     };
     let len = arch.vector_lengths()?.into_iter().max().unwrap_or(1);
     let srs = Srs::insecure_development(2026, len);
-    let keys = crate::model::setup_insecure_dev(&arch, &mut ChaCha20Rng::seed_from_u64(2029))?;
+    let keys = setup_insecure_dev(&arch, &mut ChaCha20Rng::seed_from_u64(2029))?;
     let committed = commit_model(&srs, &arch, &q, &mut ChaCha20Rng::seed_from_u64(2030))?;
     Ok(DigitsDev {
         task,
@@ -190,15 +191,7 @@ impl DigitsDev {
         rng: &mut (impl rand::RngCore + rand::CryptoRng),
     ) -> Result<crate::groth16::WrappedProof, Error> {
         let s = self.native_proof(first, rng)?;
-        crate::model::wrap(
-            &self.keys,
-            &self.srs,
-            &self.arch,
-            &s.commitments,
-            &s.public,
-            &s.proof,
-            rng,
-        )
+        crate::wrap::wrap(&self.keys, &self.srs, &self.arch, &s.claim(), rng)
     }
 
     /// The registered commitment of the digits test split (accuracy statements): what its
@@ -271,6 +264,17 @@ impl DigitsDev {
             public,
             proof,
         })
+    }
+}
+
+impl NativeStatement {
+    /// The proof as a claim about its commitments and public values.
+    pub fn claim(
+        &self,
+    ) -> zkmodel_prover::proof::statement::Claim<zkmodel_prover::proof::model::ModelArchitecture>
+    {
+        let c = &self.commitments;
+        self.proof.claim(c.model, c.data, &self.public)
     }
 }
 

@@ -55,7 +55,7 @@ pub fn digits_training_dev(steps: usize) -> Result<TrainingDev, Error> {
     } = DigitsTraining::load(TrainConfig::digits_mlp(steps), EXAMPLES)?;
     let len = arch.vector_lengths()?.into_iter().max().unwrap_or(1);
     let srs = Srs::insecure_development(2026, len);
-    let keys = crate::train::setup_insecure_dev(&arch, &mut ChaCha20Rng::seed_from_u64(2032))?;
+    let keys = crate::wrap::setup_insecure_dev(&arch, &mut ChaCha20Rng::seed_from_u64(2032))?;
     let model_arch = arch.model_architecture(Task::Accuracy { examples: 360 });
     let initial = commit_model(
         &srs,
@@ -112,12 +112,11 @@ impl TrainingDev {
             steps: &steps,
         };
         let proof = prove(&self.srs, &self.arch, &inputs, rng)?;
-        let commitments = crate::train::commitments(
+        let claim = proof.claim(
             trained.commitment,
             initial.commitment,
             self.dataset.commitment,
-            &proof,
         );
-        crate::train::wrap(&self.keys, &self.srs, &self.arch, &commitments, &proof, rng)
+        crate::wrap::wrap(&self.keys, &self.srs, &self.arch, &claim, rng)
     }
 }

@@ -14,7 +14,7 @@ use zkmodel_prover::artifact::{self, Access, Kind};
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::architecture::Architecture;
 use zkmodel_prover::proof::model::ModelProofFile;
-use zkmodel_prover::proof::roles::{CommitmentRole, ModelCommitments};
+use zkmodel_prover::proof::roles::CommitmentRole;
 use zkmodel_prover::proof::train::TrainingProofFile;
 
 /// A wrapped proof of any statement kind.
@@ -42,8 +42,8 @@ pub fn setup_insecure_dev(
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<Keys, Error> {
     match arch {
-        Architecture::Model(a) => crate::model::setup_insecure_dev(a, rng),
-        Architecture::Training(a) => crate::train::setup_insecure_dev(a, rng),
+        Architecture::Model(a) => crate::wrap::setup_insecure_dev(a, rng),
+        Architecture::Training(a) => crate::wrap::setup_insecure_dev(a, rng),
     }
 }
 
@@ -68,21 +68,9 @@ pub fn wrap_model(
     file: &ModelProofFile,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<WrappedProofFile, Error> {
-    let commitments = ModelCommitments {
-        model: file.model,
-        trace: file.proof.trace_commitment,
-        data: file.data,
-    };
     let arch = &file.architecture;
-    let wrapped = crate::model::wrap(
-        keys,
-        srs,
-        arch,
-        &commitments,
-        &file.public()?,
-        &file.proof,
-        rng,
-    )?;
+    let claim = file.proof.claim(file.model, file.data, &file.public()?);
+    let wrapped = crate::wrap::wrap(keys, srs, arch, &claim, rng)?;
     Ok(WrappedProofFile {
         architecture: Architecture::Model(arch.clone()),
         wrapped,
@@ -96,14 +84,11 @@ pub fn wrap_training(
     file: &TrainingProofFile,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<WrappedProofFile, Error> {
-    let commitments = crate::train::commitments(
-        file.final_model,
-        file.initial_model,
-        file.dataset,
-        &file.proof,
-    );
     let arch = &file.architecture;
-    let wrapped = crate::train::wrap(keys, srs, arch, &commitments, &file.proof, rng)?;
+    let claim = file
+        .proof
+        .claim(file.final_model, file.initial_model, file.dataset);
+    let wrapped = crate::wrap::wrap(keys, srs, arch, &claim, rng)?;
     Ok(WrappedProofFile {
         architecture: Architecture::Training(arch.clone()),
         wrapped,

@@ -5,7 +5,7 @@
 //! toxic waste and can forge proofs. It is labelled as such in [`KeyOrigin`]; production keys
 //! need a multi-party ceremony (phase 2 on top of the Powers-of-Tau the SRS already uses).
 
-use crate::circuit::{MatMulCircuit, PublicInputs};
+use crate::circuit::PublicInputs;
 use crate::error::Error;
 use ark_bn254::{Bn254, Fr, G1Affine};
 use ark_groth16::{
@@ -14,13 +14,9 @@ use ark_groth16::{
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use ark_snark::SNARK;
 use rand::RngCore;
-use zkmodel_prover::blocks::matmul::MatMulDims;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::pcs::chain::{quotient_digest, statement_seed};
 use zkmodel_prover::pcs::{ChainSeeds, verify_group_points};
-use zkmodel_prover::proof::matmul::{
-    MatMulStatementProof, ROLES, architecture, native_field_part, statement,
-};
 use zkmodel_prover::proof::roles::{CommitmentRole, check_pinned};
 
 /// How a key pair was produced.
@@ -64,14 +60,6 @@ pub struct Keys {
     pub vk: VerifyingKey<Bn254>,
 }
 
-/// Development key generation for the MatMul statement of shape `dims`.
-pub fn setup_insecure_dev(
-    dims: MatMulDims,
-    rng: &mut (impl RngCore + rand::CryptoRng),
-) -> Result<Keys, Error> {
-    setup_circuit_insecure_dev(MatMulCircuit::shape(dims), rng)
-}
-
 /// Development key generation for any statement circuit (INSECURE: single party).
 pub fn setup_circuit_insecure_dev<C: ConstraintSynthesizer<Fr>>(
     circuit: C,
@@ -99,11 +87,6 @@ pub fn prove_circuit<C: ConstraintSynthesizer<Fr>>(
         stage: "prove",
         reason: e.to_string(),
     })
-}
-
-/// Number of constraints of the MatMul statement circuit.
-pub fn constraint_count(dims: MatMulDims) -> Result<usize, Error> {
-    count_constraints(MatMulCircuit::shape(dims))
 }
 
 /// Number of constraints a statement circuit synthesizes.
@@ -166,17 +149,6 @@ impl WrappedProof {
         }
     }
 
-    /// The Groth16 public inputs the contract derives for this proof.
-    pub fn public_inputs(&self, srs: &Srs, dims: MatMulDims) -> Result<PublicInputs, Error> {
-        let [model, trace] = self.commitments.as_slice() else {
-            return Err(Error::Format {
-                what: "wrapped proof",
-                reason: "expected two commitments".into(),
-            });
-        };
-        Ok(self.public_inputs_for(&statement(dims, srs, *model, *trace).architecture))
-    }
-
     /// The Groth16 public inputs for any architecture id: s0 = keccak over the statement as
     /// the contract computes it, kp = keccak(Q₁, Q₂), and the field outputs.
     pub fn public_inputs_for(&self, architecture: &[u8; 32]) -> PublicInputs {
@@ -193,39 +165,6 @@ impl WrappedProof {
             },
         }
     }
-}
-
-/// Wraps a native MatMul statement proof into a constant-size chain proof.
-pub fn wrap(
-    keys: &Keys,
-    srs: &Srs,
-    dims: MatMulDims,
-    model_commitment: G1Affine,
-    proof: &MatMulStatementProof,
-    rng: &mut (impl RngCore + rand::CryptoRng),
-) -> Result<WrappedProof, Error> {
-    let o = &proof.opening;
-    let (s0, kp, out) = native_field_part(srs, dims, model_commitment, proof)?;
-    let circuit = MatMulCircuit {
-        dims,
-        public: PublicInputs {
-            s0,
-            kp,
-            out: out.clone(),
-        },
-        salt: proof.salt,
-        block: proof.block.clone(),
-        evals: o.evals.clone(),
-    };
-    prove_and_assemble(
-        keys,
-        circuit,
-        vec![model_commitment, proof.trace_commitment],
-        vec![],
-        o,
-        &out,
-        rng,
-    )
 }
 
 /// Groth16-proves a statement circuit and assembles the chain proof around it: the
@@ -248,25 +187,6 @@ pub fn prove_and_assemble<C: ConstraintSynthesizer<Fr>>(
         out,
         groth16,
     ))
-}
-
-/// Verifies a wrapped MatMul proof natively, exactly as the contract will, against the
-/// registered model commitment.
-pub fn verify_wrapped(
-    vk: &PreparedVerifyingKey<Bn254>,
-    srs: &Srs,
-    dims: MatMulDims,
-    model_commitment: G1Affine,
-    proof: &WrappedProof,
-) -> Result<(), Error> {
-    verify_wrapped_for(
-        vk,
-        srs,
-        &architecture(dims, srs),
-        &ROLES,
-        &[(CommitmentRole::Model, model_commitment)],
-        proof,
-    )
 }
 
 /// Verifies a wrapped proof of any architecture natively, as the contract does: first the

@@ -5,7 +5,8 @@
 //! [`SpongeOps`](zkmodel_prover::transcript::SpongeOps) traits over `FpVar` and
 //! [`poseidon::PoseidonGadget`] (the transcript's sponge as R1CS, pinned to arkworks'
 //! `PoseidonSpongeVar`), so the sumcheck and LogUp-GKR verifiers run unchanged as constraint
-//! generators. [`circuit`] wraps a statement's field part for Groth16 ([`groth16`]);
+//! generators. [`circuit`] is the one Groth16 circuit of every statement kind, [`wrap`] sets up,
+//! wraps and verifies any [`Statement`](zkmodel_prover::proof::statement::Statement) ([`groth16`]);
 //! [`solidity`] renders the per-architecture verifier and [`calldata`] encodes proofs for it.
 
 pub mod backend;
@@ -19,11 +20,8 @@ pub mod error;
 pub mod files;
 pub mod groth16;
 pub mod keys;
-pub mod model;
-pub mod model_circuit;
 pub mod poseidon;
 pub mod solidity;
-pub mod train;
-pub mod train_circuit;
+pub mod wrap;
 
 pub use error::Error;

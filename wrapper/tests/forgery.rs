@@ -15,11 +15,12 @@ use zkmodel_prover::adversary::{forge_model_statement, legacy_group_check};
 use zkmodel_prover::field::encoding::g2_to_words;
 use zkmodel_prover::graph::quant::QLayer;
 use zkmodel_prover::proof::model::{ModelWitness, commit_data};
+use zkmodel_prover::proof::roles::CommitmentRole;
 use zkmodel_wrapper::Error;
 use zkmodel_wrapper::calldata::verify_calldata;
 use zkmodel_wrapper::dev::{DigitsDev, DigitsTask, digits_mlp_dev};
 use zkmodel_wrapper::groth16::{WrappedProof, prepare};
-use zkmodel_wrapper::model::{verify_wrapped, wrap};
+use zkmodel_wrapper::wrap::{verify_wrapped, wrap};
 
 /// Forged logits for the registered model on test image `first`: honest blocks for weights
 /// whose last bias is moved, a forged opening, the trace and image commitments at infinity.
@@ -55,16 +56,10 @@ fn forged(dev: &DigitsDev, first: usize, rng: &mut ChaCha20Rng) -> WrappedProof 
         ),
         "the forged logits are not the registered model's"
     );
-    wrap(
-        &dev.keys,
-        &dev.srs,
-        &dev.arch,
-        &f.commitments,
-        &f.public,
-        &f.proof,
-        rng,
-    )
-    .unwrap()
+    let claim = f
+        .proof
+        .claim(f.commitments.model, f.commitments.data, &f.public);
+    wrap(&dev.keys, &dev.srs, &dev.arch, &claim, rng).unwrap()
 }
 
 #[test]
@@ -87,7 +82,14 @@ fn wrapped_forged_logits_pass_groth16_and_fail_the_opening() {
     ));
     // The fixed check rejects it with the opening error.
     assert_eq!(
-        verify_wrapped(&pvk, &dev.srs, &dev.arch, dev.model.commitment, None, &w).unwrap_err(),
+        verify_wrapped(
+            &pvk,
+            &dev.srs,
+            &dev.arch,
+            &[(CommitmentRole::Model, dev.model.commitment)],
+            &w,
+        )
+        .unwrap_err(),
         Error::Prover(zkmodel_prover::Error::Opening {
             what: "pairing check"
         })

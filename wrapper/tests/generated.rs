@@ -12,9 +12,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::path::PathBuf;
 use zkmodel_prover::proof::matmul::prove;
+use zkmodel_prover::proof::roles::CommitmentRole;
 use zkmodel_wrapper::calldata::verify_calldata;
 use zkmodel_wrapper::dev::{DIMS, DigitsTask, VERIFIER_NAME, digits_mlp_dev, matmul_dev};
-use zkmodel_wrapper::groth16::{WrappedProof, prepare, verify_wrapped, wrap};
+use zkmodel_wrapper::groth16::{WrappedProof, prepare};
+use zkmodel_wrapper::wrap::{constraint_count, verify_wrapped, wrap};
 
 fn files() -> Vec<(PathBuf, String)> {
     let dev = matmul_dev().unwrap();
@@ -24,17 +26,16 @@ fn files() -> Vec<(PathBuf, String)> {
     let wrapped = wrap(
         &dev.keys,
         &dev.srs,
-        DIMS,
-        dev.model.commitment,
-        &proof,
+        &DIMS,
+        &proof.claim(dev.model.commitment),
         &mut rng,
     )
     .unwrap();
     verify_wrapped(
         &prepare(&dev.keys.vk),
         &dev.srs,
-        DIMS,
-        dev.model.commitment,
+        &DIMS,
+        &[(CommitmentRole::Model, dev.model.commitment)],
         &wrapped,
     )
     .unwrap();
@@ -95,7 +96,7 @@ fn digits_files(with_proofs: bool) -> Vec<(PathBuf, String)> {
         ));
         if with_proofs {
             let mut rng = ChaCha20Rng::seed_from_u64(2031);
-            let constraints = zkmodel_wrapper::model::constraint_count(&dev.arch).unwrap();
+            let constraints = constraint_count(&dev.arch).unwrap();
             let start = std::time::Instant::now();
             let wrapped = dev.wrapped_proof(0, &mut rng).unwrap();
             println!(
@@ -103,15 +104,11 @@ fn digits_files(with_proofs: bool) -> Vec<(PathBuf, String)> {
                 task.verifier_name(),
                 start.elapsed()
             );
-            zkmodel_wrapper::model::verify_wrapped(
-                &prepare(&dev.keys.vk),
-                &dev.srs,
-                &dev.arch,
-                dev.model.commitment,
-                dev.test_set_commitment().unwrap(),
-                &wrapped,
-            )
-            .unwrap();
+            let mut pins = vec![(CommitmentRole::Model, dev.model.commitment)];
+            if let Some(t) = dev.test_set_commitment().unwrap() {
+                pins.push((CommitmentRole::TestSet, t));
+            }
+            verify_wrapped(&prepare(&dev.keys.vk), &dev.srs, &dev.arch, &pins, &wrapped).unwrap();
             out.push(proof_fixture(task.fixture_name(), "digits model", &wrapped));
         }
     }
@@ -137,7 +134,7 @@ fn training_files(with_proofs: bool, steps: &[usize]) -> Vec<(PathBuf, String)> 
         ));
         if with_proofs {
             let mut rng = ChaCha20Rng::seed_from_u64(2035);
-            let constraints = zkmodel_wrapper::train::constraint_count(&dev.arch).unwrap();
+            let constraints = constraint_count(&dev.arch).unwrap();
             let start = std::time::Instant::now();
             let wrapped = dev.wrapped_proof(&mut rng).unwrap();
             println!(
@@ -146,16 +143,12 @@ fn training_files(with_proofs: bool, steps: &[usize]) -> Vec<(PathBuf, String)> 
                 verifier_name(steps),
                 start.elapsed()
             );
-            zkmodel_wrapper::train::verify_wrapped(
-                &prepare(&dev.keys.vk),
-                &dev.srs,
-                &dev.arch,
-                wrapped.commitments[0],
-                dev.initial.1.commitment,
-                dev.dataset.commitment,
-                &wrapped,
-            )
-            .unwrap();
+            let pins = [
+                (CommitmentRole::FinalModel, wrapped.commitments[0]),
+                (CommitmentRole::InitialModel, dev.initial.1.commitment),
+                (CommitmentRole::Dataset, dev.dataset.commitment),
+            ];
+            verify_wrapped(&prepare(&dev.keys.vk), &dev.srs, &dev.arch, &pins, &wrapped).unwrap();
             out.push(proof_fixture(
                 &fixture_name(steps),
                 "digits training",

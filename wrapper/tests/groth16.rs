@@ -13,9 +13,9 @@ use std::time::Instant;
 use zkmodel_prover::blocks::matmul::MatMulDims;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::matmul::{commit_model, prove};
-use zkmodel_wrapper::groth16::{
-    Keys, WrappedProof, constraint_count, prepare, setup_insecure_dev, verify_wrapped, wrap,
-};
+use zkmodel_prover::proof::roles::CommitmentRole;
+use zkmodel_wrapper::groth16::{Keys, WrappedProof, prepare};
+use zkmodel_wrapper::wrap::{constraint_count, setup_insecure_dev, verify_wrapped, wrap};
 
 const DIMS: MatMulDims = MatMulDims { m: 2, k: 4, n: 2 };
 
@@ -32,18 +32,18 @@ fn fixture() -> &'static Fixture {
         let mut rng = ChaCha20Rng::seed_from_u64(77);
         let srs = Srs::insecure_development(8, 64);
         let t = Instant::now();
-        let keys = setup_insecure_dev(DIMS, &mut rng).unwrap();
+        let keys = setup_insecure_dev(&DIMS, &mut rng).unwrap();
         println!(
             "setup: {:.2?}, {} constraints",
             t.elapsed(),
-            constraint_count(DIMS).unwrap()
+            constraint_count(&DIMS).unwrap()
         );
         let w: Vec<Fr> = (0..8u64).map(Fr::from).collect();
         let x: Vec<Fr> = (0..8u64).map(|i| Fr::from(2 * i + 1)).collect();
         let model = commit_model(&srs, DIMS, &w, &mut rng).unwrap();
         let proof = prove(&srs, DIMS, &model, &w, &x, &mut rng).unwrap();
         let t = Instant::now();
-        let wrapped = wrap(&keys, &srs, DIMS, model.commitment, &proof, &mut rng).unwrap();
+        let wrapped = wrap(&keys, &srs, &DIMS, &proof.claim(model.commitment), &mut rng).unwrap();
         println!("Groth16 prove: {:.2?}", t.elapsed());
         Fixture {
             srs,
@@ -56,7 +56,13 @@ fn fixture() -> &'static Fixture {
 
 fn check(p: &WrappedProof) -> Result<(), zkmodel_wrapper::Error> {
     let f = fixture();
-    verify_wrapped(&prepare(&f.keys.vk), &f.srs, DIMS, f.model, p)
+    verify_wrapped(
+        &prepare(&f.keys.vk),
+        &f.srs,
+        &DIMS,
+        &[(CommitmentRole::Model, f.model)],
+        p,
+    )
 }
 
 #[test]
@@ -175,12 +181,19 @@ fn keys_save_and_load() {
     let x: Vec<Fr> = (0..8u64).map(|i| Fr::from(i + 5)).collect();
     let model = commit_model(&f.srs, DIMS, &w, &mut rng).unwrap();
     let proof = prove(&f.srs, DIMS, &model, &w, &x, &mut rng).unwrap();
-    let wrapped = wrap(&loaded, &f.srs, DIMS, model.commitment, &proof, &mut rng).unwrap();
+    let wrapped = wrap(
+        &loaded,
+        &f.srs,
+        &DIMS,
+        &proof.claim(model.commitment),
+        &mut rng,
+    )
+    .unwrap();
     verify_wrapped(
         &prepare(&f.keys.vk),
         &f.srs,
-        DIMS,
-        model.commitment,
+        &DIMS,
+        &[(CommitmentRole::Model, model.commitment)],
         &wrapped,
     )
     .unwrap();

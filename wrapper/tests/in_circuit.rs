@@ -16,7 +16,7 @@ use zkmodel_prover::sumcheck::{
     prove_zerocheck, verify, verify_zerocheck,
 };
 use zkmodel_prover::transcript::{NativeTranscript, labels};
-use zkmodel_wrapper::backend::{Var, alloc_lookup, alloc_sumcheck, circuit_transcript, witness};
+use zkmodel_wrapper::backend::{Var, alloc, circuit_transcript, witness};
 
 fn random(n: usize, seed: u64) -> Vec<Fr> {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
@@ -56,7 +56,7 @@ fn run_sumcheck_in_circuit(
     Result<Vec<Fr>, zkmodel_prover::Error>,
 ) {
     let cs = ConstraintSystem::<Fr>::new_ref();
-    let pv = alloc_sumcheck(&cs, proof).unwrap();
+    let pv = alloc(&cs, proof).unwrap();
     let claim = witness(&cs, claim).unwrap();
     let mut t = circuit_transcript(cs.clone()).unwrap();
     let comp = Product(2);
@@ -114,7 +114,7 @@ fn zerocheck_verifier_in_circuit_matches_native() {
     )
     .unwrap();
     let cs = ConstraintSystem::<Fr>::new_ref();
-    let pv = alloc_sumcheck(&cs, &proof).unwrap();
+    let pv = alloc(&cs, &proof).unwrap();
     let mut t = circuit_transcript(cs.clone()).unwrap();
     let o = verify_zerocheck(n, &had, &pv, &mut t).unwrap();
     assert_eq!(values(&o.evals), out.evals);
@@ -138,7 +138,7 @@ fn logup_verifier_in_circuit_matches_native() {
 
     let check = |proof: &lookup::LookupProof<Fr>| {
         let cs = ConstraintSystem::<Fr>::new_ref();
-        let pv = alloc_lookup(&cs, proof).unwrap();
+        let pv = alloc(&cs, proof).unwrap();
         let mut t = circuit_transcript(cs.clone()).unwrap();
         let r = lookup::verify(&st, &pv, &mut t).map(|c| values(&c.column_evals));
         (cs, r)
@@ -234,7 +234,7 @@ fn matmul_statement_field_part_in_circuit() {
         .unwrap();
     let block = MatMulProof {
         y_value: witness(&cs, proof.block.y_value).unwrap(),
-        sumcheck: alloc_sumcheck(&cs, &proof.block.sumcheck).unwrap(),
+        sumcheck: alloc(&cs, &proof.block.sumcheck).unwrap(),
     };
     let mut cfork = ct.fork(0).unwrap();
     let cc = verify_matmul(dims, &block, &mut cfork).unwrap();
@@ -244,7 +244,7 @@ fn matmul_statement_field_part_in_circuit() {
     cacc.add(1, layout_t.0.segment(layout_t.1), &cc.x);
     cacc.add(1, layout_t.0.segment(layout_t.2), &cc.y);
     let kp_var = zkmodel_wrapper::backend::public(&cs, kp).unwrap();
-    let evals = zkmodel_wrapper::backend::alloc_opening_evals(&cs, &proof.opening.evals).unwrap();
+    let evals = alloc(&cs, &proof.opening.evals).unwrap();
     let out = verify_field(
         cacc.vector_vars(),
         cacc.claims(),

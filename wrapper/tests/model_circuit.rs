@@ -15,14 +15,14 @@ use zkmodel_prover::graph::quant::{CalibrationOptions, calibrate};
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::pcs::chain::quotient_digest;
 use zkmodel_prover::proof::model::{
-    ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_data, commit_model,
-    native_field_part, prove,
+    ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_data, commit_model, prove,
 };
-use zkmodel_prover::proof::roles::{CommitmentRole, ModelCommitments};
+use zkmodel_prover::proof::roles::CommitmentRole;
 use zkmodel_wrapper::Error;
-use zkmodel_wrapper::circuit::PublicInputs;
+use zkmodel_wrapper::circuit::StatementCircuit;
 use zkmodel_wrapper::groth16::WrappedProof;
-use zkmodel_wrapper::model_circuit::ModelCircuit;
+
+type ModelCircuit = StatementCircuit<ModelArchitecture>;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -57,21 +57,13 @@ fn circuit_for(task: Task, indices: std::ops::Range<usize>) -> ModelCircuit {
         labels,
     };
     let (proof, public) = prove(&srs, &arch, &w, &mut rng).unwrap();
-    let commitments = ModelCommitments {
-        model: committed.commitment,
-        trace: proof.trace_commitment,
-        data: Some(d.commitment),
-    };
-    let (s0, kp, out) = native_field_part(&srs, &arch, &commitments, &public, &proof).unwrap();
-    assert_eq!(kp, quotient_digest(&proof.opening.q1, &proof.opening.q2));
-    ModelCircuit {
-        arch,
-        public: PublicInputs { s0, kp, out },
-        public_values: public.values(),
-        salt: proof.salt,
-        body: proof.body,
-        evals: proof.opening.evals,
-    }
+    let claim = proof.claim(committed.commitment, Some(d.commitment), &public);
+    let c = StatementCircuit::new(&srs, &arch, &claim).unwrap();
+    assert_eq!(
+        c.public.kp,
+        quotient_digest(&proof.opening.q1, &proof.opening.q2)
+    );
+    c
 }
 
 fn satisfied(c: ModelCircuit) -> (bool, usize) {
@@ -122,7 +114,7 @@ fn mlp_accuracy_circuit_accepts_honest_and_rejects_a_wrong_count() {
 fn mlp_inference_wraps_into_groth16() {
     use std::time::Instant;
     use zkmodel_wrapper::groth16::prepare;
-    use zkmodel_wrapper::model::{setup_insecure_dev, verify_wrapped, wrap};
+    use zkmodel_wrapper::wrap::{setup_insecure_dev, verify_wrapped, wrap};
 
     let task = Task::Inference {
         rows: 1,
@@ -159,16 +151,14 @@ fn mlp_inference_wraps_into_groth16() {
         labels: None,
     };
     let (proof, public) = prove(&srs, &arch, &w, &mut rng).unwrap();
-    let commitments = ModelCommitments {
-        model: committed.commitment,
-        trace: proof.trace_commitment,
-        data: Some(d.commitment),
-    };
     let t = Instant::now();
-    let wrapped = wrap(&keys, &srs, &arch, &commitments, &public, &proof, &mut rng).unwrap();
+    let claim = proof.claim(committed.commitment, Some(d.commitment), &public);
+    let wrapped = wrap(&keys, &srs, &arch, &claim, &mut rng).unwrap();
     println!("MLP inference Groth16 prove: {:.2?}", t.elapsed());
     let vk = prepare(&keys.vk);
-    let check = |p: &WrappedProof, model| verify_wrapped(&vk, &srs, &arch, model, None, p);
+    let check = |p: &WrappedProof, model| {
+        verify_wrapped(&vk, &srs, &arch, &[(CommitmentRole::Model, model)], p)
+    };
     check(&wrapped, committed.commitment).unwrap();
 
     let mut bad = wrapped.clone();
@@ -191,7 +181,7 @@ fn mlp_inference_wraps_into_groth16() {
     );
     // Another model than the registered one.
     assert_eq!(
-        check(&wrapped, commitments.trace),
+        check(&wrapped, proof.trace_commitment),
         Err(Error::Prover(ProverError::PinnedCommitmentMismatch {
             role: CommitmentRole::Model,
             index: 0
@@ -209,24 +199,15 @@ fn mlp_inference_wraps_into_groth16() {
         }))
     );
     // A buyer who committed its own input pins it: the right one passes, another fails.
-    verify_wrapped(
-        &vk,
-        &srs,
-        &arch,
-        committed.commitment,
-        Some(d.commitment),
-        &wrapped,
-    )
-    .unwrap();
+    let pins = |data| {
+        [
+            (CommitmentRole::Model, committed.commitment),
+            (CommitmentRole::Data, data),
+        ]
+    };
+    verify_wrapped(&vk, &srs, &arch, &pins(d.commitment), &wrapped).unwrap();
     assert_eq!(
-        verify_wrapped(
-            &vk,
-            &srs,
-            &arch,
-            committed.commitment,
-            Some(committed.commitment),
-            &wrapped
-        ),
+        verify_wrapped(&vk, &srs, &arch, &pins(committed.commitment), &wrapped),
         Err(Error::Prover(ProverError::PinnedCommitmentMismatch {
             role: CommitmentRole::Data,
             index: 2

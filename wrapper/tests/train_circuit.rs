@@ -15,21 +15,31 @@ use zkmodel_prover::Fr;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::model::{Task, commit_model};
 use zkmodel_prover::proof::roles::{CommitmentRole, TrainingCommitments};
+use zkmodel_prover::proof::statement::Claim;
 use zkmodel_prover::proof::train::{
     ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, digits::DigitsTraining, prove,
 };
 use zkmodel_prover::train::{TrainConfig, train};
 use zkmodel_wrapper::Error;
+use zkmodel_wrapper::circuit::StatementCircuit;
 use zkmodel_wrapper::groth16::WrappedProof;
 use zkmodel_wrapper::groth16::prepare;
-use zkmodel_wrapper::train::{circuit, commitments, setup_insecure_dev, verify_wrapped, wrap};
-use zkmodel_wrapper::train_circuit::TrainCircuit;
+use zkmodel_wrapper::wrap::{setup_insecure_dev, verify_wrapped, wrap};
+
+type TrainCircuit = StatementCircuit<TrainArchitecture>;
 
 struct Native {
     arch: TrainArchitecture,
     srs: Srs,
     commitments: TrainingCommitments,
     proof: TrainingProof,
+}
+
+impl Native {
+    fn claim(&self) -> Claim<TrainArchitecture> {
+        let c = &self.commitments;
+        self.proof.claim(c.final_model, c.initial_model, c.dataset)
+    }
 }
 
 fn native(steps: usize) -> Native {
@@ -56,12 +66,12 @@ fn native(steps: usize) -> Native {
         steps: &records,
     };
     let proof = prove(&srs, &arch, &inputs, &mut rng).unwrap();
-    let commitments = commitments(
-        trained.commitment,
-        initial.commitment,
-        dataset.commitment,
-        &proof,
-    );
+    let commitments = TrainingCommitments {
+        final_model: trained.commitment,
+        initial_model: initial.commitment,
+        dataset: dataset.commitment,
+        trace: proof.trace_commitment,
+    };
     Native {
         arch,
         srs,
@@ -79,7 +89,7 @@ fn satisfied(c: TrainCircuit) -> (bool, usize) {
 #[test]
 fn training_circuit_accepts_honest_and_rejects_tampered() {
     let n = native(4);
-    let c = circuit(&n.srs, &n.arch, &n.commitments, &n.proof).unwrap();
+    let c = StatementCircuit::new(&n.srs, &n.arch, &n.claim()).unwrap();
     let (ok, count) = satisfied(c.clone());
     println!("digits MLP training, T = 4: {count} constraints");
     assert!(ok);
@@ -114,13 +124,18 @@ fn training_wraps_into_groth16() {
         t.elapsed()
     );
     let t = Instant::now();
-    let wrapped = wrap(&keys, &n.srs, &n.arch, &n.commitments, &n.proof, &mut rng).unwrap();
+    let wrapped = wrap(&keys, &n.srs, &n.arch, &n.claim(), &mut rng).unwrap();
     println!("training T = 4 Groth16 prove: {:.2?}", t.elapsed());
     let vk = prepare(&keys.vk);
     let c = n.commitments;
     let check = |arch: &TrainArchitecture, p: &WrappedProof, pinned: [G1Affine; 3]| {
         let [f, i, d] = pinned;
-        verify_wrapped(&vk, &n.srs, arch, f, i, d, p)
+        let pins = [
+            (CommitmentRole::FinalModel, f),
+            (CommitmentRole::InitialModel, i),
+            (CommitmentRole::Dataset, d),
+        ];
+        verify_wrapped(&vk, &n.srs, arch, &pins, p)
     };
     let pins = [c.final_model, c.initial_model, c.dataset];
     check(&n.arch, &wrapped, pins).unwrap();

@@ -10,17 +10,21 @@ use crate::blocks::matmul::{
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::field::encoding::keccak256;
-use crate::pcs::chain::quotient_digest;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{
-    Accumulator, ChainSeeds, FieldOutputs, MaskSlots, OpeningEvals, OpeningProof, Srs, commit,
-    prove_opening, verify_field, verify_group,
+    Accumulator, FieldOutputs, MaskSlots, OpeningEvals, OpeningProof, Srs, commit, prove_opening,
+    verify_field,
 };
+use crate::proof::info::{ArchitectureInfo, StatementKind};
+use crate::proof::map::MapFields;
+use crate::proof::public::PublicGroup;
 use crate::proof::roles::CommitmentRole;
-use crate::transcript::{NativeTranscript, SpongeOps, TRANSCRIPT_ID, Transcript};
+use crate::proof::statement::{Claim, Statement, architecture_id};
+use crate::transcript::{SpongeOps, TRANSCRIPT_ID, Transcript};
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::UniformRand;
-use rand::RngCore;
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha20Rng;
 
 /// The model vector's layout: W and its mask slots.
 fn model_layout(dims: MatMulDims) -> (Layout, TensorId) {
@@ -40,11 +44,7 @@ fn trace_layout(dims: MatMulDims) -> (Layout, TensorId, TensorId) {
 /// The architecture id: keccak of the statement kind and sizes, the SRS id and the
 /// transcript parameters — everything the circuit and the verifier key depend on.
 pub fn architecture(dims: MatMulDims, srs: &Srs) -> [u8; 32] {
-    keccak256(&[
-        description(dims).as_bytes(),
-        &srs.id(),
-        TRANSCRIPT_ID.as_bytes(),
-    ])
+    architecture_id(&description(dims), srs)
 }
 
 /// The canonical description hashed into the architecture id.
@@ -54,12 +54,12 @@ pub fn description(dims: MatMulDims) -> String {
 
 /// What the MatMul verifier reports on chain: an inference-kind statement about the
 /// registered W (shape "matmul k×n"), with no public values.
-pub fn info(dims: MatMulDims, srs: &Srs) -> super::info::ArchitectureInfo {
+pub fn info(dims: MatMulDims, srs: &Srs) -> ArchitectureInfo {
     let shape = format!("matmul/k={}/n={}", dims.k, dims.n);
-    super::info::ArchitectureInfo {
+    ArchitectureInfo {
         id: architecture(dims, srs),
         model_shape: keccak256(&[super::info::SHAPE_TAG, shape.as_bytes(), &srs.id()]),
-        kind: super::info::StatementKind::Inference,
+        kind: StatementKind::Inference,
         roles: ROLES.to_vec(),
         public_len: 0,
         public_input_words: 0,
@@ -199,20 +199,17 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     )
 }
 
-/// The values the chain and the circuit start from, computed natively: s0 and kp by Keccak,
-/// then the field part's outputs (ζ, ζ⁻¹, γ, y₁, y₂).
-pub fn native_field_part(
-    srs: &Srs,
-    dims: MatMulDims,
-    model_commitment: G1Affine,
-    proof: &MatMulStatementProof,
-) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
-    let s0 = statement(dims, srs, model_commitment, proof.trace_commitment).seed();
-    let o = &proof.opening;
-    let kp = quotient_digest(&o.q1, &o.q2);
-    let mut t = NativeTranscript::new_native();
-    let out = verify_field_part(dims, &s0, &kp, &proof.salt, &proof.block, &o.evals, &mut t)?;
-    Ok((s0, kp, out))
+impl MatMulStatementProof {
+    /// The proof as a [`Claim`] about (`model`, this proof's trace).
+    pub fn claim(&self, model: G1Affine) -> Claim<MatMulDims> {
+        Claim {
+            commitments: vec![model, self.trace_commitment],
+            public: vec![],
+            salt: self.salt,
+            body: self.block.clone(),
+            opening: self.opening.clone(),
+        }
+    }
 }
 
 /// Verifies a MatMul statement proof against the model commitment: s0 and kp by Keccak as
@@ -223,12 +220,74 @@ pub fn verify(
     model_commitment: G1Affine,
     proof: &MatMulStatementProof,
 ) -> Result<(), Error> {
-    let (s0, kp, out) = native_field_part(srs, dims, model_commitment, proof)?;
-    verify_group(
-        srs,
-        &[model_commitment, proof.trace_commitment],
-        &proof.opening,
-        &ChainSeeds { s0, kp },
-        &out,
-    )
+    proof.claim(model_commitment).verify(&dims, srs)
+}
+
+impl Statement for MatMulDims {
+    type Body<F: Clone + std::fmt::Debug> = MatMulProof<F>;
+
+    fn description(&self) -> String {
+        description(*self)
+    }
+
+    fn kind(&self) -> StatementKind {
+        StatementKind::Inference
+    }
+
+    fn info(&self, srs: &Srs) -> Result<ArchitectureInfo, Error> {
+        Ok(info(*self, srs))
+    }
+
+    fn commitment_roles(&self) -> Vec<CommitmentRole> {
+        ROLES.to_vec()
+    }
+
+    fn public_groups(&self) -> Result<Vec<PublicGroup>, Error> {
+        Ok(vec![])
+    }
+
+    fn vector_lengths(&self) -> Result<Vec<usize>, Error> {
+        Ok(vec![
+            model_layout(*self).0.len(),
+            trace_layout(*self).0.len(),
+        ])
+    }
+
+    fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        s0: &F,
+        kp: &F,
+        salt: &F,
+        public: &[F],
+        body: &MatMulProof<F>,
+        evals: &OpeningEvals<F>,
+        t: &mut Transcript<F, S>,
+    ) -> Result<FieldOutputs<F>, Error> {
+        if !public.is_empty() {
+            return Err(Error::ProofShape {
+                what: "public values",
+                expected: 0,
+                actual: public.len(),
+            });
+        }
+        verify_field_part(*self, s0, kp, salt, body, evals, t)
+    }
+
+    fn map_body<F: Clone + std::fmt::Debug, G: Clone + std::fmt::Debug, E>(
+        body: &MatMulProof<F>,
+        f: &mut dyn FnMut(&F) -> Result<G, E>,
+    ) -> Result<MatMulProof<G>, E> {
+        body.map_fields(f)
+    }
+
+    /// A proof that the zero matrix maps the zero input to zero.
+    fn placeholder(&self) -> Result<Claim<Self>, Error> {
+        let len = self.vector_lengths()?.into_iter().max().unwrap_or(1);
+        let srs = Srs::insecure_development(0, len);
+        let mut rng = ChaCha20Rng::seed_from_u64(0);
+        let w = vec![Fr::from(0u64); self.k * self.n];
+        let x = vec![Fr::from(0u64); self.m * self.k];
+        let model = commit_model(&srs, *self, &w, &mut rng)?;
+        Ok(prove(&srs, *self, &model, &w, &x, &mut rng)?.claim(model.commitment))
+    }
 }

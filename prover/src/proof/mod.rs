@@ -16,10 +16,12 @@
 
 pub mod architecture;
 pub mod info;
+pub mod map;
 pub mod matmul;
 pub mod model;
 pub mod public;
 pub mod roles;
+pub mod statement;
 pub mod train;
 
 use crate::error::Error;

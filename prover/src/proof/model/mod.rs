@@ -32,7 +32,7 @@ pub use prove::{
     CommittedData, CommittedModel, ModelWitness, commit_data, commit_model, commit_public_test_set,
     prove,
 };
-pub use verify::{native_field_part, verify, verify_field_part};
+pub use verify::{verify, verify_field_part};
 
 use crate::blocks::argmax::ArgmaxProof;
 use crate::blocks::conv::GatherProof;

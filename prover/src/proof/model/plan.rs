@@ -8,7 +8,7 @@ use crate::blocks::dense::DenseShape;
 use crate::blocks::matmul::MatMulDims;
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
-use crate::field::encoding::{from_i128, keccak256};
+use crate::field::encoding::from_i128;
 use crate::graph::quant::{ConvGeometry, InputShape, QConv, QDense, QLayer, QPool, QuantizedModel};
 use crate::lookup::{ColumnShape, LookupStatement, Table, TableFn};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
@@ -16,7 +16,6 @@ use crate::pcs::{Accumulator, MaskSlots, Srs};
 use crate::poly::evaluate_generic;
 use crate::proof::public::PublicGroup;
 use crate::proof::roles::CommitmentRole;
-use crate::transcript::TRANSCRIPT_ID;
 use std::collections::BTreeMap;
 
 /// Whether a statement tensor is public or committed in the data vector.
@@ -401,11 +400,7 @@ impl ModelArchitecture {
 
     /// keccak(description ‖ SRS id ‖ transcript id).
     pub fn id(&self, srs: &Srs) -> [u8; 32] {
-        keccak256(&[
-            self.description().as_bytes(),
-            &srs.id(),
-            TRANSCRIPT_ID.as_bytes(),
-        ])
+        crate::proof::statement::architecture_id(&self.description(), srs)
     }
 
     fn check(&self) -> Result<(), Error> {

@@ -1,7 +1,9 @@
 //! The MLP verifier: the field part (generic; the Groth16 circuit runs it) and the native
 //! wrapper that adds s0/kp by Keccak and the pairing check.
 
+use super::Task;
 use super::plan::{LayerKind, ModelArchitecture, Plan, Sink, names};
+use super::prove::{ModelWitness, commit_data, commit_model, prove};
 use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::TensorClaim;
 use crate::blocks::argmax::{ArgmaxClaims, verify_argmax};
@@ -11,12 +13,17 @@ use crate::blocks::pool::{PoolClaims, PoolShape, verify_pool};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, verify as verify_lookup};
-use crate::pcs::chain::quotient_digest;
-use crate::pcs::{ChainSeeds, FieldOutputs, OpeningEvals, Srs, verify_field, verify_group};
-use crate::proof::roles::ModelCommitments;
+use crate::pcs::{FieldOutputs, OpeningEvals, Srs, verify_field};
+use crate::proof::info::{ArchitectureInfo, StatementKind};
+use crate::proof::map::MapFields;
+use crate::proof::public::PublicGroup;
+use crate::proof::roles::{CommitmentRole, ModelCommitments};
+use crate::proof::statement::{Claim, Statement};
 use crate::proof::{PublicStatement, start};
-use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
-use ark_bn254::{Fr, G1Affine};
+use crate::transcript::{SpongeOps, Transcript};
+use ark_bn254::G1Affine;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 
 /// The statement the chain sees: architecture id, commitments [model, trace, data?], public
 /// values packed into words ([`crate::proof::public`]).
@@ -327,8 +334,8 @@ fn split_public<'a, F: FieldOps>(
     use super::plan::Place;
     let s = &arch.shape;
     let rows = match arch.task {
-        super::Task::Inference { rows, .. } => rows,
-        super::Task::Accuracy { .. } => 0,
+        Task::Inference { rows, .. } => rows,
+        Task::Accuracy { .. } => 0,
     };
     let n_in = if plan.places.get(names::INPUT) == Some(&Place::PublicInput) {
         rows * s.input.real_len()
@@ -357,37 +364,28 @@ fn split_public<'a, F: FieldOps>(
     ))
 }
 
-/// s0, kp and the field part's outputs, computed natively. `commitments` must have the
-/// architecture's roles (a data commitment exactly when the architecture has one).
-pub fn native_field_part(
-    srs: &Srs,
-    arch: &ModelArchitecture,
-    commitments: &ModelCommitments,
-    public: &PublicValues,
-    proof: &ModelProof,
-) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
-    let list = commitments.to_vec();
-    if list.len() != arch.num_commitments() {
-        return Err(Error::CommitmentCount {
-            expected: arch.num_commitments(),
-            actual: list.len(),
-        });
+impl ModelProof {
+    /// The proof as a [`Claim`] about `commitments` (model, this proof's trace, data) and
+    /// `public`.
+    pub fn claim(
+        &self,
+        model: G1Affine,
+        data: Option<G1Affine>,
+        public: &PublicValues,
+    ) -> Claim<ModelArchitecture> {
+        Claim {
+            commitments: ModelCommitments {
+                model,
+                trace: self.trace_commitment,
+                data,
+            }
+            .to_vec(),
+            public: public.values(),
+            salt: self.salt,
+            body: self.body.clone(),
+            opening: self.opening.clone(),
+        }
     }
-    let s0 = statement(srs, arch, list, public)?.seed();
-    let o = &proof.opening;
-    let kp = quotient_digest(&o.q1, &o.q2);
-    let mut t = NativeTranscript::new_native();
-    let out = verify_field_part(
-        arch,
-        &s0,
-        &kp,
-        &proof.salt,
-        &public.values(),
-        &proof.body,
-        &o.evals,
-        &mut t,
-    )?;
-    Ok((s0, kp, out))
 }
 
 /// Verifies a model proof against the model commitment, the data commitment (when the
@@ -401,17 +399,83 @@ pub fn verify(
     public: &PublicValues,
     proof: &ModelProof,
 ) -> Result<(), Error> {
-    let commitments = ModelCommitments {
-        model,
-        trace: proof.trace_commitment,
-        data,
-    };
-    let (s0, kp, out) = native_field_part(srs, arch, &commitments, public, proof)?;
-    verify_group(
-        srs,
-        &commitments.to_vec(),
-        &proof.opening,
-        &ChainSeeds { s0, kp },
-        &out,
-    )
+    proof.claim(model, data, public).verify(arch, srs)
+}
+
+impl Statement for ModelArchitecture {
+    type Body<F: Clone + std::fmt::Debug> = ModelProofBody<F>;
+
+    fn description(&self) -> String {
+        ModelArchitecture::description(self)
+    }
+
+    fn kind(&self) -> StatementKind {
+        ModelArchitecture::kind(self)
+    }
+
+    fn info(&self, srs: &Srs) -> Result<ArchitectureInfo, Error> {
+        ModelArchitecture::info(self, srs)
+    }
+
+    fn commitment_roles(&self) -> Vec<CommitmentRole> {
+        ModelArchitecture::commitment_roles(self)
+    }
+
+    fn public_groups(&self) -> Result<Vec<PublicGroup>, Error> {
+        ModelArchitecture::public_groups(self)
+    }
+
+    fn vector_lengths(&self) -> Result<Vec<usize>, Error> {
+        ModelArchitecture::vector_lengths(self)
+    }
+
+    fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        s0: &F,
+        kp: &F,
+        salt: &F,
+        public: &[F],
+        body: &ModelProofBody<F>,
+        evals: &OpeningEvals<F>,
+        t: &mut Transcript<F, S>,
+    ) -> Result<FieldOutputs<F>, Error> {
+        verify_field_part(self, s0, kp, salt, public, body, evals, t)
+    }
+
+    fn map_body<F: Clone + std::fmt::Debug, G: Clone + std::fmt::Debug, E>(
+        body: &ModelProofBody<F>,
+        f: &mut dyn FnMut(&F) -> Result<G, E>,
+    ) -> Result<ModelProofBody<G>, E> {
+        body.map_fields(f)
+    }
+
+    /// A proof about the all-zero model on zero inputs (labels all class 0).
+    fn placeholder(&self) -> Result<Claim<Self>, Error> {
+        let len = self.vector_lengths()?.into_iter().max().unwrap_or(1);
+        let srs = Srs::insecure_development(0, len);
+        let mut rng = ChaCha20Rng::seed_from_u64(0);
+        let q = self.shape.zero_model();
+        let m = self.rows();
+        let input = vec![0i64; m * q.input.rows() * q.input.width()];
+        let trace = q.forward(m, input.clone())?;
+        let model = commit_model(&srs, self, &q, &mut rng)?;
+        let labels = match self.task {
+            Task::Accuracy { examples } => Some(vec![0usize; examples]),
+            Task::Inference { .. } => None,
+        };
+        let logits = (!matches!(self.task, Task::Accuracy { .. })).then_some(trace.logits());
+        let data = self
+            .has_data()
+            .then(|| commit_data(&srs, self, &input, logits, labels.as_deref(), &mut rng))
+            .transpose()?;
+        let w = ModelWitness {
+            model: &q,
+            committed_model: &model,
+            data: data.as_ref(),
+            trace: &trace,
+            labels: labels.as_deref(),
+        };
+        let (proof, public) = prove(&srs, self, &w, &mut rng)?;
+        Ok(proof.claim(model.commitment, data.map(|d| d.commitment), &public))
+    }
 }

@@ -37,14 +37,13 @@ mod verify;
 
 pub use file::{DATASET_OPENING, DatasetOpening, TrainingProofFile, TrainingRun};
 pub use prove::{ProvingInputs, commit_dataset, commit_seeded_initial_model, prove};
-pub use verify::{native_field_part, verify, verify_field_part};
+pub use verify::{verify, verify_field_part};
 
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
 use crate::blocks::relu_grad::ReluGradProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::error::{Error, ensure};
-use crate::field::encoding::keccak256;
 use crate::graph::quant::InputShape;
 use crate::lookup::LookupProof;
 use crate::pcs::{OpeningProof, Srs};
@@ -52,7 +51,6 @@ use crate::proof::model::{LayerKind, ModelArchitecture, ModelShape, Task, Visibi
 use crate::proof::roles::CommitmentRole;
 use crate::sumcheck::SumcheckProof;
 use crate::train::{Loss, TrainConfig};
-use crate::transcript::TRANSCRIPT_ID;
 use ark_bn254::{Fr, G1Affine};
 
 /// Everything a training statement's circuit and verifying key depend on.
@@ -164,11 +162,7 @@ impl TrainArchitecture {
 
     /// keccak(description ‖ SRS id ‖ transcript id).
     pub fn id(&self, srs: &Srs) -> [u8; 32] {
-        keccak256(&[
-            self.description().as_bytes(),
-            &srs.id(),
-            TRANSCRIPT_ID.as_bytes(),
-        ])
+        crate::proof::statement::architecture_id(&self.description(), srs)
     }
 
     /// An architecture of the same model shape for inference and accuracy statements: its

@@ -3,6 +3,7 @@
 //! share, so prover and verifier route claims in one order.
 
 use super::plan::{TrainPlan, TrainSink, names};
+use super::prove::{ProvingInputs, commit_dataset, prove};
 use super::{BackwardProof, TrainArchitecture, TrainingProof, TrainingProofBody};
 use crate::blocks::dense_iter::{verify_bias_update, verify_dense_iterated, verify_rescaled};
 use crate::blocks::iterate::{StepClaims, verify_step};
@@ -14,13 +15,18 @@ use crate::blocks::{NamedClaims, TensorClaim};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, LookupStatement, verify as verify_lookup};
-use crate::pcs::chain::quotient_digest;
-use crate::pcs::{ChainSeeds, FieldOutputs, OpeningEvals, Srs, verify_field, verify_group};
-use crate::proof::model::LayerShape;
-use crate::proof::roles::TrainingCommitments;
+use crate::pcs::{FieldOutputs, OpeningEvals, Srs, verify_field};
+use crate::proof::info::{ArchitectureInfo, StatementKind};
+use crate::proof::map::MapFields;
+use crate::proof::model::{LayerShape, Task, commit_model};
+use crate::proof::public::PublicGroup;
+use crate::proof::roles::{CommitmentRole, TrainingCommitments};
+use crate::proof::statement::{Claim, Statement};
 use crate::proof::{PublicStatement, start};
-use crate::transcript::{NativeTranscript, SpongeOps, Transcript};
-use ark_bn254::{Fr, G1Affine};
+use crate::transcript::{SpongeOps, Transcript};
+use ark_bn254::G1Affine;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 
 /// Claims named by the plan's tensors, in routing order.
 pub(crate) type Routed<F> = Vec<(String, TensorClaim<F>)>;
@@ -392,19 +398,29 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     )
 }
 
-/// s0, kp and the field part's outputs, computed natively.
-pub fn native_field_part(
-    srs: &Srs,
-    arch: &TrainArchitecture,
-    commitments: &TrainingCommitments,
-    proof: &TrainingProof,
-) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
-    let s0 = statement(srs, arch, commitments.to_vec()).seed();
-    let o = &proof.opening;
-    let kp = quotient_digest(&o.q1, &o.q2);
-    let mut t = NativeTranscript::new_native();
-    let out = verify_field_part(arch, &s0, &kp, &proof.salt, &proof.body, &o.evals, &mut t)?;
-    Ok((s0, kp, out))
+impl TrainingProof {
+    /// The proof as a [`Claim`] about (final model, initial model, dataset, this proof's
+    /// trace).
+    pub fn claim(
+        &self,
+        final_model: G1Affine,
+        initial: G1Affine,
+        dataset: G1Affine,
+    ) -> Claim<TrainArchitecture> {
+        Claim {
+            commitments: TrainingCommitments {
+                final_model,
+                initial_model: initial,
+                dataset,
+                trace: self.trace_commitment,
+            }
+            .to_vec(),
+            public: vec![],
+            salt: self.salt,
+            body: self.body.clone(),
+            opening: self.opening.clone(),
+        }
+    }
 }
 
 /// Verifies a training proof: the model committed as `final_model` is the result of the
@@ -419,18 +435,84 @@ pub fn verify(
     dataset: G1Affine,
     proof: &TrainingProof,
 ) -> Result<(), Error> {
-    let commitments = TrainingCommitments {
-        final_model,
-        initial_model: initial,
-        dataset,
-        trace: proof.trace_commitment,
-    };
-    let (s0, kp, out) = native_field_part(srs, arch, &commitments, proof)?;
-    verify_group(
-        srs,
-        &commitments.to_vec(),
-        &proof.opening,
-        &ChainSeeds { s0, kp },
-        &out,
-    )
+    proof.claim(final_model, initial, dataset).verify(arch, srs)
+}
+
+impl Statement for TrainArchitecture {
+    type Body<F: Clone + std::fmt::Debug> = TrainingProofBody<F>;
+
+    fn description(&self) -> String {
+        TrainArchitecture::description(self)
+    }
+
+    fn kind(&self) -> StatementKind {
+        StatementKind::Training
+    }
+
+    fn info(&self, srs: &Srs) -> Result<ArchitectureInfo, Error> {
+        Ok(TrainArchitecture::info(self, srs))
+    }
+
+    fn commitment_roles(&self) -> Vec<CommitmentRole> {
+        TrainArchitecture::commitment_roles(self)
+    }
+
+    /// None: the hyperparameters are bound by the architecture id.
+    fn public_groups(&self) -> Result<Vec<PublicGroup>, Error> {
+        Ok(vec![])
+    }
+
+    fn vector_lengths(&self) -> Result<Vec<usize>, Error> {
+        TrainArchitecture::vector_lengths(self)
+    }
+
+    fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        s0: &F,
+        kp: &F,
+        salt: &F,
+        public: &[F],
+        body: &TrainingProofBody<F>,
+        evals: &OpeningEvals<F>,
+        t: &mut Transcript<F, S>,
+    ) -> Result<FieldOutputs<F>, Error> {
+        if !public.is_empty() {
+            return Err(Error::ProofShape {
+                what: "public values",
+                expected: 0,
+                actual: public.len(),
+            });
+        }
+        verify_field_part(self, s0, kp, salt, body, evals, t)
+    }
+
+    fn map_body<F: Clone + std::fmt::Debug, G: Clone + std::fmt::Debug, E>(
+        body: &TrainingProofBody<F>,
+        f: &mut dyn FnMut(&F) -> Result<G, E>,
+    ) -> Result<TrainingProofBody<G>, E> {
+        body.map_fields(f)
+    }
+
+    /// The training run of the all-zero model on an all-zero dataset (every label class 0).
+    fn placeholder(&self) -> Result<Claim<Self>, Error> {
+        let len = self.vector_lengths()?.into_iter().max().unwrap_or(1);
+        let srs = Srs::insecure_development(0, len);
+        let mut rng = ChaCha20Rng::seed_from_u64(0);
+        let q0 = self.shape.zero_model();
+        let x = vec![0i64; self.examples * self.shape.input_width()];
+        let y = vec![0usize; self.examples];
+        let (q, steps) = crate::train::train(q0.clone(), &self.config, &x, &y)?;
+        let model_arch = self.model_architecture(Task::Accuracy { examples: 1 });
+        let initial = commit_model(&srs, &model_arch, &q0, &mut rng)?;
+        let trained = commit_model(&srs, &model_arch, &q, &mut rng)?;
+        let dataset = commit_dataset(&srs, self, &x, &y, &mut rng)?;
+        let inputs = ProvingInputs {
+            initial: &initial,
+            trained: (&q, &trained),
+            dataset: (&dataset, &x, &y),
+            steps: &steps,
+        };
+        let proof = prove(&srs, self, &inputs, &mut rng)?;
+        Ok(proof.claim(trained.commitment, initial.commitment, dataset.commitment))
+    }
 }

@@ -1,0 +1,160 @@
+//! One abstraction for every statement kind: [`Statement`] is what an architecture (MatMul,
+//! model inference or accuracy, training) implements once — its id and on-chain info, its
+//! commitment roles and public layout, its committed vectors, the generic field-part verifier
+//! the native verifier and the Groth16 circuit both run, and a placeholder proof for key
+//! generation. [`Claim`] is a proof of any kind with its commitments and public values, and
+//! its native verification is written once here.
+//!
+//! Native verification of a claim, in order: the commitment count against the roles (a
+//! dropped commitment would let Q₁ stand in for it, DESIGN §11.6) → s0 = keccak(architecture
+//! id, commitments, packed public words), as the contract computes it → kp = keccak(Q₁, Q₂) →
+//! the field part on a fresh transcript seeded with s0 and the salt (every challenge after
+//! every value it combines, as each kind's module states) → the pairing check on the opening's
+//! group elements. Whether the commitments are the ones the claim is about is the caller's to
+//! pin ([`crate::proof::roles::check_pinned`]).
+
+use super::PublicStatement;
+use super::info::{ArchitectureInfo, StatementKind};
+use super::public::{PublicGroup, pack};
+use super::roles::CommitmentRole;
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::field::encoding::keccak256;
+use crate::pcs::chain::quotient_digest;
+use crate::pcs::{ChainSeeds, FieldOutputs, OpeningEvals, OpeningProof, Srs, verify_group};
+use crate::transcript::{NativeTranscript, SpongeOps, TRANSCRIPT_ID, Transcript};
+use ark_bn254::{Fr, G1Affine};
+
+/// keccak(description ‖ SRS id ‖ transcript id): the id keys, verifiers and the marketplace
+/// know an architecture by.
+pub fn architecture_id(description: &str, srs: &Srs) -> [u8; 32] {
+    keccak256(&[description.as_bytes(), &srs.id(), TRANSCRIPT_ID.as_bytes()])
+}
+
+/// A statement kind's architecture: everything keys, verifiers and proofs are made for.
+pub trait Statement: Clone + std::fmt::Debug + Send + Sync + Sized + 'static {
+    /// The block proofs, generic over the field so that the circuit can allocate them.
+    type Body<F: Clone + std::fmt::Debug>: Clone + std::fmt::Debug;
+
+    /// The canonical description hashed into the id.
+    fn description(&self) -> String;
+
+    /// keccak(description ‖ SRS id ‖ transcript id).
+    fn id(&self, srs: &Srs) -> [u8; 32] {
+        architecture_id(&self.description(), srs)
+    }
+
+    /// Inference, accuracy or training.
+    fn kind(&self) -> StatementKind;
+
+    /// What its verifier reports on chain.
+    fn info(&self, srs: &Srs) -> Result<ArchitectureInfo, Error>;
+
+    /// The roles of its commitments, in statement order (the trace among them).
+    fn commitment_roles(&self) -> Vec<CommitmentRole>;
+
+    /// How its public values pack into the words the chain hashes into s0 (empty: none).
+    fn public_groups(&self) -> Result<Vec<PublicGroup>, Error>;
+
+    /// The committed vectors' lengths, in commitment order; the SRS needs the largest.
+    fn vector_lengths(&self) -> Result<Vec<usize>, Error>;
+
+    /// The field part of verification, generic over the backend (native or in-circuit):
+    /// from s0, kp, the salt and the unpacked public values, every block on its fork, the
+    /// claims routed to their vectors, and the opening's field identity. Returns ζ, ζ⁻¹, γ,
+    /// y₁, y₂ for the pairing check.
+    #[allow(clippy::too_many_arguments)]
+    fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        s0: &F,
+        kp: &F,
+        salt: &F,
+        public: &[F],
+        body: &Self::Body<F>,
+        evals: &OpeningEvals<F>,
+        t: &mut Transcript<F, S>,
+    ) -> Result<FieldOutputs<F>, Error>;
+
+    /// Maps a body's elements in order, keeping its shape ([`super::map::MapFields`]).
+    fn map_body<F: Clone + std::fmt::Debug, G: Clone + std::fmt::Debug, E>(
+        body: &Self::Body<F>,
+        f: &mut dyn FnMut(&F) -> Result<G, E>,
+    ) -> Result<Self::Body<G>, E>;
+
+    /// A valid claim of this architecture's shape about an all-zero witness under a
+    /// throwaway development SRS: key generation needs the circuit's shape, never a real
+    /// witness.
+    fn placeholder(&self) -> Result<Claim<Self>, Error>;
+}
+
+/// A proof of one statement with everything its verifier reads besides the architecture.
+#[derive(Clone, Debug)]
+pub struct Claim<S: Statement> {
+    /// Every commitment, in the architecture's role order (the trace included).
+    pub commitments: Vec<G1Affine>,
+    /// The public values, unpacked (what the field part reads).
+    pub public: Vec<Fr>,
+    /// Fresh randomness absorbed after s0.
+    pub salt: Fr,
+    /// The block proofs.
+    pub body: S::Body<Fr>,
+    /// The one opening of every claim.
+    pub opening: OpeningProof,
+}
+
+impl<S: Statement> Claim<S> {
+    /// The public values as the chain sees them: packed into words.
+    pub fn chain_public(&self, arch: &S) -> Result<Vec<Fr>, Error> {
+        pack(&arch.public_groups()?, &self.public)
+    }
+
+    /// The statement the chain hashes into s0.
+    pub fn statement(&self, arch: &S, srs: &Srs) -> Result<PublicStatement, Error> {
+        let expected = arch.commitment_roles().len();
+        if self.commitments.len() != expected {
+            return Err(Error::CommitmentCount {
+                expected,
+                actual: self.commitments.len(),
+            });
+        }
+        Ok(PublicStatement {
+            architecture: arch.id(srs),
+            commitments: self.commitments.clone(),
+            public: self.chain_public(arch)?,
+        })
+    }
+
+    /// s0 and kp by Keccak, as the chain computes them, and the field part's outputs.
+    pub fn native_field_part(
+        &self,
+        arch: &S,
+        srs: &Srs,
+    ) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
+        let s0 = self.statement(arch, srs)?.seed();
+        let kp = quotient_digest(&self.opening.q1, &self.opening.q2);
+        let mut t = NativeTranscript::new_native();
+        let out = arch.verify_field_part(
+            &s0,
+            &kp,
+            &self.salt,
+            &self.public,
+            &self.body,
+            &self.opening.evals,
+            &mut t,
+        )?;
+        Ok((s0, kp, out))
+    }
+
+    /// Verifies the claim natively: the field part, then the pairing check. The caller
+    /// vouches for every commitment whose role is not free.
+    pub fn verify(&self, arch: &S, srs: &Srs) -> Result<(), Error> {
+        let (s0, kp, out) = self.native_field_part(arch, srs)?;
+        verify_group(
+            srs,
+            &self.commitments,
+            &self.opening,
+            &ChainSeeds { s0, kp },
+            &out,
+        )
+    }
+}

@@ -1,0 +1,80 @@
+//! Wrapping claims of any statement kind into Groth16 proofs for the chain, written once
+//! against [`Statement`]: key generation from the architecture alone (its placeholder claim
+//! fixes the circuit's shape), wrapping a native claim, and native verification of a wrapped
+//! proof exactly as the contract does it.
+
+use crate::circuit::StatementCircuit;
+use crate::error::Error;
+use crate::groth16::{
+    Keys, WrappedProof, count_constraints, prove_circuit, setup_circuit_insecure_dev,
+    verify_wrapped_for,
+};
+use ark_bn254::{Bn254, G1Affine};
+use ark_groth16::PreparedVerifyingKey;
+use rand::{CryptoRng, RngCore};
+use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::proof::roles::CommitmentRole;
+use zkmodel_prover::proof::statement::{Claim, Statement};
+
+/// A circuit of the architecture's shape, from its placeholder claim under a throwaway SRS.
+pub fn placeholder<S: Statement>(arch: &S) -> Result<StatementCircuit<S>, Error> {
+    let claim = arch.placeholder()?;
+    let len = arch.vector_lengths()?.into_iter().max().unwrap_or(1);
+    StatementCircuit::new(&Srs::insecure_development(0, len), arch, &claim)
+}
+
+/// Development key generation for an architecture (INSECURE: single party, whoever runs it
+/// can forge proofs; refused off local development chains).
+pub fn setup_insecure_dev<S: Statement>(
+    arch: &S,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<Keys, Error> {
+    setup_circuit_insecure_dev(placeholder(arch)?, rng)
+}
+
+/// Number of R1CS constraints of an architecture's circuit.
+pub fn constraint_count<S: Statement>(arch: &S) -> Result<usize, Error> {
+    count_constraints(placeholder(arch)?)
+}
+
+/// Wraps a native claim: the Groth16 proof of its field part, with the statement's
+/// commitments and packed public words, the opening's group points and the field outputs.
+pub fn wrap<S: Statement>(
+    keys: &Keys,
+    srs: &Srs,
+    arch: &S,
+    claim: &Claim<S>,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<WrappedProof, Error> {
+    let circuit = StatementCircuit::new(srs, arch, claim)?;
+    let out = circuit.public.out.clone();
+    let groth16 = prove_circuit(keys, circuit, rng)?;
+    Ok(WrappedProof::assemble(
+        claim.commitments.clone(),
+        claim.chain_public(arch)?,
+        &claim.opening,
+        &out,
+        groth16,
+    ))
+}
+
+/// Verifies a wrapped proof natively, as the contract does, against the commitments its
+/// caller vouches for, by role (DESIGN §11.6): every role of the architecture that is not
+/// free must be pinned — the registered model or final model, the test set or dataset its
+/// publisher registered, the initial model registered or derived from a public seed.
+pub fn verify_wrapped<S: Statement>(
+    vk: &PreparedVerifyingKey<Bn254>,
+    srs: &Srs,
+    arch: &S,
+    pins: &[(CommitmentRole, G1Affine)],
+    proof: &WrappedProof,
+) -> Result<(), Error> {
+    verify_wrapped_for(
+        vk,
+        srs,
+        &arch.id(srs),
+        &arch.commitment_roles(),
+        pins,
+        proof,
+    )
+}
