@@ -130,3 +130,62 @@ fn initializer_dims_whose_product_overflows_are_a_clean_error() {
     let e = zkmodel_prover::graph::onnx::import(&model).expect_err("accepted");
     assert!(e.to_string().contains('w'), "{e}");
 }
+
+/// The attack the review found, on every verifier path that takes an architecture from
+/// memory rather than a file: an honest CNN accuracy claim checked against the architecture
+/// with a table activation after its pool (the shape whose pre-activation the old plan tied to
+/// nothing, so a prover could choose it per example) is refused with the shape error before
+/// any algebra — by native verification, by key generation (its placeholder claim) and by
+/// the id-bearing info a verifier contract is rendered from.
+#[test]
+fn an_activation_after_a_pool_is_refused_by_every_verifier_path() {
+    use rand::SeedableRng;
+    use zkmodel_prover::pcs::Srs;
+    use zkmodel_prover::proof::model::ModelOpening;
+    use zkmodel_prover::proof::statement::Statement;
+
+    let honest = cnn_accuracy();
+    let dir = digits_fixtures_dir();
+    let data = Dataset::load(&dir.join("dataset.json")).unwrap();
+    let model = import_path(&dir.join("cnn.onnx")).unwrap();
+    let (x, labels) = data.batch(&data.test[..16]).unwrap();
+    let x = x.with_batch_shape(&model.input_shape).unwrap();
+    let len = honest.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(7, len);
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
+    let q = {
+        let (calib, _) = data.batch(&data.train[..128]).unwrap();
+        let calib = calib.with_batch_shape(&model.input_shape).unwrap();
+        let opts = CalibrationOptions {
+            max_bits: 14,
+            ..CalibrationOptions::default()
+        };
+        calibrate(&model, &calib, opts).unwrap().0
+    };
+    let opening = ModelOpening::commit(&srs, &honest, &q, &mut rng).unwrap();
+    let ex = honest.examples(&x, Some(&labels)).unwrap();
+    let (file, _) = honest
+        .prove_examples(&srs, &q, &opening, &ex, &mut rng)
+        .unwrap();
+    let public = file.public().unwrap();
+    let claim = file.proof.claim(file.model, file.data, &public);
+    claim.verify(&honest, &srs).unwrap();
+
+    let p = honest
+        .shape
+        .layers
+        .iter()
+        .position(|l| matches!(l.kind, LayerKind::AvgPool { .. }))
+        .unwrap();
+    let mut evil = honest.clone();
+    evil.shape.layers[p].table = Some(TableFn::Sigmoid);
+    assert!(matches!(
+        claim.verify(&evil, &srs),
+        Err(Error::BlockShape { .. })
+    ));
+    assert!(matches!(evil.placeholder(), Err(Error::BlockShape { .. })));
+    assert!(matches!(
+        Statement::vector_lengths(&evil),
+        Err(Error::BlockShape { .. })
+    ));
+}

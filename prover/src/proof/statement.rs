@@ -16,7 +16,7 @@
 use super::PublicStatement;
 use super::info::{ArchitectureInfo, StatementKind};
 use super::public::{PublicGroup, pack};
-use super::roles::CommitmentRole;
+use super::roles::{CommitmentRole, check_pinned};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::field::encoding::keccak256;
@@ -145,6 +145,19 @@ impl<S: Statement> Claim<S> {
         Ok((s0, kp, out))
     }
 
+    /// Verifies the claim natively with every non-free role of the architecture pinned in
+    /// `pins` to its registered value: [`check_pinned`] refuses a missing, extra or
+    /// mismatched pin before any algebra.
+    pub fn verify_pinned(
+        &self,
+        arch: &S,
+        srs: &Srs,
+        pins: &[(CommitmentRole, G1Affine)],
+    ) -> Result<(), Error> {
+        check_pinned(&arch.commitment_roles(), &self.commitments, pins)?;
+        self.verify(arch, srs)
+    }
+
     /// Verifies the claim natively: the field part, then the pairing check. The caller
     /// vouches for every commitment whose role is not free.
     pub fn verify(&self, arch: &S, srs: &Srs) -> Result<(), Error> {
@@ -157,4 +170,22 @@ impl<S: Statement> Claim<S> {
             &out,
         )
     }
+}
+
+/// Checks that a proof file made under the SRS `srs_id` is being verified under that SRS,
+/// and that the SRS holds the file's architecture — before anything is sized from it (file
+/// contents are untrusted). `what` names the file kind in the error.
+pub fn check_srs<S: Statement>(
+    arch: &S,
+    srs: &Srs,
+    srs_id: &[u8; 32],
+    what: &'static str,
+) -> Result<(), Error> {
+    if &srs.id() != srs_id {
+        return Err(Error::Format {
+            what,
+            reason: "made with another SRS than the one given".into(),
+        });
+    }
+    srs.check_holds(&arch.vector_lengths()?)
 }

@@ -16,7 +16,8 @@ use super::{ModelProof, PublicValues};
 use crate::artifact;
 use crate::error::Error;
 use crate::pcs::Srs;
-use crate::proof::roles::{CommitmentRole, check_pinned};
+use crate::proof::roles::CommitmentRole;
+use crate::proof::statement::check_srs;
 use ark_bn254::{Fr, G1Affine};
 
 /// A committed model's public record: the commitment to register, for the model shape (and
@@ -143,26 +144,12 @@ impl ModelProofFile {
         srs: &Srs,
         pins: &[(CommitmentRole, G1Affine)],
     ) -> Result<PublicValues, Error> {
-        if srs.id() != self.srs_id {
-            return Err(Error::Format {
-                what: artifact::MODEL_PROOF.what,
-                reason: "made with another SRS than the one given".into(),
-            });
-        }
-        // An architecture the SRS cannot hold is refused before anything is sized from it.
-        srs.check_holds(&self.architecture.vector_lengths()?)?;
-        let mut commitments = vec![self.model, self.proof.trace_commitment];
-        commitments.extend(self.data);
-        check_pinned(&self.architecture.commitment_roles(), &commitments, pins)?;
+        let arch = &self.architecture;
+        check_srs(arch, srs, &self.srs_id, artifact::MODEL_PROOF.what)?;
         let public = self.public()?;
-        super::verify(
-            srs,
-            &self.architecture,
-            self.model,
-            self.data,
-            &public,
-            &self.proof,
-        )?;
+        self.proof
+            .claim(self.model, self.data, &public)
+            .verify_pinned(arch, srs, pins)?;
         Ok(public)
     }
 }

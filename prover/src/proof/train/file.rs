@@ -4,13 +4,14 @@
 //! are the model statements' ([`crate::proof::model::ModelOpening`]): its commitment is the
 //! training proof's final-model commitment, byte for byte.
 
-use super::{ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, prove, verify};
+use super::{ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, prove};
 use crate::artifact::{self, Kind};
 use crate::error::Error;
 use crate::graph::quant::QuantizedModel;
 use crate::pcs::Srs;
 use crate::proof::model::{CommittedData, CommittedModel, ModelOpening, Task, commit_model};
-use crate::proof::roles::{CommitmentRole, check_pinned};
+use crate::proof::roles::CommitmentRole;
+use crate::proof::statement::check_srs;
 use ark_bn254::G1Affine;
 use rand::{CryptoRng, RngCore};
 
@@ -138,28 +139,10 @@ impl TrainingProofFile {
     /// public seed) and the dataset. [`check_pinned`] refuses a missing, extra or mismatched
     /// pin before any algebra.
     pub fn verify(&self, srs: &Srs, pins: &[(CommitmentRole, G1Affine)]) -> Result<(), Error> {
-        if srs.id() != self.srs_id {
-            return Err(Error::Format {
-                what: artifact::TRAINING_PROOF.what,
-                reason: "made with another SRS than the one given".into(),
-            });
-        }
-        // An architecture the SRS cannot hold is refused before anything is sized from it.
-        srs.check_holds(&self.architecture.vector_lengths()?)?;
-        let commitments = [
-            self.final_model,
-            self.initial_model,
-            self.dataset,
-            self.proof.trace_commitment,
-        ];
-        check_pinned(&self.architecture.commitment_roles(), &commitments, pins)?;
-        verify(
-            srs,
-            &self.architecture,
-            self.final_model,
-            self.initial_model,
-            self.dataset,
-            &self.proof,
-        )
+        let arch = &self.architecture;
+        check_srs(arch, srs, &self.srs_id, artifact::TRAINING_PROOF.what)?;
+        self.proof
+            .claim(self.final_model, self.initial_model, self.dataset)
+            .verify_pinned(arch, srs, pins)
     }
 }
