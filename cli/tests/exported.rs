@@ -169,3 +169,67 @@ fn an_sklearn_classifier_with_labels_other_than_indices_is_refused_at_import() {
     assert!(e.contains("[1, 2, 3]"), "{e}");
     assert!(!d.join("model.zkm").exists());
 }
+
+/// An operator the proof blocks lack is named with its node at import; an input outside the
+/// quantization range the model was calibrated for is named with its tensor at prove time,
+/// and no proof file is written.
+#[test]
+fn an_unsupported_op_and_an_out_of_range_input_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let root = repo_root().join("fixtures");
+    let calibration = root.join("pytorch/mlp.calibration.json");
+    let erf = root.join("digits/bad/unsupported_erf.onnx");
+    let e = fails(
+        d,
+        &[
+            "import",
+            erf.to_str().unwrap(),
+            "--calibrate",
+            calibration.to_str().unwrap(),
+        ],
+    );
+    assert!(e.contains("`Erf`") && e.contains("`erf_node`"), "{e}");
+
+    let onnx = root.join("pytorch/mlp.onnx");
+    ok(
+        d,
+        &[
+            "import",
+            onnx.to_str().unwrap(),
+            "--calibrate",
+            calibration.to_str().unwrap(),
+        ],
+    );
+    ok(d, &["srs", "--dev", "--model", "model.zkm"]);
+    ok(
+        d,
+        &["arch", "model.zkm", "--task", "inference", "-o", "inf.json"],
+    );
+    ok(d, &["commit", "model.zkm", "--srs", "srs.bin"]);
+    let big = serde_json::json!({ "input_data": [vec![1.0e6f64; 64]] });
+    std::fs::write(d.join("big.json"), big.to_string()).unwrap();
+    let e = fails(
+        d,
+        &[
+            "prove",
+            "--arch",
+            "inf.json",
+            "--model",
+            "model.zkm",
+            "--opening",
+            "model.opening",
+            "--srs",
+            "srs.bin",
+            "--data",
+            "big.json",
+            "-o",
+            "p.proof",
+        ],
+    );
+    assert!(
+        e.contains("tensor `input`") && e.contains("quantization range"),
+        "{e}"
+    );
+    assert!(!d.join("p.proof").exists());
+}
