@@ -21,6 +21,7 @@ pub mod files;
 pub mod groth16;
 pub mod keys;
 pub mod poseidon;
+pub mod r1cs;
 pub mod solidity;
 pub mod wrap;
 
