@@ -189,3 +189,45 @@ fn an_activation_after_a_pool_is_refused_by_every_verifier_path() {
         Err(Error::BlockShape { .. })
     ));
 }
+
+/// The public-word count a verifier contract is rendered with (`info().public_len`) is the
+/// count s0 hashes and the circuit packs (`public_groups`), for every statement kind.
+#[test]
+fn info_public_len_is_the_packed_public_groups_for_every_kind() {
+    use zkmodel_prover::blocks::matmul::MatMulDims;
+    use zkmodel_prover::pcs::Srs;
+    use zkmodel_prover::proof::model::Visibility;
+    use zkmodel_prover::proof::public::packed_len;
+    use zkmodel_prover::proof::statement::Statement;
+    use zkmodel_prover::proof::train::TrainArchitecture;
+    use zkmodel_prover::train::{TrainConfig, initial_model};
+
+    fn agree<S: Statement>(arch: &S) {
+        let srs = Srs::insecure_development(1, 16);
+        assert_eq!(
+            arch.info(&srs).unwrap().public_len,
+            packed_len(&arch.public_groups().unwrap()),
+            "{}",
+            arch.description()
+        );
+    }
+    let cnn = cnn_accuracy();
+    agree(&cnn);
+    for (input, output) in [
+        (Visibility::Public, Visibility::Public),
+        (Visibility::Committed, Visibility::Public),
+        (Visibility::Public, Visibility::Committed),
+    ] {
+        agree(&ModelArchitecture {
+            task: Task::Inference {
+                rows: 3,
+                input,
+                output,
+            },
+            ..cnn.clone()
+        });
+    }
+    agree(&MatMulDims { m: 2, k: 4, n: 2 });
+    let q = initial_model(&[64, 32, 10], 8, 16, 7).unwrap();
+    agree(&TrainArchitecture::new(ModelShape::from(&q), TrainConfig::digits_mlp(4), 64).unwrap());
+}

@@ -16,6 +16,27 @@ pub enum Error {
         /// What arkworks reported.
         reason: String,
     },
+    /// A wrapped proof carries another number of public words than its architecture has
+    /// (the contract reverts with `WrongPublicValueCount`; Groth16 alone would ignore extra
+    /// words and read missing ones as zero, while s0 hashes exactly the words given).
+    #[error("the proof carries {actual} public words; its architecture has {expected}")]
+    PublicValueCount {
+        /// The architecture's packed public words.
+        expected: usize,
+        /// The proof's.
+        actual: usize,
+    },
+    /// The verifying key has another number of public inputs than the architecture's
+    /// circuit (keys of another architecture).
+    #[error(
+        "the verifying key takes {actual} public inputs; this architecture's circuit has {expected}"
+    )]
+    KeyInputCount {
+        /// 6 + the architecture's public words.
+        expected: usize,
+        /// The key's.
+        actual: usize,
+    },
     /// The Groth16 proof does not verify against the public inputs.
     #[error("Groth16 proof rejected")]
     Groth16Rejected,

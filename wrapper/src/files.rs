@@ -122,6 +122,7 @@ impl WrappedProofFile {
             srs,
             &arch.id(srs),
             &arch.commitment_roles(),
+            arch.public_len()?,
             pins,
             &self.wrapped,
         )
@@ -155,6 +156,7 @@ pub fn precheck_calldata(
         srs,
         &arch.id(srs),
         &roles,
+        arch.public_len()?,
         &as_stated,
         &wrapped,
     )

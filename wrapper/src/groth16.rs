@@ -192,9 +192,15 @@ pub fn prove_and_assemble<C: ConstraintSynthesizer<Fr>>(
 /// Verifies a wrapped proof of any architecture natively, as the contract does: first the
 /// statement's commitments against the architecture's `roles` and the caller's `pins`
 /// (the count, and every role that is not free equal to its pinned value, DESIGN §11.6);
-/// then s0 and kp by Keccak, Groth16 on (s0, kp, ζ, γ, y₁, y₂, public values), and the KZG
-/// pairing check. Crate-private: `roles` must be the architecture's own (the statement
-/// modules pass them), or a caller could check against the wrong list.
+/// then the number of public words against the architecture's `public_words` and the key's
+/// inputs; then s0 and kp by Keccak, Groth16 on (s0, kp, ζ, γ, y₁, y₂, public words), and
+/// the KZG pairing check. Crate-private: `roles` and `public_words` must be the
+/// architecture's own, or a caller could check against the wrong ones.
+///
+/// The word count matters: arkworks' Groth16 verifier pairs inputs with the key's IC points
+/// without checking their number, while s0 hashes every word the proof carries, so a proof
+/// with words its architecture lacks would pass Groth16 natively (the contract checks the
+/// count; this verifier must too).
 ///
 /// The count matters for soundness, not only for meaning: the circuit weights q₁(ζ) by γ^K
 /// for the architecture's K commitments, while the pairing weights Q₁ by γ^(listed count);
@@ -204,10 +210,24 @@ pub(crate) fn verify_wrapped_for(
     srs: &Srs,
     architecture: &[u8; 32],
     roles: &[CommitmentRole],
+    public_words: usize,
     pins: &[(CommitmentRole, G1Affine)],
     proof: &WrappedProof,
 ) -> Result<(), Error> {
     check_pinned(roles, &proof.commitments, pins)?;
+    if proof.public_values.len() != public_words {
+        return Err(Error::PublicValueCount {
+            expected: public_words,
+            actual: proof.public_values.len(),
+        });
+    }
+    let key_inputs = vk.vk.gamma_abc_g1.len().saturating_sub(1);
+    if key_inputs != 6 + public_words {
+        return Err(Error::KeyInputCount {
+            expected: 6 + public_words,
+            actual: key_inputs,
+        });
+    }
     let public = proof.public_inputs_for(architecture);
     let mut inputs = public.to_vec();
     inputs.extend(&proof.public_values);

@@ -13,6 +13,7 @@ use ark_bn254::{Bn254, G1Affine};
 use ark_groth16::PreparedVerifyingKey;
 use rand::{CryptoRng, RngCore};
 use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::proof::public::packed_len;
 use zkmodel_prover::proof::roles::CommitmentRole;
 use zkmodel_prover::proof::statement::{Claim, Statement};
 
@@ -74,6 +75,7 @@ pub fn verify_wrapped<S: Statement>(
         srs,
         &arch.id(srs),
         &arch.commitment_roles(),
+        packed_len(&arch.public_groups()?),
         pins,
         proof,
     )

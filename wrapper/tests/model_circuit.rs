@@ -173,6 +173,22 @@ fn mlp_inference_wraps_into_groth16() {
         check(&bad, committed.commitment),
         Err(Error::Groth16Rejected)
     );
+    // A public word dropped or added: the count, before any algebra.
+    let mut bad = wrapped.clone();
+    bad.public_values.pop();
+    assert_eq!(
+        check(&bad, committed.commitment),
+        Err(Error::PublicValueCount {
+            expected: wrapped.public_values.len(),
+            actual: wrapped.public_values.len() - 1
+        })
+    );
+    let mut bad = wrapped.clone();
+    bad.public_values.push(Fr::ONE);
+    assert!(matches!(
+        check(&bad, committed.commitment),
+        Err(Error::PublicValueCount { .. })
+    ));
     let mut bad = wrapped.clone();
     bad.y1 += Fr::ONE;
     assert_eq!(

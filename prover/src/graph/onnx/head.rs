@@ -72,6 +72,32 @@ fn is_ml(node: &pb::NodeProto, op: &str) -> bool {
     node.domain == ML_DOMAIN && node.op_type == op
 }
 
+/// The head's ArgMax must pick what the proofs' argmax picks: over the last axis of the
+/// [batch, classes] scores, the first maximum on ties.
+fn check_argmax(n: &pb::NodeProto, index: usize) -> Result<(), Error> {
+    let int = |name: &str, default: i64| {
+        n.attribute
+            .iter()
+            .find(|a| a.name == name)
+            .map_or(default, |a| a.i)
+    };
+    if !matches!(int("axis", 0), 1 | -1) {
+        return Err(node_error(
+            n,
+            index,
+            "the label head's argmax must be over the class axis (1)".into(),
+        ));
+    }
+    if int("select_last_index", 0) != 0 {
+        return Err(node_error(
+            n,
+            index,
+            "select_last_index = 1 picks the last maximum on ties; the proofs' argmax picks the first".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Finds the label head of `graph`: the node indices to skip and what they are. `None` when
 /// the graph has no ONNX-ML label node (ZipMap or ArrayFeatureExtractor).
 pub(super) fn find(
@@ -88,6 +114,21 @@ pub(super) fn find(
     let mut classes = None;
     for (i, n) in nodes.iter().enumerate() {
         if is_ml(n, "ZipMap") {
+            let labels = n
+                .attribute
+                .iter()
+                .find(|a| a.name == "classlabels_int64s")
+                .map(|a| a.ints.as_slice());
+            match labels {
+                Some(l) if l.iter().copied().eq(0..l.len() as i64) => {}
+                _ => {
+                    return Err(node_error(
+                        n,
+                        i,
+                        "its class labels are not the integers 0..n − 1; proofs compare argmax indices with labels, so encode the labels 0..n − 1 (e.g. scikit-learn's LabelEncoder) before training".into(),
+                    ));
+                }
+            }
             head.insert(i);
         } else if is_ml(n, "ArrayFeatureExtractor") {
             let [table, index] = n.input.as_slice() else {
@@ -111,6 +152,9 @@ pub(super) fn find(
                 .ok_or_else(|| {
                     node_error(n, i, format!("its index `{index}` is not an ArgMax of the scores; only a classifier's label lookup is supported"))
                 })?;
+            if let Some(a) = nodes.get(argmax) {
+                check_argmax(a, argmax)?;
+            }
             head.insert(i);
             head.insert(argmax);
         }

@@ -89,11 +89,11 @@ impl Importer {
         for t in &graph.initializer {
             consts.insert(t)?;
         }
+        // Graph outputs count as readers: a value the graph outputs cannot be folded away.
         let mut readers = HashMap::new();
-        for n in &graph.node {
-            for i in &n.input {
-                *readers.entry(i.clone()).or_insert(0) += 1;
-            }
+        let read = graph.node.iter().flat_map(|n| &n.input);
+        for i in read.chain(graph.output.iter().map(|o| &o.name)) {
+            *readers.entry(i.clone()).or_insert(0) += 1;
         }
         Ok(Self {
             consts,
@@ -158,11 +158,22 @@ impl Importer {
                 )));
             }
         };
+        let output_name = output;
         let output = *self.value_ids.get(output).ok_or_else(|| {
             malformed(format!(
                 "graph output `{output}` is not produced by any node"
             ))
         })?;
+        // What is proven must be what the label head labels: the same value (a final Softmax
+        // belongs to both, since it keeps the argmax).
+        if let Some(h) = &label_head
+            && self.value_ids.get(&h.scores) != Some(&output)
+        {
+            return Err(malformed(format!(
+                "the graph output `{output_name}` is not the scores `{}` its label head reads; the proof would not be about the labels the model outputs",
+                h.scores
+            )));
+        }
         Ok(Model {
             value_names: self.value_names,
             input: input_id,

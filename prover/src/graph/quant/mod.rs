@@ -328,8 +328,17 @@ impl QuantizedModel {
         };
         let mut layers: Vec<QLayer> = Vec::new();
         let count = model.nodes.len();
+        // A chain: every node reads the previous one's output and the last is the model's
+        // output (a dangling branch would be proven while `eval` ignores it).
+        let mut previous = model.input;
         for (i, node) in model.nodes.iter().enumerate() {
             let bad = |reason: &str| unsupported(&node.name, &node.op, reason);
+            if node.inputs != [previous] {
+                return Err(bad(
+                    "does not read the previous layer's output; zkmodel proves a chain of layers from the input to the output",
+                ));
+            }
+            previous = node.output;
             match (&node.op, act) {
                 (Op::Dense { weight, bias }, Act::Flat { real, from }) => {
                     let (k, n) = (weight.shape[0], weight.shape[1]);
@@ -503,6 +512,17 @@ impl QuantizedModel {
                 (Op::Softmax | Op::ArgMax { .. }, _) if i + 1 == count => {}
                 _ => return Err(bad("not provable at this position of the graph")),
             }
+        }
+        if previous != model.output {
+            return Err(Error::Unprovable {
+                node: model
+                    .value_names
+                    .get(model.output)
+                    .cloned()
+                    .unwrap_or_default(),
+                op: "graph".into(),
+                reason: "the graph output is not the end of its chain of layers".into(),
+            });
         }
         Self::finish(scale, bits, input, layers)
     }
