@@ -183,7 +183,10 @@ fn an_activation_after_a_pool_is_refused_by_every_verifier_path() {
         claim.verify(&evil, &srs),
         Err(Error::BlockShape { .. })
     ));
-    assert!(matches!(evil.placeholder(), Err(Error::BlockShape { .. })));
+    assert!(matches!(
+        evil.placeholder(&srs),
+        Err(Error::BlockShape { .. })
+    ));
     assert!(matches!(
         Statement::vector_lengths(&evil),
         Err(Error::BlockShape { .. })

@@ -15,13 +15,12 @@ use rand::{CryptoRng, RngCore};
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::public::packed_len;
 use zkmodel_prover::proof::roles::CommitmentRole;
-use zkmodel_prover::proof::statement::{Claim, Statement};
+use zkmodel_prover::proof::statement::{Claim, Statement, placeholder_srs};
 
 /// A circuit of the architecture's shape, from its placeholder claim under a throwaway SRS.
 pub fn placeholder<S: Statement>(arch: &S) -> Result<StatementCircuit<S>, Error> {
-    let claim = arch.placeholder()?;
-    let len = arch.vector_lengths()?.into_iter().max().unwrap_or(1);
-    StatementCircuit::new(&Srs::insecure_development(0, len), arch, &claim)
+    let srs = placeholder_srs(arch)?;
+    StatementCircuit::new(&srs, arch, &arch.placeholder(&srs)?)
 }
 
 /// Development key generation for an architecture (INSECURE: single party, whoever runs it

@@ -19,7 +19,7 @@ use crate::proof::info::{ArchitectureInfo, StatementKind};
 use crate::proof::map::MapFields;
 use crate::proof::public::PublicGroup;
 use crate::proof::roles::CommitmentRole;
-use crate::proof::statement::{Claim, Statement, architecture_id};
+use crate::proof::statement::{Claim, Statement, architecture_id, ensure_no_public};
 use crate::transcript::{SpongeOps, TRANSCRIPT_ID, Transcript};
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::UniformRand;
@@ -263,13 +263,7 @@ impl Statement for MatMulDims {
         evals: &OpeningEvals<F>,
         t: &mut Transcript<F, S>,
     ) -> Result<FieldOutputs<F>, Error> {
-        if !public.is_empty() {
-            return Err(Error::ProofShape {
-                what: "public values",
-                expected: 0,
-                actual: public.len(),
-            });
-        }
+        ensure_no_public(public)?;
         verify_field_part(*self, s0, kp, salt, body, evals, t)
     }
 
@@ -281,13 +275,11 @@ impl Statement for MatMulDims {
     }
 
     /// A proof that the zero matrix maps the zero input to zero.
-    fn placeholder(&self) -> Result<Claim<Self>, Error> {
-        let len = self.vector_lengths()?.into_iter().max().unwrap_or(1);
-        let srs = Srs::insecure_development(0, len);
+    fn placeholder(&self, srs: &Srs) -> Result<Claim<Self>, Error> {
         let mut rng = ChaCha20Rng::seed_from_u64(0);
         let w = vec![Fr::from(0u64); self.k * self.n];
         let x = vec![Fr::from(0u64); self.m * self.k];
-        let model = commit_model(&srs, *self, &w, &mut rng)?;
-        Ok(prove(&srs, *self, &model, &w, &x, &mut rng)?.claim(model.commitment))
+        let model = commit_model(srs, *self, &w, &mut rng)?;
+        Ok(prove(srs, *self, &model, &w, &x, &mut rng)?.claim(model.commitment))
     }
 }

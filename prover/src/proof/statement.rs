@@ -81,10 +81,10 @@ pub trait Statement: Clone + std::fmt::Debug + Send + Sync + Sized + 'static {
         f: &mut dyn FnMut(&F) -> Result<G, E>,
     ) -> Result<Self::Body<G>, E>;
 
-    /// A valid claim of this architecture's shape about an all-zero witness under a
-    /// throwaway development SRS: key generation needs the circuit's shape, never a real
-    /// witness.
-    fn placeholder(&self) -> Result<Claim<Self>, Error>;
+    /// A valid claim of this architecture's shape about an all-zero witness under `srs`
+    /// (the throwaway [`placeholder_srs`]): key generation needs the circuit's shape, never a
+    /// real witness.
+    fn placeholder(&self, srs: &Srs) -> Result<Claim<Self>, Error>;
 }
 
 /// A proof of one statement with everything its verifier reads besides the architecture.
@@ -169,6 +169,26 @@ impl<S: Statement> Claim<S> {
             &ChainSeeds { s0, kp },
             &out,
         )
+    }
+}
+
+/// The throwaway development SRS placeholder claims are made under: large enough for the
+/// architecture's vectors, from a fixed seed (its values never reach a key).
+pub fn placeholder_srs<S: Statement>(arch: &S) -> Result<Srs, Error> {
+    let len = arch.vector_lengths()?.into_iter().max().unwrap_or(1);
+    Ok(Srs::insecure_development(0, len))
+}
+
+/// Returns an error unless a statement kind without public values was given none.
+pub(crate) fn ensure_no_public<F>(public: &[F]) -> Result<(), Error> {
+    if public.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::ProofShape {
+            what: "public values",
+            expected: 0,
+            actual: public.len(),
+        })
     }
 }
 

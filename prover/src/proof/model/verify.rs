@@ -450,15 +450,13 @@ impl Statement for ModelArchitecture {
     }
 
     /// A proof about the all-zero model on zero inputs (labels all class 0).
-    fn placeholder(&self) -> Result<Claim<Self>, Error> {
-        let len = self.vector_lengths()?.into_iter().max().unwrap_or(1);
-        let srs = Srs::insecure_development(0, len);
+    fn placeholder(&self, srs: &Srs) -> Result<Claim<Self>, Error> {
         let mut rng = ChaCha20Rng::seed_from_u64(0);
         let q = self.shape.zero_model();
         let m = self.rows();
         let input = vec![0i64; m * q.input.rows() * q.input.width()];
         let trace = q.forward(m, input.clone())?;
-        let model = commit_model(&srs, self, &q, &mut rng)?;
+        let model = commit_model(srs, self, &q, &mut rng)?;
         let labels = match self.task {
             Task::Accuracy { examples } => Some(vec![0usize; examples]),
             Task::Inference { .. } => None,
@@ -466,7 +464,7 @@ impl Statement for ModelArchitecture {
         let logits = (!matches!(self.task, Task::Accuracy { .. })).then_some(trace.logits());
         let data = self
             .has_data()
-            .then(|| commit_data(&srs, self, &input, logits, labels.as_deref(), &mut rng))
+            .then(|| commit_data(srs, self, &input, logits, labels.as_deref(), &mut rng))
             .transpose()?;
         let w = ModelWitness {
             model: &q,
@@ -475,7 +473,7 @@ impl Statement for ModelArchitecture {
             trace: &trace,
             labels: labels.as_deref(),
         };
-        let (proof, public) = prove(&srs, self, &w, &mut rng)?;
+        let (proof, public) = prove(srs, self, &w, &mut rng)?;
         Ok(proof.claim(model.commitment, data.map(|d| d.commitment), &public))
     }
 }

@@ -21,7 +21,7 @@ use crate::proof::map::MapFields;
 use crate::proof::model::{LayerShape, Task, commit_model};
 use crate::proof::public::PublicGroup;
 use crate::proof::roles::{CommitmentRole, TrainingCommitments};
-use crate::proof::statement::{Claim, Statement};
+use crate::proof::statement::{Claim, Statement, ensure_no_public};
 use crate::proof::{PublicStatement, start};
 use crate::transcript::{SpongeOps, Transcript};
 use ark_bn254::G1Affine;
@@ -476,13 +476,7 @@ impl Statement for TrainArchitecture {
         evals: &OpeningEvals<F>,
         t: &mut Transcript<F, S>,
     ) -> Result<FieldOutputs<F>, Error> {
-        if !public.is_empty() {
-            return Err(Error::ProofShape {
-                what: "public values",
-                expected: 0,
-                actual: public.len(),
-            });
-        }
+        ensure_no_public(public)?;
         verify_field_part(self, s0, kp, salt, body, evals, t)
     }
 
@@ -494,25 +488,23 @@ impl Statement for TrainArchitecture {
     }
 
     /// The training run of the all-zero model on an all-zero dataset (every label class 0).
-    fn placeholder(&self) -> Result<Claim<Self>, Error> {
-        let len = self.vector_lengths()?.into_iter().max().unwrap_or(1);
-        let srs = Srs::insecure_development(0, len);
+    fn placeholder(&self, srs: &Srs) -> Result<Claim<Self>, Error> {
         let mut rng = ChaCha20Rng::seed_from_u64(0);
         let q0 = self.shape.zero_model();
         let x = vec![0i64; self.examples * self.shape.input_width()];
         let y = vec![0usize; self.examples];
         let (q, steps) = crate::train::train(q0.clone(), &self.config, &x, &y)?;
         let model_arch = self.model_architecture(Task::Accuracy { examples: 1 });
-        let initial = commit_model(&srs, &model_arch, &q0, &mut rng)?;
-        let trained = commit_model(&srs, &model_arch, &q, &mut rng)?;
-        let dataset = commit_dataset(&srs, self, &x, &y, &mut rng)?;
+        let initial = commit_model(srs, &model_arch, &q0, &mut rng)?;
+        let trained = commit_model(srs, &model_arch, &q, &mut rng)?;
+        let dataset = commit_dataset(srs, self, &x, &y, &mut rng)?;
         let inputs = ProvingInputs {
             initial: &initial,
             trained: (&q, &trained),
             dataset: (&dataset, &x, &y),
             steps: &steps,
         };
-        let proof = prove(&srs, self, &inputs, &mut rng)?;
+        let proof = prove(srs, self, &inputs, &mut rng)?;
         Ok(proof.claim(trained.commitment, initial.commitment, dataset.commitment))
     }
 }
