@@ -123,10 +123,11 @@ fn corrupted_points_are_rejected() {
     bad[start + 64 + 32] ^= 1;
     let msg = format_error(&bad);
     assert!(msg.contains("tauG1 point 1"), "{msg}");
-    // A coordinate above the modulus.
+    // A coordinate above the modulus (not canonical: refused, not reduced).
     let mut bad = PTAU.to_vec();
     bad[start + 64..start + 96].fill(0xff);
-    assert!(format_error(&bad).contains("not reduced"));
+    let msg = format_error(&bad);
+    assert!(msg.contains("tauG1 point 1 is not a valid"), "{msg}");
     // Swapping two powers keeps every point valid but breaks the chain of powers.
     let mut bad = PTAU.to_vec();
     let (a, b) = (start + 2 * 64, start + 3 * 64);

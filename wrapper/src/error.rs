@@ -48,4 +48,23 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+    /// A ceremony key does not belong to this architecture's circuit or to the Powers of Tau
+    /// it claims (import refuses it).
+    #[error("the ceremony key does not match {check}: expected {expected}, found {actual}")]
+    CeremonyMismatch {
+        /// What was compared (e.g. "the circuit's constraint count").
+        check: &'static str,
+        /// What the circuit or the Powers of Tau require.
+        expected: String,
+        /// What the key has.
+        actual: String,
+    },
+    /// snarkjs (the ceremony's tool) failed or refused a file.
+    #[error("snarkjs {command} failed: {output}")]
+    Snarkjs {
+        /// The subcommand, e.g. "zkey verify".
+        command: String,
+        /// The end of what it printed.
+        output: String,
+    },
 }

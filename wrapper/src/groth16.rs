@@ -3,10 +3,12 @@
 //!
 //! Key generation here is a **single-party development setup**: whoever runs it knows the
 //! toxic waste and can forge proofs. It is labelled as such in [`KeyOrigin`]; production keys
-//! need a multi-party ceremony (phase 2 on top of the Powers-of-Tau the SRS already uses).
+//! come from a multi-party phase-2 ceremony ([`crate::ceremony`]) over the Powers of Tau the
+//! SRS already uses.
 
 use crate::circuit::PublicInputs;
 use crate::error::Error;
+use crate::qap::SnarkjsQap;
 use ark_bn254::{Bn254, Fr, G1Affine};
 use ark_groth16::{
     Groth16, PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey, prepare_verifying_key,
@@ -19,35 +21,11 @@ use zkmodel_prover::pcs::chain::{quotient_digest, statement_seed};
 use zkmodel_prover::pcs::{ChainSeeds, verify_group_points};
 use zkmodel_prover::proof::roles::{CommitmentRole, check_pinned};
 
-/// How a key pair was produced.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KeyOrigin {
-    /// INSECURE: one party generated the keys and could forge proofs. Development only.
-    InsecureSingleParty,
-}
+/// Groth16 with snarkjs's QAP reduction, for every key: a ceremony's keys and development keys
+/// share one layout and one prover (see [`crate::qap`]).
+pub(crate) type Snark = Groth16<Bn254, SnarkjsQap>;
 
-impl KeyOrigin {
-    /// Whether these are INSECURE development keys (whoever made them can forge proofs):
-    /// refused off local development chains.
-    pub fn is_development(&self) -> bool {
-        match self {
-            KeyOrigin::InsecureSingleParty => true,
-        }
-    }
-}
-
-impl std::fmt::Display for KeyOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            KeyOrigin::InsecureSingleParty => {
-                write!(
-                    f,
-                    "INSECURE single-party development Groth16 setup (the key generator can forge proofs)"
-                )
-            }
-        }
-    }
-}
+pub use crate::origin::KeyOrigin;
 
 /// Groth16 keys for one architecture.
 #[derive(Clone, Debug)]
@@ -65,11 +43,10 @@ pub fn setup_circuit_insecure_dev<C: ConstraintSynthesizer<Fr>>(
     circuit: C,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<Keys, Error> {
-    let (pk, vk) =
-        Groth16::<Bn254>::circuit_specific_setup(circuit, rng).map_err(|e| Error::Groth16 {
-            stage: "setup",
-            reason: e.to_string(),
-        })?;
+    let (pk, vk) = Snark::circuit_specific_setup(circuit, rng).map_err(|e| Error::Groth16 {
+        stage: "setup",
+        reason: e.to_string(),
+    })?;
     Ok(Keys {
         origin: KeyOrigin::InsecureSingleParty,
         pk,
@@ -83,7 +60,7 @@ pub fn prove_circuit<C: ConstraintSynthesizer<Fr>>(
     circuit: C,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<Proof<Bn254>, Error> {
-    Groth16::<Bn254>::prove(&keys.pk, circuit, rng).map_err(|e| Error::Groth16 {
+    Snark::prove(&keys.pk, circuit, rng).map_err(|e| Error::Groth16 {
         stage: "prove",
         reason: e.to_string(),
     })
@@ -231,13 +208,12 @@ pub(crate) fn verify_wrapped_for(
     let public = proof.public_inputs_for(architecture);
     let mut inputs = public.to_vec();
     inputs.extend(&proof.public_values);
-    let ok =
-        Groth16::<Bn254>::verify_with_processed_vk(vk, &inputs, &proof.groth16).map_err(|e| {
-            Error::Groth16 {
-                stage: "verify",
-                reason: e.to_string(),
-            }
-        })?;
+    let ok = Snark::verify_with_processed_vk(vk, &inputs, &proof.groth16).map_err(|e| {
+        Error::Groth16 {
+            stage: "verify",
+            reason: e.to_string(),
+        }
+    })?;
     if !ok {
         return Err(Error::Groth16Rejected);
     }

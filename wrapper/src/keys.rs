@@ -2,21 +2,27 @@
 //! proves. A file binds the keys to their architecture id and records their origin, so keys of
 //! one architecture are never used for another and development keys stay labelled as such.
 //!
-//! Layout: the magic line `zkmodel/groth16-keys/v2\n`, one origin byte (1: INSECURE
-//! single-party development setup), the 32-byte architecture id, then the proving key (which
+//! Layout: the magic line `zkmodel/groth16-keys/v3\n`, one origin byte (1: INSECURE
+//! single-party development setup; 2: a phase-2 ceremony, followed by its record: the Powers of
+//! Tau's blake2b-512 and power, the circuit hash, then each contribution's hash, name and
+//! beacon), the 32-byte architecture id, then the proving key (which
 //! contains the verifying key) in arkworks' uncompressed canonical encoding (decompressing
 //! tens of thousands of G2 points dominated loading), validated on load on all cores (points on
 //! the curve and in the subgroup). Nothing may follow.
 
 use crate::error::Error;
 use crate::groth16::{KeyOrigin, Keys};
+use crate::origin::{Beacon, CeremonyRecord, Contribution};
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use std::io::{Read, Write};
 use std::path::Path;
+use zkmodel_prover::pcs::iden3::Cursor;
 
-const MAGIC: &[u8; 24] = b"zkmodel/groth16-keys/v2\n";
+const MAGIC: &[u8; 24] = b"zkmodel/groth16-keys/v3\n";
+/// Version 2 keys were made for arkworks' own QAP reduction; keys now use snarkjs's.
+const MAGIC_V2: &[u8; 24] = b"zkmodel/groth16-keys/v2\n";
 const WHAT: &str = "Groth16 key file";
 
 fn format(reason: impl Into<String>) -> Error {
@@ -31,15 +37,82 @@ fn hex(id: &[u8; 32]) -> String {
 }
 
 impl KeyOrigin {
-    fn tag(&self) -> u8 {
-        match self {
-            KeyOrigin::InsecureSingleParty => 1,
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        let Some(r) = self.ceremony() else {
+            out.push(1);
+            return Ok(());
+        };
+        out.push(2);
+        out.extend_from_slice(&r.ptau_blake2b);
+        out.extend_from_slice(&r.ptau_power.to_le_bytes());
+        out.extend_from_slice(&r.circuit_hash);
+        let count =
+            u32::try_from(r.contributions.len()).map_err(|_| format("too many contributions"))?;
+        out.extend_from_slice(&count.to_le_bytes());
+        for c in &r.contributions {
+            out.extend_from_slice(&c.hash);
+            let name =
+                u16::try_from(c.name.len()).map_err(|_| format("contribution name too long"))?;
+            out.extend_from_slice(&name.to_le_bytes());
+            out.extend_from_slice(c.name.as_bytes());
+            match &c.beacon {
+                None => out.push(0),
+                Some(b) => {
+                    out.push(1);
+                    out.push(u8::try_from(b.value.len()).map_err(|_| format("beacon too long"))?);
+                    out.extend_from_slice(&b.value);
+                    out.push(b.iterations_exp);
+                }
+            }
         }
+        Ok(())
     }
 
-    fn from_tag(tag: u8) -> Result<Self, Error> {
-        match tag {
+    fn read(c: &mut Cursor<'_>) -> Result<Self, Error> {
+        let hash = |c: &mut Cursor<'_>, name: &str| -> Result<[u8; 64], Error> {
+            Ok(c.take(64, name)?.try_into().unwrap_or([0; 64]))
+        };
+        let byte = |c: &mut Cursor<'_>, name: &str| -> Result<u8, Error> {
+            Ok(c.take(1, name)?.first().copied().unwrap_or_default())
+        };
+        match byte(c, "key origin")? {
             1 => Ok(KeyOrigin::InsecureSingleParty),
+            2 => {
+                let ptau_blake2b = hash(c, "ptau hash")?;
+                let ptau_power = c.u32("ptau power")?;
+                let circuit_hash = hash(c, "circuit hash")?;
+                let count = c.u32("contribution count")?;
+                let contributions = (0..count)
+                    .map(|_| {
+                        let hash = hash(c, "contribution hash")?;
+                        let len = u16::from_le_bytes(
+                            c.take(2, "name length")?.try_into().unwrap_or_default(),
+                        );
+                        let name =
+                            String::from_utf8_lossy(c.take(len.into(), "name")?).into_owned();
+                        let beacon = match byte(c, "beacon flag")? {
+                            0 => None,
+                            1 => {
+                                let len = byte(c, "beacon length")?;
+                                let value = c.take(len.into(), "beacon")?.to_vec();
+                                let iterations_exp = byte(c, "beacon iterations")?;
+                                Some(Beacon {
+                                    value,
+                                    iterations_exp,
+                                })
+                            }
+                            other => return Err(format(format!("unknown beacon flag {other}"))),
+                        };
+                        Ok(Contribution { name, hash, beacon })
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?;
+                Ok(KeyOrigin::Ceremony(Box::new(CeremonyRecord {
+                    ptau_blake2b,
+                    ptau_power,
+                    circuit_hash,
+                    contributions,
+                })))
+            }
             other => Err(format(format!("unknown key origin {other}"))),
         }
     }
@@ -96,7 +169,9 @@ impl Keys {
     pub fn write(&self, architecture: &[u8; 32], w: &mut impl Write) -> Result<(), Error> {
         let io = |e: std::io::Error| format(format!("write failed: {e}"));
         w.write_all(MAGIC).map_err(io)?;
-        w.write_all(&[self.origin.tag()]).map_err(io)?;
+        let mut origin = Vec::new();
+        self.origin.write(&mut origin)?;
+        w.write_all(&origin).map_err(io)?;
         w.write_all(architecture).map_err(io)?;
         self.pk
             .serialize_uncompressed(&mut *w)
@@ -111,13 +186,19 @@ impl Keys {
     }
 
     fn header(bytes: &[u8]) -> Result<(KeyOrigin, &[u8; 32], &[u8]), Error> {
+        if bytes.starts_with(MAGIC_V2) {
+            return Err(format(
+                "a version 2 key file, made for another QAP reduction than this zkmodel \
+                 proves with: generate the keys again (`zkmodel setup`, or import the \
+                 ceremony's zkey with `zkmodel ceremony finalize`)",
+            ));
+        }
         let rest = bytes
             .strip_prefix(MAGIC.as_slice())
             .ok_or_else(|| format("not a zkmodel Groth16 key file (bad header)"))?;
-        let (&tag, rest) = rest
-            .split_first()
-            .ok_or_else(|| format("truncated before the key origin"))?;
-        let origin = KeyOrigin::from_tag(tag)?;
+        let mut c = Cursor::new(rest, WHAT);
+        let origin = KeyOrigin::read(&mut c)?;
+        let rest = c.take(c.remaining(), "keys")?;
         let (id, rest) = rest
             .split_first_chunk::<32>()
             .ok_or_else(|| format("truncated before the architecture id"))?;

@@ -11,6 +11,7 @@
 
 pub mod backend;
 pub mod calldata;
+pub mod ceremony;
 pub mod circuit;
 #[cfg(feature = "dev-fixtures")]
 pub mod dev;
@@ -20,7 +21,9 @@ pub mod error;
 pub mod files;
 pub mod groth16;
 pub mod keys;
+pub mod origin;
 pub mod poseidon;
+pub mod qap;
 pub mod r1cs;
 pub mod solidity;
 pub mod wrap;

@@ -30,11 +30,14 @@
 pub mod accumulate;
 pub mod chain;
 pub mod commit;
+pub mod iden3;
 pub mod laurent;
 pub mod layout;
 pub mod msm;
 mod open;
-mod ptau;
+pub mod ptau;
+#[cfg(feature = "dev-fixtures")]
+pub mod ptau_dev;
 pub mod srs;
 mod verify;
 

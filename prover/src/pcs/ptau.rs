@@ -5,89 +5,46 @@
 //! bytes), power (u32) and ceremony power (u32); section 2 holds 2·2^power − 1 G1 points
 //! [τ^i]₁ and section 3 holds 2^power G2 points [τ^i]₂. Coordinates are little-endian in
 //! Montgomery form; G2 coordinates are (x.c0, x.c1, y.c0, y.c1). Every point is validated.
+//! Sections 4–6 hold [α·τ^i]₁, [β·τ^i]₁ and [β]₂, whose first points a Groth16 phase 2 takes as
+//! its α and β; section 12 onwards (the Lagrange bases) exist once `prepare phase2` has run.
 
-use super::srs::{fq_from_montgomery_le, g1_checked, g2_checked};
+use super::iden3::{BinFile, N8, g1_from_lem, g2_from_lem};
 use crate::error::Error;
-use ark_bn254::{Fq, Fq2, G1Affine, G2Affine};
+use ark_bn254::{Fq, G1Affine, G2Affine};
+use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, PrimeField};
 
-const N8: usize = 32;
+const WHAT: &str = "ptau file";
 
 fn bad(reason: impl Into<String>) -> Error {
     Error::Format {
-        what: "ptau file",
+        what: WHAT,
         reason: reason.into(),
     }
 }
 
 /// The parts of a `.ptau` file we use, borrowed from the file's bytes.
-pub(crate) struct Ptau<'a> {
+pub struct Ptau<'a> {
+    /// The ceremony's power: 2^power G2 powers, 2·2^power − 1 G1 powers.
     pub power: u32,
     tau_g1: &'a [u8],
     tau_g2: &'a [u8],
+    alpha_tau_g1: Option<&'a [u8]>,
+    beta_tau_g1: Option<&'a [u8]>,
+    beta_g2: Option<&'a [u8]>,
+    prepared: bool,
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], Error> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|e| *e <= self.bytes.len())
-            .ok_or_else(|| {
-                bad(format!(
-                    "truncated while reading {what} at byte {} (file has {})",
-                    self.pos,
-                    self.bytes.len()
-                ))
-            })?;
-        let out = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(out)
+/// Parses a `.ptau` file's header and locates its point sections (validated when read).
+pub fn parse(bytes: &[u8]) -> Result<Ptau<'_>, Error> {
+    let file = BinFile::parse(bytes, b"ptau", WHAT)?;
+    if file.version != 1 {
+        return Err(bad(format!(
+            "unsupported version {} (expected 1)",
+            file.version
+        )));
     }
-    fn u32(&mut self, what: &str) -> Result<u32, Error> {
-        let b = self.take(4, what)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn u64(&mut self, what: &str) -> Result<u64, Error> {
-        let b = self.take(8, what)?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        Ok(u64::from_le_bytes(a))
-    }
-}
-
-pub(crate) fn parse(bytes: &[u8]) -> Result<Ptau<'_>, Error> {
-    let mut r = Reader { bytes, pos: 0 };
-    if r.take(4, "magic")? != b"ptau" {
-        return Err(bad("missing `ptau` magic: not a Powers-of-Tau file"));
-    }
-    let version = r.u32("version")?;
-    if version != 1 {
-        return Err(bad(format!("unsupported version {version} (expected 1)")));
-    }
-    let sections = r.u32("section count")?;
-    let (mut header, mut g1, mut g2) = (None, None, None);
-    for _ in 0..sections {
-        let kind = r.u32("section type")?;
-        let size =
-            usize::try_from(r.u64("section size")?).map_err(|_| bad("section size overflows"))?;
-        let data = r.take(size, &format!("section {kind}"))?;
-        match kind {
-            1 => header = Some(data),
-            2 => g1 = Some(data),
-            3 => g2 = Some(data),
-            _ => {}
-        }
-    }
-    let mut h = Reader {
-        bytes: header.ok_or_else(|| bad("no header section (1)"))?,
-        pos: 0,
-    };
+    let mut h = file.section(1, "header")?;
     let n8 = h.u32("field size")? as usize;
     if n8 != N8 {
         return Err(bad(format!(
@@ -104,8 +61,17 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Ptau<'_>, Error> {
     if power == 0 || power > 28 {
         return Err(bad(format!("power {power} outside 1..=28")));
     }
-    let tau_g1 = g1.ok_or_else(|| bad("no tauG1 section (2)"))?;
-    let tau_g2 = g2.ok_or_else(|| bad("no tauG2 section (3)"))?;
+    let all = |kind: u32, name: &str| -> Result<&[u8], Error> {
+        let mut c = file.section(kind, name)?;
+        c.take(c.remaining(), name)
+    };
+    let some = |kind: u32, name: &str| -> Result<Option<&[u8]>, Error> {
+        file.optional(kind)?
+            .map(|mut c| c.take(c.remaining(), name))
+            .transpose()
+    };
+    let tau_g1 = all(2, "tauG1")?;
+    let tau_g2 = all(3, "tauG2")?;
     let g1_expected = ((2usize << power) - 1) * 2 * N8;
     let g2_expected = (1usize << power) * 4 * N8;
     if tau_g1.len() != g1_expected || tau_g2.len() != g2_expected {
@@ -119,6 +85,10 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Ptau<'_>, Error> {
         power,
         tau_g1,
         tau_g2,
+        alpha_tau_g1: some(4, "alphaTauG1")?,
+        beta_tau_g1: some(5, "betaTauG1")?,
+        beta_g2: some(6, "betaG2")?,
+        prepared: file.optional(12)?.is_some(),
     })
 }
 
@@ -128,33 +98,44 @@ impl Ptau<'_> {
         self.tau_g1.len() / (2 * N8)
     }
 
-    fn fq(bytes: &[u8], what: &str, i: usize) -> Result<Fq, Error> {
-        fq_from_montgomery_le(bytes)
-            .ok_or_else(|| bad(format!("{what} point {i}: coordinate not reduced")))
+    fn point<P: AffineRepr>(
+        section: Option<&[u8]>,
+        name: &str,
+        i: usize,
+        size: usize,
+        decode: impl Fn(&[u8]) -> Option<P>,
+    ) -> Result<P, Error> {
+        let bytes = section
+            .ok_or_else(|| bad(format!("no {name} section")))?
+            .get(i * size..(i + 1) * size)
+            .ok_or_else(|| bad(format!("{name} point {i} missing")))?;
+        decode(bytes)
+            .filter(|p| !p.is_zero())
+            .ok_or_else(|| bad(format!("{name} point {i} is not a valid group element")))
     }
 
     /// [τ^i]₁.
     pub fn g1(&self, i: usize) -> Result<G1Affine, Error> {
-        let p = self
-            .tau_g1
-            .get(i * 2 * N8..(i + 1) * 2 * N8)
-            .ok_or_else(|| bad(format!("tauG1 point {i} missing")))?;
-        let (x, y) = (
-            Self::fq(&p[..N8], "tauG1", i)?,
-            Self::fq(&p[N8..], "tauG1", i)?,
-        );
-        g1_checked(x, y).ok_or_else(|| bad(format!("tauG1 point {i} is not on the curve")))
+        Self::point(Some(self.tau_g1), "tauG1", i, 2 * N8, g1_from_lem)
     }
 
     /// [τ^i]₂.
     pub fn g2(&self, i: usize) -> Result<G2Affine, Error> {
-        let p = self
-            .tau_g2
-            .get(i * 4 * N8..(i + 1) * 4 * N8)
-            .ok_or_else(|| bad(format!("tauG2 point {i} missing")))?;
-        let c = |k: usize| Self::fq(&p[k * N8..(k + 1) * N8], "tauG2", i);
-        let (x, y) = (Fq2::new(c(0)?, c(1)?), Fq2::new(c(2)?, c(3)?));
-        g2_checked(x, y)
-            .ok_or_else(|| bad(format!("tauG2 point {i} is not on the twist or not in G2")))
+        Self::point(Some(self.tau_g2), "tauG2", i, 4 * N8, g2_from_lem)
+    }
+
+    /// [α]₁, [β]₁ and [β]₂: the phase-1 values a Groth16 phase 2 takes as its α and β.
+    pub fn alpha_beta(&self) -> Result<(G1Affine, G1Affine, G2Affine), Error> {
+        Ok((
+            Self::point(self.alpha_tau_g1, "alphaTauG1", 0, 2 * N8, g1_from_lem)?,
+            Self::point(self.beta_tau_g1, "betaTauG1", 0, 2 * N8, g1_from_lem)?,
+            Self::point(self.beta_g2, "betaG2", 0, 4 * N8, g2_from_lem)?,
+        ))
+    }
+
+    /// Whether `powersoftau prepare phase2` has run (the Lagrange sections a Groth16 phase 2
+    /// starts from are present).
+    pub fn prepared(&self) -> bool {
+        self.prepared
     }
 }

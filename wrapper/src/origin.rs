@@ -1,0 +1,109 @@
+//! Where Groth16 keys come from, recorded with the keys, in the rendered verifier and in the
+//! CLI's output.
+//!
+//! In this marketplace the seller is the prover, and whoever knows a Groth16 key's toxic waste
+//! (τ, α, β, γ, δ) can forge proofs for its circuit. Keys from the single-party development
+//! setup are therefore good for tests and local chains only. Keys from a phase-2 ceremony are
+//! sound as long as **one** contributor destroyed their secret and the Powers of Tau the
+//! ceremony started from had one honest participant too: the record names the Powers-of-Tau
+//! file (its blake2b-512, which the public ceremonies publish), the circuit (snarkjs's circuit
+//! hash) and every contribution's hash, so anyone can check the chain with `snarkjs zkey
+//! verify` and contributors can find their own.
+
+use std::fmt;
+
+/// How a key pair was produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// INSECURE: one party generated the keys and could forge proofs. Development only.
+    InsecureSingleParty,
+    /// A multi-party phase-2 ceremony (snarkjs) over a public Powers of Tau.
+    Ceremony(Box<CeremonyRecord>),
+}
+
+/// What a phase-2 ceremony's final key records about its making.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CeremonyRecord {
+    /// blake2b-512 of the Powers-of-Tau file the ceremony started from.
+    pub ptau_blake2b: [u8; 64],
+    /// That file's power (it holds 2^power G2 powers).
+    pub ptau_power: u32,
+    /// snarkjs's circuit hash of the initial key (`zkey verify` prints it).
+    pub circuit_hash: [u8; 64],
+    /// Contributions in order, the beacon (if any) last.
+    pub contributions: Vec<Contribution>,
+}
+
+/// One phase-2 contribution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contribution {
+    /// The name the contributor gave (may be empty).
+    pub name: String,
+    /// snarkjs's contribution hash (blake2b-512 of the contribution's public key and
+    /// transcript), as `zkey contribute` and `zkey verify` print it.
+    pub hash: [u8; 64],
+    /// For a beacon: the public random value and the iteration exponent.
+    pub beacon: Option<Beacon>,
+}
+
+/// A random beacon applied as the last contribution: a public value nobody controlled
+/// (e.g. a future block hash), hashed 2^iterations_exp times.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Beacon {
+    /// The beacon value.
+    pub value: Vec<u8>,
+    /// log₂ of the hash iterations.
+    pub iterations_exp: u8,
+}
+
+impl KeyOrigin {
+    /// Whether these are INSECURE development keys (whoever made them can forge proofs):
+    /// refused off local development chains.
+    pub fn is_development(&self) -> bool {
+        matches!(self, KeyOrigin::InsecureSingleParty)
+    }
+
+    /// The ceremony record, for ceremony keys.
+    pub fn ceremony(&self) -> Option<&CeremonyRecord> {
+        match self {
+            KeyOrigin::InsecureSingleParty => None,
+            KeyOrigin::Ceremony(record) => Some(record),
+        }
+    }
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl fmt::Display for KeyOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyOrigin::InsecureSingleParty => write!(
+                f,
+                "INSECURE single-party development Groth16 setup (the key generator can forge proofs)"
+            ),
+            KeyOrigin::Ceremony(r) => {
+                let people = r
+                    .contributions
+                    .iter()
+                    .filter(|c| c.beacon.is_none())
+                    .count();
+                let beacon = if r.contributions.iter().any(|c| c.beacon.is_some()) {
+                    " and a random beacon"
+                } else {
+                    ""
+                };
+                write!(
+                    f,
+                    "multi-party phase-2 ceremony: {people} contribution(s){beacon} over the \
+                     Powers of Tau with blake2b {} (power {}); circuit hash {}",
+                    hex(&r.ptau_blake2b),
+                    r.ptau_power,
+                    hex(&r.circuit_hash)
+                )
+            }
+        }
+    }
+}
