@@ -94,6 +94,17 @@ interface IZkmodelVerifier {
     ///         or derived from a public seed. A verifier cannot tell; its caller must check.
     function commitmentRoles() external view returns (uint8[] memory);
 
+    /// @notice Where the Groth16 keys come from. Keys are sound only if nobody knows their
+    ///         toxic waste: for ceremony keys, if one phase-2 contributor and the Powers of Tau
+    ///         were honest; development keys (`info().developmentKeys`) were made by one party,
+    ///         who can forge proofs.
+    /// @return ceremony True for keys from a multi-party phase-2 ceremony (snarkjs), false for
+    ///         the INSECURE single-party development setup.
+    /// @return digest For ceremony keys, keccak256(Powers-of-Tau blake2b-512 ‖ circuit hash ‖
+    ///         each contribution hash, in order), recomputable from the published final zkey
+    ///         and Powers of Tau (`zkmodel ceremony verify`); zero for development keys.
+    function keyOrigin() external view returns (bool ceremony, bytes32 digest);
+
     /// @notice Everything a registry records about this verifier's architecture.
     function info() external view returns (Info memory);
 

@@ -54,6 +54,13 @@ contract MatMulVerifierTest is TestBase {
         assertTrue(used < 400_000, "verification above 400k gas");
     }
 
+    function test_KeyOriginSaysDevelopmentSetup() public view {
+        (bool ceremony, bytes32 digest) = verifier.keyOrigin();
+        assertTrue(!ceremony, "development keys are not a ceremony's");
+        assertTrue(digest == bytes32(0), "no ceremony digest");
+        assertTrue(verifier.info().developmentKeys, "info agrees");
+    }
+
     function test_ArchitectureIsExposed() public view {
         assertTrue(verifier.architecture() == verifier.ARCHITECTURE(), "architecture");
         assertTrue(verifier.architecture() != bytes32(0), "nonzero");

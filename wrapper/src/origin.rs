@@ -63,6 +63,33 @@ impl KeyOrigin {
         matches!(self, KeyOrigin::InsecureSingleParty)
     }
 
+    /// What the rendered verifier's `keyOrigin()` returns as the ceremony's digest:
+    /// keccak256(ptau blake2b ‖ circuit hash ‖ each contribution hash, in order) — anyone can
+    /// recompute it from the published final zkey and Powers of Tau (`zkmodel ceremony
+    /// verify`); zero for development keys.
+    pub fn digest(&self) -> [u8; 32] {
+        let Some(r) = self.ceremony() else {
+            return [0; 32];
+        };
+        let mut parts: Vec<&[u8]> = vec![&r.ptau_blake2b, &r.circuit_hash];
+        parts.extend(r.contributions.iter().map(|c| c.hash.as_slice()));
+        zkmodel_prover::field::encoding::keccak256(&parts)
+    }
+
+    /// Comment lines for the rendered verifier's header: the origin, then for a ceremony each
+    /// contribution's name and hash.
+    pub fn header_lines(&self) -> Vec<String> {
+        let mut lines = vec![self.to_string()];
+        if let Some(r) = self.ceremony() {
+            for (i, c) in r.contributions.iter().enumerate() {
+                let kind = if c.beacon.is_some() { "beacon" } else { "contribution" };
+                lines.push(format!("  {kind} #{} {:?}: {}", i + 1, c.name, hex(&c.hash)));
+            }
+            lines.push(format!("  ceremony digest: 0x{}", hex(&self.digest())));
+        }
+        lines
+    }
+
     /// The ceremony record, for ceremony keys.
     pub fn ceremony(&self) -> Option<&CeremonyRecord> {
         match self {

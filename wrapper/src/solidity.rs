@@ -118,7 +118,19 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
     Ok(TEMPLATE
         .replace("{{NAME}}", spec.name)
         .replace("{{DESCRIPTION}}", spec.description)
-        .replace("{{KEY_ORIGIN}}", &spec.key_origin.to_string())
+        .replace(
+            "{{KEY_ORIGIN}}",
+            &spec.key_origin.header_lines().join("\n// "),
+        )
+        .replace(
+            "{{KEY_CEREMONY}}",
+            if spec.key_origin.is_development() {
+                "false"
+            } else {
+                "true"
+            },
+        )
+        .replace("{{KEY_DIGEST}}", &hex(&spec.key_origin.digest()))
         .replace("{{SRS_ORIGIN}}", &spec.srs.origin.to_string())
         .replace("{{ARCHITECTURE}}", &hex(&info.id))
         .replace("{{MODEL_SHAPE}}", &hex(&info.model_shape))

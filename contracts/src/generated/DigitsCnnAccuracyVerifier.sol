@@ -65,6 +65,11 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     }
 
     /// @inheritdoc IZkmodelVerifier
+    function keyOrigin() external pure returns (bool ceremony, bytes32 digest) {
+        return (false, 0x0000000000000000000000000000000000000000000000000000000000000000);
+    }
+
+    /// @inheritdoc IZkmodelVerifier
     /// @dev Commitment roles of this architecture, in statement order:
 ///         [0] model: registered by the seller.
 ///         [1] trace: free: the prover's trace.
