@@ -82,8 +82,20 @@ impl KeyOrigin {
         let mut lines = vec![self.to_string()];
         if let Some(r) = self.ceremony() {
             for (i, c) in r.contributions.iter().enumerate() {
-                let kind = if c.beacon.is_some() { "beacon" } else { "contribution" };
-                lines.push(format!("  {kind} #{} {:?}: {}", i + 1, c.name, hex(&c.hash)));
+                let kind = match &c.beacon {
+                    Some(b) => format!(
+                        "beacon 0x{} (2^{} iterations)",
+                        hex(&b.value),
+                        b.iterations_exp
+                    ),
+                    None => "contribution".into(),
+                };
+                lines.push(format!(
+                    "  #{} {kind} {:?}: {}",
+                    i + 1,
+                    c.name,
+                    hex(&c.hash)
+                ));
             }
             lines.push(format!("  ceremony digest: 0x{}", hex(&self.digest())));
         }
@@ -112,20 +124,20 @@ impl fmt::Display for KeyOrigin {
                 "INSECURE single-party development Groth16 setup (the key generator can forge proofs)"
             ),
             KeyOrigin::Ceremony(r) => {
-                let people = r
-                    .contributions
-                    .iter()
-                    .filter(|c| c.beacon.is_none())
-                    .count();
-                let beacon = if r.contributions.iter().any(|c| c.beacon.is_some()) {
-                    " and a random beacon"
-                } else {
-                    ""
+                let n = r.contributions.len();
+                let beacon = match r.contributions.iter().position(|c| c.beacon.is_some()) {
+                    None => " (no beacon)".to_string(),
+                    Some(i) if i + 1 == n => ", the last a random beacon".to_string(),
+                    Some(i) => format!(
+                        ", #{} a random beacon followed by {} more (not beacon-bound)",
+                        i + 1,
+                        n - i - 1
+                    ),
                 };
                 write!(
                     f,
-                    "multi-party phase-2 ceremony: {people} contribution(s){beacon} over the \
-                     Powers of Tau with blake2b {} (power {}); circuit hash {}",
+                    "multi-party phase-2 ceremony: {n} contribution(s){beacon}, over the Powers \
+                     of Tau with blake2b {} (power {}); circuit hash {}",
                     hex(&r.ptau_blake2b),
                     r.ptau_power,
                     hex(&r.circuit_hash)

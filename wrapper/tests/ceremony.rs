@@ -10,20 +10,31 @@
 //! The Powers of Tau is the INSECURE development one (τ of the development SRS, written in
 //! snarkjs's prepared format natively: snarkjs needs minutes to make one of 2^14 on two cores).
 
-use ark_bn254::Fr;
+use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Projective};
+use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::{BigInteger, FftField, Field, Zero};
+use ark_groth16::r1cs_to_qap::R1CSToQAP;
+use ark_groth16::{Groth16, Proof, ProvingKey};
+use ark_poly::GeneralEvaluationDomain;
+use ark_relations::gr1cs::R1CS_PREDICATE_LABEL;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Instant;
 use zkmodel_prover::blocks::matmul::MatMulDims;
 use zkmodel_prover::pcs::ptau_dev::insecure_development_ptau;
 use zkmodel_prover::proof::roles::CommitmentRole;
 use zkmodel_prover::proof::statement::Statement;
 use zkmodel_wrapper::Error;
-use zkmodel_wrapper::ceremony::{self, Snarkjs};
-use zkmodel_wrapper::dev::{DIMS, matmul_dev};
+use zkmodel_wrapper::ceremony::zkey;
+use zkmodel_wrapper::ceremony::{self, Snarkjs, Verified};
+use zkmodel_wrapper::circuit::StatementCircuit;
+use zkmodel_wrapper::dev::{DIMS, DigitsTask, digits_mlp_dev, matmul_dev};
 use zkmodel_wrapper::groth16::prepare;
 use zkmodel_wrapper::origin::KeyOrigin;
+use zkmodel_wrapper::qap::SnarkjsQap;
+use zkmodel_wrapper::r1cs::synthesize;
 use zkmodel_wrapper::wrap::{verify_wrapped, wrap};
 
 fn snarkjs() -> Snarkjs {
@@ -52,6 +63,13 @@ fn printed_hash(report: &str, label: &str) -> [u8; 64] {
 }
 
 /// The size of the zkey's last section (10, the contributions), read from its section table.
+fn tampered_final(zkey: &[u8]) -> Vec<u8> {
+    let mut bytes = zkey.to_vec();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 1;
+    bytes
+}
+
 fn contributions_len(zkey: &[u8]) -> usize {
     let mut pos = 12;
     let mut last = 0;
@@ -63,46 +81,68 @@ fn contributions_len(zkey: &[u8]) -> usize {
     last
 }
 
-struct Ceremony {
+/// The Powers of Tau and the initial key (`ceremony new`, the slow step), made once and shared
+/// by the tests.
+struct Initial {
     dir: tempfile::TempDir,
+    ptau: Vec<u8>,
 }
 
-impl Ceremony {
+impl Initial {
     fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 }
 
-/// Runs new → contribute (alice) → contribute (bob) → beacon over `ptau`.
-fn run_ceremony(arch: &MatMulDims, ptau: &Path) -> Ceremony {
-    let c = Ceremony {
-        dir: tempfile::tempdir().unwrap(),
-    };
+fn initial() -> &'static Initial {
+    static INITIAL: OnceLock<Initial> = OnceLock::new();
+    INITIAL.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let ptau = timed("development ptau 2^14", || {
+            insecure_development_ptau(2026, 14)
+        });
+        std::fs::write(dir.path().join("pot14.ptau"), &ptau).unwrap();
+        let i = Initial { dir, ptau };
+        timed("ceremony new (r1cs export + groth16 setup)", || {
+            ceremony::new(
+                &snarkjs(),
+                &DIMS,
+                &i.path("pot14.ptau"),
+                &i.path("c.r1cs"),
+                &i.path("c0.zkey"),
+            )
+            .unwrap()
+        });
+        i
+    })
+}
+
+/// `contribute` from `from` through each of `names` in turn (in `i`'s directory); returns the
+/// last key's path.
+fn contributions(i: &Initial, from: &str, names: &[&str]) -> PathBuf {
     let s = snarkjs();
-    timed("ceremony new (r1cs export + groth16 setup)", || {
-        ceremony::new(&s, arch, ptau, &c.path("c.r1cs"), &c.path("c0.zkey")).unwrap()
-    });
-    timed("contribution 1", || {
-        s.contribute(
-            &c.path("c0.zkey"),
-            &c.path("c1.zkey"),
-            "alice",
-            "alice's entropy",
-        )
-        .unwrap()
-    });
-    timed("contribution 2", || {
-        s.contribute(
-            &c.path("c1.zkey"),
-            &c.path("c2.zkey"),
-            "bob",
-            "bob's entropy",
-        )
-        .unwrap()
-    });
+    let mut at = i.path(from);
+    for name in names {
+        let next = i.path(&format!("{from}.{name}.zkey"));
+        timed(&format!("contribution {name}"), || {
+            s.contribute(&at, &next, name, &format!("{name}'s entropy"))
+                .unwrap()
+        });
+        at = next;
+    }
+    at
+}
+
+#[test]
+fn a_three_party_ceremony_proves_in_rust_and_snarkjs_and_import_refuses_foreign_keys() {
+    let c = initial();
+    let s = snarkjs();
+    let ptau = c.path("pot14.ptau");
+    let bytes = &c.ptau;
+    let bob = contributions(c, "c0.zkey", &["alice", "bob"]);
     timed("beacon", || {
         s.beacon(
-            &c.path("c2.zkey"),
+            &bob,
             &c.path("final.zkey"),
             "beacon",
             "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20",
@@ -110,19 +150,6 @@ fn run_ceremony(arch: &MatMulDims, ptau: &Path) -> Ceremony {
         )
         .unwrap()
     });
-    c
-}
-
-#[test]
-fn a_three_party_ceremony_proves_in_rust_and_snarkjs_and_import_refuses_foreign_keys() {
-    let dir = tempfile::tempdir().unwrap();
-    let ptau = dir.path().join("pot14.ptau");
-    let bytes = timed("development ptau 2^14", || {
-        insecure_development_ptau(2026, 14)
-    });
-    std::fs::write(&ptau, &bytes).unwrap();
-    let c = run_ceremony(&DIMS, &ptau);
-    let s = snarkjs();
 
     // zkey verify against the circuit exported afresh, then import, with the hashes snarkjs
     // reports.
@@ -219,27 +246,227 @@ fn a_three_party_ceremony_proves_in_rust_and_snarkjs_and_import_refuses_foreign_
         );
     }
 
-    // Import refuses the key for a circuit with another constraint count…
-    let bigger = MatMulDims { m: 2, k: 4, n: 4 };
-    assert!(matches!(
-        ceremony::import(&bigger, &bytes, &final_zkey),
-        Err(Error::CeremonyMismatch { .. })
-    ));
-    // … against another Powers of Tau (another τ, α, β) …
+    // Import refuses bytes snarkjs did not verify…
+    let verdict = Verified::assumed_for_tests(bytes, &final_zkey);
     let other_ptau = insecure_development_ptau(7, 14);
     assert!(matches!(
-        ceremony::import(&DIMS, &other_ptau, &final_zkey),
+        ceremony::import(&DIMS, &other_ptau, &final_zkey, &verdict),
+        Err(Error::CeremonyMismatch {
+            check: "the Powers of Tau snarkjs verified it against",
+            ..
+        })
+    ));
+    assert!(matches!(
+        ceremony::import(&DIMS, bytes, &tampered_final(&final_zkey), &verdict),
+        Err(Error::CeremonyMismatch {
+            check: "the zkey snarkjs verified",
+            ..
+        })
+    ));
+    // … and, its own checks reached directly, a key for a circuit with another constraint
+    // count, another public-input count, from another Powers of Tau (another τ, α, β), or
+    // without any contribution.
+    let bigger = MatMulDims { m: 2, k: 4, n: 4 };
+    assert!(matches!(
+        ceremony::import(&bigger, bytes, &final_zkey, &verdict),
+        Err(Error::CeremonyMismatch {
+            check: "the circuit's wire count",
+            ..
+        })
+    ));
+    let mlp = digits_mlp_dev(DigitsTask::Inference).unwrap();
+    assert!(matches!(
+        ceremony::import(&mlp.arch, bytes, &final_zkey, &verdict),
+        Err(Error::CeremonyMismatch {
+            check: "the circuit's public-input count",
+            ..
+        })
+    ));
+    let verdict = Verified::assumed_for_tests(&other_ptau, &final_zkey);
+    assert!(matches!(
+        ceremony::import(&DIMS, &other_ptau, &final_zkey, &verdict),
         Err(Error::CeremonyMismatch {
             check: "the Powers of Tau's α₁",
             ..
         })
     ));
-    // … and a key without any contribution.
+    let c0 = std::fs::read(c.path("c0.zkey")).unwrap();
+    let verdict = Verified::assumed_for_tests(bytes, &c0);
     assert!(matches!(
-        ceremony::import(&DIMS, &bytes, &std::fs::read(c.path("c0.zkey")).unwrap()),
+        ceremony::import(&DIMS, bytes, &c0, &verdict),
         Err(Error::CeremonyMismatch {
             check: "a ceremony",
             ..
         })
     ));
+}
+
+/// The odd 2n-th roots x_j, and the vectors u (Σ u_j·H_j reaches the unchecked direction) and
+/// c (that direction) of the H query (see `ceremony::import`).
+fn h_directions(n: usize) -> (Vec<Fr>, Vec<Fr>, Vec<Fr>) {
+    let step = Fr::get_root_of_unity(2 * n as u64).unwrap();
+    let inv_2n = Fr::from(2 * n as u64).inverse().unwrap();
+    let mut x = vec![step];
+    for _ in 1..n {
+        x.push(*x.last().unwrap() * step.square());
+    }
+    let u = x
+        .iter()
+        .map(|x| -(x.pow([n as u64 - 1]) * Fr::from(2u64)))
+        .collect();
+    let c = x.iter().map(|x| *x * inv_2n).collect();
+    (x, u, c)
+}
+
+/// Byte offset and size of section `kind` of an iden3 file.
+fn section(bytes: &[u8], kind: u32) -> (usize, usize) {
+    let mut pos = 12;
+    loop {
+        let k = u32::from_le_bytes(bytes[pos..pos + 4].try_into().unwrap());
+        let size = u64::from_le_bytes(bytes[pos + 4..pos + 12].try_into().unwrap()) as usize;
+        if k == kind {
+            return (pos + 12, size);
+        }
+        pos += 12 + size;
+    }
+}
+
+fn lem(p: &G1Affine) -> Vec<u8> {
+    let (x, y) = p.xy().unwrap();
+    [x.0.to_bytes_le(), y.0.to_bytes_le()].concat()
+}
+
+/// A Groth16 proof made by hand with r = s = 0 from a full assignment and H coefficients.
+fn prove_by_hand(pk: &ProvingKey<Bn254>, full: &[Fr], inputs: usize, h: &[Fr]) -> Proof<Bn254> {
+    let a = G1Projective::msm(&pk.a_query, full).unwrap() + pk.vk.alpha_g1;
+    let b = G2Projective::msm(&pk.b_g2_query, full).unwrap() + pk.vk.beta_g2;
+    let c = G1Projective::msm(&pk.l_query, &full[inputs..]).unwrap()
+        + G1Projective::msm(&pk.h_query, h).unwrap();
+    Proof {
+        a: a.into_affine(),
+        b: b.into_affine(),
+        c: c.into_affine(),
+    }
+}
+
+/// The adaptive forgery the H check of `snarkjs zkey verify` allows: the coordinator plants
+/// one constraint row's Lagrange point (read from the public Powers of Tau) along the H
+/// query's unchecked direction of the initial key; two honest contributors follow, snarkjs
+/// verifies the result, and a prover with a witness violating that row makes a proof that
+/// verifies under the zkey's own keys. The imported keys (the direction projected out)
+/// refuse it, and still accept honest proofs.
+#[test]
+fn a_coordinator_planting_a_row_in_h_cannot_forge_with_imported_keys() {
+    let i = initial();
+    let c0 = std::fs::read(i.path("c0.zkey")).unwrap();
+    let honest_h = zkey::read(&c0).unwrap().pk.h_query;
+    let n = honest_h.len();
+    let (x, u, c) = h_directions(n);
+
+    // The claim and a wire to falsify: one whose change breaks exactly one constraint row.
+    let dev = matmul_dev().unwrap();
+    let xs: Vec<Fr> = (0..8u64).map(|i| Fr::from(i + 1)).collect();
+    let mut rng = ChaCha20Rng::seed_from_u64(3);
+    let native =
+        zkmodel_prover::proof::matmul::prove(&dev.srs, DIMS, &dev.model, &dev.w, &xs, &mut rng)
+            .unwrap();
+    let claim = native.claim(dev.model.commitment);
+    let cs = synthesize(
+        StatementCircuit::new(&dev.srs, &DIMS, &claim).unwrap(),
+        true,
+    )
+    .unwrap();
+    let matrices = cs.to_matrices().unwrap()[R1CS_PREDICATE_LABEL].clone();
+    let inputs = cs.num_instance_variables();
+    let rows = cs.num_constraints();
+    let honest: Vec<Fr> = [
+        cs.instance_assignment().unwrap(),
+        cs.witness_assignment().unwrap(),
+    ]
+    .concat();
+    let eval = |m: usize, row: usize, w: &[Fr]| -> Fr {
+        matrices[m][row].iter().map(|(k, i)| *k * w[*i]).sum()
+    };
+    let violated = |w: &[Fr]| -> Vec<(usize, Fr)> {
+        (0..rows)
+            .map(|r| (r, eval(0, r, w) * eval(1, r, w) - eval(2, r, w)))
+            .filter(|(_, t)| !t.is_zero())
+            .collect()
+    };
+    let mut uses = vec![Vec::new(); honest.len()];
+    for (r, m) in (0..rows).flat_map(|r| (0..3).map(move |m| (r, m))) {
+        for (_, wire) in &matrices[m][r] {
+            if uses[*wire].last() != Some(&r) {
+                uses[*wire].push(r);
+            }
+        }
+    }
+    let wire = (1..honest.len()).find(|w| uses[*w].len() == 1).unwrap();
+    let mut forged = honest.clone();
+    forged[wire] += Fr::ONE;
+    let [(row, t)] = violated(&forged)[..] else {
+        panic!("the change of wire {wire} breaks more than one row")
+    };
+    eprintln!(
+        "falsifying wire {wire} (public: {}), row {row}",
+        wire < inputs
+    );
+
+    // The coordinator's initial key: H + c·(ℓ_row(τ)·G − Σ u_j·H_j).
+    let (start, _) = section(&i.ptau, 12);
+    let level = n.trailing_zeros() as usize;
+    let at = start + (n - 1 + row) * 64;
+    let lagrange_point = zkmodel_prover::pcs::iden3::g1_from_lem(&i.ptau[at..at + 64]).unwrap();
+    let along = G1Projective::msm(&honest_h, &u).unwrap();
+    let shift = (lagrange_point.into_group() - along).into_affine();
+    assert_eq!(level as u32, n.ilog2());
+    let mut planted = c0.clone();
+    let (h_at, h_size) = section(&planted, 9);
+    assert_eq!(h_size, 64 * n);
+    for (j, (h, cj)) in honest_h.iter().zip(&c).enumerate() {
+        let p = (h.into_group() + shift * cj).into_affine();
+        planted[h_at + 64 * j..h_at + 64 * (j + 1)].copy_from_slice(&lem(&p));
+    }
+    std::fs::write(i.path("planted.zkey"), &planted).unwrap();
+
+    // Two honest contributors, and snarkjs verifies the result.
+    let last = contributions(i, "planted.zkey", &["carol", "dave"]);
+    let final_bytes = std::fs::read(&last).unwrap();
+    let s = snarkjs();
+    let verdict = timed("zkey verify of the planted key", || {
+        ceremony::verify(&s, &DIMS, &i.ptau, &final_bytes).unwrap()
+    });
+
+    // H coefficients of the forged witness: the natural ones minus the row's share, plus t·u.
+    let natural = SnarkjsQap::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
+        &matrices, inputs, rows, &forged,
+    )
+    .unwrap();
+    let omega_row = Fr::get_root_of_unity(n as u64).unwrap().pow([row as u64]);
+    let scale = omega_row * Fr::from(n as u64).inverse().unwrap() * Fr::from(-2i64);
+    let h_forged: Vec<Fr> = natural
+        .iter()
+        .zip(&x)
+        .zip(&u)
+        .map(|((h, xj), uj)| *h - t * scale * (*xj - omega_row).inverse().unwrap() + t * uj)
+        .collect();
+    let public = |w: &[Fr]| w[1..inputs].to_vec();
+
+    let raw = zkey::read(&final_bytes).unwrap().pk;
+    let pvk = prepare(&raw.vk);
+    let forgery = prove_by_hand(&raw, &forged, inputs, &h_forged);
+    assert!(
+        Groth16::<Bn254>::verify_proof(&pvk, &forgery, &public(&forged)).unwrap(),
+        "the planted key lets the forgery through (snarkjs accepted it)"
+    );
+
+    let keys = ceremony::import(&DIMS, &i.ptau, &final_bytes, &verdict).unwrap();
+    let forgery = prove_by_hand(&keys.pk, &forged, inputs, &h_forged);
+    assert!(!Groth16::<Bn254>::verify_proof(&pvk, &forgery, &public(&forged)).unwrap());
+    let honest_h_coeffs = SnarkjsQap::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
+        &matrices, inputs, rows, &honest,
+    )
+    .unwrap();
+    let proof = prove_by_hand(&keys.pk, &honest, inputs, &honest_h_coeffs);
+    assert!(Groth16::<Bn254>::verify_proof(&pvk, &proof, &public(&honest)).unwrap());
 }

@@ -9,24 +9,39 @@
 //! - [δ]₁ and [δ]₂ agree (one pairing), there is at least one contribution, and [δ]₁ is the δ
 //!   the last contribution left.
 //!
-//! What it leaves to `snarkjs zkey verify` (which [`super::finalize`] runs first): that the
-//! query points are the circuit's polynomials at the Powers of Tau's τ, divided by δ where
-//! they must be, and that every contribution's proof of knowledge chains from the initial
-//! key. A key that passed both is sound if one contributor and the Powers of Tau were honest.
+//! What it leaves to `snarkjs zkey verify`, whose verdict on these exact bytes import requires
+//! ([`Verified`]): that the query points are the circuit's polynomials at the Powers of Tau's
+//! τ, divided by δ where they must be, and that every contribution's proof of knowledge chains
+//! from the initial key. A key that passed both is sound if one contributor and the Powers of
+//! Tau were honest — with one repair import makes itself:
+//!
+//! **The H query's unchecked direction.** snarkjs's check of the H points (a random linear
+//! combination, `sameRatioH`) covers the n − 1 dimensions an honest prover uses — the values
+//! of Z·q, deg q ≤ n − 2, at the odd 2n-th roots x_j — and not the n-th: the direction
+//! c_j = x_j/(2n), orthogonal to them, which the vector u_j = −2·x_j^(n−1) reaches (Σ u_j·c_j
+//! = 1). A coordinator who adds c_j·P to the initial key's H_j passes `zkey verify` however
+//! honest the later contributors, and a prover using coefficients u then adds P/δ to its
+//! proof's C: with P the Lagrange point of one constraint row, that row need not hold — a
+//! forgery. Import projects the direction out, H_j ← H_j − c_j·Σ_k u_k·H_k: honest provers
+//! never use it (their coefficients are orthogonal to c), and the H query then spans exactly
+//! [Z(τ)·q(τ)/δ]₁ for deg q ≤ n − 2, as in Groth16's own setup.
 
+use super::Verified;
 use super::zkey::{self, Coefficient};
 use crate::error::Error;
 use crate::groth16::Keys;
 use crate::origin::{CeremonyRecord, KeyOrigin};
 use crate::r1cs::synthesize;
 use crate::wrap::placeholder;
-use ark_bn254::{Bn254, Fr, G1Affine, G2Affine};
-use ark_ec::AffineRepr;
+use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::Pairing;
-use ark_ff::One;
+use ark_ec::scalar_mul::BatchMulPreprocessing;
+use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::{FftField, Field, One};
 use ark_poly::{EvaluationDomain, GeneralEvaluationDomain};
 use ark_relations::gr1cs::R1CS_PREDICATE_LABEL;
 use blake2::{Blake2b512, Digest};
+use rayon::prelude::*;
 use zkmodel_prover::pcs::ptau;
 use zkmodel_prover::proof::statement::Statement;
 
@@ -87,11 +102,40 @@ fn describe(c: Option<&Coefficient>) -> String {
     })
 }
 
+/// Removes from the H query the direction `zkey verify` does not check (module doc).
+fn project_h(h: &mut [G1Affine]) -> Result<(), Error> {
+    let n = h.len();
+    let unsupported = || mismatch("a QAP domain", "a power of two ≤ 2^27", n);
+    let step = Fr::get_root_of_unity(2 * n as u64).ok_or_else(unsupported)?;
+    let inv_2n = Fr::from(2 * n as u64).inverse().ok_or_else(unsupported)?;
+    let omega = step.square();
+    let mut x = step;
+    let (mut u, mut c) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for _ in 0..n {
+        u.push(-(x.pow([n as u64 - 1]) * Fr::from(2u64)));
+        c.push(x * inv_2n);
+        x *= omega;
+    }
+    let along: G1Projective = VariableBaseMSM::msm(h, &u).map_err(|_| unsupported())?;
+    let shifts = BatchMulPreprocessing::new(along, n).batch_mul(&c);
+    h.par_iter_mut()
+        .zip(shifts.par_iter())
+        .for_each(|(p, s)| *p = (*p - s).into_affine());
+    Ok(())
+}
+
 /// Imports a ceremony's final zkey as keys for `arch`, checking it against the
-/// architecture's circuit and the Powers-of-Tau file `ptau_bytes` (see the module doc).
-pub fn import<S: Statement>(arch: &S, ptau_bytes: &[u8], zkey_bytes: &[u8]) -> Result<Keys, Error> {
+/// architecture's circuit and the Powers-of-Tau file `ptau_bytes`, which snarkjs must have
+/// verified (`verified`, for these exact bytes; see the module doc).
+pub fn import<S: Statement>(
+    arch: &S,
+    ptau_bytes: &[u8],
+    zkey_bytes: &[u8],
+    verified: &Verified,
+) -> Result<Keys, Error> {
+    verified.covers(ptau_bytes, zkey_bytes)?;
     let ptau = ptau::parse(ptau_bytes)?;
-    let key = zkey::read(zkey_bytes)?;
+    let mut key = zkey::read(zkey_bytes)?;
 
     let cs = synthesize(placeholder(arch)?, false)?;
     let constraints = cs.num_constraints();
@@ -159,6 +203,8 @@ pub fn import<S: Statement>(arch: &S, ptau_bytes: &[u8], zkey_bytes: &[u8]) -> R
             "another δ",
         ));
     }
+
+    project_h(&mut key.pk.h_query)?;
 
     let record = CeremonyRecord {
         ptau_blake2b: Blake2b512::digest(ptau_bytes).into(),

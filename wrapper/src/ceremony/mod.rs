@@ -78,9 +78,7 @@ impl Snarkjs {
         let text = String::from_utf8_lossy(&out.stdout).into_owned()
             + &String::from_utf8_lossy(&out.stderr);
         // snarkjs reports some failures only in its log, with exit status 0.
-        let failed = !out.status.success()
-            || text.contains("[ERROR]")
-            || text.to_lowercase().contains("invalid");
+        let failed = !out.status.success() || text.contains("[ERROR]");
         if failed {
             let tail: Vec<&str> = text.lines().rev().take(12).collect();
             return Err(Error::Snarkjs {
@@ -274,6 +272,86 @@ fn read(path: &Path, what: &'static str) -> Result<Vec<u8>, Error> {
     })
 }
 
+/// snarkjs's `zkey verify r1cs` verdict on exact bytes: the blake2b-512 of the Powers of Tau
+/// and of the zkey it accepted against an architecture's circuit. [`import`] requires it for
+/// the bytes it imports, so nothing reaches [`KeyOrigin::Ceremony`](crate::origin::KeyOrigin)
+/// unverified, and a file swapped after verification is refused.
+#[derive(Clone, Debug)]
+pub struct Verified {
+    ptau: [u8; 64],
+    zkey: [u8; 64],
+    /// What `snarkjs zkey verify` printed (the circuit hash and every contribution's hash).
+    pub report: String,
+}
+
+fn blake2b(bytes: &[u8]) -> [u8; 64] {
+    use blake2::Digest;
+    blake2::Blake2b512::digest(bytes).into()
+}
+
+impl Verified {
+    fn covers(&self, ptau: &[u8], zkey: &[u8]) -> Result<(), Error> {
+        if blake2b(ptau) != self.ptau {
+            return Err(Error::CeremonyMismatch {
+                check: "the Powers of Tau snarkjs verified it against",
+                expected: crate::origin::hex(&self.ptau),
+                actual: crate::origin::hex(&blake2b(ptau)),
+            });
+        }
+        if blake2b(zkey) != self.zkey {
+            return Err(Error::CeremonyMismatch {
+                check: "the zkey snarkjs verified",
+                expected: crate::origin::hex(&self.zkey),
+                actual: crate::origin::hex(&blake2b(zkey)),
+            });
+        }
+        Ok(())
+    }
+
+    /// TEST ONLY: a verdict snarkjs never gave, to reach import's own checks directly.
+    #[cfg(feature = "dev-fixtures")]
+    pub fn assumed_for_tests(ptau: &[u8], zkey: &[u8]) -> Self {
+        Self {
+            ptau: blake2b(ptau),
+            zkey: blake2b(zkey),
+            report: String::new(),
+        }
+    }
+}
+
+fn io(e: impl std::fmt::Display) -> Error {
+    Error::Format {
+        what: "ceremony files",
+        reason: e.to_string(),
+    }
+}
+
+/// Runs `snarkjs zkey verify r1cs` on these bytes (copied to a private temporary directory,
+/// with the architecture's circuit exported afresh — not taken from the coordinator), which
+/// recomputes the initial key: as long as `new` took.
+pub fn verify<S: Statement>(
+    snarkjs: &Snarkjs,
+    arch: &S,
+    ptau: &[u8],
+    zkey: &[u8],
+) -> Result<Verified, Error> {
+    let dir = tempfile::tempdir().map_err(io)?;
+    let (r1cs, ptau_path, zkey_path) = (
+        dir.path().join("circuit.r1cs"),
+        dir.path().join("pot.ptau"),
+        dir.path().join("final.zkey"),
+    );
+    export_r1cs(arch, &r1cs)?;
+    std::fs::write(&ptau_path, ptau).map_err(io)?;
+    std::fs::write(&zkey_path, zkey).map_err(io)?;
+    let report = snarkjs.verify(&r1cs, &ptau_path, &zkey_path)?;
+    Ok(Verified {
+        ptau: blake2b(ptau),
+        zkey: blake2b(zkey),
+        report,
+    })
+}
+
 /// A finalized ceremony: the imported keys and snarkjs's verification report (the circuit
 /// hash and every contribution's hash, for participants to find theirs).
 pub struct Finalized {
@@ -283,22 +361,19 @@ pub struct Finalized {
     pub report: String,
 }
 
-/// Ends a ceremony: verifies the final `zkey` with snarkjs against the architecture's circuit
-/// (exported afresh, not taken from the coordinator) and the Powers of Tau — which recomputes
-/// the initial key, as long as `new` took — then imports it.
+/// Ends a ceremony: reads the Powers of Tau and the final zkey once, has snarkjs verify those
+/// bytes ([`verify`]), then imports them ([`import`]).
 pub fn finalize<S: Statement>(
     snarkjs: &Snarkjs,
     arch: &S,
     ptau: &Path,
     zkey: &Path,
 ) -> Result<Finalized, Error> {
-    let dir = tempfile::tempdir().map_err(|e| Error::Format {
-        what: "r1cs export",
-        reason: e.to_string(),
-    })?;
-    let r1cs = dir.path().join("circuit.r1cs");
-    export_r1cs(arch, &r1cs)?;
-    let report = snarkjs.verify(&r1cs, ptau, zkey)?;
-    let keys = import(arch, &read(ptau, "ptau file")?, &read(zkey, "zkey file")?)?;
-    Ok(Finalized { keys, report })
+    let (ptau, zkey) = (read(ptau, "ptau file")?, read(zkey, "zkey file")?);
+    let verified = verify(snarkjs, arch, &ptau, &zkey)?;
+    let keys = import(arch, &ptau, &zkey, &verified)?;
+    Ok(Finalized {
+        keys,
+        report: verified.report,
+    })
 }
