@@ -5,6 +5,7 @@
 //! what and what to do); 2 invalid command-line usage.
 
 mod architecture;
+mod ceremony;
 mod chain;
 mod commit;
 mod common;
@@ -55,6 +56,7 @@ enum Command {
     Train(train::Args),
     Verify(verify::Args),
     Setup(setup::SetupArgs),
+    Ceremony(ceremony::Args),
     Wrap(wrap::Args),
     ExportVerifier(setup::ExportArgs),
     Chain(chain::Args),
@@ -127,6 +129,7 @@ fn main() -> ExitCode {
         Command::Train(args) => train::run(&args, &out),
         Command::Verify(args) => verify::run(&args, &out),
         Command::Setup(args) => setup::run_setup(&args, &out),
+        Command::Ceremony(args) => ceremony::run(&args, &out),
         Command::Wrap(args) => wrap::run(&args, &out),
         Command::ExportVerifier(args) => setup::run_export(&args, &out),
         Command::Chain(args) => chain::run(&args, &out),

@@ -99,7 +99,9 @@ interface IZkmodelVerifier {
     ///         were honest; development keys (`info().developmentKeys`) were made by one party,
     ///         who can forge proofs.
     /// @return ceremony True for keys from a multi-party phase-2 ceremony (snarkjs), false for
-    ///         the INSECURE single-party development setup.
+    ///         the INSECURE single-party development setup. A ceremony over a Powers of Tau
+    ///         that records no contribution (the development one) still has
+    ///         `info().developmentKeys`: whoever made that file can forge.
     /// @return digest For ceremony keys, keccak256(Powers-of-Tau blake2b-512 ‖ circuit hash ‖
     ///         each contribution hash, in order), recomputable from the published final zkey
     ///         and Powers of Tau (`zkmodel ceremony verify`); zero for development keys.

@@ -5,8 +5,10 @@
 //! ([`CommitmentRole`]), so what a verifier must pin is the architecture's to say, not the
 //! caller's. The file uses [`zkmodel_prover::artifact`]'s header and canonical encoding.
 
+use crate::ceremony::{self, Snarkjs};
 use crate::error::Error;
 use crate::groth16::{Keys, WrappedProof, prepare, verify_wrapped_for};
+use crate::r1cs::R1csSummary;
 use ark_bn254::G1Affine;
 use rand::{CryptoRng, RngCore};
 use std::path::Path;
@@ -36,15 +38,51 @@ zkmodel_prover::canonical_struct!(WrappedProof {
     groth16
 });
 
+/// `$f(statement)` for the statement of an architecture of any kind.
+macro_rules! each_kind {
+    ($arch:expr, |$a:ident| $body:expr) => {
+        match $arch {
+            Architecture::Model($a) => $body,
+            Architecture::Training($a) => $body,
+        }
+    };
+}
+
 /// Development key generation for an architecture of any kind (INSECURE: single party).
 pub fn setup_insecure_dev(
     arch: &Architecture,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<Keys, Error> {
-    match arch {
-        Architecture::Model(a) => crate::wrap::setup_insecure_dev(a, rng),
-        Architecture::Training(a) => crate::wrap::setup_insecure_dev(a, rng),
-    }
+    each_kind!(arch, |a| crate::wrap::setup_insecure_dev(a, rng))
+}
+
+/// [`ceremony::new`] for an architecture of any kind.
+pub fn ceremony_new(
+    snarkjs: &Snarkjs,
+    arch: &Architecture,
+    ptau: &Path,
+    r1cs: &Path,
+    zkey: &Path,
+) -> Result<R1csSummary, Error> {
+    each_kind!(arch, |a| ceremony::new(snarkjs, a, ptau, r1cs, zkey))
+}
+
+/// [`ceremony::verify`] then [`ceremony::import`] for an architecture of any kind: the keys
+/// a verified final zkey holds, and snarkjs's report.
+pub fn ceremony_keys(
+    snarkjs: &Snarkjs,
+    arch: &Architecture,
+    ptau: &[u8],
+    zkey: &[u8],
+) -> Result<ceremony::Finalized, Error> {
+    each_kind!(arch, |a| {
+        let verified = ceremony::verify(snarkjs, a, ptau, zkey)?;
+        let keys = ceremony::import(a, ptau, zkey, &verified)?;
+        Ok(ceremony::Finalized {
+            keys,
+            report: verified.report,
+        })
+    })
 }
 
 /// A wrapped proof with the architecture it is for.

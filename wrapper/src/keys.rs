@@ -4,7 +4,7 @@
 //!
 //! Layout: the magic line `zkmodel/groth16-keys/v3\n`, one origin byte (1: INSECURE
 //! single-party development setup; 2: a phase-2 ceremony, followed by its record: the Powers of
-//! Tau's blake2b-512 and power, the circuit hash, then each contribution's hash, name and
+//! Tau's blake2b-512, power and phase-1 contribution count, the circuit hash, then each contribution's hash, name and
 //! beacon), the 32-byte architecture id, then the proving key (which
 //! contains the verifying key) in arkworks' uncompressed canonical encoding (decompressing
 //! tens of thousands of G2 points dominated loading), validated on load on all cores (points on
@@ -45,6 +45,7 @@ impl KeyOrigin {
         out.push(2);
         out.extend_from_slice(&r.ptau_blake2b);
         out.extend_from_slice(&r.ptau_power.to_le_bytes());
+        out.extend_from_slice(&r.ptau_contributions.to_le_bytes());
         out.extend_from_slice(&r.circuit_hash);
         let count =
             u32::try_from(r.contributions.len()).map_err(|_| format("too many contributions"))?;
@@ -80,6 +81,7 @@ impl KeyOrigin {
             2 => {
                 let ptau_blake2b = hash(c, "ptau hash")?;
                 let ptau_power = c.u32("ptau power")?;
+                let ptau_contributions = c.u32("ptau contributions")?;
                 let circuit_hash = hash(c, "circuit hash")?;
                 let count = c.u32("contribution count")?;
                 let contributions = (0..count)
@@ -109,6 +111,7 @@ impl KeyOrigin {
                 Ok(KeyOrigin::Ceremony(Box::new(CeremonyRecord {
                     ptau_blake2b,
                     ptau_power,
+                    ptau_contributions,
                     circuit_hash,
                     contributions,
                 })))

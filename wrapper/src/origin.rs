@@ -28,6 +28,11 @@ pub struct CeremonyRecord {
     pub ptau_blake2b: [u8; 64],
     /// That file's power (it holds 2^power G2 powers).
     pub ptau_power: u32,
+    /// The phase-1 contributions that file records. Zero marks a file nobody randomised in a
+    /// ceremony (e.g. the INSECURE development Powers of Tau): whoever made it may know τ, α
+    /// and β, and with snarkjs's γ = 1 that is enough to forge without δ — such keys count as
+    /// development keys whatever the phase-2 contributions.
+    pub ptau_contributions: u32,
     /// snarkjs's circuit hash of the initial key (`zkey verify` prints it).
     pub circuit_hash: [u8; 64],
     /// Contributions in order, the beacon (if any) last.
@@ -60,7 +65,10 @@ impl KeyOrigin {
     /// Whether these are INSECURE development keys (whoever made them can forge proofs):
     /// refused off local development chains.
     pub fn is_development(&self) -> bool {
-        matches!(self, KeyOrigin::InsecureSingleParty)
+        match self {
+            KeyOrigin::InsecureSingleParty => true,
+            KeyOrigin::Ceremony(r) => r.ptau_contributions == 0,
+        }
     }
 
     /// What the rendered verifier's `keyOrigin()` returns as the ceremony's digest:
@@ -134,12 +142,21 @@ impl fmt::Display for KeyOrigin {
                         n - i - 1
                     ),
                 };
+                if r.ptau_contributions == 0 {
+                    write!(
+                        f,
+                        "INSECURE: phase-2 ceremony over a Powers of Tau that records no \
+                         contribution (a development file whose τ may be known: anyone \
+                         who knows it can forge); "
+                    )?;
+                }
                 write!(
                     f,
                     "multi-party phase-2 ceremony: {n} contribution(s){beacon}, over the Powers \
-                     of Tau with blake2b {} (power {}); circuit hash {}",
+                     of Tau with blake2b {} (power {}, {} phase-1 contributions); circuit hash {}",
                     hex(&r.ptau_blake2b),
                     r.ptau_power,
+                    r.ptau_contributions,
                     hex(&r.circuit_hash)
                 )
             }

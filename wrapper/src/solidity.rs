@@ -124,10 +124,10 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
         )
         .replace(
             "{{KEY_CEREMONY}}",
-            if spec.key_origin.is_development() {
-                "false"
-            } else {
+            if spec.key_origin.ceremony().is_some() {
                 "true"
+            } else {
+                "false"
             },
         )
         .replace("{{KEY_DIGEST}}", &hex(&spec.key_origin.digest()))

@@ -27,14 +27,17 @@ use zkmodel_prover::pcs::ptau_dev::insecure_development_ptau;
 use zkmodel_prover::proof::roles::CommitmentRole;
 use zkmodel_prover::proof::statement::Statement;
 use zkmodel_wrapper::Error;
+use zkmodel_wrapper::calldata::verify_calldata;
 use zkmodel_wrapper::ceremony::zkey;
 use zkmodel_wrapper::ceremony::{self, Snarkjs, Verified};
 use zkmodel_wrapper::circuit::StatementCircuit;
 use zkmodel_wrapper::dev::{DIMS, DigitsTask, digits_mlp_dev, matmul_dev};
+use zkmodel_wrapper::groth16::WrappedProof;
 use zkmodel_wrapper::groth16::prepare;
 use zkmodel_wrapper::origin::KeyOrigin;
 use zkmodel_wrapper::qap::SnarkjsQap;
 use zkmodel_wrapper::r1cs::synthesize;
+use zkmodel_wrapper::solidity::{VerifierSpec, render};
 use zkmodel_wrapper::wrap::{verify_wrapped, wrap};
 
 fn snarkjs() -> Snarkjs {
@@ -160,7 +163,18 @@ fn a_three_party_ceremony_proves_in_rust_and_snarkjs_and_import_refuses_foreign_
     let KeyOrigin::Ceremony(record) = &keys.origin else {
         panic!("not a ceremony origin: {}", keys.origin)
     };
-    assert!(!keys.origin.is_development());
+    // Over the development Powers of Tau (no phase-1 contribution: its τ, α, β are known),
+    // ceremony keys are development keys all the same.
+    assert!(keys.origin.is_development());
+    assert!(
+        keys.origin.to_string().starts_with("INSECURE"),
+        "{}",
+        keys.origin
+    );
+    assert_eq!(record.ptau_contributions, 0);
+    let mut public_ptau = record.as_ref().clone();
+    public_ptau.ptau_contributions = 1;
+    assert!(!KeyOrigin::Ceremony(Box::new(public_ptau)).is_development());
     let names: Vec<&str> = record
         .contributions
         .iter()
@@ -212,6 +226,10 @@ fn a_three_party_ceremony_proves_in_rust_and_snarkjs_and_import_refuses_foreign_
         s.groth16_verify(&c.path("vk.json"), &other_path, &proof_path),
         Err(Error::Snarkjs { .. })
     ));
+
+    // The rendered Solidity verifier accepts it on Anvil, says where its keys come from, and
+    // reverts on a changed public output.
+    on_anvil(&keys, &dev.srs, &wrapped);
 
     // The keys survive a save and load with their provenance.
     let file = c.path("keys.bin");
@@ -469,4 +487,126 @@ fn a_coordinator_planting_a_row_in_h_cannot_forge_with_imported_keys() {
     .unwrap();
     let proof = prove_by_hand(&keys.pk, &honest, inputs, &honest_h_coeffs);
     assert!(Groth16::<Bn254>::verify_proof(&pvk, &proof, &public(&honest)).unwrap());
+}
+
+fn tool(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "../node_modules/@foundry-rs/{name}-linux-amd64/bin/{name}"
+    ))
+}
+
+fn output(cmd: &mut std::process::Command) -> (bool, String) {
+    let o = cmd.output().expect("foundry tool (run `make tools`)");
+    let text = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    (o.status.success(), text)
+}
+
+/// Kills the Anvil child when the test ends, passing or not.
+struct Anvil(std::process::Child);
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Renders the verifier for `keys`, compiles it with the project's forge and solcjs, deploys it
+/// on a fresh Anvil with cast and calls it.
+fn on_anvil(
+    keys: &zkmodel_wrapper::groth16::Keys,
+    srs: &zkmodel_prover::pcs::Srs,
+    wrapped: &WrappedProof,
+) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path();
+    for f in ["lib/BN254.sol", "lib/SplitHash.sol", "IZkmodelVerifier.sol"] {
+        let to = v.join("src").join(f);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(root.join("contracts/src").join(f), to).unwrap();
+    }
+    let name = "CeremonyMatMulVerifier";
+    let source = render(&VerifierSpec {
+        name,
+        description: "MatMul statement under ceremony keys (test)",
+        info: zkmodel_prover::proof::matmul::info(DIMS, srs),
+        vk: &keys.vk,
+        key_origin: &keys.origin,
+        srs,
+    })
+    .unwrap();
+    assert!(source.contains("multi-party phase-2 ceremony"));
+    std::fs::create_dir_all(v.join("src/user")).unwrap();
+    std::fs::write(v.join(format!("src/user/{name}.sol")), source).unwrap();
+    std::fs::write(
+        v.join("foundry.toml"),
+        format!(
+            "[profile.default]\nsrc = \"src\"\nout = \"out\"\nlibs = []\nsolc = \"{}\"\nevm_version = \"prague\"\noptimizer = true\noptimizer_runs = 200\noffline = true\n",
+            root.join("scripts/solc").display()
+        ),
+    )
+    .unwrap();
+    let (ok, text) = timed("forge build", || {
+        output(
+            std::process::Command::new(tool("forge"))
+                .args(["build", "--quiet", "--root"])
+                .arg(v),
+        )
+    });
+    assert!(ok, "{text}");
+    let artifact: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(v.join(format!("out/{name}.sol/{name}.json"))).unwrap(),
+    )
+    .unwrap();
+    let code = artifact["bytecode"]["object"].as_str().unwrap().to_string();
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let _anvil = Anvil(
+        std::process::Command::new(tool("anvil"))
+            .args([
+                "--port",
+                &port.to_string(),
+                "--host",
+                "127.0.0.1",
+                "--silent",
+            ])
+            .spawn()
+            .unwrap(),
+    );
+    let cast = || {
+        let mut c = std::process::Command::new(tool("cast"));
+        c.env("ETH_RPC_URL", &url);
+        c
+    };
+    let t = Instant::now();
+    while !output(cast().arg("chain-id")).0 {
+        assert!(t.elapsed().as_secs() < 30, "anvil did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Anvil's first development account.
+    let key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    let (ok, text) =
+        output(cast().args(["send", "--json", "--private-key", key, "--create", &code]));
+    assert!(ok, "{text}");
+    let receipt: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let address = receipt["contractAddress"].as_str().unwrap().to_string();
+
+    let call =
+        |data: &[u8]| output(cast().args(["call", &address, &format!("0x{}", hex::encode(data))]));
+    let (ok, text) = call(&verify_calldata(wrapped, &wrapped.public_values));
+    assert!(ok, "the verifier refused the ceremony-key proof: {text}");
+    let mut changed = wrapped.clone();
+    changed.y1 += Fr::ONE;
+    let (ok, text) = call(&verify_calldata(&changed, &changed.public_values));
+    assert!(!ok, "a changed y1 verified: {text}");
+
+    let (ok, text) = output(cast().args(["call", &address, "keyOrigin()(bool,bytes32)"]));
+    assert!(ok, "{text}");
+    let digest = format!("0x{}", hex::encode(keys.origin.digest()));
+    assert!(text.contains("true") && text.contains(&digest), "{text}");
 }

@@ -36,7 +36,6 @@ pub mod layout;
 pub mod msm;
 mod open;
 pub mod ptau;
-#[cfg(feature = "dev-fixtures")]
 pub mod ptau_dev;
 pub mod srs;
 mod verify;

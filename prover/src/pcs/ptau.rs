@@ -33,6 +33,7 @@ pub struct Ptau<'a> {
     beta_tau_g1: Option<&'a [u8]>,
     beta_g2: Option<&'a [u8]>,
     prepared: bool,
+    contributions: u32,
 }
 
 /// Parses a `.ptau` file's header and locates its point sections (validated when read).
@@ -89,6 +90,10 @@ pub fn parse(bytes: &[u8]) -> Result<Ptau<'_>, Error> {
         beta_tau_g1: some(5, "betaTauG1")?,
         beta_g2: some(6, "betaG2")?,
         prepared: file.optional(12)?.is_some(),
+        contributions: match file.optional(7)? {
+            Some(mut c) => c.u32("contribution count")?,
+            None => 0,
+        },
     })
 }
 
@@ -131,6 +136,13 @@ impl Ptau<'_> {
             Self::point(self.beta_tau_g1, "betaTauG1", 0, 2 * N8, g1_from_lem)?,
             Self::point(self.beta_g2, "betaG2", 0, 4 * N8, g2_from_lem)?,
         ))
+    }
+
+    /// How many phase-1 contributions the file records (section 7). None means τ was never
+    /// randomised by a ceremony (snarkjs's `powersoftau new` starts from τ = 1) or the file
+    /// was made by one party, like [`super::ptau_dev`]'s: its τ, α and β may be known.
+    pub fn contributions(&self) -> u32 {
+        self.contributions
     }
 
     /// Whether `powersoftau prepare phase2` has run (the Lagrange sections a Groth16 phase 2

@@ -3,7 +3,8 @@
 //! the same seed. Anyone who knows the seed knows τ, α and β: for tests and local demos of the
 //! phase-2 ceremony only (snarkjs itself needs minutes on two cores to make and prepare a
 //! ceremony of the size a statement circuit needs). A KZG SRS imported from it has the
-//! development SRS's id, so development architectures keep their ids.
+//! development SRS's id, so development architectures keep their ids. It records no phase-1
+//! contribution, so keys from a ceremony over it are labelled development keys.
 
 use super::srs::powers_of;
 use ark_bn254::{Fq, Fr, G1Projective, G2Projective};

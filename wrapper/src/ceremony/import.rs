@@ -209,6 +209,7 @@ pub fn import<S: Statement>(
     let record = CeremonyRecord {
         ptau_blake2b: Blake2b512::digest(ptau_bytes).into(),
         ptau_power: ptau.power,
+        ptau_contributions: ptau.contributions(),
         circuit_hash: key.circuit_hash,
         contributions: key.contributions.into_iter().map(|(c, _)| c).collect(),
     };

@@ -252,7 +252,8 @@ pub fn export_r1cs<S: Statement>(arch: &S, path: &Path) -> Result<R1csSummary, E
     Ok(summary)
 }
 
-/// Starts a ceremony: writes the circuit to `r1cs` and the initial key to `zkey`.
+/// Starts a ceremony: writes the circuit to `r1cs` and the initial key to `zkey`, after
+/// checking that the Powers of Tau is prepared for phase 2 and large enough for the circuit.
 pub fn new<S: Statement>(
     snarkjs: &Snarkjs,
     arch: &S,
@@ -261,8 +262,36 @@ pub fn new<S: Statement>(
     zkey: &Path,
 ) -> Result<R1csSummary, Error> {
     let summary = export_r1cs(arch, r1cs)?;
+    let bytes = read(ptau, "ptau file")?;
+    let header = zkmodel_prover::pcs::ptau::parse(&bytes)?;
+    let power = required_power(&summary);
+    if header.power < power {
+        return Err(Error::CeremonyMismatch {
+            check: "the circuit's size",
+            expected: format!(
+                "a Powers of Tau of power ≥ {power} ({} constraints + {} public inputs)",
+                summary.constraints, summary.public_inputs
+            ),
+            actual: format!("power {}", header.power),
+        });
+    }
+    if !header.prepared() {
+        return Err(Error::CeremonyMismatch {
+            check: "phase 2",
+            expected: "a prepared Powers of Tau (`snarkjs powersoftau prepare phase2`)".into(),
+            actual: "an unprepared one".into(),
+        });
+    }
     snarkjs.setup(r1cs, ptau, zkey)?;
     Ok(summary)
+}
+
+/// The Powers-of-Tau power a circuit's phase 2 needs: its QAP domain holds the constraints,
+/// the public inputs and the constant one.
+pub fn required_power(summary: &R1csSummary) -> u32 {
+    (summary.constraints + summary.public_inputs + 1)
+        .next_power_of_two()
+        .trailing_zeros()
 }
 
 fn read(path: &Path, what: &'static str) -> Result<Vec<u8>, Error> {
