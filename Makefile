@@ -56,6 +56,7 @@ bench: tools
 		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps || exit 1; \
 	done
 	bash scripts/bench-cli.sh
+	cargo test --release --locked -p zkmodel-wrapper --test ceremony_bench -- --ignored --nocapture
 	cargo test --release --locked -p zkmodel-relayer --test anvil_sender concurrent -- --nocapture
 
 ## Regenerates the committed golden vectors from the Rust implementation.

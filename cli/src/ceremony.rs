@@ -57,15 +57,8 @@ enum Command {
     after_help = "Example:\n  zkmodel ceremony new --arch inference.arch.json --srs srs.bin --ptau powersOfTau28_hez_final_17.ptau -o c0.zkey"
 )]
 struct NewArgs {
-    /// The architecture.
-    #[arg(long)]
-    arch: PathBuf,
-    /// The KZG SRS (imported from the same Powers of Tau).
-    #[arg(long)]
-    srs: PathBuf,
-    /// The prepared Powers of Tau.
-    #[arg(long)]
-    ptau: PathBuf,
+    #[command(flatten)]
+    source: SourceArgs,
     /// Where to write the circuit (default: next to the key, `.r1cs`).
     #[arg(long)]
     r1cs: Option<PathBuf>,
@@ -142,17 +135,24 @@ struct FinalizeArgs {
     output: PathBuf,
 }
 
+/// What a ceremony is for and over: the architecture, its SRS and the Powers of Tau.
 #[derive(clap::Args, Debug)]
-struct KeyArgs {
+struct SourceArgs {
     /// The architecture.
     #[arg(long)]
     arch: PathBuf,
     /// The KZG SRS (imported from the same Powers of Tau).
     #[arg(long)]
     srs: PathBuf,
-    /// The Powers of Tau the ceremony started from.
+    /// The Powers of Tau (prepared for phase 2) the ceremony starts from.
     #[arg(long)]
     ptau: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+struct KeyArgs {
+    #[command(flatten)]
+    source: SourceArgs,
     /// The ceremony's final key.
     #[arg(long)]
     zkey: PathBuf,
@@ -180,9 +180,9 @@ fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
 
 /// The architecture and its SRS, which must be the Powers of Tau's: the architecture id binds
 /// the SRS, and the ceremony's τ should be the same public one.
-fn arch_and_srs(arch: &Path, srs: &Path, ptau: &[u8]) -> Result<(Architecture, [u8; 32])> {
-    let arch = load_arch(arch)?;
-    let srs = load_srs(srs)?;
+fn arch_and_srs(source: &SourceArgs, ptau: &[u8]) -> Result<(Architecture, [u8; 32])> {
+    let arch = load_arch(&source.arch)?;
+    let srs = load_srs(&source.srs)?;
     let from_ptau = Srs::from_ptau(ptau, 2).context("reading the Powers of Tau")?;
     if from_ptau.id() != srs.id() {
         bail!(
@@ -196,8 +196,8 @@ fn arch_and_srs(arch: &Path, srs: &Path, ptau: &[u8]) -> Result<(Architecture, [
 }
 
 fn new(snarkjs: &Snarkjs, a: &NewArgs, out: &Output) -> Result<()> {
-    let ptau = read(&a.ptau, "Powers of Tau")?;
-    let (arch, id) = arch_and_srs(&a.arch, &a.srs, &ptau)?;
+    let ptau = read(&a.source.ptau, "Powers of Tau")?;
+    let (arch, id) = arch_and_srs(&a.source, &ptau)?;
     drop(ptau);
     let r1cs = a
         .r1cs
@@ -205,7 +205,7 @@ fn new(snarkjs: &Snarkjs, a: &NewArgs, out: &Output) -> Result<()> {
         .unwrap_or_else(|| a.output.with_extension("r1cs"));
     let summary = step(
         "exporting the circuit and making the initial key (snarkjs groth16 setup)",
-        || ceremony_new(snarkjs, &arch, &a.ptau, &r1cs, &a.output),
+        || ceremony_new(snarkjs, &arch, &a.source.ptau, &r1cs, &a.output),
     )?;
     out.emit(
         &format!(
@@ -288,8 +288,8 @@ fn beacon(snarkjs: &Snarkjs, a: &BeaconArgs, out: &Output) -> Result<()> {
 
 /// Verifies and imports the final key.
 fn ceremony(snarkjs: &Snarkjs, k: &KeyArgs) -> Result<(Keys, [u8; 32])> {
-    let ptau = read(&k.ptau, "Powers of Tau")?;
-    let (arch, id) = arch_and_srs(&k.arch, &k.srs, &ptau)?;
+    let ptau = read(&k.source.ptau, "Powers of Tau")?;
+    let (arch, id) = arch_and_srs(&k.source, &ptau)?;
     let zkey = read(&k.zkey, "zkey")?;
     let done = step(
         "verifying the ceremony (snarkjs zkey verify, then zkmodel's import checks)",

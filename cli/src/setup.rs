@@ -10,11 +10,12 @@ use std::path::PathBuf;
 use zkmodel_wrapper::groth16::Keys;
 use zkmodel_wrapper::solidity::{VerifierSpec, render};
 
-/// Generate Groth16 keys for an architecture's wrapper circuit.
+/// Generate INSECURE development Groth16 keys for an architecture's wrapper circuit.
 ///
-/// Only the INSECURE single-party development setup exists today (`--insecure-dev`):
-/// whoever runs it knows the toxic waste and can forge any proof under these keys. Use it on
-/// local chains and in tests; a buyer must never trust a verifier with such keys.
+/// This is the single-party development setup (`--insecure-dev`): whoever runs it knows the
+/// toxic waste and can forge any proof under these keys. Use it on local chains and in tests;
+/// a buyer must never trust a verifier with such keys. Keys a buyer can trust come from
+/// `zkmodel ceremony`.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Example:\n  zkmodel setup --arch inference.arch.json --srs srs.bin --insecure-dev -o inference.keys"
@@ -26,7 +27,8 @@ pub struct SetupArgs {
     /// The KZG SRS (the keys are bound to the architecture id under it).
     #[arg(long)]
     pub srs: PathBuf,
-    /// Acknowledge the INSECURE single-party development setup (the only one available).
+    /// Acknowledge the INSECURE single-party development setup (for trusted keys: `zkmodel
+    /// ceremony`).
     #[arg(long)]
     pub insecure_dev: bool,
     /// Seed of the development setup (default: fresh randomness).
@@ -41,9 +43,9 @@ pub struct SetupArgs {
 pub fn run_setup(args: &SetupArgs, out: &Output) -> Result<()> {
     if !args.insecure_dev {
         bail!(
-            "only the INSECURE single-party development setup is available: pass \
+            "`zkmodel setup` is the INSECURE single-party development setup: pass \
              --insecure-dev to generate keys that whoever runs this can forge proofs with \
-             (local chains and tests only)"
+             (local chains and tests only); keys a buyer can trust come from `zkmodel ceremony`"
         );
     }
     let arch = load_arch(&args.arch)?;

@@ -515,3 +515,58 @@ fn a_claim_is_attested_on_anvil_and_a_buyer_reads_it() {
         publisher_address
     );
 }
+
+/// Off the local chain (here an Anvil with chain id 5), a verifier with development keys is
+/// refused by `deploy-verifier` unless the user passes the loud flag; the development
+/// marketplace is refused whatever the flags.
+#[test]
+fn development_verifiers_are_refused_off_the_local_chain_without_the_loud_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let anvil = Anvil::at(root().join("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"))
+        .chain_id(5)
+        .try_spawn()
+        .expect("anvil");
+    let rpc = anvil.endpoint();
+    let signer: alloy::signers::local::PrivateKeySigner = anvil.keys()[0].clone().into();
+    let key = signer.to_bytes().to_string();
+    // The committed MatMul verifier (development keys), as `make contracts` compiled it.
+    let artifact = root().join("contracts/out/MatMul2x4x2Verifier.sol/MatMul2x4x2Verifier.json");
+    let artifact = artifact.to_str().unwrap();
+    let e = fails(
+        d,
+        Some(&key),
+        &rpc,
+        &["chain", "deploy-verifier", "--artifact", artifact],
+    );
+    assert!(
+        e.contains("INSECURE development keys: refused on chain 5")
+            && e.contains("--i-understand-development-keys-can-be-forged"),
+        "{e}"
+    );
+    let v = ok(
+        d,
+        Some(&key),
+        &rpc,
+        &[
+            "chain",
+            "deploy-verifier",
+            "--artifact",
+            artifact,
+            "--i-understand-development-keys-can-be-forged",
+        ],
+    );
+    assert_eq!(v["development_keys"], true);
+    let e = fails(
+        d,
+        Some(&key),
+        &rpc,
+        &[
+            "chain",
+            "deploy",
+            "--dev",
+            "--i-understand-development-keys-can-be-forged",
+        ],
+    );
+    assert!(e.contains("refused on chain 5"), "{e}");
+}

@@ -60,6 +60,27 @@ pub struct Connection {
         global = true
     )]
     pub private_key: Option<String>,
+    /// DANGER: let `deploy-verifier` and `attest` use a verifier with INSECURE development keys
+    /// or SRS on a chain other than the local development chain 31337. Anyone who knows the
+    /// development setup can forge proofs such a verifier accepts: never on a chain where a
+    /// claim or a payment means anything (the marketplace refuses these verifiers there
+    /// whatever this flag says).
+    #[arg(long, global = true)]
+    pub i_understand_development_keys_can_be_forged: bool,
+}
+
+impl Connection {
+    /// Whether development verifiers may be used on `chain`: on the local chain, or when the
+    /// user passed the loud flag (with a warning).
+    pub fn allows_development(&self, local: bool) -> bool {
+        if !local && self.i_understand_development_keys_can_be_forged {
+            tracing::warn!(
+                "using a verifier with INSECURE development keys or SRS off the local chain \
+                 (--i-understand-development-keys-can-be-forged): its proofs can be forged"
+            );
+        }
+        local || self.i_understand_development_keys_can_be_forged
+    }
 }
 
 /// The marketplace on an EVM chain (a local Anvil for development).

@@ -131,9 +131,12 @@ pub async fn deploy_verifier(
     let address = deploy_code(&chain.provider, "verifier", code.to_vec()).await?;
     let v = verifier::IZkmodelVerifier::new(address, chain.provider.clone());
     let info = v.info().call().await.map_err(|e| call_error("info()", e))?;
-    if (info.developmentKeys || info.developmentSrs) && !chain.is_local() {
+    if (info.developmentKeys || info.developmentSrs) && !c.allows_development(chain.is_local()) {
         bail!(
-            "the verifier at {address} has INSECURE development {}: never use it on chain {}",
+            "the verifier at {address} has INSECURE development {}: refused on chain {} \
+             (make keys with `zkmodel ceremony` over a public Powers of Tau; to deploy it \
+             anyway, knowing anyone can forge its proofs: \
+             --i-understand-development-keys-can-be-forged)",
             if info.developmentKeys { "keys" } else { "SRS" },
             chain.chain_id
         );
@@ -413,9 +416,10 @@ pub async fn attest(c: &Connection, args: &AttestArgs, out: &Output) -> Result<(
     let file = WrappedProofFile::load(&args.wrapped)?;
     let v = verifier::IZkmodelVerifier::new(args.verifier, chain.provider.clone());
     let info = v.info().call().await.map_err(|e| call_error("info()", e))?;
-    if (info.developmentKeys || info.developmentSrs) && !chain.is_local() {
+    if (info.developmentKeys || info.developmentSrs) && !c.allows_development(chain.is_local()) {
         bail!(
-            "{} verifies under INSECURE development keys or SRS: refused on chain {}",
+            "{} verifies under INSECURE development keys or SRS: refused on chain {} (pass \
+             --i-understand-development-keys-can-be-forged to attest anyway)",
             args.verifier,
             chain.chain_id
         );
