@@ -9,6 +9,14 @@
 //! file (its blake2b-512, which the public ceremonies publish), the circuit (snarkjs's circuit
 //! hash) and every contribution's hash, so anyone can check the chain with `snarkjs zkey
 //! verify` and contributors can find their own.
+//!
+//! The record is self-reported wherever it travels — a key file, a verifier's header or its
+//! `keyOrigin()`: whoever holds keys can write any record next to them. What proves it is the
+//! published final zkey and Powers of Tau: `zkmodel ceremony verify --keys <file>` checks
+//! that a key file holds exactly the keys that zkey verifies to, and a buyer compares a
+//! deployed verifier's code hash with the one `export-verifier` renders from those keys. A
+//! Powers of Tau's phase-1 contribution count (which marks development files) is likewise only
+//! as good as the file: use a public one whose hash is published.
 
 use std::fmt;
 
