@@ -29,8 +29,9 @@ use zkmodel_wrapper::origin::KeyOrigin;
   zkmodel ceremony beacon c2.zkey final.zkey --beacon <block hash>
   zkmodel ceremony finalize --arch inference.arch.json --srs srs.bin --ptau pot17.ptau --zkey final.zkey -o inference.keys")]
 pub struct Args {
-    /// The snarkjs executable (default: $ZKMODEL_SNARKJS, ./node_modules/.bin/snarkjs, or
-    /// snarkjs on the PATH).
+    /// The snarkjs executable (default: $ZKMODEL_SNARKJS, else snarkjs on the PATH; never a
+    /// copy under the current directory). `make tools` installs it as
+    /// node_modules/.bin/snarkjs in the checkout.
     #[arg(long, global = true)]
     snarkjs: Option<PathBuf>,
     #[command(subcommand)]

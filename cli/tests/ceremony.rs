@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{fails, ok, write_examples};
+use common::{fails, fails_with, ok, write_examples};
 use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
 
 #[test]
@@ -124,18 +124,41 @@ fn ceremony_commands_refuse_what_cannot_work_and_label_development_files() {
         e.contains("is not a valid ceremony key for this architecture"),
         "{e}"
     );
-    let e = fails(
-        d,
-        &[
-            "ceremony",
-            "contribute",
-            "junk.zkey",
-            "c1.zkey",
-            "--name",
-            "alice",
-        ],
+    let snarkjs = concat!(env!("CARGO_MANIFEST_DIR"), "/../node_modules/.bin/snarkjs");
+    let contribute = [
+        "ceremony",
+        "contribute",
+        "junk.zkey",
+        "c1.zkey",
+        "--name",
+        "alice",
+    ];
+    let e = fails_with(d, &[("ZKMODEL_SNARKJS", Some(snarkjs))], &contribute);
+    assert!(
+        e.contains("snarkjs zkey contribute failed") && e.contains("Invalid File format"),
+        "{e}"
     );
-    assert!(e.contains("snarkjs zkey contribute failed"), "{e}");
+    // A snarkjs planted in the working directory (a ceremony bundle's) is never run.
+    let planted = d.join("node_modules/.bin");
+    std::fs::create_dir_all(&planted).unwrap();
+    std::fs::write(
+        planted.join("snarkjs"),
+        "#!/bin/sh\ntouch \"$(dirname \"$0\")/ran\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        planted.join("snarkjs"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let e = fails_with(
+        d,
+        &[("ZKMODEL_SNARKJS", None), ("PATH", Some("/usr/bin:/bin"))],
+        &contribute,
+    );
+    assert!(e.contains("cannot run snarkjs"), "{e}");
+    assert!(!planted.join("ran").exists(), "the planted snarkjs ran");
     let e = fails(
         d,
         &[

@@ -47,6 +47,14 @@ pub struct CeremonyRecord {
     pub contributions: Vec<Contribution>,
 }
 
+impl CeremonyRecord {
+    /// Whether any phase-2 contribution drew a secret: a beacon's δ follows from public values,
+    /// so a ceremony of beacons alone leaves δ known to anyone and its keys forgeable.
+    pub fn has_secret_contribution(&self) -> bool {
+        self.contributions.iter().any(|c| c.beacon.is_none())
+    }
+}
+
 /// One phase-2 contribution.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Contribution {
@@ -75,7 +83,7 @@ impl KeyOrigin {
     pub fn is_development(&self) -> bool {
         match self {
             KeyOrigin::InsecureSingleParty => true,
-            KeyOrigin::Ceremony(r) => r.ptau_contributions == 0,
+            KeyOrigin::Ceremony(r) => r.ptau_contributions == 0 || !r.has_secret_contribution(),
         }
     }
 
@@ -158,6 +166,13 @@ impl fmt::Display for KeyOrigin {
                          who knows it can forge); "
                     )?;
                 }
+                if !r.has_secret_contribution() {
+                    write!(
+                        f,
+                        "INSECURE: no secret contribution (a beacon's δ follows from public \
+                         values: anyone can forge); "
+                    )?;
+                }
                 write!(
                     f,
                     "multi-party phase-2 ceremony: {n} contribution(s){beacon}, over the Powers \
@@ -169,5 +184,48 @@ impl fmt::Display for KeyOrigin {
                 )
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(ptau_contributions: u32, beacons: &[bool]) -> KeyOrigin {
+        KeyOrigin::Ceremony(Box::new(CeremonyRecord {
+            ptau_blake2b: [1; 64],
+            ptau_power: 17,
+            ptau_contributions,
+            circuit_hash: [2; 64],
+            contributions: beacons
+                .iter()
+                .map(|&b| Contribution {
+                    name: String::new(),
+                    hash: [3; 64],
+                    beacon: b.then(|| Beacon {
+                        value: vec![4; 32],
+                        iterations_exp: 10,
+                    }),
+                })
+                .collect(),
+        }))
+    }
+
+    /// Keys count as development keys when anyone may know the secret: a single party made
+    /// them, the Powers of Tau records no contribution, or no phase-2 contribution drew one.
+    #[test]
+    fn only_a_secret_contribution_over_a_contributed_ptau_makes_keys_non_development() {
+        assert!(KeyOrigin::InsecureSingleParty.is_development());
+        assert!(!record(71, &[false, true]).is_development());
+        assert!(!record(71, &[false]).is_development());
+        assert!(record(0, &[false, true]).is_development());
+        let beacons_only = record(71, &[true, true]);
+        assert!(beacons_only.is_development());
+        assert!(
+            beacons_only
+                .to_string()
+                .contains("INSECURE: no secret contribution")
+        );
+        assert!(!record(71, &[false, true]).to_string().contains("INSECURE"));
     }
 }

@@ -371,10 +371,11 @@ fn prove_by_hand(pk: &ProvingKey<Bn254>, full: &[Fr], inputs: usize, h: &[Fr]) -
 /// one constraint row's Lagrange point (read from the public Powers of Tau) along the H
 /// query's unchecked direction of the initial key; two honest contributors follow, snarkjs
 /// verifies the result, and a prover with a witness violating that row makes a proof that
-/// verifies under the zkey's own keys. The imported keys (the direction projected out)
-/// refuse it, and still accept honest proofs.
+/// verifies under the zkey's own keys. Import refuses that zkey (its H query is not the
+/// Powers of Tau's), imports the honest chain from the same initial key, and the forgery
+/// fails under those keys.
 #[test]
-fn a_coordinator_planting_a_row_in_h_cannot_forge_with_imported_keys() {
+fn a_coordinator_planting_a_row_in_h_is_refused_on_import() {
     let i = initial();
     let c0 = std::fs::read(i.path("c0.zkey")).unwrap();
     let honest_h = zkey::read(&c0).unwrap().pk.h_query;
@@ -478,7 +479,20 @@ fn a_coordinator_planting_a_row_in_h_cannot_forge_with_imported_keys() {
         "the planted key lets the forgery through (snarkjs accepted it)"
     );
 
-    let keys = ceremony::import(&DIMS, &i.ptau, &final_bytes, &verdict).unwrap();
+    match ceremony::import(&DIMS, &i.ptau, &final_bytes, &verdict) {
+        Err(Error::CeremonyMismatch { check, .. }) => {
+            assert_eq!(check, "the Powers of Tau's H query")
+        }
+        Err(e) => panic!("refused for another reason: {e}"),
+        Ok(_) => panic!("import accepted a key with a planted H query"),
+    }
+
+    // The honest chain from the same initial key imports, and the forgery fails under it.
+    let honest_last = contributions(i, "c0.zkey", &["carol", "dave"]);
+    let honest_bytes = std::fs::read(&honest_last).unwrap();
+    let verdict = ceremony::verify(&s, &DIMS, &i.ptau, &honest_bytes).unwrap();
+    let keys = ceremony::import(&DIMS, &i.ptau, &honest_bytes, &verdict).unwrap();
+    let pvk = prepare(&keys.vk);
     let forgery = prove_by_hand(&keys.pk, &forged, inputs, &h_forged);
     assert!(!Groth16::<Bn254>::verify_proof(&pvk, &forgery, &public(&forged)).unwrap());
     let honest_h_coeffs = SnarkjsQap::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(

@@ -9,22 +9,25 @@
 //! - [δ]₁ and [δ]₂ agree (one pairing), there is at least one contribution, and [δ]₁ is the δ
 //!   the last contribution left.
 //!
-//! What it leaves to `snarkjs zkey verify`, whose verdict on these exact bytes import requires
-//! ([`Verified`]): that the query points are the circuit's polynomials at the Powers of Tau's
-//! τ, divided by δ where they must be, and that every contribution's proof of knowledge chains
-//! from the initial key. A key that passed both is sound if one contributor and the Powers of
-//! Tau were honest — with one repair import makes itself:
+//! - the H query is **exactly** the Powers of Tau's odd Lagrange points over the 2n-th roots
+//!   divided by δ, as `groth16 setup` derives it (one random combination, one pairing).
 //!
-//! **The H query's unchecked direction.** snarkjs's check of the H points (a random linear
+//! What it leaves to `snarkjs zkey verify`, whose verdict on these exact bytes import requires
+//! ([`Verified`]): that the A, B and L query points are the circuit's polynomials at the Powers
+//! of Tau's τ, divided by δ where they must be, and that every contribution's proof of
+//! knowledge chains from the initial key. A key that passed both is sound if one contributor
+//! and the Powers of Tau were honest.
+//!
+//! **Why import checks H itself.** snarkjs's check of the H points (a random linear
 //! combination, `sameRatioH`) covers the n − 1 dimensions an honest prover uses — the values
 //! of Z·q, deg q ≤ n − 2, at the odd 2n-th roots x_j — and not the n-th: the direction
 //! c_j = x_j/(2n), orthogonal to them, which the vector u_j = −2·x_j^(n−1) reaches (Σ u_j·c_j
 //! = 1). A coordinator who adds c_j·P to the initial key's H_j passes `zkey verify` however
 //! honest the later contributors, and a prover using coefficients u then adds P/δ to its
 //! proof's C: with P the Lagrange point of one constraint row, that row need not hold — a
-//! forgery. Import projects the direction out, H_j ← H_j − c_j·Σ_k u_k·H_k: honest provers
-//! never use it (their coefficients are orthogonal to c), and the H query then spans exactly
-//! [Z(τ)·q(τ)/δ]₁ for deg q ≤ n − 2, as in Groth16's own setup.
+//! forgery. The verifying key does not change, so repairing the proving key would not help
+//! (the seller proves with the published zkey); import refuses such a key instead, and so do
+//! `zkmodel ceremony verify` and `finalize`, which import.
 
 use super::Verified;
 use super::zkey::{self, Coefficient};
@@ -35,12 +38,13 @@ use crate::r1cs::synthesize;
 use crate::wrap::placeholder;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::Pairing;
-use ark_ec::scalar_mul::BatchMulPreprocessing;
-use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{FftField, Field, One};
-use ark_poly::{EvaluationDomain, GeneralEvaluationDomain};
+use ark_ec::{AffineRepr, VariableBaseMSM};
+use ark_ff::{One, UniformRand, Zero};
+use ark_poly::{EvaluationDomain, GeneralEvaluationDomain, Radix2EvaluationDomain};
 use ark_relations::gr1cs::R1CS_PREDICATE_LABEL;
 use blake2::{Blake2b512, Digest};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
 use zkmodel_prover::pcs::ptau;
 use zkmodel_prover::proof::statement::Statement;
@@ -102,26 +106,41 @@ fn describe(c: Option<&Coefficient>) -> String {
     })
 }
 
-/// Removes from the H query the direction `zkey verify` does not check (module doc).
-fn project_h(h: &mut [G1Affine]) -> Result<(), Error> {
+/// Checks that the H query is exactly what `groth16 setup` derives from this Powers of Tau,
+/// divided by δ: the odd points of the Lagrange basis over the 2n-th roots, with τ^(2n−1)
+/// taken as zero when the file stops before it (as snarkjs does). One random combination
+/// (seeded by both files' hashes, drawn after both are fixed) and one multi-pairing.
+fn check_h(
+    h: &[G1Affine],
+    ptau: &ptau::Ptau<'_>,
+    delta_g2: G2Affine,
+    seed: [u8; 32],
+) -> Result<(), Error> {
     let n = h.len();
-    let unsupported = || mismatch("a QAP domain", "a power of two ≤ 2^27", n);
-    let step = Fr::get_root_of_unity(2 * n as u64).ok_or_else(unsupported)?;
-    let inv_2n = Fr::from(2 * n as u64).inverse().ok_or_else(unsupported)?;
-    let omega = step.square();
-    let mut x = step;
-    let (mut u, mut c) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for _ in 0..n {
-        u.push(-(x.pow([n as u64 - 1]) * Fr::from(2u64)));
-        c.push(x * inv_2n);
-        x *= omega;
+    let unsupported = || mismatch("a QAP domain", "a power of two below 2^28", n);
+    let domain = Radix2EvaluationDomain::<Fr>::new(2 * n)
+        .filter(|d| d.size() == 2 * n)
+        .ok_or_else(unsupported)?;
+    let mut rng = ChaCha20Rng::from_seed(seed);
+    let r: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+    let values: Vec<Fr> = r.iter().flat_map(|rj| [Fr::zero(), *rj]).collect();
+    let mut coefficients = domain.ifft(&values);
+    coefficients.truncate(ptau.tau_g1_count());
+    let powers = (0..coefficients.len())
+        .into_par_iter()
+        .map(|i| ptau.g1(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let expected = G1Projective::msm(&powers, &coefficients).map_err(|_| unsupported())?;
+    let actual = G1Projective::msm(h, &r).map_err(|_| unsupported())?;
+    if Bn254::multi_pairing([actual, -expected], [delta_g2, G2Affine::generator()]).is_zero() {
+        Ok(())
+    } else {
+        Err(mismatch(
+            "the Powers of Tau's H query",
+            "the odd Lagrange points over δ that `groth16 setup` derives",
+            "other points (a planted direction `zkey verify` does not check)",
+        ))
     }
-    let along: G1Projective = VariableBaseMSM::msm(h, &u).map_err(|_| unsupported())?;
-    let shifts = BatchMulPreprocessing::new(along, n).batch_mul(&c);
-    h.par_iter_mut()
-        .zip(shifts.par_iter())
-        .for_each(|(p, s)| *p = (*p - s).into_affine());
-    Ok(())
 }
 
 /// Imports a ceremony's final zkey as keys for `arch`, checking it against the
@@ -135,7 +154,7 @@ pub fn import<S: Statement>(
 ) -> Result<Keys, Error> {
     verified.covers(ptau_bytes, zkey_bytes)?;
     let ptau = ptau::parse(ptau_bytes)?;
-    let mut key = zkey::read(zkey_bytes)?;
+    let key = zkey::read(zkey_bytes)?;
 
     let cs = synthesize(placeholder(arch)?, false)?;
     let constraints = cs.num_constraints();
@@ -204,10 +223,18 @@ pub fn import<S: Statement>(
         ));
     }
 
-    project_h(&mut key.pk.h_query)?;
+    let seed = Blake2b512::new()
+        .chain_update(verified.ptau)
+        .chain_update(verified.zkey)
+        .finalize();
+    let seed: [u8; 32] = seed
+        .get(..32)
+        .and_then(|s| s.try_into().ok())
+        .unwrap_or_default();
+    check_h(&key.pk.h_query, &ptau, key.pk.vk.delta_g2, seed)?;
 
     let record = CeremonyRecord {
-        ptau_blake2b: Blake2b512::digest(ptau_bytes).into(),
+        ptau_blake2b: verified.ptau,
         ptau_power: ptau.power,
         ptau_contributions: ptau.contributions(),
         circuit_hash: key.circuit_hash,
@@ -218,4 +245,69 @@ pub fn import<S: Statement>(
         vk: key.pk.vk.clone(),
         pk: key.pk,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::ceremony::Snarkjs;
+    use crate::r1cs::write_r1cs;
+    use ark_r1cs_std::alloc::AllocVar;
+    use ark_r1cs_std::eq::EqGadget;
+    use ark_r1cs_std::fields::fp::FpVar;
+    use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+    use zkmodel_prover::pcs::ptau_dev::insecure_development_ptau;
+
+    /// x_i² = y for a few witnesses x_i and one public y.
+    struct Squares;
+
+    impl ConstraintSynthesizer<Fr> for Squares {
+        fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+            let y = FpVar::new_input(cs.clone(), || Ok(Fr::from(4u64)))?;
+            for _ in 0..9 {
+                let x = FpVar::new_witness(cs.clone(), || Ok(Fr::from(2u64)))?;
+                (&x * &x).enforce_equal(&y)?;
+            }
+            Ok(())
+        }
+    }
+
+    /// The H query `groth16 setup` writes passes, over a Powers of Tau one power above the
+    /// circuit's (the top power present) and of exactly its power (the top power taken as
+    /// zero); one point moved fails.
+    #[test]
+    fn the_h_query_groth16_setup_derives_passes_and_a_moved_point_fails() {
+        let snarkjs = Snarkjs::at(
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../node_modules/.bin/snarkjs"),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let r1cs = dir.path().join("squares.r1cs");
+        let cs = synthesize(Squares, false).unwrap();
+        let summary = write_r1cs(&cs, &mut std::fs::File::create(&r1cs).unwrap()).unwrap();
+        let power = crate::ceremony::required_power(&summary);
+        for p in [power, power + 1] {
+            let ptau_bytes = insecure_development_ptau(5, p);
+            let ptau_path = dir.path().join(format!("pot{p}.ptau"));
+            let zkey_path = dir.path().join(format!("squares{p}.zkey"));
+            std::fs::write(&ptau_path, &ptau_bytes).unwrap();
+            snarkjs.setup(&r1cs, &ptau_path, &zkey_path).unwrap();
+            let key = zkey::read(&std::fs::read(&zkey_path).unwrap()).unwrap();
+            let ptau = ptau::parse(&ptau_bytes).unwrap();
+            let mut h = key.pk.h_query;
+            assert_eq!(h.len(), 1 << power);
+            for seed in [[0; 32], [7; 32]] {
+                check_h(&h, &ptau, key.pk.vk.delta_g2, seed).unwrap();
+            }
+            h[1] = (h[1] + G1Affine::generator()).into();
+            assert!(matches!(
+                check_h(&h, &ptau, key.pk.vk.delta_g2, [0; 32]),
+                Err(Error::CeremonyMismatch {
+                    check: "the Powers of Tau's H query",
+                    ..
+                })
+            ));
+        }
+    }
 }

@@ -51,18 +51,12 @@ impl Snarkjs {
         }
     }
 
-    /// snarkjs from `ZKMODEL_SNARKJS`, else `node_modules/.bin/snarkjs` under the current
-    /// directory, else `snarkjs` on the PATH.
+    /// snarkjs from `ZKMODEL_SNARKJS`, else `snarkjs` on the PATH. Never a copy found under
+    /// the current directory: a ceremony's files are often unpacked from someone else's
+    /// bundle, and a planted `node_modules/.bin/snarkjs` would run with the contributor's
+    /// secret.
     pub fn locate() -> Self {
-        if let Some(p) = std::env::var_os("ZKMODEL_SNARKJS") {
-            return Self::at(p);
-        }
-        let local = PathBuf::from("node_modules/.bin/snarkjs");
-        Self::at(if local.exists() {
-            local
-        } else {
-            "snarkjs".into()
-        })
+        Self::at(std::env::var_os("ZKMODEL_SNARKJS").unwrap_or_else(|| "snarkjs".into()))
     }
 
     fn run(&self, command: &str, args: &[&std::ffi::OsStr]) -> Result<String, Error> {
