@@ -436,17 +436,42 @@ proptest! {
 /// rejected by the verifier.
 #[test]
 fn function_table_pairs() {
-    use zkmodel_prover::lookup::{TableFn, prove_given};
+    use zkmodel_prover::lookup::{Real, TableFn};
+    let leaky = |a: f32| TableFn::LeakyRelu {
+        alpha: Real::new(a),
+    };
+    let clip = |lo: f32, hi: f32| TableFn::Clip {
+        min: Real::new(lo),
+        max: Real::new(hi),
+    };
+    for (f, other) in [
+        (TableFn::Sigmoid, TableFn::Tanh),
+        (TableFn::Tanh, TableFn::Sigmoid),
+        (leaky(0.1), leaky(0.2)),
+        (clip(0.0, 6.0), clip(0.0, 2.0)),
+        (TableFn::Gelu, TableFn::Sigmoid),
+    ] {
+        function_table_pairs_for(f, other);
+    }
+}
+
+/// [`function_table_pairs`] for `f`, with `other` a function whose statement must not verify
+/// `f`'s proof.
+fn function_table_pairs_for(
+    f: zkmodel_prover::lookup::TableFn,
+    other_f: zkmodel_prover::lookup::TableFn,
+) {
+    use zkmodel_prover::lookup::prove_given;
     let table = Table::Function {
         bits: 6,
-        f: TableFn::Sigmoid,
+        f,
         scale: 3,
     };
     let xs: Vec<i64> = (0..16).map(|i| (i * 7) % 64 - 32).collect();
     let x: Vec<Fr> = xs.iter().map(|v| from_i128(i128::from(*v))).collect();
     let fx: Vec<Fr> = xs
         .iter()
-        .map(|v| from_i128(i128::from(TableFn::Sigmoid.quantized(*v, 3))))
+        .map(|v| from_i128(i128::from(f.quantized(*v, 3))))
         .collect();
     let cols = [LookupColumn {
         name: "pre",
@@ -473,7 +498,7 @@ fn function_table_pairs() {
     let mut other = st.clone();
     other.table = Table::Function {
         bits: 6,
-        f: TableFn::Tanh,
+        f: other_f,
         scale: 3,
     };
     assert!(matches!(

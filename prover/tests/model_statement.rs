@@ -357,13 +357,27 @@ fn cnn_accuracy_on_the_test_split() {
     assert_eq!(check(&wrong).map(|_| ()), Err(Error::SumcheckFinal));
 }
 
-/// Sigmoid and Tanh hidden layers are proven by function-table lookups: the digits MLP with its
-/// ReLU replaced proves and verifies; a tampered activation lookup is rejected.
+/// Sigmoid, Tanh, LeakyReLU, ReLU6 (Clip) and GELU hidden layers are proven by function-table
+/// lookups: the digits MLP with its ReLU replaced proves and verifies; a tampered activation
+/// lookup is rejected.
 #[test]
 fn table_activations_prove_and_verify() {
     use zkmodel_prover::graph::Op;
+    use zkmodel_prover::lookup::{Real, TableFn};
     let s = setup();
-    for op in [Op::Sigmoid, Op::Tanh] {
+    let functions = [
+        TableFn::Sigmoid,
+        TableFn::Tanh,
+        TableFn::LeakyRelu {
+            alpha: Real::new(0.1),
+        },
+        TableFn::Clip {
+            min: Real::new(0.0),
+            max: Real::new(6.0),
+        },
+        TableFn::Gelu,
+    ];
+    for op in functions.map(Op::Activation) {
         let mut model = import_path(&fixture("mlp.onnx")).unwrap();
         let relu = model.nodes.iter_mut().find(|n| n.op == Op::Relu).unwrap();
         relu.op = op.clone();

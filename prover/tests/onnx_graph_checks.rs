@@ -210,3 +210,203 @@ fn a_batchnorm_whose_input_is_a_graph_output_is_not_folded() {
         "{e}"
     );
 }
+
+fn float_attr(name: &str, f: f32) -> pb::AttributeProto {
+    pb::AttributeProto {
+        name: name.into(),
+        f,
+        r#type: 1,
+        ..Default::default()
+    }
+}
+
+/// Gemm(X, W1) → `act` (reading S, writing A) → Gemm(A, W2) → Y, with `consts` added.
+fn with_activation(act: Vec<pb::NodeProto>, consts: &[(&str, f32)]) -> Vec<u8> {
+    let mut nodes = vec![node("Gemm", "", &["X", "W1"], "S")];
+    nodes.extend(act);
+    nodes.push(node("Gemm", "", &["A", "W2"], "Y"));
+    let mut initializer = vec![floats("W1", &[2, 2], &W1), floats("W2", &[2, 2], &W2)];
+    initializer.extend(consts.iter().map(|(n, v)| floats(n, &[], &[*v])));
+    model(pb::GraphProto {
+        node: nodes,
+        name: "g".into(),
+        initializer,
+        input: vec![input("X", 2)],
+        output: vec![output("Y")],
+    })
+}
+
+const GELU_CONSTS: [(&str, f32); 4] = [
+    ("sqrt2", std::f32::consts::SQRT_2),
+    ("inv_sqrt2", std::f32::consts::FRAC_1_SQRT_2),
+    ("one", 1.0),
+    ("half", 0.5),
+];
+
+/// LeakyRelu, Clip (both opset forms, ReLU6 and Hardtanh), the Gelu operator and the GELU Erf
+/// subgraph in the orders exporters write it each import as one table activation, whose float
+/// evaluation is the function's.
+#[test]
+fn table_activations_import_in_the_forms_exporters_write() {
+    use zkmodel_prover::graph::Op;
+    use zkmodel_prover::lookup::{Real, TableFn};
+    let mut leaky = node("LeakyRelu", "", &["S"], "A");
+    leaky.attribute.push(float_attr("alpha", 0.2));
+    let mut hardtanh = node("Clip", "", &["S"], "A");
+    hardtanh
+        .attribute
+        .extend([float_attr("min", -1.0), float_attr("max", 1.0)]);
+    let gelu = TableFn::Gelu;
+    let cases: Vec<(&str, Vec<pb::NodeProto>, Op)> = vec![
+        (
+            "LeakyRelu",
+            vec![leaky],
+            Op::Activation(TableFn::LeakyRelu {
+                alpha: Real::new(0.2),
+            }),
+        ),
+        (
+            "LeakyRelu, default slope",
+            vec![node("LeakyRelu", "", &["S"], "A")],
+            Op::Activation(TableFn::LeakyRelu {
+                alpha: Real::new(0.01),
+            }),
+        ),
+        (
+            "ReLU6 (Clip, opset 11 inputs)",
+            vec![node("Clip", "", &["S", "zero", "six"], "A")],
+            Op::Activation(TableFn::Clip {
+                min: Real::new(0.0),
+                max: Real::new(6.0),
+            }),
+        ),
+        (
+            "Hardtanh (Clip, opset 6 attributes)",
+            vec![hardtanh],
+            Op::Activation(TableFn::Clip {
+                min: Real::new(-1.0),
+                max: Real::new(1.0),
+            }),
+        ),
+        (
+            "Clip with only min 0 is ReLU",
+            vec![node("Clip", "", &["S", "zero", ""], "A")],
+            Op::Relu,
+        ),
+        (
+            "Gelu operator",
+            vec![node("Gelu", "", &["S"], "A")],
+            Op::Activation(gelu),
+        ),
+        (
+            "GELU as PyTorch exports it",
+            vec![
+                node("Div", "", &["S", "sqrt2"], "d"),
+                node("Erf", "", &["d"], "e"),
+                node("Add", "", &["e", "one"], "a"),
+                node("Mul", "", &["S", "a"], "m"),
+                node("Mul", "", &["m", "half"], "A"),
+            ],
+            Op::Activation(gelu),
+        ),
+        (
+            "GELU, constants first and halved before x",
+            vec![
+                node("Mul", "", &["inv_sqrt2", "S"], "d"),
+                node("Erf", "", &["d"], "e"),
+                node("Add", "", &["one", "e"], "a"),
+                node("Mul", "", &["a", "half"], "m"),
+                node("Mul", "", &["S", "m"], "A"),
+            ],
+            Op::Activation(gelu),
+        ),
+        (
+            "GELU, 0.5·x first",
+            vec![
+                node("Mul", "", &["S", "half"], "h"),
+                node("Div", "", &["S", "sqrt2"], "d"),
+                node("Erf", "", &["d"], "e"),
+                node("Add", "", &["e", "one"], "a"),
+                node("Mul", "", &["h", "a"], "A"),
+            ],
+            Op::Activation(gelu),
+        ),
+    ];
+    let mut consts = GELU_CONSTS.to_vec();
+    consts.extend([("zero", 0.0), ("six", 6.0)]);
+    for (what, act, op) in cases {
+        let m = import(&with_activation(act, &consts)).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(m.nodes.len(), 3, "{what}");
+        assert_eq!(m.nodes[1].op, op, "{what}");
+        let x = Tensor::new(vec![1, 2], vec![-1.5, 7.0]).unwrap();
+        let y = m.eval(&x).unwrap();
+        let f = |v: f32| match &op {
+            Op::Activation(f) => f.apply(f64::from(v)) as f32,
+            _ => v.max(0.0),
+        };
+        // W2 swaps the two features.
+        assert_eq!(y.data, vec![f(7.0), f(-1.5)], "{what}");
+    }
+}
+
+/// What is not the exact GELU or a well-formed bound is refused naming the node: a lone Erf,
+/// a GELU-like subgraph with another constant or an intermediate read elsewhere, the tanh
+/// approximation, Clip bounds that are not an interval, a non-finite LeakyRelu slope.
+#[test]
+fn table_activations_refuse_what_they_are_not() {
+    let gelu_like = |div_by: &str, erf_read_elsewhere: bool| {
+        let mut consts = GELU_CONSTS.to_vec();
+        consts.push(("two", 2.0));
+        let mut bytes = with_activation(
+            vec![
+                node("Div", "", &["S", div_by], "d"),
+                node("Erf", "", &["d"], "e"),
+                node("Add", "", &["e", "one"], "a"),
+                node("Mul", "", &["S", "a"], "m"),
+                node("Mul", "", &["m", "half"], "A"),
+            ],
+            &consts,
+        );
+        if erf_read_elsewhere {
+            let mut m = pb::ModelProto::decode(bytes.as_slice()).unwrap();
+            let g = m.graph.as_mut().unwrap();
+            g.node.push(node("Identity", "", &["e"], "e2"));
+            bytes = m.encode_to_vec();
+        }
+        bytes
+    };
+    let unsupported = |bytes: &[u8], op: &str| match import(bytes) {
+        Err(Error::OnnxUnsupported { op_type, .. }) => assert_eq!(op_type, op),
+        other => panic!("{op}: {:?}", other.map(|m| m.nodes.len())),
+    };
+    unsupported(
+        &with_activation(vec![node("Erf", "", &["S"], "A")], &[]),
+        "Erf",
+    );
+    unsupported(&gelu_like("two", false), "Div");
+    unsupported(&gelu_like("sqrt2", true), "Div");
+    import(&gelu_like("sqrt2", false)).unwrap();
+
+    let node_error = |act: pb::NodeProto, consts: &[(&str, f32)], says: &str| match import(
+        &with_activation(vec![act], consts),
+    ) {
+        Err(Error::OnnxNode { reason, .. }) => assert!(reason.contains(says), "{reason}"),
+        other => panic!("{says}: {:?}", other.map(|m| m.nodes.len())),
+    };
+    let mut tanh_gelu = node("Gelu", "", &["S"], "A");
+    tanh_gelu.attribute.push(pb::AttributeProto {
+        name: "approximate".into(),
+        s: b"tanh".to_vec(),
+        r#type: 3,
+        ..Default::default()
+    });
+    node_error(tanh_gelu, &[], "approximate");
+    node_error(
+        node("Clip", "", &["S", "six", "zero"], "A"),
+        &[("zero", 0.0), ("six", 6.0)],
+        "not an interval",
+    );
+    let mut nan = node("LeakyRelu", "", &["S"], "A");
+    nan.attribute.push(float_attr("alpha", f32::NAN));
+    node_error(nan, &[], "finite slope");
+}

@@ -27,10 +27,9 @@ pub enum Op {
     Add,
     /// max(x, 0).
     Relu,
-    /// 1 / (1 + e^−x), proven by table lookup.
-    Sigmoid,
-    /// tanh x, proven by table lookup.
-    Tanh,
+    /// An elementwise nonlinearity proven by table lookup: sigmoid, tanh, LeakyReLU, Clip
+    /// (ReLU6, Hardtanh), GELU.
+    Activation(crate::lookup::TableFn),
     /// 2-D convolution, NCHW, no dilation, one group.
     Conv2d {
         /// [out channels, in channels, kh, kw].
@@ -83,8 +82,13 @@ impl Op {
             Op::AddConst { .. } => "AddConst",
             Op::Add => "Add",
             Op::Relu => "Relu",
-            Op::Sigmoid => "Sigmoid",
-            Op::Tanh => "Tanh",
+            Op::Activation(f) => match f {
+                crate::lookup::TableFn::Sigmoid => "Sigmoid",
+                crate::lookup::TableFn::Tanh => "Tanh",
+                crate::lookup::TableFn::LeakyRelu { .. } => "LeakyRelu",
+                crate::lookup::TableFn::Clip { .. } => "Clip",
+                crate::lookup::TableFn::Gelu => "Gelu",
+            },
             Op::Conv2d { .. } => "Conv2d",
             Op::AvgPool2d { .. } => "AvgPool2d",
             Op::MaxPool2d { .. } => "MaxPool2d",
@@ -240,11 +244,13 @@ fn eval_node(node: &Node, args: &[&Tensor]) -> Result<Tensor, Error> {
             )
         }
         Op::Relu => Tensor::new(x.shape.clone(), x.data.iter().map(|v| v.max(0.0)).collect()),
-        Op::Sigmoid => Tensor::new(
+        Op::Activation(f) => Tensor::new(
             x.shape.clone(),
-            x.data.iter().map(|v| 1.0 / (1.0 + (-v).exp())).collect(),
+            x.data
+                .iter()
+                .map(|v| f.apply(f64::from(*v)) as f32)
+                .collect(),
         ),
-        Op::Tanh => Tensor::new(x.shape.clone(), x.data.iter().map(|v| v.tanh()).collect()),
         Op::Conv2d {
             weight,
             bias,

@@ -38,7 +38,7 @@ pub use prover::{
     LookupColumn, ProvenLookup, multiplicities, prove, prove_columns, prove_given,
     prove_with_multiplicities,
 };
-pub use table::{MAX_FUNCTION_BITS, MAX_TABLE_BITS, Table, TableFn, exp_chunk};
+pub use table::{MAX_FUNCTION_BITS, MAX_TABLE_BITS, Real, Table, TableFn, exp_chunk};
 pub use verifier::verify;
 
 use crate::field::FieldOps;

@@ -14,6 +14,26 @@ pub const MAX_TABLE_BITS: usize = 24;
 /// Largest function table, as log2 of its size (its MLE is evaluated entry by entry).
 pub const MAX_FUNCTION_BITS: usize = 14;
 
+/// A real parameter of a table function (a slope, a bound), kept as its f32 bits so that
+/// functions compare, hash and enter the statement exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Real(u32);
+
+impl Real {
+    /// The parameter `v` as ONNX stores it (f32).
+    pub fn new(v: f32) -> Self {
+        Self(v.to_bits())
+    }
+    /// Its value.
+    pub fn get(self) -> f64 {
+        f64::from(self.as_f32())
+    }
+    /// Its value as stored.
+    pub fn as_f32(self) -> f32 {
+        f32::from_bits(self.0)
+    }
+}
+
 /// A nonlinear function proven by table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TableFn {
@@ -21,24 +41,66 @@ pub enum TableFn {
     Sigmoid,
     /// tanh x.
     Tanh,
+    /// x for x ≥ 0, alpha·x below.
+    LeakyRelu {
+        /// The negative slope.
+        alpha: Real,
+    },
+    /// x clamped to [min, max] (ReLU6, Hardtanh).
+    Clip {
+        /// Lower bound.
+        min: Real,
+        /// Upper bound.
+        max: Real,
+    },
+    /// x·Φ(x) = ½·x·(1 + erf(x/√2)), PyTorch's exact GELU.
+    Gelu,
 }
 
 impl TableFn {
-    /// f(x) at fixed point: round(f(x / 2^s) · 2^s) for the integer x.
-    pub fn quantized(self, x: i64, scale: u32) -> i64 {
-        let unit = f64::powi(2.0, scale as i32);
-        let r = x as f64 / unit;
-        let y = match self {
+    /// f at a real x.
+    pub fn apply(self, r: f64) -> f64 {
+        match self {
             TableFn::Sigmoid => 1.0 / (1.0 + (-r).exp()),
             TableFn::Tanh => r.tanh(),
-        };
-        (y * unit).round() as i64
+            TableFn::LeakyRelu { alpha } => {
+                if r >= 0.0 {
+                    r
+                } else {
+                    alpha.get() * r
+                }
+            }
+            TableFn::Clip { min, max } => r.max(min.get()).min(max.get()),
+            TableFn::Gelu => 0.5 * r * (1.0 + libm::erf(r / std::f64::consts::SQRT_2)),
+        }
     }
 
-    fn code(self) -> u64 {
+    /// f(x) at fixed point: round(f(x / 2^s) · 2^s) for the integer x. Against the float
+    /// function at the same (quantized) input the error is at most half a unit, 2^−(s+1).
+    pub fn quantized(self, x: i64, scale: u32) -> i64 {
+        let unit = f64::powi(2.0, scale as i32);
+        (self.apply(x as f64 / unit) * unit).round() as i64
+    }
+
+    /// Words identifying the function in the statement: its code, then its parameters.
+    fn words(self) -> Vec<u64> {
         match self {
-            TableFn::Sigmoid => 1,
-            TableFn::Tanh => 2,
+            TableFn::Sigmoid => vec![1],
+            TableFn::Tanh => vec![2],
+            TableFn::LeakyRelu { alpha } => vec![3, u64::from(alpha.0)],
+            TableFn::Clip { min, max } => vec![4, u64::from(min.0), u64::from(max.0)],
+            TableFn::Gelu => vec![5],
+        }
+    }
+
+    /// Short name with parameters, for descriptions and messages.
+    pub fn name(self) -> String {
+        match self {
+            TableFn::Sigmoid => "sigmoid".into(),
+            TableFn::Tanh => "tanh".into(),
+            TableFn::LeakyRelu { alpha } => format!("leakyrelu({})", alpha.as_f32()),
+            TableFn::Clip { min, max } => format!("clip({},{})", min.as_f32(), max.as_f32()),
+            TableFn::Gelu => "gelu".into(),
         }
     }
 }
@@ -178,8 +240,14 @@ impl Table {
     pub(crate) fn parameters(&self) -> Vec<u64> {
         match self {
             Table::Range { bits } => vec![1, *bits as u64],
+            // The function's code before the scale, its parameters (if any) after it.
             Table::Function { bits, f, scale } => {
-                vec![2, *bits as u64, f.code(), u64::from(*scale)]
+                let words = f.words();
+                let mut out = vec![2, *bits as u64];
+                out.extend(words.first());
+                out.push(u64::from(*scale));
+                out.extend(words.iter().skip(1));
+                out
             }
             Table::ExpChunks { chunks, scale } => vec![3, u64::from(*chunks), u64::from(*scale)],
         }
@@ -194,7 +262,11 @@ impl std::fmt::Display for Table {
                 bits,
                 f: func,
                 scale,
-            } => write!(f, "{func:?} at scale 2^{scale} on signed {bits}-bit inputs"),
+            } => write!(
+                f,
+                "{} at scale 2^{scale} on signed {bits}-bit inputs",
+                func.name()
+            ),
             Table::ExpChunks { chunks, scale } => {
                 write!(f, "{chunks} exp chunks at scale 2^{scale}")
             }

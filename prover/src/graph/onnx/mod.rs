@@ -4,26 +4,31 @@
 //! (`onnx_pb`; no inference engine in the prover's dependencies); the mapping to our operators
 //! is our own, so every error can name the ONNX op type, the node and the attribute, and
 //! nothing is silently rewritten. Supported:
-//! Gemm, MatMul (constant weights), Add, Relu, Sigmoid, Tanh, Conv (2-D, strides, pads),
+//! Gemm, MatMul (constant weights), Add, Relu, Sigmoid, Tanh, LeakyRelu, Clip (ReLU6,
+//! Hardtanh), Gelu (the operator, and the Erf subgraph exporters write: [`gelu`]), Conv (2-D,
+//! strides, pads),
 //! BatchNormalization (folded into the preceding Conv or Gemm), AveragePool, MaxPool,
 //! Flatten, Reshape, Softmax and ArgMax (last axis); Identity and Cast to float32 are no-ops,
 //! Constant nodes become constants. A classifier's label head (skl2onnx's ArgMax →
 //! ArrayFeatureExtractor → Reshape → Cast and ZipMap) is recognised and left out: see [`head`].
 
 mod constants;
+mod gelu;
 pub mod head;
 
 use super::ir::{Model, Node, Op, ValueId};
 use super::onnx_pb as pb;
 use super::tensor::Tensor;
 use crate::error::Error;
+use crate::lookup::{Real, TableFn};
 use constants::{Constants, FLOAT};
 pub use head::LabelHead;
 use prost::Message;
 use std::collections::{HashMap, HashSet};
 
 /// The operators the importer accepts (quoted in errors).
-pub const SUPPORTED: &str = "Gemm, MatMul, Add, Relu, Sigmoid, Tanh, Conv, BatchNormalization, \
+pub const SUPPORTED: &str = "Gemm, MatMul, Add, Relu, Sigmoid, Tanh, LeakyRelu, Clip, Gelu \
+(or its Erf subgraph), Conv, BatchNormalization, \
 AveragePool, MaxPool, Flatten, Reshape, Softmax, ArgMax, Identity, Cast (to float32), Constant";
 
 fn malformed(reason: impl Into<String>) -> Error {
@@ -128,12 +133,27 @@ impl Importer {
         };
         let input_shape = shape_of(input)?;
         let input_id = self.value(&input.name);
-        let (skip, label_head) = match head::find(graph, &self.consts)? {
+        let (mut skip, label_head) = match head::find(graph, &self.consts)? {
             Some((skip, h)) => (skip, Some(h)),
             None => (HashSet::new(), None),
         };
+        let mut gelus = HashMap::new();
+        for g in gelu::find(graph, &self.consts) {
+            skip.extend(&g.skip);
+            gelus.insert(g.at, g);
+        }
         for (index, node) in graph.node.iter().enumerate() {
-            if !skip.contains(&index) {
+            if let Some(g) = gelus.get(&index) {
+                let name = format!("{} (GELU)", node_name(node, index));
+                let input = self.known(&g.input, &name, "Gelu")?;
+                let output = self.value(&g.output);
+                self.nodes.push(Node {
+                    name,
+                    op: Op::Activation(TableFn::Gelu),
+                    inputs: vec![input],
+                    output,
+                });
+            } else if !skip.contains(&index) {
                 self.node(node, index)?;
             }
         }
@@ -308,8 +328,63 @@ impl Importer {
                 }
             },
             "Relu" => Op::Relu,
-            "Sigmoid" => Op::Sigmoid,
-            "Tanh" => Op::Tanh,
+            "Sigmoid" => Op::Activation(TableFn::Sigmoid),
+            "Tanh" => Op::Activation(TableFn::Tanh),
+            "LeakyRelu" => {
+                let alpha = float(node, "alpha", 0.01);
+                if !alpha.is_finite() {
+                    return Err(err(format!("alpha = {alpha} is not a finite slope")));
+                }
+                Op::Activation(TableFn::LeakyRelu {
+                    alpha: Real::new(alpha),
+                })
+            }
+            "Gelu" => match attr(node, "approximate").map(|a| a.s.as_slice()) {
+                None | Some(b"none") => Op::Activation(TableFn::Gelu),
+                Some(other) => {
+                    return Err(err(format!(
+                        "approximate = \"{}\" is not supported; export the exact GELU \
+                         (approximate = \"none\")",
+                        String::from_utf8_lossy(other)
+                    )));
+                }
+            },
+            "Clip" => {
+                // Opset 11 on: optional constant inputs 1 and 2; before: attributes.
+                let bound = |k: usize, name: &str, default: f32| -> Result<f32, Error> {
+                    if let Some(a) = attr(node, name) {
+                        return Ok(a.f);
+                    }
+                    match node.input.get(k).filter(|s| !s.is_empty()) {
+                        None => Ok(default),
+                        Some(_) => {
+                            let t = constant(k)?;
+                            match t.data.as_slice() {
+                                [v] => Ok(*v),
+                                _ => Err(err(format!(
+                                    "{name} has {} values; a scalar is required",
+                                    t.len()
+                                ))),
+                            }
+                        }
+                    }
+                };
+                let (min, max) = (
+                    bound(1, "min", f32::NEG_INFINITY)?,
+                    bound(2, "max", f32::INFINITY)?,
+                );
+                if min.is_nan() || max.is_nan() || min > max {
+                    return Err(err(format!("bounds [{min}, {max}] are not an interval")));
+                }
+                if min == 0.0 && max == f32::INFINITY {
+                    Op::Relu
+                } else {
+                    Op::Activation(TableFn::Clip {
+                        min: Real::new(min),
+                        max: Real::new(max),
+                    })
+                }
+            }
             "Conv" => {
                 if ints(node, "dilations").is_some_and(|d| d.iter().any(|v| *v != 1)) {
                     return Err(err("dilations other than 1 are not supported".into()));

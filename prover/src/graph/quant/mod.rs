@@ -454,21 +454,14 @@ impl QuantizedModel {
                     Some(l) if !l.activated() => l.relu = true,
                     _ => return Err(bad("ReLU must follow a dense or convolution layer")),
                 },
-                (Op::Sigmoid | Op::Tanh, _) => {
-                    let f = if node.op == Op::Sigmoid {
-                        TableFn::Sigmoid
-                    } else {
-                        TableFn::Tanh
-                    };
-                    match layers.last_mut().and_then(QLayer::dense_mut) {
-                        Some(l) if !l.activated() => l.table = Some(f),
-                        _ => {
-                            return Err(bad(
-                                "a table activation must follow a dense or convolution layer",
-                            ));
-                        }
+                (Op::Activation(f), _) => match layers.last_mut().and_then(QLayer::dense_mut) {
+                    Some(l) if !l.activated() => l.table = Some(*f),
+                    _ => {
+                        return Err(bad(
+                            "a table activation must follow a dense or convolution layer",
+                        ));
                     }
-                }
+                },
                 (Op::AvgPool2d { kernel, stride }, Act::Image { c, cp, h, w }) => {
                     if *kernel != [2, 2] || *stride != [2, 2] || h < 2 || w < 2 {
                         return Err(bad("only 2×2 pools with stride 2 are provable"));
@@ -566,7 +559,7 @@ impl QuantizedModel {
             return Err(graph_err(
                 &l.name,
                 "Dense",
-                "hidden dense and convolution layers must be followed by ReLU, Sigmoid or Tanh",
+                "hidden dense and convolution layers must be followed by ReLU or a table activation (Sigmoid, Tanh, LeakyRelu, Clip, GELU)",
             ));
         }
         let q = Self {

@@ -171,10 +171,9 @@ impl ModelShape {
             .iter()
             .map(|l| {
                 let relu = match (l.relu, l.table) {
-                    (true, _) => "+relu",
-                    (false, Some(TableFn::Sigmoid)) => "+sigmoid",
-                    (false, Some(TableFn::Tanh)) => "+tanh",
-                    (false, None) => "",
+                    (true, _) => "+relu".to_string(),
+                    (false, Some(f)) => format!("+{}", f.name()),
+                    (false, None) => String::new(),
                 };
                 match l.kind {
                     LayerKind::Dense => format!("dense:{}x{}{relu}", l.k, l.n),
