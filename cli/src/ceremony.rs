@@ -333,7 +333,10 @@ fn verify(snarkjs: &Snarkjs, a: &VerifyArgs, out: &Output) -> Result<()> {
     let mut matches = None;
     if let Some(path) = &a.keys {
         let file = Keys::load(&id, path).with_context(|| format!("loading {}", path.display()))?;
-        if file.vk != keys.vk || file.pk.h_query != keys.pk.h_query || file.origin != keys.origin {
+        // The whole proving key (it contains the verifying key), the verifying key beside it,
+        // and the record: a key file that proves with other points would make proofs that do
+        // not verify, or that leak.
+        if file.pk != keys.pk || file.vk != keys.vk || file.origin != keys.origin {
             bail!(
                 "{} does not hold this ceremony's keys (its origin: {})",
                 path.display(),

@@ -3,16 +3,18 @@
 //! one architecture are never used for another and development keys stay labelled as such.
 //!
 //! Layout: the magic line `zkmodel/groth16-keys/v3\n`, one origin byte (1: INSECURE
-//! single-party development setup; 2: a phase-2 ceremony, followed by its record: the Powers of
-//! Tau's blake2b-512, power and phase-1 contribution count, the circuit hash, then each contribution's hash, name and
-//! beacon), the 32-byte architecture id, then the proving key (which
+//! single-party development setup; 3: a phase-2 ceremony, followed by its record: the Powers of
+//! Tau's blake2b-512, power, how it was authenticated (0 not, 1 a published file, 2 snarkjs
+//! powersoftau verify) and phase-1 contribution count, the circuit hash, then each
+//! contribution's hash, name and beacon; 2: the same record without the authentication byte,
+//! read as not authenticated), the 32-byte architecture id, then the proving key (which
 //! contains the verifying key) in arkworks' uncompressed canonical encoding (decompressing
 //! tens of thousands of G2 points dominated loading), validated on load on all cores (points on
 //! the curve and in the subgroup). Nothing may follow.
 
 use crate::error::Error;
 use crate::groth16::{KeyOrigin, Keys};
-use crate::origin::{Beacon, CeremonyRecord, Contribution};
+use crate::origin::{Beacon, CeremonyRecord, Contribution, PtauTrust};
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -42,9 +44,14 @@ impl KeyOrigin {
             out.push(1);
             return Ok(());
         };
-        out.push(2);
+        out.push(3);
         out.extend_from_slice(&r.ptau_blake2b);
         out.extend_from_slice(&r.ptau_power.to_le_bytes());
+        out.push(match r.ptau_trust {
+            PtauTrust::Unverified => 0,
+            PtauTrust::Published => 1,
+            PtauTrust::Verified => 2,
+        });
         out.extend_from_slice(&r.ptau_contributions.to_le_bytes());
         out.extend_from_slice(&r.circuit_hash);
         let count =
@@ -78,9 +85,19 @@ impl KeyOrigin {
         };
         match byte(c, "key origin")? {
             1 => Ok(KeyOrigin::InsecureSingleParty),
-            2 => {
+            // 2: a record written before Powers of Tau files were authenticated.
+            kind @ (2 | 3) => {
                 let ptau_blake2b = hash(c, "ptau hash")?;
                 let ptau_power = c.u32("ptau power")?;
+                let ptau_trust = match kind {
+                    2 => PtauTrust::Unverified,
+                    _ => match byte(c, "ptau trust")? {
+                        0 => PtauTrust::Unverified,
+                        1 => PtauTrust::Published,
+                        2 => PtauTrust::Verified,
+                        other => return Err(format(format!("unknown ptau trust {other}"))),
+                    },
+                };
                 let ptau_contributions = c.u32("ptau contributions")?;
                 let circuit_hash = hash(c, "circuit hash")?;
                 let count = c.u32("contribution count")?;
@@ -111,6 +128,7 @@ impl KeyOrigin {
                 Ok(KeyOrigin::Ceremony(Box::new(CeremonyRecord {
                     ptau_blake2b,
                     ptau_power,
+                    ptau_trust,
                     ptau_contributions,
                     circuit_hash,
                     contributions,

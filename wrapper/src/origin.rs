@@ -36,6 +36,8 @@ pub struct CeremonyRecord {
     pub ptau_blake2b: [u8; 64],
     /// That file's power (it holds 2^power G2 powers).
     pub ptau_power: u32,
+    /// How that file was authenticated when the keys were imported.
+    pub ptau_trust: PtauTrust,
     /// The phase-1 contributions that file records. Zero marks a file nobody randomised in a
     /// ceremony (e.g. the INSECURE development Powers of Tau): whoever made it may know τ, α
     /// and β, and with snarkjs's γ = 1 that is enough to forge without δ — such keys count as
@@ -53,6 +55,20 @@ impl CeremonyRecord {
     pub fn has_secret_contribution(&self) -> bool {
         self.contributions.iter().any(|c| c.beacon.is_none())
     }
+}
+
+/// How the Powers of Tau a ceremony started from was authenticated (see
+/// [`crate::ceremony::ptau_trust`]): only an authenticated file's τ, α and β are the ones its
+/// phase-1 contributions made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PtauTrust {
+    /// Byte for byte a published Perpetual Powers of Tau file (its blake2b-512 is pinned).
+    Published,
+    /// `snarkjs powersoftau verify` accepted it.
+    Verified,
+    /// Not authenticated: a development file that records no contribution, or keys imported
+    /// before zkmodel authenticated Powers of Tau files. Such keys are development keys.
+    Unverified,
 }
 
 /// One phase-2 contribution.
@@ -83,7 +99,11 @@ impl KeyOrigin {
     pub fn is_development(&self) -> bool {
         match self {
             KeyOrigin::InsecureSingleParty => true,
-            KeyOrigin::Ceremony(r) => r.ptau_contributions == 0 || !r.has_secret_contribution(),
+            KeyOrigin::Ceremony(r) => {
+                r.ptau_contributions == 0
+                    || r.ptau_trust == PtauTrust::Unverified
+                    || !r.has_secret_contribution()
+            }
         }
     }
 
@@ -166,6 +186,13 @@ impl fmt::Display for KeyOrigin {
                          who knows it can forge); "
                     )?;
                 }
+                if r.ptau_trust == PtauTrust::Unverified && r.ptau_contributions > 0 {
+                    write!(
+                        f,
+                        "INSECURE: over a Powers of Tau nobody authenticated (neither a \
+                         published file nor checked by snarkjs powersoftau verify); "
+                    )?;
+                }
                 if !r.has_secret_contribution() {
                     write!(
                         f,
@@ -176,10 +203,16 @@ impl fmt::Display for KeyOrigin {
                 write!(
                     f,
                     "multi-party phase-2 ceremony: {n} contribution(s){beacon}, over the Powers \
-                     of Tau with blake2b {} (power {}, {} phase-1 contributions); circuit hash {}",
+                     of Tau with blake2b {} (power {}, {} phase-1 contributions, {}); circuit \
+                     hash {}",
                     hex(&r.ptau_blake2b),
                     r.ptau_power,
                     r.ptau_contributions,
+                    match r.ptau_trust {
+                        PtauTrust::Published => "a published Perpetual Powers of Tau file",
+                        PtauTrust::Verified => "verified by snarkjs powersoftau verify",
+                        PtauTrust::Unverified => "not authenticated",
+                    },
                     hex(&r.circuit_hash)
                 )
             }
@@ -195,6 +228,7 @@ mod tests {
         KeyOrigin::Ceremony(Box::new(CeremonyRecord {
             ptau_blake2b: [1; 64],
             ptau_power: 17,
+            ptau_trust: PtauTrust::Published,
             ptau_contributions,
             circuit_hash: [2; 64],
             contributions: beacons
@@ -212,7 +246,8 @@ mod tests {
     }
 
     /// Keys count as development keys when anyone may know the secret: a single party made
-    /// them, the Powers of Tau records no contribution, or no phase-2 contribution drew one.
+    /// them, the Powers of Tau records no contribution or was never authenticated, or no
+    /// phase-2 contribution drew one.
     #[test]
     fn only_a_secret_contribution_over_a_contributed_ptau_makes_keys_non_development() {
         assert!(KeyOrigin::InsecureSingleParty.is_development());
@@ -227,5 +262,12 @@ mod tests {
                 .contains("INSECURE: no secret contribution")
         );
         assert!(!record(71, &[false, true]).to_string().contains("INSECURE"));
+        let KeyOrigin::Ceremony(mut unauthenticated) = record(71, &[false, true]) else {
+            unreachable!()
+        };
+        unauthenticated.ptau_trust = PtauTrust::Unverified;
+        let unauthenticated = KeyOrigin::Ceremony(unauthenticated);
+        assert!(unauthenticated.is_development());
+        assert!(unauthenticated.to_string().contains("nobody authenticated"));
     }
 }

@@ -115,66 +115,90 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
     let arch_description = solidity_string("architecture description", &info.description)?;
     let transcript = solidity_string("transcript id", info.transcript)?;
     let [ax, ay] = g1_to_words(&spec.vk.alpha_g1);
-    Ok(TEMPLATE
-        .replace("{{NAME}}", spec.name)
-        .replace("{{DESCRIPTION}}", spec.description)
-        .replace(
-            "{{KEY_ORIGIN}}",
-            &spec.key_origin.header_lines().join("\n// "),
-        )
-        .replace(
-            "{{KEY_CEREMONY}}",
-            if spec.key_origin.ceremony().is_some() {
-                "true"
-            } else {
-                "false"
-            },
-        )
-        .replace("{{KEY_DIGEST}}", &hex(&spec.key_origin.digest()))
-        .replace("{{SRS_ORIGIN}}", &spec.srs.origin.to_string())
-        .replace("{{ARCHITECTURE}}", &hex(&info.id))
-        .replace("{{MODEL_SHAPE}}", &hex(&info.model_shape))
-        .replace("{{KIND}}", &info.kind.code().to_string())
-        .replace("{{KIND_NAME}}", &info.kind.to_string())
-        .replace(
-            "{{DEVELOPMENT_KEYS}}",
-            if spec.key_origin.is_development() {
-                "true"
-            } else {
-                "false"
-            },
-        )
-        .replace(
-            "{{DEVELOPMENT_SRS}}",
-            if info.development_srs {
-                "true"
-            } else {
-                "false"
-            },
-        )
-        .replace(
-            "{{PUBLIC_INPUT_WORDS}}",
-            &info.public_input_words.to_string(),
-        )
-        .replace("{{ROWS}}", &info.rows.to_string())
-        .replace("{{SRS_ID}}", &hex(&info.srs_id))
-        .replace("{{ARCH_DESCRIPTION}}", &arch_description)
-        .replace("{{TRANSCRIPT}}", &transcript)
-        .replace("{{NUM_COMMITMENTS}}", &info.roles.len().to_string())
-        .replace("{{ROLE_DOC}}", role_doc.trim_end())
-        .replace("{{ROLE_CODES}}", role_codes.trim_end())
-        .replace("{{NUM_PUBLIC}}", &num_public.to_string())
-        .replace("{{ALPHA_X}}", &hex(&ax))
-        .replace("{{ALPHA_Y}}", &hex(&ay))
-        .replace("{{G2_CONSTANTS}}", g2.trim_end())
-        .replace("{{IC_CONSTANTS}}", ic.trim_end())
-        .replace("{{IC_PUBLIC_TERMS}}", terms.trim_end())
-        .replace(
-            "{{PUBLIC_VALUES_PARAM}}",
+    let b = |v: bool| if v { "true" } else { "false" }.to_string();
+    let substitutions: Vec<(&str, String)> = vec![
+        ("NAME", spec.name.to_string()),
+        ("DESCRIPTION", spec.description.to_string()),
+        ("KEY_ORIGIN", spec.key_origin.header_lines().join("\n// ")),
+        ("KEY_CEREMONY", b(spec.key_origin.ceremony().is_some())),
+        ("KEY_DIGEST", hex(&spec.key_origin.digest())),
+        ("SRS_ORIGIN", spec.srs.origin.to_string()),
+        ("ARCHITECTURE", hex(&info.id)),
+        ("MODEL_SHAPE", hex(&info.model_shape)),
+        ("KIND", info.kind.code().to_string()),
+        ("KIND_NAME", info.kind.to_string()),
+        ("DEVELOPMENT_KEYS", b(spec.key_origin.is_development())),
+        ("DEVELOPMENT_SRS", b(info.development_srs)),
+        ("PUBLIC_INPUT_WORDS", info.public_input_words.to_string()),
+        ("ROWS", info.rows.to_string()),
+        ("SRS_ID", hex(&info.srs_id)),
+        ("ARCH_DESCRIPTION", arch_description),
+        ("TRANSCRIPT", transcript),
+        ("NUM_COMMITMENTS", info.roles.len().to_string()),
+        ("ROLE_DOC", role_doc.trim_end().to_string()),
+        ("ROLE_CODES", role_codes.trim_end().to_string()),
+        ("NUM_PUBLIC", num_public.to_string()),
+        ("ALPHA_X", hex(&ax)),
+        ("ALPHA_Y", hex(&ay)),
+        ("G2_CONSTANTS", g2.trim_end().to_string()),
+        ("IC_CONSTANTS", ic.trim_end().to_string()),
+        ("IC_PUBLIC_TERMS", terms.trim_end().to_string()),
+        (
+            "PUBLIC_VALUES_PARAM",
             if num_public > 0 {
                 "publicValues"
             } else {
                 "/* publicValues: none */"
-            },
-        ))
+            }
+            .to_string(),
+        ),
+    ];
+    fill(TEMPLATE, &substitutions)
+}
+
+/// Substitutes every `{{KEY}}` of `template` in one pass: substituted text (names from a
+/// ceremony or a model) is never scanned again, so it cannot expand into code. An unknown key
+/// is an error.
+fn fill(template: &str, substitutions: &[(&str, String)]) -> Result<String, Error> {
+    let mut out = String::with_capacity(template.len() * 2);
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find("}}").ok_or_else(|| Error::Format {
+            what: "verifier template",
+            reason: "an unterminated placeholder".into(),
+        })?;
+        let key = &after[..end];
+        let value = substitutions
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
+            .ok_or_else(|| Error::Format {
+                what: "verifier template",
+                reason: format!("no value for {{{{{key}}}}}"),
+            })?;
+        out.push_str(value);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A contribution or layer name that spells a placeholder stays text: the template is
+    /// filled in one pass.
+    #[test]
+    fn substituted_text_is_never_expanded() {
+        let subs = [("X", "{{Y}}".to_string()), ("Y", "y".to_string())];
+        assert_eq!(
+            fill("a {{X}} b {{Y}}", &subs),
+            Ok("a {{Y}} b y".to_string())
+        );
+        assert!(matches!(fill("{{Z}}", &subs), Err(Error::Format { .. })));
+        assert!(matches!(fill("{{X", &subs), Err(Error::Format { .. })));
+    }
 }

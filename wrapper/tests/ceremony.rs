@@ -11,7 +11,7 @@
 //! snarkjs's prepared format natively: snarkjs needs minutes to make one of 2^14 on two cores).
 
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Projective};
-use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ec::{AffineRepr, CurveGroup, PrimeGroup, VariableBaseMSM};
 use ark_ff::{BigInteger, FftField, Field, Zero};
 use ark_groth16::r1cs_to_qap::R1CSToQAP;
 use ark_groth16::{Groth16, Proof, ProvingKey};
@@ -34,7 +34,7 @@ use zkmodel_wrapper::circuit::StatementCircuit;
 use zkmodel_wrapper::dev::{DIMS, DigitsTask, digits_mlp_dev, matmul_dev};
 use zkmodel_wrapper::groth16::WrappedProof;
 use zkmodel_wrapper::groth16::prepare;
-use zkmodel_wrapper::origin::KeyOrigin;
+use zkmodel_wrapper::origin::{KeyOrigin, PtauTrust};
 use zkmodel_wrapper::qap::SnarkjsQap;
 use zkmodel_wrapper::r1cs::synthesize;
 use zkmodel_wrapper::solidity::{VerifierSpec, render};
@@ -172,9 +172,23 @@ fn a_three_party_ceremony_proves_in_rust_and_snarkjs_and_import_refuses_foreign_
         keys.origin
     );
     assert_eq!(record.ptau_contributions, 0);
+    assert_eq!(record.ptau_trust, PtauTrust::Unverified);
     let mut public_ptau = record.as_ref().clone();
     public_ptau.ptau_contributions = 1;
+    public_ptau.ptau_trust = PtauTrust::Published;
     assert!(!KeyOrigin::Ceremony(Box::new(public_ptau)).is_development());
+
+    // The development Powers of Tau relabelled as contributed (a 4-byte edit of its section 7):
+    // snarkjs powersoftau verify refuses it before anything else runs.
+    let mut relabelled = bytes.clone();
+    let (count_at, _) = section(&relabelled, 7);
+    relabelled[count_at..count_at + 4].copy_from_slice(&1u32.to_le_bytes());
+    std::fs::write(c.path("relabelled.ptau"), &relabelled).unwrap();
+    match ceremony::finalize(&s, &DIMS, &c.path("relabelled.ptau"), &c.path("final.zkey")) {
+        Err(Error::Snarkjs { command, .. }) => assert_eq!(command, "powersoftau verify"),
+        Err(e) => panic!("refused for another reason: {e}"),
+        Ok(_) => panic!("a relabelled development Powers of Tau was accepted"),
+    }
     let names: Vec<&str> = record
         .contributions
         .iter()
@@ -317,6 +331,26 @@ fn a_three_party_ceremony_proves_in_rust_and_snarkjs_and_import_refuses_foreign_
             ..
         })
     ));
+
+    // A query point snarkjs checks only with 32-bit random coefficients (L) or by equality
+    // (IC), moved by one generator: import's own full-rank checks refuse it.
+    for (kind, at, check) in [
+        (8, 0, "the Powers of Tau's L query"),
+        (3, 1, "the Powers of Tau's IC"),
+    ] {
+        let mut moved = final_zkey.clone();
+        let (start, _) = section(&moved, kind);
+        let p = start + 64 * at;
+        let point = zkmodel_prover::pcs::iden3::g1_from_lem(&moved[p..p + 64]).unwrap();
+        let shifted = (point.into_group() + G1Projective::generator()).into_affine();
+        moved[p..p + 64].copy_from_slice(&lem(&shifted));
+        let verdict = Verified::assumed_for_tests(bytes, &moved);
+        match ceremony::import(&DIMS, bytes, &moved, &verdict) {
+            Err(Error::CeremonyMismatch { check: c, .. }) => assert_eq!(c, check),
+            Err(e) => panic!("{check}: refused for another reason: {e}"),
+            Ok(_) => panic!("{check}: accepted"),
+        }
+    }
 }
 
 /// The odd 2n-th roots x_j, and the vectors u (Σ u_j·H_j reaches the unchecked direction) and
@@ -492,6 +526,15 @@ fn a_coordinator_planting_a_row_in_h_is_refused_on_import() {
     let honest_bytes = std::fs::read(&honest_last).unwrap();
     let verdict = ceremony::verify(&s, &DIMS, &i.ptau, &honest_bytes).unwrap();
     let keys = ceremony::import(&DIMS, &i.ptau, &honest_bytes, &verdict).unwrap();
+    // snarkjs's verdict is for this circuit only.
+    let other = MatMulDims { m: 2, k: 4, n: 4 };
+    assert!(matches!(
+        ceremony::import(&other, &i.ptau, &honest_bytes, &verdict),
+        Err(Error::CeremonyMismatch {
+            check: "the circuit snarkjs verified it against",
+            ..
+        })
+    ));
     let pvk = prepare(&keys.vk);
     let forgery = prove_by_hand(&keys.pk, &forged, inputs, &h_forged);
     assert!(!Groth16::<Bn254>::verify_proof(&pvk, &forgery, &public(&forged)).unwrap());

@@ -32,8 +32,20 @@ pub struct Ptau<'a> {
     alpha_tau_g1: Option<&'a [u8]>,
     beta_tau_g1: Option<&'a [u8]>,
     beta_g2: Option<&'a [u8]>,
+    lagrange: [Option<&'a [u8]>; 3],
     prepared: bool,
     contributions: u32,
+}
+
+/// The prepared Lagrange bases in G1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LagrangeG1 {
+    /// [ℓ_i(τ)]₁ (section 12).
+    Tau,
+    /// [α·ℓ_i(τ)]₁ (section 14).
+    AlphaTau,
+    /// [β·ℓ_i(τ)]₁ (section 15).
+    BetaTau,
 }
 
 /// Parses a `.ptau` file's header and locates its point sections (validated when read).
@@ -89,6 +101,11 @@ pub fn parse(bytes: &[u8]) -> Result<Ptau<'_>, Error> {
         alpha_tau_g1: some(4, "alphaTauG1")?,
         beta_tau_g1: some(5, "betaTauG1")?,
         beta_g2: some(6, "betaG2")?,
+        lagrange: [
+            some(12, "lagrange tauG1")?,
+            some(14, "lagrange alphaTauG1")?,
+            some(15, "lagrange betaTauG1")?,
+        ],
         prepared: file.optional(12)?.is_some(),
         contributions: match file.optional(7)? {
             Some(mut c) => c.u32("contribution count")?,
@@ -136,6 +153,28 @@ impl Ptau<'_> {
             Self::point(self.beta_tau_g1, "betaTauG1", 0, 2 * N8, g1_from_lem)?,
             Self::point(self.beta_g2, "betaG2", 0, 4 * N8, g2_from_lem)?,
         ))
+    }
+
+    /// Point `i` of a prepared Lagrange basis over the 2^level-point domain: [ℓ_i(τ)]₁,
+    /// [α·ℓ_i(τ)]₁ or [β·ℓ_i(τ)]₁ (sections 12, 14, 15; level ≤ power, and power + 1 in
+    /// section 12).
+    pub fn lagrange_g1(&self, basis: LagrangeG1, level: u32, i: usize) -> Result<G1Affine, Error> {
+        if level > 28 || i >> level != 0 {
+            return Err(bad(format!("no Lagrange point {i} at level {level}")));
+        }
+        let (k, name) = match basis {
+            LagrangeG1::Tau => (0, "lagrange tauG1"),
+            LagrangeG1::AlphaTau => (1, "lagrange alphaTauG1"),
+            LagrangeG1::BetaTau => (2, "lagrange betaTauG1"),
+        };
+        let section = self.lagrange.get(k).copied().flatten();
+        Self::point(
+            section,
+            name,
+            (1usize << level) - 1 + i,
+            2 * N8,
+            g1_from_lem,
+        )
     }
 
     /// How many phase-1 contributions the file records (section 7). None means τ was never

@@ -1,7 +1,9 @@
 //! Importing a ceremony's final `.zkey` as keys for one architecture.
 //!
-//! What import checks natively, against the architecture's own circuit (synthesized here, not
-//! read from any file) and the Powers-of-Tau file:
+//! Import takes the Powers of Tau as authenticated by [`super::ptau_trust`] (recorded in the
+//! keys; unauthenticated files make development keys) and snarkjs's verdict for this exact
+//! circuit. What import checks natively, against the architecture's own circuit (synthesized
+//! here, not read from any file) and the Powers-of-Tau file:
 //! - the wire, public-input and domain sizes, and **every** A and B coefficient, including
 //!   the public-input rows: the key is for this circuit and no other;
 //! - [α]₁, [β]₁, [β]₂ are the Powers of Tau's (phase 2 never changes them), and [γ]₂ is the
@@ -10,7 +12,10 @@
 //!   the last contribution left.
 //!
 //! - the H query is **exactly** the Powers of Tau's odd Lagrange points over the 2n-th roots
-//!   divided by δ, as `groth16 setup` derives it (one random combination, one pairing).
+//!   divided by δ, as `groth16 setup` derives it, and the L query and IC are exactly
+//!   (β·u(τ) + α·v(τ) + w(τ)) over δ and over γ = 1 for every wire, from the Powers of Tau's
+//!   Lagrange bases (each one random combination with full-size coefficients, drawn from both
+//!   files' hashes, and one pairing) — snarkjs checks L with 32-bit coefficients only.
 //!
 //! What it leaves to `snarkjs zkey verify`, whose verdict on these exact bytes import requires
 //! ([`Verified`]): that the A, B and L query points are the circuit's polynomials at the Powers
@@ -34,7 +39,7 @@ use super::zkey::{self, Coefficient};
 use crate::error::Error;
 use crate::groth16::Keys;
 use crate::origin::{CeremonyRecord, KeyOrigin};
-use crate::r1cs::synthesize;
+use crate::r1cs::{synthesize, write_r1cs};
 use crate::wrap::placeholder;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::Pairing;
@@ -143,6 +148,89 @@ fn check_h(
     }
 }
 
+/// The circuit's A, B and C in snarkjs's layout: the constraint rows, then row
+/// `constraints + i` putting public wire i into A.
+struct Matrices<'m> {
+    a: &'m [Vec<(Fr, usize)>],
+    b: &'m [Vec<(Fr, usize)>],
+    c: &'m [Vec<(Fr, usize)>],
+    constraints: usize,
+    /// Wires with a public-input row: the constant one and the public inputs.
+    public: usize,
+}
+
+/// Checks that `points[j]` is [(β·u_w(τ) + α·v_w(τ) + w_w(τ))/δ]₁ for each wire w = first + j
+/// (u, v, w the wire's A, B, C polynomials over the n-point domain): the L query (private
+/// wires, divided by δ) or IC (public wires, δ = γ = the G2 generator). One random
+/// combination against the Powers of Tau's Lagrange bases and one multi-pairing.
+fn check_query(
+    m: &Matrices<'_>,
+    first: usize,
+    points: &[G1Affine],
+    ptau: &ptau::Ptau<'_>,
+    (level, delta_g2): (u32, G2Affine),
+    (check, seed): (&'static str, [u8; 32]),
+) -> Result<(), Error> {
+    let n = 1usize << level;
+    let unsupported = || mismatch("a QAP domain", "at most 2^28 rows", n);
+    let mut rng = ChaCha20Rng::from_seed(seed);
+    let r: Vec<Fr> = (0..points.len()).map(|_| Fr::rand(&mut rng)).collect();
+    let weight = |wire: usize| wire.checked_sub(first).and_then(|j| r.get(j));
+    let fold = |rows: &[Vec<(Fr, usize)>]| -> Vec<Fr> {
+        let mut out = vec![Fr::zero(); n];
+        for (o, row) in out.iter_mut().zip(rows) {
+            *o = row
+                .iter()
+                .filter_map(|(k, w)| weight(*w).map(|r| *k * r))
+                .sum();
+        }
+        out
+    };
+    let (mut ca, cb, cc) = (fold(m.a), fold(m.b), fold(m.c));
+    for wire in first..first + points.len() {
+        if let (Some(slot), Some(r)) = (ca.get_mut(m.constraints + wire), weight(wire))
+            && wire < m.public
+        {
+            *slot += r;
+        }
+    }
+    let basis = |which: ptau::LagrangeG1| {
+        (0..n)
+            .into_par_iter()
+            .map(|i| ptau.lagrange_g1(which, level, i))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let msm = |bases: &[G1Affine], scalars: &[Fr]| {
+        G1Projective::msm(bases, scalars).map_err(|_| unsupported())
+    };
+    let expected = msm(&basis(ptau::LagrangeG1::BetaTau)?, &ca)?
+        + msm(&basis(ptau::LagrangeG1::AlphaTau)?, &cb)?
+        + msm(&basis(ptau::LagrangeG1::Tau)?, &cc)?;
+    let actual = msm(points, &r)?;
+    if Bn254::multi_pairing([actual, -expected], [delta_g2, G2Affine::generator()]).is_zero() {
+        Ok(())
+    } else {
+        Err(mismatch(
+            check,
+            "(β·u(τ) + α·v(τ) + w(τ))/δ from the Powers of Tau for every wire",
+            "other points",
+        ))
+    }
+}
+
+/// A challenge seed for one check, drawn from both files' hashes (fixed before any check).
+fn seed(verified: &Verified, check: &[u8]) -> [u8; 32] {
+    let digest = Blake2b512::new()
+        .chain_update(verified.ptau)
+        .chain_update(verified.zkey)
+        .chain_update(check)
+        .finalize();
+    digest
+        .get(..32)
+        .and_then(|s| s.try_into().ok())
+        .unwrap_or_default()
+}
+
 /// Imports a ceremony's final zkey as keys for `arch`, checking it against the
 /// architecture's circuit and the Powers-of-Tau file `ptau_bytes`, which snarkjs must have
 /// verified (`verified`, for these exact bytes; see the module doc).
@@ -157,6 +245,17 @@ pub fn import<S: Statement>(
     let key = zkey::read(zkey_bytes)?;
 
     let cs = synthesize(placeholder(arch)?, false)?;
+    if let Some(verified_r1cs) = verified.r1cs {
+        let mut r1cs = Vec::new();
+        write_r1cs(&cs, &mut r1cs)?;
+        if Blake2b512::digest(&r1cs).as_slice() != verified_r1cs.as_slice() {
+            return Err(mismatch(
+                "the circuit snarkjs verified it against",
+                "this architecture's circuit",
+                "another circuit",
+            ));
+        }
+    }
     let constraints = cs.num_constraints();
     let public_inputs = cs.num_instance_variables() - 1;
     let wires = cs.num_instance_variables() + cs.num_witness_variables();
@@ -174,7 +273,7 @@ pub fn import<S: Statement>(
     let matrices = cs
         .to_matrices()
         .map_err(|e| mismatch("the circuit", "matrices", e))?;
-    let [a, b, _] = matrices
+    let [a, b, c] = matrices
         .get(R1CS_PREDICATE_LABEL)
         .map(Vec::as_slice)
         .unwrap_or_default()
@@ -223,19 +322,41 @@ pub fn import<S: Statement>(
         ));
     }
 
-    let seed = Blake2b512::new()
-        .chain_update(verified.ptau)
-        .chain_update(verified.zkey)
-        .finalize();
-    let seed: [u8; 32] = seed
-        .get(..32)
-        .and_then(|s| s.try_into().ok())
-        .unwrap_or_default();
-    check_h(&key.pk.h_query, &ptau, key.pk.vk.delta_g2, seed)?;
+    check_h(
+        &key.pk.h_query,
+        &ptau,
+        key.pk.vk.delta_g2,
+        seed(verified, b"H"),
+    )?;
+    let m = Matrices {
+        a,
+        b,
+        c,
+        constraints,
+        public: public_inputs + 1,
+    };
+    let level = domain.trailing_zeros();
+    check_query(
+        &m,
+        public_inputs + 1,
+        &key.pk.l_query,
+        &ptau,
+        (level, key.pk.vk.delta_g2),
+        ("the Powers of Tau's L query", seed(verified, b"L")),
+    )?;
+    check_query(
+        &m,
+        0,
+        &key.pk.vk.gamma_abc_g1,
+        &ptau,
+        (level, G2Affine::generator()),
+        ("the Powers of Tau's IC", seed(verified, b"IC")),
+    )?;
 
     let record = CeremonyRecord {
         ptau_blake2b: verified.ptau,
         ptau_power: ptau.power,
+        ptau_trust: verified.ptau_trust,
         ptau_contributions: ptau.contributions(),
         circuit_hash: key.circuit_hash,
         contributions: key.contributions.into_iter().map(|(c, _)| c).collect(),

@@ -25,6 +25,7 @@
 //! The proving side uses snarkjs's QAP reduction ([`crate::qap`]), as every key here does.
 
 pub mod import;
+pub mod ptau_trust;
 pub mod zkey;
 
 pub use import::import;
@@ -303,6 +304,11 @@ fn read(path: &Path, what: &'static str) -> Result<Vec<u8>, Error> {
 pub struct Verified {
     ptau: [u8; 64],
     zkey: [u8; 64],
+    /// blake2b-512 of the `.r1cs` snarkjs verified against: binds the verdict to one circuit
+    /// (`None` only for [`Verified::assumed_for_tests`]).
+    r1cs: Option<[u8; 64]>,
+    /// How the Powers of Tau was authenticated.
+    ptau_trust: crate::origin::PtauTrust,
     /// What `snarkjs zkey verify` printed (the circuit hash and every contribution's hash).
     pub report: String,
 }
@@ -331,14 +337,22 @@ impl Verified {
         Ok(())
     }
 
-    /// TEST ONLY: a verdict snarkjs never gave, to reach import's own checks directly.
+    /// TEST ONLY: a verdict snarkjs never gave, for no circuit in particular over an
+    /// unauthenticated Powers of Tau, to reach import's own checks directly.
     #[cfg(feature = "dev-fixtures")]
     pub fn assumed_for_tests(ptau: &[u8], zkey: &[u8]) -> Self {
         Self {
             ptau: blake2b(ptau),
             zkey: blake2b(zkey),
+            r1cs: None,
+            ptau_trust: crate::origin::PtauTrust::Unverified,
             report: String::new(),
         }
+    }
+
+    /// How the Powers of Tau was authenticated.
+    pub fn ptau_trust(&self) -> crate::origin::PtauTrust {
+        self.ptau_trust
     }
 }
 
@@ -349,9 +363,10 @@ fn io(e: impl std::fmt::Display) -> Error {
     }
 }
 
-/// Runs `snarkjs zkey verify r1cs` on these bytes (copied to a private temporary directory,
-/// with the architecture's circuit exported afresh — not taken from the coordinator), which
-/// recomputes the initial key: as long as `new` took.
+/// Authenticates the Powers of Tau ([`ptau_trust::authenticate`]: a published file, or
+/// `snarkjs powersoftau verify`), then runs `snarkjs zkey verify r1cs` on these bytes (copied
+/// to a private temporary directory, with the architecture's circuit exported afresh — not
+/// taken from the coordinator), which recomputes the initial key: as long as `new` took.
 pub fn verify<S: Statement>(
     snarkjs: &Snarkjs,
     arch: &S,
@@ -367,10 +382,13 @@ pub fn verify<S: Statement>(
     export_r1cs(arch, &r1cs)?;
     std::fs::write(&ptau_path, ptau).map_err(io)?;
     std::fs::write(&zkey_path, zkey).map_err(io)?;
+    let ptau_trust = ptau_trust::authenticate(snarkjs, ptau, &ptau_path)?;
     let report = snarkjs.verify(&r1cs, &ptau_path, &zkey_path)?;
     Ok(Verified {
         ptau: blake2b(ptau),
         zkey: blake2b(zkey),
+        r1cs: Some(blake2b(&std::fs::read(&r1cs).map_err(io)?)),
+        ptau_trust,
         report,
     })
 }
