@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use zkmodel_prover::graph::quant::QuantizedModel;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::model::{ModelArchitecture, ModelShape, Task, Visibility};
+use zkmodel_wrapper::ceremony::Snarkjs;
+use zkmodel_wrapper::ceremony::ptau_trust::authenticate;
+use zkmodel_wrapper::origin::PtauTrust;
 
 /// Write the KZG SRS a statement needs: imported from a public Powers-of-Tau file, or the
 /// INSECURE development one (its τ comes from a public seed: anyone can forge proofs with it;
@@ -17,9 +20,15 @@ zkmodel srs --dev --size 65536 -o dev-srs.bin\n  \
 zkmodel srs --ptau powersOfTau28_hez_final_20.ptau --arch trained/training.arch.json -o srs.bin"
 )]
 pub struct Args {
-    /// Import from this snarkjs / Perpetual Powers of Tau file.
+    /// Import from this snarkjs / Perpetual Powers of Tau file. A published Perpetual Powers
+    /// of Tau file is recognised by its hash; any other file that records contributions must
+    /// pass `snarkjs powersoftau verify` (run here).
     #[arg(long, conflicts_with = "dev", required_unless_present = "dev")]
     pub ptau: Option<PathBuf>,
+    /// The snarkjs executable for `powersoftau verify` (default: $ZKMODEL_SNARKJS, else snarkjs
+    /// on the PATH).
+    #[arg(long, requires = "ptau")]
+    pub snarkjs: Option<PathBuf>,
     /// The INSECURE development SRS (seeded τ).
     #[arg(long)]
     pub dev: bool,
@@ -75,12 +84,25 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         (None, None) => None,
     };
     let size = args.size.or(needed);
+    let mut trust = None;
     let srs = match (&args.ptau, args.dev) {
         (Some(path), _) => {
             let bytes =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            Srs::from_ptau(&bytes, size.unwrap_or(usize::MAX))
-                .with_context(|| format!("importing {}", path.display()))?
+            let srs = Srs::from_ptau(&bytes, size.unwrap_or(usize::MAX))
+                .with_context(|| format!("importing {}", path.display()))?;
+            let snarkjs = args
+                .snarkjs
+                .clone()
+                .map_or_else(Snarkjs::locate, Snarkjs::at);
+            trust = Some(authenticate(&snarkjs, &bytes, path).with_context(|| {
+                format!(
+                    "{} is not a published Perpetual Powers of Tau file and snarkjs does not \
+                     verify it: its τ cannot be trusted",
+                    path.display()
+                )
+            })?);
+            srs
         }
         (None, true) => match size {
             Some(n) => Srs::insecure_development(args.seed, n),
@@ -105,10 +127,16 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
     )
     .with_context(|| format!("writing {}", args.output.display()))?;
     let development = srs.origin.is_development();
+    let trust_text = match trust {
+        Some(PtauTrust::Published) => "a published Perpetual Powers of Tau file",
+        Some(PtauTrust::Verified) => "verified by snarkjs powersoftau verify",
+        Some(PtauTrust::Unverified) => "records no contribution (development)",
+        None => "seeded (development)",
+    };
     let id = srs.id();
     let id_hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
     let mut text = format!(
-        "SRS → {}: {} G1 powers, id 0x{id_hex}\norigin: {}",
+        "SRS → {}: {} G1 powers, id 0x{id_hex}\norigin: {} ({trust_text})",
         args.output.display(),
         srs.size(),
         srs.origin
@@ -123,6 +151,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             "size": srs.size(),
             "id": format!("0x{id_hex}"),
             "origin": srs.origin.to_string(),
+            "ptau": trust_text,
             "insecure_development": development,
         }),
     );

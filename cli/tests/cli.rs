@@ -257,16 +257,64 @@ fn srs_is_sized_for_the_statement_and_labelled() {
         .join("../prover/tests/fixtures/pot4.ptau")
         .display()
         .to_string();
-    let v = stdout_json(&zkmodel(&["srs", "--ptau", &ptau, "-o", &srs, "--json"]));
+    let snarkjs = concat!(env!("CARGO_MANIFEST_DIR"), "/../node_modules/.bin/snarkjs");
+    let v = stdout_json(&zkmodel(&[
+        "srs",
+        "--ptau",
+        &ptau,
+        "--snarkjs",
+        snarkjs,
+        "-o",
+        &srs,
+        "--json",
+    ]));
     assert_eq!(v["insecure_development"], false);
+    assert_eq!(v["ptau"], "verified by snarkjs powersoftau verify");
     assert_eq!(v["size"], 31, "2^(power+1) - 1 tau powers in G1");
     let e = failure(&zkmodel(&[
-        "srs", "--ptau", &ptau, "--model", &model, "-o", &srs,
+        "srs",
+        "--ptau",
+        &ptau,
+        "--snarkjs",
+        snarkjs,
+        "--model",
+        &model,
+        "-o",
+        &srs,
     ]));
     assert!(
         e.contains("use a Powers-of-Tau file of a higher power"),
         "{e}"
     );
+
+    // The same file with one α·τ point replaced keeps its τ powers (and SRS id), but snarkjs
+    // powersoftau verify refuses it, and so does `srs`.
+    let mut forged = std::fs::read(&ptau).unwrap();
+    let section = |bytes: &[u8], kind: u32| {
+        let mut pos = 12;
+        loop {
+            let k = u32::from_le_bytes(bytes[pos..pos + 4].try_into().unwrap());
+            let size = u64::from_le_bytes(bytes[pos + 4..pos + 12].try_into().unwrap()) as usize;
+            if k == kind {
+                return pos + 12;
+            }
+            pos += 12 + size;
+        }
+    };
+    let (alpha, tau) = (section(&forged, 4), section(&forged, 2));
+    forged.copy_within(tau + 64..tau + 128, alpha + 64);
+    let forged_path = dir.path().join("forged.ptau").display().to_string();
+    std::fs::write(&forged_path, &forged).unwrap();
+    let e = failure(&zkmodel(&[
+        "srs",
+        "--ptau",
+        &forged_path,
+        "--snarkjs",
+        snarkjs,
+        "-o",
+        &srs,
+    ]));
+    assert!(e.contains("snarkjs does not verify it"), "{e}");
 }
 
 #[test]

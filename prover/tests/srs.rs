@@ -28,6 +28,21 @@ fn imports_a_snarkjs_ceremony_file() {
     assert_eq!(small.g1_powers[..], srs.g1_powers[..8]);
     // Round trip through our own file format.
     assert_eq!(Srs::from_bytes(&srs.to_bytes().unwrap()).unwrap(), srs);
+
+    // A file that records no contribution (the development one; snarkjs's `powersoftau new`)
+    // gives a development SRS: its τ may be known.
+    let dev = zkmodel_prover::pcs::ptau_dev::insecure_development_ptau(3, 4);
+    let uncontributed = Srs::from_ptau(&dev, usize::MAX).unwrap();
+    assert_eq!(
+        uncontributed.origin,
+        SrsOrigin::UncontributedPowersOfTau { power: 4 }
+    );
+    assert!(uncontributed.origin.is_development());
+    assert!(uncontributed.origin.to_string().starts_with("INSECURE"));
+    assert_eq!(
+        Srs::from_bytes(&uncontributed.to_bytes().unwrap()).unwrap(),
+        uncontributed
+    );
 }
 
 #[test]

@@ -30,6 +30,12 @@ pub enum SrsOrigin {
         /// log2 of the ceremony size the file declares.
         power: u32,
     },
+    /// INSECURE: imported from a Powers-of-Tau file that records no contribution (snarkjs's
+    /// `powersoftau new` output, or the development file): its τ may be known.
+    UncontributedPowersOfTau {
+        /// log2 of the ceremony size the file declares.
+        power: u32,
+    },
 }
 
 /// The SRS of the multilinear KZG scheme.
@@ -46,9 +52,10 @@ pub struct Srs {
 }
 
 impl SrsOrigin {
-    /// Whether this is the INSECURE seeded development SRS (anyone can forge proofs with it).
+    /// Whether this is an INSECURE development SRS (its τ may be known: anyone who knows it can
+    /// forge proofs).
     pub fn is_development(&self) -> bool {
-        matches!(self, SrsOrigin::InsecureDevelopment { .. })
+        !matches!(self, SrsOrigin::PowersOfTau { .. })
     }
 }
 
@@ -62,6 +69,11 @@ impl fmt::Display for SrsOrigin {
             SrsOrigin::PowersOfTau { power } => {
                 write!(f, "Powers-of-Tau ceremony SRS (2^{power} ceremony)")
             }
+            SrsOrigin::UncontributedPowersOfTau { power } => write!(
+                f,
+                "INSECURE SRS from a 2^{power} Powers-of-Tau file that records no contribution \
+                 (its τ may be known; anyone who knows it can forge proofs)"
+            ),
         }
     }
 }
@@ -167,6 +179,7 @@ impl Srs {
         let (kind, value) = match self.origin {
             SrsOrigin::InsecureDevelopment { seed } => (0u8, seed),
             SrsOrigin::PowersOfTau { power } => (1u8, u64::from(power)),
+            SrsOrigin::UncontributedPowersOfTau { power } => (2u8, u64::from(power)),
         };
         out.push(kind);
         out.extend_from_slice(&value.to_le_bytes());
@@ -206,6 +219,9 @@ impl Srs {
             1 => SrsOrigin::PowersOfTau {
                 power: u32::try_from(value).map_err(|_| bad(format!("power {value}")))?,
             },
+            2 => SrsOrigin::UncontributedPowersOfTau {
+                power: u32::try_from(value).map_err(|_| bad(format!("power {value}")))?,
+            },
             k => return Err(bad(format!("unknown origin kind {k}"))),
         };
         let de = |e: ark_serialize::SerializationError| bad(e.to_string());
@@ -235,7 +251,11 @@ impl Srs {
         let g2 = ptau.g2(0)?;
         let tau_g2 = ptau.g2(1)?;
         let srs = Self {
-            origin: SrsOrigin::PowersOfTau { power: ptau.power },
+            origin: if ptau.contributions() == 0 {
+                SrsOrigin::UncontributedPowersOfTau { power: ptau.power }
+            } else {
+                SrsOrigin::PowersOfTau { power: ptau.power }
+            },
             g1_powers,
             g2,
             tau_g2,
