@@ -132,6 +132,12 @@ pub enum Error {
         /// Which evaluation was wrong.
         what: &'static str,
     },
+    /// A linear relation between a block's stated evaluations does not hold at its random point.
+    #[error("{relation}: the stated evaluations violate the relation")]
+    RelationMismatch {
+        /// The relation, e.g. "max pool: D = O + H − Xcol − H·M".
+        relation: &'static str,
+    },
     /// The two sides of a LogUp identity do not balance.
     #[error("LogUp: witness and table fraction sums differ")]
     LookupSumMismatch,

@@ -83,6 +83,7 @@ fn layers_without_a_proof_block_are_refused_by_name() {
     pool.op = Op::MaxPool2d {
         kernel: [2, 2],
         stride: [2, 2],
+        pads: [0; 4],
     };
     match QuantizedModel::quantize(&model, 6, 14).unwrap_err() {
         Error::Unprovable { node, op, .. } => {

@@ -15,6 +15,7 @@ pub mod dense_iter;
 pub mod iterate;
 pub mod loss_grad;
 pub mod matmul;
+pub mod maxpool;
 pub mod one_hot;
 pub mod pool;
 pub mod relu_grad;

@@ -48,12 +48,14 @@ pub enum Op {
         /// (sh, sw).
         stride: [usize; 2],
     },
-    /// Max pooling, NCHW, no padding.
+    /// Max pooling, NCHW; padded positions never win (ONNX pads with −∞).
     MaxPool2d {
         /// (kh, kw).
         kernel: [usize; 2],
         /// (sh, sw).
         stride: [usize; 2],
+        /// (top, left, bottom, right) padding.
+        pads: [usize; 4],
     },
     /// Flattens to 2-D at `axis`.
     Flatten {
@@ -257,8 +259,12 @@ fn eval_node(node: &Node, args: &[&Tensor]) -> Result<Tensor, Error> {
             stride,
             pads,
         } => conv2d(node, x, weight, bias, *stride, *pads),
-        Op::AvgPool2d { kernel, stride } => pool(node, x, *kernel, *stride, false),
-        Op::MaxPool2d { kernel, stride } => pool(node, x, *kernel, *stride, true),
+        Op::AvgPool2d { kernel, stride } => pool(node, x, *kernel, *stride, [0; 4], false),
+        Op::MaxPool2d {
+            kernel,
+            stride,
+            pads,
+        } => pool(node, x, *kernel, *stride, *pads, true),
         Op::Flatten { axis } => {
             let a = (*axis).min(x.shape.len());
             let rows: usize = x.shape[..a].iter().product();
@@ -362,21 +368,33 @@ fn conv2d(
     Tensor::new(vec![n, oc, oh, ow], out)
 }
 
-fn pool(node: &Node, x: &Tensor, k: [usize; 2], s: [usize; 2], max: bool) -> Result<Tensor, Error> {
+fn pool(
+    node: &Node,
+    x: &Tensor,
+    k: [usize; 2],
+    s: [usize; 2],
+    pads: [usize; 4],
+    max: bool,
+) -> Result<Tensor, Error> {
     let [n, c, h, w] = x.shape[..] else {
         return Err(bad(node, format!("input {:?} is not NCHW", x.shape)));
     };
-    if k[0] > h || k[1] > w {
+    let (ph, pw) = (h + pads[0] + pads[2], w + pads[1] + pads[3]);
+    if k[0] > ph || k[1] > pw {
         return Err(bad(node, format!("kernel {k:?} larger than input {h}×{w}")));
     }
-    let oh = (h - k[0]) / s[0] + 1;
-    let ow = (w - k[1]) / s[1] + 1;
+    let oh = (ph - k[0]) / s[0] + 1;
+    let ow = (pw - k[1]) / s[1] + 1;
     let mut out = Vec::with_capacity(n * c * oh * ow);
     for plane in x.data.chunks(h * w) {
         for y in 0..oh {
             for xo in 0..ow {
                 let vals = (0..k[0]).flat_map(|dy| {
-                    (0..k[1]).map(move |dx| plane[(y * s[0] + dy) * w + xo * s[1] + dx])
+                    (0..k[1]).filter_map(move |dx| {
+                        let sy = (y * s[0] + dy).checked_sub(pads[0]).filter(|v| *v < h)?;
+                        let sx = (xo * s[1] + dx).checked_sub(pads[1]).filter(|v| *v < w)?;
+                        Some(plane[sy * w + sx])
+                    })
                 });
                 out.push(if max {
                     vals.fold(f32::NEG_INFINITY, f32::max)

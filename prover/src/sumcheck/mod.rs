@@ -33,7 +33,7 @@ use crate::field::{FieldOps, inverse_of_small};
 use ark_bn254::Fr;
 
 /// Highest composition degree the toolkit accepts.
-pub const MAX_DEGREE: usize = 6;
+pub const MAX_DEGREE: usize = 10;
 /// Largest number of variables a statement may declare (guards allocations on bad input).
 pub const MAX_VARS: usize = 40;
 

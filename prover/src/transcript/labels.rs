@@ -121,6 +121,14 @@ pub const POOL_STATEMENT: Label = Label::new(b"pool/stmt");
 pub const POOL_POINT: Label = Label::new(b"pool/point");
 /// Average pool: the prover's evaluations.
 pub const POOL_VALUES: Label = Label::new(b"pool/values");
+/// Max pool: statement (batch, bits, window geometry).
+pub const MAXPOOL_STATEMENT: Label = Label::new(b"maxpool/stmt");
+/// Max pool: the differences at the padded taps.
+pub const MAXPOOL_TAPS: Label = Label::new(b"maxpool/taps");
+/// Max pool: the tap point.
+pub const MAXPOOL_TAP_POINT: Label = Label::new(b"maxpool/tappt");
+/// Max pool: the prover's evaluations of O and Xcol.
+pub const MAXPOOL_VALUES: Label = Label::new(b"maxpool/values");
 /// LogUp: the challenge folding (x, f(x)) pairs of function tables.
 pub const LOGUP_ALPHA: Label = Label::new(b"logup/alpha");
 /// Iterated blocks (training): statement.

@@ -418,12 +418,21 @@ impl Importer {
             }
             "BatchNormalization" => return self.fold_batchnorm(node, &name),
             "AveragePool" | "MaxPool" => {
-                if ints(node, "pads").is_some_and(|p| p.iter().any(|v| *v != 0))
-                    || int(node, "ceil_mode", 0) != 0
-                {
+                let max = node.op_type == "MaxPool";
+                let pads = quad(ints(node, "pads")).map_err(|r| err(format!("pads: {r}")))?;
+                if !max && pads.iter().any(|v| *v != 0) {
+                    return Err(err("padding is not supported for AveragePool".into()));
+                }
+                if int(node, "ceil_mode", 0) != 0 {
                     return Err(err(
-                        "padding and ceil_mode are not supported for pooling".into()
+                        "ceil_mode = 1 is not supported; export with ceil_mode = 0".into(),
                     ));
+                }
+                if attr(node, "auto_pad").is_some_and(|a| !a.s.is_empty() && a.s != b"NOTSET") {
+                    return Err(err("auto_pad is not supported; export explicit pads".into()));
+                }
+                if int(node, "storage_order", 0) != 0 {
+                    return Err(err("storage_order = 1 is not supported".into()));
                 }
                 if ints(node, "dilations").is_some_and(|d| d.iter().any(|v| *v != 1)) {
                     return Err(err("dilations other than 1 are not supported".into()));
@@ -435,8 +444,12 @@ impl Importer {
                 }
                 let stride = pair(ints(node, "strides"), [1, 1])
                     .map_err(|r| err(format!("strides: {r}")))?;
-                if node.op_type == "MaxPool" {
-                    Op::MaxPool2d { kernel, stride }
+                if max {
+                    Op::MaxPool2d {
+                        kernel,
+                        stride,
+                        pads,
+                    }
                 } else {
                     Op::AvgPool2d { kernel, stride }
                 }

@@ -1,0 +1,322 @@
+//! Max pooling over windows gathered as a convolution gathers them (im2col, [`super::conv`]),
+//! as a zerocheck of a product and one linear relation.
+//!
+//! X is a channel-last batch of signed b-bit values (range-checked by whoever produced it);
+//! Xcol is its window gather: rows (n, p) for the output positions p, columns (t, c) for the
+//! taps t < T (the kh·kw real taps padded to a power of two) and channels c, zero where a tap
+//! reads padding or t ≥ K = kh·kw. Shift every value by H = 2^(b−1): X' = X + H ∈ [0, 2^b),
+//! and X'col = Xcol + H·M with M(t, p) = 1 where tap t of position p reads inside the image.
+//! Padding and padded taps then read 0 ≤ every real value, so max(X'col over a window) is
+//! the max of its real values, shifted (a window with no real value has maximum 0, i.e. −H).
+//!
+//! The prover commits the output O and the differences D = O' − X'col (O' = O + H, for every
+//! tap t < T). Relation: O[(n, p), c] = max_t Xcol[(n, p), (t, c)] over the real taps ⇔
+//!   (1) D ∈ [0, 2^b) everywhere (range-checked by the caller: O' ≥ every X'col),
+//!   (2) Π_{t < K} D[(n, p), (t, c)] = 0 for every (n, p, c) (O' equals one real tap),
+//!   (3) D = (O + H) − Xcol − H·M as tensors.
+//!
+//! Protocol, in transcript order: the statement (m, b, the geometry); a zerocheck of (2) over
+//! y = (c, p, n) with the K tap slices of D as inputs (τ drawn after the statement), ending at
+//! ρ with the K values D̃(ρ, t); the prover's D̃(ρ, t) for the padded taps K ≤ t < T, absorbed;
+//! the tap point r_t; the prover's Õ(ρ) and X̃col(ρ, r_t), absorbed. The verifier checks (3)
+//! at (ρ, r_t): Σ_t eq(r_t, t)·D̃(ρ, t) = Õ(ρ) + H − X̃col(ρ, r_t) − H·M̃(r_t, ρ_p), computing
+//! M̃ itself in O(K·positions), and emits three claims: D at (ρ, r_t), O at ρ, Xcol at
+//! (ρ, r_t) (the caller discharges it through the gather). Every tensor is committed before
+//! the statement, so each challenge follows every value it combines.
+//!
+//! Soundness: a violation of (2) survives the zerocheck with probability ≤ (K + 1)·n/|Fr|
+//! plus n/|Fr| for τ; wrong padded-tap values make the D claim false except with probability
+//! log T/|Fr|; a violation of (3) — a nonzero multilinear polynomial in (ρ, r_t), all of whose
+//! coordinates are challenges drawn after the commitments — survives with probability
+//! ≤ vars/|Fr|. With (1), (2) and (3), O' is at least every real tap and equals one of them
+//! (or 0 = the padding when the window has padding), so O is the window's maximum.
+
+use super::{TensorClaim, concat, log2};
+use crate::error::{Error, ensure};
+use crate::field::FieldOps;
+use crate::graph::quant::ConvGeometry;
+use crate::poly::{DenseMle, eq_table_generic};
+use crate::sumcheck::{Product, SumcheckProof, prove_zerocheck, verify_zerocheck};
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
+use ark_bn254::Fr;
+
+/// Largest window (taps) a max pool may have: the zerocheck's degree is taps + 1.
+pub const MAX_TAPS: usize = crate::sumcheck::MAX_DEGREE - 1;
+
+/// The public shape: examples m, the bit bound b, the window geometry (its in_c the padded
+/// channels; output positions out_h·out_w).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaxPoolShape {
+    /// Examples (padded batch).
+    pub m: usize,
+    /// Signed bit bound of the values.
+    pub bits: u32,
+    /// The windows.
+    pub geometry: ConvGeometry,
+}
+
+/// A max-pool proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MaxPoolProof<F> {
+    /// The zerocheck of Π_{t<K} D_t = 0 (its final evaluations are D̃(ρ, t), t < K).
+    pub zerocheck: SumcheckProof<F>,
+    /// D̃(ρ, t) for the padded taps K ≤ t < T.
+    pub padded_taps: Vec<F>,
+    /// Õ(ρ) and X̃col(ρ, r_t).
+    pub values: Vec<F>,
+}
+
+/// The claims a max-pool proof leaves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MaxPoolClaims<F> {
+    /// On the output O.
+    pub output: TensorClaim<F>,
+    /// On the differences D.
+    pub diff: TensorClaim<F>,
+    /// On the window gather Xcol (for the gather proof).
+    pub window: TensorClaim<F>,
+}
+
+impl MaxPoolShape {
+    fn taps(&self) -> usize {
+        self.geometry.kh * self.geometry.kw
+    }
+    fn positions(&self) -> usize {
+        self.geometry.out_h * self.geometry.out_w
+    }
+    /// Variables of O: channels, positions, examples.
+    fn output_vars(&self) -> usize {
+        log2(self.geometry.in_c) + log2(self.positions()) + log2(self.m)
+    }
+    fn half(&self) -> Fr {
+        Fr::from(1u64 << self.bits.saturating_sub(1))
+    }
+
+    fn start<F: FieldOps, S: SpongeOps<F>>(&self, t: &mut Transcript<F, S>) -> Result<(), Error> {
+        let g = &self.geometry;
+        let ok = [self.m, g.in_c, self.positions(), g.in_h * g.in_w]
+            .iter()
+            .all(|d| d.is_power_of_two())
+            && (1..=MAX_TAPS).contains(&self.taps())
+            && (2..=40).contains(&self.bits);
+        ensure(
+            ok,
+            "max pool",
+            "batch, channels and positions must be powers of two, windows 1 to MAX_TAPS taps, \
+             and the bit bound 2 to 40",
+        )?;
+        let mut words = vec![self.m, self.bits as usize];
+        words.extend(g.words());
+        t.absorb_usizes(labels::MAXPOOL_STATEMENT, &words)?;
+        Ok(())
+    }
+
+    /// The point (ρ_c, r_t, ρ_p, ρ_n) on D and Xcol from ρ = (ρ_c, ρ_p, ρ_n) on O.
+    fn window_point<F: Clone>(&self, rho: &[F], r_t: &[F]) -> Result<Vec<F>, Error> {
+        let lc = log2(self.geometry.in_c);
+        let (c, rest) = rho.split_at_checked(lc).ok_or(Error::ProofShape {
+            what: "max-pool point",
+            expected: self.output_vars(),
+            actual: rho.len(),
+        })?;
+        Ok(concat(&[c, r_t, rest]))
+    }
+
+    /// The claims, given ρ, r_t, the tap values D̃(ρ, t) for every t < T and [Õ(ρ), X̃col].
+    fn claims<F: FieldOps>(
+        &self,
+        rho: Vec<F>,
+        r_t: &[F],
+        taps: &[F],
+        values: &[F],
+    ) -> Result<MaxPoolClaims<F>, Error> {
+        let [o, x] = values else {
+            return Err(Error::ProofShape {
+                what: "max-pool values",
+                expected: 2,
+                actual: values.len(),
+            });
+        };
+        let eq = eq_table_generic(r_t);
+        if taps.len() != eq.len() {
+            return Err(Error::ProofShape {
+                what: "max-pool tap values",
+                expected: eq.len(),
+                actual: taps.len(),
+            });
+        }
+        let d = taps
+            .iter()
+            .zip(&eq)
+            .fold(F::zero(), |acc, (v, e)| acc.add(&v.mul(e)));
+        let window = self.window_point(&rho, r_t)?;
+        Ok(MaxPoolClaims {
+            output: TensorClaim {
+                point: rho,
+                value: o.clone(),
+            },
+            diff: TensorClaim {
+                point: window.clone(),
+                value: d,
+            },
+            window: TensorClaim {
+                point: window,
+                value: x.clone(),
+            },
+        })
+    }
+}
+
+/// M̃(r_t, r_p) = Σ over (tap, position) pairs reading inside the image of eq(r_t, t)·eq(r_p, p).
+fn mask_eval<F: FieldOps>(g: &ConvGeometry, r_t: &[F], r_p: &[F]) -> F {
+    let (et, ep) = (eq_table_generic(r_t), eq_table_generic(r_p));
+    let mut acc = F::zero();
+    for (tap, wt) in et.iter().enumerate().take(g.kh * g.kw) {
+        let mut inner = F::zero();
+        for y in 0..g.out_h {
+            for x in 0..g.out_w {
+                if g.source(y, x, tap).is_some()
+                    && let Some(wp) = ep.get(y * g.out_w + x)
+                {
+                    inner = inner.add(wp);
+                }
+            }
+        }
+        acc = acc.add(&wt.mul(&inner));
+    }
+    acc
+}
+
+/// Proves the max pool for output `o` (rows (n, p), columns c), differences `d` and the window
+/// gather `xcol` (both rows (n, p), columns (t, c)).
+pub fn prove_maxpool(
+    shape: MaxPoolShape,
+    o: &[Fr],
+    d: &[Fr],
+    xcol: &[Fr],
+    t: &mut NativeTranscript,
+) -> Result<(MaxPoolProof<Fr>, MaxPoolClaims<Fr>), Error> {
+    shape.start(t)?;
+    let (c, tp, k) = (shape.geometry.in_c, shape.geometry.taps_pad(), shape.taps());
+    let rows = shape.m * shape.positions();
+    for (what, len, want) in [
+        ("max-pool output", o.len(), rows * c),
+        ("max-pool differences", d.len(), rows * tp * c),
+        ("max-pool windows", xcol.len(), rows * tp * c),
+    ] {
+        if len != want {
+            return Err(Error::StatementShape {
+                what,
+                expected: want,
+                actual: len,
+            });
+        }
+    }
+    let column = |tap: usize| -> Vec<Fr> {
+        (0..rows)
+            .flat_map(|row| {
+                d[(row * tp + tap) * c..(row * tp + tap + 1) * c]
+                    .iter()
+                    .copied()
+            })
+            .collect()
+    };
+    let (zerocheck, out) = prove_zerocheck((0..k).map(column).collect(), Product(k), t)?;
+    let padded_taps = (k..tp)
+        .map(|tap| DenseMle::new(column(tap))?.evaluate(&out.point))
+        .collect::<Result<Vec<_>, _>>()?;
+    t.absorb(labels::MAXPOOL_TAPS, &padded_taps)?;
+    let r_t = t.challenges(labels::MAXPOOL_TAP_POINT, log2(tp))?;
+    let window = shape.window_point(&out.point, &r_t)?;
+    let values = vec![
+        DenseMle::new(o.to_vec())?.evaluate(&out.point)?,
+        DenseMle::new(xcol.to_vec())?.evaluate(&window)?,
+    ];
+    t.absorb(labels::MAXPOOL_VALUES, &values)?;
+    let taps = concat(&[&out.evals, &padded_taps]);
+    let claims = shape.claims(out.point, &r_t, &taps, &values)?;
+    Ok((
+        MaxPoolProof {
+            zerocheck,
+            padded_taps,
+            values,
+        },
+        claims,
+    ))
+}
+
+/// Runs the verifier's checks up to relation (3); returns the claims and the relation's
+/// right-hand side Õ(ρ) + H − X̃col(ρ, r_t) − H·M̃(r_t, ρ_p).
+fn claims_and_relation<F: FieldOps, S: SpongeOps<F>>(
+    shape: MaxPoolShape,
+    proof: &MaxPoolProof<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<(MaxPoolClaims<F>, F), Error> {
+    shape.start(t)?;
+    let (tp, k) = (shape.geometry.taps_pad(), shape.taps());
+    let out = verify_zerocheck(shape.output_vars(), &Product(k), &proof.zerocheck, t)?;
+    if proof.padded_taps.len() != tp - k {
+        return Err(Error::ProofShape {
+            what: "max-pool padded taps",
+            expected: tp - k,
+            actual: proof.padded_taps.len(),
+        });
+    }
+    t.absorb(labels::MAXPOOL_TAPS, &proof.padded_taps)?;
+    let r_t = t.challenges(labels::MAXPOOL_TAP_POINT, log2(tp))?;
+    if proof.values.len() != 2 {
+        return Err(Error::ProofShape {
+            what: "max-pool values",
+            expected: 2,
+            actual: proof.values.len(),
+        });
+    }
+    t.absorb(labels::MAXPOOL_VALUES, &proof.values)?;
+    let lc = log2(shape.geometry.in_c);
+    let rho_p = out
+        .point
+        .get(lc..lc + log2(shape.positions()))
+        .ok_or(Error::ProofShape {
+            what: "max-pool point",
+            expected: shape.output_vars(),
+            actual: out.point.len(),
+        })?
+        .to_vec();
+    let taps = concat(&[&out.evals, &proof.padded_taps]);
+    let claims = shape.claims(out.point, &r_t, &taps, &proof.values)?;
+    let h = shape.half();
+    let expected = claims
+        .output
+        .value
+        .add_const(h)
+        .sub(&claims.window.value)
+        .sub(&mask_eval(&shape.geometry, &r_t, &rho_p).mul_const(h));
+    Ok((claims, expected))
+}
+
+/// Verifies a max-pool proof; returns the claims on O, D and Xcol.
+pub fn verify_maxpool<F: FieldOps, S: SpongeOps<F>>(
+    shape: MaxPoolShape,
+    proof: &MaxPoolProof<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<MaxPoolClaims<F>, Error> {
+    let (claims, expected) = claims_and_relation(shape, proof, t)?;
+    if !claims.diff.value.enforce_equal(&expected)? {
+        return Err(Error::RelationMismatch {
+            relation: "max pool: D = O + H − Xcol − H·M",
+        });
+    }
+    Ok(claims)
+}
+
+/// ATTACK HELPER (soundness tests only): relation (3)'s residual D̃ − (Õ + H − X̃col − H·M̃)
+/// for a proof — an adversary solving for X̃col zeroes it after seeing every challenge.
+#[cfg(feature = "adversary")]
+pub fn relation_residual(
+    shape: MaxPoolShape,
+    proof: &MaxPoolProof<Fr>,
+    t: &mut NativeTranscript,
+) -> Result<Fr, Error> {
+    let (claims, expected) = claims_and_relation(shape, proof, t)?;
+    Ok(claims.diff.value - expected)
+}
