@@ -204,6 +204,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
                         QLayer::Dense(d) => ("dense", d.weight.len() + d.bias.len()),
                         QLayer::Conv(c) => ("conv", c.dense.weight.len() + c.dense.bias.len()),
                         QLayer::AvgPool(_) => ("avgpool", 0),
+                        QLayer::MaxPool(_) => ("maxpool", 0),
                     };
                     serde_json::json!({ "name": l.name(), "kind": kind, "parameters": params })
                 })

@@ -14,6 +14,7 @@ use crate::blocks::argmax::ArgmaxProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
+use crate::blocks::maxpool::MaxPoolProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
 use crate::blocks::softmax::SoftmaxProof;
@@ -76,6 +77,7 @@ crate::canonical_struct!(SumcheckProof<Fr> { rounds, final_evals });
 crate::canonical_struct!(LookupProof<Fr> { roots, layers, column_evals });
 crate::canonical_struct!(DenseProof<Fr> { values, matmul, zerocheck });
 crate::canonical_struct!(PoolProof<Fr> { values });
+crate::canonical_struct!(MaxPoolProof<Fr> { zerocheck, padded_taps, values });
 crate::canonical_struct!(ArgmaxProof<Fr> { values, sumcheck, booleanity });
 crate::canonical_struct!(ModelProofBody<Fr> { range, remainder, activations, layers, argmax });
 crate::canonical_struct!(OpeningEvals<Fr> { vector_evals, q1_at_zeta, q2_at_zeta_inv, mask_eval });
@@ -111,6 +113,7 @@ crate::canonical_struct!(TrainingProof {
 const DENSE: u8 = 0;
 const CONV: u8 = 1;
 const POOL: u8 = 2;
+const MAXPOOL: u8 = 3;
 
 impl CanonicalSerialize for LayerProof<Fr> {
     fn serialize_with_mode<W: Write>(
@@ -132,6 +135,11 @@ impl CanonicalSerialize for LayerProof<Fr> {
                 POOL.serialize_with_mode(&mut writer, compress)?;
                 p.serialize_with_mode(writer, compress)
             }
+            LayerProof::MaxPool { pool, gather } => {
+                MAXPOOL.serialize_with_mode(&mut writer, compress)?;
+                pool.serialize_with_mode(&mut writer, compress)?;
+                gather.serialize_with_mode(writer, compress)
+            }
         }
     }
 
@@ -142,6 +150,9 @@ impl CanonicalSerialize for LayerProof<Fr> {
                 dense.serialized_size(compress) + gather.serialized_size(compress)
             }
             LayerProof::Pool(p) => p.serialized_size(compress),
+            LayerProof::MaxPool { pool, gather } => {
+                pool.serialized_size(compress) + gather.serialized_size(compress)
+            }
         }
     }
 }
@@ -155,6 +166,10 @@ impl Valid for LayerProof<Fr> {
                 gather.check()
             }
             LayerProof::Pool(p) => p.check(),
+            LayerProof::MaxPool { pool, gather } => {
+                pool.check()?;
+                gather.check()
+            }
         }
     }
 }
@@ -177,6 +192,10 @@ impl CanonicalDeserialize for LayerProof<Fr> {
             POOL => LayerProof::Pool(PoolProof::deserialize_with_mode(
                 reader, compress, validate,
             )?),
+            MAXPOOL => LayerProof::MaxPool {
+                pool: MaxPoolProof::deserialize_with_mode(&mut reader, compress, validate)?,
+                gather: SumcheckProof::deserialize_with_mode(reader, compress, validate)?,
+            },
             _ => return Err(SerializationError::InvalidData),
         })
     }
@@ -228,6 +247,14 @@ mod tests {
                     LayerProof::Pool(PoolProof {
                         values: vec![fr(5)],
                     }),
+                    LayerProof::MaxPool {
+                        pool: MaxPoolProof {
+                            zerocheck: sumcheck(44),
+                            padded_taps: vec![fr(45)],
+                            values: vec![fr(46), fr(47)],
+                        },
+                        gather: sumcheck(48),
+                    },
                     LayerProof::Dense(DenseProof {
                         zerocheck: None,
                         ..dense

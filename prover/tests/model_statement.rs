@@ -293,6 +293,7 @@ fn cnn_inference_and_tampering() {
                 d.matmul.final_evals[0][0] += Fr::ONE;
                 Error::SumcheckFinal
             }
+            LayerProof::MaxPool { .. } => unreachable!("the digits CNN has average pools"),
         };
         assert_eq!(p.verify_with(&p.public, &bad), Err(want), "layer {layer}");
     }
@@ -307,6 +308,93 @@ fn cnn_inference_and_tampering() {
     let mut other = q.public.clone();
     other.input.as_mut().unwrap()[27] += Fr::ONE;
     assert_eq!(q.verify_with(&other, &q.proof), Err(Error::SumcheckFinal));
+}
+
+/// Max pools prove: the digits CNN with its average pool replaced by a 3×3, stride-2,
+/// padding-1 max pool (ResNet's stem window), and by a 2×2, stride-2 one. The quantized model
+/// keeps the float model's predictions; every kind of max-pool message, tampered, is refused
+/// with the error its check raises.
+#[test]
+fn max_pool_cnn_proves_and_tampering_is_caught() {
+    for (k, stride, pad) in [(3, 2, 1), (2, 2, 0)] {
+        max_pool_variant(k, stride, pad);
+    }
+}
+
+fn max_pool_variant(k: usize, stride: usize, pad: usize) {
+    use zkmodel_prover::graph::Op;
+    let s = setup();
+    let mut model = import_path(&fixture("cnn.onnx")).unwrap();
+    for node in model
+        .nodes
+        .iter_mut()
+        .filter(|n| matches!(n.op, Op::AvgPool2d { .. }))
+    {
+        node.op = Op::MaxPool2d {
+            kernel: [k, k],
+            stride: [stride, stride],
+            pads: [pad; 4],
+        };
+    }
+    let x = shaped(
+        &model.input_shape,
+        s.data.batch(&s.data.train[..256]).unwrap().0,
+    );
+    let (q, _) = calibrate(&model, &x, CalibrationOptions::default()).unwrap();
+    let p = prove_task(
+        &q,
+        inference(4, Visibility::Committed, Visibility::Public),
+        &s.data.test[..4],
+        21,
+    );
+    p.verify().unwrap();
+    let pools: Vec<usize> = (0..p.proof.body.layers.len())
+        .filter(|i| matches!(p.proof.body.layers[*i], LayerProof::MaxPool { .. }))
+        .collect();
+    assert!(!pools.is_empty());
+    let relation = Error::RelationMismatch {
+        relation: "max pool: D = O + H − Xcol − H·M",
+    };
+    for layer in pools {
+        for case in 0..4 {
+            let mut bad = p.proof.clone();
+            let LayerProof::MaxPool { pool, gather } = &mut bad.body.layers[layer] else {
+                unreachable!()
+            };
+            let want = match case {
+                0 => {
+                    pool.values[0] += Fr::ONE;
+                    relation.clone()
+                }
+                1 => {
+                    pool.zerocheck.rounds[0][0] += Fr::ONE;
+                    Error::SumcheckFinal
+                }
+                2 => match pool.padded_taps.first_mut() {
+                    Some(v) => {
+                        *v += Fr::ONE;
+                        relation.clone()
+                    }
+                    None => continue,
+                },
+                _ => {
+                    gather.rounds[0][0] += Fr::ONE;
+                    Error::SumcheckFinal
+                }
+            };
+            assert_eq!(
+                p.verify_with(&p.public, &bad),
+                Err(want),
+                "{k}x{k} layer {layer} case {case}"
+            );
+        }
+    }
+    // The float model's predictions survive quantization on these inputs.
+    let (xt, _) = s.data.batch(&s.data.test[..4]).unwrap();
+    let xt = shaped(&model.input_shape, xt);
+    let float = model.eval(&xt).unwrap().argmax_rows();
+    let (m, input) = q.quantize_input(&xt).unwrap();
+    assert_eq!(q.predictions(&q.forward(m, input).unwrap(), 4), float);
 }
 
 /// The CNN's accuracy over the whole test split (a 2^20 trace: the heaviest default test).

@@ -31,10 +31,24 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn circuit_for(task: Task, indices: std::ops::Range<usize>) -> ModelCircuit {
-    let model = import_path(&fixture("mlp.onnx")).unwrap();
+    circuit_for_model(import_path(&fixture("mlp.onnx")).unwrap(), task, indices)
+}
+
+/// [`circuit_for`] on any digits model (image models get their batches as NCHW).
+fn circuit_for_model(
+    model: zkmodel_prover::graph::Model,
+    task: Task,
+    indices: std::ops::Range<usize>,
+) -> ModelCircuit {
     let data = Dataset::load(&fixture("dataset.json")).unwrap();
+    let shaped = |x: zkmodel_prover::graph::Tensor| match model.input_shape.as_slice() {
+        [_, Some(c), Some(h), Some(w)] => {
+            zkmodel_prover::graph::Tensor::new(vec![x.shape[0], *c, *h, *w], x.data).unwrap()
+        }
+        _ => x,
+    };
     let (calib, _) = data.batch(&data.train[..256]).unwrap();
-    let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    let (q, _) = calibrate(&model, &shaped(calib), CalibrationOptions::default()).unwrap();
     let arch = ModelArchitecture {
         shape: ModelShape::from(&q),
         task,
@@ -43,7 +57,7 @@ fn circuit_for(task: Task, indices: std::ops::Range<usize>) -> ModelCircuit {
     let srs = Srs::insecure_development(5, len);
     let mut rng = ChaCha20Rng::seed_from_u64(1);
     let (x, labels) = data.batch(&data.test[indices]).unwrap();
-    let (m, input) = q.quantize_input(&x).unwrap();
+    let (m, input) = q.quantize_input(&shaped(x)).unwrap();
     let trace = q.forward(m, input.clone()).unwrap();
     let committed = commit_model(&srs, &arch, &q, &mut rng).unwrap();
     let accuracy = matches!(task, Task::Accuracy { .. });
@@ -95,6 +109,53 @@ fn mlp_inference_circuit_accepts_honest_and_rejects_tampered() {
     let mut bad = c;
     bad.body.range.column_evals[2] += Fr::ONE;
     assert!(!satisfied(bad).0);
+}
+
+/// A max pool in-circuit: the digits CNN with its average pool replaced by a 3×3, stride-2,
+/// padding-1 max pool satisfies the circuit with an honest proof, and not with a max-pool
+/// message changed.
+#[test]
+fn max_pool_cnn_circuit_accepts_honest_and_rejects_tampered() {
+    use zkmodel_prover::graph::Op;
+    use zkmodel_prover::proof::model::LayerProof;
+    let mut model = import_path(&fixture("cnn.onnx")).unwrap();
+    for node in model
+        .nodes
+        .iter_mut()
+        .filter(|n| matches!(n.op, Op::AvgPool2d { .. }))
+    {
+        node.op = Op::MaxPool2d {
+            kernel: [3, 3],
+            stride: [2, 2],
+            pads: [1; 4],
+        };
+    }
+    let task = Task::Inference {
+        rows: 1,
+        input: Visibility::Committed,
+        output: Visibility::Public,
+    };
+    let c = circuit_for_model(model, task, 0..1);
+    let (ok, n) = satisfied(c.clone());
+    println!("digits CNN with a 3x3 max pool, inference batch 1: {n} constraints");
+    assert!(ok);
+    let pool = c
+        .body
+        .layers
+        .iter()
+        .position(|l| matches!(l, LayerProof::MaxPool { .. }))
+        .unwrap();
+    for case in 0..2 {
+        let mut bad = c.clone();
+        let LayerProof::MaxPool { pool, .. } = &mut bad.body.layers[pool] else {
+            unreachable!()
+        };
+        match case {
+            0 => pool.values[0] += Fr::ONE,
+            _ => pool.padded_taps[0] += Fr::ONE,
+        }
+        assert!(!satisfied(bad).0, "case {case}");
+    }
 }
 
 #[test]

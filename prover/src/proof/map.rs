@@ -8,6 +8,7 @@ use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
 use crate::blocks::matmul::MatMulProof;
+use crate::blocks::maxpool::MaxPoolProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
 use crate::blocks::softmax::SoftmaxProof;
@@ -119,6 +120,11 @@ map_struct!(DenseProof {
     zerocheck: nested
 });
 map_struct!(PoolProof { values: list });
+map_struct!(MaxPoolProof {
+    zerocheck: nested,
+    padded_taps: list,
+    values: list
+});
 map_struct!(ArgmaxProof {
     values: list,
     sumcheck: nested,
@@ -180,6 +186,10 @@ impl<F> MapFields<F> for LayerProof<F> {
                 gather: gather.map_fields(f)?,
             },
             LayerProof::Pool(p) => LayerProof::Pool(p.map_fields(f)?),
+            LayerProof::MaxPool { pool, gather } => LayerProof::MaxPool {
+                pool: pool.map_fields(f)?,
+                gather: gather.map_fields(f)?,
+            },
         })
     }
 }

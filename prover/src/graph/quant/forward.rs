@@ -21,6 +21,8 @@ pub struct LayerTrace {
     pub neg: Vec<i64>,
     /// f(Y) (table activations).
     pub act: Vec<i64>,
+    /// Max pools: the differences (O + H) − (Xcol + H·M) per tap (see the max-pool block).
+    pub diff: Vec<i64>,
 }
 
 impl LayerTrace {
@@ -148,6 +150,7 @@ impl QuantizedModel {
                 pos,
                 neg,
                 act: vec![],
+                diff: vec![],
             })
         } else if let Some(f) = l.table {
             // The table covers exactly the signed b-bit inputs.
@@ -164,6 +167,7 @@ impl QuantizedModel {
                 pos: vec![],
                 neg: vec![],
                 act,
+                diff: vec![],
             })
         } else {
             self.check(&format!("{}.output", l.name), &y, self.signed_range())?;
@@ -174,6 +178,7 @@ impl QuantizedModel {
                 pos: vec![],
                 neg: vec![],
                 act: vec![],
+                diff: vec![],
             })
         }
     }
@@ -239,12 +244,56 @@ impl QuantizedModel {
                         pos: vec![],
                         neg: vec![],
                         act: vec![],
+                        diff: vec![],
                     }
                 }
+                QLayer::MaxPool(p) => self.maxpool_forward(p, m, a)?,
             };
             layers.push(trace);
         }
         Ok(IntTrace { m, input, layers })
+    }
+
+    /// A max pool: the maximum of each window's real taps (−H = −2^(b−1) for a window with
+    /// none), and the differences its proof commits.
+    fn maxpool_forward(
+        &self,
+        p: &super::QMaxPool,
+        m: usize,
+        a: &[i64],
+    ) -> Result<LayerTrace, Error> {
+        let g = &p.geometry;
+        let xcol = im2col(g, m, a);
+        let (positions, tp, c) = (g.out_h * g.out_w, g.taps_pad(), g.in_c);
+        let half = 1i64 << (self.bits - 1);
+        let mut y = vec![-half; m * positions * c];
+        let mut diff = vec![0i64; m * positions * tp * c];
+        for row in 0..m * positions {
+            let (yo, xo) = ((row % positions) / g.out_w, row % g.out_w);
+            for ch in 0..c {
+                let at = |t: usize| (row * tp + t) * c + ch;
+                let best = (0..tp)
+                    .filter(|t| g.source(yo, xo, *t).is_some())
+                    .map(|t| xcol[at(t)])
+                    .max()
+                    .unwrap_or(-half);
+                y[row * c + ch] = best;
+                for t in 0..tp {
+                    let valid = g.source(yo, xo, t).is_some();
+                    diff[at(t)] = best + half - xcol[at(t)] - if valid { half } else { 0 };
+                }
+            }
+        }
+        self.check(&format!("{}.output", p.name), &y, self.signed_range())?;
+        Ok(LayerTrace {
+            xcol,
+            y,
+            r: vec![],
+            pos: vec![],
+            neg: vec![],
+            act: vec![],
+            diff,
+        })
     }
 
     /// Quantized argmax per real row (ties: the first maximum, as ONNX ArgMax).

@@ -139,6 +139,15 @@ pub struct QPool {
     pub c: usize,
 }
 
+/// A max pool on channel-last activations: windows gathered as a convolution's.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QMaxPool {
+    /// The ONNX node name.
+    pub name: String,
+    /// The windows (in_c the padded channels).
+    pub geometry: ConvGeometry,
+}
+
 /// One quantized layer.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum QLayer {
@@ -148,6 +157,8 @@ pub enum QLayer {
     Conv(QConv),
     /// 2×2 average pool.
     AvgPool(QPool),
+    /// Max pool (any window up to 9 taps, stride, padding).
+    MaxPool(QMaxPool),
 }
 
 impl QLayer {
@@ -157,6 +168,7 @@ impl QLayer {
             QLayer::Dense(d) => &d.name,
             QLayer::Conv(c) => &c.dense.name,
             QLayer::AvgPool(p) => &p.name,
+            QLayer::MaxPool(p) => &p.name,
         }
     }
     /// The dense part, if any.
@@ -164,14 +176,14 @@ impl QLayer {
         match self {
             QLayer::Dense(d) => Some(d),
             QLayer::Conv(c) => Some(&c.dense),
-            QLayer::AvgPool(_) => None,
+            QLayer::AvgPool(_) | QLayer::MaxPool(_) => None,
         }
     }
     fn dense_mut(&mut self) -> Option<&mut QDense> {
         match self {
             QLayer::Dense(d) => Some(d),
             QLayer::Conv(c) => Some(&mut c.dense),
-            QLayer::AvgPool(_) => None,
+            QLayer::AvgPool(_) | QLayer::MaxPool(_) => None,
         }
     }
 }
@@ -285,15 +297,11 @@ impl QuantizedModel {
                 reason: "the scale 2^s and the bit bound b need 0 < s ≤ b − 2 ≤ 38",
             });
         }
-        if let Some(node) = model
-            .nodes
-            .iter()
-            .find(|n| matches!(n.op, Op::MaxPool2d { .. } | Op::Add))
-        {
+        if let Some(node) = model.nodes.iter().find(|n| matches!(n.op, Op::Add)) {
             return Err(unsupported(
                 &node.name,
                 &node.op,
-                "imports, but has no proof block yet; use AveragePool and a chain of layers",
+                "imports, but has no proof block yet; use a chain of layers",
             ));
         }
         let input = match model.input_shape.as_slice() {
@@ -477,6 +485,49 @@ impl QuantizedModel {
                         cp,
                         h: h / 2,
                         w: w / 2,
+                    };
+                }
+                (
+                    Op::MaxPool2d {
+                        kernel,
+                        stride,
+                        pads,
+                    },
+                    Act::Image { c, cp, h, w },
+                ) => {
+                    let [kh, kw] = *kernel;
+                    if kh * kw > crate::blocks::maxpool::MAX_TAPS {
+                        return Err(bad(&format!(
+                            "a {kh}×{kw} window has more than {} taps",
+                            crate::blocks::maxpool::MAX_TAPS
+                        )));
+                    }
+                    let (ph, pw) = (h + pads[0] + pads[2], w + pads[1] + pads[3]);
+                    if kh > ph || kw > pw {
+                        return Err(bad(&format!("a {kh}×{kw} window on a {h}×{w} image")));
+                    }
+                    let out_h = (ph - kh) / stride[0] + 1;
+                    let out_w = (pw - kw) / stride[1] + 1;
+                    pow2_image(&node.name, &node.op, out_h, out_w)?;
+                    layers.push(QLayer::MaxPool(QMaxPool {
+                        name: node.name.clone(),
+                        geometry: ConvGeometry {
+                            in_h: h,
+                            in_w: w,
+                            in_c: cp,
+                            kh,
+                            kw,
+                            stride: *stride,
+                            pads: *pads,
+                            out_h,
+                            out_w,
+                        },
+                    }));
+                    act = Act::Image {
+                        c,
+                        cp,
+                        h: out_h,
+                        w: out_w,
                     };
                 }
                 (Op::Flatten { axis: 1 }, Act::Image { c, cp, h, w }) => {

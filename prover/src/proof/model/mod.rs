@@ -37,6 +37,7 @@ pub use verify::{verify, verify_field_part};
 use crate::blocks::argmax::ArgmaxProof;
 use crate::blocks::conv::GatherProof;
 use crate::blocks::dense::DenseProof;
+use crate::blocks::maxpool::MaxPoolProof;
 use crate::blocks::pool::PoolProof;
 use crate::lookup::LookupProof;
 use crate::pcs::OpeningProof;
@@ -72,6 +73,13 @@ pub enum LayerProof<F> {
     },
     /// Average pool.
     Pool(PoolProof<F>),
+    /// Max pool: the window relation, then the gather back to the input.
+    MaxPool {
+        /// The max-pool relation.
+        pool: MaxPoolProof<F>,
+        /// The window gather.
+        gather: GatherProof<F>,
+    },
 }
 
 /// A whole model proof.
@@ -154,6 +162,9 @@ impl ModelProof {
                 LayerProof::Dense(d) => dense(d),
                 LayerProof::Conv { dense: d, gather } => dense(d) + sc(gather),
                 LayerProof::Pool(p) => p.values.len(),
+                LayerProof::MaxPool { pool, gather } => {
+                    sc(&pool.zerocheck) + pool.padded_taps.len() + pool.values.len() + sc(gather)
+                }
             };
         }
         if let Some(a) = &b.argmax {

@@ -9,7 +9,9 @@ use crate::blocks::matmul::MatMulDims;
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::field::encoding::from_i128;
-use crate::graph::quant::{ConvGeometry, InputShape, QConv, QDense, QLayer, QPool, QuantizedModel};
+use crate::graph::quant::{
+    ConvGeometry, InputShape, QConv, QDense, QLayer, QMaxPool, QPool, QuantizedModel,
+};
 use crate::lookup::{ColumnShape, LookupStatement, Table, TableFn};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{Accumulator, MaskSlots, Srs};
@@ -61,6 +63,8 @@ pub enum LayerKind {
         /// Input width.
         w: usize,
     },
+    /// Max pool over windows gathered as a convolution's.
+    MaxPool(ConvGeometry),
 }
 
 /// One layer's public shape.
@@ -98,7 +102,7 @@ impl LayerShape {
 
     /// Whether the layer has weights (dense or convolution).
     pub fn is_dense(&self) -> bool {
-        !matches!(self.kind, LayerKind::AvgPool { .. })
+        matches!(self.kind, LayerKind::Dense | LayerKind::Conv(_))
     }
 }
 
@@ -150,6 +154,15 @@ impl From<&QuantizedModel> for ModelShape {
                     relu: false,
                     table: None,
                 },
+                QLayer::MaxPool(p) => LayerShape {
+                    name: p.name.clone(),
+                    kind: LayerKind::MaxPool(p.geometry),
+                    rows: p.geometry.out_h * p.geometry.out_w,
+                    k: p.geometry.in_c,
+                    n: p.geometry.in_c,
+                    relu: false,
+                    table: None,
+                },
             })
             .collect();
         Self {
@@ -187,6 +200,13 @@ impl ModelShape {
                     // Pools take no activation (`check` refuses one); the suffix keeps the
                     // description a function of every field regardless.
                     LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}{relu}", l.n),
+                    LayerKind::MaxPool(g) => {
+                        let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
+                        format!(
+                            "maxpool:{ih}x{iw}x{ic}:k{kh}x{kw}:s{sh}x{sw}:p{pt}-{pl}-{pb}-{pr}:o{oh}x{ow}x{}{relu}",
+                            l.n
+                        )
+                    }
                 }
             })
             .collect();
@@ -274,6 +294,10 @@ impl ModelShape {
                         w,
                         c: l.n,
                     }),
+                    LayerKind::MaxPool(geometry) => QLayer::MaxPool(QMaxPool {
+                        name: l.name.clone(),
+                        geometry,
+                    }),
                 })
                 .collect(),
         };
@@ -349,6 +373,9 @@ pub(crate) mod names {
     pub fn act_mult(l: &str) -> String {
         format!("{l}.activation.multiplicities")
     }
+    pub fn diff(l: &str) -> String {
+        format!("{l}.maxpool_diff")
+    }
 }
 
 /// The plan built from an architecture.
@@ -394,6 +421,7 @@ impl ModelArchitecture {
             LayerKind::Dense => l.k,
             LayerKind::Conv(g) => g.in_h * g.in_w * g.in_c,
             LayerKind::AvgPool { h, w } => h * w * l.n,
+            LayerKind::MaxPool(g) => g.in_h * g.in_w * g.in_c,
         }
     }
 
@@ -426,6 +454,16 @@ impl ModelArchitecture {
                         && pow2(h)
                         && pow2(w)
                         && l.rows * 4 == h * w
+                        && !l.relu
+                        && l.table.is_none()
+                }
+                LayerKind::MaxPool(g) => {
+                    l.rows == g.out_h * g.out_w
+                        && l.k == g.in_c
+                        && l.n == g.in_c
+                        && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| pow2(*d))
+                        && (1..=crate::blocks::maxpool::MAX_TAPS).contains(&(g.kh * g.kw))
+                        && g.stride.iter().all(|d| *d > 0)
                         && !l.relu
                         && l.table.is_none()
                 }
@@ -652,6 +690,11 @@ impl ModelArchitecture {
         let last = s.layers.len() - 1;
         for (i, l) in s.layers.iter().enumerate() {
             let len = m * l.rows * l.n;
+            if let LayerKind::MaxPool(g) = l.kind {
+                put(&names::output(&l.name), TRACE, len);
+                put(&names::diff(&l.name), TRACE, len * g.taps_pad());
+                continue;
+            }
             put(&names::remainder(&l.name), TRACE, len);
             if l.is_dense() {
                 put(&names::weight(&l.name), MODEL, l.k * l.n);
@@ -712,6 +755,12 @@ impl ModelArchitecture {
         let mut remainder_columns = Vec::new();
         for l in &s.layers {
             let rem = names::remainder(&l.name);
+            if let LayerKind::MaxPool(_) = l.kind {
+                // The output is signed like its input; the differences lie in [0, 2^b).
+                range_columns.push((names::output(&l.name), half));
+                range_columns.push((names::diff(&l.name), 0));
+                continue;
+            }
             if l.is_dense() {
                 range_columns.push((names::weight(&l.name), half));
                 range_columns.push((names::bias(&l.name), half));

@@ -8,6 +8,7 @@ use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::argmax::{ArgmaxWitness, prove_argmax};
 use crate::blocks::conv::prove_gather;
 use crate::blocks::dense::{DenseWitness, prove_dense};
+use crate::blocks::maxpool::{MaxPoolShape, prove_maxpool};
 use crate::blocks::pool::{PoolShape, prove_pool};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::encoding::from_i128;
@@ -308,7 +309,11 @@ pub(crate) fn prove_blocks(
         } else {
             t.insert(names::output(&l.name), ints(&lt.y));
         }
-        t.insert(names::remainder(&l.name), ints(&lt.r));
+        if let LayerKind::MaxPool(_) = l.kind {
+            t.insert(names::diff(&l.name), ints(&lt.diff));
+        } else {
+            t.insert(names::remainder(&l.name), ints(&lt.r));
+        }
         if l.relu {
             t.insert(names::pos(&l.name), ints(&lt.pos));
             t.insert(names::neg(&l.name), ints(&lt.neg));
@@ -434,6 +439,29 @@ pub(crate) fn prove_blocks(
                             let r = &t[&names::remainder(&l.name)];
                             let (p, c) = prove_pool(shape, o, r, &mut fork)?;
                             (LayerProof::Pool(p), LayerClaims::Pool(c))
+                        }
+                        LayerKind::MaxPool(g) => {
+                            let shape = MaxPoolShape {
+                                m,
+                                bits: s.bits,
+                                geometry: g,
+                            };
+                            let (pool, c) = prove_maxpool(
+                                shape,
+                                &t[&names::output(&l.name)],
+                                &t[&names::diff(&l.name)],
+                                &xcols[i],
+                                &mut fork,
+                            )?;
+                            let (gather, input) = prove_gather(&g, input, &c.window, &mut fork)?;
+                            (
+                                LayerProof::MaxPool { pool, gather },
+                                LayerClaims::MaxPool {
+                                    output: c.output,
+                                    diff: c.diff,
+                                    input,
+                                },
+                            )
                         }
                         kind => {
                             let outputs: Vec<&[Fr]> = if l.relu {

@@ -9,6 +9,7 @@ use crate::blocks::TensorClaim;
 use crate::blocks::argmax::{ArgmaxClaims, verify_argmax};
 use crate::blocks::conv::verify_gather;
 use crate::blocks::dense::{DenseClaims, verify_dense};
+use crate::blocks::maxpool::{MaxPoolShape, verify_maxpool};
 use crate::blocks::pool::{PoolClaims, PoolShape, verify_pool};
 use crate::error::Error;
 use crate::field::FieldOps;
@@ -55,6 +56,15 @@ pub(crate) enum LayerClaims<F> {
     Dense(DenseClaims<F>),
     /// Average pool.
     Pool(PoolClaims<F>),
+    /// Max pool (the window claim already carried through the gather to the pool's input).
+    MaxPool {
+        /// On the output.
+        output: TensorClaim<F>,
+        /// On the differences.
+        diff: TensorClaim<F>,
+        /// On the input.
+        input: TensorClaim<F>,
+    },
 }
 
 /// Routes every block claim to its tensor, in a fixed order.
@@ -187,6 +197,15 @@ pub(crate) fn route<F: FieldOps>(
                 sink.add(&names::output(&l.name), &c.output)?;
                 sink.add(&names::remainder(&l.name), &c.remainder)?;
             }
+            LayerClaims::MaxPool {
+                output,
+                diff,
+                input: x,
+            } => {
+                sink.add(&input, x)?;
+                sink.add(&names::output(&l.name), output)?;
+                sink.add(&names::diff(&l.name), diff)?;
+            }
         }
     }
     if let Some(a) = argmax {
@@ -277,6 +296,19 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
                     c: l.n,
                 };
                 LayerClaims::Pool(verify_pool(shape, p, &mut f)?)
+            }
+            (LayerKind::MaxPool(g), LayerProof::MaxPool { pool, gather }) => {
+                let shape = MaxPoolShape {
+                    m: arch.rows(),
+                    bits: s.bits,
+                    geometry: g,
+                };
+                let c = verify_maxpool(shape, pool, &mut f)?;
+                LayerClaims::MaxPool {
+                    input: verify_gather(&g, gather, &c.window, &mut f)?,
+                    output: c.output,
+                    diff: c.diff,
+                }
             }
             _ => {
                 return Err(Error::LayerProofKind { layer });
