@@ -312,6 +312,9 @@ fn report(origin: &KeyOrigin) -> (String, serde_json::Value) {
             "ceremony": true,
             "ptau_blake2b": hex(&r.ptau_blake2b),
             "ptau_power": r.ptau_power,
+            "ptau_secret_contributions": r.ptau_contributions,
+            "ptau_trust": format!("{:?}", r.ptau_trust),
+            "insecure_development": origin.is_development(),
             "circuit_hash": hex(&r.circuit_hash),
             "contributions": r.contributions.iter().map(|c| serde_json::json!({
                 "name": c.name,
@@ -323,7 +326,7 @@ fn report(origin: &KeyOrigin) -> (String, serde_json::Value) {
             })).collect::<Vec<_>>(),
             "digest": hex(&origin.digest()),
         }),
-        None => serde_json::json!({ "ceremony": false }),
+        None => serde_json::json!({ "ceremony": false, "insecure_development": true }),
     };
     (lines, json)
 }

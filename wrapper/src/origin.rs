@@ -38,10 +38,11 @@ pub struct CeremonyRecord {
     pub ptau_power: u32,
     /// How that file was authenticated when the keys were imported.
     pub ptau_trust: PtauTrust,
-    /// The phase-1 contributions that file records. Zero marks a file nobody randomised in a
-    /// ceremony (e.g. the INSECURE development Powers of Tau): whoever made it may know τ, α
-    /// and β, and with snarkjs's γ = 1 that is enough to forge without δ — such keys count as
-    /// development keys whatever the phase-2 contributions.
+    /// The phase-1 contributions with a secret that file records (random beacons excluded:
+    /// their τ, α and β follow from public values). Zero marks a file nobody randomised in a
+    /// ceremony (e.g. the INSECURE development Powers of Tau, or beacons only): anyone may know
+    /// τ, α and β, and with snarkjs's γ = 1 knowing β is enough to forge without δ — such keys
+    /// count as development keys whatever the phase-2 contributions.
     pub ptau_contributions: u32,
     /// snarkjs's circuit hash of the initial key (`zkey verify` prints it).
     pub circuit_hash: [u8; 64],
@@ -182,8 +183,8 @@ impl fmt::Display for KeyOrigin {
                     write!(
                         f,
                         "INSECURE: phase-2 ceremony over a Powers of Tau that records no \
-                         contribution (a development file whose τ may be known: anyone \
-                         who knows it can forge); "
+                         contribution with a secret (a development file, or beacons only: its \
+                         τ, α and β may be known, and anyone who knows them can forge); "
                     )?;
                 }
                 if r.ptau_trust == PtauTrust::Unverified && r.ptau_contributions > 0 {
@@ -203,7 +204,7 @@ impl fmt::Display for KeyOrigin {
                 write!(
                     f,
                     "multi-party phase-2 ceremony: {n} contribution(s){beacon}, over the Powers \
-                     of Tau with blake2b {} (power {}, {} phase-1 contributions, {}); circuit \
+                     of Tau with blake2b {} (power {}, {} secret phase-1 contributions, {}); circuit \
                      hash {}",
                     hex(&r.ptau_blake2b),
                     r.ptau_power,

@@ -179,13 +179,16 @@ fn a_three_party_ceremony_proves_in_rust_and_snarkjs_and_import_refuses_foreign_
     assert!(!KeyOrigin::Ceremony(Box::new(public_ptau)).is_development());
 
     // The development Powers of Tau relabelled as contributed (a 4-byte edit of its section 7):
-    // snarkjs powersoftau verify refuses it before anything else runs.
+    // its record of contributions does not hold one, and finalize refuses it before anything
+    // else runs.
     let mut relabelled = bytes.clone();
     let (count_at, _) = section(&relabelled, 7);
     relabelled[count_at..count_at + 4].copy_from_slice(&1u32.to_le_bytes());
     std::fs::write(c.path("relabelled.ptau"), &relabelled).unwrap();
     match ceremony::finalize(&s, &DIMS, &c.path("relabelled.ptau"), &c.path("final.zkey")) {
-        Err(Error::Snarkjs { command, .. }) => assert_eq!(command, "powersoftau verify"),
+        Err(Error::Prover(zkmodel_prover::Error::Format { what, reason })) => {
+            assert_eq!(what, "ptau file", "{reason}")
+        }
         Err(e) => panic!("refused for another reason: {e}"),
         Ok(_) => panic!("a relabelled development Powers of Tau was accepted"),
     }

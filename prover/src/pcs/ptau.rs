@@ -35,6 +35,38 @@ pub struct Ptau<'a> {
     lagrange: [Option<&'a [u8]>; 3],
     prepared: bool,
     contributions: u32,
+    secret_contributions: u32,
+}
+
+/// Bytes of one section-7 contribution before its type: τ, α, β points (G1, G2, G1, G1, G2),
+/// the public key (three G1 pairs and three G2 points), the partial hash and the next
+/// challenge.
+const CONTRIBUTION_FIXED: usize = 448 + 768 + 216 + 64;
+
+/// (total, secret) phase-1 contributions of section 7: a contribution of type 1 is a random
+/// beacon, whose secret follows from public values; type 0 drew one.
+fn read_contributions(mut c: super::iden3::Cursor<'_>) -> Result<(u32, u32), Error> {
+    let count = c.u32("contribution count")?;
+    let mut secret = 0;
+    for i in 0..count {
+        c.take(CONTRIBUTION_FIXED, "contribution")?;
+        match c.u32("contribution type")? {
+            0 => secret += 1,
+            1 => {}
+            other => {
+                return Err(bad(format!(
+                    "phase-1 contribution {} has unknown type {other}",
+                    i + 1
+                )));
+            }
+        }
+        let params = c.u32("contribution parameters length")? as usize;
+        c.take(params, "contribution parameters")?;
+    }
+    if c.remaining() != 0 {
+        return Err(bad("trailing bytes after the phase-1 contributions"));
+    }
+    Ok((count, secret))
 }
 
 /// The prepared Lagrange bases in G1.
@@ -83,6 +115,10 @@ pub fn parse(bytes: &[u8]) -> Result<Ptau<'_>, Error> {
             .map(|mut c| c.take(c.remaining(), name))
             .transpose()
     };
+    let (contributions, secret_contributions) = match file.optional(7)? {
+        Some(c) => read_contributions(c)?,
+        None => (0, 0),
+    };
     let tau_g1 = all(2, "tauG1")?;
     let tau_g2 = all(3, "tauG2")?;
     let g1_expected = ((2usize << power) - 1) * 2 * N8;
@@ -107,10 +143,8 @@ pub fn parse(bytes: &[u8]) -> Result<Ptau<'_>, Error> {
             some(15, "lagrange betaTauG1")?,
         ],
         prepared: file.optional(12)?.is_some(),
-        contributions: match file.optional(7)? {
-            Some(mut c) => c.u32("contribution count")?,
-            None => 0,
-        },
+        contributions,
+        secret_contributions,
     })
 }
 
@@ -182,6 +216,12 @@ impl Ptau<'_> {
     /// was made by one party, like [`super::ptau_dev`]'s: its τ, α and β may be known.
     pub fn contributions(&self) -> u32 {
         self.contributions
+    }
+
+    /// The phase-1 contributions that drew a secret (random beacons excluded: a beacon's τ,
+    /// α and β follow from its public value). None means anyone may know τ, α and β.
+    pub fn secret_contributions(&self) -> u32 {
+        self.secret_contributions
     }
 
     /// Whether `powersoftau prepare phase2` has run (the Lagrange sections a Groth16 phase 2

@@ -30,8 +30,9 @@ pub enum SrsOrigin {
         /// log2 of the ceremony size the file declares.
         power: u32,
     },
-    /// INSECURE: imported from a Powers-of-Tau file that records no contribution (snarkjs's
-    /// `powersoftau new` output, or the development file): its τ may be known.
+    /// INSECURE: imported from a Powers-of-Tau file that records no contribution with a secret
+    /// (snarkjs's `powersoftau new` output, the development file, or beacons only): its τ may
+    /// be known.
     UncontributedPowersOfTau {
         /// log2 of the ceremony size the file declares.
         power: u32,
@@ -72,7 +73,7 @@ impl fmt::Display for SrsOrigin {
             SrsOrigin::UncontributedPowersOfTau { power } => write!(
                 f,
                 "INSECURE SRS from a 2^{power} Powers-of-Tau file that records no contribution \
-                 (its τ may be known; anyone who knows it can forge proofs)"
+                 with a secret (its τ may be known; anyone who knows it can forge proofs)"
             ),
         }
     }
@@ -251,7 +252,7 @@ impl Srs {
         let g2 = ptau.g2(0)?;
         let tau_g2 = ptau.g2(1)?;
         let srs = Self {
-            origin: if ptau.contributions() == 0 {
+            origin: if ptau.secret_contributions() == 0 {
                 SrsOrigin::UncontributedPowersOfTau { power: ptau.power }
             } else {
                 SrsOrigin::PowersOfTau { power: ptau.power }

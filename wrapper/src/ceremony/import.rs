@@ -301,6 +301,9 @@ pub fn import<S: Statement>(
         G2Affine::generator(),
         vk.gamma_g2,
     )?;
+    if key.pk.delta_g1.is_zero() {
+        return Err(mismatch("itself", "a nonzero δ", "δ = 0"));
+    }
     if Bn254::pairing(key.pk.delta_g1, G2Affine::generator())
         != Bn254::pairing(G1Affine::generator(), vk.delta_g2)
     {
@@ -357,7 +360,7 @@ pub fn import<S: Statement>(
         ptau_blake2b: verified.ptau,
         ptau_power: ptau.power,
         ptau_trust: verified.ptau_trust,
-        ptau_contributions: ptau.contributions(),
+        ptau_contributions: ptau.secret_contributions(),
         circuit_hash: key.circuit_hash,
         contributions: key.contributions.into_iter().map(|(c, _)| c).collect(),
     };

@@ -6,8 +6,9 @@
 //! (their blake2b-512 hashes, as snarkjs's README lists them, are pinned below), or when
 //! `snarkjs powersoftau verify` accepts it (every phase-1 contribution's proof chains to its τ,
 //! α and β, and the prepared Lagrange sections are consistent with them). A file that records
-//! no contribution is a development file: snarkjs refuses to verify it, and keys from it are
-//! development keys.
+//! no contribution with a secret is a development file — snarkjs refuses one without any
+//! contribution, and accepts one of beacons only, whose τ, α and β follow from the public
+//! beacon — and keys from it are development keys.
 
 use super::{Snarkjs, blake2b};
 use crate::error::Error;
@@ -115,7 +116,7 @@ pub fn authenticate(snarkjs: &Snarkjs, bytes: &[u8], path: &Path) -> Result<Ptau
     if published_power(&blake2b(bytes)).is_some() {
         return Ok(PtauTrust::Published);
     }
-    if zkmodel_prover::pcs::ptau::parse(bytes)?.contributions() == 0 {
+    if zkmodel_prover::pcs::ptau::parse(bytes)?.secret_contributions() == 0 {
         return Ok(PtauTrust::Unverified);
     }
     snarkjs.run("powersoftau verify", &[path.as_os_str()])?;
@@ -172,11 +173,53 @@ mod tests {
             )
             .unwrap();
         let real = std::fs::read(p("p6.ptau")).unwrap();
+        let parsed = zkmodel_prover::pcs::ptau::parse(&real).unwrap();
+        assert_eq!(
+            (parsed.contributions(), parsed.secret_contributions()),
+            (1, 1)
+        );
+
         let trust = |bytes: &[u8], name: &str| {
             std::fs::write(p(name), bytes).unwrap();
             authenticate(&snarkjs, bytes, &p(name))
         };
         assert_eq!(trust(&real, "real.ptau"), Ok(PtauTrust::Verified));
+
+        // Phase 1 of one public beacon: snarkjs verifies it, yet its τ, α and β follow from the
+        // beacon — development, for the keys and for the SRS.
+        snarkjs
+            .run(
+                "powersoftau beacon",
+                &[
+                    p("p0.ptau").as_os_str(),
+                    p("b1.ptau").as_os_str(),
+                    "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20".as_ref(),
+                    "10".as_ref(),
+                    "-n=public beacon".as_ref(),
+                ],
+            )
+            .unwrap();
+        snarkjs
+            .run(
+                "powersoftau prepare phase2",
+                &[p("b1.ptau").as_os_str(), p("b6.ptau").as_os_str()],
+            )
+            .unwrap();
+        let beacon_only = std::fs::read(p("b6.ptau")).unwrap();
+        snarkjs
+            .run("powersoftau verify", &[p("b6.ptau").as_os_str()])
+            .unwrap();
+        let parsed = zkmodel_prover::pcs::ptau::parse(&beacon_only).unwrap();
+        assert_eq!(
+            (parsed.contributions(), parsed.secret_contributions()),
+            (1, 0)
+        );
+        assert_eq!(
+            trust(&beacon_only, "beacon.ptau"),
+            Ok(PtauTrust::Unverified)
+        );
+        let srs = zkmodel_prover::pcs::Srs::from_ptau(&beacon_only, 4).unwrap();
+        assert!(srs.origin.is_development());
 
         let dev = insecure_development_ptau(1, 6);
         assert_eq!(trust(&dev, "dev.ptau"), Ok(PtauTrust::Unverified));
@@ -186,15 +229,19 @@ mod tests {
         let mut swapped = real.clone();
         let (alpha, tau) = (section(&swapped, 4), section(&swapped, 2));
         swapped.copy_within(tau + 64..tau + 128, alpha + 64);
-        for (bytes, name) in [(relabelled, "relabelled.ptau"), (swapped, "swapped.ptau")] {
-            assert!(
-                matches!(
-                    trust(&bytes, name),
-                    Err(Error::Snarkjs { ref command, .. }) if command == "powersoftau verify"
-                ),
-                "{name}"
-            );
-        }
+        // The relabelled file claims a contribution its section 7 does not hold: our own
+        // reader refuses it; the swapped point passes our reader and snarkjs refuses it.
+        assert!(matches!(
+            trust(&relabelled, "relabelled.ptau"),
+            Err(Error::Prover(zkmodel_prover::Error::Format {
+                what: "ptau file",
+                ..
+            }))
+        ));
+        assert!(matches!(
+            trust(&swapped, "swapped.ptau"),
+            Err(Error::Snarkjs { ref command, .. }) if command == "powersoftau verify"
+        ));
 
         // The pinned table: every power from 8 to 28 once, 128 hex digits each.
         let powers: Vec<u32> = PUBLISHED.iter().map(|(p, _)| *p).collect();
