@@ -87,17 +87,22 @@ impl Proven {
 
 fn prove_task(q: &QuantizedModel, task: Task, indices: &[usize], seed: u64) -> Proven {
     let s = setup();
-    let mut rng = common::rng(seed);
-    let arch = ModelArchitecture {
-        shape: ModelShape::from(q),
-        task,
-    };
     let (x, labels) = s.data.batch(indices).unwrap();
     let x = match q.input {
         InputShape::Flat { .. } => x,
         InputShape::Image { c, h, w } => shaped(&[None, Some(c), Some(h), Some(w)], x),
     };
-    let (m, input) = q.quantize_input(&x).unwrap();
+    prove_on(q, task, &x, labels, seed)
+}
+
+fn prove_on(q: &QuantizedModel, task: Task, x: &Tensor, labels: Vec<usize>, seed: u64) -> Proven {
+    let s = setup();
+    let mut rng = common::rng(seed);
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(q),
+        task,
+    };
+    let (m, input) = q.quantize_input(x).unwrap();
     assert_eq!(m, arch.rows());
     let trace = q.forward(m, input.clone()).unwrap();
     let model = commit_model(&s.srs, &arch, q, &mut rng).unwrap();
@@ -395,6 +400,118 @@ fn max_pool_variant(k: usize, stride: usize, pad: usize) {
     let float = model.eval(&xt).unwrap().argmax_rows();
     let (m, input) = q.quantize_input(&xt).unwrap();
     assert_eq!(q.predictions(&q.forward(m, input).unwrap(), 4), float);
+}
+
+/// Images whose sizes are not powers of two are laid out over the next powers of two: a CNN
+/// on the digits' central 6×6 crop (conv 3×3 pad 1 → 6×6, ReLU, 2×2 max pool → 3×3, flatten,
+/// dense) quantizes to logits within a fraction of a unit of the float model's, and proves
+/// and verifies with a public input (packed over the real positions only) and with a
+/// committed one; a changed public pixel is refused.
+#[test]
+fn non_power_of_two_images_prove() {
+    use rand::Rng;
+    use zkmodel_prover::graph::{Model, Node, Op};
+    let s = setup();
+    let mut r = common::rng(31);
+    let mut weights =
+        |n: usize, scale: f32| -> Vec<f32> { (0..n).map(|_| r.gen_range(-scale..scale)).collect() };
+    let conv = Op::Conv2d {
+        weight: Tensor::new(vec![4, 1, 3, 3], weights(36, 0.5)).unwrap(),
+        bias: Tensor::new(vec![4], weights(4, 0.1)).unwrap(),
+        stride: [1, 1],
+        pads: [1; 4],
+    };
+    let dense = Op::Dense {
+        weight: Tensor::new(vec![36, 10], weights(360, 0.3)).unwrap(),
+        bias: Some(Tensor::new(vec![10], weights(10, 0.1)).unwrap()),
+    };
+    let ops = [
+        conv,
+        Op::Relu,
+        Op::MaxPool2d {
+            kernel: [2, 2],
+            stride: [2, 2],
+            pads: [0; 4],
+        },
+        Op::Flatten { axis: 1 },
+        dense,
+    ];
+    let model = Model {
+        value_names: (0..=ops.len()).map(|i| format!("v{i}")).collect(),
+        input: 0,
+        input_shape: vec![None, Some(1), Some(6), Some(6)],
+        nodes: ops
+            .into_iter()
+            .enumerate()
+            .map(|(i, op)| Node {
+                name: format!("n{i}"),
+                op,
+                inputs: vec![i],
+                output: i + 1,
+            })
+            .collect(),
+        output: 5,
+        label_head: None,
+    };
+    let crop = |indices: &[usize]| {
+        let (x, labels) = s.data.batch(indices).unwrap();
+        let data: Vec<f32> = x
+            .data
+            .chunks(64)
+            .flat_map(|img| (1..7).flat_map(move |y| (1..7).map(move |x| img[y * 8 + x])))
+            .collect();
+        (
+            Tensor::new(vec![indices.len(), 1, 6, 6], data).unwrap(),
+            labels,
+        )
+    };
+    let (calib, _) = crop(&s.data.train[..256]);
+    // Random weights make near-ties between logits: ask for 90% argmax agreement.
+    let options = CalibrationOptions {
+        agreement: 0.9,
+        ..CalibrationOptions::default()
+    };
+    let (q, _) = calibrate(&model, &calib, options).unwrap();
+    assert_eq!(q.input.rows(), 64, "6×6 laid out over 8×8");
+
+    let (x, labels) = crop(&s.data.test[..4]);
+    let float = model.eval(&x).unwrap();
+    let (m, input) = q.quantize_input(&x).unwrap();
+    let trace = q.forward(m, input).unwrap();
+    let unit = f32::powi(2.0, q.scale as i32);
+    for (row, f) in trace
+        .logits()
+        .chunks(q.output_width())
+        .zip(float.data.chunks(10))
+    {
+        for (qv, fv) in row.iter().zip(f) {
+            assert!((*qv as f32 / unit - fv).abs() < 0.5, "{qv} vs {fv}");
+        }
+    }
+
+    let public = prove_on(
+        &q,
+        inference(2, Visibility::Public, Visibility::Public),
+        &crop(&s.data.test[..2]).0,
+        labels[..2].to_vec(),
+        32,
+    );
+    public.verify().unwrap();
+    assert_eq!(public.public.input.as_ref().unwrap().len(), 2 * 36);
+    let mut other = public.public.clone();
+    other.input.as_mut().unwrap()[40] += Fr::ONE;
+    assert_eq!(
+        public.verify_with(&other, &public.proof),
+        Err(Error::SumcheckFinal)
+    );
+    let committed = prove_on(
+        &q,
+        inference(4, Visibility::Committed, Visibility::Public),
+        &x,
+        labels,
+        33,
+    );
+    committed.verify().unwrap();
 }
 
 /// The CNN's accuracy over the whole test split (a 2^20 trace: the heaviest default test).

@@ -410,3 +410,94 @@ fn table_activations_refuse_what_they_are_not() {
     nan.attribute.push(float_attr("alpha", f32::NAN));
     node_error(nan, &[], "finite slope");
 }
+
+fn image_input(name: &str, c: i64, h: i64, w: i64) -> pb::ValueInfoProto {
+    use pb::tensor_shape_proto::{Dimension, dimension::Value as Dim};
+    let dim = |v: Dim| Dimension { value: Some(v) };
+    pb::ValueInfoProto {
+        name: name.into(),
+        r#type: Some(pb::TypeProto {
+            value: Some(pb::type_proto::Value::TensorType(pb::type_proto::Tensor {
+                elem_type: 1,
+                shape: Some(pb::TensorShapeProto {
+                    dim: vec![
+                        dim(Dim::DimParam("N".into())),
+                        dim(Dim::DimValue(c)),
+                        dim(Dim::DimValue(h)),
+                        dim(Dim::DimValue(w)),
+                    ],
+                }),
+            })),
+        }),
+    }
+}
+
+fn ints_attr(name: &str, v: &[i64]) -> pb::AttributeProto {
+    pb::AttributeProto {
+        name: name.into(),
+        ints: v.to_vec(),
+        r#type: 7,
+        ..Default::default()
+    }
+}
+
+/// A pool node on a 1×4×4 image with the given attributes.
+fn pool_graph(op: &str, attrs: Vec<pb::AttributeProto>) -> Vec<u8> {
+    let mut n = node(op, "", &["X"], "Y");
+    n.attribute = attrs;
+    model(pb::GraphProto {
+        node: vec![n],
+        name: "g".into(),
+        initializer: vec![],
+        input: vec![image_input("X", 1, 4, 4)],
+        output: vec![output("Y")],
+    })
+}
+
+/// MaxPool imports with its padding (padded positions never win, as ONNX pads with −∞); the
+/// float evaluation matches a hand computation; AveragePool with padding, ceil_mode and
+/// storage_order are refused naming the attribute.
+#[test]
+fn max_pool_padding_imports_and_unsupported_pool_attributes_are_named() {
+    use zkmodel_prover::graph::Op;
+    let m = import(&pool_graph(
+        "MaxPool",
+        vec![
+            ints_attr("kernel_shape", &[3, 3]),
+            ints_attr("strides", &[2, 2]),
+            ints_attr("pads", &[1, 1, 1, 1]),
+        ],
+    ))
+    .unwrap();
+    assert_eq!(
+        m.nodes[0].op,
+        Op::MaxPool2d {
+            kernel: [3, 3],
+            stride: [2, 2],
+            pads: [1; 4],
+        }
+    );
+    // All-negative values: a padded zero would win if padding took part.
+    let x: Vec<f32> = (0..16).map(|i| -1.0 - i as f32).collect();
+    let y = m.eval(&Tensor::new(vec![1, 1, 4, 4], x).unwrap()).unwrap();
+    assert_eq!(y.shape, vec![1, 1, 2, 2]);
+    // Windows rows/cols {0,1}×{0,1}, {0,1}×{1,2,3}, {1,2,3}×{0,1}, {1,2,3}×{1,2,3}.
+    assert_eq!(y.data, vec![-1.0, -2.0, -5.0, -6.0]);
+
+    for (op, attr, says) in [
+        ("AveragePool", ints_attr("pads", &[1, 1, 1, 1]), "padding"),
+        ("MaxPool", ints_attr("ceil_mode", &[]), "ceil_mode"),
+        ("MaxPool", ints_attr("storage_order", &[]), "storage_order"),
+    ] {
+        let mut attr = attr;
+        if attr.ints.is_empty() {
+            attr.r#type = 2;
+            attr.i = 1;
+        }
+        let bytes = pool_graph(op, vec![ints_attr("kernel_shape", &[2, 2]), attr]);
+        match import(&bytes) {
+            Err(Error::OnnxNode { reason, .. }) => assert!(reason.contains(says), "{reason}"),
+            other => panic!("{op} {says}: {:?}", other.map(|m| m.nodes.len())),
+        }
+    }
+}

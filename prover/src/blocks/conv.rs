@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 /// Splits a claim point on Xcol into (r_c, r_t, r_p, r_n).
 fn split<F: Clone>(g: &ConvGeometry, point: &[F]) -> Result<[Vec<F>; 4], Error> {
-    let sizes = [log2(g.in_c), log2(g.taps_pad()), log2(g.out_h * g.out_w)];
+    let sizes = [log2(g.in_c), log2(g.taps_pad()), log2(g.out_positions())];
     let fixed: usize = sizes.iter().sum();
     if point.len() < fixed {
         return Err(Error::ProofShape {
@@ -60,7 +60,8 @@ fn gather_eval<F: FieldOps>(g: &ConvGeometry, r_t: &[F], r_p: &[F], rho: &[F]) -
         for y in 0..g.out_h {
             for x in 0..g.out_w {
                 if let Some((sy, sx)) = g.source(y, x, tap)
-                    && let (Some(a), Some(b)) = (ep.get(y * g.out_w + x), eq.get(sy * g.in_w + sx))
+                    && let (Some(a), Some(b)) =
+                        (ep.get(y * g.out_wp() + x), eq.get(sy * g.in_wp() + sx))
                 {
                     inner = inner.add(&a.mul(b));
                 }
@@ -86,7 +87,7 @@ pub fn prove_gather(
 ) -> Result<(GatherProof<Fr>, TensorClaim<Fr>), Error> {
     start(g, t)?;
     let [r_c, r_t, r_p, r_n] = split(g, &claim.point)?;
-    let plane = g.in_h * g.in_w;
+    let plane = g.in_positions();
     let (ec, en) = (eq_table(&r_c), eq_table(&r_n));
     if x.len() != plane * g.in_c * en.len() {
         return Err(Error::StatementShape {
@@ -114,7 +115,7 @@ pub fn prove_gather(
         for y in 0..g.out_h {
             for xo in 0..g.out_w {
                 if let Some((sy, sx)) = g.source(y, xo, tap) {
-                    gv[sy * g.in_w + sx] += et[tap] * ep[y * g.out_w + xo];
+                    gv[sy * g.in_wp() + sx] += et[tap] * ep[y * g.out_wp() + xo];
                 }
             }
         }
@@ -139,7 +140,7 @@ pub fn verify_gather<F: FieldOps, S: SpongeOps<F>>(
     let [r_c, r_t, r_p, r_n] = split(g, &claim.point)?;
     let out = verify(
         VerifierInstance {
-            num_vars: log2(g.in_h * g.in_w),
+            num_vars: log2(g.in_positions()),
             composition: &Product(2),
             claim: claim.value.clone(),
         },

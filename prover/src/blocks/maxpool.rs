@@ -82,7 +82,7 @@ impl MaxPoolShape {
         self.geometry.kh * self.geometry.kw
     }
     fn positions(&self) -> usize {
-        self.geometry.out_h * self.geometry.out_w
+        self.geometry.out_positions()
     }
     /// Variables of O: channels, positions, examples.
     fn output_vars(&self) -> usize {
@@ -94,9 +94,7 @@ impl MaxPoolShape {
 
     fn start<F: FieldOps, S: SpongeOps<F>>(&self, t: &mut Transcript<F, S>) -> Result<(), Error> {
         let g = &self.geometry;
-        let ok = [self.m, g.in_c, self.positions(), g.in_h * g.in_w]
-            .iter()
-            .all(|d| d.is_power_of_two())
+        let ok = [self.m, g.in_c].iter().all(|d| d.is_power_of_two())
             && (1..=MAX_TAPS).contains(&self.taps())
             && (2..=40).contains(&self.bits);
         ensure(
@@ -176,7 +174,7 @@ fn mask_eval<F: FieldOps>(g: &ConvGeometry, r_t: &[F], r_p: &[F]) -> F {
         for y in 0..g.out_h {
             for x in 0..g.out_w {
                 if g.source(y, x, tap).is_some()
-                    && let Some(wp) = ep.get(y * g.out_w + x)
+                    && let Some(wp) = ep.get(y * g.out_wp() + x)
                 {
                     inner = inner.add(wp);
                 }

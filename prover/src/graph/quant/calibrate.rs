@@ -1,6 +1,6 @@
 //! Calibration: pick the scale and bit bound from sample inputs and report the error.
 
-use super::{IntTrace, QuantizedModel};
+use super::{IntTrace, QLayer, QuantizedModel};
 use crate::error::Error;
 use crate::graph::ir::Model;
 use crate::graph::tensor::Tensor;
@@ -74,7 +74,25 @@ fn magnitudes(q: &QuantizedModel, trace: &IntTrace) -> Vec<(String, i64)> {
                         .collect();
                 out.push((format!("{}.pre_activation", l.name), max(&real)));
             }
-            None => out.push((format!("{}.output", layer.name()), max(&t.y))),
+            None => {
+                // A max pool's padded positions hold −2^(b−1) (no real tap): not a magnitude.
+                let real: Vec<i64> = match layer {
+                    QLayer::MaxPool(p) => {
+                        let g = &p.geometry;
+                        let (positions, wp) = (g.out_positions(), g.out_wp());
+                        t.y.chunks(g.in_c)
+                            .enumerate()
+                            .filter(|(row, _)| {
+                                let pos = row % positions;
+                                pos / wp < g.out_h && pos % wp < g.out_w
+                            })
+                            .flat_map(|(_, v)| v.to_vec())
+                            .collect()
+                    }
+                    _ => t.y.clone(),
+                };
+                out.push((format!("{}.output", layer.name()), max(&real)))
+            }
         }
     }
     out

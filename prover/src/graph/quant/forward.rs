@@ -58,14 +58,15 @@ impl IntTrace {
 
 /// im2col: rows (example, y_out, x_out), columns (tap, channel).
 pub(crate) fn im2col(g: &ConvGeometry, m: usize, x: &[i64]) -> Vec<i64> {
-    let (rows, k) = (g.out_h * g.out_w, g.taps_pad() * g.in_c);
+    let (rows, k) = (g.out_positions(), g.taps_pad() * g.in_c);
+    let (plane, wp) = (g.in_positions(), g.in_wp());
     let mut out = vec![0i64; m * rows * k];
     out.par_chunks_mut(k).enumerate().for_each(|(row, dst)| {
         let (n, p) = (row / rows, row % rows);
-        let (y, xo) = (p / g.out_w, p % g.out_w);
+        let (y, xo) = (p / g.out_wp(), p % g.out_wp());
         for t in 0..g.kh * g.kw {
             if let Some((sy, sx)) = g.source(y, xo, t) {
-                let src = ((n * g.in_h + sy) * g.in_w + sx) * g.in_c;
+                let src = (n * plane + sy * wp + sx) * g.in_c;
                 dst[t * g.in_c..(t + 1) * g.in_c].copy_from_slice(&x[src..src + g.in_c]);
             }
         }
@@ -108,7 +109,8 @@ pub fn quantize_examples(
             InputShape::Image { c, h, w } => {
                 for ch in 0..c {
                     for p in 0..h * w {
-                        out[(n * rows + p) * width + ch] = round_scaled(ex[ch * h * w + p], scale);
+                        let row = n * rows + input.layout_row(p);
+                        out[row * width + ch] = round_scaled(ex[ch * h * w + p], scale);
                     }
                 }
             }
@@ -209,7 +211,7 @@ impl QuantizedModel {
                 QLayer::Conv(c) => {
                     let g = &c.geometry;
                     let xcol = im2col(g, m, a);
-                    let mut t = self.dense_forward(&c.dense, m * g.out_h * g.out_w, &xcol)?;
+                    let mut t = self.dense_forward(&c.dense, m * g.out_positions(), &xcol)?;
                     t.xcol = xcol;
                     t
                 }
@@ -264,12 +266,12 @@ impl QuantizedModel {
     ) -> Result<LayerTrace, Error> {
         let g = &p.geometry;
         let xcol = im2col(g, m, a);
-        let (positions, tp, c) = (g.out_h * g.out_w, g.taps_pad(), g.in_c);
+        let (positions, tp, c) = (g.out_positions(), g.taps_pad(), g.in_c);
         let half = 1i64 << (self.bits - 1);
         let mut y = vec![-half; m * positions * c];
         let mut diff = vec![0i64; m * positions * tp * c];
         for row in 0..m * positions {
-            let (yo, xo) = ((row % positions) / g.out_w, row % g.out_w);
+            let (yo, xo) = ((row % positions) / g.out_wp(), row % g.out_wp());
             for ch in 0..c {
                 let at = |t: usize| (row * tp + t) * c + ch;
                 let best = (0..tp)

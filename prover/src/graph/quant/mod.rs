@@ -57,10 +57,13 @@ impl QDense {
     }
 }
 
-/// Geometry of a 2-D convolution on channel-last activations.
+/// Geometry of a 2-D convolution (or pooling window) on channel-last activations. Sizes are
+/// the real ones; an image is laid out over its sizes rounded up to powers of two (rows
+/// (y, x) with y < the padded height, x < the padded width), and padded positions are read by
+/// no gather and weighted zero by a dense layer after a flatten.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ConvGeometry {
-    /// Input height and width (powers of two).
+    /// Input height.
     pub in_h: usize,
     /// Input width.
     pub in_w: usize,
@@ -74,9 +77,9 @@ pub struct ConvGeometry {
     pub stride: [usize; 2],
     /// (top, left, bottom, right) zero padding.
     pub pads: [usize; 4],
-    /// Output height (a power of two).
+    /// Output height.
     pub out_h: usize,
-    /// Output width (a power of two).
+    /// Output width.
     pub out_w: usize,
 }
 
@@ -105,9 +108,27 @@ impl ConvGeometry {
         (self.kh * self.kw).next_power_of_two()
     }
 
-    /// The input position tap `t` reads for output position (y, x), if inside the image.
+    /// The input's padded width (its layout's row stride).
+    pub fn in_wp(&self) -> usize {
+        self.in_w.next_power_of_two()
+    }
+    /// Input positions in the layout (padded height × padded width).
+    pub fn in_positions(&self) -> usize {
+        self.in_h.next_power_of_two() * self.in_wp()
+    }
+    /// The output's padded width.
+    pub fn out_wp(&self) -> usize {
+        self.out_w.next_power_of_two()
+    }
+    /// Output positions in the layout.
+    pub fn out_positions(&self) -> usize {
+        self.out_h.next_power_of_two() * self.out_wp()
+    }
+
+    /// The input position tap `t` reads for output position (y, x), if both are real and the
+    /// tap reads inside the image.
     pub fn source(&self, y: usize, x: usize, t: usize) -> Option<(usize, usize)> {
-        if t >= self.kh * self.kw {
+        if t >= self.kh * self.kw || y >= self.out_h || x >= self.out_w {
             return None;
         }
         let sy = (y * self.stride[0] + t / self.kw).checked_sub(self.pads[0])?;
@@ -200,9 +221,9 @@ pub enum InputShape {
     Image {
         /// Real channels.
         c: usize,
-        /// Height (a power of two).
+        /// Height (laid out over the next power of two).
         h: usize,
-        /// Width (a power of two).
+        /// Width (laid out over the next power of two).
         w: usize,
     },
 }
@@ -215,11 +236,25 @@ impl InputShape {
             InputShape::Image { c, h, w } => c * h * w,
         }
     }
-    /// Activation rows per example.
+    /// Activation rows per example: the image's positions over its padded layout.
     pub fn rows(&self) -> usize {
         match *self {
             InputShape::Flat { .. } => 1,
+            InputShape::Image { h, w, .. } => h.next_power_of_two() * w.next_power_of_two(),
+        }
+    }
+    /// Real rows (positions) per example: those the values of an example fill.
+    pub fn real_rows(&self) -> usize {
+        match *self {
+            InputShape::Flat { .. } => 1,
             InputShape::Image { h, w, .. } => h * w,
+        }
+    }
+    /// The layout row of real row `p` (y·w + x) of an example.
+    pub fn layout_row(&self, p: usize) -> usize {
+        match *self {
+            InputShape::Flat { .. } => p,
+            InputShape::Image { w, .. } => (p / w) * w.next_power_of_two() + p % w,
         }
     }
     /// Padded columns.
@@ -274,18 +309,6 @@ enum Act {
     },
 }
 
-fn pow2_image(name: &str, op: &Op, h: usize, w: usize) -> Result<(), Error> {
-    if h.is_power_of_two() && w.is_power_of_two() {
-        Ok(())
-    } else {
-        Err(unsupported(
-            name,
-            op,
-            &format!("spatial size {h}×{w}: the prover needs powers of two; pad the image"),
-        ))
-    }
-}
-
 impl QuantizedModel {
     /// Quantizes a model made of Dense/Conv layers with ReLU, 2×2 average pools and Flatten
     /// (a final Softmax or ArgMax is dropped: it does not change the argmax the proofs speak
@@ -306,14 +329,11 @@ impl QuantizedModel {
         }
         let input = match model.input_shape.as_slice() {
             [_, Some(k)] => InputShape::Flat { features: *k },
-            [_, Some(c), Some(h), Some(w)] => {
-                pow2_image("input", &Op::Flatten { axis: 1 }, *h, *w)?;
-                InputShape::Image {
-                    c: *c,
-                    h: *h,
-                    w: *w,
-                }
-            }
+            [_, Some(c), Some(h), Some(w)] => InputShape::Image {
+                c: *c,
+                h: *h,
+                w: *w,
+            },
             s => {
                 return Err(Error::Unprovable {
                     node: "input".into(),
@@ -353,10 +373,11 @@ impl QuantizedModel {
                     if k != real {
                         return Err(bad(&format!("takes {k} features, input has {real}")));
                     }
-                    // After a flattened image the input rows are (y, x, padded channel).
+                    // After a flattened image the input rows are (y, x, padded channel) over the
+                    // image's padded layout.
                     let rows = match from {
                         None => k,
-                        Some((_, cp, h, wd)) => h * wd * cp,
+                        Some((_, cp, h, wd)) => h.next_power_of_two() * wd.next_power_of_two() * cp,
                     };
                     let (kp, np) = (rows.next_power_of_two(), n.next_power_of_two());
                     let mut w = vec![0i64; kp * np];
@@ -367,7 +388,8 @@ impl QuantizedModel {
                             Some((c, cp, h, wd)) => {
                                 let (ch, rest) = (r / (h * wd), r % (h * wd));
                                 debug_assert!(ch < c);
-                                rest * cp + ch
+                                let (y, x) = (rest / wd, rest % wd);
+                                (y * wd.next_power_of_two() + x) * cp + ch
                             }
                         };
                         for col in 0..n {
@@ -412,7 +434,6 @@ impl QuantizedModel {
                     }
                     let out_h = (h + pads[0] + pads[2] - kh) / stride[0] + 1;
                     let out_w = (w + pads[1] + pads[3] - kw) / stride[1] + 1;
-                    pow2_image(&node.name, &node.op, out_h, out_w)?;
                     let geometry = ConvGeometry {
                         in_h: h,
                         in_w: w,
@@ -472,7 +493,13 @@ impl QuantizedModel {
                 },
                 (Op::AvgPool2d { kernel, stride }, Act::Image { c, cp, h, w }) => {
                     if *kernel != [2, 2] || *stride != [2, 2] || h < 2 || w < 2 {
-                        return Err(bad("only 2×2 pools with stride 2 are provable"));
+                        return Err(bad("only 2×2 average pools with stride 2 are provable"));
+                    }
+                    if !h.is_power_of_two() || !w.is_power_of_two() {
+                        return Err(bad(&format!(
+                            "a 2×2 average pool needs power-of-two sizes, not {h}×{w} (max pools \
+                             take any size)"
+                        )));
                     }
                     layers.push(QLayer::AvgPool(QPool {
                         name: node.name.clone(),
@@ -508,7 +535,6 @@ impl QuantizedModel {
                     }
                     let out_h = (ph - kh) / stride[0] + 1;
                     let out_w = (pw - kw) / stride[1] + 1;
-                    pow2_image(&node.name, &node.op, out_h, out_w)?;
                     layers.push(QLayer::MaxPool(QMaxPool {
                         name: node.name.clone(),
                         geometry: ConvGeometry {

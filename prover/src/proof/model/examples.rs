@@ -178,10 +178,12 @@ impl ModelArchitecture {
     pub fn request_input_words(&self, ex: &Examples) -> Result<Vec<Fr>, Error> {
         let (group, real) = self.request_input_group()?;
         let (width, per) = (self.shape.input_width(), self.shape.input.rows());
-        let rows = ex.count * per;
+        let real_rows = self.shape.input.real_rows();
+        let rows = ex.count * real_rows;
         crate::error::ensure_lens(&[("public input values", group.count(), rows * real)])?;
         let mut values = Vec::with_capacity(rows * real);
-        for r in 0..rows {
+        for i in 0..rows {
+            let r = (i / real_rows) * per + self.shape.input.layout_row(i % real_rows);
             for c in 0..real {
                 let v = ex.input.get(r * width + c).ok_or(Error::StatementShape {
                     what: "quantized input values",
@@ -207,8 +209,11 @@ impl ModelArchitecture {
         let values = unpack(&[group], words)?;
         let (width, per) = (self.shape.input_width(), self.shape.input.rows());
         let mut input = vec![0i64; self.rows() * per * width];
+        let real_rows = self.shape.input.real_rows();
         for (i, v) in values.iter().enumerate() {
-            let (r, c) = (i / real, i % real);
+            let (real_row, c) = (i / real, i % real);
+            let r =
+                (real_row / real_rows) * per + self.shape.input.layout_row(real_row % real_rows);
             let int = to_i128(v, self.shape.bits)?;
             let slot = input.get_mut(r * width + c).ok_or(Error::StatementShape {
                 what: "request input values",

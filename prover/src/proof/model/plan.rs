@@ -139,7 +139,7 @@ impl From<&QuantizedModel> for ModelShape {
                 QLayer::Conv(c) => LayerShape {
                     name: c.dense.name.clone(),
                     kind: LayerKind::Conv(c.geometry),
-                    rows: c.geometry.out_h * c.geometry.out_w,
+                    rows: c.geometry.out_positions(),
                     k: c.dense.k,
                     n: c.dense.n,
                     relu: c.dense.relu,
@@ -157,7 +157,7 @@ impl From<&QuantizedModel> for ModelShape {
                 QLayer::MaxPool(p) => LayerShape {
                     name: p.name.clone(),
                     kind: LayerKind::MaxPool(p.geometry),
-                    rows: p.geometry.out_h * p.geometry.out_w,
+                    rows: p.geometry.out_positions(),
                     k: p.geometry.in_c,
                     n: p.geometry.in_c,
                     relu: false,
@@ -419,9 +419,9 @@ impl ModelArchitecture {
     fn input_len(l: &LayerShape) -> usize {
         match l.kind {
             LayerKind::Dense => l.k,
-            LayerKind::Conv(g) => g.in_h * g.in_w * g.in_c,
+            LayerKind::Conv(g) => g.in_positions() * g.in_c,
             LayerKind::AvgPool { h, w } => h * w * l.n,
-            LayerKind::MaxPool(g) => g.in_h * g.in_w * g.in_c,
+            LayerKind::MaxPool(g) => g.in_positions() * g.in_c,
         }
     }
 
@@ -440,9 +440,9 @@ impl ModelArchitecture {
             chained &= match l.kind {
                 LayerKind::Dense => l.rows == 1,
                 LayerKind::Conv(g) => {
-                    l.rows == g.out_h * g.out_w
+                    l.rows == g.out_positions()
                         && l.k == g.taps_pad() * g.in_c
-                        && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| pow2(*d))
+                        && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| *d > 0)
                         && g.kh * g.kw > 0
                         && g.stride.iter().all(|d| *d > 0)
                 }
@@ -458,10 +458,10 @@ impl ModelArchitecture {
                         && l.table.is_none()
                 }
                 LayerKind::MaxPool(g) => {
-                    l.rows == g.out_h * g.out_w
+                    l.rows == g.out_positions()
                         && l.k == g.in_c
                         && l.n == g.in_c
-                        && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| pow2(*d))
+                        && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| *d > 0)
                         && (1..=crate::blocks::maxpool::MAX_TAPS).contains(&(g.kh * g.kw))
                         && g.stride.iter().all(|d| *d > 0)
                         && !l.relu
@@ -927,7 +927,20 @@ impl<'a, F: FieldOps> Sink<'a, F> {
             };
         let (in_rows, in_real) = match s.input {
             InputShape::Flat { features } => (1, features),
-            InputShape::Image { c, h, w } => (h * w, c),
+            InputShape::Image { c, .. } => (s.input.rows(), c),
+        };
+        // Real input rows (example, y·w + x) placed at their layout rows.
+        let layout = |v: &[F]| -> Vec<F> {
+            let (real_rows, w) = (s.input.real_rows().max(1), in_real.max(1));
+            let examples = (v.len() / w).div_ceil(real_rows);
+            let mut out = vec![F::zero(); examples * in_rows * w];
+            for (i, row) in v.chunks(w).enumerate() {
+                let at = (i / real_rows) * in_rows + s.input.layout_row(i % real_rows);
+                if let Some(dst) = out.get_mut(at * w..(at + 1) * w) {
+                    dst.clone_from_slice(row);
+                }
+            }
+            out
         };
         check_len(input, want_input, s.input.real_len(), "public input values")?;
         check_len(logits, want_logits, s.classes, "public logits values")?;
@@ -935,7 +948,7 @@ impl<'a, F: FieldOps> Sink<'a, F> {
             plan,
             acc: Accumulator::new(&plan.vector_vars()),
             public_input: input
-                .map(|v| pad(v, in_real, s.input_width(), 0, m * in_rows))
+                .map(|v| pad(&layout(v), in_real, s.input_width(), 0, m * in_rows))
                 .transpose()?,
             public_logits: logits
                 .map(|v| pad(v, s.classes, s.output_width(), s.pad_logit(), m))

@@ -347,15 +347,19 @@ pub(crate) fn prove_blocks(
                     .collect()
             };
             if plan.places.get(names::INPUT) == Some(&Place::PublicInput) {
-                let (per, real_w) = match s.input {
-                    InputShape::Flat { features } => (1, features),
-                    InputShape::Image { c, h, w } => (h * w, c),
+                let real_w = match s.input {
+                    InputShape::Flat { features } => features,
+                    InputShape::Image { c, .. } => c,
                 };
+                let (per, real_rows, width) =
+                    (s.input.rows(), s.input.real_rows(), s.input_width());
+                let input = &t[names::INPUT];
                 public.input = Some(
-                    t[names::INPUT]
-                        .chunks(s.input_width())
-                        .take(rows * per)
-                        .flat_map(|r| r[..real_w].to_vec())
+                    (0..rows * real_rows)
+                        .flat_map(|i| {
+                            let row = (i / real_rows) * per + s.input.layout_row(i % real_rows);
+                            input[row * width..row * width + real_w].to_vec()
+                        })
                         .collect(),
                 );
             }
