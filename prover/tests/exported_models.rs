@@ -4,7 +4,7 @@
 //! - PyTorch's `torch.onnx.export` (fixtures/pytorch, `make torch-fixtures`): an MLP with Gemm,
 //!   an MLP whose linear layers export as MatMul + Add, a two-convolution CNN with 6 and 12
 //!   channels (padded to 8 and 16 inside the statement, then flattened), and a 13-feature,
-//!   3-class MLP on standardized wine data.
+//!   3-class MLP on standardized wine data, and LeNet-5 (max pools, 28×28 and 10×10 maps).
 //! - skl2onnx (fixtures/sklearn, `make sklearn-fixtures`): MLPClassifier graphs with an input
 //!   Cast, MatMul + Add layers, a Softmax and the label head (ArgMax → ArrayFeatureExtractor over
 //!   int64 `classes` → Reshape → Cast, with or without ZipMap), which the importer leaves out.
@@ -268,4 +268,12 @@ fn request_words_round_trip_for_a_flat_input() {
 #[test]
 fn request_words_round_trip_for_an_image_input() {
     request_round_trip("cnn");
+}
+
+/// LeNet-5 as PyTorch exports it, on digits upsampled to 32×32: 5×5 convolutions to 28×28 and
+/// 10×10 maps (not powers of two: laid out over 32×32 and 16×16), 2×2 max pools to 14×14 and
+/// 5×5, then three dense layers (400 → 120 → 84 → 10).
+#[test]
+fn pytorch_lenet5_with_max_pools_and_non_power_of_two_maps() {
+    check("lenet", "logits", 4);
 }
