@@ -57,6 +57,7 @@ bench: tools
 	done
 	bash scripts/bench-cli.sh
 	cargo test --release --locked -p zkmodel-wrapper --test ceremony_bench -- --ignored --nocapture
+	cargo test --release --locked -p zkmodel-prover --test exported_models lenet_batch -- --ignored --nocapture
 	cargo test --release --locked -p zkmodel-relayer --test anvil_sender concurrent -- --nocapture
 
 ## Regenerates the committed golden vectors from the Rust implementation.

@@ -277,3 +277,45 @@ fn request_words_round_trip_for_an_image_input() {
 fn pytorch_lenet5_with_max_pools_and_non_power_of_two_maps() {
     check("lenet", "logits", 4);
 }
+
+/// LeNet-5 inference on a batch of 64 (committed input, public logits): prove and verify
+/// times (`cargo test --release -p zkmodel-prover --test exported_models -- --ignored
+/// --nocapture lenet_batch`).
+#[test]
+#[ignore = "timing: run by hand or make bench"]
+fn lenet_batch_64_inference_timing() {
+    use zkmodel_prover::proof::model::Visibility;
+    let model = import_path(&fixture("lenet.onnx")).unwrap();
+    let (calib, _) = examples(&model, "lenet.calibration.json", usize::MAX);
+    let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: Task::Inference {
+            rows: 64,
+            input: Visibility::Committed,
+            output: Visibility::Public,
+        },
+    };
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    let opening = ModelOpening::commit(&srs, &arch, &q, &mut rng).unwrap();
+    let (xs, _) = examples(&model, "lenet.test.json", 64);
+    let ex = arch.examples(&xs, None).unwrap();
+    let start = std::time::Instant::now();
+    let (file, _) = arch
+        .prove_examples(&srs, &q, &opening, &ex, &mut rng)
+        .unwrap();
+    let prove = start.elapsed();
+    let start = std::time::Instant::now();
+    let pins = [(CommitmentRole::Model, opening.model.commitment)];
+    let verified = file.verify(&srs, &pins);
+    println!(
+        "LeNet-5 inference, batch 64: largest vector 2^{}, prove {:.2} s, verify {:.2} s ({})",
+        len.trailing_zeros(),
+        prove.as_secs_f64(),
+        start.elapsed().as_secs_f64(),
+        if verified.is_ok() { "ok" } else { "FAILED" }
+    );
+    assert!(verified.is_ok(), "{verified:?}");
+}
