@@ -205,6 +205,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
                         QLayer::Conv(c) => ("conv", c.dense.weight.len() + c.dense.bias.len()),
                         QLayer::AvgPool(_) => ("avgpool", 0),
                         QLayer::MaxPool(_) => ("maxpool", 0),
+                        QLayer::AvgPoolWindow(_) => ("avgpool", 0),
                     };
                     serde_json::json!({ "name": l.name(), "kind": kind, "parameters": params })
                 })

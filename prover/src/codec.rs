@@ -11,6 +11,7 @@
 //! allocate them, never to be stored.
 
 use crate::blocks::argmax::ArgmaxProof;
+use crate::blocks::avgpool::AvgPoolProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
@@ -78,6 +79,7 @@ crate::canonical_struct!(LookupProof<Fr> { roots, layers, column_evals });
 crate::canonical_struct!(DenseProof<Fr> { values, matmul, zerocheck });
 crate::canonical_struct!(PoolProof<Fr> { values });
 crate::canonical_struct!(MaxPoolProof<Fr> { zerocheck, padded_taps, values });
+crate::canonical_struct!(AvgPoolProof<Fr> { values });
 crate::canonical_struct!(ArgmaxProof<Fr> { values, sumcheck, booleanity });
 crate::canonical_struct!(ModelProofBody<Fr> { range, remainder, activations, layers, argmax });
 crate::canonical_struct!(OpeningEvals<Fr> { vector_evals, q1_at_zeta, q2_at_zeta_inv, mask_eval });
@@ -114,6 +116,7 @@ const DENSE: u8 = 0;
 const CONV: u8 = 1;
 const POOL: u8 = 2;
 const MAXPOOL: u8 = 3;
+const AVGPOOL_WINDOW: u8 = 4;
 
 impl CanonicalSerialize for LayerProof<Fr> {
     fn serialize_with_mode<W: Write>(
@@ -135,6 +138,11 @@ impl CanonicalSerialize for LayerProof<Fr> {
                 POOL.serialize_with_mode(&mut writer, compress)?;
                 p.serialize_with_mode(writer, compress)
             }
+            LayerProof::AvgPoolWindow { pool, gather } => {
+                AVGPOOL_WINDOW.serialize_with_mode(&mut writer, compress)?;
+                pool.serialize_with_mode(&mut writer, compress)?;
+                gather.serialize_with_mode(writer, compress)
+            }
             LayerProof::MaxPool { pool, gather } => {
                 MAXPOOL.serialize_with_mode(&mut writer, compress)?;
                 pool.serialize_with_mode(&mut writer, compress)?;
@@ -153,6 +161,9 @@ impl CanonicalSerialize for LayerProof<Fr> {
             LayerProof::MaxPool { pool, gather } => {
                 pool.serialized_size(compress) + gather.serialized_size(compress)
             }
+            LayerProof::AvgPoolWindow { pool, gather } => {
+                pool.serialized_size(compress) + gather.serialized_size(compress)
+            }
         }
     }
 }
@@ -167,6 +178,10 @@ impl Valid for LayerProof<Fr> {
             }
             LayerProof::Pool(p) => p.check(),
             LayerProof::MaxPool { pool, gather } => {
+                pool.check()?;
+                gather.check()
+            }
+            LayerProof::AvgPoolWindow { pool, gather } => {
                 pool.check()?;
                 gather.check()
             }
@@ -192,6 +207,10 @@ impl CanonicalDeserialize for LayerProof<Fr> {
             POOL => LayerProof::Pool(PoolProof::deserialize_with_mode(
                 reader, compress, validate,
             )?),
+            AVGPOOL_WINDOW => LayerProof::AvgPoolWindow {
+                pool: AvgPoolProof::deserialize_with_mode(&mut reader, compress, validate)?,
+                gather: SumcheckProof::deserialize_with_mode(reader, compress, validate)?,
+            },
             MAXPOOL => LayerProof::MaxPool {
                 pool: MaxPoolProof::deserialize_with_mode(&mut reader, compress, validate)?,
                 gather: SumcheckProof::deserialize_with_mode(reader, compress, validate)?,
@@ -254,6 +273,12 @@ mod tests {
                             values: vec![fr(46), fr(47)],
                         },
                         gather: sumcheck(48),
+                    },
+                    LayerProof::AvgPoolWindow {
+                        pool: AvgPoolProof {
+                            values: vec![fr(49), fr(50)],
+                        },
+                        gather: sumcheck(52),
                     },
                     LayerProof::Dense(DenseProof {
                         zerocheck: None,

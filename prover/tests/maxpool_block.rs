@@ -199,3 +199,177 @@ fn adaptive_forgeries_leave_false_claims() {
         assert!(false_claims.iter().any(|f| *f), "case {which}");
     }
 }
+
+/// Review finding (helper-15): a table activation with outputs below −2^(b−1) (LeakyReLU with
+/// slope 4) fed a padded max pool, whose product check then accepted the clamped −H instead
+/// of the window's true maximum. Table outputs are now range-checked like every other block
+/// input: the forward pass names the activation, and a prover given the clamped trace cannot
+/// build the proof (its activation column is not in the range table).
+#[test]
+fn a_table_activation_below_the_range_cannot_feed_a_clamped_max_pool() {
+    use zkmodel_prover::graph::quant::{
+        InputShape, IntTrace, LayerTrace, QConv, QDense, QLayer, QWindowPool, QuantizedModel,
+    };
+    use zkmodel_prover::lookup::{Real, TableFn};
+    use zkmodel_prover::pcs::Srs;
+    use zkmodel_prover::proof::model::{
+        ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_model, prove,
+    };
+    const S: u32 = 2;
+    const B: u32 = 6;
+    const HALF: i64 = 1 << (B - 1);
+    let empty = || LayerTrace {
+        xcol: vec![],
+        y: vec![],
+        r: vec![],
+        pos: vec![],
+        neg: vec![],
+        act: vec![],
+        diff: vec![],
+    };
+    let conv_g = ConvGeometry {
+        in_h: 2,
+        in_w: 2,
+        in_c: 1,
+        kh: 1,
+        kw: 1,
+        stride: [1, 1],
+        pads: [0; 4],
+        out_h: 2,
+        out_w: 2,
+    };
+    let pool_g = ConvGeometry {
+        kh: 2,
+        kw: 2,
+        stride: [2, 2],
+        pads: [1; 4],
+        ..conv_g
+    };
+    let conv = QConv {
+        dense: QDense {
+            name: "conv".into(),
+            k: 1,
+            n: 1,
+            real_n: 1,
+            weight: vec![1 << S],
+            bias: vec![0],
+            relu: false,
+            table: Some(TableFn::LeakyRelu {
+                alpha: Real::new(4.0),
+            }),
+        },
+        geometry: conv_g,
+    };
+    let mut fc_w = vec![0i64; 8];
+    fc_w[0] = 1 << S;
+    fc_w[3] = 1 << S;
+    let fc = QDense {
+        name: "fc".into(),
+        k: 4,
+        n: 2,
+        real_n: 2,
+        weight: fc_w.clone(),
+        bias: vec![0, 0],
+        relu: false,
+        table: None,
+    };
+    let q = QuantizedModel {
+        scale: S,
+        bits: B,
+        input: InputShape::Image { c: 1, h: 2, w: 2 },
+        layers: vec![
+            QLayer::Conv(conv.clone()),
+            QLayer::MaxPool(QWindowPool {
+                name: "pool".into(),
+                geometry: pool_g,
+            }),
+            QLayer::Dense(fc),
+        ],
+    };
+    let input = vec![-20i64, 5, -3, 7];
+    match q.forward(1, input.clone()).unwrap_err() {
+        Error::QuantRange { tensor, .. } => assert_eq!(tensor, "conv.activation"),
+        e => panic!("{e:?}"),
+    }
+    // The clamped trace an adversary would prove: conv output −80 (below −32), pool −32.
+    let conv_only = QuantizedModel {
+        layers: vec![QLayer::Conv(conv)],
+        ..q.clone()
+    };
+    let mut conv_trace = empty();
+    {
+        let c = &conv_only.layers[0];
+        let QLayer::Conv(c) = c else { unreachable!() };
+        conv_trace.xcol = input.clone();
+        conv_trace.y = input.iter().map(|v| (v * c.dense.weight[0]) >> S).collect();
+        conv_trace.r = vec![0; 4];
+        conv_trace.act = conv_trace
+            .y
+            .iter()
+            .map(|v| {
+                TableFn::LeakyRelu {
+                    alpha: Real::new(4.0),
+                }
+                .quantized(*v, S)
+            })
+            .collect();
+    }
+    assert_eq!(conv_trace.act, vec![-80, 5, -12, 7]);
+    let x = conv_trace.act.clone();
+    let tp = pool_g.taps_pad();
+    let mut pool = empty();
+    pool.xcol = vec![0; 4 * tp];
+    pool.y = vec![0; 4];
+    pool.diff = vec![0; 4 * tp];
+    for p in 0..4 {
+        let (yo, xo) = (p / 2, p % 2);
+        let o = (0..tp)
+            .filter_map(|t| pool_g.source(yo, xo, t).map(|(sy, sx)| x[sy * 2 + sx]))
+            .max()
+            .unwrap()
+            .max(-HALF);
+        pool.y[p] = o;
+        for t in 0..tp {
+            let (xv, valid) = match pool_g.source(yo, xo, t) {
+                Some((sy, sx)) => (x[sy * 2 + sx], true),
+                None => (0, false),
+            };
+            pool.xcol[p * tp + t] = xv;
+            pool.diff[p * tp + t] = o + HALF - xv - if valid { HALF } else { 0 };
+        }
+    }
+    let mut dense = empty();
+    for j in 0..2 {
+        let p: i64 = (0..4).map(|k| pool.y[k] * fc_w[k * 2 + j]).sum();
+        dense.y.push(p >> S);
+        dense.r.push(p & ((1 << S) - 1));
+    }
+    let trace = IntTrace {
+        m: 1,
+        input,
+        layers: vec![conv_trace, pool, dense],
+    };
+    let srs = Srs::insecure_development(7, 1 << 12);
+    let mut r = rng(5);
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: Task::Inference {
+            rows: 1,
+            input: Visibility::Public,
+            output: Visibility::Public,
+        },
+    };
+    let model = commit_model(&srs, &arch, &q, &mut r).unwrap();
+    let w = ModelWitness {
+        model: &q,
+        committed_model: &model,
+        data: None,
+        trace: &trace,
+        labels: None,
+    };
+    match prove(&srs, &arch, &w, &mut r) {
+        Err(Error::ValueNotInTable { column, .. }) => assert_eq!(column, "conv.activation"),
+        Err(e) => panic!("{e:?}"),
+        Ok(_) => panic!("the clamped trace proved"),
+    }
+}

@@ -298,7 +298,9 @@ fn cnn_inference_and_tampering() {
                 d.matmul.final_evals[0][0] += Fr::ONE;
                 Error::SumcheckFinal
             }
-            LayerProof::MaxPool { .. } => unreachable!("the digits CNN has average pools"),
+            LayerProof::MaxPool { .. } | LayerProof::AvgPoolWindow { .. } => {
+                unreachable!("the digits CNN has 2×2 average pools")
+            }
         };
         assert_eq!(p.verify_with(&p.public, &bad), Err(want), "layer {layer}");
     }
@@ -409,6 +411,20 @@ fn max_pool_variant(k: usize, stride: usize, pad: usize) {
 /// committed one; a changed public pixel is refused.
 #[test]
 fn non_power_of_two_images_prove() {
+    use zkmodel_prover::graph::Op;
+    non_power_of_two_cnn(Op::MaxPool2d {
+        kernel: [2, 2],
+        stride: [2, 2],
+        pads: [0; 4],
+    });
+    // A 2×2 average pool on a 6×6 map takes the window path (gather, divide by 4).
+    non_power_of_two_cnn(Op::AvgPool2d {
+        kernel: [2, 2],
+        stride: [2, 2],
+    });
+}
+
+fn non_power_of_two_cnn(pool: zkmodel_prover::graph::Op) {
     use rand::Rng;
     use zkmodel_prover::graph::{Model, Node, Op};
     let s = setup();
@@ -425,17 +441,7 @@ fn non_power_of_two_images_prove() {
         weight: Tensor::new(vec![36, 10], weights(360, 0.3)).unwrap(),
         bias: Some(Tensor::new(vec![10], weights(10, 0.1)).unwrap()),
     };
-    let ops = [
-        conv,
-        Op::Relu,
-        Op::MaxPool2d {
-            kernel: [2, 2],
-            stride: [2, 2],
-            pads: [0; 4],
-        },
-        Op::Flatten { axis: 1 },
-        dense,
-    ];
+    let ops = [conv, Op::Relu, pool, Op::Flatten { axis: 1 }, dense];
     let model = Model {
         value_names: (0..=ops.len()).map(|i| format!("v{i}")).collect(),
         input: 0,
@@ -512,6 +518,14 @@ fn non_power_of_two_images_prove() {
         33,
     );
     committed.verify().unwrap();
+    // The pool's stated values are claims on committed tensors: changed, the opening fails.
+    let mut bad = committed.proof.clone();
+    match &mut bad.body.layers[1] {
+        LayerProof::MaxPool { pool, .. } => pool.values[0] += Fr::ONE,
+        LayerProof::AvgPoolWindow { pool, .. } => pool.values[0] += Fr::ONE,
+        other => panic!("not a window pool: {other:?}"),
+    }
+    assert!(committed.verify_with(&committed.public, &bad).is_err());
 }
 
 /// The CNN's accuracy over the whole test split (a 2^20 trace: the heaviest default test).

@@ -9,6 +9,7 @@
 //! Tensors the blocks speak of are committed before s0, so before every challenge.
 
 pub mod argmax;
+pub mod avgpool;
 pub mod conv;
 pub mod dense;
 pub mod dense_iter;

@@ -4,6 +4,7 @@
 //! native verifier reads.
 
 use crate::blocks::argmax::ArgmaxProof;
+use crate::blocks::avgpool::AvgPoolProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
@@ -120,6 +121,7 @@ map_struct!(DenseProof {
     zerocheck: nested
 });
 map_struct!(PoolProof { values: list });
+map_struct!(AvgPoolProof { values: list });
 map_struct!(MaxPoolProof {
     zerocheck: nested,
     padded_taps: list,
@@ -187,6 +189,10 @@ impl<F> MapFields<F> for LayerProof<F> {
             },
             LayerProof::Pool(p) => LayerProof::Pool(p.map_fields(f)?),
             LayerProof::MaxPool { pool, gather } => LayerProof::MaxPool {
+                pool: pool.map_fields(f)?,
+                gather: gather.map_fields(f)?,
+            },
+            LayerProof::AvgPoolWindow { pool, gather } => LayerProof::AvgPoolWindow {
                 pool: pool.map_fields(f)?,
                 gather: gather.map_fields(f)?,
             },

@@ -129,6 +129,12 @@ pub const MAXPOOL_TAPS: Label = Label::new(b"maxpool/taps");
 pub const MAXPOOL_TAP_POINT: Label = Label::new(b"maxpool/tappt");
 /// Max pool: the prover's evaluations of O and Xcol.
 pub const MAXPOOL_VALUES: Label = Label::new(b"maxpool/values");
+/// Window average pool: statement (batch, window geometry).
+pub const AVGPOOL_STATEMENT: Label = Label::new(b"avgpool/stmt");
+/// Window average pool: the output point.
+pub const AVGPOOL_POINT: Label = Label::new(b"avgpool/point");
+/// Window average pool: the prover's evaluations.
+pub const AVGPOOL_VALUES: Label = Label::new(b"avgpool/values");
 /// LogUp: the challenge folding (x, f(x)) pairs of function tables.
 pub const LOGUP_ALPHA: Label = Label::new(b"logup/alpha");
 /// Iterated blocks (training): statement.

@@ -161,7 +161,8 @@ impl QuantizedModel {
                 &y,
                 self.signed_range(),
             )?;
-            let act = y.iter().map(|v| f.quantized(*v, s)).collect();
+            let act: Vec<i64> = y.iter().map(|v| f.quantized(*v, s)).collect();
+            self.check(&format!("{}.activation", l.name), &act, self.signed_range())?;
             Ok(LayerTrace {
                 xcol: vec![],
                 y,
@@ -250,6 +251,7 @@ impl QuantizedModel {
                     }
                 }
                 QLayer::MaxPool(p) => self.maxpool_forward(p, m, a)?,
+                QLayer::AvgPoolWindow(p) => self.avgpool_forward(p, m, a)?,
             };
             layers.push(trace);
         }
@@ -260,7 +262,7 @@ impl QuantizedModel {
     /// none), and the differences its proof commits.
     fn maxpool_forward(
         &self,
-        p: &super::QMaxPool,
+        p: &super::QWindowPool,
         m: usize,
         a: &[i64],
     ) -> Result<LayerTrace, Error> {
@@ -295,6 +297,39 @@ impl QuantizedModel {
             neg: vec![],
             act: vec![],
             diff,
+        })
+    }
+
+    /// A window average pool: ⌊Σ window / K⌋ (K = kh·kw, padding counted as zeros) with its
+    /// remainder in [0, K).
+    fn avgpool_forward(
+        &self,
+        p: &super::QWindowPool,
+        m: usize,
+        a: &[i64],
+    ) -> Result<LayerTrace, Error> {
+        let g = &p.geometry;
+        let xcol = im2col(g, m, a);
+        let (tp, c, k) = (g.taps_pad(), g.in_c, (g.kh * g.kw) as i64);
+        let rows = m * g.out_positions();
+        let mut y = vec![0i64; rows * c];
+        let mut r = vec![0i64; rows * c];
+        for row in 0..rows {
+            for ch in 0..c {
+                let sum: i64 = (0..tp).map(|t| xcol[(row * tp + t) * c + ch]).sum();
+                y[row * c + ch] = sum.div_euclid(k);
+                r[row * c + ch] = sum.rem_euclid(k);
+            }
+        }
+        self.check(&format!("{}.output", p.name), &y, self.signed_range())?;
+        Ok(LayerTrace {
+            xcol,
+            y,
+            r,
+            pos: vec![],
+            neg: vec![],
+            act: vec![],
+            diff: vec![],
         })
     }
 

@@ -160,9 +160,10 @@ pub struct QPool {
     pub c: usize,
 }
 
-/// A max pool on channel-last activations: windows gathered as a convolution's.
+/// A max pool or a window average pool on channel-last activations: windows gathered as a
+/// convolution's.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct QMaxPool {
+pub struct QWindowPool {
     /// The ONNX node name.
     pub name: String,
     /// The windows (in_c the padded channels).
@@ -179,7 +180,9 @@ pub enum QLayer {
     /// 2×2 average pool.
     AvgPool(QPool),
     /// Max pool (any window up to 9 taps, stride, padding).
-    MaxPool(QMaxPool),
+    MaxPool(QWindowPool),
+    /// Average pool over any window and stride, divided by the window's size.
+    AvgPoolWindow(QWindowPool),
 }
 
 impl QLayer {
@@ -189,7 +192,7 @@ impl QLayer {
             QLayer::Dense(d) => &d.name,
             QLayer::Conv(c) => &c.dense.name,
             QLayer::AvgPool(p) => &p.name,
-            QLayer::MaxPool(p) => &p.name,
+            QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => &p.name,
         }
     }
     /// The dense part, if any.
@@ -197,14 +200,14 @@ impl QLayer {
         match self {
             QLayer::Dense(d) => Some(d),
             QLayer::Conv(c) => Some(&c.dense),
-            QLayer::AvgPool(_) | QLayer::MaxPool(_) => None,
+            QLayer::AvgPool(_) | QLayer::MaxPool(_) | QLayer::AvgPoolWindow(_) => None,
         }
     }
     fn dense_mut(&mut self) -> Option<&mut QDense> {
         match self {
             QLayer::Dense(d) => Some(d),
             QLayer::Conv(c) => Some(&mut c.dense),
-            QLayer::AvgPool(_) | QLayer::MaxPool(_) => None,
+            QLayer::AvgPool(_) | QLayer::MaxPool(_) | QLayer::AvgPoolWindow(_) => None,
         }
     }
 }
@@ -491,16 +494,47 @@ impl QuantizedModel {
                         ));
                     }
                 },
-                (Op::AvgPool2d { kernel, stride }, Act::Image { c, cp, h, w }) => {
-                    if *kernel != [2, 2] || *stride != [2, 2] || h < 2 || w < 2 {
-                        return Err(bad("only 2×2 average pools with stride 2 are provable"));
+                (Op::AvgPool2d { kernel, stride }, Act::Image { c, cp, h, w })
+                    if *kernel != [2, 2]
+                        || *stride != [2, 2]
+                        || !h.is_power_of_two()
+                        || !w.is_power_of_two() =>
+                {
+                    // Any other window: gathered as a convolution's, divided by its size.
+                    let [kh, kw] = *kernel;
+                    if kh > h || kw > w {
+                        return Err(bad(&format!("a {kh}×{kw} window on a {h}×{w} image")));
                     }
-                    if !h.is_power_of_two() || !w.is_power_of_two() {
+                    if (kh * kw) as u64 > 1u64 << scale {
                         return Err(bad(&format!(
-                            "a 2×2 average pool needs power-of-two sizes, not {h}×{w} (max pools \
-                             take any size)"
+                            "a {kh}×{kw} window needs a scale of at least 2^{} (its remainder \
+                             is range-checked against 2^s)",
+                            (kh * kw).next_power_of_two().trailing_zeros()
                         )));
                     }
+                    let geometry = ConvGeometry {
+                        in_h: h,
+                        in_w: w,
+                        in_c: cp,
+                        kh,
+                        kw,
+                        stride: *stride,
+                        pads: [0; 4],
+                        out_h: (h - kh) / stride[0] + 1,
+                        out_w: (w - kw) / stride[1] + 1,
+                    };
+                    layers.push(QLayer::AvgPoolWindow(QWindowPool {
+                        name: node.name.clone(),
+                        geometry,
+                    }));
+                    act = Act::Image {
+                        c,
+                        cp,
+                        h: geometry.out_h,
+                        w: geometry.out_w,
+                    };
+                }
+                (Op::AvgPool2d { .. }, Act::Image { c, cp, h, w }) => {
                     layers.push(QLayer::AvgPool(QPool {
                         name: node.name.clone(),
                         h,
@@ -535,7 +569,7 @@ impl QuantizedModel {
                     }
                     let out_h = (ph - kh) / stride[0] + 1;
                     let out_w = (pw - kw) / stride[1] + 1;
-                    layers.push(QLayer::MaxPool(QMaxPool {
+                    layers.push(QLayer::MaxPool(QWindowPool {
                         name: node.name.clone(),
                         geometry: ConvGeometry {
                             in_h: h,

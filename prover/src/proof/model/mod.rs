@@ -35,6 +35,7 @@ pub use prove::{
 pub use verify::{verify, verify_field_part};
 
 use crate::blocks::argmax::ArgmaxProof;
+use crate::blocks::avgpool::AvgPoolProof;
 use crate::blocks::conv::GatherProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::maxpool::MaxPoolProof;
@@ -73,6 +74,13 @@ pub enum LayerProof<F> {
     },
     /// Average pool.
     Pool(PoolProof<F>),
+    /// Window average pool: the linear relation, then the gather back to the input.
+    AvgPoolWindow {
+        /// The average-pool relation.
+        pool: AvgPoolProof<F>,
+        /// The window gather.
+        gather: GatherProof<F>,
+    },
     /// Max pool: the window relation, then the gather back to the input.
     MaxPool {
         /// The max-pool relation.
@@ -162,6 +170,7 @@ impl ModelProof {
                 LayerProof::Dense(d) => dense(d),
                 LayerProof::Conv { dense: d, gather } => dense(d) + sc(gather),
                 LayerProof::Pool(p) => p.values.len(),
+                LayerProof::AvgPoolWindow { pool, gather } => pool.values.len() + sc(gather),
                 LayerProof::MaxPool { pool, gather } => {
                     sc(&pool.zerocheck) + pool.padded_taps.len() + pool.values.len() + sc(gather)
                 }

@@ -10,7 +10,7 @@ use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::field::encoding::from_i128;
 use crate::graph::quant::{
-    ConvGeometry, InputShape, QConv, QDense, QLayer, QMaxPool, QPool, QuantizedModel,
+    ConvGeometry, InputShape, QConv, QDense, QLayer, QPool, QWindowPool, QuantizedModel,
 };
 use crate::lookup::{ColumnShape, LookupStatement, Table, TableFn};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
@@ -65,6 +65,8 @@ pub enum LayerKind {
     },
     /// Max pool over windows gathered as a convolution's.
     MaxPool(ConvGeometry),
+    /// Average pool over windows gathered as a convolution's, divided by the window's size.
+    AvgPoolWindow(ConvGeometry),
 }
 
 /// One layer's public shape.
@@ -154,9 +156,13 @@ impl From<&QuantizedModel> for ModelShape {
                     relu: false,
                     table: None,
                 },
-                QLayer::MaxPool(p) => LayerShape {
+                QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => LayerShape {
                     name: p.name.clone(),
-                    kind: LayerKind::MaxPool(p.geometry),
+                    kind: if matches!(l, QLayer::MaxPool(_)) {
+                        LayerKind::MaxPool(p.geometry)
+                    } else {
+                        LayerKind::AvgPoolWindow(p.geometry)
+                    },
                     rows: p.geometry.out_positions(),
                     k: p.geometry.in_c,
                     n: p.geometry.in_c,
@@ -200,10 +206,15 @@ impl ModelShape {
                     // Pools take no activation (`check` refuses one); the suffix keeps the
                     // description a function of every field regardless.
                     LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}{relu}", l.n),
-                    LayerKind::MaxPool(g) => {
+                    LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => {
                         let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
+                        let kind = if matches!(l.kind, LayerKind::MaxPool(_)) {
+                            "maxpool"
+                        } else {
+                            "avgpool"
+                        };
                         format!(
-                            "maxpool:{ih}x{iw}x{ic}:k{kh}x{kw}:s{sh}x{sw}:p{pt}-{pl}-{pb}-{pr}:o{oh}x{ow}x{}{relu}",
+                            "{kind}:{ih}x{iw}x{ic}:k{kh}x{kw}:s{sh}x{sw}:p{pt}-{pl}-{pb}-{pr}:o{oh}x{ow}x{}{relu}",
                             l.n
                         )
                     }
@@ -294,7 +305,11 @@ impl ModelShape {
                         w,
                         c: l.n,
                     }),
-                    LayerKind::MaxPool(geometry) => QLayer::MaxPool(QMaxPool {
+                    LayerKind::MaxPool(geometry) => QLayer::MaxPool(QWindowPool {
+                        name: l.name.clone(),
+                        geometry,
+                    }),
+                    LayerKind::AvgPoolWindow(geometry) => QLayer::AvgPoolWindow(QWindowPool {
                         name: l.name.clone(),
                         geometry,
                     }),
@@ -421,7 +436,7 @@ impl ModelArchitecture {
             LayerKind::Dense => l.k,
             LayerKind::Conv(g) => g.in_positions() * g.in_c,
             LayerKind::AvgPool { h, w } => h * w * l.n,
-            LayerKind::MaxPool(g) => g.in_positions() * g.in_c,
+            LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => g.in_positions() * g.in_c,
         }
     }
 
@@ -435,8 +450,25 @@ impl ModelArchitecture {
         let pow2 = |x: usize| x.is_power_of_two();
         let mut per_example = s.input.rows() * s.input.width();
         let mut chained = true;
+        // The image each layer reads (real height, width, padded channels): a window layer's
+        // geometry must describe exactly the image before it.
+        let mut image = match s.input {
+            InputShape::Image { c, h, w } => Some((h, w, c.next_power_of_two())),
+            InputShape::Flat { .. } => None,
+        };
         for l in &s.layers {
             chained &= Self::input_len(l) == per_example;
+            image = match l.kind {
+                LayerKind::Dense => None,
+                LayerKind::Conv(g) | LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => {
+                    chained &= geometry_ok(&g) && image == Some((g.in_h, g.in_w, g.in_c));
+                    Some((g.out_h, g.out_w, l.n))
+                }
+                LayerKind::AvgPool { h, w } => {
+                    chained &= image == Some((h, w, l.n));
+                    Some((h / 2, w / 2, l.n))
+                }
+            };
             chained &= match l.kind {
                 LayerKind::Dense => l.rows == 1,
                 LayerKind::Conv(g) => {
@@ -454,6 +486,17 @@ impl ModelArchitecture {
                         && pow2(h)
                         && pow2(w)
                         && l.rows * 4 == h * w
+                        && !l.relu
+                        && l.table.is_none()
+                }
+                LayerKind::AvgPoolWindow(g) => {
+                    l.rows == g.out_positions()
+                        && l.k == g.in_c
+                        && l.n == g.in_c
+                        && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| *d > 0)
+                        && g.kh * g.kw > 0
+                        && (g.kh * g.kw) as u64 <= 1u64 << s.scale
+                        && g.stride.iter().all(|d| *d > 0)
                         && !l.relu
                         && l.table.is_none()
                 }
@@ -765,6 +808,12 @@ impl ModelArchitecture {
                 range_columns.push((names::weight(&l.name), half));
                 range_columns.push((names::bias(&l.name), half));
                 remainder_columns.push((rem, 0));
+            } else if let LayerKind::AvgPoolWindow(g) = l.kind {
+                // Signed averages; remainders in [0, K): r and r + 2^s − K in [0, 2^s).
+                let k = (g.kh * g.kw) as i64;
+                range_columns.push((names::output(&l.name), half));
+                remainder_columns.push((rem.clone(), 0));
+                remainder_columns.push((rem, (1i64 << s.scale) - k));
             } else {
                 // Pool remainders lie in [0, 4): r and r + 2^s − 4 both in [0, 2^s).
                 range_columns.push((names::output(&l.name), 0));
@@ -774,6 +823,11 @@ impl ModelArchitecture {
             if l.relu {
                 range_columns.push((names::pos(&l.name), 0));
                 range_columns.push((names::neg(&l.name), 0));
+            }
+            // A table's outputs are the next layer's inputs, which every block assumes signed
+            // b-bit (a LeakyReLU slope above 1 or wide Clip bounds would leave the range).
+            if l.table.is_some() {
+                range_columns.push((names::act(&l.name), half));
             }
         }
         range_columns.push((names::LOGITS.to_string(), half));
@@ -788,6 +842,34 @@ impl ModelArchitecture {
             vars,
         })
     }
+}
+
+/// A window geometry within bounds (no arithmetic on it can overflow) whose output size is
+/// the one its input, padding, kernel and stride give, with every pad smaller than the kernel.
+fn geometry_ok(g: &ConvGeometry) -> bool {
+    const MAX_SIDE: usize = 1 << 14;
+    const MAX_WINDOW: usize = 64;
+    let bounded = [g.in_h, g.in_w, g.in_c, g.out_h, g.out_w]
+        .iter()
+        .all(|d| (1..=MAX_SIDE).contains(d))
+        && [g.kh, g.kw, g.stride[0], g.stride[1]]
+            .iter()
+            .all(|d| (1..=MAX_WINDOW).contains(d))
+        && g.pads[0] < g.kh
+        && g.pads[2] < g.kh
+        && g.pads[1] < g.kw
+        && g.pads[3] < g.kw;
+    if !bounded {
+        return false;
+    }
+    let (ph, pw) = (
+        g.in_h + g.pads[0] + g.pads[2],
+        g.in_w + g.pads[1] + g.pads[3],
+    );
+    ph >= g.kh
+        && pw >= g.kw
+        && g.out_h == (ph - g.kh) / g.stride[0] + 1
+        && g.out_w == (pw - g.kw) / g.stride[1] + 1
 }
 
 impl Plan {

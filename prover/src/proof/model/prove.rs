@@ -6,9 +6,11 @@ use super::plan::{
 use super::verify::{LayerClaims, route, start_blocks};
 use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::argmax::{ArgmaxWitness, prove_argmax};
+use crate::blocks::avgpool::{AvgPoolShape, prove_avgpool};
 use crate::blocks::conv::prove_gather;
 use crate::blocks::dense::{DenseWitness, prove_dense};
 use crate::blocks::maxpool::{MaxPoolShape, prove_maxpool};
+use crate::blocks::pool::PoolClaims;
 use crate::blocks::pool::{PoolShape, prove_pool};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::encoding::from_i128;
@@ -443,6 +445,24 @@ pub(crate) fn prove_blocks(
                             let r = &t[&names::remainder(&l.name)];
                             let (p, c) = prove_pool(shape, o, r, &mut fork)?;
                             (LayerProof::Pool(p), LayerClaims::Pool(c))
+                        }
+                        LayerKind::AvgPoolWindow(g) => {
+                            let shape = AvgPoolShape { m, geometry: g };
+                            let (pool, c) = prove_avgpool(
+                                shape,
+                                &t[&names::output(&l.name)],
+                                &t[&names::remainder(&l.name)],
+                                &mut fork,
+                            )?;
+                            let (gather, input) = prove_gather(&g, input, &c.window, &mut fork)?;
+                            (
+                                LayerProof::AvgPoolWindow { pool, gather },
+                                LayerClaims::Pool(PoolClaims {
+                                    output: c.output,
+                                    remainder: c.remainder,
+                                    input,
+                                }),
+                            )
                         }
                         LayerKind::MaxPool(g) => {
                             let shape = MaxPoolShape {

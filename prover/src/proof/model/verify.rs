@@ -7,6 +7,7 @@ use super::prove::{ModelWitness, commit_data, commit_model, prove};
 use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::TensorClaim;
 use crate::blocks::argmax::{ArgmaxClaims, verify_argmax};
+use crate::blocks::avgpool::{AvgPoolShape, verify_avgpool};
 use crate::blocks::conv::verify_gather;
 use crate::blocks::dense::{DenseClaims, verify_dense};
 use crate::blocks::maxpool::{MaxPoolShape, verify_maxpool};
@@ -296,6 +297,18 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
                     c: l.n,
                 };
                 LayerClaims::Pool(verify_pool(shape, p, &mut f)?)
+            }
+            (LayerKind::AvgPoolWindow(g), LayerProof::AvgPoolWindow { pool, gather }) => {
+                let shape = AvgPoolShape {
+                    m: arch.rows(),
+                    geometry: g,
+                };
+                let c = verify_avgpool(shape, pool, &mut f)?;
+                LayerClaims::Pool(PoolClaims {
+                    input: verify_gather(&g, gather, &c.window, &mut f)?,
+                    output: c.output,
+                    remainder: c.remainder,
+                })
             }
             (LayerKind::MaxPool(g), LayerProof::MaxPool { pool, gather }) => {
                 let shape = MaxPoolShape {
