@@ -84,6 +84,31 @@ pub struct ConvGeometry {
 }
 
 impl ConvGeometry {
+    /// The window `kernel` with `stride` and `pads` on an h×w image of `in_c` (padded)
+    /// channels, with the output size it gives; `None` when the window does not fit the
+    /// padded image or a stride is zero.
+    pub fn window(
+        (in_h, in_w, in_c): (usize, usize, usize),
+        [kh, kw]: [usize; 2],
+        stride: [usize; 2],
+        pads: [usize; 4],
+    ) -> Option<Self> {
+        let (ph, pw) = (in_h + pads[0] + pads[2], in_w + pads[1] + pads[3]);
+        let out_h = ph.checked_sub(kh)?.checked_div(stride[0])? + 1;
+        let out_w = pw.checked_sub(kw)?.checked_div(stride[1])? + 1;
+        Some(Self {
+            in_h,
+            in_w,
+            in_c,
+            kh,
+            kw,
+            stride,
+            pads,
+            out_h,
+            out_w,
+        })
+    }
+
     /// Every parameter, in a fixed order (statements and descriptions).
     pub fn words(&self) -> [usize; 13] {
         [
@@ -435,19 +460,9 @@ impl QuantizedModel {
                     if ic != c {
                         return Err(bad(&format!("expects {ic} channels, input has {c}")));
                     }
-                    let out_h = (h + pads[0] + pads[2] - kh) / stride[0] + 1;
-                    let out_w = (w + pads[1] + pads[3] - kw) / stride[1] + 1;
-                    let geometry = ConvGeometry {
-                        in_h: h,
-                        in_w: w,
-                        in_c: cp,
-                        kh,
-                        kw,
-                        stride: *stride,
-                        pads: *pads,
-                        out_h,
-                        out_w,
-                    };
+                    let geometry = ConvGeometry::window((h, w, cp), [kh, kw], *stride, *pads)
+                        .ok_or_else(|| bad(&format!("a {kh}×{kw} kernel on a {h}×{w} image")))?;
+                    let (out_h, out_w) = (geometry.out_h, geometry.out_w);
                     let (k, np) = (geometry.taps_pad() * cp, oc.next_power_of_two());
                     let mut wq = vec![0i64; k * np];
                     for o in 0..oc {
@@ -502,9 +517,8 @@ impl QuantizedModel {
                 {
                     // Any other window: gathered as a convolution's, divided by its size.
                     let [kh, kw] = *kernel;
-                    if kh > h || kw > w {
-                        return Err(bad(&format!("a {kh}×{kw} window on a {h}×{w} image")));
-                    }
+                    let geometry = ConvGeometry::window((h, w, cp), [kh, kw], *stride, [0; 4])
+                        .ok_or_else(|| bad(&format!("a {kh}×{kw} window on a {h}×{w} image")))?;
                     if (kh * kw) as u64 > 1u64 << scale {
                         return Err(bad(&format!(
                             "a {kh}×{kw} window needs a scale of at least 2^{} (its remainder \
@@ -512,17 +526,6 @@ impl QuantizedModel {
                             (kh * kw).next_power_of_two().trailing_zeros()
                         )));
                     }
-                    let geometry = ConvGeometry {
-                        in_h: h,
-                        in_w: w,
-                        in_c: cp,
-                        kh,
-                        kw,
-                        stride: *stride,
-                        pads: [0; 4],
-                        out_h: (h - kh) / stride[0] + 1,
-                        out_w: (w - kw) / stride[1] + 1,
-                    };
                     layers.push(QLayer::AvgPoolWindow(QWindowPool {
                         name: node.name.clone(),
                         geometry,
@@ -563,31 +566,17 @@ impl QuantizedModel {
                             crate::blocks::maxpool::MAX_TAPS
                         )));
                     }
-                    let (ph, pw) = (h + pads[0] + pads[2], w + pads[1] + pads[3]);
-                    if kh > ph || kw > pw {
-                        return Err(bad(&format!("a {kh}×{kw} window on a {h}×{w} image")));
-                    }
-                    let out_h = (ph - kh) / stride[0] + 1;
-                    let out_w = (pw - kw) / stride[1] + 1;
+                    let geometry = ConvGeometry::window((h, w, cp), [kh, kw], *stride, *pads)
+                        .ok_or_else(|| bad(&format!("a {kh}×{kw} window on a {h}×{w} image")))?;
                     layers.push(QLayer::MaxPool(QWindowPool {
                         name: node.name.clone(),
-                        geometry: ConvGeometry {
-                            in_h: h,
-                            in_w: w,
-                            in_c: cp,
-                            kh,
-                            kw,
-                            stride: *stride,
-                            pads: *pads,
-                            out_h,
-                            out_w,
-                        },
+                        geometry,
                     }));
                     act = Act::Image {
                         c,
                         cp,
-                        h: out_h,
-                        w: out_w,
+                        h: geometry.out_h,
+                        w: geometry.out_w,
                     };
                 }
                 (Op::Flatten { axis: 1 }, Act::Image { c, cp, h, w }) => {

@@ -862,14 +862,8 @@ fn geometry_ok(g: &ConvGeometry) -> bool {
     if !bounded {
         return false;
     }
-    let (ph, pw) = (
-        g.in_h + g.pads[0] + g.pads[2],
-        g.in_w + g.pads[1] + g.pads[3],
-    );
-    ph >= g.kh
-        && pw >= g.kw
-        && g.out_h == (ph - g.kh) / g.stride[0] + 1
-        && g.out_w == (pw - g.kw) / g.stride[1] + 1
+    ConvGeometry::window((g.in_h, g.in_w, g.in_c), [g.kh, g.kw], g.stride, g.pads)
+        .is_some_and(|expected| expected == *g)
 }
 
 impl Plan {
