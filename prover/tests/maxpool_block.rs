@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
-//! The max-pool block on its own: honest windows (2×2 stride 2; 3×3 stride 1 with padding)
+//! The max-pool block (and, last, the window average-pool block) on its own: honest windows (2×2 stride 2; 3×3 stride 1 with padding)
 //! prove and verify with claims equal to the tensors' true evaluations; an output that is not
 //! the maximum is refused by the zerocheck; what the block leaves to its caller (D's range
 //! check, the claims' openings) is shown by an output below the maximum that passes the block
@@ -372,4 +372,54 @@ fn a_table_activation_below_the_range_cannot_feed_a_clamped_max_pool() {
         Err(e) => panic!("{e:?}"),
         Ok(_) => panic!("the clamped trace proved"),
     }
+}
+
+/// The window average pool's block (the same gathered windows): honest claims are the
+/// tensors' true evaluations; an adaptive adversary who sees ρ and states another Õ(ρ), then
+/// solves R̃(ρ) so that K·Õ + R̃ — the only value the gather checks — is unchanged, passes the
+/// block with false claims on O and R, which the opening refutes.
+#[test]
+fn window_average_pool_claims_and_an_adaptive_forgery() {
+    use zkmodel_prover::blocks::avgpool::{AvgPoolShape, prove_avgpool, verify_avgpool};
+    let c = case(geometry(3, 1, 1), 6);
+    let g = c.shape.geometry;
+    let (tp, ch, k) = (g.taps_pad(), g.in_c, (g.kh * g.kw) as i64);
+    let rows = c.o.len() / ch;
+    let (mut o, mut r) = (vec![0i64; rows * ch], vec![0i64; rows * ch]);
+    for row in 0..rows {
+        for j in 0..ch {
+            let sum: i64 = (0..tp).map(|t| c.xcol[(row * tp + t) * ch + j]).sum();
+            o[row * ch + j] = sum.div_euclid(k);
+            r[row * ch + j] = sum.rem_euclid(k);
+        }
+    }
+    let shape = AvgPoolShape {
+        m: c.shape.m,
+        geometry: g,
+    };
+    let (proof, _) = prove_avgpool(shape, &field(&o), &field(&r), &mut transcript()).unwrap();
+    let claims = verify_avgpool(shape, &proof, &mut transcript()).unwrap();
+    assert_eq!(claims.output.value, true_eval(&o, &claims.output.point));
+    assert_eq!(
+        claims.remainder.value,
+        true_eval(&r, &claims.remainder.point)
+    );
+    assert_eq!(
+        claims.window.value,
+        true_eval(&c.xcol, &claims.window.point)
+    );
+
+    let mut forged = proof.clone();
+    forged.values[0] += Fr::from(1u64);
+    forged.values[1] -= Fr::from(k as u64);
+    let claims = verify_avgpool(shape, &forged, &mut transcript()).unwrap();
+    assert_eq!(
+        claims.window.value,
+        true_eval(&c.xcol, &claims.window.point)
+    );
+    assert_ne!(claims.output.value, true_eval(&o, &claims.output.point));
+    assert_ne!(
+        claims.remainder.value,
+        true_eval(&r, &claims.remainder.point)
+    );
 }
