@@ -206,6 +206,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
                         QLayer::AvgPool(_) => ("avgpool", 0),
                         QLayer::MaxPool(_) => ("maxpool", 0),
                         QLayer::AvgPoolWindow(_) => ("avgpool", 0),
+                        QLayer::Add(_) => ("add", 0),
                     };
                     serde_json::json!({ "name": l.name(), "kind": kind, "parameters": params })
                 })

@@ -18,6 +18,7 @@ use crate::blocks::iterate::StepProof;
 use crate::blocks::maxpool::MaxPoolProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
+use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
 use crate::pcs::{OpeningEvals, OpeningProof};
@@ -77,6 +78,7 @@ macro_rules! canonical_struct {
 crate::canonical_struct!(SumcheckProof<Fr> { rounds, final_evals });
 crate::canonical_struct!(LookupProof<Fr> { roots, layers, column_evals });
 crate::canonical_struct!(DenseProof<Fr> { values, matmul, zerocheck });
+crate::canonical_struct!(ResidualProof<Fr> { values, zerocheck });
 crate::canonical_struct!(PoolProof<Fr> { values });
 crate::canonical_struct!(MaxPoolProof<Fr> { zerocheck, padded_taps, values });
 crate::canonical_struct!(AvgPoolProof<Fr> { values });
@@ -117,6 +119,7 @@ const CONV: u8 = 1;
 const POOL: u8 = 2;
 const MAXPOOL: u8 = 3;
 const AVGPOOL_WINDOW: u8 = 4;
+const RESIDUAL: u8 = 5;
 
 impl CanonicalSerialize for LayerProof<Fr> {
     fn serialize_with_mode<W: Write>(
@@ -148,6 +151,10 @@ impl CanonicalSerialize for LayerProof<Fr> {
                 pool.serialize_with_mode(&mut writer, compress)?;
                 gather.serialize_with_mode(writer, compress)
             }
+            LayerProof::Residual(r) => {
+                RESIDUAL.serialize_with_mode(&mut writer, compress)?;
+                r.serialize_with_mode(writer, compress)
+            }
         }
     }
 
@@ -164,6 +171,7 @@ impl CanonicalSerialize for LayerProof<Fr> {
             LayerProof::AvgPoolWindow { pool, gather } => {
                 pool.serialized_size(compress) + gather.serialized_size(compress)
             }
+            LayerProof::Residual(r) => r.serialized_size(compress),
         }
     }
 }
@@ -185,6 +193,7 @@ impl Valid for LayerProof<Fr> {
                 pool.check()?;
                 gather.check()
             }
+            LayerProof::Residual(r) => r.check(),
         }
     }
 }
@@ -215,6 +224,9 @@ impl CanonicalDeserialize for LayerProof<Fr> {
                 pool: MaxPoolProof::deserialize_with_mode(&mut reader, compress, validate)?,
                 gather: SumcheckProof::deserialize_with_mode(reader, compress, validate)?,
             },
+            RESIDUAL => LayerProof::Residual(ResidualProof::deserialize_with_mode(
+                reader, compress, validate,
+            )?),
             _ => return Err(SerializationError::InvalidData),
         })
     }
@@ -280,6 +292,10 @@ mod tests {
                         },
                         gather: sumcheck(52),
                     },
+                    LayerProof::Residual(ResidualProof {
+                        values: vec![fr(53), fr(54), fr(56)],
+                        zerocheck: Some(sumcheck(57)),
+                    }),
                     LayerProof::Dense(DenseProof {
                         zerocheck: None,
                         ..dense

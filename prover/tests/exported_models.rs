@@ -278,6 +278,26 @@ fn pytorch_lenet5_with_max_pools_and_non_power_of_two_maps() {
     check("lenet", "logits", 4);
 }
 
+/// A residual MLP as PyTorch exports it: the block's Add reads its second branch's Gemm
+/// (no activation) and the stem's ReLU output, two layers back.
+#[test]
+fn pytorch_residual_mlp() {
+    check("resmlp", "logits", 16);
+}
+
+/// A ResNet basic block (no batch norm) on 8×8 images: Conv → ReLU → Conv, added to the
+/// block's input, then ReLU and a max pool.
+#[test]
+fn pytorch_residual_cnn() {
+    check("rescnn", "logits", 4);
+}
+
+/// Sigmoid and Tanh hidden layers through their function tables.
+#[test]
+fn pytorch_sigmoid_and_tanh_mlp() {
+    check("smooth_mlp", "logits", 16);
+}
+
 /// LeNet-5 inference on a batch of 64 (committed input, public logits): prove and verify
 /// times (`cargo test --release -p zkmodel-prover --test exported_models -- --ignored
 /// --nocapture lenet_batch`).

@@ -298,8 +298,10 @@ fn cnn_inference_and_tampering() {
                 d.matmul.final_evals[0][0] += Fr::ONE;
                 Error::SumcheckFinal
             }
-            LayerProof::MaxPool { .. } | LayerProof::AvgPoolWindow { .. } => {
-                unreachable!("the digits CNN has 2×2 average pools")
+            LayerProof::MaxPool { .. }
+            | LayerProof::AvgPoolWindow { .. }
+            | LayerProof::Residual(_) => {
+                unreachable!("the digits CNN has 2×2 average pools and no residual sums")
             }
         };
         assert_eq!(p.verify_with(&p.public, &bad), Err(want), "layer {layer}");

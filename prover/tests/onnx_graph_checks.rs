@@ -10,9 +10,9 @@ mod onnx_pb;
 use onnx_pb as pb;
 use prost::Message;
 use zkmodel_prover::Error;
-use zkmodel_prover::graph::Tensor;
 use zkmodel_prover::graph::onnx::import;
 use zkmodel_prover::graph::quant::QuantizedModel;
+use zkmodel_prover::graph::{Op, Tensor};
 
 fn floats(name: &str, dims: &[i64], data: &[f32]) -> pb::TensorProto {
     pb::TensorProto {
@@ -159,10 +159,20 @@ fn a_dangling_branch_is_refused_at_quantization() {
         input: vec![input("X", 2)],
         output: vec![output("label")],
     };
-    let m = import(&model(graph)).unwrap();
+    let mut m = import(&model(graph)).unwrap();
     let x = Tensor::new(vec![1, 2], vec![2.0, 1.0]).unwrap();
     // Float reference: the scores S (class 0, as the ONNX label says).
     assert_eq!(m.eval(&x).unwrap().argmax_rows(), vec![0]);
+    // The ReLU would fold into the layer whose output S the graph also returns.
+    let e = QuantizedModel::quantize(&m, 6, 16).expect_err("a dangling branch was quantized");
+    assert!(
+        matches!(&e, Error::Unprovable { op, reason, .. } if op == "Relu" && reason.contains("also read by another node")),
+        "{e}"
+    );
+    // Without the ReLU, the branch Gemm(S) → T chains but does not end at the output.
+    let relu = m.nodes.iter().position(|n| n.op == Op::Relu).unwrap();
+    let removed = m.nodes.remove(relu);
+    m.nodes[relu].inputs = removed.inputs;
     let e = QuantizedModel::quantize(&m, 6, 16).expect_err("a dangling branch was quantized");
     assert!(
         matches!(&e, Error::Unprovable { op, reason, .. } if op == "graph" && reason.contains("not the end of its chain")),

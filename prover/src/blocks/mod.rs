@@ -20,6 +20,7 @@ pub mod maxpool;
 pub mod one_hot;
 pub mod pool;
 pub mod relu_grad;
+pub mod residual;
 pub mod softmax;
 
 /// A claim t̃(point) = value on one tensor, at a point local to the tensor.

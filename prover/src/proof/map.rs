@@ -12,6 +12,7 @@ use crate::blocks::matmul::MatMulProof;
 use crate::blocks::maxpool::MaxPoolProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
+use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
 use crate::pcs::OpeningEvals;
@@ -122,6 +123,10 @@ map_struct!(DenseProof {
 });
 map_struct!(PoolProof { values: list });
 map_struct!(AvgPoolProof { values: list });
+map_struct!(ResidualProof {
+    values: list,
+    zerocheck: nested
+});
 map_struct!(MaxPoolProof {
     zerocheck: nested,
     padded_taps: list,
@@ -196,6 +201,7 @@ impl<F> MapFields<F> for LayerProof<F> {
                 pool: pool.map_fields(f)?,
                 gather: gather.map_fields(f)?,
             },
+            LayerProof::Residual(r) => LayerProof::Residual(r.map_fields(f)?),
         })
     }
 }

@@ -161,3 +161,9 @@ pub const LOSS_GRAD_STATEMENT: Label = Label::new(b"lossgrad/stmt");
 pub const ONE_HOT_STATEMENT: Label = Label::new(b"onehot/stmt");
 /// One-hot labels block: the row point.
 pub const ONE_HOT_POINT: Label = Label::new(b"onehot/point");
+/// Residual-sum block: statement.
+pub const RESIDUAL_STATEMENT: Label = Label::new(b"residual/stmt");
+/// Residual-sum block: the random point.
+pub const RESIDUAL_POINT: Label = Label::new(b"residual/point");
+/// Residual-sum block: the prover's evaluations.
+pub const RESIDUAL_VALUES: Label = Label::new(b"residual/values");

@@ -139,51 +139,48 @@ impl QuantizedModel {
                 (p >> s, p & ((1i64 << s) - 1))
             })
             .unzip();
-        let unsigned = (0, (1i64 << self.bits) - 1);
-        if l.relu {
-            let pos: Vec<i64> = y.iter().map(|v| (*v).max(0)).collect();
-            let neg: Vec<i64> = y.iter().map(|v| (-*v).max(0)).collect();
-            self.check(&format!("{}.relu_pos", l.name), &pos, unsigned)?;
-            self.check(&format!("{}.relu_neg", l.name), &neg, unsigned)?;
-            Ok(LayerTrace {
-                xcol: vec![],
-                y,
-                r,
-                pos,
-                neg,
-                act: vec![],
-                diff: vec![],
-            })
-        } else if let Some(f) = l.table {
+        self.activate(&l.name, y, r, l.relu, l.table)
+    }
+
+    /// The activation after a layer's integer output `y` (remainders `r`): a ReLU's two
+    /// parts, a table's outputs, or `y` itself — each range-checked as its proof assumes.
+    fn activate(
+        &self,
+        name: &str,
+        y: Vec<i64>,
+        r: Vec<i64>,
+        relu: bool,
+        table: Option<super::TableFn>,
+    ) -> Result<LayerTrace, Error> {
+        let mut trace = LayerTrace {
+            xcol: vec![],
+            y,
+            r,
+            pos: vec![],
+            neg: vec![],
+            act: vec![],
+            diff: vec![],
+        };
+        let y = &trace.y;
+        if relu {
+            let unsigned = (0, (1i64 << self.bits) - 1);
+            trace.pos = y.iter().map(|v| (*v).max(0)).collect();
+            trace.neg = y.iter().map(|v| (-*v).max(0)).collect();
+            self.check(&format!("{name}.relu_pos"), &trace.pos, unsigned)?;
+            self.check(&format!("{name}.relu_neg"), &trace.neg, unsigned)?;
+        } else if let Some(f) = table {
             // The table covers exactly the signed b-bit inputs.
+            self.check(&format!("{name}.pre_activation"), y, self.signed_range())?;
+            trace.act = y.iter().map(|v| f.quantized(*v, self.scale)).collect();
             self.check(
-                &format!("{}.pre_activation", l.name),
-                &y,
+                &format!("{name}.activation"),
+                &trace.act,
                 self.signed_range(),
             )?;
-            let act: Vec<i64> = y.iter().map(|v| f.quantized(*v, s)).collect();
-            self.check(&format!("{}.activation", l.name), &act, self.signed_range())?;
-            Ok(LayerTrace {
-                xcol: vec![],
-                y,
-                r,
-                pos: vec![],
-                neg: vec![],
-                act,
-                diff: vec![],
-            })
         } else {
-            self.check(&format!("{}.output", l.name), &y, self.signed_range())?;
-            Ok(LayerTrace {
-                xcol: vec![],
-                y,
-                r,
-                pos: vec![],
-                neg: vec![],
-                act: vec![],
-                diff: vec![],
-            })
+            self.check(&format!("{name}.output"), y, self.signed_range())?;
         }
+        Ok(trace)
     }
 
     /// The exact integer forward pass the proofs certify, with every range check; a value
@@ -252,6 +249,27 @@ impl QuantizedModel {
                 }
                 QLayer::MaxPool(p) => self.maxpool_forward(p, m, a)?,
                 QLayer::AvgPoolWindow(p) => self.avgpool_forward(p, m, a)?,
+                QLayer::Add(l) => {
+                    let b: &[i64] =
+                        match l.skip {
+                            None => &input,
+                            Some(j) => layers.get(j).map(LayerTrace::output).ok_or(
+                                Error::BlockShape {
+                                    block: "residual sum",
+                                    reason: "the added tensor must be an earlier layer's output",
+                                },
+                            )?,
+                        };
+                    if a.len() != b.len() || a.len() != m * l.rows * l.n {
+                        return Err(Error::StatementShape {
+                            what: "residual-sum operand (batch × rows × padded width)",
+                            expected: m * l.rows * l.n,
+                            actual: b.len(),
+                        });
+                    }
+                    let y = a.iter().zip(b).map(|(x, z)| x + z).collect();
+                    self.activate(&l.name, y, vec![], l.relu, l.table)?
+                }
             };
             layers.push(trace);
         }

@@ -25,9 +25,10 @@ pub use calibrate::{CalibrationOptions, CalibrationReport, calibrate};
 pub use file::{MODEL_FORMAT, MODEL_VERSION};
 pub use forward::{IntTrace, LayerTrace, first_max, quantize_examples};
 
-use super::ir::{Model, Op};
+use super::ir::{Model, Op, ValueId};
 use crate::error::Error;
 pub use crate::lookup::TableFn;
+use std::collections::HashMap;
 
 /// A quantized dense layer (k×n weights, row-major, padded).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -195,6 +196,26 @@ pub struct QWindowPool {
     pub geometry: ConvGeometry,
 }
 
+/// A residual sum: the previous layer's output plus an earlier tensor of the same layout (a
+/// skip connection), optionally through an activation. Both operands are at scale 2^s, so the
+/// sum is exact.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QAdd {
+    /// The ONNX node name.
+    pub name: String,
+    /// The added tensor: `None` the model input, `Some(j)` layer j's output (j before this
+    /// layer).
+    pub skip: Option<usize>,
+    /// Rows per example of both operands (image positions over the padded layout, or 1).
+    pub rows: usize,
+    /// Padded width (channels or features).
+    pub n: usize,
+    /// Whether a ReLU follows.
+    pub relu: bool,
+    /// A table activation that follows instead.
+    pub table: Option<TableFn>,
+}
+
 /// One quantized layer.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum QLayer {
@@ -208,6 +229,8 @@ pub enum QLayer {
     MaxPool(QWindowPool),
     /// Average pool over any window and stride, divided by the window's size.
     AvgPoolWindow(QWindowPool),
+    /// Residual sum (skip connection).
+    Add(QAdd),
 }
 
 impl QLayer {
@@ -218,6 +241,7 @@ impl QLayer {
             QLayer::Conv(c) => &c.dense.name,
             QLayer::AvgPool(p) => &p.name,
             QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => &p.name,
+            QLayer::Add(a) => &a.name,
         }
     }
     /// The dense part, if any.
@@ -225,14 +249,25 @@ impl QLayer {
         match self {
             QLayer::Dense(d) => Some(d),
             QLayer::Conv(c) => Some(&c.dense),
-            QLayer::AvgPool(_) | QLayer::MaxPool(_) | QLayer::AvgPoolWindow(_) => None,
+            QLayer::AvgPool(_) | QLayer::MaxPool(_) | QLayer::AvgPoolWindow(_) | QLayer::Add(_) => {
+                None
+            }
         }
     }
     fn dense_mut(&mut self) -> Option<&mut QDense> {
         match self {
             QLayer::Dense(d) => Some(d),
             QLayer::Conv(c) => Some(&mut c.dense),
-            QLayer::AvgPool(_) | QLayer::MaxPool(_) | QLayer::AvgPoolWindow(_) => None,
+            QLayer::AvgPool(_) | QLayer::MaxPool(_) | QLayer::AvgPoolWindow(_) | QLayer::Add(_) => {
+                None
+            }
+        }
+    }
+    /// The activation that follows the layer (ReLU flag, table), for layers that take one.
+    fn activation_mut(&mut self) -> Option<(&mut bool, &mut Option<TableFn>)> {
+        match self {
+            QLayer::Add(a) => Some((&mut a.relu, &mut a.table)),
+            other => other.dense_mut().map(|d| (&mut d.relu, &mut d.table)),
         }
     }
 }
@@ -321,7 +356,7 @@ fn unsupported(name: &str, op: &Op, reason: &str) -> Error {
 }
 
 /// The activation shape while walking the graph.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Act {
     /// Flat features, in our (possibly permuted) order, with the spatial origin if any.
     Flat {
@@ -337,6 +372,19 @@ enum Act {
     },
 }
 
+impl Act {
+    fn describe(&self) -> String {
+        match *self {
+            Act::Flat { real, from: None } => format!("{real} features"),
+            Act::Flat {
+                real,
+                from: Some(_),
+            } => format!("{real} flattened image values"),
+            Act::Image { c, h, w, .. } => format!("{c}×{h}×{w} images"),
+        }
+    }
+}
+
 impl QuantizedModel {
     /// Quantizes a model made of Dense/Conv layers with ReLU, 2×2 average pools and Flatten
     /// (a final Softmax or ArgMax is dropped: it does not change the argmax the proofs speak
@@ -347,13 +395,6 @@ impl QuantizedModel {
                 block: "quantization",
                 reason: "the scale 2^s and the bit bound b need 0 < s ≤ b − 2 ≤ 38",
             });
-        }
-        if let Some(node) = model.nodes.iter().find(|n| matches!(n.op, Op::Add)) {
-            return Err(unsupported(
-                &node.name,
-                &node.op,
-                "imports, but has no proof block yet; use a chain of layers",
-            ));
         }
         let input = match model.input_shape.as_slice() {
             [_, Some(k)] => InputShape::Flat { features: *k },
@@ -384,17 +425,48 @@ impl QuantizedModel {
         };
         let mut layers: Vec<QLayer> = Vec::new();
         let count = model.nodes.len();
-        // A chain: every node reads the previous one's output and the last is the model's
-        // output (a dangling branch would be proven while `eval` ignores it).
+        // How many nodes read each value (the graph output counts as a reader).
+        let mut readers = vec![0usize; model.value_names.len()];
+        for v in model.nodes.iter().flat_map(|n| &n.inputs) {
+            if let Some(r) = readers.get_mut(*v) {
+                *r += 1;
+            }
+        }
+        if let Some(r) = readers.get_mut(model.output) {
+            *r += 1;
+        }
+        // The tensors the statement commits, which a residual sum may add: value → (the layer
+        // whose output it is, `None` for the input; its shape).
+        let mut tensors: HashMap<ValueId, (Option<usize>, Act)> = HashMap::new();
+        tensors.insert(model.input, (None, act));
+        // A chain: every node reads the previous one's output (a residual sum also reads one
+        // earlier tensor) and the last is the model's output (a dangling branch would be
+        // proven while `eval` ignores it).
         let mut previous = model.input;
         for (i, node) in model.nodes.iter().enumerate() {
             let bad = |reason: &str| unsupported(&node.name, &node.op, reason);
-            if node.inputs != [previous] {
+            let chained = match node.op {
+                Op::Add => node.inputs.len() == 2 && node.inputs.contains(&previous),
+                _ => node.inputs == [previous],
+            };
+            if !chained {
                 return Err(bad(
-                    "does not read the previous layer's output; zkmodel proves a chain of layers from the input to the output",
+                    "does not read the previous layer's output; zkmodel proves a chain of layers from the input to the output, where a residual sum (Add) may also read one earlier layer's output or the input",
                 ));
             }
+            let input = previous;
             previous = node.output;
+            // An activation or bias folds into the layer before it: that layer's output is then
+            // the folded value, and the value before folding exists nowhere in the statement.
+            if matches!(node.op, Op::Relu | Op::Activation(_) | Op::AddConst { .. }) {
+                if readers.get(input).copied().unwrap_or(0) > 1 {
+                    return Err(bad(
+                        "its input is also read by another node; zkmodel commits a layer's output after its activation and bias, so the value before them cannot feed a second branch",
+                    ));
+                }
+                let last = layers.len().checked_sub(1);
+                tensors.retain(|_, (layer, _)| *layer != last || last.is_none());
+            }
             match (&node.op, act) {
                 (Op::Dense { weight, bias }, Act::Flat { real, from }) => {
                     let (k, n) = (weight.shape[0], weight.shape[1]);
@@ -497,18 +569,64 @@ impl QuantizedModel {
                         w: out_w,
                     };
                 }
-                (Op::Relu, _) => match layers.last_mut().and_then(QLayer::dense_mut) {
-                    Some(l) if !l.activated() => l.relu = true,
-                    _ => return Err(bad("ReLU must follow a dense or convolution layer")),
-                },
-                (Op::Activation(f), _) => match layers.last_mut().and_then(QLayer::dense_mut) {
-                    Some(l) if !l.activated() => l.table = Some(*f),
+                (Op::Relu, _) => match layers.last_mut().and_then(QLayer::activation_mut) {
+                    Some((relu, table)) if !*relu && table.is_none() => *relu = true,
                     _ => {
                         return Err(bad(
-                            "a table activation must follow a dense or convolution layer",
+                            "ReLU must follow a dense, convolution or residual-sum (Add) layer without an activation",
                         ));
                     }
                 },
+                (Op::Activation(f), _) => {
+                    match layers.last_mut().and_then(QLayer::activation_mut) {
+                        Some((relu, table)) if !*relu && table.is_none() => *table = Some(*f),
+                        _ => {
+                            return Err(bad(
+                                "a table activation must follow a dense, convolution or residual-sum (Add) layer without an activation",
+                            ));
+                        }
+                    }
+                }
+                (Op::Add, _) => {
+                    // x + x reads the previous output twice.
+                    let other = node
+                        .inputs
+                        .iter()
+                        .copied()
+                        .find(|v| *v != input)
+                        .unwrap_or(input);
+                    let Some(&(skip, skip_act)) = tensors.get(&other) else {
+                        return Err(bad(
+                            "its second operand is neither the model input nor a layer's output (zkmodel adds tensors the statement commits: the input, or a layer's output after its activation)",
+                        ));
+                    };
+                    if skip_act != act {
+                        return Err(bad(&format!(
+                            "adds tensors of different shapes ({} and {})",
+                            act.describe(),
+                            skip_act.describe()
+                        )));
+                    }
+                    let (rows, n) = match act {
+                        Act::Image { cp, h, w, .. } => {
+                            (h.next_power_of_two() * w.next_power_of_two(), cp)
+                        }
+                        Act::Flat { real, from: None } => (1, real.next_power_of_two()),
+                        Act::Flat { from: Some(_), .. } => {
+                            return Err(bad(
+                                "adds flattened images; add the images before Flatten",
+                            ));
+                        }
+                    };
+                    layers.push(QLayer::Add(QAdd {
+                        name: node.name.clone(),
+                        skip,
+                        rows,
+                        n,
+                        relu: false,
+                        table: None,
+                    }));
+                }
                 (Op::AvgPool2d { kernel, stride }, Act::Image { c, cp, h, w })
                     if *kernel != [2, 2]
                         || *stride != [2, 2]
@@ -605,6 +723,7 @@ impl QuantizedModel {
                 (Op::Softmax | Op::ArgMax { .. }, _) if i + 1 == count => {}
                 _ => return Err(bad("not provable at this position of the graph")),
             }
+            tensors.insert(node.output, (layers.len().checked_sub(1), act));
         }
         if previous != model.output {
             return Err(Error::Unprovable {
@@ -648,19 +767,6 @@ impl QuantizedModel {
         let pad_logit = -(1i64 << (bits - 2));
         for c in last.real_n..last.n {
             last.bias[c] = pad_logit;
-        }
-        let count = layers.len();
-        if let Some(l) = layers
-            .iter()
-            .take(count - 1)
-            .filter_map(QLayer::dense)
-            .find(|l| !l.activated())
-        {
-            return Err(graph_err(
-                &l.name,
-                "Dense",
-                "hidden dense and convolution layers must be followed by ReLU or a table activation (Sigmoid, Tanh, LeakyRelu, Clip, GELU)",
-            ));
         }
         let q = Self {
             scale,

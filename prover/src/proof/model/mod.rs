@@ -9,7 +9,8 @@
 //! Blocks, each on its own fork of the s0-seeded transcript (fork i = block i): 0 — every range
 //! check of the statement in two LogUp-GKR instances (the b-bit table for inputs, weights,
 //! biases, ReLU parts, logits and argmax slack; the 2^s table for remainders); 1..=L — the
-//! dense layers ([`crate::blocks::dense`]); L+1 — argmax and count
+//! layers (dense [`crate::blocks::dense`], convolutions and pools through their gathers,
+//! residual sums [`crate::blocks::residual`]); L+1 — argmax and count
 //! ([`crate::blocks::argmax`], accuracy only). All claims are lifted onto their vectors and
 //! proven by one opening.
 //!
@@ -40,6 +41,7 @@ use crate::blocks::conv::GatherProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::maxpool::MaxPoolProof;
 use crate::blocks::pool::PoolProof;
+use crate::blocks::residual::ResidualProof;
 use crate::lookup::LookupProof;
 use crate::pcs::OpeningProof;
 use crate::sumcheck::SumcheckProof;
@@ -88,6 +90,8 @@ pub enum LayerProof<F> {
         /// The window gather.
         gather: GatherProof<F>,
     },
+    /// Residual sum of the previous layer's output and an earlier tensor.
+    Residual(ResidualProof<F>),
 }
 
 /// A whole model proof.
@@ -174,6 +178,7 @@ impl ModelProof {
                 LayerProof::MaxPool { pool, gather } => {
                     sc(&pool.zerocheck) + pool.padded_taps.len() + pool.values.len() + sc(gather)
                 }
+                LayerProof::Residual(r) => r.values.len() + r.zerocheck.as_ref().map_or(0, sc),
             };
         }
         if let Some(a) = &b.argmax {

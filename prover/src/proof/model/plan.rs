@@ -10,7 +10,7 @@ use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::field::encoding::from_i128;
 use crate::graph::quant::{
-    ConvGeometry, InputShape, QConv, QDense, QLayer, QPool, QWindowPool, QuantizedModel,
+    ConvGeometry, InputShape, QAdd, QConv, QDense, QLayer, QPool, QWindowPool, QuantizedModel,
 };
 use crate::lookup::{ColumnShape, LookupStatement, Table, TableFn};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
@@ -67,6 +67,12 @@ pub enum LayerKind {
     MaxPool(ConvGeometry),
     /// Average pool over windows gathered as a convolution's, divided by the window's size.
     AvgPoolWindow(ConvGeometry),
+    /// Residual sum: the previous layer's output plus the model input (`skip: None`) or the
+    /// output of an earlier layer `skip`, of the same layout.
+    Add {
+        /// The added tensor.
+        skip: Option<usize>,
+    },
 }
 
 /// One layer's public shape.
@@ -89,16 +95,34 @@ pub struct LayerShape {
 }
 
 impl LayerShape {
-    /// The name of the tensor the next layer reads.
-    pub(crate) fn output_name(&self) -> String {
+    /// The name of the tensor the next layer reads (`last`: the model's last layer, whose
+    /// output is the logits).
+    pub(crate) fn output_name(&self, last: bool) -> String {
         if self.relu {
             names::pos(&self.name)
         } else if self.table.is_some() {
             names::act(&self.name)
-        } else if self.is_dense() {
+        } else if last {
             names::LOGITS.to_string()
         } else {
             names::output(&self.name)
+        }
+    }
+
+    /// The tensors a dense or residual-sum block states claims on, in its output order: the
+    /// ReLU parts at its point then at its zerocheck point, a table's pre-activation, or the
+    /// output.
+    pub(crate) fn block_outputs(&self, last: bool) -> Vec<String> {
+        if self.relu {
+            [names::pos(&self.name), names::neg(&self.name)]
+                .into_iter()
+                .cycle()
+                .take(4)
+                .collect()
+        } else if self.table.is_some() {
+            vec![names::pre(&self.name)]
+        } else {
+            vec![self.output_name(last)]
         }
     }
 
@@ -156,6 +180,15 @@ impl From<&QuantizedModel> for ModelShape {
                     relu: false,
                     table: None,
                 },
+                QLayer::Add(a) => LayerShape {
+                    name: a.name.clone(),
+                    kind: LayerKind::Add { skip: a.skip },
+                    rows: a.rows,
+                    k: a.n,
+                    n: a.n,
+                    relu: a.relu,
+                    table: a.table,
+                },
                 QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => LayerShape {
                     name: p.name.clone(),
                     kind: if matches!(l, QLayer::MaxPool(_)) {
@@ -206,6 +239,10 @@ impl ModelShape {
                     // Pools take no activation (`check` refuses one); the suffix keeps the
                     // description a function of every field regardless.
                     LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}{relu}", l.n),
+                    LayerKind::Add { skip } => {
+                        let from = skip.map_or("input".to_string(), |j| format!("layer{j}"));
+                        format!("add:{from}:{}x{}{relu}", l.rows, l.n)
+                    }
                     LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => {
                         let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
                         let kind = if matches!(l.kind, LayerKind::MaxPool(_)) {
@@ -260,6 +297,14 @@ impl ModelShape {
         Ok((layout, ids))
     }
 
+    /// The name of the tensor `source` denotes: the model input (`None`) or layer j's output.
+    pub(crate) fn source_name(&self, source: Option<usize>) -> String {
+        match source.and_then(|j| self.layers.get(j).map(|l| (j, l))) {
+            None => names::INPUT.to_string(),
+            Some((j, l)) => l.output_name(j + 1 == self.layers.len()),
+        }
+    }
+
     /// Padded input width.
     pub fn input_width(&self) -> usize {
         self.input.width()
@@ -312,6 +357,14 @@ impl ModelShape {
                     LayerKind::AvgPoolWindow(geometry) => QLayer::AvgPoolWindow(QWindowPool {
                         name: l.name.clone(),
                         geometry,
+                    }),
+                    LayerKind::Add { skip } => QLayer::Add(QAdd {
+                        name: l.name.clone(),
+                        skip,
+                        rows: l.rows,
+                        n: l.n,
+                        relu: l.relu,
+                        table: l.table,
                     }),
                 })
                 .collect(),
@@ -437,6 +490,7 @@ impl ModelArchitecture {
             LayerKind::Conv(g) => g.in_positions() * g.in_c,
             LayerKind::AvgPool { h, w } => h * w * l.n,
             LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => g.in_positions() * g.in_c,
+            LayerKind::Add { .. } => l.rows * l.n,
         }
     }
 
@@ -456,9 +510,14 @@ impl ModelArchitecture {
             InputShape::Image { c, h, w } => Some((h, w, c.next_power_of_two())),
             InputShape::Flat { .. } => None,
         };
-        for l in &s.layers {
+        // Each layer's output (per-example size, image), after the input's: what a residual
+        // sum may add.
+        let mut outputs = vec![(per_example, image)];
+        for (i, l) in s.layers.iter().enumerate() {
             chained &= Self::input_len(l) == per_example;
+            let read = (per_example, image);
             image = match l.kind {
+                LayerKind::Add { .. } => image,
                 LayerKind::Dense => None,
                 LayerKind::Conv(g) | LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => {
                     chained &= geometry_ok(&g) && image == Some((g.in_h, g.in_w, g.in_c));
@@ -510,8 +569,21 @@ impl ModelArchitecture {
                         && !l.relu
                         && l.table.is_none()
                 }
+                // The added tensor is the input or an earlier layer's output, laid out as the
+                // previous output is.
+                LayerKind::Add { skip } => {
+                    let source = skip.map_or(Some(0), |j| (j < i).then_some(j + 1));
+                    let layout = match read.1 {
+                        Some((h, w, c)) => {
+                            l.rows == h.next_power_of_two() * w.next_power_of_two() && l.n == c
+                        }
+                        None => l.rows == 1 && l.n == read.0,
+                    };
+                    source.and_then(|k| outputs.get(k)) == Some(&read) && layout && l.k == l.n
+                }
             };
             per_example = l.rows * l.n;
+            outputs.push((per_example, image));
         }
         const ARCH: &str = "model architecture";
         ensure(
@@ -522,8 +594,9 @@ impl ModelArchitecture {
         ensure(
             chained,
             ARCH,
-            "each layer's input must be the previous layer's output (convolutions and pools \
-             with power-of-two sizes and 2×2 pools without an activation)",
+            "each layer's input must be the previous layer's output, with the geometry it has \
+             (pools without an activation; a residual sum adding the input or an earlier \
+             output of the same layout)",
         )?;
         // Names key the plan's tensors; two layers of one name would share segments.
         let mut names: Vec<&str> = s.layers.iter().map(|l| l.name.as_str()).collect();
@@ -545,15 +618,6 @@ impl ModelArchitecture {
             s.layers.iter().all(|l| pow2(l.k) && pow2(l.n)),
             ARCH,
             "every layer's padded widths must be powers of two",
-        )?;
-        ensure(
-            s.layers
-                .iter()
-                .rev()
-                .skip(1)
-                .all(|l| l.relu || l.table.is_some() || !l.is_dense()),
-            ARCH,
-            "every hidden Dense or Conv layer needs an activation",
         )?;
         ensure(
             s.layers.iter().all(|l| !(l.relu && l.table.is_some())),
@@ -738,11 +802,23 @@ impl ModelArchitecture {
                 put(&names::diff(&l.name), TRACE, len * g.taps_pad());
                 continue;
             }
-            put(&names::remainder(&l.name), TRACE, len);
+            let activated = l.relu || l.table.is_some();
+            let is_add = matches!(l.kind, LayerKind::Add { .. });
+            if !is_add {
+                put(&names::remainder(&l.name), TRACE, len);
+            }
             if l.is_dense() {
                 put(&names::weight(&l.name), MODEL, l.k * l.n);
                 put(&names::bias(&l.name), MODEL, l.n);
-            } else {
+            }
+            // Pools, and hidden dense layers and sums without an activation, output a tensor
+            // of their own (the last layer's output is the logits).
+            let own_output = match l.kind {
+                LayerKind::Dense | LayerKind::Conv(_) => !activated && i != last,
+                LayerKind::Add { .. } => !activated,
+                _ => true,
+            };
+            if own_output {
                 put(&names::output(&l.name), TRACE, len);
             }
             if l.relu {
@@ -796,8 +872,9 @@ impl ModelArchitecture {
         let half = 1i64 << (s.bits - 1);
         let mut range_columns = vec![(names::INPUT.to_string(), half)];
         let mut remainder_columns = Vec::new();
-        for l in &s.layers {
+        for (i, l) in s.layers.iter().enumerate() {
             let rem = names::remainder(&l.name);
+            let activated = l.relu || l.table.is_some();
             if let LayerKind::MaxPool(_) = l.kind {
                 // The output is signed like its input; the differences lie in [0, 2^b).
                 range_columns.push((names::output(&l.name), half));
@@ -808,6 +885,14 @@ impl ModelArchitecture {
                 range_columns.push((names::weight(&l.name), half));
                 range_columns.push((names::bias(&l.name), half));
                 remainder_columns.push((rem, 0));
+                // A hidden layer's own output is the next layer's input: signed b-bit.
+                if !activated && i != last {
+                    range_columns.push((names::output(&l.name), half));
+                }
+            } else if let LayerKind::Add { .. } = l.kind {
+                if !activated {
+                    range_columns.push((names::output(&l.name), half));
+                }
             } else if let LayerKind::AvgPoolWindow(g) = l.kind {
                 // Signed averages; remainders in [0, K): r and r + 2^s − K in [0, 2^s).
                 let k = (g.kh * g.kw) as i64;

@@ -12,6 +12,7 @@ use crate::blocks::dense::{DenseWitness, prove_dense};
 use crate::blocks::maxpool::{MaxPoolShape, prove_maxpool};
 use crate::blocks::pool::PoolClaims;
 use crate::blocks::pool::{PoolShape, prove_pool};
+use crate::blocks::residual::{ResidualShape, ResidualWitness, prove_residual};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::encoding::from_i128;
 use crate::graph::quant::{InputShape, IntTrace, QLayer, QuantizedModel};
@@ -298,7 +299,14 @@ pub(crate) fn prove_blocks(
     let mut t: BTreeMap<String, Vec<Fr>> = BTreeMap::new();
     t.insert(names::INPUT.into(), ints(&w.trace.input));
     let mut xcols: Vec<Vec<Fr>> = Vec::with_capacity(s.layers.len());
-    for ((l, lt), q) in s.layers.iter().zip(&w.trace.layers).zip(&w.model.layers) {
+    let last = s.layers.len().saturating_sub(1);
+    for (i, ((l, lt), q)) in s
+        .layers
+        .iter()
+        .zip(&w.trace.layers)
+        .zip(&w.model.layers)
+        .enumerate()
+    {
         ensure(
             q.name() == l.name,
             "model witness",
@@ -308,13 +316,18 @@ pub(crate) fn prove_blocks(
         if let Some(d) = q.dense() {
             t.insert(names::weight(&l.name), ints(&d.weight));
             t.insert(names::bias(&l.name), ints(&d.bias));
-        } else {
+        }
+        if i != last && !l.relu && l.table.is_none() {
             t.insert(names::output(&l.name), ints(&lt.y));
         }
-        if let LayerKind::MaxPool(_) = l.kind {
-            t.insert(names::diff(&l.name), ints(&lt.diff));
-        } else {
-            t.insert(names::remainder(&l.name), ints(&lt.r));
+        match l.kind {
+            LayerKind::MaxPool(_) => {
+                t.insert(names::diff(&l.name), ints(&lt.diff));
+            }
+            LayerKind::Add { .. } => {}
+            _ => {
+                t.insert(names::remainder(&l.name), ints(&lt.r));
+            }
         }
         if l.relu {
             t.insert(names::pos(&l.name), ints(&lt.pos));
@@ -433,11 +446,7 @@ pub(crate) fn prove_blocks(
                 .zip(layer_forks)
                 .enumerate()
                 .map(|(i, (l, mut fork))| -> Result<_, Error> {
-                    let input_name = match i.checked_sub(1).map(|p| &s.layers[p]) {
-                        None => names::INPUT.to_string(),
-                        Some(prev) => prev.output_name(),
-                    };
-                    let input = &t[&input_name];
+                    let input = &t[&s.source_name(i.checked_sub(1))];
                     let out = match l.kind {
                         LayerKind::AvgPool { h, w } => {
                             let shape = PoolShape { m, h, w, c: l.n };
@@ -487,14 +496,27 @@ pub(crate) fn prove_blocks(
                                 },
                             )
                         }
-                        kind => {
-                            let outputs: Vec<&[Fr]> = if l.relu {
-                                vec![&t[&names::pos(&l.name)], &t[&names::neg(&l.name)]]
-                            } else if l.table.is_some() {
-                                vec![&t[&names::pre(&l.name)]]
-                            } else {
-                                vec![&t[names::LOGITS]]
+                        LayerKind::Add { skip } => {
+                            let outputs = l.block_outputs(false);
+                            let w = ResidualWitness {
+                                main: input,
+                                skip: &t[&s.source_name(skip)],
+                                outputs: outputs.iter().take(2).map(|o| &t[o][..]).collect(),
                             };
+                            let shape = ResidualShape {
+                                len: m * l.rows * l.n,
+                                relu: l.relu,
+                            };
+                            let (p, c) = prove_residual(shape, &w, &mut fork)?;
+                            (LayerProof::Residual(p), LayerClaims::Residual(c))
+                        }
+                        kind => {
+                            let outputs: Vec<&[Fr]> = l
+                                .block_outputs(i + 1 == s.layers.len())
+                                .iter()
+                                .take(2)
+                                .map(|o| &t[o][..])
+                                .collect();
                             let dense_input = match kind {
                                 LayerKind::Conv(_) => &xcols[i],
                                 _ => input,

@@ -12,6 +12,7 @@ use crate::blocks::conv::verify_gather;
 use crate::blocks::dense::{DenseClaims, verify_dense};
 use crate::blocks::maxpool::{MaxPoolShape, verify_maxpool};
 use crate::blocks::pool::{PoolClaims, PoolShape, verify_pool};
+use crate::blocks::residual::{ResidualClaims, ResidualShape, verify_residual};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, verify as verify_lookup};
@@ -57,6 +58,8 @@ pub(crate) enum LayerClaims<F> {
     Dense(DenseClaims<F>),
     /// Average pool.
     Pool(PoolClaims<F>),
+    /// Residual sum.
+    Residual(ResidualClaims<F>),
     /// Max pool (the window claim already carried through the gather to the pool's input).
     MaxPool {
         /// On the output.
@@ -160,38 +163,37 @@ pub(crate) fn route<F: FieldOps>(
             actual: claims.len(),
         });
     }
+    let outputs = |sink: &mut Sink<'_, F>, names: Vec<String>, claims: &[TensorClaim<F>]| {
+        if names.len() != claims.len() {
+            return Err(Error::ProofShape {
+                what: "layer output claims",
+                expected: names.len(),
+                actual: claims.len(),
+            });
+        }
+        names
+            .iter()
+            .zip(claims)
+            .try_for_each(|(name, claim)| sink.add(name, claim))
+    };
     for (i, (l, c)) in layers.iter().zip(claims).enumerate() {
-        let input = match i.checked_sub(1).and_then(|p| layers.get(p)) {
-            None => names::INPUT.to_string(),
-            Some(prev) => prev.output_name(),
-        };
+        let input = arch.shape.source_name(i.checked_sub(1));
+        let last = i + 1 == layers.len();
         match c {
             LayerClaims::Dense(c) => {
                 sink.add(&input, &c.input)?;
                 sink.add(&names::weight(&l.name), &c.weight)?;
                 sink.add(&names::bias(&l.name), &c.bias)?;
                 sink.add(&names::remainder(&l.name), &c.remainder)?;
-                let outs: Vec<String> = if l.relu {
-                    [names::pos(&l.name), names::neg(&l.name)]
-                        .into_iter()
-                        .cycle()
-                        .take(4)
-                        .collect()
-                } else if l.table.is_some() {
-                    vec![names::pre(&l.name)]
-                } else {
-                    vec![names::LOGITS.to_string()]
+                outputs(sink, l.block_outputs(last), &c.outputs)?;
+            }
+            LayerClaims::Residual(c) => {
+                let LayerKind::Add { skip } = l.kind else {
+                    return Err(Error::LayerProofKind { layer: i });
                 };
-                if outs.len() != c.outputs.len() {
-                    return Err(Error::ProofShape {
-                        what: "dense output claims",
-                        expected: outs.len(),
-                        actual: c.outputs.len(),
-                    });
-                }
-                for (name, claim) in outs.iter().zip(&c.outputs) {
-                    sink.add(name, claim)?;
-                }
+                sink.add(&input, &c.main)?;
+                sink.add(&arch.shape.source_name(skip), &c.skip)?;
+                outputs(sink, l.block_outputs(last), &c.outputs)?;
             }
             LayerClaims::Pool(c) => {
                 sink.add(&input, &c.input)?;
@@ -322,6 +324,13 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
                     output: c.output,
                     diff: c.diff,
                 }
+            }
+            (LayerKind::Add { .. }, LayerProof::Residual(p)) => {
+                let shape = ResidualShape {
+                    len: arch.rows() * l.rows * l.n,
+                    relu: l.relu,
+                };
+                LayerClaims::Residual(verify_residual(shape, p, &mut f)?)
             }
             _ => {
                 return Err(Error::LayerProofKind { layer });
