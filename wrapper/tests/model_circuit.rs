@@ -158,6 +158,41 @@ fn max_pool_cnn_circuit_accepts_honest_and_rejects_tampered() {
     }
 }
 
+/// The residual MLP (PyTorch export, `fixtures/pytorch/resmlp.onnx`): the circuit runs the
+/// residual-sum block as the native verifier does, and refuses a changed operand value or
+/// zerocheck message.
+#[test]
+fn residual_mlp_circuit_accepts_honest_and_rejects_tampered() {
+    use zkmodel_prover::proof::model::LayerProof;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/pytorch/resmlp.onnx");
+    let task = Task::Inference {
+        rows: 1,
+        input: Visibility::Committed,
+        output: Visibility::Public,
+    };
+    let c = circuit_for_model(import_path(&path).unwrap(), task, 0..1);
+    let (ok, n) = satisfied(c.clone());
+    println!("residual MLP, inference batch 1: {n} constraints");
+    assert!(ok);
+    let add = c
+        .body
+        .layers
+        .iter()
+        .position(|l| matches!(l, LayerProof::Residual(_)))
+        .unwrap();
+    for case in 0..2 {
+        let mut bad = c.clone();
+        let LayerProof::Residual(r) = &mut bad.body.layers[add] else {
+            unreachable!()
+        };
+        match case {
+            0 => r.values[1] += Fr::ONE,
+            _ => r.zerocheck.as_mut().unwrap().rounds[0][0] += Fr::ONE,
+        }
+        assert!(!satisfied(bad).0, "case {case}");
+    }
+}
+
 #[test]
 fn mlp_accuracy_circuit_accepts_honest_and_rejects_a_wrong_count() {
     let c = circuit_for(Task::Accuracy { examples: 360 }, 0..360);
