@@ -423,6 +423,7 @@ fn non_power_of_two_images_prove() {
     non_power_of_two_cnn(Op::AvgPool2d {
         kernel: [2, 2],
         stride: [2, 2],
+        pads: [0; 4],
     });
 }
 

@@ -511,3 +511,86 @@ fn max_pool_padding_imports_and_unsupported_pool_attributes_are_named() {
         }
     }
 }
+
+/// AveragePool with padding imports when padding counts in the divisor (PyTorch's
+/// `count_include_pad = True`), GlobalAveragePool is the mean over the map, and Dropout is the
+/// identity when it cannot be in training mode; the float evaluation matches hand computations.
+#[test]
+fn padded_and_global_average_pools_and_inference_dropout_import() {
+    use zkmodel_prover::graph::Op;
+    let mut count = ints_attr("count_include_pad", &[]);
+    count.r#type = 2;
+    count.i = 1;
+    let m = import(&pool_graph(
+        "AveragePool",
+        vec![
+            ints_attr("kernel_shape", &[3, 3]),
+            ints_attr("strides", &[2, 2]),
+            ints_attr("pads", &[1, 1, 1, 1]),
+            count,
+        ],
+    ))
+    .unwrap();
+    assert_eq!(
+        m.nodes[0].op,
+        Op::AvgPool2d {
+            kernel: [3, 3],
+            stride: [2, 2],
+            pads: [1; 4],
+        }
+    );
+    let ones = Tensor::new(vec![1, 1, 4, 4], vec![1.0; 16]).unwrap();
+    // Windows hold 4, 6, 6 and 9 real ones; the divisor is always 9.
+    assert_eq!(
+        m.eval(&ones).unwrap().data,
+        vec![4.0 / 9.0, 6.0 / 9.0, 6.0 / 9.0, 1.0]
+    );
+
+    let m = import(&pool_graph("GlobalAveragePool", vec![])).unwrap();
+    assert_eq!(m.nodes[0].op, Op::GlobalAvgPool);
+    let x = Tensor::new(vec![1, 1, 4, 4], (0..16).map(|i| i as f32).collect()).unwrap();
+    let y = m.eval(&x).unwrap();
+    assert_eq!((y.shape, y.data), (vec![1, 1, 1, 1], vec![7.5]));
+
+    let flag = |v: i32| pb::TensorProto {
+        dims: vec![],
+        data_type: 9,
+        int32_data: vec![v],
+        name: "training".into(),
+        ..Default::default()
+    };
+    let dropout = |training: Option<i32>, mask: bool| {
+        let mut n = node("Dropout", "", &["X", "ratio", "training"], "Y");
+        if training.is_none() {
+            n.input.truncate(1);
+        }
+        if mask {
+            n.output.push("mask".into());
+        }
+        let mut initializer = vec![floats("ratio", &[], &[0.5])];
+        initializer.extend(training.map(flag));
+        model(pb::GraphProto {
+            node: vec![n],
+            name: "g".into(),
+            initializer,
+            input: vec![input("X", 3)],
+            output: vec![output("Y")],
+        })
+    };
+    // An unread mask output is allowed (it is never defined: a reader would fail naming it).
+    for (training, mask) in [(None, false), (Some(0), false), (None, true)] {
+        let m = import(&dropout(training, mask)).unwrap();
+        assert!(m.nodes.is_empty(), "Dropout is the identity");
+        let x = Tensor::new(vec![1, 3], vec![1.0, -2.0, 3.0]).unwrap();
+        assert_eq!(m.eval(&x).unwrap().data, x.data);
+    }
+    match import(&dropout(Some(1), false)) {
+        Err(Error::OnnxNode {
+            op_type, reason, ..
+        }) => {
+            assert_eq!(op_type, "Dropout");
+            assert!(reason.contains("training_mode"), "{reason}");
+        }
+        other => panic!("training mode: {:?}", other.map(|m| m.nodes.len())),
+    }
+}

@@ -7,7 +7,11 @@
 //! reads padding or t ≥ K = kh·kw. Shift every value by H = 2^(b−1): X' = X + H ∈ [0, 2^b),
 //! and X'col = Xcol + H·M with M(t, p) = 1 where tap t of position p reads inside the image.
 //! Padding and padded taps then read 0 ≤ every real value, so max(X'col over a window) is
-//! the max of its real values, shifted (a window with no real value has maximum 0, i.e. −H).
+//! the max of its real values, shifted. Every real output position has a real tap (pads are
+//! smaller than the kernel); the layout's padded output positions (an output size that is not
+//! a power of two) have none, and count their tap 0 — which reads Xcol = 0 there — as real
+//! (M = 1): their output is 0, like every padded position of every other layer, so a residual
+//! sum or range check over the whole tensor sees no −H ([`mask`]).
 //!
 //! The prover commits the output O and the differences D = O' − X'col (O' = O + H, for every
 //! tap t < T). Relation: O[(n, p), c] = max_t Xcol[(n, p), (t, c)] over the real taps ⇔
@@ -165,18 +169,26 @@ impl MaxPoolShape {
     }
 }
 
-/// M̃(r_t, r_p) = Σ over (tap, position) pairs reading inside the image of eq(r_t, t)·eq(r_p, p).
+/// M(t, (y, x)): whether tap t of output position (y, x) counts as real — it reads inside the
+/// image, or it is tap 0 of a padded output position of the layout (which reads Xcol = 0, so
+/// the output there is 0).
+pub fn mask(g: &ConvGeometry, y: usize, x: usize, t: usize) -> bool {
+    g.source(y, x, t).is_some() || (t == 0 && (y >= g.out_h || x >= g.out_w))
+}
+
+/// M̃(r_t, r_p) = Σ over (tap, position) pairs with M = 1 of eq(r_t, t)·eq(r_p, p).
 fn mask_eval<F: FieldOps>(g: &ConvGeometry, r_t: &[F], r_p: &[F]) -> F {
     let (et, ep) = (eq_table_generic(r_t), eq_table_generic(r_p));
+    let (rows, wp) = (g.out_positions() / g.out_wp(), g.out_wp());
     let mut acc = F::zero();
     for (tap, wt) in et.iter().enumerate().take(g.kh * g.kw) {
         let mut inner = F::zero();
-        for y in 0..g.out_h {
-            for x in 0..g.out_w {
-                if g.source(y, x, tap).is_some()
-                    && let Some(wp) = ep.get(y * g.out_wp() + x)
+        for y in 0..rows {
+            for x in 0..wp {
+                if mask(g, y, x, tap)
+                    && let Some(w) = ep.get(y * wp + x)
                 {
-                    inner = inner.add(wp);
+                    inner = inner.add(w);
                 }
             }
         }

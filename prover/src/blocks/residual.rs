@@ -13,9 +13,11 @@
 //!
 //! Soundness: A, B, Pos, Neg (or Y) are committed before ρ is drawn. If A + B ≠ Y as tables,
 //! their multilinear extensions differ and agree at ρ with probability ≤ log N/|Fr|, so some
-//! claim is false and the opening refutes it. With the caller's range checks (A and B are
-//! signed b-bit as every activation; Pos, Neg in [0, 2^b), or Y signed b-bit), the identity
-//! holds over the integers and Pos = max(A + B, 0) exactly.
+//! claim is false and the opening refutes it. With the caller's range checks (A and B each
+//! range-checked where they were produced — signed b-bit, or [0, 2^b) for ReLU parts and
+//! pools after a ReLU — so |A + B| < 2^(b+1); Pos, Neg in [0, 2^b), or Y signed b-bit), the
+//! identity holds over the integers (far below the field's size) and Pos = max(A + B, 0)
+//! exactly.
 
 use super::{TensorClaim, log2};
 use crate::error::{Error, ensure};

@@ -41,13 +41,18 @@ pub enum Op {
         /// (top, left, bottom, right) zero padding.
         pads: [usize; 4],
     },
-    /// Average pooling, NCHW, no padding.
+    /// Average pooling, NCHW, dividing by the whole window's size (padding counted as zeros:
+    /// ONNX `count_include_pad = 1`, PyTorch's default).
     AvgPool2d {
         /// (kh, kw).
         kernel: [usize; 2],
         /// (sh, sw).
         stride: [usize; 2],
+        /// (top, left, bottom, right) zero padding.
+        pads: [usize; 4],
     },
+    /// The mean of each channel over the whole image (ONNX GlobalAveragePool), NCHW → NC11.
+    GlobalAvgPool,
     /// Max pooling, NCHW; padded positions never win (ONNX pads with −∞).
     MaxPool2d {
         /// (kh, kw).
@@ -93,6 +98,7 @@ impl Op {
             },
             Op::Conv2d { .. } => "Conv2d",
             Op::AvgPool2d { .. } => "AvgPool2d",
+            Op::GlobalAvgPool => "GlobalAvgPool",
             Op::MaxPool2d { .. } => "MaxPool2d",
             Op::Flatten { .. } => "Flatten",
             Op::Reshape { .. } => "Reshape",
@@ -259,7 +265,15 @@ fn eval_node(node: &Node, args: &[&Tensor]) -> Result<Tensor, Error> {
             stride,
             pads,
         } => conv2d(node, x, weight, bias, *stride, *pads),
-        Op::AvgPool2d { kernel, stride } => pool(node, x, *kernel, *stride, [0; 4], false),
+        Op::AvgPool2d {
+            kernel,
+            stride,
+            pads,
+        } => pool(node, x, *kernel, *stride, *pads, false),
+        Op::GlobalAvgPool => match x.shape[..] {
+            [_, _, h, w] => pool(node, x, [h, w], [1, 1], [0; 4], false),
+            _ => Err(bad(node, format!("input {:?} is not NCHW", x.shape))),
+        },
         Op::MaxPool2d {
             kernel,
             stride,

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 pub(super) const FLOAT: i32 = 1;
 const INT32: i32 = 6;
 const INT64: i32 = 7;
+const BOOL: i32 = 9;
 
 /// The graph's constants (initializers and Constant nodes), by name: float32 tensors become
-/// operands; integer ones serve shapes and label tables; any other type is kept by name so
+/// operands; integer (and boolean) ones serve shapes, flags and label tables; any other type is kept by name so
 /// that using it is an error naming its type.
 #[derive(Default)]
 pub(super) struct Constants {
@@ -26,7 +27,7 @@ impl Constants {
             FLOAT => {
                 self.floats.insert(t.name.clone(), float_tensor(t)?);
             }
-            INT32 | INT64 => {
+            INT32 | INT64 | BOOL => {
                 self.ints.insert(t.name.clone(), int_values(t)?);
             }
             other => {
@@ -102,7 +103,11 @@ fn float_tensor(t: &pb::TensorProto) -> Result<Tensor, Error> {
 }
 
 fn int_values(t: &pb::TensorProto) -> Result<Vec<i64>, Error> {
-    let width = if t.data_type == INT64 { 8 } else { 4 };
+    let width = match t.data_type {
+        INT64 => 8,
+        BOOL => 1,
+        _ => 4,
+    };
     let values: Vec<i64> = if !t.raw_data.is_empty() {
         if !t.raw_data.len().is_multiple_of(width) {
             return Err(malformed(format!(
@@ -115,6 +120,7 @@ fn int_values(t: &pb::TensorProto) -> Result<Vec<i64>, Error> {
             .map(|c| match *c {
                 [a, b, c, d, e, f, g, h] => i64::from_le_bytes([a, b, c, d, e, f, g, h]),
                 [a, b, c, d] => i64::from(i32::from_le_bytes([a, b, c, d])),
+                [a] => i64::from(a),
                 _ => 0,
             })
             .collect()

@@ -29,7 +29,8 @@ use std::collections::{HashMap, HashSet};
 /// The operators the importer accepts (quoted in errors).
 pub const SUPPORTED: &str = "Gemm, MatMul, Add, Relu, Sigmoid, Tanh, LeakyRelu, Clip, Gelu \
 (or its Erf subgraph), Conv, BatchNormalization, \
-AveragePool, MaxPool, Flatten, Reshape, Softmax, ArgMax, Identity, Cast (to float32), Constant";
+AveragePool, GlobalAveragePool, MaxPool, Flatten, Reshape, Softmax, ArgMax, Identity, Dropout \
+(inference), Cast (to float32), Constant";
 
 fn malformed(reason: impl Into<String>) -> Error {
     Error::OnnxMalformed {
@@ -218,11 +219,15 @@ impl Importer {
                 supported: SUPPORTED,
             });
         }
-        let [out_name] = node.output.as_slice() else {
-            return Err(err(format!(
-                "has {} outputs; only single-output nodes are supported",
-                node.output.len()
-            )));
+        // Dropout's optional mask output is left undefined: a node reading it fails naming it.
+        let out_name = match (node.op_type.as_str(), node.output.as_slice()) {
+            (_, [out]) | ("Dropout", [out, _]) => out,
+            (_, outputs) => {
+                return Err(err(format!(
+                    "has {} outputs; only single-output nodes are supported",
+                    outputs.len()
+                )));
+            }
         };
         match node.op_type.as_str() {
             "Constant" => {
@@ -232,15 +237,31 @@ impl Importer {
                 t.name.clone_from(out_name);
                 return self.consts.insert(&t);
             }
-            "Identity" | "Cast" => {
+            "Identity" | "Cast" | "Dropout" => {
                 if node.op_type == "Cast" && int(node, "to", 0) != i64::from(FLOAT) {
                     return Err(err(format!(
                         "casts to ONNX data type {}; only casts to float32 (1) are supported",
                         int(node, "to", 0)
                     )));
                 }
-                let [input] = node.input.as_slice() else {
-                    return Err(err("expects one input".into()));
+                // Dropout is the identity at inference: refuse a training-mode flag that is
+                // not a constant false, and a mask output something reads.
+                let input = match (node.op_type.as_str(), node.input.as_slice()) {
+                    ("Dropout", [input, rest @ ..]) => {
+                        if let Some(flag) = rest.get(1).filter(|f| !f.is_empty()) {
+                            match self.consts.ints(flag) {
+                                Some([0]) => {}
+                                _ => {
+                                    return Err(err(
+                                        "training_mode must be absent or a constant false; export the model in eval mode".into(),
+                                    ));
+                                }
+                            }
+                        }
+                        input
+                    }
+                    (_, [input]) => input,
+                    _ => return Err(err("expects one input".into())),
                 };
                 // A no-op: the output names the input's value.
                 let id = self.known(input, &name, &node.op_type)?;
@@ -420,8 +441,12 @@ impl Importer {
             "AveragePool" | "MaxPool" => {
                 let max = node.op_type == "MaxPool";
                 let pads = quad(ints(node, "pads")).map_err(|r| err(format!("pads: {r}")))?;
-                if !max && pads.iter().any(|v| *v != 0) {
-                    return Err(err("padding is not supported for AveragePool".into()));
+                if !max && pads.iter().any(|v| *v != 0) && int(node, "count_include_pad", 0) == 0 {
+                    return Err(err(
+                        "count_include_pad = 0 with padding is not supported (the divisor would \
+                         vary by window); export with count_include_pad=True, PyTorch's default"
+                            .into(),
+                    ));
                 }
                 if int(node, "ceil_mode", 0) != 0 {
                     return Err(err(
@@ -451,9 +476,14 @@ impl Importer {
                         pads,
                     }
                 } else {
-                    Op::AvgPool2d { kernel, stride }
+                    Op::AvgPool2d {
+                        kernel,
+                        stride,
+                        pads,
+                    }
                 }
             }
+            "GlobalAveragePool" => Op::GlobalAvgPool,
             "Flatten" => {
                 let axis = int(node, "axis", 1);
                 Op::Flatten {

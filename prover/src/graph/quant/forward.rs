@@ -202,7 +202,7 @@ impl QuantizedModel {
         }
         self.check("input", &input, self.signed_range())?;
         let mut layers: Vec<LayerTrace> = Vec::with_capacity(self.layers.len());
-        for layer in &self.layers {
+        for (i, layer) in self.layers.iter().enumerate() {
             let a: &[i64] = layers.last().map_or(&input, LayerTrace::output);
             let trace = match layer {
                 QLayer::Dense(l) => self.dense_forward(l, a.len() / l.k, a)?,
@@ -232,11 +232,17 @@ impl QuantizedModel {
                             }
                         }
                     }
-                    self.check(
-                        &format!("{}.output", p.name),
-                        &y,
-                        (0, (1i64 << self.bits) - 1),
-                    )?;
+                    // The average has its input's sign: [0, 2^b) after a ReLU, else signed.
+                    let after_relu = i
+                        .checked_sub(1)
+                        .and_then(|j| self.layers.get(j))
+                        .is_some_and(QLayer::has_relu);
+                    let range = if after_relu {
+                        (0, (1i64 << self.bits) - 1)
+                    } else {
+                        self.signed_range()
+                    };
+                    self.check(&format!("{}.output", p.name), &y, range)?;
                     LayerTrace {
                         xcol: vec![],
                         y,
@@ -276,8 +282,8 @@ impl QuantizedModel {
         Ok(IntTrace { m, input, layers })
     }
 
-    /// A max pool: the maximum of each window's real taps (−H = −2^(b−1) for a window with
-    /// none), and the differences its proof commits.
+    /// A max pool: the maximum of each window's real taps (0 at the layout's padded output
+    /// positions), and the differences its proof commits.
     fn maxpool_forward(
         &self,
         p: &super::QWindowPool,
@@ -288,21 +294,23 @@ impl QuantizedModel {
         let xcol = im2col(g, m, a);
         let (positions, tp, c) = (g.out_positions(), g.taps_pad(), g.in_c);
         let half = 1i64 << (self.bits - 1);
-        let mut y = vec![-half; m * positions * c];
+        let mut y = vec![0i64; m * positions * c];
         let mut diff = vec![0i64; m * positions * tp * c];
         for row in 0..m * positions {
             let (yo, xo) = ((row % positions) / g.out_wp(), row % g.out_wp());
             for ch in 0..c {
                 let at = |t: usize| (row * tp + t) * c + ch;
+                // Every position has a tap the mask counts (padded positions: tap 0, reading 0).
+                let counted = |t: &usize| crate::blocks::maxpool::mask(g, yo, xo, *t);
                 let best = (0..tp)
-                    .filter(|t| g.source(yo, xo, *t).is_some())
+                    .filter(counted)
                     .map(|t| xcol[at(t)])
                     .max()
-                    .unwrap_or(-half);
+                    .unwrap_or(0);
                 y[row * c + ch] = best;
                 for t in 0..tp {
-                    let valid = g.source(yo, xo, t).is_some();
-                    diff[at(t)] = best + half - xcol[at(t)] - if valid { half } else { 0 };
+                    let shift = if counted(&t) { half } else { 0 };
+                    diff[at(t)] = best + half - xcol[at(t)] - shift;
                 }
             }
         }

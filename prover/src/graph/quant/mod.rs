@@ -263,6 +263,14 @@ impl QLayer {
             }
         }
     }
+    /// Whether a ReLU follows the layer (its output is then in [0, 2^b)).
+    pub fn has_relu(&self) -> bool {
+        match self {
+            QLayer::Add(a) => a.relu,
+            other => other.dense().is_some_and(|d| d.relu),
+        }
+    }
+
     /// The activation that follows the layer (ReLU flag, table), for layers that take one.
     fn activation_mut(&mut self) -> Option<(&mut bool, &mut Option<TableFn>)> {
         match self {
@@ -386,9 +394,11 @@ impl Act {
 }
 
 impl QuantizedModel {
-    /// Quantizes a model made of Dense/Conv layers with ReLU, 2×2 average pools and Flatten
-    /// (a final Softmax or ArgMax is dropped: it does not change the argmax the proofs speak
-    /// about). Other operators are an [`Error::Unprovable`] naming the node.
+    /// Quantizes a model: a chain of Dense/Conv layers (each optionally followed by ReLU or a
+    /// table activation), average, global-average and max pools, Flatten, and residual sums
+    /// (Add of the previous output and the input or an earlier layer's output) — a final
+    /// Softmax or ArgMax is dropped: it does not change the argmax the proofs speak about.
+    /// Other operators and topologies are an [`Error::Unprovable`] naming the node.
     pub fn quantize(model: &Model, scale: u32, bits: u32) -> Result<Self, Error> {
         if !(2..=40).contains(&bits) || scale == 0 || scale + 2 > bits {
             return Err(Error::BlockShape {
@@ -627,47 +637,58 @@ impl QuantizedModel {
                         table: None,
                     }));
                 }
-                (Op::AvgPool2d { kernel, stride }, Act::Image { c, cp, h, w })
-                    if *kernel != [2, 2]
-                        || *stride != [2, 2]
-                        || !h.is_power_of_two()
-                        || !w.is_power_of_two() =>
-                {
-                    // Any other window: gathered as a convolution's, divided by its size.
-                    let [kh, kw] = *kernel;
-                    let geometry = ConvGeometry::window((h, w, cp), [kh, kw], *stride, [0; 4])
-                        .ok_or_else(|| bad(&format!("a {kh}×{kw} window on a {h}×{w} image")))?;
-                    if (kh * kw) as u64 > 1u64 << scale {
-                        return Err(bad(&format!(
-                            "a {kh}×{kw} window needs a scale of at least 2^{} (its remainder \
-                             is range-checked against 2^s)",
-                            (kh * kw).next_power_of_two().trailing_zeros()
-                        )));
+                (Op::AvgPool2d { .. } | Op::GlobalAvgPool, Act::Image { c, cp, h, w }) => {
+                    let (kernel, stride, pads) = match &node.op {
+                        Op::AvgPool2d {
+                            kernel,
+                            stride,
+                            pads,
+                        } => (*kernel, *stride, *pads),
+                        _ => ([h, w], [1, 1], [0; 4]),
+                    };
+                    if kernel == [2, 2]
+                        && stride == [2, 2]
+                        && pads == [0; 4]
+                        && h.is_power_of_two()
+                        && w.is_power_of_two()
+                    {
+                        layers.push(QLayer::AvgPool(QPool {
+                            name: node.name.clone(),
+                            h,
+                            w,
+                            c: cp,
+                        }));
+                        act = Act::Image {
+                            c,
+                            cp,
+                            h: h / 2,
+                            w: w / 2,
+                        };
+                    } else {
+                        // Any other window: gathered as a convolution's, divided by its size.
+                        let [kh, kw] = kernel;
+                        let geometry = ConvGeometry::window((h, w, cp), kernel, stride, pads)
+                            .ok_or_else(|| {
+                                bad(&format!("a {kh}×{kw} window on a {h}×{w} image"))
+                            })?;
+                        if (kh * kw) as u64 > 1u64 << bits {
+                            return Err(bad(&format!(
+                                "a {kh}×{kw} window needs a bit bound of at least {} (its \
+                                 remainder is range-checked against 2^b)",
+                                (kh * kw).next_power_of_two().trailing_zeros()
+                            )));
+                        }
+                        layers.push(QLayer::AvgPoolWindow(QWindowPool {
+                            name: node.name.clone(),
+                            geometry,
+                        }));
+                        act = Act::Image {
+                            c,
+                            cp,
+                            h: geometry.out_h,
+                            w: geometry.out_w,
+                        };
                     }
-                    layers.push(QLayer::AvgPoolWindow(QWindowPool {
-                        name: node.name.clone(),
-                        geometry,
-                    }));
-                    act = Act::Image {
-                        c,
-                        cp,
-                        h: geometry.out_h,
-                        w: geometry.out_w,
-                    };
-                }
-                (Op::AvgPool2d { .. }, Act::Image { c, cp, h, w }) => {
-                    layers.push(QLayer::AvgPool(QPool {
-                        name: node.name.clone(),
-                        h,
-                        w,
-                        c: cp,
-                    }));
-                    act = Act::Image {
-                        c,
-                        cp,
-                        h: h / 2,
-                        w: w / 2,
-                    };
                 }
                 (
                     Op::MaxPool2d {

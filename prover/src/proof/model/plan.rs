@@ -488,9 +488,9 @@ impl ModelArchitecture {
         match l.kind {
             LayerKind::Dense => l.k,
             LayerKind::Conv(g) => g.in_positions() * g.in_c,
-            LayerKind::AvgPool { h, w } => h * w * l.n,
+            LayerKind::AvgPool { h, w } => h.saturating_mul(w).saturating_mul(l.n),
             LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => g.in_positions() * g.in_c,
-            LayerKind::Add { .. } => l.rows * l.n,
+            LayerKind::Add { .. } => l.rows.saturating_mul(l.n),
         }
     }
 
@@ -501,6 +501,28 @@ impl ModelArchitecture {
 
     fn check(&self) -> Result<(), Error> {
         let s = &self.shape;
+        // Before anything rounds the row count up (a hostile count would overflow).
+        let requested = match self.task {
+            Task::Inference { rows, .. } => rows,
+            Task::Accuracy { examples } => examples,
+        };
+        if requested > 1 << 20 {
+            return Err(Error::TooLarge {
+                what: "statement rows",
+                value: requested,
+                max: 1 << 20,
+            });
+        }
+        let input_ok = match s.input {
+            InputShape::Flat { features } => features <= 1 << 24,
+            InputShape::Image { c, h, w } => [c, h, w].iter().all(|d| *d <= 1 << 14),
+        };
+        ensure(
+            input_ok,
+            "model architecture",
+            "the input must have at most 2^24 features, or images of at most 2^14 channels, \
+             rows and columns",
+        )?;
         let pow2 = |x: usize| x.is_power_of_two();
         let mut per_example = s.input.rows() * s.input.width();
         let mut chained = true;
@@ -514,6 +536,13 @@ impl ModelArchitecture {
         // sum may add.
         let mut outputs = vec![(per_example, image)];
         for (i, l) in s.layers.iter().enumerate() {
+            // Bounds first: the sizes below are computed from the geometry.
+            if let LayerKind::Conv(g) | LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) = l.kind
+                && !geometry_ok(&g)
+            {
+                chained = false;
+                break;
+            }
             chained &= Self::input_len(l) == per_example;
             let read = (per_example, image);
             image = match l.kind {
@@ -544,7 +573,7 @@ impl ModelArchitecture {
                         && w >= 2
                         && pow2(h)
                         && pow2(w)
-                        && l.rows * 4 == h * w
+                        && l.rows.saturating_mul(4) == h.saturating_mul(w)
                         && !l.relu
                         && l.table.is_none()
                 }
@@ -554,7 +583,7 @@ impl ModelArchitecture {
                         && l.n == g.in_c
                         && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| *d > 0)
                         && g.kh * g.kw > 0
-                        && (g.kh * g.kw) as u64 <= 1u64 << s.scale
+                        && (g.kh * g.kw) as u64 <= 1u64 << s.bits
                         && g.stride.iter().all(|d| *d > 0)
                         && !l.relu
                         && l.table.is_none()
@@ -582,8 +611,12 @@ impl ModelArchitecture {
                     source.and_then(|k| outputs.get(k)) == Some(&read) && layout && l.k == l.n
                 }
             };
-            per_example = l.rows * l.n;
+            per_example = l.rows.saturating_mul(l.n);
             outputs.push((per_example, image));
+            // Later layers' sizes derive from this one's: stop at the first inconsistency.
+            if !chained {
+                break;
+            }
         }
         const ARCH: &str = "model architecture";
         ensure(
@@ -618,6 +651,27 @@ impl ModelArchitecture {
             s.layers.iter().all(|l| pow2(l.k) && pow2(l.n)),
             ARCH,
             "every layer's padded widths must be powers of two",
+        )?;
+        // Every tensor the plan lays out (rows × width, windows × taps, weights) fits the
+        // sumcheck's variables, so no size computation overflows.
+        let fits = |x: Option<usize>| x.is_some_and(|v| v <= 1 << crate::sumcheck::MAX_VARS);
+        let m = self.rows();
+        ensure(
+            s.layers.iter().all(|l| {
+                let taps = match l.kind {
+                    LayerKind::Conv(g) | LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => {
+                        g.taps_pad() * g.in_c
+                    }
+                    _ => 1,
+                };
+                fits(
+                    m.checked_mul(l.rows)
+                        .and_then(|v| v.checked_mul(l.n.max(l.k)))
+                        .and_then(|v| v.checked_mul(taps)),
+                ) && fits(l.k.checked_mul(l.n))
+            }),
+            ARCH,
+            "every tensor must have at most 2^40 entries",
         )?;
         ensure(
             s.layers.iter().all(|l| !(l.relu && l.table.is_some())),
@@ -894,14 +948,26 @@ impl ModelArchitecture {
                     range_columns.push((names::output(&l.name), half));
                 }
             } else if let LayerKind::AvgPoolWindow(g) = l.kind {
-                // Signed averages; remainders in [0, K): r and r + 2^s − K in [0, 2^s).
+                // Signed averages; remainders in [0, K): r and r + 2^s − K in [0, 2^s), or
+                // in the b-bit table for windows larger than 2^s (a global average pool).
                 let k = (g.kh * g.kw) as i64;
                 range_columns.push((names::output(&l.name), half));
-                remainder_columns.push((rem.clone(), 0));
-                remainder_columns.push((rem, (1i64 << s.scale) - k));
+                if k <= 1i64 << s.scale {
+                    remainder_columns.push((rem.clone(), 0));
+                    remainder_columns.push((rem, (1i64 << s.scale) - k));
+                } else {
+                    range_columns.push((rem.clone(), 0));
+                    range_columns.push((rem, (1i64 << s.bits) - k));
+                }
             } else {
-                // Pool remainders lie in [0, 4): r and r + 2^s − 4 both in [0, 2^s).
-                range_columns.push((names::output(&l.name), 0));
+                // Pool remainders lie in [0, 4): r and r + 2^s − 4 both in [0, 2^s). The
+                // average has its input's sign: unsigned after a ReLU, else signed.
+                let after_relu = i
+                    .checked_sub(1)
+                    .and_then(|p| s.layers.get(p))
+                    .is_some_and(|p| p.relu);
+                let offset = if after_relu { 0 } else { half };
+                range_columns.push((names::output(&l.name), offset));
                 remainder_columns.push((rem.clone(), 0));
                 remainder_columns.push((rem, (1i64 << s.scale) - 4));
             }
