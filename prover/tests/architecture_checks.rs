@@ -234,3 +234,37 @@ fn info_public_len_is_the_packed_public_groups_for_every_kind() {
     let q = initial_model(&[64, 32, 10], 8, 16, 7).unwrap();
     agree(&TrainArchitecture::new(ModelShape::from(&q), TrainConfig::digits_mlp(4), 64).unwrap());
 }
+
+/// A layer's source is part of the statement: naming one changes the description, and a
+/// source that is the default (the previous layer), a later layer, or a tensor of another
+/// shape is refused — one architecture has one description.
+#[test]
+fn branch_sources_are_described_and_checked() {
+    use zkmodel_prover::graph::quant::Source;
+    let honest = cnn_accuracy();
+    let dense = honest.shape.layers.len() - 1;
+    let pool = dense - 1;
+    // The pool reads the convolution's output by default; naming it is not canonical.
+    for (layer, source) in [
+        (pool, Source::Layer(pool - 1)),
+        (0, Source::Input),
+        (pool, Source::Layer(pool)),
+        (pool, Source::Layer(dense)),
+        // The dense layer cannot read the convolution's image (it reads the pool's size).
+        (dense, Source::Layer(0)),
+    ] {
+        let mut evil = honest.clone();
+        evil.shape.layers[layer].source = Some(source);
+        assert_ne!(evil.shape.description(), honest.shape.description());
+        assert!(
+            matches!(
+                refused(&evil),
+                Error::BlockShape {
+                    block: "model architecture",
+                    ..
+                }
+            ),
+            "layer {layer} reading {source:?}"
+        );
+    }
+}

@@ -67,6 +67,11 @@ fn examples(model: &Model, file: &str, take: usize) -> (Tensor, Vec<usize>) {
 /// reference file's key for the graph output the importer keeps (logits, or probabilities
 /// after a Softmax).
 fn check(name: &str, scores: &str, proof_examples: usize) {
+    check_with(name, scores, proof_examples, CalibrationOptions::default());
+}
+
+/// [`check`] with calibration options of its own.
+fn check_with(name: &str, scores: &str, proof_examples: usize, options: CalibrationOptions) {
     let model = import_path(&fixture(&format!("{name}.onnx"))).unwrap();
     // Float evaluation against onnxruntime on the whole test split.
     let (x, labels) = examples(&model, &format!("{name}.test.json"), usize::MAX);
@@ -97,7 +102,7 @@ fn check(name: &str, scores: &str, proof_examples: usize) {
 
     // Quantized on the calibration file: the same predictions as float almost everywhere.
     let (calib, _) = examples(&model, &format!("{name}.calibration.json"), usize::MAX);
-    let (q, report) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    let (q, report) = calibrate(&model, &calib, options).unwrap();
     assert!(report.argmax_agreement >= 0.99, "{name}: {report}");
     let (m, input) = q.quantize_input(&x).unwrap();
     let trace = q.forward(m, input).unwrap();
@@ -290,6 +295,33 @@ fn pytorch_residual_mlp() {
 #[test]
 fn pytorch_residual_cnn() {
     check("rescnn", "logits", 4);
+}
+
+/// A small ResNet with a downsampling block: its 1×1, stride-2 projection shortcut reads the
+/// stem's output (a branch, not the previous layer's), the sum adds it to the block's second
+/// convolution, and a global average pool (AdaptiveAvgPool2d(1)) feeds the head.
+#[test]
+fn pytorch_resnet_with_a_projection_shortcut_and_global_average_pool() {
+    use zkmodel_prover::graph::quant::{QLayer, Source};
+    let model = import_path(&fixture("resnet.onnx")).unwrap();
+    let (calib, _) = examples(&model, "resnet.calibration.json", usize::MAX);
+    // The deeper model needs a finer scale than the default search's first fit (2^4 leaves
+    // its test split at 97.8% agreement with float).
+    let options = CalibrationOptions {
+        scales: (6, 10),
+        max_bits: 20,
+        ..CalibrationOptions::default()
+    };
+    let (q, _) = calibrate(&model, &calib, options).unwrap();
+    let shortcut = q.layers.iter().position(|l| l.name().contains("shortcut"));
+    let shortcut = shortcut.expect("the shortcut convolution is a layer");
+    assert_eq!(q.branches.get(&shortcut), Some(&Source::Layer(0)));
+    assert!(
+        q.layers
+            .iter()
+            .any(|l| matches!(l, QLayer::Add(a) if a.skip == Some(shortcut - 1)))
+    );
+    check_with("resnet", "logits", 4, options);
 }
 
 /// Sigmoid and Tanh hidden layers through their function tables.

@@ -285,6 +285,7 @@ fn a_table_activation_below_the_range_cannot_feed_a_clamped_max_pool() {
             }),
             QLayer::Dense(fc),
         ],
+        branches: Default::default(),
     };
     let input = vec![-20i64, 5, -3, 7];
     match q.forward(1, input.clone()).unwrap_err() {

@@ -594,3 +594,75 @@ fn padded_and_global_average_pools_and_inference_dropout_import() {
         other => panic!("training mode: {:?}", other.map(|m| m.nodes.len())),
     }
 }
+
+/// A branch: a layer may read an earlier layer's output, not only the previous one (a
+/// projection shortcut); but a layer whose output nothing reads is refused — it would be
+/// proven while the model's output ignores it.
+#[test]
+fn a_layer_read_by_nothing_is_refused_and_a_branch_is_recorded() {
+    use zkmodel_prover::graph::quant::Source;
+    let graph = |nodes: Vec<pb::NodeProto>| pb::GraphProto {
+        node: nodes,
+        name: "g".into(),
+        initializer: vec![floats("W1", &[2, 2], &W1), floats("W2", &[2, 2], &W2)],
+        input: vec![input("X", 2)],
+        output: vec![output("S")],
+    };
+    // R feeds a dead Gemm C and the output Gemm S.
+    let dead = graph(vec![
+        node("Gemm", "", &["X", "W1"], "A"),
+        node("Relu", "", &["A"], "R"),
+        node("Gemm", "", &["R", "W2"], "C"),
+        node("Gemm", "", &["R", "W2"], "S"),
+    ]);
+    let m = import(&model(dead)).unwrap();
+    let e = QuantizedModel::quantize(&m, 6, 16).expect_err("a dead layer was quantized");
+    assert!(
+        matches!(&e, Error::Unprovable { node, reason, .. } if node == "C" && reason.contains("read by no later layer")),
+        "{e}"
+    );
+    // S = Gemm(C) + Gemm(R): the second Gemm reads R, two layers back (a branch).
+    let branch = graph(vec![
+        node("Gemm", "", &["X", "W1"], "A"),
+        node("Relu", "", &["A"], "R"),
+        node("Gemm", "", &["R", "W2"], "C"),
+        node("Gemm", "", &["R", "W2"], "D"),
+        node("Add", "", &["C", "D"], "S"),
+    ]);
+    let m = import(&model(branch)).unwrap();
+    let q = QuantizedModel::quantize(&m, 6, 16);
+    // The sum is the last layer, which must be a dense layer's logits: refused, naming it.
+    assert!(
+        matches!(&q, Err(Error::Unprovable { reason, .. }) if reason.contains("must end in a dense layer")),
+        "{q:?}"
+    );
+    let with_head = |nodes: Vec<pb::NodeProto>| pb::GraphProto {
+        node: nodes,
+        name: "g".into(),
+        initializer: vec![floats("W1", &[2, 2], &W1), floats("W2", &[2, 2], &W2)],
+        input: vec![input("X", 2)],
+        output: vec![output("T")],
+    };
+    let m = import(&model(with_head(vec![
+        node("Gemm", "", &["X", "W1"], "A"),
+        node("Relu", "", &["A"], "R"),
+        node("Gemm", "", &["R", "W2"], "C"),
+        node("Gemm", "", &["R", "W2"], "D"),
+        node("Add", "", &["C", "D"], "S"),
+        node("Gemm", "", &["S", "W1"], "T"),
+    ])))
+    .unwrap();
+    let q = QuantizedModel::quantize(&m, 6, 16).unwrap();
+    assert_eq!(q.branches.get(&2), Some(&Source::Layer(0)));
+    let x = Tensor::new(vec![1, 2], vec![0.5, -0.25]).unwrap();
+    let float = m.eval(&x).unwrap();
+    let (n, input) = q.quantize_input(&x).unwrap();
+    let trace = q.forward(n, input).unwrap();
+    let logits: Vec<f32> = trace.logits()[..2]
+        .iter()
+        .map(|v| *v as f32 / 64.0)
+        .collect();
+    for (a, b) in logits.iter().zip(&float.data) {
+        assert!((a - b).abs() < 0.1, "{logits:?} vs {:?}", float.data);
+    }
+}

@@ -79,6 +79,7 @@ fn finish(mut layers: Vec<QLayer>, input: InputShape, classes: usize) -> Quantiz
         bits: BITS,
         input,
         layers,
+        branches: Default::default(),
     }
 }
 
@@ -218,6 +219,7 @@ fn retrace_from(q: &QuantizedModel, trace: &IntTrace, from: usize, tampered: Vec
         bits: q.bits,
         input: InputShape::Flat { features: width },
         layers: tail,
+        branches: Default::default(),
     };
     let t2 = tq.forward(trace.m, tampered).unwrap();
     let mut out = trace.clone();
@@ -440,4 +442,83 @@ fn a_two_by_two_pool_after_a_signed_sum_proves() {
     let trace = q.forward(2, x).unwrap();
     assert!(trace.layers[1].y.iter().all(|v| *v == -10));
     prove_trace(&q, &trace, 2, Visibility::Public, Visibility::Public).unwrap();
+}
+
+/// A branch (a layer reading an earlier layer's output than the previous one) proves what
+/// `forward` computes; the same trace under the chain architecture (the layer reading the
+/// previous output) is another statement and does not verify; and a trace computed along the
+/// chain, proven under the branched architecture, is refused by the opening.
+#[test]
+fn a_branch_is_bound_to_its_source() {
+    use zkmodel_prover::graph::quant::Source;
+    let mut r = rng(9);
+    let layers = vec![
+        dense(&mut r, "d1", 8, 8, 6, true),
+        dense(&mut r, "d2", 8, 8, 6, true),
+        dense(&mut r, "d3", 8, 8, 6, false), // reads d1: a projection-like branch
+        add("s", Some(1), 1, 8, true, None), // d3 + d2
+        dense(&mut r, "head", 8, 4, 3, false),
+    ];
+    let mut branched = finish(layers, InputShape::Flat { features: 6 }, 3);
+    branched.branches.insert(2, Source::Layer(0));
+    let mut chain = branched.clone();
+    chain.branches.clear();
+    let x = inputs(&mut r, &branched, 4);
+    let trace = branched.forward(4, x.clone()).unwrap();
+    let chain_trace = chain.forward(4, x).unwrap();
+    assert_ne!(trace.logits(), chain_trace.logits());
+    prove_trace(
+        &branched,
+        &trace,
+        4,
+        Visibility::Committed,
+        Visibility::Public,
+    )
+    .unwrap();
+
+    let arch = |q: &QuantizedModel| ModelArchitecture {
+        shape: ModelShape::from(q),
+        task: Task::Inference {
+            rows: 4,
+            input: Visibility::Committed,
+            output: Visibility::Public,
+        },
+    };
+    let (a_branch, a_chain) = (arch(&branched), arch(&chain));
+    assert_ne!(a_branch.shape.description(), a_chain.shape.description());
+    let len = a_branch
+        .vector_lengths()
+        .unwrap()
+        .into_iter()
+        .max()
+        .unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut rr = rng(10);
+    let committed = commit_model(&srs, &a_branch, &branched, &mut rr).unwrap();
+    let data = commit_data(&srs, &a_branch, &trace.input, None, None, &mut rr).unwrap();
+    let run = |arch: &ModelArchitecture, t: &IntTrace| -> Result<(), Error> {
+        let w = ModelWitness {
+            model: &branched,
+            committed_model: &committed,
+            data: Some(&data),
+            trace: t,
+            labels: None,
+        };
+        let (proof, public) = prove(&srs, &a_branch, &w, &mut rng(11))?;
+        verify(
+            &srs,
+            arch,
+            committed.commitment,
+            Some(data.commitment),
+            &public,
+            &proof,
+        )
+    };
+    run(&a_branch, &trace).unwrap();
+    assert!(run(&a_chain, &trace).is_err(), "another architecture");
+    let v = run(&a_branch, &chain_trace);
+    assert!(
+        matches!(v, Err(Error::SumcheckFinal | Error::Opening { .. })),
+        "a chain trace under the branched architecture: {v:?}"
+    );
 }

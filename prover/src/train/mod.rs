@@ -142,6 +142,7 @@ pub fn initial_model(
             features: widths[0],
         },
         layers,
+        branches: Default::default(),
     })
 }
 

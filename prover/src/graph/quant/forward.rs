@@ -203,7 +203,16 @@ impl QuantizedModel {
         self.check("input", &input, self.signed_range())?;
         let mut layers: Vec<LayerTrace> = Vec::with_capacity(self.layers.len());
         for (i, layer) in self.layers.iter().enumerate() {
-            let a: &[i64] = layers.last().map_or(&input, LayerTrace::output);
+            let a: &[i64] = match self.source(i) {
+                None => &input,
+                Some(j) => layers
+                    .get(j)
+                    .map(LayerTrace::output)
+                    .ok_or(Error::BlockShape {
+                        block: "quantized model",
+                        reason: "a layer must read the input or an earlier layer's output",
+                    })?,
+            };
             let trace = match layer {
                 QLayer::Dense(l) => self.dense_forward(l, a.len() / l.k, a)?,
                 QLayer::Conv(c) => {

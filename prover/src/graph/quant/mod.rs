@@ -28,7 +28,7 @@ pub use forward::{IntTrace, LayerTrace, first_max, quantize_examples};
 use super::ir::{Model, Op, ValueId};
 use crate::error::Error;
 pub use crate::lookup::TableFn;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A quantized dense layer (k×n weights, row-major, padded).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -348,6 +348,29 @@ pub struct QuantizedModel {
     pub input: InputShape,
     /// The layers, input to output.
     pub layers: Vec<QLayer>,
+    /// Layers that read another tensor than the previous layer's output (the model input
+    /// for the first layer): layer index → its source. A projection shortcut, for instance.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub branches: BTreeMap<usize, Source>,
+}
+
+/// The tensor a layer reads, when it is not the previous layer's output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Source {
+    /// The model input.
+    Input,
+    /// Layer j's output (j before the reading layer).
+    Layer(usize),
+}
+
+impl Source {
+    /// As an index into the committed tensors: `None` the input, `Some(j)` layer j.
+    pub fn layer(self) -> Option<usize> {
+        match self {
+            Source::Input => None,
+            Source::Layer(j) => Some(j),
+        }
+    }
 }
 
 /// round(x · 2^s), the fixed-point value of a real.
@@ -445,38 +468,53 @@ impl QuantizedModel {
         if let Some(r) = readers.get_mut(model.output) {
             *r += 1;
         }
-        // The tensors the statement commits, which a residual sum may add: value → (the layer
-        // whose output it is, `None` for the input; its shape).
+        // The tensors the statement commits: value → (the layer whose output it is, `None` for
+        // the input; its shape). A layer reads one (the previous layer's output, or any other
+        // through a branch); a residual sum adds two.
         let mut tensors: HashMap<ValueId, (Option<usize>, Act)> = HashMap::new();
         tensors.insert(model.input, (None, act));
-        // A chain: every node reads the previous one's output (a residual sum also reads one
-        // earlier tensor) and the last is the model's output (a dangling branch would be
-        // proven while `eval` ignores it).
-        let mut previous = model.input;
+        let mut branches: BTreeMap<usize, Source> = BTreeMap::new();
+        // Whether some later layer reads each layer's output.
+        let mut read: Vec<bool> = Vec::new();
         for (i, node) in model.nodes.iter().enumerate() {
             let bad = |reason: &str| unsupported(&node.name, &node.op, reason);
-            let chained = match node.op {
-                Op::Add => node.inputs.len() == 2 && node.inputs.contains(&previous),
-                _ => node.inputs == [previous],
-            };
-            if !chained {
-                return Err(bad(
-                    "does not read the previous layer's output; zkmodel proves a chain of layers from the input to the output, where a residual sum (Add) may also read one earlier layer's output or the input",
-                ));
+            let operands = node
+                .inputs
+                .iter()
+                .map(|v| tensors.get(v).copied())
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| {
+                    bad("reads a value the statement does not commit: a layer's output before the activation or bias folded into it, or a value computed by no provable node")
+                })?;
+            let arity = if node.op == Op::Add { 2 } else { 1 };
+            if operands.len() != arity {
+                return Err(bad(&format!(
+                    "has {} dynamic inputs; zkmodel proves it with {arity}",
+                    operands.len()
+                )));
             }
-            let input = previous;
-            previous = node.output;
+            // A sum's main operand is the one computed last (the other is its skip).
+            let main = usize::from(operands.len() == 2 && operands[1].0 > operands[0].0);
+            let (src, operand_act) = operands[main];
+            let input = node.inputs[main];
+            act = operand_act;
+            let last = layers.len().checked_sub(1);
             // An activation or bias folds into the layer before it: that layer's output is then
             // the folded value, and the value before folding exists nowhere in the statement.
             if matches!(node.op, Op::Relu | Op::Activation(_) | Op::AddConst { .. }) {
+                if src.is_none() || src != last {
+                    return Err(bad(
+                        "must read the output of the layer just before it (activations and biases fold into that layer)",
+                    ));
+                }
                 if readers.get(input).copied().unwrap_or(0) > 1 {
                     return Err(bad(
                         "its input is also read by another node; zkmodel commits a layer's output after its activation and bias, so the value before them cannot feed a second branch",
                     ));
                 }
-                let last = layers.len().checked_sub(1);
-                tensors.retain(|_, (layer, _)| *layer != last || last.is_none());
+                tensors.retain(|_, (layer, _)| *layer != last);
             }
+            let before = layers.len();
             match (&node.op, act) {
                 (Op::Dense { weight, bias }, Act::Flat { real, from }) => {
                     let (k, n) = (weight.shape[0], weight.shape[1]);
@@ -598,13 +636,7 @@ impl QuantizedModel {
                     }
                 }
                 (Op::Add, _) => {
-                    // x + x reads the previous output twice.
-                    let other = node
-                        .inputs
-                        .iter()
-                        .copied()
-                        .find(|v| *v != input)
-                        .unwrap_or(input);
+                    let other = node.inputs[1 - main];
                     let Some(&(skip, skip_act)) = tensors.get(&other) else {
                         return Err(bad(
                             "its second operand is neither the model input nor a layer's output (zkmodel adds tensors the statement commits: the input, or a layer's output after its activation)",
@@ -744,9 +776,37 @@ impl QuantizedModel {
                 (Op::Softmax | Op::ArgMax { .. }, _) if i + 1 == count => {}
                 _ => return Err(bad("not provable at this position of the graph")),
             }
-            tensors.insert(node.output, (layers.len().checked_sub(1), act));
+            let producer = if layers.len() > before {
+                // A new layer: record where it reads from when that is not the default.
+                let new = layers.len() - 1;
+                if src != new.checked_sub(1) {
+                    branches.insert(new, src.map_or(Source::Input, Source::Layer));
+                }
+                read.push(false);
+                let skip = match layers.last() {
+                    Some(QLayer::Add(a)) => a.skip,
+                    _ => None,
+                };
+                for j in [src, skip].into_iter().flatten() {
+                    if let Some(r) = read.get_mut(j) {
+                        *r = true;
+                    }
+                }
+                Some(new)
+            } else {
+                src
+            };
+            tensors.insert(node.output, (producer, act));
         }
-        if previous != model.output {
+        let last = layers.len().checked_sub(1);
+        if let Some(j) = (0..layers.len().saturating_sub(1)).find(|j| !read[*j]) {
+            return Err(Error::Unprovable {
+                node: layers[j].name().to_string(),
+                op: "graph".into(),
+                reason: "its output is read by no later layer (a dangling branch would be proven while the model's output ignores it)".into(),
+            });
+        }
+        if tensors.get(&model.output).map(|t| t.0) != Some(last) || last.is_none() {
             return Err(Error::Unprovable {
                 node: model
                     .value_names
@@ -757,7 +817,9 @@ impl QuantizedModel {
                 reason: "the graph output is not the end of its chain of layers".into(),
             });
         }
-        Self::finish(scale, bits, input, layers)
+        let mut q = Self::finish(scale, bits, input, layers)?;
+        q.branches = branches;
+        Ok(q)
     }
 
     fn finish(
@@ -794,6 +856,7 @@ impl QuantizedModel {
             bits,
             input,
             layers,
+            branches: BTreeMap::new(),
         };
         q.check_weights()?;
         Ok(q)
@@ -818,6 +881,14 @@ impl QuantizedModel {
             .last()
             .and_then(QLayer::dense)
             .map_or(1, |l| l.n)
+    }
+
+    /// The tensor layer `i` reads: `None` the model input, `Some(j)` layer j's output.
+    pub fn source(&self, i: usize) -> Option<usize> {
+        match self.branches.get(&i) {
+            Some(s) => s.layer(),
+            None => i.checked_sub(1),
+        }
     }
 
     /// Real number of classes.

@@ -11,6 +11,7 @@ use crate::field::FieldOps;
 use crate::field::encoding::from_i128;
 use crate::graph::quant::{
     ConvGeometry, InputShape, QAdd, QConv, QDense, QLayer, QPool, QWindowPool, QuantizedModel,
+    Source,
 };
 use crate::lookup::{ColumnShape, LookupStatement, Table, TableFn};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
@@ -92,6 +93,10 @@ pub struct LayerShape {
     pub relu: bool,
     /// A table activation that follows instead.
     pub table: Option<TableFn>,
+    /// The tensor the layer reads when it is not the previous layer's output (the model
+    /// input for the first layer): a branch, such as a projection shortcut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 impl LayerShape {
@@ -152,7 +157,8 @@ impl From<&QuantizedModel> for ModelShape {
         let layers = q
             .layers
             .iter()
-            .map(|l| match l {
+            .enumerate()
+            .map(|(i, l)| match l {
                 QLayer::Dense(d) => LayerShape {
                     name: d.name.clone(),
                     kind: LayerKind::Dense,
@@ -161,6 +167,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: d.n,
                     relu: d.relu,
                     table: d.table,
+                    source: q.branches.get(&i).copied(),
                 },
                 QLayer::Conv(c) => LayerShape {
                     name: c.dense.name.clone(),
@@ -170,6 +177,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: c.dense.n,
                     relu: c.dense.relu,
                     table: c.dense.table,
+                    source: q.branches.get(&i).copied(),
                 },
                 QLayer::AvgPool(p) => LayerShape {
                     name: p.name.clone(),
@@ -179,6 +187,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: p.c,
                     relu: false,
                     table: None,
+                    source: q.branches.get(&i).copied(),
                 },
                 QLayer::Add(a) => LayerShape {
                     name: a.name.clone(),
@@ -188,6 +197,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: a.n,
                     relu: a.relu,
                     table: a.table,
+                    source: q.branches.get(&i).copied(),
                 },
                 QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => LayerShape {
                     name: p.name.clone(),
@@ -201,6 +211,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: p.geometry.in_c,
                     relu: false,
                     table: None,
+                    source: q.branches.get(&i).copied(),
                 },
             })
             .collect();
@@ -226,6 +237,12 @@ impl ModelShape {
                     (true, _) => "+relu".to_string(),
                     (false, Some(f)) => format!("+{}", f.name()),
                     (false, None) => String::new(),
+                };
+                // A branch names its source (a chain's descriptions are unchanged).
+                let relu = match l.source {
+                    None => relu,
+                    Some(Source::Input) => format!("{relu}<input"),
+                    Some(Source::Layer(j)) => format!("{relu}<layer{j}"),
                 };
                 match l.kind {
                     LayerKind::Dense => format!("dense:{}x{}{relu}", l.k, l.n),
@@ -295,6 +312,14 @@ impl ModelShape {
             what: "a model plan has a model vector",
         })?;
         Ok((layout, ids))
+    }
+
+    /// The tensor layer `i` reads: `None` the model input, `Some(j)` layer j's output.
+    pub fn layer_source(&self, i: usize) -> Option<usize> {
+        match self.layers.get(i).and_then(|l| l.source) {
+            Some(s) => s.layer(),
+            None => i.checked_sub(1),
+        }
     }
 
     /// The name of the tensor `source` denotes: the model input (`None`) or layer j's output.
@@ -367,6 +392,12 @@ impl ModelShape {
                         table: l.table,
                     }),
                 })
+                .collect(),
+            branches: self
+                .layers
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| l.source.map(|s| (i, s)))
                 .collect(),
         };
         // Padded classes keep their fixed logit, as in every quantized model.
@@ -543,8 +574,20 @@ impl ModelArchitecture {
                 chained = false;
                 break;
             }
+            // The tensor it reads: a branch's source is earlier and not the default one (one
+            // architecture, one description).
+            let default = i.checked_sub(1);
+            let source = match l.source {
+                None => Some(default),
+                Some(src) => (src.layer() != default && src.layer().is_none_or(|j| j < i))
+                    .then_some(src.layer()),
+            };
+            let Some(&read) = source.and_then(|j| outputs.get(j.map_or(0, |j| j + 1))) else {
+                chained = false;
+                break;
+            };
+            (per_example, image) = read;
             chained &= Self::input_len(l) == per_example;
-            let read = (per_example, image);
             image = match l.kind {
                 LayerKind::Add { .. } => image,
                 LayerKind::Dense => None,

@@ -446,7 +446,7 @@ pub(crate) fn prove_blocks(
                 .zip(layer_forks)
                 .enumerate()
                 .map(|(i, (l, mut fork))| -> Result<_, Error> {
-                    let input = &t[&s.source_name(i.checked_sub(1))];
+                    let input = &t[&s.source_name(s.layer_source(i))];
                     let out = match l.kind {
                         LayerKind::AvgPool { h, w } => {
                             let shape = PoolShape { m, h, w, c: l.n };

@@ -177,7 +177,7 @@ pub(crate) fn route<F: FieldOps>(
             .try_for_each(|(name, claim)| sink.add(name, claim))
     };
     for (i, (l, c)) in layers.iter().zip(claims).enumerate() {
-        let input = arch.shape.source_name(i.checked_sub(1));
+        let input = arch.shape.source_name(arch.shape.layer_source(i));
         let last = i + 1 == layers.len();
         match c {
             LayerClaims::Dense(c) => {

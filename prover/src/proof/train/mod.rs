@@ -185,7 +185,10 @@ impl TrainArchitecture {
         let last = s.layers.len().saturating_sub(1);
         let layers_ok = !s.layers.is_empty()
             && s.layers.iter().enumerate().all(|(i, l)| {
-                l.kind == LayerKind::Dense && l.table.is_none() && l.relu == (i != last)
+                l.kind == LayerKind::Dense
+                    && l.table.is_none()
+                    && l.relu == (i != last)
+                    && l.source.is_none()
             })
             && matches!(s.input, InputShape::Flat { .. });
         let bits_ok = c.scale == s.scale
