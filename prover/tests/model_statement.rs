@@ -521,14 +521,23 @@ fn non_power_of_two_cnn(pool: zkmodel_prover::graph::Op) {
         33,
     );
     committed.verify().unwrap();
-    // The pool's stated values are claims on committed tensors: changed, the opening fails.
+    // A changed stated pool output breaks the max pool's linear relation, or moves the
+    // average pool's gather claim so that its sumcheck no longer fits.
     let mut bad = committed.proof.clone();
-    match &mut bad.body.layers[1] {
-        LayerProof::MaxPool { pool, .. } => pool.values[0] += Fr::ONE,
-        LayerProof::AvgPoolWindow { pool, .. } => pool.values[0] += Fr::ONE,
+    let want = match &mut bad.body.layers[1] {
+        LayerProof::MaxPool { pool, .. } => {
+            pool.values[0] += Fr::ONE;
+            Error::RelationMismatch {
+                relation: "max pool: D = O + H − Xcol − H·M",
+            }
+        }
+        LayerProof::AvgPoolWindow { pool, .. } => {
+            pool.values[0] += Fr::ONE;
+            Error::SumcheckFinal
+        }
         other => panic!("not a window pool: {other:?}"),
-    }
-    assert!(committed.verify_with(&committed.public, &bad).is_err());
+    };
+    assert_eq!(committed.verify_with(&committed.public, &bad), Err(want));
 }
 
 /// The CNN's accuracy over the whole test split (a 2^20 trace: the heaviest default test).

@@ -26,6 +26,11 @@ use zkmodel_prover::proof::model::{
 };
 use zkmodel_wrapper::circuit::StatementCircuit;
 
+// The prover crate's report helpers (peak memory).
+#[path = "../../prover/examples/common/mod.rs"]
+mod common;
+use common::peak_rss_mib;
+
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/pytorch")
 }
@@ -148,15 +153,4 @@ fn main() {
         peak,
         cs.num_constraints(),
     );
-}
-
-/// Peak resident memory of this process in MiB (Linux `VmHWM`), NaN where unavailable.
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
