@@ -202,6 +202,7 @@ impl QuantizedModel {
         }
         self.check("input", &input, self.signed_range())?;
         let mut layers: Vec<LayerTrace> = Vec::with_capacity(self.layers.len());
+        let non_negative = self.non_negative();
         for (i, layer) in self.layers.iter().enumerate() {
             let a: &[i64] = match self.source(i) {
                 None => &input,
@@ -241,12 +242,8 @@ impl QuantizedModel {
                             }
                         }
                     }
-                    // The average has its input's sign: [0, 2^b) after a ReLU, else signed.
-                    let after_relu = i
-                        .checked_sub(1)
-                        .and_then(|j| self.layers.get(j))
-                        .is_some_and(QLayer::has_relu);
-                    let range = if after_relu {
+                    // The average has its input's sign: [0, 2^b) of a non-negative tensor.
+                    let range = if non_negative.get(i).copied().unwrap_or(false) {
                         (0, (1i64 << self.bits) - 1)
                     } else {
                         self.signed_range()

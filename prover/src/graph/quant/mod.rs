@@ -85,6 +85,37 @@ pub struct ConvGeometry {
 }
 
 impl ConvGeometry {
+    /// The largest kernel side and stride a statement admits.
+    pub const MAX_WINDOW: usize = 64;
+    /// The most terms the verifier's window mask and gather selector may sum per layer
+    /// (padded taps × output positions, and input positions).
+    pub const MAX_VERIFIER_TERMS: usize = 1 << 24;
+
+    /// Why a statement cannot hold this window, if it cannot: a kernel side or stride above
+    /// [`Self::MAX_WINDOW`], or more verifier work than [`Self::MAX_VERIFIER_TERMS`].
+    pub fn limit(&self) -> Option<String> {
+        let side = [self.kh, self.kw, self.stride[0], self.stride[1]];
+        if side.iter().any(|d| *d > Self::MAX_WINDOW) {
+            return Some(format!(
+                "a {}×{} window with stride {:?} exceeds {} in a dimension",
+                self.kh,
+                self.kw,
+                self.stride,
+                Self::MAX_WINDOW
+            ));
+        }
+        let terms = self.taps_pad().saturating_mul(self.out_positions());
+        (terms > Self::MAX_VERIFIER_TERMS || self.in_positions() > Self::MAX_VERIFIER_TERMS).then(
+            || {
+                format!(
+                    "a {}×{} window over a {}×{} image is more than 2^24 verifier terms; use \
+                     smaller images",
+                    self.kh, self.kw, self.in_h, self.in_w
+                )
+            },
+        )
+    }
+
     /// The window `kernel` with `stride` and `pads` on an h×w image of `in_c` (padded)
     /// channels, with the output size it gives; `None` when the window does not fit the
     /// padded image or a stride is zero.
@@ -582,6 +613,9 @@ impl QuantizedModel {
                     }
                     let geometry = ConvGeometry::window((h, w, cp), [kh, kw], *stride, *pads)
                         .ok_or_else(|| bad(&format!("a {kh}×{kw} kernel on a {h}×{w} image")))?;
+                    if let Some(why) = geometry.limit() {
+                        return Err(bad(&why));
+                    }
                     let (out_h, out_w) = (geometry.out_h, geometry.out_w);
                     let (k, np) = (geometry.taps_pad() * cp, oc.next_power_of_two());
                     let mut wq = vec![0i64; k * np];
@@ -703,6 +737,9 @@ impl QuantizedModel {
                             .ok_or_else(|| {
                                 bad(&format!("a {kh}×{kw} window on a {h}×{w} image"))
                             })?;
+                        if let Some(why) = geometry.limit() {
+                            return Err(bad(&why));
+                        }
                         if (kh * kw) as u64 > 1u64 << bits {
                             return Err(bad(&format!(
                                 "a {kh}×{kw} window needs a bit bound of at least {} (its \
@@ -739,6 +776,9 @@ impl QuantizedModel {
                     }
                     let geometry = ConvGeometry::window((h, w, cp), [kh, kw], *stride, *pads)
                         .ok_or_else(|| bad(&format!("a {kh}×{kw} window on a {h}×{w} image")))?;
+                    if let Some(why) = geometry.limit() {
+                        return Err(bad(&why));
+                    }
                     layers.push(QLayer::MaxPool(QWindowPool {
                         name: node.name.clone(),
                         geometry,
@@ -881,6 +921,21 @@ impl QuantizedModel {
             .last()
             .and_then(QLayer::dense)
             .map_or(1, |l| l.n)
+    }
+
+    /// Whether each layer's output is range-checked non-negative, in [0, 2^b): a ReLU's, or a
+    /// 2×2 average pool's of such a tensor. Every other output is signed b-bit.
+    pub fn non_negative(&self) -> Vec<bool> {
+        let mut out: Vec<bool> = Vec::with_capacity(self.layers.len());
+        for (i, l) in self.layers.iter().enumerate() {
+            let pooled = matches!(l, QLayer::AvgPool(_))
+                && self
+                    .source(i)
+                    .and_then(|j| out.get(j).copied())
+                    .unwrap_or(false);
+            out.push(l.has_relu() || pooled);
+        }
+        out
     }
 
     /// The tensor layer `i` reads: `None` the model input, `Some(j)` layer j's output.

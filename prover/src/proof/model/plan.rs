@@ -314,6 +314,22 @@ impl ModelShape {
         Ok((layout, ids))
     }
 
+    /// Whether each layer's output is range-checked non-negative, in [0, 2^b): a ReLU's, or a
+    /// 2×2 average pool's of such a tensor (the same rule as
+    /// [`QuantizedModel::non_negative`]).
+    pub(crate) fn non_negative(&self) -> Vec<bool> {
+        let mut out: Vec<bool> = Vec::with_capacity(self.layers.len());
+        for (i, l) in self.layers.iter().enumerate() {
+            let pooled = matches!(l.kind, LayerKind::AvgPool { .. })
+                && self
+                    .layer_source(i)
+                    .and_then(|j| out.get(j).copied())
+                    .unwrap_or(false);
+            out.push(l.relu || pooled);
+        }
+        out
+    }
+
     /// The tensor layer `i` reads: `None` the model input, `Some(j)` layer j's output.
     pub fn layer_source(&self, i: usize) -> Option<usize> {
         match self.layers.get(i).and_then(|l| l.source) {
@@ -544,6 +560,17 @@ impl ModelArchitecture {
                 max: 1 << 20,
             });
         }
+        // Scale and bits before the layers: their checks shift by them.
+        ensure(
+            (2..=30).contains(&s.scale),
+            "model architecture",
+            "the scale must be between 2^2 and 2^30",
+        )?;
+        ensure(
+            s.scale + 2 <= s.bits && s.bits <= 24,
+            "model architecture",
+            "the bit bound must be between scale + 2 and 24",
+        )?;
         let input_ok = match s.input {
             InputShape::Flat { features } => features <= 1 << 24,
             InputShape::Image { c, h, w } => [c, h, w].iter().all(|d| *d <= 1 << 14),
@@ -733,16 +760,6 @@ impl ModelArchitecture {
                 .is_some_and(|l| !l.relu && l.table.is_none() && l.n >= 2),
             ARCH,
             "the last layer must have no activation and at least two outputs",
-        )?;
-        ensure(
-            (2..=30).contains(&s.scale),
-            ARCH,
-            "the scale must be between 2^2 and 2^30",
-        )?;
-        ensure(
-            s.scale + 2 <= s.bits && s.bits <= 24,
-            ARCH,
-            "the bit bound must be between scale + 2 and 24",
         )?;
         if s.input.real_len() == 0 {
             return Err(Error::ZeroParameter {
@@ -969,6 +986,7 @@ impl ModelArchitecture {
         let half = 1i64 << (s.bits - 1);
         let mut range_columns = vec![(names::INPUT.to_string(), half)];
         let mut remainder_columns = Vec::new();
+        let non_negative = s.non_negative();
         for (i, l) in s.layers.iter().enumerate() {
             let rem = names::remainder(&l.name);
             let activated = l.relu || l.table.is_some();
@@ -1004,12 +1022,12 @@ impl ModelArchitecture {
                 }
             } else {
                 // Pool remainders lie in [0, 4): r and r + 2^s − 4 both in [0, 2^s). The
-                // average has its input's sign: unsigned after a ReLU, else signed.
-                let after_relu = i
-                    .checked_sub(1)
-                    .and_then(|p| s.layers.get(p))
-                    .is_some_and(|p| p.relu);
-                let offset = if after_relu { 0 } else { half };
+                // average has its input's sign: unsigned of a non-negative tensor, else signed.
+                let offset = if non_negative.get(i).copied().unwrap_or(false) {
+                    0
+                } else {
+                    half
+                };
                 range_columns.push((names::output(&l.name), offset));
                 remainder_columns.push((rem.clone(), 0));
                 remainder_columns.push((rem, (1i64 << s.scale) - 4));
@@ -1042,18 +1060,17 @@ impl ModelArchitecture {
 /// the one its input, padding, kernel and stride give, with every pad smaller than the kernel.
 fn geometry_ok(g: &ConvGeometry) -> bool {
     const MAX_SIDE: usize = 1 << 14;
-    const MAX_WINDOW: usize = 64;
     let bounded = [g.in_h, g.in_w, g.in_c, g.out_h, g.out_w]
         .iter()
         .all(|d| (1..=MAX_SIDE).contains(d))
         && [g.kh, g.kw, g.stride[0], g.stride[1]]
             .iter()
-            .all(|d| (1..=MAX_WINDOW).contains(d))
+            .all(|d| (1..=ConvGeometry::MAX_WINDOW).contains(d))
         && g.pads[0] < g.kh
         && g.pads[2] < g.kh
         && g.pads[1] < g.kw
         && g.pads[3] < g.kw;
-    if !bounded {
+    if !bounded || g.limit().is_some() {
         return false;
     }
     ConvGeometry::window((g.in_h, g.in_w, g.in_c), [g.kh, g.kw], g.stride, g.pads)
