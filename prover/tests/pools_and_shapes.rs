@@ -765,8 +765,19 @@ fn random_valid_architectures_prove_and_verify() {
 fn a_pool_reading_a_branch_takes_its_sources_sign() {
     use zkmodel_prover::graph::quant::Source;
     let mut r = rng(71);
+    let pool = |name: &str| {
+        QLayer::AvgPool(QPool {
+            name: name.into(),
+            h: 4,
+            w: 4,
+            c: 1,
+        })
+    };
+    // a = relu(x + x); p1 = pool(x) (a branch to the signed input, right after a ReLU layer);
+    // p2 = pool(a) (unsigned); p2 + p1; head.
     let mut branches = std::collections::BTreeMap::new();
     branches.insert(1usize, Source::Input);
+    branches.insert(2usize, Source::Layer(0));
     let q = QuantizedModel {
         branches,
         scale: 4,
@@ -781,11 +792,15 @@ fn a_pool_reading_a_branch_takes_its_sources_sign() {
                 relu: true,
                 table: None,
             }),
-            QLayer::AvgPool(QPool {
-                name: "pool".into(),
-                h: 4,
-                w: 4,
-                c: 1,
+            pool("p1"),
+            pool("p2"),
+            QLayer::Add(QAdd {
+                name: "sum".into(),
+                skip: Some(1),
+                rows: 4,
+                n: 1,
+                relu: false,
+                table: None,
             }),
             head(&mut r, "head", 4, 2),
         ],
@@ -802,5 +817,6 @@ fn a_pool_reading_a_branch_takes_its_sources_sign() {
     assert!(arch_ok.is_ok(), "{arch_ok:?}");
     let trace = q.forward(1, vec![-5i64; 16]).unwrap();
     assert!(trace.layers[1].y.iter().all(|v| *v == -5));
+    assert!(trace.layers[2].y.iter().all(|v| *v == 0));
     prove_trace_vis(&q, &trace, 1, Visibility::Public).unwrap();
 }

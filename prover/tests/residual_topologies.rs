@@ -522,3 +522,95 @@ fn a_branch_is_bound_to_its_source() {
         "a chain trace under the branched architecture: {v:?}"
     );
 }
+
+/// Review findings (helper-18) on branches: a model file whose branch names a layer it does
+/// not have is refused on load; an architecture with a dead layer (read by no later layer) is
+/// refused like the quantizer refuses the graph; `forward` on a model built in code whose
+/// branch names a tensor of another size is an error, not a panic; and proving with a model
+/// whose branches are not the architecture's is refused up front.
+#[test]
+fn branch_inconsistencies_are_refused_naming_them() {
+    use zkmodel_prover::graph::quant::Source;
+    use zkmodel_prover::proof::model::LayerKind;
+    let mut r = rng(12);
+    let layers = vec![
+        dense(&mut r, "d1", 8, 8, 6, true),
+        dense(&mut r, "d2", 8, 8, 6, true),
+        dense(&mut r, "d3", 8, 8, 6, false),
+        add("s", Some(1), 1, 8, true, None),
+        dense(&mut r, "head", 8, 4, 3, false),
+    ];
+    let mut branched = finish(layers, InputShape::Flat { features: 6 }, 3);
+    branched.branches.insert(2, Source::Layer(0));
+
+    let mut evil = branched.clone();
+    evil.branches.insert(99, Source::Layer(3));
+    let loaded = QuantizedModel::from_file_str(&evil.to_file_string().unwrap());
+    assert!(
+        matches!(loaded, Err(Error::BlockShape { reason, .. }) if reason.contains("branch")),
+        "out-of-range branch key"
+    );
+
+    let mut dead = ModelShape::from(&branched);
+    dead.layers[3].kind = LayerKind::Add { skip: Some(2) }; // d3 + d3: d2 is read by nothing
+    let arch = ModelArchitecture {
+        shape: dead,
+        task: Task::Inference {
+            rows: 2,
+            input: Visibility::Public,
+            output: Visibility::Public,
+        },
+    };
+    assert!(matches!(
+        arch.vector_lengths(),
+        Err(Error::BlockShape { reason, .. }) if reason.contains("read by a later layer")
+    ));
+
+    let mut narrow = finish(
+        vec![
+            dense(&mut r, "d1", 4, 8, 6, true),
+            dense(&mut r, "head", 8, 4, 3, false),
+        ],
+        InputShape::Flat { features: 3 },
+        3,
+    );
+    narrow.branches.insert(1, Source::Input); // the head (k = 8) reading the 4-wide input
+    assert!(matches!(
+        narrow.forward(2, vec![1; 8]),
+        Err(Error::StatementShape {
+            expected: 16,
+            actual: 8,
+            ..
+        })
+    ));
+
+    let mut chain = branched.clone();
+    chain.branches.clear();
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&branched),
+        task: Task::Inference {
+            rows: 2,
+            input: Visibility::Public,
+            output: Visibility::Public,
+        },
+    };
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let committed = commit_model(&srs, &arch, &branched, &mut rng(13)).unwrap();
+    let x = inputs(&mut r, &chain, 2);
+    let trace = chain.forward(2, x).unwrap();
+    let w = ModelWitness {
+        model: &chain,
+        committed_model: &committed,
+        data: None,
+        trace: &trace,
+        labels: None,
+    };
+    assert!(matches!(
+        prove(&srs, &arch, &w, &mut rng(14)),
+        Err(Error::BlockShape {
+            block: "model witness",
+            ..
+        })
+    ));
+}

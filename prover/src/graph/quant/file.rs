@@ -79,6 +79,13 @@ impl QuantizedModel {
                 output: Visibility::Public,
             },
         };
+        // A branch keyed past the last layer would be ignored: the file would say more than the
+        // statement does.
+        crate::error::ensure(
+            self.branches.keys().all(|i| *i < self.layers.len()),
+            "quantized model",
+            "a branch names a layer the model does not have",
+        )?;
         arch.vector_lengths()?;
         for layer in &self.layers {
             if let Some(d) = layer.dense() {

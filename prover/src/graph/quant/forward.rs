@@ -214,6 +214,24 @@ impl QuantizedModel {
                         reason: "a layer must read the input or an earlier layer's output",
                     })?,
             };
+            // A model built in code (files are validated on load) may point a layer at a
+            // tensor of another size.
+            let wanted = match layer {
+                QLayer::Dense(d) => m * d.k,
+                QLayer::Conv(c) => m * c.geometry.in_positions() * c.geometry.in_c,
+                QLayer::AvgPool(p) => m * p.h * p.w * p.c,
+                QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => {
+                    m * p.geometry.in_positions() * p.geometry.in_c
+                }
+                QLayer::Add(l) => m * l.rows * l.n,
+            };
+            if a.len() != wanted {
+                return Err(Error::StatementShape {
+                    what: "layer input (the tensor its source names)",
+                    expected: wanted,
+                    actual: a.len(),
+                });
+            }
             let trace = match layer {
                 QLayer::Dense(l) => self.dense_forward(l, a.len() / l.k, a)?,
                 QLayer::Conv(c) => {

@@ -701,6 +701,26 @@ impl ModelArchitecture {
              (pools without an activation; a residual sum adding the input or an earlier \
              output of the same layout)",
         )?;
+        // Every layer but the last is read by a later one (as its source or a sum's skip): a
+        // dead layer would be proven while the output ignores it, and give one function
+        // several ids.
+        let mut read = vec![false; s.layers.len()];
+        for (i, l) in s.layers.iter().enumerate() {
+            let skip = match l.kind {
+                LayerKind::Add { skip } => skip,
+                _ => None,
+            };
+            for j in [s.layer_source(i), skip].into_iter().flatten() {
+                if let Some(r) = read.get_mut(j) {
+                    *r = true;
+                }
+            }
+        }
+        ensure(
+            read.iter().rev().skip(1).all(|r| *r),
+            ARCH,
+            "every layer but the last must be read by a later layer",
+        )?;
         // Names key the plan's tensors; two layers of one name would share segments.
         let mut names: Vec<&str> = s.layers.iter().map(|l| l.name.as_str()).collect();
         names.sort_unstable();

@@ -313,6 +313,12 @@ pub(crate) fn prove_blocks(
             "the model's layers are not the architecture's (their names differ); prove with the \
              model the architecture was built from",
         )?;
+        ensure(
+            w.model.branches.get(&i) == l.source.as_ref(),
+            "model witness",
+            "the model's branches are not the architecture's (a layer reads another tensor); \
+             prove with the model the architecture was built from",
+        )?;
         if let Some(d) = q.dense() {
             t.insert(names::weight(&l.name), ints(&d.weight));
             t.insert(names::bias(&l.name), ints(&d.bias));
