@@ -299,7 +299,6 @@ pub(crate) fn prove_blocks(
     let mut t: BTreeMap<String, Vec<Fr>> = BTreeMap::new();
     t.insert(names::INPUT.into(), ints(&w.trace.input));
     let mut xcols: Vec<Vec<Fr>> = Vec::with_capacity(s.layers.len());
-    let last = s.layers.len().saturating_sub(1);
     for (i, ((l, lt), q)) in s
         .layers
         .iter()
@@ -323,16 +322,14 @@ pub(crate) fn prove_blocks(
             t.insert(names::weight(&l.name), ints(&d.weight));
             t.insert(names::bias(&l.name), ints(&d.bias));
         }
-        if i != last && !l.relu && l.table.is_none() {
-            t.insert(names::output(&l.name), ints(&lt.y));
-        }
-        match l.kind {
-            LayerKind::MaxPool(_) => {
-                t.insert(names::diff(&l.name), ints(&lt.diff));
-            }
-            LayerKind::Add { .. } => {}
-            _ => {
-                t.insert(names::remainder(&l.name), ints(&lt.r));
+        // The plan says which of the layer's own tensors the statement commits.
+        for (name, values) in [
+            (names::output(&l.name), &lt.y),
+            (names::remainder(&l.name), &lt.r),
+            (names::diff(&l.name), &lt.diff),
+        ] {
+            if plan.places.contains_key(&name) {
+                t.insert(name, ints(values));
             }
         }
         if l.relu {
