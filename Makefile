@@ -56,8 +56,8 @@ bench: tools
 		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps || exit 1; \
 	done
 	bash scripts/bench-cli.sh
-	cargo test --release --locked -p zkmodel-wrapper --test ceremony_bench -- --ignored --nocapture
-	cargo test --release --locked -p zkmodel-prover --test exported_models lenet_batch -- --ignored --nocapture
+	cargo test --release --locked -p zkmodel-wrapper --test integration ceremony_bench:: -- --ignored --nocapture
+	cargo test --release --locked -p zkmodel-prover --test integration exported_models::lenet_batch -- --ignored --nocapture
 	for fixture in "mlp 64" "cnn 16" "lenet 1" "lenet 64" "resmlp 64" "rescnn 16" "resnet 16" "smooth_mlp 64"; do \
 		cargo run --release --locked -p zkmodel-wrapper --example fixture_report -- $$fixture || exit 1; \
 	done
@@ -66,9 +66,9 @@ bench: tools
 ## Regenerates the committed golden vectors from the Rust implementation.
 ## Also renders the generated Solidity verifiers (contracts/src/generated/) and their proof fixtures.
 fixtures:
-	cargo test -p zkmodel-prover --locked --test golden -- --ignored --nocapture
-	cargo test -p zkmodel-wrapper --locked --test generated -- --ignored --nocapture
-	cargo test -p zkmodel-wrapper --locked --test forgery -- --ignored --nocapture
+	cargo test -p zkmodel-prover --locked --test integration golden:: -- --ignored --nocapture
+	cargo test -p zkmodel-wrapper --locked --test integration generated:: -- --ignored --nocapture
+	cargo test -p zkmodel-wrapper --locked --test integration forgery:: -- --ignored --nocapture
 	cargo test -p zkmodel-chain --locked --test golden -- --ignored --nocapture
 
 ## Regenerates the small Powers-of-Tau test fixture with the npm snarkjs package.

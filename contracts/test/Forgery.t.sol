@@ -6,7 +6,7 @@ import {IZkmodelVerifier} from "../src/IZkmodelVerifier.sol";
 import {DigitsMlpInferenceVerifier} from "../src/generated/DigitsMlpInferenceVerifier.sol";
 import {TestBase} from "./utils/Vm.sol";
 
-/// @notice An adaptive forgery produced by Rust (wrapper/tests/forgery.rs): logits the
+/// @notice An adaptive forgery produced by Rust (wrapper/tests/integration/forgery.rs): logits the
 ///         registered digits MLP does not compute. Its Groth16 proof verifies (the circuit
 ///         proves only the field part), and its opening was solved after reading the pre-fix
 ///         pairing challenge u = keccak(zeta, W1, W2). The verifier must reject it with

@@ -8,7 +8,7 @@
 //! 3. u = keccak(U_TAG, s0, kp, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) — batches the two KZG openings, so it
 //!    binds both claimed values y₁, y₂ and both quotients W₁, W₂ (and, through s0, kp, ζ
 //!    and γ, everything they depend on). An earlier u = keccak(ζ, W₁, W₂) let a prover read u
-//!    and then solve for the evaluations: a complete forgery (`tests/forgery.rs`).
+//!    and then solve for the evaluations: a complete forgery (`prover/tests/integration/forgery.rs`).
 //! 4. On chain only: the scalar that batches the Groth16 equation and the KZG equation into
 //!    one multi-pairing, keccak(BATCH_TAG, u, A, B, C), after every value both equations
 //!    consume (u binds the KZG side and every Groth16 public input; A, B, C the proof).

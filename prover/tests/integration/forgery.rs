@@ -1,0 +1,302 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Adaptive forgeries: an adversary that reads a challenge and then solves for the values the
+//! checks need. Each test builds the attack, shows the pre-fix check accepted it (so the test
+//! would have caught the bug), and asserts the current verifier rejects it with the typed error.
+
+use crate::common::{random_vec, rng};
+use ark_bn254::{Fr, G1Affine};
+use ark_ff::Field;
+use std::path::PathBuf;
+use zkmodel_prover::Error;
+use zkmodel_prover::adversary::{
+    forge_model_statement, forge_opening, legacy_group_check, legacy_pairing_challenge,
+};
+use zkmodel_prover::graph::dataset::Dataset;
+use zkmodel_prover::graph::onnx::import_path;
+use zkmodel_prover::graph::quant::{CalibrationOptions, QLayer, calibrate};
+use zkmodel_prover::pcs::chain::{pairing_challenge, quotient_digest, statement_seed};
+use zkmodel_prover::pcs::layout::Segment;
+use zkmodel_prover::pcs::{
+    ChainSeeds, MaskSlots, OpeningClaim, OpeningProof, Srs, commit, verify_field, verify_group,
+    verify_opening,
+};
+use zkmodel_prover::poly::DenseMle;
+use zkmodel_prover::proof::model::{
+    ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_model, verify,
+};
+use zkmodel_prover::transcript::{NativeTranscript, labels};
+
+fn points(p: &OpeningProof) -> [G1Affine; 4] {
+    [p.q1, p.q2, p.w1, p.w2]
+}
+
+fn seeded(s0: Fr) -> NativeTranscript {
+    let mut t = NativeTranscript::new_native();
+    t.absorb(labels::SEED, &[s0]).unwrap();
+    t
+}
+
+/// The bare opening: the model vector's claims are false (true value + 1), the trace
+/// commitment is the point at infinity and its claims are arbitrary.
+#[test]
+fn forged_opening_is_rejected_and_was_accepted_before_the_fix() {
+    let srs = Srs::insecure_development(3, 64);
+    let mut r = rng(77);
+    let model = random_vec(&mut r, 32);
+    let c0 = commit(&srs, &model).unwrap();
+    let commitments = [c0, G1Affine::identity()];
+    let vars = [5usize, 4];
+    let mut claims = Vec::new();
+    for i in 0..3 {
+        let point = random_vec(&mut r, 5);
+        let truth = DenseMle::new(model.clone())
+            .unwrap()
+            .evaluate(&point)
+            .unwrap();
+        claims.push(OpeningClaim {
+            vector: 0,
+            point,
+            value: truth + Fr::from(1 + i as u64),
+        });
+    }
+    claims.push(OpeningClaim {
+        vector: 1,
+        point: random_vec(&mut r, 4),
+        value: Fr::from(12345u64),
+    });
+    let s0 = statement_seed(&[9u8; 32], &commitments, &[]);
+    // The trace's mask slots (its top 8 entries), which the opening claims.
+    let mask = MaskSlots {
+        vector: 1,
+        segment: Segment {
+            offset: 8,
+            log_len: 3,
+        },
+    };
+    let proof = forge_opening(&srs, &model, &vars, &claims, &mask, &mut seeded(s0)).unwrap();
+
+    // The field part (what the circuit proves) is satisfied by the forgery.
+    let kp = quotient_digest(&proof.q1, &proof.q2);
+    let out = verify_field(&vars, &claims, &mask, &kp, &proof.evals, &mut seeded(s0)).unwrap();
+    // The pre-fix chain check accepted it: u did not bind y₁, y₂.
+    assert!(legacy_group_check(&srs, &commitments, points(&proof), &out));
+    // The fixed u binds y₁ and y₂: the forgery fails the pairing.
+    let seeds = ChainSeeds { s0, kp };
+    assert_eq!(
+        verify_group(&srs, &commitments, &proof, &seeds, &out).unwrap_err(),
+        Error::Opening {
+            what: "pairing check"
+        }
+    );
+    assert_eq!(
+        verify_opening(
+            &srs,
+            &s0,
+            &commitments,
+            &vars,
+            &claims,
+            &mask,
+            &proof,
+            &mut seeded(s0)
+        )
+        .unwrap_err(),
+        Error::Opening {
+            what: "pairing check"
+        }
+    );
+    // The new u moves with each evaluation the adversary would solve for: fixing y₁, y₂ after
+    // reading u is no longer possible.
+    let u = pairing_challenge(&s0, &kp, &out, &proof.w1, &proof.w2);
+    let mut moved = out.clone();
+    moved.y2 += Fr::ONE;
+    assert_ne!(u, pairing_challenge(&s0, &kp, &moved, &proof.w1, &proof.w2));
+    let mut moved = out.clone();
+    moved.y1 += Fr::ONE;
+    assert_ne!(u, pairing_challenge(&s0, &kp, &moved, &proof.w1, &proof.w2));
+    // The legacy u did not: it is the same for any y₁, y₂.
+    assert_eq!(
+        legacy_pairing_challenge(&out.zeta, &proof.w1, &proof.w2),
+        legacy_pairing_challenge(&moved.zeta, &proof.w1, &proof.w2)
+    );
+}
+
+/// The whole-statement forgery: public logits that the registered model does not compute.
+/// Every block message is honest for other weights (the last layer's bias moved); the
+/// opening "proves" the resulting false claims on the registered model vector.
+#[test]
+fn forged_logits_for_a_registered_model_are_rejected() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
+    let data = Dataset::load(&dir.join("dataset.json")).unwrap();
+    let onnx = import_path(&dir.join("mlp.onnx")).unwrap();
+    let (calib, _) = data.batch(&data.train[..128]).unwrap();
+    let (q, _) = calibrate(&onnx, &calib, CalibrationOptions::default()).unwrap();
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: Task::Inference {
+            rows: 1,
+            input: Visibility::Public,
+            output: Visibility::Public,
+        },
+    };
+    let srs = Srs::insecure_development(5, 1 << 15);
+    let mut r = rng(79);
+    let real = commit_model(&srs, &arch, &q, &mut r).unwrap();
+
+    // The adversary's weights: the last layer's bias for class 0 raised by 40 units.
+    let mut fake_q = q.clone();
+    let Some(QLayer::Dense(last)) = fake_q.layers.last_mut() else {
+        panic!("the MLP ends in a dense layer")
+    };
+    last.bias[0] += 40 << q.scale;
+    let (x, _) = data.batch(&data.test[..1]).unwrap();
+    let (m, input) = q.quantize_input(&x).unwrap();
+    let honest = q.forward(m, input.clone()).unwrap();
+    let fake_trace = fake_q.forward(m, input).unwrap();
+    assert_ne!(
+        honest.logits(),
+        fake_trace.logits(),
+        "the forged logits differ"
+    );
+    let fake = ModelWitness {
+        model: &fake_q,
+        committed_model: &real,
+        data: None,
+        trace: &fake_trace,
+        labels: None,
+    };
+    let forged = forge_model_statement(&srs, &arch, &real, &fake, &mut r).unwrap();
+    assert_eq!(forged.commitments.model, real.commitment);
+    let listed = forged.commitments.to_vec();
+
+    let c = &forged.commitments;
+    let (s0, kp, out) = forged
+        .proof
+        .claim(c.model, c.data, &forged.public)
+        .native_field_part(&arch, &srs)
+        .unwrap();
+    assert!(
+        legacy_group_check(&srs, &listed, points(&forged.proof.opening), &out),
+        "the pre-fix verifier accepted forged logits"
+    );
+    assert_eq!(
+        verify(
+            &srs,
+            &arch,
+            real.commitment,
+            None,
+            &forged.public,
+            &forged.proof
+        )
+        .unwrap_err(),
+        Error::Opening {
+            what: "pairing check"
+        }
+    );
+    assert_eq!(
+        verify_group(
+            &srs,
+            &listed,
+            &forged.proof.opening,
+            &ChainSeeds { s0, kp },
+            &out
+        )
+        .unwrap_err(),
+        Error::Opening {
+            what: "pairing check"
+        }
+    );
+}
+
+/// Soundness issue §2: the training softmax splits a logit gap into four 4-bit chunks and
+/// looks each up in one combined table at offset 16k. An adversary splits a gap of 256 at
+/// s = 8 as (0, 16, 0, 0) instead of (0, 0, 1, 0): chunk 1 = 16 reads entry 32, chunk 2's
+/// e⁰ = 2^s, instead of e⁻¹. The pair lookup alone accepts that; the per-chunk range columns
+/// the training plan now adds (d and d + 2^s − 16 in [0, 2^s)) reject it, even with the
+/// multiplicities an adversary picks after seeing the columns.
+#[test]
+fn a_softmax_chunk_cannot_read_a_neighbours_entries() {
+    use zkmodel_prover::field::encoding::{from_i128, to_u64};
+    use zkmodel_prover::lookup::{
+        ColumnShape, LookupColumn, LookupStatement, Table, exp_chunk, prove_columns, prove_given,
+        verify as verify_lookup,
+    };
+    let scale = 8u32;
+    let pairs = Table::ExpChunks { chunks: 4, scale };
+    let mut d: Vec<Fr> = (0..16u64).map(Fr::from).collect();
+    let mut e: Vec<Fr> = (0..16i64)
+        .map(|v| from_i128(i128::from(exp_chunk(1, v, scale))))
+        .collect();
+    d[5] = Fr::from(16u64);
+    e[5] = from_i128(i128::from(exp_chunk(2, 0, scale)));
+    assert_eq!(
+        e[5],
+        Fr::from(1u64 << scale),
+        "e⁰ read through chunk 2's entry"
+    );
+
+    // The gap: the pair lookup alone proves and verifies.
+    let cols = [LookupColumn {
+        name: "chunk1",
+        values: &d,
+        offset: 16,
+        pair: Some(&e),
+    }];
+    let proven = prove_columns(pairs, &cols, &mut NativeTranscript::new_native()).unwrap();
+    let st = LookupStatement {
+        table: pairs,
+        columns: vec![ColumnShape {
+            vars: 4,
+            offset: 16,
+            paired: true,
+        }],
+    };
+    verify_lookup(&st, &proven.proof, &mut NativeTranscript::new_native()).unwrap();
+
+    // The fix: chunk 1 in [0, 2^s) and chunk 1 + 2^s − 16 in [0, 2^s).
+    let range = Table::Range {
+        bits: scale as usize,
+    };
+    let upper = (1i64 << scale) - 16;
+    let cols = [
+        LookupColumn {
+            name: "chunk1",
+            values: &d,
+            offset: 0,
+            pair: None,
+        },
+        LookupColumn {
+            name: "chunk1",
+            values: &d,
+            offset: upper,
+            pair: None,
+        },
+    ];
+    assert!(matches!(
+        prove_columns(range, &cols, &mut NativeTranscript::new_native()),
+        Err(Error::ValueNotInTable { index: 5, .. })
+    ));
+    // The adversary's best multiplicities: every in-range value counted, the out-of-range
+    // one attributed to the top entry.
+    let mut mult = vec![Fr::from(0u64); 1 << scale];
+    for c in &cols {
+        for v in c.values {
+            let j = (to_u64(v).unwrap() as i64 + c.offset).min((1 << scale) - 1) as usize;
+            mult[j] += Fr::from(1u64);
+        }
+    }
+    let (proof, _) = prove_given(range, &cols, &mult, &mut NativeTranscript::new_native()).unwrap();
+    let st = LookupStatement {
+        table: range,
+        columns: [0, upper]
+            .map(|offset| ColumnShape {
+                vars: 4,
+                offset,
+                paired: false,
+            })
+            .to_vec(),
+    };
+    assert_eq!(
+        verify_lookup(&st, &proof, &mut NativeTranscript::new_native()).unwrap_err(),
+        Error::LookupSumMismatch
+    );
+}

@@ -1,0 +1,454 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Iterated blocks for training proofs: contractions over every iteration at once (forward
+//! X·W, weight gradient Aᵀ·G, back-propagation G·Wᵀ) and the update chain W[t+1] = W[t] − Δ[t].
+//! Honest proofs verify with true claims; a wrong product in one iteration, a skipped, repeated
+//! or altered update and a replay with another T are rejected.
+
+use crate::common::{random_vec, rng, transcript};
+use ark_ff::Field;
+use zkmodel_prover::Error;
+use zkmodel_prover::Fr;
+use zkmodel_prover::blocks::TensorClaim;
+use zkmodel_prover::blocks::iterate::{
+    Contraction, Operand, StepChain, StepClaims, prove_contraction, prove_step, verify_contraction,
+    verify_step,
+};
+use zkmodel_prover::poly::DenseMle;
+
+fn holds(t: &[Fr], c: &TensorClaim<Fr>) -> bool {
+    DenseMle::new(t.to_vec())
+        .unwrap()
+        .evaluate(&c.point)
+        .unwrap()
+        == c.value
+}
+
+/// Y[t] = L[t]·R[t] with L, R stored as the shape says.
+fn product(s: Contraction, l: &[Fr], r: &[Fr]) -> Vec<Fr> {
+    let mut y = vec![Fr::from(0u64); s.t * s.a * s.b];
+    for t in 0..s.t {
+        for a in 0..s.a {
+            for b in 0..s.b {
+                let mut acc = Fr::from(0u64);
+                for c in 0..s.c {
+                    let lv = match s.left {
+                        Operand::Plain => l[(t * s.a + a) * s.c + c],
+                        Operand::Transposed => l[(t * s.c + c) * s.a + a],
+                    };
+                    let rv = match s.right {
+                        Operand::Plain => r[(t * s.c + c) * s.b + b],
+                        Operand::Transposed => r[(t * s.b + b) * s.c + c],
+                    };
+                    acc += lv * rv;
+                }
+                y[(t * s.a + a) * s.b + b] = acc;
+            }
+        }
+    }
+    y
+}
+
+#[test]
+fn contractions_in_every_orientation() {
+    let mut g = rng(1);
+    for (left, right) in [
+        (Operand::Plain, Operand::Plain),
+        (Operand::Transposed, Operand::Plain),
+        (Operand::Plain, Operand::Transposed),
+        (Operand::Transposed, Operand::Transposed),
+    ] {
+        let s = Contraction {
+            a: 4,
+            b: 2,
+            c: 8,
+            t: 4,
+            left,
+            right,
+        };
+        let l = random_vec(&mut g, s.t * s.a * s.c);
+        let r = random_vec(&mut g, s.t * s.c * s.b);
+        let y = product(s, &l, &r);
+        let (proof, claims) = prove_contraction(s, &l, &r, &y, &mut transcript()).unwrap();
+        let v = verify_contraction(s, &proof, &mut transcript()).unwrap();
+        assert_eq!(v, claims);
+        assert!(holds(&y, &v.y) && holds(&l, &v.left) && holds(&r, &v.right));
+
+        // One wrong entry in one iteration: the honest prover's proof fails at the claim.
+        let mut bad = y.clone();
+        bad[s.a * s.b * 3 + 1] += Fr::ONE;
+        let (proof, _) = prove_contraction(s, &l, &r, &bad, &mut transcript()).unwrap();
+        assert!(matches!(
+            verify_contraction(s, &proof, &mut transcript()),
+            Err(Error::SumcheckFinal)
+        ));
+        // Another T is another statement.
+        let (proof, _) = prove_contraction(s, &l, &r, &y, &mut transcript()).unwrap();
+        let other = Contraction { t: 8, ..s };
+        assert!(matches!(
+            verify_contraction(other, &proof, &mut transcript()),
+            Err(Error::ProofShape {
+                what: "sumcheck rounds",
+                ..
+            })
+        ));
+    }
+}
+
+/// W[0..T) stacked, the final W_T and the updates Δ with W[t+1] = W[t] − Δ[t].
+fn chain(len: usize, t: usize, seed: u64) -> (Vec<Fr>, Vec<Fr>, Vec<Fr>) {
+    let mut g = rng(seed);
+    let delta = random_vec(&mut g, t * len);
+    let mut w = random_vec(&mut g, len);
+    for i in 0..t {
+        let next: Vec<Fr> = (0..len)
+            .map(|j| w[i * len + j] - delta[i * len + j])
+            .collect();
+        w.extend(next);
+    }
+    let last = w.split_off(t * len);
+    (w, last, delta)
+}
+
+/// Proves the chain at a random point of Δ with the true Δ̃ there, and verifies it.
+fn check_chain(
+    shape: StepChain,
+    w: &[Fr],
+    last: &[Fr],
+    delta: &[Fr],
+) -> Result<StepClaims<Fr>, Error> {
+    let point = random_vec(&mut rng(9), (shape.len * shape.t).trailing_zeros() as usize);
+    let d = DenseMle::new(delta.to_vec())
+        .unwrap()
+        .evaluate(&point)
+        .unwrap();
+    let (p, claims) = prove_step(shape, w, last, &point, d, &mut transcript()).unwrap();
+    let v = verify_step(shape, &point, &d, &p, &mut transcript())?;
+    assert_eq!(v, claims);
+    // The prover's claims are true MLE values, so only the relation can fail.
+    assert!(v.stack.iter().all(|c| holds(w, c)) && holds(last, &v.last));
+    Ok(v)
+}
+
+#[test]
+fn update_chain_verifies_and_binds_every_step() {
+    let shape = StepChain { len: 8, t: 8 };
+    let (w, last, delta) = chain(8, 8, 2);
+    let v = check_chain(shape, &w, &last, &delta).unwrap();
+    assert!(holds(&w[..8], &v.first));
+
+    // An altered update in iteration 5.
+    let mut d = delta.clone();
+    d[5 * 8 + 3] += Fr::ONE;
+    assert!(matches!(
+        check_chain(shape, &w, &last, &d),
+        Err(Error::SumcheckFinal)
+    ));
+    // An altered final value (the last update not applied as stated).
+    let mut l = last.clone();
+    l[2] += Fr::ONE;
+    assert!(matches!(
+        check_chain(shape, &w, &l, &delta),
+        Err(Error::SumcheckFinal)
+    ));
+    // A skipped iteration: W[4] = W[3] (Δ[3] not applied).
+    let mut ws = w.clone();
+    let mut ls = last.clone();
+    for j in 0..8 {
+        let diff = ws[4 * 8 + j] - ws[3 * 8 + j];
+        for t in 4..8 {
+            ws[t * 8 + j] -= diff;
+        }
+        ls[j] -= diff;
+    }
+    assert!(matches!(
+        check_chain(shape, &ws, &ls, &delta),
+        Err(Error::SumcheckFinal)
+    ));
+    // A repeated iteration: Δ[2] applied twice.
+    let mut wr = w.clone();
+    let mut lr = last.clone();
+    for j in 0..8 {
+        for t in 3..8 {
+            wr[t * 8 + j] -= delta[2 * 8 + j];
+        }
+        lr[j] -= delta[2 * 8 + j];
+    }
+    assert!(matches!(
+        check_chain(shape, &wr, &lr, &delta),
+        Err(Error::SumcheckFinal)
+    ));
+}
+
+#[test]
+fn update_chain_rejects_replay_and_tampering() {
+    let shape = StepChain { len: 4, t: 4 };
+    let (w, last, delta) = chain(4, 4, 4);
+    let point = random_vec(&mut rng(5), 4);
+    let d = DenseMle::new(delta.clone())
+        .unwrap()
+        .evaluate(&point)
+        .unwrap();
+    let (proof, _) = prove_step(shape, &w, &last, &point, d, &mut transcript()).unwrap();
+    assert!(verify_step(shape, &point, &d, &proof, &mut transcript()).is_ok());
+    // Replayed with another T (the point no longer fits, or the statement differs).
+    let other = StepChain { len: 8, t: 2 };
+    assert!(matches!(
+        verify_step(other, &point, &d, &proof, &mut transcript()),
+        Err(Error::ProofShape {
+            what: "sumcheck rounds",
+            expected: 1,
+            actual: 2
+        })
+    ));
+    assert!(matches!(
+        verify_step(shape, &point, &(d + Fr::ONE), &proof, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
+    for i in 0..3 {
+        let mut bad = proof.clone();
+        bad.values[i] += Fr::ONE;
+        // Every value is absorbed before the sumcheck's challenges.
+        assert!(matches!(
+            verify_step(shape, &point, &d, &bad, &mut transcript()),
+            Err(Error::SumcheckFinal)
+        ));
+    }
+    for i in 0..2 {
+        let mut bad = proof.clone();
+        bad.sumcheck.final_evals[0][i] += Fr::ONE;
+        assert!(matches!(
+            verify_step(shape, &point, &d, &bad, &mut transcript()),
+            Err(Error::SumcheckFinal)
+        ));
+    }
+}
+
+#[test]
+fn tampered_messages_are_rejected() {
+    let mut g = rng(3);
+    let s = Contraction {
+        a: 2,
+        b: 4,
+        c: 4,
+        t: 2,
+        left: Operand::Plain,
+        right: Operand::Transposed,
+    };
+    let l = random_vec(&mut g, 16);
+    let r = random_vec(&mut g, 32);
+    let y = product(s, &l, &r);
+    let (proof, _) = prove_contraction(s, &l, &r, &y, &mut transcript()).unwrap();
+    let mut bad = proof.clone();
+    bad.y_value += Fr::ONE;
+    assert!(matches!(
+        verify_contraction(s, &bad, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
+    for i in 0..3 {
+        let mut bad = proof.clone();
+        bad.sumcheck.final_evals[0][i] += Fr::ONE;
+        assert!(matches!(
+            verify_contraction(s, &bad, &mut transcript()),
+            Err(Error::SumcheckFinal)
+        ));
+    }
+}
+
+/// The dense layer of every iteration at once, on integer witnesses as training produces them:
+/// honest stacks verify with true claims; a remainder changed in one iteration, or two
+/// iterations' weights swapped, are rejected.
+#[test]
+fn iterated_dense_layer() {
+    use rand::Rng;
+    use zkmodel_prover::blocks::dense_iter::{
+        IteratedDense, IteratedDenseWitness, prove_dense_iterated, verify_dense_iterated,
+    };
+    use zkmodel_prover::field::encoding::from_i128;
+    let shape = IteratedDense {
+        m: 4,
+        k: 8,
+        n: 4,
+        t: 4,
+        scale: 4,
+        relu: true,
+    };
+    let mut g = rng(9);
+    let (m, k, n, tt, s) = (4usize, 8usize, 4usize, 4usize, 4u32);
+    let a: Vec<i64> = (0..tt * m * k).map(|_| g.gen_range(0..40)).collect();
+    let w: Vec<i64> = (0..tt * k * n).map(|_| g.gen_range(-20..20)).collect();
+    let b: Vec<i64> = (0..tt * n).map(|_| g.gen_range(-10..10)).collect();
+    let forward = |w: &[i64]| {
+        let mut y = vec![0i64; tt * m * n];
+        let mut r = vec![0i64; tt * m * n];
+        for t in 0..tt {
+            for i in 0..m {
+                for j in 0..n {
+                    let mut p = b[t * n + j] << s;
+                    for c in 0..k {
+                        p += a[(t * m + i) * k + c] * w[(t * k + c) * n + j];
+                    }
+                    y[(t * m + i) * n + j] = p >> s;
+                    r[(t * m + i) * n + j] = p & ((1 << s) - 1);
+                }
+            }
+        }
+        (y, r)
+    };
+    let fr = |v: &[i64]| -> Vec<Fr> { v.iter().map(|x| from_i128(i128::from(*x))).collect() };
+    let (y, r) = forward(&w);
+    let pos: Vec<i64> = y.iter().map(|v| (*v).max(0)).collect();
+    let neg: Vec<i64> = y.iter().map(|v| (-*v).max(0)).collect();
+    let (af, wf, bf, rf, pf, nf) = (fr(&a), fr(&w), fr(&b), fr(&r), fr(&pos), fr(&neg));
+    let run = |wf: &[Fr], rf: &[Fr]| {
+        let wit = IteratedDenseWitness {
+            input: &af,
+            weight: wf,
+            bias: &bf,
+            remainder: rf,
+            outputs: vec![&pf, &nf],
+        };
+        let (proof, claims) = prove_dense_iterated(shape, &wit, &mut transcript()).unwrap();
+        verify_dense_iterated(shape, &proof, &mut transcript()).map(|v| {
+            assert_eq!(v, claims);
+            v.iter().all(|(name, c)| {
+                let t: &[Fr] = match *name {
+                    "input" => &af,
+                    "weight" => wf,
+                    "bias" => &bf,
+                    "remainder" => rf,
+                    "pos" => &pf,
+                    _ => &nf,
+                };
+                holds(t, c)
+            })
+        })
+    };
+    assert!(run(&wf, &rf).unwrap());
+    let mut r2 = rf.clone();
+    r2[2 * m * n + 3] += Fr::ONE;
+    assert!(!matches!(run(&wf, &r2), Ok(true)));
+    // Iterations 1 and 2 use each other's weights.
+    let mut w2 = wf.clone();
+    for c in 0..k * n {
+        w2.swap(k * n + c, 2 * k * n + c);
+    }
+    assert!(!matches!(run(&w2, &rf), Ok(true)));
+}
+
+/// The SGD update of every iteration, Δ = round(η·Aᵀ·G / 2^sh): honest updates verify with true
+/// claims; a changed update in one iteration, or the statement read with another learning rate,
+/// are rejected.
+#[test]
+fn rescaled_weight_update() {
+    use rand::Rng;
+    use zkmodel_prover::blocks::dense_iter::{
+        RescaledContraction, prove_rescaled, verify_rescaled,
+    };
+    use zkmodel_prover::field::encoding::from_i128;
+    let (m, k, n, tt) = (8usize, 4usize, 2usize, 4usize);
+    let (eta, sh) = (3u64, 6u32);
+    let shape = RescaledContraction {
+        contraction: Contraction {
+            a: k,
+            b: n,
+            c: m,
+            t: tt,
+            left: Operand::Transposed,
+            right: Operand::Plain,
+        },
+        eta_num: eta,
+        shift: sh,
+    };
+    let mut g = rng(10);
+    let a: Vec<i64> = (0..tt * m * k).map(|_| g.gen_range(0..50)).collect();
+    let gr: Vec<i64> = (0..tt * m * n).map(|_| g.gen_range(-30..30)).collect();
+    let mut delta = vec![0i64; tt * k * n];
+    let mut rem = vec![0i64; tt * k * n];
+    for t in 0..tt {
+        for kk in 0..k {
+            for j in 0..n {
+                let x: i64 = (0..m)
+                    .map(|i| a[(t * m + i) * k + kk] * gr[(t * m + i) * n + j])
+                    .sum();
+                let num = eta as i64 * x + (1 << (sh - 1));
+                delta[(t * k + kk) * n + j] = num >> sh;
+                rem[(t * k + kk) * n + j] = num & ((1 << sh) - 1);
+            }
+        }
+    }
+    let fr = |v: &[i64]| -> Vec<Fr> { v.iter().map(|x| from_i128(i128::from(*x))).collect() };
+    let (af, gf, df, rf) = (fr(&a), fr(&gr), fr(&delta), fr(&rem));
+    let (proof, claims) = prove_rescaled(shape, &af, &gf, &df, &rf, &mut transcript()).unwrap();
+    let v = verify_rescaled(shape, &proof, &mut transcript()).unwrap();
+    assert_eq!(v, claims);
+    for (name, c) in &v {
+        let t: &[Fr] = match *name {
+            "left" => &af,
+            "right" => &gf,
+            "delta" => &df,
+            _ => &rf,
+        };
+        assert!(holds(t, c), "{name}");
+    }
+    let other = RescaledContraction {
+        eta_num: 2,
+        ..shape
+    };
+    assert!(matches!(
+        verify_rescaled(other, &proof, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
+    let mut d2 = df.clone();
+    d2[k * n + 1] += Fr::ONE;
+    let (proof, _) = prove_rescaled(shape, &af, &gf, &d2, &rf, &mut transcript()).unwrap();
+    assert!(matches!(
+        verify_rescaled(shape, &proof, &mut transcript()),
+        Err(Error::SumcheckFinal)
+    ));
+}
+
+/// The bias update ΔB = round(η·Σ_rows G / 2^sh) per iteration: the claims hold on honest
+/// tensors, and a changed update makes the claim on G false.
+#[test]
+fn bias_update() {
+    use rand::Rng;
+    use zkmodel_prover::blocks::dense_iter::{BiasUpdate, prove_bias_update, verify_bias_update};
+    use zkmodel_prover::field::encoding::from_i128;
+    let shape = BiasUpdate {
+        m: 8,
+        n: 4,
+        t: 4,
+        eta_num: 1,
+        shift: 4,
+    };
+    let mut g = rng(11);
+    let gr: Vec<i64> = (0..4 * 8 * 4).map(|_| g.gen_range(-100..100)).collect();
+    let mut delta = vec![0i64; 16];
+    let mut rem = vec![0i64; 16];
+    for t in 0..4 {
+        for j in 0..4 {
+            let sum: i64 = (0..8).map(|i| gr[(t * 8 + i) * 4 + j]).sum();
+            let num = sum + 8;
+            delta[t * 4 + j] = num >> 4;
+            rem[t * 4 + j] = num & 15;
+        }
+    }
+    let fr = |v: &[i64]| -> Vec<Fr> { v.iter().map(|x| from_i128(i128::from(*x))).collect() };
+    let (gf, df, rf) = (fr(&gr), fr(&delta), fr(&rem));
+    let check = |d: &[Fr]| {
+        let (proof, _) = prove_bias_update(shape, d, &rf, &mut transcript()).unwrap();
+        let v = verify_bias_update(shape, &proof, &mut transcript()).unwrap();
+        v.iter().all(|(name, c)| {
+            let t: &[Fr] = match *name {
+                "gradient" => &gf,
+                "delta" => d,
+                _ => &rf,
+            };
+            holds(t, c)
+        })
+    };
+    assert!(check(&df));
+    let mut d2 = df.clone();
+    d2[6] += Fr::ONE;
+    assert!(!check(&d2));
+}
