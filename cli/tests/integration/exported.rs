@@ -6,8 +6,6 @@
 //! SRS, architecture, commit, test-set commitment, prove and verify with the `zkmodel`
 //! binary; and an skl2onnx classifier whose labels are not 0..n − 1 refused at import.
 
-use crate::common;
-
 use crate::common::{fails, ok, repo_root};
 use std::path::Path;
 

@@ -4,8 +4,6 @@
 //! wrap, verify the wrapped proof, export the verifier, inspect every artifact — and every
 //! way a user gets it wrong refused with exit status 1 and a message naming the problem.
 
-use crate::common;
-
 use crate::common::{fails, ok, write_examples};
 use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
 

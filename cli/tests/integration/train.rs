@@ -4,8 +4,6 @@
 //! commitment is the one its accuracy claims are about; wrong pins and bad hyperparameters are
 //! refused with a message.
 
-use crate::common;
-
 use crate::common::{fails, ok, write_examples};
 use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
 

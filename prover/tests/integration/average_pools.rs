@@ -5,11 +5,12 @@
 //! the b-bit table (it exceeds 2^s). Each quantizes to the float model's predictions, proves
 //! and verifies, and refuses a tampered pool value.
 
+use crate::common::digits;
+
 use crate::common;
 
 use ark_ff::Field;
 use rand::Rng;
-use std::path::PathBuf;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::quant::{CalibrationOptions, QLayer, calibrate};
@@ -21,18 +22,12 @@ use zkmodel_prover::proof::model::{
 };
 use zkmodel_prover::{Error, Fr};
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/digits")
-        .join(name)
-}
-
 /// Calibrates `model`, checks its quantized predictions against float on 16 test images,
 /// proves inference on 4 (committed input, public logits), verifies, and tampers each window
 /// average pool's stated output value. Returns the quantized model's window pools' tap counts
 /// and its scale exponent.
 fn prove_and_tamper(model: &Model) -> (Vec<usize>, u32) {
-    let data = Dataset::load(&fixture("dataset.json")).unwrap();
+    let data = Dataset::load(&digits("dataset.json")).unwrap();
     let shaped = |x: Tensor| x.with_batch_shape(&model.input_shape).unwrap();
     let calib = shaped(data.batch(&data.train[..256]).unwrap().0);
     let (q, _) = calibrate(model, &calib, CalibrationOptions::default()).unwrap();
@@ -103,7 +98,7 @@ fn prove_and_tamper(model: &Model) -> (Vec<usize>, u32) {
 
 #[test]
 fn a_padded_three_by_three_average_pool_proves() {
-    let mut model = import_path(&fixture("cnn.onnx")).unwrap();
+    let mut model = import_path(&digits("cnn.onnx")).unwrap();
     for node in model
         .nodes
         .iter_mut()
@@ -123,7 +118,7 @@ fn a_padded_three_by_three_average_pool_proves() {
 /// test).
 #[test]
 fn a_global_average_pool_over_sixty_four_taps_proves() {
-    let mut model = import_path(&fixture("cnn.onnx")).unwrap();
+    let mut model = import_path(&digits("cnn.onnx")).unwrap();
     let channels = model
         .nodes
         .iter()

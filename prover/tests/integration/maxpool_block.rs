@@ -6,14 +6,12 @@
 //! only with a negative difference, and by adaptive forgeries that satisfy every check the
 //! block makes only by stating evaluations the opening refutes.
 
-use crate::common::{rng, transcript};
+use crate::common::{field, rng, transcript, true_eval};
 use rand::Rng;
 use zkmodel_prover::Error;
 use zkmodel_prover::Fr;
 use zkmodel_prover::blocks::maxpool::{MaxPoolShape, prove_maxpool, verify_maxpool};
-use zkmodel_prover::field::encoding::from_i128;
 use zkmodel_prover::graph::quant::ConvGeometry;
-use zkmodel_prover::poly::DenseMle;
 
 const BITS: u32 = 8;
 const H: i64 = 1 << (BITS - 1);
@@ -84,14 +82,6 @@ fn case(g: ConvGeometry, seed: u64) -> Case {
         d,
         xcol,
     }
-}
-
-fn field(v: &[i64]) -> Vec<Fr> {
-    v.iter().map(|x| from_i128(i128::from(*x))).collect()
-}
-
-fn true_eval(v: &[i64], point: &[Fr]) -> Fr {
-    DenseMle::new(field(v)).unwrap().evaluate(point).unwrap()
 }
 
 fn prove(c: &Case) -> Result<zkmodel_prover::blocks::maxpool::MaxPoolProof<Fr>, Error> {

@@ -3,10 +3,11 @@
 //! test accuracy, honest proofs verify; another input, another model, tampered outputs, a
 //! wrong count and tampered block messages are rejected.
 
+use crate::common::digits;
+
 use crate::common;
 
 use ark_ff::{AdditiveGroup, Field};
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use zkmodel_prover::graph::Tensor;
 use zkmodel_prover::graph::dataset::Dataset;
@@ -19,12 +20,6 @@ use zkmodel_prover::proof::model::{
 };
 use zkmodel_prover::{Error, Fr};
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/digits")
-        .join(name)
-}
-
 struct Setup {
     srs: Srs,
     mlp: QuantizedModel,
@@ -35,9 +30,9 @@ struct Setup {
 fn setup() -> &'static Setup {
     static S: OnceLock<Setup> = OnceLock::new();
     S.get_or_init(|| {
-        let data = Dataset::load(&fixture("dataset.json")).unwrap();
+        let data = Dataset::load(&digits("dataset.json")).unwrap();
         let quantize = |name: &str| {
-            let model = import_path(&fixture(name)).unwrap();
+            let model = import_path(&digits(name)).unwrap();
             let x = shaped(
                 &model.input_shape,
                 data.batch(&data.train[..256]).unwrap().0,
@@ -333,7 +328,7 @@ fn max_pool_cnn_proves_and_tampering_is_caught() {
 fn max_pool_variant(k: usize, stride: usize, pad: usize) {
     use zkmodel_prover::graph::Op;
     let s = setup();
-    let mut model = import_path(&fixture("cnn.onnx")).unwrap();
+    let mut model = import_path(&digits("cnn.onnx")).unwrap();
     for node in model
         .nodes
         .iter_mut()
@@ -609,7 +604,7 @@ fn table_activations_prove_and_verify() {
         TableFn::Gelu,
     ];
     for op in functions.map(Op::Activation) {
-        let mut model = import_path(&fixture("mlp.onnx")).unwrap();
+        let mut model = import_path(&digits("mlp.onnx")).unwrap();
         let relu = model.nodes.iter_mut().find(|n| n.op == Op::Relu).unwrap();
         relu.op = op.clone();
         let x = shaped(

@@ -3,19 +3,14 @@
 //! the float evaluation of the imported IR reproduces onnxruntime's logits, BatchNormalization
 //! is folded away, and malformed or unsupported files fail with errors naming what is wrong.
 
-use std::path::PathBuf;
+use crate::common::digits;
+
 use zkmodel_prover::Error;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::{Op, Tensor};
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/digits")
-        .join(name)
-}
-
 fn json(name: &str) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(digits(name)).unwrap()).unwrap()
 }
 
 /// The test split, scaled to [0, 1], as [N, 64].
@@ -47,7 +42,7 @@ fn test_inputs() -> (Vec<f32>, Vec<usize>, usize) {
 }
 
 fn check_against_onnxruntime(model: &str, shape: &[usize]) {
-    let m = import_path(&fixture(&format!("{model}.onnx"))).unwrap();
+    let m = import_path(&digits(&format!("{model}.onnx"))).unwrap();
     let (x, y, n) = test_inputs();
     let mut full_shape = vec![n];
     full_shape.extend_from_slice(shape);
@@ -93,7 +88,7 @@ fn check_against_onnxruntime(model: &str, shape: &[usize]) {
 #[test]
 fn mlp_matches_onnxruntime() {
     check_against_onnxruntime("mlp", &[64]);
-    let m = import_path(&fixture("mlp.onnx")).unwrap();
+    let m = import_path(&digits("mlp.onnx")).unwrap();
     let kinds: Vec<&str> = m.nodes.iter().map(|n| n.op.kind()).collect();
     assert_eq!(kinds, ["Dense", "Relu", "Dense"]);
 }
@@ -101,7 +96,7 @@ fn mlp_matches_onnxruntime() {
 #[test]
 fn cnn_matches_onnxruntime_with_batchnorm_folded() {
     check_against_onnxruntime("cnn", &[1, 8, 8]);
-    let m = import_path(&fixture("cnn.onnx")).unwrap();
+    let m = import_path(&digits("cnn.onnx")).unwrap();
     let kinds: Vec<&str> = m.nodes.iter().map(|n| n.op.kind()).collect();
     assert_eq!(kinds, ["Conv2d", "Relu", "AvgPool2d", "Flatten", "Dense"]);
     assert!(matches!(&m.nodes[0].op, Op::Conv2d { weight, .. } if weight.shape == [8, 1, 3, 3]));
@@ -109,7 +104,7 @@ fn cnn_matches_onnxruntime_with_batchnorm_folded() {
 
 #[test]
 fn unsupported_operator_names_op_and_node() {
-    let e = import_path(&fixture("bad/unsupported_erf.onnx")).unwrap_err();
+    let e = import_path(&digits("bad/unsupported_erf.onnx")).unwrap_err();
     match &e {
         Error::OnnxUnsupported { op_type, node, .. } => {
             assert_eq!((op_type.as_str(), node.as_str()), ("Erf", "erf_node"))
@@ -125,7 +120,7 @@ fn unsupported_operator_names_op_and_node() {
 
 #[test]
 fn unsupported_attribute_names_node_and_attribute() {
-    let e = import_path(&fixture("bad/conv_dilations.onnx")).unwrap_err();
+    let e = import_path(&digits("bad/conv_dilations.onnx")).unwrap_err();
     match &e {
         Error::OnnxNode {
             node,
@@ -142,16 +137,16 @@ fn unsupported_attribute_names_node_and_attribute() {
 #[test]
 fn malformed_files_are_clear_errors() {
     for f in ["bad/truncated.onnx", "bad/not_onnx.onnx"] {
-        let e = import_path(&fixture(f)).unwrap_err();
+        let e = import_path(&digits(f)).unwrap_err();
         assert!(matches!(e, Error::OnnxMalformed { .. }), "{f}: {e:?}");
     }
-    let e = import_path(&fixture("does-not-exist.onnx")).unwrap_err();
+    let e = import_path(&digits("does-not-exist.onnx")).unwrap_err();
     assert!(e.to_string().contains("cannot read"), "{e}");
 }
 
 #[test]
 fn wrong_input_shape_is_an_error() {
-    let m = import_path(&fixture("mlp.onnx")).unwrap();
+    let m = import_path(&digits("mlp.onnx")).unwrap();
     assert_eq!(
         m.eval(&Tensor::new(vec![2, 63], vec![0.0; 126]).unwrap())
             .map(|_| ()),

@@ -8,28 +8,14 @@
 //! regressions for the review's findings (a hostile bit bound does not panic the check; a
 //! pool of a pool of a ReLU, and a pool reading a branch source, take their source's sign).
 
-use crate::common::{rng, transcript};
+use crate::common::{field, prove_trace, rng, transcript, true_eval};
 use rand::Rng;
 use zkmodel_prover::Error;
-use zkmodel_prover::Fr;
 use zkmodel_prover::blocks::maxpool::{MaxPoolShape, mask, prove_maxpool, verify_maxpool};
-use zkmodel_prover::field::encoding::from_i128;
 use zkmodel_prover::graph::quant::{
     ConvGeometry, InputShape, IntTrace, QAdd, QDense, QLayer, QPool, QWindowPool, QuantizedModel,
 };
-use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::poly::DenseMle;
-use zkmodel_prover::proof::model::{
-    LayerKind, ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_data,
-    commit_model, prove, verify,
-};
-
-fn field(v: &[i64]) -> Vec<Fr> {
-    v.iter().map(|x| from_i128(i128::from(*x))).collect()
-}
-fn true_eval(v: &[i64], point: &[Fr]) -> Fr {
-    DenseMle::new(field(v)).unwrap().evaluate(point).unwrap()
-}
+use zkmodel_prover::proof::model::{LayerKind, ModelArchitecture, ModelShape, Task, Visibility};
 
 fn head(r: &mut impl Rng, name: &str, k: usize, n: usize) -> QLayer {
     // Random weights on EVERY row, padded positions included: the head reads them.
@@ -62,47 +48,9 @@ fn image_input(r: &mut impl Rng, q: &QuantizedModel, m: usize, lo: i64, hi: i64)
     v
 }
 
-fn prove_trace(q: &QuantizedModel, trace: &IntTrace, rows: usize) -> Result<(), Error> {
-    prove_trace_vis(q, trace, rows, Visibility::Committed)
-}
-
-fn prove_trace_vis(
-    q: &QuantizedModel,
-    trace: &IntTrace,
-    rows: usize,
-    input: Visibility,
-) -> Result<(), Error> {
-    let arch = ModelArchitecture {
-        shape: ModelShape::from(q),
-        task: Task::Inference {
-            rows,
-            input,
-            output: Visibility::Public,
-        },
-    };
-    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
-    let srs = Srs::insecure_development(5, len);
-    let mut r = rng(6);
-    let committed = commit_model(&srs, &arch, q, &mut r).unwrap();
-    let data = arch
-        .has_data()
-        .then(|| commit_data(&srs, &arch, &trace.input, None, None, &mut r).unwrap());
-    let w = ModelWitness {
-        model: q,
-        committed_model: &committed,
-        data: data.as_ref(),
-        trace,
-        labels: None,
-    };
-    let (proof, public) = prove(&srs, &arch, &w, &mut r)?;
-    verify(
-        &srs,
-        &arch,
-        committed.commitment,
-        data.as_ref().map(|d| d.commitment),
-        &public,
-        &proof,
-    )
+/// Proves `trace` with public logits and a committed input.
+fn prove_committed(q: &QuantizedModel, trace: &IntTrace, rows: usize) -> Result<(), Error> {
+    prove_trace(q, trace, rows, Visibility::Committed, Visibility::Public)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -276,7 +224,7 @@ fn maxpool_padded_position_forgery_e2e() {
             };
             let x = image_input(&mut r, &q, 2, -16, 17);
             let honest = q.forward(2, x).unwrap();
-            prove_trace(&q, &honest, 2).unwrap();
+            prove_committed(&q, &honest, 2).unwrap();
             let values: &[i64] = if with_sum {
                 &[5, -3, -100]
             } else {
@@ -314,7 +262,7 @@ fn maxpool_padded_position_forgery_e2e() {
                 t.layers.truncate(1);
                 t.layers.extend(tt.layers);
                 let changed = t.logits() != honest.logits();
-                let v = prove_trace(&q, &t, 2);
+                let v = prove_committed(&q, &t, 2);
                 eprintln!("logits changed: {changed}");
                 eprintln!("sum {with_sum} padded={forged_val}: {v:?}");
                 assert!(v.is_err(), "forged padded value {forged_val} accepted");
@@ -369,7 +317,7 @@ fn global_average_pool_remainder_forgeries_refused() {
         let half = 1i64 << (bits - 1);
         let x = image_input(&mut r, &q, 2, -half, half);
         let honest = q.forward(2, x).unwrap();
-        prove_trace(&q, &honest, 2).unwrap();
+        prove_committed(&q, &honest, 2).unwrap();
         let k = (side * side) as i64;
         for delta in [-1i64, 1] {
             let mut t = honest.clone();
@@ -386,7 +334,7 @@ fn global_average_pool_remainder_forgeries_refused() {
             let Ok(tt) = tt else { continue };
             t.layers.truncate(1);
             t.layers.extend(tt.layers);
-            let v = prove_trace(&q, &t, 2);
+            let v = prove_committed(&q, &t, 2);
             assert!(
                 v.is_err(),
                 "GAP forgery delta {delta} accepted ({side},{scale},{bits})"
@@ -446,7 +394,7 @@ fn a_pool_of_a_pool_of_a_relu_is_unsigned() {
     let x = vec![40i64; 16]; // conv → 160 ≥ 128 = 2^(b−1), < 256
     let trace = q.forward(1, x).unwrap();
     assert_eq!(trace.layers[2].y, vec![160]);
-    prove_trace(&q, &trace, 1).unwrap();
+    prove_committed(&q, &trace, 1).unwrap();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -732,8 +680,9 @@ fn random_valid_architectures_prove_and_verify() {
                 continue;
             }
         };
-        let res =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prove_trace(&q, &trace, 2)));
+        let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            prove_committed(&q, &trace, 2)
+        }));
         match res {
             Ok(Ok(())) => proved += 1,
             Ok(Err(e)) => failures.push(format!(
@@ -816,5 +765,5 @@ fn a_pool_reading_a_branch_takes_its_sources_sign() {
     let trace = q.forward(1, vec![-5i64; 16]).unwrap();
     assert!(trace.layers[1].y.iter().all(|v| *v == -5));
     assert!(trace.layers[2].y.iter().all(|v| *v == 0));
-    prove_trace_vis(&q, &trace, 1, Visibility::Public).unwrap();
+    prove_trace(&q, &trace, 1, Visibility::Public, Visibility::Public).unwrap();
 }

@@ -3,22 +3,17 @@
 //! integer model agrees with onnxruntime's argmax on ≥ 99% of the test split and its accuracy
 //! is within one point of float; values outside the range name their tensor.
 
-use std::path::PathBuf;
+use crate::common::digits;
+
 use zkmodel_prover::Error;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::quant::{CalibrationOptions, QuantizedModel, calibrate};
 use zkmodel_prover::graph::{Op, Tensor};
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/digits")
-        .join(name)
-}
-
 fn check_model(name: &str, layers: usize) {
-    let model = import_path(&fixture(name)).unwrap();
-    let data = Dataset::load(&fixture("dataset.json")).unwrap();
+    let model = import_path(&digits(name)).unwrap();
+    let data = Dataset::load(&digits("dataset.json")).unwrap();
     let (train_x, _) = data.batch(&data.train[..256]).unwrap();
     let shaped = |x: Tensor| x.with_batch_shape(&model.input_shape).unwrap();
     let (q, report) = calibrate(&model, &shaped(train_x), CalibrationOptions::default()).unwrap();
@@ -57,7 +52,7 @@ fn cnn_quantizes_within_a_point_of_float() {
 
 #[test]
 fn out_of_range_values_name_their_tensor() {
-    let model = import_path(&fixture("mlp.onnx")).unwrap();
+    let model = import_path(&digits("mlp.onnx")).unwrap();
     let q = QuantizedModel::quantize(&model, 6, 14).unwrap();
     let mut input = vec![0i64; q.input.width()];
     input[5] = 1 << 20;
@@ -78,7 +73,7 @@ fn out_of_range_values_name_their_tensor() {
 
 #[test]
 fn layers_without_a_proof_block_are_refused_by_name() {
-    let mut model = import_path(&fixture("cnn.onnx")).unwrap();
+    let mut model = import_path(&digits("cnn.onnx")).unwrap();
     let pool = model.nodes.iter_mut().find(|n| n.name == "pool1").unwrap();
     pool.op = Op::Add;
     match QuantizedModel::quantize(&model, 6, 14).unwrap_err() {

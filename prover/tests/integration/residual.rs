@@ -6,19 +6,16 @@
 //! every residual message tampered is refused, another skip connection is another
 //! architecture).
 
-use crate::common::{rng, transcript};
+use crate::common::{field, pytorch, rng, transcript, true_eval};
 use ark_ff::Field;
 use rand::Rng;
-use std::path::PathBuf;
 use zkmodel_prover::blocks::residual::{
     ResidualClaims, ResidualShape, ResidualWitness, prove_residual, verify_residual,
 };
-use zkmodel_prover::field::encoding::from_i128;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::quant::{CalibrationOptions, QLayer, calibrate};
 use zkmodel_prover::graph::{Model, Tensor};
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::poly::DenseMle;
 use zkmodel_prover::proof::model::{
     LayerKind, LayerProof, ModelArchitecture, ModelProof, ModelShape, ModelWitness, Task,
     Visibility, commit_data, commit_model, prove, verify,
@@ -26,14 +23,6 @@ use zkmodel_prover::proof::model::{
 use zkmodel_prover::{Error, Fr};
 
 const LEN: usize = 64;
-
-fn field(v: &[i64]) -> Vec<Fr> {
-    v.iter().map(|x| from_i128(i128::from(*x))).collect()
-}
-
-fn true_eval(v: &[i64], point: &[Fr]) -> Fr {
-    DenseMle::new(field(v)).unwrap().evaluate(point).unwrap()
-}
 
 /// Random signed operands, their sum, and its ReLU parts.
 struct Case {
@@ -152,15 +141,9 @@ fn a_relu_split_with_both_parts_nonzero_fails_the_zerocheck() {
     );
 }
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/pytorch")
-        .join(name)
-}
-
 fn rows(model: &Model, file: &str, take: usize) -> Tensor {
     let v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(fixture(file)).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(pytorch(file)).unwrap()).unwrap();
     let data: Vec<f32> = v["input_data"]
         .as_array()
         .unwrap()
@@ -190,7 +173,7 @@ fn rows(model: &Model, file: &str, take: usize) -> Tensor {
 /// ReLU → head) as an inference statement with a committed input and public logits.
 #[test]
 fn residual_mlp_statement_proves_and_every_residual_message_is_bound() {
-    let model = import_path(&fixture("resmlp.onnx")).unwrap();
+    let model = import_path(&pytorch("resmlp.onnx")).unwrap();
     let calib = rows(&model, "resmlp.calibration.json", usize::MAX);
     let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
     let add = q

@@ -7,7 +7,7 @@
 //! max pool to a non-power-of-two map (whose padded positions are now 0, not −2^(b−1)), and
 //! a 2×2 average pool after a signed sum (its output now has its input's sign).
 
-use crate::common::rng;
+use crate::common::{prove_trace, rng};
 use rand::Rng;
 use zkmodel_prover::Error;
 use zkmodel_prover::graph::quant::{
@@ -97,64 +97,6 @@ fn inputs(r: &mut impl Rng, q: &QuantizedModel, m: usize) -> Vec<i64> {
         }
     }
     v
-}
-
-/// Proves `trace` (honest or not) for `q` as an inference with the given visibilities and
-/// verifies it; returns the verifier's verdict and the public logits.
-fn prove_trace(
-    q: &QuantizedModel,
-    trace: &IntTrace,
-    rows: usize,
-    input: Visibility,
-    output: Visibility,
-) -> Result<(), Error> {
-    let arch = ModelArchitecture {
-        shape: ModelShape::from(q),
-        task: Task::Inference {
-            rows,
-            input,
-            output,
-        },
-    };
-    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
-    let srs = Srs::insecure_development(5, len);
-    let mut r = rng(6);
-    let committed = commit_model(&srs, &arch, q, &mut r).unwrap();
-    let logits = (output == Visibility::Committed).then_some(trace.logits());
-    let data = arch
-        .has_data()
-        .then(|| commit_data(&srs, &arch, &trace.input, logits, None, &mut r).unwrap());
-    let w = ModelWitness {
-        model: q,
-        committed_model: &committed,
-        data: data.as_ref(),
-        trace,
-        labels: None,
-    };
-    let (proof, public) = prove(&srs, &arch, &w, &mut r)?;
-    if output == Visibility::Public {
-        let n = q.output_width();
-        let expected: Vec<zkmodel_prover::Fr> = trace
-            .logits()
-            .chunks(n)
-            .take(rows)
-            .flat_map(|row| {
-                row[..q.classes()]
-                    .iter()
-                    .map(|x| zkmodel_prover::field::encoding::from_i128(i128::from(*x)))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        assert_eq!(public.logits.as_deref(), Some(expected.as_slice()));
-    }
-    verify(
-        &srs,
-        &arch,
-        committed.commitment,
-        data.as_ref().map(|d| d.commitment),
-        &public,
-        &proof,
-    )
 }
 
 /// Odd but check()-valid residual topologies built by hand: an Add as the very first layer

@@ -923,19 +923,13 @@ impl QuantizedModel {
             .map_or(1, |l| l.n)
     }
 
-    /// Whether each layer's output is range-checked non-negative, in [0, 2^b): a ReLU's, or a
-    /// 2×2 average pool's of such a tensor. Every other output is signed b-bit.
+    /// Whether each layer's output is range-checked non-negative (see [`non_negative_outputs`]).
     pub fn non_negative(&self) -> Vec<bool> {
-        let mut out: Vec<bool> = Vec::with_capacity(self.layers.len());
-        for (i, l) in self.layers.iter().enumerate() {
-            let pooled = matches!(l, QLayer::AvgPool(_))
-                && self
-                    .source(i)
-                    .and_then(|j| out.get(j).copied())
-                    .unwrap_or(false);
-            out.push(l.has_relu() || pooled);
-        }
-        out
+        non_negative_outputs(self.layers.iter().enumerate().map(|(i, l)| LayerSign {
+            relu: l.has_relu(),
+            two_by_two_pool: matches!(l, QLayer::AvgPool(_)),
+            source: self.source(i),
+        }))
     }
 
     /// The tensor layer `i` reads: `None` the model input, `Some(j)` layer j's output.
@@ -976,4 +970,29 @@ impl QuantizedModel {
             }),
         }
     }
+}
+
+/// What decides the sign of a layer's output: its ReLU, whether it is a 2×2 average pool, and
+/// the tensor it reads (`None` the model input, `Some(j)` layer j's output).
+#[derive(Clone, Copy, Debug)]
+pub struct LayerSign {
+    /// The layer ends in a ReLU.
+    pub relu: bool,
+    /// The layer is a 2×2 average pool (its output keeps its source's sign).
+    pub two_by_two_pool: bool,
+    /// The tensor the layer reads.
+    pub source: Option<usize>,
+}
+
+/// Whether each layer's output is range-checked non-negative, in [0, 2^b): a ReLU's, or a
+/// 2×2 average pool's of such a tensor; every other output is signed b-bit. The one rule the
+/// quantized model's forward pass and the architecture's plan both follow.
+pub fn non_negative_outputs(layers: impl IntoIterator<Item = LayerSign>) -> Vec<bool> {
+    let mut out: Vec<bool> = Vec::new();
+    for l in layers {
+        let pooled =
+            l.two_by_two_pool && l.source.and_then(|j| out.get(j).copied()).unwrap_or(false);
+        out.push(l.relu || pooled);
+    }
+    out
 }

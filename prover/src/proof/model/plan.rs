@@ -314,20 +314,16 @@ impl ModelShape {
         Ok((layout, ids))
     }
 
-    /// Whether each layer's output is range-checked non-negative, in [0, 2^b): a ReLU's, or a
-    /// 2×2 average pool's of such a tensor (the same rule as
-    /// [`QuantizedModel::non_negative`]).
+    /// Whether each layer's output is range-checked non-negative (the rule of
+    /// [`crate::graph::quant::non_negative_outputs`], as the quantized model's forward pass).
     pub(crate) fn non_negative(&self) -> Vec<bool> {
-        let mut out: Vec<bool> = Vec::with_capacity(self.layers.len());
-        for (i, l) in self.layers.iter().enumerate() {
-            let pooled = matches!(l.kind, LayerKind::AvgPool { .. })
-                && self
-                    .layer_source(i)
-                    .and_then(|j| out.get(j).copied())
-                    .unwrap_or(false);
-            out.push(l.relu || pooled);
-        }
-        out
+        crate::graph::quant::non_negative_outputs(self.layers.iter().enumerate().map(|(i, l)| {
+            crate::graph::quant::LayerSign {
+                relu: l.relu,
+                two_by_two_pool: matches!(l.kind, LayerKind::AvgPool { .. }),
+                source: self.layer_source(i),
+            }
+        }))
     }
 
     /// The tensor layer `i` reads: `None` the model input, `Some(j)` layer j's output.

@@ -4,8 +4,17 @@
 use ark_std::UniformRand;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkmodel_prover::Fr;
+use std::path::PathBuf;
+use zkmodel_prover::field::encoding::from_i128;
+use zkmodel_prover::graph::quant::{IntTrace, QuantizedModel};
+use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::poly::DenseMle;
+use zkmodel_prover::proof::model::{
+    ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_data, commit_model,
+    prove, verify,
+};
 use zkmodel_prover::transcript::NativeTranscript;
+use zkmodel_prover::{Error, Fr};
 
 pub fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
@@ -17,4 +26,82 @@ pub fn random_vec(rng: &mut ChaCha20Rng, n: usize) -> Vec<Fr> {
 
 pub fn transcript() -> NativeTranscript {
     NativeTranscript::new_native()
+}
+
+/// Signed integers as field elements.
+pub fn field(v: &[i64]) -> Vec<Fr> {
+    v.iter().map(|x| from_i128(i128::from(*x))).collect()
+}
+
+/// The MLE of `v` at `point`: what an honest claim on `v` says.
+pub fn true_eval(v: &[i64], point: &[Fr]) -> Fr {
+    DenseMle::new(field(v)).unwrap().evaluate(point).unwrap()
+}
+
+/// A file of the digits fixtures (`fixtures/digits`).
+pub fn digits(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/digits")
+        .join(name)
+}
+
+/// A file of the PyTorch exports (`fixtures/pytorch`).
+pub fn pytorch(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/pytorch")
+        .join(name)
+}
+
+/// Proves `trace` (honest or not) for `q` as an inference over `rows` examples with the given
+/// visibilities, and returns the verifier's verdict. With public logits, the proof's logits
+/// must be the trace's.
+pub fn prove_trace(
+    q: &QuantizedModel,
+    trace: &IntTrace,
+    rows: usize,
+    input: Visibility,
+    output: Visibility,
+) -> Result<(), Error> {
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(q),
+        task: Task::Inference {
+            rows,
+            input,
+            output,
+        },
+    };
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut r = rng(6);
+    let committed = commit_model(&srs, &arch, q, &mut r).unwrap();
+    let logits = (output == Visibility::Committed).then_some(trace.logits());
+    let data = arch
+        .has_data()
+        .then(|| commit_data(&srs, &arch, &trace.input, logits, None, &mut r).unwrap());
+    let w = ModelWitness {
+        model: q,
+        committed_model: &committed,
+        data: data.as_ref(),
+        trace,
+        labels: None,
+    };
+    let (proof, public) = prove(&srs, &arch, &w, &mut r)?;
+    if output == Visibility::Public {
+        let n = q.output_width();
+        let expected: Vec<Fr> = trace
+            .logits()
+            .chunks(n)
+            .take(rows)
+            .flat_map(|row| field(&row[..q.classes()]))
+            .collect();
+        assert_eq!(public.logits.as_deref(), Some(expected.as_slice()));
+    }
+    verify(
+        &srs,
+        &arch,
+        committed.commitment,
+        data.as_ref().map(|d| d.commitment),
+        &public,
+        &proof,
+    )
 }
