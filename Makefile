@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.zkmodel-installed
 # alloy's node bindings look for `anvil` on PATH (DESIGN §15).
 export PATH := $(CURDIR)/$(FOUNDRY)/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: all test demo-check test-rust test-contracts contracts abi gas lint bench demo tools fixtures ptau-fixture onnx-fixtures torch-fixtures sklearn-fixtures clean
+.PHONY: all test demo-check test-rust test-contracts contracts abi gas lint bench bench-peer demo tools fixtures ptau-fixture onnx-fixtures torch-fixtures sklearn-fixtures clean
 
 all: test
 
@@ -63,6 +63,12 @@ bench: tools
 	done
 	cargo test --release --locked -p zkmodel-relayer --test anvil_sender concurrent -- --nocapture
 
+## zkmodel beside EZKL (pinned PyPI wheel in .venv-ezkl) on the digits MLP (batch 1, 64) and CNN
+## (batch 16), in one run: setup, prove, peak memory, proof size, calldata and verifier gas of each,
+## and their ratios. Takes several minutes; never part of `make test`.
+bench-peer: tools
+	bash scripts/bench-peer.sh
+
 ## Regenerates the committed golden vectors from the Rust implementation.
 ## Also renders the generated Solidity verifiers (contracts/src/generated/) and their proof fixtures.
 fixtures:
@@ -104,8 +110,10 @@ demo: tools contracts
 	bash scripts/demo.sh
 
 ## `make demo` as CI runs it (so the demo keeps working): the optimized test-profile binary, other ports.
+## Built as `cargo test --workspace` builds it, so after test-rust nothing is rebuilt (a single-package
+## `cargo build` resolves other dependency features and rebuilt them: 2.6 min of CI).
 demo-check: tools contracts
-	cargo build --locked --profile test --bin zkmodel
+	cargo test --workspace --locked --no-run
 	ZKMODEL_BIN=target/debug/zkmodel DEMO_PORT=18545 DEMO_RELAYER_PORT=18547 bash scripts/demo.sh
 
 clean:

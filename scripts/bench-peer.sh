@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# `make bench-peer`: zkmodel beside EZKL (pinned PyPI wheel, fixtures/requirements-ezkl.txt) on
+# the same ONNX models, in one run on this machine: the digits MLP at batch 1 and 64 and the
+# digits CNN at batch 16, an inference claim each (private/committed input, hidden weights,
+# public logits). For each system: setup time (everything done once per model), prove time
+# (zkmodel: native proof + Groth16 wrap, what a seller posts; EZKL: witness + proof), peak
+# memory of the prove steps (GNU time), proof size, verify() calldata and the gas of one
+# verification on a local Anvil (eth_estimateGas of a call to the deployed verifier: 21,000
+# base and calldata included, the same measure for both). zkmodel runs with INSECURE
+# development keys and SRS, EZKL with a locally generated SRS: neither setup is a ceremony.
+# Never part of `make test`.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+foundry="$root/node_modules/@foundry-rs"
+anvil="$foundry/anvil-linux-amd64/bin/anvil"
+forge="$foundry/forge-linux-amd64/bin/forge"
+cast="$foundry/cast-linux-amd64/bin/cast"
+venv="$root/.venv-ezkl"
+if ! "$venv/bin/python" -c 'import ezkl' 2> /dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet -r fixtures/requirements-ezkl.txt
+fi
+cargo build --release --locked --bin zkmodel >&2
+Z="$root/target/release/zkmodel"
+
+work="$(mktemp -d)"
+port=18645
+rpc="http://127.0.0.1:$port"
+key=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 # Anvil account 0
+"$anvil" --port "$port" --silent --disable-code-size-limit --gas-limit 100000000 > "$work/anvil.log" 2>&1 &
+anvil_pid=$!
+trap 'kill $anvil_pid 2> /dev/null || true; rm -rf "$work"' EXIT
+
+# A forge project for the verifiers: the zkmodel ones import the project's libraries.
+sol="$work/sol"
+mkdir -p "$sol/src/lib" "$sol/src/generated"
+cp contracts/src/lib/*.sol "$sol/src/lib/"
+cp contracts/src/IZkmodelVerifier.sol "$sol/src/"
+cat > "$sol/foundry.toml" <<TOML
+[profile.default]
+src = "src"
+out = "out"
+libs = []
+solc = "$root/scripts/solc"
+evm_version = "prague"
+optimizer = true
+optimizer_runs = 200
+offline = true
+TOML
+
+# Data: zkmodel reads EZKL-style rows; EZKL wants one flat list per input tensor.
+python3 - "$root/fixtures/digits/dataset.json" "$work" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); out = sys.argv[2]
+pm = d["pixel_max"]
+rows = lambda idx: [[v / pm for v in d["images"][i]] for i in idx]
+json.dump({"input_data": rows(d["train"][:256]), "labels": [d["labels"][i] for i in d["train"][:256]]},
+          open(f"{out}/calib.json", "w"))
+for b in (1, 16, 64):
+    json.dump({"input_data": rows(d["test"][:b])}, open(f"{out}/rows{b}.json", "w"))
+    flat = [v for r in rows(d["test"][:b]) for v in r]
+    json.dump({"input_data": [flat]}, open(f"{out}/flat{b}.json", "w"))
+    flat = [v for r in rows(d["train"][:b]) for v in r]
+    json.dump({"input_data": [flat]}, open(f"{out}/flatcal{b}.json", "w"))
+PY
+
+for _ in $(seq 50); do "$cast" chain-id --rpc-url "$rpc" > /dev/null 2>&1 && break; sleep 0.2; done
+
+# timed <file> cmd…: appends "seconds peak_kib" to <file>.
+timed() { local f="$1"; shift; /usr/bin/time -f "%e %M" -a -o "$f" "$@" >> "$work/log" 2>&1; }
+sum_s() { awk '{ s += $1 } END { printf "%.2f", s }' "$1"; }
+peak_mib() { awk '{ if ($2 > m) m = $2 } END { printf "%d", m / 1024 }' "$1"; }
+deploy() { # <source path in $sol> <contract> → address
+    "$forge" create --root "$sol" --rpc-url "$rpc" --private-key "$key" --broadcast "$1:$2" --json 2>> "$work/log" |
+        python3 -c 'import json,sys; s = sys.stdin.read(); print(json.loads(s[s.index("{"):])["deployedTo"])'
+}
+# JSON-RPC from Python: calldata of a large batch is longer than one command-line argument.
+rpc_call() { # <method: eth_call|eth_estimateGas> <address> <file with hex calldata>
+    python3 - "$rpc" "$@" <<'PY'
+import json, sys, urllib.request
+url, method, to, path = sys.argv[1:]
+data = open(path).read().strip()
+body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": [{"to": to, "data": data}]}
+if method == "eth_call":
+    body["params"].append("latest")
+req = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+reply = json.load(urllib.request.urlopen(req))
+if "error" in reply:
+    sys.exit(f"{method} failed: {reply['error']}")
+result = reply["result"]
+print(int(result, 16) if method == "eth_estimateGas" else result)
+PY
+}
+gas() { rpc_call eth_estimateGas "$1" "$2"; } # fails if the call reverts
+returns_true() { # EZKL's verifyProof returns a bool
+    [ "$(rpc_call eth_call "$1" "$2")" = 0x0000000000000000000000000000000000000000000000000000000000000001 ]
+}
+
+rows=()
+for case in "mlp 1" "mlp 64" "cnn 16"; do
+    set -- $case
+    model=$1 batch=$2 name="$1-batch$2" onnx="$root/fixtures/digits/$1.onnx"
+    z="$work/z-$name" e="$work/e-$name"
+    mkdir -p "$z" "$e"
+    echo "== $name" >&2
+
+    # zkmodel: setup = import, architecture, SRS, keys, model commitment, verifier.
+    : > "$z/setup" ; : > "$z/prove"
+    timed "$z/setup" "$Z" import "$onnx" --calibrate "$work/calib.json" -o "$z/m.zkm"
+    "$Z" architecture "$z/m.zkm" --task inference --rows "$batch" -o "$z/arch.json" > /dev/null
+    size=$("$Z" architecture "$z/m.zkm" --task inference --rows "$batch" -o "$z/arch.json" --json |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["srs_powers_needed"])')
+    timed "$z/setup" "$Z" srs --dev --size "$size" -o "$z/srs.bin"
+    timed "$z/setup" "$Z" setup --arch "$z/arch.json" --srs "$z/srs.bin" --insecure-dev --seed 1 -o "$z/keys.bin"
+    timed "$z/setup" "$Z" commit "$z/m.zkm" --srs "$z/srs.bin" -o "$z/m.commitment" --opening "$z/m.opening"
+    "$Z" export-verifier --arch "$z/arch.json" --srs "$z/srs.bin" --keys "$z/keys.bin" \
+        --name "Peer${model^}${batch}" -o "$sol/src/generated/Peer${model^}${batch}.sol" > /dev/null
+    timed "$z/prove" "$Z" prove --arch "$z/arch.json" --model "$z/m.zkm" --opening "$z/m.opening" \
+        --srs "$z/srs.bin" --data "$work/rows$batch.json" -o "$z/p.proof"
+    timed "$z/prove" "$Z" wrap "$z/p.proof" --keys "$z/keys.bin" --srs "$z/srs.bin" -o "$z/p.wrapped" \
+        --calldata "$z/calldata.json"
+    "$Z" verify "$z/p.wrapped" --arch "$z/arch.json" --srs "$z/srs.bin" --keys "$z/keys.bin" \
+        --commitment "$z/m.commitment" >> "$work/log" 2>&1
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["verify_calldata"])' "$z/calldata.json" > "$z/calldata.hex"
+
+    # EZKL: setup = settings, calibration, compile, SRS, keys, verifier.
+    : > "$e/setup" ; : > "$e/prove"
+    timed "$e/setup" "$venv/bin/python" scripts/bench_peer_ezkl.py setup "$e" "$onnx" "$batch" "$work/flatcal$batch.json"
+    timed "$e/prove" "$venv/bin/python" scripts/bench_peer_ezkl.py prove "$e" "$work/flat$batch.json"
+    everify=$("$venv/bin/python" scripts/bench_peer_ezkl.py verify "$e" | tail -1)
+    cp "$e/EzklVerifier.sol" "$sol/src/generated/Ezkl${model^}${batch}.sol"
+
+    "$forge" build --root "$sol" > /dev/null 2>> "$work/log"
+    zaddr=$(deploy "src/generated/Peer${model^}${batch}.sol" "Peer${model^}${batch}")
+    ename=$(grep -o 'contract [A-Za-z0-9_]*' "$e/EzklVerifier.sol" | tail -1 | cut -d' ' -f2)
+    eaddr=$(deploy "src/generated/Ezkl${model^}${batch}.sol" "$ename")
+    zgas=$(gas "$zaddr" "$z/calldata.hex")
+    echo "0x$(xxd -p "$e/calldata.bin" | tr -d '\n')" > "$e/calldata.hex"
+    returns_true "$eaddr" "$e/calldata.hex" || { echo "EZKL's verifier did not return true" >&2; exit 1; }
+    egas=$(gas "$eaddr" "$e/calldata.hex")
+
+    zt=$(sum_s "$z/prove") et=$(sum_s "$e/prove")
+    zm=$(peak_mib "$z/prove") em=$(peak_mib "$e/prove")
+    zproof=$(stat -c %s "$z/p.wrapped") zcd=$(( ($(tr -d '\n' < "$z/calldata.hex" | wc -c) - 2) / 2 ))
+    eproof=$(echo "$everify" | python3 -c 'import json,sys; print(json.load(sys.stdin)["proof_bytes"])')
+    ecd=$(stat -c %s "$e/calldata.bin")
+    zsplit=$(awk 'NR == 1 { n = $1 } NR == 2 { w = $1 } END { printf "%.2f + %.2f", n, w }' "$z/prove")
+    rows+=("| $name | zkmodel | $(sum_s "$z/setup") s | $zt s ($zsplit) | $zm MiB | $zproof B | $zcd B | $zgas |")
+    rows+=("| $name | EZKL 23.0.5 | $(sum_s "$e/setup") s | $et s | $em MiB | $eproof B | $ecd B | $egas |")
+    rows+=("| $name | ratio EZKL / zkmodel | | $(echo "scale=1; $et / $zt" | bc)× | $(echo "scale=1; $em / $zm" | bc)× | | | $(echo "scale=2; $egas / $zgas" | bc)× |")
+done
+
+echo "| case | system | setup (once) | prove (zkmodel: native + wrap) | peak memory (prove) | proof | verify calldata | gas (estimate, incl. 21k + calldata) |"
+echo "|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
