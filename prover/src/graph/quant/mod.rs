@@ -294,6 +294,14 @@ impl QLayer {
             }
         }
     }
+    /// A residual sum's skip operand (`None` the model input); `None` for other layers.
+    pub fn skip(&self) -> Option<usize> {
+        match self {
+            QLayer::Add(a) => a.skip,
+            _ => None,
+        }
+    }
+
     /// Whether a ReLU follows the layer (its output is then in [0, 2^b)).
     pub fn has_relu(&self) -> bool {
         match self {
@@ -505,8 +513,6 @@ impl QuantizedModel {
         let mut tensors: HashMap<ValueId, (Option<usize>, Act)> = HashMap::new();
         tensors.insert(model.input, (None, act));
         let mut branches: BTreeMap<usize, Source> = BTreeMap::new();
-        // Whether some later layer reads each layer's output.
-        let mut read: Vec<bool> = Vec::new();
         for (i, node) in model.nodes.iter().enumerate() {
             let bad = |reason: &str| unsupported(&node.name, &node.op, reason);
             let operands = node
@@ -822,16 +828,6 @@ impl QuantizedModel {
                 if src != new.checked_sub(1) {
                     branches.insert(new, src.map_or(Source::Input, Source::Layer));
                 }
-                read.push(false);
-                let skip = match layers.last() {
-                    Some(QLayer::Add(a)) => a.skip,
-                    _ => None,
-                };
-                for j in [src, skip].into_iter().flatten() {
-                    if let Some(r) = read.get_mut(j) {
-                        *r = true;
-                    }
-                }
                 Some(new)
             } else {
                 src
@@ -839,7 +835,11 @@ impl QuantizedModel {
             tensors.insert(node.output, (producer, act));
         }
         let last = layers.len().checked_sub(1);
-        if let Some(j) = (0..layers.len().saturating_sub(1)).find(|j| !read[*j]) {
+        let reads = layers.iter().enumerate().map(|(i, l)| {
+            let source = branches.get(&i).map_or(i.checked_sub(1), |s| s.layer());
+            [source, l.skip()]
+        });
+        if let Some(j) = first_unread(reads) {
             return Err(Error::Unprovable {
                 node: layers[j].name().to_string(),
                 op: "graph".into(),
@@ -970,6 +970,25 @@ impl QuantizedModel {
             }),
         }
     }
+}
+
+/// The first layer but the last whose output no later layer reads, given each layer's
+/// `[source, skip]` (the tensor it reads, and a residual sum's skip operand; `None` the model
+/// input or no skip). A dead layer would be proven while the model's output ignores it, and
+/// would give one function several architecture ids: quantization and the architecture check
+/// both refuse it by this rule.
+pub fn first_unread(layers: impl IntoIterator<Item = [Option<usize>; 2]>) -> Option<usize> {
+    let mut read: Vec<bool> = Vec::new();
+    for reads in layers {
+        read.push(false);
+        for j in reads.into_iter().flatten() {
+            if let Some(r) = read.get_mut(j) {
+                *r = true;
+            }
+        }
+    }
+    let last = read.len().saturating_sub(1);
+    read.iter().take(last).position(|r| !r)
 }
 
 /// What decides the sign of a layer's output: its ReLU, whether it is a 2×2 average pool, and

@@ -697,23 +697,16 @@ impl ModelArchitecture {
              (pools without an activation; a residual sum adding the input or an earlier \
              output of the same layout)",
         )?;
-        // Every layer but the last is read by a later one (as its source or a sum's skip): a
-        // dead layer would be proven while the output ignores it, and give one function
-        // several ids.
-        let mut read = vec![false; s.layers.len()];
-        for (i, l) in s.layers.iter().enumerate() {
+        // Every layer but the last is read by a later one (as its source or a sum's skip).
+        let reads = s.layers.iter().enumerate().map(|(i, l)| {
             let skip = match l.kind {
                 LayerKind::Add { skip } => skip,
                 _ => None,
             };
-            for j in [s.layer_source(i), skip].into_iter().flatten() {
-                if let Some(r) = read.get_mut(j) {
-                    *r = true;
-                }
-            }
-        }
+            [s.layer_source(i), skip]
+        });
         ensure(
-            read.iter().rev().skip(1).all(|r| *r),
+            crate::graph::quant::first_unread(reads).is_none(),
             ARCH,
             "every layer but the last must be read by a later layer",
         )?;
