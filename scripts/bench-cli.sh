@@ -10,17 +10,7 @@ Z="$PWD/target/release/zkmodel"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-python3 - "$OLDPWD/fixtures/digits/dataset.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-pm = d["pixel_max"]
-rows = lambda idx: [[v / pm for v in d["images"][i]] for i in idx]
-labels = lambda idx: [d["labels"][i] for i in idx]
-json.dump({"input_data": rows(d["train"][:256]), "labels": labels(d["train"][:256])}, open("calib.json", "w"))
-json.dump({"input_data": rows(d["test"][:1])}, open("batch1.json", "w"))
-json.dump({"input_data": rows(d["test"][:64])}, open("batch64.json", "w"))
-json.dump({"input_data": rows(d["test"]), "labels": labels(d["test"])}, open("test.json", "w"))
-PY
+python3 "$OLDPWD/scripts/bench_data.py" "$OLDPWD/fixtures/digits/dataset.json" .
 # Runs a step, appending "seconds peak_kib" to $work/times.
 timed() { /usr/bin/time -f "%e %M" -a -o times "$@" > /dev/null 2>> log; }
 row() { # name, setup seconds; the steps' lines in `times`
@@ -35,11 +25,10 @@ for case in mlp-batch1 mlp-batch64 cnn-accuracy; do
     : > times
     timed "$Z" import "$OLDPWD/fixtures/digits/$model.onnx" --calibrate calib.json -o m.zkm
     case $case in
-        mlp-batch1) args=(--task inference --rows 1); data=batch1.json ;;
-        mlp-batch64) args=(--task inference --rows 64); data=batch64.json ;;
+        mlp-batch1) args=(--task inference --rows 1); data=rows1.json ;;
+        mlp-batch64) args=(--task inference --rows 64); data=rows64.json ;;
         cnn-accuracy) args=(--task accuracy --examples 360); data=test.json ;;
     esac
-    "$Z" architecture m.zkm "${args[@]}" -o arch.json > /dev/null
     size=$("$Z" architecture m.zkm "${args[@]}" -o arch.json --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["srs_powers_needed"])')
     "$Z" srs --dev --size "$size" -o srs.bin > /dev/null 2>&1
     start=$(date +%s.%N)

@@ -50,20 +50,7 @@ offline = true
 TOML
 
 # Data: zkmodel reads EZKL-style rows; EZKL wants one flat list per input tensor.
-python3 - "$root/fixtures/digits/dataset.json" "$work" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1])); out = sys.argv[2]
-pm = d["pixel_max"]
-rows = lambda idx: [[v / pm for v in d["images"][i]] for i in idx]
-json.dump({"input_data": rows(d["train"][:256]), "labels": [d["labels"][i] for i in d["train"][:256]]},
-          open(f"{out}/calib.json", "w"))
-for b in (1, 16, 64):
-    json.dump({"input_data": rows(d["test"][:b])}, open(f"{out}/rows{b}.json", "w"))
-    flat = [v for r in rows(d["test"][:b]) for v in r]
-    json.dump({"input_data": [flat]}, open(f"{out}/flat{b}.json", "w"))
-    flat = [v for r in rows(d["train"][:b]) for v in r]
-    json.dump({"input_data": [flat]}, open(f"{out}/flatcal{b}.json", "w"))
-PY
+python3 scripts/bench_data.py "$root/fixtures/digits/dataset.json" "$work"
 
 for _ in $(seq 50); do "$cast" chain-id --rpc-url "$rpc" > /dev/null 2>&1 && break; sleep 0.2; done
 
@@ -108,7 +95,6 @@ for case in "mlp 1" "mlp 64" "cnn 16"; do
     # zkmodel: setup = import, architecture, SRS, keys, model commitment, verifier.
     : > "$z/setup" ; : > "$z/prove"
     timed "$z/setup" "$Z" import "$onnx" --calibrate "$work/calib.json" -o "$z/m.zkm"
-    "$Z" architecture "$z/m.zkm" --task inference --rows "$batch" -o "$z/arch.json" > /dev/null
     size=$("$Z" architecture "$z/m.zkm" --task inference --rows "$batch" -o "$z/arch.json" --json |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["srs_powers_needed"])')
     timed "$z/setup" "$Z" srs --dev --size "$size" -o "$z/srs.bin"
