@@ -83,7 +83,7 @@ crate::canonical_struct!(PoolProof<Fr> { values });
 crate::canonical_struct!(MaxPoolProof<Fr> { zerocheck, padded_taps, values });
 crate::canonical_struct!(AvgPoolProof<Fr> { values });
 crate::canonical_struct!(ArgmaxProof<Fr> { values, sumcheck, booleanity });
-crate::canonical_struct!(ModelProofBody<Fr> { range, remainder, activations, layers, argmax });
+crate::canonical_struct!(ModelProofBody<Fr> { range, activations, layers, argmax });
 crate::canonical_struct!(OpeningEvals<Fr> { vector_evals, q1_at_zeta, q2_at_zeta_inv, mask_eval });
 crate::canonical_struct!(OpeningProof {
     q1,
@@ -268,7 +268,6 @@ mod tests {
             salt: fr(99),
             body: ModelProofBody {
                 range: lookup(10),
-                remainder: lookup(20),
                 activations: vec![lookup(30)],
                 layers: vec![
                     LayerProof::Conv {
@@ -340,12 +339,11 @@ mod tests {
         for cut in [1, bytes.len() / 2, bytes.len() - 1] {
             assert!(ModelProof::deserialize_compressed(&bytes[..cut]).is_err());
         }
-        // The first layer tag follows the commitment, the salt and the three lookups'
+        // The first layer tag follows the commitment, the salt and the two lookup fields'
         // encodings; find it by encoding the prefix.
         let prefix = p.trace_commitment.compressed_size()
             + p.salt.compressed_size()
             + p.body.range.compressed_size()
-            + p.body.remainder.compressed_size()
             + p.body.activations.compressed_size()
             + 8;
         assert_eq!(bytes[prefix], CONV);

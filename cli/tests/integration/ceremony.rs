@@ -55,7 +55,7 @@ fn ceremony_commands_refuse_what_cannot_work_and_label_development_files() {
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("INSECURE"));
 
-    // Too small: the circuit needs 2^17.
+    // Too small: the circuit needs 2^16.
     let e = fails(
         d,
         &[
@@ -71,7 +71,7 @@ fn ceremony_commands_refuse_what_cannot_work_and_label_development_files() {
             "c0.zkey",
         ],
     );
-    assert!(e.contains("power ≥ 17") && e.contains("power 8"), "{e}");
+    assert!(e.contains("power ≥ 16") && e.contains("power 8"), "{e}");
     assert!(!d.join("c0.zkey").exists());
 
     // Another τ than the SRS's.

@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x1a485cc78f3b38bad3582391eec4b3f01b3f09300e79e755b333571225f33386;
+    bytes32 public constant ARCHITECTURE = 0x94583ad37f6f9b4f023abff85174e2a523290b4132a6ec4600c7187cc3253c68;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -42,22 +42,22 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x172bc52cb2170a4c876a2e54a1f128ea8d17f9ca6bbfd3cc7e7bf4cf1505c62a;
-    uint256 internal constant IC0_Y = 0x1e48935db6edb92d818e7d0c679a1c3ed161608e734060978435bb31883d881d;
-    uint256 internal constant IC1_X = 0x2a1ddb08c98b1e25be98da860aff76182b26a88f6bab6cdd03a619d72741fb37;
-    uint256 internal constant IC1_Y = 0x20604b8703b4b2f2669f736e801a64f707c13368b7150a6f823a28ee5b31c52c;
-    uint256 internal constant IC2_X = 0x06ca4380124202f8f110607cc8dfdb29dd08b8999ddbe15b9485f2d90c210de6;
-    uint256 internal constant IC2_Y = 0x27a18598c9e0bef4eff60057dad8e49953baf16a657bdb1b55ed338d86d84d80;
-    uint256 internal constant IC3_X = 0x063b929e9351369a0f890b1603120eb55c8f96f173b3ef3e289b5902e62df1f6;
-    uint256 internal constant IC3_Y = 0x114887ab27c29cd35c81e6814185a99c1a9e30ac3fc3aca7075ee702bce0789f;
-    uint256 internal constant IC4_X = 0x0f5fd6ecb04e480947f75217ce3f38ef1aa2ff40d8a341d20b3ba2d2ef749b6b;
-    uint256 internal constant IC4_Y = 0x042bf7d12203e2f564c27206257c85dab9c337e5b95007ec27fa35d27b935f2e;
-    uint256 internal constant IC5_X = 0x169a22994d8ad2b843a2848e33fce03a6e3d1200d62d4223c50b474795e02c90;
-    uint256 internal constant IC5_Y = 0x091a79f6f2ddb5ac90814ab08a528e7bafbc53197c3ffab62923c7525bb33365;
-    uint256 internal constant IC6_X = 0x13f2ffae6b72b8f724cc79a6bfc6c0dc8d1bb2444a25adcbd677ea7b56bc5b2b;
-    uint256 internal constant IC6_Y = 0x2f7de4033edff563a925b769b3e5a157cfead282575c755e48bc22c96a177022;
-    uint256 internal constant IC7_X = 0x1e9652163c723c14f9e7e4eb0fd7b41f7ffa9e871fd47b89ff4f1817e1135acf;
-    uint256 internal constant IC7_Y = 0x09702e30c005f977687efe0dd0c1e78ca4efd5027800f15685fc184f85aa7e05;
+    uint256 internal constant IC0_X = 0x16f3e853f31e0162ac3de3616c524fb9b3955f12bbb966558812316dde0ba1ac;
+    uint256 internal constant IC0_Y = 0x206dd0302b44bf999d59ee82339237477e0c4897724b542b4dd08f735f3ce213;
+    uint256 internal constant IC1_X = 0x146070186b46d4962cfd74897794f4181c24ffa0731a92afeb8b5751a3cfeb46;
+    uint256 internal constant IC1_Y = 0x27c0d3fb3f76f9272370b9365d56d3ab5d91284961ebba729cf99d82a32ad15e;
+    uint256 internal constant IC2_X = 0x24ab82064da76a8abcfb5458917c05274d9423091636325b3dacd4d0a49273b9;
+    uint256 internal constant IC2_Y = 0x2ad162000b976db46383bce49e0beb3bc89425ef0f877383fe5d571e80dd5d64;
+    uint256 internal constant IC3_X = 0x01cfc09bb5bca78c166d03844b84315c89ea0a6cbef2483ccd2c7a74e829e94f;
+    uint256 internal constant IC3_Y = 0x26fea6fb5932a7fac2395c4b769fccb2874b6d3b990362367fddc810296a2867;
+    uint256 internal constant IC4_X = 0x05f55dee5f758f759b6e2e31b20da4bfde3e94211284612116525e48aab1a287;
+    uint256 internal constant IC4_Y = 0x2b609b543c8bec63732fd01be18f7b0d3849793f05088c9272d03207d220e213;
+    uint256 internal constant IC5_X = 0x01cda7e6e92c0f01eeaed9dbd183197e1b2a32c50aa687f22b1a92772d1c0184;
+    uint256 internal constant IC5_Y = 0x22d0fdae395268c7300d0fb4bf265c9bff700d4677d6abd6db7a77161fc87e75;
+    uint256 internal constant IC6_X = 0x0087dd409ccd724ec455def56127cfc9f797f44e04f889465f596a943e8af1a4;
+    uint256 internal constant IC6_Y = 0x2ac4a886b2c713113c03090ab5acb8cea3cc0726eb9582740517a653531b87e1;
+    uint256 internal constant IC7_X = 0x2a58b8fcc8420e22fedc08149b01bb712b34681532984d7655dcb558b1176dec;
+    uint256 internal constant IC7_Y = 0x19e1c09c8c5579415e72768b26d6275f59b8dde2a9c02c3a44d3dad706baaf3b;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -92,7 +92,7 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         i.publicInputWords = 0;
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
-        i.description = "zkmodel/model/v1/scale=4/bits=11/in=image:1x8x8/classes=10/layers=conv:8x8x1:k3x3:s1x1:p1-1-1-1:o8x8x8+relu,avgpool2:8x8x8,dense:128x16/accuracy/examples=360";
+        i.description = "zkmodel/model/v2/scale=4/bits=11/in=image:1x8x8/classes=10/layers=conv:8x8x1:k3x3:s1x1:p1-1-1-1:o8x8x8+relu,avgpool2:8x8x8,dense:128x16/accuracy/examples=360";
         i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
     }
 

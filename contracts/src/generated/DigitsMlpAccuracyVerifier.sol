@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xc82431ac8128c9ab19b8eb903ebbd2d79f73ffd118a07dc2120f2fafe5b00cb1;
+    bytes32 public constant ARCHITECTURE = 0x38601bd6cc971b4717cf36dcd9b513084bc8f45afc48ce1feab3de3a872af5be;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -42,22 +42,22 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x1dd410467ca0eaa549bb5c0edfaf762b5d25343346f2ffbbfc1c742c7bc7e15c;
-    uint256 internal constant IC0_Y = 0x2213b11bd279e797a6310a6d5f0a07fed7b1d55384fdc46e9980148a1cb34204;
-    uint256 internal constant IC1_X = 0x0285c78154bb9b0473ccf80f4644d4c740b4a68e9d746f710de0a4f28aa2d20c;
-    uint256 internal constant IC1_Y = 0x186062dc89cdfa3c0546639ee57354be7b5133dcb1a86abea0a149c9159416ce;
-    uint256 internal constant IC2_X = 0x2916a51a3557fd566cb1ca63f7b54c6eb376ffe81560563b31236e67a8bf4303;
-    uint256 internal constant IC2_Y = 0x274e9cafa2e49c8ceca134e6409e5bda69cfa1e9fe5e16204860df58afe630f7;
-    uint256 internal constant IC3_X = 0x17f11c2437ab22cbef1d897faf03c210f904d0f67a1501c3e0df5112ed7975b4;
-    uint256 internal constant IC3_Y = 0x260a63b02498ba6ab9120379728af04b327b69b96a527c3f88dd6bdef26c387c;
-    uint256 internal constant IC4_X = 0x19472ccc20ac2ccb7ae6faf5b232e6afafc47da9402a1e46302e922a90e43c73;
-    uint256 internal constant IC4_Y = 0x13f80f777b0c76858dc82d4da8ece1e945369f4d6db659f844d3677180a5546c;
-    uint256 internal constant IC5_X = 0x1e26ee1ca34beb02942bef8b5b4dc54b008a717409bd2d2346c8a60f236ef34f;
-    uint256 internal constant IC5_Y = 0x294ca3400035b6ed50d16035551a60deed29046e965e037f7c4f1b5ca26775ef;
-    uint256 internal constant IC6_X = 0x29ee4cf7b5d6cc4381154046cb9467c77af3b0208e5868b9d0af5e6320e115a2;
-    uint256 internal constant IC6_Y = 0x1d3db76c9cb807823c450aa8d68a8b3b2c05de042aa4ae73db49f5009d4393bd;
-    uint256 internal constant IC7_X = 0x1941f9ffada854e8c06c95916f39e82f832f468bf6822eb72494bcd130de9d05;
-    uint256 internal constant IC7_Y = 0x0aa13a7a6b3bf24c2ceb9ad69a1c8900682d32dadb5343cacee45b34b85dfc80;
+    uint256 internal constant IC0_X = 0x033e5132fb206b9435f598ea475f80990bc2b74ac088eeb68d568bba07a39e46;
+    uint256 internal constant IC0_Y = 0x0634c10679e7f6221fb57b2007f48d3ce98c047f00fc51b4a0d3d9ac927ac41e;
+    uint256 internal constant IC1_X = 0x22b92830393733e0c1ab6d445d4e8955a53c6d4cfbc5df00f1f587f74b0fca6c;
+    uint256 internal constant IC1_Y = 0x2a2776b61c68dba89afebf5c815740ec6d36eeb97808d909ca899fcde958c321;
+    uint256 internal constant IC2_X = 0x23108a53e8dff4117e7364c3725e42b5651b3080a4aea29b912de220ec8c9160;
+    uint256 internal constant IC2_Y = 0x2d2dfa2db797d29a8b2d37812b491e953bc28fef9781c3bce72bc48cf45ff5b0;
+    uint256 internal constant IC3_X = 0x27e2835495ade4a99b04454a5a685798a922b9ee6aeff18301bb891fe3b956da;
+    uint256 internal constant IC3_Y = 0x2a130c367c2a940fa544ea2f289febb81599751ac874e2c798d4a2ef9699993a;
+    uint256 internal constant IC4_X = 0x1d1c09a58ddf552b70409219a7214452926b19973b55fbbaa0ffed993c837105;
+    uint256 internal constant IC4_Y = 0x2c18122040e212f159a93c78d5a9b46290d719f30d5b4c0b8991883b1c59a562;
+    uint256 internal constant IC5_X = 0x0f8e561ec060309acb104fa5c795f34d7ab69f41a5760780920b143b3ad91d50;
+    uint256 internal constant IC5_Y = 0x264bf149503e3a0800a369a56ac1fd2a10f66bd1b327bbdd6782a8085ffb1627;
+    uint256 internal constant IC6_X = 0x2b504543c7c2205b82adec14440e1bdadf721bc7ae8db5945b99d25c63578c03;
+    uint256 internal constant IC6_Y = 0x2c3bab68e53ef8e775ab5b008c99cd343838490a8e3fd5543001d9d13bb609a2;
+    uint256 internal constant IC7_X = 0x0d9a88f739eabb80e2e1766547f0ed22e7118b8a1ad07665b8d31d586a361fc8;
+    uint256 internal constant IC7_Y = 0x073b3f190ac82ede70fe6a2856745e3f75411272a1cbcdf6778031e669311959;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -92,7 +92,7 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         i.publicInputWords = 0;
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
-        i.description = "zkmodel/model/v1/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/accuracy/examples=360";
+        i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/accuracy/examples=360";
         i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
     }
 

@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x559e878a97c212784c52204cff4866bc722564bbd78ca77d49dd2436f097a187;
+    bytes32 public constant ARCHITECTURE = 0x993497976591ec5f5168fbcf17685edb6b03e3e24723582fc1871d3426423c4f;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -42,22 +42,22 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x0c3a8688093584ecb3d136dc02299f8050f97a0d25f37a00637fd923a750b6d0;
-    uint256 internal constant IC0_Y = 0x1d00b9aba6d9cc60407260b73a8cc8c76d02d20833072ebc5edd0fff58a48284;
-    uint256 internal constant IC1_X = 0x2da783f9d3bafb1aee6dcde5860810e7738a238db1d4a11bbfa42106177f2835;
-    uint256 internal constant IC1_Y = 0x1631a31853f352819202e2c8c51f8100b5be3453adb9477b695065e422ba9cee;
-    uint256 internal constant IC2_X = 0x129d9ec071a015fc2cb5026645daf53d846f1ffa9ebf1835f44bb0f61effe10b;
-    uint256 internal constant IC2_Y = 0x0bc952179d437cd13b134a11337d8547da6c87e94eb3ccb9d121697962507fe6;
-    uint256 internal constant IC3_X = 0x00c8faa94a33c911e41069f8128e4344d6b9c38e3edc78c23b85d4a08f73c376;
-    uint256 internal constant IC3_Y = 0x0817fac7000dfffe6fcfa6e0c70b5ba000cc53cd495d06c12ce9a39125fe1103;
-    uint256 internal constant IC4_X = 0x1b023ada6ea13fd6dc21281d7f4210c827b2fdf51373950cf7ccc76031bfef8b;
-    uint256 internal constant IC4_Y = 0x1927ca50fd682e549a1e474395fdcda18b4adb9569cdc9da4a41d72ddfe5bceb;
-    uint256 internal constant IC5_X = 0x114e2fe99942e0516e8c3857e22cedc39300a2feb70c996d3eeffd20b3d9eeb1;
-    uint256 internal constant IC5_Y = 0x05fe41f4ef22863e223e531c88930ec1269e5565cf92c92fbdf30d15bbfe3bee;
-    uint256 internal constant IC6_X = 0x1f8f9d0cdb35f89719df8fd00e67bf08ac4241960c1b91aaf9fed37eef33f83c;
-    uint256 internal constant IC6_Y = 0x06f24c7089cf74c88c564638eb2a1c5350707dcdbdfed531b4744b7f9e369b63;
-    uint256 internal constant IC7_X = 0x1155766686926d1dffe0c6a473e2fbd3bac28d68a10263e2ccfe26eb0e7fa652;
-    uint256 internal constant IC7_Y = 0x1d900462a0764a3951f59f9807690da4aa1b6b2871de40f97a3a242976919b33;
+    uint256 internal constant IC0_X = 0x0413b0313f3d09237a77e266a38136de459d628bc3f8489f0c03e570fa825897;
+    uint256 internal constant IC0_Y = 0x292a61592744a7874ddb46d2437336e0fbff3353b6919a36b1badbdf619cf1ef;
+    uint256 internal constant IC1_X = 0x09d2b2a858691d8ce573bd5bfeb819172c2205fb458e7e5af4d2ef2c5f5828df;
+    uint256 internal constant IC1_Y = 0x2fff648a94981263b9f09ae00f5d6f0dccab0d1ea101991ae1c379bd96cdc1b5;
+    uint256 internal constant IC2_X = 0x0c0d403c0118a92d1ef5eb3b4bc5b046a4ae13006c3603ca18cd7ed209c1c839;
+    uint256 internal constant IC2_Y = 0x17c791703281a770ec46bd2ca52e4ccc7c3ba2d426f1802a5c37d7cb27c2daa5;
+    uint256 internal constant IC3_X = 0x03e09876dd21253d230ad1b6579d14c0e1907edf89a77bb4e2830beccd546112;
+    uint256 internal constant IC3_Y = 0x09035919b79a523c7ad756593281f9f1aa4f97d7b9fd04d304139fa1f1354365;
+    uint256 internal constant IC4_X = 0x16723bc39c0c7b373aee21ddf5e0ad47d02cbce6b0ed9339551dbc1df63f7721;
+    uint256 internal constant IC4_Y = 0x029cf3368534a8639456ad6ba5190010da969758fa9e65257e0d97779b230ce4;
+    uint256 internal constant IC5_X = 0x0cd98cd11163538e4843cd470511003710e03b1335ba297911d0e51c46151012;
+    uint256 internal constant IC5_Y = 0x0bd09b6cd8bada265e95a12a248a37b508b8f278e2d4a4844c08c6ad68373906;
+    uint256 internal constant IC6_X = 0x04c28ef39fc925d340b035a575e2338fce0e550aef1f91170e73f65d2613e957;
+    uint256 internal constant IC6_Y = 0x030c4c25725c76ce6f7f0e6521da5bc6e523d6b6da2b4c33efcf6d1921c430f9;
+    uint256 internal constant IC7_X = 0x2b45c24b5d57e5464b09e688b987067f3f937f755c40024c2986903b429a52d4;
+    uint256 internal constant IC7_Y = 0x0d3084ba95a48b356ace6568da53511ef9354ecd364b04abe126b8b5791e98f2;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -92,7 +92,7 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         i.publicInputWords = 0;
         i.rows = 1;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
-        i.description = "zkmodel/model/v1/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/inference/rows=1/input=Committed/output=Public";
+        i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/inference/rows=1/input=Committed/output=Public";
         i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
     }
 

@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xc9d2644c605b96bbda2d1d6da3b222aa02ac585d0b96dd4be139bf0f962c7fe5;
+    bytes32 public constant ARCHITECTURE = 0xc5095db4298e9651cc7a8e2d814880ccef23fca411d6b250363556aee6bcf225;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -42,20 +42,20 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x1718fd04b9c82063630d43464849bdde6690be7723cf00da7e25b5ca207c4a4d;
-    uint256 internal constant IC0_Y = 0x13762519d675df7588b568e86451a444d2d7d9bdd257dc6c6a2fac73ed64264d;
-    uint256 internal constant IC1_X = 0x089608f86aae2c83192927361100326ce1883a0dba81f5ff1c1d75db9ffae5a8;
-    uint256 internal constant IC1_Y = 0x29d75e417f436f6e7ee8cd714bf5809d0d753bd22d5d8f2d02565cefcb53b01e;
-    uint256 internal constant IC2_X = 0x2bba6de3125d3a9ccd532ffb43e4199dcfd10c201c8b0ed2bdcfffc38a85d622;
-    uint256 internal constant IC2_Y = 0x10f3e0a00ae5a0e5dc83fe537dfa2a9c107817c879e4f065f989738558f13998;
-    uint256 internal constant IC3_X = 0x0d439e6750a0c55f8ffc923c07071343627841a97fe8ca05b66f90dba59143a2;
-    uint256 internal constant IC3_Y = 0x0a7cd7c2d1a091aee5c420c3c396947cb8ba56b4bfc5456e571ec8ef71fd8481;
-    uint256 internal constant IC4_X = 0x14917fb174d1163d20bc6335f23dcb184ab3949f3a41530dc5aa1cfb455dd0d6;
-    uint256 internal constant IC4_Y = 0x1f9d4e87296bd6feb53e209c8b69fc547f10cf8ba5eb1dd1e8ba292366b9e32b;
-    uint256 internal constant IC5_X = 0x04ab096a784653e4e10b68c4fd9a53c09189fc658c94fb01c158ebd970c47806;
-    uint256 internal constant IC5_Y = 0x250d526b2de148792f0aa9c04ce4e1dfe36fda3db07497ad9d00d55b36cd990c;
-    uint256 internal constant IC6_X = 0x0be037b4b43eff7b6fb1ad7ff3c2ee8ab678390e6ef46d86392327c4176c7da7;
-    uint256 internal constant IC6_Y = 0x0fb812d7f6c14a6e6b75ef2a4cbf9c7668f211c3df200d3e58e9f6c2714970c1;
+    uint256 internal constant IC0_X = 0x2ae39e1186455cd84d88ff8518f9cbe5bd16065dd327b17c88a89d2e60ae3a1d;
+    uint256 internal constant IC0_Y = 0x21e66fa51af972e2892f6e8a17a7d27cc3561db800b09dedcc81f29ca6e24fe1;
+    uint256 internal constant IC1_X = 0x1c90a82b16f76c6709e1d598a56095b5aae295fbc90cdc599cc791665f772cea;
+    uint256 internal constant IC1_Y = 0x2264ef54ad95a768f8a84ad910100347c13493dede2c61c7ff15cacbf685f317;
+    uint256 internal constant IC2_X = 0x05be3c5e0d1deecbefec211ab00721d3aef3df6d65d801a6c2da6e9bde39d602;
+    uint256 internal constant IC2_Y = 0x00f00314310abf0a0a61b78eceb9fd6530723a342f8ed01917a9542c4af13a91;
+    uint256 internal constant IC3_X = 0x18e30e15728457648f24de4664a5fecd798efebaafe66dd9421754a33578c3e9;
+    uint256 internal constant IC3_Y = 0x1968f78489cf007631a32b2dba1255468b8e1a81228fae2ec7962609c911eb7f;
+    uint256 internal constant IC4_X = 0x172d8469e661b4af9fd7bc3cc1982f717b8ccd2c0137baa96914c909e9e021f8;
+    uint256 internal constant IC4_Y = 0x0a4059180d9475ca6fc3edb25d7ee13aa25ed7899ef0a9cfc5d3dcd363f24536;
+    uint256 internal constant IC5_X = 0x123e3ed3fc7e239b9f9135c07618a8a3ad4690c366c470e626041e689a3c58b6;
+    uint256 internal constant IC5_Y = 0x007a948ca71cd05b6d6f942b6a01976befc244cbf6838449542b752b9f86e130;
+    uint256 internal constant IC6_X = 0x0b40702ee95d667d7fe84e8a6fd993764a8cfc029c9d566ba2582271062a62ba;
+    uint256 internal constant IC6_Y = 0x12311debc05ca016a724eac59d60a80b4d40b4e68e4e8115f237aab6552be6e7;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -91,7 +91,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.publicInputWords = 0;
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
-        i.description = "zkmodel/train/v1/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
+        i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
         i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
     }
 

@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x7ebb0e2f367ad58c0ac5abad66c25a56b7714ed0253ae86c0469f19f8090b913;
+    bytes32 public constant ARCHITECTURE = 0xe16e75e29f281f73f59173dfc3e47d2aadf11bc1245cde94418bcdb49773bf7f;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -42,20 +42,20 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x10b87fde7158a5a8b5bbbca62808c48740f116a81697b9db33ae49fb3155dd8f;
-    uint256 internal constant IC0_Y = 0x124146a4a94a102dd8696f607cb6d5c11a2395e6010c544d994b238a6264d9fd;
-    uint256 internal constant IC1_X = 0x2afc56ae367f7a95611168ae732b83d3e8e46501a32233c3583c866c5f2b5dbb;
-    uint256 internal constant IC1_Y = 0x279b8e5c3cf66732e3f3e7799871ab55c2445ffa2e7d9e86d0abb9309e5576f8;
-    uint256 internal constant IC2_X = 0x2cb67d249fa548a8e46e96bdde128193e73097614cef5077df14563390296302;
-    uint256 internal constant IC2_Y = 0x03fae2fbc932d66b3a23099425cf33bc0a93d90188526cce044b89402d8ea56e;
-    uint256 internal constant IC3_X = 0x297b7eae47504219b595214581e3824c5208f0ed217e07accbda351b6d1fb05e;
-    uint256 internal constant IC3_Y = 0x12f18adbe09e345d0b1496c3837fffad18d100420c857b6e3ce21ae20b32966b;
-    uint256 internal constant IC4_X = 0x2cadb609859a1319a84a08eb23abfec9a2030d3583e3565e8963b6995f0304b1;
-    uint256 internal constant IC4_Y = 0x1633c142ba9ab79f5397f48f6f1d41f8f82930cd7c4e318d93b47922e3cb4164;
-    uint256 internal constant IC5_X = 0x284a8ec101b665b8280561ad6542730075a5ac1c22560a2b81b5c44f08259e7c;
-    uint256 internal constant IC5_Y = 0x1dbfa6c85cc0a2cb6042eaf44f200cb86f91f7084378711b3b9988d3095081e8;
-    uint256 internal constant IC6_X = 0x2a3e1cd0a6ffbab88fde39a6ac5234b25c55af0b326be9f91312a8f87793bf2c;
-    uint256 internal constant IC6_Y = 0x02eff3ab0c2ca499752411885d5a1faf9687de121dd7b5cb050f4b9182519d8b;
+    uint256 internal constant IC0_X = 0x08f0d9adb9ffc52e73badb182db08a3f89b8fba6c485b3191d029503e57ce8b9;
+    uint256 internal constant IC0_Y = 0x1a613921b4d3ff4ca41ab4fccb669618c906c287d2804221f2edfbe06afa6bdb;
+    uint256 internal constant IC1_X = 0x200f4152f47502b5cf49d47a966f2fd858b7102af3eb0421ad681d80f2af9c07;
+    uint256 internal constant IC1_Y = 0x10ae39d1e4b9df85bf56dbbb2962f9b85efad17af3dd9ec2a92991a77210873b;
+    uint256 internal constant IC2_X = 0x07f3e15f0cce9d0ae49dc0b8d383c359a079be5344ec158369c75be82a5a538e;
+    uint256 internal constant IC2_Y = 0x282f329ac18fb678b3ba5a8526f1a71290f30f097014aa2c6eaa74214f62d33a;
+    uint256 internal constant IC3_X = 0x0445937f1d38f818fdf90c725455dfa777b7f9ec73d083800cbe67034b67ffb5;
+    uint256 internal constant IC3_Y = 0x139853e2811de945cf6a14adc9404da61eed98208c9494d6648a29e98c909a1f;
+    uint256 internal constant IC4_X = 0x0017d385d1ff312aa1ca29ca3bc04b07ecae7a731cfaf8f81f068c3ef93b1ac9;
+    uint256 internal constant IC4_Y = 0x28945a4693efd43443c2b370882a71a0a92e465e4f3705337e05a842ae0b0bea;
+    uint256 internal constant IC5_X = 0x04c6af12eb5edd589f7faac6c1eb66b22b6afa635c83e2218e5e3c8aeac10679;
+    uint256 internal constant IC5_Y = 0x0d4284508ae9888a898ff1974903798583ce99584bc2ee4bcf3c8e69013dd3f9;
+    uint256 internal constant IC6_X = 0x26f4fac5f33c1cf283e5634eeae3323092aac585bb76838b90e515775004a48b;
+    uint256 internal constant IC6_Y = 0x01630e47f04c2b23d38d54311d50591fdfa8c18e0840156391998f7ad172895b;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -91,7 +91,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.publicInputWords = 0;
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
-        i.description = "zkmodel/train/v1/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
+        i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
         i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
     }
 

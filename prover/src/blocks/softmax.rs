@@ -13,7 +13,7 @@
 //! - S_i = Σ_j E_3[i, j] (claim on E_3 at (½, …, ½, r_row)) and Z = S − 1 − R_p at r.
 //!
 //! The caller discharges the claims and checks: each chunk d_k ∈ [0, 16) by its own range
-//! check (d_k and d_k + 2^s − 16 in [0, 2^s)), (d_k + 16k, U_k) pairs in `Table::ExpChunks`,
+//! check (d_k and d_k + 2^b − 16 in [0, 2^b)), (d_k + 16k, U_k) pairs in `Table::ExpChunks`,
 //! R_1..R_3 ∈ [0, 2^s), and E_1..E_3, P, R_p, Z in the b-bit range, which makes every identity
 //! an integer identity: D ∈ [0, 2^16), U_k = e_k(d_k), E_k and P are the floors the trainer
 //! computes and 0 ≤ R_p < S. (Which maximum Q marks does not matter: M is the same.)

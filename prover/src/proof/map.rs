@@ -141,7 +141,6 @@ map_struct!(ModelProofBody {
     layers: nested,
     argmax: nested,
     range: nested,
-    remainder: nested,
     activations: nested
 });
 map_struct!(IteratedDenseProof {
@@ -222,11 +221,6 @@ mod tests {
                 roots: vec![1],
                 layers: vec![s(10)],
                 column_evals: vec![2, 3],
-            },
-            remainder: LookupProof {
-                roots: vec![],
-                layers: vec![],
-                column_evals: vec![],
             },
             activations: vec![],
             layers: vec![

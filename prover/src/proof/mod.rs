@@ -15,6 +15,7 @@
 //! the multi-pairing scalar ([`crate::pcs::chain`]).
 
 pub mod architecture;
+mod bounds;
 pub mod info;
 pub mod map;
 pub mod matmul;

@@ -686,7 +686,7 @@ fn malformed_model_proofs_are_errors_not_panics() {
     m.body.range.column_evals.clear();
     cases.push(m);
     let mut m = base.clone();
-    m.body.remainder.roots.pop();
+    m.body.range.roots.pop();
     cases.push(m);
     let mut m = base.clone();
     m.opening.evals.vector_evals.pop();
@@ -720,8 +720,8 @@ fn malformed_model_proofs_are_errors_not_panics() {
         shape("layer proofs", 3, 2),
         shape("layer proofs", 3, 4),
         Error::LayerProofKind { layer: 0 },
-        shape("LogUp layers", 12, 2),
-        shape("LogUp column evaluations", 9, 0),
+        shape("LogUp layers", 13, 2),
+        shape("LogUp column evaluations", 15, 0),
         shape("LogUp roots", 4, 3),
         shape("opening vector evaluations", 3, 2),
         shape("dense layer values", 4, 0),

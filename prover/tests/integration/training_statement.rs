@@ -297,8 +297,8 @@ fn other_commitments_and_replays_are_rejected() {
             config(8),
             Error::ProofShape {
                 what: "LogUp layers",
-                expected: 18,
-                actual: 17,
+                expected: 19,
+                actual: 18,
             },
         ),
         (config(2), Error::SumcheckFinal),
@@ -317,8 +317,8 @@ fn other_commitments_and_replays_are_rejected() {
             },
             Error::ProofShape {
                 what: "lookup proofs",
-                expected: 2,
-                actual: 3,
+                expected: 1,
+                actual: 2,
             },
         ),
     ] {
@@ -546,8 +546,8 @@ fn mean_squared_error_training_proves() {
         r.map(|_| ()),
         Err(Error::ProofShape {
             what: "lookup proofs",
-            expected: 3,
-            actual: 2
+            expected: 2,
+            actual: 1
         })
     );
 }

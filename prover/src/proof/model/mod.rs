@@ -7,8 +7,9 @@
 //! outputs or labels). Public tensors are absorbed through s0 and evaluated by the verifier.
 //!
 //! Blocks, each on its own fork of the s0-seeded transcript (fork i = block i): 0 — every range
-//! check of the statement in two LogUp-GKR instances (the b-bit table for inputs, weights,
-//! biases, ReLU parts, logits and argmax slack; the 2^s table for remainders); 1..=L — the
+//! check of the statement in one LogUp-GKR instance over the b-bit table (inputs, weights,
+//! biases, ReLU parts, logits, argmax slack, and remainders through a shifted twin column:
+//! [`crate::proof::bounds`]), then the table activations' lookups; 1..=L — the
 //! layers (dense [`crate::blocks::dense`], convolutions and pools through their gathers,
 //! residual sums [`crate::blocks::residual`]); L+1 — argmax and count
 //! ([`crate::blocks::argmax`], accuracy only). All claims are lifted onto their vectors and
@@ -19,6 +20,7 @@
 
 mod examples;
 mod file;
+mod lookups;
 mod plan;
 mod prove;
 mod verify;
@@ -50,10 +52,8 @@ use ark_bn254::{Fr, G1Affine};
 /// The field part of an MLP proof (generic: the circuit allocates it as witnesses).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelProofBody<F> {
-    /// Range checks against the b-bit table.
+    /// Every range check, against the b-bit table.
     pub range: LookupProof<F>,
-    /// Range checks of the remainders against the 2^s table.
-    pub remainder: LookupProof<F>,
     /// One function-table lookup per table-activation layer, in layer order.
     pub activations: Vec<LookupProof<F>>,
     /// One proof per layer.
@@ -164,7 +164,7 @@ impl ModelProof {
         let sc = SumcheckProof::num_elements;
         let lk = LookupProof::num_elements;
         let b = &self.body;
-        let mut elements = 1 + lk(&b.range) + lk(&b.remainder);
+        let mut elements = 1 + lk(&b.range);
         elements += b.activations.iter().map(lk).sum::<usize>();
         let dense = |l: &DenseProof<Fr>| {
             l.values.len() + sc(&l.matmul) + l.zerocheck.as_ref().map_or(0, sc)

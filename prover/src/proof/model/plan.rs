@@ -13,10 +13,11 @@ use crate::graph::quant::{
     ConvGeometry, InputShape, QAdd, QConv, QDense, QLayer, QPool, QWindowPool, QuantizedModel,
     Source,
 };
-use crate::lookup::{ColumnShape, LookupStatement, Table, TableFn};
+use crate::lookup::TableFn;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{Accumulator, MaskSlots, Srs};
 use crate::poly::evaluate_generic;
+use crate::proof::bounds::RangeColumns;
 use crate::proof::public::PublicGroup;
 use crate::proof::roles::CommitmentRole;
 use std::collections::BTreeMap;
@@ -456,7 +457,6 @@ pub(crate) mod names {
     pub const PREDICTION: &str = "prediction";
     pub const SLACK: &str = "argmax.slack";
     pub const RANGE_MULT: &str = "range.multiplicities";
-    pub const REM_MULT: &str = "remainder.multiplicities";
     pub fn weight(l: &str) -> String {
         format!("{l}.weight")
     }
@@ -494,10 +494,8 @@ pub(crate) mod names {
 pub(crate) struct Plan {
     pub layouts: Vec<Layout>,
     pub places: BTreeMap<String, Place>,
-    /// Columns of the b-bit range check: (tensor, offset).
+    /// Columns of the b-bit range check: (tensor, offset) ([`super::lookups`]).
     pub range_columns: Vec<(String, i64)>,
-    /// Columns of the 2^s remainder check: (tensor, offset).
-    pub remainder_columns: Vec<(String, i64)>,
     /// log2 of each tensor's padded size.
     pub vars: BTreeMap<String, usize>,
 }
@@ -523,7 +521,7 @@ impl ModelArchitecture {
             } => format!("inference/rows={rows}/input={input:?}/output={output:?}"),
             Task::Accuracy { examples } => format!("accuracy/examples={examples}"),
         };
-        format!("zkmodel/model/v1/{}/{task}", self.shape.description())
+        format!("zkmodel/model/v2/{}/{task}", self.shape.description())
     }
 
     /// Values per example a layer reads (its input tensor's size per example).
@@ -956,7 +954,6 @@ impl ModelArchitecture {
             debug_assert!(i < last || l.is_dense());
         }
         put(names::RANGE_MULT, TRACE, 1 << s.bits);
-        put(names::REM_MULT, TRACE, 1 << s.scale);
         let (input, output) = match self.task {
             Task::Inference { input, output, .. } => (input, output),
             Task::Accuracy { .. } => {
@@ -992,74 +989,62 @@ impl ModelArchitecture {
             .map(|b| b.build())
             .collect();
 
-        let half = 1i64 << (s.bits - 1);
-        let mut range_columns = vec![(names::INPUT.to_string(), half)];
-        let mut remainder_columns = Vec::new();
+        let mut range = RangeColumns::new(s.bits);
+        range.signed(names::INPUT);
         let non_negative = s.non_negative();
         for (i, l) in s.layers.iter().enumerate() {
             let rem = names::remainder(&l.name);
             let activated = l.relu || l.table.is_some();
             if let LayerKind::MaxPool(_) = l.kind {
                 // The output is signed like its input; the differences lie in [0, 2^b).
-                range_columns.push((names::output(&l.name), half));
-                range_columns.push((names::diff(&l.name), 0));
+                range.signed(names::output(&l.name));
+                range.unsigned(names::diff(&l.name));
                 continue;
             }
             if l.is_dense() {
-                range_columns.push((names::weight(&l.name), half));
-                range_columns.push((names::bias(&l.name), half));
-                remainder_columns.push((rem, 0));
+                range.signed(names::weight(&l.name));
+                range.signed(names::bias(&l.name));
+                range.below(rem, 1i64 << s.scale);
                 // A hidden layer's own output is the next layer's input: signed b-bit.
                 if !activated && i != last {
-                    range_columns.push((names::output(&l.name), half));
+                    range.signed(names::output(&l.name));
                 }
             } else if let LayerKind::Add { .. } = l.kind {
                 if !activated {
-                    range_columns.push((names::output(&l.name), half));
+                    range.signed(names::output(&l.name));
                 }
             } else if let LayerKind::AvgPoolWindow(g) = l.kind {
-                // Signed averages; remainders in [0, K): r and r + 2^s − K in [0, 2^s), or
-                // in the b-bit table for windows larger than 2^s (a global average pool).
-                let k = (g.kh * g.kw) as i64;
-                range_columns.push((names::output(&l.name), half));
-                if k <= 1i64 << s.scale {
-                    remainder_columns.push((rem.clone(), 0));
-                    remainder_columns.push((rem, (1i64 << s.scale) - k));
-                } else {
-                    range_columns.push((rem.clone(), 0));
-                    range_columns.push((rem, (1i64 << s.bits) - k));
-                }
+                // Signed averages; remainders in [0, K) (`check` keeps K ≤ 2^b).
+                range.signed(names::output(&l.name));
+                range.below(rem, (g.kh * g.kw) as i64);
             } else {
-                // Pool remainders lie in [0, 4): r and r + 2^s − 4 both in [0, 2^s). The
-                // average has its input's sign: unsigned of a non-negative tensor, else signed.
-                let offset = if non_negative.get(i).copied().unwrap_or(false) {
-                    0
+                // 2×2 pool remainders lie in [0, 4). The average has its input's sign:
+                // unsigned of a non-negative tensor, else signed.
+                if non_negative.get(i).copied().unwrap_or(false) {
+                    range.unsigned(names::output(&l.name));
                 } else {
-                    half
-                };
-                range_columns.push((names::output(&l.name), offset));
-                remainder_columns.push((rem.clone(), 0));
-                remainder_columns.push((rem, (1i64 << s.scale) - 4));
+                    range.signed(names::output(&l.name));
+                }
+                range.below(rem, 4);
             }
             if l.relu {
-                range_columns.push((names::pos(&l.name), 0));
-                range_columns.push((names::neg(&l.name), 0));
+                range.unsigned(names::pos(&l.name));
+                range.unsigned(names::neg(&l.name));
             }
             // A table's outputs are the next layer's inputs, which every block assumes signed
             // b-bit (a LeakyReLU slope above 1 or wide Clip bounds would leave the range).
             if l.table.is_some() {
-                range_columns.push((names::act(&l.name), half));
+                range.signed(names::act(&l.name));
             }
         }
-        range_columns.push((names::LOGITS.to_string(), half));
+        range.signed(names::LOGITS);
         if self.argmax_shape().is_some() {
-            range_columns.push((names::SLACK.to_string(), 0));
+            range.unsigned(names::SLACK);
         }
         Ok(Plan {
             layouts,
             places,
-            range_columns,
-            remainder_columns,
+            range_columns: range.into_columns(),
             vars,
         })
     }
@@ -1092,69 +1077,13 @@ impl Plan {
         MaskSlots::of(&self.layouts, TRACE)
     }
 
-    fn vars_of(&self, name: &str) -> Result<usize, Error> {
+    pub(super) fn vars_of(&self, name: &str) -> Result<usize, Error> {
         self.vars
             .get(name)
             .copied()
             .ok_or_else(|| Error::MissingTensor {
                 name: name.to_string(),
             })
-    }
-
-    /// The function-table lookup of a table-activation layer: one paired column (pre, act).
-    pub fn activation_statement(
-        &self,
-        shape: &ModelShape,
-        l: &LayerShape,
-    ) -> Result<Option<LookupStatement>, Error> {
-        let Some(f) = l.table else {
-            return Ok(None);
-        };
-        Ok(Some(LookupStatement {
-            table: Table::Function {
-                bits: shape.bits as usize,
-                f,
-                scale: shape.scale,
-            },
-            columns: vec![ColumnShape {
-                vars: self.vars_of(&names::pre(&l.name))?,
-                offset: 0,
-                paired: true,
-            }],
-        }))
-    }
-
-    /// The two lookup statements (b-bit range, remainders).
-    pub fn lookup_statements(&self, shape: &ModelShape) -> Result<[LookupStatement; 2], Error> {
-        let shapes = |list: &[(String, i64)]| -> Result<Vec<ColumnShape>, Error> {
-            list.iter()
-                .map(|(n, offset)| {
-                    Ok(ColumnShape {
-                        vars: self.vars_of(n)?,
-                        offset: *offset,
-                        paired: false,
-                    })
-                })
-                .collect()
-        };
-        let (range, rem) = (
-            shapes(&self.range_columns)?,
-            shapes(&self.remainder_columns)?,
-        );
-        Ok([
-            LookupStatement {
-                table: Table::Range {
-                    bits: shape.bits as usize,
-                },
-                columns: range,
-            },
-            LookupStatement {
-                table: Table::Range {
-                    bits: shape.scale as usize,
-                },
-                columns: rem,
-            },
-        ])
     }
 
     pub fn vector_vars(&self) -> Vec<usize> {

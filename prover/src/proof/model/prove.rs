@@ -388,12 +388,9 @@ pub(crate) fn prove_blocks(
     }
 
     // Multiplicities, then the trace commitment: every column is bound before any challenge.
-    let [range_st, rem_st] = plan.lookup_statements(s)?;
-    let rem_list = plan.remainder_columns.clone();
+    let range_st = plan.range_statement(s)?;
     let range_mult = multiplicities(range_st.table, &columns(&t, &plan.range_columns)?)?;
-    let rem_mult = multiplicities(rem_st.table, &columns(&t, &rem_list)?)?;
     t.insert(names::RANGE_MULT.into(), range_mult.clone());
-    t.insert(names::REM_MULT.into(), rem_mult.clone());
     // Table activations: one paired lookup (pre-activation, activation) per layer.
     let mut act_lookups = Vec::new();
     for l in &s.layers {
@@ -424,7 +421,6 @@ pub(crate) fn prove_blocks(
 
     // Blocks in parallel on their forks.
     let range_cols = columns(&t, &plan.range_columns)?;
-    let rem_cols = columns(&t, &rem_list)?;
     let mut forks = forks.into_iter();
     let mut lookup_fork = forks.next().ok_or(Error::Internal {
         what: "the transcript forks once per block",
@@ -434,13 +430,12 @@ pub(crate) fn prove_blocks(
     let (lookups, (layers, argmax)) = rayon::join(
         || -> Result<_, Error> {
             let range = prove_given(range_st.table, &range_cols, &range_mult, &mut lookup_fork)?;
-            let rem = prove_given(rem_st.table, &rem_cols, &rem_mult, &mut lookup_fork)?;
             let mut acts = Vec::with_capacity(act_lookups.len());
             for (l, st, mult) in &act_lookups {
                 let col = activation_column(&t, l)?;
                 acts.push(prove_given(st.table, &[col], mult, &mut lookup_fork)?);
             }
-            Ok((range, rem, acts, lookup_fork.digest()?))
+            Ok((range, acts, lookup_fork.digest()?))
         },
         || {
             let layers = s
@@ -560,7 +555,7 @@ pub(crate) fn prove_blocks(
             (layers, argmax)
         },
     );
-    let ((range, range_claims), (rem, rem_claims), acts, lookup_digest) = lookups?;
+    let ((range, range_claims), acts, lookup_digest) = lookups?;
     let (activations, act_claims): (Vec<_>, Vec<_>) = acts.into_iter().unzip();
     let (layers, argmax) = (layers?, argmax?);
     let mut digests = vec![lookup_digest];
@@ -579,7 +574,7 @@ pub(crate) fn prove_blocks(
         arch,
         &plan,
         &mut sink,
-        [&range_claims, &rem_claims],
+        &range_claims,
         &act_claims,
         &dense_claims,
         argmax.as_ref().map(|x| &x.1),
@@ -590,7 +585,6 @@ pub(crate) fn prove_blocks(
         salt,
         body: ModelProofBody {
             range,
-            remainder: rem,
             activations,
             layers: layers.into_iter().map(|x| x.0).collect(),
             argmax: argmax.map(|x| x.0),

@@ -76,46 +76,40 @@ pub(crate) fn route<F: FieldOps>(
     arch: &ModelArchitecture,
     plan: &Plan,
     sink: &mut Sink<'_, F>,
-    lookups: [&LookupClaims<F>; 2],
+    range: &LookupClaims<F>,
     activations: &[LookupClaims<F>],
     claims: &[LayerClaims<F>],
     argmax: Option<&ArgmaxClaims<F>>,
 ) -> Result<(), Error> {
-    for ((claims, columns), mult) in lookups
-        .iter()
-        .zip([&plan.range_columns, &plan.remainder_columns])
-        .zip([names::RANGE_MULT, names::REM_MULT])
-    {
-        if claims.column_evals.len() != columns.len() {
-            return Err(Error::ProofShape {
-                what: "lookup column evaluations",
-                expected: columns.len(),
-                actual: claims.column_evals.len(),
-            });
-        }
-        for ((name, _), value) in columns.iter().zip(&claims.column_evals) {
-            let vars = plan.vars.get(name).copied().unwrap_or(0);
-            let point = claims.column_point.get(..vars).ok_or(Error::ProofShape {
-                what: "lookup column point",
-                expected: vars,
-                actual: claims.column_point.len(),
-            })?;
-            sink.add(
-                name,
-                &TensorClaim {
-                    point: point.to_vec(),
-                    value: value.clone(),
-                },
-            )?;
-        }
+    if range.column_evals.len() != plan.range_columns.len() {
+        return Err(Error::ProofShape {
+            what: "lookup column evaluations",
+            expected: plan.range_columns.len(),
+            actual: range.column_evals.len(),
+        });
+    }
+    for ((name, _), value) in plan.range_columns.iter().zip(&range.column_evals) {
+        let vars = plan.vars_of(name)?;
+        let point = range.column_point.get(..vars).ok_or(Error::ProofShape {
+            what: "lookup column point",
+            expected: vars,
+            actual: range.column_point.len(),
+        })?;
         sink.add(
-            mult,
+            name,
             &TensorClaim {
-                point: claims.multiplicity_point.clone(),
-                value: claims.multiplicity_eval.clone(),
+                point: point.to_vec(),
+                value: value.clone(),
             },
         )?;
     }
+    sink.add(
+        names::RANGE_MULT,
+        &TensorClaim {
+            point: range.multiplicity_point.clone(),
+            value: range.multiplicity_eval.clone(),
+        },
+    )?;
     let layers = &arch.shape.layers;
     let table_layers: Vec<_> = layers.iter().filter(|l| l.table.is_some()).collect();
     if activations.len() != table_layers.len() {
@@ -246,7 +240,7 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     let argmax_shape = arch.argmax_shape();
     let mut forks = start_blocks(t, s.layers.len() + 1 + usize::from(argmax_shape.is_some()))?;
     let mut digests = Vec::with_capacity(forks.len());
-    let [range_st, rem_st] = plan.lookup_statements(s)?;
+    let range_st = plan.range_statement(s)?;
     let mut fork_iter = forks.drain(..);
     let mut next = || {
         fork_iter.next().ok_or(Error::Internal {
@@ -255,7 +249,6 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     };
     let mut f = next()?;
     let range = verify_lookup(&range_st, &body.range, &mut f)?;
-    let rem = verify_lookup(&rem_st, &body.remainder, &mut f)?;
     let table_layers: Vec<_> = s.layers.iter().filter(|l| l.table.is_some()).collect();
     if body.activations.len() != table_layers.len() {
         return Err(Error::ProofShape {
@@ -361,7 +354,7 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         arch,
         &plan,
         &mut sink,
-        [&range, &rem],
+        &range,
         &acts,
         &layers,
         argmax.as_ref(),

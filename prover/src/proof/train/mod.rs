@@ -19,8 +19,9 @@
 //!   whose Δ claims the update chains ([`crate::blocks::iterate::prove_step`]) turn into claims
 //!   on the stacks, on W_T and on W_0; for hidden layers the back-propagated
 //!   round(G·Wᵀ / 2^s) and the ReLU derivative ([`crate::blocks::relu_grad`]);
-//! - lookups: every bounded tensor in a b-bit or 2^s range check (remainders of larger shifts
-//!   twice, with an offset), and the softmax's exponent chunks in their tables.
+//! - lookups: every bounded tensor in one b-bit range check (a bound below 2^b — remainders,
+//!   labels, exponent chunks — twice, with an offset: [`crate::proof::bounds`]), and the
+//!   softmax's exponent chunks in their table.
 //!
 //! Batches are contiguous slices of the dataset in a public schedule (batch t = rows
 //! [(t mod N/B)·B, …)), so a claim on a stacked batch tensor is a claim on the dataset with
@@ -67,7 +68,7 @@ pub struct TrainArchitecture {
 /// The field part of a training proof (generic: the circuit allocates it as witnesses).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrainingProofBody<F> {
-    /// Range checks, b-bit then 2^s, then the four exponent-chunk lookups (cross-entropy).
+    /// The b-bit range check, then the four exponent-chunk lookups (cross-entropy).
     pub lookups: Vec<LookupProof<F>>,
     /// The forward dense layers of every iteration.
     pub forward: Vec<IteratedDenseProof<F>>,
@@ -130,7 +131,7 @@ impl TrainArchitecture {
             Loss::MeanSquaredError => "mse",
         };
         format!(
-            "zkmodel/train/v1/{}/examples={}/batch={}/steps={}/lr={}/2^{}/loss={loss}",
+            "zkmodel/train/v2/{}/examples={}/batch={}/steps={}/lr={}/2^{}/loss={loss}",
             self.shape.description(),
             self.examples,
             c.batch,

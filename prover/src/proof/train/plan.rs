@@ -13,6 +13,7 @@ use crate::field::FieldOps;
 use crate::lookup::{ColumnShape, LookupStatement, Table};
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{Accumulator, MaskSlots};
+use crate::proof::bounds::{RangeColumns, range_statement};
 use crate::proof::model::LayerShape;
 use crate::train::Loss;
 use std::collections::BTreeMap;
@@ -33,7 +34,6 @@ pub(crate) mod names {
     pub const LOGITS: &str = "logits";
     pub const GRADIENT: &str = "gradient";
     pub const RANGE_MULT: &str = "range.multiplicities";
-    pub const REM_MULT: &str = "remainder.multiplicities";
     /// The stacked batch inputs (never committed: claims go to the dataset).
     pub const BATCH_INPUTS: &str = "batch.inputs";
     /// The stacked batch labels (never committed: claims go to the dataset).
@@ -87,10 +87,8 @@ pub(crate) struct TrainPlan {
     pub places: BTreeMap<String, (usize, TensorId)>,
     /// log2 of each tensor's padded size (stacked batch tensors included).
     pub vars: BTreeMap<String, usize>,
-    /// Columns of the b-bit range check: (tensor, offset).
+    /// Columns of the b-bit range check: (tensor, offset) ([`crate::proof::bounds`]).
     pub range_columns: Columns,
-    /// Columns of the 2^s remainder check: (tensor, offset).
-    pub remainder_columns: Columns,
 }
 
 fn log(x: usize) -> usize {
@@ -223,24 +221,6 @@ impl TrainArchitecture {
         }
     }
 
-    /// Range columns for a remainder in [0, 2^sh): in the 2^s table (twice, with an offset,
-    /// when sh < s) or in the b-bit table (twice when sh < b).
-    fn remainder_range(&self, name: &str, sh: u32) -> (Columns, Columns) {
-        let (s, b) = (self.config.scale, self.config.bits);
-        let pair = |bits: u32| -> Vec<(String, i64)> {
-            let mut v = vec![(name.to_string(), 0)];
-            if sh < bits {
-                v.push((name.to_string(), (1i64 << bits) - (1i64 << sh)));
-            }
-            v
-        };
-        if sh <= s {
-            (vec![], pair(s))
-        } else {
-            (pair(b), vec![])
-        }
-    }
-
     pub(crate) fn plan(&self) -> Result<TrainPlan, Error> {
         self.check()?;
         let (t, bsz, n) = (self.config.steps, self.config.batch, self.examples);
@@ -303,7 +283,6 @@ impl TrainArchitecture {
             put(names::EXP_MULT.into(), 64);
         }
         put(names::RANGE_MULT.into(), 1 << self.config.bits);
-        put(names::REM_MULT.into(), 1 << self.config.scale);
         let layouts = vec![
             model_layout.clone(),
             model_layout,
@@ -311,59 +290,47 @@ impl TrainArchitecture {
             trace.build(),
         ];
 
-        let half = 1i64 << (self.config.bits - 1);
-        let mut range = vec![(names::INPUTS.to_string(), half)];
-        // Labels are Boolean: y and y + 2^s − 2 both in [0, 2^s).
-        let mut rem = vec![
-            (names::LABELS.to_string(), 0),
-            (names::LABELS.to_string(), (1i64 << self.config.scale) - 2),
-        ];
+        let mut range = RangeColumns::new(self.config.bits);
+        range.signed(names::INPUTS);
+        // Labels are Boolean.
+        range.below(names::LABELS, 2);
+        let rem = 1i64 << self.config.scale;
         for (i, l) in s.layers.iter().enumerate() {
             for tensor in [names::weight(&l.name), names::bias(&l.name)] {
-                range.push((names::last(&tensor), half));
-                range.push((tensor, half));
+                range.signed(names::last(&tensor));
+                range.signed(tensor);
             }
-            rem.push((names::remainder(&l.name), 0));
-            for (name, sh) in [
-                (names::weight_rem(&l.name), self.weight_shift()),
-                (names::bias_rem(&l.name), self.bias_shift()),
-            ] {
-                let (r, q) = self.remainder_range(&name, sh);
-                range.extend(r);
-                rem.extend(q);
-            }
+            range.below(names::remainder(&l.name), rem);
+            range.below(names::weight_rem(&l.name), 1i64 << self.weight_shift());
+            range.below(names::bias_rem(&l.name), 1i64 << self.bias_shift());
             if i == last {
-                range.push((names::LOGITS.into(), half));
+                range.signed(names::LOGITS);
             } else {
-                range.push((names::pos(&l.name), 0));
-                range.push((names::neg(&l.name), 0));
-                range.push((names::mask_gap(&l.name), 0));
-                range.push((names::backprop(&l.name), half));
-                rem.push((names::backprop_rem(&l.name), 0));
+                range.unsigned(names::pos(&l.name));
+                range.unsigned(names::neg(&l.name));
+                range.unsigned(names::mask_gap(&l.name));
+                range.signed(names::backprop(&l.name));
+                range.below(names::backprop_rem(&l.name), rem);
             }
         }
         if self.softmax_shape().is_some() {
             for name in ["prod1", "prod2", "prod3", "probs", "prob_rem", SLACK] {
-                range.push((names::softmax(name), 0));
+                range.unsigned(names::softmax(name));
             }
             for name in ["prod_rem1", "prod_rem2", "prod_rem3"] {
-                rem.push((names::softmax(name), 0));
+                range.below(names::softmax(name), rem);
             }
-            // Each exponent chunk in [0, 16): d and d + 2^s − 16 both in [0, 2^s). The
-            // ExpChunks lookup alone (column k at offset 16k) would let d_k land on another
-            // chunk's entries, d_k ∈ [−16k, 64 − 16k).
+            // Each exponent chunk in [0, 16): the ExpChunks lookup alone (column k at offset
+            // 16k) would let d_k land on another chunk's entries, d_k ∈ [−16k, 64 − 16k).
             for k in 0..4 {
-                let chunk = names::softmax(&format!("chunk{k}"));
-                rem.push((chunk.clone(), 0));
-                rem.push((chunk, (1i64 << self.config.scale) - 16));
+                range.below(names::softmax(&format!("chunk{k}")), 16);
             }
         }
         Ok(TrainPlan {
             layouts,
             places,
             vars,
-            range_columns: range,
-            remainder_columns: rem,
+            range_columns: range.into_columns(),
         })
     }
 }
@@ -383,38 +350,17 @@ impl TrainPlan {
             })
     }
 
-    /// The two range statements (b-bit, 2^s) and, for cross-entropy, the exponent chunks'
-    /// lookup (paired columns (d_k + 16k, U_k)).
+    /// The range statement (b-bit) and, for cross-entropy, the exponent chunks' lookup
+    /// (paired columns (d_k + 16k, U_k)).
     pub(crate) fn lookup_statements(
         &self,
         arch: &TrainArchitecture,
     ) -> Result<Vec<LookupStatement>, Error> {
-        let shapes = |list: &[(String, i64)]| -> Result<Vec<ColumnShape>, Error> {
-            list.iter()
-                .map(|(n, offset)| {
-                    Ok(ColumnShape {
-                        vars: self.vars_of(n)?,
-                        offset: *offset,
-                        paired: false,
-                    })
-                })
-                .collect()
-        };
-        let cfg = &arch.config;
-        let mut out = vec![
-            LookupStatement {
-                table: Table::Range {
-                    bits: cfg.bits as usize,
-                },
-                columns: shapes(&self.range_columns)?,
-            },
-            LookupStatement {
-                table: Table::Range {
-                    bits: cfg.scale as usize,
-                },
-                columns: shapes(&self.remainder_columns)?,
-            },
-        ];
+        let mut out = vec![range_statement(
+            arch.config.bits,
+            &self.range_columns,
+            |n| self.vars_of(n),
+        )?];
         if arch.softmax_shape().is_some() {
             let columns = (0..4)
                 .map(|k| {
@@ -428,7 +374,7 @@ impl TrainPlan {
             out.push(LookupStatement {
                 table: Table::ExpChunks {
                     chunks: 4,
-                    scale: cfg.scale,
+                    scale: arch.config.scale,
                 },
                 columns,
             });
@@ -440,7 +386,6 @@ impl TrainPlan {
     pub(crate) fn multiplicity_name(i: usize) -> String {
         match i {
             0 => names::RANGE_MULT.to_string(),
-            1 => names::REM_MULT.to_string(),
             _ => names::EXP_MULT.to_string(),
         }
     }
@@ -540,14 +485,14 @@ mod tests {
         let plan = arch.plan().unwrap();
         for k in 0..4 {
             let chunk = names::softmax(&format!("chunk{k}"));
-            for offset in [0, (1i64 << cfg.scale) - 16] {
+            for offset in [0, (1i64 << cfg.bits) - 16] {
                 assert!(
-                    plan.remainder_columns.contains(&(chunk.clone(), offset)),
+                    plan.range_columns.contains(&(chunk.clone(), offset)),
                     "{chunk} at offset {offset}"
                 );
             }
         }
-        // Below scale 4 the upper bound would need a negative offset: refused.
+        // Cross-entropy's fixed-point softmax needs scale ≥ 4: 3 is refused.
         let low = TrainConfig { scale: 3, ..cfg };
         let q = initial_model(&[64, 32, 10], 3, cfg.bits, 7).unwrap();
         assert!(matches!(

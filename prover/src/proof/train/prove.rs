@@ -299,7 +299,6 @@ fn lookup_columns<'a>(
 ) -> Result<Vec<LookupColumn<'a>>, Error> {
     let list = match i {
         0 => &plan.range_columns,
-        1 => &plan.remainder_columns,
         _ => {
             const CHUNKS: [&str; 4] = [
                 "softmax.chunk0",

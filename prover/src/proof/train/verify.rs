@@ -91,11 +91,6 @@ pub(crate) fn lookup_claims<F: FieldOps>(
             .iter()
             .map(|c| vec![c.0.clone()])
             .collect(),
-        1 => plan
-            .remainder_columns
-            .iter()
-            .map(|c| vec![c.0.clone()])
-            .collect(),
         _ => (0..4)
             .map(|k| {
                 vec![

@@ -1,0 +1,123 @@
+//! Range checks of bounded tensors against one b-bit table.
+//!
+//! A statement asserts many bounds — signed b-bit values, values in [0, 2^b), remainders in
+//! [0, 2^s) or [0, K) — and checks them all in one LogUp instance over the table [0, 2^b): a
+//! bound k < 2^b takes two columns of the same tensor, x and x + 2^b − k. Both in [0, 2^b)
+//! means x < k: x < 2^b is far below the field's modulus, so the shifted value cannot wrap.
+//! One instance instead of one per bound keeps a statement to a single LogUp-GKR, whose
+//! rounds are most of the wrapper circuit (a second table would add a tree of its own depth).
+
+use crate::error::Error;
+use crate::lookup::{ColumnShape, LookupStatement, Table};
+
+/// The range instance's columns under construction: (tensor, offset) pairs, each asserting
+/// that every entry of the tensor plus the offset lies in [0, 2^b).
+#[derive(Clone, Debug)]
+pub(crate) struct RangeColumns {
+    bits: u32,
+    columns: Vec<(String, i64)>,
+}
+
+impl RangeColumns {
+    /// An empty column list for the table [0, 2^`bits`).
+    pub fn new(bits: u32) -> Self {
+        Self {
+            bits,
+            columns: Vec::new(),
+        }
+    }
+
+    /// Signed b-bit values: x + 2^(b−1) ∈ [0, 2^b).
+    pub fn signed(&mut self, name: impl Into<String>) {
+        self.columns.push((name.into(), 1i64 << (self.bits - 1)));
+    }
+
+    /// Values in [0, 2^b).
+    pub fn unsigned(&mut self, name: impl Into<String>) {
+        self.columns.push((name.into(), 0));
+    }
+
+    /// Values in [0, k) for 1 ≤ k ≤ 2^b: x and x + 2^b − k, one column when k = 2^b.
+    pub fn below(&mut self, name: impl Into<String>, k: i64) {
+        // Architecture checks keep every bound a plan asks for within the table.
+        debug_assert!(
+            (1..=1i64 << self.bits).contains(&k),
+            "bound {k} outside [1, 2^{}]",
+            self.bits
+        );
+        let name = name.into();
+        let shift = (1i64 << self.bits) - k;
+        self.columns.push((name.clone(), 0));
+        if shift > 0 {
+            self.columns.push((name, shift));
+        }
+    }
+
+    /// The finished list.
+    pub fn into_columns(self) -> Vec<(String, i64)> {
+        self.columns
+    }
+}
+
+/// The range lookup over [0, 2^`bits`) of a plan's (tensor, offset) columns, each tensor's
+/// size from `vars_of`.
+pub(crate) fn range_statement(
+    bits: u32,
+    columns: &[(String, i64)],
+    vars_of: impl Fn(&str) -> Result<usize, Error>,
+) -> Result<LookupStatement, Error> {
+    let columns = columns
+        .iter()
+        .map(|(n, offset)| {
+            Ok(ColumnShape {
+                vars: vars_of(n)?,
+                offset: *offset,
+                paired: false,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(LookupStatement {
+        table: Table::Range {
+            bits: bits as usize,
+        },
+        columns,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RangeColumns;
+
+    #[test]
+    fn a_bound_below_the_table_takes_a_shifted_twin_and_the_full_table_one_column() {
+        let mut c = RangeColumns::new(8);
+        c.signed("a");
+        c.unsigned("b");
+        c.below("r", 16);
+        c.below("w", 256);
+        assert_eq!(
+            c.into_columns(),
+            vec![
+                ("a".to_string(), 128),
+                ("b".to_string(), 0),
+                ("r".to_string(), 0),
+                ("r".to_string(), 240),
+                ("w".to_string(), 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_two_columns_admit_exactly_the_values_below_the_bound() {
+        // x ∈ [0, 2^b) and x + 2^b − k ∈ [0, 2^b) ⟺ 0 ≤ x < k, for every k the plan uses.
+        let bits = 6;
+        let table = 0i64..1 << bits;
+        for k in [1i64, 4, 16, 63, 64] {
+            for x in -200i64..200 {
+                let shift = (1i64 << bits) - k;
+                let accepted = table.contains(&x) && table.contains(&(x + shift));
+                assert_eq!(accepted, (0..k).contains(&x), "k = {k}, x = {x}");
+            }
+        }
+    }
+}
