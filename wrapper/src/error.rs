@@ -37,6 +37,20 @@ pub enum Error {
         /// The key's.
         actual: usize,
     },
+    /// A proving key's query has another length than the circuit's variables (a key of
+    /// another circuit, or a damaged key file).
+    #[error(
+        "the proving key's {query} has {actual} points; this circuit needs {expected} \
+         (keys of another architecture?)"
+    )]
+    KeyShape {
+        /// Which query: "A query", "B query (G1)", "B query (G2)", "L query", "H query".
+        query: &'static str,
+        /// The circuit's count.
+        expected: usize,
+        /// The key's.
+        actual: usize,
+    },
     /// The Groth16 proof does not verify against the public inputs.
     #[error("Groth16 proof rejected")]
     Groth16Rejected,

@@ -10,6 +10,7 @@ use crate::circuit::PublicInputs;
 use crate::error::Error;
 use crate::qap::SnarkjsQap;
 use ark_bn254::{Bn254, Fr, G1Affine};
+use ark_ff::UniformRand;
 use ark_groth16::{
     Groth16, PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey, prepare_verifying_key,
 };
@@ -60,10 +61,8 @@ pub fn prove_circuit<C: ConstraintSynthesizer<Fr>>(
     circuit: C,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<Proof<Bn254>, Error> {
-    Snark::prove(&keys.pk, circuit, rng).map_err(|e| Error::Groth16 {
-        stage: "prove",
-        reason: e.to_string(),
-    })
+    let (r, s) = (Fr::rand(rng), Fr::rand(rng));
+    crate::prover::prove(&keys.pk, circuit, r, s)
 }
 
 /// Number of constraints a statement circuit synthesizes.

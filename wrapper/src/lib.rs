@@ -23,6 +23,7 @@ pub mod groth16;
 pub mod keys;
 pub mod origin;
 pub mod poseidon;
+mod prover;
 pub mod qap;
 pub mod r1cs;
 pub mod solidity;

@@ -7,8 +7,9 @@
 //! eleven of a mixed Jacobian addition. Bucket sums are combined by the usual running sum.
 //! Windows run in parallel. The result equals arkworks' `msm` (tested below).
 
-use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
+use ark_bn254::Fr;
 use ark_ec::AffineRepr;
+use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
@@ -62,21 +63,24 @@ fn signed_digits(scalars: &[Fr], c: usize, windows: usize) -> Vec<i32> {
     digits
 }
 
-/// Σ_i scalars[i]·bases[i]. Bases must not be the point at infinity (SRS powers never are);
-/// an infinity base is skipped.
-pub fn msm(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
+/// Σ_i scalars[i]·bases[i] over either BN254 group (G1 for commitments, G2 for Groth16's B);
+/// an infinity base contributes nothing.
+pub fn msm<P: SWCurveConfig<ScalarField = Fr>>(
+    bases: &[Affine<P>],
+    scalars: &[Fr],
+) -> Projective<P> {
     let n = bases.len().min(scalars.len());
     if n == 0 {
-        return G1Projective::default();
+        return Projective::<P>::default();
     }
     let c = window_bits(n);
     let windows = (Fr::MODULUS_BIT_SIZE as usize).div_ceil(c) + 1;
     let digits = signed_digits(&scalars[..n], c, windows);
-    let sums: Vec<G1Projective> = (0..windows)
+    let sums: Vec<Projective<P>> = (0..windows)
         .into_par_iter()
         .map(|j| window_sum(&bases[..n], &digits[j * n..(j + 1) * n], c))
         .collect();
-    let mut acc = G1Projective::default();
+    let mut acc = Projective::<P>::default();
     for s in sums.iter().rev() {
         for _ in 0..c {
             acc.double_in_place();
@@ -87,7 +91,7 @@ pub fn msm(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
 }
 
 /// Σ_b (b+1)·(sum of bucket b) for one window.
-fn window_sum(bases: &[G1Affine], digits: &[i32], c: usize) -> G1Projective {
+fn window_sum<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize) -> Projective<P> {
     let buckets = 1usize << (c - 1);
     // Counting sort into buckets; bucket b holds digit ±(b+1).
     let mut counts = vec![0usize; buckets + 1];
@@ -101,8 +105,8 @@ fn window_sum(bases: &[G1Affine], digits: &[i32], c: usize) -> G1Projective {
         start[b] = start[b - 1] + counts[b - 1];
     }
     let total = start[buckets] + counts[buckets];
-    let mut xs = vec![Fq::ZERO; total];
-    let mut ys = vec![Fq::ZERO; total];
+    let mut xs = vec![P::BaseField::ZERO; total];
+    let mut ys = vec![P::BaseField::ZERO; total];
     let mut fill = start.clone();
     for (p, d) in bases.iter().zip(digits) {
         if *d == 0 {
@@ -142,13 +146,13 @@ fn window_sum(bases: &[G1Affine], digits: &[i32], c: usize) -> G1Projective {
         denom.clear();
         denom.extend(pairs.iter().map(|&(a, b, _)| {
             if inf[a] || inf[b] {
-                Fq::ONE
+                P::BaseField::ONE
             } else if xs[a] != xs[b] {
                 xs[b] - xs[a]
             } else if ys[a] == ys[b] && !ys[a].is_zero() {
                 ys[a].double()
             } else {
-                Fq::ONE
+                P::BaseField::ONE
             }
         }));
         ark_ff::batch_inversion(&mut denom);
@@ -164,11 +168,11 @@ fn window_sum(bases: &[G1Affine], digits: &[i32], c: usize) -> G1Projective {
                 (x3, l * (x1 - x3) - y1, false)
             } else if y1 == y2 && !y1.is_zero() {
                 let x1s = x1.square();
-                let l = (x1s.double() + x1s) * inv;
+                let l = (x1s.double() + x1s + P::COEFF_A) * inv;
                 let x3 = l.square() - x1.double();
                 (x3, l * (x1 - x3) - y1, false)
             } else {
-                (Fq::ZERO, Fq::ZERO, true)
+                (P::BaseField::ZERO, P::BaseField::ZERO, true)
             };
             xs[dst] = x3;
             ys[dst] = y3;
@@ -181,11 +185,11 @@ fn window_sum(bases: &[G1Affine], digits: &[i32], c: usize) -> G1Projective {
         }
     }
     // Σ_b (b+1)·S_b = Σ_b (running sum from the top).
-    let mut running = G1Projective::default();
-    let mut acc = G1Projective::default();
+    let mut running = Projective::<P>::default();
+    let mut acc = Projective::<P>::default();
     for b in (1..=buckets).rev() {
         if len[b] == 1 && !inf[start[b]] {
-            running += G1Affine::new_unchecked(xs[start[b]], ys[start[b]]);
+            running += Affine::<P>::new_unchecked(xs[start[b]], ys[start[b]]);
         }
         acc += running;
     }
@@ -198,8 +202,10 @@ mod tests {
     use ark_ec::{CurveGroup, VariableBaseMSM};
     use ark_std::UniformRand;
 
-    fn check(bases: &[G1Affine], scalars: &[Fr]) {
-        let expect = G1Projective::msm_unchecked(bases, scalars).into_affine();
+    use ark_bn254::{G1Affine, G1Projective, G2Affine, G2Projective};
+
+    fn check<P: SWCurveConfig<ScalarField = Fr>>(bases: &[Affine<P>], scalars: &[Fr]) {
+        let expect = Projective::<P>::msm_unchecked(bases, scalars).into_affine();
         assert_eq!(
             msm(bases, scalars).into_affine(),
             expect,
@@ -231,6 +237,28 @@ mod tests {
         check(&[p, p], &[s, s]);
         check(&[p, p, p, p], &[Fr::from(5u64); 4]);
         check(&[G1Affine::zero(), p], &[s, s]);
+    }
+
+    /// G2 (Groth16's B query): the same cases over Fq2 coordinates.
+    #[test]
+    fn g2_matches_arkworks() {
+        let mut rng = ark_std::test_rng();
+        for n in [1usize, 2, 300, 5000] {
+            let bases: Vec<G2Affine> = (0..n)
+                .map(|_| G2Projective::rand(&mut rng).into_affine())
+                .collect();
+            let scalars: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+            check(&bases, &scalars);
+        }
+        let p = G2Projective::rand(&mut rng).into_affine();
+        let q = G2Projective::rand(&mut rng).into_affine();
+        let neg_p = (-p.into_group()).into_affine();
+        let s = Fr::rand(&mut rng);
+        check(
+            &[p, p, p, neg_p, q, p, q, neg_p, G2Affine::zero()],
+            &[s, s, s, s, Fr::ZERO, -Fr::ONE, Fr::ONE, -s, s],
+        );
+        check(&[p, p, p, p], &[Fr::from(5u64); 4]);
     }
 
     proptest::proptest! {
