@@ -52,6 +52,9 @@ bench: tools
 	for model in mlp cnn; do for case in batch1 batch64 accuracy; do \
 		cargo run --release --locked -p zkmodel-prover --example model_report -- $$model $$case || exit 1; \
 	done; done
+	for rows in 512 2048 8192 32768; do \
+		cargo run --release --locked -p zkmodel-prover --example model_report -- mlp rows=$$rows || exit 1; \
+	done
 	for steps in 4 16 64; do \
 		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps || exit 1; \
 	done

@@ -1,8 +1,10 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 //! One model proof, measured: `cargo run --release -p zkmodel-prover --example model_report --
-//! <mlp|cnn> <batch1|batch64|accuracy>`. Prints proving time (witness, commitments and proof), native
-//! verification time, proof size and the process's peak resident memory. Run each case in its
-//! own process so peak memory is the case's own (`make bench` does).
+//! <mlp|cnn> <batch1|batch64|accuracy|rows=N>`. Prints proving time (witness, commitments and
+//! proof), native verification time, proof size, the committed vectors' sizes and the process's
+//! peak resident memory. Run each case in its own process so peak memory is the case's own
+//! (`make bench` does). `rows=N` is an inference batch of N test images (cycled past the
+//! split's 360): the trace-size scaling series.
 //!
 //! Uses an INSECURE development SRS (seeded), which is fine for timing only.
 
@@ -32,6 +34,7 @@ fn main() {
     let calib = shaped(data.batch(&data.train[..256]).unwrap().0);
     let (q, report) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
     eprint!("calibration: {report}");
+    let cycled: Vec<usize>;
     let (task, indices) = match case.as_str() {
         "batch1" => (
             Task::Inference {
@@ -55,14 +58,34 @@ fn main() {
             },
             &data.test[..],
         ),
-        other => panic!("unknown case {other}: batch1, batch64 or accuracy"),
+        other => {
+            let rows: usize = other
+                .strip_prefix("rows=")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| {
+                    panic!("unknown case {other}: batch1, batch64, accuracy or rows=N")
+                });
+            cycled = data.test.iter().copied().cycle().take(rows).collect();
+            (
+                Task::Inference {
+                    rows,
+                    input: Visibility::Committed,
+                    output: Visibility::Public,
+                },
+                &cycled[..],
+            )
+        }
     };
     let arch = ModelArchitecture {
         shape: ModelShape::from(&q),
         task,
     };
     let lengths = arch.vector_lengths().unwrap();
-    let srs = Srs::insecure_development(1, lengths.into_iter().max().unwrap());
+    let srs = Srs::insecure_development(1, lengths.iter().copied().max().unwrap());
+    let vectors: Vec<String> = lengths
+        .iter()
+        .map(|l| format!("2^{}", l.trailing_zeros()))
+        .collect();
     let mut rng = rand::thread_rng();
     let model_c = commit_model(&srs, &arch, &q, &mut rng).unwrap();
     let (x, labels) = data.batch(indices).unwrap();
@@ -99,10 +122,11 @@ fn main() {
     }
     let verify_time = start.elapsed() / runs;
     println!(
-        "{name} {case}: prove {:.3} s, verify {:.2} ms, proof {} bytes, peak memory {:.0} MiB{}",
+        "{name} {case}: prove {:.3} s, verify {:.2} ms, proof {} bytes, vectors {} (model, trace, data), peak memory {:.0} MiB{}",
         prove_time.as_secs_f64(),
         verify_time.as_secs_f64() * 1e3,
         proof.size_bytes(),
+        vectors.join("/"),
         peak_rss_mib(),
         public.count.map_or(String::new(), |c| format!(
             ", count {c}/{}",
