@@ -17,6 +17,7 @@ use ark_relations::gr1cs::{
     R1CS_PREDICATE_LABEL, SynthesisMode,
 };
 use std::io::Write;
+use zkmodel_prover::pcs::iden3;
 
 /// Sizes of an exported constraint system, as `snarkjs r1cs info` reports them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,21 +71,6 @@ fn element(v: &Fr) -> Vec<u8> {
     let mut b = v.into_bigint().to_bytes_le();
     b.resize(32, 0);
     b
-}
-
-/// One section: type, 64-bit size, contents.
-fn section(out: &mut Vec<u8>, kind: u32, body: &[u8]) {
-    out.extend_from_slice(&kind.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(body);
-}
-
-/// The file header: magic, version, number of sections.
-fn header(magic: &[u8; 4], version: u32, sections: u32) -> Vec<u8> {
-    let mut out = magic.to_vec();
-    out.extend_from_slice(&version.to_le_bytes());
-    out.extend_from_slice(&sections.to_le_bytes());
-    out
 }
 
 /// The field: element size, then the modulus.
@@ -146,10 +132,7 @@ pub fn write_r1cs(cs: &ConstraintSystemRef<Fr>, w: &mut impl Write) -> Result<R1
         .flat_map(u64::to_le_bytes)
         .collect();
 
-    let mut out = header(b"r1cs", 1, 3);
-    section(&mut out, 1, &head);
-    section(&mut out, 2, &body);
-    section(&mut out, 3, &map);
+    let out = iden3::write(b"r1cs", 1, &[(1, &head), (2, &body), (3, &map)]);
     w.write_all(&out).map_err(io)?;
     Ok(summary)
 }
@@ -167,8 +150,6 @@ pub fn write_wtns(cs: &ConstraintSystemRef<Fr>, w: &mut impl Write) -> Result<()
     field_header(&mut head);
     head.extend_from_slice(&u32_of(instance.len() + witness.len(), "wires")?.to_le_bytes());
     let values: Vec<u8> = instance.iter().chain(&witness).flat_map(element).collect();
-    let mut out = header(b"wtns", 2, 2);
-    section(&mut out, 1, &head);
-    section(&mut out, 2, &values);
+    let out = iden3::write(b"wtns", 2, &[(1, &head), (2, &values)]);
     w.write_all(&out).map_err(io)
 }

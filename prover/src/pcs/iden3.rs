@@ -13,6 +13,21 @@ use ark_ec::AffineRepr;
 /// Bytes of one BN254 base-field element.
 pub const N8: usize = 32;
 
+/// Writes a container — magic, `version`, the section count, then each (type, u64 size, data)
+/// section in order — the inverse of [`BinFile::parse`] (development `.ptau` files, `.r1cs`
+/// and `.wtns` exports).
+pub fn write(magic: &[u8; 4], version: u32, sections: &[(u32, &[u8])]) -> Vec<u8> {
+    let mut out = magic.to_vec();
+    out.extend_from_slice(&version.to_le_bytes());
+    out.extend_from_slice(&(sections.len() as u32).to_le_bytes());
+    for (kind, body) in sections {
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        out.extend_from_slice(body);
+    }
+    out
+}
+
 /// A parsed container: its version and its sections, borrowed from the file's bytes.
 pub struct BinFile<'a> {
     what: &'static str,

@@ -38,12 +38,6 @@ fn g2s(out: &mut Vec<u8>, scalars: &[Fr]) {
     }
 }
 
-fn section(out: &mut Vec<u8>, kind: u32, body: &[u8]) {
-    out.extend_from_slice(&kind.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(body);
-}
-
 /// L_i(τ) over the 2^p-point domain, for every i.
 fn lagrange(tau: Fr, p: u32) -> Vec<Fr> {
     match GeneralEvaluationDomain::<Fr>::new(1 << p) {
@@ -108,11 +102,6 @@ pub fn insecure_development_ptau(seed: u64, power: u32) -> Vec<u8> {
     g1s(&mut body, &flat(beta));
     sections.push((15, std::mem::take(&mut body)));
 
-    let mut out = b"ptau".to_vec();
-    out.extend_from_slice(&1u32.to_le_bytes());
-    out.extend_from_slice(&(sections.len() as u32).to_le_bytes());
-    for (kind, body) in &sections {
-        section(&mut out, *kind, body);
-    }
-    out
+    let sections: Vec<(u32, &[u8])> = sections.iter().map(|(k, b)| (*k, b.as_slice())).collect();
+    super::iden3::write(b"ptau", 1, &sections)
 }
