@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x94583ad37f6f9b4f023abff85174e2a523290b4132a6ec4600c7187cc3253c68;
+    bytes32 public constant ARCHITECTURE = 0xbf9b0380139e1c10d4057bf0ab8b98882d7cea1fda5d1ca0849f0e167b76344f;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -42,22 +42,22 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x16f3e853f31e0162ac3de3616c524fb9b3955f12bbb966558812316dde0ba1ac;
-    uint256 internal constant IC0_Y = 0x206dd0302b44bf999d59ee82339237477e0c4897724b542b4dd08f735f3ce213;
-    uint256 internal constant IC1_X = 0x146070186b46d4962cfd74897794f4181c24ffa0731a92afeb8b5751a3cfeb46;
-    uint256 internal constant IC1_Y = 0x27c0d3fb3f76f9272370b9365d56d3ab5d91284961ebba729cf99d82a32ad15e;
-    uint256 internal constant IC2_X = 0x24ab82064da76a8abcfb5458917c05274d9423091636325b3dacd4d0a49273b9;
-    uint256 internal constant IC2_Y = 0x2ad162000b976db46383bce49e0beb3bc89425ef0f877383fe5d571e80dd5d64;
-    uint256 internal constant IC3_X = 0x01cfc09bb5bca78c166d03844b84315c89ea0a6cbef2483ccd2c7a74e829e94f;
-    uint256 internal constant IC3_Y = 0x26fea6fb5932a7fac2395c4b769fccb2874b6d3b990362367fddc810296a2867;
-    uint256 internal constant IC4_X = 0x05f55dee5f758f759b6e2e31b20da4bfde3e94211284612116525e48aab1a287;
-    uint256 internal constant IC4_Y = 0x2b609b543c8bec63732fd01be18f7b0d3849793f05088c9272d03207d220e213;
-    uint256 internal constant IC5_X = 0x01cda7e6e92c0f01eeaed9dbd183197e1b2a32c50aa687f22b1a92772d1c0184;
-    uint256 internal constant IC5_Y = 0x22d0fdae395268c7300d0fb4bf265c9bff700d4677d6abd6db7a77161fc87e75;
-    uint256 internal constant IC6_X = 0x0087dd409ccd724ec455def56127cfc9f797f44e04f889465f596a943e8af1a4;
-    uint256 internal constant IC6_Y = 0x2ac4a886b2c713113c03090ab5acb8cea3cc0726eb9582740517a653531b87e1;
-    uint256 internal constant IC7_X = 0x2a58b8fcc8420e22fedc08149b01bb712b34681532984d7655dcb558b1176dec;
-    uint256 internal constant IC7_Y = 0x19e1c09c8c5579415e72768b26d6275f59b8dde2a9c02c3a44d3dad706baaf3b;
+    uint256 internal constant IC0_X = 0x0788d0f949518c6c85a69861d12874cb38214b95aaeb7866d64ce66b74231de9;
+    uint256 internal constant IC0_Y = 0x14095738e9826ceb3d6832d47c3d4dc6ceb755e3e305d044547c4c18731ce2cb;
+    uint256 internal constant IC1_X = 0x0bed9d8f52b07f04f9d746093d2affdb21fb923f73aa66d4b9ff8e49846e7e4d;
+    uint256 internal constant IC1_Y = 0x056d0979d1a7f309017b59ca13313657912209364dccdc9e628be945a7950cd9;
+    uint256 internal constant IC2_X = 0x21bfb7ce42a928475b0b5b4997e9d840d4647492141041db825df04df3842168;
+    uint256 internal constant IC2_Y = 0x1df8e46e893a0307c30188b1fdca247e38b912ee52eb21be532bfbd5c039f13a;
+    uint256 internal constant IC3_X = 0x115f333a32e4ef24414049e84e6028e105e805c2dc5d6e85ab5eb5c50955716b;
+    uint256 internal constant IC3_Y = 0x269928157de0240d608747f23b746df6a004e873b806d78c25e126c1fc44b32f;
+    uint256 internal constant IC4_X = 0x138ce6defbe60c198cfb265186460d89e746fb29a7669bb813d8fd23ba3221dc;
+    uint256 internal constant IC4_Y = 0x0c3c7ce2763e99045dc5e36712cef16ce9502e3547aecd29fc88552aae04b944;
+    uint256 internal constant IC5_X = 0x22a64b907ab296e952c500ed74cd38b0b5d54bb2eca61f2d4277c40e31199d72;
+    uint256 internal constant IC5_Y = 0x2b26de3fe69518bfe817c494100c90003c3fe1527c47e8051dc9ddfb0194b423;
+    uint256 internal constant IC6_X = 0x04ffd0fe30a704ba99ad6b589fadd913a8c1452e9df27e6d58fe21d787538ba0;
+    uint256 internal constant IC6_Y = 0x163c3445a1769c1e1a51d27e231617e2fead7704370ce7dae7cf4406d9117eda;
+    uint256 internal constant IC7_X = 0x09898d14b0cf44e1dd7edc4bed0b2b8eb6b612199fc8e7538ac40d62feb49e6c;
+    uint256 internal constant IC7_Y = 0x0670f19ee6c85dce07e9f04d7c8c04d823359109eaec4b950521ba581a20700d;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -93,7 +93,7 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=image:1x8x8/classes=10/layers=conv:8x8x1:k3x3:s1x1:p1-1-1-1:o8x8x8+relu,avgpool2:8x8x8,dense:128x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

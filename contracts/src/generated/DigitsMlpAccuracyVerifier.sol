@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x38601bd6cc971b4717cf36dcd9b513084bc8f45afc48ce1feab3de3a872af5be;
+    bytes32 public constant ARCHITECTURE = 0x298429dde193902adeba83b95cf4231e114cbd9cf3b44e5bc35c349426dceea5;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -42,22 +42,22 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x033e5132fb206b9435f598ea475f80990bc2b74ac088eeb68d568bba07a39e46;
-    uint256 internal constant IC0_Y = 0x0634c10679e7f6221fb57b2007f48d3ce98c047f00fc51b4a0d3d9ac927ac41e;
-    uint256 internal constant IC1_X = 0x22b92830393733e0c1ab6d445d4e8955a53c6d4cfbc5df00f1f587f74b0fca6c;
-    uint256 internal constant IC1_Y = 0x2a2776b61c68dba89afebf5c815740ec6d36eeb97808d909ca899fcde958c321;
-    uint256 internal constant IC2_X = 0x23108a53e8dff4117e7364c3725e42b5651b3080a4aea29b912de220ec8c9160;
-    uint256 internal constant IC2_Y = 0x2d2dfa2db797d29a8b2d37812b491e953bc28fef9781c3bce72bc48cf45ff5b0;
-    uint256 internal constant IC3_X = 0x27e2835495ade4a99b04454a5a685798a922b9ee6aeff18301bb891fe3b956da;
-    uint256 internal constant IC3_Y = 0x2a130c367c2a940fa544ea2f289febb81599751ac874e2c798d4a2ef9699993a;
-    uint256 internal constant IC4_X = 0x1d1c09a58ddf552b70409219a7214452926b19973b55fbbaa0ffed993c837105;
-    uint256 internal constant IC4_Y = 0x2c18122040e212f159a93c78d5a9b46290d719f30d5b4c0b8991883b1c59a562;
-    uint256 internal constant IC5_X = 0x0f8e561ec060309acb104fa5c795f34d7ab69f41a5760780920b143b3ad91d50;
-    uint256 internal constant IC5_Y = 0x264bf149503e3a0800a369a56ac1fd2a10f66bd1b327bbdd6782a8085ffb1627;
-    uint256 internal constant IC6_X = 0x2b504543c7c2205b82adec14440e1bdadf721bc7ae8db5945b99d25c63578c03;
-    uint256 internal constant IC6_Y = 0x2c3bab68e53ef8e775ab5b008c99cd343838490a8e3fd5543001d9d13bb609a2;
-    uint256 internal constant IC7_X = 0x0d9a88f739eabb80e2e1766547f0ed22e7118b8a1ad07665b8d31d586a361fc8;
-    uint256 internal constant IC7_Y = 0x073b3f190ac82ede70fe6a2856745e3f75411272a1cbcdf6778031e669311959;
+    uint256 internal constant IC0_X = 0x2fc571dab3ec28aac779db808387cd727d958f679ce55b74b894fb03904cd942;
+    uint256 internal constant IC0_Y = 0x230fcbd02806e997c185b2677e6dcc55e6ff4c7f87924a75e25803613309d0d0;
+    uint256 internal constant IC1_X = 0x20c1ad13b248a34157ef6124f596be77a2c87a526fc3ad2de4a5a1ead6943549;
+    uint256 internal constant IC1_Y = 0x1252205fc060d614e9a860ac1f70889c66369baaf16404a9412c01724c3ca7fd;
+    uint256 internal constant IC2_X = 0x1b84352518a15f462cd7cb821ce9dba25ef7bc4f52ca09c88f3cecca7e0790e7;
+    uint256 internal constant IC2_Y = 0x29819093d9d0e604f80e7a9778453239037c687aa1f8219fd2eb101f76ac71b9;
+    uint256 internal constant IC3_X = 0x26a8437c047ce62445975ac17b3f427e31e18dcc323b157a8da0197fdf8fb8b0;
+    uint256 internal constant IC3_Y = 0x061efd61b32937471646f92a066eff7257c4971b67a5f7ff21c43aadf0350fd0;
+    uint256 internal constant IC4_X = 0x02da636348836521efaafb459d2ee34ddde2b9f1d0ca323246ac8dd3712261f2;
+    uint256 internal constant IC4_Y = 0x0ff6aa3e7b64dc82f0de514c0467d4af85272002d10c96e59af8589aa41b817e;
+    uint256 internal constant IC5_X = 0x300aa983a50f127fb6f91d0b04029c4183cca98184eb85e2e44c08eef1bea3da;
+    uint256 internal constant IC5_Y = 0x2e78d431aab6e39cbfd5d4c14e9cd6ca32d25121c626fe1d53e3d372fe62ad0b;
+    uint256 internal constant IC6_X = 0x2408c3a7b945f4156cb729b53367d3d0c0ad5eff4935ab9a68a19164a364b7c2;
+    uint256 internal constant IC6_Y = 0x29d24f07c6bb8060c6531dbe626fb413dbdeafb0267a6fcbdae7523b9a5c9b5c;
+    uint256 internal constant IC7_X = 0x19b63ecd662a79a8a645c56e894549069a56e5b49b54a7476fdf221e03ebc379;
+    uint256 internal constant IC7_Y = 0x0be9b7e50baf1120a9ab3e130fbb0aeebe4dcdc66ac8f5f7c805b91a85eded13;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -93,7 +93,7 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x993497976591ec5f5168fbcf17685edb6b03e3e24723582fc1871d3426423c4f;
+    bytes32 public constant ARCHITECTURE = 0x87a70b83036c706d44079a614725fbbb9cf048293eb5fc8bf09ad27ae6d6f516;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -42,22 +42,22 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x0413b0313f3d09237a77e266a38136de459d628bc3f8489f0c03e570fa825897;
-    uint256 internal constant IC0_Y = 0x292a61592744a7874ddb46d2437336e0fbff3353b6919a36b1badbdf619cf1ef;
-    uint256 internal constant IC1_X = 0x09d2b2a858691d8ce573bd5bfeb819172c2205fb458e7e5af4d2ef2c5f5828df;
-    uint256 internal constant IC1_Y = 0x2fff648a94981263b9f09ae00f5d6f0dccab0d1ea101991ae1c379bd96cdc1b5;
-    uint256 internal constant IC2_X = 0x0c0d403c0118a92d1ef5eb3b4bc5b046a4ae13006c3603ca18cd7ed209c1c839;
-    uint256 internal constant IC2_Y = 0x17c791703281a770ec46bd2ca52e4ccc7c3ba2d426f1802a5c37d7cb27c2daa5;
-    uint256 internal constant IC3_X = 0x03e09876dd21253d230ad1b6579d14c0e1907edf89a77bb4e2830beccd546112;
-    uint256 internal constant IC3_Y = 0x09035919b79a523c7ad756593281f9f1aa4f97d7b9fd04d304139fa1f1354365;
-    uint256 internal constant IC4_X = 0x16723bc39c0c7b373aee21ddf5e0ad47d02cbce6b0ed9339551dbc1df63f7721;
-    uint256 internal constant IC4_Y = 0x029cf3368534a8639456ad6ba5190010da969758fa9e65257e0d97779b230ce4;
-    uint256 internal constant IC5_X = 0x0cd98cd11163538e4843cd470511003710e03b1335ba297911d0e51c46151012;
-    uint256 internal constant IC5_Y = 0x0bd09b6cd8bada265e95a12a248a37b508b8f278e2d4a4844c08c6ad68373906;
-    uint256 internal constant IC6_X = 0x04c28ef39fc925d340b035a575e2338fce0e550aef1f91170e73f65d2613e957;
-    uint256 internal constant IC6_Y = 0x030c4c25725c76ce6f7f0e6521da5bc6e523d6b6da2b4c33efcf6d1921c430f9;
-    uint256 internal constant IC7_X = 0x2b45c24b5d57e5464b09e688b987067f3f937f755c40024c2986903b429a52d4;
-    uint256 internal constant IC7_Y = 0x0d3084ba95a48b356ace6568da53511ef9354ecd364b04abe126b8b5791e98f2;
+    uint256 internal constant IC0_X = 0x1c6b0a4024e5d9e5d879cd2640925ac69e1cae3b1684ab0c1a5da92685ff429f;
+    uint256 internal constant IC0_Y = 0x302e278bed2052bff05ca8845c02c86645ba8008bece35ae014c4a0d8ca92e3f;
+    uint256 internal constant IC1_X = 0x13bd509a9be5a8f589088343c3a7ea829cce7e04338bff7e139e539bfa9308b6;
+    uint256 internal constant IC1_Y = 0x22a4d316af04c78216bc4f21eb576a8f4e4f6a3cc162ad6a64479988fa001039;
+    uint256 internal constant IC2_X = 0x036b7732634e02aac38af89c302eacea3fe106e6870a8dae996e97cc4cebd61a;
+    uint256 internal constant IC2_Y = 0x27e1a9d777eb4edd65b26be921b44dd940092c4b7faceb008d5a02aaa47625ae;
+    uint256 internal constant IC3_X = 0x265f320e563fc8568d5110c7943d1fb73d2bc8b67e075f67dfff2e121e8fcae6;
+    uint256 internal constant IC3_Y = 0x1cf74ed59b3e37a8ed0debab4b3c26a1a07c38f6726076523d4e878ca198b787;
+    uint256 internal constant IC4_X = 0x2590745f6bc32c9e9ed70ca2715c1f8752aac0bb9040cfd0e6e05fbe90104529;
+    uint256 internal constant IC4_Y = 0x0e1d3b4e2c3fe15fd5af2c4b2b79b4009d71d029a29b03f2403f29654936e4ad;
+    uint256 internal constant IC5_X = 0x10cd3ed3c1cf506ae6d2fdfe0424778958342b539f47915551fc0dbfd805d5a6;
+    uint256 internal constant IC5_Y = 0x183df52c1cc542decd5518e7a4a3b74116aebc2be5d1c8ddfc1e040e5d29f142;
+    uint256 internal constant IC6_X = 0x07496fec65bc49b8c2118437c2b4f527d00b438fc903f449ee96bb61706ca1dd;
+    uint256 internal constant IC6_Y = 0x2ae4ca7dab89eac0ea156e5297400e08c6f5e202320ae79530dcf06d9d68cb67;
+    uint256 internal constant IC7_X = 0x25be477a3a023c5a590c39ce8c1e76753788b0cc8ac8a1a899fa82b45135fde0;
+    uint256 internal constant IC7_Y = 0x2ea08b3d7eeb4a005ae72d2959403591bdef2e016a85d7d3d396d6be574d86af;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -93,7 +93,7 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         i.rows = 1;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/inference/rows=1/input=Committed/output=Public";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xc5095db4298e9651cc7a8e2d814880ccef23fca411d6b250363556aee6bcf225;
+    bytes32 public constant ARCHITECTURE = 0xa1a07fa03a5d0d923b3676b71bf4dbb9251a644d1117c8da09e21a73297d2baa;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -42,20 +42,20 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x2ae39e1186455cd84d88ff8518f9cbe5bd16065dd327b17c88a89d2e60ae3a1d;
-    uint256 internal constant IC0_Y = 0x21e66fa51af972e2892f6e8a17a7d27cc3561db800b09dedcc81f29ca6e24fe1;
-    uint256 internal constant IC1_X = 0x1c90a82b16f76c6709e1d598a56095b5aae295fbc90cdc599cc791665f772cea;
-    uint256 internal constant IC1_Y = 0x2264ef54ad95a768f8a84ad910100347c13493dede2c61c7ff15cacbf685f317;
-    uint256 internal constant IC2_X = 0x05be3c5e0d1deecbefec211ab00721d3aef3df6d65d801a6c2da6e9bde39d602;
-    uint256 internal constant IC2_Y = 0x00f00314310abf0a0a61b78eceb9fd6530723a342f8ed01917a9542c4af13a91;
-    uint256 internal constant IC3_X = 0x18e30e15728457648f24de4664a5fecd798efebaafe66dd9421754a33578c3e9;
-    uint256 internal constant IC3_Y = 0x1968f78489cf007631a32b2dba1255468b8e1a81228fae2ec7962609c911eb7f;
-    uint256 internal constant IC4_X = 0x172d8469e661b4af9fd7bc3cc1982f717b8ccd2c0137baa96914c909e9e021f8;
-    uint256 internal constant IC4_Y = 0x0a4059180d9475ca6fc3edb25d7ee13aa25ed7899ef0a9cfc5d3dcd363f24536;
-    uint256 internal constant IC5_X = 0x123e3ed3fc7e239b9f9135c07618a8a3ad4690c366c470e626041e689a3c58b6;
-    uint256 internal constant IC5_Y = 0x007a948ca71cd05b6d6f942b6a01976befc244cbf6838449542b752b9f86e130;
-    uint256 internal constant IC6_X = 0x0b40702ee95d667d7fe84e8a6fd993764a8cfc029c9d566ba2582271062a62ba;
-    uint256 internal constant IC6_Y = 0x12311debc05ca016a724eac59d60a80b4d40b4e68e4e8115f237aab6552be6e7;
+    uint256 internal constant IC0_X = 0x02e3d483064f615e8bd4a1b6a8e1a6f16fe72955d6ea6609fdd1c25b45abbc9e;
+    uint256 internal constant IC0_Y = 0x1b7271be1d83fa8ffce1482a1f0870d56346e5998821af98ddcba64de53f0f32;
+    uint256 internal constant IC1_X = 0x1a924df71106f94526208469d800aa97840a582fa34d0988cf3759d05bd0975d;
+    uint256 internal constant IC1_Y = 0x0ad720a7b8df9f7fe55b32dfa4096e529d0bb8a0c0678e90fef009b4fc47ef31;
+    uint256 internal constant IC2_X = 0x0fe4e87c2e1010e7cd546119875f21949633bc44727aaf1c0f50b40407b15c33;
+    uint256 internal constant IC2_Y = 0x10953c639915aaca886dd4b1909e4d0e1d6fd8636bae10b61be6fce9a3cfb206;
+    uint256 internal constant IC3_X = 0x25733c44e8888772f950ab34e9d8cd2b44efbef06d0795a4a6d2b7416e8ce506;
+    uint256 internal constant IC3_Y = 0x14e6774dc326d276c04d326e8b8a818ea9b9d32e8ce1f9942e97a6da2d59628c;
+    uint256 internal constant IC4_X = 0x02d3183249d0601837b718cc20236fbca5e9e43e3074337c85798e9c54a30fa8;
+    uint256 internal constant IC4_Y = 0x09db2d4e6066474753d1ccf63c446394a4d2fac362e5f63a6bed55399d321784;
+    uint256 internal constant IC5_X = 0x0410fdcc601583ea4ca66c05531c5135ef6d0fc0d60374afc9067a9492f92ae4;
+    uint256 internal constant IC5_Y = 0x00cb8839b3eedf93939b0a0e5332a50693cc85754261bfa976c6e20643420bb0;
+    uint256 internal constant IC6_X = 0x033b27251d5e1328c4be69eaeeb642f9e5e206a1ccd4f665e7cc8510004b7d21;
+    uint256 internal constant IC6_Y = 0x126f3ebf17a3b4e57bba48d88773e3a3fb464b0d8c9b815ed97501a7fb1fab39;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -92,7 +92,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xe16e75e29f281f73f59173dfc3e47d2aadf11bc1245cde94418bcdb49773bf7f;
+    bytes32 public constant ARCHITECTURE = 0x947bc4922b8c0e9cc07feb3e0ddc334d42e44b81a30f5f72ba5667ae8ec67ad9;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -42,20 +42,20 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x08f0d9adb9ffc52e73badb182db08a3f89b8fba6c485b3191d029503e57ce8b9;
-    uint256 internal constant IC0_Y = 0x1a613921b4d3ff4ca41ab4fccb669618c906c287d2804221f2edfbe06afa6bdb;
-    uint256 internal constant IC1_X = 0x200f4152f47502b5cf49d47a966f2fd858b7102af3eb0421ad681d80f2af9c07;
-    uint256 internal constant IC1_Y = 0x10ae39d1e4b9df85bf56dbbb2962f9b85efad17af3dd9ec2a92991a77210873b;
-    uint256 internal constant IC2_X = 0x07f3e15f0cce9d0ae49dc0b8d383c359a079be5344ec158369c75be82a5a538e;
-    uint256 internal constant IC2_Y = 0x282f329ac18fb678b3ba5a8526f1a71290f30f097014aa2c6eaa74214f62d33a;
-    uint256 internal constant IC3_X = 0x0445937f1d38f818fdf90c725455dfa777b7f9ec73d083800cbe67034b67ffb5;
-    uint256 internal constant IC3_Y = 0x139853e2811de945cf6a14adc9404da61eed98208c9494d6648a29e98c909a1f;
-    uint256 internal constant IC4_X = 0x0017d385d1ff312aa1ca29ca3bc04b07ecae7a731cfaf8f81f068c3ef93b1ac9;
-    uint256 internal constant IC4_Y = 0x28945a4693efd43443c2b370882a71a0a92e465e4f3705337e05a842ae0b0bea;
-    uint256 internal constant IC5_X = 0x04c6af12eb5edd589f7faac6c1eb66b22b6afa635c83e2218e5e3c8aeac10679;
-    uint256 internal constant IC5_Y = 0x0d4284508ae9888a898ff1974903798583ce99584bc2ee4bcf3c8e69013dd3f9;
-    uint256 internal constant IC6_X = 0x26f4fac5f33c1cf283e5634eeae3323092aac585bb76838b90e515775004a48b;
-    uint256 internal constant IC6_Y = 0x01630e47f04c2b23d38d54311d50591fdfa8c18e0840156391998f7ad172895b;
+    uint256 internal constant IC0_X = 0x1e556b693bd79310f1c21fcdf096b93c7e4bbb38d85ccb46442360b600dc69ca;
+    uint256 internal constant IC0_Y = 0x069bf996e73d9d44771913d2181d3982b7b543eb964f9f752f1d6cca91430578;
+    uint256 internal constant IC1_X = 0x30546adb988d00cccb620aa6ed25b8f9cb72ba303f89da2e2ce0e942532c820b;
+    uint256 internal constant IC1_Y = 0x2ea44e12ea9afa0215c3b43daca3512b8e0119004543cf7abbf31b2076ee24b6;
+    uint256 internal constant IC2_X = 0x022e1952c7aff09d23d4ef366cf46c8392d16042242d1fd1f28f39a839e0d188;
+    uint256 internal constant IC2_Y = 0x21a43d17c019d3ce8ff9d37be750db5fbe58085a95181986a591cf67cb095784;
+    uint256 internal constant IC3_X = 0x0aa9ca9406dabe1c7bc7378a7a5994ca9641a8a7e4050736fa55a4825193535d;
+    uint256 internal constant IC3_Y = 0x1c18e8e85fcd982aec23db346c1dd15d44c3cedb7090cf2124e10ee4a57de34c;
+    uint256 internal constant IC4_X = 0x2700b309246859e0c26d968c5cdbac05bf9b2ed862dc7defa2975d6cfdca3277;
+    uint256 internal constant IC4_Y = 0x1ae13c98c0a75772d8e00b18bd8715db0f3f93f0ff6d125d3255cf7e53038a40;
+    uint256 internal constant IC5_X = 0x0b2fc7390284f2caf2af96872c9b0c70a21ef1cd1a6eb050515a11a5253c3de0;
+    uint256 internal constant IC5_Y = 0x084865b075effd605cec1b008469133ab178e3d30e2e8c0cd938a31f2e79db5a;
+    uint256 internal constant IC6_X = 0x0db263a6ab96eb73c1bb7cad2b0853cba4d9c8cdc976e450b108680c88237246;
+    uint256 internal constant IC6_Y = 0x18d903eee3fa2dbf7ba05c56326b71d36d92ee8b1bb08f8e9cc6d917ed773c97;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -92,7 +92,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -18,7 +18,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
 contract MatMul2x4x2Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xfed261fe2618647e17b2175afe8cc4410b5b877dcbdd791b46a3eb955f320d45;
+    bytes32 public constant ARCHITECTURE = 0x4d90451a83b143294f45dd3c707b54c0695463e2d875f62f6ab8909338feb103;
     uint256 internal constant NUM_COMMITMENTS = 2;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -90,7 +90,7 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         i.rows = 2;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/matmul/v1/m=2/k=4/n=2";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v1";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -21,9 +21,12 @@
 //! The table's MLE is succinct: the range table [0, 2^k) has t̃(x) = Σ_j 2^j x_j.
 //!
 //! Challenge order: the statement (table, column shapes), then α (pair folding) and β; the
-//! roots, then λ and the batching α of the first layer; each layer's sumcheck rounds; its final
-//! evaluations, then μ; then the next layer. The column and multiplicity evaluations are
-//! absorbed before the caller's next challenge.
+//! roots, then λ and the tree-batching challenge (`batch`) of the first layer; each layer's
+//! sumcheck rounds; its final evaluations, then μ together with the next layer's λ and batch
+//! in one squeeze (they weight the next layer's claims p + λq, which μ and the absorbed
+//! evaluations already fix, so drawing them with μ loses nothing and saves a permutation per
+//! layer); then the next layer. The column and multiplicity evaluations are absorbed before
+//! the caller's next challenge.
 //!
 //! Soundness assumptions: the columns and multiplicities are bound (committed and absorbed)
 //! before [`prove`]/[`verify`] run, so β is independent of them; then a value outside the
@@ -41,8 +44,10 @@ pub use prover::{
 pub use table::{MAX_FUNCTION_BITS, MAX_TABLE_BITS, Real, Table, TableFn, exp_chunk};
 pub use verifier::verify;
 
+use crate::error::Error;
 use crate::field::FieldOps;
 use crate::sumcheck::{Composition, SumcheckProof};
+use crate::transcript::{SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
 
 /// The shape of one witness column: a tensor of 2^`vars` entries looked up as `value + offset`,
@@ -199,4 +204,18 @@ pub(crate) fn statement_words<F: FieldOps>(s: &LookupStatement) -> Vec<F> {
         words.push(F::constant(Fr::from(u64::from(c.paired))));
     }
     words
+}
+
+/// The challenges drawn after a layer's final evaluations: the fold μ and, unless the layer
+/// is the last, the next layer's λ and tree-batching challenge — one label, one squeeze.
+pub(crate) fn fold_challenges<F: FieldOps, S: SpongeOps<F>>(
+    transcript: &mut Transcript<F, S>,
+    another_layer: bool,
+) -> Result<(F, Option<(F, F)>), Error> {
+    let n = if another_layer { 3 } else { 1 };
+    let mut drawn = transcript.challenges(labels::GKR_FOLD, n)?.into_iter();
+    let mu = drawn.next().ok_or(Error::Internal {
+        what: "the transcript returns the number of challenges asked for",
+    })?;
+    Ok((mu, drawn.next().zip(drawn.next())))
 }

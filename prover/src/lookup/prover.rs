@@ -1,7 +1,8 @@
 //! The LogUp-GKR prover.
 
 use super::{
-    ColumnShape, GkrLayer, LookupClaims, LookupProof, LookupStatement, Table, statement_words,
+    ColumnShape, GkrLayer, LookupClaims, LookupProof, LookupStatement, Table, fold_challenges,
+    statement_words,
 };
 use crate::error::{Error, ensure};
 use crate::field::encoding::from_i128;
@@ -220,14 +221,16 @@ pub fn prove_given(
         })
         .collect();
 
-    let mut layers = Vec::with_capacity(statement.num_layers());
-    for d in 0..statement.num_layers() {
-        // λ and the batching challenge in one squeeze; the layer's claims are derived from
-        // the transcript, so its sumcheck statement is not absorbed again.
-        let [lambda, alpha] = <[Fr; 2]>::try_from(transcript.challenges(labels::GKR_LAMBDA, 2)?)
-            .map_err(|_| Error::Internal {
+    let num_layers = statement.num_layers();
+    let mut layers = Vec::with_capacity(num_layers);
+    // λ and the batching challenge of the root layer; deeper layers' come with the fold.
+    let [mut lambda, mut batch] =
+        <[Fr; 2]>::try_from(transcript.challenges(labels::GKR_LAMBDA, 2)?).map_err(|_| {
+            Error::Internal {
                 what: "the transcript returns the number of challenges asked for",
-            })?;
+            }
+        })?;
+    for d in 0..num_layers {
         let active: Vec<usize> = (0..2).filter(|t| trees[*t].depth() > d).collect();
         let mut instances = Vec::with_capacity(active.len());
         let mut sums = Vec::with_capacity(active.len());
@@ -240,8 +243,11 @@ pub fn prove_given(
             .iter_mut()
             .map(|i| i as &mut dyn RoundProver)
             .collect();
-        let (proof, outs) = prove_batched_bound(&mut refs, &sums, Some(alpha), transcript)?;
-        let mu: Fr = transcript.challenge(labels::GKR_FOLD)?;
+        let (proof, outs) = prove_batched_bound(&mut refs, &sums, Some(batch), transcript)?;
+        let (mu, next) = fold_challenges(transcript, d + 1 < num_layers)?;
+        if let Some((next_lambda, next_batch)) = next {
+            (lambda, batch) = (next_lambda, next_batch);
+        }
         for (t, out) in active.iter().zip(outs) {
             let [_, p0, p1, q0, q1] = out.evals[..] else {
                 return Err(Error::Internal {

@@ -1,6 +1,8 @@
 //! The LogUp-GKR verifier, generic over the field backend.
 
-use super::{GkrLayer, LookupClaims, LookupProof, LookupStatement, statement_words};
+use super::{
+    GkrLayer, LookupClaims, LookupProof, LookupStatement, fold_challenges, statement_words,
+};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::poly::eq_eval;
@@ -114,13 +116,14 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         },
     ];
 
+    let num_layers = proof.layers.len();
+    let mut drawn = transcript.challenges(labels::GKR_LAMBDA, 2)?.into_iter();
+    let (Some(mut lambda), Some(mut batch)) = (drawn.next(), drawn.next()) else {
+        return Err(Error::Internal {
+            what: "the transcript returns the number of challenges asked for",
+        });
+    };
     for (d, layer) in proof.layers.iter().enumerate() {
-        let mut drawn = transcript.challenges(labels::GKR_LAMBDA, 2)?.into_iter();
-        let (Some(lambda), Some(alpha)) = (drawn.next(), drawn.next()) else {
-            return Err(Error::Internal {
-                what: "the transcript returns the number of challenges asked for",
-            });
-        };
         let composition = GkrLayer(lambda.clone());
         let active: Vec<usize> = (0..2).filter(|t| depths[*t] > d).collect();
         let instances: Vec<VerifierInstance<'_, F>> = active
@@ -132,8 +135,11 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
                 claim: c.p.add(&lambda.mul(&c.q)),
             })
             .collect();
-        let outs = verify_batched_bound(&instances, layer, Some(alpha), transcript)?;
-        let mu = transcript.challenge(labels::GKR_FOLD)?;
+        let outs = verify_batched_bound(&instances, layer, Some(batch.clone()), transcript)?;
+        let (mu, next) = fold_challenges(transcript, d + 1 < num_layers)?;
+        if let Some((next_lambda, next_batch)) = next {
+            (lambda, batch) = (next_lambda, next_batch);
+        }
         for (t, out) in active.iter().zip(outs) {
             let tree = TREES.get(*t).copied().unwrap_or("?");
             let [eq, p0, p1, q0, q1] = out.evals.as_slice() else {
