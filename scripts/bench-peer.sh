@@ -34,20 +34,8 @@ trap 'kill $anvil_pid 2> /dev/null || true; rm -rf "$work"' EXIT
 
 # A forge project for the verifiers: the zkmodel ones import the project's libraries.
 sol="$work/sol"
-mkdir -p "$sol/src/lib" "$sol/src/generated"
-cp contracts/src/lib/*.sol "$sol/src/lib/"
-cp contracts/src/IZkmodelVerifier.sol "$sol/src/"
-cat > "$sol/foundry.toml" <<TOML
-[profile.default]
-src = "src"
-out = "out"
-libs = []
-solc = "$root/scripts/solc"
-evm_version = "prague"
-optimizer = true
-optimizer_runs = 200
-offline = true
-TOML
+bash scripts/verifier-project.sh "$sol"
+mkdir -p "$sol/src/generated"
 
 # Data: zkmodel reads EZKL-style rows; EZKL wants one flat list per input tensor.
 python3 scripts/bench_data.py "$root/fixtures/digits/dataset.json" "$work"

@@ -122,25 +122,14 @@ step "wrap the accuracy proof" -- wrap accuracy.proof --keys accuracy.keys --srs
     -o accuracy.wrapped --calldata accuracy.calldata.json
 
 say "seller: export and compile the verifiers (forge + solcjs)"
+bash "$root/scripts/verifier-project.sh" verifier
 mkdir -p verifier/src/user
-cp -r "$root/contracts/src/lib" "$root/contracts/src/IZkmodelVerifier.sol" verifier/src/
 for s in training accuracy inference; do
     arch=$s.arch.json; [[ $s == training ]] && arch=trained/training.arch.json
     name="Digits${s^}Verifier"
     step "export $name" -- export-verifier --arch "$arch" --srs srs.bin --keys "$s.keys" \
         --name "$name" -o "verifier/src/user/$name.sol"
 done
-cat > verifier/foundry.toml <<TOML
-[profile.default]
-src = "src"
-out = "out"
-libs = []
-solc = "$root/scripts/solc"
-evm_version = "prague"
-optimizer = true
-optimizer_runs = 200
-offline = true
-TOML
 t0=$(date +%s)
 "$FORGE" build --root verifier --quiet || fail "compiling the verifiers"
 echo "  ✓ compiled in $(( $(date +%s) - t0 )) s"
