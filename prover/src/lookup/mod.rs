@@ -206,6 +206,16 @@ pub(crate) fn statement_words<F: FieldOps>(s: &LookupStatement) -> Vec<F> {
     words
 }
 
+/// The root layer's λ and tree-batching challenge, drawn after the roots are absorbed.
+pub(crate) fn root_challenges<F: FieldOps, S: SpongeOps<F>>(
+    transcript: &mut Transcript<F, S>,
+) -> Result<(F, F), Error> {
+    let mut drawn = transcript.challenges(labels::GKR_LAMBDA, 2)?.into_iter();
+    drawn.next().zip(drawn.next()).ok_or(Error::Internal {
+        what: "the transcript returns the number of challenges asked for",
+    })
+}
+
 /// The challenges drawn after a layer's final evaluations: the fold μ and, unless the layer
 /// is the last, the next layer's λ and tree-batching challenge — one label, one squeeze.
 pub(crate) fn fold_challenges<F: FieldOps, S: SpongeOps<F>>(

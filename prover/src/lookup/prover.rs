@@ -2,7 +2,7 @@
 
 use super::{
     ColumnShape, GkrLayer, LookupClaims, LookupProof, LookupStatement, Table, fold_challenges,
-    statement_words,
+    root_challenges, statement_words,
 };
 use crate::error::{Error, ensure};
 use crate::field::encoding::from_i128;
@@ -224,12 +224,7 @@ pub fn prove_given(
     let num_layers = statement.num_layers();
     let mut layers = Vec::with_capacity(num_layers);
     // λ and the batching challenge of the root layer; deeper layers' come with the fold.
-    let [mut lambda, mut batch] =
-        <[Fr; 2]>::try_from(transcript.challenges(labels::GKR_LAMBDA, 2)?).map_err(|_| {
-            Error::Internal {
-                what: "the transcript returns the number of challenges asked for",
-            }
-        })?;
+    let (mut lambda, mut batch) = root_challenges(transcript)?;
     for d in 0..num_layers {
         let active: Vec<usize> = (0..2).filter(|t| trees[*t].depth() > d).collect();
         let mut instances = Vec::with_capacity(active.len());

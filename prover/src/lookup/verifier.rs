@@ -1,7 +1,8 @@
 //! The LogUp-GKR verifier, generic over the field backend.
 
 use super::{
-    GkrLayer, LookupClaims, LookupProof, LookupStatement, fold_challenges, statement_words,
+    GkrLayer, LookupClaims, LookupProof, LookupStatement, fold_challenges, root_challenges,
+    statement_words,
 };
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
@@ -117,12 +118,7 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     ];
 
     let num_layers = proof.layers.len();
-    let mut drawn = transcript.challenges(labels::GKR_LAMBDA, 2)?.into_iter();
-    let (Some(mut lambda), Some(mut batch)) = (drawn.next(), drawn.next()) else {
-        return Err(Error::Internal {
-            what: "the transcript returns the number of challenges asked for",
-        });
-    };
+    let (mut lambda, mut batch) = root_challenges(transcript)?;
     for (d, layer) in proof.layers.iter().enumerate() {
         let composition = GkrLayer(lambda.clone());
         let active: Vec<usize> = (0..2).filter(|t| depths[*t] > d).collect();

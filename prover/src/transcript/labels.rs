@@ -69,9 +69,11 @@ pub const LOGUP_STATEMENT: Label = Label::new(b"logup/statement");
 pub const LOGUP_BETA: Label = Label::new(b"logup/beta");
 /// A GKR layer's claimed child values.
 pub const GKR_LAYER: Label = Label::new(b"gkr/layer");
-/// The challenge folding the two children of a GKR node, drawn with the next layer's λ and α.
+/// The challenge folding the two children of a GKR node, drawn with the next layer's λ and
+/// tree-batching challenge.
 pub const GKR_FOLD: Label = Label::new(b"gkr/fold");
-/// The challenge combining numerator and denominator claims (and batching the trees) at the root layer.
+/// The root layer's challenges: λ combining numerator and denominator claims, and the one
+/// batching the two trees.
 pub const GKR_LAMBDA: Label = Label::new(b"gkr/lambda");
 /// The challenge combining the witness and table trees' layer sumchecks.
 pub const GKR_TREES: Label = Label::new(b"gkr/trees");

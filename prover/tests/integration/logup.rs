@@ -232,6 +232,38 @@ fn every_tampered_message_is_rejected() {
     );
 }
 
+/// An adversary that, after every challenge of the last GKR layer is known, rewrites that
+/// layer's child values so its sumcheck still balances: p₀ += δ·q₀ and p₁ −= δ·q₁ leave
+/// p₀q₁ + p₁q₀ + λq₀q₁ unchanged for any δ. Only the fold μ — drawn after the rewritten
+/// values are absorbed — separates the forged leaf claim from the true one. The witness
+/// tree's rewrite is refused at its succinct numerator leaves; the table tree's moves μ (both
+/// trees end at the same point here), so the column evaluations the proof carries no longer
+/// sit at the leaf point and the denominator leaves refuse it.
+#[test]
+fn a_balanced_rewrite_of_the_last_layer_is_caught_by_the_fold() {
+    let table = Table::Range { bits: 3 };
+    let cols = columns(8, 2, 2, 3); // witness depth 3 = table depth 3: both trees reach the end
+    let st = statement(table, &cols);
+    let (proof, _, _) = run_prove(table, &cols);
+    let last = proof.layers.len() - 1;
+    assert_eq!(proof.layers[last].final_evals.len(), 2);
+    for (tree, delta, what) in [
+        (0, Fr::from(5u64), "LogUp witness numerators"),
+        (1, Fr::from(7u64), "LogUp witness denominators β + ã(r)"),
+    ] {
+        let mut forged = proof.clone();
+        let evals = &mut forged.layers[last].final_evals[tree];
+        let (q0, q1) = (evals[3], evals[4]);
+        evals[1] += delta * q0;
+        evals[2] -= delta * q1;
+        assert_eq!(
+            check(&st, &forged).unwrap_err(),
+            Error::SuccinctEvaluation { what },
+            "tree {tree}"
+        );
+    }
+}
+
 #[test]
 fn proof_is_bound_to_its_statement() {
     let table = Table::Range { bits: 3 };
