@@ -23,6 +23,9 @@ pub const S0_TAG: &[u8; 32] = b"zkmodel.s0.v1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
 /// Domain tag of the pairing challenge u.
 pub const U_TAG: &[u8; 32] = b"zkmodel.u.v2\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
+/// Domain tag of the row-split opening's pairing challenge u.
+pub const SPLIT_U_TAG: &[u8; 32] = b"zkmodel.u.v3\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+
 /// Domain tag of the scalar batching the Groth16 and KZG pairing equations on chain.
 pub const BATCH_TAG: &[u8; 32] = b"zkmodel.batch.v2\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
@@ -46,6 +49,21 @@ pub fn quotient_digest(q1: &G1Affine, q2: &G1Affine) -> Fr {
     keccak_words_mod_r(&words)
 }
 
+/// d₁ = keccak(H) mod r: the row-split opening's row-value commitment.
+pub fn rows_digest(h: &G1Affine) -> Fr {
+    keccak_words_mod_r(&g1_to_words(h))
+}
+
+/// d₂ = keccak(Ĝ, Q, S₁, S₂) mod r: the row-split opening's fold, quotient and inner-product
+/// commitments.
+pub fn split_digest(g_rev: &G1Affine, q: &G1Affine, s1: &G1Affine, s2: &G1Affine) -> Fr {
+    let words: Vec<[u8; 32]> = [g_rev, q, s1, s2]
+        .iter()
+        .flat_map(|p| g1_to_words(p))
+        .collect();
+    keccak_words_mod_r(&words)
+}
+
 /// u = keccak(U_TAG, s0, kp, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) mod r: drawn after both claimed
 /// values and both quotients of the two-point opening are fixed. (W₁ … y₂ is the order of the
 /// proof's calldata words, which the contract hashes in place.)
@@ -57,6 +75,22 @@ pub fn pairing_challenge(
     w2: &G1Affine,
 ) -> Fr {
     let mut words = vec![*U_TAG, fr_to_word(s0), fr_to_word(kp)];
+    words.extend([w1, w2].iter().flat_map(|p| g1_to_words(p)));
+    words.extend([&out.zeta, &out.zeta_inv, &out.gamma, &out.y1, &out.y2].map(fr_to_word));
+    keccak_words_mod_r(&words)
+}
+
+/// The row-split opening's u = keccak(SPLIT_U_TAG, s0, d₁, d₂, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) mod r:
+/// [`pairing_challenge`] with the two commitment digests in place of kp.
+pub fn split_pairing_challenge(
+    s0: &Fr,
+    d1: &Fr,
+    d2: &Fr,
+    out: &FieldOutputs<Fr>,
+    w1: &G1Affine,
+    w2: &G1Affine,
+) -> Fr {
+    let mut words = vec![*SPLIT_U_TAG, fr_to_word(s0), fr_to_word(d1), fr_to_word(d2)];
     words.extend([w1, w2].iter().flat_map(|p| g1_to_words(p)));
     words.extend([&out.zeta, &out.zeta_inv, &out.gamma, &out.y1, &out.y2].map(fr_to_word));
     keccak_words_mod_r(&words)

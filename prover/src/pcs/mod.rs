@@ -37,6 +37,7 @@ pub mod msm;
 mod open;
 pub mod ptau;
 pub mod ptau_dev;
+pub mod split;
 pub mod srs;
 mod verify;
 

@@ -41,7 +41,7 @@ pub struct OpeningProof {
 }
 
 /// The MLE of the mask slots at their claim point.
-fn mask_eval(vectors: &[&[Fr]], mask: &MaskSlots) -> Result<Fr, Error> {
+pub(super) fn mask_eval(vectors: &[&[Fr]], mask: &MaskSlots) -> Result<Fr, Error> {
     let slots = vectors
         .get(mask.vector)
         .and_then(|v| v.get(mask.segment.offset..mask.segment.offset + mask.segment.len()))
@@ -51,16 +51,9 @@ fn mask_eval(vectors: &[&[Fr]], mask: &MaskSlots) -> Result<Fr, Error> {
     DenseMle::new(slots.to_vec())?.evaluate(&mask.local_point::<Fr>()?)
 }
 
-/// Proves every claim on the committed `vectors` (each of power-of-two length) at once, plus
-/// the claim on `mask`, the slots of fresh randomness that must reach both quotients.
-pub fn prove_opening(
-    srs: &Srs,
-    vectors: &[&[Fr]],
-    claims: &[OpeningClaim<Fr>],
-    mask: &MaskSlots,
-    transcript: &mut NativeTranscript,
-) -> Result<OpeningProof, Error> {
-    let vars: Vec<usize> = vectors
+/// log2 of each vector's length (each must be a power of two).
+pub(super) fn vector_vars(vectors: &[&[Fr]]) -> Result<Vec<usize>, Error> {
+    vectors
         .iter()
         .map(|v| {
             if v.len().is_power_of_two() {
@@ -72,7 +65,19 @@ pub fn prove_opening(
                 })
             }
         })
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// Proves every claim on the committed `vectors` (each of power-of-two length) at once, plus
+/// the claim on `mask`, the slots of fresh randomness that must reach both quotients.
+pub fn prove_opening(
+    srs: &Srs,
+    vectors: &[&[Fr]],
+    claims: &[OpeningClaim<Fr>],
+    mask: &MaskSlots,
+    transcript: &mut NativeTranscript,
+) -> Result<OpeningProof, Error> {
+    let vars = vector_vars(vectors)?;
     let max_len = vectors.iter().map(|v| v.len()).max().unwrap_or(1);
     srs.powers(max_len)?;
     let mask_eval = mask_eval(vectors, mask)?;

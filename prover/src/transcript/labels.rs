@@ -94,6 +94,15 @@ pub const PCS_ZETA: Label = Label::new(b"pcs/zeta");
 pub const PCS_EVALS: Label = Label::new(b"pcs/evals");
 /// The challenge γ combining commitments into F₁.
 pub const PCS_GAMMA: Label = Label::new(b"pcs/gamma");
+/// The row-split opening: β, combining the vectors' values at the reduced point.
+pub const PCS_BETA: Label = Label::new(b"pcs/beta");
+/// The row-split opening: d₁ = keccak(H) mod r, the digest of the row-value commitment.
+pub const PCS_ROWS: Label = Label::new(b"pcs/rows");
+/// The row-split opening: the fold point α and the identity-batching challenge ρ₂.
+pub const PCS_FOLD: Label = Label::new(b"pcs/fold");
+/// The row-split opening: d₂ = keccak(Ĝ, Q, S₁, S₂) mod r, the digest of the fold, quotient
+/// and inner-product commitments.
+pub const PCS_SPLIT: Label = Label::new(b"pcs/split");
 
 /// MatMul statement: log2 of (m, k, n).
 pub const MATMUL_STATEMENT: Label = Label::new(b"matmul/stmt");

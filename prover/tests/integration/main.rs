@@ -27,6 +27,7 @@ mod residual;
 mod residual_topologies;
 mod roles;
 mod softmax_block;
+mod split_opening;
 mod srs;
 mod sumcheck;
 mod training;

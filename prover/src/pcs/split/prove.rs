@@ -1,0 +1,174 @@
+//! The row-split opening prover (protocol in the module doc).
+
+use super::reduce::{ClaimReduction, claim_weights};
+use super::{SplitEvals, SplitFieldProof, SplitOpeningProof, row_vars};
+use crate::error::Error;
+use crate::pcs::chain::{rows_digest, split_digest};
+use crate::pcs::commit::commit;
+use crate::pcs::laurent::{divide_by_linear, evaluate, laurent_split};
+use crate::pcs::open::{mask_eval, vector_vars};
+use crate::pcs::srs::Srs;
+use crate::pcs::verify::{MaskSlots, OpeningClaim, absorb_claims};
+use crate::poly::eq_table;
+use crate::sumcheck::prove_batched_bound;
+use crate::transcript::{NativeTranscript, labels};
+use ark_bn254::Fr;
+use ark_ff::{AdditiveGroup, Field};
+use rayon::prelude::*;
+
+/// Proves every claim on the committed `vectors` (each of power-of-two length) at once, plus
+/// the claim on `mask`, the slots of fresh randomness (DESIGN §7).
+pub fn prove_split_opening(
+    srs: &Srs,
+    vectors: &[&[Fr]],
+    claims: &[OpeningClaim<Fr>],
+    mask: &MaskSlots,
+    transcript: &mut NativeTranscript,
+) -> Result<SplitOpeningProof, Error> {
+    let vars = vector_vars(vectors)?;
+    let n = vars.iter().copied().max().unwrap_or(0);
+    let len = 1usize << n;
+    srs.powers(len)?;
+    let mask_eval = mask_eval(vectors, mask)?;
+    let mut claims = claims.to_vec();
+    claims.push(mask.claim(&vars, mask_eval)?);
+    let rho = absorb_claims(transcript, &vars, &claims)?;
+
+    // 1. Every claim to one point r*.
+    let weights = claim_weights(&rho, claims.len());
+    let sum: Fr = claims.iter().zip(&weights).map(|(c, w)| c.value * w).sum();
+    let mut reduction = ClaimReduction::new(vectors, &vars, &claims, &weights);
+    let (sumcheck, outs) =
+        prove_batched_bound(&mut [&mut reduction], &[sum], Some(Fr::ONE), transcript)?;
+    let out = outs.into_iter().next().ok_or(Error::Internal {
+        what: "a batch of one instance has one output",
+    })?;
+    let beta: Fr = transcript.challenge(labels::PCS_BETA)?;
+
+    // F = Σ β^k f_k, zero-extended to 2^n.
+    let mut big_f = vec![Fr::ZERO; len];
+    let mut bk = Fr::ONE;
+    for f in vectors {
+        big_f
+            .par_iter_mut()
+            .zip(f.par_iter())
+            .for_each(|(x, y)| *x += bk * y);
+        bk *= beta;
+    }
+
+    // 2. Row values at r_lo.
+    let lo = row_vars(n);
+    let (row, rows) = (1usize << lo, len >> lo);
+    let (r_lo, r_hi) = out.point.split_at(lo);
+    let eq_lo = eq_table(r_lo);
+    let h: Vec<Fr> = big_f
+        .par_chunks(row)
+        .map(|chunk| chunk.iter().zip(&eq_lo).map(|(x, e)| *x * e).sum())
+        .collect();
+    let h_commit = commit(srs, &h)?;
+    transcript.absorb(labels::PCS_ROWS, &[rows_digest(&h_commit)])?;
+    let fold = transcript.challenges(labels::PCS_FOLD, 2)?;
+    let (alpha, rho2) = match fold.as_slice() {
+        [a, r] => (*a, *r),
+        _ => {
+            return Err(Error::Internal {
+                what: "the transcript returns the number of challenges asked for",
+            });
+        }
+    };
+
+    // 3. F = (X^b − α)·Q + g, row by row from the top: Q_{m−2} = F_{m−1},
+    //    Q_{a−1} = F_a + α·Q_a, g = F_0 + α·Q_0.
+    let mut q = vec![Fr::ZERO; len - row];
+    let mut carry = vec![Fr::ZERO; row];
+    for a in (1..rows).rev() {
+        let src = &big_f[a * row..(a + 1) * row];
+        carry
+            .par_iter_mut()
+            .zip(src.par_iter())
+            .for_each(|(c, x)| *c = *x + alpha * *c);
+        q[(a - 1) * row..a * row].copy_from_slice(&carry);
+    }
+    let g: Vec<Fr> = big_f[..row]
+        .par_iter()
+        .zip(carry.par_iter())
+        .map(|(x, c)| *x + alpha * c)
+        .collect();
+    drop(big_f);
+    let g_rev: Vec<Fr> = g.iter().rev().copied().collect();
+
+    // The inner products ⟨h, e_hi⟩ − ρ₂h(α) and ρ₂⟨g, e_lo⟩ as one Laurent product.
+    let mut a_poly = eq_table(r_hi);
+    let mut pow = Fr::ONE;
+    for c in &mut a_poly {
+        *c -= rho2 * pow;
+        pow *= alpha;
+    }
+    let (_, q1h, q2h) = laurent_split(&h, &a_poly);
+    let (_, q1g, q2g) = laurent_split(&g, &eq_lo);
+    let combine = |x: &[Fr], y: &[Fr]| -> Vec<Fr> {
+        let mut s = vec![Fr::ZERO; x.len().max(y.len())];
+        s.iter_mut().zip(x).for_each(|(s, x)| *s += x);
+        s.iter_mut().zip(y).for_each(|(s, y)| *s += rho2 * y);
+        s
+    };
+    let (s1, s2) = (combine(&q1h, &q1g), combine(&q2h, &q2g));
+    let ((g_commit, q_commit), (s1_commit, s2_commit)) = rayon::join(
+        || rayon::join(|| commit(srs, &g_rev), || commit(srs, &q)),
+        || rayon::join(|| commit(srs, &s1), || commit(srs, &s2)),
+    );
+    let (g_commit, q_commit, s1_commit, s2_commit) = (g_commit?, q_commit?, s1_commit?, s2_commit?);
+    let d2 = split_digest(&g_commit, &q_commit, &s1_commit, &s2_commit);
+    transcript.absorb(labels::PCS_SPLIT, &[d2])?;
+    let zeta: Fr = transcript.challenge(labels::PCS_ZETA)?;
+    let zeta_inv = zeta.inverse().ok_or(Error::Opening { what: "ζ = 0" })?;
+
+    // 4. Evaluations.
+    let vector_evals: Vec<Fr> = vectors.iter().map(|f| evaluate(f, zeta)).collect();
+    let evals = SplitEvals {
+        vector_evals,
+        q_at_zeta: evaluate(&q, zeta),
+        h_at_zeta: evaluate(&h, zeta),
+        s1_at_zeta: evaluate(&s1, zeta),
+        g_rev_at_zeta_inv: evaluate(&g_rev, zeta_inv),
+        s2_at_zeta_inv: evaluate(&s2, zeta_inv),
+        mask_eval,
+    };
+    transcript.absorb(labels::PCS_EVALS, &super::verify::evals_message(&evals))?;
+    let gamma: Fr = transcript.challenge(labels::PCS_GAMMA)?;
+
+    // 5. F₁ = Σ_k γ^k f_k + γ^K Q + γ^{K+1} h + γ^{K+2} s₁ at ζ; F₂ = ĝ + γ s₂ at ζ⁻¹.
+    let mut f1 = vec![Fr::ZERO; len];
+    let mut gk = Fr::ONE;
+    for p in vectors
+        .iter()
+        .copied()
+        .chain([q.as_slice(), h.as_slice(), s1.as_slice()])
+    {
+        f1.par_iter_mut()
+            .zip(p.par_iter())
+            .for_each(|(x, y)| *x += gk * y);
+        gk *= gamma;
+    }
+    drop(q);
+    let mut f2 = g_rev;
+    f2.resize(f2.len().max(s2.len()), Fr::ZERO);
+    f2.iter_mut().zip(&s2).for_each(|(x, y)| *x += gamma * y);
+    let (w1, w2) = rayon::join(
+        || commit(srs, &divide_by_linear(&f1, zeta)),
+        || commit(srs, &divide_by_linear(&f2, zeta_inv)),
+    );
+    Ok(SplitOpeningProof {
+        field: SplitFieldProof {
+            reduction: sumcheck,
+            evals,
+        },
+        h: h_commit,
+        g_rev: g_commit,
+        q: q_commit,
+        s1: s1_commit,
+        s2: s2_commit,
+        w1: w1?,
+        w2: w2?,
+    })
+}

@@ -1,0 +1,215 @@
+//! Step 1 of the row-split opening: one sumcheck reducing every claim on every vector to one
+//! point r* over the largest vector's variables, shorter vectors read zero-extended.
+
+use crate::error::Error;
+use crate::field::FieldOps;
+use crate::pcs::laurent::combined_e;
+use crate::pcs::verify::OpeningClaim;
+use crate::poly::eq_eval;
+use crate::poly::mle::fix_first_variable_in_place;
+use crate::sumcheck::{RoundProver, SumOfProducts};
+use ark_bn254::Fr;
+use ark_ff::{AdditiveGroup, Field};
+use rayon::prelude::*;
+
+/// Σ_k W_k·f_k over inputs ordered (W_0, f_0, W_1, f_1, …).
+pub(super) fn pairs_composition(vectors: usize) -> Result<SumOfProducts, Error> {
+    SumOfProducts::new(
+        2 * vectors,
+        (0..vectors)
+            .map(|k| (Fr::ONE, vec![2 * k, 2 * k + 1]))
+            .collect(),
+    )
+}
+
+/// ρ^c per claim, in claim order.
+pub(super) fn claim_weights<F: FieldOps>(rho: &F, count: usize) -> Vec<F> {
+    let mut weights = Vec::with_capacity(count);
+    let mut w = F::one();
+    for _ in 0..count {
+        weights.push(w.clone());
+        w = w.mul(rho);
+    }
+    weights
+}
+
+/// W_k(r*) = Σ_{c on k} ρ^c eq(r_c, r*_{<n_k}) · Π_{j ≥ n_k} (1 − r*_j): the weight of vector
+/// k at the reduced point, computed by the verifier in O(C·n).
+pub(super) fn weight_at<F: FieldOps>(
+    vector: usize,
+    vector_vars: usize,
+    claims: &[OpeningClaim<F>],
+    weights: &[F],
+    point: &[F],
+) -> Result<F, Error> {
+    let (low, high) = (
+        point.get(..vector_vars).ok_or(Error::Opening {
+            what: "reduced point shorter than a vector",
+        })?,
+        point.get(vector_vars..).unwrap_or_default(),
+    );
+    let mut w = F::zero();
+    for (c, rho_c) in claims.iter().zip(weights) {
+        if c.vector == vector {
+            w = w.add(&rho_c.mul(&eq_eval(&c.point, low)));
+        }
+    }
+    Ok(high.iter().fold(w, |acc, x| acc.mul(&x.one_minus())))
+}
+
+/// The prover's side: per vector its weight table W_k and values f_k, each of its own length;
+/// once a vector's own variables are fixed it is one value whose zero-extension contributes
+/// (1 − X_j)² per later round.
+pub(super) struct ClaimReduction {
+    tables: Vec<(Vec<Fr>, Vec<Fr>)>,
+    num_vars: usize,
+}
+
+impl ClaimReduction {
+    /// The instance for `vectors` (power-of-two lengths `2^vars[k]`) under weighted claims.
+    pub(super) fn new(
+        vectors: &[&[Fr]],
+        vars: &[usize],
+        claims: &[OpeningClaim<Fr>],
+        weights: &[Fr],
+    ) -> Self {
+        let tables = vectors
+            .iter()
+            .zip(vars)
+            .enumerate()
+            .map(|(k, (f, n))| {
+                let mine: Vec<(&[Fr], Fr)> = claims
+                    .iter()
+                    .zip(weights)
+                    .filter(|(c, _)| c.vector == k)
+                    .map(|(c, w)| (c.point.as_slice(), *w))
+                    .collect();
+                (combined_e(*n, &mine), f.to_vec())
+            })
+            .collect();
+        Self {
+            tables,
+            num_vars: vars.iter().copied().max().unwrap_or(0),
+        }
+    }
+}
+
+impl RoundProver for ClaimReduction {
+    fn num_vars(&self) -> usize {
+        self.num_vars
+    }
+    fn degree(&self) -> usize {
+        2
+    }
+    fn arity(&self) -> usize {
+        2 * self.tables.len()
+    }
+    fn round_evals(&self, claim: Fr) -> Vec<Fr> {
+        let mut at0 = Fr::ZERO;
+        let mut at2 = Fr::ZERO;
+        for (w, f) in &self.tables {
+            if w.len() == 1 {
+                // (1 − t)²·w·f at t = 0 and t = 2 alike.
+                let c = w[0] * f[0];
+                at0 += c;
+                at2 += c;
+                continue;
+            }
+            let (a, b) = w
+                .par_chunks(2)
+                .zip(f.par_chunks(2))
+                .with_min_len(1 << 10)
+                .map(|(w, f)| {
+                    let (w0, w1, f0, f1) = (w[0], w[1], f[0], f[1]);
+                    (w0 * f0, (w1.double() - w0) * (f1.double() - f0))
+                })
+                .reduce(|| (Fr::ZERO, Fr::ZERO), |x, y| (x.0 + y.0, x.1 + y.1));
+            at0 += a;
+            at2 += b;
+        }
+        vec![at0, claim - at0, at2]
+    }
+    fn fix(&mut self, r: Fr) {
+        let keep = Fr::ONE - r;
+        self.tables.par_iter_mut().for_each(|(w, f)| {
+            if w.len() == 1 {
+                w[0] *= keep;
+                f[0] *= keep;
+            } else {
+                fix_first_variable_in_place(w, r);
+                fix_first_variable_in_place(f, r);
+            }
+        });
+        self.num_vars = self.num_vars.saturating_sub(1);
+    }
+    fn final_evals(&self) -> Vec<Fr> {
+        self.tables
+            .iter()
+            .flat_map(|(w, f)| [w.first().copied(), f.first().copied()])
+            .map(|v| v.unwrap_or(Fr::ZERO))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poly::DenseMle;
+    use crate::sumcheck::{VerifierInstance, prove, verify};
+    use crate::transcript::NativeTranscript;
+    use ark_std::UniformRand;
+
+    #[test]
+    fn zero_extended_vectors_reduce_to_one_point() {
+        let mut rng = ark_std::test_rng();
+        let vars = [5usize, 2, 0, 5];
+        let vectors: Vec<Vec<Fr>> = vars
+            .iter()
+            .map(|n| (0..1 << n).map(|_| Fr::rand(&mut rng)).collect())
+            .collect();
+        let mut claims = vec![];
+        for (k, v) in vectors.iter().enumerate() {
+            for _ in 0..2 {
+                let point: Vec<Fr> = (0..vars[k]).map(|_| Fr::rand(&mut rng)).collect();
+                let value = DenseMle::new(v.clone()).unwrap().evaluate(&point).unwrap();
+                claims.push(OpeningClaim {
+                    vector: k,
+                    point,
+                    value,
+                });
+            }
+        }
+        let rho = Fr::rand(&mut rng);
+        let weights = claim_weights(&rho, claims.len());
+        let sum: Fr = claims.iter().zip(&weights).map(|(c, w)| c.value * w).sum();
+        let refs: Vec<&[Fr]> = vectors.iter().map(Vec::as_slice).collect();
+        let mut inst = ClaimReduction::new(&refs, &vars, &claims, &weights);
+        let (proof, out) = prove(&mut inst, sum, &mut NativeTranscript::new_native()).unwrap();
+        let composition = pairs_composition(vectors.len()).unwrap();
+        let checked = verify(
+            VerifierInstance {
+                num_vars: 5,
+                composition: &composition,
+                claim: sum,
+            },
+            &proof,
+            &mut NativeTranscript::new_native(),
+        )
+        .unwrap();
+        assert_eq!(checked, out);
+        for (k, v) in vectors.iter().enumerate() {
+            let n = vars[k];
+            let tail: Fr = out.point[n..].iter().map(|x| Fr::ONE - x).product();
+            let expect = DenseMle::new(v.clone())
+                .unwrap()
+                .evaluate(&out.point[..n])
+                .unwrap()
+                * tail;
+            assert_eq!(out.evals[2 * k + 1], expect);
+            assert_eq!(
+                out.evals[2 * k],
+                weight_at(k, n, &claims, &weights, &out.point).unwrap()
+            );
+        }
+    }
+}

@@ -1,0 +1,573 @@
+//! Soundness of the row-split opening (`pcs::split`): honest openings of many vectors at many
+//! points verify; every claim, sumcheck message, evaluation, commitment and opening point is
+//! bound (tamper tests, exact variants); and adaptive provers who choose values after seeing
+//! the challenges — shifting the reduced values after r*, moving the fold by (X^b − α)·t
+//! after α, solving for an evaluation after ζ — are refused.
+
+use crate::common::{random_vec, rng};
+use ark_bn254::{Fr, G1Affine};
+use ark_ec::{AffineRepr, CurveGroup};
+use ark_ff::{AdditiveGroup, Field};
+use std::sync::OnceLock;
+use zkmodel_prover::Error;
+use zkmodel_prover::pcs::chain::{rows_digest, split_digest, statement_seed};
+use zkmodel_prover::pcs::laurent::{divide_by_linear, evaluate, laurent_split};
+use zkmodel_prover::pcs::layout::Segment;
+use zkmodel_prover::pcs::split::{
+    SplitEvals, SplitFieldProof, SplitOpeningProof, prove_split_opening, row_vars,
+    verify_split_opening,
+};
+use zkmodel_prover::pcs::{MaskSlots, OpeningClaim, Srs, absorb_claims, commit};
+use zkmodel_prover::poly::{DenseMle, eq_table};
+use zkmodel_prover::sumcheck::{SumOfProducts, VerifierInstance, verify_batched_bound};
+use zkmodel_prover::transcript::{NativeTranscript, labels};
+
+fn srs() -> &'static Srs {
+    static S: OnceLock<Srs> = OnceLock::new();
+    S.get_or_init(|| Srs::insecure_development(43, 1 << 8))
+}
+
+struct Fixture {
+    vectors: Vec<Vec<Fr>>,
+    commitments: Vec<G1Affine>,
+    claims: Vec<OpeningClaim<Fr>>,
+}
+
+impl Fixture {
+    /// The top 8 entries of vector 1 play the trace's mask slots.
+    fn mask(&self) -> MaskSlots {
+        MaskSlots {
+            vector: 1,
+            segment: Segment {
+                offset: self.vectors[1].len() - 8,
+                log_len: 3,
+            },
+        }
+    }
+
+    fn vars(&self) -> Vec<usize> {
+        self.vectors
+            .iter()
+            .map(|v| v.len().trailing_zeros() as usize)
+            .collect()
+    }
+
+    fn refs(&self) -> Vec<&[Fr]> {
+        self.vectors.iter().map(Vec::as_slice).collect()
+    }
+}
+
+fn mle(v: &[Fr], point: &[Fr]) -> Fr {
+    DenseMle::new(v.to_vec()).unwrap().evaluate(point).unwrap()
+}
+
+/// Three vectors of 2^3, 2^7 (odd: rows of 16, 8 rows) and 2^4 entries, two claims on each
+/// and one on an aligned segment.
+fn fixture(seed: u64) -> Fixture {
+    let mut r = rng(seed);
+    let vectors: Vec<Vec<Fr>> = [3usize, 7, 4]
+        .iter()
+        .map(|n| random_vec(&mut r, 1 << n))
+        .collect();
+    let commitments = vectors.iter().map(|v| commit(srs(), v).unwrap()).collect();
+    let mut claims = vec![];
+    for (k, v) in vectors.iter().enumerate() {
+        let n = v.len().trailing_zeros() as usize;
+        for _ in 0..2 {
+            let point = random_vec(&mut r, n);
+            claims.push(OpeningClaim {
+                vector: k,
+                value: mle(v, &point),
+                point,
+            });
+        }
+    }
+    let mut seg_point = random_vec(&mut r, 4);
+    seg_point.extend([Fr::ZERO, Fr::ONE, Fr::ZERO]);
+    claims.push(OpeningClaim {
+        vector: 1,
+        value: mle(&vectors[1], &seg_point),
+        point: seg_point,
+    });
+    Fixture {
+        vectors,
+        commitments,
+        claims,
+    }
+}
+
+fn s0(commitments: &[G1Affine]) -> Fr {
+    statement_seed(&[9u8; 32], commitments, &[])
+}
+
+fn seeded(commitments: &[G1Affine]) -> NativeTranscript {
+    let mut t = NativeTranscript::new_native();
+    t.absorb(labels::SEED, &[s0(commitments)]).unwrap();
+    t
+}
+
+fn prove(f: &Fixture) -> SplitOpeningProof {
+    prove_split_opening(
+        srs(),
+        &f.refs(),
+        &f.claims,
+        &f.mask(),
+        &mut seeded(&f.commitments),
+    )
+    .unwrap()
+}
+
+fn check(
+    f: &Fixture,
+    claims: &[OpeningClaim<Fr>],
+    commitments: &[G1Affine],
+    p: &SplitOpeningProof,
+) -> Result<(), Error> {
+    verify_split_opening(
+        srs(),
+        &s0(commitments),
+        commitments,
+        &f.vars(),
+        claims,
+        &f.mask(),
+        p,
+        &mut seeded(commitments),
+    )
+    .map(|_| ())
+}
+
+#[test]
+fn honest_split_opening_verifies() {
+    for seed in 1..4 {
+        let f = fixture(seed);
+        check(&f, &f.claims, &f.commitments, &prove(&f)).unwrap();
+    }
+}
+
+#[test]
+fn a_single_entry_vector_and_a_lone_vector_open() {
+    let mut r = rng(11);
+    for vars in [vec![0usize, 4], vec![6], vec![5, 5]] {
+        let vectors: Vec<Vec<Fr>> = vars.iter().map(|n| random_vec(&mut r, 1 << n)).collect();
+        let last = vectors.len() - 1;
+        let commitments: Vec<G1Affine> =
+            vectors.iter().map(|v| commit(srs(), v).unwrap()).collect();
+        let claims: Vec<OpeningClaim<Fr>> = vectors
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                let point = random_vec(&mut r, vars[k]);
+                OpeningClaim {
+                    vector: k,
+                    value: mle(v, &point),
+                    point,
+                }
+            })
+            .collect();
+        let f = Fixture {
+            vectors,
+            commitments,
+            claims,
+        };
+        let mask = MaskSlots {
+            vector: last,
+            segment: Segment {
+                offset: f.vectors[last].len() - 8,
+                log_len: 3,
+            },
+        };
+        let p = prove_split_opening(
+            srs(),
+            &f.refs(),
+            &f.claims,
+            &mask,
+            &mut seeded(&f.commitments),
+        )
+        .unwrap();
+        verify_split_opening(
+            srs(),
+            &s0(&f.commitments),
+            &f.commitments,
+            &f.vars(),
+            &f.claims,
+            &mask,
+            &p,
+            &mut seeded(&f.commitments),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn wrong_value_point_or_commitment_is_rejected() {
+    let f = fixture(5);
+    let p = prove(&f);
+    for i in 0..f.claims.len() {
+        let mut claims = f.claims.clone();
+        claims[i].value += Fr::ONE;
+        assert_eq!(
+            check(&f, &claims, &f.commitments, &p),
+            Err(Error::SumcheckFinal),
+            "value {i}"
+        );
+        let mut claims = f.claims.clone();
+        claims[i].point[0] += Fr::ONE;
+        // Points are derived, not absorbed: the rounds still balance, the weights do not.
+        assert_eq!(
+            check(&f, &claims, &f.commitments, &p),
+            Err(Error::Opening {
+                what: "claim-reduction weight of a vector"
+            }),
+            "point {i}"
+        );
+    }
+    for k in 0..f.commitments.len() {
+        let mut cs = f.commitments.clone();
+        cs[k] = (cs[k] + G1Affine::generator()).into_affine();
+        // s0 binds the commitments, so every challenge moves; the sumcheck fails first.
+        assert_eq!(
+            check(&f, &f.claims, &cs, &p),
+            Err(Error::SumcheckFinal),
+            "commitment {k}"
+        );
+    }
+}
+
+#[test]
+fn every_field_message_is_bound() {
+    let f = fixture(6);
+    let p = prove(&f);
+    let bump = |x: &mut Fr| *x += Fr::ONE;
+    let rounds = p.field.reduction.rounds.len();
+    for round in 0..rounds {
+        for i in 0..2 {
+            let mut q = p.clone();
+            bump(&mut q.field.reduction.rounds[round][i]);
+            assert_eq!(
+                check(&f, &f.claims, &f.commitments, &q),
+                Err(Error::SumcheckFinal),
+                "round {round} value {i}"
+            );
+        }
+    }
+    for i in 0..p.field.reduction.final_evals[0].len() {
+        let mut q = p.clone();
+        bump(&mut q.field.reduction.final_evals[0][i]);
+        // A weight or a value: the sumcheck's final equation breaks either way.
+        assert_eq!(
+            check(&f, &f.claims, &f.commitments, &q),
+            Err(Error::SumcheckFinal),
+            "final value {i}"
+        );
+    }
+    // Weights moved along the final equation's kernel (after r* is known) keep it balanced;
+    // the verifier's own W_k(r*) refuses them.
+    let mut q = p.clone();
+    let fe = &mut q.field.reduction.final_evals[0];
+    let (f0, f1) = (fe[1], fe[3]);
+    fe[0] += f1;
+    fe[2] -= f0;
+    assert_eq!(
+        check(&f, &f.claims, &f.commitments, &q),
+        Err(Error::Opening {
+            what: "claim-reduction weight of a vector"
+        })
+    );
+    type Pick = fn(&mut SplitEvals<Fr>) -> &mut Fr;
+    let fields: [(&str, Pick, &str); 6] = [
+        ("Q(ζ)", |e| &mut e.q_at_zeta, "fold identity at ζ"),
+        (
+            "h(ζ)",
+            |e| &mut e.h_at_zeta,
+            "row inner-product identity at ζ",
+        ),
+        (
+            "s₁(ζ)",
+            |e| &mut e.s1_at_zeta,
+            "row inner-product identity at ζ",
+        ),
+        ("ĝ(ζ⁻¹)", |e| &mut e.g_rev_at_zeta_inv, "fold identity at ζ"),
+        (
+            "s₂(ζ⁻¹)",
+            |e| &mut e.s2_at_zeta_inv,
+            "row inner-product identity at ζ",
+        ),
+        ("mask", |e| &mut e.mask_eval, "sumcheck"),
+    ];
+    for (name, pick, what) in fields {
+        let mut q = p.clone();
+        bump(pick(&mut q.field.evals));
+        let got = check(&f, &f.claims, &f.commitments, &q);
+        if what == "sumcheck" {
+            assert_eq!(got, Err(Error::SumcheckFinal), "{name}");
+        } else {
+            assert_eq!(got, Err(Error::Opening { what }), "{name}");
+        }
+    }
+    for k in 0..f.vectors.len() {
+        let mut q = p.clone();
+        bump(&mut q.field.evals.vector_evals[k]);
+        assert_eq!(
+            check(&f, &f.claims, &f.commitments, &q),
+            Err(Error::Opening {
+                what: "fold identity at ζ"
+            }),
+            "f_{k}(ζ)"
+        );
+    }
+}
+
+#[test]
+fn every_opening_point_is_bound() {
+    let f = fixture(7);
+    let p = prove(&f);
+    let g = G1Affine::generator();
+    for i in 0..7 {
+        let mut points = p.points();
+        points[i] = (points[i] + g).into_affine();
+        let [h, g_rev, q, s1, s2, w1, w2] = points;
+        let tampered = SplitOpeningProof {
+            h,
+            g_rev,
+            q,
+            s1,
+            s2,
+            w1,
+            w2,
+            ..p.clone()
+        };
+        // H … S₂ move d₁ or d₂ and with them every later challenge; W₁, W₂ move u.
+        let expected = match i {
+            0..=4 => [
+                Error::Opening {
+                    what: "fold identity at ζ",
+                },
+                Error::Opening {
+                    what: "row inner-product identity at ζ",
+                },
+            ]
+            .to_vec(),
+            _ => vec![Error::Opening {
+                what: "pairing check",
+            }],
+        };
+        let got = check(&f, &f.claims, &f.commitments, &tampered).unwrap_err();
+        assert!(expected.contains(&got), "point {i}: {got:?}");
+    }
+}
+
+/// The transcript of an honest run replayed up to the claim-reduction sumcheck's end with the
+/// given final values (the rounds, hence r*, unchanged).
+fn replay_through_reduction(
+    f: &Fixture,
+    reduction: &zkmodel_prover::sumcheck::SumcheckProof<Fr>,
+    mask_eval: Fr,
+) -> (NativeTranscript, Vec<Fr>, Vec<Fr>) {
+    let mut t = seeded(&f.commitments);
+    let vars = f.vars();
+    let mut claims = f.claims.clone();
+    claims.push(f.mask().claim(&vars, mask_eval).unwrap());
+    let rho = absorb_claims(&mut t, &vars, &claims).unwrap();
+    let mut w = Fr::ONE;
+    let mut sum = Fr::ZERO;
+    for c in &claims {
+        sum += w * c.value;
+        w *= rho;
+    }
+    let k = f.vectors.len();
+    let composition = SumOfProducts::new(
+        2 * k,
+        (0..k).map(|i| (Fr::ONE, vec![2 * i, 2 * i + 1])).collect(),
+    )
+    .unwrap();
+    let n = *vars.iter().max().unwrap();
+    let out = verify_batched_bound(
+        &[VerifierInstance {
+            num_vars: n,
+            composition: &composition,
+            claim: sum,
+        }],
+        reduction,
+        Some(Fr::ONE),
+        &mut t,
+    )
+    .unwrap()
+    .remove(0);
+    (t, out.point, out.evals)
+}
+
+/// How the adaptive prover builds the fold commitment.
+#[derive(Clone, Copy, PartialEq)]
+enum Fold {
+    /// Commits the reversal of the low b coefficients of the shifted fold.
+    Truncated,
+    /// Commits that reversal but, after ζ, claims ĝ(ζ⁻¹) solved from (D).
+    SolvedAfterZeta,
+}
+
+/// An adaptive prover for a false value: after r* it shifts the reduced values of vectors 0
+/// and 1 along the sumcheck's kernel (W₁, −W₀), so the sumcheck still balances; it commits row
+/// values h' consistent with the false v'; after α and ρ₂ it moves the fold to
+/// g' = g + (X^b − α)·t and Q' = Q − t with t solving ⟨g'_{<b}, e_lo⟩ = h'(α) — the identity
+/// (L) then holds with g' — and it must still commit a degree-< b reversal for Ĝ.
+fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
+    let honest = prove(f);
+    let mask_eval = honest.field.evals.mask_eval;
+    let mut reduction = honest.field.reduction.clone();
+    let (w0, w1) = (reduction.final_evals[0][0], reduction.final_evals[0][2]);
+    let delta = Fr::from(5u64);
+    reduction.final_evals[0][1] += delta * w1;
+    reduction.final_evals[0][3] -= delta * w0;
+    let (mut t, point, sent) = replay_through_reduction(f, &reduction, mask_eval);
+    let beta: Fr = t.challenge(labels::PCS_BETA).unwrap();
+
+    let n = point.len();
+    let len = 1usize << n;
+    let mut big_f = vec![Fr::ZERO; len];
+    let mut bk = Fr::ONE;
+    let mut v_false = Fr::ZERO;
+    for (k, v) in f.vectors.iter().enumerate() {
+        big_f.iter_mut().zip(v).for_each(|(x, y)| *x += bk * y);
+        v_false += bk * sent[2 * k + 1];
+        bk *= beta;
+    }
+    let lo = row_vars(n);
+    let (row, rows) = (1usize << lo, len >> lo);
+    let (r_lo, r_hi) = point.split_at(lo);
+    let eq_lo = eq_table(r_lo);
+    let eq_hi = eq_table(r_hi);
+    let mut h: Vec<Fr> = big_f
+        .chunks(row)
+        .map(|c| c.iter().zip(&eq_lo).map(|(x, e)| *x * e).sum())
+        .collect();
+    // h' = h + ε·unit_0 with ⟨h', e_hi⟩ = v'.
+    let true_v: Fr = h.iter().zip(&eq_hi).map(|(x, e)| *x * e).sum();
+    let eps = (v_false - true_v) * eq_hi[0].inverse().unwrap();
+    assert_ne!(eps, Fr::ZERO, "the shifted values make a false v");
+    h[0] += eps;
+    let h_commit = commit(srs(), &h).unwrap();
+    t.absorb(labels::PCS_ROWS, &[rows_digest(&h_commit)])
+        .unwrap();
+    let fold = t.challenges(labels::PCS_FOLD, 2).unwrap();
+    let (alpha, rho2) = (fold[0], fold[1]);
+
+    let mut q = vec![Fr::ZERO; len - row];
+    let mut carry = vec![Fr::ZERO; row];
+    for a in (1..rows).rev() {
+        for (c, x) in carry.iter_mut().zip(&big_f[a * row..(a + 1) * row]) {
+            *c = *x + alpha * *c;
+        }
+        q[(a - 1) * row..a * row].copy_from_slice(&carry);
+    }
+    let g: Vec<Fr> = big_f[..row]
+        .iter()
+        .zip(&carry)
+        .map(|(x, c)| *x + alpha * c)
+        .collect();
+    // t = c·X^0 with −α·c·eq_lo[0] = h'(α) − h(α) = ε.
+    let c = -eps * (alpha * eq_lo[0]).inverse().unwrap();
+    let mut g_shift = g.clone();
+    g_shift.resize(2 * row, Fr::ZERO);
+    g_shift[0] -= alpha * c;
+    g_shift[row] += c;
+    q[0] -= c;
+    // (L) with g' over 2b coefficients.
+    let mut a_poly: Vec<Fr> = eq_hi.clone();
+    let mut pow = Fr::ONE;
+    for x in &mut a_poly {
+        *x -= rho2 * pow;
+        pow *= alpha;
+    }
+    let (c_h, q1h, q2h) = laurent_split(&h, &a_poly);
+    let mut e_lo_wide = eq_lo.clone();
+    e_lo_wide.resize(2 * row, Fr::ZERO);
+    let (c_g, q1g, q2g) = laurent_split(&g_shift, &e_lo_wide);
+    assert_eq!(c_h + rho2 * c_g, v_false, "the shifted fold balances (L)");
+    let combine = |x: &[Fr], y: &[Fr]| -> Vec<Fr> {
+        let mut s = vec![Fr::ZERO; x.len().max(y.len())];
+        s.iter_mut().zip(x).for_each(|(s, x)| *s += x);
+        s.iter_mut().zip(y).for_each(|(s, y)| *s += rho2 * y);
+        s
+    };
+    let (s1, s2) = (combine(&q1h, &q1g), combine(&q2h, &q2g));
+    let g_rev: Vec<Fr> = g_shift[..row].iter().rev().copied().collect();
+    let (gc, qc, s1c, s2c) = (
+        commit(srs(), &g_rev).unwrap(),
+        commit(srs(), &q).unwrap(),
+        commit(srs(), &s1).unwrap(),
+        commit(srs(), &s2).unwrap(),
+    );
+    t.absorb(labels::PCS_SPLIT, &[split_digest(&gc, &qc, &s1c, &s2c)])
+        .unwrap();
+    let zeta: Fr = t.challenge(labels::PCS_ZETA).unwrap();
+    let zi = zeta.inverse().unwrap();
+    let zeta_b = zeta.pow([row as u64]);
+    let g_rev_val = match mode {
+        Fold::Truncated => evaluate(&g_rev, zi),
+        // g'(ζ) = ζ^{b−1}·ĝ(ζ⁻¹) solved so that (D) holds — and then (L) holds as well.
+        Fold::SolvedAfterZeta => evaluate(&g_shift, zeta) * zeta_b.inverse().unwrap() * zeta,
+    };
+    let vector_evals: Vec<Fr> = f.vectors.iter().map(|v| evaluate(v, zeta)).collect();
+    let evals = SplitEvals {
+        vector_evals: vector_evals.clone(),
+        q_at_zeta: evaluate(&q, zeta),
+        h_at_zeta: evaluate(&h, zeta),
+        s1_at_zeta: evaluate(&s1, zeta),
+        g_rev_at_zeta_inv: g_rev_val,
+        s2_at_zeta_inv: evaluate(&s2, zi),
+        mask_eval,
+    };
+    let mut msg = vector_evals;
+    msg.extend([
+        evals.q_at_zeta,
+        evals.h_at_zeta,
+        evals.s1_at_zeta,
+        evals.g_rev_at_zeta_inv,
+        evals.s2_at_zeta_inv,
+    ]);
+    t.absorb(labels::PCS_EVALS, &msg).unwrap();
+    let gamma: Fr = t.challenge(labels::PCS_GAMMA).unwrap();
+    let mut f1 = vec![Fr::ZERO; len];
+    let mut gk = Fr::ONE;
+    for p in f
+        .vectors
+        .iter()
+        .map(Vec::as_slice)
+        .chain([q.as_slice(), h.as_slice(), s1.as_slice()])
+    {
+        f1.iter_mut().zip(p).for_each(|(x, y)| *x += gk * y);
+        gk *= gamma;
+    }
+    let mut f2 = g_rev.clone();
+    f2.resize(f2.len().max(s2.len()), Fr::ZERO);
+    f2.iter_mut().zip(&s2).for_each(|(x, y)| *x += gamma * y);
+    let forged = SplitOpeningProof {
+        field: SplitFieldProof { reduction, evals },
+        h: h_commit,
+        g_rev: gc,
+        q: qc,
+        s1: s1c,
+        s2: s2c,
+        w1: commit(srs(), &divide_by_linear(&f1, zeta)).unwrap(),
+        w2: commit(srs(), &divide_by_linear(&f2, zi)).unwrap(),
+    };
+    check(f, &f.claims, &f.commitments, &forged)
+}
+
+#[test]
+fn a_fold_moved_after_alpha_cannot_pass_the_degree_bound() {
+    let f = fixture(8);
+    assert_eq!(
+        adaptive_fold_forgery(&f, Fold::Truncated),
+        Err(Error::Opening {
+            what: "fold identity at ζ"
+        })
+    );
+    // Solving ĝ(ζ⁻¹) after ζ satisfies both identities — and leaves the value off Ĝ.
+    assert_eq!(
+        adaptive_fold_forgery(&f, Fold::SolvedAfterZeta),
+        Err(Error::Opening {
+            what: "pairing check"
+        })
+    );
+}
