@@ -70,11 +70,15 @@
 //! Assumptions: q-SDH / AGM for KZG over BN254, Poseidon and Keccak as random oracles.
 //!
 //! # Zero knowledge
-//! The chain sees H, Ĝ, Q, S₁, S₂, W₁, W₂, y₁, y₂; each is a linear function of F, so the
-//! trace's fresh mask slots must reach all of them with full rank (8 values beside the trace
-//! commitment, against today's 8 slots: the rank must be shown, or the slots widened, before
-//! statements use this opening). The native sumcheck messages and the evaluations stay inside
-//! the Groth16 proof.
+//! The chain sees H, Ĝ, Q, S₁, S₂, W₁, W₂, y₁, y₂ beside the trace commitment C; each is a
+//! linear function of F, so the trace's fresh mask slots must reach all of them with full
+//! rank. Today's layout puts the 8 slots in one row a* of the top of the trace, and that is
+//! not enough: a row's slots reach both C and Q only through Σ_j s_j τ^j (C through
+//! τ^{a*b}·Σ_j s_j τ^j, Q through (Σ_{i<a*} α^{a*−1−i} τ^{ib})·Σ_j s_j τ^j), so their mask
+//! parts are proportional and Q would leak one combination of trace data to anyone holding
+//! the ceremony's G2 powers. Before statements use this opening the slots must span at least
+//! two rows ≥ 1 (and the rank be pinned by a test). The native sumcheck messages and the
+//! evaluations stay inside the Groth16 proof.
 
 mod prove;
 mod reduce;
