@@ -13,6 +13,7 @@
 //!    one multi-pairing, keccak(BATCH_TAG, u, A, B, C), after every value both equations
 //!    consume (u binds the KZG side and every Groth16 public input; A, B, C the proof).
 
+use super::split::SplitOutputs;
 use super::verify::FieldOutputs;
 use crate::field::encoding::{fr_to_word, g1_to_words, g2_to_words, keccak256, word_to_fr_mod_r};
 use ark_bn254::{Fr, G1Affine, G2Affine};
@@ -54,13 +55,10 @@ pub fn rows_digest(h: &G1Affine) -> Fr {
     keccak_words_mod_r(&g1_to_words(h))
 }
 
-/// d₂ = keccak(Ĝ, Q, S₁, S₂) mod r: the row-split opening's fold, quotient and inner-product
-/// commitments.
-pub fn split_digest(g_rev: &G1Affine, q: &G1Affine, s1: &G1Affine, s2: &G1Affine) -> Fr {
-    let words: Vec<[u8; 32]> = [g_rev, q, s1, s2]
-        .iter()
-        .flat_map(|p| g1_to_words(p))
-        .collect();
+/// d₂ = keccak(G, Ĝ, Q, S₁, S₂) mod r: the row-split opening's fold, reversed fold, quotient
+/// and inner-product commitments.
+pub fn split_digest(points: &[G1Affine; 5]) -> Fr {
+    let words: Vec<[u8; 32]> = points.iter().flat_map(g1_to_words).collect();
     keccak_words_mod_r(&words)
 }
 
@@ -80,19 +78,31 @@ pub fn pairing_challenge(
     keccak_words_mod_r(&words)
 }
 
-/// The row-split opening's u = keccak(SPLIT_U_TAG, s0, d₁, d₂, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) mod r:
-/// [`pairing_challenge`] with the two commitment digests in place of kp.
+/// The row-split opening's u = keccak(SPLIT_U_TAG, s0, d₁, d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ,
+/// y_ζ, y_ι) mod r: drawn after both claimed values, both quotients and every value of the
+/// fold equation (α, β here; C_k through s0; G, Q through d₂).
 pub fn split_pairing_challenge(
     s0: &Fr,
     d1: &Fr,
     d2: &Fr,
-    out: &FieldOutputs<Fr>,
-    w1: &G1Affine,
-    w2: &G1Affine,
+    out: &SplitOutputs<Fr>,
+    w_zeta: &G1Affine,
+    w_inv: &G1Affine,
 ) -> Fr {
     let mut words = vec![*SPLIT_U_TAG, fr_to_word(s0), fr_to_word(d1), fr_to_word(d2)];
-    words.extend([w1, w2].iter().flat_map(|p| g1_to_words(p)));
-    words.extend([&out.zeta, &out.zeta_inv, &out.gamma, &out.y1, &out.y2].map(fr_to_word));
+    words.extend([w_zeta, w_inv].iter().flat_map(|p| g1_to_words(p)));
+    words.extend(
+        [
+            &out.beta,
+            &out.alpha,
+            &out.zeta,
+            &out.zeta_inv,
+            &out.gamma,
+            &out.y_zeta,
+            &out.y_inv,
+        ]
+        .map(fr_to_word),
+    );
     keccak_words_mod_r(&words)
 }
 

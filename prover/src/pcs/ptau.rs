@@ -154,6 +154,11 @@ impl Ptau<'_> {
         self.tau_g1.len() / (2 * N8)
     }
 
+    /// Number of [τ^i]₂ points in section 3 (2^power).
+    pub fn tau_g2_count(&self) -> usize {
+        self.tau_g2.len() / (4 * N8)
+    }
+
     fn point<P: AffineRepr>(
         section: Option<&[u8]>,
         name: &str,

@@ -6,10 +6,10 @@
 //! if one ceremony participant was honest; our scheme needs only the G1 powers and [τ]₂.
 
 use crate::error::Error;
-use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine};
+use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::pairing::Pairing;
 use ark_ec::scalar_mul::ScalarMul;
-use ark_ec::{AffineRepr, PrimeGroup, VariableBaseMSM};
+use ark_ec::{AffineRepr, CurveGroup, PrimeGroup, VariableBaseMSM};
 use ark_ff::{BigInt, Field, PrimeField, UniformRand};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::SeedableRng;
@@ -50,6 +50,9 @@ pub struct Srs {
     pub g2: G2Affine,
     /// [τ]₂.
     pub tau_g2: G2Affine,
+    /// [τ^(2^i)]₂ for i = 0, 1, … while 2^i < S (and, imported, while the ceremony holds the
+    /// G2 power): the row-split opening checks its fold quotient against [τ^b]₂.
+    pub tau_pow2_g2: Vec<G2Affine>,
 }
 
 impl SrsOrigin {
@@ -81,7 +84,7 @@ impl fmt::Display for SrsOrigin {
 
 /// Magic bytes and version of our SRS file format.
 /// The header every SRS file starts with (format and version).
-pub const SRS_MAGIC: &[u8; 8] = b"ZKMSRS\x00\x02";
+pub const SRS_MAGIC: &[u8; 8] = b"ZKMSRS\x00\x03";
 
 impl Srs {
     /// INSECURE development SRS with `size` G1 powers, τ derived from `seed`.
@@ -93,11 +96,22 @@ impl Srs {
         let g1_powers = G1Projective::generator().batch_mul(&powers);
         let g2 = G2Affine::generator();
         let tau_g2 = (g2 * tau).into();
+        let mut tau_pow2 = vec![];
+        let mut t = tau;
+        while 1usize
+            .checked_shl(tau_pow2.len() as u32)
+            .is_some_and(|p| p < size)
+        {
+            tau_pow2.push(t);
+            t.square_in_place();
+        }
+        let tau_pow2_g2 = G2Projective::from(g2).batch_mul(&tau_pow2);
         Self {
             origin: SrsOrigin::InsecureDevelopment { seed },
             g1_powers,
             g2,
             tau_g2,
+            tau_pow2_g2,
         }
     }
 
@@ -111,6 +125,21 @@ impl Srs {
         words.extend(g2_to_words(&self.tau_g2));
         let parts: Vec<&[u8]> = words.iter().map(|w| w.as_slice()).collect();
         keccak256(&parts)
+    }
+
+    /// [τ^b]₂ for a power of two b, or [`Error::SrsTooSmall`].
+    pub fn tau_power_g2(&self, b: usize) -> Result<G2Affine, Error> {
+        let missing = Error::SrsTooSmall {
+            needed: b,
+            available: 1usize << self.tau_pow2_g2.len().min(63),
+        };
+        if !b.is_power_of_two() {
+            return Err(missing);
+        }
+        self.tau_pow2_g2
+            .get(b.trailing_zeros() as usize)
+            .copied()
+            .ok_or(missing)
     }
 
     /// Number of G1 powers.
@@ -169,6 +198,29 @@ impl Srs {
                 "the G1 powers are not successive powers of the τ in [τ]₂",
             ));
         }
+        // e(Σ_i w_i [τ^(2^i)]₁, [1]₂) = Π_i e(w_i [1]₁, [τ^(2^i)]₂), one check for all of them.
+        let mut g1_side = Vec::with_capacity(self.tau_pow2_g2.len());
+        for i in 0..self.tau_pow2_g2.len() {
+            let p = 1usize << i;
+            g1_side.push(
+                *self
+                    .g1_powers
+                    .get(p)
+                    .ok_or_else(|| bad("a G2 power of τ beyond the G1 powers"))?,
+            );
+        }
+        let w = powers_of(rho, self.tau_pow2_g2.len());
+        let lhs = Bn254::pairing(G1Projective::msm_unchecked(&g1_side, &w), self.g2);
+        let g1s: Vec<G1Affine> = w
+            .iter()
+            .map(|x| (G1Affine::generator() * x).into_affine())
+            .collect();
+        let rhs = Bn254::multi_pairing(g1s, self.tau_pow2_g2.clone());
+        if self.tau_pow2_g2.first().is_some_and(|t| *t != self.tau_g2) || lhs != rhs {
+            return Err(bad(
+                "the G2 powers [τ^(2^i)]₂ are not powers of the τ in [τ]₂",
+            ));
+        }
         Ok(())
     }
 
@@ -193,6 +245,9 @@ impl Srs {
             .map_err(ser)?;
         self.g2.serialize_compressed(&mut out).map_err(ser)?;
         self.tau_g2.serialize_compressed(&mut out).map_err(ser)?;
+        self.tau_pow2_g2
+            .serialize_compressed(&mut out)
+            .map_err(ser)?;
         Ok(out)
     }
 
@@ -229,6 +284,7 @@ impl Srs {
         let g1_powers = read_g1_powers(&mut reader).map_err(de)?;
         let g2 = G2Affine::deserialize_compressed(&mut reader).map_err(de)?;
         let tau_g2 = G2Affine::deserialize_compressed(&mut reader).map_err(de)?;
+        let tau_pow2_g2 = Vec::<G2Affine>::deserialize_compressed(&mut reader).map_err(de)?;
         if !reader.is_empty() {
             return Err(bad(format!("{} trailing bytes", reader.len())));
         }
@@ -237,6 +293,7 @@ impl Srs {
             g1_powers,
             g2,
             tau_g2,
+            tau_pow2_g2,
         })
     }
 
@@ -251,6 +308,11 @@ impl Srs {
             .collect::<Result<_, _>>()?;
         let g2 = ptau.g2(0)?;
         let tau_g2 = ptau.g2(1)?;
+        let tau_pow2_g2 = (0..usize::BITS)
+            .map(|i| 1usize << i)
+            .take_while(|p| *p < n && *p < ptau.tau_g2_count())
+            .map(|p| ptau.g2(p))
+            .collect::<Result<Vec<_>, _>>()?;
         let srs = Self {
             origin: if ptau.secret_contributions() == 0 {
                 SrsOrigin::UncontributedPowersOfTau { power: ptau.power }
@@ -260,6 +322,7 @@ impl Srs {
             g1_powers,
             g2,
             tau_g2,
+            tau_pow2_g2,
         };
         srs.check_consistency()?;
         Ok(srs)
@@ -340,6 +403,16 @@ mod tests {
         let tau = Fr::rand(&mut ChaCha20Rng::seed_from_u64(7));
         let expect: G1Affine = (G1Projective::generator() * tau.pow([3u64])).into();
         assert_eq!(srs.g1_powers[3], expect);
+        assert_eq!(srs.tau_pow2_g2.len(), 4);
+        let expect: G2Affine = (G2Affine::generator() * tau.pow([8u64])).into();
+        assert_eq!(srs.tau_power_g2(8).unwrap(), expect);
+        assert!(srs.tau_power_g2(16).is_err() && srs.tau_power_g2(3).is_err());
+        let mut wrong = srs.clone();
+        wrong.tau_pow2_g2[2] = wrong.tau_pow2_g2[1];
+        assert!(matches!(
+            wrong.check_consistency(),
+            Err(Error::Format { what: "SRS", .. })
+        ));
     }
 
     #[test]
@@ -377,8 +450,9 @@ mod tests {
         let mut off = bytes.clone();
         off[at + 32 + 3] ^= 1;
         assert!(matches!(Srs::from_bytes(&off), Err(Error::Format { .. })));
+        let doublings = 8 + 64 * srs.tau_pow2_g2.len();
         let mut g2_bad = bytes;
-        let g2_at = g2_bad.len() - 64 - 64 + 5;
+        let g2_at = g2_bad.len() - doublings - 64 - 64 + 5;
         g2_bad[g2_at] ^= 1;
         assert!(matches!(
             Srs::from_bytes(&g2_bad),

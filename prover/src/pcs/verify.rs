@@ -81,7 +81,9 @@ impl MaskSlots {
         let vars = *vector_vars.get(self.vector).ok_or(Error::Opening {
             what: "mask slots on a vector the statement does not have",
         })?;
-        if self.segment.log_len > vars || (self.segment.offset >> vars) != 0 {
+        if self.segment.log_len > vars
+            || self.segment.offset.checked_shr(vars as u32).unwrap_or(0) != 0
+        {
             return Err(Error::Opening {
                 what: "mask slots outside their vector",
             });
@@ -144,9 +146,7 @@ pub fn verify_field<F: FieldOps, S: SpongeOps<F>>(
     evals: &OpeningEvals<F>,
     transcript: &mut Transcript<F, S>,
 ) -> Result<FieldOutputs<F>, Error> {
-    let mut claims = claims.to_vec();
-    claims.push(mask.claim(vector_vars, evals.mask_eval.clone())?);
-    let claims = claims.as_slice();
+    // Sizes first: the mask claim shifts by them.
     if let Some(n) = vector_vars.iter().find(|n| **n > MAX_VECTOR_VARS) {
         return Err(Error::TooLarge {
             what: "committed vector variables",
@@ -154,6 +154,9 @@ pub fn verify_field<F: FieldOps, S: SpongeOps<F>>(
             max: MAX_VECTOR_VARS,
         });
     }
+    let mut claims = claims.to_vec();
+    claims.push(mask.claim(vector_vars, evals.mask_eval.clone())?);
+    let claims = claims.as_slice();
     for c in claims {
         let vars = vector_vars.get(c.vector).ok_or(Error::BlockShape {
             block: "opening",

@@ -14,8 +14,8 @@ use zkmodel_prover::pcs::chain::{rows_digest, split_digest, statement_seed};
 use zkmodel_prover::pcs::laurent::{divide_by_linear, evaluate, laurent_split};
 use zkmodel_prover::pcs::layout::Segment;
 use zkmodel_prover::pcs::split::{
-    SplitEvals, SplitFieldProof, SplitOpeningProof, prove_split_opening, row_vars,
-    verify_split_opening,
+    SplitEvals, SplitFieldProof, SplitOpeningProof, SplitSeeds, prove_split_opening, row_vars,
+    verify_split_field, verify_split_group, verify_split_opening,
 };
 use zkmodel_prover::pcs::{MaskSlots, OpeningClaim, Srs, absorb_claims, commit};
 use zkmodel_prover::poly::{DenseMle, eq_table};
@@ -274,46 +274,24 @@ fn every_field_message_is_bound() {
         })
     );
     type Pick = fn(&mut SplitEvals<Fr>) -> &mut Fr;
-    let fields: [(&str, Pick, &str); 6] = [
-        ("Q(ζ)", |e| &mut e.q_at_zeta, "fold identity at ζ"),
-        (
-            "h(ζ)",
-            |e| &mut e.h_at_zeta,
-            "row inner-product identity at ζ",
-        ),
-        (
-            "s₁(ζ)",
-            |e| &mut e.s1_at_zeta,
-            "row inner-product identity at ζ",
-        ),
-        ("ĝ(ζ⁻¹)", |e| &mut e.g_rev_at_zeta_inv, "fold identity at ζ"),
-        (
-            "s₂(ζ⁻¹)",
-            |e| &mut e.s2_at_zeta_inv,
-            "row inner-product identity at ζ",
-        ),
-        ("mask", |e| &mut e.mask_eval, "sumcheck"),
+    let reversal = "fold degree (reversal) at ζ";
+    let inner = "row inner-product identity at ζ⁻¹";
+    let fields: [(&str, Pick, Option<&str>); 6] = [
+        ("g(ζ⁻¹)", |e| &mut e.g_at_zeta_inv, Some(reversal)),
+        ("h(ζ⁻¹)", |e| &mut e.h_at_zeta_inv, Some(inner)),
+        ("s₁(ζ⁻¹)", |e| &mut e.s1_at_zeta_inv, Some(inner)),
+        ("ĝ(ζ)", |e| &mut e.g_rev_at_zeta, Some(reversal)),
+        ("s₂(ζ)", |e| &mut e.s2_at_zeta, Some(inner)),
+        ("mask", |e| &mut e.mask_eval, None),
     ];
     for (name, pick, what) in fields {
         let mut q = p.clone();
         bump(pick(&mut q.field.evals));
         let got = check(&f, &f.claims, &f.commitments, &q);
-        if what == "sumcheck" {
-            assert_eq!(got, Err(Error::SumcheckFinal), "{name}");
-        } else {
-            assert_eq!(got, Err(Error::Opening { what }), "{name}");
+        match what {
+            Some(what) => assert_eq!(got, Err(Error::Opening { what }), "{name}"),
+            None => assert_eq!(got, Err(Error::SumcheckFinal), "{name}"),
         }
-    }
-    for k in 0..f.vectors.len() {
-        let mut q = p.clone();
-        bump(&mut q.field.evals.vector_evals[k]);
-        assert_eq!(
-            check(&f, &f.claims, &f.commitments, &q),
-            Err(Error::Opening {
-                what: "fold identity at ζ"
-            }),
-            "f_{k}(ζ)"
-        );
     }
 }
 
@@ -322,37 +300,85 @@ fn every_opening_point_is_bound() {
     let f = fixture(7);
     let p = prove(&f);
     let g = G1Affine::generator();
-    for i in 0..7 {
+    for i in 0..8 {
         let mut points = p.points();
         points[i] = (points[i] + g).into_affine();
-        let [h, g_rev, q, s1, s2, w1, w2] = points;
+        let [h, g_fold, g_rev, q, s1, s2, w_zeta, w_inv] = points;
         let tampered = SplitOpeningProof {
             h,
+            g: g_fold,
             g_rev,
             q,
             s1,
             s2,
-            w1,
-            w2,
+            w_zeta,
+            w_inv,
             ..p.clone()
         };
-        // H … S₂ move d₁ or d₂ and with them every later challenge; W₁, W₂ move u.
-        let expected = match i {
-            0..=4 => [
-                Error::Opening {
-                    what: "fold identity at ζ",
-                },
-                Error::Opening {
-                    what: "row inner-product identity at ζ",
-                },
-            ]
-            .to_vec(),
-            _ => vec![Error::Opening {
-                what: "pairing check",
-            }],
-        };
+        // H … S₂ move d₁ or d₂ and with them every later challenge; W_ζ, W_ι move u.
         let got = check(&f, &f.claims, &f.commitments, &tampered).unwrap_err();
-        assert!(expected.contains(&got), "point {i}: {got:?}");
+        let allowed: &[&str] = if i < 6 {
+            &[
+                "fold degree (reversal) at ζ",
+                "row inner-product identity at ζ⁻¹",
+            ]
+        } else {
+            &["pairing check"]
+        };
+        assert!(
+            matches!(got, Error::Opening { what } if allowed.contains(&what)),
+            "point {i}: {got:?}"
+        );
+    }
+    // Q (and G) enter the pairing's fold equation too: a Q consistent with d₂ but not with F
+    // is the adaptive fold test's business; here a wrong C_k in the group part alone (the
+    // field part run on the right s0) is refused by the fold equation.
+    let d1 = rows_digest(&p.h);
+    let d2 = split_digest(&[p.g, p.g_rev, p.q, p.s1, p.s2]);
+    let out = verify_split_field(
+        &f.vars(),
+        &f.claims,
+        &f.mask(),
+        &p.field,
+        &d1,
+        &d2,
+        &mut seeded(&f.commitments),
+    )
+    .unwrap();
+    let seeds = SplitSeeds {
+        s0: s0(&f.commitments),
+        d1,
+        d2,
+    };
+    verify_split_group(srs(), &f.commitments, p.points(), &seeds, &out).unwrap();
+    for k in 0..f.commitments.len() {
+        let mut cs = f.commitments.clone();
+        cs[k] = (cs[k] + g).into_affine();
+        assert_eq!(
+            verify_split_group(srs(), &cs, p.points(), &seeds, &out),
+            Err(Error::Opening {
+                what: "pairing check"
+            }),
+            "C_{k} in the group part"
+        );
+    }
+    for (name, tweak) in [("β", 0usize), ("α", 1), ("y_ζ", 2), ("y_ι", 3), ("γ", 4)] {
+        let mut o = out.clone();
+        let x = match tweak {
+            0 => &mut o.beta,
+            1 => &mut o.alpha,
+            2 => &mut o.y_zeta,
+            3 => &mut o.y_inv,
+            _ => &mut o.gamma,
+        };
+        *x += Fr::ONE;
+        assert_eq!(
+            verify_split_group(srs(), &f.commitments, p.points(), &seeds, &o),
+            Err(Error::Opening {
+                what: "pairing check"
+            }),
+            "{name}"
+        );
     }
 }
 
@@ -396,20 +422,23 @@ fn replay_through_reduction(
     (t, out.point, out.evals)
 }
 
-/// How the adaptive prover builds the fold commitment.
+/// How the adaptive prover builds the fold.
 #[derive(Clone, Copy, PartialEq)]
 enum Fold {
-    /// Commits the reversal of the low b coefficients of the shifted fold.
-    Truncated,
-    /// Commits that reversal but, after ζ, claims ĝ(ζ⁻¹) solved from (D).
-    SolvedAfterZeta,
+    /// The honest fold g (deg < b): only the row values lie.
+    Honest,
+    /// g' = g + (X^b − α)·t over 2b coefficients, Ĝ the reversal of its low b coefficients.
+    Shifted,
+    /// As `Shifted`, and after ζ it claims ĝ(ζ) = ζ^{b−1}·g'(ζ⁻¹), solved so (R) holds.
+    ShiftedSolvedAfterZeta,
 }
 
 /// An adaptive prover for a false value: after r* it shifts the reduced values of vectors 0
 /// and 1 along the sumcheck's kernel (W₁, −W₀), so the sumcheck still balances; it commits row
-/// values h' consistent with the false v'; after α and ρ₂ it moves the fold to
-/// g' = g + (X^b − α)·t and Q' = Q − t with t solving ⟨g'_{<b}, e_lo⟩ = h'(α) — the identity
-/// (L) then holds with g' — and it must still commit a degree-< b reversal for Ĝ.
+/// values h' consistent with the false v'; after α and ρ₂ it may move the fold to
+/// g' = g + (X^b − α)·t and Q' = Q − t with t solving ⟨g'_{<b}, e_lo⟩ = h'(α) — then the fold
+/// equation F − g' = (X^b − α)·Q' and the identity (L) both hold with g' — and it must still
+/// commit a reversal Ĝ for (R).
 fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
     let honest = prove(f);
     let mask_eval = honest.field.evals.mask_eval;
@@ -440,7 +469,7 @@ fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
         .chunks(row)
         .map(|c| c.iter().zip(&eq_lo).map(|(x, e)| *x * e).sum())
         .collect();
-    // h' = h + ε·unit_0 with ⟨h', e_hi⟩ = v'.
+    // h' = h + ε·X⁰ with ⟨h', e_hi⟩ = v'.
     let true_v: Fr = h.iter().zip(&eq_hi).map(|(x, e)| *x * e).sum();
     let eps = (v_false - true_v) * eq_hi[0].inverse().unwrap();
     assert_ne!(eps, Fr::ZERO, "the shifted values make a false v");
@@ -459,19 +488,21 @@ fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
         }
         q[(a - 1) * row..a * row].copy_from_slice(&carry);
     }
-    let g: Vec<Fr> = big_f[..row]
+    let mut g: Vec<Fr> = big_f[..row]
         .iter()
         .zip(&carry)
         .map(|(x, c)| *x + alpha * c)
         .collect();
-    // t = c·X^0 with −α·c·eq_lo[0] = h'(α) − h(α) = ε.
-    let c = -eps * (alpha * eq_lo[0]).inverse().unwrap();
-    let mut g_shift = g.clone();
-    g_shift.resize(2 * row, Fr::ZERO);
-    g_shift[0] -= alpha * c;
-    g_shift[row] += c;
-    q[0] -= c;
-    // (L) with g' over 2b coefficients.
+    let mut e_lo = eq_lo.clone();
+    if mode != Fold::Honest {
+        // t = c·X⁰ with −α·c·eq_lo[0] = h'(α) − h(α) = ε.
+        let c = -eps * (alpha * eq_lo[0]).inverse().unwrap();
+        g.resize(2 * row, Fr::ZERO);
+        g[0] -= alpha * c;
+        g[row] += c;
+        q[0] -= c;
+        e_lo.resize(2 * row, Fr::ZERO);
+    }
     let mut a_poly: Vec<Fr> = eq_hi.clone();
     let mut pow = Fr::ONE;
     for x in &mut a_poly {
@@ -479,10 +510,10 @@ fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
         pow *= alpha;
     }
     let (c_h, q1h, q2h) = laurent_split(&h, &a_poly);
-    let mut e_lo_wide = eq_lo.clone();
-    e_lo_wide.resize(2 * row, Fr::ZERO);
-    let (c_g, q1g, q2g) = laurent_split(&g_shift, &e_lo_wide);
-    assert_eq!(c_h + rho2 * c_g, v_false, "the shifted fold balances (L)");
+    let (c_g, q1g, q2g) = laurent_split(&g, &e_lo);
+    if mode != Fold::Honest {
+        assert_eq!(c_h + rho2 * c_g, v_false, "the shifted fold balances (L)");
+    }
     let combine = |x: &[Fr], y: &[Fr]| -> Vec<Fr> {
         let mut s = vec![Fr::ZERO; x.len().max(y.len())];
         s.iter_mut().zip(x).for_each(|(s, x)| *s += x);
@@ -490,66 +521,54 @@ fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
         s
     };
     let (s1, s2) = (combine(&q1h, &q1g), combine(&q2h, &q2g));
-    let g_rev: Vec<Fr> = g_shift[..row].iter().rev().copied().collect();
-    let (gc, qc, s1c, s2c) = (
-        commit(srs(), &g_rev).unwrap(),
-        commit(srs(), &q).unwrap(),
-        commit(srs(), &s1).unwrap(),
-        commit(srs(), &s2).unwrap(),
-    );
-    t.absorb(labels::PCS_SPLIT, &[split_digest(&gc, &qc, &s1c, &s2c)])
+    let g_rev: Vec<Fr> = g[..row].iter().rev().copied().collect();
+    let [gc, grc, qc, s1c, s2c] = [&g, &g_rev, &q, &s1, &s2].map(|p| commit(srs(), p).unwrap());
+    t.absorb(labels::PCS_SPLIT, &[split_digest(&[gc, grc, qc, s1c, s2c])])
         .unwrap();
     let zeta: Fr = t.challenge(labels::PCS_ZETA).unwrap();
     let zi = zeta.inverse().unwrap();
-    let zeta_b = zeta.pow([row as u64]);
-    let g_rev_val = match mode {
-        Fold::Truncated => evaluate(&g_rev, zi),
-        // g'(ζ) = ζ^{b−1}·ĝ(ζ⁻¹) solved so that (D) holds — and then (L) holds as well.
-        Fold::SolvedAfterZeta => evaluate(&g_shift, zeta) * zeta_b.inverse().unwrap() * zeta,
+    let g_rev_at_zeta = match mode {
+        Fold::ShiftedSolvedAfterZeta => zeta.pow([row as u64 - 1]) * evaluate(&g, zi),
+        _ => evaluate(&g_rev, zeta),
     };
-    let vector_evals: Vec<Fr> = f.vectors.iter().map(|v| evaluate(v, zeta)).collect();
     let evals = SplitEvals {
-        vector_evals: vector_evals.clone(),
-        q_at_zeta: evaluate(&q, zeta),
-        h_at_zeta: evaluate(&h, zeta),
-        s1_at_zeta: evaluate(&s1, zeta),
-        g_rev_at_zeta_inv: g_rev_val,
-        s2_at_zeta_inv: evaluate(&s2, zi),
+        g_at_zeta_inv: evaluate(&g, zi),
+        h_at_zeta_inv: evaluate(&h, zi),
+        s1_at_zeta_inv: evaluate(&s1, zi),
+        g_rev_at_zeta,
+        s2_at_zeta: evaluate(&s2, zeta),
         mask_eval,
     };
-    let mut msg = vector_evals;
-    msg.extend([
-        evals.q_at_zeta,
-        evals.h_at_zeta,
-        evals.s1_at_zeta,
-        evals.g_rev_at_zeta_inv,
-        evals.s2_at_zeta_inv,
-    ]);
+    let msg = vec![
+        evals.g_at_zeta_inv,
+        evals.h_at_zeta_inv,
+        evals.s1_at_zeta_inv,
+        evals.g_rev_at_zeta,
+        evals.s2_at_zeta,
+    ];
     t.absorb(labels::PCS_EVALS, &msg).unwrap();
     let gamma: Fr = t.challenge(labels::PCS_GAMMA).unwrap();
-    let mut f1 = vec![Fr::ZERO; len];
-    let mut gk = Fr::ONE;
-    for p in f
-        .vectors
-        .iter()
-        .map(Vec::as_slice)
-        .chain([q.as_slice(), h.as_slice(), s1.as_slice()])
-    {
-        f1.iter_mut().zip(p).for_each(|(x, y)| *x += gk * y);
-        gk *= gamma;
-    }
-    let mut f2 = g_rev.clone();
-    f2.resize(f2.len().max(s2.len()), Fr::ZERO);
-    f2.iter_mut().zip(&s2).for_each(|(x, y)| *x += gamma * y);
+    let combination = |polys: &[&[Fr]]| -> Vec<Fr> {
+        let mut out = vec![Fr::ZERO; polys.iter().map(|p| p.len()).max().unwrap()];
+        let mut gk = Fr::ONE;
+        for p in polys {
+            out.iter_mut().zip(p.iter()).for_each(|(x, y)| *x += gk * y);
+            gk *= gamma;
+        }
+        out
+    };
+    let f_zeta = combination(&[&g_rev, &s2]);
+    let f_inv = combination(&[&g, &h, &s1]);
     let forged = SplitOpeningProof {
         field: SplitFieldProof { reduction, evals },
         h: h_commit,
-        g_rev: gc,
+        g: gc,
+        g_rev: grc,
         q: qc,
         s1: s1c,
         s2: s2c,
-        w1: commit(srs(), &divide_by_linear(&f1, zeta)).unwrap(),
-        w2: commit(srs(), &divide_by_linear(&f2, zi)).unwrap(),
+        w_zeta: commit(srs(), &divide_by_linear(&f_zeta, zeta)).unwrap(),
+        w_inv: commit(srs(), &divide_by_linear(&f_inv, zi)).unwrap(),
     };
     check(f, &f.claims, &f.commitments, &forged)
 }
@@ -557,15 +576,23 @@ fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
 #[test]
 fn a_fold_moved_after_alpha_cannot_pass_the_degree_bound() {
     let f = fixture(8);
+    // False row values with the true fold: (L)'s constant term misses by ρ₂(h(α) − T(α)).
     assert_eq!(
-        adaptive_fold_forgery(&f, Fold::Truncated),
+        adaptive_fold_forgery(&f, Fold::Honest),
         Err(Error::Opening {
-            what: "fold identity at ζ"
+            what: "row inner-product identity at ζ⁻¹"
         })
     );
-    // Solving ĝ(ζ⁻¹) after ζ satisfies both identities — and leaves the value off Ĝ.
+    // The moved fold balances (L) and the fold equation; its reversal is not a polynomial.
     assert_eq!(
-        adaptive_fold_forgery(&f, Fold::SolvedAfterZeta),
+        adaptive_fold_forgery(&f, Fold::Shifted),
+        Err(Error::Opening {
+            what: "fold degree (reversal) at ζ"
+        })
+    );
+    // Solving ĝ(ζ) after ζ satisfies (R) and (L) — and leaves the value off Ĝ.
+    assert_eq!(
+        adaptive_fold_forgery(&f, Fold::ShiftedSolvedAfterZeta),
         Err(Error::Opening {
             what: "pairing check"
         })

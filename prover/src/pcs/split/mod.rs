@@ -1,8 +1,8 @@
-//! The row-split opening: every claim of a proof opened with two full-size MSMs and O(N) field
-//! work (after Mercury and Samaritan), keeping the constant-size proof and needing no degree
-//! bound from the SRS. It is to replace the Laurent opening of [`super::prove_opening`], whose
-//! two full-size quotients q₁, q₂ and their FFT product make it ~4 full MSMs (issue 18);
-//! until statements, circuit and contracts switch to it, this module stands alone.
+//! The row-split opening: every claim of a proof opened with one full-size MSM and O(N) field
+//! work (after Mercury and Samaritan), keeping the constant-size proof. It is to replace the
+//! Laurent opening of [`super::prove_opening`], whose two full-size quotients q₁, q₂, their
+//! KZG quotient W₁ and FFT product make it ~4 full MSMs (issue 18); until statements, circuit
+//! and contracts switch to it, this module stands alone.
 //!
 //! # Protocol
 //! Vectors f_k of length N_k = 2^{n_k} (commitments C_k), claims f̃_{k_c}(r_c) = y_c (with the
@@ -15,7 +15,7 @@
 //!    Σ_x Σ_k W_k(x)·f_k^ext(x) = Σ_c ρ^c y_c with W_k = Σ_{c on k} ρ^c eq(r_c‖0, ·). At its
 //!    point r* the prover sends W_k(r*) and v_k = f̃_k^ext(r*); the verifier computes each
 //!    W_k(r*) itself in O(C·n). The final values are absorbed, then β is drawn:
-//!    F = Σ_k β^k f_k satisfies F̃(r*) = v = Σ_k β^k v_k.
+//!    F = Σ_k β^k f_k (commitment C_F = Σ_k β^k C_k) satisfies F̃(r*) = v = Σ_k β^k v_k.
 //! 2. **Rows.** Split r* = (r_lo ‖ r_hi) with ℓ = ⌈n/2⌉, b = 2^ℓ, m = N/b, and F into rows
 //!    F(X) = Σ_{a<m} X^{ab} F_a(X), deg F_a < b. The prover commits
 //!    H = [h(τ)]₁, h(X) = Σ_a ⟨F_a, eq(r_lo)⟩ X^a; d₁ = keccak(H) is absorbed, then α and ρ₂.
@@ -24,60 +24,70 @@
 //!    A(X) = e_hi(X) − ρ₂·p_α(X) (e_hi = Σ_a eq(r_hi, a) X^a, p_α = Σ_{a<m} α^a X^a) and
 //!    e_lo = Σ_j eq(r_lo, j) X^j, the Laurent product
 //!    L(X) = h(X)·A(1/X) + ρ₂·g(X)·e_lo(1/X) = v + X·s₁(X) + X⁻¹·s₂(1/X)
-//!    has constant term ⟨h, e_hi⟩ − ρ₂h(α) + ρ₂⟨g, e_lo⟩ = v. The prover commits
+//!    has constant term ⟨h, e_hi⟩ − ρ₂h(α) + ρ₂⟨g, e_lo⟩ = v. The prover commits G = [g(τ)]₁,
 //!    Ĝ = [ĝ(τ)]₁ for the reversal ĝ(X) = X^{b−1}g(1/X), Q, S₁, S₂;
-//!    d₂ = keccak(Ĝ, Q, S₁, S₂) is absorbed, then ζ.
-//! 4. **At ζ.** The prover sends f_k(ζ), Q(ζ), h(ζ), s₁(ζ), ĝ(1/ζ), s₂(1/ζ). With
-//!    g(ζ) = ζ^{b−1}ĝ(1/ζ) the verifier checks
-//!    (D) Σ_k β^k f_k(ζ) = (ζ^b − α)·Q(ζ) + g(ζ), and
-//!    (L) h(ζ)·A(1/ζ) + ρ₂·g(ζ)·e_lo(1/ζ) = v + ζ·s₁(ζ) + ζ⁻¹·s₂(1/ζ),
+//!    d₂ = keccak(G, Ĝ, Q, S₁, S₂) is absorbed, then ζ.
+//! 4. **At ζ.** The prover sends g(ζ⁻¹), h(ζ⁻¹), s₁(ζ⁻¹), ĝ(ζ), s₂(ζ); the verifier checks
+//!    (R) ĝ(ζ) = ζ^{b−1}·g(ζ⁻¹), and
+//!    (L) h(ζ⁻¹)·A(ζ) + ρ₂·g(ζ⁻¹)·e_lo(ζ) = v + ζ⁻¹·s₁(ζ⁻¹) + ζ·s₂(ζ),
 //!    evaluating e_lo, e_hi (product form, [`super::laurent::e_eval`]) and
-//!    p_α(1/ζ) = Π_j (1 + (α/ζ)^{2^j}) in O(n). The evaluations are absorbed, then γ.
-//! 5. **KZG.** y₁ = Σ_k γ^k f_k(ζ) + γ^K Q(ζ) + γ^{K+1} h(ζ) + γ^{K+2} s₁(ζ) opens
-//!    F₁ = Σ_k γ^k C_k + γ^K Q + γ^{K+1} H + γ^{K+2} S₁ at ζ, y₂ = ĝ(1/ζ) + γ s₂(1/ζ) opens
-//!    F₂ = Ĝ + γ S₂ at ζ⁻¹, with quotients W₁, W₂ and
-//!    u = keccak(SPLIT_U_TAG, s0, d₁, d₂, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) ([`super::chain`]):
-//!    e(F₁ − y₁G + ζW₁ + u(F₂ − y₂G + ζ⁻¹W₂), [1]₂) = e(W₁ + uW₂, [τ]₂).
+//!    p_α(ζ) = Π_j (1 + (αζ)^{2^j}) in O(n). The evaluations are absorbed, then γ.
+//! 5. **Group.** With y_ζ = ĝ(ζ) + γ s₂(ζ) (F_ζ = Ĝ + γS₂ at ζ, quotient W_ζ),
+//!    y_ι = g(ζ⁻¹) + γh(ζ⁻¹) + γ²s₁(ζ⁻¹) (F_ι = G + γH + γ²S₁ at ζ⁻¹, quotient W_ι) and
+//!    u = keccak(SPLIT_U_TAG, s0, d₁, d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι)
+//!    ([`super::chain`]), one multi-pairing checks both openings and the fold (D)
+//!    F − g = (X^b − α)·Q at τ:
+//!    e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 with
+//!    P = F_ζ − y_ζG + ζW_ζ + u(F_ι − y_ιG + ζ⁻¹W_ι) + u²(C_F − G + αQ).
 //!
-//! The prover's cost is the sumcheck over N, three O(N) passes (F, h, the division), the MSMs
-//! for Q and W₁ (full scalars, size N) and small MSMs of size b or m for H, Ĝ, S₁, S₂, W₂.
+//! The big vectors are never opened at a point: the fold quotient Q is itself the KZG proof
+//! that g is F mod (X^b − α), checked against [τ^b]₂ (a G2 power every Powers-of-Tau file
+//! holds). The prover's cost is the sumcheck over N, three O(N) passes (F, h, the division),
+//! one full-scalar MSM of size N − b for Q, and MSMs of size b or m for H, G, Ĝ, S₁, S₂, W_ζ,
+//! W_ι.
 //!
 //! # Challenge order
-//! claims → ρ → sumcheck rounds → final values → β → d₁ (H) → α, ρ₂ → d₂ (Ĝ, Q, S₁, S₂) →
+//! claims → ρ → sumcheck rounds → final values → β → d₁ (H) → α, ρ₂ → d₂ (G, Ĝ, Q, S₁, S₂) →
 //! ζ → evaluations → γ → (chain) u. Every challenge follows every value it combines: β the
 //! v_k; α the row values h; ρ₂ (batching the two inner products) h as well, while g is then
 //! determined by F and α alone; ζ every committed polynomial; γ every evaluation; u both
-//! claimed values and both quotients.
+//! claimed values, both quotients, and α, β, G, Q of the fold equation.
 //!
-//! # Soundness (why no degree bound is needed)
-//! (D) and (L) are identities of Laurent polynomials whose terms are all fixed before ζ, so
-//! each holds identically except with probability ≤ 2S/|Fr| (S the SRS size).
-//! - (D) identically: X^{b−1}ĝ(1/X) = F(X) − (X^b − α)Q(X) is a polynomial, so deg ĝ < b and
-//!   g is *the* remainder of F mod (X^b − α): g = Σ_a α^a F_a over every row of the committed
-//!   polynomial. Committing the reversal is what bounds g's degree; with g committed directly
-//!   a prover could add (X^b − α)·t to g after seeing α and move ⟨g, e_lo⟩ at will.
-//! - (L) identically: its constant term gives ⟨h, e_hi⟩ − v + ρ₂·(t(α) − h(α)) = 0 with
-//!   t_a = ⟨F_a, eq(r_lo)⟩ the true row values (both sides read only h's first m
-//!   coefficients). h is fixed before α and ρ₂: if h ≠ t (or a row a ≥ m of the committed
-//!   polynomial has t_a ≠ 0), t(α) − h(α) ≠ 0 except with probability m/|Fr|, and then ρ₂ hits
-//!   the one bad value with probability 1/|Fr|. So h = t and ⟨t, e_hi⟩ = F̃(r*) = v.
-//! - β after the v_k: each v_k = f̃_k^ext(r*) except with probability K/|Fr|; the sumcheck then
-//!   proves Σ_c ρ^c (f̃_{k_c}(r_c) − y_c) = 0, and ρ after the y_c makes every claim true
-//!   except with probability C/|Fr|. Entries of a committed polynomial beyond N_k are never
-//!   read: W_k vanishes there.
-//! - KZG binding (q-SDH / AGM, τ unknown) makes the two batched openings mean what they say.
+//! # Soundness
+//! - (D) at τ (AGM / q-SDH): F − g = (X^b − α)·Q as polynomials, so g ≡ F mod (X^b − α).
+//! - (R) is an identity of Laurent polynomials fixed before ζ, so except with probability
+//!   ≤ 2S/|Fr| (S the SRS size) X^{b−1}g(1/X) = ĝ(X) is a polynomial: deg g < b, and g is
+//!   *the* remainder Σ_a α^a F_a over every row of the committed polynomial. Committing the
+//!   reversal is what bounds g's degree; without it a prover could add (X^b − α)·t to g after
+//!   seeing α and move ⟨g, e_lo⟩ at will.
+//! - (L) likewise holds identically; its constant term gives
+//!   ⟨h, e_hi⟩ − v + ρ₂·(T(α) − h(α)) = 0 with T(X) = Σ_a ⟨F_a, eq(r_lo)⟩ X^a over every row of
+//!   the committed F (both sides read only h's first m coefficients). h is fixed before α and
+//!   ρ₂: if T ≠ h_{<m}, T(α) − h(α) ≠ 0 except with probability deg(T)/|Fr| (deg T < S/b),
+//!   and then ρ₂ hits the one bad value with probability 1/|Fr|. So T = h_{<m} and
+//!   ⟨h, e_hi⟩ = F̃(r*) = v over the first N coefficients of F.
+//! - β after the v_k: each v_k is the MLE at r* of the first N coefficients of the committed
+//!   f_k except with probability K/|Fr|; the sumcheck then proves Σ_c ρ^c (f̃_{k_c}(r_c) − y_c)
+//!   = 0 (W_k vanishes past N_k, so coefficients there are never read), and ρ after the y_c
+//!   makes every claim true except with probability C/|Fr|.
+//! - Completeness asks more than the Laurent opening did: a commitment with a nonzero
+//!   coefficient at N or above cannot be opened at all (its rows above m break (L)).
+//! - The multi-pairing combines three equations with 1, u, u²; u is drawn after every value
+//!   in them, so a false one survives with probability ≤ 2/|Fr|.
 //!
-//! Assumptions: q-SDH / AGM for KZG over BN254, Poseidon and Keccak as random oracles.
+//! Assumptions: q-SDH / AGM for KZG over BN254 with τ unknown (including [τ^b]₂), Poseidon
+//! and Keccak as random oracles.
 //!
 //! # Zero knowledge
-//! The chain sees H, Ĝ, Q, S₁, S₂, W₁, W₂, y₁, y₂ beside the trace commitment C; each is a
-//! linear function of F, so the trace's fresh mask slots must reach all of them with full
-//! rank. Today's layout puts the 8 slots in one row a* of the top of the trace, and that is
-//! not enough: a row's slots reach both C and Q only through Σ_j s_j τ^j (C through
-//! τ^{a*b}·Σ_j s_j τ^j, Q through (Σ_{i<a*} α^{a*−1−i} τ^{ib})·Σ_j s_j τ^j), so their mask
-//! parts are proportional and Q would leak one combination of trace data to anyone holding
-//! the ceremony's G2 powers. Before statements use this opening the slots must span at least
-//! two rows ≥ 1 (and the rank be pinned by a test). The native sumcheck messages and the
+//! The chain sees H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι, y_ζ, y_ι beside the trace commitment C; W_ζ
+//! and W_ι follow from the rest, which are 8 linear functions of F (9 with C), so the trace's
+//! fresh mask slots must reach them with full rank. Today's layout puts 8 slots in one row a*
+//! at the top of the trace, and that is not enough: a row's slots reach both C and Q only
+//! through Σ_j s_j τ^j (C through τ^{a*b}·Σ_j s_j τ^j, Q through
+//! (Σ_{i<a*} α^{a*−1−i} τ^{ib})·Σ_j s_j τ^j), so their mask parts are proportional and Q
+//! would leak one combination of trace data to anyone holding the ceremony's G2 powers.
+//! Before statements use this opening the slots must be at least 9 and span at least two
+//! rows ≥ 1, with the rank pinned by a test. The native sumcheck messages and the
 //! evaluations stay inside the Groth16 proof.
 
 mod prove;
@@ -99,18 +109,16 @@ pub fn row_vars(num_vars: usize) -> usize {
 /// The evaluations the row-split opening reveals to the field part of verification.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SplitEvals<F> {
-    /// f_k(ζ) per committed vector.
-    pub vector_evals: Vec<F>,
-    /// Q(ζ).
-    pub q_at_zeta: F,
-    /// h(ζ).
-    pub h_at_zeta: F,
-    /// s₁(ζ).
-    pub s1_at_zeta: F,
-    /// ĝ(ζ⁻¹).
-    pub g_rev_at_zeta_inv: F,
-    /// s₂(ζ⁻¹).
-    pub s2_at_zeta_inv: F,
+    /// g(ζ⁻¹).
+    pub g_at_zeta_inv: F,
+    /// h(ζ⁻¹).
+    pub h_at_zeta_inv: F,
+    /// s₁(ζ⁻¹).
+    pub s1_at_zeta_inv: F,
+    /// ĝ(ζ).
+    pub g_rev_at_zeta: F,
+    /// s₂(ζ).
+    pub s2_at_zeta: F,
     /// The MLE of the mask slots at their claim point ([`super::MaskSlots`]).
     pub mask_eval: F,
 }
@@ -126,6 +134,27 @@ pub struct SplitFieldProof<F> {
     pub evals: SplitEvals<F>,
 }
 
+/// What the field part hands to the group part (on chain: Groth16 public inputs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SplitOutputs<F> {
+    /// β, combining the vectors into F.
+    pub beta: F,
+    /// The fold point α.
+    pub alpha: F,
+    /// The evaluation point ζ.
+    pub zeta: F,
+    /// ζ⁻¹.
+    pub zeta_inv: F,
+    /// γ, combining commitments at each point.
+    pub gamma: F,
+    /// y_ζ = ĝ(ζ) + γ s₂(ζ).
+    pub y_zeta: F,
+    /// y_ι = g(ζ⁻¹) + γ h(ζ⁻¹) + γ² s₁(ζ⁻¹).
+    pub y_inv: F,
+    /// The row width b = 2^⌈n/2⌉ (public: fixed by the vectors' sizes).
+    pub row: usize,
+}
+
 /// A row-split opening proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SplitOpeningProof {
@@ -133,6 +162,8 @@ pub struct SplitOpeningProof {
     pub field: SplitFieldProof<Fr>,
     /// H = [h(τ)]₁, the row values at r_lo.
     pub h: G1Affine,
+    /// G = [g(τ)]₁, the fold.
+    pub g: G1Affine,
     /// Ĝ = [ĝ(τ)]₁, the reversed fold.
     pub g_rev: G1Affine,
     /// Q = [Q(τ)]₁, the quotient by X^b − α.
@@ -141,17 +172,24 @@ pub struct SplitOpeningProof {
     pub s1: G1Affine,
     /// S₂ = [s₂(τ)]₁.
     pub s2: G1Affine,
-    /// W₁ = [(F₁(X) − y₁)/(X − ζ)]₁.
-    pub w1: G1Affine,
-    /// W₂ = [(F₂(X) − y₂)/(X − ζ⁻¹)]₁.
-    pub w2: G1Affine,
+    /// W_ζ = [(F_ζ(X) − y_ζ)/(X − ζ)]₁.
+    pub w_zeta: G1Affine,
+    /// W_ι = [(F_ι(X) − y_ι)/(X − ζ⁻¹)]₁.
+    pub w_inv: G1Affine,
 }
 
 impl SplitOpeningProof {
-    /// The group elements the chain holds, in calldata order: H, Ĝ, Q, S₁, S₂, W₁, W₂.
-    pub fn points(&self) -> [G1Affine; 7] {
+    /// The group elements the chain holds, in calldata order: H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι.
+    pub fn points(&self) -> [G1Affine; 8] {
         [
-            self.h, self.g_rev, self.q, self.s1, self.s2, self.w1, self.w2,
+            self.h,
+            self.g,
+            self.g_rev,
+            self.q,
+            self.s1,
+            self.s2,
+            self.w_zeta,
+            self.w_inv,
         ]
     }
 }

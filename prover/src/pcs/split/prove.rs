@@ -113,50 +113,54 @@ pub fn prove_split_opening(
         s
     };
     let (s1, s2) = (combine(&q1h, &q1g), combine(&q2h, &q2g));
-    let ((g_commit, q_commit), (s1_commit, s2_commit)) = rayon::join(
-        || rayon::join(|| commit(srs, &g_rev), || commit(srs, &q)),
-        || rayon::join(|| commit(srs, &s1), || commit(srs, &s2)),
+    // Q is the one full-size MSM; the small ones run beside it.
+    let (q_commit, small) = rayon::join(
+        || commit(srs, &q),
+        || -> Result<Vec<_>, Error> {
+            [&g, &g_rev, &s1, &s2]
+                .iter()
+                .map(|p| commit(srs, p))
+                .collect()
+        },
     );
-    let (g_commit, q_commit, s1_commit, s2_commit) = (g_commit?, q_commit?, s1_commit?, s2_commit?);
-    let d2 = split_digest(&g_commit, &q_commit, &s1_commit, &s2_commit);
+    let (q_commit, small) = (q_commit?, small?);
+    drop(q);
+    let [g_commit, g_rev_commit, s1_commit, s2_commit] =
+        <[_; 4]>::try_from(small).map_err(|_| Error::Internal {
+            what: "four small commitments",
+        })?;
+    let d2 = split_digest(&[g_commit, g_rev_commit, q_commit, s1_commit, s2_commit]);
     transcript.absorb(labels::PCS_SPLIT, &[d2])?;
     let zeta: Fr = transcript.challenge(labels::PCS_ZETA)?;
     let zeta_inv = zeta.inverse().ok_or(Error::Opening { what: "ζ = 0" })?;
 
     // 4. Evaluations.
-    let vector_evals: Vec<Fr> = vectors.iter().map(|f| evaluate(f, zeta)).collect();
     let evals = SplitEvals {
-        vector_evals,
-        q_at_zeta: evaluate(&q, zeta),
-        h_at_zeta: evaluate(&h, zeta),
-        s1_at_zeta: evaluate(&s1, zeta),
-        g_rev_at_zeta_inv: evaluate(&g_rev, zeta_inv),
-        s2_at_zeta_inv: evaluate(&s2, zeta_inv),
+        g_at_zeta_inv: evaluate(&g, zeta_inv),
+        h_at_zeta_inv: evaluate(&h, zeta_inv),
+        s1_at_zeta_inv: evaluate(&s1, zeta_inv),
+        g_rev_at_zeta: evaluate(&g_rev, zeta),
+        s2_at_zeta: evaluate(&s2, zeta),
         mask_eval,
     };
     transcript.absorb(labels::PCS_EVALS, &super::verify::evals_message(&evals))?;
     let gamma: Fr = transcript.challenge(labels::PCS_GAMMA)?;
 
-    // 5. F₁ = Σ_k γ^k f_k + γ^K Q + γ^{K+1} h + γ^{K+2} s₁ at ζ; F₂ = ĝ + γ s₂ at ζ⁻¹.
-    let mut f1 = vec![Fr::ZERO; len];
-    let mut gk = Fr::ONE;
-    for p in vectors
-        .iter()
-        .copied()
-        .chain([q.as_slice(), h.as_slice(), s1.as_slice()])
-    {
-        f1.par_iter_mut()
-            .zip(p.par_iter())
-            .for_each(|(x, y)| *x += gk * y);
-        gk *= gamma;
-    }
-    drop(q);
-    let mut f2 = g_rev;
-    f2.resize(f2.len().max(s2.len()), Fr::ZERO);
-    f2.iter_mut().zip(&s2).for_each(|(x, y)| *x += gamma * y);
-    let (w1, w2) = rayon::join(
-        || commit(srs, &divide_by_linear(&f1, zeta)),
-        || commit(srs, &divide_by_linear(&f2, zeta_inv)),
+    // 5. F_ζ = ĝ + γ s₂ at ζ; F_ι = g + γ h + γ² s₁ at ζ⁻¹.
+    let combination = |polys: &[&[Fr]]| -> Vec<Fr> {
+        let mut out = vec![Fr::ZERO; polys.iter().map(|p| p.len()).max().unwrap_or(0)];
+        let mut gk = Fr::ONE;
+        for p in polys {
+            out.iter_mut().zip(p.iter()).for_each(|(x, y)| *x += gk * y);
+            gk *= gamma;
+        }
+        out
+    };
+    let f_zeta = combination(&[&g_rev, &s2]);
+    let f_inv = combination(&[&g, &h, &s1]);
+    let (w_zeta, w_inv) = rayon::join(
+        || commit(srs, &divide_by_linear(&f_zeta, zeta)),
+        || commit(srs, &divide_by_linear(&f_inv, zeta_inv)),
     );
     Ok(SplitOpeningProof {
         field: SplitFieldProof {
@@ -164,11 +168,12 @@ pub fn prove_split_opening(
             evals,
         },
         h: h_commit,
-        g_rev: g_commit,
+        g: g_commit,
+        g_rev: g_rev_commit,
         q: q_commit,
         s1: s1_commit,
         s2: s2_commit,
-        w1: w1?,
-        w2: w2?,
+        w_zeta: w_zeta?,
+        w_inv: w_inv?,
     })
 }

@@ -2,13 +2,13 @@
 //! part (native pairing check; on chain in Solidity).
 
 use super::reduce::{claim_weights, pairs_composition, weight_at};
-use super::{SplitEvals, SplitFieldProof, SplitOpeningProof, row_vars};
+use super::{SplitEvals, SplitFieldProof, SplitOpeningProof, SplitOutputs, row_vars};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::pcs::chain::{rows_digest, split_digest, split_pairing_challenge};
 use crate::pcs::laurent::e_eval;
 use crate::pcs::srs::Srs;
-use crate::pcs::verify::{FieldOutputs, MAX_VECTOR_VARS, MaskSlots, OpeningClaim, absorb_claims};
+use crate::pcs::verify::{MAX_VECTOR_VARS, MaskSlots, OpeningClaim, absorb_claims};
 use crate::sumcheck::{VerifierInstance, check_len, verify_batched_bound};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
@@ -22,21 +22,19 @@ pub struct SplitSeeds {
     pub s0: Fr,
     /// d₁ = keccak(H) mod r.
     pub d1: Fr,
-    /// d₂ = keccak(Ĝ, Q, S₁, S₂) mod r.
+    /// d₂ = keccak(G, Ĝ, Q, S₁, S₂) mod r.
     pub d2: Fr,
 }
 
-/// The evaluations message, in absorption order: f_k(ζ)…, Q(ζ), h(ζ), s₁(ζ), ĝ(ζ⁻¹), s₂(ζ⁻¹).
+/// The evaluations message, in absorption order: g(ζ⁻¹), h(ζ⁻¹), s₁(ζ⁻¹), ĝ(ζ), s₂(ζ).
 pub(super) fn evals_message<F: Clone>(evals: &SplitEvals<F>) -> Vec<F> {
-    let mut all = evals.vector_evals.clone();
-    all.extend([
-        evals.q_at_zeta.clone(),
-        evals.h_at_zeta.clone(),
-        evals.s1_at_zeta.clone(),
-        evals.g_rev_at_zeta_inv.clone(),
-        evals.s2_at_zeta_inv.clone(),
-    ]);
-    all
+    vec![
+        evals.g_at_zeta_inv.clone(),
+        evals.h_at_zeta_inv.clone(),
+        evals.s1_at_zeta_inv.clone(),
+        evals.g_rev_at_zeta.clone(),
+        evals.s2_at_zeta.clone(),
+    ]
 }
 
 /// x^(2^k) by k squarings.
@@ -66,8 +64,8 @@ fn require<F: FieldOps>(lhs: &F, rhs: &F, what: &'static str) -> Result<(), Erro
     }
 }
 
-/// The field part: the claim-reduction sumcheck, then identities (D) and (L) at ζ, deriving
-/// γ, y₁, y₂. `d1` and `d2` must be computed from the commitments by the caller (natively, or
+/// The field part: the claim-reduction sumcheck, then identities (R) and (L) at ζ, deriving
+/// β, α, ζ, γ, y_ζ, y_ι for the group part (which checks the fold (D)). `d1` and `d2` must be computed from the commitments by the caller (natively, or
 /// by the chain). The claim on `mask` (value `evals.mask_eval`) joins `claims` last.
 ///
 /// Order: claims → ρ → sumcheck → final values → β → d₁ → α, ρ₂ → d₂ → ζ → evaluations → γ.
@@ -79,10 +77,9 @@ pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
     d1: &F,
     d2: &F,
     transcript: &mut Transcript<F, S>,
-) -> Result<FieldOutputs<F>, Error> {
+) -> Result<SplitOutputs<F>, Error> {
     let evals = &proof.evals;
-    let mut claims = claims.to_vec();
-    claims.push(mask.claim(vector_vars, evals.mask_eval.clone())?);
+    // Sizes first: the mask claim shifts by them.
     if let Some(n) = vector_vars.iter().find(|n| **n > MAX_VECTOR_VARS) {
         return Err(Error::TooLarge {
             what: "committed vector variables",
@@ -90,6 +87,8 @@ pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
             max: MAX_VECTOR_VARS,
         });
     }
+    let mut claims = claims.to_vec();
+    claims.push(mask.claim(vector_vars, evals.mask_eval.clone())?);
     for c in &claims {
         let vars = vector_vars.get(c.vector).ok_or(Error::BlockShape {
             block: "opening",
@@ -98,7 +97,6 @@ pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
         check_len("opening claim point", *vars, c.point.len())?;
     }
     let k = vector_vars.len();
-    check_len("opening vector evaluations", k, evals.vector_evals.len())?;
     let rho = absorb_claims(transcript, vector_vars, &claims)?;
 
     // 1. Claims → r*.
@@ -146,11 +144,9 @@ pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
     }
     let beta = transcript.challenge(labels::PCS_BETA)?;
     let mut v = F::zero();
-    let mut f_zeta = F::zero();
     let mut bk = F::one();
-    for (value, at_zeta) in values.into_iter().zip(&evals.vector_evals) {
+    for value in values {
         v = v.add(&bk.mul(value));
-        f_zeta = f_zeta.add(&bk.mul(at_zeta));
         bk = bk.mul(&beta);
     }
 
@@ -166,61 +162,59 @@ pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
         .checked_inverse()?
         .ok_or(Error::Opening { what: "ζ = 0" })?;
 
-    // 4. (D) and (L) at ζ.
+    // 4. (R) and (L).
     let lo = row_vars(n);
     let (r_lo, r_hi) = point.split_at(lo.min(point.len()));
     let zeta_b = pow_two_pow(&zeta, lo);
-    let g_at_zeta = zeta_b.mul(&zeta_inv).mul(&evals.g_rev_at_zeta_inv);
-    let quotient_side = zeta_b.sub(&alpha).mul(&evals.q_at_zeta).add(&g_at_zeta);
-    require(&f_zeta, &quotient_side, "fold identity at ζ")?;
-    let a_at = e_eval(r_hi, &zeta_inv).sub(&rho2.mul(&geometric(&alpha.mul(&zeta_inv), n - lo)));
+    let reversed = zeta_b.mul(&zeta_inv).mul(&evals.g_at_zeta_inv);
+    require(
+        &evals.g_rev_at_zeta,
+        &reversed,
+        "fold degree (reversal) at ζ",
+    )?;
+    let a_at = e_eval(r_hi, &zeta).sub(&rho2.mul(&geometric(&alpha.mul(&zeta), n - lo)));
     let lhs = evals
-        .h_at_zeta
+        .h_at_zeta_inv
         .mul(&a_at)
-        .add(&rho2.mul(&g_at_zeta).mul(&e_eval(r_lo, &zeta_inv)));
+        .add(&rho2.mul(&evals.g_at_zeta_inv).mul(&e_eval(r_lo, &zeta)));
     let rhs = v
-        .add(&zeta.mul(&evals.s1_at_zeta))
-        .add(&zeta_inv.mul(&evals.s2_at_zeta_inv));
-    require(&lhs, &rhs, "row inner-product identity at ζ")?;
+        .add(&zeta_inv.mul(&evals.s1_at_zeta_inv))
+        .add(&zeta.mul(&evals.s2_at_zeta));
+    require(&lhs, &rhs, "row inner-product identity at ζ⁻¹")?;
 
-    // 5. γ, y₁, y₂.
+    // 5. γ, y_ζ, y_ι.
     transcript.absorb(labels::PCS_EVALS, &evals_message(evals))?;
     let gamma = transcript.challenge(labels::PCS_GAMMA)?;
-    let mut y1 = F::zero();
-    let mut g = F::one();
-    for e in
-        evals
-            .vector_evals
-            .iter()
-            .chain([&evals.q_at_zeta, &evals.h_at_zeta, &evals.s1_at_zeta])
-    {
-        y1 = y1.add(&g.mul(e));
-        g = g.mul(&gamma);
-    }
-    let y2 = evals
-        .g_rev_at_zeta_inv
-        .add(&gamma.mul(&evals.s2_at_zeta_inv));
-    Ok(FieldOutputs {
+    let y_zeta = evals.g_rev_at_zeta.add(&gamma.mul(&evals.s2_at_zeta));
+    let y_inv = evals
+        .g_at_zeta_inv
+        .add(&gamma.mul(&evals.h_at_zeta_inv.add(&gamma.mul(&evals.s1_at_zeta_inv))));
+    Ok(SplitOutputs {
+        beta,
+        alpha,
         zeta,
         zeta_inv,
         gamma,
-        y1,
-        y2,
+        y_zeta,
+        y_inv,
+        row: 1 << lo,
     })
 }
 
-/// The group part on the seven opening points (H, Ĝ, Q, S₁, S₂, W₁, W₂) — what the chain holds:
-/// e(F₁ − y₁G + ζW₁ + u(F₂ − y₂G + ζ⁻¹W₂), [1]₂) = e(W₁ + uW₂, [τ]₂) with
-/// F₁ = Σ_k γ^k C_k + γ^K Q + γ^{K+1} H + γ^{K+2} S₁, F₂ = Ĝ + γS₂ and u drawn after y₁, y₂,
-/// W₁, W₂ (and s0, d₁, d₂, ζ, γ) are fixed. d₁, d₂ are recomputed here and must equal the
-/// seeds the field part used.
+/// The group part on the eight opening points (H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι) — what the chain
+/// holds: e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 with
+/// P = F_ζ − y_ζG + ζW_ζ + u(F_ι − y_ιG + ζ⁻¹W_ι) + u²(C_F − G + αQ), F_ζ = Ĝ + γS₂,
+/// F_ι = G + γH + γ²S₁, C_F = Σ_k β^k C_k, and u drawn after every value of the three
+/// equations. d₁, d₂ are recomputed here and must equal the seeds the field part used; the
+/// caller must have bound `commitments` into s0.
 pub fn verify_split_group(
     srs: &Srs,
     commitments: &[G1Affine],
-    [h, g_rev, q, s1, s2, w1, w2]: [G1Affine; 7],
+    points: [G1Affine; 8],
     seeds: &SplitSeeds,
-    out: &FieldOutputs<Fr>,
+    out: &SplitOutputs<Fr>,
 ) -> Result<(), Error> {
+    let [h, g, g_rev, q, s1, s2, w_zeta, w_inv] = points;
     if out.zeta * out.zeta_inv != Fr::from(1u64) {
         return Err(Error::Opening {
             what: "ζ⁻¹ is not the inverse of ζ",
@@ -231,26 +225,38 @@ pub fn verify_split_group(
             what: "d₁ is not keccak(H)",
         });
     }
-    if split_digest(&g_rev, &q, &s1, &s2) != seeds.d2 {
+    if split_digest(&[g, g_rev, q, s1, s2]) != seeds.d2 {
         return Err(Error::Opening {
-            what: "d₂ is not keccak(Ĝ, Q, S₁, S₂)",
+            what: "d₂ is not keccak(G, Ĝ, Q, S₁, S₂)",
         });
     }
-    let mut bases: Vec<G1Affine> = commitments.to_vec();
-    bases.extend([q, h, s1]);
-    let mut scalars = Vec::with_capacity(bases.len());
-    let mut g = Fr::from(1u64);
-    for _ in 0..bases.len() {
-        scalars.push(g);
-        g *= out.gamma;
+    let tau_b = srs.tau_power_g2(out.row)?;
+    let mut beta_powers = Vec::with_capacity(commitments.len());
+    let mut bk = Fr::from(1u64);
+    for _ in commitments {
+        beta_powers.push(bk);
+        bk *= out.beta;
     }
-    let f1 = G1Projective::msm_unchecked(&bases, &scalars);
-    let f2 = g_rev.into_group() + s2 * out.gamma;
+    let c_f = G1Projective::msm_unchecked(commitments, &beta_powers);
+    let gamma = out.gamma;
+    let f_zeta = g_rev.into_group() + s2 * gamma;
+    let f_inv = g.into_group() + (h.into_group() + s1 * gamma) * gamma;
     let g0 = G1Affine::generator();
-    let u = split_pairing_challenge(&seeds.s0, &seeds.d1, &seeds.d2, out, &w1, &w2);
-    let a = f1 - g0 * out.y1 + w1 * out.zeta + (f2 - g0 * out.y2 + w2 * out.zeta_inv) * u;
-    let b = w1.into_group() + w2 * u;
-    let check = Bn254::multi_pairing([a.into_affine(), (-b).into_affine()], [srs.g2, srs.tau_g2]);
+    let u = split_pairing_challenge(&seeds.s0, &seeds.d1, &seeds.d2, out, &w_zeta, &w_inv);
+    let u2 = u * u;
+    let p = f_zeta - g0 * out.y_zeta
+        + w_zeta * out.zeta
+        + (f_inv - g0 * out.y_inv + w_inv * out.zeta_inv) * u
+        + (c_f - g + q * out.alpha) * u2;
+    let w = w_zeta.into_group() + w_inv * u;
+    let check = Bn254::multi_pairing(
+        [
+            p.into_affine(),
+            (-w).into_affine(),
+            (-(q * u2)).into_affine(),
+        ],
+        [srs.g2, srs.tau_g2, tau_b],
+    );
     if check != PairingOutput::<Bn254>::default() {
         return Err(Error::Opening {
             what: "pairing check",
@@ -271,10 +277,10 @@ pub fn verify_split_opening(
     mask: &MaskSlots,
     proof: &SplitOpeningProof,
     transcript: &mut NativeTranscript,
-) -> Result<FieldOutputs<Fr>, Error> {
+) -> Result<SplitOutputs<Fr>, Error> {
     check_len("commitments", vector_vars.len(), commitments.len())?;
     let d1 = rows_digest(&proof.h);
-    let d2 = split_digest(&proof.g_rev, &proof.q, &proof.s1, &proof.s2);
+    let d2 = split_digest(&[proof.g, proof.g_rev, proof.q, proof.s1, proof.s2]);
     let out = verify_split_field(
         vector_vars,
         claims,
