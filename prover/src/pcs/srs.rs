@@ -198,28 +198,45 @@ impl Srs {
                 "the G1 powers are not successive powers of the τ in [τ]₂",
             ));
         }
-        // e(Σ_i w_i [τ^(2^i)]₁, [1]₂) = Π_i e(w_i [1]₁, [τ^(2^i)]₂), one check for all of them.
-        let mut g1_side = Vec::with_capacity(self.tau_pow2_g2.len());
-        for i in 0..self.tau_pow2_g2.len() {
-            let p = 1usize << i;
-            g1_side.push(
-                *self
-                    .g1_powers
-                    .get(p)
-                    .ok_or_else(|| bad("a G2 power of τ beyond the G1 powers"))?,
-            );
+        self.check_g2_powers()?;
+        Ok(())
+    }
+
+    /// Checks the G2 powers [τ^(2^i)]₂ by induction from [τ]₁, [1]₂ and [τ]₂ — the points
+    /// [`Srs::id`] covers — so a file whose id matches cannot carry a wrong [τ^b]₂: level i
+    /// trusted gives [τ^(2^i)]₁ through e([τ^(2^i)]₁, [1]₂) = e([1]₁, [τ^(2^i)]₂), and then
+    /// level i + 1 through e([τ^(2^i)]₁, [τ^(2^i)]₂) = e([1]₁, [τ^(2^(i+1))]₂). Run on every
+    /// load (two pairings per level).
+    pub fn check_g2_powers(&self) -> Result<(), Error> {
+        let bad = |reason: &str| Error::Format {
+            what: "SRS",
+            reason: reason.into(),
+        };
+        let Some(first) = self.tau_pow2_g2.first() else {
+            return Ok(());
+        };
+        if *first != self.tau_g2 {
+            return Err(bad("[τ^(2^0)]₂ is not [τ]₂"));
         }
-        let w = powers_of(rho, self.tau_pow2_g2.len());
-        let lhs = Bn254::pairing(G1Projective::msm_unchecked(&g1_side, &w), self.g2);
-        let g1s: Vec<G1Affine> = w
-            .iter()
-            .map(|x| (G1Affine::generator() * x).into_affine())
-            .collect();
-        let rhs = Bn254::multi_pairing(g1s, self.tau_pow2_g2.clone());
-        if self.tau_pow2_g2.first().is_some_and(|t| *t != self.tau_g2) || lhs != rhs {
-            return Err(bad(
-                "the G2 powers [τ^(2^i)]₂ are not powers of the τ in [τ]₂",
-            ));
+        let one = G1Affine::generator();
+        for (i, pair) in self.tau_pow2_g2.windows(2).enumerate() {
+            let [cur, next] = pair else {
+                continue;
+            };
+            let g1 = *self
+                .g1_powers
+                .get(1usize << i)
+                .ok_or_else(|| bad("a G2 power of τ beyond the G1 powers"))?;
+            let same =
+                Bn254::multi_pairing([g1, (-one.into_group()).into_affine()], [self.g2, *cur]);
+            let square =
+                Bn254::multi_pairing([g1, (-one.into_group()).into_affine()], [*cur, *next]);
+            let identity = ark_ec::pairing::PairingOutput::<Bn254>::default();
+            if same != identity || square != identity {
+                return Err(bad(
+                    "the G2 powers [τ^(2^i)]₂ are not successive squares of the τ in [τ]₂",
+                ));
+            }
         }
         Ok(())
     }
@@ -258,6 +275,13 @@ impl Srs {
             what: "SRS file",
             reason,
         };
+        if bytes.starts_with(b"ZKMSRS\x00\x02") {
+            return Err(bad(
+                "format version 2, written before SRS files carried the G2 powers [τ^(2^i)]₂; \
+                 write it again from its ceremony file or seed"
+                    .into(),
+            ));
+        }
         let body = bytes
             .strip_prefix(SRS_MAGIC.as_slice())
             .ok_or_else(|| bad("missing zkmodel SRS header or unsupported version".into()))?;
@@ -288,13 +312,15 @@ impl Srs {
         if !reader.is_empty() {
             return Err(bad(format!("{} trailing bytes", reader.len())));
         }
-        Ok(Self {
+        let srs = Self {
             origin,
             g1_powers,
             g2,
             tau_g2,
             tau_pow2_g2,
-        })
+        };
+        srs.check_g2_powers()?;
+        Ok(srs)
     }
 
     /// Imports a snarkjs `.ptau` file (any phase; only sections 1–3 are read), keeping up to
@@ -407,6 +433,14 @@ mod tests {
         let expect: G2Affine = (G2Affine::generator() * tau.pow([8u64])).into();
         assert_eq!(srs.tau_power_g2(8).unwrap(), expect);
         assert!(srs.tau_power_g2(16).is_err() && srs.tau_power_g2(3).is_err());
+        // A G2 power swapped for another keeps the id; loading refuses it.
+        let mut forged = srs.clone();
+        forged.tau_pow2_g2[3] = (G2Affine::generator() * Fr::from(5u64)).into();
+        assert_eq!(forged.id(), srs.id());
+        assert!(matches!(
+            Srs::from_bytes(&forged.to_bytes().unwrap()),
+            Err(Error::Format { what: "SRS", .. })
+        ));
         let mut wrong = srs.clone();
         wrong.tau_pow2_g2[2] = wrong.tau_pow2_g2[1];
         assert!(matches!(
@@ -420,6 +454,12 @@ mod tests {
         let srs = Srs::insecure_development(1, 8);
         let bytes = srs.to_bytes().unwrap();
         assert_eq!(Srs::from_bytes(&bytes).unwrap(), srs);
+        let mut old = bytes.clone();
+        old[7] = 2;
+        assert!(matches!(
+            Srs::from_bytes(&old),
+            Err(Error::Format { reason, .. }) if reason.contains("version 2")
+        ));
         let mut trailing = bytes.clone();
         trailing.push(0);
         assert!(matches!(
