@@ -79,16 +79,17 @@
 //! and Keccak as random oracles.
 //!
 //! # Zero knowledge
-//! The chain sees H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι, y_ζ, y_ι beside the trace commitment C; W_ζ
-//! and W_ι follow from the rest, which are 8 linear functions of F (9 with C), so the trace's
-//! fresh mask slots must reach them with full rank. Today's layout puts 8 slots in one row a*
-//! at the top of the trace, and that is not enough: a row's slots reach both C and Q only
-//! through Σ_j s_j τ^j (C through τ^{a*b}·Σ_j s_j τ^j, Q through
-//! (Σ_{i<a*} α^{a*−1−i} τ^{ib})·Σ_j s_j τ^j), so their mask parts are proportional and Q
-//! would leak one combination of trace data to anyone holding the ceremony's G2 powers.
-//! Before statements use this opening the slots must be at least 9 and span at least two
-//! rows ≥ 1, with the rank pinned by a test. The native sumcheck messages and the
-//! evaluations stay inside the Groth16 proof.
+//! The chain sees H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι, y_ζ, y_ι beside the trace commitment C. W_ζ
+//! and W_ι follow from the rest; the other nine are linear in F and satisfy one public
+//! relation for every F (the fold at τ: C_F − G = (τ^b − α)·Q), so they span 8 dimensions,
+//! and the trace's fresh mask slots must reach all 8. Where the slots sit matters: slots of
+//! one row reach C and Q only through the same combination Σ_j s_j τ^j, so a single row of
+//! slots (today's layout: 8 at the top of the trace) reaches 7 of the 8 and one combination of
+//! trace data would leak to anyone holding the ceremony's G2 powers; slots in row 0 never
+//! reach Q. Slots in two rows ≥ 1 (4 + 4 suffice) reach all 8 —
+//! `prove::tests::mask_slots_must_span_two_rows_to_mask_everything` pins these ranks. The
+//! layout must place them so before statements use this opening. The native sumcheck
+//! messages and the evaluations stay inside the Groth16 proof.
 
 mod prove;
 mod reduce;

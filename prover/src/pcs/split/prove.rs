@@ -61,14 +61,11 @@ pub fn prove_split_opening(
     let (row, rows) = (1usize << lo, len >> lo);
     let (r_lo, r_hi) = out.point.split_at(lo);
     let eq_lo = eq_table(r_lo);
-    let h: Vec<Fr> = big_f
-        .par_chunks(row)
-        .map(|chunk| chunk.iter().zip(&eq_lo).map(|(x, e)| *x * e).sum())
-        .collect();
+    let h = row_values(&big_f, &eq_lo);
     let h_commit = commit(srs, &h)?;
     transcript.absorb(labels::PCS_ROWS, &[rows_digest(&h_commit)])?;
-    let fold = transcript.challenges(labels::PCS_FOLD, 2)?;
-    let (alpha, rho2) = match fold.as_slice() {
+    let drawn = transcript.challenges(labels::PCS_FOLD, 2)?;
+    let (alpha, rho2) = match drawn.as_slice() {
         [a, r] => (*a, *r),
         _ => {
             return Err(Error::Internal {
@@ -77,42 +74,12 @@ pub fn prove_split_opening(
         }
     };
 
-    // 3. F = (X^b − α)·Q + g, row by row from the top: Q_{m−2} = F_{m−1},
-    //    Q_{a−1} = F_a + α·Q_a, g = F_0 + α·Q_0.
-    let mut q = vec![Fr::ZERO; len - row];
-    let mut carry = vec![Fr::ZERO; row];
-    for a in (1..rows).rev() {
-        let src = &big_f[a * row..(a + 1) * row];
-        carry
-            .par_iter_mut()
-            .zip(src.par_iter())
-            .for_each(|(c, x)| *c = *x + alpha * *c);
-        q[(a - 1) * row..a * row].copy_from_slice(&carry);
-    }
-    let g: Vec<Fr> = big_f[..row]
-        .par_iter()
-        .zip(carry.par_iter())
-        .map(|(x, c)| *x + alpha * c)
-        .collect();
+    // 3. The fold and the inner-product quotients.
+    let (q, g) = fold(&big_f, alpha, row);
     drop(big_f);
     let g_rev: Vec<Fr> = g.iter().rev().copied().collect();
 
-    // The inner products ⟨h, e_hi⟩ − ρ₂h(α) and ρ₂⟨g, e_lo⟩ as one Laurent product.
-    let mut a_poly = eq_table(r_hi);
-    let mut pow = Fr::ONE;
-    for c in &mut a_poly {
-        *c -= rho2 * pow;
-        pow *= alpha;
-    }
-    let (_, q1h, q2h) = laurent_split(&h, &a_poly);
-    let (_, q1g, q2g) = laurent_split(&g, &eq_lo);
-    let combine = |x: &[Fr], y: &[Fr]| -> Vec<Fr> {
-        let mut s = vec![Fr::ZERO; x.len().max(y.len())];
-        s.iter_mut().zip(x).for_each(|(s, x)| *s += x);
-        s.iter_mut().zip(y).for_each(|(s, y)| *s += rho2 * y);
-        s
-    };
-    let (s1, s2) = (combine(&q1h, &q1g), combine(&q2h, &q2g));
+    let (s1, s2) = inner_quotients(&h, &g, &eq_lo, r_hi, alpha, rho2);
     // Q is the one full-size MSM; the small ones run beside it.
     let (q_commit, small) = rayon::join(
         || commit(srs, &q),
@@ -176,4 +143,155 @@ pub fn prove_split_opening(
         w_zeta: w_zeta?,
         w_inv: w_inv?,
     })
+}
+
+/// h_a = ⟨F_a, eq(r_lo)⟩ for each row a of width `eq_lo.len()`.
+fn row_values(big_f: &[Fr], eq_lo: &[Fr]) -> Vec<Fr> {
+    big_f
+        .par_chunks(eq_lo.len())
+        .map(|chunk| chunk.iter().zip(eq_lo).map(|(x, e)| *x * e).sum())
+        .collect()
+}
+
+/// F = (X^b − α)·Q + g by rows from the top: Q_{m−2} = F_{m−1}, Q_{a−1} = F_a + α·Q_a,
+/// g = F_0 + α·Q_0. Returns (Q, g).
+fn fold(big_f: &[Fr], alpha: Fr, row: usize) -> (Vec<Fr>, Vec<Fr>) {
+    let rows = big_f.len() / row;
+    let mut q = vec![Fr::ZERO; big_f.len() - row];
+    let mut carry = vec![Fr::ZERO; row];
+    for a in (1..rows).rev() {
+        let src = &big_f[a * row..(a + 1) * row];
+        carry
+            .par_iter_mut()
+            .zip(src.par_iter())
+            .for_each(|(c, x)| *c = *x + alpha * *c);
+        q[(a - 1) * row..a * row].copy_from_slice(&carry);
+    }
+    let g = big_f[..row]
+        .par_iter()
+        .zip(carry.par_iter())
+        .map(|(x, c)| *x + alpha * c)
+        .collect();
+    (q, g)
+}
+
+/// s₁, s₂ of h(X)·A(1/X) + ρ₂·g(X)·e_lo(1/X) = v + X·s₁(X) + X⁻¹·s₂(1/X), with
+/// A = e_hi − ρ₂·p_α: the inner products ⟨h, e_hi⟩ − ρ₂h(α) and ρ₂⟨g, e_lo⟩ as one product.
+fn inner_quotients(
+    h: &[Fr],
+    g: &[Fr],
+    eq_lo: &[Fr],
+    r_hi: &[Fr],
+    alpha: Fr,
+    rho2: Fr,
+) -> (Vec<Fr>, Vec<Fr>) {
+    let mut a_poly = eq_table(r_hi);
+    let mut pow = Fr::ONE;
+    for c in &mut a_poly {
+        *c -= rho2 * pow;
+        pow *= alpha;
+    }
+    let (_, q1h, q2h) = laurent_split(h, &a_poly);
+    let (_, q1g, q2g) = laurent_split(g, eq_lo);
+    let combine = |x: &[Fr], y: &[Fr]| -> Vec<Fr> {
+        let mut s = vec![Fr::ZERO; x.len().max(y.len())];
+        s.iter_mut().zip(x).for_each(|(s, x)| *s += x);
+        s.iter_mut().zip(y).for_each(|(s, y)| *s += rho2 * y);
+        s
+    };
+    (combine(&q1h, &q1g), combine(&q2h, &q2g))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::UniformRand;
+
+    /// What the chain sees of a vector F placed in the trace, as linear functions of F at
+    /// fixed challenges and a fixed τ: C(τ), H(τ), G(τ), Ĝ(τ), Q(τ), S₁(τ), S₂(τ), y_ζ, y_ι.
+    fn revealed(big_f: &[Fr], ch: &[Fr; 7], lo: usize) -> [Fr; 9] {
+        let [tau, r_seed, alpha, rho2, zeta, gamma, _] = *ch;
+        let n = big_f.len().trailing_zeros() as usize;
+        let point: Vec<Fr> = (0..n).map(|i| r_seed + Fr::from(i as u64)).collect();
+        let (r_lo, r_hi) = point.split_at(lo);
+        let eq_lo = eq_table(r_lo);
+        let h = row_values(big_f, &eq_lo);
+        let (q, g) = fold(big_f, alpha, 1 << lo);
+        let g_rev: Vec<Fr> = g.iter().rev().copied().collect();
+        let (s1, s2) = inner_quotients(&h, &g, &eq_lo, r_hi, alpha, rho2);
+        let zi = zeta.inverse().unwrap();
+        [
+            evaluate(big_f, tau),
+            evaluate(&h, tau),
+            evaluate(&g, tau),
+            evaluate(&g_rev, tau),
+            evaluate(&q, tau),
+            evaluate(&s1, tau),
+            evaluate(&s2, tau),
+            evaluate(&g_rev, zeta) + gamma * evaluate(&s2, zeta),
+            evaluate(&g, zi) + gamma * (evaluate(&h, zi) + gamma * evaluate(&s1, zi)),
+        ]
+    }
+
+    /// Rank of the map from mask slots (unit vectors at `slots`) to the revealed values.
+    fn mask_rank(n: usize, slots: &[usize], seed: u64) -> usize {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
+        let ch: [Fr; 7] = std::array::from_fn(|_| Fr::rand(&mut rng));
+        let mut rows: Vec<Vec<Fr>> = slots
+            .iter()
+            .map(|p| {
+                let mut f = vec![Fr::ZERO; 1 << n];
+                f[*p] = Fr::ONE;
+                revealed(&f, &ch, row_vars(n)).to_vec()
+            })
+            .collect();
+        // Gaussian elimination over Fr.
+        let mut rank = 0;
+        for col in 0..9 {
+            let Some(pivot) = (rank..rows.len()).find(|r| rows[*r][col] != Fr::ZERO) else {
+                continue;
+            };
+            rows.swap(rank, pivot);
+            let inv = rows[rank][col].inverse().unwrap();
+            let pivot_row = rows[rank].clone();
+            for (r, row) in rows.iter_mut().enumerate() {
+                if r != rank && row[col] != Fr::ZERO {
+                    let factor = row[col] * inv;
+                    row.iter_mut()
+                        .zip(&pivot_row)
+                        .for_each(|(x, p)| *x -= factor * p);
+                }
+            }
+            rank += 1;
+        }
+        rank
+    }
+
+    #[test]
+    fn mask_slots_must_span_two_rows_to_mask_everything() {
+        // n = 8: rows of b = 16, m = 16 rows. The fold equation C − G = (τ^b − α)·Q holds for
+        // every F, so the 9 values span at most 8 dimensions; zero knowledge needs the mask
+        // slots alone to reach all of them.
+        let n = 8;
+        let all: Vec<usize> = (0..1 << n).collect();
+        let full = mask_rank(n, &all, 1);
+        assert_eq!(full, 8);
+        // One row of 16 slots: C and Q see the same combination of them — one combination of
+        // trace data would leak (the module doc's zero-knowledge gap); today's 8 slots fall
+        // short likewise.
+        let top_row: Vec<usize> = ((1 << n) - 16..1 << n).collect();
+        assert_eq!(mask_rank(n, &top_row, 1), 7);
+        assert!(mask_rank(n, &top_row[8..], 2) < full);
+        // Slots in row 0 never reach Q; one slot per row gives h and g one combination each.
+        assert!(mask_rank(n, &(0..16).collect::<Vec<_>>(), 3) < full);
+        assert!(mask_rank(n, &(0..16).map(|i| 16 * i + 5).collect::<Vec<_>>(), 3) < full);
+        // 8 slots in each of two rows ≥ 1 reach everything.
+        let two_rows: Vec<usize> = ((1 << n) - 24..(1 << n) - 16)
+            .chain((1 << n) - 8..1 << n)
+            .collect();
+        assert_eq!(mask_rank(n, &two_rows, 4), full);
+        let lower: Vec<usize> = (100..104).chain(200..204).collect();
+        assert_eq!(mask_rank(n, &lower, 5), full);
+    }
 }
