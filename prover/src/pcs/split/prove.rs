@@ -58,7 +58,7 @@ pub fn prove_split_opening(
 
     // 2. Row values at r_lo.
     let lo = row_vars(n);
-    let (row, rows) = (1usize << lo, len >> lo);
+    let row = 1usize << lo;
     let (r_lo, r_hi) = out.point.split_at(lo);
     let eq_lo = eq_table(r_lo);
     let h = row_values(&big_f, &eq_lo);
