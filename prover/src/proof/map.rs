@@ -16,6 +16,7 @@ use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
 use crate::pcs::OpeningEvals;
+use crate::pcs::split::{SplitEvals, SplitFieldProof};
 use crate::proof::model::{LayerProof, ModelProofBody};
 use crate::proof::train::{BackwardProof, TrainingProofBody};
 use crate::sumcheck::SumcheckProof;
@@ -111,6 +112,18 @@ map_struct!(OpeningEvals {
     q1_at_zeta: one,
     q2_at_zeta_inv: one,
     mask_eval: one
+});
+map_struct!(SplitEvals {
+    g_at_zeta_inv: one,
+    h_at_zeta_inv: one,
+    s1_at_zeta_inv: one,
+    g_rev_at_zeta: one,
+    s2_at_zeta: one,
+    mask_eval: one
+});
+map_struct!(SplitFieldProof {
+    reduction: nested,
+    evals: nested
 });
 map_struct!(MatMulProof {
     y_value: one,

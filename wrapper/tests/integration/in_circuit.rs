@@ -264,3 +264,118 @@ fn matmul_statement_field_part_in_circuit() {
         cs.num_constraints()
     );
 }
+
+/// The row-split opening's field part (`pcs::split`) runs in-circuit with the native outputs,
+/// and costs about what the Laurent opening's field part costs on the same claims: printed
+/// side by side for a trace-and-model-shaped statement (2^13 and 2^12 entries, 12 claims).
+#[test]
+fn split_opening_field_part_in_circuit_against_the_laurent_one() {
+    use zkmodel_prover::pcs::chain::{quotient_digest, rows_digest, split_digest};
+    use zkmodel_prover::pcs::layout::Segment;
+    use zkmodel_prover::pcs::split::{prove_split_opening, verify_split_field};
+    use zkmodel_prover::pcs::{MaskSlots, OpeningClaim, Srs, prove_opening, verify_field};
+    use zkmodel_prover::poly::DenseMle;
+
+    let srs = Srs::insecure_development(5, 1 << 13);
+    let vars = [12usize, 13];
+    let vectors: Vec<Vec<Fr>> = vars
+        .iter()
+        .enumerate()
+        .map(|(k, n)| random(1 << n, 40 + k as u64))
+        .collect();
+    let refs: Vec<&[Fr]> = vectors.iter().map(Vec::as_slice).collect();
+    let mut claims = vec![];
+    for c in 0..12 {
+        let k = c % 2;
+        let point = random(vars[k], 100 + c as u64);
+        let value = DenseMle::new(vectors[k].clone())
+            .unwrap()
+            .evaluate(&point)
+            .unwrap();
+        claims.push(OpeningClaim {
+            vector: k,
+            point,
+            value,
+        });
+    }
+    let mask = MaskSlots {
+        vector: 1,
+        segment: Segment {
+            offset: (1 << 13) - 8,
+            log_len: 3,
+        },
+    };
+    let split = prove_split_opening(
+        &srs,
+        &refs,
+        &claims,
+        &mask,
+        &mut NativeTranscript::new_native(),
+    )
+    .unwrap();
+    let (d1, d2) = (
+        rows_digest(&split.h),
+        split_digest(&[split.g, split.g_rev, split.q, split.s1, split.s2]),
+    );
+    let native = verify_split_field(
+        &vars,
+        &claims,
+        &mask,
+        &split.field,
+        &d1,
+        &d2,
+        &mut NativeTranscript::new_native(),
+    )
+    .unwrap();
+
+    let lift = |cs: &ConstraintSystemRef<Fr>| -> Vec<OpeningClaim<Var>> {
+        claims
+            .iter()
+            .map(|c| OpeningClaim {
+                vector: c.vector,
+                point: c.point.iter().map(|x| witness(cs, *x).unwrap()).collect(),
+                value: witness(cs, c.value).unwrap(),
+            })
+            .collect()
+    };
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let cclaims = lift(&cs);
+    let before = cs.num_constraints();
+    let mut ct = circuit_transcript(cs.clone()).unwrap();
+    let field = alloc(&cs, &split.field).unwrap();
+    let (v1, v2) = (
+        zkmodel_wrapper::backend::public(&cs, d1).unwrap(),
+        zkmodel_wrapper::backend::public(&cs, d2).unwrap(),
+    );
+    let out = verify_split_field(&vars, &cclaims, &mask, &field, &v1, &v2, &mut ct).unwrap();
+    assert_eq!(out.alpha.value().unwrap(), native.alpha);
+    assert_eq!(out.beta.value().unwrap(), native.beta);
+    assert_eq!(out.zeta.value().unwrap(), native.zeta);
+    assert_eq!(out.y_zeta.value().unwrap(), native.y_zeta);
+    assert_eq!(out.y_inv.value().unwrap(), native.y_inv);
+    assert!(cs.is_satisfied().unwrap());
+    let split_cost = cs.num_constraints() - before;
+
+    let laurent = prove_opening(
+        &srs,
+        &refs,
+        &claims,
+        &mask,
+        &mut NativeTranscript::new_native(),
+    )
+    .unwrap();
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let cclaims = lift(&cs);
+    let before = cs.num_constraints();
+    let mut ct = circuit_transcript(cs.clone()).unwrap();
+    let evals = alloc(&cs, &laurent.evals).unwrap();
+    let kp =
+        zkmodel_wrapper::backend::public(&cs, quotient_digest(&laurent.q1, &laurent.q2)).unwrap();
+    verify_field(&vars, &cclaims, &mask, &kp, &evals, &mut ct).unwrap();
+    assert!(cs.is_satisfied().unwrap());
+    let laurent_cost = cs.num_constraints() - before;
+    println!(
+        "opening field part, 2^12 + 2^13 vectors, 13 claims: row-split {split_cost} \
+         constraints, Laurent {laurent_cost}"
+    );
+}
