@@ -4,7 +4,8 @@
 //! proof), native verification time, proof size, the committed vectors' sizes and the process's
 //! peak resident memory. Run each case in its own process so peak memory is the case's own
 //! (`make bench` does). `rows=N` is an inference batch of N test images (cycled past the
-//! split's 360): the trace-size scaling series.
+//! split's 360): the trace-size scaling series. `PHASES=1` prints each proving phase's time
+//! as it ends.
 //!
 //! Uses an INSECURE development SRS (seeded), which is fine for timing only.
 
@@ -25,6 +26,7 @@ mod common;
 use common::peak_rss_mib;
 
 fn main() {
+    common::phases_from_env();
     let name = std::env::args().nth(1).unwrap_or_else(|| "mlp".into());
     let case = std::env::args().nth(2).unwrap_or_else(|| "batch64".into());
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");

@@ -5,7 +5,8 @@
 //! (witness, trace commitment and proof; the dataset and model commitments are made once and
 //! reported apart), native verification time, proof size, the trace length, the trained
 //! model's test accuracy and the process's peak resident memory. Run each T in its own process
-//! so peak memory is its own (`make bench` does).
+//! so peak memory is its own (`make bench` does). `PHASES=1` prints each proving phase's
+//! time as it ends.
 //!
 //! Uses an INSECURE development SRS (seeded), which is fine for timing only.
 
@@ -22,6 +23,7 @@ mod common;
 use common::peak_rss_mib;
 
 fn main() {
+    common::phases_from_env();
     let steps: usize = std::env::args()
         .nth(1)
         .map_or(64, |s| s.parse().expect("T: a power of two"));

@@ -10,6 +10,8 @@
 //! proving, and the Groth16 circuit's constraint count (the wrapper circuit that verifies the
 //! proof, synthesized after the peak is read).
 //!
+//! `PHASES=1` prints each proving phase's time as it ends.
+//!
 //! Uses an INSECURE development SRS (seeded), which is fine for measurements only.
 
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
@@ -75,6 +77,7 @@ fn accuracy(pred: &[usize], labels: &[usize]) -> f64 {
 }
 
 fn main() {
+    common::phases_from_env();
     let name = std::env::args().nth(1).unwrap_or_else(|| "resmlp".into());
     let batch: usize = std::env::args()
         .nth(2)

@@ -10,3 +10,18 @@ pub fn peak_rss_mib() -> f64 {
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
+
+/// With `PHASES=1` in the environment, prints each proving phase's time to stderr as its span
+/// closes (the prover's `debug` spans: witness, trace commitment, blocks, opening and the
+/// opening's own steps), so a report's time by phase is reproducible.
+pub fn phases_from_env() {
+    if std::env::var_os("PHASES").is_some() {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .with_ansi(false)
+            .init();
+    }
+}

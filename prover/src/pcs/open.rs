@@ -93,6 +93,7 @@ pub fn prove_opening(
         weights.push(w);
         w *= rho;
     }
+    let split = tracing::debug_span!("laurent split").entered();
     let mut q1 = vec![Fr::ZERO; max_len.saturating_sub(1)];
     let mut q2 = vec![Fr::ZERO; max_len.saturating_sub(1)];
     for (k, f) in vectors.iter().enumerate() {
@@ -114,7 +115,9 @@ pub fn prove_opening(
             .zip(b.par_iter())
             .for_each(|(x, y)| *x += y);
     }
-    let (cq1, cq2) = rayon::join(|| commit(srs, &q1), || commit(srs, &q2));
+    drop(split);
+    let (cq1, cq2) = tracing::debug_span!("commit Q1, Q2")
+        .in_scope(|| rayon::join(|| commit(srs, &q1), || commit(srs, &q2)));
     let (cq1, cq2) = (cq1?, cq2?);
     let kp = quotient_digest(&cq1, &cq2);
     transcript.absorb(labels::PCS_KP, &[kp])?;
@@ -141,6 +144,7 @@ pub fn prove_opening(
             .for_each(|(x, y)| *x += g * y);
         g *= gamma;
     }
+    let _kzg = tracing::debug_span!("commit W1, W2").entered();
     let (w1, w2) = rayon::join(
         || commit(srs, &divide_by_linear(&f1, zeta)),
         || commit(srs, &divide_by_linear(&q2, zeta_inv)),

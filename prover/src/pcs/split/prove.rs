@@ -35,6 +35,7 @@ pub fn prove_split_opening(
     let rho = absorb_claims(transcript, &vars, &claims)?;
 
     // 1. Every claim to one point r*.
+    let phase = tracing::debug_span!("claim reduction").entered();
     let weights = claim_weights(&rho, claims.len());
     let sum: Fr = claims.iter().zip(&weights).map(|(c, w)| c.value * w).sum();
     let mut reduction = ClaimReduction::new(vectors, &vars, &claims, &weights);
@@ -44,6 +45,8 @@ pub fn prove_split_opening(
         what: "a batch of one instance has one output",
     })?;
     let beta: Fr = transcript.challenge(labels::PCS_BETA)?;
+    drop(phase);
+    let phase = tracing::debug_span!("rows and fold").entered();
 
     // F = Σ β^k f_k, zero-extended to 2^n.
     let mut big_f = vec![Fr::ZERO; len];
@@ -80,6 +83,8 @@ pub fn prove_split_opening(
     let g_rev: Vec<Fr> = g.iter().rev().copied().collect();
 
     let (s1, s2) = inner_quotients(&h, &g, &eq_lo, r_hi, alpha, rho2);
+    drop(phase);
+    let phase = tracing::debug_span!("commit Q, G, Ĝ, S1, S2").entered();
     // Q is the one full-size MSM; the small ones run beside it.
     let (q_commit, small) = rayon::join(
         || commit(srs, &q),
@@ -97,6 +102,7 @@ pub fn prove_split_opening(
             what: "four small commitments",
         })?;
     let d2 = split_digest(&[g_commit, g_rev_commit, q_commit, s1_commit, s2_commit]);
+    drop(phase);
     transcript.absorb(labels::PCS_SPLIT, &[d2])?;
     let zeta: Fr = transcript.challenge(labels::PCS_ZETA)?;
     let zeta_inv = zeta.inverse().ok_or(Error::Opening { what: "ζ = 0" })?;

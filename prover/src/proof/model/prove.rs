@@ -233,11 +233,20 @@ pub fn prove(
     w: &ModelWitness<'_>,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<(ModelProof, PublicValues), Error> {
-    let mut stage = prove_blocks(srs, arch, w, |trace| commit(srs, trace), rng)?;
+    let mut stage = tracing::debug_span!("blocks").in_scope(|| {
+        prove_blocks(
+            srs,
+            arch,
+            w,
+            |trace| tracing::debug_span!("trace commitment").in_scope(|| commit(srs, trace)),
+            rng,
+        )
+    })?;
     let mut vectors: Vec<&[Fr]> = vec![&w.committed_model.vector, &stage.trace];
     if let Some(d) = w.data.filter(|_| arch.has_data()) {
         vectors.push(&d.vector);
     }
+    let _opening = tracing::debug_span!("opening").entered();
     let opening = prove_opening(
         srs,
         &vectors,

@@ -429,6 +429,7 @@ pub fn prove(
 ) -> Result<TrainingProof, Error> {
     let plan = arch.plan()?;
     let layers = arch.layers();
+    let phase = tracing::debug_span!("witness").entered();
     let (mut t, softmax) = witness(arch, w)?;
     let statements = plan.lookup_statements(arch)?;
     for (i, st) in statements.iter().enumerate() {
@@ -436,8 +437,11 @@ pub fn prove(
         t.insert(TrainPlan::multiplicity_name(i), m);
     }
     let trace = fill(&plan, TRACE, &t, rng)?;
-    let trace_commitment = commit(srs, &trace)?;
+    drop(phase);
+    let trace_commitment =
+        tracing::debug_span!("trace commitment").in_scope(|| commit(srs, &trace))?;
     let salt = Fr::rand(rng);
+    let blocks = tracing::debug_span!("blocks").entered();
     let commitments = vec![
         w.trained.1.commitment,
         w.initial.commitment,
@@ -562,6 +566,8 @@ pub fn prove(
         &w.dataset.0.vector,
         &trace,
     ];
+    drop(blocks);
+    let _opening = tracing::debug_span!("opening").entered();
     let opening = prove_opening(
         srs,
         &vectors,
