@@ -53,6 +53,37 @@ pub fn combined_e(num_vars: usize, claims: &[(&[Fr], Fr)]) -> Vec<Fr> {
     e
 }
 
+/// E_k = Σ_{c on vector k} w_c·e_{r_c} over the claims on vector `k` ([`combined_e`]): the
+/// weight table of one vector, shared by both openings.
+pub fn vector_weights(
+    k: usize,
+    num_vars: usize,
+    claims: &[crate::pcs::OpeningClaim<Fr>],
+    weights: &[Fr],
+) -> Vec<Fr> {
+    let mine: Vec<(&[Fr], Fr)> = claims
+        .iter()
+        .zip(weights)
+        .filter(|(c, _)| c.vector == k)
+        .map(|(c, w)| (c.point.as_slice(), *w))
+        .collect();
+    combined_e(num_vars, &mine)
+}
+
+/// Σ_k x^k·p_k as coefficients (as long as the longest p_k): how every batch of polynomials
+/// under powers of one challenge is formed.
+pub fn combine_powers(polys: &[&[Fr]], x: Fr) -> Vec<Fr> {
+    let mut out = vec![Fr::ZERO; polys.iter().map(|p| p.len()).max().unwrap_or(0)];
+    let mut xk = Fr::ONE;
+    for p in polys {
+        out.par_iter_mut()
+            .zip(p.par_iter())
+            .for_each(|(o, y)| *o += xk * y);
+        xk *= x;
+    }
+    out
+}
+
 /// Splits f(X)·E(1/X) (both of length N) into its constant term y and the quotients with
 /// f(X)·E(1/X) = y + X·q₁(X) + X⁻¹·q₂(1/X); q₁ and q₂ have N − 1 coefficients each.
 pub fn laurent_split(f: &[Fr], e: &[Fr]) -> (Fr, Vec<Fr>, Vec<Fr>) {

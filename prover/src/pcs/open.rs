@@ -2,8 +2,9 @@
 
 use super::chain::quotient_digest;
 use super::commit::commit;
-use super::laurent::{combined_e, divide_by_linear, evaluate, laurent_split};
+use super::laurent::{combine_powers, divide_by_linear, evaluate, laurent_split, vector_weights};
 use super::srs::Srs;
+use super::srs::powers_of;
 use super::verify::{MaskSlots, OpeningClaim, absorb_claims};
 use crate::error::Error;
 use crate::poly::DenseMle;
@@ -87,26 +88,15 @@ pub fn prove_opening(
     let rho = absorb_claims(transcript, &vars, claims)?;
 
     // Per vector, E_k = Σ_{c on k} ρ^c e_{r_c}, then the Laurent split of f_k(X)·E_k(1/X).
-    let mut weights = Vec::with_capacity(claims.len());
-    let mut w = Fr::ONE;
-    for _ in claims {
-        weights.push(w);
-        w *= rho;
-    }
+    let weights = powers_of(rho, claims.len());
     let split = tracing::debug_span!("laurent split").entered();
     let mut q1 = vec![Fr::ZERO; max_len.saturating_sub(1)];
     let mut q2 = vec![Fr::ZERO; max_len.saturating_sub(1)];
     for (k, f) in vectors.iter().enumerate() {
-        let mine: Vec<(&[Fr], Fr)> = claims
-            .iter()
-            .zip(&weights)
-            .filter(|(c, _)| c.vector == k)
-            .map(|(c, w)| (c.point.as_slice(), *w))
-            .collect();
-        if mine.is_empty() {
+        if !claims.iter().any(|c| c.vector == k) {
             continue;
         }
-        let e = combined_e(vars[k], &mine);
+        let e = vector_weights(k, vars[k], claims, &weights);
         let (_, a, b) = laurent_split(f, &e);
         q1.par_iter_mut()
             .zip(a.par_iter())
@@ -132,18 +122,9 @@ pub fn prove_opening(
     let gamma: Fr = transcript.challenge(labels::PCS_GAMMA)?;
 
     // F₁ = Σ_k γ^k f_k + γ^K q₁ as coefficients.
-    let mut f1 = vec![Fr::ZERO; max_len];
-    let mut g = Fr::ONE;
-    for f in vectors
-        .iter()
-        .copied()
-        .chain(std::iter::once(q1.as_slice()))
-    {
-        f1.par_iter_mut()
-            .zip(f.par_iter())
-            .for_each(|(x, y)| *x += g * y);
-        g *= gamma;
-    }
+    let mut polys = vectors.to_vec();
+    polys.push(&q1);
+    let f1 = combine_powers(&polys, gamma);
     let _kzg = tracing::debug_span!("commit W1, W2").entered();
     let (w1, w2) = rayon::join(
         || commit(srs, &divide_by_linear(&f1, zeta)),

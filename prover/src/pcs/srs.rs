@@ -218,7 +218,8 @@ impl Srs {
         if *first != self.tau_g2 {
             return Err(bad("[τ^(2^0)]₂ is not [τ]₂"));
         }
-        let one = G1Affine::generator();
+        let minus_one = (-G1Affine::generator().into_group()).into_affine();
+        let identity = ark_ec::pairing::PairingOutput::<Bn254>::default();
         for (i, pair) in self.tau_pow2_g2.windows(2).enumerate() {
             let [cur, next] = pair else {
                 continue;
@@ -227,11 +228,8 @@ impl Srs {
                 .g1_powers
                 .get(1usize << i)
                 .ok_or_else(|| bad("a G2 power of τ beyond the G1 powers"))?;
-            let same =
-                Bn254::multi_pairing([g1, (-one.into_group()).into_affine()], [self.g2, *cur]);
-            let square =
-                Bn254::multi_pairing([g1, (-one.into_group()).into_affine()], [*cur, *next]);
-            let identity = ark_ec::pairing::PairingOutput::<Bn254>::default();
+            let same = Bn254::multi_pairing([g1, minus_one], [self.g2, *cur]);
+            let square = Bn254::multi_pairing([g1, minus_one], [*cur, *next]);
             if same != identity || square != identity {
                 return Err(bad(
                     "the G2 powers [τ^(2^i)]₂ are not successive squares of the τ in [τ]₂",

@@ -1,11 +1,12 @@
 //! The row-split opening prover (protocol in the module doc).
 
 use super::reduce::{ClaimReduction, claim_weights};
+use super::verify::fold_challenges;
 use super::{SplitEvals, SplitFieldProof, SplitOpeningProof, row_vars};
 use crate::error::Error;
 use crate::pcs::chain::{rows_digest, split_digest};
 use crate::pcs::commit::commit;
-use crate::pcs::laurent::{divide_by_linear, evaluate, laurent_split};
+use crate::pcs::laurent::{combine_powers, divide_by_linear, evaluate, laurent_split};
 use crate::pcs::open::{mask_eval, vector_vars};
 use crate::pcs::srs::Srs;
 use crate::pcs::verify::{MaskSlots, OpeningClaim, absorb_claims};
@@ -48,16 +49,8 @@ pub fn prove_split_opening(
     drop(phase);
     let phase = tracing::debug_span!("rows and fold").entered();
 
-    // F = Σ β^k f_k, zero-extended to 2^n.
-    let mut big_f = vec![Fr::ZERO; len];
-    let mut bk = Fr::ONE;
-    for f in vectors {
-        big_f
-            .par_iter_mut()
-            .zip(f.par_iter())
-            .for_each(|(x, y)| *x += bk * y);
-        bk *= beta;
-    }
+    // F = Σ β^k f_k, zero-extended to 2^n (the longest vector has 2^n entries).
+    let big_f = combine_powers(vectors, beta);
 
     // 2. Row values at r_lo.
     let lo = row_vars(n);
@@ -67,15 +60,7 @@ pub fn prove_split_opening(
     let h = row_values(&big_f, &eq_lo);
     let h_commit = commit(srs, &h)?;
     transcript.absorb(labels::PCS_ROWS, &[rows_digest(&h_commit)])?;
-    let drawn = transcript.challenges(labels::PCS_FOLD, 2)?;
-    let (alpha, rho2) = match drawn.as_slice() {
-        [a, r] => (*a, *r),
-        _ => {
-            return Err(Error::Internal {
-                what: "the transcript returns the number of challenges asked for",
-            });
-        }
-    };
+    let [alpha, rho2] = fold_challenges(transcript)?;
 
     // 3. The fold and the inner-product quotients.
     let (q, g) = fold(&big_f, alpha, row);
@@ -86,21 +71,13 @@ pub fn prove_split_opening(
     drop(phase);
     let phase = tracing::debug_span!("commit Q, G, Ĝ, S1, S2").entered();
     // Q is the one full-size MSM; the small ones run beside it.
-    let (q_commit, small) = rayon::join(
+    let (q_commit, [g_commit, g_rev_commit, s1_commit, s2_commit]) = rayon::join(
         || commit(srs, &q),
-        || -> Result<Vec<_>, Error> {
-            [&g, &g_rev, &s1, &s2]
-                .iter()
-                .map(|p| commit(srs, p))
-                .collect()
-        },
+        || [&g, &g_rev, &s1, &s2].map(|p| commit(srs, p)),
     );
-    let (q_commit, small) = (q_commit?, small?);
+    let (q_commit, g_commit, g_rev_commit, s1_commit, s2_commit) =
+        (q_commit?, g_commit?, g_rev_commit?, s1_commit?, s2_commit?);
     drop(q);
-    let [g_commit, g_rev_commit, s1_commit, s2_commit] =
-        <[_; 4]>::try_from(small).map_err(|_| Error::Internal {
-            what: "four small commitments",
-        })?;
     let d2 = split_digest(&[g_commit, g_rev_commit, q_commit, s1_commit, s2_commit]);
     drop(phase);
     transcript.absorb(labels::PCS_SPLIT, &[d2])?;
@@ -120,17 +97,8 @@ pub fn prove_split_opening(
     let gamma: Fr = transcript.challenge(labels::PCS_GAMMA)?;
 
     // 5. F_ζ = ĝ + γ s₂ at ζ; F_ι = g + γ h + γ² s₁ at ζ⁻¹.
-    let combination = |polys: &[&[Fr]]| -> Vec<Fr> {
-        let mut out = vec![Fr::ZERO; polys.iter().map(|p| p.len()).max().unwrap_or(0)];
-        let mut gk = Fr::ONE;
-        for p in polys {
-            out.iter_mut().zip(p.iter()).for_each(|(x, y)| *x += gk * y);
-            gk *= gamma;
-        }
-        out
-    };
-    let f_zeta = combination(&[&g_rev, &s2]);
-    let f_inv = combination(&[&g, &h, &s1]);
+    let f_zeta = combine_powers(&[&g_rev, &s2], gamma);
+    let f_inv = combine_powers(&[&g, &h, &s1], gamma);
     let (w_zeta, w_inv) = rayon::join(
         || commit(srs, &divide_by_linear(&f_zeta, zeta)),
         || commit(srs, &divide_by_linear(&f_inv, zeta_inv)),
@@ -199,13 +167,10 @@ fn inner_quotients(
     }
     let (_, q1h, q2h) = laurent_split(h, &a_poly);
     let (_, q1g, q2g) = laurent_split(g, eq_lo);
-    let combine = |x: &[Fr], y: &[Fr]| -> Vec<Fr> {
-        let mut s = vec![Fr::ZERO; x.len().max(y.len())];
-        s.iter_mut().zip(x).for_each(|(s, x)| *s += x);
-        s.iter_mut().zip(y).for_each(|(s, y)| *s += rho2 * y);
-        s
-    };
-    (combine(&q1h, &q1g), combine(&q2h, &q2g))
+    (
+        combine_powers(&[&q1h, &q1g], rho2),
+        combine_powers(&[&q2h, &q2g], rho2),
+    )
 }
 
 #[cfg(test)]

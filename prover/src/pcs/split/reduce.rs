@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::field::FieldOps;
-use crate::pcs::laurent::combined_e;
+use crate::pcs::laurent::vector_weights;
 use crate::pcs::verify::OpeningClaim;
 use crate::poly::eq_eval;
 use crate::poly::mle::fix_first_variable_in_place;
@@ -77,15 +77,7 @@ impl ClaimReduction {
             .iter()
             .zip(vars)
             .enumerate()
-            .map(|(k, (f, n))| {
-                let mine: Vec<(&[Fr], Fr)> = claims
-                    .iter()
-                    .zip(weights)
-                    .filter(|(c, _)| c.vector == k)
-                    .map(|(c, w)| (c.point.as_slice(), *w))
-                    .collect();
-                (combined_e(*n, &mine), f.to_vec())
-            })
+            .map(|(k, (f, n))| (vector_weights(k, *n, claims, weights), f.to_vec()))
             .collect();
         Self {
             tables,

@@ -37,6 +37,16 @@ pub(super) fn evals_message<F: Clone>(evals: &SplitEvals<F>) -> Vec<F> {
     ]
 }
 
+/// The fold point α and the identity-batching ρ₂, drawn together after d₁ (prover and
+/// verifier alike).
+pub(super) fn fold_challenges<F: FieldOps, S: SpongeOps<F>>(
+    transcript: &mut Transcript<F, S>,
+) -> Result<[F; 2], Error> {
+    <[F; 2]>::try_from(transcript.challenges(labels::PCS_FOLD, 2)?).map_err(|_| Error::Internal {
+        what: "the transcript returns the number of challenges asked for",
+    })
+}
+
 /// x^(2^k) by k squarings.
 fn pow_two_pow<F: FieldOps>(x: &F, k: usize) -> F {
     (0..k).fold(x.clone(), |acc, _| acc.mul(&acc))
@@ -152,10 +162,7 @@ pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
 
     // 2–3. Row digest, fold challenges, split digest, ζ.
     transcript.absorb(labels::PCS_ROWS, std::slice::from_ref(d1))?;
-    let fold = transcript.challenges(labels::PCS_FOLD, 2)?;
-    let [alpha, rho2] = <[F; 2]>::try_from(fold).map_err(|_| Error::Internal {
-        what: "the transcript returns the number of challenges asked for",
-    })?;
+    let [alpha, rho2] = fold_challenges(transcript)?;
     transcript.absorb(labels::PCS_SPLIT, std::slice::from_ref(d2))?;
     let zeta = transcript.challenge(labels::PCS_ZETA)?;
     let zeta_inv = zeta
