@@ -148,6 +148,7 @@ pub fn run_export(args: &ExportArgs, out: &Output) -> Result<()> {
         vk: &keys.vk,
         key_origin: &keys.origin,
         srs: &srs,
+        opening_row: arch.opening_row()?,
     })?;
     let output = args
         .output

@@ -17,17 +17,25 @@ interface IZkmodelVerifier {
         uint256[] publicValues;
     }
 
-    /// @notice A wrapped proof: the opening's group elements and field outputs, and Groth16.
+    /// @notice A wrapped proof: the row-split opening's group elements (H the row values, G the
+    ///         fold, gRev its reversal, Q the fold quotient, S1/S2 the inner-product quotients,
+    ///         wZeta/wInv the KZG quotients at ζ and ζ⁻¹) and field outputs, and Groth16.
     struct Proof {
-        BN254.G1Point q1;
-        BN254.G1Point q2;
-        BN254.G1Point w1;
-        BN254.G1Point w2;
+        BN254.G1Point h;
+        BN254.G1Point g;
+        BN254.G1Point gRev;
+        BN254.G1Point q;
+        BN254.G1Point s1;
+        BN254.G1Point s2;
+        BN254.G1Point wZeta;
+        BN254.G1Point wInv;
+        uint256 beta;
+        uint256 alpha;
         uint256 zeta;
         uint256 zetaInv;
         uint256 gamma;
-        uint256 y1;
-        uint256 y2;
+        uint256 yZeta;
+        uint256 yInv;
         BN254.G1Point a;
         BN254.G2Point b;
         BN254.G1Point c;
@@ -74,7 +82,8 @@ interface IZkmodelVerifier {
     error WrongCommitmentCount(uint256 expected, uint256 actual);
     /// @notice The statement has the wrong number of public values for this architecture.
     error WrongPublicValueCount(uint256 expected, uint256 actual);
-    /// @notice A proof scalar (0 = zeta, 1 = zetaInv, 2 = gamma, 3 = y1, 4 = y2) is not < r.
+    /// @notice A proof scalar (0 = beta, 1 = alpha, 2 = zeta, 3 = zetaInv, 4 = gamma, 5 = yZeta,
+    ///         6 = yInv) is not < r.
     error ScalarNotReduced(uint256 which, uint256 value);
     /// @notice zetaInv is not the inverse of zeta modulo r.
     error ZetaInverseMismatch();

@@ -1,8 +1,7 @@
 #![allow(missing_docs, clippy::unwrap_used)]
 //! Polynomial-commitment benches (issue targets on 2 cores): commit 2^20 16-bit values
-//! (≤ 0.5 s), open one 2^20 vector (≤ 15 s; the row-split opening ≤ 2× the full-scalar commit),
-//! native verification (≤ 20 ms), and the MatMul
-//! statement proof for 256×256 · 256×256.
+//! (≤ 0.5 s), open one 2^20 vector with the row-split opening (≤ 2× the full-scalar commit),
+//! native verification (≤ 20 ms), and the MatMul statement proof for 256×256 · 256×256.
 
 use ark_bn254::Fr;
 use ark_std::UniformRand;
@@ -12,9 +11,7 @@ use rand_chacha::ChaCha20Rng;
 use std::time::Instant;
 use zkmodel_prover::blocks::matmul::MatMulDims;
 use zkmodel_prover::field::encoding::from_i128;
-use zkmodel_prover::pcs::layout::Segment;
-use zkmodel_prover::pcs::split::{prove_split_opening, verify_split_opening};
-use zkmodel_prover::pcs::{MaskSlots, OpeningClaim, Srs, commit, prove_opening, verify_opening};
+use zkmodel_prover::pcs::{OpeningClaim, Srs, commit, prove_split_opening, verify_split_opening};
 use zkmodel_prover::poly::DenseMle;
 use zkmodel_prover::proof::matmul;
 use zkmodel_prover::transcript::NativeTranscript;
@@ -53,76 +50,28 @@ fn bench_pcs(c: &mut Criterion) {
         value,
     }];
     let cm = commit(&srs, &small).unwrap();
-    // The top 8 entries play the mask slots the opening claims.
-    let mask = MaskSlots {
-        vector: 0,
-        segment: Segment {
-            offset: (1 << log) - 8,
-            log_len: 3,
-        },
-    };
-    g.measurement_time(std::time::Duration::from_secs(60));
-    g.bench_function("open_one_2^20_vector", |b| {
-        b.iter(|| {
-            prove_opening(
-                &srs,
-                &[&small],
-                &claims,
-                &mask,
-                &mut NativeTranscript::new_native(),
-            )
-            .unwrap()
-        })
-    });
-    let proof = prove_opening(
-        &srs,
-        &[&small],
-        &claims,
-        &mask,
-        &mut NativeTranscript::new_native(),
-    )
-    .unwrap();
-    g.measurement_time(std::time::Duration::from_secs(5));
-    g.bench_function("verify_opening_2^20", |b| {
-        b.iter(|| {
-            verify_opening(
-                &srs,
-                &Fr::from(0u64),
-                &[cm],
-                &[log],
-                &claims,
-                &mask,
-                &proof,
-                &mut NativeTranscript::new_native(),
-            )
-            .unwrap()
-        })
-    });
-
     // The row-split opening (issue 18: ≤ 2× one full-scalar commit of the same size).
     g.measurement_time(std::time::Duration::from_secs(40));
-    g.bench_function("open_split_one_2^20_vector", |b| {
+    g.bench_function("open_one_2^20_vector", |b| {
         b.iter(|| {
             prove_split_opening(
                 &srs,
                 &[&small],
                 &claims,
-                &mask,
                 &mut NativeTranscript::new_native(),
             )
             .unwrap()
         })
     });
-    let split = prove_split_opening(
+    let proof = prove_split_opening(
         &srs,
         &[&small],
         &claims,
-        &mask,
         &mut NativeTranscript::new_native(),
     )
     .unwrap();
     g.measurement_time(std::time::Duration::from_secs(5));
-    g.bench_function("verify_split_opening_2^20", |b| {
+    g.bench_function("verify_opening_2^20", |b| {
         b.iter(|| {
             verify_split_opening(
                 &srs,
@@ -130,8 +79,7 @@ fn bench_pcs(c: &mut Criterion) {
                 &[cm],
                 &[log],
                 &claims,
-                &mask,
-                &split,
+                &proof,
                 &mut NativeTranscript::new_native(),
             )
             .unwrap()

@@ -21,7 +21,7 @@ use crate::blocks::relu_grad::ReluGradProof;
 use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
-use crate::pcs::{OpeningEvals, OpeningProof};
+use crate::pcs::{SplitEvals, SplitFieldProof, SplitOpeningProof};
 use crate::proof::model::{LayerProof, ModelProof, ModelProofBody};
 use crate::proof::train::{BackwardProof, TrainingProof, TrainingProofBody};
 use crate::sumcheck::SumcheckProof;
@@ -84,13 +84,24 @@ crate::canonical_struct!(MaxPoolProof<Fr> { zerocheck, padded_taps, values });
 crate::canonical_struct!(AvgPoolProof<Fr> { values });
 crate::canonical_struct!(ArgmaxProof<Fr> { values, sumcheck, booleanity });
 crate::canonical_struct!(ModelProofBody<Fr> { range, activations, layers, argmax });
-crate::canonical_struct!(OpeningEvals<Fr> { vector_evals, q1_at_zeta, q2_at_zeta_inv, mask_eval });
-crate::canonical_struct!(OpeningProof {
-    q1,
-    q2,
-    evals,
-    w1,
-    w2
+crate::canonical_struct!(SplitEvals<Fr> {
+    g_at_zeta_inv,
+    h_at_zeta_inv,
+    s1_at_zeta_inv,
+    g_rev_at_zeta,
+    s2_at_zeta
+});
+crate::canonical_struct!(SplitFieldProof<Fr> { reduction, evals });
+crate::canonical_struct!(SplitOpeningProof {
+    field,
+    h,
+    g,
+    g_rev,
+    q,
+    s1,
+    s2,
+    w_zeta,
+    w_inv
 });
 crate::canonical_struct!(ModelProof {
     trace_commitment,
@@ -306,17 +317,25 @@ mod tests {
                     booleanity: sumcheck(55),
                 }),
             },
-            opening: OpeningProof {
-                q1: G1Affine::generator(),
-                q2: G1Affine::identity(),
-                evals: OpeningEvals {
-                    vector_evals: vec![fr(60), fr(61)],
-                    q1_at_zeta: fr(62),
-                    q2_at_zeta_inv: fr(63),
-                    mask_eval: fr(64),
+            opening: SplitOpeningProof {
+                field: SplitFieldProof {
+                    reduction: sumcheck(60),
+                    evals: SplitEvals {
+                        g_at_zeta_inv: fr(61),
+                        h_at_zeta_inv: fr(62),
+                        s1_at_zeta_inv: fr(63),
+                        g_rev_at_zeta: fr(64),
+                        s2_at_zeta: fr(65),
+                    },
                 },
-                w1: G1Affine::generator(),
-                w2: G1Affine::generator(),
+                h: G1Affine::generator(),
+                g: G1Affine::identity(),
+                g_rev: G1Affine::generator(),
+                q: G1Affine::generator(),
+                s1: G1Affine::identity(),
+                s2: G1Affine::generator(),
+                w_zeta: G1Affine::generator(),
+                w_inv: G1Affine::identity(),
             },
         }
     }

@@ -19,8 +19,10 @@ sol! {
     struct Statement { G1Point[] commitments; uint256[] publicValues; }
     /// IZkmodelVerifier.Proof.
     struct Proof {
-        G1Point q1; G1Point q2; G1Point w1; G1Point w2;
-        uint256 zeta; uint256 zetaInv; uint256 gamma; uint256 y1; uint256 y2;
+        G1Point h; G1Point g; G1Point gRev; G1Point q; G1Point s1; G1Point s2;
+        G1Point wZeta; G1Point wInv;
+        uint256 beta; uint256 alpha; uint256 zeta; uint256 zetaInv; uint256 gamma;
+        uint256 yZeta; uint256 yInv;
         G1Point a; G2Point b; G1Point c;
     }
     /// IZkmodelVerifier.verify.
@@ -61,17 +63,23 @@ pub fn statement(commitments: &[G1Affine], public: &[Fr]) -> Statement {
 
 /// The proof as the contract takes it.
 pub fn proof(p: &WrappedProof) -> Proof {
-    let [q1, q2, w1, w2] = &p.points;
+    let [h, g, g_rev, q, s1, s2, w_zeta, w_inv] = &p.points;
     Proof {
-        q1: g1(q1),
-        q2: g1(q2),
-        w1: g1(w1),
-        w2: g1(w2),
+        h: g1(h),
+        g: g1(g),
+        gRev: g1(g_rev),
+        q: g1(q),
+        s1: g1(s1),
+        s2: g1(s2),
+        wZeta: g1(w_zeta),
+        wInv: g1(w_inv),
+        beta: fr(&p.beta),
+        alpha: fr(&p.alpha),
         zeta: fr(&p.zeta),
         zetaInv: fr(&p.zeta_inv),
         gamma: fr(&p.gamma),
-        y1: fr(&p.y1),
-        y2: fr(&p.y2),
+        yZeta: fr(&p.y_zeta),
+        yInv: fr(&p.y_inv),
         a: g1(&p.groth16.a),
         b: g2(&p.groth16.b),
         c: g1(&p.groth16.c),
@@ -154,16 +162,22 @@ pub fn decode_verify_calldata(calldata: &[u8]) -> Result<WrappedProof, Error> {
         commitments,
         public_values,
         points: [
-            g1_from(&p.q1, "q1")?,
-            g1_from(&p.q2, "q2")?,
-            g1_from(&p.w1, "w1")?,
-            g1_from(&p.w2, "w2")?,
+            g1_from(&p.h, "h")?,
+            g1_from(&p.g, "g")?,
+            g1_from(&p.gRev, "gRev")?,
+            g1_from(&p.q, "q")?,
+            g1_from(&p.s1, "s1")?,
+            g1_from(&p.s2, "s2")?,
+            g1_from(&p.wZeta, "wZeta")?,
+            g1_from(&p.wInv, "wInv")?,
         ],
+        beta: f(&p.beta, "beta")?,
+        alpha: f(&p.alpha, "alpha")?,
         zeta: f(&p.zeta, "zeta")?,
         zeta_inv: f(&p.zetaInv, "zetaInv")?,
         gamma: f(&p.gamma, "gamma")?,
-        y1: f(&p.y1, "y1")?,
-        y2: f(&p.y2, "y2")?,
+        y_zeta: f(&p.yZeta, "yZeta")?,
+        y_inv: f(&p.yInv, "yInv")?,
         groth16: ark_groth16::Proof {
             a: g1_from(&p.a, "Groth16 A")?,
             b: g2_from(&p.b, "Groth16 B")?,
@@ -187,12 +201,14 @@ mod tests {
         WrappedProof {
             commitments: vec![g1(rng), g1(rng), G1Affine::zero()],
             public_values: vec![Fr::rand(rng), Fr::from(7u64)],
-            points: [g1(rng), g1(rng), g1(rng), g1(rng)],
+            points: std::array::from_fn(|_| g1(rng)),
+            beta: Fr::rand(rng),
+            alpha: Fr::rand(rng),
             zeta: Fr::rand(rng),
             zeta_inv: Fr::rand(rng),
             gamma: Fr::rand(rng),
-            y1: Fr::rand(rng),
-            y2: Fr::rand(rng),
+            y_zeta: Fr::rand(rng),
+            y_inv: Fr::rand(rng),
             groth16: ark_groth16::Proof {
                 a: g1(rng),
                 b: (G2Affine::generator() * Fr::rand(rng)).into_affine(),
@@ -227,7 +243,7 @@ mod tests {
             // a public value equal to r
             &|c| c.statement.publicValues[0] = U256::from_be_slice(&Fr::MODULUS.to_bytes_be()),
             // y + 1: off the curve
-            &|c| c.proof.q1.y += U256::from(1u64),
+            &|c| c.proof.q.y += U256::from(1u64),
             // a coordinate ≥ q
             &|c| c.proof.a.x = U256::MAX,
             // a G2 coordinate changed: off the twist

@@ -2,11 +2,12 @@
 //! verifier ([`Statement::verify_field_part`]) run over circuit variables, with the public
 //! inputs of DESIGN §11.
 //!
-//! Public inputs, in order: s0, kp, ζ, γ, y₁, y₂, then the statement's public values packed
-//! into words ([`Statement::public_groups`]; the contract hashes the same words into s0, and
-//! the circuit unpacks them with a bit decomposition per value). s0 and kp are recomputed by
-//! the contract with Keccak; ζ, γ, y₁, y₂ are outputs of the in-circuit verifier, constrained
-//! equal to their public copies, and feed the contract's pairing check.
+//! Public inputs, in order: s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, then the statement's public
+//! values packed into words ([`Statement::public_groups`]; the contract hashes the same words
+//! into s0, and the circuit unpacks them with a bit decomposition per value). s0, d₁, d₂ are
+//! recomputed by the contract with Keccak from the statement and the opening's points; β, α,
+//! ζ, γ, y_ζ, y_ι are outputs of the in-circuit verifier, constrained equal to their public
+//! copies, and feed the contract's pairing check.
 
 use crate::backend::{Var, alloc, circuit_transcript, public, witness};
 use crate::error::Error;
@@ -19,19 +20,20 @@ use ark_r1cs_std::fields::FieldVar;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use zkmodel_prover::field::encoding::to_u64;
-use zkmodel_prover::pcs::{FieldOutputs, OpeningEvals, Srs};
+use zkmodel_prover::pcs::{SplitFieldProof, SplitOutputs, SplitSeeds, Srs};
 use zkmodel_prover::proof::public::{PublicGroup, pack};
 use zkmodel_prover::proof::statement::{Claim, Statement};
+
+/// Fixed public inputs before the statement's public values: s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι.
+pub const FIXED_PUBLIC_INPUTS: usize = 9;
 
 /// The values the contract passes as Groth16 public inputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicInputs {
-    /// keccak statement seed.
-    pub s0: Fr,
-    /// keccak(Q₁, Q₂).
-    pub kp: Fr,
+    /// The Keccak seeds: s0 (statement), d₁ (H), d₂ (G, Ĝ, Q, S₁, S₂).
+    pub seeds: SplitSeeds<Fr>,
     /// Outputs of the field part.
-    pub out: FieldOutputs<Fr>,
+    pub out: SplitOutputs<Fr>,
 }
 
 impl PublicInputs {
@@ -39,27 +41,29 @@ impl PublicInputs {
     pub fn zero() -> Self {
         let z = Fr::from(0u64);
         Self {
-            s0: z,
-            kp: z,
-            out: FieldOutputs {
+            seeds: SplitSeeds {
+                s0: z,
+                d1: z,
+                d2: z,
+            },
+            out: SplitOutputs {
+                beta: z,
+                alpha: z,
                 zeta: z,
                 zeta_inv: z,
                 gamma: z,
-                y1: z,
-                y2: z,
+                y_zeta: z,
+                y_inv: z,
+                row: 1,
             },
         }
     }
 
-    /// The Groth16 public-input vector: s0, kp, ζ, γ, y₁, y₂.
+    /// The Groth16 public-input vector: s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι.
     pub fn to_vec(&self) -> Vec<Fr> {
+        let (s, o) = (&self.seeds, &self.out);
         vec![
-            self.s0,
-            self.kp,
-            self.out.zeta,
-            self.out.gamma,
-            self.out.y1,
-            self.out.y2,
+            s.s0, s.d1, s.d2, o.beta, o.alpha, o.zeta, o.gamma, o.y_zeta, o.y_inv,
         ]
     }
 }
@@ -69,7 +73,7 @@ impl PublicInputs {
 pub struct StatementCircuit<S: Statement> {
     /// The architecture (fixes the circuit).
     pub arch: S,
-    /// s0, kp and the field outputs.
+    /// The seeds and the field outputs.
     pub public: PublicInputs,
     /// The statement's public values, unpacked (the public inputs are their packed words).
     pub public_values: Vec<Fr>,
@@ -77,22 +81,22 @@ pub struct StatementCircuit<S: Statement> {
     pub salt: Fr,
     /// Private: the block proofs.
     pub body: S::Body<Fr>,
-    /// Private: the opening evaluations.
-    pub evals: OpeningEvals<Fr>,
+    /// Private: the opening's field messages.
+    pub opening: SplitFieldProof<Fr>,
 }
 
 impl<S: Statement> StatementCircuit<S> {
     /// The circuit for a claim, its public inputs computed natively (which also checks the
     /// claim's field part: a claim that does not verify has no circuit).
     pub fn new(srs: &Srs, arch: &S, claim: &Claim<S>) -> Result<Self, Error> {
-        let (s0, kp, out) = claim.native_field_part(arch, srs)?;
+        let (seeds, out) = claim.native_field_part(arch, srs)?;
         Ok(Self {
             arch: arch.clone(),
-            public: PublicInputs { s0, kp, out },
+            public: PublicInputs { seeds, out },
             public_values: claim.public.clone(),
             salt: claim.salt,
             body: claim.body.clone(),
-            evals: claim.opening.evals.clone(),
+            opening: claim.opening.field.clone(),
         })
     }
 }
@@ -105,21 +109,20 @@ pub(crate) fn synth(e: impl std::fmt::Display) -> SynthesisError {
     SynthesisError::Unsatisfiable
 }
 
-/// The allocated Groth16 public inputs of a statement circuit: s0 and kp, which the field part
-/// reads, ζ, γ, y₁, y₂, which it must reproduce, then the statement's public values.
+/// The allocated Groth16 public inputs of a statement circuit: s0, d₁, d₂, which the field
+/// part reads, β, α, ζ, γ, y_ζ, y_ι, which it must reproduce, then the statement's public
+/// values.
 pub(crate) struct AllocatedInputs {
-    /// s0.
-    pub s0: Var,
-    /// kp.
-    pub kp: Var,
-    /// ζ, γ, y₁, y₂ as given to the contract.
-    outputs: [Var; 4],
+    /// s0, d₁, d₂.
+    pub seeds: SplitSeeds<Var>,
+    /// β, α, ζ, γ, y_ζ, y_ι as given to the contract.
+    outputs: [Var; 6],
     /// The statement's public values.
     pub values: Vec<Var>,
 }
 
 impl AllocatedInputs {
-    /// Allocates s0, kp, ζ, γ, y₁, y₂ and `values` as public inputs, in that order.
+    /// Allocates s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι and `values` as public inputs, in that order.
     pub(crate) fn new(
         cs: &ConstraintSystemRef<Fr>,
         p: &PublicInputs,
@@ -134,17 +137,20 @@ impl AllocatedInputs {
             .map_err(synth)?
             .into_iter();
         let mut next = || vars.next().ok_or(SynthesisError::Unsatisfiable);
-        let (s0, kp) = (next()?, next()?);
-        let outputs = [next()?, next()?, next()?, next()?];
+        let seeds = SplitSeeds {
+            s0: next()?,
+            d1: next()?,
+            d2: next()?,
+        };
+        let outputs = [next()?, next()?, next()?, next()?, next()?, next()?];
         Ok(Self {
-            s0,
-            kp,
+            seeds,
             outputs,
             values: vars.collect(),
         })
     }
 
-    /// Allocates s0, kp, ζ, γ, y₁, y₂ and the packed words of `values` as public inputs, and
+    /// Allocates the fixed inputs and the packed words of `values` as public inputs, and
     /// `values` as witnesses constrained to pack into them: every packed value is decomposed
     /// into its b bits (so each word has exactly one unpacking). `values` become the unpacked
     /// variables the field part reads.
@@ -196,14 +202,16 @@ impl AllocatedInputs {
         Ok(this)
     }
 
-    /// Constrains the field part's ζ, γ, y₁, y₂ to equal the public copies.
-    pub(crate) fn expose(&self, out: &FieldOutputs<Var>) -> Result<(), SynthesisError> {
-        let [zeta, gamma, y1, y2] = &self.outputs;
+    /// Constrains the field part's β, α, ζ, γ, y_ζ, y_ι to equal the public copies.
+    pub(crate) fn expose(&self, out: &SplitOutputs<Var>) -> Result<(), SynthesisError> {
+        let [beta, alpha, zeta, gamma, y_zeta, y_inv] = &self.outputs;
         for (computed, exposed) in [
+            (&out.beta, beta),
+            (&out.alpha, alpha),
             (&out.zeta, zeta),
             (&out.gamma, gamma),
-            (&out.y1, y1),
-            (&out.y2, y2),
+            (&out.y_zeta, y_zeta),
+            (&out.y_inv, y_inv),
         ] {
             computed.0.enforce_equal(&exposed.0)?;
         }
@@ -217,17 +225,16 @@ impl<S: Statement> ConstraintSynthesizer<Fr> for StatementCircuit<S> {
         let inputs = AllocatedInputs::new_packed(&cs, &self.public, &groups, &self.public_values)?;
         let salt = witness(&cs, self.salt).map_err(synth)?;
         let body = S::map_body(&self.body, &mut |v| witness(&cs, *v)).map_err(synth)?;
-        let evals = alloc(&cs, &self.evals).map_err(synth)?;
+        let opening = alloc(&cs, &self.opening).map_err(synth)?;
         let mut t = circuit_transcript(cs.clone()).map_err(synth)?;
         let out = self
             .arch
             .verify_field_part(
-                &inputs.s0,
-                &inputs.kp,
+                &inputs.seeds,
                 &salt,
                 &inputs.values,
                 &body,
-                &evals,
+                &opening,
                 &mut t,
             )
             .map_err(synth)?;
@@ -259,8 +266,8 @@ mod tests {
         assert!(cs.is_satisfied().unwrap());
         let got: Vec<Fr> = a.values.iter().map(|v| v.0.value().unwrap()).collect();
         assert_eq!(got, values);
-        // 27 values of 9 bits per word: 2 words + 1 plain, after the 6 fixed inputs (+ one).
-        assert_eq!(cs.num_instance_variables(), 1 + 6 + 3);
+        // 27 values of 9 bits per word: 2 words + 1 plain, after the fixed inputs (+ one).
+        assert_eq!(cs.num_instance_variables(), 1 + FIXED_PUBLIC_INPUTS + 3);
 
         let mut bad = values.clone();
         bad[4] = from_i128(256);

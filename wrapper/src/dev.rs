@@ -14,6 +14,7 @@ use zkmodel_prover::blocks::matmul::MatMulDims;
 use zkmodel_prover::field::encoding::from_i128;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::matmul::{CommittedModel, commit_model};
+use zkmodel_prover::proof::statement::Statement;
 
 /// Shape of the development architecture.
 pub const DIMS: MatMulDims = MatMulDims { m: 2, k: 4, n: 2 };
@@ -56,6 +57,7 @@ impl DevArchitecture {
             vk: &self.keys.vk,
             key_origin: &self.keys.origin,
             srs: &self.srs,
+            opening_row: DIMS.opening_row()?,
         })
     }
 }
@@ -180,6 +182,7 @@ impl DigitsDev {
             vk: &self.keys.vk,
             key_origin: &self.keys.origin,
             srs: &self.srs,
+            opening_row: self.arch.opening_row()?,
         })
     }
 

@@ -11,6 +11,7 @@ use rand_chacha::ChaCha20Rng;
 use zkmodel_prover::graph::quant::QuantizedModel;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::model::{CommittedData, CommittedModel, Task, commit_model};
+use zkmodel_prover::proof::statement::Statement;
 use zkmodel_prover::proof::train::digits::DigitsTraining;
 use zkmodel_prover::proof::train::{ProvingInputs, TrainArchitecture, commit_dataset, prove};
 use zkmodel_prover::train::{TrainConfig, train};
@@ -89,6 +90,7 @@ impl TrainingDev {
             vk: &self.keys.vk,
             key_origin: &self.keys.origin,
             srs: &self.srs,
+            opening_row: self.arch.opening_row()?,
         })
     }
 

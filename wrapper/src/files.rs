@@ -22,7 +22,7 @@ use zkmodel_prover::proof::train::TrainingProofFile;
 /// A wrapped proof of any statement kind.
 pub const WRAPPED_PROOF: Kind = Kind {
     name: "wrapped-proof",
-    version: 1,
+    version: 2,
     what: "wrapped proof file",
 };
 
@@ -30,11 +30,13 @@ zkmodel_prover::canonical_struct!(WrappedProof {
     commitments,
     public_values,
     points,
+    beta,
+    alpha,
     zeta,
     zeta_inv,
     gamma,
-    y1,
-    y2,
+    y_zeta,
+    y_inv,
     groth16
 });
 
@@ -161,6 +163,7 @@ impl WrappedProofFile {
             &arch.id(srs),
             &arch.commitment_roles(),
             arch.public_len()?,
+            arch.opening_row()?,
             pins,
             &self.wrapped,
         )
@@ -195,6 +198,7 @@ pub fn precheck_calldata(
         &arch.id(srs),
         &roles,
         arch.public_len()?,
+        arch.opening_row()?,
         &as_stated,
         &wrapped,
     )

@@ -6,7 +6,7 @@
 //! come from a multi-party phase-2 ceremony ([`crate::ceremony`]) over the Powers of Tau the
 //! SRS already uses.
 
-use crate::circuit::PublicInputs;
+use crate::circuit::{FIXED_PUBLIC_INPUTS, PublicInputs};
 use crate::error::Error;
 use crate::qap::SnarkjsQap;
 use ark_bn254::{Bn254, Fr, G1Affine};
@@ -18,8 +18,8 @@ use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use ark_snark::SNARK;
 use rand::RngCore;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::pcs::chain::{quotient_digest, statement_seed};
-use zkmodel_prover::pcs::{ChainSeeds, verify_group_points};
+use zkmodel_prover::pcs::chain::{rows_digest, split_digest, statement_seed};
+use zkmodel_prover::pcs::{SplitOpeningProof, SplitOutputs, SplitSeeds, verify_split_group};
 use zkmodel_prover::proof::roles::{CommitmentRole, check_pinned};
 
 /// Groth16 with snarkjs's QAP reduction, for every key: a ceremony's keys and development keys
@@ -85,18 +85,22 @@ pub struct WrappedProof {
     pub commitments: Vec<G1Affine>,
     /// The statement's public values.
     pub public_values: Vec<Fr>,
-    /// Q₁, Q₂, W₁, W₂.
-    pub points: [G1Affine; 4],
-    /// ζ, ζ⁻¹, γ, y₁, y₂.
+    /// The opening's points, in calldata order: H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι.
+    pub points: [G1Affine; 8],
+    /// β, combining the vectors.
+    pub beta: Fr,
+    /// The fold point α.
+    pub alpha: Fr,
+    /// ζ.
     pub zeta: Fr,
     /// ζ⁻¹ (checked by the contract with one mulmod).
     pub zeta_inv: Fr,
     /// γ.
     pub gamma: Fr,
-    /// y₁.
-    pub y1: Fr,
-    /// y₂.
-    pub y2: Fr,
+    /// y_ζ.
+    pub y_zeta: Fr,
+    /// y_ι.
+    pub y_inv: Fr,
     /// The Groth16 proof.
     pub groth16: Proof<Bn254>,
 }
@@ -107,39 +111,60 @@ impl WrappedProof {
     pub fn assemble(
         commitments: Vec<G1Affine>,
         public_values: Vec<Fr>,
-        opening: &zkmodel_prover::pcs::OpeningProof,
-        out: &zkmodel_prover::pcs::FieldOutputs<Fr>,
+        opening: &SplitOpeningProof,
+        out: &SplitOutputs<Fr>,
         groth16: Proof<Bn254>,
     ) -> Self {
-        let o = opening;
         Self {
             commitments,
             public_values,
-            points: [o.q1, o.q2, o.w1, o.w2],
+            points: opening.points(),
+            beta: out.beta,
+            alpha: out.alpha,
             zeta: out.zeta,
             zeta_inv: out.zeta_inv,
             gamma: out.gamma,
-            y1: out.y1,
-            y2: out.y2,
+            y_zeta: out.y_zeta,
+            y_inv: out.y_inv,
             groth16,
         }
     }
 
-    /// The Groth16 public inputs for any architecture id: s0 = keccak over the statement as
-    /// the contract computes it, kp = keccak(Q₁, Q₂), and the field outputs.
-    pub fn public_inputs_for(&self, architecture: &[u8; 32]) -> PublicInputs {
-        let [q1, q2, _, _] = &self.points;
-        PublicInputs {
+    /// s0 = keccak over the statement as the contract computes it for `architecture`,
+    /// d₁ = keccak(H), d₂ = keccak(G, Ĝ, Q, S₁, S₂).
+    pub fn seeds(&self, architecture: &[u8; 32]) -> SplitSeeds<Fr> {
+        let [h, g, g_rev, q, s1, s2, _, _] = self.points;
+        SplitSeeds {
             s0: statement_seed(architecture, &self.commitments, &self.public_values),
-            kp: quotient_digest(q1, q2),
-            out: zkmodel_prover::pcs::FieldOutputs {
+            d1: rows_digest(&h),
+            d2: split_digest(&[g, g_rev, q, s1, s2]),
+        }
+    }
+
+    /// The seeds and the field outputs; `row` is the architecture's opening row width (read
+    /// by the group part only).
+    pub fn public_inputs_for(&self, architecture: &[u8; 32], row: usize) -> PublicInputs {
+        PublicInputs {
+            seeds: self.seeds(architecture),
+            out: SplitOutputs {
+                beta: self.beta,
+                alpha: self.alpha,
                 zeta: self.zeta,
                 zeta_inv: self.zeta_inv,
                 gamma: self.gamma,
-                y1: self.y1,
-                y2: self.y2,
+                y_zeta: self.y_zeta,
+                y_inv: self.y_inv,
+                row,
             },
         }
+    }
+
+    /// The whole Groth16 public-input vector, as the contract forms it: s0, d₁, d₂, β, α, ζ,
+    /// γ, y_ζ, y_ι, then the statement's public words.
+    pub fn groth16_inputs(&self, architecture: &[u8; 32]) -> Vec<Fr> {
+        let mut inputs = self.public_inputs_for(architecture, 1).to_vec();
+        inputs.extend(&self.public_values);
+        inputs
     }
 }
 
@@ -151,8 +176,8 @@ pub fn prove_and_assemble<C: ConstraintSynthesizer<Fr>>(
     circuit: C,
     commitments: Vec<G1Affine>,
     public_values: Vec<Fr>,
-    opening: &zkmodel_prover::pcs::OpeningProof,
-    out: &zkmodel_prover::pcs::FieldOutputs<Fr>,
+    opening: &SplitOpeningProof,
+    out: &SplitOutputs<Fr>,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<WrappedProof, Error> {
     let groth16 = prove_circuit(keys, circuit, rng)?;
@@ -169,8 +194,8 @@ pub fn prove_and_assemble<C: ConstraintSynthesizer<Fr>>(
 /// statement's commitments against the architecture's `roles` and the caller's `pins`
 /// (the count, and every role that is not free equal to its pinned value, DESIGN §11.6);
 /// then the number of public words against the architecture's `public_words` and the key's
-/// inputs; then s0 and kp by Keccak, Groth16 on (s0, kp, ζ, γ, y₁, y₂, public words), and
-/// the KZG pairing check. Crate-private: `roles` and `public_words` must be the
+/// inputs; then s0, d₁, d₂ by Keccak, Groth16 on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public
+/// words), and the opening's pairing check with the architecture's row width `row`. Crate-private: `roles` and `public_words` must be the
 /// architecture's own, or a caller could check against the wrong ones.
 ///
 /// The word count matters: arkworks' Groth16 verifier pairs inputs with the key's IC points
@@ -178,15 +203,16 @@ pub fn prove_and_assemble<C: ConstraintSynthesizer<Fr>>(
 /// with words its architecture lacks would pass Groth16 natively (the contract checks the
 /// count; this verifier must too).
 ///
-/// The count matters for soundness, not only for meaning: the circuit weights q₁(ζ) by γ^K
-/// for the architecture's K commitments, while the pairing weights Q₁ by γ^(listed count);
-/// a statement listing one commitment fewer lets Q₁ stand in for the dropped vector.
+/// The commitment count matters for soundness, not only for meaning: the pairing's fold
+/// equation combines the listed commitments as Σ β^k C_k, which must be the K vectors the
+/// circuit's claims are on.
 pub(crate) fn verify_wrapped_for(
     vk: &PreparedVerifyingKey<Bn254>,
     srs: &Srs,
     architecture: &[u8; 32],
     roles: &[CommitmentRole],
     public_words: usize,
+    row: usize,
     pins: &[(CommitmentRole, G1Affine)],
     proof: &WrappedProof,
 ) -> Result<(), Error> {
@@ -198,15 +224,14 @@ pub(crate) fn verify_wrapped_for(
         });
     }
     let key_inputs = vk.vk.gamma_abc_g1.len().saturating_sub(1);
-    if key_inputs != 6 + public_words {
+    if key_inputs != FIXED_PUBLIC_INPUTS + public_words {
         return Err(Error::KeyInputCount {
-            expected: 6 + public_words,
+            expected: FIXED_PUBLIC_INPUTS + public_words,
             actual: key_inputs,
         });
     }
-    let public = proof.public_inputs_for(architecture);
-    let mut inputs = public.to_vec();
-    inputs.extend(&proof.public_values);
+    let public = proof.public_inputs_for(architecture, row);
+    let inputs = proof.groth16_inputs(architecture);
     let ok = Snark::verify_with_processed_vk(vk, &inputs, &proof.groth16).map_err(|e| {
         Error::Groth16 {
             stage: "verify",
@@ -216,11 +241,13 @@ pub(crate) fn verify_wrapped_for(
     if !ok {
         return Err(Error::Groth16Rejected);
     }
-    let seeds = ChainSeeds {
-        s0: public.s0,
-        kp: public.kp,
-    };
-    verify_group_points(srs, &proof.commitments, proof.points, &seeds, &public.out)?;
+    verify_split_group(
+        srs,
+        &proof.commitments,
+        proof.points,
+        &public.seeds,
+        &public.out,
+    )?;
     Ok(())
 }
 

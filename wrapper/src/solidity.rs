@@ -13,8 +13,7 @@ use zkmodel_prover::proof::info::ArchitectureInfo;
 
 const TEMPLATE: &str = include_str!("../templates/Verifier.sol.tmpl");
 
-/// Fixed public inputs before the statement's public values: s0, kp, ζ, γ, y₁, y₂.
-pub const FIXED_PUBLIC_INPUTS: usize = 6;
+pub use crate::circuit::FIXED_PUBLIC_INPUTS;
 
 /// Everything a verifier is rendered from.
 pub struct VerifierSpec<'a> {
@@ -29,8 +28,12 @@ pub struct VerifierSpec<'a> {
     pub vk: &'a VerifyingKey<Bn254>,
     /// Provenance of the Groth16 keys (printed in the header and reported by `info()`).
     pub key_origin: &'a KeyOrigin,
-    /// The SRS ([τ]₂ is baked in).
+    /// The SRS ([τ]₂ and [τ^b]₂ are baked in).
     pub srs: &'a Srs,
+    /// The architecture's opening row width b ([`Statement::opening_row`]).
+    ///
+    /// [`Statement::opening_row`]: zkmodel_prover::proof::statement::Statement::opening_row
+    pub opening_row: usize,
 }
 
 fn hex(w: &[u8; 32]) -> String {
@@ -92,8 +95,10 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
     g2_consts(&mut g2, "BETA", &spec.vk.beta_g2);
     g2_consts(&mut g2, "GAMMA", &spec.vk.gamma_g2);
     g2_consts(&mut g2, "DELTA", &spec.vk.delta_g2);
-    g2.push_str("    // KZG: [τ]₂ of the SRS.\n");
+    g2.push_str("    // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).\n");
     g2_consts(&mut g2, "TAU", &spec.srs.tau_g2);
+    let tau_b = spec.srs.tau_power_g2(spec.opening_row)?;
+    g2_consts(&mut g2, "TAU_B", &tau_b);
     let mut ic = String::new();
     for (i, p) in spec.vk.gamma_abc_g1.iter().enumerate() {
         g1_consts(&mut ic, &format!("IC{i}"), p);
@@ -138,6 +143,7 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
         ("ROLE_DOC", role_doc.trim_end().to_string()),
         ("ROLE_CODES", role_codes.trim_end().to_string()),
         ("NUM_PUBLIC", num_public.to_string()),
+        ("OPENING_ROW", spec.opening_row.to_string()),
         ("ALPHA_X", hex(&ax)),
         ("ALPHA_Y", hex(&ay)),
         ("G2_CONSTANTS", g2.trim_end().to_string()),

@@ -75,6 +75,7 @@ pub fn verify_wrapped<S: Statement>(
         &arch.id(srs),
         &arch.commitment_roles(),
         packed_len(&arch.public_groups()?),
+        arch.opening_row()?,
         pins,
         proof,
     )

@@ -34,23 +34,42 @@ library SplitHash {
         return uint256(keccak256(buf)) % BN254.R;
     }
 
-    /// @notice kp = keccak256(Q1, Q2) mod r: binds the opening's quotient commitments.
-    function quotientDigest(BN254.G1Point memory q1, BN254.G1Point memory q2) internal pure returns (uint256) {
-        return uint256(keccak256(abi.encodePacked(q1.x, q1.y, q2.x, q2.y))) % BN254.R;
+    /// @notice d1 = keccak256(H) mod r: binds the opening's row-value commitment.
+    /// @dev H is proof words 0..1: hashed in place.
+    function rowsDigest(IZkmodelVerifier.Proof calldata p) internal pure returns (uint256 d) {
+        uint256 r = BN254.R;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            calldatacopy(m, p, 0x40)
+            d := mod(keccak256(m, 0x40), r)
+        }
     }
 
-    /// @notice Domain tag of the pairing challenge u ("zkmodel.u.v2", zero padded).
-    bytes32 internal constant U_TAG = "zkmodel.u.v2";
+    /// @notice d2 = keccak256(G, Ĝ, Q, S1, S2) mod r: binds the fold, the reversed fold, the fold
+    ///         quotient and the inner-product quotients.
+    /// @dev G..S2 are proof words 2..11, contiguous in calldata: hashed in place.
+    function splitDigest(IZkmodelVerifier.Proof calldata p) internal pure returns (uint256 d) {
+        uint256 r = BN254.R;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            calldatacopy(m, add(p, 0x40), 0x140)
+            d := mod(keccak256(m, 0x140), r)
+        }
+    }
 
-    /// @notice Domain tag of the scalar batching Groth16 and KZG ("zkmodel.batch.v2").
+    /// @notice Domain tag of the pairing challenge u ("zkmodel.u.v3", zero padded).
+    bytes32 internal constant U_TAG = "zkmodel.u.v3";
+
+    /// @notice Domain tag of the scalar batching Groth16 and the opening ("zkmodel.batch.v2").
     bytes32 internal constant BATCH_TAG = "zkmodel.batch.v2";
 
-    /// @notice u = keccak256(U_TAG, s0, kp, W1, W2, zeta, zetaInv, gamma, y1, y2) mod r: the
-    ///         challenge combining the two KZG openings. It is drawn after both claimed values
-    ///         (y1, y2) and both quotients (W1, W2) are fixed; a u that omits y1, y2 lets a
-    ///         prover read u and then solve for the evaluations (a complete forgery).
-    /// @dev W1..y2 are proof words 4..12, contiguous in calldata: hashed in place.
-    function pairingChallenge(uint256 s0, uint256 kp, IZkmodelVerifier.Proof calldata p)
+    /// @notice u = keccak256(U_TAG, s0, d1, d2, Wζ, Wι, β, α, ζ, ζ⁻¹, γ, yζ, yι) mod r: the
+    ///         challenge combining the opening's three pairing equations (two KZG evaluations
+    ///         and the fold). It is drawn after both claimed values, both quotients and every
+    ///         value of the fold equation are fixed; a u that omitted a claimed value would let a
+    ///         prover read u and then solve for it.
+    /// @dev Wζ..yι are proof words 12..24, contiguous in calldata: hashed in place.
+    function pairingChallenge(uint256 s0, uint256 d1, uint256 d2, IZkmodelVerifier.Proof calldata p)
         internal
         pure
         returns (uint256 u)
@@ -61,17 +80,18 @@ library SplitHash {
             let m := mload(0x40)
             mstore(m, tag)
             mstore(add(m, 0x20), s0)
-            mstore(add(m, 0x40), kp)
-            calldatacopy(add(m, 0x60), add(p, 0x80), 0x120)
-            u := mod(keccak256(m, 0x180), r)
+            mstore(add(m, 0x40), d1)
+            mstore(add(m, 0x60), d2)
+            calldatacopy(add(m, 0x80), add(p, 0x180), 0x160)
+            u := mod(keccak256(m, 0x1e0), r)
         }
     }
 
-    /// @notice keccak256(BATCH_TAG, u, A, B, C) mod r: the scalar raising the KZG equation
+    /// @notice keccak256(BATCH_TAG, u, A, B, C) mod r: the scalar raising the opening's equation
     ///         before it joins the Groth16 equation in one multi-pairing. u binds every Groth16
-    ///         public input and every KZG value; A, B, C are the Groth16 proof, so the scalar
-    ///         is drawn after everything both equations consume.
-    /// @dev A, B, C are proof words 13..20, contiguous in calldata: hashed in place.
+    ///         public input and every opening value; A, B, C are the Groth16 proof, so the
+    ///         scalar is drawn after everything both equations consume.
+    /// @dev A, B, C are proof words 23..30, contiguous in calldata: hashed in place.
     function batchingChallenge(uint256 u, IZkmodelVerifier.Proof calldata p) internal pure returns (uint256 rho) {
         bytes32 tag = BATCH_TAG;
         uint256 r = BN254.R;
@@ -79,7 +99,7 @@ library SplitHash {
             let m := mload(0x40)
             mstore(m, tag)
             mstore(add(m, 0x20), u)
-            calldatacopy(add(m, 0x40), add(p, 0x1a0), 0x100)
+            calldatacopy(add(m, 0x40), add(p, 0x2e0), 0x100)
             rho := mod(keccak256(m, 0x140), r)
         }
     }

@@ -8,8 +8,8 @@
 //! separate claim-reduction sumcheck: it costs the circuit O(log N) multiplications per claim
 //! instead of log N sumcheck rounds of Poseidon, and the prover one FFT product per vector.
 
+use super::claims::OpeningClaim;
 use super::layout::Segment;
-use super::verify::OpeningClaim;
 use crate::blocks::TensorClaim;
 use crate::field::FieldOps;
 

@@ -4,25 +4,24 @@
 //! Order of the chain's challenges (each drawn after every value it combines is fixed):
 //! 1. s0 = keccak(S0_TAG, architecture, commitments, public values) — the statement, before
 //!    any proof message; it seeds the Poseidon transcript.
-//! 2. kp = keccak(Q₁, Q₂) — after the claims the quotients prove; ζ = Poseidon(σ, kp).
-//! 3. u = keccak(U_TAG, s0, kp, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) — batches the two KZG openings, so it
-//!    binds both claimed values y₁, y₂ and both quotients W₁, W₂ (and, through s0, kp, ζ
-//!    and γ, everything they depend on). An earlier u = keccak(ζ, W₁, W₂) let a prover read u
-//!    and then solve for the evaluations: a complete forgery (`prover/tests/integration/forgery.rs`).
-//! 4. On chain only: the scalar that batches the Groth16 equation and the KZG equation into
-//!    one multi-pairing, keccak(BATCH_TAG, u, A, B, C), after every value both equations
-//!    consume (u binds the KZG side and every Groth16 public input; A, B, C the proof).
+//! 2. d₁ = keccak(H) — the row values, after the claims are reduced to one point; the circuit
+//!    absorbs it before drawing the fold point α.
+//! 3. d₂ = keccak(G, Ĝ, Q, S₁, S₂) — the fold and the inner-product quotients, which depend
+//!    on α; the circuit absorbs it before drawing ζ.
+//! 4. u = keccak(SPLIT_U_TAG, s0, d₁, d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) — batches the
+//!    opening's three pairing equations, so it binds both claimed values, both quotients and
+//!    every value of the fold equation. (A u that left the claimed values out let a prover
+//!    read u and then solve for them — the soundness issue's forgery.)
+//! 5. On chain only: the scalar that batches the Groth16 equation and the opening's equations
+//!    into one multi-pairing, keccak(BATCH_TAG, u, A, B, C), after every value both consume
+//!    (u binds the opening and every Groth16 public input; A, B, C the proof).
 
 use super::split::SplitOutputs;
-use super::verify::FieldOutputs;
 use crate::field::encoding::{fr_to_word, g1_to_words, g2_to_words, keccak256, word_to_fr_mod_r};
 use ark_bn254::{Fr, G1Affine, G2Affine};
 
 /// Domain tag of the statement hash s0.
 pub const S0_TAG: &[u8; 32] = b"zkmodel.s0.v1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
-
-/// Domain tag of the pairing challenge u.
-pub const U_TAG: &[u8; 32] = b"zkmodel.u.v2\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
 /// Domain tag of the row-split opening's pairing challenge u.
 pub const SPLIT_U_TAG: &[u8; 32] = b"zkmodel.u.v3\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
@@ -44,12 +43,6 @@ pub fn statement_seed(architecture: &[u8; 32], commitments: &[G1Affine], public:
     keccak_words_mod_r(&words)
 }
 
-/// kp = keccak(Q₁, Q₂) mod r.
-pub fn quotient_digest(q1: &G1Affine, q2: &G1Affine) -> Fr {
-    let words: Vec<[u8; 32]> = [q1, q2].iter().flat_map(|p| g1_to_words(p)).collect();
-    keccak_words_mod_r(&words)
-}
-
 /// d₁ = keccak(H) mod r: the row-split opening's row-value commitment.
 pub fn rows_digest(h: &G1Affine) -> Fr {
     keccak_words_mod_r(&g1_to_words(h))
@@ -59,22 +52,6 @@ pub fn rows_digest(h: &G1Affine) -> Fr {
 /// and inner-product commitments.
 pub fn split_digest(points: &[G1Affine; 5]) -> Fr {
     let words: Vec<[u8; 32]> = points.iter().flat_map(g1_to_words).collect();
-    keccak_words_mod_r(&words)
-}
-
-/// u = keccak(U_TAG, s0, kp, W₁, W₂, ζ, ζ⁻¹, γ, y₁, y₂) mod r: drawn after both claimed
-/// values and both quotients of the two-point opening are fixed. (W₁ … y₂ is the order of the
-/// proof's calldata words, which the contract hashes in place.)
-pub fn pairing_challenge(
-    s0: &Fr,
-    kp: &Fr,
-    out: &FieldOutputs<Fr>,
-    w1: &G1Affine,
-    w2: &G1Affine,
-) -> Fr {
-    let mut words = vec![*U_TAG, fr_to_word(s0), fr_to_word(kp)];
-    words.extend([w1, w2].iter().flat_map(|p| g1_to_words(p)));
-    words.extend([&out.zeta, &out.zeta_inv, &out.gamma, &out.y1, &out.y2].map(fr_to_word));
     keccak_words_mod_r(&words)
 }
 

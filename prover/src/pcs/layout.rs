@@ -1,6 +1,13 @@
 //! Trace layouts (DESIGN §7): tensors of power-of-two sizes placed at offsets that are
 //! multiples of their size inside one committed vector, plus reserved mask slots.
 //!
+//! Mask slots hold fresh randomness. A vector committed once (a model, a dataset) keeps 8
+//! slots after its tensors: they hide it in its commitment. A proof's trace must hide
+//! everything the opening shows the chain (H, G, Ĝ, Q, S₁, S₂, y_ζ, y_ι beside C: 8
+//! dimensions, [`crate::pcs::split`]); slots reach all of them only from two different rows
+//! ≥ 1 and disjoint columns of the opening's row split, so [`LayoutBuilder::build_trace`]
+//! places 4 slots in each of two such rows.
+//!
 //! A claim on a tensor at local point p is a claim on the vector at (p, bits(offset / size)):
 //! the low variables index inside the tensor, the high ones select it, so blocks speak of
 //! their own tensors and the accumulator sees points on whole vectors.
@@ -13,6 +20,12 @@ use rand::RngCore;
 
 /// Slots of every committed vector that hold fresh randomness instead of data (DESIGN §7).
 pub const MASK_SLOTS: usize = 8;
+
+/// Slots per row in a trace's two masked rows.
+const TRACE_MASK_GROUP: usize = MASK_SLOTS / 2;
+
+/// A trace has at least 2^5 entries: rows of 8, so its two mask groups take disjoint columns.
+const MIN_TRACE_VARS: usize = 5;
 
 /// An aligned slice of a committed vector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -75,8 +88,72 @@ impl LayoutBuilder {
     }
 
     /// Places tensors largest first (every offset is then aligned and nothing is wasted),
-    /// then the mask slots; the vector's length is the next power of two.
+    /// then the mask slots; the vector's length is the next power of two. For vectors
+    /// committed once (models, datasets); a proof's trace takes [`Self::build_trace`].
     pub fn build(self) -> Layout {
+        let (names, segments, cursor) = self.place();
+        let mask = Segment {
+            offset: cursor.next_multiple_of(MASK_SLOTS),
+            log_len: MASK_SLOTS.trailing_zeros() as usize,
+        };
+        let total = (mask.offset + MASK_SLOTS).next_power_of_two();
+        Layout {
+            names,
+            segments,
+            masks: vec![mask],
+            num_vars: total.trailing_zeros() as usize,
+        }
+    }
+
+    /// The layout of a proof's trace, opened beside vectors of at most `other_vars`
+    /// variables. Its 8 fresh slots sit as 4 right after the tensors (at the start of row 1
+    /// at the earliest) and 4 at the end of the vector: two different rows ≥ 1 and disjoint
+    /// columns of the opening's row split (rows of b = 2^⌈n/2⌉ ≥ 8 entries, n the largest
+    /// vector's variables). Rows 0 never reach Q, and two groups in the same columns reach
+    /// the fold g through one combination only; this placement reaches everything the chain
+    /// sees (the rank is pinned in `pcs::split`'s tests). The vector grows until both groups
+    /// fit — by one doubling past [`Self::build`]'s size at most, when the tensors leave
+    /// less than a row free.
+    pub fn build_trace(self, other_vars: usize) -> Layout {
+        let (names, segments, cursor) = self.place();
+        let mut num_vars = ((cursor + MASK_SLOTS).next_power_of_two().trailing_zeros() as usize)
+            .max(MIN_TRACE_VARS);
+        loop {
+            let row = 1usize << crate::pcs::split::row_vars(num_vars.max(other_vars));
+            let mut first = cursor.next_multiple_of(TRACE_MASK_GROUP).max(row);
+            if first % row == row - TRACE_MASK_GROUP {
+                // The last group's columns: move to the next row.
+                first = first.next_multiple_of(row);
+            }
+            // The last row starts at len − row: the first group must sit below it.
+            let len = (first + TRACE_MASK_GROUP + row).next_power_of_two();
+            let vars = len.trailing_zeros() as usize;
+            if vars <= num_vars {
+                let group_log = TRACE_MASK_GROUP.trailing_zeros() as usize;
+                let len = 1usize << num_vars;
+                return Layout {
+                    names,
+                    segments,
+                    masks: vec![
+                        Segment {
+                            offset: first,
+                            log_len: group_log,
+                        },
+                        Segment {
+                            offset: len - TRACE_MASK_GROUP,
+                            log_len: group_log,
+                        },
+                    ],
+                    num_vars,
+                };
+            }
+            num_vars = vars;
+        }
+    }
+
+    /// Places the tensors largest first; returns their names, segments and the first free
+    /// index.
+    fn place(self) -> (Vec<String>, Vec<Segment>, usize) {
         let mut order: Vec<usize> = (0..self.tensors.len()).collect();
         order.sort_by_key(|i| std::cmp::Reverse(self.tensors[*i].1));
         let mut segments = vec![
@@ -95,18 +172,11 @@ impl LayoutBuilder {
             };
             cursor += 1 << log_len;
         }
-        let mask_log = MASK_SLOTS.trailing_zeros() as usize;
-        let mask = Segment {
-            offset: cursor.next_multiple_of(MASK_SLOTS),
-            log_len: mask_log,
-        };
-        let total = (mask.offset + MASK_SLOTS).next_power_of_two();
-        Layout {
-            names: self.tensors.into_iter().map(|t| t.0).collect(),
+        (
+            self.tensors.into_iter().map(|t| t.0).collect(),
             segments,
-            mask,
-            num_vars: total.trailing_zeros() as usize,
-        }
+            cursor,
+        )
     }
 }
 
@@ -115,8 +185,8 @@ impl LayoutBuilder {
 pub struct Layout {
     names: Vec<String>,
     segments: Vec<Segment>,
-    /// The reserved random slots.
-    pub mask: Segment,
+    /// The reserved random slots (one segment of 8, or a trace's two of 4).
+    pub masks: Vec<Segment>,
     /// log2 of the vector length.
     pub num_vars: usize,
 }
@@ -165,8 +235,10 @@ impl Layout {
                 name: self.names.get(missing).cloned().unwrap_or_default(),
             });
         }
-        for slot in &mut v[self.mask.offset..self.mask.offset + MASK_SLOTS] {
-            *slot = Fr::rand(rng);
+        for mask in &self.masks {
+            for slot in &mut v[mask.offset..mask.offset + mask.len()] {
+                *slot = Fr::rand(rng);
+            }
         }
         Ok(v)
     }

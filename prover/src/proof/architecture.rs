@@ -101,6 +101,12 @@ impl Architecture {
         }
     }
 
+    /// The opening's row width b ([`crate::proof::statement::opening_row`]); its verifier
+    /// holds [τ^b]₂.
+    pub fn opening_row(&self) -> Result<usize, Error> {
+        crate::proof::statement::opening_row(&self.vector_lengths()?)
+    }
+
     /// The committed vectors' lengths; the SRS needs the largest.
     pub fn vector_lengths(&self) -> Result<Vec<usize>, Error> {
         match self {

@@ -15,7 +15,6 @@ use crate::blocks::relu_grad::ReluGradProof;
 use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
-use crate::pcs::OpeningEvals;
 use crate::pcs::split::{SplitEvals, SplitFieldProof};
 use crate::proof::model::{LayerProof, ModelProofBody};
 use crate::proof::train::{BackwardProof, TrainingProofBody};
@@ -107,19 +106,12 @@ map_struct!(LookupProof {
     layers: nested,
     column_evals: list
 });
-map_struct!(OpeningEvals {
-    vector_evals: list,
-    q1_at_zeta: one,
-    q2_at_zeta_inv: one,
-    mask_eval: one
-});
 map_struct!(SplitEvals {
     g_at_zeta_inv: one,
     h_at_zeta_inv: one,
     s1_at_zeta_inv: one,
     g_rev_at_zeta: one,
-    s2_at_zeta: one,
-    mask_eval: one
+    s2_at_zeta: one
 });
 map_struct!(SplitFieldProof {
     reduction: nested,

@@ -12,8 +12,8 @@ use crate::field::FieldOps;
 use crate::field::encoding::keccak256;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{
-    Accumulator, FieldOutputs, MaskSlots, OpeningEvals, OpeningProof, Srs, commit, prove_opening,
-    verify_field,
+    Accumulator, SplitFieldProof, SplitOpeningProof, SplitOutputs, SplitSeeds, Srs, commit,
+    prove_split_opening, verify_split_field,
 };
 use crate::proof::info::{ArchitectureInfo, StatementKind};
 use crate::proof::map::MapFields;
@@ -33,12 +33,12 @@ fn model_layout(dims: MatMulDims) -> (Layout, TensorId) {
     (b.build(), w)
 }
 
-/// The trace layout: X, Y and mask slots.
+/// The trace layout: X, Y and mask slots (opened beside the model vector).
 fn trace_layout(dims: MatMulDims) -> (Layout, TensorId, TensorId) {
     let mut b = LayoutBuilder::new();
     let x = b.add("X", dims.m * dims.k);
     let y = b.add("Y", dims.m * dims.n);
-    (b.build(), x, y)
+    (b.build_trace(model_layout(dims).0.num_vars), x, y)
 }
 
 /// The architecture id: keccak of the statement kind and sizes, the SRS id and the
@@ -106,7 +106,7 @@ pub struct MatMulStatementProof {
     /// The block proof.
     pub block: MatMulProof<Fr>,
     /// The one opening of all claims.
-    pub opening: OpeningProof,
+    pub opening: SplitOpeningProof,
 }
 
 /// The public statement of a proof: architecture, [model, trace] commitments, no public values.
@@ -127,14 +127,6 @@ fn accumulate<F: FieldOps>(dims: MatMulDims, c: &MatMulClaims<F>) -> Accumulator
     acc.add(1, tl.segment(xid), &c.x);
     acc.add(1, tl.segment(yid), &c.y);
     acc
-}
-
-/// The trace's mask slots, claimed by the opening (fresh randomness in both quotients).
-fn trace_mask(dims: MatMulDims) -> MaskSlots {
-    MaskSlots {
-        vector: 1,
-        segment: trace_layout(dims).0.mask,
-    }
 }
 
 /// Proves that the committed model maps the private input `x` (m×k) to x·W.
@@ -158,13 +150,7 @@ pub fn prove(
     t.join(&[fork.digest()?])?;
 
     let acc = accumulate(dims, &c);
-    let opening = prove_opening(
-        srs,
-        &[&model.vector, &trace],
-        acc.claims(),
-        &trace_mask(dims),
-        &mut t,
-    )?;
+    let opening = prove_split_opening(srs, &[&model.vector, &trace], acc.claims(), &mut t)?;
     Ok(MatMulStatementProof {
         trace_commitment,
         salt,
@@ -174,27 +160,26 @@ pub fn prove(
 }
 
 /// The field part of verification (generic: the Groth16 circuit runs exactly this). Starts
-/// from a fresh transcript and the chain-computed s0 and kp; returns ζ, ζ⁻¹, γ, y₁, y₂.
+/// from a fresh transcript and the chain-computed s0, d₁, d₂; returns the opening's outputs for the pairing check.
 pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     dims: MatMulDims,
-    s0: &F,
-    kp: &F,
+    seeds: &SplitSeeds<F>,
     salt: &F,
     block: &MatMulProof<F>,
-    evals: &OpeningEvals<F>,
+    opening: &SplitFieldProof<F>,
     t: &mut Transcript<F, S>,
-) -> Result<FieldOutputs<F>, Error> {
-    start(t, s0, salt)?;
+) -> Result<SplitOutputs<F>, Error> {
+    start(t, &seeds.s0, salt)?;
     let mut fork = t.fork(0)?;
     let c = verify_matmul(dims, block, &mut fork)?;
     t.join(&[fork.digest()?])?;
     let acc = accumulate(dims, &c);
-    verify_field(
+    verify_split_field(
         acc.vector_vars(),
         acc.claims(),
-        &trace_mask(dims),
-        kp,
-        evals,
+        opening,
+        &seeds.d1,
+        &seeds.d2,
         t,
     )
 }
@@ -212,7 +197,7 @@ impl MatMulStatementProof {
     }
 }
 
-/// Verifies a MatMul statement proof against the model commitment: s0 and kp by Keccak as
+/// Verifies a MatMul statement proof against the model commitment: s0, d₁, d₂ by Keccak as
 /// the chain computes them, the field part, then the pairing check.
 pub fn verify(
     srs: &Srs,
@@ -255,16 +240,15 @@ impl Statement for MatMulDims {
 
     fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         &self,
-        s0: &F,
-        kp: &F,
+        seeds: &SplitSeeds<F>,
         salt: &F,
         public: &[F],
         body: &MatMulProof<F>,
-        evals: &OpeningEvals<F>,
+        opening: &SplitFieldProof<F>,
         t: &mut Transcript<F, S>,
-    ) -> Result<FieldOutputs<F>, Error> {
+    ) -> Result<SplitOutputs<F>, Error> {
         ensure_no_public(public)?;
-        verify_field_part(*self, s0, kp, salt, body, evals, t)
+        verify_field_part(*self, seeds, salt, body, opening, t)
     }
 
     fn map_body<F: Clone + std::fmt::Debug, G: Clone + std::fmt::Debug, E>(

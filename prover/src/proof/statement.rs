@@ -6,11 +6,12 @@
 //! its native verification is written once here.
 //!
 //! Native verification of a claim, in order: the commitment count against the roles (a
-//! dropped commitment would let Q₁ stand in for it, DESIGN §11.6) → s0 = keccak(architecture
-//! id, commitments, packed public words), as the contract computes it → kp = keccak(Q₁, Q₂) →
-//! the field part on a fresh transcript seeded with s0 and the salt (every challenge after
-//! every value it combines, as each kind's module states) → the pairing check on the opening's
-//! group elements. Whether the commitments are the ones the claim is about is the caller's to
+//! dropped commitment would change what C_F = Σ β^k C_k combines, DESIGN §11.6) →
+//! s0 = keccak(architecture id, commitments, packed public words), as the contract computes
+//! it → d₁ = keccak(H), d₂ = keccak(G, Ĝ, Q, S₁, S₂) → the field part on a fresh transcript
+//! seeded with s0 and the salt (every challenge after every value it combines, as each kind's
+//! module and [`crate::pcs::split`] state) → the pairing check on the opening's group
+//! elements. Whether the commitments are the ones the claim is about is the caller's to
 //! pin ([`crate::proof::roles::check_pinned`]).
 
 use super::PublicStatement;
@@ -20,8 +21,9 @@ use super::roles::{CommitmentRole, check_pinned};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::field::encoding::keccak256;
-use crate::pcs::chain::quotient_digest;
-use crate::pcs::{ChainSeeds, FieldOutputs, OpeningEvals, OpeningProof, Srs, verify_group};
+use crate::pcs::{
+    SplitFieldProof, SplitOpeningProof, SplitOutputs, SplitSeeds, Srs, verify_split_group,
+};
 use crate::transcript::{NativeTranscript, SpongeOps, TRANSCRIPT_ID, Transcript};
 use ark_bn254::{Fr, G1Affine};
 
@@ -59,21 +61,25 @@ pub trait Statement: Clone + std::fmt::Debug + Send + Sync + Sized + 'static {
     /// The committed vectors' lengths, in commitment order; the SRS needs the largest.
     fn vector_lengths(&self) -> Result<Vec<usize>, Error>;
 
+    /// The opening's row width b = 2^⌈n/2⌉, n the largest vector's variables: its verifier
+    /// holds [τ^b]₂ ([`crate::pcs::split`]).
+    fn opening_row(&self) -> Result<usize, Error> {
+        opening_row(&self.vector_lengths()?)
+    }
+
     /// The field part of verification, generic over the backend (native or in-circuit):
-    /// from s0, kp, the salt and the unpacked public values, every block on its fork, the
-    /// claims routed to their vectors, and the opening's field identity. Returns ζ, ζ⁻¹, γ,
-    /// y₁, y₂ for the pairing check.
-    #[allow(clippy::too_many_arguments)]
+    /// from the chain's seeds (s0, d₁, d₂), the salt and the unpacked public values, every
+    /// block on its fork, the claims routed to their vectors, and the opening's field part.
+    /// Returns β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι for the pairing check.
     fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         &self,
-        s0: &F,
-        kp: &F,
+        seeds: &SplitSeeds<F>,
         salt: &F,
         public: &[F],
         body: &Self::Body<F>,
-        evals: &OpeningEvals<F>,
+        opening: &SplitFieldProof<F>,
         t: &mut Transcript<F, S>,
-    ) -> Result<FieldOutputs<F>, Error>;
+    ) -> Result<SplitOutputs<F>, Error>;
 
     /// Maps a body's elements in order, keeping its shape ([`super::map::MapFields`]).
     fn map_body<F: Clone + std::fmt::Debug, G: Clone + std::fmt::Debug, E>(
@@ -99,7 +105,7 @@ pub struct Claim<S: Statement> {
     /// The block proofs.
     pub body: S::Body<Fr>,
     /// The one opening of every claim.
-    pub opening: OpeningProof,
+    pub opening: SplitOpeningProof,
 }
 
 impl<S: Statement> Claim<S> {
@@ -124,25 +130,23 @@ impl<S: Statement> Claim<S> {
         })
     }
 
-    /// s0 and kp by Keccak, as the chain computes them, and the field part's outputs.
+    /// s0, d₁, d₂ by Keccak, as the chain computes them, and the field part's outputs.
     pub fn native_field_part(
         &self,
         arch: &S,
         srs: &Srs,
-    ) -> Result<(Fr, Fr, FieldOutputs<Fr>), Error> {
-        let s0 = self.statement(arch, srs)?.seed();
-        let kp = quotient_digest(&self.opening.q1, &self.opening.q2);
+    ) -> Result<(SplitSeeds<Fr>, SplitOutputs<Fr>), Error> {
+        let seeds = SplitSeeds::of(self.statement(arch, srs)?.seed(), &self.opening);
         let mut t = NativeTranscript::new_native();
         let out = arch.verify_field_part(
-            &s0,
-            &kp,
+            &seeds,
             &self.salt,
             &self.public,
             &self.body,
-            &self.opening.evals,
+            &self.opening.field,
             &mut t,
         )?;
-        Ok((s0, kp, out))
+        Ok((seeds, out))
     }
 
     /// Verifies the claim natively with every non-free role of the architecture pinned in
@@ -161,15 +165,22 @@ impl<S: Statement> Claim<S> {
     /// Verifies the claim natively: the field part, then the pairing check. The caller
     /// vouches for every commitment whose role is not free.
     pub fn verify(&self, arch: &S, srs: &Srs) -> Result<(), Error> {
-        let (s0, kp, out) = self.native_field_part(arch, srs)?;
-        verify_group(
-            srs,
-            &self.commitments,
-            &self.opening,
-            &ChainSeeds { s0, kp },
-            &out,
-        )
+        let (seeds, out) = self.native_field_part(arch, srs)?;
+        verify_split_group(srs, &self.commitments, self.opening.points(), &seeds, &out)
     }
+}
+
+/// The row width b = 2^⌈n/2⌉ of the opening of vectors of `lengths` (powers of two), n the
+/// largest one's variables.
+pub fn opening_row(lengths: &[usize]) -> Result<usize, Error> {
+    let longest = lengths.iter().copied().max().unwrap_or(1);
+    if !longest.is_power_of_two() {
+        return Err(Error::NotPowerOfTwo {
+            what: "committed vector length",
+            value: longest,
+        });
+    }
+    Ok(1 << crate::pcs::split::row_vars(longest.trailing_zeros() as usize))
 }
 
 /// The throwaway development SRS placeholder claims are made under: large enough for the

@@ -75,8 +75,6 @@ pub const GKR_FOLD: Label = Label::new(b"gkr/fold");
 /// The root layer's challenges: λ combining numerator and denominator claims, and the one
 /// batching the two trees.
 pub const GKR_LAMBDA: Label = Label::new(b"gkr/lambda");
-/// The challenge combining the witness and table trees' layer sumchecks.
-pub const GKR_TREES: Label = Label::new(b"gkr/trees");
 /// Leaf evaluations of the looked-up columns.
 pub const LOGUP_COLUMNS: Label = Label::new(b"logup/columns");
 
@@ -86,13 +84,11 @@ pub const SEED: Label = Label::new(b"seed/s0");
 pub const PCS_CLAIMS: Label = Label::new(b"pcs/claims");
 /// The challenge ρ batching all claims.
 pub const PCS_RHO: Label = Label::new(b"pcs/rho");
-/// kp = keccak(Q₁, Q₂) mod r.
-pub const PCS_KP: Label = Label::new(b"pcs/kp");
 /// The evaluation point ζ.
 pub const PCS_ZETA: Label = Label::new(b"pcs/zeta");
-/// The evaluations f_k(ζ), q₁(ζ), q₂(1/ζ).
+/// The evaluations g(ζ⁻¹), h(ζ⁻¹), s₁(ζ⁻¹), ĝ(ζ), s₂(ζ).
 pub const PCS_EVALS: Label = Label::new(b"pcs/evals");
-/// The challenge γ combining commitments into F₁.
+/// The challenge γ combining the commitments opened at each point (F_ζ, F_ι).
 pub const PCS_GAMMA: Label = Label::new(b"pcs/gamma");
 /// The row-split opening: β, combining the vectors' values at the reduced point.
 pub const PCS_BETA: Label = Label::new(b"pcs/beta");
@@ -100,7 +96,7 @@ pub const PCS_BETA: Label = Label::new(b"pcs/beta");
 pub const PCS_ROWS: Label = Label::new(b"pcs/rows");
 /// The row-split opening: the fold point α and the identity-batching challenge ρ₂.
 pub const PCS_FOLD: Label = Label::new(b"pcs/fold");
-/// The row-split opening: d₂ = keccak(Ĝ, Q, S₁, S₂) mod r, the digest of the fold, quotient
+/// The row-split opening: d₂ = keccak(G, Ĝ, Q, S₁, S₂) mod r, the digest of the fold, quotient
 /// and inner-product commitments.
 pub const PCS_SPLIT: Label = Label::new(b"pcs/split");
 

@@ -1,24 +1,22 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Adaptive forgeries: an adversary that reads a challenge and then solves for the values the
-//! checks need. Each test builds the attack, shows the pre-fix check accepted it (so the test
-//! would have caught the bug), and asserts the current verifier rejects it with the typed error.
+//! Forgeries that satisfy every check but one: each test builds the attack, shows a verifier
+//! without that check accepts it (so the test would catch the check's removal), and asserts
+//! the current verifier rejects it with the typed error. (The opening's adaptive forgeries —
+//! values chosen after r*, α, ζ — live in `split_opening.rs`.)
 
 use crate::common::{random_vec, rng};
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::Field;
 use std::path::PathBuf;
 use zkmodel_prover::Error;
-use zkmodel_prover::adversary::{
-    forge_model_statement, forge_opening, legacy_group_check, legacy_pairing_challenge,
-};
+use zkmodel_prover::adversary::{forge_model_statement, forge_opening, group_check_without_fold};
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::quant::{CalibrationOptions, QLayer, calibrate};
-use zkmodel_prover::pcs::chain::{pairing_challenge, quotient_digest, statement_seed};
-use zkmodel_prover::pcs::layout::Segment;
+use zkmodel_prover::pcs::chain::{split_pairing_challenge, statement_seed};
 use zkmodel_prover::pcs::{
-    ChainSeeds, MaskSlots, OpeningClaim, OpeningProof, Srs, commit, verify_field, verify_group,
-    verify_opening,
+    OpeningClaim, SplitSeeds, Srs, commit, verify_split_field, verify_split_group,
+    verify_split_opening,
 };
 use zkmodel_prover::poly::DenseMle;
 use zkmodel_prover::proof::model::{
@@ -26,103 +24,111 @@ use zkmodel_prover::proof::model::{
 };
 use zkmodel_prover::transcript::{NativeTranscript, labels};
 
-fn points(p: &OpeningProof) -> [G1Affine; 4] {
-    [p.q1, p.q2, p.w1, p.w2]
-}
-
 fn seeded(s0: Fr) -> NativeTranscript {
     let mut t = NativeTranscript::new_native();
     t.absorb(labels::SEED, &[s0]).unwrap();
     t
 }
 
-/// The bare opening: the model vector's claims are false (true value + 1), the trace
-/// commitment is the point at infinity and its claims are arbitrary.
+/// The bare opening: claims true for a substitute of the committed model vector (so false for
+/// the committed one) and arbitrary claims on a trace committed at infinity, opened honestly
+/// on the substitutes. The field part (what the circuit proves) and both KZG evaluations hold;
+/// only the fold equation ties the opening to the commitments.
 #[test]
-fn forged_opening_is_rejected_and_was_accepted_before_the_fix() {
+fn a_substituted_vector_passes_the_field_part_and_fails_the_fold() {
     let srs = Srs::insecure_development(3, 64);
     let mut r = rng(77);
     let model = random_vec(&mut r, 32);
-    let c0 = commit(&srs, &model).unwrap();
-    let commitments = [c0, G1Affine::identity()];
+    let substitute = random_vec(&mut r, 32);
+    let trace = random_vec(&mut r, 16);
+    let commitments = [commit(&srs, &model).unwrap(), G1Affine::identity()];
     let vars = [5usize, 4];
     let mut claims = Vec::new();
-    for i in 0..3 {
+    for _ in 0..3 {
         let point = random_vec(&mut r, 5);
-        let truth = DenseMle::new(model.clone())
+        let value = DenseMle::new(substitute.clone())
             .unwrap()
             .evaluate(&point)
             .unwrap();
         claims.push(OpeningClaim {
             vector: 0,
             point,
-            value: truth + Fr::from(1 + i as u64),
+            value,
         });
     }
+    let point = random_vec(&mut r, 4);
     claims.push(OpeningClaim {
         vector: 1,
-        point: random_vec(&mut r, 4),
-        value: Fr::from(12345u64),
+        value: DenseMle::new(trace.clone())
+            .unwrap()
+            .evaluate(&point)
+            .unwrap(),
+        point,
     });
     let s0 = statement_seed(&[9u8; 32], &commitments, &[]);
-    // The trace's mask slots (its top 8 entries), which the opening claims.
-    let mask = MaskSlots {
-        vector: 1,
-        segment: Segment {
-            offset: 8,
-            log_len: 3,
-        },
-    };
-    let proof = forge_opening(&srs, &model, &vars, &claims, &mask, &mut seeded(s0)).unwrap();
+    let proof = forge_opening(&srs, &[&substitute, &trace], &claims, &mut seeded(s0)).unwrap();
 
-    // The field part (what the circuit proves) is satisfied by the forgery.
-    let kp = quotient_digest(&proof.q1, &proof.q2);
-    let out = verify_field(&vars, &claims, &mask, &kp, &proof.evals, &mut seeded(s0)).unwrap();
-    // The pre-fix chain check accepted it: u did not bind y₁, y₂.
-    assert!(legacy_group_check(&srs, &commitments, points(&proof), &out));
-    // The fixed u binds y₁ and y₂: the forgery fails the pairing.
-    let seeds = ChainSeeds { s0, kp };
+    let seeds = SplitSeeds::of(s0, &proof);
+    let out = verify_split_field(
+        &vars,
+        &claims,
+        &proof.field,
+        &seeds.d1,
+        &seeds.d2,
+        &mut seeded(s0),
+    )
+    .unwrap();
+    assert!(group_check_without_fold(&srs, proof.points(), &seeds, &out));
+    let pairing = Error::Opening {
+        what: "pairing check",
+    };
     assert_eq!(
-        verify_group(&srs, &commitments, &proof, &seeds, &out).unwrap_err(),
-        Error::Opening {
-            what: "pairing check"
-        }
+        verify_split_group(&srs, &commitments, proof.points(), &seeds, &out).unwrap_err(),
+        pairing
     );
     assert_eq!(
-        verify_opening(
+        verify_split_opening(
             &srs,
             &s0,
             &commitments,
             &vars,
             &claims,
-            &mask,
             &proof,
             &mut seeded(s0)
         )
         .unwrap_err(),
-        Error::Opening {
-            what: "pairing check"
-        }
+        pairing
     );
-    // The new u moves with each evaluation the adversary would solve for: fixing y₁, y₂ after
-    // reading u is no longer possible.
-    let u = pairing_challenge(&s0, &kp, &out, &proof.w1, &proof.w2);
-    let mut moved = out.clone();
-    moved.y2 += Fr::ONE;
-    assert_ne!(u, pairing_challenge(&s0, &kp, &moved, &proof.w1, &proof.w2));
-    let mut moved = out.clone();
-    moved.y1 += Fr::ONE;
-    assert_ne!(u, pairing_challenge(&s0, &kp, &moved, &proof.w1, &proof.w2));
-    // The legacy u did not: it is the same for any y₁, y₂.
-    assert_eq!(
-        legacy_pairing_challenge(&out.zeta, &proof.w1, &proof.w2),
-        legacy_pairing_challenge(&moved.zeta, &proof.w1, &proof.w2)
-    );
+    // u moves with every value the pairing combines: none can be solved for after reading it.
+    let u = split_pairing_challenge(&s0, &seeds.d1, &seeds.d2, &out, &proof.w_zeta, &proof.w_inv);
+    type Pick = fn(&mut zkmodel_prover::pcs::SplitOutputs<Fr>) -> &mut Fr;
+    let picks: [(&str, Pick); 7] = [
+        ("β", |o| &mut o.beta),
+        ("α", |o| &mut o.alpha),
+        ("ζ", |o| &mut o.zeta),
+        ("ζ⁻¹", |o| &mut o.zeta_inv),
+        ("γ", |o| &mut o.gamma),
+        ("y_ζ", |o| &mut o.y_zeta),
+        ("y_ι", |o| &mut o.y_inv),
+    ];
+    for (name, pick) in picks {
+        let mut moved = out.clone();
+        *pick(&mut moved) += Fr::ONE;
+        let v = split_pairing_challenge(
+            &s0,
+            &seeds.d1,
+            &seeds.d2,
+            &moved,
+            &proof.w_zeta,
+            &proof.w_inv,
+        );
+        assert_ne!(u, v, "u binds {name}");
+    }
 }
 
 /// The whole-statement forgery: public logits that the registered model does not compute.
-/// Every block message is honest for other weights (the last layer's bias moved); the
-/// opening "proves" the resulting false claims on the registered model vector.
+/// Every block message is honest for other weights (the last layer's bias moved), and the
+/// opening opens those weights' vector in place of the registered one.
 #[test]
 fn forged_logits_for_a_registered_model_are_rejected() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/digits");
@@ -148,6 +154,7 @@ fn forged_logits_for_a_registered_model_are_rejected() {
         panic!("the MLP ends in a dense layer")
     };
     last.bias[0] += 40 << q.scale;
+    let fake_model = commit_model(&srs, &arch, &fake_q, &mut r).unwrap();
     let (x, _) = data.batch(&data.test[..1]).unwrap();
     let (m, input) = q.quantize_input(&x).unwrap();
     let honest = q.forward(m, input.clone()).unwrap();
@@ -159,24 +166,23 @@ fn forged_logits_for_a_registered_model_are_rejected() {
     );
     let fake = ModelWitness {
         model: &fake_q,
-        committed_model: &real,
+        committed_model: &fake_model,
         data: None,
         trace: &fake_trace,
         labels: None,
     };
-    let forged = forge_model_statement(&srs, &arch, &real, &fake, &mut r).unwrap();
+    let forged = forge_model_statement(&srs, &arch, real.commitment, &fake, &mut r).unwrap();
     assert_eq!(forged.commitments.model, real.commitment);
-    let listed = forged.commitments.to_vec();
 
     let c = &forged.commitments;
-    let (s0, kp, out) = forged
+    let (seeds, out) = forged
         .proof
         .claim(c.model, c.data, &forged.public)
         .native_field_part(&arch, &srs)
         .unwrap();
     assert!(
-        legacy_group_check(&srs, &listed, points(&forged.proof.opening), &out),
-        "the pre-fix verifier accepted forged logits"
+        group_check_without_fold(&srs, forged.proof.opening.points(), &seeds, &out),
+        "a verifier without the fold equation accepts forged logits"
     );
     assert_eq!(
         verify(
@@ -186,19 +192,6 @@ fn forged_logits_for_a_registered_model_are_rejected() {
             None,
             &forged.public,
             &forged.proof
-        )
-        .unwrap_err(),
-        Error::Opening {
-            what: "pairing check"
-        }
-    );
-    assert_eq!(
-        verify_group(
-            &srs,
-            &listed,
-            &forged.proof.opening,
-            &ChainSeeds { s0, kp },
-            &out
         )
         .unwrap_err(),
         Error::Opening {

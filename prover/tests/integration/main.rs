@@ -19,7 +19,6 @@ mod model_statement;
 mod one_hot;
 mod onnx_graph_checks;
 mod onnx_import;
-mod opening;
 mod poly_identities;
 mod pools_and_shapes;
 mod quantize;

@@ -95,22 +95,32 @@ fn every_tampered_part_is_rejected() {
         cases.push(("sumcheck final", bad));
     }
     let mut bad = p.clone();
-    bad.opening.q1 = bump(p.opening.q1);
-    cases.push(("Q1", bad));
+    bad.opening.q = bump(p.opening.q);
+    cases.push(("Q", bad));
     let mut bad = p.clone();
-    bad.opening.w2 = bump(p.opening.w2);
-    cases.push(("W2", bad));
+    bad.opening.w_inv = bump(p.opening.w_inv);
+    cases.push(("W_ι", bad));
     let mut bad = p.clone();
-    bad.opening.evals.vector_evals[0] += Fr::ONE;
-    cases.push(("model evaluation", bad));
-    // Block messages fail the sumcheck; opening messages the opening's checks.
+    bad.opening.field.reduction.final_evals[0][1] += Fr::ONE;
+    cases.push(("model value at r*", bad));
+    let mut bad = p.clone();
+    bad.opening.field.evals.h_at_zeta_inv += Fr::ONE;
+    cases.push(("h(ζ⁻¹)", bad));
+    // Block messages fail their sumcheck; opening messages the opening's checks.
     for (what, bad) in cases {
         let want = match what {
-            "Q1" | "model evaluation" => Error::Opening {
-                what: "inner-product identity at ζ",
+            // d₂ moves ζ: the evaluations no longer satisfy the reversal identity.
+            "Q" => Error::Opening {
+                what: "fold degree (reversal) at ζ",
             },
-            "W2" => Error::Opening {
+            "h(ζ⁻¹)" => Error::Opening {
+                what: "row inner-product identity at ζ⁻¹",
+            },
+            "W_ι" => Error::Opening {
                 what: "pairing check",
+            },
+            "model value at r*" => Error::Opening {
+                what: zkmodel_prover::pcs::split::CLAIM_REDUCTION,
             },
             _ => Error::SumcheckFinal,
         };
@@ -190,17 +200,17 @@ fn two_proofs_of_the_same_statement_share_nothing() {
         assert_ne!(a, b);
     }
     let (o1, o2) = (&p1.opening, &p2.opening);
+    for (a, b) in o1.points().into_iter().zip(o2.points()) {
+        assert_ne!(a, b);
+    }
+    let (e1, e2) = (&o1.field.evals, &o2.field.evals);
     for (a, b) in [
-        (o1.q1, o2.q1),
-        (o1.q2, o2.q2),
-        (o1.w1, o2.w1),
-        (o1.w2, o2.w2),
+        (e1.g_at_zeta_inv, e2.g_at_zeta_inv),
+        (e1.h_at_zeta_inv, e2.h_at_zeta_inv),
+        (e1.s1_at_zeta_inv, e2.s1_at_zeta_inv),
+        (e1.g_rev_at_zeta, e2.g_rev_at_zeta),
+        (e1.s2_at_zeta, e2.s2_at_zeta),
     ] {
         assert_ne!(a, b);
     }
-    for (a, b) in o1.evals.vector_evals.iter().zip(&o2.evals.vector_evals) {
-        assert_ne!(a, b);
-    }
-    assert_ne!(o1.evals.q1_at_zeta, o2.evals.q1_at_zeta);
-    assert_ne!(o1.evals.q2_at_zeta_inv, o2.evals.q2_at_zeta_inv);
 }

@@ -14,6 +14,7 @@ use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::quant::{CalibrationOptions, InputShape, QuantizedModel, calibrate};
 use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::pcs::split::CLAIM_REDUCTION;
 use zkmodel_prover::proof::model::{
     CommittedData, CommittedModel, LayerProof, ModelArchitecture, ModelProof, ModelShape,
     ModelWitness, PublicValues, Task, Visibility, commit_data, commit_model, prove, verify,
@@ -286,7 +287,7 @@ fn cnn_inference_and_tampering() {
             LayerProof::Pool(pool) => {
                 pool.values[1] += Fr::ONE;
                 Error::Opening {
-                    what: "inner-product identity at ζ",
+                    what: CLAIM_REDUCTION,
                 }
             }
             LayerProof::Dense(d) => {
@@ -689,7 +690,7 @@ fn malformed_model_proofs_are_errors_not_panics() {
     m.body.range.roots.pop();
     cases.push(m);
     let mut m = base.clone();
-    m.opening.evals.vector_evals.pop();
+    m.opening.field.reduction.final_evals[0].pop();
     cases.push(m);
     let mut m = base.clone();
     if let LayerProof::Conv { dense, gather } = &mut m.body.layers[0] {
@@ -723,7 +724,7 @@ fn malformed_model_proofs_are_errors_not_panics() {
         shape("LogUp layers", 13, 2),
         shape("LogUp column evaluations", 15, 0),
         shape("LogUp roots", 4, 3),
-        shape("opening vector evaluations", 3, 2),
+        shape("sumcheck final evaluations", 6, 5),
         shape("dense layer values", 4, 0),
         shape("pool values", 2, 3),
         shape("sumcheck final evaluation sets", 1, 0),
@@ -775,12 +776,11 @@ fn two_proofs_of_one_statement_share_no_opening_value() {
     assert_eq!(p.public, q.public, "one statement");
     let (a, b) = (&p.proof, &q.proof);
     assert_ne!(a.trace_commitment, b.trace_commitment);
-    for (what, x, y) in [
-        ("Q₁", a.opening.q1, b.opening.q1),
-        ("Q₂", a.opening.q2, b.opening.q2),
-        ("W₁", a.opening.w1, b.opening.w1),
-        ("W₂", a.opening.w2, b.opening.w2),
-    ] {
+    let names = ["H", "G", "Ĝ", "Q", "S₁", "S₂", "W_ζ", "W_ι"];
+    for (what, (x, y)) in names
+        .iter()
+        .zip(a.opening.points().into_iter().zip(b.opening.points()))
+    {
         assert_ne!(x, y, "{what}");
     }
     let out = |x: &Proven| {
@@ -788,11 +788,13 @@ fn two_proofs_of_one_statement_share_no_opening_value() {
             .claim(x.model.commitment, None, &x.public)
             .native_field_part(&x.arch, &s.srs)
             .unwrap()
-            .2
+            .1
     };
     let (oa, ob) = (out(&p), out(&q));
-    assert_ne!(oa.y1, ob.y1, "y₁");
-    assert_ne!(oa.y2, ob.y2, "y₂");
+    assert_ne!(oa.y_zeta, ob.y_zeta, "y_ζ");
+    assert_ne!(oa.y_inv, ob.y_inv, "y_ι");
+    assert_ne!(oa.alpha, ob.alpha, "α");
+    assert_ne!(oa.beta, ob.beta, "β");
     assert_ne!(oa.zeta, ob.zeta, "ζ");
     assert_ne!(oa.gamma, ob.gamma, "γ");
 }

@@ -12,12 +12,11 @@ use std::sync::OnceLock;
 use zkmodel_prover::Error;
 use zkmodel_prover::pcs::chain::{rows_digest, split_digest, statement_seed};
 use zkmodel_prover::pcs::laurent::{divide_by_linear, evaluate, laurent_split};
-use zkmodel_prover::pcs::layout::Segment;
 use zkmodel_prover::pcs::split::{
     SplitEvals, SplitFieldProof, SplitOpeningProof, SplitSeeds, prove_split_opening, row_vars,
     verify_split_field, verify_split_group, verify_split_opening,
 };
-use zkmodel_prover::pcs::{MaskSlots, OpeningClaim, Srs, absorb_claims, commit};
+use zkmodel_prover::pcs::{OpeningClaim, Srs, absorb_claims, commit};
 use zkmodel_prover::poly::{DenseMle, eq_table};
 use zkmodel_prover::sumcheck::{SumOfProducts, VerifierInstance, verify_batched_bound};
 use zkmodel_prover::transcript::{NativeTranscript, labels};
@@ -34,17 +33,6 @@ struct Fixture {
 }
 
 impl Fixture {
-    /// The top 8 entries of vector 1 play the trace's mask slots.
-    fn mask(&self) -> MaskSlots {
-        MaskSlots {
-            vector: 1,
-            segment: Segment {
-                offset: self.vectors[1].len() - 8,
-                log_len: 3,
-            },
-        }
-    }
-
     fn vars(&self) -> Vec<usize> {
         self.vectors
             .iter()
@@ -107,14 +95,7 @@ fn seeded(commitments: &[G1Affine]) -> NativeTranscript {
 }
 
 fn prove(f: &Fixture) -> SplitOpeningProof {
-    prove_split_opening(
-        srs(),
-        &f.refs(),
-        &f.claims,
-        &f.mask(),
-        &mut seeded(&f.commitments),
-    )
-    .unwrap()
+    prove_split_opening(srs(), &f.refs(), &f.claims, &mut seeded(&f.commitments)).unwrap()
 }
 
 fn check(
@@ -129,7 +110,6 @@ fn check(
         commitments,
         &f.vars(),
         claims,
-        &f.mask(),
         p,
         &mut seeded(commitments),
     )
@@ -149,7 +129,6 @@ fn a_single_entry_vector_and_a_lone_vector_open() {
     let mut r = rng(11);
     for vars in [vec![0usize, 4], vec![6], vec![5, 5]] {
         let vectors: Vec<Vec<Fr>> = vars.iter().map(|n| random_vec(&mut r, 1 << n)).collect();
-        let last = vectors.len() - 1;
         let commitments: Vec<G1Affine> =
             vectors.iter().map(|v| commit(srs(), v).unwrap()).collect();
         let claims: Vec<OpeningClaim<Fr>> = vectors
@@ -169,28 +148,14 @@ fn a_single_entry_vector_and_a_lone_vector_open() {
             commitments,
             claims,
         };
-        let mask = MaskSlots {
-            vector: last,
-            segment: Segment {
-                offset: f.vectors[last].len() - 8,
-                log_len: 3,
-            },
-        };
-        let p = prove_split_opening(
-            srs(),
-            &f.refs(),
-            &f.claims,
-            &mask,
-            &mut seeded(&f.commitments),
-        )
-        .unwrap();
+        let p =
+            prove_split_opening(srs(), &f.refs(), &f.claims, &mut seeded(&f.commitments)).unwrap();
         verify_split_opening(
             srs(),
             &s0(&f.commitments),
             &f.commitments,
             &f.vars(),
             &f.claims,
-            &mask,
             &p,
             &mut seeded(&f.commitments),
         )
@@ -276,13 +241,12 @@ fn every_field_message_is_bound() {
     type Pick = fn(&mut SplitEvals<Fr>) -> &mut Fr;
     let reversal = "fold degree (reversal) at ζ";
     let inner = "row inner-product identity at ζ⁻¹";
-    let fields: [(&str, Pick, Option<&str>); 6] = [
+    let fields: [(&str, Pick, Option<&str>); 5] = [
         ("g(ζ⁻¹)", |e| &mut e.g_at_zeta_inv, Some(reversal)),
         ("h(ζ⁻¹)", |e| &mut e.h_at_zeta_inv, Some(inner)),
         ("s₁(ζ⁻¹)", |e| &mut e.s1_at_zeta_inv, Some(inner)),
         ("ĝ(ζ)", |e| &mut e.g_rev_at_zeta, Some(reversal)),
         ("s₂(ζ)", |e| &mut e.s2_at_zeta, Some(inner)),
-        ("mask", |e| &mut e.mask_eval, None),
     ];
     for (name, pick, what) in fields {
         let mut q = p.clone();
@@ -338,7 +302,6 @@ fn every_opening_point_is_bound() {
     let out = verify_split_field(
         &f.vars(),
         &f.claims,
-        &f.mask(),
         &p.field,
         &d1,
         &d2,
@@ -387,12 +350,10 @@ fn every_opening_point_is_bound() {
 fn replay_through_reduction(
     f: &Fixture,
     reduction: &zkmodel_prover::sumcheck::SumcheckProof<Fr>,
-    mask_eval: Fr,
 ) -> (NativeTranscript, Vec<Fr>, Vec<Fr>) {
     let mut t = seeded(&f.commitments);
     let vars = f.vars();
-    let mut claims = f.claims.clone();
-    claims.push(f.mask().claim(&vars, mask_eval).unwrap());
+    let claims = f.claims.clone();
     let rho = absorb_claims(&mut t, &vars, &claims).unwrap();
     let mut w = Fr::ONE;
     let mut sum = Fr::ZERO;
@@ -441,13 +402,12 @@ enum Fold {
 /// commit a reversal Ĝ for (R).
 fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
     let honest = prove(f);
-    let mask_eval = honest.field.evals.mask_eval;
     let mut reduction = honest.field.reduction.clone();
     let (w0, w1) = (reduction.final_evals[0][0], reduction.final_evals[0][2]);
     let delta = Fr::from(5u64);
     reduction.final_evals[0][1] += delta * w1;
     reduction.final_evals[0][3] -= delta * w0;
-    let (mut t, point, sent) = replay_through_reduction(f, &reduction, mask_eval);
+    let (mut t, point, sent) = replay_through_reduction(f, &reduction);
     let beta: Fr = t.challenge(labels::PCS_BETA).unwrap();
 
     let n = point.len();
@@ -537,7 +497,6 @@ fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
         s1_at_zeta_inv: evaluate(&s1, zi),
         g_rev_at_zeta,
         s2_at_zeta: evaluate(&s2, zeta),
-        mask_eval,
     };
     let msg = vec![
         evals.g_at_zeta_inv,

@@ -6,9 +6,8 @@
 use crate::common::{random_vec, rng};
 use ark_bn254::Fr;
 use zkmodel_prover::Error;
-use zkmodel_prover::pcs::layout::Segment;
 use zkmodel_prover::pcs::{
-    MaskSlots, OpeningClaim, Srs, SrsOrigin, commit, prove_opening, verify_opening,
+    OpeningClaim, Srs, SrsOrigin, commit, prove_split_opening, verify_split_opening,
 };
 use zkmodel_prover::poly::DenseMle;
 use zkmodel_prover::transcript::NativeTranscript;
@@ -56,28 +55,14 @@ fn an_opening_verifies_under_the_imported_srs() {
         value,
     }];
     let c = commit(&srs, &v).unwrap();
-    let mask = MaskSlots {
-        vector: 0,
-        segment: Segment {
-            offset: 8,
-            log_len: 3,
-        },
-    };
-    let proof = prove_opening(
-        &srs,
-        &[&v],
-        &claims,
-        &mask,
-        &mut NativeTranscript::new_native(),
-    )
-    .unwrap();
-    verify_opening(
+    let proof =
+        prove_split_opening(&srs, &[&v], &claims, &mut NativeTranscript::new_native()).unwrap();
+    verify_split_opening(
         &srs,
         &Fr::from(0u64),
         &[c],
         &[4],
         &claims,
-        &mask,
         &proof,
         &mut NativeTranscript::new_native(),
     )

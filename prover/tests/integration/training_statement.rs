@@ -355,7 +355,7 @@ fn tampered_messages_are_rejected() {
         ),
         (
             "opening",
-            Box::new(|p| p.opening.evals.vector_evals[3] += Fr::ONE),
+            Box::new(|p| p.opening.field.evals.s2_at_zeta += Fr::ONE),
         ),
     ];
     for i in 0..run.proof.body.lookups.len() {
@@ -420,7 +420,7 @@ fn tampered_messages_are_rejected() {
     // a sumcheck claim (or are absorbed before one), so they fail its final check.
     let expected = |what: &str| match what {
         "opening" => Error::Opening {
-            what: "inner-product identity at ζ",
+            what: "row inner-product identity at ζ⁻¹",
         },
         "lookup column" => Error::SuccinctEvaluation {
             what: "LogUp witness denominators β + ã(r)",

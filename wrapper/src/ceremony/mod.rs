@@ -204,8 +204,8 @@ impl Snarkjs {
     }
 }
 
-/// A wrapped proof's Groth16 part in snarkjs's JSON: the public signals (s0, kp, ζ, γ, y₁, y₂,
-/// then the statement's public words, as decimal strings) and the proof (`pi_a`, `pi_b`,
+/// A wrapped proof's Groth16 part in snarkjs's JSON: the public signals (s0, d₁, d₂, β, α, ζ,
+/// γ, y_ζ, y_ι, then the statement's public words, as decimal strings) and the proof (`pi_a`, `pi_b`,
 /// `pi_c` in projective form with z = 1), for `snarkjs groth16 verify`.
 pub fn snarkjs_json(
     proof: &WrappedProof,
@@ -213,9 +213,8 @@ pub fn snarkjs_json(
 ) -> (serde_json::Value, serde_json::Value) {
     use ark_ec::AffineRepr;
     let dec = |v: &dyn std::fmt::Display| v.to_string();
-    let mut public = proof.public_inputs_for(architecture).to_vec();
-    public.extend(&proof.public_values);
-    let public: Vec<String> = public
+    let public: Vec<String> = proof
+        .groth16_inputs(architecture)
         .iter()
         .map(|v| dec(&ark_ff::PrimeField::into_bigint(*v)))
         .collect();

@@ -593,6 +593,7 @@ fn on_anvil(
         vk: &keys.vk,
         key_origin: &keys.origin,
         srs,
+        opening_row: DIMS.opening_row().unwrap(),
     })
     .unwrap();
     assert!(source.contains("multi-party phase-2 ceremony"));
@@ -661,9 +662,9 @@ fn on_anvil(
     let (ok, text) = call(&verify_calldata(wrapped, &wrapped.public_values));
     assert!(ok, "the verifier refused the ceremony-key proof: {text}");
     let mut changed = wrapped.clone();
-    changed.y1 += Fr::ONE;
+    changed.y_zeta += Fr::ONE;
     let (ok, text) = call(&verify_calldata(&changed, &changed.public_values));
-    assert!(!ok, "a changed y1 verified: {text}");
+    assert!(!ok, "a changed y_ζ verified: {text}");
 
     let (ok, text) = output(cast().args(["call", &address, "keyOrigin()(bool,bytes32)"]));
     assert!(ok, "{text}");

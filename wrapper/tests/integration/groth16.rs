@@ -77,44 +77,24 @@ fn every_tampered_field_is_rejected() {
     let one = Fr::ONE;
     let g = G1Affine::generator();
     let bump = |x: G1Affine| (x + g).into_affine();
-    let mut cases: Vec<(&str, WrappedProof)> = vec![
-        (
-            "zeta",
-            WrappedProof {
-                zeta: p.zeta + one,
-                ..p.clone()
-            },
-        ),
-        (
-            "zeta_inv",
-            WrappedProof {
-                zeta_inv: p.zeta_inv + one,
-                ..p.clone()
-            },
-        ),
-        (
-            "gamma",
-            WrappedProof {
-                gamma: p.gamma + one,
-                ..p.clone()
-            },
-        ),
-        (
-            "y1",
-            WrappedProof {
-                y1: p.y1 + one,
-                ..p.clone()
-            },
-        ),
-        (
-            "y2",
-            WrappedProof {
-                y2: p.y2 + one,
-                ..p.clone()
-            },
-        ),
+    type Pick = fn(&mut WrappedProof) -> &mut Fr;
+    let scalars: [(&str, Pick); 7] = [
+        ("beta", |w| &mut w.beta),
+        ("alpha", |w| &mut w.alpha),
+        ("zeta", |w| &mut w.zeta),
+        ("zeta_inv", |w| &mut w.zeta_inv),
+        ("gamma", |w| &mut w.gamma),
+        ("y_zeta", |w| &mut w.y_zeta),
+        ("y_inv", |w| &mut w.y_inv),
     ];
-    for (i, what) in ["Q1", "Q2", "W1", "W2"].into_iter().enumerate() {
+    let mut cases: Vec<(&str, WrappedProof)> = vec![];
+    for (what, pick) in scalars {
+        let mut bad = p.clone();
+        *pick(&mut bad) += one;
+        cases.push((what, bad));
+    }
+    let names = ["H", "G", "Ĝ", "Q", "S1", "S2", "W_zeta", "W_inv"];
+    for (i, what) in names.into_iter().enumerate() {
         let mut bad = p.clone();
         bad.points[i] = bump(bad.points[i]);
         cases.push((what, bad));
@@ -138,14 +118,14 @@ fn every_tampered_field_is_rejected() {
     use zkmodel_prover::proof::roles::CommitmentRole;
     use zkmodel_wrapper::Error;
     for (what, bad) in cases {
-        // Values the Groth16 statement binds (ζ, γ, y₁, y₂, the statement through s0, Q₁ and
-        // Q₂ through kp, the proof itself) fail Groth16; ζ⁻¹ fails its own check; W₁, W₂ the
-        // pairing; the model commitment its pin.
+        // Values the Groth16 statement binds (β, α, ζ, γ, y_ζ, y_ι, the statement through s0,
+        // H through d₁, G, Ĝ, Q, S₁, S₂ through d₂, the proof itself) fail Groth16; ζ⁻¹ fails
+        // its own check; W_ζ, W_ι the pairing; the model commitment its pin.
         let expected = match what {
             "zeta_inv" => Error::Prover(ProverError::Opening {
                 what: "ζ⁻¹ is not the inverse of ζ",
             }),
-            "W1" | "W2" => Error::Prover(ProverError::Opening {
+            "W_zeta" | "W_inv" => Error::Prover(ProverError::Opening {
                 what: "pairing check",
             }),
             "model commitment" => Error::Prover(ProverError::PinnedCommitmentMismatch {

@@ -166,16 +166,14 @@ fn logup_verifier_in_circuit_matches_native() {
 }
 
 /// The whole field part of a MatMul statement proof — forked block transcript, MatMul
-/// sumcheck, accumulation and the opening's inner-product identity at ζ — runs in-circuit with
-/// the same outputs (ζ, γ, y₁, y₂) as natively.
+/// sumcheck, accumulation and the opening's field part — runs in-circuit with the same
+/// outputs (β, α, ζ, γ, y_ζ, y_ι) as natively.
 #[test]
 fn matmul_statement_field_part_in_circuit() {
-    use zkmodel_prover::blocks::matmul::{MatMulDims, MatMulProof, verify_matmul};
-    use zkmodel_prover::pcs::chain::quotient_digest;
-    use zkmodel_prover::pcs::layout::LayoutBuilder;
-    use zkmodel_prover::pcs::{Accumulator, MaskSlots, Srs, verify_field};
-    use zkmodel_prover::proof::PublicStatement;
-    use zkmodel_prover::proof::matmul::{architecture, commit_model, prove};
+    use zkmodel_prover::blocks::matmul::MatMulDims;
+    use zkmodel_prover::pcs::{SplitSeeds, Srs};
+    use zkmodel_prover::proof::matmul::{commit_model, prove};
+    use zkmodel_prover::proof::statement::Statement;
 
     let dims = MatMulDims { m: 2, k: 4, n: 2 };
     let srs = Srs::insecure_development(3, 64);
@@ -183,81 +181,32 @@ fn matmul_statement_field_part_in_circuit() {
     let w: Vec<Fr> = (0..8u64).map(Fr::from).collect();
     let x: Vec<Fr> = (0..8u64).map(|i| Fr::from(i + 3)).collect();
     let model = commit_model(&srs, dims, &w, &mut rng).unwrap();
-    let proof = prove(&srs, dims, &model, &w, &x, &mut rng).unwrap();
-    let st = PublicStatement {
-        architecture: architecture(dims, &srs),
-        commitments: vec![model.commitment, proof.trace_commitment],
-        public: vec![],
-    };
-    let kp = quotient_digest(&proof.opening.q1, &proof.opening.q2);
+    let claim = prove(&srs, dims, &model, &w, &x, &mut rng)
+        .unwrap()
+        .claim(model.commitment);
+    let (seeds, native) = claim.native_field_part(&dims, &srs).unwrap();
 
-    // Native field part.
-    let mut t = st.transcript(proof.salt).unwrap();
-    let mut fork = t.fork(0).unwrap();
-    let c = verify_matmul(dims, &proof.block, &mut fork).unwrap();
-    t.join(&[fork.digest().unwrap()]).unwrap();
-    let layout_w = {
-        let mut b = LayoutBuilder::new();
-        let id = b.add("W", 8);
-        (b.build(), id)
-    };
-    let layout_t = {
-        let mut b = LayoutBuilder::new();
-        let x = b.add("X", 8);
-        let y = b.add("Y", 4);
-        (b.build(), x, y)
-    };
-    let mut acc = Accumulator::new(&[layout_w.0.num_vars, layout_t.0.num_vars]);
-    acc.add(0, layout_w.0.segment(layout_w.1), &c.w);
-    acc.add(1, layout_t.0.segment(layout_t.1), &c.x);
-    acc.add(1, layout_t.0.segment(layout_t.2), &c.y);
-    let mask = MaskSlots {
-        vector: 1,
-        segment: layout_t.0.mask,
-    };
-    let native = verify_field(
-        acc.vector_vars(),
-        acc.claims(),
-        &mask,
-        &kp,
-        &proof.opening.evals,
-        &mut t,
-    )
-    .unwrap();
-
-    // The same code in-circuit; s0, salt and kp enter as public inputs, as on chain.
+    // The same code in-circuit; s0, d₁, d₂ enter as public inputs, as on chain.
     let cs = ConstraintSystem::<Fr>::new_ref();
-    let mut ct = circuit_transcript(cs.clone()).unwrap();
-    let s0 = zkmodel_wrapper::backend::public(&cs, st.seed()).unwrap();
-    ct.absorb(labels::SEED, &[s0]).unwrap();
-    ct.absorb(labels::SALT, &[witness(&cs, proof.salt).unwrap()])
-        .unwrap();
-    let block = MatMulProof {
-        y_value: witness(&cs, proof.block.y_value).unwrap(),
-        sumcheck: alloc(&cs, &proof.block.sumcheck).unwrap(),
+    let public = |v: Fr| zkmodel_wrapper::backend::public(&cs, v).unwrap();
+    let cseeds = SplitSeeds {
+        s0: public(seeds.s0),
+        d1: public(seeds.d1),
+        d2: public(seeds.d2),
     };
-    let mut cfork = ct.fork(0).unwrap();
-    let cc = verify_matmul(dims, &block, &mut cfork).unwrap();
-    ct.join(&[cfork.digest().unwrap()]).unwrap();
-    let mut cacc = Accumulator::new(&[layout_w.0.num_vars, layout_t.0.num_vars]);
-    cacc.add(0, layout_w.0.segment(layout_w.1), &cc.w);
-    cacc.add(1, layout_t.0.segment(layout_t.1), &cc.x);
-    cacc.add(1, layout_t.0.segment(layout_t.2), &cc.y);
-    let kp_var = zkmodel_wrapper::backend::public(&cs, kp).unwrap();
-    let evals = alloc(&cs, &proof.opening.evals).unwrap();
-    let out = verify_field(
-        cacc.vector_vars(),
-        cacc.claims(),
-        &mask,
-        &kp_var,
-        &evals,
-        &mut ct,
-    )
-    .unwrap();
+    let salt = witness(&cs, claim.salt).unwrap();
+    let body = MatMulDims::map_body(&claim.body, &mut |v| witness(&cs, *v)).unwrap();
+    let field = alloc(&cs, &claim.opening.field).unwrap();
+    let mut ct = circuit_transcript(cs.clone()).unwrap();
+    let out = dims
+        .verify_field_part(&cseeds, &salt, &[], &body, &field, &mut ct)
+        .unwrap();
+    assert_eq!(out.beta.value().unwrap(), native.beta);
+    assert_eq!(out.alpha.value().unwrap(), native.alpha);
     assert_eq!(out.zeta.value().unwrap(), native.zeta);
     assert_eq!(out.gamma.value().unwrap(), native.gamma);
-    assert_eq!(out.y1.value().unwrap(), native.y1);
-    assert_eq!(out.y2.value().unwrap(), native.y2);
+    assert_eq!(out.y_zeta.value().unwrap(), native.y_zeta);
+    assert_eq!(out.y_inv.value().unwrap(), native.y_inv);
     assert!(cs.is_satisfied().unwrap());
     println!(
         "MatMul 2x4x2 statement, field part: {} constraints",
@@ -265,15 +214,14 @@ fn matmul_statement_field_part_in_circuit() {
     );
 }
 
-/// The row-split opening's field part (`pcs::split`) runs in-circuit with the native outputs,
-/// and costs about what the Laurent opening's field part costs on the same claims: printed
-/// side by side for a trace-and-model-shaped statement (2^13 and 2^12 entries, 12 claims).
+/// The row-split opening's field part (`pcs::split`) runs in-circuit with the native outputs;
+/// its cost is printed for a trace-and-model-shaped statement (2^13 and 2^12 entries, 12
+/// claims).
 #[test]
-fn split_opening_field_part_in_circuit_against_the_laurent_one() {
-    use zkmodel_prover::pcs::chain::{quotient_digest, rows_digest, split_digest};
-    use zkmodel_prover::pcs::layout::Segment;
+fn split_opening_field_part_in_circuit() {
+    use zkmodel_prover::pcs::chain::{rows_digest, split_digest};
     use zkmodel_prover::pcs::split::{prove_split_opening, verify_split_field};
-    use zkmodel_prover::pcs::{MaskSlots, OpeningClaim, Srs, prove_opening, verify_field};
+    use zkmodel_prover::pcs::{OpeningClaim, Srs};
     use zkmodel_prover::poly::DenseMle;
 
     let srs = Srs::insecure_development(5, 1 << 13);
@@ -298,21 +246,8 @@ fn split_opening_field_part_in_circuit_against_the_laurent_one() {
             value,
         });
     }
-    let mask = MaskSlots {
-        vector: 1,
-        segment: Segment {
-            offset: (1 << 13) - 8,
-            log_len: 3,
-        },
-    };
-    let split = prove_split_opening(
-        &srs,
-        &refs,
-        &claims,
-        &mask,
-        &mut NativeTranscript::new_native(),
-    )
-    .unwrap();
+    let split =
+        prove_split_opening(&srs, &refs, &claims, &mut NativeTranscript::new_native()).unwrap();
     let (d1, d2) = (
         rows_digest(&split.h),
         split_digest(&[split.g, split.g_rev, split.q, split.s1, split.s2]),
@@ -320,7 +255,6 @@ fn split_opening_field_part_in_circuit_against_the_laurent_one() {
     let native = verify_split_field(
         &vars,
         &claims,
-        &mask,
         &split.field,
         &d1,
         &d2,
@@ -347,7 +281,7 @@ fn split_opening_field_part_in_circuit_against_the_laurent_one() {
         zkmodel_wrapper::backend::public(&cs, d1).unwrap(),
         zkmodel_wrapper::backend::public(&cs, d2).unwrap(),
     );
-    let out = verify_split_field(&vars, &cclaims, &mask, &field, &v1, &v2, &mut ct).unwrap();
+    let out = verify_split_field(&vars, &cclaims, &field, &v1, &v2, &mut ct).unwrap();
     assert_eq!(out.alpha.value().unwrap(), native.alpha);
     assert_eq!(out.beta.value().unwrap(), native.beta);
     assert_eq!(out.zeta.value().unwrap(), native.zeta);
@@ -355,27 +289,5 @@ fn split_opening_field_part_in_circuit_against_the_laurent_one() {
     assert_eq!(out.y_inv.value().unwrap(), native.y_inv);
     assert!(cs.is_satisfied().unwrap());
     let split_cost = cs.num_constraints() - before;
-
-    let laurent = prove_opening(
-        &srs,
-        &refs,
-        &claims,
-        &mask,
-        &mut NativeTranscript::new_native(),
-    )
-    .unwrap();
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    let cclaims = lift(&cs);
-    let before = cs.num_constraints();
-    let mut ct = circuit_transcript(cs.clone()).unwrap();
-    let evals = alloc(&cs, &laurent.evals).unwrap();
-    let kp =
-        zkmodel_wrapper::backend::public(&cs, quotient_digest(&laurent.q1, &laurent.q2)).unwrap();
-    verify_field(&vars, &cclaims, &mask, &kp, &evals, &mut ct).unwrap();
-    assert!(cs.is_satisfied().unwrap());
-    let laurent_cost = cs.num_constraints() - before;
-    println!(
-        "opening field part, 2^12 + 2^13 vectors, 13 claims: row-split {split_cost} \
-         constraints, Laurent {laurent_cost}"
-    );
+    println!("opening field part, 2^12 + 2^13 vectors, 12 claims: {split_cost} constraints");
 }

@@ -12,8 +12,8 @@ use zkmodel_prover::Fr;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::quant::{CalibrationOptions, calibrate};
+use zkmodel_prover::pcs::SplitSeeds;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::pcs::chain::quotient_digest;
 use zkmodel_prover::proof::model::{
     ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_data, commit_model, prove,
 };
@@ -74,8 +74,8 @@ fn circuit_for_model(
     let claim = proof.claim(committed.commitment, Some(d.commitment), &public);
     let c = StatementCircuit::new(&srs, &arch, &claim).unwrap();
     assert_eq!(
-        c.public.kp,
-        quotient_digest(&proof.opening.q1, &proof.opening.q2)
+        c.public.seeds,
+        SplitSeeds::of(claim.statement(&arch, &srs).unwrap().seed(), &proof.opening)
     );
     c
 }
@@ -100,9 +100,26 @@ fn mlp_inference_circuit_accepts_honest_and_rejects_tampered() {
     let mut bad = c.clone();
     bad.public_values[3] += Fr::ONE;
     assert!(!satisfied(bad).0);
-    let mut bad = c.clone();
-    bad.public.out.y1 += Fr::ONE;
-    assert!(!satisfied(bad).0);
+    for i in 0..9 {
+        // Every fixed public input: s0, d₁, d₂ feed the transcript, the rest are outputs.
+        let mut bad = c.clone();
+        let (s, o) = (&mut bad.public.seeds, &mut bad.public.out);
+        let x = [
+            &mut s.s0,
+            &mut s.d1,
+            &mut s.d2,
+            &mut o.beta,
+            &mut o.alpha,
+            &mut o.zeta,
+            &mut o.gamma,
+            &mut o.y_zeta,
+            &mut o.y_inv,
+        ];
+        if let Some(v) = x.into_iter().nth(i) {
+            *v += Fr::ONE;
+        }
+        assert!(!satisfied(bad).0, "public input {i}");
+    }
     let mut bad = c.clone();
     bad.salt += Fr::ONE;
     assert!(!satisfied(bad).0);
@@ -286,7 +303,7 @@ fn mlp_inference_wraps_into_groth16() {
         Err(Error::PublicValueCount { .. })
     ));
     let mut bad = wrapped.clone();
-    bad.y1 += Fr::ONE;
+    bad.y_inv += Fr::ONE;
     assert_eq!(
         check(&bad, committed.commitment),
         Err(Error::Groth16Rejected)

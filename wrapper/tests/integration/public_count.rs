@@ -13,7 +13,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zkmodel_prover::blocks::matmul::{MatMulDims, matmul, prove_matmul};
 use zkmodel_prover::pcs::layout::LayoutBuilder;
-use zkmodel_prover::pcs::{Accumulator, MaskSlots, Srs, commit, prove_opening};
+use zkmodel_prover::pcs::{Accumulator, SplitSeeds, Srs, commit, prove_split_opening};
 use zkmodel_prover::proof::PublicStatement;
 use zkmodel_prover::proof::matmul::{architecture, commit_model};
 use zkmodel_prover::proof::roles::CommitmentRole;
@@ -39,13 +39,13 @@ fn a_wrapped_proof_with_a_public_word_its_architecture_lacks_is_refused() {
     // are [extra] although a MatMul statement has none.
     let extra = Fr::from(1_000_000u64);
     let y = matmul(DIMS, &x, &w);
-    let mut tb = LayoutBuilder::new();
-    let xid = tb.add("X", DIMS.m * DIMS.k);
-    let yid = tb.add("Y", DIMS.m * DIMS.n);
-    let tl = tb.build();
     let mut mb = LayoutBuilder::new();
     let wid = mb.add("W", DIMS.k * DIMS.n);
     let ml = mb.build();
+    let mut tb = LayoutBuilder::new();
+    let xid = tb.add("X", DIMS.m * DIMS.k);
+    let yid = tb.add("Y", DIMS.m * DIMS.n);
+    let tl = tb.build_trace(ml.num_vars);
     let trace = tl.fill(&[(xid, &x), (yid, &y)], &mut rng).unwrap();
     let trace_commitment = commit(&srs, &trace).unwrap();
     let salt = Fr::rand(&mut rng);
@@ -62,31 +62,25 @@ fn a_wrapped_proof_with_a_public_word_its_architecture_lacks_is_refused() {
     acc.add(0, ml.segment(wid), &c.w);
     acc.add(1, tl.segment(xid), &c.x);
     acc.add(1, tl.segment(yid), &c.y);
-    let mask = MaskSlots {
-        vector: 1,
-        segment: tl.mask,
-    };
     let opening =
-        prove_opening(&srs, &[&model.vector, &trace], acc.claims(), &mask, &mut t).unwrap();
+        prove_split_opening(&srs, &[&model.vector, &trace], acc.claims(), &mut t).unwrap();
 
     // The field part from that s0 (natively), and the Groth16 proof of it.
-    let s0 = st.seed();
-    let kp = zkmodel_prover::pcs::chain::quotient_digest(&opening.q1, &opening.q2);
+    let seeds = SplitSeeds::of(st.seed(), &opening);
     let mut nt = NativeTranscript::new_native();
     let out = DIMS
-        .verify_field_part(&s0, &kp, &salt, &[], &block, &opening.evals, &mut nt)
+        .verify_field_part(&seeds, &salt, &[], &block, &opening.field, &mut nt)
         .unwrap();
     let circuit = StatementCircuit {
         arch: DIMS,
         public: PublicInputs {
-            s0,
-            kp,
+            seeds,
             out: out.clone(),
         },
         public_values: vec![],
         salt,
         body: block,
-        evals: opening.evals.clone(),
+        opening: opening.field.clone(),
     };
     let groth16 = prove_circuit(&keys, circuit, &mut rng).unwrap();
     let wrapped = WrappedProof::assemble(

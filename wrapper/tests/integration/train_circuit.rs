@@ -96,15 +96,15 @@ fn training_circuit_accepts_honest_and_rejects_tampered() {
     type Tamper = fn(&mut TrainCircuit);
     let tampers: [(&str, Tamper); 6] = [
         ("salt", |c| c.salt += Fr::ONE),
-        ("y1", |c| c.public.out.y1 += Fr::ONE),
-        ("s0", |c| c.public.s0 += Fr::ONE),
+        ("y_ι", |c| c.public.out.y_inv += Fr::ONE),
+        ("s0", |c| c.public.seeds.s0 += Fr::ONE),
         ("range lookup", |c| {
             c.body.lookups[0].column_evals[3] += Fr::ONE
         }),
         ("weight chain", |c| {
             c.body.backward[0].weight_chain.values[1] += Fr::ONE;
         }),
-        ("opening", |c| c.evals.vector_evals[2] += Fr::ONE),
+        ("opening", |c| c.opening.evals.s1_at_zeta_inv += Fr::ONE),
     ];
     for (what, tamper) in tampers {
         let mut bad = c.clone();
@@ -156,7 +156,7 @@ fn training_wraps_into_groth16() {
         }))
     );
     let mut bad = wrapped.clone();
-    bad.y2 += Fr::ONE;
+    bad.y_zeta += Fr::ONE;
     assert_eq!(check(&n.arch, &bad, pins), Err(Error::Groth16Rejected));
     // Pinned against another initial model or another final model.
     assert_eq!(

@@ -1,12 +1,11 @@
 //! The row-split opening: every claim of a proof opened with one full-size MSM and O(N) field
-//! work (after Mercury and Samaritan), keeping the constant-size proof. It is to replace the
-//! Laurent opening of [`super::prove_opening`], whose two full-size quotients q₁, q₂, their
-//! KZG quotient W₁ and FFT product make it ~4 full MSMs (issue 18); until statements, circuit
-//! and contracts switch to it, this module stands alone.
+//! work (after Mercury and Samaritan), keeping the constant-size proof. It replaced a Laurent
+//! opening (f(X)·e_r(1/X) = y + X·q₁(X) + X⁻¹·q₂(1/X)) whose two full-size quotients, their
+//! KZG quotient and FFT product cost ~4 full MSMs (issue 18).
 //!
 //! # Protocol
-//! Vectors f_k of length N_k = 2^{n_k} (commitments C_k), claims f̃_{k_c}(r_c) = y_c (with the
-//! mask claim of [`super::MaskSlots`] last); n = max n_k, N = 2^n. A vector shorter than N is
+//! Vectors f_k of length N_k = 2^{n_k} (commitments C_k), claims f̃_{k_c}(r_c) = y_c;
+//! n = max n_k, N = 2^n. A vector shorter than N is
 //! read zero-extended: the same univariate polynomial, the same commitment, and
 //! f̃_k^ext(x) = f̃_k(x_{<n_k})·Π_{j≥n_k}(1 − x_j).
 //!
@@ -87,8 +86,9 @@
 //! slots (today's layout: 8 at the top of the trace) reaches 7 of the 8 and one combination of
 //! trace data would leak to anyone holding the ceremony's G2 powers; slots in row 0 never
 //! reach Q. Slots in two rows ≥ 1 (4 + 4 suffice) reach all 8 —
-//! `prove::tests::mask_slots_must_span_two_rows_to_mask_everything` pins these ranks. The
-//! layout must place them so before statements use this opening. The native sumcheck
+//! `prove::tests::mask_slots_must_span_two_rows_to_mask_everything` pins these ranks, and
+//! [`super::layout::LayoutBuilder::build_trace`] places a proof's fresh slots so (the rank on
+//! real layouts is pinned beside it). No claim on the mask is needed. The native sumcheck
 //! messages and the evaluations stay inside the Groth16 proof.
 
 mod prove;
@@ -96,7 +96,9 @@ mod reduce;
 mod verify;
 
 pub use prove::prove_split_opening;
-pub use verify::{SplitSeeds, verify_split_field, verify_split_group, verify_split_opening};
+pub use verify::{
+    CLAIM_REDUCTION, SplitSeeds, verify_split_field, verify_split_group, verify_split_opening,
+};
 
 use crate::sumcheck::SumcheckProof;
 use ark_bn254::{Fr, G1Affine};
@@ -120,8 +122,6 @@ pub struct SplitEvals<F> {
     pub g_rev_at_zeta: F,
     /// s₂(ζ).
     pub s2_at_zeta: F,
-    /// The MLE of the mask slots at their claim point ([`super::MaskSlots`]).
-    pub mask_eval: F,
 }
 
 /// What the field part of verification reads besides the claims: the claim-reduction
@@ -180,6 +180,11 @@ pub struct SplitOpeningProof {
 }
 
 impl SplitOpeningProof {
+    /// Field elements and G1 points it holds (32 bytes each, serialized).
+    pub fn num_elements(&self) -> usize {
+        self.field.reduction.num_elements() + 5 + 8
+    }
+
     /// The group elements the chain holds, in calldata order: H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι.
     pub fn points(&self) -> [G1Affine; 8] {
         [

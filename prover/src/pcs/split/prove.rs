@@ -5,11 +5,10 @@ use super::verify::fold_challenges;
 use super::{SplitEvals, SplitFieldProof, SplitOpeningProof, row_vars};
 use crate::error::Error;
 use crate::pcs::chain::{rows_digest, split_digest};
+use crate::pcs::claims::{OpeningClaim, absorb_claims, check_claims, vector_vars};
 use crate::pcs::commit::commit;
 use crate::pcs::laurent::{combine_powers, divide_by_linear, evaluate, laurent_split};
-use crate::pcs::open::{mask_eval, vector_vars};
 use crate::pcs::srs::Srs;
-use crate::pcs::verify::{MaskSlots, OpeningClaim, absorb_claims};
 use crate::poly::eq_table;
 use crate::sumcheck::prove_batched_bound;
 use crate::transcript::{NativeTranscript, labels};
@@ -17,29 +16,26 @@ use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field};
 use rayon::prelude::*;
 
-/// Proves every claim on the committed `vectors` (each of power-of-two length) at once, plus
-/// the claim on `mask`, the slots of fresh randomness (DESIGN §7).
+/// Proves every claim on the committed `vectors` (each of power-of-two length) at once.
+/// Zero knowledge rests on the vectors' mask slots ([`crate::pcs::layout`]), not on any claim.
 pub fn prove_split_opening(
     srs: &Srs,
     vectors: &[&[Fr]],
     claims: &[OpeningClaim<Fr>],
-    mask: &MaskSlots,
     transcript: &mut NativeTranscript,
 ) -> Result<SplitOpeningProof, Error> {
     let vars = vector_vars(vectors)?;
+    check_claims(&vars, claims)?;
     let n = vars.iter().copied().max().unwrap_or(0);
     let len = 1usize << n;
     srs.powers(len)?;
-    let mask_eval = mask_eval(vectors, mask)?;
-    let mut claims = claims.to_vec();
-    claims.push(mask.claim(&vars, mask_eval)?);
-    let rho = absorb_claims(transcript, &vars, &claims)?;
+    let rho = absorb_claims(transcript, &vars, claims)?;
 
     // 1. Every claim to one point r*.
     let phase = tracing::debug_span!("claim reduction").entered();
     let weights = claim_weights(&rho, claims.len());
     let sum: Fr = claims.iter().zip(&weights).map(|(c, w)| c.value * w).sum();
-    let mut reduction = ClaimReduction::new(vectors, &vars, &claims, &weights);
+    let mut reduction = ClaimReduction::new(vectors, &vars, claims, &weights);
     let (sumcheck, outs) =
         prove_batched_bound(&mut [&mut reduction], &[sum], Some(Fr::ONE), transcript)?;
     let out = outs.into_iter().next().ok_or(Error::Internal {
@@ -91,7 +87,6 @@ pub fn prove_split_opening(
         s1_at_zeta_inv: evaluate(&s1, zeta_inv),
         g_rev_at_zeta: evaluate(&g_rev, zeta),
         s2_at_zeta: evaluate(&s2, zeta),
-        mask_eval,
     };
     transcript.absorb(labels::PCS_EVALS, &super::verify::evals_message(&evals))?;
     let gamma: Fr = transcript.challenge(labels::PCS_GAMMA)?;
@@ -257,6 +252,10 @@ mod tests {
         // Slots in row 0 never reach Q; one slot per row gives h and g one combination each.
         assert!(mask_rank(n, &(0..16).collect::<Vec<_>>(), 3) < full);
         assert!(mask_rank(n, &(0..16).map(|i| 16 * i + 5).collect::<Vec<_>>(), 3) < full);
+        // Two rows ≥ 1 in the same columns fall short: the fold sees one combination per
+        // column.
+        let same_columns: Vec<usize> = (100..104).chain(196..200).collect();
+        assert!(mask_rank(n, &same_columns, 6) < full);
         // 8 slots in each of two rows ≥ 1 reach everything.
         let two_rows: Vec<usize> = ((1 << n) - 24..(1 << n) - 16)
             .chain((1 << n) - 8..1 << n)
@@ -264,5 +263,56 @@ mod tests {
         assert_eq!(mask_rank(n, &two_rows, 4), full);
         let lower: Vec<usize> = (100..104).chain(200..204).collect();
         assert_eq!(mask_rank(n, &lower, 5), full);
+    }
+
+    /// The layouts statements use put a proof's fresh slots where they reach everything the
+    /// chain sees: a trace with room to spare, one whose tensors fill it (it grows), one
+    /// shorter than the vector beside it (the rows are that vector's), one that fills row 0,
+    /// and every fill level of small traces (a first group in the last group's columns would
+    /// reach only 6 dimensions).
+    #[test]
+    fn trace_layouts_mask_everything_the_chain_sees() {
+        use crate::pcs::layout::LayoutBuilder;
+        let mut cases = vec![
+            (vec![100usize], 0usize),
+            (vec![128, 120], 0),
+            (vec![256], 0),
+            (vec![8], 10),
+            (vec![16, 4], 3),
+            (vec![1], 0),
+        ];
+        // Every fill level of a 2^8 trace, and of a 2^5 one beside a 2^9 model.
+        cases.extend((1..=64).map(|i| (vec![4 * i], 0)));
+        cases.extend((1..=8).map(|i| (vec![4 * i], 9)));
+        for (tensors, other_vars) in cases {
+            let mut b = LayoutBuilder::new();
+            let ids: Vec<_> = tensors
+                .iter()
+                .enumerate()
+                .map(|(i, t)| b.add(&format!("t{i}"), *t))
+                .collect();
+            let layout = b.build_trace(other_vars);
+            let slots: Vec<usize> = layout
+                .masks
+                .iter()
+                .flat_map(|m| m.offset..m.offset + m.len())
+                .collect();
+            assert_eq!(slots.len(), 8);
+            assert!(slots.iter().all(|p| *p < layout.len()));
+            for id in ids {
+                let seg = layout.segment(id);
+                assert!(
+                    slots
+                        .iter()
+                        .all(|p| *p < seg.offset || *p >= seg.offset + seg.len())
+                );
+            }
+            let n = layout.num_vars.max(other_vars);
+            assert_eq!(
+                mask_rank(n, &slots, 7),
+                8,
+                "tensors {tensors:?} beside {other_vars} variables"
+            );
+        }
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::error::Error;
 use crate::field::FieldOps;
+use crate::pcs::claims::OpeningClaim;
 use crate::pcs::laurent::vector_weights;
-use crate::pcs::verify::OpeningClaim;
 use crate::poly::eq_eval;
 use crate::poly::mle::fix_first_variable_in_place;
 use crate::sumcheck::{RoundProver, SumOfProducts};

@@ -6,24 +6,39 @@ use super::{SplitEvals, SplitFieldProof, SplitOpeningProof, SplitOutputs, row_va
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::pcs::chain::{rows_digest, split_digest, split_pairing_challenge};
+use crate::pcs::claims::{OpeningClaim, absorb_claims, check_claims};
 use crate::pcs::laurent::e_eval;
 use crate::pcs::srs::Srs;
-use crate::pcs::verify::{MAX_VECTOR_VARS, MaskSlots, OpeningClaim, absorb_claims};
 use crate::sumcheck::{VerifierInstance, check_len, verify_batched_bound};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 
-/// The Keccak values the chain computes before the group part.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SplitSeeds {
+/// The error of a false claim: the claim-reduction sumcheck's final check fails.
+pub const CLAIM_REDUCTION: &str = "claim reduction (a claim on a committed vector is false)";
+
+/// The Keccak values the chain computes from group elements: the field part reads them (in the
+/// circuit, as public inputs) and the group part recomputes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SplitSeeds<F> {
     /// s0 = keccak(tag, architecture, commitments, public values) mod r.
-    pub s0: Fr,
+    pub s0: F,
     /// d₁ = keccak(H) mod r.
-    pub d1: Fr,
+    pub d1: F,
     /// d₂ = keccak(G, Ĝ, Q, S₁, S₂) mod r.
-    pub d2: Fr,
+    pub d2: F,
+}
+
+impl SplitSeeds<Fr> {
+    /// The seeds of an opening proof under statement seed `s0`.
+    pub fn of(s0: Fr, proof: &SplitOpeningProof) -> Self {
+        Self {
+            s0,
+            d1: rows_digest(&proof.h),
+            d2: split_digest(&[proof.g, proof.g_rev, proof.q, proof.s1, proof.s2]),
+        }
+    }
 }
 
 /// The evaluations message, in absorption order: g(ζ⁻¹), h(ζ⁻¹), s₁(ζ⁻¹), ĝ(ζ), s₂(ζ).
@@ -75,39 +90,22 @@ fn require<F: FieldOps>(lhs: &F, rhs: &F, what: &'static str) -> Result<(), Erro
 }
 
 /// The field part: the claim-reduction sumcheck, then identities (R) and (L) at ζ, deriving
-/// β, α, ζ, γ, y_ζ, y_ι for the group part (which checks the fold (D)). `d1` and `d2` must be computed from the commitments by the caller (natively, or
-/// by the chain). The claim on `mask` (value `evals.mask_eval`) joins `claims` last.
+/// β, α, ζ, γ, y_ζ, y_ι for the group part (which checks the fold (D)). `d1` and `d2` must
+/// be computed from the commitments by the caller (natively, or by the chain).
 ///
 /// Order: claims → ρ → sumcheck → final values → β → d₁ → α, ρ₂ → d₂ → ζ → evaluations → γ.
 pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
     vector_vars: &[usize],
     claims: &[OpeningClaim<F>],
-    mask: &MaskSlots,
     proof: &SplitFieldProof<F>,
     d1: &F,
     d2: &F,
     transcript: &mut Transcript<F, S>,
 ) -> Result<SplitOutputs<F>, Error> {
     let evals = &proof.evals;
-    // Sizes first: the mask claim shifts by them.
-    if let Some(n) = vector_vars.iter().find(|n| **n > MAX_VECTOR_VARS) {
-        return Err(Error::TooLarge {
-            what: "committed vector variables",
-            value: *n,
-            max: MAX_VECTOR_VARS,
-        });
-    }
-    let mut claims = claims.to_vec();
-    claims.push(mask.claim(vector_vars, evals.mask_eval.clone())?);
-    for c in &claims {
-        let vars = vector_vars.get(c.vector).ok_or(Error::BlockShape {
-            block: "opening",
-            reason: "a claim names a vector the statement does not commit to",
-        })?;
-        check_len("opening claim point", *vars, c.point.len())?;
-    }
+    check_claims(vector_vars, claims)?;
     let k = vector_vars.len();
-    let rho = absorb_claims(transcript, vector_vars, &claims)?;
+    let rho = absorb_claims(transcript, vector_vars, claims)?;
 
     // 1. Claims → r*.
     let n = vector_vars.iter().copied().max().unwrap_or(0);
@@ -126,7 +124,14 @@ pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
         &proof.reduction,
         Some(F::one()),
         transcript,
-    )?
+    )
+    .map_err(|e| match e {
+        // The sum Σ ρ^c y_c is the claims': a false one fails here, not in a block.
+        Error::SumcheckFinal => Error::Opening {
+            what: CLAIM_REDUCTION,
+        },
+        e => e,
+    })?
     .into_iter()
     .next()
     .ok_or(Error::Internal {
@@ -148,7 +153,7 @@ pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
                 actual: pair.len(),
             });
         };
-        let w = weight_at(vector, *vars, &claims, &weights, &point)?;
+        let w = weight_at(vector, *vars, claims, &weights, &point)?;
         require(sent_weight, &w, "claim-reduction weight of a vector")?;
         values.push(value);
     }
@@ -218,7 +223,7 @@ pub fn verify_split_group(
     srs: &Srs,
     commitments: &[G1Affine],
     points: [G1Affine; 8],
-    seeds: &SplitSeeds,
+    seeds: &SplitSeeds<Fr>,
     out: &SplitOutputs<Fr>,
 ) -> Result<(), Error> {
     let [h, g, g_rev, q, s1, s2, w_zeta, w_inv] = points;
@@ -274,35 +279,25 @@ pub fn verify_split_group(
 
 /// The whole native verification: d₁, d₂ from the points, the field part, the group part.
 /// `s0` is the statement seed the transcript started from.
-#[allow(clippy::too_many_arguments)]
 pub fn verify_split_opening(
     srs: &Srs,
     s0: &Fr,
     commitments: &[G1Affine],
     vector_vars: &[usize],
     claims: &[OpeningClaim<Fr>],
-    mask: &MaskSlots,
     proof: &SplitOpeningProof,
     transcript: &mut NativeTranscript,
 ) -> Result<SplitOutputs<Fr>, Error> {
     check_len("commitments", vector_vars.len(), commitments.len())?;
-    let d1 = rows_digest(&proof.h);
-    let d2 = split_digest(&[proof.g, proof.g_rev, proof.q, proof.s1, proof.s2]);
+    let seeds = SplitSeeds::of(*s0, proof);
     let out = verify_split_field(
         vector_vars,
         claims,
-        mask,
         &proof.field,
-        &d1,
-        &d2,
+        &seeds.d1,
+        &seeds.d2,
         transcript,
     )?;
-    verify_split_group(
-        srs,
-        commitments,
-        proof.points(),
-        &SplitSeeds { s0: *s0, d1, d2 },
-        &out,
-    )?;
+    verify_split_group(srs, commitments, proof.points(), &seeds, &out)?;
     Ok(out)
 }

@@ -45,7 +45,7 @@ use crate::blocks::maxpool::MaxPoolProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::residual::ResidualProof;
 use crate::lookup::LookupProof;
-use crate::pcs::OpeningProof;
+use crate::pcs::SplitOpeningProof;
 use crate::sumcheck::SumcheckProof;
 use ark_bn254::{Fr, G1Affine};
 
@@ -104,7 +104,7 @@ pub struct ModelProof {
     /// The blocks.
     pub body: ModelProofBody<Fr>,
     /// The one opening of every claim.
-    pub opening: OpeningProof,
+    pub opening: SplitOpeningProof,
 }
 
 /// The public values of a statement, real entries only (padding is implied).
@@ -184,8 +184,8 @@ impl ModelProof {
         if let Some(a) = &b.argmax {
             elements += a.values.len() + sc(&a.sumcheck) + sc(&a.booleanity);
         }
-        let e = &self.opening.evals;
-        elements += e.vector_evals.len() + 2;
-        32 * (elements + 5)
+        // The opening, the trace commitment and the salt.
+        elements += self.opening.num_elements() + 2;
+        32 * elements
     }
 }

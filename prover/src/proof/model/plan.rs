@@ -15,7 +15,7 @@ use crate::graph::quant::{
 };
 use crate::lookup::TableFn;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
-use crate::pcs::{Accumulator, MaskSlots, Srs};
+use crate::pcs::{Accumulator, Srs};
 use crate::poly::evaluate_generic;
 use crate::proof::bounds::RangeColumns;
 use crate::proof::public::PublicGroup;
@@ -983,11 +983,21 @@ impl ModelArchitecture {
             vars.insert(names::LOGITS.into(), (m * c).trailing_zeros() as usize);
         }
         let vectors = if self.has_data() { 3 } else { 2 };
-        let layouts = builders
+        // The model and data vectors first: the trace's mask rows follow the largest vector.
+        let trace_builder = std::mem::take(&mut builders[TRACE]);
+        let mut layouts: Vec<Layout> = builders
             .into_iter()
             .take(vectors)
-            .map(|b| b.build())
+            .map(LayoutBuilder::build)
             .collect();
+        let other_vars = layouts
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != TRACE)
+            .map(|(_, l)| l.num_vars)
+            .max()
+            .unwrap_or(0);
+        layouts[TRACE] = trace_builder.build_trace(other_vars);
 
         let mut range = RangeColumns::new(s.bits);
         range.signed(names::INPUT);
@@ -1072,11 +1082,6 @@ fn geometry_ok(g: &ConvGeometry) -> bool {
 }
 
 impl Plan {
-    /// The trace's fresh mask slots, which the opening claims (DESIGN §7).
-    pub(crate) fn trace_mask(&self) -> Result<MaskSlots, Error> {
-        MaskSlots::of(&self.layouts, TRACE)
-    }
-
     pub(super) fn vars_of(&self, name: &str) -> Result<usize, Error> {
         self.vars
             .get(name)

@@ -17,7 +17,7 @@ use crate::error::{Error, ensure, ensure_lens};
 use crate::field::encoding::from_i128;
 use crate::graph::quant::{InputShape, IntTrace, QLayer, QuantizedModel};
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
-use crate::pcs::{Srs, commit, prove_opening};
+use crate::pcs::{Srs, commit, prove_split_opening};
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::UniformRand;
 use rand::RngCore;
@@ -247,13 +247,7 @@ pub fn prove(
         vectors.push(&d.vector);
     }
     let _opening = tracing::debug_span!("opening").entered();
-    let opening = prove_opening(
-        srs,
-        &vectors,
-        &stage.claims,
-        &stage.mask,
-        &mut stage.transcript,
-    )?;
+    let opening = prove_split_opening(srs, &vectors, &stage.claims, &mut stage.transcript)?;
     Ok((
         ModelProof {
             trace_commitment: stage.trace_commitment,
@@ -280,11 +274,6 @@ pub(crate) struct BlockStage {
     pub public: PublicValues,
     /// The claims on [model, trace, data?] the opening must prove.
     pub claims: Vec<crate::pcs::OpeningClaim<Fr>>,
-    /// Number of variables of each committed vector.
-    #[cfg_attr(not(feature = "adversary"), allow(dead_code))]
-    pub vector_vars: Vec<usize>,
-    /// The trace's mask slots, which the opening claims.
-    pub mask: crate::pcs::MaskSlots,
     /// The main transcript after the blocks' digests are joined.
     pub transcript: crate::transcript::NativeTranscript,
 }
@@ -600,8 +589,6 @@ pub(crate) fn prove_blocks(
         },
         public,
         claims: sink.acc.claims().to_vec(),
-        vector_vars: sink.acc.vector_vars().to_vec(),
-        mask: plan.trace_mask()?,
         transcript: main,
     })
 }

@@ -1,5 +1,5 @@
 //! The MLP verifier: the field part (generic; the Groth16 circuit runs it) and the native
-//! wrapper that adds s0/kp by Keccak and the pairing check.
+//! wrapper that adds s0, d₁, d₂ by Keccak and the pairing check.
 
 use super::Task;
 use super::plan::{LayerKind, ModelArchitecture, Plan, Sink, names};
@@ -16,7 +16,7 @@ use crate::blocks::residual::{ResidualClaims, ResidualShape, verify_residual};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, verify as verify_lookup};
-use crate::pcs::{FieldOutputs, OpeningEvals, Srs, verify_field};
+use crate::pcs::{SplitFieldProof, SplitOutputs, SplitSeeds, Srs, verify_split_field};
 use crate::proof::info::{ArchitectureInfo, StatementKind};
 use crate::proof::map::MapFields;
 use crate::proof::public::PublicGroup;
@@ -220,23 +220,22 @@ pub(crate) fn route<F: FieldOps>(
     Ok(())
 }
 
-/// The field part of verification, generic over the backend: from s0, kp and the salt, run
+/// The field part of verification, generic over the backend: from s0, d₁, d₂ and the salt, run
 /// every block on its fork, route the claims and check the opening's field identity.
 /// `public` holds the statement's public values in [`PublicValues::values`] order.
 pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     arch: &ModelArchitecture,
-    s0: &F,
-    kp: &F,
+    seeds: &SplitSeeds<F>,
     salt: &F,
     public: &[F],
     body: &ModelProofBody<F>,
-    evals: &OpeningEvals<F>,
+    opening: &SplitFieldProof<F>,
     t: &mut Transcript<F, S>,
-) -> Result<FieldOutputs<F>, Error> {
+) -> Result<SplitOutputs<F>, Error> {
     let plan = arch.plan()?;
     let s = &arch.shape;
     let (input, logits, count) = split_public(arch, &plan, public)?;
-    start(t, s0, salt)?;
+    start(t, &seeds.s0, salt)?;
     let argmax_shape = arch.argmax_shape();
     let mut forks = start_blocks(t, s.layers.len() + 1 + usize::from(argmax_shape.is_some()))?;
     let mut digests = Vec::with_capacity(forks.len());
@@ -359,12 +358,12 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         &layers,
         argmax.as_ref(),
     )?;
-    verify_field(
+    verify_split_field(
         sink.acc.vector_vars(),
         sink.acc.claims(),
-        &plan.trace_mask()?,
-        kp,
-        evals,
+        opening,
+        &seeds.d1,
+        &seeds.d2,
         t,
     )
 }
@@ -478,15 +477,14 @@ impl Statement for ModelArchitecture {
 
     fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         &self,
-        s0: &F,
-        kp: &F,
+        seeds: &SplitSeeds<F>,
         salt: &F,
         public: &[F],
         body: &ModelProofBody<F>,
-        evals: &OpeningEvals<F>,
+        opening: &SplitFieldProof<F>,
         t: &mut Transcript<F, S>,
-    ) -> Result<FieldOutputs<F>, Error> {
-        verify_field_part(self, s0, kp, salt, public, body, evals, t)
+    ) -> Result<SplitOutputs<F>, Error> {
+        verify_field_part(self, seeds, salt, public, body, opening, t)
     }
 
     fn map_body<F: Clone + std::fmt::Debug, G: Clone + std::fmt::Debug, E>(

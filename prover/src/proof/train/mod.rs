@@ -47,7 +47,7 @@ use crate::blocks::softmax::SoftmaxProof;
 use crate::error::{Error, ensure};
 use crate::graph::quant::InputShape;
 use crate::lookup::LookupProof;
-use crate::pcs::{OpeningProof, Srs};
+use crate::pcs::{SplitOpeningProof, Srs};
 use crate::proof::model::{LayerKind, ModelArchitecture, ModelShape, Task, Visibility};
 use crate::proof::roles::CommitmentRole;
 use crate::sumcheck::SumcheckProof;
@@ -107,7 +107,7 @@ pub struct TrainingProof {
     /// The blocks.
     pub body: TrainingProofBody<Fr>,
     /// The one opening of every claim.
-    pub opening: OpeningProof,
+    pub opening: SplitOpeningProof,
 }
 
 impl TrainArchitecture {
@@ -272,8 +272,9 @@ impl TrainingProof {
                 elements += rescaled(p) + r.values.len() + sc(&r.zerocheck);
             }
         }
-        elements += self.opening.evals.vector_evals.len() + 2;
-        32 * (elements + 5)
+        // The opening, the trace commitment and the salt.
+        elements += self.opening.num_elements() + 2;
+        32 * elements
     }
 }
 

@@ -11,8 +11,8 @@ use crate::blocks::softmax::{SLACK, SoftmaxShape, TENSORS};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{ColumnShape, LookupStatement, Table};
+use crate::pcs::Accumulator;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
-use crate::pcs::{Accumulator, MaskSlots};
 use crate::proof::bounds::{RangeColumns, range_statement};
 use crate::proof::model::LayerShape;
 use crate::train::Loss;
@@ -283,12 +283,10 @@ impl TrainArchitecture {
             put(names::EXP_MULT.into(), 64);
         }
         put(names::RANGE_MULT.into(), 1 << self.config.bits);
-        let layouts = vec![
-            model_layout.clone(),
-            model_layout,
-            data.build(),
-            trace.build(),
-        ];
+        let data = data.build();
+        // The trace's mask rows follow the largest vector opened beside it.
+        let trace = trace.build_trace(model_layout.num_vars.max(data.num_vars));
+        let layouts = vec![model_layout.clone(), model_layout, data, trace];
 
         let mut range = RangeColumns::new(self.config.bits);
         range.signed(names::INPUTS);
@@ -336,11 +334,6 @@ impl TrainArchitecture {
 }
 
 impl TrainPlan {
-    /// The trace's fresh mask slots, which the opening claims (DESIGN §7).
-    pub(crate) fn trace_mask(&self) -> Result<MaskSlots, Error> {
-        MaskSlots::of(&self.layouts, TRACE)
-    }
-
     pub(crate) fn vars_of(&self, name: &str) -> Result<usize, Error> {
         self.vars
             .get(name)

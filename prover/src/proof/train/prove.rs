@@ -19,7 +19,7 @@ use crate::error::{Error, ensure_lens};
 use crate::field::encoding::from_i128;
 use crate::graph::quant::{QLayer, QuantizedModel};
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
-use crate::pcs::{Srs, commit, prove_opening};
+use crate::pcs::{Srs, commit, prove_split_opening};
 use crate::proof::model::{CommittedData, CommittedModel, ModelShape};
 use crate::train::StepTrace;
 use crate::transcript::NativeTranscript;
@@ -568,13 +568,7 @@ pub fn prove(
     ];
     drop(blocks);
     let _opening = tracing::debug_span!("opening").entered();
-    let opening = prove_opening(
-        srs,
-        &vectors,
-        sink.acc.claims(),
-        &plan.trace_mask()?,
-        &mut main,
-    )?;
+    let opening = prove_split_opening(srs, &vectors, sink.acc.claims(), &mut main)?;
     Ok(TrainingProof {
         trace_commitment,
         salt,

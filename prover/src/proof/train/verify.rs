@@ -1,5 +1,5 @@
 //! The training verifier: the field part (generic; the Groth16 circuit runs it) and the native
-//! wrapper that adds s0/kp by Keccak and the pairing check. Also the claim naming both sides
+//! wrapper that adds s0, d₁, d₂ by Keccak and the pairing check. Also the claim naming both sides
 //! share, so prover and verifier route claims in one order.
 
 use super::plan::{TrainPlan, TrainSink, names};
@@ -15,7 +15,7 @@ use crate::blocks::{NamedClaims, TensorClaim};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, LookupStatement, verify as verify_lookup};
-use crate::pcs::{FieldOutputs, OpeningEvals, Srs, verify_field};
+use crate::pcs::{SplitFieldProof, SplitOutputs, SplitSeeds, Srs, verify_split_field};
 use crate::proof::info::{ArchitectureInfo, StatementKind};
 use crate::proof::map::MapFields;
 use crate::proof::model::{LayerShape, Task, commit_model};
@@ -293,20 +293,19 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
     Ok(out)
 }
 
-/// The field part of verification, generic over the backend: from s0, kp and the salt, run
+/// The field part of verification, generic over the backend: from s0, d₁, d₂ and the salt, run
 /// every block on its fork, route the claims and check the opening's field identity.
 pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     arch: &TrainArchitecture,
-    s0: &F,
-    kp: &F,
+    seeds: &SplitSeeds<F>,
     salt: &F,
     body: &TrainingProofBody<F>,
-    evals: &OpeningEvals<F>,
+    opening: &SplitFieldProof<F>,
     t: &mut Transcript<F, S>,
-) -> Result<FieldOutputs<F>, Error> {
+) -> Result<SplitOutputs<F>, Error> {
     let plan = arch.plan()?;
     let layers = arch.layers();
-    start(t, s0, salt)?;
+    start(t, &seeds.s0, salt)?;
     let count = 2 + 2 * layers.len();
     let mut forks = (0..count)
         .map(|i| Ok(t.fork(i)?))
@@ -383,12 +382,12 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     for (name, claim) in &routed {
         sink.add(name, claim)?;
     }
-    verify_field(
+    verify_split_field(
         sink.acc.vector_vars(),
         sink.acc.claims(),
-        &plan.trace_mask()?,
-        kp,
-        evals,
+        opening,
+        &seeds.d1,
+        &seeds.d2,
         t,
     )
 }
@@ -463,16 +462,15 @@ impl Statement for TrainArchitecture {
 
     fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         &self,
-        s0: &F,
-        kp: &F,
+        seeds: &SplitSeeds<F>,
         salt: &F,
         public: &[F],
         body: &TrainingProofBody<F>,
-        evals: &OpeningEvals<F>,
+        opening: &SplitFieldProof<F>,
         t: &mut Transcript<F, S>,
-    ) -> Result<FieldOutputs<F>, Error> {
+    ) -> Result<SplitOutputs<F>, Error> {
         ensure_no_public(public)?;
-        verify_field_part(self, s0, kp, salt, body, evals, t)
+        verify_field_part(self, seeds, salt, body, opening, t)
     }
 
     fn map_body<F: Clone + std::fmt::Debug, G: Clone + std::fmt::Debug, E>(
