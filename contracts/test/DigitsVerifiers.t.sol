@@ -30,7 +30,7 @@ contract DigitsMlpInferenceVerifierTest is GeneratedVerifierTest {
 
     /// @dev The ten logits are packed into one public word: the same budget as any statement.
     function gasBudget() internal pure override returns (uint256) {
-        return 400_000;
+        return 520_000;
     }
 }
 
@@ -53,7 +53,7 @@ contract DigitsMlpAccuracyVerifierTest is GeneratedVerifierTest {
     }
 
     function gasBudget() internal pure override returns (uint256) {
-        return 400_000;
+        return 520_000;
     }
 }
 
@@ -76,7 +76,7 @@ contract DigitsCnnAccuracyVerifierTest is GeneratedVerifierTest {
     }
 
     function gasBudget() internal pure override returns (uint256) {
-        return 400_000;
+        return 520_000;
     }
 }
 
@@ -93,7 +93,7 @@ abstract contract DigitsTrainingVerifierTest is GeneratedVerifierTest {
     }
 
     function gasBudget() internal pure override returns (uint256) {
-        return 400_000;
+        return 520_000;
     }
 
     /// @notice Initial and final weights swapped: another statement, Groth16 fails.

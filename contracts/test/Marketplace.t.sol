@@ -298,13 +298,12 @@ contract MarketplaceClaimTest is MarketplaceFixture {
         market.attest(pins(accuracy, modelId, testSetId, 0), f.st, f.p);
     }
 
-    /// @notice The adaptive forgery of the soundness fix (forged logits for the registered
-    ///         model, trace and data at infinity): refused, nothing recorded. The marketplace
-    ///         already refuses an input committed at the identity; with any other input point
-    ///         the verifier's own error surfaces.
+    /// @notice A forgery (forged logits for the registered model: other weights opened in its
+    ///         place, Groth16 valid): the verifier's fold equation refuses it, nothing recorded.
+    ///         With another input commitment the statement seed changes and Groth16 refuses.
     function test_RevertIf_ForgedProof() public {
         Fixture memory f = fixture("digits_mlp_inference_forged.json");
-        vm.expectRevert(IZkmodelMarketplace.InvalidCommitment.selector);
+        vm.expectRevert(IZkmodelVerifier.OpeningRejected.selector);
         market.attest(pins(inference, modelId, 0, 0), f.st, f.p);
         f.st.commitments[2] = BN254.G1Point(1, 2);
         vm.expectRevert(IZkmodelVerifier.Groth16Rejected.selector);

@@ -11,12 +11,20 @@ contract SplitHashHarness {
         return SplitHash.statementSeed(a, c, p);
     }
 
-    function pairingChallenge(uint256 s0, uint256 kp, IZkmodelVerifier.Proof calldata p)
+    function rowsDigest(IZkmodelVerifier.Proof calldata p) external pure returns (uint256) {
+        return SplitHash.rowsDigest(p);
+    }
+
+    function splitDigest(IZkmodelVerifier.Proof calldata p) external pure returns (uint256) {
+        return SplitHash.splitDigest(p);
+    }
+
+    function pairingChallenge(uint256 s0, uint256 d1, uint256 d2, IZkmodelVerifier.Proof calldata p)
         external
         pure
         returns (uint256)
     {
-        return SplitHash.pairingChallenge(s0, kp, p);
+        return SplitHash.pairingChallenge(s0, d1, d2, p);
     }
 
     function batchingChallenge(uint256 u, IZkmodelVerifier.Proof calldata p) external pure returns (uint256) {
@@ -58,8 +66,28 @@ contract SplitHashTest is TestBase {
         assertEq(s0, vm.parseJsonUint(json, ".s0"), "s0");
     }
 
-    function test_QuotientDigestMatchesRust() public view {
-        assertEq(SplitHash.quotientDigest(point(".q1", 0), point(".q2", 0)), vm.parseJsonUint(json, ".kp"), "kp");
+    function test_DigestsMatchRust() public view {
+        assertEq(h.rowsDigest(proof()), vm.parseJsonUint(json, ".d1"), "d1");
+        assertEq(h.splitDigest(proof()), vm.parseJsonUint(json, ".d2"), "d2");
+    }
+
+    /// @notice d1 binds H and d2 binds G, Ĝ, Q, S1, S2: every coordinate.
+    function test_fuzz_DigestsBindEveryPoint(uint256 which, uint256 delta) public view {
+        vm.assume(delta != 0);
+        IZkmodelVerifier.Proof memory p = proof();
+        (uint256 d1, uint256 d2) = (h.rowsDigest(p), h.splitDigest(p));
+        uint256 w = which % 12;
+        BN254.G1Point memory q;
+        if (w < 2) q = p.h;
+        else if (w < 4) q = p.g;
+        else if (w < 6) q = p.gRev;
+        else if (w < 8) q = p.q;
+        else if (w < 10) q = p.s1;
+        else q = p.s2;
+        if (w % 2 == 0) q.x ^= delta;
+        else q.y ^= delta;
+        if (w < 2) assertTrue(h.rowsDigest(p) != d1, "changed H, same d1");
+        else assertTrue(h.splitDigest(p) != d2, "changed point, same d2");
     }
 
     function test_ChallengeTagsMatchRust() public view {
@@ -67,58 +95,67 @@ contract SplitHashTest is TestBase {
         assertEq(uint256(SplitHash.BATCH_TAG), vm.parseJsonUint(json, ".batch_tag"), "batch tag");
     }
 
-    /// @dev The proof of the golden vector: real MatMul quotients, random field outputs and
-    ///      random Groth16-shaped points.
+    /// @dev The proof of the golden vector: a real MatMul opening's points, random field outputs
+    ///      and random Groth16-shaped points.
     function proof() internal view returns (IZkmodelVerifier.Proof memory p) {
-        p.q1 = point(".q1", 0);
-        p.q2 = point(".q2", 0);
-        p.w1 = point(".w1", 0);
-        p.w2 = point(".w2", 0);
+        p.h = point(".h", 0);
+        p.g = point(".g", 0);
+        p.gRev = point(".g_rev", 0);
+        p.q = point(".q", 0);
+        p.s1 = point(".s1", 0);
+        p.s2 = point(".s2", 0);
+        p.wZeta = point(".w_zeta", 0);
+        p.wInv = point(".w_inv", 0);
+        p.beta = vm.parseJsonUint(json, ".beta");
+        p.alpha = vm.parseJsonUint(json, ".alpha");
         p.zeta = vm.parseJsonUint(json, ".zeta");
         p.zetaInv = vm.parseJsonUint(json, ".zeta_inv");
         p.gamma = vm.parseJsonUint(json, ".gamma");
-        p.y1 = vm.parseJsonUint(json, ".y1");
-        p.y2 = vm.parseJsonUint(json, ".y2");
+        p.yZeta = vm.parseJsonUint(json, ".y_zeta");
+        p.yInv = vm.parseJsonUint(json, ".y_inv");
         p.a = point(".a", 0);
         uint256[] memory b = vm.parseJsonUintArray(json, ".b");
         p.b = BN254.G2Point([b[0], b[1]], [b[2], b[3]]);
         p.c = point(".c", 0);
     }
 
-    function seeds() internal view returns (uint256 s0, uint256 kp) {
-        return (vm.parseJsonUint(json, ".s0"), vm.parseJsonUint(json, ".kp"));
+    function seeds() internal view returns (uint256 s0, uint256 d1, uint256 d2) {
+        return (vm.parseJsonUint(json, ".s0"), vm.parseJsonUint(json, ".d1"), vm.parseJsonUint(json, ".d2"));
     }
 
     function test_PairingChallengeMatchesRust() public view {
-        (uint256 s0, uint256 kp) = seeds();
-        assertEq(h.pairingChallenge(s0, kp, proof()), vm.parseJsonUint(json, ".u"), "u");
+        (uint256 s0, uint256 d1, uint256 d2) = seeds();
+        assertEq(h.pairingChallenge(s0, d1, d2, proof()), vm.parseJsonUint(json, ".u"), "u");
     }
 
     function test_BatchingChallengeMatchesRust() public view {
         assertEq(h.batchingChallenge(vm.parseJsonUint(json, ".u"), proof()), vm.parseJsonUint(json, ".batch"), "rho");
     }
 
-    /// @notice u changes with every value the two-point KZG check combines (s0, kp, W1, W2,
-    ///         zeta, zetaInv, gamma, y1, y2): a prover cannot read u first and choose an
-    ///         evaluation afterwards. Q1, Q2 enter through kp.
+    /// @notice u changes with every value the opening's pairing combines (s0, d1, d2, Wζ, Wι,
+    ///         β, α, ζ, ζ⁻¹, γ, yζ, yι): a prover cannot read u first and choose a value
+    ///         afterwards. H enters through d1; G, Ĝ, Q, S1, S2 through d2.
     function test_fuzz_PairingChallengeBindsEveryValue(uint256 which, uint256 delta) public view {
         vm.assume(delta != 0);
-        (uint256 s0, uint256 kp) = seeds();
+        (uint256 s0, uint256 d1, uint256 d2) = seeds();
         IZkmodelVerifier.Proof memory p = proof();
-        uint256 before = h.pairingChallenge(s0, kp, p);
-        uint256 w = which % 11;
+        uint256 before = h.pairingChallenge(s0, d1, d2, p);
+        uint256 w = which % 14;
         if (w == 0) s0 ^= delta;
-        else if (w == 1) kp ^= delta;
-        else if (w == 2) p.w1.x ^= delta;
-        else if (w == 3) p.w1.y ^= delta;
-        else if (w == 4) p.w2.x ^= delta;
-        else if (w == 5) p.w2.y ^= delta;
-        else if (w == 6) p.zeta ^= delta;
-        else if (w == 7) p.zetaInv ^= delta;
-        else if (w == 8) p.gamma ^= delta;
-        else if (w == 9) p.y1 ^= delta;
-        else p.y2 ^= delta;
-        assertTrue(h.pairingChallenge(s0, kp, p) != before, "changed value, same u");
+        else if (w == 1) d1 ^= delta;
+        else if (w == 2) d2 ^= delta;
+        else if (w == 3) p.wZeta.x ^= delta;
+        else if (w == 4) p.wZeta.y ^= delta;
+        else if (w == 5) p.wInv.x ^= delta;
+        else if (w == 6) p.wInv.y ^= delta;
+        else if (w == 7) p.beta ^= delta;
+        else if (w == 8) p.alpha ^= delta;
+        else if (w == 9) p.zeta ^= delta;
+        else if (w == 10) p.zetaInv ^= delta;
+        else if (w == 11) p.gamma ^= delta;
+        else if (w == 12) p.yZeta ^= delta;
+        else p.yInv ^= delta;
+        assertTrue(h.pairingChallenge(s0, d1, d2, p) != before, "changed value, same u");
     }
 
     /// @notice The batching scalar changes with u and with every word of A, B and C.

@@ -120,15 +120,15 @@ async fn generated_verifier_checks_a_fresh_proof_on_anvil() {
         calldata.len()
     );
 
-    // Tampered: y1 (word 13 of the arguments) changes a Groth16 public input.
+    // Tampered: yZeta (word 22 of the arguments) changes a Groth16 public input.
     let mut bad = calldata.clone();
-    bad[4 + 32 * 13 + 31] ^= 1;
+    bad[4 + 32 * 22 + 31] ^= 1;
     expect_revert(&provider, verifier, bad, "Groth16Rejected()").await;
 
-    // Tampered: W1 replaced by another valid point fails the opening.
+    // Tampered: W_ζ replaced by another valid point fails the opening.
     let mut w = wrapped.clone();
-    w.points[2] =
-        (w.points[2] + ark_bn254::G1Affine::new_unchecked(1u64.into(), 2u64.into())).into();
+    w.points[6] =
+        (w.points[6] + ark_bn254::G1Affine::new_unchecked(1u64.into(), 2u64.into())).into();
     expect_revert(
         &provider,
         verifier,

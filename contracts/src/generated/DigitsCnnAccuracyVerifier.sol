@@ -11,14 +11,17 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 
 /// @title DigitsCnnAccuracyVerifier
 /// @notice Verifies zkmodel statements of architecture digits CNN (conv 8x3x3, avgpool, dense) accuracy: committed 360-image test split, public count (development keys).
-/// @dev Recomputes s0, kp and u with Keccak, then checks in one multi-pairing both Groth16 on
-///      (s0, kp, ζ, γ, y₁, y₂, public values) and the KZG opening e(A, [1]₂) = e(B, [τ]₂),
-///      the latter scaled by a random ρ; on failure it names the equation that failed.
-///      Challenge order: s0 (statement) → kp (Q₁, Q₂) → [circuit: ζ, γ] → u (s0, kp, W₁, W₂,
-///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
+/// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
+///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
+///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
+///      C_F − G + αQ = τ^b·Q, b = 1024), the latter scaled by a random ρ; on failure it
+///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
+///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
+///      it combines.
 contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xbf9b0380139e1c10d4057bf0ab8b98882d7cea1fda5d1ca0849f0e167b76344f;
+    bytes32 public constant ARCHITECTURE = 0x72e3ca5426d8e36d8af8e2a957e1a894c4c1ec6e2181691110e949c1da73c45d;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -37,27 +40,37 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant DELTA_X0 = 0x01099e9d6ffeaf1da0e7d04e1bad08476cb5bcb446773422376ee71d090a719a;
     uint256 internal constant DELTA_Y1 = 0x06f6b6819981d33f63b7d7d93e17f9811916fb773400cc20b28d8041228490d8;
     uint256 internal constant DELTA_Y0 = 0x1c49c44ed501c996a9be84438036f719f9765348a6ae6bccc9035b804ef88d5c;
-    // KZG: [τ]₂ of the SRS.
+    // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x0788d0f949518c6c85a69861d12874cb38214b95aaeb7866d64ce66b74231de9;
-    uint256 internal constant IC0_Y = 0x14095738e9826ceb3d6832d47c3d4dc6ceb755e3e305d044547c4c18731ce2cb;
-    uint256 internal constant IC1_X = 0x0bed9d8f52b07f04f9d746093d2affdb21fb923f73aa66d4b9ff8e49846e7e4d;
-    uint256 internal constant IC1_Y = 0x056d0979d1a7f309017b59ca13313657912209364dccdc9e628be945a7950cd9;
-    uint256 internal constant IC2_X = 0x21bfb7ce42a928475b0b5b4997e9d840d4647492141041db825df04df3842168;
-    uint256 internal constant IC2_Y = 0x1df8e46e893a0307c30188b1fdca247e38b912ee52eb21be532bfbd5c039f13a;
-    uint256 internal constant IC3_X = 0x115f333a32e4ef24414049e84e6028e105e805c2dc5d6e85ab5eb5c50955716b;
-    uint256 internal constant IC3_Y = 0x269928157de0240d608747f23b746df6a004e873b806d78c25e126c1fc44b32f;
-    uint256 internal constant IC4_X = 0x138ce6defbe60c198cfb265186460d89e746fb29a7669bb813d8fd23ba3221dc;
-    uint256 internal constant IC4_Y = 0x0c3c7ce2763e99045dc5e36712cef16ce9502e3547aecd29fc88552aae04b944;
-    uint256 internal constant IC5_X = 0x22a64b907ab296e952c500ed74cd38b0b5d54bb2eca61f2d4277c40e31199d72;
-    uint256 internal constant IC5_Y = 0x2b26de3fe69518bfe817c494100c90003c3fe1527c47e8051dc9ddfb0194b423;
-    uint256 internal constant IC6_X = 0x04ffd0fe30a704ba99ad6b589fadd913a8c1452e9df27e6d58fe21d787538ba0;
-    uint256 internal constant IC6_Y = 0x163c3445a1769c1e1a51d27e231617e2fead7704370ce7dae7cf4406d9117eda;
-    uint256 internal constant IC7_X = 0x09898d14b0cf44e1dd7edc4bed0b2b8eb6b612199fc8e7538ac40d62feb49e6c;
-    uint256 internal constant IC7_Y = 0x0670f19ee6c85dce07e9f04d7c8c04d823359109eaec4b950521ba581a20700d;
+    uint256 internal constant TAU_B_X1 = 0x0cc23e4ae6d494d9d7450b3293fabb5cf7cfce74a656bca87e7f46862ed25b37;
+    uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
+    uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
+    uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
+    uint256 internal constant IC0_X = 0x1740a3c5b66cd849cf74a5176c71080f253d40b7a354a86edf0dd19b609da252;
+    uint256 internal constant IC0_Y = 0x239a3cca842ef070f269cd4b3272d4541f608a228c254b14323f27a40db3002c;
+    uint256 internal constant IC1_X = 0x2339b5bbaae88a3b91150ecf826d42ec5ed33897c446e5e2bbfa5c2c9e54f857;
+    uint256 internal constant IC1_Y = 0x02ad9204db8056a488b853637cfe652dc7ba465b4b9c3c622bfb9fdc386241da;
+    uint256 internal constant IC2_X = 0x0827808dceaebc70e02e7511de2e43b8d9c3adb5f378be2b59a951d3d12ec3bd;
+    uint256 internal constant IC2_Y = 0x088a3aabb014fc283df4b0efd9f7cd59cf9f736647466d9c86d8473cb46c768c;
+    uint256 internal constant IC3_X = 0x0138c11763e481234dae9adc79e5bc017e48f30bd1baf2b49da2938b3326be76;
+    uint256 internal constant IC3_Y = 0x24feebcbf22e3160bebe19356e7bdfeb6bc7ffcb4219002fb18bc2f5053f6c4f;
+    uint256 internal constant IC4_X = 0x096cb21afab9837528c1a7fd5310cc007cc0d00ae37d2f20a8d005d84a8d3d43;
+    uint256 internal constant IC4_Y = 0x23561daaded8e188b5f886d9a3aac57e4833fe3a51fa89e33a8f93d3d0e8a224;
+    uint256 internal constant IC5_X = 0x2c7b4bb22dba135b571d336ef32833078e3b4a588996e76b7e78aad4b6e126e1;
+    uint256 internal constant IC5_Y = 0x286728f98aee3137f0bcaabd799e2936cb8f7d4e97719a943d2115df86a5cd49;
+    uint256 internal constant IC6_X = 0x21cdf335c749151abfe7bc77c97d2c388f27fcdc14a7ec32dc8a8c9c6d9a9668;
+    uint256 internal constant IC6_Y = 0x064ae5f39925968b471b419b9cfcd28bbbb06bfe2440aec33a97b9b0fb7d411e;
+    uint256 internal constant IC7_X = 0x082bfbd35392f462b1ccfdbfbdf0875878c93342b182d042fcb68d3e6449f1c3;
+    uint256 internal constant IC7_Y = 0x0ede42d327b37a0679e10b1ffbd8952ff479829c62ba274d4b2ec151a47fceee;
+    uint256 internal constant IC8_X = 0x01267e5dbab3483ea70ad72732a54c19d13b467a3834e5be5bb918f46c98b724;
+    uint256 internal constant IC8_Y = 0x07e34befcbdbcc96a323574505e2e74e344a8b3800c4f9236ad79cf38bf49821;
+    uint256 internal constant IC9_X = 0x14b760cf2aa3f5e4044402d92dffc9eeedf707184a3d7c4f789782f8fe6759d2;
+    uint256 internal constant IC9_Y = 0x2e1c26af1f42c1c43a232b2a625192c00abac5fa77856f4edc1e62df87df2a61;
+    uint256 internal constant IC10_X = 0x27259b43464a20a276746bfb514a567509d1568d91cf7e6398801568168898dc;
+    uint256 internal constant IC10_Y = 0x1a83b03b5c1ac386b8041ba62a2ddc1f88413e2ced6b960927d42fc02cbf9d3e;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -93,7 +106,7 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=image:1x8x8/classes=10/layers=conv:8x8x1:k3x3:s1x1:p1-1-1-1:o8x8x8+relu,avgpool2:8x8x8,dense:128x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {
@@ -111,17 +124,20 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         if (st.publicValues.length != NUM_PUBLIC_VALUES) {
             revert WrongPublicValueCount(NUM_PUBLIC_VALUES, st.publicValues.length);
         }
-        uint256[5] memory scalars = [p.zeta, p.zetaInv, p.gamma, p.y1, p.y2];
-        for (uint256 i = 0; i < 5; ++i) {
+        uint256[7] memory scalars = [p.beta, p.alpha, p.zeta, p.zetaInv, p.gamma, p.yZeta, p.yInv];
+        for (uint256 i = 0; i < 7; ++i) {
             if (scalars[i] >= BN254.R) revert ScalarNotReduced(i, scalars[i]);
         }
         if (mulmod(p.zeta, p.zetaInv, BN254.R) != 1) revert ZetaInverseMismatch();
 
         BN254.G1Point[] memory commitments = st.commitments;
-        uint256 s0 = SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues);
-        uint256 kp = SplitHash.quotientDigest(p.q1, p.q2);
-        BN254.G1Point memory x = _publicInputPoint(s0, kp, p, st.publicValues);
-        uint256 u = SplitHash.pairingChallenge(s0, kp, p);
+        uint256[3] memory seeds = [
+            SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues),
+            SplitHash.rowsDigest(p),
+            SplitHash.splitDigest(p)
+        ];
+        BN254.G1Point memory x = _publicInputPoint(seeds, p, st.publicValues);
+        uint256 u = SplitHash.pairingChallenge(seeds[0], seeds[1], seeds[2], p);
         if (!_bothEquations(commitments, p, x, u)) {
             // Failure path only: name the equation that failed.
             BN254.G1Point[] memory h1 = new BN254.G1Point[](4);
@@ -132,41 +148,47 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         }
     }
 
-    /// @dev One multi-pairing for Groth16 and the KZG opening; the KZG side is scaled by a
+    /// @dev One multi-pairing for Groth16 and the opening; the opening's side is scaled by a
     ///      random rho drawn after every value both equations consume (u binds the statement,
-    ///      Q₁, Q₂, W₁, W₂ and the field outputs; then A, B, C), so a false equation survives
-    ///      with probability 1/r.
+    ///      H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι and the field outputs; then A, B, C), so a false
+    ///      equation survives with probability 1/r.
     function _bothEquations(BN254.G1Point[] memory commitments, Proof calldata p, BN254.G1Point memory x, uint256 u)
         internal
         view
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        (BN254.G1Point memory a, BN254.G1Point memory b) = _openingPoints(commitments, p, u, rho);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
         _groth16Pairs(g1, g2, x, p);
-        g1[4] = a;
+        g1[4] = _openingPoint(commitments, p, u, rho);
         g2[4] = BN254.g2Generator();
-        g1[5] = BN254.negate(b);
+        uint256 ru = mulmod(rho, u, BN254.R);
+        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
         g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
-    /// @dev vk_x = IC₀ + s0·IC₁ + kp·IC₂ + ζ·IC₃ + γ·IC₄ + y₁·IC₅ + y₂·IC₆ + Σ publicⱼ·IC₇₊ⱼ.
-    function _publicInputPoint(uint256 s0, uint256 kp, Proof calldata p, uint256[] calldata publicValues)
+    /// @dev vk_x = IC₀ + s0·IC₁ + d₁·IC₂ + d₂·IC₃ + β·IC₄ + α·IC₅ + ζ·IC₆ + γ·IC₇ + y_ζ·IC₈ +
+    ///      y_ι·IC₉ + Σ publicⱼ·IC₁₀₊ⱼ.
+    function _publicInputPoint(uint256[3] memory seeds, Proof calldata p, uint256[] calldata publicValues)
         internal
         view
         returns (BN254.G1Point memory x)
     {
         x = BN254.G1Point(IC0_X, IC0_Y);
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), s0));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), kp));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), p.zeta));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.gamma));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.y1));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.y2));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), publicValues[0]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), seeds[0]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), seeds[1]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), seeds[2]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.beta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.alpha));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.zeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), p.gamma));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC8_X, IC8_Y), p.yZeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC9_X, IC9_Y), p.yInv));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC10_X, IC10_Y), publicValues[0]));
     }
 
     /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) in slots 0..3.
@@ -186,27 +208,41 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }
 
-    /// @dev ρ·A and ρ·B of the KZG check e(A, [1]₂) = e(B, [τ]₂), with
-    ///      A = Σγ^k C_k + γ^K Q₁ + ζW₁ + uQ₂ + uζ⁻¹W₂ − (y₁ + u·y₂)G and B = W₁ + uW₂.
-    function _openingPoints(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
+    /// @dev ρ·P of the opening's check, with C_F = Σβ^k C_k, F_ζ = Ĝ + γS₂, F_ι = G + γH + γ²S₁:
+    ///      P = F_ζ − y_ζ·[1] + ζW_ζ + u(F_ι − y_ι·[1] + ζ⁻¹W_ι) + u²(C_F − G + αQ), one ecMul per
+    ///      point with its scalars combined.
+    function _openingPoint(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
         internal
         view
-        returns (BN254.G1Point memory a, BN254.G1Point memory b)
+        returns (BN254.G1Point memory a)
     {
         uint256 R = BN254.R;
-        a = BN254.mul(commitments[0], rho);
-        uint256 g = mulmod(rho, p.gamma, R);
-        for (uint256 k = 1; k < commitments.length; ++k) {
-            a = BN254.add(a, BN254.mul(commitments[k], g));
-            g = mulmod(g, p.gamma, R);
-        }
-        a = BN254.add(a, BN254.mul(p.q1, g));
         uint256 ru = mulmod(rho, u, R);
-        a = BN254.add(a, BN254.mul(p.w1, mulmod(rho, p.zeta, R)));
-        a = BN254.add(a, BN254.mul(p.q2, ru));
-        a = BN254.add(a, BN254.mul(p.w2, mulmod(ru, p.zetaInv, R)));
-        uint256 y = mulmod(rho, addmod(p.y1, mulmod(u, p.y2, R), R), R);
+        uint256 ru2 = mulmod(ru, u, R);
+        a = _commitmentsPoint(commitments, p.beta, ru2);
+        a = BN254.add(a, BN254.mul(p.gRev, rho));
+        a = BN254.add(a, BN254.mul(p.s2, mulmod(rho, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wZeta, mulmod(rho, p.zeta, R)));
+        a = BN254.add(a, BN254.mul(p.g, addmod(ru, R - ru2, R)));
+        uint256 rug = mulmod(ru, p.gamma, R);
+        a = BN254.add(a, BN254.mul(p.h, rug));
+        a = BN254.add(a, BN254.mul(p.s1, mulmod(rug, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wInv, mulmod(ru, p.zetaInv, R)));
+        a = BN254.add(a, BN254.mul(p.q, mulmod(ru2, p.alpha, R)));
+        uint256 y = mulmod(rho, addmod(p.yZeta, mulmod(u, p.yInv, R), R), R);
         a = BN254.add(a, BN254.negate(BN254.mul(BN254.g1Generator(), y)));
-        b = BN254.add(BN254.mul(p.w1, rho), BN254.mul(p.w2, ru));
+    }
+
+    /// @dev s·Σ_k β^k C_k.
+    function _commitmentsPoint(BN254.G1Point[] memory commitments, uint256 beta, uint256 s)
+        internal
+        view
+        returns (BN254.G1Point memory a)
+    {
+        a = BN254.mul(commitments[0], s);
+        for (uint256 k = 1; k < commitments.length; ++k) {
+            s = mulmod(s, beta, BN254.R);
+            a = BN254.add(a, BN254.mul(commitments[k], s));
+        }
     }
 }

@@ -11,14 +11,17 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 
 /// @title DigitsMlpAccuracyVerifier
 /// @notice Verifies zkmodel statements of architecture digits MLP 64-32-10 accuracy: committed 360-image test split, public count (development keys).
-/// @dev Recomputes s0, kp and u with Keccak, then checks in one multi-pairing both Groth16 on
-///      (s0, kp, ζ, γ, y₁, y₂, public values) and the KZG opening e(A, [1]₂) = e(B, [τ]₂),
-///      the latter scaled by a random ρ; on failure it names the equation that failed.
-///      Challenge order: s0 (statement) → kp (Q₁, Q₂) → [circuit: ζ, γ] → u (s0, kp, W₁, W₂,
-///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
+/// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
+///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
+///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
+///      C_F − G + αQ = τ^b·Q, b = 512), the latter scaled by a random ρ; on failure it
+///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
+///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
+///      it combines.
 contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x298429dde193902adeba83b95cf4231e114cbd9cf3b44e5bc35c349426dceea5;
+    bytes32 public constant ARCHITECTURE = 0x8d4e5f5580c07d92b30631888f7d17275a1015eed1603c16cabcdae4c355c041;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -37,27 +40,37 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant DELTA_X0 = 0x01099e9d6ffeaf1da0e7d04e1bad08476cb5bcb446773422376ee71d090a719a;
     uint256 internal constant DELTA_Y1 = 0x06f6b6819981d33f63b7d7d93e17f9811916fb773400cc20b28d8041228490d8;
     uint256 internal constant DELTA_Y0 = 0x1c49c44ed501c996a9be84438036f719f9765348a6ae6bccc9035b804ef88d5c;
-    // KZG: [τ]₂ of the SRS.
+    // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x2fc571dab3ec28aac779db808387cd727d958f679ce55b74b894fb03904cd942;
-    uint256 internal constant IC0_Y = 0x230fcbd02806e997c185b2677e6dcc55e6ff4c7f87924a75e25803613309d0d0;
-    uint256 internal constant IC1_X = 0x20c1ad13b248a34157ef6124f596be77a2c87a526fc3ad2de4a5a1ead6943549;
-    uint256 internal constant IC1_Y = 0x1252205fc060d614e9a860ac1f70889c66369baaf16404a9412c01724c3ca7fd;
-    uint256 internal constant IC2_X = 0x1b84352518a15f462cd7cb821ce9dba25ef7bc4f52ca09c88f3cecca7e0790e7;
-    uint256 internal constant IC2_Y = 0x29819093d9d0e604f80e7a9778453239037c687aa1f8219fd2eb101f76ac71b9;
-    uint256 internal constant IC3_X = 0x26a8437c047ce62445975ac17b3f427e31e18dcc323b157a8da0197fdf8fb8b0;
-    uint256 internal constant IC3_Y = 0x061efd61b32937471646f92a066eff7257c4971b67a5f7ff21c43aadf0350fd0;
-    uint256 internal constant IC4_X = 0x02da636348836521efaafb459d2ee34ddde2b9f1d0ca323246ac8dd3712261f2;
-    uint256 internal constant IC4_Y = 0x0ff6aa3e7b64dc82f0de514c0467d4af85272002d10c96e59af8589aa41b817e;
-    uint256 internal constant IC5_X = 0x300aa983a50f127fb6f91d0b04029c4183cca98184eb85e2e44c08eef1bea3da;
-    uint256 internal constant IC5_Y = 0x2e78d431aab6e39cbfd5d4c14e9cd6ca32d25121c626fe1d53e3d372fe62ad0b;
-    uint256 internal constant IC6_X = 0x2408c3a7b945f4156cb729b53367d3d0c0ad5eff4935ab9a68a19164a364b7c2;
-    uint256 internal constant IC6_Y = 0x29d24f07c6bb8060c6531dbe626fb413dbdeafb0267a6fcbdae7523b9a5c9b5c;
-    uint256 internal constant IC7_X = 0x19b63ecd662a79a8a645c56e894549069a56e5b49b54a7476fdf221e03ebc379;
-    uint256 internal constant IC7_Y = 0x0be9b7e50baf1120a9ab3e130fbb0aeebe4dcdc66ac8f5f7c805b91a85eded13;
+    uint256 internal constant TAU_B_X1 = 0x2cc69df6cbd9bac05046ea05498a36db4139bf9c57d27031f986f84907c42ebe;
+    uint256 internal constant TAU_B_X0 = 0x19144e0a65d58f459d923b7c99f40fb05ed86ae921186b0438a40ec106bcaf50;
+    uint256 internal constant TAU_B_Y1 = 0x2e4bd737394260e9ee7aaf4af9ea40e994f20ae7227e6ee9c2bd94faf7180b26;
+    uint256 internal constant TAU_B_Y0 = 0x2cf687a14e4760db2ecc3519945fcb3575d9db92b900d2338568da740ccc0fff;
+    uint256 internal constant IC0_X = 0x11b11dc328eb85a4d4c4a740f02da0bdcd93c7a3229d81b56d00cbacad087b5e;
+    uint256 internal constant IC0_Y = 0x2dfe87a630017d2351e792693ae2223863197a1362c07ede3be9997529cd7cf4;
+    uint256 internal constant IC1_X = 0x2a5de237e034b675350947c41b0044fc603f87ec7b24a241d3d0f9d64d0c5fef;
+    uint256 internal constant IC1_Y = 0x185b3797a2049e3fbb25fdfcbca735a81b1b253ce466a9b63d9215a56dde5a6e;
+    uint256 internal constant IC2_X = 0x2ef4dc280549f2c68f84c13e64acd60b1e690016d6def51c1bd3c9f8036d40c8;
+    uint256 internal constant IC2_Y = 0x04280c07db9ee81a36e6aaf8a560e23626aed13fb41bdffe2d1f7f30ebe2264b;
+    uint256 internal constant IC3_X = 0x09161518910824083c5bb1f47261171136b222f653520bb9fe5703eb0eec9be0;
+    uint256 internal constant IC3_Y = 0x11aceb6af52f3c479c7b34473de95e22b7c75c4ac19eccba3da60ce81c24f1d7;
+    uint256 internal constant IC4_X = 0x00ff6fa254c01eb29c614dce74148313d502892faced7115cd0d786920d3c641;
+    uint256 internal constant IC4_Y = 0x0525e3add95a52ade5fb3afbec0615484f9ef013a8cff5df51db14d8635cce98;
+    uint256 internal constant IC5_X = 0x16c9c517c90b13befd611e6d985351f4c71a88288862b78b7f492541ff971821;
+    uint256 internal constant IC5_Y = 0x241971afe7f0d0cc98b70dfe1557dd6f97f6170591eba512d984ba12c2cb413b;
+    uint256 internal constant IC6_X = 0x184aebf618a42b00cbfa514ba10dc9ff4582eb114fb912c3e5edc7d338294c74;
+    uint256 internal constant IC6_Y = 0x1e6ff22b51435c996b6a51cc9797a91665f79eba691cf82a88c06d040aa37d51;
+    uint256 internal constant IC7_X = 0x0d1a64c70d958cb673ede75f0f29b5d5ff080a6853a2ad4e4d191d4771d86ad7;
+    uint256 internal constant IC7_Y = 0x036e3a849a774e911405b5a51e8485c2ee565406c336c2cec852230758037a44;
+    uint256 internal constant IC8_X = 0x071f71997fbf0540a19b7fa6563d96412f3157db308f75cc0094f9a14b7db132;
+    uint256 internal constant IC8_Y = 0x233b429690c8bc7bfcba9c430a185793b1c46bde2330a40f28bdb93afecb6e98;
+    uint256 internal constant IC9_X = 0x288f2bb22736000483ba70cf8a188eab913e1e8bf976f24e56ed4cebce9399a5;
+    uint256 internal constant IC9_Y = 0x035a8664653b005f795f1d8f82ec12d87295cca7a7d1adbbac2421c0854163a8;
+    uint256 internal constant IC10_X = 0x227501d0814e4332175760c1a344845bf9a4528ca312f8b6f2a1c07302ab3898;
+    uint256 internal constant IC10_Y = 0x17b5a8c8d4af3583652a314b8d6bb9a44a9352aeb9ec2c903f2cb7d4a70423c4;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -93,7 +106,7 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {
@@ -111,17 +124,20 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         if (st.publicValues.length != NUM_PUBLIC_VALUES) {
             revert WrongPublicValueCount(NUM_PUBLIC_VALUES, st.publicValues.length);
         }
-        uint256[5] memory scalars = [p.zeta, p.zetaInv, p.gamma, p.y1, p.y2];
-        for (uint256 i = 0; i < 5; ++i) {
+        uint256[7] memory scalars = [p.beta, p.alpha, p.zeta, p.zetaInv, p.gamma, p.yZeta, p.yInv];
+        for (uint256 i = 0; i < 7; ++i) {
             if (scalars[i] >= BN254.R) revert ScalarNotReduced(i, scalars[i]);
         }
         if (mulmod(p.zeta, p.zetaInv, BN254.R) != 1) revert ZetaInverseMismatch();
 
         BN254.G1Point[] memory commitments = st.commitments;
-        uint256 s0 = SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues);
-        uint256 kp = SplitHash.quotientDigest(p.q1, p.q2);
-        BN254.G1Point memory x = _publicInputPoint(s0, kp, p, st.publicValues);
-        uint256 u = SplitHash.pairingChallenge(s0, kp, p);
+        uint256[3] memory seeds = [
+            SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues),
+            SplitHash.rowsDigest(p),
+            SplitHash.splitDigest(p)
+        ];
+        BN254.G1Point memory x = _publicInputPoint(seeds, p, st.publicValues);
+        uint256 u = SplitHash.pairingChallenge(seeds[0], seeds[1], seeds[2], p);
         if (!_bothEquations(commitments, p, x, u)) {
             // Failure path only: name the equation that failed.
             BN254.G1Point[] memory h1 = new BN254.G1Point[](4);
@@ -132,41 +148,47 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         }
     }
 
-    /// @dev One multi-pairing for Groth16 and the KZG opening; the KZG side is scaled by a
+    /// @dev One multi-pairing for Groth16 and the opening; the opening's side is scaled by a
     ///      random rho drawn after every value both equations consume (u binds the statement,
-    ///      Q₁, Q₂, W₁, W₂ and the field outputs; then A, B, C), so a false equation survives
-    ///      with probability 1/r.
+    ///      H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι and the field outputs; then A, B, C), so a false
+    ///      equation survives with probability 1/r.
     function _bothEquations(BN254.G1Point[] memory commitments, Proof calldata p, BN254.G1Point memory x, uint256 u)
         internal
         view
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        (BN254.G1Point memory a, BN254.G1Point memory b) = _openingPoints(commitments, p, u, rho);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
         _groth16Pairs(g1, g2, x, p);
-        g1[4] = a;
+        g1[4] = _openingPoint(commitments, p, u, rho);
         g2[4] = BN254.g2Generator();
-        g1[5] = BN254.negate(b);
+        uint256 ru = mulmod(rho, u, BN254.R);
+        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
         g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
-    /// @dev vk_x = IC₀ + s0·IC₁ + kp·IC₂ + ζ·IC₃ + γ·IC₄ + y₁·IC₅ + y₂·IC₆ + Σ publicⱼ·IC₇₊ⱼ.
-    function _publicInputPoint(uint256 s0, uint256 kp, Proof calldata p, uint256[] calldata publicValues)
+    /// @dev vk_x = IC₀ + s0·IC₁ + d₁·IC₂ + d₂·IC₃ + β·IC₄ + α·IC₅ + ζ·IC₆ + γ·IC₇ + y_ζ·IC₈ +
+    ///      y_ι·IC₉ + Σ publicⱼ·IC₁₀₊ⱼ.
+    function _publicInputPoint(uint256[3] memory seeds, Proof calldata p, uint256[] calldata publicValues)
         internal
         view
         returns (BN254.G1Point memory x)
     {
         x = BN254.G1Point(IC0_X, IC0_Y);
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), s0));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), kp));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), p.zeta));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.gamma));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.y1));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.y2));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), publicValues[0]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), seeds[0]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), seeds[1]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), seeds[2]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.beta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.alpha));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.zeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), p.gamma));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC8_X, IC8_Y), p.yZeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC9_X, IC9_Y), p.yInv));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC10_X, IC10_Y), publicValues[0]));
     }
 
     /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) in slots 0..3.
@@ -186,27 +208,41 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }
 
-    /// @dev ρ·A and ρ·B of the KZG check e(A, [1]₂) = e(B, [τ]₂), with
-    ///      A = Σγ^k C_k + γ^K Q₁ + ζW₁ + uQ₂ + uζ⁻¹W₂ − (y₁ + u·y₂)G and B = W₁ + uW₂.
-    function _openingPoints(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
+    /// @dev ρ·P of the opening's check, with C_F = Σβ^k C_k, F_ζ = Ĝ + γS₂, F_ι = G + γH + γ²S₁:
+    ///      P = F_ζ − y_ζ·[1] + ζW_ζ + u(F_ι − y_ι·[1] + ζ⁻¹W_ι) + u²(C_F − G + αQ), one ecMul per
+    ///      point with its scalars combined.
+    function _openingPoint(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
         internal
         view
-        returns (BN254.G1Point memory a, BN254.G1Point memory b)
+        returns (BN254.G1Point memory a)
     {
         uint256 R = BN254.R;
-        a = BN254.mul(commitments[0], rho);
-        uint256 g = mulmod(rho, p.gamma, R);
-        for (uint256 k = 1; k < commitments.length; ++k) {
-            a = BN254.add(a, BN254.mul(commitments[k], g));
-            g = mulmod(g, p.gamma, R);
-        }
-        a = BN254.add(a, BN254.mul(p.q1, g));
         uint256 ru = mulmod(rho, u, R);
-        a = BN254.add(a, BN254.mul(p.w1, mulmod(rho, p.zeta, R)));
-        a = BN254.add(a, BN254.mul(p.q2, ru));
-        a = BN254.add(a, BN254.mul(p.w2, mulmod(ru, p.zetaInv, R)));
-        uint256 y = mulmod(rho, addmod(p.y1, mulmod(u, p.y2, R), R), R);
+        uint256 ru2 = mulmod(ru, u, R);
+        a = _commitmentsPoint(commitments, p.beta, ru2);
+        a = BN254.add(a, BN254.mul(p.gRev, rho));
+        a = BN254.add(a, BN254.mul(p.s2, mulmod(rho, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wZeta, mulmod(rho, p.zeta, R)));
+        a = BN254.add(a, BN254.mul(p.g, addmod(ru, R - ru2, R)));
+        uint256 rug = mulmod(ru, p.gamma, R);
+        a = BN254.add(a, BN254.mul(p.h, rug));
+        a = BN254.add(a, BN254.mul(p.s1, mulmod(rug, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wInv, mulmod(ru, p.zetaInv, R)));
+        a = BN254.add(a, BN254.mul(p.q, mulmod(ru2, p.alpha, R)));
+        uint256 y = mulmod(rho, addmod(p.yZeta, mulmod(u, p.yInv, R), R), R);
         a = BN254.add(a, BN254.negate(BN254.mul(BN254.g1Generator(), y)));
-        b = BN254.add(BN254.mul(p.w1, rho), BN254.mul(p.w2, ru));
+    }
+
+    /// @dev s·Σ_k β^k C_k.
+    function _commitmentsPoint(BN254.G1Point[] memory commitments, uint256 beta, uint256 s)
+        internal
+        view
+        returns (BN254.G1Point memory a)
+    {
+        a = BN254.mul(commitments[0], s);
+        for (uint256 k = 1; k < commitments.length; ++k) {
+            s = mulmod(s, beta, BN254.R);
+            a = BN254.add(a, BN254.mul(commitments[k], s));
+        }
     }
 }

@@ -11,14 +11,17 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 
 /// @title DigitsMlpInferenceVerifier
 /// @notice Verifies zkmodel statements of architecture digits MLP 64-32-10 inference: one committed image, public logits (development keys).
-/// @dev Recomputes s0, kp and u with Keccak, then checks in one multi-pairing both Groth16 on
-///      (s0, kp, ζ, γ, y₁, y₂, public values) and the KZG opening e(A, [1]₂) = e(B, [τ]₂),
-///      the latter scaled by a random ρ; on failure it names the equation that failed.
-///      Challenge order: s0 (statement) → kp (Q₁, Q₂) → [circuit: ζ, γ] → u (s0, kp, W₁, W₂,
-///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
+/// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
+///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
+///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
+///      C_F − G + αQ = τ^b·Q, b = 64), the latter scaled by a random ρ; on failure it
+///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
+///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
+///      it combines.
 contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x87a70b83036c706d44079a614725fbbb9cf048293eb5fc8bf09ad27ae6d6f516;
+    bytes32 public constant ARCHITECTURE = 0x7148e000c70f38f5000a69f26b776158cccc3e26b26961a57baf27a17690a3a0;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -37,27 +40,37 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     uint256 internal constant DELTA_X0 = 0x01099e9d6ffeaf1da0e7d04e1bad08476cb5bcb446773422376ee71d090a719a;
     uint256 internal constant DELTA_Y1 = 0x06f6b6819981d33f63b7d7d93e17f9811916fb773400cc20b28d8041228490d8;
     uint256 internal constant DELTA_Y0 = 0x1c49c44ed501c996a9be84438036f719f9765348a6ae6bccc9035b804ef88d5c;
-    // KZG: [τ]₂ of the SRS.
+    // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x1c6b0a4024e5d9e5d879cd2640925ac69e1cae3b1684ab0c1a5da92685ff429f;
-    uint256 internal constant IC0_Y = 0x302e278bed2052bff05ca8845c02c86645ba8008bece35ae014c4a0d8ca92e3f;
-    uint256 internal constant IC1_X = 0x13bd509a9be5a8f589088343c3a7ea829cce7e04338bff7e139e539bfa9308b6;
-    uint256 internal constant IC1_Y = 0x22a4d316af04c78216bc4f21eb576a8f4e4f6a3cc162ad6a64479988fa001039;
-    uint256 internal constant IC2_X = 0x036b7732634e02aac38af89c302eacea3fe106e6870a8dae996e97cc4cebd61a;
-    uint256 internal constant IC2_Y = 0x27e1a9d777eb4edd65b26be921b44dd940092c4b7faceb008d5a02aaa47625ae;
-    uint256 internal constant IC3_X = 0x265f320e563fc8568d5110c7943d1fb73d2bc8b67e075f67dfff2e121e8fcae6;
-    uint256 internal constant IC3_Y = 0x1cf74ed59b3e37a8ed0debab4b3c26a1a07c38f6726076523d4e878ca198b787;
-    uint256 internal constant IC4_X = 0x2590745f6bc32c9e9ed70ca2715c1f8752aac0bb9040cfd0e6e05fbe90104529;
-    uint256 internal constant IC4_Y = 0x0e1d3b4e2c3fe15fd5af2c4b2b79b4009d71d029a29b03f2403f29654936e4ad;
-    uint256 internal constant IC5_X = 0x10cd3ed3c1cf506ae6d2fdfe0424778958342b539f47915551fc0dbfd805d5a6;
-    uint256 internal constant IC5_Y = 0x183df52c1cc542decd5518e7a4a3b74116aebc2be5d1c8ddfc1e040e5d29f142;
-    uint256 internal constant IC6_X = 0x07496fec65bc49b8c2118437c2b4f527d00b438fc903f449ee96bb61706ca1dd;
-    uint256 internal constant IC6_Y = 0x2ae4ca7dab89eac0ea156e5297400e08c6f5e202320ae79530dcf06d9d68cb67;
-    uint256 internal constant IC7_X = 0x25be477a3a023c5a590c39ce8c1e76753788b0cc8ac8a1a899fa82b45135fde0;
-    uint256 internal constant IC7_Y = 0x2ea08b3d7eeb4a005ae72d2959403591bdef2e016a85d7d3d396d6be574d86af;
+    uint256 internal constant TAU_B_X1 = 0x1f003f111cdb7fa183d636db1387b65e3e5eb61863a8f34a74c8808de4efcb20;
+    uint256 internal constant TAU_B_X0 = 0x06db76d5857a8eb3f59c85bc2285372010b8e3412a7ba2e27d73d7874c021d2b;
+    uint256 internal constant TAU_B_Y1 = 0x1e68eaa7e40c9525c75ed48f614f09a2d688615d63f140c9fccf4f1f3ad19bf8;
+    uint256 internal constant TAU_B_Y0 = 0x0aa950b4878385e2e0711d20242c03a5b10665f93e6ec64c151b91906089386b;
+    uint256 internal constant IC0_X = 0x0e682cfb25b554687e48677268b00fb0ca82ae84d30bff5b5e2b87dabcbe9e24;
+    uint256 internal constant IC0_Y = 0x06142450b50310f53440fa56a952482166e300b0a98bf483f5338849ae55c55a;
+    uint256 internal constant IC1_X = 0x2ad651d639e7557e54e21781efa0eaaa1030d855aa16214ded43d41c55b30e76;
+    uint256 internal constant IC1_Y = 0x24949d7bfdfdc8aaed92aef93ecda5acb1ea372782bfedbcc43c8fa70c9715ee;
+    uint256 internal constant IC2_X = 0x0758d4e254cef36c6d067b0219ad1e40cfa20d8bee30385685e1f116349e56a6;
+    uint256 internal constant IC2_Y = 0x1a818571bc93094a433421f354c06976e1079bb576a3c314cd656f2968610894;
+    uint256 internal constant IC3_X = 0x1324b9ccb646716d1c5431d641eaa1b283c27672ed6f9eb26049b3167ccf85b3;
+    uint256 internal constant IC3_Y = 0x1938fe01442520e12bf8c2c13c1ee7a453974efaf95a8ac85790f3ebf81e241c;
+    uint256 internal constant IC4_X = 0x29fc73fe29b0d07513af11c116abf99d71194d5daa906cf88c3520425991e950;
+    uint256 internal constant IC4_Y = 0x1d299b3915b5b62e6d1ff48a55df25e9600cf8ad8874a7080133ed5f94886a10;
+    uint256 internal constant IC5_X = 0x077d9ba3df861b43f208fc8e5a0e86fadd779de34ed863d2d01d49e878587455;
+    uint256 internal constant IC5_Y = 0x06a5adfb90f78708942dfcc0927ad8157ef6c79c18053e17c2d3217824649c83;
+    uint256 internal constant IC6_X = 0x2c16e9442aa2123d0ac18d891a7704c757b7454adadd0ddcac4de311d60a2b4e;
+    uint256 internal constant IC6_Y = 0x290ab109b96dab65ffeb754d372f6863d12663a9371e341cc2362750fcef76fb;
+    uint256 internal constant IC7_X = 0x2bb6797e8bb3d19eb6c65a6572dffbbcf4884a4fc6af0ccb4319e893baca0db3;
+    uint256 internal constant IC7_Y = 0x031ae11bb6b6b25f985f06bd35df49632f82add50690c299020ffe5b87662048;
+    uint256 internal constant IC8_X = 0x1bbb47b2ed9a7e2f8a13fe93b76110334222e6cdf554de16d15ff6766c748390;
+    uint256 internal constant IC8_Y = 0x237b19b1b405b81fd3bc2f625718ffedd37e5756aa08b6a1a555835d5f47da77;
+    uint256 internal constant IC9_X = 0x1ff544ad83010e5d7b2db5bc9d005b8a16791f1917e3f3b5383b5ca79532352f;
+    uint256 internal constant IC9_Y = 0x01f1f09260a7cea0dd9afbcfa002a201053bb69065fbadaa5ddf7e86f2139bd6;
+    uint256 internal constant IC10_X = 0x182d1f253ce7772151fc1272f36d371531a19d0fdebfd4e23e581becd9699f69;
+    uint256 internal constant IC10_Y = 0x0c01c9808acad0a95a85a7de5c3403c11cb138bdff4db97c5fef7015a8917d20;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -93,7 +106,7 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         i.rows = 1;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/inference/rows=1/input=Committed/output=Public";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {
@@ -111,17 +124,20 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         if (st.publicValues.length != NUM_PUBLIC_VALUES) {
             revert WrongPublicValueCount(NUM_PUBLIC_VALUES, st.publicValues.length);
         }
-        uint256[5] memory scalars = [p.zeta, p.zetaInv, p.gamma, p.y1, p.y2];
-        for (uint256 i = 0; i < 5; ++i) {
+        uint256[7] memory scalars = [p.beta, p.alpha, p.zeta, p.zetaInv, p.gamma, p.yZeta, p.yInv];
+        for (uint256 i = 0; i < 7; ++i) {
             if (scalars[i] >= BN254.R) revert ScalarNotReduced(i, scalars[i]);
         }
         if (mulmod(p.zeta, p.zetaInv, BN254.R) != 1) revert ZetaInverseMismatch();
 
         BN254.G1Point[] memory commitments = st.commitments;
-        uint256 s0 = SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues);
-        uint256 kp = SplitHash.quotientDigest(p.q1, p.q2);
-        BN254.G1Point memory x = _publicInputPoint(s0, kp, p, st.publicValues);
-        uint256 u = SplitHash.pairingChallenge(s0, kp, p);
+        uint256[3] memory seeds = [
+            SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues),
+            SplitHash.rowsDigest(p),
+            SplitHash.splitDigest(p)
+        ];
+        BN254.G1Point memory x = _publicInputPoint(seeds, p, st.publicValues);
+        uint256 u = SplitHash.pairingChallenge(seeds[0], seeds[1], seeds[2], p);
         if (!_bothEquations(commitments, p, x, u)) {
             // Failure path only: name the equation that failed.
             BN254.G1Point[] memory h1 = new BN254.G1Point[](4);
@@ -132,41 +148,47 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         }
     }
 
-    /// @dev One multi-pairing for Groth16 and the KZG opening; the KZG side is scaled by a
+    /// @dev One multi-pairing for Groth16 and the opening; the opening's side is scaled by a
     ///      random rho drawn after every value both equations consume (u binds the statement,
-    ///      Q₁, Q₂, W₁, W₂ and the field outputs; then A, B, C), so a false equation survives
-    ///      with probability 1/r.
+    ///      H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι and the field outputs; then A, B, C), so a false
+    ///      equation survives with probability 1/r.
     function _bothEquations(BN254.G1Point[] memory commitments, Proof calldata p, BN254.G1Point memory x, uint256 u)
         internal
         view
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        (BN254.G1Point memory a, BN254.G1Point memory b) = _openingPoints(commitments, p, u, rho);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
         _groth16Pairs(g1, g2, x, p);
-        g1[4] = a;
+        g1[4] = _openingPoint(commitments, p, u, rho);
         g2[4] = BN254.g2Generator();
-        g1[5] = BN254.negate(b);
+        uint256 ru = mulmod(rho, u, BN254.R);
+        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
         g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
-    /// @dev vk_x = IC₀ + s0·IC₁ + kp·IC₂ + ζ·IC₃ + γ·IC₄ + y₁·IC₅ + y₂·IC₆ + Σ publicⱼ·IC₇₊ⱼ.
-    function _publicInputPoint(uint256 s0, uint256 kp, Proof calldata p, uint256[] calldata publicValues)
+    /// @dev vk_x = IC₀ + s0·IC₁ + d₁·IC₂ + d₂·IC₃ + β·IC₄ + α·IC₅ + ζ·IC₆ + γ·IC₇ + y_ζ·IC₈ +
+    ///      y_ι·IC₉ + Σ publicⱼ·IC₁₀₊ⱼ.
+    function _publicInputPoint(uint256[3] memory seeds, Proof calldata p, uint256[] calldata publicValues)
         internal
         view
         returns (BN254.G1Point memory x)
     {
         x = BN254.G1Point(IC0_X, IC0_Y);
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), s0));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), kp));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), p.zeta));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.gamma));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.y1));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.y2));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), publicValues[0]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), seeds[0]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), seeds[1]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), seeds[2]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.beta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.alpha));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.zeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), p.gamma));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC8_X, IC8_Y), p.yZeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC9_X, IC9_Y), p.yInv));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC10_X, IC10_Y), publicValues[0]));
     }
 
     /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) in slots 0..3.
@@ -186,27 +208,41 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }
 
-    /// @dev ρ·A and ρ·B of the KZG check e(A, [1]₂) = e(B, [τ]₂), with
-    ///      A = Σγ^k C_k + γ^K Q₁ + ζW₁ + uQ₂ + uζ⁻¹W₂ − (y₁ + u·y₂)G and B = W₁ + uW₂.
-    function _openingPoints(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
+    /// @dev ρ·P of the opening's check, with C_F = Σβ^k C_k, F_ζ = Ĝ + γS₂, F_ι = G + γH + γ²S₁:
+    ///      P = F_ζ − y_ζ·[1] + ζW_ζ + u(F_ι − y_ι·[1] + ζ⁻¹W_ι) + u²(C_F − G + αQ), one ecMul per
+    ///      point with its scalars combined.
+    function _openingPoint(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
         internal
         view
-        returns (BN254.G1Point memory a, BN254.G1Point memory b)
+        returns (BN254.G1Point memory a)
     {
         uint256 R = BN254.R;
-        a = BN254.mul(commitments[0], rho);
-        uint256 g = mulmod(rho, p.gamma, R);
-        for (uint256 k = 1; k < commitments.length; ++k) {
-            a = BN254.add(a, BN254.mul(commitments[k], g));
-            g = mulmod(g, p.gamma, R);
-        }
-        a = BN254.add(a, BN254.mul(p.q1, g));
         uint256 ru = mulmod(rho, u, R);
-        a = BN254.add(a, BN254.mul(p.w1, mulmod(rho, p.zeta, R)));
-        a = BN254.add(a, BN254.mul(p.q2, ru));
-        a = BN254.add(a, BN254.mul(p.w2, mulmod(ru, p.zetaInv, R)));
-        uint256 y = mulmod(rho, addmod(p.y1, mulmod(u, p.y2, R), R), R);
+        uint256 ru2 = mulmod(ru, u, R);
+        a = _commitmentsPoint(commitments, p.beta, ru2);
+        a = BN254.add(a, BN254.mul(p.gRev, rho));
+        a = BN254.add(a, BN254.mul(p.s2, mulmod(rho, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wZeta, mulmod(rho, p.zeta, R)));
+        a = BN254.add(a, BN254.mul(p.g, addmod(ru, R - ru2, R)));
+        uint256 rug = mulmod(ru, p.gamma, R);
+        a = BN254.add(a, BN254.mul(p.h, rug));
+        a = BN254.add(a, BN254.mul(p.s1, mulmod(rug, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wInv, mulmod(ru, p.zetaInv, R)));
+        a = BN254.add(a, BN254.mul(p.q, mulmod(ru2, p.alpha, R)));
+        uint256 y = mulmod(rho, addmod(p.yZeta, mulmod(u, p.yInv, R), R), R);
         a = BN254.add(a, BN254.negate(BN254.mul(BN254.g1Generator(), y)));
-        b = BN254.add(BN254.mul(p.w1, rho), BN254.mul(p.w2, ru));
+    }
+
+    /// @dev s·Σ_k β^k C_k.
+    function _commitmentsPoint(BN254.G1Point[] memory commitments, uint256 beta, uint256 s)
+        internal
+        view
+        returns (BN254.G1Point memory a)
+    {
+        a = BN254.mul(commitments[0], s);
+        for (uint256 k = 1; k < commitments.length; ++k) {
+            s = mulmod(s, beta, BN254.R);
+            a = BN254.add(a, BN254.mul(commitments[k], s));
+        }
     }
 }

@@ -11,14 +11,17 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 
 /// @title DigitsMlpTraining16Verifier
 /// @notice Verifies zkmodel statements of architecture digits MLP 64-32-10 training: 16 SGD steps of batch 32, cross-entropy, eta 1/2, from committed initial weights on 1024 committed examples (development keys).
-/// @dev Recomputes s0, kp and u with Keccak, then checks in one multi-pairing both Groth16 on
-///      (s0, kp, ζ, γ, y₁, y₂, public values) and the KZG opening e(A, [1]₂) = e(B, [τ]₂),
-///      the latter scaled by a random ρ; on failure it names the equation that failed.
-///      Challenge order: s0 (statement) → kp (Q₁, Q₂) → [circuit: ζ, γ] → u (s0, kp, W₁, W₂,
-///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
+/// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
+///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
+///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
+///      C_F − G + αQ = τ^b·Q, b = 1024), the latter scaled by a random ρ; on failure it
+///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
+///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
+///      it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xa1a07fa03a5d0d923b3676b71bf4dbb9251a644d1117c8da09e21a73297d2baa;
+    bytes32 public constant ARCHITECTURE = 0x095ff30ec67e722ca8aad495b46da12d86478bb9b203547f09034db352e7f756;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -37,25 +40,35 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant DELTA_X0 = 0x152968c3ec166207266554351ef6457de368b405f013b00f0d8b2ff9cb0435fd;
     uint256 internal constant DELTA_Y1 = 0x01bac394b88371d6b0f8ea0435d01eb64d7a23d4274042750a8e09617ead82c4;
     uint256 internal constant DELTA_Y0 = 0x02d7471e152ecebb51f9f6373697fb0b06e093c31465fcb26e4b5b0d7b89d367;
-    // KZG: [τ]₂ of the SRS.
+    // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x02e3d483064f615e8bd4a1b6a8e1a6f16fe72955d6ea6609fdd1c25b45abbc9e;
-    uint256 internal constant IC0_Y = 0x1b7271be1d83fa8ffce1482a1f0870d56346e5998821af98ddcba64de53f0f32;
-    uint256 internal constant IC1_X = 0x1a924df71106f94526208469d800aa97840a582fa34d0988cf3759d05bd0975d;
-    uint256 internal constant IC1_Y = 0x0ad720a7b8df9f7fe55b32dfa4096e529d0bb8a0c0678e90fef009b4fc47ef31;
-    uint256 internal constant IC2_X = 0x0fe4e87c2e1010e7cd546119875f21949633bc44727aaf1c0f50b40407b15c33;
-    uint256 internal constant IC2_Y = 0x10953c639915aaca886dd4b1909e4d0e1d6fd8636bae10b61be6fce9a3cfb206;
-    uint256 internal constant IC3_X = 0x25733c44e8888772f950ab34e9d8cd2b44efbef06d0795a4a6d2b7416e8ce506;
-    uint256 internal constant IC3_Y = 0x14e6774dc326d276c04d326e8b8a818ea9b9d32e8ce1f9942e97a6da2d59628c;
-    uint256 internal constant IC4_X = 0x02d3183249d0601837b718cc20236fbca5e9e43e3074337c85798e9c54a30fa8;
-    uint256 internal constant IC4_Y = 0x09db2d4e6066474753d1ccf63c446394a4d2fac362e5f63a6bed55399d321784;
-    uint256 internal constant IC5_X = 0x0410fdcc601583ea4ca66c05531c5135ef6d0fc0d60374afc9067a9492f92ae4;
-    uint256 internal constant IC5_Y = 0x00cb8839b3eedf93939b0a0e5332a50693cc85754261bfa976c6e20643420bb0;
-    uint256 internal constant IC6_X = 0x033b27251d5e1328c4be69eaeeb642f9e5e206a1ccd4f665e7cc8510004b7d21;
-    uint256 internal constant IC6_Y = 0x126f3ebf17a3b4e57bba48d88773e3a3fb464b0d8c9b815ed97501a7fb1fab39;
+    uint256 internal constant TAU_B_X1 = 0x0cc23e4ae6d494d9d7450b3293fabb5cf7cfce74a656bca87e7f46862ed25b37;
+    uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
+    uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
+    uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
+    uint256 internal constant IC0_X = 0x02a8fe9b9e3593485cc37ee4cd904571a007836f954966bc0a0228dc7454d4ec;
+    uint256 internal constant IC0_Y = 0x043b7268dd42df0920358234598afe9f50815395314c65aff9727ba66f9520d9;
+    uint256 internal constant IC1_X = 0x1506564e191035999f4792aa2b5c76185631f06985bf5d02746dae19516639de;
+    uint256 internal constant IC1_Y = 0x14aa37a74f515a9d7c6482bf834a2a786ca21033d6ba7ce8de74c09fe3a62909;
+    uint256 internal constant IC2_X = 0x20a7885b53e542fa314fb53618644ff0651a9aeb073269e8b6774d260307eeb9;
+    uint256 internal constant IC2_Y = 0x0ff85900f38b7e26463f70860f58114f434a8f0ea58a10ba52afceb4a8306616;
+    uint256 internal constant IC3_X = 0x274e80912cb5c801c2aa077760a766478158d510d8249c0bc1ab713298d8d8bd;
+    uint256 internal constant IC3_Y = 0x0110a23ba98e125ab4885a2a79b2d2309a8d49def6b7c6603f743cc37580b8af;
+    uint256 internal constant IC4_X = 0x2ccad84665df883698ecd6d05184e6f1bb991065f848ab33c14886257ba93e4a;
+    uint256 internal constant IC4_Y = 0x269682ea922482f3e019b67d21389ed4e7574b12e7de9411f28d4bfde1c6edb2;
+    uint256 internal constant IC5_X = 0x1ce912ad952e81524e7bded2cc6288d580c2ef72d59bc3fb63832abdb7db183f;
+    uint256 internal constant IC5_Y = 0x10e84f1254233add848498dd5b5999206a961ad2c17b99d5492fe1252d137ed6;
+    uint256 internal constant IC6_X = 0x00b7aced1a91d97cfd3be59d6cfbc1bbfab94924b8cb2db12dc9688a9b3a7487;
+    uint256 internal constant IC6_Y = 0x0be0629478e220f6aaa427163d5dced2a14023b63e30afa9ffd5da112b58d31a;
+    uint256 internal constant IC7_X = 0x0f368dc68967b8d90b23fc94f12778b016018818b05da26bd7f86895babd7f74;
+    uint256 internal constant IC7_Y = 0x1f7f27edcba50f1d923d5b6674be1229f0d7e19352d4c4f883789963608569e8;
+    uint256 internal constant IC8_X = 0x0774365232293a48e880cb4bba6fa9cf23999fd9750c8288e21d9b93278003ba;
+    uint256 internal constant IC8_Y = 0x0b60283427890286786a94ca5f9df3d22ff7257d213dbd150e9edaa76581f5f1;
+    uint256 internal constant IC9_X = 0x2af2f2dc4b7ffb47fd6117e3b113b54e62369e86076a837f6768b83ef146ebca;
+    uint256 internal constant IC9_Y = 0x2c692e41173f3ce01bd50b0967952b3549b258336913c67e671bcda826c68fd4;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -92,7 +105,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {
@@ -111,17 +124,20 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         if (st.publicValues.length != NUM_PUBLIC_VALUES) {
             revert WrongPublicValueCount(NUM_PUBLIC_VALUES, st.publicValues.length);
         }
-        uint256[5] memory scalars = [p.zeta, p.zetaInv, p.gamma, p.y1, p.y2];
-        for (uint256 i = 0; i < 5; ++i) {
+        uint256[7] memory scalars = [p.beta, p.alpha, p.zeta, p.zetaInv, p.gamma, p.yZeta, p.yInv];
+        for (uint256 i = 0; i < 7; ++i) {
             if (scalars[i] >= BN254.R) revert ScalarNotReduced(i, scalars[i]);
         }
         if (mulmod(p.zeta, p.zetaInv, BN254.R) != 1) revert ZetaInverseMismatch();
 
         BN254.G1Point[] memory commitments = st.commitments;
-        uint256 s0 = SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues);
-        uint256 kp = SplitHash.quotientDigest(p.q1, p.q2);
-        BN254.G1Point memory x = _publicInputPoint(s0, kp, p, st.publicValues);
-        uint256 u = SplitHash.pairingChallenge(s0, kp, p);
+        uint256[3] memory seeds = [
+            SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues),
+            SplitHash.rowsDigest(p),
+            SplitHash.splitDigest(p)
+        ];
+        BN254.G1Point memory x = _publicInputPoint(seeds, p, st.publicValues);
+        uint256 u = SplitHash.pairingChallenge(seeds[0], seeds[1], seeds[2], p);
         if (!_bothEquations(commitments, p, x, u)) {
             // Failure path only: name the equation that failed.
             BN254.G1Point[] memory h1 = new BN254.G1Point[](4);
@@ -132,40 +148,46 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         }
     }
 
-    /// @dev One multi-pairing for Groth16 and the KZG opening; the KZG side is scaled by a
+    /// @dev One multi-pairing for Groth16 and the opening; the opening's side is scaled by a
     ///      random rho drawn after every value both equations consume (u binds the statement,
-    ///      Q₁, Q₂, W₁, W₂ and the field outputs; then A, B, C), so a false equation survives
-    ///      with probability 1/r.
+    ///      H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι and the field outputs; then A, B, C), so a false
+    ///      equation survives with probability 1/r.
     function _bothEquations(BN254.G1Point[] memory commitments, Proof calldata p, BN254.G1Point memory x, uint256 u)
         internal
         view
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        (BN254.G1Point memory a, BN254.G1Point memory b) = _openingPoints(commitments, p, u, rho);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
         _groth16Pairs(g1, g2, x, p);
-        g1[4] = a;
+        g1[4] = _openingPoint(commitments, p, u, rho);
         g2[4] = BN254.g2Generator();
-        g1[5] = BN254.negate(b);
+        uint256 ru = mulmod(rho, u, BN254.R);
+        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
         g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
-    /// @dev vk_x = IC₀ + s0·IC₁ + kp·IC₂ + ζ·IC₃ + γ·IC₄ + y₁·IC₅ + y₂·IC₆ + Σ publicⱼ·IC₇₊ⱼ.
-    function _publicInputPoint(uint256 s0, uint256 kp, Proof calldata p, uint256[] calldata /* publicValues: none */)
+    /// @dev vk_x = IC₀ + s0·IC₁ + d₁·IC₂ + d₂·IC₃ + β·IC₄ + α·IC₅ + ζ·IC₆ + γ·IC₇ + y_ζ·IC₈ +
+    ///      y_ι·IC₉ + Σ publicⱼ·IC₁₀₊ⱼ.
+    function _publicInputPoint(uint256[3] memory seeds, Proof calldata p, uint256[] calldata /* publicValues: none */)
         internal
         view
         returns (BN254.G1Point memory x)
     {
         x = BN254.G1Point(IC0_X, IC0_Y);
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), s0));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), kp));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), p.zeta));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.gamma));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.y1));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.y2));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), seeds[0]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), seeds[1]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), seeds[2]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.beta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.alpha));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.zeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), p.gamma));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC8_X, IC8_Y), p.yZeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC9_X, IC9_Y), p.yInv));
 
     }
 
@@ -186,27 +208,41 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }
 
-    /// @dev ρ·A and ρ·B of the KZG check e(A, [1]₂) = e(B, [τ]₂), with
-    ///      A = Σγ^k C_k + γ^K Q₁ + ζW₁ + uQ₂ + uζ⁻¹W₂ − (y₁ + u·y₂)G and B = W₁ + uW₂.
-    function _openingPoints(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
+    /// @dev ρ·P of the opening's check, with C_F = Σβ^k C_k, F_ζ = Ĝ + γS₂, F_ι = G + γH + γ²S₁:
+    ///      P = F_ζ − y_ζ·[1] + ζW_ζ + u(F_ι − y_ι·[1] + ζ⁻¹W_ι) + u²(C_F − G + αQ), one ecMul per
+    ///      point with its scalars combined.
+    function _openingPoint(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
         internal
         view
-        returns (BN254.G1Point memory a, BN254.G1Point memory b)
+        returns (BN254.G1Point memory a)
     {
         uint256 R = BN254.R;
-        a = BN254.mul(commitments[0], rho);
-        uint256 g = mulmod(rho, p.gamma, R);
-        for (uint256 k = 1; k < commitments.length; ++k) {
-            a = BN254.add(a, BN254.mul(commitments[k], g));
-            g = mulmod(g, p.gamma, R);
-        }
-        a = BN254.add(a, BN254.mul(p.q1, g));
         uint256 ru = mulmod(rho, u, R);
-        a = BN254.add(a, BN254.mul(p.w1, mulmod(rho, p.zeta, R)));
-        a = BN254.add(a, BN254.mul(p.q2, ru));
-        a = BN254.add(a, BN254.mul(p.w2, mulmod(ru, p.zetaInv, R)));
-        uint256 y = mulmod(rho, addmod(p.y1, mulmod(u, p.y2, R), R), R);
+        uint256 ru2 = mulmod(ru, u, R);
+        a = _commitmentsPoint(commitments, p.beta, ru2);
+        a = BN254.add(a, BN254.mul(p.gRev, rho));
+        a = BN254.add(a, BN254.mul(p.s2, mulmod(rho, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wZeta, mulmod(rho, p.zeta, R)));
+        a = BN254.add(a, BN254.mul(p.g, addmod(ru, R - ru2, R)));
+        uint256 rug = mulmod(ru, p.gamma, R);
+        a = BN254.add(a, BN254.mul(p.h, rug));
+        a = BN254.add(a, BN254.mul(p.s1, mulmod(rug, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wInv, mulmod(ru, p.zetaInv, R)));
+        a = BN254.add(a, BN254.mul(p.q, mulmod(ru2, p.alpha, R)));
+        uint256 y = mulmod(rho, addmod(p.yZeta, mulmod(u, p.yInv, R), R), R);
         a = BN254.add(a, BN254.negate(BN254.mul(BN254.g1Generator(), y)));
-        b = BN254.add(BN254.mul(p.w1, rho), BN254.mul(p.w2, ru));
+    }
+
+    /// @dev s·Σ_k β^k C_k.
+    function _commitmentsPoint(BN254.G1Point[] memory commitments, uint256 beta, uint256 s)
+        internal
+        view
+        returns (BN254.G1Point memory a)
+    {
+        a = BN254.mul(commitments[0], s);
+        for (uint256 k = 1; k < commitments.length; ++k) {
+            s = mulmod(s, beta, BN254.R);
+            a = BN254.add(a, BN254.mul(commitments[k], s));
+        }
     }
 }

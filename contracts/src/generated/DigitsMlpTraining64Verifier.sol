@@ -11,14 +11,17 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 
 /// @title DigitsMlpTraining64Verifier
 /// @notice Verifies zkmodel statements of architecture digits MLP 64-32-10 training: 64 SGD steps of batch 32, cross-entropy, eta 1/2, from committed initial weights on 1024 committed examples (development keys).
-/// @dev Recomputes s0, kp and u with Keccak, then checks in one multi-pairing both Groth16 on
-///      (s0, kp, ζ, γ, y₁, y₂, public values) and the KZG opening e(A, [1]₂) = e(B, [τ]₂),
-///      the latter scaled by a random ρ; on failure it names the equation that failed.
-///      Challenge order: s0 (statement) → kp (Q₁, Q₂) → [circuit: ζ, γ] → u (s0, kp, W₁, W₂,
-///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
+/// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
+///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
+///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
+///      C_F − G + αQ = τ^b·Q, b = 2048), the latter scaled by a random ρ; on failure it
+///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
+///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
+///      it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x947bc4922b8c0e9cc07feb3e0ddc334d42e44b81a30f5f72ba5667ae8ec67ad9;
+    bytes32 public constant ARCHITECTURE = 0x9dc246837ee8ac1ee8cea48d21ddcab21d7e404ce94c5f2b650139ad24ff6fa7;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -37,25 +40,35 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant DELTA_X0 = 0x152968c3ec166207266554351ef6457de368b405f013b00f0d8b2ff9cb0435fd;
     uint256 internal constant DELTA_Y1 = 0x01bac394b88371d6b0f8ea0435d01eb64d7a23d4274042750a8e09617ead82c4;
     uint256 internal constant DELTA_Y0 = 0x02d7471e152ecebb51f9f6373697fb0b06e093c31465fcb26e4b5b0d7b89d367;
-    // KZG: [τ]₂ of the SRS.
+    // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x1e556b693bd79310f1c21fcdf096b93c7e4bbb38d85ccb46442360b600dc69ca;
-    uint256 internal constant IC0_Y = 0x069bf996e73d9d44771913d2181d3982b7b543eb964f9f752f1d6cca91430578;
-    uint256 internal constant IC1_X = 0x30546adb988d00cccb620aa6ed25b8f9cb72ba303f89da2e2ce0e942532c820b;
-    uint256 internal constant IC1_Y = 0x2ea44e12ea9afa0215c3b43daca3512b8e0119004543cf7abbf31b2076ee24b6;
-    uint256 internal constant IC2_X = 0x022e1952c7aff09d23d4ef366cf46c8392d16042242d1fd1f28f39a839e0d188;
-    uint256 internal constant IC2_Y = 0x21a43d17c019d3ce8ff9d37be750db5fbe58085a95181986a591cf67cb095784;
-    uint256 internal constant IC3_X = 0x0aa9ca9406dabe1c7bc7378a7a5994ca9641a8a7e4050736fa55a4825193535d;
-    uint256 internal constant IC3_Y = 0x1c18e8e85fcd982aec23db346c1dd15d44c3cedb7090cf2124e10ee4a57de34c;
-    uint256 internal constant IC4_X = 0x2700b309246859e0c26d968c5cdbac05bf9b2ed862dc7defa2975d6cfdca3277;
-    uint256 internal constant IC4_Y = 0x1ae13c98c0a75772d8e00b18bd8715db0f3f93f0ff6d125d3255cf7e53038a40;
-    uint256 internal constant IC5_X = 0x0b2fc7390284f2caf2af96872c9b0c70a21ef1cd1a6eb050515a11a5253c3de0;
-    uint256 internal constant IC5_Y = 0x084865b075effd605cec1b008469133ab178e3d30e2e8c0cd938a31f2e79db5a;
-    uint256 internal constant IC6_X = 0x0db263a6ab96eb73c1bb7cad2b0853cba4d9c8cdc976e450b108680c88237246;
-    uint256 internal constant IC6_Y = 0x18d903eee3fa2dbf7ba05c56326b71d36d92ee8b1bb08f8e9cc6d917ed773c97;
+    uint256 internal constant TAU_B_X1 = 0x04233dd832ed8205e352aac8fd1fc28813a95aadb961754f646b8197b5554fae;
+    uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
+    uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
+    uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
+    uint256 internal constant IC0_X = 0x2ae789ab0f64805c3cc52365be0b3dc3672f2e3f142cb0ce9394d653c4706734;
+    uint256 internal constant IC0_Y = 0x17b0d43d12ee533befa007bf3b760e6a58ce5b39bfdef6fa90207d510a0014c0;
+    uint256 internal constant IC1_X = 0x13b276d73e848cc90e6e161d04f439e3628688cf3ef0dc89c0eaddb8ada75331;
+    uint256 internal constant IC1_Y = 0x0eb676e18b9c93bae3e2f8ea8cf39999adc0d6ea19c9a42cc4ec9b2ac858ee12;
+    uint256 internal constant IC2_X = 0x29e530a21d9a75107356e30f8f8042b8444867f958978d075be2be8d1756052b;
+    uint256 internal constant IC2_Y = 0x2e7aafbd617a8c2ab7c7a5809ce3aeeb4e0b2e2f4cd18fc5484c87c9e80807d0;
+    uint256 internal constant IC3_X = 0x07b0d10d15a272970cefaa4a55b0bd6cf12a59623386125a44c87e6c2fe1234d;
+    uint256 internal constant IC3_Y = 0x04acfbe83e3b71a0597ff5607892f8c599d08e9a85bff8e9e6692f59e3057c63;
+    uint256 internal constant IC4_X = 0x27722f4271b3aaa81c357cbb66bcaa328e3ba32632082e6dfce768db9f59b0aa;
+    uint256 internal constant IC4_Y = 0x13db2e68ca6c3e24047c7189382ebb8532fce0c5745f31545863fd33b43c0a8e;
+    uint256 internal constant IC5_X = 0x1278f60a4eb2534c255f043409f19341f0db6fb42bf17abc346312622baf085c;
+    uint256 internal constant IC5_Y = 0x20fe6b97e6bd3348975e2b3e05a06ab538d263eb77c4e1bae2da51e85b59278d;
+    uint256 internal constant IC6_X = 0x08bc99470c4dba1e1fc7ca49ec04884af4dd18460c37bdac6ee7567e59ba3358;
+    uint256 internal constant IC6_Y = 0x08b1ee94b4552931218ba3d40dbd76da72cb80c4be00f888be95b25ef7ba12bf;
+    uint256 internal constant IC7_X = 0x0146588fb7d5be571f95931edc603ecaa78e13f090b9e40da08f59b628e91ee5;
+    uint256 internal constant IC7_Y = 0x2d481c53691c3b685e418ee5412cbf15e842f3ba1fe6eaaf9649f6f9eb055fb1;
+    uint256 internal constant IC8_X = 0x0ea3ded17d7b0fac259c79e2622c1a1f206912880acb2e718d3240bef67c4f3d;
+    uint256 internal constant IC8_Y = 0x0e8c8ac8817937bcee362b86016f21bcfd479350277b9e73d6ce18903f267f0b;
+    uint256 internal constant IC9_X = 0x06a06ff151c512468debb16b1e477b43aef38b49c34a33b630373aa3b99f38fb;
+    uint256 internal constant IC9_Y = 0x02c861b1e3dc303590b19c8a4278e064d9ec620da929d8d326430a7deda08e74;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -92,7 +105,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {
@@ -111,17 +124,20 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         if (st.publicValues.length != NUM_PUBLIC_VALUES) {
             revert WrongPublicValueCount(NUM_PUBLIC_VALUES, st.publicValues.length);
         }
-        uint256[5] memory scalars = [p.zeta, p.zetaInv, p.gamma, p.y1, p.y2];
-        for (uint256 i = 0; i < 5; ++i) {
+        uint256[7] memory scalars = [p.beta, p.alpha, p.zeta, p.zetaInv, p.gamma, p.yZeta, p.yInv];
+        for (uint256 i = 0; i < 7; ++i) {
             if (scalars[i] >= BN254.R) revert ScalarNotReduced(i, scalars[i]);
         }
         if (mulmod(p.zeta, p.zetaInv, BN254.R) != 1) revert ZetaInverseMismatch();
 
         BN254.G1Point[] memory commitments = st.commitments;
-        uint256 s0 = SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues);
-        uint256 kp = SplitHash.quotientDigest(p.q1, p.q2);
-        BN254.G1Point memory x = _publicInputPoint(s0, kp, p, st.publicValues);
-        uint256 u = SplitHash.pairingChallenge(s0, kp, p);
+        uint256[3] memory seeds = [
+            SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues),
+            SplitHash.rowsDigest(p),
+            SplitHash.splitDigest(p)
+        ];
+        BN254.G1Point memory x = _publicInputPoint(seeds, p, st.publicValues);
+        uint256 u = SplitHash.pairingChallenge(seeds[0], seeds[1], seeds[2], p);
         if (!_bothEquations(commitments, p, x, u)) {
             // Failure path only: name the equation that failed.
             BN254.G1Point[] memory h1 = new BN254.G1Point[](4);
@@ -132,40 +148,46 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         }
     }
 
-    /// @dev One multi-pairing for Groth16 and the KZG opening; the KZG side is scaled by a
+    /// @dev One multi-pairing for Groth16 and the opening; the opening's side is scaled by a
     ///      random rho drawn after every value both equations consume (u binds the statement,
-    ///      Q₁, Q₂, W₁, W₂ and the field outputs; then A, B, C), so a false equation survives
-    ///      with probability 1/r.
+    ///      H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι and the field outputs; then A, B, C), so a false
+    ///      equation survives with probability 1/r.
     function _bothEquations(BN254.G1Point[] memory commitments, Proof calldata p, BN254.G1Point memory x, uint256 u)
         internal
         view
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        (BN254.G1Point memory a, BN254.G1Point memory b) = _openingPoints(commitments, p, u, rho);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
         _groth16Pairs(g1, g2, x, p);
-        g1[4] = a;
+        g1[4] = _openingPoint(commitments, p, u, rho);
         g2[4] = BN254.g2Generator();
-        g1[5] = BN254.negate(b);
+        uint256 ru = mulmod(rho, u, BN254.R);
+        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
         g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
-    /// @dev vk_x = IC₀ + s0·IC₁ + kp·IC₂ + ζ·IC₃ + γ·IC₄ + y₁·IC₅ + y₂·IC₆ + Σ publicⱼ·IC₇₊ⱼ.
-    function _publicInputPoint(uint256 s0, uint256 kp, Proof calldata p, uint256[] calldata /* publicValues: none */)
+    /// @dev vk_x = IC₀ + s0·IC₁ + d₁·IC₂ + d₂·IC₃ + β·IC₄ + α·IC₅ + ζ·IC₆ + γ·IC₇ + y_ζ·IC₈ +
+    ///      y_ι·IC₉ + Σ publicⱼ·IC₁₀₊ⱼ.
+    function _publicInputPoint(uint256[3] memory seeds, Proof calldata p, uint256[] calldata /* publicValues: none */)
         internal
         view
         returns (BN254.G1Point memory x)
     {
         x = BN254.G1Point(IC0_X, IC0_Y);
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), s0));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), kp));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), p.zeta));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.gamma));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.y1));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.y2));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), seeds[0]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), seeds[1]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), seeds[2]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.beta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.alpha));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.zeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), p.gamma));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC8_X, IC8_Y), p.yZeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC9_X, IC9_Y), p.yInv));
 
     }
 
@@ -186,27 +208,41 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }
 
-    /// @dev ρ·A and ρ·B of the KZG check e(A, [1]₂) = e(B, [τ]₂), with
-    ///      A = Σγ^k C_k + γ^K Q₁ + ζW₁ + uQ₂ + uζ⁻¹W₂ − (y₁ + u·y₂)G and B = W₁ + uW₂.
-    function _openingPoints(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
+    /// @dev ρ·P of the opening's check, with C_F = Σβ^k C_k, F_ζ = Ĝ + γS₂, F_ι = G + γH + γ²S₁:
+    ///      P = F_ζ − y_ζ·[1] + ζW_ζ + u(F_ι − y_ι·[1] + ζ⁻¹W_ι) + u²(C_F − G + αQ), one ecMul per
+    ///      point with its scalars combined.
+    function _openingPoint(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
         internal
         view
-        returns (BN254.G1Point memory a, BN254.G1Point memory b)
+        returns (BN254.G1Point memory a)
     {
         uint256 R = BN254.R;
-        a = BN254.mul(commitments[0], rho);
-        uint256 g = mulmod(rho, p.gamma, R);
-        for (uint256 k = 1; k < commitments.length; ++k) {
-            a = BN254.add(a, BN254.mul(commitments[k], g));
-            g = mulmod(g, p.gamma, R);
-        }
-        a = BN254.add(a, BN254.mul(p.q1, g));
         uint256 ru = mulmod(rho, u, R);
-        a = BN254.add(a, BN254.mul(p.w1, mulmod(rho, p.zeta, R)));
-        a = BN254.add(a, BN254.mul(p.q2, ru));
-        a = BN254.add(a, BN254.mul(p.w2, mulmod(ru, p.zetaInv, R)));
-        uint256 y = mulmod(rho, addmod(p.y1, mulmod(u, p.y2, R), R), R);
+        uint256 ru2 = mulmod(ru, u, R);
+        a = _commitmentsPoint(commitments, p.beta, ru2);
+        a = BN254.add(a, BN254.mul(p.gRev, rho));
+        a = BN254.add(a, BN254.mul(p.s2, mulmod(rho, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wZeta, mulmod(rho, p.zeta, R)));
+        a = BN254.add(a, BN254.mul(p.g, addmod(ru, R - ru2, R)));
+        uint256 rug = mulmod(ru, p.gamma, R);
+        a = BN254.add(a, BN254.mul(p.h, rug));
+        a = BN254.add(a, BN254.mul(p.s1, mulmod(rug, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wInv, mulmod(ru, p.zetaInv, R)));
+        a = BN254.add(a, BN254.mul(p.q, mulmod(ru2, p.alpha, R)));
+        uint256 y = mulmod(rho, addmod(p.yZeta, mulmod(u, p.yInv, R), R), R);
         a = BN254.add(a, BN254.negate(BN254.mul(BN254.g1Generator(), y)));
-        b = BN254.add(BN254.mul(p.w1, rho), BN254.mul(p.w2, ru));
+    }
+
+    /// @dev s·Σ_k β^k C_k.
+    function _commitmentsPoint(BN254.G1Point[] memory commitments, uint256 beta, uint256 s)
+        internal
+        view
+        returns (BN254.G1Point memory a)
+    {
+        a = BN254.mul(commitments[0], s);
+        for (uint256 k = 1; k < commitments.length; ++k) {
+            s = mulmod(s, beta, BN254.R);
+            a = BN254.add(a, BN254.mul(commitments[k], s));
+        }
     }
 }

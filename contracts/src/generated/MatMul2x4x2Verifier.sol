@@ -11,14 +11,17 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 
 /// @title MatMul2x4x2Verifier
 /// @notice Verifies zkmodel statements of architecture MatMul statement Y = X·W, X 2×4, W 4×2 (development keys).
-/// @dev Recomputes s0, kp and u with Keccak, then checks in one multi-pairing both Groth16 on
-///      (s0, kp, ζ, γ, y₁, y₂, public values) and the KZG opening e(A, [1]₂) = e(B, [τ]₂),
-///      the latter scaled by a random ρ; on failure it names the equation that failed.
-///      Challenge order: s0 (statement) → kp (Q₁, Q₂) → [circuit: ζ, γ] → u (s0, kp, W₁, W₂,
-///      ζ, ζ⁻¹, γ, y₁, y₂) → ρ (u, A, B, C): each is drawn after every value it combines.
+/// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
+///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
+///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
+///      C_F − G + αQ = τ^b·Q, b = 8), the latter scaled by a random ρ; on failure it
+///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
+///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
+///      it combines.
 contract MatMul2x4x2Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x4d90451a83b143294f45dd3c707b54c0695463e2d875f62f6ab8909338feb103;
+    bytes32 public constant ARCHITECTURE = 0xfea80f7a2b72e18500f37356355f6a48cdd14661619b9386b4b1ed5e60396cff;
     uint256 internal constant NUM_COMMITMENTS = 2;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -37,25 +40,35 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
     uint256 internal constant DELTA_X0 = 0x1f2afc189d681499c7d758d46b264da09a6900962be1d3873b896b8466643eba;
     uint256 internal constant DELTA_Y1 = 0x02b15a46341184af96f1fb64f1f7bd1068f3c4f5d47a57e8e5309d6e07d78daa;
     uint256 internal constant DELTA_Y0 = 0x12f515554397add1544b7e69e5af84a4f5c5719666e39af0e54b1d920452f507;
-    // KZG: [τ]₂ of the SRS.
+    // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
     uint256 internal constant TAU_Y1 = 0x269dda6d8aaf2568009e165e38f1ace1f61b075ca5f9fb88363cbf151dc3c2b3;
     uint256 internal constant TAU_Y0 = 0x0ee3e48a0d2da3f491daab57f807db08f6aa884ebd504fbc4cadcd4c2721e460;
-    uint256 internal constant IC0_X = 0x125b206e2146cae4c8fffc59d4511d96a484dd7fbda590cffe91559721ecd7d8;
-    uint256 internal constant IC0_Y = 0x26cbf80edd6bcd7c18c4431c55966400231d652757231692d227d5d5970eb445;
-    uint256 internal constant IC1_X = 0x152145e370c3ab218868eae0f374bf2904173323c4fd87c15b418e0f46a1c27e;
-    uint256 internal constant IC1_Y = 0x08f459d8d93f9fffb1428c5b4752a46ed60879096a38cd81f3fc6ac05844d987;
-    uint256 internal constant IC2_X = 0x08267c74124e764bc5f1b15c47f89a1c6b09c5c86378d5e7a25e920504c17d58;
-    uint256 internal constant IC2_Y = 0x22ff3c5f6e3156447214b40c0fff70904488d3966ef4afcb7afa27ef4a30e096;
-    uint256 internal constant IC3_X = 0x0825089c6638a7253306e8699e10b8a483222e58ef8009f57a0ff1abb13972f6;
-    uint256 internal constant IC3_Y = 0x149eeda4cb456989357215ea7b57cfcce8dd6e512e5c64853d46888f0bbb30c9;
-    uint256 internal constant IC4_X = 0x2c2de3c5f341b39a567f15c1c6fab9fc032688bda3789003f1274de639684c91;
-    uint256 internal constant IC4_Y = 0x042a2fd1cea9f02b1bd596e457139ed6da3d177c7133a453a71798305efda034;
-    uint256 internal constant IC5_X = 0x1e4e41cd15602458ec110d9a2b23ea259b0c4c0ed62f60bb5b2bf453a440523f;
-    uint256 internal constant IC5_Y = 0x163346f02f1c0ddc5f6465b229cbe8c653658584f5f8e099e6599c83615a7cc1;
-    uint256 internal constant IC6_X = 0x219cefc7b816a4914f27162fb014afa00eaae4dd1cbb9db226e48a63bffee603;
-    uint256 internal constant IC6_Y = 0x26aa6bbf1ccf9d14388b389a305dde17919ac553fe43064caff51ce3f377fb24;
+    uint256 internal constant TAU_B_X1 = 0x148e4bc7656bd6798cdda879d9906e0f6f38bd832e3b460227484db8b5565aca;
+    uint256 internal constant TAU_B_X0 = 0x13d2e7d63f7e9108040a8e0981cbae28e9065bbb0bb85c05019a51b265591b18;
+    uint256 internal constant TAU_B_Y1 = 0x14e1e67b93b0549bc262c04cb3f825566fefb381203f2e9e27ae3ef9c5688dde;
+    uint256 internal constant TAU_B_Y0 = 0x0c8008962ed9fdd34f52cdb4dccdf17ab91437bffdafbcd589c5c71c5c02b681;
+    uint256 internal constant IC0_X = 0x1a61f2b91cee1c2ce79046b9fc0c93a5146974c8f164dda859491d592281d8fb;
+    uint256 internal constant IC0_Y = 0x233cb27b3ffddc010e5d323a19db3d509f132dedcae8217ee3fc0e8ceb64b202;
+    uint256 internal constant IC1_X = 0x1028469628aff49c579395b9a499109a29615451c165c6885d16e2bcb07f0f6d;
+    uint256 internal constant IC1_Y = 0x2e36f42dacf5beb35e68c22e5871acbfa02987dbca1c5a8fda2c53c429c78167;
+    uint256 internal constant IC2_X = 0x019d2f1d8ab3c3736e37e1e0d93b894b7ede1ffa856b8fff3bc68ca952df0a06;
+    uint256 internal constant IC2_Y = 0x06ece5e95c6cb6b1ea893f8d7e5e7121540b13aca752eb29d1cfd5979669546c;
+    uint256 internal constant IC3_X = 0x07174ce562b6975e83cba75347cdd2e788689ee327726ad2e9779c8bd7fa84c2;
+    uint256 internal constant IC3_Y = 0x196ef44f25b27b6f6f11a9b99d0fa52306ac4f18bede9f661f3253e9a70a6d5e;
+    uint256 internal constant IC4_X = 0x28e658426b72acda04a3dae87c3f26663744d1861d7d01f519dbde23b4791c0b;
+    uint256 internal constant IC4_Y = 0x07d0693a96564bcff0c2ac4e89aa4b0b55ac91e33b307a9bf7a0aee070493bd7;
+    uint256 internal constant IC5_X = 0x29a5d863c4333944eb6726d4933cdea0bc807bcb5b059fb058dcd98f44b7e907;
+    uint256 internal constant IC5_Y = 0x0069501d4c1cfdfd265811ed01e55fee1a8ec0735229cd087da8edfdc5d4e7f8;
+    uint256 internal constant IC6_X = 0x27f8b89eeade338275768689a2b4af017c5bdfe5e134126609d6b8ceab94d1f1;
+    uint256 internal constant IC6_Y = 0x030a771cbc57c364f00739a72a4c8e22bad05e5687ac9560a85391b32f3d8cac;
+    uint256 internal constant IC7_X = 0x174725484a28674c13b1bf5364f73105a5d2d1da835795bf262ea6a87c52190f;
+    uint256 internal constant IC7_Y = 0x1da912a90fa2d3d0069de1064a3df1af522fcf9ded25a2abc4056fff358211eb;
+    uint256 internal constant IC8_X = 0x02b345feab783e4c785691bec8e5eed7ce35a7158a00ad8cdd835f2ae0000aa4;
+    uint256 internal constant IC8_Y = 0x24d8437460fcc8dbc169cbd95f0ce69645fcae5199bc472051aaa086d53e7bbc;
+    uint256 internal constant IC9_X = 0x0ac86ea64d7b43a567930ce6ba63960b55d9d06b2962d306a2c36b57577f1e45;
+    uint256 internal constant IC9_Y = 0x1c47353385ea0acc53cd6e9088c66a8d1bde683f5d922fcdde932ee50177babf;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -90,7 +103,7 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         i.rows = 2;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/matmul/v1/m=2/k=4/n=2";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v2";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {
@@ -107,17 +120,20 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         if (st.publicValues.length != NUM_PUBLIC_VALUES) {
             revert WrongPublicValueCount(NUM_PUBLIC_VALUES, st.publicValues.length);
         }
-        uint256[5] memory scalars = [p.zeta, p.zetaInv, p.gamma, p.y1, p.y2];
-        for (uint256 i = 0; i < 5; ++i) {
+        uint256[7] memory scalars = [p.beta, p.alpha, p.zeta, p.zetaInv, p.gamma, p.yZeta, p.yInv];
+        for (uint256 i = 0; i < 7; ++i) {
             if (scalars[i] >= BN254.R) revert ScalarNotReduced(i, scalars[i]);
         }
         if (mulmod(p.zeta, p.zetaInv, BN254.R) != 1) revert ZetaInverseMismatch();
 
         BN254.G1Point[] memory commitments = st.commitments;
-        uint256 s0 = SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues);
-        uint256 kp = SplitHash.quotientDigest(p.q1, p.q2);
-        BN254.G1Point memory x = _publicInputPoint(s0, kp, p, st.publicValues);
-        uint256 u = SplitHash.pairingChallenge(s0, kp, p);
+        uint256[3] memory seeds = [
+            SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues),
+            SplitHash.rowsDigest(p),
+            SplitHash.splitDigest(p)
+        ];
+        BN254.G1Point memory x = _publicInputPoint(seeds, p, st.publicValues);
+        uint256 u = SplitHash.pairingChallenge(seeds[0], seeds[1], seeds[2], p);
         if (!_bothEquations(commitments, p, x, u)) {
             // Failure path only: name the equation that failed.
             BN254.G1Point[] memory h1 = new BN254.G1Point[](4);
@@ -128,40 +144,46 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         }
     }
 
-    /// @dev One multi-pairing for Groth16 and the KZG opening; the KZG side is scaled by a
+    /// @dev One multi-pairing for Groth16 and the opening; the opening's side is scaled by a
     ///      random rho drawn after every value both equations consume (u binds the statement,
-    ///      Q₁, Q₂, W₁, W₂ and the field outputs; then A, B, C), so a false equation survives
-    ///      with probability 1/r.
+    ///      H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι and the field outputs; then A, B, C), so a false
+    ///      equation survives with probability 1/r.
     function _bothEquations(BN254.G1Point[] memory commitments, Proof calldata p, BN254.G1Point memory x, uint256 u)
         internal
         view
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        (BN254.G1Point memory a, BN254.G1Point memory b) = _openingPoints(commitments, p, u, rho);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
         _groth16Pairs(g1, g2, x, p);
-        g1[4] = a;
+        g1[4] = _openingPoint(commitments, p, u, rho);
         g2[4] = BN254.g2Generator();
-        g1[5] = BN254.negate(b);
+        uint256 ru = mulmod(rho, u, BN254.R);
+        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
         g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
-    /// @dev vk_x = IC₀ + s0·IC₁ + kp·IC₂ + ζ·IC₃ + γ·IC₄ + y₁·IC₅ + y₂·IC₆ + Σ publicⱼ·IC₇₊ⱼ.
-    function _publicInputPoint(uint256 s0, uint256 kp, Proof calldata p, uint256[] calldata /* publicValues: none */)
+    /// @dev vk_x = IC₀ + s0·IC₁ + d₁·IC₂ + d₂·IC₃ + β·IC₄ + α·IC₅ + ζ·IC₆ + γ·IC₇ + y_ζ·IC₈ +
+    ///      y_ι·IC₉ + Σ publicⱼ·IC₁₀₊ⱼ.
+    function _publicInputPoint(uint256[3] memory seeds, Proof calldata p, uint256[] calldata /* publicValues: none */)
         internal
         view
         returns (BN254.G1Point memory x)
     {
         x = BN254.G1Point(IC0_X, IC0_Y);
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), s0));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), kp));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), p.zeta));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.gamma));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.y1));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.y2));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), seeds[0]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), seeds[1]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), seeds[2]));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.beta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.alpha));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.zeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), p.gamma));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC8_X, IC8_Y), p.yZeta));
+        x = BN254.add(x, BN254.mul(BN254.G1Point(IC9_X, IC9_Y), p.yInv));
 
     }
 
@@ -182,27 +204,41 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }
 
-    /// @dev ρ·A and ρ·B of the KZG check e(A, [1]₂) = e(B, [τ]₂), with
-    ///      A = Σγ^k C_k + γ^K Q₁ + ζW₁ + uQ₂ + uζ⁻¹W₂ − (y₁ + u·y₂)G and B = W₁ + uW₂.
-    function _openingPoints(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
+    /// @dev ρ·P of the opening's check, with C_F = Σβ^k C_k, F_ζ = Ĝ + γS₂, F_ι = G + γH + γ²S₁:
+    ///      P = F_ζ − y_ζ·[1] + ζW_ζ + u(F_ι − y_ι·[1] + ζ⁻¹W_ι) + u²(C_F − G + αQ), one ecMul per
+    ///      point with its scalars combined.
+    function _openingPoint(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
         internal
         view
-        returns (BN254.G1Point memory a, BN254.G1Point memory b)
+        returns (BN254.G1Point memory a)
     {
         uint256 R = BN254.R;
-        a = BN254.mul(commitments[0], rho);
-        uint256 g = mulmod(rho, p.gamma, R);
-        for (uint256 k = 1; k < commitments.length; ++k) {
-            a = BN254.add(a, BN254.mul(commitments[k], g));
-            g = mulmod(g, p.gamma, R);
-        }
-        a = BN254.add(a, BN254.mul(p.q1, g));
         uint256 ru = mulmod(rho, u, R);
-        a = BN254.add(a, BN254.mul(p.w1, mulmod(rho, p.zeta, R)));
-        a = BN254.add(a, BN254.mul(p.q2, ru));
-        a = BN254.add(a, BN254.mul(p.w2, mulmod(ru, p.zetaInv, R)));
-        uint256 y = mulmod(rho, addmod(p.y1, mulmod(u, p.y2, R), R), R);
+        uint256 ru2 = mulmod(ru, u, R);
+        a = _commitmentsPoint(commitments, p.beta, ru2);
+        a = BN254.add(a, BN254.mul(p.gRev, rho));
+        a = BN254.add(a, BN254.mul(p.s2, mulmod(rho, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wZeta, mulmod(rho, p.zeta, R)));
+        a = BN254.add(a, BN254.mul(p.g, addmod(ru, R - ru2, R)));
+        uint256 rug = mulmod(ru, p.gamma, R);
+        a = BN254.add(a, BN254.mul(p.h, rug));
+        a = BN254.add(a, BN254.mul(p.s1, mulmod(rug, p.gamma, R)));
+        a = BN254.add(a, BN254.mul(p.wInv, mulmod(ru, p.zetaInv, R)));
+        a = BN254.add(a, BN254.mul(p.q, mulmod(ru2, p.alpha, R)));
+        uint256 y = mulmod(rho, addmod(p.yZeta, mulmod(u, p.yInv, R), R), R);
         a = BN254.add(a, BN254.negate(BN254.mul(BN254.g1Generator(), y)));
-        b = BN254.add(BN254.mul(p.w1, rho), BN254.mul(p.w2, ru));
+    }
+
+    /// @dev s·Σ_k β^k C_k.
+    function _commitmentsPoint(BN254.G1Point[] memory commitments, uint256 beta, uint256 s)
+        internal
+        view
+        returns (BN254.G1Point memory a)
+    {
+        a = BN254.mul(commitments[0], s);
+        for (uint256 k = 1; k < commitments.length; ++k) {
+            s = mulmod(s, beta, BN254.R);
+            a = BN254.add(a, BN254.mul(commitments[k], s));
+        }
     }
 }

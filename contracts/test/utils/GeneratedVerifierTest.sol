@@ -15,11 +15,13 @@ abstract contract GeneratedVerifierTest is TestBase {
     uint256 internal numCommitments;
     uint256 internal numPublic;
 
-    // ABI layout of verify(Statement, Proof): word 0 is the statement offset, words 1..21 the
-    // static Proof (q1, q2, w1, w2, zeta, zetaInv, gamma, y1, y2, a, b, c), then the statement
-    // tail: two offsets, commitments (length, 2 words each), publicValues (length, values).
+    // ABI layout of verify(Statement, Proof): word 0 is the statement offset, words 1..31 the
+    // static Proof (h, g, gRev, q, s1, s2, wZeta, wInv: 16 words; beta, alpha, zeta, zetaInv,
+    // gamma, yZeta, yInv; a, b, c: 8 words), then the statement tail: two offsets,
+    // commitments (length, 2 words each), publicValues (length, values).
     uint256 internal constant PROOF = 1;
-    uint256 internal constant COMMITMENTS = 25;
+    uint256 internal constant BETA = PROOF + 16;
+    uint256 internal constant COMMITMENTS = PROOF + 31 + 3;
 
     function deployVerifier() internal virtual returns (IZkmodelVerifier);
     function fixtureName() internal pure virtual returns (string memory);
@@ -40,10 +42,11 @@ abstract contract GeneratedVerifierTest is TestBase {
     function expected(uint256 w) internal view returns (bytes4) {
         uint256 publicStart = COMMITMENTS + 2 * numCommitments + 1;
         // A flipped coordinate leaves the curve: the first precompile that sees it rejects it.
-        if (w >= PROOF && w < PROOF + 8) return BN254.G1MulFailed.selector; // q1, q2, w1, w2
-        if (w == PROOF + 8 || w == PROOF + 9) return IZkmodelVerifier.ZetaInverseMismatch.selector;
-        if (w >= PROOF + 10 && w < PROOF + 13) return IZkmodelVerifier.Groth16Rejected.selector; // gamma, y1, y2
-        if (w >= PROOF + 13 && w < PROOF + 21) return BN254.PairingFailed.selector; // a, b, c off the curve
+        if (w >= PROOF && w < BETA) return BN254.G1MulFailed.selector; // the opening's points
+        if (w == BETA || w == BETA + 1) return IZkmodelVerifier.Groth16Rejected.selector; // beta, alpha
+        if (w == BETA + 2 || w == BETA + 3) return IZkmodelVerifier.ZetaInverseMismatch.selector;
+        if (w >= BETA + 4 && w < BETA + 7) return IZkmodelVerifier.Groth16Rejected.selector; // gamma, yZeta, yInv
+        if (w >= BETA + 7 && w < BETA + 15) return BN254.PairingFailed.selector; // a, b, c off the curve
         if (w >= COMMITMENTS && w < COMMITMENTS + 2 * numCommitments) return BN254.G1MulFailed.selector;
         if (w >= publicStart && w < publicStart + numPublic) return IZkmodelVerifier.Groth16Rejected.selector; // s0 changes
         return bytes4(0); // offsets and lengths: any revert
