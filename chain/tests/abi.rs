@@ -64,7 +64,7 @@ fn verify_selector_is_the_interfaces() {
     );
     assert_eq!(
         zkmodel_chain::bindings::verify_selector(),
-        [0x85, 0xe4, 0xcf, 0x70],
-        "the fixtures' calldata starts with 0x85e4cf70"
+        [0x00, 0xb0, 0x5d, 0x2c],
+        "the fixtures' calldata starts with 0x00b05d2c"
     );
 }

@@ -90,6 +90,14 @@ impl<S: Statement> StatementCircuit<S> {
     /// claim's field part: a claim that does not verify has no circuit).
     pub fn new(srs: &Srs, arch: &S, claim: &Claim<S>) -> Result<Self, Error> {
         let (seeds, out) = claim.native_field_part(arch, srs)?;
+        // The contract holds [τ^b]₂ for the architecture's b; the circuit's degree bound uses
+        // the b of the vectors it opens. They must be one b.
+        if out.row != arch.opening_row()? {
+            return Err(zkmodel_prover::Error::Internal {
+                what: "the opening's row width is the architecture's",
+            }
+            .into());
+        }
         Ok(Self {
             arch: arch.clone(),
             public: PublicInputs { seeds, out },

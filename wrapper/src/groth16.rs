@@ -40,14 +40,32 @@ pub struct Keys {
 }
 
 /// Development key generation for any statement circuit (INSECURE: single party).
+///
+/// Like a snarkjs phase-2 key, γ = 1 over the standard generators, so [γ]₂ is the G2
+/// generator: the verifier's e(vk_x, [γ]₂) then shares its pairing with the opening's
+/// e(P, [1]₂) (one pairing fewer on chain). α, β, δ are random; δ alone keeps the public
+/// inputs' IC terms apart from the proof's, as in every snarkjs key.
 pub fn setup_circuit_insecure_dev<C: ConstraintSynthesizer<Fr>>(
     circuit: C,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<Keys, Error> {
-    let (pk, vk) = Snark::circuit_specific_setup(circuit, rng).map_err(|e| Error::Groth16 {
+    use ark_ec::PrimeGroup;
+    let (alpha, beta, delta) = (Fr::rand(rng), Fr::rand(rng), Fr::rand(rng));
+    let pk = Snark::generate_parameters_with_qap(
+        circuit,
+        alpha,
+        beta,
+        Fr::from(1u64),
+        delta,
+        ark_bn254::G1Projective::generator(),
+        ark_bn254::G2Projective::generator(),
+        rng,
+    )
+    .map_err(|e| Error::Groth16 {
         stage: "setup",
         reason: e.to_string(),
     })?;
+    let vk = pk.vk.clone();
     Ok(Keys {
         origin: KeyOrigin::InsecureSingleParty,
         pk,

@@ -5,6 +5,7 @@
 use crate::error::Error;
 use crate::groth16::KeyOrigin;
 use ark_bn254::{Bn254, G1Affine, G2Affine};
+use ark_ec::AffineRepr;
 use ark_groth16::VerifyingKey;
 use std::fmt::Write;
 use zkmodel_prover::field::encoding::{g1_to_words, g2_to_words};
@@ -91,9 +92,17 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
             ),
         });
     }
+    if spec.vk.gamma_g2 != G2Affine::generator() {
+        return Err(Error::Format {
+            what: "verifying key",
+            reason: "[γ]₂ is not the G2 generator: the verifier shares that pairing with the \
+                     opening's. snarkjs phase-2 keys and zkmodel's development keys have it; \
+                     regenerate the keys"
+                .into(),
+        });
+    }
     let mut g2 = String::new();
     g2_consts(&mut g2, "BETA", &spec.vk.beta_g2);
-    g2_consts(&mut g2, "GAMMA", &spec.vk.gamma_g2);
     g2_consts(&mut g2, "DELTA", &spec.vk.delta_g2);
     g2.push_str("    // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).\n");
     g2_consts(&mut g2, "TAU", &spec.srs.tau_g2);

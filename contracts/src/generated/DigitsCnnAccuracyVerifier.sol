@@ -14,8 +14,9 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 /// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
 ///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
 ///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
-///      C_F − G + αQ = τ^b·Q, b = 1024), the latter scaled by a random ρ; on failure it
-///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      C_F − G + αQ = τ^b·Q, b = 1024), the latter scaled by a random ρ and sharing
+///      Groth16's pairing with [γ]₂ = [1]₂ (6 pairs); on failure it names the equation that
+///      failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
 ///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
 ///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
 ///      it combines.
@@ -26,20 +27,16 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
     // Groth16 verifying key.
-    uint256 internal constant ALPHA_X = 0x0e2e3643bc188b4de7705f468d86f73e055d52e4ed2c310e1fa94140c2dbd314;
-    uint256 internal constant ALPHA_Y = 0x1cf4b2a74929b055cb39572c4513f60da14d9a2a0b6358653a669aa1c4e3ac66;
-    uint256 internal constant BETA_X1 = 0x0d6b46579bd674165f5509bd812c0c430ed7f877f6dacb036746001bd9d7c235;
-    uint256 internal constant BETA_X0 = 0x1418c272d47a2b3f39950541861f7017789593aaac82dc7f331cf9be929344d6;
-    uint256 internal constant BETA_Y1 = 0x2d4d77972e7086899a5040e051a3bf807bfa6c6c324bb960a5f4d50b175573dc;
-    uint256 internal constant BETA_Y0 = 0x29c84a10d07eb2d5af0ed9dd91803e706d30211aa2c0ea2659e64c5f2ae84253;
-    uint256 internal constant GAMMA_X1 = 0x29d520c5ffb4e51570131dedc0e1818a95cda97557875a867e790af4485c3edc;
-    uint256 internal constant GAMMA_X0 = 0x2935cd097d8441e3e9516f3d953b30d665233e78111d3761f99bc2b7d6e46ec1;
-    uint256 internal constant GAMMA_Y1 = 0x1efed4289ed464d3be378a2a6a5feb7b66ccc0c4d198762ec3dd80deec309255;
-    uint256 internal constant GAMMA_Y0 = 0x1dccbfbfa93bd02ac39d1604a5de2dbbe5742459ec8f0eb87c865af6b69658dc;
-    uint256 internal constant DELTA_X1 = 0x0ae4752d625bf7d3a62c18da4e4eae1b87c994e550f01c4690f7a345d3c43188;
-    uint256 internal constant DELTA_X0 = 0x01099e9d6ffeaf1da0e7d04e1bad08476cb5bcb446773422376ee71d090a719a;
-    uint256 internal constant DELTA_Y1 = 0x06f6b6819981d33f63b7d7d93e17f9811916fb773400cc20b28d8041228490d8;
-    uint256 internal constant DELTA_Y0 = 0x1c49c44ed501c996a9be84438036f719f9765348a6ae6bccc9035b804ef88d5c;
+    uint256 internal constant ALPHA_X = 0x08507f6e2b733b2a51ce0e7455bef54cb683fd2e793215fcf0d4d47ab103b154;
+    uint256 internal constant ALPHA_Y = 0x0dfab7a83cbe6d3cbdbbd9ee8643dbda0d35168f74eefae4ffcee3cd0f32f48c;
+    uint256 internal constant BETA_X1 = 0x1a2322c3eb08a7757664408b7ea9ad1ad2c90678557925faad160d53dbacc833;
+    uint256 internal constant BETA_X0 = 0x022168507d9b58e114afa96e28d38ec63251394dfb889c688c746eee10c9fb62;
+    uint256 internal constant BETA_Y1 = 0x13adbcc0427b2ba4f2c065a04c73621c380146d846c12057ae61b61153d6776c;
+    uint256 internal constant BETA_Y0 = 0x1a4130f45a3b6ca7d8fb3102f825de3f3638087c4da79091c0db4dc3f8baf0ad;
+    uint256 internal constant DELTA_X1 = 0x2b7c276eadf4c3560ef1518c2620cace455202bbf66681ef425fe6ba77294f47;
+    uint256 internal constant DELTA_X0 = 0x23c76f1c45fc8b83032a7441c076b977351ca8d9ba51beeef99a43a4006be030;
+    uint256 internal constant DELTA_Y1 = 0x0f1c4861108ceae17d328a78bb066a38ee6284e38e373609bbb4979c8adc17d4;
+    uint256 internal constant DELTA_Y0 = 0x079492a75f12efdf1a1ed17d737b828e741723ceed68c43cd97b39bd0ca12d60;
     // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
@@ -49,28 +46,28 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x1740a3c5b66cd849cf74a5176c71080f253d40b7a354a86edf0dd19b609da252;
-    uint256 internal constant IC0_Y = 0x239a3cca842ef070f269cd4b3272d4541f608a228c254b14323f27a40db3002c;
-    uint256 internal constant IC1_X = 0x2339b5bbaae88a3b91150ecf826d42ec5ed33897c446e5e2bbfa5c2c9e54f857;
-    uint256 internal constant IC1_Y = 0x02ad9204db8056a488b853637cfe652dc7ba465b4b9c3c622bfb9fdc386241da;
-    uint256 internal constant IC2_X = 0x0827808dceaebc70e02e7511de2e43b8d9c3adb5f378be2b59a951d3d12ec3bd;
-    uint256 internal constant IC2_Y = 0x088a3aabb014fc283df4b0efd9f7cd59cf9f736647466d9c86d8473cb46c768c;
-    uint256 internal constant IC3_X = 0x0138c11763e481234dae9adc79e5bc017e48f30bd1baf2b49da2938b3326be76;
-    uint256 internal constant IC3_Y = 0x24feebcbf22e3160bebe19356e7bdfeb6bc7ffcb4219002fb18bc2f5053f6c4f;
-    uint256 internal constant IC4_X = 0x096cb21afab9837528c1a7fd5310cc007cc0d00ae37d2f20a8d005d84a8d3d43;
-    uint256 internal constant IC4_Y = 0x23561daaded8e188b5f886d9a3aac57e4833fe3a51fa89e33a8f93d3d0e8a224;
-    uint256 internal constant IC5_X = 0x2c7b4bb22dba135b571d336ef32833078e3b4a588996e76b7e78aad4b6e126e1;
-    uint256 internal constant IC5_Y = 0x286728f98aee3137f0bcaabd799e2936cb8f7d4e97719a943d2115df86a5cd49;
-    uint256 internal constant IC6_X = 0x21cdf335c749151abfe7bc77c97d2c388f27fcdc14a7ec32dc8a8c9c6d9a9668;
-    uint256 internal constant IC6_Y = 0x064ae5f39925968b471b419b9cfcd28bbbb06bfe2440aec33a97b9b0fb7d411e;
-    uint256 internal constant IC7_X = 0x082bfbd35392f462b1ccfdbfbdf0875878c93342b182d042fcb68d3e6449f1c3;
-    uint256 internal constant IC7_Y = 0x0ede42d327b37a0679e10b1ffbd8952ff479829c62ba274d4b2ec151a47fceee;
-    uint256 internal constant IC8_X = 0x01267e5dbab3483ea70ad72732a54c19d13b467a3834e5be5bb918f46c98b724;
-    uint256 internal constant IC8_Y = 0x07e34befcbdbcc96a323574505e2e74e344a8b3800c4f9236ad79cf38bf49821;
-    uint256 internal constant IC9_X = 0x14b760cf2aa3f5e4044402d92dffc9eeedf707184a3d7c4f789782f8fe6759d2;
-    uint256 internal constant IC9_Y = 0x2e1c26af1f42c1c43a232b2a625192c00abac5fa77856f4edc1e62df87df2a61;
-    uint256 internal constant IC10_X = 0x27259b43464a20a276746bfb514a567509d1568d91cf7e6398801568168898dc;
-    uint256 internal constant IC10_Y = 0x1a83b03b5c1ac386b8041ba62a2ddc1f88413e2ced6b960927d42fc02cbf9d3e;
+    uint256 internal constant IC0_X = 0x08b8bc8f868baaffebc35d2347c0cfbd72650b57819ace6882962f823375030a;
+    uint256 internal constant IC0_Y = 0x1b5985131df0047a50e1192a4e3d34804bd77320c48d4e0027b252e92bd20610;
+    uint256 internal constant IC1_X = 0x304615876fbe7a4e6c2a6dbb9a9fbbea6cc6596fa380a77750ec573c374812d3;
+    uint256 internal constant IC1_Y = 0x30519470aba3aaf17aeab848e3ef72c453b84b8669076ef4d58f918406ec81a6;
+    uint256 internal constant IC2_X = 0x1f5144d40e052e2e456c9f2367de54494092659ab1b8c21585f1884fabff7142;
+    uint256 internal constant IC2_Y = 0x26c331f2c800417bd8b5f25e74776b96cc98421697ad5e14b4d3e06f881f0899;
+    uint256 internal constant IC3_X = 0x0f2d7cc6e024cda279f760815249f45fdb9458528419aeaae38f2046ac48e6a5;
+    uint256 internal constant IC3_Y = 0x161b1e5b3da1dda26c452fab32c56e778860ba5b551f8ee48b173c4796e12238;
+    uint256 internal constant IC4_X = 0x0aeeaadefd0716bf29f049d05a4bc310982ac99c0a72fc76ae43f56731f4d95c;
+    uint256 internal constant IC4_Y = 0x18a0919e3a9cf0574fa015b7dff0b681b6a704c1768975b2749105c26d5856e3;
+    uint256 internal constant IC5_X = 0x040ce8c00dc55b663a397a7ce02f2c0ae2a34bfe2d13a41fd9c3db032898e88c;
+    uint256 internal constant IC5_Y = 0x0120a30c869ff3c43b5a22a7a17873e9bd5d32d4933ad9a308d346a57cbc5ff4;
+    uint256 internal constant IC6_X = 0x2a562a353851d22213b06a714190d1e1418713039135d55fac459a4266d7e3ac;
+    uint256 internal constant IC6_Y = 0x00127ae7c0d80c97f33131fd114520f6a3e8ea5a81a01704e70c6ee4f8886573;
+    uint256 internal constant IC7_X = 0x2a07c42a5f28f1b51d22946dadc6fd8c2697daab72e24ebd925976efb77b506d;
+    uint256 internal constant IC7_Y = 0x0772465e550761f0fe2eb3748bcd62e0ba20bb068c108bda155729421a42bd9f;
+    uint256 internal constant IC8_X = 0x22be0c781b2d44685633cabb21a75ffe9849ee86d651670fa4ffd223cd4447f4;
+    uint256 internal constant IC8_Y = 0x2f8f734657a45710588e9c6d9f7cffe9d658df2cad10231237ef3841e59da51e;
+    uint256 internal constant IC9_X = 0x217a9f844ff3a75b104e9331addb072fb8df1ab685255e73a387d25a8a995789;
+    uint256 internal constant IC9_Y = 0x2d8cc645a786b6a6f1902a21cbb4a69eba8c24c15ad05becffdf098bd6b88fb5;
+    uint256 internal constant IC10_X = 0x0aae2c3d014e46a911888fb5fe4e17218201d2b6f6902a0d3f940016a138fc3b;
+    uint256 internal constant IC10_Y = 0x2db94ce9d404ac862ac837fddb9382799a901dc0679844a5a8cdfb4d5a893b80;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -158,16 +155,15 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
-        _groth16Pairs(g1, g2, x, p);
-        g1[4] = _openingPoint(commitments, p, u, rho);
-        g2[4] = BN254.g2Generator();
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        // [γ]₂ = [1]₂: e(vk_x, [γ]₂)·e(ρP, [1]₂) = e(vk_x + ρP, [1]₂).
+        _groth16Pairs(g1, g2, BN254.add(x, _openingPoint(commitments, p, u, rho)), p);
         uint256 ru = mulmod(rho, u, BN254.R);
-        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
-        g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
-        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
-        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
+        g1[4] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
+        g2[4] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[5] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[5] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
@@ -191,7 +187,7 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         x = BN254.add(x, BN254.mul(BN254.G1Point(IC10_X, IC10_Y), publicValues[0]));
     }
 
-    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) in slots 0..3.
+    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, [γ]₂ = [1]₂)·e(C, δ) in slots 0..3.
     function _groth16Pairs(
         BN254.G1Point[] memory g1,
         BN254.G2Point[] memory g2,
@@ -203,7 +199,7 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         g1[1] = BN254.G1Point(ALPHA_X, ALPHA_Y);
         g2[1] = BN254.G2Point([BETA_X1, BETA_X0], [BETA_Y1, BETA_Y0]);
         g1[2] = x;
-        g2[2] = BN254.G2Point([GAMMA_X1, GAMMA_X0], [GAMMA_Y1, GAMMA_Y0]);
+        g2[2] = BN254.g2Generator();
         g1[3] = p.c;
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }

@@ -14,8 +14,9 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 /// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
 ///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
 ///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
-///      C_F − G + αQ = τ^b·Q, b = 512), the latter scaled by a random ρ; on failure it
-///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      C_F − G + αQ = τ^b·Q, b = 512), the latter scaled by a random ρ and sharing
+///      Groth16's pairing with [γ]₂ = [1]₂ (6 pairs); on failure it names the equation that
+///      failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
 ///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
 ///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
 ///      it combines.
@@ -26,20 +27,16 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
     // Groth16 verifying key.
-    uint256 internal constant ALPHA_X = 0x0e2e3643bc188b4de7705f468d86f73e055d52e4ed2c310e1fa94140c2dbd314;
-    uint256 internal constant ALPHA_Y = 0x1cf4b2a74929b055cb39572c4513f60da14d9a2a0b6358653a669aa1c4e3ac66;
-    uint256 internal constant BETA_X1 = 0x0d6b46579bd674165f5509bd812c0c430ed7f877f6dacb036746001bd9d7c235;
-    uint256 internal constant BETA_X0 = 0x1418c272d47a2b3f39950541861f7017789593aaac82dc7f331cf9be929344d6;
-    uint256 internal constant BETA_Y1 = 0x2d4d77972e7086899a5040e051a3bf807bfa6c6c324bb960a5f4d50b175573dc;
-    uint256 internal constant BETA_Y0 = 0x29c84a10d07eb2d5af0ed9dd91803e706d30211aa2c0ea2659e64c5f2ae84253;
-    uint256 internal constant GAMMA_X1 = 0x29d520c5ffb4e51570131dedc0e1818a95cda97557875a867e790af4485c3edc;
-    uint256 internal constant GAMMA_X0 = 0x2935cd097d8441e3e9516f3d953b30d665233e78111d3761f99bc2b7d6e46ec1;
-    uint256 internal constant GAMMA_Y1 = 0x1efed4289ed464d3be378a2a6a5feb7b66ccc0c4d198762ec3dd80deec309255;
-    uint256 internal constant GAMMA_Y0 = 0x1dccbfbfa93bd02ac39d1604a5de2dbbe5742459ec8f0eb87c865af6b69658dc;
-    uint256 internal constant DELTA_X1 = 0x0ae4752d625bf7d3a62c18da4e4eae1b87c994e550f01c4690f7a345d3c43188;
-    uint256 internal constant DELTA_X0 = 0x01099e9d6ffeaf1da0e7d04e1bad08476cb5bcb446773422376ee71d090a719a;
-    uint256 internal constant DELTA_Y1 = 0x06f6b6819981d33f63b7d7d93e17f9811916fb773400cc20b28d8041228490d8;
-    uint256 internal constant DELTA_Y0 = 0x1c49c44ed501c996a9be84438036f719f9765348a6ae6bccc9035b804ef88d5c;
+    uint256 internal constant ALPHA_X = 0x08507f6e2b733b2a51ce0e7455bef54cb683fd2e793215fcf0d4d47ab103b154;
+    uint256 internal constant ALPHA_Y = 0x0dfab7a83cbe6d3cbdbbd9ee8643dbda0d35168f74eefae4ffcee3cd0f32f48c;
+    uint256 internal constant BETA_X1 = 0x1a2322c3eb08a7757664408b7ea9ad1ad2c90678557925faad160d53dbacc833;
+    uint256 internal constant BETA_X0 = 0x022168507d9b58e114afa96e28d38ec63251394dfb889c688c746eee10c9fb62;
+    uint256 internal constant BETA_Y1 = 0x13adbcc0427b2ba4f2c065a04c73621c380146d846c12057ae61b61153d6776c;
+    uint256 internal constant BETA_Y0 = 0x1a4130f45a3b6ca7d8fb3102f825de3f3638087c4da79091c0db4dc3f8baf0ad;
+    uint256 internal constant DELTA_X1 = 0x2b7c276eadf4c3560ef1518c2620cace455202bbf66681ef425fe6ba77294f47;
+    uint256 internal constant DELTA_X0 = 0x23c76f1c45fc8b83032a7441c076b977351ca8d9ba51beeef99a43a4006be030;
+    uint256 internal constant DELTA_Y1 = 0x0f1c4861108ceae17d328a78bb066a38ee6284e38e373609bbb4979c8adc17d4;
+    uint256 internal constant DELTA_Y0 = 0x079492a75f12efdf1a1ed17d737b828e741723ceed68c43cd97b39bd0ca12d60;
     // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
@@ -49,28 +46,28 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x19144e0a65d58f459d923b7c99f40fb05ed86ae921186b0438a40ec106bcaf50;
     uint256 internal constant TAU_B_Y1 = 0x2e4bd737394260e9ee7aaf4af9ea40e994f20ae7227e6ee9c2bd94faf7180b26;
     uint256 internal constant TAU_B_Y0 = 0x2cf687a14e4760db2ecc3519945fcb3575d9db92b900d2338568da740ccc0fff;
-    uint256 internal constant IC0_X = 0x11b11dc328eb85a4d4c4a740f02da0bdcd93c7a3229d81b56d00cbacad087b5e;
-    uint256 internal constant IC0_Y = 0x2dfe87a630017d2351e792693ae2223863197a1362c07ede3be9997529cd7cf4;
-    uint256 internal constant IC1_X = 0x2a5de237e034b675350947c41b0044fc603f87ec7b24a241d3d0f9d64d0c5fef;
-    uint256 internal constant IC1_Y = 0x185b3797a2049e3fbb25fdfcbca735a81b1b253ce466a9b63d9215a56dde5a6e;
-    uint256 internal constant IC2_X = 0x2ef4dc280549f2c68f84c13e64acd60b1e690016d6def51c1bd3c9f8036d40c8;
-    uint256 internal constant IC2_Y = 0x04280c07db9ee81a36e6aaf8a560e23626aed13fb41bdffe2d1f7f30ebe2264b;
-    uint256 internal constant IC3_X = 0x09161518910824083c5bb1f47261171136b222f653520bb9fe5703eb0eec9be0;
-    uint256 internal constant IC3_Y = 0x11aceb6af52f3c479c7b34473de95e22b7c75c4ac19eccba3da60ce81c24f1d7;
-    uint256 internal constant IC4_X = 0x00ff6fa254c01eb29c614dce74148313d502892faced7115cd0d786920d3c641;
-    uint256 internal constant IC4_Y = 0x0525e3add95a52ade5fb3afbec0615484f9ef013a8cff5df51db14d8635cce98;
-    uint256 internal constant IC5_X = 0x16c9c517c90b13befd611e6d985351f4c71a88288862b78b7f492541ff971821;
-    uint256 internal constant IC5_Y = 0x241971afe7f0d0cc98b70dfe1557dd6f97f6170591eba512d984ba12c2cb413b;
-    uint256 internal constant IC6_X = 0x184aebf618a42b00cbfa514ba10dc9ff4582eb114fb912c3e5edc7d338294c74;
-    uint256 internal constant IC6_Y = 0x1e6ff22b51435c996b6a51cc9797a91665f79eba691cf82a88c06d040aa37d51;
-    uint256 internal constant IC7_X = 0x0d1a64c70d958cb673ede75f0f29b5d5ff080a6853a2ad4e4d191d4771d86ad7;
-    uint256 internal constant IC7_Y = 0x036e3a849a774e911405b5a51e8485c2ee565406c336c2cec852230758037a44;
-    uint256 internal constant IC8_X = 0x071f71997fbf0540a19b7fa6563d96412f3157db308f75cc0094f9a14b7db132;
-    uint256 internal constant IC8_Y = 0x233b429690c8bc7bfcba9c430a185793b1c46bde2330a40f28bdb93afecb6e98;
-    uint256 internal constant IC9_X = 0x288f2bb22736000483ba70cf8a188eab913e1e8bf976f24e56ed4cebce9399a5;
-    uint256 internal constant IC9_Y = 0x035a8664653b005f795f1d8f82ec12d87295cca7a7d1adbbac2421c0854163a8;
-    uint256 internal constant IC10_X = 0x227501d0814e4332175760c1a344845bf9a4528ca312f8b6f2a1c07302ab3898;
-    uint256 internal constant IC10_Y = 0x17b5a8c8d4af3583652a314b8d6bb9a44a9352aeb9ec2c903f2cb7d4a70423c4;
+    uint256 internal constant IC0_X = 0x08a82955932939e087ea90d2f09ff64b612395ba23937229598866c2bdef445f;
+    uint256 internal constant IC0_Y = 0x1304fb75d212fdcf7a1cfbdf0403494019d811ba716edd1ce1866c999e4b71cc;
+    uint256 internal constant IC1_X = 0x1fd995a3af78f4001fd1813d6b73351ad477ce167a78fecd509026f8cdb98914;
+    uint256 internal constant IC1_Y = 0x144f49647d7d2069a57f90aec6cd8f043ed8a36d88ab62bf04351d75fedb6374;
+    uint256 internal constant IC2_X = 0x23f37690969a776b2d86c96e45fe9bf8b7692185c4abe3fc4d375716b008f856;
+    uint256 internal constant IC2_Y = 0x2552961dce629f8da072089686d79e2b054ea833532b43a5e606834939ef9c86;
+    uint256 internal constant IC3_X = 0x060e9ad061a8e805e5e8fd39c203d02aa8e0a918f97538b0b1cfb4501d72d174;
+    uint256 internal constant IC3_Y = 0x1c61d316e46b149bab46cae917cc12be8265a8b83ddcf8838686fdb89135b3dd;
+    uint256 internal constant IC4_X = 0x1c93dcb94cc2e0b1a2c4e260b98264f1ba07c9bd467efc15b670701937a7e747;
+    uint256 internal constant IC4_Y = 0x1801674d40f99e79bb676a13a567f79cc7c086b065edbbb8fd122477f0a785c6;
+    uint256 internal constant IC5_X = 0x085cbf9ae818b1df8aa7477a0f153074fe4ef24d2decefa87949a8b3a8bad115;
+    uint256 internal constant IC5_Y = 0x1b59fd81a25d4aa7d47637c327a579672841b235975958e275f40366906a9297;
+    uint256 internal constant IC6_X = 0x10f0fb51c29e1c972139c4efee02fac6c1973c4fdd5fa61ea26008a8ea82e497;
+    uint256 internal constant IC6_Y = 0x279794487503974e66defb9cbac2143e45633cd10dd9bfe4349fb61fc4db22e0;
+    uint256 internal constant IC7_X = 0x02b7c71f56de14bda672c37d4e13b968bf12f3b99031317fcf02c0b5a2bfe0a4;
+    uint256 internal constant IC7_Y = 0x0ce933f96fe5fdaf5cfb66a9c9c5c87abcd105b22a1e9a13fde164aabced16f9;
+    uint256 internal constant IC8_X = 0x10a7fc52cfcf9c7711c1f04ff5ca1c5905cf7feca7fa0f744f5346b58297a230;
+    uint256 internal constant IC8_Y = 0x03d6ad845593fea1e38ea3475c9925b44df14d953c74937f2ab64d7a2d3b3682;
+    uint256 internal constant IC9_X = 0x287fbb837e0b8e5a593d99aeae7d75bdc52efaa66ede06cbd4459a79347f8275;
+    uint256 internal constant IC9_Y = 0x1ca88d1afa853adcb1ac9eb2cd055f8368abe6a6544726d3ebb9dc30f217871b;
+    uint256 internal constant IC10_X = 0x28d2b1346b9a9c475c2677acfe54c9ae118cb268414581c1f5fa03d51888c809;
+    uint256 internal constant IC10_Y = 0x0d98076aa13a5b79524046d09e29e3fec14b69710ea2e2bbe4e137d8b8dcb2b0;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -158,16 +155,15 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
-        _groth16Pairs(g1, g2, x, p);
-        g1[4] = _openingPoint(commitments, p, u, rho);
-        g2[4] = BN254.g2Generator();
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        // [γ]₂ = [1]₂: e(vk_x, [γ]₂)·e(ρP, [1]₂) = e(vk_x + ρP, [1]₂).
+        _groth16Pairs(g1, g2, BN254.add(x, _openingPoint(commitments, p, u, rho)), p);
         uint256 ru = mulmod(rho, u, BN254.R);
-        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
-        g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
-        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
-        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
+        g1[4] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
+        g2[4] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[5] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[5] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
@@ -191,7 +187,7 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         x = BN254.add(x, BN254.mul(BN254.G1Point(IC10_X, IC10_Y), publicValues[0]));
     }
 
-    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) in slots 0..3.
+    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, [γ]₂ = [1]₂)·e(C, δ) in slots 0..3.
     function _groth16Pairs(
         BN254.G1Point[] memory g1,
         BN254.G2Point[] memory g2,
@@ -203,7 +199,7 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         g1[1] = BN254.G1Point(ALPHA_X, ALPHA_Y);
         g2[1] = BN254.G2Point([BETA_X1, BETA_X0], [BETA_Y1, BETA_Y0]);
         g1[2] = x;
-        g2[2] = BN254.G2Point([GAMMA_X1, GAMMA_X0], [GAMMA_Y1, GAMMA_Y0]);
+        g2[2] = BN254.g2Generator();
         g1[3] = p.c;
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }

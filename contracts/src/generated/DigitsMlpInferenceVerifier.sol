@@ -14,8 +14,9 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 /// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
 ///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
 ///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
-///      C_F − G + αQ = τ^b·Q, b = 64), the latter scaled by a random ρ; on failure it
-///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      C_F − G + αQ = τ^b·Q, b = 64), the latter scaled by a random ρ and sharing
+///      Groth16's pairing with [γ]₂ = [1]₂ (6 pairs); on failure it names the equation that
+///      failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
 ///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
 ///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
 ///      it combines.
@@ -26,20 +27,16 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
     // Groth16 verifying key.
-    uint256 internal constant ALPHA_X = 0x0e2e3643bc188b4de7705f468d86f73e055d52e4ed2c310e1fa94140c2dbd314;
-    uint256 internal constant ALPHA_Y = 0x1cf4b2a74929b055cb39572c4513f60da14d9a2a0b6358653a669aa1c4e3ac66;
-    uint256 internal constant BETA_X1 = 0x0d6b46579bd674165f5509bd812c0c430ed7f877f6dacb036746001bd9d7c235;
-    uint256 internal constant BETA_X0 = 0x1418c272d47a2b3f39950541861f7017789593aaac82dc7f331cf9be929344d6;
-    uint256 internal constant BETA_Y1 = 0x2d4d77972e7086899a5040e051a3bf807bfa6c6c324bb960a5f4d50b175573dc;
-    uint256 internal constant BETA_Y0 = 0x29c84a10d07eb2d5af0ed9dd91803e706d30211aa2c0ea2659e64c5f2ae84253;
-    uint256 internal constant GAMMA_X1 = 0x29d520c5ffb4e51570131dedc0e1818a95cda97557875a867e790af4485c3edc;
-    uint256 internal constant GAMMA_X0 = 0x2935cd097d8441e3e9516f3d953b30d665233e78111d3761f99bc2b7d6e46ec1;
-    uint256 internal constant GAMMA_Y1 = 0x1efed4289ed464d3be378a2a6a5feb7b66ccc0c4d198762ec3dd80deec309255;
-    uint256 internal constant GAMMA_Y0 = 0x1dccbfbfa93bd02ac39d1604a5de2dbbe5742459ec8f0eb87c865af6b69658dc;
-    uint256 internal constant DELTA_X1 = 0x0ae4752d625bf7d3a62c18da4e4eae1b87c994e550f01c4690f7a345d3c43188;
-    uint256 internal constant DELTA_X0 = 0x01099e9d6ffeaf1da0e7d04e1bad08476cb5bcb446773422376ee71d090a719a;
-    uint256 internal constant DELTA_Y1 = 0x06f6b6819981d33f63b7d7d93e17f9811916fb773400cc20b28d8041228490d8;
-    uint256 internal constant DELTA_Y0 = 0x1c49c44ed501c996a9be84438036f719f9765348a6ae6bccc9035b804ef88d5c;
+    uint256 internal constant ALPHA_X = 0x08507f6e2b733b2a51ce0e7455bef54cb683fd2e793215fcf0d4d47ab103b154;
+    uint256 internal constant ALPHA_Y = 0x0dfab7a83cbe6d3cbdbbd9ee8643dbda0d35168f74eefae4ffcee3cd0f32f48c;
+    uint256 internal constant BETA_X1 = 0x1a2322c3eb08a7757664408b7ea9ad1ad2c90678557925faad160d53dbacc833;
+    uint256 internal constant BETA_X0 = 0x022168507d9b58e114afa96e28d38ec63251394dfb889c688c746eee10c9fb62;
+    uint256 internal constant BETA_Y1 = 0x13adbcc0427b2ba4f2c065a04c73621c380146d846c12057ae61b61153d6776c;
+    uint256 internal constant BETA_Y0 = 0x1a4130f45a3b6ca7d8fb3102f825de3f3638087c4da79091c0db4dc3f8baf0ad;
+    uint256 internal constant DELTA_X1 = 0x2b7c276eadf4c3560ef1518c2620cace455202bbf66681ef425fe6ba77294f47;
+    uint256 internal constant DELTA_X0 = 0x23c76f1c45fc8b83032a7441c076b977351ca8d9ba51beeef99a43a4006be030;
+    uint256 internal constant DELTA_Y1 = 0x0f1c4861108ceae17d328a78bb066a38ee6284e38e373609bbb4979c8adc17d4;
+    uint256 internal constant DELTA_Y0 = 0x079492a75f12efdf1a1ed17d737b828e741723ceed68c43cd97b39bd0ca12d60;
     // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
@@ -49,28 +46,28 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x06db76d5857a8eb3f59c85bc2285372010b8e3412a7ba2e27d73d7874c021d2b;
     uint256 internal constant TAU_B_Y1 = 0x1e68eaa7e40c9525c75ed48f614f09a2d688615d63f140c9fccf4f1f3ad19bf8;
     uint256 internal constant TAU_B_Y0 = 0x0aa950b4878385e2e0711d20242c03a5b10665f93e6ec64c151b91906089386b;
-    uint256 internal constant IC0_X = 0x0e682cfb25b554687e48677268b00fb0ca82ae84d30bff5b5e2b87dabcbe9e24;
-    uint256 internal constant IC0_Y = 0x06142450b50310f53440fa56a952482166e300b0a98bf483f5338849ae55c55a;
-    uint256 internal constant IC1_X = 0x2ad651d639e7557e54e21781efa0eaaa1030d855aa16214ded43d41c55b30e76;
-    uint256 internal constant IC1_Y = 0x24949d7bfdfdc8aaed92aef93ecda5acb1ea372782bfedbcc43c8fa70c9715ee;
-    uint256 internal constant IC2_X = 0x0758d4e254cef36c6d067b0219ad1e40cfa20d8bee30385685e1f116349e56a6;
-    uint256 internal constant IC2_Y = 0x1a818571bc93094a433421f354c06976e1079bb576a3c314cd656f2968610894;
-    uint256 internal constant IC3_X = 0x1324b9ccb646716d1c5431d641eaa1b283c27672ed6f9eb26049b3167ccf85b3;
-    uint256 internal constant IC3_Y = 0x1938fe01442520e12bf8c2c13c1ee7a453974efaf95a8ac85790f3ebf81e241c;
-    uint256 internal constant IC4_X = 0x29fc73fe29b0d07513af11c116abf99d71194d5daa906cf88c3520425991e950;
-    uint256 internal constant IC4_Y = 0x1d299b3915b5b62e6d1ff48a55df25e9600cf8ad8874a7080133ed5f94886a10;
-    uint256 internal constant IC5_X = 0x077d9ba3df861b43f208fc8e5a0e86fadd779de34ed863d2d01d49e878587455;
-    uint256 internal constant IC5_Y = 0x06a5adfb90f78708942dfcc0927ad8157ef6c79c18053e17c2d3217824649c83;
-    uint256 internal constant IC6_X = 0x2c16e9442aa2123d0ac18d891a7704c757b7454adadd0ddcac4de311d60a2b4e;
-    uint256 internal constant IC6_Y = 0x290ab109b96dab65ffeb754d372f6863d12663a9371e341cc2362750fcef76fb;
-    uint256 internal constant IC7_X = 0x2bb6797e8bb3d19eb6c65a6572dffbbcf4884a4fc6af0ccb4319e893baca0db3;
-    uint256 internal constant IC7_Y = 0x031ae11bb6b6b25f985f06bd35df49632f82add50690c299020ffe5b87662048;
-    uint256 internal constant IC8_X = 0x1bbb47b2ed9a7e2f8a13fe93b76110334222e6cdf554de16d15ff6766c748390;
-    uint256 internal constant IC8_Y = 0x237b19b1b405b81fd3bc2f625718ffedd37e5756aa08b6a1a555835d5f47da77;
-    uint256 internal constant IC9_X = 0x1ff544ad83010e5d7b2db5bc9d005b8a16791f1917e3f3b5383b5ca79532352f;
-    uint256 internal constant IC9_Y = 0x01f1f09260a7cea0dd9afbcfa002a201053bb69065fbadaa5ddf7e86f2139bd6;
-    uint256 internal constant IC10_X = 0x182d1f253ce7772151fc1272f36d371531a19d0fdebfd4e23e581becd9699f69;
-    uint256 internal constant IC10_Y = 0x0c01c9808acad0a95a85a7de5c3403c11cb138bdff4db97c5fef7015a8917d20;
+    uint256 internal constant IC0_X = 0x15a72574c5d5a2aa791391692968cd2cccaa321263ff179f344001db8953083a;
+    uint256 internal constant IC0_Y = 0x289039059a71702ebca5ffa73226bbdb96991569c99060907ab0ba3ed82f0390;
+    uint256 internal constant IC1_X = 0x074f195505d8877f3da304e3f3aa4eb9374254e1c7e9824ef39e696320015412;
+    uint256 internal constant IC1_Y = 0x1ad8e6aa7a9706636455409af86f5f0d36321e9e08d641a9355b02786dc0853d;
+    uint256 internal constant IC2_X = 0x02a928c293cbeab6a4350fcd014cb3fa96b16430ad1c91132c569b91c7dc8d0c;
+    uint256 internal constant IC2_Y = 0x0a4752a31d9fdbbdcf592b7ff66a99f62e9af630daf592331e322351c566acad;
+    uint256 internal constant IC3_X = 0x0c9a6acdd7de1fe167feee6dede9351859507012bba0526513e21f592a853a99;
+    uint256 internal constant IC3_Y = 0x2227d19de2114c717dc6599ccca2b8fa9169ebfd9774ad236b00e11ceba31764;
+    uint256 internal constant IC4_X = 0x28067d7afaad0a1cdd45d3c921382bf834e7c74d84e90ecaf37ed293aff2206d;
+    uint256 internal constant IC4_Y = 0x24b54fb7a25b9ae85f5d2ae0fd21bbf94f1e58a272806adc0caab14637191a1a;
+    uint256 internal constant IC5_X = 0x091fcad6f5b6c2bc6204a586eba9434be245a81164dd75b13b4954605ff8483d;
+    uint256 internal constant IC5_Y = 0x1d5a5b04c274c71722ea04c5f3b2876ad13c0d6e92b612240a0421d49b574f0a;
+    uint256 internal constant IC6_X = 0x13b867b671db759778f97074f9ec23453fe601d4a5b663565473be813dffcca1;
+    uint256 internal constant IC6_Y = 0x1ce09fb2a3dc6bc6f3c69b59bee45eb2a075f34cf1cabaae08c585066b5f989e;
+    uint256 internal constant IC7_X = 0x13fa8f61967d63b67d9b7e8978ecbe5fd6919be85a2805fddde755b0c7a651fb;
+    uint256 internal constant IC7_Y = 0x27f00ca73cb3b03df618405c8692eb2dff4223e88ecf90eed37660f4408160bb;
+    uint256 internal constant IC8_X = 0x1f13e62212cf6ff297fda465026bae38439cb4a70248896454b18057f8ca26e9;
+    uint256 internal constant IC8_Y = 0x27705b6bd2f0ffc7391cdc7660a79213c01bc64a00f6da800af1d154701841cf;
+    uint256 internal constant IC9_X = 0x105a7aa608e0fb52875c42519f6f1d78b64d4cd387d07b2f584bb8499bd3df29;
+    uint256 internal constant IC9_Y = 0x0d6e3533fe6cb03937f100301d4da8c224e5587525038828c02202a1a8366448;
+    uint256 internal constant IC10_X = 0x2583c3565cf114d6aeee5d25cbe9b87f06afeb83183a8cfb2ea438998ea8bf8e;
+    uint256 internal constant IC10_Y = 0x0a0b3db1760c2b1ab4b79b698f8f17c417af11126860fae7e4792a8fb62ce008;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -158,16 +155,15 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
-        _groth16Pairs(g1, g2, x, p);
-        g1[4] = _openingPoint(commitments, p, u, rho);
-        g2[4] = BN254.g2Generator();
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        // [γ]₂ = [1]₂: e(vk_x, [γ]₂)·e(ρP, [1]₂) = e(vk_x + ρP, [1]₂).
+        _groth16Pairs(g1, g2, BN254.add(x, _openingPoint(commitments, p, u, rho)), p);
         uint256 ru = mulmod(rho, u, BN254.R);
-        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
-        g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
-        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
-        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
+        g1[4] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
+        g2[4] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[5] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[5] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
@@ -191,7 +187,7 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         x = BN254.add(x, BN254.mul(BN254.G1Point(IC10_X, IC10_Y), publicValues[0]));
     }
 
-    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) in slots 0..3.
+    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, [γ]₂ = [1]₂)·e(C, δ) in slots 0..3.
     function _groth16Pairs(
         BN254.G1Point[] memory g1,
         BN254.G2Point[] memory g2,
@@ -203,7 +199,7 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         g1[1] = BN254.G1Point(ALPHA_X, ALPHA_Y);
         g2[1] = BN254.G2Point([BETA_X1, BETA_X0], [BETA_Y1, BETA_Y0]);
         g1[2] = x;
-        g2[2] = BN254.G2Point([GAMMA_X1, GAMMA_X0], [GAMMA_Y1, GAMMA_Y0]);
+        g2[2] = BN254.g2Generator();
         g1[3] = p.c;
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }

@@ -14,8 +14,9 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 /// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
 ///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
 ///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
-///      C_F − G + αQ = τ^b·Q, b = 1024), the latter scaled by a random ρ; on failure it
-///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      C_F − G + αQ = τ^b·Q, b = 1024), the latter scaled by a random ρ and sharing
+///      Groth16's pairing with [γ]₂ = [1]₂ (6 pairs); on failure it names the equation that
+///      failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
 ///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
 ///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
 ///      it combines.
@@ -26,20 +27,16 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
     // Groth16 verifying key.
-    uint256 internal constant ALPHA_X = 0x0f9fc959ed7f28b01b12f851db379e7ef8cac5fad7f3a715c54b43088ecd05be;
-    uint256 internal constant ALPHA_Y = 0x17d72556f8311fab7625684f04dccd4df56bc48dd6eafcb21755c6e42bd48cc8;
-    uint256 internal constant BETA_X1 = 0x2c20184ae2d491f896aef3d4cf719a5b26573072d02b6ce4940c09e7bd1081d3;
-    uint256 internal constant BETA_X0 = 0x201722029e9cd0308780bb60cc5b1bec9dd0494305b20133286ab422c45cdfae;
-    uint256 internal constant BETA_Y1 = 0x22f983414f24768061304f2f11be71586ab968058b0e5114d98ba167e5c839b0;
-    uint256 internal constant BETA_Y0 = 0x22036a7fbbb5a4621da6f68ab6884ba1dd12e4433674e79c8ebff564df8a289b;
-    uint256 internal constant GAMMA_X1 = 0x011e6c88ec006aa4a240d5acf390a1797b9383b83606568ce17904ba01af6f9f;
-    uint256 internal constant GAMMA_X0 = 0x2aa9cf28dd0382972e800c9fec286ba373c95578b701b190cdb922c294c8de5b;
-    uint256 internal constant GAMMA_Y1 = 0x0999de3e77f50d22eb05ec02d1fae7d6b01d70585cb2773373782f43c28dc20d;
-    uint256 internal constant GAMMA_Y0 = 0x0a8840ef74657de8b698ed321e3313744a31b71b0bd387cfbc12360c55fbdfd7;
-    uint256 internal constant DELTA_X1 = 0x0204a72be51357bcc054e90f2e78d4166eae78a22628f8bb7e6afb47c8b81754;
-    uint256 internal constant DELTA_X0 = 0x152968c3ec166207266554351ef6457de368b405f013b00f0d8b2ff9cb0435fd;
-    uint256 internal constant DELTA_Y1 = 0x01bac394b88371d6b0f8ea0435d01eb64d7a23d4274042750a8e09617ead82c4;
-    uint256 internal constant DELTA_Y0 = 0x02d7471e152ecebb51f9f6373697fb0b06e093c31465fcb26e4b5b0d7b89d367;
+    uint256 internal constant ALPHA_X = 0x09f554c767180e4de21f409faab2ce568da026617e01f11aa75b700da03396c7;
+    uint256 internal constant ALPHA_Y = 0x1adbc6aea459cc6f4f11bb28c6e540aae23dc175957d971c2ce70aeef825a8b7;
+    uint256 internal constant BETA_X1 = 0x00a004fe6e07bb186f8cdfcc847b4584f636701e39e2806743a86b154e2278b8;
+    uint256 internal constant BETA_X0 = 0x145310482cc6ebb600c42f429038837632cec3923f8edc0c32efa5b2173aa65a;
+    uint256 internal constant BETA_Y1 = 0x1debc75c3740830a4eb7e3290929db4c132ea1d4af4dc994bc6d800302a62daf;
+    uint256 internal constant BETA_Y0 = 0x23894f9a1eb0e057ecf8daf201dd015e83fc1dd217b09939de71f9452dc038f6;
+    uint256 internal constant DELTA_X1 = 0x181e9918e137c35d477d48643d344b5ecdb9677641d88521015db6557200bbcc;
+    uint256 internal constant DELTA_X0 = 0x072d9c719d16f32df7065ac503434672087dd63f311cda83b99d770676e16e3c;
+    uint256 internal constant DELTA_Y1 = 0x1a80b2bb155da30ac359702790d5056f04845804fc43d4834f058da4fa6b717c;
+    uint256 internal constant DELTA_Y0 = 0x1d4c1c38015ffd01e0d45da99033d803fdc9b966f617bb3f9ecd74eba2f9c0d1;
     // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
@@ -49,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x02a8fe9b9e3593485cc37ee4cd904571a007836f954966bc0a0228dc7454d4ec;
-    uint256 internal constant IC0_Y = 0x043b7268dd42df0920358234598afe9f50815395314c65aff9727ba66f9520d9;
-    uint256 internal constant IC1_X = 0x1506564e191035999f4792aa2b5c76185631f06985bf5d02746dae19516639de;
-    uint256 internal constant IC1_Y = 0x14aa37a74f515a9d7c6482bf834a2a786ca21033d6ba7ce8de74c09fe3a62909;
-    uint256 internal constant IC2_X = 0x20a7885b53e542fa314fb53618644ff0651a9aeb073269e8b6774d260307eeb9;
-    uint256 internal constant IC2_Y = 0x0ff85900f38b7e26463f70860f58114f434a8f0ea58a10ba52afceb4a8306616;
-    uint256 internal constant IC3_X = 0x274e80912cb5c801c2aa077760a766478158d510d8249c0bc1ab713298d8d8bd;
-    uint256 internal constant IC3_Y = 0x0110a23ba98e125ab4885a2a79b2d2309a8d49def6b7c6603f743cc37580b8af;
-    uint256 internal constant IC4_X = 0x2ccad84665df883698ecd6d05184e6f1bb991065f848ab33c14886257ba93e4a;
-    uint256 internal constant IC4_Y = 0x269682ea922482f3e019b67d21389ed4e7574b12e7de9411f28d4bfde1c6edb2;
-    uint256 internal constant IC5_X = 0x1ce912ad952e81524e7bded2cc6288d580c2ef72d59bc3fb63832abdb7db183f;
-    uint256 internal constant IC5_Y = 0x10e84f1254233add848498dd5b5999206a961ad2c17b99d5492fe1252d137ed6;
-    uint256 internal constant IC6_X = 0x00b7aced1a91d97cfd3be59d6cfbc1bbfab94924b8cb2db12dc9688a9b3a7487;
-    uint256 internal constant IC6_Y = 0x0be0629478e220f6aaa427163d5dced2a14023b63e30afa9ffd5da112b58d31a;
-    uint256 internal constant IC7_X = 0x0f368dc68967b8d90b23fc94f12778b016018818b05da26bd7f86895babd7f74;
-    uint256 internal constant IC7_Y = 0x1f7f27edcba50f1d923d5b6674be1229f0d7e19352d4c4f883789963608569e8;
-    uint256 internal constant IC8_X = 0x0774365232293a48e880cb4bba6fa9cf23999fd9750c8288e21d9b93278003ba;
-    uint256 internal constant IC8_Y = 0x0b60283427890286786a94ca5f9df3d22ff7257d213dbd150e9edaa76581f5f1;
-    uint256 internal constant IC9_X = 0x2af2f2dc4b7ffb47fd6117e3b113b54e62369e86076a837f6768b83ef146ebca;
-    uint256 internal constant IC9_Y = 0x2c692e41173f3ce01bd50b0967952b3549b258336913c67e671bcda826c68fd4;
+    uint256 internal constant IC0_X = 0x084a2f7284734faece4707944c1a1712d8aa257b20425ed04b7ff4cb554695dc;
+    uint256 internal constant IC0_Y = 0x073ec1e0e3920d396adde76e9ff0c91f3c50f0338a839f2d77dddd8b2db54299;
+    uint256 internal constant IC1_X = 0x08f6fc7cfb7800cd0621d16e671ac8cb921019ad815d685fe112c95efbecbb64;
+    uint256 internal constant IC1_Y = 0x17b228f1884d3f61c44292bb458500808a08f8406d57f8cf829f8a59c3970c4b;
+    uint256 internal constant IC2_X = 0x1853bfadf75a5dc76ca5200ccb644f503eed484799a43aee0bad4563c6ee72d4;
+    uint256 internal constant IC2_Y = 0x0e42f898ee30dc871366fa4e479337e23a1ebe953face7681e5b09c97ff18bbb;
+    uint256 internal constant IC3_X = 0x210885e222248e06a32702da48def956754e6c2b9ead85f786d5d2cc63e86ac2;
+    uint256 internal constant IC3_Y = 0x2283ebee9372091b94e886756bc6f1879d8fd8f700a6e66c8281a3d040cbd1c2;
+    uint256 internal constant IC4_X = 0x2482b3b4aafd5640f5141c06cd978a0e5312c7cf32867ca1b13f1233e55c920f;
+    uint256 internal constant IC4_Y = 0x1ede00b810ff3845a97b7dd3d6edea75d87263da11bf60f992f3fc42aedeb9b7;
+    uint256 internal constant IC5_X = 0x1e6b00fa69880537d6072eceea0f0777acaf7c60683b099382867ffff37fa4aa;
+    uint256 internal constant IC5_Y = 0x2dc9afc9b522936f681149bfa510d052a42bb3eabfd9b2f08dec4a3afef06a2b;
+    uint256 internal constant IC6_X = 0x0fdb4e5b2f6d647d906ed5c94a9bfc23be5634059c1ec2f875d285ad8a1bc23c;
+    uint256 internal constant IC6_Y = 0x247cbdcae6a937a3c249a504536e030b8aca615a31c28a18c650f15926dc251d;
+    uint256 internal constant IC7_X = 0x0676aeb3be0f83c58c5aae0ecc8b0ffc822f9f1d06e069ee56ffdaba76cb5d69;
+    uint256 internal constant IC7_Y = 0x0c2d3ebdc70c26e0ec4002bba9ba6a7287869315f2802d1f7e0a329369ce1f9a;
+    uint256 internal constant IC8_X = 0x1e959a3d6957b2eda8ed2fc602d1c073156b12fed521114ac3330cf6b9b28891;
+    uint256 internal constant IC8_Y = 0x04c2326f8f87345b0527151323df534fd8450b3e414409ea6a5b126e7cc9c571;
+    uint256 internal constant IC9_X = 0x16aff4115dfc5f05e2b93ee8f7149eb3965659f2d9251869096924344e4b6e3b;
+    uint256 internal constant IC9_Y = 0x0eb967b4305d8ba8096b367de03d1186b8e7c355f316e5095bfd8ac8cafcf107;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -158,16 +155,15 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
-        _groth16Pairs(g1, g2, x, p);
-        g1[4] = _openingPoint(commitments, p, u, rho);
-        g2[4] = BN254.g2Generator();
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        // [γ]₂ = [1]₂: e(vk_x, [γ]₂)·e(ρP, [1]₂) = e(vk_x + ρP, [1]₂).
+        _groth16Pairs(g1, g2, BN254.add(x, _openingPoint(commitments, p, u, rho)), p);
         uint256 ru = mulmod(rho, u, BN254.R);
-        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
-        g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
-        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
-        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
+        g1[4] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
+        g2[4] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[5] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[5] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
@@ -191,7 +187,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
 
     }
 
-    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) in slots 0..3.
+    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, [γ]₂ = [1]₂)·e(C, δ) in slots 0..3.
     function _groth16Pairs(
         BN254.G1Point[] memory g1,
         BN254.G2Point[] memory g2,
@@ -203,7 +199,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         g1[1] = BN254.G1Point(ALPHA_X, ALPHA_Y);
         g2[1] = BN254.G2Point([BETA_X1, BETA_X0], [BETA_Y1, BETA_Y0]);
         g1[2] = x;
-        g2[2] = BN254.G2Point([GAMMA_X1, GAMMA_X0], [GAMMA_Y1, GAMMA_Y0]);
+        g2[2] = BN254.g2Generator();
         g1[3] = p.c;
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }

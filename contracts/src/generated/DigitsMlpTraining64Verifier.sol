@@ -14,8 +14,9 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 /// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
 ///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
 ///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
-///      C_F − G + αQ = τ^b·Q, b = 2048), the latter scaled by a random ρ; on failure it
-///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      C_F − G + αQ = τ^b·Q, b = 2048), the latter scaled by a random ρ and sharing
+///      Groth16's pairing with [γ]₂ = [1]₂ (6 pairs); on failure it names the equation that
+///      failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
 ///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
 ///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
 ///      it combines.
@@ -26,20 +27,16 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
     // Groth16 verifying key.
-    uint256 internal constant ALPHA_X = 0x0f9fc959ed7f28b01b12f851db379e7ef8cac5fad7f3a715c54b43088ecd05be;
-    uint256 internal constant ALPHA_Y = 0x17d72556f8311fab7625684f04dccd4df56bc48dd6eafcb21755c6e42bd48cc8;
-    uint256 internal constant BETA_X1 = 0x2c20184ae2d491f896aef3d4cf719a5b26573072d02b6ce4940c09e7bd1081d3;
-    uint256 internal constant BETA_X0 = 0x201722029e9cd0308780bb60cc5b1bec9dd0494305b20133286ab422c45cdfae;
-    uint256 internal constant BETA_Y1 = 0x22f983414f24768061304f2f11be71586ab968058b0e5114d98ba167e5c839b0;
-    uint256 internal constant BETA_Y0 = 0x22036a7fbbb5a4621da6f68ab6884ba1dd12e4433674e79c8ebff564df8a289b;
-    uint256 internal constant GAMMA_X1 = 0x011e6c88ec006aa4a240d5acf390a1797b9383b83606568ce17904ba01af6f9f;
-    uint256 internal constant GAMMA_X0 = 0x2aa9cf28dd0382972e800c9fec286ba373c95578b701b190cdb922c294c8de5b;
-    uint256 internal constant GAMMA_Y1 = 0x0999de3e77f50d22eb05ec02d1fae7d6b01d70585cb2773373782f43c28dc20d;
-    uint256 internal constant GAMMA_Y0 = 0x0a8840ef74657de8b698ed321e3313744a31b71b0bd387cfbc12360c55fbdfd7;
-    uint256 internal constant DELTA_X1 = 0x0204a72be51357bcc054e90f2e78d4166eae78a22628f8bb7e6afb47c8b81754;
-    uint256 internal constant DELTA_X0 = 0x152968c3ec166207266554351ef6457de368b405f013b00f0d8b2ff9cb0435fd;
-    uint256 internal constant DELTA_Y1 = 0x01bac394b88371d6b0f8ea0435d01eb64d7a23d4274042750a8e09617ead82c4;
-    uint256 internal constant DELTA_Y0 = 0x02d7471e152ecebb51f9f6373697fb0b06e093c31465fcb26e4b5b0d7b89d367;
+    uint256 internal constant ALPHA_X = 0x09f554c767180e4de21f409faab2ce568da026617e01f11aa75b700da03396c7;
+    uint256 internal constant ALPHA_Y = 0x1adbc6aea459cc6f4f11bb28c6e540aae23dc175957d971c2ce70aeef825a8b7;
+    uint256 internal constant BETA_X1 = 0x00a004fe6e07bb186f8cdfcc847b4584f636701e39e2806743a86b154e2278b8;
+    uint256 internal constant BETA_X0 = 0x145310482cc6ebb600c42f429038837632cec3923f8edc0c32efa5b2173aa65a;
+    uint256 internal constant BETA_Y1 = 0x1debc75c3740830a4eb7e3290929db4c132ea1d4af4dc994bc6d800302a62daf;
+    uint256 internal constant BETA_Y0 = 0x23894f9a1eb0e057ecf8daf201dd015e83fc1dd217b09939de71f9452dc038f6;
+    uint256 internal constant DELTA_X1 = 0x181e9918e137c35d477d48643d344b5ecdb9677641d88521015db6557200bbcc;
+    uint256 internal constant DELTA_X0 = 0x072d9c719d16f32df7065ac503434672087dd63f311cda83b99d770676e16e3c;
+    uint256 internal constant DELTA_Y1 = 0x1a80b2bb155da30ac359702790d5056f04845804fc43d4834f058da4fa6b717c;
+    uint256 internal constant DELTA_Y0 = 0x1d4c1c38015ffd01e0d45da99033d803fdc9b966f617bb3f9ecd74eba2f9c0d1;
     // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
@@ -49,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x2ae789ab0f64805c3cc52365be0b3dc3672f2e3f142cb0ce9394d653c4706734;
-    uint256 internal constant IC0_Y = 0x17b0d43d12ee533befa007bf3b760e6a58ce5b39bfdef6fa90207d510a0014c0;
-    uint256 internal constant IC1_X = 0x13b276d73e848cc90e6e161d04f439e3628688cf3ef0dc89c0eaddb8ada75331;
-    uint256 internal constant IC1_Y = 0x0eb676e18b9c93bae3e2f8ea8cf39999adc0d6ea19c9a42cc4ec9b2ac858ee12;
-    uint256 internal constant IC2_X = 0x29e530a21d9a75107356e30f8f8042b8444867f958978d075be2be8d1756052b;
-    uint256 internal constant IC2_Y = 0x2e7aafbd617a8c2ab7c7a5809ce3aeeb4e0b2e2f4cd18fc5484c87c9e80807d0;
-    uint256 internal constant IC3_X = 0x07b0d10d15a272970cefaa4a55b0bd6cf12a59623386125a44c87e6c2fe1234d;
-    uint256 internal constant IC3_Y = 0x04acfbe83e3b71a0597ff5607892f8c599d08e9a85bff8e9e6692f59e3057c63;
-    uint256 internal constant IC4_X = 0x27722f4271b3aaa81c357cbb66bcaa328e3ba32632082e6dfce768db9f59b0aa;
-    uint256 internal constant IC4_Y = 0x13db2e68ca6c3e24047c7189382ebb8532fce0c5745f31545863fd33b43c0a8e;
-    uint256 internal constant IC5_X = 0x1278f60a4eb2534c255f043409f19341f0db6fb42bf17abc346312622baf085c;
-    uint256 internal constant IC5_Y = 0x20fe6b97e6bd3348975e2b3e05a06ab538d263eb77c4e1bae2da51e85b59278d;
-    uint256 internal constant IC6_X = 0x08bc99470c4dba1e1fc7ca49ec04884af4dd18460c37bdac6ee7567e59ba3358;
-    uint256 internal constant IC6_Y = 0x08b1ee94b4552931218ba3d40dbd76da72cb80c4be00f888be95b25ef7ba12bf;
-    uint256 internal constant IC7_X = 0x0146588fb7d5be571f95931edc603ecaa78e13f090b9e40da08f59b628e91ee5;
-    uint256 internal constant IC7_Y = 0x2d481c53691c3b685e418ee5412cbf15e842f3ba1fe6eaaf9649f6f9eb055fb1;
-    uint256 internal constant IC8_X = 0x0ea3ded17d7b0fac259c79e2622c1a1f206912880acb2e718d3240bef67c4f3d;
-    uint256 internal constant IC8_Y = 0x0e8c8ac8817937bcee362b86016f21bcfd479350277b9e73d6ce18903f267f0b;
-    uint256 internal constant IC9_X = 0x06a06ff151c512468debb16b1e477b43aef38b49c34a33b630373aa3b99f38fb;
-    uint256 internal constant IC9_Y = 0x02c861b1e3dc303590b19c8a4278e064d9ec620da929d8d326430a7deda08e74;
+    uint256 internal constant IC0_X = 0x0748b200637d367233e4f307ad94f5752a177814f96b5b58f5af00746b5982ee;
+    uint256 internal constant IC0_Y = 0x0dd6d68a5b19d63779abac13cd1bcf7f388eb1ccec29feb12b66a7dae2b6b318;
+    uint256 internal constant IC1_X = 0x108a48989dc107035cd169dc0d2ff28a1fbf077beda4b627b781bcdd079d6432;
+    uint256 internal constant IC1_Y = 0x16a0d19f0ec845a04240b7b513a07b47182cf98d79e0f5ecaef66a0f30a840b3;
+    uint256 internal constant IC2_X = 0x2b9a1328f14054b4e381a27cbe650d14430f53b31a336385fcf364d1d20b2cba;
+    uint256 internal constant IC2_Y = 0x1dd923491219da5759fcd4b4d889162dde92bde1ea4b0186fad3cbdc254d4396;
+    uint256 internal constant IC3_X = 0x039fd1df1dfe40f567fb58142bdb71f1b4827b04c076a4af848376d01ff428f4;
+    uint256 internal constant IC3_Y = 0x17b865c33eca6c643fed868d78bdacfd2e8e445883806b469bca6651f640efe5;
+    uint256 internal constant IC4_X = 0x266a489a06f4cc3efe337814dc3b229aed8eea4bd83a3f47e1b020f144536c60;
+    uint256 internal constant IC4_Y = 0x00e2b233fafa80b65158200c6033848eb8596dbc8d4472338d34ab73986ea10f;
+    uint256 internal constant IC5_X = 0x253f6e8519a0a3bc6a2464b02ff94b75683206cbda0c82521abcb85d67204ea6;
+    uint256 internal constant IC5_Y = 0x1b0abc061e43f6bdb0fe369c72df625c72e6361daba510797d6a5c5b3fc62812;
+    uint256 internal constant IC6_X = 0x06332ecc71b68f5d2d9b7d80df5b9111b07f14f58dde524c100d2997d7f265d5;
+    uint256 internal constant IC6_Y = 0x13ccebd54260f7dfb44f3a34483ea30177115ed880c1d7df9931c6ab565dcff5;
+    uint256 internal constant IC7_X = 0x0a067bee262bc9e169bed110ebc5b77565a23d749957e2d9f40ac45c365e7199;
+    uint256 internal constant IC7_Y = 0x25f0784630f9808e1e97c04309312fbdc18b2b1e14cc286df5c7cb8f8dd8eafa;
+    uint256 internal constant IC8_X = 0x234ee0fc9e4c4484f5036143a25271a87a28645992a23001ad2b1b0af9d76cef;
+    uint256 internal constant IC8_Y = 0x1bb8ead39d164adf072fe7d639e39532c7c5a6b7aba6293e3cb1fb9f8d8d4347;
+    uint256 internal constant IC9_X = 0x21d6f0cf84b6f7251fe208c3d5588c57d6c71faaf9561e48070a4bd46e5a4063;
+    uint256 internal constant IC9_Y = 0x21e76970fee92a8969a6c48221fe9b8851aaa2ccb1d7fec29b5effc3074883d4;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -158,16 +155,15 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
-        _groth16Pairs(g1, g2, x, p);
-        g1[4] = _openingPoint(commitments, p, u, rho);
-        g2[4] = BN254.g2Generator();
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        // [γ]₂ = [1]₂: e(vk_x, [γ]₂)·e(ρP, [1]₂) = e(vk_x + ρP, [1]₂).
+        _groth16Pairs(g1, g2, BN254.add(x, _openingPoint(commitments, p, u, rho)), p);
         uint256 ru = mulmod(rho, u, BN254.R);
-        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
-        g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
-        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
-        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
+        g1[4] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
+        g2[4] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[5] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[5] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
@@ -191,7 +187,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
 
     }
 
-    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) in slots 0..3.
+    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, [γ]₂ = [1]₂)·e(C, δ) in slots 0..3.
     function _groth16Pairs(
         BN254.G1Point[] memory g1,
         BN254.G2Point[] memory g2,
@@ -203,7 +199,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         g1[1] = BN254.G1Point(ALPHA_X, ALPHA_Y);
         g2[1] = BN254.G2Point([BETA_X1, BETA_X0], [BETA_Y1, BETA_Y0]);
         g1[2] = x;
-        g2[2] = BN254.G2Point([GAMMA_X1, GAMMA_X0], [GAMMA_Y1, GAMMA_Y0]);
+        g2[2] = BN254.g2Generator();
         g1[3] = p.c;
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }

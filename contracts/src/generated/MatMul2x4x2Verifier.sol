@@ -14,8 +14,9 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 /// @dev Recomputes s0, d₁, d₂ and u with Keccak, then checks in one multi-pairing both Groth16
 ///      on (s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι, public values) and the row-split opening
 ///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1 (two KZG evaluations and the fold
-///      C_F − G + αQ = τ^b·Q, b = 8), the latter scaled by a random ρ; on failure it
-///      names the equation that failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
+///      C_F − G + αQ = τ^b·Q, b = 8), the latter scaled by a random ρ and sharing
+///      Groth16's pairing with [γ]₂ = [1]₂ (6 pairs); on failure it names the equation that
+///      failed. Challenge order: s0 (statement) → [circuit: claims, ρ,
 ///      reduction, β] → d₁ (H) → [α] → d₂ (G, Ĝ, Q, S₁, S₂) → [ζ, evaluations, γ] → u (s0, d₁,
 ///      d₂, W_ζ, W_ι, β, α, ζ, ζ⁻¹, γ, y_ζ, y_ι) → ρ (u, A, B, C): each is drawn after every value
 ///      it combines.
@@ -26,20 +27,16 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
     // Groth16 verifying key.
-    uint256 internal constant ALPHA_X = 0x1ec7f1594153c1c45a2aa7a9304a26540f0eb702e0503c509697e6cba9d4cbe6;
-    uint256 internal constant ALPHA_Y = 0x272b5cb4454e6263f2e3bcdf202e0c4273508950c5d9909978fc58812e5d2101;
-    uint256 internal constant BETA_X1 = 0x09ef27472917ef4e0ed97ca300a8eb7b15ca7b4fa6a2a8fc11cdd14796fe14a4;
-    uint256 internal constant BETA_X0 = 0x18d06ce1be58f900913dba51a0aa423804acac3b46b4a589860fa5cb8647bdd3;
-    uint256 internal constant BETA_Y1 = 0x0deac111f306647bd18c7a3b3d2b04c306bead6633295db55ea6035d56f871de;
-    uint256 internal constant BETA_Y0 = 0x2b7627ee544ce829693d9e6fcbf6fb474472d758006cb5e30a9d36e26b9de749;
-    uint256 internal constant GAMMA_X1 = 0x05be70fa6f18380aaa9928675c9ed74f2ba8d73d4ae9b3c8b6127543318450c0;
-    uint256 internal constant GAMMA_X0 = 0x0823338c5453a60f3e2d0a45ab1c93c55ef4ad70cd681ed701ca74efcd004b67;
-    uint256 internal constant GAMMA_Y1 = 0x033061e8249a51ed53812145dbaf4a7da6f8eca566fe819b0faaf3fea7f86916;
-    uint256 internal constant GAMMA_Y0 = 0x26f1efc4fe3a9b8bdb9608a122e8f49af340458cd01a36b01d18607ccc0b6b3c;
-    uint256 internal constant DELTA_X1 = 0x0a8a57252ee391cf1cf678f8973b6bc9d5a2f41b1f586e84c49574b720ae5c7e;
-    uint256 internal constant DELTA_X0 = 0x1f2afc189d681499c7d758d46b264da09a6900962be1d3873b896b8466643eba;
-    uint256 internal constant DELTA_Y1 = 0x02b15a46341184af96f1fb64f1f7bd1068f3c4f5d47a57e8e5309d6e07d78daa;
-    uint256 internal constant DELTA_Y0 = 0x12f515554397add1544b7e69e5af84a4f5c5719666e39af0e54b1d920452f507;
+    uint256 internal constant ALPHA_X = 0x097989b31fd03dcec61e9f644902757ba62ba3c0aa8e0d100fb0d5495c18196e;
+    uint256 internal constant ALPHA_Y = 0x0931da1a0b8b8ab0142d48b36b428aad2c72afb7fa4c58ea8d6f30b03cecae44;
+    uint256 internal constant BETA_X1 = 0x1b40f2a36403e8e1f441430d2a5f4d4a6ebe9da715a69a9c276da5571e2efc92;
+    uint256 internal constant BETA_X0 = 0x2230acef6c3b37ef8e826a416d987eca7de042bae78fc9400c3919e235abd172;
+    uint256 internal constant BETA_Y1 = 0x0218ad62045f0272a32dbd7e17e2bebb96a1256c00a9c8ded121441ecac0e52f;
+    uint256 internal constant BETA_Y0 = 0x0dbb12884d1c0e532f3a7068bcf8ee58f13265f35fb1227ab290ee959eb34f83;
+    uint256 internal constant DELTA_X1 = 0x064b0aa5c6934eb05b9d6bc218892fed082ba4870386c715b7a28d109e9225bd;
+    uint256 internal constant DELTA_X0 = 0x1f7f563b056173293533f27af539dd5c5c638bae60a4f0d4998b6d9ebdb3063a;
+    uint256 internal constant DELTA_Y1 = 0x06470dce7dc7b62a684a0cbedbaf4a3b81dcf9a38c5a831a7a491cfdb2cd4683;
+    uint256 internal constant DELTA_Y0 = 0x0fe37a6b5f5c41d1751eefb13fede1dc222411dbfec3d95144041df443aba6e6;
     // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
@@ -49,26 +46,26 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x13d2e7d63f7e9108040a8e0981cbae28e9065bbb0bb85c05019a51b265591b18;
     uint256 internal constant TAU_B_Y1 = 0x14e1e67b93b0549bc262c04cb3f825566fefb381203f2e9e27ae3ef9c5688dde;
     uint256 internal constant TAU_B_Y0 = 0x0c8008962ed9fdd34f52cdb4dccdf17ab91437bffdafbcd589c5c71c5c02b681;
-    uint256 internal constant IC0_X = 0x1a61f2b91cee1c2ce79046b9fc0c93a5146974c8f164dda859491d592281d8fb;
-    uint256 internal constant IC0_Y = 0x233cb27b3ffddc010e5d323a19db3d509f132dedcae8217ee3fc0e8ceb64b202;
-    uint256 internal constant IC1_X = 0x1028469628aff49c579395b9a499109a29615451c165c6885d16e2bcb07f0f6d;
-    uint256 internal constant IC1_Y = 0x2e36f42dacf5beb35e68c22e5871acbfa02987dbca1c5a8fda2c53c429c78167;
-    uint256 internal constant IC2_X = 0x019d2f1d8ab3c3736e37e1e0d93b894b7ede1ffa856b8fff3bc68ca952df0a06;
-    uint256 internal constant IC2_Y = 0x06ece5e95c6cb6b1ea893f8d7e5e7121540b13aca752eb29d1cfd5979669546c;
-    uint256 internal constant IC3_X = 0x07174ce562b6975e83cba75347cdd2e788689ee327726ad2e9779c8bd7fa84c2;
-    uint256 internal constant IC3_Y = 0x196ef44f25b27b6f6f11a9b99d0fa52306ac4f18bede9f661f3253e9a70a6d5e;
-    uint256 internal constant IC4_X = 0x28e658426b72acda04a3dae87c3f26663744d1861d7d01f519dbde23b4791c0b;
-    uint256 internal constant IC4_Y = 0x07d0693a96564bcff0c2ac4e89aa4b0b55ac91e33b307a9bf7a0aee070493bd7;
-    uint256 internal constant IC5_X = 0x29a5d863c4333944eb6726d4933cdea0bc807bcb5b059fb058dcd98f44b7e907;
-    uint256 internal constant IC5_Y = 0x0069501d4c1cfdfd265811ed01e55fee1a8ec0735229cd087da8edfdc5d4e7f8;
-    uint256 internal constant IC6_X = 0x27f8b89eeade338275768689a2b4af017c5bdfe5e134126609d6b8ceab94d1f1;
-    uint256 internal constant IC6_Y = 0x030a771cbc57c364f00739a72a4c8e22bad05e5687ac9560a85391b32f3d8cac;
-    uint256 internal constant IC7_X = 0x174725484a28674c13b1bf5364f73105a5d2d1da835795bf262ea6a87c52190f;
-    uint256 internal constant IC7_Y = 0x1da912a90fa2d3d0069de1064a3df1af522fcf9ded25a2abc4056fff358211eb;
-    uint256 internal constant IC8_X = 0x02b345feab783e4c785691bec8e5eed7ce35a7158a00ad8cdd835f2ae0000aa4;
-    uint256 internal constant IC8_Y = 0x24d8437460fcc8dbc169cbd95f0ce69645fcae5199bc472051aaa086d53e7bbc;
-    uint256 internal constant IC9_X = 0x0ac86ea64d7b43a567930ce6ba63960b55d9d06b2962d306a2c36b57577f1e45;
-    uint256 internal constant IC9_Y = 0x1c47353385ea0acc53cd6e9088c66a8d1bde683f5d922fcdde932ee50177babf;
+    uint256 internal constant IC0_X = 0x0d0fc04ff850f009b5168cab276fba5f6e574c932f0980aeff3249f15e58194a;
+    uint256 internal constant IC0_Y = 0x0e3125fb227f887f7cda5f6e9a1f110bcb332dedc6e15298ffab14b330236263;
+    uint256 internal constant IC1_X = 0x2e82e89c7084a067acc305dc59ef5cd3befa0846b688be4ce0f15b9479eeaac8;
+    uint256 internal constant IC1_Y = 0x28d8656bb3b69f0a81ced6adaa51eb852624527455d0d63e09603577a89429a6;
+    uint256 internal constant IC2_X = 0x20a24996d951df1b23be293ce2d101cf3509390aa83e616906e4085c9e3dc2a3;
+    uint256 internal constant IC2_Y = 0x11e40269711758a0c1e610a458d7376b213799f9f452cb7c396b8666430b1bc5;
+    uint256 internal constant IC3_X = 0x0800d4754281aad6b30dca49d1dac377990a746876919312ca5d7d68eb9edb86;
+    uint256 internal constant IC3_Y = 0x2a7d6d864cf78e79a05b26e86a830693876c4b9098dc49767645ad8d147c4f35;
+    uint256 internal constant IC4_X = 0x00bbe3053c1454f706ab432bdf7f9e6eb545427c25cc758b8521f0e410cead00;
+    uint256 internal constant IC4_Y = 0x003d3486e682b1a95487581cc7357193ce3260acc9016fb6164d3e50aec552ce;
+    uint256 internal constant IC5_X = 0x28019030ba5e506066c28add14fc7873fdb1d4597cfbdedb37e4e23cca42c0e7;
+    uint256 internal constant IC5_Y = 0x01780be6c4a2bcac0524dbf12792e526ea556a4d9fc03433402ec7b2448be668;
+    uint256 internal constant IC6_X = 0x0be99f6280dd5938fe8643fe66f30c0a5587ada95c7c1f1b6462cb14cadfb4e1;
+    uint256 internal constant IC6_Y = 0x249b2300e31dd0555ff4b97852ae01a81ed75aadb04da7544f7b3e71ffc581e8;
+    uint256 internal constant IC7_X = 0x1700b8550dcc2f7edefeebdcf56980b030a7fc6268594d4b03f4c6ad53581458;
+    uint256 internal constant IC7_Y = 0x104822f25d9cad998892fbaee5a65ecb4d6882ca95aa665db762338085773097;
+    uint256 internal constant IC8_X = 0x14428608cbf9b7d182b4a900c8aac97bfd22cbb08194ff7ddf73b9ed7e1493fe;
+    uint256 internal constant IC8_Y = 0x042ab1000ea94f75d5a3a4eee1aae9295fce7671bda6d95043074407fed3709c;
+    uint256 internal constant IC9_X = 0x1abd23e7afa05364b8bdfbc51c55d0a9c9f20f8938614d80cfac1a6b1448e288;
+    uint256 internal constant IC9_Y = 0x045d3ba618a55bafabc4eb45de2145800a8759a3d4820a59471284150a4f08bb;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -154,16 +151,15 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         returns (bool)
     {
         uint256 rho = SplitHash.batchingChallenge(u, p);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](7);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](7);
-        _groth16Pairs(g1, g2, x, p);
-        g1[4] = _openingPoint(commitments, p, u, rho);
-        g2[4] = BN254.g2Generator();
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
+        // [γ]₂ = [1]₂: e(vk_x, [γ]₂)·e(ρP, [1]₂) = e(vk_x + ρP, [1]₂).
+        _groth16Pairs(g1, g2, BN254.add(x, _openingPoint(commitments, p, u, rho)), p);
         uint256 ru = mulmod(rho, u, BN254.R);
-        g1[5] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
-        g2[5] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
-        g1[6] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
-        g2[6] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
+        g1[4] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
+        g2[4] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
+        g1[5] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
+        g2[5] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
         return BN254.pairing(g1, g2);
     }
 
@@ -187,7 +183,7 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
 
     }
 
-    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) in slots 0..3.
+    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, [γ]₂ = [1]₂)·e(C, δ) in slots 0..3.
     function _groth16Pairs(
         BN254.G1Point[] memory g1,
         BN254.G2Point[] memory g2,
@@ -199,7 +195,7 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         g1[1] = BN254.G1Point(ALPHA_X, ALPHA_Y);
         g2[1] = BN254.G2Point([BETA_X1, BETA_X0], [BETA_Y1, BETA_Y0]);
         g1[2] = x;
-        g2[2] = BN254.G2Point([GAMMA_X1, GAMMA_X0], [GAMMA_Y1, GAMMA_Y0]);
+        g2[2] = BN254.g2Generator();
         g1[3] = p.c;
         g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
     }

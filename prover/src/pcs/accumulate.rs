@@ -2,11 +2,10 @@
 //! accumulator lifts each onto its committed vector through the layout and keeps them for the
 //! one batched opening.
 //!
-//! All claims on a vector are reduced *inside* the opening (DESIGN §10): the prover combines
-//! their e_r polynomials with powers of ρ into one E and computes a single Laurent product
-//! f(X)·E(1/X), and the verifier evaluates each e_r at 1/ζ in O(log N). This replaces a
-//! separate claim-reduction sumcheck: it costs the circuit O(log N) multiplications per claim
-//! instead of log N sumcheck rounds of Poseidon, and the prover one FFT product per vector.
+//! All claims on all vectors are reduced *inside* the opening ([`super::split`]): one
+//! claim-reduction sumcheck over the largest vector's n variables brings every claim to one
+//! point, whatever their number (n Poseidon rounds in the circuit, plus O(n) per claim for its
+//! weight at the reduced point).
 
 use super::claims::OpeningClaim;
 use super::layout::Segment;
