@@ -183,8 +183,8 @@ mod tests {
                 commitments: vec![],
                 publicValues: vec![U256::from(public)],
             },
-            // Every field of the proof is a static word: 21 zero words decode to a zero proof.
-            proof: <V::Proof as SolValue>::abi_decode(&[0u8; 21 * 32]).unwrap(),
+            // Every field of the proof is a static word: 31 zero words decode to a zero proof.
+            proof: <V::Proof as SolValue>::abi_decode(&[0u8; 31 * 32]).unwrap(),
         }
         .abi_encode()
         .into()

@@ -434,7 +434,7 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
             "calldata.json",
         ],
     );
-    assert_eq!(w["calldata_bytes"], 1060);
+    assert_eq!(w["calldata_bytes"], 1380);
     let calldata: serde_json::Value =
         serde_json::from_slice(&std::fs::read(d.join("calldata.json")).unwrap()).unwrap();
     assert!(

@@ -13,8 +13,8 @@ use zkmodel_prover::Error;
 use zkmodel_prover::pcs::chain::{rows_digest, split_digest, statement_seed};
 use zkmodel_prover::pcs::laurent::{divide_by_linear, evaluate, laurent_split};
 use zkmodel_prover::pcs::split::{
-    SplitEvals, SplitFieldProof, SplitOpeningProof, SplitSeeds, prove_split_opening, row_vars,
-    verify_split_field, verify_split_group, verify_split_opening,
+    CLAIM_REDUCTION, SplitEvals, SplitFieldProof, SplitOpeningProof, SplitSeeds,
+    prove_split_opening, row_vars, verify_split_field, verify_split_group, verify_split_opening,
 };
 use zkmodel_prover::pcs::{OpeningClaim, Srs, absorb_claims, commit};
 use zkmodel_prover::poly::{DenseMle, eq_table};
@@ -163,6 +163,13 @@ fn a_single_entry_vector_and_a_lone_vector_open() {
     }
 }
 
+/// The claim-reduction sumcheck's final check fails (a false claim or a false message).
+fn reduction_fails() -> Error {
+    Error::Opening {
+        what: CLAIM_REDUCTION,
+    }
+}
+
 #[test]
 fn wrong_value_point_or_commitment_is_rejected() {
     let f = fixture(5);
@@ -172,7 +179,7 @@ fn wrong_value_point_or_commitment_is_rejected() {
         claims[i].value += Fr::ONE;
         assert_eq!(
             check(&f, &claims, &f.commitments, &p),
-            Err(Error::SumcheckFinal),
+            Err(reduction_fails()),
             "value {i}"
         );
         let mut claims = f.claims.clone();
@@ -192,7 +199,7 @@ fn wrong_value_point_or_commitment_is_rejected() {
         // s0 binds the commitments, so every challenge moves; the sumcheck fails first.
         assert_eq!(
             check(&f, &f.claims, &cs, &p),
-            Err(Error::SumcheckFinal),
+            Err(reduction_fails()),
             "commitment {k}"
         );
     }
@@ -210,7 +217,7 @@ fn every_field_message_is_bound() {
             bump(&mut q.field.reduction.rounds[round][i]);
             assert_eq!(
                 check(&f, &f.claims, &f.commitments, &q),
-                Err(Error::SumcheckFinal),
+                Err(reduction_fails()),
                 "round {round} value {i}"
             );
         }
@@ -221,7 +228,7 @@ fn every_field_message_is_bound() {
         // A weight or a value: the sumcheck's final equation breaks either way.
         assert_eq!(
             check(&f, &f.claims, &f.commitments, &q),
-            Err(Error::SumcheckFinal),
+            Err(reduction_fails()),
             "final value {i}"
         );
     }
@@ -241,21 +248,18 @@ fn every_field_message_is_bound() {
     type Pick = fn(&mut SplitEvals<Fr>) -> &mut Fr;
     let reversal = "fold degree (reversal) at ζ";
     let inner = "row inner-product identity at ζ⁻¹";
-    let fields: [(&str, Pick, Option<&str>); 5] = [
-        ("g(ζ⁻¹)", |e| &mut e.g_at_zeta_inv, Some(reversal)),
-        ("h(ζ⁻¹)", |e| &mut e.h_at_zeta_inv, Some(inner)),
-        ("s₁(ζ⁻¹)", |e| &mut e.s1_at_zeta_inv, Some(inner)),
-        ("ĝ(ζ)", |e| &mut e.g_rev_at_zeta, Some(reversal)),
-        ("s₂(ζ)", |e| &mut e.s2_at_zeta, Some(inner)),
+    let fields: [(&str, Pick, &str); 5] = [
+        ("g(ζ⁻¹)", |e| &mut e.g_at_zeta_inv, reversal),
+        ("h(ζ⁻¹)", |e| &mut e.h_at_zeta_inv, inner),
+        ("s₁(ζ⁻¹)", |e| &mut e.s1_at_zeta_inv, inner),
+        ("ĝ(ζ)", |e| &mut e.g_rev_at_zeta, reversal),
+        ("s₂(ζ)", |e| &mut e.s2_at_zeta, inner),
     ];
     for (name, pick, what) in fields {
         let mut q = p.clone();
         bump(pick(&mut q.field.evals));
         let got = check(&f, &f.claims, &f.commitments, &q);
-        match what {
-            Some(what) => assert_eq!(got, Err(Error::Opening { what }), "{name}"),
-            None => assert_eq!(got, Err(Error::SumcheckFinal), "{name}"),
-        }
+        assert_eq!(got, Err(Error::Opening { what }), "{name}");
     }
 }
 

@@ -15,8 +15,10 @@ use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 
-/// The error of a false claim: the claim-reduction sumcheck's final check fails.
-pub const CLAIM_REDUCTION: &str = "claim reduction (a claim on a committed vector is false)";
+/// What fails when a claim on a committed vector is false (or a reduction message is): the
+/// claim-reduction sumcheck's final check.
+pub const CLAIM_REDUCTION: &str =
+    "claim-reduction sumcheck (a claim on a committed vector, or a reduction message, is false)";
 
 /// The Keccak values the chain computes from group elements: the field part reads them (in the
 /// circuit, as public inputs) and the group part recomputes them.
@@ -126,7 +128,8 @@ pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
         transcript,
     )
     .map_err(|e| match e {
-        // The sum Σ ρ^c y_c is the claims': a false one fails here, not in a block.
+        // The sum Σ ρ^c y_c is the claims': a false one fails here, not in a block, and says
+        // so rather than look like a block's sumcheck.
         Error::SumcheckFinal => Error::Opening {
             what: CLAIM_REDUCTION,
         },
