@@ -15,13 +15,22 @@ pub fn peak_rss_mib() -> f64 {
 /// closes (the prover's `debug` spans: witness, trace commitment, blocks, opening and the
 /// opening's own steps), so a report's time by phase is reproducible.
 pub fn phases_from_env() {
+    use tracing_subscriber::fmt::format::FmtSpan;
+    use tracing_subscriber::prelude::*;
     if std::env::var_os("PHASES").is_some() {
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::DEBUG)
-            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-            .with_writer(std::io::stderr)
-            .with_target(false)
-            .with_ansi(false)
+        // The prover's spans only: arkworks' constraint synthesis opens a span per namespace,
+        // and at debug level for every target a Groth16 wrap logs tens of gigabytes.
+        let only_prover = tracing_subscriber::filter::Targets::new()
+            .with_target("zkmodel_prover", tracing::Level::DEBUG);
+        tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_span_events(FmtSpan::CLOSE)
+                    .with_writer(std::io::stderr)
+                    .with_target(false)
+                    .with_ansi(false)
+                    .with_filter(only_prover),
+            )
             .init();
     }
 }

@@ -1,6 +1,7 @@
-//! The polynomial arithmetic of the inner-product opening: e_r evaluations, the Laurent
-//! product f(X)·E(1/X) split into its constant term and the two quotient polynomials, and
-//! univariate evaluation / division by (X − z).
+//! The polynomial arithmetic of the opening ([`super::split`]): e_r evaluations and tables,
+//! the Laurent product f(X)·E(1/X) split into its constant term and two quotients (the row
+//! inner products' S₁, S₂), batching under powers of a challenge, and univariate evaluation /
+//! division by (X − z).
 
 use crate::field::FieldOps;
 use crate::poly::eq_table;
