@@ -1,8 +1,8 @@
 //! Statement circuits in iden3's binary formats, the input of a snarkjs phase-2 ceremony
 //! (issue 14): the constraint system as `.r1cs` and an assignment as `.wtns`.
 //!
-//! Wires: wire 0 is the constant one, then the Groth16 public inputs in DESIGN §11 order (s0,
-//! kp, ζ, γ, y₁, y₂, then the statement's packed public words), then every witness variable in
+//! Wires: wire 0 is the constant one, then the Groth16 public inputs (s0, d₁, d₂, β, α, ζ, γ,
+//! y_ζ, y_ι, then the statement's packed public words), then every witness variable in
 //! allocation order — arkworks' instance-then-witness order. The circuit is synthesized exactly
 //! as arkworks' Groth16 key generation synthesizes it (constraints optimised, linear
 //! combinations inlined), so the constraints written are the rows keys are made from, and a
