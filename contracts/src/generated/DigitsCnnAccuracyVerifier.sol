@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x72e3ca5426d8e36d8af8e2a957e1a894c4c1ec6e2181691110e949c1da73c45d;
+    bytes32 public constant ARCHITECTURE = 0x3a59f4028c4c496295fa3eda82ee2c47391a759c2eae5fd81242dd330dc91707;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -46,28 +46,28 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x08b8bc8f868baaffebc35d2347c0cfbd72650b57819ace6882962f823375030a;
-    uint256 internal constant IC0_Y = 0x1b5985131df0047a50e1192a4e3d34804bd77320c48d4e0027b252e92bd20610;
-    uint256 internal constant IC1_X = 0x304615876fbe7a4e6c2a6dbb9a9fbbea6cc6596fa380a77750ec573c374812d3;
-    uint256 internal constant IC1_Y = 0x30519470aba3aaf17aeab848e3ef72c453b84b8669076ef4d58f918406ec81a6;
-    uint256 internal constant IC2_X = 0x1f5144d40e052e2e456c9f2367de54494092659ab1b8c21585f1884fabff7142;
-    uint256 internal constant IC2_Y = 0x26c331f2c800417bd8b5f25e74776b96cc98421697ad5e14b4d3e06f881f0899;
-    uint256 internal constant IC3_X = 0x0f2d7cc6e024cda279f760815249f45fdb9458528419aeaae38f2046ac48e6a5;
-    uint256 internal constant IC3_Y = 0x161b1e5b3da1dda26c452fab32c56e778860ba5b551f8ee48b173c4796e12238;
-    uint256 internal constant IC4_X = 0x0aeeaadefd0716bf29f049d05a4bc310982ac99c0a72fc76ae43f56731f4d95c;
-    uint256 internal constant IC4_Y = 0x18a0919e3a9cf0574fa015b7dff0b681b6a704c1768975b2749105c26d5856e3;
-    uint256 internal constant IC5_X = 0x040ce8c00dc55b663a397a7ce02f2c0ae2a34bfe2d13a41fd9c3db032898e88c;
-    uint256 internal constant IC5_Y = 0x0120a30c869ff3c43b5a22a7a17873e9bd5d32d4933ad9a308d346a57cbc5ff4;
-    uint256 internal constant IC6_X = 0x2a562a353851d22213b06a714190d1e1418713039135d55fac459a4266d7e3ac;
-    uint256 internal constant IC6_Y = 0x00127ae7c0d80c97f33131fd114520f6a3e8ea5a81a01704e70c6ee4f8886573;
-    uint256 internal constant IC7_X = 0x2a07c42a5f28f1b51d22946dadc6fd8c2697daab72e24ebd925976efb77b506d;
-    uint256 internal constant IC7_Y = 0x0772465e550761f0fe2eb3748bcd62e0ba20bb068c108bda155729421a42bd9f;
-    uint256 internal constant IC8_X = 0x22be0c781b2d44685633cabb21a75ffe9849ee86d651670fa4ffd223cd4447f4;
-    uint256 internal constant IC8_Y = 0x2f8f734657a45710588e9c6d9f7cffe9d658df2cad10231237ef3841e59da51e;
-    uint256 internal constant IC9_X = 0x217a9f844ff3a75b104e9331addb072fb8df1ab685255e73a387d25a8a995789;
-    uint256 internal constant IC9_Y = 0x2d8cc645a786b6a6f1902a21cbb4a69eba8c24c15ad05becffdf098bd6b88fb5;
-    uint256 internal constant IC10_X = 0x0aae2c3d014e46a911888fb5fe4e17218201d2b6f6902a0d3f940016a138fc3b;
-    uint256 internal constant IC10_Y = 0x2db94ce9d404ac862ac837fddb9382799a901dc0679844a5a8cdfb4d5a893b80;
+    uint256 internal constant IC0_X = 0x15f1c4c8eba123ca850b20d017dc28698b7c017bc05c9213a13942692c253a56;
+    uint256 internal constant IC0_Y = 0x2c511f6528b5abe3d390a9c51078c33d3f351508bef92a4dbe3dc5990def3eb1;
+    uint256 internal constant IC1_X = 0x1ad77608ad48e0ea11a640d27afa799091d76a71959df57a62d168c64617d171;
+    uint256 internal constant IC1_Y = 0x29e5060b01e579980b302a082fd08656a719aa414da847964dee4ebd51097312;
+    uint256 internal constant IC2_X = 0x0c000116059fd127d606c04def2b8b45e35bec27e66ca95f969f45ff9123867e;
+    uint256 internal constant IC2_Y = 0x04c5cb66c505c8253473c1839c8af17800da69d74736a3974bc6e36f8ef65ef5;
+    uint256 internal constant IC3_X = 0x058d60616cbe9792000d6c448dc678012ada9b0947e6b3c01daf537ad8a7173f;
+    uint256 internal constant IC3_Y = 0x1f9a58a8f2d3ae3a85169159bf742ba58443eeeadc0e27b1be16c8351049c77f;
+    uint256 internal constant IC4_X = 0x06b6ebddac7463774750ba954ae1fd51996f9ed33c7fbc73271e4989c92b42e1;
+    uint256 internal constant IC4_Y = 0x304286d472aa2dd454c9b6fa6ed05e5b8054850a908bc3ee063df1506ea4439e;
+    uint256 internal constant IC5_X = 0x2732d4a5609fc4dbc36c74cee621c5e857efed6a490717216ac553e1a2ea8d4e;
+    uint256 internal constant IC5_Y = 0x19cd195938008bcf577c4534d636adfd5ef836dee028b0f8d8a8fb27e8accf4f;
+    uint256 internal constant IC6_X = 0x274d0f40afaebb06c006bbc39a053040912660fdcf35486296ee0afae6489021;
+    uint256 internal constant IC6_Y = 0x2e237dc10d0d9a0520fe2570c7ed0e9053ec312fc33501f978b52392b39c5ac4;
+    uint256 internal constant IC7_X = 0x2cd3c9018e996f9291982ef6b7f403d84897ac8871f73a1b42da1ba5df2e8651;
+    uint256 internal constant IC7_Y = 0x26129e1c478a2301e5bab8d99ecb6d18d84e31b9dd0bc7558d57a598bb3b5ffd;
+    uint256 internal constant IC8_X = 0x2312b35decc3a9048960478baaf7b780b2aba105b69b74be4687bd9d93d6e6cc;
+    uint256 internal constant IC8_Y = 0x2d4f6eee096adf029e5cee07c83d5bee8db0708630e4a5c24fcb07b2779d44e2;
+    uint256 internal constant IC9_X = 0x2a472770555ceca24d0d9543c7d92059f1aef02dde4a4e7ebff7fe1271549294;
+    uint256 internal constant IC9_Y = 0x009173a6eb9bc42295dcfd488235f30713c73059bf7941bc4c813d1d022f4740;
+    uint256 internal constant IC10_X = 0x2e5df63fb1d798b68f9a7a85308f7b0e49213dcb620150ba90911ed44c47ad3d;
+    uint256 internal constant IC10_Y = 0x22cd9be6a2c68bc2242016b25be3700151433d66eda192a47872eda700cb1842;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -103,7 +103,7 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=image:1x8x8/classes=10/layers=conv:8x8x1:k3x3:s1x1:p1-1-1-1:o8x8x8+relu,avgpool2:8x8x8,dense:128x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v4";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x8d4e5f5580c07d92b30631888f7d17275a1015eed1603c16cabcdae4c355c041;
+    bytes32 public constant ARCHITECTURE = 0x1159d11ff16f7b8399d492c77f18c0e9a674f274795081374ebedbb09788cc23;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -46,28 +46,28 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x19144e0a65d58f459d923b7c99f40fb05ed86ae921186b0438a40ec106bcaf50;
     uint256 internal constant TAU_B_Y1 = 0x2e4bd737394260e9ee7aaf4af9ea40e994f20ae7227e6ee9c2bd94faf7180b26;
     uint256 internal constant TAU_B_Y0 = 0x2cf687a14e4760db2ecc3519945fcb3575d9db92b900d2338568da740ccc0fff;
-    uint256 internal constant IC0_X = 0x08a82955932939e087ea90d2f09ff64b612395ba23937229598866c2bdef445f;
-    uint256 internal constant IC0_Y = 0x1304fb75d212fdcf7a1cfbdf0403494019d811ba716edd1ce1866c999e4b71cc;
-    uint256 internal constant IC1_X = 0x1fd995a3af78f4001fd1813d6b73351ad477ce167a78fecd509026f8cdb98914;
-    uint256 internal constant IC1_Y = 0x144f49647d7d2069a57f90aec6cd8f043ed8a36d88ab62bf04351d75fedb6374;
-    uint256 internal constant IC2_X = 0x23f37690969a776b2d86c96e45fe9bf8b7692185c4abe3fc4d375716b008f856;
-    uint256 internal constant IC2_Y = 0x2552961dce629f8da072089686d79e2b054ea833532b43a5e606834939ef9c86;
-    uint256 internal constant IC3_X = 0x060e9ad061a8e805e5e8fd39c203d02aa8e0a918f97538b0b1cfb4501d72d174;
-    uint256 internal constant IC3_Y = 0x1c61d316e46b149bab46cae917cc12be8265a8b83ddcf8838686fdb89135b3dd;
-    uint256 internal constant IC4_X = 0x1c93dcb94cc2e0b1a2c4e260b98264f1ba07c9bd467efc15b670701937a7e747;
-    uint256 internal constant IC4_Y = 0x1801674d40f99e79bb676a13a567f79cc7c086b065edbbb8fd122477f0a785c6;
-    uint256 internal constant IC5_X = 0x085cbf9ae818b1df8aa7477a0f153074fe4ef24d2decefa87949a8b3a8bad115;
-    uint256 internal constant IC5_Y = 0x1b59fd81a25d4aa7d47637c327a579672841b235975958e275f40366906a9297;
-    uint256 internal constant IC6_X = 0x10f0fb51c29e1c972139c4efee02fac6c1973c4fdd5fa61ea26008a8ea82e497;
-    uint256 internal constant IC6_Y = 0x279794487503974e66defb9cbac2143e45633cd10dd9bfe4349fb61fc4db22e0;
-    uint256 internal constant IC7_X = 0x02b7c71f56de14bda672c37d4e13b968bf12f3b99031317fcf02c0b5a2bfe0a4;
-    uint256 internal constant IC7_Y = 0x0ce933f96fe5fdaf5cfb66a9c9c5c87abcd105b22a1e9a13fde164aabced16f9;
-    uint256 internal constant IC8_X = 0x10a7fc52cfcf9c7711c1f04ff5ca1c5905cf7feca7fa0f744f5346b58297a230;
-    uint256 internal constant IC8_Y = 0x03d6ad845593fea1e38ea3475c9925b44df14d953c74937f2ab64d7a2d3b3682;
-    uint256 internal constant IC9_X = 0x287fbb837e0b8e5a593d99aeae7d75bdc52efaa66ede06cbd4459a79347f8275;
-    uint256 internal constant IC9_Y = 0x1ca88d1afa853adcb1ac9eb2cd055f8368abe6a6544726d3ebb9dc30f217871b;
-    uint256 internal constant IC10_X = 0x28d2b1346b9a9c475c2677acfe54c9ae118cb268414581c1f5fa03d51888c809;
-    uint256 internal constant IC10_Y = 0x0d98076aa13a5b79524046d09e29e3fec14b69710ea2e2bbe4e137d8b8dcb2b0;
+    uint256 internal constant IC0_X = 0x139d9477a3dd36cba85a16998c9dbaa864005692497a166c80eb452c56da5de9;
+    uint256 internal constant IC0_Y = 0x1456d125bc01b8845b925870a9a6775e8e70c6af224a28142640325a60431770;
+    uint256 internal constant IC1_X = 0x1d7dbfce6807c1b20df48add6d6f73ef7655810ef9fad6ab120d5ed0d736f1ef;
+    uint256 internal constant IC1_Y = 0x1da7a149737c12a1e213df383c3bc7516db924c2c1b3911410d25ca94a4410ce;
+    uint256 internal constant IC2_X = 0x098409d68122da031a858a256c51a5ee28eaad46f996c8e4deb458c6e328bf0d;
+    uint256 internal constant IC2_Y = 0x2ade7a663e135e1200f865b47bc44e58273e6f80dbd0814ec3836caaea609797;
+    uint256 internal constant IC3_X = 0x0e953e9b82d5c28f8e32f0bde6865a980e8b06e888dcaf4cc990d6a598fdbdb9;
+    uint256 internal constant IC3_Y = 0x23eea6a58e8897d1ffd47f65c7bdd5d09976a30a1fdc81c6400b3567c048856d;
+    uint256 internal constant IC4_X = 0x071b551ecc8179223d9f8703a5016e966fc8c8711b43658e8de3d50eb59622dd;
+    uint256 internal constant IC4_Y = 0x2f0b5e790ebd525e6c13ec386c90519a0cc465a73ba4d1b337ca68019ff98d33;
+    uint256 internal constant IC5_X = 0x15aac25396a1b2c25f9753134cf253bbed6a4a1f7430b5c1eaf285b19ef44357;
+    uint256 internal constant IC5_Y = 0x18fc7e8cf643ed2ac3130ef3832594672ed210bba8a68053d7abb5d4f595e795;
+    uint256 internal constant IC6_X = 0x10d191947e572c34062d933fabd3daebb79f102878b9c8f1fb48272110c071b6;
+    uint256 internal constant IC6_Y = 0x01a53817eb6f81c3a69d3687b476e3fd0660de567d53883ecf5d5735fddba432;
+    uint256 internal constant IC7_X = 0x2af52fc8eec9e66ae778b0b730f276b03ada6e73ac0f70c183e824c0bb067784;
+    uint256 internal constant IC7_Y = 0x1c368653cfcdfcbe90d55be6188fc85f32090be77c920d8fedbcbb2fa329be1e;
+    uint256 internal constant IC8_X = 0x1439a6ef8ad9538147d2011e11fe1e6311d9a2b5f9ac32de297733cced32bea8;
+    uint256 internal constant IC8_Y = 0x0f4e90da82ae33786806ae5b2a274ee0f746ca368bbc8c36cbd0c891e187121b;
+    uint256 internal constant IC9_X = 0x05343ec1b3d86884ec079d82dd85bc16d50ca5a527eef0834f5167ad5fb367de;
+    uint256 internal constant IC9_Y = 0x11d6a59c06d76914f0eb7bc0d75c97cfe8f70910a09b197e23a8db88c9071db2;
+    uint256 internal constant IC10_X = 0x012162e5360b7a3348fb77e84733b2f48446c958f5aa2b91e33195759f27bba6;
+    uint256 internal constant IC10_Y = 0x0cb151b5a98d289e25023dcbb480ab1573c865b68a7c2be2dc37930b49cea0be;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -103,7 +103,7 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v4";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x7148e000c70f38f5000a69f26b776158cccc3e26b26961a57baf27a17690a3a0;
+    bytes32 public constant ARCHITECTURE = 0x50eca659b3607591563b616b9f3fc2addc8918f793791fe6308ff9b9947d5e72;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -46,28 +46,28 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x06db76d5857a8eb3f59c85bc2285372010b8e3412a7ba2e27d73d7874c021d2b;
     uint256 internal constant TAU_B_Y1 = 0x1e68eaa7e40c9525c75ed48f614f09a2d688615d63f140c9fccf4f1f3ad19bf8;
     uint256 internal constant TAU_B_Y0 = 0x0aa950b4878385e2e0711d20242c03a5b10665f93e6ec64c151b91906089386b;
-    uint256 internal constant IC0_X = 0x15a72574c5d5a2aa791391692968cd2cccaa321263ff179f344001db8953083a;
-    uint256 internal constant IC0_Y = 0x289039059a71702ebca5ffa73226bbdb96991569c99060907ab0ba3ed82f0390;
-    uint256 internal constant IC1_X = 0x074f195505d8877f3da304e3f3aa4eb9374254e1c7e9824ef39e696320015412;
-    uint256 internal constant IC1_Y = 0x1ad8e6aa7a9706636455409af86f5f0d36321e9e08d641a9355b02786dc0853d;
-    uint256 internal constant IC2_X = 0x02a928c293cbeab6a4350fcd014cb3fa96b16430ad1c91132c569b91c7dc8d0c;
-    uint256 internal constant IC2_Y = 0x0a4752a31d9fdbbdcf592b7ff66a99f62e9af630daf592331e322351c566acad;
-    uint256 internal constant IC3_X = 0x0c9a6acdd7de1fe167feee6dede9351859507012bba0526513e21f592a853a99;
-    uint256 internal constant IC3_Y = 0x2227d19de2114c717dc6599ccca2b8fa9169ebfd9774ad236b00e11ceba31764;
-    uint256 internal constant IC4_X = 0x28067d7afaad0a1cdd45d3c921382bf834e7c74d84e90ecaf37ed293aff2206d;
-    uint256 internal constant IC4_Y = 0x24b54fb7a25b9ae85f5d2ae0fd21bbf94f1e58a272806adc0caab14637191a1a;
-    uint256 internal constant IC5_X = 0x091fcad6f5b6c2bc6204a586eba9434be245a81164dd75b13b4954605ff8483d;
-    uint256 internal constant IC5_Y = 0x1d5a5b04c274c71722ea04c5f3b2876ad13c0d6e92b612240a0421d49b574f0a;
-    uint256 internal constant IC6_X = 0x13b867b671db759778f97074f9ec23453fe601d4a5b663565473be813dffcca1;
-    uint256 internal constant IC6_Y = 0x1ce09fb2a3dc6bc6f3c69b59bee45eb2a075f34cf1cabaae08c585066b5f989e;
-    uint256 internal constant IC7_X = 0x13fa8f61967d63b67d9b7e8978ecbe5fd6919be85a2805fddde755b0c7a651fb;
-    uint256 internal constant IC7_Y = 0x27f00ca73cb3b03df618405c8692eb2dff4223e88ecf90eed37660f4408160bb;
-    uint256 internal constant IC8_X = 0x1f13e62212cf6ff297fda465026bae38439cb4a70248896454b18057f8ca26e9;
-    uint256 internal constant IC8_Y = 0x27705b6bd2f0ffc7391cdc7660a79213c01bc64a00f6da800af1d154701841cf;
-    uint256 internal constant IC9_X = 0x105a7aa608e0fb52875c42519f6f1d78b64d4cd387d07b2f584bb8499bd3df29;
-    uint256 internal constant IC9_Y = 0x0d6e3533fe6cb03937f100301d4da8c224e5587525038828c02202a1a8366448;
-    uint256 internal constant IC10_X = 0x2583c3565cf114d6aeee5d25cbe9b87f06afeb83183a8cfb2ea438998ea8bf8e;
-    uint256 internal constant IC10_Y = 0x0a0b3db1760c2b1ab4b79b698f8f17c417af11126860fae7e4792a8fb62ce008;
+    uint256 internal constant IC0_X = 0x0aadc34b54e804c21daede0a51bcf101680e32eb5cb79279ca939845961f5f90;
+    uint256 internal constant IC0_Y = 0x0cd69a954b11c0cc34835723d1eae89606888166288c86f05d7474074798af52;
+    uint256 internal constant IC1_X = 0x12353d15da5671de36879e2f137e156db37b9cbf463f2ae514b877b626251574;
+    uint256 internal constant IC1_Y = 0x02faa1a5ee6bdbe5bcc668f58914f94bfc9d243987d36d242e587df31c5168ce;
+    uint256 internal constant IC2_X = 0x1e24f96314ccc85d532ab5f4a2f111a827afcf14154b1a63528f9ea1c14d6c57;
+    uint256 internal constant IC2_Y = 0x284d43118a40cff3ac9216f0e22d2445fbc22854eb85cea5f633b5aed62171dc;
+    uint256 internal constant IC3_X = 0x13f4ce9d9b3eb7219629b4d77b4861af7d34e5eafca501ff25710de5046f933d;
+    uint256 internal constant IC3_Y = 0x0d1f79995bf81021defe8d228d766b39b0250384197d9d1a60b657cc2c11a81e;
+    uint256 internal constant IC4_X = 0x1b5bdb797b7dbde0242eb2fddb01a47761cf21105147ad1717092fcb3fc58841;
+    uint256 internal constant IC4_Y = 0x27056ae90b535a8b4cd40c7038ef34198e6d9b4864c04cb585758278db803d28;
+    uint256 internal constant IC5_X = 0x13a813303554ecafd58c1d8b56d20a6ef6a5bf00f9a247d5f4943fbf222ff34f;
+    uint256 internal constant IC5_Y = 0x0baae33588b753cd6d6fb0ab14111e970b3ddbca9241b6a2b4e4a7e7c1812677;
+    uint256 internal constant IC6_X = 0x1e5fdf5d83c9be1191ac2c616476f77f69ec9bc643b8c9d0d68f24f9206ec90e;
+    uint256 internal constant IC6_Y = 0x2eea2ee19c309ae1681568cac5faae8f3249613e026f5d65c8c35d93275f4e48;
+    uint256 internal constant IC7_X = 0x2fd7478e4a3bd7b29ced1686e70dfa48bf390d004d46468497966deef299f8ac;
+    uint256 internal constant IC7_Y = 0x101f7d2f2e4989aafa428fa44376d10d065174e5a15be5354070a388e00b2d1f;
+    uint256 internal constant IC8_X = 0x0f75f6352c03c17c024123ebf8469fe28a378deaec53f3abca003752b6b6b48c;
+    uint256 internal constant IC8_Y = 0x0e7da8833bc3eddea9edbb4eaad71cdb2d66bef8a3b45c410d0cda167c91689e;
+    uint256 internal constant IC9_X = 0x033e600cc12c29039b91cb64e6590a24e1a74b01fc7fc99e403b2e0cc4c967fe;
+    uint256 internal constant IC9_Y = 0x106507fe2f8846a4c922f401c8e810dfc1ac1586f364c7e876790c8c28b8c2c0;
+    uint256 internal constant IC10_X = 0x1f9a144545fa482538d48b5e335dca6499fc4e0a51e444d404eb1ea02fcf349c;
+    uint256 internal constant IC10_Y = 0x12934b24c6ea572a4173e0a98c4522ceb949140fcac826909275832da9c9bc56;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -103,7 +103,7 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         i.rows = 1;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/inference/rows=1/input=Committed/output=Public";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v4";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

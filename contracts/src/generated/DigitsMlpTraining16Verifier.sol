@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x095ff30ec67e722ca8aad495b46da12d86478bb9b203547f09034db352e7f756;
+    bytes32 public constant ARCHITECTURE = 0x6eff1b89de1fef554454323c7dd4c1c7160614ae24567ab7b29165600c16d6af;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x084a2f7284734faece4707944c1a1712d8aa257b20425ed04b7ff4cb554695dc;
-    uint256 internal constant IC0_Y = 0x073ec1e0e3920d396adde76e9ff0c91f3c50f0338a839f2d77dddd8b2db54299;
-    uint256 internal constant IC1_X = 0x08f6fc7cfb7800cd0621d16e671ac8cb921019ad815d685fe112c95efbecbb64;
-    uint256 internal constant IC1_Y = 0x17b228f1884d3f61c44292bb458500808a08f8406d57f8cf829f8a59c3970c4b;
-    uint256 internal constant IC2_X = 0x1853bfadf75a5dc76ca5200ccb644f503eed484799a43aee0bad4563c6ee72d4;
-    uint256 internal constant IC2_Y = 0x0e42f898ee30dc871366fa4e479337e23a1ebe953face7681e5b09c97ff18bbb;
-    uint256 internal constant IC3_X = 0x210885e222248e06a32702da48def956754e6c2b9ead85f786d5d2cc63e86ac2;
-    uint256 internal constant IC3_Y = 0x2283ebee9372091b94e886756bc6f1879d8fd8f700a6e66c8281a3d040cbd1c2;
-    uint256 internal constant IC4_X = 0x2482b3b4aafd5640f5141c06cd978a0e5312c7cf32867ca1b13f1233e55c920f;
-    uint256 internal constant IC4_Y = 0x1ede00b810ff3845a97b7dd3d6edea75d87263da11bf60f992f3fc42aedeb9b7;
-    uint256 internal constant IC5_X = 0x1e6b00fa69880537d6072eceea0f0777acaf7c60683b099382867ffff37fa4aa;
-    uint256 internal constant IC5_Y = 0x2dc9afc9b522936f681149bfa510d052a42bb3eabfd9b2f08dec4a3afef06a2b;
-    uint256 internal constant IC6_X = 0x0fdb4e5b2f6d647d906ed5c94a9bfc23be5634059c1ec2f875d285ad8a1bc23c;
-    uint256 internal constant IC6_Y = 0x247cbdcae6a937a3c249a504536e030b8aca615a31c28a18c650f15926dc251d;
-    uint256 internal constant IC7_X = 0x0676aeb3be0f83c58c5aae0ecc8b0ffc822f9f1d06e069ee56ffdaba76cb5d69;
-    uint256 internal constant IC7_Y = 0x0c2d3ebdc70c26e0ec4002bba9ba6a7287869315f2802d1f7e0a329369ce1f9a;
-    uint256 internal constant IC8_X = 0x1e959a3d6957b2eda8ed2fc602d1c073156b12fed521114ac3330cf6b9b28891;
-    uint256 internal constant IC8_Y = 0x04c2326f8f87345b0527151323df534fd8450b3e414409ea6a5b126e7cc9c571;
-    uint256 internal constant IC9_X = 0x16aff4115dfc5f05e2b93ee8f7149eb3965659f2d9251869096924344e4b6e3b;
-    uint256 internal constant IC9_Y = 0x0eb967b4305d8ba8096b367de03d1186b8e7c355f316e5095bfd8ac8cafcf107;
+    uint256 internal constant IC0_X = 0x1d3e7ff3eb367192e54a9802a8dd884798489b05e73131e0c911a2b07955d25e;
+    uint256 internal constant IC0_Y = 0x303b000ae5c9dac0547184ec4326fc714014c466de6a7726bee443a0564772ce;
+    uint256 internal constant IC1_X = 0x225f94fdb7a8f66d63aa9ae69450d113d4e64c438082569e42b15cc436438a36;
+    uint256 internal constant IC1_Y = 0x0528f5377b65521142b4f6d281333e31ed0cd2e7f2207db71ae4187447c3fec8;
+    uint256 internal constant IC2_X = 0x0dad12ce7876584435b3aa55cf9c15e7b1b2c0732ce457c1a0cfc57a26dfe4fc;
+    uint256 internal constant IC2_Y = 0x163c8bb8e838dd6a351711acc04cb098855379477ffae47b4f9f3f2be44fa81b;
+    uint256 internal constant IC3_X = 0x05f655f43a8c1c91ecf439668c7af0a89df7ca40945768a1718afdf9347a81c0;
+    uint256 internal constant IC3_Y = 0x0fa509b1fe2a84a6727e9e8aa5bf266eea29c303cfb08d5fdbffce481314136f;
+    uint256 internal constant IC4_X = 0x2264597c25bc5e26bd8b7e224a927812e049b82c969d454fa59547f77ad6e951;
+    uint256 internal constant IC4_Y = 0x0d0daca5aa41020b165a36cf7b1f21a00611cb2d4885a0dc2b275ac1fe9058c4;
+    uint256 internal constant IC5_X = 0x2281c743570094e2e75b0765b0401435be6f24a18c056e2d8b70a839b9cc4d59;
+    uint256 internal constant IC5_Y = 0x1c7d3513967ee7b443ba04acd678d6bf89744c810e2f494b925116f0d55c1e01;
+    uint256 internal constant IC6_X = 0x2c441eb38108892aee5d0f3a9fabfef35a43e180bca0e77b85a15aae331413e3;
+    uint256 internal constant IC6_Y = 0x2ceacd65471e18ee218e709925f07fba86d368a16d63e942b993f6a20dd7f5ff;
+    uint256 internal constant IC7_X = 0x015618187fa5f100dc539cf34db12716eb7dc470875ad9cf4715448f23768427;
+    uint256 internal constant IC7_Y = 0x19348e4893b70cca06cd08449fa233a7c6e46de656da30c14f079d0f4dd76224;
+    uint256 internal constant IC8_X = 0x29053e57a5d79331a942a0655491edff56a5721bc645b057c34d9bd1bd5363ba;
+    uint256 internal constant IC8_Y = 0x2b87212c345918d2ff4b8823b3c357cfcc48a83ab7a91aa1619fb5b073ec4edd;
+    uint256 internal constant IC9_X = 0x1c966acfab099219a256bff8059e1d8653796386e9a3382bba25508caf6e9e1a;
+    uint256 internal constant IC9_Y = 0x1e9e0f0cd583b2c32cd16e227666d718ebe3f095e664a314d6c2d9cd3bf32a3a;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v4";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x9dc246837ee8ac1ee8cea48d21ddcab21d7e404ce94c5f2b650139ad24ff6fa7;
+    bytes32 public constant ARCHITECTURE = 0x6bf26489065cbdac8cf28230f66b257a9ed37a96250f5c7a1b1b17564746c6af;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x0748b200637d367233e4f307ad94f5752a177814f96b5b58f5af00746b5982ee;
-    uint256 internal constant IC0_Y = 0x0dd6d68a5b19d63779abac13cd1bcf7f388eb1ccec29feb12b66a7dae2b6b318;
-    uint256 internal constant IC1_X = 0x108a48989dc107035cd169dc0d2ff28a1fbf077beda4b627b781bcdd079d6432;
-    uint256 internal constant IC1_Y = 0x16a0d19f0ec845a04240b7b513a07b47182cf98d79e0f5ecaef66a0f30a840b3;
-    uint256 internal constant IC2_X = 0x2b9a1328f14054b4e381a27cbe650d14430f53b31a336385fcf364d1d20b2cba;
-    uint256 internal constant IC2_Y = 0x1dd923491219da5759fcd4b4d889162dde92bde1ea4b0186fad3cbdc254d4396;
-    uint256 internal constant IC3_X = 0x039fd1df1dfe40f567fb58142bdb71f1b4827b04c076a4af848376d01ff428f4;
-    uint256 internal constant IC3_Y = 0x17b865c33eca6c643fed868d78bdacfd2e8e445883806b469bca6651f640efe5;
-    uint256 internal constant IC4_X = 0x266a489a06f4cc3efe337814dc3b229aed8eea4bd83a3f47e1b020f144536c60;
-    uint256 internal constant IC4_Y = 0x00e2b233fafa80b65158200c6033848eb8596dbc8d4472338d34ab73986ea10f;
-    uint256 internal constant IC5_X = 0x253f6e8519a0a3bc6a2464b02ff94b75683206cbda0c82521abcb85d67204ea6;
-    uint256 internal constant IC5_Y = 0x1b0abc061e43f6bdb0fe369c72df625c72e6361daba510797d6a5c5b3fc62812;
-    uint256 internal constant IC6_X = 0x06332ecc71b68f5d2d9b7d80df5b9111b07f14f58dde524c100d2997d7f265d5;
-    uint256 internal constant IC6_Y = 0x13ccebd54260f7dfb44f3a34483ea30177115ed880c1d7df9931c6ab565dcff5;
-    uint256 internal constant IC7_X = 0x0a067bee262bc9e169bed110ebc5b77565a23d749957e2d9f40ac45c365e7199;
-    uint256 internal constant IC7_Y = 0x25f0784630f9808e1e97c04309312fbdc18b2b1e14cc286df5c7cb8f8dd8eafa;
-    uint256 internal constant IC8_X = 0x234ee0fc9e4c4484f5036143a25271a87a28645992a23001ad2b1b0af9d76cef;
-    uint256 internal constant IC8_Y = 0x1bb8ead39d164adf072fe7d639e39532c7c5a6b7aba6293e3cb1fb9f8d8d4347;
-    uint256 internal constant IC9_X = 0x21d6f0cf84b6f7251fe208c3d5588c57d6c71faaf9561e48070a4bd46e5a4063;
-    uint256 internal constant IC9_Y = 0x21e76970fee92a8969a6c48221fe9b8851aaa2ccb1d7fec29b5effc3074883d4;
+    uint256 internal constant IC0_X = 0x25ad73dc4046bbbaab2b394e755e6dfbfd15df9b8ca652fce181c6795635f437;
+    uint256 internal constant IC0_Y = 0x23ce59ae1bd9a60872de39d45e00435cc7986e5a6e7ca59ba6d133fa7a613e65;
+    uint256 internal constant IC1_X = 0x06deddf916c59a42bbe829ec09937fd251f21fe15362c9f6615416b533012a59;
+    uint256 internal constant IC1_Y = 0x1ce9042615b5b06aea1d228755785fe1869ecfe05d31ca68045cb3cb9f856645;
+    uint256 internal constant IC2_X = 0x166e8d2bc4da767d65ad96935904bdd512f4e35224a01fdb14d5b9277a64240b;
+    uint256 internal constant IC2_Y = 0x15ce37dcaad750cb9070e7024d8b75e8a39680b7a8e3fe31e768dc20fc013491;
+    uint256 internal constant IC3_X = 0x1c54213abfa726f84b2fe6083faef22d389e047189fac5e522a43d9dc67647c5;
+    uint256 internal constant IC3_Y = 0x16b95807b4700b83b3c57002ec6a06228bf833ad1545b0d63ebbe650684c0926;
+    uint256 internal constant IC4_X = 0x1ccd3be463b47a0154b03e6112607afe503fbf9e34d8602b449368573653d38b;
+    uint256 internal constant IC4_Y = 0x060a289a0d2a798de4f29c8c3ce1c3c23ceeacefc83256ce0e06b2ca8d4e8383;
+    uint256 internal constant IC5_X = 0x29bed9df5ef25b2beb4938bb87a980063b068d6b6a75bf7515d38495e37727ab;
+    uint256 internal constant IC5_Y = 0x243ee8ee21ae5fc44f7a05cf391b6fcd3040519023039cef64842d9d5e531021;
+    uint256 internal constant IC6_X = 0x29b4a145037799846cd3083fc293e239703d2623f11cf658189687a7879709ee;
+    uint256 internal constant IC6_Y = 0x2223c4a0ed98ef6c31a0331c0a5bcb411acdb7421d96b22d7cdcbd53ecade503;
+    uint256 internal constant IC7_X = 0x02bc3e0ae7ac59956a1b628e89131538a43711389ef810ed0666bc335ca3a12b;
+    uint256 internal constant IC7_Y = 0x0649c7c2908c8d1e9847d17e2fd564e6e619a0e1574877c5fb332d8fa0386d2a;
+    uint256 internal constant IC8_X = 0x19527da30e0f78ab970b3e4d4fe2435951f2fa3cee1cae82f551bd2e4a033eea;
+    uint256 internal constant IC8_Y = 0x1ae7400dd76e11a7e971c34d16bf406fbc54f10a8803b0f005290ed028dbc401;
+    uint256 internal constant IC9_X = 0x0e6000550cb52aa94d32fed44ae212e9c7a4b0c62d3d8517d25a162b529607aa;
+    uint256 internal constant IC9_Y = 0x20358f0b1b5aea5561126c6f91aac9b4b44f637651fba3d8130e1e53d75da357;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v4";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract MatMul2x4x2Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xfea80f7a2b72e18500f37356355f6a48cdd14661619b9386b4b1ed5e60396cff;
+    bytes32 public constant ARCHITECTURE = 0xc5469aa11ee958f69742c4fdc22534ce421f34352624cf8a569b42ab90bf991f;
     uint256 internal constant NUM_COMMITMENTS = 2;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x13d2e7d63f7e9108040a8e0981cbae28e9065bbb0bb85c05019a51b265591b18;
     uint256 internal constant TAU_B_Y1 = 0x14e1e67b93b0549bc262c04cb3f825566fefb381203f2e9e27ae3ef9c5688dde;
     uint256 internal constant TAU_B_Y0 = 0x0c8008962ed9fdd34f52cdb4dccdf17ab91437bffdafbcd589c5c71c5c02b681;
-    uint256 internal constant IC0_X = 0x0d0fc04ff850f009b5168cab276fba5f6e574c932f0980aeff3249f15e58194a;
-    uint256 internal constant IC0_Y = 0x0e3125fb227f887f7cda5f6e9a1f110bcb332dedc6e15298ffab14b330236263;
-    uint256 internal constant IC1_X = 0x2e82e89c7084a067acc305dc59ef5cd3befa0846b688be4ce0f15b9479eeaac8;
-    uint256 internal constant IC1_Y = 0x28d8656bb3b69f0a81ced6adaa51eb852624527455d0d63e09603577a89429a6;
-    uint256 internal constant IC2_X = 0x20a24996d951df1b23be293ce2d101cf3509390aa83e616906e4085c9e3dc2a3;
-    uint256 internal constant IC2_Y = 0x11e40269711758a0c1e610a458d7376b213799f9f452cb7c396b8666430b1bc5;
-    uint256 internal constant IC3_X = 0x0800d4754281aad6b30dca49d1dac377990a746876919312ca5d7d68eb9edb86;
-    uint256 internal constant IC3_Y = 0x2a7d6d864cf78e79a05b26e86a830693876c4b9098dc49767645ad8d147c4f35;
-    uint256 internal constant IC4_X = 0x00bbe3053c1454f706ab432bdf7f9e6eb545427c25cc758b8521f0e410cead00;
-    uint256 internal constant IC4_Y = 0x003d3486e682b1a95487581cc7357193ce3260acc9016fb6164d3e50aec552ce;
-    uint256 internal constant IC5_X = 0x28019030ba5e506066c28add14fc7873fdb1d4597cfbdedb37e4e23cca42c0e7;
-    uint256 internal constant IC5_Y = 0x01780be6c4a2bcac0524dbf12792e526ea556a4d9fc03433402ec7b2448be668;
-    uint256 internal constant IC6_X = 0x0be99f6280dd5938fe8643fe66f30c0a5587ada95c7c1f1b6462cb14cadfb4e1;
-    uint256 internal constant IC6_Y = 0x249b2300e31dd0555ff4b97852ae01a81ed75aadb04da7544f7b3e71ffc581e8;
-    uint256 internal constant IC7_X = 0x1700b8550dcc2f7edefeebdcf56980b030a7fc6268594d4b03f4c6ad53581458;
-    uint256 internal constant IC7_Y = 0x104822f25d9cad998892fbaee5a65ecb4d6882ca95aa665db762338085773097;
-    uint256 internal constant IC8_X = 0x14428608cbf9b7d182b4a900c8aac97bfd22cbb08194ff7ddf73b9ed7e1493fe;
-    uint256 internal constant IC8_Y = 0x042ab1000ea94f75d5a3a4eee1aae9295fce7671bda6d95043074407fed3709c;
-    uint256 internal constant IC9_X = 0x1abd23e7afa05364b8bdfbc51c55d0a9c9f20f8938614d80cfac1a6b1448e288;
-    uint256 internal constant IC9_Y = 0x045d3ba618a55bafabc4eb45de2145800a8759a3d4820a59471284150a4f08bb;
+    uint256 internal constant IC0_X = 0x0d90c9d66f447766ec9221e64d2873a9e4156ce10a1a88e21efb079433f1b56d;
+    uint256 internal constant IC0_Y = 0x2d633593241c15a4ac0f577e935d2d2c5068d6a71bb0880d16c12c240cca4e2f;
+    uint256 internal constant IC1_X = 0x2e9304d282974c647f9a86419948b16d7f397976639189edab3873669d4211a1;
+    uint256 internal constant IC1_Y = 0x221f1e2d43981bd660db11d9900f49b8f1ced80291728c9f720f4b21bf6abbad;
+    uint256 internal constant IC2_X = 0x054ab562bda0dfe44932aa924d8ee713ddf416a69752e1488e5655009aa46b2b;
+    uint256 internal constant IC2_Y = 0x1ebd332acea2a4f4eaa45fc85371932738242513d66766d400f4c30c76ba4ad2;
+    uint256 internal constant IC3_X = 0x054813d7a0995628a7c3f56b78c5562aa4e5210e2bebab8362c0e285814f2a3a;
+    uint256 internal constant IC3_Y = 0x0b01bcc165ca22c65e638df7925fa1bbf55bf9da4d8ae2196573a903e3e1b453;
+    uint256 internal constant IC4_X = 0x0e142cd42dc47a5a9454d3cf5c491c1f9eeadd701ed514262877e81499989317;
+    uint256 internal constant IC4_Y = 0x16e4c294e9a9c76800436e35388c36d4bb991585f2e969448385855cbc880132;
+    uint256 internal constant IC5_X = 0x2598f9c86ff4cff76d9a95f2fe2208aa8180b812c50130ecdee30acc56899f69;
+    uint256 internal constant IC5_Y = 0x080f33a2adf0fe9e5385d5bea60ddf7a7b59d28c239339cb4efe0733e5648d16;
+    uint256 internal constant IC6_X = 0x0c8056d4fe3fdbcdde961025616fdbf1e0f10517f1950f8562fd53eef222db95;
+    uint256 internal constant IC6_Y = 0x17c20d27165cda9fb44300f4fda891a007ea95a6c04f20daa19b58e5d117dfb0;
+    uint256 internal constant IC7_X = 0x0e7a67063ddb34a34220d1366b4607a4b675bdf03ba00c270fbb73883ae611d9;
+    uint256 internal constant IC7_Y = 0x1e8bf6908a3eecab1d08615f6c722da16afc071009191915aa4dc9eac667cf63;
+    uint256 internal constant IC8_X = 0x04864e90ec45475b371acd5def157de894d3697696d858fd86f2732a4443ef1e;
+    uint256 internal constant IC8_Y = 0x1fe3b5832bb8d9e009d436aa87b627fcf6d7c9de2b59c5dde60ed0db36219511;
+    uint256 internal constant IC9_X = 0x0879146ee87450eb1e62c7ab93c7ac7709c58bce52fbcd25c0d63d5292893f6c;
+    uint256 internal constant IC9_Y = 0x12d08968d2a5b4b6515b3a57bc617c771308dbc202e4da5d47a23335375549cb;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -100,7 +100,7 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         i.rows = 2;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/matmul/v1/m=2/k=4/n=2";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v3";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v4";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -7,6 +7,7 @@ pub mod ir;
 pub mod onnx;
 mod onnx_pb;
 pub mod quant;
+mod rewrite;
 pub mod tensor;
 
 pub use ir::{Model, Node, Op, ValueId};

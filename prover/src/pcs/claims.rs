@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::field::FieldOps;
-use crate::transcript::{SpongeOps, Transcript, labels};
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
 
 /// Maximum number of variables of one committed vector (2^28 = the largest public ceremony).
@@ -20,25 +20,51 @@ pub struct OpeningClaim<F> {
     pub value: F,
 }
 
-/// Absorbs the claim structure (vector sizes, claim owners) and values — the opening
-/// statement — and returns ρ. Shared by prover and verifier. Claim points must be derived
-/// from the same transcript (challenges, public segment bits).
+/// Binds the opening statement and returns ρ, the challenge that combines the claims. Shared
+/// by prover and verifier.
+///
+/// What is absorbed is one word: a Poseidon digest of the claim structure (vector sizes, claim
+/// count, each claim's vector), computed natively — the structure is a function of the
+/// architecture, which s0 already binds, so in the circuit this is a constant and costs no
+/// permutation of its own (absorbing the 150-odd words of a training statement cost ~75).
+///
+/// Neither points nor values are absorbed, and need not be: every claim a statement opens
+/// is a block's output, its point derived from this transcript's challenges and public
+/// segment bits, its value a function of messages the blocks already absorbed (sumcheck final
+/// evaluations, LogUp column evaluations) or of public values bound by s0. So ρ is drawn after
+/// every value it combines is bound. **A caller whose values the transcript has not seen — a
+/// standalone opening of claims made up front — must call [`bind_claim_values`] first, on
+/// both sides**: otherwise claims shifted along ρ's combination (y₀ + ρδ, y₁ − δ) verify.
 pub fn absorb_claims<F: FieldOps, S: SpongeOps<F>>(
     transcript: &mut Transcript<F, S>,
     vector_vars: &[usize],
     claims: &[OpeningClaim<F>],
 ) -> Result<F, Error> {
+    let digest = F::constant(structure_digest(vector_vars, claims)?);
+    transcript.absorb(labels::PCS_CLAIMS, &[digest])?;
+    Ok(transcript.challenge(labels::PCS_RHO)?)
+}
+
+/// Absorbs the claim values, for an opening whose claims no earlier message binds (see
+/// [`absorb_claims`]). Statements never need it.
+pub fn bind_claim_values<F: FieldOps, S: SpongeOps<F>>(
+    transcript: &mut Transcript<F, S>,
+    claims: &[OpeningClaim<F>],
+) -> Result<(), Error> {
+    let values: Vec<F> = claims.iter().map(|c| c.value.clone()).collect();
+    Ok(transcript.absorb(labels::PCS_CLAIMS, &values)?)
+}
+
+/// The Poseidon digest of the claim structure: vector count and sizes, claim count, and the
+/// vector of every claim.
+fn structure_digest<F>(vector_vars: &[usize], claims: &[OpeningClaim<F>]) -> Result<Fr, Error> {
     let mut shape = vec![vector_vars.len()];
     shape.extend_from_slice(vector_vars);
     shape.push(claims.len());
     shape.extend(claims.iter().map(|c| c.vector));
-    transcript.absorb_usizes(labels::PCS_CLAIMS, &shape)?;
-    // Points are not absorbed: each is derived from this transcript (challenges and public
-    // segment bits), so the prover cannot choose them; absorbing them again would only cost
-    // Poseidon permutations in the circuit.
-    let values: Vec<F> = claims.iter().map(|c| c.value.clone()).collect();
-    transcript.absorb(labels::PCS_CLAIMS, &values)?;
-    Ok(transcript.challenge(labels::PCS_RHO)?)
+    let mut t = NativeTranscript::new_native();
+    t.absorb_usizes(labels::PCS_CLAIMS, &shape)?;
+    Ok(t.digest()?)
 }
 
 /// Checks the statement's shape before any algebra: every vector within
@@ -77,4 +103,35 @@ pub fn vector_vars(vectors: &[&[Fr]]) -> Result<Vec<usize>, Error> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::AdditiveGroup;
+
+    fn claim(vector: usize) -> OpeningClaim<Fr> {
+        OpeningClaim {
+            vector,
+            point: vec![],
+            value: Fr::ZERO,
+        }
+    }
+
+    #[test]
+    fn the_structure_digest_tells_every_structure_apart() {
+        let base = structure_digest(&[3, 5], &[claim(0), claim(1)]).unwrap();
+        let others = [
+            structure_digest(&[4, 5], &[claim(0), claim(1)]),
+            structure_digest(&[3, 6], &[claim(0), claim(1)]),
+            structure_digest(&[3, 5, 0], &[claim(0), claim(1)]),
+            structure_digest(&[3, 5], &[claim(0), claim(0)]),
+            structure_digest(&[3, 5], &[claim(1), claim(0)]),
+            structure_digest(&[3, 5], &[claim(0), claim(1), claim(1)]),
+            structure_digest(&[3, 5], &[claim(0)]),
+        ];
+        for (i, d) in others.into_iter().enumerate() {
+            assert_ne!(d.unwrap(), base, "structure {i}");
+        }
+    }
 }

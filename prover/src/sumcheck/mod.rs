@@ -24,9 +24,10 @@ mod prover;
 mod verifier;
 mod zerocheck;
 
+pub(crate) use prover::prove_rounds_bound;
 pub use prover::{ProverInstance, RoundProver, prove, prove_batched, prove_batched_bound};
-pub(crate) use verifier::check_len;
 pub use verifier::{VerifierInstance, verify, verify_batched, verify_batched_bound};
+pub(crate) use verifier::{check_len, verify_rounds_bound};
 pub use zerocheck::{ZeroCheck, prove_zerocheck, verify_zerocheck};
 
 use crate::field::{FieldOps, inverse_of_small};

@@ -204,6 +204,38 @@ pub fn prove_batched_bound(
     alpha: Option<Fr>,
     transcript: &mut NativeTranscript,
 ) -> Result<(SumcheckProof<Fr>, Vec<InstanceOutput<Fr>>), Error> {
+    let vars: Vec<usize> = instances.iter().map(|i| i.num_vars()).collect();
+    let (rounds, point) = prove_rounds_bound(instances, claims, alpha, transcript)?;
+    let final_evals: Vec<Vec<Fr>> = instances.iter().map(|i| i.final_evals()).collect();
+    transcript.absorb(labels::SUMCHECK_FINAL, &final_evals.concat())?;
+    let n_max = point.len();
+    let outputs = final_evals
+        .iter()
+        .zip(&vars)
+        .map(|(evals, n)| InstanceOutput {
+            point: point[n_max - n..].to_vec(),
+            evals: evals.clone(),
+        })
+        .collect();
+    Ok((
+        SumcheckProof {
+            rounds,
+            final_evals,
+        },
+        outputs,
+    ))
+}
+
+/// The rounds of [`prove_batched_bound`] without its final message: returns the round
+/// messages and the point, leaving every instance fixed there. For a sub-protocol whose final
+/// check reads values the verifier computes itself (they are neither sent nor absorbed); the
+/// caller absorbs the values it does send before its next challenge.
+pub(crate) fn prove_rounds_bound(
+    instances: &mut [&mut dyn RoundProver],
+    claims: &[Fr],
+    alpha: Option<Fr>,
+    transcript: &mut NativeTranscript,
+) -> Result<(Vec<Vec<Fr>>, Vec<Fr>), Error> {
     if instances.is_empty() {
         return Err(Error::BlockShape {
             block: "sumcheck",
@@ -281,23 +313,7 @@ pub fn prove_batched_bound(
         rounds.push(sent);
         point.push(r);
     }
-    let final_evals: Vec<Vec<Fr>> = instances.iter().map(|i| i.final_evals()).collect();
-    transcript.absorb(labels::SUMCHECK_FINAL, &final_evals.concat())?;
-    let outputs = final_evals
-        .iter()
-        .zip(&shapes)
-        .map(|(evals, (n, _))| InstanceOutput {
-            point: point[n_max - n..].to_vec(),
-            evals: evals.clone(),
-        })
-        .collect();
-    Ok((
-        SumcheckProof {
-            rounds,
-            final_evals,
-        },
-        outputs,
-    ))
+    Ok((rounds, point))
 }
 
 /// Extends evaluations at 0..=d to 0..=d_max by interpolation.

@@ -67,6 +67,54 @@ pub fn verify_batched_bound<F: FieldOps, S: SpongeOps<F>>(
     alpha: Option<F>,
     transcript: &mut Transcript<F, S>,
 ) -> Result<Vec<InstanceOutput<F>>, Error> {
+    let (point, claim, alpha) = verify_rounds_bound(instances, &proof.rounds, alpha, transcript)?;
+    check_len(
+        "sumcheck final evaluation sets",
+        instances.len(),
+        proof.final_evals.len(),
+    )?;
+    for (inst, evals) in instances.iter().zip(&proof.final_evals) {
+        check_len(
+            "sumcheck final evaluations",
+            inst.composition.arity(),
+            evals.len(),
+        )?;
+    }
+
+    transcript.absorb(labels::SUMCHECK_FINAL, &proof.final_evals.concat())?;
+    let mut expected = F::zero();
+    let mut weight = F::one();
+    for (inst, evals) in instances.iter().zip(&proof.final_evals) {
+        expected = expected.add(&weight.mul(&inst.composition.evaluate(evals)));
+        weight = weight.mul(&alpha);
+    }
+    if !expected.enforce_equal(&claim)? {
+        return Err(Error::SumcheckFinal);
+    }
+    let n_max = point.len();
+    Ok(instances
+        .iter()
+        .zip(&proof.final_evals)
+        .map(|(inst, evals)| InstanceOutput {
+            point: point
+                .get(n_max - inst.num_vars..)
+                .unwrap_or_default()
+                .to_vec(),
+            evals: evals.clone(),
+        })
+        .collect())
+}
+
+/// The rounds of [`verify_batched_bound`] without its final message (see
+/// [`crate::sumcheck::prover::prove_rounds_bound`]): checks the batch's shape and every
+/// round, and returns the point, the batch's final claim and the batching challenge. The
+/// caller absorbs what it reads of the final values and checks the claim itself.
+pub(crate) fn verify_rounds_bound<F: FieldOps, S: SpongeOps<F>>(
+    instances: &[VerifierInstance<'_, F>],
+    rounds: &[Vec<F>],
+    alpha: Option<F>,
+    transcript: &mut Transcript<F, S>,
+) -> Result<(Vec<F>, F, F), Error> {
     if instances.is_empty() {
         return Err(Error::BlockShape {
             block: "sumcheck",
@@ -100,21 +148,9 @@ pub fn verify_batched_bound<F: FieldOps, S: SpongeOps<F>>(
     }
     let n_max = shapes.iter().map(|s| s.0).max().unwrap_or(0);
     let d_max = shapes.iter().map(|s| s.1).max().unwrap_or(1);
-    check_len("sumcheck rounds", n_max, proof.rounds.len())?;
-    for g in &proof.rounds {
+    check_len("sumcheck rounds", n_max, rounds.len())?;
+    for g in rounds {
         check_len("sumcheck round evaluations", d_max, g.len())?;
-    }
-    check_len(
-        "sumcheck final evaluation sets",
-        instances.len(),
-        proof.final_evals.len(),
-    )?;
-    for (inst, evals) in instances.iter().zip(&proof.final_evals) {
-        check_len(
-            "sumcheck final evaluations",
-            inst.composition.arity(),
-            evals.len(),
-        )?;
     }
 
     let claims: Vec<F> = instances.iter().map(|i| i.claim.clone()).collect();
@@ -131,7 +167,7 @@ pub fn verify_batched_bound<F: FieldOps, S: SpongeOps<F>>(
     }
 
     let mut point = Vec::with_capacity(n_max);
-    for g in &proof.rounds {
+    for g in rounds {
         let Some((g0, rest)) = g.split_first() else {
             return Err(Error::ProofShape {
                 what: "sumcheck round evaluations",
@@ -147,28 +183,7 @@ pub fn verify_batched_bound<F: FieldOps, S: SpongeOps<F>>(
         claim = interpolate(&full, &r);
         point.push(r);
     }
-
-    transcript.absorb(labels::SUMCHECK_FINAL, &proof.final_evals.concat())?;
-    let mut expected = F::zero();
-    let mut weight = F::one();
-    for (inst, evals) in instances.iter().zip(&proof.final_evals) {
-        expected = expected.add(&weight.mul(&inst.composition.evaluate(evals)));
-        weight = weight.mul(&alpha);
-    }
-    if !expected.enforce_equal(&claim)? {
-        return Err(Error::SumcheckFinal);
-    }
-    Ok(instances
-        .iter()
-        .zip(&proof.final_evals)
-        .map(|(inst, evals)| InstanceOutput {
-            point: point
-                .get(n_max - inst.num_vars..)
-                .unwrap_or_default()
-                .to_vec(),
-            evals: evals.clone(),
-        })
-        .collect())
+    Ok((point, claim, alpha))
 }
 
 /// A length check on proof-derived data, as a typed error.

@@ -325,6 +325,17 @@ fn pytorch_resnet_with_a_projection_shortcut_and_global_average_pool() {
 }
 
 /// Sigmoid and Tanh hidden layers through their function tables.
+/// Activations written after the max pools, as PyTorch's MNIST example writes them
+/// (`relu(max_pool2d(conv(x)))`, then tanh after the second pool): the quantizer moves each
+/// before its pool (exact for non-decreasing functions) and the statement proves that model.
+#[test]
+fn pytorch_activations_after_max_pools() {
+    let model = import_path(&fixture("poolact.onnx")).unwrap();
+    let kinds: Vec<&str> = model.nodes.iter().map(|n| n.op.kind()).collect();
+    assert_eq!(kinds[..3], ["Conv2d", "MaxPool2d", "Relu"], "as exported");
+    check("poolact", "logits", 4);
+}
+
 #[test]
 fn pytorch_sigmoid_and_tanh_mlp() {
     check("smooth_mlp", "logits", 16);

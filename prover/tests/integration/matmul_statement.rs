@@ -101,7 +101,7 @@ fn every_tampered_part_is_rejected() {
     bad.opening.w_inv = bump(p.opening.w_inv);
     cases.push(("W_ι", bad));
     let mut bad = p.clone();
-    bad.opening.field.reduction.final_evals[0][1] += Fr::ONE;
+    bad.opening.field.reduction.final_evals[0][0] += Fr::ONE;
     cases.push(("model value at r*", bad));
     let mut bad = p.clone();
     bad.opening.field.evals.h_at_zeta_inv += Fr::ONE;

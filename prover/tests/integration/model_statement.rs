@@ -724,7 +724,7 @@ fn malformed_model_proofs_are_errors_not_panics() {
         shape("LogUp layers", 13, 2),
         shape("LogUp column evaluations", 15, 0),
         shape("LogUp roots", 4, 3),
-        shape("sumcheck final evaluations", 6, 5),
+        shape("claim-reduction final values", 3, 2),
         shape("dense layer values", 4, 0),
         shape("pool values", 2, 3),
         shape("sumcheck final evaluation sets", 1, 0),

@@ -16,9 +16,8 @@ use zkmodel_prover::pcs::split::{
     CLAIM_REDUCTION, SplitEvals, SplitFieldProof, SplitOpeningProof, SplitSeeds,
     prove_split_opening, row_vars, verify_split_field, verify_split_group, verify_split_opening,
 };
-use zkmodel_prover::pcs::{OpeningClaim, Srs, absorb_claims, commit};
-use zkmodel_prover::poly::{DenseMle, eq_table};
-use zkmodel_prover::sumcheck::{SumOfProducts, VerifierInstance, verify_batched_bound};
+use zkmodel_prover::pcs::{OpeningClaim, Srs, absorb_claims, bind_claim_values, commit};
+use zkmodel_prover::poly::{DenseMle, eq_eval, eq_table};
 use zkmodel_prover::transcript::{NativeTranscript, labels};
 
 fn srs() -> &'static Srs {
@@ -88,14 +87,29 @@ fn s0(commitments: &[G1Affine]) -> Fr {
     statement_seed(&[9u8; 32], commitments, &[])
 }
 
-fn seeded(commitments: &[G1Affine]) -> NativeTranscript {
+/// The transcript a standalone opening starts from: s0, then the claim values (nothing else
+/// binds them here; in a statement the blocks' messages do).
+fn seeded(commitments: &[G1Affine], claims: &[OpeningClaim<Fr>]) -> NativeTranscript {
+    let mut t = unbound(commitments);
+    bind_claim_values(&mut t, claims).unwrap();
+    t
+}
+
+/// s0 alone: the claim values unbound.
+fn unbound(commitments: &[G1Affine]) -> NativeTranscript {
     let mut t = NativeTranscript::new_native();
     t.absorb(labels::SEED, &[s0(commitments)]).unwrap();
     t
 }
 
 fn prove(f: &Fixture) -> SplitOpeningProof {
-    prove_split_opening(srs(), &f.refs(), &f.claims, &mut seeded(&f.commitments)).unwrap()
+    prove_split_opening(
+        srs(),
+        &f.refs(),
+        &f.claims,
+        &mut seeded(&f.commitments, &f.claims),
+    )
+    .unwrap()
 }
 
 fn check(
@@ -111,7 +125,7 @@ fn check(
         &f.vars(),
         claims,
         p,
-        &mut seeded(commitments),
+        &mut seeded(commitments, claims),
     )
     .map(|_| ())
 }
@@ -148,8 +162,13 @@ fn a_single_entry_vector_and_a_lone_vector_open() {
             commitments,
             claims,
         };
-        let p =
-            prove_split_opening(srs(), &f.refs(), &f.claims, &mut seeded(&f.commitments)).unwrap();
+        let p = prove_split_opening(
+            srs(),
+            &f.refs(),
+            &f.claims,
+            &mut seeded(&f.commitments, &f.claims),
+        )
+        .unwrap();
         verify_split_opening(
             srs(),
             &s0(&f.commitments),
@@ -157,7 +176,7 @@ fn a_single_entry_vector_and_a_lone_vector_open() {
             &f.vars(),
             &f.claims,
             &p,
-            &mut seeded(&f.commitments),
+            &mut seeded(&f.commitments, &f.claims),
         )
         .unwrap();
     }
@@ -184,12 +203,11 @@ fn wrong_value_point_or_commitment_is_rejected() {
         );
         let mut claims = f.claims.clone();
         claims[i].point[0] += Fr::ONE;
-        // Points are derived, not absorbed: the rounds still balance, the weights do not.
+        // Points are derived, not absorbed: the rounds still balance, the verifier's own
+        // weights at r* do not.
         assert_eq!(
             check(&f, &claims, &f.commitments, &p),
-            Err(Error::Opening {
-                what: "claim-reduction weight of a vector"
-            }),
+            Err(reduction_fails()),
             "point {i}"
         );
     }
@@ -203,6 +221,47 @@ fn wrong_value_point_or_commitment_is_rejected() {
             "commitment {k}"
         );
     }
+}
+
+/// The opening binds its claim structure, not its values (a statement's blocks bind those):
+/// claims moved along ρ's combination after ρ is known, y₀ + ρδ and y₁ − δ, verify against
+/// the honest proof unless the caller binds the values first — which every standalone
+/// opening must do (`bind_claim_values`).
+#[test]
+fn claim_values_are_bound_by_the_caller() {
+    let f = fixture(8);
+    let mut t = unbound(&f.commitments);
+    let rho = absorb_claims(&mut t, &f.vars(), &f.claims).unwrap();
+    let delta = Fr::from(7u64);
+    let mut shifted = f.claims.clone();
+    shifted[0].value += rho * delta;
+    shifted[1].value -= delta;
+    let verify = |claims: &[OpeningClaim<Fr>], p: &SplitOpeningProof, bound: bool| {
+        let mut t = if bound {
+            seeded(&f.commitments, claims)
+        } else {
+            unbound(&f.commitments)
+        };
+        verify_split_opening(
+            srs(),
+            &s0(&f.commitments),
+            &f.commitments,
+            &f.vars(),
+            claims,
+            p,
+            &mut t,
+        )
+        .map(|_| ())
+    };
+    let honest_unbound =
+        prove_split_opening(srs(), &f.refs(), &f.claims, &mut unbound(&f.commitments)).unwrap();
+    assert_eq!(verify(&f.claims, &honest_unbound, false), Ok(()));
+    assert_eq!(
+        verify(&shifted, &honest_unbound, false),
+        Ok(()),
+        "unbound values: the shift is invisible (the documented precondition)"
+    );
+    assert_eq!(verify(&shifted, &prove(&f), true), Err(reduction_fails()));
 }
 
 #[test]
@@ -222,29 +281,34 @@ fn every_field_message_is_bound() {
             );
         }
     }
-    for i in 0..p.field.reduction.final_evals[0].len() {
+    assert_eq!(p.field.reduction.final_evals[0].len(), f.vectors.len());
+    for i in 0..f.vectors.len() {
         let mut q = p.clone();
         bump(&mut q.field.reduction.final_evals[0][i]);
-        // A weight or a value: the sumcheck's final equation breaks either way.
         assert_eq!(
             check(&f, &f.claims, &f.commitments, &q),
             Err(reduction_fails()),
             "final value {i}"
         );
     }
-    // Weights moved along the final equation's kernel (after r* is known) keep it balanced;
-    // the verifier's own W_k(r*) refuses them.
-    let mut q = p.clone();
-    let fe = &mut q.field.reduction.final_evals[0];
-    let (f0, f1) = (fe[1], fe[3]);
-    fe[0] += f1;
-    fe[2] -= f0;
-    assert_eq!(
-        check(&f, &f.claims, &f.commitments, &q),
-        Err(Error::Opening {
-            what: "claim-reduction weight of a vector"
-        })
-    );
+    // Only the values are sent: a weight slipped in, or a value missing, is a shape error.
+    for len in [
+        f.vectors.len() - 1,
+        f.vectors.len() + 1,
+        2 * f.vectors.len(),
+    ] {
+        let mut q = p.clone();
+        q.field.reduction.final_evals[0].resize(len, Fr::ONE);
+        assert_eq!(
+            check(&f, &f.claims, &f.commitments, &q),
+            Err(Error::ProofShape {
+                what: "claim-reduction final values",
+                expected: f.vectors.len(),
+                actual: len
+            }),
+            "{len} final values"
+        );
+    }
     type Pick = fn(&mut SplitEvals<Fr>) -> &mut Fr;
     let reversal = "fold degree (reversal) at ζ";
     let inner = "row inner-product identity at ζ⁻¹";
@@ -309,7 +373,7 @@ fn every_opening_point_is_bound() {
         &p.field,
         &d1,
         &d2,
-        &mut seeded(&f.commitments),
+        &mut seeded(&f.commitments, &f.claims),
     )
     .unwrap();
     let seeds = SplitSeeds {
@@ -349,42 +413,26 @@ fn every_opening_point_is_bound() {
     }
 }
 
-/// The transcript of an honest run replayed up to the claim-reduction sumcheck's end with the
-/// given final values (the rounds, hence r*, unchanged).
-fn replay_through_reduction(
-    f: &Fixture,
-    reduction: &zkmodel_prover::sumcheck::SumcheckProof<Fr>,
-) -> (NativeTranscript, Vec<Fr>, Vec<Fr>) {
-    let mut t = seeded(&f.commitments);
+/// The transcript of an honest run replayed through the claim-reduction sumcheck's rounds
+/// (the final values not yet absorbed), with r* and each vector's weight W_k(r*) — what the
+/// verifier computes and the adversary can compute too.
+fn replay_rounds(f: &Fixture, rounds: &[Vec<Fr>]) -> (NativeTranscript, Vec<Fr>, Vec<Fr>) {
+    let mut t = seeded(&f.commitments, &f.claims);
     let vars = f.vars();
-    let claims = f.claims.clone();
-    let rho = absorb_claims(&mut t, &vars, &claims).unwrap();
-    let mut w = Fr::ONE;
-    let mut sum = Fr::ZERO;
-    for c in &claims {
-        sum += w * c.value;
-        w *= rho;
+    let rho = absorb_claims(&mut t, &vars, &f.claims).unwrap();
+    let point: Vec<Fr> = rounds
+        .iter()
+        .map(|g| t.absorb_challenge(labels::SUMCHECK_ROUND, g).unwrap())
+        .collect();
+    let mut weights = vec![Fr::ZERO; vars.len()];
+    let mut rho_c = Fr::ONE;
+    for c in &f.claims {
+        let n_k = vars[c.vector];
+        let tail: Fr = point[n_k..].iter().map(|x| Fr::ONE - x).product();
+        weights[c.vector] += rho_c * eq_eval(&c.point, &point[..n_k]) * tail;
+        rho_c *= rho;
     }
-    let k = f.vectors.len();
-    let composition = SumOfProducts::new(
-        2 * k,
-        (0..k).map(|i| (Fr::ONE, vec![2 * i, 2 * i + 1])).collect(),
-    )
-    .unwrap();
-    let n = *vars.iter().max().unwrap();
-    let out = verify_batched_bound(
-        &[VerifierInstance {
-            num_vars: n,
-            composition: &composition,
-            claim: sum,
-        }],
-        reduction,
-        Some(Fr::ONE),
-        &mut t,
-    )
-    .unwrap()
-    .remove(0);
-    (t, out.point, out.evals)
+    (t, point, weights)
 }
 
 /// How the adaptive prover builds the fold.
@@ -407,11 +455,13 @@ enum Fold {
 fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
     let honest = prove(f);
     let mut reduction = honest.field.reduction.clone();
-    let (w0, w1) = (reduction.final_evals[0][0], reduction.final_evals[0][2]);
+    let (mut t, point, w) = replay_rounds(f, &reduction.rounds);
     let delta = Fr::from(5u64);
-    reduction.final_evals[0][1] += delta * w1;
-    reduction.final_evals[0][3] -= delta * w0;
-    let (mut t, point, sent) = replay_through_reduction(f, &reduction);
+    let sent = &mut reduction.final_evals[0];
+    sent[0] += delta * w[1];
+    sent[1] -= delta * w[0];
+    t.absorb(labels::SUMCHECK_FINAL, sent).unwrap();
+    let sent = sent.clone();
     let beta: Fr = t.challenge(labels::PCS_BETA).unwrap();
 
     let n = point.len();
@@ -421,7 +471,7 @@ fn adaptive_fold_forgery(f: &Fixture, mode: Fold) -> Result<(), Error> {
     let mut v_false = Fr::ZERO;
     for (k, v) in f.vectors.iter().enumerate() {
         big_f.iter_mut().zip(v).for_each(|(x, y)| *x += bk * y);
-        v_false += bk * sent[2 * k + 1];
+        v_false += bk * sent[k];
         bk *= beta;
     }
     let lo = row_vars(n);

@@ -201,3 +201,30 @@ fn regenerate_verifiers() {
         println!("wrote {}", path.display());
     }
 }
+
+/// Every generated verifier's circuit size without keys or proofs (seconds, not minutes): the
+/// figure to watch against the QAP domain's powers of two (2^16, 2^18) after a transcript or
+/// verifier change. `cargo test -p zkmodel-wrapper --test integration constraint_counts --
+/// --ignored --nocapture`.
+#[test]
+#[ignore = "prints figures"]
+fn constraint_counts() {
+    use zkmodel_prover::proof::train::digits::DigitsTraining;
+    use zkmodel_prover::train::TrainConfig;
+    use zkmodel_wrapper::dev_train::{EXAMPLES, verifier_name};
+    for task in [
+        DigitsTask::Inference,
+        DigitsTask::Accuracy,
+        DigitsTask::CnnAccuracy,
+    ] {
+        let arch = digits_mlp_dev(task).unwrap().arch;
+        let count = constraint_count(&arch).unwrap();
+        println!("{}: {count} constraints", task.verifier_name());
+    }
+    for steps in [4, 16, 64] {
+        let cfg = TrainConfig::digits_mlp(steps);
+        let arch = DigitsTraining::load(cfg, EXAMPLES).unwrap().arch;
+        let count = constraint_count(&arch).unwrap();
+        println!("{}: {count} constraints", verifier_name(steps));
+    }
+}

@@ -117,7 +117,11 @@ impl QuantizedModel {
     /// (Add of the previous output and the input or an earlier layer's output) — a final
     /// Softmax or ArgMax is dropped: it does not change the argmax the proofs speak about.
     /// Other operators and topologies are an [`Error::Unprovable`] naming the node.
+    ///
+    /// A non-decreasing activation written after a max pool is moved before it first (an
+    /// exact rewrite: [`Model::with_activations_before_max_pools`]).
     pub fn quantize(model: &Model, scale: u32, bits: u32) -> Result<Self, Error> {
+        let model = &model.with_activations_before_max_pools();
         if !(2..=40).contains(&bits) || scale == 0 || scale + 2 > bits {
             return Err(Error::BlockShape {
                 block: "quantization",
@@ -317,7 +321,7 @@ impl QuantizedModel {
                     Some((relu, table)) if !*relu && table.is_none() => *relu = true,
                     _ => {
                         return Err(bad(
-                            "ReLU must follow a dense, convolution or residual-sum (Add) layer without an activation",
+                            "ReLU must follow a dense, convolution or residual-sum (Add) layer without an activation (after a max pool it is moved before the pool; after an average pool zkmodel cannot prove it yet)",
                         ));
                     }
                 },
@@ -326,7 +330,7 @@ impl QuantizedModel {
                         Some((relu, table)) if !*relu && table.is_none() => *table = Some(*f),
                         _ => {
                             return Err(bad(
-                                "a table activation must follow a dense, convolution or residual-sum (Add) layer without an activation",
+                                "a table activation must follow a dense, convolution or residual-sum (Add) layer without an activation (a non-decreasing one after a max pool is moved before the pool; after an average pool, or GELU after any pool, zkmodel cannot prove it yet)",
                             ));
                         }
                     }

@@ -9,11 +9,13 @@
 //! read zero-extended: the same univariate polynomial, the same commitment, and
 //! f̃_k^ext(x) = f̃_k(x_{<n_k})·Π_{j≥n_k}(1 − x_j).
 //!
-//! 1. **Claims → one point.** The claims are absorbed ([`super::absorb_claims`]), ρ is drawn,
+//! 1. **Claims → one point.** The claim structure is bound ([`super::absorb_claims`]: every
+//!    claim value is already bound by the blocks' messages), ρ is drawn,
 //!    and one degree-2 sumcheck over n variables proves
 //!    Σ_x Σ_k W_k(x)·f_k^ext(x) = Σ_c ρ^c y_c with W_k = Σ_{c on k} ρ^c eq(r_c‖0, ·). At its
-//!    point r* the prover sends W_k(r*) and v_k = f̃_k^ext(r*); the verifier computes each
-//!    W_k(r*) itself in O(C·n). The final values are absorbed, then β is drawn:
+//!    point r* the prover sends only v_k = f̃_k^ext(r*); the verifier computes each W_k(r*)
+//!    itself in O(C·n) and checks Σ_k W_k(r*)·v_k against the last round's claim. The v_k
+//!    are absorbed, then β is drawn:
 //!    F = Σ_k β^k f_k (commitment C_F = Σ_k β^k C_k) satisfies F̃(r*) = v = Σ_k β^k v_k.
 //! 2. **Rows.** Split r* = (r_lo ‖ r_hi) with ℓ = ⌈n/2⌉, b = 2^ℓ, m = N/b, and F into rows
 //!    F(X) = Σ_{a<m} X^{ab} F_a(X), deg F_a < b. The prover commits
@@ -128,8 +130,8 @@ pub struct SplitEvals<F> {
 /// sumcheck and the evaluations (on chain: private inputs of the circuit).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SplitFieldProof<F> {
-    /// The sumcheck reducing every claim to one point; its final values are
-    /// (W_k(r*), f̃_k^ext(r*)) per vector.
+    /// The sumcheck reducing every claim to one point; its one final value set is
+    /// f̃_k^ext(r*) per vector (the weights W_k(r*) are the verifier's own).
     pub reduction: SumcheckProof<F>,
     /// The evaluations at ζ and ζ⁻¹.
     pub evals: SplitEvals<F>,

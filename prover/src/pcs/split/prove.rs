@@ -10,7 +10,7 @@ use crate::pcs::commit::commit;
 use crate::pcs::laurent::{combine_powers, divide_by_linear, evaluate, laurent_split};
 use crate::pcs::srs::Srs;
 use crate::poly::eq_table;
-use crate::sumcheck::prove_batched_bound;
+use crate::sumcheck::{SumcheckProof, prove_rounds_bound};
 use crate::transcript::{NativeTranscript, labels};
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field};
@@ -18,6 +18,9 @@ use rayon::prelude::*;
 
 /// Proves every claim on the committed `vectors` (each of power-of-two length) at once.
 /// Zero knowledge rests on the vectors' mask slots ([`crate::pcs::layout`]), not on any claim.
+/// Precondition: every claim value is already bound by `transcript` (see
+/// [`crate::pcs::absorb_claims`]; a standalone opening calls
+/// [`crate::pcs::bind_claim_values`] first).
 pub fn prove_split_opening(
     srs: &Srs,
     vectors: &[&[Fr]],
@@ -36,11 +39,15 @@ pub fn prove_split_opening(
     let weights = claim_weights(&rho, claims.len());
     let sum: Fr = claims.iter().zip(&weights).map(|(c, w)| c.value * w).sum();
     let mut reduction = ClaimReduction::new(vectors, &vars, claims, &weights);
-    let (sumcheck, outs) =
-        prove_batched_bound(&mut [&mut reduction], &[sum], Some(Fr::ONE), transcript)?;
-    let out = outs.into_iter().next().ok_or(Error::Internal {
-        what: "a batch of one instance has one output",
-    })?;
+    let (rounds, point) =
+        prove_rounds_bound(&mut [&mut reduction], &[sum], Some(Fr::ONE), transcript)?;
+    // Only the values v_k = f̃_k(r*) are sent: the verifier computes the weights W_k(r*).
+    let values = reduction.values();
+    transcript.absorb(labels::SUMCHECK_FINAL, &values)?;
+    let sumcheck = SumcheckProof {
+        rounds,
+        final_evals: vec![values],
+    };
     let beta: Fr = transcript.challenge(labels::PCS_BETA)?;
     drop(phase);
     let phase = tracing::debug_span!("rows and fold").entered();
@@ -51,7 +58,7 @@ pub fn prove_split_opening(
     // 2. Row values at r_lo.
     let lo = row_vars(n);
     let row = 1usize << lo;
-    let (r_lo, r_hi) = out.point.split_at(lo);
+    let (r_lo, r_hi) = point.split_at(lo);
     let eq_lo = eq_table(r_lo);
     let h = row_values(&big_f, &eq_lo);
     let h_commit = commit(srs, &h)?;

@@ -143,6 +143,17 @@ impl RoundProver for ClaimReduction {
     }
 }
 
+impl ClaimReduction {
+    /// Once every variable is fixed: v_k = f̃_k(r*) per vector (zero-extension included), the
+    /// reduction's final message. The weights W_k(r*) are not sent: the verifier computes them.
+    pub(super) fn values(&self) -> Vec<Fr> {
+        self.tables
+            .iter()
+            .map(|(_, f)| f.first().copied().unwrap_or(Fr::ZERO))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use crate::pcs::chain::{rows_digest, split_digest, split_pairing_challenge};
 use crate::pcs::claims::{OpeningClaim, absorb_claims, check_claims};
 use crate::pcs::laurent::e_eval;
 use crate::pcs::srs::Srs;
-use crate::sumcheck::{VerifierInstance, check_len, verify_batched_bound};
+use crate::sumcheck::{VerifierInstance, check_len, verify_rounds_bound};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
@@ -96,6 +96,9 @@ fn require<F: FieldOps>(lhs: &F, rhs: &F, what: &'static str) -> Result<(), Erro
 /// be computed from the commitments by the caller (natively, or by the chain).
 ///
 /// Order: claims → ρ → sumcheck → final values → β → d₁ → α, ρ₂ → d₂ → ζ → evaluations → γ.
+/// Precondition: every claim value is already bound by `transcript` (see
+/// [`crate::pcs::absorb_claims`]; a standalone opening calls
+/// [`crate::pcs::bind_claim_values`] first).
 pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
     vector_vars: &[usize],
     claims: &[OpeningClaim<F>],
@@ -117,49 +120,33 @@ pub fn verify_split_field<F: FieldOps, S: SpongeOps<F>>(
         .zip(&weights)
         .fold(F::zero(), |acc, (c, w)| acc.add(&c.value.mul(w)));
     let composition = pairs_composition(k)?;
-    let out = verify_batched_bound(
+    let (point, claim, _) = verify_rounds_bound(
         &[VerifierInstance {
             num_vars: n,
             composition: &composition,
             claim: sum,
         }],
-        &proof.reduction,
+        &proof.reduction.rounds,
         Some(F::one()),
         transcript,
-    )
-    .map_err(|e| match e {
-        // The sum Σ ρ^c y_c is the claims': a false one fails here, not in a block, and says
-        // so rather than look like a block's sumcheck.
-        Error::SumcheckFinal => Error::Opening {
-            what: CLAIM_REDUCTION,
-        },
-        e => e,
-    })?
-    .into_iter()
-    .next()
-    .ok_or(Error::Internal {
-        what: "a batch of one instance has one output",
-    })?;
-    let point = out.point;
-    check_len("claim-reduction final values", 2 * k, out.evals.len())?;
-    // (W_k(r*), v_k) per vector; the weights are recomputed, the values combined with β.
-    let mut values = Vec::with_capacity(k);
-    for (vector, (vars, pair)) in vector_vars
-        .iter()
-        .zip(out.evals.chunks_exact(2))
-        .enumerate()
-    {
-        let [sent_weight, value] = pair else {
-            return Err(Error::ProofShape {
-                what: "claim-reduction final values per vector",
-                expected: 2,
-                actual: pair.len(),
-            });
-        };
+    )?;
+    // The final message is v_k = f̃_k(r*) per vector, absorbed before β; the weights W_k(r*)
+    // are the verifier's own, so the final check Σ W_k(r*)·v_k = claim binds every claim.
+    let [values] = proof.reduction.final_evals.as_slice() else {
+        return Err(Error::ProofShape {
+            what: "claim-reduction final value sets",
+            expected: 1,
+            actual: proof.reduction.final_evals.len(),
+        });
+    };
+    check_len("claim-reduction final values", k, values.len())?;
+    transcript.absorb(labels::SUMCHECK_FINAL, values)?;
+    let mut expected = F::zero();
+    for (vector, (vars, value)) in vector_vars.iter().zip(values).enumerate() {
         let w = weight_at(vector, *vars, claims, &weights, &point)?;
-        require(sent_weight, &w, "claim-reduction weight of a vector")?;
-        values.push(value);
+        expected = expected.add(&w.mul(value));
     }
+    require(&expected, &claim, CLAIM_REDUCTION)?;
     let beta = transcript.challenge(labels::PCS_BETA)?;
     let mut v = F::zero();
     let mut bk = F::one();
@@ -282,6 +269,9 @@ pub fn verify_split_group(
 
 /// The whole native verification: d₁, d₂ from the points, the field part, the group part.
 /// `s0` is the statement seed the transcript started from.
+/// Precondition: every claim value is already bound by `transcript` (see
+/// [`crate::pcs::absorb_claims`]; a standalone opening calls
+/// [`crate::pcs::bind_claim_values`] first).
 pub fn verify_split_opening(
     srs: &Srs,
     s0: &Fr,
