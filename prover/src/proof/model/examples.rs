@@ -8,8 +8,9 @@
 //! input gets fresh masks (it stays hidden).
 
 use super::file::{ModelOpening, ModelProofFile};
-use super::plan::{ModelArchitecture, ModelShape, Task, Visibility};
+use super::plan::ModelArchitecture;
 use super::prove::{CommittedData, ModelWitness, commit_data, commit_public_test_set, prove};
+use super::shape::{ModelShape, Task, Visibility};
 use crate::error::Error;
 use crate::field::encoding::{from_i128, to_i128};
 use crate::graph::quant::{InputShape, QuantizedModel, quantize_examples};

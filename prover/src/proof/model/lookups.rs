@@ -5,7 +5,8 @@
 //! differences in [0, 2^b), rescale remainders in [0, 2^s), pool remainders in [0, K) — is
 //! checked in the one table [0, 2^b) ([`crate::proof::bounds`]).
 
-use super::plan::{ModelShape, Plan, names};
+use super::plan::{Plan, names};
+use super::shape::ModelShape;
 use crate::error::Error;
 use crate::lookup::{ColumnShape, LookupStatement, Table};
 use crate::proof::bounds::range_statement;
@@ -20,7 +21,7 @@ impl Plan {
     pub fn activation_statement(
         &self,
         shape: &ModelShape,
-        l: &super::plan::LayerShape,
+        l: &super::shape::LayerShape,
     ) -> Result<Option<LookupStatement>, Error> {
         let Some(f) = l.table else {
             return Ok(None);

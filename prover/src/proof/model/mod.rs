@@ -18,23 +18,26 @@
 //! Soundness rests on the range checks: they make the field identities integer identities,
 //! so a verified proof certifies exactly [`crate::graph::quant::QuantizedModel::forward`].
 
+mod check;
 mod examples;
 mod file;
 mod lookups;
 mod plan;
 mod prove;
+mod shape;
 mod verify;
 
 pub use examples::Examples;
 pub use file::{DataCommitmentRecord, ModelCommitmentRecord, ModelOpening, ModelProofFile};
+pub use plan::ModelArchitecture;
 pub(crate) use plan::names;
-pub use plan::{LayerKind, LayerShape, ModelArchitecture, ModelShape, Task, Visibility};
 #[cfg(feature = "adversary")]
 pub(crate) use prove::prove_blocks;
 pub use prove::{
     CommittedData, CommittedModel, ModelWitness, commit_data, commit_model, commit_public_test_set,
     prove,
 };
+pub use shape::{LayerKind, LayerShape, ModelShape, Task, Visibility};
 pub use verify::{verify, verify_field_part};
 
 use crate::blocks::argmax::ArgmaxProof;

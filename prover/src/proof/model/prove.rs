@@ -1,8 +1,7 @@
 //! The MLP prover: witness from the integer forward pass, vectors, blocks on forks, one opening.
 
-use super::plan::{
-    DATA, LayerKind, LayerShape, MODEL, ModelArchitecture, Place, Plan, Sink, TRACE, Task, names,
-};
+use super::plan::{DATA, MODEL, ModelArchitecture, Place, Plan, Sink, TRACE, names};
+use super::shape::{LayerKind, LayerShape, Task};
 use super::verify::{LayerClaims, route, start_blocks};
 use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::argmax::{ArgmaxWitness, prove_argmax};

@@ -2,8 +2,9 @@
 //! wrapper that adds s0, d₁, d₂ by Keccak and the pairing check.
 
 use super::Task;
-use super::plan::{LayerKind, ModelArchitecture, Plan, Sink, names};
+use super::plan::{ModelArchitecture, Plan, Sink, names};
 use super::prove::{ModelWitness, commit_data, commit_model, prove};
+use super::shape::LayerKind;
 use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::TensorClaim;
 use crate::blocks::argmax::{ArgmaxClaims, verify_argmax};

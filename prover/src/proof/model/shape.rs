@@ -1,0 +1,416 @@
+//! The model's public shape: its layers (kind, sizes, activation, source), the scale and bit
+//! bound, and what a statement claims about it (the task). Everything here is hashed into the
+//! architecture id; [`super::plan`] turns it into tensor placements.
+
+use crate::error::Error;
+use crate::graph::quant::{
+    ConvGeometry, InputShape, QAdd, QConv, QDense, QLayer, QPool, QWindowPool, QuantizedModel,
+    Source,
+};
+use crate::lookup::TableFn;
+use crate::pcs::layout::{Layout, TensorId};
+use std::collections::BTreeMap;
+
+use super::plan::{MODEL, ModelArchitecture, Place, names};
+
+/// Whether a statement tensor is public or committed in the data vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Visibility {
+    /// Part of the statement's public values.
+    Public,
+    /// Committed in the data vector.
+    Committed,
+}
+
+/// What a proof claims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Task {
+    /// The model maps `rows` inputs to their logits.
+    Inference {
+        /// Batch size.
+        rows: usize,
+        /// The input's visibility.
+        input: Visibility,
+        /// The logits' visibility.
+        output: Visibility,
+    },
+    /// The model's first-maximum argmax equals the committed label on `count` of the
+    /// `examples` committed test examples (count public).
+    Accuracy {
+        /// Test-set size.
+        examples: usize,
+    },
+}
+
+/// What a layer computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum LayerKind {
+    /// Dense on rows of features.
+    Dense,
+    /// Convolution: im2col gather, then dense.
+    Conv(ConvGeometry),
+    /// 2×2 average pool on an h×w channel-last image.
+    AvgPool {
+        /// Input height.
+        h: usize,
+        /// Input width.
+        w: usize,
+    },
+    /// Max pool over windows gathered as a convolution's.
+    MaxPool(ConvGeometry),
+    /// Average pool over windows gathered as a convolution's, divided by the window's size.
+    AvgPoolWindow(ConvGeometry),
+    /// Residual sum: the previous layer's output plus the model input (`skip: None`) or the
+    /// output of an earlier layer `skip`, of the same layout.
+    Add {
+        /// The added tensor.
+        skip: Option<usize>,
+    },
+}
+
+/// One layer's public shape.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct LayerShape {
+    /// Node name (messages only; not part of the architecture id).
+    pub name: String,
+    /// The computation.
+    pub kind: LayerKind,
+    /// Output rows per example.
+    pub rows: usize,
+    /// Padded input width of the dense part (pools: the channels).
+    pub k: usize,
+    /// Padded output width (pools: the channels).
+    pub n: usize,
+    /// Whether a ReLU follows.
+    pub relu: bool,
+    /// A table activation that follows instead.
+    pub table: Option<TableFn>,
+    /// The tensor the layer reads when it is not the previous layer's output (the model
+    /// input for the first layer): a branch, such as a projection shortcut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+impl LayerShape {
+    /// The name of the tensor the next layer reads (`last`: the model's last layer, whose
+    /// output is the logits).
+    pub(crate) fn output_name(&self, last: bool) -> String {
+        if self.relu {
+            names::pos(&self.name)
+        } else if self.table.is_some() {
+            names::act(&self.name)
+        } else if last {
+            names::LOGITS.to_string()
+        } else {
+            names::output(&self.name)
+        }
+    }
+
+    /// The tensors a dense or residual-sum block states claims on, in its output order: the
+    /// ReLU parts at its point then at its zerocheck point, a table's pre-activation, or the
+    /// output.
+    pub(crate) fn block_outputs(&self, last: bool) -> Vec<String> {
+        if self.relu {
+            [names::pos(&self.name), names::neg(&self.name)]
+                .into_iter()
+                .cycle()
+                .take(4)
+                .collect()
+        } else if self.table.is_some() {
+            vec![names::pre(&self.name)]
+        } else {
+            vec![self.output_name(last)]
+        }
+    }
+
+    /// Whether the layer has weights (dense or convolution).
+    pub fn is_dense(&self) -> bool {
+        matches!(self.kind, LayerKind::Dense | LayerKind::Conv(_))
+    }
+}
+
+/// The public shape of a quantized model (no weights).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ModelShape {
+    /// Scale exponent s.
+    pub scale: u32,
+    /// Bit bound b.
+    pub bits: u32,
+    /// The input layout.
+    pub input: InputShape,
+    /// Real classes.
+    pub classes: usize,
+    /// The layers.
+    pub layers: Vec<LayerShape>,
+}
+
+impl From<&QuantizedModel> for ModelShape {
+    fn from(q: &QuantizedModel) -> Self {
+        let layers = q
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| match l {
+                QLayer::Dense(d) => LayerShape {
+                    name: d.name.clone(),
+                    kind: LayerKind::Dense,
+                    rows: 1,
+                    k: d.k,
+                    n: d.n,
+                    relu: d.relu,
+                    table: d.table,
+                    source: q.branches.get(&i).copied(),
+                },
+                QLayer::Conv(c) => LayerShape {
+                    name: c.dense.name.clone(),
+                    kind: LayerKind::Conv(c.geometry),
+                    rows: c.geometry.out_positions(),
+                    k: c.dense.k,
+                    n: c.dense.n,
+                    relu: c.dense.relu,
+                    table: c.dense.table,
+                    source: q.branches.get(&i).copied(),
+                },
+                QLayer::AvgPool(p) => LayerShape {
+                    name: p.name.clone(),
+                    kind: LayerKind::AvgPool { h: p.h, w: p.w },
+                    rows: p.h * p.w / 4,
+                    k: p.c,
+                    n: p.c,
+                    relu: false,
+                    table: None,
+                    source: q.branches.get(&i).copied(),
+                },
+                QLayer::Add(a) => LayerShape {
+                    name: a.name.clone(),
+                    kind: LayerKind::Add { skip: a.skip },
+                    rows: a.rows,
+                    k: a.n,
+                    n: a.n,
+                    relu: a.relu,
+                    table: a.table,
+                    source: q.branches.get(&i).copied(),
+                },
+                QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => LayerShape {
+                    name: p.name.clone(),
+                    kind: if matches!(l, QLayer::MaxPool(_)) {
+                        LayerKind::MaxPool(p.geometry)
+                    } else {
+                        LayerKind::AvgPoolWindow(p.geometry)
+                    },
+                    rows: p.geometry.out_positions(),
+                    k: p.geometry.in_c,
+                    n: p.geometry.in_c,
+                    relu: false,
+                    table: None,
+                    source: q.branches.get(&i).copied(),
+                },
+            })
+            .collect();
+        Self {
+            scale: q.scale,
+            bits: q.bits,
+            input: q.input,
+            classes: q.classes(),
+            layers,
+        }
+    }
+}
+
+impl ModelShape {
+    /// The canonical description of the shape (scale, bits, input, classes, layers), part of
+    /// every architecture id that involves the model.
+    pub fn description(&self) -> String {
+        let layers: Vec<String> = self
+            .layers
+            .iter()
+            .map(|l| {
+                let relu = match (l.relu, l.table) {
+                    (true, _) => "+relu".to_string(),
+                    (false, Some(f)) => format!("+{}", f.name()),
+                    (false, None) => String::new(),
+                };
+                // A branch names its source (a chain's descriptions are unchanged).
+                let relu = match l.source {
+                    None => relu,
+                    Some(Source::Input) => format!("{relu}<input"),
+                    Some(Source::Layer(j)) => format!("{relu}<layer{j}"),
+                };
+                match l.kind {
+                    LayerKind::Dense => format!("dense:{}x{}{relu}", l.k, l.n),
+                    LayerKind::Conv(g) => {
+                        let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
+                        format!(
+                            "conv:{ih}x{iw}x{ic}:k{kh}x{kw}:s{sh}x{sw}:p{pt}-{pl}-{pb}-{pr}:o{oh}x{ow}x{}{relu}",
+                            l.n
+                        )
+                    }
+                    // Pools take no activation (`check` refuses one); the suffix keeps the
+                    // description a function of every field regardless.
+                    LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}{relu}", l.n),
+                    LayerKind::Add { skip } => {
+                        let from = skip.map_or("input".to_string(), |j| format!("layer{j}"));
+                        format!("add:{from}:{}x{}{relu}", l.rows, l.n)
+                    }
+                    LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => {
+                        let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
+                        let kind = if matches!(l.kind, LayerKind::MaxPool(_)) {
+                            "maxpool"
+                        } else {
+                            "avgpool"
+                        };
+                        format!(
+                            "{kind}:{ih}x{iw}x{ic}:k{kh}x{kw}:s{sh}x{sw}:p{pt}-{pl}-{pb}-{pr}:o{oh}x{ow}x{}{relu}",
+                            l.n
+                        )
+                    }
+                }
+            })
+            .collect();
+        let input = match self.input {
+            InputShape::Flat { features } => format!("flat:{features}"),
+            InputShape::Image { c, h, w } => format!("image:{c}x{h}x{w}"),
+        };
+        format!(
+            "scale={}/bits={}/in={input}/classes={}/layers={}",
+            self.scale,
+            self.bits,
+            self.classes,
+            layers.join(",")
+        )
+    }
+
+    /// The model vector's layout — the same for every statement about the model and for
+    /// training — and the ids of each dense layer's weight and bias in it.
+    pub(crate) fn model_layout(&self) -> Result<(Layout, BTreeMap<String, TensorId>), Error> {
+        let arch = ModelArchitecture {
+            shape: self.clone(),
+            task: Task::Inference {
+                rows: 1,
+                input: Visibility::Public,
+                output: Visibility::Public,
+            },
+        };
+        let plan = arch.plan()?;
+        let ids = plan
+            .places
+            .iter()
+            .filter_map(|(name, place)| match place {
+                Place::Vector { vector: MODEL, id } => Some((name.clone(), *id)),
+                _ => None,
+            })
+            .collect();
+        let layout = plan.layouts.into_iter().next().ok_or(Error::Internal {
+            what: "a model plan has a model vector",
+        })?;
+        Ok((layout, ids))
+    }
+
+    /// Whether each layer's output is range-checked non-negative (the rule of
+    /// [`crate::graph::quant::non_negative_outputs`], as the quantized model's forward pass).
+    pub(crate) fn non_negative(&self) -> Vec<bool> {
+        crate::graph::quant::non_negative_outputs(self.layers.iter().enumerate().map(|(i, l)| {
+            crate::graph::quant::LayerSign {
+                relu: l.relu,
+                two_by_two_pool: matches!(l.kind, LayerKind::AvgPool { .. }),
+                source: self.layer_source(i),
+            }
+        }))
+    }
+
+    /// The tensor layer `i` reads: `None` the model input, `Some(j)` layer j's output.
+    pub fn layer_source(&self, i: usize) -> Option<usize> {
+        match self.layers.get(i).and_then(|l| l.source) {
+            Some(s) => s.layer(),
+            None => i.checked_sub(1),
+        }
+    }
+
+    /// The name of the tensor `source` denotes: the model input (`None`) or layer j's output.
+    pub(crate) fn source_name(&self, source: Option<usize>) -> String {
+        match source.and_then(|j| self.layers.get(j).map(|l| (j, l))) {
+            None => names::INPUT.to_string(),
+            Some((j, l)) => l.output_name(j + 1 == self.layers.len()),
+        }
+    }
+
+    /// Padded input width.
+    pub fn input_width(&self) -> usize {
+        self.input.width()
+    }
+    /// Padded class count.
+    pub fn output_width(&self) -> usize {
+        self.layers.last().map_or(1, |l| l.n)
+    }
+    /// The fixed logit of padded classes.
+    pub fn pad_logit(&self) -> i64 {
+        -(1i64 << self.bits.saturating_sub(2))
+    }
+
+    /// A model of this shape with every weight and bias zero. Its proofs have exactly the
+    /// shape of any other model's, which is all circuit key generation needs (no secret).
+    pub fn zero_model(&self) -> QuantizedModel {
+        let dense = |l: &LayerShape| QDense {
+            name: l.name.clone(),
+            k: l.k,
+            n: l.n,
+            real_n: l.n,
+            weight: vec![0; l.k * l.n],
+            bias: vec![0; l.n],
+            relu: l.relu,
+            table: l.table,
+        };
+        let mut q = QuantizedModel {
+            scale: self.scale,
+            bits: self.bits,
+            input: self.input,
+            layers: self
+                .layers
+                .iter()
+                .map(|l| match l.kind {
+                    LayerKind::Dense => QLayer::Dense(dense(l)),
+                    LayerKind::Conv(geometry) => QLayer::Conv(QConv {
+                        dense: dense(l),
+                        geometry,
+                    }),
+                    LayerKind::AvgPool { h, w } => QLayer::AvgPool(QPool {
+                        name: l.name.clone(),
+                        h,
+                        w,
+                        c: l.n,
+                    }),
+                    LayerKind::MaxPool(geometry) => QLayer::MaxPool(QWindowPool {
+                        name: l.name.clone(),
+                        geometry,
+                    }),
+                    LayerKind::AvgPoolWindow(geometry) => QLayer::AvgPoolWindow(QWindowPool {
+                        name: l.name.clone(),
+                        geometry,
+                    }),
+                    LayerKind::Add { skip } => QLayer::Add(QAdd {
+                        name: l.name.clone(),
+                        skip,
+                        rows: l.rows,
+                        n: l.n,
+                        relu: l.relu,
+                        table: l.table,
+                    }),
+                })
+                .collect(),
+            branches: self
+                .layers
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| l.source.map(|s| (i, s)))
+                .collect(),
+        };
+        // Padded classes keep their fixed logit, as in every quantized model.
+        if let Some(QLayer::Dense(last)) = q.layers.last_mut() {
+            last.real_n = self.classes.min(last.n);
+            for b in last.bias.iter_mut().skip(self.classes) {
+                *b = self.pad_logit();
+            }
+        }
+        q
+    }
+}
