@@ -57,6 +57,14 @@ fn honest_matmul_statement_verifies() {
     check(&s, &s.proof).unwrap();
 }
 
+/// Every block message is absorbed before the opening's ρ (which relies on it).
+#[test]
+fn every_block_message_is_bound_before_the_opening() {
+    let s = setup(3);
+    let claim = s.proof.claim(s.model.commitment);
+    crate::common::binding::assert_messages_bound(&DIMS, srs(), &claim, "MatMul");
+}
+
 #[test]
 fn every_tampered_part_is_rejected() {
     let s = setup(2);

@@ -138,6 +138,70 @@ fn inference(rows: usize, input: Visibility, output: Visibility) -> Task {
     }
 }
 
+/// Every block message — dense, convolution gather, average and max pools, ReLU and table
+/// activations, range and activation lookups, argmax — is absorbed before the opening's ρ,
+/// which relies on it (`pcs::absorb_claims`).
+#[test]
+fn every_block_message_is_bound_before_the_opening() {
+    use zkmodel_prover::graph::Op;
+    use zkmodel_prover::lookup::TableFn;
+    let s = setup();
+    let variant = |file: &str, edit: &dyn Fn(&mut Op)| {
+        let mut model = import_path(&digits(file)).unwrap();
+        model.nodes.iter_mut().for_each(|n| edit(&mut n.op));
+        let x = shaped(
+            &model.input_shape,
+            s.data.batch(&s.data.train[..256]).unwrap().0,
+        );
+        calibrate(&model, &x, CalibrationOptions::default())
+            .unwrap()
+            .0
+    };
+    let max_pools = variant("cnn.onnx", &|op| {
+        if matches!(op, Op::AvgPool2d { .. }) {
+            *op = Op::MaxPool2d {
+                kernel: [3, 3],
+                stride: [2, 2],
+                pads: [1; 4],
+            };
+        }
+    });
+    let sigmoid = variant("mlp.onnx", &|op| {
+        if *op == Op::Relu {
+            *op = Op::Activation(TableFn::Sigmoid);
+        }
+    });
+    let test = &s.data.test;
+    let committed = inference(4, Visibility::Committed, Visibility::Committed);
+    let cases = [
+        (
+            "MLP inference",
+            prove_task(&s.mlp, committed, &test[..4], 41),
+        ),
+        (
+            "MLP accuracy",
+            prove_task(&s.mlp, Task::Accuracy { examples: 8 }, &test[..8], 42),
+        ),
+        (
+            "CNN accuracy",
+            prove_task(&s.cnn, Task::Accuracy { examples: 4 }, &test[..4], 43),
+        ),
+        (
+            "max-pool CNN",
+            prove_task(&max_pools, committed, &test[..4], 44),
+        ),
+        (
+            "sigmoid MLP",
+            prove_task(&sigmoid, committed, &test[..4], 45),
+        ),
+    ];
+    for (what, p) in cases {
+        let data = p.data.as_ref().map(|d| d.commitment);
+        let claim = p.proof.claim(p.model.commitment, data, &p.public);
+        common::binding::assert_messages_bound(&p.arch, &s.srs, &claim, what);
+    }
+}
+
 #[test]
 fn inference_with_public_input_and_output() {
     let s = setup();

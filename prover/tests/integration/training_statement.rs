@@ -202,6 +202,19 @@ fn honest_training_proof_verifies() {
     println!("T = 4: proof {} bytes", run.proof.size_bytes());
 }
 
+/// Every message of every training block (forward, loss, backward, updates, lookups) is
+/// absorbed before the opening's ρ, which relies on it.
+#[test]
+fn every_block_message_is_bound_before_the_opening() {
+    let run = small();
+    let claim = run.proof.claim(
+        run.trained.commitment,
+        run.initial.commitment,
+        run.dataset.commitment,
+    );
+    crate::common::binding::assert_messages_bound(&run.arch, &run.srs, &claim, "training T = 4");
+}
+
 #[test]
 fn schedule_deviations_are_rejected() {
     let run = small();
