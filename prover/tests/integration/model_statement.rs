@@ -138,8 +138,8 @@ fn inference(rows: usize, input: Visibility, output: Visibility) -> Task {
     }
 }
 
-/// Every block message — dense, convolution gather, average and max pools, ReLU and table
-/// activations, range and activation lookups, argmax — is absorbed before the opening's ρ,
+/// Every block message — dense, convolution gather, average (2×2 and windowed) and max pools,
+/// residual sums, ReLU and table activations, range and activation lookups, argmax — is absorbed before the opening's ρ,
 /// which relies on it (`pcs::absorb_claims`).
 #[test]
 fn every_block_message_is_bound_before_the_opening() {
@@ -166,6 +166,22 @@ fn every_block_message_is_bound_before_the_opening() {
             };
         }
     });
+    let windows = variant("cnn.onnx", &|op| {
+        if matches!(op, Op::AvgPool2d { .. }) {
+            *op = Op::AvgPool2d {
+                kernel: [3, 3],
+                stride: [2, 2],
+                pads: [1; 4],
+            };
+        }
+    });
+    let residual = {
+        let model = import_path(&common::pytorch("resmlp.onnx")).unwrap();
+        let x = s.data.batch(&s.data.train[..256]).unwrap().0;
+        calibrate(&model, &x, CalibrationOptions::default())
+            .unwrap()
+            .0
+    };
     let sigmoid = variant("mlp.onnx", &|op| {
         if *op == Op::Relu {
             *op = Op::Activation(TableFn::Sigmoid);
