@@ -210,6 +210,14 @@ fn every_block_message_is_bound_before_the_opening() {
             "sigmoid MLP",
             prove_task(&sigmoid, committed, &test[..4], 45),
         ),
+        (
+            "3×3/s2 average-pool CNN",
+            prove_task(&windows, committed, &test[..4], 46),
+        ),
+        (
+            "residual MLP",
+            prove_task(&residual, committed, &test[..4], 47),
+        ),
     ];
     for (what, p) in cases {
         let data = p.data.as_ref().map(|d| d.commitment);
