@@ -3,8 +3,9 @@
 //! statement must change the id, and a shape the blocks do not constrain must be refused.
 //! Regressions from an adversarial review: a table activation after an average pool kept the
 //! honest id while its pre-activation was tied to nothing (an accuracy proof of 16/16 for a
-//! model that gets 14/16 verified against the honest pins); duplicate layer names; ONNX dims
-//! whose product overflows.
+//! model that gets 14/16 verified against the honest pins — pools now take tables, with the
+//! pool's output as the pre-activation); duplicate layer names; ONNX dims whose product
+//! overflows.
 
 use zkmodel_prover::Error;
 use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
@@ -40,8 +41,11 @@ fn refused(arch: &ModelArchitecture) -> Error {
     Architecture::from_file_str(&text).expect_err("accepted")
 }
 
+/// A table activation on a pool is a statement of its own since pools take one (the pool
+/// block's output is the table's pre-activation): another description, hence another id.
+/// The ReLU block on a pool is still refused (a ReLU there is the table max(x, 0)).
 #[test]
-fn an_activation_after_a_pool_is_refused_and_changes_the_description() {
+fn an_activation_after_a_pool_changes_the_description_and_relu_is_refused() {
     let honest = cnn_accuracy();
     let p = honest
         .shape
@@ -49,20 +53,17 @@ fn an_activation_after_a_pool_is_refused_and_changes_the_description() {
         .iter()
         .position(|l| matches!(l.kind, LayerKind::AvgPool { .. }))
         .unwrap();
-    for (relu, table) in [
-        (false, Some(TableFn::Sigmoid)),
-        (false, Some(TableFn::Tanh)),
-        (true, None),
-    ] {
-        let mut evil = honest.clone();
-        evil.shape.layers[p].relu = relu;
-        evil.shape.layers[p].table = table;
-        assert_ne!(evil.shape.description(), honest.shape.description());
-        assert!(
-            matches!(refused(&evil), Error::BlockShape { .. }),
-            "relu {relu}, table {table:?}"
-        );
+    for table in [TableFn::Sigmoid, TableFn::Tanh] {
+        let mut other = honest.clone();
+        other.shape.layers[p].table = Some(table);
+        assert_ne!(other.shape.description(), honest.shape.description());
+        let text = Architecture::Model(other.clone()).to_file_string().unwrap();
+        Architecture::from_file_str(&text).unwrap_or_else(|e| panic!("{table:?}: {e}"));
     }
+    let mut evil = honest.clone();
+    evil.shape.layers[p].relu = true;
+    assert_ne!(evil.shape.description(), honest.shape.description());
+    assert!(matches!(refused(&evil), Error::BlockShape { .. }));
 }
 
 #[test]
@@ -138,7 +139,7 @@ fn initializer_dims_whose_product_overflows_are_a_clean_error() {
 /// any algebra — by native verification, by key generation (its placeholder claim) and by
 /// the id-bearing info a verifier contract is rendered from.
 #[test]
-fn an_activation_after_a_pool_is_refused_by_every_verifier_path() {
+fn the_honest_proof_fails_under_a_pool_with_an_activation() {
     use rand::SeedableRng;
     use zkmodel_prover::pcs::Srs;
     use zkmodel_prover::proof::model::ModelOpening;
@@ -177,8 +178,25 @@ fn an_activation_after_a_pool_is_refused_by_every_verifier_path() {
         .iter()
         .position(|l| matches!(l.kind, LayerKind::AvgPool { .. }))
         .unwrap();
+    // The review's attack: the honest proof presented under an architecture with a table on
+    // the pool. That architecture is valid now (the pool's output is the table's input), but
+    // it is another statement: the proof lacks the range column of the table's outputs (and
+    // its activation lookup).
     let mut evil = honest.clone();
     evil.shape.layers[p].table = Some(TableFn::Sigmoid);
+    assert_ne!(evil.id(&srs), honest.id(&srs));
+    assert_eq!(
+        claim.verify(&evil, &srs),
+        Err(Error::ProofShape {
+            what: "LogUp column evaluations",
+            expected: 17,
+            actual: 16
+        })
+    );
+    Statement::vector_lengths(&evil).unwrap();
+    // The ReLU block on a pool stays refused on every path.
+    let mut evil = honest.clone();
+    evil.shape.layers[p].relu = true;
     assert!(matches!(
         claim.verify(&evil, &srs),
         Err(Error::BlockShape { .. })

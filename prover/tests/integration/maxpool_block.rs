@@ -270,6 +270,7 @@ fn a_table_activation_below_the_range_cannot_feed_a_clamped_max_pool() {
             QLayer::MaxPool(QWindowPool {
                 name: "pool".into(),
                 geometry: pool_g,
+                table: None,
             }),
             QLayer::Dense(fc),
         ],

@@ -726,6 +726,103 @@ fn table_activations_prove_and_verify() {
     }
 }
 
+/// Activations after pools: the digits CNN with a table activation inserted after its pool
+/// — 2×2 average pools with sigmoid, with ReLU (proven as the table max(x, 0)), windowed
+/// average pools with tanh, max pools with GELU (not monotone, so it stays after the pool; a
+/// ReLU there would move before it) — proves and verifies with one activation lookup per
+/// pool; a tampered activation lookup is rejected; the float model's predictions survive.
+#[test]
+fn activations_after_pools_prove_and_verify() {
+    use zkmodel_prover::graph::{Node, Op};
+    use zkmodel_prover::lookup::TableFn;
+    let s = setup();
+    let window = Op::AvgPool2d {
+        kernel: [3, 3],
+        stride: [2, 2],
+        pads: [1; 4],
+    };
+    let max = Op::MaxPool2d {
+        kernel: [2, 2],
+        stride: [2, 2],
+        pads: [0; 4],
+    };
+    let cases = [
+        (None, Op::Activation(TableFn::Sigmoid)),
+        (None, Op::Relu),
+        (Some(window), Op::Activation(TableFn::Tanh)),
+        (Some(max), Op::Activation(TableFn::Gelu)),
+    ];
+    for (pool, act) in cases {
+        let mut model = import_path(&digits("cnn.onnx")).unwrap();
+        let pools: Vec<usize> = (0..model.nodes.len())
+            .filter(|i| matches!(model.nodes[*i].op, Op::AvgPool2d { .. }))
+            .collect();
+        let count = pools.len();
+        assert!(count > 0);
+        for i in pools.into_iter().rev() {
+            if let Some(op) = &pool {
+                model.nodes[i].op = op.clone();
+            }
+            // pool → act → (the pool's readers), through a fresh value.
+            let (old, new) = (model.nodes[i].output, model.value_names.len());
+            model
+                .value_names
+                .push(format!("{}_activated", model.value_names[old]));
+            for n in &mut model.nodes {
+                n.inputs
+                    .iter_mut()
+                    .filter(|v| **v == old)
+                    .for_each(|v| *v = new);
+            }
+            let node = Node {
+                name: format!("{}_act", model.nodes[i].name),
+                op: act.clone(),
+                inputs: vec![old],
+                output: new,
+            };
+            model.nodes.insert(i + 1, node);
+        }
+        let x = shaped(
+            &model.input_shape,
+            s.data.batch(&s.data.train[..256]).unwrap().0,
+        );
+        let (q, _) = calibrate(&model, &x, CalibrationOptions::default()).unwrap();
+        let pooled_tables = q
+            .layers
+            .iter()
+            .filter(|l| l.dense().is_none() && l.table().is_some())
+            .count();
+        assert_eq!(pooled_tables, count, "{act:?}: a table on each pool");
+        let p = prove_task(
+            &q,
+            inference(4, Visibility::Committed, Visibility::Public),
+            &s.data.test[..4],
+            13,
+        );
+        p.verify().unwrap_or_else(|e| panic!("{act:?}: {e}"));
+        let data = p.data.as_ref().map(|d| d.commitment);
+        let claim = p.proof.claim(p.model.commitment, data, &p.public);
+        common::binding::assert_messages_bound(&p.arch, &s.srs, &claim, &format!("{act:?}"));
+        assert_eq!(p.proof.body.activations.len(), count);
+        for k in 0..count {
+            let mut bad = p.proof.clone();
+            bad.body.activations[k].column_evals[1] += Fr::ONE;
+            assert_eq!(
+                p.verify_with(&p.public, &bad),
+                Err(Error::SuccinctEvaluation {
+                    what: "LogUp witness denominators β + ã(r)"
+                }),
+                "{act:?}: activation lookup {k}"
+            );
+        }
+        let (xt, _) = s.data.batch(&s.data.test[..4]).unwrap();
+        let float = model.eval(&shaped(&model.input_shape, xt.clone())).unwrap();
+        let (m, input) = q.quantize_input(&shaped(&model.input_shape, xt)).unwrap();
+        let pred = q.predictions(&q.forward(m, input).unwrap(), 4);
+        assert_eq!(pred, float.argmax_rows(), "{act:?}");
+    }
+}
+
 /// Batch 64 for both fixture models (committed input, public logits), and the logits are the
 /// quantized model's.
 #[test]

@@ -105,6 +105,7 @@ fn maxpool_mask_sound_and_complete_over_admitted_geometries() {
                 QLayer::MaxPool(QWindowPool {
                     name: "pool".into(),
                     geometry: g,
+                    table: None,
                 }),
                 head(&mut r, "head", g.out_positions() * cp, 2),
             ],
@@ -200,6 +201,7 @@ fn maxpool_padded_position_forgery_e2e() {
             let pool = QLayer::MaxPool(QWindowPool {
                 name: "pool".into(),
                 geometry: g,
+                table: None,
             });
             let sum = QLayer::Add(QAdd {
                 name: "s".into(),
@@ -302,6 +304,7 @@ fn gap_model(r: &mut impl Rng, side: usize, scale: u32, bits: u32) -> QuantizedM
             QLayer::AvgPoolWindow(QWindowPool {
                 name: "gap".into(),
                 geometry: g,
+                table: None,
             }),
             head(r, "head", 1, 2),
         ],
@@ -376,6 +379,7 @@ fn a_pool_of_a_pool_of_a_relu_is_unsigned() {
             h,
             w: h,
             c: 1,
+            table: None,
         })
     };
     let mut r = rng(41);
@@ -718,6 +722,7 @@ fn a_pool_reading_a_branch_takes_its_sources_sign() {
             h: 4,
             w: 4,
             c: 1,
+            table: None,
         })
     };
     // a = relu(x + x); p1 = pool(x) (a branch to the signed input, right after a ReLU layer);

@@ -231,6 +231,7 @@ fn a_sum_over_a_non_power_of_two_max_pool_proves() {
         QLayer::MaxPool(QWindowPool {
             name: "pool".into(),
             geometry: g,
+            table: None,
         }),
         add("s", Some(0), 16, 1, true, None), // pool + pool, ReLU
         dense(&mut r, "head", 16, 2, 2, false),
@@ -374,6 +375,7 @@ fn a_two_by_two_pool_after_a_signed_sum_proves() {
             h: 4,
             w: 4,
             c: 1,
+            table: None,
         }),
         dense(&mut r, "head", 4, 2, 2, false),
     ];

@@ -301,6 +301,18 @@ impl QuantizedModel {
                     self.activate(&l.name, y, vec![], l.relu, l.table)?
                 }
             };
+            let trace = match (layer, layer.table()) {
+                // A pool's table activation reads the pooled values.
+                (QLayer::AvgPool(_) | QLayer::MaxPool(_) | QLayer::AvgPoolWindow(_), Some(f)) => {
+                    let act =
+                        self.activate(layer.name(), trace.y.clone(), vec![], false, Some(f))?;
+                    LayerTrace {
+                        act: act.act,
+                        ..trace
+                    }
+                }
+                _ => trace,
+            };
             layers.push(trace);
         }
         Ok(IntTrace { m, input, layers })

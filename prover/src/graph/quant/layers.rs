@@ -189,6 +189,9 @@ pub struct QPool {
     pub w: usize,
     /// Padded channels.
     pub c: usize,
+    /// A table activation applied to the averages (`None` in files from before it existed).
+    #[serde(default)]
+    pub table: Option<TableFn>,
 }
 
 /// A max pool or a window average pool on channel-last activations: windows gathered as a
@@ -199,6 +202,10 @@ pub struct QWindowPool {
     pub name: String,
     /// The windows (in_c the padded channels).
     pub geometry: ConvGeometry,
+    /// A table activation applied to the pooled values (`None` in files from before it
+    /// existed).
+    #[serde(default)]
+    pub table: Option<TableFn>,
 }
 
 /// A residual sum: the previous layer's output plus an earlier tensor of the same layout (a
@@ -291,6 +298,26 @@ impl QLayer {
             other => other.dense_mut().map(|d| (&mut d.relu, &mut d.table)),
         }
     }
+
+    /// A pool's table activation slot (pools take a table, never the ReLU block: a ReLU
+    /// after a pool is the table max(x, 0)).
+    pub(super) fn pool_table_mut(&mut self) -> Option<&mut Option<TableFn>> {
+        match self {
+            QLayer::AvgPool(p) => Some(&mut p.table),
+            QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => Some(&mut p.table),
+            _ => None,
+        }
+    }
+
+    /// The table activation that follows the layer, if any.
+    pub fn table(&self) -> Option<TableFn> {
+        match self {
+            QLayer::AvgPool(p) => p.table,
+            QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => p.table,
+            QLayer::Add(a) => a.table,
+            other => other.dense().and_then(|d| d.table),
+        }
+    }
 }
 
 /// The model input's layout.
@@ -377,19 +404,22 @@ pub struct LayerSign {
     pub relu: bool,
     /// The layer is a 2×2 average pool (its output keeps its source's sign).
     pub two_by_two_pool: bool,
+    /// A table activation follows (its outputs are range-checked signed).
+    pub table: bool,
     /// The tensor the layer reads.
     pub source: Option<usize>,
 }
 
 /// Whether each layer's output is range-checked non-negative, in [0, 2^b): a ReLU's, or a
-/// 2×2 average pool's of such a tensor; every other output is signed b-bit. The one rule the
+/// 2×2 average pool's of such a tensor without a table activation; every other output is
+/// signed b-bit. The one rule the
 /// quantized model's forward pass and the architecture's plan both follow.
 pub fn non_negative_outputs(layers: impl IntoIterator<Item = LayerSign>) -> Vec<bool> {
     let mut out: Vec<bool> = Vec::new();
     for l in layers {
         let pooled =
             l.two_by_two_pool && l.source.and_then(|j| out.get(j).copied()).unwrap_or(false);
-        out.push(l.relu || pooled);
+        out.push(l.relu || (pooled && !l.table));
     }
     out
 }

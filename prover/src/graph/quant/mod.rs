@@ -29,6 +29,7 @@ pub use layers::*;
 
 use super::ir::{Model, Op, ValueId};
 use crate::error::Error;
+use crate::lookup::Real;
 pub use crate::lookup::TableFn;
 use std::collections::{BTreeMap, HashMap};
 
@@ -113,7 +114,8 @@ impl Act {
 
 impl QuantizedModel {
     /// Quantizes a model: a chain of Dense/Conv layers (each optionally followed by ReLU or a
-    /// table activation), average, global-average and max pools, Flatten, and residual sums
+    /// table activation), average, global-average and max pools (each optionally followed by
+    /// a table activation; a ReLU there is the table max(x, 0)), Flatten, and residual sums
     /// (Add of the previous output and the input or an earlier layer's output) — a final
     /// Softmax or ArgMax is dropped: it does not change the argmax the proofs speak about.
     /// Other operators and topologies are an [`Error::Unprovable`] naming the node.
@@ -317,22 +319,26 @@ impl QuantizedModel {
                         w: out_w,
                     };
                 }
-                (Op::Relu, _) => match layers.last_mut().and_then(QLayer::activation_mut) {
-                    Some((relu, table)) if !*relu && table.is_none() => *relu = true,
-                    _ => {
-                        return Err(bad(
-                            "ReLU must follow a dense, convolution or residual-sum (Add) layer without an activation (after a max pool it is moved before the pool; after an average pool zkmodel cannot prove it yet)",
-                        ));
-                    }
-                },
-                (Op::Activation(f), _) => {
-                    match layers.last_mut().and_then(QLayer::activation_mut) {
-                        Some((relu, table)) if !*relu && table.is_none() => *table = Some(*f),
-                        _ => {
-                            return Err(bad(
-                                "a table activation must follow a dense, convolution or residual-sum (Add) layer without an activation (a non-decreasing one after a max pool is moved before the pool; after an average pool, or GELU after any pool, zkmodel cannot prove it yet)",
-                            ));
+                (Op::Relu | Op::Activation(_), _) => {
+                    let last = layers.last_mut().ok_or_else(|| {
+                        bad("an activation must follow a layer, not the model input")
+                    })?;
+                    if let Some((relu, table)) = last.activation_mut() {
+                        match (&node.op, *relu || table.is_some()) {
+                            (Op::Relu, false) => *relu = true,
+                            (Op::Activation(f), false) => *table = Some(*f),
+                            _ => return Err(bad("the layer it follows already has an activation")),
                         }
+                    } else if let Some(table @ None) = last.pool_table_mut() {
+                        // A pool takes a table: ReLU is the table max(x, 0) there.
+                        *table = Some(match &node.op {
+                            Op::Activation(f) => *f,
+                            _ => TableFn::LeakyRelu {
+                                alpha: Real::new(0.0),
+                            },
+                        });
+                    } else {
+                        return Err(bad("the pool it follows already has an activation"));
                     }
                 }
                 (Op::Add, _) => {
@@ -389,6 +395,7 @@ impl QuantizedModel {
                             h,
                             w,
                             c: cp,
+                            table: None,
                         }));
                         act = Act::Image {
                             c,
@@ -416,6 +423,7 @@ impl QuantizedModel {
                         layers.push(QLayer::AvgPoolWindow(QWindowPool {
                             name: node.name.clone(),
                             geometry,
+                            table: None,
                         }));
                         act = Act::Image {
                             c,
@@ -448,6 +456,7 @@ impl QuantizedModel {
                     layers.push(QLayer::MaxPool(QWindowPool {
                         name: node.name.clone(),
                         geometry,
+                        table: None,
                     }));
                     act = Act::Image {
                         c,
@@ -588,6 +597,7 @@ impl QuantizedModel {
         non_negative_outputs(self.layers.iter().enumerate().map(|(i, l)| LayerSign {
             relu: l.has_relu(),
             two_by_two_pool: matches!(l, QLayer::AvgPool(_)),
+            table: l.table().is_some(),
             source: self.source(i),
         }))
     }

@@ -111,8 +111,8 @@ impl ModelArchitecture {
                         && g.kh * g.kw > 0
                         && g.stride.iter().all(|d| *d > 0)
                 }
-                // No activation after a pool: its output is the next layer's input, and an
-                // activation's pre-activation would be tied to nothing.
+                // A pool takes a table activation (its pooled values are the table's
+                // pre-activation), never the ReLU block.
                 LayerKind::AvgPool { h, w } => {
                     h >= 2
                         && w >= 2
@@ -120,7 +120,6 @@ impl ModelArchitecture {
                         && pow2(w)
                         && l.rows.saturating_mul(4) == h.saturating_mul(w)
                         && !l.relu
-                        && l.table.is_none()
                 }
                 LayerKind::AvgPoolWindow(g) => {
                     l.rows == g.out_positions()
@@ -131,7 +130,6 @@ impl ModelArchitecture {
                         && (g.kh * g.kw) as u64 <= 1u64 << s.bits
                         && g.stride.iter().all(|d| *d > 0)
                         && !l.relu
-                        && l.table.is_none()
                 }
                 LayerKind::MaxPool(g) => {
                     l.rows == g.out_positions()
@@ -141,7 +139,6 @@ impl ModelArchitecture {
                         && (1..=crate::blocks::maxpool::MAX_TAPS).contains(&(g.kh * g.kw))
                         && g.stride.iter().all(|d| *d > 0)
                         && !l.relu
-                        && l.table.is_none()
                 }
                 // The added tensor is the input or an earlier layer's output, laid out as the
                 // previous output is.

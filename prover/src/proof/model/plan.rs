@@ -243,26 +243,22 @@ impl ModelArchitecture {
         let last = s.layers.len() - 1;
         for (i, l) in s.layers.iter().enumerate() {
             let len = m * l.rows * l.n;
-            if let LayerKind::MaxPool(g) = l.kind {
-                put(&names::output(&l.name), TRACE, len);
-                put(&names::diff(&l.name), TRACE, len * g.taps_pad());
-                continue;
-            }
             let activated = l.relu || l.table.is_some();
             let is_add = matches!(l.kind, LayerKind::Add { .. });
-            if !is_add {
+            // Max pools have no remainder (their differences stand in for it).
+            if !is_add && !matches!(l.kind, LayerKind::MaxPool(_)) {
                 put(&names::remainder(&l.name), TRACE, len);
             }
             if l.is_dense() {
                 put(&names::weight(&l.name), MODEL, l.k * l.n);
                 put(&names::bias(&l.name), MODEL, l.n);
             }
-            // Pools, and hidden dense layers and sums without an activation, output a tensor
-            // of their own (the last layer's output is the logits).
+            // Hidden dense layers, sums and pools without an activation output a tensor of
+            // their own (the last layer's output is the logits; a table's pre-activation and
+            // activation replace it).
             let own_output = match l.kind {
                 LayerKind::Dense | LayerKind::Conv(_) => !activated && i != last,
-                LayerKind::Add { .. } => !activated,
-                _ => true,
+                _ => !activated,
             };
             if own_output {
                 put(&names::output(&l.name), TRACE, len);
@@ -275,6 +271,9 @@ impl ModelArchitecture {
                 put(&names::pre(&l.name), TRACE, len);
                 put(&names::act(&l.name), TRACE, len);
                 put(&names::act_mult(&l.name), TRACE, 1 << s.bits);
+            }
+            if let LayerKind::MaxPool(g) = l.kind {
+                put(&names::diff(&l.name), TRACE, len * g.taps_pad());
             }
             debug_assert!(i < last || l.is_dense());
         }
@@ -332,8 +331,11 @@ impl ModelArchitecture {
             let activated = l.relu || l.table.is_some();
             if let LayerKind::MaxPool(_) = l.kind {
                 // The output is signed like its input; the differences lie in [0, 2^b).
-                range.signed(names::output(&l.name));
+                range.signed(l.pool_output());
                 range.unsigned(names::diff(&l.name));
+                if l.table.is_some() {
+                    range.signed(names::act(&l.name));
+                }
                 continue;
             }
             if l.is_dense() {
@@ -350,15 +352,15 @@ impl ModelArchitecture {
                 }
             } else if let LayerKind::AvgPoolWindow(g) = l.kind {
                 // Signed averages; remainders in [0, K) (`check` keeps K ≤ 2^b).
-                range.signed(names::output(&l.name));
+                range.signed(l.pool_output());
                 range.below(rem, (g.kh * g.kw) as i64);
             } else {
                 // 2×2 pool remainders lie in [0, 4). The average has its input's sign:
                 // unsigned of a non-negative tensor, else signed.
                 if non_negative.get(i).copied().unwrap_or(false) {
-                    range.unsigned(names::output(&l.name));
+                    range.unsigned(l.pool_output());
                 } else {
-                    range.signed(names::output(&l.name));
+                    range.signed(l.pool_output());
                 }
                 range.below(rem, 4);
             }

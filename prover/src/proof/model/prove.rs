@@ -445,7 +445,7 @@ pub(crate) fn prove_blocks(
                     let out = match l.kind {
                         LayerKind::AvgPool { h, w } => {
                             let shape = PoolShape { m, h, w, c: l.n };
-                            let o = &t[&names::output(&l.name)];
+                            let o = &t[&l.pool_output()];
                             let r = &t[&names::remainder(&l.name)];
                             let (p, c) = prove_pool(shape, o, r, &mut fork)?;
                             (LayerProof::Pool(p), LayerClaims::Pool(c))
@@ -454,7 +454,7 @@ pub(crate) fn prove_blocks(
                             let shape = AvgPoolShape { m, geometry: g };
                             let (pool, c) = prove_avgpool(
                                 shape,
-                                &t[&names::output(&l.name)],
+                                &t[&l.pool_output()],
                                 &t[&names::remainder(&l.name)],
                                 &mut fork,
                             )?;
@@ -476,7 +476,7 @@ pub(crate) fn prove_blocks(
                             };
                             let (pool, c) = prove_maxpool(
                                 shape,
-                                &t[&names::output(&l.name)],
+                                &t[&l.pool_output()],
                                 &t[&names::diff(&l.name)],
                                 &xcols[i],
                                 &mut fork,

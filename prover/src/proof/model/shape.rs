@@ -123,6 +123,16 @@ impl LayerShape {
         }
     }
 
+    /// The tensor a pool block states its output on: the pre-activation when a table
+    /// activation follows the pool, else the pool's own output.
+    pub(crate) fn pool_output(&self) -> String {
+        if self.table.is_some() {
+            names::pre(&self.name)
+        } else {
+            names::output(&self.name)
+        }
+    }
+
     /// Whether the layer has weights (dense or convolution).
     pub fn is_dense(&self) -> bool {
         matches!(self.kind, LayerKind::Dense | LayerKind::Conv(_))
@@ -178,7 +188,7 @@ impl From<&QuantizedModel> for ModelShape {
                     k: p.c,
                     n: p.c,
                     relu: false,
-                    table: None,
+                    table: l.table(),
                     source: q.branches.get(&i).copied(),
                 },
                 QLayer::Add(a) => LayerShape {
@@ -202,7 +212,7 @@ impl From<&QuantizedModel> for ModelShape {
                     k: p.geometry.in_c,
                     n: p.geometry.in_c,
                     relu: false,
-                    table: None,
+                    table: l.table(),
                     source: q.branches.get(&i).copied(),
                 },
             })
@@ -313,6 +323,7 @@ impl ModelShape {
             crate::graph::quant::LayerSign {
                 relu: l.relu,
                 two_by_two_pool: matches!(l.kind, LayerKind::AvgPool { .. }),
+                table: l.table.is_some(),
                 source: self.layer_source(i),
             }
         }))
@@ -378,14 +389,17 @@ impl ModelShape {
                         h,
                         w,
                         c: l.n,
+                        table: l.table,
                     }),
                     LayerKind::MaxPool(geometry) => QLayer::MaxPool(QWindowPool {
                         name: l.name.clone(),
                         geometry,
+                        table: l.table,
                     }),
                     LayerKind::AvgPoolWindow(geometry) => QLayer::AvgPoolWindow(QWindowPool {
                         name: l.name.clone(),
                         geometry,
+                        table: l.table,
                     }),
                     LayerKind::Add { skip } => QLayer::Add(QAdd {
                         name: l.name.clone(),

@@ -192,7 +192,7 @@ pub(crate) fn route<F: FieldOps>(
             }
             LayerClaims::Pool(c) => {
                 sink.add(&input, &c.input)?;
-                sink.add(&names::output(&l.name), &c.output)?;
+                sink.add(&l.pool_output(), &c.output)?;
                 sink.add(&names::remainder(&l.name), &c.remainder)?;
             }
             LayerClaims::MaxPool {
@@ -201,7 +201,7 @@ pub(crate) fn route<F: FieldOps>(
                 input: x,
             } => {
                 sink.add(&input, x)?;
-                sink.add(&names::output(&l.name), output)?;
+                sink.add(&l.pool_output(), output)?;
                 sink.add(&names::diff(&l.name), diff)?;
             }
         }
