@@ -726,6 +726,109 @@ fn table_activations_prove_and_verify() {
     }
 }
 
+/// The digits CNN with `act` inserted after each of its pools (replaced by `pool` when
+/// given), and the number of pools.
+fn cnn_with_activation_after_pools(
+    pool: Option<&zkmodel_prover::graph::Op>,
+    act: &zkmodel_prover::graph::Op,
+) -> (zkmodel_prover::graph::Model, usize) {
+    use zkmodel_prover::graph::{Node, Op};
+    let mut model = import_path(&digits("cnn.onnx")).unwrap();
+    let pools: Vec<usize> = (0..model.nodes.len())
+        .filter(|i| matches!(model.nodes[*i].op, Op::AvgPool2d { .. }))
+        .collect();
+    let count = pools.len();
+    assert!(count > 0);
+    for i in pools.into_iter().rev() {
+        if let Some(op) = pool {
+            model.nodes[i].op = op.clone();
+        }
+        // pool → act → (the pool's readers), through a fresh value.
+        let (old, new) = (model.nodes[i].output, model.value_names.len());
+        model
+            .value_names
+            .push(format!("{}_activated", model.value_names[old]));
+        for n in &mut model.nodes {
+            n.inputs
+                .iter_mut()
+                .filter(|v| **v == old)
+                .for_each(|v| *v = new);
+        }
+        let node = Node {
+            name: format!("{}_act", model.nodes[i].name),
+            op: act.clone(),
+            inputs: vec![old],
+            output: new,
+        };
+        model.nodes.insert(i + 1, node);
+    }
+    (model, count)
+}
+
+/// A malicious prover: the tabled pool's pre-activation moved off the pool's average at one
+/// entry — a padded channel, so every later layer stays consistent — with its activation
+/// recomputed: the lookup holds, the pool relation does not, and the opening refuses the
+/// claim the pool block derives on its input.
+#[test]
+fn a_pre_activation_off_the_pool_is_refused() {
+    use zkmodel_prover::graph::Op;
+    use zkmodel_prover::graph::quant::QLayer;
+    use zkmodel_prover::lookup::TableFn;
+    use zkmodel_prover::pcs::split::CLAIM_REDUCTION;
+    let s = setup();
+    let (model, _) = cnn_with_activation_after_pools(None, &Op::Activation(TableFn::Sigmoid));
+    let calib = shaped(
+        &model.input_shape,
+        s.data.batch(&s.data.train[..256]).unwrap().0,
+    );
+    let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: inference(4, Visibility::Committed, Visibility::Public),
+    };
+    let (x, labels) = s.data.batch(&s.data.test[..4]).unwrap();
+    let (m, input) = q.quantize_input(&shaped(&model.input_shape, x)).unwrap();
+    let mut trace = q.forward(m, input.clone()).unwrap();
+    let (i, c) = q
+        .layers
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| match l {
+            QLayer::AvgPool(p) => Some((i, p.c)),
+            _ => None,
+        })
+        .unwrap();
+    let lt = &mut trace.layers[i];
+    // Channel c − 1 is padding (6 real channels padded to 8): the next layer's weights on it
+    // are zero.
+    lt.y[c - 1] += 1;
+    lt.act[c - 1] = TableFn::Sigmoid.quantized(lt.y[c - 1], q.scale);
+    let mut rng = common::rng(19);
+    let model_c = commit_model(&s.srs, &arch, &q, &mut rng).unwrap();
+    let data = commit_data(&s.srs, &arch, &input, None, None, &mut rng).unwrap();
+    let w = ModelWitness {
+        model: &q,
+        committed_model: &model_c,
+        data: Some(&data),
+        trace: &trace,
+        labels: Some(&labels),
+    };
+    let (proof, public) = prove(&s.srs, &arch, &w, &mut rng).unwrap();
+    assert_eq!(
+        verify(
+            &s.srs,
+            &arch,
+            model_c.commitment,
+            Some(data.commitment),
+            &public,
+            &proof
+        ),
+        Err(Error::Opening {
+            what: CLAIM_REDUCTION
+        })
+    );
+}
+
 /// Activations after pools: the digits CNN with a table activation inserted after its pool
 /// — 2×2 average pools with sigmoid, with ReLU (proven as the table max(x, 0)), windowed
 /// average pools with tanh, max pools with GELU (not monotone, so it stays after the pool; a
@@ -733,7 +836,7 @@ fn table_activations_prove_and_verify() {
 /// pool; a tampered activation lookup is rejected; the float model's predictions survive.
 #[test]
 fn activations_after_pools_prove_and_verify() {
-    use zkmodel_prover::graph::{Node, Op};
+    use zkmodel_prover::graph::Op;
     use zkmodel_prover::lookup::TableFn;
     let s = setup();
     let window = Op::AvgPool2d {
@@ -753,35 +856,7 @@ fn activations_after_pools_prove_and_verify() {
         (Some(max), Op::Activation(TableFn::Gelu)),
     ];
     for (pool, act) in cases {
-        let mut model = import_path(&digits("cnn.onnx")).unwrap();
-        let pools: Vec<usize> = (0..model.nodes.len())
-            .filter(|i| matches!(model.nodes[*i].op, Op::AvgPool2d { .. }))
-            .collect();
-        let count = pools.len();
-        assert!(count > 0);
-        for i in pools.into_iter().rev() {
-            if let Some(op) = &pool {
-                model.nodes[i].op = op.clone();
-            }
-            // pool → act → (the pool's readers), through a fresh value.
-            let (old, new) = (model.nodes[i].output, model.value_names.len());
-            model
-                .value_names
-                .push(format!("{}_activated", model.value_names[old]));
-            for n in &mut model.nodes {
-                n.inputs
-                    .iter_mut()
-                    .filter(|v| **v == old)
-                    .for_each(|v| *v = new);
-            }
-            let node = Node {
-                name: format!("{}_act", model.nodes[i].name),
-                op: act.clone(),
-                inputs: vec![old],
-                output: new,
-            };
-            model.nodes.insert(i + 1, node);
-        }
+        let (model, count) = cnn_with_activation_after_pools(pool.as_ref(), &act);
         let x = shaped(
             &model.input_shape,
             s.data.batch(&s.data.train[..256]).unwrap().0,

@@ -170,8 +170,8 @@ impl ModelArchitecture {
             chained,
             ARCH,
             "each layer's input must be the previous layer's output, with the geometry it has \
-             (pools without an activation; a residual sum adding the input or an earlier \
-             output of the same layout)",
+             (pools with at most a table activation; a residual sum adding the input or an \
+             earlier output of the same layout)",
         )?;
         // Every layer but the last is read by a later one (as its source or a sum's skip).
         let reads = s.layers.iter().enumerate().map(|(i, l)| {

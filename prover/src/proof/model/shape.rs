@@ -255,8 +255,8 @@ impl ModelShape {
                             l.n
                         )
                     }
-                    // Pools take no activation (`check` refuses one); the suffix keeps the
-                    // description a function of every field regardless.
+                    // Pools take a table activation, never the ReLU block (`check` refuses
+                    // one); the suffix keeps the description a function of every field.
                     LayerKind::AvgPool { h, w } => format!("avgpool2:{h}x{w}x{}{relu}", l.n),
                     LayerKind::Add { skip } => {
                         let from = skip.map_or("input".to_string(), |j| format!("layer{j}"));
