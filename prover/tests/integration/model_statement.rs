@@ -765,6 +765,97 @@ fn cnn_with_activation_after_pools(
     (model, count)
 }
 
+/// A tabled pool's activation read twice — by a 1×1 convolution and, as a residual skip, by
+/// the sum after it — proves and verifies; the architecture's placeholder model (what keys
+/// are made from) has the same shape for every tabled pool kind.
+#[test]
+fn a_tabled_pool_feeds_a_residual_sum() {
+    use zkmodel_prover::graph::quant::QLayer;
+    use zkmodel_prover::graph::{Node, Op, Tensor};
+    use zkmodel_prover::lookup::TableFn;
+    let s = setup();
+    let (mut model, _) = cnn_with_activation_after_pools(None, &Op::Activation(TableFn::Tanh));
+    // pool → tanh (value a) → [conv 1×1 → (value b)] + a → flatten → gemm.
+    let at = model
+        .nodes
+        .iter()
+        .position(|n| n.op == Op::Activation(TableFn::Tanh))
+        .unwrap();
+    let a = model.nodes[at].output;
+    let channels = 8;
+    let weight: Vec<f32> = (0..channels * channels)
+        .map(|i| if i % (channels + 1) == 0 { 0.5 } else { 0.05 })
+        .collect();
+    let (b, sum) = (model.value_names.len(), model.value_names.len() + 1);
+    model
+        .value_names
+        .extend(["mix".to_string(), "sum".to_string()]);
+    for n in &mut model.nodes {
+        n.inputs
+            .iter_mut()
+            .filter(|v| **v == a)
+            .for_each(|v| *v = sum);
+    }
+    let conv = Node {
+        name: "mix".into(),
+        op: Op::Conv2d {
+            weight: Tensor::new(vec![channels, channels, 1, 1], weight).unwrap(),
+            bias: Tensor::new(vec![channels], vec![0.0; channels]).unwrap(),
+            stride: [1, 1],
+            pads: [0; 4],
+        },
+        inputs: vec![a],
+        output: b,
+    };
+    let add = Node {
+        name: "residual".into(),
+        op: Op::Add,
+        inputs: vec![b, a],
+        output: sum,
+    };
+    model.nodes.splice(at + 1..at + 1, [conv, add]);
+    let calib = shaped(
+        &model.input_shape,
+        s.data.batch(&s.data.train[..256]).unwrap().0,
+    );
+    let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    assert!(q.layers.iter().any(|l| matches!(l, QLayer::Add(_))));
+    let p = prove_task(
+        &q,
+        inference(4, Visibility::Committed, Visibility::Public),
+        &s.data.test[..4],
+        17,
+    );
+    p.verify().unwrap();
+    let data = p.data.as_ref().map(|d| d.commitment);
+    let claim = p.proof.claim(p.model.commitment, data, &p.public);
+    common::binding::assert_messages_bound(&p.arch, &s.srs, &claim, "tabled pool skip");
+
+    let window = Op::AvgPool2d {
+        kernel: [3, 3],
+        stride: [2, 2],
+        pads: [1; 4],
+    };
+    let max = Op::MaxPool2d {
+        kernel: [3, 3],
+        stride: [2, 2],
+        pads: [1; 4],
+    };
+    for pool in [None, Some(window), Some(max)] {
+        let (model, _) =
+            cnn_with_activation_after_pools(pool.as_ref(), &Op::Activation(TableFn::Gelu));
+        let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+        let shape = ModelShape::from(&q);
+        assert!(
+            shape
+                .layers
+                .iter()
+                .any(|l| !l.is_dense() && l.table.is_some())
+        );
+        assert_eq!(ModelShape::from(&shape.zero_model()), shape, "{pool:?}");
+    }
+}
+
 /// A malicious prover: the tabled pool's pre-activation moved off the pool's average at one
 /// entry — a padded channel, so every later layer stays consistent — with its activation
 /// recomputed: the lookup holds, the pool relation does not, and the opening refuses the

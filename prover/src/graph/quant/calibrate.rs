@@ -4,6 +4,7 @@ use super::{IntTrace, QLayer, QuantizedModel};
 use crate::error::Error;
 use crate::graph::ir::Model;
 use crate::graph::tensor::Tensor;
+use crate::lookup::MAX_FUNCTION_BITS;
 
 /// Options for [`calibrate`].
 #[derive(Clone, Copy, Debug)]
@@ -117,7 +118,14 @@ pub fn calibrate(
         let max_abs = magnitudes(&wide, &trace);
         let peak = max_abs.iter().map(|(_, v)| *v).max().unwrap_or(0);
         let bits = (64 - (peak as u64).leading_zeros()) + 2;
-        if bits > opts.max_bits {
+        // A function table has an entry per signed b-bit input: b ≤ 14.
+        let tables = wide.layers.iter().any(|l| l.table().is_some());
+        let limit = if tables {
+            opts.max_bits.min(MAX_FUNCTION_BITS as u32)
+        } else {
+            opts.max_bits
+        };
+        if bits > limit {
             continue;
         }
         let q = QuantizedModel::quantize(model, scale, bits.max(scale + 2))?;
@@ -157,6 +165,7 @@ pub fn calibrate(
     best.ok_or(Error::BlockShape {
         block: "calibration",
         reason: "no scale in the searched range keeps every value within the bit bound; allow \
-                 more bits",
+                 more bits (a model with table activations — sigmoid, tanh, GELU, LeakyReLU, \
+                 Clip, or an activation after a pool — is limited to 14)",
     })
 }
