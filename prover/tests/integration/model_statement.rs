@@ -68,6 +68,12 @@ impl Proven {
     fn verify(&self) -> Result<(), Error> {
         self.verify_with(&self.public, &self.proof)
     }
+    /// Every body message is absorbed before the opening's ρ ([`common::binding`]).
+    fn assert_bound(&self, what: &str) {
+        let data = self.data.as_ref().map(|d| d.commitment);
+        let claim = self.proof.claim(self.model.commitment, data, &self.public);
+        common::binding::assert_messages_bound(&self.arch, &setup().srs, &claim, what);
+    }
     fn verify_with(&self, public: &PublicValues, proof: &ModelProof) -> Result<(), Error> {
         let s = setup();
         verify(
@@ -220,9 +226,7 @@ fn every_block_message_is_bound_before_the_opening() {
         ),
     ];
     for (what, p) in cases {
-        let data = p.data.as_ref().map(|d| d.commitment);
-        let claim = p.proof.claim(p.model.commitment, data, &p.public);
-        common::binding::assert_messages_bound(&p.arch, &s.srs, &claim, what);
+        p.assert_bound(what);
     }
 }
 
@@ -827,9 +831,7 @@ fn a_tabled_pool_feeds_a_residual_sum() {
         17,
     );
     p.verify().unwrap();
-    let data = p.data.as_ref().map(|d| d.commitment);
-    let claim = p.proof.claim(p.model.commitment, data, &p.public);
-    common::binding::assert_messages_bound(&p.arch, &s.srs, &claim, "tabled pool skip");
+    p.assert_bound("tabled pool skip");
 
     let window = Op::AvgPool2d {
         kernel: [3, 3],
@@ -966,9 +968,7 @@ fn activations_after_pools_prove_and_verify() {
             13,
         );
         p.verify().unwrap_or_else(|e| panic!("{act:?}: {e}"));
-        let data = p.data.as_ref().map(|d| d.commitment);
-        let claim = p.proof.claim(p.model.commitment, data, &p.public);
-        common::binding::assert_messages_bound(&p.arch, &s.srs, &claim, &format!("{act:?}"));
+        p.assert_bound(&format!("{act:?}"));
         assert_eq!(p.proof.body.activations.len(), count);
         for k in 0..count {
             let mut bad = p.proof.clone();

@@ -102,6 +102,17 @@ impl ModelArchitecture {
                     Some((h / 2, w / 2, l.n))
                 }
             };
+            // A window pool keeps its channels and reads a non-empty image through a stride;
+            // it takes a table activation (its pooled values are the table's pre-activation),
+            // never the ReLU block.
+            let window_pool = |g: &ConvGeometry| {
+                l.rows == g.out_positions()
+                    && l.k == g.in_c
+                    && l.n == g.in_c
+                    && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| *d > 0)
+                    && g.stride.iter().all(|d| *d > 0)
+                    && !l.relu
+            };
             chained &= match l.kind {
                 LayerKind::Dense => l.rows == 1,
                 LayerKind::Conv(g) => {
@@ -111,8 +122,7 @@ impl ModelArchitecture {
                         && g.kh * g.kw > 0
                         && g.stride.iter().all(|d| *d > 0)
                 }
-                // A pool takes a table activation (its pooled values are the table's
-                // pre-activation), never the ReLU block.
+                // Like the window pools: a table activation, never the ReLU block.
                 LayerKind::AvgPool { h, w } => {
                     h >= 2
                         && w >= 2
@@ -122,23 +132,11 @@ impl ModelArchitecture {
                         && !l.relu
                 }
                 LayerKind::AvgPoolWindow(g) => {
-                    l.rows == g.out_positions()
-                        && l.k == g.in_c
-                        && l.n == g.in_c
-                        && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| *d > 0)
-                        && g.kh * g.kw > 0
-                        && (g.kh * g.kw) as u64 <= 1u64 << s.bits
-                        && g.stride.iter().all(|d| *d > 0)
-                        && !l.relu
+                    window_pool(&g) && g.kh * g.kw > 0 && (g.kh * g.kw) as u64 <= 1u64 << s.bits
                 }
                 LayerKind::MaxPool(g) => {
-                    l.rows == g.out_positions()
-                        && l.k == g.in_c
-                        && l.n == g.in_c
-                        && [g.in_h, g.in_w, g.out_h, g.out_w].iter().all(|d| *d > 0)
+                    window_pool(&g)
                         && (1..=crate::blocks::maxpool::MAX_TAPS).contains(&(g.kh * g.kw))
-                        && g.stride.iter().all(|d| *d > 0)
-                        && !l.relu
                 }
                 // The added tensor is the input or an earlier layer's output, laid out as the
                 // previous output is.
