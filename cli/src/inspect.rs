@@ -207,6 +207,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
                         QLayer::MaxPool(_) => ("maxpool", 0),
                         QLayer::AvgPoolWindow(_) => ("avgpool", 0),
                         QLayer::Add(_) => ("add", 0),
+                        QLayer::Concat(_) => ("concat", 0),
                     };
                     serde_json::json!({ "name": l.name(), "kind": kind, "parameters": params })
                 })

@@ -12,6 +12,7 @@
 
 use crate::blocks::argmax::ArgmaxProof;
 use crate::blocks::avgpool::AvgPoolProof;
+use crate::blocks::concat::ConcatProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
@@ -79,6 +80,7 @@ crate::canonical_struct!(SumcheckProof<Fr> { rounds, final_evals });
 crate::canonical_struct!(LookupProof<Fr> { roots, layers, column_evals });
 crate::canonical_struct!(DenseProof<Fr> { values, matmul, zerocheck });
 crate::canonical_struct!(ResidualProof<Fr> { values, zerocheck });
+crate::canonical_struct!(ConcatProof<Fr> { value, sumcheck });
 crate::canonical_struct!(PoolProof<Fr> { values });
 crate::canonical_struct!(MaxPoolProof<Fr> { zerocheck, padded_taps, values });
 crate::canonical_struct!(AvgPoolProof<Fr> { values });
@@ -131,6 +133,7 @@ const POOL: u8 = 2;
 const MAXPOOL: u8 = 3;
 const AVGPOOL_WINDOW: u8 = 4;
 const RESIDUAL: u8 = 5;
+const CONCAT: u8 = 6;
 
 impl CanonicalSerialize for LayerProof<Fr> {
     fn serialize_with_mode<W: Write>(
@@ -166,6 +169,10 @@ impl CanonicalSerialize for LayerProof<Fr> {
                 RESIDUAL.serialize_with_mode(&mut writer, compress)?;
                 r.serialize_with_mode(writer, compress)
             }
+            LayerProof::Concat(c) => {
+                CONCAT.serialize_with_mode(&mut writer, compress)?;
+                c.serialize_with_mode(writer, compress)
+            }
         }
     }
 
@@ -183,6 +190,7 @@ impl CanonicalSerialize for LayerProof<Fr> {
                 pool.serialized_size(compress) + gather.serialized_size(compress)
             }
             LayerProof::Residual(r) => r.serialized_size(compress),
+            LayerProof::Concat(c) => c.serialized_size(compress),
         }
     }
 }
@@ -205,6 +213,7 @@ impl Valid for LayerProof<Fr> {
                 gather.check()
             }
             LayerProof::Residual(r) => r.check(),
+            LayerProof::Concat(c) => c.check(),
         }
     }
 }
@@ -236,6 +245,9 @@ impl CanonicalDeserialize for LayerProof<Fr> {
                 gather: SumcheckProof::deserialize_with_mode(reader, compress, validate)?,
             },
             RESIDUAL => LayerProof::Residual(ResidualProof::deserialize_with_mode(
+                reader, compress, validate,
+            )?),
+            CONCAT => LayerProof::Concat(ConcatProof::deserialize_with_mode(
                 reader, compress, validate,
             )?),
             _ => return Err(SerializationError::InvalidData),

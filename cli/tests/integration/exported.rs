@@ -137,6 +137,19 @@ fn a_pytorch_cnn_imports_proves_and_verifies_through_the_cli() {
     assert!(report["label_head"].is_null());
 }
 
+/// Inception-style branches joined by a three-input `torch.cat`: the CLI's import reports the
+/// two concatenations it became, and the accuracy statement proves and verifies.
+#[test]
+fn a_pytorch_cnn_with_concatenated_branches_proves_through_the_cli() {
+    let report = accuracy_flow("pytorch", "catcnn", 8);
+    let layers = report["layers"].as_array().unwrap();
+    let concats = layers
+        .iter()
+        .filter(|l| l.as_str().unwrap().to_lowercase().contains("concat"))
+        .count();
+    assert_eq!(concats, 2, "{report}");
+}
+
 #[test]
 fn an_sklearn_classifier_imports_proves_its_scores_and_reports_its_label_head() {
     let report = accuracy_flow("sklearn", "digits_mlp", 16);

@@ -10,6 +10,7 @@
 
 pub mod argmax;
 pub mod avgpool;
+pub mod concat;
 pub mod conv;
 pub mod dense;
 pub mod dense_iter;

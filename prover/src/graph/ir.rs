@@ -25,6 +25,12 @@ pub enum Op {
     },
     /// y = a + b for two values of one shape.
     Add,
+    /// y = [a | b] along `axis` (negative counts from the end), for two values whose other
+    /// dimensions agree. ONNX `Concat` of more inputs imports as a chain of these.
+    Concat {
+        /// The axis, as ONNX states it.
+        axis: i64,
+    },
     /// max(x, 0).
     Relu,
     /// An elementwise nonlinearity proven by table lookup: sigmoid, tanh, LeakyReLU, Clip
@@ -88,6 +94,7 @@ impl Op {
             Op::Dense { .. } => "Dense",
             Op::AddConst { .. } => "AddConst",
             Op::Add => "Add",
+            Op::Concat { .. } => "Concat",
             Op::Relu => "Relu",
             Op::Activation(f) => match f {
                 crate::lookup::TableFn::Sigmoid => "Sigmoid",
@@ -251,6 +258,12 @@ fn eval_node(node: &Node, args: &[&Tensor]) -> Result<Tensor, Error> {
                 x.data.iter().zip(&y.data).map(|(a, b)| a + b).collect(),
             )
         }
+        Op::Concat { axis } => {
+            let y = args
+                .get(1)
+                .ok_or_else(|| bad(node, "Concat needs two inputs".into()))?;
+            concat(node, x, y, *axis)
+        }
         Op::Relu => Tensor::new(x.shape.clone(), x.data.iter().map(|v| v.max(0.0)).collect()),
         Op::Activation(f) => Tensor::new(
             x.shape.clone(),
@@ -330,6 +343,33 @@ fn eval_node(node: &Node, args: &[&Tensor]) -> Result<Tensor, Error> {
             Tensor::new(shape, idx)
         }
     }
+}
+
+/// [x | y] along `axis`: per index of the dimensions before it, x's block then y's.
+fn concat(node: &Node, x: &Tensor, y: &Tensor, axis: i64) -> Result<Tensor, Error> {
+    let rank = x.shape.len();
+    let a = usize::try_from(if axis < 0 { axis + rank as i64 } else { axis })
+        .ok()
+        .filter(|a| *a < rank)
+        .ok_or_else(|| bad(node, format!("axis {axis} of a rank-{rank} tensor")))?;
+    let same_but_axis =
+        y.shape.len() == rank && (0..rank).all(|d| d == a || x.shape[d] == y.shape[d]);
+    if !same_but_axis {
+        return Err(bad(
+            node,
+            format!("shapes {:?} and {:?} differ off axis {a}", x.shape, y.shape),
+        ));
+    }
+    let outer: usize = x.shape[..a].iter().product();
+    let (bx, by) = (x.len() / outer.max(1), y.len() / outer.max(1));
+    let mut data = Vec::with_capacity(x.len() + y.len());
+    for i in 0..outer {
+        data.extend_from_slice(&x.data[i * bx..(i + 1) * bx]);
+        data.extend_from_slice(&y.data[i * by..(i + 1) * by]);
+    }
+    let mut shape = x.shape.clone();
+    shape[a] += y.shape[a];
+    Tensor::new(shape, data)
 }
 
 fn conv2d(

@@ -31,7 +31,9 @@ fn non_decreasing(op: &Op) -> bool {
 impl Model {
     /// The same model with every non-decreasing activation that reads a max pool's output
     /// moved before the pool (see the module doc), when the pool's input and output have no
-    /// other reader and neither is the graph output. Repeats until no such pair is left.
+    /// other reader, neither is the graph output and the pool does not read a concatenation
+    /// (which takes no activation; the pool takes it as a table instead). Repeats until no
+    /// such pair is left.
     pub fn with_activations_before_max_pools(&self) -> Model {
         let mut model = self.clone();
         while let Some((pool, act)) = model.pool_then_activation() {
@@ -61,10 +63,16 @@ impl Model {
             let [input] = pool.inputs.as_slice() else {
                 return None;
             };
+            // A concatenation takes no activation: after one, the pool keeps it (as a table).
+            let after_concat = self
+                .nodes
+                .iter()
+                .any(|n| n.output == *input && matches!(n.op, Op::Concat { .. }));
             if !matches!(pool.op, Op::MaxPool2d { .. })
                 || readers(*input) != 1
                 || *input == self.input
                 || readers(pool.output) != 1
+                || after_concat
             {
                 return None;
             }

@@ -5,6 +5,7 @@
 
 use crate::blocks::argmax::ArgmaxProof;
 use crate::blocks::avgpool::AvgPoolProof;
+use crate::blocks::concat::ConcatProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
@@ -128,6 +129,10 @@ map_struct!(DenseProof {
 });
 map_struct!(PoolProof { values: list });
 map_struct!(AvgPoolProof { values: list });
+map_struct!(ConcatProof {
+    value: one,
+    sumcheck: nested
+});
 map_struct!(ResidualProof {
     values: list,
     zerocheck: nested
@@ -206,6 +211,7 @@ impl<F> MapFields<F> for LayerProof<F> {
                 gather: gather.map_fields(f)?,
             },
             LayerProof::Residual(r) => LayerProof::Residual(r.map_fields(f)?),
+            LayerProof::Concat(c) => LayerProof::Concat(c.map_fields(f)?),
         })
     }
 }

@@ -174,3 +174,7 @@ pub const RESIDUAL_STATEMENT: Label = Label::new(b"residual/stmt");
 pub const RESIDUAL_POINT: Label = Label::new(b"residual/point");
 /// Residual-sum block: the prover's evaluations.
 pub const RESIDUAL_VALUES: Label = Label::new(b"residual/values");
+/// Concatenation block: statement.
+pub const CONCAT_STATEMENT: Label = Label::new(b"concat/stmt");
+/// Concatenation block: the random point on the output.
+pub const CONCAT_POINT: Label = Label::new(b"concat/point");

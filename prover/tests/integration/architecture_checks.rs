@@ -286,3 +286,124 @@ fn branch_sources_are_described_and_checked() {
         );
     }
 }
+
+/// A concatenation's operands, order and widths are part of the statement, and a shape the
+/// block would not tie to the tensors it names is refused: another width changes the
+/// description; the second order of a tensor with itself (the same function), widths that do
+/// not lay out as the operands are, an operand that is not earlier, a different row count and
+/// an activation on the concatenation are refused. A quantized-model file with overflowing
+/// widths is an error, not a panic.
+#[test]
+fn concatenation_shapes_are_described_and_checked() {
+    use zkmodel_prover::graph::quant::{QConcat, QLayer};
+    let mut honest = cnn_accuracy();
+    // conv(0) relu → pool(1) → conv(2) relu → pool(3) → dense: concatenate the second pool's
+    // output with itself (same rows and channels) before the dense layer.
+    let layers = &mut honest.shape.layers;
+    let dense = layers.len() - 1;
+    let pool = dense - 1;
+    let (rows, c) = (layers[pool].rows, layers[pool].n);
+    // Real widths may be below the padded ones; these fill them.
+    let real = c;
+    let q = QLayer::Concat(QConcat {
+        name: "cat".into(),
+        other: Some(pool),
+        other_first: false,
+        rows,
+        widths: [real, real],
+    });
+    let zero = honest.shape.zero_model();
+    let mut cat_model = zero.clone();
+    cat_model.layers.insert(dense, q);
+    let QLayer::Dense(d) = &mut cat_model.layers[dense + 1] else {
+        panic!("the last layer is dense");
+    };
+    // The dense layer now reads 32 channels per position.
+    d.k *= 2;
+    d.weight = vec![0; d.k * d.n];
+    let good = ModelArchitecture {
+        shape: ModelShape::from(&cat_model),
+        task: honest.task,
+    };
+    let text = Architecture::Model(good.clone()).to_file_string().unwrap();
+    Architecture::from_file_str(&text).expect("a consistent concatenation loads");
+    let at = dense;
+    let set = |f: &dyn Fn(&mut LayerKind)| {
+        let mut evil = good.clone();
+        f(&mut evil.shape.layers[at].kind);
+        evil
+    };
+    // Fewer real columns in the same layout: another statement, described apart.
+    let narrower = set(&|k| {
+        if let LayerKind::Concat { widths, .. } = k {
+            widths[0] = real / 2 + 1;
+        }
+    });
+    assert_ne!(narrower.shape.description(), good.shape.description());
+    let check = |what: &str, evil: ModelArchitecture| {
+        assert!(
+            matches!(
+                refused(&evil),
+                Error::BlockShape {
+                    block: "model architecture",
+                    ..
+                }
+            ),
+            "{what}"
+        );
+    };
+    // The pool's output concatenated with itself has one order.
+    check(
+        "the other order of a tensor with itself",
+        set(&|k| {
+            if let LayerKind::Concat { other_first, .. } = k {
+                *other_first = true;
+            }
+        }),
+    );
+    // The first convolution's output has more rows (a larger map).
+    check(
+        "operand of other rows",
+        set(&|k| {
+            if let LayerKind::Concat { other, .. } = k {
+                *other = Some(0);
+            }
+        }),
+    );
+    check(
+        "a later operand",
+        set(&|k| {
+            if let LayerKind::Concat { other, .. } = k {
+                *other = Some(at);
+            }
+        }),
+    );
+    for widths in [
+        [real, real + 1],
+        [real / 2, real],
+        [0, real],
+        [usize::MAX, 2],
+    ] {
+        check(
+            &format!("widths {widths:?}"),
+            set(&|k| {
+                if let LayerKind::Concat { widths: w, .. } = k {
+                    *w = widths;
+                }
+            }),
+        );
+    }
+    let mut relu = good.clone();
+    relu.shape.layers[at].relu = true;
+    check("relu", relu);
+    let mut table = good.clone();
+    table.shape.layers[at].table = Some(TableFn::Tanh);
+    check("table", table);
+
+    let mut hostile = cat_model.clone();
+    if let QLayer::Concat(c) = &mut hostile.layers[dense] {
+        c.widths = [usize::MAX, 2];
+    }
+    let text = hostile.to_file_string().unwrap();
+    assert!(zkmodel_prover::graph::quant::QuantizedModel::from_file_str(&text).is_err());
+}

@@ -336,6 +336,26 @@ fn pytorch_activations_after_max_pools() {
     check("poolact", "logits", 4);
 }
 
+/// Inception-style branches: `torch.cat` of three tensors (two branch convolutions and the
+/// stem's output) imports as a chain of two binary concatenations along channels.
+#[test]
+fn pytorch_concatenated_branches() {
+    let model = import_path(&fixture("catcnn.onnx")).unwrap();
+    let cats = model
+        .nodes
+        .iter()
+        .filter(|n| n.op.kind() == "Concat")
+        .count();
+    assert_eq!(cats, 2, "a three-input Concat is two binary ones");
+    check("catcnn", "logits", 4);
+}
+
+/// A deep tower concatenated with the input features (the input as a concatenation operand).
+#[test]
+fn pytorch_wide_and_deep_concatenation() {
+    check("widedeep", "logits", 8);
+}
+
 #[test]
 fn pytorch_sigmoid_and_tanh_mlp() {
     check("smooth_mlp", "logits", 16);

@@ -8,6 +8,7 @@ mod architecture_checks;
 mod argmax;
 mod average_pools;
 mod common;
+mod concat;
 mod exported_models;
 mod forgery;
 mod golden;

@@ -388,8 +388,9 @@ fn cnn_inference_and_tampering() {
             }
             LayerProof::MaxPool { .. }
             | LayerProof::AvgPoolWindow { .. }
-            | LayerProof::Residual(_) => {
-                unreachable!("the digits CNN has 2×2 average pools and no residual sums")
+            | LayerProof::Residual(_)
+            | LayerProof::Concat(_) => {
+                unreachable!("the digits CNN has 2×2 average pools and no branches")
             }
         };
         assert_eq!(p.verify_with(&p.public, &bad), Err(want), "layer {layer}");

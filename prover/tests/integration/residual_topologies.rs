@@ -24,7 +24,14 @@ use zkmodel_prover::proof::model::{
 const SCALE: u32 = 4;
 const BITS: u32 = 12;
 
-fn dense(r: &mut impl Rng, name: &str, k: usize, n: usize, real_n: usize, relu: bool) -> QLayer {
+pub(crate) fn dense(
+    r: &mut impl Rng,
+    name: &str,
+    k: usize,
+    n: usize,
+    real_n: usize,
+    relu: bool,
+) -> QLayer {
     let mut weight = vec![0i64; k * n];
     for row in 0..k {
         for col in 0..real_n {
@@ -65,7 +72,7 @@ fn add(
     })
 }
 
-fn finish(mut layers: Vec<QLayer>, input: InputShape, classes: usize) -> QuantizedModel {
+pub(crate) fn finish(mut layers: Vec<QLayer>, input: InputShape, classes: usize) -> QuantizedModel {
     if let Some(QLayer::Dense(last)) = layers.last_mut() {
         last.real_n = classes;
         for c in classes..last.n {
@@ -81,7 +88,7 @@ fn finish(mut layers: Vec<QLayer>, input: InputShape, classes: usize) -> Quantiz
     }
 }
 
-fn inputs(r: &mut impl Rng, q: &QuantizedModel, m: usize) -> Vec<i64> {
+pub(crate) fn inputs(r: &mut impl Rng, q: &QuantizedModel, m: usize) -> Vec<i64> {
     let (rows, width) = (q.input.rows(), q.input.width());
     let real = match q.input {
         InputShape::Flat { features } => features,
@@ -249,7 +256,7 @@ fn a_sum_over_a_non_power_of_two_max_pool_proves() {
     prove_trace(&q, &trace, 2, Visibility::Committed, Visibility::Public).unwrap();
 }
 
-fn node(name: &str, op: Op, inputs: &[usize], output: usize) -> Node {
+pub(crate) fn node(name: &str, op: Op, inputs: &[usize], output: usize) -> Node {
     Node {
         name: name.into(),
         op,

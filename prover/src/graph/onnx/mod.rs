@@ -29,7 +29,7 @@ use std::collections::{HashMap, HashSet};
 /// The operators the importer accepts (quoted in errors).
 pub const SUPPORTED: &str = "Gemm, MatMul, Add, Relu, Sigmoid, Tanh, LeakyRelu, Clip, Gelu \
 (or its Erf subgraph), Conv, BatchNormalization, \
-AveragePool, GlobalAveragePool, MaxPool, Flatten, Reshape, Softmax, ArgMax, Identity, Dropout \
+AveragePool, GlobalAveragePool, MaxPool, Concat (channels or features), Flatten, Reshape, Softmax, ArgMax, Identity, Dropout \
 (inference), Cast (to float32), Constant";
 
 fn malformed(reason: impl Into<String>) -> Error {
@@ -276,6 +276,9 @@ impl Importer {
             .iter()
             .filter(|i| !i.is_empty() && !self.consts.contains(i))
             .collect();
+        if node.op_type == "Concat" {
+            return self.concat(node, &name, &dynamic, out_name);
+        }
         let constant = |k: usize| self.constant_input(node, k, &err);
         let op = match node.op_type.as_str() {
             "Gemm" => {
@@ -551,6 +554,68 @@ impl Importer {
             inputs,
             output,
         });
+        Ok(())
+    }
+
+    /// ONNX `Concat` of k ≥ 2 dynamic inputs: a chain of binary concatenations (the
+    /// intermediate values named after the node), the last one writing the node's output.
+    fn concat(
+        &mut self,
+        node: &pb::NodeProto,
+        name: &str,
+        dynamic: &[&String],
+        out_name: &str,
+    ) -> Result<(), Error> {
+        let err = |reason: String| Error::OnnxNode {
+            node: name.to_string(),
+            op_type: node.op_type.clone(),
+            reason,
+        };
+        if dynamic.len() != node.input.len() {
+            return Err(err(
+                "concatenates a constant; zkmodel concatenates tensors the model computes".into(),
+            ));
+        }
+        let axis = attr(node, "axis")
+            .map(|a| a.i)
+            .ok_or_else(|| err("the `axis` attribute is required".into()))?;
+        let inputs = dynamic
+            .iter()
+            .map(|n| self.known(n, name, &node.op_type))
+            .collect::<Result<Vec<_>, _>>()?;
+        let [first, rest @ ..] = inputs.as_slice() else {
+            return Err(err("has no inputs".into()));
+        };
+        if rest.is_empty() {
+            return Err(err(
+                "has one input; a concatenation needs at least two".into()
+            ));
+        }
+        let (mut acc, count) = (*first, rest.len());
+        for (k, next) in rest.iter().enumerate() {
+            let output = if k + 1 == count {
+                self.value(out_name)
+            } else {
+                // A fresh value, whatever names the graph uses.
+                let mut part = format!("{out_name}#concat{k}");
+                while self.value_ids.contains_key(&part) {
+                    part.push('#');
+                }
+                self.value(&part)
+            };
+            let part = if count == 1 {
+                name.to_string()
+            } else {
+                format!("{name}#{k}")
+            };
+            self.nodes.push(Node {
+                name: part,
+                op: Op::Concat { axis },
+                inputs: vec![acc, *next],
+                output,
+            });
+            acc = output;
+        }
         Ok(())
     }
 

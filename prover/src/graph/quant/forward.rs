@@ -224,6 +224,7 @@ impl QuantizedModel {
                     m * p.geometry.in_positions() * p.geometry.in_c
                 }
                 QLayer::Add(l) => m * l.rows * l.n,
+                QLayer::Concat(c) => m * c.rows * c.main_and_other_widths()[0],
             };
             if a.len() != wanted {
                 return Err(Error::StatementShape {
@@ -299,6 +300,19 @@ impl QuantizedModel {
                     }
                     let y = a.iter().zip(b).map(|(x, z)| x + z).collect();
                     self.activate(&l.name, y, vec![], l.relu, l.table)?
+                }
+                QLayer::Concat(c) => {
+                    let other: &[i64] =
+                        match c.other {
+                            None => &input,
+                            Some(j) => layers.get(j).map(LayerTrace::output).ok_or(
+                                Error::BlockShape {
+                                    block: "concatenation",
+                                    reason: "the other operand must be an earlier layer's output",
+                                },
+                            )?,
+                        };
+                    concat_forward(c, m, a, other)?
                 }
             };
             let trace = match (layer, layer.table()) {
@@ -400,6 +414,59 @@ impl QuantizedModel {
         let n = self.output_width();
         trace.logits().chunks(n).take(rows).map(first_max).collect()
     }
+}
+
+/// A concatenation: per row, the real columns of the first operand, then the second's, then
+/// zeros (`main` the previous layer's output, `other` the other operand).
+fn concat_forward(
+    c: &super::QConcat,
+    m: usize,
+    main: &[i64],
+    other: &[i64],
+) -> Result<LayerTrace, Error> {
+    let ([wa, wb], out) = c.padded();
+    let (first, second) = if c.other_first {
+        (other, main)
+    } else {
+        (main, other)
+    };
+    let [ra, rb] = c.widths;
+    if ra > wa || rb > wb || wa == 0 || wb == 0 || ra + rb > out {
+        return Err(Error::BlockShape {
+            block: "concatenation",
+            reason: "real widths must be positive and fit their padded layouts",
+        });
+    }
+    let rows = m * c.rows;
+    if first.len() != rows * wa || second.len() != rows * wb {
+        return Err(Error::StatementShape {
+            what: "concatenation operand (batch × rows × padded width)",
+            expected: rows * if first.len() != rows * wa { wa } else { wb },
+            actual: if first.len() != rows * wa {
+                first.len()
+            } else {
+                second.len()
+            },
+        });
+    }
+    let mut y = vec![0i64; rows * out];
+    for ((dst, a), b) in y
+        .chunks_mut(out)
+        .zip(first.chunks(wa))
+        .zip(second.chunks(wb))
+    {
+        dst[..ra].copy_from_slice(&a[..ra]);
+        dst[ra..ra + rb].copy_from_slice(&b[..rb]);
+    }
+    Ok(LayerTrace {
+        xcol: vec![],
+        y,
+        r: vec![],
+        pos: vec![],
+        neg: vec![],
+        act: vec![],
+        diff: vec![],
+    })
 }
 
 /// Index of the first maximum of a non-empty row (ONNX ArgMax's tie rule); 0 when empty.

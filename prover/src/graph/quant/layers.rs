@@ -228,6 +228,42 @@ pub struct QAdd {
     pub table: Option<TableFn>,
 }
 
+/// A concatenation along the width (channels or features): the previous layer's output and
+/// an earlier tensor, in the order `other_first` says. Values are copied, so no rounding and
+/// no range check of its own: each entry was range-checked where it was produced.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QConcat {
+    /// The ONNX node name.
+    pub name: String,
+    /// The other operand: `None` the model input, `Some(j)` layer j's output (j before this
+    /// layer).
+    pub other: Option<usize>,
+    /// Whether the other operand's columns come first.
+    pub other_first: bool,
+    /// Rows per example of both operands and the output (image positions over the padded
+    /// layout, or 1).
+    pub rows: usize,
+    /// Real widths (channels or features) of the two operands, in concatenation order; each
+    /// operand is laid out over the next power of two, the output over that of their sum.
+    pub widths: [usize; 2],
+}
+
+impl QConcat {
+    /// Padded widths of the operands in concatenation order, and of the output.
+    /// A width whose padding overflows gives 0, which no layer has (the architecture check
+    /// refuses it).
+    pub fn padded(&self) -> ([usize; 2], usize) {
+        let pad = |x: usize| x.checked_next_power_of_two().unwrap_or(0);
+        let [a, b] = self.widths;
+        ([pad(a), pad(b)], a.checked_add(b).map_or(0, pad))
+    }
+    /// Padded widths of (the previous layer's output, the other operand).
+    pub fn main_and_other_widths(&self) -> [usize; 2] {
+        let ([a, b], _) = self.padded();
+        if self.other_first { [b, a] } else { [a, b] }
+    }
+}
+
 /// One quantized layer.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum QLayer {
@@ -243,6 +279,8 @@ pub enum QLayer {
     AvgPoolWindow(QWindowPool),
     /// Residual sum (skip connection).
     Add(QAdd),
+    /// Concatenation along the width.
+    Concat(QConcat),
 }
 
 impl QLayer {
@@ -254,6 +292,7 @@ impl QLayer {
             QLayer::AvgPool(p) => &p.name,
             QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => &p.name,
             QLayer::Add(a) => &a.name,
+            QLayer::Concat(c) => &c.name,
         }
     }
     /// The dense part, if any.
@@ -261,24 +300,30 @@ impl QLayer {
         match self {
             QLayer::Dense(d) => Some(d),
             QLayer::Conv(c) => Some(&c.dense),
-            QLayer::AvgPool(_) | QLayer::MaxPool(_) | QLayer::AvgPoolWindow(_) | QLayer::Add(_) => {
-                None
-            }
+            QLayer::AvgPool(_)
+            | QLayer::MaxPool(_)
+            | QLayer::AvgPoolWindow(_)
+            | QLayer::Add(_)
+            | QLayer::Concat(_) => None,
         }
     }
     fn dense_mut(&mut self) -> Option<&mut QDense> {
         match self {
             QLayer::Dense(d) => Some(d),
             QLayer::Conv(c) => Some(&mut c.dense),
-            QLayer::AvgPool(_) | QLayer::MaxPool(_) | QLayer::AvgPoolWindow(_) | QLayer::Add(_) => {
-                None
-            }
+            QLayer::AvgPool(_)
+            | QLayer::MaxPool(_)
+            | QLayer::AvgPoolWindow(_)
+            | QLayer::Add(_)
+            | QLayer::Concat(_) => None,
         }
     }
-    /// A residual sum's skip operand (`None` the model input); `None` for other layers.
+    /// The second operand of a residual sum or a concatenation (`None` the model input);
+    /// `None` for other layers.
     pub fn skip(&self) -> Option<usize> {
         match self {
             QLayer::Add(a) => a.skip,
+            QLayer::Concat(c) => c.other,
             _ => None,
         }
     }
@@ -408,18 +453,26 @@ pub struct LayerSign {
     pub table: bool,
     /// The tensor the layer reads.
     pub source: Option<usize>,
+    /// A concatenation's other operand (`Some(None)` the model input): its output is
+    /// non-negative when both operands are.
+    pub concat: Option<Option<usize>>,
 }
 
-/// Whether each layer's output is range-checked non-negative, in [0, 2^b): a ReLU's, or a
-/// 2×2 average pool's of such a tensor without a table activation; every other output is
-/// signed b-bit. The one rule the
-/// quantized model's forward pass and the architecture's plan both follow.
+/// Whether each layer's output is range-checked non-negative, in [0, 2^b): a ReLU's, a 2×2
+/// average pool's of such a tensor without a table activation, or a concatenation's of two
+/// such tensors (whose entries they are); every other output is signed b-bit. The one rule
+/// the quantized model's forward pass and the architecture's plan both follow.
 pub fn non_negative_outputs(layers: impl IntoIterator<Item = LayerSign>) -> Vec<bool> {
     let mut out: Vec<bool> = Vec::new();
     for l in layers {
         let pooled =
             l.two_by_two_pool && l.source.and_then(|j| out.get(j).copied()).unwrap_or(false);
-        out.push(l.relu || (pooled && !l.table));
+        let joined = l.concat.is_some_and(|other| {
+            [l.source, other]
+                .iter()
+                .all(|j| j.and_then(|j| out.get(j).copied()).unwrap_or(false))
+        });
+        out.push(l.relu || (pooled && !l.table) || joined);
     }
     out
 }

@@ -115,8 +115,9 @@ impl Act {
 impl QuantizedModel {
     /// Quantizes a model: a chain of Dense/Conv layers (each optionally followed by ReLU or a
     /// table activation), average, global-average and max pools (each optionally followed by
-    /// a table activation; a ReLU there is the table max(x, 0)), Flatten, and residual sums
-    /// (Add of the previous output and the input or an earlier layer's output) — a final
+    /// a table activation; a ReLU there is the table max(x, 0)), Flatten, residual sums
+    /// (Add of the previous output and the input or an earlier layer's output) and
+    /// concatenations along channels or features (of the same operands, no activation) — a final
     /// Softmax or ArgMax is dropped: it does not change the argmax the proofs speak about.
     /// Other operators and topologies are an [`Error::Unprovable`] naming the node.
     ///
@@ -185,7 +186,11 @@ impl QuantizedModel {
                 .ok_or_else(|| {
                     bad("reads a value the statement does not commit: a layer's output before the activation or bias folded into it, or a value computed by no provable node")
                 })?;
-            let arity = if node.op == Op::Add { 2 } else { 1 };
+            let arity = if matches!(node.op, Op::Add | Op::Concat { .. }) {
+                2
+            } else {
+                1
+            };
             if operands.len() != arity {
                 return Err(bad(&format!(
                     "has {} dynamic inputs; zkmodel proves it with {arity}",
@@ -329,6 +334,13 @@ impl QuantizedModel {
                             (Op::Activation(f), false) => *table = Some(*f),
                             _ => return Err(bad("the layer it follows already has an activation")),
                         }
+                    } else if let QLayer::Concat(c) = last {
+                        return Err(bad(&format!(
+                            "follows the concatenation `{}`; zkmodel proves a concatenation \
+                             without an activation — apply the activation to each input \
+                             before the Concat (it is elementwise, so the result is the same)",
+                            c.name
+                        )));
                     } else if let Some(table @ None) = last.pool_table_mut() {
                         // A pool takes a table: ReLU is the table max(x, 0) there.
                         *table = Some(match &node.op {
@@ -374,6 +386,73 @@ impl QuantizedModel {
                         relu: false,
                         table: None,
                     }));
+                }
+                (Op::Concat { axis }, _) => {
+                    let other = node.inputs[1 - main];
+                    let Some(&(other_src, other_act)) = tensors.get(&other) else {
+                        return Err(bad(
+                            "its other operand is neither the model input nor a layer's output (zkmodel concatenates tensors the statement commits: the input, or a layer's output after its activation)",
+                        ));
+                    };
+                    let (first, second) = if main == 0 {
+                        (act, other_act)
+                    } else {
+                        (other_act, act)
+                    };
+                    let (rows, widths, joined) = match (first, second) {
+                        (
+                            Act::Image { c, h, w, .. },
+                            Act::Image {
+                                c: c2,
+                                h: h2,
+                                w: w2,
+                                ..
+                            },
+                        ) if (h, w) == (h2, w2) && matches!(axis, 1 | -3) => (
+                            h.next_power_of_two() * w.next_power_of_two(),
+                            [c, c2],
+                            Act::Image {
+                                c: c + c2,
+                                cp: (c + c2).next_power_of_two(),
+                                h,
+                                w,
+                            },
+                        ),
+                        (
+                            Act::Flat {
+                                real: a,
+                                from: None,
+                            },
+                            Act::Flat {
+                                real: b,
+                                from: None,
+                            },
+                        ) if matches!(axis, 1 | -1) => (
+                            1,
+                            [a, b],
+                            Act::Flat {
+                                real: a + b,
+                                from: None,
+                            },
+                        ),
+                        _ => {
+                            return Err(bad(&format!(
+                                "concatenates {} and {} along axis {axis}; zkmodel concatenates \
+                                 images of one size along channels (axis 1) or feature rows \
+                                 along features (axis 1) — concatenate images before Flatten",
+                                first.describe(),
+                                second.describe()
+                            )));
+                        }
+                    };
+                    layers.push(QLayer::Concat(QConcat {
+                        name: node.name.clone(),
+                        other: other_src,
+                        other_first: main == 1,
+                        rows,
+                        widths,
+                    }));
+                    act = joined;
                 }
                 (Op::AvgPool2d { .. } | Op::GlobalAvgPool, Act::Image { c, cp, h, w }) => {
                     let (kernel, stride, pads) = match &node.op {
@@ -471,7 +550,18 @@ impl QuantizedModel {
                         from: Some((c, cp, h, w)),
                     };
                 }
-                (Op::Flatten { .. } | Op::Reshape { .. }, Act::Flat { .. }) => {}
+                // Feature rows stay [batch, features]: anything else would change what a
+                // later concatenation (or dense layer) reads as a row.
+                (Op::Flatten { axis: 1 }, Act::Flat { .. }) => {}
+                (Op::Reshape { shape }, Act::Flat { real, .. })
+                    if matches!(shape.as_slice(), [_, f] if *f == real as i64)
+                        || matches!(shape.as_slice(), [0, -1]) => {}
+                (Op::Flatten { .. } | Op::Reshape { .. }, Act::Flat { real, .. }) => {
+                    return Err(bad(&format!(
+                        "reshapes rows of {real} features to another layout; zkmodel keeps \
+                         feature rows as [batch, {real}]"
+                    )));
+                }
                 // PyTorch exports a linear layer on a non-2-D input (and hand-written
                 // `x @ W + b`) as MatMul then Add: the Add is the dense layer's bias.
                 (Op::AddConst { constant }, Act::Flat { real, from: None })
@@ -599,6 +689,10 @@ impl QuantizedModel {
             two_by_two_pool: matches!(l, QLayer::AvgPool(_)),
             table: l.table().is_some(),
             source: self.source(i),
+            concat: match l {
+                QLayer::Concat(c) => Some(c.other),
+                _ => None,
+            },
         }))
     }
 

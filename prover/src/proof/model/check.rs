@@ -17,6 +17,7 @@ impl ModelArchitecture {
             LayerKind::AvgPool { h, w } => h.saturating_mul(w).saturating_mul(l.n),
             LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => g.in_positions() * g.in_c,
             LayerKind::Add { .. } => l.rows.saturating_mul(l.n),
+            LayerKind::Concat { .. } => l.rows.saturating_mul(l.k),
         }
     }
 
@@ -92,6 +93,7 @@ impl ModelArchitecture {
             chained &= Self::input_len(l) == per_example;
             image = match l.kind {
                 LayerKind::Add { .. } => image,
+                LayerKind::Concat { .. } => image.map(|(h, w, _)| (h, w, l.n)),
                 LayerKind::Dense => None,
                 LayerKind::Conv(g) | LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => {
                     chained &= geometry_ok(&g) && image == Some((g.in_h, g.in_w, g.in_c));
@@ -150,6 +152,42 @@ impl ModelArchitecture {
                     };
                     source.and_then(|k| outputs.get(k)) == Some(&read) && layout && l.k == l.n
                 }
+                // The other operand is the input or an earlier output with the rows (and image
+                // size) of the previous one; each operand is laid out over the next power of
+                // two of its real width, the output over that of their sum.
+                LayerKind::Concat {
+                    other,
+                    other_first,
+                    widths,
+                } => {
+                    let pad = |x: usize| x.checked_next_power_of_two().unwrap_or(0);
+                    let [a, b] = widths;
+                    let (main, second) = if other_first { (b, a) } else { (a, b) };
+                    let (mw, ow) = (pad(main), pad(second));
+                    let other_read = other
+                        .map_or(Some(0), |j| (j < i).then_some(j + 1))
+                        .and_then(|k| outputs.get(k));
+                    let layout = match read.1 {
+                        Some((h, w, c)) => {
+                            l.rows == h.next_power_of_two() * w.next_power_of_two()
+                                && c == mw
+                                && other_read
+                                    == Some(&(l.rows.saturating_mul(ow), Some((h, w, ow))))
+                        }
+                        None => l.rows == 1 && read.0 == mw && other_read == Some(&(ow, None)),
+                    };
+                    // Concatenating a tensor with itself has one order (one function, one
+                    // description).
+                    let canonical = !(other_first && other == s.layer_source(i));
+                    a > 0
+                        && b > 0
+                        && canonical
+                        && layout
+                        && l.k == mw
+                        && a.checked_add(b).map(pad) == Some(l.n)
+                        && !l.relu
+                        && l.table.is_none()
+                }
             };
             per_example = l.rows.saturating_mul(l.n);
             outputs.push((per_example, image));
@@ -169,12 +207,13 @@ impl ModelArchitecture {
             ARCH,
             "each layer's input must be the previous layer's output, with the geometry it has \
              (pools with at most a table activation; a residual sum adding the input or an \
-             earlier output of the same layout)",
+             earlier output of the same layout; a concatenation, without activation, of the \
+             input or an earlier output with the same rows)",
         )?;
         // Every layer but the last is read by a later one (as its source or a sum's skip).
         let reads = s.layers.iter().enumerate().map(|(i, l)| {
             let skip = match l.kind {
-                LayerKind::Add { skip } => skip,
+                LayerKind::Add { skip } | LayerKind::Concat { other: skip, .. } => skip,
                 _ => None,
             };
             [s.layer_source(i), skip]

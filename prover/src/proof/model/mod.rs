@@ -42,6 +42,7 @@ pub use verify::{verify, verify_field_part};
 
 use crate::blocks::argmax::ArgmaxProof;
 use crate::blocks::avgpool::AvgPoolProof;
+use crate::blocks::concat::ConcatProof;
 use crate::blocks::conv::GatherProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::maxpool::MaxPoolProof;
@@ -95,6 +96,8 @@ pub enum LayerProof<F> {
     },
     /// Residual sum of the previous layer's output and an earlier tensor.
     Residual(ResidualProof<F>),
+    /// Concatenation of the previous layer's output and an earlier tensor.
+    Concat(ConcatProof<F>),
 }
 
 /// A whole model proof.
@@ -182,6 +185,7 @@ impl ModelProof {
                     sc(&pool.zerocheck) + pool.padded_taps.len() + pool.values.len() + sc(gather)
                 }
                 LayerProof::Residual(r) => r.values.len() + r.zerocheck.as_ref().map_or(0, sc),
+                LayerProof::Concat(c) => 1 + sc(&c.sumcheck),
             };
         }
         if let Some(a) = &b.argmax {

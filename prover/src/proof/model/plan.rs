@@ -4,6 +4,7 @@
 
 use crate::blocks::TensorClaim;
 use crate::blocks::argmax::ArgmaxShape;
+use crate::blocks::concat::ConcatShape;
 use crate::blocks::dense::DenseShape;
 use crate::blocks::matmul::MatMulDims;
 use crate::error::{Error, ensure};
@@ -137,6 +138,19 @@ impl ModelArchitecture {
         }
     }
 
+    /// A concatenation layer's block shape (`None` for other layers).
+    pub(crate) fn concat_shape(&self, l: &LayerShape) -> Option<ConcatShape> {
+        match l.kind {
+            LayerKind::Concat { widths, .. } => Some(ConcatShape {
+                rows: self.rows() * l.rows,
+                real: widths,
+                width: widths.map(usize::next_power_of_two),
+                out: l.n,
+            }),
+            _ => None,
+        }
+    }
+
     pub(crate) fn argmax_shape(&self) -> Option<ArgmaxShape> {
         match self.task {
             Task::Accuracy { examples } => Some(ArgmaxShape {
@@ -244,9 +258,13 @@ impl ModelArchitecture {
         for (i, l) in s.layers.iter().enumerate() {
             let len = m * l.rows * l.n;
             let activated = l.relu || l.table.is_some();
-            let is_add = matches!(l.kind, LayerKind::Add { .. });
-            // Max pools have no remainder (their differences stand in for it).
-            if !is_add && !matches!(l.kind, LayerKind::MaxPool(_)) {
+            // Sums and concatenations are exact; max pools have no remainder (their
+            // differences stand in for it).
+            let exact = matches!(
+                l.kind,
+                LayerKind::Add { .. } | LayerKind::Concat { .. } | LayerKind::MaxPool(_)
+            );
+            if !exact {
                 put(&names::remainder(&l.name), TRACE, len);
             }
             if l.is_dense() {
@@ -329,6 +347,11 @@ impl ModelArchitecture {
         for (i, l) in s.layers.iter().enumerate() {
             let rem = names::remainder(&l.name);
             let activated = l.relu || l.table.is_some();
+            // A concatenation's entries are its operands' (or zero), checked where they were
+            // produced.
+            if let LayerKind::Concat { .. } = l.kind {
+                continue;
+            }
             if let LayerKind::MaxPool(_) = l.kind {
                 // The output is signed like its input; the differences lie in [0, 2^b).
                 range.signed(l.pool_output());

@@ -6,6 +6,7 @@ use super::verify::{LayerClaims, route, start_blocks};
 use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::argmax::{ArgmaxWitness, prove_argmax};
 use crate::blocks::avgpool::{AvgPoolShape, prove_avgpool};
+use crate::blocks::concat::prove_concat;
 use crate::blocks::conv::prove_gather;
 use crate::blocks::dense::{DenseWitness, prove_dense};
 use crate::blocks::maxpool::{MaxPoolShape, prove_maxpool};
@@ -504,6 +505,22 @@ pub(crate) fn prove_blocks(
                             };
                             let (p, c) = prove_residual(shape, &w, &mut fork)?;
                             (LayerProof::Residual(p), LayerClaims::Residual(c))
+                        }
+                        LayerKind::Concat {
+                            other, other_first, ..
+                        } => {
+                            let shape = arch.concat_shape(l).ok_or(Error::Internal {
+                                what: "a concatenation layer has a concatenation shape",
+                            })?;
+                            let other = &t[&s.source_name(other)][..];
+                            let operands = if other_first {
+                                [other, &input[..]]
+                            } else {
+                                [&input[..], other]
+                            };
+                            let output = &t[&names::output(&l.name)];
+                            let (p, c) = prove_concat(shape, operands, output, &mut fork)?;
+                            (LayerProof::Concat(p), LayerClaims::Concat(c))
                         }
                         kind => {
                             let outputs: Vec<&[Fr]> = l

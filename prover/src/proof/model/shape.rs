@@ -4,8 +4,8 @@
 
 use crate::error::Error;
 use crate::graph::quant::{
-    ConvGeometry, InputShape, QAdd, QConv, QDense, QLayer, QPool, QWindowPool, QuantizedModel,
-    Source,
+    ConvGeometry, InputShape, QAdd, QConcat, QConv, QDense, QLayer, QPool, QWindowPool,
+    QuantizedModel, Source,
 };
 use crate::lookup::TableFn;
 use crate::pcs::layout::{Layout, TensorId};
@@ -65,6 +65,18 @@ pub enum LayerKind {
     Add {
         /// The added tensor.
         skip: Option<usize>,
+    },
+    /// Concatenation along the width (channels or features) of the previous layer's output
+    /// and the model input (`other: None`) or an earlier layer's output `other`, with the
+    /// same rows; no activation.
+    Concat {
+        /// The other operand.
+        other: Option<usize>,
+        /// Whether the other operand's columns come first.
+        other_first: bool,
+        /// Real widths of the operands in concatenation order (each laid out over the next
+        /// power of two; the output, `n`, over that of their sum).
+        widths: [usize; 2],
     },
 }
 
@@ -201,6 +213,20 @@ impl From<&QuantizedModel> for ModelShape {
                     table: a.table,
                     source: q.branches.get(&i).copied(),
                 },
+                QLayer::Concat(c) => LayerShape {
+                    name: c.name.clone(),
+                    kind: LayerKind::Concat {
+                        other: c.other,
+                        other_first: c.other_first,
+                        widths: c.widths,
+                    },
+                    rows: c.rows,
+                    k: c.main_and_other_widths()[0],
+                    n: c.padded().1,
+                    relu: false,
+                    table: None,
+                    source: q.branches.get(&i).copied(),
+                },
                 QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => LayerShape {
                     name: p.name.clone(),
                     kind: if matches!(l, QLayer::MaxPool(_)) {
@@ -261,6 +287,15 @@ impl ModelShape {
                     LayerKind::Add { skip } => {
                         let from = skip.map_or("input".to_string(), |j| format!("layer{j}"));
                         format!("add:{from}:{}x{}{relu}", l.rows, l.n)
+                    }
+                    LayerKind::Concat {
+                        other,
+                        other_first,
+                        widths: [a, b],
+                    } => {
+                        let from = other.map_or("input".to_string(), |j| format!("layer{j}"));
+                        let order = if other_first { "first" } else { "second" };
+                        format!("concat:{from}:{order}:{a}+{b}:{}x{}{relu}", l.rows, l.n)
                     }
                     LayerKind::MaxPool(g) | LayerKind::AvgPoolWindow(g) => {
                         let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
@@ -325,6 +360,10 @@ impl ModelShape {
                 two_by_two_pool: matches!(l.kind, LayerKind::AvgPool { .. }),
                 table: l.table.is_some(),
                 source: self.layer_source(i),
+                concat: match l.kind {
+                    LayerKind::Concat { other, .. } => Some(other),
+                    _ => None,
+                },
             }
         }))
     }
@@ -400,6 +439,17 @@ impl ModelShape {
                         name: l.name.clone(),
                         geometry,
                         table: l.table,
+                    }),
+                    LayerKind::Concat {
+                        other,
+                        other_first,
+                        widths,
+                    } => QLayer::Concat(QConcat {
+                        name: l.name.clone(),
+                        other,
+                        other_first,
+                        rows: l.rows,
+                        widths,
                     }),
                     LayerKind::Add { skip } => QLayer::Add(QAdd {
                         name: l.name.clone(),

@@ -9,6 +9,7 @@ use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::TensorClaim;
 use crate::blocks::argmax::{ArgmaxClaims, verify_argmax};
 use crate::blocks::avgpool::{AvgPoolShape, verify_avgpool};
+use crate::blocks::concat::{ConcatClaims, verify_concat};
 use crate::blocks::conv::verify_gather;
 use crate::blocks::dense::{DenseClaims, verify_dense};
 use crate::blocks::maxpool::{MaxPoolShape, verify_maxpool};
@@ -61,6 +62,8 @@ pub(crate) enum LayerClaims<F> {
     Pool(PoolClaims<F>),
     /// Residual sum.
     Residual(ResidualClaims<F>),
+    /// Concatenation.
+    Concat(ConcatClaims<F>),
     /// Max pool (the window claim already carried through the gather to the pool's input).
     MaxPool {
         /// On the output.
@@ -189,6 +192,23 @@ pub(crate) fn route<F: FieldOps>(
                 sink.add(&input, &c.main)?;
                 sink.add(&arch.shape.source_name(skip), &c.skip)?;
                 outputs(sink, l.block_outputs(last), &c.outputs)?;
+            }
+            LayerClaims::Concat(c) => {
+                let LayerKind::Concat {
+                    other, other_first, ..
+                } = l.kind
+                else {
+                    return Err(Error::LayerProofKind { layer: i });
+                };
+                let other = arch.shape.source_name(other);
+                let [first, second] = if other_first {
+                    [&other, &input]
+                } else {
+                    [&input, &other]
+                };
+                sink.add(first, &c.operands[0])?;
+                sink.add(second, &c.operands[1])?;
+                sink.add(&names::output(&l.name), &c.output)?;
             }
             LayerClaims::Pool(c) => {
                 sink.add(&input, &c.input)?;
@@ -324,6 +344,12 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
                     relu: l.relu,
                 };
                 LayerClaims::Residual(verify_residual(shape, p, &mut f)?)
+            }
+            (LayerKind::Concat { .. }, LayerProof::Concat(p)) => {
+                let shape = arch
+                    .concat_shape(l)
+                    .ok_or(Error::LayerProofKind { layer })?;
+                LayerClaims::Concat(verify_concat(shape, p, &mut f)?)
             }
             _ => {
                 return Err(Error::LayerProofKind { layer });

@@ -98,12 +98,9 @@ pub fn prove_trace(
             .collect();
         assert_eq!(public.logits.as_deref(), Some(expected.as_slice()));
     }
-    verify(
-        &srs,
-        &arch,
-        committed.commitment,
-        data.as_ref().map(|d| d.commitment),
-        &public,
-        &proof,
-    )
+    let data = data.as_ref().map(|d| d.commitment);
+    verify(&srs, &arch, committed.commitment, data, &public, &proof)?;
+    let claim = proof.claim(committed.commitment, data, &public);
+    binding::assert_messages_bound(&arch, &srs, &claim, "prove_trace");
+    Ok(())
 }
