@@ -210,6 +210,42 @@ fn residual_mlp_circuit_accepts_honest_and_rejects_tampered() {
     }
 }
 
+/// The wide-and-deep MLP (PyTorch export, `fixtures/pytorch/widedeep.onnx`, a tower
+/// concatenated with the input): the circuit runs the concatenation block as the native
+/// verifier does, and refuses a changed stated value, round message or selector value.
+#[test]
+fn concatenation_circuit_accepts_honest_and_rejects_tampered() {
+    use zkmodel_prover::proof::model::LayerProof;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/pytorch/widedeep.onnx");
+    let task = Task::Inference {
+        rows: 1,
+        input: Visibility::Committed,
+        output: Visibility::Public,
+    };
+    let c = circuit_for_model(import_path(&path).unwrap(), task, 0..1);
+    let (ok, n) = satisfied(c.clone());
+    println!("wide-and-deep MLP, inference batch 1: {n} constraints");
+    assert!(ok);
+    let cat = c
+        .body
+        .layers
+        .iter()
+        .position(|l| matches!(l, LayerProof::Concat(_)))
+        .unwrap();
+    for case in 0..3 {
+        let mut bad = c.clone();
+        let LayerProof::Concat(p) = &mut bad.body.layers[cat] else {
+            unreachable!()
+        };
+        match case {
+            0 => p.value += Fr::ONE,
+            1 => p.sumcheck.rounds[0][0] += Fr::ONE,
+            _ => p.sumcheck.final_evals[0][0] += Fr::ONE,
+        }
+        assert!(!satisfied(bad).0, "case {case}");
+    }
+}
+
 #[test]
 fn mlp_accuracy_circuit_accepts_honest_and_rejects_a_wrong_count() {
     let c = circuit_for(Task::Accuracy { examples: 360 }, 0..360);
