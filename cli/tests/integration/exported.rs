@@ -150,6 +150,15 @@ fn a_pytorch_cnn_with_concatenated_branches_proves_through_the_cli() {
     assert_eq!(concats, 2, "{report}");
 }
 
+/// PyTorch's MNIST-example habit, `relu(max_pool2d(conv(x)))` and a tanh after the second
+/// pool: imported (the ReLU moved before its max pool, the tanh a table on the pool) and
+/// proven through the CLI.
+#[test]
+fn a_pytorch_cnn_with_activations_after_its_pools_proves_through_the_cli() {
+    let report = accuracy_flow("pytorch", "poolact", 8);
+    assert_eq!(report["classes"], 10);
+}
+
 #[test]
 fn an_sklearn_classifier_imports_proves_its_scores_and_reports_its_label_head() {
     let report = accuracy_flow("sklearn", "digits_mlp", 16);

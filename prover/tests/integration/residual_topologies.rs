@@ -563,3 +563,97 @@ fn branch_inconsistencies_are_refused_naming_them() {
         })
     ));
 }
+
+/// From the pool-table review: a padded 3×3/s2 max pool with a sigmoid table, added to itself.
+/// The table maps the layout's padded output positions (pooled value 0) to f(0) = 2^(s−1), so
+/// the sum's padded positions are 2^s — in forward and in the proof alike, which proves.
+#[test]
+fn a_padded_tabled_max_pool_feeding_a_sum_proves() {
+    let g = ConvGeometry::window((6, 6, 1), [3, 3], [2, 2], [1, 1, 1, 1]).unwrap();
+    assert_eq!((g.out_h, g.out_w), (3, 3));
+    let mut r = rng(7);
+    let layers = vec![
+        QLayer::MaxPool(QWindowPool {
+            name: "pool".into(),
+            geometry: g,
+            table: Some(TableFn::Sigmoid),
+        }),
+        add("s", Some(0), 16, 1, false, None),
+        dense(&mut r, "head", 16, 2, 2, false),
+    ];
+    let q = finish(layers, InputShape::Image { c: 1, h: 6, w: 6 }, 2);
+    let x = inputs(&mut r, &q, 2);
+    let trace = q.forward(2, x).unwrap();
+    let half = 1i64 << (SCALE - 1);
+    for (row, v) in trace.layers[0].act.iter().enumerate() {
+        let p = row % 16;
+        if p / 4 >= 3 || p % 4 >= 3 {
+            assert_eq!(*v, half, "padded output position {p}");
+            assert_eq!(trace.layers[1].y[row], 2 * half);
+        }
+    }
+    prove_trace(&q, &trace, 2, Visibility::Committed, Visibility::Public).unwrap();
+}
+
+/// From the pool-table review: a 2×2 average pool with a tanh table after a ReLU. The pooled
+/// values are the table's pre-activation, which the table covers for signed b-bit inputs
+/// only; an average of ReLU outputs above 2^(b−1) is an error naming the pre-activation.
+#[test]
+fn a_tabled_pool_of_large_relu_outputs_is_a_named_range_error() {
+    let one = |v: f32| Tensor::new(vec![1, 1, 1, 1], vec![v]).unwrap();
+    // values: 0 x, 1 conv, 2 relu, 3 pool, 4 tanh, 5 flat, 6 logits
+    let model = Model {
+        value_names: (0..7).map(|i| format!("v{i}")).collect(),
+        input: 0,
+        input_shape: vec![None, Some(1), Some(4), Some(4)],
+        nodes: vec![
+            node(
+                "conv",
+                Op::Conv2d {
+                    weight: one(2.0),
+                    bias: Tensor::new(vec![1], vec![0.0]).unwrap(),
+                    stride: [1, 1],
+                    pads: [0; 4],
+                },
+                &[0],
+                1,
+            ),
+            node("relu", Op::Relu, &[1], 2),
+            node(
+                "pool",
+                Op::AvgPool2d {
+                    kernel: [2, 2],
+                    stride: [2, 2],
+                    pads: [0; 4],
+                },
+                &[2],
+                3,
+            ),
+            node("tanh", Op::Activation(TableFn::Tanh), &[3], 4),
+            node("flat", Op::Flatten { axis: 1 }, &[4], 5),
+            node(
+                "head",
+                Op::Dense {
+                    weight: Tensor::new(vec![4, 2], vec![0.1; 8]).unwrap(),
+                    bias: None,
+                },
+                &[5],
+                6,
+            ),
+        ],
+        output: 6,
+        label_head: None,
+    };
+    // Scale 2^4, 8 bits: the input 127/16 is the largest signed value; the ReLU output 254
+    // fits [0, 2^8), its average does not fit the table's [−128, 128).
+    let q = QuantizedModel::quantize(&model, 4, 8).unwrap();
+    let x = Tensor::new(vec![1, 1, 4, 4], vec![127.0 / 16.0; 16]).unwrap();
+    let (m, input) = q.quantize_input(&x).unwrap();
+    match q.forward(m, input) {
+        Err(Error::QuantRange { tensor, value, .. }) => {
+            assert_eq!(tensor, "pool.pre_activation");
+            assert_eq!(value, 254);
+        }
+        other => panic!("{other:?}"),
+    }
+}
