@@ -33,7 +33,8 @@ pub struct BinFile<'a> {
     what: &'static str,
     /// The container's version field.
     pub version: u32,
-    sections: Vec<(u32, &'a [u8])>,
+    /// (type, byte offset of the data in the file, data).
+    sections: Vec<(u32, usize, &'a [u8])>,
 }
 
 impl<'a> BinFile<'a> {
@@ -54,7 +55,8 @@ impl<'a> BinFile<'a> {
             let kind = r.u32("section type")?;
             let size = usize::try_from(r.u64("section size")?)
                 .map_err(|_| r.bad("section size overflows"))?;
-            sections.push((kind, r.take(size, &format!("section {kind}"))?));
+            let at = r.pos;
+            sections.push((kind, at, r.take(size, &format!("section {kind}"))?));
         }
         if r.remaining() != 0 {
             return Err(r.bad(format!("{} bytes after the last section", r.remaining())));
@@ -66,9 +68,10 @@ impl<'a> BinFile<'a> {
         })
     }
 
-    /// The section of type `kind`, if present once; an error if it appears twice.
-    pub fn optional(&self, kind: u32) -> Result<Option<Cursor<'a>>, Error> {
-        let mut found = self.sections.iter().filter(|(k, _)| *k == kind);
+    /// The section of type `kind` as (offset in the file, data), if present once; an error if
+    /// it appears twice.
+    fn find(&self, kind: u32) -> Result<Option<(usize, &'a [u8])>, Error> {
+        let mut found = self.sections.iter().filter(|(k, _, _)| *k == kind);
         let first = found.next();
         if found.next().is_some() {
             return Err(Error::Format {
@@ -76,7 +79,20 @@ impl<'a> BinFile<'a> {
                 reason: format!("section {kind} appears more than once"),
             });
         }
-        Ok(first.map(|(_, data)| Cursor::new(data, self.what)))
+        Ok(first.map(|(_, at, data)| (*at, *data)))
+    }
+
+    /// The section of type `kind`, if present once; an error if it appears twice.
+    pub fn optional(&self, kind: u32) -> Result<Option<Cursor<'a>>, Error> {
+        Ok(self
+            .find(kind)?
+            .map(|(_, data)| Cursor::new(data, self.what)))
+    }
+
+    /// The byte range of section `kind`'s data in the file, if present once — for tools (and
+    /// tests) that patch a file in place.
+    pub fn range(&self, kind: u32) -> Result<Option<std::ops::Range<usize>>, Error> {
+        Ok(self.find(kind)?.map(|(at, data)| at..at + data.len()))
     }
 
     /// The section of type `kind` (`name` says what it holds, for the error).

@@ -1,5 +1,8 @@
-//! Deterministic quantized training of MLPs (Dense + ReLU layers) by mini-batch SGD, with the
-//! exact integer semantics a training proof certifies (DESIGN §9), and a float reference.
+//! Deterministic quantized training by mini-batch SGD, with the exact integer semantics a
+//! training proof certifies (DESIGN §9), and a float reference (MLPs). The trainer takes chains
+//! of Dense and convolution layers (ReLU or none) and 2×2 average pools ending in a Dense
+//! layer; training *proofs* cover MLPs (Dense + ReLU) so far ([`crate::proof::train`] refuses
+//! other architectures).
 //!
 //! One step on batch t (rows [(t mod N/B)·B, …) of the committed training set — contiguous
 //! batches, epochs repeating) at scale 2^s, batch B = 2^k, learning rate η = η_num / 2^lr_shift:
@@ -14,12 +17,20 @@
 //!   2^(lr_shift + k)), and for the layer below G′ = round(G·Wᵀ / 2^s) ⊙ [Y > 0] (with W before
 //!   its update);
 //! - update W ← W − ΔW, B ← B − ΔB. Every weight must stay a signed `bits`-bit integer.
+//!
+//! Convolutions are dense layers on their im2col rows (A = Xcol, rows = example × output
+//! position): ΔW = round(η_num·(Xcolᵀ·G) / 2^(s + lr_shift + k)) and ΔB summed over every row,
+//! the batch mean as for dense layers; the gradient on the input is round(col2im(G·Wᵀ) / 2^s)
+//! — summed over the (tap, position) pairs reading each input position, rounded once. A 2×2
+//! average pool passes round(G / 4) of each pooled value to the four positions of its window.
+//! The ReLU mask applies where a layer has a ReLU. Convolutions train on power-of-two maps only,
+//! so no padded layout position (whose value is the bias) feeds a gradient.
 
 pub mod float;
 pub mod softmax;
 
 use crate::error::Error;
-use crate::graph::quant::{InputShape, IntTrace, QDense, QLayer, QuantizedModel};
+use crate::graph::quant::{InputShape, IntTrace, QDense, QLayer, QuantizedModel, col2im};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -151,7 +162,7 @@ pub fn initial_model(
 pub struct StepTrace {
     /// The batch's rows in the training set.
     pub rows: std::ops::Range<usize>,
-    /// Each layer's (weight, bias) before the step.
+    /// Each layer's (weight, bias) before the step (empty for pools).
     pub params: Vec<(Vec<i64>, Vec<i64>)>,
     /// The forward pass on the batch.
     pub forward: IntTrace,
@@ -164,29 +175,80 @@ pub struct StepTrace {
 /// One layer's backward pass in a step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LayerStep {
-    /// The gradient at the layer's output (B × n): the logit gradient for the last layer, the
-    /// masked back-propagated gradient for hidden layers.
+    /// The gradient at the layer's output (rows × n): the logit gradient for the last layer,
+    /// the back-propagated gradient, masked by the layer's ReLU, for the others.
     pub grad: Vec<i64>,
-    /// ΔW (k × n) and the remainder of its rounding.
+    /// ΔW (k × n) and the remainder of its rounding (empty for pools).
     pub weight_delta: (Vec<i64>, Vec<i64>),
-    /// ΔB (n) and the remainder of its rounding.
+    /// ΔB (n) and the remainder of its rounding (empty for pools).
     pub bias_delta: (Vec<i64>, Vec<i64>),
-    /// Hidden layers: round(G_above·W_aboveᵀ / 2^s) before the ReLU mask, and its remainder.
+    /// Layers above the first: the gradient handed to the layer below, before its ReLU mask,
+    /// and the remainder of its rounding — round(G·Wᵀ / 2^s) at the input's size (for a
+    /// convolution after col2im); for a 2×2 pool round(G / 4) at the pooled size (each value
+    /// goes to the four positions of its window).
     pub backprop: Option<(Vec<i64>, Vec<i64>)>,
 }
 
-fn dense_layers(q: &QuantizedModel) -> Result<Vec<&QDense>, Error> {
-    q.layers
-        .iter()
-        .map(|l| match l {
-            QLayer::Dense(d) if d.table.is_none() => Ok(d),
-            other => Err(Error::Unprovable {
-                node: other.name().into(),
-                op: "layer".into(),
-                reason: "training supports Dense + ReLU layers only".into(),
-            }),
-        })
-        .collect()
+/// Refuses a model the trainer does not train: a chain (no branch) of Dense and convolution
+/// layers (each with ReLU or none, no table activation) and 2×2 average pools without an
+/// activation, ending in a Dense layer, every convolution on power-of-two maps (no padded
+/// layout positions, whose values would feed the gradients).
+fn trainable(q: &QuantizedModel) -> Result<(), Error> {
+    let refuse = |l: &QLayer, reason: &str| Error::Unprovable {
+        node: l.name().into(),
+        op: "layer".into(),
+        reason: reason.into(),
+    };
+    if let Some(l) = q.branches.keys().next().and_then(|i| q.layers.get(*i)) {
+        return Err(refuse(
+            l,
+            "training supports a chain of layers (no branches)",
+        ));
+    }
+    for l in &q.layers {
+        let ok = match l {
+            QLayer::Dense(d) => d.table.is_none(),
+            QLayer::Conv(c) => {
+                let g = &c.geometry;
+                c.dense.table.is_none()
+                    && [g.in_h, g.in_w, g.out_h, g.out_w]
+                        .iter()
+                        .all(|d| d.is_power_of_two())
+            }
+            QLayer::AvgPool(p) => p.table.is_none(),
+            _ => false,
+        };
+        if !ok {
+            return Err(refuse(
+                l,
+                "training supports Dense and convolution layers (ReLU or none; convolutions \
+                 on power-of-two maps) and 2×2 average pools only",
+            ));
+        }
+    }
+    match q.layers.last() {
+        Some(QLayer::Dense(_)) => Ok(()),
+        Some(l) => Err(refuse(
+            l,
+            "a trained model ends in a Dense layer (the logits)",
+        )),
+        None => Err(Error::ZeroParameter {
+            what: "model layers",
+        }),
+    }
+}
+
+/// A 2×2 average pool's gradient on its input: each pooled gradient, rounded over 4 (`gq`),
+/// given to the four positions of its window.
+fn upsample(p: &crate::graph::quant::QPool, m: usize, gq: &[i64]) -> Vec<i64> {
+    let (h, w, c) = (p.h, p.w, p.c);
+    let mut out = vec![0i64; m * h * w * c];
+    for (i, o) in out.iter_mut().enumerate() {
+        let (ch, pos) = (i % c, i / c);
+        let (n, y, x) = (pos / (h * w), (pos / w) % h, pos % w);
+        *o = gq[((n * (h / 2) + y / 2) * (w / 2) + x / 2) * c + ch];
+    }
+    out
 }
 
 /// ⌊(x + 2^(sh−1)) / 2^sh⌋ and the remainder in [0, 2^sh): rescaling to nearest (ties up),
@@ -219,15 +281,23 @@ pub fn step(
             what: "learning-rate shift lr_shift + log2(batch)",
         });
     }
+    trainable(q)?;
     let tables = softmax::chunk_tables(s);
     let forward = q.forward(b, x.to_vec())?;
-    let layers = dense_layers(q)?;
-    let params: Vec<(Vec<i64>, Vec<i64>)> = layers
+    let params: Vec<(Vec<i64>, Vec<i64>)> = q
+        .layers
         .iter()
-        .map(|d| (d.weight.clone(), d.bias.clone()))
+        .map(|l| {
+            l.dense()
+                .map_or((vec![], vec![]), |d| (d.weight.clone(), d.bias.clone()))
+        })
         .collect();
-    let last = layers.len() - 1;
-    let (c, real) = (layers[last].n, layers[last].real_n);
+    let Some(QLayer::Dense(head)) = q.layers.last() else {
+        return Err(Error::Internal {
+            what: "a trainable model ends in a Dense layer",
+        });
+    };
+    let (c, real) = (head.n, head.real_n);
     // Loss gradient at the logits; the softmax runs over the padded row (padded classes sit
     // far below and get probability 0), the gradient is 0 on padded classes.
     let logits = forward.logits();
@@ -244,63 +314,98 @@ pub fn step(
         }
     }
     let logit_grad = g.clone();
-    let mut steps: Vec<Option<LayerStep>> = vec![None; layers.len()];
-    for l in (0..layers.len()).rev() {
-        let d = layers[l];
-        let a: &[i64] = if l == 0 {
-            &forward.input
-        } else {
-            forward.layers[l - 1].output()
-        };
-        let shift_w = s + cfg.lr_shift + k;
-        let (mut dw, mut rw) = (vec![0i64; d.k * d.n], vec![0i64; d.k * d.n]);
-        for kk in 0..d.k {
-            for j in 0..d.n {
-                let acc: i64 = (0..b).map(|i| a[i * d.k + kk] * g[i * d.n + j]).sum();
-                (dw[kk * d.n + j], rw[kk * d.n + j]) = round_shift(cfg.lr_num * acc, shift_w);
-            }
-        }
-        let (db, rb): (Vec<i64>, Vec<i64>) = (0..d.n)
-            .map(|j| {
-                let acc: i64 = (0..b).map(|i| g[i * d.n + j]).sum();
-                round_shift(cfg.lr_num * acc, cfg.lr_shift + k)
-            })
-            .unzip();
+    let mut steps: Vec<Option<LayerStep>> = vec![None; q.layers.len()];
+    for l in (0..q.layers.len()).rev() {
+        let layer = &q.layers[l];
         let grad = g.clone();
-        let mut backprop = None;
-        if l > 0 {
-            let below = &forward.layers[l - 1];
-            let (mut up, mut rem) = (vec![0i64; b * d.k], vec![0i64; b * d.k]);
-            let mut next = vec![0i64; b * d.k];
-            for i in 0..b {
-                for kk in 0..d.k {
-                    let acc: i64 = (0..d.n)
-                        .map(|j| g[i * d.n + j] * d.weight[kk * d.n + j])
-                        .sum();
-                    let at = i * d.k + kk;
-                    (up[at], rem[at]) = round_shift(acc, s);
-                    next[at] = up[at] * i64::from(below.y[at] > 0);
-                }
+        // (ΔW, ΔB, the stored backprop, the gradient at the input before the mask below).
+        let (weight_delta, bias_delta, backprop, up) = match layer {
+            QLayer::AvgPool(p) => {
+                let (gq, rem): (Vec<i64>, Vec<i64>) = g.iter().map(|v| round_shift(*v, 2)).unzip();
+                let up = upsample(p, b, &gq);
+                let backprop = (l > 0).then_some((gq, rem));
+                ((vec![], vec![]), (vec![], vec![]), backprop, up)
             }
-            backprop = Some((up, rem));
-            g = next;
+            _ => {
+                let d = layer.dense().ok_or(Error::Internal {
+                    what: "a trainable layer is a pool or has weights",
+                })?;
+                // The rows the dense part reads: im2col rows for a convolution.
+                let a: &[i64] = match layer {
+                    QLayer::Conv(_) => &forward.layers[l].xcol,
+                    _ if l == 0 => &forward.input,
+                    _ => forward.layers[l - 1].output(),
+                };
+                let rows = a.len() / d.k;
+                let shift_w = s + cfg.lr_shift + k;
+                let (mut dw, mut rw) = (vec![0i64; d.k * d.n], vec![0i64; d.k * d.n]);
+                for kk in 0..d.k {
+                    for j in 0..d.n {
+                        let acc: i64 = (0..rows).map(|i| a[i * d.k + kk] * g[i * d.n + j]).sum();
+                        (dw[kk * d.n + j], rw[kk * d.n + j]) =
+                            round_shift(cfg.lr_num * acc, shift_w);
+                    }
+                }
+                let (db, rb): (Vec<i64>, Vec<i64>) = (0..d.n)
+                    .map(|j| {
+                        let acc: i64 = (0..rows).map(|i| g[i * d.n + j]).sum();
+                        round_shift(cfg.lr_num * acc, cfg.lr_shift + k)
+                    })
+                    .unzip();
+                let (backprop, up) = if l > 0 {
+                    // G·Wᵀ over the rows, gathered back to the input positions (col2im) for a
+                    // convolution, then rounded: round(·/2^s) after the sum.
+                    let mut p = vec![0i64; rows * d.k];
+                    for i in 0..rows {
+                        for kk in 0..d.k {
+                            p[i * d.k + kk] = (0..d.n)
+                                .map(|j| g[i * d.n + j] * d.weight[kk * d.n + j])
+                                .sum();
+                        }
+                    }
+                    if let QLayer::Conv(cv) = layer {
+                        p = col2im(&cv.geometry, b, &p);
+                    }
+                    let (up, rem): (Vec<i64>, Vec<i64>) =
+                        p.iter().map(|v| round_shift(*v, s)).unzip();
+                    (Some((up.clone(), rem)), up)
+                } else {
+                    (None, vec![])
+                };
+                ((dw, rw), (db, rb), backprop, up)
+            }
+        };
+        // The gradient at the layer below's pre-activation: masked by its ReLU.
+        if l > 0 {
+            let below = &forward.layers[l - 1].y;
+            g = if q.layers[l - 1].has_relu() {
+                up.iter()
+                    .zip(below)
+                    .map(|(u, y)| u * i64::from(*y > 0))
+                    .collect()
+            } else {
+                up
+            };
         }
         steps[l] = Some(LayerStep {
             grad,
-            weight_delta: (dw, rw),
-            bias_delta: (db, rb),
+            weight_delta,
+            bias_delta,
             backprop,
         });
     }
     let steps: Vec<LayerStep> = steps.into_iter().flatten().collect();
     for (layer, st) in q.layers.iter_mut().zip(&steps) {
-        if let QLayer::Dense(d) = layer {
-            for (w, u) in d.weight.iter_mut().zip(&st.weight_delta.0) {
-                *w -= u;
-            }
-            for (v, u) in d.bias.iter_mut().zip(&st.bias_delta.0) {
-                *v -= u;
-            }
+        let d = match layer {
+            QLayer::Dense(d) => d,
+            QLayer::Conv(c) => &mut c.dense,
+            _ => continue,
+        };
+        for (w, u) in d.weight.iter_mut().zip(&st.weight_delta.0) {
+            *w -= u;
+        }
+        for (v, u) in d.bias.iter_mut().zip(&st.bias_delta.0) {
+            *v -= u;
         }
     }
     q.check_weights()?;
@@ -322,7 +427,8 @@ pub fn train(
     x: &[i64],
     labels: &[usize],
 ) -> Result<(QuantizedModel, Vec<StepTrace>), Error> {
-    let width = q.input.width();
+    // Values per example: rows (image positions, or 1) × padded width.
+    let width = q.input.rows() * q.input.width();
     let n = labels.len();
     if n == 0 {
         return Err(Error::ZeroParameter {
@@ -337,7 +443,7 @@ pub fn train(
     }
     if x.len() != n * width {
         return Err(Error::StatementShape {
-            what: "training input values (examples × input width)",
+            what: "training input values (examples × rows × padded input width)",
             expected: n * width,
             actual: x.len(),
         });

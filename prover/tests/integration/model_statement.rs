@@ -518,7 +518,7 @@ fn non_power_of_two_images_prove() {
 
 fn non_power_of_two_cnn(pool: zkmodel_prover::graph::Op) {
     use rand::Rng;
-    use zkmodel_prover::graph::{Model, Node, Op};
+    use zkmodel_prover::graph::Op;
     let s = setup();
     let mut r = common::rng(31);
     let mut weights =
@@ -533,24 +533,8 @@ fn non_power_of_two_cnn(pool: zkmodel_prover::graph::Op) {
         weight: Tensor::new(vec![36, 10], weights(360, 0.3)).unwrap(),
         bias: Some(Tensor::new(vec![10], weights(10, 0.1)).unwrap()),
     };
-    let ops = [conv, Op::Relu, pool, Op::Flatten { axis: 1 }, dense];
-    let model = Model {
-        value_names: (0..=ops.len()).map(|i| format!("v{i}")).collect(),
-        input: 0,
-        input_shape: vec![None, Some(1), Some(6), Some(6)],
-        nodes: ops
-            .into_iter()
-            .enumerate()
-            .map(|(i, op)| Node {
-                name: format!("n{i}"),
-                op,
-                inputs: vec![i],
-                output: i + 1,
-            })
-            .collect(),
-        output: 5,
-        label_head: None,
-    };
+    let ops = vec![conv, Op::Relu, pool, Op::Flatten { axis: 1 }, dense];
+    let model = common::chain_model(vec![None, Some(1), Some(6), Some(6)], ops);
     let crop = |indices: &[usize]| {
         let (x, labels) = s.data.batch(indices).unwrap();
         let data: Vec<f32> = x

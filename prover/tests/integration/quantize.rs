@@ -83,3 +83,24 @@ fn layers_without_a_proof_block_are_refused_by_name() {
         e => panic!("{e:?}"),
     }
 }
+
+/// A Softmax is dropped as the last node (the argmax is unchanged); as a hidden layer it is
+/// refused naming the node and saying so.
+#[test]
+fn a_hidden_softmax_is_refused_by_name() {
+    let mut model = import_path(&digits("mlp.onnx")).unwrap();
+    let first = model
+        .nodes
+        .iter()
+        .position(|n| n.op == Op::Relu)
+        .expect("the MLP has a hidden ReLU");
+    model.nodes[first].op = Op::Softmax;
+    model.nodes[first].name = "hidden_softmax".into();
+    match QuantizedModel::quantize(&model, 6, 14).unwrap_err() {
+        Error::Unprovable { node, op, reason } => {
+            assert_eq!((node.as_str(), op.as_str()), ("hidden_softmax", "Softmax"));
+            assert!(reason.contains("hidden layer"), "{reason}");
+        }
+        e => panic!("{e:?}"),
+    }
+}

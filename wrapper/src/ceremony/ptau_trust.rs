@@ -130,15 +130,8 @@ mod tests {
     use zkmodel_prover::pcs::ptau_dev::insecure_development_ptau;
 
     fn section(bytes: &[u8], kind: u32) -> usize {
-        let mut pos = 12;
-        loop {
-            let k = u32::from_le_bytes(bytes[pos..pos + 4].try_into().unwrap());
-            let size = u64::from_le_bytes(bytes[pos + 4..pos + 12].try_into().unwrap()) as usize;
-            if k == kind {
-                return pos + 12;
-            }
-            pos += 12 + size;
-        }
+        let file = zkmodel_prover::pcs::iden3::BinFile::parse(bytes, b"ptau", "ptau").unwrap();
+        file.range(kind).unwrap().unwrap().start
     }
 
     /// A real one-contribution Powers of Tau (snarkjs, power 6) is verified; the development

@@ -373,17 +373,12 @@ fn h_directions(n: usize) -> (Vec<Fr>, Vec<Fr>, Vec<Fr>) {
     (x, u, c)
 }
 
-/// Byte offset and size of section `kind` of an iden3 file.
+/// Byte offset and size of section `kind` of an iden3 file (of whichever magic it has).
 fn section(bytes: &[u8], kind: u32) -> (usize, usize) {
-    let mut pos = 12;
-    loop {
-        let k = u32::from_le_bytes(bytes[pos..pos + 4].try_into().unwrap());
-        let size = u64::from_le_bytes(bytes[pos + 4..pos + 12].try_into().unwrap()) as usize;
-        if k == kind {
-            return (pos + 12, size);
-        }
-        pos += 12 + size;
-    }
+    let magic: &[u8; 4] = bytes[..4].try_into().unwrap();
+    let file = zkmodel_prover::pcs::iden3::BinFile::parse(bytes, magic, "iden3 file").unwrap();
+    let range = file.range(kind).unwrap().unwrap();
+    (range.start, range.len())
 }
 
 fn lem(p: &G1Affine) -> Vec<u8> {

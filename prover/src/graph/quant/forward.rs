@@ -74,6 +74,29 @@ pub(crate) fn im2col(g: &ConvGeometry, m: usize, x: &[i64]) -> Vec<i64> {
     out
 }
 
+/// col2im, the adjoint of [`im2col`]: each input position (example, y, x) of channel c
+/// receives Σ cols[(example, p), (t, c)] over the (tap t, output position p) pairs that read
+/// it; positions no pair reads (padding, pixels the stride skips) receive 0. A convolution's
+/// gradient with respect to its input.
+pub(crate) fn col2im(g: &ConvGeometry, m: usize, cols: &[i64]) -> Vec<i64> {
+    let (rows, k) = (g.out_positions(), g.taps_pad() * g.in_c);
+    let (plane, wp, c) = (g.in_positions(), g.in_wp(), g.in_c);
+    let mut out = vec![0i64; m * plane * c];
+    for (row, src) in cols.chunks(k).enumerate().take(m * rows) {
+        let (n, p) = (row / rows, row % rows);
+        let (y, xo) = (p / g.out_wp(), p % g.out_wp());
+        for t in 0..g.kh * g.kw {
+            if let Some((sy, sx)) = g.source(y, xo, t) {
+                let dst = (n * plane + sy * wp + sx) * c;
+                for (o, v) in out[dst..dst + c].iter_mut().zip(&src[t * c..(t + 1) * c]) {
+                    *o += v;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Quantizes a float batch (shape [batch, …] as the model takes it) into the padded integer
 /// input of a model with this input layout and scale: rows (example, y, x), columns channels.
 /// Returns (padded batch, input).
@@ -480,4 +503,37 @@ fn concat_forward(
 /// Index of the first maximum of a non-empty row (ONNX ArgMax's tie rule); 0 when empty.
 pub fn first_max<T: PartialOrd>(row: &[T]) -> usize {
     (0..row.len()).fold(0, |b, j| if row[j] > row[b] { j } else { b })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    /// col2im is im2col's adjoint: ⟨col2im(P), X⟩ = ⟨P, im2col(X)⟩ for every geometry the
+    /// gather supports (strides, padding, odd maps, several channels).
+    #[test]
+    fn col2im_is_the_adjoint_of_im2col() {
+        let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+        for (hw, k, stride, pad, c) in [
+            ((4, 4), [3, 3], [1, 1], 1, 1),
+            ((6, 5), [3, 3], [2, 2], 1, 2),
+            ((8, 8), [2, 2], [2, 2], 0, 4),
+            ((7, 7), [5, 5], [1, 1], 0, 3),
+            ((5, 9), [1, 3], [1, 2], 0, 2),
+        ] {
+            let g = ConvGeometry::window((hw.0, hw.1, c), k, stride, [pad; 4]).unwrap();
+            let m = 2;
+            let x: Vec<i64> = (0..m * g.in_positions() * c)
+                .map(|_| r.gen_range(-9..9))
+                .collect();
+            let p: Vec<i64> = (0..m * g.out_positions() * g.taps_pad() * c)
+                .map(|_| r.gen_range(-9..9))
+                .collect();
+            let left: i64 = col2im(&g, m, &p).iter().zip(&x).map(|(a, b)| a * b).sum();
+            let right: i64 = p.iter().zip(&im2col(&g, m, &x)).map(|(a, b)| a * b).sum();
+            assert_eq!(left, right, "{hw:?} {k:?} {stride:?} {pad}");
+        }
+    }
 }

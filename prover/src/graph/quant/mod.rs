@@ -24,6 +24,7 @@ mod layers;
 
 pub use calibrate::{CalibrationOptions, CalibrationReport, calibrate};
 pub use file::{MODEL_FORMAT, MODEL_VERSION};
+pub(crate) use forward::col2im;
 pub use forward::{IntTrace, LayerTrace, first_max, quantize_examples};
 pub use layers::*;
 
@@ -79,6 +80,22 @@ fn unsupported(name: &str, op: &Op, reason: &str) -> Error {
         node: name.into(),
         op: op.kind().into(),
         reason: reason.into(),
+    }
+}
+
+/// The windows of a convolution or pool on an h×w image of `cp` (padded) channels, within
+/// the gather's limits; otherwise the reason, for the node's error.
+fn windows(
+    (h, w, cp): (usize, usize, usize),
+    [kh, kw]: [usize; 2],
+    stride: [usize; 2],
+    pads: [usize; 4],
+) -> Result<ConvGeometry, String> {
+    let g = ConvGeometry::window((h, w, cp), [kh, kw], stride, pads)
+        .ok_or_else(|| format!("a {kh}×{kw} window on a {h}×{w} image"))?;
+    match g.limit() {
+        Some(why) => Err(why),
+        None => Ok(g),
     }
 }
 
@@ -284,11 +301,8 @@ impl QuantizedModel {
                     if ic != c {
                         return Err(bad(&format!("expects {ic} channels, input has {c}")));
                     }
-                    let geometry = ConvGeometry::window((h, w, cp), [kh, kw], *stride, *pads)
-                        .ok_or_else(|| bad(&format!("a {kh}×{kw} kernel on a {h}×{w} image")))?;
-                    if let Some(why) = geometry.limit() {
-                        return Err(bad(&why));
-                    }
+                    let geometry =
+                        windows((h, w, cp), [kh, kw], *stride, *pads).map_err(|e| bad(&e))?;
                     let (out_h, out_w) = (geometry.out_h, geometry.out_w);
                     let (k, np) = (geometry.taps_pad() * cp, oc.next_power_of_two());
                     let mut wq = vec![0i64; k * np];
@@ -485,13 +499,8 @@ impl QuantizedModel {
                     } else {
                         // Any other window: gathered as a convolution's, divided by its size.
                         let [kh, kw] = kernel;
-                        let geometry = ConvGeometry::window((h, w, cp), kernel, stride, pads)
-                            .ok_or_else(|| {
-                                bad(&format!("a {kh}×{kw} window on a {h}×{w} image"))
-                            })?;
-                        if let Some(why) = geometry.limit() {
-                            return Err(bad(&why));
-                        }
+                        let geometry =
+                            windows((h, w, cp), kernel, stride, pads).map_err(|e| bad(&e))?;
                         if (kh * kw) as u64 > 1u64 << bits {
                             return Err(bad(&format!(
                                 "a {kh}×{kw} window needs a bit bound of at least {} (its \
@@ -527,11 +536,8 @@ impl QuantizedModel {
                             crate::blocks::maxpool::MAX_TAPS
                         )));
                     }
-                    let geometry = ConvGeometry::window((h, w, cp), [kh, kw], *stride, *pads)
-                        .ok_or_else(|| bad(&format!("a {kh}×{kw} window on a {h}×{w} image")))?;
-                    if let Some(why) = geometry.limit() {
-                        return Err(bad(&why));
-                    }
+                    let geometry =
+                        windows((h, w, cp), [kh, kw], *stride, *pads).map_err(|e| bad(&e))?;
                     layers.push(QLayer::MaxPool(QWindowPool {
                         name: node.name.clone(),
                         geometry,
@@ -579,6 +585,13 @@ impl QuantizedModel {
                     }
                 }
                 (Op::Softmax | Op::ArgMax { .. }, _) if i + 1 == count => {}
+                (Op::Softmax | Op::ArgMax { .. }, _) => {
+                    return Err(bad(
+                        "is proven only as the model's last node (dropped there: it does not \
+                         change the argmax the statements speak about); zkmodel does not prove \
+                         it as a hidden layer",
+                    ));
+                }
                 _ => return Err(bad("not provable at this position of the graph")),
             }
             let producer = if layers.len() > before {

@@ -104,3 +104,29 @@ pub fn prove_trace(
     binding::assert_messages_bound(&arch, &srs, &claim, "prove_trace");
     Ok(())
 }
+
+/// A chain of `ops` (node i reads value i, writes value i + 1; nodes named n0, n1, …) on an
+/// input of `input_shape`.
+pub fn chain_model(
+    input_shape: Vec<Option<usize>>,
+    ops: Vec<zkmodel_prover::graph::Op>,
+) -> zkmodel_prover::graph::Model {
+    let nodes: Vec<zkmodel_prover::graph::Node> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| zkmodel_prover::graph::Node {
+            name: format!("n{i}"),
+            op,
+            inputs: vec![i],
+            output: i + 1,
+        })
+        .collect();
+    zkmodel_prover::graph::Model {
+        value_names: (0..=nodes.len()).map(|i| format!("v{i}")).collect(),
+        input: 0,
+        input_shape,
+        output: nodes.len(),
+        nodes,
+        label_head: None,
+    }
+}
