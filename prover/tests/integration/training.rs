@@ -178,14 +178,11 @@ fn small_cnn(seed: u64) -> zkmodel_prover::graph::Model {
     crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops)
 }
 
-/// CNN training at scale 2^12: gradients two layers below the logits (through a convolution's
-/// col2im and a pool) are small, and 2^8 rounds them to a few units — their signs then flip
-/// against float (measured while writing this: conv1's ΔW off by 2× or of the wrong sign at
-/// s = 8, within 5% at s = 12).
-fn cnn_config(steps: usize, lr_num: i64) -> TrainConfig {
+/// CNN training hyperparameters at scale 2^`scale` (bits = scale + 8), batch 32, η = lr_num/2.
+fn cnn_config(scale: u32, steps: usize, lr_num: i64) -> TrainConfig {
     TrainConfig {
-        scale: 12,
-        bits: 20,
+        scale,
+        bits: scale + 8,
         batch: 32,
         steps,
         lr_num,
@@ -207,7 +204,10 @@ fn digit_images(d: &Dataset, rows: &[usize]) -> (zkmodel_prover::graph::Tensor, 
 /// The integer CNN step's weight and bias updates are η times the float model's gradient of
 /// the batch's mean cross-entropy, measured by central differences on the float graph, for
 /// weights of both convolutions (the first one's gradient comes through the second's col2im,
-/// a pool and a ReLU mask) and the head's biases.
+/// a pool and a ReLU mask) and the head's biases. At scale 2^12: at 2^8 the one rounding of the
+/// second convolution's back-propagated gradient leaves the first one's smallest updates
+/// about 10⁻³ off (measured while writing this), which training tolerates (below) but this
+/// comparison would not resolve.
 #[test]
 fn integer_cnn_gradients_match_float_finite_differences() {
     use zkmodel_prover::graph::Op;
@@ -216,7 +216,7 @@ fn integer_cnn_gradients_match_float_finite_differences() {
     let d = data();
     let model = small_cnn(5);
     // η = 32: updates large enough that their rounding is far below the gradients compared.
-    let cfg = cnn_config(1, 64);
+    let cfg = cnn_config(12, 1, 64);
     let (eta, unit) = (32.0, f64::powi(2.0, cfg.scale as i32));
     let mut q = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
     let layers = q.layers.clone();
@@ -277,15 +277,15 @@ fn integer_cnn_gradients_match_float_finite_differences() {
 }
 
 /// The quantized trainer trains CNNs (the integer semantics a CNN training proof will
-/// certify; the statement proves MLPs so far): from random weights, 64 steps of batch 32 on
-/// the digits images take test accuracy from chance to well above it (44% when written — a
-/// tiny CNN learns slower than the MLP), every weight staying in range; every layer's weights
-/// moved.
+/// certify; the statement proves MLPs so far): from random weights, 64 steps of batch 32 at
+/// the MLP's scale 2^8 take test accuracy from chance to well above it (42.8% when written —
+/// a tiny CNN learns slower than the MLP; 23% when pools rounded G/4 instead of keeping it as
+/// two scale bits), every weight staying in range; every layer's weights moved.
 #[test]
 fn the_quantized_trainer_trains_a_cnn() {
     use zkmodel_prover::graph::quant::{QLayer, QuantizedModel};
     let d = data();
-    let cfg = cnn_config(64, 1);
+    let cfg = cnn_config(8, 64, 1);
     let q0 = QuantizedModel::quantize(&small_cnn(5), cfg.scale, cfg.bits).unwrap();
     let (xt, yt) = digit_images(&d, &d.train[..1024]);
     let (_, x) = q0.quantize_input(&xt).unwrap();
@@ -312,21 +312,16 @@ fn the_quantized_trainer_trains_a_cnn() {
             assert_ne!(a.weight, b.weight, "{} did not move", l1.name());
         }
     }
-    // Pools hand round(G/4) to their windows; convolutions above the first hand back a
-    // gradient at their input's size.
+    // Pools hand their gradient on exactly (no rounding); weighted layers above the first hand
+    // back a gradient at their input's size.
     let st = &steps[0];
     for (l, (layer, ls)) in q.layers.iter().zip(&st.layers).enumerate() {
         match (layer, &ls.backprop) {
-            (QLayer::AvgPool(_), Some((gq, rem))) => {
-                for ((g, r), v) in gq.iter().zip(rem).zip(&ls.grad) {
-                    assert_eq!(4 * g + r, v + 2, "layer {l}");
-                }
-            }
-            (QLayer::Conv(_), Some((up, _))) => {
+            (QLayer::AvgPool(_), None) => {}
+            (_, Some((up, _))) => {
                 assert_eq!(up.len(), st.forward.layers[l - 1].y.len(), "layer {l}");
             }
             (_, None) => assert_eq!(l, 0),
-            _ => {}
         }
     }
 }
