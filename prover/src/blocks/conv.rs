@@ -10,6 +10,15 @@
 //! itself by enumerating the kh·kw·out_h·out_w (tap, position) pairs — the gather's own size,
 //! independent of the batch — and keeps one claim on X. Soundness: the sumcheck's
 //! 2·log2(in_h·in_w)/|Fr|.
+//!
+//! The transpose, col2im (a convolution's gradient on its input, for training): for
+//! Y = col2im(P), Y[(n, q), c] = Σ_{(t, p) : src(t, p) = q} P[(n, p), (t, c)], a claim on Y at
+//! (r_c, r_q, r_n) is
+//!   Ỹ(r_c, r_q, r_n) = Σ_{t, p} G(t, p, r_q)·P̃(r_c, t, p, r_n),
+//! a degree-2 sumcheck over the (tap, position) variables, G̃(ρ_t, ρ_p, r_q) again evaluated by
+//! the verifier (the same index map, its other variables bound), leaving one claim on P.
+//! Soundness: 2·log2(taps·out_h·out_w)/|Fr|. Both absorb their geometry first; the claim's
+//! value is absorbed by the sumcheck's statement before its first challenge.
 
 use super::{TensorClaim, log2};
 use crate::error::Error;
@@ -120,13 +129,62 @@ pub fn prove_gather(
             }
         }
     }
+    prove_index_sum(gv, folded, claim.value, r_c, r_n, t)
+}
+
+/// The sumcheck both directions run: Σ_x G(x)·V(x) = `claim` with G the index map's table and
+/// V the folded tensor; returns the proof and the claim on the tensor at r_c ‖ ρ ‖ r_n.
+fn prove_index_sum(
+    gv: Vec<Fr>,
+    folded: Vec<Fr>,
+    claim: Fr,
+    r_c: Vec<Fr>,
+    r_n: Vec<Fr>,
+    t: &mut NativeTranscript,
+) -> Result<(GatherProof<Fr>, TensorClaim<Fr>), Error> {
     let mut inst = ProverInstance::new(vec![gv, folded], Product(2))?;
-    let (proof, out) = prove(&mut inst, claim.value, t)?;
+    let (proof, out) = prove(&mut inst, claim, t)?;
     let value = out.evals.get(1).copied().unwrap_or_default();
-    let mut point = r_c;
-    point.extend(out.point);
-    point.extend(r_n);
+    let point = super::concat(&[&r_c, &out.point, &r_n]);
     Ok((proof, TensorClaim { point, value }))
+}
+
+/// The verifier's side of [`prove_index_sum`]: checks the index map's final value against its
+/// own evaluation `index_map(ρ)` (`what` names it) and returns the claim on the tensor.
+#[allow(clippy::too_many_arguments)]
+fn verify_index_sum<F: FieldOps, S: SpongeOps<F>>(
+    num_vars: usize,
+    proof: &GatherProof<F>,
+    claim: &F,
+    index_map: impl FnOnce(&[F]) -> F,
+    what: &'static str,
+    r_c: &[F],
+    r_n: &[F],
+    t: &mut Transcript<F, S>,
+) -> Result<TensorClaim<F>, Error> {
+    let out = verify(
+        VerifierInstance {
+            num_vars,
+            composition: &Product(2),
+            claim: claim.clone(),
+        },
+        proof,
+        t,
+    )?;
+    let [gv, value] = out.evals.as_slice() else {
+        return Err(Error::ProofShape {
+            what: "index-map sumcheck evaluations",
+            expected: 2,
+            actual: out.evals.len(),
+        });
+    };
+    if !gv.enforce_equal(&index_map(&out.point))? {
+        return Err(Error::SuccinctEvaluation { what });
+    }
+    Ok(TensorClaim {
+        point: super::concat(&[r_c, &out.point, r_n]),
+        value: value.clone(),
+    })
 }
 
 /// Verifies a gather proof for a claim on Xcol; returns the claim on X.
@@ -138,32 +196,113 @@ pub fn verify_gather<F: FieldOps, S: SpongeOps<F>>(
 ) -> Result<TensorClaim<F>, Error> {
     start(g, t)?;
     let [r_c, r_t, r_p, r_n] = split(g, &claim.point)?;
-    let out = verify(
-        VerifierInstance {
-            num_vars: log2(g.in_positions()),
-            composition: &Product(2),
-            claim: claim.value.clone(),
-        },
+    verify_index_sum(
+        log2(g.in_positions()),
         proof,
+        &claim.value,
+        |rho| gather_eval(g, &r_t, &r_p, rho),
+        "im2col index map G̃(r_t, r_p, ρ)",
+        &r_c,
+        &r_n,
         t,
-    )?;
-    let [gv, xv] = out.evals.as_slice() else {
+    )
+}
+
+fn start_scatter<F: FieldOps, S: SpongeOps<F>>(
+    g: &ConvGeometry,
+    t: &mut Transcript<F, S>,
+) -> Result<(), Error> {
+    t.absorb_usizes(labels::SCATTER_STATEMENT, &g.words())?;
+    Ok(())
+}
+
+/// Splits a claim point on col2im's output into (r_c, r_q, r_n).
+fn split_scatter<F: Clone>(g: &ConvGeometry, point: &[F]) -> Result<[Vec<F>; 3], Error> {
+    let (c, q) = (log2(g.in_c), log2(g.in_positions()));
+    if point.len() < c + q {
         return Err(Error::ProofShape {
-            what: "gather evaluations",
-            expected: 2,
-            actual: out.evals.len(),
-        });
-    };
-    if !gv.enforce_equal(&gather_eval(g, &r_t, &r_p, &out.point))? {
-        return Err(Error::SuccinctEvaluation {
-            what: "im2col index map G̃(r_t, r_p, ρ)",
+            what: "col2im claim point",
+            expected: c + q,
+            actual: point.len(),
         });
     }
-    let mut point = r_c;
-    point.extend(out.point);
-    point.extend(r_n);
-    Ok(TensorClaim {
-        point,
-        value: xv.clone(),
-    })
+    let (r_c, rest) = point.split_at(c);
+    let (r_q, r_n) = rest.split_at(q);
+    Ok([r_c.to_vec(), r_q.to_vec(), r_n.to_vec()])
+}
+
+/// Proves a claim on col2im(P) (P with rows (n, y_out, x_out), columns (tap, c)); returns the
+/// claim on P.
+pub fn prove_scatter(
+    g: &ConvGeometry,
+    p: &[Fr],
+    claim: &TensorClaim<Fr>,
+    t: &mut NativeTranscript,
+) -> Result<(GatherProof<Fr>, TensorClaim<Fr>), Error> {
+    start_scatter(g, t)?;
+    let [r_c, r_q, r_n] = split_scatter(g, &claim.point)?;
+    let (ec, en, eq) = (eq_table(&r_c), eq_table(&r_n), eq_table(&r_q));
+    let (taps, rows) = (g.taps_pad(), g.out_positions());
+    let width = taps * g.in_c;
+    if p.len() != rows * width * en.len() {
+        return Err(Error::StatementShape {
+            what: "col2im input (examples × output positions × taps × channels)",
+            expected: rows * width * en.len(),
+            actual: p.len(),
+        });
+    }
+    // P(r_c, ·, ·, r_n) over (tap, position), tap lowest.
+    let folded: Vec<Fr> = (0..rows * taps)
+        .into_par_iter()
+        .map(|i| {
+            let (tap, pos) = (i % taps, i / taps);
+            let mut acc = Fr::ZERO;
+            for (n, wn) in en.iter().enumerate() {
+                let at = (n * rows + pos) * width + tap * g.in_c;
+                let v: Fr = p[at..at + g.in_c]
+                    .iter()
+                    .zip(&ec)
+                    .map(|(a, b)| *a * b)
+                    .sum();
+                acc += *wn * v;
+            }
+            acc
+        })
+        .collect();
+    let mut gv = vec![Fr::ZERO; rows * taps];
+    for tap in 0..g.kh * g.kw {
+        for y in 0..g.out_h {
+            for xo in 0..g.out_w {
+                if let Some((sy, sx)) = g.source(y, xo, tap) {
+                    gv[(y * g.out_wp() + xo) * taps + tap] = eq[sy * g.in_wp() + sx];
+                }
+            }
+        }
+    }
+    prove_index_sum(gv, folded, claim.value, r_c, r_n, t)
+}
+
+/// Verifies a col2im proof for a claim on its output; returns the claim on P.
+pub fn verify_scatter<F: FieldOps, S: SpongeOps<F>>(
+    g: &ConvGeometry,
+    proof: &GatherProof<F>,
+    claim: &TensorClaim<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<TensorClaim<F>, Error> {
+    start_scatter(g, t)?;
+    let [r_c, r_q, r_n] = split_scatter(g, &claim.point)?;
+    let taps = log2(g.taps_pad());
+    verify_index_sum(
+        taps + log2(g.out_positions()),
+        proof,
+        &claim.value,
+        |rho| {
+            let (rho_t, rho_p) = rho.split_at(taps.min(rho.len()));
+            gather_eval(g, rho_t, rho_p, &r_q)
+        },
+        "col2im index map G̃(ρ_t, ρ_p, r_q)",
+        &r_c,
+        &r_n,
+        t,
+    )
 }

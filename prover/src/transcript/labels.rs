@@ -122,6 +122,8 @@ pub const ARGMAX_POINT: Label = Label::new(b"argmax/point");
 pub const ARGMAX_VALUES: Label = Label::new(b"argmax/values");
 /// Convolution gather: statement (geometry).
 pub const GATHER_STATEMENT: Label = Label::new(b"gather/stmt");
+/// col2im (the gather's transpose): statement.
+pub const SCATTER_STATEMENT: Label = Label::new(b"scatter/stmt");
 /// Average pool: statement.
 pub const POOL_STATEMENT: Label = Label::new(b"pool/stmt");
 /// Average pool: the output point.

@@ -7,6 +7,7 @@
 mod architecture_checks;
 mod argmax;
 mod average_pools;
+mod col2im;
 mod common;
 mod concat;
 mod exported_models;
