@@ -17,8 +17,11 @@
 //!   Ỹ(r_c, r_q, r_n) = Σ_{t, p} G(t, p, r_q)·P̃(r_c, t, p, r_n),
 //! a degree-2 sumcheck over the (tap, position) variables, G̃(ρ_t, ρ_p, r_q) again evaluated by
 //! the verifier (the same index map, its other variables bound), leaving one claim on P.
-//! Soundness: 2·log2(taps·out_h·out_w)/|Fr|. Both absorb their geometry first; the claim's
-//! value is absorbed by the sumcheck's statement before its first challenge.
+//! Soundness: 2·log2(taps_pad·out_positions)/|Fr|. Both absorb their geometry first; the
+//! claim's value is absorbed by the sumcheck's statement before its first challenge. The
+//! verifier's work is kh·kw·out_h·out_w plus an eq table over the input positions: a statement
+//! using either must bound the geometry first (`ConvGeometry::limit`, as the model
+//! statement's architecture check does).
 
 use super::{TensorClaim, log2};
 use crate::error::Error;

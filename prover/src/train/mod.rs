@@ -180,7 +180,9 @@ pub struct StepTrace {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LayerStep {
     /// The gradient at the layer's output (rows × n): the logit gradient for the last layer,
-    /// the back-propagated gradient, masked by the layer's ReLU, for the others.
+    /// the back-propagated gradient, masked by the layer's ReLU, for the others — at scale
+    /// 2^(s + e), e = 2 for every pool between it and the next weighted layer above (0 in an
+    /// MLP).
     pub grad: Vec<i64>,
     /// ΔW (k × n) and the remainder of its rounding (empty for pools).
     pub weight_delta: (Vec<i64>, Vec<i64>),
@@ -219,7 +221,9 @@ fn trainable(q: &QuantizedModel) -> Result<(), Error> {
                         .iter()
                         .all(|d| d.is_power_of_two())
             }
-            QLayer::AvgPool(p) => p.table.is_none(),
+            QLayer::AvgPool(p) => {
+                p.table.is_none() && [p.h, p.w].iter().all(|d| d.is_power_of_two() && *d >= 2)
+            }
             _ => false,
         };
         if !ok {
@@ -262,6 +266,24 @@ pub fn round_shift(x: i64, sh: u32) -> (i64, i64) {
     let v = x + (1i64 << sh.saturating_sub(1));
     let q = v >> sh;
     (q, v - (q << sh))
+}
+
+/// [`round_shift`] of a wide accumulator, the quotient back in i64 (else a range error naming
+/// `tensor`): CNN sums run over every example × position and can leave i64 before the shift.
+fn round_shift_wide(x: i128, sh: u32, tensor: &str, index: usize) -> Result<(i64, i64), Error> {
+    let v = x + (1i128 << sh.saturating_sub(1));
+    let q = v >> sh;
+    let r = v - (q << sh);
+    match (i64::try_from(q), i64::try_from(r)) {
+        (Ok(q), Ok(r)) => Ok((q, r)),
+        _ => Err(Error::QuantRange {
+            tensor: tensor.into(),
+            index,
+            value: q,
+            min: i128::from(i64::MIN),
+            max: i128::from(i64::MAX),
+        }),
+    }
 }
 
 /// One SGD step on a batch (B × padded input width, quantized) with its labels; updates `q`
@@ -344,36 +366,54 @@ pub fn step(
                 };
                 let rows = a.len() / d.k;
                 let shift_w = s + cfg.lr_shift + k + extra;
+                let (lr, name) = (i128::from(cfg.lr_num), layer.name());
+                let wide = |x: i64| i128::from(x);
                 let (mut dw, mut rw) = (vec![0i64; d.k * d.n], vec![0i64; d.k * d.n]);
                 for kk in 0..d.k {
                     for j in 0..d.n {
-                        let acc: i64 = (0..rows).map(|i| a[i * d.k + kk] * g[i * d.n + j]).sum();
-                        (dw[kk * d.n + j], rw[kk * d.n + j]) =
-                            round_shift(cfg.lr_num * acc, shift_w);
+                        let at = kk * d.n + j;
+                        let acc: i128 = (0..rows)
+                            .map(|i| wide(a[i * d.k + kk]) * wide(g[i * d.n + j]))
+                            .sum();
+                        (dw[at], rw[at]) = round_shift_wide(
+                            lr * acc,
+                            shift_w,
+                            &format!("{name}.weight_update"),
+                            at,
+                        )?;
                     }
                 }
                 let (db, rb): (Vec<i64>, Vec<i64>) = (0..d.n)
                     .map(|j| {
-                        let acc: i64 = (0..rows).map(|i| g[i * d.n + j]).sum();
-                        round_shift(cfg.lr_num * acc, cfg.lr_shift + k + extra)
+                        let acc: i128 = (0..rows).map(|i| wide(g[i * d.n + j])).sum();
+                        let sh = cfg.lr_shift + k + extra;
+                        round_shift_wide(lr * acc, sh, &format!("{name}.bias_update"), j)
                     })
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into_iter()
                     .unzip();
                 let (backprop, up) = if l > 0 {
                     // G·Wᵀ over the rows, gathered back to the input positions (col2im) for a
                     // convolution, then rounded: round(·/2^s) after the sum.
-                    let mut p = vec![0i64; rows * d.k];
+                    let mut p = vec![0i128; rows * d.k];
                     for i in 0..rows {
                         for kk in 0..d.k {
                             p[i * d.k + kk] = (0..d.n)
-                                .map(|j| g[i * d.n + j] * d.weight[kk * d.n + j])
+                                .map(|j| wide(g[i * d.n + j]) * wide(d.weight[kk * d.n + j]))
                                 .sum();
                         }
                     }
                     if let QLayer::Conv(cv) = layer {
                         p = col2im(&cv.geometry, b, &p);
                     }
-                    let (up, rem): (Vec<i64>, Vec<i64>) =
-                        p.iter().map(|v| round_shift(*v, s + extra)).unzip();
+                    let tensor = format!("{name}.backprop");
+                    let (up, rem): (Vec<i64>, Vec<i64>) = p
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| round_shift_wide(*v, s + extra, &tensor, i))
+                        .collect::<Result<Vec<_>, _>>()?
+                        .into_iter()
+                        .unzip();
                     (Some((up.clone(), rem)), up)
                 } else {
                     (None, vec![])

@@ -50,17 +50,9 @@ struct Case {
     point: Vec<Fr>,
 }
 
-fn case(
-    seed: u64,
-    hw: (usize, usize),
-    k: [usize; 2],
-    stride: [usize; 2],
-    pad: usize,
-    c: usize,
-) -> Case {
+fn case(seed: u64, (hw, k, stride, pads, c, m): Geometry) -> Case {
     let mut r = rng(seed);
-    let g = ConvGeometry::window((hw.0, hw.1, c), k, stride, [pad; 4]).unwrap();
-    let m = 2;
+    let g = ConvGeometry::window((hw.0, hw.1, c), k, stride, pads).unwrap();
     let p: Vec<i64> = (0..m * g.out_positions() * g.taps_pad() * c)
         .map(|_| r.gen_range(-40..40))
         .collect();
@@ -72,14 +64,27 @@ fn case(
     Case { g, p, y, point }
 }
 
-/// (input h × w, kernel, stride, padding, channels).
-type Geometry = ((usize, usize), [usize; 2], [usize; 2], usize, usize);
+/// (input h × w, kernel, stride, padding (top, left, bottom, right), channels, examples).
+type Geometry = (
+    (usize, usize),
+    [usize; 2],
+    [usize; 2],
+    [usize; 4],
+    usize,
+    usize,
+);
 
-const GEOMETRIES: [Geometry; 4] = [
-    ((4, 4), [3, 3], [1, 1], 1, 2),
-    ((6, 5), [3, 3], [2, 2], 1, 1),
-    ((8, 8), [2, 2], [2, 2], 0, 4),
-    ((7, 7), [5, 5], [1, 1], 0, 1),
+const GEOMETRIES: [Geometry; 7] = [
+    ((4, 4), [3, 3], [1, 1], [1; 4], 2, 2),
+    ((6, 5), [3, 3], [2, 2], [1; 4], 1, 2),
+    ((8, 8), [2, 2], [2, 2], [0; 4], 4, 2),
+    ((7, 7), [5, 5], [1, 1], [0; 4], 1, 2),
+    // Unequal kernel sides, strides and pads: a swapped index would show.
+    ((5, 6), [2, 3], [1, 2], [1, 0, 0, 2], 2, 2),
+    // 1×1 with stride 2: no tap variables, skipped pixels get exactly 0.
+    ((6, 6), [1, 1], [2, 2], [0; 4], 2, 2),
+    // One example: no example variables.
+    ((4, 4), [3, 3], [1, 1], [1; 4], 2, 1),
 ];
 
 fn claim_on(c: &Case, y: &[i64]) -> TensorClaim<Fr> {
@@ -91,8 +96,9 @@ fn claim_on(c: &Case, y: &[i64]) -> TensorClaim<Fr> {
 
 #[test]
 fn honest_col2im_claims_are_true() {
-    for (i, (hw, k, s, pad, ch)) in GEOMETRIES.into_iter().enumerate() {
-        let c = case(i as u64, hw, k, s, pad, ch);
+    for (i, geometry) in GEOMETRIES.into_iter().enumerate() {
+        let c = case(i as u64, geometry);
+        let hw = geometry.0;
         let claim = claim_on(&c, &c.y);
         let (proof, on_p) = prove_scatter(&c.g, &field(&c.p), &claim, &mut transcript()).unwrap();
         let verified = verify_scatter(&c.g, &proof, &claim, &mut transcript()).unwrap();
@@ -103,7 +109,7 @@ fn honest_col2im_claims_are_true() {
 
 #[test]
 fn tampered_col2im_messages_are_refused() {
-    let c = case(10, (6, 5), [3, 3], [2, 2], 1, 2);
+    let c = case(10, GEOMETRIES[1]);
     let claim = claim_on(&c, &c.y);
     let (proof, _) = prove_scatter(&c.g, &field(&c.p), &claim, &mut transcript()).unwrap();
     let verdict = |p: &SumcheckProof<Fr>, cl: &TensorClaim<Fr>| {
@@ -139,6 +145,19 @@ fn tampered_col2im_messages_are_refused() {
         verdict(&bad, &claim),
         Err(Error::SuccinctEvaluation { .. })
     ));
+    // Malformed: a point one variable short, a proof with a round too many.
+    let mut short = claim.clone();
+    short.point.truncate(c.g.in_c.trailing_zeros() as usize + 1);
+    assert!(matches!(
+        verdict(&proof, &short),
+        Err(Error::ProofShape { .. })
+    ));
+    let mut long = proof.clone();
+    long.rounds.push(long.rounds[0].clone());
+    assert!(matches!(
+        verdict(&long, &claim),
+        Err(Error::ProofShape { .. })
+    ));
     // Another geometry is another statement.
     let g2 = ConvGeometry::window((6, 5, 2), [3, 3], [2, 2], [0; 4]).unwrap();
     assert!(verify_scatter(&g2, &proof, &claim, &mut transcript()).is_err());
@@ -149,7 +168,7 @@ fn tampered_col2im_messages_are_refused() {
 /// leaves the claim on the false tensor untrue.
 #[test]
 fn a_false_col2im_output_is_refused_or_leaves_a_false_claim() {
-    let c = case(11, (4, 4), [3, 3], [1, 1], 1, 2);
+    let c = case(11, GEOMETRIES[0]);
     let mut y = c.y.clone();
     y[5] += 1;
     let pf = field(&c.p);

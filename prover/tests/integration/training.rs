@@ -358,3 +358,32 @@ fn the_trainer_refuses_a_max_pool_by_name() {
         other => panic!("{other:?}"),
     }
 }
+
+/// From the trainer's review: an update too large for i64 is a range error naming the tensor
+/// (CNN sums run over every example × position), not an overflow; a hand-built 2×2 pool on an
+/// odd map is refused by name, not indexed out of bounds.
+#[test]
+fn oversized_updates_and_odd_pools_are_errors() {
+    use zkmodel_prover::Error;
+    use zkmodel_prover::graph::quant::{QLayer, QPool, QuantizedModel};
+    let d = data();
+    let q = QuantizedModel::quantize(&small_cnn(7), 8, 16).unwrap();
+    let (xt, yt) = digit_images(&d, &d.train[..32]);
+    let (_, x) = q.quantize_input(&xt).unwrap();
+    let huge = TrainConfig {
+        lr_num: 1 << 62,
+        ..cnn_config(8, 1, 1)
+    };
+    match train(q.clone(), &huge, &x, &yt) {
+        Err(Error::QuantRange { tensor, .. }) => assert!(tensor.ends_with("_update"), "{tensor}"),
+        other => panic!("{other:?}"),
+    }
+    let mut odd = q;
+    if let QLayer::AvgPool(p) = &mut odd.layers[1] {
+        *p = QPool { h: 3, ..p.clone() };
+    }
+    match train(odd, &cnn_config(8, 1, 1), &x, &yt) {
+        Err(Error::Unprovable { node, .. }) => assert_eq!(node, "n2"),
+        other => panic!("{other:?}"),
+    }
+}

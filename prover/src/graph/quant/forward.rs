@@ -78,10 +78,14 @@ pub(crate) fn im2col(g: &ConvGeometry, m: usize, x: &[i64]) -> Vec<i64> {
 /// receives Σ cols[(example, p), (t, c)] over the (tap t, output position p) pairs that read
 /// it; positions no pair reads (padding, pixels the stride skips) receive 0. A convolution's
 /// gradient with respect to its input.
-pub(crate) fn col2im(g: &ConvGeometry, m: usize, cols: &[i64]) -> Vec<i64> {
+pub(crate) fn col2im<T: Copy + Default + std::ops::AddAssign>(
+    g: &ConvGeometry,
+    m: usize,
+    cols: &[T],
+) -> Vec<T> {
     let (rows, k) = (g.out_positions(), g.taps_pad() * g.in_c);
     let (plane, wp, c) = (g.in_positions(), g.in_wp(), g.in_c);
-    let mut out = vec![0i64; m * plane * c];
+    let mut out = vec![T::default(); m * plane * c];
     for (row, src) in cols.chunks(k).enumerate().take(m * rows) {
         let (n, p) = (row / rows, row % rows);
         let (y, xo) = (p / g.out_wp(), p % g.out_wp());
@@ -89,7 +93,7 @@ pub(crate) fn col2im(g: &ConvGeometry, m: usize, cols: &[i64]) -> Vec<i64> {
             if let Some((sy, sx)) = g.source(y, xo, t) {
                 let dst = (n * plane + sy * wp + sx) * c;
                 for (o, v) in out[dst..dst + c].iter_mut().zip(&src[t * c..(t + 1) * c]) {
-                    *o += v;
+                    *o += *v;
                 }
             }
         }
