@@ -183,7 +183,7 @@ use zkmodel_prover::graph::quant::{
     CalibrationOptions, InputShape, QConcat, QLayer, QuantizedModel, calibrate,
 };
 use zkmodel_prover::graph::{Model, Op, Tensor};
-use zkmodel_prover::proof::model::Visibility;
+use zkmodel_prover::proof::model::{ModelShape, Visibility};
 
 /// A tensor of uniform values in (−bound, bound).
 fn random(r: &mut impl Rng, shape: Vec<usize>, bound: f32) -> Tensor {
@@ -351,6 +351,9 @@ fn concatenated_image_branches_calibrate_and_prove() {
     let (m, input) = q.quantize_input(&x).unwrap();
     let trace = q.forward(m, input).unwrap();
     prove_trace(&q, &trace, 16, Visibility::Committed, Visibility::Public).unwrap();
+    // Key generation proves a zero model of the shape: it must have exactly this shape.
+    let shape = ModelShape::from(&q);
+    assert_eq!(ModelShape::from(&shape.zero_model()), shape);
 
     // What zkmodel does not prove is refused naming the node: an activation after the
     // concatenation, and a concatenation of flattened images.
