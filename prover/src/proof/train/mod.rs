@@ -224,8 +224,9 @@ impl TrainArchitecture {
         ensure(
             layers_ok,
             ARCH,
-            "training needs a flat input and Dense layers only, with ReLU on the hidden ones and \
-             none on the last",
+            "training proofs cover MLPs so far: a flat input and Dense layers only, with ReLU \
+             on the hidden ones and none on the last (the quantized trainer trains CNNs; their \
+             proofs are not built yet)",
         )?;
         ensure(
             bits_ok,
