@@ -5,8 +5,8 @@ use crate::error::Error;
 use crate::graph::tensor::Tensor;
 use rayon::prelude::*;
 
-/// The integer witness of one layer on a batch.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The integer witness of one layer on a batch (tensors a layer does not have are empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LayerTrace {
     /// The layer's input matrix as its dense part reads it (im2col for convolutions); empty
     /// for other layers.
@@ -35,6 +35,25 @@ impl LayerTrace {
         } else {
             &self.y
         }
+    }
+}
+
+/// The tensor `j` names: the model input (`None`) or layer j's output, computed before the
+/// layer reading it.
+fn operand<'a>(
+    input: &'a [i64],
+    layers: &'a [LayerTrace],
+    j: Option<usize>,
+) -> Result<&'a [i64], Error> {
+    match j {
+        None => Ok(input),
+        Some(j) => layers
+            .get(j)
+            .map(LayerTrace::output)
+            .ok_or(Error::BlockShape {
+                block: "quantized model",
+                reason: "a layer must read the input or an earlier layer's output",
+            }),
     }
 }
 
@@ -180,13 +199,9 @@ impl QuantizedModel {
         table: Option<super::TableFn>,
     ) -> Result<LayerTrace, Error> {
         let mut trace = LayerTrace {
-            xcol: vec![],
             y,
             r,
-            pos: vec![],
-            neg: vec![],
-            act: vec![],
-            diff: vec![],
+            ..LayerTrace::default()
         };
         let y = &trace.y;
         if relu {
@@ -231,16 +246,7 @@ impl QuantizedModel {
         let mut layers: Vec<LayerTrace> = Vec::with_capacity(self.layers.len());
         let non_negative = self.non_negative();
         for (i, layer) in self.layers.iter().enumerate() {
-            let a: &[i64] = match self.source(i) {
-                None => &input,
-                Some(j) => layers
-                    .get(j)
-                    .map(LayerTrace::output)
-                    .ok_or(Error::BlockShape {
-                        block: "quantized model",
-                        reason: "a layer must read the input or an earlier layer's output",
-                    })?,
-            };
+            let a = operand(&input, &layers, self.source(i))?;
             // A model built in code (files are validated on load) may point a layer at a
             // tensor of another size.
             let wanted = match layer {
@@ -299,28 +305,15 @@ impl QuantizedModel {
                         self.check(&format!("{}.output", p.name), &y, range)?;
                     }
                     LayerTrace {
-                        xcol: vec![],
                         y,
                         r,
-                        pos: vec![],
-                        neg: vec![],
-                        act: vec![],
-                        diff: vec![],
+                        ..LayerTrace::default()
                     }
                 }
                 QLayer::MaxPool(p) => self.maxpool_forward(p, m, a)?,
                 QLayer::AvgPoolWindow(p) => self.avgpool_forward(p, m, a)?,
                 QLayer::Add(l) => {
-                    let b: &[i64] =
-                        match l.skip {
-                            None => &input,
-                            Some(j) => layers.get(j).map(LayerTrace::output).ok_or(
-                                Error::BlockShape {
-                                    block: "residual sum",
-                                    reason: "the added tensor must be an earlier layer's output",
-                                },
-                            )?,
-                        };
+                    let b = operand(&input, &layers, l.skip)?;
                     if a.len() != b.len() || a.len() != m * l.rows * l.n {
                         return Err(Error::StatementShape {
                             what: "residual-sum operand (batch × rows × padded width)",
@@ -331,19 +324,7 @@ impl QuantizedModel {
                     let y = a.iter().zip(b).map(|(x, z)| x + z).collect();
                     self.activate(&l.name, y, vec![], l.relu, l.table)?
                 }
-                QLayer::Concat(c) => {
-                    let other: &[i64] =
-                        match c.other {
-                            None => &input,
-                            Some(j) => layers.get(j).map(LayerTrace::output).ok_or(
-                                Error::BlockShape {
-                                    block: "concatenation",
-                                    reason: "the other operand must be an earlier layer's output",
-                                },
-                            )?,
-                        };
-                    concat_forward(c, m, a, other)?
-                }
+                QLayer::Concat(c) => concat_forward(c, m, a, operand(&input, &layers, c.other)?)?,
             };
             let trace = match (layer, layer.table()) {
                 // A pool's table activation reads the pooled values (its pre-activation, which
@@ -401,11 +382,8 @@ impl QuantizedModel {
         Ok(LayerTrace {
             xcol,
             y,
-            r: vec![],
-            pos: vec![],
-            neg: vec![],
-            act: vec![],
             diff,
+            ..LayerTrace::default()
         })
     }
 
@@ -437,10 +415,7 @@ impl QuantizedModel {
             xcol,
             y,
             r,
-            pos: vec![],
-            neg: vec![],
-            act: vec![],
-            diff: vec![],
+            ..LayerTrace::default()
         })
     }
 
@@ -473,16 +448,14 @@ fn concat_forward(
         });
     }
     let rows = m * c.rows;
-    if first.len() != rows * wa || second.len() != rows * wb {
-        return Err(Error::StatementShape {
-            what: "concatenation operand (batch × rows × padded width)",
-            expected: rows * if first.len() != rows * wa { wa } else { wb },
-            actual: if first.len() != rows * wa {
-                first.len()
-            } else {
-                second.len()
-            },
-        });
+    for (x, w) in [(first, wa), (second, wb)] {
+        if x.len() != rows * w {
+            return Err(Error::StatementShape {
+                what: "concatenation operand (batch × rows × padded width)",
+                expected: rows * w,
+                actual: x.len(),
+            });
+        }
     }
     let mut y = vec![0i64; rows * out];
     for ((dst, a), b) in y
@@ -494,13 +467,8 @@ fn concat_forward(
         dst[ra..ra + rb].copy_from_slice(&b[..rb]);
     }
     Ok(LayerTrace {
-        xcol: vec![],
         y,
-        r: vec![],
-        pos: vec![],
-        neg: vec![],
-        act: vec![],
-        diff: vec![],
+        ..LayerTrace::default()
     })
 }
 
