@@ -13,6 +13,7 @@
 use crate::blocks::argmax::ArgmaxProof;
 use crate::blocks::avgpool::AvgPoolProof;
 use crate::blocks::concat::ConcatProof;
+use crate::blocks::conv_backprop::ConvBackpropProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
@@ -24,7 +25,9 @@ use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
 use crate::pcs::{SplitEvals, SplitFieldProof, SplitOpeningProof};
 use crate::proof::model::{LayerProof, ModelProof, ModelProofBody};
-use crate::proof::train::{BackwardProof, TrainingProof, TrainingProofBody};
+use crate::proof::train::{
+    BackpropProof, BackwardProof, ForwardProof, TrainingProof, TrainingProofBody,
+};
 use crate::sumcheck::SumcheckProof;
 use ark_bn254::Fr;
 use ark_serialize::{
@@ -117,7 +120,15 @@ crate::canonical_struct!(BiasUpdateProof<Fr> { values });
 crate::canonical_struct!(StepProof<Fr> { values, sumcheck });
 crate::canonical_struct!(ReluGradProof<Fr> { values, zerocheck });
 crate::canonical_struct!(SoftmaxProof<Fr> { values, max, zerocheck });
-crate::canonical_struct!(BackwardProof<Fr> { weight, weight_chain, bias, bias_chain, backprop });
+crate::canonical_struct!(ConvBackpropProof<Fr> { values, scatter, contraction });
+crate::canonical_struct!(BackwardProof<Fr> {
+    weight,
+    weight_gather,
+    weight_chain,
+    bias,
+    bias_chain,
+    backprop
+});
 crate::canonical_struct!(TrainingProofBody<Fr> { lookups, forward, softmax, gradient, one_hot, backward });
 crate::canonical_struct!(TrainingProof {
     trace_commitment,
@@ -248,6 +259,120 @@ impl CanonicalDeserialize for LayerProof<Fr> {
                 reader, compress, validate,
             )?),
             CONCAT => LayerProof::Concat(ConcatProof::deserialize_with_mode(
+                reader, compress, validate,
+            )?),
+            _ => return Err(SerializationError::InvalidData),
+        })
+    }
+}
+
+impl CanonicalSerialize for ForwardProof<Fr> {
+    fn serialize_with_mode<W: Write>(
+        &self,
+        writer: W,
+        compress: Compress,
+    ) -> Result<(), SerializationError> {
+        match self {
+            ForwardProof::Dense(d) => (DENSE, d).serialize_with_mode(writer, compress),
+            ForwardProof::Conv { dense, gather } => {
+                (CONV, dense, gather).serialize_with_mode(writer, compress)
+            }
+            ForwardProof::Pool(p) => (POOL, p).serialize_with_mode(writer, compress),
+        }
+    }
+
+    fn serialized_size(&self, compress: Compress) -> usize {
+        1 + match self {
+            ForwardProof::Dense(d) => d.serialized_size(compress),
+            ForwardProof::Conv { dense, gather } => {
+                dense.serialized_size(compress) + gather.serialized_size(compress)
+            }
+            ForwardProof::Pool(p) => p.serialized_size(compress),
+        }
+    }
+}
+
+impl Valid for ForwardProof<Fr> {
+    fn check(&self) -> Result<(), SerializationError> {
+        match self {
+            ForwardProof::Dense(d) => d.check(),
+            ForwardProof::Conv { dense, gather } => {
+                dense.check()?;
+                gather.check()
+            }
+            ForwardProof::Pool(p) => p.check(),
+        }
+    }
+}
+
+impl CanonicalDeserialize for ForwardProof<Fr> {
+    fn deserialize_with_mode<R: Read>(
+        mut reader: R,
+        compress: Compress,
+        validate: Validate,
+    ) -> Result<Self, SerializationError> {
+        let tag = u8::deserialize_with_mode(&mut reader, compress, validate)?;
+        Ok(match tag {
+            DENSE => ForwardProof::Dense(CanonicalDeserialize::deserialize_with_mode(
+                reader, compress, validate,
+            )?),
+            CONV => ForwardProof::Conv {
+                dense: CanonicalDeserialize::deserialize_with_mode(
+                    &mut reader,
+                    compress,
+                    validate,
+                )?,
+                gather: CanonicalDeserialize::deserialize_with_mode(reader, compress, validate)?,
+            },
+            POOL => ForwardProof::Pool(CanonicalDeserialize::deserialize_with_mode(
+                reader, compress, validate,
+            )?),
+            _ => return Err(SerializationError::InvalidData),
+        })
+    }
+}
+
+impl CanonicalSerialize for BackpropProof<Fr> {
+    fn serialize_with_mode<W: Write>(
+        &self,
+        writer: W,
+        compress: Compress,
+    ) -> Result<(), SerializationError> {
+        match self {
+            BackpropProof::Dense(p) => (DENSE, p).serialize_with_mode(writer, compress),
+            BackpropProof::Conv(p) => (CONV, p).serialize_with_mode(writer, compress),
+        }
+    }
+
+    fn serialized_size(&self, compress: Compress) -> usize {
+        1 + match self {
+            BackpropProof::Dense(p) => p.serialized_size(compress),
+            BackpropProof::Conv(p) => p.serialized_size(compress),
+        }
+    }
+}
+
+impl Valid for BackpropProof<Fr> {
+    fn check(&self) -> Result<(), SerializationError> {
+        match self {
+            BackpropProof::Dense(p) => p.check(),
+            BackpropProof::Conv(p) => p.check(),
+        }
+    }
+}
+
+impl CanonicalDeserialize for BackpropProof<Fr> {
+    fn deserialize_with_mode<R: Read>(
+        mut reader: R,
+        compress: Compress,
+        validate: Validate,
+    ) -> Result<Self, SerializationError> {
+        let tag = u8::deserialize_with_mode(&mut reader, compress, validate)?;
+        Ok(match tag {
+            DENSE => BackpropProof::Dense(CanonicalDeserialize::deserialize_with_mode(
+                reader, compress, validate,
+            )?),
+            CONV => BackpropProof::Conv(CanonicalDeserialize::deserialize_with_mode(
                 reader, compress, validate,
             )?),
             _ => return Err(SerializationError::InvalidData),

@@ -12,6 +12,7 @@ pub mod argmax;
 pub mod avgpool;
 pub mod concat;
 pub mod conv;
+pub mod conv_backprop;
 pub mod dense;
 pub mod dense_iter;
 pub mod iterate;

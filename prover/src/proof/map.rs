@@ -6,6 +6,7 @@
 use crate::blocks::argmax::ArgmaxProof;
 use crate::blocks::avgpool::AvgPoolProof;
 use crate::blocks::concat::ConcatProof;
+use crate::blocks::conv_backprop::ConvBackpropProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
@@ -18,7 +19,7 @@ use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
 use crate::pcs::split::{SplitEvals, SplitFieldProof};
 use crate::proof::model::{LayerProof, ModelProofBody};
-use crate::proof::train::{BackwardProof, TrainingProofBody};
+use crate::proof::train::{BackpropProof, BackwardProof, ForwardProof, TrainingProofBody};
 use crate::sumcheck::SumcheckProof;
 
 /// A value whose field elements can be mapped one by one into another field type.
@@ -176,12 +177,20 @@ map_struct!(SoftmaxProof {
     max: nested,
     zerocheck: nested
 });
+map_struct!(ConvBackpropProof {
+    values: list,
+    scatter: nested,
+    contraction: nested
+});
+// The order the committed MLP training keys were generated with; a convolution's gather
+// (absent for dense layers) comes last.
 map_struct!(BackwardProof {
     backprop: nested,
     weight: nested,
     weight_chain: nested,
     bias: nested,
-    bias_chain: nested
+    bias_chain: nested,
+    weight_gather: nested
 });
 map_struct!(TrainingProofBody {
     forward: nested,
@@ -191,6 +200,36 @@ map_struct!(TrainingProofBody {
     one_hot: nested,
     backward: nested
 });
+
+impl<F> MapFields<F> for ForwardProof<F> {
+    type Out<G> = ForwardProof<G>;
+    fn map_fields<G, E>(
+        &self,
+        f: &mut dyn FnMut(&F) -> Result<G, E>,
+    ) -> Result<ForwardProof<G>, E> {
+        Ok(match self {
+            ForwardProof::Dense(d) => ForwardProof::Dense(d.map_fields(f)?),
+            ForwardProof::Conv { dense, gather } => ForwardProof::Conv {
+                dense: dense.map_fields(f)?,
+                gather: gather.map_fields(f)?,
+            },
+            ForwardProof::Pool(p) => ForwardProof::Pool(p.map_fields(f)?),
+        })
+    }
+}
+
+impl<F> MapFields<F> for BackpropProof<F> {
+    type Out<G> = BackpropProof<G>;
+    fn map_fields<G, E>(
+        &self,
+        f: &mut dyn FnMut(&F) -> Result<G, E>,
+    ) -> Result<BackpropProof<G>, E> {
+        Ok(match self {
+            BackpropProof::Dense(p) => BackpropProof::Dense(p.map_fields(f)?),
+            BackpropProof::Conv(p) => BackpropProof::Conv(p.map_fields(f)?),
+        })
+    }
+}
 
 impl<F> MapFields<F> for LayerProof<F> {
     type Out<G> = LayerProof<G>;

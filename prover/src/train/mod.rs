@@ -246,10 +246,10 @@ fn trainable(q: &QuantizedModel) -> Result<(), Error> {
     }
 }
 
-/// A 2×2 average pool's gradient on its input, times 4 (the caller keeps the 1/4 as two more
-/// scale bits): each pooled gradient given to the four positions of its window.
-fn upsample(p: &crate::graph::quant::QPool, m: usize, gq: &[i64]) -> Vec<i64> {
-    let (h, w, c) = (p.h, p.w, p.c);
+/// A 2×2 average pool's gradient on its input (m examples of h × w × c), times 4 (the caller
+/// keeps the 1/4 as two more scale bits): each pooled gradient given to the four positions of
+/// its window.
+pub(crate) fn upsample([h, w, c]: [usize; 3], m: usize, gq: &[i64]) -> Vec<i64> {
     let mut out = vec![0i64; m * h * w * c];
     for (i, o) in out.iter_mut().enumerate() {
         let (ch, pos) = (i % c, i / c);
@@ -351,7 +351,7 @@ pub fn step(
         let (weight_delta, bias_delta, backprop, up) = match layer {
             QLayer::AvgPool(p) => {
                 extra += 2;
-                let up = upsample(p, b, &g);
+                let up = upsample([p.h, p.w, p.c], b, &g);
                 ((vec![], vec![]), (vec![], vec![]), None, up)
             }
             _ => {

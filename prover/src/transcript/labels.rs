@@ -124,6 +124,12 @@ pub const ARGMAX_VALUES: Label = Label::new(b"argmax/values");
 pub const GATHER_STATEMENT: Label = Label::new(b"gather/stmt");
 /// col2im (the gather's transpose): statement.
 pub const SCATTER_STATEMENT: Label = Label::new(b"scatter/stmt");
+/// Convolution back-propagation block (training): statement.
+pub const CONV_BACKPROP_STATEMENT: Label = Label::new(b"convbp/stmt");
+/// Convolution back-propagation block: the random point on the back-propagated gradient.
+pub const CONV_BACKPROP_POINT: Label = Label::new(b"convbp/point");
+/// Convolution back-propagation block: the prover's evaluations.
+pub const CONV_BACKPROP_VALUES: Label = Label::new(b"convbp/values");
 /// Average pool: statement.
 pub const POOL_STATEMENT: Label = Label::new(b"pool/stmt");
 /// Average pool: the output point.

@@ -7,9 +7,11 @@
 mod architecture_checks;
 mod argmax;
 mod average_pools;
+mod cnn_training_statement;
 mod col2im;
 mod common;
 mod concat;
+mod conv_backprop;
 mod exported_models;
 mod forgery;
 mod golden;

@@ -141,7 +141,7 @@ fn trained_model_proves_its_accuracy() {
 /// A small CNN in PyTorch's layout: Conv(1→4, 3×3, pad 1) → ReLU → AvgPool 2×2 → Conv(4→8,
 /// 3×3, pad 1) → ReLU → AvgPool 2×2 → Flatten → Dense(32→10), Glorot-uniform weights, zero
 /// biases.
-fn small_cnn(seed: u64) -> zkmodel_prover::graph::Model {
+pub(crate) fn small_cnn(seed: u64) -> zkmodel_prover::graph::Model {
     use rand::Rng;
     use zkmodel_prover::graph::{Op, Tensor};
     let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
@@ -179,7 +179,7 @@ fn small_cnn(seed: u64) -> zkmodel_prover::graph::Model {
 }
 
 /// CNN training hyperparameters at scale 2^`scale` (bits = scale + 8), batch 32, η = lr_num/2.
-fn cnn_config(scale: u32, steps: usize, lr_num: i64) -> TrainConfig {
+pub(crate) fn cnn_config(scale: u32, steps: usize, lr_num: i64) -> TrainConfig {
     TrainConfig {
         scale,
         bits: scale + 8,
@@ -192,7 +192,10 @@ fn cnn_config(scale: u32, steps: usize, lr_num: i64) -> TrainConfig {
 }
 
 /// The digits images [batch, 1, 8, 8] of `rows`.
-fn digit_images(d: &Dataset, rows: &[usize]) -> (zkmodel_prover::graph::Tensor, Vec<usize>) {
+pub(crate) fn digit_images(
+    d: &Dataset,
+    rows: &[usize],
+) -> (zkmodel_prover::graph::Tensor, Vec<usize>) {
     let (x, y) = d.batch(rows).unwrap();
     let shape = vec![x.shape[0], 1, 8, 8];
     (

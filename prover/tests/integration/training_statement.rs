@@ -17,8 +17,8 @@ use zkmodel_prover::proof::model::{
     CommittedData, CommittedModel, ModelArchitecture, Task, commit_model,
 };
 use zkmodel_prover::proof::train::{
-    ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, digits::DigitsTraining, prove,
-    verify,
+    BackpropProof, ForwardProof, ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset,
+    digits::DigitsTraining, prove, verify,
 };
 use zkmodel_prover::train::{Loss, StepTrace, TrainConfig, step, train};
 
@@ -384,11 +384,11 @@ fn tampered_messages_are_rejected() {
     for i in 0..2 {
         tampers.push((
             "forward value",
-            Box::new(move |p| p.body.forward[i].values[1] += Fr::ONE),
+            Box::new(move |p| dense(&mut p.body.forward[i]).values[1] += Fr::ONE),
         ));
         tampers.push((
             "forward sumcheck",
-            Box::new(move |p| p.body.forward[i].contraction.rounds[0][0] += Fr::ONE),
+            Box::new(move |p| dense(&mut p.body.forward[i]).contraction.rounds[0][0] += Fr::ONE),
         ));
         tampers.push((
             "weight update",
@@ -413,7 +413,14 @@ fn tampered_messages_are_rejected() {
     ));
     tampers.push((
         "back-propagation",
-        Box::new(|p| p.body.backward[1].backprop.as_mut().unwrap().0.values[1] += Fr::ONE),
+        Box::new(
+            |p| match &mut p.body.backward[1].backprop.as_mut().unwrap().0 {
+                BackpropProof::Dense(d) => d.values[1] += Fr::ONE,
+                BackpropProof::Conv(_) => {
+                    unreachable!("an MLP back-propagates through dense layers")
+                }
+            },
+        ),
     ));
     tampers.push((
         "ReLU derivative",
@@ -448,7 +455,7 @@ fn tampered_messages_are_rejected() {
             actual: 0,
         },
         "missing layer" => Error::ProofShape {
-            what: "layer proofs",
+            what: "layer proofs (forward per layer, backward per weighted layer)",
             expected: 4,
             actual: 3,
         },
@@ -462,6 +469,16 @@ fn tampered_messages_are_rejected() {
             Err(expected(what)),
             "tampered {what}"
         );
+    }
+}
+
+/// The dense block of a dense or convolution layer's forward proof.
+fn dense(
+    p: &mut ForwardProof<zkmodel_prover::Fr>,
+) -> &mut zkmodel_prover::blocks::dense_iter::IteratedDenseProof<zkmodel_prover::Fr> {
+    match p {
+        ForwardProof::Dense(d) | ForwardProof::Conv { dense: d, .. } => d,
+        ForwardProof::Pool(_) => unreachable!("an MLP has no pools"),
     }
 }
 

@@ -93,11 +93,11 @@ pub(crate) fn im2col(g: &ConvGeometry, m: usize, x: &[i64]) -> Vec<i64> {
     out
 }
 
-/// col2im, the adjoint of [`im2col`]: each input position (example, y, x) of channel c
+/// col2im, the adjoint of im2col (a convolution's input rows): each input position (example, y, x) of channel c
 /// receives Σ cols[(example, p), (t, c)] over the (tap t, output position p) pairs that read
 /// it; positions no pair reads (padding, pixels the stride skips) receive 0. A convolution's
 /// gradient with respect to its input.
-pub(crate) fn col2im<T: Copy + Default + std::ops::AddAssign>(
+pub fn col2im<T: Copy + Default + std::ops::AddAssign>(
     g: &ConvGeometry,
     m: usize,
     cols: &[T],

@@ -24,7 +24,7 @@ mod layers;
 
 pub use calibrate::{CalibrationOptions, CalibrationReport, calibrate};
 pub use file::{MODEL_FORMAT, MODEL_VERSION};
-pub(crate) use forward::col2im;
+pub use forward::col2im;
 pub use forward::{IntTrace, LayerTrace, first_max, quantize_examples};
 pub use layers::*;
 

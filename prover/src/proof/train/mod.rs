@@ -7,18 +7,31 @@
 //! layout), the dataset (inputs N × width, one-hot labels N × classes) and the per-proof trace.
 //! Every tensor of the T iterations is stacked in the trace with the iteration index on its
 //! highest variables, so each block below is one sumcheck over all iterations and the
-//! verifier's work grows with log T:
+//! verifier's work grows with log T. Models are chains of Dense and convolution layers (ReLU on
+//! all but the last, a Dense one) with 2×2 average pools between two weighted layers:
 //! - forward: each dense layer of every iteration ([`crate::blocks::dense_iter`]), weights and
-//!   biases read from their stacks W[0..T);
+//!   biases read from their stacks W[0..T); a convolution is the same block on its im2col rows
+//!   (examples × output positions) and the im2col gather ([`crate::blocks::conv`]) from the
+//!   claim on the never-committed Xcol to one on its input, the iterations joining the
+//!   examples' variables; a 2×2 pool is the pool relation ([`crate::blocks::pool`]) with the
+//!   iterations as more examples;
 //! - loss: the fixed-point softmax ([`crate::blocks::softmax`], cross-entropy) and the gradient
 //!   G = [j real]·(P − 2^s·Y) (P = logits for mean squared error) in one zerocheck, the
 //!   real-class mask evaluated by the verifier; the dataset's labels one-hot on real classes
 //!   ([`crate::blocks::one_hot`]);
-//! - backward, per layer: ΔW = round(η·AᵀG / 2^sh) and ΔB = round(η·Σ G / 2^sh')
-//!   ([`crate::blocks::dense_iter::prove_rescaled`], [`crate::blocks::dense_iter::prove_bias_update`])
-//!   whose Δ claims the update chains ([`crate::blocks::iterate::prove_step`]) turn into claims
-//!   on the stacks, on W_T and on W_0; for hidden layers the back-propagated
-//!   round(G·Wᵀ / 2^s) and the ReLU derivative ([`crate::blocks::relu_grad`]);
+//! - backward, per weighted layer: ΔW = round(η·AᵀG / 2^sh) and ΔB = round(η·Σ G / 2^sh')
+//!   ([`crate::blocks::dense_iter::prove_rescaled`], [`crate::blocks::dense_iter::prove_bias_update`];
+//!   for a convolution A = Xcol, its claim carried through the gather, and the sums run over
+//!   examples × positions) whose Δ claims the update chains ([`crate::blocks::iterate::prove_step`])
+//!   turn into claims on the stacks, on W_T and on W_0; for layers above the first the
+//!   back-propagated round(G·Wᵀ / 2^sh'') (a convolution's through col2im,
+//!   [`crate::blocks::conv_backprop`]) and the ReLU derivative of the weighted layer below
+//!   ([`crate::blocks::relu_grad`]). A pool's backward needs no block: the gradient it hands
+//!   down is its output gradient repeated over each 2×2 window, whose multilinear extension
+//!   ignores the two window bits, so a claim on it is a claim on the output gradient with
+//!   those variables dropped (the plan's routing does it). The pool's 1/4 is kept as two extra
+//!   scale bits e that the next weighted layer's shifts absorb (sh = s + lr_shift + log B + e,
+//!   sh' = lr_shift + log B + e, sh'' = s + e);
 //! - lookups: every bounded tensor in one b-bit range check (a bound below 2^b — remainders,
 //!   labels, exponent chunks — twice, with an offset: [`crate::proof::bounds`]), and the
 //!   softmax's exponent chunks in their table.
@@ -27,7 +40,10 @@
 //! [(t mod N/B)·B, …)), so a claim on a stacked batch tensor is a claim on the dataset with
 //! variables fixed. Soundness rests, as for inference, on the range checks: every field
 //! identity is then an integer identity, and a verified proof certifies exactly the integer
-//! trainer's run. Hyperparameters (widths, s, b, N, B, T, η, loss) are in the architecture id.
+//! trainer's run. Hyperparameters (shape, s, b, N, B, T, η, loss) are in the architecture id.
+//! The claim means what it says only if the verifier vouches for the initial model (registered
+//! or seed-derived) and the dataset (registered by its publisher); the final model is the
+//! commitment inference and accuracy proofs then take, and only the trace is the prover's.
 
 #[cfg(any(test, feature = "dev-fixtures"))]
 pub mod digits;
@@ -40,8 +56,11 @@ pub use file::{DATASET_OPENING, DatasetOpening, TrainingProofFile, TrainingRun};
 pub use prove::{ProvingInputs, commit_dataset, commit_seeded_initial_model, prove};
 pub use verify::{verify, verify_field_part};
 
+use crate::blocks::conv::GatherProof;
+use crate::blocks::conv_backprop::ConvBackpropProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
+use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::error::{Error, ensure};
@@ -57,7 +76,8 @@ use ark_bn254::{Fr, G1Affine};
 /// Everything a training statement's circuit and verifying key depend on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TrainArchitecture {
-    /// The model's shape (Dense layers, ReLU on hidden ones, flat input).
+    /// The model's shape (Dense and convolution layers, ReLU on all but the last, a Dense
+    /// one, and 2×2 average pools between weighted layers).
     pub shape: ModelShape,
     /// Hyperparameters: scale, bits, batch, steps T, learning rate, loss.
     pub config: TrainConfig,
@@ -70,31 +90,59 @@ pub struct TrainArchitecture {
 pub struct TrainingProofBody<F> {
     /// The b-bit range check, then the four exponent-chunk lookups (cross-entropy).
     pub lookups: Vec<LookupProof<F>>,
-    /// The forward dense layers of every iteration.
-    pub forward: Vec<IteratedDenseProof<F>>,
+    /// The forward pass of every iteration, per layer.
+    pub forward: Vec<ForwardProof<F>>,
     /// The softmax of every iteration (cross-entropy).
     pub softmax: Option<SoftmaxProof<F>>,
     /// G = [j real]·(P − 2^s·Y).
     pub gradient: SumcheckProof<F>,
     /// The dataset's labels are one-hot on real classes.
     pub one_hot: SumcheckProof<F>,
-    /// The backward pass and updates, per layer.
+    /// The backward pass and updates, per weighted layer.
     pub backward: Vec<BackwardProof<F>>,
 }
 
-/// One layer's backward pass over every iteration.
+/// One layer's forward pass over every iteration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ForwardProof<F> {
+    /// A dense layer.
+    Dense(IteratedDenseProof<F>),
+    /// A convolution: the dense block on im2col rows, then the gather to its input.
+    Conv {
+        /// The dense part.
+        dense: IteratedDenseProof<F>,
+        /// Xcol's claim to one on the input.
+        gather: GatherProof<F>,
+    },
+    /// A 2×2 average pool.
+    Pool(PoolProof<F>),
+}
+
+/// A weighted layer's back-propagated gradient over every iteration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BackpropProof<F> {
+    /// A dense layer: round(G·Wᵀ / 2^sh).
+    Dense(RescaledProof<F>),
+    /// A convolution: round(col2im(G·Wᵀ) / 2^sh).
+    Conv(ConvBackpropProof<F>),
+}
+
+/// One weighted layer's backward pass over every iteration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BackwardProof<F> {
     /// ΔW = round(η·AᵀG / 2^sh).
     pub weight: RescaledProof<F>,
+    /// Convolutions: the update's left operand Xcol gathered from the layer's input.
+    pub weight_gather: Option<GatherProof<F>>,
     /// W[t+1] = W[t] − ΔW[t], W_T and W_0.
     pub weight_chain: StepProof<F>,
     /// ΔB = round(η·Σ G / 2^sh').
     pub bias: BiasUpdateProof<F>,
     /// B[t+1] = B[t] − ΔB[t], B_T and B_0.
     pub bias_chain: StepProof<F>,
-    /// Layers above the first: round(G·Wᵀ / 2^s) and the ReLU derivative below.
-    pub backprop: Option<(RescaledProof<F>, ReluGradProof<F>)>,
+    /// Layers above the first: the back-propagated gradient and the ReLU derivative of the
+    /// weighted layer below (through a pool if one sits between).
+    pub backprop: Option<(BackpropProof<F>, ReluGradProof<F>)>,
 }
 
 /// A whole training proof.
@@ -183,15 +231,7 @@ impl TrainArchitecture {
     fn check(&self) -> Result<(), Error> {
         let (s, c) = (&self.shape, &self.config);
         let pow2 = |x: usize| x.is_power_of_two();
-        let last = s.layers.len().saturating_sub(1);
-        let layers_ok = !s.layers.is_empty()
-            && s.layers.iter().enumerate().all(|(i, l)| {
-                l.kind == LayerKind::Dense
-                    && l.table.is_none()
-                    && l.relu == (i != last)
-                    && l.source.is_none()
-            })
-            && matches!(s.input, InputShape::Flat { .. });
+        let layers_ok = self.layers_trainable();
         let bits_ok = c.scale == s.scale
             && c.bits == s.bits
             && (1..=16).contains(&c.scale)
@@ -203,9 +243,11 @@ impl TrainArchitecture {
         let logb = u64::from(c.batch.trailing_zeros());
         let (lr_shift, scale, bits) =
             (u64::from(c.lr_shift), u64::from(c.scale), u64::from(c.bits));
+        // A pool's two extra gradient bits widen the next weighted layer's shifts.
+        let extra = u64::from(self.max_extra_bits());
         let shifts_ok = lr_shift + logb >= 1
-            && lr_shift + logb <= bits
-            && scale + lr_shift + logb <= bits
+            && lr_shift + logb + extra <= bits
+            && scale + lr_shift + logb + extra <= bits
             && c.lr_num >= 1
             && c.lr_num < 1 << 20;
         let sizes_ok = pow2(c.batch)
@@ -224,9 +266,10 @@ impl TrainArchitecture {
         ensure(
             layers_ok,
             ARCH,
-            "training proofs cover MLPs so far: a flat input and Dense layers only, with ReLU \
-             on the hidden ones and none on the last (the quantized trainer trains CNNs; their \
-             proofs are not built yet)",
+            "training proofs cover chains of Dense and convolution layers (ReLU on every one but \
+             the last, a Dense layer; convolutions on power-of-two maps) with 2×2 average pools \
+             (no activation) between two weighted layers; no branches, table activations or \
+             other pools",
         )?;
         ensure(
             bits_ok,
@@ -237,8 +280,8 @@ impl TrainArchitecture {
         ensure(
             shifts_ok,
             ARCH,
-            "the learning rate needs 1 ≤ lr_shift + log2(batch) ≤ bits − scale and 1 ≤ lr_num < \
-             2^20",
+            "the learning rate needs 1 ≤ lr_shift + log2(batch) ≤ bits − scale − e (e = 2 per \
+             pool above a weighted layer) and 1 ≤ lr_num < 2^20",
         )?;
         ensure(
             sizes_ok,
@@ -250,6 +293,58 @@ impl TrainArchitecture {
     }
 }
 
+impl TrainArchitecture {
+    /// Whether the layers form a chain the training statement proves: Dense and convolution
+    /// layers (no table, no branch) with ReLU on every one but the last, which is Dense;
+    /// convolutions on power-of-two maps (no padded layout position feeds a gradient); 2×2
+    /// average pools without activation, each between two weighted layers.
+    fn layers_trainable(&self) -> bool {
+        let layers = &self.shape.layers;
+        let pow2 = |x: usize| x.is_power_of_two();
+        let weighted =
+            |i: Option<usize>| i.and_then(|i| layers.get(i)).is_some_and(|l| l.is_dense());
+        let flat_first = !matches!(layers.first().map(|l| l.kind), Some(LayerKind::Conv(_)));
+        !layers.is_empty()
+            && layers.iter().enumerate().all(|(i, l)| {
+                let last = i + 1 == layers.len();
+                l.table.is_none()
+                    && l.source.is_none()
+                    && match l.kind {
+                        LayerKind::Dense => l.relu != last,
+                        LayerKind::Conv(g) => {
+                            l.relu
+                                && !last
+                                && [g.in_h, g.in_w, g.out_h, g.out_w].into_iter().all(pow2)
+                        }
+                        LayerKind::AvgPool { .. } => {
+                            !l.relu && weighted(i.checked_sub(1)) && weighted(Some(i + 1))
+                        }
+                        _ => false,
+                    }
+            })
+            && flat_first == matches!(self.shape.input, InputShape::Flat { .. })
+    }
+
+    /// The extra scale bits of layer `i`'s output gradient: 2 per pool directly above it.
+    pub(crate) fn extra_bits(&self, i: usize) -> u32 {
+        let pools = self
+            .shape
+            .layers
+            .iter()
+            .skip(i + 1)
+            .take_while(|l| matches!(l.kind, LayerKind::AvgPool { .. }))
+            .count();
+        2 * u32::try_from(pools).unwrap_or(u32::MAX / 4)
+    }
+
+    fn max_extra_bits(&self) -> u32 {
+        (0..self.shape.layers.len())
+            .map(|i| self.extra_bits(i))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
 impl TrainingProof {
     /// Serialized size: 32 bytes per field element and per compressed G1 point.
     pub fn size_bytes(&self) -> usize {
@@ -257,20 +352,32 @@ impl TrainingProof {
         let lk = LookupProof::num_elements;
         let rescaled = |p: &RescaledProof<Fr>| p.values.len() + sc(&p.contraction);
         let chain = |p: &StepProof<Fr>| p.values.len() + sc(&p.sumcheck);
+        let dense = |f: &IteratedDenseProof<Fr>| {
+            f.values.len() + sc(&f.contraction) + f.zerocheck.as_ref().map_or(0, sc)
+        };
         let b = &self.body;
         let mut elements =
             1 + b.lookups.iter().map(lk).sum::<usize>() + sc(&b.gradient) + sc(&b.one_hot);
         for f in &b.forward {
-            elements += f.values.len() + sc(&f.contraction) + f.zerocheck.as_ref().map_or(0, sc);
+            elements += match f {
+                ForwardProof::Dense(d) => dense(d),
+                ForwardProof::Conv { dense: d, gather } => dense(d) + sc(gather),
+                ForwardProof::Pool(p) => p.values.len(),
+            };
         }
         if let Some(s) = &b.softmax {
             elements += s.values.len() + sc(&s.max) + sc(&s.zerocheck);
         }
         for w in &b.backward {
             elements += rescaled(&w.weight) + chain(&w.weight_chain);
+            elements += w.weight_gather.as_ref().map_or(0, sc);
             elements += w.bias.values.len() + chain(&w.bias_chain);
             if let Some((p, r)) = &w.backprop {
-                elements += rescaled(p) + r.values.len() + sc(&r.zerocheck);
+                elements += match p {
+                    BackpropProof::Dense(p) => rescaled(p),
+                    BackpropProof::Conv(p) => p.values.len() + sc(&p.scatter) + sc(&p.contraction),
+                };
+                elements += r.values.len() + sc(&r.zerocheck);
             }
         }
         // The opening, the trace commitment and the salt.

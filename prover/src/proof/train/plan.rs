@@ -4,9 +4,11 @@
 
 use super::TrainArchitecture;
 use crate::blocks::TensorClaim;
+use crate::blocks::conv_backprop::ConvBackprop;
 use crate::blocks::dense_iter::{BiasUpdate, IteratedDense, RescaledContraction};
 use crate::blocks::iterate::{Contraction, Operand, StepChain};
 use crate::blocks::one_hot::OneHotShape;
+use crate::blocks::pool::PoolShape;
 use crate::blocks::softmax::{SLACK, SoftmaxShape, TENSORS};
 use crate::error::Error;
 use crate::field::FieldOps;
@@ -14,7 +16,7 @@ use crate::lookup::{ColumnShape, LookupStatement, Table};
 use crate::pcs::Accumulator;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::proof::bounds::{RangeColumns, range_statement};
-use crate::proof::model::LayerShape;
+use crate::proof::model::{LayerKind, LayerShape};
 use crate::train::Loss;
 use std::collections::BTreeMap;
 
@@ -77,6 +79,17 @@ pub(crate) mod names {
     pub fn mask_gap(l: &str) -> String {
         format!("{l}.relu_mask_gap")
     }
+    /// A pool's output (the pooled values; the model statement's name).
+    pub(crate) use crate::proof::model::names::output;
+    /// The gradient a pool hands down: its output gradient repeated over each window (never
+    /// committed: a claim on it is routed to the output gradient).
+    pub fn upsampled(pool: &str) -> String {
+        format!("{pool}.upsampled_grad")
+    }
+    /// A convolution's im2col rows (never committed: claims go through the gather).
+    pub fn xcol(l: &str) -> String {
+        format!("{l}.xcol")
+    }
 }
 
 /// The plan built from a training architecture.
@@ -85,8 +98,12 @@ pub(crate) struct TrainPlan {
     pub layouts: Vec<Layout>,
     /// Tensor name → (vector, segment).
     pub places: BTreeMap<String, (usize, TensorId)>,
-    /// log2 of each tensor's padded size (stacked batch tensors included).
+    /// log2 of each tensor's padded size (stacked batch tensors and virtual ones included).
     pub vars: BTreeMap<String, usize>,
+    /// Never-committed tensors whose claims are claims on a committed one with variables
+    /// dropped (the variable is one the tensor does not depend on): name → (target, the
+    /// dropped variables' indices).
+    pub virtuals: BTreeMap<String, (String, Vec<usize>)>,
     /// Columns of the b-bit range check: (tensor, offset) ([`crate::proof::bounds`]).
     pub range_columns: Columns,
 }
@@ -104,19 +121,63 @@ impl TrainArchitecture {
     pub(crate) fn input_of(&self, l: usize) -> String {
         match l.checked_sub(1).and_then(|p| self.layers().get(p)) {
             None => names::BATCH_INPUTS.to_string(),
-            Some(prev) => names::pos(&prev.name),
+            Some(prev) => prev.output_name(false),
         }
     }
 
-    /// The name of the gradient at layer `l`'s output.
+    /// The name of the gradient at layer `l`'s output: a pool's is the back-propagated
+    /// gradient of the weighted layer above (no mask between).
     pub(crate) fn grad_of(&self, l: usize) -> String {
-        if l + 1 == self.layers().len() {
-            names::GRADIENT.to_string()
-        } else {
-            self.layers()
-                .get(l)
-                .map_or_else(String::new, |x| names::grad(&x.name))
+        match self.layers().get(l) {
+            None => String::new(),
+            Some(_) if l + 1 == self.layers().len() => names::GRADIENT.to_string(),
+            Some(x) if matches!(x.kind, LayerKind::AvgPool { .. }) => names::backprop(&x.name),
+            Some(x) => names::grad(&x.name),
         }
+    }
+
+    /// The gradient the ReLU mask of weighted layer `l` reads: the back-propagated gradient of
+    /// the layer above, or the upsampled output gradient of the pool above.
+    pub(crate) fn grad_in_of(&self, l: usize) -> Result<String, Error> {
+        let (this, above) = (self.layers().get(l), self.layers().get(l + 1));
+        match (this, above) {
+            (Some(_), Some(a)) if matches!(a.kind, LayerKind::AvgPool { .. }) => {
+                Ok(names::upsampled(&a.name))
+            }
+            (Some(x), Some(_)) => Ok(names::backprop(&x.name)),
+            _ => Err(Error::Internal {
+                what: "a ReLU mask belongs to a hidden weighted layer",
+            }),
+        }
+    }
+
+    /// Indices of the weighted (Dense and convolution) layers, first to last.
+    pub(crate) fn weighted(&self) -> Vec<usize> {
+        (0..self.layers().len())
+            .filter(|i| self.layers().get(*i).is_some_and(LayerShape::is_dense))
+            .collect()
+    }
+
+    /// The weighted layer below layer `l` (through a pool), if any.
+    pub(crate) fn weighted_below(&self, l: usize) -> Option<usize> {
+        (0..l)
+            .rev()
+            .find(|i| self.layers().get(*i).is_some_and(LayerShape::is_dense))
+    }
+
+    /// Values per training example: rows (image positions, or 1) × padded width.
+    pub(crate) fn example_len(&self) -> usize {
+        self.shape.input.rows() * self.shape.input_width()
+    }
+
+    /// Output rows of layer `l` per iteration (examples × positions).
+    pub(crate) fn rows_of(&self, l: &LayerShape) -> usize {
+        self.config.batch * l.rows
+    }
+
+    /// Entries of layer `l`'s output over every iteration.
+    fn output_len(&self, l: &LayerShape) -> usize {
+        self.config.steps * self.rows_of(l) * l.n
     }
 
     pub(crate) fn log_batch(&self) -> usize {
@@ -139,12 +200,27 @@ impl TrainArchitecture {
 
     pub(crate) fn forward_shape(&self, l: &LayerShape) -> IteratedDense {
         IteratedDense {
-            m: self.config.batch,
+            m: self.rows_of(l),
             k: l.k,
             n: l.n,
             t: self.config.steps,
             scale: self.config.scale,
             relu: l.relu,
+        }
+    }
+
+    /// A 2×2 pool over every iteration's examples.
+    pub(crate) fn pool_shape(&self, l: &LayerShape) -> Result<PoolShape, Error> {
+        match l.kind {
+            LayerKind::AvgPool { h, w } => Ok(PoolShape {
+                m: self.config.steps * self.config.batch,
+                h,
+                w,
+                c: l.n,
+            }),
+            _ => Err(Error::Internal {
+                what: "a pool shape is asked of a pool",
+            }),
         }
     }
 
@@ -165,34 +241,35 @@ impl TrainArchitecture {
         })
     }
 
-    /// ΔW[t] = round(η_num·A[t]ᵀ·G[t] / 2^(s + lr_shift + log B)).
-    pub(crate) fn weight_update(&self, l: &LayerShape) -> RescaledContraction {
+    /// ΔW[t] = round(η_num·A[t]ᵀ·G[t] / 2^(s + lr_shift + log B + e)) for layer `i`, over its
+    /// rows (examples × positions).
+    pub(crate) fn weight_update(&self, i: usize, l: &LayerShape) -> RescaledContraction {
         RescaledContraction {
             contraction: Contraction {
                 a: l.k,
                 b: l.n,
-                c: self.config.batch,
+                c: self.rows_of(l),
                 t: self.config.steps,
                 left: Operand::Transposed,
                 right: Operand::Plain,
             },
             eta_num: self.eta(),
-            shift: self.weight_shift(),
+            shift: self.weight_shift() + self.extra_bits(i),
         }
     }
 
-    pub(crate) fn bias_update(&self, l: &LayerShape) -> BiasUpdate {
+    pub(crate) fn bias_update(&self, i: usize, l: &LayerShape) -> BiasUpdate {
         BiasUpdate {
-            m: self.config.batch,
+            m: self.rows_of(l),
             n: l.n,
             t: self.config.steps,
             eta_num: self.eta(),
-            shift: self.bias_shift(),
+            shift: self.bias_shift() + self.extra_bits(i),
         }
     }
 
-    /// G′[t] = round(G[t]·W[t]ᵀ / 2^s): the gradient layer `l` sends to the layer below.
-    pub(crate) fn backprop(&self, l: &LayerShape) -> RescaledContraction {
+    /// G′[t] = round(G[t]·W[t]ᵀ / 2^(s + e)): the gradient dense layer `i` sends below.
+    pub(crate) fn backprop(&self, i: usize, l: &LayerShape) -> RescaledContraction {
         RescaledContraction {
             contraction: Contraction {
                 a: self.config.batch,
@@ -203,7 +280,23 @@ impl TrainArchitecture {
                 right: Operand::Transposed,
             },
             eta_num: 1,
-            shift: self.config.scale,
+            shift: self.config.scale + self.extra_bits(i),
+        }
+    }
+
+    /// round(col2im(G[t]·W[t]ᵀ) / 2^(s + e)): the gradient convolution `i` sends below.
+    pub(crate) fn conv_backprop(&self, i: usize, l: &LayerShape) -> Result<ConvBackprop, Error> {
+        match l.kind {
+            LayerKind::Conv(geometry) => Ok(ConvBackprop {
+                geometry,
+                m: self.config.batch,
+                n: l.n,
+                t: self.config.steps,
+                shift: self.config.scale + self.extra_bits(i),
+            }),
+            _ => Err(Error::Internal {
+                what: "a convolution's back-propagation is asked of a convolution",
+            }),
         }
     }
 
@@ -239,20 +332,42 @@ impl TrainArchitecture {
             vars.insert(names::last(name), log(len));
             vars.insert(names::first(name), log(len));
         }
-        let k0 = s.input_width();
+        let k0 = self.example_len();
         for (name, len) in [(names::INPUTS, n * k0), (names::LABELS, n * c)] {
             places.insert(name.to_string(), (DATASET, data.add(name, len)));
             vars.insert(name.to_string(), log(len));
         }
         vars.insert(names::BATCH_INPUTS.into(), log(m * k0));
         vars.insert(names::BATCH_LABELS.into(), log(m * c));
+        let (mut virtuals, mut virtual_vars) = (BTreeMap::new(), Vec::new());
         let mut put = |name: String, len: usize| {
             vars.insert(name.clone(), log(len));
             places.insert(name.clone(), (TRACE, trace.add(&name, len)));
         };
         let last = s.layers.len() - 1;
         for (i, l) in s.layers.iter().enumerate() {
-            let out = m * l.n;
+            let out = self.output_len(l);
+            // The gradient into this layer comes from a weighted layer above (committed), or
+            // from a pool above (virtual: the pool's output gradient repeated).
+            let above_is_pool = s
+                .layers
+                .get(i + 1)
+                .is_some_and(|a| matches!(a.kind, LayerKind::AvgPool { .. }));
+            if let LayerKind::AvgPool { w, .. } = l.kind {
+                put(names::output(&l.name), out);
+                put(names::remainder(&l.name), out);
+                put(names::backprop(&l.name), out);
+                put(names::backprop_rem(&l.name), out);
+                // Its input gradient: (c, x, y, example, t) with the window bits dx, dy lowest
+                // in x and y; routed to the output gradient without them.
+                let lc = log(l.n);
+                virtual_vars.push((names::upsampled(&l.name), log(out * 4)));
+                virtuals.insert(
+                    names::upsampled(&l.name),
+                    (names::backprop(&l.name), vec![lc, lc + log(w)]),
+                );
+                continue;
+            }
             put(names::weight(&l.name), t * l.k * l.n);
             put(names::bias(&l.name), t * l.n);
             put(names::remainder(&l.name), out);
@@ -262,17 +377,15 @@ impl TrainArchitecture {
                 put(names::LOGITS.into(), out);
                 put(names::GRADIENT.into(), out);
             } else {
-                for name in [
-                    names::pos(&l.name),
-                    names::neg(&l.name),
-                    names::grad(&l.name),
-                    names::backprop(&l.name),
-                    names::backprop_rem(&l.name),
-                    names::mask(&l.name),
-                    names::mask_gap(&l.name),
-                ] {
-                    put(name, out);
+                put(names::pos(&l.name), out);
+                put(names::neg(&l.name), out);
+                put(names::grad(&l.name), out);
+                if !above_is_pool {
+                    put(names::backprop(&l.name), out);
+                    put(names::backprop_rem(&l.name), out);
                 }
+                put(names::mask(&l.name), out);
+                put(names::mask_gap(&l.name), out);
             }
         }
         if self.softmax_shape().is_some() {
@@ -283,6 +396,7 @@ impl TrainArchitecture {
             put(names::EXP_MULT.into(), 64);
         }
         put(names::RANGE_MULT.into(), 1 << self.config.bits);
+        vars.extend(virtual_vars);
         let data = data.build();
         // The trace's mask rows follow the largest vector opened beside it.
         let trace = trace.build_trace(model_layout.num_vars.max(data.num_vars));
@@ -293,22 +407,38 @@ impl TrainArchitecture {
         // Labels are Boolean.
         range.below(names::LABELS, 2);
         let rem = 1i64 << self.config.scale;
+        // The remainder of the gradient back-propagated into layer i, at 2^(s + e) for e the
+        // extra bits of the weighted layer above that produced it.
+        let backprop_rem = |i: usize| 1i64 << (self.config.scale + self.extra_bits(i + 1));
         for (i, l) in s.layers.iter().enumerate() {
+            if let LayerKind::AvgPool { .. } = l.kind {
+                range.unsigned(names::output(&l.name));
+                range.below(names::remainder(&l.name), 4);
+                range.signed(names::backprop(&l.name));
+                range.below(names::backprop_rem(&l.name), backprop_rem(i));
+                continue;
+            }
             for tensor in [names::weight(&l.name), names::bias(&l.name)] {
                 range.signed(names::last(&tensor));
                 range.signed(tensor);
             }
+            let e = self.extra_bits(i);
             range.below(names::remainder(&l.name), rem);
-            range.below(names::weight_rem(&l.name), 1i64 << self.weight_shift());
-            range.below(names::bias_rem(&l.name), 1i64 << self.bias_shift());
+            range.below(
+                names::weight_rem(&l.name),
+                1i64 << (self.weight_shift() + e),
+            );
+            range.below(names::bias_rem(&l.name), 1i64 << (self.bias_shift() + e));
             if i == last {
                 range.signed(names::LOGITS);
             } else {
                 range.unsigned(names::pos(&l.name));
                 range.unsigned(names::neg(&l.name));
                 range.unsigned(names::mask_gap(&l.name));
-                range.signed(names::backprop(&l.name));
-                range.below(names::backprop_rem(&l.name), rem);
+                if places.contains_key(&names::backprop(&l.name)) {
+                    range.signed(names::backprop(&l.name));
+                    range.below(names::backprop_rem(&l.name), backprop_rem(i));
+                }
             }
         }
         if self.softmax_shape().is_some() {
@@ -328,6 +458,7 @@ impl TrainArchitecture {
             layouts,
             places,
             vars,
+            virtuals,
             range_columns: range.into_columns(),
         })
     }
@@ -410,7 +541,10 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
         let (name, claim) = match name {
             names::BATCH_INPUTS => (names::INPUTS, self.dataset_claim(claim)?),
             names::BATCH_LABELS => (names::LABELS, self.dataset_claim(claim)?),
-            other => (other, claim.clone()),
+            other => match self.plan.virtuals.get(other) {
+                Some((target, drop)) => (target.as_str(), self.drop_vars(other, claim, drop)?),
+                None => (other, claim.clone()),
+            },
         };
         let (vector, id) = self
             .plan
@@ -432,6 +566,35 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
         })?;
         self.acc.add(*vector, layout.segment(*id), &claim);
         Ok(())
+    }
+
+    /// A claim on a virtual tensor as one on its target: the dropped variables are ones the
+    /// tensor does not depend on (a pool's window bits), so its MLE there is the target's at
+    /// the rest of the point.
+    fn drop_vars(
+        &self,
+        name: &str,
+        claim: &TensorClaim<F>,
+        drop: &[usize],
+    ) -> Result<TensorClaim<F>, Error> {
+        let want = self.plan.vars_of(name)?;
+        if claim.point.len() != want {
+            return Err(Error::ProofShape {
+                what: "claim point",
+                expected: want,
+                actual: claim.point.len(),
+            });
+        }
+        Ok(TensorClaim {
+            point: claim
+                .point
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !drop.contains(i))
+                .map(|(_, x)| x.clone())
+                .collect(),
+            value: claim.value.clone(),
+        })
     }
 
     /// Batch t is rows [(t mod N/B)·B, …) of the dataset: a stacked tensor (width, row in

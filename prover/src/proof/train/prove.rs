@@ -4,15 +4,20 @@
 use super::plan::{DATASET, TRACE, TrainPlan, TrainSink, names};
 use super::verify::{
     Routed, backward_names, chain_claims, forward_names, layer, lookup_claims, loss_grad,
-    one_hot_names, rename, statement, take,
+    one_hot_names, pool_claims, rename, statement, take,
 };
-use super::{BackwardProof, TrainArchitecture, TrainingProof, TrainingProofBody};
+use super::{
+    BackpropProof, BackwardProof, ForwardProof, TrainArchitecture, TrainingProof, TrainingProofBody,
+};
+use crate::blocks::conv::prove_gather;
+use crate::blocks::conv_backprop::prove_conv_backprop;
 use crate::blocks::dense_iter::{
     IteratedDenseWitness, prove_bias_update, prove_dense_iterated, prove_rescaled,
 };
 use crate::blocks::iterate::prove_step;
 use crate::blocks::loss_grad::prove_loss_grad;
 use crate::blocks::one_hot::prove_one_hot;
+use crate::blocks::pool::prove_pool;
 use crate::blocks::relu_grad::prove_relu_grad;
 use crate::blocks::softmax::{SLACK, SoftmaxWitness, TENSORS, prove_softmax};
 use crate::error::{Error, ensure_lens};
@@ -20,7 +25,7 @@ use crate::field::encoding::from_i128;
 use crate::graph::quant::{QLayer, QuantizedModel};
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
 use crate::pcs::{Srs, commit, prove_split_opening};
-use crate::proof::model::{CommittedData, CommittedModel, ModelShape};
+use crate::proof::model::{CommittedData, CommittedModel, LayerKind, ModelShape};
 use crate::train::StepTrace;
 use crate::transcript::NativeTranscript;
 use ark_bn254::Fr;
@@ -104,10 +109,10 @@ fn dataset_tensors(
     labels: &[usize],
 ) -> Result<Tensors, Error> {
     let n = arch.examples;
-    let (k0, c) = (arch.shape.input_width(), arch.shape.output_width());
+    let (k0, c) = (arch.example_len(), arch.shape.output_width());
     ensure_lens(&[
         (
-            "training-set input values (examples × width)",
+            "training-set input values (examples × rows × padded width)",
             n * k0,
             inputs.len(),
         ),
@@ -179,11 +184,7 @@ fn witness(
     let (_, inputs, labels) = w.dataset;
     let mut t = dataset_tensors(arch, inputs, labels)?;
     // Batches by the public schedule.
-    let (b, k0, c) = (
-        cfg.batch,
-        arch.shape.input_width(),
-        arch.shape.output_width(),
-    );
+    let (b, k0, c) = (cfg.batch, arch.example_len(), arch.shape.output_width());
     let batches = arch.examples / b;
     let rows = |step: usize| (step % batches) * b..(step % batches + 1) * b;
     t.insert(
@@ -201,15 +202,52 @@ fn witness(
         .iter()
         .filter_map(QLayer::dense)
         .collect();
-    if dense.len() != layers.len() {
+    let weighted = arch.weighted();
+    if dense.len() != weighted.len() {
         return Err(Error::StatementShape {
-            what: "trained model's dense layers",
-            expected: layers.len(),
+            what: "trained model's dense and convolution layers",
+            expected: weighted.len(),
             actual: dense.len(),
         });
     }
-    for (i, (l, d)) in layers.iter().zip(&dense).enumerate() {
+    let mut dense = dense.into_iter();
+    // The gradient layer i + 1 hands to layer i, and its rounding remainder.
+    let backprop = |i: usize, rem: bool| -> Result<Vec<Fr>, Error> {
+        let parts = steps
+            .iter()
+            .map(|s| {
+                let (up, r) = s
+                    .layers
+                    .get(i + 1)
+                    .and_then(|l| l.backprop.as_ref())
+                    .ok_or_else(|| Error::MissingTensor {
+                        name: names::backprop(&layers[i].name),
+                    })?;
+                Ok(if rem { r.as_slice() } else { up.as_slice() })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(stack(parts.into_iter()))
+    };
+    for (i, l) in layers.iter().enumerate() {
         let name = &l.name;
+        let fwd = |f: fn(&crate::graph::quant::LayerTrace) -> &[i64]| {
+            stack(steps.iter().map(|s| f(&s.forward.layers[i])))
+        };
+        if let LayerKind::AvgPool { h, w } = l.kind {
+            t.insert(names::output(name), fwd(|x| &x.y));
+            t.insert(names::remainder(name), fwd(|x| &x.r));
+            t.insert(names::backprop(name), backprop(i, false)?);
+            t.insert(names::backprop_rem(name), backprop(i, true)?);
+            let up: Vec<i64> = steps
+                .iter()
+                .flat_map(|s| crate::train::upsample([h, w, l.n], b, &s.layers[i].grad))
+                .collect();
+            t.insert(names::upsampled(name), ints(&up));
+            continue;
+        }
+        let d = dense.next().ok_or(Error::Internal {
+            what: "one trained dense part per weighted layer",
+        })?;
         t.insert(names::last(&names::weight(name)), ints(&d.weight));
         t.insert(names::last(&names::bias(name)), ints(&d.bias));
         t.insert(
@@ -220,10 +258,10 @@ fn witness(
             names::bias(name),
             stack(steps.iter().map(|s| s.params[i].1.as_slice())),
         );
-        t.insert(
-            names::remainder(name),
-            stack(steps.iter().map(|s| s.forward.layers[i].r.as_slice())),
-        );
+        t.insert(names::remainder(name), fwd(|x| &x.r));
+        if let LayerKind::Conv(_) = l.kind {
+            t.insert(names::xcol(name), fwd(|x| &x.xcol));
+        }
         let upd = |f: fn(&crate::train::LayerStep) -> &[i64]| {
             stack(steps.iter().map(|s| f(&s.layers[i])))
         };
@@ -232,10 +270,7 @@ fn witness(
         t.insert(format!("{name}.bias_update"), upd(|s| &s.bias_delta.0));
         t.insert(names::bias_rem(name), upd(|s| &s.bias_delta.1));
         if i == last {
-            t.insert(
-                names::LOGITS.into(),
-                stack(steps.iter().map(|s| s.forward.layers[i].y.as_slice())),
-            );
+            t.insert(names::LOGITS.into(), fwd(|x| &x.y));
             t.insert(names::GRADIENT.into(), upd(|s| &s.grad));
             continue;
         }
@@ -248,30 +283,14 @@ fn witness(
         t.insert(names::pos(name), ints(&pos));
         t.insert(names::mask(name), ints(&mask));
         t.insert(names::mask_gap(name), ints(&gap));
-        t.insert(
-            names::neg(name),
-            stack(steps.iter().map(|s| s.forward.layers[i].neg.as_slice())),
-        );
+        t.insert(names::neg(name), fwd(|x| &x.neg));
         t.insert(names::grad(name), upd(|s| &s.grad));
-        let backprop = |s: &StepTrace, rem: bool| -> Result<Vec<i64>, Error> {
-            let (up, r) =
-                s.layers[i + 1]
-                    .backprop
-                    .as_ref()
-                    .ok_or_else(|| Error::MissingTensor {
-                        name: names::backprop(name),
-                    })?;
-            Ok(if rem { r.clone() } else { up.clone() })
-        };
-        for (tensor, rem) in [
-            (names::backprop(name), false),
-            (names::backprop_rem(name), true),
-        ] {
-            let parts = steps
-                .iter()
-                .map(|s| backprop(s, rem))
-                .collect::<Result<Vec<_>, Error>>()?;
-            t.insert(tensor, stack(parts.iter().map(Vec::as_slice)));
+        if !matches!(
+            layers.get(i + 1).map(|a| a.kind),
+            Some(LayerKind::AvgPool { .. })
+        ) {
+            t.insert(names::backprop(name), backprop(i, false)?);
+            t.insert(names::backprop_rem(name), backprop(i, true)?);
         }
     }
     let softmax = match arch.softmax_shape() {
@@ -342,15 +361,34 @@ fn prove_backward(
     let n = backward_names(arch, i)?;
     let (weight, bias) = (names::weight(&l.name), names::bias(&l.name));
     let grad = get(t, &arch.grad_of(i))?;
+    let conv = match l.kind {
+        LayerKind::Conv(g) => Some(g),
+        _ => None,
+    };
+    // The update's left operand: the layer's input, or its im2col rows for a convolution.
+    let left = match conv {
+        Some(_) => get(t, &names::xcol(&l.name))?,
+        None => get(t, &arch.input_of(i))?,
+    };
     let (wp, mut w) = prove_rescaled(
-        arch.weight_update(l),
-        get(t, &arch.input_of(i))?,
+        arch.weight_update(i, l),
+        left,
         grad,
         get(t, &format!("{}.weight_update", l.name))?,
         get(t, &names::weight_rem(&l.name))?,
         f,
     )?;
     let dw = take(&mut w, "delta")?;
+    let mut out = Routed::new();
+    let weight_gather = match conv {
+        Some(g) => {
+            let xcol = take(&mut w, "left")?;
+            let (gp, x) = prove_gather(&g, get(t, &arch.input_of(i))?, &xcol, f)?;
+            out.push((arch.input_of(i), x));
+            Some(gp)
+        }
+        None => None,
+    };
     let last_w = get(t, &names::last(&weight))?;
     let (wc, wcc) = prove_step(
         arch.weight_chain(l),
@@ -361,7 +399,7 @@ fn prove_backward(
         f,
     )?;
     let (bp, mut b) = prove_bias_update(
-        arch.bias_update(l),
+        arch.bias_update(i, l),
         get(t, &format!("{}.bias_update", l.name))?,
         get(t, &names::bias_rem(&l.name))?,
         f,
@@ -376,40 +414,55 @@ fn prove_backward(
         db.value,
         f,
     )?;
-    let mut out = rename(w, &n.weight)?;
+    out.extend(rename(w, &n.weight)?);
     out.extend(chain_claims(&weight, wcc));
     out.extend(rename(b, &n.bias)?);
     out.extend(chain_claims(&bias, bcc));
-    let backprop = match i.checked_sub(1).and_then(|p| arch.layers().get(p)) {
-        None => None,
-        Some(below) => {
-            let name = &below.name;
-            let (pp, pc) = prove_rescaled(
-                arch.backprop(l),
-                grad,
-                get(t, &weight)?,
-                get(t, &names::backprop(name))?,
-                get(t, &names::backprop_rem(name))?,
-                f,
-            )?;
+    let backprop = match (arch.weighted_below(i), i.checked_sub(1)) {
+        (Some(j), Some(d)) => {
+            let (directly_below, below) = (&layer(arch, d)?.name, &layer(arch, j)?.name);
+            let (delta, rem) = (
+                get(t, &names::backprop(directly_below))?,
+                get(t, &names::backprop_rem(directly_below))?,
+            );
+            let (pp, pc) = match conv {
+                Some(_) => {
+                    let (p, c) = prove_conv_backprop(
+                        arch.conv_backprop(i, l)?,
+                        grad,
+                        get(t, &weight)?,
+                        delta,
+                        rem,
+                        f,
+                    )?;
+                    (BackpropProof::Conv(p), c)
+                }
+                None => {
+                    let (p, c) =
+                        prove_rescaled(arch.backprop(i, l), grad, get(t, &weight)?, delta, rem, f)?;
+                    (BackpropProof::Dense(p), c)
+                }
+            };
             out.extend(rename(pc, &n.backprop)?);
             let (rp, rc) = prove_relu_grad(
                 [
-                    get(t, &names::pos(name))?,
-                    get(t, &names::mask(name))?,
-                    get(t, &names::mask_gap(name))?,
-                    get(t, &names::backprop(name))?,
-                    get(t, &names::grad(name))?,
+                    get(t, &names::pos(below))?,
+                    get(t, &names::mask(below))?,
+                    get(t, &names::mask_gap(below))?,
+                    get(t, &arch.grad_in_of(j)?)?,
+                    get(t, &names::grad(below))?,
                 ],
                 f,
             )?;
             out.extend(rename(rc, &n.relu)?);
             Some((pp, rp))
         }
+        _ => None,
     };
     Ok((
         BackwardProof {
             weight: wp,
+            weight_gather,
             weight_chain: wc,
             bias: bp,
             bias_chain: bc,
@@ -417,6 +470,56 @@ fn prove_backward(
         },
         out,
     ))
+}
+
+/// Proves one layer's forward pass of every iteration.
+fn prove_forward(
+    arch: &TrainArchitecture,
+    t: &Tensors,
+    i: usize,
+    f: &mut NativeTranscript,
+) -> Result<(ForwardProof<Fr>, Routed<Fr>), Error> {
+    let l = layer(arch, i)?;
+    if let LayerKind::AvgPool { .. } = l.kind {
+        let (p, c) = prove_pool(
+            arch.pool_shape(l)?,
+            get(t, &names::output(&l.name))?,
+            get(t, &names::remainder(&l.name))?,
+            f,
+        )?;
+        return Ok((ForwardProof::Pool(p), pool_claims(arch, i, c)));
+    }
+    let outputs = if l.relu {
+        vec![get(t, &names::pos(&l.name))?, get(t, &names::neg(&l.name))?]
+    } else {
+        vec![get(t, names::LOGITS)?]
+    };
+    let input = get(t, &arch.input_of(i))?;
+    let conv = match l.kind {
+        LayerKind::Conv(g) => Some(g),
+        _ => None,
+    };
+    let dw = IteratedDenseWitness {
+        input: match conv {
+            Some(_) => get(t, &names::xcol(&l.name))?,
+            None => input,
+        },
+        weight: get(t, &names::weight(&l.name))?,
+        bias: get(t, &names::bias(&l.name))?,
+        remainder: get(t, &names::remainder(&l.name))?,
+        outputs,
+    };
+    let (p, mut c) = prove_dense_iterated(arch.forward_shape(l), &dw, f)?;
+    match conv {
+        Some(g) => {
+            let xcol = take(&mut c, "input")?;
+            let (gather, x) = prove_gather(&g, input, &xcol, f)?;
+            let mut out = vec![(arch.input_of(i), x)];
+            out.extend(rename(c, &forward_names(arch, i)?)?);
+            Ok((ForwardProof::Conv { dense: p, gather }, out))
+        }
+        None => Ok((ForwardProof::Dense(p), rename(c, &forward_names(arch, i)?)?)),
+    }
 }
 
 /// Proves that `w.trained` is the result of the architecture's training run from
@@ -449,7 +552,8 @@ pub fn prove(
         trace_commitment,
     ];
     let mut main = statement(srs, arch, commitments).transcript(salt)?;
-    let mut forks: Vec<NativeTranscript> = (0..2 + 2 * layers.len())
+    let weighted = arch.weighted();
+    let mut forks: Vec<NativeTranscript> = (0..2 + layers.len() + weighted.len())
         .map(|i| Ok(main.fork(i)?))
         .collect::<Result<_, Error>>()?;
     let backward_forks = forks.split_off(2 + layers.len());
@@ -473,28 +577,12 @@ pub fn prove(
         Ok((proofs, routed, f.digest()?))
     };
     let forward = || -> Vec<Block<_>> {
-        layers
-            .par_iter()
-            .zip(forward_forks)
+        forward_forks
+            .into_par_iter()
             .enumerate()
-            .map(|(i, (l, mut f))| {
-                let outputs = if l.relu {
-                    vec![
-                        get(&t, &names::pos(&l.name))?,
-                        get(&t, &names::neg(&l.name))?,
-                    ]
-                } else {
-                    vec![get(&t, names::LOGITS)?]
-                };
-                let dw = IteratedDenseWitness {
-                    input: get(&t, &arch.input_of(i))?,
-                    weight: get(&t, &names::weight(&l.name))?,
-                    bias: get(&t, &names::bias(&l.name))?,
-                    remainder: get(&t, &names::remainder(&l.name))?,
-                    outputs,
-                };
-                let (p, c) = prove_dense_iterated(arch.forward_shape(l), &dw, &mut f)?;
-                Ok((p, rename(c, &forward_names(arch, i)?)?, f.digest()?))
+            .map(|(i, mut f)| {
+                let (p, r) = prove_forward(arch, &t, i, &mut f)?;
+                Ok((p, r, f.digest()?))
             })
             .collect()
     };
@@ -526,9 +614,9 @@ pub fn prove(
     let backward = || -> Vec<Block<_>> {
         backward_forks
             .into_par_iter()
-            .enumerate()
-            .map(|(i, mut f)| {
-                let (p, r) = prove_backward(arch, &t, i, &mut f)?;
+            .zip(weighted.par_iter())
+            .map(|(mut f, i)| {
+                let (p, r) = prove_backward(arch, &t, *i, &mut f)?;
                 Ok((p, r, f.digest()?))
             })
             .collect()
@@ -548,7 +636,7 @@ pub fn prove(
     let ((softmax_proof, gradient, one_hot), r, d) = ls?;
     routed.extend(r);
     digests.push(d);
-    let mut backward_proofs = Vec::with_capacity(layers.len());
+    let mut backward_proofs = Vec::with_capacity(weighted.len());
     for b in bw {
         let (p, r, d) = b?;
         backward_proofs.push(p);

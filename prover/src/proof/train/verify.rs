@@ -4,11 +4,16 @@
 
 use super::plan::{TrainPlan, TrainSink, names};
 use super::prove::{ProvingInputs, commit_dataset, prove};
-use super::{BackwardProof, TrainArchitecture, TrainingProof, TrainingProofBody};
+use super::{
+    BackpropProof, BackwardProof, ForwardProof, TrainArchitecture, TrainingProof, TrainingProofBody,
+};
+use crate::blocks::conv::verify_gather;
+use crate::blocks::conv_backprop::verify_conv_backprop;
 use crate::blocks::dense_iter::{verify_bias_update, verify_dense_iterated, verify_rescaled};
 use crate::blocks::iterate::{StepClaims, verify_step};
 use crate::blocks::loss_grad::{LossGradShape, verify_loss_grad};
 use crate::blocks::one_hot::verify_one_hot;
+use crate::blocks::pool::{PoolClaims, verify_pool};
 use crate::blocks::relu_grad::verify_relu_grad;
 use crate::blocks::softmax::verify_softmax;
 use crate::blocks::{NamedClaims, TensorClaim};
@@ -18,7 +23,7 @@ use crate::lookup::{LookupClaims, LookupStatement, verify as verify_lookup};
 use crate::pcs::{SplitFieldProof, SplitOutputs, SplitSeeds, Srs, verify_split_field};
 use crate::proof::info::{ArchitectureInfo, StatementKind};
 use crate::proof::map::MapFields;
-use crate::proof::model::{LayerShape, Task, commit_model};
+use crate::proof::model::{LayerKind, LayerShape, Task, commit_model};
 use crate::proof::public::PublicGroup;
 use crate::proof::roles::{CommitmentRole, TrainingCommitments};
 use crate::proof::statement::{Claim, Statement, ensure_no_public};
@@ -206,7 +211,9 @@ pub(crate) fn chain_claims<F>(tensor: &str, c: StepClaims<F>) -> Routed<F> {
     out
 }
 
-/// Names for the weight update, bias update, back-propagation and ReLU derivative of layer i.
+/// Names for the weight update, bias update, back-propagation and ReLU derivative of weighted
+/// layer i (the back-propagation's into the layer directly below, the mask's of the weighted
+/// layer below, through a pool if one sits between).
 pub(crate) struct BackwardNames {
     pub weight: Vec<(&'static str, String)>,
     pub bias: Vec<(&'static str, String)>,
@@ -221,6 +228,19 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
         .checked_sub(1)
         .and_then(|p| arch.layers().get(p))
         .map_or(String::new(), |b| b.name.clone());
+    let relu = match arch.weighted_below(i) {
+        Some(j) => {
+            let name = &layer(arch, j)?.name;
+            vec![
+                ("pos", names::pos(name)),
+                ("mask", names::mask(name)),
+                ("pos_minus_mask", names::mask_gap(name)),
+                ("grad_in", arch.grad_in_of(j)?),
+                ("grad_out", names::grad(name)),
+            ]
+        }
+        None => vec![],
+    };
     Ok(BackwardNames {
         weight: vec![
             ("left", arch.input_of(i)),
@@ -232,22 +252,64 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
             ("remainder", names::bias_rem(&l.name)),
         ],
         backprop: vec![
-            ("left", grad),
+            ("left", grad.clone()),
+            ("grad", grad),
             ("right", names::weight(&l.name)),
+            ("weight", names::weight(&l.name)),
             ("delta", names::backprop(&below)),
             ("remainder", names::backprop_rem(&below)),
         ],
-        relu: vec![
-            ("pos", names::pos(&below)),
-            ("mask", names::mask(&below)),
-            ("pos_minus_mask", names::mask_gap(&below)),
-            ("grad_in", names::backprop(&below)),
-            ("grad_out", names::grad(&below)),
-        ],
+        relu,
     })
 }
 
-/// Verifies one layer's backward pass; returns its claims in routing order.
+/// The ReLU tensors' variables of weighted layer `j` (all its output's).
+pub(crate) fn relu_vars(arch: &TrainArchitecture, j: usize) -> Result<usize, Error> {
+    let l = layer(arch, j)?;
+    let len = arch.config.steps * arch.rows_of(l) * l.n;
+    Ok(len.trailing_zeros() as usize)
+}
+
+/// A pool's claims on the plan's tensors.
+pub(crate) fn pool_claims<F>(arch: &TrainArchitecture, i: usize, c: PoolClaims<F>) -> Routed<F> {
+    let name = arch.layers().get(i).map_or("", |l| l.name.as_str());
+    vec![
+        (arch.input_of(i), c.input),
+        (names::output(name), c.output),
+        (names::remainder(name), c.remainder),
+    ]
+}
+
+/// Verifies one layer's forward pass; returns its claims in routing order.
+fn verify_forward<F: FieldOps, S: SpongeOps<F>>(
+    arch: &TrainArchitecture,
+    i: usize,
+    p: &ForwardProof<F>,
+    f: &mut Transcript<F, S>,
+) -> Result<Routed<F>, Error> {
+    let l = layer(arch, i)?;
+    match (l.kind, p) {
+        (LayerKind::Dense, ForwardProof::Dense(d)) => {
+            let c = verify_dense_iterated(arch.forward_shape(l), d, f)?;
+            rename(c, &forward_names(arch, i)?)
+        }
+        (LayerKind::Conv(g), ForwardProof::Conv { dense, gather }) => {
+            let mut c = verify_dense_iterated(arch.forward_shape(l), dense, f)?;
+            let xcol = take(&mut c, "input")?;
+            let x = verify_gather(&g, gather, &xcol, f)?;
+            let mut out = vec![(arch.input_of(i), x)];
+            out.extend(rename(c, &forward_names(arch, i)?)?);
+            Ok(out)
+        }
+        (LayerKind::AvgPool { .. }, ForwardProof::Pool(pp)) => {
+            let c = verify_pool(arch.pool_shape(l)?, pp, f)?;
+            Ok(pool_claims(arch, i, c))
+        }
+        _ => Err(Error::LayerProofKind { layer: i }),
+    }
+}
+
+/// Verifies one weighted layer's backward pass; returns its claims in routing order.
 fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
     arch: &TrainArchitecture,
     i: usize,
@@ -256,8 +318,23 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
 ) -> Result<Routed<F>, Error> {
     let l = layer(arch, i)?;
     let n = backward_names(arch, i)?;
-    let mut w = verify_rescaled(arch.weight_update(l), &p.weight, f)?;
+    let mut w = verify_rescaled(arch.weight_update(i, l), &p.weight, f)?;
     let dw = take(&mut w, "delta")?;
+    let mut out = Routed::new();
+    match (l.kind, &p.weight_gather) {
+        (LayerKind::Conv(g), Some(gather)) => {
+            let xcol = take(&mut w, "left")?;
+            out.push((arch.input_of(i), verify_gather(&g, gather, &xcol, f)?));
+        }
+        (LayerKind::Dense, None) => {}
+        _ => {
+            return Err(Error::ProofShape {
+                what: "weight-update gathers (one for a convolution)",
+                expected: usize::from(matches!(l.kind, LayerKind::Conv(_))),
+                actual: usize::from(p.weight_gather.is_some()),
+            });
+        }
+    }
     let wc = verify_step(
         arch.weight_chain(l),
         &dw.point,
@@ -265,27 +342,35 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
         &p.weight_chain,
         f,
     )?;
-    let mut b = verify_bias_update(arch.bias_update(l), &p.bias, f)?;
+    let mut b = verify_bias_update(arch.bias_update(i, l), &p.bias, f)?;
     let db = take(&mut b, "delta")?;
     let bc = verify_step(arch.bias_chain(l), &db.point, &db.value, &p.bias_chain, f)?;
-    let mut out = rename(w, &n.weight)?;
+    out.extend(rename(w, &n.weight)?);
     out.extend(chain_claims(&names::weight(&l.name), wc));
     out.extend(rename(b, &n.bias)?);
     out.extend(chain_claims(&names::bias(&l.name), bc));
-    match (i, &p.backprop) {
-        (0, None) => {}
-        (1.., Some((bp, relu))) => {
+    match (arch.weighted_below(i), &p.backprop) {
+        (None, None) => {}
+        (Some(j), Some((bp, relu))) => {
+            let claims = match (l.kind, bp) {
+                (LayerKind::Dense, BackpropProof::Dense(bp)) => {
+                    verify_rescaled(arch.backprop(i, l), bp, f)?
+                }
+                (LayerKind::Conv(_), BackpropProof::Conv(bp)) => {
+                    verify_conv_backprop(arch.conv_backprop(i, l)?, bp, f)?
+                }
+                _ => return Err(Error::LayerProofKind { layer: i }),
+            };
+            out.extend(rename(claims, &n.backprop)?);
             out.extend(rename(
-                verify_rescaled(arch.backprop(l), bp, f)?,
-                &n.backprop,
+                verify_relu_grad(relu_vars(arch, j)?, relu, f)?,
+                &n.relu,
             )?);
-            let vars = (arch.config.steps * arch.config.batch * l.k).trailing_zeros() as usize;
-            out.extend(rename(verify_relu_grad(vars, relu, f)?, &n.relu)?);
         }
-        _ => {
+        (below, _) => {
             return Err(Error::ProofShape {
                 what: "back-propagation proofs",
-                expected: usize::from(i > 0),
+                expected: usize::from(below.is_some()),
                 actual: usize::from(p.backprop.is_some()),
             });
         }
@@ -305,8 +390,9 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
 ) -> Result<SplitOutputs<F>, Error> {
     let plan = arch.plan()?;
     let layers = arch.layers();
+    let weighted = arch.weighted();
     start(t, &seeds.s0, salt)?;
-    let count = 2 + 2 * layers.len();
+    let count = 2 + layers.len() + weighted.len();
     let mut forks = (0..count)
         .map(|i| Ok(t.fork(i)?))
         .collect::<Result<Vec<_>, Error>>()?
@@ -334,17 +420,16 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     }
     digests.push(f.digest()?);
 
-    if body.forward.len() != layers.len() || body.backward.len() != layers.len() {
+    if body.forward.len() != layers.len() || body.backward.len() != weighted.len() {
         return Err(Error::ProofShape {
-            what: "layer proofs",
-            expected: 2 * layers.len(),
+            what: "layer proofs (forward per layer, backward per weighted layer)",
+            expected: layers.len() + weighted.len(),
             actual: body.forward.len() + body.backward.len(),
         });
     }
-    for (i, (l, p)) in layers.iter().zip(&body.forward).enumerate() {
+    for (i, p) in body.forward.iter().enumerate() {
         let mut f = next()?;
-        let c = verify_dense_iterated(arch.forward_shape(l), p, &mut f)?;
-        routed.extend(rename(c, &forward_names(arch, i)?)?);
+        routed.extend(verify_forward(arch, i, p, &mut f)?);
         digests.push(f.digest()?);
     }
 
@@ -372,9 +457,9 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     routed.extend(rename(c, &one_hot_names())?);
     digests.push(f.digest()?);
 
-    for (i, p) in body.backward.iter().enumerate() {
+    for (i, p) in weighted.iter().zip(&body.backward) {
         let mut f = next()?;
-        routed.extend(verify_backward(arch, i, p, &mut f)?);
+        routed.extend(verify_backward(arch, *i, p, &mut f)?);
         digests.push(f.digest()?);
     }
     t.join(&digests)?;

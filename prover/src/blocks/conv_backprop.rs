@@ -1,0 +1,254 @@
+//! A convolution's back-propagated gradient in every training iteration at once:
+//!   2^sh·U[t] + R[t] − 2^(sh−1) = col2im(G[t]·W[t]ᵀ),  t < T,
+//! so U = round(col2im(G·Wᵀ) / 2^sh) with R ∈ [0, 2^sh) — the gradient a convolution hands to
+//! the layer below ([`crate::train`]: summed over the (tap, position) pairs reading each input
+//! position, rounded once). G (rows (n, p, t), the output channels lowest) and W (stacked over
+//! t) are committed, U and R are committed, the product P = G·Wᵀ and its col2im never are.
+//!
+//! Order: the statement (geometry, examples, output channels, iterations, shift) is absorbed,
+//! then the point r on U's variables (c, q, n, t) is drawn; the prover states Ũ(r) and R̃(r),
+//! absorbed before anything else, which fixes the claim col2im(P)~(r) = 2^sh·Ũ + R̃ − 2^(sh−1).
+//! The col2im sumcheck ([`super::conv::prove_scatter`]) reduces it to a claim on P at
+//! (r_c, ρ_tap, ρ_p, r_n, r_t), and the iterated contraction ([`super::iterate`], R read
+//! transposed) reduces that to claims on G and W. Soundness: the two sumchecks'
+//! O(log)/|Fr|, given the caller's range checks on U (signed b-bit) and R, and G and W small,
+//! so the field identity is the integer one (|col2im(P)| < 2^(2b + 40) ≪ |Fr|).
+
+use super::conv::{GatherProof, prove_scatter, verify_scatter};
+use super::iterate::{Contraction, ContractionClaims, Operand};
+use super::iterate::{prove_contraction_at, verify_contraction_at};
+use super::{NamedClaims, TensorClaim, log2};
+use crate::error::{Error, ensure, ensure_lens};
+use crate::field::FieldOps;
+use crate::graph::quant::ConvGeometry;
+use crate::poly::DenseMle;
+use crate::sumcheck::SumcheckProof;
+use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
+use ark_bn254::Fr;
+use ark_ff::{AdditiveGroup, Field};
+use rayon::prelude::*;
+
+/// The public shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConvBackprop {
+    /// The convolution (in_c its padded input channels).
+    pub geometry: ConvGeometry,
+    /// Examples per iteration (the batch).
+    pub m: usize,
+    /// Padded output channels.
+    pub n: usize,
+    /// Iterations T.
+    pub t: usize,
+    /// The rescale shift sh (s plus the gradient's extra scale bits).
+    pub shift: u32,
+}
+
+/// A proof: Ũ(r), R̃(r), the col2im sumcheck and the contraction sumcheck.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConvBackpropProof<F> {
+    /// Ũ(r), R̃(r).
+    pub values: Vec<F>,
+    /// col2im: the claim on col2im(P) to one on P.
+    pub scatter: GatherProof<F>,
+    /// P = G·Wᵀ: the claim on P to claims on G and W.
+    pub contraction: SumcheckProof<F>,
+}
+
+impl ConvBackprop {
+    /// P[t] = G[t]·W[t]ᵀ: rows m·out_positions, columns taps·in_c, contracted over n.
+    fn contraction(&self) -> Contraction {
+        let g = &self.geometry;
+        Contraction {
+            a: self.m * g.out_positions(),
+            b: g.taps_pad() * g.in_c,
+            c: self.n,
+            t: self.t,
+            left: Operand::Plain,
+            right: Operand::Transposed,
+        }
+    }
+
+    /// log2 of U's size: (in_c, in_positions, m, t).
+    fn vars(&self) -> usize {
+        let g = &self.geometry;
+        log2(g.in_c) + log2(g.in_positions()) + log2(self.m) + log2(self.t)
+    }
+
+    fn start<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        t: &mut Transcript<F, S>,
+    ) -> Result<Vec<F>, Error> {
+        let g = &self.geometry;
+        const BLOCK: &str = "convolution back-propagation";
+        ensure(
+            [g.in_c, g.in_positions(), self.m, self.n, self.t]
+                .iter()
+                .all(|d| d.is_power_of_two() && *d <= 1 << 24),
+            BLOCK,
+            "channels, positions, examples and iterations must be powers of two of at most 2^24",
+        )?;
+        ensure(
+            (1..=60).contains(&self.shift),
+            BLOCK,
+            "the shift must be between 1 and 60",
+        )?;
+        ensure(
+            g.limit().is_none(),
+            BLOCK,
+            "the window exceeds what a statement admits",
+        )?;
+        let mut words = g.words().to_vec();
+        words.extend([
+            log2(self.m),
+            log2(self.n),
+            log2(self.t),
+            self.shift as usize,
+        ]);
+        t.absorb_usizes(labels::CONV_BACKPROP_STATEMENT, &words)?;
+        Ok(t.challenges(labels::CONV_BACKPROP_POINT, self.vars())?)
+    }
+
+    /// col2im(P)~(r) = 2^sh·Ũ + R̃ − 2^(sh−1).
+    fn claim<F: FieldOps>(&self, r: &[F], v: &[F]) -> Result<TensorClaim<F>, Error> {
+        let [u, rem] = v else {
+            return Err(Error::ProofShape {
+                what: "convolution back-propagation values",
+                expected: 2,
+                actual: v.len(),
+            });
+        };
+        let half = Fr::from(2u64).pow([u64::from(self.shift - 1)]);
+        Ok(TensorClaim {
+            point: r.to_vec(),
+            value: u.mul_const(half.double()).add(rem).add_const(-half),
+        })
+    }
+
+    /// The contraction's point (r_a, r_b, r_t) from the claim on P at (c, tap, p, n, t).
+    fn contraction_point<F: Clone>(&self, point: &[F]) -> Result<[Vec<F>; 3], Error> {
+        let c = self.contraction();
+        let (lb, la, lt) = (log2(c.b), log2(c.a), log2(c.t));
+        if point.len() != lb + la + lt {
+            return Err(Error::ProofShape {
+                what: "col2im claim point on G·Wᵀ",
+                expected: lb + la + lt,
+                actual: point.len(),
+            });
+        }
+        let (r_b, rest) = point.split_at(lb);
+        let (r_a, r_t) = rest.split_at(la);
+        Ok([r_a.to_vec(), r_b.to_vec(), r_t.to_vec()])
+    }
+
+    fn claims<F: Clone>(r: &[F], v: &[F], c: ContractionClaims<F>) -> NamedClaims<F> {
+        let mut out: NamedClaims<F> = vec![("grad", c.left), ("weight", c.right)];
+        for (name, value) in ["delta", "remainder"].into_iter().zip(v) {
+            out.push((
+                name,
+                TensorClaim {
+                    point: r.to_vec(),
+                    value: value.clone(),
+                },
+            ));
+        }
+        out
+    }
+}
+
+/// Proves U = round(col2im(G·Wᵀ) / 2^sh) in every iteration; returns the claims on G
+/// (`grad`), W (`weight`), U (`delta`) and R (`remainder`).
+pub fn prove_conv_backprop(
+    shape: ConvBackprop,
+    grad: &[Fr],
+    weight: &[Fr],
+    delta: &[Fr],
+    remainder: &[Fr],
+    t: &mut NativeTranscript,
+) -> Result<(ConvBackpropProof<Fr>, NamedClaims<Fr>), Error> {
+    let c = shape.contraction();
+    let u_len = 1usize << shape.vars();
+    ensure_lens(&[
+        ("back-propagated gradient U", u_len, delta.len()),
+        ("back-propagation remainder R", u_len, remainder.len()),
+        ("gradient G (t × rows × n)", c.t * c.a * c.c, grad.len()),
+        ("weights W (t × k × n)", c.t * c.b * c.c, weight.len()),
+    ])?;
+    let r = shape.start(t)?;
+    let values = vec![
+        DenseMle::new(delta.to_vec())?.evaluate(&r)?,
+        DenseMle::new(remainder.to_vec())?.evaluate(&r)?,
+    ];
+    t.absorb(labels::CONV_BACKPROP_VALUES, &values)?;
+    let claim = shape.claim(&r, &values)?;
+    // P = G·Wᵀ per iteration, rows (n, p, t), columns (tap, c): never committed.
+    let (a, b, n) = (c.a, c.b, c.c);
+    let p: Vec<Fr> = (0..c.t * a * b)
+        .into_par_iter()
+        .map(|i| {
+            let (col, row) = (i % b, i / b);
+            let it = row / a;
+            let g = &grad[row * n..(row + 1) * n];
+            let w = &weight[(it * b + col) * n..(it * b + col + 1) * n];
+            g.iter().zip(w).map(|(x, y)| *x * y).sum::<Fr>()
+        })
+        .collect();
+    let (scatter, on_p) = prove_scatter(&shape.geometry, &p, &claim, t)?;
+    let rs = shape.contraction_point(&on_p.point)?;
+    let (contraction, cl) = prove_contraction_at(c, grad, weight, &rs, on_p.value, t)?;
+    let claims = ConvBackprop::claims(&r, &values, cl);
+    Ok((
+        ConvBackpropProof {
+            values,
+            scatter,
+            contraction,
+        },
+        claims,
+    ))
+}
+
+/// Verifies a convolution back-propagation proof; returns the claims on G, W, U and R.
+pub fn verify_conv_backprop<F: FieldOps, S: SpongeOps<F>>(
+    shape: ConvBackprop,
+    proof: &ConvBackpropProof<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<NamedClaims<F>, Error> {
+    let r = shape.start(t)?;
+    if proof.values.len() != 2 {
+        return Err(Error::ProofShape {
+            what: "convolution back-propagation values",
+            expected: 2,
+            actual: proof.values.len(),
+        });
+    }
+    t.absorb(labels::CONV_BACKPROP_VALUES, &proof.values)?;
+    let claim = shape.claim(&r, &proof.values)?;
+    let on_p = verify_scatter(&shape.geometry, &proof.scatter, &claim, t)?;
+    let rs = shape.contraction_point(&on_p.point)?;
+    let cl = verify_contraction_at(shape.contraction(), &proof.contraction, &rs, on_p.value, t)?;
+    Ok(ConvBackprop::claims(&r, &proof.values, cl))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The contraction's point splits the claim on P at (c, tap | p, n | t).
+    #[test]
+    fn the_point_on_p_splits_into_columns_rows_and_iterations() {
+        let geometry = ConvGeometry::window((4, 4, 2), [3, 3], [1, 1], [1; 4]).unwrap();
+        let shape = ConvBackprop {
+            geometry,
+            m: 2,
+            n: 4,
+            t: 4,
+            shift: 8,
+        };
+        // in_c 2 (1 var) + taps 16 (4) | positions 16 (4) + examples 2 (1) | iterations (2).
+        let point: Vec<usize> = (0..12).collect();
+        let [r_a, r_b, r_t] = shape.contraction_point(&point).unwrap();
+        assert_eq!(r_b, (0..5).collect::<Vec<_>>());
+        assert_eq!(r_a, (5..10).collect::<Vec<_>>());
+        assert_eq!(r_t, vec![10, 11]);
+        assert!(shape.contraction_point(&point[1..]).is_err());
+    }
+}

@@ -1,0 +1,298 @@
+//! The training statement on a small CNN (conv 3×3 → ReLU → 2×2 pool → conv 3×3 → ReLU →
+//! 2×2 pool → dense, on 8×8 digit images) trained by the quantized trainer: the honest proof
+//! verifies and ends in the commitment an accuracy proof of the trained model takes; each new
+//! message (the convolutions' gathers, the pools, the col2im back-propagation, the ReLU mask
+//! through a pool) tampered is refused with its check's error; a run with a pool's gradient
+//! rounded instead of kept exact, an altered convolution update and another learning rate are
+//! refused.
+
+use crate::training::{cnn_config, digit_images, small_cnn};
+use ark_ff::Field;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use std::sync::OnceLock;
+use zkmodel_prover::graph::dataset::Dataset;
+use zkmodel_prover::graph::quant::QuantizedModel;
+use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::proof::model::{CommittedData, CommittedModel, ModelShape, Task, commit_model};
+use zkmodel_prover::proof::train::{
+    BackpropProof, ForwardProof, ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset,
+    prove, verify,
+};
+use zkmodel_prover::train::{StepTrace, TrainConfig, train};
+use zkmodel_prover::{Error, Fr};
+
+const EXAMPLES: usize = 64;
+
+/// Everything one honest run produces but the proof.
+struct Setup {
+    arch: TrainArchitecture,
+    srs: Srs,
+    x: Vec<i64>,
+    y: Vec<usize>,
+    q: QuantizedModel,
+    steps: Vec<StepTrace>,
+    initial: CommittedModel,
+    trained: CommittedModel,
+    dataset: CommittedData,
+}
+
+struct Run {
+    setup: Setup,
+    proof: TrainingProof,
+}
+
+impl std::ops::Deref for Run {
+    type Target = Setup;
+    fn deref(&self) -> &Setup {
+        &self.setup
+    }
+}
+
+/// T = 4 steps of batch 8 at scale 2^8 (16-bit values), η = 1/2.
+fn config() -> TrainConfig {
+    TrainConfig {
+        batch: 8,
+        ..cnn_config(8, 4, 1)
+    }
+}
+
+impl Setup {
+    fn new() -> Self {
+        let cfg = config();
+        let d = Dataset::load(&crate::common::digits("dataset.json")).unwrap();
+        let q0 = QuantizedModel::quantize(&small_cnn(5), cfg.scale, cfg.bits).unwrap();
+        let (xt, y) = digit_images(&d, &d.train[..EXAMPLES]);
+        let (_, x) = q0.quantize_input(&xt).unwrap();
+        let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, EXAMPLES).unwrap();
+        let (q, steps) = train(q0.clone(), &cfg, &x, &y).unwrap();
+        let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+        let srs = Srs::insecure_development(5, len);
+        let mut rng = ChaCha20Rng::seed_from_u64(6);
+        let model_arch = arch.model_architecture(Task::Accuracy { examples: 64 });
+        let initial = commit_model(&srs, &model_arch, &q0, &mut rng).unwrap();
+        let trained = commit_model(&srs, &model_arch, &q, &mut rng).unwrap();
+        let dataset = commit_dataset(&srs, &arch, &x, &y, &mut rng).unwrap();
+        Self {
+            arch,
+            srs,
+            x,
+            y,
+            q,
+            steps,
+            initial,
+            trained,
+            dataset,
+        }
+    }
+
+    fn prove_with(&self, steps: &[StepTrace]) -> Result<TrainingProof, Error> {
+        let inputs = ProvingInputs {
+            initial: &self.initial,
+            trained: (&self.q, &self.trained),
+            dataset: (&self.dataset, &self.x, &self.y),
+            steps,
+        };
+        prove(
+            &self.srs,
+            &self.arch,
+            &inputs,
+            &mut ChaCha20Rng::seed_from_u64(8),
+        )
+    }
+
+    fn verify(&self, proof: &TrainingProof) -> Result<(), Error> {
+        verify(
+            &self.srs,
+            &self.arch,
+            self.trained.commitment,
+            self.initial.commitment,
+            self.dataset.commitment,
+            proof,
+        )
+    }
+}
+
+fn run() -> &'static Run {
+    static RUN: OnceLock<Run> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let setup = Setup::new();
+        let proof = setup.prove_with(&setup.steps).unwrap();
+        Run { setup, proof }
+    })
+}
+
+#[test]
+fn an_honest_cnn_training_run_verifies() {
+    let run = run();
+    run.verify(&run.proof).unwrap();
+    let kinds: Vec<&str> = run
+        .proof
+        .body
+        .forward
+        .iter()
+        .map(|f| match f {
+            ForwardProof::Dense(_) => "dense",
+            ForwardProof::Conv { .. } => "conv",
+            ForwardProof::Pool(_) => "pool",
+        })
+        .collect();
+    assert_eq!(kinds, ["conv", "pool", "conv", "pool", "dense"]);
+    // One backward proof per weighted layer; the convolutions' updates gather Xcol.
+    let gathers: Vec<bool> = run
+        .proof
+        .body
+        .backward
+        .iter()
+        .map(|b| b.weight_gather.is_some())
+        .collect();
+    assert_eq!(gathers, [true, true, false]);
+    println!(
+        "CNN training proof (T = 4, B = 8): {} bytes",
+        run.proof.size_bytes()
+    );
+}
+
+#[test]
+fn tampered_cnn_training_messages_are_refused() {
+    let run = run();
+    type Tamper = Box<dyn Fn(&mut TrainingProof)>;
+    let tampers: Vec<(&str, Tamper, Error)> = vec![
+        (
+            "forward gather",
+            Box::new(|p| match &mut p.body.forward[2] {
+                ForwardProof::Conv { gather, .. } => gather.rounds[0][0] += Fr::ONE,
+                _ => unreachable!(),
+            }),
+            Error::SumcheckFinal,
+        ),
+        (
+            "convolution value",
+            Box::new(|p| match &mut p.body.forward[0] {
+                ForwardProof::Conv { dense, .. } => dense.values[2] += Fr::ONE,
+                _ => unreachable!(),
+            }),
+            Error::SumcheckFinal,
+        ),
+        (
+            "pool value",
+            Box::new(|p| match &mut p.body.forward[1] {
+                ForwardProof::Pool(pp) => pp.values[0] += Fr::ONE,
+                _ => unreachable!(),
+            }),
+            // The pool states values only (no sumcheck): its claims reach the opening false.
+            Error::Opening {
+                what: "claim-reduction sumcheck (a claim on a committed vector, or a reduction \
+                       message, is false)",
+            },
+        ),
+        (
+            "weight-update gather",
+            Box::new(|p| {
+                p.body.backward[1].weight_gather.as_mut().unwrap().rounds[1][0] += Fr::ONE
+            }),
+            Error::SumcheckFinal,
+        ),
+        (
+            "convolution back-propagation value",
+            Box::new(
+                |p| match &mut p.body.backward[1].backprop.as_mut().unwrap().0 {
+                    BackpropProof::Conv(c) => c.values[0] += Fr::ONE,
+                    BackpropProof::Dense(_) => unreachable!(),
+                },
+            ),
+            Error::SumcheckFinal,
+        ),
+        (
+            "col2im sumcheck",
+            Box::new(
+                |p| match &mut p.body.backward[1].backprop.as_mut().unwrap().0 {
+                    BackpropProof::Conv(c) => c.scatter.rounds[0][1] += Fr::ONE,
+                    BackpropProof::Dense(_) => unreachable!(),
+                },
+            ),
+            Error::SumcheckFinal,
+        ),
+        (
+            "ReLU mask under a pool",
+            Box::new(|p| {
+                p.body.backward[1]
+                    .backprop
+                    .as_mut()
+                    .unwrap()
+                    .1
+                    .zerocheck
+                    .rounds[0][0] += Fr::ONE
+            }),
+            Error::SumcheckFinal,
+        ),
+        (
+            "missing weight gather",
+            Box::new(|p| p.body.backward[0].weight_gather = None),
+            Error::ProofShape {
+                what: "weight-update gathers (one for a convolution)",
+                expected: 1,
+                actual: 0,
+            },
+        ),
+        (
+            "pool proof for a convolution",
+            Box::new(|p| p.body.forward.swap(0, 1)),
+            Error::LayerProofKind { layer: 0 },
+        ),
+        (
+            "dense back-propagation for a convolution",
+            Box::new(|p| {
+                let dense = p.body.backward[2].backprop.clone();
+                p.body.backward[1].backprop = dense;
+            }),
+            Error::LayerProofKind { layer: 2 },
+        ),
+    ];
+    for (what, tamper, expected) in &tampers {
+        let mut bad = run.proof.clone();
+        tamper(&mut bad);
+        assert_eq!(run.verify(&bad), Err(expected.clone()), "tampered {what}");
+    }
+}
+
+/// Runs that are not the integer trainer's: the first convolution's gradient a quarter of
+/// the statement's (what rounding each pool's 1/4 at the pool would hand it), one entry of the
+/// second convolution's update off by one, another learning rate.
+#[test]
+fn runs_other_than_the_statement_are_refused() {
+    let run = run();
+    let refused = |steps: &[StepTrace]| {
+        let proof = run.prove_with(steps).unwrap();
+        run.verify(&proof)
+    };
+    let mut steps = run.steps.clone();
+    for s in &mut steps {
+        for g in &mut s.layers[0].grad {
+            *g = (*g + 2) >> 2;
+        }
+    }
+    assert_eq!(refused(&steps), Err(Error::SumcheckFinal));
+    let mut steps = run.steps.clone();
+    steps[0].layers[2].weight_delta.0[3] += 1;
+    assert_eq!(refused(&steps), Err(Error::SumcheckFinal));
+    // The same records proven under η = 1/4.
+    let cfg = TrainConfig {
+        lr_shift: 2,
+        ..config()
+    };
+    let arch = TrainArchitecture::new(run.arch.shape.clone(), cfg, EXAMPLES).unwrap();
+    let other = Setup {
+        arch,
+        srs: run.srs.clone(),
+        x: run.x.clone(),
+        y: run.y.clone(),
+        q: run.q.clone(),
+        steps: run.steps.clone(),
+        initial: run.initial.clone(),
+        trained: run.trained.clone(),
+        dataset: run.dataset.clone(),
+    };
+    let proof = other.prove_with(&run.steps).unwrap();
+    assert!(other.verify(&proof).is_err());
+}
