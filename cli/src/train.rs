@@ -25,10 +25,13 @@ pub enum LossArg {
     Mse,
 }
 
-/// Train an MLP (Dense + ReLU) with quantized SGD on your labelled data and prove the run.
+/// Train an MLP or a CNN with quantized SGD on your labelled data and prove the run.
 ///
-/// Starts from initial weights derived from a public seed (anyone recomputes their
-/// commitment) or from a committed model (its opening). Commits the training set (secret
+/// Trains chains of Dense and convolution layers (ReLU on all but the last, a Dense layer;
+/// convolutions on power-of-two maps) with 2×2 average pools between them — your own ONNX
+/// model once imported and committed (`zkmodel import`, `zkmodel commit`). Starts from
+/// initial weights derived from a public seed (an MLP; anyone recomputes their commitment)
+/// or from a committed model (its opening). Commits the training set (secret
 /// opening), trains T steps of batch B (batch t = examples [(t mod N/B)·B, …)), commits the
 /// trained model and proves that it is exactly T SGD steps from the initial model on the
 /// committed data with the stated hyperparameters. Writes into `--out`: training.arch.json,
@@ -37,7 +40,9 @@ pub enum LossArg {
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:\n  \
 zkmodel train --data train.json --widths 64,32,10 --init-seed 7 --batch 32 --steps 16 --lr 1/2 --srs srs.bin --out trained\n  \
-zkmodel train --data train.csv --label-column label --initial base.zkm --initial-opening base.opening --steps 64 --lr 1/4 --srs srs.bin --out trained")]
+zkmodel train --data train.csv --label-column label --initial base.zkm --initial-opening base.opening --steps 64 --lr 1/4 --srs srs.bin --out trained\n  \
+zkmodel import cnn.onnx --calibrate train.json -o cnn.zkm && zkmodel commit cnn.zkm --srs srs.bin && \\\n    \
+zkmodel train --data train.json --initial cnn.zkm --initial-opening cnn.opening --batch 16 --steps 4 --lr 1/2 --srs srs.bin --out trained")]
 pub struct Args {
     /// The training set with labels (EZKL-style JSON, or CSV with --label-column); the
     /// number of examples must be a power of two.

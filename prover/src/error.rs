@@ -87,6 +87,16 @@ pub enum Error {
         /// The tensor's name.
         name: String,
     },
+    /// Two of a statement's tensors got the same name from the layers' names (such as layers
+    /// `a` and `initial.a`): claims are routed by name, so the statement is refused.
+    #[error(
+        "two tensors of the statement are both named `{name}`: rename the layers so that no \
+         layer's name plus a tensor suffix is another tensor's name"
+    )]
+    TensorNameCollision {
+        /// The shared name.
+        name: String,
+    },
     /// A proof for one layer kind was given where the architecture has another kind.
     #[error("layer {layer}: the proof is for another kind of layer than the architecture's")]
     LayerProofKind {

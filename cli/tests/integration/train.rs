@@ -328,3 +328,74 @@ fn a_seller_trains_with_a_proof_and_the_trained_model_is_the_one_its_claims_are_
     );
     assert!(e.contains("training statement"), "{e}");
 }
+
+/// A seller brings their own CNN: the digits CNN exported to ONNX (conv → BatchNorm → ReLU →
+/// 2×2 average pool → dense) is imported, committed, trained from that commitment with a proof
+/// of training, and the proof verifies against the seller's own initial commitment (and not
+/// against the trained one).
+#[test]
+fn a_seller_trains_their_own_onnx_cnn_with_a_proof() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let data = Dataset::load(&digits_fixtures_dir().join("dataset.json")).unwrap();
+    write_examples(d, "train.json", &data.train[..64], true);
+    let onnx = digits_fixtures_dir().join("cnn.onnx");
+    let report = ok(
+        d,
+        &[
+            "import",
+            onnx.to_str().unwrap(),
+            "--calibrate",
+            "train.json",
+        ],
+    );
+    assert_eq!(
+        report["layers"],
+        serde_json::json!(["conv1", "pool1", "fc"])
+    );
+    ok(d, &["srs", "--dev", "--size", "524288", "-o", "srs.bin"]);
+    ok(d, &["commit", "model.zkm", "--srs", "srs.bin"]);
+    let t = ok(
+        d,
+        &[
+            "train",
+            "--data",
+            "train.json",
+            "--initial",
+            "model.zkm",
+            "--initial-opening",
+            "model.opening",
+            "--batch",
+            "16",
+            "--steps",
+            "4",
+            "--lr",
+            "1/2",
+            "--srs",
+            "srs.bin",
+            "--out",
+            "trained",
+        ],
+    );
+    assert_eq!(t["steps"], 4);
+    let verify = |initial: &'static str| {
+        vec![
+            "verify",
+            "trained/training.proof",
+            "--arch",
+            "trained/training.arch.json",
+            "--srs",
+            "srs.bin",
+            "--commitment",
+            "trained/model.commitment",
+            "--initial",
+            initial,
+            "--dataset",
+            "trained/dataset.commitment",
+        ]
+    };
+    let v = ok(d, &verify("model.commitment"));
+    assert_eq!(v["kind"], "training");
+    let e = fails(d, &verify("trained/model.commitment"));
+    assert!(e.contains("initial model"), "{e}");
+}

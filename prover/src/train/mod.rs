@@ -1,8 +1,8 @@
 //! Deterministic quantized training by mini-batch SGD, with the exact integer semantics a
 //! training proof certifies (DESIGN §9), and a float reference (MLPs). The trainer takes chains
 //! of Dense and convolution layers (ReLU or none) and 2×2 average pools ending in a Dense
-//! layer; training *proofs* cover MLPs (Dense + ReLU) so far ([`crate::proof::train`] refuses
-//! other architectures).
+//! layer; training *proofs* ([`crate::proof::train`]) cover the chains with ReLU on every
+//! weighted layer but the last and each pool between two weighted layers.
 //!
 //! One step on batch t (rows [(t mod N/B)·B, …) of the committed training set — contiguous
 //! batches, epochs repeating) at scale 2^s, batch B = 2^k, learning rate η = η_num / 2^lr_shift:
@@ -16,7 +16,8 @@
 //!   ΔW = round(η_num·(Aᵀ·G) / 2^(s + lr_shift + k)), ΔB = round(η_num·Σ_rows G /
 //!   2^(lr_shift + k)), and for the layer below G′ = round(G·Wᵀ / 2^s) ⊙ [Y > 0] (with W before
 //!   its update);
-//! - update W ← W − ΔW, B ← B − ΔB. Every weight must stay a signed `bits`-bit integer.
+//! - update W ← W − ΔW, B ← B − ΔB. Every weight and every back-propagated gradient must stay
+//!   a signed `bits`-bit integer (an error naming the tensor otherwise).
 //!
 //! Convolutions are dense layers on their im2col rows (A = Xcol, rows = example × output
 //! position): ΔW = round(η_num·(Xcolᵀ·G) / 2^(s + lr_shift + k)) and ΔB summed over every row,
@@ -414,6 +415,8 @@ pub fn step(
                         .collect::<Result<Vec<_>, _>>()?
                         .into_iter()
                         .unzip();
+                    // The training statement range-checks it as a signed `bits`-bit value.
+                    q.check(&tensor, &up, q.signed_range())?;
                     (Some((up.clone(), rem)), up)
                 } else {
                     (None, vec![])

@@ -153,6 +153,23 @@ fn an_honest_cnn_training_run_verifies() {
     );
 }
 
+/// Every message of the new blocks is absorbed before the opening's challenges.
+#[test]
+fn every_cnn_block_message_is_bound_before_the_opening() {
+    let run = run();
+    let claim = run.proof.claim(
+        run.trained.commitment,
+        run.initial.commitment,
+        run.dataset.commitment,
+    );
+    crate::common::binding::assert_messages_bound(
+        &run.arch,
+        &run.srs,
+        &claim,
+        "CNN training T = 4",
+    );
+}
+
 #[test]
 fn tampered_cnn_training_messages_are_refused() {
     let run = run();
@@ -295,4 +312,79 @@ fn runs_other_than_the_statement_are_refused() {
     };
     let proof = other.prove_with(&run.steps).unwrap();
     assert!(other.verify(&proof).is_err());
+}
+
+/// A CNN without pools — a convolution, a strided convolution (e = 0: no extra bits), then a
+/// dense head on the flattened map — trains and proves; its strided convolution's
+/// back-propagation tampered is refused.
+#[test]
+fn a_strided_cnn_without_pools_proves() {
+    use zkmodel_prover::graph::{Op, Tensor};
+    let w = |shape: Vec<usize>, seed: u64| {
+        let n: usize = shape.iter().product();
+        let v = (0..n)
+            .map(|i| (((i as u64 * 2654435761 + seed) % 1000) as f32 / 1000.0 - 0.5) * 0.6)
+            .collect();
+        Tensor::new(shape, v).unwrap()
+    };
+    let zeros = |n: usize| Tensor::new(vec![n], vec![0.0; n]).unwrap();
+    let ops = vec![
+        Op::Conv2d {
+            weight: w(vec![2, 1, 3, 3], 1),
+            bias: zeros(2),
+            stride: [1, 1],
+            pads: [1; 4],
+        },
+        Op::Relu,
+        Op::Conv2d {
+            weight: w(vec![4, 2, 3, 3], 2),
+            bias: zeros(4),
+            stride: [2, 2],
+            pads: [1; 4],
+        },
+        Op::Relu,
+        Op::Flatten { axis: 1 },
+        Op::Dense {
+            weight: w(vec![64, 10], 3),
+            bias: Some(zeros(10)),
+        },
+    ];
+    let model = crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops);
+    let cfg = config();
+    let d = Dataset::load(&crate::common::digits("dataset.json")).unwrap();
+    let q0 = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
+    let (xt, y) = digit_images(&d, &d.train[..EXAMPLES]);
+    let (_, x) = q0.quantize_input(&xt).unwrap();
+    let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, EXAMPLES).unwrap();
+    let (q, steps) = train(q0.clone(), &cfg, &x, &y).unwrap();
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    let model_arch = arch.model_architecture(Task::Accuracy { examples: 64 });
+    let setup = Setup {
+        initial: commit_model(&srs, &model_arch, &q0, &mut rng).unwrap(),
+        trained: commit_model(&srs, &model_arch, &q, &mut rng).unwrap(),
+        dataset: commit_dataset(&srs, &arch, &x, &y, &mut rng).unwrap(),
+        arch,
+        srs,
+        x,
+        y,
+        q,
+        steps,
+    };
+    let proof = setup.prove_with(&setup.steps).unwrap();
+    setup.verify(&proof).unwrap();
+    assert!(
+        proof
+            .body
+            .forward
+            .iter()
+            .all(|f| !matches!(f, ForwardProof::Pool(_)))
+    );
+    let mut bad = proof.clone();
+    match &mut bad.body.backward[1].backprop.as_mut().unwrap().0 {
+        BackpropProof::Conv(c) => c.contraction.rounds[0][0] += Fr::ONE,
+        BackpropProof::Dense(_) => unreachable!("layer 1 is the strided convolution"),
+    }
+    assert_eq!(setup.verify(&bad), Err(Error::SumcheckFinal));
 }

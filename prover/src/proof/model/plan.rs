@@ -249,10 +249,15 @@ impl ModelArchitecture {
         ];
         let mut places = BTreeMap::new();
         let mut vars = BTreeMap::new();
-        let mut put = |name: &str, vector: usize, len: usize| {
+        // Claims are routed by name: a name two tensors would share refuses the statement.
+        let mut put = |name: &str, vector: usize, len: usize| -> Result<(), Error> {
+            if places.contains_key(name) {
+                return Err(Error::TensorNameCollision { name: name.into() });
+            }
             let id = builders[vector].add(name, len);
             places.insert(name.to_string(), Place::Vector { vector, id });
             vars.insert(name.to_string(), len.trailing_zeros() as usize);
+            Ok(())
         };
         let last = s.layers.len() - 1;
         for (i, l) in s.layers.iter().enumerate() {
@@ -265,11 +270,11 @@ impl ModelArchitecture {
                 LayerKind::Add { .. } | LayerKind::Concat { .. } | LayerKind::MaxPool(_)
             );
             if !exact {
-                put(&names::remainder(&l.name), TRACE, len);
+                put(&names::remainder(&l.name), TRACE, len)?;
             }
             if l.is_dense() {
-                put(&names::weight(&l.name), MODEL, l.k * l.n);
-                put(&names::bias(&l.name), MODEL, l.n);
+                put(&names::weight(&l.name), MODEL, l.k * l.n)?;
+                put(&names::bias(&l.name), MODEL, l.n)?;
             }
             // Hidden dense layers, sums and pools without an activation output a tensor of
             // their own (the last layer's output is the logits; a table's pre-activation and
@@ -279,34 +284,34 @@ impl ModelArchitecture {
                 _ => !activated,
             };
             if own_output {
-                put(&names::output(&l.name), TRACE, len);
+                put(&names::output(&l.name), TRACE, len)?;
             }
             if l.relu {
-                put(&names::pos(&l.name), TRACE, len);
-                put(&names::neg(&l.name), TRACE, len);
+                put(&names::pos(&l.name), TRACE, len)?;
+                put(&names::neg(&l.name), TRACE, len)?;
             }
             if l.table.is_some() {
-                put(&names::pre(&l.name), TRACE, len);
-                put(&names::act(&l.name), TRACE, len);
-                put(&names::act_mult(&l.name), TRACE, 1 << s.bits);
+                put(&names::pre(&l.name), TRACE, len)?;
+                put(&names::act(&l.name), TRACE, len)?;
+                put(&names::act_mult(&l.name), TRACE, 1 << s.bits)?;
             }
             if let LayerKind::MaxPool(g) = l.kind {
-                put(&names::diff(&l.name), TRACE, len * g.taps_pad());
+                put(&names::diff(&l.name), TRACE, len * g.taps_pad())?;
             }
             debug_assert!(i < last || l.is_dense());
         }
-        put(names::RANGE_MULT, TRACE, 1 << s.bits);
+        put(names::RANGE_MULT, TRACE, 1 << s.bits)?;
         let (input, output) = match self.task {
             Task::Inference { input, output, .. } => (input, output),
             Task::Accuracy { .. } => {
-                put(names::LABELS, DATA, m * c);
-                put(names::PREDICTION, TRACE, m * c);
-                put(names::SLACK, TRACE, m * c);
+                put(names::LABELS, DATA, m * c)?;
+                put(names::PREDICTION, TRACE, m * c)?;
+                put(names::SLACK, TRACE, m * c)?;
                 (Visibility::Committed, Visibility::Committed)
             }
         };
         if input == Visibility::Committed {
-            put(names::INPUT, DATA, m * k0);
+            put(names::INPUT, DATA, m * k0)?;
         }
         let logits_vector = if self.argmax_shape().is_some() {
             TRACE
@@ -314,7 +319,14 @@ impl ModelArchitecture {
             DATA
         };
         if output == Visibility::Committed {
-            put(names::LOGITS, logits_vector, m * c);
+            put(names::LOGITS, logits_vector, m * c)?;
+        }
+        for (public, is) in [(names::INPUT, input), (names::LOGITS, output)] {
+            if is == Visibility::Public && places.contains_key(public) {
+                return Err(Error::TensorNameCollision {
+                    name: public.into(),
+                });
+            }
         }
         if input == Visibility::Public {
             places.insert(names::INPUT.into(), Place::PublicInput);

@@ -167,7 +167,8 @@ impl TrainArchitecture {
             config,
             examples,
         };
-        arch.check()?;
+        // The plan checks the architecture, then that no two tensors share a name.
+        arch.plan()?;
         Ok(arch)
     }
 

@@ -325,24 +325,38 @@ impl TrainArchitecture {
         let mut trace = LayoutBuilder::new();
         let mut places = BTreeMap::new();
         let mut vars = BTreeMap::new();
+        // Claims are routed by name: a name two tensors would share refuses the statement.
+        let fresh = |vars: &BTreeMap<String, usize>, name: &str| {
+            if vars.contains_key(name) {
+                Err(Error::TensorNameCollision { name: name.into() })
+            } else {
+                Ok(())
+            }
+        };
         for (name, id) in &model_ids {
-            places.insert(names::last(name), (FINAL, *id));
-            places.insert(names::first(name), (INITIAL, *id));
             let len = model_layout.segment(*id).len();
-            vars.insert(names::last(name), log(len));
-            vars.insert(names::first(name), log(len));
+            for (vector, tensor) in [(FINAL, names::last(name)), (INITIAL, names::first(name))] {
+                fresh(&vars, &tensor)?;
+                places.insert(tensor.clone(), (vector, *id));
+                vars.insert(tensor, log(len));
+            }
         }
         let k0 = self.example_len();
         for (name, len) in [(names::INPUTS, n * k0), (names::LABELS, n * c)] {
+            fresh(&vars, name)?;
             places.insert(name.to_string(), (DATASET, data.add(name, len)));
             vars.insert(name.to_string(), log(len));
         }
-        vars.insert(names::BATCH_INPUTS.into(), log(m * k0));
-        vars.insert(names::BATCH_LABELS.into(), log(m * c));
+        for (name, len) in [(names::BATCH_INPUTS, m * k0), (names::BATCH_LABELS, m * c)] {
+            fresh(&vars, name)?;
+            vars.insert(name.into(), log(len));
+        }
         let (mut virtuals, mut virtual_vars) = (BTreeMap::new(), Vec::new());
-        let mut put = |name: String, len: usize| {
+        let mut put = |name: String, len: usize| -> Result<(), Error> {
+            fresh(&vars, &name)?;
             vars.insert(name.clone(), log(len));
             places.insert(name.clone(), (TRACE, trace.add(&name, len)));
+            Ok(())
         };
         let last = s.layers.len() - 1;
         for (i, l) in s.layers.iter().enumerate() {
@@ -354,10 +368,10 @@ impl TrainArchitecture {
                 .get(i + 1)
                 .is_some_and(|a| matches!(a.kind, LayerKind::AvgPool { .. }));
             if let LayerKind::AvgPool { w, .. } = l.kind {
-                put(names::output(&l.name), out);
-                put(names::remainder(&l.name), out);
-                put(names::backprop(&l.name), out);
-                put(names::backprop_rem(&l.name), out);
+                put(names::output(&l.name), out)?;
+                put(names::remainder(&l.name), out)?;
+                put(names::backprop(&l.name), out)?;
+                put(names::backprop_rem(&l.name), out)?;
                 // Its input gradient: (c, x, y, example, t) with the window bits dx, dy lowest
                 // in x and y; routed to the output gradient without them.
                 let lc = log(l.n);
@@ -368,35 +382,38 @@ impl TrainArchitecture {
                 );
                 continue;
             }
-            put(names::weight(&l.name), t * l.k * l.n);
-            put(names::bias(&l.name), t * l.n);
-            put(names::remainder(&l.name), out);
-            put(names::weight_rem(&l.name), t * l.k * l.n);
-            put(names::bias_rem(&l.name), t * l.n);
+            put(names::weight(&l.name), t * l.k * l.n)?;
+            put(names::bias(&l.name), t * l.n)?;
+            put(names::remainder(&l.name), out)?;
+            put(names::weight_rem(&l.name), t * l.k * l.n)?;
+            put(names::bias_rem(&l.name), t * l.n)?;
             if i == last {
-                put(names::LOGITS.into(), out);
-                put(names::GRADIENT.into(), out);
+                put(names::LOGITS.into(), out)?;
+                put(names::GRADIENT.into(), out)?;
             } else {
-                put(names::pos(&l.name), out);
-                put(names::neg(&l.name), out);
-                put(names::grad(&l.name), out);
+                put(names::pos(&l.name), out)?;
+                put(names::neg(&l.name), out)?;
+                put(names::grad(&l.name), out)?;
                 if !above_is_pool {
-                    put(names::backprop(&l.name), out);
-                    put(names::backprop_rem(&l.name), out);
+                    put(names::backprop(&l.name), out)?;
+                    put(names::backprop_rem(&l.name), out)?;
                 }
-                put(names::mask(&l.name), out);
-                put(names::mask_gap(&l.name), out);
+                put(names::mask(&l.name), out)?;
+                put(names::mask_gap(&l.name), out)?;
             }
         }
         if self.softmax_shape().is_some() {
             for name in TENSORS.iter().skip(1).chain([&SLACK]) {
                 let len = if *name == "sums" { m } else { m * c };
-                put(names::softmax(name), len);
+                put(names::softmax(name), len)?;
             }
-            put(names::EXP_MULT.into(), 64);
+            put(names::EXP_MULT.into(), 64)?;
         }
-        put(names::RANGE_MULT.into(), 1 << self.config.bits);
-        vars.extend(virtual_vars);
+        put(names::RANGE_MULT.into(), 1 << self.config.bits)?;
+        for (name, v) in virtual_vars {
+            fresh(&vars, &name)?;
+            vars.insert(name, v);
+        }
         let data = data.build();
         // The trace's mask rows follow the largest vector opened beside it.
         let trace = trace.build_trace(model_layout.num_vars.max(data.num_vars));
@@ -658,5 +675,33 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// Layer names are not part of the architecture id and claims are routed by name: names
+    /// that make two tensors share one (`initial.a`'s weight stack is the initial model's
+    /// `a` weights; `x.backprop`'s remainder is `x`'s back-propagation remainder) would let a
+    /// claim land on the wrong tensor and leave another unbound, so they are refused.
+    #[test]
+    fn layer_names_that_collide_in_the_plan_are_refused() {
+        let cfg = TrainConfig::digits_mlp(1);
+        let q = initial_model(&[32, 32, 32, 10], cfg.scale, cfg.bits, 7).unwrap();
+        let shape = ModelShape::from(&q);
+        assert!(TrainArchitecture::new(shape.clone(), cfg, 64).is_ok());
+        for (a, b, shared) in [
+            ("a", "initial.a", "initial.a.weight"),
+            ("a", "final.a", "final.a.weight"),
+            ("x", "x.backprop", "x.backprop.remainder"),
+        ] {
+            let mut renamed = shape.clone();
+            renamed.layers[0].name = a.into();
+            renamed.layers[1].name = b.into();
+            assert_eq!(
+                TrainArchitecture::new(renamed, cfg, 64).map(|_| ()),
+                Err(Error::TensorNameCollision {
+                    name: shared.into()
+                }),
+                "{a} / {b}"
+            );
+        }
     }
 }
