@@ -113,6 +113,102 @@ fn training_circuit_accepts_honest_and_rejects_tampered() {
     }
 }
 
+/// A CNN training run (the PyTorch CNN fixture: two 3×3 convolutions with ReLU, each followed
+/// by a 2×2 average pool, then dense; T = 4, batch 8) through the circuit: the convolutions'
+/// gathers, the pools, the col2im back-propagation and the ReLU mask through a pool run
+/// in-circuit as natively; tampered messages are refused.
+fn native_cnn() -> Native {
+    use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
+    use zkmodel_prover::graph::quant::QuantizedModel;
+    use zkmodel_prover::graph::tensor::Tensor;
+    use zkmodel_prover::proof::model::ModelShape;
+    use zkmodel_prover::train::Loss;
+    let dir = digits_fixtures_dir();
+    let onnx = dir.join("../pytorch/cnn.onnx");
+    let model = zkmodel_prover::graph::onnx::import_path(&onnx).unwrap();
+    let cfg = TrainConfig {
+        scale: 4,
+        bits: 12,
+        batch: 8,
+        steps: 4,
+        lr_num: 1,
+        lr_shift: 2,
+        loss: Loss::CrossEntropy,
+    };
+    let q0 = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
+    let d = Dataset::load(&dir.join("dataset.json")).unwrap();
+    let (x, y) = d.batch(&d.train[..32]).unwrap();
+    let x = Tensor::new(vec![32, 1, 8, 8], x.data).unwrap();
+    let (_, x) = q0.quantize_input(&x).unwrap();
+    let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, 32).unwrap();
+    let (q, records) = train(q0.clone(), &cfg, &x, &y).unwrap();
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    let model_arch = arch.model_architecture(Task::Accuracy { examples: 8 });
+    let initial = commit_model(&srs, &model_arch, &q0, &mut rng).unwrap();
+    let trained = commit_model(&srs, &model_arch, &q, &mut rng).unwrap();
+    let dataset = commit_dataset(&srs, &arch, &x, &y, &mut rng).unwrap();
+    let inputs = ProvingInputs {
+        initial: &initial,
+        trained: (&q, &trained),
+        dataset: (&dataset, &x, &y),
+        steps: &records,
+    };
+    let proof = prove(&srs, &arch, &inputs, &mut rng).unwrap();
+    let commitments = TrainingCommitments {
+        final_model: trained.commitment,
+        initial_model: initial.commitment,
+        dataset: dataset.commitment,
+        trace: proof.trace_commitment,
+    };
+    Native {
+        arch,
+        srs,
+        commitments,
+        proof,
+    }
+}
+
+#[test]
+fn cnn_training_circuit_accepts_honest_and_rejects_tampered() {
+    use zkmodel_prover::proof::train::{BackpropProof, ForwardProof};
+    let n = native_cnn();
+    let c = StatementCircuit::new(&n.srs, &n.arch, &n.claim()).unwrap();
+    let (ok, count) = satisfied(c.clone());
+    println!("PyTorch CNN training, T = 4, batch 8: {count} constraints");
+    assert!(ok);
+    type Tamper = fn(&mut TrainCircuit);
+    let tampers: [(&str, Tamper); 4] = [
+        ("pool value", |c| match &mut c.body.forward[1] {
+            ForwardProof::Pool(p) => p.values[1] += Fr::ONE,
+            _ => unreachable!("layer 1 is the pool"),
+        }),
+        ("convolution gather", |c| match &mut c.body.forward[0] {
+            ForwardProof::Conv { gather, .. } => gather.rounds[0][0] += Fr::ONE,
+            _ => unreachable!("layer 0 is the convolution"),
+        }),
+        ("col2im back-propagation", |c| {
+            match &mut c.body.backward[1].backprop.as_mut().unwrap().0 {
+                BackpropProof::Conv(p) => p.scatter.final_evals[0][0] += Fr::ONE,
+                BackpropProof::Dense(_) => unreachable!("layer 2 is a convolution"),
+            }
+        }),
+        ("weight-update gather", |c| {
+            c.body.backward[0]
+                .weight_gather
+                .as_mut()
+                .unwrap()
+                .final_evals[0][1] += Fr::ONE
+        }),
+    ];
+    for (what, tamper) in tampers {
+        let mut bad = c.clone();
+        tamper(&mut bad);
+        assert!(!satisfied(bad).0, "tampered {what} satisfied the circuit");
+    }
+}
+
 #[test]
 fn training_wraps_into_groth16() {
     let n = native(4);
