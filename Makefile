@@ -55,9 +55,9 @@ bench: tools
 	for rows in 512 2048 8192 32768; do \
 		cargo run --release --locked -p zkmodel-prover --example model_report -- mlp rows=$$rows || exit 1; \
 	done
-	for steps in 4 16 64; do \
-		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps || exit 1; \
-	done
+	for model in mlp cnn; do for steps in 4 16 64; do \
+		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps $$model || exit 1; \
+	done; done
 	bash scripts/bench-cli.sh
 	cargo test --release --locked -p zkmodel-wrapper --test integration ceremony_bench:: -- --ignored --nocapture
 	cargo test --release --locked -p zkmodel-prover --test integration exported_models::lenet_batch -- --ignored --nocapture
