@@ -41,7 +41,8 @@ pub enum LossArg {
 #[command(after_help = "Examples:\n  \
 zkmodel train --data train.json --widths 64,32,10 --init-seed 7 --batch 32 --steps 16 --lr 1/2 --srs srs.bin --out trained\n  \
 zkmodel train --data train.csv --label-column label --initial base.zkm --initial-opening base.opening --steps 64 --lr 1/4 --srs srs.bin --out trained\n  \
-zkmodel import cnn.onnx --calibrate train.json -o cnn.zkm && zkmodel commit cnn.zkm --srs srs.bin && \\\n    \
+zkmodel import cnn.onnx --calibrate train.json -o cnn.zkm && \\\n    \
+zkmodel commit cnn.zkm --srs srs.bin -o cnn.commitment --opening cnn.opening && \\\n    \
 zkmodel train --data train.json --initial cnn.zkm --initial-opening cnn.opening --batch 16 --steps 4 --lr 1/2 --srs srs.bin --out trained")]
 pub struct Args {
     /// The training set with labels (EZKL-style JSON, or CSV with --label-column); the
