@@ -1,14 +1,40 @@
 //! The float reference of [`super::train`]: the same initial weights, batches, loss and update
-//! rule in f64, to measure what fixed point costs.
+//! rule in f64, to measure what fixed point costs — for the chains the quantized trainer
+//! takes: Dense and convolution layers (ReLU or none) and 2×2 average pools. Inputs are in the
+//! quantized model's layout (examples × rows × padded width, channel-last for images).
 
 use super::{Loss, TrainConfig};
-use crate::graph::quant::{QLayer, QuantizedModel, first_max};
+use crate::error::Error;
+use crate::graph::quant::{ConvGeometry, QLayer, QuantizedModel, col2im, first_max, im2col};
 
-/// A float MLP: per layer (k×n weights, n biases, ReLU).
+/// A float model: its layers, first to last.
 #[derive(Clone, Debug, PartialEq)]
-pub struct FloatMlp {
-    /// (weights k×n, biases n, k, n, real_n, relu) per layer.
-    pub layers: Vec<FloatDense>,
+pub struct FloatModel {
+    /// The layers.
+    pub layers: Vec<FloatLayer>,
+}
+
+/// One float layer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FloatLayer {
+    /// Dense on rows of features.
+    Dense(FloatDense),
+    /// A convolution: the dense part on im2col rows.
+    Conv {
+        /// The windows.
+        geometry: ConvGeometry,
+        /// The dense part (k = padded taps × input channels).
+        dense: FloatDense,
+    },
+    /// A 2×2, stride-2 average pool on an h × w × c channel-last map.
+    Pool {
+        /// Input height.
+        h: usize,
+        /// Input width.
+        w: usize,
+        /// Channels.
+        c: usize,
+    },
 }
 
 /// One float dense layer (padded like its quantized counterpart).
@@ -28,60 +54,148 @@ pub struct FloatDense {
     pub relu: bool,
 }
 
-impl FloatMlp {
-    /// The float model a quantized one stands for.
-    pub fn from_quantized(q: &QuantizedModel) -> Self {
+impl FloatDense {
+    fn from_quantized(d: &crate::graph::quant::QDense, unit: f64) -> Self {
+        Self {
+            weight: d.weight.iter().map(|w| *w as f64 / unit).collect(),
+            bias: d.bias.iter().map(|b| *b as f64 / unit).collect(),
+            k: d.k,
+            n: d.n,
+            real_n: d.real_n,
+            relu: d.relu,
+        }
+    }
+
+    /// A·W + B on the rows of `a`, then the ReLU if any.
+    fn forward(&self, a: &[f64]) -> Vec<f64> {
+        let rows = a.len() / self.k.max(1);
+        let mut out = vec![0.0; rows * self.n];
+        for i in 0..rows {
+            for j in 0..self.n {
+                let mut acc = self.bias[j];
+                for kk in 0..self.k {
+                    acc += a[i * self.k + kk] * self.weight[kk * self.n + j];
+                }
+                out[i * self.n + j] = if self.relu { acc.max(0.0) } else { acc };
+            }
+        }
+        out
+    }
+
+    /// Updates by the batch-mean gradient (G at the output over `a`'s rows) and returns G·Wᵀ
+    /// (with the weights before the update) when `back` is set.
+    fn backward(&mut self, a: &[f64], g: &[f64], batch: usize, lr: f64, back: bool) -> Vec<f64> {
+        let (k, n) = (self.k, self.n);
+        let rows = a.len() / k.max(1);
+        let mut up = vec![0.0; if back { rows * k } else { 0 }];
+        if back {
+            for i in 0..rows {
+                for kk in 0..k {
+                    up[i * k + kk] = (0..n).map(|j| g[i * n + j] * self.weight[kk * n + j]).sum();
+                }
+            }
+        }
+        for kk in 0..k {
+            for j in 0..n {
+                let acc: f64 = (0..rows).map(|i| a[i * k + kk] * g[i * n + j]).sum();
+                self.weight[kk * n + j] -= lr * acc / batch as f64;
+            }
+        }
+        for j in 0..n {
+            let acc: f64 = (0..rows).map(|i| g[i * n + j]).sum();
+            self.bias[j] -= lr * acc / batch as f64;
+        }
+        up
+    }
+}
+
+impl FloatLayer {
+    fn relu(&self) -> bool {
+        match self {
+            FloatLayer::Dense(d) | FloatLayer::Conv { dense: d, .. } => d.relu,
+            FloatLayer::Pool { .. } => false,
+        }
+    }
+
+    /// The layer's output for `m` examples of input `a`.
+    fn forward(&self, a: &[f64], m: usize) -> Vec<f64> {
+        match self {
+            FloatLayer::Dense(d) => d.forward(a),
+            FloatLayer::Conv { geometry, dense } => dense.forward(&im2col(geometry, m, a)),
+            &FloatLayer::Pool { h, w, c } => {
+                let (oh, ow) = (h / 2, w / 2);
+                let mut out = vec![0.0; m * oh * ow * c];
+                for (o, v) in out.iter_mut().enumerate() {
+                    let (ch, pos) = (o % c, o / c);
+                    let (n, y, x) = (pos / (oh * ow), (pos / ow) % oh, pos % ow);
+                    let at =
+                        |dy: usize, dx: usize| a[((n * h + 2 * y + dy) * w + 2 * x + dx) * c + ch];
+                    *v = (at(0, 0) + at(0, 1) + at(1, 0) + at(1, 1)) / 4.0;
+                }
+                out
+            }
+        }
+    }
+}
+
+impl FloatModel {
+    /// The float model a quantized one stands for; layers the trainer does not take are
+    /// refused by name.
+    pub fn from_quantized(q: &QuantizedModel) -> Result<Self, Error> {
         let unit = f64::powi(2.0, q.scale as i32);
         let layers = q
             .layers
             .iter()
-            .filter_map(|l| match l {
-                QLayer::Dense(d) => Some(FloatDense {
-                    weight: d.weight.iter().map(|w| *w as f64 / unit).collect(),
-                    bias: d.bias.iter().map(|b| *b as f64 / unit).collect(),
-                    k: d.k,
-                    n: d.n,
-                    real_n: d.real_n,
-                    relu: d.relu,
+            .map(|l| match l {
+                QLayer::Dense(d) => Ok(FloatLayer::Dense(FloatDense::from_quantized(d, unit))),
+                QLayer::Conv(c) => Ok(FloatLayer::Conv {
+                    geometry: c.geometry,
+                    dense: FloatDense::from_quantized(&c.dense, unit),
                 }),
-                _ => None,
+                QLayer::AvgPool(p) => Ok(FloatLayer::Pool {
+                    h: p.h,
+                    w: p.w,
+                    c: p.c,
+                }),
+                other => Err(Error::Unprovable {
+                    node: other.name().into(),
+                    op: "layer".into(),
+                    reason: "the float reference trains Dense and convolution layers and 2×2 \
+                             average pools only"
+                        .into(),
+                }),
             })
-            .collect();
-        Self { layers }
+            .collect::<Result<_, _>>()?;
+        Ok(Self { layers })
     }
 
-    /// Activations of every layer for `rows` inputs (rows × k₀).
-    fn forward(&self, x: &[f64], rows: usize) -> Vec<Vec<f64>> {
+    /// Activations: the input, then every layer's output, for `m` examples.
+    fn forward(&self, x: &[f64], m: usize) -> Vec<Vec<f64>> {
         let mut acts = vec![x.to_vec()];
         for l in &self.layers {
             let a = acts.last().map_or(&[][..], Vec::as_slice);
-            let mut out = vec![0.0; rows * l.n];
-            for i in 0..rows {
-                for j in 0..l.n {
-                    let mut acc = l.bias[j];
-                    for kk in 0..l.k {
-                        acc += a[i * l.k + kk] * l.weight[kk * l.n + j];
-                    }
-                    out[i * l.n + j] = if l.relu { acc.max(0.0) } else { acc };
-                }
-            }
+            let out = l.forward(a, m);
             acts.push(out);
         }
         acts
     }
 
-    /// Argmax over the real classes for each row.
-    pub fn predict(&self, x: &[f64], rows: usize) -> Vec<usize> {
-        let acts = self.forward(x, rows);
-        let Some(l) = self.layers.last() else {
+    fn head(&self) -> Option<&FloatDense> {
+        match self.layers.last() {
+            Some(FloatLayer::Dense(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Argmax over the real classes for each of `m` examples.
+    pub fn predict(&self, x: &[f64], m: usize) -> Vec<usize> {
+        let acts = self.forward(x, m);
+        let Some(l) = self.head() else {
             return vec![];
         };
         let logits = acts.last().map_or(&[][..], Vec::as_slice);
-        (0..rows)
-            .map(|i| {
-                let row = &logits[i * l.n..i * l.n + l.real_n];
-                first_max(row)
-            })
+        (0..m)
+            .map(|i| first_max(&logits[i * l.n..i * l.n + l.real_n]))
             .collect()
     }
 
@@ -90,7 +204,7 @@ impl FloatMlp {
         let b = cfg.batch;
         let lr = cfg.lr_num as f64 / f64::powi(2.0, cfg.lr_shift as i32);
         let acts = self.forward(x, b);
-        let Some(last) = self.layers.last() else {
+        let Some(last) = self.head() else {
             return;
         };
         let (c, real) = (last.n, last.real_n);
@@ -113,28 +227,31 @@ impl FloatMlp {
         }
         for li in (0..self.layers.len()).rev() {
             let a = &acts[li];
-            let l = &self.layers[li];
-            let mut next = vec![0.0; if li > 0 { b * l.k } else { 0 }];
-            if li > 0 {
-                for i in 0..b {
-                    for kk in 0..l.k {
-                        let acc: f64 = (0..l.n)
-                            .map(|j| g[i * l.n + j] * l.weight[kk * l.n + j])
-                            .sum();
-                        next[i * l.k + kk] = if a[i * l.k + kk] > 0.0 { acc } else { 0.0 };
+            let back = li > 0;
+            // The gradient at the layer's input.
+            let mut next = match &mut self.layers[li] {
+                FloatLayer::Dense(d) => d.backward(a, &g, b, lr, back),
+                FloatLayer::Conv { geometry, dense } => {
+                    let up = dense.backward(&im2col(geometry, b, a), &g, b, lr, back);
+                    if back { col2im(geometry, b, &up) } else { up }
+                }
+                &mut FloatLayer::Pool { h, w, c } => {
+                    let (ow, oh) = (w / 2, h / 2);
+                    (0..b * h * w * c)
+                        .map(|i| {
+                            let (ch, pos) = (i % c, i / c);
+                            let (n, y, x) = (pos / (h * w), (pos / w) % h, pos % w);
+                            g[((n * oh + y / 2) * ow + x / 2) * c + ch] / 4.0
+                        })
+                        .collect()
+                }
+            };
+            if back && self.layers.get(li - 1).is_some_and(FloatLayer::relu) {
+                for (v, x) in next.iter_mut().zip(a) {
+                    if *x <= 0.0 {
+                        *v = 0.0;
                     }
                 }
-            }
-            let l = &mut self.layers[li];
-            for kk in 0..l.k {
-                for j in 0..l.n {
-                    let acc: f64 = (0..b).map(|i| a[i * l.k + kk] * g[i * l.n + j]).sum();
-                    l.weight[kk * l.n + j] -= lr * acc / b as f64;
-                }
-            }
-            for j in 0..l.n {
-                let acc: f64 = (0..b).map(|i| g[i * l.n + j]).sum();
-                l.bias[j] -= lr * acc / b as f64;
             }
             g = next;
         }

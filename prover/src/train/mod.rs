@@ -1,6 +1,6 @@
 //! Deterministic quantized training by mini-batch SGD, with the exact integer semantics a
-//! training proof certifies (DESIGN §9), and a float reference (MLPs). The trainer takes chains
-//! of Dense and convolution layers (ReLU or none) and 2×2 average pools ending in a Dense
+//! training proof certifies (DESIGN §9), and a float reference ([`float`]). The trainer takes
+//! chains of Dense and convolution layers (ReLU or none) and 2×2 average pools ending in a Dense
 //! layer; training *proofs* ([`crate::proof::train`]) cover the chains with ReLU on every
 //! weighted layer but the last and each pool between two weighted layers.
 //!

@@ -76,10 +76,14 @@ impl IntTrace {
 }
 
 /// im2col: rows (example, y_out, x_out), columns (tap, channel).
-pub(crate) fn im2col(g: &ConvGeometry, m: usize, x: &[i64]) -> Vec<i64> {
+pub(crate) fn im2col<T: Copy + Default + Send + Sync>(
+    g: &ConvGeometry,
+    m: usize,
+    x: &[T],
+) -> Vec<T> {
     let (rows, k) = (g.out_positions(), g.taps_pad() * g.in_c);
     let (plane, wp) = (g.in_positions(), g.in_wp());
-    let mut out = vec![0i64; m * rows * k];
+    let mut out = vec![T::default(); m * rows * k];
     out.par_chunks_mut(k).enumerate().for_each(|(row, dst)| {
         let (n, p) = (row / rows, row % rows);
         let (y, xo) = (p / g.out_wp(), p % g.out_wp());

@@ -25,6 +25,7 @@ mod layers;
 pub use calibrate::{CalibrationOptions, CalibrationReport, calibrate};
 pub use file::{MODEL_FORMAT, MODEL_VERSION};
 pub use forward::col2im;
+pub(crate) use forward::im2col;
 pub use forward::{IntTrace, LayerTrace, first_max, quantize_examples};
 pub use layers::*;
 
