@@ -58,10 +58,17 @@ fn config() -> TrainConfig {
 }
 
 impl Setup {
+    /// The small CNN trained on the first 64 digit images.
     fn new() -> Self {
+        Self::train(small_cnn(5))
+    }
+
+    /// `model` quantized, trained T = 4 steps of batch 8 on the first 64 digit images, and
+    /// its initial model, trained model and dataset committed.
+    fn train(model: zkmodel_prover::graph::Model) -> Self {
         let cfg = config();
         let d = Dataset::load(&crate::common::digits("dataset.json")).unwrap();
-        let q0 = QuantizedModel::quantize(&small_cnn(5), cfg.scale, cfg.bits).unwrap();
+        let q0 = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
         let (xt, y) = digit_images(&d, &d.train[..EXAMPLES]);
         let (_, x) = q0.quantize_input(&xt).unwrap();
         let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, EXAMPLES).unwrap();
@@ -349,29 +356,10 @@ fn a_strided_cnn_without_pools_proves() {
             bias: Some(zeros(10)),
         },
     ];
-    let model = crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops);
-    let cfg = config();
-    let d = Dataset::load(&crate::common::digits("dataset.json")).unwrap();
-    let q0 = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
-    let (xt, y) = digit_images(&d, &d.train[..EXAMPLES]);
-    let (_, x) = q0.quantize_input(&xt).unwrap();
-    let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, EXAMPLES).unwrap();
-    let (q, steps) = train(q0.clone(), &cfg, &x, &y).unwrap();
-    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
-    let srs = Srs::insecure_development(5, len);
-    let mut rng = ChaCha20Rng::seed_from_u64(6);
-    let model_arch = arch.model_architecture(Task::Accuracy { examples: 64 });
-    let setup = Setup {
-        initial: commit_model(&srs, &model_arch, &q0, &mut rng).unwrap(),
-        trained: commit_model(&srs, &model_arch, &q, &mut rng).unwrap(),
-        dataset: commit_dataset(&srs, &arch, &x, &y, &mut rng).unwrap(),
-        arch,
-        srs,
-        x,
-        y,
-        q,
-        steps,
-    };
+    let setup = Setup::train(crate::common::chain_model(
+        vec![None, Some(1), Some(8), Some(8)],
+        ops,
+    ));
     let proof = setup.prove_with(&setup.steps).unwrap();
     setup.verify(&proof).unwrap();
     assert!(

@@ -12,6 +12,7 @@ use rand_chacha::ChaCha20Rng;
 use std::time::Instant;
 use zkmodel_prover::Error as ProverError;
 use zkmodel_prover::Fr;
+use zkmodel_prover::graph::quant::QuantizedModel;
 use zkmodel_prover::pcs::Srs;
 use zkmodel_prover::proof::model::{Task, commit_model};
 use zkmodel_prover::proof::roles::{CommitmentRole, TrainingCommitments};
@@ -42,27 +43,29 @@ impl Native {
     }
 }
 
-fn native(steps: usize) -> Native {
-    let cfg = TrainConfig::digits_mlp(steps);
-    let DigitsTraining {
-        initial: q0,
-        x,
-        y,
-        arch,
-        ..
-    } = DigitsTraining::load(cfg, 1024).unwrap();
-    let (q, records) = train(q0.clone(), &cfg, &x, &y).unwrap();
+/// Trains `q0` on (x, y) as `arch` says, commits the initial model, the trained model (for
+/// accuracy statements on `test_examples`) and the dataset, and proves the run.
+fn run(
+    arch: TrainArchitecture,
+    q0: QuantizedModel,
+    x: &[i64],
+    y: &[usize],
+    test_examples: usize,
+) -> Native {
+    let (q, records) = train(q0.clone(), &arch.config, x, y).unwrap();
     let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
     let srs = Srs::insecure_development(5, len);
     let mut rng = ChaCha20Rng::seed_from_u64(6);
-    let model_arch = arch.model_architecture(Task::Accuracy { examples: 360 });
+    let model_arch = arch.model_architecture(Task::Accuracy {
+        examples: test_examples,
+    });
     let initial = commit_model(&srs, &model_arch, &q0, &mut rng).unwrap();
     let trained = commit_model(&srs, &model_arch, &q, &mut rng).unwrap();
-    let dataset = commit_dataset(&srs, &arch, &x, &y, &mut rng).unwrap();
+    let dataset = commit_dataset(&srs, &arch, x, y, &mut rng).unwrap();
     let inputs = ProvingInputs {
         initial: &initial,
         trained: (&q, &trained),
-        dataset: (&dataset, &x, &y),
+        dataset: (&dataset, x, y),
         steps: &records,
     };
     let proof = prove(&srs, &arch, &inputs, &mut rng).unwrap();
@@ -78,6 +81,18 @@ fn native(steps: usize) -> Native {
         commitments,
         proof,
     }
+}
+
+fn native(steps: usize) -> Native {
+    let cfg = TrainConfig::digits_mlp(steps);
+    let DigitsTraining {
+        initial: q0,
+        x,
+        y,
+        arch,
+        ..
+    } = DigitsTraining::load(cfg, 1024).unwrap();
+    run(arch, q0, &x, &y, 360)
 }
 
 fn satisfied(c: TrainCircuit) -> (bool, usize) {
@@ -119,7 +134,6 @@ fn training_circuit_accepts_honest_and_rejects_tampered() {
 /// in-circuit as natively; tampered messages are refused.
 fn native_cnn() -> Native {
     use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
-    use zkmodel_prover::graph::quant::QuantizedModel;
     use zkmodel_prover::graph::tensor::Tensor;
     use zkmodel_prover::proof::model::ModelShape;
     use zkmodel_prover::train::Loss;
@@ -141,33 +155,7 @@ fn native_cnn() -> Native {
     let x = Tensor::new(vec![32, 1, 8, 8], x.data).unwrap();
     let (_, x) = q0.quantize_input(&x).unwrap();
     let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, 32).unwrap();
-    let (q, records) = train(q0.clone(), &cfg, &x, &y).unwrap();
-    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
-    let srs = Srs::insecure_development(5, len);
-    let mut rng = ChaCha20Rng::seed_from_u64(6);
-    let model_arch = arch.model_architecture(Task::Accuracy { examples: 8 });
-    let initial = commit_model(&srs, &model_arch, &q0, &mut rng).unwrap();
-    let trained = commit_model(&srs, &model_arch, &q, &mut rng).unwrap();
-    let dataset = commit_dataset(&srs, &arch, &x, &y, &mut rng).unwrap();
-    let inputs = ProvingInputs {
-        initial: &initial,
-        trained: (&q, &trained),
-        dataset: (&dataset, &x, &y),
-        steps: &records,
-    };
-    let proof = prove(&srs, &arch, &inputs, &mut rng).unwrap();
-    let commitments = TrainingCommitments {
-        final_model: trained.commitment,
-        initial_model: initial.commitment,
-        dataset: dataset.commitment,
-        trace: proof.trace_commitment,
-    };
-    Native {
-        arch,
-        srs,
-        commitments,
-        proof,
-    }
+    run(arch, q0, &x, &y, 8)
 }
 
 #[test]

@@ -482,6 +482,19 @@ impl TrainArchitecture {
 }
 
 impl TrainPlan {
+    /// A claim's point on `name` has the tensor's number of variables.
+    fn check_point<F>(&self, name: &str, point: &[F]) -> Result<(), Error> {
+        let want = self.vars_of(name)?;
+        if point.len() != want {
+            return Err(Error::ProofShape {
+                what: "claim point",
+                expected: want,
+                actual: point.len(),
+            });
+        }
+        Ok(())
+    }
+
     pub(crate) fn vars_of(&self, name: &str) -> Result<usize, Error> {
         self.vars
             .get(name)
@@ -570,14 +583,7 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
             .ok_or_else(|| Error::MissingTensor {
                 name: name.to_string(),
             })?;
-        let want = self.plan.vars_of(name)?;
-        if claim.point.len() != want {
-            return Err(Error::ProofShape {
-                what: "claim point",
-                expected: want,
-                actual: claim.point.len(),
-            });
-        }
+        self.plan.check_point(name, &claim.point)?;
         let layout = self.plan.layouts.get(*vector).ok_or(Error::Internal {
             what: "every vector the plan places tensors in has a layout",
         })?;
@@ -594,14 +600,7 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
         claim: &TensorClaim<F>,
         drop: &[usize],
     ) -> Result<TensorClaim<F>, Error> {
-        let want = self.plan.vars_of(name)?;
-        if claim.point.len() != want {
-            return Err(Error::ProofShape {
-                what: "claim point",
-                expected: want,
-                actual: claim.point.len(),
-            });
-        }
+        self.plan.check_point(name, &claim.point)?;
         Ok(TensorClaim {
             point: claim
                 .point
