@@ -60,13 +60,12 @@ fn config() -> TrainConfig {
 impl Setup {
     /// The small CNN trained on the first 64 digit images.
     fn new() -> Self {
-        Self::train(small_cnn(5))
+        Self::train(small_cnn(5), config())
     }
 
-    /// `model` quantized, trained T = 4 steps of batch 8 on the first 64 digit images, and
-    /// its initial model, trained model and dataset committed.
-    fn train(model: zkmodel_prover::graph::Model) -> Self {
-        let cfg = config();
+    /// `model` quantized, trained as `cfg` says on the first 64 digit images, and its initial
+    /// model, trained model and dataset committed.
+    fn train(model: zkmodel_prover::graph::Model, cfg: TrainConfig) -> Self {
         let d = Dataset::load(&crate::common::digits("dataset.json")).unwrap();
         let q0 = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
         let (xt, y) = digit_images(&d, &d.train[..EXAMPLES]);
@@ -321,6 +320,59 @@ fn runs_other_than_the_statement_are_refused() {
     assert!(other.verify(&proof).is_err());
 }
 
+/// The small CNN trained with mean squared error on the logits proves too.
+#[test]
+fn a_cnn_trained_with_mean_squared_error_proves() {
+    let cfg = TrainConfig {
+        loss: zkmodel_prover::train::Loss::MeanSquaredError,
+        lr_shift: 3,
+        ..config()
+    };
+    let setup = Setup::train(small_cnn(5), cfg);
+    let proof = setup.prove_with(&setup.steps).unwrap();
+    setup.verify(&proof).unwrap();
+    assert!(proof.body.softmax.is_none());
+}
+
+/// Shapes the statement does not prove are refused with the training architecture's error: a
+/// pool first, two pools in a row, a hidden convolution without ReLU, a max pool.
+#[test]
+fn cnn_shapes_outside_the_statement_are_refused() {
+    let base = run().arch.shape.clone();
+    let refused = |shape: ModelShape| {
+        matches!(
+            TrainArchitecture::new(shape, config(), EXAMPLES),
+            Err(Error::BlockShape {
+                block: "training architecture",
+                ..
+            })
+        )
+    };
+    assert!(TrainArchitecture::new(base.clone(), config(), EXAMPLES).is_ok());
+    let mut pool_first = base.clone();
+    pool_first.layers.remove(0);
+    assert!(refused(pool_first));
+    let mut two_pools = base.clone();
+    two_pools.layers.remove(2);
+    assert!(refused(two_pools));
+    let mut linear_conv = base.clone();
+    linear_conv.layers[2].relu = false;
+    assert!(refused(linear_conv));
+    let mut max_pool = base.clone();
+    if let zkmodel_prover::proof::model::LayerKind::Conv(g) = base.layers[2].kind {
+        // The second pool as a 2×2 max pool over the second convolution's map.
+        let window = zkmodel_prover::graph::quant::ConvGeometry::window(
+            (g.out_h, g.out_w, base.layers[3].n),
+            [2, 2],
+            [2, 2],
+            [0; 4],
+        )
+        .unwrap();
+        max_pool.layers[3].kind = zkmodel_prover::proof::model::LayerKind::MaxPool(window);
+    }
+    assert!(refused(max_pool));
+}
+
 /// A CNN without pools — a convolution, a strided convolution (e = 0: no extra bits), then a
 /// dense head on the flattened map — trains and proves; its strided convolution's
 /// back-propagation tampered is refused.
@@ -356,10 +408,10 @@ fn a_strided_cnn_without_pools_proves() {
             bias: Some(zeros(10)),
         },
     ];
-    let setup = Setup::train(crate::common::chain_model(
-        vec![None, Some(1), Some(8), Some(8)],
-        ops,
-    ));
+    let setup = Setup::train(
+        crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops),
+        config(),
+    );
     let proof = setup.prove_with(&setup.steps).unwrap();
     setup.verify(&proof).unwrap();
     assert!(
