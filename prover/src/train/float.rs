@@ -26,6 +26,8 @@ pub enum FloatLayer {
         /// The dense part (k = padded taps × input channels).
         dense: FloatDense,
     },
+    /// A max pool over a convolution's windows (padding never the maximum).
+    MaxPool(ConvGeometry),
     /// A 2×2, stride-2 average pool on an h × w × c channel-last map.
     Pool {
         /// Input height.
@@ -113,7 +115,7 @@ impl FloatLayer {
     fn relu(&self) -> bool {
         match self {
             FloatLayer::Dense(d) | FloatLayer::Conv { dense: d, .. } => d.relu,
-            FloatLayer::Pool { .. } => false,
+            FloatLayer::Pool { .. } | FloatLayer::MaxPool(_) => false,
         }
     }
 
@@ -122,6 +124,7 @@ impl FloatLayer {
         match self {
             FloatLayer::Dense(d) => d.forward(a),
             FloatLayer::Conv { geometry, dense } => dense.forward(&im2col(geometry, m, a)),
+            FloatLayer::MaxPool(g) => window_max(g, m, a).into_iter().map(|(v, _)| v).collect(),
             &FloatLayer::Pool { h, w, c } => {
                 let (oh, ow) = (h / 2, w / 2);
                 let mut out = vec![0.0; m * oh * ow * c];
@@ -152,6 +155,7 @@ impl FloatModel {
                     geometry: c.geometry,
                     dense: FloatDense::from_quantized(&c.dense, unit),
                 }),
+                QLayer::MaxPool(p) if p.table.is_none() => Ok(FloatLayer::MaxPool(p.geometry)),
                 QLayer::AvgPool(p) => Ok(FloatLayer::Pool {
                     h: p.h,
                     w: p.w,
@@ -160,8 +164,8 @@ impl FloatModel {
                 other => Err(Error::Unprovable {
                     node: other.name().into(),
                     op: "layer".into(),
-                    reason: "the float reference trains Dense and convolution layers and 2×2 \
-                             average pools only"
+                    reason: "the float reference trains Dense and convolution layers, 2×2 \
+                             average pools and max pools (no table activation) only"
                         .into(),
                 }),
             })
@@ -235,6 +239,15 @@ impl FloatModel {
                     let up = dense.backward(&im2col(geometry, b, a), &g, b, lr, back);
                     if back { col2im(geometry, b, &up) } else { up }
                 }
+                FloatLayer::MaxPool(geometry) => {
+                    let mut up = vec![0.0; a.len()];
+                    for (o, (_, at)) in window_max(geometry, b, a).into_iter().enumerate() {
+                        if let Some(at) = at {
+                            up[at] += g[o];
+                        }
+                    }
+                    up
+                }
                 &mut FloatLayer::Pool { h, w, c } => {
                     let (ow, oh) = (w / 2, h / 2);
                     (0..b * h * w * c)
@@ -256,4 +269,29 @@ impl FloatModel {
             g = next;
         }
     }
+}
+
+/// Each window's maximum over its real taps and where its first maximum sits (taps in
+/// row-major order), per output entry of `m` channel-last examples in the layout (padded
+/// positions: 0 and nowhere).
+fn window_max(g: &ConvGeometry, m: usize, a: &[f64]) -> Vec<(f64, Option<usize>)> {
+    let (c, plane) = (g.in_c, g.in_positions());
+    let mut out = Vec::with_capacity(m * g.out_positions() * c);
+    for n in 0..m {
+        for yo in 0..g.out_positions() / g.out_wp() {
+            for xo in 0..g.out_wp() {
+                for ch in 0..c {
+                    let mut best: (f64, Option<usize>) = (0.0, None);
+                    for (sy, sx) in (0..g.kh * g.kw).filter_map(|t| g.source(yo, xo, t)) {
+                        let at = (n * plane + sy * g.in_wp() + sx) * c + ch;
+                        if best.1.is_none() || a[at] > best.0 {
+                            best = (a[at], Some(at));
+                        }
+                    }
+                    out.push(best);
+                }
+            }
+        }
+    }
+    out
 }

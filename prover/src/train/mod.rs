@@ -1,8 +1,8 @@
 //! Deterministic quantized training by mini-batch SGD, with the exact integer semantics a
 //! training proof certifies (DESIGN §9), and a float reference ([`float`]). The trainer takes
-//! chains of Dense and convolution layers (ReLU or none) and 2×2 average pools ending in a Dense
-//! layer; training *proofs* ([`crate::proof::train`]) cover the chains with ReLU on every
-//! weighted layer but the last and each pool between two weighted layers.
+//! chains of Dense and convolution layers (ReLU or none), 2×2 average pools and max pools ending
+//! in a Dense layer; training *proofs* ([`crate::proof::train`]) cover the chains with ReLU on
+//! every weighted layer but the last and each average pool between two weighted layers.
 //!
 //! One step on batch t (rows [(t mod N/B)·B, …) of the committed training set — contiguous
 //! batches, epochs repeating) at scale 2^s, batch B = 2^k, learning rate η = η_num / 2^lr_shift:
@@ -28,8 +28,11 @@
 //! the last weighted layer) which the next weighted layer's shifts absorb: ΔW and ΔB shift by
 //! e more, its back-propagated gradient by s + e (rounding G/4 at the pool instead lost the
 //! first convolution's gradients at s = 8: 23% test accuracy after 64 steps against 43%).
-//! The ReLU mask applies where a layer has a ReLU. Convolutions train on power-of-two maps only,
-//! so no padded layout position (whose value is the bias) feeds a gradient.
+//! A max pool hands each pooled gradient to the first maximum of its window (taps in
+//! row-major order), exactly: no rounding, no extra bits (training proofs do not cover max
+//! pools yet). The ReLU mask applies where a layer has a ReLU. Convolutions train on
+//! power-of-two maps only, so no padded layout position (whose value is the bias) feeds a
+//! gradient.
 
 pub mod float;
 pub mod softmax;
@@ -225,13 +228,15 @@ fn trainable(q: &QuantizedModel) -> Result<(), Error> {
             QLayer::AvgPool(p) => {
                 p.table.is_none() && [p.h, p.w].iter().all(|d| d.is_power_of_two() && *d >= 2)
             }
+            QLayer::MaxPool(p) => p.table.is_none(),
             _ => false,
         };
         if !ok {
             return Err(refuse(
                 l,
                 "training supports Dense and convolution layers (ReLU or none; convolutions \
-                 on power-of-two maps) and 2×2 average pools only",
+                 on power-of-two maps), 2×2 average pools and max pools (no table \
+                 activation) only",
             ));
         }
     }
@@ -256,6 +261,38 @@ pub(crate) fn upsample([h, w, c]: [usize; 3], m: usize, gq: &[i64]) -> Vec<i64> 
         let (ch, pos) = (i % c, i / c);
         let (n, y, x) = (pos / (h * w), (pos / w) % h, pos % w);
         *o = gq[((n * (h / 2) + y / 2) * (w / 2) + x / 2) * c + ch];
+    }
+    out
+}
+
+/// A max pool's gradient on its input (m examples, channel-last): each pooled gradient goes to
+/// the first maximum of its window (taps in row-major order, padding skipped), summed where
+/// windows overlap; exact, so no extra scale bits.
+pub(crate) fn unpool_first_max(
+    g: &crate::graph::quant::ConvGeometry,
+    m: usize,
+    a: &[i64],
+    pooled: &[i64],
+    grad: &[i64],
+) -> Vec<i64> {
+    let (c, plane, rows) = (g.in_c, g.in_positions(), g.out_positions());
+    let mut out = vec![0i64; m * plane * c];
+    for n in 0..m {
+        for yo in 0..g.out_h {
+            for xo in 0..g.out_w {
+                let o = n * rows + yo * g.out_wp() + xo;
+                for ch in 0..c {
+                    let max = pooled[o * c + ch];
+                    let first = (0..g.kh * g.kw)
+                        .filter_map(|t| g.source(yo, xo, t))
+                        .map(|(sy, sx)| (n * plane + sy * g.in_wp() + sx) * c + ch)
+                        .find(|at| a[*at] == max);
+                    if let Some(at) = first {
+                        out[at] += grad[o * c + ch];
+                    }
+                }
+            }
+        }
     }
     out
 }
@@ -353,6 +390,14 @@ pub fn step(
             QLayer::AvgPool(p) => {
                 extra += 2;
                 let up = upsample([p.h, p.w, p.c], b, &g);
+                ((vec![], vec![]), (vec![], vec![]), None, up)
+            }
+            QLayer::MaxPool(p) => {
+                let a: &[i64] = match l.checked_sub(1) {
+                    None => &forward.input,
+                    Some(below) => forward.layers[below].output(),
+                };
+                let up = unpool_first_max(&p.geometry, b, a, &forward.layers[l].y, &g);
                 ((vec![], vec![]), (vec![], vec![]), None, up)
             }
             _ => {

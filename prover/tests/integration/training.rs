@@ -213,25 +213,62 @@ pub(crate) fn digit_images(
 /// comparison would not resolve.
 #[test]
 fn integer_cnn_gradients_match_float_finite_differences() {
+    let d = data();
+    let (xt, yt) = digit_images(&d, &d.train[..32]);
+    assert_gradients_match_finite_differences(small_cnn(5), &xt, &yt);
+}
+
+/// The same with both pools max pools: each pooled gradient goes to its window's first
+/// maximum, exactly. On random continuous images: the digits' 17 grey levels make exact ties
+/// in a window common, where a central difference straddles two maxima and the derivative is
+/// not defined.
+#[test]
+fn integer_max_pool_cnn_gradients_match_float_finite_differences() {
+    use rand::Rng;
+    let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(9);
+    let pixels = (0..32 * 64).map(|_| r.gen_range(0.0f32..1.0)).collect();
+    let xt = zkmodel_prover::graph::Tensor::new(vec![32, 1, 8, 8], pixels).unwrap();
+    let yt: Vec<usize> = (0..32).map(|_| r.gen_range(0..10)).collect();
+    assert_gradients_match_finite_differences(max_pool_cnn(5), &xt, &yt);
+}
+
+/// The small CNN with both 2×2 average pools replaced by 2×2 max pools.
+fn max_pool_cnn(seed: u64) -> zkmodel_prover::graph::Model {
+    let mut model = small_cnn(seed);
+    for node in [2, 5] {
+        model.nodes[node].op = zkmodel_prover::graph::Op::MaxPool2d {
+            kernel: [2, 2],
+            stride: [2, 2],
+            pads: [0; 4],
+        };
+    }
+    model
+}
+
+/// Integer updates of one step of `model` (the small CNN's layout: convolutions at graph
+/// nodes 0 and 3, quantized layers 0 and 2, the head at node 7, layer 4) against η × central
+/// differences of the float graph's loss.
+fn assert_gradients_match_finite_differences(
+    model: zkmodel_prover::graph::Model,
+    xt: &zkmodel_prover::graph::Tensor,
+    yt: &[usize],
+) {
     use zkmodel_prover::graph::Op;
     use zkmodel_prover::graph::quant::{QLayer, QuantizedModel};
     use zkmodel_prover::train::step;
-    let d = data();
-    let model = small_cnn(5);
     // η = 32: updates large enough that their rounding is far below the gradients compared.
     let cfg = cnn_config(12, 1, 64);
     let (eta, unit) = (32.0, f64::powi(2.0, cfg.scale as i32));
     let mut q = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
     let layers = q.layers.clone();
-    let (xt, yt) = digit_images(&d, &d.train[..32]);
-    let (_, x) = q.quantize_input(&xt).unwrap();
-    let st = step(&mut q, &cfg, &x, &yt).unwrap();
+    let (_, x) = q.quantize_input(xt).unwrap();
+    let st = step(&mut q, &cfg, &x, yt).unwrap();
     let loss = |m: &zkmodel_prover::graph::Model| -> f64 {
-        let out = m.eval(&xt).unwrap();
+        let out = m.eval(xt).unwrap();
         let total: f64 = out
             .data
             .chunks(10)
-            .zip(&yt)
+            .zip(yt)
             .map(|(row, y)| {
                 let row: Vec<f64> = row.iter().map(|v| f64::from(*v)).collect();
                 let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -347,27 +384,59 @@ fn the_quantized_trainer_trains_a_cnn() {
     }
 }
 
-/// Models the trainer does not train are refused naming the layer: a max pool.
+/// A CNN with max pools trains too, close to its float reference; models the trainer does not
+/// train are refused naming the layer: a table activation on a pool.
 #[test]
-fn the_trainer_refuses_a_max_pool_by_name() {
+fn a_max_pool_cnn_trains_and_a_table_activation_is_refused_by_name() {
     use zkmodel_prover::Error;
     use zkmodel_prover::graph::Op;
     use zkmodel_prover::graph::quant::QuantizedModel;
-    let mut model = small_cnn(6);
-    model.nodes[2].op = Op::MaxPool2d {
-        kernel: [2, 2],
-        stride: [2, 2],
-        pads: [0; 4],
-    };
+    let d = data();
+    let cfg = cnn_config(8, 64, 1);
+    let q0 = QuantizedModel::quantize(&max_pool_cnn(5), cfg.scale, cfg.bits).unwrap();
+    let (xt, yt) = digit_images(&d, &d.train[..1024]);
+    let (_, x) = q0.quantize_input(&xt).unwrap();
+    let (xs, ys) = digit_images(&d, &d.test);
+    let (m, xi) = q0.quantize_input(&xs).unwrap();
+    let (q, _) = train(q0.clone(), &cfg, &x, &yt).unwrap();
+    let after = accuracy(
+        &q.predictions(&q.forward(m, xi.clone()).unwrap(), ys.len()),
+        &ys,
+    );
+    let unit = f64::powi(2.0, cfg.scale as i32);
+    let dequantize = |v: &[i64]| -> Vec<f64> { v.iter().map(|x| *x as f64 / unit).collect() };
+    let mut f = FloatModel::from_quantized(&q0).unwrap();
+    let (xf, width) = (dequantize(&x), x.len() / yt.len());
+    for t in 0..cfg.steps {
+        let start = (t % (yt.len() / cfg.batch)) * cfg.batch;
+        f.step(
+            &cfg,
+            &xf[start * width..(start + cfg.batch) * width],
+            &yt[start..start + cfg.batch],
+        );
+    }
+    let float = accuracy(&f.predict(&dequantize(&xi), ys.len()), &ys);
+    println!(
+        "max-pool CNN, T=64, B=32, η=1/2: test accuracy {:.2}% (float reference {:.2}%)",
+        100.0 * after,
+        100.0 * float
+    );
+    // 58.89% against 69.72% when written: at s = 8 distinct activations round to equal
+    // values, and a window's gradient then goes to the first of the tied maxima, not to the
+    // float maximum (the gradients agree with float where there are no ties: above).
+    assert!(after >= 0.3, "{after}");
+    assert!(
+        (after - float).abs() <= 0.15,
+        "fixed {after}, float {float}"
+    );
+
+    let mut model = max_pool_cnn(6);
+    model.nodes[1].op = Op::Activation(zkmodel_prover::lookup::TableFn::Sigmoid);
     let q = QuantizedModel::quantize(&model, 8, 16).unwrap();
     let cfg = TrainConfig {
-        scale: 8,
-        bits: 16,
         batch: 2,
         steps: 1,
-        lr_num: 1,
-        lr_shift: 1,
-        loss: Loss::CrossEntropy,
+        ..cnn_config(8, 1, 1)
     };
     let (_, x) = q
         .quantize_input(
@@ -375,7 +444,7 @@ fn the_trainer_refuses_a_max_pool_by_name() {
         )
         .unwrap();
     match train(q, &cfg, &x, &[1, 2]) {
-        Err(Error::Unprovable { node, .. }) => assert_eq!(node, "n2"),
+        Err(Error::Unprovable { node, .. }) => assert_eq!(node, "n0"),
         other => panic!("{other:?}"),
     }
 }
