@@ -18,6 +18,7 @@ use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
 use crate::blocks::maxpool::MaxPoolProof;
+use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
 use crate::blocks::residual::ResidualProof;
@@ -121,13 +122,15 @@ crate::canonical_struct!(StepProof<Fr> { values, sumcheck });
 crate::canonical_struct!(ReluGradProof<Fr> { values, zerocheck });
 crate::canonical_struct!(SoftmaxProof<Fr> { values, max, zerocheck });
 crate::canonical_struct!(ConvBackpropProof<Fr> { values, scatter, contraction });
+crate::canonical_struct!(MaxPoolGradProof<Fr> { zerocheck, values });
 crate::canonical_struct!(BackwardProof<Fr> {
     weight,
     weight_gather,
     weight_chain,
     bias,
     bias_chain,
-    backprop
+    backprop,
+    pool_grad
 });
 crate::canonical_struct!(TrainingProofBody<Fr> { lookups, forward, softmax, gradient, one_hot, backward });
 crate::canonical_struct!(TrainingProof {
@@ -278,6 +281,9 @@ impl CanonicalSerialize for ForwardProof<Fr> {
                 (CONV, dense, gather).serialize_with_mode(writer, compress)
             }
             ForwardProof::Pool(p) => (POOL, p).serialize_with_mode(writer, compress),
+            ForwardProof::MaxPool { pool, gather } => {
+                (MAXPOOL, pool, gather).serialize_with_mode(writer, compress)
+            }
         }
     }
 
@@ -288,6 +294,9 @@ impl CanonicalSerialize for ForwardProof<Fr> {
                 dense.serialized_size(compress) + gather.serialized_size(compress)
             }
             ForwardProof::Pool(p) => p.serialized_size(compress),
+            ForwardProof::MaxPool { pool, gather } => {
+                pool.serialized_size(compress) + gather.serialized_size(compress)
+            }
         }
     }
 }
@@ -301,6 +310,10 @@ impl Valid for ForwardProof<Fr> {
                 gather.check()
             }
             ForwardProof::Pool(p) => p.check(),
+            ForwardProof::MaxPool { pool, gather } => {
+                pool.check()?;
+                gather.check()
+            }
         }
     }
 }
@@ -327,6 +340,10 @@ impl CanonicalDeserialize for ForwardProof<Fr> {
             POOL => ForwardProof::Pool(CanonicalDeserialize::deserialize_with_mode(
                 reader, compress, validate,
             )?),
+            MAXPOOL => ForwardProof::MaxPool {
+                pool: CanonicalDeserialize::deserialize_with_mode(&mut reader, compress, validate)?,
+                gather: CanonicalDeserialize::deserialize_with_mode(reader, compress, validate)?,
+            },
             _ => return Err(SerializationError::InvalidData),
         })
     }

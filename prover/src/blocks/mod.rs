@@ -19,6 +19,7 @@ pub mod iterate;
 pub mod loss_grad;
 pub mod matmul;
 pub mod maxpool;
+pub mod maxpool_grad;
 pub mod one_hot;
 pub mod pool;
 pub mod relu_grad;

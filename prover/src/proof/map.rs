@@ -12,6 +12,7 @@ use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledPro
 use crate::blocks::iterate::StepProof;
 use crate::blocks::matmul::MatMulProof;
 use crate::blocks::maxpool::MaxPoolProof;
+use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
 use crate::blocks::residual::ResidualProof;
@@ -190,7 +191,12 @@ map_struct!(BackwardProof {
     weight_chain: nested,
     bias: nested,
     bias_chain: nested,
-    weight_gather: nested
+    weight_gather: nested,
+    pool_grad: nested
+});
+map_struct!(MaxPoolGradProof {
+    zerocheck: nested,
+    values: list
 });
 map_struct!(TrainingProofBody {
     forward: nested,
@@ -214,6 +220,10 @@ impl<F> MapFields<F> for ForwardProof<F> {
                 gather: gather.map_fields(f)?,
             },
             ForwardProof::Pool(p) => ForwardProof::Pool(p.map_fields(f)?),
+            ForwardProof::MaxPool { pool, gather } => ForwardProof::MaxPool {
+                pool: pool.map_fields(f)?,
+                gather: gather.map_fields(f)?,
+            },
         })
     }
 }

@@ -265,6 +265,33 @@ pub(crate) fn upsample([h, w, c]: [usize; 3], m: usize, gq: &[i64]) -> Vec<i64> 
     out
 }
 
+/// Where each window's first maximum sits (taps in row-major order, padding skipped), per
+/// output entry of `m` channel-last examples in the layout (`None` on padded positions).
+pub(crate) fn first_max_positions(
+    g: &crate::graph::quant::ConvGeometry,
+    m: usize,
+    a: &[i64],
+    pooled: &[i64],
+) -> Vec<Option<usize>> {
+    let (c, plane, rows) = (g.in_c, g.in_positions(), g.out_positions());
+    let mut out = vec![None; m * rows * c];
+    for n in 0..m {
+        for yo in 0..g.out_h {
+            for xo in 0..g.out_w {
+                let o = n * rows + yo * g.out_wp() + xo;
+                for ch in 0..c {
+                    let max = pooled[o * c + ch];
+                    out[o * c + ch] = (0..g.kh * g.kw)
+                        .filter_map(|t| g.source(yo, xo, t))
+                        .map(|(sy, sx)| (n * plane + sy * g.in_wp() + sx) * c + ch)
+                        .find(|at| a[*at] == max);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A max pool's gradient on its input (m examples, channel-last): each pooled gradient goes to
 /// the first maximum of its window (taps in row-major order, padding skipped), summed where
 /// windows overlap; exact, so no extra scale bits.
@@ -275,23 +302,10 @@ pub(crate) fn unpool_first_max(
     pooled: &[i64],
     grad: &[i64],
 ) -> Vec<i64> {
-    let (c, plane, rows) = (g.in_c, g.in_positions(), g.out_positions());
-    let mut out = vec![0i64; m * plane * c];
-    for n in 0..m {
-        for yo in 0..g.out_h {
-            for xo in 0..g.out_w {
-                let o = n * rows + yo * g.out_wp() + xo;
-                for ch in 0..c {
-                    let max = pooled[o * c + ch];
-                    let first = (0..g.kh * g.kw)
-                        .filter_map(|t| g.source(yo, xo, t))
-                        .map(|(sy, sx)| (n * plane + sy * g.in_wp() + sx) * c + ch)
-                        .find(|at| a[*at] == max);
-                    if let Some(at) = first {
-                        out[at] += grad[o * c + ch];
-                    }
-                }
-            }
+    let mut out = vec![0i64; m * g.in_positions() * g.in_c];
+    for (o, at) in first_max_positions(g, m, a, pooled).into_iter().enumerate() {
+        if let Some(at) = at {
+            out[at] += grad[o];
         }
     }
     out

@@ -130,6 +130,12 @@ pub const CONV_BACKPROP_STATEMENT: Label = Label::new(b"convbp/stmt");
 pub const CONV_BACKPROP_POINT: Label = Label::new(b"convbp/point");
 /// Convolution back-propagation block: the prover's evaluations.
 pub const CONV_BACKPROP_VALUES: Label = Label::new(b"convbp/values");
+/// Max-pool backward block (training): statement.
+pub const MAXPOOL_GRAD_STATEMENT: Label = Label::new(b"maxpoolbp/stmt");
+/// Max-pool backward block: the batching challenge γ.
+pub const MAXPOOL_GRAD_POINT: Label = Label::new(b"maxpoolbp/point");
+/// Max-pool backward block: the prover's evaluations.
+pub const MAXPOOL_GRAD_VALUES: Label = Label::new(b"maxpoolbp/values");
 /// Average pool: statement.
 pub const POOL_STATEMENT: Label = Label::new(b"pool/stmt");
 /// Average pool: the output point.

@@ -141,6 +141,7 @@ fn an_honest_cnn_training_run_verifies() {
             ForwardProof::Dense(_) => "dense",
             ForwardProof::Conv { .. } => "conv",
             ForwardProof::Pool(_) => "pool",
+            ForwardProof::MaxPool { .. } => "max pool",
         })
         .collect();
     assert_eq!(kinds, ["conv", "pool", "conv", "pool", "dense"]);
@@ -320,6 +321,90 @@ fn runs_other_than_the_statement_are_refused() {
     assert!(other.verify(&proof).is_err());
 }
 
+/// The small CNN with 2×2 max pools (LeNet's pooling) trains with a proof: each pooled
+/// gradient goes to its window's first maximum. Its max-pool messages tampered are refused.
+#[test]
+fn a_max_pool_cnn_training_run_verifies() {
+    use zkmodel_prover::blocks::maxpool_grad::MaxPoolGradProof;
+    let setup = Setup::train(crate::training::max_pool_cnn(5), config());
+    let proof = setup.prove_with(&setup.steps).unwrap();
+    setup.verify(&proof).unwrap();
+    assert!(matches!(
+        proof.body.forward[1],
+        ForwardProof::MaxPool { .. }
+    ));
+    type Tamper = Box<dyn Fn(&mut MaxPoolGradProof<Fr>)>;
+    let tampers: Vec<(&str, Tamper, Error)> = vec![
+        (
+            "slack value",
+            Box::new(|p| p.values[0] += Fr::ONE),
+            Error::SuccinctEvaluation {
+                what: "max-pool first maximum E = UP_O − X − B",
+            },
+        ),
+        (
+            "selection at a tap",
+            Box::new(|p| p.values[3] += Fr::ONE),
+            Error::SuccinctEvaluation {
+                what: "max-pool first maximum E = UP_O − X − B",
+            },
+        ),
+        (
+            "zerocheck",
+            Box::new(|p| p.zerocheck.rounds[0][0] += Fr::ONE),
+            Error::SumcheckFinal,
+        ),
+    ];
+    for (what, tamper, expected) in tampers {
+        let mut bad = proof.clone();
+        tamper(bad.body.backward[1].pool_grad.as_mut().unwrap());
+        assert_eq!(setup.verify(&bad), Err(expected), "tampered {what}");
+    }
+    let mut bad = proof.clone();
+    bad.body.backward[1].pool_grad = None;
+    assert_eq!(
+        setup.verify(&bad),
+        Err(Error::ProofShape {
+            what: "max-pool backward proofs (one under a max pool)",
+            expected: 1,
+            actual: 0,
+        })
+    );
+    // The gradient sent to the last of tied maxima instead of the first: the recorded
+    // gradient below differs from the statement's rule and the proof fails.
+    let mut steps = setup.steps.clone();
+    let mut moved = false;
+    for s in &mut steps {
+        let (x, pooled) = (
+            s.forward.layers[0].pos.clone(),
+            s.forward.layers[1].y.clone(),
+        );
+        let c = 4usize;
+        for (o, m) in pooled.iter().enumerate() {
+            let (ch, pos) = (o % c, o / c);
+            let (n, yo, xo) = (pos / 16, (pos / 4) % 4, pos % 4);
+            let at = |dy: usize, dx: usize| ((n * 8 + 2 * yo + dy) * 8 + 2 * xo + dx) * c + ch;
+            let ties: Vec<usize> = [(0, 0), (0, 1), (1, 0), (1, 1)]
+                .iter()
+                .map(|(dy, dx)| at(*dy, *dx))
+                .filter(|a| x[*a] == *m && *m > 0)
+                .collect();
+            if let [first, .., last] = ties.as_slice() {
+                let g = s.layers[0].grad[*first];
+                if g != 0 {
+                    s.layers[0].grad[*first] = 0;
+                    s.layers[0].grad[*last] = g;
+                    moved = true;
+                }
+            }
+        }
+    }
+    assert!(moved, "the run has windows with tied positive maxima");
+    let verdict = setup.verify(&setup.prove_with(&steps).unwrap());
+    println!("gradient moved to the last tied maximum: {verdict:?}");
+    assert_eq!(verdict, Err(Error::SumcheckFinal));
+}
+
 /// The small CNN trained with mean squared error on the logits proves too.
 #[test]
 fn a_cnn_trained_with_mean_squared_error_proves() {
@@ -335,7 +420,7 @@ fn a_cnn_trained_with_mean_squared_error_proves() {
 }
 
 /// Shapes the statement does not prove are refused with the training architecture's error: a
-/// pool first, two pools in a row, a hidden convolution without ReLU, a max pool.
+/// pool first, two pools in a row, a hidden convolution without ReLU, an overlapping max pool.
 #[test]
 fn cnn_shapes_outside_the_statement_are_refused() {
     let base = run().arch.shape.clone();
@@ -360,12 +445,13 @@ fn cnn_shapes_outside_the_statement_are_refused() {
     assert!(refused(linear_conv));
     let mut max_pool = base.clone();
     if let zkmodel_prover::proof::model::LayerKind::Conv(g) = base.layers[2].kind {
-        // The second pool as a 2×2 max pool over the second convolution's map.
+        // The second pool as an overlapping 3×3 stride-2 max pool (padded by 1): windows
+        // share inputs, which the max-pool backward block does not cover.
         let window = zkmodel_prover::graph::quant::ConvGeometry::window(
             (g.out_h, g.out_w, base.layers[3].n),
+            [3, 3],
             [2, 2],
-            [2, 2],
-            [0; 4],
+            [1; 4],
         )
         .unwrap();
         max_pool.layers[3].kind = zkmodel_prover::proof::model::LayerKind::MaxPool(window);

@@ -233,7 +233,7 @@ fn integer_max_pool_cnn_gradients_match_float_finite_differences() {
 }
 
 /// The small CNN with both 2×2 average pools replaced by 2×2 max pools.
-fn max_pool_cnn(seed: u64) -> zkmodel_prover::graph::Model {
+pub(crate) fn max_pool_cnn(seed: u64) -> zkmodel_prover::graph::Model {
     let mut model = small_cnn(seed);
     for node in [2, 5] {
         model.nodes[node].op = zkmodel_prover::graph::Op::MaxPool2d {

@@ -60,6 +60,8 @@ use crate::blocks::conv::GatherProof;
 use crate::blocks::conv_backprop::ConvBackpropProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
+use crate::blocks::maxpool::MaxPoolProof;
+use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
 use crate::blocks::softmax::SoftmaxProof;
@@ -116,6 +118,13 @@ pub enum ForwardProof<F> {
     },
     /// A 2×2 average pool.
     Pool(PoolProof<F>),
+    /// A max pool: the window relation, then the gather to its input.
+    MaxPool {
+        /// The max-pool relation.
+        pool: MaxPoolProof<F>,
+        /// The window gather.
+        gather: GatherProof<F>,
+    },
 }
 
 /// A weighted layer's back-propagated gradient over every iteration.
@@ -143,6 +152,8 @@ pub struct BackwardProof<F> {
     /// Layers above the first: the back-propagated gradient and the ReLU derivative of the
     /// weighted layer below (through a pool if one sits between).
     pub backprop: Option<(BackpropProof<F>, ReluGradProof<F>)>,
+    /// A max pool directly below: its backward pass (before the ReLU derivative).
+    pub pool_grad: Option<MaxPoolGradProof<F>>,
 }
 
 /// A whole training proof.
@@ -269,8 +280,8 @@ impl TrainArchitecture {
             ARCH,
             "training proofs cover chains of Dense and convolution layers (ReLU on every one but \
              the last, a Dense layer; convolutions on power-of-two maps) with 2×2 average pools \
-             (no activation) between two weighted layers; no branches, table activations or \
-             other pools",
+             or 2×2 stride-2 unpadded max pools (no activation) between two weighted layers; no \
+             branches, table activations or other pools",
         )?;
         ensure(
             bits_ok,
@@ -320,20 +331,30 @@ impl TrainArchitecture {
                         LayerKind::AvgPool { .. } => {
                             !l.relu && weighted(i.checked_sub(1)) && weighted(Some(i + 1))
                         }
+                        // 2×2, stride 2, unpadded: every input position in one window.
+                        LayerKind::MaxPool(g) => {
+                            !l.relu
+                                && weighted(i.checked_sub(1))
+                                && weighted(Some(i + 1))
+                                && (g.kh, g.kw, g.stride, g.pads) == (2, 2, [2, 2], [0; 4])
+                                && [g.in_h, g.in_w].into_iter().all(|d| pow2(d) && d >= 2)
+                        }
                         _ => false,
                     }
             })
             && flat_first == matches!(self.shape.input, InputShape::Flat { .. })
     }
 
-    /// The extra scale bits of layer `i`'s output gradient: 2 per pool directly above it.
+    /// The extra scale bits of layer `i`'s output gradient: 2 per average pool directly above
+    /// it (a max pool passes its gradient on unscaled).
     pub(crate) fn extra_bits(&self, i: usize) -> u32 {
         let pools = self
             .shape
             .layers
             .iter()
             .skip(i + 1)
-            .take_while(|l| matches!(l.kind, LayerKind::AvgPool { .. }))
+            .take_while(|l| matches!(l.kind, LayerKind::AvgPool { .. } | LayerKind::MaxPool(_)))
+            .filter(|l| matches!(l.kind, LayerKind::AvgPool { .. }))
             .count();
         2 * u32::try_from(pools).unwrap_or(u32::MAX / 4)
     }
@@ -364,6 +385,9 @@ impl TrainingProof {
                 ForwardProof::Dense(d) => dense(d),
                 ForwardProof::Conv { dense: d, gather } => dense(d) + sc(gather),
                 ForwardProof::Pool(p) => p.values.len(),
+                ForwardProof::MaxPool { pool, gather } => {
+                    sc(&pool.zerocheck) + pool.padded_taps.len() + pool.values.len() + sc(gather)
+                }
             };
         }
         if let Some(s) = &b.softmax {
@@ -379,6 +403,9 @@ impl TrainingProof {
                     BackpropProof::Conv(p) => p.values.len() + sc(&p.scatter) + sc(&p.contraction),
                 };
                 elements += r.values.len() + sc(&r.zerocheck);
+            }
+            if let Some(p) = &w.pool_grad {
+                elements += p.values.len() + sc(&p.zerocheck);
             }
         }
         // The opening, the trace commitment and the salt.

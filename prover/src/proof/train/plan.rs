@@ -7,6 +7,8 @@ use crate::blocks::TensorClaim;
 use crate::blocks::conv_backprop::ConvBackprop;
 use crate::blocks::dense_iter::{BiasUpdate, IteratedDense, RescaledContraction};
 use crate::blocks::iterate::{Contraction, Operand, StepChain};
+use crate::blocks::maxpool::MaxPoolShape;
+use crate::blocks::maxpool_grad::MaxPoolGrad;
 use crate::blocks::one_hot::OneHotShape;
 use crate::blocks::pool::PoolShape;
 use crate::blocks::softmax::{SLACK, SoftmaxShape, TENSORS};
@@ -86,9 +88,28 @@ pub(crate) mod names {
     pub fn upsampled(pool: &str) -> String {
         format!("{pool}.upsampled_grad")
     }
-    /// A convolution's im2col rows (never committed: claims go through the gather).
+    /// A convolution's or max pool's im2col rows (never committed: claims go through the
+    /// gather).
     pub fn xcol(l: &str) -> String {
         format!("{l}.xcol")
+    }
+    /// A max pool's differences from the window maximum (the model statement's name).
+    pub(crate) use crate::proof::model::names::diff;
+    /// A max pool's selection of each window's first maximum (its input layout).
+    pub fn select(pool: &str) -> String {
+        format!("{pool}.first_max")
+    }
+    /// A max pool's first-maximum slack E = UP_O − X − B ≥ 0.
+    pub fn slack(pool: &str) -> String {
+        format!("{pool}.first_max_slack")
+    }
+    /// The gradient a max pool hands down (committed).
+    pub fn pool_grad_in(pool: &str) -> String {
+        format!("{pool}.grad_in")
+    }
+    /// A max pool's output repeated over each window (never committed).
+    pub fn upsampled_output(pool: &str) -> String {
+        format!("{pool}.upsampled_output")
     }
 }
 
@@ -131,7 +152,9 @@ impl TrainArchitecture {
         match self.layers().get(l) {
             None => String::new(),
             Some(_) if l + 1 == self.layers().len() => names::GRADIENT.to_string(),
-            Some(x) if matches!(x.kind, LayerKind::AvgPool { .. }) => names::backprop(&x.name),
+            Some(x) if matches!(x.kind, LayerKind::AvgPool { .. } | LayerKind::MaxPool(_)) => {
+                names::backprop(&x.name)
+            }
             Some(x) => names::grad(&x.name),
         }
     }
@@ -143,6 +166,9 @@ impl TrainArchitecture {
         match (this, above) {
             (Some(_), Some(a)) if matches!(a.kind, LayerKind::AvgPool { .. }) => {
                 Ok(names::upsampled(&a.name))
+            }
+            (Some(_), Some(a)) if matches!(a.kind, LayerKind::MaxPool(_)) => {
+                Ok(names::pool_grad_in(&a.name))
             }
             (Some(x), Some(_)) => Ok(names::backprop(&x.name)),
             _ => Err(Error::Internal {
@@ -206,6 +232,35 @@ impl TrainArchitecture {
             t: self.config.steps,
             scale: self.config.scale,
             relu: l.relu,
+        }
+    }
+
+    /// A max pool's forward relation over every iteration's examples.
+    pub(crate) fn maxpool_shape(&self, l: &LayerShape) -> Result<MaxPoolShape, Error> {
+        match l.kind {
+            LayerKind::MaxPool(geometry) => Ok(MaxPoolShape {
+                m: self.config.steps * self.config.batch,
+                bits: self.config.bits,
+                geometry,
+            }),
+            _ => Err(Error::Internal {
+                what: "a max-pool shape is asked of a max pool",
+            }),
+        }
+    }
+
+    /// A max pool's backward relation over every iteration's examples.
+    pub(crate) fn maxpool_grad_shape(&self, l: &LayerShape) -> Result<MaxPoolGrad, Error> {
+        match l.kind {
+            LayerKind::MaxPool(g) => Ok(MaxPoolGrad {
+                m: self.config.steps * self.config.batch,
+                h: g.in_h,
+                w: g.in_w,
+                c: l.n,
+            }),
+            _ => Err(Error::Internal {
+                what: "a max-pool shape is asked of a max pool",
+            }),
         }
     }
 
@@ -363,10 +418,33 @@ impl TrainArchitecture {
             let out = self.output_len(l);
             // The gradient into this layer comes from a weighted layer above (committed), or
             // from a pool above (virtual: the pool's output gradient repeated).
-            let above_is_pool = s
-                .layers
-                .get(i + 1)
-                .is_some_and(|a| matches!(a.kind, LayerKind::AvgPool { .. }));
+            let above_is_pool = s.layers.get(i + 1).is_some_and(|a| {
+                matches!(a.kind, LayerKind::AvgPool { .. } | LayerKind::MaxPool(_))
+            });
+            if let LayerKind::MaxPool(g) = l.kind {
+                put(names::output(&l.name), out)?;
+                put(names::diff(&l.name), out * g.taps_pad())?;
+                put(names::backprop(&l.name), out)?;
+                put(names::backprop_rem(&l.name), out)?;
+                // The backward's tensors over the pool's input layout (4 entries per output).
+                for name in [
+                    names::select(&l.name),
+                    names::pool_grad_in(&l.name),
+                    names::slack(&l.name),
+                ] {
+                    put(name, out * 4)?;
+                }
+                let lc = log(l.n);
+                let drop = vec![lc, lc + log(g.in_w)];
+                for (name, target) in [
+                    (names::upsampled(&l.name), names::backprop(&l.name)),
+                    (names::upsampled_output(&l.name), names::output(&l.name)),
+                ] {
+                    virtual_vars.push((name.clone(), log(out * 4)));
+                    virtuals.insert(name, (target, drop.clone()));
+                }
+                continue;
+            }
             if let LayerKind::AvgPool { w, .. } = l.kind {
                 put(names::output(&l.name), out)?;
                 put(names::remainder(&l.name), out)?;
@@ -428,6 +506,14 @@ impl TrainArchitecture {
         // extra bits of the weighted layer above that produced it.
         let backprop_rem = |i: usize| 1i64 << (self.config.scale + self.extra_bits(i + 1));
         for (i, l) in s.layers.iter().enumerate() {
+            if let LayerKind::MaxPool(_) = l.kind {
+                range.signed(names::output(&l.name));
+                range.unsigned(names::diff(&l.name));
+                range.unsigned(names::slack(&l.name));
+                range.signed(names::backprop(&l.name));
+                range.below(names::backprop_rem(&l.name), backprop_rem(i));
+                continue;
+            }
             if let LayerKind::AvgPool { .. } = l.kind {
                 range.unsigned(names::output(&l.name));
                 range.below(names::remainder(&l.name), 4);

@@ -4,7 +4,7 @@
 use super::plan::{DATASET, TRACE, TrainPlan, TrainSink, names};
 use super::verify::{
     Routed, backward_names, chain_claims, forward_names, layer, lookup_claims, loss_grad,
-    one_hot_names, pool_claims, rename, statement, take,
+    maxpool_claims, one_hot_names, pool_claims, rename, statement, take,
 };
 use super::{
     BackpropProof, BackwardProof, ForwardProof, TrainArchitecture, TrainingProof, TrainingProofBody,
@@ -16,6 +16,8 @@ use crate::blocks::dense_iter::{
 };
 use crate::blocks::iterate::prove_step;
 use crate::blocks::loss_grad::prove_loss_grad;
+use crate::blocks::maxpool::prove_maxpool;
+use crate::blocks::maxpool_grad::prove_maxpool_grad;
 use crate::blocks::one_hot::prove_one_hot;
 use crate::blocks::pool::prove_pool;
 use crate::blocks::relu_grad::prove_relu_grad;
@@ -233,6 +235,62 @@ fn witness(
         let fwd = |f: fn(&crate::graph::quant::LayerTrace) -> &[i64]| {
             stack(steps.iter().map(|s| f(&s.forward.layers[i])))
         };
+        if let LayerKind::MaxPool(g) = l.kind {
+            t.insert(names::output(name), fwd(|x| &x.y));
+            t.insert(names::diff(name), fwd(|x| &x.diff));
+            t.insert(names::xcol(name), fwd(|x| &x.xcol));
+            t.insert(names::backprop(name), backprop(i, false)?);
+            t.insert(names::backprop_rem(name), backprop(i, true)?);
+            let mut parts: [Vec<i64>; 5] = Default::default();
+            for s in steps {
+                let below = s
+                    .forward
+                    .layers
+                    .get(i.wrapping_sub(1))
+                    .ok_or(Error::Internal {
+                        what: "a max pool sits above a weighted layer",
+                    })?;
+                let (x, pooled) = (below.output(), &s.forward.layers[i].y);
+                let grad = &s.layers[i].grad;
+                let up_g = crate::train::upsample([g.in_h, g.in_w, l.n], b, grad);
+                let up_o = crate::train::upsample([g.in_h, g.in_w, l.n], b, pooled);
+                let mut select = vec![0i64; x.len()];
+                for at in crate::train::first_max_positions(&g, b, x, pooled)
+                    .into_iter()
+                    .flatten()
+                {
+                    select[at] = 1;
+                }
+                let g_in: Vec<i64> = select.iter().zip(&up_g).map(|(s, u)| s * u).collect();
+                // E = UP_O − X − B, B = 1 on the taps strictly before the selected one: the
+                // window's taps in row-major order are (dx, dy) = (0, 0), (1, 0), (0, 1), (1, 1).
+                let c = l.n;
+                let before: Vec<i64> = (0..x.len())
+                    .map(|at| {
+                        let (pos, _) = (at / c, at % c);
+                        let (xx, yy) = (pos % g.in_w, (pos / g.in_w) % g.in_h);
+                        let base = at - ((xx & 1) + (yy & 1) * g.in_w) * c;
+                        let tap = (xx & 1) + 2 * (yy & 1);
+                        let taps = [0, c, g.in_w * c, (g.in_w + 1) * c];
+                        let chosen: i64 = taps[..=tap].iter().map(|o| select[base + o]).sum();
+                        1 - chosen
+                    })
+                    .collect();
+                let slack: Vec<i64> = (0..x.len())
+                    .map(|at| up_o[at] - x[at] - before[at])
+                    .collect();
+                for (part, v) in parts.iter_mut().zip([select, g_in, slack, up_g, up_o]) {
+                    part.extend(v);
+                }
+            }
+            let [select, g_in, slack, up_g, up_o] = parts;
+            t.insert(names::select(name), ints(&select));
+            t.insert(names::pool_grad_in(name), ints(&g_in));
+            t.insert(names::slack(name), ints(&slack));
+            t.insert(names::upsampled(name), ints(&up_g));
+            t.insert(names::upsampled_output(name), ints(&up_o));
+            continue;
+        }
         if let LayerKind::AvgPool { h, w } = l.kind {
             t.insert(names::output(name), fwd(|x| &x.y));
             t.insert(names::remainder(name), fwd(|x| &x.r));
@@ -287,7 +345,7 @@ fn witness(
         t.insert(names::grad(name), upd(|s| &s.grad));
         if !matches!(
             layers.get(i + 1).map(|a| a.kind),
-            Some(LayerKind::AvgPool { .. })
+            Some(LayerKind::AvgPool { .. } | LayerKind::MaxPool(_))
         ) {
             t.insert(names::backprop(name), backprop(i, false)?);
             t.insert(names::backprop_rem(name), backprop(i, true)?);
@@ -418,6 +476,7 @@ fn prove_backward(
     out.extend(chain_claims(&weight, wcc));
     out.extend(rename(b, &n.bias)?);
     out.extend(chain_claims(&bias, bcc));
+    let mut pool_grad = None;
     let backprop = match (arch.weighted_below(i), i.checked_sub(1)) {
         (Some(j), Some(d)) => {
             let (directly_below, below) = (&layer(arch, d)?.name, &layer(arch, j)?.name);
@@ -444,6 +503,24 @@ fn prove_backward(
                 }
             };
             out.extend(rename(pc, &n.backprop)?);
+            let directly = layer(arch, d)?;
+            if let LayerKind::MaxPool(_) = directly.kind {
+                let name = &directly.name;
+                let (pg, claims) = prove_maxpool_grad(
+                    arch.maxpool_grad_shape(directly)?,
+                    [
+                        get(t, &names::select(name))?,
+                        get(t, &names::pool_grad_in(name))?,
+                        get(t, &names::upsampled(name))?,
+                        get(t, &names::upsampled_output(name))?,
+                        get(t, &arch.input_of(d))?,
+                        get(t, &names::slack(name))?,
+                    ],
+                    f,
+                )?;
+                out.extend(rename(claims, &n.pool)?);
+                pool_grad = Some(pg);
+            }
             let (rp, rc) = prove_relu_grad(
                 [
                     get(t, &names::pos(below))?,
@@ -467,6 +544,7 @@ fn prove_backward(
             bias: bp,
             bias_chain: bc,
             backprop,
+            pool_grad,
         },
         out,
     ))
@@ -480,6 +558,20 @@ fn prove_forward(
     f: &mut NativeTranscript,
 ) -> Result<(ForwardProof<Fr>, Routed<Fr>), Error> {
     let l = layer(arch, i)?;
+    if let LayerKind::MaxPool(g) = l.kind {
+        let (pool, c) = prove_maxpool(
+            arch.maxpool_shape(l)?,
+            get(t, &names::output(&l.name))?,
+            get(t, &names::diff(&l.name))?,
+            get(t, &names::xcol(&l.name))?,
+            f,
+        )?;
+        let (gather, x) = prove_gather(&g, get(t, &arch.input_of(i))?, &c.window, f)?;
+        return Ok((
+            ForwardProof::MaxPool { pool, gather },
+            maxpool_claims(arch, i, x, c),
+        ));
+    }
     if let LayerKind::AvgPool { .. } = l.kind {
         let (p, c) = prove_pool(
             arch.pool_shape(l)?,

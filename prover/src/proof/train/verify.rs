@@ -12,6 +12,8 @@ use crate::blocks::conv_backprop::verify_conv_backprop;
 use crate::blocks::dense_iter::{verify_bias_update, verify_dense_iterated, verify_rescaled};
 use crate::blocks::iterate::{StepClaims, verify_step};
 use crate::blocks::loss_grad::{LossGradShape, verify_loss_grad};
+use crate::blocks::maxpool::{MaxPoolClaims, verify_maxpool};
+use crate::blocks::maxpool_grad::verify_maxpool_grad;
 use crate::blocks::one_hot::verify_one_hot;
 use crate::blocks::pool::{PoolClaims, verify_pool};
 use crate::blocks::relu_grad::verify_relu_grad;
@@ -219,6 +221,8 @@ pub(crate) struct BackwardNames {
     pub bias: Vec<(&'static str, String)>,
     pub backprop: Vec<(&'static str, String)>,
     pub relu: Vec<(&'static str, String)>,
+    /// A max pool directly below: its backward block's tensors.
+    pub pool: Vec<(&'static str, String)>,
 }
 
 pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<BackwardNames, Error> {
@@ -241,6 +245,17 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
         }
         None => vec![],
     };
+    let pool = match i.checked_sub(1).map(|p| (p, layer(arch, p))) {
+        Some((p, Ok(b))) if matches!(b.kind, LayerKind::MaxPool(_)) => vec![
+            ("select", names::select(&b.name)),
+            ("grad_in", names::pool_grad_in(&b.name)),
+            ("upsampled_grad", names::upsampled(&b.name)),
+            ("upsampled_output", names::upsampled_output(&b.name)),
+            ("input", arch.input_of(p)),
+            ("slack", names::slack(&b.name)),
+        ],
+        _ => vec![],
+    };
     Ok(BackwardNames {
         weight: vec![
             ("left", arch.input_of(i)),
@@ -260,6 +275,7 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
             ("remainder", names::backprop_rem(&below)),
         ],
         relu,
+        pool,
     })
 }
 
@@ -277,6 +293,22 @@ pub(crate) fn pool_claims<F>(arch: &TrainArchitecture, i: usize, c: PoolClaims<F
         (arch.input_of(i), c.input),
         (names::output(name), c.output),
         (names::remainder(name), c.remainder),
+    ]
+}
+
+/// A max pool's claims on the plan's tensors: its input (through the gather), output and
+/// differences.
+pub(crate) fn maxpool_claims<F>(
+    arch: &TrainArchitecture,
+    i: usize,
+    input: TensorClaim<F>,
+    c: MaxPoolClaims<F>,
+) -> Routed<F> {
+    let name = arch.layers().get(i).map_or("", |l| l.name.as_str());
+    vec![
+        (arch.input_of(i), input),
+        (names::output(name), c.output),
+        (names::diff(name), c.diff),
     ]
 }
 
@@ -304,6 +336,11 @@ fn verify_forward<F: FieldOps, S: SpongeOps<F>>(
         (LayerKind::AvgPool { .. }, ForwardProof::Pool(pp)) => {
             let c = verify_pool(arch.pool_shape(l)?, pp, f)?;
             Ok(pool_claims(arch, i, c))
+        }
+        (LayerKind::MaxPool(g), ForwardProof::MaxPool { pool, gather }) => {
+            let c = verify_maxpool(arch.maxpool_shape(l)?, pool, f)?;
+            let x = verify_gather(&g, gather, &c.window, f)?;
+            Ok(maxpool_claims(arch, i, x, c))
         }
         _ => Err(Error::LayerProofKind { layer: i }),
     }
@@ -350,7 +387,7 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
     out.extend(rename(b, &n.bias)?);
     out.extend(chain_claims(&names::bias(&l.name), bc));
     match (arch.weighted_below(i), &p.backprop) {
-        (None, None) => {}
+        (None, None) if p.pool_grad.is_none() => {}
         (Some(j), Some((bp, relu))) => {
             let claims = match (l.kind, bp) {
                 (LayerKind::Dense, BackpropProof::Dense(bp)) => {
@@ -362,10 +399,32 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
                 _ => return Err(Error::LayerProofKind { layer: i }),
             };
             out.extend(rename(claims, &n.backprop)?);
+            let below = layer(arch, i - 1)?;
+            match (below.kind, &p.pool_grad) {
+                (LayerKind::MaxPool(_), Some(pg)) => {
+                    let shape = arch.maxpool_grad_shape(below)?;
+                    out.extend(rename(verify_maxpool_grad(shape, pg, f)?, &n.pool)?);
+                }
+                (LayerKind::MaxPool(_), None) | (_, Some(_)) => {
+                    return Err(Error::ProofShape {
+                        what: "max-pool backward proofs (one under a max pool)",
+                        expected: usize::from(matches!(below.kind, LayerKind::MaxPool(_))),
+                        actual: usize::from(p.pool_grad.is_some()),
+                    });
+                }
+                _ => {}
+            }
             out.extend(rename(
                 verify_relu_grad(relu_vars(arch, j)?, relu, f)?,
                 &n.relu,
             )?);
+        }
+        (None, None) => {
+            return Err(Error::ProofShape {
+                what: "max-pool backward proofs (one under a max pool)",
+                expected: 0,
+                actual: 1,
+            });
         }
         (below, _) => {
             return Err(Error::ProofShape {
