@@ -19,6 +19,7 @@ mod iterate;
 mod logup;
 mod matmul_statement;
 mod maxpool_block;
+mod maxpool_grad;
 mod model_statement;
 mod one_hot;
 mod onnx_graph_checks;
