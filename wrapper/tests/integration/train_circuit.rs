@@ -128,18 +128,22 @@ fn training_circuit_accepts_honest_and_rejects_tampered() {
     }
 }
 
-/// A CNN training run (the PyTorch CNN fixture: two 3×3 convolutions with ReLU, each followed
-/// by a 2×2 average pool, then dense; T = 4, batch 8) through the circuit: the convolutions'
-/// gathers, the pools, the col2im back-propagation and the ReLU mask through a pool run
-/// in-circuit as natively; tampered messages are refused.
-fn native_cnn() -> Native {
+/// A CNN training run (T = 4, batch 8) through the circuit — the PyTorch CNN fixture (two 3×3
+/// convolutions with ReLU, each followed by a 2×2 average pool, then dense) or, with
+/// `max_pools`, [`max_pool_model`]: the convolutions' gathers, the pools, the col2im
+/// back-propagation and the ReLU mask through a pool run in-circuit as natively; tampered
+/// messages are refused.
+fn native_cnn(max_pools: bool) -> Native {
     use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
     use zkmodel_prover::graph::tensor::Tensor;
     use zkmodel_prover::proof::model::ModelShape;
     use zkmodel_prover::train::Loss;
     let dir = digits_fixtures_dir();
-    let onnx = dir.join("../pytorch/cnn.onnx");
-    let model = zkmodel_prover::graph::onnx::import_path(&onnx).unwrap();
+    let model = if max_pools {
+        max_pool_model()
+    } else {
+        zkmodel_prover::graph::onnx::import_path(&dir.join("../pytorch/cnn.onnx")).unwrap()
+    };
     let cfg = TrainConfig {
         scale: 4,
         bits: 12,
@@ -158,10 +162,67 @@ fn native_cnn() -> Native {
     run(arch, q0, &x, &y, 8)
 }
 
+/// conv 3×3 (1→2) → ReLU → 2×2 max pool → conv 3×3 (2→4) → ReLU → 2×2 max pool → dense
+/// 16→10 on 8×8 images, with small deterministic weights.
+fn max_pool_model() -> zkmodel_prover::graph::Model {
+    use zkmodel_prover::graph::tensor::Tensor;
+    use zkmodel_prover::graph::{Model, Node, Op};
+    let w = |shape: Vec<usize>, seed: u64| {
+        let n: usize = shape.iter().product();
+        let v = (0..n)
+            .map(|i| (((i as u64 * 2654435761 + seed) % 1000) as f32 / 1000.0 - 0.5) * 0.8)
+            .collect();
+        Tensor::new(shape, v).unwrap()
+    };
+    let zeros = |n: usize| Tensor::new(vec![n], vec![0.0; n]).unwrap();
+    let conv = |weight, bias| Op::Conv2d {
+        weight,
+        bias,
+        stride: [1, 1],
+        pads: [1; 4],
+    };
+    let pool = || Op::MaxPool2d {
+        kernel: [2, 2],
+        stride: [2, 2],
+        pads: [0; 4],
+    };
+    let ops = vec![
+        conv(w(vec![2, 1, 3, 3], 1), zeros(2)),
+        Op::Relu,
+        pool(),
+        conv(w(vec![4, 2, 3, 3], 2), zeros(4)),
+        Op::Relu,
+        pool(),
+        Op::Flatten { axis: 1 },
+        Op::Dense {
+            weight: w(vec![16, 10], 3),
+            bias: Some(zeros(10)),
+        },
+    ];
+    let nodes: Vec<Node> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| Node {
+            name: format!("n{i}"),
+            op,
+            inputs: vec![i],
+            output: i + 1,
+        })
+        .collect();
+    Model {
+        value_names: (0..=nodes.len()).map(|i| format!("v{i}")).collect(),
+        input: 0,
+        input_shape: vec![None, Some(1), Some(8), Some(8)],
+        output: nodes.len(),
+        nodes,
+        label_head: None,
+    }
+}
+
 #[test]
 fn cnn_training_circuit_accepts_honest_and_rejects_tampered() {
     use zkmodel_prover::proof::train::{BackpropProof, ForwardProof};
-    let n = native_cnn();
+    let n = native_cnn(false);
     let c = StatementCircuit::new(&n.srs, &n.arch, &n.claim()).unwrap();
     let (ok, count) = satisfied(c.clone());
     println!("PyTorch CNN training, T = 4, batch 8: {count} constraints");
@@ -195,6 +256,36 @@ fn cnn_training_circuit_accepts_honest_and_rejects_tampered() {
         tamper(&mut bad);
         assert!(!satisfied(bad).0, "tampered {what} satisfied the circuit");
     }
+}
+
+/// A CNN with max pools: the max-pool relation, its first-maximum backward and the routing of
+/// the repeated output and gradient run in-circuit.
+#[test]
+fn max_pool_cnn_training_circuit_accepts_honest_and_rejects_tampered() {
+    use zkmodel_prover::proof::train::ForwardProof;
+    let n = native_cnn(true);
+    assert!(matches!(
+        n.proof.body.forward[1],
+        ForwardProof::MaxPool { .. }
+    ));
+    let c = StatementCircuit::new(&n.srs, &n.arch, &n.claim()).unwrap();
+    let (ok, count) = satisfied(c.clone());
+    println!("small CNN with max pools, training T = 4, batch 8: {count} constraints");
+    assert!(ok);
+    let mut bad = c.clone();
+    bad.body.backward[1].pool_grad.as_mut().unwrap().values[0] += Fr::ONE;
+    assert!(!satisfied(bad).0, "tampered slack satisfied the circuit");
+    let mut bad = c;
+    bad.body.backward[1]
+        .pool_grad
+        .as_mut()
+        .unwrap()
+        .zerocheck
+        .rounds[0][1] += Fr::ONE;
+    assert!(
+        !satisfied(bad).0,
+        "tampered zerocheck satisfied the circuit"
+    );
 }
 
 #[test]
