@@ -316,17 +316,23 @@ fn assert_gradients_match_finite_differences(
     }
 }
 
-/// The quantized trainer trains CNNs (the integer semantics a CNN training proof will
-/// certify; the statement proves MLPs so far): from random weights, 64 steps of batch 32 at
-/// the MLP's scale 2^8 take test accuracy from chance to well above it (42.8% when written —
-/// a tiny CNN learns slower than the MLP; 23% when pools rounded G/4 instead of keeping it as
-/// two scale bits), every weight staying in range; every layer's weights moved.
-#[test]
-fn the_quantized_trainer_trains_a_cnn() {
-    use zkmodel_prover::graph::quant::{QLayer, QuantizedModel};
+/// `model` trained 64 steps of batch 32 at s = 8 on the first 1024 digit images, with its
+/// float reference on the same (dequantized) inputs and batches.
+struct CnnRun {
+    q0: zkmodel_prover::graph::quant::QuantizedModel,
+    q: zkmodel_prover::graph::quant::QuantizedModel,
+    steps: Vec<zkmodel_prover::train::StepTrace>,
+    /// Test accuracy before and after, and the float reference's after.
+    before: f64,
+    after: f64,
+    float: f64,
+}
+
+fn train_cnn_against_float(model: &zkmodel_prover::graph::Model) -> CnnRun {
+    use zkmodel_prover::graph::quant::QuantizedModel;
     let d = data();
     let cfg = cnn_config(8, 64, 1);
-    let q0 = QuantizedModel::quantize(&small_cnn(5), cfg.scale, cfg.bits).unwrap();
+    let q0 = QuantizedModel::quantize(model, cfg.scale, cfg.bits).unwrap();
     let (xt, yt) = digit_images(&d, &d.train[..1024]);
     let (_, x) = q0.quantize_input(&xt).unwrap();
     let (xs, ys) = digit_images(&d, &d.test);
@@ -337,10 +343,7 @@ fn the_quantized_trainer_trains_a_cnn() {
             &ys,
         )
     };
-    let before = acc(&q0);
     let (q, steps) = train(q0.clone(), &cfg, &x, &yt).unwrap();
-    let after = acc(&q);
-    // The float reference on the same (dequantized) inputs and batches.
     let unit = f64::powi(2.0, cfg.scale as i32);
     let dequantize = |v: &[i64]| -> Vec<f64> { v.iter().map(|x| *x as f64 / unit).collect() };
     let mut f = FloatModel::from_quantized(&q0).unwrap();
@@ -351,6 +354,32 @@ fn the_quantized_trainer_trains_a_cnn() {
         f.step(&cfg, &xf[rows], &yt[start..start + cfg.batch]);
     }
     let float = accuracy(&f.predict(&dequantize(&xi), ys.len()), &ys);
+    CnnRun {
+        before: acc(&q0),
+        after: acc(&q),
+        float,
+        q0,
+        q,
+        steps,
+    }
+}
+
+/// The quantized trainer trains CNNs: from random weights, 64 steps of batch 32 at the MLP's
+/// scale 2^8 take test accuracy from chance to well above it (42.8% when written — a tiny CNN
+/// learns slower than the MLP; 23% when pools rounded G/4 instead of keeping it as two scale
+/// bits), close to the float reference, every weight staying in range; every layer's weights
+/// moved.
+#[test]
+fn the_quantized_trainer_trains_a_cnn() {
+    use zkmodel_prover::graph::quant::QLayer;
+    let CnnRun {
+        q0,
+        q,
+        steps,
+        before,
+        after,
+        float,
+    } = train_cnn_against_float(&small_cnn(5));
     println!(
         "CNN, T=64, B=32, η=1/2: test accuracy {:.2}% → {:.2}% (float reference {:.2}%)",
         100.0 * before,
@@ -391,31 +420,7 @@ fn a_max_pool_cnn_trains_and_a_table_activation_is_refused_by_name() {
     use zkmodel_prover::Error;
     use zkmodel_prover::graph::Op;
     use zkmodel_prover::graph::quant::QuantizedModel;
-    let d = data();
-    let cfg = cnn_config(8, 64, 1);
-    let q0 = QuantizedModel::quantize(&max_pool_cnn(5), cfg.scale, cfg.bits).unwrap();
-    let (xt, yt) = digit_images(&d, &d.train[..1024]);
-    let (_, x) = q0.quantize_input(&xt).unwrap();
-    let (xs, ys) = digit_images(&d, &d.test);
-    let (m, xi) = q0.quantize_input(&xs).unwrap();
-    let (q, _) = train(q0.clone(), &cfg, &x, &yt).unwrap();
-    let after = accuracy(
-        &q.predictions(&q.forward(m, xi.clone()).unwrap(), ys.len()),
-        &ys,
-    );
-    let unit = f64::powi(2.0, cfg.scale as i32);
-    let dequantize = |v: &[i64]| -> Vec<f64> { v.iter().map(|x| *x as f64 / unit).collect() };
-    let mut f = FloatModel::from_quantized(&q0).unwrap();
-    let (xf, width) = (dequantize(&x), x.len() / yt.len());
-    for t in 0..cfg.steps {
-        let start = (t % (yt.len() / cfg.batch)) * cfg.batch;
-        f.step(
-            &cfg,
-            &xf[start * width..(start + cfg.batch) * width],
-            &yt[start..start + cfg.batch],
-        );
-    }
-    let float = accuracy(&f.predict(&dequantize(&xi), ys.len()), &ys);
+    let CnnRun { after, float, .. } = train_cnn_against_float(&max_pool_cnn(5));
     println!(
         "max-pool CNN, T=64, B=32, η=1/2: test accuracy {:.2}% (float reference {:.2}%)",
         100.0 * after,
