@@ -213,3 +213,16 @@ fn a_selected_non_maximum_fails_the_zerocheck() {
         Err(Error::SumcheckFinal)
     );
 }
+
+/// No tap selected in a window (and no gradient handed down there): the window-sum claim is
+/// false, and the slack is −1 at the maximum (B = 1 on every tap) — both the opening and the
+/// range check refute it.
+#[test]
+fn an_unselected_window_leaves_a_negative_slack_and_a_false_sum() {
+    let c = case(6, |_| vec![]);
+    assert!(c.e.iter().any(|e| *e < 0));
+    let proof = prove(&c);
+    let claims = verify_maxpool_grad(SHAPE, &proof, &mut transcript()).unwrap();
+    let (_, sum) = claims.last().unwrap();
+    assert_ne!(sum.value, true_eval(&c.s, &sum.point));
+}
