@@ -1,10 +1,12 @@
 //! The dense layer of every training iteration at once: for t < T,
-//!   A[t]·W[t] + 2^s·1·B[t]ᵀ = 2^s·Y[t] + R[t],  Y = Pos − Neg (ReLU) or L,  Pos ⊙ Neg = 0,
+//!   A[t]·W[t] + 2^s·M·B[t]ᵀ = 2^s·Y[t] + R[t],  Y = Pos − Neg (ReLU) or L,  Pos ⊙ Neg = 0,
+//! M the public row mask of a convolution whose output layout pads the map (1 on every row
+//! otherwise; see [`super::dense::RowMask`], absorbed with the statement when present),
 //! with each tensor stacked over t on its highest variables (the weights change every
 //! iteration). As in [`super::dense`], the product is never committed: at a random
 //! (r_col, r_row, r_t) the prover states the outputs, R̃ and B̃(r_col, r_t), and the contraction
 //! sumcheck of [`super::iterate`] proves Σ_{κ,t} eq(r_t, t)·Ã(κ, r_row, t)·W̃(r_col, κ, t)
-//! = 2^s·Ỹ + R̃ − 2^s·B̃ at that point. The caller range-checks R ∈ [0, 2^s), the outputs, the
+//! = 2^s·Ỹ + R̃ − 2^s·M̃(r_row)·B̃ at that point. The caller range-checks R ∈ [0, 2^s), the outputs, the
 //! input and the weights, as for inference.
 
 use super::iterate::{Contraction, Operand, prove_contraction_at, verify_contraction_at};
@@ -32,6 +34,8 @@ pub struct IteratedDense {
     pub scale: u32,
     /// ReLU split of the output.
     pub relu: bool,
+    /// The real rows of a convolution's padded output layout (`None`: every row is real).
+    pub row_mask: Option<super::dense::RowMask>,
 }
 
 /// The proof: stated values at the point, the contraction sumcheck, the ReLU zerocheck.
@@ -88,14 +92,17 @@ impl IteratedDense {
                 usize::from(self.relu),
             ],
         )?;
+        if let Some(mask) = &self.row_mask {
+            mask.absorb(self.m, t)?;
+        }
         let r_col = t.challenges(labels::ITERATE_POINT, logs[2])?;
         let r_row = t.challenges(labels::ITERATE_POINT, logs[0])?;
         let r_t = t.challenges(labels::ITERATE_POINT, logs[3])?;
         Ok([r_row, r_col, r_t])
     }
 
-    /// 2^s·Ỹ + R̃ − 2^s·B̃ from the stated values.
-    fn claim<F: FieldOps>(&self, v: &[F]) -> Result<F, Error> {
+    /// 2^s·Ỹ + R̃ − 2^s·M̃(r_row)·B̃ from the stated values.
+    fn claim<F: FieldOps>(&self, v: &[F], r_row: &[F]) -> Result<F, Error> {
         let two_s = Fr::from(1u64 << self.scale);
         let (y, rest) = match (self.relu, v) {
             (true, [p, n, rest @ ..]) => (p.sub(n), rest),
@@ -109,7 +116,8 @@ impl IteratedDense {
                 actual: v.len(),
             });
         };
-        Ok(y.mul_const(two_s).add(r).sub(&b.mul_const(two_s)))
+        let bias = super::dense::masked_bias(self.row_mask.as_ref(), b, r_row)?;
+        Ok(y.mul_const(two_s).add(r).sub(&bias.mul_const(two_s)))
     }
 
     fn claims<F: FieldOps>(
@@ -207,7 +215,7 @@ pub fn prove_dense_iterated(
     values.push(DenseMle::new(w.remainder.to_vec())?.evaluate(&r)?);
     values.push(DenseMle::new(w.bias.to_vec())?.evaluate(&b_point)?);
     t.absorb(labels::ITERATE_VALUES, &values)?;
-    let claim = shape.claim(&values)?;
+    let claim = shape.claim(&values, r_row)?;
     let (contraction, c) =
         prove_contraction_at(shape.contraction(), w.input, w.weight, &rs, claim, t)?;
     let zc = if shape.relu {
@@ -247,7 +255,7 @@ pub fn verify_dense_iterated<F: FieldOps, S: SpongeOps<F>>(
         });
     }
     t.absorb(labels::ITERATE_VALUES, &proof.values)?;
-    let claim = shape.claim(&proof.values)?;
+    let claim = shape.claim(&proof.values, &rs[0])?;
     let c = verify_contraction_at(shape.contraction(), &proof.contraction, &rs, claim, t)?;
     let vars = log2(shape.m) + log2(shape.n) + log2(shape.t);
     let zc = match (shape.relu, &proof.zerocheck) {

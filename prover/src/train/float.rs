@@ -4,6 +4,7 @@
 //! quantized model's layout (examples × rows × padded width, channel-last for images).
 
 use super::{Loss, TrainConfig};
+use crate::blocks::dense::RowMask;
 use crate::error::Error;
 use crate::graph::quant::{ConvGeometry, QLayer, QuantizedModel, col2im, first_max, im2col};
 
@@ -68,13 +69,15 @@ impl FloatDense {
         }
     }
 
-    /// A·W + B on the rows of `a`, then the ReLU if any.
-    fn forward(&self, a: &[f64]) -> Vec<f64> {
+    /// A·W + B on the rows of `a` (no bias on a convolution's padded layout rows, as the
+    /// quantized model), then the ReLU if any.
+    fn forward(&self, a: &[f64], mask: Option<RowMask>) -> Vec<f64> {
         let rows = a.len() / self.k.max(1);
         let mut out = vec![0.0; rows * self.n];
         for i in 0..rows {
+            let real = mask.is_none_or(|m| m.real(i));
             for j in 0..self.n {
-                let mut acc = self.bias[j];
+                let mut acc = if real { self.bias[j] } else { 0.0 };
                 for kk in 0..self.k {
                     acc += a[i * self.k + kk] * self.weight[kk * self.n + j];
                 }
@@ -122,8 +125,10 @@ impl FloatLayer {
     /// The layer's output for `m` examples of input `a`.
     fn forward(&self, a: &[f64], m: usize) -> Vec<f64> {
         match self {
-            FloatLayer::Dense(d) => d.forward(a),
-            FloatLayer::Conv { geometry, dense } => dense.forward(&im2col(geometry, m, a)),
+            FloatLayer::Dense(d) => d.forward(a, None),
+            FloatLayer::Conv { geometry, dense } => {
+                dense.forward(&im2col(geometry, m, a), RowMask::of(geometry))
+            }
             FloatLayer::MaxPool(g) => window_max(g, m, a).into_iter().map(|(v, _)| v).collect(),
             &FloatLayer::Pool { h, w, c } => {
                 let (oh, ow) = (h / 2, w / 2);

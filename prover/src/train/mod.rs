@@ -29,10 +29,10 @@
 //! e more, its back-propagated gradient by s + e (rounding G/4 at the pool instead lost the
 //! first convolution's gradients at s = 8: 23% test accuracy after 64 steps against 43%).
 //! A max pool hands each pooled gradient to the first maximum of its window (taps in
-//! row-major order), exactly: no rounding, no extra bits (training proofs do not cover max
-//! pools yet). The ReLU mask applies where a layer has a ReLU. Convolutions train on
-//! power-of-two maps only, so no padded layout position (whose value is the bias) feeds a
-//! gradient.
+//! row-major order), exactly: no rounding, no extra bits. The ReLU mask applies where a
+//! layer has a ReLU. A convolution's padded layout rows (maps whose sides are not powers of
+//! two) get no bias and output 0, so no padded position feeds a gradient, a pool's maximum
+//! or a bias sum.
 
 pub mod float;
 pub mod softmax;
@@ -200,9 +200,9 @@ pub struct LayerStep {
 }
 
 /// Refuses a model the trainer does not train: a chain (no branch) of Dense and convolution
-/// layers (each with ReLU or none, no table activation) and 2×2 average pools without an
-/// activation, ending in a Dense layer, every convolution on power-of-two maps (no padded
-/// layout positions, whose values would feed the gradients).
+/// layers (each with ReLU or none, no table activation), 2×2 average pools and max pools
+/// without an activation, ending in a Dense layer. A convolution's padded layout rows output 0
+/// (no bias there, as the statement's row mask says), so no padded position feeds a gradient.
 fn trainable(q: &QuantizedModel) -> Result<(), Error> {
     let refuse = |l: &QLayer, reason: &str| Error::Unprovable {
         node: l.name().into(),
@@ -218,13 +218,7 @@ fn trainable(q: &QuantizedModel) -> Result<(), Error> {
     for l in &q.layers {
         let ok = match l {
             QLayer::Dense(d) => d.table.is_none(),
-            QLayer::Conv(c) => {
-                let g = &c.geometry;
-                c.dense.table.is_none()
-                    && [g.in_h, g.in_w, g.out_h, g.out_w]
-                        .iter()
-                        .all(|d| d.is_power_of_two())
-            }
+            QLayer::Conv(c) => c.dense.table.is_none(),
             QLayer::AvgPool(p) => {
                 p.table.is_none() && [p.h, p.w].iter().all(|d| d.is_power_of_two() && *d >= 2)
             }
@@ -234,9 +228,8 @@ fn trainable(q: &QuantizedModel) -> Result<(), Error> {
         if !ok {
             return Err(refuse(
                 l,
-                "training supports Dense and convolution layers (ReLU or none; convolutions \
-                 on power-of-two maps), 2×2 average pools and max pools (no table \
-                 activation) only",
+                "training supports Dense and convolution layers (ReLU or none), 2×2 average \
+                 pools and max pools (no table activation) only",
             ));
         }
     }

@@ -114,6 +114,9 @@ pub const DENSE_STATEMENT: Label = Label::new(b"dense/stmt");
 pub const DENSE_POINT: Label = Label::new(b"dense/point");
 /// Dense layer: the prover's evaluations at the output point.
 pub const DENSE_VALUES: Label = Label::new(b"dense/values");
+/// Dense part of a convolution whose output layout has padded positions: the real output
+/// height and width and the layout's padded ones (those rows carry no bias).
+pub const DENSE_ROW_MASK: Label = Label::new(b"dense/rowmask");
 /// Argmax: statement.
 pub const ARGMAX_STATEMENT: Label = Label::new(b"argmax/stmt");
 /// Argmax: points and combination challenges.

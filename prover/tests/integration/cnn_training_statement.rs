@@ -465,13 +465,7 @@ fn cnn_shapes_outside_the_statement_are_refused() {
 #[test]
 fn a_strided_cnn_without_pools_proves() {
     use zkmodel_prover::graph::{Op, Tensor};
-    let w = |shape: Vec<usize>, seed: u64| {
-        let n: usize = shape.iter().product();
-        let v = (0..n)
-            .map(|i| (((i as u64 * 2654435761 + seed) % 1000) as f32 / 1000.0 - 0.5) * 0.6)
-            .collect();
-        Tensor::new(shape, v).unwrap()
-    };
+    let w = deterministic;
     let zeros = |n: usize| Tensor::new(vec![n], vec![0.0; n]).unwrap();
     let ops = vec![
         Op::Conv2d {
@@ -513,4 +507,99 @@ fn a_strided_cnn_without_pools_proves() {
         BackpropProof::Dense(_) => unreachable!("layer 1 is the strided convolution"),
     }
     assert_eq!(setup.verify(&bad), Err(Error::SumcheckFinal));
+}
+
+/// Deterministic weights in [−0.3, 0.3) of `shape`.
+fn deterministic(shape: Vec<usize>, seed: u64) -> zkmodel_prover::graph::Tensor {
+    let n: usize = shape.iter().product();
+    let v = (0..n)
+        .map(|i| (((i as u64 * 2654435761 + seed) % 1000) as f32 / 1000.0 - 0.5) * 0.6)
+        .collect();
+    zkmodel_prover::graph::Tensor::new(shape, v).unwrap()
+}
+
+/// A LeNet-shaped CNN on maps whose sides are not powers of two — a 3×3 unpadded convolution
+/// (8 → 6, laid out 8×8), a 2×2 max pool (6 → 3, laid out 4×4), a 3×3 convolution padded by 1
+/// (3 → 3) and a dense head — with nonzero biases trains with a proof: the layout's padded
+/// rows get no bias (the statement's row mask), so they output 0 and feed no gradient, window
+/// maximum or bias sum. A run whose padded rows carry the bias, as if they were real outputs,
+/// is refused.
+#[test]
+fn a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_with_a_proof() {
+    use zkmodel_prover::graph::{Op, Tensor};
+    let biases = |n: usize| Tensor::new(vec![n], (0..n).map(|i| 0.1 + 0.05 * i as f32).collect());
+    let ops = vec![
+        Op::Conv2d {
+            weight: deterministic(vec![4, 1, 3, 3], 1),
+            bias: biases(4).unwrap(),
+            stride: [1, 1],
+            pads: [0; 4],
+        },
+        Op::Relu,
+        Op::MaxPool2d {
+            kernel: [2, 2],
+            stride: [2, 2],
+            pads: [0; 4],
+        },
+        Op::Conv2d {
+            weight: deterministic(vec![8, 4, 3, 3], 2),
+            bias: biases(8).unwrap(),
+            stride: [1, 1],
+            pads: [1; 4],
+        },
+        Op::Relu,
+        Op::Flatten { axis: 1 },
+        Op::Dense {
+            weight: deterministic(vec![72, 10], 3),
+            bias: Some(biases(10).unwrap()),
+        },
+    ];
+    let setup = Setup::train(
+        crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops),
+        config(),
+    );
+    // Layer 0's layout is 8×8 for a 6×6 map: rows with y ≥ 6 or x ≥ 6 are padding.
+    let padded = |row: usize| (row % 64) / 8 >= 6 || row % 8 >= 6;
+    let first = &setup.steps[0];
+    let c = first.params[0].1.len();
+    assert_eq!(c, 4);
+    assert!(
+        first.params[0].1[..4].iter().all(|b| *b > 0),
+        "positive biases"
+    );
+    let conv = &first.forward.layers[0];
+    assert!(
+        conv.y
+            .iter()
+            .enumerate()
+            .all(|(i, y)| !padded(i / c) || *y == 0),
+        "padded rows output 0"
+    );
+    let proof = setup.prove_with(&setup.steps).unwrap();
+    setup.verify(&proof).unwrap();
+
+    // The padded rows computed as real ones (P = 2^s·B there). Under the max pool the
+    // prover's own range check on the first-maximum slack refuses (a padded window's output is
+    // 0, below its inputs); under the dense head the verifier's forward relation does.
+    let with_biased_padding = |layer: usize, side: usize, real: usize| {
+        let mut steps = setup.steps.clone();
+        for st in &mut steps {
+            let bias = st.params[layer].1.clone();
+            let c = bias.len();
+            let l = &mut st.forward.layers[layer];
+            for i in 0..l.y.len() {
+                let row = i / c;
+                if (row % (side * side)) / side >= real || row % side >= real {
+                    let b = bias[i % c];
+                    (l.y[i], l.r[i], l.pos[i], l.neg[i]) = (b, 0, b.max(0), (-b).max(0));
+                }
+            }
+        }
+        setup.prove_with(&steps).and_then(|p| setup.verify(&p))
+    };
+    assert!(matches!(
+        with_biased_padding(0, 8, 6),
+        Err(Error::ValueNotInTable { column, .. }) if column == "n2.first_max_slack"
+    ));
+    assert_eq!(with_biased_padding(2, 4, 3), Err(Error::SumcheckFinal));
 }

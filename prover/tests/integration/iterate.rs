@@ -271,31 +271,15 @@ fn iterated_dense_layer() {
         t: 4,
         scale: 4,
         relu: true,
+        row_mask: None,
     };
     let mut g = rng(9);
-    let (m, k, n, tt, s) = (4usize, 8usize, 4usize, 4usize, 4u32);
+    let (m, k, n, tt) = (4usize, 8usize, 4usize, 4usize);
     let a: Vec<i64> = (0..tt * m * k).map(|_| g.gen_range(0..40)).collect();
     let w: Vec<i64> = (0..tt * k * n).map(|_| g.gen_range(-20..20)).collect();
     let b: Vec<i64> = (0..tt * n).map(|_| g.gen_range(-10..10)).collect();
-    let forward = |w: &[i64]| {
-        let mut y = vec![0i64; tt * m * n];
-        let mut r = vec![0i64; tt * m * n];
-        for t in 0..tt {
-            for i in 0..m {
-                for j in 0..n {
-                    let mut p = b[t * n + j] << s;
-                    for c in 0..k {
-                        p += a[(t * m + i) * k + c] * w[(t * k + c) * n + j];
-                    }
-                    y[(t * m + i) * n + j] = p >> s;
-                    r[(t * m + i) * n + j] = p & ((1 << s) - 1);
-                }
-            }
-        }
-        (y, r)
-    };
     let fr = |v: &[i64]| -> Vec<Fr> { v.iter().map(|x| from_i128(i128::from(*x))).collect() };
-    let (y, r) = forward(&w);
+    let (y, r) = iterated_forward(&shape, &a, &w, &b, |_| true);
     let pos: Vec<i64> = y.iter().map(|v| (*v).max(0)).collect();
     let neg: Vec<i64> = y.iter().map(|v| (-*v).max(0)).collect();
     let (af, wf, bf, rf, pf, nf) = (fr(&a), fr(&w), fr(&b), fr(&r), fr(&pos), fr(&neg));
@@ -333,6 +317,118 @@ fn iterated_dense_layer() {
         w2.swap(k * n + c, 2 * k * n + c);
     }
     assert!(!matches!(run(&w2, &rf), Ok(true)));
+}
+
+/// Y and R of A[t]·W[t] + 2^s·B[t] on the rows `biased` says get the bias (the rest: A·W).
+fn iterated_forward(
+    shape: &zkmodel_prover::blocks::dense_iter::IteratedDense,
+    a: &[i64],
+    w: &[i64],
+    b: &[i64],
+    biased: impl Fn(usize) -> bool,
+) -> (Vec<i64>, Vec<i64>) {
+    let (m, k, n, s) = (shape.m, shape.k, shape.n, shape.scale);
+    let mut y = vec![0i64; shape.t * m * n];
+    let mut r = vec![0i64; shape.t * m * n];
+    for t in 0..shape.t {
+        for i in 0..m {
+            for j in 0..n {
+                let mut p = if biased(i) { b[t * n + j] << s } else { 0 };
+                for c in 0..k {
+                    p += a[(t * m + i) * k + c] * w[(t * k + c) * n + j];
+                }
+                y[(t * m + i) * n + j] = p >> s;
+                r[(t * m + i) * n + j] = p & ((1 << s) - 1);
+            }
+        }
+    }
+    (y, r)
+}
+
+/// The dense part of a convolution on a 3×3 map laid out 4×4 (2 examples × 16 rows, 4
+/// iterations): with the statement's row mask the padded rows get no bias. Honest stacks verify
+/// with true claims; padded rows carrying the bias are refused; a proof under the mask does
+/// not verify as the unmasked statement, nor the unmasked one as the masked.
+#[test]
+fn iterated_dense_layer_with_a_row_mask() {
+    use rand::Rng;
+    use zkmodel_prover::blocks::dense::RowMask;
+    use zkmodel_prover::blocks::dense_iter::{
+        IteratedDense, IteratedDenseWitness, prove_dense_iterated, verify_dense_iterated,
+    };
+    use zkmodel_prover::field::encoding::from_i128;
+    let mask = RowMask {
+        height: 3,
+        width: 3,
+        padded_height: 4,
+        padded_width: 4,
+    };
+    let masked = IteratedDense {
+        m: 32,
+        k: 4,
+        n: 2,
+        t: 4,
+        scale: 3,
+        relu: true,
+        row_mask: Some(mask),
+    };
+    let plain = IteratedDense {
+        row_mask: None,
+        ..masked
+    };
+    let mut g = rng(10);
+    let (m, k, n, tt) = (32usize, 4usize, 2usize, 4usize);
+    // Padded im2col rows are 0.
+    let a: Vec<i64> = (0..tt * m * k)
+        .map(|i| {
+            if mask.real((i / k) % m) {
+                g.gen_range(0..40)
+            } else {
+                0
+            }
+        })
+        .collect();
+    let w: Vec<i64> = (0..tt * k * n).map(|_| g.gen_range(-20..20)).collect();
+    let b: Vec<i64> = (0..tt * n).map(|_| g.gen_range(5..30)).collect();
+    let fr = |v: &[i64]| -> Vec<Fr> { v.iter().map(|x| from_i128(i128::from(*x))).collect() };
+    let prove_as = |shape: IteratedDense, biased: &dyn Fn(usize) -> bool| {
+        let (y, r) = iterated_forward(&shape, &a, &w, &b, biased);
+        let pos: Vec<Fr> = fr(&y.iter().map(|v| (*v).max(0)).collect::<Vec<_>>());
+        let neg: Vec<Fr> = fr(&y.iter().map(|v| (-*v).max(0)).collect::<Vec<_>>());
+        let (af, wf, bf, rf) = (fr(&a), fr(&w), fr(&b), fr(&r));
+        let wit = IteratedDenseWitness {
+            input: &af,
+            weight: &wf,
+            bias: &bf,
+            remainder: &rf,
+            outputs: vec![&pos, &neg],
+        };
+        let (proof, claims) = prove_dense_iterated(shape, &wit, &mut transcript()).unwrap();
+        let tables = [
+            ("input", af),
+            ("weight", wf),
+            ("bias", bf),
+            ("remainder", rf),
+        ];
+        let true_claims = claims.iter().all(|(name, c)| match *name {
+            "pos" => holds(&pos, c),
+            "neg" => holds(&neg, c),
+            _ => tables.iter().any(|(t, v)| t == name && holds(v, c)),
+        });
+        (proof, true_claims)
+    };
+    let (proof, true_claims) = prove_as(masked, &|i| mask.real(i));
+    assert!(true_claims);
+    verify_dense_iterated(masked, &proof, &mut transcript()).unwrap();
+    assert!(verify_dense_iterated(plain, &proof, &mut transcript()).is_err());
+    let (biased, _) = prove_as(masked, &|_| true);
+    assert_eq!(
+        verify_dense_iterated(masked, &biased, &mut transcript()).map(|_| ()),
+        Err(Error::SumcheckFinal)
+    );
+    let (unmasked, _) = prove_as(plain, &|_| true);
+    verify_dense_iterated(plain, &unmasked, &mut transcript()).unwrap();
+    assert!(verify_dense_iterated(masked, &unmasked, &mut transcript()).is_err());
 }
 
 /// The SGD update of every iteration, Δ = round(η·Aᵀ·G / 2^sh): honest updates verify with true

@@ -1,6 +1,7 @@
 //! The exact integer forward pass the proofs certify.
 
 use super::{ConvGeometry, InputShape, QDense, QLayer, QuantizedModel, round_scaled};
+use crate::blocks::dense::RowMask;
 use crate::error::Error;
 use crate::graph::tensor::Tensor;
 use rayon::prelude::*;
@@ -176,13 +177,22 @@ impl QuantizedModel {
         quantize_examples(self.input, self.scale, x)
     }
 
-    fn dense_forward(&self, l: &QDense, rows: usize, a: &[i64]) -> Result<LayerTrace, Error> {
+    /// P = A·W + 2^s·B on every row, except a convolution's padded layout rows (`mask`),
+    /// which get no bias and so output 0 (see [`crate::blocks::dense::RowMask`]).
+    fn dense_forward(
+        &self,
+        l: &QDense,
+        rows: usize,
+        a: &[i64],
+        mask: Option<RowMask>,
+    ) -> Result<LayerTrace, Error> {
         let s = self.scale;
         let (y, r): (Vec<i64>, Vec<i64>) = (0..rows * l.n)
             .into_par_iter()
             .map(|idx| {
                 let (i, j) = (idx / l.n, idx % l.n);
-                let mut p = l.bias[j] << s;
+                let real = mask.is_none_or(|m| m.real(i));
+                let mut p = if real { l.bias[j] << s } else { 0 };
                 for kk in 0..l.k {
                     p += a[i * l.k + kk] * l.weight[kk * l.n + j];
                 }
@@ -271,11 +281,12 @@ impl QuantizedModel {
                 });
             }
             let trace = match layer {
-                QLayer::Dense(l) => self.dense_forward(l, a.len() / l.k, a)?,
+                QLayer::Dense(l) => self.dense_forward(l, a.len() / l.k, a, None)?,
                 QLayer::Conv(c) => {
                     let g = &c.geometry;
                     let xcol = im2col(g, m, a);
-                    let mut t = self.dense_forward(&c.dense, m * g.out_positions(), &xcol)?;
+                    let rows = m * g.out_positions();
+                    let mut t = self.dense_forward(&c.dense, rows, &xcol, RowMask::of(g))?;
                     t.xcol = xcol;
                     t
                 }

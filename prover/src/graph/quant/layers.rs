@@ -143,9 +143,13 @@ impl ConvGeometry {
     pub fn in_wp(&self) -> usize {
         self.in_w.next_power_of_two()
     }
+    /// The input's padded height.
+    pub fn in_hp(&self) -> usize {
+        self.in_h.next_power_of_two()
+    }
     /// Input positions in the layout (padded height × padded width).
     pub fn in_positions(&self) -> usize {
-        self.in_h.next_power_of_two() * self.in_wp()
+        self.in_hp() * self.in_wp()
     }
     /// The output's padded width.
     pub fn out_wp(&self) -> usize {

@@ -135,6 +135,7 @@ impl ModelArchitecture {
             },
             scale: self.shape.scale,
             relu: l.relu,
+            row_mask: l.row_mask(),
         }
     }
 

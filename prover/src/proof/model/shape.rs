@@ -104,6 +104,15 @@ pub struct LayerShape {
 }
 
 impl LayerShape {
+    /// The real rows of a convolution's output when its layout pads the map (its dense part
+    /// adds the bias there only); `None` for other layers and unpadded maps.
+    pub(crate) fn row_mask(&self) -> Option<crate::blocks::dense::RowMask> {
+        match self.kind {
+            LayerKind::Conv(g) => crate::blocks::dense::RowMask::of(&g),
+            _ => None,
+        }
+    }
+
     /// The name of the tensor the next layer reads (`last`: the model's last layer, whose
     /// output is the logits).
     pub(crate) fn output_name(&self, last: bool) -> String {

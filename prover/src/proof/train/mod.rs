@@ -279,9 +279,9 @@ impl TrainArchitecture {
             layers_ok,
             ARCH,
             "training proofs cover chains of Dense and convolution layers (ReLU on every one but \
-             the last, a Dense layer; convolutions on power-of-two maps) with 2×2 average pools \
-             or 2×2 stride-2 unpadded max pools (no activation) between two weighted layers; no \
-             branches, table activations or other pools",
+             the last, a Dense layer) with 2×2 average pools or 2×2 stride-2 unpadded max pools \
+             on even sides (no activation) between two weighted layers; no branches, table \
+             activations or other pools",
         )?;
         ensure(
             bits_ok,
@@ -308,11 +308,10 @@ impl TrainArchitecture {
 impl TrainArchitecture {
     /// Whether the layers form a chain the training statement proves: Dense and convolution
     /// layers (no table, no branch) with ReLU on every one but the last, which is Dense;
-    /// convolutions on power-of-two maps (no padded layout position feeds a gradient); 2×2
-    /// average pools without activation, each between two weighted layers.
+    /// 2×2 average pools and 2×2 stride-2 max pools on even sides, without activation, each
+    /// between two weighted layers.
     fn layers_trainable(&self) -> bool {
         let layers = &self.shape.layers;
-        let pow2 = |x: usize| x.is_power_of_two();
         let weighted =
             |i: Option<usize>| i.and_then(|i| layers.get(i)).is_some_and(|l| l.is_dense());
         let flat_first = !matches!(layers.first().map(|l| l.kind), Some(LayerKind::Conv(_)));
@@ -323,21 +322,22 @@ impl TrainArchitecture {
                     && l.source.is_none()
                     && match l.kind {
                         LayerKind::Dense => l.relu != last,
-                        LayerKind::Conv(g) => {
-                            l.relu
-                                && !last
-                                && [g.in_h, g.in_w, g.out_h, g.out_w].into_iter().all(pow2)
-                        }
+                        // Padded output rows carry no bias (the statement's row mask), so
+                        // they output 0 and feed no gradient: any map size.
+                        LayerKind::Conv(_) => l.relu && !last,
                         LayerKind::AvgPool { .. } => {
                             !l.relu && weighted(i.checked_sub(1)) && weighted(Some(i + 1))
                         }
-                        // 2×2, stride 2, unpadded: every input position in one window.
+                        // 2×2, stride 2, unpadded, on even sides: every real input position
+                        // in one real window, and the layout's windows are (x & 1, x >> 1).
                         LayerKind::MaxPool(g) => {
                             !l.relu
                                 && weighted(i.checked_sub(1))
                                 && weighted(Some(i + 1))
                                 && (g.kh, g.kw, g.stride, g.pads) == (2, 2, [2, 2], [0; 4])
-                                && [g.in_h, g.in_w].into_iter().all(|d| pow2(d) && d >= 2)
+                                && [g.in_h, g.in_w]
+                                    .into_iter()
+                                    .all(|d| d.is_multiple_of(2) && d >= 2)
                         }
                         _ => false,
                     }

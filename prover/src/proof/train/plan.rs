@@ -232,6 +232,7 @@ impl TrainArchitecture {
             t: self.config.steps,
             scale: self.config.scale,
             relu: l.relu,
+            row_mask: l.row_mask(),
         }
     }
 
@@ -254,8 +255,8 @@ impl TrainArchitecture {
         match l.kind {
             LayerKind::MaxPool(g) => Ok(MaxPoolGrad {
                 m: self.config.steps * self.config.batch,
-                h: g.in_h,
-                w: g.in_w,
+                h: g.in_hp(),
+                w: g.in_wp(),
                 c: l.n,
             }),
             _ => Err(Error::Internal {
@@ -435,7 +436,7 @@ impl TrainArchitecture {
                     put(name, out * 4)?;
                 }
                 let lc = log(l.n);
-                let drop = vec![lc, lc + log(g.in_w)];
+                let drop = vec![lc, lc + log(g.in_wp())];
                 for (name, target) in [
                     (names::upsampled(&l.name), names::backprop(&l.name)),
                     (names::upsampled_output(&l.name), names::output(&l.name)),

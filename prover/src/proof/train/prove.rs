@@ -251,35 +251,8 @@ fn witness(
                         what: "a max pool sits above a weighted layer",
                     })?;
                 let (x, pooled) = (below.output(), &s.forward.layers[i].y);
-                let grad = &s.layers[i].grad;
-                let up_g = crate::train::upsample([g.in_h, g.in_w, l.n], b, grad);
-                let up_o = crate::train::upsample([g.in_h, g.in_w, l.n], b, pooled);
-                let mut select = vec![0i64; x.len()];
-                for at in crate::train::first_max_positions(&g, b, x, pooled)
-                    .into_iter()
-                    .flatten()
-                {
-                    select[at] = 1;
-                }
-                let g_in: Vec<i64> = select.iter().zip(&up_g).map(|(s, u)| s * u).collect();
-                // E = UP_O − X − B, B = 1 on the taps strictly before the selected one: the
-                // window's taps in row-major order are (dx, dy) = (0, 0), (1, 0), (0, 1), (1, 1).
-                let c = l.n;
-                let before: Vec<i64> = (0..x.len())
-                    .map(|at| {
-                        let (pos, _) = (at / c, at % c);
-                        let (xx, yy) = (pos % g.in_w, (pos / g.in_w) % g.in_h);
-                        let base = at - ((xx & 1) + (yy & 1) * g.in_w) * c;
-                        let tap = (xx & 1) + 2 * (yy & 1);
-                        let taps = [0, c, g.in_w * c, (g.in_w + 1) * c];
-                        let chosen: i64 = taps[..=tap].iter().map(|o| select[base + o]).sum();
-                        1 - chosen
-                    })
-                    .collect();
-                let slack: Vec<i64> = (0..x.len())
-                    .map(|at| up_o[at] - x[at] - before[at])
-                    .collect();
-                for (part, v) in parts.iter_mut().zip([select, g_in, slack, up_g, up_o]) {
+                let witness = maxpool_backward(&g, l.n, b, x, pooled, &s.layers[i].grad);
+                for (part, v) in parts.iter_mut().zip(witness) {
                     part.extend(v);
                 }
             }
@@ -762,4 +735,53 @@ pub fn prove(
         },
         opening,
     })
+}
+
+/// A 2×2 stride-2 max pool's backward witness over its input layout (`m` examples, `c`
+/// channels, input `x`, pooled output `pooled`, pooled gradient `grad`): the first-max
+/// selection S, G_in = S ⊙ UP_G, the slack E = UP_O − X − B (B = 1 on the taps strictly before
+/// the selected one; taps in row-major order (dx, dy) = (0, 0), (1, 0), (0, 1), (1, 1)), UP_G
+/// and UP_O. A window of the layout's padding (inputs and output 0) selects its first tap, as
+/// the block's window sum asks of every window.
+fn maxpool_backward(
+    g: &crate::graph::quant::ConvGeometry,
+    c: usize,
+    m: usize,
+    x: &[i64],
+    pooled: &[i64],
+    grad: &[i64],
+) -> [Vec<i64>; 5] {
+    let (hp, wp) = (g.in_hp(), g.in_wp());
+    let up_g = crate::train::upsample([hp, wp, c], m, grad);
+    let up_o = crate::train::upsample([hp, wp, c], m, pooled);
+    let mut select = vec![0i64; x.len()];
+    for at in crate::train::first_max_positions(g, m, x, pooled)
+        .into_iter()
+        .flatten()
+    {
+        select[at] = 1;
+    }
+    for n in 0..m {
+        for yo in 0..hp / 2 {
+            for xo in 0..wp / 2 {
+                if yo >= g.out_h || xo >= g.out_w {
+                    let at = ((n * hp + 2 * yo) * wp + 2 * xo) * c;
+                    select[at..at + c].fill(1);
+                }
+            }
+        }
+    }
+    let g_in: Vec<i64> = select.iter().zip(&up_g).map(|(s, u)| s * u).collect();
+    let taps = [0, c, wp * c, (wp + 1) * c];
+    let slack: Vec<i64> = (0..x.len())
+        .map(|at| {
+            let pos = at / c;
+            let (xx, yy) = (pos % wp, (pos / wp) % hp);
+            let base = at - ((xx & 1) + (yy & 1) * wp) * c;
+            let tap = (xx & 1) + 2 * (yy & 1);
+            let chosen: i64 = taps[..=tap].iter().map(|o| select[base + o]).sum();
+            up_o[at] - x[at] - (1 - chosen)
+        })
+        .collect();
+    [select, g_in, slack, up_g, up_o]
 }
