@@ -1,9 +1,12 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 //! One training proof, measured: `cargo run --release -p zkmodel-prover --example train_report
-//! -- <T> [mlp|cnn]`. The digits MLP 64-32-10 (`mlp`, the default), or the PyTorch CNN fixture
-//! (`cnn`: two 3×3 convolutions 1→6→12 with ReLU, each followed by a 2×2 average pool, then
-//! dense 48→10, from `fixtures/pytorch/cnn.onnx`), trained with cross-entropy for T steps of
-//! batch 32 on the first 1024 digits training examples (η = 1/2, s = 8, b = 16). Also prints
+//! -- <T> [mlp|cnn|lenet]`. The digits MLP 64-32-10 (`mlp`, the default), the PyTorch CNN
+//! fixture (`cnn`: two 3×3 convolutions 1→6→12 with ReLU, each followed by a 2×2 average pool,
+//! then dense 48→10, from `fixtures/pytorch/cnn.onnx`) or LeNet-5 (`lenet`: 5×5 convolutions
+//! 1→6→16 to 28×28 and 10×10 maps, each followed by a 2×2 max pool, then dense 400→120→84→10,
+//! from `fixtures/pytorch/lenet.onnx`, on the digits upsampled to 32×32), trained with
+//! cross-entropy for T steps of batch 32 (LeNet: batch 8) on the first 1024 digits training
+//! examples (η = 1/2, s = 8, b = 16; LeNet η = 1/16, s = 4). Also prints
 //! the proving time per iteration and per iteration and parameter (the comparison of
 //! CNN and MLP training cost). Prints training time, proving time
 //! (witness, trace commitment and proof; the dataset and model commitments are made once and
@@ -44,10 +47,26 @@ fn main() {
         arch,
     } = match kind.as_str() {
         "mlp" => DigitsTraining::load(cfg, 1024).unwrap(),
-        "cnn" => cnn(cfg),
-        other => panic!("unknown model {other}: mlp or cnn"),
+        "cnn" => images(cfg, "cnn", 8),
+        "lenet" => images(
+            // The trained fixture's pre-activations reach ±1073: s = 4 keeps them in 16 bits
+            // (the cross-entropy table's bound); η = 1/16 fine-tunes it without diverging.
+            TrainConfig {
+                batch: 8,
+                scale: 4,
+                lr_shift: 4,
+                ..cfg
+            },
+            "lenet",
+            32,
+        ),
+        other => panic!("unknown model {other}: mlp, cnn or lenet"),
     };
-    let images = matches!(kind.as_str(), "cnn");
+    let side = match kind.as_str() {
+        "cnn" => Some(8),
+        "lenet" => Some(32),
+        _ => None,
+    };
     let lengths = arch.vector_lengths().unwrap();
     let srs = Srs::insecure_development(1, lengths.iter().copied().max().unwrap());
     let mut rng = rand::thread_rng();
@@ -67,7 +86,7 @@ fn main() {
         .filter_map(QLayer::dense)
         .map(|d| d.weight.len() + d.bias.len())
         .sum();
-    let (q, records) = train(q0, &cfg, &x, &y).unwrap();
+    let (q, records) = train(q0, &arch.config, &x, &y).unwrap();
     let train_time = start.elapsed();
 
     let start = Instant::now();
@@ -100,10 +119,9 @@ fn main() {
     let verify_time = start.elapsed() / runs;
 
     let (xs, ys) = data.batch(&data.test).unwrap();
-    let xs = if images {
-        Tensor::new(vec![ys.len(), 1, 8, 8], xs.data).unwrap()
-    } else {
-        xs
+    let xs = match side {
+        Some(side) => image_batch(xs, side),
+        None => xs,
     };
     let (m, xi) = q.quantize_input(&xs).unwrap();
     let pred = q.predictions(&q.forward(m, xi).unwrap(), ys.len());
@@ -127,15 +145,16 @@ fn main() {
     );
 }
 
-/// The PyTorch CNN fixture at the MLP's hyperparameters, on 8×8 images of the same examples.
-fn cnn(cfg: TrainConfig) -> DigitsTraining {
+/// A PyTorch image fixture (`fixtures/pytorch/<name>.onnx`, inputs side × side) at `cfg`, on
+/// the same examples as the MLP (upsampled when `side` > 8).
+fn images(cfg: TrainConfig, name: &str, side: usize) -> DigitsTraining {
     let dir = digits_fixtures_dir();
-    let model = zkmodel_prover::graph::onnx::import_path(&dir.join("../pytorch/cnn.onnx")).unwrap();
+    let onnx = dir.join(format!("../pytorch/{name}.onnx"));
+    let model = zkmodel_prover::graph::onnx::import_path(&onnx).unwrap();
     let initial = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
     let data = Dataset::load(&dir.join("dataset.json")).unwrap();
     let (x, y) = data.batch(&data.train[..1024]).unwrap();
-    let x = Tensor::new(vec![1024, 1, 8, 8], x.data).unwrap();
-    let (_, x) = initial.quantize_input(&x).unwrap();
+    let (_, x) = initial.quantize_input(&image_batch(x, side)).unwrap();
     let arch = TrainArchitecture::new(ModelShape::from(&initial), cfg, 1024).unwrap();
     DigitsTraining {
         data,
@@ -144,4 +163,18 @@ fn cnn(cfg: TrainConfig) -> DigitsTraining {
         y,
         arch,
     }
+}
+
+/// Digits rows (8×8 pixels) as [n, 1, side, side] images, each pixel repeated (side/8)² times
+/// (as `fixtures/fixture_data.py` upsamples LeNet's inputs).
+fn image_batch(x: Tensor, side: usize) -> Tensor {
+    let n = x.shape[0];
+    let f = side / 8;
+    let data = (0..n * side * side)
+        .map(|i| {
+            let (e, y, xx) = (i / (side * side), (i / side) % side, i % side);
+            x.data[e * 64 + (y / f) * 8 + xx / f]
+        })
+        .collect();
+    Tensor::new(vec![n, 1, side, side], data).unwrap()
 }

@@ -51,7 +51,9 @@ pub struct DenseShape {
 /// The real rows of a convolution's output when its layout pads the map: per example the
 /// position (y, x) sits at row y·padded_width + x of a padded_height × padded_width grid, and
 /// the rows with y ≥ height or x ≥ width are layout padding, where the bias is not added (their
-/// im2col rows are 0, so they output exactly 0).
+/// im2col rows are 0, so the relation's output there is exactly 0 — before any table
+/// activation, which inference alone allows and whose value there nothing reads). Part of the
+/// architecture id (`:rowmask` on the convolution's description).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RowMask {
     /// Real output height.

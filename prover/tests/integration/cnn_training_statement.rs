@@ -558,6 +558,11 @@ fn a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_with_a_proof() {
         crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops),
         config(),
     );
+    // Both convolutions pad their output layout: their descriptions (the architecture id)
+    // say the bias is masked there; the small CNN's power-of-two maps do not.
+    let description = setup.arch.shape.description();
+    assert_eq!(description.matches(":rowmask").count(), 2, "{description}");
+    assert!(!run().arch.shape.description().contains(":rowmask"));
     // Layer 0's layout is 8×8 for a 6×6 map: rows with y ≥ 6 or x ≥ 6 are padding.
     let padded = |row: usize| (row % 64) / 8 >= 6 || row % 8 >= 6;
     let first = &setup.steps[0];

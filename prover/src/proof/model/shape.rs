@@ -285,8 +285,11 @@ impl ModelShape {
                     LayerKind::Dense => format!("dense:{}x{}{relu}", l.k, l.n),
                     LayerKind::Conv(g) => {
                         let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
+                        // Padded output rows carry no bias (since the row mask; an older
+                        // statement's id for the same shape meant bias there).
+                        let mask = if l.row_mask().is_some() { ":rowmask" } else { "" };
                         format!(
-                            "conv:{ih}x{iw}x{ic}:k{kh}x{kw}:s{sh}x{sw}:p{pt}-{pl}-{pb}-{pr}:o{oh}x{ow}x{}{relu}",
+                            "conv:{ih}x{iw}x{ic}:k{kh}x{kw}:s{sh}x{sw}:p{pt}-{pl}-{pb}-{pr}:o{oh}x{ow}x{}{mask}{relu}",
                             l.n
                         )
                     }

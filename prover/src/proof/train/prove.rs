@@ -181,6 +181,8 @@ fn witness(
                 s.params.len(),
             ),
             ("recorded step layers", layers.len(), s.layers.len()),
+            ("recorded step batch", cfg.batch, s.rows.len()),
+            ("recorded step batch", cfg.batch, s.forward.m),
         ])?;
     }
     let (_, inputs, labels) = w.dataset;
