@@ -58,6 +58,9 @@ bench: tools
 	for model in mlp cnn; do for steps in 4 16 64; do \
 		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps $$model || exit 1; \
 	done; done
+	for steps in 4 16; do \
+		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps lenet || exit 1; \
+	done
 	bash scripts/bench-cli.sh
 	cargo test --release --locked -p zkmodel-wrapper --test integration ceremony_bench:: -- --ignored --nocapture
 	cargo test --release --locked -p zkmodel-prover --test integration exported_models::lenet_batch -- --ignored --nocapture

@@ -162,8 +162,10 @@ fn native_cnn(max_pools: bool) -> Native {
     run(arch, q0, &x, &y, 8)
 }
 
-/// conv 3×3 (1→2) → ReLU → 2×2 max pool → conv 3×3 (2→4) → ReLU → 2×2 max pool → dense
-/// 16→10 on 8×8 images, with small deterministic weights.
+/// LeNet's shape on maps whose sides are not powers of two: conv 3×3 unpadded (1→2, 8 → 6,
+/// laid out 8×8) → ReLU → 2×2 max pool (→ 3×3, laid out 4×4) → conv 3×3 padded by 1 (2→4) →
+/// ReLU → dense 36→10, with small deterministic weights and nonzero biases (which the padded
+/// rows' mask keeps off the layout's padding).
 fn max_pool_model() -> zkmodel_prover::graph::Model {
     use zkmodel_prover::graph::tensor::Tensor;
     use zkmodel_prover::graph::{Model, Node, Op};
@@ -174,29 +176,27 @@ fn max_pool_model() -> zkmodel_prover::graph::Model {
             .collect();
         Tensor::new(shape, v).unwrap()
     };
-    let zeros = |n: usize| Tensor::new(vec![n], vec![0.0; n]).unwrap();
-    let conv = |weight, bias| Op::Conv2d {
+    let biases = |n: usize| Tensor::new(vec![n], vec![0.25; n]).unwrap();
+    let conv = |weight, bias, pad| Op::Conv2d {
         weight,
         bias,
         stride: [1, 1],
-        pads: [1; 4],
-    };
-    let pool = || Op::MaxPool2d {
-        kernel: [2, 2],
-        stride: [2, 2],
-        pads: [0; 4],
+        pads: [pad; 4],
     };
     let ops = vec![
-        conv(w(vec![2, 1, 3, 3], 1), zeros(2)),
+        conv(w(vec![2, 1, 3, 3], 1), biases(2), 0),
         Op::Relu,
-        pool(),
-        conv(w(vec![4, 2, 3, 3], 2), zeros(4)),
+        Op::MaxPool2d {
+            kernel: [2, 2],
+            stride: [2, 2],
+            pads: [0; 4],
+        },
+        conv(w(vec![4, 2, 3, 3], 2), biases(4), 1),
         Op::Relu,
-        pool(),
         Op::Flatten { axis: 1 },
         Op::Dense {
-            weight: w(vec![16, 10], 3),
-            bias: Some(zeros(10)),
+            weight: w(vec![36, 10], 3),
+            bias: Some(biases(10)),
         },
     ];
     let nodes: Vec<Node> = ops
@@ -258,8 +258,9 @@ fn cnn_training_circuit_accepts_honest_and_rejects_tampered() {
     }
 }
 
-/// A CNN with max pools: the max-pool relation, its first-maximum backward and the routing of
-/// the repeated output and gradient run in-circuit.
+/// A CNN with a max pool on maps whose sides are not powers of two: the max-pool relation, its
+/// first-maximum backward, the routing of the repeated output and gradient and the
+/// convolutions' row masks run in-circuit.
 #[test]
 fn max_pool_cnn_training_circuit_accepts_honest_and_rejects_tampered() {
     use zkmodel_prover::proof::train::ForwardProof;
@@ -270,8 +271,20 @@ fn max_pool_cnn_training_circuit_accepts_honest_and_rejects_tampered() {
     ));
     let c = StatementCircuit::new(&n.srs, &n.arch, &n.claim()).unwrap();
     let (ok, count) = satisfied(c.clone());
-    println!("small CNN with max pools, training T = 4, batch 8: {count} constraints");
+    println!(
+        "small CNN with a max pool on 6×6 and 3×3 maps, training T = 4, batch 8: {count} constraints"
+    );
     assert!(ok);
+    assert!(n.arch.shape.description().contains(":rowmask"));
+    let mut bad = c.clone();
+    match &mut bad.body.forward[2] {
+        ForwardProof::Conv { dense, .. } => dense.values[2] += Fr::ONE,
+        _ => unreachable!("layer 2 is the padded convolution"),
+    }
+    assert!(
+        !satisfied(bad).0,
+        "tampered masked remainder satisfied the circuit"
+    );
     let mut bad = c.clone();
     bad.body.backward[1].pool_grad.as_mut().unwrap().values[0] += Fr::ONE;
     assert!(!satisfied(bad).0, "tampered slack satisfied the circuit");
