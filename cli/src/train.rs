@@ -28,7 +28,7 @@ pub enum LossArg {
 /// Train an MLP or a CNN with quantized SGD on your labelled data and prove the run.
 ///
 /// Trains chains of Dense and convolution layers (ReLU on all but the last, a Dense layer;
-/// convolutions on power-of-two maps) with 2×2 average or max pools between them — your own
+/// maps of any size, LeNet-5's included) with 2×2 average or max pools between them — your own
 /// ONNX model once imported and committed (`zkmodel import`, `zkmodel commit`). Starts from
 /// initial weights derived from a public seed (an MLP; anyone recomputes their commitment)
 /// or from a committed model (its opening). Commits the training set (secret
