@@ -50,7 +50,11 @@ pub mod digits;
 mod file;
 mod plan;
 mod prove;
+mod routing;
+mod shapes;
+mod sink;
 mod verify;
+mod witness;
 
 pub use file::{DATASET_OPENING, DatasetOpening, TrainingProofFile, TrainingRun};
 pub use prove::{ProvingInputs, commit_dataset, commit_seeded_initial_model, prove};

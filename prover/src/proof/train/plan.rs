@@ -1,25 +1,15 @@
-//! The public plan of a training statement: shapes, the four vectors' layouts, which range
-//! checks run, and where every claim lands. Prover and verifier build the same plan from the
-//! architecture alone.
+//! The public plan of a training statement: the four vectors' layouts, which range checks run,
+//! the virtual tensors and where every tensor is placed (block shapes are in [`super::shapes`],
+//! claim routing in [`super::routing`] and [`super::sink`]). Prover and verifier build the
+//! same plan from the architecture alone.
 
 use super::TrainArchitecture;
-use crate::blocks::TensorClaim;
-use crate::blocks::conv_backprop::ConvBackprop;
-use crate::blocks::dense_iter::{BiasUpdate, IteratedDense, RescaledContraction};
-use crate::blocks::iterate::{Contraction, Operand, StepChain};
-use crate::blocks::maxpool::MaxPoolShape;
-use crate::blocks::maxpool_grad::MaxPoolGrad;
-use crate::blocks::one_hot::OneHotShape;
-use crate::blocks::pool::PoolShape;
-use crate::blocks::softmax::{SLACK, SoftmaxShape, TENSORS};
+use crate::blocks::softmax::{SLACK, TENSORS};
 use crate::error::Error;
-use crate::field::FieldOps;
 use crate::lookup::{ColumnShape, LookupStatement, Table};
-use crate::pcs::Accumulator;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::proof::bounds::{RangeColumns, range_statement};
 use crate::proof::model::{LayerKind, LayerShape};
-use crate::train::Loss;
 use std::collections::BTreeMap;
 
 /// Range-check columns: (tensor, offset).
@@ -129,7 +119,7 @@ pub(crate) struct TrainPlan {
     pub range_columns: Columns,
 }
 
-fn log(x: usize) -> usize {
+pub(super) fn log(x: usize) -> usize {
     x.trailing_zeros() as usize
 }
 
@@ -222,152 +212,6 @@ impl TrainArchitecture {
 
     pub(crate) fn eta(&self) -> u64 {
         u64::try_from(self.config.lr_num).unwrap_or(0)
-    }
-
-    pub(crate) fn forward_shape(&self, l: &LayerShape) -> IteratedDense {
-        IteratedDense {
-            m: self.rows_of(l),
-            k: l.k,
-            n: l.n,
-            t: self.config.steps,
-            scale: self.config.scale,
-            relu: l.relu,
-            row_mask: l.row_mask(),
-        }
-    }
-
-    /// A max pool's forward relation over every iteration's examples.
-    pub(crate) fn maxpool_shape(&self, l: &LayerShape) -> Result<MaxPoolShape, Error> {
-        match l.kind {
-            LayerKind::MaxPool(geometry) => Ok(MaxPoolShape {
-                m: self.config.steps * self.config.batch,
-                bits: self.config.bits,
-                geometry,
-            }),
-            _ => Err(Error::Internal {
-                what: "a max-pool shape is asked of a max pool",
-            }),
-        }
-    }
-
-    /// A max pool's backward relation over every iteration's examples.
-    pub(crate) fn maxpool_grad_shape(&self, l: &LayerShape) -> Result<MaxPoolGrad, Error> {
-        match l.kind {
-            LayerKind::MaxPool(g) => Ok(MaxPoolGrad {
-                m: self.config.steps * self.config.batch,
-                h: g.in_hp(),
-                w: g.in_wp(),
-                c: l.n,
-            }),
-            _ => Err(Error::Internal {
-                what: "a max-pool shape is asked of a max pool",
-            }),
-        }
-    }
-
-    /// A 2×2 pool over every iteration's examples.
-    pub(crate) fn pool_shape(&self, l: &LayerShape) -> Result<PoolShape, Error> {
-        match l.kind {
-            LayerKind::AvgPool { h, w } => Ok(PoolShape {
-                m: self.config.steps * self.config.batch,
-                h,
-                w,
-                c: l.n,
-            }),
-            _ => Err(Error::Internal {
-                what: "a pool shape is asked of a pool",
-            }),
-        }
-    }
-
-    /// The dataset's labels: one-hot rows on the real classes.
-    pub(crate) fn one_hot_shape(&self) -> OneHotShape {
-        OneHotShape {
-            rows: self.examples,
-            c: self.shape.output_width(),
-            classes: self.shape.classes,
-        }
-    }
-
-    pub(crate) fn softmax_shape(&self) -> Option<SoftmaxShape> {
-        (self.config.loss == Loss::CrossEntropy).then(|| SoftmaxShape {
-            rows: self.config.steps * self.config.batch,
-            c: self.shape.output_width(),
-            scale: self.config.scale,
-        })
-    }
-
-    /// ΔW[t] = round(η_num·A[t]ᵀ·G[t] / 2^(s + lr_shift + log B + e)) for layer `i`, over its
-    /// rows (examples × positions).
-    pub(crate) fn weight_update(&self, i: usize, l: &LayerShape) -> RescaledContraction {
-        RescaledContraction {
-            contraction: Contraction {
-                a: l.k,
-                b: l.n,
-                c: self.rows_of(l),
-                t: self.config.steps,
-                left: Operand::Transposed,
-                right: Operand::Plain,
-            },
-            eta_num: self.eta(),
-            shift: self.weight_shift() + self.extra_bits(i),
-        }
-    }
-
-    pub(crate) fn bias_update(&self, i: usize, l: &LayerShape) -> BiasUpdate {
-        BiasUpdate {
-            m: self.rows_of(l),
-            n: l.n,
-            t: self.config.steps,
-            eta_num: self.eta(),
-            shift: self.bias_shift() + self.extra_bits(i),
-        }
-    }
-
-    /// G′[t] = round(G[t]·W[t]ᵀ / 2^(s + e)): the gradient dense layer `i` sends below.
-    pub(crate) fn backprop(&self, i: usize, l: &LayerShape) -> RescaledContraction {
-        RescaledContraction {
-            contraction: Contraction {
-                a: self.config.batch,
-                b: l.k,
-                c: l.n,
-                t: self.config.steps,
-                left: Operand::Plain,
-                right: Operand::Transposed,
-            },
-            eta_num: 1,
-            shift: self.config.scale + self.extra_bits(i),
-        }
-    }
-
-    /// round(col2im(G[t]·W[t]ᵀ) / 2^(s + e)): the gradient convolution `i` sends below.
-    pub(crate) fn conv_backprop(&self, i: usize, l: &LayerShape) -> Result<ConvBackprop, Error> {
-        match l.kind {
-            LayerKind::Conv(geometry) => Ok(ConvBackprop {
-                geometry,
-                m: self.config.batch,
-                n: l.n,
-                t: self.config.steps,
-                shift: self.config.scale + self.extra_bits(i),
-            }),
-            _ => Err(Error::Internal {
-                what: "a convolution's back-propagation is asked of a convolution",
-            }),
-        }
-    }
-
-    pub(crate) fn weight_chain(&self, l: &LayerShape) -> StepChain {
-        StepChain {
-            len: l.k * l.n,
-            t: self.config.steps,
-        }
-    }
-
-    pub(crate) fn bias_chain(&self, l: &LayerShape) -> StepChain {
-        StepChain {
-            len: l.n,
-            t: self.config.steps,
-        }
     }
 
     pub(crate) fn plan(&self) -> Result<TrainPlan, Error> {
@@ -570,7 +414,7 @@ impl TrainArchitecture {
 
 impl TrainPlan {
     /// A claim's point on `name` has the tensor's number of variables.
-    fn check_point<F>(&self, name: &str, point: &[F]) -> Result<(), Error> {
+    pub(super) fn check_point<F>(&self, name: &str, point: &[F]) -> Result<(), Error> {
         let want = self.vars_of(name)?;
         if point.len() != want {
             return Err(Error::ProofShape {
@@ -633,96 +477,6 @@ impl TrainPlan {
 
     pub(crate) fn vector_vars(&self) -> Vec<usize> {
         self.layouts.iter().map(|l| l.num_vars).collect()
-    }
-}
-
-/// Routes block claims onto the four vectors.
-pub(crate) struct TrainSink<'a, F: FieldOps> {
-    arch: &'a TrainArchitecture,
-    plan: &'a TrainPlan,
-    pub acc: Accumulator<F>,
-}
-
-impl<'a, F: FieldOps> TrainSink<'a, F> {
-    pub fn new(arch: &'a TrainArchitecture, plan: &'a TrainPlan) -> Self {
-        Self {
-            arch,
-            plan,
-            acc: Accumulator::new(&plan.vector_vars()),
-        }
-    }
-
-    /// Records a claim on the named tensor; claims on stacked batch tensors become claims on
-    /// the dataset by fixing variables.
-    pub fn add(&mut self, name: &str, claim: &TensorClaim<F>) -> Result<(), Error> {
-        let (name, claim) = match name {
-            names::BATCH_INPUTS => (names::INPUTS, self.dataset_claim(claim)?),
-            names::BATCH_LABELS => (names::LABELS, self.dataset_claim(claim)?),
-            other => match self.plan.virtuals.get(other) {
-                Some((target, drop)) => (target.as_str(), self.drop_vars(other, claim, drop)?),
-                None => (other, claim.clone()),
-            },
-        };
-        let (vector, id) = self
-            .plan
-            .places
-            .get(name)
-            .ok_or_else(|| Error::MissingTensor {
-                name: name.to_string(),
-            })?;
-        self.plan.check_point(name, &claim.point)?;
-        let layout = self.plan.layouts.get(*vector).ok_or(Error::Internal {
-            what: "every vector the plan places tensors in has a layout",
-        })?;
-        self.acc.add(*vector, layout.segment(*id), &claim);
-        Ok(())
-    }
-
-    /// A claim on a virtual tensor as one on its target: the dropped variables are ones the
-    /// tensor does not depend on (a pool's window bits), so its MLE there is the target's at
-    /// the rest of the point.
-    fn drop_vars(
-        &self,
-        name: &str,
-        claim: &TensorClaim<F>,
-        drop: &[usize],
-    ) -> Result<TensorClaim<F>, Error> {
-        self.plan.check_point(name, &claim.point)?;
-        Ok(TensorClaim {
-            point: claim
-                .point
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !drop.contains(i))
-                .map(|(_, x)| x.clone())
-                .collect(),
-            value: claim.value.clone(),
-        })
-    }
-
-    /// Batch t is rows [(t mod N/B)·B, …) of the dataset: a stacked tensor (width, row in
-    /// batch, t) at (p_w, p_i, p_t) equals the dataset at (p_w, p_i, p_t's low log(N/B) bits),
-    /// zero-extended when T < N/B. Dropping a variable is exact: the stacked tensor does not
-    /// depend on t's high bits.
-    fn dataset_claim(&self, claim: &TensorClaim<F>) -> Result<TensorClaim<F>, Error> {
-        let lt = log(self.arch.config.steps);
-        let batches = log(self.arch.examples) - self.arch.log_batch();
-        let keep = claim.point.len().checked_sub(lt).ok_or(Error::ProofShape {
-            what: "batch claim point",
-            expected: lt,
-            actual: claim.point.len(),
-        })?;
-        let mut point: Vec<F> = claim
-            .point
-            .iter()
-            .take(keep + lt.min(batches))
-            .cloned()
-            .collect();
-        point.extend(std::iter::repeat_n(F::zero(), batches.saturating_sub(lt)));
-        Ok(TensorClaim {
-            point,
-            value: claim.value.clone(),
-        })
     }
 }
 

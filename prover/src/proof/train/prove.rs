@@ -1,11 +1,14 @@
 //! The training prover: the trainer's per-step records stacked over iterations, the trace
 //! committed, blocks on forks in parallel, one opening of every claim.
 
-use super::plan::{DATASET, TRACE, TrainPlan, TrainSink, names};
-use super::verify::{
+use super::plan::{DATASET, TRACE, TrainPlan, names};
+use super::routing::{
     Routed, backward_names, chain_claims, forward_names, layer, lookup_claims, loss_grad,
-    maxpool_claims, one_hot_names, pool_claims, rename, statement, take,
+    maxpool_claims, one_hot_names, pool_claims, rename, take,
 };
+use super::sink::TrainSink;
+use super::verify::statement;
+use super::witness::{Tensors, dataset_tensors, fill, get, witness};
 use super::{
     BackpropProof, BackwardProof, ForwardProof, TrainArchitecture, TrainingProof, TrainingProofBody,
 };
@@ -21,10 +24,9 @@ use crate::blocks::maxpool_grad::prove_maxpool_grad;
 use crate::blocks::one_hot::prove_one_hot;
 use crate::blocks::pool::prove_pool;
 use crate::blocks::relu_grad::prove_relu_grad;
-use crate::blocks::softmax::{SLACK, SoftmaxWitness, TENSORS, prove_softmax};
-use crate::error::{Error, ensure_lens};
-use crate::field::encoding::from_i128;
-use crate::graph::quant::{QLayer, QuantizedModel};
+use crate::blocks::softmax::prove_softmax;
+use crate::error::Error;
+use crate::graph::quant::QuantizedModel;
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
 use crate::pcs::{Srs, commit, prove_split_opening};
 use crate::proof::model::{CommittedData, CommittedModel, LayerKind, ModelShape};
@@ -34,38 +36,6 @@ use ark_bn254::Fr;
 use ark_ff::UniformRand;
 use rand::RngCore;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
-
-type Tensors = BTreeMap<String, Vec<Fr>>;
-
-fn ints(v: &[i64]) -> Vec<Fr> {
-    v.par_iter().map(|x| from_i128(i128::from(*x))).collect()
-}
-
-/// Every step's tensor, concatenated in iteration order (iteration on the high variables).
-fn stack<'a>(parts: impl Iterator<Item = &'a [i64]>) -> Vec<Fr> {
-    let flat: Vec<i64> = parts.flat_map(|p| p.iter().copied()).collect();
-    ints(&flat)
-}
-
-/// One-hot rows for `labels`, `c` columns.
-fn one_hot(labels: &[usize], c: usize) -> Vec<Fr> {
-    let mut v = vec![Fr::from(0u64); labels.len() * c];
-    for (i, l) in labels.iter().enumerate() {
-        if let Some(x) = v.get_mut(i * c + l) {
-            *x = Fr::from(1u64);
-        }
-    }
-    v
-}
-
-fn get<'a>(t: &'a Tensors, name: &str) -> Result<&'a [Fr], Error> {
-    t.get(name)
-        .map(Vec::as_slice)
-        .ok_or_else(|| Error::MissingTensor {
-            name: name.to_string(),
-        })
-}
 
 /// Commits the training set: inputs (N × padded width, quantized) and one-hot labels.
 pub fn commit_dataset(
@@ -105,52 +75,6 @@ pub fn commit_seeded_initial_model(
     Ok((q, committed))
 }
 
-fn dataset_tensors(
-    arch: &TrainArchitecture,
-    inputs: &[i64],
-    labels: &[usize],
-) -> Result<Tensors, Error> {
-    let n = arch.examples;
-    let (k0, c) = (arch.example_len(), arch.shape.output_width());
-    ensure_lens(&[
-        (
-            "training-set input values (examples × rows × padded width)",
-            n * k0,
-            inputs.len(),
-        ),
-        ("training-set labels (one per example)", n, labels.len()),
-    ])?;
-    if let Some(l) = labels.iter().find(|l| **l >= arch.shape.classes) {
-        return Err(Error::TooLarge {
-            what: "label (a class index)",
-            value: *l,
-            max: arch.shape.classes.saturating_sub(1),
-        });
-    }
-    let mut t = Tensors::new();
-    t.insert(names::INPUTS.into(), ints(inputs));
-    t.insert(names::LABELS.into(), one_hot(labels, c));
-    Ok(t)
-}
-
-fn fill(
-    plan: &TrainPlan,
-    vector: usize,
-    t: &Tensors,
-    rng: &mut (impl RngCore + rand::CryptoRng),
-) -> Result<Vec<Fr>, Error> {
-    let mut parts = Vec::new();
-    for (name, (v, id)) in &plan.places {
-        if *v == vector {
-            parts.push((*id, get(t, name)?));
-        }
-    }
-    let layout = plan.layouts.get(vector).ok_or(Error::Internal {
-        what: "every vector the plan places tensors in has a layout",
-    })?;
-    layout.fill(&parts, rng)
-}
-
 /// What the training prover needs besides the SRS.
 pub struct ProvingInputs<'a> {
     /// The committed initial model (W_0).
@@ -163,187 +87,6 @@ pub struct ProvingInputs<'a> {
     pub steps: &'a [StepTrace],
 }
 
-/// Every tensor of the statement, from the trainer's records.
-fn witness(
-    arch: &TrainArchitecture,
-    w: &ProvingInputs<'_>,
-) -> Result<(Tensors, Option<SoftmaxWitness>), Error> {
-    let cfg = &arch.config;
-    let layers = arch.layers();
-    let last = layers.len() - 1;
-    let steps = w.steps;
-    ensure_lens(&[("recorded training steps", cfg.steps, steps.len())])?;
-    for s in steps {
-        ensure_lens(&[
-            (
-                "recorded step parameters (one per layer)",
-                layers.len(),
-                s.params.len(),
-            ),
-            ("recorded step layers", layers.len(), s.layers.len()),
-            ("recorded step batch", cfg.batch, s.rows.len()),
-            ("recorded step batch", cfg.batch, s.forward.m),
-        ])?;
-    }
-    let (_, inputs, labels) = w.dataset;
-    let mut t = dataset_tensors(arch, inputs, labels)?;
-    // Batches by the public schedule.
-    let (b, k0, c) = (cfg.batch, arch.example_len(), arch.shape.output_width());
-    let batches = arch.examples / b;
-    let rows = |step: usize| (step % batches) * b..(step % batches + 1) * b;
-    t.insert(
-        names::BATCH_INPUTS.into(),
-        stack((0..cfg.steps).map(|s| &inputs[rows(s).start * k0..rows(s).end * k0])),
-    );
-    let batch_labels: Vec<usize> = (0..cfg.steps)
-        .flat_map(|s| labels[rows(s)].to_vec())
-        .collect();
-    t.insert(names::BATCH_LABELS.into(), one_hot(&batch_labels, c));
-    let dense: Vec<_> = w
-        .trained
-        .0
-        .layers
-        .iter()
-        .filter_map(QLayer::dense)
-        .collect();
-    let weighted = arch.weighted();
-    if dense.len() != weighted.len() {
-        return Err(Error::StatementShape {
-            what: "trained model's dense and convolution layers",
-            expected: weighted.len(),
-            actual: dense.len(),
-        });
-    }
-    let mut dense = dense.into_iter();
-    // The gradient layer i + 1 hands to layer i, and its rounding remainder.
-    let backprop = |i: usize, rem: bool| -> Result<Vec<Fr>, Error> {
-        let parts = steps
-            .iter()
-            .map(|s| {
-                let (up, r) = s
-                    .layers
-                    .get(i + 1)
-                    .and_then(|l| l.backprop.as_ref())
-                    .ok_or_else(|| Error::MissingTensor {
-                        name: names::backprop(&layers[i].name),
-                    })?;
-                Ok(if rem { r.as_slice() } else { up.as_slice() })
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        Ok(stack(parts.into_iter()))
-    };
-    for (i, l) in layers.iter().enumerate() {
-        let name = &l.name;
-        let fwd = |f: fn(&crate::graph::quant::LayerTrace) -> &[i64]| {
-            stack(steps.iter().map(|s| f(&s.forward.layers[i])))
-        };
-        if let LayerKind::MaxPool(g) = l.kind {
-            t.insert(names::output(name), fwd(|x| &x.y));
-            t.insert(names::diff(name), fwd(|x| &x.diff));
-            t.insert(names::xcol(name), fwd(|x| &x.xcol));
-            t.insert(names::backprop(name), backprop(i, false)?);
-            t.insert(names::backprop_rem(name), backprop(i, true)?);
-            let mut parts: [Vec<i64>; 5] = Default::default();
-            for s in steps {
-                let below = s
-                    .forward
-                    .layers
-                    .get(i.wrapping_sub(1))
-                    .ok_or(Error::Internal {
-                        what: "a max pool sits above a weighted layer",
-                    })?;
-                let (x, pooled) = (below.output(), &s.forward.layers[i].y);
-                let witness = maxpool_backward(&g, l.n, b, x, pooled, &s.layers[i].grad);
-                for (part, v) in parts.iter_mut().zip(witness) {
-                    part.extend(v);
-                }
-            }
-            let [select, g_in, slack, up_g, up_o] = parts;
-            t.insert(names::select(name), ints(&select));
-            t.insert(names::pool_grad_in(name), ints(&g_in));
-            t.insert(names::slack(name), ints(&slack));
-            t.insert(names::upsampled(name), ints(&up_g));
-            t.insert(names::upsampled_output(name), ints(&up_o));
-            continue;
-        }
-        if let LayerKind::AvgPool { h, w } = l.kind {
-            t.insert(names::output(name), fwd(|x| &x.y));
-            t.insert(names::remainder(name), fwd(|x| &x.r));
-            t.insert(names::backprop(name), backprop(i, false)?);
-            t.insert(names::backprop_rem(name), backprop(i, true)?);
-            let up: Vec<i64> = steps
-                .iter()
-                .flat_map(|s| crate::train::upsample([h, w, l.n], b, &s.layers[i].grad))
-                .collect();
-            t.insert(names::upsampled(name), ints(&up));
-            continue;
-        }
-        let d = dense.next().ok_or(Error::Internal {
-            what: "one trained dense part per weighted layer",
-        })?;
-        t.insert(names::last(&names::weight(name)), ints(&d.weight));
-        t.insert(names::last(&names::bias(name)), ints(&d.bias));
-        t.insert(
-            names::weight(name),
-            stack(steps.iter().map(|s| s.params[i].0.as_slice())),
-        );
-        t.insert(
-            names::bias(name),
-            stack(steps.iter().map(|s| s.params[i].1.as_slice())),
-        );
-        t.insert(names::remainder(name), fwd(|x| &x.r));
-        if let LayerKind::Conv(_) = l.kind {
-            t.insert(names::xcol(name), fwd(|x| &x.xcol));
-        }
-        let upd = |f: fn(&crate::train::LayerStep) -> &[i64]| {
-            stack(steps.iter().map(|s| f(&s.layers[i])))
-        };
-        t.insert(format!("{name}.weight_update"), upd(|s| &s.weight_delta.0));
-        t.insert(names::weight_rem(name), upd(|s| &s.weight_delta.1));
-        t.insert(format!("{name}.bias_update"), upd(|s| &s.bias_delta.0));
-        t.insert(names::bias_rem(name), upd(|s| &s.bias_delta.1));
-        if i == last {
-            t.insert(names::LOGITS.into(), fwd(|x| &x.y));
-            t.insert(names::GRADIENT.into(), upd(|s| &s.grad));
-            continue;
-        }
-        let pos: Vec<i64> = steps
-            .iter()
-            .flat_map(|s| s.forward.layers[i].pos.iter().copied())
-            .collect();
-        let mask: Vec<i64> = pos.iter().map(|p| i64::from(*p > 0)).collect();
-        let gap: Vec<i64> = pos.iter().zip(&mask).map(|(p, m)| p - m).collect();
-        t.insert(names::pos(name), ints(&pos));
-        t.insert(names::mask(name), ints(&mask));
-        t.insert(names::mask_gap(name), ints(&gap));
-        t.insert(names::neg(name), fwd(|x| &x.neg));
-        t.insert(names::grad(name), upd(|s| &s.grad));
-        if !matches!(
-            layers.get(i + 1).map(|a| a.kind),
-            Some(LayerKind::AvgPool { .. } | LayerKind::MaxPool(_))
-        ) {
-            t.insert(names::backprop(name), backprop(i, false)?);
-            t.insert(names::backprop_rem(name), backprop(i, true)?);
-        }
-    }
-    let softmax = match arch.softmax_shape() {
-        Some(shape) => {
-            let logits: Vec<i64> = steps
-                .iter()
-                .flat_map(|s| s.forward.logits().iter().copied())
-                .collect();
-            let sw = SoftmaxWitness::compute(shape, &logits);
-            for (name, v) in TENSORS.iter().chain([&SLACK]).zip(&sw.tensors).skip(1) {
-                t.insert(names::softmax(name), v.clone());
-            }
-            Some(sw)
-        }
-        None => None,
-    };
-    Ok((t, softmax))
-}
-
-/// The lookup columns of statement `i`, from the plan.
 fn lookup_columns<'a>(
     plan: &'a TrainPlan,
     t: &'a Tensors,
@@ -737,53 +480,4 @@ pub fn prove(
         },
         opening,
     })
-}
-
-/// A 2×2 stride-2 max pool's backward witness over its input layout (`m` examples, `c`
-/// channels, input `x`, pooled output `pooled`, pooled gradient `grad`): the first-max
-/// selection S, G_in = S ⊙ UP_G, the slack E = UP_O − X − B (B = 1 on the taps strictly before
-/// the selected one; taps in row-major order (dx, dy) = (0, 0), (1, 0), (0, 1), (1, 1)), UP_G
-/// and UP_O. A window of the layout's padding (inputs and output 0) selects its first tap, as
-/// the block's window sum asks of every window.
-fn maxpool_backward(
-    g: &crate::graph::quant::ConvGeometry,
-    c: usize,
-    m: usize,
-    x: &[i64],
-    pooled: &[i64],
-    grad: &[i64],
-) -> [Vec<i64>; 5] {
-    let (hp, wp) = (g.in_hp(), g.in_wp());
-    let up_g = crate::train::upsample([hp, wp, c], m, grad);
-    let up_o = crate::train::upsample([hp, wp, c], m, pooled);
-    let mut select = vec![0i64; x.len()];
-    for at in crate::train::first_max_positions(g, m, x, pooled)
-        .into_iter()
-        .flatten()
-    {
-        select[at] = 1;
-    }
-    for n in 0..m {
-        for yo in 0..hp / 2 {
-            for xo in 0..wp / 2 {
-                if yo >= g.out_h || xo >= g.out_w {
-                    let at = ((n * hp + 2 * yo) * wp + 2 * xo) * c;
-                    select[at..at + c].fill(1);
-                }
-            }
-        }
-    }
-    let g_in: Vec<i64> = select.iter().zip(&up_g).map(|(s, u)| s * u).collect();
-    let taps = [0, c, wp * c, (wp + 1) * c];
-    let slack: Vec<i64> = (0..x.len())
-        .map(|at| {
-            let pos = at / c;
-            let (xx, yy) = (pos % wp, (pos / wp) % hp);
-            let base = at - ((xx & 1) + (yy & 1) * wp) * c;
-            let tap = (xx & 1) + 2 * (yy & 1);
-            let chosen: i64 = taps[..=tap].iter().map(|o| select[base + o]).sum();
-            up_o[at] - x[at] - (1 - chosen)
-        })
-        .collect();
-    [select, g_in, slack, up_g, up_o]
 }
