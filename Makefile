@@ -58,7 +58,7 @@ bench: tools
 	for model in mlp cnn; do for steps in 4 16 64; do \
 		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps $$model || exit 1; \
 	done; done
-	for steps in 4 16; do \
+	for steps in 4 8; do \
 		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps lenet || exit 1; \
 	done
 	bash scripts/bench-cli.sh

@@ -31,10 +31,6 @@ use crate::proof::train::{
 };
 use crate::sumcheck::SumcheckProof;
 use ark_bn254::Fr;
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-    Write,
-};
 
 /// Implements the canonical encoding of a struct as the concatenation of its fields (for the
 /// artifact files of this crate and the wrapper).
@@ -74,6 +70,85 @@ macro_rules! canonical_struct {
                     $( $field: ::ark_serialize::CanonicalDeserialize::deserialize_with_mode(
                         &mut reader, compress, validate,
                     )?, )+
+                })
+            }
+        }
+    };
+}
+
+/// Implements the canonical encoding of a proof enum: one tag byte, then the variant's fields
+/// in the order listed (`tuple:` variants hold one field; `fields:` variants are struct-like).
+/// An unknown tag decodes to [`SerializationError::InvalidData`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! canonical_enum {
+    ($ty:ident<Fr> {
+        tuple: [$($ttag:ident => $tvariant:ident),* $(,)?],
+        fields: [$($stag:ident => $svariant:ident { $($field:ident),+ }),* $(,)?] $(,)?
+    }) => {
+        impl ::ark_serialize::CanonicalSerialize for $ty<Fr> {
+            fn serialize_with_mode<W: ::ark_serialize::Write>(
+                &self,
+                writer: W,
+                compress: ::ark_serialize::Compress,
+            ) -> Result<(), ::ark_serialize::SerializationError> {
+                match self {
+                    $( $ty::$tvariant(x) => ::ark_serialize::CanonicalSerialize::serialize_with_mode(
+                        &($ttag, x), writer, compress,
+                    ), )*
+                    $( $ty::$svariant { $($field),+ } => {
+                        ::ark_serialize::CanonicalSerialize::serialize_with_mode(
+                            &($stag, $($field),+), writer, compress,
+                        )
+                    } )*
+                }
+            }
+
+            fn serialized_size(&self, compress: ::ark_serialize::Compress) -> usize {
+                1 + match self {
+                    $( $ty::$tvariant(x) => {
+                        ::ark_serialize::CanonicalSerialize::serialized_size(x, compress)
+                    } )*
+                    $( $ty::$svariant { $($field),+ } => {
+                        0 $( + ::ark_serialize::CanonicalSerialize::serialized_size($field, compress) )+
+                    } )*
+                }
+            }
+        }
+
+        impl ::ark_serialize::Valid for $ty<Fr> {
+            fn check(&self) -> Result<(), ::ark_serialize::SerializationError> {
+                match self {
+                    $( $ty::$tvariant(x) => ::ark_serialize::Valid::check(x), )*
+                    $( $ty::$svariant { $($field),+ } => {
+                        $( ::ark_serialize::Valid::check($field)?; )+
+                        Ok(())
+                    } )*
+                }
+            }
+        }
+
+        impl ::ark_serialize::CanonicalDeserialize for $ty<Fr> {
+            fn deserialize_with_mode<R: ::ark_serialize::Read>(
+                mut reader: R,
+                compress: ::ark_serialize::Compress,
+                validate: ::ark_serialize::Validate,
+            ) -> Result<Self, ::ark_serialize::SerializationError> {
+                let tag = <u8 as ::ark_serialize::CanonicalDeserialize>::deserialize_with_mode(
+                    &mut reader, compress, validate,
+                )?;
+                Ok(match tag {
+                    $( $ttag => $ty::$tvariant(
+                        ::ark_serialize::CanonicalDeserialize::deserialize_with_mode(
+                            &mut reader, compress, validate,
+                        )?,
+                    ), )*
+                    $( $stag => $ty::$svariant {
+                        $( $field: ::ark_serialize::CanonicalDeserialize::deserialize_with_mode(
+                            &mut reader, compress, validate,
+                        )?, )+
+                    }, )*
+                    _ => return Err(::ark_serialize::SerializationError::InvalidData),
                 })
             }
         }
@@ -149,259 +224,37 @@ const AVGPOOL_WINDOW: u8 = 4;
 const RESIDUAL: u8 = 5;
 const CONCAT: u8 = 6;
 
-impl CanonicalSerialize for LayerProof<Fr> {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        mut writer: W,
-        compress: Compress,
-    ) -> Result<(), SerializationError> {
-        match self {
-            LayerProof::Dense(d) => {
-                DENSE.serialize_with_mode(&mut writer, compress)?;
-                d.serialize_with_mode(writer, compress)
-            }
-            LayerProof::Conv { dense, gather } => {
-                CONV.serialize_with_mode(&mut writer, compress)?;
-                dense.serialize_with_mode(&mut writer, compress)?;
-                gather.serialize_with_mode(writer, compress)
-            }
-            LayerProof::Pool(p) => {
-                POOL.serialize_with_mode(&mut writer, compress)?;
-                p.serialize_with_mode(writer, compress)
-            }
-            LayerProof::AvgPoolWindow { pool, gather } => {
-                AVGPOOL_WINDOW.serialize_with_mode(&mut writer, compress)?;
-                pool.serialize_with_mode(&mut writer, compress)?;
-                gather.serialize_with_mode(writer, compress)
-            }
-            LayerProof::MaxPool { pool, gather } => {
-                MAXPOOL.serialize_with_mode(&mut writer, compress)?;
-                pool.serialize_with_mode(&mut writer, compress)?;
-                gather.serialize_with_mode(writer, compress)
-            }
-            LayerProof::Residual(r) => {
-                RESIDUAL.serialize_with_mode(&mut writer, compress)?;
-                r.serialize_with_mode(writer, compress)
-            }
-            LayerProof::Concat(c) => {
-                CONCAT.serialize_with_mode(&mut writer, compress)?;
-                c.serialize_with_mode(writer, compress)
-            }
-        }
-    }
-
-    fn serialized_size(&self, compress: Compress) -> usize {
-        1 + match self {
-            LayerProof::Dense(d) => d.serialized_size(compress),
-            LayerProof::Conv { dense, gather } => {
-                dense.serialized_size(compress) + gather.serialized_size(compress)
-            }
-            LayerProof::Pool(p) => p.serialized_size(compress),
-            LayerProof::MaxPool { pool, gather } => {
-                pool.serialized_size(compress) + gather.serialized_size(compress)
-            }
-            LayerProof::AvgPoolWindow { pool, gather } => {
-                pool.serialized_size(compress) + gather.serialized_size(compress)
-            }
-            LayerProof::Residual(r) => r.serialized_size(compress),
-            LayerProof::Concat(c) => c.serialized_size(compress),
-        }
-    }
-}
-
-impl Valid for LayerProof<Fr> {
-    fn check(&self) -> Result<(), SerializationError> {
-        match self {
-            LayerProof::Dense(d) => d.check(),
-            LayerProof::Conv { dense, gather } => {
-                dense.check()?;
-                gather.check()
-            }
-            LayerProof::Pool(p) => p.check(),
-            LayerProof::MaxPool { pool, gather } => {
-                pool.check()?;
-                gather.check()
-            }
-            LayerProof::AvgPoolWindow { pool, gather } => {
-                pool.check()?;
-                gather.check()
-            }
-            LayerProof::Residual(r) => r.check(),
-            LayerProof::Concat(c) => c.check(),
-        }
-    }
-}
-
-impl CanonicalDeserialize for LayerProof<Fr> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        let tag = u8::deserialize_with_mode(&mut reader, compress, validate)?;
-        Ok(match tag {
-            DENSE => LayerProof::Dense(DenseProof::deserialize_with_mode(
-                reader, compress, validate,
-            )?),
-            CONV => LayerProof::Conv {
-                dense: DenseProof::deserialize_with_mode(&mut reader, compress, validate)?,
-                gather: SumcheckProof::deserialize_with_mode(reader, compress, validate)?,
-            },
-            POOL => LayerProof::Pool(PoolProof::deserialize_with_mode(
-                reader, compress, validate,
-            )?),
-            AVGPOOL_WINDOW => LayerProof::AvgPoolWindow {
-                pool: AvgPoolProof::deserialize_with_mode(&mut reader, compress, validate)?,
-                gather: SumcheckProof::deserialize_with_mode(reader, compress, validate)?,
-            },
-            MAXPOOL => LayerProof::MaxPool {
-                pool: MaxPoolProof::deserialize_with_mode(&mut reader, compress, validate)?,
-                gather: SumcheckProof::deserialize_with_mode(reader, compress, validate)?,
-            },
-            RESIDUAL => LayerProof::Residual(ResidualProof::deserialize_with_mode(
-                reader, compress, validate,
-            )?),
-            CONCAT => LayerProof::Concat(ConcatProof::deserialize_with_mode(
-                reader, compress, validate,
-            )?),
-            _ => return Err(SerializationError::InvalidData),
-        })
-    }
-}
-
-impl CanonicalSerialize for ForwardProof<Fr> {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        writer: W,
-        compress: Compress,
-    ) -> Result<(), SerializationError> {
-        match self {
-            ForwardProof::Dense(d) => (DENSE, d).serialize_with_mode(writer, compress),
-            ForwardProof::Conv { dense, gather } => {
-                (CONV, dense, gather).serialize_with_mode(writer, compress)
-            }
-            ForwardProof::Pool(p) => (POOL, p).serialize_with_mode(writer, compress),
-            ForwardProof::MaxPool { pool, gather } => {
-                (MAXPOOL, pool, gather).serialize_with_mode(writer, compress)
-            }
-        }
-    }
-
-    fn serialized_size(&self, compress: Compress) -> usize {
-        1 + match self {
-            ForwardProof::Dense(d) => d.serialized_size(compress),
-            ForwardProof::Conv { dense, gather } => {
-                dense.serialized_size(compress) + gather.serialized_size(compress)
-            }
-            ForwardProof::Pool(p) => p.serialized_size(compress),
-            ForwardProof::MaxPool { pool, gather } => {
-                pool.serialized_size(compress) + gather.serialized_size(compress)
-            }
-        }
-    }
-}
-
-impl Valid for ForwardProof<Fr> {
-    fn check(&self) -> Result<(), SerializationError> {
-        match self {
-            ForwardProof::Dense(d) => d.check(),
-            ForwardProof::Conv { dense, gather } => {
-                dense.check()?;
-                gather.check()
-            }
-            ForwardProof::Pool(p) => p.check(),
-            ForwardProof::MaxPool { pool, gather } => {
-                pool.check()?;
-                gather.check()
-            }
-        }
-    }
-}
-
-impl CanonicalDeserialize for ForwardProof<Fr> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        let tag = u8::deserialize_with_mode(&mut reader, compress, validate)?;
-        Ok(match tag {
-            DENSE => ForwardProof::Dense(CanonicalDeserialize::deserialize_with_mode(
-                reader, compress, validate,
-            )?),
-            CONV => ForwardProof::Conv {
-                dense: CanonicalDeserialize::deserialize_with_mode(
-                    &mut reader,
-                    compress,
-                    validate,
-                )?,
-                gather: CanonicalDeserialize::deserialize_with_mode(reader, compress, validate)?,
-            },
-            POOL => ForwardProof::Pool(CanonicalDeserialize::deserialize_with_mode(
-                reader, compress, validate,
-            )?),
-            MAXPOOL => ForwardProof::MaxPool {
-                pool: CanonicalDeserialize::deserialize_with_mode(&mut reader, compress, validate)?,
-                gather: CanonicalDeserialize::deserialize_with_mode(reader, compress, validate)?,
-            },
-            _ => return Err(SerializationError::InvalidData),
-        })
-    }
-}
-
-impl CanonicalSerialize for BackpropProof<Fr> {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        writer: W,
-        compress: Compress,
-    ) -> Result<(), SerializationError> {
-        match self {
-            BackpropProof::Dense(p) => (DENSE, p).serialize_with_mode(writer, compress),
-            BackpropProof::Conv(p) => (CONV, p).serialize_with_mode(writer, compress),
-        }
-    }
-
-    fn serialized_size(&self, compress: Compress) -> usize {
-        1 + match self {
-            BackpropProof::Dense(p) => p.serialized_size(compress),
-            BackpropProof::Conv(p) => p.serialized_size(compress),
-        }
-    }
-}
-
-impl Valid for BackpropProof<Fr> {
-    fn check(&self) -> Result<(), SerializationError> {
-        match self {
-            BackpropProof::Dense(p) => p.check(),
-            BackpropProof::Conv(p) => p.check(),
-        }
-    }
-}
-
-impl CanonicalDeserialize for BackpropProof<Fr> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        let tag = u8::deserialize_with_mode(&mut reader, compress, validate)?;
-        Ok(match tag {
-            DENSE => BackpropProof::Dense(CanonicalDeserialize::deserialize_with_mode(
-                reader, compress, validate,
-            )?),
-            CONV => BackpropProof::Conv(CanonicalDeserialize::deserialize_with_mode(
-                reader, compress, validate,
-            )?),
-            _ => return Err(SerializationError::InvalidData),
-        })
-    }
-}
+crate::canonical_enum!(LayerProof<Fr> {
+    tuple: [
+        DENSE => Dense,
+        POOL => Pool,
+        RESIDUAL => Residual,
+        CONCAT => Concat,
+    ],
+    fields: [
+        CONV => Conv { dense, gather },
+        AVGPOOL_WINDOW => AvgPoolWindow { pool, gather },
+        MAXPOOL => MaxPool { pool, gather },
+    ],
+});
+crate::canonical_enum!(ForwardProof<Fr> {
+    tuple: [DENSE => Dense, POOL => Pool],
+    fields: [
+        CONV => Conv { dense, gather },
+        MAXPOOL => MaxPool { pool, gather },
+    ],
+});
+crate::canonical_enum!(BackpropProof<Fr> {
+    tuple: [DENSE => Dense, CONV => Conv],
+    fields: [],
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use ark_bn254::G1Affine;
     use ark_ec::AffineRepr;
+    use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, SerializationError};
 
     fn fr(i: u64) -> Fr {
         Fr::from(i)
