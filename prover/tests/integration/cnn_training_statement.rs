@@ -8,34 +8,17 @@
 
 use crate::training::{cnn_config, digit_images, small_cnn};
 use ark_ff::Field;
-use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
 use std::sync::OnceLock;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::quant::QuantizedModel;
-use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::model::{CommittedData, CommittedModel, ModelShape, Task, commit_model};
-use zkmodel_prover::proof::train::{
-    BackpropProof, ForwardProof, ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset,
-    prove, verify,
-};
-use zkmodel_prover::train::{StepTrace, TrainConfig, train};
+use zkmodel_prover::proof::model::{ModelShape, Task};
+use zkmodel_prover::proof::train::{BackpropProof, ForwardProof, TrainArchitecture, TrainingProof};
+use zkmodel_prover::train::{StepTrace, TrainConfig};
 use zkmodel_prover::{Error, Fr};
 
 const EXAMPLES: usize = 64;
 
-/// Everything one honest run produces but the proof.
-struct Setup {
-    arch: TrainArchitecture,
-    srs: Srs,
-    x: Vec<i64>,
-    y: Vec<usize>,
-    q: QuantizedModel,
-    steps: Vec<StepTrace>,
-    initial: CommittedModel,
-    trained: CommittedModel,
-    dataset: CommittedData,
-}
+use crate::common::training::TrainingSetup as Setup;
 
 struct Run {
     setup: Setup,
@@ -57,73 +40,22 @@ fn config() -> TrainConfig {
     }
 }
 
-impl Setup {
-    /// The small CNN trained on the first 64 digit images.
-    fn new() -> Self {
-        Self::train(small_cnn(5), config())
-    }
-
-    /// `model` quantized, trained as `cfg` says on the first 64 digit images, and its initial
-    /// model, trained model and dataset committed.
-    fn train(model: zkmodel_prover::graph::Model, cfg: TrainConfig) -> Self {
-        let d = Dataset::load(&crate::common::digits("dataset.json")).unwrap();
-        let q0 = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
-        let (xt, y) = digit_images(&d, &d.train[..EXAMPLES]);
-        let (_, x) = q0.quantize_input(&xt).unwrap();
-        let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, EXAMPLES).unwrap();
-        let (q, steps) = train(q0.clone(), &cfg, &x, &y).unwrap();
-        let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
-        let srs = Srs::insecure_development(5, len);
-        let mut rng = ChaCha20Rng::seed_from_u64(6);
-        let model_arch = arch.model_architecture(Task::Accuracy { examples: 64 });
-        let initial = commit_model(&srs, &model_arch, &q0, &mut rng).unwrap();
-        let trained = commit_model(&srs, &model_arch, &q, &mut rng).unwrap();
-        let dataset = commit_dataset(&srs, &arch, &x, &y, &mut rng).unwrap();
-        Self {
-            arch,
-            srs,
-            x,
-            y,
-            q,
-            steps,
-            initial,
-            trained,
-            dataset,
-        }
-    }
-
-    fn prove_with(&self, steps: &[StepTrace]) -> Result<TrainingProof, Error> {
-        let inputs = ProvingInputs {
-            initial: &self.initial,
-            trained: (&self.q, &self.trained),
-            dataset: (&self.dataset, &self.x, &self.y),
-            steps,
-        };
-        prove(
-            &self.srs,
-            &self.arch,
-            &inputs,
-            &mut ChaCha20Rng::seed_from_u64(8),
-        )
-    }
-
-    fn verify(&self, proof: &TrainingProof) -> Result<(), Error> {
-        verify(
-            &self.srs,
-            &self.arch,
-            self.trained.commitment,
-            self.initial.commitment,
-            self.dataset.commitment,
-            proof,
-        )
-    }
+/// `model` quantized, trained as `cfg` says on the first 64 digit images, and its initial
+/// model, trained model and dataset committed.
+fn setup(model: zkmodel_prover::graph::Model, cfg: TrainConfig) -> Setup {
+    let d = Dataset::load(&crate::common::digits("dataset.json")).unwrap();
+    let q0 = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
+    let (xt, y) = digit_images(&d, &d.train[..EXAMPLES]);
+    let (_, x) = q0.quantize_input(&xt).unwrap();
+    let arch = TrainArchitecture::new(ModelShape::from(&q0), cfg, EXAMPLES).unwrap();
+    Setup::new(arch, q0, x, y, Task::Accuracy { examples: 64 })
 }
 
 fn run() -> &'static Run {
     static RUN: OnceLock<Run> = OnceLock::new();
     RUN.get_or_init(|| {
-        let setup = Setup::new();
-        let proof = setup.prove_with(&setup.steps).unwrap();
+        let setup = setup(small_cnn(5), config());
+        let proof = setup.prove_steps(&setup.steps).unwrap();
         Run { setup, proof }
     })
 }
@@ -287,7 +219,7 @@ fn tampered_cnn_training_messages_are_refused() {
 fn runs_other_than_the_statement_are_refused() {
     let run = run();
     let refused = |steps: &[StepTrace]| {
-        let proof = run.prove_with(steps).unwrap();
+        let proof = run.prove_steps(steps).unwrap();
         run.verify(&proof)
     };
     let mut steps = run.steps.clone();
@@ -311,13 +243,14 @@ fn runs_other_than_the_statement_are_refused() {
         srs: run.srs.clone(),
         x: run.x.clone(),
         y: run.y.clone(),
+        q0: run.q0.clone(),
         q: run.q.clone(),
         steps: run.steps.clone(),
         initial: run.initial.clone(),
         trained: run.trained.clone(),
         dataset: run.dataset.clone(),
     };
-    let proof = other.prove_with(&run.steps).unwrap();
+    let proof = other.prove_steps(&run.steps).unwrap();
     assert!(other.verify(&proof).is_err());
 }
 
@@ -326,8 +259,8 @@ fn runs_other_than_the_statement_are_refused() {
 #[test]
 fn a_max_pool_cnn_training_run_verifies() {
     use zkmodel_prover::blocks::maxpool_grad::MaxPoolGradProof;
-    let setup = Setup::train(crate::training::max_pool_cnn(5), config());
-    let proof = setup.prove_with(&setup.steps).unwrap();
+    let setup = setup(crate::training::max_pool_cnn(5), config());
+    let proof = setup.prove_steps(&setup.steps).unwrap();
     setup.verify(&proof).unwrap();
     assert!(matches!(
         proof.body.forward[1],
@@ -400,7 +333,7 @@ fn a_max_pool_cnn_training_run_verifies() {
         }
     }
     assert!(moved, "the run has windows with tied positive maxima");
-    let verdict = setup.verify(&setup.prove_with(&steps).unwrap());
+    let verdict = setup.verify(&setup.prove_steps(&steps).unwrap());
     println!("gradient moved to the last tied maximum: {verdict:?}");
     assert_eq!(verdict, Err(Error::SumcheckFinal));
 }
@@ -413,8 +346,8 @@ fn a_cnn_trained_with_mean_squared_error_proves() {
         lr_shift: 3,
         ..config()
     };
-    let setup = Setup::train(small_cnn(5), cfg);
-    let proof = setup.prove_with(&setup.steps).unwrap();
+    let setup = setup(small_cnn(5), cfg);
+    let proof = setup.prove_steps(&setup.steps).unwrap();
     setup.verify(&proof).unwrap();
     assert!(proof.body.softmax.is_none());
 }
@@ -488,11 +421,11 @@ fn a_strided_cnn_without_pools_proves() {
             bias: Some(zeros(10)),
         },
     ];
-    let setup = Setup::train(
+    let setup = setup(
         crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops),
         config(),
     );
-    let proof = setup.prove_with(&setup.steps).unwrap();
+    let proof = setup.prove_steps(&setup.steps).unwrap();
     setup.verify(&proof).unwrap();
     assert!(
         proof
@@ -554,7 +487,7 @@ fn a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_with_a_proof() {
             bias: Some(biases(10).unwrap()),
         },
     ];
-    let setup = Setup::train(
+    let setup = setup(
         crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops),
         config(),
     );
@@ -580,7 +513,7 @@ fn a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_with_a_proof() {
             .all(|(i, y)| !padded(i / c) || *y == 0),
         "padded rows output 0"
     );
-    let proof = setup.prove_with(&setup.steps).unwrap();
+    let proof = setup.prove_steps(&setup.steps).unwrap();
     setup.verify(&proof).unwrap();
 
     // The padded rows computed as real ones (P = 2^s·B there). Under the max pool the
@@ -600,7 +533,7 @@ fn a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_with_a_proof() {
                 }
             }
         }
-        setup.prove_with(&steps).and_then(|p| setup.verify(&p))
+        setup.prove_steps(&steps).and_then(|p| setup.verify(&p))
     };
     assert!(matches!(
         with_biased_padding(0, 8, 6),

@@ -5,7 +5,6 @@
 //! learning rate, a skipped or repeated iteration, a swapped batch, altered initial or final
 //! weights, another dataset and a replay with another T are rejected.
 
-use ark_bn254::G1Affine;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::sync::OnceLock;
@@ -13,14 +12,12 @@ use zkmodel_prover::Error;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::quant::QuantizedModel;
 use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::model::{
-    CommittedData, CommittedModel, ModelArchitecture, Task, commit_model,
-};
+use zkmodel_prover::proof::model::{CommittedModel, ModelArchitecture, Task, commit_model};
 use zkmodel_prover::proof::train::{
-    BackpropProof, ForwardProof, ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset,
-    digits::DigitsTraining, prove, verify,
+    BackpropProof, ForwardProof, TrainArchitecture, TrainingProof, commit_dataset,
+    digits::DigitsTraining, verify,
 };
-use zkmodel_prover::train::{Loss, StepTrace, TrainConfig, step, train};
+use zkmodel_prover::train::{Loss, StepTrace, TrainConfig, step};
 
 const EXAMPLES: usize = 1024;
 
@@ -28,19 +25,7 @@ fn config(steps: usize) -> TrainConfig {
     TrainConfig::digits_mlp(steps)
 }
 
-/// Everything one honest run produces.
-struct Setup {
-    arch: TrainArchitecture,
-    srs: Srs,
-    x: Vec<i64>,
-    y: Vec<usize>,
-    q0: QuantizedModel,
-    q: QuantizedModel,
-    steps: Vec<StepTrace>,
-    initial: CommittedModel,
-    trained: CommittedModel,
-    dataset: CommittedData,
-}
+use crate::common::training::TrainingSetup as Setup;
 
 struct Run {
     setup: Setup,
@@ -56,85 +41,25 @@ impl std::ops::Deref for Run {
 
 impl Run {
     fn new(cfg: TrainConfig) -> Self {
-        let setup = Setup::new(cfg);
-        let proof = setup
-            .prove_with(&setup.steps, &setup.q, &setup.trained)
-            .unwrap();
+        let setup = digits_setup(cfg);
+        let proof = setup.prove_steps(&setup.steps).unwrap();
         Self { setup, proof }
     }
 }
 
+/// The digits MLP trained as `cfg` says on the first 1024 examples, committed.
+fn digits_setup(cfg: TrainConfig) -> Setup {
+    let DigitsTraining {
+        initial,
+        x,
+        y,
+        arch,
+        ..
+    } = DigitsTraining::load(cfg, EXAMPLES).unwrap();
+    Setup::new(arch, initial, x, y, Task::Accuracy { examples: 360 })
+}
+
 impl Setup {
-    fn new(cfg: TrainConfig) -> Self {
-        let DigitsTraining {
-            initial: q0,
-            x,
-            y,
-            arch,
-            ..
-        } = DigitsTraining::load(cfg, EXAMPLES).unwrap();
-        let (q, steps) = train(q0.clone(), &cfg, &x, &y).unwrap();
-        let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
-        let srs = Srs::insecure_development(5, len);
-        let mut rng = ChaCha20Rng::seed_from_u64(6);
-        let model_arch = arch.model_architecture(Task::Accuracy { examples: 360 });
-        let initial = commit_model(&srs, &model_arch, &q0, &mut rng).unwrap();
-        let trained = commit_model(&srs, &model_arch, &q, &mut rng).unwrap();
-        let dataset = commit_dataset(&srs, &arch, &x, &y, &mut rng).unwrap();
-        Self {
-            arch,
-            srs,
-            x,
-            y,
-            q0,
-            q,
-            steps,
-            initial,
-            trained,
-            dataset,
-        }
-    }
-
-    fn prove_with(
-        &self,
-        steps: &[StepTrace],
-        q: &QuantizedModel,
-        trained: &CommittedModel,
-    ) -> Result<TrainingProof, Error> {
-        let inputs = ProvingInputs {
-            initial: &self.initial,
-            trained: (q, trained),
-            dataset: (&self.dataset, &self.x, &self.y),
-            steps,
-        };
-        prove(
-            &self.srs,
-            &self.arch,
-            &inputs,
-            &mut ChaCha20Rng::seed_from_u64(8),
-        )
-    }
-
-    fn verify(&self, proof: &TrainingProof) -> Result<(), Error> {
-        self.verify_against(proof, self.trained.commitment, self.initial.commitment)
-    }
-
-    fn verify_against(
-        &self,
-        proof: &TrainingProof,
-        trained: G1Affine,
-        initial: G1Affine,
-    ) -> Result<(), Error> {
-        verify(
-            &self.srs,
-            &self.arch,
-            trained,
-            initial,
-            self.dataset.commitment,
-            proof,
-        )
-    }
-
     fn model_arch(&self) -> ModelArchitecture {
         self.arch
             .model_architecture(Task::Accuracy { examples: 360 })

@@ -2,6 +2,7 @@
 #![allow(dead_code, missing_docs)]
 
 pub mod binding;
+pub mod training;
 
 use ark_std::UniformRand;
 use rand::SeedableRng;
