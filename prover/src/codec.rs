@@ -138,12 +138,14 @@ macro_rules! canonical_enum {
                     &mut reader, compress, validate,
                 )?;
                 Ok(match tag {
-                    $( $ttag => $ty::$tvariant(
+                    // Guards, not patterns: a tag name out of scope must not become a binding
+                    // that matches every byte.
+                    $( t if t == $ttag => $ty::$tvariant(
                         ::ark_serialize::CanonicalDeserialize::deserialize_with_mode(
                             &mut reader, compress, validate,
                         )?,
                     ), )*
-                    $( $stag => $ty::$svariant {
+                    $( t if t == $stag => $ty::$svariant {
                         $( $field: ::ark_serialize::CanonicalDeserialize::deserialize_with_mode(
                             &mut reader, compress, validate,
                         )?, )+
@@ -355,6 +357,27 @@ mod tests {
         assert_eq!(bytes.len(), p.compressed_size());
         let back = ModelProof::deserialize_compressed(bytes.as_slice()).unwrap();
         assert_eq!(back, p);
+    }
+
+    /// The tag bytes are the file format: pinned as numbers, not through the constants.
+    #[test]
+    fn every_layer_kind_keeps_its_tag_byte() {
+        for layer in &model_proof().body.layers {
+            let mut bytes = Vec::new();
+            layer.serialize_compressed(&mut bytes).unwrap();
+            let want = match layer {
+                LayerProof::Dense(_) => 0,
+                LayerProof::Conv { .. } => 1,
+                LayerProof::Pool(_) => 2,
+                LayerProof::MaxPool { .. } => 3,
+                LayerProof::AvgPoolWindow { .. } => 4,
+                LayerProof::Residual(_) => 5,
+                LayerProof::Concat(_) => 6,
+            };
+            assert_eq!(bytes.first(), Some(&want));
+            let back = LayerProof::deserialize_compressed(bytes.as_slice()).unwrap();
+            assert_eq!(&back, layer);
+        }
     }
 
     #[test]
