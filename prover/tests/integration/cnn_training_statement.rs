@@ -459,36 +459,18 @@ fn deterministic(shape: Vec<usize>, seed: u64) -> zkmodel_prover::graph::Tensor 
 /// is refused.
 #[test]
 fn a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_with_a_proof() {
-    use zkmodel_prover::graph::{Op, Tensor};
-    let biases = |n: usize| Tensor::new(vec![n], (0..n).map(|i| 0.1 + 0.05 * i as f32).collect());
-    let ops = vec![
-        Op::Conv2d {
-            weight: deterministic(vec![4, 1, 3, 3], 1),
-            bias: biases(4).unwrap(),
-            stride: [1, 1],
-            pads: [0; 4],
-        },
-        Op::Relu,
-        Op::MaxPool2d {
-            kernel: [2, 2],
-            stride: [2, 2],
-            pads: [0; 4],
-        },
-        Op::Conv2d {
-            weight: deterministic(vec![8, 4, 3, 3], 2),
-            bias: biases(8).unwrap(),
-            stride: [1, 1],
-            pads: [1; 4],
-        },
-        Op::Relu,
-        Op::Flatten { axis: 1 },
-        Op::Dense {
-            weight: deterministic(vec![72, 10], 3),
-            bias: Some(biases(10).unwrap()),
-        },
-    ];
+    // Deterministic weights (seeds 1, 2, 3 in layer order) and positive biases.
+    let mut seed = 0;
+    let weights = |shape: Vec<usize>, _: usize, _: usize| {
+        seed += 1;
+        deterministic(shape, seed)
+    };
+    let biases = |n: usize| {
+        zkmodel_prover::graph::Tensor::new(vec![n], (0..n).map(|i| 0.1 + 0.05 * i as f32).collect())
+            .unwrap()
+    };
     let setup = setup(
-        crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops),
+        crate::training::padded_map_cnn_with(weights, biases),
         config(),
     );
     // Both convolutions pad their output layout: their descriptions (the architecture id)

@@ -142,14 +142,8 @@ fn trained_model_proves_its_accuracy() {
 /// 3×3, pad 1) → ReLU → AvgPool 2×2 → Flatten → Dense(32→10), Glorot-uniform weights, zero
 /// biases.
 pub(crate) fn small_cnn(seed: u64) -> zkmodel_prover::graph::Model {
-    use rand::Rng;
     use zkmodel_prover::graph::{Op, Tensor};
-    let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
-    let mut glorot = |shape: Vec<usize>, fan_in: usize, fan_out: usize| {
-        let limit = (6.0 / (fan_in + fan_out) as f32).sqrt();
-        let n = shape.iter().product();
-        Tensor::new(shape, (0..n).map(|_| r.gen_range(-limit..limit)).collect()).unwrap()
-    };
+    let mut glorot = glorot(seed);
     let zeros = |n: usize| Tensor::new(vec![n], vec![0.0; n]).unwrap();
     let conv = |weight, bias| Op::Conv2d {
         weight,
@@ -483,21 +477,41 @@ fn a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_close_to_float() {
     assert!((after - float).abs() <= 0.1, "fixed {after}, float {float}");
 }
 
-/// See [`a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_close_to_float`].
-pub(crate) fn padded_map_cnn(seed: u64) -> zkmodel_prover::graph::Model {
+/// Glorot-uniform weights drawn from `seed`: (shape, fan in, fan out) → tensor.
+fn glorot(seed: u64) -> impl FnMut(Vec<usize>, usize, usize) -> zkmodel_prover::graph::Tensor {
     use rand::Rng;
-    use zkmodel_prover::graph::{Op, Tensor};
     let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
-    let mut glorot = |shape: Vec<usize>, fan_in: usize, fan_out: usize| {
+    move |shape: Vec<usize>, fan_in: usize, fan_out: usize| {
         let limit = (6.0 / (fan_in + fan_out) as f32).sqrt();
         let n = shape.iter().product();
-        Tensor::new(shape, (0..n).map(|_| r.gen_range(-limit..limit)).collect()).unwrap()
-    };
-    let zeros = |n: usize| Tensor::new(vec![n], vec![0.0; n]).unwrap();
+        zkmodel_prover::graph::Tensor::new(
+            shape,
+            (0..n).map(|_| r.gen_range(-limit..limit)).collect(),
+        )
+        .unwrap()
+    }
+}
+
+/// See [`a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_close_to_float`]: Glorot
+/// weights from `seed`, zero biases.
+pub(crate) fn padded_map_cnn(seed: u64) -> zkmodel_prover::graph::Model {
+    let zeros = |n: usize| zkmodel_prover::graph::Tensor::new(vec![n], vec![0.0; n]).unwrap();
+    padded_map_cnn_with(glorot(seed), zeros)
+}
+
+/// LeNet's shape on 8×8 inputs with maps whose sides are not powers of two: conv 3×3
+/// unpadded (1→4, 8 → 6) → ReLU → 2×2 max pool (→ 3×3) → conv 3×3 padded by 1 (4→8) → ReLU →
+/// dense 72→10, with weights from `weight(shape, fan in, fan out)` (in that layer order) and
+/// biases from `bias(n)`.
+pub(crate) fn padded_map_cnn_with(
+    mut weight: impl FnMut(Vec<usize>, usize, usize) -> zkmodel_prover::graph::Tensor,
+    bias: impl Fn(usize) -> zkmodel_prover::graph::Tensor,
+) -> zkmodel_prover::graph::Model {
+    use zkmodel_prover::graph::Op;
     let ops = vec![
         Op::Conv2d {
-            weight: glorot(vec![4, 1, 3, 3], 9, 36),
-            bias: zeros(4),
+            weight: weight(vec![4, 1, 3, 3], 9, 36),
+            bias: bias(4),
             stride: [1, 1],
             pads: [0; 4],
         },
@@ -508,16 +522,16 @@ pub(crate) fn padded_map_cnn(seed: u64) -> zkmodel_prover::graph::Model {
             pads: [0; 4],
         },
         Op::Conv2d {
-            weight: glorot(vec![8, 4, 3, 3], 36, 72),
-            bias: zeros(8),
+            weight: weight(vec![8, 4, 3, 3], 36, 72),
+            bias: bias(8),
             stride: [1, 1],
             pads: [1; 4],
         },
         Op::Relu,
         Op::Flatten { axis: 1 },
         Op::Dense {
-            weight: glorot(vec![72, 10], 72, 10),
-            bias: Some(zeros(10)),
+            weight: weight(vec![72, 10], 72, 10),
+            bias: Some(bias(10)),
         },
     ];
     crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops)
