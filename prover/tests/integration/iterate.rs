@@ -348,7 +348,9 @@ fn iterated_forward(
 /// The dense part of a convolution on a 3×3 map laid out 4×4 (2 examples × 16 rows, 4
 /// iterations): with the statement's row mask the padded rows get no bias. Honest stacks verify
 /// with true claims; padded rows carrying the bias are refused; a proof under the mask does
-/// not verify as the unmasked statement, nor the unmasked one as the masked.
+/// not verify as the unmasked statement, nor the unmasked one as the masked; an adaptive
+/// forger hiding the bias in one remainder entry chosen after the point needs that entry out
+/// of its range.
 #[test]
 fn iterated_dense_layer_with_a_row_mask() {
     use rand::Rng;
@@ -391,44 +393,81 @@ fn iterated_dense_layer_with_a_row_mask() {
     let w: Vec<i64> = (0..tt * k * n).map(|_| g.gen_range(-20..20)).collect();
     let b: Vec<i64> = (0..tt * n).map(|_| g.gen_range(5..30)).collect();
     let fr = |v: &[i64]| -> Vec<Fr> { v.iter().map(|x| from_i128(i128::from(*x))).collect() };
-    let prove_as = |shape: IteratedDense, biased: &dyn Fn(usize) -> bool| {
-        let (y, r) = iterated_forward(&shape, &a, &w, &b, biased);
-        let pos: Vec<Fr> = fr(&y.iter().map(|v| (*v).max(0)).collect::<Vec<_>>());
-        let neg: Vec<Fr> = fr(&y.iter().map(|v| (-*v).max(0)).collect::<Vec<_>>());
-        let (af, wf, bf, rf) = (fr(&a), fr(&w), fr(&b), fr(&r));
-        let wit = IteratedDenseWitness {
-            input: &af,
-            weight: &wf,
-            bias: &bf,
-            remainder: &rf,
-            outputs: vec![&pos, &neg],
+    // Proves the stack `biased` says, its remainder passed through `adjust` first; returns
+    // the proof, whether every claim holds on the tables proven, and the claims.
+    let prove_as =
+        |shape: IteratedDense, biased: &dyn Fn(usize) -> bool, adjust: &dyn Fn(&mut [Fr])| {
+            let (y, r) = iterated_forward(&shape, &a, &w, &b, biased);
+            let pos: Vec<Fr> = fr(&y.iter().map(|v| (*v).max(0)).collect::<Vec<_>>());
+            let neg: Vec<Fr> = fr(&y.iter().map(|v| (-*v).max(0)).collect::<Vec<_>>());
+            let (af, wf, bf, mut rf) = (fr(&a), fr(&w), fr(&b), fr(&r));
+            adjust(&mut rf);
+            let wit = IteratedDenseWitness {
+                input: &af,
+                weight: &wf,
+                bias: &bf,
+                remainder: &rf,
+                outputs: vec![&pos, &neg],
+            };
+            let (proof, claims) = prove_dense_iterated(shape, &wit, &mut transcript()).unwrap();
+            let tables = [
+                ("input", af),
+                ("weight", wf),
+                ("bias", bf),
+                ("remainder", rf),
+            ];
+            let true_claims = claims.iter().all(|(name, c)| match *name {
+                "pos" => holds(&pos, c),
+                "neg" => holds(&neg, c),
+                _ => tables.iter().any(|(t, v)| t == name && holds(v, c)),
+            });
+            (proof, true_claims, claims)
         };
-        let (proof, claims) = prove_dense_iterated(shape, &wit, &mut transcript()).unwrap();
-        let tables = [
-            ("input", af),
-            ("weight", wf),
-            ("bias", bf),
-            ("remainder", rf),
-        ];
-        let true_claims = claims.iter().all(|(name, c)| match *name {
-            "pos" => holds(&pos, c),
-            "neg" => holds(&neg, c),
-            _ => tables.iter().any(|(t, v)| t == name && holds(v, c)),
-        });
-        (proof, true_claims)
-    };
-    let (proof, true_claims) = prove_as(masked, &|i| mask.real(i));
+    let keep = |_: &mut [Fr]| {};
+    let (proof, true_claims, _) = prove_as(masked, &|i| mask.real(i), &keep);
     assert!(true_claims);
     verify_dense_iterated(masked, &proof, &mut transcript()).unwrap();
     assert!(verify_dense_iterated(plain, &proof, &mut transcript()).is_err());
-    let (biased, _) = prove_as(masked, &|_| true);
+    let (biased, _, claims) = prove_as(masked, &|_| true, &keep);
     assert_eq!(
         verify_dense_iterated(masked, &biased, &mut transcript()).map(|_| ()),
         Err(Error::SumcheckFinal)
     );
-    let (unmasked, _) = prove_as(plain, &|_| true);
+    let (unmasked, _, _) = prove_as(plain, &|_| true, &keep);
     verify_dense_iterated(plain, &unmasked, &mut transcript()).unwrap();
     assert!(verify_dense_iterated(masked, &unmasked, &mut transcript()).is_err());
+
+    // Adaptive forgery: the padded rows keep their bias, and after seeing the point r (drawn
+    // before any value is absorbed, so the same in every run) the prover moves one padded
+    // remainder entry so that R̃'(r) = R̃(r) − 2^s·B̃·(1 − M̃(r_row)) absorbs the bias the mask
+    // removes. The block then verifies with true claims — on a remainder entry that is no
+    // longer in [0, 2^s), which the statement's range check refuses.
+    let claim = |name: &str| claims.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    let (rem, bias) = (claim("remainder"), claim("bias"));
+    let r_row = &rem.point[1..6];
+    let mask_table: Vec<Fr> = (0..m).map(|i| Fr::from(u64::from(mask.real(i)))).collect();
+    let m_at = DenseMle::new(mask_table).unwrap().evaluate(r_row).unwrap();
+    let delta = -Fr::from(1u64 << masked.scale) * bias.value * (Fr::ONE - m_at);
+    let at = 3 * n; // iteration 0, row 3 (x = 3: padding), column 0
+    assert!(!mask.real(3));
+    let step = delta
+        * zkmodel_prover::poly::eq_table(&rem.point)[at]
+            .inverse()
+            .unwrap();
+    let forge = |r: &mut [Fr]| r[at] += step;
+    let (forged, true_claims, _) = prove_as(masked, &|_| true, &forge);
+    verify_dense_iterated(masked, &forged, &mut transcript()).unwrap();
+    assert!(
+        true_claims,
+        "the forged block's claims hold on the forged remainder"
+    );
+    let (_, r) = iterated_forward(&masked, &a, &w, &b, |_| true);
+    let mut forged_rem = fr(&r);
+    forge(&mut forged_rem);
+    assert!(
+        (0..1u64 << masked.scale).all(|v| forged_rem[at] != Fr::from(v)),
+        "the forgery needs a remainder outside [0, 2^s)"
+    );
 }
 
 /// The SGD update of every iteration, Δ = round(η·Aᵀ·G / 2^sh): honest updates verify with true
