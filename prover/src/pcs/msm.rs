@@ -1,11 +1,17 @@
-//! Multi-scalar multiplication for full-width scalars: signed-digit Pippenger whose buckets
-//! are summed in affine coordinates by pairwise tree reduction, one batch inversion per round.
+//! Multi-scalar multiplication for full-width scalars: signed-digit Pippenger whose bucket sums
+//! are accumulated in affine coordinates, many additions sharing one batch inversion.
 //!
-//! Per window, points are counting-sorted into buckets by digit (negated for negative
-//! digits); then every bucket halves in parallel — all pairwise additions of a round share one
-//! Montgomery batch inversion, so an addition costs about six multiplications instead of the
-//! eleven of a mixed Jacobian addition. Bucket sums are combined by the usual running sum.
-//! Windows run in parallel. The result equals arkworks' `msm` (tested below).
+//! Each scalar k is recoded once as k' = k + Σ_j 2^{jc + c − 1}, so that window j's digit is
+//! bits [jc, jc + c) of k' minus 2^{c−1}: a signed digit in [−2^{c−1}, 2^{c−1}) read without
+//! carries, and 255 bits need ⌈255/c⌉ windows. Per window, points stream through a bucket
+//! array of one affine point per bucket (a few MB, cache resident); a point meeting an
+//! occupied bucket takes the bucket's point out and schedules their sum in a batch. A full
+//! batch shares one Montgomery batch inversion — an addition costs about six multiplications
+//! instead of the eleven of a mixed Jacobian addition — and its sums go back into their
+//! buckets, pairing again where the bucket refilled meanwhile. Any digit distribution works
+//! (every scalar equal puts every point in one bucket: the batches then reduce it pairwise).
+//! Bucket sums are combined by the usual running sum; windows run in parallel. The result
+//! equals arkworks' `msm` (tested below).
 
 use ark_bn254::Fr;
 use ark_ec::AffineRepr;
@@ -15,52 +21,56 @@ use rayon::prelude::*;
 
 /// Window width for `n` points.
 fn window_bits(n: usize) -> usize {
+    // Measured with `examples/msm_profile` on 2 cores (2^12 … 2^22 points).
     match n {
         0..=1024 => 8,
-        1025..=65536 => 12,
-        65537..=1048576 => 15,
+        1025..=16384 => 10,
+        16385..=131072 => 13,
+        131073..=1048576 => 15,
         _ => 16,
     }
 }
 
-/// Signed digits of every scalar for every window: digit j of scalar i at `digits[j * n + i]`,
-/// each in [−2^(c−1), 2^(c−1)].
-fn signed_digits(scalars: &[Fr], c: usize, windows: usize) -> Vec<i32> {
-    let n = scalars.len();
-    let mut digits = vec![0i32; n * windows];
-    let mask = (1u64 << c) - 1;
-    let half = 1i64 << (c - 1);
-    let per_scalar: Vec<Vec<i32>> = scalars
+/// Additions that share one batch inversion.
+const BATCH: usize = 2048;
+
+/// Limbs of a recoded scalar: 255 + c bits at most.
+const LIMBS: usize = 5;
+
+/// k' = k + Σ_{j < windows} 2^{jc + c − 1} for every scalar (the module doc's recoding). With
+/// k < r < 2^254 and windows·c ≥ 255, k' < 2^{windows·c} ≤ 2^{320}.
+fn recode(scalars: &[Fr], c: usize, windows: usize) -> Vec<[u64; LIMBS]> {
+    let mut offset = [0u64; LIMBS];
+    for j in 0..windows {
+        let bit = j * c + c - 1;
+        offset[bit / 64] |= 1 << (bit % 64);
+    }
+    scalars
         .par_iter()
         .map(|s| {
-            let bits = s.into_bigint();
-            let limbs = bits.as_ref();
-            let mut out = Vec::with_capacity(windows);
-            let mut carry = 0i64;
-            for j in 0..windows {
-                let bit = j * c;
-                let (limb, off) = (bit / 64, bit % 64);
-                let mut v = limbs.get(limb).map_or(0, |l| l >> off);
-                if off + c > 64 {
-                    v |= limbs.get(limb + 1).map_or(0, |l| l << (64 - off));
-                }
-                let mut d = (v & mask) as i64 + carry;
-                carry = 0;
-                if d > half {
-                    d -= 1 << c;
-                    carry = 1;
-                }
-                out.push(d as i32);
+            let k = s.into_bigint();
+            let mut out = [0u64; LIMBS];
+            let mut carry = 0u128;
+            for (i, o) in out.iter_mut().enumerate() {
+                let limb = k.as_ref().get(i).copied().unwrap_or(0);
+                let sum = limb as u128 + offset[i] as u128 + carry;
+                *o = sum as u64;
+                carry = sum >> 64;
             }
             out
         })
-        .collect();
-    for (i, ds) in per_scalar.into_iter().enumerate() {
-        for (j, d) in ds.into_iter().enumerate() {
-            digits[j * n + i] = d;
-        }
+        .collect()
+}
+
+/// Window j's signed digit of a recoded scalar, in [−2^{c−1}, 2^{c−1}).
+fn digit(k: &[u64; LIMBS], j: usize, c: usize) -> i64 {
+    let bit = j * c;
+    let (limb, off) = (bit / 64, bit % 64);
+    let mut v = k[limb] >> off;
+    if off + c > 64 && limb + 1 < LIMBS {
+        v |= k[limb + 1] << (64 - off);
     }
-    digits
+    (v & ((1u64 << c) - 1)) as i64 - (1i64 << (c - 1))
 }
 
 /// Σ_i scalars[i]·bases[i] over either BN254 group (G1 for commitments, G2 for Groth16's B);
@@ -74,11 +84,11 @@ pub fn msm<P: SWCurveConfig<ScalarField = Fr>>(
         return Projective::<P>::default();
     }
     let c = window_bits(n);
-    let windows = (Fr::MODULUS_BIT_SIZE as usize).div_ceil(c) + 1;
-    let digits = signed_digits(&scalars[..n], c, windows);
+    let windows = (Fr::MODULUS_BIT_SIZE as usize + 1).div_ceil(c);
+    let recoded = recode(&scalars[..n], c, windows);
     let sums: Vec<Projective<P>> = (0..windows)
         .into_par_iter()
-        .map(|j| window_sum(&bases[..n], &digits[j * n..(j + 1) * n], c))
+        .map(|j| window_sum(&bases[..n], &recoded, j, c))
         .collect();
     let mut acc = Projective::<P>::default();
     for s in sums.iter().rev() {
@@ -90,110 +100,144 @@ pub fn msm<P: SWCurveConfig<ScalarField = Fr>>(
     acc
 }
 
-/// Σ_b (b+1)·(sum of bucket b) for one window.
-fn window_sum<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize) -> Projective<P> {
-    let buckets = 1usize << (c - 1);
-    // Counting sort into buckets; bucket b holds digit ±(b+1).
-    let mut counts = vec![0usize; buckets + 1];
-    for (p, d) in bases.iter().zip(digits) {
-        if *d != 0 && !p.is_zero() {
-            counts[d.unsigned_abs() as usize] += 1;
-        }
-    }
-    let mut start = vec![0usize; buckets + 1];
-    for b in 1..=buckets {
-        start[b] = start[b - 1] + counts[b - 1];
-    }
-    let total = start[buckets] + counts[buckets];
-    let mut xs = vec![P::BaseField::ZERO; total];
-    let mut ys = vec![P::BaseField::ZERO; total];
-    let mut fill = start.clone();
-    for (p, d) in bases.iter().zip(digits) {
-        if *d == 0 {
+/// Σ_b (b+1)·(sum of bucket b) for window `j`.
+fn window_sum<P: SWCurveConfig>(
+    bases: &[Affine<P>],
+    recoded: &[[u64; LIMBS]],
+    j: usize,
+    c: usize,
+) -> Projective<P> {
+    let mut buckets = Buckets::<P>::new(1 << (c - 1));
+    for (p, k) in bases.iter().zip(recoded) {
+        let d = digit(k, j, c);
+        if d == 0 {
             continue;
         }
         let Some((x, y)) = p.xy() else { continue };
-        let b = d.unsigned_abs() as usize;
-        xs[fill[b]] = x;
-        ys[fill[b]] = if *d < 0 { -y } else { y };
-        fill[b] += 1;
+        // Bucket b holds digit ±(b + 1).
+        buckets.insert(d.unsigned_abs() as usize - 1, x, if d < 0 { -y } else { y });
     }
-    let mut inf = vec![false; total];
-    let mut len: Vec<usize> = counts.clone();
-    // Pairwise reduction rounds until every bucket holds at most one point.
-    let mut denom = Vec::new();
-    let mut pairs: Vec<(usize, usize, usize)> = Vec::new(); // (left, right, destination)
-    loop {
-        pairs.clear();
-        let mut moves: Vec<(usize, usize)> = Vec::new();
-        for b in 1..=buckets {
-            let (s, l) = (start[b], len[b]);
-            if l < 2 {
-                continue;
-            }
-            for i in 0..l / 2 {
-                pairs.push((s + 2 * i, s + 2 * i + 1, s + i));
-            }
-            if l % 2 == 1 {
-                moves.push((s + l - 1, s + l / 2));
-            }
-            len[b] = l.div_ceil(2);
+    buckets.finish()
+}
+
+/// A scheduled addition: (bucket, x₁, y₁, x₂, y₂), the bucket's point plus an incoming one.
+type Pair<F> = (usize, F, F, F, F);
+
+/// One affine point (or nothing) per bucket, and the batch of additions in flight.
+struct Buckets<P: SWCurveConfig> {
+    /// (x, y) side by side: a bucket visit touches one place in memory.
+    points: Vec<(P::BaseField, P::BaseField)>,
+    full: Vec<bool>,
+    /// (bucket, x₁, y₁, x₂, y₂): the bucket's point plus an incoming one.
+    batch: Vec<Pair<P::BaseField>>,
+    denominators: Vec<P::BaseField>,
+    prefix: Vec<P::BaseField>,
+    sums: Vec<(usize, P::BaseField, P::BaseField)>,
+}
+
+impl<P: SWCurveConfig> Buckets<P> {
+    fn new(count: usize) -> Self {
+        Self {
+            points: vec![(P::BaseField::ZERO, P::BaseField::ZERO); count],
+            full: vec![false; count],
+            batch: Vec::with_capacity(BATCH),
+            denominators: Vec::with_capacity(BATCH),
+            prefix: Vec::with_capacity(BATCH),
+            sums: Vec::with_capacity(BATCH),
         }
-        if pairs.is_empty() {
-            break;
+    }
+
+    /// Adds the affine point (x, y) to bucket `b`.
+    fn insert(&mut self, b: usize, x: P::BaseField, y: P::BaseField) {
+        self.place(b, x, y);
+        while self.batch.len() >= BATCH {
+            self.flush();
         }
-        // Denominators: x2 − x1, or 2·y1 for a doubling; 1 where no inversion is needed.
-        denom.clear();
-        denom.extend(pairs.iter().map(|&(a, b, _)| {
-            if inf[a] || inf[b] {
-                P::BaseField::ONE
-            } else if xs[a] != xs[b] {
-                xs[b] - xs[a]
-            } else if ys[a] == ys[b] && !ys[a].is_zero() {
-                ys[a].double()
-            } else {
-                P::BaseField::ONE
-            }
-        }));
-        ark_ff::batch_inversion(&mut denom);
-        for (&(a, b, dst), inv) in pairs.iter().zip(&denom) {
-            let (x1, y1, x2, y2) = (xs[a], ys[a], xs[b], ys[b]);
-            let (x3, y3, i3) = if inf[a] {
-                (x2, y2, inf[b])
-            } else if inf[b] {
-                (x1, y1, false)
-            } else if x1 != x2 {
-                let l = (y2 - y1) * inv;
-                let x3 = l.square() - x1 - x2;
-                (x3, l * (x1 - x3) - y1, false)
+    }
+
+    /// Stores the point in an empty bucket, or schedules its sum with the bucket's point.
+    fn place(&mut self, b: usize, x: P::BaseField, y: P::BaseField) {
+        if self.full[b] {
+            self.full[b] = false;
+            let (x1, y1) = self.points[b];
+            self.batch.push((b, x1, y1, x, y));
+        } else {
+            self.points[b] = (x, y);
+            self.full[b] = true;
+        }
+    }
+
+    /// Performs every scheduled addition with one inversion and places the sums.
+    fn flush(&mut self) {
+        self.denominators.clear();
+        self.denominators
+            .extend(self.batch.iter().map(|&(_, x1, y1, x2, y2)| {
+                if x1 != x2 {
+                    x2 - x1
+                } else if y1 == y2 && !y1.is_zero() {
+                    y1.double()
+                } else {
+                    // P + (−P): the sum is the point at infinity; nothing to invert.
+                    P::BaseField::ONE
+                }
+            }));
+        invert_nonzero(&mut self.denominators, &mut self.prefix);
+        self.sums.clear();
+        for (&(b, x1, y1, x2, y2), inv) in self.batch.iter().zip(&self.denominators) {
+            let l = if x1 != x2 {
+                (y2 - y1) * inv
             } else if y1 == y2 && !y1.is_zero() {
                 let x1s = x1.square();
-                let l = (x1s.double() + x1s + P::COEFF_A) * inv;
-                let x3 = l.square() - x1.double();
-                (x3, l * (x1 - x3) - y1, false)
+                (x1s.double() + x1s + P::COEFF_A) * inv
             } else {
-                (P::BaseField::ZERO, P::BaseField::ZERO, true)
+                continue;
             };
-            xs[dst] = x3;
-            ys[dst] = y3;
-            inf[dst] = i3;
+            let x3 = l.square() - x1 - x2;
+            self.sums.push((b, x3, l * (x1 - x3) - y1));
         }
-        for (from, to) in &moves {
-            xs[*to] = xs[*from];
-            ys[*to] = ys[*from];
-            inf[*to] = inf[*from];
+        self.batch.clear();
+        // At most one new pair per sum: the batch cannot outgrow BATCH here.
+        let sums = std::mem::take(&mut self.sums);
+        for &(b, x, y) in &sums {
+            self.place(b, x, y);
         }
+        self.sums = sums;
     }
-    // Σ_b (b+1)·S_b = Σ_b (running sum from the top).
-    let mut running = Projective::<P>::default();
-    let mut acc = Projective::<P>::default();
-    for b in (1..=buckets).rev() {
-        if len[b] == 1 && !inf[start[b]] {
-            running += Affine::<P>::new_unchecked(xs[start[b]], ys[start[b]]);
+
+    /// Completes every addition and returns Σ_b (b+1)·S_b by a running sum from the top.
+    fn finish(mut self) -> Projective<P> {
+        while !self.batch.is_empty() {
+            self.flush();
         }
-        acc += running;
+        let mut running = Projective::<P>::default();
+        let mut acc = Projective::<P>::default();
+        for b in (0..self.full.len()).rev() {
+            if self.full[b] {
+                let (x, y) = self.points[b];
+                running += Affine::<P>::new_unchecked(x, y);
+            }
+            acc += running;
+        }
+        acc
     }
-    acc
+}
+
+/// Inverts every entry in place with one field inversion (Montgomery's trick, serial: the
+/// windows already run in parallel). Every entry must be nonzero; `prefix` is scratch space.
+fn invert_nonzero<F: Field>(v: &mut [F], prefix: &mut Vec<F>) {
+    prefix.clear();
+    let mut acc = F::ONE;
+    for x in v.iter() {
+        prefix.push(acc);
+        acc *= x;
+    }
+    // A product of nonzero field elements is nonzero.
+    let mut inv = acc.inverse().unwrap_or(F::ZERO);
+    for (x, before) in v.iter_mut().zip(prefix.iter()).rev() {
+        let next = inv * *x;
+        *x = inv * before;
+        inv = next;
+    }
 }
 
 #[cfg(test)]
@@ -237,6 +281,14 @@ mod tests {
         check(&[p, p], &[s, s]);
         check(&[p, p, p, p], &[Fr::from(5u64); 4]);
         check(&[G1Affine::zero(), p], &[s, s]);
+        // Every point in one bucket of every window (the batches reduce it pairwise, with
+        // doublings and cancellations), and the largest scalar.
+        let pool = [p, q, neg_p];
+        let bases: Vec<G1Affine> = (0..5000).map(|i| pool[i % 3]).collect();
+        check(&bases, &vec![s; 5000]);
+        check(&bases, &vec![-Fr::ONE; 5000]);
+        let scalars: Vec<Fr> = (0..5000).map(|i| Fr::from((i % 2) as u64 + 1)).collect();
+        check(&bases, &scalars);
     }
 
     /// G2 (Groth16's B query): the same cases over Fq2 coordinates.
