@@ -33,6 +33,7 @@
 //! table leaves the two fraction sums different except with probability
 //! ≈ (total lookups + table size)/|Fr|, and the GKR adds the sumchecks' error.
 
+mod gkr;
 mod prover;
 mod table;
 mod verifier;

@@ -1,65 +1,19 @@
 //! The LogUp-GKR prover.
 
+use super::gkr::Tree;
 use super::{
-    ColumnShape, GkrLayer, LookupClaims, LookupProof, LookupStatement, Table, fold_challenges,
+    ColumnShape, LookupClaims, LookupProof, LookupStatement, Table, fold_challenges,
     root_challenges, statement_words,
 };
 use crate::error::{Error, ensure};
 use crate::field::encoding::from_i128;
 use crate::poly::eq_table;
-use crate::sumcheck::{ProverInstance, RoundProver, prove_batched_bound};
+use crate::sumcheck::{RoundProver, prove_batched_bound};
 use crate::transcript::{NativeTranscript, labels};
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field};
 
 use rayon::prelude::*;
-
-/// One fraction tree, leaves first: `layers[d]` holds the 2^d nodes of depth d.
-struct Tree {
-    p: Vec<Vec<Fr>>,
-    q: Vec<Vec<Fr>>,
-}
-
-impl Tree {
-    fn build(p_leaves: Vec<Fr>, q_leaves: Vec<Fr>) -> Self {
-        let depth = p_leaves.len().trailing_zeros() as usize;
-        let mut p = vec![Vec::new(); depth + 1];
-        let mut q = vec![Vec::new(); depth + 1];
-        p[depth] = p_leaves;
-        q[depth] = q_leaves;
-        for d in (0..depth).rev() {
-            let (pc, qc) = (&p[d + 1], &q[d + 1]);
-            let (pn, qn): (Vec<Fr>, Vec<Fr>) = (0..pc.len() / 2)
-                .into_par_iter()
-                .with_min_len(1 << 10)
-                .map(|x| {
-                    let (p0, p1, q0, q1) = (pc[2 * x], pc[2 * x + 1], qc[2 * x], qc[2 * x + 1]);
-                    (p0 * q1 + p1 * q0, q0 * q1)
-                })
-                .unzip();
-            p[d] = pn;
-            q[d] = qn;
-        }
-        Self { p, q }
-    }
-
-    fn depth(&self) -> usize {
-        self.p.len() - 1
-    }
-
-    /// The inputs of the sumcheck reducing layer `d` to layer `d + 1`: [eq(r, ·), p₀, p₁, q₀, q₁].
-    fn layer_tables(&self, d: usize, r: &[Fr]) -> Vec<Vec<Fr>> {
-        let split = |v: &Vec<Fr>| -> (Vec<Fr>, Vec<Fr>) {
-            (
-                v.iter().step_by(2).copied().collect(),
-                v.iter().skip(1).step_by(2).copied().collect(),
-            )
-        };
-        let (p0, p1) = split(&self.p[d + 1]);
-        let (q0, q1) = split(&self.q[d + 1]);
-        vec![eq_table(r), p0, p1, q0, q1]
-    }
-}
 
 /// Running claim on one tree: the point and (p(r), q(r)) at the current layer.
 struct Claim {
@@ -182,10 +136,18 @@ pub fn prove_given(
     };
     let beta: Fr = transcript.challenge(labels::LOGUP_BETA)?;
 
+    // The leaves' real prefix: the columns, packed from 0; every leaf past them is 0/1.
     let n = statement.witness_depth();
-    let mut p_w = vec![Fr::ZERO; 1 << n];
-    let mut q_w = vec![Fr::ONE; 1 << n];
-    for (col, base) in columns.iter().zip(statement.offsets()) {
+    let offsets = statement.offsets();
+    let real = columns
+        .iter()
+        .zip(&offsets)
+        .map(|(col, base)| base + col.values.len())
+        .max()
+        .unwrap_or(0);
+    let mut p_w = vec![Fr::ZERO; real];
+    let mut q_w = vec![Fr::ONE; real];
+    for (col, base) in columns.iter().zip(offsets) {
         let offset = from_i128(i128::from(col.offset));
         p_w[base..base + col.values.len()].fill(Fr::ONE);
         q_w[base..base + col.values.len()]
@@ -201,23 +163,22 @@ pub fn prove_given(
         .map(|j| beta + table.entry(j, alpha))
         .collect();
     let trees = [
-        Tree::build(p_w, q_w),
-        Tree::build(multiplicities.to_vec(), q_t),
+        Tree::build(p_w, q_w, n),
+        Tree::build(multiplicities.to_vec(), q_t, table.bits()),
     ];
 
-    let roots = vec![
-        trees[0].p[0][0],
-        trees[0].q[0][0],
-        trees[1].p[0][0],
-        trees[1].q[0][0],
-    ];
+    let [(pw, qw), (pt, qt)] = [trees[0].root(), trees[1].root()];
+    let roots = vec![pw, qw, pt, qt];
     transcript.absorb(labels::GKR_LAYER, &roots)?;
     let mut claims: Vec<Claim> = trees
         .iter()
-        .map(|t| Claim {
-            point: vec![],
-            p: t.p[0][0],
-            q: t.q[0][0],
+        .map(|t| {
+            let (p, q) = t.root();
+            Claim {
+                point: vec![],
+                p,
+                q,
+            }
         })
         .collect();
 
@@ -230,8 +191,7 @@ pub fn prove_given(
         let mut instances = Vec::with_capacity(active.len());
         let mut sums = Vec::with_capacity(active.len());
         for t in &active {
-            let tables = trees[*t].layer_tables(d, &claims[*t].point);
-            instances.push(ProverInstance::new(tables, GkrLayer(lambda))?);
+            instances.push(trees[*t].layer_prover(d, &claims[*t].point, lambda)?);
             sums.push(claims[*t].p + lambda * claims[*t].q);
         }
         let mut refs: Vec<&mut dyn RoundProver> = instances

@@ -107,13 +107,17 @@ impl LayoutBuilder {
 
     /// The layout of a proof's trace, opened beside vectors of at most `other_vars`
     /// variables. Its 8 fresh slots sit as 4 right after the tensors (at the start of row 1
-    /// at the earliest) and 4 at the end of the vector: two different rows ≥ 1 and disjoint
-    /// columns of the opening's row split (rows of b = 2^⌈n/2⌉ ≥ 8 entries, n the largest
-    /// vector's variables). Rows 0 never reach Q, and two groups in the same columns reach
-    /// the fold g through one combination only; this placement reaches everything the chain
-    /// sees (the rank is pinned in `pcs::split`'s tests). The vector grows until both groups
-    /// fit — by one doubling past [`Self::build`]'s size at most, when the tensors leave
-    /// less than a row free.
+    /// at the earliest) and 4 in the next row, in the next 4 columns: two different rows ≥ 1
+    /// and disjoint columns of the opening's row split (rows of b = 2^⌈n/2⌉ ≥ 8 entries, n the
+    /// largest vector's variables). Rows 0 never reach Q, and two groups in the same columns
+    /// reach the fold g through one combination only; this placement reaches everything the
+    /// chain sees (the rank is pinned in `pcs::split`'s tests). Keeping both groups right
+    /// above the tensors leaves the rest of the vector zero, and the opening's fold quotient
+    /// Q zero above them: its MSM covers the data, not the power-of-two padding. The vector
+    /// is as long as it was when the second group sat at its end (the statement's sizes do
+    /// not depend on where the slots are): it grows until a row above the first group fits —
+    /// by one doubling past [`Self::build`]'s size at most, when the tensors leave less than a
+    /// row free.
     pub fn build_trace(self, other_vars: usize) -> Layout {
         let (names, segments, cursor) = self.place();
         let mut num_vars = ((cursor + MASK_SLOTS).next_power_of_two().trailing_zeros() as usize)
@@ -122,15 +126,15 @@ impl LayoutBuilder {
             let row = 1usize << crate::pcs::split::row_vars(num_vars.max(other_vars));
             let mut first = cursor.next_multiple_of(TRACE_MASK_GROUP).max(row);
             if first % row == row - TRACE_MASK_GROUP {
-                // The last group's columns: move to the next row.
+                // A row's last columns start the next row (the lengths this gives are the
+                // statement's since the second group sat in the last row's last columns).
                 first = first.next_multiple_of(row);
             }
-            // The last row starts at len − row: the first group must sit below it.
+            // The first group must sit below the last row, so the next row fits.
             let len = (first + TRACE_MASK_GROUP + row).next_power_of_two();
             let vars = len.trailing_zeros() as usize;
             if vars <= num_vars {
                 let group_log = TRACE_MASK_GROUP.trailing_zeros() as usize;
-                let len = 1usize << num_vars;
                 return Layout {
                     names,
                     segments,
@@ -140,7 +144,8 @@ impl LayoutBuilder {
                             log_len: group_log,
                         },
                         Segment {
-                            offset: len - TRACE_MASK_GROUP,
+                            offset: (first / row + 1) * row
+                                + (first % row + TRACE_MASK_GROUP) % row,
                             log_len: group_log,
                         },
                     ],

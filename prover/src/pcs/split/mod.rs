@@ -85,7 +85,7 @@
 //! relation for every F (the fold at τ: C_F − G = (τ^b − α)·Q), so they span 8 dimensions,
 //! and the trace's fresh mask slots must reach all 8. Where the slots sit matters: slots of
 //! one row reach C and Q only through the same combination Σ_j s_j τ^j, so a single row of
-//! slots (today's layout: 8 at the top of the trace) reaches 7 of the 8 and one combination of
+//! slots (an earlier layout: 8 at the top of the trace) reaches 7 of the 8 and one combination of
 //! trace data would leak to anyone holding the ceremony's G2 powers; slots in row 0 never
 //! reach Q. Slots in two rows ≥ 1 (4 + 4 suffice) reach all 8 —
 //! `prove::tests::mask_slots_must_span_two_rows_to_mask_everything` pins these ranks, and

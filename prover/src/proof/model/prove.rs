@@ -427,6 +427,7 @@ pub(crate) fn prove_blocks(
     let argmax_fork = forks.next();
     let (lookups, (layers, argmax)) = rayon::join(
         || -> Result<_, Error> {
+            let _span = tracing::debug_span!("lookups").entered();
             let range = prove_given(range_st.table, &range_cols, &range_mult, &mut lookup_fork)?;
             let mut acts = Vec::with_capacity(act_lookups.len());
             for (l, st, mult) in &act_lookups {
@@ -442,6 +443,7 @@ pub(crate) fn prove_blocks(
                 .zip(layer_forks)
                 .enumerate()
                 .map(|(i, (l, mut fork))| -> Result<_, Error> {
+                    let _span = tracing::debug_span!("layer", name = %l.name).entered();
                     let input = &t[&s.source_name(s.layer_source(i))];
                     let out = match l.kind {
                         LayerKind::AvgPool { h, w } => {
