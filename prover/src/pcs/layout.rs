@@ -135,6 +135,9 @@ impl LayoutBuilder {
             let vars = len.trailing_zeros() as usize;
             if vars <= num_vars {
                 let group_log = TRACE_MASK_GROUP.trailing_zeros() as usize;
+                // The adjustment above keeps the first group off a row's last columns, so the
+                // second group's columns follow it in the next row without wrapping.
+                debug_assert!(first % row + 2 * TRACE_MASK_GROUP <= row);
                 return Layout {
                     names,
                     segments,
@@ -144,8 +147,7 @@ impl LayoutBuilder {
                             log_len: group_log,
                         },
                         Segment {
-                            offset: (first / row + 1) * row
-                                + (first % row + TRACE_MASK_GROUP) % row,
+                            offset: first + row + TRACE_MASK_GROUP,
                             log_len: group_log,
                         },
                     ],

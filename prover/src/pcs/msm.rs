@@ -34,11 +34,13 @@ fn window_bits(n: usize) -> usize {
 /// Additions that share one batch inversion.
 const BATCH: usize = 2048;
 
-/// Limbs of a recoded scalar: 255 + c bits at most.
+/// Limbs of a recoded scalar: windows·c ≤ 260 bits for every width `window_bits` picks.
 const LIMBS: usize = 5;
 
-/// k' = k + Σ_{j < windows} 2^{jc + c − 1} for every scalar (the module doc's recoding). With
-/// k < r < 2^254 and windows·c ≥ 255, k' < 2^{windows·c} ≤ 2^{320}.
+/// k' = k + Σ_{j < windows} 2^{jc + c − 1} for every scalar (the module doc's recoding).
+/// The offset is below 2^{windows·c − 1}·(1 + 1/(2^c − 1)) and k < r < 0.76·2^254 ≤
+/// 0.76·2^{windows·c − 1} when windows·c ≥ 255, so k' < 2^{windows·c} for c ≥ 3: the top
+/// window's digit absorbs every carry (it would not for k up to 2^254 at windows·c = 255).
 fn recode(scalars: &[Fr], c: usize, windows: usize) -> Vec<[u64; LIMBS]> {
     let mut offset = [0u64; LIMBS];
     for j in 0..windows {
@@ -83,7 +85,16 @@ pub fn msm<P: SWCurveConfig<ScalarField = Fr>>(
     if n == 0 {
         return Projective::<P>::default();
     }
-    let c = window_bits(n);
+    msm_with_window(&bases[..n], &scalars[..n], window_bits(n))
+}
+
+/// [`msm`] with window width `c` (3 ≤ c ≤ 16), for equal-length inputs.
+fn msm_with_window<P: SWCurveConfig<ScalarField = Fr>>(
+    bases: &[Affine<P>],
+    scalars: &[Fr],
+    c: usize,
+) -> Projective<P> {
+    let n = bases.len().min(scalars.len());
     let windows = (Fr::MODULUS_BIT_SIZE as usize + 1).div_ceil(c);
     let recoded = recode(&scalars[..n], c, windows);
     let sums: Vec<Projective<P>> = (0..windows)
@@ -232,6 +243,7 @@ fn invert_nonzero<F: Field>(v: &mut [F], prefix: &mut Vec<F>) {
         acc *= x;
     }
     // A product of nonzero field elements is nonzero.
+    debug_assert!(!acc.is_zero(), "every denominator is nonzero");
     let mut inv = acc.inverse().unwrap_or(F::ZERO);
     for (x, before) in v.iter_mut().zip(prefix.iter()).rev() {
         let next = inv * *x;
@@ -289,6 +301,39 @@ mod tests {
         check(&bases, &vec![-Fr::ONE; 5000]);
         let scalars: Vec<Fr> = (0..5000).map(|i| Fr::from((i % 2) as u64 + 1)).collect();
         check(&bases, &scalars);
+    }
+
+    /// Every window width the MSM picks (and the narrowest the recoding allows), on inputs
+    /// small enough for a unit test: the largest scalar r − 1 (the tightest recoding at
+    /// 17 × 15 = 255 bits), −2^k, repeated bases and random scalars.
+    #[test]
+    fn every_window_width_agrees_with_arkworks() {
+        let mut rng = ark_std::test_rng();
+        let p = G1Projective::rand(&mut rng).into_affine();
+        let bases: Vec<G1Affine> = (0..300)
+            .map(|i| {
+                if i % 5 == 0 {
+                    p
+                } else {
+                    G1Projective::rand(&mut rng).into_affine()
+                }
+            })
+            .collect();
+        let scalars: Vec<Fr> = (0..300)
+            .map(|i| match i % 4 {
+                0 => -Fr::ONE,
+                1 => -Fr::from(2u64).pow([(i % 254) as u64]),
+                _ => Fr::rand(&mut rng),
+            })
+            .collect();
+        let expect = G1Projective::msm_unchecked(&bases, &scalars).into_affine();
+        for c in [3usize, 4, 7, 8, 10, 13, 15, 16] {
+            assert_eq!(
+                msm_with_window(&bases, &scalars, c).into_affine(),
+                expect,
+                "c = {c}"
+            );
+        }
     }
 
     /// G2 (Groth16's B query): the same cases over Fq2 coordinates.
