@@ -62,6 +62,7 @@ bench: tools
 		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps lenet || exit 1; \
 	done
 	bash scripts/bench-cli.sh
+	bash scripts/bench-cli-train.sh
 	cargo test --release --locked -p zkmodel-wrapper --test integration ceremony_bench:: -- --ignored --nocapture
 	cargo test --release --locked -p zkmodel-prover --test integration exported_models::lenet_batch -- --ignored --nocapture
 	for fixture in "mlp 64" "cnn 16" "lenet 1" "lenet 64" "resmlp 64" "rescnn 16" "resnet 16" "smooth_mlp 64" "poolact 16" "catcnn 16" "widedeep 64"; do \

@@ -64,7 +64,7 @@ pub struct Args {
     /// With --init-seed: the signed bit bound b of weights and activations.
     #[arg(long, default_value_t = 16)]
     pub bits: u32,
-    /// Start from this committed model (an MLP: Dense layers, ReLU on hidden ones).
+    /// Start from this committed model (an MLP or a CNN: `zkmodel commit` of an imported model).
     #[arg(
         long,
         requires = "initial_opening",
