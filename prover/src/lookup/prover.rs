@@ -167,18 +167,15 @@ pub fn prove_given(
         Tree::build(multiplicities.to_vec(), q_t, table.bits()),
     ];
 
-    let [(pw, qw), (pt, qt)] = [trees[0].root(), trees[1].root()];
-    let roots = vec![pw, qw, pt, qt];
+    let tops = trees.each_ref().map(Tree::root);
+    let roots: Vec<Fr> = tops.iter().flat_map(|(p, q)| [*p, *q]).collect();
     transcript.absorb(labels::GKR_LAYER, &roots)?;
-    let mut claims: Vec<Claim> = trees
+    let mut claims: Vec<Claim> = tops
         .iter()
-        .map(|t| {
-            let (p, q) = t.root();
-            Claim {
-                point: vec![],
-                p,
-                q,
-            }
+        .map(|&(p, q)| Claim {
+            point: vec![],
+            p,
+            q,
         })
         .collect();
 

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::field::encoding::to_i128;
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::{CurveGroup, VariableBaseMSM};
-use ark_ff::AdditiveGroup;
+use ark_ff::{AdditiveGroup, Zero};
 use rayon::prelude::*;
 
 /// A commitment to a vector.
@@ -13,9 +13,14 @@ pub type Commitment = G1Affine;
 
 /// Commits to `values` with the first `values.len()` SRS powers. Vectors whose entries are
 /// all signed 8/16/32/64-bit integers use the matching small-scalar MSM on their positive and
-/// negative parts; anything else uses the full MSM.
+/// negative parts; anything else uses the full MSM. Trailing zeros (a trace's power-of-two
+/// padding, the opening's fold quotient above the data) cost nothing.
 pub fn commit(srs: &Srs, values: &[Fr]) -> Result<Commitment, Error> {
     let bases = srs.powers(values.len())?;
+    let values = &values[..values
+        .iter()
+        .rposition(|v| !v.is_zero())
+        .map_or(0, |i| i + 1)];
     // Quantized data with a few full-size entries (the mask slots): a small-scalar MSM over
     // the data plus a full MSM over the few large entries.
     let large: Vec<usize> = values
@@ -98,6 +103,18 @@ mod tests {
         let vals: Vec<Fr> = (0..64).map(|_| Fr::rand(&mut rng)).collect();
         let full = G1Projective::msm_unchecked(&srs.g1_powers, &vals).into_affine();
         assert_eq!(commit(&srs, &vals).unwrap(), full);
+        // Trailing zeros change nothing; a vector of zeros commits to the identity; the SRS
+        // must still cover the whole length.
+        let mut vals: Vec<Fr> = (0..40).map(|i| from_i128(i - 20)).collect();
+        vals[7] = Fr::rand(&mut rng);
+        vals.resize(64, Fr::ZERO);
+        let full = G1Projective::msm_unchecked(&srs.g1_powers, &vals).into_affine();
+        assert_eq!(commit(&srs, &vals).unwrap(), full);
+        assert_eq!(commit(&srs, &[Fr::ZERO; 64]).unwrap(), G1Affine::identity());
+        assert!(matches!(
+            commit(&srs, &[Fr::ZERO; 65]),
+            Err(Error::SrsTooSmall { .. })
+        ));
         assert!(matches!(
             commit(&srs, &vec![Fr::from(1u64); 65]),
             Err(Error::SrsTooSmall { .. })

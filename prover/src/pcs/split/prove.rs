@@ -13,7 +13,7 @@ use crate::poly::eq_table;
 use crate::sumcheck::{SumcheckProof, prove_rounds_bound};
 use crate::transcript::{NativeTranscript, labels};
 use ark_bn254::Fr;
-use ark_ff::{AdditiveGroup, Field, Zero};
+use ark_ff::{AdditiveGroup, Field};
 use rayon::prelude::*;
 
 /// Proves every claim on the committed `vectors` (each of power-of-two length) at once.
@@ -74,11 +74,9 @@ pub fn prove_split_opening(
     drop(phase);
     let phase = tracing::debug_span!("commit Q, G, Ĝ, S1, S2").entered();
     // Q is the one full-size MSM; the small ones run beside it. Q is zero above F's last
-    // nonzero row (the trace's mask slots sit right above its tensors): the MSM skips that.
-    let q_len = q.iter().rposition(|x| !x.is_zero()).map_or(0, |i| i + 1);
-    tracing::debug!(q_len, full = q.len(), "fold quotient");
+    // nonzero row (the trace's mask slots sit right above its tensors), which `commit` skips.
     let (q_commit, [g_commit, g_rev_commit, s1_commit, s2_commit]) = rayon::join(
-        || commit(srs, &q[..q_len]),
+        || commit(srs, &q),
         || [&g, &g_rev, &s1, &s2].map(|p| commit(srs, p)),
     );
     let (q_commit, g_commit, g_rev_commit, s1_commit, s2_commit) =
