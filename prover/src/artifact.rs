@@ -53,7 +53,7 @@ pub const DATA_COMMITMENT: Kind = Kind {
 /// A native inference or accuracy proof with its statement.
 pub const MODEL_PROOF: Kind = Kind {
     name: "model-proof",
-    version: 3,
+    version: 4,
     what: "model proof file",
 };
 /// A native training proof with its statement.

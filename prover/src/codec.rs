@@ -17,7 +17,7 @@ use crate::blocks::conv_backprop::ConvBackpropProof;
 use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
-use crate::blocks::maxpool::MaxPoolProof;
+use crate::blocks::maxpool::{DiffProof, MaxPoolProof};
 use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
@@ -166,7 +166,8 @@ crate::canonical_struct!(PoolProof<Fr> { values });
 crate::canonical_struct!(MaxPoolProof<Fr> { zerocheck, padded_taps, values });
 crate::canonical_struct!(AvgPoolProof<Fr> { values });
 crate::canonical_struct!(ArgmaxProof<Fr> { values, sumcheck, booleanity });
-crate::canonical_struct!(ModelProofBody<Fr> { range, activations, layers, argmax });
+crate::canonical_struct!(DiffProof<Fr> { values, gather });
+crate::canonical_struct!(ModelProofBody<Fr> { range, activations, layers, argmax, pool_diffs });
 crate::canonical_struct!(SplitEvals<Fr> {
     g_at_zeta_inv,
     h_at_zeta_inv,
@@ -325,6 +326,10 @@ mod tests {
                     sumcheck: sumcheck(51),
                     booleanity: sumcheck(55),
                 }),
+                pool_diffs: vec![DiffProof {
+                    values: vec![fr(56), fr(57)],
+                    gather: sumcheck(58),
+                }],
             },
             opening: SplitOpeningProof {
                 field: SplitFieldProof {

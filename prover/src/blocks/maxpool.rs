@@ -28,6 +28,21 @@
 //! (ρ, r_t) (the caller discharges it through the gather). Every tensor is committed before
 //! the statement, so each challenge follows every value it combines.
 //!
+//! Virtual differences (the model statement): D need not be committed. (3) then defines it —
+//! D = O + H − Xcol − H·M, a fixed linear function of O and X, both bound before the
+//! statement — and the block's D claim is dropped: (3) at (ρ, r_t) already ties the tap values
+//! to it, r_t being drawn after every tap value is absorbed. What still needs D is its range
+//! check (1): the range lookup's witness holds D's values (the prover computes them), and the
+//! lookup's final claim D̃(r) = v on that column is resolved here ([`prove_virtual_diff`]): on
+//! the lookup's transcript, the prover sends Õ(r_c, r_p, r_n) and X̃col(r), absorbed; the
+//! verifier checks v = Õ + H − X̃col(r) − H·M̃(r_t, r_p) — the MLE of (3)'s right-hand side
+//! over the whole (c, t, p, n) hypercube, since Σ_t eq(r_t, t) = 1 — and carries X̃col(r)
+//! through a gather proof of its own to a claim on X. As D is fixed by commitments made before
+//! the lookup's first challenge, the LogUp argument is as sound as over a committed column; a
+//! false Õ or X̃col fails the opening or the gather, and a witness column other than (3)'s D
+//! makes v differ from the identity's value except with probability vars/|Fr| (r follows the
+//! witness). The range check then covers exactly (3)'s D, on every entry of its hypercube.
+//!
 //! Soundness: a violation of (2) survives the zerocheck with probability ≤ (K + 1)·n/|Fr|
 //! plus n/|Fr| for τ; wrong padded-tap values make the D claim false except with probability
 //! log T/|Fr|; a violation of (3) — a nonzero multilinear polynomial in (ρ, r_t), all of whose
@@ -35,6 +50,7 @@
 //! ≤ vars/|Fr|. With (1), (2) and (3), O' is at least every real tap and equals one of them
 //! (or 0 = the padding when the window has padding), so O is the window's maximum.
 
+use super::conv::{GatherProof, prove_gather, verify_gather};
 use super::{TensorClaim, concat, log2};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
@@ -169,6 +185,126 @@ impl MaxPoolShape {
     }
 }
 
+/// The range lookup's claim on virtual differences, resolved (the module doc).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffProof<F> {
+    /// Õ(r_c, r_p, r_n) and X̃col(r) at the lookup's point r = (r_c, r_t, r_p, r_n).
+    pub values: Vec<F>,
+    /// X̃col(r) carried through the window gather to the pool's input.
+    pub gather: GatherProof<F>,
+}
+
+/// The claims a resolved difference claim leaves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffClaims<F> {
+    /// On the output O.
+    pub output: TensorClaim<F>,
+    /// On the pool's input X.
+    pub input: TensorClaim<F>,
+}
+
+impl MaxPoolShape {
+    /// Variables of D and Xcol: channels, taps, positions, examples.
+    fn window_vars(&self) -> usize {
+        self.output_vars() + log2(self.geometry.taps_pad())
+    }
+
+    /// [O's point (r_c, r_p, r_n), r_t, r_p] from a point r on D.
+    fn split_window<F: Clone>(&self, r: &[F]) -> Result<[Vec<F>; 3], Error> {
+        let shape = || Error::ProofShape {
+            what: "max-pool difference point",
+            expected: self.window_vars(),
+            actual: r.len(),
+        };
+        if r.len() != self.window_vars() {
+            return Err(shape());
+        }
+        let (lc, lt) = (log2(self.geometry.in_c), log2(self.geometry.taps_pad()));
+        let lp = log2(self.positions());
+        let (c, rest) = r.split_at_checked(lc).ok_or_else(shape)?;
+        let (t, rest) = rest.split_at_checked(lt).ok_or_else(shape)?;
+        let p = rest.get(..lp).ok_or_else(shape)?;
+        Ok([concat(&[c, rest]), t.to_vec(), p.to_vec()])
+    }
+
+    /// Õ + H − X̃col − H·M̃(r_t, r_p): (3)'s right-hand side.
+    fn virtual_diff<F: FieldOps>(&self, o: &F, xcol: &F, r_t: &[F], r_p: &[F]) -> F {
+        let h = self.half();
+        o.add_const(h)
+            .sub(xcol)
+            .sub(&mask_eval(&self.geometry, r_t, r_p).mul_const(h))
+    }
+}
+
+/// Resolves the range lookup's claim `d` on the virtual differences (the module doc) from the
+/// output `o`, the window gather `xcol` and the pool's input `x`; returns the claims on O and X.
+pub fn prove_virtual_diff(
+    shape: MaxPoolShape,
+    d: &TensorClaim<Fr>,
+    o: &[Fr],
+    xcol: &[Fr],
+    x: &[Fr],
+    t: &mut NativeTranscript,
+) -> Result<(DiffProof<Fr>, DiffClaims<Fr>), Error> {
+    shape.start(t)?;
+    let [rho, _, _] = shape.split_window(&d.point)?;
+    let values = vec![
+        DenseMle::new(o.to_vec())?.evaluate(&rho)?,
+        DenseMle::new(xcol.to_vec())?.evaluate(&d.point)?,
+    ];
+    t.absorb(labels::MAXPOOL_DIFF_VALUES, &values)?;
+    let window = TensorClaim {
+        point: d.point.clone(),
+        value: values[1],
+    };
+    let (gather, input) = prove_gather(&shape.geometry, x, &window, t)?;
+    let output = TensorClaim {
+        point: rho,
+        value: values[0],
+    };
+    Ok((DiffProof { values, gather }, DiffClaims { output, input }))
+}
+
+/// Verifies the resolution of the range lookup's claim `d` on the virtual differences; returns
+/// the claims on O and on the pool's input X.
+pub fn verify_virtual_diff<F: FieldOps, S: SpongeOps<F>>(
+    shape: MaxPoolShape,
+    d: &TensorClaim<F>,
+    proof: &DiffProof<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<DiffClaims<F>, Error> {
+    shape.start(t)?;
+    let [rho, r_t, r_p] = shape.split_window(&d.point)?;
+    let [o, x] = proof.values.as_slice() else {
+        return Err(Error::ProofShape {
+            what: "max-pool difference values",
+            expected: 2,
+            actual: proof.values.len(),
+        });
+    };
+    t.absorb(labels::MAXPOOL_DIFF_VALUES, &proof.values)?;
+    if !d
+        .value
+        .enforce_equal(&shape.virtual_diff(o, x, &r_t, &r_p))?
+    {
+        return Err(Error::RelationMismatch {
+            relation: "max pool: the range lookup's D = O + H − Xcol − H·M",
+        });
+    }
+    let window = TensorClaim {
+        point: d.point.clone(),
+        value: x.clone(),
+    };
+    let input = verify_gather(&shape.geometry, &proof.gather, &window, t)?;
+    Ok(DiffClaims {
+        output: TensorClaim {
+            point: rho,
+            value: o.clone(),
+        },
+        input,
+    })
+}
+
 /// M(t, (y, x)): whether tap t of output position (y, x) counts as real — it reads inside the
 /// image, or it is tap 0 of a padded output position of the layout (which reads Xcol = 0, so
 /// the output there is 0).
@@ -294,13 +430,7 @@ fn claims_and_relation<F: FieldOps, S: SpongeOps<F>>(
         .to_vec();
     let taps = concat(&[&out.evals, &proof.padded_taps]);
     let claims = shape.claims(out.point, &r_t, &taps, &proof.values)?;
-    let h = shape.half();
-    let expected = claims
-        .output
-        .value
-        .add_const(h)
-        .sub(&claims.window.value)
-        .sub(&mask_eval(&shape.geometry, &r_t, &rho_p).mul_const(h));
+    let expected = shape.virtual_diff(&claims.output.value, &claims.window.value, &r_t, &rho_p);
     Ok((claims, expected))
 }
 

@@ -11,7 +11,7 @@ use crate::blocks::dense::DenseProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
 use crate::blocks::iterate::StepProof;
 use crate::blocks::matmul::MatMulProof;
-use crate::blocks::maxpool::MaxPoolProof;
+use crate::blocks::maxpool::{DiffProof, MaxPoolProof};
 use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
@@ -149,11 +149,16 @@ map_struct!(ArgmaxProof {
     sumcheck: nested,
     booleanity: nested
 });
+map_struct!(DiffProof {
+    values: list,
+    gather: nested
+});
 map_struct!(ModelProofBody {
     layers: nested,
     argmax: nested,
     range: nested,
-    activations: nested
+    activations: nested,
+    pool_diffs: nested
 });
 map_struct!(IteratedDenseProof {
     values: list,
@@ -295,6 +300,10 @@ mod tests {
                 LayerProof::Pool(PoolProof { values: vec![5, 6] }),
             ],
             argmax: None,
+            pool_diffs: vec![DiffProof {
+                values: vec![7, 8],
+                gather: s(40),
+            }],
         };
         let mut seen = 0usize;
         let mapped: ModelProofBody<i128> = body
@@ -303,7 +312,7 @@ mod tests {
                 Ok(-i128::from(*v))
             })
             .unwrap();
-        assert_eq!(seen, 3 + 4 + 1 + 4 + 4 + 2);
+        assert_eq!(seen, 3 + 4 + 1 + 4 + 4 + 2 + 2 + 4);
         let back: ModelProofBody<u64> = mapped
             .map_fields(&mut |v: &i128| -> Result<u64, ()> { Ok((-*v) as u64) })
             .unwrap();

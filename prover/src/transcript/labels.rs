@@ -153,6 +153,8 @@ pub const MAXPOOL_TAPS: Label = Label::new(b"maxpool/taps");
 pub const MAXPOOL_TAP_POINT: Label = Label::new(b"maxpool/tappt");
 /// Max pool: the prover's evaluations of O and Xcol.
 pub const MAXPOOL_VALUES: Label = Label::new(b"maxpool/values");
+/// Max pool, virtual differences: the prover's Õ and X̃col at the range lookup's point.
+pub const MAXPOOL_DIFF_VALUES: Label = Label::new(b"maxpool/diffs");
 /// Window average pool: statement (batch, window geometry).
 pub const AVGPOOL_STATEMENT: Label = Label::new(b"avgpool/stmt");
 /// Window average pool: the output point.

@@ -18,9 +18,30 @@ const H: i64 = 1 << (BITS - 1);
 
 struct Case {
     shape: MaxPoolShape,
+    x: Vec<i64>,
     o: Vec<i64>,
     d: Vec<i64>,
     xcol: Vec<i64>,
+}
+
+/// The window gather of `x` (m examples): rows (n, p), columns (t, c), 0 where a tap reads
+/// padding.
+fn gather(g: &ConvGeometry, m: usize, x: &[i64]) -> Vec<i64> {
+    let (p, tp, c) = (g.out_h * g.out_w, g.taps_pad(), g.in_c);
+    let mut xcol = vec![0; m * p * tp * c];
+    for n in 0..m {
+        for pos in 0..p {
+            for t in 0..tp {
+                if let Some((sy, sx)) = g.source(pos / g.out_w, pos % g.out_w, t) {
+                    for ch in 0..c {
+                        xcol[((n * p + pos) * tp + t) * c + ch] =
+                            x[((n * g.in_h + sy) * g.in_w + sx) * c + ch];
+                    }
+                }
+            }
+        }
+    }
+    xcol
 }
 
 fn geometry(k: usize, s: usize, pad: usize) -> ConvGeometry {
@@ -78,6 +99,7 @@ fn case(g: ConvGeometry, seed: u64) -> Case {
             bits: BITS,
             geometry: g,
         },
+        x,
         o,
         d,
         xcol,
@@ -186,6 +208,127 @@ fn adaptive_forgeries_leave_false_claims() {
         ];
         assert!(false_claims.iter().any(|f| *f), "case {which}");
     }
+}
+
+/// The model statement's virtual differences: the range lookup's claim on D at a point r
+/// drawn after D is fixed resolves to claims on O and X equal to their true evaluations;
+/// changing the claim or any message is refused with the error of the check it breaks.
+#[test]
+fn virtual_difference_claims_resolve_and_every_message_is_bound() {
+    use zkmodel_prover::blocks::TensorClaim;
+    use zkmodel_prover::blocks::maxpool::{DiffProof, prove_virtual_diff, verify_virtual_diff};
+    for (g, seed) in [(geometry(2, 2, 0), 7), (geometry(3, 1, 1), 8)] {
+        let c = case(g, seed);
+        assert_eq!(c.xcol, gather(&g, c.shape.m, &c.x));
+        let vars = c.d.len().trailing_zeros() as usize;
+        let mut r = rng(seed + 100);
+        let point: Vec<Fr> = (0..vars).map(|_| Fr::from(r.r#gen::<u64>())).collect();
+        let d = TensorClaim {
+            value: true_eval(&c.d, &point),
+            point,
+        };
+        let (proof, claims) = prove_virtual_diff(
+            c.shape,
+            &d,
+            &field(&c.o),
+            &field(&c.xcol),
+            &field(&c.x),
+            &mut transcript(),
+        )
+        .unwrap();
+        let verified = verify_virtual_diff(c.shape, &d, &proof, &mut transcript()).unwrap();
+        assert_eq!(verified, claims);
+        assert_eq!(claims.output.value, true_eval(&c.o, &claims.output.point));
+        assert_eq!(claims.input.value, true_eval(&c.x, &claims.input.point));
+
+        let verify = |d: &TensorClaim<Fr>, p: &DiffProof<Fr>| {
+            verify_virtual_diff(c.shape, d, p, &mut transcript())
+        };
+        let mut wrong = d.clone();
+        wrong.value += Fr::from(1u64);
+        assert!(matches!(
+            verify(&wrong, &proof),
+            Err(Error::RelationMismatch { .. })
+        ));
+        let mut short = d.clone();
+        short.point.pop();
+        assert!(matches!(
+            verify(&short, &proof),
+            Err(Error::ProofShape { .. })
+        ));
+        for i in 0..2 {
+            let mut forged = proof.clone();
+            forged.values[i] += Fr::from(1u64);
+            assert!(matches!(
+                verify(&d, &forged),
+                Err(Error::RelationMismatch { .. })
+            ));
+        }
+        let mut forged = proof.clone();
+        forged.values.push(Fr::from(0u64));
+        assert!(matches!(verify(&d, &forged), Err(Error::ProofShape { .. })));
+        // A gather message changed: the sumcheck's final check fails.
+        for round in 0..proof.gather.rounds.len() {
+            let mut forged = proof.clone();
+            forged.gather.rounds[round][0] += Fr::from(1u64);
+            assert_eq!(
+                verify(&d, &forged).map(|_| ()),
+                Err(Error::SumcheckFinal),
+                "round {round}"
+            );
+        }
+        let mut forged = proof.clone();
+        forged.gather.final_evals[0][0] += Fr::from(1u64);
+        assert_eq!(verify(&d, &forged).map(|_| ()), Err(Error::SumcheckFinal));
+    }
+}
+
+/// Adaptive forgery of the virtual differences: the range lookup saw a column D' other than
+/// (3)'s D (an in-range stand-in for a negative difference). Every challenge seen, the
+/// adversary keeps Õ true, solves the relation for X̃col(r), and proves the gather from an X'
+/// changed in one entry to reach that value. Every check passes; the claim it leaves on X is
+/// false, so the opening of the committed input refuses the proof.
+#[test]
+fn a_difference_column_other_than_the_relation_leaves_a_false_input_claim() {
+    use zkmodel_prover::blocks::TensorClaim;
+    use zkmodel_prover::blocks::maxpool::{prove_virtual_diff, verify_virtual_diff};
+    use zkmodel_prover::poly::DenseMle;
+    let c = case(geometry(3, 1, 1), 9);
+    let g = c.shape.geometry;
+    let vars = c.d.len().trailing_zeros() as usize;
+    let mut r = rng(109);
+    let point: Vec<Fr> = (0..vars).map(|_| Fr::from(r.r#gen::<u64>())).collect();
+    let mut d_forged = c.d.clone();
+    d_forged[3] += 1;
+    let d = TensorClaim {
+        value: true_eval(&d_forged, &point),
+        point: point.clone(),
+    };
+    // The value the relation needs: X̃col(r) lower by D̃'(r) − D̃(r).
+    let target = true_eval(&c.xcol, &point) - (d.value - true_eval(&c.d, &point));
+    // X' = X + δ·e_j, with e_j's gather nonzero at r.
+    let j = 5;
+    let mut e = vec![0; c.x.len()];
+    e[j] = 1;
+    let slope = true_eval(&gather(&g, c.shape.m, &e), &point);
+    assert_ne!(slope, Fr::from(0u64));
+    let delta = (target - true_eval(&c.xcol, &point)) / slope;
+    let mut x = field(&c.x);
+    x[j] += delta;
+    let xcol: Vec<Fr> = field(&c.xcol)
+        .iter()
+        .zip(field(&gather(&g, c.shape.m, &e)))
+        .map(|(a, b)| *a + delta * b)
+        .collect();
+    let (proof, _) =
+        prove_virtual_diff(c.shape, &d, &field(&c.o), &xcol, &x, &mut transcript()).unwrap();
+    let claims = verify_virtual_diff(c.shape, &d, &proof, &mut transcript()).unwrap();
+    assert_eq!(claims.output.value, true_eval(&c.o, &claims.output.point));
+    let honest_x = DenseMle::new(field(&c.x))
+        .unwrap()
+        .evaluate(&claims.input.point)
+        .unwrap();
+    assert_ne!(claims.input.value, honest_x);
 }
 
 /// Review finding (helper-15): a table activation with outputs below −2^(b−1) (LeakyReLU with

@@ -45,7 +45,7 @@ use crate::blocks::avgpool::AvgPoolProof;
 use crate::blocks::concat::ConcatProof;
 use crate::blocks::conv::GatherProof;
 use crate::blocks::dense::DenseProof;
-use crate::blocks::maxpool::MaxPoolProof;
+use crate::blocks::maxpool::{DiffProof, MaxPoolProof};
 use crate::blocks::pool::PoolProof;
 use crate::blocks::residual::ResidualProof;
 use crate::lookup::LookupProof;
@@ -64,6 +64,10 @@ pub struct ModelProofBody<F> {
     pub layers: Vec<LayerProof<F>>,
     /// Argmax and count (accuracy statements).
     pub argmax: Option<ArgmaxProof<F>>,
+    /// One per max-pool layer, in layer order, on the lookups' transcript after the lookups:
+    /// the range lookup's claim on the layer's uncommitted differences, resolved to claims on
+    /// its output and input ([`crate::blocks::maxpool`]).
+    pub pool_diffs: Vec<DiffProof<F>>,
 }
 
 /// The proof of one layer.
@@ -191,6 +195,11 @@ impl ModelProof {
         if let Some(a) = &b.argmax {
             elements += a.values.len() + sc(&a.sumcheck) + sc(&a.booleanity);
         }
+        elements += b
+            .pool_diffs
+            .iter()
+            .map(|d| d.values.len() + sc(&d.gather))
+            .sum::<usize>();
         // The opening, the trace commitment and the salt.
         elements += self.opening.num_elements() + 2;
         32 * elements

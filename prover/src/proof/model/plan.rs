@@ -17,7 +17,7 @@ use crate::poly::evaluate_generic;
 use crate::proof::bounds::RangeColumns;
 use crate::proof::public::PublicGroup;
 use crate::proof::roles::CommitmentRole;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::shape::{LayerKind, LayerShape, ModelShape, Task, Visibility};
 
@@ -95,6 +95,10 @@ pub(crate) struct Plan {
     pub range_columns: Vec<(String, i64)>,
     /// log2 of each tensor's padded size.
     pub vars: BTreeMap<String, usize>,
+    /// Range-checked tensors that no vector holds: the max pools' differences, defined by
+    /// their relation from committed tensors; the range lookup's claims on them are resolved
+    /// by the pool ([`crate::blocks::maxpool`]), never opened.
+    pub virtual_tensors: BTreeSet<String>,
 }
 
 impl ModelArchitecture {
@@ -250,6 +254,7 @@ impl ModelArchitecture {
         ];
         let mut places = BTreeMap::new();
         let mut vars = BTreeMap::new();
+        let mut virtual_diffs = Vec::new();
         // Claims are routed by name: a name two tensors would share refuses the statement.
         let mut put = |name: &str, vector: usize, len: usize| -> Result<(), Error> {
             if places.contains_key(name) {
@@ -297,7 +302,7 @@ impl ModelArchitecture {
                 put(&names::act_mult(&l.name), TRACE, 1 << s.bits)?;
             }
             if let LayerKind::MaxPool(g) = l.kind {
-                put(&names::diff(&l.name), TRACE, len * g.taps_pad())?;
+                virtual_diffs.push((names::diff(&l.name), len * g.taps_pad()));
             }
             debug_assert!(i < last || l.is_dense());
         }
@@ -321,6 +326,13 @@ impl ModelArchitecture {
         };
         if output == Visibility::Committed {
             put(names::LOGITS, logits_vector, m * c)?;
+        }
+        let mut virtual_tensors = BTreeSet::new();
+        for (name, len) in virtual_diffs {
+            if places.contains_key(&name) || !virtual_tensors.insert(name.clone()) {
+                return Err(Error::TensorNameCollision { name });
+            }
+            vars.insert(name, len.trailing_zeros() as usize);
         }
         for (public, is) in [(names::INPUT, input), (names::LOGITS, output)] {
             if is == Visibility::Public && places.contains_key(public) {
@@ -419,6 +431,7 @@ impl ModelArchitecture {
             places,
             range_columns: range.into_columns(),
             vars,
+            virtual_tensors,
         })
     }
 }

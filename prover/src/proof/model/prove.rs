@@ -1,15 +1,16 @@
 //! The MLP prover: witness from the integer forward pass, vectors, blocks on forks, one opening.
 
+use super::lookups::max_pools;
 use super::plan::{DATA, MODEL, ModelArchitecture, Place, Plan, Sink, TRACE, names};
 use super::shape::{LayerKind, LayerShape, Task};
-use super::verify::{LayerClaims, route, start_blocks};
+use super::verify::{LayerClaims, LookupStageClaims, route, start_blocks};
 use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
 use crate::blocks::argmax::{ArgmaxWitness, prove_argmax};
 use crate::blocks::avgpool::{AvgPoolShape, prove_avgpool};
 use crate::blocks::concat::prove_concat;
 use crate::blocks::conv::prove_gather;
 use crate::blocks::dense::{DenseWitness, prove_dense};
-use crate::blocks::maxpool::{MaxPoolShape, prove_maxpool};
+use crate::blocks::maxpool::{MaxPoolShape, prove_maxpool, prove_virtual_diff};
 use crate::blocks::pool::PoolClaims;
 use crate::blocks::pool::{PoolShape, prove_pool};
 use crate::blocks::residual::{ResidualShape, ResidualWitness, prove_residual};
@@ -326,7 +327,7 @@ pub(crate) fn prove_blocks(
             (names::remainder(&l.name), &lt.r),
             (names::diff(&l.name), &lt.diff),
         ] {
-            if plan.places.contains_key(&name) {
+            if plan.places.contains_key(&name) || plan.virtual_tensors.contains(&name) {
                 t.insert(name, ints(values));
             }
         }
@@ -434,7 +435,24 @@ pub(crate) fn prove_blocks(
                 let col = activation_column(&t, l)?;
                 acts.push(prove_given(st.table, &[col], mult, &mut lookup_fork)?);
             }
-            Ok((range, acts, lookup_fork.digest()?))
+            // The max pools' differences are virtual: resolve the range lookup's claims on them.
+            let mut diffs = Vec::new();
+            for ((i, shape), d) in max_pools(arch)
+                .into_iter()
+                .zip(plan.diff_claims(arch, &range.1)?)
+            {
+                let l = &s.layers[i];
+                let (p, c) = prove_virtual_diff(
+                    shape,
+                    &d,
+                    &t[&l.pool_output()],
+                    &xcols[i],
+                    &t[&s.source_name(s.layer_source(i))],
+                    &mut lookup_fork,
+                )?;
+                diffs.push((p, c));
+            }
+            Ok((range, acts, diffs, lookup_fork.digest()?))
         },
         || {
             let layers = s
@@ -489,7 +507,6 @@ pub(crate) fn prove_blocks(
                                 LayerProof::MaxPool { pool, gather },
                                 LayerClaims::MaxPool {
                                     output: c.output,
-                                    diff: c.diff,
                                     input,
                                 },
                             )
@@ -571,8 +588,9 @@ pub(crate) fn prove_blocks(
             (layers, argmax)
         },
     );
-    let ((range, range_claims), acts, lookup_digest) = lookups?;
+    let ((range, range_claims), acts, diffs, lookup_digest) = lookups?;
     let (activations, act_claims): (Vec<_>, Vec<_>) = acts.into_iter().unzip();
+    let (pool_diffs, diff_claims): (Vec<_>, Vec<_>) = diffs.into_iter().unzip();
     let (layers, argmax) = (layers?, argmax?);
     let mut digests = vec![lookup_digest];
     digests.extend(layers.iter().map(|x| x.2));
@@ -586,12 +604,16 @@ pub(crate) fn prove_blocks(
         public.input.as_deref(),
         public.logits.as_deref(),
     )?;
+    let lookup_claims = LookupStageClaims {
+        range: &range_claims,
+        activations: &act_claims,
+        diffs: &diff_claims,
+    };
     route(
         arch,
         &plan,
         &mut sink,
-        &range_claims,
-        &act_claims,
+        lookup_claims,
         &dense_claims,
         argmax.as_ref().map(|x| &x.1),
     )?;
@@ -604,6 +626,7 @@ pub(crate) fn prove_blocks(
             activations,
             layers: layers.into_iter().map(|x| x.0).collect(),
             argmax: argmax.map(|x| x.0),
+            pool_diffs,
         },
         public,
         claims: sink.acc.claims().to_vec(),

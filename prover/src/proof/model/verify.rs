@@ -2,6 +2,7 @@
 //! wrapper that adds s0, d₁, d₂ by Keccak and the pairing check.
 
 use super::Task;
+use super::lookups::max_pools;
 use super::plan::{ModelArchitecture, Plan, Sink, names};
 use super::prove::{ModelWitness, commit_data, commit_model, prove};
 use super::shape::LayerKind;
@@ -12,7 +13,7 @@ use crate::blocks::avgpool::{AvgPoolShape, verify_avgpool};
 use crate::blocks::concat::{ConcatClaims, verify_concat};
 use crate::blocks::conv::verify_gather;
 use crate::blocks::dense::{DenseClaims, verify_dense};
-use crate::blocks::maxpool::{MaxPoolShape, verify_maxpool};
+use crate::blocks::maxpool::{DiffClaims, MaxPoolShape, verify_maxpool, verify_virtual_diff};
 use crate::blocks::pool::{PoolClaims, PoolShape, verify_pool};
 use crate::blocks::residual::{ResidualClaims, ResidualShape, verify_residual};
 use crate::error::Error;
@@ -64,15 +65,22 @@ pub(crate) enum LayerClaims<F> {
     Residual(ResidualClaims<F>),
     /// Concatenation.
     Concat(ConcatClaims<F>),
-    /// Max pool (the window claim already carried through the gather to the pool's input).
+    /// Max pool (the window claim already carried through the gather to the pool's input; the
+    /// differences are virtual: no claim on them).
     MaxPool {
         /// On the output.
         output: TensorClaim<F>,
-        /// On the differences.
-        diff: TensorClaim<F>,
         /// On the input.
         input: TensorClaim<F>,
     },
+}
+
+/// The lookups' claims: the range lookup, the activation lookups, and the max pools' resolved
+/// difference claims (layer order).
+pub(crate) struct LookupStageClaims<'a, F> {
+    pub range: &'a LookupClaims<F>,
+    pub activations: &'a [LookupClaims<F>],
+    pub diffs: &'a [DiffClaims<F>],
 }
 
 /// Routes every block claim to its tensor, in a fixed order.
@@ -80,11 +88,15 @@ pub(crate) fn route<F: FieldOps>(
     arch: &ModelArchitecture,
     plan: &Plan,
     sink: &mut Sink<'_, F>,
-    range: &LookupClaims<F>,
-    activations: &[LookupClaims<F>],
+    lookups: LookupStageClaims<'_, F>,
     claims: &[LayerClaims<F>],
     argmax: Option<&ArgmaxClaims<F>>,
 ) -> Result<(), Error> {
+    let LookupStageClaims {
+        range,
+        activations,
+        diffs,
+    } = lookups;
     if range.column_evals.len() != plan.range_columns.len() {
         return Err(Error::ProofShape {
             what: "lookup column evaluations",
@@ -92,20 +104,29 @@ pub(crate) fn route<F: FieldOps>(
             actual: range.column_evals.len(),
         });
     }
-    for ((name, _), value) in plan.range_columns.iter().zip(&range.column_evals) {
-        let vars = plan.vars_of(name)?;
-        let point = range.column_point.get(..vars).ok_or(Error::ProofShape {
-            what: "lookup column point",
-            expected: vars,
-            actual: range.column_point.len(),
+    for (index, (name, _)) in plan.range_columns.iter().enumerate() {
+        // A virtual tensor's claim was resolved into the `diffs` claims.
+        if !plan.virtual_tensors.contains(name) {
+            sink.add(name, &plan.range_claim(range, index)?)?;
+        }
+    }
+    let pools = max_pools(arch);
+    if diffs.len() != pools.len() {
+        return Err(Error::ProofShape {
+            what: "max-pool difference claims",
+            expected: pools.len(),
+            actual: diffs.len(),
+        });
+    }
+    for ((i, _), c) in pools.iter().zip(diffs) {
+        let l = arch.shape.layers.get(*i).ok_or(Error::Internal {
+            what: "a max pool's layer exists",
         })?;
         sink.add(
-            name,
-            &TensorClaim {
-                point: point.to_vec(),
-                value: value.clone(),
-            },
+            &arch.shape.source_name(arch.shape.layer_source(*i)),
+            &c.input,
         )?;
+        sink.add(&l.pool_output(), &c.output)?;
     }
     sink.add(
         names::RANGE_MULT,
@@ -215,14 +236,9 @@ pub(crate) fn route<F: FieldOps>(
                 sink.add(&l.pool_output(), &c.output)?;
                 sink.add(&names::remainder(&l.name), &c.remainder)?;
             }
-            LayerClaims::MaxPool {
-                output,
-                diff,
-                input: x,
-            } => {
+            LayerClaims::MaxPool { output, input: x } => {
                 sink.add(&input, x)?;
                 sink.add(&l.pool_output(), output)?;
-                sink.add(&names::diff(&l.name), diff)?;
             }
         }
     }
@@ -284,6 +300,19 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         })?;
         acts.push(verify_lookup(&st, p, &mut f)?);
     }
+    let pools = max_pools(arch);
+    let diff_claims = plan.diff_claims(arch, &range)?;
+    if body.pool_diffs.len() != pools.len() {
+        return Err(Error::ProofShape {
+            what: "max-pool difference proofs",
+            expected: pools.len(),
+            actual: body.pool_diffs.len(),
+        });
+    }
+    let mut diffs = Vec::with_capacity(pools.len());
+    for (((_, shape), d), p) in pools.iter().zip(&diff_claims).zip(&body.pool_diffs) {
+        diffs.push(verify_virtual_diff(*shape, d, p, &mut f)?);
+    }
     digests.push(f.digest()?);
     if body.layers.len() != s.layers.len() {
         return Err(Error::ProofShape {
@@ -335,7 +364,6 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
                 LayerClaims::MaxPool {
                     input: verify_gather(&g, gather, &c.window, &mut f)?,
                     output: c.output,
-                    diff: c.diff,
                 }
             }
             (LayerKind::Add { .. }, LayerProof::Residual(p)) => {
@@ -376,15 +404,12 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     };
     t.join(&digests)?;
     let mut sink = Sink::new(arch, &plan, input, logits)?;
-    route(
-        arch,
-        &plan,
-        &mut sink,
-        &range,
-        &acts,
-        &layers,
-        argmax.as_ref(),
-    )?;
+    let lookups = LookupStageClaims {
+        range: &range,
+        activations: &acts,
+        diffs: &diffs,
+    };
+    route(arch, &plan, &mut sink, lookups, &layers, argmax.as_ref())?;
     verify_split_field(
         sink.acc.vector_vars(),
         sink.acc.claims(),
