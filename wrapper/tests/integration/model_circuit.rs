@@ -130,7 +130,7 @@ fn mlp_inference_circuit_accepts_honest_and_rejects_tampered() {
 
 /// A max pool in-circuit: the digits CNN with its average pool replaced by a 3×3, stride-2,
 /// padding-1 max pool satisfies the circuit with an honest proof, and not with a max-pool
-/// message changed.
+/// message or a message resolving its differences' range claim changed.
 #[test]
 fn max_pool_cnn_circuit_accepts_honest_and_rejects_tampered() {
     use zkmodel_prover::graph::Op;
@@ -172,6 +172,19 @@ fn max_pool_cnn_circuit_accepts_honest_and_rejects_tampered() {
             _ => pool.padded_taps[0] += Fr::ONE,
         }
         assert!(!satisfied(bad).0, "case {case}");
+    }
+    // The range lookup's claim on the uncommitted differences, resolved on the lookups'
+    // transcript: its stated Õ, X̃col and its gather's messages are bound in-circuit too.
+    assert_eq!(c.body.pool_diffs.len(), 1);
+    for case in 0..3 {
+        let mut bad = c.clone();
+        let d = &mut bad.body.pool_diffs[0];
+        match case {
+            0 => d.values[0] += Fr::ONE,
+            1 => d.values[1] += Fr::ONE,
+            _ => d.gather.rounds[0][0] += Fr::ONE,
+        }
+        assert!(!satisfied(bad).0, "difference case {case}");
     }
 }
 
