@@ -41,12 +41,17 @@ pub(crate) fn prove<C: ConstraintSynthesizer<Fr>>(
         construct_matrices: true,
         generate_lc_assignments: false,
     });
-    circuit
-        .generate_constraints(cs.clone())
-        .map_err(synthesis)?;
-    cs.finalize();
-    let h = SnarkjsQap::witness_map::<Fr, GeneralEvaluationDomain<Fr>>(cs.clone())
-        .map_err(synthesis)?;
+    {
+        let _span = tracing::debug_span!("groth16:synthesis").entered();
+        circuit
+            .generate_constraints(cs.clone())
+            .map_err(synthesis)?;
+        cs.finalize();
+    }
+    let h = {
+        let _span = tracing::debug_span!("groth16:qap").entered();
+        SnarkjsQap::witness_map::<Fr, GeneralEvaluationDomain<Fr>>(cs.clone()).map_err(synthesis)?
+    };
     let system = cs
         .borrow()
         .ok_or_else(|| synthesis(SynthesisError::MissingCS))?;
@@ -100,12 +105,15 @@ fn assemble(
         }
     }
     let z: Vec<Fr> = inputs.iter().chain(witness).copied().collect();
+    let _span = tracing::debug_span!("groth16:msm").entered();
     // G2's MSM is the largest: run it beside the G1 ones.
     let (b2, g1) = rayon::join(
         || -> Result<G2Projective, Error> {
+            let _span = tracing::debug_span!("groth16:msm:B in G2").entered();
             Ok(query_sum("B query (G2)", &pk.b_g2_query, &z)? + pk.vk.beta_g2)
         },
         || -> Result<_, Error> {
+            let _span = tracing::debug_span!("groth16:msm:A, B, L, H in G1").entered();
             let a = query_sum("A query", &pk.a_query, &z)?;
             let b1 = if r.is_zero() {
                 G1Projective::zero()

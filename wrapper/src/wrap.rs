@@ -46,7 +46,10 @@ pub fn wrap<S: Statement>(
     claim: &Claim<S>,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<WrappedProof, Error> {
-    let circuit = StatementCircuit::new(srs, arch, claim)?;
+    let circuit = {
+        let _span = tracing::debug_span!("wrap:circuit values").entered();
+        StatementCircuit::new(srs, arch, claim)?
+    };
     let out = circuit.public.out.clone();
     let groth16 = prove_circuit(keys, circuit, rng)?;
     Ok(WrappedProof::assemble(

@@ -18,10 +18,11 @@ pub fn phases_from_env() {
     use tracing_subscriber::fmt::format::FmtSpan;
     use tracing_subscriber::prelude::*;
     if std::env::var_os("PHASES").is_some() {
-        // The prover's spans only: arkworks' constraint synthesis opens a span per namespace,
+        // Our crates' spans only: arkworks' constraint synthesis opens a span per namespace,
         // and at debug level for every target a Groth16 wrap logs tens of gigabytes.
         let only_prover = tracing_subscriber::filter::Targets::new()
-            .with_target("zkmodel_prover", tracing::Level::DEBUG);
+            .with_target("zkmodel_prover", tracing::Level::DEBUG)
+            .with_target("zkmodel_wrapper", tracing::Level::DEBUG);
         tracing_subscriber::registry()
             .with(
                 tracing_subscriber::fmt::layer()

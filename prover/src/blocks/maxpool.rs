@@ -13,8 +13,9 @@
 //! (M = 1): their output is 0, like every padded position of every other layer, so a residual
 //! sum or range check over the whole tensor sees no −H ([`mask`]).
 //!
-//! The prover commits the output O and the differences D = O' − X'col (O' = O + H, for every
-//! tap t < T). Relation: O[(n, p), c] = max_t Xcol[(n, p), (t, c)] over the real taps ⇔
+//! The output O is committed; the differences D = O' − X'col (O' = O + H, for every tap t < T)
+//! are committed by the training statement and virtual in the model statement (below).
+//! Relation: O[(n, p), c] = max_t Xcol[(n, p), (t, c)] over the real taps ⇔
 //!   (1) D ∈ [0, 2^b) everywhere (range-checked by the caller: O' ≥ every X'col),
 //!   (2) Π_{t < K} D[(n, p), (t, c)] = 0 for every (n, p, c) (O' equals one real tap),
 //!   (3) D = (O + H) − Xcol − H·M as tensors.
@@ -25,8 +26,8 @@
 //! the tap point r_t; the prover's Õ(ρ) and X̃col(ρ, r_t), absorbed. The verifier checks (3)
 //! at (ρ, r_t): Σ_t eq(r_t, t)·D̃(ρ, t) = Õ(ρ) + H − X̃col(ρ, r_t) − H·M̃(r_t, ρ_p), computing
 //! M̃ itself in O(K·positions), and emits three claims: D at (ρ, r_t), O at ρ, Xcol at
-//! (ρ, r_t) (the caller discharges it through the gather). Every tensor is committed before
-//! the statement, so each challenge follows every value it combines.
+//! (ρ, r_t) (the caller discharges it through the gather). Every committed tensor is bound
+//! before the statement, so each challenge follows every value it combines.
 //!
 //! Virtual differences (the model statement): D need not be committed. (3) then defines it —
 //! D = O + H − Xcol − H·M, a fixed linear function of O and X, both bound before the
@@ -38,14 +39,14 @@
 //! verifier checks v = Õ + H − X̃col(r) − H·M̃(r_t, r_p) — the MLE of (3)'s right-hand side
 //! over the whole (c, t, p, n) hypercube, since Σ_t eq(r_t, t) = 1 — and carries X̃col(r)
 //! through a gather proof of its own to a claim on X. As D is fixed by commitments made before
-//! the lookup's first challenge, the LogUp argument is as sound as over a committed column; a
-//! false Õ or X̃col fails the opening or the gather, and a witness column other than (3)'s D
-//! makes v differ from the identity's value except with probability vars/|Fr| (r follows the
-//! witness). The range check then covers exactly (3)'s D, on every entry of its hypercube.
+//! the lookup's first challenge, the LogUp-GKR argument is as sound as over a committed column:
+//! its final claim is checked against that fixed D (a false Õ or X̃col fails the opening or the
+//! gather), so the range check covers exactly (3)'s D, on every entry of its hypercube. A
+//! caller dropping the block's D claim relies on [`verify_maxpool`]'s own check of (3).
 //!
 //! Soundness: a violation of (2) survives the zerocheck with probability ≤ (K + 1)·n/|Fr|
-//! plus n/|Fr| for τ; wrong padded-tap values make the D claim false except with probability
-//! log T/|Fr|; a violation of (3) — a nonzero multilinear polynomial in (ρ, r_t), all of whose
+//! plus n/|Fr| for τ; wrong padded-tap values make (3)'s check (hence, with D committed, the D
+//! claim) fail except with probability log T/|Fr|; a violation of (3) — a nonzero multilinear polynomial in (ρ, r_t), all of whose
 //! coordinates are challenges drawn after the commitments — survives with probability
 //! ≤ vars/|Fr|. With (1), (2) and (3), O' is at least every real tap and equals one of them
 //! (or 0 = the padding when the window has padding), so O is the window's maximum.

@@ -487,6 +487,38 @@ fn max_pool_variant(k: usize, stride: usize, pad: usize) {
             );
         }
     }
+    // The range lookup's claim on the uncommitted differences, resolved on the lookups'
+    // transcript: a changed Õ or X̃col breaks the identity, a changed gather message its
+    // sumcheck, a missing resolution the proof's shape.
+    let diff_relation = Error::RelationMismatch {
+        relation: "max pool: the range lookup's D = O + H − Xcol − H·M",
+    };
+    for case in 0..4 {
+        let mut bad = p.proof.clone();
+        let want = match case {
+            0 | 1 => {
+                bad.body.pool_diffs[0].values[case] += Fr::ONE;
+                diff_relation.clone()
+            }
+            2 => {
+                bad.body.pool_diffs[0].gather.rounds[0][0] += Fr::ONE;
+                Error::SumcheckFinal
+            }
+            _ => {
+                bad.body.pool_diffs.pop();
+                Error::ProofShape {
+                    what: "max-pool difference proofs",
+                    expected: 1,
+                    actual: 0,
+                }
+            }
+        };
+        assert_eq!(
+            p.verify_with(&p.public, &bad),
+            Err(want),
+            "{k}x{k} difference case {case}"
+        );
+    }
     // The float model's predictions survive quantization on these inputs.
     let (xt, _) = s.data.batch(&s.data.test[..4]).unwrap();
     let xt = shaped(&model.input_shape, xt);

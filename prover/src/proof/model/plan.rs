@@ -426,10 +426,21 @@ impl ModelArchitecture {
         if self.argmax_shape().is_some() {
             range.unsigned(names::SLACK);
         }
+        let range_columns = range.into_columns();
+        // A virtual tensor's one range claim is resolved by its pool; a second column (a
+        // shifted twin) would have no resolution.
+        for name in &virtual_tensors {
+            let columns: Vec<_> = range_columns.iter().filter(|(n, _)| n == name).collect();
+            if columns.as_slice() != [&(name.clone(), 0)] {
+                return Err(Error::Internal {
+                    what: "a virtual tensor has exactly one unshifted range column",
+                });
+            }
+        }
         Ok(Plan {
             layouts,
             places,
-            range_columns: range.into_columns(),
+            range_columns,
             vars,
             virtual_tensors,
         })

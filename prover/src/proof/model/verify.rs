@@ -360,6 +360,8 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
                     bits: s.bits,
                     geometry: g,
                 };
+                // The differences are virtual: the block's own check of relation (3) ties
+                // its tap values to O and Xcol, so its D claim is dropped here.
                 let c = verify_maxpool(shape, pool, &mut f)?;
                 LayerClaims::MaxPool {
                     input: verify_gather(&g, gather, &c.window, &mut f)?,
