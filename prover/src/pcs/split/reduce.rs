@@ -57,11 +57,61 @@ pub(super) fn weight_at<F: FieldOps>(
     Ok(high.iter().fold(w, |acc, x| acc.mul(&x.one_minus())))
 }
 
+/// One vector's weight table W_k and values f_k over its `vars` unfixed variables, both kept
+/// only up to their last nonzero pair: entries beyond `w.len()` (= `f.len()`) are zero, which a
+/// trace's power-of-two padding makes a third or more of the vector.
+struct Pair {
+    w: Vec<Fr>,
+    f: Vec<Fr>,
+    vars: usize,
+}
+
+impl Pair {
+    fn new(mut w: Vec<Fr>, mut f: Vec<Fr>, vars: usize) -> Self {
+        let live = w
+            .iter()
+            .rposition(|x| *x != Fr::ZERO)
+            .max(f.iter().rposition(|x| *x != Fr::ZERO))
+            .map_or(0, |i| i + 1);
+        let mut pair = Self {
+            w: {
+                w.truncate(live);
+                w
+            },
+            f: {
+                f.truncate(live);
+                f
+            },
+            vars,
+        };
+        pair.pad();
+        pair
+    }
+
+    /// Even lengths while a variable is unfixed (the fold reads whole pairs).
+    fn pad(&mut self) {
+        if self.vars > 0 && self.w.len() % 2 == 1 {
+            self.w.push(Fr::ZERO);
+            self.f.push(Fr::ZERO);
+        }
+    }
+
+    /// W_k and f_k once every own variable is fixed (zero when the vector was all zeros).
+    fn ends(&self) -> (Fr, Fr) {
+        (first(&self.w), first(&self.f))
+    }
+}
+
+/// A table's first entry; zero for a table whose live prefix is empty.
+fn first(v: &[Fr]) -> Fr {
+    v.first().copied().unwrap_or(Fr::ZERO)
+}
+
 /// The prover's side: per vector its weight table W_k and values f_k, each of its own length;
 /// once a vector's own variables are fixed it is one value whose zero-extension contributes
 /// (1 − X_j)² per later round.
 pub(super) struct ClaimReduction {
-    tables: Vec<(Vec<Fr>, Vec<Fr>)>,
+    tables: Vec<Pair>,
     num_vars: usize,
 }
 
@@ -77,7 +127,7 @@ impl ClaimReduction {
             .iter()
             .zip(vars)
             .enumerate()
-            .map(|(k, (f, n))| (vector_weights(k, *n, claims, weights), f.to_vec()))
+            .map(|(k, (f, n))| Pair::new(vector_weights(k, *n, claims, weights), f.to_vec(), *n))
             .collect();
         Self {
             tables,
@@ -99,14 +149,15 @@ impl RoundProver for ClaimReduction {
     fn round_evals(&self, claim: Fr) -> Vec<Fr> {
         let mut at0 = Fr::ZERO;
         let mut at2 = Fr::ZERO;
-        for (w, f) in &self.tables {
-            if w.len() == 1 {
+        for Pair { w, f, vars } in &self.tables {
+            if *vars == 0 {
                 // (1 − t)²·w·f at t = 0 and t = 2 alike.
-                let c = w[0] * f[0];
+                let c = first(w) * first(f);
                 at0 += c;
                 at2 += c;
                 continue;
             }
+            // Pairs past the live prefix are zero and add nothing.
             let (a, b) = w
                 .par_chunks(2)
                 .zip(f.par_chunks(2))
@@ -123,13 +174,14 @@ impl RoundProver for ClaimReduction {
     }
     fn fix(&mut self, r: Fr) {
         let keep = Fr::ONE - r;
-        self.tables.par_iter_mut().for_each(|(w, f)| {
-            if w.len() == 1 {
-                w[0] *= keep;
-                f[0] *= keep;
+        self.tables.par_iter_mut().for_each(|t| {
+            if t.vars == 0 {
+                t.w.iter_mut().chain(&mut t.f).for_each(|x| *x *= keep);
             } else {
-                fix_first_variable_in_place(w, r);
-                fix_first_variable_in_place(f, r);
+                fix_first_variable_in_place(&mut t.w, r);
+                fix_first_variable_in_place(&mut t.f, r);
+                t.vars -= 1;
+                t.pad();
             }
         });
         self.num_vars = self.num_vars.saturating_sub(1);
@@ -137,8 +189,10 @@ impl RoundProver for ClaimReduction {
     fn final_evals(&self) -> Vec<Fr> {
         self.tables
             .iter()
-            .flat_map(|(w, f)| [w.first().copied(), f.first().copied()])
-            .map(|v| v.unwrap_or(Fr::ZERO))
+            .flat_map(|t| {
+                let (w, f) = t.ends();
+                [w, f]
+            })
             .collect()
     }
 }
@@ -147,10 +201,7 @@ impl ClaimReduction {
     /// Once every variable is fixed: v_k = f̃_k(r*) per vector (zero-extension included), the
     /// reduction's final message. The weights W_k(r*) are not sent: the verifier computes them.
     pub(super) fn values(&self) -> Vec<Fr> {
-        self.tables
-            .iter()
-            .map(|(_, f)| f.first().copied().unwrap_or(Fr::ZERO))
-            .collect()
+        self.tables.iter().map(|t| t.ends().1).collect()
     }
 }
 
@@ -164,16 +215,38 @@ mod tests {
 
     #[test]
     fn zero_extended_vectors_reduce_to_one_point() {
+        // Dense vectors and claims.
+        reduce_and_check(&[5, 2, 0, 5], &[32, 4, 1, 32], &[0, 0, 0, 0]);
+        // Zero tails (odd and even live prefixes, an all-zero vector) under claims on
+        // segments (a Boolean suffix): the prover keeps only the live prefix.
+        reduce_and_check(&[5, 2, 0, 5, 4], &[13, 0, 1, 32, 6], &[2, 1, 0, 3, 0]);
+    }
+
+    /// Vectors of 2^vars[k] entries, the first `live[k]` random and the rest zero, with two
+    /// claims each whose last `fixed[k]` coordinates are 0 (claims on the first segment).
+    fn reduce_and_check(vars: &[usize], live: &[usize], fixed: &[usize]) {
         let mut rng = ark_std::test_rng();
-        let vars = [5usize, 2, 0, 5];
         let vectors: Vec<Vec<Fr>> = vars
             .iter()
-            .map(|n| (0..1 << n).map(|_| Fr::rand(&mut rng)).collect())
+            .zip(live)
+            .map(|(n, l)| {
+                (0..1usize << n)
+                    .map(|i| if i < *l { Fr::rand(&mut rng) } else { Fr::ZERO })
+                    .collect()
+            })
             .collect();
         let mut claims = vec![];
         for (k, v) in vectors.iter().enumerate() {
             for _ in 0..2 {
-                let point: Vec<Fr> = (0..vars[k]).map(|_| Fr::rand(&mut rng)).collect();
+                let point: Vec<Fr> = (0..vars[k])
+                    .map(|j| {
+                        if j + fixed[k] >= vars[k] {
+                            Fr::ZERO
+                        } else {
+                            Fr::rand(&mut rng)
+                        }
+                    })
+                    .collect();
                 let value = DenseMle::new(v.clone()).unwrap().evaluate(&point).unwrap();
                 claims.push(OpeningClaim {
                     vector: k,
@@ -191,7 +264,7 @@ mod tests {
         let composition = pairs_composition(vectors.len()).unwrap();
         let checked = verify(
             VerifierInstance {
-                num_vars: 5,
+                num_vars: *vars.iter().max().unwrap(),
                 composition: &composition,
                 claim: sum,
             },
