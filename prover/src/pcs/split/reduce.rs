@@ -259,7 +259,7 @@ mod tests {
         let weights = claim_weights(&rho, claims.len());
         let sum: Fr = claims.iter().zip(&weights).map(|(c, w)| c.value * w).sum();
         let refs: Vec<&[Fr]> = vectors.iter().map(Vec::as_slice).collect();
-        let mut inst = ClaimReduction::new(&refs, &vars, &claims, &weights);
+        let mut inst = ClaimReduction::new(&refs, vars, &claims, &weights);
         let (proof, out) = prove(&mut inst, sum, &mut NativeTranscript::new_native()).unwrap();
         let composition = pairs_composition(vectors.len()).unwrap();
         let checked = verify(
