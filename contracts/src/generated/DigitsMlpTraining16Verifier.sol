@@ -46,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x1d3e7ff3eb367192e54a9802a8dd884798489b05e73131e0c911a2b07955d25e;
-    uint256 internal constant IC0_Y = 0x303b000ae5c9dac0547184ec4326fc714014c466de6a7726bee443a0564772ce;
-    uint256 internal constant IC1_X = 0x225f94fdb7a8f66d63aa9ae69450d113d4e64c438082569e42b15cc436438a36;
-    uint256 internal constant IC1_Y = 0x0528f5377b65521142b4f6d281333e31ed0cd2e7f2207db71ae4187447c3fec8;
-    uint256 internal constant IC2_X = 0x0dad12ce7876584435b3aa55cf9c15e7b1b2c0732ce457c1a0cfc57a26dfe4fc;
-    uint256 internal constant IC2_Y = 0x163c8bb8e838dd6a351711acc04cb098855379477ffae47b4f9f3f2be44fa81b;
-    uint256 internal constant IC3_X = 0x05f655f43a8c1c91ecf439668c7af0a89df7ca40945768a1718afdf9347a81c0;
-    uint256 internal constant IC3_Y = 0x0fa509b1fe2a84a6727e9e8aa5bf266eea29c303cfb08d5fdbffce481314136f;
-    uint256 internal constant IC4_X = 0x2264597c25bc5e26bd8b7e224a927812e049b82c969d454fa59547f77ad6e951;
-    uint256 internal constant IC4_Y = 0x0d0daca5aa41020b165a36cf7b1f21a00611cb2d4885a0dc2b275ac1fe9058c4;
-    uint256 internal constant IC5_X = 0x2281c743570094e2e75b0765b0401435be6f24a18c056e2d8b70a839b9cc4d59;
-    uint256 internal constant IC5_Y = 0x1c7d3513967ee7b443ba04acd678d6bf89744c810e2f494b925116f0d55c1e01;
-    uint256 internal constant IC6_X = 0x2c441eb38108892aee5d0f3a9fabfef35a43e180bca0e77b85a15aae331413e3;
-    uint256 internal constant IC6_Y = 0x2ceacd65471e18ee218e709925f07fba86d368a16d63e942b993f6a20dd7f5ff;
-    uint256 internal constant IC7_X = 0x015618187fa5f100dc539cf34db12716eb7dc470875ad9cf4715448f23768427;
-    uint256 internal constant IC7_Y = 0x19348e4893b70cca06cd08449fa233a7c6e46de656da30c14f079d0f4dd76224;
-    uint256 internal constant IC8_X = 0x29053e57a5d79331a942a0655491edff56a5721bc645b057c34d9bd1bd5363ba;
-    uint256 internal constant IC8_Y = 0x2b87212c345918d2ff4b8823b3c357cfcc48a83ab7a91aa1619fb5b073ec4edd;
-    uint256 internal constant IC9_X = 0x1c966acfab099219a256bff8059e1d8653796386e9a3382bba25508caf6e9e1a;
-    uint256 internal constant IC9_Y = 0x1e9e0f0cd583b2c32cd16e227666d718ebe3f095e664a314d6c2d9cd3bf32a3a;
+    uint256 internal constant IC0_X = 0x2fe0e05a7b73dd42983c9d2cf30bda43b45a8228e1c4d63d1bb933073ae90f01;
+    uint256 internal constant IC0_Y = 0x0f8e4d10e6a4fe8f77a90fb6515de70125d7a22f96f63e563cfd21bce1d40bc5;
+    uint256 internal constant IC1_X = 0x0c1b4c50a619410359c763a41ac400c86dddff18c0f98552e35621a2994e502c;
+    uint256 internal constant IC1_Y = 0x2f8d144518164af928740fae098bb4be90d35bc5924d9959733fd8558eb98af5;
+    uint256 internal constant IC2_X = 0x11d4203f36c7b76fd9f598b5fecace4ce9d5d8c3343b8853f1928bc6b1697e43;
+    uint256 internal constant IC2_Y = 0x20aed005c4312cc17beea9440aa67d74389ea9f24de2227d046a898ad9fc93dc;
+    uint256 internal constant IC3_X = 0x2c34559c8b91946ed974c8fa8269b4e6f0557a1be9d52d791642d1b0d06a9c59;
+    uint256 internal constant IC3_Y = 0x0276e278a183dbb0884fcd2eda27772eaaad23e72e1447458da2447dff2ab7f3;
+    uint256 internal constant IC4_X = 0x2c7ae8892c86c3043d546c4cf3b6a0da2bb7609c78654efd02714dff06abf449;
+    uint256 internal constant IC4_Y = 0x09f7dccb8c93bb08759c6c900740d9cf2631554e937885afe8aad9b397f3a9ef;
+    uint256 internal constant IC5_X = 0x06d77e0bf062b9031fa77ce6a1eeaff547e54a8193c63a97a0321434d6ba6f61;
+    uint256 internal constant IC5_Y = 0x2d59caa24ebcb6c74ce9039c2b4f1c1ec04921ba259947d73637019c2d75773b;
+    uint256 internal constant IC6_X = 0x2caf8143a67adcecf3c5b24e78c88726743d1f5c210ded0fc41df22763e61135;
+    uint256 internal constant IC6_Y = 0x18c1a27695ce31e25c508aca1b2f0808ae392b40c8515ab99a877914cc1207c9;
+    uint256 internal constant IC7_X = 0x175df2419bd7c2f92f0ed6b024cdce06704b03d13e29a5ddbf22c343ede21eee;
+    uint256 internal constant IC7_Y = 0x1f12c50db197fa6028e2a24ea806110dd9b6acacbe14f0d11beb6adb1b8b6993;
+    uint256 internal constant IC8_X = 0x1c5003a38be8b26ab8bf3024df614d81f3ff05793f13548a759a30eb24c2a2c0;
+    uint256 internal constant IC8_Y = 0x2c298368b94e06fa82893113291791d9a7997b987ff5b2636d59c5b6ee4a35ef;
+    uint256 internal constant IC9_X = 0x0e7c0b63c23d2d1997bc42a5e4fe6f3593f854405af128c03104f80df4b0e146;
+    uint256 internal constant IC9_Y = 0x056da647658ba653e6ed772bc66c9a6bd48489426c2e058a5abd689101550feb;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {

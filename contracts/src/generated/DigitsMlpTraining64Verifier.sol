@@ -46,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x25ad73dc4046bbbaab2b394e755e6dfbfd15df9b8ca652fce181c6795635f437;
-    uint256 internal constant IC0_Y = 0x23ce59ae1bd9a60872de39d45e00435cc7986e5a6e7ca59ba6d133fa7a613e65;
-    uint256 internal constant IC1_X = 0x06deddf916c59a42bbe829ec09937fd251f21fe15362c9f6615416b533012a59;
-    uint256 internal constant IC1_Y = 0x1ce9042615b5b06aea1d228755785fe1869ecfe05d31ca68045cb3cb9f856645;
-    uint256 internal constant IC2_X = 0x166e8d2bc4da767d65ad96935904bdd512f4e35224a01fdb14d5b9277a64240b;
-    uint256 internal constant IC2_Y = 0x15ce37dcaad750cb9070e7024d8b75e8a39680b7a8e3fe31e768dc20fc013491;
-    uint256 internal constant IC3_X = 0x1c54213abfa726f84b2fe6083faef22d389e047189fac5e522a43d9dc67647c5;
-    uint256 internal constant IC3_Y = 0x16b95807b4700b83b3c57002ec6a06228bf833ad1545b0d63ebbe650684c0926;
-    uint256 internal constant IC4_X = 0x1ccd3be463b47a0154b03e6112607afe503fbf9e34d8602b449368573653d38b;
-    uint256 internal constant IC4_Y = 0x060a289a0d2a798de4f29c8c3ce1c3c23ceeacefc83256ce0e06b2ca8d4e8383;
-    uint256 internal constant IC5_X = 0x29bed9df5ef25b2beb4938bb87a980063b068d6b6a75bf7515d38495e37727ab;
-    uint256 internal constant IC5_Y = 0x243ee8ee21ae5fc44f7a05cf391b6fcd3040519023039cef64842d9d5e531021;
-    uint256 internal constant IC6_X = 0x29b4a145037799846cd3083fc293e239703d2623f11cf658189687a7879709ee;
-    uint256 internal constant IC6_Y = 0x2223c4a0ed98ef6c31a0331c0a5bcb411acdb7421d96b22d7cdcbd53ecade503;
-    uint256 internal constant IC7_X = 0x02bc3e0ae7ac59956a1b628e89131538a43711389ef810ed0666bc335ca3a12b;
-    uint256 internal constant IC7_Y = 0x0649c7c2908c8d1e9847d17e2fd564e6e619a0e1574877c5fb332d8fa0386d2a;
-    uint256 internal constant IC8_X = 0x19527da30e0f78ab970b3e4d4fe2435951f2fa3cee1cae82f551bd2e4a033eea;
-    uint256 internal constant IC8_Y = 0x1ae7400dd76e11a7e971c34d16bf406fbc54f10a8803b0f005290ed028dbc401;
-    uint256 internal constant IC9_X = 0x0e6000550cb52aa94d32fed44ae212e9c7a4b0c62d3d8517d25a162b529607aa;
-    uint256 internal constant IC9_Y = 0x20358f0b1b5aea5561126c6f91aac9b4b44f637651fba3d8130e1e53d75da357;
+    uint256 internal constant IC0_X = 0x18fe01888e958b05987fb302b68a982ad1184c0b0204fbc42919bf0bd0f9ed88;
+    uint256 internal constant IC0_Y = 0x171f93043f2655d0f7f7eefcd903153344b4af1c85b95dd524446b20283c08cd;
+    uint256 internal constant IC1_X = 0x19b6bbdecce0c6ec0fc17900b76c05e4256ef0e8ce4dcd768fe248f23b1eb978;
+    uint256 internal constant IC1_Y = 0x0d3c2c7aea868b143befd1aefb240de9e96d9487801e45abe1cc75cc8128ced3;
+    uint256 internal constant IC2_X = 0x1be8cf3d92ba300a409f7023fb9b07c42d9c2d902faffc83f3304cd804600997;
+    uint256 internal constant IC2_Y = 0x0fc7cdc8b99395496e5a84245b5057a3e63cf605c9251da9184eb13554359dda;
+    uint256 internal constant IC3_X = 0x01c9b32de27c4afa9f88651b2f563e78b46583ac6ad2fff858f6752e5ae63469;
+    uint256 internal constant IC3_Y = 0x1c5a22ec6b764dd2c2422e7ddb693ad275e7ab5351ed5a27833221ad46e8ef9c;
+    uint256 internal constant IC4_X = 0x063bc323ad5abbe8eb144368f9fd43119758ec187686ebe02bc5ae0a11c0eeb8;
+    uint256 internal constant IC4_Y = 0x05fe445fc8b98f9edfa02eabe02a82be4a24520548052ee4d223b0902d932a38;
+    uint256 internal constant IC5_X = 0x28d07de8d800259496138c9dde4ebdc5fd24436861b04f788346411eb8b80d99;
+    uint256 internal constant IC5_Y = 0x02a12240be7f39ce1423c2c5f679db58219d16912f83e8ef901a8cd116fbaaeb;
+    uint256 internal constant IC6_X = 0x139f75f109f16f9707dfebbb9f2bc86b10bcda911bcca8ec0778d79dd3c9fe7a;
+    uint256 internal constant IC6_Y = 0x08f99265957315db34434724cf55650eca404aa0c0545c4335cac1bdee981588;
+    uint256 internal constant IC7_X = 0x19f6239a870642f405b1f0d84c1bfc8786a6e2fa6fde3b287f6315071ed729c1;
+    uint256 internal constant IC7_Y = 0x2b517861d1c8e3ecffd164ea37be504cb7b9ab2b99b16e32458da1a1ef035645;
+    uint256 internal constant IC8_X = 0x2beca9e400e055c9664036c194ae08ec51a4bfbd6fe927fd413bb4ef79615770;
+    uint256 internal constant IC8_Y = 0x1e42e95f658bbbb4aef8419cb46de4b3be88fb3437c877f38c46e02ff7eb6fd5;
+    uint256 internal constant IC9_X = 0x19ecde1425a8f0d12cf45f31f656ae772099af0eef7eae532e98cae19ae46c1d;
+    uint256 internal constant IC9_Y = 0x24419265efb65257e397d0b029db8e9d31fa33e4a57db64d068c1fe4119f7b5e;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {

@@ -2,8 +2,8 @@
 
 use super::gkr::Tree;
 use super::{
-    ColumnShape, LookupClaims, LookupProof, LookupStatement, Table, fold_challenges,
-    root_challenges, statement_words,
+    ColumnShape, LookupClaims, LookupProof, LookupStatement, Table, absorb_statement,
+    fold_challenges, root_challenges,
 };
 use crate::error::{Error, ensure};
 use crate::field::encoding::from_i128;
@@ -128,7 +128,7 @@ pub fn prove_given(
             actual: multiplicities.len(),
         });
     }
-    transcript.absorb(labels::LOGUP_STATEMENT, &statement_words::<Fr>(&statement))?;
+    absorb_statement(transcript, &statement)?;
     let alpha: Fr = if table.is_pair() {
         transcript.challenge(labels::LOGUP_ALPHA)?
     } else {

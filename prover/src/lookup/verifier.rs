@@ -1,8 +1,8 @@
 //! The LogUp-GKR verifier, generic over the field backend.
 
 use super::{
-    GkrLayer, LookupClaims, LookupProof, LookupStatement, fold_challenges, root_challenges,
-    statement_words,
+    GkrLayer, LookupClaims, LookupProof, LookupStatement, absorb_statement, fold_challenges,
+    root_challenges,
 };
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
@@ -80,7 +80,7 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
         proof.column_evals.len(),
     )?;
 
-    transcript.absorb(labels::LOGUP_STATEMENT, &statement_words::<F>(statement))?;
+    absorb_statement(transcript, statement)?;
     let alpha = if statement.table.is_pair() {
         transcript.challenge(labels::LOGUP_ALPHA)?
     } else {
