@@ -35,7 +35,7 @@ use ark_ff::AdditiveGroup;
 use rayon::prelude::*;
 
 /// Splits a claim point on Xcol into (r_c, r_t, r_p, r_n).
-fn split<F: Clone>(g: &ConvGeometry, point: &[F]) -> Result<[Vec<F>; 4], Error> {
+pub(super) fn split<F: Clone>(g: &ConvGeometry, point: &[F]) -> Result<[Vec<F>; 4], Error> {
     let sizes = [log2(g.in_c), log2(g.taps_pad()), log2(g.out_positions())];
     let fixed: usize = sizes.iter().sum();
     if point.len() < fixed {

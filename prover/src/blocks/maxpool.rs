@@ -51,7 +51,7 @@
 //! ≤ vars/|Fr|. With (1), (2) and (3), O' is at least every real tap and equals one of them
 //! (or 0 = the padding when the window has padding), so O is the window's maximum.
 
-use super::conv::{GatherProof, prove_gather, verify_gather};
+use super::conv::{GatherProof, prove_gather, split, verify_gather};
 use super::{TensorClaim, concat, log2};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
@@ -210,22 +210,18 @@ impl MaxPoolShape {
         self.output_vars() + log2(self.geometry.taps_pad())
     }
 
-    /// [O's point (r_c, r_p, r_n), r_t, r_p] from a point r on D.
+    /// [O's point (r_c, r_p, r_n), r_t, r_p] from a point r on D (the gather's split, D
+    /// having Xcol's layout, with r's length checked exactly).
     fn split_window<F: Clone>(&self, r: &[F]) -> Result<[Vec<F>; 3], Error> {
-        let shape = || Error::ProofShape {
-            what: "max-pool difference point",
-            expected: self.window_vars(),
-            actual: r.len(),
-        };
         if r.len() != self.window_vars() {
-            return Err(shape());
+            return Err(Error::ProofShape {
+                what: "max-pool difference point",
+                expected: self.window_vars(),
+                actual: r.len(),
+            });
         }
-        let (lc, lt) = (log2(self.geometry.in_c), log2(self.geometry.taps_pad()));
-        let lp = log2(self.positions());
-        let (c, rest) = r.split_at_checked(lc).ok_or_else(shape)?;
-        let (t, rest) = rest.split_at_checked(lt).ok_or_else(shape)?;
-        let p = rest.get(..lp).ok_or_else(shape)?;
-        Ok([concat(&[c, rest]), t.to_vec(), p.to_vec()])
+        let [c, t, p, n] = split(&self.geometry, r)?;
+        Ok([concat(&[&c, &p, &n]), t, p])
     }
 
     /// Õ + H − X̃col − H·M̃(r_t, r_p): (3)'s right-hand side.

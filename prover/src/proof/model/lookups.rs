@@ -13,6 +13,7 @@ use super::shape::{LayerKind, ModelShape};
 use crate::blocks::TensorClaim;
 use crate::blocks::maxpool::MaxPoolShape;
 use crate::error::Error;
+use crate::graph::quant::ConvGeometry;
 use crate::lookup::{ColumnShape, LookupClaims, LookupStatement, Table};
 use crate::proof::bounds::range_statement;
 
@@ -23,17 +24,21 @@ pub(crate) fn max_pools(arch: &ModelArchitecture) -> Vec<(usize, MaxPoolShape)> 
         .iter()
         .enumerate()
         .filter_map(|(i, l)| match l.kind {
-            LayerKind::MaxPool(g) => Some((
-                i,
-                MaxPoolShape {
-                    m: arch.rows(),
-                    bits: arch.shape.bits,
-                    geometry: g,
-                },
-            )),
+            LayerKind::MaxPool(g) => Some((i, arch.maxpool_shape(g))),
             _ => None,
         })
         .collect()
+}
+
+impl ModelArchitecture {
+    /// The max-pool block's shape for a layer with windows `g`.
+    pub(crate) fn maxpool_shape(&self, g: ConvGeometry) -> MaxPoolShape {
+        MaxPoolShape {
+            m: self.rows(),
+            bits: self.shape.bits,
+            geometry: g,
+        }
+    }
 }
 
 impl Plan {

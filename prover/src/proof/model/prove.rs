@@ -10,7 +10,7 @@ use crate::blocks::avgpool::{AvgPoolShape, prove_avgpool};
 use crate::blocks::concat::prove_concat;
 use crate::blocks::conv::prove_gather;
 use crate::blocks::dense::{DenseWitness, prove_dense};
-use crate::blocks::maxpool::{MaxPoolShape, prove_maxpool, prove_virtual_diff};
+use crate::blocks::maxpool::{prove_maxpool, prove_virtual_diff};
 use crate::blocks::pool::PoolClaims;
 use crate::blocks::pool::{PoolShape, prove_pool};
 use crate::blocks::residual::{ResidualShape, ResidualWitness, prove_residual};
@@ -490,13 +490,8 @@ pub(crate) fn prove_blocks(
                             )
                         }
                         LayerKind::MaxPool(g) => {
-                            let shape = MaxPoolShape {
-                                m,
-                                bits: s.bits,
-                                geometry: g,
-                            };
                             let (pool, c) = prove_maxpool(
-                                shape,
+                                arch.maxpool_shape(g),
                                 &t[&l.pool_output()],
                                 &t[&names::diff(&l.name)],
                                 &xcols[i],

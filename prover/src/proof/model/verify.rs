@@ -13,7 +13,7 @@ use crate::blocks::avgpool::{AvgPoolShape, verify_avgpool};
 use crate::blocks::concat::{ConcatClaims, verify_concat};
 use crate::blocks::conv::verify_gather;
 use crate::blocks::dense::{DenseClaims, verify_dense};
-use crate::blocks::maxpool::{DiffClaims, MaxPoolShape, verify_maxpool, verify_virtual_diff};
+use crate::blocks::maxpool::{DiffClaims, verify_maxpool, verify_virtual_diff};
 use crate::blocks::pool::{PoolClaims, PoolShape, verify_pool};
 use crate::blocks::residual::{ResidualClaims, ResidualShape, verify_residual};
 use crate::error::Error;
@@ -355,14 +355,9 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
                 })
             }
             (LayerKind::MaxPool(g), LayerProof::MaxPool { pool, gather }) => {
-                let shape = MaxPoolShape {
-                    m: arch.rows(),
-                    bits: s.bits,
-                    geometry: g,
-                };
                 // The differences are virtual: the block's own check of relation (3) ties
                 // its tap values to O and Xcol, so its D claim is dropped here.
-                let c = verify_maxpool(shape, pool, &mut f)?;
+                let c = verify_maxpool(arch.maxpool_shape(g), pool, &mut f)?;
                 LayerClaims::MaxPool {
                     input: verify_gather(&g, gather, &c.window, &mut f)?,
                     output: c.output,
