@@ -200,7 +200,7 @@ crate::canonical_struct!(StepProof<Fr> { values, sumcheck });
 crate::canonical_struct!(ReluGradProof<Fr> { values, zerocheck });
 crate::canonical_struct!(SoftmaxProof<Fr> { values, max, zerocheck });
 crate::canonical_struct!(ConvBackpropProof<Fr> { values, scatter, contraction });
-crate::canonical_struct!(MaxPoolGradProof<Fr> { zerocheck, values });
+crate::canonical_struct!(MaxPoolGradProof<Fr> { grad_in, sumcheck, values });
 crate::canonical_struct!(BackwardProof<Fr> {
     weight,
     weight_gather,

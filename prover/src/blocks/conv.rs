@@ -60,7 +60,7 @@ fn start<F: FieldOps, S: SpongeOps<F>>(
 }
 
 /// G̃(r_t, r_p, ρ), generic: Σ over valid (tap, position) pairs.
-fn gather_eval<F: FieldOps>(g: &ConvGeometry, r_t: &[F], r_p: &[F], rho: &[F]) -> F {
+pub(super) fn gather_eval<F: FieldOps>(g: &ConvGeometry, r_t: &[F], r_p: &[F], rho: &[F]) -> F {
     let (et, ep, eq) = (
         eq_table_generic(r_t),
         eq_table_generic(r_p),
@@ -272,17 +272,30 @@ pub fn prove_scatter(
             acc
         })
         .collect();
-    let mut gv = vec![Fr::ZERO; rows * taps];
+    prove_index_sum(scatter_table(g, &eq), folded, claim.value, r_c, r_n, t)
+}
+
+/// The col2im index map with its input positions bound, G(t, p, r_q) = eq(r_q, src(t, p))
+/// (0 where tap t of position p reads no input), over (tap, position), tap lowest; `eq` is
+/// eq(r_q, ·) over the input positions.
+pub(super) fn scatter_table(g: &ConvGeometry, eq: &[Fr]) -> Vec<Fr> {
+    let taps = g.taps_pad();
+    let mut gv = vec![Fr::ZERO; g.out_positions() * taps];
     for tap in 0..g.kh * g.kw {
         for y in 0..g.out_h {
             for xo in 0..g.out_w {
-                if let Some((sy, sx)) = g.source(y, xo, tap) {
-                    gv[(y * g.out_wp() + xo) * taps + tap] = eq[sy * g.in_wp() + sx];
+                if let Some((sy, sx)) = g.source(y, xo, tap)
+                    && let (Some(v), Some(slot)) = (
+                        eq.get(sy * g.in_wp() + sx),
+                        gv.get_mut((y * g.out_wp() + xo) * taps + tap),
+                    )
+                {
+                    *slot = *v;
                 }
             }
         }
     }
-    prove_index_sum(gv, folded, claim.value, r_c, r_n, t)
+    gv
 }
 
 /// Verifies a col2im proof for a claim on its output; returns the claim on P.

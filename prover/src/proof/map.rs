@@ -200,7 +200,8 @@ map_struct!(BackwardProof {
     pool_grad: nested
 });
 map_struct!(MaxPoolGradProof {
-    zerocheck: nested,
+    grad_in: one,
+    sumcheck: nested,
     values: list
 });
 map_struct!(TrainingProofBody {

@@ -135,8 +135,10 @@ pub const CONV_BACKPROP_POINT: Label = Label::new(b"convbp/point");
 pub const CONV_BACKPROP_VALUES: Label = Label::new(b"convbp/values");
 /// Max-pool backward block (training): statement.
 pub const MAXPOOL_GRAD_STATEMENT: Label = Label::new(b"maxpoolbp/stmt");
-/// Max-pool backward block: the batching challenge γ.
+/// Max-pool backward block: the point r on the input gradient and the tap point r′.
 pub const MAXPOOL_GRAD_POINT: Label = Label::new(b"maxpoolbp/point");
+/// Max-pool backward block: the batching challenge γ and the zerocheck point τ.
+pub const MAXPOOL_GRAD_BATCH: Label = Label::new(b"maxpoolbp/batch");
 /// Max-pool backward block: the prover's evaluations.
 pub const MAXPOOL_GRAD_VALUES: Label = Label::new(b"maxpoolbp/values");
 /// Average pool: statement.

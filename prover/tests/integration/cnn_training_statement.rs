@@ -272,19 +272,24 @@ fn a_max_pool_cnn_training_run_verifies() {
             "slack value",
             Box::new(|p| p.values[0] += Fr::ONE),
             Error::SuccinctEvaluation {
-                what: "max-pool first maximum E = UP_O − X − B",
+                what: "max-pool first maximum E = D − B",
             },
         ),
         (
             "selection at a tap",
             Box::new(|p| p.values[3] += Fr::ONE),
             Error::SuccinctEvaluation {
-                what: "max-pool first maximum E = UP_O − X − B",
+                what: "max-pool window sum Σ_t S = 1",
             },
         ),
         (
-            "zerocheck",
-            Box::new(|p| p.zerocheck.rounds[0][0] += Fr::ONE),
+            "gradient handed down",
+            Box::new(|p| p.grad_in += Fr::ONE),
+            Error::SumcheckFinal,
+        ),
+        (
+            "sumcheck",
+            Box::new(|p| p.sumcheck.rounds[0][0] += Fr::ONE),
             Error::SumcheckFinal,
         ),
     ];
@@ -353,7 +358,7 @@ fn a_cnn_trained_with_mean_squared_error_proves() {
 }
 
 /// Shapes the statement does not prove are refused with the training architecture's error: a
-/// pool first, two pools in a row, a hidden convolution without ReLU, an overlapping max pool.
+/// pool first, two pools in a row, a hidden convolution without ReLU, a pool with a ReLU.
 #[test]
 fn cnn_shapes_outside_the_statement_are_refused() {
     let base = run().arch.shape.clone();
@@ -376,20 +381,48 @@ fn cnn_shapes_outside_the_statement_are_refused() {
     let mut linear_conv = base.clone();
     linear_conv.layers[2].relu = false;
     assert!(refused(linear_conv));
-    let mut max_pool = base.clone();
-    if let zkmodel_prover::proof::model::LayerKind::Conv(g) = base.layers[2].kind {
-        // The second pool as an overlapping 3×3 stride-2 max pool (padded by 1): windows
-        // share inputs, which the max-pool backward block does not cover.
-        let window = zkmodel_prover::graph::quant::ConvGeometry::window(
-            (g.out_h, g.out_w, base.layers[3].n),
-            [3, 3],
-            [2, 2],
-            [1; 4],
-        )
-        .unwrap();
-        max_pool.layers[3].kind = zkmodel_prover::proof::model::LayerKind::MaxPool(window);
+    let mut relu_pool = base.clone();
+    relu_pool.layers[1].relu = true;
+    assert!(refused(relu_pool));
+}
+
+/// A CNN with AlexNet's overlapping max pools (3×3, stride 2, padded by 1: windows share
+/// inputs and read padding) trains with a proof: the gradient handed down sums what every
+/// window routes to each position. Its max-pool messages tampered are refused, and a run
+/// whose gradient below went to a later tied maximum is refused.
+#[test]
+fn an_overlapping_max_pool_cnn_training_run_verifies() {
+    let setup = setup(crate::training::overlapping_pool_cnn(5), config());
+    let proof = setup.prove_steps(&setup.steps).unwrap();
+    setup.verify(&proof).unwrap();
+    for layer in [1, 3] {
+        assert!(matches!(
+            setup.arch.shape.layers[layer].kind,
+            zkmodel_prover::proof::model::LayerKind::MaxPool(g) if g.kh == 3 && g.pads == [1; 4]
+        ));
     }
-    assert!(refused(max_pool));
+    let mut bad = proof.clone();
+    bad.body.backward[1].pool_grad.as_mut().unwrap().values[0] += Fr::ONE;
+    assert_eq!(
+        setup.verify(&bad),
+        Err(Error::SuccinctEvaluation {
+            what: "max-pool first maximum E = D − B",
+        })
+    );
+    let mut bad = proof.clone();
+    bad.body.backward[2].pool_grad.as_mut().unwrap().grad_in += Fr::ONE;
+    assert_eq!(setup.verify(&bad), Err(Error::SumcheckFinal));
+    // The first convolution's gradient moved to the next position (another channel's or
+    // window's): the recorded gradient below no longer matches the first-maximum routing
+    // (G = M ⊙ G_in, the ReLU derivative's relation).
+    let mut steps = setup.steps.clone();
+    let grad = &mut steps[0].layers[0].grad;
+    let at = grad.iter().position(|g| *g != 0).unwrap();
+    let moved = grad[at];
+    grad[at] = 0;
+    grad[at + 4] += moved;
+    let verdict = setup.prove_steps(&steps).and_then(|p| setup.verify(&p));
+    assert_eq!(verdict, Err(Error::SumcheckFinal));
 }
 
 /// A CNN without pools — a convolution, a strided convolution (e = 0: no extra bits), then a
@@ -498,9 +531,9 @@ fn a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_with_a_proof() {
     let proof = setup.prove_steps(&setup.steps).unwrap();
     setup.verify(&proof).unwrap();
 
-    // The padded rows computed as real ones (P = 2^s·B there). Under the max pool the
-    // prover's own range check on the first-maximum slack refuses (a padded window's output is
-    // 0, below its inputs); under the dense head the verifier's forward relation does.
+    // The padded rows computed as real ones (P = 2^s·B there): the verifier's forward
+    // relation (the row mask) refuses, under the max pool (whose windows read no padded row)
+    // as under the dense head.
     let with_biased_padding = |layer: usize, side: usize, real: usize| {
         let mut steps = setup.steps.clone();
         for st in &mut steps {
@@ -517,9 +550,6 @@ fn a_cnn_on_maps_whose_sides_are_not_powers_of_two_trains_with_a_proof() {
         }
         setup.prove_steps(&steps).and_then(|p| setup.verify(&p))
     };
-    assert!(matches!(
-        with_biased_padding(0, 8, 6),
-        Err(Error::ValueNotInTable { column, .. }) if column == "n2.first_max_slack"
-    ));
+    assert_eq!(with_biased_padding(0, 8, 6), Err(Error::SumcheckFinal));
     assert_eq!(with_biased_padding(2, 4, 3), Err(Error::SumcheckFinal));
 }

@@ -226,6 +226,18 @@ fn integer_max_pool_cnn_gradients_match_float_finite_differences() {
     assert_gradients_match_finite_differences(max_pool_cnn(5), &xt, &yt);
 }
 
+/// The same with AlexNet's overlapping, padded max pools: a position in several windows gets
+/// the sum of what each routes to it.
+#[test]
+fn integer_overlapping_max_pool_cnn_gradients_match_float_finite_differences() {
+    use rand::Rng;
+    let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(10);
+    let pixels = (0..32 * 64).map(|_| r.gen_range(0.0f32..1.0)).collect();
+    let xt = zkmodel_prover::graph::Tensor::new(vec![32, 1, 8, 8], pixels).unwrap();
+    let yt: Vec<usize> = (0..32).map(|_| r.gen_range(0..10)).collect();
+    assert_gradients_match_finite_differences(overlapping_pool_cnn(5), &xt, &yt);
+}
+
 /// The small CNN with both 2×2 average pools replaced by 2×2 max pools.
 pub(crate) fn max_pool_cnn(seed: u64) -> zkmodel_prover::graph::Model {
     let mut model = small_cnn(seed);
@@ -234,6 +246,20 @@ pub(crate) fn max_pool_cnn(seed: u64) -> zkmodel_prover::graph::Model {
             kernel: [2, 2],
             stride: [2, 2],
             pads: [0; 4],
+        };
+    }
+    model
+}
+
+/// The small CNN with AlexNet's overlapping max pools: 3×3, stride 2, padded by 1 (the maps
+/// keep the 2×2 pools' sizes, 8 → 4 → 2).
+pub(crate) fn overlapping_pool_cnn(seed: u64) -> zkmodel_prover::graph::Model {
+    let mut model = small_cnn(seed);
+    for node in [2, 5] {
+        model.nodes[node].op = zkmodel_prover::graph::Op::MaxPool2d {
+            kernel: [3, 3],
+            stride: [2, 2],
+            pads: [1; 4],
         };
     }
     model

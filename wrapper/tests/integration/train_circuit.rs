@@ -162,8 +162,9 @@ fn native_cnn(max_pools: bool) -> Native {
     run(arch, q0, &x, &y, 8)
 }
 
-/// LeNet's shape on maps whose sides are not powers of two: conv 3×3 unpadded (1→2, 8 → 6,
-/// laid out 8×8) → ReLU → 2×2 max pool (→ 3×3, laid out 4×4) → conv 3×3 padded by 1 (2→4) →
+/// LeNet's shape on maps whose sides are not powers of two, with AlexNet's overlapping pool:
+/// conv 3×3 unpadded (1→2, 8 → 6, laid out 8×8) → ReLU → 3×3 stride-2 max pool padded by 1
+/// (windows share inputs and read padding; → 3×3, laid out 4×4) → conv 3×3 padded by 1 (2→4) →
 /// ReLU → dense 36→10, with small deterministic weights and nonzero biases (which the padded
 /// rows' mask keeps off the layout's padding).
 fn max_pool_model() -> zkmodel_prover::graph::Model {
@@ -187,9 +188,9 @@ fn max_pool_model() -> zkmodel_prover::graph::Model {
         conv(w(vec![2, 1, 3, 3], 1), biases(2), 0),
         Op::Relu,
         Op::MaxPool2d {
-            kernel: [2, 2],
+            kernel: [3, 3],
             stride: [2, 2],
-            pads: [0; 4],
+            pads: [1; 4],
         },
         conv(w(vec![4, 2, 3, 3], 2), biases(4), 1),
         Op::Relu,
@@ -258,9 +259,9 @@ fn cnn_training_circuit_accepts_honest_and_rejects_tampered() {
     }
 }
 
-/// A CNN with a max pool on maps whose sides are not powers of two: the max-pool relation, its
-/// first-maximum backward, the routing of the repeated output and gradient and the
-/// convolutions' row masks run in-circuit.
+/// A CNN with an overlapping padded max pool on maps whose sides are not powers of two: the
+/// max-pool relation, its first-maximum backward (the selection, the slack and the col2im of
+/// the selected gradients) and the convolutions' row masks run in-circuit.
 #[test]
 fn max_pool_cnn_training_circuit_accepts_honest_and_rejects_tampered() {
     use zkmodel_prover::proof::train::ForwardProof;
@@ -272,7 +273,8 @@ fn max_pool_cnn_training_circuit_accepts_honest_and_rejects_tampered() {
     let c = StatementCircuit::new(&n.srs, &n.arch, &n.claim()).unwrap();
     let (ok, count) = satisfied(c.clone());
     println!(
-        "small CNN with a max pool on 6×6 and 3×3 maps, training T = 4, batch 8: {count} constraints"
+        "small CNN with a 3×3 stride-2 max pool on 6×6 and 3×3 maps, training T = 4, batch 8: \
+         {count} constraints"
     );
     assert!(ok);
     assert!(n.arch.shape.description().contains(":rowmask"));
@@ -293,11 +295,11 @@ fn max_pool_cnn_training_circuit_accepts_honest_and_rejects_tampered() {
         .pool_grad
         .as_mut()
         .unwrap()
-        .zerocheck
+        .sumcheck
         .rounds[0][1] += Fr::ONE;
     assert!(
         !satisfied(bad).0,
-        "tampered zerocheck satisfied the circuit"
+        "tampered max-pool backward sumcheck satisfied the circuit"
     );
 }
 

@@ -8,7 +8,8 @@
 //! Every tensor of the T iterations is stacked in the trace with the iteration index on its
 //! highest variables, so each block below is one sumcheck over all iterations and the
 //! verifier's work grows with log T. Models are chains of Dense and convolution layers (ReLU on
-//! all but the last, a Dense one) with 2×2 average pools between two weighted layers:
+//! all but the last, a Dense one) with 2×2 average pools or max pools (any window: k×k,
+//! stride, padding, overlapping) between two weighted layers:
 //! - forward: each dense layer of every iteration ([`crate::blocks::dense_iter`]), weights and
 //!   biases read from their stacks W[0..T); a convolution is the same block on its im2col rows
 //!   (examples × output positions) and the im2col gather ([`crate::blocks::conv`]) from the
@@ -26,7 +27,10 @@
 //!   turn into claims on the stacks, on W_T and on W_0; for layers above the first the
 //!   back-propagated round(G·Wᵀ / 2^sh'') (a convolution's through col2im,
 //!   [`crate::blocks::conv_backprop`]) and the ReLU derivative of the weighted layer below
-//!   ([`crate::blocks::relu_grad`]). A pool's backward needs no block: the gradient it hands
+//!   ([`crate::blocks::relu_grad`]). A max pool's backward is its own block
+//!   ([`crate::blocks::maxpool_grad`]: the first-maximum selection in the forward block's
+//!   window layout and the col2im of the selected gradients, the committed gradient handed
+//!   down). An average pool's backward needs no block: the gradient it hands
 //!   down is its output gradient repeated over each 2×2 window, whose multilinear extension
 //!   ignores the two window bits, so a claim on it is a claim on the output gradient with
 //!   those variables dropped (the plan's routing does it). The pool's 1/4 is kept as two extra
@@ -83,7 +87,7 @@ use ark_bn254::{Fr, G1Affine};
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TrainArchitecture {
     /// The model's shape (Dense and convolution layers, ReLU on all but the last, a Dense
-    /// one, and 2×2 average pools between weighted layers).
+    /// one, and 2×2 average pools or max pools between weighted layers).
     pub shape: ModelShape,
     /// Hyperparameters: scale, bits, batch, steps T, learning rate, loss.
     pub config: TrainConfig,
@@ -283,9 +287,9 @@ impl TrainArchitecture {
             layers_ok,
             ARCH,
             "training proofs cover chains of Dense and convolution layers (ReLU on every one but \
-             the last, a Dense layer) with 2×2 average pools or 2×2 stride-2 unpadded max pools \
-             on even sides (no activation) between two weighted layers; no branches, table \
-             activations or other pools",
+             the last, a Dense layer) with 2×2 average pools or max pools (any window, no \
+             activation) between two weighted layers; no branches, table activations or other \
+             pools",
         )?;
         ensure(
             bits_ok,
@@ -312,8 +316,8 @@ impl TrainArchitecture {
 impl TrainArchitecture {
     /// Whether the layers form a chain the training statement proves: Dense and convolution
     /// layers (no table, no branch) with ReLU on every one but the last, which is Dense;
-    /// 2×2 average pools and 2×2 stride-2 max pools on even sides, without activation, each
-    /// between two weighted layers.
+    /// 2×2 average pools and max pools (any window), without activation, each between two
+    /// weighted layers.
     fn layers_trainable(&self) -> bool {
         let layers = &self.shape.layers;
         let weighted =
@@ -332,16 +336,11 @@ impl TrainArchitecture {
                         LayerKind::AvgPool { .. } => {
                             !l.relu && weighted(i.checked_sub(1)) && weighted(Some(i + 1))
                         }
-                        // 2×2, stride 2, unpadded, on even sides: every real input position
-                        // in one real window, and the layout's windows are (x & 1, x >> 1).
-                        LayerKind::MaxPool(g) => {
-                            !l.relu
-                                && weighted(i.checked_sub(1))
-                                && weighted(Some(i + 1))
-                                && (g.kh, g.kw, g.stride, g.pads) == (2, 2, [2, 2], [0; 4])
-                                && [g.in_h, g.in_w]
-                                    .into_iter()
-                                    .all(|d| d.is_multiple_of(2) && d >= 2)
+                        // Any window the forward block takes; the weighted layer below has a
+                        // ReLU (it is not the last), so the pool's input is non-negative, as
+                        // the backward block's first-maximum argument needs.
+                        LayerKind::MaxPool(_) => {
+                            !l.relu && weighted(i.checked_sub(1)) && weighted(Some(i + 1))
                         }
                         _ => false,
                     }
@@ -409,7 +408,7 @@ impl TrainingProof {
                 elements += r.values.len() + sc(&r.zerocheck);
             }
             if let Some(p) = &w.pool_grad {
-                elements += p.values.len() + sc(&p.zerocheck);
+                elements += 1 + p.values.len() + sc(&p.sumcheck);
             }
         }
         // The opening, the trace commitment and the salt.

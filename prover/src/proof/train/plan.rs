@@ -73,8 +73,8 @@ pub(crate) mod names {
     }
     /// A pool's output (the pooled values; the model statement's name).
     pub(crate) use crate::proof::model::names::output;
-    /// The gradient a pool hands down: its output gradient repeated over each window (never
-    /// committed: a claim on it is routed to the output gradient).
+    /// The gradient a 2×2 average pool hands down: its output gradient repeated over each
+    /// window (never committed: a claim on it is routed to the output gradient).
     pub fn upsampled(pool: &str) -> String {
         format!("{pool}.upsampled_grad")
     }
@@ -85,21 +85,17 @@ pub(crate) mod names {
     }
     /// A max pool's differences from the window maximum (the model statement's name).
     pub(crate) use crate::proof::model::names::diff;
-    /// A max pool's selection of each window's first maximum (its input layout).
+    /// A max pool's selection of each window's first maximum (the window layout).
     pub fn select(pool: &str) -> String {
         format!("{pool}.first_max")
     }
-    /// A max pool's first-maximum slack E = UP_O − X − B ≥ 0.
+    /// A max pool's first-maximum slack E = D − B ≥ 0 (the window layout).
     pub fn slack(pool: &str) -> String {
         format!("{pool}.first_max_slack")
     }
-    /// The gradient a max pool hands down (committed).
+    /// The gradient a max pool hands down (committed, the pool's input layout).
     pub fn pool_grad_in(pool: &str) -> String {
         format!("{pool}.grad_in")
-    }
-    /// A max pool's output repeated over each window (never committed).
-    pub fn upsampled_output(pool: &str) -> String {
-        format!("{pool}.upsampled_output")
     }
 }
 
@@ -271,23 +267,17 @@ impl TrainArchitecture {
                 put(names::diff(&l.name), out * g.taps_pad())?;
                 put(names::backprop(&l.name), out)?;
                 put(names::backprop_rem(&l.name), out)?;
-                // The backward's tensors over the pool's input layout (4 entries per output).
-                for name in [
-                    names::select(&l.name),
-                    names::pool_grad_in(&l.name),
-                    names::slack(&l.name),
-                ] {
-                    put(name, out * 4)?;
-                }
-                let lc = log(l.n);
-                let drop = vec![lc, lc + log(g.in_wp())];
-                for (name, target) in [
-                    (names::upsampled(&l.name), names::backprop(&l.name)),
-                    (names::upsampled_output(&l.name), names::output(&l.name)),
-                ] {
-                    virtual_vars.push((name.clone(), log(out * 4)));
-                    virtuals.insert(name, (target, drop.clone()));
-                }
+                // The backward's selection and slack in the window layout, and the gradient
+                // it hands down in the input layout (the layer below's output).
+                put(names::select(&l.name), out * g.taps_pad())?;
+                put(names::slack(&l.name), out * g.taps_pad())?;
+                let below =
+                    i.checked_sub(1)
+                        .and_then(|b| s.layers.get(b))
+                        .ok_or(Error::Internal {
+                            what: "a trained max pool sits above a weighted layer",
+                        })?;
+                put(names::pool_grad_in(&l.name), self.output_len(below))?;
                 continue;
             }
             if let LayerKind::AvgPool { w, .. } = l.kind {

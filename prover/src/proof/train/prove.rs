@@ -228,11 +228,10 @@ fn prove_backward(
                     arch.maxpool_grad_shape(directly)?,
                     [
                         get(t, &names::select(name))?,
-                        get(t, &names::pool_grad_in(name))?,
-                        get(t, &names::upsampled(name))?,
-                        get(t, &names::upsampled_output(name))?,
-                        get(t, &arch.input_of(d))?,
+                        get(t, &names::diff(name))?,
                         get(t, &names::slack(name))?,
+                        get(t, &names::backprop(name))?,
+                        get(t, &names::pool_grad_in(name))?,
                     ],
                     f,
                 )?;

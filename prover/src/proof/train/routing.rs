@@ -213,13 +213,12 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
         None => vec![],
     };
     let pool = match i.checked_sub(1).map(|p| (p, layer(arch, p))) {
-        Some((p, Ok(b))) if matches!(b.kind, LayerKind::MaxPool(_)) => vec![
+        Some((_, Ok(b))) if matches!(b.kind, LayerKind::MaxPool(_)) => vec![
             ("select", names::select(&b.name)),
-            ("grad_in", names::pool_grad_in(&b.name)),
-            ("upsampled_grad", names::upsampled(&b.name)),
-            ("upsampled_output", names::upsampled_output(&b.name)),
-            ("input", arch.input_of(p)),
+            ("diff", names::diff(&b.name)),
             ("slack", names::slack(&b.name)),
+            ("grad_out", names::backprop(&b.name)),
+            ("grad_in", names::pool_grad_in(&b.name)),
         ],
         _ => vec![],
     };

@@ -45,11 +45,9 @@ impl TrainArchitecture {
     /// A max pool's backward relation over every iteration's examples.
     pub(crate) fn maxpool_grad_shape(&self, l: &LayerShape) -> Result<MaxPoolGrad, Error> {
         match l.kind {
-            LayerKind::MaxPool(g) => Ok(MaxPoolGrad {
+            LayerKind::MaxPool(geometry) => Ok(MaxPoolGrad {
                 m: self.config.steps * self.config.batch,
-                h: g.in_hp(),
-                w: g.in_wp(),
-                c: l.n,
+                geometry,
             }),
             _ => Err(Error::Internal {
                 what: "a max-pool shape is asked of a max pool",

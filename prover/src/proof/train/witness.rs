@@ -171,7 +171,7 @@ pub(super) fn witness(
             t.insert(names::xcol(name), fwd(|x| &x.xcol));
             t.insert(names::backprop(name), backprop(i, false)?);
             t.insert(names::backprop_rem(name), backprop(i, true)?);
-            let mut parts: [Vec<i64>; 5] = Default::default();
+            let mut parts: [Vec<i64>; 3] = Default::default();
             for s in steps {
                 let below = s
                     .forward
@@ -180,18 +180,23 @@ pub(super) fn witness(
                     .ok_or(Error::Internal {
                         what: "a max pool sits above a weighted layer",
                     })?;
-                let (x, pooled) = (below.output(), &s.forward.layers[i].y);
-                let witness = maxpool_backward(&g, l.n, b, x, pooled, &s.layers[i].grad);
+                let pool = &s.forward.layers[i];
+                let witness = maxpool_backward(
+                    &g,
+                    b,
+                    &pool.diff,
+                    below.output(),
+                    &pool.y,
+                    &s.layers[i].grad,
+                );
                 for (part, v) in parts.iter_mut().zip(witness) {
                     part.extend(v);
                 }
             }
-            let [select, g_in, slack, up_g, up_o] = parts;
+            let [select, slack, g_in] = parts;
             t.insert(names::select(name), ints(&select));
-            t.insert(names::pool_grad_in(name), ints(&g_in));
             t.insert(names::slack(name), ints(&slack));
-            t.insert(names::upsampled(name), ints(&up_g));
-            t.insert(names::upsampled_output(name), ints(&up_o));
+            t.insert(names::pool_grad_in(name), ints(&g_in));
             continue;
         }
         if let LayerKind::AvgPool { h, w } = l.kind {
@@ -272,51 +277,35 @@ pub(super) fn witness(
 }
 
 /// The lookup columns of statement `i`, from the plan.
-/// A 2×2 stride-2 max pool's backward witness over its input layout (`m` examples, `c`
-/// channels, input `x`, pooled output `pooled`, pooled gradient `grad`): the first-max
-/// selection S, G_in = S ⊙ UP_G, the slack E = UP_O − X − B (B = 1 on the taps strictly before
-/// the selected one; taps in row-major order (dx, dy) = (0, 0), (1, 0), (0, 1), (1, 1)), UP_G
-/// and UP_O. A window of the layout's padding (inputs and output 0) selects its first tap, as
-/// the block's window sum asks of every window.
+/// A max pool's backward witness for one iteration (`m` examples): in the window layout of
+/// its differences `diff`, the selection S (1 on each window's first tap with D = 0 — the
+/// first maximum, as taps reading padding have D > 0 above a ReLU; tap 0 of a padded
+/// layout position) and the slack E = D − B (B = 1 on the taps before the selected one); and
+/// the gradient handed down, the trainer's own [`crate::train::unpool_first_max`] of the
+/// pooled gradient `grad` over the input `x` and its maxima `pooled`.
 fn maxpool_backward(
     g: &crate::graph::quant::ConvGeometry,
-    c: usize,
     m: usize,
+    diff: &[i64],
     x: &[i64],
     pooled: &[i64],
     grad: &[i64],
-) -> [Vec<i64>; 5] {
-    let (hp, wp) = (g.in_hp(), g.in_wp());
-    let up_g = crate::train::upsample([hp, wp, c], m, grad);
-    let up_o = crate::train::upsample([hp, wp, c], m, pooled);
-    let mut select = vec![0i64; x.len()];
-    for at in crate::train::first_max_positions(g, m, x, pooled)
-        .into_iter()
-        .flatten()
+) -> [Vec<i64>; 3] {
+    let (c, taps) = (g.in_c, g.taps_pad());
+    let mut select = vec![0i64; diff.len()];
+    let mut slack = diff.to_vec();
+    for (window, (s, e)) in diff
+        .chunks(c * taps)
+        .zip(select.chunks_mut(c * taps).zip(slack.chunks_mut(c * taps)))
     {
-        select[at] = 1;
-    }
-    for n in 0..m {
-        for yo in 0..hp / 2 {
-            for xo in 0..wp / 2 {
-                if yo >= g.out_h || xo >= g.out_w {
-                    let at = ((n * hp + 2 * yo) * wp + 2 * xo) * c;
-                    select[at..at + c].fill(1);
-                }
+        for ch in 0..c {
+            let at = |t: usize| t * c + ch;
+            if let Some(first) = (0..taps).find(|t| window[at(*t)] == 0) {
+                s[at(first)] = 1;
+                (0..first).for_each(|t| e[at(t)] -= 1);
             }
         }
     }
-    let g_in: Vec<i64> = select.iter().zip(&up_g).map(|(s, u)| s * u).collect();
-    let taps = [0, c, wp * c, (wp + 1) * c];
-    let slack: Vec<i64> = (0..x.len())
-        .map(|at| {
-            let pos = at / c;
-            let (xx, yy) = (pos % wp, (pos / wp) % hp);
-            let base = at - ((xx & 1) + (yy & 1) * wp) * c;
-            let tap = (xx & 1) + 2 * (yy & 1);
-            let chosen: i64 = taps[..=tap].iter().map(|o| select[base + o]).sum();
-            up_o[at] - x[at] - (1 - chosen)
-        })
-        .collect();
-    [select, g_in, slack, up_g, up_o]
+    let g_in = crate::train::unpool_first_max(g, m, x, pooled, grad);
+    [select, slack, g_in]
 }
