@@ -61,6 +61,7 @@ bench: tools
 	for steps in 4 8; do \
 		cargo run --release --locked -p zkmodel-prover --example train_report -- $$steps lenet || exit 1; \
 	done
+	cargo run --release --locked -p zkmodel-prover --example train_report -- 4 lenet-overlap
 	bash scripts/bench-cli.sh
 	bash scripts/bench-cli-train.sh
 	cargo test --release --locked -p zkmodel-wrapper --test integration ceremony_bench:: -- --ignored --nocapture

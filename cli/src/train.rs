@@ -28,7 +28,8 @@ pub enum LossArg {
 /// Train an MLP or a CNN with quantized SGD on your labelled data and prove the run.
 ///
 /// Trains chains of Dense and convolution layers (ReLU on all but the last, a Dense layer;
-/// maps of any size, LeNet-5's included) with 2×2 average or max pools between them — your own
+/// maps of any size, LeNet-5's included) with average or max pools of any window (a global
+/// average pool, AlexNet's overlapping 3×3 max pools) between them — your own
 /// ONNX model once imported and committed (`zkmodel import`, `zkmodel commit`). Starts from
 /// initial weights derived from a public seed (an MLP; anyone recomputes their commitment)
 /// or from a committed model (its opening). Commits the training set (secret

@@ -1,10 +1,12 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 //! One training proof, measured: `cargo run --release -p zkmodel-prover --example train_report
-//! -- <T> [mlp|cnn|lenet]`. The digits MLP 64-32-10 (`mlp`, the default), the PyTorch CNN
+//! -- <T> [mlp|cnn|lenet|lenet-overlap]`. The digits MLP 64-32-10 (`mlp`, the default), the PyTorch CNN
 //! fixture (`cnn`: two 3×3 convolutions 1→6→12 with ReLU, each followed by a 2×2 average pool,
 //! then dense 48→10, from `fixtures/pytorch/cnn.onnx`) or LeNet-5 (`lenet`: 5×5 convolutions
 //! 1→6→16 to 28×28 and 10×10 maps, each followed by a 2×2 max pool, then dense 400→120→84→10,
-//! from `fixtures/pytorch/lenet.onnx`, on the digits upsampled to 32×32), trained with
+//! from `fixtures/pytorch/lenet.onnx`, on the digits upsampled to 32×32; `lenet-overlap`: the
+//! same with AlexNet's overlapping max pools, 3×3 stride 2 padded by 1, which keep LeNet's map
+//! sizes 28 → 14 and 10 → 5), trained with
 //! cross-entropy for T steps of batch 32 (LeNet: batch 8) on the first 1024 digits training
 //! examples (η = 1/2, s = 8, b = 16; LeNet η = 1/16). Also prints
 //! the proving time per iteration and per iteration and parameter (the comparison of
@@ -48,21 +50,21 @@ fn main() {
     } = match kind.as_str() {
         "mlp" => DigitsTraining::load(cfg, 1024).unwrap(),
         "cnn" => images(cfg, "cnn", 8),
-        "lenet" => images(
+        "lenet" | "lenet-overlap" => images(
             // Fine-tuning the trained fixture: η = 1/16 (at η = 1/2 it diverges to chance).
             TrainConfig {
                 batch: 8,
                 lr_shift: 4,
                 ..cfg
             },
-            "lenet",
+            &kind,
             32,
         ),
-        other => panic!("unknown model {other}: mlp, cnn or lenet"),
+        other => panic!("unknown model {other}: mlp, cnn, lenet or lenet-overlap"),
     };
     let side = match kind.as_str() {
         "cnn" => Some(8),
-        "lenet" => Some(32),
+        "lenet" | "lenet-overlap" => Some(32),
         _ => None,
     };
     let lengths = arch.vector_lengths().unwrap();
@@ -144,11 +146,27 @@ fn main() {
 }
 
 /// A PyTorch image fixture (`fixtures/pytorch/<name>.onnx`, inputs side × side) at `cfg`, on
-/// the same examples as the MLP (upsampled when `side` > 8).
+/// the same examples as the MLP (upsampled when `side` > 8); `<name>-overlap`: its max pools
+/// made 3×3, stride 2, padded by 1.
 fn images(cfg: TrainConfig, name: &str, side: usize) -> DigitsTraining {
     let dir = digits_fixtures_dir();
-    let onnx = dir.join(format!("../pytorch/{name}.onnx"));
-    let model = zkmodel_prover::graph::onnx::import_path(&onnx).unwrap();
+    let (file, overlap) = match name.strip_suffix("-overlap") {
+        Some(file) => (file, true),
+        None => (name, false),
+    };
+    let onnx = dir.join(format!("../pytorch/{file}.onnx"));
+    let mut model = zkmodel_prover::graph::onnx::import_path(&onnx).unwrap();
+    if overlap {
+        for node in &mut model.nodes {
+            if let zkmodel_prover::graph::Op::MaxPool2d { .. } = node.op {
+                node.op = zkmodel_prover::graph::Op::MaxPool2d {
+                    kernel: [3, 3],
+                    stride: [2, 2],
+                    pads: [1; 4],
+                };
+            }
+        }
+    }
     let initial = QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
     let data = Dataset::load(&dir.join("dataset.json")).unwrap();
     let (x, y) = data.batch(&data.train[..1024]).unwrap();

@@ -12,6 +12,7 @@
 
 use crate::blocks::argmax::ArgmaxProof;
 use crate::blocks::avgpool::AvgPoolProof;
+use crate::blocks::avgpool_grad::AvgPoolGradProof;
 use crate::blocks::concat::ConcatProof;
 use crate::blocks::conv_backprop::ConvBackpropProof;
 use crate::blocks::dense::DenseProof;
@@ -27,7 +28,7 @@ use crate::lookup::LookupProof;
 use crate::pcs::{SplitEvals, SplitFieldProof, SplitOpeningProof};
 use crate::proof::model::{LayerProof, ModelProof, ModelProofBody};
 use crate::proof::train::{
-    BackpropProof, BackwardProof, ForwardProof, TrainingProof, TrainingProofBody,
+    BackpropProof, BackwardProof, ForwardProof, PoolGradProof, TrainingProof, TrainingProofBody,
 };
 use crate::sumcheck::SumcheckProof;
 use ark_bn254::Fr;
@@ -201,6 +202,7 @@ crate::canonical_struct!(ReluGradProof<Fr> { values, zerocheck });
 crate::canonical_struct!(SoftmaxProof<Fr> { values, max, zerocheck });
 crate::canonical_struct!(ConvBackpropProof<Fr> { values, scatter, contraction });
 crate::canonical_struct!(MaxPoolGradProof<Fr> { grad_in, sumcheck, values });
+crate::canonical_struct!(AvgPoolGradProof<Fr> { values, scatter });
 crate::canonical_struct!(BackwardProof<Fr> {
     weight,
     weight_gather,
@@ -245,7 +247,12 @@ crate::canonical_enum!(ForwardProof<Fr> {
     fields: [
         CONV => Conv { dense, gather },
         MAXPOOL => MaxPool { pool, gather },
+        AVGPOOL_WINDOW => AvgPoolWindow { pool, gather },
     ],
+});
+crate::canonical_enum!(PoolGradProof<Fr> {
+    tuple: [MAXPOOL => Max, AVGPOOL_WINDOW => Average],
+    fields: [],
 });
 crate::canonical_enum!(BackpropProof<Fr> {
     tuple: [DENSE => Dense, CONV => Conv],

@@ -274,6 +274,19 @@ pub enum Error {
         /// The tensor's name.
         tensor: String,
     },
+    /// A statement asks a range check the b-bit table cannot make.
+    #[error(
+        "tensor `{tensor}` needs the bound [0, {bound}), which the statement's [0, 2^{bits}) \
+         table cannot check"
+    )]
+    RangeBound {
+        /// The tensor's name.
+        tensor: String,
+        /// The bound asked.
+        bound: i64,
+        /// The table's bits b.
+        bits: u32,
+    },
     /// A model cannot be quantized or proven as given.
     #[error("model node `{node}` ({op}): {reason}")]
     Unprovable {

@@ -10,6 +10,7 @@
 
 pub mod argmax;
 pub mod avgpool;
+pub mod avgpool_grad;
 pub mod concat;
 pub mod conv;
 pub mod conv_backprop;

@@ -16,6 +16,8 @@ use crate::lookup::{ColumnShape, LookupStatement, Table};
 pub(crate) struct RangeColumns {
     bits: u32,
     columns: Vec<(String, i64)>,
+    /// A bound the table cannot check (the first asked), refused by [`Self::into_columns`].
+    outside: Option<(String, i64)>,
 }
 
 impl RangeColumns {
@@ -24,6 +26,7 @@ impl RangeColumns {
         Self {
             bits,
             columns: Vec::new(),
+            outside: None,
         }
     }
 
@@ -37,15 +40,16 @@ impl RangeColumns {
         self.columns.push((name.into(), 0));
     }
 
-    /// Values in [0, k) for 1 ≤ k ≤ 2^b: x and x + 2^b − k, one column when k = 2^b.
+    /// Values in [0, k) for 1 ≤ k ≤ 2^b: x and x + 2^b − k, one column when k = 2^b. A
+    /// bound outside [1, 2^b] cannot be checked by the table: it is recorded and the column
+    /// list refused (architecture checks keep every bound a plan asks for within the table;
+    /// this fails closed should one not).
     pub fn below(&mut self, name: impl Into<String>, k: i64) {
-        // Architecture checks keep every bound a plan asks for within the table.
-        debug_assert!(
-            (1..=1i64 << self.bits).contains(&k),
-            "bound {k} outside [1, 2^{}]",
-            self.bits
-        );
         let name = name.into();
+        if !(1..=1i64 << self.bits).contains(&k) {
+            self.outside.get_or_insert((name, k));
+            return;
+        }
         let shift = (1i64 << self.bits) - k;
         self.columns.push((name.clone(), 0));
         if shift > 0 {
@@ -53,9 +57,16 @@ impl RangeColumns {
         }
     }
 
-    /// The finished list.
-    pub fn into_columns(self) -> Vec<(String, i64)> {
-        self.columns
+    /// The finished list, or the error naming the first bound the table cannot check.
+    pub fn into_columns(self) -> Result<Vec<(String, i64)>, Error> {
+        match self.outside {
+            Some((tensor, bound)) => Err(Error::RangeBound {
+                tensor,
+                bound,
+                bits: self.bits,
+            }),
+            None => Ok(self.columns),
+        }
     }
 }
 
@@ -87,6 +98,7 @@ pub(crate) fn range_statement(
 #[cfg(test)]
 mod tests {
     use super::RangeColumns;
+    use crate::error::Error;
 
     #[test]
     fn a_bound_below_the_table_takes_a_shifted_twin_and_the_full_table_one_column() {
@@ -96,7 +108,7 @@ mod tests {
         c.below("r", 16);
         c.below("w", 256);
         assert_eq!(
-            c.into_columns(),
+            c.into_columns().unwrap(),
             vec![
                 ("a".to_string(), 128),
                 ("b".to_string(), 0),
@@ -105,6 +117,24 @@ mod tests {
                 ("w".to_string(), 0),
             ]
         );
+    }
+
+    /// A bound the table cannot check refuses the column list, naming the tensor.
+    #[test]
+    fn a_bound_outside_the_table_is_refused() {
+        for k in [0, 257] {
+            let mut c = RangeColumns::new(8);
+            c.unsigned("a");
+            c.below("r", k);
+            assert_eq!(
+                c.into_columns(),
+                Err(Error::RangeBound {
+                    tensor: "r".into(),
+                    bound: k,
+                    bits: 8
+                })
+            );
+        }
     }
 
     #[test]

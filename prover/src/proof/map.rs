@@ -5,6 +5,7 @@
 
 use crate::blocks::argmax::ArgmaxProof;
 use crate::blocks::avgpool::AvgPoolProof;
+use crate::blocks::avgpool_grad::AvgPoolGradProof;
 use crate::blocks::concat::ConcatProof;
 use crate::blocks::conv_backprop::ConvBackpropProof;
 use crate::blocks::dense::DenseProof;
@@ -20,7 +21,9 @@ use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
 use crate::pcs::split::{SplitEvals, SplitFieldProof};
 use crate::proof::model::{LayerProof, ModelProofBody};
-use crate::proof::train::{BackpropProof, BackwardProof, ForwardProof, TrainingProofBody};
+use crate::proof::train::{
+    BackpropProof, BackwardProof, ForwardProof, PoolGradProof, TrainingProofBody,
+};
 use crate::sumcheck::SumcheckProof;
 
 /// A value whose field elements can be mapped one by one into another field type.
@@ -204,6 +207,10 @@ map_struct!(MaxPoolGradProof {
     sumcheck: nested,
     values: list
 });
+map_struct!(AvgPoolGradProof {
+    values: list,
+    scatter: nested
+});
 map_struct!(TrainingProofBody {
     forward: nested,
     softmax: nested,
@@ -230,6 +237,23 @@ impl<F> MapFields<F> for ForwardProof<F> {
                 pool: pool.map_fields(f)?,
                 gather: gather.map_fields(f)?,
             },
+            ForwardProof::AvgPoolWindow { pool, gather } => ForwardProof::AvgPoolWindow {
+                pool: pool.map_fields(f)?,
+                gather: gather.map_fields(f)?,
+            },
+        })
+    }
+}
+
+impl<F> MapFields<F> for PoolGradProof<F> {
+    type Out<G> = PoolGradProof<G>;
+    fn map_fields<G, E>(
+        &self,
+        f: &mut dyn FnMut(&F) -> Result<G, E>,
+    ) -> Result<PoolGradProof<G>, E> {
+        Ok(match self {
+            PoolGradProof::Max(p) => PoolGradProof::Max(p.map_fields(f)?),
+            PoolGradProof::Average(p) => PoolGradProof::Average(p.map_fields(f)?),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The float reference of [`super::train`]: the same initial weights, batches, loss and update
 //! rule in f64, to measure what fixed point costs — for the chains the quantized trainer
-//! takes: Dense and convolution layers (ReLU or none) and 2×2 average pools. Inputs are in the
+//! takes: Dense and convolution layers (ReLU or none), average pools (2×2 or any window) and max
+//! pools. Inputs are in the
 //! quantized model's layout (examples × rows × padded width, channel-last for images).
 
 use super::{Loss, TrainConfig};
@@ -29,6 +30,9 @@ pub enum FloatLayer {
     },
     /// A max pool over a convolution's windows (padding never the maximum).
     MaxPool(ConvGeometry),
+    /// An average pool over a convolution's windows (padding counted as zeros in the divisor
+    /// kh·kw, PyTorch's default), a global average pool included.
+    AvgPoolWindow(ConvGeometry),
     /// A 2×2, stride-2 average pool on an h × w × c channel-last map.
     Pool {
         /// Input height.
@@ -118,7 +122,9 @@ impl FloatLayer {
     fn relu(&self) -> bool {
         match self {
             FloatLayer::Dense(d) | FloatLayer::Conv { dense: d, .. } => d.relu,
-            FloatLayer::Pool { .. } | FloatLayer::MaxPool(_) => false,
+            FloatLayer::Pool { .. } | FloatLayer::MaxPool(_) | FloatLayer::AvgPoolWindow(_) => {
+                false
+            }
         }
     }
 
@@ -130,6 +136,19 @@ impl FloatLayer {
                 dense.forward(&im2col(geometry, m, a), RowMask::of(geometry))
             }
             FloatLayer::MaxPool(g) => window_max(g, m, a).into_iter().map(|(v, _)| v).collect(),
+            FloatLayer::AvgPoolWindow(g) => {
+                let (taps, c, k) = (g.taps_pad(), g.in_c, (g.kh * g.kw) as f64);
+                let cols = im2col(g, m, a);
+                (0..m * g.out_positions() * c)
+                    .map(|o| {
+                        let (row, ch) = (o / c, o % c);
+                        (0..taps)
+                            .map(|t| cols[(row * taps + t) * c + ch])
+                            .sum::<f64>()
+                            / k
+                    })
+                    .collect()
+            }
             &FloatLayer::Pool { h, w, c } => {
                 let (oh, ow) = (h / 2, w / 2);
                 let mut out = vec![0.0; m * oh * ow * c];
@@ -161,6 +180,9 @@ impl FloatModel {
                     dense: FloatDense::from_quantized(&c.dense, unit),
                 }),
                 QLayer::MaxPool(p) if p.table.is_none() => Ok(FloatLayer::MaxPool(p.geometry)),
+                QLayer::AvgPoolWindow(p) if p.table.is_none() => {
+                    Ok(FloatLayer::AvgPoolWindow(p.geometry))
+                }
                 QLayer::AvgPool(p) => Ok(FloatLayer::Pool {
                     h: p.h,
                     w: p.w,
@@ -169,8 +191,8 @@ impl FloatModel {
                 other => Err(Error::Unprovable {
                     node: other.name().into(),
                     op: "layer".into(),
-                    reason: "the float reference trains Dense and convolution layers, 2×2 \
-                             average pools and max pools (no table activation) only"
+                    reason: "the float reference trains Dense and convolution layers, average \
+                             and max pools (no table activation) only"
                         .into(),
                 }),
             })
@@ -252,6 +274,25 @@ impl FloatModel {
                         }
                     }
                     up
+                }
+                FloatLayer::AvgPoolWindow(geometry) => {
+                    // Each pooled gradient over K to every tap of its window, summed.
+                    let (taps, c, k) = (
+                        geometry.taps_pad(),
+                        geometry.in_c,
+                        geometry.kh * geometry.kw,
+                    );
+                    let cols: Vec<f64> = (0..g.len() * taps)
+                        .map(|i| {
+                            let (row, t, ch) = (i / (taps * c), (i / c) % taps, i % c);
+                            if t < k {
+                                g[row * c + ch] / k as f64
+                            } else {
+                                0.0
+                            }
+                        })
+                        .collect();
+                    col2im(geometry, b, &cols)
                 }
                 &mut FloatLayer::Pool { h, w, c } => {
                     let (ow, oh) = (w / 2, h / 2);

@@ -1,6 +1,6 @@
 //! Deterministic quantized training by mini-batch SGD, with the exact integer semantics a
 //! training proof certifies (DESIGN §9), and a float reference ([`float`]). The trainer takes
-//! chains of Dense and convolution layers (ReLU or none), 2×2 average pools and max pools ending
+//! chains of Dense and convolution layers (ReLU or none), average pools and max pools ending
 //! in a Dense layer; training *proofs* ([`crate::proof::train`]) cover the chains with ReLU on
 //! every weighted layer but the last and each average pool between two weighted layers.
 //!
@@ -28,7 +28,10 @@
 //! the last weighted layer) which the next weighted layer's shifts absorb: ΔW and ΔB shift by
 //! e more, its back-propagated gradient by s + e (rounding G/4 at the pool instead lost the
 //! first convolution's gradients at s = 8: 23% test accuracy after 64 steps against 43%).
-//! A max pool hands each pooled gradient to the first maximum of its window (taps in
+//! An average pool of any other window K = kh·kw (stride, padding, a global average pool)
+//! keeps e = ⌈log2 K⌉ bits the same way and hands down round(2^e·col2im(UP_G)/K) — the
+//! pooled gradient over every (tap, position) pair reading a position, rounded once (exact
+//! when K is a power of two). A max pool hands each pooled gradient to the first maximum of its window (taps in
 //! row-major order), exactly: no rounding, no extra bits. The ReLU mask applies where a
 //! layer has a ReLU. A convolution's padded layout rows (maps whose sides are not powers of
 //! two) get no bias and output 0, so no padded position feeds a gradient, a pool's maximum
@@ -185,8 +188,8 @@ pub struct StepTrace {
 pub struct LayerStep {
     /// The gradient at the layer's output (rows × n): the logit gradient for the last layer,
     /// the back-propagated gradient, masked by the layer's ReLU, for the others — at scale
-    /// 2^(s + e), e = 2 for every pool between it and the next weighted layer above (0 in an
-    /// MLP).
+    /// 2^(s + e), e = ⌈log2 K⌉ for every average pool of K taps between it and the next
+    /// weighted layer above (0 in an MLP).
     pub grad: Vec<i64>,
     /// ΔW (k × n) and the remainder of its rounding (empty for pools).
     pub weight_delta: (Vec<i64>, Vec<i64>),
@@ -194,13 +197,14 @@ pub struct LayerStep {
     pub bias_delta: (Vec<i64>, Vec<i64>),
     /// Weighted layers above the first: the gradient handed to the layer below, before its
     /// ReLU mask, and the remainder of its rounding — round(G·Wᵀ / 2^(s + e)) at the input's
-    /// size (for a convolution after col2im). `None` for pools: theirs is `grad` given to the
-    /// four positions of each window, unrounded.
+    /// size (for a convolution after col2im); a window average pool's round(2^e·col2im(UP_G)
+    /// / K) and its remainder. `None` for 2×2 average pools and max pools: theirs is `grad`
+    /// given to each window's positions (or its first maximum), unrounded.
     pub backprop: Option<(Vec<i64>, Vec<i64>)>,
 }
 
 /// Refuses a model the trainer does not train: a chain (no branch) of Dense and convolution
-/// layers (each with ReLU or none, no table activation), 2×2 average pools and max pools
+/// layers (each with ReLU or none, no table activation), average pools and max pools
 /// without an activation, ending in a Dense layer. A convolution's padded layout rows output 0
 /// (no bias there, as the statement's row mask says), so no padded position feeds a gradient.
 fn trainable(q: &QuantizedModel) -> Result<(), Error> {
@@ -222,14 +226,14 @@ fn trainable(q: &QuantizedModel) -> Result<(), Error> {
             QLayer::AvgPool(p) => {
                 p.table.is_none() && [p.h, p.w].iter().all(|d| d.is_power_of_two() && *d >= 2)
             }
-            QLayer::MaxPool(p) => p.table.is_none(),
+            QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => p.table.is_none(),
             _ => false,
         };
         if !ok {
             return Err(refuse(
                 l,
-                "training supports Dense and convolution layers (ReLU or none), 2×2 average \
-                 pools and max pools (no table activation) only",
+                "training supports Dense and convolution layers (ReLU or none), average pools \
+                 and max pools (no table activation) only",
             ));
         }
     }
@@ -302,6 +306,51 @@ pub(crate) fn unpool_first_max(
         }
     }
     out
+}
+
+/// The extra scale bits an average pool of window K = kh·kw keeps on the gradient it hands
+/// down: ⌈log2 K⌉ (2 for a 2×2 window), so dividing by K loses at most half a unit at
+/// 2^(s + e).
+pub fn window_bits(g: &crate::graph::quant::ConvGeometry) -> u32 {
+    (g.kh * g.kw).next_power_of_two().trailing_zeros()
+}
+
+/// An average pool's gradient on its input (m examples, channel-last) at e = [`window_bits`]
+/// more scale bits: round(2^e·col2im(UP_G) / K), each pooled gradient over every (tap,
+/// position) pair reading a position, as (U, R) with K·U + R = 2^e·col2im(UP_G) + ⌊K/2⌋ and
+/// R ∈ [0, K).
+pub(crate) fn unpool_average(
+    g: &crate::graph::quant::ConvGeometry,
+    m: usize,
+    grad: &[i64],
+    e: u32,
+) -> (Vec<i64>, Vec<i64>) {
+    let (c, rows, plane, k) = (
+        g.in_c,
+        g.out_positions(),
+        g.in_positions(),
+        (g.kh * g.kw) as i64,
+    );
+    let mut sum = vec![0i64; m * plane * c];
+    for n in 0..m {
+        for yo in 0..g.out_h {
+            for xo in 0..g.out_w {
+                let o = (n * rows + yo * g.out_wp() + xo) * c;
+                for (sy, sx) in (0..g.kh * g.kw).filter_map(|t| g.source(yo, xo, t)) {
+                    let at = (n * plane + sy * g.in_wp() + sx) * c;
+                    for ch in 0..c {
+                        sum[at + ch] += grad[o + ch];
+                    }
+                }
+            }
+        }
+    }
+    sum.iter()
+        .map(|v| {
+            let x = (v << e) + k / 2;
+            (x.div_euclid(k), x.rem_euclid(k))
+        })
+        .unzip()
 }
 
 /// ⌊(x + 2^(sh−1)) / 2^sh⌋ and the remainder in [0, 2^sh): rescaling to nearest (ties up),
@@ -398,6 +447,20 @@ pub fn step(
                 extra += 2;
                 let up = upsample([p.h, p.w, p.c], b, &g);
                 ((vec![], vec![]), (vec![], vec![]), None, up)
+            }
+            QLayer::AvgPoolWindow(p) => {
+                let e = window_bits(&p.geometry);
+                extra += e;
+                let tensor = format!("{}.grad_in", p.name);
+                let (up, rem) = unpool_average(&p.geometry, b, &g, e);
+                // The training statement range-checks it as a signed `bits`-bit value.
+                q.check(&tensor, &up, q.signed_range())?;
+                (
+                    (vec![], vec![]),
+                    (vec![], vec![]),
+                    Some((up.clone(), rem)),
+                    up,
+                )
             }
             QLayer::MaxPool(p) => {
                 let a: &[i64] = match l.checked_sub(1) {

@@ -163,6 +163,12 @@ pub const AVGPOOL_STATEMENT: Label = Label::new(b"avgpool/stmt");
 pub const AVGPOOL_POINT: Label = Label::new(b"avgpool/point");
 /// Window average pool: the prover's evaluations.
 pub const AVGPOOL_VALUES: Label = Label::new(b"avgpool/values");
+/// Average-pool backward block (training): statement.
+pub const AVGPOOL_GRAD_STATEMENT: Label = Label::new(b"avgpoolbp/stmt");
+/// Average-pool backward block: the point r on the gradient handed down.
+pub const AVGPOOL_GRAD_POINT: Label = Label::new(b"avgpoolbp/point");
+/// Average-pool backward block: the prover's evaluations.
+pub const AVGPOOL_GRAD_VALUES: Label = Label::new(b"avgpoolbp/values");
 /// LogUp: the challenge folding (x, f(x)) pairs of function tables.
 pub const LOGUP_ALPHA: Label = Label::new(b"logup/alpha");
 /// Iterated blocks (training): statement.

@@ -12,7 +12,9 @@ use std::sync::OnceLock;
 use zkmodel_prover::graph::dataset::Dataset;
 use zkmodel_prover::graph::quant::QuantizedModel;
 use zkmodel_prover::proof::model::{ModelShape, Task};
-use zkmodel_prover::proof::train::{BackpropProof, ForwardProof, TrainArchitecture, TrainingProof};
+use zkmodel_prover::proof::train::{
+    BackpropProof, ForwardProof, PoolGradProof, TrainArchitecture, TrainingProof,
+};
 use zkmodel_prover::train::{StepTrace, TrainConfig};
 use zkmodel_prover::{Error, Fr};
 
@@ -74,6 +76,7 @@ fn an_honest_cnn_training_run_verifies() {
             ForwardProof::Conv { .. } => "conv",
             ForwardProof::Pool(_) => "pool",
             ForwardProof::MaxPool { .. } => "max pool",
+            ForwardProof::AvgPoolWindow { .. } => "window pool",
         })
         .collect();
     assert_eq!(kinds, ["conv", "pool", "conv", "pool", "dense"]);
@@ -295,7 +298,7 @@ fn a_max_pool_cnn_training_run_verifies() {
     ];
     for (what, tamper, expected) in tampers {
         let mut bad = proof.clone();
-        tamper(bad.body.backward[1].pool_grad.as_mut().unwrap());
+        tamper(max_grad(&mut bad, 1));
         assert_eq!(setup.verify(&bad), Err(expected), "tampered {what}");
     }
     let mut bad = proof.clone();
@@ -303,7 +306,7 @@ fn a_max_pool_cnn_training_run_verifies() {
     assert_eq!(
         setup.verify(&bad),
         Err(Error::ProofShape {
-            what: "max-pool backward proofs (one under a max pool)",
+            what: "pool backward proofs (one of its kind under a max or window average pool)",
             expected: 1,
             actual: 0,
         })
@@ -341,6 +344,87 @@ fn a_max_pool_cnn_training_run_verifies() {
     let verdict = setup.verify(&setup.prove_steps(&steps).unwrap());
     println!("gradient moved to the last tied maximum: {verdict:?}");
     assert_eq!(verdict, Err(Error::SumcheckFinal));
+}
+
+/// A CNN with window average pools — 3×3 stride 2 padded by 1, then a global average pool
+/// (ResNet's head) — trains with a proof: each hands down round(2^e·col2im(UP_G)/K) with e =
+/// ⌈log2 K⌉ extra bits. Its pools' messages tampered are refused, and a run whose gradient
+/// handed down is rounded the other way (remainder out of [0, K)) is refused.
+#[test]
+fn a_window_average_pool_cnn_training_run_verifies() {
+    let setup = setup(crate::training::window_pool_cnn(5), config());
+    let proof = setup.prove_steps(&setup.steps).unwrap();
+    setup.verify(&proof).unwrap();
+    let kinds: Vec<bool> = proof
+        .body
+        .forward
+        .iter()
+        .map(|f| matches!(f, ForwardProof::AvgPoolWindow { .. }))
+        .collect();
+    assert_eq!(kinds, [false, true, false, true, false]);
+    let average =
+        |p: &mut TrainingProof, layer: usize| match p.body.backward[layer].pool_grad.as_mut() {
+            Some(PoolGradProof::Average(g)) => g.clone(),
+            other => panic!("no average-pool backward proof: {other:?}"),
+        };
+    for layer in [1, 2] {
+        let mut bad = proof.clone();
+        let mut g = average(&mut bad, layer);
+        g.values[0] += Fr::ONE;
+        bad.body.backward[layer].pool_grad = Some(PoolGradProof::Average(g));
+        assert_eq!(
+            setup.verify(&bad),
+            Err(Error::SumcheckFinal),
+            "layer {layer}"
+        );
+    }
+    let mut bad = proof.clone();
+    match &mut bad.body.forward[3] {
+        ForwardProof::AvgPoolWindow { pool, .. } => pool.values[1] += Fr::ONE,
+        _ => unreachable!("layer 3 is the global average pool"),
+    }
+    assert_eq!(setup.verify(&bad), Err(Error::SumcheckFinal));
+    // A max-pool backward proof in the average pool's place.
+    let mut bad = proof.clone();
+    bad.body.backward[2].pool_grad = max_pool_proof().body.backward[1].pool_grad.clone();
+    assert!(matches!(
+        setup.verify(&bad),
+        Err(Error::ProofShape {
+            what: "pool backward proofs (one of its kind under a max or window average pool)",
+            ..
+        })
+    ));
+    // The 3×3 pool's gradient one unit up where the ReLU below is off (so nothing else
+    // changes), its remainder K lower: the relation holds, the remainder leaves [0, 9).
+    let mut steps = setup.steps.clone();
+    let off = steps[0].forward.layers[0]
+        .y
+        .iter()
+        .position(|y| *y <= 0)
+        .unwrap();
+    let (u, r) = steps[0].layers[1].backprop.as_mut().unwrap();
+    u[off] += 1;
+    r[off] -= 9;
+    assert!(matches!(
+        setup.prove_steps(&steps),
+        Err(Error::ValueNotInTable { column, .. }) if column == "n2.grad_in_rem"
+    ));
+}
+
+fn max_pool_proof() -> TrainingProof {
+    let setup = setup(crate::training::max_pool_cnn(5), config());
+    setup.prove_steps(&setup.steps).unwrap()
+}
+
+/// The max-pool backward proof under weighted layer `layer` (its pool directly below).
+fn max_grad(
+    p: &mut TrainingProof,
+    layer: usize,
+) -> &mut zkmodel_prover::blocks::maxpool_grad::MaxPoolGradProof<Fr> {
+    match p.body.backward[layer].pool_grad.as_mut() {
+        Some(PoolGradProof::Max(g)) => g,
+        other => panic!("no max-pool backward proof: {other:?}"),
+    }
 }
 
 /// The small CNN trained with mean squared error on the logits proves too.
@@ -402,7 +486,7 @@ fn an_overlapping_max_pool_cnn_training_run_verifies() {
         ));
     }
     let mut bad = proof.clone();
-    bad.body.backward[1].pool_grad.as_mut().unwrap().values[0] += Fr::ONE;
+    max_grad(&mut bad, 1).values[0] += Fr::ONE;
     assert_eq!(
         setup.verify(&bad),
         Err(Error::SuccinctEvaluation {
@@ -410,7 +494,7 @@ fn an_overlapping_max_pool_cnn_training_run_verifies() {
         })
     );
     let mut bad = proof.clone();
-    bad.body.backward[2].pool_grad.as_mut().unwrap().grad_in += Fr::ONE;
+    max_grad(&mut bad, 2).grad_in += Fr::ONE;
     assert_eq!(setup.verify(&bad), Err(Error::SumcheckFinal));
     // The first convolution's gradient moved to the next position (another channel's or
     // window's): the recorded gradient below no longer matches the first-maximum routing

@@ -7,6 +7,7 @@
 mod architecture_checks;
 mod argmax;
 mod average_pools;
+mod avgpool_grad;
 mod cnn_training_statement;
 mod col2im;
 mod common;

@@ -226,6 +226,18 @@ fn integer_max_pool_cnn_gradients_match_float_finite_differences() {
     assert_gradients_match_finite_differences(max_pool_cnn(5), &xt, &yt);
 }
 
+/// The same with window average pools (3×3 stride 2 padded by 1, then a global average
+/// pool): each position gets the pooled gradients over K of every window reading it.
+#[test]
+fn integer_window_average_pool_cnn_gradients_match_float_finite_differences() {
+    use rand::Rng;
+    let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(11);
+    let pixels = (0..32 * 64).map(|_| r.gen_range(0.0f32..1.0)).collect();
+    let xt = zkmodel_prover::graph::Tensor::new(vec![32, 1, 8, 8], pixels).unwrap();
+    let yt: Vec<usize> = (0..32).map(|_| r.gen_range(0..10)).collect();
+    assert_gradients_match_finite_differences(window_pool_cnn(5), &xt, &yt);
+}
+
 /// The same with AlexNet's overlapping, padded max pools: a position in several windows gets
 /// the sum of what each routes to it.
 #[test]
@@ -263,6 +275,39 @@ pub(crate) fn overlapping_pool_cnn(seed: u64) -> zkmodel_prover::graph::Model {
         };
     }
     model
+}
+
+/// A CNN with window average pools: conv 3×3 (1→4) → ReLU → 3×3 stride-2 average pool padded
+/// by 1 (8 → 4, K = 9: e = 4 extra bits) → conv 3×3 (4→8) → ReLU → global average pool (4×4,
+/// K = 16) → dense 8→10.
+pub(crate) fn window_pool_cnn(seed: u64) -> zkmodel_prover::graph::Model {
+    use zkmodel_prover::graph::{Op, Tensor};
+    let mut glorot = glorot(seed);
+    let zeros = |n: usize| Tensor::new(vec![n], vec![0.0; n]).unwrap();
+    let conv = |weight, bias| Op::Conv2d {
+        weight,
+        bias,
+        stride: [1, 1],
+        pads: [1; 4],
+    };
+    let ops = vec![
+        conv(glorot(vec![4, 1, 3, 3], 9, 36), zeros(4)),
+        Op::Relu,
+        Op::AvgPool2d {
+            kernel: [3, 3],
+            stride: [2, 2],
+            pads: [1; 4],
+        },
+        conv(glorot(vec![8, 4, 3, 3], 36, 72), zeros(8)),
+        Op::Relu,
+        Op::GlobalAvgPool,
+        Op::Flatten { axis: 1 },
+        Op::Dense {
+            weight: glorot(vec![8, 10], 8, 10),
+            bias: Some(zeros(10)),
+        },
+    ];
+    crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops)
 }
 
 /// Integer updates of one step of `model` (the small CNN's layout: convolutions at graph

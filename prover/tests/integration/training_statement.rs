@@ -403,7 +403,7 @@ fn dense(
 ) -> &mut zkmodel_prover::blocks::dense_iter::IteratedDenseProof<zkmodel_prover::Fr> {
     match p {
         ForwardProof::Dense(d) | ForwardProof::Conv { dense: d, .. } => d,
-        ForwardProof::Pool(_) | ForwardProof::MaxPool { .. } => unreachable!("an MLP has no pools"),
+        _ => unreachable!("an MLP has no pools"),
     }
 }
 

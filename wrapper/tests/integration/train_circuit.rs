@@ -18,7 +18,8 @@ use zkmodel_prover::proof::model::{Task, commit_model};
 use zkmodel_prover::proof::roles::{CommitmentRole, TrainingCommitments};
 use zkmodel_prover::proof::statement::Claim;
 use zkmodel_prover::proof::train::{
-    ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset, digits::DigitsTraining, prove,
+    PoolGradProof, ProvingInputs, TrainArchitecture, TrainingProof, commit_dataset,
+    digits::DigitsTraining, prove,
 };
 use zkmodel_prover::train::{TrainConfig, train};
 use zkmodel_wrapper::Error;
@@ -129,24 +130,22 @@ fn training_circuit_accepts_honest_and_rejects_tampered() {
 }
 
 /// A CNN training run (T = 4, batch 8) through the circuit — the PyTorch CNN fixture (two 3×3
-/// convolutions with ReLU, each followed by a 2×2 average pool, then dense) or, with
-/// `max_pools`, [`max_pool_model`]: the convolutions' gathers, the pools, the col2im
-/// back-propagation and the ReLU mask through a pool run in-circuit as natively; tampered
-/// messages are refused.
-fn native_cnn(max_pools: bool) -> Native {
+/// convolutions with ReLU, each followed by a 2×2 average pool, then dense) or `model`
+/// ([`max_pool_model`], [`window_pool_model`]): the convolutions' gathers, the pools, the
+/// col2im back-propagation and the ReLU mask through a pool run in-circuit as natively;
+/// tampered messages are refused. `bits`: 12, or more for pools that keep more scale bits.
+fn native_cnn(model: Option<zkmodel_prover::graph::Model>, bits: u32) -> Native {
     use zkmodel_prover::graph::dataset::{Dataset, digits_fixtures_dir};
     use zkmodel_prover::graph::tensor::Tensor;
     use zkmodel_prover::proof::model::ModelShape;
     use zkmodel_prover::train::Loss;
     let dir = digits_fixtures_dir();
-    let model = if max_pools {
-        max_pool_model()
-    } else {
+    let model = model.unwrap_or_else(|| {
         zkmodel_prover::graph::onnx::import_path(&dir.join("../pytorch/cnn.onnx")).unwrap()
-    };
+    });
     let cfg = TrainConfig {
         scale: 4,
-        bits: 12,
+        bits,
         batch: 8,
         steps: 4,
         lr_num: 1,
@@ -223,7 +222,7 @@ fn max_pool_model() -> zkmodel_prover::graph::Model {
 #[test]
 fn cnn_training_circuit_accepts_honest_and_rejects_tampered() {
     use zkmodel_prover::proof::train::{BackpropProof, ForwardProof};
-    let n = native_cnn(false);
+    let n = native_cnn(None, 12);
     let c = StatementCircuit::new(&n.srs, &n.arch, &n.claim()).unwrap();
     let (ok, count) = satisfied(c.clone());
     println!("PyTorch CNN training, T = 4, batch 8: {count} constraints");
@@ -265,7 +264,7 @@ fn cnn_training_circuit_accepts_honest_and_rejects_tampered() {
 #[test]
 fn max_pool_cnn_training_circuit_accepts_honest_and_rejects_tampered() {
     use zkmodel_prover::proof::train::ForwardProof;
-    let n = native_cnn(true);
+    let n = native_cnn(Some(max_pool_model()), 12);
     assert!(matches!(
         n.proof.body.forward[1],
         ForwardProof::MaxPool { .. }
@@ -287,19 +286,112 @@ fn max_pool_cnn_training_circuit_accepts_honest_and_rejects_tampered() {
         !satisfied(bad).0,
         "tampered masked remainder satisfied the circuit"
     );
+    let max_grad = |p: &mut Option<PoolGradProof<Fr>>| match p {
+        Some(PoolGradProof::Max(g)) => g.clone(),
+        other => panic!("no max-pool backward proof: {other:?}"),
+    };
     let mut bad = c.clone();
-    bad.body.backward[1].pool_grad.as_mut().unwrap().values[0] += Fr::ONE;
+    let mut g = max_grad(&mut bad.body.backward[1].pool_grad);
+    g.values[0] += Fr::ONE;
+    bad.body.backward[1].pool_grad = Some(PoolGradProof::Max(g));
     assert!(!satisfied(bad).0, "tampered slack satisfied the circuit");
     let mut bad = c;
-    bad.body.backward[1]
-        .pool_grad
-        .as_mut()
-        .unwrap()
-        .sumcheck
-        .rounds[0][1] += Fr::ONE;
+    let mut g = max_grad(&mut bad.body.backward[1].pool_grad);
+    g.sumcheck.rounds[0][1] += Fr::ONE;
+    bad.body.backward[1].pool_grad = Some(PoolGradProof::Max(g));
     assert!(
         !satisfied(bad).0,
         "tampered max-pool backward sumcheck satisfied the circuit"
+    );
+}
+
+/// A CNN with window average pools: conv 3×3 (1→2) → ReLU → 3×3 stride-2 average pool padded
+/// by 1 (8 → 4) → conv 3×3 (2→4) → ReLU → global average pool → dense 4→10, small
+/// deterministic weights.
+fn window_pool_model() -> zkmodel_prover::graph::Model {
+    use zkmodel_prover::graph::tensor::Tensor;
+    use zkmodel_prover::graph::{Model, Node, Op};
+    let w = |shape: Vec<usize>, seed: u64| {
+        let n: usize = shape.iter().product();
+        let v = (0..n)
+            .map(|i| (((i as u64 * 2654435761 + seed) % 1000) as f32 / 1000.0 - 0.5) * 0.8)
+            .collect();
+        Tensor::new(shape, v).unwrap()
+    };
+    let conv = |weight, n: usize| Op::Conv2d {
+        weight,
+        bias: Tensor::new(vec![n], vec![0.25; n]).unwrap(),
+        stride: [1, 1],
+        pads: [1; 4],
+    };
+    let ops = vec![
+        conv(w(vec![2, 1, 3, 3], 1), 2),
+        Op::Relu,
+        Op::AvgPool2d {
+            kernel: [3, 3],
+            stride: [2, 2],
+            pads: [1; 4],
+        },
+        conv(w(vec![4, 2, 3, 3], 2), 4),
+        Op::Relu,
+        Op::GlobalAvgPool,
+        Op::Flatten { axis: 1 },
+        Op::Dense {
+            weight: w(vec![4, 10], 3),
+            bias: Some(Tensor::new(vec![10], vec![0.0; 10]).unwrap()),
+        },
+    ];
+    let nodes: Vec<Node> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| Node {
+            name: format!("n{i}"),
+            op,
+            inputs: vec![i],
+            output: i + 1,
+        })
+        .collect();
+    Model {
+        value_names: (0..=nodes.len()).map(|i| format!("v{i}")).collect(),
+        input: 0,
+        input_shape: vec![None, Some(1), Some(8), Some(8)],
+        output: nodes.len(),
+        nodes,
+        label_head: None,
+    }
+}
+
+/// The window average pools' forward relations, gathers and rescaled col2im backward run
+/// in-circuit; their messages tampered leave the circuit unsatisfied.
+#[test]
+fn window_average_pool_cnn_training_circuit_accepts_honest_and_rejects_tampered() {
+    use zkmodel_prover::proof::train::ForwardProof;
+    // e = 4 extra bits under each pool (K = 9 and 16): b = 14 leaves the learning rate room.
+    let n = native_cnn(Some(window_pool_model()), 14);
+    let c = StatementCircuit::new(&n.srs, &n.arch, &n.claim()).unwrap();
+    let (ok, count) = satisfied(c.clone());
+    println!(
+        "small CNN with a 3×3 stride-2 and a global average pool, training T = 4, batch 8: \
+         {count} constraints"
+    );
+    assert!(ok);
+    let mut bad = c.clone();
+    match &mut bad.body.forward[3] {
+        ForwardProof::AvgPoolWindow { pool, .. } => pool.values[0] += Fr::ONE,
+        _ => unreachable!("layer 3 is the global average pool"),
+    }
+    assert!(
+        !satisfied(bad).0,
+        "tampered pooled output satisfied the circuit"
+    );
+    let mut bad = c;
+    match &mut bad.body.backward[1].pool_grad {
+        Some(PoolGradProof::Average(g)) => g.values[1] += Fr::ONE,
+        other => panic!("no average-pool backward proof: {other:?}"),
+    }
+    assert!(
+        !satisfied(bad).0,
+        "tampered average-pool backward remainder satisfied the circuit"
     );
 }
 

@@ -426,7 +426,7 @@ impl ModelArchitecture {
         if self.argmax_shape().is_some() {
             range.unsigned(names::SLACK);
         }
-        let range_columns = range.into_columns();
+        let range_columns = range.into_columns()?;
         // A virtual tensor's one range claim is resolved by its pool; a second column (a
         // shifted twin) would have no resolution.
         for name in &virtual_tensors {

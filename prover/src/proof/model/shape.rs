@@ -158,6 +158,14 @@ impl LayerShape {
     pub fn is_dense(&self) -> bool {
         matches!(self.kind, LayerKind::Dense | LayerKind::Conv(_))
     }
+
+    /// Whether the layer is a pool (average, window average or max).
+    pub fn is_pool(&self) -> bool {
+        matches!(
+            self.kind,
+            LayerKind::AvgPool { .. } | LayerKind::AvgPoolWindow(_) | LayerKind::MaxPool(_)
+        )
+    }
 }
 
 /// The public shape of a quantized model (no weights).

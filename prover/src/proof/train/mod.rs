@@ -30,7 +30,10 @@
 //!   ([`crate::blocks::relu_grad`]). A max pool's backward is its own block
 //!   ([`crate::blocks::maxpool_grad`]: the first-maximum selection in the forward block's
 //!   window layout and the col2im of the selected gradients, the committed gradient handed
-//!   down). An average pool's backward needs no block: the gradient it hands
+//!   down); so is an average pool's of any other window K than 2×2
+//!   ([`crate::blocks::avgpool_grad`]: round(2^e·col2im(UP_G)/K), e = ⌈log2 K⌉ extra bits, its
+//!   forward pass the inference block [`crate::blocks::avgpool`] with the window gather). A
+//!   2×2 average pool's backward needs no block: the gradient it hands
 //!   down is its output gradient repeated over each 2×2 window, whose multilinear extension
 //!   ignores the two window bits, so a claim on it is a claim on the output gradient with
 //!   those variables dropped (the plan's routing does it). The pool's 1/4 is kept as two extra
@@ -64,6 +67,8 @@ pub use file::{DATASET_OPENING, DatasetOpening, TrainingProofFile, TrainingRun};
 pub use prove::{ProvingInputs, commit_dataset, commit_seeded_initial_model, prove};
 pub use verify::{verify, verify_field_part};
 
+use crate::blocks::avgpool::AvgPoolProof;
+use crate::blocks::avgpool_grad::AvgPoolGradProof;
 use crate::blocks::conv::GatherProof;
 use crate::blocks::conv_backprop::ConvBackpropProof;
 use crate::blocks::dense_iter::{BiasUpdateProof, IteratedDenseProof, RescaledProof};
@@ -133,6 +138,23 @@ pub enum ForwardProof<F> {
         /// The window gather.
         gather: GatherProof<F>,
     },
+    /// An average pool of any other window: the window relation, then the gather.
+    AvgPoolWindow {
+        /// The average-pool relation.
+        pool: AvgPoolProof<F>,
+        /// The window gather.
+        gather: GatherProof<F>,
+    },
+}
+
+/// The backward pass of a pool that needs its own block (the one directly below a weighted
+/// layer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PoolGradProof<F> {
+    /// A max pool: the first maximum's selection and col2im.
+    Max(MaxPoolGradProof<F>),
+    /// An average pool of any other window than 2×2: col2im, rescaled.
+    Average(AvgPoolGradProof<F>),
 }
 
 /// A weighted layer's back-propagated gradient over every iteration.
@@ -160,8 +182,9 @@ pub struct BackwardProof<F> {
     /// Layers above the first: the back-propagated gradient and the ReLU derivative of the
     /// weighted layer below (through a pool if one sits between).
     pub backprop: Option<(BackpropProof<F>, ReluGradProof<F>)>,
-    /// A max pool directly below: its backward pass (before the ReLU derivative).
-    pub pool_grad: Option<MaxPoolGradProof<F>>,
+    /// A max pool or window average pool directly below: its backward pass (before the ReLU
+    /// derivative).
+    pub pool_grad: Option<PoolGradProof<F>>,
 }
 
 /// A whole training proof.
@@ -287,9 +310,8 @@ impl TrainArchitecture {
             layers_ok,
             ARCH,
             "training proofs cover chains of Dense and convolution layers (ReLU on every one but \
-             the last, a Dense layer) with 2×2 average pools or max pools (any window, no \
-             activation) between two weighted layers; no branches, table activations or other \
-             pools",
+             the last, a Dense layer) with average or max pools (any window, no activation) \
+             between two weighted layers; no branches or table activations",
         )?;
         ensure(
             bits_ok,
@@ -300,8 +322,8 @@ impl TrainArchitecture {
         ensure(
             shifts_ok,
             ARCH,
-            "the learning rate needs 1 ≤ lr_shift + log2(batch) ≤ bits − scale − e (e = 2 per \
-             pool above a weighted layer) and 1 ≤ lr_num < 2^20",
+            "the learning rate needs 1 ≤ lr_shift + log2(batch) ≤ bits − scale − e (e = ⌈log2 K⌉ \
+             per average pool of K taps above a weighted layer) and 1 ≤ lr_num < 2^20",
         )?;
         ensure(
             sizes_ok,
@@ -316,8 +338,8 @@ impl TrainArchitecture {
 impl TrainArchitecture {
     /// Whether the layers form a chain the training statement proves: Dense and convolution
     /// layers (no table, no branch) with ReLU on every one but the last, which is Dense;
-    /// 2×2 average pools and max pools (any window), without activation, each between two
-    /// weighted layers.
+    /// average and max pools (any window), without activation, each between two weighted
+    /// layers.
     fn layers_trainable(&self) -> bool {
         let layers = &self.shape.layers;
         let weighted =
@@ -339,7 +361,7 @@ impl TrainArchitecture {
                         // Any window the forward block takes; the weighted layer below has a
                         // ReLU (it is not the last), so the pool's input is non-negative, as
                         // the backward block's first-maximum argument needs.
-                        LayerKind::MaxPool(_) => {
+                        LayerKind::MaxPool(_) | LayerKind::AvgPoolWindow(_) => {
                             !l.relu && weighted(i.checked_sub(1)) && weighted(Some(i + 1))
                         }
                         _ => false,
@@ -348,18 +370,21 @@ impl TrainArchitecture {
             && flat_first == matches!(self.shape.input, InputShape::Flat { .. })
     }
 
-    /// The extra scale bits of layer `i`'s output gradient: 2 per average pool directly above
-    /// it (a max pool passes its gradient on unscaled).
+    /// The extra scale bits of layer `i`'s output gradient: ⌈log2 K⌉ per average pool of
+    /// window K directly above it (2 for a 2×2 pool; a max pool passes its gradient on
+    /// unscaled).
     pub(crate) fn extra_bits(&self, i: usize) -> u32 {
-        let pools = self
-            .shape
+        self.shape
             .layers
             .iter()
             .skip(i + 1)
-            .take_while(|l| matches!(l.kind, LayerKind::AvgPool { .. } | LayerKind::MaxPool(_)))
-            .filter(|l| matches!(l.kind, LayerKind::AvgPool { .. }))
-            .count();
-        2 * u32::try_from(pools).unwrap_or(u32::MAX / 4)
+            .map_while(|l| match l.kind {
+                LayerKind::AvgPool { .. } => Some(2),
+                LayerKind::AvgPoolWindow(g) => Some(crate::train::window_bits(&g)),
+                LayerKind::MaxPool(_) => Some(0),
+                _ => None,
+            })
+            .fold(0u32, u32::saturating_add)
     }
 
     fn max_extra_bits(&self) -> u32 {
@@ -391,6 +416,7 @@ impl TrainingProof {
                 ForwardProof::MaxPool { pool, gather } => {
                     sc(&pool.zerocheck) + pool.padded_taps.len() + pool.values.len() + sc(gather)
                 }
+                ForwardProof::AvgPoolWindow { pool, gather } => pool.values.len() + sc(gather),
             };
         }
         if let Some(s) = &b.softmax {
@@ -407,9 +433,11 @@ impl TrainingProof {
                 };
                 elements += r.values.len() + sc(&r.zerocheck);
             }
-            if let Some(p) = &w.pool_grad {
-                elements += 1 + p.values.len() + sc(&p.sumcheck);
-            }
+            elements += match &w.pool_grad {
+                Some(PoolGradProof::Max(p)) => 1 + p.values.len() + sc(&p.sumcheck),
+                Some(PoolGradProof::Average(p)) => p.values.len() + sc(&p.scatter),
+                None => 0,
+            };
         }
         // The opening, the trace commitment and the salt.
         elements += self.opening.num_elements() + 2;

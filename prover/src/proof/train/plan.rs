@@ -93,7 +93,12 @@ pub(crate) mod names {
     pub fn slack(pool: &str) -> String {
         format!("{pool}.first_max_slack")
     }
-    /// The gradient a max pool hands down (committed, the pool's input layout).
+    /// The remainder of the gradient a window average pool hands down.
+    pub fn pool_grad_rem(pool: &str) -> String {
+        format!("{pool}.grad_in_rem")
+    }
+    /// The gradient a max pool or window average pool hands down (committed, the pool's
+    /// input layout).
     pub fn pool_grad_in(pool: &str) -> String {
         format!("{pool}.grad_in")
     }
@@ -138,9 +143,7 @@ impl TrainArchitecture {
         match self.layers().get(l) {
             None => String::new(),
             Some(_) if l + 1 == self.layers().len() => names::GRADIENT.to_string(),
-            Some(x) if matches!(x.kind, LayerKind::AvgPool { .. } | LayerKind::MaxPool(_)) => {
-                names::backprop(&x.name)
-            }
+            Some(x) if x.is_pool() => names::backprop(&x.name),
             Some(x) => names::grad(&x.name),
         }
     }
@@ -153,7 +156,9 @@ impl TrainArchitecture {
             (Some(_), Some(a)) if matches!(a.kind, LayerKind::AvgPool { .. }) => {
                 Ok(names::upsampled(&a.name))
             }
-            (Some(_), Some(a)) if matches!(a.kind, LayerKind::MaxPool(_)) => {
+            (Some(_), Some(a))
+                if matches!(a.kind, LayerKind::MaxPool(_) | LayerKind::AvgPoolWindow(_)) =>
+            {
                 Ok(names::pool_grad_in(&a.name))
             }
             (Some(x), Some(_)) => Ok(names::backprop(&x.name)),
@@ -259,9 +264,7 @@ impl TrainArchitecture {
             let out = self.output_len(l);
             // The gradient into this layer comes from a weighted layer above (committed), or
             // from a pool above (virtual: the pool's output gradient repeated).
-            let above_is_pool = s.layers.get(i + 1).is_some_and(|a| {
-                matches!(a.kind, LayerKind::AvgPool { .. } | LayerKind::MaxPool(_))
-            });
+            let above_is_pool = s.layers.get(i + 1).is_some_and(LayerShape::is_pool);
             if let LayerKind::MaxPool(g) = l.kind {
                 put(names::output(&l.name), out)?;
                 put(names::diff(&l.name), out * g.taps_pad())?;
@@ -278,6 +281,33 @@ impl TrainArchitecture {
                             what: "a trained max pool sits above a weighted layer",
                         })?;
                 put(names::pool_grad_in(&l.name), self.output_len(below))?;
+                continue;
+            }
+            if let LayerKind::AvgPoolWindow(g) = l.kind {
+                put(names::output(&l.name), out)?;
+                put(names::remainder(&l.name), out)?;
+                put(names::backprop(&l.name), out)?;
+                put(names::backprop_rem(&l.name), out)?;
+                // The gradient it hands down and its remainder, in the input layout.
+                let below =
+                    i.checked_sub(1)
+                        .and_then(|b| s.layers.get(b))
+                        .ok_or(Error::Internal {
+                            what: "a trained average pool sits above a weighted layer",
+                        })?;
+                put(names::pool_grad_in(&l.name), self.output_len(below))?;
+                put(names::pool_grad_rem(&l.name), self.output_len(below))?;
+                // The pooled gradient repeated over the window's taps (c, t, p, example, t):
+                // routed to the output gradient without the tap variables.
+                let lc = log(l.n);
+                virtual_vars.push((names::upsampled(&l.name), log(out * g.taps_pad())));
+                virtuals.insert(
+                    names::upsampled(&l.name),
+                    (
+                        names::backprop(&l.name),
+                        (lc..lc + log(g.taps_pad())).collect(),
+                    ),
+                );
                 continue;
             }
             if let LayerKind::AvgPool { w, .. } = l.kind {
@@ -349,6 +379,16 @@ impl TrainArchitecture {
                 range.below(names::backprop_rem(&l.name), backprop_rem(i));
                 continue;
             }
+            if let LayerKind::AvgPoolWindow(g) = l.kind {
+                let k = i64::try_from(g.kh * g.kw).unwrap_or(i64::MAX);
+                range.signed(names::output(&l.name));
+                range.below(names::remainder(&l.name), k);
+                range.signed(names::backprop(&l.name));
+                range.below(names::backprop_rem(&l.name), backprop_rem(i));
+                range.signed(names::pool_grad_in(&l.name));
+                range.below(names::pool_grad_rem(&l.name), k);
+                continue;
+            }
             if let LayerKind::AvgPool { .. } = l.kind {
                 range.unsigned(names::output(&l.name));
                 range.below(names::remainder(&l.name), 4);
@@ -397,7 +437,7 @@ impl TrainArchitecture {
             places,
             vars,
             virtuals,
-            range_columns: range.into_columns(),
+            range_columns: range.into_columns()?,
         })
     }
 }

@@ -3,15 +3,18 @@
 
 use super::plan::{DATASET, TRACE, TrainPlan, names};
 use super::routing::{
-    Routed, backward_names, chain_claims, forward_names, layer, lookup_claims, loss_grad,
-    maxpool_claims, one_hot_names, pool_claims, rename, take,
+    Routed, avgpool_window_claims, backward_names, chain_claims, forward_names, layer,
+    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, rename, take,
 };
 use super::sink::TrainSink;
 use super::verify::statement;
 use super::witness::{Tensors, dataset_tensors, fill, get, witness};
 use super::{
-    BackpropProof, BackwardProof, ForwardProof, TrainArchitecture, TrainingProof, TrainingProofBody,
+    BackpropProof, BackwardProof, ForwardProof, PoolGradProof, TrainArchitecture, TrainingProof,
+    TrainingProofBody,
 };
+use crate::blocks::avgpool::prove_avgpool;
+use crate::blocks::avgpool_grad::prove_avgpool_grad;
 use crate::blocks::conv::prove_gather;
 use crate::blocks::conv_backprop::prove_conv_backprop;
 use crate::blocks::dense_iter::{
@@ -236,7 +239,22 @@ fn prove_backward(
                     f,
                 )?;
                 out.extend(rename(claims, &n.pool)?);
-                pool_grad = Some(pg);
+                pool_grad = Some(PoolGradProof::Max(pg));
+            }
+            if let LayerKind::AvgPoolWindow(_) = directly.kind {
+                let name = &directly.name;
+                let (_, shape) = arch.avgpool_window_shapes(directly)?;
+                let (pg, claims) = prove_avgpool_grad(
+                    shape,
+                    [
+                        get(t, &names::pool_grad_in(name))?,
+                        get(t, &names::pool_grad_rem(name))?,
+                        get(t, &names::upsampled(name))?,
+                    ],
+                    f,
+                )?;
+                out.extend(rename(claims, &n.pool)?);
+                pool_grad = Some(PoolGradProof::Average(pg));
             }
             let (rp, rc) = prove_relu_grad(
                 [
@@ -287,6 +305,20 @@ fn prove_forward(
         return Ok((
             ForwardProof::MaxPool { pool, gather },
             maxpool_claims(arch, i, x, c),
+        ));
+    }
+    if let LayerKind::AvgPoolWindow(g) = l.kind {
+        let (shape, _) = arch.avgpool_window_shapes(l)?;
+        let (pool, c) = prove_avgpool(
+            shape,
+            get(t, &names::output(&l.name))?,
+            get(t, &names::remainder(&l.name))?,
+            f,
+        )?;
+        let (gather, x) = prove_gather(&g, get(t, &arch.input_of(i))?, &c.window, f)?;
+        return Ok((
+            ForwardProof::AvgPoolWindow { pool, gather },
+            avgpool_window_claims(arch, i, x, c),
         ));
     }
     if let LayerKind::AvgPool { .. } = l.kind {

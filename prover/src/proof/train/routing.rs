@@ -6,6 +6,7 @@ use super::TrainArchitecture;
 use super::plan::{TrainPlan, names};
 use crate::blocks::NamedClaims;
 use crate::blocks::TensorClaim;
+use crate::blocks::avgpool::AvgPoolClaims;
 use crate::blocks::iterate::StepClaims;
 use crate::blocks::loss_grad::LossGradShape;
 use crate::blocks::maxpool::MaxPoolClaims;
@@ -220,6 +221,11 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
             ("grad_out", names::backprop(&b.name)),
             ("grad_in", names::pool_grad_in(&b.name)),
         ],
+        Some((_, Ok(b))) if matches!(b.kind, LayerKind::AvgPoolWindow(_)) => vec![
+            ("grad_in", names::pool_grad_in(&b.name)),
+            ("remainder", names::pool_grad_rem(&b.name)),
+            ("upsampled", names::upsampled(&b.name)),
+        ],
         _ => vec![],
     };
     Ok(BackwardNames {
@@ -257,6 +263,22 @@ pub(crate) fn pool_claims<F>(arch: &TrainArchitecture, i: usize, c: PoolClaims<F
     let name = arch.layers().get(i).map_or("", |l| l.name.as_str());
     vec![
         (arch.input_of(i), c.input),
+        (names::output(name), c.output),
+        (names::remainder(name), c.remainder),
+    ]
+}
+
+/// A window average pool's claims on the plan's tensors: its input (through the gather),
+/// output and remainder.
+pub(crate) fn avgpool_window_claims<F>(
+    arch: &TrainArchitecture,
+    i: usize,
+    input: TensorClaim<F>,
+    c: AvgPoolClaims<F>,
+) -> Routed<F> {
+    let name = arch.layers().get(i).map_or("", |l| l.name.as_str());
+    vec![
+        (arch.input_of(i), input),
         (names::output(name), c.output),
         (names::remainder(name), c.remainder),
     ]

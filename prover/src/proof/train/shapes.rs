@@ -3,6 +3,8 @@
 //! the update chains — public, built by prover and verifier alike from the architecture.
 
 use super::TrainArchitecture;
+use crate::blocks::avgpool::AvgPoolShape;
+use crate::blocks::avgpool_grad::AvgPoolGrad;
 use crate::blocks::conv_backprop::ConvBackprop;
 use crate::blocks::dense_iter::{BiasUpdate, IteratedDense, RescaledContraction};
 use crate::blocks::iterate::{Contraction, Operand, StepChain};
@@ -38,6 +40,22 @@ impl TrainArchitecture {
             }),
             _ => Err(Error::Internal {
                 what: "a max-pool shape is asked of a max pool",
+            }),
+        }
+    }
+
+    /// A window average pool's forward and backward shapes over every iteration's examples.
+    pub(crate) fn avgpool_window_shapes(
+        &self,
+        l: &LayerShape,
+    ) -> Result<(AvgPoolShape, AvgPoolGrad), Error> {
+        let m = self.config.steps * self.config.batch;
+        match l.kind {
+            LayerKind::AvgPoolWindow(geometry) => {
+                Ok((AvgPoolShape { m, geometry }, AvgPoolGrad { m, geometry }))
+            }
+            _ => Err(Error::Internal {
+                what: "an average-pool shape is asked of a window average pool",
             }),
         }
     }

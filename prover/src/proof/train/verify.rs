@@ -5,13 +5,16 @@
 use super::plan::names;
 use super::prove::{ProvingInputs, commit_dataset, prove};
 use super::routing::{
-    Routed, backward_names, chain_claims, forward_names, layer, lookup_claims, loss_grad,
-    maxpool_claims, one_hot_names, pool_claims, relu_vars, rename, take,
+    Routed, avgpool_window_claims, backward_names, chain_claims, forward_names, layer,
+    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, relu_vars, rename, take,
 };
 use super::sink::TrainSink;
 use super::{
-    BackpropProof, BackwardProof, ForwardProof, TrainArchitecture, TrainingProof, TrainingProofBody,
+    BackpropProof, BackwardProof, ForwardProof, PoolGradProof, TrainArchitecture, TrainingProof,
+    TrainingProofBody,
 };
+use crate::blocks::avgpool::verify_avgpool;
+use crate::blocks::avgpool_grad::verify_avgpool_grad;
 use crate::blocks::conv::verify_gather;
 use crate::blocks::conv_backprop::verify_conv_backprop;
 use crate::blocks::dense_iter::{verify_bias_update, verify_dense_iterated, verify_rescaled};
@@ -82,6 +85,12 @@ fn verify_forward<F: FieldOps, S: SpongeOps<F>>(
             let x = verify_gather(&g, gather, &c.window, f)?;
             Ok(maxpool_claims(arch, i, x, c))
         }
+        (LayerKind::AvgPoolWindow(g), ForwardProof::AvgPoolWindow { pool, gather }) => {
+            let (shape, _) = arch.avgpool_window_shapes(l)?;
+            let c = verify_avgpool(shape, pool, f)?;
+            let x = verify_gather(&g, gather, &c.window, f)?;
+            Ok(avgpool_window_claims(arch, i, x, c))
+        }
         _ => Err(Error::LayerProofKind { layer: i }),
     }
 }
@@ -141,14 +150,22 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
             out.extend(rename(claims, &n.backprop)?);
             let below = layer(arch, i - 1)?;
             match (below.kind, &p.pool_grad) {
-                (LayerKind::MaxPool(_), Some(pg)) => {
+                (LayerKind::MaxPool(_), Some(PoolGradProof::Max(pg))) => {
                     let shape = arch.maxpool_grad_shape(below)?;
                     out.extend(rename(verify_maxpool_grad(shape, pg, f)?, &n.pool)?);
                 }
-                (LayerKind::MaxPool(_), None) | (_, Some(_)) => {
+                (LayerKind::AvgPoolWindow(_), Some(PoolGradProof::Average(pg))) => {
+                    let (_, shape) = arch.avgpool_window_shapes(below)?;
+                    out.extend(rename(verify_avgpool_grad(shape, pg, f)?, &n.pool)?);
+                }
+                (LayerKind::MaxPool(_) | LayerKind::AvgPoolWindow(_), _) | (_, Some(_)) => {
                     return Err(Error::ProofShape {
-                        what: "max-pool backward proofs (one under a max pool)",
-                        expected: usize::from(matches!(below.kind, LayerKind::MaxPool(_))),
+                        what: "pool backward proofs (one of its kind under a max or window \
+                               average pool)",
+                        expected: usize::from(matches!(
+                            below.kind,
+                            LayerKind::MaxPool(_) | LayerKind::AvgPoolWindow(_)
+                        )),
                         actual: usize::from(p.pool_grad.is_some()),
                     });
                 }
@@ -161,7 +178,7 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
         }
         (None, None) => {
             return Err(Error::ProofShape {
-                what: "max-pool backward proofs (one under a max pool)",
+                what: "pool backward proofs (one of its kind under a max or window average pool)",
                 expected: 0,
                 actual: 1,
             });

@@ -199,6 +199,40 @@ pub(super) fn witness(
             t.insert(names::pool_grad_in(name), ints(&g_in));
             continue;
         }
+        if let LayerKind::AvgPoolWindow(g) = l.kind {
+            t.insert(names::output(name), fwd(|x| &x.y));
+            t.insert(names::remainder(name), fwd(|x| &x.r));
+            t.insert(names::backprop(name), backprop(i, false)?);
+            t.insert(names::backprop_rem(name), backprop(i, true)?);
+            let handed = |rem: bool| -> Result<Vec<Fr>, Error> {
+                let parts =
+                    steps
+                        .iter()
+                        .map(|s| {
+                            let (u, r) = s.layers[i].backprop.as_ref().ok_or_else(|| {
+                                Error::MissingTensor {
+                                    name: names::pool_grad_in(name),
+                                }
+                            })?;
+                            Ok(if rem { r.as_slice() } else { u.as_slice() })
+                        })
+                        .collect::<Result<Vec<_>, Error>>()?;
+                Ok(stack(parts.into_iter()))
+            };
+            t.insert(names::pool_grad_in(name), handed(false)?);
+            t.insert(names::pool_grad_rem(name), handed(true)?);
+            // The pooled gradient repeated over the window's taps (the window layout).
+            let (c, taps) = (l.n, g.taps_pad());
+            let up: Vec<i64> = steps
+                .iter()
+                .flat_map(|s| {
+                    let grad = &s.layers[i].grad;
+                    (0..grad.len() * taps).map(move |k| grad[(k / (c * taps)) * c + k % c])
+                })
+                .collect();
+            t.insert(names::upsampled(name), ints(&up));
+            continue;
+        }
         if let LayerKind::AvgPool { h, w } = l.kind {
             t.insert(names::output(name), fwd(|x| &x.y));
             t.insert(names::remainder(name), fwd(|x| &x.r));
@@ -251,10 +285,7 @@ pub(super) fn witness(
         t.insert(names::mask_gap(name), ints(&gap));
         t.insert(names::neg(name), fwd(|x| &x.neg));
         t.insert(names::grad(name), upd(|s| &s.grad));
-        if !matches!(
-            layers.get(i + 1).map(|a| a.kind),
-            Some(LayerKind::AvgPool { .. } | LayerKind::MaxPool(_))
-        ) {
+        if !layers.get(i + 1).is_some_and(|a| a.is_pool()) {
             t.insert(names::backprop(name), backprop(i, false)?);
             t.insert(names::backprop_rem(name), backprop(i, true)?);
         }
