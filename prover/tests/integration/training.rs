@@ -218,11 +218,7 @@ fn integer_cnn_gradients_match_float_finite_differences() {
 /// not defined.
 #[test]
 fn integer_max_pool_cnn_gradients_match_float_finite_differences() {
-    use rand::Rng;
-    let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(9);
-    let pixels = (0..32 * 64).map(|_| r.gen_range(0.0f32..1.0)).collect();
-    let xt = zkmodel_prover::graph::Tensor::new(vec![32, 1, 8, 8], pixels).unwrap();
-    let yt: Vec<usize> = (0..32).map(|_| r.gen_range(0..10)).collect();
+    let (xt, yt) = random_images(9);
     assert_gradients_match_finite_differences(max_pool_cnn(5), &xt, &yt);
 }
 
@@ -230,11 +226,7 @@ fn integer_max_pool_cnn_gradients_match_float_finite_differences() {
 /// pool): each position gets the pooled gradients over K of every window reading it.
 #[test]
 fn integer_window_average_pool_cnn_gradients_match_float_finite_differences() {
-    use rand::Rng;
-    let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(11);
-    let pixels = (0..32 * 64).map(|_| r.gen_range(0.0f32..1.0)).collect();
-    let xt = zkmodel_prover::graph::Tensor::new(vec![32, 1, 8, 8], pixels).unwrap();
-    let yt: Vec<usize> = (0..32).map(|_| r.gen_range(0..10)).collect();
+    let (xt, yt) = random_images(11);
     assert_gradients_match_finite_differences(window_pool_cnn(5), &xt, &yt);
 }
 
@@ -242,12 +234,17 @@ fn integer_window_average_pool_cnn_gradients_match_float_finite_differences() {
 /// the sum of what each routes to it.
 #[test]
 fn integer_overlapping_max_pool_cnn_gradients_match_float_finite_differences() {
+    let (xt, yt) = random_images(10);
+    assert_gradients_match_finite_differences(overlapping_pool_cnn(5), &xt, &yt);
+}
+
+/// 32 random continuous 8×8 images and labels (no exact ties in a window).
+fn random_images(seed: u64) -> (zkmodel_prover::graph::Tensor, Vec<usize>) {
     use rand::Rng;
-    let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(10);
+    let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
     let pixels = (0..32 * 64).map(|_| r.gen_range(0.0f32..1.0)).collect();
     let xt = zkmodel_prover::graph::Tensor::new(vec![32, 1, 8, 8], pixels).unwrap();
-    let yt: Vec<usize> = (0..32).map(|_| r.gen_range(0..10)).collect();
-    assert_gradients_match_finite_differences(overlapping_pool_cnn(5), &xt, &yt);
+    (xt, (0..32).map(|_| r.gen_range(0..10)).collect())
 }
 
 /// The small CNN with both 2×2 average pools replaced by 2×2 max pools.

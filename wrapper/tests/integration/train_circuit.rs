@@ -161,21 +161,46 @@ fn native_cnn(model: Option<zkmodel_prover::graph::Model>, bits: u32) -> Native 
     run(arch, q0, &x, &y, 8)
 }
 
+/// Small deterministic weights in [−0.4, 0.4) of `shape`.
+fn w(shape: Vec<usize>, seed: u64) -> zkmodel_prover::graph::tensor::Tensor {
+    let n: usize = shape.iter().product();
+    let v = (0..n)
+        .map(|i| (((i as u64 * 2654435761 + seed) % 1000) as f32 / 1000.0 - 0.5) * 0.8)
+        .collect();
+    zkmodel_prover::graph::tensor::Tensor::new(shape, v).unwrap()
+}
+
+/// A chain of `ops` on 1×8×8 images, node i reading value i.
+fn chain(ops: Vec<zkmodel_prover::graph::Op>) -> zkmodel_prover::graph::Model {
+    use zkmodel_prover::graph::{Model, Node};
+    let nodes: Vec<Node> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| Node {
+            name: format!("n{i}"),
+            op,
+            inputs: vec![i],
+            output: i + 1,
+        })
+        .collect();
+    Model {
+        value_names: (0..=nodes.len()).map(|i| format!("v{i}")).collect(),
+        input: 0,
+        input_shape: vec![None, Some(1), Some(8), Some(8)],
+        output: nodes.len(),
+        nodes,
+        label_head: None,
+    }
+}
+
 /// LeNet's shape on maps whose sides are not powers of two, with AlexNet's overlapping pool:
 /// conv 3×3 unpadded (1→2, 8 → 6, laid out 8×8) → ReLU → 3×3 stride-2 max pool padded by 1
 /// (windows share inputs and read padding; → 3×3, laid out 4×4) → conv 3×3 padded by 1 (2→4) →
 /// ReLU → dense 36→10, with small deterministic weights and nonzero biases (which the padded
 /// rows' mask keeps off the layout's padding).
 fn max_pool_model() -> zkmodel_prover::graph::Model {
+    use zkmodel_prover::graph::Op;
     use zkmodel_prover::graph::tensor::Tensor;
-    use zkmodel_prover::graph::{Model, Node, Op};
-    let w = |shape: Vec<usize>, seed: u64| {
-        let n: usize = shape.iter().product();
-        let v = (0..n)
-            .map(|i| (((i as u64 * 2654435761 + seed) % 1000) as f32 / 1000.0 - 0.5) * 0.8)
-            .collect();
-        Tensor::new(shape, v).unwrap()
-    };
     let biases = |n: usize| Tensor::new(vec![n], vec![0.25; n]).unwrap();
     let conv = |weight, bias, pad| Op::Conv2d {
         weight,
@@ -199,24 +224,7 @@ fn max_pool_model() -> zkmodel_prover::graph::Model {
             bias: Some(biases(10)),
         },
     ];
-    let nodes: Vec<Node> = ops
-        .into_iter()
-        .enumerate()
-        .map(|(i, op)| Node {
-            name: format!("n{i}"),
-            op,
-            inputs: vec![i],
-            output: i + 1,
-        })
-        .collect();
-    Model {
-        value_names: (0..=nodes.len()).map(|i| format!("v{i}")).collect(),
-        input: 0,
-        input_shape: vec![None, Some(1), Some(8), Some(8)],
-        output: nodes.len(),
-        nodes,
-        label_head: None,
-    }
+    chain(ops)
 }
 
 #[test]
@@ -309,15 +317,8 @@ fn max_pool_cnn_training_circuit_accepts_honest_and_rejects_tampered() {
 /// by 1 (8 → 4) → conv 3×3 (2→4) → ReLU → global average pool → dense 4→10, small
 /// deterministic weights.
 fn window_pool_model() -> zkmodel_prover::graph::Model {
+    use zkmodel_prover::graph::Op;
     use zkmodel_prover::graph::tensor::Tensor;
-    use zkmodel_prover::graph::{Model, Node, Op};
-    let w = |shape: Vec<usize>, seed: u64| {
-        let n: usize = shape.iter().product();
-        let v = (0..n)
-            .map(|i| (((i as u64 * 2654435761 + seed) % 1000) as f32 / 1000.0 - 0.5) * 0.8)
-            .collect();
-        Tensor::new(shape, v).unwrap()
-    };
     let conv = |weight, n: usize| Op::Conv2d {
         weight,
         bias: Tensor::new(vec![n], vec![0.25; n]).unwrap(),
@@ -341,24 +342,7 @@ fn window_pool_model() -> zkmodel_prover::graph::Model {
             bias: Some(Tensor::new(vec![10], vec![0.0; 10]).unwrap()),
         },
     ];
-    let nodes: Vec<Node> = ops
-        .into_iter()
-        .enumerate()
-        .map(|(i, op)| Node {
-            name: format!("n{i}"),
-            op,
-            inputs: vec![i],
-            output: i + 1,
-        })
-        .collect();
-    Model {
-        value_names: (0..=nodes.len()).map(|i| format!("v{i}")).collect(),
-        input: 0,
-        input_shape: vec![None, Some(1), Some(8), Some(8)],
-        output: nodes.len(),
-        nodes,
-        label_head: None,
-    }
+    chain(ops)
 }
 
 /// The window average pools' forward relations, gathers and rescaled col2im backward run
