@@ -274,37 +274,23 @@ pub(crate) fn overlapping_pool_cnn(seed: u64) -> zkmodel_prover::graph::Model {
     model
 }
 
-/// A CNN with window average pools: conv 3×3 (1→4) → ReLU → 3×3 stride-2 average pool padded
-/// by 1 (8 → 4, K = 9: e = 4 extra bits) → conv 3×3 (4→8) → ReLU → global average pool (4×4,
-/// K = 16) → dense 8→10.
+/// The small CNN with window average pools: its convolutions, a 3×3 stride-2 average pool
+/// padded by 1 (8 → 4, K = 9: e = 4 extra bits), a global average pool (4×4, K = 16) and a
+/// dense head 8→10.
 pub(crate) fn window_pool_cnn(seed: u64) -> zkmodel_prover::graph::Model {
     use zkmodel_prover::graph::{Op, Tensor};
-    let mut glorot = glorot(seed);
-    let zeros = |n: usize| Tensor::new(vec![n], vec![0.0; n]).unwrap();
-    let conv = |weight, bias| Op::Conv2d {
-        weight,
-        bias,
-        stride: [1, 1],
+    let mut model = small_cnn(seed);
+    model.nodes[2].op = Op::AvgPool2d {
+        kernel: [3, 3],
+        stride: [2, 2],
         pads: [1; 4],
     };
-    let ops = vec![
-        conv(glorot(vec![4, 1, 3, 3], 9, 36), zeros(4)),
-        Op::Relu,
-        Op::AvgPool2d {
-            kernel: [3, 3],
-            stride: [2, 2],
-            pads: [1; 4],
-        },
-        conv(glorot(vec![8, 4, 3, 3], 36, 72), zeros(8)),
-        Op::Relu,
-        Op::GlobalAvgPool,
-        Op::Flatten { axis: 1 },
-        Op::Dense {
-            weight: glorot(vec![8, 10], 8, 10),
-            bias: Some(zeros(10)),
-        },
-    ];
-    crate::common::chain_model(vec![None, Some(1), Some(8), Some(8)], ops)
+    model.nodes[5].op = Op::GlobalAvgPool;
+    model.nodes[7].op = Op::Dense {
+        weight: glorot(seed + 1)(vec![8, 10], 8, 10),
+        bias: Some(Tensor::new(vec![10], vec![0.0; 10]).unwrap()),
+    };
+    model
 }
 
 /// Integer updates of one step of `model` (the small CNN's layout: convolutions at graph

@@ -8,8 +8,8 @@
 //! Every tensor of the T iterations is stacked in the trace with the iteration index on its
 //! highest variables, so each block below is one sumcheck over all iterations and the
 //! verifier's work grows with log T. Models are chains of Dense and convolution layers (ReLU on
-//! all but the last, a Dense one) with 2×2 average pools or max pools (any window: k×k,
-//! stride, padding, overlapping) between two weighted layers:
+//! all but the last, a Dense one) with average or max pools (any window: k×k, stride,
+//! padding, overlapping, a global average pool) between two weighted layers:
 //! - forward: each dense layer of every iteration ([`crate::blocks::dense_iter`]), weights and
 //!   biases read from their stacks W[0..T); a convolution is the same block on its im2col rows
 //!   (examples × output positions) and the im2col gather ([`crate::blocks::conv`]) from the
@@ -92,7 +92,7 @@ use ark_bn254::{Fr, G1Affine};
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TrainArchitecture {
     /// The model's shape (Dense and convolution layers, ReLU on all but the last, a Dense
-    /// one, and 2×2 average pools or max pools between weighted layers).
+    /// one, and average or max pools between weighted layers).
     pub shape: ModelShape,
     /// Hyperparameters: scale, bits, batch, steps T, learning rate, loss.
     pub config: TrainConfig,

@@ -265,6 +265,15 @@ impl TrainArchitecture {
             // The gradient into this layer comes from a weighted layer above (committed), or
             // from a pool above (virtual: the pool's output gradient repeated).
             let above_is_pool = s.layers.get(i + 1).is_some_and(LayerShape::is_pool);
+            // A max or window average pool's input length: the gradient it hands down.
+            let input_len = || {
+                i.checked_sub(1)
+                    .and_then(|b| s.layers.get(b))
+                    .map(|below| self.output_len(below))
+                    .ok_or(Error::Internal {
+                        what: "a trained pool sits above a weighted layer",
+                    })
+            };
             if let LayerKind::MaxPool(g) = l.kind {
                 put(names::output(&l.name), out)?;
                 put(names::diff(&l.name), out * g.taps_pad())?;
@@ -274,13 +283,7 @@ impl TrainArchitecture {
                 // it hands down in the input layout (the layer below's output).
                 put(names::select(&l.name), out * g.taps_pad())?;
                 put(names::slack(&l.name), out * g.taps_pad())?;
-                let below =
-                    i.checked_sub(1)
-                        .and_then(|b| s.layers.get(b))
-                        .ok_or(Error::Internal {
-                            what: "a trained max pool sits above a weighted layer",
-                        })?;
-                put(names::pool_grad_in(&l.name), self.output_len(below))?;
+                put(names::pool_grad_in(&l.name), input_len()?)?;
                 continue;
             }
             if let LayerKind::AvgPoolWindow(g) = l.kind {
@@ -289,14 +292,8 @@ impl TrainArchitecture {
                 put(names::backprop(&l.name), out)?;
                 put(names::backprop_rem(&l.name), out)?;
                 // The gradient it hands down and its remainder, in the input layout.
-                let below =
-                    i.checked_sub(1)
-                        .and_then(|b| s.layers.get(b))
-                        .ok_or(Error::Internal {
-                            what: "a trained average pool sits above a weighted layer",
-                        })?;
-                put(names::pool_grad_in(&l.name), self.output_len(below))?;
-                put(names::pool_grad_rem(&l.name), self.output_len(below))?;
+                put(names::pool_grad_in(&l.name), input_len()?)?;
+                put(names::pool_grad_rem(&l.name), input_len()?)?;
                 // The pooled gradient repeated over the window's taps (c, t, p, example, t):
                 // routed to the output gradient without the tap variables.
                 let lc = log(l.n);

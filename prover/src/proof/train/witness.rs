@@ -143,23 +143,25 @@ pub(super) fn witness(
         });
     }
     let mut dense = dense.into_iter();
-    // The gradient layer i + 1 hands to layer i, and its rounding remainder.
-    let backprop = |i: usize, rem: bool| -> Result<Vec<Fr>, Error> {
+    // The gradient layer j hands down (`tensor` its name), or its rounding remainder.
+    let handed_down = |j: usize, rem: bool, tensor: String| -> Result<Vec<Fr>, Error> {
         let parts = steps
             .iter()
             .map(|s| {
                 let (up, r) = s
                     .layers
-                    .get(i + 1)
+                    .get(j)
                     .and_then(|l| l.backprop.as_ref())
                     .ok_or_else(|| Error::MissingTensor {
-                        name: names::backprop(&layers[i].name),
+                        name: tensor.clone(),
                     })?;
                 Ok(if rem { r.as_slice() } else { up.as_slice() })
             })
             .collect::<Result<Vec<_>, Error>>()?;
         Ok(stack(parts.into_iter()))
     };
+    // The gradient layer i + 1 hands to layer i, and its rounding remainder.
+    let backprop = |i: usize, rem: bool| handed_down(i + 1, rem, names::backprop(&layers[i].name));
     for (i, l) in layers.iter().enumerate() {
         let name = &l.name;
         let fwd = |f: fn(&crate::graph::quant::LayerTrace) -> &[i64]| {
@@ -204,23 +206,14 @@ pub(super) fn witness(
             t.insert(names::remainder(name), fwd(|x| &x.r));
             t.insert(names::backprop(name), backprop(i, false)?);
             t.insert(names::backprop_rem(name), backprop(i, true)?);
-            let handed = |rem: bool| -> Result<Vec<Fr>, Error> {
-                let parts =
-                    steps
-                        .iter()
-                        .map(|s| {
-                            let (u, r) = s.layers[i].backprop.as_ref().ok_or_else(|| {
-                                Error::MissingTensor {
-                                    name: names::pool_grad_in(name),
-                                }
-                            })?;
-                            Ok(if rem { r.as_slice() } else { u.as_slice() })
-                        })
-                        .collect::<Result<Vec<_>, Error>>()?;
-                Ok(stack(parts.into_iter()))
-            };
-            t.insert(names::pool_grad_in(name), handed(false)?);
-            t.insert(names::pool_grad_rem(name), handed(true)?);
+            t.insert(
+                names::pool_grad_in(name),
+                handed_down(i, false, names::pool_grad_in(name))?,
+            );
+            t.insert(
+                names::pool_grad_rem(name),
+                handed_down(i, true, names::pool_grad_in(name))?,
+            );
             // The pooled gradient repeated over the window's taps (the window layout).
             let (c, taps) = (l.n, g.taps_pad());
             let up: Vec<i64> = steps
