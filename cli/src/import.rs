@@ -116,7 +116,8 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             "bits": report.bits,
             "examples": examples.n,
             "argmax_agreement": report.argmax_agreement,
-            "max_logit_error": report.max_logit_error,
+            "max_output_error": report.max_output_error,
+            "outputs": if q.softmax { "probabilities" } else { "logits" },
             "float_accuracy": float_acc,
             "quantized_accuracy": quant_acc,
             "label_head": model.label_head.as_ref().map(|h| serde_json::json!({

@@ -47,7 +47,8 @@ pub struct Args {
     pub output: PathBuf,
 }
 
-/// The public values as a person reads them: logits dequantized, predicted classes, the count.
+/// The public values as a person reads them: outputs dequantized (logits, or the probabilities
+/// of a model ending in a Softmax), predicted classes, the count.
 pub fn public_json(arch: &ModelArchitecture, p: &PublicValues) -> Result<serde_json::Value> {
     let scale = f64::from(1u32 << arch.shape.scale.min(30));
     let classes = arch.shape.classes;
@@ -75,9 +76,14 @@ pub fn public_json(arch: &ModelArchitecture, p: &PublicValues) -> Result<serde_j
                     .0
             })
             .collect();
-        out.insert("logits".into(), serde_json::json!(rows));
+        let key = if arch.shape.softmax {
+            "probabilities"
+        } else {
+            "logits"
+        };
+        out.insert(key.into(), serde_json::json!(rows));
         out.insert(
-            "logits_quantized".into(),
+            format!("{key}_quantized"),
             serde_json::json!(l.iter().map(|v| v.to_string()).collect::<Vec<_>>()),
         );
         out.insert("predicted".into(), serde_json::json!(predicted));
@@ -106,8 +112,10 @@ pub fn public_text(v: &serde_json::Value) -> String {
     if let Some(p) = v.get("predicted") {
         lines.push(format!("  predicted classes: {p}"));
     }
-    if let Some(l) = v.get("logits") {
-        lines.push(format!("  logits: {l}"));
+    for key in ["logits", "probabilities"] {
+        if let Some(l) = v.get(key) {
+            lines.push(format!("  {key}: {l}"));
+        }
     }
     if let (Some(c), Some(n), Some(a)) = (v.get("correct"), v.get("examples"), v.get("accuracy")) {
         lines.push(format!(

@@ -10,7 +10,6 @@
 use super::{NamedClaims, TensorClaim, log2};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
-use crate::poly::evaluate_generic;
 use crate::sumcheck::{Composition, SumcheckProof, prove_zerocheck, verify_zerocheck};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
@@ -84,16 +83,11 @@ impl LossGradShape {
 
     /// The mask's MLE at the column part of a point.
     fn mask<F: FieldOps>(&self, point: &[F]) -> F {
-        let cols: Vec<F> = (0..self.c)
-            .map(|j| {
-                if j < self.classes {
-                    F::one()
-                } else {
-                    F::zero()
-                }
-            })
-            .collect();
-        evaluate_generic(&cols, point.get(..log2(self.c)).unwrap_or(&[]))
+        super::prefix_mask(
+            self.c,
+            self.classes,
+            point.get(..log2(self.c)).unwrap_or(&[]),
+        )
     }
 
     fn claims<F: FieldOps>(&self, point: &[F], evals: &[F]) -> Result<NamedClaims<F>, Error> {

@@ -44,6 +44,15 @@ pub(crate) fn log2(x: usize) -> usize {
     x.trailing_zeros() as usize
 }
 
+/// The multilinear extension at `point` of the length-`len` vector [j < real] (the mask of a
+/// padded axis's real entries), which the verifier evaluates itself.
+pub(crate) fn prefix_mask<F: crate::field::FieldOps>(len: usize, real: usize, point: &[F]) -> F {
+    let mask: Vec<F> = (0..len)
+        .map(|j| if j < real { F::one() } else { F::zero() })
+        .collect();
+    crate::poly::evaluate_generic(&mask, point)
+}
+
 /// The concatenation of point parts (low variables first).
 pub(crate) fn concat<F: Clone>(parts: &[&[F]]) -> Vec<F> {
     parts.iter().flat_map(|p| p.iter().cloned()).collect()

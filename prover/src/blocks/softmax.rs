@@ -1,22 +1,33 @@
-//! The fixed-point softmax of training ([`crate::train::softmax`]) as relations between
-//! committed tensors, for `rows` rows of `c` logits at scale 2^s (rows may stack iterations).
+//! The fixed-point softmax ([`crate::train::softmax`]) as relations between committed tensors,
+//! for `rows` rows of `c` logits at scale 2^s of which the first `real` columns are classes
+//! (the rest pad the row to a power of two); rows may stack iterations. Training's
+//! cross-entropy and the inference statement's Softmax output both run it.
 //!
 //! Tensors (rows × c unless noted): logits L; a one-hot Q marking a row maximum; the gap
 //! D = M·1ᵀ − L with M_i = Σ_j Q_ij L_ij; its 4-bit chunks d_0..d_3; the chunk exponentials
-//! U_k = T_k[d_k]; the running products E_1..E_3 with remainders R_1..R_3; the row sums S
-//! (rows); the probabilities P with remainder R_p and slack Z = S − 1 − R_p. Relations:
+//! U_k = T_k[d_k]; the running products E_1..E_3 with remainders R_1..R_3; the real
+//! exponentials X = μ ⊙ E_3 (μ_j = [j < real], public); the row sums S (rows); the
+//! probabilities P with remainder R_p and slack Z = S − 1 − R_p. Relations:
 //! - Q Boolean (zerocheck) with rows summing to 1 (claim at (½, …, ½, r_row));
 //! - D + L = M at a random point, M̃(r_row) by a sumcheck of eq(r_row, i)·Q·L;
 //! - D = Σ_k 16^k d_k at the same point;
-//! - U_0·U_1 = 2^s E_1 + R_1, E_1·U_2 = 2^s E_2 + R_2, E_2·U_3 = 2^s E_3 + R_3 and
-//!   2^s E_3 = P·S + R_p (S broadcast over columns), all in one zerocheck with powers of γ;
-//! - S_i = Σ_j E_3[i, j] (claim on E_3 at (½, …, ½, r_row)) and Z = S − 1 − R_p at r.
+//! - U_0·U_1 = 2^s E_1 + R_1, E_1·U_2 = 2^s E_2 + R_2, E_2·U_3 = 2^s E_3 + R_3,
+//!   X = μ·E_3 and 2^s X = P·S + R_p (S broadcast over columns), all in one zerocheck with
+//!   powers of γ; the verifier evaluates μ itself;
+//! - S_i = Σ_j X[i, j] (claim on X at (½, …, ½, r_row)) and Z = S − 1 − R_p at r.
 //!
-//! The caller discharges the claims and checks: each chunk d_k ∈ [0, 16) by its own range
-//! check (d_k and d_k + 2^b − 16 in [0, 2^b)), (d_k + 16k, U_k) pairs in `Table::ExpChunks`,
-//! R_1..R_3 ∈ [0, 2^s), and E_1..E_3, P, R_p, Z in the b-bit range, which makes every identity
-//! an integer identity: D ∈ [0, 2^16), U_k = e_k(d_k), E_k and P are the floors the trainer
-//! computes and 0 ≤ R_p < S. (Which maximum Q marks does not matter: M is the same.)
+//! Challenge order: the statement (rows, c, s, real), the point r = (r_col, r_row), the values
+//! at r, the max sumcheck, γ, the zerocheck.
+//!
+//! The caller discharges the claims and checks ([`BOUNDS`], [`CHUNK_PAIRS`]): each chunk
+//! d_k ∈ [0, 16) by its own range check (d_k and d_k + 2^b − 16 in [0, 2^b)), (d_k + 16k, U_k)
+//! pairs in `Table::ExpChunks`, R_1..R_3 ∈ [0, 2^s), and E_1..E_3, P, R_p, Z in the b-bit
+//! range, which makes every identity an integer identity: D ∈ [0, 2^16), U_k = e_k(d_k), E_k
+//! and P are the floors the trainer computes and 0 ≤ R_p < S. Padded columns take no part in
+//! the normalisation: X is 0 there, so 0 = P·S + R_p with P, R_p ≥ 0 and S ≥ 1 forces P = 0.
+//! (Which maximum Q marks does not matter: M is the same, the row's maximum over all c
+//! columns; the maximum's own exponential is exactly 2^s, so S ≥ 2^s whenever a real column
+//! holds it — padded logits sit at the bottom of the range.)
 //!
 //! The per-chunk range check is needed: the combined table holds every chunk's entries, so
 //! the pair lookup alone only gives d_k + 16k ∈ [0, 64), i.e. d_k ∈ [−16k, 64 − 16k). A gap
@@ -37,7 +48,7 @@ use ark_ff::Field;
 use rayon::prelude::*;
 
 /// Names of the block's tensors, in the order of [`SoftmaxWitness::tensors`].
-pub const TENSORS: [&str; 20] = [
+pub const TENSORS: [&str; 21] = [
     "logits",
     "max_onehot",
     "gap",
@@ -55,12 +66,50 @@ pub const TENSORS: [&str; 20] = [
     "prod_rem1",
     "prod_rem2",
     "prod_rem3",
+    "real_exp",
     "sums",
     "probs",
     "prob_rem",
 ];
-/// The slack Z = S − 1 − R_p (the 21st tensor).
+/// The slack Z = S − 1 − R_p (the 22nd tensor).
 pub const SLACK: &str = "prob_slack";
+
+/// A bound the caller's range check puts on one of the block's tensors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// In [0, 2^b).
+    Unsigned,
+    /// In [0, 2^s), the rescale remainders.
+    BelowScale,
+    /// In [0, 16), the exponent chunks.
+    BelowChunk,
+}
+
+/// Every range check the block's soundness rests on (module doc), by tensor name.
+pub const BOUNDS: [(&str, Bound); 13] = [
+    ("prod1", Bound::Unsigned),
+    ("prod2", Bound::Unsigned),
+    ("prod3", Bound::Unsigned),
+    ("probs", Bound::Unsigned),
+    ("prob_rem", Bound::Unsigned),
+    (SLACK, Bound::Unsigned),
+    ("prod_rem1", Bound::BelowScale),
+    ("prod_rem2", Bound::BelowScale),
+    ("prod_rem3", Bound::BelowScale),
+    ("chunk0", Bound::BelowChunk),
+    ("chunk1", Bound::BelowChunk),
+    ("chunk2", Bound::BelowChunk),
+    ("chunk3", Bound::BelowChunk),
+];
+
+/// The (chunk, exponential) pairs the caller looks up in `Table::ExpChunks { chunks: 4, scale }`,
+/// chunk k at offset 16k.
+pub const CHUNK_PAIRS: [(&str, &str); 4] = [
+    ("chunk0", "exp0"),
+    ("chunk1", "exp1"),
+    ("chunk2", "exp2"),
+    ("chunk3", "exp3"),
+];
 
 /// The public shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,13 +118,15 @@ pub struct SoftmaxShape {
     pub rows: usize,
     /// Columns (a power of two ≥ 2).
     pub c: usize,
+    /// Real columns (classes), 1 ≤ real ≤ c: only they are normalised over.
+    pub real: usize,
     /// Scale exponent s.
     pub scale: u32,
 }
 
 /// The witness: every tensor of the module doc, named by [`TENSORS`] then [`SLACK`].
 pub struct SoftmaxWitness {
-    /// The 21 tensors as field elements.
+    /// The 22 tensors as field elements.
     pub tensors: Vec<Vec<Fr>>,
 }
 
@@ -86,60 +137,74 @@ pub struct SoftmaxProof<F> {
     pub values: Vec<F>,
     /// M̃(r_row) = Σ eq(r_row, i)·Q·L.
     pub max: SumcheckProof<F>,
-    /// The products, the division and Q's Booleanity.
+    /// The products, the masking, the division and Q's Booleanity.
     pub zerocheck: SumcheckProof<F>,
 }
 
 /// Claims, by tensor name.
 pub type SoftmaxClaims<F> = super::NamedClaims<F>;
 
+fn index(name: &str) -> usize {
+    if name == SLACK {
+        return TENSORS.len();
+    }
+    TENSORS
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or(TENSORS.len() + 1)
+}
+
 impl SoftmaxWitness {
-    /// Computes every tensor from the logits (rows × c, scale 2^s) as the trainer does.
+    /// Computes every tensor from the logits (rows × c, scale 2^s) as the trainer does
+    /// ([`crate::train::softmax::softmax_row`]).
     pub fn compute(shape: SoftmaxShape, logits: &[i64]) -> Self {
         let (rows, c, s) = (shape.rows, shape.c, shape.scale);
         let n = rows * c;
-        let mut t: Vec<Vec<i64>> = vec![vec![0; n]; 21];
+        let mut t: Vec<Vec<i64>> = vec![vec![0; n]; TENSORS.len() + 1];
         let mut sums = vec![0i64; rows];
+        let at = index;
         for i in 0..rows {
-            let row = &logits[i * c..(i + 1) * c];
+            let row = logits.get(i * c..(i + 1) * c).unwrap_or(&[]);
             let best = crate::graph::quant::first_max(row);
-            let m = row[best];
-            for j in 0..c {
-                let at = i * c + j;
-                t[0][at] = row[j];
-                t[1][at] = i64::from(j == best);
-                let d = (m - row[j]).clamp(0, (1 << 16) - 1);
-                t[2][at] = m - row[j];
-                let u: Vec<i64> = (0..4)
-                    .map(|k| {
-                        let dk = (d >> (4 * k)) & 15;
-                        t[3 + k][at] = dk;
-                        let e = crate::lookup::exp_chunk(k as u32, dk, s);
-                        t[7 + k][at] = e;
-                        e
-                    })
-                    .collect();
-                let mut e = u[0];
-                for k in 1..4 {
-                    let p = e * u[k];
-                    t[10 + k][at] = p >> s; // E_k
-                    t[13 + k][at] = p & ((1 << s) - 1); // R_k
-                    e = p >> s;
+            let m = row.get(best).copied().unwrap_or(0);
+            for (j, l) in row.iter().enumerate() {
+                let ij = i * c + j;
+                t[at("logits")][ij] = *l;
+                t[at("max_onehot")][ij] = i64::from(j == best);
+                t[at("gap")][ij] = m - l;
+                let d = (m - l).clamp(0, (1 << 16) - 1);
+                let mut e = 0;
+                for k in 0..4 {
+                    let dk = (d >> (4 * k)) & 15;
+                    let u = crate::lookup::exp_chunk(k as u32, dk, s);
+                    t[at("chunk0") + k][ij] = dk;
+                    t[at("exp0") + k][ij] = u;
+                    if k == 0 {
+                        e = u;
+                    } else {
+                        let p = e * u;
+                        e = p >> s;
+                        t[at("prod1") + k - 1][ij] = e;
+                        t[at("prod_rem1") + k - 1][ij] = p & ((1 << s) - 1);
+                    }
                 }
-                sums[i] += e;
+                if j < shape.real {
+                    t[at("real_exp")][ij] = e;
+                    sums[i] += e;
+                }
             }
         }
         for i in 0..rows {
             let sum = sums[i].max(1);
             for j in 0..c {
-                let at = i * c + j;
-                let num = t[13][at] << s;
-                t[18][at] = num / sum;
-                t[19][at] = num % sum;
-                t[20][at] = sum - 1 - t[19][at];
+                let ij = i * c + j;
+                let num = t[at("real_exp")][ij] << s;
+                t[at("probs")][ij] = num / sum;
+                t[at("prob_rem")][ij] = num % sum;
+                t[at(SLACK)][ij] = sum - 1 - t[at("prob_rem")][ij];
             }
         }
-        t[17] = sums;
+        t[at("sums")] = sums;
         let to_fr = |v: &[i64]| -> Vec<Fr> {
             v.iter()
                 .map(|x| crate::field::encoding::from_i128(i128::from(*x)))
@@ -151,15 +216,11 @@ impl SoftmaxWitness {
     }
 
     fn get(&self, name: &str) -> &[Fr] {
-        let idx = TENSORS
-            .iter()
-            .position(|n| *n == name)
-            .unwrap_or(TENSORS.len());
-        self.tensors.get(idx).map_or(&[], Vec::as_slice)
+        self.tensors.get(index(name)).map_or(&[], Vec::as_slice)
     }
 }
 
-/// The zerocheck composition over [U0, U1, E1, R1, U2, E2, R2, U3, E3, R3, P, Sb, Rp, Q].
+/// The zerocheck composition over [`ZC_INPUTS`] then the public mask μ.
 struct Relations<F> {
     gamma: F,
     two_s: Fr,
@@ -170,18 +231,19 @@ impl<F: FieldOps> Composition<F> for Relations<F> {
         2
     }
     fn arity(&self) -> usize {
-        14
+        ZC_INPUTS.len() + 1
     }
     fn evaluate(&self, v: &[F]) -> F {
-        let [u0, u1, e1, r1, u2, e2, r2, u3, e3, r3, p, sb, rp, q] = v else {
+        let [u0, u1, e1, r1, u2, e2, r2, u3, e3, r3, x, p, sb, rp, q, mu] = v else {
             return F::zero();
         };
         let terms = [
             u0.mul(u1).sub(&e1.mul_const(self.two_s)).sub(r1),
             e1.mul(u2).sub(&e2.mul_const(self.two_s)).sub(r2),
             e2.mul(u3).sub(&e3.mul_const(self.two_s)).sub(r3),
-            e3.mul_const(self.two_s).sub(&p.mul(sb)).sub(rp),
+            x.mul_const(self.two_s).sub(&p.mul(sb)).sub(rp),
             q.mul(q).sub(q),
+            x.sub(&mu.mul(e3)),
         ];
         let mut acc = F::zero();
         let mut g = F::one();
@@ -193,7 +255,8 @@ impl<F: FieldOps> Composition<F> for Relations<F> {
     }
 }
 
-const ZC_INPUTS: [&str; 14] = [
+/// The committed tensors the zerocheck reads (the mask μ follows them).
+const ZC_INPUTS: [&str; 15] = [
     "exp0",
     "exp1",
     "prod1",
@@ -204,6 +267,7 @@ const ZC_INPUTS: [&str; 14] = [
     "exp3",
     "prod3",
     "prod_rem3",
+    "real_exp",
     "probs",
     "sums",
     "prob_rem",
@@ -218,16 +282,22 @@ impl SoftmaxShape {
         let ok = self.rows.is_power_of_two()
             && self.c.is_power_of_two()
             && self.c >= 2
+            && (1..=self.c).contains(&self.real)
             && (1..=30).contains(&self.scale);
         ensure(
             ok,
             "softmax",
-            "rows and columns must be powers of two, with at least two columns, and the scale \
-             between 1 and 30",
+            "rows and columns must be powers of two, with at least two columns of which 1 to c \
+             are real, and the scale between 1 and 30",
         )?;
         t.absorb_usizes(
             labels::SOFTMAX_STATEMENT,
-            &[log2(self.rows), log2(self.c), self.scale as usize],
+            &[
+                log2(self.rows),
+                log2(self.c),
+                self.scale as usize,
+                self.real,
+            ],
         )?;
         let r_col = t.challenges(labels::SOFTMAX_POINT, log2(self.c))?;
         let r_row = t.challenges(labels::SOFTMAX_POINT, log2(self.rows))?;
@@ -288,11 +358,19 @@ impl SoftmaxShape {
                 actual: max.evals.len(),
             });
         };
-        if zc.evals.len() != ZC_INPUTS.len() {
+        let (Some((mu, evals)), true) =
+            (zc.evals.split_last(), zc.evals.len() == ZC_INPUTS.len() + 1)
+        else {
             return Err(Error::ProofShape {
                 what: "softmax zerocheck evaluations",
-                expected: ZC_INPUTS.len(),
+                expected: ZC_INPUTS.len() + 1,
                 actual: zc.evals.len(),
+            });
+        };
+        let zc_col = zc.point.get(..log2(self.c)).unwrap_or(&[]);
+        if !mu.enforce_equal(&super::prefix_mask(self.c, self.real, zc_col))? {
+            return Err(Error::SuccinctEvaluation {
+                what: "softmax real-class mask",
             });
         }
         let r: Vec<F> = r_col.iter().chain(r_row).cloned().collect();
@@ -319,12 +397,12 @@ impl SoftmaxShape {
             (SLACK, at(&r, z)),
             ("max_onehot", at(&max.point, q_m)),
             ("logits", at(&max.point, l_m)),
-            // Rows of Q sum to 1; rows of E_3 sum to S.
+            // Rows of Q sum to 1; rows of X sum to S.
             ("max_onehot", at(&halves, &F::constant(inv_c))),
-            ("prod3", at(&halves, &s.mul_const(inv_c))),
+            ("real_exp", at(&halves, &s.mul_const(inv_c))),
         ];
         let zc_row = zc.point.get(log2(self.c)..).unwrap_or(&[]);
-        for (name, value) in ZC_INPUTS.iter().zip(&zc.evals) {
+        for (name, value) in ZC_INPUTS.iter().zip(evals) {
             if *name == "sums" {
                 // S broadcast over columns: its MLE ignores the column variables.
                 out.push(("sums", at(zc_row, value)));
@@ -343,15 +421,15 @@ pub fn prove_softmax(
     t: &mut NativeTranscript,
 ) -> Result<(SoftmaxProof<Fr>, SoftmaxClaims<Fr>), Error> {
     let (rows, c) = (shape.rows, shape.c);
-    if w.tensors.len() != 21 {
+    if w.tensors.len() != TENSORS.len() + 1 {
         return Err(Error::StatementShape {
             what: "softmax witness tensors",
-            expected: 21,
+            expected: TENSORS.len() + 1,
             actual: w.tensors.len(),
         });
     }
     for (i, v) in w.tensors.iter().enumerate() {
-        let expected = if i == 17 { rows } else { rows * c };
+        let expected = if i == index("sums") { rows } else { rows * c };
         if v.len() != expected {
             return Err(Error::StatementShape {
                 what: "softmax witness tensor (rows, or rows × columns)",
@@ -363,7 +441,6 @@ pub fn prove_softmax(
     let (r_col, r_row) = shape.start(t)?;
     let r: Vec<Fr> = r_col.iter().chain(&r_row).copied().collect();
     let eval = |name: &str, p: &[Fr]| DenseMle::new(w.get(name).to_vec())?.evaluate(p);
-    let slack = w.tensors.get(20).map_or(&[][..], Vec::as_slice);
     let eq_row = eq_table(&r_row);
     let m_val: Fr = (0..rows)
         .into_par_iter()
@@ -383,7 +460,7 @@ pub fn prove_softmax(
         eval("chunk3", &r)?,
         eval("sums", &r_row)?,
         eval("prob_rem", &r)?,
-        DenseMle::new(slack.to_vec())?.evaluate(&r)?,
+        eval(SLACK, &r)?,
     ];
     t.absorb(labels::SOFTMAX_VALUES, &values)?;
     shape.linear(&values)?;
@@ -399,7 +476,7 @@ pub fn prove_softmax(
     )?;
     let (max, max_out) = prove(&mut inst, m_val, t)?;
     let gamma = t.challenge(labels::SOFTMAX_POINT)?;
-    let tables: Vec<Vec<Fr>> = ZC_INPUTS
+    let mut tables: Vec<Vec<Fr>> = ZC_INPUTS
         .iter()
         .map(|name| {
             if *name == "sums" {
@@ -409,6 +486,11 @@ pub fn prove_softmax(
             }
         })
         .collect();
+    tables.push(
+        (0..rows * c)
+            .map(|idx| Fr::from(u64::from(idx % c < shape.real)))
+            .collect(),
+    );
     let rel = Relations {
         gamma,
         two_s: Fr::from(1u64 << shape.scale),

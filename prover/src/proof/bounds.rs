@@ -7,6 +7,7 @@
 //! One instance instead of one per bound keeps a statement to a single LogUp-GKR, whose
 //! rounds are most of the wrapper circuit (a second table would add a tree of its own depth).
 
+use crate::blocks::softmax::{BOUNDS, Bound, CHUNK_PAIRS};
 use crate::error::Error;
 use crate::lookup::{ColumnShape, LookupStatement, Table};
 
@@ -68,6 +69,43 @@ impl RangeColumns {
             None => Ok(self.columns),
         }
     }
+}
+
+/// The fixed-point softmax's range checks ([`crate::blocks::softmax`]'s [`BOUNDS`]), its
+/// tensors named by `name` (the statement's prefix).
+pub(crate) fn softmax_ranges(range: &mut RangeColumns, scale: u32, name: impl Fn(&str) -> String) {
+    for (tensor, bound) in BOUNDS {
+        match bound {
+            Bound::Unsigned => range.unsigned(name(tensor)),
+            Bound::BelowScale => range.below(name(tensor), 1i64 << scale),
+            // The ExpChunks pair lookup alone (chunk k at offset 16k) would let d_k land on
+            // another chunk's entries, d_k ∈ [−16k, 64 − 16k).
+            Bound::BelowChunk => range.below(name(tensor), 16),
+        }
+    }
+}
+
+/// The softmax's exponent chunks in their table: paired columns (d_k + 16k, U_k), each
+/// tensor's size from `vars_of` (by the block's own names).
+pub(crate) fn softmax_lookup(
+    scale: u32,
+    vars_of: impl Fn(&str) -> Result<usize, Error>,
+) -> Result<LookupStatement, Error> {
+    let columns = CHUNK_PAIRS
+        .iter()
+        .enumerate()
+        .map(|(k, (chunk, _))| {
+            Ok(ColumnShape {
+                vars: vars_of(chunk)?,
+                offset: 16 * k as i64,
+                paired: true,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(LookupStatement {
+        table: Table::ExpChunks { chunks: 4, scale },
+        columns,
+    })
 }
 
 /// The range lookup over [0, 2^`bits`) of a plan's (tensor, offset) columns, each tensor's

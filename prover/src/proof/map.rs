@@ -20,7 +20,7 @@ use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
 use crate::pcs::split::{SplitEvals, SplitFieldProof};
-use crate::proof::model::{LayerProof, ModelProofBody};
+use crate::proof::model::{LayerProof, ModelProofBody, SoftmaxOutputProof};
 use crate::proof::train::{
     BackpropProof, BackwardProof, ForwardProof, PoolGradProof, TrainingProofBody,
 };
@@ -161,7 +161,12 @@ map_struct!(ModelProofBody {
     argmax: nested,
     range: nested,
     activations: nested,
-    pool_diffs: nested
+    pool_diffs: nested,
+    softmax: nested
+});
+map_struct!(SoftmaxOutputProof {
+    chunks: nested,
+    block: nested
 });
 map_struct!(IteratedDenseProof {
     values: list,
@@ -329,6 +334,7 @@ mod tests {
                 values: vec![7, 8],
                 gather: s(40),
             }],
+            softmax: None,
         };
         let mut seen = 0usize;
         let mapped: ModelProofBody<i128> = body

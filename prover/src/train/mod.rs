@@ -9,8 +9,8 @@
 //! - forward exactly as inference ([`crate::graph::quant`]): P = A·W + 2^s·B, Y = ⌊P/2^s⌋,
 //!   A = max(Y, 0) on hidden layers, logits L on the last;
 //! - loss gradient G (scale 2^s) on the real classes: softmax(L) − onehot for cross-entropy
-//!   (the fixed-point softmax of [`softmax`] over the padded row, where padded classes sit at
-//!   −2^(b−2) and get probability 0), L − onehot for mean squared error; 0 on padded classes,
+//!   (the fixed-point softmax of [`softmax`] normalised over the real classes; padded classes
+//!   get probability 0), L − onehot for mean squared error; 0 on padded classes,
 //!   so padded weights and biases never move;
 //! - backward, every rescale rounding to nearest (⌊(x + 2^(sh−1))/2^sh⌋):
 //!   ΔW = round(η_num·(Aᵀ·G) / 2^(s + lr_shift + k)), ΔB = round(η_num·Σ_rows G /
@@ -165,6 +165,7 @@ pub fn initial_model(
         },
         layers,
         branches: Default::default(),
+        softmax: false,
     })
 }
 
@@ -418,15 +419,15 @@ pub fn step(
         });
     };
     let (c, real) = (head.n, head.real_n);
-    // Loss gradient at the logits; the softmax runs over the padded row (padded classes sit
-    // far below and get probability 0), the gradient is 0 on padded classes.
+    // Loss gradient at the logits; the softmax normalises over the real classes, the gradient
+    // is 0 on padded classes.
     let logits = forward.logits();
     let mut g = vec![0i64; b * c];
     for i in 0..b {
         let row = &logits[i * c..(i + 1) * c];
         let target = labels.get(i).copied().unwrap_or(usize::MAX);
         let pred: Vec<i64> = match cfg.loss {
-            Loss::CrossEntropy => softmax::softmax_row(row, s, &tables),
+            Loss::CrossEntropy => softmax::softmax_row(row, real, s, &tables),
             Loss::MeanSquaredError => row.to_vec(),
         };
         for j in 0..real {

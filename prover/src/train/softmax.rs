@@ -36,12 +36,26 @@ pub fn exp_neg(d: i64, scale: u32, tables: &[[i64; 16]; CHUNKS]) -> i64 {
     acc
 }
 
-/// Softmax of one row of logits at scale 2^s, as integers at scale 2^s.
-pub fn softmax_row(logits: &[i64], scale: u32, tables: &[[i64; 16]; CHUNKS]) -> Vec<i64> {
+/// Softmax of one row of logits at scale 2^s, as integers at scale 2^s, normalised over the
+/// first `real` entries (the classes; the rest pad the row and get 0). The exponentials are
+/// taken against the maximum of the whole row.
+pub fn softmax_row(
+    logits: &[i64],
+    real: usize,
+    scale: u32,
+    tables: &[[i64; 16]; CHUNKS],
+) -> Vec<i64> {
     let m = logits.iter().copied().max().unwrap_or(0);
     let e: Vec<i64> = logits
         .iter()
-        .map(|l| exp_neg(m - l, scale, tables))
+        .enumerate()
+        .map(|(j, l)| {
+            if j < real {
+                exp_neg(m - l, scale, tables)
+            } else {
+                0
+            }
+        })
         .collect();
     let sum: i64 = e.iter().sum::<i64>().max(1);
     e.iter().map(|v| (v << scale) / sum).collect()
@@ -57,7 +71,7 @@ mod tests {
         let t = chunk_tables(s);
         assert_eq!(exp_neg(0, s, &t), 256);
         let logits = [300i64, -100, 50, 512, 0];
-        let p = softmax_row(&logits, s, &t);
+        let p = softmax_row(&logits, logits.len(), s, &t);
         let f: Vec<f64> = logits.iter().map(|l| (*l as f64 / 256.0).exp()).collect();
         let total: f64 = f.iter().sum();
         for (q, x) in p.iter().zip(&f) {

@@ -32,6 +32,7 @@ mod residual;
 mod residual_topologies;
 mod roles;
 mod softmax_block;
+mod softmax_output;
 mod split_opening;
 mod srs;
 mod sumcheck;

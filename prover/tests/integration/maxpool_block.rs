@@ -418,6 +418,7 @@ fn a_table_activation_below_the_range_cannot_feed_a_clamped_max_pool() {
             QLayer::Dense(fc),
         ],
         branches: Default::default(),
+        softmax: false,
     };
     let input = vec![-20i64, 5, -3, 7];
     match q.forward(1, input.clone()).unwrap_err() {
@@ -481,6 +482,7 @@ fn a_table_activation_below_the_range_cannot_feed_a_clamped_max_pool() {
         m: 1,
         input,
         layers: vec![conv_trace, pool, dense],
+        probs: None,
     };
     let srs = Srs::insecure_development(7, 1 << 12);
     let mut r = rng(5);

@@ -98,6 +98,7 @@ fn maxpool_mask_sound_and_complete_over_admitted_geometries() {
         };
         let q = QuantizedModel {
             branches: Default::default(),
+            softmax: false,
             scale: 2,
             bits: MB,
             input: InputShape::Image { c, h: ih, w: iw },
@@ -219,6 +220,7 @@ fn maxpool_padded_position_forgery_e2e() {
             };
             let q = QuantizedModel {
                 branches: Default::default(),
+                softmax: false,
                 scale: 4,
                 bits: 12,
                 input: InputShape::Image { c: 1, h: ih, w: ih },
@@ -255,6 +257,7 @@ fn maxpool_padded_position_forgery_e2e() {
                 tail_layers.push(hd.clone());
                 let tail = QuantizedModel {
                     branches: Default::default(),
+                    softmax: false,
                     scale: 4,
                     bits: 12,
                     input: InputShape::Flat { features: 16 },
@@ -293,6 +296,7 @@ fn gap_model(r: &mut impl Rng, side: usize, scale: u32, bits: u32) -> QuantizedM
     let g = ConvGeometry::window((side, side, 1), [side, side], [1, 1], [0; 4]).unwrap();
     QuantizedModel {
         branches: Default::default(),
+        softmax: false,
         scale,
         bits,
         input: InputShape::Image {
@@ -328,6 +332,7 @@ fn global_average_pool_remainder_forgeries_refused() {
             t.layers[0].r[0] -= delta * k;
             let tail = QuantizedModel {
                 branches: Default::default(),
+                softmax: false,
                 scale,
                 bits,
                 input: InputShape::Flat { features: 1 },
@@ -385,6 +390,7 @@ fn a_pool_of_a_pool_of_a_relu_is_unsigned() {
     let mut r = rng(41);
     let q = QuantizedModel {
         branches: Default::default(),
+        softmax: false,
         scale: s,
         bits: b,
         input: InputShape::Image { c: 1, h: 4, w: 4 },
@@ -614,6 +620,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
         input,
         classes: 4,
         layers,
+        softmax: false,
     })
 }
 
@@ -732,6 +739,7 @@ fn a_pool_reading_a_branch_takes_its_sources_sign() {
     branches.insert(2usize, Source::Layer(0));
     let q = QuantizedModel {
         branches,
+        softmax: false,
         scale: 4,
         bits: 12,
         input: InputShape::Image { c: 1, h: 4, w: 4 },

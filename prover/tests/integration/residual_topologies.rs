@@ -85,6 +85,7 @@ pub(crate) fn finish(mut layers: Vec<QLayer>, input: InputShape, classes: usize)
         input,
         layers,
         branches: Default::default(),
+        softmax: false,
     }
 }
 
@@ -167,6 +168,7 @@ fn retrace_from(q: &QuantizedModel, trace: &IntTrace, from: usize, tampered: Vec
         input: InputShape::Flat { features: width },
         layers: tail,
         branches: Default::default(),
+        softmax: false,
     };
     let t2 = tq.forward(trace.m, tampered).unwrap();
     let mut out = trace.clone();

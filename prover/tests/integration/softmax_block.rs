@@ -5,17 +5,18 @@
 
 use crate::common::transcript;
 use ark_ff::Field;
-use zkmodel_prover::Fr;
 use zkmodel_prover::blocks::softmax::{
     SLACK, SoftmaxShape, SoftmaxWitness, TENSORS, prove_softmax, verify_softmax,
 };
 use zkmodel_prover::field::encoding::from_i128;
 use zkmodel_prover::poly::DenseMle;
 use zkmodel_prover::train::softmax::{chunk_tables, softmax_row};
+use zkmodel_prover::{Error, Fr};
 
 const SHAPE: SoftmaxShape = SoftmaxShape {
     rows: 4,
     c: 16,
+    real: 10,
     scale: 8,
 };
 
@@ -32,7 +33,10 @@ fn logits() -> Vec<i64> {
 }
 
 fn tensor<'a>(w: &'a SoftmaxWitness, name: &str) -> &'a [Fr] {
-    let idx = TENSORS.iter().position(|n| *n == name).unwrap_or(20);
+    let idx = TENSORS
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or(TENSORS.len());
     &w.tensors[idx]
 }
 
@@ -42,12 +46,7 @@ fn holds(
     claims: &[(&'static str, zkmodel_prover::blocks::TensorClaim<Fr>)],
 ) -> bool {
     claims.iter().all(|(name, c)| {
-        let t = if *name == SLACK {
-            &w.tensors[20][..]
-        } else {
-            tensor(w, name)
-        };
-        DenseMle::new(t.to_vec())
+        DenseMle::new(tensor(w, name).to_vec())
             .unwrap()
             .evaluate(&c.point)
             .unwrap()
@@ -61,7 +60,8 @@ fn witness_is_the_trainers_softmax_and_verifies() {
     let w = SoftmaxWitness::compute(SHAPE, &l);
     let tables = chunk_tables(8);
     for i in 0..4 {
-        let p = softmax_row(&l[i * 16..i * 16 + 10], 8, &tables);
+        let p = softmax_row(&l[i * 16..i * 16 + 16], 10, 8, &tables);
+        assert!(p[10..].iter().all(|x| *x == 0));
         for (j, pj) in p.iter().enumerate() {
             assert_eq!(tensor(&w, "probs")[i * 16 + j], from_i128(i128::from(*pj)));
         }
@@ -72,34 +72,163 @@ fn witness_is_the_trainers_softmax_and_verifies() {
     assert!(holds(&w, &v));
 }
 
+fn with(honest: &SoftmaxWitness, edit: impl FnOnce(&mut Vec<Vec<Fr>>)) -> SoftmaxWitness {
+    let mut tensors = honest.tensors.clone();
+    edit(&mut tensors);
+    SoftmaxWitness { tensors }
+}
+
+fn at(name: &str) -> usize {
+    TENSORS
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or(TENSORS.len())
+}
+
+/// Runs prover then verifier on a (possibly dishonest) witness.
+fn run(w: &SoftmaxWitness) -> Result<bool, Error> {
+    let (proof, _) = prove_softmax(SHAPE, w, &mut transcript())?;
+    let claims = verify_softmax(SHAPE, &proof, &mut transcript())?;
+    Ok(holds(w, &claims))
+}
+
 #[test]
 fn tampered_witnesses_and_messages_are_rejected() {
-    let l = logits();
-    let honest = SoftmaxWitness::compute(SHAPE, &l);
-    // A probability raised by one (its remainder lowered to keep nothing else in sight).
-    for (name, idx) in [("probs", 3), ("sums", 1), ("prod2", 5), ("max_onehot", 17)] {
-        let mut w = SoftmaxWitness {
-            tensors: honest.tensors.clone(),
-        };
-        let t = TENSORS.iter().position(|n| *n == name).unwrap();
-        w.tensors[t][idx] += Fr::ONE;
-        match prove_softmax(SHAPE, &w, &mut transcript()) {
-            Err(_) => {}
-            Ok((proof, _)) => match verify_softmax(SHAPE, &proof, &mut transcript()) {
-                Err(_) => {}
-                Ok(claims) => assert!(!holds(&w, &claims), "tampered {name} accepted"),
-            },
-        }
+    let honest = SoftmaxWitness::compute(SHAPE, &logits());
+    // A probability, a product or the one-hot's Booleanity broken: the zerocheck.
+    for (name, idx) in [("probs", 3), ("prod2", 5), ("real_exp", 2)] {
+        let w = with(&honest, |t| t[at(name)][idx] += Fr::ONE);
+        assert!(matches!(run(&w), Err(Error::SumcheckFinal)), "{name}");
     }
+    // A row sum or the one-hot moved: a linear identity at r no longer holds (the prover's
+    // own check refuses; the verifier runs the same).
+    let w = with(&honest, |t| t[at("sums")][1] += Fr::ONE);
+    assert!(matches!(
+        run(&w),
+        Err(Error::SuccinctEvaluation {
+            what: "softmax slack Z = S − 1 − R_p"
+        })
+    ));
+    let w = with(&honest, |t| t[at("max_onehot")][17] += Fr::ONE);
+    assert!(matches!(
+        run(&w),
+        Err(Error::SuccinctEvaluation {
+            what: "softmax gap D + L = M"
+        })
+    ));
+    // Every stated value moved: one of the linear checks.
     let (proof, _) = prove_softmax(SHAPE, &honest, &mut transcript()).unwrap();
     for i in 0..proof.values.len() {
         let mut bad = proof.clone();
         bad.values[i] += Fr::ONE;
-        match verify_softmax(SHAPE, &bad, &mut transcript()) {
-            Err(_) => {}
-            Ok(claims) => assert!(!holds(&honest, &claims), "value {i} accepted"),
+        assert!(
+            matches!(
+                verify_softmax(SHAPE, &bad, &mut transcript()),
+                Err(Error::SuccinctEvaluation { .. })
+            ),
+            "value {i}"
+        );
+    }
+    // Every zerocheck and max-sumcheck message moved.
+    for which in 0..2 {
+        let rounds = if which == 0 {
+            proof.max.rounds.len()
+        } else {
+            proof.zerocheck.rounds.len()
+        };
+        for r in 0..rounds {
+            let mut bad = proof.clone();
+            let sc = if which == 0 {
+                &mut bad.max
+            } else {
+                &mut bad.zerocheck
+            };
+            sc.rounds[r][0] += Fr::ONE;
+            assert!(
+                matches!(
+                    verify_softmax(SHAPE, &bad, &mut transcript()),
+                    Err(Error::SumcheckFinal | Error::SuccinctEvaluation { .. })
+                ),
+                "sumcheck {which} round {r}"
+            );
         }
     }
+    // Another statement: the real-class count is absorbed.
+    let other = SoftmaxShape { real: 9, ..SHAPE };
+    assert!(verify_softmax(other, &proof, &mut transcript()).is_err());
+}
+
+/// A padded logit at the top of its row takes no part: the real classes are normalised over
+/// themselves, against the row's maximum, and the padded class's probability is 0.
+#[test]
+fn padded_columns_take_no_part_in_the_normalisation() {
+    let mut l = logits();
+    let real_max = *l[..10].iter().max().unwrap();
+    l[12] = real_max + 100;
+    let w = SoftmaxWitness::compute(SHAPE, &l);
+    let p = softmax_row(&l[..16], 10, 8, &chunk_tables(8));
+    assert!(p[10..].iter().all(|x| *x == 0));
+    for (j, pj) in p.iter().enumerate() {
+        assert_eq!(tensor(&w, "probs")[j], from_i128(i128::from(*pj)));
+    }
+    let total: f64 = l[..10].iter().map(|x| (*x as f64 / 256.0).exp()).sum();
+    for (j, x) in l[..10].iter().enumerate() {
+        let float = (*x as f64 / 256.0).exp() / total;
+        assert!((p[j] as f64 / 256.0 - float).abs() < 0.02, "{p:?}");
+    }
+    assert!(run(&w).unwrap());
+}
+
+/// Adaptive forgery: a prover that counts a padded class in the row sums (X = E_3 there, the
+/// sums, probabilities and remainders recomputed so every range check holds) fails the
+/// zerocheck; one that then solves for the mask's evaluation after seeing the zerocheck's
+/// final point, keeping the final check satisfied, fails the verifier's own mask evaluation.
+#[test]
+fn counting_a_padded_class_is_rejected_even_when_the_mask_is_solved_for() {
+    // Padded class 12 close below each row's maximum: its exponential is far from 0.
+    let mut l = logits();
+    for i in 0..4 {
+        l[i * 16 + 12] = *l[i * 16..i * 16 + 10].iter().max().unwrap() - 50;
+    }
+    let honest = SoftmaxWitness::compute(SHAPE, &l);
+    assert_ne!(tensor(&honest, "prod3")[12], Fr::from(0u64));
+    let w = with(&honest, |t| {
+        let big = |f: &Fr| -> i64 {
+            i64::try_from(zkmodel_prover::field::encoding::to_i128(f, 40).unwrap()).unwrap()
+        };
+        for i in 0..4 {
+            let row = i * 16..(i + 1) * 16;
+            t[at("real_exp")][i * 16 + 12] = t[at("prod3")][i * 16 + 12];
+            let sum: i64 = t[at("real_exp")][row.clone()].iter().map(big).sum();
+            t[at("sums")][i] = Fr::from(sum as u64);
+            for ij in row {
+                let num = big(&t[at("real_exp")][ij]) << 8;
+                t[at("probs")][ij] = Fr::from((num / sum) as u64);
+                t[at("prob_rem")][ij] = Fr::from((num % sum) as u64);
+                t[at(SLACK)][ij] = Fr::from((sum - 1 - num % sum) as u64);
+            }
+        }
+    });
+    assert!(matches!(run(&w), Err(Error::SumcheckFinal)));
+
+    // Adaptive: from the honest proof, after the final point, move the mask's evaluation by δ
+    // and X's by δ·E_3, R_p's by 2^s·δ·E_3: every zerocheck term keeps its value.
+    let (proof, _) = prove_softmax(SHAPE, &honest, &mut transcript()).unwrap();
+    let mut bad = proof.clone();
+    let evals = &mut bad.zerocheck.final_evals[0];
+    // The zerocheck's first evaluation is eq(τ, ·): the inputs follow.
+    let (x, e3, rp, mu) = (11, 9, 14, 16);
+    let delta = Fr::from(7u64);
+    let shift = delta * evals[e3];
+    evals[mu] += delta;
+    evals[x] += shift;
+    evals[rp] += shift * Fr::from(256u64);
+    assert!(matches!(
+        verify_softmax(SHAPE, &bad, &mut transcript()),
+        Err(Error::SuccinctEvaluation {
+            what: "softmax real-class mask"
+        })
+    ));
 }
 
 /// The ReLU derivative: the mask is exactly [Pos > 0]; a mask set where Pos = 0, a mask

@@ -15,6 +15,10 @@ pub struct CalibrationOptions {
     pub max_bits: u32,
     /// Required share of samples whose quantized argmax equals the float argmax.
     pub agreement: f64,
+    /// For a model ending in a Softmax: the largest acceptable |quantized − float|
+    /// probability (the probabilities are its outputs; a scale whose argmax agrees may still
+    /// round them coarsely).
+    pub probability_error: f64,
 }
 
 impl Default for CalibrationOptions {
@@ -23,6 +27,7 @@ impl Default for CalibrationOptions {
             scales: (4, 10),
             max_bits: 16,
             agreement: 0.995,
+            probability_error: 0.02,
         }
     }
 }
@@ -36,10 +41,13 @@ pub struct CalibrationReport {
     pub bits: u32,
     /// Largest |value| per range-checked tensor on the samples, by name.
     pub max_abs: Vec<(String, i64)>,
-    /// Largest |quantized logit − float logit| over the samples (real units).
-    pub max_logit_error: f64,
+    /// Largest |quantized output − float output| over the samples (real units): logits, or
+    /// the probabilities of a model ending in a Softmax.
+    pub max_output_error: f64,
     /// Share of samples whose quantized argmax equals the float argmax.
     pub argmax_agreement: f64,
+    /// Whether the outputs are a Softmax's probabilities.
+    pub softmax: bool,
 }
 
 impl std::fmt::Display for CalibrationReport {
@@ -47,11 +55,12 @@ impl std::fmt::Display for CalibrationReport {
         writeln!(
             f,
             "scale 2^{} , bit bound {}: argmax agrees with float on {:.2}% of samples, \
-             max logit error {:.4}",
+             max {} error {:.4}",
             self.scale,
             self.bits,
             100.0 * self.argmax_agreement,
-            self.max_logit_error
+            if self.softmax { "probability" } else { "logit" },
+            self.max_output_error
         )?;
         for (name, m) in &self.max_abs {
             writeln!(f, "  {name}: max |value| {m}")?;
@@ -120,11 +129,15 @@ pub fn calibrate(
         let bits = (64 - (peak as u64).leading_zeros()) + 2;
         // A function table has an entry per signed b-bit input: b ≤ 14.
         let tables = wide.layers.iter().any(|l| l.table().is_some());
-        let limit = if tables {
+        let mut limit = if tables {
             opts.max_bits.min(MAX_FUNCTION_BITS as u32)
         } else {
             opts.max_bits
         };
+        // A Softmax output's logit gaps split into four 4-bit exponent chunks.
+        if wide.softmax {
+            limit = limit.min(super::SOFTMAX_MAX_BITS);
+        }
         if bits > limit {
             continue;
         }
@@ -140,7 +153,7 @@ pub fn calibrate(
         let mut err = 0f64;
         for (i, row) in float.data.chunks(classes).enumerate() {
             for (j, v) in row.iter().enumerate() {
-                let qv = trace.logits()[i * n + j] as f64 / f64::powi(2.0, scale as i32);
+                let qv = trace.outputs()[i * n + j] as f64 / f64::powi(2.0, scale as i32);
                 err = err.max((qv - f64::from(*v)).abs());
             }
         }
@@ -148,14 +161,20 @@ pub fn calibrate(
             scale,
             bits: q.bits,
             max_abs,
-            max_logit_error: err,
+            max_output_error: err,
             argmax_agreement: agree as f64 / rows.max(1) as f64,
+            softmax: q.softmax,
         };
-        let done = report.argmax_agreement >= opts.agreement;
-        if best
-            .as_ref()
-            .is_none_or(|(_, b)| report.argmax_agreement > b.argmax_agreement)
-        {
+        let done = report.argmax_agreement >= opts.agreement
+            && (!q.softmax || report.max_output_error <= opts.probability_error);
+        // Better agreement, or (a Softmax output) as good with closer probabilities.
+        let better = |b: &CalibrationReport| {
+            report.argmax_agreement > b.argmax_agreement
+                || (q.softmax
+                    && report.argmax_agreement == b.argmax_agreement
+                    && report.max_output_error < b.max_output_error)
+        };
+        if best.as_ref().is_none_or(|(_, b)| better(b)) {
             best = Some((q, report));
         }
         if done {
@@ -166,6 +185,7 @@ pub fn calibrate(
         block: "calibration",
         reason: "no scale in the searched range keeps every value within the bit bound; allow \
                  more bits (a model with table activations — sigmoid, tanh, GELU, LeakyReLU, \
-                 Clip, or an activation after a pool — is limited to 14)",
+                 Clip, or an activation after a pool — is limited to 14, one ending in a \
+                 Softmax to 16: export it without the Softmax to prove its logits instead)",
     })
 }

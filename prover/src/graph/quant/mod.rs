@@ -50,7 +50,16 @@ pub struct QuantizedModel {
     /// for the first layer): layer index → its source. A projection shortcut, for instance.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub branches: BTreeMap<usize, Source>,
+    /// Whether the model ends in a Softmax over its classes: its outputs are then the
+    /// fixed-point probabilities ([`crate::train::softmax::softmax_row`]) at scale 2^s, not
+    /// the logits (predictions stay the logits' argmax, which the softmax keeps).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub softmax: bool,
 }
+
+/// The largest bit bound a Softmax output takes: its logit gaps lie in [0, 2^b) and split
+/// into four 4-bit exponent chunks ([`crate::blocks::softmax`]).
+pub const SOFTMAX_MAX_BITS: u32 = 16;
 
 /// The tensor a layer reads, when it is not the previous layer's output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -135,9 +144,11 @@ impl QuantizedModel {
     /// table activation), average, global-average and max pools (each optionally followed by
     /// a table activation; a ReLU there is the table max(x, 0)), Flatten, residual sums
     /// (Add of the previous output and the input or an earlier layer's output) and
-    /// concatenations along channels or features (of the same operands, no activation) — a final
-    /// Softmax or ArgMax is dropped: it does not change the argmax the proofs speak about.
-    /// Other operators and topologies are an [`Error::Unprovable`] naming the node.
+    /// concatenations along channels or features (of the same operands, no activation). A
+    /// final Softmax is kept as the model's output ([`QuantizedModel::softmax`]; statements
+    /// prove it for bit bounds up to [`SOFTMAX_MAX_BITS`]); a final ArgMax is dropped: the accuracy statements prove
+    /// the argmax of the scores. Other operators and topologies are an [`Error::Unprovable`]
+    /// naming the node.
     ///
     /// A non-decreasing activation written after a max pool is moved before it first (an
     /// exact rewrite: [`Model::with_activations_before_max_pools`]).
@@ -194,6 +205,7 @@ impl QuantizedModel {
         let mut tensors: HashMap<ValueId, (Option<usize>, Act)> = HashMap::new();
         tensors.insert(model.input, (None, act));
         let mut branches: BTreeMap<usize, Source> = BTreeMap::new();
+        let mut softmax = false;
         for (i, node) in model.nodes.iter().enumerate() {
             let bad = |reason: &str| unsupported(&node.name, &node.op, reason);
             let operands = node
@@ -585,12 +597,16 @@ impl QuantizedModel {
                         _ => return Err(bad("an added constant must be a dense layer's bias")),
                     }
                 }
-                (Op::Softmax | Op::ArgMax { .. }, _) if i + 1 == count => {}
+                (Op::Softmax, Act::Flat { from: None, .. }) if i + 1 == count => {
+                    softmax = true;
+                }
+                (Op::ArgMax { .. }, _) if i + 1 == count => {}
                 (Op::Softmax | Op::ArgMax { .. }, _) => {
                     return Err(bad(
-                        "is proven only as the model's last node (dropped there: it does not \
-                         change the argmax the statements speak about); zkmodel does not prove \
-                         it as a hidden layer",
+                        "is proven only as the model's last node, over the classes of its \
+                         last dense layer (a Softmax's probabilities are then the proven \
+                         output; an ArgMax is dropped, the accuracy statements proving the \
+                         scores' argmax); zkmodel does not prove it as a hidden layer",
                     ));
                 }
                 _ => return Err(bad("not provable at this position of the graph")),
@@ -632,6 +648,7 @@ impl QuantizedModel {
         }
         let mut q = Self::finish(scale, bits, input, layers)?;
         q.branches = branches;
+        q.softmax = softmax;
         Ok(q)
     }
 
@@ -670,6 +687,7 @@ impl QuantizedModel {
             input,
             layers,
             branches: BTreeMap::new(),
+            softmax: false,
         };
         q.check_weights()?;
         Ok(q)

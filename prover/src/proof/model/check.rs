@@ -47,6 +47,12 @@ impl ModelArchitecture {
             "model architecture",
             "the bit bound must be between scale + 2 and 24",
         )?;
+        ensure(
+            !s.softmax || s.bits <= crate::graph::quant::SOFTMAX_MAX_BITS,
+            "model architecture",
+            "a Softmax output needs a bit bound of at most 16 (its logit gaps' four 4-bit \
+             exponent chunks)",
+        )?;
         let input_ok = match s.input {
             InputShape::Flat { features } => features <= 1 << 24,
             InputShape::Image { c, h, w } => [c, h, w].iter().all(|d| *d <= 1 << 14),

@@ -109,14 +109,14 @@ impl ModelArchitecture {
             (_, false) => None,
             (Some(_), true) => Some(self.commit_test_set(srs, ex)?),
             (None, true) => {
-                let logits = match self.task {
+                let outputs = match self.task {
                     Task::Inference {
                         output: Visibility::Committed,
                         ..
-                    } => Some(trace.logits()),
+                    } => Some(trace.outputs()),
                     _ => None,
                 };
-                Some(commit_data(srs, self, &ex.input, logits, None, rng)?)
+                Some(commit_data(srs, self, &ex.input, outputs, None, rng)?)
             }
         };
         let w = ModelWitness {

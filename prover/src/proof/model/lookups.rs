@@ -1,5 +1,6 @@
-//! The statement's lookups: one b-bit range instance for every bounded tensor, and one
-//! function-table instance per table activation.
+//! The statement's lookups: one b-bit range instance for every bounded tensor, one
+//! function-table instance per table activation, and a Softmax output's exponent chunks in
+//! their table.
 //!
 //! Every bound the blocks assume — signed b-bit activations and weights, ReLU parts and max-pool
 //! differences in [0, 2^b), rescale remainders in [0, 2^s), pool remainders in [0, K) — is
@@ -15,7 +16,7 @@ use crate::blocks::maxpool::MaxPoolShape;
 use crate::error::Error;
 use crate::graph::quant::ConvGeometry;
 use crate::lookup::{ColumnShape, LookupClaims, LookupStatement, Table};
-use crate::proof::bounds::range_statement;
+use crate::proof::bounds::{range_statement, softmax_lookup};
 
 /// The max-pool layers, in layer order: (layer index, block shape).
 pub(crate) fn max_pools(arch: &ModelArchitecture) -> Vec<(usize, MaxPoolShape)> {
@@ -101,6 +102,17 @@ impl Plan {
     /// The range lookup: every bounded tensor against [0, 2^b).
     pub fn range_statement(&self, shape: &ModelShape) -> Result<LookupStatement, Error> {
         range_statement(shape.bits, &self.range_columns, |n| self.vars_of(n))
+    }
+
+    /// A Softmax output's exponent-chunk lookup: paired columns (d_k + 16k, U_k) in
+    /// `Table::ExpChunks` ([`crate::blocks::softmax`]); `None` without a Softmax output.
+    pub(crate) fn softmax_statement(
+        &self,
+        arch: &ModelArchitecture,
+    ) -> Result<Option<LookupStatement>, Error> {
+        arch.softmax_shape()
+            .map(|sh| softmax_lookup(sh.scale, |n| self.vars_of(&names::softmax(n))))
+            .transpose()
     }
 
     /// The function-table lookup of a table-activation layer: one paired column (pre, act).

@@ -48,6 +48,7 @@ use crate::blocks::dense::DenseProof;
 use crate::blocks::maxpool::{DiffProof, MaxPoolProof};
 use crate::blocks::pool::PoolProof;
 use crate::blocks::residual::ResidualProof;
+use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
 use crate::pcs::SplitOpeningProof;
 use crate::sumcheck::SumcheckProof;
@@ -68,6 +69,19 @@ pub struct ModelProofBody<F> {
     /// the range lookup's claim on the layer's uncommitted differences, resolved to claims on
     /// its output and input ([`crate::blocks::maxpool`]).
     pub pool_diffs: Vec<DiffProof<F>>,
+    /// A Softmax output's proof (inference statements about a model ending in a Softmax).
+    pub softmax: Option<SoftmaxOutputProof<F>>,
+}
+
+/// The proof of a Softmax output: its exponent chunks' table lookup (on the lookups'
+/// transcript, after the table activations' lookups) and the softmax relations (on the output
+/// block's transcript, after the layers').
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SoftmaxOutputProof<F> {
+    /// The (chunk, exponential) pairs in `Table::ExpChunks`.
+    pub chunks: LookupProof<F>,
+    /// The softmax relations ([`crate::blocks::softmax`]).
+    pub block: SoftmaxProof<F>,
 }
 
 /// The proof of one layer.
@@ -122,7 +136,8 @@ pub struct ModelProof {
 pub struct PublicValues {
     /// Public input rows × features (inference with a public input).
     pub input: Option<Vec<Fr>>,
-    /// Public logits rows × classes (inference with a public output).
+    /// Public outputs rows × classes (inference with a public output): the logits, or the
+    /// probabilities at scale 2^s of a model ending in a Softmax.
     pub logits: Option<Vec<Fr>>,
     /// Number of correct predictions (accuracy).
     pub count: Option<Fr>,
@@ -200,6 +215,10 @@ impl ModelProof {
             .iter()
             .map(|d| d.values.len() + sc(&d.gather))
             .sum::<usize>();
+        if let Some(p) = &b.softmax {
+            elements += lk(&p.chunks) + p.block.values.len() + sc(&p.block.max);
+            elements += sc(&p.block.zerocheck);
+        }
         // The opening, the trace commitment and the salt.
         elements += self.opening.num_elements() + 2;
         32 * elements

@@ -7,6 +7,7 @@ use crate::blocks::argmax::ArgmaxShape;
 use crate::blocks::concat::ConcatShape;
 use crate::blocks::dense::DenseShape;
 use crate::blocks::matmul::MatMulDims;
+use crate::blocks::softmax::{SLACK, SoftmaxShape, TENSORS};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::field::encoding::from_i128;
@@ -14,7 +15,7 @@ use crate::graph::quant::InputShape;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{Accumulator, Srs};
 use crate::poly::evaluate_generic;
-use crate::proof::bounds::RangeColumns;
+use crate::proof::bounds::{RangeColumns, softmax_ranges};
 use crate::proof::public::PublicGroup;
 use crate::proof::roles::CommitmentRole;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,8 +38,8 @@ pub(crate) enum Place {
     Vector { vector: usize, id: TensorId },
     /// The public input.
     PublicInput,
-    /// The public logits.
-    PublicLogits,
+    /// The public outputs (logits, or a Softmax output's probabilities).
+    PublicOutput,
 }
 
 /// Vector indices in commitment order.
@@ -54,6 +55,16 @@ pub(crate) mod names {
     pub const PREDICTION: &str = "prediction";
     pub const SLACK: &str = "argmax.slack";
     pub const RANGE_MULT: &str = "range.multiplicities";
+    /// The multiplicities of a Softmax output's exponent-chunk lookup.
+    pub const EXP_MULT: &str = "softmax.exp.multiplicities";
+    /// A Softmax output's tensor by the block's name (its logits are the statement's).
+    pub fn softmax(name: &str) -> String {
+        if name == "logits" {
+            LOGITS.to_string()
+        } else {
+            format!("softmax.{name}")
+        }
+    }
     pub fn weight(l: &str) -> String {
         format!("{l}.weight")
     }
@@ -153,6 +164,40 @@ impl ModelArchitecture {
                 out: l.n,
             }),
             _ => None,
+        }
+    }
+
+    /// The Softmax output's block shape: inference statements about a model ending in a
+    /// Softmax (accuracy statements prove the logits' argmax, which the softmax keeps).
+    pub(crate) fn softmax_shape(&self) -> Option<SoftmaxShape> {
+        match self.task {
+            Task::Inference { .. } if self.shape.softmax => Some(SoftmaxShape {
+                rows: self.rows(),
+                c: self.shape.output_width(),
+                real: self.shape.classes,
+                scale: self.shape.scale,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The tensor the statement outputs (public or committed): a Softmax output's
+    /// probabilities, else the logits.
+    pub(crate) fn output_name(&self) -> String {
+        if self.softmax_shape().is_some() {
+            names::softmax("probs")
+        } else {
+            names::LOGITS.to_string()
+        }
+    }
+
+    /// The value a public output takes on padded classes: a probability of 0, or the padded
+    /// logit.
+    fn output_fill(&self) -> i64 {
+        if self.softmax_shape().is_some() {
+            0
+        } else {
+            self.shape.pad_logit()
         }
     }
 
@@ -319,13 +364,24 @@ impl ModelArchitecture {
         if input == Visibility::Committed {
             put(names::INPUT, DATA, m * k0)?;
         }
-        let logits_vector = if self.argmax_shape().is_some() {
-            TRACE
-        } else {
-            DATA
-        };
-        if output == Visibility::Committed {
-            put(names::LOGITS, logits_vector, m * c)?;
+        // The logits are the trace's when something reads them inside the statement (the
+        // argmax, a Softmax output); otherwise they are the output.
+        let softmax = self.softmax_shape();
+        if self.argmax_shape().is_some() || softmax.is_some() {
+            put(names::LOGITS, TRACE, m * c)?;
+        }
+        if softmax.is_some() {
+            for name in TENSORS.iter().skip(1).chain([&SLACK]) {
+                if *name != "probs" {
+                    let len = if *name == "sums" { m } else { m * c };
+                    put(&names::softmax(name), TRACE, len)?;
+                }
+            }
+            put(names::EXP_MULT, TRACE, 64)?;
+        }
+        let output_name = self.output_name();
+        if output == Visibility::Committed && self.argmax_shape().is_none() {
+            put(&output_name, DATA, m * c)?;
         }
         let mut virtual_tensors = BTreeSet::new();
         for (name, len) in virtual_diffs {
@@ -334,7 +390,7 @@ impl ModelArchitecture {
             }
             vars.insert(name, len.trailing_zeros() as usize);
         }
-        for (public, is) in [(names::INPUT, input), (names::LOGITS, output)] {
+        for (public, is) in [(names::INPUT, input), (output_name.as_str(), output)] {
             if is == Visibility::Public && places.contains_key(public) {
                 return Err(Error::TensorNameCollision {
                     name: public.into(),
@@ -346,8 +402,8 @@ impl ModelArchitecture {
             vars.insert(names::INPUT.into(), (m * k0).trailing_zeros() as usize);
         }
         if output == Visibility::Public {
-            places.insert(names::LOGITS.into(), Place::PublicLogits);
-            vars.insert(names::LOGITS.into(), (m * c).trailing_zeros() as usize);
+            places.insert(output_name.clone(), Place::PublicOutput);
+            vars.insert(output_name, (m * c).trailing_zeros() as usize);
         }
         let vectors = if self.has_data() { 3 } else { 2 };
         // The model and data vectors first: the trace's mask rows follow the largest vector.
@@ -426,6 +482,9 @@ impl ModelArchitecture {
         if self.argmax_shape().is_some() {
             range.unsigned(names::SLACK);
         }
+        if softmax.is_some() {
+            softmax_ranges(&mut range, s.scale, names::softmax);
+        }
         let range_columns = range.into_columns()?;
         // A virtual tensor's one range claim is resolved by its pool; a second column (a
         // shifted twin) would have no resolution.
@@ -467,16 +526,16 @@ pub(crate) struct Sink<'a, F: FieldOps> {
     plan: &'a Plan,
     pub acc: Accumulator<F>,
     public_input: Option<Vec<F>>,
-    public_logits: Option<Vec<F>>,
+    public_output: Option<Vec<F>>,
 }
 
 impl<'a, F: FieldOps> Sink<'a, F> {
-    /// `input`/`logits`: the public tensors' real entries (rows × real width), padded here.
+    /// `input`/`output`: the public tensors' real entries (rows × real width), padded here.
     pub fn new(
         arch: &ModelArchitecture,
         plan: &'a Plan,
         input: Option<&[F]>,
-        logits: Option<&[F]>,
+        output: Option<&[F]>,
     ) -> Result<Self, Error> {
         let s = &arch.shape;
         let m = arch.rows();
@@ -506,7 +565,7 @@ impl<'a, F: FieldOps> Sink<'a, F> {
                 Ok(out)
             };
         let want_input = plan.places.get(names::INPUT) == Some(&Place::PublicInput);
-        let want_logits = plan.places.get(names::LOGITS) == Some(&Place::PublicLogits);
+        let want_output = plan.places.get(&arch.output_name()) == Some(&Place::PublicOutput);
         let rows = match arch.task {
             Task::Inference { rows, .. } => rows,
             Task::Accuracy { .. } => 0,
@@ -539,15 +598,15 @@ impl<'a, F: FieldOps> Sink<'a, F> {
             out
         };
         check_len(input, want_input, s.input.real_len(), "public input values")?;
-        check_len(logits, want_logits, s.classes, "public logits values")?;
+        check_len(output, want_output, s.classes, "public output values")?;
         Ok(Self {
             plan,
             acc: Accumulator::new(&plan.vector_vars()),
             public_input: input
                 .map(|v| pad(&layout(v), in_real, s.input_width(), 0, m * in_rows))
                 .transpose()?,
-            public_logits: logits
-                .map(|v| pad(v, s.classes, s.output_width(), s.pad_logit(), m))
+            public_output: output
+                .map(|v| pad(v, s.classes, s.output_width(), arch.output_fill(), m))
                 .transpose()?,
         })
     }
@@ -570,7 +629,7 @@ impl<'a, F: FieldOps> Sink<'a, F> {
                 return Ok(());
             }
             Place::PublicInput => &self.public_input,
-            Place::PublicLogits => &self.public_logits,
+            Place::PublicOutput => &self.public_output,
         };
         let values = public.as_ref().ok_or_else(|| Error::MissingTensor {
             name: name.to_string(),

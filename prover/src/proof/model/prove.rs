@@ -3,8 +3,8 @@
 use super::lookups::max_pools;
 use super::plan::{DATA, MODEL, ModelArchitecture, Place, Plan, Sink, TRACE, names};
 use super::shape::{LayerKind, LayerShape, Task};
-use super::verify::{LayerClaims, LookupStageClaims, route, start_blocks};
-use super::{LayerProof, ModelProof, ModelProofBody, PublicValues};
+use super::verify::{LayerClaims, LookupStageClaims, OutputClaims, route, start_blocks};
+use super::{LayerProof, ModelProof, ModelProofBody, PublicValues, SoftmaxOutputProof};
 use crate::blocks::argmax::{ArgmaxWitness, prove_argmax};
 use crate::blocks::avgpool::{AvgPoolShape, prove_avgpool};
 use crate::blocks::concat::prove_concat;
@@ -14,6 +14,7 @@ use crate::blocks::maxpool::{prove_maxpool, prove_virtual_diff};
 use crate::blocks::pool::PoolClaims;
 use crate::blocks::pool::{PoolShape, prove_pool};
 use crate::blocks::residual::{ResidualShape, ResidualWitness, prove_residual};
+use crate::blocks::softmax::{CHUNK_PAIRS, SLACK, SoftmaxWitness, TENSORS, prove_softmax};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::encoding::from_i128;
 use crate::graph::quant::{InputShape, IntTrace, QLayer, QuantizedModel};
@@ -121,12 +122,13 @@ fn one_hot(labels: &[usize], m: usize, c: usize, classes: usize) -> Result<Vec<F
 }
 
 /// Commits the statement's committed tensors: the input (padded ints, rows × width), the
-/// logits (inference with a committed output) and the labels (accuracy).
+/// outputs (inference with a committed output: [`IntTrace::outputs`], the logits or a Softmax
+/// output's probabilities) and the labels (accuracy).
 pub fn commit_data(
     srs: &Srs,
     arch: &ModelArchitecture,
     input: &[i64],
-    logits: Option<&[i64]>,
+    outputs: Option<&[i64]>,
     labels: Option<&[usize]>,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<CommittedData, Error> {
@@ -134,8 +136,8 @@ pub fn commit_data(
     let (m, c) = (arch.rows(), arch.shape.output_width());
     let mut t = BTreeMap::new();
     t.insert(names::INPUT.to_string(), ints(input));
-    if let Some(l) = logits {
-        t.insert(names::LOGITS.to_string(), ints(l));
+    if let Some(o) = outputs {
+        t.insert(arch.output_name(), ints(o));
     }
     if let Some(l) = labels {
         t.insert(
@@ -211,6 +213,27 @@ fn activation_column<'a>(
         offset: 0,
         pair: Some(get(names::act(&l.name))?),
     })
+}
+
+/// A Softmax output's (chunk, exponential) columns for its `Table::ExpChunks` lookup.
+fn softmax_columns(t: &BTreeMap<String, Vec<Fr>>) -> Result<Vec<LookupColumn<'_>>, Error> {
+    CHUNK_PAIRS
+        .iter()
+        .enumerate()
+        .map(|(k, (chunk, exp))| {
+            let get = |n: String| {
+                t.get_key_value(&n)
+                    .ok_or(Error::MissingTensor { name: n.clone() })
+            };
+            let (name, values) = get(names::softmax(chunk))?;
+            Ok(LookupColumn {
+                name,
+                values,
+                offset: 16 * k as i64,
+                pair: Some(get(names::softmax(exp))?.1),
+            })
+        })
+        .collect()
 }
 
 /// Everything the prover needs besides the SRS.
@@ -343,6 +366,15 @@ pub(crate) fn prove_blocks(
     }
     let logits = w.trace.logits();
     t.insert(names::LOGITS.into(), ints(logits));
+    // A Softmax output: the block's tensors from the logits, exactly the forward pass's
+    // probabilities.
+    let softmax = arch.softmax_shape().map(|shape| {
+        let sw = SoftmaxWitness::compute(shape, logits);
+        for (name, v) in TENSORS.iter().chain([&SLACK]).zip(&sw.tensors).skip(1) {
+            t.insert(names::softmax(name), v.clone());
+        }
+        (shape, sw)
+    });
     let mut public = PublicValues::default();
     let mut count = None;
     match arch.task {
@@ -380,8 +412,9 @@ pub(crate) fn prove_blocks(
                         .collect(),
                 );
             }
-            if plan.places.get(names::LOGITS) == Some(&Place::PublicLogits) {
-                public.logits = Some(real(&t[names::LOGITS], c, s.classes));
+            let output = arch.output_name();
+            if plan.places.get(&output) == Some(&Place::PublicOutput) {
+                public.logits = Some(real(&t[&output], c, s.classes));
             }
         }
     }
@@ -402,6 +435,14 @@ pub(crate) fn prove_blocks(
     for (l, _, mult) in &act_lookups {
         t.insert(names::act_mult(&l.name), mult.clone());
     }
+    let softmax_lookup = match plan.softmax_statement(arch)? {
+        Some(st) => {
+            let mult = multiplicities(st.table, &softmax_columns(&t)?)?;
+            t.insert(names::EXP_MULT.into(), mult.clone());
+            Some((st, mult))
+        }
+        None => None,
+    };
     let trace = fill(&plan, TRACE, &t, rng)?;
     let trace_commitment = commit_trace(&trace)?;
     let salt = Fr::rand(rng);
@@ -416,7 +457,8 @@ pub(crate) fn prove_blocks(
     }
     let statement = super::verify::statement(srs, arch, commitments, &public)?;
     let mut main = statement.transcript(salt)?;
-    let forks = start_blocks(&main, s.layers.len() + 1 + usize::from(count.is_some()))?;
+    let output_blocks = usize::from(count.is_some() || softmax.is_some());
+    let forks = start_blocks(&main, s.layers.len() + 1 + output_blocks)?;
 
     // Blocks in parallel on their forks.
     let range_cols = columns(&t, &plan.range_columns)?;
@@ -425,8 +467,8 @@ pub(crate) fn prove_blocks(
         what: "the transcript forks once per block",
     })?;
     let layer_forks: Vec<_> = forks.by_ref().take(s.layers.len()).collect();
-    let argmax_fork = forks.next();
-    let (lookups, (layers, argmax)) = rayon::join(
+    let mut output_fork = forks.next();
+    let (lookups, (layers, outputs)) = rayon::join(
         || -> Result<_, Error> {
             let _span = tracing::debug_span!("lookups").entered();
             let range = prove_given(range_st.table, &range_cols, &range_mult, &mut lookup_fork)?;
@@ -435,6 +477,15 @@ pub(crate) fn prove_blocks(
                 let col = activation_column(&t, l)?;
                 acts.push(prove_given(st.table, &[col], mult, &mut lookup_fork)?);
             }
+            let chunks = match &softmax_lookup {
+                Some((st, mult)) => Some(prove_given(
+                    st.table,
+                    &softmax_columns(&t)?,
+                    mult,
+                    &mut lookup_fork,
+                )?),
+                None => None,
+            };
             // The max pools' differences are virtual: resolve the range lookup's claims on them.
             let mut diffs = Vec::new();
             for ((i, shape), d) in max_pools(arch)
@@ -452,7 +503,7 @@ pub(crate) fn prove_blocks(
                 )?;
                 diffs.push((p, c));
             }
-            Ok((range, acts, diffs, lookup_fork.digest()?))
+            Ok((range, acts, chunks, diffs, lookup_fork.digest()?))
         },
         || {
             let layers = s
@@ -567,29 +618,48 @@ pub(crate) fn prove_blocks(
                     Ok((out.0, out.1, fork.digest()?))
                 })
                 .collect::<Result<Vec<_>, Error>>();
-            let argmax = match (arch.argmax_shape(), argmax_fork, count) {
-                (Some(shape), Some(mut fork), Some(count)) => {
-                    let aw = ArgmaxWitness {
-                        logits: &t[names::LOGITS],
-                        prediction: &t[names::PREDICTION],
-                        labels: &t[names::LABELS],
-                        slack: &t[names::SLACK],
-                    };
-                    prove_argmax(shape, &aw, count, &mut fork)
-                        .and_then(|(p, c)| Ok(Some((p, c, fork.digest()?))))
-                }
-                _ => Ok(None),
+            // The output block: the argmax (accuracy) or a Softmax output (inference).
+            let mut outputs = || -> Result<_, Error> {
+                let mut take = || {
+                    output_fork.take().ok_or(Error::Internal {
+                        what: "the transcript forks once per block",
+                    })
+                };
+                let argmax = match (arch.argmax_shape(), count) {
+                    (Some(shape), Some(count)) => {
+                        let mut fork = take()?;
+                        let aw = ArgmaxWitness {
+                            logits: &t[names::LOGITS],
+                            prediction: &t[names::PREDICTION],
+                            labels: &t[names::LABELS],
+                            slack: &t[names::SLACK],
+                        };
+                        let (p, c) = prove_argmax(shape, &aw, count, &mut fork)?;
+                        Some((p, c, fork.digest()?))
+                    }
+                    _ => None,
+                };
+                let softmax = match &softmax {
+                    Some((shape, sw)) => {
+                        let mut fork = take()?;
+                        let (p, c) = prove_softmax(*shape, sw, &mut fork)?;
+                        Some((p, c, fork.digest()?))
+                    }
+                    None => None,
+                };
+                Ok((argmax, softmax))
             };
-            (layers, argmax)
+            (layers, outputs())
         },
     );
-    let ((range, range_claims), acts, diffs, lookup_digest) = lookups?;
+    let ((range, range_claims), acts, chunks, diffs, lookup_digest) = lookups?;
     let (activations, act_claims): (Vec<_>, Vec<_>) = acts.into_iter().unzip();
     let (pool_diffs, diff_claims): (Vec<_>, Vec<_>) = diffs.into_iter().unzip();
-    let (layers, argmax) = (layers?, argmax?);
+    let (layers, (argmax, softmax_block)) = (layers?, outputs?);
     let mut digests = vec![lookup_digest];
     digests.extend(layers.iter().map(|x| x.2));
     digests.extend(argmax.iter().map(|x| x.2));
+    digests.extend(softmax_block.iter().map(|x| x.2));
     main.join(&digests)?;
 
     let dense_claims: Vec<_> = layers.iter().map(|x| x.1.clone()).collect();
@@ -602,7 +672,12 @@ pub(crate) fn prove_blocks(
     let lookup_claims = LookupStageClaims {
         range: &range_claims,
         activations: &act_claims,
+        softmax: chunks.as_ref().map(|x| &x.1),
         diffs: &diff_claims,
+    };
+    let outputs = OutputClaims {
+        argmax: argmax.as_ref().map(|x| &x.1),
+        softmax: softmax_block.as_ref().map(|x| &x.1),
     };
     route(
         arch,
@@ -610,7 +685,7 @@ pub(crate) fn prove_blocks(
         &mut sink,
         lookup_claims,
         &dense_claims,
-        argmax.as_ref().map(|x| &x.1),
+        outputs,
     )?;
     Ok(BlockStage {
         trace,
@@ -622,6 +697,9 @@ pub(crate) fn prove_blocks(
             layers: layers.into_iter().map(|x| x.0).collect(),
             argmax: argmax.map(|x| x.0),
             pool_diffs,
+            softmax: chunks
+                .zip(softmax_block)
+                .map(|((chunks, _), (block, _, _))| SoftmaxOutputProof { chunks, block }),
         },
         public,
         claims: sink.acc.claims().to_vec(),

@@ -181,6 +181,11 @@ pub struct ModelShape {
     pub classes: usize,
     /// The layers.
     pub layers: Vec<LayerShape>,
+    /// Whether the model ends in a Softmax: inference statements then prove and output its
+    /// probabilities ([`crate::blocks::softmax`]); accuracy statements prove the logits'
+    /// argmax as for any model.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub softmax: bool,
 }
 
 impl From<&QuantizedModel> for ModelShape {
@@ -266,6 +271,7 @@ impl From<&QuantizedModel> for ModelShape {
             input: q.input,
             classes: q.classes(),
             layers,
+            softmax: q.softmax,
         }
     }
 }
@@ -336,12 +342,14 @@ impl ModelShape {
             InputShape::Flat { features } => format!("flat:{features}"),
             InputShape::Image { c, h, w } => format!("image:{c}x{h}x{w}"),
         };
+        // A Softmax output is named last (the descriptions of other models are unchanged).
         format!(
-            "scale={}/bits={}/in={input}/classes={}/layers={}",
+            "scale={}/bits={}/in={input}/classes={}/layers={}{}",
             self.scale,
             self.bits,
             self.classes,
-            layers.join(",")
+            layers.join(","),
+            if self.softmax { "/softmax" } else { "" }
         )
     }
 
@@ -487,6 +495,7 @@ impl ModelShape {
                 .enumerate()
                 .filter_map(|(i, l)| l.source.map(|s| (i, s)))
                 .collect(),
+            softmax: self.softmax,
         };
         // Padded classes keep their fixed logit, as in every quantized model.
         if let Some(QLayer::Dense(last)) = q.layers.last_mut() {

@@ -16,6 +16,7 @@ use crate::blocks::dense::{DenseClaims, verify_dense};
 use crate::blocks::maxpool::{DiffClaims, verify_maxpool, verify_virtual_diff};
 use crate::blocks::pool::{PoolClaims, PoolShape, verify_pool};
 use crate::blocks::residual::{ResidualClaims, ResidualShape, verify_residual};
+use crate::blocks::softmax::{CHUNK_PAIRS, SoftmaxClaims, verify_softmax};
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, verify as verify_lookup};
@@ -80,7 +81,35 @@ pub(crate) enum LayerClaims<F> {
 pub(crate) struct LookupStageClaims<'a, F> {
     pub range: &'a LookupClaims<F>,
     pub activations: &'a [LookupClaims<F>],
+    /// A Softmax output's exponent-chunk lookup.
+    pub softmax: Option<&'a LookupClaims<F>>,
     pub diffs: &'a [DiffClaims<F>],
+}
+
+/// The output block's claims: the argmax (accuracy) or a Softmax output (inference).
+pub(crate) struct OutputClaims<'a, F> {
+    pub argmax: Option<&'a ArgmaxClaims<F>>,
+    pub softmax: Option<&'a SoftmaxClaims<F>>,
+}
+
+/// A lookup column's claim on `name`: its value at the prefix of the lookup's point the
+/// tensor spans.
+fn column_claim<F: FieldOps>(
+    plan: &Plan,
+    name: &str,
+    point: &[F],
+    value: &F,
+) -> Result<TensorClaim<F>, Error> {
+    let vars = plan.vars_of(name)?;
+    let point = point.get(..vars).ok_or(Error::ProofShape {
+        what: "lookup column point",
+        expected: vars,
+        actual: point.len(),
+    })?;
+    Ok(TensorClaim {
+        point: point.to_vec(),
+        value: value.clone(),
+    })
 }
 
 /// Routes every block claim to its tensor, in a fixed order.
@@ -90,11 +119,12 @@ pub(crate) fn route<F: FieldOps>(
     sink: &mut Sink<'_, F>,
     lookups: LookupStageClaims<'_, F>,
     claims: &[LayerClaims<F>],
-    argmax: Option<&ArgmaxClaims<F>>,
+    output_claims: OutputClaims<'_, F>,
 ) -> Result<(), Error> {
     let LookupStageClaims {
         range,
         activations,
+        softmax: chunks,
         diffs,
     } = lookups;
     if range.column_evals.len() != plan.range_columns.len() {
@@ -153,22 +183,31 @@ pub(crate) fn route<F: FieldOps>(
             });
         };
         for (name, value) in [(names::pre(&l.name), pre), (names::act(&l.name), act)] {
-            let vars = plan.vars.get(&name).copied().unwrap_or(0);
-            let point = c.column_point.get(..vars).ok_or(Error::ProofShape {
-                what: "activation lookup point",
-                expected: vars,
-                actual: c.column_point.len(),
-            })?;
-            sink.add(
-                &name,
-                &TensorClaim {
-                    point: point.to_vec(),
-                    value: value.clone(),
-                },
-            )?;
+            sink.add(&name, &column_claim(plan, &name, &c.column_point, value)?)?;
         }
         sink.add(
             &names::act_mult(&l.name),
+            &TensorClaim {
+                point: c.multiplicity_point.clone(),
+                value: c.multiplicity_eval.clone(),
+            },
+        )?;
+    }
+    if let Some(c) = chunks {
+        if c.column_evals.len() != 2 * CHUNK_PAIRS.len() {
+            return Err(Error::ProofShape {
+                what: "softmax chunk lookup evaluations",
+                expected: 2 * CHUNK_PAIRS.len(),
+                actual: c.column_evals.len(),
+            });
+        }
+        let pairs = CHUNK_PAIRS.iter().flat_map(|(d, u)| [d, u]);
+        for (name, value) in pairs.zip(&c.column_evals) {
+            let name = names::softmax(name);
+            sink.add(&name, &column_claim(plan, &name, &c.column_point, value)?)?;
+        }
+        sink.add(
+            names::EXP_MULT,
             &TensorClaim {
                 point: c.multiplicity_point.clone(),
                 value: c.multiplicity_eval.clone(),
@@ -242,7 +281,12 @@ pub(crate) fn route<F: FieldOps>(
             }
         }
     }
-    if let Some(a) = argmax {
+    if let Some(c) = output_claims.softmax {
+        for (name, claim) in c {
+            sink.add(&names::softmax(name), claim)?;
+        }
+    }
+    if let Some(a) = output_claims.argmax {
         for (name, claims) in [
             (names::PREDICTION, &a.prediction),
             (names::LABELS, &a.labels),
@@ -274,7 +318,16 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     let (input, logits, count) = split_public(arch, &plan, public)?;
     start(t, &seeds.s0, salt)?;
     let argmax_shape = arch.argmax_shape();
-    let mut forks = start_blocks(t, s.layers.len() + 1 + usize::from(argmax_shape.is_some()))?;
+    let softmax_shape = arch.softmax_shape();
+    if body.softmax.is_some() != softmax_shape.is_some() {
+        return Err(Error::ProofShape {
+            what: "softmax output proof",
+            expected: usize::from(softmax_shape.is_some()),
+            actual: usize::from(body.softmax.is_some()),
+        });
+    }
+    let output_blocks = usize::from(argmax_shape.is_some() || softmax_shape.is_some());
+    let mut forks = start_blocks(t, s.layers.len() + 1 + output_blocks)?;
     let mut digests = Vec::with_capacity(forks.len());
     let range_st = plan.range_statement(s)?;
     let mut fork_iter = forks.drain(..);
@@ -300,6 +353,10 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         })?;
         acts.push(verify_lookup(&st, p, &mut f)?);
     }
+    let chunks = match (plan.softmax_statement(arch)?, &body.softmax) {
+        (Some(st), Some(p)) => Some(verify_lookup(&st, &p.chunks, &mut f)?),
+        _ => None,
+    };
     let pools = max_pools(arch);
     let diff_claims = plan.diff_claims(arch, &range)?;
     if body.pool_diffs.len() != pools.len() {
@@ -399,14 +456,28 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
             });
         }
     };
+    let softmax = match (softmax_shape, &body.softmax) {
+        (Some(shape), Some(p)) => {
+            let mut f = next()?;
+            let c = verify_softmax(shape, &p.block, &mut f)?;
+            digests.push(f.digest()?);
+            Some(c)
+        }
+        _ => None,
+    };
     t.join(&digests)?;
     let mut sink = Sink::new(arch, &plan, input, logits)?;
     let lookups = LookupStageClaims {
         range: &range,
         activations: &acts,
+        softmax: chunks.as_ref(),
         diffs: &diffs,
     };
-    route(arch, &plan, &mut sink, lookups, &layers, argmax.as_ref())?;
+    let outputs = OutputClaims {
+        argmax: argmax.as_ref(),
+        softmax: softmax.as_ref(),
+    };
+    route(arch, &plan, &mut sink, lookups, &layers, outputs)?;
     verify_split_field(
         sink.acc.vector_vars(),
         sink.acc.claims(),
@@ -437,7 +508,7 @@ fn split_public<'a, F: FieldOps>(
     } else {
         0
     };
-    let n_out = if plan.places.get(names::LOGITS) == Some(&Place::PublicLogits) {
+    let n_out = if plan.places.get(&arch.output_name()) == Some(&Place::PublicOutput) {
         rows * s.classes
     } else {
         0
@@ -555,10 +626,10 @@ impl Statement for ModelArchitecture {
             Task::Accuracy { examples } => Some(vec![0usize; examples]),
             Task::Inference { .. } => None,
         };
-        let logits = (!matches!(self.task, Task::Accuracy { .. })).then_some(trace.logits());
+        let outputs = (!matches!(self.task, Task::Accuracy { .. })).then_some(trace.outputs());
         let data = self
             .has_data()
-            .then(|| commit_data(srs, self, &input, logits, labels.as_deref(), &mut rng))
+            .then(|| commit_data(srs, self, &input, outputs, labels.as_deref(), &mut rng))
             .transpose()?;
         let w = ModelWitness {
             model: &q,

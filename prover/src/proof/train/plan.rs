@@ -6,9 +6,9 @@
 use super::TrainArchitecture;
 use crate::blocks::softmax::{SLACK, TENSORS};
 use crate::error::Error;
-use crate::lookup::{ColumnShape, LookupStatement, Table};
+use crate::lookup::LookupStatement;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
-use crate::proof::bounds::{RangeColumns, range_statement};
+use crate::proof::bounds::{RangeColumns, range_statement, softmax_lookup, softmax_ranges};
 use crate::proof::model::{LayerKind, LayerShape};
 use std::collections::BTreeMap;
 
@@ -417,17 +417,7 @@ impl TrainArchitecture {
             }
         }
         if self.softmax_shape().is_some() {
-            for name in ["prod1", "prod2", "prod3", "probs", "prob_rem", SLACK] {
-                range.unsigned(names::softmax(name));
-            }
-            for name in ["prod_rem1", "prod_rem2", "prod_rem3"] {
-                range.below(names::softmax(name), rem);
-            }
-            // Each exponent chunk in [0, 16): the ExpChunks lookup alone (column k at offset
-            // 16k) would let d_k land on another chunk's entries, d_k ∈ [−16k, 64 − 16k).
-            for k in 0..4 {
-                range.below(names::softmax(&format!("chunk{k}")), 16);
-            }
+            softmax_ranges(&mut range, self.config.scale, names::softmax);
         }
         Ok(TrainPlan {
             layouts,
@@ -474,22 +464,9 @@ impl TrainPlan {
             |n| self.vars_of(n),
         )?];
         if arch.softmax_shape().is_some() {
-            let columns = (0..4)
-                .map(|k| {
-                    Ok(ColumnShape {
-                        vars: self.vars_of(&names::softmax(&format!("chunk{k}")))?,
-                        offset: 16 * k as i64,
-                        paired: true,
-                    })
-                })
-                .collect::<Result<_, Error>>()?;
-            out.push(LookupStatement {
-                table: Table::ExpChunks {
-                    chunks: 4,
-                    scale: arch.config.scale,
-                },
-                columns,
-            });
+            out.push(softmax_lookup(arch.config.scale, |n| {
+                self.vars_of(&names::softmax(n))
+            })?);
         }
         Ok(out)
     }

@@ -27,7 +27,7 @@ use crate::blocks::maxpool_grad::prove_maxpool_grad;
 use crate::blocks::one_hot::prove_one_hot;
 use crate::blocks::pool::prove_pool;
 use crate::blocks::relu_grad::prove_relu_grad;
-use crate::blocks::softmax::prove_softmax;
+use crate::blocks::softmax::{CHUNK_PAIRS, prove_softmax};
 use crate::error::Error;
 use crate::graph::quant::QuantizedModel;
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
@@ -98,19 +98,19 @@ fn lookup_columns<'a>(
     let list = match i {
         0 => &plan.range_columns,
         _ => {
-            const CHUNKS: [&str; 4] = [
-                "softmax.chunk0",
-                "softmax.chunk1",
-                "softmax.chunk2",
-                "softmax.chunk3",
-            ];
-            return (0..4)
-                .map(|k| {
+            return CHUNK_PAIRS
+                .iter()
+                .enumerate()
+                .map(|(k, (chunk, exp))| {
+                    let name = names::softmax(chunk);
+                    let (name, values) = t
+                        .get_key_value(&name)
+                        .ok_or_else(|| Error::MissingTensor { name: name.clone() })?;
                     Ok(LookupColumn {
-                        name: CHUNKS[k],
-                        values: get(t, &names::softmax(&format!("chunk{k}")))?,
+                        name,
+                        values,
                         offset: 16 * k as i64,
-                        pair: Some(get(t, &names::softmax(&format!("exp{k}")))?),
+                        pair: Some(get(t, &names::softmax(exp))?),
                     })
                 })
                 .collect();

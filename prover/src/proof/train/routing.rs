@@ -11,6 +11,7 @@ use crate::blocks::iterate::StepClaims;
 use crate::blocks::loss_grad::LossGradShape;
 use crate::blocks::maxpool::MaxPoolClaims;
 use crate::blocks::pool::PoolClaims;
+use crate::blocks::softmax::CHUNK_PAIRS;
 use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, LookupStatement};
@@ -66,13 +67,9 @@ pub(crate) fn lookup_claims<F: FieldOps>(
             .iter()
             .map(|c| vec![c.0.clone()])
             .collect(),
-        _ => (0..4)
-            .map(|k| {
-                vec![
-                    names::softmax(&format!("chunk{k}")),
-                    names::softmax(&format!("exp{k}")),
-                ]
-            })
+        _ => CHUNK_PAIRS
+            .iter()
+            .map(|(chunk, exp)| vec![names::softmax(chunk), names::softmax(exp)])
             .collect(),
     };
     let total: usize = names.iter().map(Vec::len).sum();

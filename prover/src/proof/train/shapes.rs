@@ -101,6 +101,7 @@ impl TrainArchitecture {
         (self.config.loss == Loss::CrossEntropy).then(|| SoftmaxShape {
             rows: self.config.steps * self.config.batch,
             c: self.shape.output_width(),
+            real: self.shape.classes,
             scale: self.config.scale,
         })
     }

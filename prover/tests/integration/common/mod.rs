@@ -77,10 +77,10 @@ pub fn prove_trace(
     let srs = Srs::insecure_development(5, len);
     let mut r = rng(6);
     let committed = commit_model(&srs, &arch, q, &mut r).unwrap();
-    let logits = (output == Visibility::Committed).then_some(trace.logits());
+    let outputs = (output == Visibility::Committed).then_some(trace.outputs());
     let data = arch
         .has_data()
-        .then(|| commit_data(&srs, &arch, &trace.input, logits, None, &mut r).unwrap());
+        .then(|| commit_data(&srs, &arch, &trace.input, outputs, None, &mut r).unwrap());
     let w = ModelWitness {
         model: q,
         committed_model: &committed,
@@ -92,7 +92,7 @@ pub fn prove_trace(
     if output == Visibility::Public {
         let n = q.output_width();
         let expected: Vec<Fr> = trace
-            .logits()
+            .outputs()
             .chunks(n)
             .take(rows)
             .flat_map(|row| field(&row[..q.classes()]))

@@ -1,0 +1,196 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! A model ending in a Softmax — skl2onnx's MLPClassifier on the wine data, 3 classes laid out
+//! over 4 — proves and outputs its fixed-point probabilities: they agree with onnxruntime's,
+//! the padded class takes no part, public or committed outputs verify, and a changed
+//! probability, a dropped or altered softmax proof, or a statement without the Softmax is
+//! rejected.
+
+use crate::common::{field, prove_trace};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use std::path::PathBuf;
+use zkmodel_prover::graph::onnx::import_path;
+use zkmodel_prover::graph::quant::{CalibrationOptions, QuantizedModel, calibrate};
+use zkmodel_prover::graph::{Model, Tensor};
+use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::proof::model::commit_data;
+use zkmodel_prover::proof::model::{
+    ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_model, prove, verify,
+};
+use zkmodel_prover::{Error, Fr};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/sklearn")
+        .join(name)
+}
+
+fn json(name: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap()
+}
+
+fn rows(v: &serde_json::Value) -> Vec<f32> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap() as f32)
+        })
+        .collect()
+}
+
+/// The imported wine classifier, its calibrated quantization and the test split's inputs.
+fn wine() -> (Model, QuantizedModel, Tensor) {
+    let model = import_path(&fixture("wine_mlp.onnx")).unwrap();
+    let shape = model.input_shape.clone();
+    let x = |file: &str| {
+        let data = rows(&json(file)["input_data"]);
+        let n = data.len() / 13;
+        Tensor::new(vec![n, 13], data)
+            .unwrap()
+            .with_batch_shape(&shape)
+            .unwrap()
+    };
+    let (q, report) = calibrate(
+        &model,
+        &x("wine_mlp.calibration.json"),
+        CalibrationOptions::default(),
+    )
+    .unwrap();
+    assert!(q.softmax && report.softmax, "{report}");
+    (model, q, x("wine_mlp.test.json"))
+}
+
+#[test]
+fn probabilities_agree_with_onnxruntime_and_prove() {
+    let (_, q, x) = wine();
+    assert_eq!((q.classes(), q.output_width()), (3, 4));
+    let (m, input) = q.quantize_input(&x).unwrap();
+    let trace = q.forward(m, input).unwrap();
+    let probs = trace.probs.as_ref().unwrap();
+    let unit = f64::from(1u32 << q.scale);
+    let expected = rows(&json("wine_mlp.reference.json")["probabilities"]);
+    let n = expected.len() / 3;
+    let mut worst = 0f64;
+    for i in 0..n {
+        let row = &probs[i * 4..i * 4 + 4];
+        assert_eq!(row[3], 0, "the padded class takes no part");
+        // Floors of a normalised row: the sum loses at most one unit per class.
+        let sum: i64 = row.iter().sum();
+        assert!((unit as i64 - 3..=unit as i64).contains(&sum), "{row:?}");
+        for j in 0..3 {
+            worst = worst.max((row[j] as f64 / unit - f64::from(expected[i * 3 + j])).abs());
+        }
+    }
+    // Calibration keeps the probabilities within 0.02 of float (at 2^7 here).
+    assert!(
+        worst < 0.03,
+        "probabilities differ from onnxruntime by {worst}"
+    );
+    // Public and committed outputs on four examples; every message bound before the opening.
+    let first = Tensor::new(vec![4, 13], x.data[..4 * 13].to_vec()).unwrap();
+    let (m, input) = q.quantize_input(&first).unwrap();
+    let trace = q.forward(m, input).unwrap();
+    for output in [Visibility::Public, Visibility::Committed] {
+        prove_trace(&q, &trace, 4, Visibility::Committed, output).unwrap();
+    }
+    prove_trace(&q, &trace, 4, Visibility::Public, Visibility::Public).unwrap();
+}
+
+#[test]
+fn changed_probabilities_and_softmax_messages_are_rejected() {
+    let (_, q, x) = wine();
+    let first = Tensor::new(vec![4, 13], x.data[..4 * 13].to_vec()).unwrap();
+    let (m, input) = q.quantize_input(&first).unwrap();
+    let trace = q.forward(m, input).unwrap();
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: Task::Inference {
+            rows: 4,
+            input: Visibility::Committed,
+            output: Visibility::Public,
+        },
+    };
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut r = ChaCha20Rng::seed_from_u64(3);
+    let model = commit_model(&srs, &arch, &q, &mut r).unwrap();
+    let data = commit_data(&srs, &arch, &trace.input, None, None, &mut r).unwrap();
+    let w = ModelWitness {
+        model: &q,
+        committed_model: &model,
+        data: Some(&data),
+        trace: &trace,
+        labels: None,
+    };
+    let (proof, public) = prove(&srs, &arch, &w, &mut r).unwrap();
+    let probs: Vec<Fr> = trace
+        .outputs()
+        .chunks(4)
+        .flat_map(|row| field(&row[..3]))
+        .collect();
+    assert_eq!(public.logits.as_deref(), Some(probs.as_slice()));
+    let check = |arch: &ModelArchitecture, public: &_, proof: &_| {
+        verify(
+            &srs,
+            arch,
+            model.commitment,
+            Some(data.commitment),
+            public,
+            proof,
+        )
+    };
+    check(&arch, &public, &proof).unwrap();
+
+    // A probability moved by one unit: the statement (absorbed first) moves every challenge.
+    let mut moved = public.clone();
+    moved.logits.as_mut().unwrap()[4] += Fr::from(1u64);
+    assert!(matches!(
+        check(&arch, &moved, &proof),
+        Err(Error::SumcheckFinal)
+    ));
+    // The softmax proof dropped: the statement asks for it.
+    let mut dropped = proof.clone();
+    dropped.body.softmax = None;
+    assert!(matches!(
+        check(&arch, &public, &dropped),
+        Err(Error::ProofShape {
+            what: "softmax output proof",
+            ..
+        })
+    ));
+    // A stated value of the softmax relations moved.
+    let mut bad = proof.clone();
+    bad.body.softmax.as_mut().unwrap().block.values[0] += Fr::from(1u64);
+    assert!(matches!(
+        check(&arch, &public, &bad),
+        Err(Error::SuccinctEvaluation { .. })
+    ));
+    // The same proof as a statement about the logits (no Softmax): its id, its public width.
+    let mut logits_arch = arch.clone();
+    logits_arch.shape.softmax = false;
+    assert!(check(&logits_arch, &public, &proof).is_err());
+}
+
+#[test]
+fn a_softmax_output_needs_at_most_16_bits() {
+    let model = import_path(&fixture("wine_mlp.onnx")).unwrap();
+    let q = QuantizedModel::quantize(&model, 8, 16).unwrap();
+    let mut shape = ModelShape::from(&q);
+    shape.bits = 18;
+    let arch = ModelArchitecture {
+        shape,
+        task: Task::Inference {
+            rows: 1,
+            input: Visibility::Public,
+            output: Visibility::Public,
+        },
+    };
+    assert!(matches!(
+        arch.vector_lengths(),
+        Err(Error::BlockShape { .. })
+    ));
+}
