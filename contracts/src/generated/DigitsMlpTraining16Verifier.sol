@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x197323a321d4af275949a420cb7105770993b7be2c9157bfb033bd4ce820504a;
+    bytes32 public constant ARCHITECTURE = 0xdb3425d868021cd9c422ea336300baa14f2a591e41c1ec34d2d47b136c8201b6;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x2fe0e05a7b73dd42983c9d2cf30bda43b45a8228e1c4d63d1bb933073ae90f01;
-    uint256 internal constant IC0_Y = 0x0f8e4d10e6a4fe8f77a90fb6515de70125d7a22f96f63e563cfd21bce1d40bc5;
-    uint256 internal constant IC1_X = 0x0c1b4c50a619410359c763a41ac400c86dddff18c0f98552e35621a2994e502c;
-    uint256 internal constant IC1_Y = 0x2f8d144518164af928740fae098bb4be90d35bc5924d9959733fd8558eb98af5;
-    uint256 internal constant IC2_X = 0x11d4203f36c7b76fd9f598b5fecace4ce9d5d8c3343b8853f1928bc6b1697e43;
-    uint256 internal constant IC2_Y = 0x20aed005c4312cc17beea9440aa67d74389ea9f24de2227d046a898ad9fc93dc;
-    uint256 internal constant IC3_X = 0x2c34559c8b91946ed974c8fa8269b4e6f0557a1be9d52d791642d1b0d06a9c59;
-    uint256 internal constant IC3_Y = 0x0276e278a183dbb0884fcd2eda27772eaaad23e72e1447458da2447dff2ab7f3;
-    uint256 internal constant IC4_X = 0x2c7ae8892c86c3043d546c4cf3b6a0da2bb7609c78654efd02714dff06abf449;
-    uint256 internal constant IC4_Y = 0x09f7dccb8c93bb08759c6c900740d9cf2631554e937885afe8aad9b397f3a9ef;
-    uint256 internal constant IC5_X = 0x06d77e0bf062b9031fa77ce6a1eeaff547e54a8193c63a97a0321434d6ba6f61;
-    uint256 internal constant IC5_Y = 0x2d59caa24ebcb6c74ce9039c2b4f1c1ec04921ba259947d73637019c2d75773b;
-    uint256 internal constant IC6_X = 0x2caf8143a67adcecf3c5b24e78c88726743d1f5c210ded0fc41df22763e61135;
-    uint256 internal constant IC6_Y = 0x18c1a27695ce31e25c508aca1b2f0808ae392b40c8515ab99a877914cc1207c9;
-    uint256 internal constant IC7_X = 0x175df2419bd7c2f92f0ed6b024cdce06704b03d13e29a5ddbf22c343ede21eee;
-    uint256 internal constant IC7_Y = 0x1f12c50db197fa6028e2a24ea806110dd9b6acacbe14f0d11beb6adb1b8b6993;
-    uint256 internal constant IC8_X = 0x1c5003a38be8b26ab8bf3024df614d81f3ff05793f13548a759a30eb24c2a2c0;
-    uint256 internal constant IC8_Y = 0x2c298368b94e06fa82893113291791d9a7997b987ff5b2636d59c5b6ee4a35ef;
-    uint256 internal constant IC9_X = 0x0e7c0b63c23d2d1997bc42a5e4fe6f3593f854405af128c03104f80df4b0e146;
-    uint256 internal constant IC9_Y = 0x056da647658ba653e6ed772bc66c9a6bd48489426c2e058a5abd689101550feb;
+    uint256 internal constant IC0_X = 0x26e6564392203878083d9d79ced892a44734c2b95b5e1cb027a02d3d9b5038b5;
+    uint256 internal constant IC0_Y = 0x27428a8aea9ed2583829e5a7fc3180bf9f614a42ac861991bf1b586aa5a2382d;
+    uint256 internal constant IC1_X = 0x291fff4f1e306de83f30d895f9c6a4ce67b637b4a06f5430143428236b6192bc;
+    uint256 internal constant IC1_Y = 0x2823042d3fc57390c4a9c5193849643fa4e37eadbfba8d026db6749d1c6b9622;
+    uint256 internal constant IC2_X = 0x2f89b2bcdbdbfa648bf38b598ae1fa2eea740885f33376ec126df2ec9245a0fc;
+    uint256 internal constant IC2_Y = 0x2176ce3e698e1472556dce5d545e1b4767c6ad34313760e4ca8c772160193bff;
+    uint256 internal constant IC3_X = 0x239e70eb3d6d6864031a8b047f9942f502c1f56d44e062e17741d2754d4437a4;
+    uint256 internal constant IC3_Y = 0x19d1e3f77d060d6b9e8cd79dd7fa91f3af463ec49ee04e8b49ca6319589f9f28;
+    uint256 internal constant IC4_X = 0x2d9646d53c94dae81579f11b278b469a979a94358e760214d865c590b9ff869d;
+    uint256 internal constant IC4_Y = 0x01e7c1cc5760fe460a71b7b84b49f8616853340b712889349855d391229ccc23;
+    uint256 internal constant IC5_X = 0x06ce1f22f0b04c222d77be9aa75bb0bd0fda30ccc16e87a39917cd221f7c1ee5;
+    uint256 internal constant IC5_Y = 0x11c176b9b6c34d287cbbd6acf333adb5409c408180b5639c324f242ae982ab0d;
+    uint256 internal constant IC6_X = 0x128ae17cb3f083c189951f8bafff6a0a001d52e5bf19d8e9b650ffc3e617cf4b;
+    uint256 internal constant IC6_Y = 0x1f261c5e9b74d7781d3428395b12d31e543c2be31d3d6f032b2bc50f944ca975;
+    uint256 internal constant IC7_X = 0x14f18d185bff6d8b2ac8d9516b0018255bf9410a92d94c5e2c764bf1fa86cd34;
+    uint256 internal constant IC7_Y = 0x05ec3a97232c2bbdc00d77181d1ae40302c024950b30dc1408c321c6df79cb2d;
+    uint256 internal constant IC8_X = 0x1654f8d921c10a2f3fb6339048bab5f8b4537a6a0f19fa1009c4bb36822957b5;
+    uint256 internal constant IC8_Y = 0x0bb96f1f1a27912b5a0cb0d343d5b240cf228665eaf539ed6964cec3c5b7dad8;
+    uint256 internal constant IC9_X = 0x23c739bb62451df895b9a612272faaecc9e7bdd02ef59fd807ea92d863bf0f12;
+    uint256 internal constant IC9_Y = 0x077efeaa042f8db50387de2bda3c27b4f55f099b2dee964b19d4e69f48594e62;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v6";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v7";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

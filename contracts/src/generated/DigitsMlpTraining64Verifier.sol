@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x0ac4c94c7a4c93f34bb12a05d6cf91bfb72176c5462ea1977035b7f263a696b1;
+    bytes32 public constant ARCHITECTURE = 0xe8970b4d848ff10cfb3ca2b30ab4109d505c2a3c0541b6fedbd12ac87e8f79e6;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x18fe01888e958b05987fb302b68a982ad1184c0b0204fbc42919bf0bd0f9ed88;
-    uint256 internal constant IC0_Y = 0x171f93043f2655d0f7f7eefcd903153344b4af1c85b95dd524446b20283c08cd;
-    uint256 internal constant IC1_X = 0x19b6bbdecce0c6ec0fc17900b76c05e4256ef0e8ce4dcd768fe248f23b1eb978;
-    uint256 internal constant IC1_Y = 0x0d3c2c7aea868b143befd1aefb240de9e96d9487801e45abe1cc75cc8128ced3;
-    uint256 internal constant IC2_X = 0x1be8cf3d92ba300a409f7023fb9b07c42d9c2d902faffc83f3304cd804600997;
-    uint256 internal constant IC2_Y = 0x0fc7cdc8b99395496e5a84245b5057a3e63cf605c9251da9184eb13554359dda;
-    uint256 internal constant IC3_X = 0x01c9b32de27c4afa9f88651b2f563e78b46583ac6ad2fff858f6752e5ae63469;
-    uint256 internal constant IC3_Y = 0x1c5a22ec6b764dd2c2422e7ddb693ad275e7ab5351ed5a27833221ad46e8ef9c;
-    uint256 internal constant IC4_X = 0x063bc323ad5abbe8eb144368f9fd43119758ec187686ebe02bc5ae0a11c0eeb8;
-    uint256 internal constant IC4_Y = 0x05fe445fc8b98f9edfa02eabe02a82be4a24520548052ee4d223b0902d932a38;
-    uint256 internal constant IC5_X = 0x28d07de8d800259496138c9dde4ebdc5fd24436861b04f788346411eb8b80d99;
-    uint256 internal constant IC5_Y = 0x02a12240be7f39ce1423c2c5f679db58219d16912f83e8ef901a8cd116fbaaeb;
-    uint256 internal constant IC6_X = 0x139f75f109f16f9707dfebbb9f2bc86b10bcda911bcca8ec0778d79dd3c9fe7a;
-    uint256 internal constant IC6_Y = 0x08f99265957315db34434724cf55650eca404aa0c0545c4335cac1bdee981588;
-    uint256 internal constant IC7_X = 0x19f6239a870642f405b1f0d84c1bfc8786a6e2fa6fde3b287f6315071ed729c1;
-    uint256 internal constant IC7_Y = 0x2b517861d1c8e3ecffd164ea37be504cb7b9ab2b99b16e32458da1a1ef035645;
-    uint256 internal constant IC8_X = 0x2beca9e400e055c9664036c194ae08ec51a4bfbd6fe927fd413bb4ef79615770;
-    uint256 internal constant IC8_Y = 0x1e42e95f658bbbb4aef8419cb46de4b3be88fb3437c877f38c46e02ff7eb6fd5;
-    uint256 internal constant IC9_X = 0x19ecde1425a8f0d12cf45f31f656ae772099af0eef7eae532e98cae19ae46c1d;
-    uint256 internal constant IC9_Y = 0x24419265efb65257e397d0b029db8e9d31fa33e4a57db64d068c1fe4119f7b5e;
+    uint256 internal constant IC0_X = 0x092f95bab2edb7c977664bfa8f74ef5be374c5c37591dd0ee4721449ee128965;
+    uint256 internal constant IC0_Y = 0x0cf42ed2fc458f0762294188fde02d2f97c526bcffb7a287c38ef72161b304cc;
+    uint256 internal constant IC1_X = 0x10be159471e303ed0691938e81151f20440db97fae8ca931ee7b99f98ed6809c;
+    uint256 internal constant IC1_Y = 0x27908ae3bea3082dda8cb4ccd7a3f87a8c81007f1a227e9de5c0fe1a9d1ca880;
+    uint256 internal constant IC2_X = 0x28248744add300e6cad2ad38450046e4da13d8598db4a97a6781c8309e50b62b;
+    uint256 internal constant IC2_Y = 0x25e791609a6fc297fc528b1038fc085788bbdcc427f6acc418da368912264b60;
+    uint256 internal constant IC3_X = 0x29ec6c31efc9d27d0f935eebb6a0a360d11f2e33f397c3d17c1fdfdc0ba6c063;
+    uint256 internal constant IC3_Y = 0x0bfc267b9b16395352ea7bd536835996ffe85dc30f3df0a4f9a872b464085201;
+    uint256 internal constant IC4_X = 0x2364ab845b3256e713d9323c9e6c4d92311f6f9cfb7a39c7784302a6390723a2;
+    uint256 internal constant IC4_Y = 0x162d8d50386af9841011b58706baacb9071235ec139add06b6200bdc0e8dd70c;
+    uint256 internal constant IC5_X = 0x02d4d827c0136b338f475ebdb9272ff226fbb2fbc02f58281f0ab91af74bcb34;
+    uint256 internal constant IC5_Y = 0x0a8a0a9cca42a591590444500ab9495a1251817f13a8b29e93f397947efa7ede;
+    uint256 internal constant IC6_X = 0x0286071432573b558ca24c2c8aef66adef9c66d49f456425088c346df57748c7;
+    uint256 internal constant IC6_Y = 0x14ef5c68ee27a6da9e44a949c0da4c762a668e37aac9b4340a99cb58559234f1;
+    uint256 internal constant IC7_X = 0x1b0a618c1973631f12dc02b1d7234462be7ea2f7872999700ad24ff8967c4aa6;
+    uint256 internal constant IC7_Y = 0x0178a4951608e3e369852db9468b4a058781582e36bad8620b9acfb2c5c66014;
+    uint256 internal constant IC8_X = 0x304501d7ce5567a41c2781a3cdfbc7b32938e12f06d786513a3142eaf45d292f;
+    uint256 internal constant IC8_Y = 0x1a12a6505ba63b6b4051af93cb66edcb4236f8005ca6b77de02176cfee288e96;
+    uint256 internal constant IC9_X = 0x0621bead232e5a8d9d4e966b63c9ce79bc160b5c71b99f421915423b322e0da1;
+    uint256 internal constant IC9_Y = 0x2c43364b6e0c7f68ab0f678490193f8582f555c971f2906bbf1b1ff7cb563824;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v6";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v7";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -3,17 +3,19 @@
 //! (the rest pad the row to a power of two); rows may stack iterations. Training's
 //! cross-entropy and the inference statement's Softmax output both run it.
 //!
-//! Tensors (rows × c unless noted): logits L; a one-hot Q marking a row maximum; the gap
-//! D = M·1ᵀ − L with M_i = Σ_j Q_ij L_ij; its 4-bit chunks d_0..d_3; the chunk exponentials
-//! U_k = T_k[d_k]; the running products E_1..E_3 with remainders R_1..R_3; the real
-//! exponentials X = μ ⊙ E_3 (μ_j = [j < real], public); the row sums S (rows); the
-//! probabilities P with remainder R_p and slack Z = S − 1 − R_p. Relations:
-//! - Q Boolean (zerocheck) with rows summing to 1 (claim at (½, …, ½, r_row));
-//! - D + L = M at a random point, M̃(r_row) by a sumcheck of eq(r_row, i)·Q·L;
+//! Tensors (rows × c unless noted), with μ_j = [j < real] the public real-class mask: logits
+//! L and their real part L′ = μ ⊙ L; a one-hot Q marking a row maximum among the real
+//! classes; the gap D = μ ⊙ (M·1ᵀ − L) with M_i = Σ_j Q_ij L_ij; its 4-bit chunks d_0..d_3;
+//! the chunk exponentials U_k = T_k[d_k]; the running products E_1..E_3 with remainders
+//! R_1..R_3; the real exponentials X = μ ⊙ E_3; the row sums S (rows); the probabilities P
+//! with remainder R_p and slack Z = S − 1 − R_p. Relations:
+//! - Q Boolean with Q = μ·Q (zerocheck) and rows summing to 1 (claim at (½, …, ½, r_row));
+//! - D + L′ = μ̃(r_col)·M̃(r_row) at a random point r, M̃(r_row) by a sumcheck of
+//!   eq(r_row, i)·Q·L;
 //! - D = Σ_k 16^k d_k at the same point;
 //! - U_0·U_1 = 2^s E_1 + R_1, E_1·U_2 = 2^s E_2 + R_2, E_2·U_3 = 2^s E_3 + R_3,
-//!   X = μ·E_3 and 2^s X = P·S + R_p (S broadcast over columns), all in one zerocheck with
-//!   powers of γ; the verifier evaluates μ itself;
+//!   L′ = μ·L, X = μ·E_3 and 2^s X = P·S + R_p (S broadcast over columns), all in one
+//!   zerocheck with powers of γ; the verifier evaluates μ itself;
 //! - S_i = Σ_j X[i, j] (claim on X at (½, …, ½, r_row)) and Z = S − 1 − R_p at r.
 //!
 //! Challenge order: the statement (rows, c, s, real), the point r = (r_col, r_row), the values
@@ -23,11 +25,12 @@
 //! d_k ∈ [0, 16) by its own range check (d_k and d_k + 2^b − 16 in [0, 2^b)), (d_k + 16k, U_k)
 //! pairs in `Table::ExpChunks`, R_1..R_3 ∈ [0, 2^s), and E_1..E_3, P, R_p, Z in the b-bit
 //! range, which makes every identity an integer identity: D ∈ [0, 2^16), U_k = e_k(d_k), E_k
-//! and P are the floors the trainer computes and 0 ≤ R_p < S. Padded columns take no part in
-//! the normalisation: X is 0 there, so 0 = P·S + R_p with P, R_p ≥ 0 and S ≥ 1 forces P = 0.
-//! (Which maximum Q marks does not matter: M is the same, the row's maximum over all c
-//! columns; the maximum's own exponential is exactly 2^s, so S ≥ 2^s whenever a real column
-//! holds it — padded logits sit at the bottom of the range.)
+//! and P are the floors the trainer computes and 0 ≤ R_p < S. Padded columns take no part:
+//! Q is zero there, so M is a real logit ≥ every real logit (D ≥ 0 on real columns) — the
+//! maximum over the real classes, whatever the padded logits are (the model's padded output
+//! units are the prover's); D is 0 there, and X is 0, so 0 = P·S + R_p with P, R_p ≥ 0 and
+//! S ≥ 1 forces P = 0. (Which maximum Q marks does not matter: M is the same. The maximum's
+//! own exponential is exactly 2^s, so S ≥ 2^s.)
 //!
 //! The per-chunk range check is needed: the combined table holds every chunk's entries, so
 //! the pair lookup alone only gives d_k + 16k ∈ [0, 64), i.e. d_k ∈ [−16k, 64 − 16k). A gap
@@ -48,7 +51,7 @@ use ark_ff::Field;
 use rayon::prelude::*;
 
 /// Names of the block's tensors, in the order of [`SoftmaxWitness::tensors`].
-pub const TENSORS: [&str; 21] = [
+pub const TENSORS: [&str; 22] = [
     "logits",
     "max_onehot",
     "gap",
@@ -70,8 +73,9 @@ pub const TENSORS: [&str; 21] = [
     "sums",
     "probs",
     "prob_rem",
+    "real_logits",
 ];
-/// The slack Z = S − 1 − R_p (the 22nd tensor).
+/// The slack Z = S − 1 − R_p (the last tensor).
 pub const SLACK: &str = "prob_slack";
 
 /// A bound the caller's range check puts on one of the block's tensors.
@@ -126,14 +130,14 @@ pub struct SoftmaxShape {
 
 /// The witness: every tensor of the module doc, named by [`TENSORS`] then [`SLACK`].
 pub struct SoftmaxWitness {
-    /// The 22 tensors as field elements.
+    /// The tensors as field elements.
     pub tensors: Vec<Vec<Fr>>,
 }
 
 /// A softmax proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SoftmaxProof<F> {
-    /// At r: D̃, L̃, M̃(r_row), d̃_0..d̃_3, S̃(r_row), R̃_p, Z̃.
+    /// At r: D̃, L̃′, M̃(r_row), d̃_0..d̃_3, S̃(r_row), R̃_p, Z̃.
     pub values: Vec<F>,
     /// M̃(r_row) = Σ eq(r_row, i)·Q·L.
     pub max: SumcheckProof<F>,
@@ -165,12 +169,25 @@ impl SoftmaxWitness {
         let at = index;
         for i in 0..rows {
             let row = logits.get(i * c..(i + 1) * c).unwrap_or(&[]);
-            let best = crate::graph::quant::first_max(row);
-            let m = row.get(best).copied().unwrap_or(0);
+            let real = row.get(..shape.real).unwrap_or(row);
+            let best = crate::graph::quant::first_max(real);
+            let m = real.get(best).copied().unwrap_or(0);
             for (j, l) in row.iter().enumerate() {
                 let ij = i * c + j;
+                let is_real = j < shape.real;
                 t[at("logits")][ij] = *l;
                 t[at("max_onehot")][ij] = i64::from(j == best);
+                if !is_real {
+                    // No gap: chunks 0, every exponential 2^s, masked out of X.
+                    for k in 0..4 {
+                        t[at("exp0") + k][ij] = crate::lookup::exp_chunk(k as u32, 0, s);
+                    }
+                    for k in 0..3 {
+                        t[at("prod1") + k][ij] = 1 << s;
+                    }
+                    continue;
+                }
+                t[at("real_logits")][ij] = *l;
                 t[at("gap")][ij] = m - l;
                 let d = (m - l).clamp(0, (1 << 16) - 1);
                 let mut e = 0;
@@ -188,10 +205,8 @@ impl SoftmaxWitness {
                         t[at("prod_rem1") + k - 1][ij] = p & ((1 << s) - 1);
                     }
                 }
-                if j < shape.real {
-                    t[at("real_exp")][ij] = e;
-                    sums[i] += e;
-                }
+                t[at("real_exp")][ij] = e;
+                sums[i] += e;
             }
         }
         for i in 0..rows {
@@ -234,7 +249,27 @@ impl<F: FieldOps> Composition<F> for Relations<F> {
         ZC_INPUTS.len() + 1
     }
     fn evaluate(&self, v: &[F]) -> F {
-        let [u0, u1, e1, r1, u2, e2, r2, u3, e3, r3, x, p, sb, rp, q, mu] = v else {
+        let [
+            u0,
+            u1,
+            e1,
+            r1,
+            u2,
+            e2,
+            r2,
+            u3,
+            e3,
+            r3,
+            x,
+            p,
+            sb,
+            rp,
+            q,
+            l,
+            lr,
+            mu,
+        ] = v
+        else {
             return F::zero();
         };
         let terms = [
@@ -244,6 +279,8 @@ impl<F: FieldOps> Composition<F> for Relations<F> {
             x.mul_const(self.two_s).sub(&p.mul(sb)).sub(rp),
             q.mul(q).sub(q),
             x.sub(&mu.mul(e3)),
+            lr.sub(&mu.mul(l)),
+            q.sub(&mu.mul(q)),
         ];
         let mut acc = F::zero();
         let mut g = F::one();
@@ -256,7 +293,7 @@ impl<F: FieldOps> Composition<F> for Relations<F> {
 }
 
 /// The committed tensors the zerocheck reads (the mask μ follows them).
-const ZC_INPUTS: [&str; 15] = [
+const ZC_INPUTS: [&str; 17] = [
     "exp0",
     "exp1",
     "prod1",
@@ -272,6 +309,8 @@ const ZC_INPUTS: [&str; 15] = [
     "sums",
     "prob_rem",
     "max_onehot",
+    "logits",
+    "real_logits",
 ];
 
 impl SoftmaxShape {
@@ -304,8 +343,8 @@ impl SoftmaxShape {
         Ok((r_col, r_row))
     }
 
-    /// The linear checks at r, on the stated values.
-    fn linear<F: FieldOps>(&self, v: &[F]) -> Result<(), Error> {
+    /// The linear checks at r = (r_col, r_row), on the stated values.
+    fn linear<F: FieldOps>(&self, r_col: &[F], v: &[F]) -> Result<(), Error> {
         let [d, l, m, c0, c1, c2, c3, s, rp, z] = v else {
             return Err(Error::ProofShape {
                 what: "softmax values",
@@ -320,7 +359,11 @@ impl SoftmaxShape {
                 acc.add(&x.mul_const(Fr::from(1u64 << (4 * k))))
             });
         let checks = [
-            (d.add(l), m.clone(), "softmax gap D + L = M"),
+            (
+                d.add(l),
+                m.mul(&super::prefix_mask(self.c, self.real, r_col)),
+                "softmax gap D + L′ = μ·M",
+            ),
             (d.clone(), chunks, "softmax chunks D = Σ 16^k d_k"),
             (
                 z.clone(),
@@ -387,7 +430,7 @@ impl SoftmaxShape {
         };
         let mut out: SoftmaxClaims<F> = vec![
             ("gap", at(&r, d)),
-            ("logits", at(&r, l)),
+            ("real_logits", at(&r, l)),
             ("chunk0", at(&r, c0)),
             ("chunk1", at(&r, c1)),
             ("chunk2", at(&r, c2)),
@@ -452,7 +495,7 @@ pub fn prove_softmax(
         .sum();
     let values = vec![
         eval("gap", &r)?,
-        eval("logits", &r)?,
+        eval("real_logits", &r)?,
         m_val,
         eval("chunk0", &r)?,
         eval("chunk1", &r)?,
@@ -463,7 +506,7 @@ pub fn prove_softmax(
         eval(SLACK, &r)?,
     ];
     t.absorb(labels::SOFTMAX_VALUES, &values)?;
-    shape.linear(&values)?;
+    shape.linear(&r_col, &values)?;
 
     let eq_full: Vec<Fr> = (0..rows * c).map(|idx| eq_row[idx / c]).collect();
     let mut inst = ProverInstance::new(
@@ -515,7 +558,7 @@ pub fn verify_softmax<F: FieldOps, S: SpongeOps<F>>(
 ) -> Result<SoftmaxClaims<F>, Error> {
     let (r_col, r_row) = shape.start(t)?;
     t.absorb(labels::SOFTMAX_VALUES, &proof.values)?;
-    shape.linear(&proof.values)?;
+    shape.linear(&r_col, &proof.values)?;
     let m_val = proof.values.get(2).cloned().ok_or(Error::ProofShape {
         what: "softmax values",
         expected: 10,

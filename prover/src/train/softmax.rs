@@ -36,16 +36,15 @@ pub fn exp_neg(d: i64, scale: u32, tables: &[[i64; 16]; CHUNKS]) -> i64 {
     acc
 }
 
-/// Softmax of one row of logits at scale 2^s, as integers at scale 2^s, normalised over the
-/// first `real` entries (the classes; the rest pad the row and get 0). The exponentials are
-/// taken against the maximum of the whole row.
+/// Softmax of one row of logits at scale 2^s, as integers at scale 2^s, over the first `real`
+/// entries (the classes; the rest pad the row, take no part and get 0).
 pub fn softmax_row(
     logits: &[i64],
     real: usize,
     scale: u32,
     tables: &[[i64; 16]; CHUNKS],
 ) -> Vec<i64> {
-    let m = logits.iter().copied().max().unwrap_or(0);
+    let m = logits.iter().take(real).copied().max().unwrap_or(0);
     let e: Vec<i64> = logits
         .iter()
         .enumerate()

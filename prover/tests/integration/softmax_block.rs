@@ -113,7 +113,7 @@ fn tampered_witnesses_and_messages_are_rejected() {
     assert!(matches!(
         run(&w),
         Err(Error::SuccinctEvaluation {
-            what: "softmax gap D + L = M"
+            what: "softmax gap D + L′ = μ·M"
         })
     ));
     // Every stated value moved: one of the linear checks.
@@ -179,6 +179,50 @@ fn padded_columns_take_no_part_in_the_normalisation() {
     assert!(run(&w).unwrap());
 }
 
+/// A padded class marked as the row's maximum (its logit above every real one, the real gaps
+/// taken against it, every other relation and range kept): Q must vanish on padded classes.
+#[test]
+fn a_padded_class_cannot_be_the_maximum() {
+    let mut l = logits();
+    for i in 0..4 {
+        l[i * 16 + 12] = *l[i * 16..i * 16 + 10].iter().max().unwrap() + 300;
+    }
+    let all = SoftmaxWitness::compute(SoftmaxShape { real: 16, ..SHAPE }, &l);
+    let big = |f: &Fr| -> i64 {
+        i64::try_from(zkmodel_prover::field::encoding::to_i128(f, 40).unwrap()).unwrap()
+    };
+    let w = with(&all, |t| {
+        for i in 0..4 {
+            let mut sum = 0;
+            for j in 0..16 {
+                let ij = i * 16 + j;
+                if j >= 10 {
+                    for name in ["gap", "chunk0", "chunk1", "chunk2", "chunk3", "prod_rem1"] {
+                        t[at(name)][ij] = Fr::from(0u64);
+                    }
+                    for name in ["prod_rem2", "prod_rem3", "real_exp", "real_logits"] {
+                        t[at(name)][ij] = Fr::from(0u64);
+                    }
+                    for name in ["exp0", "exp1", "exp2", "exp3", "prod1", "prod2", "prod3"] {
+                        t[at(name)][ij] = Fr::from(256u64);
+                    }
+                } else {
+                    sum += big(&t[at("real_exp")][ij]);
+                }
+            }
+            t[at("sums")][i] = Fr::from(sum as u64);
+            for ij in i * 16..(i + 1) * 16 {
+                let num = big(&t[at("real_exp")][ij]) << 8;
+                t[at("probs")][ij] = Fr::from((num / sum) as u64);
+                t[at("prob_rem")][ij] = Fr::from((num % sum) as u64);
+                t[at(SLACK)][ij] = Fr::from((sum - 1 - num % sum) as u64);
+            }
+        }
+    });
+    assert_eq!(tensor(&w, "max_onehot")[12], Fr::from(1u64));
+    assert!(matches!(run(&w), Err(Error::SumcheckFinal)));
+}
+
 /// Adaptive forgery: a prover that counts a padded class in the row sums (X = E_3 there, the
 /// sums, probabilities and remainders recomputed so every range check holds) fails the
 /// zerocheck; one that then solves for the mask's evaluation after seeing the zerocheck's
@@ -211,18 +255,39 @@ fn counting_a_padded_class_is_rejected_even_when_the_mask_is_solved_for() {
     });
     assert!(matches!(run(&w), Err(Error::SumcheckFinal)));
 
-    // Adaptive: from the honest proof, after the final point, move the mask's evaluation by δ
-    // and X's by δ·E_3, R_p's by 2^s·δ·E_3: every zerocheck term keeps its value.
+    // Adaptive: from the honest proof, after the final point (γ replayed from the public
+    // transcript), move the mask's evaluation by δ and every input whose term it enters so
+    // that the zerocheck's final check still holds: X by δ·E_3, R_p by 2^s·δ·E_3, L′ by δ·L,
+    // and Q − μ·Q's change −γ^7·δ·Q absorbed by R_1 (γ^0 term, −R_1).
     let (proof, _) = prove_softmax(SHAPE, &honest, &mut transcript()).unwrap();
+    let gamma = {
+        use zkmodel_prover::sumcheck::{Product, VerifierInstance, verify};
+        use zkmodel_prover::transcript::labels;
+        let mut t = transcript();
+        t.absorb_usizes(labels::SOFTMAX_STATEMENT, &[2, 4, 8, 10])
+            .unwrap();
+        t.challenges(labels::SOFTMAX_POINT, 4).unwrap();
+        t.challenges(labels::SOFTMAX_POINT, 2).unwrap();
+        t.absorb(labels::SOFTMAX_VALUES, &proof.values).unwrap();
+        let inst = VerifierInstance {
+            num_vars: 6,
+            composition: &Product(3),
+            claim: proof.values[2],
+        };
+        verify(inst, &proof.max, &mut t).unwrap();
+        t.challenge(labels::SOFTMAX_POINT).unwrap()
+    };
     let mut bad = proof.clone();
     let evals = &mut bad.zerocheck.final_evals[0];
     // The zerocheck's first evaluation is eq(τ, ·): the inputs follow.
-    let (x, e3, rp, mu) = (11, 9, 14, 16);
+    let (r1, e3, x, rp, q, l, lr, mu) = (4, 9, 11, 14, 15, 16, 17, 18);
     let delta = Fr::from(7u64);
-    let shift = delta * evals[e3];
+    let (e3v, qv, lv) = (evals[e3], evals[q], evals[l]);
     evals[mu] += delta;
-    evals[x] += shift;
-    evals[rp] += shift * Fr::from(256u64);
+    evals[x] += delta * e3v;
+    evals[rp] += delta * e3v * Fr::from(256u64);
+    evals[lr] += delta * lv;
+    evals[r1] -= gamma.pow([7u64]) * delta * qv;
     assert!(matches!(
         verify_softmax(SHAPE, &bad, &mut transcript()),
         Err(Error::SuccinctEvaluation {

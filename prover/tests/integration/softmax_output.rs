@@ -98,6 +98,21 @@ fn probabilities_agree_with_onnxruntime_and_prove() {
         prove_trace(&q, &trace, 4, Visibility::Committed, output).unwrap();
     }
     prove_trace(&q, &trace, 4, Visibility::Public, Visibility::Public).unwrap();
+    // Three examples in four rows: public outputs need a full batch (a padded row's
+    // probabilities are not the public zeros), said up front.
+    let three = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: Task::Inference {
+            rows: 3,
+            input: Visibility::Committed,
+            output: Visibility::Public,
+        },
+    };
+    assert!(matches!(
+        three.vector_lengths(),
+        Err(Error::NotPowerOfTwo { .. })
+    ));
+    prove_trace(&q, &trace, 3, Visibility::Committed, Visibility::Committed).unwrap();
 }
 
 #[test]

@@ -223,6 +223,38 @@ fn residual_mlp_circuit_accepts_honest_and_rejects_tampered() {
     }
 }
 
+/// A Softmax output in-circuit: skl2onnx's digits MLPClassifier (ending in a Softmax) proves
+/// its probabilities; the circuit runs the softmax block and its exponent-chunk lookup as the
+/// native verifier does, and refuses a changed probability, stated value, round message or
+/// lookup evaluation.
+#[test]
+fn softmax_output_circuit_accepts_honest_and_rejects_tampered() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sklearn/digits_mlp.onnx");
+    let task = Task::Inference {
+        rows: 1,
+        input: Visibility::Committed,
+        output: Visibility::Public,
+    };
+    let c = circuit_for_model(import_path(&path).unwrap(), task, 0..1);
+    assert!(c.body.softmax.is_some());
+    let (ok, n) = satisfied(c.clone());
+    println!("digits MLPClassifier with its Softmax output, inference batch 1: {n} constraints");
+    assert!(ok);
+    for case in 0..5 {
+        let mut bad = c.clone();
+        let p = bad.body.softmax.as_mut().unwrap();
+        match case {
+            0 => p.block.values[7] += Fr::ONE,
+            1 => p.block.zerocheck.rounds[0][0] += Fr::ONE,
+            2 => p.block.max.final_evals[0][1] += Fr::ONE,
+            3 => p.chunks.column_evals[1] += Fr::ONE,
+            _ => bad.public_values[0] += Fr::ONE,
+        }
+        assert!(!satisfied(bad).0, "case {case}");
+    }
+}
+
 /// The wide-and-deep MLP (PyTorch export, `fixtures/pytorch/widedeep.onnx`, a tower
 /// concatenated with the input): the circuit runs the concatenation block as the native
 /// verifier does, and refuses a changed stated value, round message or selector value.

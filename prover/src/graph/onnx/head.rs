@@ -3,8 +3,9 @@
 //! initializer → Reshape → Cast for the label, and a ZipMap for per-class probability maps.
 //!
 //! The head is not imported and not proven. What the proofs cover is the scores it reads:
-//! inference statements prove the scores (logits, ahead of any final Softmax), accuracy
-//! statements prove argmax(scores) against the test set's labels as class indices. The label a
+//! inference statements prove the scores (the probabilities of a final Softmax, else the
+//! logits), accuracy statements prove their argmax (the logits', which a Softmax keeps)
+//! against the test set's labels as class indices. The label a
 //! head outputs is `classes[argmax]`, so it is the proven index exactly when `classes` is
 //! 0, 1, …, n − 1; any other `classes` is refused at import, since a data file's labels would
 //! otherwise be silently compared with indices they do not name.

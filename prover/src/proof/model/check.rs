@@ -47,12 +47,20 @@ impl ModelArchitecture {
             "model architecture",
             "the bit bound must be between scale + 2 and 24",
         )?;
-        ensure(
-            !s.softmax || s.bits <= crate::graph::quant::SOFTMAX_MAX_BITS,
-            "model architecture",
-            "a Softmax output needs a bit bound of at most 16 (its logit gaps' four 4-bit \
-             exponent chunks)",
-        )?;
+        // Only inference statements run a Softmax output (accuracy proves the logits' argmax).
+        if s.softmax && matches!(self.task, Task::Inference { .. }) {
+            ensure(
+                s.bits <= crate::graph::quant::SOFTMAX_MAX_BITS,
+                "model architecture",
+                "a Softmax output needs a bit bound of at most 16 (its logit gaps' four 4-bit \
+                 exponent chunks)",
+            )?;
+            ensure(
+                s.output_width() >= 2,
+                "model architecture",
+                "a Softmax output needs at least two classes",
+            )?;
+        }
         let input_ok = match s.input {
             InputShape::Flat { features } => features <= 1 << 24,
             InputShape::Image { c, h, w } => [c, h, w].iter().all(|d| *d <= 1 << 14),

@@ -11,9 +11,12 @@
 //! biases, ReLU parts, logits, argmax slack, and remainders through a shifted twin column:
 //! [`crate::proof::bounds`]), then the table activations' lookups; 1..=L — the
 //! layers (dense [`crate::blocks::dense`], convolutions and pools through their gathers,
-//! residual sums [`crate::blocks::residual`]); L+1 — argmax and count
-//! ([`crate::blocks::argmax`], accuracy only). All claims are lifted onto their vectors and
-//! proven by one opening.
+//! residual sums [`crate::blocks::residual`]); L+1 — the output block: argmax and count
+//! ([`crate::blocks::argmax`], accuracy) or, for an inference statement about a model ending
+//! in a Softmax, its probabilities ([`crate::blocks::softmax`]; their exponent chunks'
+//! table lookup runs on fork 0 after the table activations'), which are then the statement's
+//! output in place of the logits. All claims are lifted onto their vectors and proven by one
+//! opening.
 //!
 //! Soundness rests on the range checks: they make the field identities integer identities,
 //! so a verified proof certifies exactly [`crate::graph::quant::QuantizedModel::forward`].

@@ -219,8 +219,9 @@ impl ModelArchitecture {
         Ok(self.plan()?.layouts.iter().map(|l| l.len()).collect())
     }
 
-    /// How the public values are packed for the chain: the public input and the public logits
-    /// (signed b-bit, range-checked by the statement) packed, the count plain.
+    /// How the public values are packed for the chain: the public input and the public outputs
+    /// (signed b-bit, range-checked by the statement: logits, or a Softmax output's
+    /// probabilities in [0, 2^s]) packed, the count plain.
     pub fn public_groups(&self) -> Result<Vec<PublicGroup>, Error> {
         let s = &self.shape;
         let bits = s.bits;
