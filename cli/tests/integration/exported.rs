@@ -169,6 +169,91 @@ fn an_sklearn_classifier_imports_proves_its_scores_and_reports_its_label_head() 
     assert_eq!(head["outputs"], serde_json::json!(["label"]));
 }
 
+/// A model ending in a Softmax (skl2onnx's wine MLPClassifier, 3 classes): the import says
+/// its outputs are probabilities and bounds their error; an inference claim proves them and
+/// shows them to the seller and the verifier.
+#[test]
+fn an_sklearn_classifier_proves_its_softmax_probabilities_through_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let fixtures = repo_root().join("fixtures/sklearn");
+    let onnx = fixtures.join("wine_mlp.onnx");
+    let calibration = fixtures.join("wine_mlp.calibration.json");
+    first_examples(&fixtures.join("wine_mlp.test.json"), 1, d, "input.json");
+    let report = ok(
+        d,
+        &[
+            "import",
+            onnx.to_str().unwrap(),
+            "--calibrate",
+            calibration.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(report["outputs"], "probabilities", "{report}");
+    assert!(
+        report["max_output_error"].as_f64().unwrap() <= 0.02,
+        "{report}"
+    );
+    ok(d, &["srs", "--dev", "--model", "model.zkm"]);
+    ok(
+        d,
+        &[
+            "arch",
+            "model.zkm",
+            "--task",
+            "inference",
+            "-o",
+            "inf.json",
+            "--srs",
+            "srs.bin",
+        ],
+    );
+    ok(d, &["commit", "model.zkm", "--srs", "srs.bin"]);
+    let p = ok(
+        d,
+        &[
+            "prove",
+            "--arch",
+            "inf.json",
+            "--model",
+            "model.zkm",
+            "--opening",
+            "model.opening",
+            "--srs",
+            "srs.bin",
+            "--data",
+            "input.json",
+            "-o",
+            "inf.proof",
+        ],
+    );
+    let probs: Vec<f64> = p["public"]["probabilities"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(probs.len(), 3, "{p}");
+    let total: f64 = probs.iter().sum();
+    assert!((0.97..=1.0).contains(&total), "{p}");
+    assert!(p["public"]["logits"].is_null(), "{p}");
+    let v = ok(
+        d,
+        &[
+            "verify",
+            "inf.proof",
+            "--srs",
+            "srs.bin",
+            "--commitment",
+            "model.commitment",
+            "--arch",
+            "inf.json",
+        ],
+    );
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["public"]["probabilities"], p["public"]["probabilities"]);
+}
+
 #[test]
 fn an_sklearn_classifier_with_labels_other_than_indices_is_refused_at_import() {
     let tmp = tempfile::tempdir().unwrap();

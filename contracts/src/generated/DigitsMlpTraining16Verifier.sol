@@ -46,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x26e6564392203878083d9d79ced892a44734c2b95b5e1cb027a02d3d9b5038b5;
-    uint256 internal constant IC0_Y = 0x27428a8aea9ed2583829e5a7fc3180bf9f614a42ac861991bf1b586aa5a2382d;
-    uint256 internal constant IC1_X = 0x291fff4f1e306de83f30d895f9c6a4ce67b637b4a06f5430143428236b6192bc;
-    uint256 internal constant IC1_Y = 0x2823042d3fc57390c4a9c5193849643fa4e37eadbfba8d026db6749d1c6b9622;
-    uint256 internal constant IC2_X = 0x2f89b2bcdbdbfa648bf38b598ae1fa2eea740885f33376ec126df2ec9245a0fc;
-    uint256 internal constant IC2_Y = 0x2176ce3e698e1472556dce5d545e1b4767c6ad34313760e4ca8c772160193bff;
-    uint256 internal constant IC3_X = 0x239e70eb3d6d6864031a8b047f9942f502c1f56d44e062e17741d2754d4437a4;
-    uint256 internal constant IC3_Y = 0x19d1e3f77d060d6b9e8cd79dd7fa91f3af463ec49ee04e8b49ca6319589f9f28;
-    uint256 internal constant IC4_X = 0x2d9646d53c94dae81579f11b278b469a979a94358e760214d865c590b9ff869d;
-    uint256 internal constant IC4_Y = 0x01e7c1cc5760fe460a71b7b84b49f8616853340b712889349855d391229ccc23;
-    uint256 internal constant IC5_X = 0x06ce1f22f0b04c222d77be9aa75bb0bd0fda30ccc16e87a39917cd221f7c1ee5;
-    uint256 internal constant IC5_Y = 0x11c176b9b6c34d287cbbd6acf333adb5409c408180b5639c324f242ae982ab0d;
-    uint256 internal constant IC6_X = 0x128ae17cb3f083c189951f8bafff6a0a001d52e5bf19d8e9b650ffc3e617cf4b;
-    uint256 internal constant IC6_Y = 0x1f261c5e9b74d7781d3428395b12d31e543c2be31d3d6f032b2bc50f944ca975;
-    uint256 internal constant IC7_X = 0x14f18d185bff6d8b2ac8d9516b0018255bf9410a92d94c5e2c764bf1fa86cd34;
-    uint256 internal constant IC7_Y = 0x05ec3a97232c2bbdc00d77181d1ae40302c024950b30dc1408c321c6df79cb2d;
-    uint256 internal constant IC8_X = 0x1654f8d921c10a2f3fb6339048bab5f8b4537a6a0f19fa1009c4bb36822957b5;
-    uint256 internal constant IC8_Y = 0x0bb96f1f1a27912b5a0cb0d343d5b240cf228665eaf539ed6964cec3c5b7dad8;
-    uint256 internal constant IC9_X = 0x23c739bb62451df895b9a612272faaecc9e7bdd02ef59fd807ea92d863bf0f12;
-    uint256 internal constant IC9_Y = 0x077efeaa042f8db50387de2bda3c27b4f55f099b2dee964b19d4e69f48594e62;
+    uint256 internal constant IC0_X = 0x0d942be71331a7668a3700fb5fb6be80b12c97eefa85d3d4d4a9803baead9228;
+    uint256 internal constant IC0_Y = 0x0229548ebd59ad7851c88761ae1d408be9b8c69b13f1c669b877f7deab9063a1;
+    uint256 internal constant IC1_X = 0x004996e1fc71187caf7c4585369ad2d2e389566cf44510eb6f4ecdaf4152e195;
+    uint256 internal constant IC1_Y = 0x1e6545e59a5684a604a0a957a75b3800f3493a518b0f66d41c6f0ae5bae52b4a;
+    uint256 internal constant IC2_X = 0x2159ce14a7006bdb9cd453e2fc7bf601a7cc750fffa03b5867d9e089a6ad9276;
+    uint256 internal constant IC2_Y = 0x0d56589e149b692f63dc0c997d6951ddb29ea771768539761f3ffb17dfee97a0;
+    uint256 internal constant IC3_X = 0x09412bbeacbe5cea97c0962b4ccabc830f7d1d6b1d4ae50755dbffaef3da459a;
+    uint256 internal constant IC3_Y = 0x2e1c3af6301063b6dfe94abac53c9fe77bf04e9643d25ad4557ede6ec1c2e669;
+    uint256 internal constant IC4_X = 0x15f260d4dd992cb078c9347b0d6dbf4c86a50f9f8635c34994507c15c88a52b1;
+    uint256 internal constant IC4_Y = 0x04f2fb2dc7001e28e181cf9029a2af123bc31af096c4f83650b536747ca20f33;
+    uint256 internal constant IC5_X = 0x0723cfbf18b3488d90372ed4cdd1e4fd46789ca31159771bca96c7d6e7fca2b4;
+    uint256 internal constant IC5_Y = 0x03eda8bf4fb1dbb5771e0ab58efc458a79158a7f87b92ed14b5427a86684255f;
+    uint256 internal constant IC6_X = 0x0da8b34b52165e23f074fb5cc44c9f4e244c5cb8b2e2594361001f0781de9ddd;
+    uint256 internal constant IC6_Y = 0x0d2a2656b3571e63cbe57182c1267482d0104fe8ea6bc2e0f2166ed8f3346042;
+    uint256 internal constant IC7_X = 0x285aacf54ce5456083c1c63fbe387b855161134d366d83c3af668e6ef40562c3;
+    uint256 internal constant IC7_Y = 0x1b23cc343d2c1af1222f8f6fb68007b86068ca3215fee21e8ed0fe58130ac651;
+    uint256 internal constant IC8_X = 0x071dcfcccbb1d282dca0c97f34f6bd20819da8e0447c47903a2729a08cfaab68;
+    uint256 internal constant IC8_Y = 0x0c26df04b3481bcf5aa4e859f8a1d0c11a56a050504cd8714040cb2836a3cc6c;
+    uint256 internal constant IC9_X = 0x199dbdf601b343c690f653220c6feb032c1c8e2ea6ebf6395688d95b50b791e2;
+    uint256 internal constant IC9_Y = 0x174a2a21752b3a410e2790196e7cfbfaa381bb121fa2b04d26981f56a8eae329;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {

@@ -46,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x092f95bab2edb7c977664bfa8f74ef5be374c5c37591dd0ee4721449ee128965;
-    uint256 internal constant IC0_Y = 0x0cf42ed2fc458f0762294188fde02d2f97c526bcffb7a287c38ef72161b304cc;
-    uint256 internal constant IC1_X = 0x10be159471e303ed0691938e81151f20440db97fae8ca931ee7b99f98ed6809c;
-    uint256 internal constant IC1_Y = 0x27908ae3bea3082dda8cb4ccd7a3f87a8c81007f1a227e9de5c0fe1a9d1ca880;
-    uint256 internal constant IC2_X = 0x28248744add300e6cad2ad38450046e4da13d8598db4a97a6781c8309e50b62b;
-    uint256 internal constant IC2_Y = 0x25e791609a6fc297fc528b1038fc085788bbdcc427f6acc418da368912264b60;
-    uint256 internal constant IC3_X = 0x29ec6c31efc9d27d0f935eebb6a0a360d11f2e33f397c3d17c1fdfdc0ba6c063;
-    uint256 internal constant IC3_Y = 0x0bfc267b9b16395352ea7bd536835996ffe85dc30f3df0a4f9a872b464085201;
-    uint256 internal constant IC4_X = 0x2364ab845b3256e713d9323c9e6c4d92311f6f9cfb7a39c7784302a6390723a2;
-    uint256 internal constant IC4_Y = 0x162d8d50386af9841011b58706baacb9071235ec139add06b6200bdc0e8dd70c;
-    uint256 internal constant IC5_X = 0x02d4d827c0136b338f475ebdb9272ff226fbb2fbc02f58281f0ab91af74bcb34;
-    uint256 internal constant IC5_Y = 0x0a8a0a9cca42a591590444500ab9495a1251817f13a8b29e93f397947efa7ede;
-    uint256 internal constant IC6_X = 0x0286071432573b558ca24c2c8aef66adef9c66d49f456425088c346df57748c7;
-    uint256 internal constant IC6_Y = 0x14ef5c68ee27a6da9e44a949c0da4c762a668e37aac9b4340a99cb58559234f1;
-    uint256 internal constant IC7_X = 0x1b0a618c1973631f12dc02b1d7234462be7ea2f7872999700ad24ff8967c4aa6;
-    uint256 internal constant IC7_Y = 0x0178a4951608e3e369852db9468b4a058781582e36bad8620b9acfb2c5c66014;
-    uint256 internal constant IC8_X = 0x304501d7ce5567a41c2781a3cdfbc7b32938e12f06d786513a3142eaf45d292f;
-    uint256 internal constant IC8_Y = 0x1a12a6505ba63b6b4051af93cb66edcb4236f8005ca6b77de02176cfee288e96;
-    uint256 internal constant IC9_X = 0x0621bead232e5a8d9d4e966b63c9ce79bc160b5c71b99f421915423b322e0da1;
-    uint256 internal constant IC9_Y = 0x2c43364b6e0c7f68ab0f678490193f8582f555c971f2906bbf1b1ff7cb563824;
+    uint256 internal constant IC0_X = 0x12b337b973f767bc23de90dbefb0bf1b725dcf0597414d636a01b1753921f446;
+    uint256 internal constant IC0_Y = 0x21b6ea4edfb1787f7d57441baf8971ebe2f7a50053a561b82830ec03d8728d67;
+    uint256 internal constant IC1_X = 0x2570935931c92dbb75bf0ab9cf29e3d9cdf9daac72857eb52d7700d85a8b97ac;
+    uint256 internal constant IC1_Y = 0x03a9a47e53f41c5a7906417cb3c0a8936a00f7e7c549ea89ec1005c52ebf79c6;
+    uint256 internal constant IC2_X = 0x28d272214cbdd9f7b8f3cc913c80bd00952925825f6b1ed9b5a2220ad0e1c7f9;
+    uint256 internal constant IC2_Y = 0x130bc8a8f2efaef19c078489bf291e6e944d15c37b045a4a69dbd92d6f850738;
+    uint256 internal constant IC3_X = 0x05208994a0384b9a5fd7fe06584eda31f319b56b1372238290de306e813c8c74;
+    uint256 internal constant IC3_Y = 0x0b2f9c6221674e0b0e21ef2b77b205e09140e5df8b9d1c9fb2306f0790749355;
+    uint256 internal constant IC4_X = 0x18f63b989a238435143865a0b433bb0829ad0c76713d096cf0bf1b1f9b861100;
+    uint256 internal constant IC4_Y = 0x01c4e2aacc2d5f73caf1e6eafc6dd8a3cd09dc8c2d030b31c691b94224ec8375;
+    uint256 internal constant IC5_X = 0x12eed1df85c59b8d08ccd553ddcff96e3aee37300da97cb840b537fd138e197c;
+    uint256 internal constant IC5_Y = 0x14424543e1065aac8be9ef043052f15eac8aab57b5c9ef4f6bc4f37e6a3d1f7d;
+    uint256 internal constant IC6_X = 0x27d43c5fe31651ba30b6ad538ca17d147a2a4bfe97461af2baefc0e90aab0b2d;
+    uint256 internal constant IC6_Y = 0x1b203a3cc4906c82d23329704f02337e2d5f37cda2c866452c52c2fbc6eb2ff6;
+    uint256 internal constant IC7_X = 0x11c6f16a06b6ecacb70e05b92a299c92dcf5f8fc8a10ce33323d634b712cf881;
+    uint256 internal constant IC7_Y = 0x0c598aa5435b8172848e3f0715e2398bcb34c502ab4bc6874fbea2bcc8e0a20e;
+    uint256 internal constant IC8_X = 0x21be250fc312c5c8adeee68f08332a0d11130b6b4f9d779565cdd55209b2a09e;
+    uint256 internal constant IC8_Y = 0x2269e358b17701c63d7ff969b04046a5b0efd56479e9dedcf7ab91224a9e8f2f;
+    uint256 internal constant IC9_X = 0x10d3bbd95490a9a9be71134d514c9e09e5e1b88ee96f128948de6c751d2e38fc;
+    uint256 internal constant IC9_Y = 0x0d2d5afc2b2c3284605aa9d452519a6f0815f9cb650c71d93a30384a5d7f9a3d;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
