@@ -26,7 +26,7 @@ use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
 use crate::pcs::{SplitEvals, SplitFieldProof, SplitOpeningProof};
-use crate::proof::model::{LayerProof, ModelProof, ModelProofBody, SoftmaxOutputProof};
+use crate::proof::model::{LayerProof, ModelProof, ModelProofBody, SoftmaxSiteProof};
 use crate::proof::train::{
     BackpropProof, BackwardProof, ForwardProof, PoolGradProof, TrainingProof, TrainingProofBody,
 };
@@ -169,7 +169,7 @@ crate::canonical_struct!(AvgPoolProof<Fr> { values });
 crate::canonical_struct!(ArgmaxProof<Fr> { values, sumcheck, booleanity });
 crate::canonical_struct!(DiffProof<Fr> { values, gather });
 crate::canonical_struct!(ModelProofBody<Fr> { range, activations, layers, argmax, pool_diffs, softmax });
-crate::canonical_struct!(SoftmaxOutputProof<Fr> { chunks, block });
+crate::canonical_struct!(SoftmaxSiteProof<Fr> { chunks, block });
 crate::canonical_struct!(SplitEvals<Fr> {
     g_at_zeta_inv,
     h_at_zeta_inv,
@@ -338,7 +338,7 @@ mod tests {
                     values: vec![fr(56), fr(57)],
                     gather: sumcheck(58),
                 }],
-                softmax: Some(SoftmaxOutputProof {
+                softmax: vec![SoftmaxSiteProof {
                     chunks: LookupProof {
                         roots: vec![fr(80)],
                         layers: vec![sumcheck(81)],
@@ -349,7 +349,7 @@ mod tests {
                         max: sumcheck(88),
                         zerocheck: sumcheck(92),
                     },
-                }),
+                }],
             },
             opening: SplitOpeningProof {
                 field: SplitFieldProof {

@@ -20,7 +20,7 @@ use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
 use crate::pcs::split::{SplitEvals, SplitFieldProof};
-use crate::proof::model::{LayerProof, ModelProofBody, SoftmaxOutputProof};
+use crate::proof::model::{LayerProof, ModelProofBody, SoftmaxSiteProof};
 use crate::proof::train::{
     BackpropProof, BackwardProof, ForwardProof, PoolGradProof, TrainingProofBody,
 };
@@ -164,7 +164,7 @@ map_struct!(ModelProofBody {
     pool_diffs: nested,
     softmax: nested
 });
-map_struct!(SoftmaxOutputProof {
+map_struct!(SoftmaxSiteProof {
     chunks: nested,
     block: nested
 });
@@ -334,7 +334,7 @@ mod tests {
                 values: vec![7, 8],
                 gather: s(40),
             }],
-            softmax: None,
+            softmax: vec![],
         };
         let mut seen = 0usize;
         let mapped: ModelProofBody<i128> = body

@@ -154,6 +154,7 @@ pub fn initial_model(
                 bias,
                 relu: i != last,
                 table: None,
+                softmax: false,
             })
         })
         .collect();
@@ -222,7 +223,7 @@ fn trainable(q: &QuantizedModel) -> Result<(), Error> {
     }
     for l in &q.layers {
         let ok = match l {
-            QLayer::Dense(d) => d.table.is_none(),
+            QLayer::Dense(d) => d.table.is_none() && !d.softmax,
             QLayer::Conv(c) => c.dense.table.is_none(),
             QLayer::AvgPool(p) => {
                 p.table.is_none() && [p.h, p.w].iter().all(|d| d.is_power_of_two() && *d >= 2)
@@ -234,7 +235,7 @@ fn trainable(q: &QuantizedModel) -> Result<(), Error> {
             return Err(refuse(
                 l,
                 "training supports Dense and convolution layers (ReLU or none), average pools \
-                 and max pools (no table activation) only",
+                 and max pools (no table activation or hidden Softmax) only",
             ));
         }
     }

@@ -388,6 +388,7 @@ fn a_table_activation_below_the_range_cannot_feed_a_clamped_max_pool() {
             table: Some(TableFn::LeakyRelu {
                 alpha: Real::new(4.0),
             }),
+            softmax: false,
         },
         geometry: conv_g,
     };
@@ -403,6 +404,7 @@ fn a_table_activation_below_the_range_cannot_feed_a_clamped_max_pool() {
         bias: vec![0, 0],
         relu: false,
         table: None,
+        softmax: false,
     };
     let q = QuantizedModel {
         scale: S,

@@ -28,6 +28,7 @@ fn head(r: &mut impl Rng, name: &str, k: usize, n: usize) -> QLayer {
         bias: (0..n).map(|_| r.gen_range(-8..=8)).collect(),
         relu: false,
         table: None,
+        softmax: false,
     })
 }
 
@@ -375,6 +376,7 @@ fn a_pool_of_a_pool_of_a_relu_is_unsigned() {
             bias: vec![0],
             relu: true,
             table: None,
+            softmax: false,
         },
         geometry: g,
     };
@@ -508,6 +510,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
                     n,
                     relu,
                     table,
+                    softmax: None,
                 }
             }
             (1, Some((h, w, cp))) | (2, Some((h, w, cp))) => {
@@ -539,6 +542,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
                     n: cp,
                     relu: false,
                     table: None,
+                    softmax: None,
                 }
             }
             (3, Some((h, w, cp)))
@@ -554,6 +558,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
                     n: cp,
                     relu: false,
                     table: None,
+                    softmax: None,
                 }
             }
             (4, img) => {
@@ -579,6 +584,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
                     n,
                     relu,
                     table,
+                    softmax: None,
                 }
             }
             _ => {
@@ -594,6 +600,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
                     n,
                     relu,
                     table,
+                    softmax: None,
                 }
             }
         };
@@ -610,6 +617,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
         n: 4,
         relu: false,
         table: None,
+        softmax: None,
     });
     if per > 1 << 12 {
         return None;

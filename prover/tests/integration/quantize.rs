@@ -84,10 +84,10 @@ fn layers_without_a_proof_block_are_refused_by_name() {
     }
 }
 
-/// A Softmax is dropped as the last node (the argmax is unchanged); as a hidden layer it is
-/// refused naming the node and saying so.
+/// A hidden Softmax after a dense layer becomes that layer's activation; after an image it is
+/// refused naming the node and saying why.
 #[test]
-fn a_hidden_softmax_is_refused_by_name() {
+fn a_hidden_softmax_folds_into_its_dense_layer_and_elsewhere_is_refused_by_name() {
     let mut model = import_path(&digits("mlp.onnx")).unwrap();
     let first = model
         .nodes
@@ -96,10 +96,18 @@ fn a_hidden_softmax_is_refused_by_name() {
         .expect("the MLP has a hidden ReLU");
     model.nodes[first].op = Op::Softmax;
     model.nodes[first].name = "hidden_softmax".into();
-    match QuantizedModel::quantize(&model, 6, 14).unwrap_err() {
+    let q = QuantizedModel::quantize(&model, 6, 14).unwrap();
+    let hidden = q.layers[0].dense().unwrap();
+    assert!(hidden.softmax && !hidden.relu && hidden.table.is_none());
+    // After an image (the CNN's first convolution) it is refused, naming the node.
+    let mut cnn = import_path(&digits("cnn.onnx")).unwrap();
+    let relu = cnn.nodes.iter().position(|n| n.op == Op::Relu).unwrap();
+    cnn.nodes[relu].op = Op::Softmax;
+    cnn.nodes[relu].name = "image_softmax".into();
+    match QuantizedModel::quantize(&cnn, 6, 14).unwrap_err() {
         Error::Unprovable { node, op, reason } => {
-            assert_eq!((node.as_str(), op.as_str()), ("hidden_softmax", "Softmax"));
-            assert!(reason.contains("hidden layer"), "{reason}");
+            assert_eq!((node.as_str(), op.as_str()), ("image_softmax", "Softmax"));
+            assert!(reason.contains("dense layer"), "{reason}");
         }
         e => panic!("{e:?}"),
     }

@@ -51,6 +51,7 @@ pub(crate) fn dense(
         bias,
         relu,
         table: None,
+        softmax: false,
     })
 }
 

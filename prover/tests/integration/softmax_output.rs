@@ -3,7 +3,8 @@
 //! over 4 — proves and outputs its fixed-point probabilities: they agree with onnxruntime's,
 //! the padded class takes no part, public or committed outputs verify, and a changed
 //! probability, a dropped or altered softmax proof, or a statement without the Softmax is
-//! rejected.
+//! rejected. A hidden Softmax (the digits MLP with its ReLU replaced) proves in inference and
+//! accuracy statements beside a Softmax output.
 
 use crate::common::{field, prove_trace};
 use rand::SeedableRng;
@@ -169,17 +170,17 @@ fn changed_probabilities_and_softmax_messages_are_rejected() {
     ));
     // The softmax proof dropped: the statement asks for it.
     let mut dropped = proof.clone();
-    dropped.body.softmax = None;
+    dropped.body.softmax.clear();
     assert!(matches!(
         check(&arch, &public, &dropped),
         Err(Error::ProofShape {
-            what: "softmax output proof",
+            what: "softmax proofs",
             ..
         })
     ));
     // A stated value of the softmax relations moved.
     let mut bad = proof.clone();
-    bad.body.softmax.as_mut().unwrap().block.values[0] += Fr::from(1u64);
+    bad.body.softmax[0].block.values[0] += Fr::from(1u64);
     assert!(matches!(
         check(&arch, &public, &bad),
         Err(Error::SuccinctEvaluation { .. })
@@ -207,5 +208,102 @@ fn a_softmax_output_needs_at_most_16_bits() {
     assert!(matches!(
         arch.vector_lengths(),
         Err(Error::BlockShape { .. })
+    ));
+}
+
+/// The digits MLP with its hidden ReLU replaced by a Softmax, and a Softmax output: both
+/// softmaxes are proven (two sites), inference with public and committed outputs and an
+/// accuracy statement verify, quantized predictions agree with float, and a changed message
+/// of the hidden softmax is rejected.
+#[test]
+fn a_hidden_softmax_proves_beside_a_softmax_output() {
+    use zkmodel_prover::graph::Op;
+    use zkmodel_prover::graph::dataset::Dataset;
+    let digits = |f: &str| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/digits")
+            .join(f)
+    };
+    let mut model = import_path(&digits("mlp.onnx")).unwrap();
+    let relu = model.nodes.iter().position(|n| n.op == Op::Relu).unwrap();
+    model.nodes[relu].op = Op::Softmax;
+    let out = model.nodes.len();
+    model.nodes.push(zkmodel_prover::graph::Node {
+        name: "probabilities".into(),
+        op: Op::Softmax,
+        inputs: vec![model.output],
+        output: model.value_names.len(),
+    });
+    model.value_names.push("probabilities".into());
+    model.output = model.nodes[out].output;
+    let data = Dataset::load(&digits("dataset.json")).unwrap();
+    let (calib, _) = data.batch(&data.train[..256]).unwrap();
+    let (q, report) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    assert!(
+        q.softmax && q.layers[0].dense().unwrap().softmax,
+        "{report}"
+    );
+    let (x, _) = data.batch(&data.test[..64]).unwrap();
+    let float = model.eval(&x).unwrap().argmax_rows();
+    let (m, input) = q.quantize_input(&x).unwrap();
+    let trace = q.forward(m, input).unwrap();
+    let agree = q
+        .predictions(&trace, 64)
+        .iter()
+        .zip(&float)
+        .filter(|(a, b)| a == b)
+        .count();
+    assert!(agree >= 60, "{agree} of 64 ({report})");
+    let (x4, labels) = data.batch(&data.test[..4]).unwrap();
+    let (m, input) = q.quantize_input(&x4).unwrap();
+    let trace = q.forward(m, input).unwrap();
+    for output in [Visibility::Public, Visibility::Committed] {
+        prove_trace(&q, &trace, 4, Visibility::Committed, output).unwrap();
+    }
+
+    // Accuracy: the hidden softmax is proven there too (one site); its messages are bound.
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(&q),
+        task: Task::Accuracy { examples: 4 },
+    };
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut r = ChaCha20Rng::seed_from_u64(8);
+    let model_c = commit_model(&srs, &arch, &q, &mut r).unwrap();
+    let data_c = commit_data(&srs, &arch, &trace.input, None, Some(&labels), &mut r).unwrap();
+    let w = ModelWitness {
+        model: &q,
+        committed_model: &model_c,
+        data: Some(&data_c),
+        trace: &trace,
+        labels: Some(&labels),
+    };
+    let (proof, public) = prove(&srs, &arch, &w, &mut r).unwrap();
+    assert_eq!(proof.body.softmax.len(), 1);
+    let check = |proof: &_| {
+        verify(
+            &srs,
+            &arch,
+            model_c.commitment,
+            Some(data_c.commitment),
+            &public,
+            proof,
+        )
+    };
+    check(&proof).unwrap();
+    let mut bad = proof.clone();
+    bad.body.softmax[0].block.values[3] += Fr::from(1u64);
+    assert!(matches!(check(&bad), Err(Error::SuccinctEvaluation { .. })));
+    let mut bad = proof.clone();
+    bad.body.softmax[0].block.zerocheck.rounds[1][0] += Fr::from(1u64);
+    assert!(matches!(check(&bad), Err(Error::SumcheckFinal)));
+    let mut bad = proof;
+    bad.body.softmax.clear();
+    assert!(matches!(
+        check(&bad),
+        Err(Error::ProofShape {
+            what: "softmax proofs",
+            ..
+        })
     ));
 }

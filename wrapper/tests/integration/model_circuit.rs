@@ -237,13 +237,13 @@ fn softmax_output_circuit_accepts_honest_and_rejects_tampered() {
         output: Visibility::Public,
     };
     let c = circuit_for_model(import_path(&path).unwrap(), task, 0..1);
-    assert!(c.body.softmax.is_some());
+    assert_eq!(c.body.softmax.len(), 1);
     let (ok, n) = satisfied(c.clone());
     println!("digits MLPClassifier with its Softmax output, inference batch 1: {n} constraints");
     assert!(ok);
     for case in 0..5 {
         let mut bad = c.clone();
-        let p = bad.body.softmax.as_mut().unwrap();
+        let p = &mut bad.body.softmax[0];
         match case {
             0 => p.block.values[7] += Fr::ONE,
             1 => p.block.zerocheck.rounds[0][0] += Fr::ONE,

@@ -207,7 +207,11 @@ impl QuantizedModel {
                 (p >> s, p & ((1i64 << s) - 1))
             })
             .unzip();
-        self.activate(&l.name, y, r, l.relu, l.table)
+        let mut trace = self.activate(&l.name, y, r, l.relu, l.table)?;
+        if l.softmax {
+            trace.act = self.softmax_rows(&trace.y, l.n, l.real_n);
+        }
+        Ok(trace)
     }
 
     /// The activation after a layer's integer output `y` (remainders `r`): a ReLU's two
@@ -379,11 +383,14 @@ impl QuantizedModel {
     /// The fixed-point softmax of each row of logits over the real classes
     /// ([`crate::train::softmax::softmax_row`], what [`crate::blocks::softmax`] proves).
     fn softmax_output(&self, logits: &[i64]) -> Vec<i64> {
-        let (n, real, s) = (self.output_width(), self.classes(), self.scale);
-        let tables = crate::train::softmax::chunk_tables(s);
-        logits
-            .chunks(n)
-            .flat_map(|row| crate::train::softmax::softmax_row(row, real, s, &tables))
+        self.softmax_rows(logits, self.output_width(), self.classes())
+    }
+
+    /// The fixed-point softmax of each `n`-wide row over its first `real` entries.
+    fn softmax_rows(&self, y: &[i64], n: usize, real: usize) -> Vec<i64> {
+        let tables = crate::train::softmax::chunk_tables(self.scale);
+        y.chunks(n.max(1))
+            .flat_map(|row| crate::train::softmax::softmax_row(row, real, self.scale, &tables))
             .collect()
     }
 

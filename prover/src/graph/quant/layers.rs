@@ -23,12 +23,16 @@ pub struct QDense {
     pub relu: bool,
     /// A table activation (sigmoid, tanh) that follows instead.
     pub table: Option<TableFn>,
+    /// A hidden Softmax over the real outputs that follows instead (flat features only): the
+    /// next layer reads the fixed-point probabilities ([`crate::blocks::softmax`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub softmax: bool,
 }
 
 impl QDense {
-    /// Whether an activation (ReLU or table) follows.
+    /// Whether an activation (ReLU, table or Softmax) follows.
     pub fn activated(&self) -> bool {
-        self.relu || self.table.is_some()
+        self.relu || self.table.is_some() || self.softmax
     }
 }
 

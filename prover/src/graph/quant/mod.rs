@@ -235,7 +235,10 @@ impl QuantizedModel {
             let last = layers.len().checked_sub(1);
             // An activation or bias folds into the layer before it: that layer's output is then
             // the folded value, and the value before folding exists nowhere in the statement.
-            if matches!(node.op, Op::Relu | Op::Activation(_) | Op::AddConst { .. }) {
+            let hidden_softmax = matches!(node.op, Op::Softmax) && i + 1 < count;
+            if hidden_softmax
+                || matches!(node.op, Op::Relu | Op::Activation(_) | Op::AddConst { .. })
+            {
                 if src.is_none() || src != last {
                     return Err(bad(
                         "must read the output of the layer just before it (activations and biases fold into that layer)",
@@ -293,6 +296,7 @@ impl QuantizedModel {
                         bias: b,
                         relu: false,
                         table: None,
+                        softmax: false,
                     }));
                     act = Act::Flat {
                         real: n,
@@ -341,6 +345,7 @@ impl QuantizedModel {
                             bias: b,
                             relu: false,
                             table: None,
+                            softmax: false,
                         },
                         geometry,
                     }));
@@ -355,6 +360,9 @@ impl QuantizedModel {
                     let last = layers.last_mut().ok_or_else(|| {
                         bad("an activation must follow a layer, not the model input")
                     })?;
+                    if last.dense().is_some_and(|d| d.softmax) {
+                        return Err(bad("the layer it follows already has an activation"));
+                    }
                     if let Some((relu, table)) = last.activation_mut() {
                         match (&node.op, *relu || table.is_some()) {
                             (Op::Relu, false) => *relu = true,
@@ -600,13 +608,25 @@ impl QuantizedModel {
                 (Op::Softmax, Act::Flat { from: None, .. }) if i + 1 == count => {
                     softmax = true;
                 }
+                // A hidden Softmax: the activation of the dense layer it reads.
+                (Op::Softmax, Act::Flat { from: None, .. }) if hidden_softmax => {
+                    match layers.last_mut() {
+                        Some(QLayer::Dense(d)) if !d.activated() => d.softmax = true,
+                        _ => {
+                            return Err(bad(
+                                "a hidden Softmax must follow a dense layer without an \
+                                 activation (zkmodel proves it over that layer's outputs)",
+                            ));
+                        }
+                    }
+                }
                 (Op::ArgMax { .. }, _) if i + 1 == count => {}
                 (Op::Softmax | Op::ArgMax { .. }, _) => {
                     return Err(bad(
-                        "is proven only as the model's last node, over the classes of its \
-                         last dense layer (a Softmax's probabilities are then the proven \
-                         output; an ArgMax is dropped, the accuracy statements proving the \
-                         scores' argmax); zkmodel does not prove it as a hidden layer",
+                        "a Softmax is proven over the last axis of a dense layer's outputs \
+                         (hidden, or the model's output); an ArgMax only as the model's last \
+                         node, where it is dropped (the accuracy statements prove the \
+                         scores' argmax)",
                     ));
                 }
                 _ => return Err(bad("not provable at this position of the graph")),

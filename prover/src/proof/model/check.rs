@@ -293,9 +293,27 @@ impl ModelArchitecture {
         ensure(
             s.layers
                 .last()
-                .is_some_and(|l| !l.relu && l.table.is_none() && l.n >= 2),
+                .is_some_and(|l| !l.relu && !l.has_pre_activation() && l.n >= 2),
             ARCH,
             "the last layer must have no activation and at least two outputs",
+        )?;
+        // A hidden Softmax: over a dense layer's flat outputs (at least two, 1 ≤ real ≤ n),
+        // instead of any other activation, its logit gaps in four 4-bit chunks (b ≤ 16).
+        ensure(
+            s.layers.iter().all(|l| match l.softmax {
+                None => true,
+                Some(real) => {
+                    l.kind == LayerKind::Dense
+                        && !l.relu
+                        && l.table.is_none()
+                        && l.n >= 2
+                        && (1..=l.n).contains(&real)
+                        && s.bits <= crate::graph::quant::SOFTMAX_MAX_BITS
+                }
+            }),
+            ARCH,
+            "a hidden Softmax follows a dense layer without another activation, over 1 to n of \
+             its at least two outputs, with a bit bound of at most 16",
         )?;
         if s.input.real_len() == 0 {
             return Err(Error::ZeroParameter {

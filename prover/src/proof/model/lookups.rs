@@ -9,7 +9,7 @@
 //! transcript into claims on each pool's output and input ([`crate::blocks::maxpool`]).
 
 use super::ModelArchitecture;
-use super::plan::{Plan, names};
+use super::plan::{Plan, SoftmaxSite, names};
 use super::shape::{LayerKind, ModelShape};
 use crate::blocks::TensorClaim;
 use crate::blocks::maxpool::MaxPoolShape;
@@ -104,15 +104,10 @@ impl Plan {
         range_statement(shape.bits, &self.range_columns, |n| self.vars_of(n))
     }
 
-    /// A Softmax output's exponent-chunk lookup: paired columns (d_k + 16k, U_k) in
-    /// `Table::ExpChunks` ([`crate::blocks::softmax`]); `None` without a Softmax output.
-    pub(crate) fn softmax_statement(
-        &self,
-        arch: &ModelArchitecture,
-    ) -> Result<Option<LookupStatement>, Error> {
-        arch.softmax_shape()
-            .map(|sh| softmax_lookup(sh.scale, |n| self.vars_of(&names::softmax(n))))
-            .transpose()
+    /// A softmax site's exponent-chunk lookup: paired columns (d_k + 16k, U_k) in
+    /// `Table::ExpChunks` ([`crate::blocks::softmax`]).
+    pub(crate) fn softmax_statement(&self, site: &SoftmaxSite) -> Result<LookupStatement, Error> {
+        softmax_lookup(site.shape.scale, |n| self.vars_of(&site.name(n)))
     }
 
     /// The function-table lookup of a table-activation layer: one paired column (pre, act).

@@ -11,12 +11,13 @@
 //! biases, ReLU parts, logits, argmax slack, and remainders through a shifted twin column:
 //! [`crate::proof::bounds`]), then the table activations' lookups; 1..=L — the
 //! layers (dense [`crate::blocks::dense`], convolutions and pools through their gathers,
-//! residual sums [`crate::blocks::residual`]); L+1 — the output block: argmax and count
-//! ([`crate::blocks::argmax`], accuracy) or, for an inference statement about a model ending
-//! in a Softmax, its probabilities ([`crate::blocks::softmax`]; their exponent chunks'
-//! table lookup runs on fork 0 after the table activations'), which are then the statement's
-//! output in place of the logits. All claims are lifted onto their vectors and proven by one
-//! opening.
+//! residual sums [`crate::blocks::residual`]); L+1 — argmax and count
+//! ([`crate::blocks::argmax`], accuracy only). Softmaxes ([`crate::blocks::softmax`]) — a
+//! hidden Softmax after a dense layer, and the output of an inference statement about a model
+//! ending in a Softmax, whose probabilities are then the statement's output in place of the
+//! logits — run on fork 0: their exponent chunks' lookups after the table activations', their
+//! relations after the max pools' difference proofs. All claims are lifted onto their vectors
+//! and proven by one opening.
 //!
 //! Soundness rests on the range checks: they make the field identities integer identities,
 //! so a verified proof certifies exactly [`crate::graph::quant::QuantizedModel::forward`].
@@ -72,15 +73,16 @@ pub struct ModelProofBody<F> {
     /// the range lookup's claim on the layer's uncommitted differences, resolved to claims on
     /// its output and input ([`crate::blocks::maxpool`]).
     pub pool_diffs: Vec<DiffProof<F>>,
-    /// A Softmax output's proof (inference statements about a model ending in a Softmax).
-    pub softmax: Option<SoftmaxOutputProof<F>>,
+    /// One per softmax the statement proves ([`ModelArchitecture::softmax_sites`]: hidden
+    /// Softmax layers, then a Softmax output), on the lookups' transcript: every site's
+    /// exponent-chunk lookup after the table activations' lookups, every site's relations
+    /// after the max pools' difference proofs.
+    pub softmax: Vec<SoftmaxSiteProof<F>>,
 }
 
-/// The proof of a Softmax output: its exponent chunks' table lookup (on the lookups'
-/// transcript, after the table activations' lookups) and the softmax relations (on the output
-/// block's transcript, after the layers').
+/// The proof of one softmax: its exponent chunks' table lookup and its relations.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SoftmaxOutputProof<F> {
+pub struct SoftmaxSiteProof<F> {
     /// The (chunk, exponential) pairs in `Table::ExpChunks`.
     pub chunks: LookupProof<F>,
     /// The softmax relations ([`crate::blocks::softmax`]).
@@ -218,7 +220,7 @@ impl ModelProof {
             .iter()
             .map(|d| d.values.len() + sc(&d.gather))
             .sum::<usize>();
-        if let Some(p) = &b.softmax {
+        for p in &b.softmax {
             elements += lk(&p.chunks) + p.block.values.len() + sc(&p.block.max);
             elements += sc(&p.block.zerocheck);
         }

@@ -55,14 +55,22 @@ pub(crate) mod names {
     pub const PREDICTION: &str = "prediction";
     pub const SLACK: &str = "argmax.slack";
     pub const RANGE_MULT: &str = "range.multiplicities";
-    /// The multiplicities of a Softmax output's exponent-chunk lookup.
-    pub const EXP_MULT: &str = "softmax.exp.multiplicities";
+    /// A softmax site's exponent-chunk multiplicities (by [`softmax_of`]).
+    pub const EXP_MULT: &str = "exp.multiplicities";
     /// A Softmax output's tensor by the block's name (its logits are the statement's).
     pub fn softmax(name: &str) -> String {
-        if name == "logits" {
-            LOGITS.to_string()
-        } else {
-            format!("softmax.{name}")
+        softmax_of(None, name)
+    }
+    /// The tensor of a softmax `site` by the block's name: a hidden Softmax after layer `l`
+    /// reads its pre-activation and writes its activation; the statement's Softmax output
+    /// reads the logits.
+    pub fn softmax_of(site: Option<&str>, name: &str) -> String {
+        match (site, name) {
+            (None, "logits") => LOGITS.to_string(),
+            (None, n) => format!("softmax.{n}"),
+            (Some(l), "logits") => pre(l),
+            (Some(l), "probs") => act(l),
+            (Some(l), n) => format!("{l}.softmax.{n}"),
         }
     }
     pub fn weight(l: &str) -> String {
@@ -94,6 +102,22 @@ pub(crate) mod names {
     }
     pub fn diff(l: &str) -> String {
         format!("{l}.maxpool_diff")
+    }
+}
+
+/// A softmax the statement proves: after a hidden dense layer (`layer`), or its output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SoftmaxSite {
+    /// The dense layer a hidden Softmax follows; `None` for the Softmax output.
+    pub layer: Option<String>,
+    /// The block's shape.
+    pub shape: SoftmaxShape,
+}
+
+impl SoftmaxSite {
+    /// The statement's name of the block's tensor `name`.
+    pub fn name(&self, name: &str) -> String {
+        names::softmax_of(self.layer.as_deref(), name)
     }
 }
 
@@ -179,6 +203,32 @@ impl ModelArchitecture {
             }),
             _ => None,
         }
+    }
+
+    /// Every softmax the statement proves, in order: hidden Softmax layers (layer order), then
+    /// the Softmax output.
+    pub(crate) fn softmax_sites(&self) -> Vec<SoftmaxSite> {
+        let s = &self.shape;
+        let mut sites: Vec<SoftmaxSite> = s
+            .layers
+            .iter()
+            .filter_map(|l| {
+                l.softmax.map(|real| SoftmaxSite {
+                    layer: Some(l.name.clone()),
+                    shape: SoftmaxShape {
+                        rows: self.rows() * l.rows,
+                        c: l.n,
+                        real,
+                        scale: s.scale,
+                    },
+                })
+            })
+            .collect();
+        sites.extend(
+            self.softmax_shape()
+                .map(|shape| SoftmaxSite { layer: None, shape }),
+        );
+        sites
     }
 
     /// The tensor the statement outputs (public or committed): a Softmax output's
@@ -314,7 +364,7 @@ impl ModelArchitecture {
         let last = s.layers.len() - 1;
         for (i, l) in s.layers.iter().enumerate() {
             let len = m * l.rows * l.n;
-            let activated = l.relu || l.table.is_some();
+            let activated = l.relu || l.has_pre_activation();
             // Sums and concatenations are exact; max pools have no remainder (their
             // differences stand in for it).
             let exact = matches!(
@@ -342,9 +392,11 @@ impl ModelArchitecture {
                 put(&names::pos(&l.name), TRACE, len)?;
                 put(&names::neg(&l.name), TRACE, len)?;
             }
-            if l.table.is_some() {
+            if l.has_pre_activation() {
                 put(&names::pre(&l.name), TRACE, len)?;
                 put(&names::act(&l.name), TRACE, len)?;
+            }
+            if l.table.is_some() {
                 put(&names::act_mult(&l.name), TRACE, 1 << s.bits)?;
             }
             if let LayerKind::MaxPool(g) = l.kind {
@@ -367,18 +419,21 @@ impl ModelArchitecture {
         }
         // The logits are the trace's when something reads them inside the statement (the
         // argmax, a Softmax output); otherwise they are the output.
-        let softmax = self.softmax_shape();
-        if self.argmax_shape().is_some() || softmax.is_some() {
+        if self.argmax_shape().is_some() || self.softmax_shape().is_some() {
             put(names::LOGITS, TRACE, m * c)?;
         }
-        if softmax.is_some() {
+        // Each softmax's own tensors (its logits and probabilities are placed as the layer's
+        // pre-activation and activation, or the statement's logits and output).
+        let sites = self.softmax_sites();
+        for site in &sites {
+            let (rows, c) = (site.shape.rows, site.shape.c);
             for name in TENSORS.iter().skip(1).chain([&SLACK]) {
                 if *name != "probs" {
-                    let len = if *name == "sums" { m } else { m * c };
-                    put(&names::softmax(name), TRACE, len)?;
+                    let len = if *name == "sums" { rows } else { rows * c };
+                    put(&site.name(name), TRACE, len)?;
                 }
             }
-            put(names::EXP_MULT, TRACE, 64)?;
+            put(&site.name(names::EXP_MULT), TRACE, 64)?;
         }
         let output_name = self.output_name();
         if output == Visibility::Committed && self.argmax_shape().is_none() {
@@ -428,7 +483,7 @@ impl ModelArchitecture {
         let non_negative = s.non_negative();
         for (i, l) in s.layers.iter().enumerate() {
             let rem = names::remainder(&l.name);
-            let activated = l.relu || l.table.is_some();
+            let activated = l.relu || l.has_pre_activation();
             // A concatenation's entries are its operands' (or zero), checked where they were
             // produced.
             if let LayerKind::Concat { .. } = l.kind {
@@ -478,13 +533,18 @@ impl ModelArchitecture {
             if l.table.is_some() {
                 range.signed(names::act(&l.name));
             }
+            // A hidden Softmax's logits: signed b-bit (its probabilities, in [0, 2^s], with
+            // the block's checks below).
+            if l.softmax.is_some() {
+                range.signed(names::pre(&l.name));
+            }
         }
         range.signed(names::LOGITS);
         if self.argmax_shape().is_some() {
             range.unsigned(names::SLACK);
         }
-        if softmax.is_some() {
-            softmax_ranges(&mut range, s.scale, names::softmax);
+        for site in &sites {
+            softmax_ranges(&mut range, s.scale, |n| site.name(n));
         }
         let range_columns = range.into_columns()?;
         // A virtual tensor's one range claim is resolved by its pool; a second column (a

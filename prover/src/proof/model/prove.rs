@@ -1,10 +1,10 @@
 //! The MLP prover: witness from the integer forward pass, vectors, blocks on forks, one opening.
 
 use super::lookups::max_pools;
-use super::plan::{DATA, MODEL, ModelArchitecture, Place, Plan, Sink, TRACE, names};
+use super::plan::{DATA, MODEL, ModelArchitecture, Place, Plan, Sink, SoftmaxSite, TRACE, names};
 use super::shape::{LayerKind, LayerShape, Task};
-use super::verify::{LayerClaims, LookupStageClaims, OutputClaims, route, start_blocks};
-use super::{LayerProof, ModelProof, ModelProofBody, PublicValues, SoftmaxOutputProof};
+use super::verify::{LayerClaims, LookupStageClaims, route, start_blocks};
+use super::{LayerProof, ModelProof, ModelProofBody, PublicValues, SoftmaxSiteProof};
 use crate::blocks::argmax::{ArgmaxWitness, prove_argmax};
 use crate::blocks::avgpool::{AvgPoolShape, prove_avgpool};
 use crate::blocks::concat::prove_concat;
@@ -215,8 +215,11 @@ fn activation_column<'a>(
     })
 }
 
-/// A Softmax output's (chunk, exponential) columns for its `Table::ExpChunks` lookup.
-fn softmax_columns(t: &BTreeMap<String, Vec<Fr>>) -> Result<Vec<LookupColumn<'_>>, Error> {
+/// A softmax site's (chunk, exponential) columns for its `Table::ExpChunks` lookup.
+fn softmax_columns<'a>(
+    t: &'a BTreeMap<String, Vec<Fr>>,
+    site: &SoftmaxSite,
+) -> Result<Vec<LookupColumn<'a>>, Error> {
     CHUNK_PAIRS
         .iter()
         .enumerate()
@@ -225,12 +228,12 @@ fn softmax_columns(t: &BTreeMap<String, Vec<Fr>>) -> Result<Vec<LookupColumn<'_>
                 t.get_key_value(&n)
                     .ok_or(Error::MissingTensor { name: n.clone() })
             };
-            let (name, values) = get(names::softmax(chunk))?;
+            let (name, values) = get(site.name(chunk))?;
             Ok(LookupColumn {
                 name,
                 values,
                 offset: 16 * k as i64,
-                pair: Some(get(names::softmax(exp))?.1),
+                pair: Some(get(site.name(exp))?.1),
             })
         })
         .collect()
@@ -358,7 +361,7 @@ pub(crate) fn prove_blocks(
             t.insert(names::pos(&l.name), ints(&lt.pos));
             t.insert(names::neg(&l.name), ints(&lt.neg));
         }
-        if l.table.is_some() {
+        if l.has_pre_activation() {
             t.insert(names::pre(&l.name), ints(&lt.y));
             t.insert(names::act(&l.name), ints(&lt.act));
         }
@@ -366,15 +369,28 @@ pub(crate) fn prove_blocks(
     }
     let logits = w.trace.logits();
     t.insert(names::LOGITS.into(), ints(logits));
-    // A Softmax output: the block's tensors from the logits, exactly the forward pass's
-    // probabilities.
-    let softmax = arch.softmax_shape().map(|shape| {
-        let sw = SoftmaxWitness::compute(shape, logits);
+    // Every softmax: the block's tensors from its logits (a hidden layer's pre-activation,
+    // or the statement's logits), its probabilities exactly the forward pass's.
+    let mut softmaxes = Vec::new();
+    for site in arch.softmax_sites() {
+        let input = match &site.layer {
+            None => logits,
+            Some(name) => s
+                .layers
+                .iter()
+                .position(|l| l.name == *name)
+                .and_then(|i| w.trace.layers.get(i))
+                .map(|lt| lt.y.as_slice())
+                .ok_or(Error::Internal {
+                    what: "a hidden softmax's layer has a trace",
+                })?,
+        };
+        let sw = SoftmaxWitness::compute(site.shape, input);
         for (name, v) in TENSORS.iter().chain([&SLACK]).zip(&sw.tensors).skip(1) {
-            t.insert(names::softmax(name), v.clone());
+            t.insert(site.name(name), v.clone());
         }
-        (shape, sw)
-    });
+        softmaxes.push((site, sw));
+    }
     let mut public = PublicValues::default();
     let mut count = None;
     match arch.task {
@@ -435,14 +451,13 @@ pub(crate) fn prove_blocks(
     for (l, _, mult) in &act_lookups {
         t.insert(names::act_mult(&l.name), mult.clone());
     }
-    let softmax_lookup = match plan.softmax_statement(arch)? {
-        Some(st) => {
-            let mult = multiplicities(st.table, &softmax_columns(&t)?)?;
-            t.insert(names::EXP_MULT.into(), mult.clone());
-            Some((st, mult))
-        }
-        None => None,
-    };
+    let mut softmax_lookups = Vec::with_capacity(softmaxes.len());
+    for (site, _) in &softmaxes {
+        let st = plan.softmax_statement(site)?;
+        let mult = multiplicities(st.table, &softmax_columns(&t, site)?)?;
+        t.insert(site.name(names::EXP_MULT), mult.clone());
+        softmax_lookups.push((st, mult));
+    }
     let trace = fill(&plan, TRACE, &t, rng)?;
     let trace_commitment = commit_trace(&trace)?;
     let salt = Fr::rand(rng);
@@ -457,8 +472,7 @@ pub(crate) fn prove_blocks(
     }
     let statement = super::verify::statement(srs, arch, commitments, &public)?;
     let mut main = statement.transcript(salt)?;
-    let output_blocks = usize::from(count.is_some() || softmax.is_some());
-    let forks = start_blocks(&main, s.layers.len() + 1 + output_blocks)?;
+    let forks = start_blocks(&main, s.layers.len() + 1 + usize::from(count.is_some()))?;
 
     // Blocks in parallel on their forks.
     let range_cols = columns(&t, &plan.range_columns)?;
@@ -467,8 +481,8 @@ pub(crate) fn prove_blocks(
         what: "the transcript forks once per block",
     })?;
     let layer_forks: Vec<_> = forks.by_ref().take(s.layers.len()).collect();
-    let mut output_fork = forks.next();
-    let (lookups, (layers, outputs)) = rayon::join(
+    let argmax_fork = forks.next();
+    let (lookups, (layers, argmax)) = rayon::join(
         || -> Result<_, Error> {
             let _span = tracing::debug_span!("lookups").entered();
             let range = prove_given(range_st.table, &range_cols, &range_mult, &mut lookup_fork)?;
@@ -477,15 +491,11 @@ pub(crate) fn prove_blocks(
                 let col = activation_column(&t, l)?;
                 acts.push(prove_given(st.table, &[col], mult, &mut lookup_fork)?);
             }
-            let chunks = match &softmax_lookup {
-                Some((st, mult)) => Some(prove_given(
-                    st.table,
-                    &softmax_columns(&t)?,
-                    mult,
-                    &mut lookup_fork,
-                )?),
-                None => None,
-            };
+            let mut chunks = Vec::with_capacity(softmaxes.len());
+            for ((site, _), (st, mult)) in softmaxes.iter().zip(&softmax_lookups) {
+                let cols = softmax_columns(&t, site)?;
+                chunks.push(prove_given(st.table, &cols, mult, &mut lookup_fork)?);
+            }
             // The max pools' differences are virtual: resolve the range lookup's claims on them.
             let mut diffs = Vec::new();
             for ((i, shape), d) in max_pools(arch)
@@ -503,7 +513,11 @@ pub(crate) fn prove_blocks(
                 )?;
                 diffs.push((p, c));
             }
-            Ok((range, acts, chunks, diffs, lookup_fork.digest()?))
+            let mut blocks = Vec::with_capacity(softmaxes.len());
+            for (site, sw) in &softmaxes {
+                blocks.push(prove_softmax(site.shape, sw, &mut lookup_fork)?);
+            }
+            Ok((range, acts, chunks, diffs, blocks, lookup_fork.digest()?))
         },
         || {
             let layers = s
@@ -618,48 +632,31 @@ pub(crate) fn prove_blocks(
                     Ok((out.0, out.1, fork.digest()?))
                 })
                 .collect::<Result<Vec<_>, Error>>();
-            // The output block: the argmax (accuracy) or a Softmax output (inference).
-            let mut outputs = || -> Result<_, Error> {
-                let mut take = || {
-                    output_fork.take().ok_or(Error::Internal {
-                        what: "the transcript forks once per block",
-                    })
-                };
-                let argmax = match (arch.argmax_shape(), count) {
-                    (Some(shape), Some(count)) => {
-                        let mut fork = take()?;
-                        let aw = ArgmaxWitness {
-                            logits: &t[names::LOGITS],
-                            prediction: &t[names::PREDICTION],
-                            labels: &t[names::LABELS],
-                            slack: &t[names::SLACK],
-                        };
-                        let (p, c) = prove_argmax(shape, &aw, count, &mut fork)?;
-                        Some((p, c, fork.digest()?))
-                    }
-                    _ => None,
-                };
-                let softmax = match &softmax {
-                    Some((shape, sw)) => {
-                        let mut fork = take()?;
-                        let (p, c) = prove_softmax(*shape, sw, &mut fork)?;
-                        Some((p, c, fork.digest()?))
-                    }
-                    None => None,
-                };
-                Ok((argmax, softmax))
+            let argmax = match (arch.argmax_shape(), argmax_fork, count) {
+                (Some(shape), Some(mut fork), Some(count)) => {
+                    let aw = ArgmaxWitness {
+                        logits: &t[names::LOGITS],
+                        prediction: &t[names::PREDICTION],
+                        labels: &t[names::LABELS],
+                        slack: &t[names::SLACK],
+                    };
+                    prove_argmax(shape, &aw, count, &mut fork)
+                        .and_then(|(p, c)| Ok(Some((p, c, fork.digest()?))))
+                }
+                _ => Ok(None),
             };
-            (layers, outputs())
+            (layers, argmax)
         },
     );
-    let ((range, range_claims), acts, chunks, diffs, lookup_digest) = lookups?;
+    let ((range, range_claims), acts, chunks, diffs, blocks, lookup_digest) = lookups?;
     let (activations, act_claims): (Vec<_>, Vec<_>) = acts.into_iter().unzip();
     let (pool_diffs, diff_claims): (Vec<_>, Vec<_>) = diffs.into_iter().unzip();
-    let (layers, (argmax, softmax_block)) = (layers?, outputs?);
+    let (chunk_proofs, chunk_claims): (Vec<_>, Vec<_>) = chunks.into_iter().unzip();
+    let (block_proofs, block_claims): (Vec<_>, Vec<_>) = blocks.into_iter().unzip();
+    let (layers, argmax) = (layers?, argmax?);
     let mut digests = vec![lookup_digest];
     digests.extend(layers.iter().map(|x| x.2));
     digests.extend(argmax.iter().map(|x| x.2));
-    digests.extend(softmax_block.iter().map(|x| x.2));
     main.join(&digests)?;
 
     let dense_claims: Vec<_> = layers.iter().map(|x| x.1.clone()).collect();
@@ -672,12 +669,9 @@ pub(crate) fn prove_blocks(
     let lookup_claims = LookupStageClaims {
         range: &range_claims,
         activations: &act_claims,
-        softmax: chunks.as_ref().map(|x| &x.1),
+        softmax_chunks: &chunk_claims,
         diffs: &diff_claims,
-    };
-    let outputs = OutputClaims {
-        argmax: argmax.as_ref().map(|x| &x.1),
-        softmax: softmax_block.as_ref().map(|x| &x.1),
+        softmax: &block_claims,
     };
     route(
         arch,
@@ -685,7 +679,7 @@ pub(crate) fn prove_blocks(
         &mut sink,
         lookup_claims,
         &dense_claims,
-        outputs,
+        argmax.as_ref().map(|x| &x.1),
     )?;
     Ok(BlockStage {
         trace,
@@ -697,9 +691,11 @@ pub(crate) fn prove_blocks(
             layers: layers.into_iter().map(|x| x.0).collect(),
             argmax: argmax.map(|x| x.0),
             pool_diffs,
-            softmax: chunks
-                .zip(softmax_block)
-                .map(|((chunks, _), (block, _, _))| SoftmaxOutputProof { chunks, block }),
+            softmax: chunk_proofs
+                .into_iter()
+                .zip(block_proofs)
+                .map(|(chunks, block)| SoftmaxSiteProof { chunks, block })
+                .collect(),
         },
         public,
         claims: sink.acc.claims().to_vec(),

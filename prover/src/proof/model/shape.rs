@@ -97,6 +97,10 @@ pub struct LayerShape {
     pub relu: bool,
     /// A table activation that follows instead.
     pub table: Option<TableFn>,
+    /// A hidden Softmax over the first `real` of the layer's outputs that follows instead
+    /// (dense layers on flat features): the next layer reads its probabilities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub softmax: Option<usize>,
     /// The tensor the layer reads when it is not the previous layer's output (the model
     /// input for the first layer): a branch, such as a projection shortcut.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,7 +122,7 @@ impl LayerShape {
     pub(crate) fn output_name(&self, last: bool) -> String {
         if self.relu {
             names::pos(&self.name)
-        } else if self.table.is_some() {
+        } else if self.has_pre_activation() {
             names::act(&self.name)
         } else if last {
             names::LOGITS.to_string()
@@ -137,11 +141,17 @@ impl LayerShape {
                 .cycle()
                 .take(4)
                 .collect()
-        } else if self.table.is_some() {
+        } else if self.has_pre_activation() {
             vec![names::pre(&self.name)]
         } else {
             vec![self.output_name(last)]
         }
+    }
+
+    /// Whether a table activation or a hidden Softmax follows: the layer's block states its
+    /// output as the pre-activation, and the next layer reads the activation.
+    pub(crate) fn has_pre_activation(&self) -> bool {
+        self.table.is_some() || self.softmax.is_some()
     }
 
     /// The tensor a pool block states its output on: the pre-activation when a table
@@ -203,6 +213,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: d.n,
                     relu: d.relu,
                     table: d.table,
+                    softmax: d.softmax.then_some(d.real_n),
                     source: q.branches.get(&i).copied(),
                 },
                 QLayer::Conv(c) => LayerShape {
@@ -213,6 +224,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: c.dense.n,
                     relu: c.dense.relu,
                     table: c.dense.table,
+                    softmax: None,
                     source: q.branches.get(&i).copied(),
                 },
                 QLayer::AvgPool(p) => LayerShape {
@@ -223,6 +235,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: p.c,
                     relu: false,
                     table: l.table(),
+                    softmax: None,
                     source: q.branches.get(&i).copied(),
                 },
                 QLayer::Add(a) => LayerShape {
@@ -233,6 +246,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: a.n,
                     relu: a.relu,
                     table: a.table,
+                    softmax: None,
                     source: q.branches.get(&i).copied(),
                 },
                 QLayer::Concat(c) => LayerShape {
@@ -247,6 +261,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: c.padded().1,
                     relu: false,
                     table: None,
+                    softmax: None,
                     source: q.branches.get(&i).copied(),
                 },
                 QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => LayerShape {
@@ -261,6 +276,7 @@ impl From<&QuantizedModel> for ModelShape {
                     n: p.geometry.in_c,
                     relu: false,
                     table: l.table(),
+                    softmax: None,
                     source: q.branches.get(&i).copied(),
                 },
             })
@@ -284,10 +300,11 @@ impl ModelShape {
             .layers
             .iter()
             .map(|l| {
-                let relu = match (l.relu, l.table) {
-                    (true, _) => "+relu".to_string(),
-                    (false, Some(f)) => format!("+{}", f.name()),
-                    (false, None) => String::new(),
+                let relu = match (l.relu, l.table, l.softmax) {
+                    (true, _, _) => "+relu".to_string(),
+                    (false, Some(f), _) => format!("+{}", f.name()),
+                    (false, None, Some(real)) => format!("+softmax{real}"),
+                    (false, None, None) => String::new(),
                 };
                 // A branch names its source (a chain's descriptions are unchanged).
                 let relu = match l.source {
@@ -432,11 +449,12 @@ impl ModelShape {
             name: l.name.clone(),
             k: l.k,
             n: l.n,
-            real_n: l.n,
+            real_n: l.softmax.unwrap_or(l.n),
             weight: vec![0; l.k * l.n],
             bias: vec![0; l.n],
             relu: l.relu,
             table: l.table,
+            softmax: l.softmax.is_some(),
         };
         let mut q = QuantizedModel {
             scale: self.scale,

@@ -81,15 +81,11 @@ pub(crate) enum LayerClaims<F> {
 pub(crate) struct LookupStageClaims<'a, F> {
     pub range: &'a LookupClaims<F>,
     pub activations: &'a [LookupClaims<F>],
-    /// A Softmax output's exponent-chunk lookup.
-    pub softmax: Option<&'a LookupClaims<F>>,
+    /// Each softmax site's exponent-chunk lookup ([`ModelArchitecture::softmax_sites`]).
+    pub softmax_chunks: &'a [LookupClaims<F>],
     pub diffs: &'a [DiffClaims<F>],
-}
-
-/// The output block's claims: the argmax (accuracy) or a Softmax output (inference).
-pub(crate) struct OutputClaims<'a, F> {
-    pub argmax: Option<&'a ArgmaxClaims<F>>,
-    pub softmax: Option<&'a SoftmaxClaims<F>>,
+    /// Each softmax site's relations.
+    pub softmax: &'a [SoftmaxClaims<F>],
 }
 
 /// A lookup column's claim on `name`: its value at the prefix of the lookup's point the
@@ -119,13 +115,14 @@ pub(crate) fn route<F: FieldOps>(
     sink: &mut Sink<'_, F>,
     lookups: LookupStageClaims<'_, F>,
     claims: &[LayerClaims<F>],
-    output_claims: OutputClaims<'_, F>,
+    argmax: Option<&ArgmaxClaims<F>>,
 ) -> Result<(), Error> {
     let LookupStageClaims {
         range,
         activations,
-        softmax: chunks,
+        softmax_chunks,
         diffs,
+        softmax,
     } = lookups;
     if range.column_evals.len() != plan.range_columns.len() {
         return Err(Error::ProofShape {
@@ -193,7 +190,15 @@ pub(crate) fn route<F: FieldOps>(
             },
         )?;
     }
-    if let Some(c) = chunks {
+    let sites = arch.softmax_sites();
+    if softmax_chunks.len() != sites.len() || softmax.len() != sites.len() {
+        return Err(Error::ProofShape {
+            what: "softmax proofs",
+            expected: sites.len(),
+            actual: softmax_chunks.len().min(softmax.len()),
+        });
+    }
+    for ((site, c), block) in sites.iter().zip(softmax_chunks).zip(softmax) {
         if c.column_evals.len() != 2 * CHUNK_PAIRS.len() {
             return Err(Error::ProofShape {
                 what: "softmax chunk lookup evaluations",
@@ -203,16 +208,19 @@ pub(crate) fn route<F: FieldOps>(
         }
         let pairs = CHUNK_PAIRS.iter().flat_map(|(d, u)| [d, u]);
         for (name, value) in pairs.zip(&c.column_evals) {
-            let name = names::softmax(name);
+            let name = site.name(name);
             sink.add(&name, &column_claim(plan, &name, &c.column_point, value)?)?;
         }
         sink.add(
-            names::EXP_MULT,
+            &site.name(names::EXP_MULT),
             &TensorClaim {
                 point: c.multiplicity_point.clone(),
                 value: c.multiplicity_eval.clone(),
             },
         )?;
+        for (name, claim) in block {
+            sink.add(&site.name(name), claim)?;
+        }
     }
     if claims.len() != layers.len() {
         return Err(Error::ProofShape {
@@ -281,12 +289,7 @@ pub(crate) fn route<F: FieldOps>(
             }
         }
     }
-    if let Some(c) = output_claims.softmax {
-        for (name, claim) in c {
-            sink.add(&names::softmax(name), claim)?;
-        }
-    }
-    if let Some(a) = output_claims.argmax {
+    if let Some(a) = argmax {
         for (name, claims) in [
             (names::PREDICTION, &a.prediction),
             (names::LABELS, &a.labels),
@@ -318,16 +321,15 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     let (input, logits, count) = split_public(arch, &plan, public)?;
     start(t, &seeds.s0, salt)?;
     let argmax_shape = arch.argmax_shape();
-    let softmax_shape = arch.softmax_shape();
-    if body.softmax.is_some() != softmax_shape.is_some() {
+    let sites = arch.softmax_sites();
+    if body.softmax.len() != sites.len() {
         return Err(Error::ProofShape {
-            what: "softmax output proof",
-            expected: usize::from(softmax_shape.is_some()),
-            actual: usize::from(body.softmax.is_some()),
+            what: "softmax proofs",
+            expected: sites.len(),
+            actual: body.softmax.len(),
         });
     }
-    let output_blocks = usize::from(argmax_shape.is_some() || softmax_shape.is_some());
-    let mut forks = start_blocks(t, s.layers.len() + 1 + output_blocks)?;
+    let mut forks = start_blocks(t, s.layers.len() + 1 + usize::from(argmax_shape.is_some()))?;
     let mut digests = Vec::with_capacity(forks.len());
     let range_st = plan.range_statement(s)?;
     let mut fork_iter = forks.drain(..);
@@ -353,10 +355,14 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         })?;
         acts.push(verify_lookup(&st, p, &mut f)?);
     }
-    let chunks = match (plan.softmax_statement(arch)?, &body.softmax) {
-        (Some(st), Some(p)) => Some(verify_lookup(&st, &p.chunks, &mut f)?),
-        _ => None,
-    };
+    let mut chunks = Vec::with_capacity(sites.len());
+    for (site, p) in sites.iter().zip(&body.softmax) {
+        chunks.push(verify_lookup(
+            &plan.softmax_statement(site)?,
+            &p.chunks,
+            &mut f,
+        )?);
+    }
     let pools = max_pools(arch);
     let diff_claims = plan.diff_claims(arch, &range)?;
     if body.pool_diffs.len() != pools.len() {
@@ -369,6 +375,10 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     let mut diffs = Vec::with_capacity(pools.len());
     for (((_, shape), d), p) in pools.iter().zip(&diff_claims).zip(&body.pool_diffs) {
         diffs.push(verify_virtual_diff(*shape, d, p, &mut f)?);
+    }
+    let mut softmax = Vec::with_capacity(sites.len());
+    for (site, p) in sites.iter().zip(&body.softmax) {
+        softmax.push(verify_softmax(site.shape, &p.block, &mut f)?);
     }
     digests.push(f.digest()?);
     if body.layers.len() != s.layers.len() {
@@ -456,28 +466,16 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
             });
         }
     };
-    let softmax = match (softmax_shape, &body.softmax) {
-        (Some(shape), Some(p)) => {
-            let mut f = next()?;
-            let c = verify_softmax(shape, &p.block, &mut f)?;
-            digests.push(f.digest()?);
-            Some(c)
-        }
-        _ => None,
-    };
     t.join(&digests)?;
     let mut sink = Sink::new(arch, &plan, input, logits)?;
     let lookups = LookupStageClaims {
         range: &range,
         activations: &acts,
-        softmax: chunks.as_ref(),
+        softmax_chunks: &chunks,
         diffs: &diffs,
+        softmax: &softmax,
     };
-    let outputs = OutputClaims {
-        argmax: argmax.as_ref(),
-        softmax: softmax.as_ref(),
-    };
-    route(arch, &plan, &mut sink, lookups, &layers, outputs)?;
+    route(arch, &plan, &mut sink, lookups, &layers, argmax.as_ref())?;
     verify_split_field(
         sink.acc.vector_vars(),
         sink.acc.claims(),

@@ -349,6 +349,7 @@ impl TrainArchitecture {
             && layers.iter().enumerate().all(|(i, l)| {
                 let last = i + 1 == layers.len();
                 l.table.is_none()
+                    && l.softmax.is_none()
                     && l.source.is_none()
                     && match l.kind {
                         LayerKind::Dense => l.relu != last,
