@@ -53,7 +53,7 @@ pub const DATA_COMMITMENT: Kind = Kind {
 /// A native inference or accuracy proof with its statement.
 pub const MODEL_PROOF: Kind = Kind {
     name: "model-proof",
-    version: 5,
+    version: 6,
     what: "model proof file",
 };
 /// A native training proof with its statement.

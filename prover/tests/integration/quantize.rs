@@ -111,4 +111,12 @@ fn a_hidden_softmax_folds_into_its_dense_layer_and_elsewhere_is_refused_by_name(
         }
         e => panic!("{e:?}"),
     }
+    // A model file claiming a Softmax after a convolution: its shape says so and is refused.
+    let mut q =
+        QuantizedModel::quantize(&import_path(&digits("cnn.onnx")).unwrap(), 6, 14).unwrap();
+    if let zkmodel_prover::graph::quant::QLayer::Conv(c) = &mut q.layers[0] {
+        c.dense.relu = false;
+        c.dense.softmax = true;
+    }
+    assert!(matches!(q.validate(), Err(Error::BlockShape { .. })));
 }

@@ -224,7 +224,8 @@ impl From<&QuantizedModel> for ModelShape {
                     n: c.dense.n,
                     relu: c.dense.relu,
                     table: c.dense.table,
-                    softmax: None,
+                    // The shape says whatever the model does: `check` refuses a convolution's.
+                    softmax: c.dense.softmax.then_some(c.dense.real_n),
                     source: q.branches.get(&i).copied(),
                 },
                 QLayer::AvgPool(p) => LayerShape {

@@ -191,12 +191,14 @@ pub(crate) fn route<F: FieldOps>(
         )?;
     }
     let sites = arch.softmax_sites();
-    if softmax_chunks.len() != sites.len() || softmax.len() != sites.len() {
-        return Err(Error::ProofShape {
-            what: "softmax proofs",
-            expected: sites.len(),
-            actual: softmax_chunks.len().min(softmax.len()),
-        });
+    for actual in [softmax_chunks.len(), softmax.len()] {
+        if actual != sites.len() {
+            return Err(Error::ProofShape {
+                what: "softmax proofs",
+                expected: sites.len(),
+                actual,
+            });
+        }
     }
     for ((site, c), block) in sites.iter().zip(softmax_chunks).zip(softmax) {
         if c.column_evals.len() != 2 * CHUNK_PAIRS.len() {
