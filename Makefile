@@ -66,7 +66,7 @@ bench: tools
 	bash scripts/bench-cli-train.sh
 	cargo test --release --locked -p zkmodel-wrapper --test integration ceremony_bench:: -- --ignored --nocapture
 	cargo test --release --locked -p zkmodel-prover --test integration exported_models::lenet_batch -- --ignored --nocapture
-	for fixture in "mlp 64" "cnn 16" "lenet 1" "lenet 64" "resmlp 64" "rescnn 16" "resnet 16" "smooth_mlp 64" "poolact 16" "catcnn 16" "widedeep 64"; do \
+	for fixture in "mlp 64" "cnn 16" "lenet 1" "lenet 64" "resmlp 64" "rescnn 16" "resnet 16" "smooth_mlp 64" "poolact 16" "catcnn 16" "widedeep 64" "sklearn/wine_mlp 4" "sklearn/digits_mlp 64"; do \
 		cargo run --release --locked -p zkmodel-wrapper --example fixture_report -- $$fixture || exit 1; \
 	done
 	cargo test --release --locked -p zkmodel-relayer --test anvil_sender concurrent -- --nocapture

@@ -1,7 +1,8 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 //! Figures for one exported fixture, as `make bench` reports them:
 //! `cargo run --release -p zkmodel-wrapper --example fixture_report -- <name> [batch]`
-//! for `fixtures/pytorch/<name>.onnx` (e.g. `lenet 64`, `resmlp 1`).
+//! for `fixtures/pytorch/<name>.onnx` (e.g. `lenet 64`, `resmlp 1`), or `fixtures/<name>.onnx`
+//! for a name with a directory (`sklearn/wine_mlp 4`: a classifier with its Softmax output).
 //!
 //! Prints, on one line: float and quantized test accuracy (on `<name>.test.json`) and the
 //! calibration's scale and bit bound; then, for an inference statement on the first `batch`
@@ -33,14 +34,20 @@ use zkmodel_wrapper::circuit::StatementCircuit;
 mod common;
 use common::peak_rss_mib;
 
-fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/pytorch")
+/// The fixtures directory a file is in: `fixtures/pytorch` unless its name has a directory.
+fn dir_of(file: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    if file.contains('/') {
+        root
+    } else {
+        root.join("pytorch")
+    }
 }
 
 /// The examples and labels of an EZKL-style JSON file, shaped as the model takes them.
 fn examples(model: &Model, file: &str) -> (Tensor, Vec<usize>) {
     let v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir().join(file)).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(dir_of(file).join(file)).unwrap()).unwrap();
     let rows = v["input_data"].as_array().unwrap();
     let data: Vec<f32> = rows
         .iter()
@@ -82,7 +89,7 @@ fn main() {
     let batch: usize = std::env::args()
         .nth(2)
         .map_or(1, |b| b.parse().expect("batch is a number"));
-    let model = import_path(&dir().join(format!("{name}.onnx"))).unwrap();
+    let model = import_path(&dir_of(&name).join(format!("{name}.onnx"))).unwrap();
     let (calib, _) = examples(&model, &format!("{name}.calibration.json"));
     let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
     let (test, labels) = examples(&model, &format!("{name}.test.json"));

@@ -6,18 +6,12 @@
 //! rejected. A hidden Softmax (the digits MLP with its ReLU replaced) proves in inference and
 //! accuracy statements beside a Softmax output.
 
-use crate::common::{field, prove_trace};
-use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
+use crate::common::{Proven, field, prove_trace};
 use std::path::PathBuf;
 use zkmodel_prover::graph::onnx::import_path;
 use zkmodel_prover::graph::quant::{CalibrationOptions, QuantizedModel, calibrate};
 use zkmodel_prover::graph::{Model, Tensor};
-use zkmodel_prover::pcs::Srs;
-use zkmodel_prover::proof::model::commit_data;
-use zkmodel_prover::proof::model::{
-    ModelArchitecture, ModelShape, ModelWitness, Task, Visibility, commit_model, prove, verify,
-};
+use zkmodel_prover::proof::model::{ModelArchitecture, ModelShape, Task, Visibility};
 use zkmodel_prover::{Error, Fr};
 
 fn fixture(name: &str) -> PathBuf {
@@ -130,35 +124,15 @@ fn changed_probabilities_and_softmax_messages_are_rejected() {
             output: Visibility::Public,
         },
     };
-    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
-    let srs = Srs::insecure_development(5, len);
-    let mut r = ChaCha20Rng::seed_from_u64(3);
-    let model = commit_model(&srs, &arch, &q, &mut r).unwrap();
-    let data = commit_data(&srs, &arch, &trace.input, None, None, &mut r).unwrap();
-    let w = ModelWitness {
-        model: &q,
-        committed_model: &model,
-        data: Some(&data),
-        trace: &trace,
-        labels: None,
-    };
-    let (proof, public) = prove(&srs, &arch, &w, &mut r).unwrap();
+    let p = Proven::new(&q, arch.clone(), &trace, None, 3);
+    let (proof, public) = (p.proof.clone(), p.public.clone());
     let probs: Vec<Fr> = trace
         .outputs()
         .chunks(4)
         .flat_map(|row| field(&row[..3]))
         .collect();
     assert_eq!(public.logits.as_deref(), Some(probs.as_slice()));
-    let check = |arch: &ModelArchitecture, public: &_, proof: &_| {
-        verify(
-            &srs,
-            arch,
-            model.commitment,
-            Some(data.commitment),
-            public,
-            proof,
-        )
-    };
+    let check = |arch: &ModelArchitecture, public: &_, proof: &_| p.verify_as(arch, public, proof);
     check(&arch, &public, &proof).unwrap();
 
     // A probability moved by one unit: the statement (absorbed first) moves every challenge.
@@ -266,30 +240,10 @@ fn a_hidden_softmax_proves_beside_a_softmax_output() {
         shape: ModelShape::from(&q),
         task: Task::Accuracy { examples: 4 },
     };
-    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
-    let srs = Srs::insecure_development(5, len);
-    let mut r = ChaCha20Rng::seed_from_u64(8);
-    let model_c = commit_model(&srs, &arch, &q, &mut r).unwrap();
-    let data_c = commit_data(&srs, &arch, &trace.input, None, Some(&labels), &mut r).unwrap();
-    let w = ModelWitness {
-        model: &q,
-        committed_model: &model_c,
-        data: Some(&data_c),
-        trace: &trace,
-        labels: Some(&labels),
-    };
-    let (proof, public) = prove(&srs, &arch, &w, &mut r).unwrap();
+    let p = Proven::new(&q, arch, &trace, Some(&labels), 8);
+    let proof = p.proof.clone();
     assert_eq!(proof.body.softmax.len(), 1);
-    let check = |proof: &_| {
-        verify(
-            &srs,
-            &arch,
-            model_c.commitment,
-            Some(data_c.commitment),
-            &public,
-            proof,
-        )
-    };
+    let check = |proof: &_| p.verify(proof);
     check(&proof).unwrap();
     let mut bad = proof.clone();
     bad.body.softmax[0].block.values[3] += Fr::from(1u64);

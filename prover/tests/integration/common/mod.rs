@@ -106,6 +106,77 @@ pub fn prove_trace(
     Ok(())
 }
 
+/// A statement proven on a trace, with what its verifier needs (tamper tests change `proof`).
+pub struct Proven {
+    pub srs: Srs,
+    pub arch: ModelArchitecture,
+    pub model: zkmodel_prover::proof::model::CommittedModel,
+    pub data: Option<zkmodel_prover::proof::model::CommittedData>,
+    pub proof: zkmodel_prover::proof::model::ModelProof,
+    pub public: zkmodel_prover::proof::model::PublicValues,
+}
+
+impl Proven {
+    /// Proves `arch` on `trace` (its committed input, labels for accuracy; committed outputs
+    /// are the trace's).
+    pub fn new(
+        q: &QuantizedModel,
+        arch: ModelArchitecture,
+        trace: &IntTrace,
+        labels: Option<&[usize]>,
+        seed: u64,
+    ) -> Self {
+        let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+        let srs = Srs::insecure_development(5, len);
+        let mut r = rng(seed);
+        let model = commit_model(&srs, &arch, q, &mut r).unwrap();
+        let outputs = matches!(
+            arch.task,
+            Task::Inference {
+                output: Visibility::Committed,
+                ..
+            }
+        )
+        .then_some(trace.outputs());
+        let data = arch
+            .has_data()
+            .then(|| commit_data(&srs, &arch, &trace.input, outputs, labels, &mut r).unwrap());
+        let w = ModelWitness {
+            model: q,
+            committed_model: &model,
+            data: data.as_ref(),
+            trace,
+            labels,
+        };
+        let (proof, public) = prove(&srs, &arch, &w, &mut r).unwrap();
+        Self {
+            srs,
+            arch,
+            model,
+            data,
+            proof,
+            public,
+        }
+    }
+
+    /// Verifies `proof` (this one or a tampered copy) with `public` against the commitments,
+    /// as a statement of `arch` (this one, or another to show it is refused).
+    pub fn verify_as(
+        &self,
+        arch: &ModelArchitecture,
+        public: &zkmodel_prover::proof::model::PublicValues,
+        proof: &zkmodel_prover::proof::model::ModelProof,
+    ) -> Result<(), Error> {
+        let data = self.data.as_ref().map(|d| d.commitment);
+        verify(&self.srs, arch, self.model.commitment, data, public, proof)
+    }
+
+    /// [`Self::verify_as`] this statement's architecture with its public values.
+    pub fn verify(&self, proof: &zkmodel_prover::proof::model::ModelProof) -> Result<(), Error> {
+        self.verify_as(&self.arch, &self.public, proof)
+    }
+}
+
 /// A chain of `ops` (node i reads value i, writes value i + 1; nodes named n0, n1, …) on an
 /// input of `input_shape`.
 pub fn chain_model(
