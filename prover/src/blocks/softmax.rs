@@ -314,6 +314,19 @@ const ZC_INPUTS: [&str; 17] = [
 ];
 
 impl SoftmaxShape {
+    /// Each tensor's name ([`TENSORS`], then [`SLACK`]) with its length: `rows` for the row
+    /// sums, `rows × c` for every other.
+    pub fn tensor_lens(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        TENSORS.iter().copied().chain([SLACK]).map(move |name| {
+            let len = if name == "sums" {
+                self.rows
+            } else {
+                self.rows * self.c
+            };
+            (name, len)
+        })
+    }
+
     fn start<F: FieldOps, S: SpongeOps<F>>(
         &self,
         t: &mut Transcript<F, S>,
@@ -471,8 +484,7 @@ pub fn prove_softmax(
             actual: w.tensors.len(),
         });
     }
-    for (i, v) in w.tensors.iter().enumerate() {
-        let expected = if i == index("sums") { rows } else { rows * c };
+    for ((_, expected), v) in shape.tensor_lens().zip(&w.tensors) {
         if v.len() != expected {
             return Err(Error::StatementShape {
                 what: "softmax witness tensor (rows, or rows × columns)",

@@ -9,7 +9,9 @@
 
 use crate::blocks::softmax::{BOUNDS, Bound, CHUNK_PAIRS};
 use crate::error::Error;
-use crate::lookup::{ColumnShape, LookupStatement, Table};
+use crate::lookup::{ColumnShape, LookupColumn, LookupStatement, Table};
+use ark_bn254::Fr;
+use std::collections::BTreeMap;
 
 /// The range instance's columns under construction: (tensor, offset) pairs, each asserting
 /// that every entry of the tensor plus the offset lies in [0, 2^b).
@@ -106,6 +108,31 @@ pub(crate) fn softmax_lookup(
         table: Table::ExpChunks { chunks: 4, scale },
         columns,
     })
+}
+
+/// The softmax's (chunk, exponential) columns for its `Table::ExpChunks` lookup, each tensor
+/// named by `name` (the statement's prefix) in `t`.
+pub(crate) fn softmax_columns<'a>(
+    t: &'a BTreeMap<String, Vec<Fr>>,
+    name: impl Fn(&str) -> String,
+) -> Result<Vec<LookupColumn<'a>>, Error> {
+    let get = |n: String| {
+        t.get_key_value(&n)
+            .ok_or(Error::MissingTensor { name: n.clone() })
+    };
+    CHUNK_PAIRS
+        .iter()
+        .enumerate()
+        .map(|(k, (chunk, exp))| {
+            let (name_ref, values) = get(name(chunk))?;
+            Ok(LookupColumn {
+                name: name_ref,
+                values,
+                offset: 16 * k as i64,
+                pair: Some(get(name(exp))?.1),
+            })
+        })
+        .collect()
 }
 
 /// The range lookup over [0, 2^`bits`) of a plan's (tensor, offset) columns, each tensor's

@@ -7,7 +7,7 @@ use crate::blocks::argmax::ArgmaxShape;
 use crate::blocks::concat::ConcatShape;
 use crate::blocks::dense::DenseShape;
 use crate::blocks::matmul::MatMulDims;
-use crate::blocks::softmax::{SLACK, SoftmaxShape, TENSORS};
+use crate::blocks::softmax::SoftmaxShape;
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::field::encoding::from_i128;
@@ -426,10 +426,8 @@ impl ModelArchitecture {
         // pre-activation and activation, or the statement's logits and output).
         let sites = self.softmax_sites();
         for site in &sites {
-            let (rows, c) = (site.shape.rows, site.shape.c);
-            for name in TENSORS.iter().skip(1).chain([&SLACK]) {
-                if *name != "probs" {
-                    let len = if *name == "sums" { rows } else { rows * c };
+            for (name, len) in site.shape.tensor_lens().skip(1) {
+                if name != "probs" {
                     put(&site.name(name), TRACE, len)?;
                 }
             }

@@ -1,7 +1,7 @@
 //! The MLP prover: witness from the integer forward pass, vectors, blocks on forks, one opening.
 
 use super::lookups::max_pools;
-use super::plan::{DATA, MODEL, ModelArchitecture, Place, Plan, Sink, SoftmaxSite, TRACE, names};
+use super::plan::{DATA, MODEL, ModelArchitecture, Place, Plan, Sink, TRACE, names};
 use super::shape::{LayerKind, LayerShape, Task};
 use super::verify::{LayerClaims, LookupStageClaims, route, start_blocks};
 use super::{LayerProof, ModelProof, ModelProofBody, PublicValues, SoftmaxSiteProof};
@@ -14,12 +14,13 @@ use crate::blocks::maxpool::{prove_maxpool, prove_virtual_diff};
 use crate::blocks::pool::PoolClaims;
 use crate::blocks::pool::{PoolShape, prove_pool};
 use crate::blocks::residual::{ResidualShape, ResidualWitness, prove_residual};
-use crate::blocks::softmax::{CHUNK_PAIRS, SLACK, SoftmaxWitness, TENSORS, prove_softmax};
+use crate::blocks::softmax::{SLACK, SoftmaxWitness, TENSORS, prove_softmax};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::encoding::from_i128;
 use crate::graph::quant::{InputShape, IntTrace, QLayer, QuantizedModel};
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
 use crate::pcs::{Srs, commit, prove_split_opening};
+use crate::proof::bounds::softmax_columns;
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::UniformRand;
 use rand::RngCore;
@@ -213,30 +214,6 @@ fn activation_column<'a>(
         offset: 0,
         pair: Some(get(names::act(&l.name))?),
     })
-}
-
-/// A softmax site's (chunk, exponential) columns for its `Table::ExpChunks` lookup.
-fn softmax_columns<'a>(
-    t: &'a BTreeMap<String, Vec<Fr>>,
-    site: &SoftmaxSite,
-) -> Result<Vec<LookupColumn<'a>>, Error> {
-    CHUNK_PAIRS
-        .iter()
-        .enumerate()
-        .map(|(k, (chunk, exp))| {
-            let get = |n: String| {
-                t.get_key_value(&n)
-                    .ok_or(Error::MissingTensor { name: n.clone() })
-            };
-            let (name, values) = get(site.name(chunk))?;
-            Ok(LookupColumn {
-                name,
-                values,
-                offset: 16 * k as i64,
-                pair: Some(get(site.name(exp))?.1),
-            })
-        })
-        .collect()
 }
 
 /// Everything the prover needs besides the SRS.
@@ -454,7 +431,7 @@ pub(crate) fn prove_blocks(
     let mut softmax_lookups = Vec::with_capacity(softmaxes.len());
     for (site, _) in &softmaxes {
         let st = plan.softmax_statement(site)?;
-        let mult = multiplicities(st.table, &softmax_columns(&t, site)?)?;
+        let mult = multiplicities(st.table, &softmax_columns(&t, |n| site.name(n))?)?;
         t.insert(site.name(names::EXP_MULT), mult.clone());
         softmax_lookups.push((st, mult));
     }
@@ -493,7 +470,7 @@ pub(crate) fn prove_blocks(
             }
             let mut chunks = Vec::with_capacity(softmaxes.len());
             for ((site, _), (st, mult)) in softmaxes.iter().zip(&softmax_lookups) {
-                let cols = softmax_columns(&t, site)?;
+                let cols = softmax_columns(&t, |n| site.name(n))?;
                 chunks.push(prove_given(st.table, &cols, mult, &mut lookup_fork)?);
             }
             // The max pools' differences are virtual: resolve the range lookup's claims on them.

@@ -4,7 +4,6 @@
 //! same plan from the architecture alone.
 
 use super::TrainArchitecture;
-use crate::blocks::softmax::{SLACK, TENSORS};
 use crate::error::Error;
 use crate::lookup::LookupStatement;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
@@ -342,9 +341,9 @@ impl TrainArchitecture {
                 put(names::mask_gap(&l.name), out)?;
             }
         }
-        if self.softmax_shape().is_some() {
-            for name in TENSORS.iter().skip(1).chain([&SLACK]) {
-                let len = if *name == "sums" { m } else { m * c };
+        if let Some(shape) = self.softmax_shape() {
+            // The logits are the last layer's output, placed with it.
+            for (name, len) in shape.tensor_lens().skip(1) {
                 put(names::softmax(name), len)?;
             }
             put(names::EXP_MULT.into(), 64)?;

@@ -27,11 +27,12 @@ use crate::blocks::maxpool_grad::prove_maxpool_grad;
 use crate::blocks::one_hot::prove_one_hot;
 use crate::blocks::pool::prove_pool;
 use crate::blocks::relu_grad::prove_relu_grad;
-use crate::blocks::softmax::{CHUNK_PAIRS, prove_softmax};
+use crate::blocks::softmax::prove_softmax;
 use crate::error::Error;
 use crate::graph::quant::QuantizedModel;
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
 use crate::pcs::{Srs, commit, prove_split_opening};
+use crate::proof::bounds::softmax_columns;
 use crate::proof::model::{CommittedData, CommittedModel, LayerKind, ModelShape};
 use crate::train::StepTrace;
 use crate::transcript::NativeTranscript;
@@ -98,22 +99,7 @@ fn lookup_columns<'a>(
     let list = match i {
         0 => &plan.range_columns,
         _ => {
-            return CHUNK_PAIRS
-                .iter()
-                .enumerate()
-                .map(|(k, (chunk, exp))| {
-                    let name = names::softmax(chunk);
-                    let (name, values) = t
-                        .get_key_value(&name)
-                        .ok_or_else(|| Error::MissingTensor { name: name.clone() })?;
-                    Ok(LookupColumn {
-                        name,
-                        values,
-                        offset: 16 * k as i64,
-                        pair: Some(get(t, &names::softmax(exp))?),
-                    })
-                })
-                .collect();
+            return softmax_columns(t, names::softmax);
         }
     };
     list.iter()
