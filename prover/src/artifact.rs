@@ -59,7 +59,7 @@ pub const MODEL_PROOF: Kind = Kind {
 /// A native training proof with its statement.
 pub const TRAINING_PROOF: Kind = Kind {
     name: "training-proof",
-    version: 7,
+    version: 8,
     what: "training proof file",
 };
 

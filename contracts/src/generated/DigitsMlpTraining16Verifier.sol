@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xdb3425d868021cd9c422ea336300baa14f2a591e41c1ec34d2d47b136c8201b6;
+    bytes32 public constant ARCHITECTURE = 0xc50b649e12c89cc71347cd33a4681c7e876ff24de7015d589c73f480e47393e9;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x0d942be71331a7668a3700fb5fb6be80b12c97eefa85d3d4d4a9803baead9228;
-    uint256 internal constant IC0_Y = 0x0229548ebd59ad7851c88761ae1d408be9b8c69b13f1c669b877f7deab9063a1;
-    uint256 internal constant IC1_X = 0x004996e1fc71187caf7c4585369ad2d2e389566cf44510eb6f4ecdaf4152e195;
-    uint256 internal constant IC1_Y = 0x1e6545e59a5684a604a0a957a75b3800f3493a518b0f66d41c6f0ae5bae52b4a;
-    uint256 internal constant IC2_X = 0x2159ce14a7006bdb9cd453e2fc7bf601a7cc750fffa03b5867d9e089a6ad9276;
-    uint256 internal constant IC2_Y = 0x0d56589e149b692f63dc0c997d6951ddb29ea771768539761f3ffb17dfee97a0;
-    uint256 internal constant IC3_X = 0x09412bbeacbe5cea97c0962b4ccabc830f7d1d6b1d4ae50755dbffaef3da459a;
-    uint256 internal constant IC3_Y = 0x2e1c3af6301063b6dfe94abac53c9fe77bf04e9643d25ad4557ede6ec1c2e669;
-    uint256 internal constant IC4_X = 0x15f260d4dd992cb078c9347b0d6dbf4c86a50f9f8635c34994507c15c88a52b1;
-    uint256 internal constant IC4_Y = 0x04f2fb2dc7001e28e181cf9029a2af123bc31af096c4f83650b536747ca20f33;
-    uint256 internal constant IC5_X = 0x0723cfbf18b3488d90372ed4cdd1e4fd46789ca31159771bca96c7d6e7fca2b4;
-    uint256 internal constant IC5_Y = 0x03eda8bf4fb1dbb5771e0ab58efc458a79158a7f87b92ed14b5427a86684255f;
-    uint256 internal constant IC6_X = 0x0da8b34b52165e23f074fb5cc44c9f4e244c5cb8b2e2594361001f0781de9ddd;
-    uint256 internal constant IC6_Y = 0x0d2a2656b3571e63cbe57182c1267482d0104fe8ea6bc2e0f2166ed8f3346042;
-    uint256 internal constant IC7_X = 0x285aacf54ce5456083c1c63fbe387b855161134d366d83c3af668e6ef40562c3;
-    uint256 internal constant IC7_Y = 0x1b23cc343d2c1af1222f8f6fb68007b86068ca3215fee21e8ed0fe58130ac651;
-    uint256 internal constant IC8_X = 0x071dcfcccbb1d282dca0c97f34f6bd20819da8e0447c47903a2729a08cfaab68;
-    uint256 internal constant IC8_Y = 0x0c26df04b3481bcf5aa4e859f8a1d0c11a56a050504cd8714040cb2836a3cc6c;
-    uint256 internal constant IC9_X = 0x199dbdf601b343c690f653220c6feb032c1c8e2ea6ebf6395688d95b50b791e2;
-    uint256 internal constant IC9_Y = 0x174a2a21752b3a410e2790196e7cfbfaa381bb121fa2b04d26981f56a8eae329;
+    uint256 internal constant IC0_X = 0x08c273fab44bdefdc89175dc206b0a4239694d719d0e3174ca5656c603f11f79;
+    uint256 internal constant IC0_Y = 0x0db81153956b68de33d43f96499ae46d17f8fa0bc338f5a40fb05312e56c0c1f;
+    uint256 internal constant IC1_X = 0x0ef2c4b97906c48a34b33897c0b1247e8177532fdc54c35afd5360db2e15eb45;
+    uint256 internal constant IC1_Y = 0x1cbfef7062bea7b58e8b2201bc199a932c580c51daa6fdb0e2e314c885910c42;
+    uint256 internal constant IC2_X = 0x24cec597c2ec1b94146985503a164d45b3dec0f0e55496dcd7068c9390b42fac;
+    uint256 internal constant IC2_Y = 0x125811c6d627997b253b8cbbd5c23b4737be30e8c7cdba6fe909984830434ac9;
+    uint256 internal constant IC3_X = 0x116034d267f0156fbcc582bf6d331aeba869a17871e10d5cc9e7a5e3730a9ffc;
+    uint256 internal constant IC3_Y = 0x23c62edfe30f0e4e8ed34426e544e1face23ee27e617672409128bd776237e87;
+    uint256 internal constant IC4_X = 0x0a2d605de34429a1d62c0b84a4185861b171e48012a45aa49466a52b3a9f2251;
+    uint256 internal constant IC4_Y = 0x28a604928559a7f5099dbf7158b909d84efd61f1c293d0157179d7f354cd4e4a;
+    uint256 internal constant IC5_X = 0x0416a614813bc78829c5e20c39d2a71112d5acd21a4534178bd3608b03f97eb0;
+    uint256 internal constant IC5_Y = 0x05d0e73e5b2d4eac38973ddc73d699db138f8ae79612616fc0d83c50a6cd7a29;
+    uint256 internal constant IC6_X = 0x1d87592a92082ecc58364d1158c0d2f6db49048be486098cde806af341454dfc;
+    uint256 internal constant IC6_Y = 0x218720ae2e3229c3355843c9312baf92504ba12ef182b9a2acba8648da356a76;
+    uint256 internal constant IC7_X = 0x0d7370dbecd8ddd9c6188a7945b24bdc0600a799605feb376bca042878966bd1;
+    uint256 internal constant IC7_Y = 0x160e510d38cd145818b7e458bad2fce9c2ecbdcdebeeca0f995ca28308f22045;
+    uint256 internal constant IC8_X = 0x235ab77a69a7bea0b91187bad79ba253d6535e5c97f2792866e936142a645013;
+    uint256 internal constant IC8_Y = 0x0557ea326f23d713f435362494d3df8ebf1a644f50ec4c329c1d2ef08ff057bd;
+    uint256 internal constant IC9_X = 0x174d33fac670bb886d58e824bef214239d7129c5e11938482818a07f2870c004;
+    uint256 internal constant IC9_Y = 0x09f4f67597fcd9d034bc0eb7b8d2775d1f8bd189917643bb7eb29fcb924cf775;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v7";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v8";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xe8970b4d848ff10cfb3ca2b30ab4109d505c2a3c0541b6fedbd12ac87e8f79e6;
+    bytes32 public constant ARCHITECTURE = 0xf23b0fd15e0509b0fb67d695aa0c563ce27ac38c5deff3c78592ce447b7ce5e7;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x12b337b973f767bc23de90dbefb0bf1b725dcf0597414d636a01b1753921f446;
-    uint256 internal constant IC0_Y = 0x21b6ea4edfb1787f7d57441baf8971ebe2f7a50053a561b82830ec03d8728d67;
-    uint256 internal constant IC1_X = 0x2570935931c92dbb75bf0ab9cf29e3d9cdf9daac72857eb52d7700d85a8b97ac;
-    uint256 internal constant IC1_Y = 0x03a9a47e53f41c5a7906417cb3c0a8936a00f7e7c549ea89ec1005c52ebf79c6;
-    uint256 internal constant IC2_X = 0x28d272214cbdd9f7b8f3cc913c80bd00952925825f6b1ed9b5a2220ad0e1c7f9;
-    uint256 internal constant IC2_Y = 0x130bc8a8f2efaef19c078489bf291e6e944d15c37b045a4a69dbd92d6f850738;
-    uint256 internal constant IC3_X = 0x05208994a0384b9a5fd7fe06584eda31f319b56b1372238290de306e813c8c74;
-    uint256 internal constant IC3_Y = 0x0b2f9c6221674e0b0e21ef2b77b205e09140e5df8b9d1c9fb2306f0790749355;
-    uint256 internal constant IC4_X = 0x18f63b989a238435143865a0b433bb0829ad0c76713d096cf0bf1b1f9b861100;
-    uint256 internal constant IC4_Y = 0x01c4e2aacc2d5f73caf1e6eafc6dd8a3cd09dc8c2d030b31c691b94224ec8375;
-    uint256 internal constant IC5_X = 0x12eed1df85c59b8d08ccd553ddcff96e3aee37300da97cb840b537fd138e197c;
-    uint256 internal constant IC5_Y = 0x14424543e1065aac8be9ef043052f15eac8aab57b5c9ef4f6bc4f37e6a3d1f7d;
-    uint256 internal constant IC6_X = 0x27d43c5fe31651ba30b6ad538ca17d147a2a4bfe97461af2baefc0e90aab0b2d;
-    uint256 internal constant IC6_Y = 0x1b203a3cc4906c82d23329704f02337e2d5f37cda2c866452c52c2fbc6eb2ff6;
-    uint256 internal constant IC7_X = 0x11c6f16a06b6ecacb70e05b92a299c92dcf5f8fc8a10ce33323d634b712cf881;
-    uint256 internal constant IC7_Y = 0x0c598aa5435b8172848e3f0715e2398bcb34c502ab4bc6874fbea2bcc8e0a20e;
-    uint256 internal constant IC8_X = 0x21be250fc312c5c8adeee68f08332a0d11130b6b4f9d779565cdd55209b2a09e;
-    uint256 internal constant IC8_Y = 0x2269e358b17701c63d7ff969b04046a5b0efd56479e9dedcf7ab91224a9e8f2f;
-    uint256 internal constant IC9_X = 0x10d3bbd95490a9a9be71134d514c9e09e5e1b88ee96f128948de6c751d2e38fc;
-    uint256 internal constant IC9_Y = 0x0d2d5afc2b2c3284605aa9d452519a6f0815f9cb650c71d93a30384a5d7f9a3d;
+    uint256 internal constant IC0_X = 0x153579c15e96c22fd6918ef20ba5b1bf018c4ab60986ad293387d4f42abef4c3;
+    uint256 internal constant IC0_Y = 0x2d8cadc30edbcc58544b9d30df036af390f640c37ad2f0070467c1d07246e704;
+    uint256 internal constant IC1_X = 0x1470798829f2efe71da31bfe13d83647998cf9cedea85fa8892e90f98e1d3010;
+    uint256 internal constant IC1_Y = 0x0ea4232898ba58c1c7d7ba54d1ab73feb280a52e17e27d478aac0f2d7e24ddec;
+    uint256 internal constant IC2_X = 0x2a652f60b967e0341e7b8e5cba896316bb95bb1491ee9cf901dbf2c2a449ad1a;
+    uint256 internal constant IC2_Y = 0x224376f0eae7efccb2f202609acadfa42a44420e5c335dd513efd9debe131f89;
+    uint256 internal constant IC3_X = 0x10bc7d7fbf473cebc25f9e7182e9af8ffb05c8a865fee5c9f2005850eb825e70;
+    uint256 internal constant IC3_Y = 0x29224af690f82d56e1bda7ccf4c2494339e6569644f5455cb0c4ec27a4e7b22a;
+    uint256 internal constant IC4_X = 0x000a8f4cf5d6cbec046971bae736a6da96d6622b568647da02bcf013f7fe29d0;
+    uint256 internal constant IC4_Y = 0x0c6e838fd3f7155570c4db6f346699cbc40e2439a032a138aa72156add35dd14;
+    uint256 internal constant IC5_X = 0x2ff8eeacca463b7e36f36ed73540eb6c773bd637b15e86542b7032a6f286bfcf;
+    uint256 internal constant IC5_Y = 0x0c8f0626d6c7b7417651b44f4dc8aeb134057dca250030378fc57f547045cb72;
+    uint256 internal constant IC6_X = 0x13e2f39920c3016377f69685310f550784159af851ec4784dd79a5d4b705c69c;
+    uint256 internal constant IC6_Y = 0x24e82cde0454d103fe86e53399337f8d8ec04747f611dde7ac2af610d67192c9;
+    uint256 internal constant IC7_X = 0x0af3e5c4cade9eb9faebbe698a253bda533befe425eeb0f3092aca66e323dd01;
+    uint256 internal constant IC7_Y = 0x11fede1e6195cd5aeb64f722a182f94fa0bcb43f79ccc3d35210f1fd86cfa2c4;
+    uint256 internal constant IC8_X = 0x1488bdea6f8f25923c745888e4e74872bc50e120ad3e7b550ecaa0973c17c2d5;
+    uint256 internal constant IC8_Y = 0x2d5d4ae453cdf67866de1976da8b81d4a4af545c2bab4cdfda46ccde8bc8d992;
+    uint256 internal constant IC9_X = 0x243a3f2e3f43316f57753bd716993e67f721c5809bb6d18075ae2d9c0b74729c;
+    uint256 internal constant IC9_Y = 0x1e6568978ae523400316c5f9d84ed0f501f63e977397aae180116cd715815075;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v7";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v8";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

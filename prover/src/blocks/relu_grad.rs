@@ -1,28 +1,30 @@
 //! The ReLU derivative in back-propagation: dY = M ⊙ dA with M = [Y > 0], for Y = Pos − Neg
 //! the forward pass's ReLU split (so Y > 0 ⇔ Pos > 0).
 //!
-//! Tensors (same shape, possibly stacked over iterations): Pos, the mask M, K = Pos − M, the
-//! incoming gradient dA and the outgoing dY. Relations, in one zerocheck with powers of γ:
-//! M(M − 1) = 0, (1 − M)·Pos = 0, dY − M·dA = 0; and Pos − M − K = 0 at a random point. With
-//! K ≥ 0 range-checked by the caller: M = 1 forces Pos = 1 + K ≥ 1 and M = 0 forces Pos = 0,
-//! so M is exactly [Pos > 0].
+//! Tensors (same shape, possibly stacked over iterations): Pos, the mask M, the incoming
+//! gradient dA and the outgoing dY. Relations, in one zerocheck with powers of γ:
+//! M(M − 1) = 0, (1 − M)·Pos = 0, dY − M·dA = 0. With K = Pos − M ∈ [0, 2^b) range-checked by
+//! the caller — as a difference column of its range lookup ([`crate::lookup`]), so K is never
+//! committed — M = 1 forces Pos = 1 + K ≥ 1 and M = 0 forces Pos = 0, so M is exactly
+//! [Pos > 0]: the trainer's derivative, 0 at Pos = 0. Without that range check a prover could
+//! set M = 1 where Pos = 0 and pass the gradient through a dead unit.
+//!
+//! Challenge order: the statement (the tensors' size), then γ, then the zerocheck's τ and
+//! rounds. Every tensor is bound by the trace commitment before the block runs.
 
 use super::{NamedClaims, TensorClaim};
 use crate::error::Error;
 use crate::field::FieldOps;
-use crate::poly::DenseMle;
 use crate::sumcheck::{Composition, SumcheckProof, prove_zerocheck, verify_zerocheck};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
 
 /// Tensor names, in witness and claim order.
-pub const TENSORS: [&str; 5] = ["pos", "mask", "pos_minus_mask", "grad_in", "grad_out"];
+pub const TENSORS: [&str; 4] = ["pos", "mask", "grad_in", "grad_out"];
 
 /// A ReLU-derivative proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReluGradProof<F> {
-    /// Pos̃, M̃, K̃ at the random point.
-    pub values: Vec<F>,
     /// The zerocheck.
     pub zerocheck: SumcheckProof<F>,
 }
@@ -48,10 +50,8 @@ impl<F: FieldOps> Composition<F> for Relations<F> {
     }
 }
 
-fn start<F: FieldOps, S: SpongeOps<F>>(
-    vars: usize,
-    t: &mut Transcript<F, S>,
-) -> Result<Vec<F>, Error> {
+/// Binds the statement and draws γ.
+fn start<F: FieldOps, S: SpongeOps<F>>(vars: usize, t: &mut Transcript<F, S>) -> Result<F, Error> {
     if vars > crate::sumcheck::MAX_VARS {
         return Err(Error::TooLarge {
             what: "ReLU gradient variables",
@@ -60,45 +60,36 @@ fn start<F: FieldOps, S: SpongeOps<F>>(
         });
     }
     t.absorb_usizes(labels::RELU_GRAD_STATEMENT, &[vars])?;
-    Ok(t.challenges(labels::RELU_GRAD_POINT, vars)?)
+    Ok(t.challenge(labels::RELU_GRAD_GAMMA)?)
 }
 
-fn claims<F: FieldOps>(
-    r: Vec<F>,
-    values: &[F],
-    zc_point: &[F],
-    zc_evals: &[F],
-) -> Result<NamedClaims<F>, Error> {
-    let ([pos, m, k], [zp, zm, zda, zdy]) = (values, zc_evals) else {
+/// The zerocheck's claims on the four tensors at its point.
+fn claims<F: FieldOps>(point: &[F], evals: &[F]) -> Result<NamedClaims<F>, Error> {
+    if evals.len() != TENSORS.len() {
         return Err(Error::ProofShape {
-            what: "ReLU gradient values",
-            expected: 7,
-            actual: values.len() + zc_evals.len(),
-        });
-    };
-    if !pos.sub(m).sub(k).enforce_equal(&F::zero())? {
-        return Err(Error::SuccinctEvaluation {
-            what: "ReLU mask K = Pos − M",
+            what: "ReLU gradient evaluations",
+            expected: TENSORS.len(),
+            actual: evals.len(),
         });
     }
-    let at = |p: &[F], v: &F| TensorClaim {
-        point: p.to_vec(),
-        value: v.clone(),
-    };
-    Ok(vec![
-        ("pos", at(&r, pos)),
-        ("mask", at(&r, m)),
-        ("pos_minus_mask", at(&r, k)),
-        ("pos", at(zc_point, zp)),
-        ("mask", at(zc_point, zm)),
-        ("grad_in", at(zc_point, zda)),
-        ("grad_out", at(zc_point, zdy)),
-    ])
+    Ok(TENSORS
+        .iter()
+        .zip(evals)
+        .map(|(name, v)| {
+            (
+                *name,
+                TensorClaim {
+                    point: point.to_vec(),
+                    value: v.clone(),
+                },
+            )
+        })
+        .collect())
 }
 
 /// Proves dY = [Pos > 0] ⊙ dA; `tensors` in [`TENSORS`] order, all of one power-of-two size.
 pub fn prove_relu_grad(
-    tensors: [&[Fr]; 5],
+    tensors: [&[Fr]; 4],
     t: &mut NativeTranscript,
 ) -> Result<(ReluGradProof<Fr>, NamedClaims<Fr>), Error> {
     let len = tensors[0].len();
@@ -110,26 +101,19 @@ pub fn prove_relu_grad(
     }
     if let Some(v) = tensors.iter().find(|v| v.len() != len) {
         return Err(Error::StatementShape {
-            what: "ReLU gradient tensor (all five of one length)",
+            what: "ReLU gradient tensor (all four of one length)",
             expected: len,
             actual: v.len(),
         });
     }
-    let r = start(len.trailing_zeros() as usize, t)?;
-    let values = tensors[..3]
-        .iter()
-        .map(|v| DenseMle::new(v.to_vec())?.evaluate(&r))
-        .collect::<Result<Vec<Fr>, Error>>()?;
-    t.absorb(labels::RELU_GRAD_VALUES, &values)?;
-    let gamma = t.challenge(labels::RELU_GRAD_POINT)?;
-    let [pos, m, _, da, dy] = tensors;
+    let gamma = start(len.trailing_zeros() as usize, t)?;
     let (zerocheck, out) = prove_zerocheck(
-        vec![pos.to_vec(), m.to_vec(), da.to_vec(), dy.to_vec()],
+        tensors.iter().map(|v| v.to_vec()).collect(),
         Relations(gamma),
         t,
     )?;
-    let c = claims(r, &values, &out.point, &out.evals)?;
-    Ok((ReluGradProof { values, zerocheck }, c))
+    let c = claims(&out.point, &out.evals)?;
+    Ok((ReluGradProof { zerocheck }, c))
 }
 
 /// Verifies a ReLU-derivative proof over tensors of 2^`vars` entries; returns the claims.
@@ -138,9 +122,7 @@ pub fn verify_relu_grad<F: FieldOps, S: SpongeOps<F>>(
     proof: &ReluGradProof<F>,
     t: &mut Transcript<F, S>,
 ) -> Result<NamedClaims<F>, Error> {
-    let r = start(vars, t)?;
-    t.absorb(labels::RELU_GRAD_VALUES, &proof.values)?;
-    let gamma = t.challenge(labels::RELU_GRAD_POINT)?;
+    let gamma = start(vars, t)?;
     let out = verify_zerocheck(vars, &Relations(gamma), &proof.zerocheck, t)?;
-    claims(r, &proof.values, &out.point, &out.evals)
+    claims(&out.point, &out.evals)
 }

@@ -18,6 +18,11 @@
 //! bits(offset_c / len_c)) the leaves at r are p̃ = Σ_c sel_c and
 //! q̃ = 1 − Σ_c sel_c + Σ_c sel_c·(β + ṽ_c(r_low) + offset_c): callers look tensors of different
 //! sizes, and signed values, up in one instance, the tree only as deep as their total size.
+//! A column may also carry a second tensor y of its size: with a function table the pair
+//! (x, f(x)) is one entry, folded as x + offset + α·y; with a range table y is subtracted, so
+//! x − y + offset is range-checked and the difference never committed (both ṽ and ỹ at the
+//! leaf point are handed back: the fold is linear, so the leaf's q̃ is β + the same fold of
+//! the two evaluations).
 //! The table's MLE is succinct: the range table [0, 2^k) has t̃(x) = Σ_j 2^j x_j.
 //!
 //! Challenge order: the statement (a digest of the table and the column shapes), then α (pair
@@ -60,9 +65,10 @@ pub struct ColumnShape {
     /// Public constant added to every entry before the lookup (e.g. 2^(b−1) turns a signed
     /// b-bit check into the unsigned range table).
     pub offset: i64,
-    /// Whether a second tensor of the same size is looked up with it as a pair (x, f(x)),
-    /// folded as x + offset + α·f(x) (function tables).
-    pub paired: bool,
+    /// Whether a second tensor y of the same size comes with it: with a function table the
+    /// pair (x, f(x)), folded as x + offset + α·y; with a range table a subtrahend, so
+    /// x − y + offset is range-checked without committing the difference.
+    pub second: bool,
 }
 
 /// What both sides agree on before the proof: the table and the columns' shapes.
@@ -83,7 +89,7 @@ impl LookupStatement {
                 ColumnShape {
                     vars: column_vars,
                     offset: 0,
-                    paired: false,
+                    second: false,
                 };
                 num_columns
             ],
@@ -133,7 +139,7 @@ pub struct LookupProof<F> {
     /// One batched sumcheck per layer, root first; instance order: witness, then table.
     pub layers: Vec<SumcheckProof<F>>,
     /// ṽ_c(r[..vars_c]) for each column's tensor at the final column point (two values for a
-    /// paired column).
+    /// column with a second tensor).
     pub column_evals: Vec<F>,
 }
 
@@ -155,8 +161,8 @@ impl<F> LookupProof<F> {
 pub struct LookupClaims<F> {
     /// The leaf point r; column c is claimed at its first vars_c coordinates.
     pub column_point: Vec<F>,
-    /// ṽ_c(r[..vars_c]) per column: each tensor at the prefix of r its size uses; a paired
-    /// column contributes two values (x, then f(x)).
+    /// ṽ_c(r[..vars_c]) per column: each tensor at the prefix of r its size uses; a column
+    /// with a second tensor contributes two values (x, then y).
     pub column_evals: Vec<F>,
     /// The point at which the multiplicities are claimed.
     pub multiplicity_point: Vec<F>,
@@ -189,7 +195,7 @@ impl<F: FieldOps> Composition<F> for GkrLayer<F> {
 
 /// Binds the statement, shared by both sides: one word, a Poseidon digest of the table
 /// parameters, the column count, then each column's size, offset (as a field element, so
-/// negative offsets stay distinct) and pairing. The statement is a public function of the
+/// negative offsets stay distinct) and whether it has a second tensor. The statement is a public function of the
 /// caller's statement (in zkmodel's, of the architecture s0 binds): in the circuit the digest
 /// is a constant, so binding it costs one word instead of three per column (a range lookup
 /// over a training statement's columns absorbed ~200 words, ~50 permutations).
@@ -202,12 +208,23 @@ pub(crate) fn absorb_statement<F: FieldOps, S: SpongeOps<F>>(
     for c in &s.columns {
         words.push(Fr::from(c.vars as u64));
         words.push(crate::field::encoding::from_i128(i128::from(c.offset)));
-        words.push(Fr::from(u64::from(c.paired)));
+        words.push(Fr::from(u64::from(c.second)));
     }
     let mut t = NativeTranscript::new_native();
     t.absorb(labels::LOGUP_STATEMENT, &words)?;
     let digest = F::constant(t.digest()?);
     Ok(transcript.absorb(labels::LOGUP_STATEMENT, &[digest])?)
+}
+
+/// A column entry's leaf value before β and its offset: x, then + α·y for a function table's
+/// pair or − y for a range table's subtrahend (the same fold for the prover's entries and the
+/// verifier's evaluations at the leaf point: it is linear).
+pub(crate) fn fold_leaf<F: FieldOps>(table: &Table, x: &F, y: Option<&F>, alpha: &F) -> F {
+    match y {
+        Some(y) if table.is_pair() => x.add(&alpha.mul(y)),
+        Some(y) => x.sub(y),
+        None => x.clone(),
+    }
 }
 
 /// The root layer's λ and tree-batching challenge, drawn after the roots are absorbed.
@@ -246,13 +263,13 @@ mod tests {
     }
 
     /// The one-word digest still tells every statement apart: a change to the table, the column
-    /// count or any column's size, offset or pairing changes the challenges that follow.
+    /// count or any column's size, offset or second tensor changes the challenges that follow.
     #[test]
     fn the_statement_digest_tells_every_statement_apart() {
-        let column = |vars, offset, paired| ColumnShape {
+        let column = |vars, offset, second| ColumnShape {
             vars,
             offset,
-            paired,
+            second,
         };
         let base = LookupStatement {
             table: Table::Range { bits: 8 },

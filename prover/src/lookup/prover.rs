@@ -3,7 +3,7 @@
 use super::gkr::Tree;
 use super::{
     ColumnShape, LookupClaims, LookupProof, LookupStatement, Table, absorb_statement,
-    fold_challenges, root_challenges,
+    fold_challenges, fold_leaf, root_challenges,
 };
 use crate::error::{Error, ensure};
 use crate::field::encoding::from_i128;
@@ -43,8 +43,9 @@ pub struct LookupColumn<'a> {
     pub values: &'a [Fr],
     /// Public constant added to each entry.
     pub offset: i64,
-    /// The paired outputs f(x) (function tables), as long as `values`.
-    pub pair: Option<&'a [Fr]>,
+    /// A second tensor as long as `values`: the paired outputs f(x) of a function table, or
+    /// a range table's subtrahend (`values − second + offset` is range-checked).
+    pub second: Option<&'a [Fr]>,
 }
 
 impl<'a> LookupColumn<'a> {
@@ -54,7 +55,7 @@ impl<'a> LookupColumn<'a> {
             name,
             values,
             offset: 0,
-            pair: None,
+            second: None,
         }
     }
 }
@@ -148,14 +149,14 @@ pub fn prove_given(
     let mut p_w = vec![Fr::ZERO; real];
     let mut q_w = vec![Fr::ONE; real];
     for (col, base) in columns.iter().zip(offsets) {
-        let offset = from_i128(i128::from(col.offset));
+        let shift = beta + from_i128(i128::from(col.offset));
         p_w[base..base + col.values.len()].fill(Fr::ONE);
         q_w[base..base + col.values.len()]
             .par_iter_mut()
             .enumerate()
             .for_each(|(i, q)| {
-                let pair = col.pair.map_or(Fr::ZERO, |p| alpha * p[i]);
-                *q = beta + col.values[i] + offset + pair;
+                let y = col.second.and_then(|p| p.get(i));
+                *q = shift + fold_leaf(&table, &col.values[i], y, &alpha);
             });
     }
     let q_t: Vec<Fr> = (0..1usize << table.bits())
@@ -226,7 +227,7 @@ pub fn prove_given(
             let eq = eq_table(&column_point[..vars]);
             let eval =
                 |v: &[Fr]| -> Fr { v.par_iter().zip(eq.par_iter()).map(|(a, e)| *a * e).sum() };
-            std::iter::once(eval(col.values)).chain(col.pair.map(eval))
+            std::iter::once(eval(col.values)).chain(col.second.map(eval))
         })
         .collect();
     transcript.absorb(labels::LOGUP_COLUMNS, &column_evals)?;
@@ -247,14 +248,16 @@ pub fn prove_given(
 }
 
 fn check_shape(table: Table, columns: &[LookupColumn<'_>]) -> Result<LookupStatement, Error> {
+    // A function table reads pairs; a range table single columns or differences.
     let pairs_ok = columns.iter().all(|c| {
-        c.pair.is_some() == table.is_pair() && c.pair.is_none_or(|p| p.len() == c.values.len())
+        (c.second.is_some() || !table.is_pair())
+            && c.second.is_none_or(|p| p.len() == c.values.len())
     });
     ensure(
         pairs_ok,
         "LogUp",
-        "a function table takes paired (x, f(x)) columns of equal length, a range table single \
-         columns",
+        "a function table takes paired (x, f(x)) columns, and a second tensor is as long as its \
+         column",
     )?;
     ensure(
         !columns.is_empty(),
@@ -280,7 +283,7 @@ fn check_shape(table: Table, columns: &[LookupColumn<'_>]) -> Result<LookupState
             .map(|c| ColumnShape {
                 vars: c.values.len().trailing_zeros() as usize,
                 offset: c.offset,
-                paired: c.pair.is_some(),
+                second: c.second.is_some(),
             })
             .collect(),
     };
@@ -309,12 +312,17 @@ fn count(table: Table, columns: &[LookupColumn<'_>]) -> Result<Vec<Fr>, Error> {
                 |mut acc, (chunk, vals)| {
                     for (k, v) in vals.iter().enumerate() {
                         let at = (chunk << 14) + k;
-                        let pair = col.pair.and_then(|p| p.get(at));
-                        let Some(j) = table.index_of(&(*v + offset), pair) else {
+                        let y = col.second.and_then(|p| p.get(at));
+                        // A range table's subtrahend folds into the value it checks.
+                        let (v, pair) = match y {
+                            Some(y) if !table.is_pair() => (*v - y, None),
+                            _ => (*v, y),
+                        };
+                        let Some(j) = table.index_of(&(v + offset), pair) else {
                             return Err(Error::ValueNotInTable {
                                 column: name.to_string(),
                                 index: at,
-                                value: crate::field::encoding::to_i128(v, 127)
+                                value: crate::field::encoding::to_i128(&v, 127)
                                     .map_or_else(|_| v.to_string(), |x| x.to_string()),
                                 table: table.to_string(),
                             });

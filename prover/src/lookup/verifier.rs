@@ -2,7 +2,7 @@
 
 use super::{
     GkrLayer, LookupClaims, LookupProof, LookupStatement, absorb_statement, fold_challenges,
-    root_challenges,
+    fold_leaf, root_challenges,
 };
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
@@ -27,10 +27,11 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     transcript: &mut Transcript<F, S>,
 ) -> Result<LookupClaims<F>, Error> {
     let bits = statement.table.bits();
+    // A function table reads pairs; a range table single columns or differences.
     let pairs_ok = statement
         .columns
         .iter()
-        .all(|c| c.paired == statement.table.is_pair());
+        .all(|c| c.second || !statement.table.is_pair());
     ensure(
         !statement.columns.is_empty(),
         "LogUp",
@@ -50,7 +51,7 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     ensure(
         pairs_ok,
         "LogUp",
-        "a function table takes paired (x, f(x)) columns, a range table single columns",
+        "a function table takes paired (x, f(x)) columns",
     )?;
     ensure(
         statement.table.is_supported(),
@@ -73,10 +74,10 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     let depths = [statement.witness_depth(), bits];
     check_len("LogUp roots", 4, proof.roots.len())?;
     check_len("LogUp layers", statement.num_layers(), proof.layers.len())?;
-    let paired = statement.columns.iter().filter(|c| c.paired).count();
+    let seconds = statement.columns.iter().filter(|c| c.second).count();
     check_len(
         "LogUp column evaluations",
-        statement.num_columns() + paired,
+        statement.num_columns() + seconds,
         proof.column_evals.len(),
     )?;
 
@@ -180,13 +181,13 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
     let mut q_expect = F::zero();
     let mut evals = proof.column_evals.iter();
     for (shape, offset) in statement.columns.iter().zip(statement.offsets()) {
-        let (v, w) = match (evals.next(), shape.paired) {
+        let (v, w) = match (evals.next(), shape.second) {
             (Some(v), true) => (v, evals.next()),
             (Some(v), false) => (v, None),
             (None, _) => {
                 return Err(Error::ProofShape {
                     what: "LogUp column evaluations",
-                    expected: statement.num_columns() + paired,
+                    expected: statement.num_columns() + seconds,
                     actual: proof.column_evals.len(),
                 });
             }
@@ -201,10 +202,8 @@ pub fn verify<F: FieldOps, S: SpongeOps<F>>(
                 acc.sub(&acc.mul(x))
             }
         });
-        let mut leaf = v.add_const(crate::field::encoding::from_i128(i128::from(shape.offset)));
-        if let Some(w) = w {
-            leaf = leaf.add(&alpha.mul(w));
-        }
+        let leaf = fold_leaf(&statement.table, v, w, &alpha)
+            .add_const(crate::field::encoding::from_i128(i128::from(shape.offset)));
         selected = selected.add(&sel);
         q_expect = q_expect.add(&sel.mul(&beta.add(&leaf)));
     }

@@ -13,12 +13,31 @@ use crate::lookup::{ColumnShape, LookupColumn, LookupStatement, Table};
 use ark_bn254::Fr;
 use std::collections::BTreeMap;
 
-/// The range instance's columns under construction: (tensor, offset) pairs, each asserting
-/// that every entry of the tensor plus the offset lies in [0, 2^b).
+/// One column of the range instance: every entry of `tensor` (minus the same entry of
+/// `minus`, if any) plus `offset` lies in [0, 2^b).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RangeColumn {
+    /// The checked tensor.
+    pub tensor: String,
+    /// A tensor of the same shape subtracted entrywise: the difference is checked without
+    /// being committed (the lookup hands back a claim on each of the two tensors).
+    pub minus: Option<String>,
+    /// Public constant added before the check.
+    pub offset: i64,
+}
+
+impl RangeColumn {
+    /// The tensors whose evaluations the column's lookup claims carry, in order.
+    pub fn tensors(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.tensor).chain(&self.minus)
+    }
+}
+
+/// The range instance's columns under construction.
 #[derive(Clone, Debug)]
 pub(crate) struct RangeColumns {
     bits: u32,
-    columns: Vec<(String, i64)>,
+    columns: Vec<RangeColumn>,
     /// A bound the table cannot check (the first asked), refused by [`Self::into_columns`].
     outside: Option<(String, i64)>,
 }
@@ -35,12 +54,32 @@ impl RangeColumns {
 
     /// Signed b-bit values: x + 2^(b−1) ∈ [0, 2^b).
     pub fn signed(&mut self, name: impl Into<String>) {
-        self.columns.push((name.into(), 1i64 << (self.bits - 1)));
+        self.push(name.into(), 1i64 << (self.bits - 1));
     }
 
     /// Values in [0, 2^b).
     pub fn unsigned(&mut self, name: impl Into<String>) {
-        self.columns.push((name.into(), 0));
+        self.push(name.into(), 0);
+    }
+
+    /// a − b ∈ [0, 2^b) entrywise as field elements, for tensors of one shape, without
+    /// committing a − b. It says the same of the integers only when a and b are themselves
+    /// bounded (the ReLU mask's Pos − M: Pos range-checked, M ∈ {0, 1} by its block); with an
+    /// unbounded b the difference could wrap around the modulus.
+    pub fn difference(&mut self, a: impl Into<String>, b: impl Into<String>) {
+        self.columns.push(RangeColumn {
+            tensor: a.into(),
+            minus: Some(b.into()),
+            offset: 0,
+        });
+    }
+
+    fn push(&mut self, tensor: String, offset: i64) {
+        self.columns.push(RangeColumn {
+            tensor,
+            minus: None,
+            offset,
+        });
     }
 
     /// Values in [0, k) for 1 ≤ k ≤ 2^b: x and x + 2^b − k, one column when k = 2^b. A
@@ -54,14 +93,14 @@ impl RangeColumns {
             return;
         }
         let shift = (1i64 << self.bits) - k;
-        self.columns.push((name.clone(), 0));
+        self.push(name.clone(), 0);
         if shift > 0 {
-            self.columns.push((name, shift));
+            self.push(name, shift);
         }
     }
 
     /// The finished list, or the error naming the first bound the table cannot check.
-    pub fn into_columns(self) -> Result<Vec<(String, i64)>, Error> {
+    pub fn into_columns(self) -> Result<Vec<RangeColumn>, Error> {
         match self.outside {
             Some((tensor, bound)) => Err(Error::RangeBound {
                 tensor,
@@ -100,7 +139,7 @@ pub(crate) fn softmax_lookup(
             Ok(ColumnShape {
                 vars: vars_of(chunk)?,
                 offset: 16 * k as i64,
-                paired: true,
+                second: true,
             })
         })
         .collect::<Result<_, Error>>()?;
@@ -129,7 +168,7 @@ pub(crate) fn softmax_columns<'a>(
                 name: name_ref,
                 values,
                 offset: 16 * k as i64,
-                pair: Some(get(name(exp))?.1),
+                second: Some(get(name(exp))?.1),
             })
         })
         .collect()
@@ -139,16 +178,24 @@ pub(crate) fn softmax_columns<'a>(
 /// size from `vars_of`.
 pub(crate) fn range_statement(
     bits: u32,
-    columns: &[(String, i64)],
+    columns: &[RangeColumn],
     vars_of: impl Fn(&str) -> Result<usize, Error>,
 ) -> Result<LookupStatement, Error> {
     let columns = columns
         .iter()
-        .map(|(n, offset)| {
+        .map(|c| {
+            let vars = vars_of(&c.tensor)?;
+            if let Some(b) = &c.minus
+                && vars_of(b)? != vars
+            {
+                return Err(Error::Internal {
+                    what: "a range-checked difference subtracts a tensor of its own size",
+                });
+            }
             Ok(ColumnShape {
-                vars: vars_of(n)?,
-                offset: *offset,
-                paired: false,
+                vars,
+                offset: c.offset,
+                second: c.minus.is_some(),
             })
         })
         .collect::<Result<_, Error>>()?;
@@ -160,9 +207,31 @@ pub(crate) fn range_statement(
     })
 }
 
+/// The range lookup's witness columns, each tensor (and subtrahend) read from `t`.
+pub(crate) fn range_lookup_columns<'a>(
+    t: &'a BTreeMap<String, Vec<Fr>>,
+    list: &'a [RangeColumn],
+) -> Result<Vec<LookupColumn<'a>>, Error> {
+    let get = |n: &String| {
+        t.get(n)
+            .map(Vec::as_slice)
+            .ok_or_else(|| Error::MissingTensor { name: n.clone() })
+    };
+    list.iter()
+        .map(|c| {
+            Ok(LookupColumn {
+                name: c.tensor.as_str(),
+                values: get(&c.tensor)?,
+                offset: c.offset,
+                second: c.minus.as_ref().map(get).transpose()?,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::RangeColumns;
+    use super::{RangeColumn, RangeColumns};
     use crate::error::Error;
 
     #[test]
@@ -174,13 +243,13 @@ mod tests {
         c.below("w", 256);
         assert_eq!(
             c.into_columns().unwrap(),
-            vec![
-                ("a".to_string(), 128),
-                ("b".to_string(), 0),
-                ("r".to_string(), 0),
-                ("r".to_string(), 240),
-                ("w".to_string(), 0),
-            ]
+            [("a", 128), ("b", 0), ("r", 0), ("r", 240), ("w", 0)]
+                .map(|(tensor, offset)| RangeColumn {
+                    tensor: tensor.into(),
+                    minus: None,
+                    offset
+                })
+                .to_vec()
         );
     }
 

@@ -182,10 +182,7 @@ map_struct!(StepProof {
     values: list,
     sumcheck: nested
 });
-map_struct!(ReluGradProof {
-    values: list,
-    zerocheck: nested
-});
+map_struct!(ReluGradProof { zerocheck: nested });
 map_struct!(SoftmaxProof {
     values: list,
     max: nested,

@@ -185,10 +185,8 @@ pub const SOFTMAX_POINT: Label = Label::new(b"softmax/point");
 pub const SOFTMAX_VALUES: Label = Label::new(b"softmax/values");
 /// ReLU derivative block: statement.
 pub const RELU_GRAD_STATEMENT: Label = Label::new(b"relugrad/stmt");
-/// ReLU derivative block: points and challenges.
-pub const RELU_GRAD_POINT: Label = Label::new(b"relugrad/point");
-/// ReLU derivative block: the prover's evaluations.
-pub const RELU_GRAD_VALUES: Label = Label::new(b"relugrad/values");
+/// ReLU derivative block: the relations' batching challenge γ.
+pub const RELU_GRAD_GAMMA: Label = Label::new(b"relugrad/gamma");
 /// Loss-gradient block: statement.
 pub const LOSS_GRAD_STATEMENT: Label = Label::new(b"lossgrad/stmt");
 /// One-hot labels block: statement.

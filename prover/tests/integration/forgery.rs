@@ -232,7 +232,7 @@ fn a_softmax_chunk_cannot_read_a_neighbours_entries() {
         name: "chunk1",
         values: &d,
         offset: 16,
-        pair: Some(&e),
+        second: Some(&e),
     }];
     let proven = prove_columns(pairs, &cols, &mut NativeTranscript::new_native()).unwrap();
     let st = LookupStatement {
@@ -240,7 +240,7 @@ fn a_softmax_chunk_cannot_read_a_neighbours_entries() {
         columns: vec![ColumnShape {
             vars: 4,
             offset: 16,
-            paired: true,
+            second: true,
         }],
     };
     verify_lookup(&st, &proven.proof, &mut NativeTranscript::new_native()).unwrap();
@@ -255,13 +255,13 @@ fn a_softmax_chunk_cannot_read_a_neighbours_entries() {
             name: "chunk1",
             values: &d,
             offset: 0,
-            pair: None,
+            second: None,
         },
         LookupColumn {
             name: "chunk1",
             values: &d,
             offset: upper,
-            pair: None,
+            second: None,
         },
     ];
     assert!(matches!(
@@ -284,7 +284,7 @@ fn a_softmax_chunk_cannot_read_a_neighbours_entries() {
             .map(|offset| ColumnShape {
                 vars: 4,
                 offset,
-                paired: false,
+                second: false,
             })
             .to_vec(),
     };

@@ -361,7 +361,7 @@ fn mixed_sizes_and_offsets() {
             name: "signed",
             values: &signed,
             offset: 8,
-            pair: None,
+            second: None,
         },
         LookupColumn::plain("small", &small),
         LookupColumn::plain("big", &big),
@@ -373,17 +373,17 @@ fn mixed_sizes_and_offsets() {
             ColumnShape {
                 vars: 3,
                 offset: 8,
-                paired: false,
+                second: false,
             },
             ColumnShape {
                 vars: 1,
                 offset: 0,
-                paired: false,
+                second: false,
             },
             ColumnShape {
                 vars: 5,
                 offset: 0,
-                paired: false,
+                second: false,
             },
         ],
     };
@@ -413,7 +413,7 @@ fn mixed_sizes_and_offsets() {
         name: "signed",
         values: &bad,
         offset: 8,
-        pair: None,
+        second: None,
     }];
     match prove_columns(table, &cols, &mut transcript()).unwrap_err() {
         Error::ValueNotInTable {
@@ -507,7 +507,7 @@ fn function_table_pairs_for(
         name: "pre",
         values: &x,
         offset: 0,
-        pair: Some(&fx),
+        second: Some(&fx),
     }];
     let proven = prove_columns(table, &cols, &mut transcript()).unwrap();
     let st = LookupStatement {
@@ -515,7 +515,7 @@ fn function_table_pairs_for(
         columns: vec![ColumnShape {
             vars: 4,
             offset: 0,
-            paired: true,
+            second: true,
         }],
     };
     let v = check(&st, &proven.proof).unwrap();
@@ -543,7 +543,7 @@ fn function_table_pairs_for(
         name: "pre",
         values: &x,
         offset: 0,
-        pair: Some(&bad),
+        second: Some(&bad),
     }];
     match prove_columns(table, &cols, &mut transcript()).unwrap_err() {
         Error::ValueNotInTable { column, index, .. } => {
@@ -553,6 +553,104 @@ fn function_table_pairs_for(
     }
     let (forged, _) = prove_given(table, &cols, &proven.multiplicities, &mut transcript()).unwrap();
     assert!(matches!(check(&st, &forged), Err(Error::LookupSumMismatch)));
+}
+
+/// A range table's column with a second tensor checks the difference a − b + offset without
+/// it being committed: honest claims are both tensors' evaluations; a difference outside the
+/// table is named by the prover and, forced through with the honest multiplicities, rejected;
+/// a tampered evaluation is rejected at the leaves. The lookup binds only ã − b̃ at the leaf
+/// point: shifting both claims by the same δ passes the lookup, so each claim must be
+/// discharged against the commitment (as every lookup claim is).
+#[test]
+fn a_difference_column_checks_the_difference_without_committing_it() {
+    use zkmodel_prover::lookup::prove_given;
+    let table = Table::Range { bits: 4 };
+    let a_int: Vec<i64> = (0..16).map(|i| (i * 5) % 16).collect();
+    let b_int: Vec<i64> = a_int.iter().map(|a| i64::from(*a > 0)).collect();
+    let ints = |v: &[i64]| -> Vec<Fr> { v.iter().map(|x| from_i128(i128::from(*x))).collect() };
+    let (a, b) = (ints(&a_int), ints(&b_int));
+    fn column<'a>(a: &'a [Fr], b: &'a [Fr]) -> LookupColumn<'a> {
+        LookupColumn {
+            name: "a",
+            values: a,
+            offset: 0,
+            second: Some(b),
+        }
+    }
+    let st = LookupStatement {
+        table,
+        columns: vec![ColumnShape {
+            vars: 4,
+            offset: 0,
+            second: true,
+        }],
+    };
+    let proven = prove_columns(table, &[column(&a, &b)], &mut transcript()).unwrap();
+    let v = check(&st, &proven.proof).unwrap();
+    assert_eq!(v.column_evals.len(), 2);
+    for (t, e) in [&a, &b].iter().zip(&v.column_evals) {
+        let mle = DenseMle::new(t.to_vec()).unwrap();
+        assert_eq!(mle.evaluate(&v.column_point).unwrap(), *e);
+    }
+    // The multiplicities count the differences.
+    let diffs: Vec<i64> = a_int.iter().zip(&b_int).map(|(x, y)| x - y).collect();
+    for (j, m) in proven.multiplicities.iter().enumerate() {
+        let count = diffs.iter().filter(|d| **d == j as i64).count() as u64;
+        assert_eq!(*m, Fr::from(count), "entry {j}");
+    }
+    // Read as a single column, the proof does not verify.
+    let mut single = st.clone();
+    single.columns[0].second = false;
+    assert!(matches!(
+        check(&single, &proven.proof),
+        Err(Error::ProofShape { .. })
+    ));
+    // Either evaluation tampered: the leaves' denominators disagree.
+    for k in 0..2 {
+        let mut bad = proven.proof.clone();
+        bad.column_evals[k] += Fr::ONE;
+        assert_eq!(
+            check(&st, &bad).unwrap_err(),
+            Error::SuccinctEvaluation {
+                what: "LogUp witness denominators β + ã(r)"
+            }
+        );
+    }
+    // Both shifted by δ: the lookup's leaves hold (only the difference is looked up), and the
+    // claims it hands back are no longer the tensors' evaluations — the commitment opening's
+    // to refuse.
+    let mut shifted = proven.proof.clone();
+    shifted.column_evals[0] += Fr::from(5u64);
+    shifted.column_evals[1] += Fr::from(5u64);
+    let w = check(&st, &shifted).unwrap();
+    assert_ne!(
+        DenseMle::new(a.clone())
+            .unwrap()
+            .evaluate(&w.column_point)
+            .unwrap(),
+        w.column_evals[0]
+    );
+    // b > a at index 4 (a = 4, b = 5): a − b = −1 is outside [0, 16).
+    let mut b_bad = b.clone();
+    b_bad[4] = Fr::from(5u64);
+    match prove_columns(table, &[column(&a, &b_bad)], &mut transcript()).unwrap_err() {
+        Error::ValueNotInTable {
+            column,
+            index,
+            value,
+            ..
+        } => assert_eq!((column.as_str(), index, value.as_str()), ("a", 4, "-1")),
+        e => panic!("{e:?}"),
+    }
+    // Forced with the honest multiplicities: the fraction sums differ.
+    let (forged, _) = prove_given(
+        table,
+        &[column(&a, &b_bad)],
+        &proven.multiplicities,
+        &mut transcript(),
+    )
+    .unwrap();
+    assert_eq!(check(&st, &forged).unwrap_err(), Error::LookupSumMismatch);
 }
 
 /// The softmax's exponential chunk tables as lookup tables: honest (chunk, e) pairs verify, a
@@ -577,7 +675,7 @@ fn exp_chunk_tables() {
         name: "d1",
         values: &d,
         offset: 16,
-        pair: Some(&e),
+        second: Some(&e),
     }];
     let proven = prove_columns(table, &cols, &mut transcript()).unwrap();
     let st = LookupStatement {
@@ -585,7 +683,7 @@ fn exp_chunk_tables() {
         columns: vec![ColumnShape {
             vars: 5,
             offset: 16,
-            paired: true,
+            second: true,
         }],
     };
     check(&st, &proven.proof).unwrap();
@@ -611,7 +709,7 @@ fn exp_chunk_tables() {
         name: "d1",
         values: &d,
         offset: 16,
-        pair: Some(&bad),
+        second: Some(&bad),
     }];
     assert!(matches!(
         prove_columns(table, &cols, &mut transcript()),

@@ -296,9 +296,11 @@ fn counting_a_padded_class_is_rejected_even_when_the_mask_is_solved_for() {
     ));
 }
 
-/// The ReLU derivative: the mask is exactly [Pos > 0]; a mask set where Pos = 0, a mask
-/// cleared where Pos > 0 (K would be negative: the caller's range check) and a wrong gradient
-/// are rejected.
+/// The ReLU derivative: honest claims are the tensors' evaluations; a mask cleared where
+/// Pos > 0 and a wrong gradient fail the zerocheck. A mask set where Pos = 0 satisfies the
+/// zerocheck — the range check of Pos − M (the caller's difference column) refuses it, pinned in
+/// `logup::a_difference_column_checks_the_difference_without_committing_it` and by the training
+/// plan's column list.
 #[test]
 fn relu_gradient_mask_is_exact() {
     use zkmodel_prover::blocks::relu_grad::{TENSORS, prove_relu_grad, verify_relu_grad};
@@ -307,8 +309,7 @@ fn relu_gradient_mask_is_exact() {
         .collect();
     let da: Vec<i64> = (0..16).map(|i| 7 - i).collect();
     let build = |mask: &[i64], dy: &[i64]| -> Vec<Vec<Fr>> {
-        let k: Vec<i64> = pos.iter().zip(mask).map(|(p, m)| p - m).collect();
-        [pos.clone(), mask.to_vec(), k, da.clone(), dy.to_vec()]
+        [pos.clone(), mask.to_vec(), da.clone(), dy.to_vec()]
             .iter()
             .map(|v| v.iter().map(|x| from_i128(i128::from(*x))).collect())
             .collect()
@@ -316,34 +317,36 @@ fn relu_gradient_mask_is_exact() {
     let mask: Vec<i64> = pos.iter().map(|p| i64::from(*p > 0)).collect();
     let dy: Vec<i64> = mask.iter().zip(&da).map(|(m, a)| m * a).collect();
     let run = |t: &[Vec<Fr>]| {
-        let refs = [&t[0][..], &t[1][..], &t[2][..], &t[3][..], &t[4][..]];
+        let refs = [&t[0][..], &t[1][..], &t[2][..], &t[3][..]];
         let (proof, _) = prove_relu_grad(refs, &mut transcript()).unwrap();
         verify_relu_grad(4, &proof, &mut transcript()).map(|claims| {
-            claims.iter().all(|(name, c)| {
+            assert_eq!(claims.len(), TENSORS.len());
+            for (name, c) in &claims {
                 let idx = TENSORS.iter().position(|n| n == name).unwrap();
-                DenseMle::new(t[idx].clone())
-                    .unwrap()
-                    .evaluate(&c.point)
-                    .unwrap()
-                    == c.value
-            })
+                let mle = DenseMle::new(t[idx].clone()).unwrap();
+                assert_eq!(mle.evaluate(&c.point).unwrap(), c.value, "{name}");
+            }
         })
     };
-    assert!(run(&build(&mask, &dy)).unwrap());
-    // Mask set where Pos = 0 (index 3): (1 − M)·Pos holds but K = −1 fails the range check;
-    // the zerocheck itself is satisfied, so only the caller's range check catches it.
+    run(&build(&mask, &dy)).unwrap();
+    // Mask set where Pos = 0 (index 3): the relations hold; Pos − M = −1 is the range
+    // check's to refuse.
     let mut m2 = mask.clone();
     m2[3] = 1;
-    let k_neg = build(&m2, &dy)[2][3];
-    assert_eq!(k_neg, -Fr::ONE);
+    let mut dy2 = dy.clone();
+    dy2[3] = da[3];
+    run(&build(&m2, &dy2)).unwrap();
     // Mask cleared where Pos > 0: (1 − M)·Pos ≠ 0.
     let mut m3 = mask.clone();
     m3[4] = 0;
     let mut dy3 = dy.clone();
     dy3[4] = 0;
-    assert!(!matches!(run(&build(&m3, &dy3)), Ok(true)));
+    assert!(matches!(run(&build(&m3, &dy3)), Err(Error::SumcheckFinal)));
     // Wrong gradient.
     let mut dy4 = dy.clone();
     dy4[5] += 1;
-    assert!(!matches!(run(&build(&mask, &dy4)), Ok(true)));
+    assert!(matches!(
+        run(&build(&mask, &dy4)),
+        Err(Error::SumcheckFinal)
+    ));
 }

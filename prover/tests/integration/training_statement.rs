@@ -349,7 +349,15 @@ fn tampered_messages_are_rejected() {
     ));
     tampers.push((
         "ReLU derivative",
-        Box::new(|p| p.body.backward[1].backprop.as_mut().unwrap().1.values[2] += Fr::ONE),
+        Box::new(|p| {
+            p.body.backward[1]
+                .backprop
+                .as_mut()
+                .unwrap()
+                .1
+                .zerocheck
+                .rounds[0][1] += Fr::ONE
+        }),
     ));
     tampers.push((
         "missing backprop",

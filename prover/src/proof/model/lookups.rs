@@ -50,7 +50,7 @@ impl Plan {
         range: &LookupClaims<F>,
         index: usize,
     ) -> Result<TensorClaim<F>, Error> {
-        let ((name, _), value) = self
+        let (column, value) = self
             .range_columns
             .get(index)
             .zip(range.column_evals.get(index))
@@ -59,7 +59,7 @@ impl Plan {
                 expected: self.range_columns.len(),
                 actual: range.column_evals.len(),
             })?;
-        let vars = self.vars_of(name)?;
+        let vars = self.vars_of(&column.tensor)?;
         let point = range.column_point.get(..vars).ok_or(Error::ProofShape {
             what: "lookup column point",
             expected: vars,
@@ -92,7 +92,7 @@ impl Plan {
                 let index = self
                     .range_columns
                     .iter()
-                    .position(|(n, _)| *n == name)
+                    .position(|c| c.tensor == name)
                     .ok_or(Error::MissingTensor { name })?;
                 self.range_claim(range, index)
             })
@@ -128,7 +128,7 @@ impl Plan {
             columns: vec![ColumnShape {
                 vars: self.vars_of(&names::pre(&l.name))?,
                 offset: 0,
-                paired: true,
+                second: true,
             }],
         }))
     }

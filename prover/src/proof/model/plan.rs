@@ -15,7 +15,7 @@ use crate::graph::quant::InputShape;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
 use crate::pcs::{Accumulator, Srs};
 use crate::poly::evaluate_generic;
-use crate::proof::bounds::{RangeColumns, softmax_ranges};
+use crate::proof::bounds::{RangeColumn, RangeColumns, softmax_ranges};
 use crate::proof::public::PublicGroup;
 use crate::proof::roles::CommitmentRole;
 use std::collections::{BTreeMap, BTreeSet};
@@ -127,7 +127,7 @@ pub(crate) struct Plan {
     pub layouts: Vec<Layout>,
     pub places: BTreeMap<String, Place>,
     /// Columns of the b-bit range check: (tensor, offset) ([`super::lookups`]).
-    pub range_columns: Vec<(String, i64)>,
+    pub range_columns: Vec<RangeColumn>,
     /// log2 of each tensor's padded size.
     pub vars: BTreeMap<String, usize>,
     /// Range-checked tensors that no vector holds: the max pools' differences, defined by
@@ -545,11 +545,17 @@ impl ModelArchitecture {
             softmax_ranges(&mut range, s.scale, |n| site.name(n));
         }
         let range_columns = range.into_columns()?;
+        // One claim per column: `range_claim` reads column i's evaluation at index i.
+        if range_columns.iter().any(|c| c.minus.is_some()) {
+            return Err(Error::Internal {
+                what: "an inference statement's range columns are single tensors",
+            });
+        }
         // A virtual tensor's one range claim is resolved by its pool; a second column (a
         // shifted twin) would have no resolution.
         for name in &virtual_tensors {
-            let columns: Vec<_> = range_columns.iter().filter(|(n, _)| n == name).collect();
-            if columns.as_slice() != [&(name.clone(), 0)] {
+            let columns: Vec<_> = range_columns.iter().filter(|c| c.tensor == *name).collect();
+            if columns.len() != 1 || columns.iter().any(|c| c.offset != 0) {
                 return Err(Error::Internal {
                     what: "a virtual tensor has exactly one unshifted range column",
                 });

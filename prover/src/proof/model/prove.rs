@@ -20,7 +20,7 @@ use crate::field::encoding::from_i128;
 use crate::graph::quant::{InputShape, IntTrace, QLayer, QuantizedModel};
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
 use crate::pcs::{Srs, commit, prove_split_opening};
-use crate::proof::bounds::softmax_columns;
+use crate::proof::bounds::{range_lookup_columns, softmax_columns};
 use ark_bn254::{Fr, G1Affine};
 use ark_ff::UniformRand;
 use rand::RngCore;
@@ -184,24 +184,6 @@ fn argmax_witness(logits: &[i64], labels: &[usize], c: usize) -> (Vec<i64>, Vec<
 }
 
 /// The lookup columns for a list of (tensor, offset).
-fn columns<'a>(
-    t: &'a BTreeMap<String, Vec<Fr>>,
-    list: &'a [(String, i64)],
-) -> Result<Vec<LookupColumn<'a>>, Error> {
-    list.iter()
-        .map(|(n, offset)| {
-            Ok(LookupColumn {
-                name: n.as_str(),
-                values: t
-                    .get(n)
-                    .ok_or_else(|| Error::MissingTensor { name: n.clone() })?,
-                offset: *offset,
-                pair: None,
-            })
-        })
-        .collect()
-}
-
 /// The paired (pre-activation, activation) column of a table-activation layer.
 fn activation_column<'a>(
     t: &'a BTreeMap<String, Vec<Fr>>,
@@ -212,7 +194,7 @@ fn activation_column<'a>(
         name: &l.name,
         values: get(names::pre(&l.name))?,
         offset: 0,
-        pair: Some(get(names::act(&l.name))?),
+        second: Some(get(names::act(&l.name))?),
     })
 }
 
@@ -414,7 +396,10 @@ pub(crate) fn prove_blocks(
 
     // Multiplicities, then the trace commitment: every column is bound before any challenge.
     let range_st = plan.range_statement(s)?;
-    let range_mult = multiplicities(range_st.table, &columns(&t, &plan.range_columns)?)?;
+    let range_mult = multiplicities(
+        range_st.table,
+        &range_lookup_columns(&t, &plan.range_columns)?,
+    )?;
     t.insert(names::RANGE_MULT.into(), range_mult.clone());
     // Table activations: one paired lookup (pre-activation, activation) per layer.
     let mut act_lookups = Vec::new();
@@ -452,7 +437,7 @@ pub(crate) fn prove_blocks(
     let forks = start_blocks(&main, s.layers.len() + 1 + usize::from(count.is_some()))?;
 
     // Blocks in parallel on their forks.
-    let range_cols = columns(&t, &plan.range_columns)?;
+    let range_cols = range_lookup_columns(&t, &plan.range_columns)?;
     let mut forks = forks.into_iter();
     let mut lookup_fork = forks.next().ok_or(Error::Internal {
         what: "the transcript forks once per block",

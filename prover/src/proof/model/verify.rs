@@ -131,10 +131,10 @@ pub(crate) fn route<F: FieldOps>(
             actual: range.column_evals.len(),
         });
     }
-    for (index, (name, _)) in plan.range_columns.iter().enumerate() {
+    for (index, column) in plan.range_columns.iter().enumerate() {
         // A virtual tensor's claim was resolved into the `diffs` claims.
-        if !plan.virtual_tensors.contains(name) {
-            sink.add(name, &plan.range_claim(range, index)?)?;
+        if !plan.virtual_tensors.contains(&column.tensor) {
+            sink.add(&column.tensor, &plan.range_claim(range, index)?)?;
         }
     }
     let pools = max_pools(arch);

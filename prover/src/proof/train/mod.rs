@@ -40,8 +40,9 @@
 //!   scale bits e that the next weighted layer's shifts absorb (sh = s + lr_shift + log B + e,
 //!   sh' = lr_shift + log B + e, sh'' = s + e);
 //! - lookups: every bounded tensor in one b-bit range check (a bound below 2^b — remainders,
-//!   labels, exponent chunks — twice, with an offset: [`crate::proof::bounds`]), and the
-//!   softmax's exponent chunks in their table.
+//!   labels, exponent chunks — twice, with an offset: [`crate::proof::bounds`]; the ReLU
+//!   mask's bound Pos − M ≥ 0 as a difference of two committed tensors, never committed
+//!   itself), and the softmax's exponent chunks in their table.
 //!
 //! Batches are contiguous slices of the dataset in a public schedule (batch t = rows
 //! [(t mod N/B)·B, …)), so a claim on a stacked batch tensor is a claim on the dataset with
@@ -432,7 +433,7 @@ impl TrainingProof {
                     BackpropProof::Dense(p) => rescaled(p),
                     BackpropProof::Conv(p) => p.values.len() + sc(&p.scatter) + sc(&p.contraction),
                 };
-                elements += r.values.len() + sc(&r.zerocheck);
+                elements += sc(&r.zerocheck);
             }
             elements += match &w.pool_grad {
                 Some(PoolGradProof::Max(p)) => 1 + p.values.len() + sc(&p.sumcheck),

@@ -7,12 +7,11 @@ use super::TrainArchitecture;
 use crate::error::Error;
 use crate::lookup::LookupStatement;
 use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
-use crate::proof::bounds::{RangeColumns, range_statement, softmax_lookup, softmax_ranges};
+use crate::proof::bounds::{
+    RangeColumn, RangeColumns, range_statement, softmax_lookup, softmax_ranges,
+};
 use crate::proof::model::{LayerKind, LayerShape};
 use std::collections::BTreeMap;
-
-/// Range-check columns: (tensor, offset).
-type Columns = Vec<(String, i64)>;
 
 /// Vector indices in commitment order.
 pub(crate) const FINAL: usize = 0;
@@ -67,9 +66,6 @@ pub(crate) mod names {
     pub fn mask(l: &str) -> String {
         format!("{l}.relu_mask")
     }
-    pub fn mask_gap(l: &str) -> String {
-        format!("{l}.relu_mask_gap")
-    }
     /// A pool's output (the pooled values; the model statement's name).
     pub(crate) use crate::proof::model::names::output;
     /// The gradient a 2×2 average pool hands down: its output gradient repeated over each
@@ -115,8 +111,8 @@ pub(crate) struct TrainPlan {
     /// dropped (the variable is one the tensor does not depend on): name → (target, the
     /// dropped variables' indices).
     pub virtuals: BTreeMap<String, (String, Vec<usize>)>,
-    /// Columns of the b-bit range check: (tensor, offset) ([`crate::proof::bounds`]).
-    pub range_columns: Columns,
+    /// Columns of the b-bit range check ([`crate::proof::bounds`]).
+    pub range_columns: Vec<RangeColumn>,
 }
 
 pub(super) fn log(x: usize) -> usize {
@@ -338,7 +334,6 @@ impl TrainArchitecture {
                     put(names::backprop_rem(&l.name), out)?;
                 }
                 put(names::mask(&l.name), out)?;
-                put(names::mask_gap(&l.name), out)?;
             }
         }
         if let Some(shape) = self.softmax_shape() {
@@ -408,7 +403,8 @@ impl TrainArchitecture {
             } else {
                 range.unsigned(names::pos(&l.name));
                 range.unsigned(names::neg(&l.name));
-                range.unsigned(names::mask_gap(&l.name));
+                // Pos − M ≥ 0, checked without committing it ([`crate::blocks::relu_grad`]).
+                range.difference(names::pos(&l.name), names::mask(&l.name));
                 if places.contains_key(&names::backprop(&l.name)) {
                     range.signed(names::backprop(&l.name));
                     range.below(names::backprop_rem(&l.name), backprop_rem(i));
@@ -487,9 +483,39 @@ impl TrainPlan {
 mod tests {
     use super::names;
     use crate::error::Error;
+    use crate::proof::bounds::RangeColumn;
     use crate::proof::model::ModelShape;
     use crate::proof::train::TrainArchitecture;
     use crate::train::{TrainConfig, initial_model};
+
+    /// The ReLU mask's bound Pos − M ≥ 0 (what makes M exactly [Pos > 0], see
+    /// [`crate::blocks::relu_grad`]) is one range column over the difference of the two
+    /// committed tensors, and no tensor of the trace holds the difference.
+    #[test]
+    fn every_relu_mask_is_bounded_by_a_difference_column() {
+        let cfg = TrainConfig::digits_mlp(4);
+        let q = initial_model(&[64, 32, 16, 10], cfg.scale, cfg.bits, 7).unwrap();
+        let arch = TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap();
+        let plan = arch.plan().unwrap();
+        let hidden: Vec<_> = arch.layers().iter().filter(|l| l.relu).collect();
+        assert_eq!(hidden.len(), 2);
+        for l in hidden {
+            let column = RangeColumn {
+                tensor: names::pos(&l.name),
+                minus: Some(names::mask(&l.name)),
+                offset: 0,
+            };
+            assert_eq!(
+                plan.range_columns.iter().filter(|c| **c == column).count(),
+                1,
+                "{}",
+                l.name
+            );
+        }
+        let differences = plan.range_columns.iter().filter(|c| c.minus.is_some());
+        assert_eq!(differences.count(), 2);
+        assert!(plan.places.keys().all(|n| !n.contains("relu_mask_gap")));
+    }
 
     /// Every exponent chunk is confined to [0, 16) by its own two range columns, beside the
     /// combined ExpChunks lookup that alone would let chunk k read chunk k ± 1's entries.
@@ -503,7 +529,11 @@ mod tests {
             let chunk = names::softmax(&format!("chunk{k}"));
             for offset in [0, (1i64 << cfg.bits) - 16] {
                 assert!(
-                    plan.range_columns.contains(&(chunk.clone(), offset)),
+                    plan.range_columns.contains(&RangeColumn {
+                        tensor: chunk.clone(),
+                        minus: None,
+                        offset
+                    }),
                     "{chunk} at offset {offset}"
                 );
             }

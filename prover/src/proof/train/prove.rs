@@ -32,7 +32,7 @@ use crate::error::Error;
 use crate::graph::quant::QuantizedModel;
 use crate::lookup::{LookupColumn, multiplicities, prove_given};
 use crate::pcs::{Srs, commit, prove_split_opening};
-use crate::proof::bounds::softmax_columns;
+use crate::proof::bounds::{range_lookup_columns, softmax_columns};
 use crate::proof::model::{CommittedData, CommittedModel, LayerKind, ModelShape};
 use crate::train::StepTrace;
 use crate::transcript::NativeTranscript;
@@ -96,22 +96,10 @@ fn lookup_columns<'a>(
     t: &'a Tensors,
     i: usize,
 ) -> Result<Vec<LookupColumn<'a>>, Error> {
-    let list = match i {
-        0 => &plan.range_columns,
-        _ => {
-            return softmax_columns(t, names::softmax);
-        }
-    };
-    list.iter()
-        .map(|(n, offset)| {
-            Ok(LookupColumn {
-                name: n.as_str(),
-                values: get(t, n)?,
-                offset: *offset,
-                pair: None,
-            })
-        })
-        .collect()
+    match i {
+        0 => range_lookup_columns(t, &plan.range_columns),
+        _ => softmax_columns(t, names::softmax),
+    }
 }
 
 type Block<P> = Result<(P, Routed<Fr>, Fr), Error>;
@@ -246,7 +234,6 @@ fn prove_backward(
                 [
                     get(t, &names::pos(below))?,
                     get(t, &names::mask(below))?,
-                    get(t, &names::mask_gap(below))?,
                     get(t, &arch.grad_in_of(j)?)?,
                     get(t, &names::grad(below))?,
                 ],

@@ -65,7 +65,7 @@ pub(crate) fn lookup_claims<F: FieldOps>(
         0 => plan
             .range_columns
             .iter()
-            .map(|c| vec![c.0.clone()])
+            .map(|c| c.tensors().cloned().collect())
             .collect(),
         _ => CHUNK_PAIRS
             .iter()
@@ -203,7 +203,6 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
             vec![
                 ("pos", names::pos(name)),
                 ("mask", names::mask(name)),
-                ("pos_minus_mask", names::mask_gap(name)),
                 ("grad_in", arch.grad_in_of(j)?),
                 ("grad_out", names::grad(name)),
             ]

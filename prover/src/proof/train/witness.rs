@@ -272,10 +272,8 @@ pub(super) fn witness(
             .flat_map(|s| s.forward.layers[i].pos.iter().copied())
             .collect();
         let mask: Vec<i64> = pos.iter().map(|p| i64::from(*p > 0)).collect();
-        let gap: Vec<i64> = pos.iter().zip(&mask).map(|(p, m)| p - m).collect();
         t.insert(names::pos(name), ints(&pos));
         t.insert(names::mask(name), ints(&mask));
-        t.insert(names::mask_gap(name), ints(&gap));
         t.insert(names::neg(name), fwd(|x| &x.neg));
         t.insert(names::grad(name), upd(|s| &s.grad));
         if !layers.get(i + 1).is_some_and(|a| a.is_pool()) {
