@@ -59,7 +59,7 @@ pub const MODEL_PROOF: Kind = Kind {
 /// A native training proof with its statement.
 pub const TRAINING_PROOF: Kind = Kind {
     name: "training-proof",
-    version: 8,
+    version: 9,
     what: "training proof file",
 };
 

@@ -199,7 +199,7 @@ crate::canonical_struct!(IteratedDenseProof<Fr> { values, contraction, zerocheck
 crate::canonical_struct!(RescaledProof<Fr> { values, contraction });
 crate::canonical_struct!(BiasUpdateProof<Fr> { values });
 crate::canonical_struct!(StepProof<Fr> { values, sumcheck });
-crate::canonical_struct!(ReluGradProof<Fr> { zerocheck });
+crate::canonical_struct!(ReluGradProof<Fr> { sumcheck });
 crate::canonical_struct!(SoftmaxProof<Fr> { values, max, zerocheck });
 crate::canonical_struct!(ConvBackpropProof<Fr> { values, scatter, contraction });
 crate::canonical_struct!(MaxPoolGradProof<Fr> { grad_in, sumcheck, values });
@@ -211,7 +211,8 @@ crate::canonical_struct!(BackwardProof<Fr> {
     bias,
     bias_chain,
     backprop,
-    pool_grad
+    pool_grad,
+    relu
 });
 crate::canonical_struct!(TrainingProofBody<Fr> { lookups, forward, softmax, gradient, one_hot, backward });
 crate::canonical_struct!(TrainingProof {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x63a2509d9a057c7dd982eaefce696e0f01a5f992b49aeeec607102de979b4f17;
+    bytes32 public constant ARCHITECTURE = 0x057461b45044dfc81e96b2e6663cbf48f230f7346afba4a88bbfefdaede25f57;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -103,7 +103,7 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v8";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x556c7898185b1e778c6daec921652b100b1ba349d644ea3b187d444519b0826a;
+    bytes32 public constant ARCHITECTURE = 0xac76c6fd99ee5eb43e433958ed37f1ea330e978c804edc6bc2da63f3863a66e5;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -103,7 +103,7 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         i.rows = 1;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/inference/rows=1/input=Committed/output=Public";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v8";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

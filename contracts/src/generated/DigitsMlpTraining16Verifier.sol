@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xc50b649e12c89cc71347cd33a4681c7e876ff24de7015d589c73f480e47393e9;
+    bytes32 public constant ARCHITECTURE = 0x05c4e662810f0d575954fa82a12aa34bad3911e6df37b0c0c8fb333d07982adb;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x08c273fab44bdefdc89175dc206b0a4239694d719d0e3174ca5656c603f11f79;
-    uint256 internal constant IC0_Y = 0x0db81153956b68de33d43f96499ae46d17f8fa0bc338f5a40fb05312e56c0c1f;
-    uint256 internal constant IC1_X = 0x0ef2c4b97906c48a34b33897c0b1247e8177532fdc54c35afd5360db2e15eb45;
-    uint256 internal constant IC1_Y = 0x1cbfef7062bea7b58e8b2201bc199a932c580c51daa6fdb0e2e314c885910c42;
-    uint256 internal constant IC2_X = 0x24cec597c2ec1b94146985503a164d45b3dec0f0e55496dcd7068c9390b42fac;
-    uint256 internal constant IC2_Y = 0x125811c6d627997b253b8cbbd5c23b4737be30e8c7cdba6fe909984830434ac9;
-    uint256 internal constant IC3_X = 0x116034d267f0156fbcc582bf6d331aeba869a17871e10d5cc9e7a5e3730a9ffc;
-    uint256 internal constant IC3_Y = 0x23c62edfe30f0e4e8ed34426e544e1face23ee27e617672409128bd776237e87;
-    uint256 internal constant IC4_X = 0x0a2d605de34429a1d62c0b84a4185861b171e48012a45aa49466a52b3a9f2251;
-    uint256 internal constant IC4_Y = 0x28a604928559a7f5099dbf7158b909d84efd61f1c293d0157179d7f354cd4e4a;
-    uint256 internal constant IC5_X = 0x0416a614813bc78829c5e20c39d2a71112d5acd21a4534178bd3608b03f97eb0;
-    uint256 internal constant IC5_Y = 0x05d0e73e5b2d4eac38973ddc73d699db138f8ae79612616fc0d83c50a6cd7a29;
-    uint256 internal constant IC6_X = 0x1d87592a92082ecc58364d1158c0d2f6db49048be486098cde806af341454dfc;
-    uint256 internal constant IC6_Y = 0x218720ae2e3229c3355843c9312baf92504ba12ef182b9a2acba8648da356a76;
-    uint256 internal constant IC7_X = 0x0d7370dbecd8ddd9c6188a7945b24bdc0600a799605feb376bca042878966bd1;
-    uint256 internal constant IC7_Y = 0x160e510d38cd145818b7e458bad2fce9c2ecbdcdebeeca0f995ca28308f22045;
-    uint256 internal constant IC8_X = 0x235ab77a69a7bea0b91187bad79ba253d6535e5c97f2792866e936142a645013;
-    uint256 internal constant IC8_Y = 0x0557ea326f23d713f435362494d3df8ebf1a644f50ec4c329c1d2ef08ff057bd;
-    uint256 internal constant IC9_X = 0x174d33fac670bb886d58e824bef214239d7129c5e11938482818a07f2870c004;
-    uint256 internal constant IC9_Y = 0x09f4f67597fcd9d034bc0eb7b8d2775d1f8bd189917643bb7eb29fcb924cf775;
+    uint256 internal constant IC0_X = 0x009344c70f9c1326be0ceecd862690e146a54564d4919ba2f07061dbb9909f16;
+    uint256 internal constant IC0_Y = 0x2d22fd87805e25b71a82034cd9202d3763f0d874248ab7476788cfcbd72bccbf;
+    uint256 internal constant IC1_X = 0x2e89df2d6e1f588ca37547be06dc054058c6f3c153abb2e2f9ae58dde6063879;
+    uint256 internal constant IC1_Y = 0x2b33ff046ff6eed8b1e751772d6992c5b35d5f25133ceb83cedf80ba2b0d91ef;
+    uint256 internal constant IC2_X = 0x2e61867df32c2938c03831f099471e01acc4a5b71770fffcc27a5efb71395d15;
+    uint256 internal constant IC2_Y = 0x188889d073a554d972193fd37810e0ca0f8869af45260e49d64163c363c26a71;
+    uint256 internal constant IC3_X = 0x2c3a838f4fa871831f50e3924fadee66cd001ac224773a784f640c1389147e2b;
+    uint256 internal constant IC3_Y = 0x12b7d4ab991faf3610a0cb0c832259e0e15cce3fa30b24b2f51a8f6aa0ad5f75;
+    uint256 internal constant IC4_X = 0x2890685978396fdb5e230ef57f6c9031df16b5b0c21fe98fa9268aa851ce88fe;
+    uint256 internal constant IC4_Y = 0x017349ad3cf42f72dc29e1e48a8487c48afc596b3248fe5369ddb8cd547e7f24;
+    uint256 internal constant IC5_X = 0x0633d34fffa0893a9645ebbd3217aba4866ddcffbb42975d6b15e5fd4718c5a6;
+    uint256 internal constant IC5_Y = 0x176292cf970535f45235a8088f8e292b88dd55a601cd8177b36eae95b442166f;
+    uint256 internal constant IC6_X = 0x178ddbbdbaf0933d376e2105ee5884515a439c82be01e44b10f767f9af72b657;
+    uint256 internal constant IC6_Y = 0x050951cc62049fae7524b66a03454516dfc949da047cd33843981a2c35179963;
+    uint256 internal constant IC7_X = 0x0a4f13e3bf5ceab773a41a4bb89456f0b73798e6fc51bee611a92de5eabfd44a;
+    uint256 internal constant IC7_Y = 0x134e6e04fcfcd4198eea1398063c992aafbd3bc62dbc5852d38fcec0cfcd4df7;
+    uint256 internal constant IC8_X = 0x0a35abd9e6dad4fbc8d91eaf453a5867b71dabd4e45e519c1cc55af58341112d;
+    uint256 internal constant IC8_Y = 0x2fcfb0d7c3ed4a54bb4a613aa83dda56f46827b7a827f0004e948171d15f5932;
+    uint256 internal constant IC9_X = 0x00df49070f643a911a8907f63a5c4c7713899aa1cfc53971544135bf9a5403c0;
+    uint256 internal constant IC9_Y = 0x28e07214b20d32c3185fa072f58692ca85c87772a7722c032f8909b14953e499;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v8";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xf23b0fd15e0509b0fb67d695aa0c563ce27ac38c5deff3c78592ce447b7ce5e7;
+    bytes32 public constant ARCHITECTURE = 0x9cb1b890403594ff8f979f6e266a60713c124b41481da441e9e123150089c658;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x153579c15e96c22fd6918ef20ba5b1bf018c4ab60986ad293387d4f42abef4c3;
-    uint256 internal constant IC0_Y = 0x2d8cadc30edbcc58544b9d30df036af390f640c37ad2f0070467c1d07246e704;
-    uint256 internal constant IC1_X = 0x1470798829f2efe71da31bfe13d83647998cf9cedea85fa8892e90f98e1d3010;
-    uint256 internal constant IC1_Y = 0x0ea4232898ba58c1c7d7ba54d1ab73feb280a52e17e27d478aac0f2d7e24ddec;
-    uint256 internal constant IC2_X = 0x2a652f60b967e0341e7b8e5cba896316bb95bb1491ee9cf901dbf2c2a449ad1a;
-    uint256 internal constant IC2_Y = 0x224376f0eae7efccb2f202609acadfa42a44420e5c335dd513efd9debe131f89;
-    uint256 internal constant IC3_X = 0x10bc7d7fbf473cebc25f9e7182e9af8ffb05c8a865fee5c9f2005850eb825e70;
-    uint256 internal constant IC3_Y = 0x29224af690f82d56e1bda7ccf4c2494339e6569644f5455cb0c4ec27a4e7b22a;
-    uint256 internal constant IC4_X = 0x000a8f4cf5d6cbec046971bae736a6da96d6622b568647da02bcf013f7fe29d0;
-    uint256 internal constant IC4_Y = 0x0c6e838fd3f7155570c4db6f346699cbc40e2439a032a138aa72156add35dd14;
-    uint256 internal constant IC5_X = 0x2ff8eeacca463b7e36f36ed73540eb6c773bd637b15e86542b7032a6f286bfcf;
-    uint256 internal constant IC5_Y = 0x0c8f0626d6c7b7417651b44f4dc8aeb134057dca250030378fc57f547045cb72;
-    uint256 internal constant IC6_X = 0x13e2f39920c3016377f69685310f550784159af851ec4784dd79a5d4b705c69c;
-    uint256 internal constant IC6_Y = 0x24e82cde0454d103fe86e53399337f8d8ec04747f611dde7ac2af610d67192c9;
-    uint256 internal constant IC7_X = 0x0af3e5c4cade9eb9faebbe698a253bda533befe425eeb0f3092aca66e323dd01;
-    uint256 internal constant IC7_Y = 0x11fede1e6195cd5aeb64f722a182f94fa0bcb43f79ccc3d35210f1fd86cfa2c4;
-    uint256 internal constant IC8_X = 0x1488bdea6f8f25923c745888e4e74872bc50e120ad3e7b550ecaa0973c17c2d5;
-    uint256 internal constant IC8_Y = 0x2d5d4ae453cdf67866de1976da8b81d4a4af545c2bab4cdfda46ccde8bc8d992;
-    uint256 internal constant IC9_X = 0x243a3f2e3f43316f57753bd716993e67f721c5809bb6d18075ae2d9c0b74729c;
-    uint256 internal constant IC9_Y = 0x1e6568978ae523400316c5f9d84ed0f501f63e977397aae180116cd715815075;
+    uint256 internal constant IC0_X = 0x1f23fd1ce88a8e0f3473df8b89a91f9637ee71145b5cc7edc0744b3df548ad2e;
+    uint256 internal constant IC0_Y = 0x0496068f04b3052e7ef63ff8ad7170759cea57cc5e90483ca38af985c3452fbf;
+    uint256 internal constant IC1_X = 0x234fd10e169201a7921332e2846fc4fbe6c914fedafb759e54effbfce123c026;
+    uint256 internal constant IC1_Y = 0x1686d49f2bfb42b0c488da8e9e24d25e36784bff7b0495d88f750ed27680b035;
+    uint256 internal constant IC2_X = 0x1cf02dad9f7e31851649864e9b29a73cb8e11a09a642899b95d4fa51fddcaf5f;
+    uint256 internal constant IC2_Y = 0x2974edc63e487289b428e1f8cc7195ccd639992fbdaae7b365b5145c1d70c405;
+    uint256 internal constant IC3_X = 0x25bc579a91597a52907df5afbf69cf32d0c98e5a85fa00e063cf57262e179900;
+    uint256 internal constant IC3_Y = 0x2ca513798c8508747972516b5dae210892ed3135985433a6b7a64310e5ff134f;
+    uint256 internal constant IC4_X = 0x2b63f6a0641982af4049126cfd93f87c50fb595ad3c03b77fce935f3767bb6b2;
+    uint256 internal constant IC4_Y = 0x0e135260bae3c9c73f80215fcb0e8a6f31a879ad1d0a87f69b3d59ef5bffdd52;
+    uint256 internal constant IC5_X = 0x121f697638a13f2316f49f3cafa8a16e4a9350bdc616455368535390146d0dee;
+    uint256 internal constant IC5_Y = 0x18b172c203547944dfbc03d87af13b9292532258f360731b8b34e786e0362f6f;
+    uint256 internal constant IC6_X = 0x1849722ecb357ce96e1c14d4fea025651e324dacb879477a4f23f2a62bc21c57;
+    uint256 internal constant IC6_Y = 0x19bd57c4789302fa2136d3af696941be97a79e49fafec638a5798010f6146387;
+    uint256 internal constant IC7_X = 0x3059011b80d4bc83430740e193eb3c8e78ac6347bd9424adda18870901103c89;
+    uint256 internal constant IC7_Y = 0x0980a65779501e72e66caf4eda7c9e297a6af28675a1072aa84a8b385f7da459;
+    uint256 internal constant IC8_X = 0x1cac5ee251f63b10981ce9e08901b59204c649ca59906ab671a356c015fa7c6d;
+    uint256 internal constant IC8_Y = 0x0840c6835abf6b2645fc1fa178e6efb02d2149e8908e50889c9f581b26e2d23a;
+    uint256 internal constant IC9_X = 0x00936767e093b910b3b3ecf7e90a9e0f1e5c59293f041596d247f8ed338f76d0;
+    uint256 internal constant IC9_Y = 0x049b5127ea3f94083a75aa57b46d3fdd9feb3c1e55fa89e580fa2ebe4e6b3eba;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v8";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract MatMul2x4x2Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xf9834b20384e9ca937ec9fa4dc346a044bde008f4230545e0811dfab205c12ae;
+    bytes32 public constant ARCHITECTURE = 0xdca743975237d2f42a8d6b91cc7e6c1bed2d462ae4c02f86de95a44773388552;
     uint256 internal constant NUM_COMMITMENTS = 2;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -100,7 +100,7 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         i.rows = 2;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/matmul/v1/m=2/k=4/n=2";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v8";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

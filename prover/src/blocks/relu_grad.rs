@@ -1,57 +1,91 @@
 //! The ReLU derivative in back-propagation: dY = M ⊙ dA with M = [Y > 0], for Y = Pos − Neg
 //! the forward pass's ReLU split (so Y > 0 ⇔ Pos > 0).
 //!
-//! Tensors (same shape, possibly stacked over iterations): Pos, the mask M, the incoming
-//! gradient dA and the outgoing dY. Relations, in one zerocheck with powers of γ:
-//! M(M − 1) = 0, (1 − M)·Pos = 0, dY − M·dA = 0. With K = Pos − M ∈ [0, 2^b) range-checked by
-//! the caller — as a difference column of its range lookup ([`crate::lookup`]), so K is never
-//! committed — M = 1 forces Pos = 1 + K ≥ 1 and M = 0 forces Pos = 0, so M is exactly
-//! [Pos > 0]: the trainer's derivative, 0 at Pos = 0. Without that range check a prover could
-//! set M = 1 where Pos = 0 and pass the gradient through a dead unit.
+//! Tensors (same shape, stacked over iterations): Pos, the mask M and the incoming gradient
+//! dA, all committed. The outgoing gradient dY is *virtual*: never committed, it is defined as
+//! M ⊙ dA. Its consumers — the layer's weight update, bias update and back-propagation — leave
+//! claims dỸ(r_k) = v_k, k < K; this block proves them on M ⊙ dA together with the mask's
+//! relations M(M − 1) = 0 and (1 − M)·Pos = 0, in one sumcheck over the layer's output:
+//!   Σ_x eq(τ, x)·[M(M − 1) + γ(1 − M)·Pos](x) + γ²·W(x)·M(x)·dA(x) = γ²·Σ_k λ^k·v_k,
+//! W = Σ_k λ^k·eq(r_k, ·). The verifier evaluates eq(τ, ρ) and W(ρ) itself (O(K·n)) at the
+//! sumcheck's point ρ, and the block leaves claims on Pos, M and dA at ρ.
 //!
-//! Challenge order: the statement (the tensors' size), then γ, then the zerocheck's τ and
-//! rounds. Every tensor is bound by the trace commitment before the block runs.
+//! With K = Pos − M ∈ [0, 2^b) range-checked by the caller — as a difference column of its
+//! range lookup ([`crate::lookup`]), so K is never committed either — M = 1 forces
+//! Pos = 1 + K ≥ 1 and M = 0 forces Pos = 0, so M is exactly [Pos > 0]: the trainer's
+//! derivative, 0 at Pos = 0. Without that range check a prover could set M = 1 where Pos = 0
+//! and pass the gradient through a dead unit.
+//!
+//! Challenge order: the statement (the tensors' size n and K), the claimed values v_k (bound
+//! already by the blocks that made them, absorbed again so the order holds whatever the
+//! caller), then λ, γ and τ, then the sumcheck's rounds and final values. Every tensor is
+//! bound by the trace commitment before the block runs: each challenge follows every value
+//! it combines.
+//!
+//! Soundness: the claimed sum minus the true one is a polynomial of degree 2 in γ whose
+//! coefficients are the relations' MLEs at τ and Σ_k λ^k·((M ⊙ dA)~(r_k) − v_k): if a
+//! relation fails somewhere or some v_k is not dY's value, it vanishes with probability at
+//! most (n + K + 2)/|Fr|, plus the sumcheck's 3n/|Fr|.
 
 use super::{NamedClaims, TensorClaim};
 use crate::error::Error;
 use crate::field::FieldOps;
-use crate::sumcheck::{Composition, SumcheckProof, prove_zerocheck, verify_zerocheck};
+use crate::poly::{eq_eval, eq_table};
+use crate::sumcheck::{
+    Composition, ProverInstance, SumcheckProof, VerifierInstance, prove, verify,
+};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
+use rayon::prelude::*;
 
 /// Tensor names, in witness and claim order.
-pub const TENSORS: [&str; 4] = ["pos", "mask", "grad_in", "grad_out"];
+pub const TENSORS: [&str; 3] = ["pos", "mask", "grad_in"];
 
 /// A ReLU-derivative proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReluGradProof<F> {
-    /// The zerocheck.
-    pub zerocheck: SumcheckProof<F>,
+    /// The relations and dY's claims in one sumcheck.
+    pub sumcheck: SumcheckProof<F>,
 }
 
-/// M(M − 1) + γ(1 − M)·Pos + γ²(dY − M·dA) over [Pos, M, dA, dY].
-struct Relations<F>(F);
+/// eq·(M² − M + γ(1 − M)·Pos) + γ²·W·M·dA over [eq(τ, ·), W, Pos, M, dA].
+struct Relations<F> {
+    gamma: F,
+    gamma2: F,
+}
 
 impl<F: FieldOps> Composition<F> for Relations<F> {
     fn degree(&self) -> usize {
-        2
+        3
     }
     fn arity(&self) -> usize {
-        4
+        5
     }
     fn evaluate(&self, v: &[F]) -> F {
-        let [pos, m, da, dy] = v else {
+        let [eq, w, pos, m, da] = v else {
             return F::zero();
         };
         let boolean = m.mul(m).sub(m);
         let off = pos.sub(&m.mul(pos));
-        let grad = dy.sub(&m.mul(da));
-        boolean.add(&self.0.mul(&off.add(&self.0.mul(&grad))))
+        let zero = boolean.add(&self.gamma.mul(&off));
+        eq.mul(&zero).add(&self.gamma2.mul(&w.mul(&m.mul(da))))
     }
 }
 
-/// Binds the statement and draws γ.
-fn start<F: FieldOps, S: SpongeOps<F>>(vars: usize, t: &mut Transcript<F, S>) -> Result<F, Error> {
+/// The block's challenges: λ's powers (one per claim on dY), the relations and τ.
+struct Challenges<F> {
+    lambdas: Vec<F>,
+    relations: Relations<F>,
+    tau: Vec<F>,
+}
+
+/// Binds the statement and draws λ, γ and τ; checks that every claim on dY is at a point of
+/// the tensors' `vars` variables.
+fn start<F: FieldOps, S: SpongeOps<F>>(
+    vars: usize,
+    grad_out: &[TensorClaim<F>],
+    t: &mut Transcript<F, S>,
+) -> Result<Challenges<F>, Error> {
     if vars > crate::sumcheck::MAX_VARS {
         return Err(Error::TooLarge {
             what: "ReLU gradient variables",
@@ -59,27 +93,76 @@ fn start<F: FieldOps, S: SpongeOps<F>>(vars: usize, t: &mut Transcript<F, S>) ->
             max: crate::sumcheck::MAX_VARS,
         });
     }
-    t.absorb_usizes(labels::RELU_GRAD_STATEMENT, &[vars])?;
-    Ok(t.challenge(labels::RELU_GRAD_GAMMA)?)
+    if grad_out.is_empty() {
+        return Err(Error::Internal {
+            what: "a ReLU derivative has claims on its output gradient to prove",
+        });
+    }
+    if let Some(c) = grad_out.iter().find(|c| c.point.len() != vars) {
+        return Err(Error::ProofShape {
+            what: "ReLU output-gradient claim point",
+            expected: vars,
+            actual: c.point.len(),
+        });
+    }
+    t.absorb_usizes(labels::RELU_GRAD_STATEMENT, &[vars, grad_out.len()])?;
+    // The values are bound already by the blocks that made them; absorbing them here keeps λ
+    // after them whatever the caller's order.
+    let values: Vec<F> = grad_out.iter().map(|c| c.value.clone()).collect();
+    t.absorb(labels::RELU_GRAD_CLAIMS, &values)?;
+    let lambda = t.challenge(labels::RELU_GRAD_LAMBDA)?;
+    let mut lambdas = Vec::with_capacity(grad_out.len());
+    let mut power = F::one();
+    for _ in grad_out {
+        lambdas.push(power.clone());
+        power = power.mul(&lambda);
+    }
+    let gamma = t.challenge(labels::RELU_GRAD_GAMMA)?;
+    let tau = t.challenges(labels::RELU_GRAD_GAMMA, vars)?;
+    let gamma2 = gamma.mul(&gamma);
+    Ok(Challenges {
+        lambdas,
+        relations: Relations { gamma, gamma2 },
+        tau,
+    })
 }
 
-/// The zerocheck's claims on the four tensors at its point.
-fn claims<F: FieldOps>(point: &[F], evals: &[F]) -> Result<NamedClaims<F>, Error> {
-    if evals.len() != TENSORS.len() {
+impl<F: FieldOps> Challenges<F> {
+    /// γ²·Σ_k λ^k·v_k.
+    fn claim(&self, grad_out: &[TensorClaim<F>]) -> F {
+        let sum = self
+            .lambdas
+            .iter()
+            .zip(grad_out)
+            .fold(F::zero(), |acc, (l, c)| acc.add(&l.mul(&c.value)));
+        self.relations.gamma2.mul(&sum)
+    }
+}
+
+/// The claims on Pos, M and dA at ρ (the sumcheck's inputs after eq and W).
+fn claims<F: FieldOps>(rho: &[F], evals: &[F]) -> Result<NamedClaims<F>, Error> {
+    let [_, _, tensors @ ..] = evals else {
         return Err(Error::ProofShape {
             what: "ReLU gradient evaluations",
-            expected: TENSORS.len(),
+            expected: 2 + TENSORS.len(),
+            actual: evals.len(),
+        });
+    };
+    if tensors.len() != TENSORS.len() {
+        return Err(Error::ProofShape {
+            what: "ReLU gradient evaluations",
+            expected: 2 + TENSORS.len(),
             actual: evals.len(),
         });
     }
     Ok(TENSORS
         .iter()
-        .zip(evals)
+        .zip(tensors)
         .map(|(name, v)| {
             (
                 *name,
                 TensorClaim {
-                    point: point.to_vec(),
+                    point: rho.to_vec(),
                     value: v.clone(),
                 },
             )
@@ -87,9 +170,11 @@ fn claims<F: FieldOps>(point: &[F], evals: &[F]) -> Result<NamedClaims<F>, Error
         .collect())
 }
 
-/// Proves dY = [Pos > 0] ⊙ dA; `tensors` in [`TENSORS`] order, all of one power-of-two size.
+/// Proves the claims `grad_out` on dY = [Pos > 0] ⊙ dA with the mask's relations; `tensors`
+/// in [`TENSORS`] order, all of one power-of-two size.
 pub fn prove_relu_grad(
-    tensors: [&[Fr]; 4],
+    tensors: [&[Fr]; 3],
+    grad_out: &[TensorClaim<Fr>],
     t: &mut NativeTranscript,
 ) -> Result<(ReluGradProof<Fr>, NamedClaims<Fr>), Error> {
     let len = tensors[0].len();
@@ -101,28 +186,72 @@ pub fn prove_relu_grad(
     }
     if let Some(v) = tensors.iter().find(|v| v.len() != len) {
         return Err(Error::StatementShape {
-            what: "ReLU gradient tensor (all four of one length)",
+            what: "ReLU gradient tensor (all three of one length)",
             expected: len,
             actual: v.len(),
         });
     }
-    let gamma = start(len.trailing_zeros() as usize, t)?;
-    let (zerocheck, out) = prove_zerocheck(
-        tensors.iter().map(|v| v.to_vec()).collect(),
-        Relations(gamma),
-        t,
+    let ch = start(len.trailing_zeros() as usize, grad_out, t)?;
+    let mut w = vec![Fr::from(0u64); len];
+    for (lambda, c) in ch.lambdas.iter().zip(grad_out) {
+        let eq = eq_table(&c.point);
+        w.par_iter_mut()
+            .zip(eq.par_iter())
+            .for_each(|(w, e)| *w += *lambda * e);
+    }
+    let [pos, m, da] = tensors;
+    let claim = ch.claim(grad_out);
+    let mut instance = ProverInstance::new(
+        vec![eq_table(&ch.tau), w, pos.to_vec(), m.to_vec(), da.to_vec()],
+        ch.relations,
     )?;
+    let (sumcheck, out) = prove(&mut instance, claim, t)?;
     let c = claims(&out.point, &out.evals)?;
-    Ok((ReluGradProof { zerocheck }, c))
+    Ok((ReluGradProof { sumcheck }, c))
 }
 
-/// Verifies a ReLU-derivative proof over tensors of 2^`vars` entries; returns the claims.
+/// Verifies a ReLU-derivative proof over tensors of 2^`vars` entries against the claims
+/// `grad_out` on dY; returns the claims on Pos, M and dA.
 pub fn verify_relu_grad<F: FieldOps, S: SpongeOps<F>>(
     vars: usize,
+    grad_out: &[TensorClaim<F>],
     proof: &ReluGradProof<F>,
     t: &mut Transcript<F, S>,
 ) -> Result<NamedClaims<F>, Error> {
-    let gamma = start(vars, t)?;
-    let out = verify_zerocheck(vars, &Relations(gamma), &proof.zerocheck, t)?;
-    claims(&out.point, &out.evals)
+    let ch = start(vars, grad_out, t)?;
+    let out = verify(
+        VerifierInstance {
+            num_vars: vars,
+            composition: &ch.relations,
+            claim: ch.claim(grad_out),
+        },
+        &proof.sumcheck,
+        t,
+    )?;
+    let rho = &out.point;
+    let [eq, w, ..] = out.evals.as_slice() else {
+        return Err(Error::ProofShape {
+            what: "ReLU gradient evaluations",
+            expected: 2 + TENSORS.len(),
+            actual: out.evals.len(),
+        });
+    };
+    if !eq.enforce_equal(&eq_eval(&ch.tau, rho))? {
+        return Err(Error::SuccinctEvaluation {
+            what: "ReLU gradient eq(τ, ρ)",
+        });
+    }
+    let expected = ch
+        .lambdas
+        .iter()
+        .zip(grad_out)
+        .fold(F::zero(), |acc, (l, c)| {
+            acc.add(&l.mul(&eq_eval(&c.point, rho)))
+        });
+    if !w.enforce_equal(&expected)? {
+        return Err(Error::SuccinctEvaluation {
+            what: "ReLU gradient claim weights W̃(ρ)",
+        });
+    }
+    claims(rho, &out.evals)
 }

@@ -182,7 +182,7 @@ map_struct!(StepProof {
     values: list,
     sumcheck: nested
 });
-map_struct!(ReluGradProof { zerocheck: nested });
+map_struct!(ReluGradProof { sumcheck: nested });
 map_struct!(SoftmaxProof {
     values: list,
     max: nested,
@@ -202,7 +202,8 @@ map_struct!(BackwardProof {
     bias: nested,
     bias_chain: nested,
     weight_gather: nested,
-    pool_grad: nested
+    pool_grad: nested,
+    relu: nested
 });
 map_struct!(MaxPoolGradProof {
     grad_in: one,

@@ -185,8 +185,12 @@ pub const SOFTMAX_POINT: Label = Label::new(b"softmax/point");
 pub const SOFTMAX_VALUES: Label = Label::new(b"softmax/values");
 /// ReLU derivative block: statement.
 pub const RELU_GRAD_STATEMENT: Label = Label::new(b"relugrad/stmt");
-/// ReLU derivative block: the relations' batching challenge γ.
+/// ReLU derivative block: the relations' batching challenge γ and the zerocheck point τ.
 pub const RELU_GRAD_GAMMA: Label = Label::new(b"relugrad/gamma");
+/// ReLU derivative block: the claimed values of the virtual output gradient.
+pub const RELU_GRAD_CLAIMS: Label = Label::new(b"relugrad/claims");
+/// ReLU derivative block: λ, batching the claims on the virtual output gradient.
+pub const RELU_GRAD_LAMBDA: Label = Label::new(b"relugrad/lambda");
 /// Loss-gradient block: statement.
 pub const LOSS_GRAD_STATEMENT: Label = Label::new(b"lossgrad/stmt");
 /// One-hot labels block: statement.

@@ -155,7 +155,7 @@ fn tampered_cnn_training_messages_are_refused() {
         (
             "convolution back-propagation value",
             Box::new(
-                |p| match &mut p.body.backward[1].backprop.as_mut().unwrap().0 {
+                |p| match &mut p.body.backward[1].backprop.as_mut().unwrap() {
                     BackpropProof::Conv(c) => c.values[0] += Fr::ONE,
                     BackpropProof::Dense(_) => unreachable!(),
                 },
@@ -165,7 +165,7 @@ fn tampered_cnn_training_messages_are_refused() {
         (
             "col2im sumcheck",
             Box::new(
-                |p| match &mut p.body.backward[1].backprop.as_mut().unwrap().0 {
+                |p| match &mut p.body.backward[1].backprop.as_mut().unwrap() {
                     BackpropProof::Conv(c) => c.scatter.rounds[0][1] += Fr::ONE,
                     BackpropProof::Dense(_) => unreachable!(),
                 },
@@ -175,15 +175,18 @@ fn tampered_cnn_training_messages_are_refused() {
         (
             "ReLU mask under a pool",
             Box::new(|p| {
-                p.body.backward[1]
-                    .backprop
-                    .as_mut()
-                    .unwrap()
-                    .1
-                    .zerocheck
-                    .rounds[0][0] += Fr::ONE
+                p.body.backward[0].relu.as_mut().unwrap().sumcheck.rounds[0][0] += Fr::ONE
             }),
             Error::SumcheckFinal,
+        ),
+        (
+            "missing ReLU derivative",
+            Box::new(|p| p.body.backward[0].relu = None),
+            Error::ProofShape {
+                what: "ReLU derivative proofs (one per hidden layer)",
+                expected: 1,
+                actual: 0,
+            },
         ),
         (
             "missing weight gather",
@@ -552,7 +555,7 @@ fn a_strided_cnn_without_pools_proves() {
             .all(|f| !matches!(f, ForwardProof::Pool(_)))
     );
     let mut bad = proof.clone();
-    match &mut bad.body.backward[1].backprop.as_mut().unwrap().0 {
+    match &mut bad.body.backward[1].backprop.as_mut().unwrap() {
         BackpropProof::Conv(c) => c.contraction.rounds[0][0] += Fr::ONE,
         BackpropProof::Dense(_) => unreachable!("layer 1 is the strided convolution"),
     }

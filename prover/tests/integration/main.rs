@@ -28,6 +28,7 @@ mod onnx_import;
 mod poly_identities;
 mod pools_and_shapes;
 mod quantize;
+mod relu_grad_block;
 mod residual;
 mod residual_topologies;
 mod roles;

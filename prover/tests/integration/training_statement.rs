@@ -339,7 +339,7 @@ fn tampered_messages_are_rejected() {
     tampers.push((
         "back-propagation",
         Box::new(
-            |p| match &mut p.body.backward[1].backprop.as_mut().unwrap().0 {
+            |p| match &mut p.body.backward[1].backprop.as_mut().unwrap() {
                 BackpropProof::Dense(d) => d.values[1] += Fr::ONE,
                 BackpropProof::Conv(_) => {
                     unreachable!("an MLP back-propagates through dense layers")
@@ -349,15 +349,11 @@ fn tampered_messages_are_rejected() {
     ));
     tampers.push((
         "ReLU derivative",
-        Box::new(|p| {
-            p.body.backward[1]
-                .backprop
-                .as_mut()
-                .unwrap()
-                .1
-                .zerocheck
-                .rounds[0][1] += Fr::ONE
-        }),
+        Box::new(|p| p.body.backward[0].relu.as_mut().unwrap().sumcheck.rounds[0][1] += Fr::ONE),
+    ));
+    tampers.push((
+        "ReLU derivative on the last layer",
+        Box::new(|p| p.body.backward[1].relu = p.body.backward[0].relu.clone()),
     ));
     tampers.push((
         "missing backprop",
@@ -381,6 +377,11 @@ fn tampered_messages_are_rejected() {
         "lookup root" => Error::LookupSumMismatch,
         "softmax" => Error::SuccinctEvaluation {
             what: "softmax chunks D = Σ 16^k d_k",
+        },
+        "ReLU derivative on the last layer" => Error::ProofShape {
+            what: "ReLU derivative proofs (one per hidden layer)",
+            expected: 0,
+            actual: 1,
         },
         "missing backprop" => Error::ProofShape {
             what: "back-propagation proofs",

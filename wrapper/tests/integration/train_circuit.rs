@@ -246,7 +246,7 @@ fn cnn_training_circuit_accepts_honest_and_rejects_tampered() {
             _ => unreachable!("layer 0 is the convolution"),
         }),
         ("col2im back-propagation", |c| {
-            match &mut c.body.backward[1].backprop.as_mut().unwrap().0 {
+            match &mut c.body.backward[1].backprop.as_mut().unwrap() {
                 BackpropProof::Conv(p) => p.scatter.final_evals[0][0] += Fr::ONE,
                 BackpropProof::Dense(_) => unreachable!("layer 2 is a convolution"),
             }

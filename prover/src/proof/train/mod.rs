@@ -180,12 +180,13 @@ pub struct BackwardProof<F> {
     pub bias: BiasUpdateProof<F>,
     /// B[t+1] = B[t] − ΔB[t], B_T and B_0.
     pub bias_chain: StepProof<F>,
-    /// Layers above the first: the back-propagated gradient and the ReLU derivative of the
-    /// weighted layer below (through a pool if one sits between).
-    pub backprop: Option<(BackpropProof<F>, ReluGradProof<F>)>,
-    /// A max pool or window average pool directly below: its backward pass (before the ReLU
-    /// derivative).
+    /// Layers above the first: the gradient back-propagated to the layer directly below.
+    pub backprop: Option<BackpropProof<F>>,
+    /// A max pool or window average pool directly below: its backward pass.
     pub pool_grad: Option<PoolGradProof<F>>,
+    /// Hidden layers: the ReLU derivative, proving every claim above on this layer's virtual
+    /// output gradient M ⊙ dA.
+    pub relu: Option<ReluGradProof<F>>,
 }
 
 /// A whole training proof.
@@ -428,13 +429,13 @@ impl TrainingProof {
             elements += rescaled(&w.weight) + chain(&w.weight_chain);
             elements += w.weight_gather.as_ref().map_or(0, sc);
             elements += w.bias.values.len() + chain(&w.bias_chain);
-            if let Some((p, r)) = &w.backprop {
+            if let Some(p) = &w.backprop {
                 elements += match p {
                     BackpropProof::Dense(p) => rescaled(p),
                     BackpropProof::Conv(p) => p.values.len() + sc(&p.scatter) + sc(&p.contraction),
                 };
-                elements += sc(&r.zerocheck);
             }
+            elements += w.relu.as_ref().map_or(0, |r| sc(&r.sumcheck));
             elements += match &w.pool_grad {
                 Some(PoolGradProof::Max(p)) => 1 + p.values.len() + sc(&p.sumcheck),
                 Some(PoolGradProof::Average(p)) => p.values.len() + sc(&p.scatter),

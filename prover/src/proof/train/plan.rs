@@ -170,6 +170,12 @@ impl TrainArchitecture {
             .collect()
     }
 
+    /// Whether weighted layer `l` has a ReLU derivative: every hidden one (the last layer's
+    /// output gradient is the loss's).
+    pub(crate) fn has_relu_derivative(&self, l: usize) -> bool {
+        l + 1 < self.layers().len() && self.layers().get(l).is_some_and(LayerShape::is_dense)
+    }
+
     /// The weighted layer below layer `l` (through a pool), if any.
     pub(crate) fn weighted_below(&self, l: usize) -> Option<usize> {
         (0..l)
@@ -326,9 +332,9 @@ impl TrainArchitecture {
                 put(names::LOGITS.into(), out)?;
                 put(names::GRADIENT.into(), out)?;
             } else {
+                // The output gradient M ⊙ dA is virtual ([`crate::blocks::relu_grad`]).
                 put(names::pos(&l.name), out)?;
                 put(names::neg(&l.name), out)?;
-                put(names::grad(&l.name), out)?;
                 if !above_is_pool {
                     put(names::backprop(&l.name), out)?;
                     put(names::backprop_rem(&l.name), out)?;
@@ -347,6 +353,13 @@ impl TrainArchitecture {
         for (name, v) in virtual_vars {
             fresh(&vars, &name)?;
             vars.insert(name, v);
+        }
+        // A hidden layer's output gradient is virtual: its claims are taken by name from the
+        // routed list and proven on M ⊙ dA, so no tensor may carry its name.
+        for (i, l) in s.layers.iter().enumerate() {
+            if self.has_relu_derivative(i) {
+                fresh(&vars, &names::grad(&l.name))?;
+            }
         }
         let data = data.build();
         // The trace's mask rows follow the largest vector opened beside it.

@@ -4,7 +4,7 @@
 use super::plan::{DATASET, TRACE, TrainPlan, names};
 use super::routing::{
     Routed, avgpool_window_claims, backward_names, chain_claims, forward_names, layer,
-    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, rename, take,
+    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, rename, take, take_all,
 };
 use super::sink::TrainSink;
 use super::verify::statement;
@@ -173,8 +173,8 @@ fn prove_backward(
     out.extend(chain_claims(&bias, bcc));
     let mut pool_grad = None;
     let backprop = match (arch.weighted_below(i), i.checked_sub(1)) {
-        (Some(j), Some(d)) => {
-            let (directly_below, below) = (&layer(arch, d)?.name, &layer(arch, j)?.name);
+        (Some(_), Some(d)) => {
+            let directly_below = &layer(arch, d)?.name;
             let (delta, rem) = (
                 get(t, &names::backprop(directly_below))?,
                 get(t, &names::backprop_rem(directly_below))?,
@@ -230,19 +230,27 @@ fn prove_backward(
                 out.extend(rename(claims, &n.pool)?);
                 pool_grad = Some(PoolGradProof::Average(pg));
             }
-            let (rp, rc) = prove_relu_grad(
-                [
-                    get(t, &names::pos(below))?,
-                    get(t, &names::mask(below))?,
-                    get(t, &arch.grad_in_of(j)?)?,
-                    get(t, &names::grad(below))?,
-                ],
-                f,
-            )?;
-            out.extend(rename(rc, &n.relu)?);
-            Some((pp, rp))
+            Some(pp)
         }
         _ => None,
+    };
+    // A hidden layer's output gradient M ⊙ dA is virtual: every claim on it just made is
+    // proven on the mask and the incoming gradient.
+    let relu = if arch.has_relu_derivative(i) {
+        let claims = take_all(&mut out, &arch.grad_of(i));
+        let (rp, rc) = prove_relu_grad(
+            [
+                get(t, &names::pos(&l.name))?,
+                get(t, &names::mask(&l.name))?,
+                get(t, &arch.grad_in_of(i)?)?,
+            ],
+            &claims,
+            f,
+        )?;
+        out.extend(rename(rc, &n.relu)?);
+        Some(rp)
+    } else {
+        None
     };
     Ok((
         BackwardProof {
@@ -253,6 +261,7 @@ fn prove_backward(
             bias_chain: bc,
             backprop,
             pool_grad,
+            relu,
         },
         out,
     ))

@@ -39,6 +39,16 @@ pub(crate) fn rename<F: Clone>(
         .collect()
 }
 
+/// Removes and returns every routed claim on `tensor`, in order (the claims a virtual
+/// tensor's block then proves).
+pub(crate) fn take_all<F>(routed: &mut Routed<F>, tensor: &str) -> Vec<TensorClaim<F>> {
+    let (taken, kept): (Routed<F>, Routed<F>) = std::mem::take(routed)
+        .into_iter()
+        .partition(|(name, _)| name == tensor);
+    *routed = kept;
+    taken.into_iter().map(|(_, claim)| claim).collect()
+}
+
 /// Removes and returns the block's claim named `local`.
 pub(crate) fn take<F>(claims: &mut NamedClaims<F>, local: &str) -> Result<TensorClaim<F>, Error> {
     let i = claims
@@ -179,8 +189,9 @@ pub(crate) fn chain_claims<F>(tensor: &str, c: StepClaims<F>) -> Routed<F> {
 }
 
 /// Names for the weight update, bias update, back-propagation and ReLU derivative of weighted
-/// layer i (the back-propagation's into the layer directly below, the mask's of the weighted
-/// layer below, through a pool if one sits between).
+/// layer i (the back-propagation's into the layer directly below, through a pool if one sits
+/// between; the ReLU derivative's of layer i's own mask, whose virtual output gradient the
+/// other three read).
 pub(crate) struct BackwardNames {
     pub weight: Vec<(&'static str, String)>,
     pub bias: Vec<(&'static str, String)>,
@@ -197,17 +208,14 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
         .checked_sub(1)
         .and_then(|p| arch.layers().get(p))
         .map_or(String::new(), |b| b.name.clone());
-    let relu = match arch.weighted_below(i) {
-        Some(j) => {
-            let name = &layer(arch, j)?.name;
-            vec![
-                ("pos", names::pos(name)),
-                ("mask", names::mask(name)),
-                ("grad_in", arch.grad_in_of(j)?),
-                ("grad_out", names::grad(name)),
-            ]
-        }
-        None => vec![],
+    let relu = if arch.has_relu_derivative(i) {
+        vec![
+            ("pos", names::pos(&l.name)),
+            ("mask", names::mask(&l.name)),
+            ("grad_in", arch.grad_in_of(i)?),
+        ]
+    } else {
+        vec![]
     };
     let pool = match i.checked_sub(1).map(|p| (p, layer(arch, p))) {
         Some((_, Ok(b))) if matches!(b.kind, LayerKind::MaxPool(_)) => vec![

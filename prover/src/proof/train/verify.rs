@@ -7,6 +7,7 @@ use super::prove::{ProvingInputs, commit_dataset, prove};
 use super::routing::{
     Routed, avgpool_window_claims, backward_names, chain_claims, forward_names, layer,
     lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, relu_vars, rename, take,
+    take_all,
 };
 use super::sink::TrainSink;
 use super::{
@@ -137,7 +138,7 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
     out.extend(chain_claims(&names::bias(&l.name), bc));
     match (arch.weighted_below(i), &p.backprop) {
         (None, None) if p.pool_grad.is_none() => {}
-        (Some(j), Some((bp, relu))) => {
+        (Some(_), Some(bp)) => {
             let claims = match (l.kind, bp) {
                 (LayerKind::Dense, BackpropProof::Dense(bp)) => {
                     verify_rescaled(arch.backprop(i, l), bp, f)?
@@ -171,10 +172,6 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
                 }
                 _ => {}
             }
-            out.extend(rename(
-                verify_relu_grad(relu_vars(arch, j)?, relu, f)?,
-                &n.relu,
-            )?);
         }
         (None, None) => {
             return Err(Error::ProofShape {
@@ -188,6 +185,25 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
                 what: "back-propagation proofs",
                 expected: usize::from(below.is_some()),
                 actual: usize::from(p.backprop.is_some()),
+            });
+        }
+    }
+    // A hidden layer's output gradient M ⊙ dA is virtual: every claim on it just made is
+    // proven on the mask and the incoming gradient.
+    match (arch.has_relu_derivative(i), &p.relu) {
+        (true, Some(relu)) => {
+            let claims = take_all(&mut out, &arch.grad_of(i));
+            out.extend(rename(
+                verify_relu_grad(relu_vars(arch, i)?, &claims, relu, f)?,
+                &n.relu,
+            )?);
+        }
+        (false, None) => {}
+        (expected, _) => {
+            return Err(Error::ProofShape {
+                what: "ReLU derivative proofs (one per hidden layer)",
+                expected: usize::from(expected),
+                actual: usize::from(p.relu.is_some()),
             });
         }
     }
