@@ -58,6 +58,19 @@ fn statement(table: Table, cols: &[Vec<Fr>]) -> LookupStatement {
     LookupStatement::uniform(table, cols.len(), cols[0].len().trailing_zeros() as usize)
 }
 
+/// One column of 2^`vars` entries with a second tensor (a function table's pair, or a range
+/// table's subtrahend).
+fn with_second(table: Table, vars: usize) -> LookupStatement {
+    LookupStatement {
+        table,
+        columns: vec![ColumnShape {
+            vars,
+            offset: 0,
+            second: true,
+        }],
+    }
+}
+
 fn check(st: &LookupStatement, proof: &LookupProof<Fr>) -> Result<LookupClaims<Fr>, Error> {
     verify(st, proof, &mut transcript())
 }
@@ -510,14 +523,7 @@ fn function_table_pairs_for(
         second: Some(&fx),
     }];
     let proven = prove_columns(table, &cols, &mut transcript()).unwrap();
-    let st = LookupStatement {
-        table,
-        columns: vec![ColumnShape {
-            vars: 4,
-            offset: 0,
-            second: true,
-        }],
-    };
+    let st = with_second(table, 4);
     let v = check(&st, &proven.proof).unwrap();
     assert_eq!(v.column_evals.len(), 2);
     for (t, e) in [&x, &fx].iter().zip(&v.column_evals) {
@@ -577,14 +583,7 @@ fn a_difference_column_checks_the_difference_without_committing_it() {
             second: Some(b),
         }
     }
-    let st = LookupStatement {
-        table,
-        columns: vec![ColumnShape {
-            vars: 4,
-            offset: 0,
-            second: true,
-        }],
-    };
+    let st = with_second(table, 4);
     let proven = prove_columns(table, &[column(&a, &b)], &mut transcript()).unwrap();
     let v = check(&st, &proven.proof).unwrap();
     assert_eq!(v.column_evals.len(), 2);
