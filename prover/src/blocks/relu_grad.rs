@@ -141,23 +141,16 @@ impl<F: FieldOps> Challenges<F> {
 
 /// The claims on Pos, M and dA at ρ (the sumcheck's inputs after eq and W).
 fn claims<F: FieldOps>(rho: &[F], evals: &[F]) -> Result<NamedClaims<F>, Error> {
-    let [_, _, tensors @ ..] = evals else {
+    let [_, _, pos, m, da] = evals else {
         return Err(Error::ProofShape {
             what: "ReLU gradient evaluations",
             expected: 2 + TENSORS.len(),
             actual: evals.len(),
         });
     };
-    if tensors.len() != TENSORS.len() {
-        return Err(Error::ProofShape {
-            what: "ReLU gradient evaluations",
-            expected: 2 + TENSORS.len(),
-            actual: evals.len(),
-        });
-    }
     Ok(TENSORS
         .iter()
-        .zip(tensors)
+        .zip([pos, m, da])
         .map(|(name, v)| {
             (
                 *name,

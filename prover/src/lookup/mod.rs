@@ -195,8 +195,8 @@ impl<F: FieldOps> Composition<F> for GkrLayer<F> {
 
 /// Binds the statement, shared by both sides: one word, a Poseidon digest of the table
 /// parameters, the column count, then each column's size, offset (as a field element, so
-/// negative offsets stay distinct) and whether it has a second tensor. The statement is a public function of the
-/// caller's statement (in zkmodel's, of the architecture s0 binds): in the circuit the digest
+/// negative offsets stay distinct) and whether it has a second tensor. The statement is a
+/// public function of the caller's statement (in zkmodel's, of the architecture s0 binds): in the circuit the digest
 /// is a constant, so binding it costs one word instead of three per column (a range lookup
 /// over a training statement's columns absorbed ~200 words, ~50 permutations).
 pub(crate) fn absorb_statement<F: FieldOps, S: SpongeOps<F>>(

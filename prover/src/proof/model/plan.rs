@@ -126,7 +126,7 @@ impl SoftmaxSite {
 pub(crate) struct Plan {
     pub layouts: Vec<Layout>,
     pub places: BTreeMap<String, Place>,
-    /// Columns of the b-bit range check: (tensor, offset) ([`super::lookups`]).
+    /// Columns of the b-bit range check, single tensors only ([`super::lookups`]).
     pub range_columns: Vec<RangeColumn>,
     /// log2 of each tensor's padded size.
     pub vars: BTreeMap<String, usize>,

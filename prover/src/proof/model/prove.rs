@@ -183,7 +183,6 @@ fn argmax_witness(logits: &[i64], labels: &[usize], c: usize) -> (Vec<i64>, Vec<
     (pred, slack, count)
 }
 
-/// The lookup columns for a list of (tensor, offset).
 /// The paired (pre-activation, activation) column of a table-activation layer.
 fn activation_column<'a>(
     t: &'a BTreeMap<String, Vec<Fr>>,
