@@ -44,11 +44,7 @@ fn bench_pcs(c: &mut Criterion) {
         .unwrap()
         .evaluate(&point)
         .unwrap();
-    let claims = [OpeningClaim {
-        vector: 0,
-        point,
-        value,
-    }];
+    let claims = [OpeningClaim::evaluation(0, point, value)];
     let cm = commit(&srs, &small).unwrap();
     // The row-split opening (issue 18: ≤ 2× one full-scalar commit of the same size).
     g.measurement_time(std::time::Duration::from_secs(40));

@@ -130,7 +130,7 @@ fn main() {
     println!(
         "training {kind} T={steps}: train {:.2} s, prove {:.2} s ({:.1} ms per iteration, {:.2} µs \
          per iteration and parameter, {params} padded parameters), verify {:.2} ms, proof {} \
-         bytes, trace 2^{} entries, peak memory {:.0} MiB, test accuracy {:.2}% (dataset and \
+         bytes, trace 2^{} entries ({} in tensors), peak memory {:.0} MiB, test accuracy {:.2}% (dataset and \
          initial-model commitments {:.2} s, once)",
         train_time.as_secs_f64(),
         prove_time.as_secs_f64(),
@@ -139,6 +139,7 @@ fn main() {
         verify_time.as_secs_f64() * 1e3,
         proof.size_bytes(),
         lengths[3].trailing_zeros(),
+        arch.trace_entries().unwrap(),
         peak_rss_mib(),
         100.0 * correct as f64 / ys.len() as f64,
         commit_time.as_secs_f64(),

@@ -114,6 +114,19 @@ pub enum Error {
         /// Their bit width.
         bits: u32,
     },
+    /// A tensor stored without its padded channels holds something else than the statement's
+    /// constant there ([`crate::pcs::layout::AxisSplit`]).
+    #[error(
+        "tensor `{tensor}` index {index}: a padded channel holds a value other than the \
+         statement's constant, so the run is not the statement's (a model's padded weights and \
+         biases must be zero, and the run must use the statement's hyperparameters)"
+    )]
+    PaddedEntry {
+        /// The tensor.
+        tensor: String,
+        /// The index in the padded tensor.
+        index: usize,
+    },
     /// An internal invariant was broken: a condition the code establishes itself (transcript
     /// forks per block, challenge counts, plan layouts) does not hold.
     #[error("internal invariant broken: {what}; this is a bug, please report it")]

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x2930d0940b81fff0ad5c1e82418c95ce5f3973778a2a1493deebbb200b64e36e;
+    bytes32 public constant ARCHITECTURE = 0x29a12225429836c7e38c31084b7d6977e56108fabf3b539dd66855ca90d89236;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -46,8 +46,8 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x0f629da6ef92c071c13edb84ddb0311575265a0d2535b42200a666ce31b2cea5;
-    uint256 internal constant IC0_Y = 0x28f65e5f47801ddfd3e425a23a9f78965085a47979301a22775cec6e89afa958;
+    uint256 internal constant IC0_X = 0x1af8126e27cc6248c22db4bca4ac447af047fbf30dbbc6240ff9a4be44dfd0c4;
+    uint256 internal constant IC0_Y = 0x26035745276b7c9b12c3271739c00cfe366b447ed6a5f2a90eca9257633b79e4;
     uint256 internal constant IC1_X = 0x12d47a01a77257a4026aca93c9bb236228410a70bb97f166cf52dea9db0a6234;
     uint256 internal constant IC1_Y = 0x2616382cf9e792173f52909001c14b16c283e4f19b6ea62b80a5325140f9c715;
     uint256 internal constant IC2_X = 0x2c3ea3d3433a553709f418de16b07b3f80d5d0ef6731cb8197d81eb8ef92db5a;
@@ -103,7 +103,7 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=image:1x8x8/classes=10/layers=conv:8x8x1:k3x3:s1x1:p1-1-1-1:o8x8x8+relu,avgpool2:8x8x8,dense:128x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v10";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

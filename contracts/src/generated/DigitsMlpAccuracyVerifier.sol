@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x057461b45044dfc81e96b2e6663cbf48f230f7346afba4a88bbfefdaede25f57;
+    bytes32 public constant ARCHITECTURE = 0x5cc885c55258128d521adeddf921584e55574509afa7ea318c20c06df4de45aa;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -46,8 +46,8 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x19144e0a65d58f459d923b7c99f40fb05ed86ae921186b0438a40ec106bcaf50;
     uint256 internal constant TAU_B_Y1 = 0x2e4bd737394260e9ee7aaf4af9ea40e994f20ae7227e6ee9c2bd94faf7180b26;
     uint256 internal constant TAU_B_Y0 = 0x2cf687a14e4760db2ecc3519945fcb3575d9db92b900d2338568da740ccc0fff;
-    uint256 internal constant IC0_X = 0x1a0a9f000d533d51bf5a29b231692ef62613ec7fa68bf22b124e2531e36938b6;
-    uint256 internal constant IC0_Y = 0x2423fd0db7278f8a98739c50e4d37a09a28d4ae3243cfe8553be7f828d3c0e8f;
+    uint256 internal constant IC0_X = 0x1239554e258694e3ceceaf48401066487fb557c4326b809f7e3e782958e47eb2;
+    uint256 internal constant IC0_Y = 0x100d0b4c3825b9e9cc1e4cc49d2cc601af914c575fc3560150ad099612acc5be;
     uint256 internal constant IC1_X = 0x228c9ff444a3d7a314a7ab3e397beba3f3a72b563d701ecbb0f598fff0028957;
     uint256 internal constant IC1_Y = 0x0eef364c734352b97aef9f70e86b87b4ecf233ead4fa71bb4455da73a55217a5;
     uint256 internal constant IC2_X = 0x2dff28811b43bb3ae8df2df65c6918e16ddfb4550966d35d3997eedcf9990707;
@@ -103,7 +103,7 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v10";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xac76c6fd99ee5eb43e433958ed37f1ea330e978c804edc6bc2da63f3863a66e5;
+    bytes32 public constant ARCHITECTURE = 0x56615f4bd498c4ef6bb7bc82364d247a601c939b9265d5df674bf572d717d2bc;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -46,8 +46,8 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x06db76d5857a8eb3f59c85bc2285372010b8e3412a7ba2e27d73d7874c021d2b;
     uint256 internal constant TAU_B_Y1 = 0x1e68eaa7e40c9525c75ed48f614f09a2d688615d63f140c9fccf4f1f3ad19bf8;
     uint256 internal constant TAU_B_Y0 = 0x0aa950b4878385e2e0711d20242c03a5b10665f93e6ec64c151b91906089386b;
-    uint256 internal constant IC0_X = 0x21b6b74340ea46f55d074668969ec5c979a8df749e34f041530832efe7614a21;
-    uint256 internal constant IC0_Y = 0x09f81c8e52d4a45090a8e9856a14ec39c847a91b84ebc41f2e163a7503960005;
+    uint256 internal constant IC0_X = 0x10671ae69fa7247a6774ca3a5d07016a1432176bf871efb093c4d42e506bb674;
+    uint256 internal constant IC0_Y = 0x02e236679e4bad6ab2928b69e89d113e5a0b36775790291d6db3c3da89636028;
     uint256 internal constant IC1_X = 0x1052ccdf07d8ee58b07c29b97657385c96eda9136d7c16aec504f1cbc8305dc7;
     uint256 internal constant IC1_Y = 0x2d4ec8a847ba4176413a51390706faaaec685fe7462c55ab6b9196527d7c9855;
     uint256 internal constant IC2_X = 0x1a6282c55863492209b11d52355610877ed2ba8ec7f3726e17f47e7df049b5e7;
@@ -103,7 +103,7 @@ contract DigitsMlpInferenceVerifier is IZkmodelVerifier {
         i.rows = 1;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/inference/rows=1/input=Committed/output=Public";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v10";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

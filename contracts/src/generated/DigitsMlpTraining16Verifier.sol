@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x05c4e662810f0d575954fa82a12aa34bad3911e6df37b0c0c8fb333d07982adb;
+    bytes32 public constant ARCHITECTURE = 0x8db25749633ad87154b5b3f7a0fa9a4fc758b830af1994e35e749f3a4d806893;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,8 +46,8 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x009344c70f9c1326be0ceecd862690e146a54564d4919ba2f07061dbb9909f16;
-    uint256 internal constant IC0_Y = 0x2d22fd87805e25b71a82034cd9202d3763f0d874248ab7476788cfcbd72bccbf;
+    uint256 internal constant IC0_X = 0x1afe6bc0c9393e0329d1e9f049e13197469614d39757b2e36aacd43c067376b7;
+    uint256 internal constant IC0_Y = 0x24d344a23137b8c7784961c30494b205863432574723530ce469c0265f816de9;
     uint256 internal constant IC1_X = 0x2e89df2d6e1f588ca37547be06dc054058c6f3c153abb2e2f9ae58dde6063879;
     uint256 internal constant IC1_Y = 0x2b33ff046ff6eed8b1e751772d6992c5b35d5f25133ceb83cedf80ba2b0d91ef;
     uint256 internal constant IC2_X = 0x2e61867df32c2938c03831f099471e01acc4a5b71770fffcc27a5efb71395d15;
@@ -102,7 +102,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v10";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

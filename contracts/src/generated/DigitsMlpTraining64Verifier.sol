@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x9cb1b890403594ff8f979f6e266a60713c124b41481da441e9e123150089c658;
+    bytes32 public constant ARCHITECTURE = 0x6115eed170763b83cffe3104c1ac87c88a1994d39f4f4e2aaa942546f11daa21;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,8 +46,8 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x1f23fd1ce88a8e0f3473df8b89a91f9637ee71145b5cc7edc0744b3df548ad2e;
-    uint256 internal constant IC0_Y = 0x0496068f04b3052e7ef63ff8ad7170759cea57cc5e90483ca38af985c3452fbf;
+    uint256 internal constant IC0_X = 0x0c93242e92c5dfad2234b6b1ecb46e3cb7c969bb8878446154dec7f40fa59648;
+    uint256 internal constant IC0_Y = 0x200af134fb4436cceb9ec40b82425c1a91c8710f3eb54f0714b6494ed9770a44;
     uint256 internal constant IC1_X = 0x234fd10e169201a7921332e2846fc4fbe6c914fedafb759e54effbfce123c026;
     uint256 internal constant IC1_Y = 0x1686d49f2bfb42b0c488da8e9e24d25e36784bff7b0495d88f750ed27680b035;
     uint256 internal constant IC2_X = 0x1cf02dad9f7e31851649864e9b29a73cb8e11a09a642899b95d4fa51fddcaf5f;
@@ -102,7 +102,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v10";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

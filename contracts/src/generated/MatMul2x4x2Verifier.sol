@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract MatMul2x4x2Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xdca743975237d2f42a8d6b91cc7e6c1bed2d462ae4c02f86de95a44773388552;
+    bytes32 public constant ARCHITECTURE = 0xe2e34a87c5d6c4425d32cccb211e1127c111457503eb850e090e68d14f4547f0;
     uint256 internal constant NUM_COMMITMENTS = 2;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,8 +46,8 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x13d2e7d63f7e9108040a8e0981cbae28e9065bbb0bb85c05019a51b265591b18;
     uint256 internal constant TAU_B_Y1 = 0x14e1e67b93b0549bc262c04cb3f825566fefb381203f2e9e27ae3ef9c5688dde;
     uint256 internal constant TAU_B_Y0 = 0x0c8008962ed9fdd34f52cdb4dccdf17ab91437bffdafbcd589c5c71c5c02b681;
-    uint256 internal constant IC0_X = 0x0d90c9d66f447766ec9221e64d2873a9e4156ce10a1a88e21efb079433f1b56d;
-    uint256 internal constant IC0_Y = 0x2d633593241c15a4ac0f577e935d2d2c5068d6a71bb0880d16c12c240cca4e2f;
+    uint256 internal constant IC0_X = 0x295b160a3686b6168f1a67b3e45416bf640ac9f693d743e580a3a6a2bf27c452;
+    uint256 internal constant IC0_Y = 0x081c6e3745f823f72759ca43635eea40715a74698ce2c3764b53b36a356947d6;
     uint256 internal constant IC1_X = 0x2e9304d282974c647f9a86419948b16d7f397976639189edab3873669d4211a1;
     uint256 internal constant IC1_Y = 0x221f1e2d43981bd660db11d9900f49b8f1ced80291728c9f720f4b21bf6abbad;
     uint256 internal constant IC2_X = 0x054ab562bda0dfe44932aa924d8ee713ddf416a69752e1488e5655009aa46b2b;
@@ -100,7 +100,7 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         i.rows = 2;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/matmul/v1/m=2/k=4/n=2";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v9";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v10";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

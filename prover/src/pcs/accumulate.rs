@@ -7,7 +7,7 @@
 //! point, whatever their number (n Poseidon rounds in the circuit, plus O(n) per claim for its
 //! weight at the reduced point).
 
-use super::claims::OpeningClaim;
+use super::claims::{ClaimTerm, OpeningClaim};
 use super::layout::Segment;
 use crate::blocks::TensorClaim;
 use crate::field::FieldOps;
@@ -31,10 +31,28 @@ impl<F: FieldOps> Accumulator<F> {
     /// Records a claim on the tensor at `segment` of vector `vector`.
     pub fn add(&mut self, vector: usize, segment: Segment, claim: &TensorClaim<F>) {
         let vars = self.vector_vars.get(vector).copied().unwrap_or(0);
+        self.claims.push(OpeningClaim::evaluation(
+            vector,
+            segment.point(&claim.point, vars),
+            claim.value.clone(),
+        ));
+    }
+
+    /// Records the claim Σ_j scale_j·t̃_j(local_j) = `value` on tensors t_j at their segments of
+    /// vector `vector` (the blocks of a tensor stored without its padding,
+    /// [`super::layout::AxisSplit`]).
+    pub fn add_terms(&mut self, vector: usize, terms: Vec<(Segment, F, Vec<F>)>, value: F) {
+        let vars = self.vector_vars.get(vector).copied().unwrap_or(0);
         self.claims.push(OpeningClaim {
             vector,
-            point: segment.point(&claim.point, vars),
-            value: claim.value.clone(),
+            terms: terms
+                .into_iter()
+                .map(|(segment, scale, local)| ClaimTerm {
+                    scale,
+                    point: segment.point(&local, vars),
+                })
+                .collect(),
+            value,
         });
     }
 

@@ -54,8 +54,8 @@ pub fn combined_e(num_vars: usize, claims: &[(&[Fr], Fr)]) -> Vec<Fr> {
     e
 }
 
-/// E_k = Σ_{c on vector k} w_c·e_{r_c} over the claims on vector `k` ([`combined_e`]): the
-/// weight table of one vector, shared by both openings.
+/// E_k = Σ_{c on vector k} w_c·Σ_j s_{c,j}·e_{r_{c,j}} over the claims on vector `k` and
+/// their terms ([`combined_e`]): the weight table of one vector.
 pub fn vector_weights(
     k: usize,
     num_vars: usize,
@@ -66,7 +66,7 @@ pub fn vector_weights(
         .iter()
         .zip(weights)
         .filter(|(c, _)| c.vector == k)
-        .map(|(c, w)| (c.point.as_slice(), *w))
+        .flat_map(|(c, w)| c.terms.iter().map(|t| (t.point.as_slice(), *w * t.scale)))
         .collect();
     combined_e(num_vars, &mine)
 }

@@ -204,6 +204,11 @@ impl Layout {
         self.segments[id.0]
     }
 
+    /// Entries the tensors take (their padded lengths; mask slots not counted).
+    pub fn tensor_entries(&self) -> usize {
+        self.segments.iter().map(Segment::len).sum()
+    }
+
     /// The vector's length.
     pub fn len(&self) -> usize {
         1 << self.num_vars
@@ -248,6 +253,159 @@ impl Layout {
             }
         }
         Ok(v)
+    }
+}
+
+/// A tensor stored without the padding of one axis. The axis sits at variables
+/// [low, low + axis_vars) of the tensor's index (below it `low` inner variables, above it the
+/// outer ones) and only its positions below `real` hold data; the rest holds the public
+/// constant `fill` by the statement's construction (a layer's padded output channels: zero,
+/// or a rounding remainder's offset) and is not stored. The data is stored as one tensor per
+/// set bit 2^e of `real`, high to low: block (start, e) holds axis positions
+/// [start, start + 2^e) with the same inner and outer variables, so it is a power-of-two
+/// tensor that packs like any other.
+///
+/// The padded tensor's MLE at (r_in, r_axis, r_out) is
+/// Σ_b s_b·B̃_b(r_in, r_axis[..e_b], r_out) + fill·(1 − Σ_b s_b), s_b = eq(r_axis[e_b..],
+/// bits(start_b / 2^e_b)): the padded positions' eq weights sum to 1 − Σ_b s_b. The padding
+/// is the constant by construction rather than by a check, and a claim on the padded tensor
+/// is one opening claim with a term per block, scales and constant computed by the verifier
+/// ([`Self::claim`], [`crate::pcs::Accumulator::add_terms`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AxisSplit {
+    /// Variables below the axis.
+    pub low: usize,
+    /// The axis's variables (its padded length is 2^axis_vars).
+    pub axis_vars: usize,
+    /// Positions of the axis that hold data.
+    pub real: usize,
+    /// The value of every entry at a padded position.
+    pub fill: Fr,
+}
+
+impl AxisSplit {
+    /// The split of an axis with `real` of 2^axis_vars positions in use, the rest holding
+    /// `fill`; `None` when the axis has no padding (nothing to leave out).
+    pub fn new(low: usize, axis_vars: usize, real: usize, fill: Fr) -> Result<Option<Self>, Error> {
+        let padded = 1usize << axis_vars;
+        if real == 0 || real > padded {
+            return Err(Error::TooLarge {
+                what: "positions in use of a padded axis (1 to its padded length)",
+                value: real,
+                max: padded,
+            });
+        }
+        Ok((real < padded).then_some(Self {
+            low,
+            axis_vars,
+            real,
+            fill,
+        }))
+    }
+
+    /// The blocks (first axis position, log2 of their width), largest first.
+    pub fn blocks(&self) -> Vec<(usize, usize)> {
+        let mut start = 0;
+        (0..self.axis_vars)
+            .rev()
+            .filter(|e| (self.real >> e) & 1 == 1)
+            .map(|e| {
+                let block = (start, e);
+                start += 1 << e;
+                block
+            })
+            .collect()
+    }
+
+    /// Each block's length for a padded tensor of 2^vars entries (vars ≥ low + axis_vars).
+    pub fn block_lens(&self, vars: usize) -> Vec<usize> {
+        self.blocks()
+            .into_iter()
+            .map(|(_, e)| 1 << (vars.saturating_sub(self.axis_vars) + e))
+            .collect()
+    }
+
+    /// The blocks' values from the padded tensor `name`'s (zero-extended to 2^vars entries).
+    /// Fails if an entry the split leaves out is not `fill`: such a tensor is not the
+    /// statement's.
+    pub fn extract(&self, name: &str, values: &[Fr], vars: usize) -> Result<Vec<Vec<Fr>>, Error> {
+        let (inner, axis) = (1usize << self.low, 1usize << self.axis_vars);
+        let outer_vars = vars
+            .checked_sub(self.low + self.axis_vars)
+            .ok_or(Error::Internal {
+                what: "a split axis lies inside its tensor's variables",
+            })?;
+        let outer = 1usize << outer_vars;
+        let at = |i: usize| values.get(i).copied().unwrap_or(Fr::ZERO);
+        let stray = (0..outer)
+            .flat_map(|o| (o * axis + self.real) * inner..(o + 1) * axis * inner)
+            .find(|i| at(*i) != self.fill);
+        if let Some(index) = stray {
+            return Err(Error::PaddedEntry {
+                tensor: name.to_string(),
+                index,
+            });
+        }
+        Ok(self
+            .blocks()
+            .into_iter()
+            .map(|(start, e)| {
+                let width = inner << e;
+                let mut block = Vec::with_capacity(outer * width);
+                for o in 0..outer {
+                    let from = (o * axis + start) * inner;
+                    block.extend((from..from + width).map(at));
+                }
+                block
+            })
+            .collect())
+    }
+
+    /// The claim P̃(point) = value on the padded tensor as Σ_b s_b·B̃_b(local_b) = value′: the
+    /// terms (s_b, local_b) in [`Self::blocks`]' order and value′ = value − fill·(1 − Σ_b s_b).
+    #[allow(clippy::type_complexity)]
+    pub fn claim<F: FieldOps>(
+        &self,
+        point: &[F],
+        value: &F,
+    ) -> Result<(Vec<(F, Vec<F>)>, F), Error> {
+        let axis_end = self.low + self.axis_vars;
+        if point.len() < axis_end {
+            return Err(Error::ProofShape {
+                what: "claim point on a tensor stored without its padding",
+                expected: axis_end,
+                actual: point.len(),
+            });
+        }
+        let (inner, rest) = point.split_at(self.low);
+        let (axis, outer) = rest.split_at(self.axis_vars);
+        let terms: Vec<(F, Vec<F>)> = self
+            .blocks()
+            .into_iter()
+            .map(|(start, e)| {
+                let scale = axis
+                    .iter()
+                    .enumerate()
+                    .skip(e)
+                    .fold(F::one(), |acc, (j, r)| {
+                        acc.mul(&if (start >> j) & 1 == 1 {
+                            r.clone()
+                        } else {
+                            r.one_minus()
+                        })
+                    });
+                let local = inner
+                    .iter()
+                    .chain(axis.iter().take(e))
+                    .chain(outer)
+                    .cloned()
+                    .collect();
+                (scale, local)
+            })
+            .collect();
+        let covered = terms.iter().fold(F::zero(), |acc, (s, _)| acc.add(s));
+        let padded = F::constant(self.fill).mul(&covered.one_minus());
+        Ok((terms, value.sub(&padded)))
     }
 }
 
@@ -298,5 +456,63 @@ mod tests {
                 max: 16
             })
         );
+    }
+    /// The blocks' MLEs under the split's scales, plus the fill's share, give the padded
+    /// tensor's MLE, for channel axes at the bottom (6 of 8, 12 of 16, 5 of 8) and in the
+    /// middle (3 of 4 above 4 inner entries), zero and nonzero fills; the extraction refuses
+    /// padding that is not the fill.
+    #[test]
+    fn a_split_tensor_evaluates_as_its_padded_tensor() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(2);
+        let cases = [
+            (0, 3, 6, 7, 0u64),
+            (0, 4, 12, 6, 8),
+            (0, 3, 5, 5, 0),
+            (2, 2, 3, 7, 2),
+        ];
+        for (low, axis_vars, real, vars, fill) in cases {
+            let fill = Fr::from(fill);
+            let split = AxisSplit::new(low, axis_vars, real, fill).unwrap().unwrap();
+            let padded: Vec<Fr> = (0..1usize << vars)
+                .map(|i| {
+                    let a = (i >> low) & ((1 << axis_vars) - 1);
+                    if a < real { Fr::rand(&mut rng) } else { fill }
+                })
+                .collect();
+            let blocks = split.extract("t", &padded, vars).unwrap();
+            let lens: Vec<usize> = blocks.iter().map(Vec::len).collect();
+            assert_eq!(lens, split.block_lens(vars));
+            assert_eq!(
+                lens.iter().sum::<usize>(),
+                (padded.len() >> axis_vars) * real
+            );
+            let point: Vec<Fr> = (0..vars).map(|_| Fr::rand(&mut rng)).collect();
+            let value = DenseMle::new(padded.clone())
+                .unwrap()
+                .evaluate(&point)
+                .unwrap();
+            let (terms, rest) = split.claim(&point, &value).unwrap();
+            let got: Fr = terms
+                .into_iter()
+                .zip(&blocks)
+                .map(|((scale, local), b)| {
+                    scale * DenseMle::new(b.clone()).unwrap().evaluate(&local).unwrap()
+                })
+                .sum();
+            assert_eq!(got, rest, "{low} {axis_vars} {real}");
+            let mut dirty = padded;
+            let last = dirty.len() - 1;
+            dirty[last] += Fr::ONE;
+            assert_eq!(
+                split.extract("t", &dirty, vars),
+                Err(Error::PaddedEntry {
+                    tensor: "t".into(),
+                    index: last
+                })
+            );
+        }
+        assert_eq!(AxisSplit::new(0, 3, 8, Fr::ZERO), Ok(None));
+        assert!(AxisSplit::new(0, 3, 9, Fr::ZERO).is_err());
+        assert!(AxisSplit::new(0, 3, 0, Fr::ZERO).is_err());
     }
 }

@@ -30,7 +30,7 @@ pub mod split;
 pub mod srs;
 
 pub use accumulate::Accumulator;
-pub use claims::{MAX_VECTOR_VARS, OpeningClaim, absorb_claims, bind_claim_values};
+pub use claims::{ClaimTerm, MAX_VECTOR_VARS, OpeningClaim, absorb_claims, bind_claim_values};
 pub use commit::{Commitment, commit};
 pub use split::{
     SplitEvals, SplitFieldProof, SplitOpeningProof, SplitOutputs, SplitSeeds, prove_split_opening,

@@ -6,7 +6,7 @@
 //! rounded instead of kept exact, an altered convolution update and another learning rate are
 //! refused.
 
-use crate::training::{cnn_config, digit_images, small_cnn};
+use crate::training::{cnn_config, digit_images, small_cnn, small_cnn_with};
 use ark_ff::Field;
 use std::sync::OnceLock;
 use zkmodel_prover::graph::dataset::Dataset;
@@ -56,7 +56,9 @@ fn setup(model: zkmodel_prover::graph::Model, cfg: TrainConfig) -> Setup {
 fn run() -> &'static Run {
     static RUN: OnceLock<Run> = OnceLock::new();
     RUN.get_or_init(|| {
-        let setup = setup(small_cnn(5), config());
+        // 3 and 6 channels: the statement stores the convolutions' and pools' tensors
+        // without their padded channels.
+        let setup = setup(small_cnn_with(5, [3, 6]), config());
         let proof = setup.prove_steps(&setup.steps).unwrap();
         Run { setup, proof }
     })
@@ -93,6 +95,50 @@ fn an_honest_cnn_training_run_verifies() {
         "CNN training proof (T = 4, B = 8): {} bytes",
         run.proof.size_bytes()
     );
+}
+
+/// The convolutions and pools keep 3 of 4 and 6 of 8 channels, and their tensors are stored
+/// without the padded ones: the trace is shorter than the padded statement's, whose verifier
+/// (another architecture) refuses the proof.
+#[test]
+fn padded_channels_are_left_out_of_the_trace() {
+    let run = run();
+    let real: Vec<Option<usize>> = run.arch.shape.layers.iter().map(|l| l.real_c).collect();
+    assert_eq!(real, [Some(3), Some(3), Some(6), Some(6), None]);
+    let mut shape = run.arch.shape.clone();
+    for l in &mut shape.layers {
+        l.real_c = None;
+    }
+    let padded = TrainArchitecture::new(shape, run.arch.config, EXAMPLES).unwrap();
+    let (split, whole) = (
+        run.arch.trace_entries().unwrap(),
+        padded.trace_entries().unwrap(),
+    );
+    println!("trace {split} entries, {whole} with the padded channels");
+    assert!(split < whole, "{split} {whole}");
+    assert_ne!(run.arch.id(&run.srs), padded.id(&run.srs));
+    let refused = zkmodel_prover::proof::train::verify(
+        &run.srs,
+        &padded,
+        run.trained.commitment,
+        run.initial.commitment,
+        run.dataset.commitment,
+        &run.proof,
+    );
+    assert_eq!(refused, Err(Error::SumcheckFinal));
+    // Real channels stated where they mean nothing are refused: on the dense layer, as many
+    // as the padded channels, a pool's differing from the layer below's.
+    let refusal = Err(Error::BlockShape {
+        block: "model architecture",
+        reason: "real channels are stated on a convolution (fewer than its padded channels) or \
+                 on a pool of the layer below (the same as that layer's) only",
+    });
+    for (layer, c) in [(4, 5), (0, 4), (1, 2)] {
+        let mut shape = run.arch.shape.clone();
+        shape.layers[layer].real_c = Some(c);
+        let arch = TrainArchitecture::new(shape, run.arch.config, EXAMPLES).map(|_| ());
+        assert_eq!(arch, refusal, "layer {layer}, {c} channels");
+    }
 }
 
 /// Every message of the new blocks is absorbed before the opening's challenges.
@@ -256,8 +302,13 @@ fn runs_other_than_the_statement_are_refused() {
         trained: run.trained.clone(),
         dataset: run.dataset.clone(),
     };
-    let proof = other.prove_steps(&run.steps).unwrap();
-    assert!(other.verify(&proof).is_err());
+    // The records' rounding remainders do not fit η = 1/4's statement: in the padded
+    // channels they are the remainder of rounding zero at η = 1/2's shift, not η = 1/4's.
+    assert!(matches!(
+        other.prove_steps(&run.steps),
+        Err(Error::PaddedEntry { tensor, .. }) if tensor.ends_with("update.remainder")
+    ));
+    assert_eq!(other.verify(&run.proof), Err(Error::SumcheckFinal));
 }
 
 /// The small CNN with 2×2 max pools (LeNet's pooling) trains with a proof: each pooled

@@ -50,21 +50,14 @@ fn a_substituted_vector_passes_the_field_part_and_fails_the_fold() {
             .unwrap()
             .evaluate(&point)
             .unwrap();
-        claims.push(OpeningClaim {
-            vector: 0,
-            point,
-            value,
-        });
+        claims.push(OpeningClaim::evaluation(0, point, value));
     }
     let point = random_vec(&mut r, 4);
-    claims.push(OpeningClaim {
-        vector: 1,
-        value: DenseMle::new(trace.clone())
-            .unwrap()
-            .evaluate(&point)
-            .unwrap(),
-        point,
-    });
+    let value = DenseMle::new(trace.clone())
+        .unwrap()
+        .evaluate(&point)
+        .unwrap();
+    claims.push(OpeningClaim::evaluation(1, point, value));
     let s0 = statement_seed(&[9u8; 32], &commitments, &[]);
     let proof = forge_opening(&srs, &[&substitute, &trace], &claims, &mut seeded(s0)).unwrap();
 

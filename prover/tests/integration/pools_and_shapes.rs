@@ -511,6 +511,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
                     relu,
                     table,
                     softmax: None,
+                    real_c: None,
                 }
             }
             (1, Some((h, w, cp))) | (2, Some((h, w, cp))) => {
@@ -543,6 +544,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
                     relu: false,
                     table: None,
                     softmax: None,
+                    real_c: None,
                 }
             }
             (3, Some((h, w, cp)))
@@ -559,6 +561,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
                     relu: false,
                     table: None,
                     softmax: None,
+                    real_c: None,
                 }
             }
             (4, img) => {
@@ -585,6 +588,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
                     relu,
                     table,
                     softmax: None,
+                    real_c: None,
                 }
             }
             _ => {
@@ -601,6 +605,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
                     relu,
                     table,
                     softmax: None,
+                    real_c: None,
                 }
             }
         };
@@ -618,6 +623,7 @@ fn random_shape(r: &mut impl Rng, scale: u32, bits: u32) -> Option<ModelShape> {
         relu: false,
         table: None,
         softmax: None,
+        real_c: None,
     });
     if per > 1 << 12 {
         return None;

@@ -16,7 +16,7 @@ use zkmodel_prover::pcs::split::{
     CLAIM_REDUCTION, SplitEvals, SplitFieldProof, SplitOpeningProof, SplitSeeds,
     prove_split_opening, row_vars, verify_split_field, verify_split_group, verify_split_opening,
 };
-use zkmodel_prover::pcs::{OpeningClaim, Srs, absorb_claims, bind_claim_values, commit};
+use zkmodel_prover::pcs::{ClaimTerm, OpeningClaim, Srs, absorb_claims, bind_claim_values, commit};
 use zkmodel_prover::poly::{DenseMle, eq_eval, eq_table};
 use zkmodel_prover::transcript::{NativeTranscript, labels};
 
@@ -48,8 +48,8 @@ fn mle(v: &[Fr], point: &[Fr]) -> Fr {
     DenseMle::new(v.to_vec()).unwrap().evaluate(point).unwrap()
 }
 
-/// Three vectors of 2^3, 2^7 (odd: rows of 16, 8 rows) and 2^4 entries, two claims on each
-/// and one on an aligned segment.
+/// Three vectors of 2^3, 2^7 (odd: rows of 16, 8 rows) and 2^4 entries, two claims on each,
+/// one on an aligned segment and one of two weighted terms on two segments.
 fn fixture(seed: u64) -> Fixture {
     let mut r = rng(seed);
     let vectors: Vec<Vec<Fr>> = [3usize, 7, 4]
@@ -62,19 +62,34 @@ fn fixture(seed: u64) -> Fixture {
         let n = v.len().trailing_zeros() as usize;
         for _ in 0..2 {
             let point = random_vec(&mut r, n);
-            claims.push(OpeningClaim {
-                vector: k,
-                value: mle(v, &point),
-                point,
-            });
+            let value = mle(v, &point);
+            claims.push(OpeningClaim::evaluation(k, point, value));
         }
     }
     let mut seg_point = random_vec(&mut r, 4);
     seg_point.extend([Fr::ZERO, Fr::ONE, Fr::ZERO]);
+    let value = mle(&vectors[1], &seg_point);
+    claims.push(OpeningClaim::evaluation(1, seg_point, value));
+    // A weighted sum of two evaluations on two segments (a tensor stored as blocks).
+    let terms: Vec<ClaimTerm<Fr>> = [[Fr::ONE, Fr::ZERO, Fr::ZERO], [Fr::ZERO, Fr::ONE, Fr::ONE]]
+        .into_iter()
+        .map(|bits| {
+            let mut point = random_vec(&mut r, 4);
+            point.extend(bits);
+            ClaimTerm {
+                scale: random_vec(&mut r, 1)[0],
+                point,
+            }
+        })
+        .collect();
+    let value = terms
+        .iter()
+        .map(|t| t.scale * mle(&vectors[1], &t.point))
+        .sum();
     claims.push(OpeningClaim {
         vector: 1,
-        value: mle(&vectors[1], &seg_point),
-        point: seg_point,
+        terms,
+        value,
     });
     Fixture {
         vectors,
@@ -150,11 +165,8 @@ fn a_single_entry_vector_and_a_lone_vector_open() {
             .enumerate()
             .map(|(k, v)| {
                 let point = random_vec(&mut r, vars[k]);
-                OpeningClaim {
-                    vector: k,
-                    value: mle(v, &point),
-                    point,
-                }
+                let value = mle(v, &point);
+                OpeningClaim::evaluation(k, point, value)
             })
             .collect();
         let f = Fixture {
@@ -202,7 +214,7 @@ fn wrong_value_point_or_commitment_is_rejected() {
             "value {i}"
         );
         let mut claims = f.claims.clone();
-        claims[i].point[0] += Fr::ONE;
+        claims[i].terms[0].point[0] += Fr::ONE;
         // Points are derived, not absorbed: the rounds still balance, the verifier's own
         // weights at r* do not.
         assert_eq!(
@@ -210,6 +222,33 @@ fn wrong_value_point_or_commitment_is_rejected() {
             Err(reduction_fails()),
             "point {i}"
         );
+        for j in 0..f.claims[i].terms.len() {
+            let mut claims = f.claims.clone();
+            claims[i].terms[j].scale += Fr::ONE;
+            assert_eq!(
+                check(&f, &claims, &f.commitments, &p),
+                Err(reduction_fails()),
+                "scale {i}, term {j}"
+            );
+            let mut claims = f.claims.clone();
+            let last = claims[i].terms[j].point.len() - 1;
+            claims[i].terms[j].point[last] += Fr::ONE;
+            assert_eq!(
+                check(&f, &claims, &f.commitments, &p),
+                Err(reduction_fails()),
+                "point {i}, term {j}"
+            );
+        }
+        let mut claims = f.claims.clone();
+        if claims[i].terms.len() > 1 {
+            // Dropping a term changes the structure the opening binds.
+            claims[i].terms.pop();
+            assert_eq!(
+                check(&f, &claims, &f.commitments, &p),
+                Err(reduction_fails()),
+                "terms {i}"
+            );
+        }
     }
     for k in 0..f.commitments.len() {
         let mut cs = f.commitments.clone();
@@ -429,7 +468,9 @@ fn replay_rounds(f: &Fixture, rounds: &[Vec<Fr>]) -> (NativeTranscript, Vec<Fr>,
     for c in &f.claims {
         let n_k = vars[c.vector];
         let tail: Fr = point[n_k..].iter().map(|x| Fr::ONE - x).product();
-        weights[c.vector] += rho_c * eq_eval(&c.point, &point[..n_k]) * tail;
+        for term in &c.terms {
+            weights[c.vector] += rho_c * term.scale * eq_eval(&term.point, &point[..n_k]) * tail;
+        }
         rho_c *= rho;
     }
     (t, point, weights)

@@ -49,11 +49,7 @@ fn an_opening_verifies_under_the_imported_srs() {
     let v = random_vec(&mut r, 16);
     let point = random_vec(&mut r, 4);
     let value = DenseMle::new(v.clone()).unwrap().evaluate(&point).unwrap();
-    let claims = [OpeningClaim {
-        vector: 0,
-        point,
-        value,
-    }];
+    let claims = [OpeningClaim::evaluation(0, point, value)];
     let c = commit(&srs, &v).unwrap();
     let proof =
         prove_split_opening(&srs, &[&v], &claims, &mut NativeTranscript::new_native()).unwrap();

@@ -142,6 +142,12 @@ fn trained_model_proves_its_accuracy() {
 /// 3×3, pad 1) → ReLU → AvgPool 2×2 → Flatten → Dense(32→10), Glorot-uniform weights, zero
 /// biases.
 pub(crate) fn small_cnn(seed: u64) -> zkmodel_prover::graph::Model {
+    small_cnn_with(seed, [4, 8])
+}
+
+/// The small CNN with `c1` and `c2` channels in its convolutions (padded to powers of two
+/// when they are not: a training statement then stores their tensors without the padding).
+pub(crate) fn small_cnn_with(seed: u64, [c1, c2]: [usize; 2]) -> zkmodel_prover::graph::Model {
     use zkmodel_prover::graph::{Op, Tensor};
     let mut glorot = glorot(seed);
     let zeros = |n: usize| Tensor::new(vec![n], vec![0.0; n]).unwrap();
@@ -157,15 +163,15 @@ pub(crate) fn small_cnn(seed: u64) -> zkmodel_prover::graph::Model {
         pads: [0; 4],
     };
     let ops = vec![
-        conv(glorot(vec![4, 1, 3, 3], 9, 36), zeros(4)),
+        conv(glorot(vec![c1, 1, 3, 3], 9, 9 * c1), zeros(c1)),
         Op::Relu,
         pool(),
-        conv(glorot(vec![8, 4, 3, 3], 36, 72), zeros(8)),
+        conv(glorot(vec![c2, c1, 3, 3], 9 * c1, 9 * c2), zeros(c2)),
         Op::Relu,
         pool(),
         Op::Flatten { axis: 1 },
         Op::Dense {
-            weight: glorot(vec![32, 10], 32, 10),
+            weight: glorot(vec![4 * c2, 10], 4 * c2, 10),
             bias: Some(zeros(10)),
         },
     ];

@@ -221,7 +221,7 @@ fn matmul_statement_field_part_in_circuit() {
 fn split_opening_field_part_in_circuit() {
     use zkmodel_prover::pcs::chain::{rows_digest, split_digest};
     use zkmodel_prover::pcs::split::{prove_split_opening, verify_split_field};
-    use zkmodel_prover::pcs::{OpeningClaim, Srs};
+    use zkmodel_prover::pcs::{ClaimTerm, OpeningClaim, Srs};
     use zkmodel_prover::poly::DenseMle;
 
     let srs = Srs::insecure_development(5, 1 << 13);
@@ -233,19 +233,31 @@ fn split_opening_field_part_in_circuit() {
         .collect();
     let refs: Vec<&[Fr]> = vectors.iter().map(Vec::as_slice).collect();
     let mut claims = vec![];
+    let mle = |k: usize, point: &[Fr]| {
+        DenseMle::new(vectors[k].clone())
+            .unwrap()
+            .evaluate(point)
+            .unwrap()
+    };
     for c in 0..12 {
         let k = c % 2;
         let point = random(vars[k], 100 + c as u64);
-        let value = DenseMle::new(vectors[k].clone())
-            .unwrap()
-            .evaluate(&point)
-            .unwrap();
-        claims.push(OpeningClaim {
-            vector: k,
-            point,
-            value,
-        });
+        let value = mle(k, &point);
+        claims.push(OpeningClaim::evaluation(k, point, value));
     }
+    // A weighted sum of evaluations, as a tensor stored in blocks leaves.
+    let terms: Vec<ClaimTerm<Fr>> = (0..2)
+        .map(|j| ClaimTerm {
+            scale: random(1, 200 + j)[0],
+            point: random(vars[1], 210 + j),
+        })
+        .collect();
+    let value = terms.iter().map(|t| t.scale * mle(1, &t.point)).sum();
+    claims.push(OpeningClaim {
+        vector: 1,
+        terms,
+        value,
+    });
     let split =
         prove_split_opening(&srs, &refs, &claims, &mut NativeTranscript::new_native()).unwrap();
     let (d1, d2) = (
@@ -267,7 +279,14 @@ fn split_opening_field_part_in_circuit() {
             .iter()
             .map(|c| OpeningClaim {
                 vector: c.vector,
-                point: c.point.iter().map(|x| witness(cs, *x).unwrap()).collect(),
+                terms: c
+                    .terms
+                    .iter()
+                    .map(|t| ClaimTerm {
+                        scale: witness(cs, t.scale).unwrap(),
+                        point: t.point.iter().map(|x| witness(cs, *x).unwrap()).collect(),
+                    })
+                    .collect(),
                 value: witness(cs, c.value).unwrap(),
             })
             .collect()

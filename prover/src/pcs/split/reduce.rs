@@ -33,8 +33,8 @@ pub(super) fn claim_weights<F: FieldOps>(rho: &F, count: usize) -> Vec<F> {
     weights
 }
 
-/// W_k(r*) = Σ_{c on k} ρ^c eq(r_c, r*_{<n_k}) · Π_{j ≥ n_k} (1 − r*_j): the weight of vector
-/// k at the reduced point, computed by the verifier in O(C·n).
+/// W_k(r*) = Σ_{c on k} ρ^c Σ_j s_{c,j}·eq(r_{c,j}, r*_{<n_k}) · Π_{i ≥ n_k} (1 − r*_i): the
+/// weight of vector k at the reduced point, computed by the verifier in O(n) per term.
 pub(super) fn weight_at<F: FieldOps>(
     vector: usize,
     vector_vars: usize,
@@ -51,7 +51,11 @@ pub(super) fn weight_at<F: FieldOps>(
     let mut w = F::zero();
     for (c, rho_c) in claims.iter().zip(weights) {
         if c.vector == vector {
-            w = w.add(&rho_c.mul(&eq_eval(&c.point, low)));
+            let mut sum = F::zero();
+            for t in &c.terms {
+                sum = sum.add(&t.scale.mul(&eq_eval(&t.point, low)));
+            }
+            w = w.add(&rho_c.mul(&sum));
         }
     }
     Ok(high.iter().fold(w, |acc, x| acc.mul(&x.one_minus())))
@@ -208,6 +212,7 @@ impl ClaimReduction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pcs::claims::ClaimTerm;
     use crate::poly::DenseMle;
     use crate::sumcheck::{VerifierInstance, prove, verify};
     use crate::transcript::NativeTranscript;
@@ -237,22 +242,33 @@ mod tests {
             .collect();
         let mut claims = vec![];
         for (k, v) in vectors.iter().enumerate() {
-            for _ in 0..2 {
-                let point: Vec<Fr> = (0..vars[k])
-                    .map(|j| {
-                        if j + fixed[k] >= vars[k] {
-                            Fr::ZERO
-                        } else {
-                            Fr::rand(&mut rng)
-                        }
-                    })
-                    .collect();
-                let value = DenseMle::new(v.clone()).unwrap().evaluate(&point).unwrap();
-                claims.push(OpeningClaim {
+            // Two evaluation claims, then one of two weighted terms.
+            for terms in [1, 1, 2] {
+                let mut claim = OpeningClaim {
                     vector: k,
-                    point,
-                    value,
-                });
+                    terms: vec![],
+                    value: Fr::ZERO,
+                };
+                for _ in 0..terms {
+                    let point: Vec<Fr> = (0..vars[k])
+                        .map(|j| {
+                            if j + fixed[k] >= vars[k] {
+                                Fr::ZERO
+                            } else {
+                                Fr::rand(&mut rng)
+                            }
+                        })
+                        .collect();
+                    let scale = if terms == 1 {
+                        Fr::ONE
+                    } else {
+                        Fr::rand(&mut rng)
+                    };
+                    claim.value +=
+                        scale * DenseMle::new(v.clone()).unwrap().evaluate(&point).unwrap();
+                    claim.terms.push(ClaimTerm { scale, point });
+                }
+                claims.push(claim);
             }
         }
         let rho = Fr::rand(&mut rng);

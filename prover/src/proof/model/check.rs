@@ -36,6 +36,7 @@ impl ModelArchitecture {
                 max: 1 << 20,
             });
         }
+        s.check_real_channels()?;
         // Scale and bits before the layers: their checks shift by them.
         ensure(
             (2..=30).contains(&s.scale),

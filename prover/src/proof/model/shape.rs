@@ -105,6 +105,11 @@ pub struct LayerShape {
     /// input for the first layer): a branch, such as a projection shortcut.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+    /// The channels a convolution or pool really has when fewer than its padded `n` (the
+    /// rest are zero): a training statement stores its per-output tensors without them
+    /// ([`crate::pcs::layout::AxisSplit`]). `None` for other layers and unpadded channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real_c: Option<usize>,
 }
 
 impl LayerShape {
@@ -215,6 +220,7 @@ impl From<&QuantizedModel> for ModelShape {
                     table: d.table,
                     softmax: d.softmax.then_some(d.real_n),
                     source: q.branches.get(&i).copied(),
+                    real_c: None,
                 },
                 QLayer::Conv(c) => LayerShape {
                     name: c.dense.name.clone(),
@@ -227,6 +233,7 @@ impl From<&QuantizedModel> for ModelShape {
                     // The shape says whatever the model does: `check` refuses a convolution's.
                     softmax: c.dense.softmax.then_some(c.dense.real_n),
                     source: q.branches.get(&i).copied(),
+                    real_c: (c.dense.real_n < c.dense.n).then_some(c.dense.real_n),
                 },
                 QLayer::AvgPool(p) => LayerShape {
                     name: p.name.clone(),
@@ -238,6 +245,7 @@ impl From<&QuantizedModel> for ModelShape {
                     table: l.table(),
                     softmax: None,
                     source: q.branches.get(&i).copied(),
+                    real_c: None,
                 },
                 QLayer::Add(a) => LayerShape {
                     name: a.name.clone(),
@@ -249,6 +257,7 @@ impl From<&QuantizedModel> for ModelShape {
                     table: a.table,
                     softmax: None,
                     source: q.branches.get(&i).copied(),
+                    real_c: None,
                 },
                 QLayer::Concat(c) => LayerShape {
                     name: c.name.clone(),
@@ -264,6 +273,7 @@ impl From<&QuantizedModel> for ModelShape {
                     table: None,
                     softmax: None,
                     source: q.branches.get(&i).copied(),
+                    real_c: None,
                 },
                 QLayer::MaxPool(p) | QLayer::AvgPoolWindow(p) => LayerShape {
                     name: p.name.clone(),
@@ -279,9 +289,17 @@ impl From<&QuantizedModel> for ModelShape {
                     table: l.table(),
                     softmax: None,
                     source: q.branches.get(&i).copied(),
+                    real_c: None,
                 },
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // A pool reading the layer below keeps its real channels.
+        let mut layers = layers;
+        for i in 1..layers.len() {
+            if layers[i].is_pool() && layers[i].source.is_none() && layers[i].n == layers[i - 1].n {
+                layers[i].real_c = layers[i - 1].real_c;
+            }
+        }
         Self {
             scale: q.scale,
             bits: q.bits,
@@ -294,6 +312,32 @@ impl From<&QuantizedModel> for ModelShape {
 }
 
 impl ModelShape {
+    /// Real channels ([`LayerShape::real_c`]) only where they mean something: on a
+    /// convolution, fewer than its padded channels and at least one, and on a pool reading the
+    /// layer below, equal to that layer's. A shape file claiming them elsewhere is refused
+    /// (it would describe the statement of the padded shape under another id, or no
+    /// provable statement).
+    pub(crate) fn check_real_channels(&self) -> Result<(), Error> {
+        for (i, l) in self.layers.iter().enumerate() {
+            let Some(c) = l.real_c else { continue };
+            let below = i.checked_sub(1).and_then(|b| self.layers.get(b));
+            let ok = match l.kind {
+                LayerKind::Conv(_) => (1..l.n).contains(&c),
+                _ if l.is_pool() => {
+                    l.source.is_none() && below.is_some_and(|b| b.real_c == Some(c) && b.n == l.n)
+                }
+                _ => false,
+            };
+            crate::error::ensure(
+                ok,
+                "model architecture",
+                "real channels are stated on a convolution (fewer than its padded channels) \
+                 or on a pool of the layer below (the same as that layer's) only",
+            )?;
+        }
+        Ok(())
+    }
+
     /// The canonical description of the shape (scale, bits, input, classes, layers), part of
     /// every architecture id that involves the model.
     pub fn description(&self) -> String {
@@ -313,7 +357,9 @@ impl ModelShape {
                     Some(Source::Input) => format!("{relu}<input"),
                     Some(Source::Layer(j)) => format!("{relu}<layer{j}"),
                 };
-                match l.kind {
+                // Real channels are named last (unpadded layers' descriptions are unchanged).
+                let real = l.real_c.map_or(String::new(), |c| format!(":c{c}"));
+                let kind = match l.kind {
                     LayerKind::Dense => format!("dense:{}x{}{relu}", l.k, l.n),
                     LayerKind::Conv(g) => {
                         let [ih, iw, ic, kh, kw, sh, sw, pt, pl, pb, pr, oh, ow] = g.words();
@@ -353,7 +399,8 @@ impl ModelShape {
                             l.n
                         )
                     }
-                }
+                };
+                format!("{kind}{real}")
             })
             .collect();
         let input = match self.input {

@@ -273,7 +273,18 @@ impl TrainArchitecture {
         Ok(self.plan()?.layouts.iter().map(|l| l.len()).collect())
     }
 
+    /// Entries the trace's tensors take (its power-of-two length less the unused tail): what
+    /// the opening's full-scalar commitments cost grows with.
+    pub fn trace_entries(&self) -> Result<usize, Error> {
+        let plan = self.plan()?;
+        let trace = plan.layouts.get(plan::TRACE).ok_or(Error::Internal {
+            what: "a training plan lays out a trace",
+        })?;
+        Ok(trace.tensor_entries())
+    }
+
     fn check(&self) -> Result<(), Error> {
+        self.shape.check_real_channels()?;
         let (s, c) = (&self.shape, &self.config);
         let pow2 = |x: usize| x.is_power_of_two();
         let layers_ok = self.layers_trainable();

@@ -5,8 +5,9 @@
 
 use super::TrainArchitecture;
 use crate::error::Error;
+use crate::field::encoding::from_i128;
 use crate::lookup::LookupStatement;
-use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
+use crate::pcs::layout::{AxisSplit, Layout, LayoutBuilder, TensorId};
 use crate::proof::bounds::{
     RangeColumn, RangeColumns, range_statement, softmax_lookup, softmax_ranges,
 };
@@ -99,12 +100,24 @@ pub(crate) mod names {
     }
 }
 
+/// How a tensor is stored in its vector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Stored {
+    /// As one segment.
+    Whole(TensorId),
+    /// Without its padded channels: one segment per block of real channels ([`AxisSplit`]).
+    Split {
+        split: AxisSplit,
+        blocks: Vec<TensorId>,
+    },
+}
+
 /// The plan built from a training architecture.
 #[derive(Clone, Debug)]
 pub(crate) struct TrainPlan {
     pub layouts: Vec<Layout>,
-    /// Tensor name → (vector, segment).
-    pub places: BTreeMap<String, (usize, TensorId)>,
+    /// Tensor name → (vector, how it is stored).
+    pub places: BTreeMap<String, (usize, Stored)>,
     /// log2 of each tensor's padded size (stacked batch tensors and virtual ones included).
     pub vars: BTreeMap<String, usize>,
     /// Never-committed tensors whose claims are claims on a committed one with variables
@@ -239,14 +252,17 @@ impl TrainArchitecture {
             let len = model_layout.segment(*id).len();
             for (vector, tensor) in [(FINAL, names::last(name)), (INITIAL, names::first(name))] {
                 fresh(&vars, &tensor)?;
-                places.insert(tensor.clone(), (vector, *id));
+                places.insert(tensor.clone(), (vector, Stored::Whole(*id)));
                 vars.insert(tensor, log(len));
             }
         }
         let k0 = self.example_len();
         for (name, len) in [(names::INPUTS, n * k0), (names::LABELS, n * c)] {
             fresh(&vars, name)?;
-            places.insert(name.to_string(), (DATASET, data.add(name, len)));
+            places.insert(
+                name.to_string(),
+                (DATASET, Stored::Whole(data.add(name, len))),
+            );
             vars.insert(name.to_string(), log(len));
         }
         for (name, len) in [(names::BATCH_INPUTS, m * k0), (names::BATCH_LABELS, m * c)] {
@@ -254,14 +270,41 @@ impl TrainArchitecture {
             vars.insert(name.into(), log(len));
         }
         let (mut virtuals, mut virtual_vars) = (BTreeMap::new(), Vec::new());
-        let mut put = |name: String, len: usize| -> Result<(), Error> {
+        // A tensor whose lowest variables are a layer's padded channels is stored without
+        // them (`split`).
+        let mut put = |name: String, len: usize, split: Option<AxisSplit>| {
             fresh(&vars, &name)?;
             vars.insert(name.clone(), log(len));
-            places.insert(name.clone(), (TRACE, trace.add(&name, len)));
-            Ok(())
+            let stored = match split {
+                None => Stored::Whole(trace.add(&name, len)),
+                Some(split) => Stored::Split {
+                    blocks: split
+                        .blocks()
+                        .into_iter()
+                        .zip(split.block_lens(log(len)))
+                        .map(|((start, e), block_len)| {
+                            let block = format!("{name}.channels[{start}..{})", start + (1 << e));
+                            trace.add(&block, block_len)
+                        })
+                        .collect(),
+                    split,
+                },
+            };
+            places.insert(name, (TRACE, stored));
+            Ok::<(), Error>(())
         };
         let last = s.layers.len() - 1;
         for (i, l) in s.layers.iter().enumerate() {
+            // This layer's channels, when padded ([`LayerShape::real_c`]): zero there, except
+            // in a rounding remainder (the remainder of rounding zero).
+            let channels = |fill: i64| {
+                l.real_c.map_or(Ok(None), |c| {
+                    AxisSplit::new(0, log(l.n), c, from_i128(i128::from(fill)))
+                })
+            };
+            let real = channels(0)?;
+            let rounded = |shift: u32| channels(crate::train::round_shift(0, shift).1);
+            let backprop_fill = rounded(self.config.scale + self.extra_bits(i + 1))?;
             let out = self.output_len(l);
             // The gradient into this layer comes from a weighted layer above (committed), or
             // from a pool above (virtual: the pool's output gradient repeated).
@@ -276,25 +319,28 @@ impl TrainArchitecture {
                     })
             };
             if let LayerKind::MaxPool(g) = l.kind {
-                put(names::output(&l.name), out)?;
-                put(names::diff(&l.name), out * g.taps_pad())?;
-                put(names::backprop(&l.name), out)?;
-                put(names::backprop_rem(&l.name), out)?;
+                put(names::output(&l.name), out, real)?;
+                // The window-layout tensors are not zero on padded channels (a tap reading
+                // padding differs from the maximum by H there), so they are stored whole.
+                put(names::diff(&l.name), out * g.taps_pad(), None)?;
+                put(names::backprop(&l.name), out, real)?;
+                put(names::backprop_rem(&l.name), out, backprop_fill)?;
                 // The backward's selection and slack in the window layout, and the gradient
                 // it hands down in the input layout (the layer below's output).
-                put(names::select(&l.name), out * g.taps_pad())?;
-                put(names::slack(&l.name), out * g.taps_pad())?;
-                put(names::pool_grad_in(&l.name), input_len()?)?;
+                put(names::select(&l.name), out * g.taps_pad(), None)?;
+                put(names::slack(&l.name), out * g.taps_pad(), None)?;
+                put(names::pool_grad_in(&l.name), input_len()?, real)?;
                 continue;
             }
             if let LayerKind::AvgPoolWindow(g) = l.kind {
-                put(names::output(&l.name), out)?;
-                put(names::remainder(&l.name), out)?;
-                put(names::backprop(&l.name), out)?;
-                put(names::backprop_rem(&l.name), out)?;
+                put(names::output(&l.name), out, real)?;
+                put(names::remainder(&l.name), out, real)?;
+                put(names::backprop(&l.name), out, real)?;
+                put(names::backprop_rem(&l.name), out, backprop_fill)?;
                 // The gradient it hands down and its remainder, in the input layout.
-                put(names::pool_grad_in(&l.name), input_len()?)?;
-                put(names::pool_grad_rem(&l.name), input_len()?)?;
+                put(names::pool_grad_in(&l.name), input_len()?, real)?;
+                let half = i64::try_from(g.kh * g.kw / 2).unwrap_or(0);
+                put(names::pool_grad_rem(&l.name), input_len()?, channels(half)?)?;
                 // The pooled gradient repeated over the window's taps (c, t, p, example, t):
                 // routed to the output gradient without the tap variables.
                 let lc = log(l.n);
@@ -309,10 +355,10 @@ impl TrainArchitecture {
                 continue;
             }
             if let LayerKind::AvgPool { w, .. } = l.kind {
-                put(names::output(&l.name), out)?;
-                put(names::remainder(&l.name), out)?;
-                put(names::backprop(&l.name), out)?;
-                put(names::backprop_rem(&l.name), out)?;
+                put(names::output(&l.name), out, real)?;
+                put(names::remainder(&l.name), out, real)?;
+                put(names::backprop(&l.name), out, real)?;
+                put(names::backprop_rem(&l.name), out, backprop_fill)?;
                 // Its input gradient: (c, x, y, example, t) with the window bits dx, dy lowest
                 // in x and y; routed to the output gradient without them.
                 let lc = log(l.n);
@@ -323,33 +369,39 @@ impl TrainArchitecture {
                 );
                 continue;
             }
-            put(names::weight(&l.name), t * l.k * l.n)?;
-            put(names::bias(&l.name), t * l.n)?;
-            put(names::remainder(&l.name), out)?;
-            put(names::weight_rem(&l.name), t * l.k * l.n)?;
-            put(names::bias_rem(&l.name), t * l.n)?;
+            put(names::weight(&l.name), t * l.k * l.n, real)?;
+            put(names::bias(&l.name), t * l.n, real)?;
+            put(names::remainder(&l.name), out, real)?;
+            let e = self.extra_bits(i);
+            let weight_fill = rounded(self.weight_shift() + e)?;
+            put(names::weight_rem(&l.name), t * l.k * l.n, weight_fill)?;
+            put(
+                names::bias_rem(&l.name),
+                t * l.n,
+                rounded(self.bias_shift() + e)?,
+            )?;
             if i == last {
-                put(names::LOGITS.into(), out)?;
-                put(names::GRADIENT.into(), out)?;
+                put(names::LOGITS.into(), out, real)?;
+                put(names::GRADIENT.into(), out, real)?;
             } else {
                 // The output gradient M ⊙ dA is virtual ([`crate::blocks::relu_grad`]).
-                put(names::pos(&l.name), out)?;
-                put(names::neg(&l.name), out)?;
+                put(names::pos(&l.name), out, real)?;
+                put(names::neg(&l.name), out, real)?;
                 if !above_is_pool {
-                    put(names::backprop(&l.name), out)?;
-                    put(names::backprop_rem(&l.name), out)?;
+                    put(names::backprop(&l.name), out, real)?;
+                    put(names::backprop_rem(&l.name), out, backprop_fill)?;
                 }
-                put(names::mask(&l.name), out)?;
+                put(names::mask(&l.name), out, real)?;
             }
         }
         if let Some(shape) = self.softmax_shape() {
             // The logits are the last layer's output, placed with it.
             for (name, len) in shape.tensor_lens().skip(1) {
-                put(names::softmax(name), len)?;
+                put(names::softmax(name), len, None)?;
             }
-            put(names::EXP_MULT.into(), 64)?;
+            put(names::EXP_MULT.into(), 64, None)?;
         }
-        put(names::RANGE_MULT.into(), 1 << self.config.bits)?;
+        put(names::RANGE_MULT.into(), 1 << self.config.bits, None)?;
         for (name, v) in virtual_vars {
             fresh(&vars, &name)?;
             vars.insert(name, v);

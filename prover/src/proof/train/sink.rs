@@ -1,9 +1,10 @@
 //! The claim sink of a training statement: each block claim, named by the plan's tensors, lands
 //! in the accumulator of the vector holding that tensor — batch tensors become dataset claims
-//! by fixing the batch schedule's variables, virtual tensors become claims on their source.
+//! by fixing the batch schedule's variables, virtual tensors become claims on their source, and
+//! a claim on a tensor stored without its padded channels becomes one claim on its blocks.
 
 use super::TrainArchitecture;
-use super::plan::{TrainPlan, log, names};
+use super::plan::{Stored, TrainPlan, log, names};
 use crate::blocks::TensorClaim;
 use crate::error::Error;
 use crate::field::FieldOps;
@@ -36,7 +37,7 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
                 None => (other, claim.clone()),
             },
         };
-        let (vector, id) = self
+        let (vector, stored) = self
             .plan
             .places
             .get(name)
@@ -47,7 +48,20 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
         let layout = self.plan.layouts.get(*vector).ok_or(Error::Internal {
             what: "every vector the plan places tensors in has a layout",
         })?;
-        self.acc.add(*vector, layout.segment(*id), &claim);
+        match stored {
+            Stored::Whole(id) => self.acc.add(*vector, layout.segment(*id), &claim),
+            // The padded tensor's MLE as the blocks' under the split's scales, plus
+            // the padded channels' constant.
+            Stored::Split { split, blocks } => {
+                let (terms, value) = split.claim(&claim.point, &claim.value)?;
+                let terms = terms
+                    .into_iter()
+                    .zip(blocks)
+                    .map(|((scale, local), id)| (layout.segment(*id), scale, local))
+                    .collect();
+                self.acc.add_terms(*vector, terms, value);
+            }
+        }
         Ok(())
     }
 

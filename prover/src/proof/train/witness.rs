@@ -2,7 +2,7 @@
 //! iterations from the trainer's per-step records, and the dataset's tensors.
 
 use super::TrainArchitecture;
-use super::plan::{TrainPlan, names};
+use super::plan::{Stored, TrainPlan, names};
 use super::prove::ProvingInputs;
 use crate::blocks::softmax::{SLACK, SoftmaxWitness, TENSORS};
 use crate::error::{Error, ensure_lens};
@@ -80,11 +80,20 @@ pub(super) fn fill(
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<Vec<Fr>, Error> {
     let mut parts = Vec::new();
-    for (name, (v, id)) in &plan.places {
-        if *v == vector {
-            parts.push((*id, get(t, name)?));
+    let mut split_parts = Vec::new();
+    for (name, (v, stored)) in &plan.places {
+        if *v != vector {
+            continue;
+        }
+        match stored {
+            Stored::Whole(id) => parts.push((*id, get(t, name)?)),
+            Stored::Split { split, blocks } => {
+                let values = split.extract(name, get(t, name)?, plan.vars_of(name)?)?;
+                split_parts.extend(blocks.iter().copied().zip(values));
+            }
         }
     }
+    parts.extend(split_parts.iter().map(|(id, v)| (*id, v.as_slice())));
     let layout = plan.layouts.get(vector).ok_or(Error::Internal {
         what: "every vector the plan places tensors in has a layout",
     })?;
