@@ -8,8 +8,9 @@
 //! weight at the reduced point).
 
 use super::claims::{ClaimTerm, OpeningClaim};
-use super::layout::Segment;
+use super::layout::{Layout, Segment, Stored};
 use crate::blocks::TensorClaim;
+use crate::error::Error;
 use crate::field::FieldOps;
 
 /// Collected claims, in the order blocks reported them (prover and verifier must agree).
@@ -38,9 +39,33 @@ impl<F: FieldOps> Accumulator<F> {
         ));
     }
 
+    /// Records a claim on a tensor stored in vector `vector` (laid out by `layout`) as
+    /// `stored` says: one evaluation for a whole tensor, one claim of weighted terms on the
+    /// blocks for a split one ([`super::layout::AxisSplit::claim`]).
+    pub fn add_stored(
+        &mut self,
+        vector: usize,
+        layout: &Layout,
+        stored: &Stored,
+        claim: &TensorClaim<F>,
+    ) -> Result<(), Error> {
+        match stored {
+            Stored::Whole(id) => self.add(vector, layout.segment(*id), claim),
+            Stored::Split { split, blocks } => {
+                let (terms, value) = split.claim(&claim.point, &claim.value)?;
+                let terms = terms
+                    .into_iter()
+                    .zip(blocks)
+                    .map(|((scale, local), id)| (layout.segment(*id), scale, local))
+                    .collect();
+                self.add_terms(vector, terms, value);
+            }
+        }
+        Ok(())
+    }
+
     /// Records the claim Σ_j scale_j·t̃_j(local_j) = `value` on tensors t_j at their segments of
-    /// vector `vector` (the blocks of a tensor stored without its padding,
-    /// [`super::layout::AxisSplit`]).
+    /// vector `vector` (the blocks of a tensor stored without its padding, [`super::layout::AxisSplit`]).
     pub fn add_terms(&mut self, vector: usize, terms: Vec<(Segment, F, Vec<F>)>, value: F) {
         let vars = self.vector_vars.get(vector).copied().unwrap_or(0);
         self.claims.push(OpeningClaim {

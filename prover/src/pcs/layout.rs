@@ -78,6 +78,24 @@ impl LayoutBuilder {
         Self::default()
     }
 
+    /// Reserves a tensor of `len` entries (rounded up to a power of two), without its padding
+    /// when `split` says so: one tensor per block, named after the axis positions it holds.
+    pub fn add_stored(&mut self, name: &str, len: usize, split: Option<AxisSplit>) -> Stored {
+        let Some(split) = split else {
+            return Stored::Whole(self.add(name, len));
+        };
+        let vars = len.max(1).next_power_of_two().trailing_zeros() as usize;
+        let blocks = split
+            .blocks()
+            .into_iter()
+            .zip(split.block_lens(vars))
+            .map(|((start, e), block_len)| {
+                self.add(&format!("{name}[{start}..{})", start + (1 << e)), block_len)
+            })
+            .collect();
+        Stored::Split { split, blocks }
+    }
+
     /// Reserves a tensor of `len` entries (rounded up to a power of two).
     pub fn add(&mut self, name: &str, len: usize) -> TensorId {
         self.tensors.push((
@@ -363,12 +381,7 @@ impl AxisSplit {
 
     /// The claim P̃(point) = value on the padded tensor as Σ_b s_b·B̃_b(local_b) = value′: the
     /// terms (s_b, local_b) in [`Self::blocks`]' order and value′ = value − fill·(1 − Σ_b s_b).
-    #[allow(clippy::type_complexity)]
-    pub fn claim<F: FieldOps>(
-        &self,
-        point: &[F],
-        value: &F,
-    ) -> Result<(Vec<(F, Vec<F>)>, F), Error> {
+    pub fn claim<F: FieldOps>(&self, point: &[F], value: &F) -> Result<(BlockTerms<F>, F), Error> {
         let axis_end = self.low + self.axis_vars;
         if point.len() < axis_end {
             return Err(Error::ProofShape {
@@ -379,7 +392,7 @@ impl AxisSplit {
         }
         let (inner, rest) = point.split_at(self.low);
         let (axis, outer) = rest.split_at(self.axis_vars);
-        let terms: Vec<(F, Vec<F>)> = self
+        let terms: BlockTerms<F> = self
             .blocks()
             .into_iter()
             .map(|(start, e)| {
@@ -406,6 +419,46 @@ impl AxisSplit {
         let covered = terms.iter().fold(F::zero(), |acc, (s, _)| acc.add(s));
         let padded = F::constant(self.fill).mul(&covered.one_minus());
         Ok((terms, value.sub(&padded)))
+    }
+}
+
+/// A tensor's values for [`Layout::fill`], borrowed when stored whole.
+pub type Part<'a> = (TensorId, std::borrow::Cow<'a, [Fr]>);
+
+/// A claim's terms (scale, block-local point) on the blocks of a split tensor.
+pub type BlockTerms<F> = Vec<(F, Vec<F>)>;
+
+/// How a tensor is stored in its vector: whole, or without its padding ([`AxisSplit`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// As one segment.
+    Whole(TensorId),
+    /// As one segment per block of the split.
+    Split {
+        /// The split.
+        split: AxisSplit,
+        /// The blocks' tensors, in [`AxisSplit::blocks`]' order.
+        blocks: Vec<TensorId>,
+    },
+}
+
+impl Stored {
+    /// The parts [`Layout::fill`] takes for tensor `name` of 2^vars padded entries.
+    pub fn parts<'a>(
+        &self,
+        name: &str,
+        values: &'a [Fr],
+        vars: usize,
+    ) -> Result<Vec<Part<'a>>, Error> {
+        Ok(match self {
+            Stored::Whole(id) => vec![(*id, std::borrow::Cow::Borrowed(values))],
+            Stored::Split { split, blocks } => blocks
+                .iter()
+                .copied()
+                .zip(split.extract(name, values, vars)?)
+                .map(|(id, v)| (id, std::borrow::Cow::Owned(v)))
+                .collect(),
+        })
     }
 }
 

@@ -119,27 +119,7 @@ fn check_with(name: &str, scores: &str, proof_examples: usize, options: Calibrat
     );
 
     // An accuracy statement on the first examples of the test split, proven and verified.
-    let arch = ModelArchitecture {
-        shape: ModelShape::from(&q),
-        task: Task::Accuracy {
-            examples: proof_examples,
-        },
-    };
-    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
-    let srs = Srs::insecure_development(5, len);
-    let mut rng = ChaCha20Rng::seed_from_u64(9);
-    let opening = ModelOpening::commit(&srs, &arch, &q, &mut rng).unwrap();
-    let (xs, ls) = examples(&model, &format!("{name}.test.json"), proof_examples);
-    let ex = arch.examples(&xs, Some(&ls)).unwrap();
-    let test_set = arch.commit_test_set(&srs, &ex).unwrap();
-    let (file, _) = arch
-        .prove_examples(&srs, &q, &opening, &ex, &mut rng)
-        .unwrap();
-    let pins = [
-        (CommitmentRole::Model, opening.model.commitment),
-        (CommitmentRole::TestSet, test_set.commitment),
-    ];
-    let public = file.verify(&srs, &pins).unwrap();
+    let (public, ls) = prove_accuracy(&model, &q, name, proof_examples);
     let count = zkmodel_prover::field::encoding::to_i128(&public.count.unwrap(), 64).unwrap();
     let expected_count = predicted[..proof_examples]
         .iter()
@@ -147,6 +127,35 @@ fn check_with(name: &str, scores: &str, proof_examples: usize, options: Calibrat
         .filter(|(p, l)| p == l)
         .count();
     assert_eq!(count as usize, expected_count, "{name}");
+}
+
+/// An accuracy statement of `q` on the first `count` examples of `<name>.test.json`, proven and
+/// verified against its pinned model and test set: the public values and the labels.
+fn prove_accuracy(
+    model: &Model,
+    q: &zkmodel_prover::graph::quant::QuantizedModel,
+    name: &str,
+    count: usize,
+) -> (zkmodel_prover::proof::model::PublicValues, Vec<usize>) {
+    let arch = ModelArchitecture {
+        shape: ModelShape::from(q),
+        task: Task::Accuracy { examples: count },
+    };
+    let len = arch.vector_lengths().unwrap().into_iter().max().unwrap();
+    let srs = Srs::insecure_development(5, len);
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    let opening = ModelOpening::commit(&srs, &arch, q, &mut rng).unwrap();
+    let (xs, ls) = examples(model, &format!("{name}.test.json"), count);
+    let ex = arch.examples(&xs, Some(&ls)).unwrap();
+    let test_set = arch.commit_test_set(&srs, &ex).unwrap();
+    let (file, _) = arch
+        .prove_examples(&srs, q, &opening, &ex, &mut rng)
+        .unwrap();
+    let pins = [
+        (CommitmentRole::Model, opening.model.commitment),
+        (CommitmentRole::TestSet, test_set.commitment),
+    ];
+    (file.verify(&srs, &pins).unwrap(), ls)
 }
 
 #[test]
@@ -162,6 +171,64 @@ fn pytorch_mlp_with_matmul_and_add() {
 #[test]
 fn pytorch_cnn_with_two_convolutions_and_padded_channels() {
     check("cnn", "logits", 8);
+}
+
+/// The PyTorch CNN's convolutions have 6 and 12 channels (padded to 8 and 16): its
+/// statements store their trace tensors without the padded channels — fewer entries than the
+/// padded statement, under another architecture id.
+#[test]
+fn pytorch_cnn_statements_leave_the_padded_channels_out() {
+    let model = import_path(&fixture("cnn.onnx")).unwrap();
+    let (calib, _) = examples(&model, "cnn.calibration.json", usize::MAX);
+    let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    let shape = ModelShape::from(&q);
+    let real: Vec<Option<usize>> = shape.layers.iter().map(|l| l.real_c).collect();
+    assert_eq!(real, [Some(6), Some(6), Some(12), Some(12), None]);
+    let mut padded = shape.clone();
+    for l in &mut padded.layers {
+        l.real_c = None;
+    }
+    let task = Task::Accuracy { examples: 64 };
+    let (split, whole) = (
+        ModelArchitecture { shape, task },
+        ModelArchitecture {
+            shape: padded,
+            task,
+        },
+    );
+    let (a, b) = (
+        split.trace_entries().unwrap(),
+        whole.trace_entries().unwrap(),
+    );
+    println!("CNN accuracy over 64 images: trace {a} entries, {b} with the padded channels");
+    assert!(a < b, "{a} {b}");
+    let srs = Srs::insecure_development(5, 1 << 10);
+    assert_ne!(split.id(&srs), whole.id(&srs));
+}
+
+/// The PyTorch CNN with a sigmoid after its first convolution (6 of 8 channels): the
+/// sigmoid's padded channels hold sigmoid(0), not 0, so that layer's tensors and the pool
+/// after it are stored whole (the pool does not inherit the real channels), while the second
+/// convolution and its pool still leave their padding out. An accuracy statement proves and
+/// verifies, and the shape survives key generation's zero model.
+#[test]
+fn a_pool_after_a_table_activation_keeps_its_padded_channels() {
+    use zkmodel_prover::graph::Op;
+    use zkmodel_prover::lookup::TableFn;
+    let mut model = import_path(&fixture("cnn.onnx")).unwrap();
+    let relu = model
+        .nodes
+        .iter()
+        .position(|n| matches!(n.op, Op::Relu))
+        .unwrap();
+    model.nodes[relu].op = Op::Activation(TableFn::Sigmoid);
+    let (calib, _) = examples(&model, "cnn.calibration.json", usize::MAX);
+    let (q, _) = calibrate(&model, &calib, CalibrationOptions::default()).unwrap();
+    let shape = ModelShape::from(&q);
+    let real: Vec<Option<usize>> = shape.layers.iter().map(|l| l.real_c).collect();
+    assert_eq!(real, [Some(6), None, Some(12), Some(12), None]);
+    assert_eq!(ModelShape::from(&shape.zero_model()), shape);
+    prove_accuracy(&model, &q, "cnn", 8);
 }
 
 #[test]

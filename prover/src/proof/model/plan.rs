@@ -12,7 +12,7 @@ use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::field::encoding::from_i128;
 use crate::graph::quant::InputShape;
-use crate::pcs::layout::{Layout, LayoutBuilder, TensorId};
+use crate::pcs::layout::{AxisSplit, Layout, LayoutBuilder, Stored};
 use crate::pcs::{Accumulator, Srs};
 use crate::poly::evaluate_generic;
 use crate::proof::bounds::{RangeColumn, RangeColumns, softmax_ranges};
@@ -32,10 +32,10 @@ pub struct ModelArchitecture {
 }
 
 /// Where a tensor lives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Place {
-    /// A segment of vector `vector` (0 model, 1 trace, 2 data).
-    Vector { vector: usize, id: TensorId },
+    /// Vector `vector` (0 model, 1 trace, 2 data), whole or without its padded channels.
+    Vector { vector: usize, stored: Stored },
     /// The public input.
     PublicInput,
     /// The public outputs (logits, or a Softmax output's probabilities).
@@ -269,6 +269,15 @@ impl ModelArchitecture {
         Ok(self.plan()?.layouts.iter().map(|l| l.len()).collect())
     }
 
+    /// Entries the trace's tensors take (its power-of-two length less the unused tail).
+    pub fn trace_entries(&self) -> Result<usize, Error> {
+        let plan = self.plan()?;
+        let trace = plan.layouts.get(TRACE).ok_or(Error::Internal {
+            what: "a model plan lays out a trace",
+        })?;
+        Ok(trace.tensor_entries())
+    }
+
     /// How the public values are packed for the chain: the public input and the public outputs
     /// (signed b-bit, range-checked by the statement: logits, or a Softmax output's
     /// probabilities in [0, 2^s]) packed, the count plain.
@@ -352,12 +361,14 @@ impl ModelArchitecture {
         let mut vars = BTreeMap::new();
         let mut virtual_diffs = Vec::new();
         // Claims are routed by name: a name two tensors would share refuses the statement.
-        let mut put = |name: &str, vector: usize, len: usize| -> Result<(), Error> {
+        // A tensor whose lowest variables are a layer's padded channels is stored without
+        // them (`split`).
+        let mut put = |name: &str, vector: usize, len: usize, split: Option<AxisSplit>| {
             if places.contains_key(name) {
                 return Err(Error::TensorNameCollision { name: name.into() });
             }
-            let id = builders[vector].add(name, len);
-            places.insert(name.to_string(), Place::Vector { vector, id });
+            let stored = builders[vector].add_stored(name, len, split);
+            places.insert(name.to_string(), Place::Vector { vector, stored });
             vars.insert(name.to_string(), len.trailing_zeros() as usize);
             Ok(())
         };
@@ -365,6 +376,18 @@ impl ModelArchitecture {
         for (i, l) in s.layers.iter().enumerate() {
             let len = m * l.rows * l.n;
             let activated = l.relu || l.has_pre_activation();
+            // A convolution's or pool's padded channels hold 0 in its trace tensors unless a
+            // table activation or Softmax follows (the pre-activation's table value there is
+            // not 0): those layers' tensors are stored whole.
+            let split = match l.real_c {
+                Some(c) if !l.has_pre_activation() => AxisSplit::new(
+                    0,
+                    l.n.trailing_zeros() as usize,
+                    c,
+                    ark_ff::AdditiveGroup::ZERO,
+                )?,
+                _ => None,
+            };
             // Sums and concatenations are exact; max pools have no remainder (their
             // differences stand in for it).
             let exact = matches!(
@@ -372,11 +395,11 @@ impl ModelArchitecture {
                 LayerKind::Add { .. } | LayerKind::Concat { .. } | LayerKind::MaxPool(_)
             );
             if !exact {
-                put(&names::remainder(&l.name), TRACE, len)?;
+                put(&names::remainder(&l.name), TRACE, len, split)?;
             }
             if l.is_dense() {
-                put(&names::weight(&l.name), MODEL, l.k * l.n)?;
-                put(&names::bias(&l.name), MODEL, l.n)?;
+                put(&names::weight(&l.name), MODEL, l.k * l.n, None)?;
+                put(&names::bias(&l.name), MODEL, l.n, None)?;
             }
             // Hidden dense layers, sums and pools without an activation output a tensor of
             // their own (the last layer's output is the logits; a table's pre-activation and
@@ -386,41 +409,41 @@ impl ModelArchitecture {
                 _ => !activated,
             };
             if own_output {
-                put(&names::output(&l.name), TRACE, len)?;
+                put(&names::output(&l.name), TRACE, len, split)?;
             }
             if l.relu {
-                put(&names::pos(&l.name), TRACE, len)?;
-                put(&names::neg(&l.name), TRACE, len)?;
+                put(&names::pos(&l.name), TRACE, len, split)?;
+                put(&names::neg(&l.name), TRACE, len, split)?;
             }
             if l.has_pre_activation() {
-                put(&names::pre(&l.name), TRACE, len)?;
-                put(&names::act(&l.name), TRACE, len)?;
+                put(&names::pre(&l.name), TRACE, len, None)?;
+                put(&names::act(&l.name), TRACE, len, None)?;
             }
             if l.table.is_some() {
-                put(&names::act_mult(&l.name), TRACE, 1 << s.bits)?;
+                put(&names::act_mult(&l.name), TRACE, 1 << s.bits, None)?;
             }
             if let LayerKind::MaxPool(g) = l.kind {
                 virtual_diffs.push((names::diff(&l.name), len * g.taps_pad()));
             }
             debug_assert!(i < last || l.is_dense());
         }
-        put(names::RANGE_MULT, TRACE, 1 << s.bits)?;
+        put(names::RANGE_MULT, TRACE, 1 << s.bits, None)?;
         let (input, output) = match self.task {
             Task::Inference { input, output, .. } => (input, output),
             Task::Accuracy { .. } => {
-                put(names::LABELS, DATA, m * c)?;
-                put(names::PREDICTION, TRACE, m * c)?;
-                put(names::SLACK, TRACE, m * c)?;
+                put(names::LABELS, DATA, m * c, None)?;
+                put(names::PREDICTION, TRACE, m * c, None)?;
+                put(names::SLACK, TRACE, m * c, None)?;
                 (Visibility::Committed, Visibility::Committed)
             }
         };
         if input == Visibility::Committed {
-            put(names::INPUT, DATA, m * k0)?;
+            put(names::INPUT, DATA, m * k0, None)?;
         }
         // The logits are the trace's when something reads them inside the statement (the
         // argmax, a Softmax output); otherwise they are the output.
         if self.argmax_shape().is_some() || self.softmax_shape().is_some() {
-            put(names::LOGITS, TRACE, m * c)?;
+            put(names::LOGITS, TRACE, m * c, None)?;
         }
         // Each softmax's own tensors (its logits and probabilities are placed as the layer's
         // pre-activation and activation, or the statement's logits and output).
@@ -428,14 +451,14 @@ impl ModelArchitecture {
         for site in &sites {
             for (name, len) in site.shape.tensor_lens().skip(1) {
                 if name != "probs" {
-                    put(&site.name(name), TRACE, len)?;
+                    put(&site.name(name), TRACE, len, None)?;
                 }
             }
-            put(&site.name(names::EXP_MULT), TRACE, 64)?;
+            put(&site.name(names::EXP_MULT), TRACE, 64, None)?;
         }
         let output_name = self.output_name();
         if output == Visibility::Committed && self.argmax_shape().is_none() {
-            put(&output_name, DATA, m * c)?;
+            put(&output_name, DATA, m * c, None)?;
         }
         let mut virtual_tensors = BTreeSet::new();
         for (name, len) in virtual_diffs {
@@ -686,12 +709,11 @@ impl<'a, F: FieldOps> Sink<'a, F> {
                 name: name.to_string(),
             })?;
         let public = match place {
-            Place::Vector { vector, id } => {
+            Place::Vector { vector, stored } => {
                 let layout = self.plan.layouts.get(*vector).ok_or(Error::Internal {
                     what: "every vector the plan places tensors in has a layout",
                 })?;
-                self.acc.add(*vector, layout.segment(*id), claim);
-                return Ok(());
+                return self.acc.add_stored(*vector, layout, stored, claim);
             }
             Place::PublicInput => &self.public_input,
             Place::PublicOutput => &self.public_output,

@@ -57,15 +57,21 @@ fn fill(
 ) -> Result<Vec<Fr>, Error> {
     let mut parts = Vec::new();
     for (name, place) in &plan.places {
-        if let Place::Vector { vector: v, id } = place
+        if let Place::Vector { vector: v, stored } = place
             && *v == vector
         {
             let values = tensors
                 .get(name)
                 .ok_or_else(|| Error::MissingTensor { name: name.clone() })?;
-            parts.push((*id, values.as_slice()));
+            let vars = plan
+                .vars
+                .get(name)
+                .copied()
+                .ok_or_else(|| Error::MissingTensor { name: name.clone() })?;
+            parts.extend(stored.parts(name, values, vars)?);
         }
     }
+    let parts: Vec<_> = parts.iter().map(|(id, v)| (*id, v.as_ref())).collect();
     let layout = plan.layouts.get(vector).ok_or(Error::Internal {
         what: "every vector the plan places tensors in has a layout",
     })?;

@@ -8,7 +8,7 @@ use crate::graph::quant::{
     QuantizedModel, Source,
 };
 use crate::lookup::TableFn;
-use crate::pcs::layout::{Layout, TensorId};
+use crate::pcs::layout::{Layout, Stored, TensorId};
 use std::collections::BTreeMap;
 
 use super::plan::{MODEL, ModelArchitecture, Place, names};
@@ -293,11 +293,17 @@ impl From<&QuantizedModel> for ModelShape {
                 },
             })
             .collect::<Vec<_>>();
-        // A pool reading the layer below keeps its real channels.
+        // A pool reading the layer below keeps its real channels, unless a table activation
+        // there makes the padded channels something else than 0.
         let mut layers = layers;
         for i in 1..layers.len() {
-            if layers[i].is_pool() && layers[i].source.is_none() && layers[i].n == layers[i - 1].n {
-                layers[i].real_c = layers[i - 1].real_c;
+            let below = &layers[i - 1];
+            if layers[i].is_pool()
+                && layers[i].source.is_none()
+                && layers[i].n == below.n
+                && !below.has_pre_activation()
+            {
+                layers[i].real_c = below.real_c;
             }
         }
         Self {
@@ -314,7 +320,8 @@ impl From<&QuantizedModel> for ModelShape {
 impl ModelShape {
     /// Real channels ([`LayerShape::real_c`]) only where they mean something: on a
     /// convolution, fewer than its padded channels and at least one, and on a pool reading the
-    /// layer below, equal to that layer's. A shape file claiming them elsewhere is refused
+    /// layer below, equal to that layer's, when no table activation or Softmax follows that
+    /// layer (its padded channels would hold the table's value at 0). A shape file claiming them elsewhere is refused
     /// (it would describe the statement of the padded shape under another id, or no
     /// provable statement).
     pub(crate) fn check_real_channels(&self) -> Result<(), Error> {
@@ -324,7 +331,10 @@ impl ModelShape {
             let ok = match l.kind {
                 LayerKind::Conv(_) => (1..l.n).contains(&c),
                 _ if l.is_pool() => {
-                    l.source.is_none() && below.is_some_and(|b| b.real_c == Some(c) && b.n == l.n)
+                    l.source.is_none()
+                        && below.is_some_and(|b| {
+                            b.real_c == Some(c) && b.n == l.n && !b.has_pre_activation()
+                        })
                 }
                 _ => false,
             };
@@ -434,7 +444,10 @@ impl ModelShape {
             .places
             .iter()
             .filter_map(|(name, place)| match place {
-                Place::Vector { vector: MODEL, id } => Some((name.clone(), *id)),
+                Place::Vector {
+                    vector: MODEL,
+                    stored: Stored::Whole(id),
+                } => Some((name.clone(), *id)),
                 _ => None,
             })
             .collect();
@@ -497,7 +510,7 @@ impl ModelShape {
             name: l.name.clone(),
             k: l.k,
             n: l.n,
-            real_n: l.softmax.unwrap_or(l.n),
+            real_n: l.softmax.or(l.real_c).unwrap_or(l.n),
             weight: vec![0; l.k * l.n],
             bias: vec![0; l.n],
             relu: l.relu,

@@ -284,7 +284,6 @@ impl TrainArchitecture {
     }
 
     fn check(&self) -> Result<(), Error> {
-        self.shape.check_real_channels()?;
         let (s, c) = (&self.shape, &self.config);
         let pow2 = |x: usize| x.is_power_of_two();
         let layers_ok = self.layers_trainable();
@@ -344,6 +343,7 @@ impl TrainArchitecture {
             "batch, steps and examples must be powers of two, with batch ≤ examples ≤ 2^24 and \
              steps × batch ≤ 2^20",
         )?;
+        // The model's checks (real channels included, `ModelShape::check_real_channels`).
         model.vector_lengths().map(|_| ())
     }
 }

@@ -7,7 +7,7 @@ use super::TrainArchitecture;
 use crate::error::Error;
 use crate::field::encoding::from_i128;
 use crate::lookup::LookupStatement;
-use crate::pcs::layout::{AxisSplit, Layout, LayoutBuilder, TensorId};
+use crate::pcs::layout::{AxisSplit, Layout, LayoutBuilder, Stored};
 use crate::proof::bounds::{
     RangeColumn, RangeColumns, range_statement, softmax_lookup, softmax_ranges,
 };
@@ -98,18 +98,6 @@ pub(crate) mod names {
     pub fn pool_grad_in(pool: &str) -> String {
         format!("{pool}.grad_in")
     }
-}
-
-/// How a tensor is stored in its vector.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Stored {
-    /// As one segment.
-    Whole(TensorId),
-    /// Without its padded channels: one segment per block of real channels ([`AxisSplit`]).
-    Split {
-        split: AxisSplit,
-        blocks: Vec<TensorId>,
-    },
 }
 
 /// The plan built from a training architecture.
@@ -275,21 +263,7 @@ impl TrainArchitecture {
         let mut put = |name: String, len: usize, split: Option<AxisSplit>| {
             fresh(&vars, &name)?;
             vars.insert(name.clone(), log(len));
-            let stored = match split {
-                None => Stored::Whole(trace.add(&name, len)),
-                Some(split) => Stored::Split {
-                    blocks: split
-                        .blocks()
-                        .into_iter()
-                        .zip(split.block_lens(log(len)))
-                        .map(|((start, e), block_len)| {
-                            let block = format!("{name}.channels[{start}..{})", start + (1 << e));
-                            trace.add(&block, block_len)
-                        })
-                        .collect(),
-                    split,
-                },
-            };
+            let stored = trace.add_stored(&name, len, split);
             places.insert(name, (TRACE, stored));
             Ok::<(), Error>(())
         };

@@ -4,7 +4,7 @@
 //! a claim on a tensor stored without its padded channels becomes one claim on its blocks.
 
 use super::TrainArchitecture;
-use super::plan::{Stored, TrainPlan, log, names};
+use super::plan::{TrainPlan, log, names};
 use crate::blocks::TensorClaim;
 use crate::error::Error;
 use crate::field::FieldOps;
@@ -48,21 +48,7 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
         let layout = self.plan.layouts.get(*vector).ok_or(Error::Internal {
             what: "every vector the plan places tensors in has a layout",
         })?;
-        match stored {
-            Stored::Whole(id) => self.acc.add(*vector, layout.segment(*id), &claim),
-            // The padded tensor's MLE as the blocks' under the split's scales, plus
-            // the padded channels' constant.
-            Stored::Split { split, blocks } => {
-                let (terms, value) = split.claim(&claim.point, &claim.value)?;
-                let terms = terms
-                    .into_iter()
-                    .zip(blocks)
-                    .map(|((scale, local), id)| (layout.segment(*id), scale, local))
-                    .collect();
-                self.acc.add_terms(*vector, terms, value);
-            }
-        }
-        Ok(())
+        self.acc.add_stored(*vector, layout, stored, &claim)
     }
 
     /// A claim on a virtual tensor as one on its target: the dropped variables are ones the

@@ -2,12 +2,13 @@
 //! iterations from the trainer's per-step records, and the dataset's tensors.
 
 use super::TrainArchitecture;
-use super::plan::{Stored, TrainPlan, names};
+use super::plan::{TrainPlan, names};
 use super::prove::ProvingInputs;
 use crate::blocks::softmax::{SLACK, SoftmaxWitness, TENSORS};
 use crate::error::{Error, ensure_lens};
 use crate::field::encoding::from_i128;
 use crate::graph::quant::QLayer;
+use crate::pcs::layout::TensorId;
 use crate::proof::model::LayerKind;
 use ark_bn254::Fr;
 use rand::RngCore;
@@ -80,20 +81,12 @@ pub(super) fn fill(
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<Vec<Fr>, Error> {
     let mut parts = Vec::new();
-    let mut split_parts = Vec::new();
     for (name, (v, stored)) in &plan.places {
-        if *v != vector {
-            continue;
-        }
-        match stored {
-            Stored::Whole(id) => parts.push((*id, get(t, name)?)),
-            Stored::Split { split, blocks } => {
-                let values = split.extract(name, get(t, name)?, plan.vars_of(name)?)?;
-                split_parts.extend(blocks.iter().copied().zip(values));
-            }
+        if *v == vector {
+            parts.extend(stored.parts(name, get(t, name)?, plan.vars_of(name)?)?);
         }
     }
-    parts.extend(split_parts.iter().map(|(id, v)| (*id, v.as_slice())));
+    let parts: Vec<(TensorId, &[Fr])> = parts.iter().map(|(id, v)| (*id, v.as_ref())).collect();
     let layout = plan.layouts.get(vector).ok_or(Error::Internal {
         what: "every vector the plan places tensors in has a layout",
     })?;
