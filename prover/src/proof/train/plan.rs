@@ -7,7 +7,7 @@ use super::TrainArchitecture;
 use crate::error::Error;
 use crate::field::encoding::from_i128;
 use crate::lookup::LookupStatement;
-use crate::pcs::layout::{AxisSplit, Layout, LayoutBuilder, Stored};
+use crate::pcs::layout::{AxisSplit, Layout, LayoutBuilder, Stored, TensorId};
 use crate::proof::bounds::{
     RangeColumn, RangeColumns, range_statement, softmax_lookup, softmax_ranges,
 };
@@ -112,8 +112,21 @@ pub(crate) struct TrainPlan {
     /// dropped (the variable is one the tensor does not depend on): name → (target, the
     /// dropped variables' indices).
     pub virtuals: BTreeMap<String, (String, Vec<usize>)>,
-    /// Columns of the b-bit range check ([`crate::proof::bounds`]).
+    /// Columns of the b-bit range check ([`crate::proof::bounds`]); a tensor stored without
+    /// its padded channels is checked block by block ([`TrainPlan::blocks`]).
     pub range_columns: Vec<RangeColumn>,
+    /// The blocks of tensors stored without their padded channels, by name (`{tensor}[a..b)`):
+    /// (vector, segment). The range check reads them, not the padded tensor, and its claims on
+    /// them are plain evaluations.
+    pub blocks: BlockPlaces,
+}
+
+/// Blocks by name: (vector, segment).
+pub(crate) type BlockPlaces = BTreeMap<String, (usize, TensorId)>;
+
+/// The name of block (start, e) of a split tensor.
+pub(crate) fn block_name(tensor: &str, (start, e): (usize, usize)) -> String {
+    format!("{tensor}[{start}..{})", start + (1 << e))
 }
 
 pub(super) fn log(x: usize) -> usize {
@@ -453,14 +466,103 @@ impl TrainArchitecture {
         if self.softmax_shape().is_some() {
             softmax_ranges(&mut range, self.config.scale, names::softmax);
         }
+        let (range_columns, blocks) =
+            split_range_columns(range.into_columns()?, &places, &mut vars, self.config.bits)?;
         Ok(TrainPlan {
             layouts,
             places,
             vars,
             virtuals,
-            range_columns: range.into_columns()?,
+            range_columns,
+            blocks,
         })
     }
+}
+
+/// The range columns with every tensor stored without its padded channels replaced by one
+/// column per block (a difference's subtrahend split the same way), and the blocks' places.
+/// The padded entries are the public fill, not the prover's: each column's fill (less the
+/// subtrahend's) plus its offset must lie in the table, checked here once.
+fn split_range_columns(
+    columns: Vec<RangeColumn>,
+    places: &BTreeMap<String, (usize, Stored)>,
+    vars: &mut BTreeMap<String, usize>,
+    bits: u32,
+) -> Result<(Vec<RangeColumn>, BlockPlaces), Error> {
+    let split_of = |name: &str| match places.get(name) {
+        Some((vector, Stored::Split { split, blocks })) => Some((*vector, *split, blocks)),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(columns.len());
+    let mut places_of_blocks = BTreeMap::new();
+    for c in columns {
+        let Some((vector, split, ids)) = split_of(&c.tensor) else {
+            if c.minus.as_deref().and_then(split_of).is_some() {
+                return Err(Error::Internal {
+                    what: "a range-checked difference's operands are stored alike",
+                });
+            }
+            out.push(c);
+            continue;
+        };
+        let minus = c.minus.as_deref().map(|m| split_of(m).map(|s| (m, s)));
+        let fill_less = match &minus {
+            None => split.fill,
+            Some(Some((m, (_, other, _))))
+                if (other.low, other.axis_vars, other.real)
+                    == (split.low, split.axis_vars, split.real)
+                    && vars.get(*m) == vars.get(&c.tensor) =>
+            {
+                split.fill - other.fill
+            }
+            Some(_) => {
+                return Err(Error::Internal {
+                    what: "a range-checked difference's operands are stored alike",
+                });
+            }
+        };
+        let padded = fill_less + from_i128(i128::from(c.offset));
+        if crate::field::encoding::to_i128(&padded, bits + 1)
+            .map_or(true, |v| !(0..1i128 << bits).contains(&v))
+        {
+            return Err(Error::Internal {
+                what: "a split tensor's padding lies in its range column's table",
+            });
+        }
+        let tensor_vars = vars
+            .get(&c.tensor)
+            .copied()
+            .ok_or_else(|| Error::MissingTensor {
+                name: c.tensor.clone(),
+            })?;
+        let lens = split.block_lens(tensor_vars);
+        for (k, (block, len)) in split.blocks().into_iter().zip(lens).enumerate() {
+            let mut place = |tensor: &str, vector: usize, ids: &[TensorId]| {
+                let name = block_name(tensor, block);
+                let id = ids.get(k).copied().ok_or(Error::Internal {
+                    what: "a split tensor has a segment per block",
+                })?;
+                // Claims are routed by name: a tensor of that name would share them.
+                if !places_of_blocks.contains_key(&name) && vars.contains_key(&name) {
+                    return Err(Error::TensorNameCollision { name });
+                }
+                vars.insert(name.clone(), log(len));
+                places_of_blocks.insert(name.clone(), (vector, id));
+                Ok::<String, Error>(name)
+            };
+            let tensor = place(&c.tensor, vector, ids)?;
+            let minus = match &minus {
+                Some(Some((m, (mv, _, mids)))) => Some(place(m, *mv, mids)?),
+                _ => None,
+            };
+            out.push(RangeColumn {
+                tensor,
+                minus,
+                offset: c.offset,
+            });
+        }
+    }
+    Ok((out, places_of_blocks))
 }
 
 impl TrainPlan {
@@ -554,6 +656,44 @@ mod tests {
         let differences = plan.range_columns.iter().filter(|c| c.minus.is_some());
         assert_eq!(differences.count(), 2);
         assert!(plan.places.keys().all(|n| !n.contains("relu_mask_gap")));
+    }
+
+    /// A tensor stored without its padded channels is range-checked block by block: no column
+    /// reads a split tensor, every block of one has its columns (a difference's subtrahend
+    /// split alike), and the blocks are placed where the tensor's blocks are.
+    #[test]
+    fn split_tensors_are_range_checked_block_by_block() {
+        use crate::pcs::layout::Stored;
+        // The PyTorch CNN fixture: convolutions of 6 and 12 channels, padded to 8 and 16.
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/pytorch/cnn.onnx");
+        let model = crate::graph::onnx::import_path(&path).unwrap();
+        let cfg = TrainConfig {
+            batch: 8,
+            ..TrainConfig::digits_mlp(4)
+        };
+        let q = crate::graph::quant::QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
+        let shape = ModelShape::from(&q);
+        let arch = TrainArchitecture::new(shape, cfg, 64).unwrap();
+        let plan = arch.plan().unwrap();
+        let split: Vec<&String> = plan
+            .places
+            .iter()
+            .filter(|(_, (_, s))| matches!(s, Stored::Split { .. }))
+            .map(|(n, _)| n)
+            .collect();
+        assert!(!split.is_empty());
+        for c in &plan.range_columns {
+            for t in c.tensors() {
+                assert!(!split.contains(&t), "{t}");
+            }
+        }
+        let pos = plan
+            .range_columns
+            .iter()
+            .filter(|c| c.minus.as_deref().is_some_and(|m| m.contains("relu_mask[")))
+            .count();
+        assert!(pos >= 2, "{:?}", plan.range_columns);
     }
 
     /// Every exponent chunk is confined to [0, 16) by its own two range columns, beside the

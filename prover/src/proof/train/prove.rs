@@ -8,7 +8,7 @@ use super::routing::{
 };
 use super::sink::TrainSink;
 use super::verify::statement;
-use super::witness::{Tensors, dataset_tensors, fill, get, witness};
+use super::witness::{Tensors, add_blocks, dataset_tensors, fill, get, witness};
 use super::{
     BackpropProof, BackwardProof, ForwardProof, PoolGradProof, TrainArchitecture, TrainingProof,
     TrainingProofBody,
@@ -357,6 +357,7 @@ pub fn prove(
     let layers = arch.layers();
     let phase = tracing::debug_span!("witness").entered();
     let (mut t, softmax) = witness(arch, w)?;
+    add_blocks(&plan, &mut t)?;
     let statements = plan.lookup_statements(arch)?;
     for (i, st) in statements.iter().enumerate() {
         let m = multiplicities(st.table, &lookup_columns(&plan, &t, i)?)?;
@@ -385,6 +386,7 @@ pub fn prove(
     let lookup_fork = forks.pop();
 
     let lookups = || -> Block<Vec<_>> {
+        let _span = tracing::debug_span!("lookups").entered();
         let mut f = lookup_fork.ok_or(Error::Internal {
             what: "the transcript forks once per block",
         })?;

@@ -1,7 +1,8 @@
 //! The claim sink of a training statement: each block claim, named by the plan's tensors, lands
 //! in the accumulator of the vector holding that tensor — batch tensors become dataset claims
 //! by fixing the batch schedule's variables, virtual tensors become claims on their source, and
-//! a claim on a tensor stored without its padded channels becomes one claim on its blocks.
+//! a claim on a tensor stored without its padded channels becomes one claim on its blocks (the
+//! range check's claims name a block directly).
 
 use super::TrainArchitecture;
 use super::plan::{TrainPlan, log, names};
@@ -37,6 +38,18 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
                 None => (other, claim.clone()),
             },
         };
+        self.plan.check_point(name, &claim.point)?;
+        let layout = |vector: usize| {
+            self.plan.layouts.get(vector).ok_or(Error::Internal {
+                what: "every vector the plan places tensors in has a layout",
+            })
+        };
+        // A block of a tensor stored without its padded channels (the range check's claims).
+        if let Some((vector, id)) = self.plan.blocks.get(name) {
+            let segment = layout(*vector)?.segment(*id);
+            self.acc.add(*vector, segment, &claim);
+            return Ok(());
+        }
         let (vector, stored) = self
             .plan
             .places
@@ -44,11 +57,8 @@ impl<'a, F: FieldOps> TrainSink<'a, F> {
             .ok_or_else(|| Error::MissingTensor {
                 name: name.to_string(),
             })?;
-        self.plan.check_point(name, &claim.point)?;
-        let layout = self.plan.layouts.get(*vector).ok_or(Error::Internal {
-            what: "every vector the plan places tensors in has a layout",
-        })?;
-        self.acc.add_stored(*vector, layout, stored, &claim)
+        self.acc
+            .add_stored(*vector, layout(*vector)?, stored, &claim)
     }
 
     /// A claim on a virtual tensor as one on its target: the dropped variables are ones the

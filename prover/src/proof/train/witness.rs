@@ -2,12 +2,13 @@
 //! iterations from the trainer's per-step records, and the dataset's tensors.
 
 use super::TrainArchitecture;
-use super::plan::{TrainPlan, names};
+use super::plan::{TrainPlan, block_name, names};
 use super::prove::ProvingInputs;
 use crate::blocks::softmax::{SLACK, SoftmaxWitness, TENSORS};
 use crate::error::{Error, ensure_lens};
 use crate::field::encoding::from_i128;
 use crate::graph::quant::QLayer;
+use crate::pcs::layout::Stored;
 use crate::pcs::layout::TensorId;
 use crate::proof::model::LayerKind;
 use ark_bn254::Fr;
@@ -72,6 +73,29 @@ pub(super) fn dataset_tensors(
     t.insert(names::INPUTS.into(), ints(inputs));
     t.insert(names::LABELS.into(), one_hot(labels, c));
     Ok(t)
+}
+
+/// Adds the blocks the range check reads ([`TrainPlan::blocks`]) of every tensor stored
+/// without its padded channels.
+pub(super) fn add_blocks(plan: &TrainPlan, t: &mut Tensors) -> Result<(), Error> {
+    let mut blocks = Vec::new();
+    for (name, (_, stored)) in &plan.places {
+        let Stored::Split { split, .. } = stored else {
+            continue;
+        };
+        let wanted: Vec<String> = split
+            .blocks()
+            .into_iter()
+            .map(|b| block_name(name, b))
+            .collect();
+        if wanted.iter().all(|b| !plan.blocks.contains_key(b)) {
+            continue;
+        }
+        let values = split.extract(name, get(t, name)?, plan.vars_of(name)?)?;
+        blocks.extend(wanted.into_iter().zip(values));
+    }
+    t.extend(blocks);
+    Ok(())
 }
 
 pub(super) fn fill(
