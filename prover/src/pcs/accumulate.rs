@@ -1,11 +1,12 @@
 //! Claim accumulation: blocks report claims on their tensors at local points; the
 //! accumulator lifts each onto its committed vector through the layout and keeps them for the
-//! one batched opening.
+//! one batched opening. A claim on a tensor stored without its padded channels becomes one
+//! claim of weighted terms on its blocks ([`super::layout::AxisSplit`]).
 //!
 //! All claims on all vectors are reduced *inside* the opening ([`super::split`]): one
 //! claim-reduction sumcheck over the largest vector's n variables brings every claim to one
-//! point, whatever their number (n Poseidon rounds in the circuit, plus O(n) per claim for its
-//! weight at the reduced point).
+//! point, whatever their number (n Poseidon rounds in the circuit, plus O(n) per claim term
+//! for its weight at the reduced point).
 
 use super::claims::{ClaimTerm, OpeningClaim};
 use super::layout::{Layout, Segment, Stored};

@@ -1,5 +1,7 @@
-//! The opening statement: claims f̃_k(r) = y on committed vectors, and how the transcript
-//! binds them before the opening's first challenge.
+//! The opening statement: claims Σ_j s_j·f̃_k(r_j) = y on committed vectors — one term of
+//! scale 1 for an evaluation, several for a tensor stored in blocks without its padding, the
+//! scales the verifier's own — and how the transcript binds them before the opening's first
+//! challenge.
 
 use crate::error::Error;
 use crate::field::FieldOps;
