@@ -89,9 +89,7 @@ impl LayoutBuilder {
             .blocks()
             .into_iter()
             .zip(split.block_lens(vars))
-            .map(|((start, e), block_len)| {
-                self.add(&format!("{name}[{start}..{})", start + (1 << e)), block_len)
-            })
+            .map(|((start, e), block_len)| self.add(&block_name(name, (start, e)), block_len))
             .collect();
         Stored::Split { split, blocks }
     }
@@ -420,6 +418,11 @@ impl AxisSplit {
         let padded = F::constant(self.fill).mul(&covered.one_minus());
         Ok((terms, value.sub(&padded)))
     }
+}
+
+/// The name of block (start, e) of a split tensor: `{tensor}[start..start + 2^e)`.
+pub fn block_name(tensor: &str, (start, e): (usize, usize)) -> String {
+    format!("{tensor}[{start}..{})", start + (1 << e))
 }
 
 /// A tensor's values for [`Layout::fill`], borrowed when stored whole.

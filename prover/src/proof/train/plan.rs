@@ -7,7 +7,7 @@ use super::TrainArchitecture;
 use crate::error::Error;
 use crate::field::encoding::from_i128;
 use crate::lookup::LookupStatement;
-use crate::pcs::layout::{AxisSplit, Layout, LayoutBuilder, Stored, TensorId};
+use crate::pcs::layout::{AxisSplit, Layout, LayoutBuilder, Stored, TensorId, block_name};
 use crate::proof::bounds::{
     RangeColumn, RangeColumns, range_statement, softmax_lookup, softmax_ranges,
 };
@@ -123,11 +123,6 @@ pub(crate) struct TrainPlan {
 
 /// Blocks by name: (vector, segment).
 pub(crate) type BlockPlaces = BTreeMap<String, (usize, TensorId)>;
-
-/// The name of block (start, e) of a split tensor.
-pub(crate) fn block_name(tensor: &str, (start, e): (usize, usize)) -> String {
-    format!("{tensor}[{start}..{})", start + (1 << e))
-}
 
 pub(super) fn log(x: usize) -> usize {
     x.trailing_zeros() as usize

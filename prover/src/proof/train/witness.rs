@@ -2,14 +2,14 @@
 //! iterations from the trainer's per-step records, and the dataset's tensors.
 
 use super::TrainArchitecture;
-use super::plan::{TrainPlan, block_name, names};
+use super::plan::{TrainPlan, names};
 use super::prove::ProvingInputs;
 use crate::blocks::softmax::{SLACK, SoftmaxWitness, TENSORS};
 use crate::error::{Error, ensure_lens};
 use crate::field::encoding::from_i128;
 use crate::graph::quant::QLayer;
-use crate::pcs::layout::Stored;
 use crate::pcs::layout::TensorId;
+use crate::pcs::layout::{Stored, block_name};
 use crate::proof::model::LayerKind;
 use ark_bn254::Fr;
 use rand::RngCore;
