@@ -22,6 +22,7 @@ use crate::blocks::maxpool::{DiffProof, MaxPoolProof};
 use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
+use crate::blocks::relu_split::ReluSplitProof;
 use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
@@ -195,7 +196,7 @@ crate::canonical_struct!(ModelProof {
     body,
     opening
 });
-crate::canonical_struct!(IteratedDenseProof<Fr> { values, contraction, zerocheck });
+crate::canonical_struct!(IteratedDenseProof<Fr> { values, contraction });
 crate::canonical_struct!(RescaledProof<Fr> { values, contraction });
 crate::canonical_struct!(BiasUpdateProof<Fr> { values });
 crate::canonical_struct!(StepProof<Fr> { values, sumcheck });
@@ -214,7 +215,16 @@ crate::canonical_struct!(BackwardProof<Fr> {
     pool_grad,
     relu
 });
-crate::canonical_struct!(TrainingProofBody<Fr> { lookups, forward, softmax, gradient, one_hot, backward });
+crate::canonical_struct!(ReluSplitProof<Fr> { sumcheck });
+crate::canonical_struct!(TrainingProofBody<Fr> {
+    lookups,
+    forward,
+    softmax,
+    gradient,
+    one_hot,
+    backward,
+    relu_splits
+});
 crate::canonical_struct!(TrainingProof {
     trace_commitment,
     salt,

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x8db25749633ad87154b5b3f7a0fa9a4fc758b830af1994e35e749f3a4d806893;
+    bytes32 public constant ARCHITECTURE = 0x60a13c53c4e721e3f7d7f6c143f8d0f0099d2ed599cf5ec1abe88d365c002004;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x1afe6bc0c9393e0329d1e9f049e13197469614d39757b2e36aacd43c067376b7;
-    uint256 internal constant IC0_Y = 0x24d344a23137b8c7784961c30494b205863432574723530ce469c0265f816de9;
-    uint256 internal constant IC1_X = 0x2e89df2d6e1f588ca37547be06dc054058c6f3c153abb2e2f9ae58dde6063879;
-    uint256 internal constant IC1_Y = 0x2b33ff046ff6eed8b1e751772d6992c5b35d5f25133ceb83cedf80ba2b0d91ef;
-    uint256 internal constant IC2_X = 0x2e61867df32c2938c03831f099471e01acc4a5b71770fffcc27a5efb71395d15;
-    uint256 internal constant IC2_Y = 0x188889d073a554d972193fd37810e0ca0f8869af45260e49d64163c363c26a71;
-    uint256 internal constant IC3_X = 0x2c3a838f4fa871831f50e3924fadee66cd001ac224773a784f640c1389147e2b;
-    uint256 internal constant IC3_Y = 0x12b7d4ab991faf3610a0cb0c832259e0e15cce3fa30b24b2f51a8f6aa0ad5f75;
-    uint256 internal constant IC4_X = 0x2890685978396fdb5e230ef57f6c9031df16b5b0c21fe98fa9268aa851ce88fe;
-    uint256 internal constant IC4_Y = 0x017349ad3cf42f72dc29e1e48a8487c48afc596b3248fe5369ddb8cd547e7f24;
-    uint256 internal constant IC5_X = 0x0633d34fffa0893a9645ebbd3217aba4866ddcffbb42975d6b15e5fd4718c5a6;
-    uint256 internal constant IC5_Y = 0x176292cf970535f45235a8088f8e292b88dd55a601cd8177b36eae95b442166f;
-    uint256 internal constant IC6_X = 0x178ddbbdbaf0933d376e2105ee5884515a439c82be01e44b10f767f9af72b657;
-    uint256 internal constant IC6_Y = 0x050951cc62049fae7524b66a03454516dfc949da047cd33843981a2c35179963;
-    uint256 internal constant IC7_X = 0x0a4f13e3bf5ceab773a41a4bb89456f0b73798e6fc51bee611a92de5eabfd44a;
-    uint256 internal constant IC7_Y = 0x134e6e04fcfcd4198eea1398063c992aafbd3bc62dbc5852d38fcec0cfcd4df7;
-    uint256 internal constant IC8_X = 0x0a35abd9e6dad4fbc8d91eaf453a5867b71dabd4e45e519c1cc55af58341112d;
-    uint256 internal constant IC8_Y = 0x2fcfb0d7c3ed4a54bb4a613aa83dda56f46827b7a827f0004e948171d15f5932;
-    uint256 internal constant IC9_X = 0x00df49070f643a911a8907f63a5c4c7713899aa1cfc53971544135bf9a5403c0;
-    uint256 internal constant IC9_Y = 0x28e07214b20d32c3185fa072f58692ca85c87772a7722c032f8909b14953e499;
+    uint256 internal constant IC0_X = 0x172b296c18fa276c3dc5a42690d45d0a3f2106389755294f316d0c6f588814ba;
+    uint256 internal constant IC0_Y = 0x1083d91d4c660d47f6c76439c6c8c67411ab1b6f8e11603e40f2dabf451df02d;
+    uint256 internal constant IC1_X = 0x25fbc5f14f174bf16736fef61e08a29e329ff9cbcf217dc4e3b242a03688637f;
+    uint256 internal constant IC1_Y = 0x19974919f41d25bd38ce5426cf987e253944af51cad951eebd4c460fd59b8d7f;
+    uint256 internal constant IC2_X = 0x1d950c4b5522433923fc9a77473287f4904fc65d5cea11a4d06cb886c81f23f5;
+    uint256 internal constant IC2_Y = 0x281dc9fe25698807fe50e45da0bfb9942b43c27430d57e60015a8f231c7cf13d;
+    uint256 internal constant IC3_X = 0x19fe8206d090c17b54a40d2d7dd8633961bc499fac366d778daabe9732866dae;
+    uint256 internal constant IC3_Y = 0x26b6b27c6a3f4f6cd67cfd73ce4fbeb31595715f5c2dc3c3e9e75c1c1bc0dcd9;
+    uint256 internal constant IC4_X = 0x0307d459eda9852f4acbc940138c17ba5bca81772ae11683b9ca197ace4170f4;
+    uint256 internal constant IC4_Y = 0x046005753642f129f3c12634ea8cdbc9cee51ce5e83782992ef1bf736fd27413;
+    uint256 internal constant IC5_X = 0x0be8ad4ac7461c136928322f8ad79674b5ccd96aba9f6bdd638a99c09cd98c6f;
+    uint256 internal constant IC5_Y = 0x0191437c085605c3c340ca3534571c93be944ab1ba2c586890dff640a8779403;
+    uint256 internal constant IC6_X = 0x21cfeffb1e4ae7fc6c6854ece2e1d2782abedb0344e2b4051c27ff4657547581;
+    uint256 internal constant IC6_Y = 0x16b7882c82c3337d4019146e5eaf7c48f015cf4c001964fabf40ef0953ba55fd;
+    uint256 internal constant IC7_X = 0x1a5e2f41f139ec5ecebfe4422437593378b30907cca39161366e6052c00b32e4;
+    uint256 internal constant IC7_Y = 0x2ad4c3655b17949419905f32d722b2603544237291014bf16b7639a70414d745;
+    uint256 internal constant IC8_X = 0x1ab33ee9068b04979d697dba512b033d310730525180b0aa7e87c31cbe9e1dbb;
+    uint256 internal constant IC8_Y = 0x2d8d4a227cc47cd67df17b4e05e7c5c8dde929a5f3c17650c97fff1c008dd9c1;
+    uint256 internal constant IC9_X = 0x12d92f87ca20828279f0553c59219523b29538ad6b7cbf896dc4509b459104bf;
+    uint256 internal constant IC9_Y = 0x109b714454c8449fd96e588622d014e50a0eb830f3d24c8d19093c9d2b550d2e;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v10";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v11";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x6115eed170763b83cffe3104c1ac87c88a1994d39f4f4e2aaa942546f11daa21;
+    bytes32 public constant ARCHITECTURE = 0x77a963b9fcdb46a437f10c3cadabfda78df89c76771a90648f3e81ab223b996e;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x0c93242e92c5dfad2234b6b1ecb46e3cb7c969bb8878446154dec7f40fa59648;
-    uint256 internal constant IC0_Y = 0x200af134fb4436cceb9ec40b82425c1a91c8710f3eb54f0714b6494ed9770a44;
-    uint256 internal constant IC1_X = 0x234fd10e169201a7921332e2846fc4fbe6c914fedafb759e54effbfce123c026;
-    uint256 internal constant IC1_Y = 0x1686d49f2bfb42b0c488da8e9e24d25e36784bff7b0495d88f750ed27680b035;
-    uint256 internal constant IC2_X = 0x1cf02dad9f7e31851649864e9b29a73cb8e11a09a642899b95d4fa51fddcaf5f;
-    uint256 internal constant IC2_Y = 0x2974edc63e487289b428e1f8cc7195ccd639992fbdaae7b365b5145c1d70c405;
-    uint256 internal constant IC3_X = 0x25bc579a91597a52907df5afbf69cf32d0c98e5a85fa00e063cf57262e179900;
-    uint256 internal constant IC3_Y = 0x2ca513798c8508747972516b5dae210892ed3135985433a6b7a64310e5ff134f;
-    uint256 internal constant IC4_X = 0x2b63f6a0641982af4049126cfd93f87c50fb595ad3c03b77fce935f3767bb6b2;
-    uint256 internal constant IC4_Y = 0x0e135260bae3c9c73f80215fcb0e8a6f31a879ad1d0a87f69b3d59ef5bffdd52;
-    uint256 internal constant IC5_X = 0x121f697638a13f2316f49f3cafa8a16e4a9350bdc616455368535390146d0dee;
-    uint256 internal constant IC5_Y = 0x18b172c203547944dfbc03d87af13b9292532258f360731b8b34e786e0362f6f;
-    uint256 internal constant IC6_X = 0x1849722ecb357ce96e1c14d4fea025651e324dacb879477a4f23f2a62bc21c57;
-    uint256 internal constant IC6_Y = 0x19bd57c4789302fa2136d3af696941be97a79e49fafec638a5798010f6146387;
-    uint256 internal constant IC7_X = 0x3059011b80d4bc83430740e193eb3c8e78ac6347bd9424adda18870901103c89;
-    uint256 internal constant IC7_Y = 0x0980a65779501e72e66caf4eda7c9e297a6af28675a1072aa84a8b385f7da459;
-    uint256 internal constant IC8_X = 0x1cac5ee251f63b10981ce9e08901b59204c649ca59906ab671a356c015fa7c6d;
-    uint256 internal constant IC8_Y = 0x0840c6835abf6b2645fc1fa178e6efb02d2149e8908e50889c9f581b26e2d23a;
-    uint256 internal constant IC9_X = 0x00936767e093b910b3b3ecf7e90a9e0f1e5c59293f041596d247f8ed338f76d0;
-    uint256 internal constant IC9_Y = 0x049b5127ea3f94083a75aa57b46d3fdd9feb3c1e55fa89e580fa2ebe4e6b3eba;
+    uint256 internal constant IC0_X = 0x1bb15a79a68a0f7ec3a297e192a1562eb08729c38dcf9db6da40b36734c3c1b1;
+    uint256 internal constant IC0_Y = 0x07c55af4db2d624026f4d4d6ccf7b172c76dbb196fa8392f2ffc0f91c88729a8;
+    uint256 internal constant IC1_X = 0x01daf58d787f8af03edff8d343d85ce98f09ad280d0d44fa2bf7f06a0363e769;
+    uint256 internal constant IC1_Y = 0x0f22bde3eb2e31e8ec2bf10b0ab8d8e9238bc82046a7efe6475e7b748e9b4a29;
+    uint256 internal constant IC2_X = 0x0951b317845e82ded2ee2267f735658bba5c4345da82524e5079a709f1620c05;
+    uint256 internal constant IC2_Y = 0x2aacd758137a4e339b9c51519fb721837943451eaa9c393d2e521e95c3469535;
+    uint256 internal constant IC3_X = 0x0315cb0bef83d668c6fd8b49700043e883f871a5f9557f2b15ff25d087922e14;
+    uint256 internal constant IC3_Y = 0x0f8a6c36d07c5ecbe7b9f2fcac88716167389c9eb20d58603bddec7ac77f3db3;
+    uint256 internal constant IC4_X = 0x0279d4d7bc3820c747b2abb5102112c407d6443b6ab5c7f33f6abdbc48518250;
+    uint256 internal constant IC4_Y = 0x1f6eb28b44d8deadf4a7c169b0246bad206b03fae442feb2b314c9b4fe73df80;
+    uint256 internal constant IC5_X = 0x0858936de27df91adda6a1644e0f2571ff177ec122c0881e689ab9df6e71d84a;
+    uint256 internal constant IC5_Y = 0x2d4b9cc5fde47d9e9be2cbdcc88923428848dbb5119901566232323fac320356;
+    uint256 internal constant IC6_X = 0x3050f690fc8913e700394eeaf48178d3be9a47cd1ad98bea905afcb8b0618795;
+    uint256 internal constant IC6_Y = 0x0d7f3aeddab700b48e4f6b667b28505a9971f3cb9a2df3be28a2b369ead6ffbd;
+    uint256 internal constant IC7_X = 0x0765863fee34f225581e93a68efe55f223afadf06902dfd28ef1b797c922b65f;
+    uint256 internal constant IC7_Y = 0x0e4fe829f4312d619fc3b608b2253f2d785bba7eb113a3a1da8b1a8de444a74d;
+    uint256 internal constant IC8_X = 0x190cda1b882184ff0566862807abd117d4b81b4078de8616aafab8b818fe1f1b;
+    uint256 internal constant IC8_Y = 0x0eead5d01e4942f3206f3a3ec2d3f4abfb2e7f8cf3ec24d8b22ed8e9df4d6bc8;
+    uint256 internal constant IC9_X = 0x14523fa45e738c11be470502391e6f09d319f2f9de146b417759d859b705ee92;
+    uint256 internal constant IC9_Y = 0x1006c08da3f6a545f223712bce8c5e5efa5c37516bbe168efc7126c291d7596b;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v10";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v11";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

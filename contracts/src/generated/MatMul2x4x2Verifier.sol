@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract MatMul2x4x2Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xe2e34a87c5d6c4425d32cccb211e1127c111457503eb850e090e68d14f4547f0;
+    bytes32 public constant ARCHITECTURE = 0x7278aa8c760a922e3f9b95ee8eb0444b4b7ef9f8123b07ac2ff8c0ab214a01ba;
     uint256 internal constant NUM_COMMITMENTS = 2;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -100,7 +100,7 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         i.rows = 2;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/matmul/v1/m=2/k=4/n=2";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v10";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v11";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

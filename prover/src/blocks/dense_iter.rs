@@ -1,5 +1,5 @@
 //! The dense layer of every training iteration at once: for t < T,
-//!   A[t]·W[t] + 2^s·M·B[t]ᵀ = 2^s·Y[t] + R[t],  Y = Pos − Neg (ReLU) or L,  Pos ⊙ Neg = 0,
+//!   A[t]·W[t] + 2^s·M·B[t]ᵀ = 2^s·Y[t] + R[t],  Y = Pos − Neg (ReLU) or L,
 //! M the public row mask of a convolution whose output layout pads the map (1 on every row
 //! otherwise; see [`super::dense::RowMask`], absorbed with the statement when present),
 //! with each tensor stacked over t on its highest variables (the weights change every
@@ -7,14 +7,16 @@
 //! (r_col, r_row, r_t) the prover states the outputs, R̃ and B̃(r_col, r_t), and the contraction
 //! sumcheck of [`super::iterate`] proves Σ_{κ,t} eq(r_t, t)·Ã(κ, r_row, t)·W̃(r_col, κ, t)
 //! = 2^s·Ỹ + R̃ − 2^s·M̃(r_row)·B̃ at that point. The caller range-checks R ∈ [0, 2^s), the outputs, the
-//! input and the weights, as for inference.
+//! input and the weights, as for inference. A ReLU layer's Pos and Neg are the virtual tensors
+//! of [`super::relu_split`], which makes Pos ⊙ Neg = 0 and both nonnegative by construction: no
+//! zerocheck here.
 
 use super::iterate::{Contraction, Operand, prove_contraction_at, verify_contraction_at};
 use super::{NamedClaims, TensorClaim, log2};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::FieldOps;
 use crate::poly::DenseMle;
-use crate::sumcheck::{Product, SumcheckProof, prove_zerocheck, verify_zerocheck};
+use crate::sumcheck::SumcheckProof;
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field};
@@ -38,15 +40,13 @@ pub struct IteratedDense {
     pub row_mask: Option<super::dense::RowMask>,
 }
 
-/// The proof: stated values at the point, the contraction sumcheck, the ReLU zerocheck.
+/// The proof: stated values at the point, the contraction sumcheck.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IteratedDenseProof<F> {
     /// Pos̃, Ñeg (ReLU) or Ỹ, then R̃, then B̃(r_col, r_t).
     pub values: Vec<F>,
     /// The contraction over (κ, t).
     pub contraction: SumcheckProof<F>,
-    /// Pos ⊙ Neg = 0 (ReLU only).
-    pub zerocheck: Option<SumcheckProof<F>>,
 }
 
 impl IteratedDense {
@@ -125,7 +125,6 @@ impl IteratedDense {
         rs: &[Vec<F>; 3],
         v: &[F],
         c: super::iterate::ContractionClaims<F>,
-        zc: Option<(Vec<F>, Vec<F>)>,
     ) -> Result<NamedClaims<F>, Error> {
         let [r_row, r_col, r_t] = rs;
         let r: Vec<F> = r_col.iter().chain(r_row).chain(r_t).cloned().collect();
@@ -155,17 +154,6 @@ impl IteratedDense {
         };
         for (name, value) in names.iter().zip(outs) {
             out.push((name, at(&r, value)));
-        }
-        if let Some((point, evals)) = zc {
-            let [p, n] = evals.as_slice() else {
-                return Err(Error::ProofShape {
-                    what: "iterated ReLU evaluations",
-                    expected: 2,
-                    actual: evals.len(),
-                });
-            };
-            out.push(("pos", at(&point, p)));
-            out.push(("neg", at(&point, n)));
         }
         Ok(out)
     }
@@ -218,23 +206,11 @@ pub fn prove_dense_iterated(
     let claim = shape.claim(&values, r_row)?;
     let (contraction, c) =
         prove_contraction_at(shape.contraction(), w.input, w.weight, &rs, claim, t)?;
-    let zc = if shape.relu {
-        let tables = w.outputs.iter().map(|o| o.to_vec()).collect();
-        Some(prove_zerocheck(tables, Product(2), t)?)
-    } else {
-        None
-    };
-    let claims = shape.claims(
-        &rs,
-        &values,
-        c,
-        zc.as_ref().map(|z| (z.1.point.clone(), z.1.evals.clone())),
-    )?;
+    let claims = shape.claims(&rs, &values, c)?;
     Ok((
         IteratedDenseProof {
             values,
             contraction,
-            zerocheck: zc.map(|z| z.0),
         },
         claims,
     ))
@@ -257,22 +233,7 @@ pub fn verify_dense_iterated<F: FieldOps, S: SpongeOps<F>>(
     t.absorb(labels::ITERATE_VALUES, &proof.values)?;
     let claim = shape.claim(&proof.values, &rs[0])?;
     let c = verify_contraction_at(shape.contraction(), &proof.contraction, &rs, claim, t)?;
-    let vars = log2(shape.m) + log2(shape.n) + log2(shape.t);
-    let zc = match (shape.relu, &proof.zerocheck) {
-        (true, Some(z)) => {
-            let out = verify_zerocheck(vars, &Product(2), z, t)?;
-            Some((out.point, out.evals))
-        }
-        (false, None) => None,
-        _ => {
-            return Err(Error::ProofShape {
-                what: "iterated dense zerocheck",
-                expected: usize::from(shape.relu),
-                actual: usize::from(proof.zerocheck.is_some()),
-            });
-        }
-    };
-    shape.claims(&rs, &proof.values, c, zc)
+    shape.claims(&rs, &proof.values, c)
 }
 
 /// A rescaled contraction, the SGD update of every iteration:

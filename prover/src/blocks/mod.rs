@@ -24,6 +24,7 @@ pub mod maxpool_grad;
 pub mod one_hot;
 pub mod pool;
 pub mod relu_grad;
+pub mod relu_split;
 pub mod residual;
 pub mod softmax;
 
@@ -51,6 +52,36 @@ pub(crate) fn prefix_mask<F: crate::field::FieldOps>(len: usize, real: usize, po
         .map(|j| if j < real { F::one() } else { F::zero() })
         .collect();
     crate::poly::evaluate_generic(&mask, point)
+}
+
+/// Σ_k weights_k·eq(point_k, ·) over 2^`vars` entries: the table a sumcheck proving batched
+/// claims on a virtual tensor multiplies it with.
+pub(crate) fn eq_weights(
+    vars: usize,
+    weights: &[ark_bn254::Fr],
+    claims: &[TensorClaim<ark_bn254::Fr>],
+) -> Vec<ark_bn254::Fr> {
+    use rayon::prelude::*;
+    let mut w = vec![ark_bn254::Fr::from(0u64); 1 << vars];
+    for (weight, c) in weights.iter().zip(claims) {
+        let eq = crate::poly::eq_table(&c.point);
+        w.par_iter_mut()
+            .zip(eq.par_iter())
+            .for_each(|(w, e)| *w += *weight * e);
+    }
+    w
+}
+
+/// That table's multilinear extension at `rho`, in O(K·n): what the verifier checks the
+/// sumcheck's final value of it against.
+pub(crate) fn eq_weights_at<F: crate::field::FieldOps>(
+    weights: &[F],
+    claims: &[TensorClaim<F>],
+    rho: &[F],
+) -> F {
+    weights.iter().zip(claims).fold(F::zero(), |acc, (w, c)| {
+        acc.add(&w.mul(&crate::poly::eq_eval(&c.point, rho)))
+    })
 }
 
 /// The concatenation of point parts (low variables first).

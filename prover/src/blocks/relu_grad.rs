@@ -2,7 +2,9 @@
 //! the forward pass's ReLU split (so Y > 0 ⇔ Pos > 0).
 //!
 //! Tensors (same shape, stacked over iterations): Pos, the mask M and the incoming gradient
-//! dA, all committed. The outgoing gradient dY is *virtual*: never committed, it is defined as
+//! dA. M and dA are committed; the training statement's Pos is itself virtual,
+//! M·|Y| ([`super::relu_split`]), so its claim here joins the others that block proves.
+//! The outgoing gradient dY is *virtual*: never committed, it is defined as
 //! M ⊙ dA. Its consumers — the layer's weight update, bias update and back-propagation — leave
 //! claims dỸ(r_k) = v_k, k < K; this block proves them on M ⊙ dA together with the mask's
 //! relations M(M − 1) = 0 and (1 − M)·Pos = 0, in one sumcheck over the layer's output:
@@ -10,11 +12,13 @@
 //! W = Σ_k λ^k·eq(r_k, ·). The verifier evaluates eq(τ, ρ) and W(ρ) itself (O(K·n)) at the
 //! sumcheck's point ρ, and the block leaves claims on Pos, M and dA at ρ.
 //!
-//! With K = Pos − M ∈ [0, 2^b) range-checked by the caller — as a difference column of its
-//! range lookup ([`crate::lookup`]), so K is never committed either — M = 1 forces
-//! Pos = 1 + K ≥ 1 and M = 0 forces Pos = 0, so M is exactly [Pos > 0]: the trainer's
-//! derivative, 0 at Pos = 0. Without that range check a prover could set M = 1 where Pos = 0
-//! and pass the gradient through a dead unit.
+//! M is exactly [Pos > 0] — the trainer's derivative, 0 at Pos = 0 — once Pos − M ≥ 0 is
+//! known too: M = 1 then forces Pos ≥ 1 and (1 − M)·Pos = 0 forces Pos = 0 where M = 0.
+//! Without it a prover could set M = 1 where Pos = 0 and pass the gradient through a dead
+//! unit. The training statement range-checks |Y| − M ≥ 0, a difference column of its range
+//! lookup, never committed; with Pos = M·|Y| that is Pos − M ≥ 0 where M = 1
+//! ([`super::relu_split`]). (1 − M)·Pos = 0 then holds identically, and this block's check of
+//! it is kept for callers that commit Pos.
 //!
 //! Challenge order: the statement (the tensors' size n and K), the claimed values v_k (bound
 //! already by the blocks that made them, absorbed again so the order holds whatever the
@@ -36,7 +40,6 @@ use crate::sumcheck::{
 };
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
-use rayon::prelude::*;
 
 /// Tensor names, in witness and claim order.
 pub const TENSORS: [&str; 3] = ["pos", "mask", "grad_in"];
@@ -110,13 +113,7 @@ fn start<F: FieldOps, S: SpongeOps<F>>(
     // after them whatever the caller's order.
     let values: Vec<F> = grad_out.iter().map(|c| c.value.clone()).collect();
     t.absorb(labels::RELU_GRAD_CLAIMS, &values)?;
-    let lambda = t.challenge(labels::RELU_GRAD_LAMBDA)?;
-    let mut lambdas = Vec::with_capacity(grad_out.len());
-    let mut power = F::one();
-    for _ in grad_out {
-        lambdas.push(power.clone());
-        power = power.mul(&lambda);
-    }
+    let lambdas = crate::field::powers(&t.challenge(labels::RELU_GRAD_LAMBDA)?, grad_out.len());
     let gamma = t.challenge(labels::RELU_GRAD_GAMMA)?;
     let tau = t.challenges(labels::RELU_GRAD_GAMMA, vars)?;
     let gamma2 = gamma.mul(&gamma);
@@ -185,13 +182,7 @@ pub fn prove_relu_grad(
         });
     }
     let ch = start(len.trailing_zeros() as usize, grad_out, t)?;
-    let mut w = vec![Fr::from(0u64); len];
-    for (lambda, c) in ch.lambdas.iter().zip(grad_out) {
-        let eq = eq_table(&c.point);
-        w.par_iter_mut()
-            .zip(eq.par_iter())
-            .for_each(|(w, e)| *w += *lambda * e);
-    }
+    let w = super::eq_weights(len.trailing_zeros() as usize, &ch.lambdas, grad_out);
     let [pos, m, da] = tensors;
     let claim = ch.claim(grad_out);
     let mut instance = ProverInstance::new(
@@ -234,13 +225,7 @@ pub fn verify_relu_grad<F: FieldOps, S: SpongeOps<F>>(
             what: "ReLU gradient eq(τ, ρ)",
         });
     }
-    let expected = ch
-        .lambdas
-        .iter()
-        .zip(grad_out)
-        .fold(F::zero(), |acc, (l, c)| {
-            acc.add(&l.mul(&eq_eval(&c.point, rho)))
-        });
+    let expected = super::eq_weights_at(&ch.lambdas, grad_out, rho);
     if !w.enforce_equal(&expected)? {
         return Err(Error::SuccinctEvaluation {
             what: "ReLU gradient claim weights W̃(ρ)",

@@ -110,3 +110,14 @@ pub(crate) fn inverse_of_small(n: i64) -> Fr {
     let f = encoding::from_i128(i128::from(n));
     f.inverse().unwrap_or(Fr::ZERO)
 }
+
+/// 1, x, x², … (`n` powers): the weights that batch claims with one challenge.
+pub fn powers<F: FieldOps>(x: &F, n: usize) -> Vec<F> {
+    let mut out = Vec::with_capacity(n);
+    let mut power = F::one();
+    for _ in 0..n {
+        out.push(power.clone());
+        power = power.mul(x);
+    }
+    out
+}

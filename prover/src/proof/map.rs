@@ -16,6 +16,7 @@ use crate::blocks::maxpool::{DiffProof, MaxPoolProof};
 use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
+use crate::blocks::relu_split::ReluSplitProof;
 use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
@@ -170,8 +171,7 @@ map_struct!(SoftmaxSiteProof {
 });
 map_struct!(IteratedDenseProof {
     values: list,
-    contraction: nested,
-    zerocheck: nested
+    contraction: nested
 });
 map_struct!(RescaledProof {
     values: list,
@@ -205,6 +205,7 @@ map_struct!(BackwardProof {
     pool_grad: nested,
     relu: nested
 });
+map_struct!(ReluSplitProof { sumcheck: nested });
 map_struct!(MaxPoolGradProof {
     grad_in: one,
     sumcheck: nested,
@@ -220,7 +221,8 @@ map_struct!(TrainingProofBody {
     lookups: nested,
     gradient: nested,
     one_hot: nested,
-    backward: nested
+    backward: nested,
+    relu_splits: nested
 });
 
 impl<F> MapFields<F> for ForwardProof<F> {

@@ -191,6 +191,12 @@ pub const RELU_GRAD_GAMMA: Label = Label::new(b"relugrad/gamma");
 pub const RELU_GRAD_CLAIMS: Label = Label::new(b"relugrad/claims");
 /// ReLU derivative block: λ, batching the claims on the virtual output gradient.
 pub const RELU_GRAD_LAMBDA: Label = Label::new(b"relugrad/lambda");
+/// ReLU split block: statement.
+pub const RELU_SPLIT_STATEMENT: Label = Label::new(b"relusplit/stmt");
+/// ReLU split block: the claimed values of the virtual Pos and Neg.
+pub const RELU_SPLIT_CLAIMS: Label = Label::new(b"relusplit/claims");
+/// ReLU split block: λ, batching the claims on Pos and Neg.
+pub const RELU_SPLIT_LAMBDA: Label = Label::new(b"relusplit/lambda");
 /// Loss-gradient block: statement.
 pub const LOSS_GRAD_STATEMENT: Label = Label::new(b"lossgrad/stmt");
 /// One-hot labels block: statement.

@@ -195,10 +195,29 @@ fn tampered_cnn_training_messages_are_refused() {
                 ForwardProof::Pool(pp) => pp.values[0] += Fr::ONE,
                 _ => unreachable!(),
             }),
-            // The pool states values only (no sumcheck): its claims reach the opening false.
-            Error::Opening {
-                what: "claim-reduction sumcheck (a claim on a committed vector, or a reduction \
-                       message, is false)",
+            // The pool states values only (no sumcheck); its input claim is on the ReLU's
+            // virtual Pos, which the ReLU split's sumcheck refuses.
+            Error::SumcheckFinal,
+        ),
+        (
+            "ReLU split sumcheck",
+            Box::new(|p| p.body.relu_splits[0].sumcheck.rounds[3][1] += Fr::ONE),
+            Error::SumcheckFinal,
+        ),
+        (
+            "ReLU split final value",
+            Box::new(|p| p.body.relu_splits[1].sumcheck.final_evals[0][2] += Fr::ONE),
+            Error::SumcheckFinal,
+        ),
+        (
+            "missing ReLU split",
+            Box::new(|p| {
+                p.body.relu_splits.pop();
+            }),
+            Error::ProofShape {
+                what: "ReLU split proofs (one per hidden layer)",
+                expected: 2,
+                actual: 1,
             },
         ),
         (

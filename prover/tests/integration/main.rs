@@ -29,6 +29,7 @@ mod poly_identities;
 mod pools_and_shapes;
 mod quantize;
 mod relu_grad_block;
+mod relu_split_block;
 mod residual;
 mod residual_topologies;
 mod roles;

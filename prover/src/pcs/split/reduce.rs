@@ -24,13 +24,7 @@ pub(super) fn pairs_composition(vectors: usize) -> Result<SumOfProducts, Error> 
 
 /// ρ^c per claim, in claim order.
 pub(super) fn claim_weights<F: FieldOps>(rho: &F, count: usize) -> Vec<F> {
-    let mut weights = Vec::with_capacity(count);
-    let mut w = F::one();
-    for _ in 0..count {
-        weights.push(w.clone());
-        w = w.mul(rho);
-    }
-    weights
+    crate::field::powers(rho, count)
 }
 
 /// W_k(r*) = Σ_{c on k} ρ^c Σ_j s_{c,j}·eq(r_{c,j}, r*_{<n_k}) · Π_{i ≥ n_k} (1 − r*_i): the

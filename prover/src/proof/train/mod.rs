@@ -40,9 +40,11 @@
 //!   scale bits e that the next weighted layer's shifts absorb (sh = s + lr_shift + log B + e,
 //!   sh' = lr_shift + log B + e, sh'' = s + e);
 //! - lookups: every bounded tensor in one b-bit range check (a bound below 2^b — remainders,
-//!   labels, exponent chunks — twice, with an offset: [`crate::proof::bounds`]; the ReLU
-//!   mask's bound Pos − M ≥ 0 as a difference of two committed tensors, never committed
-//!   itself), and the softmax's exponent chunks in their table.
+//!   labels, exponent chunks — twice, with an offset: [`crate::proof::bounds`]; a hidden
+//!   layer's |Y| and the bound |Y| − M ≥ 0 as a difference of two committed tensors, never
+//!   committed itself), and the softmax's exponent chunks in their table;
+//! - the ReLU split: Pos = M·|Y| and Neg = (1 − M)·|Y| are never committed; every claim on
+//!   them is proven on |Y| and M once the blocks have joined ([`crate::blocks::relu_split`]).
 //!
 //! Batches are contiguous slices of the dataset in a public schedule (batch t = rows
 //! [(t mod N/B)·B, …)), so a claim on a stacked batch tensor is a claim on the dataset with
@@ -78,6 +80,7 @@ use crate::blocks::maxpool::MaxPoolProof;
 use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
 use crate::blocks::relu_grad::ReluGradProof;
+use crate::blocks::relu_split::ReluSplitProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::error::{Error, ensure};
 use crate::graph::quant::InputShape;
@@ -116,6 +119,9 @@ pub struct TrainingProofBody<F> {
     pub one_hot: SumcheckProof<F>,
     /// The backward pass and updates, per weighted layer.
     pub backward: Vec<BackwardProof<F>>,
+    /// Every hidden layer's claims on its virtual Pos and Neg, proven on |Y| and M once the
+    /// blocks have joined, bottom layer first.
+    pub relu_splits: Vec<ReluSplitProof<F>>,
 }
 
 /// One layer's forward pass over every iteration.
@@ -416,9 +422,7 @@ impl TrainingProof {
         let lk = LookupProof::num_elements;
         let rescaled = |p: &RescaledProof<Fr>| p.values.len() + sc(&p.contraction);
         let chain = |p: &StepProof<Fr>| p.values.len() + sc(&p.sumcheck);
-        let dense = |f: &IteratedDenseProof<Fr>| {
-            f.values.len() + sc(&f.contraction) + f.zerocheck.as_ref().map_or(0, sc)
-        };
+        let dense = |f: &IteratedDenseProof<Fr>| f.values.len() + sc(&f.contraction);
         let b = &self.body;
         let mut elements =
             1 + b.lookups.iter().map(lk).sum::<usize>() + sc(&b.gradient) + sc(&b.one_hot);
@@ -453,6 +457,7 @@ impl TrainingProof {
                 None => 0,
             };
         }
+        elements += b.relu_splits.iter().map(|r| sc(&r.sumcheck)).sum::<usize>();
         // The opening, the trace commitment and the salt.
         elements += self.opening.num_elements() + 2;
         32 * elements

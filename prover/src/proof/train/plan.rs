@@ -67,6 +67,11 @@ pub(crate) mod names {
     pub fn mask(l: &str) -> String {
         format!("{l}.relu_mask")
     }
+    /// |Y| of a hidden layer's output Y: with the mask M, what the trace holds of its ReLU
+    /// split (Pos = M·|Y| and Neg = (1 − M)·|Y| are virtual, [`crate::blocks::relu_split`]).
+    pub fn relu_abs(l: &str) -> String {
+        format!("{l}.relu_abs")
+    }
     /// A pool's output (the pooled values; the model statement's name).
     pub(crate) use crate::proof::model::names::output;
     /// The gradient a 2×2 average pool hands down: its output gradient repeated over each
@@ -366,9 +371,9 @@ impl TrainArchitecture {
                 put(names::LOGITS.into(), out, real)?;
                 put(names::GRADIENT.into(), out, real)?;
             } else {
-                // The output gradient M ⊙ dA is virtual ([`crate::blocks::relu_grad`]).
-                put(names::pos(&l.name), out, real)?;
-                put(names::neg(&l.name), out, real)?;
+                // The output gradient M ⊙ dA is virtual ([`crate::blocks::relu_grad`]), and
+                // so are Pos and Neg ([`crate::blocks::relu_split`]).
+                put(names::relu_abs(&l.name), out, real)?;
                 if !above_is_pool {
                     put(names::backprop(&l.name), out, real)?;
                     put(names::backprop_rem(&l.name), out, backprop_fill)?;
@@ -388,11 +393,14 @@ impl TrainArchitecture {
             fresh(&vars, &name)?;
             vars.insert(name, v);
         }
-        // A hidden layer's output gradient is virtual: its claims are taken by name from the
-        // routed list and proven on M ⊙ dA, so no tensor may carry its name.
+        // A hidden layer's output gradient, Pos and Neg are virtual: their claims are taken by
+        // name from the routed list and proven on M ⊙ dA, or on |Y| and M, so no tensor may
+        // carry their names.
         for (i, l) in s.layers.iter().enumerate() {
             if self.has_relu_derivative(i) {
-                fresh(&vars, &names::grad(&l.name))?;
+                for name in [names::grad, names::pos, names::neg] {
+                    fresh(&vars, &name(&l.name))?;
+                }
             }
         }
         let data = data.build();
@@ -448,10 +456,11 @@ impl TrainArchitecture {
             if i == last {
                 range.signed(names::LOGITS);
             } else {
-                range.unsigned(names::pos(&l.name));
-                range.unsigned(names::neg(&l.name));
-                // Pos − M ≥ 0, checked without committing it ([`crate::blocks::relu_grad`]).
-                range.difference(names::pos(&l.name), names::mask(&l.name));
+                // |Y| ∈ [0, 2^b) bounds Pos and Neg as the trainer does; |Y| − M ≥ 0,
+                // checked without committing it, makes M exactly [Y > 0] for Boolean M
+                // ([`crate::blocks::relu_split`]).
+                range.unsigned(names::relu_abs(&l.name));
+                range.difference(names::relu_abs(&l.name), names::mask(&l.name));
                 if places.contains_key(&names::backprop(&l.name)) {
                     range.signed(names::backprop(&l.name));
                     range.below(names::backprop_rem(&l.name), backprop_rem(i));
@@ -624,9 +633,10 @@ mod tests {
     use crate::proof::train::TrainArchitecture;
     use crate::train::{TrainConfig, initial_model};
 
-    /// The ReLU mask's bound Pos − M ≥ 0 (what makes M exactly [Pos > 0], see
-    /// [`crate::blocks::relu_grad`]) is one range column over the difference of the two
-    /// committed tensors, and no tensor of the trace holds the difference.
+    /// The ReLU mask's bound |Y| − M ≥ 0 (what makes M exactly [Pos > 0], see
+    /// [`crate::blocks::relu_split`]) is one range column over the difference of the two
+    /// committed tensors, and no tensor of the trace holds the difference; |Y| is range-checked
+    /// too, and neither Pos nor Neg is in the trace or the range lookup.
     #[test]
     fn every_relu_mask_is_bounded_by_a_difference_column() {
         let cfg = TrainConfig::digits_mlp(4);
@@ -636,17 +646,34 @@ mod tests {
         let hidden: Vec<_> = arch.layers().iter().filter(|l| l.relu).collect();
         assert_eq!(hidden.len(), 2);
         for l in hidden {
-            let column = RangeColumn {
-                tensor: names::pos(&l.name),
-                minus: Some(names::mask(&l.name)),
-                offset: 0,
-            };
-            assert_eq!(
-                plan.range_columns.iter().filter(|c| **c == column).count(),
-                1,
-                "{}",
-                l.name
-            );
+            let abs = names::relu_abs(&l.name);
+            for column in [
+                RangeColumn {
+                    tensor: abs.clone(),
+                    minus: Some(names::mask(&l.name)),
+                    offset: 0,
+                },
+                RangeColumn {
+                    tensor: abs.clone(),
+                    minus: None,
+                    offset: 0,
+                },
+            ] {
+                assert_eq!(
+                    plan.range_columns.iter().filter(|c| **c == column).count(),
+                    1,
+                    "{}",
+                    l.name
+                );
+            }
+            for virtual_tensor in [names::pos(&l.name), names::neg(&l.name)] {
+                assert!(!plan.places.contains_key(&virtual_tensor));
+                assert!(
+                    plan.range_columns
+                        .iter()
+                        .all(|c| c.tensor != virtual_tensor)
+                );
+            }
         }
         let differences = plan.range_columns.iter().filter(|c| c.minus.is_some());
         assert_eq!(differences.count(), 2);

@@ -4,7 +4,8 @@
 use super::plan::{DATASET, TRACE, TrainPlan, names};
 use super::routing::{
     Routed, avgpool_window_claims, backward_names, chain_claims, forward_names, layer,
-    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, rename, take, take_all,
+    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, relu_split_names, rename,
+    take, take_all,
 };
 use super::sink::TrainSink;
 use super::verify::statement;
@@ -27,6 +28,7 @@ use crate::blocks::maxpool_grad::prove_maxpool_grad;
 use crate::blocks::one_hot::prove_one_hot;
 use crate::blocks::pool::prove_pool;
 use crate::blocks::relu_grad::prove_relu_grad;
+use crate::blocks::relu_split::{SplitClaims, prove_relu_split};
 use crate::blocks::softmax::prove_softmax;
 use crate::error::Error;
 use crate::graph::quant::QuantizedModel;
@@ -469,6 +471,28 @@ pub fn prove(
         digests.push(d);
     }
     main.join(&digests)?;
+    // Every claim on a hidden layer's Pos and Neg is in: prove them on |Y| and M.
+    let mut relu_splits = Vec::new();
+    for (i, l) in layers.iter().enumerate() {
+        if !arch.has_relu_derivative(i) {
+            continue;
+        }
+        let pos = take_all(&mut routed, &names::pos(&l.name));
+        let neg = take_all(&mut routed, &names::neg(&l.name));
+        let (p, c) = prove_relu_split(
+            [
+                get(&t, &names::relu_abs(&l.name))?,
+                get(&t, &names::mask(&l.name))?,
+            ],
+            SplitClaims {
+                pos: &pos,
+                neg: &neg,
+            },
+            &mut main,
+        )?;
+        routed.extend(rename(c, &relu_split_names(l))?);
+        relu_splits.push(p);
+    }
     let mut sink = TrainSink::new(arch, &plan);
     for (name, claim) in &routed {
         sink.add(name, claim)?;
@@ -492,6 +516,7 @@ pub fn prove(
             gradient,
             one_hot,
             backward: backward_proofs,
+            relu_splits,
         },
         opening,
     })

@@ -255,6 +255,15 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
     })
 }
 
+/// The committed tensors of hidden layer `i`'s ReLU split, in
+/// [`crate::blocks::relu_split::TENSORS`] order.
+pub(crate) fn relu_split_names(l: &LayerShape) -> Vec<(&'static str, String)> {
+    vec![
+        ("abs", names::relu_abs(&l.name)),
+        ("mask", names::mask(&l.name)),
+    ]
+}
+
 /// The ReLU tensors' variables of weighted layer `j` (all its output's).
 pub(crate) fn relu_vars(arch: &TrainArchitecture, j: usize) -> Result<usize, Error> {
     let l = layer(arch, j)?;

@@ -6,8 +6,8 @@ use super::plan::names;
 use super::prove::{ProvingInputs, commit_dataset, prove};
 use super::routing::{
     Routed, avgpool_window_claims, backward_names, chain_claims, forward_names, layer,
-    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, relu_vars, rename, take,
-    take_all,
+    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, relu_split_names,
+    relu_vars, rename, take, take_all,
 };
 use super::sink::TrainSink;
 use super::{
@@ -26,6 +26,7 @@ use crate::blocks::maxpool_grad::verify_maxpool_grad;
 use crate::blocks::one_hot::verify_one_hot;
 use crate::blocks::pool::verify_pool;
 use crate::blocks::relu_grad::verify_relu_grad;
+use crate::blocks::relu_split::{SplitClaims, verify_relu_split};
 use crate::blocks::softmax::verify_softmax;
 use crate::error::Error;
 use crate::field::FieldOps;
@@ -295,6 +296,27 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         digests.push(f.digest()?);
     }
     t.join(&digests)?;
+    let hidden: Vec<usize> = (0..layers.len())
+        .filter(|i| arch.has_relu_derivative(*i))
+        .collect();
+    if body.relu_splits.len() != hidden.len() {
+        return Err(Error::ProofShape {
+            what: "ReLU split proofs (one per hidden layer)",
+            expected: hidden.len(),
+            actual: body.relu_splits.len(),
+        });
+    }
+    for (i, p) in hidden.into_iter().zip(&body.relu_splits) {
+        let l = layer(arch, i)?;
+        let pos = take_all(&mut routed, &names::pos(&l.name));
+        let neg = take_all(&mut routed, &names::neg(&l.name));
+        let claims = SplitClaims {
+            pos: &pos,
+            neg: &neg,
+        };
+        let c = verify_relu_split(relu_vars(arch, i)?, claims, p, t)?;
+        routed.extend(rename(c, &relu_split_names(l))?);
+    }
     let mut sink = TrainSink::new(arch, &plan);
     for (name, claim) in &routed {
         sink.add(name, claim)?;
