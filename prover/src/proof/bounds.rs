@@ -64,7 +64,7 @@ impl RangeColumns {
 
     /// a − b ∈ [0, 2^b) entrywise as field elements, for tensors of one shape, without
     /// committing a − b. It says the same of the integers only when a and b are themselves
-    /// bounded (the ReLU mask's Pos − M: Pos range-checked, M ∈ {0, 1} by its block); with an
+    /// bounded (training's ReLU bound |Y| − M: |Y| range-checked, M ∈ {0, 1} by its block); with an
     /// unbounded b the difference could wrap around the modulus.
     pub fn difference(&mut self, a: impl Into<String>, b: impl Into<String>) {
         self.columns.push(RangeColumn {

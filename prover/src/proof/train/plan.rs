@@ -397,6 +397,12 @@ impl TrainArchitecture {
         // name from the routed list and proven on M ⊙ dA, or on |Y| and M, so no tensor may
         // carry their names.
         for (i, l) in s.layers.iter().enumerate() {
+            // The ReLU split reads M as Boolean, which only the derivative block proves.
+            if l.relu != self.has_relu_derivative(i) {
+                return Err(Error::Internal {
+                    what: "every ReLU layer, and only those, has its mask proven Boolean",
+                });
+            }
             if self.has_relu_derivative(i) {
                 for name in [names::grad, names::pos, names::neg] {
                     fresh(&vars, &name(&l.name))?;
