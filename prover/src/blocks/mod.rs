@@ -72,6 +72,75 @@ pub(crate) fn eq_weights(
     w
 }
 
+/// Checks the claims a virtual tensor's block batches before it binds them: the block's `vars`
+/// within what a sumcheck takes and every claim point of that many variables. `what` names
+/// the variables and the claim point in the errors.
+pub(crate) fn check_claim_points<'a, F: 'a>(
+    vars: usize,
+    claims: impl IntoIterator<Item = &'a TensorClaim<F>>,
+    what: [&'static str; 2],
+) -> Result<(), crate::error::Error> {
+    use crate::error::Error;
+    if vars > crate::sumcheck::MAX_VARS {
+        return Err(Error::TooLarge {
+            what: what[0],
+            value: vars,
+            max: crate::sumcheck::MAX_VARS,
+        });
+    }
+    match claims.into_iter().find(|c| c.point.len() != vars) {
+        Some(c) => Err(Error::ProofShape {
+            what: what[1],
+            expected: vars,
+            actual: c.point.len(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Σ_k weights_k·value_k: the sum a batched claim sumcheck starts from.
+pub(crate) fn weighted_values<'a, F: crate::field::FieldOps + 'a>(
+    weights: &[F],
+    claims: impl IntoIterator<Item = &'a TensorClaim<F>>,
+) -> F {
+    weights
+        .iter()
+        .zip(claims)
+        .fold(F::zero(), |acc, (w, c)| acc.add(&w.mul(&c.value)))
+}
+
+/// The claims a batched claim sumcheck hands on: its final evaluations after the first `skip`
+/// (tables the verifier evaluates itself), one per name in `names`, all at its point `rho`.
+/// `what` names the evaluations in the shape error.
+pub(crate) fn claims_at<F: Clone>(
+    rho: &[F],
+    evals: &[F],
+    skip: usize,
+    names: &[&'static str],
+    what: &'static str,
+) -> Result<NamedClaims<F>, crate::error::Error> {
+    let values = evals.get(skip..).filter(|v| v.len() == names.len()).ok_or(
+        crate::error::Error::ProofShape {
+            what,
+            expected: skip + names.len(),
+            actual: evals.len(),
+        },
+    )?;
+    Ok(names
+        .iter()
+        .zip(values)
+        .map(|(name, v)| {
+            (
+                *name,
+                TensorClaim {
+                    point: rho.to_vec(),
+                    value: v.clone(),
+                },
+            )
+        })
+        .collect())
+}
+
 /// That table's multilinear extension at `rho`, in O(K·n): what the verifier checks the
 /// sumcheck's final value of it against.
 pub(crate) fn eq_weights_at<F: crate::field::FieldOps>(

@@ -89,23 +89,17 @@ fn start<F: FieldOps, S: SpongeOps<F>>(
     grad_out: &[TensorClaim<F>],
     t: &mut Transcript<F, S>,
 ) -> Result<Challenges<F>, Error> {
-    if vars > crate::sumcheck::MAX_VARS {
-        return Err(Error::TooLarge {
-            what: "ReLU gradient variables",
-            value: vars,
-            max: crate::sumcheck::MAX_VARS,
-        });
-    }
+    super::check_claim_points(
+        vars,
+        grad_out,
+        [
+            "ReLU gradient variables",
+            "ReLU output-gradient claim point",
+        ],
+    )?;
     if grad_out.is_empty() {
         return Err(Error::Internal {
             what: "a ReLU derivative has claims on its output gradient to prove",
-        });
-    }
-    if let Some(c) = grad_out.iter().find(|c| c.point.len() != vars) {
-        return Err(Error::ProofShape {
-            what: "ReLU output-gradient claim point",
-            expected: vars,
-            actual: c.point.len(),
         });
     }
     t.absorb_usizes(labels::RELU_GRAD_STATEMENT, &[vars, grad_out.len()])?;
@@ -127,37 +121,15 @@ fn start<F: FieldOps, S: SpongeOps<F>>(
 impl<F: FieldOps> Challenges<F> {
     /// γ²·Σ_k λ^k·v_k.
     fn claim(&self, grad_out: &[TensorClaim<F>]) -> F {
-        let sum = self
-            .lambdas
-            .iter()
-            .zip(grad_out)
-            .fold(F::zero(), |acc, (l, c)| acc.add(&l.mul(&c.value)));
-        self.relations.gamma2.mul(&sum)
+        self.relations
+            .gamma2
+            .mul(&super::weighted_values(&self.lambdas, grad_out))
     }
 }
 
 /// The claims on Pos, M and dA at ρ (the sumcheck's inputs after eq and W).
 fn claims<F: FieldOps>(rho: &[F], evals: &[F]) -> Result<NamedClaims<F>, Error> {
-    let [_, _, pos, m, da] = evals else {
-        return Err(Error::ProofShape {
-            what: "ReLU gradient evaluations",
-            expected: 2 + TENSORS.len(),
-            actual: evals.len(),
-        });
-    };
-    Ok(TENSORS
-        .iter()
-        .zip([pos, m, da])
-        .map(|(name, v)| {
-            (
-                *name,
-                TensorClaim {
-                    point: rho.to_vec(),
-                    value: v.clone(),
-                },
-            )
-        })
-        .collect())
+    super::claims_at(rho, evals, 2, &TENSORS, "ReLU gradient evaluations")
 }
 
 /// Proves the claims `grad_out` on dY = [Pos > 0] ⊙ dA with the mask's relations; `tensors`

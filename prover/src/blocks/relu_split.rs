@@ -96,23 +96,14 @@ fn start<F: FieldOps, S: SpongeOps<F>>(
     claims: SplitClaims<'_, F>,
     t: &mut Transcript<F, S>,
 ) -> Result<Vec<F>, Error> {
-    if vars > crate::sumcheck::MAX_VARS {
-        return Err(Error::TooLarge {
-            what: "ReLU split variables",
-            value: vars,
-            max: crate::sumcheck::MAX_VARS,
-        });
-    }
+    super::check_claim_points(
+        vars,
+        claims.all(),
+        ["ReLU split variables", "ReLU split claim point"],
+    )?;
     if claims.pos.is_empty() {
         return Err(Error::Internal {
             what: "a ReLU split has claims on Pos to prove",
-        });
-    }
-    if let Some(c) = claims.all().find(|c| c.point.len() != vars) {
-        return Err(Error::ProofShape {
-            what: "ReLU split claim point",
-            expected: vars,
-            actual: c.point.len(),
         });
     }
     t.absorb_usizes(
@@ -129,34 +120,12 @@ fn start<F: FieldOps, S: SpongeOps<F>>(
 
 /// Σ λ^k·value_k over every claim.
 fn claimed_sum<F: FieldOps>(powers: &[F], claims: SplitClaims<'_, F>) -> F {
-    powers
-        .iter()
-        .zip(claims.all())
-        .fold(F::zero(), |acc, (l, c)| acc.add(&l.mul(&c.value)))
+    super::weighted_values(powers, claims.all())
 }
 
 /// The claims on A and M at ρ (the sumcheck's inputs after the two weights).
 fn tensor_claims<F: FieldOps>(rho: &[F], evals: &[F]) -> Result<NamedClaims<F>, Error> {
-    let [_, _, a, m] = evals else {
-        return Err(Error::ProofShape {
-            what: "ReLU split evaluations",
-            expected: 2 + TENSORS.len(),
-            actual: evals.len(),
-        });
-    };
-    Ok(TENSORS
-        .iter()
-        .zip([a, m])
-        .map(|(name, v)| {
-            (
-                *name,
-                TensorClaim {
-                    point: rho.to_vec(),
-                    value: v.clone(),
-                },
-            )
-        })
-        .collect())
+    super::claims_at(rho, evals, 2, &TENSORS, "ReLU split evaluations")
 }
 
 /// Proves `claims` on Pos = M·A and Neg = (1 − M)·A; `tensors` in [`TENSORS`] order, of one
