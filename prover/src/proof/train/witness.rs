@@ -297,16 +297,14 @@ pub(super) fn witness(
             .iter()
             .flat_map(|s| s.forward.layers[i].pos.iter().copied())
             .collect();
-        let neg: Vec<i64> = steps
-            .iter()
-            .flat_map(|s| s.forward.layers[i].neg.iter().copied())
-            .collect();
         let mask: Vec<i64> = pos.iter().map(|p| i64::from(*p > 0)).collect();
-        // |Y| = Pos + Neg (one of them is 0).
-        let abs: Vec<i64> = pos.iter().zip(&neg).map(|(p, n)| p + n).collect();
+        let abs: Vec<i64> = steps
+            .iter()
+            .flat_map(|s| s.forward.layers[i].y.iter().map(|y| y.abs()))
+            .collect();
         t.insert(names::pos(name), ints(&pos));
         t.insert(names::mask(name), ints(&mask));
-        t.insert(names::neg(name), ints(&neg));
+        t.insert(names::neg(name), fwd(|x| &x.neg));
         t.insert(names::relu_abs(name), ints(&abs));
         t.insert(names::grad(name), upd(|s| &s.grad));
         if !layers.get(i + 1).is_some_and(|a| a.is_pool()) {
