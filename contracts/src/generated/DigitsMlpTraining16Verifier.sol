@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x60a13c53c4e721e3f7d7f6c143f8d0f0099d2ed599cf5ec1abe88d365c002004;
+    bytes32 public constant ARCHITECTURE = 0xa06b0fdedc355af794c4dd67ca1b129ab8d1fbb329454b411038b9473fb2d553;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x172b296c18fa276c3dc5a42690d45d0a3f2106389755294f316d0c6f588814ba;
-    uint256 internal constant IC0_Y = 0x1083d91d4c660d47f6c76439c6c8c67411ab1b6f8e11603e40f2dabf451df02d;
-    uint256 internal constant IC1_X = 0x25fbc5f14f174bf16736fef61e08a29e329ff9cbcf217dc4e3b242a03688637f;
-    uint256 internal constant IC1_Y = 0x19974919f41d25bd38ce5426cf987e253944af51cad951eebd4c460fd59b8d7f;
-    uint256 internal constant IC2_X = 0x1d950c4b5522433923fc9a77473287f4904fc65d5cea11a4d06cb886c81f23f5;
-    uint256 internal constant IC2_Y = 0x281dc9fe25698807fe50e45da0bfb9942b43c27430d57e60015a8f231c7cf13d;
-    uint256 internal constant IC3_X = 0x19fe8206d090c17b54a40d2d7dd8633961bc499fac366d778daabe9732866dae;
-    uint256 internal constant IC3_Y = 0x26b6b27c6a3f4f6cd67cfd73ce4fbeb31595715f5c2dc3c3e9e75c1c1bc0dcd9;
-    uint256 internal constant IC4_X = 0x0307d459eda9852f4acbc940138c17ba5bca81772ae11683b9ca197ace4170f4;
-    uint256 internal constant IC4_Y = 0x046005753642f129f3c12634ea8cdbc9cee51ce5e83782992ef1bf736fd27413;
-    uint256 internal constant IC5_X = 0x0be8ad4ac7461c136928322f8ad79674b5ccd96aba9f6bdd638a99c09cd98c6f;
-    uint256 internal constant IC5_Y = 0x0191437c085605c3c340ca3534571c93be944ab1ba2c586890dff640a8779403;
-    uint256 internal constant IC6_X = 0x21cfeffb1e4ae7fc6c6854ece2e1d2782abedb0344e2b4051c27ff4657547581;
-    uint256 internal constant IC6_Y = 0x16b7882c82c3337d4019146e5eaf7c48f015cf4c001964fabf40ef0953ba55fd;
-    uint256 internal constant IC7_X = 0x1a5e2f41f139ec5ecebfe4422437593378b30907cca39161366e6052c00b32e4;
-    uint256 internal constant IC7_Y = 0x2ad4c3655b17949419905f32d722b2603544237291014bf16b7639a70414d745;
-    uint256 internal constant IC8_X = 0x1ab33ee9068b04979d697dba512b033d310730525180b0aa7e87c31cbe9e1dbb;
-    uint256 internal constant IC8_Y = 0x2d8d4a227cc47cd67df17b4e05e7c5c8dde929a5f3c17650c97fff1c008dd9c1;
-    uint256 internal constant IC9_X = 0x12d92f87ca20828279f0553c59219523b29538ad6b7cbf896dc4509b459104bf;
-    uint256 internal constant IC9_Y = 0x109b714454c8449fd96e588622d014e50a0eb830f3d24c8d19093c9d2b550d2e;
+    uint256 internal constant IC0_X = 0x28c2dce675836ccb4c5106be0dbceaa49b49ae77abc00410028854228d79f6a6;
+    uint256 internal constant IC0_Y = 0x10564e07b37464f67b52e753a0c28d0bab3dac8f4ff2d2145bc44df32f6ba2fd;
+    uint256 internal constant IC1_X = 0x2db4e0e0c02934976cf612ac6e4943daab594f1695116a53bf4ad4637f067353;
+    uint256 internal constant IC1_Y = 0x20583869505d08dfcf0a2548b28c8f510e83bced60211b4bc6a4499cfcd8762e;
+    uint256 internal constant IC2_X = 0x1823e831c84e43ebbe1c62aa2db13851451de3426a2d5cafce01c02fbac234f8;
+    uint256 internal constant IC2_Y = 0x06b71194b957ee41942bd463bae3487ebfe005b7df7e4aca087afa41d4a40dbe;
+    uint256 internal constant IC3_X = 0x06c3e7f4e55bdf6470ddadaf2e33fe3653f6cf843d5041cc8678751d86e2aaf8;
+    uint256 internal constant IC3_Y = 0x2f9ac7dbd0c4fd91dd8bc175bece08d85ed7da449fdea63267cf0edaddc6f3af;
+    uint256 internal constant IC4_X = 0x174c31162ec0c7bcd18d7b28c0227ba3d59761826425c4acf4548f242c0a8d71;
+    uint256 internal constant IC4_Y = 0x05d2de21333d99d8f8cb61f8df3f1bfbd71021958f2dea2f52cafd2a9b28c7b8;
+    uint256 internal constant IC5_X = 0x0e9e4177600e316c92d1f587e8f8f36c583735140c172e3f9cb881d94b0a61be;
+    uint256 internal constant IC5_Y = 0x057301caf0164695f3951f909e52899c84323e178b46782130c78a342300950c;
+    uint256 internal constant IC6_X = 0x082feaa1ac88d0a1ebe8a2650725008d427bf50c430811d9618cfe4f66ba9c6e;
+    uint256 internal constant IC6_Y = 0x12b60be2288375c312940ee97c704d86103f1d4ee93ec6e0a09aa7f90dd1128f;
+    uint256 internal constant IC7_X = 0x05e263ff03e5c85fe6210d9c27b6aba4605994b97d9f69a29f9a93385c5eec90;
+    uint256 internal constant IC7_Y = 0x0f28e4d7fa24925edd9a429f87d0808fc16b501b5dd0d735270154cbca5c9ad6;
+    uint256 internal constant IC8_X = 0x13a263a436fe747419fb9caef7ddc79cb7e94ac1674d48de740b0ef7f5bb2551;
+    uint256 internal constant IC8_Y = 0x2042e55c6b9d56d7fd959412b5d60a8c8929976eedd824663ff51912144137d2;
+    uint256 internal constant IC9_X = 0x23785efeec02fe12fe2d76393fbc5e5f42a75eaf8811dca56a38a21cfed3cc0b;
+    uint256 internal constant IC9_Y = 0x1f358dbb25aea38386cea189d6b7a8d80e3c6f51eb6548c672ded3cd122ce40b;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v11";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v12";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x77a963b9fcdb46a437f10c3cadabfda78df89c76771a90648f3e81ab223b996e;
+    bytes32 public constant ARCHITECTURE = 0xff100114fb5e75f1dc0539817bd7310c3fa3d609a7e796963c762d1c61eea142;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x1bb15a79a68a0f7ec3a297e192a1562eb08729c38dcf9db6da40b36734c3c1b1;
-    uint256 internal constant IC0_Y = 0x07c55af4db2d624026f4d4d6ccf7b172c76dbb196fa8392f2ffc0f91c88729a8;
-    uint256 internal constant IC1_X = 0x01daf58d787f8af03edff8d343d85ce98f09ad280d0d44fa2bf7f06a0363e769;
-    uint256 internal constant IC1_Y = 0x0f22bde3eb2e31e8ec2bf10b0ab8d8e9238bc82046a7efe6475e7b748e9b4a29;
-    uint256 internal constant IC2_X = 0x0951b317845e82ded2ee2267f735658bba5c4345da82524e5079a709f1620c05;
-    uint256 internal constant IC2_Y = 0x2aacd758137a4e339b9c51519fb721837943451eaa9c393d2e521e95c3469535;
-    uint256 internal constant IC3_X = 0x0315cb0bef83d668c6fd8b49700043e883f871a5f9557f2b15ff25d087922e14;
-    uint256 internal constant IC3_Y = 0x0f8a6c36d07c5ecbe7b9f2fcac88716167389c9eb20d58603bddec7ac77f3db3;
-    uint256 internal constant IC4_X = 0x0279d4d7bc3820c747b2abb5102112c407d6443b6ab5c7f33f6abdbc48518250;
-    uint256 internal constant IC4_Y = 0x1f6eb28b44d8deadf4a7c169b0246bad206b03fae442feb2b314c9b4fe73df80;
-    uint256 internal constant IC5_X = 0x0858936de27df91adda6a1644e0f2571ff177ec122c0881e689ab9df6e71d84a;
-    uint256 internal constant IC5_Y = 0x2d4b9cc5fde47d9e9be2cbdcc88923428848dbb5119901566232323fac320356;
-    uint256 internal constant IC6_X = 0x3050f690fc8913e700394eeaf48178d3be9a47cd1ad98bea905afcb8b0618795;
-    uint256 internal constant IC6_Y = 0x0d7f3aeddab700b48e4f6b667b28505a9971f3cb9a2df3be28a2b369ead6ffbd;
-    uint256 internal constant IC7_X = 0x0765863fee34f225581e93a68efe55f223afadf06902dfd28ef1b797c922b65f;
-    uint256 internal constant IC7_Y = 0x0e4fe829f4312d619fc3b608b2253f2d785bba7eb113a3a1da8b1a8de444a74d;
-    uint256 internal constant IC8_X = 0x190cda1b882184ff0566862807abd117d4b81b4078de8616aafab8b818fe1f1b;
-    uint256 internal constant IC8_Y = 0x0eead5d01e4942f3206f3a3ec2d3f4abfb2e7f8cf3ec24d8b22ed8e9df4d6bc8;
-    uint256 internal constant IC9_X = 0x14523fa45e738c11be470502391e6f09d319f2f9de146b417759d859b705ee92;
-    uint256 internal constant IC9_Y = 0x1006c08da3f6a545f223712bce8c5e5efa5c37516bbe168efc7126c291d7596b;
+    uint256 internal constant IC0_X = 0x2ec8eef2c287ef82844ad857c27ab477da814533d4c7cc5a8a4b7a66f54a029b;
+    uint256 internal constant IC0_Y = 0x1b5dcfebe546cc20721e0b286c6b7ec9a938e2bbb384685f91cfa213a51b5759;
+    uint256 internal constant IC1_X = 0x1b899a07b015b711200f47e4caab68983d174e01bdd6e1fabc69891ae6527b23;
+    uint256 internal constant IC1_Y = 0x0e6f3676de6b31fa7274f52a22616ae2227a016b4efa7faa96ea2be46a28cc35;
+    uint256 internal constant IC2_X = 0x113f667981b2cafb96ba20c726834c5db0093d964ec6d141436f0e46fc1515b7;
+    uint256 internal constant IC2_Y = 0x2d25b71c6f9db50beebe47a8a7582d5ee9bcbd0319c839f8539ed7c9835bf822;
+    uint256 internal constant IC3_X = 0x305a41ed59c7d09081ab98fe58e2148a2d274f90ad22f776d2adb4d7452b4bc9;
+    uint256 internal constant IC3_Y = 0x2a2ba1f3d2016d70a49084be910294cc9828977dd9ae9a8d6d1742beed5dd8c5;
+    uint256 internal constant IC4_X = 0x2c68331b49f6cc73536768a2125b5cb2e541e6a18b29405715b93bf7510f26bb;
+    uint256 internal constant IC4_Y = 0x21d8baaf768fdc85f97b9bb5dac7853440630c753ecf67d0bc156979d225836d;
+    uint256 internal constant IC5_X = 0x2e0ef35e1db7a1a82a715028ec5e068a27a59ef3eee96a17523e92fef5259a20;
+    uint256 internal constant IC5_Y = 0x060110ec8ef0d3d12c05512152d3f97c5d18fb8eded070383185f44eaad85995;
+    uint256 internal constant IC6_X = 0x08ee17183c14dba5a7d63f585294ec010bc7be5437a53ac700b662a0fb529aa8;
+    uint256 internal constant IC6_Y = 0x1dc8b7ed00efed4c3aa56ff53056d9d26a057b094843213def4f17194c91a0b0;
+    uint256 internal constant IC7_X = 0x17e4b25b487aacd2fdf63db4d14c054ccd05b45f5886ec8f11cad9bab2434f58;
+    uint256 internal constant IC7_Y = 0x18bd5ec327e5bcd8028672f4bbde8bf4fef3cb6f31e989c0981c1c45437f81c8;
+    uint256 internal constant IC8_X = 0x1c38122af622064d94d03c7678cc0183ce0593e144a1354d1e3e31e1d649dba8;
+    uint256 internal constant IC8_Y = 0x1ff7336f5b8a977cffef68eb9fbeba847b7f22b94cfbe927f26b73306655047e;
+    uint256 internal constant IC9_X = 0x156a18c374ed0eb03e64a3a30ebab15f39085a947bc1d7b0fb2dfae687f8c678;
+    uint256 internal constant IC9_Y = 0x1bb5c4d503a17b4dd5b20b099b9d36fd66410b34affa6071e57e6a372f126a6e;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v11";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v12";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

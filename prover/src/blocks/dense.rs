@@ -90,7 +90,9 @@ impl RowMask {
         p / self.padded_width.max(1) < self.height && p % self.padded_width.max(1) < self.width
     }
 
-    /// Checks the mask against `rows` rows and absorbs it (before any point is drawn).
+    /// Checks the mask against `rows` rows and absorbs it with the block's statement. It is
+    /// public and bound by the architecture id too, so it may follow a point the caller drew
+    /// (training's forward blocks run at the range lookup's point).
     pub(crate) fn absorb<F: FieldOps, S: SpongeOps<F>>(
         &self,
         rows: usize,

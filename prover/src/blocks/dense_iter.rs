@@ -3,13 +3,21 @@
 //! M the public row mask of a convolution whose output layout pads the map (1 on every row
 //! otherwise; see [`super::dense::RowMask`], absorbed with the statement when present),
 //! with each tensor stacked over t on its highest variables (the weights change every
-//! iteration). As in [`super::dense`], the product is never committed: at a random
-//! (r_col, r_row, r_t) the prover states the outputs, R̃ and B̃(r_col, r_t), and the contraction
-//! sumcheck of [`super::iterate`] proves Σ_{κ,t} eq(r_t, t)·Ã(κ, r_row, t)·W̃(r_col, κ, t)
-//! = 2^s·Ỹ + R̃ − 2^s·M̃(r_row)·B̃ at that point. The caller range-checks R ∈ [0, 2^s), the outputs, the
-//! input and the weights, as for inference. A ReLU layer's Pos and Neg are the virtual tensors
-//! of [`super::relu_split`], which makes Pos ⊙ Neg = 0 and both nonnegative by construction: no
-//! zerocheck here.
+//! iteration). Neither the product nor R is committed: R is *defined* by the relation from
+//! committed tensors, and the caller's range lookup, run first, leaves a claim R̃(r) = v at its
+//! column point r = (r_col, r_row, r_t). This block proves that claim: the prover states the
+//! outputs and B̃(r_col, r_t), and the contraction sumcheck of [`super::iterate`] proves
+//! Σ_{κ,t} eq(r_t, t)·Ã(κ, r_row, t)·W̃(r_col, κ, t) = 2^s·Ỹ + v − 2^s·M̃(r_row)·B̃ at r.
+//!
+//! Transcript order: the statement (dimensions, scale, ReLU, the row mask); the stated outputs,
+//! v and B̃, absorbed together; then the contraction's rounds. The point r and v come from the
+//! lookup, drawn after the trace commitment binds A, W, B and the outputs — and with them R,
+//! which is a function of them; so a false v, or an R the lookup read that is not the relation's,
+//! survives only with the lookup's soundness error plus (vars + 2·log(k·T))/|Fr|. The caller range-checks R ∈ [0, 2^s)
+//! (that lookup), the outputs, the input and the weights, as for inference; with those bounds
+//! the field relation is the integer one, so Y = ⌊P/2^s⌋. A ReLU layer's Pos and Neg are the
+//! virtual tensors of [`super::relu_split`], which makes Pos ⊙ Neg = 0 and both nonnegative by
+//! construction: no zerocheck here.
 
 use super::iterate::{Contraction, Operand, prove_contraction_at, verify_contraction_at};
 use super::{NamedClaims, TensorClaim, log2};
@@ -40,10 +48,10 @@ pub struct IteratedDense {
     pub row_mask: Option<super::dense::RowMask>,
 }
 
-/// The proof: stated values at the point, the contraction sumcheck.
+/// The proof: stated values at the remainder's point, the contraction sumcheck.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IteratedDenseProof<F> {
-    /// Pos̃, Ñeg (ReLU) or Ỹ, then R̃, then B̃(r_col, r_t).
+    /// Pos̃, Ñeg (ReLU) or Ỹ, then B̃(r_col, r_t).
     pub values: Vec<F>,
     /// The contraction over (κ, t).
     pub contraction: SumcheckProof<F>,
@@ -65,8 +73,10 @@ impl IteratedDense {
         if self.relu { 2 } else { 1 }
     }
 
+    /// Absorbs the statement and splits the remainder's point into (r_row, r_col, r_t).
     fn start<F: FieldOps, S: SpongeOps<F>>(
         &self,
+        at: &[F],
         t: &mut Transcript<F, S>,
     ) -> Result<[Vec<F>; 3], Error> {
         let dims = [self.m, self.k, self.n, self.t];
@@ -95,10 +105,36 @@ impl IteratedDense {
         if let Some(mask) = &self.row_mask {
             mask.absorb(self.m, t)?;
         }
-        let r_col = t.challenges(labels::ITERATE_POINT, logs[2])?;
-        let r_row = t.challenges(labels::ITERATE_POINT, logs[0])?;
-        let r_t = t.challenges(labels::ITERATE_POINT, logs[3])?;
-        Ok([r_row, r_col, r_t])
+        let want = logs[2] + logs[0] + logs[3];
+        if at.len() != want {
+            return Err(Error::ProofShape {
+                what: "iterated dense remainder point",
+                expected: want,
+                actual: at.len(),
+            });
+        }
+        let (r_col, rest) = at.split_at(logs[2]);
+        let (r_row, r_t) = rest.split_at(logs[0]);
+        Ok([r_row.to_vec(), r_col.to_vec(), r_t.to_vec()])
+    }
+
+    /// The values the transcript absorbs and the relation reads: the outputs, the remainder's
+    /// claimed value, B̃.
+    fn with_remainder<F: Clone>(&self, values: &[F], remainder: &F) -> Result<Vec<F>, Error> {
+        if values.len() != self.outputs() + 1 {
+            return Err(Error::ProofShape {
+                what: "iterated dense values",
+                expected: self.outputs() + 1,
+                actual: values.len(),
+            });
+        }
+        let (outs, b) = values.split_at(self.outputs());
+        Ok(outs
+            .iter()
+            .chain(std::iter::once(remainder))
+            .chain(b)
+            .cloned()
+            .collect())
     }
 
     /// 2^s·Ỹ + R̃ − 2^s·M̃(r_row)·B̃ from the stated values.
@@ -134,7 +170,8 @@ impl IteratedDense {
             value: value.clone(),
         };
         let (outs, rest) = v.split_at(self.outputs().min(v.len()));
-        let [rem, b] = rest else {
+        // The remainder's claim is the caller's, proven here: nothing is handed on for R.
+        let [_, b] = rest else {
             return Err(Error::ProofShape {
                 what: "iterated dense values",
                 expected: self.outputs() + 2,
@@ -145,7 +182,6 @@ impl IteratedDense {
             ("input", c.left),
             ("weight", c.right),
             ("bias", at(&b_point, b)),
-            ("remainder", at(&r, rem)),
         ];
         let names: &[&'static str] = if self.relu {
             &["pos", "neg"]
@@ -159,7 +195,8 @@ impl IteratedDense {
     }
 }
 
-/// The witness, every tensor stacked over t: A, W, B, R and the outputs ([Pos, Neg] or [Y]).
+/// The witness, every tensor stacked over t: A, W, B and the outputs ([Pos, Neg] or [Y]).
+/// R is not part of it: the caller's claim on R is what the block proves.
 pub struct IteratedDenseWitness<'a> {
     /// A, t×m×k.
     pub input: &'a [Fr],
@@ -167,46 +204,41 @@ pub struct IteratedDenseWitness<'a> {
     pub weight: &'a [Fr],
     /// B, t×n.
     pub bias: &'a [Fr],
-    /// R, t×m×n.
-    pub remainder: &'a [Fr],
     /// [Pos, Neg] or [Y], each t×m×n.
     pub outputs: Vec<&'a [Fr]>,
 }
 
-/// Proves the iterated dense relation.
+/// Proves the iterated dense relation at the remainder's claim `remainder` (its point over
+/// (col, row, t) and R̃ there, from the caller's range lookup); returns the proof and the claims
+/// on the input, weight, bias and outputs.
 pub fn prove_dense_iterated(
     shape: IteratedDense,
     w: &IteratedDenseWitness<'_>,
+    remainder: &TensorClaim<Fr>,
     t: &mut NativeTranscript,
 ) -> Result<(IteratedDenseProof<Fr>, NamedClaims<Fr>), Error> {
     let (m, n, it) = (shape.m, shape.n, shape.t);
     ensure_lens(&[
         ("iterated dense bias (t × n)", it * n, w.bias.len()),
-        (
-            "iterated dense remainder (t × m × n)",
-            it * m * n,
-            w.remainder.len(),
-        ),
         ("iterated dense outputs", shape.outputs(), w.outputs.len()),
     ])?;
     for o in &w.outputs {
         ensure_lens(&[("iterated dense output (t × m × n)", it * m * n, o.len())])?;
     }
-    let rs = shape.start(t)?;
+    let rs = shape.start(&remainder.point, t)?;
     let [r_row, r_col, r_t] = &rs;
-    let r: Vec<Fr> = r_col.iter().chain(r_row).chain(r_t).copied().collect();
     let b_point: Vec<Fr> = r_col.iter().chain(r_t).copied().collect();
-    let mut values = Vec::with_capacity(shape.outputs() + 2);
+    let mut values = Vec::with_capacity(shape.outputs() + 1);
     for o in &w.outputs {
-        values.push(DenseMle::new(o.to_vec())?.evaluate(&r)?);
+        values.push(DenseMle::new(o.to_vec())?.evaluate(&remainder.point)?);
     }
-    values.push(DenseMle::new(w.remainder.to_vec())?.evaluate(&r)?);
     values.push(DenseMle::new(w.bias.to_vec())?.evaluate(&b_point)?);
-    t.absorb(labels::ITERATE_VALUES, &values)?;
-    let claim = shape.claim(&values, r_row)?;
+    let stated = shape.with_remainder(&values, &remainder.value)?;
+    t.absorb(labels::ITERATE_VALUES, &stated)?;
+    let claim = shape.claim(&stated, r_row)?;
     let (contraction, c) =
         prove_contraction_at(shape.contraction(), w.input, w.weight, &rs, claim, t)?;
-    let claims = shape.claims(&rs, &values, c)?;
+    let claims = shape.claims(&rs, &stated, c)?;
     Ok((
         IteratedDenseProof {
             values,
@@ -216,24 +248,20 @@ pub fn prove_dense_iterated(
     ))
 }
 
-/// Verifies the iterated dense relation; returns the claims by tensor.
+/// Verifies the iterated dense relation at the remainder's claim `remainder`; returns the
+/// claims on the input, weight, bias and outputs by tensor.
 pub fn verify_dense_iterated<F: FieldOps, S: SpongeOps<F>>(
     shape: IteratedDense,
     proof: &IteratedDenseProof<F>,
+    remainder: &TensorClaim<F>,
     t: &mut Transcript<F, S>,
 ) -> Result<NamedClaims<F>, Error> {
-    let rs = shape.start(t)?;
-    if proof.values.len() != shape.outputs() + 2 {
-        return Err(Error::ProofShape {
-            what: "iterated dense values",
-            expected: shape.outputs() + 2,
-            actual: proof.values.len(),
-        });
-    }
-    t.absorb(labels::ITERATE_VALUES, &proof.values)?;
-    let claim = shape.claim(&proof.values, &rs[0])?;
+    let rs = shape.start(&remainder.point, t)?;
+    let stated = shape.with_remainder(&proof.values, &remainder.value)?;
+    t.absorb(labels::ITERATE_VALUES, &stated)?;
+    let claim = shape.claim(&stated, &rs[0])?;
     let c = verify_contraction_at(shape.contraction(), &proof.contraction, &rs, claim, t)?;
-    shape.claims(&rs, &proof.values, c)
+    shape.claims(&rs, &stated, c)
 }
 
 /// A rescaled contraction, the SGD update of every iteration:

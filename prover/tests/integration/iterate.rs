@@ -254,14 +254,24 @@ fn tampered_messages_are_rejected() {
     }
 }
 
-/// The dense layer of every iteration at once, on integer witnesses as training produces them:
-/// honest stacks verify with true claims; a remainder changed in one iteration, or two
-/// iterations' weights swapped, are rejected.
+/// The remainder's claim at a point the range lookup would draw: (col, row, t) variables.
+fn remainder_at(r: &[Fr], point: &[Fr]) -> TensorClaim<Fr> {
+    TensorClaim {
+        point: point.to_vec(),
+        value: DenseMle::new(r.to_vec()).unwrap().evaluate(point).unwrap(),
+    }
+}
+
+/// The dense layer of every iteration at once, on integer witnesses as training produces them,
+/// at the remainder's claim the range lookup hands it: honest stacks verify with true claims;
+/// the claim of a remainder changed in one iteration, a tampered stated value, a short point,
+/// or two iterations' weights swapped are rejected with the error each meets first.
 #[test]
 fn iterated_dense_layer() {
     use rand::Rng;
     use zkmodel_prover::blocks::dense_iter::{
-        IteratedDense, IteratedDenseWitness, prove_dense_iterated, verify_dense_iterated,
+        IteratedDense, IteratedDenseProof, IteratedDenseWitness, prove_dense_iterated,
+        verify_dense_iterated,
     };
     use zkmodel_prover::field::encoding::from_i128;
     let shape = IteratedDense {
@@ -283,40 +293,64 @@ fn iterated_dense_layer() {
     let pos: Vec<i64> = y.iter().map(|v| (*v).max(0)).collect();
     let neg: Vec<i64> = y.iter().map(|v| (-*v).max(0)).collect();
     let (af, wf, bf, rf, pf, nf) = (fr(&a), fr(&w), fr(&b), fr(&r), fr(&pos), fr(&neg));
-    let run = |wf: &[Fr], rf: &[Fr]| {
+    let point = random_vec(&mut g, 2 + 2 + 2);
+    let prove = |wf: &[Fr]| {
         let wit = IteratedDenseWitness {
             input: &af,
             weight: wf,
             bias: &bf,
-            remainder: rf,
             outputs: vec![&pf, &nf],
         };
-        let (proof, claims) = prove_dense_iterated(shape, &wit, &mut transcript()).unwrap();
-        verify_dense_iterated(shape, &proof, &mut transcript()).map(|v| {
-            assert_eq!(v, claims);
-            v.iter().all(|(name, c)| {
-                let t: &[Fr] = match *name {
-                    "input" => &af,
-                    "weight" => wf,
-                    "bias" => &bf,
-                    "remainder" => rf,
-                    "pos" => &pf,
-                    _ => &nf,
-                };
-                holds(t, c)
-            })
-        })
+        prove_dense_iterated(shape, &wit, &remainder_at(&rf, &point), &mut transcript()).unwrap()
     };
-    assert!(run(&wf, &rf).unwrap());
+    let (proof, claims) = prove(&wf);
+    let verify = |proof: &IteratedDenseProof<Fr>, at: &TensorClaim<Fr>| {
+        verify_dense_iterated(shape, proof, at, &mut transcript())
+    };
+    let v = verify(&proof, &remainder_at(&rf, &point)).unwrap();
+    assert_eq!(v, claims);
+    assert!(v.iter().all(|(name, c)| {
+        let t: &[Fr] = match *name {
+            "input" => &af,
+            "weight" => &wf,
+            "bias" => &bf,
+            "pos" => &pf,
+            "neg" => &nf,
+            other => panic!("unexpected claim on {other}"),
+        };
+        holds(t, c)
+    }));
+    // The remainder's claim is the caller's: it is proven here, never handed on.
+    assert!(v.iter().all(|(name, _)| *name != "remainder"));
+    // The lookup read a remainder with one entry changed: its claim is not the relation's.
     let mut r2 = rf.clone();
     r2[2 * m * n + 3] += Fr::ONE;
-    assert!(!matches!(run(&wf, &r2), Ok(true)));
-    // Iterations 1 and 2 use each other's weights.
+    assert_eq!(
+        verify(&proof, &remainder_at(&r2, &point)).map(|_| ()),
+        Err(Error::SumcheckFinal)
+    );
+    // The point the lookup drew, one coordinate short.
+    assert!(matches!(
+        verify(&proof, &remainder_at(&rf[..rf.len() / 2], &point[..5])),
+        Err(Error::ProofShape { .. })
+    ));
+    // Every stated value tampered.
+    for i in 0..proof.values.len() {
+        let mut bad = proof.clone();
+        bad.values[i] += Fr::ONE;
+        assert_eq!(
+            verify(&bad, &remainder_at(&rf, &point)).map(|_| ()),
+            Err(Error::SumcheckFinal),
+            "value {i}"
+        );
+    }
+    // Iterations 1 and 2 use each other's weights: the honest remainder's claim fails.
     let mut w2 = wf.clone();
     for c in 0..k * n {
         w2.swap(k * n + c, 2 * k * n + c);
     }
-    assert!(!matches!(run(&w2, &rf), Ok(true)));
+    let (swapped, _) = prove(&w2);
+    assert!(verify(&swapped, &remainder_at(&rf, &point)).is_err());
 }
 
 /// Y and R of A[t]·W[t] + 2^s·B[t] on the rows `biased` says get the bias (the rest: A·W).
@@ -393,70 +427,70 @@ fn iterated_dense_layer_with_a_row_mask() {
     let w: Vec<i64> = (0..tt * k * n).map(|_| g.gen_range(-20..20)).collect();
     let b: Vec<i64> = (0..tt * n).map(|_| g.gen_range(5..30)).collect();
     let fr = |v: &[i64]| -> Vec<Fr> { v.iter().map(|x| from_i128(i128::from(*x))).collect() };
-    // Proves the stack `biased` says, its remainder passed through `adjust` first; returns
-    // the proof, whether every claim holds on the tables proven, and the claims.
-    let prove_as =
-        |shape: IteratedDense, biased: &dyn Fn(usize) -> bool, adjust: &dyn Fn(&mut [Fr])| {
-            let (y, r) = iterated_forward(&shape, &a, &w, &b, biased);
-            let pos: Vec<Fr> = fr(&y.iter().map(|v| (*v).max(0)).collect::<Vec<_>>());
-            let neg: Vec<Fr> = fr(&y.iter().map(|v| (-*v).max(0)).collect::<Vec<_>>());
-            let (af, wf, bf, mut rf) = (fr(&a), fr(&w), fr(&b), fr(&r));
-            adjust(&mut rf);
-            let wit = IteratedDenseWitness {
-                input: &af,
-                weight: &wf,
-                bias: &bf,
-                remainder: &rf,
-                outputs: vec![&pos, &neg],
-            };
-            let (proof, claims) = prove_dense_iterated(shape, &wit, &mut transcript()).unwrap();
-            let tables = [
-                ("input", af),
-                ("weight", wf),
-                ("bias", bf),
-                ("remainder", rf),
-            ];
-            let true_claims = claims.iter().all(|(name, c)| match *name {
-                "pos" => holds(&pos, c),
-                "neg" => holds(&neg, c),
-                _ => tables.iter().any(|(t, v)| t == name && holds(v, c)),
-            });
-            (proof, true_claims, claims)
+    // The range lookup's point on R's (col, row, t) variables.
+    let point = random_vec(&mut g, 1 + 5 + 2);
+    // Proves the stack `biased` says at the claim of its remainder passed through `adjust`
+    // first; returns the proof, whether every claim holds on the tables proven, the claims and
+    // the remainder's claim.
+    let prove_as = |shape: IteratedDense,
+                    biased: &dyn Fn(usize) -> bool,
+                    adjust: &dyn Fn(&mut [Fr])| {
+        let (y, r) = iterated_forward(&shape, &a, &w, &b, biased);
+        let pos: Vec<Fr> = fr(&y.iter().map(|v| (*v).max(0)).collect::<Vec<_>>());
+        let neg: Vec<Fr> = fr(&y.iter().map(|v| (-*v).max(0)).collect::<Vec<_>>());
+        let (af, wf, bf, mut rf) = (fr(&a), fr(&w), fr(&b), fr(&r));
+        adjust(&mut rf);
+        let wit = IteratedDenseWitness {
+            input: &af,
+            weight: &wf,
+            bias: &bf,
+            outputs: vec![&pos, &neg],
         };
+        let at = remainder_at(&rf, &point);
+        let (proof, claims) = prove_dense_iterated(shape, &wit, &at, &mut transcript()).unwrap();
+        let tables = [("input", af), ("weight", wf), ("bias", bf)];
+        let true_claims = claims.iter().all(|(name, c)| match *name {
+            "pos" => holds(&pos, c),
+            "neg" => holds(&neg, c),
+            _ => tables.iter().any(|(t, v)| t == name && holds(v, c)),
+        });
+        (proof, true_claims, claims, at)
+    };
+    let verify =
+        |shape, proof: &_, at: &_| verify_dense_iterated(shape, proof, at, &mut transcript());
     let keep = |_: &mut [Fr]| {};
-    let (proof, true_claims, _) = prove_as(masked, &|i| mask.real(i), &keep);
+    let (proof, true_claims, _, at) = prove_as(masked, &|i| mask.real(i), &keep);
     assert!(true_claims);
-    verify_dense_iterated(masked, &proof, &mut transcript()).unwrap();
-    assert!(verify_dense_iterated(plain, &proof, &mut transcript()).is_err());
-    let (biased, _, claims) = prove_as(masked, &|_| true, &keep);
+    verify(masked, &proof, &at).unwrap();
+    assert!(verify(plain, &proof, &at).is_err());
+    let (biased, _, claims, at) = prove_as(masked, &|_| true, &keep);
     assert_eq!(
-        verify_dense_iterated(masked, &biased, &mut transcript()).map(|_| ()),
+        verify(masked, &biased, &at).map(|_| ()),
         Err(Error::SumcheckFinal)
     );
-    let (unmasked, _, _) = prove_as(plain, &|_| true, &keep);
-    verify_dense_iterated(plain, &unmasked, &mut transcript()).unwrap();
-    assert!(verify_dense_iterated(masked, &unmasked, &mut transcript()).is_err());
+    let (unmasked, _, _, at) = prove_as(plain, &|_| true, &keep);
+    verify(plain, &unmasked, &at).unwrap();
+    assert!(verify(masked, &unmasked, &at).is_err());
 
-    // Adaptive forgery: the padded rows keep their bias, and after seeing the point r (drawn
-    // before any value is absorbed, so the same in every run) the prover moves one padded
-    // remainder entry so that R̃'(r) = R̃(r) − 2^s·B̃·(1 − M̃(r_row)) absorbs the bias the mask
-    // removes. The block then verifies with true claims — on a remainder entry that is no
-    // longer in [0, 2^s), which the statement's range check refuses.
-    let claim = |name: &str| claims.iter().find(|(n, _)| *n == name).unwrap().1.clone();
-    let (rem, bias) = (claim("remainder"), claim("bias"));
-    let r_row = &rem.point[1..6];
+    // Adaptive forgery: the padded rows keep their bias, and after seeing the lookup's point r
+    // the prover moves one padded remainder entry so that R̃'(r) = R̃(r) − 2^s·B̃·(1 − M̃(r_row))
+    // absorbs the bias the mask removes. The block then verifies with true claims — on a
+    // remainder entry that is no longer in [0, 2^s), which the statement's range lookup (whose
+    // claim this is) refuses.
+    let bias = claims.iter().find(|(n, _)| *n == "bias").unwrap().1.clone();
+    let r_row = &point[1..6];
     let mask_table: Vec<Fr> = (0..m).map(|i| Fr::from(u64::from(mask.real(i)))).collect();
     let m_at = DenseMle::new(mask_table).unwrap().evaluate(r_row).unwrap();
     let delta = -Fr::from(1u64 << masked.scale) * bias.value * (Fr::ONE - m_at);
     let at = 3 * n; // iteration 0, row 3 (x = 3: padding), column 0
     assert!(!mask.real(3));
     let step = delta
-        * zkmodel_prover::poly::eq_table(&rem.point)[at]
+        * zkmodel_prover::poly::eq_table(&point)[at]
             .inverse()
             .unwrap();
     let forge = |r: &mut [Fr]| r[at] += step;
-    let (forged, true_claims, _) = prove_as(masked, &|_| true, &forge);
-    verify_dense_iterated(masked, &forged, &mut transcript()).unwrap();
+    let (forged, true_claims, _, forged_at) = prove_as(masked, &|_| true, &forge);
+    verify(masked, &forged, &forged_at).unwrap();
     assert!(
         true_claims,
         "the forged block's claims hold on the forged remainder"

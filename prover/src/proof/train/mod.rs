@@ -11,7 +11,10 @@
 //! all but the last, a Dense one) with average or max pools (any window: k×k, stride,
 //! padding, overlapping, a global average pool) between two weighted layers:
 //! - forward: each dense layer of every iteration ([`crate::blocks::dense_iter`]), weights and
-//!   biases read from their stacks W[0..T); a convolution is the same block on its im2col rows
+//!   biases read from their stacks W[0..T), at the range lookup's point on its remainder R (R
+//!   is never committed: the relation defines it, the lookup bounds it and leaves one claim on
+//!   it, and the block proves that claim, so it runs after the lookups on their transcript);
+//!   a convolution is the same block on its im2col rows
 //!   (examples × output positions) and the im2col gather ([`crate::blocks::conv`]) from the
 //!   claim on the never-committed Xcol to one on its input, the iterations joining the
 //!   examples' variables; a 2×2 pool is the pool relation ([`crate::blocks::pool`]) with the
@@ -40,11 +43,21 @@
 //!   scale bits e that the next weighted layer's shifts absorb (sh = s + lr_shift + log B + e,
 //!   sh' = lr_shift + log B + e, sh'' = s + e);
 //! - lookups: every bounded tensor in one b-bit range check (a bound below 2^b — remainders,
-//!   labels, exponent chunks — twice, with an offset: [`crate::proof::bounds`]; a hidden
+//!   labels, exponent chunks — twice, with an offset: [`crate::proof::bounds`]; a forward
+//!   remainder R < 2^s once, as 2^(b − s)·R < 2^b, which bounds it because the relation makes R
+//!   an integer far below |Fr|/2^b; a hidden
 //!   layer's |Y| and the bound |Y| − M ≥ 0 as a difference of two committed tensors, never
 //!   committed itself), and the softmax's exponent chunks in their table;
 //! - the ReLU split: Pos = M·|Y| and Neg = (1 − M)·|Y| are never committed; every claim on
 //!   them is proven on |Y| and M once the blocks have joined ([`crate::blocks::relu_split`]).
+//!
+//! Transcript: the statement (architecture id, the four commitments, the salt), then one fork
+//! per block group — the lookups followed by every weighted layer's forward block; each pool's
+//! forward block; the loss; each weighted layer's backward blocks — joined by their digests
+//! in that order; then the ReLU splits and the opening on the joined transcript. Every block
+//! draws its challenges after the trace commitment, which binds every tensor a block reads
+//! (a virtual one — Pos, Neg, the output gradient, R — through the committed tensors that
+//! define it).
 //!
 //! Batches are contiguous slices of the dataset in a public schedule (batch t = rows
 //! [(t mod N/B)·B, …)), so a claim on a stacked batch tensor is a claim on the dataset with

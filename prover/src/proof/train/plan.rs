@@ -64,6 +64,11 @@ pub(crate) mod names {
     pub fn backprop_rem(l: &str) -> String {
         format!("{l}.backprop.remainder")
     }
+    /// A weighted layer's forward remainder R times 2^(b − s): virtual (R is defined by the
+    /// layer's relation, [`crate::blocks::dense_iter`]), the one range column that bounds R.
+    pub fn remainder_scaled(l: &str) -> String {
+        format!("{l}.remainder.scaled")
+    }
     pub fn mask(l: &str) -> String {
         format!("{l}.relu_mask")
     }
@@ -181,6 +186,44 @@ impl TrainArchitecture {
     pub(crate) fn weighted(&self) -> Vec<usize> {
         (0..self.layers().len())
             .filter(|i| self.layers().get(*i).is_some_and(LayerShape::is_dense))
+            .collect()
+    }
+
+    /// Indices of the pool (unweighted) layers, first to last.
+    pub(crate) fn pools(&self) -> Vec<usize> {
+        (0..self.layers().len())
+            .filter(|i| !self.layers().get(*i).is_some_and(LayerShape::is_dense))
+            .collect()
+    }
+
+    /// Per-layer items in layer order from the weighted layers' and the pools' (each in their
+    /// own order): the forward proofs, which run on different transcripts by kind.
+    pub(crate) fn in_layer_order<T>(
+        &self,
+        weighted: Vec<T>,
+        pools: Vec<T>,
+    ) -> Result<Vec<T>, Error> {
+        if weighted.len() + pools.len() != self.layers().len() {
+            return Err(Error::ProofShape {
+                what: "layer proofs (forward per layer)",
+                expected: self.layers().len(),
+                actual: weighted.len() + pools.len(),
+            });
+        }
+        let (mut w, mut p) = (weighted.into_iter(), pools.into_iter());
+        (0..self.layers().len())
+            .map(|i| {
+                let next = if self.layers().get(i).is_some_and(LayerShape::is_dense) {
+                    w.next()
+                } else {
+                    p.next()
+                };
+                next.ok_or(Error::ProofShape {
+                    what: "layer proofs by kind (weighted, pool)",
+                    expected: self.layers().len(),
+                    actual: i,
+                })
+            })
             .collect()
     }
 
@@ -358,7 +401,10 @@ impl TrainArchitecture {
             }
             put(names::weight(&l.name), t * l.k * l.n, real)?;
             put(names::bias(&l.name), t * l.n, real)?;
-            put(names::remainder(&l.name), out, real)?;
+            // The forward remainder is virtual: defined by the layer's relation from committed
+            // tensors, range-checked whole and scaled (padded channels hold 0), its one lookup
+            // claim proven by the forward block ([`crate::blocks::dense_iter`]).
+            virtual_vars.push((names::remainder_scaled(&l.name), log(out)));
             let e = self.extra_bits(i);
             let weight_fill = rounded(self.weight_shift() + e)?;
             put(names::weight_rem(&l.name), t * l.k * l.n, weight_fill)?;
@@ -418,7 +464,6 @@ impl TrainArchitecture {
         range.signed(names::INPUTS);
         // Labels are Boolean.
         range.below(names::LABELS, 2);
-        let rem = 1i64 << self.config.scale;
         // The remainder of the gradient back-propagated into layer i, at 2^(s + e) for e the
         // extra bits of the weighted layer above that produced it.
         let backprop_rem = |i: usize| 1i64 << (self.config.scale + self.extra_bits(i + 1));
@@ -453,7 +498,12 @@ impl TrainArchitecture {
                 range.signed(tensor);
             }
             let e = self.extra_bits(i);
-            range.below(names::remainder(&l.name), rem);
+            // R ∈ [0, 2^s) as 2^(b − s)·R ∈ [0, 2^b): one column, not R and R + 2^b − 2^s. A
+            // scaled column alone would admit R = v/2^(b − s) for v not a multiple; but R is
+            // the relation's P − 2^s·(Pos − Neg), an integer of magnitude below 2^(2b + 24)
+            // given the other columns and M Boolean, so 2^(b − s)·R does not wrap and the
+            // column bounds the integer R exactly.
+            range.unsigned(names::remainder_scaled(&l.name));
             range.below(
                 names::weight_rem(&l.name),
                 1i64 << (self.weight_shift() + e),
@@ -686,13 +736,31 @@ mod tests {
         assert!(plan.places.keys().all(|n| !n.contains("relu_mask_gap")));
     }
 
-    /// A tensor stored without its padded channels is range-checked block by block: no column
-    /// reads a split tensor, every block of one has its columns (a difference's subtrahend
-    /// split alike), and the blocks are placed where the tensor's blocks are.
+    /// A weighted layer's forward remainder is never committed: one range column reads it
+    /// scaled to the table (2^(b − s)·R, no twin with an offset), and no column or place names
+    /// R itself — its one lookup claim is the forward block's to prove.
     #[test]
-    fn split_tensors_are_range_checked_block_by_block() {
-        use crate::pcs::layout::Stored;
-        // The PyTorch CNN fixture: convolutions of 6 and 12 channels, padded to 8 and 16.
+    fn every_forward_remainder_is_virtual_and_checked_once_scaled() {
+        let cfg = TrainConfig::digits_mlp(4);
+        let q = initial_model(&[64, 32, 16, 10], cfg.scale, cfg.bits, 7).unwrap();
+        let arch = TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap();
+        let plan = arch.plan().unwrap();
+        for i in arch.weighted() {
+            let l = &arch.layers()[i];
+            let (r, scaled) = (names::remainder(&l.name), names::remainder_scaled(&l.name));
+            assert!(!plan.places.contains_key(&r) && !plan.places.contains_key(&scaled));
+            let on = |t: &str| plan.range_columns.iter().filter(|c| c.tensor == t).count();
+            assert_eq!((on(&r), on(&scaled)), (0, 1), "{}", l.name);
+            let column = plan.range_columns.iter().find(|c| c.tensor == scaled);
+            assert!(column.is_some_and(|c| c.offset == 0 && c.minus.is_none()));
+            let f = arch.forward_shape(l);
+            assert_eq!(1 << plan.vars_of(&scaled).unwrap(), f.m * f.n * f.t);
+        }
+    }
+
+    /// The PyTorch CNN fixture (convolutions of 6 and 12 channels, padded to 8 and 16) at
+    /// batch 8, T = 4.
+    fn fixture_cnn() -> TrainArchitecture {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/pytorch/cnn.onnx");
         let model = crate::graph::onnx::import_path(&path).unwrap();
@@ -701,8 +769,60 @@ mod tests {
             ..TrainConfig::digits_mlp(4)
         };
         let q = crate::graph::quant::QuantizedModel::quantize(&model, cfg.scale, cfg.bits).unwrap();
-        let shape = ModelShape::from(&q);
-        let arch = TrainArchitecture::new(shape, cfg, 64).unwrap();
+        TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap()
+    }
+
+    /// The scaled column bounds a forward remainder only because the relation makes R an
+    /// integer: every operand of each weighted layer's forward relation must be bounded by a
+    /// range column (its own, its blocks', or — for the virtual Pos of the layer below — |Y|'s)
+    /// and every ReLU mask proven Boolean. Guards that dependency on the MLP and the CNN.
+    #[test]
+    fn every_forward_operand_is_bounded() {
+        let cfg = TrainConfig::digits_mlp(4);
+        let q = initial_model(&[64, 32, 16, 10], cfg.scale, cfg.bits, 7).unwrap();
+        let mlp = TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap();
+        for arch in [mlp, fixture_cnn()] {
+            let plan = arch.plan().unwrap();
+            let bounded = |t: &str| {
+                let block = format!("{t}[");
+                plan.range_columns
+                    .iter()
+                    .any(|c| c.tensor == t || c.tensor.starts_with(&block))
+            };
+            let by_layer: std::collections::BTreeMap<String, &crate::proof::model::LayerShape> =
+                arch.layers()
+                    .iter()
+                    .map(|l| (names::pos(&l.name), l))
+                    .collect();
+            for i in arch.weighted() {
+                let l = &arch.layers()[i];
+                let input = match arch.input_of(i) {
+                    b if b == names::BATCH_INPUTS => names::INPUTS.to_string(),
+                    p => by_layer
+                        .get(&p)
+                        .map_or(p, |below| names::relu_abs(&below.name)),
+                };
+                let mut operands = vec![input, names::weight(&l.name), names::bias(&l.name)];
+                if l.relu {
+                    operands.push(names::relu_abs(&l.name));
+                    assert!(arch.has_relu_derivative(i), "{} mask Boolean", l.name);
+                } else {
+                    operands.push(names::LOGITS.into());
+                }
+                for t in operands {
+                    assert!(bounded(&t), "{}: {t} has no range column", l.name);
+                }
+            }
+        }
+    }
+
+    /// A tensor stored without its padded channels is range-checked block by block: no column
+    /// reads a split tensor, every block of one has its columns (a difference's subtrahend
+    /// split alike), and the blocks are placed where the tensor's blocks are.
+    #[test]
+    fn split_tensors_are_range_checked_block_by_block() {
+        use crate::pcs::layout::Stored;
+        let arch = fixture_cnn();
         let plan = arch.plan().unwrap();
         let split: Vec<&String> = plan
             .places
@@ -759,8 +879,8 @@ mod tests {
 
     /// Layer names are not part of the architecture id and claims are routed by name: names
     /// that make two tensors share one (`initial.a`'s weight stack is the initial model's
-    /// `a` weights; `x.backprop`'s remainder is `x`'s back-propagation remainder) would let a
-    /// claim land on the wrong tensor and leave another unbound, so they are refused.
+    /// `a` weights) would let a claim land on the wrong tensor and leave another unbound, so
+    /// they are refused.
     #[test]
     fn layer_names_that_collide_in_the_plan_are_refused() {
         let cfg = TrainConfig::digits_mlp(1);
@@ -770,7 +890,6 @@ mod tests {
         for (a, b, shared) in [
             ("a", "initial.a", "initial.a.weight"),
             ("a", "final.a", "final.a.weight"),
-            ("x", "x.backprop", "x.backprop.remainder"),
         ] {
             let mut renamed = shape.clone();
             renamed.layers[0].name = a.into();
@@ -783,5 +902,11 @@ mod tests {
                 "{a} / {b}"
             );
         }
+        // `x.backprop`'s forward remainder is virtual and read scaled (`….remainder.scaled`):
+        // it no longer shares `x`'s back-propagation remainder's name.
+        let mut renamed = shape.clone();
+        renamed.layers[0].name = "x".into();
+        renamed.layers[1].name = "x.backprop".into();
+        assert!(TrainArchitecture::new(renamed, cfg, 64).is_ok());
     }
 }

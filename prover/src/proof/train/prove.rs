@@ -4,8 +4,8 @@
 use super::plan::{DATASET, TRACE, TrainPlan, names};
 use super::routing::{
     Routed, avgpool_window_claims, backward_names, chain_claims, forward_names, layer,
-    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, relu_split_names, rename,
-    take, take_all,
+    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, relu_split_names,
+    remainder_claim, rename, take, take_all,
 };
 use super::sink::TrainSink;
 use super::verify::statement;
@@ -14,6 +14,7 @@ use super::{
     BackpropProof, BackwardProof, ForwardProof, PoolGradProof, TrainArchitecture, TrainingProof,
     TrainingProofBody,
 };
+use crate::blocks::TensorClaim;
 use crate::blocks::avgpool::prove_avgpool;
 use crate::blocks::avgpool_grad::prove_avgpool_grad;
 use crate::blocks::conv::prove_gather;
@@ -269,11 +270,13 @@ fn prove_backward(
     ))
 }
 
-/// Proves one layer's forward pass of every iteration.
+/// Proves one layer's forward pass of every iteration; a weighted layer's at the range lookup's
+/// claim on its (virtual) remainder.
 fn prove_forward(
     arch: &TrainArchitecture,
     t: &Tensors,
     i: usize,
+    remainder: Option<&TensorClaim<Fr>>,
     f: &mut NativeTranscript,
 ) -> Result<(ForwardProof<Fr>, Routed<Fr>), Error> {
     let l = layer(arch, i)?;
@@ -331,10 +334,12 @@ fn prove_forward(
         },
         weight: get(t, &names::weight(&l.name))?,
         bias: get(t, &names::bias(&l.name))?,
-        remainder: get(t, &names::remainder(&l.name))?,
         outputs,
     };
-    let (p, mut c) = prove_dense_iterated(arch.forward_shape(l), &dw, f)?;
+    let remainder = remainder.ok_or(Error::Internal {
+        what: "a weighted layer's forward block proves its remainder's range claim",
+    })?;
+    let (p, mut c) = prove_dense_iterated(arch.forward_shape(l), &dw, remainder, f)?;
     match conv {
         Some(g) => {
             let xcol = take(&mut c, "input")?;
@@ -379,15 +384,16 @@ pub fn prove(
     ];
     let mut main = statement(srs, arch, commitments).transcript(salt)?;
     let weighted = arch.weighted();
-    let mut forks: Vec<NativeTranscript> = (0..2 + layers.len() + weighted.len())
+    let pools = arch.pools();
+    let mut forks: Vec<NativeTranscript> = (0..2 + pools.len() + weighted.len())
         .map(|i| Ok(main.fork(i)?))
         .collect::<Result<_, Error>>()?;
-    let backward_forks = forks.split_off(2 + layers.len());
+    let backward_forks = forks.split_off(2 + pools.len());
     let loss_fork = forks.pop();
-    let forward_forks = forks.split_off(1);
+    let pool_forks = forks.split_off(1);
     let lookup_fork = forks.pop();
 
-    let lookups = || -> Block<Vec<_>> {
+    let lookups = || -> Block<(Vec<_>, Vec<_>)> {
         let _span = tracing::debug_span!("lookups").entered();
         let mut f = lookup_fork.ok_or(Error::Internal {
             what: "the transcript forks once per block",
@@ -401,14 +407,22 @@ pub fn prove(
             routed.extend(lookup_claims(&plan, i, st, &c)?);
             proofs.push(p);
         }
-        Ok((proofs, routed, f.digest()?))
+        // Each weighted layer's forward block, at the lookup's claim on its remainder.
+        let mut forward = Vec::with_capacity(weighted.len());
+        for &i in &weighted {
+            let at = remainder_claim(arch, &mut routed, layer(arch, i)?)?;
+            let (p, r) = prove_forward(arch, &t, i, Some(&at), &mut f)?;
+            forward.push(p);
+            routed.extend(r);
+        }
+        Ok(((proofs, forward), routed, f.digest()?))
     };
     let forward = || -> Vec<Block<_>> {
-        forward_forks
+        pool_forks
             .into_par_iter()
-            .enumerate()
-            .map(|(i, mut f)| {
-                let (p, r) = prove_forward(arch, &t, i, &mut f)?;
+            .zip(pools.par_iter())
+            .map(|(mut f, i)| {
+                let (p, r) = prove_forward(arch, &t, *i, None, &mut f)?;
                 Ok((p, r, f.digest()?))
             })
             .collect()
@@ -451,15 +465,16 @@ pub fn prove(
     let (lk, (fw, (ls, bw))) = rayon::join(lookups, || {
         rayon::join(forward, || rayon::join(loss, backward))
     });
-    let (lookup_proofs, mut routed, d0) = lk?;
+    let ((lookup_proofs, weighted_forward), mut routed, d0) = lk?;
     let mut digests = vec![d0];
-    let mut forward_proofs = Vec::with_capacity(layers.len());
+    let mut pool_forward = Vec::with_capacity(pools.len());
     for b in fw {
         let (p, r, d) = b?;
-        forward_proofs.push(p);
+        pool_forward.push(p);
         routed.extend(r);
         digests.push(d);
     }
+    let forward_proofs = arch.in_layer_order(weighted_forward, pool_forward)?;
     let ((softmax_proof, gradient, one_hot), r, d) = ls?;
     routed.extend(r);
     digests.push(d);

@@ -16,6 +16,8 @@ use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, LookupStatement};
 use crate::proof::model::{LayerKind, LayerShape};
+use ark_bn254::Fr;
+use ark_ff::Field;
 
 /// Claims named by the plan's tensors, in routing order.
 pub(crate) type Routed<F> = Vec<(String, TensorClaim<F>)>;
@@ -47,6 +49,36 @@ pub(crate) fn take_all<F>(routed: &mut Routed<F>, tensor: &str) -> Vec<TensorCla
         .partition(|(name, _)| name == tensor);
     *routed = kept;
     taken.into_iter().map(|(_, claim)| claim).collect()
+}
+
+/// Removes the range lookup's one claim on weighted layer `l`'s scaled forward remainder
+/// 2^(b − s)·R and returns it as the claim on R that the layer's forward block proves (R is
+/// virtual, [`crate::blocks::dense_iter`]).
+pub(crate) fn remainder_claim<F: FieldOps>(
+    arch: &TrainArchitecture,
+    routed: &mut Routed<F>,
+    l: &LayerShape,
+) -> Result<TensorClaim<F>, Error> {
+    let claims = take_all(routed, &names::remainder_scaled(&l.name));
+    let count = claims.len();
+    let (Some(claim), 1) = (claims.into_iter().next(), count) else {
+        return Err(Error::ProofShape {
+            what: "range claims on a forward remainder",
+            expected: 1,
+            actual: count,
+        });
+    };
+    let (bits, scale) = (arch.config.bits, arch.config.scale);
+    let from_table = bits
+        .checked_sub(scale)
+        .and_then(|e| Fr::from(1u64 << e).inverse())
+        .ok_or(Error::Internal {
+            what: "the training scale is below the range bits",
+        })?;
+    Ok(TensorClaim {
+        point: claim.point,
+        value: claim.value.mul_const(from_table),
+    })
 }
 
 /// Removes and returns the block's claim named `local`.
@@ -131,7 +163,6 @@ pub(crate) fn forward_names(
         ("input", arch.input_of(i)),
         ("weight", names::weight(&l.name)),
         ("bias", names::bias(&l.name)),
-        ("remainder", names::remainder(&l.name)),
         ("pos", names::pos(&l.name)),
         ("neg", names::neg(&l.name)),
     ];

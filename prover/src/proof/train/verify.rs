@@ -7,13 +7,14 @@ use super::prove::{ProvingInputs, commit_dataset, prove};
 use super::routing::{
     Routed, avgpool_window_claims, backward_names, chain_claims, forward_names, layer,
     lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, relu_split_names,
-    relu_vars, rename, take, take_all,
+    relu_vars, remainder_claim, rename, take, take_all,
 };
 use super::sink::TrainSink;
 use super::{
     BackpropProof, BackwardProof, ForwardProof, PoolGradProof, TrainArchitecture, TrainingProof,
     TrainingProofBody,
 };
+use crate::blocks::TensorClaim;
 use crate::blocks::avgpool::verify_avgpool;
 use crate::blocks::avgpool_grad::verify_avgpool_grad;
 use crate::blocks::conv::verify_gather;
@@ -57,21 +58,28 @@ pub(crate) fn statement(
     }
 }
 
-/// Verifies one layer's forward pass; returns its claims in routing order.
+/// Verifies one layer's forward pass (a weighted layer's at the range lookup's claim on its
+/// virtual remainder); returns its claims in routing order.
 fn verify_forward<F: FieldOps, S: SpongeOps<F>>(
     arch: &TrainArchitecture,
     i: usize,
     p: &ForwardProof<F>,
+    remainder: Option<&TensorClaim<F>>,
     f: &mut Transcript<F, S>,
 ) -> Result<Routed<F>, Error> {
     let l = layer(arch, i)?;
+    let at = || {
+        remainder.ok_or(Error::Internal {
+            what: "a weighted layer's forward block proves its remainder's range claim",
+        })
+    };
     match (l.kind, p) {
         (LayerKind::Dense, ForwardProof::Dense(d)) => {
-            let c = verify_dense_iterated(arch.forward_shape(l), d, f)?;
+            let c = verify_dense_iterated(arch.forward_shape(l), d, at()?, f)?;
             rename(c, &forward_names(arch, i)?)
         }
         (LayerKind::Conv(g), ForwardProof::Conv { dense, gather }) => {
-            let mut c = verify_dense_iterated(arch.forward_shape(l), dense, f)?;
+            let mut c = verify_dense_iterated(arch.forward_shape(l), dense, at()?, f)?;
             let xcol = take(&mut c, "input")?;
             let x = verify_gather(&g, gather, &xcol, f)?;
             let mut out = vec![(arch.input_of(i), x)];
@@ -224,8 +232,9 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
     let plan = arch.plan()?;
     let layers = arch.layers();
     let weighted = arch.weighted();
+    let pools = arch.pools();
     start(t, &seeds.s0, salt)?;
-    let count = 2 + layers.len() + weighted.len();
+    let count = 2 + pools.len() + weighted.len();
     let mut forks = (0..count)
         .map(|i| Ok(t.fork(i)?))
         .collect::<Result<Vec<_>, Error>>()?
@@ -246,13 +255,6 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
             actual: body.lookups.len(),
         });
     }
-    let mut f = next()?;
-    for (i, (st, p)) in statements.iter().zip(&body.lookups).enumerate() {
-        let c = verify_lookup(st, p, &mut f)?;
-        routed.extend(lookup_claims(&plan, i, st, &c)?);
-    }
-    digests.push(f.digest()?);
-
     if body.forward.len() != layers.len() || body.backward.len() != weighted.len() {
         return Err(Error::ProofShape {
             what: "layer proofs (forward per layer, backward per weighted layer)",
@@ -260,9 +262,28 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
             actual: body.forward.len() + body.backward.len(),
         });
     }
-    for (i, p) in body.forward.iter().enumerate() {
+    let forward = |i: usize| {
+        body.forward.get(i).ok_or(Error::ProofShape {
+            what: "layer proofs (forward per layer)",
+            expected: layers.len(),
+            actual: body.forward.len(),
+        })
+    };
+    let mut f = next()?;
+    for (i, (st, p)) in statements.iter().zip(&body.lookups).enumerate() {
+        let c = verify_lookup(st, p, &mut f)?;
+        routed.extend(lookup_claims(&plan, i, st, &c)?);
+    }
+    // Each weighted layer's forward block, at the lookup's claim on its remainder.
+    for &i in &weighted {
+        let at = remainder_claim(arch, &mut routed, layer(arch, i)?)?;
+        let claims = verify_forward(arch, i, forward(i)?, Some(&at), &mut f)?;
+        routed.extend(claims);
+    }
+    digests.push(f.digest()?);
+    for &i in &pools {
         let mut f = next()?;
-        routed.extend(verify_forward(arch, i, p, &mut f)?);
+        routed.extend(verify_forward(arch, i, forward(i)?, None, &mut f)?);
         digests.push(f.digest()?);
     }
 
