@@ -16,6 +16,10 @@
 //!   eq(r_{>j}, y) is the product of two tables of √ size.
 //! - Pairs past the real prefix have G = λ for every t: they add λ·(1 − Σ_{y real} eq(r_{>j}, y))
 //!   to h(t) (eq sums to 1 over the hypercube), so they are never visited.
+//! - The witness tree's leaves all have numerator 1 (every real leaf is 1/(β + v)): in the
+//!   layer above them p = q₀ + q₁, and the leaf layer's sumcheck keeps the numerators' leading
+//!   run of ones implicit — a fold of two ones is one — so there G = q₀ + q₁ + λ·q₀q₁ and only
+//!   the run's end and the q tables are stored and folded.
 
 use crate::error::Error;
 use crate::poly::eq_table;
@@ -32,6 +36,8 @@ const PAR_PAIRS: usize = 1 << 12;
 pub(super) struct Tree {
     p: Vec<Vec<Fr>>,
     q: Vec<Vec<Fr>>,
+    /// Every real leaf's numerator is 1 (the leaf layer is `p[depth]`).
+    unit_leaves: bool,
 }
 
 /// Node i of a layer's prefix, or the neutral fraction 0/1 past it.
@@ -46,6 +52,7 @@ impl Tree {
     /// A tree of 2^`depth` leaves whose first `p_leaves.len()` (= `q_leaves.len()`) are given
     /// and the rest are 0/1.
     pub(super) fn build(p_leaves: Vec<Fr>, q_leaves: Vec<Fr>, depth: usize) -> Self {
+        let unit_leaves = p_leaves.par_iter().all(|x| *x == Fr::ONE);
         let mut p = vec![Vec::new(); depth + 1];
         let mut q = vec![Vec::new(); depth + 1];
         p[depth] = p_leaves;
@@ -53,19 +60,24 @@ impl Tree {
         for d in (0..depth).rev() {
             let (pc, qc) = (&p[d + 1], &q[d + 1]);
             let real = pc.len().div_ceil(2);
+            let unit = unit_leaves && d + 1 == depth;
             let (pn, qn): (Vec<Fr>, Vec<Fr>) = (0..real)
                 .into_par_iter()
                 .with_min_len(1 << 10)
                 .map(|x| {
                     let (p0, q0) = node(pc, qc, 2 * x);
                     let (p1, q1) = node(pc, qc, 2 * x + 1);
-                    (p0 * q1 + p1 * q0, q0 * q1)
+                    if unit && 2 * x + 1 < pc.len() {
+                        (q0 + q1, q0 * q1)
+                    } else {
+                        (p0 * q1 + p1 * q0, q0 * q1)
+                    }
                 })
                 .unzip();
             p[d] = pn;
             q[d] = qn;
         }
-        Self { p, q }
+        Self { p, q, unit_leaves }
     }
 
     pub(super) fn depth(&self) -> usize {
@@ -98,8 +110,14 @@ impl Tree {
             });
         }
         let real = pc.len().div_ceil(2);
-        let split = |v: &[Fr], pad: Fr, bit: usize| -> Vec<Fr> {
-            (0..real)
+        // The leaf layer of unit numerators: pairs of two real leaves are implicit ones.
+        let ones = if self.unit_leaves && d + 1 == self.depth() {
+            pc.len() / 2
+        } else {
+            0
+        };
+        let split = |v: &[Fr], pad: Fr, bit: usize, from: usize| -> Vec<Fr> {
+            (from..real)
                 .into_par_iter()
                 .with_min_len(1 << 12)
                 .map(|x| v.get(2 * x + bit).copied().unwrap_or(pad))
@@ -107,11 +125,12 @@ impl Tree {
         };
         Ok(LayerProver {
             tables: [
-                split(pc, Fr::ZERO, 0),
-                split(pc, Fr::ZERO, 1),
-                split(qc, Fr::ONE, 0),
-                split(qc, Fr::ONE, 1),
+                split(pc, Fr::ZERO, 0, ones),
+                split(pc, Fr::ZERO, 1, ones),
+                split(qc, Fr::ONE, 0, 0),
+                split(qc, Fr::ONE, 1, 0),
             ],
+            ones,
             r: r.to_vec(),
             fixed: 0,
             scale: Fr::ONE,
@@ -125,8 +144,11 @@ const PADS: [Fr; 4] = [Fr::ZERO, Fr::ZERO, Fr::ONE, Fr::ONE];
 
 /// One layer's sumcheck over the real prefix (module doc).
 pub(super) struct LayerProver {
-    /// p₀, p₁, q₀, q₁ over the unfixed variables, real prefix only.
+    /// p₀, p₁, q₀, q₁ over the unfixed variables, real prefix only; p₀ and p₁ from entry
+    /// `ones` on (before it both are 1).
     tables: [Vec<Fr>; 4],
+    /// The numerators' leading run of implicit ones (0 but in a unit-numerator leaf layer).
+    ones: usize,
     /// The claim point; `r[fixed..]` are the unfixed variables' coordinates.
     r: Vec<Fr>,
     fixed: usize,
@@ -143,16 +165,36 @@ impl LayerProver {
         p0 * q1 + p1 * q0 + self.lambda * (q0 * q1)
     }
 
+    /// G where both numerators are 1.
+    #[inline(always)]
+    fn g_unit(&self, q0: Fr, q1: Fr) -> Fr {
+        q0 + q1 + self.lambda * (q0 * q1)
+    }
+
+    /// Entries over the unfixed variables (the q tables hold them all).
+    fn len(&self) -> usize {
+        self.tables[2].len()
+    }
+
     /// Entry i of table t, or its pad past the prefix.
     #[inline(always)]
     fn at(&self, t: usize, i: usize) -> Fr {
+        if t < 2 {
+            if i < self.ones {
+                return Fr::ONE;
+            }
+            return self.tables[t]
+                .get(i - self.ones)
+                .copied()
+                .unwrap_or(PADS[t]);
+        }
         self.tables[t].get(i).copied().unwrap_or(PADS[t])
     }
 
     /// Σ_y eq(r_{>j}, y)·G(t, y) over the real pairs for t in `ts` (each 0, 1 or 2), and
     /// Σ_y eq(r_{>j}, y) over them.
     fn sums(&self, ts: &[usize]) -> (Vec<Fr>, Fr) {
-        let real = self.tables[0].len().div_ceil(2);
+        let real = self.len().div_ceil(2);
         let rest = self.r.get(self.fixed + 1..).unwrap_or(&[]);
         let lo_vars = rest.len() / 2;
         let (eq_lo, eq_hi) = (eq_table(&rest[..lo_vars]), eq_table(&rest[lo_vars..]));
@@ -166,6 +208,21 @@ impl LayerProver {
                 if i >= real {
                     break;
                 }
+                weight += w;
+                if 2 * i + 1 < self.ones {
+                    // Every numerator is 1, at t = 0, 1 and 2 alike.
+                    let (q0, q1) = (&self.tables[2], &self.tables[3]);
+                    let (a0, a1, b0, b1) = (q0[2 * i], q1[2 * i], q0[2 * i + 1], q1[2 * i + 1]);
+                    for (acc, t) in inner.iter_mut().zip(ts) {
+                        let g = match t {
+                            0 => self.g_unit(a0, a1),
+                            1 => self.g_unit(b0, b1),
+                            _ => self.g_unit(b0.double() - a0, b1.double() - a1),
+                        };
+                        *acc += *w * g;
+                    }
+                    continue;
+                }
                 let a: [Fr; 4] = std::array::from_fn(|t| self.at(t, 2 * i));
                 let b: [Fr; 4] = std::array::from_fn(|t| self.at(t, 2 * i + 1));
                 for (acc, t) in inner.iter_mut().zip(ts) {
@@ -176,7 +233,6 @@ impl LayerProver {
                     };
                     *acc += *w * self.g(v);
                 }
-                weight += w;
             }
             let e = eq_hi.get(h).copied().unwrap_or(Fr::ZERO);
             (inner.into_iter().map(|x| x * e).collect(), weight * e)
@@ -226,19 +282,23 @@ impl RoundProver for LayerProver {
         let rj = self.r.get(self.fixed).copied().unwrap_or(Fr::ZERO);
         self.scale *= Fr::ONE - rj - rho + (rj * rho).double();
         self.fixed += 1;
-        let real = self.tables[0].len().div_ceil(2);
+        let real = self.len().div_ceil(2);
+        // Two implicit ones fold to one.
+        let ones = self.ones / 2;
         let folded: [Vec<Fr>; 4] = std::array::from_fn(|t| {
             let fold = |i: usize| {
                 let (a, b) = (self.at(t, 2 * i), self.at(t, 2 * i + 1));
                 a + rho * (b - a)
             };
-            if real >= PAR_PAIRS {
-                (0..real).into_par_iter().map(fold).collect()
+            let from = if t < 2 { ones.min(real) } else { 0 };
+            if real - from >= PAR_PAIRS {
+                (from..real).into_par_iter().map(fold).collect()
             } else {
-                (0..real).map(fold).collect()
+                (from..real).map(fold).collect()
             }
         });
         self.tables = folded;
+        self.ones = ones;
     }
     fn final_evals(&self) -> Vec<Fr> {
         let mut out = vec![self.scale];
@@ -266,13 +326,17 @@ mod tests {
     }
 
     /// Rounds and final values equal the dense prover's over [eq, p₀, p₁, q₀, q₁], for real
-    /// prefixes of every length, odd and even, at every layer.
+    /// prefixes of every length, odd and even, at every layer, with random numerators and
+    /// with the witness tree's unit ones (the leaf layer's implicit run).
     #[test]
     fn layer_prover_matches_the_dense_instance() {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
         let depth = 6;
-        for real in [1usize, 2, 3, 5, 17, 33, 40, 63, 64] {
-            let p: Vec<Fr> = (0..real).map(|_| Fr::rand(&mut rng)).collect();
+        let cases = [1usize, 2, 3, 5, 17, 33, 40, 63, 64];
+        for (real, unit) in cases.iter().flat_map(|r| [(*r, false), (*r, true)]) {
+            let p: Vec<Fr> = (0..real)
+                .map(|_| if unit { Fr::ONE } else { Fr::rand(&mut rng) })
+                .collect();
             let q: Vec<Fr> = (0..real).map(|_| Fr::rand(&mut rng)).collect();
             let tree = Tree::build(p.clone(), q.clone(), depth);
             let (mut pd, mut qd) = dense_layer(&p, &q, depth);

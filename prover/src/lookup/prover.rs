@@ -220,11 +220,17 @@ pub fn prove_given(
     }
 
     let column_point = claims[0].point.clone();
+    // Columns of one size share their point, so each size's eq table is built once.
+    let vars_of = |col: &LookupColumn<'_>| col.values.len().trailing_zeros() as usize;
+    let sizes: std::collections::BTreeSet<usize> = columns.iter().map(vars_of).collect();
+    let eqs: std::collections::BTreeMap<usize, Vec<Fr>> = sizes
+        .into_iter()
+        .map(|v| (v, eq_table(&column_point[..v])))
+        .collect();
     let column_evals: Vec<Fr> = columns
         .iter()
         .flat_map(|col| {
-            let vars = col.values.len().trailing_zeros() as usize;
-            let eq = eq_table(&column_point[..vars]);
+            let eq = eqs.get(&vars_of(col)).map_or(&[][..], Vec::as_slice);
             let eval =
                 |v: &[Fr]| -> Fr { v.par_iter().zip(eq.par_iter()).map(|(a, e)| *a * e).sum() };
             std::iter::once(eval(col.values)).chain(col.second.map(eval))
