@@ -53,13 +53,13 @@ pub const DATA_COMMITMENT: Kind = Kind {
 /// A native inference or accuracy proof with its statement.
 pub const MODEL_PROOF: Kind = Kind {
     name: "model-proof",
-    version: 9,
+    version: 10,
     what: "model proof file",
 };
 /// A native training proof with its statement.
 pub const TRAINING_PROOF: Kind = Kind {
     name: "training-proof",
-    version: 12,
+    version: 13,
     what: "training proof file",
 };
 

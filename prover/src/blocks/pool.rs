@@ -7,6 +7,15 @@
 //! claim on A is Ã(r_c, ½, r_x', ½, r_y', r_n) = Õ(r) + R̃(r)/4. With R ∈ [0, 4) and O
 //! range-checked by the caller, O = ⌊S/4⌋ exactly; a false relation survives with
 //! probability ≤ log|O|/|Fr|.
+//!
+//! Training keeps O virtual instead ([`prove_pool_output`]): O is *defined* as (S − R)/4 from
+//! the committed R and the input, so no relation is left to check at a point of the block's
+//! own; every claim Õ(r) = v made elsewhere (the range lookup's, the next layer's) is resolved
+//! by the prover stating u = R̃(r), into the claims R̃(r) = u and Ã(r_c, ½, r_x', ½, r_y', r_n)
+//! = v + u/4. Transcript order: the statement, then every u, absorbed before any later
+//! challenge; no challenge is drawn. A false v survives only with a false u (the remainder's
+//! claim) or a false claim on A. With R ∈ [0, 4) and the range check on O (a claim like any
+//! other), the field definition is the integer O = ⌊S/4⌋.
 
 use super::{TensorClaim, log2};
 use crate::error::{Error, ensure};
@@ -29,10 +38,11 @@ pub struct PoolShape {
     pub c: usize,
 }
 
-/// A pool proof: Õ(r), R̃(r).
+/// A pool proof: Õ(r), R̃(r) at the block's point; for a virtual output
+/// ([`prove_pool_output`]), R̃ at each claim on O, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PoolProof<F> {
-    /// The two stated values.
+    /// The stated values.
     pub values: Vec<F>,
 }
 
@@ -48,10 +58,11 @@ pub struct PoolClaims<F> {
 }
 
 impl PoolShape {
-    fn start<F: FieldOps, S: SpongeOps<F>>(
+    /// Checks the shape and absorbs it.
+    fn statement<F: FieldOps, S: SpongeOps<F>>(
         &self,
         t: &mut Transcript<F, S>,
-    ) -> Result<Vec<F>, Error> {
+    ) -> Result<(), Error> {
         let ok = [self.m, self.h, self.w, self.c]
             .iter()
             .all(|d| d.is_power_of_two())
@@ -63,8 +74,20 @@ impl PoolShape {
             "all dimensions must be powers of two, the spatial ones at least 2",
         )?;
         t.absorb_usizes(labels::POOL_STATEMENT, &[self.m, self.h, self.w, self.c])?;
-        let vars = log2(self.m * self.h * self.w * self.c / 4);
-        Ok(t.challenges(labels::POOL_POINT, vars)?)
+        Ok(())
+    }
+
+    /// Variables of the output.
+    fn output_vars(&self) -> usize {
+        log2(self.m * self.h * self.w * self.c / 4)
+    }
+
+    fn start<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        t: &mut Transcript<F, S>,
+    ) -> Result<Vec<F>, Error> {
+        self.statement(t)?;
+        Ok(t.challenges(labels::POOL_POINT, self.output_vars())?)
     }
 
     fn claims<F: FieldOps>(&self, r: Vec<F>, values: &[F]) -> Result<PoolClaims<F>, Error> {
@@ -78,6 +101,13 @@ impl PoolShape {
         let half = F::constant(Fr::from(2u64).inverse().unwrap_or_default());
         let quarter = Fr::from(4u64).inverse().unwrap_or_default();
         let (lc, lx) = (log2(self.c), log2(self.w) - 1);
+        if r.len() != self.output_vars() {
+            return Err(Error::ProofShape {
+                what: "pool output point",
+                expected: self.output_vars(),
+                actual: r.len(),
+            });
+        }
         let mut input = r[..lc].to_vec();
         input.push(half.clone());
         input.extend_from_slice(&r[lc..lc + lx]);
@@ -133,4 +163,55 @@ pub fn verify_pool<F: FieldOps, S: SpongeOps<F>>(
     }
     t.absorb(labels::POOL_VALUES, &proof.values)?;
     shape.claims(point, &proof.values)
+}
+
+/// Resolves every claim on a virtual pool output O = (S − R)/4 (module doc): states R̃ at
+/// each claim's point; returns the proof and, per claim, the claims on R and on the input.
+pub fn prove_pool_output(
+    shape: PoolShape,
+    r: &[Fr],
+    output_claims: &[TensorClaim<Fr>],
+    t: &mut NativeTranscript,
+) -> Result<(PoolProof<Fr>, Vec<PoolClaims<Fr>>), Error> {
+    shape.statement(t)?;
+    let r = DenseMle::new(r.to_vec())?;
+    let values = output_claims
+        .iter()
+        .map(|c| r.evaluate(&c.point))
+        .collect::<Result<Vec<_>, _>>()?;
+    t.absorb(labels::POOL_VALUES, &values)?;
+    let claims = resolve_output(shape, output_claims, &values)?;
+    Ok((PoolProof { values }, claims))
+}
+
+/// Verifies the resolution of every claim on a virtual pool output; returns, per claim, the
+/// claims on R and on the input.
+pub fn verify_pool_output<F: FieldOps, S: SpongeOps<F>>(
+    shape: PoolShape,
+    proof: &PoolProof<F>,
+    output_claims: &[TensorClaim<F>],
+    t: &mut Transcript<F, S>,
+) -> Result<Vec<PoolClaims<F>>, Error> {
+    shape.statement(t)?;
+    if proof.values.len() != output_claims.len() {
+        return Err(Error::ProofShape {
+            what: "pool output remainders (one per claim on the output)",
+            expected: output_claims.len(),
+            actual: proof.values.len(),
+        });
+    }
+    t.absorb(labels::POOL_VALUES, &proof.values)?;
+    resolve_output(shape, output_claims, &proof.values)
+}
+
+fn resolve_output<F: FieldOps>(
+    shape: PoolShape,
+    output_claims: &[TensorClaim<F>],
+    remainders: &[F],
+) -> Result<Vec<PoolClaims<F>>, Error> {
+    output_claims
+        .iter()
+        .zip(remainders)
+        .map(|(c, u)| shape.claims(c.point.clone(), &[c.value.clone(), u.clone()]))
+        .collect()
 }

@@ -195,9 +195,26 @@ fn tampered_cnn_training_messages_are_refused() {
                 ForwardProof::Pool(pp) => pp.values[0] += Fr::ONE,
                 _ => unreachable!(),
             }),
-            // The pool states values only (no sumcheck); its input claim is on the ReLU's
-            // virtual Pos, which the ReLU split's sumcheck refuses.
+            // The pool's output is virtual: it states the remainder at each claim on it, and
+            // a wrong one moves the claim on the ReLU's virtual Pos, which the ReLU split's
+            // sumcheck refuses.
             Error::SumcheckFinal,
+        ),
+        (
+            "pool value missing",
+            Box::new(|p| match &mut p.body.forward[1] {
+                ForwardProof::Pool(pp) => {
+                    pp.values.pop();
+                }
+                _ => unreachable!(),
+            }),
+            // One per claim on the output: the range lookup's, the next convolution's forward
+            // gather and its weight update's gather.
+            Error::ProofShape {
+                what: "pool output remainders (one per claim on the output)",
+                expected: 3,
+                actual: 2,
+            },
         ),
         (
             "ReLU split sumcheck",

@@ -26,6 +26,7 @@ mod one_hot;
 mod onnx_graph_checks;
 mod onnx_import;
 mod poly_identities;
+mod pool_output;
 mod pools_and_shapes;
 mod quantize;
 mod relu_grad_block;

@@ -189,40 +189,59 @@ impl TrainArchitecture {
             .collect()
     }
 
-    /// Indices of the pool (unweighted) layers, first to last.
-    pub(crate) fn pools(&self) -> Vec<usize> {
+    /// Where layer `l`'s forward proof runs: 0 for a weighted layer (after the lookups, at its
+    /// remainder's point), 1 for a max or window average pool (its own fork), 2 for a 2×2
+    /// average pool (its output is virtual: resolved once the forks join).
+    fn forward_group(&self, l: usize) -> usize {
+        match self.layers().get(l).map(|x| x.kind) {
+            Some(LayerKind::AvgPool { .. }) => 2,
+            Some(LayerKind::MaxPool(_) | LayerKind::AvgPoolWindow(_)) => 1,
+            _ => 0,
+        }
+    }
+
+    fn group(&self, g: usize) -> Vec<usize> {
         (0..self.layers().len())
-            .filter(|i| !self.layers().get(*i).is_some_and(LayerShape::is_dense))
+            .filter(|i| self.forward_group(*i) == g)
             .collect()
     }
 
-    /// Per-layer items in layer order from the weighted layers' and the pools' (each in their
-    /// own order): the forward proofs, which run on different transcripts by kind.
-    pub(crate) fn in_layer_order<T>(
-        &self,
-        weighted: Vec<T>,
-        pools: Vec<T>,
-    ) -> Result<Vec<T>, Error> {
-        if weighted.len() + pools.len() != self.layers().len() {
+    /// The pools whose forward block runs on a fork of its own (max and window average pools),
+    /// first to last.
+    pub(crate) fn pools(&self) -> Vec<usize> {
+        self.group(1)
+    }
+
+    /// The 2×2 average pools, whose output is virtual, first to last. Their claims are
+    /// resolved once the forks join and before the ReLU splits; that every claim on an output
+    /// exists by then relies on a pool sitting between two weighted layers (never above a
+    /// pool), which the architecture check enforces.
+    pub(crate) fn virtual_pools(&self) -> Vec<usize> {
+        self.group(2)
+    }
+
+    /// Per-layer items in layer order from the weighted layers', the forked pools' and the
+    /// virtual-output pools' (each in their own order): the forward proofs, which run on
+    /// different transcripts by kind.
+    pub(crate) fn in_layer_order<T>(&self, groups: [Vec<T>; 3]) -> Result<Vec<T>, Error> {
+        let total: usize = groups.iter().map(Vec::len).sum();
+        if total != self.layers().len() {
             return Err(Error::ProofShape {
                 what: "layer proofs (forward per layer)",
                 expected: self.layers().len(),
-                actual: weighted.len() + pools.len(),
+                actual: total,
             });
         }
-        let (mut w, mut p) = (weighted.into_iter(), pools.into_iter());
+        let mut its = groups.map(Vec::into_iter);
         (0..self.layers().len())
             .map(|i| {
-                let next = if self.layers().get(i).is_some_and(LayerShape::is_dense) {
-                    w.next()
-                } else {
-                    p.next()
-                };
-                next.ok_or(Error::ProofShape {
-                    what: "layer proofs by kind (weighted, pool)",
-                    expected: self.layers().len(),
-                    actual: i,
-                })
+                its.get_mut(self.forward_group(i))
+                    .and_then(Iterator::next)
+                    .ok_or(Error::ProofShape {
+                        what: "layer proofs by kind (weighted, forked pool, 2×2 pool)",
+                        expected: self.layers().len(),
+                        actual: i,
+                    })
             })
             .collect()
     }
@@ -385,7 +404,9 @@ impl TrainArchitecture {
                 continue;
             }
             if let LayerKind::AvgPool { w, .. } = l.kind {
-                put(names::output(&l.name), out, real)?;
+                // The output is virtual, (S − R)/4 ([`crate::blocks::pool::prove_pool_output`]),
+                // range-checked whole (0 on padded channels).
+                virtual_vars.push((names::output(&l.name), log(out)));
                 put(names::remainder(&l.name), out, real)?;
                 put(names::backprop(&l.name), out, real)?;
                 put(names::backprop_rem(&l.name), out, backprop_fill)?;

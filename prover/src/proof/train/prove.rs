@@ -27,7 +27,7 @@ use crate::blocks::loss_grad::prove_loss_grad;
 use crate::blocks::maxpool::prove_maxpool;
 use crate::blocks::maxpool_grad::prove_maxpool_grad;
 use crate::blocks::one_hot::prove_one_hot;
-use crate::blocks::pool::prove_pool;
+use crate::blocks::pool::prove_pool_output;
 use crate::blocks::relu_grad::prove_relu_grad;
 use crate::blocks::relu_split::{SplitClaims, prove_relu_split};
 use crate::blocks::softmax::prove_softmax;
@@ -308,15 +308,6 @@ fn prove_forward(
             avgpool_window_claims(arch, i, x, c),
         ));
     }
-    if let LayerKind::AvgPool { .. } = l.kind {
-        let (p, c) = prove_pool(
-            arch.pool_shape(l)?,
-            get(t, &names::output(&l.name))?,
-            get(t, &names::remainder(&l.name))?,
-            f,
-        )?;
-        return Ok((ForwardProof::Pool(p), pool_claims(arch, i, c)));
-    }
     let outputs = if l.relu {
         vec![get(t, &names::pos(&l.name))?, get(t, &names::neg(&l.name))?]
     } else {
@@ -474,7 +465,6 @@ pub fn prove(
         routed.extend(r);
         digests.push(d);
     }
-    let forward_proofs = arch.in_layer_order(weighted_forward, pool_forward)?;
     let ((softmax_proof, gradient, one_hot), r, d) = ls?;
     routed.extend(r);
     digests.push(d);
@@ -486,6 +476,22 @@ pub fn prove(
         digests.push(d);
     }
     main.join(&digests)?;
+    // Every claim on a 2×2 pool's virtual output is in: resolve them into claims on its
+    // remainder and input (the layer below's Pos, proven next).
+    let mut virtual_forward = Vec::new();
+    for i in arch.virtual_pools() {
+        let l = layer(arch, i)?;
+        let claims = take_all(&mut routed, &names::output(&l.name));
+        let (p, c) = prove_pool_output(
+            arch.pool_shape(l)?,
+            get(&t, &names::remainder(&l.name))?,
+            &claims,
+            &mut main,
+        )?;
+        routed.extend(c.into_iter().flat_map(|c| pool_claims(arch, i, c)));
+        virtual_forward.push(ForwardProof::Pool(p));
+    }
+    let forward_proofs = arch.in_layer_order([weighted_forward, pool_forward, virtual_forward])?;
     // Every claim on a hidden layer's Pos and Neg is in: prove them on |Y| and M.
     let mut relu_splits = Vec::new();
     for (i, l) in layers.iter().enumerate() {

@@ -302,12 +302,12 @@ pub(crate) fn relu_vars(arch: &TrainArchitecture, j: usize) -> Result<usize, Err
     Ok(len.trailing_zeros() as usize)
 }
 
-/// A pool's claims on the plan's tensors.
+/// A 2×2 pool's claims from resolving one claim on its virtual output: on its input (the
+/// layer below's Pos) and its remainder.
 pub(crate) fn pool_claims<F>(arch: &TrainArchitecture, i: usize, c: PoolClaims<F>) -> Routed<F> {
     let name = arch.layers().get(i).map_or("", |l| l.name.as_str());
     vec![
         (arch.input_of(i), c.input),
-        (names::output(name), c.output),
         (names::remainder(name), c.remainder),
     ]
 }

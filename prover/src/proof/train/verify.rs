@@ -25,7 +25,7 @@ use crate::blocks::loss_grad::verify_loss_grad;
 use crate::blocks::maxpool::verify_maxpool;
 use crate::blocks::maxpool_grad::verify_maxpool_grad;
 use crate::blocks::one_hot::verify_one_hot;
-use crate::blocks::pool::verify_pool;
+use crate::blocks::pool::verify_pool_output;
 use crate::blocks::relu_grad::verify_relu_grad;
 use crate::blocks::relu_split::{SplitClaims, verify_relu_split};
 use crate::blocks::softmax::verify_softmax;
@@ -85,10 +85,6 @@ fn verify_forward<F: FieldOps, S: SpongeOps<F>>(
             let mut out = vec![(arch.input_of(i), x)];
             out.extend(rename(c, &forward_names(arch, i)?)?);
             Ok(out)
-        }
-        (LayerKind::AvgPool { .. }, ForwardProof::Pool(pp)) => {
-            let c = verify_pool(arch.pool_shape(l)?, pp, f)?;
-            Ok(pool_claims(arch, i, c))
         }
         (LayerKind::MaxPool(g), ForwardProof::MaxPool { pool, gather }) => {
             let c = verify_maxpool(arch.maxpool_shape(l)?, pool, f)?;
@@ -317,6 +313,17 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         digests.push(f.digest()?);
     }
     t.join(&digests)?;
+    // Every claim on a 2×2 pool's virtual output is in: resolve them into claims on its
+    // remainder and input.
+    for i in arch.virtual_pools() {
+        let l = layer(arch, i)?;
+        let claims = take_all(&mut routed, &names::output(&l.name));
+        let ForwardProof::Pool(p) = forward(i)? else {
+            return Err(Error::LayerProofKind { layer: i });
+        };
+        let c = verify_pool_output(arch.pool_shape(l)?, p, &claims, t)?;
+        routed.extend(c.into_iter().flat_map(|c| pool_claims(arch, i, c)));
+    }
     let hidden: Vec<usize> = (0..layers.len())
         .filter(|i| arch.has_relu_derivative(*i))
         .collect();
