@@ -17,8 +17,10 @@
 //!   a convolution is the same block on its im2col rows
 //!   (examples × output positions) and the im2col gather ([`crate::blocks::conv`]) from the
 //!   claim on the never-committed Xcol to one on its input, the iterations joining the
-//!   examples' variables; a 2×2 pool is the pool relation ([`crate::blocks::pool`]) with the
-//!   iterations as more examples;
+//!   examples' variables; a 2×2 average pool's output is virtual, O = (S − R)/4 over the
+//!   committed remainder and the layer below's Pos, range-checked like a committed one, and
+//!   every claim on it is resolved into claims on R and Pos once the forks join
+//!   ([`crate::blocks::pool::prove_pool_output`], the iterations as more examples);
 //! - loss: the fixed-point softmax ([`crate::blocks::softmax`], cross-entropy) and the gradient
 //!   G = [j real]·(P − 2^s·Y) (P = logits for mean squared error) in one zerocheck, the
 //!   real-class mask evaluated by the verifier; the dataset's labels one-hot on real classes
@@ -52,12 +54,13 @@
 //!   them is proven on |Y| and M once the blocks have joined ([`crate::blocks::relu_split`]).
 //!
 //! Transcript: the statement (architecture id, the four commitments, the salt), then one fork
-//! per block group — the lookups followed by every weighted layer's forward block; each pool's
-//! forward block; the loss; each weighted layer's backward blocks — joined by their digests
-//! in that order; then the ReLU splits and the opening on the joined transcript. Every block
-//! draws its challenges after the trace commitment, which binds every tensor a block reads
-//! (a virtual one — Pos, Neg, the output gradient, R — through the committed tensors that
-//! define it).
+//! per block group — the lookups followed by every weighted layer's forward block; each max
+//! or window average pool's forward block; the loss; each weighted layer's backward blocks —
+//! joined by their digests in that order; then, on the joined transcript, the 2×2 pools'
+//! output resolutions, the ReLU splits and the opening. Every block draws its challenges
+//! after the trace commitment, which binds every tensor a block reads (a virtual one — Pos,
+//! Neg, the output gradient, a forward remainder, a 2×2 pool's output — through the committed
+//! tensors that define it).
 //!
 //! Batches are contiguous slices of the dataset in a public schedule (batch t = rows
 //! [(t mod N/B)·B, …)), so a claim on a stacked batch tensor is a claim on the dataset with
