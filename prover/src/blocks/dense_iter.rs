@@ -12,10 +12,11 @@
 //! Transcript order: the statement (dimensions, scale, ReLU, the row mask); the stated outputs,
 //! v and B̃, absorbed together; then the contraction's rounds. The point r and v come from the
 //! lookup, drawn after the trace commitment binds A, W, B and the outputs — and with them R,
-//! which is a function of them; so a false v, or an R the lookup read that is not the relation's,
-//! survives only with the lookup's soundness error plus (vars + 2·log(k·T))/|Fr|. The caller range-checks R ∈ [0, 2^s)
-//! (that lookup), the outputs, the input and the weights, as for inference; with those bounds
-//! the field relation is the integer one, so Y = ⌊P/2^s⌋. A ReLU layer's Pos and Neg are the
+//! which is a function of them; so a false v, or an R the lookup read that is not the
+//! relation's, survives only with the lookup's soundness error plus (vars + 2·log(k·T))/|Fr|.
+//! The caller range-checks R ∈ [0, 2^s) (that lookup), the outputs, the input and the weights,
+//! as for inference; with those bounds the field relation is the integer one, so
+//! Y = ⌊P/2^s⌋. A ReLU layer's Pos and Neg are the
 //! virtual tensors of [`super::relu_split`], which makes Pos ⊙ Neg = 0 and both nonnegative by
 //! construction: no zerocheck here.
 

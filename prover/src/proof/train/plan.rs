@@ -12,6 +12,7 @@ use crate::proof::bounds::{
     RangeColumn, RangeColumns, range_statement, softmax_lookup, softmax_ranges,
 };
 use crate::proof::model::{LayerKind, LayerShape};
+use ark_bn254::Fr;
 use std::collections::BTreeMap;
 
 /// Vector indices in commitment order.
@@ -187,6 +188,19 @@ impl TrainArchitecture {
         (0..self.layers().len())
             .filter(|i| self.layers().get(*i).is_some_and(LayerShape::is_dense))
             .collect()
+    }
+
+    /// 2^(b − s): the factor a weighted layer's forward remainder is read at by its one range
+    /// column (`names::remainder_scaled`).
+    pub(crate) fn remainder_to_table(&self) -> Result<Fr, Error> {
+        let e = self
+            .config
+            .bits
+            .checked_sub(self.config.scale)
+            .ok_or(Error::Internal {
+                what: "the training scale is below the range bits",
+            })?;
+        Ok(Fr::from(1u64 << e))
     }
 
     /// Where layer `l`'s forward proof runs: 0 for a weighted layer (after the lookups, at its

@@ -16,7 +16,6 @@ use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, LookupStatement};
 use crate::proof::model::{LayerKind, LayerShape};
-use ark_bn254::Fr;
 use ark_ff::Field;
 
 /// Claims named by the plan's tensors, in routing order.
@@ -68,12 +67,11 @@ pub(crate) fn remainder_claim<F: FieldOps>(
             actual: count,
         });
     };
-    let (bits, scale) = (arch.config.bits, arch.config.scale);
-    let from_table = bits
-        .checked_sub(scale)
-        .and_then(|e| Fr::from(1u64 << e).inverse())
-        .ok_or(Error::Internal {
-            what: "the training scale is below the range bits",
+    let from_table = arch
+        .remainder_to_table()?
+        .inverse()
+        .ok_or(Error::ZeroParameter {
+            what: "the forward remainder's table factor 2^(b − s)",
         })?;
     Ok(TensorClaim {
         point: claim.point,

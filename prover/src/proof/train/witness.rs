@@ -278,11 +278,7 @@ pub(super) fn witness(
             stack(steps.iter().map(|s| s.params[i].1.as_slice())),
         );
         // The forward remainder is virtual; its range column reads it scaled to the table.
-        let to_table = Fr::from(
-            1u64 << cfg.bits.checked_sub(cfg.scale).ok_or(Error::Internal {
-                what: "the training scale is below the range bits",
-            })?,
-        );
+        let to_table = arch.remainder_to_table()?;
         let mut scaled = fwd(|x| &x.r);
         scaled.par_iter_mut().for_each(|v| *v *= to_table);
         t.insert(names::remainder_scaled(name), scaled);
