@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xf4c4263164d9d5cf7fa74534e03522e611fc93022160a790e056455f9de76cc8;
+    bytes32 public constant ARCHITECTURE = 0x1864cec81028d64ca0598b290eb9fb476b44556396899e4cb666cd000ec4f9d1;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x28c2dce675836ccb4c5106be0dbceaa49b49ae77abc00410028854228d79f6a6;
-    uint256 internal constant IC0_Y = 0x10564e07b37464f67b52e753a0c28d0bab3dac8f4ff2d2145bc44df32f6ba2fd;
-    uint256 internal constant IC1_X = 0x2db4e0e0c02934976cf612ac6e4943daab594f1695116a53bf4ad4637f067353;
-    uint256 internal constant IC1_Y = 0x20583869505d08dfcf0a2548b28c8f510e83bced60211b4bc6a4499cfcd8762e;
-    uint256 internal constant IC2_X = 0x1823e831c84e43ebbe1c62aa2db13851451de3426a2d5cafce01c02fbac234f8;
-    uint256 internal constant IC2_Y = 0x06b71194b957ee41942bd463bae3487ebfe005b7df7e4aca087afa41d4a40dbe;
-    uint256 internal constant IC3_X = 0x06c3e7f4e55bdf6470ddadaf2e33fe3653f6cf843d5041cc8678751d86e2aaf8;
-    uint256 internal constant IC3_Y = 0x2f9ac7dbd0c4fd91dd8bc175bece08d85ed7da449fdea63267cf0edaddc6f3af;
-    uint256 internal constant IC4_X = 0x174c31162ec0c7bcd18d7b28c0227ba3d59761826425c4acf4548f242c0a8d71;
-    uint256 internal constant IC4_Y = 0x05d2de21333d99d8f8cb61f8df3f1bfbd71021958f2dea2f52cafd2a9b28c7b8;
-    uint256 internal constant IC5_X = 0x0e9e4177600e316c92d1f587e8f8f36c583735140c172e3f9cb881d94b0a61be;
-    uint256 internal constant IC5_Y = 0x057301caf0164695f3951f909e52899c84323e178b46782130c78a342300950c;
-    uint256 internal constant IC6_X = 0x082feaa1ac88d0a1ebe8a2650725008d427bf50c430811d9618cfe4f66ba9c6e;
-    uint256 internal constant IC6_Y = 0x12b60be2288375c312940ee97c704d86103f1d4ee93ec6e0a09aa7f90dd1128f;
-    uint256 internal constant IC7_X = 0x05e263ff03e5c85fe6210d9c27b6aba4605994b97d9f69a29f9a93385c5eec90;
-    uint256 internal constant IC7_Y = 0x0f28e4d7fa24925edd9a429f87d0808fc16b501b5dd0d735270154cbca5c9ad6;
-    uint256 internal constant IC8_X = 0x13a263a436fe747419fb9caef7ddc79cb7e94ac1674d48de740b0ef7f5bb2551;
-    uint256 internal constant IC8_Y = 0x2042e55c6b9d56d7fd959412b5d60a8c8929976eedd824663ff51912144137d2;
-    uint256 internal constant IC9_X = 0x23785efeec02fe12fe2d76393fbc5e5f42a75eaf8811dca56a38a21cfed3cc0b;
-    uint256 internal constant IC9_Y = 0x1f358dbb25aea38386cea189d6b7a8d80e3c6f51eb6548c672ded3cd122ce40b;
+    uint256 internal constant IC0_X = 0x0299d77796a97d133b5f86d65af49805fc47bb9dbb2f2e12333087951bd91d36;
+    uint256 internal constant IC0_Y = 0x21037687a6f5913306acad06d562157fca2d201297f9437f60ce8641fa2a7be3;
+    uint256 internal constant IC1_X = 0x0019a08f6345a25e247d6ee28cc644fcd06a927d828ca59c103b8513a30d33b2;
+    uint256 internal constant IC1_Y = 0x00531be606ada8e834e03228d5c43c1c8a453818f40565dcb112e57de213ed2b;
+    uint256 internal constant IC2_X = 0x1222d85e9193377d71d644553a559a988ad7ccf668adff87da1e50b3a968cb61;
+    uint256 internal constant IC2_Y = 0x298dd483d580d643ee066a5dadc8b59e08c5f5ae9b3070874e611d9c6be9a4f9;
+    uint256 internal constant IC3_X = 0x0cd593c10745376a0af70af65bc78edc3622264aef89725b381b27b0c5930f9f;
+    uint256 internal constant IC3_Y = 0x1b85cc8267adecf4c66f88af28ef1439a16a2b3afb4cef9c05cab76e452ab7b8;
+    uint256 internal constant IC4_X = 0x010a391e3624eb9e2a6bb949728d49d9d223f5f203de733d946bab41de8cda9f;
+    uint256 internal constant IC4_Y = 0x2a153ff7c99e1d21cce17adcf7bf37937433a8186a265e05245185e068dbe1b8;
+    uint256 internal constant IC5_X = 0x0bdd1b877a6d7db60802bdc96a1448a73de3399a352f490d62c58b522c110a4c;
+    uint256 internal constant IC5_Y = 0x1012dc971fba22b7dfdb23ff401f94a2268824826a58da4c759b5ca3b63ea976;
+    uint256 internal constant IC6_X = 0x04574559752cf526ac59291e7ad7385b361251fc0c937af9efe36111fe0af8c9;
+    uint256 internal constant IC6_Y = 0x103c76ca26ee6ee4377b378f2e13dbd15b5d181ba4209cc9cc62e1e8eb372f14;
+    uint256 internal constant IC7_X = 0x025452ba4defae1cd3db87f2494d5101f794ae9e3bcb9914443406cb905d4e7b;
+    uint256 internal constant IC7_Y = 0x0ec6e5eacf5816aadefb95de2391aa9ebff00bfe9a4359a98678767ea1d7d423;
+    uint256 internal constant IC8_X = 0x0907f36e037286100e6094270285a3390a3fd8f3885560d410aa8bd6766414cd;
+    uint256 internal constant IC8_Y = 0x2b813490b0c80982cffa69334de52291ae7cddbbfc6e41658d1ff4b36e20e846;
+    uint256 internal constant IC9_X = 0x2845dc6ef2c71f28c7dc54ccf3e443c2919716273b6e90e7f1c7a9aeb2bab508;
+    uint256 internal constant IC9_Y = 0x14146f1a39e8f332c32ad1a368f24049c8773e1ce321ee112a019b7ebe8d8e41;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v13";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v14";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

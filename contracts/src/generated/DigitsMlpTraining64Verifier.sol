@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x5eceaa8f033a4c7863f10be9f7806042f788e6f4aee9fbbd0cfc0af4df354820;
+    bytes32 public constant ARCHITECTURE = 0x495ac297b3729557fa158733a6464e57a822f1bb498ea9be635afa8cd564ac00;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x2ec8eef2c287ef82844ad857c27ab477da814533d4c7cc5a8a4b7a66f54a029b;
-    uint256 internal constant IC0_Y = 0x1b5dcfebe546cc20721e0b286c6b7ec9a938e2bbb384685f91cfa213a51b5759;
-    uint256 internal constant IC1_X = 0x1b899a07b015b711200f47e4caab68983d174e01bdd6e1fabc69891ae6527b23;
-    uint256 internal constant IC1_Y = 0x0e6f3676de6b31fa7274f52a22616ae2227a016b4efa7faa96ea2be46a28cc35;
-    uint256 internal constant IC2_X = 0x113f667981b2cafb96ba20c726834c5db0093d964ec6d141436f0e46fc1515b7;
-    uint256 internal constant IC2_Y = 0x2d25b71c6f9db50beebe47a8a7582d5ee9bcbd0319c839f8539ed7c9835bf822;
-    uint256 internal constant IC3_X = 0x305a41ed59c7d09081ab98fe58e2148a2d274f90ad22f776d2adb4d7452b4bc9;
-    uint256 internal constant IC3_Y = 0x2a2ba1f3d2016d70a49084be910294cc9828977dd9ae9a8d6d1742beed5dd8c5;
-    uint256 internal constant IC4_X = 0x2c68331b49f6cc73536768a2125b5cb2e541e6a18b29405715b93bf7510f26bb;
-    uint256 internal constant IC4_Y = 0x21d8baaf768fdc85f97b9bb5dac7853440630c753ecf67d0bc156979d225836d;
-    uint256 internal constant IC5_X = 0x2e0ef35e1db7a1a82a715028ec5e068a27a59ef3eee96a17523e92fef5259a20;
-    uint256 internal constant IC5_Y = 0x060110ec8ef0d3d12c05512152d3f97c5d18fb8eded070383185f44eaad85995;
-    uint256 internal constant IC6_X = 0x08ee17183c14dba5a7d63f585294ec010bc7be5437a53ac700b662a0fb529aa8;
-    uint256 internal constant IC6_Y = 0x1dc8b7ed00efed4c3aa56ff53056d9d26a057b094843213def4f17194c91a0b0;
-    uint256 internal constant IC7_X = 0x17e4b25b487aacd2fdf63db4d14c054ccd05b45f5886ec8f11cad9bab2434f58;
-    uint256 internal constant IC7_Y = 0x18bd5ec327e5bcd8028672f4bbde8bf4fef3cb6f31e989c0981c1c45437f81c8;
-    uint256 internal constant IC8_X = 0x1c38122af622064d94d03c7678cc0183ce0593e144a1354d1e3e31e1d649dba8;
-    uint256 internal constant IC8_Y = 0x1ff7336f5b8a977cffef68eb9fbeba847b7f22b94cfbe927f26b73306655047e;
-    uint256 internal constant IC9_X = 0x156a18c374ed0eb03e64a3a30ebab15f39085a947bc1d7b0fb2dfae687f8c678;
-    uint256 internal constant IC9_Y = 0x1bb5c4d503a17b4dd5b20b099b9d36fd66410b34affa6071e57e6a372f126a6e;
+    uint256 internal constant IC0_X = 0x15c7421f6d7f5db1c990d5e3782c65238a417fdd8ca3954e9d9515594167d10b;
+    uint256 internal constant IC0_Y = 0x0dcb50fdebdd7c4068001d733894b521b4b00d7336f4bd5ef09da64f475dea46;
+    uint256 internal constant IC1_X = 0x201b6b922842a41b9f39308f5961dcb74ff49aad795f6ab6913b9894fd4432a3;
+    uint256 internal constant IC1_Y = 0x04efdb48a8b84c713e68d0a7d72992696f547160d7e38fdaa049a5ef6170aff3;
+    uint256 internal constant IC2_X = 0x181495549e00dcd312d01908bbd4e52195cbaff1fbb8874ca9ebdfba63748e58;
+    uint256 internal constant IC2_Y = 0x1b59495d7df1fad4b9fb90ca03e56ebaf46efe64b52e621fe133d114ee456994;
+    uint256 internal constant IC3_X = 0x199035628d7425739487ea2eeadee1c60466d5cc3e45da3505bf809990dbc379;
+    uint256 internal constant IC3_Y = 0x2f3d1ce9040bb9416c439f95f3930c4902a8e75e76c103cc5fc550c520670bf4;
+    uint256 internal constant IC4_X = 0x2da24419ab3d4c4425e258210a0ee28d237ef1d99bc3ed67e949d2dc6512f654;
+    uint256 internal constant IC4_Y = 0x06dd76e49767790fdb9885575250a7503148bce25277001f020b3edce147e866;
+    uint256 internal constant IC5_X = 0x0bafc9e8b8b0c59ca8a0cd89963289ae28ea3663e87216fbfbc5e34784c2b41a;
+    uint256 internal constant IC5_Y = 0x136d5aba86427fc8c52939f7ea7b925cfc468954933690dde127a8af155cbac0;
+    uint256 internal constant IC6_X = 0x0d179bae77f496730be258553e2515d8a320d96c744a9de6368f1dac2225fc05;
+    uint256 internal constant IC6_Y = 0x12b1df97c2101d651eb3c6d2bf6fbd06ee1974c314998b329f54072a156e7a32;
+    uint256 internal constant IC7_X = 0x00ca01ff0e2623be8281a618f22ebfef4afae7eb084173c953d63755bc83f9dd;
+    uint256 internal constant IC7_Y = 0x11f4088989391de734972ae68e565e2f79375eb16f2ac4df9a4e3c0f03b48c8b;
+    uint256 internal constant IC8_X = 0x263640314e3858ce366eef6fc11a91e27f989e278a30938963d2e7f5bce7c4db;
+    uint256 internal constant IC8_Y = 0x0da08e6dca9dfa3f858c591c72cff8d4ca9f8a039cd81e2e7996975790130d00;
+    uint256 internal constant IC9_X = 0x2f0669853878f6b79a72082aecae69bb503a5d7dd01342e6d87daa8b22b192ef;
+    uint256 internal constant IC9_Y = 0x161183409f56b8c43a9b11276529c598bf6d7ab96381e0aea1fddcfde37630f9;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v13";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v14";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

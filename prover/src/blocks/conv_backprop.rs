@@ -3,16 +3,22 @@
 //! so U = round(col2im(G·Wᵀ) / 2^sh) with R ∈ [0, 2^sh) — the gradient a convolution hands to
 //! the layer below ([`crate::train`]: summed over the (tap, position) pairs reading each input
 //! position, rounded once). G (rows (n, p, t), the output channels lowest) and W (stacked over
-//! t) are committed, U and R are committed, the product P = G·Wᵀ and its col2im never are.
+//! t) are committed (G as the virtual M ⊙ dA of committed tensors), and so is U; the product
+//! P = G·Wᵀ, its col2im and the remainder R never are. R is *defined* by the relation, and the
+//! caller's range lookup reads it (scaled to its table) and leaves the claim R̃(r) = v at a
+//! point r on U's variables (c, q, n, t) — the claim this block proves.
 //!
-//! Order: the statement (geometry, examples, output channels, iterations, shift) is absorbed,
-//! then the point r on U's variables (c, q, n, t) is drawn; the prover states Ũ(r) and R̃(r),
-//! absorbed before anything else, which fixes the claim col2im(P)~(r) = 2^sh·Ũ + R̃ − 2^(sh−1).
-//! The col2im sumcheck ([`super::conv::prove_scatter`]) reduces it to a claim on P at
-//! (r_c, ρ_tap, ρ_p, r_n, r_t), and the iterated contraction ([`super::iterate`], R read
-//! transposed) reduces that to claims on G and W. Soundness: the two sumchecks'
-//! O(log)/|Fr|, given the caller's range checks on U (signed b-bit) and R, and G and W small,
-//! so the field identity is the integer one (|col2im(P)| < 2^(2b + 40) ≪ |Fr|).
+//! Order: the statement (geometry, examples, output channels, iterations, shift) is absorbed;
+//! the point r and v come from the lookup, run after the trace commitment binds G's tensors,
+//! W and U (and with them R); the prover states Ũ(r), absorbed with v before anything else,
+//! which fixes the claim col2im(P)~(r) = 2^sh·Ũ + v − 2^(sh−1). The col2im sumcheck
+//! ([`super::conv::prove_scatter`]) reduces it to a claim on P at (r_c, ρ_tap, ρ_p, r_n, r_t),
+//! and the iterated contraction ([`super::iterate`], R read transposed) reduces that to claims
+//! on G and W. Soundness: a false v, or an R the lookup read that is not the relation's,
+//! survives only with the lookup's soundness error plus the two sumchecks' O(log)/|Fr|; the
+//! caller range-checks U (signed b-bit) and R, and G and W are small, so the field identity is
+//! the integer one (|col2im(P)| < 2^(2b + 40) ≪ |Fr|) and R an integer the range column bounds
+//! exactly.
 
 use super::conv::{GatherProof, prove_scatter, verify_scatter};
 use super::iterate::{Contraction, ContractionClaims, Operand};
@@ -43,10 +49,10 @@ pub struct ConvBackprop {
     pub shift: u32,
 }
 
-/// A proof: Ũ(r), R̃(r), the col2im sumcheck and the contraction sumcheck.
+/// A proof: Ũ(r) at the remainder's point, the col2im sumcheck and the contraction sumcheck.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConvBackpropProof<F> {
-    /// Ũ(r), R̃(r).
+    /// Ũ(r).
     pub values: Vec<F>,
     /// col2im: the claim on col2im(P) to one on P.
     pub scatter: GatherProof<F>,
@@ -74,10 +80,12 @@ impl ConvBackprop {
         log2(g.in_c) + log2(g.in_positions()) + log2(self.m) + log2(self.t)
     }
 
+    /// Absorbs the statement and checks the remainder's point `at` is on U's variables.
     fn start<F: FieldOps, S: SpongeOps<F>>(
         &self,
+        at: &[F],
         t: &mut Transcript<F, S>,
-    ) -> Result<Vec<F>, Error> {
+    ) -> Result<(), Error> {
         let g = &self.geometry;
         const BLOCK: &str = "convolution back-propagation";
         ensure(
@@ -105,18 +113,31 @@ impl ConvBackprop {
             self.shift as usize,
         ]);
         t.absorb_usizes(labels::CONV_BACKPROP_STATEMENT, &words)?;
-        Ok(t.challenges(labels::CONV_BACKPROP_POINT, self.vars())?)
+        if at.len() != self.vars() {
+            return Err(Error::ProofShape {
+                what: "convolution back-propagation remainder point",
+                expected: self.vars(),
+                actual: at.len(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The stated Ũ with the remainder's value v: what the transcript absorbs and the
+    /// relation reads.
+    fn stated<F: Clone>(values: &[F], remainder: &F) -> Result<[F; 2], Error> {
+        let [u] = values else {
+            return Err(Error::ProofShape {
+                what: "convolution back-propagation values",
+                expected: 1,
+                actual: values.len(),
+            });
+        };
+        Ok([u.clone(), remainder.clone()])
     }
 
     /// col2im(P)~(r) = 2^sh·Ũ + R̃ − 2^(sh−1).
-    fn claim<F: FieldOps>(&self, r: &[F], v: &[F]) -> Result<TensorClaim<F>, Error> {
-        let [u, rem] = v else {
-            return Err(Error::ProofShape {
-                what: "convolution back-propagation values",
-                expected: 2,
-                actual: v.len(),
-            });
-        };
+    fn claim<F: FieldOps>(&self, r: &[F], [u, rem]: &[F; 2]) -> Result<TensorClaim<F>, Error> {
         let half = Fr::from(2u64).pow([u64::from(self.shift - 1)]);
         Ok(TensorClaim {
             point: r.to_vec(),
@@ -140,46 +161,46 @@ impl ConvBackprop {
         Ok([r_a.to_vec(), r_b.to_vec(), r_t.to_vec()])
     }
 
-    fn claims<F: Clone>(r: &[F], v: &[F], c: ContractionClaims<F>) -> NamedClaims<F> {
-        let mut out: NamedClaims<F> = vec![("grad", c.left), ("weight", c.right)];
-        for (name, value) in ["delta", "remainder"].into_iter().zip(v) {
-            out.push((
-                name,
+    /// The claims on G, W and U (the remainder's claim is the caller's, proven here).
+    fn claims<F: Clone>(r: &[F], u: &F, c: ContractionClaims<F>) -> NamedClaims<F> {
+        vec![
+            ("grad", c.left),
+            ("weight", c.right),
+            (
+                "delta",
                 TensorClaim {
                     point: r.to_vec(),
-                    value: value.clone(),
+                    value: u.clone(),
                 },
-            ));
-        }
-        out
+            ),
+        ]
     }
 }
 
-/// Proves U = round(col2im(G·Wᵀ) / 2^sh) in every iteration; returns the claims on G
-/// (`grad`), W (`weight`), U (`delta`) and R (`remainder`).
+/// Proves U = round(col2im(G·Wᵀ) / 2^sh) in every iteration at the caller's claim on the
+/// virtual remainder R (`remainder`, from the range lookup); returns the claims on G
+/// (`grad`), W (`weight`) and U (`delta`).
 pub fn prove_conv_backprop(
     shape: ConvBackprop,
     grad: &[Fr],
     weight: &[Fr],
     delta: &[Fr],
-    remainder: &[Fr],
+    remainder: &TensorClaim<Fr>,
     t: &mut NativeTranscript,
 ) -> Result<(ConvBackpropProof<Fr>, NamedClaims<Fr>), Error> {
     let c = shape.contraction();
     let u_len = 1usize << shape.vars();
     ensure_lens(&[
         ("back-propagated gradient U", u_len, delta.len()),
-        ("back-propagation remainder R", u_len, remainder.len()),
         ("gradient G (t × rows × n)", c.t * c.a * c.c, grad.len()),
         ("weights W (t × k × n)", c.t * c.b * c.c, weight.len()),
     ])?;
-    let r = shape.start(t)?;
-    let values = vec![
-        DenseMle::new(delta.to_vec())?.evaluate(&r)?,
-        DenseMle::new(remainder.to_vec())?.evaluate(&r)?,
-    ];
-    t.absorb(labels::CONV_BACKPROP_VALUES, &values)?;
-    let claim = shape.claim(&r, &values)?;
+    let r = &remainder.point;
+    shape.start(r, t)?;
+    let values = vec![DenseMle::new(delta.to_vec())?.evaluate(r)?];
+    let stated = ConvBackprop::stated(&values, &remainder.value)?;
+    t.absorb(labels::CONV_BACKPROP_VALUES, &stated)?;
+    let claim = shape.claim(r, &stated)?;
     // P = G·Wᵀ per iteration, rows (n, p, t), columns (tap, c): never committed.
     let (a, b, n) = (c.a, c.b, c.c);
     let p: Vec<Fr> = (0..c.t * a * b)
@@ -195,7 +216,8 @@ pub fn prove_conv_backprop(
     let (scatter, on_p) = prove_scatter(&shape.geometry, &p, &claim, t)?;
     let rs = shape.contraction_point(&on_p.point)?;
     let (contraction, cl) = prove_contraction_at(c, grad, weight, &rs, on_p.value, t)?;
-    let claims = ConvBackprop::claims(&r, &values, cl);
+    let [u, _] = &stated;
+    let claims = ConvBackprop::claims(r, u, cl);
     Ok((
         ConvBackpropProof {
             values,
@@ -206,26 +228,24 @@ pub fn prove_conv_backprop(
     ))
 }
 
-/// Verifies a convolution back-propagation proof; returns the claims on G, W, U and R.
+/// Verifies a convolution back-propagation proof at the caller's claim on the virtual
+/// remainder; returns the claims on G, W and U.
 pub fn verify_conv_backprop<F: FieldOps, S: SpongeOps<F>>(
     shape: ConvBackprop,
     proof: &ConvBackpropProof<F>,
+    remainder: &TensorClaim<F>,
     t: &mut Transcript<F, S>,
 ) -> Result<NamedClaims<F>, Error> {
-    let r = shape.start(t)?;
-    if proof.values.len() != 2 {
-        return Err(Error::ProofShape {
-            what: "convolution back-propagation values",
-            expected: 2,
-            actual: proof.values.len(),
-        });
-    }
-    t.absorb(labels::CONV_BACKPROP_VALUES, &proof.values)?;
-    let claim = shape.claim(&r, &proof.values)?;
+    let r = &remainder.point;
+    shape.start(r, t)?;
+    let stated = ConvBackprop::stated(&proof.values, &remainder.value)?;
+    t.absorb(labels::CONV_BACKPROP_VALUES, &stated)?;
+    let claim = shape.claim(r, &stated)?;
     let on_p = verify_scatter(&shape.geometry, &proof.scatter, &claim, t)?;
     let rs = shape.contraction_point(&on_p.point)?;
     let cl = verify_contraction_at(shape.contraction(), &proof.contraction, &rs, on_p.value, t)?;
-    Ok(ConvBackprop::claims(&r, &proof.values, cl))
+    let [u, _] = &stated;
+    Ok(ConvBackprop::claims(r, u, cl))
 }
 
 #[cfg(test)]

@@ -268,8 +268,17 @@ pub fn verify_dense_iterated<F: FieldOps, S: SpongeOps<F>>(
 /// A rescaled contraction, the SGD update of every iteration:
 ///   η_num·X[t] + 2^(sh−1) = 2^sh·Δ[t] + R[t],  X[t] = L[t]·R′[t]  (e.g. X = Aᵀ·G),
 /// so Δ = round(η_num·X / 2^sh) with R ∈ [0, 2^sh) range-checked by the caller. X is never
-/// committed: at a random point the prover states Δ̃ and R̃ and the contraction proves
+/// committed: at a point r the prover states Δ̃ (and R̃) and the contraction proves
 /// X̃ = (2^sh·Δ̃ + R̃ − 2^(sh−1)) / η_num there.
+///
+/// Two forms. A committed R ([`prove_rescaled`]): the block draws r after its statement and
+/// the prover states Δ̃ and R̃, absorbed together. A virtual R ([`prove_rescaled_at`], the
+/// back-propagated gradient's): R is defined by the relation from the committed L, R′ and Δ,
+/// the caller's range lookup — run after the trace commitment binds them — reads it and
+/// leaves R̃(r) = v, and the block proves that claim at r: the prover states Δ̃ alone, and
+/// Δ̃ with v is absorbed before the contraction's rounds. A false v, or an R the lookup read
+/// that is not the relation's, then survives only with the lookup's soundness error plus the
+/// contraction's (2·log(c·T))/|Fr|. The statement absorbs which form runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RescaledContraction {
     /// The product's shape and operand layouts.
@@ -290,10 +299,13 @@ pub struct RescaledProof<F> {
 }
 
 impl RescaledContraction {
-    fn start<F: FieldOps, S: SpongeOps<F>>(
+    /// Absorbs the statement (`at` says whether the remainder's point is the caller's) and
+    /// returns the dimensions' logs (a, b, c, t).
+    fn absorb_statement<F: FieldOps, S: SpongeOps<F>>(
         &self,
+        at: bool,
         t: &mut Transcript<F, S>,
-    ) -> Result<[Vec<F>; 3], Error> {
+    ) -> Result<[usize; 4], Error> {
         let c = self.contraction;
         let dims = [c.a, c.b, c.c, c.t];
         check_update("rescaled contraction", &dims, self.eta_num, self.shift)?;
@@ -303,16 +315,46 @@ impl RescaledContraction {
             usize::from(c.left == Operand::Transposed),
             usize::from(c.right == Operand::Transposed),
             self.shift as usize,
+            usize::from(at),
         ]);
         t.absorb_usizes(labels::ITERATE_STATEMENT, &words)?;
         t.absorb(
             labels::ITERATE_STATEMENT,
             &[F::constant(Fr::from(self.eta_num))],
         )?;
+        Ok(logs)
+    }
+
+    /// A committed remainder: the statement, then the block's own point.
+    fn start<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        t: &mut Transcript<F, S>,
+    ) -> Result<[Vec<F>; 3], Error> {
+        let logs = self.absorb_statement(false, t)?;
         let r_b = t.challenges(labels::ITERATE_POINT, logs[1])?;
         let r_a = t.challenges(labels::ITERATE_POINT, logs[0])?;
         let r_t = t.challenges(labels::ITERATE_POINT, logs[3])?;
         Ok([r_a, r_b, r_t])
+    }
+
+    /// A virtual remainder: the statement, then the caller's point (b, a, t) split.
+    fn start_at<F: FieldOps, S: SpongeOps<F>>(
+        &self,
+        at: &[F],
+        t: &mut Transcript<F, S>,
+    ) -> Result<[Vec<F>; 3], Error> {
+        let logs = self.absorb_statement(true, t)?;
+        let want = logs[1] + logs[0] + logs[3];
+        if at.len() != want {
+            return Err(Error::ProofShape {
+                what: "rescaled contraction remainder point",
+                expected: want,
+                actual: at.len(),
+            });
+        }
+        let (r_b, rest) = at.split_at(logs[1]);
+        let (r_a, r_t) = rest.split_at(logs[0]);
+        Ok([r_a.to_vec(), r_b.to_vec(), r_t.to_vec()])
     }
 
     fn claim<F: FieldOps>(&self, v: &[F]) -> Result<F, Error> {
@@ -409,6 +451,63 @@ pub fn verify_rescaled<F: FieldOps, S: SpongeOps<F>>(
     let rs = shape.start(t)?;
     t.absorb(labels::ITERATE_VALUES, &proof.values)?;
     let claim = shape.claim(&proof.values)?;
+    let cl = verify_contraction_at(shape.contraction, &proof.contraction, &rs, claim, t)?;
+    Ok(RescaledContraction::claims(&rs, &proof.values, cl))
+}
+
+/// Proves Δ = round(η_num·L·R′ / 2^sh) for every iteration at the caller's claim on a
+/// *virtual* remainder R (defined by the relation from committed L, R′ and Δ; the caller's
+/// range lookup read it and left R̃(r) = v): the prover states Δ̃(r) alone, and the claims
+/// handed back are on L, R′ and Δ — the claim on R is the one proven here.
+pub fn prove_rescaled_at(
+    shape: RescaledContraction,
+    left: &[Fr],
+    right: &[Fr],
+    delta: &[Fr],
+    remainder: &TensorClaim<Fr>,
+    t: &mut NativeTranscript,
+) -> Result<(RescaledProof<Fr>, NamedClaims<Fr>), Error> {
+    let c = shape.contraction;
+    ensure_lens(&[(
+        "rescaled contraction Δ (t × a × b)",
+        c.t * c.a * c.b,
+        delta.len(),
+    )])?;
+    let rs = shape.start_at(&remainder.point, t)?;
+    let values = vec![DenseMle::new(delta.to_vec())?.evaluate(&remainder.point)?];
+    let stated = [values.clone(), vec![remainder.value]].concat();
+    t.absorb(labels::ITERATE_VALUES, &stated)?;
+    let claim = shape.claim(&stated)?;
+    let (contraction, cl) = prove_contraction_at(c, left, right, &rs, claim, t)?;
+    let claims = RescaledContraction::claims(&rs, &values, cl);
+    Ok((
+        RescaledProof {
+            values,
+            contraction,
+        },
+        claims,
+    ))
+}
+
+/// Verifies a rescaled contraction at the caller's claim on its virtual remainder; returns
+/// the claims on L, R′ and Δ.
+pub fn verify_rescaled_at<F: FieldOps, S: SpongeOps<F>>(
+    shape: RescaledContraction,
+    proof: &RescaledProof<F>,
+    remainder: &TensorClaim<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<NamedClaims<F>, Error> {
+    let rs = shape.start_at(&remainder.point, t)?;
+    let [delta] = proof.values.as_slice() else {
+        return Err(Error::ProofShape {
+            what: "rescaled contraction values at a virtual remainder",
+            expected: 1,
+            actual: proof.values.len(),
+        });
+    };
+    let stated = vec![delta.clone(), remainder.value.clone()];
+    t.absorb(labels::ITERATE_VALUES, &stated)?;
+    let claim = shape.claim(&stated)?;
     let cl = verify_contraction_at(shape.contraction, &proof.contraction, &rs, claim, t)?;
     Ok(RescaledContraction::claims(&rs, &proof.values, cl))
 }

@@ -146,27 +146,32 @@ pub fn prove_given(
         .map(|(col, base)| base + col.values.len())
         .max()
         .unwrap_or(0);
-    let mut p_w = vec![Fr::ZERO; real];
-    let mut q_w = vec![Fr::ONE; real];
+    let sp = tracing::debug_span!("leaves").entered();
+    // Written in parallel from the first touch: the leaves are the prover's largest buffers,
+    // and faulting their pages in on one thread cost as much as the whole leaf layer's work.
+    let fresh = |v: Fr| -> Vec<Fr> { (0..real).into_par_iter().map(|_| v).collect() };
+    let (mut p_w, mut q_w) = rayon::join(|| fresh(Fr::ZERO), || fresh(Fr::ONE));
     for (col, base) in columns.iter().zip(offsets) {
         let shift = beta + from_i128(i128::from(col.offset));
-        p_w[base..base + col.values.len()].fill(Fr::ONE);
-        q_w[base..base + col.values.len()]
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(i, q)| {
-                let y = col.second.and_then(|p| p.get(i));
-                *q = shift + fold_leaf(&table, &col.values[i], y, &alpha);
-            });
+        let range = base..base + col.values.len();
+        p_w[range.clone()].par_iter_mut().for_each(|p| *p = Fr::ONE);
+        q_w[range].par_iter_mut().enumerate().for_each(|(i, q)| {
+            let y = col.second.and_then(|p| p.get(i));
+            *q = shift + fold_leaf(&table, &col.values[i], y, &alpha);
+        });
     }
     let q_t: Vec<Fr> = (0..1usize << table.bits())
         .into_par_iter()
         .map(|j| beta + table.entry(j, alpha))
         .collect();
+    drop(sp);
+    let sp = tracing::debug_span!("trees").entered();
     let trees = [
         Tree::build(p_w, q_w, n),
         Tree::build(multiplicities.to_vec(), q_t, table.bits()),
     ];
+    drop(sp);
+    let sp = tracing::debug_span!("layers").entered();
 
     let tops = trees.each_ref().map(Tree::root);
     let roots: Vec<Fr> = tops.iter().flat_map(|(p, q)| [*p, *q]).collect();
@@ -219,6 +224,8 @@ pub fn prove_given(
         layers.push(proof);
     }
 
+    drop(sp);
+    let _sp = tracing::debug_span!("column evals").entered();
     let column_point = claims[0].point.clone();
     // Columns of one size share their point, so each size's eq table is built once.
     let vars_of = |col: &LookupColumn<'_>| col.values.len().trailing_zeros() as usize;

@@ -129,9 +129,7 @@ pub const GATHER_STATEMENT: Label = Label::new(b"gather/stmt");
 pub const SCATTER_STATEMENT: Label = Label::new(b"scatter/stmt");
 /// Convolution back-propagation block (training): statement.
 pub const CONV_BACKPROP_STATEMENT: Label = Label::new(b"convbp/stmt");
-/// Convolution back-propagation block: the random point on the back-propagated gradient.
-pub const CONV_BACKPROP_POINT: Label = Label::new(b"convbp/point");
-/// Convolution back-propagation block: the prover's evaluations.
+/// Convolution back-propagation block: the prover's Ũ with the remainder's lookup value.
 pub const CONV_BACKPROP_VALUES: Label = Label::new(b"convbp/values");
 /// Max-pool backward block (training): statement.
 pub const MAXPOOL_GRAD_STATEMENT: Label = Label::new(b"maxpoolbp/stmt");

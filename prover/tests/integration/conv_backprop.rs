@@ -1,14 +1,17 @@
 //! A convolution's back-propagated gradient over training iterations,
-//! U = round(col2im(G·Wᵀ) / 2^sh): honest claims are the tensors' true evaluations for
-//! strided, padded and unequal geometries; each message tampered is refused with its check's
-//! error; a prover committing a false U (or R) and stating its value fails the sumchecks, one
-//! stating the true tensors' values after seeing r leaves a false claim on the committed one
-//! (the opening's to refute); a compensated index-map value is refused by the verifier's own
-//! evaluation.
+//! U = round(col2im(G·Wᵀ) / 2^sh), proven at the range lookup's claim on its virtual remainder
+//! R: honest claims are the tensors' true evaluations for strided, padded and unequal
+//! geometries; each message, the claim on R and its point tampered are refused with their
+//! check's error; a prover committing a false U fails the sumchecks against the trainer's R,
+//! passes them against the R its relation defines — which then leaves [0, 2^sh), the range
+//! column's to refute — and, stating the true U's value after seeing r, leaves a false claim
+//! on the committed U (the opening's to refute); a compensated index-map value is refused by
+//! the verifier's own evaluation.
 
-use crate::common::{field, rng, transcript, true_eval};
+use crate::common::{field, random_vec, rng, transcript, true_eval};
 use ark_ff::Field;
 use rand::Rng;
+use zkmodel_prover::blocks::TensorClaim;
 use zkmodel_prover::blocks::conv_backprop::{
     ConvBackprop, ConvBackpropProof, prove_conv_backprop, verify_conv_backprop,
 };
@@ -22,6 +25,29 @@ struct Case {
     w: Vec<i64>,
     u: Vec<i64>,
     r: Vec<i64>,
+    /// col2im(G·Wᵀ) + 2^(sh − 1): the remainder of any U is this less 2^sh·U.
+    x: Vec<i64>,
+    /// The point the range lookup would leave its claim on R at.
+    point: Vec<Fr>,
+}
+
+impl Case {
+    /// The remainder the relation defines for `u`.
+    fn remainder_of(&self, u: &[i64]) -> Vec<i64> {
+        self.x
+            .iter()
+            .zip(u)
+            .map(|(x, u)| x - (u << self.shape.shift))
+            .collect()
+    }
+
+    /// The lookup's claim on remainder `r` at the case's point.
+    fn at(&self, r: &[i64]) -> TensorClaim<Fr> {
+        TensorClaim {
+            point: self.point.clone(),
+            value: true_eval(r, &self.point),
+        }
+    }
 }
 
 /// Random G and W for `geometry` (m examples, n output channels, t iterations) and the
@@ -32,7 +58,7 @@ fn case(seed: u64, geometry: ConvGeometry, [m, n, t]: [usize; 3], shift: u32) ->
     let k = geometry.taps_pad() * geometry.in_c;
     let g: Vec<i64> = (0..t * rows * n).map(|_| r.gen_range(-300..300)).collect();
     let w: Vec<i64> = (0..t * k * n).map(|_| r.gen_range(-300..300)).collect();
-    let (mut u, mut rem) = (Vec::new(), Vec::new());
+    let (mut u, mut rem, mut xs) = (Vec::new(), Vec::new(), Vec::new());
     for it in 0..t {
         let gt = &g[it * rows * n..(it + 1) * rows * n];
         let wt = &w[it * k * n..(it + 1) * k * n];
@@ -45,11 +71,14 @@ fn case(seed: u64, geometry: ConvGeometry, [m, n, t]: [usize; 3], shift: u32) ->
             })
             .collect();
         for v in col2im(&geometry, m, &p) {
-            let (q, rr) = round_shift(i64::try_from(v).unwrap(), shift);
+            let v = i64::try_from(v).unwrap();
+            let (q, rr) = round_shift(v, shift);
             u.push(q);
             rem.push(rr);
+            xs.push(v + (1 << (shift - 1)));
         }
     }
+    let vars = (u.len().trailing_zeros()) as usize;
     Case {
         shape: ConvBackprop {
             geometry,
@@ -62,16 +91,19 @@ fn case(seed: u64, geometry: ConvGeometry, [m, n, t]: [usize; 3], shift: u32) ->
         w,
         u,
         r: rem,
+        x: xs,
+        point: random_vec(&mut r, vars),
     }
 }
 
+/// Proves with committed `u` at the lookup's claim on remainder `r`.
 fn prove(c: &Case, u: &[i64], r: &[i64]) -> (ConvBackpropProof<Fr>, Vec<(&'static str, Fr)>) {
     let (proof, claims) = prove_conv_backprop(
         c.shape,
         &field(&c.g),
         &field(&c.w),
         &field(u),
-        &field(r),
+        &c.at(r),
         &mut transcript(),
     )
     .unwrap();
@@ -95,19 +127,20 @@ fn geometries() -> Vec<(ConvGeometry, [usize; 3])> {
 fn honest_convolution_backprop_claims_are_true() {
     for (i, (g, dims)) in geometries().into_iter().enumerate() {
         let c = case(i as u64, g, dims, 8);
+        assert_eq!(c.remainder_of(&c.u), c.r);
         let (proof, _) = prove(&c, &c.u, &c.r);
-        let claims = verify_conv_backprop(c.shape, &proof, &mut transcript()).unwrap();
+        let claims = verify_conv_backprop(c.shape, &proof, &c.at(&c.r), &mut transcript()).unwrap();
         for (name, claim) in &claims {
             let tensor = match *name {
                 "grad" => &c.g,
                 "weight" => &c.w,
                 "delta" => &c.u,
-                "remainder" => &c.r,
                 other => panic!("unexpected claim {other}"),
             };
             assert_eq!(claim.value, true_eval(tensor, &claim.point), "{i}: {name}");
         }
-        assert_eq!(claims.len(), 4);
+        // The remainder's claim is the caller's, proven here: nothing is handed on for R.
+        assert_eq!(claims.len(), 3);
     }
 }
 
@@ -116,14 +149,33 @@ fn tampered_convolution_backprop_messages_are_refused() {
     let (g, dims) = geometries().remove(1);
     let c = case(20, g, dims, 9);
     let (proof, _) = prove(&c, &c.u, &c.r);
-    let verdict =
-        |p: &ConvBackpropProof<Fr>| verify_conv_backprop(c.shape, p, &mut transcript()).map(|_| ());
+    let at = c.at(&c.r);
+    let verdict = |p: &ConvBackpropProof<Fr>| {
+        verify_conv_backprop(c.shape, p, &at, &mut transcript()).map(|_| ())
+    };
     assert_eq!(verdict(&proof), Ok(()));
-    for k in 0..2 {
-        let mut bad = proof.clone();
-        bad.values[k] += Fr::ONE;
-        assert_eq!(verdict(&bad), Err(Error::SumcheckFinal), "value {k}");
-    }
+    let mut bad = proof.clone();
+    bad.values[0] += Fr::ONE;
+    assert_eq!(verdict(&bad), Err(Error::SumcheckFinal), "Ũ");
+    // The lookup's claim on R: its value, or its point, off.
+    let mut off = at.clone();
+    off.value += Fr::ONE;
+    assert_eq!(
+        verify_conv_backprop(c.shape, &proof, &off, &mut transcript()).map(|_| ()),
+        Err(Error::SumcheckFinal)
+    );
+    // Moved, the point meets the col2im map the verifier evaluates itself.
+    let mut off = at.clone();
+    off.point[0] += Fr::ONE;
+    assert!(matches!(
+        verify_conv_backprop(c.shape, &proof, &off, &mut transcript()),
+        Err(Error::SuccinctEvaluation { .. })
+    ));
+    off.point.pop();
+    assert!(matches!(
+        verify_conv_backprop(c.shape, &proof, &off, &mut transcript()),
+        Err(Error::ProofShape { .. })
+    ));
     for round in 0..proof.scatter.rounds.len() {
         let mut bad = proof.clone();
         bad.scatter.rounds[round][1] += Fr::ONE;
@@ -166,9 +218,13 @@ fn tampered_convolution_backprop_messages_are_refused() {
             what: "iteration eq(r_t, ρ_t)"
         })
     );
-    // Malformed: a value missing, a round too many.
+    // Malformed: the value missing, a second value (R̃, which is the lookup's), a round too
+    // many.
     let mut bad = proof.clone();
     bad.values.pop();
+    assert!(matches!(verdict(&bad), Err(Error::ProofShape { .. })));
+    let mut bad = proof.clone();
+    bad.values.push(at.value);
     assert!(matches!(verdict(&bad), Err(Error::ProofShape { .. })));
     let mut bad = proof.clone();
     bad.scatter.rounds.push(bad.scatter.rounds[0].clone());
@@ -178,13 +234,14 @@ fn tampered_convolution_backprop_messages_are_refused() {
         shift: 8,
         ..c.shape
     };
-    assert!(verify_conv_backprop(other, &proof, &mut transcript()).is_err());
+    assert!(verify_conv_backprop(other, &proof, &at, &mut transcript()).is_err());
 }
 
-/// A false U (one entry off by one, its remainder kept): stating its own evaluation fails a
-/// sumcheck; the adaptive prover, who sees r before stating values and states the true
-/// tensors' evaluations instead, passes every check and leaves a claim on the committed U that
-/// is false at r.
+/// A false U (one entry off by one): against the trainer's remainder it fails a sumcheck;
+/// against the remainder its relation defines — what a lookup reading the virtual R sees —
+/// every field identity holds and that remainder leaves [0, 2^sh), which only R's range column
+/// refutes. The adaptive prover, who sees r before stating Ũ and states the true U's value,
+/// passes every check and leaves a claim on the committed U that is false at r.
 #[test]
 fn a_false_backprop_is_refused_or_leaves_a_false_claim() {
     let (g, dims) = geometries().remove(0);
@@ -193,22 +250,19 @@ fn a_false_backprop_is_refused_or_leaves_a_false_claim() {
     u[7] += 1;
     let (proof, _) = prove(&c, &u, &c.r);
     assert_eq!(
-        verify_conv_backprop(c.shape, &proof, &mut transcript()).map(|_| ()),
+        verify_conv_backprop(c.shape, &proof, &c.at(&c.r), &mut transcript()).map(|_| ()),
         Err(Error::SumcheckFinal)
     );
-    // Trading a unit of U for 2^sh of R keeps every field identity, which only R's range
-    // check refutes.
-    let mut r = c.r.clone();
-    r[7] -= 1 << c.shape.shift;
+    let r = c.remainder_of(&u);
     let (proof, _) = prove(&c, &u, &r);
-    verify_conv_backprop(c.shape, &proof, &mut transcript()).unwrap();
+    verify_conv_backprop(c.shape, &proof, &c.at(&r), &mut transcript()).unwrap();
     assert!(
         r[7] < 0,
         "the remainder leaves [0, 2^sh): the range check refuses it"
     );
-    // Adaptive: the true values stated over a false committed U.
+    // Adaptive: the true U's value stated over a false committed U.
     let (proof, _) = prove(&c, &c.u, &c.r);
-    let claims = verify_conv_backprop(c.shape, &proof, &mut transcript()).unwrap();
+    let claims = verify_conv_backprop(c.shape, &proof, &c.at(&c.r), &mut transcript()).unwrap();
     let (_, on_u) = claims.iter().find(|(n, _)| *n == "delta").unwrap();
     assert_ne!(on_u.value, true_eval(&u, &on_u.point));
 }

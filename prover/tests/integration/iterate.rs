@@ -621,3 +621,128 @@ fn bias_update() {
     d2[6] += Fr::ONE;
     assert!(!check(&d2));
 }
+
+/// The gradient back-propagated through a dense layer, Δ = round(G·Wᵀ / 2^sh), at the range
+/// lookup's claim on its *virtual* remainder: honest claims hold and none is handed on for R;
+/// a false claim on R, a tampered Δ̃, a point of another size or a second stated value are
+/// refused with the error each meets first. Adaptive: a prover committing a false Δ and
+/// letting the lookup read the remainder its relation then defines passes the block — and that
+/// remainder leaves [0, 2^sh), which is what the caller's range column refutes.
+#[test]
+fn rescaled_backprop_at_a_virtual_remainder() {
+    use rand::Rng;
+    use zkmodel_prover::blocks::dense_iter::{
+        RescaledContraction, RescaledProof, prove_rescaled_at, verify_rescaled_at,
+    };
+    use zkmodel_prover::field::encoding::from_i128;
+    let (m, k, n, tt) = (4usize, 8usize, 4usize, 4usize);
+    let sh = 7u32;
+    let shape = RescaledContraction {
+        contraction: Contraction {
+            a: m,
+            b: k,
+            c: n,
+            t: tt,
+            left: Operand::Plain,
+            right: Operand::Transposed,
+        },
+        eta_num: 1,
+        shift: sh,
+    };
+    let mut g = rng(11);
+    let gr: Vec<i64> = (0..tt * m * n).map(|_| g.gen_range(-300..300)).collect();
+    let w: Vec<i64> = (0..tt * k * n).map(|_| g.gen_range(-300..300)).collect();
+    // The relation's remainder for a given Δ: X + 2^(sh − 1) − 2^sh·Δ, X = G·Wᵀ.
+    let x: Vec<i64> = (0..tt * m * k)
+        .map(|i| {
+            let (t, row, col) = (i / (m * k), (i / k) % m, i % k);
+            (0..n)
+                .map(|j| gr[(t * m + row) * n + j] * w[(t * k + col) * n + j])
+                .sum()
+        })
+        .collect();
+    let delta: Vec<i64> = x.iter().map(|v| (v + (1 << (sh - 1))) >> sh).collect();
+    let remainder_of = |d: &[i64]| -> Vec<i64> {
+        x.iter()
+            .zip(d)
+            .map(|(v, d)| v + (1 << (sh - 1)) - (d << sh))
+            .collect()
+    };
+    let rem = remainder_of(&delta);
+    assert!(rem.iter().all(|r| (0..1 << sh).contains(r)));
+    let fr = |v: &[i64]| -> Vec<Fr> { v.iter().map(|x| from_i128(i128::from(*x))).collect() };
+    let (gf, wf, df, rf) = (fr(&gr), fr(&w), fr(&delta), fr(&rem));
+    let point = random_vec(&mut g, 3 + 2 + 2);
+    let prove = |d: &[Fr], r: &[Fr]| {
+        prove_rescaled_at(
+            shape,
+            &gf,
+            &wf,
+            d,
+            &remainder_at(r, &point),
+            &mut transcript(),
+        )
+        .unwrap()
+    };
+    let verify = |p: &RescaledProof<Fr>, at: &TensorClaim<Fr>| {
+        verify_rescaled_at(shape, p, at, &mut transcript())
+    };
+    let (proof, claims) = prove(&df, &rf);
+    let v = verify(&proof, &remainder_at(&rf, &point)).unwrap();
+    assert_eq!(v, claims);
+    assert_eq!(
+        v.len(),
+        3,
+        "left, right and delta: the remainder's claim is proven here"
+    );
+    for (name, c) in &v {
+        let t: &[Fr] = match *name {
+            "left" => &gf,
+            "right" => &wf,
+            "delta" => &df,
+            other => panic!("unexpected claim on {other}"),
+        };
+        assert!(holds(t, c), "{name}");
+    }
+    // The lookup read a remainder with one entry changed.
+    let mut r2 = rf.clone();
+    r2[5] += Fr::ONE;
+    assert_eq!(
+        verify(&proof, &remainder_at(&r2, &point)).map(|_| ()),
+        Err(Error::SumcheckFinal)
+    );
+    // Δ̃ tampered; a second stated value (the committed form's R̃); a short point.
+    let mut bad = proof.clone();
+    bad.values[0] += Fr::ONE;
+    assert_eq!(
+        verify(&bad, &remainder_at(&rf, &point)).map(|_| ()),
+        Err(Error::SumcheckFinal)
+    );
+    let mut bad = proof.clone();
+    bad.values.push(remainder_at(&rf, &point).value);
+    assert!(matches!(
+        verify(&bad, &remainder_at(&rf, &point)),
+        Err(Error::ProofShape { .. })
+    ));
+    assert!(matches!(
+        verify(&proof, &remainder_at(&rf[..rf.len() / 2], &point[..6])),
+        Err(Error::ProofShape { .. })
+    ));
+    // Adaptive: Δ off by one in iteration 2, the remainder the relation then defines read by
+    // the lookup. Every field identity holds; the remainder's entry is 2^sh too low.
+    let mut d3 = delta.clone();
+    d3[2 * m * k + 3] += 1;
+    let r3 = remainder_of(&d3);
+    let (forged, _) = prove(&fr(&d3), &fr(&r3));
+    verify(&forged, &remainder_at(&fr(&r3), &point)).unwrap();
+    assert!(
+        !(0..1 << sh).contains(&r3[2 * m * k + 3]),
+        "the range column refuses the remainder a false Δ defines"
+    );
+    // With the trainer's remainder instead, the false Δ fails the contraction.
+    let (forged, _) = prove(&fr(&d3), &rf);
+    assert_eq!(
+        verify(&forged, &remainder_at(&rf, &point)).map(|_| ()),
+        Err(Error::SumcheckFinal)
+    );
+}

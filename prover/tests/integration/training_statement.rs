@@ -340,7 +340,7 @@ fn tampered_messages_are_rejected() {
         "back-propagation",
         Box::new(
             |p| match &mut p.body.backward[1].backprop.as_mut().unwrap() {
-                BackpropProof::Dense(d) => d.values[1] += Fr::ONE,
+                BackpropProof::Dense(d) => d.values[0] += Fr::ONE,
                 BackpropProof::Conv(_) => {
                     unreachable!("an MLP back-propagates through dense layers")
                 }
@@ -354,6 +354,18 @@ fn tampered_messages_are_rejected() {
     tampers.push((
         "ReLU derivative on the last layer",
         Box::new(|p| p.body.backward[1].relu = p.body.backward[0].relu.clone()),
+    ));
+    // The remainder is the lookup's: a proof stating R̃ as well is malformed.
+    tampers.push((
+        "back-propagation remainder stated",
+        Box::new(
+            |p| match &mut p.body.backward[1].backprop.as_mut().unwrap() {
+                BackpropProof::Dense(d) => d.values.push(Fr::ONE),
+                BackpropProof::Conv(_) => {
+                    unreachable!("an MLP back-propagates through dense layers")
+                }
+            },
+        ),
     ));
     tampers.push((
         "missing backprop",
@@ -382,6 +394,11 @@ fn tampered_messages_are_rejected() {
             what: "ReLU derivative proofs (one per hidden layer)",
             expected: 0,
             actual: 1,
+        },
+        "back-propagation remainder stated" => Error::ProofShape {
+            what: "rescaled contraction values at a virtual remainder",
+            expected: 1,
+            actual: 2,
         },
         "missing backprop" => Error::ProofShape {
             what: "back-propagation proofs",

@@ -31,8 +31,11 @@
 //!   examples × positions) whose Δ claims the update chains ([`crate::blocks::iterate::prove_step`])
 //!   turn into claims on the stacks, on W_T and on W_0; for layers above the first the
 //!   back-propagated round(G·Wᵀ / 2^sh'') (a convolution's through col2im,
-//!   [`crate::blocks::conv_backprop`]) and the ReLU derivative of the weighted layer below
-//!   ([`crate::blocks::relu_grad`]). A max pool's backward is its own block
+//!   [`crate::blocks::conv_backprop`]; dense, [`crate::blocks::dense_iter::prove_rescaled_at`])
+//!   at the range lookup's point on its remainder, which — like the forward remainder — is
+//!   never committed, so this block too runs after the lookups on their transcript; and the
+//!   ReLU derivative ([`crate::blocks::relu_grad`]) of each hidden layer, proving every claim
+//!   on its virtual output gradient once the forks join. A max pool's backward is its own block
 //!   ([`crate::blocks::maxpool_grad`]: the first-maximum selection in the forward block's
 //!   window layout and the col2im of the selected gradients, the committed gradient handed
 //!   down); so is an average pool's of any other window K than 2×2
@@ -47,20 +50,24 @@
 //! - lookups: every bounded tensor in one b-bit range check (a bound below 2^b — remainders,
 //!   labels, exponent chunks — twice, with an offset: [`crate::proof::bounds`]; a forward
 //!   remainder R < 2^s once, as 2^(b − s)·R < 2^b, which bounds it because the relation makes R
-//!   an integer far below |Fr|/2^b; a hidden
+//!   an integer far below |Fr|/2^b, and a back-propagated gradient's remainder R < 2^sh'' the
+//!   same way, as 2^(b − sh'')·R; a hidden
 //!   layer's |Y| and the bound |Y| − M ≥ 0 as a difference of two committed tensors, never
 //!   committed itself), and the softmax's exponent chunks in their table;
 //! - the ReLU split: Pos = M·|Y| and Neg = (1 − M)·|Y| are never committed; every claim on
 //!   them is proven on |Y| and M once the blocks have joined ([`crate::blocks::relu_split`]).
 //!
 //! Transcript: the statement (architecture id, the four commitments, the salt), then one fork
-//! per block group — the lookups followed by every weighted layer's forward block; each max
-//! or window average pool's forward block; the loss; each weighted layer's backward blocks —
-//! joined by their digests in that order; then, on the joined transcript, the 2×2 pools'
-//! output resolutions, the ReLU splits and the opening. Every block draws its challenges
-//! after the trace commitment, which binds every tensor a block reads (a virtual one — Pos,
-//! Neg, the output gradient, a forward remainder, a 2×2 pool's output — through the committed
-//! tensors that define it).
+//! per block group — the lookups followed by every weighted layer's forward block and then
+//! every back-propagation (each at the lookup's claim on its remainder); each max or window
+//! average pool's forward block; the loss; each weighted layer's update blocks (and a max or
+//! window average pool's backward block below it) — joined by their digests in that order;
+//! then, on the joined transcript, the ReLU derivatives (every claim on a hidden layer's
+//! output gradient is in: its updates' and its back-propagation's), the 2×2 pools' output
+//! resolutions, the ReLU splits and the opening. Every block draws its challenges after the
+//! trace commitment, which binds every tensor a block reads (a virtual one — Pos, Neg, the
+//! output gradient, a forward or back-propagation remainder, a 2×2 pool's output — through
+//! the committed tensors that define it).
 //!
 //! Batches are contiguous slices of the dataset in a public schedule (batch t = rows
 //! [(t mod N/B)·B, …)), so a claim on a stacked batch tensor is a claim on the dataset with
@@ -202,12 +209,14 @@ pub struct BackwardProof<F> {
     pub bias: BiasUpdateProof<F>,
     /// B[t+1] = B[t] − ΔB[t], B_T and B_0.
     pub bias_chain: StepProof<F>,
-    /// Layers above the first: the gradient back-propagated to the layer directly below.
+    /// Layers above the first: the gradient back-propagated to the layer directly below (on
+    /// the lookup fork, at the range lookup's claim on its remainder).
     pub backprop: Option<BackpropProof<F>>,
     /// A max pool or window average pool directly below: its backward pass.
     pub pool_grad: Option<PoolGradProof<F>>,
-    /// Hidden layers: the ReLU derivative, proving every claim above on this layer's virtual
-    /// output gradient M ⊙ dA.
+    /// Hidden layers: the ReLU derivative, proving every claim on this layer's virtual output
+    /// gradient M ⊙ dA (after the forks join: its back-propagation's comes from the lookup
+    /// fork).
     pub relu: Option<ReluGradProof<F>>,
 }
 

@@ -62,8 +62,12 @@ pub(crate) mod names {
     pub fn backprop(l: &str) -> String {
         format!("{l}.backprop")
     }
-    pub fn backprop_rem(l: &str) -> String {
-        format!("{l}.backprop.remainder")
+    /// The remainder of the gradient back-propagated into layer `l`, times 2^(b − sh): virtual
+    /// (defined by the back-propagation relation of the layer above, [`crate::blocks::
+    /// conv_backprop`] and [`crate::blocks::dense_iter::prove_rescaled_at`]), the one range
+    /// column that bounds it.
+    pub fn backprop_rem_scaled(l: &str) -> String {
+        format!("{l}.backprop.remainder.scaled")
     }
     /// A weighted layer's forward remainder R times 2^(b − s): virtual (R is defined by the
     /// layer's relation, [`crate::blocks::dense_iter`]), the one range column that bounds R.
@@ -193,12 +197,33 @@ impl TrainArchitecture {
     /// 2^(b − s): the factor a weighted layer's forward remainder is read at by its one range
     /// column (`names::remainder_scaled`).
     pub(crate) fn remainder_to_table(&self) -> Result<Fr, Error> {
+        self.to_table(self.config.scale)
+    }
+
+    /// The shift of the gradient back-propagated into layer `i`: s + e for e the extra scale
+    /// bits of the weighted layer above that produces it.
+    pub(crate) fn backprop_shift(&self, i: usize) -> u32 {
+        self.config.scale + self.extra_bits(i + 1)
+    }
+
+    /// 2^(b − sh), sh = [`Self::backprop_shift`]: the factor the remainder of the gradient
+    /// back-propagated into layer `i` is read at by its one range column
+    /// (`names::backprop_rem_scaled`).
+    pub(crate) fn backprop_remainder_to_table(&self, i: usize) -> Result<Fr, Error> {
+        self.to_table(self.backprop_shift(i))
+    }
+
+    /// 2^(b − shift): the factor that reads a remainder in [0, 2^shift) as a b-bit value.
+    fn to_table(&self, shift: u32) -> Result<Fr, Error> {
         let e = self
             .config
             .bits
-            .checked_sub(self.config.scale)
-            .ok_or(Error::Internal {
-                what: "the training scale is below the range bits",
+            .checked_sub(shift)
+            .filter(|e| *e < 64)
+            .ok_or(Error::RangeBound {
+                tensor: "a rounding remainder".into(),
+                bound: 1i64.checked_shl(shift).unwrap_or(i64::MAX),
+                bits: self.config.bits,
             })?;
         Ok(Fr::from(1u64 << e))
     }
@@ -367,7 +392,6 @@ impl TrainArchitecture {
             };
             let real = channels(0)?;
             let rounded = |shift: u32| channels(crate::train::round_shift(0, shift).1);
-            let backprop_fill = rounded(self.config.scale + self.extra_bits(i + 1))?;
             let out = self.output_len(l);
             // The gradient into this layer comes from a weighted layer above (committed), or
             // from a pool above (virtual: the pool's output gradient repeated).
@@ -387,7 +411,7 @@ impl TrainArchitecture {
                 // padding differs from the maximum by H there), so they are stored whole.
                 put(names::diff(&l.name), out * g.taps_pad(), None)?;
                 put(names::backprop(&l.name), out, real)?;
-                put(names::backprop_rem(&l.name), out, backprop_fill)?;
+                virtual_vars.push((names::backprop_rem_scaled(&l.name), log(out)));
                 // The backward's selection and slack in the window layout, and the gradient
                 // it hands down in the input layout (the layer below's output).
                 put(names::select(&l.name), out * g.taps_pad(), None)?;
@@ -399,7 +423,7 @@ impl TrainArchitecture {
                 put(names::output(&l.name), out, real)?;
                 put(names::remainder(&l.name), out, real)?;
                 put(names::backprop(&l.name), out, real)?;
-                put(names::backprop_rem(&l.name), out, backprop_fill)?;
+                virtual_vars.push((names::backprop_rem_scaled(&l.name), log(out)));
                 // The gradient it hands down and its remainder, in the input layout.
                 put(names::pool_grad_in(&l.name), input_len()?, real)?;
                 let half = i64::try_from(g.kh * g.kw / 2).unwrap_or(0);
@@ -423,7 +447,7 @@ impl TrainArchitecture {
                 virtual_vars.push((names::output(&l.name), log(out)));
                 put(names::remainder(&l.name), out, real)?;
                 put(names::backprop(&l.name), out, real)?;
-                put(names::backprop_rem(&l.name), out, backprop_fill)?;
+                virtual_vars.push((names::backprop_rem_scaled(&l.name), log(out)));
                 // Its input gradient: (c, x, y, example, t) with the window bits dx, dy lowest
                 // in x and y; routed to the output gradient without them.
                 let lc = log(l.n);
@@ -457,7 +481,7 @@ impl TrainArchitecture {
                 put(names::relu_abs(&l.name), out, real)?;
                 if !above_is_pool {
                     put(names::backprop(&l.name), out, real)?;
-                    put(names::backprop_rem(&l.name), out, backprop_fill)?;
+                    virtual_vars.push((names::backprop_rem_scaled(&l.name), log(out)));
                 }
                 put(names::mask(&l.name), out, real)?;
             }
@@ -499,16 +523,27 @@ impl TrainArchitecture {
         range.signed(names::INPUTS);
         // Labels are Boolean.
         range.below(names::LABELS, 2);
-        // The remainder of the gradient back-propagated into layer i, at 2^(s + e) for e the
-        // extra bits of the weighted layer above that produced it.
-        let backprop_rem = |i: usize| 1i64 << (self.config.scale + self.extra_bits(i + 1));
+        // The remainder R of the gradient back-propagated into layer i, in [0, 2^sh) for
+        // sh = s + e (e the extra bits of the weighted layer above that produced it), is
+        // virtual: one unsigned column reads 2^(b − sh)·R whole. On padded channels the
+        // handed-down gradient is the public 0, so R = X + 2^(sh − 1) there (2^(sh − 1) in an
+        // honest trace); the column bounds that product X, which nothing reads, to
+        // |X| < 2^(sh − 1) rather than fixing it at 0. As for the forward remainder, the
+        // back-propagation relation makes R an integer of magnitude below 2^(2b + 40) given
+        // its operands' columns and M Boolean, so the scaled column bounds the integer R
+        // exactly.
+        let backprop_rem = |range: &mut RangeColumns, i: usize, l: &LayerShape| {
+            self.backprop_remainder_to_table(i)?;
+            range.unsigned(names::backprop_rem_scaled(&l.name));
+            Ok::<(), Error>(())
+        };
         for (i, l) in s.layers.iter().enumerate() {
             if let LayerKind::MaxPool(_) = l.kind {
                 range.signed(names::output(&l.name));
                 range.unsigned(names::diff(&l.name));
                 range.unsigned(names::slack(&l.name));
                 range.signed(names::backprop(&l.name));
-                range.below(names::backprop_rem(&l.name), backprop_rem(i));
+                backprop_rem(&mut range, i, l)?;
                 continue;
             }
             if let LayerKind::AvgPoolWindow(g) = l.kind {
@@ -516,7 +551,7 @@ impl TrainArchitecture {
                 range.signed(names::output(&l.name));
                 range.below(names::remainder(&l.name), k);
                 range.signed(names::backprop(&l.name));
-                range.below(names::backprop_rem(&l.name), backprop_rem(i));
+                backprop_rem(&mut range, i, l)?;
                 range.signed(names::pool_grad_in(&l.name));
                 range.below(names::pool_grad_rem(&l.name), k);
                 continue;
@@ -525,7 +560,7 @@ impl TrainArchitecture {
                 range.unsigned(names::output(&l.name));
                 range.below(names::remainder(&l.name), 4);
                 range.signed(names::backprop(&l.name));
-                range.below(names::backprop_rem(&l.name), backprop_rem(i));
+                backprop_rem(&mut range, i, l)?;
                 continue;
             }
             for tensor in [names::weight(&l.name), names::bias(&l.name)] {
@@ -554,7 +589,7 @@ impl TrainArchitecture {
                 range.difference(names::relu_abs(&l.name), names::mask(&l.name));
                 if places.contains_key(&names::backprop(&l.name)) {
                     range.signed(names::backprop(&l.name));
-                    range.below(names::backprop_rem(&l.name), backprop_rem(i));
+                    backprop_rem(&mut range, i, l)?;
                 }
             }
         }
@@ -793,6 +828,71 @@ mod tests {
         }
     }
 
+    /// The remainder of every gradient handed down to a layer is never committed either: one
+    /// range column reads it whole, scaled to the table by 2^(b − sh) for its shift sh, no
+    /// twin — on the MLP (dense back-propagation) and the CNN (into each pool's output, by a
+    /// convolution and by the dense head) — and every operand of the relation that defines it
+    /// is bounded: the weights, the handed-down gradient, and the gradient it starts from
+    /// (the loss gradient, or a hidden layer's M ⊙ dA with dA checked and M proven Boolean).
+    #[test]
+    fn every_backprop_remainder_is_virtual_and_checked_once_scaled() {
+        let cfg = TrainConfig::digits_mlp(4);
+        let q = initial_model(&[64, 32, 16, 10], cfg.scale, cfg.bits, 7).unwrap();
+        let mlp = TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap();
+        for (arch, handed) in [(mlp, 2), (fixture_cnn(), 2)] {
+            let plan = arch.plan().unwrap();
+            let bounded = |t: &str| {
+                let block = format!("{t}[");
+                plan.range_columns
+                    .iter()
+                    .any(|c| c.tensor == t || c.tensor.starts_with(&block))
+            };
+            let mut seen = 0;
+            for i in arch.weighted() {
+                let Some(d) = arch.weighted_below(i).and(i.checked_sub(1)) else {
+                    continue;
+                };
+                seen += 1;
+                let below = &arch.layers()[d].name;
+                let scaled = names::backprop_rem_scaled(below);
+                assert!(!plan.places.contains_key(&scaled), "{below}");
+                assert!(
+                    plan.places
+                        .keys()
+                        .all(|t| !t.starts_with(&format!("{below}.backprop.remainder")))
+                );
+                let on: Vec<_> = plan
+                    .range_columns
+                    .iter()
+                    .filter(|c| c.tensor == scaled)
+                    .collect();
+                assert!(
+                    matches!(on.as_slice(), [c] if c.offset == 0 && c.minus.is_none()),
+                    "{below}: one unsigned column"
+                );
+                let factor = arch.backprop_remainder_to_table(d).unwrap();
+                let sh = arch.backprop_shift(d);
+                assert_eq!(factor, ark_bn254::Fr::from(1u64 << (cfg.bits - sh)));
+                assert_eq!(plan.vars_of(&scaled), plan.vars_of(&names::backprop(below)));
+                let l = &arch.layers()[i];
+                // A hidden layer's gradient is M ⊙ dA, M proven Boolean by its derivative block.
+                let grad = if arch.has_relu_derivative(i) {
+                    arch.grad_in_of(i).unwrap()
+                } else {
+                    names::GRADIENT.to_string()
+                };
+                let grad_bounded = bounded(&grad)
+                    || grad == names::GRADIENT
+                    || plan.virtuals.get(&grad).is_some_and(|(t, _)| bounded(t));
+                assert!(grad_bounded, "{}: {grad} has no range column", l.name);
+                for t in [names::weight(&l.name), names::backprop(below)] {
+                    assert!(bounded(&t), "{}: {t} has no range column", l.name);
+                }
+            }
+            assert_eq!(seen, handed);
+        }
+    }
+
     /// The PyTorch CNN fixture (convolutions of 6 and 12 channels, padded to 8 and 16) at
     /// batch 8, T = 4.
     fn fixture_cnn() -> TrainArchitecture {
@@ -937,11 +1037,16 @@ mod tests {
                 "{a} / {b}"
             );
         }
-        // `x.backprop`'s forward remainder is virtual and read scaled (`….remainder.scaled`):
-        // it no longer shares `x`'s back-propagation remainder's name.
+        // Virtual tensors are named too: `x.backprop`'s scaled forward remainder and the scaled
+        // remainder of the gradient handed to `x` share a name, and their claims would mix.
         let mut renamed = shape.clone();
         renamed.layers[0].name = "x".into();
         renamed.layers[1].name = "x.backprop".into();
-        assert!(TrainArchitecture::new(renamed, cfg, 64).is_ok());
+        assert_eq!(
+            TrainArchitecture::new(renamed, cfg, 64).map(|_| ()),
+            Err(Error::TensorNameCollision {
+                name: "x.backprop.remainder.scaled".into()
+            })
+        );
     }
 }

@@ -3,9 +3,9 @@
 
 use super::plan::{DATASET, TRACE, TrainPlan, names};
 use super::routing::{
-    Routed, avgpool_window_claims, backward_names, chain_claims, forward_names, layer,
-    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, relu_split_names,
-    remainder_claim, rename, take, take_all,
+    Routed, avgpool_window_claims, backprop_remainder_claim, backward_names, chain_claims,
+    forward_names, layer, lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims,
+    relu_split_names, remainder_claim, rename, take, take_all,
 };
 use super::sink::TrainSink;
 use super::verify::statement;
@@ -21,6 +21,7 @@ use crate::blocks::conv::prove_gather;
 use crate::blocks::conv_backprop::prove_conv_backprop;
 use crate::blocks::dense_iter::{
     IteratedDenseWitness, prove_bias_update, prove_dense_iterated, prove_rescaled,
+    prove_rescaled_at,
 };
 use crate::blocks::iterate::prove_step;
 use crate::blocks::loss_grad::prove_loss_grad;
@@ -28,7 +29,7 @@ use crate::blocks::maxpool::prove_maxpool;
 use crate::blocks::maxpool_grad::prove_maxpool_grad;
 use crate::blocks::one_hot::prove_one_hot;
 use crate::blocks::pool::prove_pool_output;
-use crate::blocks::relu_grad::prove_relu_grad;
+use crate::blocks::relu_grad::{ReluGradProof, prove_relu_grad};
 use crate::blocks::relu_split::{SplitClaims, prove_relu_split};
 use crate::blocks::softmax::prove_softmax;
 use crate::error::Error;
@@ -174,86 +175,44 @@ fn prove_backward(
     out.extend(chain_claims(&weight, wcc));
     out.extend(rename(b, &n.bias)?);
     out.extend(chain_claims(&bias, bcc));
-    let mut pool_grad = None;
-    let backprop = match (arch.weighted_below(i), i.checked_sub(1)) {
-        (Some(_), Some(d)) => {
-            let directly_below = &layer(arch, d)?.name;
-            let (delta, rem) = (
-                get(t, &names::backprop(directly_below))?,
-                get(t, &names::backprop_rem(directly_below))?,
-            );
-            let (pp, pc) = match conv {
-                Some(_) => {
-                    let (p, c) = prove_conv_backprop(
-                        arch.conv_backprop(i, l)?,
-                        grad,
-                        get(t, &weight)?,
-                        delta,
-                        rem,
-                        f,
-                    )?;
-                    (BackpropProof::Conv(p), c)
-                }
-                None => {
-                    let (p, c) =
-                        prove_rescaled(arch.backprop(i, l), grad, get(t, &weight)?, delta, rem, f)?;
-                    (BackpropProof::Dense(p), c)
-                }
-            };
-            out.extend(rename(pc, &n.backprop)?);
-            let directly = layer(arch, d)?;
-            if let LayerKind::MaxPool(_) = directly.kind {
-                let name = &directly.name;
-                let (pg, claims) = prove_maxpool_grad(
-                    arch.maxpool_grad_shape(directly)?,
-                    [
-                        get(t, &names::select(name))?,
-                        get(t, &names::diff(name))?,
-                        get(t, &names::slack(name))?,
-                        get(t, &names::backprop(name))?,
-                        get(t, &names::pool_grad_in(name))?,
-                    ],
-                    f,
-                )?;
-                out.extend(rename(claims, &n.pool)?);
-                pool_grad = Some(PoolGradProof::Max(pg));
-            }
-            if let LayerKind::AvgPoolWindow(_) = directly.kind {
-                let name = &directly.name;
-                let (_, shape) = arch.avgpool_window_shapes(directly)?;
-                let (pg, claims) = prove_avgpool_grad(
-                    shape,
-                    [
-                        get(t, &names::pool_grad_in(name))?,
-                        get(t, &names::pool_grad_rem(name))?,
-                        get(t, &names::upsampled(name))?,
-                    ],
-                    f,
-                )?;
-                out.extend(rename(claims, &n.pool)?);
-                pool_grad = Some(PoolGradProof::Average(pg));
-            }
-            Some(pp)
+    // A max or window average pool directly below a layer above the first: its backward pass.
+    let below = match arch.weighted_below(i).and(i.checked_sub(1)) {
+        Some(d) => Some(layer(arch, d)?),
+        None => None,
+    };
+    let pool_grad = match below {
+        Some(b) if matches!(b.kind, LayerKind::MaxPool(_)) => {
+            let name = &b.name;
+            let (pg, claims) = prove_maxpool_grad(
+                arch.maxpool_grad_shape(b)?,
+                [
+                    get(t, &names::select(name))?,
+                    get(t, &names::diff(name))?,
+                    get(t, &names::slack(name))?,
+                    get(t, &names::backprop(name))?,
+                    get(t, &names::pool_grad_in(name))?,
+                ],
+                f,
+            )?;
+            out.extend(rename(claims, &n.pool)?);
+            Some(PoolGradProof::Max(pg))
+        }
+        Some(b) if matches!(b.kind, LayerKind::AvgPoolWindow(_)) => {
+            let name = &b.name;
+            let (_, shape) = arch.avgpool_window_shapes(b)?;
+            let (pg, claims) = prove_avgpool_grad(
+                shape,
+                [
+                    get(t, &names::pool_grad_in(name))?,
+                    get(t, &names::pool_grad_rem(name))?,
+                    get(t, &names::upsampled(name))?,
+                ],
+                f,
+            )?;
+            out.extend(rename(claims, &n.pool)?);
+            Some(PoolGradProof::Average(pg))
         }
         _ => None,
-    };
-    // A hidden layer's output gradient M ⊙ dA is virtual: every claim on it just made is
-    // proven on the mask and the incoming gradient.
-    let relu = if arch.has_relu_derivative(i) {
-        let claims = take_all(&mut out, &arch.grad_of(i));
-        let (rp, rc) = prove_relu_grad(
-            [
-                get(t, &names::pos(&l.name))?,
-                get(t, &names::mask(&l.name))?,
-                get(t, &arch.grad_in_of(i)?)?,
-            ],
-            &claims,
-            f,
-        )?;
-        out.extend(rename(rc, &n.relu)?);
-        Some(rp)
-    } else {
-        None
     };
     Ok((
         BackwardProof {
@@ -262,12 +221,75 @@ fn prove_backward(
             weight_chain: wc,
             bias: bp,
             bias_chain: bc,
-            backprop,
+            // Proven after the lookups ([`prove_backprop`]) and after the forks join
+            // ([`prove_relu_derivative`]).
+            backprop: None,
             pool_grad,
-            relu,
+            relu: None,
         },
         out,
     ))
+}
+
+/// Proves the gradient weighted layer `i` (above the first) hands down, at the range lookup's
+/// claim on its (virtual) remainder; returns its claims on the layer's output gradient, its
+/// weights and the handed-down gradient.
+fn prove_backprop(
+    arch: &TrainArchitecture,
+    t: &Tensors,
+    i: usize,
+    remainder: &TensorClaim<Fr>,
+    f: &mut NativeTranscript,
+) -> Result<(BackpropProof<Fr>, Routed<Fr>), Error> {
+    let l = layer(arch, i)?;
+    let n = backward_names(arch, i)?;
+    let d = i.checked_sub(1).ok_or(Error::Internal {
+        what: "a back-propagating layer sits above another",
+    })?;
+    let below = &layer(arch, d)?.name;
+    let (grad, weight, delta) = (
+        get(t, &arch.grad_of(i))?,
+        get(t, &names::weight(&l.name))?,
+        get(t, &names::backprop(below))?,
+    );
+    let (p, c) = match l.kind {
+        LayerKind::Conv(_) => {
+            let shape = arch.conv_backprop(i, l)?;
+            let (p, c) = prove_conv_backprop(shape, grad, weight, delta, remainder, f)?;
+            (BackpropProof::Conv(p), c)
+        }
+        _ => {
+            let shape = arch.backprop(i, l);
+            let (p, c) = prove_rescaled_at(shape, grad, weight, delta, remainder, f)?;
+            (BackpropProof::Dense(p), c)
+        }
+    };
+    Ok((p, rename(c, &n.backprop)?))
+}
+
+/// Proves every claim on hidden layer `i`'s virtual output gradient M ⊙ dA (taken from
+/// `routed`: its weight and bias updates' and its back-propagation's) on the mask and the
+/// incoming gradient.
+fn prove_relu_derivative(
+    arch: &TrainArchitecture,
+    t: &Tensors,
+    i: usize,
+    routed: &mut Routed<Fr>,
+    f: &mut NativeTranscript,
+) -> Result<ReluGradProof<Fr>, Error> {
+    let l = layer(arch, i)?;
+    let claims = take_all(routed, &arch.grad_of(i));
+    let (p, c) = prove_relu_grad(
+        [
+            get(t, &names::pos(&l.name))?,
+            get(t, &names::mask(&l.name))?,
+            get(t, &arch.grad_in_of(i)?)?,
+        ],
+        &claims,
+        f,
+    )?;
+    routed.extend(rename(c, &backward_names(arch, i)?.relu)?);
+    Ok(p)
 }
 
 /// Proves one layer's forward pass of every iteration; a weighted layer's at the range lookup's
@@ -384,8 +406,8 @@ pub fn prove(
     let pool_forks = forks.split_off(1);
     let lookup_fork = forks.pop();
 
-    let lookups = || -> Block<(Vec<_>, Vec<_>)> {
-        let _span = tracing::debug_span!("lookups").entered();
+    let lookups = || -> Block<(Vec<_>, Vec<_>, Vec<_>)> {
+        let _span = tracing::debug_span!("lookups, weighted forward, back-propagation").entered();
         let mut f = lookup_fork.ok_or(Error::Internal {
             what: "the transcript forks once per block",
         })?;
@@ -394,7 +416,8 @@ pub fn prove(
         for (i, st) in statements.iter().enumerate() {
             let cols = lookup_columns(&plan, &t, i)?;
             let mult = get(&t, &TrainPlan::multiplicity_name(i))?;
-            let (p, c) = prove_given(st.table, &cols, mult, &mut f)?;
+            let (p, c) = tracing::debug_span!("lookup", i)
+                .in_scope(|| prove_given(st.table, &cols, mult, &mut f))?;
             routed.extend(lookup_claims(&plan, i, st, &c)?);
             proofs.push(p);
         }
@@ -402,23 +425,41 @@ pub fn prove(
         let mut forward = Vec::with_capacity(weighted.len());
         for &i in &weighted {
             let at = remainder_claim(arch, &mut routed, layer(arch, i)?)?;
-            let (p, r) = prove_forward(arch, &t, i, Some(&at), &mut f)?;
+            let (p, r) = tracing::debug_span!("forward", i)
+                .in_scope(|| prove_forward(arch, &t, i, Some(&at), &mut f))?;
             forward.push(p);
             routed.extend(r);
         }
-        Ok(((proofs, forward), routed, f.digest()?))
+        // Each back-propagation, at the lookup's claim on the remainder it hands down.
+        let mut backprop = Vec::with_capacity(weighted.len());
+        for &i in &weighted {
+            let below = arch.weighted_below(i).and(i.checked_sub(1));
+            backprop.push(match below {
+                Some(d) => {
+                    let at = backprop_remainder_claim(arch, &mut routed, d)?;
+                    let (p, r) = tracing::debug_span!("backprop", i)
+                        .in_scope(|| prove_backprop(arch, &t, i, &at, &mut f))?;
+                    routed.extend(r);
+                    Some(p)
+                }
+                None => None,
+            });
+        }
+        Ok(((proofs, forward, backprop), routed, f.digest()?))
     };
     let forward = || -> Vec<Block<_>> {
         pool_forks
             .into_par_iter()
             .zip(pools.par_iter())
             .map(|(mut f, i)| {
-                let (p, r) = prove_forward(arch, &t, *i, None, &mut f)?;
+                let (p, r) = tracing::debug_span!("pool forward", i)
+                    .in_scope(|| prove_forward(arch, &t, *i, None, &mut f))?;
                 Ok((p, r, f.digest()?))
             })
             .collect()
     };
     let loss = || -> Block<_> {
+        let _span = tracing::debug_span!("loss").entered();
         let mut f = loss_fork.ok_or(Error::Internal {
             what: "the transcript forks once per block",
         })?;
@@ -448,7 +489,8 @@ pub fn prove(
             .into_par_iter()
             .zip(weighted.par_iter())
             .map(|(mut f, i)| {
-                let (p, r) = prove_backward(arch, &t, *i, &mut f)?;
+                let (p, r) = tracing::debug_span!("backward", i)
+                    .in_scope(|| prove_backward(arch, &t, *i, &mut f))?;
                 Ok((p, r, f.digest()?))
             })
             .collect()
@@ -456,7 +498,7 @@ pub fn prove(
     let (lk, (fw, (ls, bw))) = rayon::join(lookups, || {
         rayon::join(forward, || rayon::join(loss, backward))
     });
-    let ((lookup_proofs, weighted_forward), mut routed, d0) = lk?;
+    let ((lookup_proofs, weighted_forward, backprops), mut routed, d0) = lk?;
     let mut digests = vec![d0];
     let mut pool_forward = Vec::with_capacity(pools.len());
     for b in fw {
@@ -469,13 +511,22 @@ pub fn prove(
     routed.extend(r);
     digests.push(d);
     let mut backward_proofs = Vec::with_capacity(weighted.len());
-    for b in bw {
-        let (p, r, d) = b?;
+    for (b, backprop) in bw.into_iter().zip(backprops) {
+        let (mut p, r, d) = b?;
+        p.backprop = backprop;
         backward_proofs.push(p);
         routed.extend(r);
         digests.push(d);
     }
     main.join(&digests)?;
+    let after_join = tracing::debug_span!("ReLU derivatives, pool outputs, ReLU splits").entered();
+    // Every claim on a hidden layer's virtual output gradient is in (its updates' from its
+    // fork, its back-propagation's from the lookup fork): prove them on M and dA.
+    for (p, &i) in backward_proofs.iter_mut().zip(&weighted) {
+        if arch.has_relu_derivative(i) {
+            p.relu = Some(prove_relu_derivative(arch, &t, i, &mut routed, &mut main)?);
+        }
+    }
     // Every claim on a 2×2 pool's virtual output is in: resolve them into claims on its
     // remainder and input (the layer below's Pos, proven next).
     let mut virtual_forward = Vec::new();
@@ -524,6 +575,7 @@ pub fn prove(
         &w.dataset.0.vector,
         &trace,
     ];
+    drop(after_join);
     drop(blocks);
     let _opening = tracing::debug_span!("opening").entered();
     let opening = prove_split_opening(srs, &vectors, sink.acc.claims(), &mut main)?;

@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::field::FieldOps;
 use crate::lookup::{LookupClaims, LookupStatement};
 use crate::proof::model::{LayerKind, LayerShape};
+use ark_bn254::Fr;
 use ark_ff::Field;
 
 /// Claims named by the plan's tensors, in routing order.
@@ -58,21 +59,51 @@ pub(crate) fn remainder_claim<F: FieldOps>(
     routed: &mut Routed<F>,
     l: &LayerShape,
 ) -> Result<TensorClaim<F>, Error> {
-    let claims = take_all(routed, &names::remainder_scaled(&l.name));
+    unscaled_claim(
+        routed,
+        &names::remainder_scaled(&l.name),
+        arch.remainder_to_table()?,
+        "range claims on a forward remainder",
+    )
+}
+
+/// Removes the range lookup's one claim on the scaled remainder 2^(b − sh)·R of the gradient
+/// back-propagated into layer `below` and returns it as the claim on R that the layer above's
+/// back-propagation block proves (R is virtual, [`crate::blocks::conv_backprop`] and
+/// [`crate::blocks::dense_iter::prove_rescaled_at`]).
+pub(crate) fn backprop_remainder_claim<F: FieldOps>(
+    arch: &TrainArchitecture,
+    routed: &mut Routed<F>,
+    below: usize,
+) -> Result<TensorClaim<F>, Error> {
+    unscaled_claim(
+        routed,
+        &names::backprop_rem_scaled(&layer(arch, below)?.name),
+        arch.backprop_remainder_to_table(below)?,
+        "range claims on a back-propagation remainder",
+    )
+}
+
+/// The one routed claim on `scaled` (a remainder read at `to_table` times its value), taken
+/// and divided back to a claim on the remainder.
+fn unscaled_claim<F: FieldOps>(
+    routed: &mut Routed<F>,
+    scaled: &str,
+    to_table: Fr,
+    what: &'static str,
+) -> Result<TensorClaim<F>, Error> {
+    let claims = take_all(routed, scaled);
     let count = claims.len();
     let (Some(claim), 1) = (claims.into_iter().next(), count) else {
         return Err(Error::ProofShape {
-            what: "range claims on a forward remainder",
+            what,
             expected: 1,
             actual: count,
         });
     };
-    let from_table = arch
-        .remainder_to_table()?
-        .inverse()
-        .ok_or(Error::ZeroParameter {
-            what: "the forward remainder's table factor 2^(b − s)",
-        })?;
+    let from_table = to_table.inverse().ok_or(Error::ZeroParameter {
+        what: "a remainder's table factor 2^(b − shift)",
+    })?;
     Ok(TensorClaim {
         point: claim.point,
         value: claim.value.mul_const(from_table),
@@ -277,7 +308,6 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
             ("right", names::weight(&l.name)),
             ("weight", names::weight(&l.name)),
             ("delta", names::backprop(&below)),
-            ("remainder", names::backprop_rem(&below)),
         ],
         relu,
         pool,

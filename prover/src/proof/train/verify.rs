@@ -5,9 +5,9 @@
 use super::plan::names;
 use super::prove::{ProvingInputs, commit_dataset, prove};
 use super::routing::{
-    Routed, avgpool_window_claims, backward_names, chain_claims, forward_names, layer,
-    lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims, relu_split_names,
-    relu_vars, remainder_claim, rename, take, take_all,
+    Routed, avgpool_window_claims, backprop_remainder_claim, backward_names, chain_claims,
+    forward_names, layer, lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims,
+    relu_split_names, relu_vars, remainder_claim, rename, take, take_all,
 };
 use super::sink::TrainSink;
 use super::{
@@ -19,14 +19,16 @@ use crate::blocks::avgpool::verify_avgpool;
 use crate::blocks::avgpool_grad::verify_avgpool_grad;
 use crate::blocks::conv::verify_gather;
 use crate::blocks::conv_backprop::verify_conv_backprop;
-use crate::blocks::dense_iter::{verify_bias_update, verify_dense_iterated, verify_rescaled};
+use crate::blocks::dense_iter::{
+    verify_bias_update, verify_dense_iterated, verify_rescaled, verify_rescaled_at,
+};
 use crate::blocks::iterate::verify_step;
 use crate::blocks::loss_grad::verify_loss_grad;
 use crate::blocks::maxpool::verify_maxpool;
 use crate::blocks::maxpool_grad::verify_maxpool_grad;
 use crate::blocks::one_hot::verify_one_hot;
 use crate::blocks::pool::verify_pool_output;
-use crate::blocks::relu_grad::verify_relu_grad;
+use crate::blocks::relu_grad::{ReluGradProof, verify_relu_grad};
 use crate::blocks::relu_split::{SplitClaims, verify_relu_split};
 use crate::blocks::softmax::verify_softmax;
 use crate::error::Error;
@@ -141,78 +143,93 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
     out.extend(chain_claims(&names::weight(&l.name), wc));
     out.extend(rename(b, &n.bias)?);
     out.extend(chain_claims(&names::bias(&l.name), bc));
-    match (arch.weighted_below(i), &p.backprop) {
-        (None, None) if p.pool_grad.is_none() => {}
-        (Some(_), Some(bp)) => {
-            let claims = match (l.kind, bp) {
-                (LayerKind::Dense, BackpropProof::Dense(bp)) => {
-                    verify_rescaled(arch.backprop(i, l), bp, f)?
-                }
-                (LayerKind::Conv(_), BackpropProof::Conv(bp)) => {
-                    verify_conv_backprop(arch.conv_backprop(i, l)?, bp, f)?
-                }
-                _ => return Err(Error::LayerProofKind { layer: i }),
-            };
-            out.extend(rename(claims, &n.backprop)?);
-            let below = layer(arch, i - 1)?;
-            match (below.kind, &p.pool_grad) {
-                (LayerKind::MaxPool(_), Some(PoolGradProof::Max(pg))) => {
-                    let shape = arch.maxpool_grad_shape(below)?;
-                    out.extend(rename(verify_maxpool_grad(shape, pg, f)?, &n.pool)?);
-                }
-                (LayerKind::AvgPoolWindow(_), Some(PoolGradProof::Average(pg))) => {
-                    let (_, shape) = arch.avgpool_window_shapes(below)?;
-                    out.extend(rename(verify_avgpool_grad(shape, pg, f)?, &n.pool)?);
-                }
-                (LayerKind::MaxPool(_) | LayerKind::AvgPoolWindow(_), _) | (_, Some(_)) => {
-                    return Err(Error::ProofShape {
-                        what: "pool backward proofs (one of its kind under a max or window \
-                               average pool)",
-                        expected: usize::from(matches!(
-                            below.kind,
-                            LayerKind::MaxPool(_) | LayerKind::AvgPoolWindow(_)
-                        )),
-                        actual: usize::from(p.pool_grad.is_some()),
-                    });
-                }
-                _ => {}
-            }
+    // A max or window average pool directly below a layer above the first: its backward pass.
+    let below = match arch.weighted_below(i).and(i.checked_sub(1)) {
+        Some(d) => Some(layer(arch, d)?),
+        None => None,
+    };
+    match (below.map(|b| (b, b.kind)), &p.pool_grad) {
+        (Some((b, LayerKind::MaxPool(_))), Some(PoolGradProof::Max(pg))) => {
+            let shape = arch.maxpool_grad_shape(b)?;
+            out.extend(rename(verify_maxpool_grad(shape, pg, f)?, &n.pool)?);
         }
-        (None, None) => {
+        (Some((b, LayerKind::AvgPoolWindow(_))), Some(PoolGradProof::Average(pg))) => {
+            let (_, shape) = arch.avgpool_window_shapes(b)?;
+            out.extend(rename(verify_avgpool_grad(shape, pg, f)?, &n.pool)?);
+        }
+        (Some((_, LayerKind::MaxPool(_) | LayerKind::AvgPoolWindow(_))), _) | (_, Some(_)) => {
             return Err(Error::ProofShape {
                 what: "pool backward proofs (one of its kind under a max or window average pool)",
-                expected: 0,
-                actual: 1,
+                expected: usize::from(below.is_some_and(|b| {
+                    matches!(b.kind, LayerKind::MaxPool(_) | LayerKind::AvgPoolWindow(_))
+                })),
+                actual: usize::from(p.pool_grad.is_some()),
             });
         }
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// Verifies the gradient weighted layer `i` hands down (`None` for the first weighted layer:
+/// nothing), at the range lookup's claim on its remainder; returns its claims in routing
+/// order.
+fn verify_backprop<F: FieldOps, S: SpongeOps<F>>(
+    arch: &TrainArchitecture,
+    i: usize,
+    p: Option<&BackpropProof<F>>,
+    routed: &mut Routed<F>,
+    f: &mut Transcript<F, S>,
+) -> Result<Routed<F>, Error> {
+    let l = layer(arch, i)?;
+    let below = arch.weighted_below(i).and(i.checked_sub(1));
+    let (d, p) = match (below, p) {
+        (Some(d), Some(p)) => (d, p),
+        (None, None) => return Ok(Routed::new()),
         (below, _) => {
             return Err(Error::ProofShape {
                 what: "back-propagation proofs",
                 expected: usize::from(below.is_some()),
-                actual: usize::from(p.backprop.is_some()),
+                actual: usize::from(p.is_some()),
             });
         }
-    }
-    // A hidden layer's output gradient M ⊙ dA is virtual: every claim on it just made is
-    // proven on the mask and the incoming gradient.
-    match (arch.has_relu_derivative(i), &p.relu) {
+    };
+    let at = backprop_remainder_claim(arch, routed, d)?;
+    let claims = match (l.kind, p) {
+        (LayerKind::Dense, BackpropProof::Dense(bp)) => {
+            verify_rescaled_at(arch.backprop(i, l), bp, &at, f)?
+        }
+        (LayerKind::Conv(_), BackpropProof::Conv(bp)) => {
+            verify_conv_backprop(arch.conv_backprop(i, l)?, bp, &at, f)?
+        }
+        _ => return Err(Error::LayerProofKind { layer: i }),
+    };
+    rename(claims, &backward_names(arch, i)?.backprop)
+}
+
+/// Verifies hidden layer `i`'s ReLU derivative on every routed claim on its virtual output
+/// gradient M ⊙ dA (`None` for a layer without one); its claims join `routed`.
+fn verify_relu_derivative<F: FieldOps, S: SpongeOps<F>>(
+    arch: &TrainArchitecture,
+    i: usize,
+    p: Option<&ReluGradProof<F>>,
+    routed: &mut Routed<F>,
+    t: &mut Transcript<F, S>,
+) -> Result<(), Error> {
+    match (arch.has_relu_derivative(i), p) {
         (true, Some(relu)) => {
-            let claims = take_all(&mut out, &arch.grad_of(i));
-            out.extend(rename(
-                verify_relu_grad(relu_vars(arch, i)?, &claims, relu, f)?,
-                &n.relu,
-            )?);
+            let claims = take_all(routed, &arch.grad_of(i));
+            let c = verify_relu_grad(relu_vars(arch, i)?, &claims, relu, t)?;
+            routed.extend(rename(c, &backward_names(arch, i)?.relu)?);
+            Ok(())
         }
-        (false, None) => {}
-        (expected, _) => {
-            return Err(Error::ProofShape {
-                what: "ReLU derivative proofs (one per hidden layer)",
-                expected: usize::from(expected),
-                actual: usize::from(p.relu.is_some()),
-            });
-        }
+        (false, None) => Ok(()),
+        (expected, _) => Err(Error::ProofShape {
+            what: "ReLU derivative proofs (one per hidden layer)",
+            expected: usize::from(expected),
+            actual: usize::from(p.is_some()),
+        }),
     }
-    Ok(out)
 }
 
 /// The field part of verification, generic over the backend: from s0, d₁, d₂ and the salt, run
@@ -276,6 +293,11 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         let claims = verify_forward(arch, i, forward(i)?, Some(&at), &mut f)?;
         routed.extend(claims);
     }
+    // Each back-propagation, at the lookup's claim on the remainder it hands down.
+    for (&i, p) in weighted.iter().zip(&body.backward) {
+        let claims = verify_backprop(arch, i, p.backprop.as_ref(), &mut routed, &mut f)?;
+        routed.extend(claims);
+    }
     digests.push(f.digest()?);
     for &i in &pools {
         let mut f = next()?;
@@ -313,6 +335,10 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         digests.push(f.digest()?);
     }
     t.join(&digests)?;
+    // Every claim on a hidden layer's virtual output gradient is in: prove them on M and dA.
+    for (&i, p) in weighted.iter().zip(&body.backward) {
+        verify_relu_derivative(arch, i, p.relu.as_ref(), &mut routed, t)?;
+    }
     // Every claim on a 2×2 pool's virtual output is in: resolve them into claims on its
     // remainder and input.
     for i in arch.virtual_pools() {

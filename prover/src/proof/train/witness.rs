@@ -188,6 +188,13 @@ pub(super) fn witness(
     };
     // The gradient layer i + 1 hands to layer i, and its rounding remainder.
     let backprop = |i: usize, rem: bool| handed_down(i + 1, rem, names::backprop(&layers[i].name));
+    // The remainder is virtual; its range column reads it scaled to the table.
+    let backprop_rem_scaled = |i: usize| -> Result<Vec<Fr>, Error> {
+        let to_table = arch.backprop_remainder_to_table(i)?;
+        let mut scaled = backprop(i, true)?;
+        scaled.par_iter_mut().for_each(|v| *v *= to_table);
+        Ok(scaled)
+    };
     for (i, l) in layers.iter().enumerate() {
         let name = &l.name;
         let fwd = |f: fn(&crate::graph::quant::LayerTrace) -> &[i64]| {
@@ -198,7 +205,7 @@ pub(super) fn witness(
             t.insert(names::diff(name), fwd(|x| &x.diff));
             t.insert(names::xcol(name), fwd(|x| &x.xcol));
             t.insert(names::backprop(name), backprop(i, false)?);
-            t.insert(names::backprop_rem(name), backprop(i, true)?);
+            t.insert(names::backprop_rem_scaled(name), backprop_rem_scaled(i)?);
             let mut parts: [Vec<i64>; 3] = Default::default();
             for s in steps {
                 let below = s
@@ -231,7 +238,7 @@ pub(super) fn witness(
             t.insert(names::output(name), fwd(|x| &x.y));
             t.insert(names::remainder(name), fwd(|x| &x.r));
             t.insert(names::backprop(name), backprop(i, false)?);
-            t.insert(names::backprop_rem(name), backprop(i, true)?);
+            t.insert(names::backprop_rem_scaled(name), backprop_rem_scaled(i)?);
             t.insert(
                 names::pool_grad_in(name),
                 handed_down(i, false, names::pool_grad_in(name))?,
@@ -256,7 +263,7 @@ pub(super) fn witness(
             t.insert(names::output(name), fwd(|x| &x.y));
             t.insert(names::remainder(name), fwd(|x| &x.r));
             t.insert(names::backprop(name), backprop(i, false)?);
-            t.insert(names::backprop_rem(name), backprop(i, true)?);
+            t.insert(names::backprop_rem_scaled(name), backprop_rem_scaled(i)?);
             let up: Vec<i64> = steps
                 .iter()
                 .flat_map(|s| crate::train::upsample([h, w, l.n], b, &s.layers[i].grad))
@@ -313,7 +320,7 @@ pub(super) fn witness(
         t.insert(names::grad(name), upd(|s| &s.grad));
         if !layers.get(i + 1).is_some_and(|a| a.is_pool()) {
             t.insert(names::backprop(name), backprop(i, false)?);
-            t.insert(names::backprop_rem(name), backprop(i, true)?);
+            t.insert(names::backprop_rem_scaled(name), backprop_rem_scaled(i)?);
         }
     }
     let softmax = match arch.softmax_shape() {
