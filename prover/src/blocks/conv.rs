@@ -242,36 +242,52 @@ pub fn prove_scatter(
     claim: &TensorClaim<Fr>,
     t: &mut NativeTranscript,
 ) -> Result<(GatherProof<Fr>, TensorClaim<Fr>), Error> {
+    prove_scatter_folded(g, claim, t, |ec, en| {
+        let (taps, rows) = (g.taps_pad(), g.out_positions());
+        let width = taps * g.in_c;
+        if p.len() != rows * width * en.len() {
+            return Err(Error::StatementShape {
+                what: "col2im input (examples × output positions × taps × channels)",
+                expected: rows * width * en.len(),
+                actual: p.len(),
+            });
+        }
+        Ok((0..rows * taps)
+            .into_par_iter()
+            .map(|i| {
+                let (tap, pos) = (i % taps, i / taps);
+                let mut acc = Fr::ZERO;
+                for (n, wn) in en.iter().enumerate() {
+                    let at = (n * rows + pos) * width + tap * g.in_c;
+                    let v: Fr = p[at..at + g.in_c].iter().zip(ec).map(|(a, b)| *a * b).sum();
+                    acc += *wn * v;
+                }
+                acc
+            })
+            .collect())
+    })
+}
+
+/// [`prove_scatter`] for a caller that folds P itself (without materializing it):
+/// `fold(eq(r_c, ·), eq(r_n, ·))` returns P(r_c, ·, ·, r_n) over (tap, position), tap lowest.
+/// The proof is the same.
+pub fn prove_scatter_folded(
+    g: &ConvGeometry,
+    claim: &TensorClaim<Fr>,
+    t: &mut NativeTranscript,
+    fold: impl FnOnce(&[Fr], &[Fr]) -> Result<Vec<Fr>, Error>,
+) -> Result<(GatherProof<Fr>, TensorClaim<Fr>), Error> {
     start_scatter(g, t)?;
     let [r_c, r_q, r_n] = split_scatter(g, &claim.point)?;
     let (ec, en, eq) = (eq_table(&r_c), eq_table(&r_n), eq_table(&r_q));
-    let (taps, rows) = (g.taps_pad(), g.out_positions());
-    let width = taps * g.in_c;
-    if p.len() != rows * width * en.len() {
+    let folded = fold(&ec, &en)?;
+    if folded.len() != g.out_positions() * g.taps_pad() {
         return Err(Error::StatementShape {
-            what: "col2im input (examples × output positions × taps × channels)",
-            expected: rows * width * en.len(),
-            actual: p.len(),
+            what: "col2im input folded over channels and examples (positions × taps)",
+            expected: g.out_positions() * g.taps_pad(),
+            actual: folded.len(),
         });
     }
-    // P(r_c, ·, ·, r_n) over (tap, position), tap lowest.
-    let folded: Vec<Fr> = (0..rows * taps)
-        .into_par_iter()
-        .map(|i| {
-            let (tap, pos) = (i % taps, i / taps);
-            let mut acc = Fr::ZERO;
-            for (n, wn) in en.iter().enumerate() {
-                let at = (n * rows + pos) * width + tap * g.in_c;
-                let v: Fr = p[at..at + g.in_c]
-                    .iter()
-                    .zip(&ec)
-                    .map(|(a, b)| *a * b)
-                    .sum();
-                acc += *wn * v;
-            }
-            acc
-        })
-        .collect();
     prove_index_sum(scatter_table(g, &eq), folded, claim.value, r_c, r_n, t)
 }
 

@@ -20,7 +20,7 @@
 //! the integer one (|col2im(P)| < 2^(2b + 40) ≪ |Fr|) and R an integer the range column bounds
 //! exactly.
 
-use super::conv::{GatherProof, prove_scatter, verify_scatter};
+use super::conv::{GatherProof, prove_scatter_folded, verify_scatter};
 use super::iterate::{Contraction, ContractionClaims, Operand};
 use super::iterate::{prove_contraction_at, verify_contraction_at};
 use super::{NamedClaims, TensorClaim, log2};
@@ -201,19 +201,11 @@ pub fn prove_conv_backprop(
     let stated = ConvBackprop::stated(&values, &remainder.value)?;
     t.absorb(labels::CONV_BACKPROP_VALUES, &stated)?;
     let claim = shape.claim(r, &stated)?;
-    // P = G·Wᵀ per iteration, rows (n, p, t), columns (tap, c): never committed.
-    let (a, b, n) = (c.a, c.b, c.c);
-    let p: Vec<Fr> = (0..c.t * a * b)
-        .into_par_iter()
-        .map(|i| {
-            let (col, row) = (i % b, i / b);
-            let it = row / a;
-            let g = &grad[row * n..(row + 1) * n];
-            let w = &weight[(it * b + col) * n..(it * b + col + 1) * n];
-            g.iter().zip(w).map(|(x, y)| *x * y).sum::<Fr>()
-        })
-        .collect();
-    let (scatter, on_p) = prove_scatter(&shape.geometry, &p, &claim, t)?;
+    // P = G·Wᵀ per iteration (rows (n, p, t), columns (tap, c)) is never committed, nor
+    // materialized: the scatter reads only its fold, which factors ([`fold_product`]).
+    let (scatter, on_p) = prove_scatter_folded(&shape.geometry, &claim, t, |ec, en| {
+        fold_product(&shape, grad, weight, ec, en)
+    })?;
     let rs = shape.contraction_point(&on_p.point)?;
     let (contraction, cl) = prove_contraction_at(c, grad, weight, &rs, on_p.value, t)?;
     let [u, _] = &stated;
@@ -226,6 +218,65 @@ pub fn prove_conv_backprop(
         },
         claims,
     ))
+}
+
+/// P(r_c, tap, p, r_n) over (tap, position), tap lowest, for P = G·Wᵀ, without materializing
+/// P: Σ_t Σ_j Ĝ[t, p, j]·Ŵ[t, tap, j] with G folded over the examples,
+/// Ĝ[t, p, j] = Σ_e eq(r_n, (e, t))·G[(e, t), p, j], and W over the input channels,
+/// Ŵ[t, tap, j] = Σ_c eq(r_c, c)·W[t, (tap, c), j] (`ec`, `en` those eq tables).
+fn fold_product(
+    shape: &ConvBackprop,
+    grad: &[Fr],
+    weight: &[Fr],
+    ec: &[Fr],
+    en: &[Fr],
+) -> Result<Vec<Fr>, Error> {
+    let (c, geometry) = (shape.contraction(), shape.geometry);
+    let n = c.c;
+    let (rows, taps, in_c) = (geometry.out_positions(), geometry.taps_pad(), geometry.in_c);
+    let (m, b) = (shape.m, c.b);
+    if en.len() != m * c.t || ec.len() != in_c {
+        return Err(Error::StatementShape {
+            what: "col2im fold tables (examples × iterations, input channels)",
+            expected: m * c.t + in_c,
+            actual: en.len() + ec.len(),
+        });
+    }
+    let g_hat: Vec<Fr> = (0..c.t * rows * n)
+        .into_par_iter()
+        .map(|i| {
+            let (it, pos, j) = (i / (rows * n), (i / n) % rows, i % n);
+            (0..m)
+                .map(|e| {
+                    let row = (it * m + e) * rows + pos;
+                    en[it * m + e] * grad[row * n + j]
+                })
+                .sum()
+        })
+        .collect();
+    let w_hat: Vec<Fr> = (0..c.t * taps * n)
+        .into_par_iter()
+        .map(|i| {
+            let (it, tap, j) = (i / (taps * n), (i / n) % taps, i % n);
+            ec.iter()
+                .enumerate()
+                .map(|(ch, e)| *e * weight[(it * b + tap * in_c + ch) * n + j])
+                .sum()
+        })
+        .collect();
+    Ok((0..rows * taps)
+        .into_par_iter()
+        .map(|i| {
+            let (tap, pos) = (i % taps, i / taps);
+            (0..c.t)
+                .map(|it| {
+                    let gh = &g_hat[(it * rows + pos) * n..(it * rows + pos + 1) * n];
+                    let wh = &w_hat[(it * taps + tap) * n..(it * taps + tap + 1) * n];
+                    gh.iter().zip(wh).map(|(x, y)| *x * y).sum::<Fr>()
+                })
+                .sum()
+        })
+        .collect())
 }
 
 /// Verifies a convolution back-propagation proof at the caller's claim on the virtual
@@ -251,6 +302,50 @@ pub fn verify_conv_backprop<F: FieldOps, S: SpongeOps<F>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ark_ff::UniformRand;
+
+    /// The factored fold is the fold of the materialized P = G·Wᵀ, (Σ_n eq(r_n, n)·Σ_c
+    /// eq(r_c, c)·P[(n, p), (tap, c)]), on a strided, padded geometry.
+    #[test]
+    fn the_factored_fold_is_the_fold_of_the_product() {
+        let geometry = ConvGeometry::window((4, 4, 2), [3, 3], [2, 1], [1, 0, 1, 1]).unwrap();
+        let shape = ConvBackprop {
+            geometry,
+            m: 2,
+            n: 4,
+            t: 2,
+            shift: 8,
+        };
+        let c = shape.contraction();
+        let mut rng = ark_std::test_rng();
+        let mut random = |len: usize| -> Vec<Fr> { (0..len).map(|_| Fr::rand(&mut rng)).collect() };
+        let (grad, weight) = (random(c.t * c.a * c.c), random(c.t * c.b * c.c));
+        let (ec, en) = (random(geometry.in_c), random(shape.m * c.t));
+        let (rows, taps, in_c) = (geometry.out_positions(), geometry.taps_pad(), geometry.in_c);
+        let p = |grow: usize, col: usize| -> Fr {
+            let it = grow / c.a;
+            (0..c.c)
+                .map(|j| grad[grow * c.c + j] * weight[(it * c.b + col) * c.c + j])
+                .sum()
+        };
+        let naive: Vec<Fr> = (0..rows * taps)
+            .map(|i| {
+                let (tap, pos) = (i % taps, i / taps);
+                (0..en.len())
+                    .map(|n| {
+                        en[n]
+                            * (0..in_c)
+                                .map(|ch| ec[ch] * p(n * rows + pos, tap * in_c + ch))
+                                .sum::<Fr>()
+                    })
+                    .sum()
+            })
+            .collect();
+        assert_eq!(
+            fold_product(&shape, &grad, &weight, &ec, &en).unwrap(),
+            naive
+        );
+    }
 
     /// The contraction's point splits the claim on P at (c, tap | p, n | t).
     #[test]

@@ -524,6 +524,7 @@ pub fn prove(
     // fork, its back-propagation's from the lookup fork): prove them on M and dA.
     for (p, &i) in backward_proofs.iter_mut().zip(&weighted) {
         if arch.has_relu_derivative(i) {
+            let _span = tracing::debug_span!("ReLU derivative", i).entered();
             p.relu = Some(prove_relu_derivative(arch, &t, i, &mut routed, &mut main)?);
         }
     }
@@ -532,6 +533,7 @@ pub fn prove(
     let mut virtual_forward = Vec::new();
     for i in arch.virtual_pools() {
         let l = layer(arch, i)?;
+        let _span = tracing::debug_span!("pool output", i).entered();
         let claims = take_all(&mut routed, &names::output(&l.name));
         let (p, c) = prove_pool_output(
             arch.pool_shape(l)?,
@@ -549,6 +551,7 @@ pub fn prove(
         if !arch.has_relu_derivative(i) {
             continue;
         }
+        let _span = tracing::debug_span!("ReLU split", i).entered();
         let pos = take_all(&mut routed, &names::pos(&l.name));
         let neg = take_all(&mut routed, &names::neg(&l.name));
         let (p, c) = prove_relu_split(
