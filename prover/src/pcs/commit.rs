@@ -30,7 +30,7 @@ pub fn commit(srs: &Srs, values: &[Fr]) -> Result<Commitment, Error> {
         .map(|(i, _)| i)
         .collect();
     if large.len() <= values.len() / 16 {
-        let mut small = values.to_vec();
+        let mut small: Vec<Fr> = values.par_iter().copied().collect();
         for i in &large {
             small[*i] = Fr::ZERO;
         }
@@ -51,24 +51,24 @@ fn commit_small(bases: &[G1Affine], values: &[Fr]) -> Option<G1Projective> {
     let max = ints.par_iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
     let split = |f: fn(u128) -> Option<u64>| -> Option<(Vec<u64>, Vec<u64>)> {
         let pos = ints
-            .iter()
+            .par_iter()
             .map(|v| if *v > 0 { f(v.unsigned_abs()) } else { Some(0) })
             .collect::<Option<_>>()?;
         let neg = ints
-            .iter()
+            .par_iter()
             .map(|v| if *v < 0 { f(v.unsigned_abs()) } else { Some(0) })
             .collect::<Option<_>>()?;
         Some((pos, neg))
     };
     let (pos, neg) = split(|m| u64::try_from(m).ok())?;
-    let any_neg = neg.iter().any(|x| *x != 0);
+    let any_neg = neg.par_iter().any(|x| *x != 0);
     let msm = |s: &[u64]| -> G1Projective {
         if max < 1 << 8 {
-            G1Projective::msm_u8(bases, &s.iter().map(|x| *x as u8).collect::<Vec<_>>())
+            G1Projective::msm_u8(bases, &s.par_iter().map(|x| *x as u8).collect::<Vec<_>>())
         } else if max < 1 << 16 {
-            G1Projective::msm_u16(bases, &s.iter().map(|x| *x as u16).collect::<Vec<_>>())
+            G1Projective::msm_u16(bases, &s.par_iter().map(|x| *x as u16).collect::<Vec<_>>())
         } else if max < 1 << 32 {
-            G1Projective::msm_u32(bases, &s.iter().map(|x| *x as u32).collect::<Vec<_>>())
+            G1Projective::msm_u32(bases, &s.par_iter().map(|x| *x as u32).collect::<Vec<_>>())
         } else {
             G1Projective::msm_u64(bases, s)
         }

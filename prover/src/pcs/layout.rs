@@ -17,6 +17,7 @@ use crate::field::FieldOps;
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field, UniformRand};
 use rand::RngCore;
+use rayon::prelude::*;
 
 /// Slots of every committed vector that hold fresh randomness instead of data (DESIGN §7).
 pub const MASK_SLOTS: usize = 8;
@@ -242,7 +243,9 @@ impl Layout {
         tensors: &[(TensorId, &[Fr])],
         rng: &mut (impl RngCore + rand::CryptoRng),
     ) -> Result<Vec<Fr>, Error> {
-        let mut v = vec![Fr::ZERO; self.len()];
+        // Touched first in parallel: faulting a large vector's pages in on one thread costs
+        // more than the copies below.
+        let mut v: Vec<Fr> = (0..self.len()).into_par_iter().map(|_| Fr::ZERO).collect();
         let mut seen = vec![false; self.segments.len()];
         for (id, values) in tensors {
             let seg = self.segments.get(id.0).ok_or(Error::Internal {

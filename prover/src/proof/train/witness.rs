@@ -22,10 +22,36 @@ pub(super) fn ints(v: &[i64]) -> Vec<Fr> {
     v.par_iter().map(|x| from_i128(i128::from(*x))).collect()
 }
 
-/// Every step's tensor, concatenated in iteration order (iteration on the high variables).
+/// Every step's tensor, concatenated in iteration order (iteration on the high variables),
+/// converted in parallel straight into the stack (no intermediate integer copy).
 fn stack<'a>(parts: impl Iterator<Item = &'a [i64]>) -> Vec<Fr> {
-    let flat: Vec<i64> = parts.flat_map(|p| p.iter().copied()).collect();
-    ints(&flat)
+    stack_with(parts, |x| x)
+}
+
+/// [`stack`] of `f` applied to every entry.
+fn stack_with<'a>(
+    parts: impl Iterator<Item = &'a [i64]>,
+    f: impl Fn(i64) -> i64 + Sync,
+) -> Vec<Fr> {
+    let parts: Vec<&[i64]> = parts.collect();
+    let len = parts.first().map_or(0, |p| p.len());
+    if len == 0 || parts.iter().any(|p| p.len() != len) {
+        let flat: Vec<i64> = parts.iter().flat_map(|p| p.iter().map(|x| f(*x))).collect();
+        return ints(&flat);
+    }
+    let zero = Fr::from(0u64);
+    let mut out: Vec<Fr> = (0..len * parts.len())
+        .into_par_iter()
+        .map(|_| zero)
+        .collect();
+    out.par_chunks_mut(len)
+        .zip(parts.par_iter())
+        .for_each(|(o, p)| {
+            for (o, x) in o.iter_mut().zip(*p) {
+                *o = from_i128(i128::from(f(*x)));
+            }
+        });
+    out
 }
 
 /// One-hot rows for `labels`, `c` columns.
@@ -304,19 +330,12 @@ pub(super) fn witness(
             t.insert(names::GRADIENT.into(), upd(|s| &s.grad));
             continue;
         }
-        let pos: Vec<i64> = steps
-            .iter()
-            .flat_map(|s| s.forward.layers[i].pos.iter().copied())
-            .collect();
-        let mask: Vec<i64> = pos.iter().map(|p| i64::from(*p > 0)).collect();
-        let abs: Vec<i64> = steps
-            .iter()
-            .flat_map(|s| s.forward.layers[i].y.iter().map(|y| y.abs()))
-            .collect();
-        t.insert(names::pos(name), ints(&pos));
-        t.insert(names::mask(name), ints(&mask));
+        t.insert(names::pos(name), fwd(|x| &x.pos));
+        let pos = || steps.iter().map(|s| s.forward.layers[i].pos.as_slice());
+        t.insert(names::mask(name), stack_with(pos(), |p| i64::from(p > 0)));
         t.insert(names::neg(name), fwd(|x| &x.neg));
-        t.insert(names::relu_abs(name), ints(&abs));
+        let y = || steps.iter().map(|s| s.forward.layers[i].y.as_slice());
+        t.insert(names::relu_abs(name), stack_with(y(), i64::abs));
         t.insert(names::grad(name), upd(|s| &s.grad));
         if !layers.get(i + 1).is_some_and(|a| a.is_pool()) {
             t.insert(names::backprop(name), backprop(i, false)?);
