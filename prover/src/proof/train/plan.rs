@@ -298,6 +298,12 @@ impl TrainArchitecture {
             .find(|i| self.layers().get(*i).is_some_and(LayerShape::is_dense))
     }
 
+    /// The layer directly below weighted layer `i` that its back-propagation hands the
+    /// gradient to (a weighted layer or a pool); none for the first weighted layer.
+    pub(crate) fn handed_to(&self, i: usize) -> Option<usize> {
+        self.weighted_below(i).and(i.checked_sub(1))
+    }
+
     /// Values per training example: rows (image positions, or 1) × padded width.
     pub(crate) fn example_len(&self) -> usize {
         self.shape.input.rows() * self.shape.input_width()
@@ -765,9 +771,7 @@ mod tests {
     /// too, and neither Pos nor Neg is in the trace or the range lookup.
     #[test]
     fn every_relu_mask_is_bounded_by_a_difference_column() {
-        let cfg = TrainConfig::digits_mlp(4);
-        let q = initial_model(&[64, 32, 16, 10], cfg.scale, cfg.bits, 7).unwrap();
-        let arch = TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap();
+        let arch = fixture_mlp();
         let plan = arch.plan().unwrap();
         let hidden: Vec<_> = arch.layers().iter().filter(|l| l.relu).collect();
         assert_eq!(hidden.len(), 2);
@@ -811,9 +815,7 @@ mod tests {
     /// R itself — its one lookup claim is the forward block's to prove.
     #[test]
     fn every_forward_remainder_is_virtual_and_checked_once_scaled() {
-        let cfg = TrainConfig::digits_mlp(4);
-        let q = initial_model(&[64, 32, 16, 10], cfg.scale, cfg.bits, 7).unwrap();
-        let arch = TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap();
+        let arch = fixture_mlp();
         let plan = arch.plan().unwrap();
         for i in arch.weighted() {
             let l = &arch.layers()[i];
@@ -836,20 +838,13 @@ mod tests {
     /// (the loss gradient, or a hidden layer's M ⊙ dA with dA checked and M proven Boolean).
     #[test]
     fn every_backprop_remainder_is_virtual_and_checked_once_scaled() {
-        let cfg = TrainConfig::digits_mlp(4);
-        let q = initial_model(&[64, 32, 16, 10], cfg.scale, cfg.bits, 7).unwrap();
-        let mlp = TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap();
+        let mlp = fixture_mlp();
         for (arch, handed) in [(mlp, 2), (fixture_cnn(), 2)] {
             let plan = arch.plan().unwrap();
-            let bounded = |t: &str| {
-                let block = format!("{t}[");
-                plan.range_columns
-                    .iter()
-                    .any(|c| c.tensor == t || c.tensor.starts_with(&block))
-            };
+            let bounded = |t: &str| has_range_column(&plan, t);
             let mut seen = 0;
             for i in arch.weighted() {
-                let Some(d) = arch.weighted_below(i).and(i.checked_sub(1)) else {
+                let Some(d) = arch.handed_to(i) else {
                     continue;
                 };
                 seen += 1;
@@ -872,7 +867,7 @@ mod tests {
                 );
                 let factor = arch.backprop_remainder_to_table(d).unwrap();
                 let sh = arch.backprop_shift(d);
-                assert_eq!(factor, ark_bn254::Fr::from(1u64 << (cfg.bits - sh)));
+                assert_eq!(factor, ark_bn254::Fr::from(1u64 << (arch.config.bits - sh)));
                 assert_eq!(plan.vars_of(&scaled), plan.vars_of(&names::backprop(below)));
                 let l = &arch.layers()[i];
                 // A hidden layer's gradient is M ⊙ dA, M proven Boolean by its derivative block.
@@ -891,6 +886,21 @@ mod tests {
             }
             assert_eq!(seen, handed);
         }
+    }
+
+    /// The MLP 64-32-16-10 at T = 4 on 64 examples.
+    fn fixture_mlp() -> TrainArchitecture {
+        let cfg = TrainConfig::digits_mlp(4);
+        let q = initial_model(&[64, 32, 16, 10], cfg.scale, cfg.bits, 7).unwrap();
+        TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap()
+    }
+
+    /// Whether a range column reads tensor `t`, whole or block by block.
+    fn has_range_column(plan: &super::TrainPlan, t: &str) -> bool {
+        let block = format!("{t}[");
+        plan.range_columns
+            .iter()
+            .any(|c| c.tensor == t || c.tensor.starts_with(&block))
     }
 
     /// The PyTorch CNN fixture (convolutions of 6 and 12 channels, padded to 8 and 16) at
@@ -913,17 +923,10 @@ mod tests {
     /// and every ReLU mask proven Boolean. Guards that dependency on the MLP and the CNN.
     #[test]
     fn every_forward_operand_is_bounded() {
-        let cfg = TrainConfig::digits_mlp(4);
-        let q = initial_model(&[64, 32, 16, 10], cfg.scale, cfg.bits, 7).unwrap();
-        let mlp = TrainArchitecture::new(ModelShape::from(&q), cfg, 64).unwrap();
+        let mlp = fixture_mlp();
         for arch in [mlp, fixture_cnn()] {
             let plan = arch.plan().unwrap();
-            let bounded = |t: &str| {
-                let block = format!("{t}[");
-                plan.range_columns
-                    .iter()
-                    .any(|c| c.tensor == t || c.tensor.starts_with(&block))
-            };
+            let bounded = |t: &str| has_range_column(&plan, t);
             let by_layer: std::collections::BTreeMap<String, &crate::proof::model::LayerShape> =
                 arch.layers()
                     .iter()

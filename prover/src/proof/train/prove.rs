@@ -176,7 +176,7 @@ fn prove_backward(
     out.extend(rename(b, &n.bias)?);
     out.extend(chain_claims(&bias, bcc));
     // A max or window average pool directly below a layer above the first: its backward pass.
-    let below = match arch.weighted_below(i).and(i.checked_sub(1)) {
+    let below = match arch.handed_to(i) {
         Some(d) => Some(layer(arch, d)?),
         None => None,
     };
@@ -243,7 +243,7 @@ fn prove_backprop(
 ) -> Result<(BackpropProof<Fr>, Routed<Fr>), Error> {
     let l = layer(arch, i)?;
     let n = backward_names(arch, i)?;
-    let d = i.checked_sub(1).ok_or(Error::Internal {
+    let d = arch.handed_to(i).ok_or(Error::Internal {
         what: "a back-propagating layer sits above another",
     })?;
     let below = &layer(arch, d)?.name;
@@ -433,7 +433,7 @@ pub fn prove(
         // Each back-propagation, at the lookup's claim on the remainder it hands down.
         let mut backprop = Vec::with_capacity(weighted.len());
         for &i in &weighted {
-            let below = arch.weighted_below(i).and(i.checked_sub(1));
+            let below = arch.handed_to(i);
             backprop.push(match below {
                 Some(d) => {
                     let at = backprop_remainder_claim(arch, &mut routed, d)?;

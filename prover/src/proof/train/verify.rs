@@ -144,7 +144,7 @@ fn verify_backward<F: FieldOps, S: SpongeOps<F>>(
     out.extend(rename(b, &n.bias)?);
     out.extend(chain_claims(&names::bias(&l.name), bc));
     // A max or window average pool directly below a layer above the first: its backward pass.
-    let below = match arch.weighted_below(i).and(i.checked_sub(1)) {
+    let below = match arch.handed_to(i) {
         Some(d) => Some(layer(arch, d)?),
         None => None,
     };
@@ -182,7 +182,7 @@ fn verify_backprop<F: FieldOps, S: SpongeOps<F>>(
     f: &mut Transcript<F, S>,
 ) -> Result<Routed<F>, Error> {
     let l = layer(arch, i)?;
-    let below = arch.weighted_below(i).and(i.checked_sub(1));
+    let below = arch.handed_to(i);
     let (d, p) = match (below, p) {
         (Some(d), Some(p)) => (d, p),
         (None, None) => return Ok(Routed::new()),
