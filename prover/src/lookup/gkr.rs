@@ -92,13 +92,14 @@ impl Tree {
         }
     }
 
-    /// The sumcheck reducing a claim on layer `d` at `r` (d variables) to layer `d + 1`.
+    /// The sumcheck reducing a claim on layer `d` at `r` (d variables) to layer `d + 1`. Its
+    /// first round reads the children's layer in place; the first fold makes its own tables.
     pub(super) fn layer_prover(
         &self,
         d: usize,
         r: &[Fr],
         lambda: Fr,
-    ) -> Result<LayerProver, Error> {
+    ) -> Result<LayerProver<'_>, Error> {
         let (Some(pc), Some(qc)) = (self.p.get(d + 1), self.q.get(d + 1)) else {
             return Err(Error::Internal {
                 what: "a GKR layer has children",
@@ -109,27 +110,19 @@ impl Tree {
                 what: "a GKR layer's claim point has one variable per level",
             });
         }
-        let real = pc.len().div_ceil(2);
+        if pc.len() != qc.len() {
+            return Err(Error::Internal {
+                what: "a GKR layer's numerators and denominators have one real prefix",
+            });
+        }
         // The leaf layer of unit numerators: pairs of two real leaves are implicit ones.
         let ones = if self.unit_leaves && d + 1 == self.depth() {
             pc.len() / 2
         } else {
             0
         };
-        let split = |v: &[Fr], pad: Fr, bit: usize, from: usize| -> Vec<Fr> {
-            (from..real)
-                .into_par_iter()
-                .with_min_len(1 << 12)
-                .map(|x| v.get(2 * x + bit).copied().unwrap_or(pad))
-                .collect()
-        };
         Ok(LayerProver {
-            tables: [
-                split(pc, Fr::ZERO, 0, ones),
-                split(pc, Fr::ZERO, 1, ones),
-                split(qc, Fr::ONE, 0, 0),
-                split(qc, Fr::ONE, 1, 0),
-            ],
+            tables: Children::Layer { p: pc, q: qc },
             ones,
             r: r.to_vec(),
             fixed: 0,
@@ -142,11 +135,19 @@ impl Tree {
 /// The value a table holds past its real prefix: p = 0, q = 1.
 const PADS: [Fr; 4] = [Fr::ZERO, Fr::ZERO, Fr::ONE, Fr::ONE];
 
+/// A layer sumcheck's tables p₀, p₁, q₀, q₁ over the unfixed variables (real prefix only).
+enum Children<'a> {
+    /// Before the first fold: the children's layer itself, entry x of table t being node
+    /// 2x + (t mod 2) of `p` (t < 2) or `q`. Splitting it into four tables would copy the
+    /// largest buffers of the lookup only to read them once.
+    Layer { p: &'a [Fr], q: &'a [Fr] },
+    /// After a fold; p₀ and p₁ from entry `ones` on (before it both are 1).
+    Folded([Vec<Fr>; 4]),
+}
+
 /// One layer's sumcheck over the real prefix (module doc).
-pub(super) struct LayerProver {
-    /// p₀, p₁, q₀, q₁ over the unfixed variables, real prefix only; p₀ and p₁ from entry
-    /// `ones` on (before it both are 1).
-    tables: [Vec<Fr>; 4],
+pub(super) struct LayerProver<'a> {
+    tables: Children<'a>,
     /// The numerators' leading run of implicit ones (0 but in a unit-numerator leaf layer).
     ones: usize,
     /// The claim point; `r[fixed..]` are the unfixed variables' coordinates.
@@ -157,7 +158,7 @@ pub(super) struct LayerProver {
     lambda: Fr,
 }
 
-impl LayerProver {
+impl LayerProver<'_> {
     /// G at the four children's values.
     #[inline(always)]
     fn g(&self, v: [Fr; 4]) -> Fr {
@@ -173,22 +174,29 @@ impl LayerProver {
 
     /// Entries over the unfixed variables (the q tables hold them all).
     fn len(&self) -> usize {
-        self.tables[2].len()
+        match &self.tables {
+            Children::Layer { q, .. } => q.len().div_ceil(2),
+            Children::Folded(t) => t[2].len(),
+        }
     }
 
     /// Entry i of table t, or its pad past the prefix.
     #[inline(always)]
     fn at(&self, t: usize, i: usize) -> Fr {
-        if t < 2 {
-            if i < self.ones {
-                return Fr::ONE;
-            }
-            return self.tables[t]
-                .get(i - self.ones)
-                .copied()
-                .unwrap_or(PADS[t]);
+        if t < 2 && i < self.ones {
+            return Fr::ONE;
         }
-        self.tables[t].get(i).copied().unwrap_or(PADS[t])
+        let entry = match &self.tables {
+            Children::Layer { p, q } => {
+                let layer = if t < 2 { p } else { q };
+                layer.get(2 * i + (t & 1))
+            }
+            Children::Folded(tables) => {
+                let from = if t < 2 { self.ones } else { 0 };
+                tables.get(t).and_then(|v| v.get(i - from))
+            }
+        };
+        entry.copied().unwrap_or(PADS[t & 3])
     }
 
     /// Σ_y eq(r_{>j}, y)·G(t, y) over the real pairs for t in `ts` (each 0, 1 or 2), and
@@ -211,8 +219,12 @@ impl LayerProver {
                 weight += w;
                 if 2 * i + 1 < self.ones {
                     // Every numerator is 1, at t = 0, 1 and 2 alike.
-                    let (q0, q1) = (&self.tables[2], &self.tables[3]);
-                    let (a0, a1, b0, b1) = (q0[2 * i], q1[2 * i], q0[2 * i + 1], q1[2 * i + 1]);
+                    let (a0, a1, b0, b1) = (
+                        self.at(2, 2 * i),
+                        self.at(3, 2 * i),
+                        self.at(2, 2 * i + 1),
+                        self.at(3, 2 * i + 1),
+                    );
                     for (acc, t) in inner.iter_mut().zip(ts) {
                         let g = match t {
                             0 => self.g_unit(a0, a1),
@@ -251,7 +263,7 @@ impl LayerProver {
     }
 }
 
-impl RoundProver for LayerProver {
+impl RoundProver for LayerProver<'_> {
     fn num_vars(&self) -> usize {
         self.r.len() - self.fixed
     }
@@ -285,19 +297,24 @@ impl RoundProver for LayerProver {
         let real = self.len().div_ceil(2);
         // Two implicit ones fold to one.
         let ones = self.ones / 2;
-        let folded: [Vec<Fr>; 4] = std::array::from_fn(|t| {
+        // p₀ and p₁ in one pass, q₀ and q₁ in another: each reads its children once.
+        let pair = |t: usize, from: usize| -> (Vec<Fr>, Vec<Fr>) {
             let fold = |i: usize| {
-                let (a, b) = (self.at(t, 2 * i), self.at(t, 2 * i + 1));
-                a + rho * (b - a)
+                let f = |t: usize| {
+                    let (a, b) = (self.at(t, 2 * i), self.at(t, 2 * i + 1));
+                    a + rho * (b - a)
+                };
+                (f(t), f(t + 1))
             };
-            let from = if t < 2 { ones.min(real) } else { 0 };
             if real - from >= PAR_PAIRS {
-                (from..real).into_par_iter().map(fold).collect()
+                (from..real).into_par_iter().map(fold).unzip()
             } else {
-                (from..real).map(fold).collect()
+                (from..real).map(fold).unzip()
             }
-        });
-        self.tables = folded;
+        };
+        let ((p0, p1), (q0, q1)) = (pair(0, ones.min(real)), pair(2, 0));
+        let folded = [p0, p1, q0, q1];
+        self.tables = Children::Folded(folded);
         self.ones = ones;
     }
     fn final_evals(&self) -> Vec<Fr> {
