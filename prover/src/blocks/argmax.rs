@@ -21,7 +21,7 @@
 use super::{TensorClaim, concat};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
-use crate::poly::{DenseMle, eq_table, eq_table_generic, less_than_eval};
+use crate::poly::{eq_table, eq_table_generic, evaluate_dense, less_than_eval};
 use crate::sumcheck::{
     Composition, InstanceOutput, Product, ProverInstance, RoundProver, SumcheckProof,
     VerifierInstance, prove_batched, prove_zerocheck, verify_batched, verify_zerocheck,
@@ -170,7 +170,7 @@ pub fn prove_argmax(
     }
     let (r_col, r_row) = shape.start(&count, t)?;
     let r = concat(&[&r_col, &r_row]);
-    let eval = |v: &[Fr], p: &[Fr]| DenseMle::new(v.to_vec())?.evaluate(p);
+    let eval = |v: &[Fr], p: &[Fr]| evaluate_dense(v, p);
     let (eq_row, eq_col) = (eq_table(&r_row), eq_table(&r_col));
     // M̃(r_row) and the row-folded prediction P(·, r_row).
     let m_val: Fr = (0..m)

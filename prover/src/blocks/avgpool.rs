@@ -15,7 +15,7 @@ use super::{TensorClaim, concat, log2};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::graph::quant::ConvGeometry;
-use crate::poly::DenseMle;
+use crate::poly::evaluate_dense;
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
 use ark_ff::Field;
@@ -111,10 +111,7 @@ pub fn prove_avgpool(
     t: &mut NativeTranscript,
 ) -> Result<(AvgPoolProof<Fr>, AvgPoolClaims<Fr>), Error> {
     let rho = shape.start(t)?;
-    let values = vec![
-        DenseMle::new(o.to_vec())?.evaluate(&rho)?,
-        DenseMle::new(r.to_vec())?.evaluate(&rho)?,
-    ];
+    let values = vec![evaluate_dense(o, &rho)?, evaluate_dense(r, &rho)?];
     t.absorb(labels::AVGPOOL_VALUES, &values)?;
     let claims = shape.claims(rho, &values)?;
     Ok((AvgPoolProof { values }, claims))

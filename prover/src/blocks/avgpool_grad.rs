@@ -25,7 +25,7 @@ use super::{NamedClaims, TensorClaim, log2};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::graph::quant::ConvGeometry;
-use crate::poly::DenseMle;
+use crate::poly::evaluate_dense;
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
 use ark_ff::Field;
@@ -146,10 +146,7 @@ pub fn prove_avgpool_grad(
             actual: u.len().max(rem.len()),
         });
     }
-    let values = vec![
-        DenseMle::new(u.to_vec())?.evaluate(&r)?,
-        DenseMle::new(rem.to_vec())?.evaluate(&r)?,
-    ];
+    let values = vec![evaluate_dense(u, &r)?, evaluate_dense(rem, &r)?];
     t.absorb(labels::AVGPOOL_GRAD_VALUES, &values)?;
     let claim = shape.scatter_claim(&r, &values)?;
     let (scatter, upsampled) = prove_scatter(&shape.geometry, up_g, &claim, t)?;

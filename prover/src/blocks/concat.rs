@@ -30,7 +30,7 @@
 use super::{TensorClaim, log2};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::FieldOps;
-use crate::poly::{DenseMle, eq_table, eq_table_generic};
+use crate::poly::{eq_table, eq_table_generic, evaluate_dense};
 use crate::sumcheck::{
     InstanceOutput, ProverInstance, SumOfProducts, SumcheckProof, VerifierInstance, prove, verify,
 };
@@ -189,7 +189,7 @@ pub fn prove_concat(
         ),
     ])?;
     let (rho_c, rho_r) = rho.split_at(log2(shape.out));
-    let value = DenseMle::new(output.to_vec())?.evaluate(&rho)?;
+    let value = evaluate_dense(output, &rho)?;
     let er = eq_table(rho_r);
     let cols = 1usize << shape.sum_vars();
     // A_ρ(c) = Ã(c mod width, ρ_r): each row's columns weighted by eq(ρ_r, row), repeated.

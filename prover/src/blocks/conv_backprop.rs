@@ -27,7 +27,7 @@ use super::{NamedClaims, TensorClaim, log2};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::FieldOps;
 use crate::graph::quant::ConvGeometry;
-use crate::poly::DenseMle;
+use crate::poly::evaluate_dense;
 use crate::sumcheck::SumcheckProof;
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
@@ -197,7 +197,7 @@ pub fn prove_conv_backprop(
     ])?;
     let r = &remainder.point;
     shape.start(r, t)?;
-    let values = vec![DenseMle::new(delta.to_vec())?.evaluate(r)?];
+    let values = vec![evaluate_dense(delta, r)?];
     let stated = ConvBackprop::stated(&values, &remainder.value)?;
     t.absorb(labels::CONV_BACKPROP_VALUES, &stated)?;
     let claim = shape.claim(r, &stated)?;

@@ -26,8 +26,8 @@ use super::{TensorClaim, concat, log2};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::FieldOps;
 use crate::graph::quant::ConvGeometry;
-use crate::poly::DenseMle;
 use crate::poly::eq::less_than_eval;
+use crate::poly::evaluate_dense;
 use crate::sumcheck::{
     InstanceOutput, Product, ProverInstance, SumcheckProof, VerifierInstance, prove,
     prove_zerocheck, verify, verify_zerocheck,
@@ -258,10 +258,10 @@ pub fn prove_dense(
     let r = concat(&[&r_col, &r_row]);
     let mut values = Vec::with_capacity(shape.output_count() + 2);
     for o in &w.outputs {
-        values.push(DenseMle::new(o.to_vec())?.evaluate(&r)?);
+        values.push(evaluate_dense(o, &r)?);
     }
-    values.push(DenseMle::new(w.remainder.to_vec())?.evaluate(&r)?);
-    values.push(DenseMle::new(w.bias.to_vec())?.evaluate(&r_col)?);
+    values.push(evaluate_dense(w.remainder, &r)?);
+    values.push(evaluate_dense(w.bias, &r_col)?);
     t.absorb(labels::DENSE_VALUES, &values)?;
     let claim = shape.matmul_claim(&values, &r_row)?;
 
@@ -400,7 +400,7 @@ mod tests {
                 .map(|i| Fr::from(u64::from(mask.real(i))))
                 .collect();
             let r: Vec<Fr> = (0..log2(rows)).map(|_| Fr::rand(&mut rng)).collect();
-            let want = DenseMle::new(table).unwrap().evaluate(&r).unwrap();
+            let want = evaluate_dense(&table, &r).unwrap();
             assert_eq!(mask.eval(&r).unwrap(), want, "{h}×{w}");
         }
         let square = ConvGeometry::window((8, 4, 1), [1, 1], [1, 1], [0; 4]).unwrap();

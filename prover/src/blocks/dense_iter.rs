@@ -24,7 +24,7 @@ use super::iterate::{Contraction, Operand, prove_contraction_at, verify_contract
 use super::{NamedClaims, TensorClaim, log2};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::FieldOps;
-use crate::poly::DenseMle;
+use crate::poly::evaluate_dense;
 use crate::sumcheck::SumcheckProof;
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
@@ -231,9 +231,9 @@ pub fn prove_dense_iterated(
     let b_point: Vec<Fr> = r_col.iter().chain(r_t).copied().collect();
     let mut values = Vec::with_capacity(shape.outputs() + 1);
     for o in &w.outputs {
-        values.push(DenseMle::new(o.to_vec())?.evaluate(&remainder.point)?);
+        values.push(evaluate_dense(o, &remainder.point)?);
     }
-    values.push(DenseMle::new(w.bias.to_vec())?.evaluate(&b_point)?);
+    values.push(evaluate_dense(w.bias, &b_point)?);
     let stated = shape.with_remainder(&values, &remainder.value)?;
     t.absorb(labels::ITERATE_VALUES, &stated)?;
     let claim = shape.claim(&stated, r_row)?;
@@ -425,10 +425,7 @@ pub fn prove_rescaled(
     let rs = shape.start(t)?;
     let [r_a, r_b, r_t] = &rs;
     let r: Vec<Fr> = r_b.iter().chain(r_a).chain(r_t).copied().collect();
-    let values = vec![
-        DenseMle::new(delta.to_vec())?.evaluate(&r)?,
-        DenseMle::new(remainder.to_vec())?.evaluate(&r)?,
-    ];
+    let values = vec![evaluate_dense(delta, &r)?, evaluate_dense(remainder, &r)?];
     t.absorb(labels::ITERATE_VALUES, &values)?;
     let claim = shape.claim(&values)?;
     let (contraction, cl) = prove_contraction_at(c, left, right, &rs, claim, t)?;
@@ -474,7 +471,7 @@ pub fn prove_rescaled_at(
         delta.len(),
     )])?;
     let rs = shape.start_at(&remainder.point, t)?;
-    let values = vec![DenseMle::new(delta.to_vec())?.evaluate(&remainder.point)?];
+    let values = vec![evaluate_dense(delta, &remainder.point)?];
     let stated = [values.clone(), vec![remainder.value]].concat();
     t.absorb(labels::ITERATE_VALUES, &stated)?;
     let claim = shape.claim(&stated)?;
@@ -637,8 +634,8 @@ pub fn prove_bias_update(
     let (r_n, r_t) = shape.start(t)?;
     let point: Vec<Fr> = r_n.iter().chain(&r_t).copied().collect();
     let values = vec![
-        DenseMle::new(delta.to_vec())?.evaluate(&point)?,
-        DenseMle::new(remainder.to_vec())?.evaluate(&point)?,
+        evaluate_dense(delta, &point)?,
+        evaluate_dense(remainder, &point)?,
     ];
     t.absorb(labels::ITERATE_VALUES, &values)?;
     let claims = shape.claims(&r_n, &r_t, &values)?;

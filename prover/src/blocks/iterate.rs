@@ -23,7 +23,7 @@
 use super::{TensorClaim, concat, log2};
 use crate::error::{Error, ensure, ensure_lens};
 use crate::field::FieldOps;
-use crate::poly::{DenseMle, eq_eval, eq_table, shift_table, succ_eval};
+use crate::poly::{DenseMle, eq_eval, eq_table, evaluate_dense, shift_table, succ_eval};
 use crate::sumcheck::{Product, ProverInstance, SumcheckProof, VerifierInstance, prove, verify};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
@@ -160,7 +160,7 @@ pub fn prove_contraction(
     ensure_lens(&[("contraction Y (t × a × b)", t * a * b, y.len())])?;
     let rs = shape.start(transcript)?;
     let [r_a, r_b, r_t] = &rs;
-    let y_value = DenseMle::new(y.to_vec())?.evaluate(&concat(&[r_b, r_a, r_t]))?;
+    let y_value = evaluate_dense(y, &concat(&[r_b, r_a, r_t]))?;
     transcript.absorb(labels::ITERATE_VALUES, &[y_value])?;
     let (sumcheck, claims) = prove_contraction_at(shape, left, right, &rs, y_value, transcript)?;
     Ok((ContractionProof { y_value, sumcheck }, claims))

@@ -9,7 +9,7 @@
 use super::TensorClaim;
 use crate::error::Error;
 use crate::field::FieldOps;
-use crate::poly::{DenseMle, eq_table};
+use crate::poly::{eq_table, evaluate_dense};
 use crate::sumcheck::{Product, ProverInstance, SumcheckProof, VerifierInstance, prove, verify};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
@@ -106,7 +106,7 @@ pub fn prove_matmul(
     let (r_col, r_row, _) = statement(&dims, transcript)?;
     let mut y_point = r_col.clone();
     y_point.extend_from_slice(&r_row);
-    let y_value = DenseMle::new(y.to_vec())?.evaluate(&y_point)?;
+    let y_value = evaluate_dense(y, &y_point)?;
     transcript.absorb(labels::MATMUL_OUTPUT, &[y_value])?;
 
     let (a, b) = fold_operands(dims, x, w, &r_col, &r_row);

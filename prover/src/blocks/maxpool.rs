@@ -56,7 +56,7 @@ use super::{TensorClaim, concat, log2};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::graph::quant::ConvGeometry;
-use crate::poly::{DenseMle, eq_table_generic};
+use crate::poly::{DenseMle, eq_table_generic, evaluate_dense};
 use crate::sumcheck::{Product, SumcheckProof, prove_zerocheck, verify_zerocheck};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
@@ -245,10 +245,7 @@ pub fn prove_virtual_diff(
 ) -> Result<(DiffProof<Fr>, DiffClaims<Fr>), Error> {
     shape.start(t)?;
     let [rho, _, _] = shape.split_window(&d.point)?;
-    let values = vec![
-        DenseMle::new(o.to_vec())?.evaluate(&rho)?,
-        DenseMle::new(xcol.to_vec())?.evaluate(&d.point)?,
-    ];
+    let values = vec![evaluate_dense(o, &rho)?, evaluate_dense(xcol, &d.point)?];
     t.absorb(labels::MAXPOOL_DIFF_VALUES, &values)?;
     let window = TensorClaim {
         point: d.point.clone(),
@@ -372,8 +369,8 @@ pub fn prove_maxpool(
     let r_t = t.challenges(labels::MAXPOOL_TAP_POINT, log2(tp))?;
     let window = shape.window_point(&out.point, &r_t)?;
     let values = vec![
-        DenseMle::new(o.to_vec())?.evaluate(&out.point)?,
-        DenseMle::new(xcol.to_vec())?.evaluate(&window)?,
+        evaluate_dense(o, &out.point)?,
+        evaluate_dense(xcol, &window)?,
     ];
     t.absorb(labels::MAXPOOL_VALUES, &values)?;
     let taps = concat(&[&out.evals, &padded_taps]);

@@ -48,7 +48,7 @@ use super::{NamedClaims, TensorClaim, concat, log2};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
 use crate::graph::quant::ConvGeometry;
-use crate::poly::{DenseMle, eq_eval, eq_table, eq_table_generic};
+use crate::poly::{eq_eval, eq_table, eq_table_generic, evaluate_dense};
 use crate::sumcheck::{
     Composition, ProverInstance, SumcheckProof, VerifierInstance, prove, verify,
 };
@@ -56,6 +56,7 @@ use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
 use ark_ff::AdditiveGroup;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// The public shape: the pool's windows over m examples (every iteration's batch).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -313,7 +314,7 @@ pub fn prove_maxpool_grad(
             });
         }
     }
-    let grad_in = DenseMle::new(g_in.to_vec())?.evaluate(&r)?;
+    let grad_in = evaluate_dense(g_in, &r)?;
     let (relations, tau) = MaxPoolGrad::batch(&v, &grad_in, t)?;
     let (r_c, rest) = r.split_at(v.c);
     let (r_q, r_n) = rest.split_at(v.q);
@@ -332,13 +333,19 @@ pub fn prove_maxpool_grad(
         .map(|i| g_out[(i / (c * taps)) * c + i % c])
         .collect();
     let claim = relations.gamma2 * grad_in;
-    let mut instance = ProverInstance::new(
-        vec![eq_table(&tau), w, s.to_vec(), d.to_vec(), up_g],
+    let mut instance = ProverInstance::with_tables(
+        vec![
+            Cow::Owned(eq_table(&tau)),
+            Cow::Owned(w),
+            Cow::Borrowed(s),
+            Cow::Borrowed(d),
+            Cow::Owned(up_g),
+        ],
         relations,
     )?;
     let (sumcheck, out) = prove(&mut instance, claim, t)?;
     let rho = out.point;
-    let mut values = vec![DenseMle::new(e.to_vec())?.evaluate(&rho)?];
+    let mut values = vec![evaluate_dense(e, &rho)?];
     values.extend(at_taps(s, &v, &rho));
     let claims = MaxPoolGrad::claims(&v, &r, &grad_in, &rho, &out.evals, &values, false, t)?;
     Ok((

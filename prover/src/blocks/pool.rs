@@ -20,7 +20,7 @@
 use super::{TensorClaim, log2};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
-use crate::poly::DenseMle;
+use crate::poly::{DenseMle, evaluate_dense};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
 use ark_ff::Field;
@@ -138,10 +138,7 @@ pub fn prove_pool(
     t: &mut NativeTranscript,
 ) -> Result<(PoolProof<Fr>, PoolClaims<Fr>), Error> {
     let point = shape.start(t)?;
-    let values = vec![
-        DenseMle::new(o.to_vec())?.evaluate(&point)?,
-        DenseMle::new(r.to_vec())?.evaluate(&point)?,
-    ];
+    let values = vec![evaluate_dense(o, &point)?, evaluate_dense(r, &point)?];
     t.absorb(labels::POOL_VALUES, &values)?;
     let claims = shape.claims(point, &values)?;
     Ok((PoolProof { values }, claims))

@@ -40,6 +40,7 @@ use crate::sumcheck::{
 };
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
+use std::borrow::Cow;
 
 /// Tensor names, in witness and claim order.
 pub const TENSORS: [&str; 3] = ["pos", "mask", "grad_in"];
@@ -157,8 +158,14 @@ pub fn prove_relu_grad(
     let w = super::eq_weights(len.trailing_zeros() as usize, &ch.lambdas, grad_out);
     let [pos, m, da] = tensors;
     let claim = ch.claim(grad_out);
-    let mut instance = ProverInstance::new(
-        vec![eq_table(&ch.tau), w, pos.to_vec(), m.to_vec(), da.to_vec()],
+    let mut instance = ProverInstance::with_tables(
+        vec![
+            Cow::Owned(eq_table(&ch.tau)),
+            Cow::Owned(w),
+            Cow::Borrowed(pos),
+            Cow::Borrowed(m),
+            Cow::Borrowed(da),
+        ],
         ch.relations,
     )?;
     let (sumcheck, out) = prove(&mut instance, claim, t)?;

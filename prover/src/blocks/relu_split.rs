@@ -36,6 +36,7 @@ use crate::sumcheck::{
 };
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
+use std::borrow::Cow;
 
 /// The committed tensors, in witness and claim order.
 pub const TENSORS: [&str; 2] = ["abs", "mask"];
@@ -157,7 +158,13 @@ pub fn prove_relu_split(
         || eq_weights(vars, n, claims.neg),
     );
     let [a, m] = tensors;
-    let mut instance = ProverInstance::new(vec![wp, wn, a.to_vec(), m.to_vec()], Split)?;
+    let tables = vec![
+        Cow::Owned(wp),
+        Cow::Owned(wn),
+        Cow::Borrowed(a),
+        Cow::Borrowed(m),
+    ];
+    let mut instance = ProverInstance::with_tables(tables, Split)?;
     let (sumcheck, out) = prove(&mut instance, claimed_sum(&powers, claims), t)?;
     let c = tensor_claims(&out.point, &out.evals)?;
     Ok((ReluSplitProof { sumcheck }, c))

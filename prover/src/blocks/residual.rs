@@ -22,7 +22,7 @@
 use super::{TensorClaim, log2};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
-use crate::poly::DenseMle;
+use crate::poly::evaluate_dense;
 use crate::sumcheck::{InstanceOutput, Product, SumcheckProof, prove_zerocheck, verify_zerocheck};
 use crate::transcript::{NativeTranscript, SpongeOps, Transcript, labels};
 use ark_bn254::Fr;
@@ -161,15 +161,12 @@ pub fn prove_residual(
         crate::error::ensure_lens(&[("residual sum: output", n, o.len())])?;
     }
     let rho = shape.start(t)?;
-    let mut values = vec![
-        DenseMle::new(w.main.to_vec())?.evaluate(&rho)?,
-        DenseMle::new(w.skip.to_vec())?.evaluate(&rho)?,
-    ];
+    let mut values = vec![evaluate_dense(w.main, &rho)?, evaluate_dense(w.skip, &rho)?];
     if shape.relu {
         let pos = w.outputs.first().ok_or(Error::Internal {
             what: "a ReLU residual sum has Pos and Neg",
         })?;
-        values.push(DenseMle::new(pos.to_vec())?.evaluate(&rho)?);
+        values.push(evaluate_dense(pos, &rho)?);
     }
     t.absorb(labels::RESIDUAL_VALUES, &values)?;
     let zc = if shape.relu {

@@ -40,7 +40,7 @@
 use super::{TensorClaim, log2};
 use crate::error::{Error, ensure};
 use crate::field::FieldOps;
-use crate::poly::{DenseMle, eq_table};
+use crate::poly::{eq_table, evaluate_dense};
 use crate::sumcheck::{
     Composition, InstanceOutput, Product, ProverInstance, SumcheckProof, VerifierInstance, prove,
     prove_zerocheck, verify, verify_zerocheck,
@@ -495,7 +495,7 @@ pub fn prove_softmax(
     }
     let (r_col, r_row) = shape.start(t)?;
     let r: Vec<Fr> = r_col.iter().chain(&r_row).copied().collect();
-    let eval = |name: &str, p: &[Fr]| DenseMle::new(w.get(name).to_vec())?.evaluate(p);
+    let eval = |name: &str, p: &[Fr]| evaluate_dense(w.get(name), p);
     let eq_row = eq_table(&r_row);
     let m_val: Fr = (0..rows)
         .into_par_iter()

@@ -64,16 +64,7 @@ impl DenseMle {
                 actual: point.len(),
             });
         }
-        let eq = eq_table(point);
-        Ok(if self.evals.len() >= PAR_THRESHOLD {
-            self.evals
-                .par_iter()
-                .zip(eq.par_iter())
-                .map(|(a, b)| *a * b)
-                .sum()
-        } else {
-            self.evals.iter().zip(&eq).map(|(a, b)| *a * b).sum()
-        })
+        evaluate_dense(&self.evals, point)
     }
 
     /// Fixes variable 0 to `r`, halving the table: f'(x_1, …) = f(r, x_1, …).
@@ -97,11 +88,16 @@ impl DenseMle {
 
 /// f(r, x) = f(0, x) + r·(f(1, x) − f(0, x)) on a table whose pairs (2i, 2i+1) differ in x_0.
 pub(crate) fn fix_first_variable_in_place(evals: &mut Vec<Fr>, r: Fr) {
+    *evals = fold_first_variable(evals, r);
+}
+
+/// The table with its lowest variable fixed to r (half the length), written in parallel from
+/// the first touch for large tables.
+pub(crate) fn fold_first_variable(evals: &[Fr], r: Fr) -> Vec<Fr> {
     let half = evals.len() / 2;
     if half == 0 {
-        return;
-    }
-    let folded: Vec<Fr> = if half >= PAR_THRESHOLD {
+        evals.to_vec()
+    } else if half >= PAR_THRESHOLD {
         evals
             .par_chunks_exact(2)
             .map(|p| p[0] + r * (p[1] - p[0]))
@@ -111,8 +107,41 @@ pub(crate) fn fix_first_variable_in_place(evals: &mut Vec<Fr>, r: Fr) {
             .chunks_exact(2)
             .map(|p| p[0] + r * (p[1] - p[0]))
             .collect()
+    }
+}
+
+/// Evaluates the MLE of `values` (2^n entries) at `point` (n coordinates) in place: eq(point, ·)
+/// is the product of two tables of √ size, so no buffer of the values' size is made (a witness
+/// tensor's evaluation neither copies it nor tabulates eq over it).
+pub fn evaluate_dense(values: &[Fr], point: &[Fr]) -> Result<Fr, Error> {
+    if !values.len().is_power_of_two() {
+        return Err(Error::NotPowerOfTwo {
+            what: "MLE evaluations",
+            value: values.len(),
+        });
+    }
+    let n = values.len().trailing_zeros() as usize;
+    if point.len() != n {
+        return Err(Error::StatementShape {
+            what: "MLE evaluation point coordinates",
+            expected: n,
+            actual: point.len(),
+        });
+    }
+    let (lo, hi) = point.split_at(n / 2);
+    let (eq_lo, eq_hi) = (eq_table(lo), eq_table(hi));
+    let row = |(chunk, h): (&[Fr], &Fr)| -> Fr {
+        *h * chunk.iter().zip(&eq_lo).map(|(a, b)| *a * b).sum::<Fr>()
     };
-    *evals = folded;
+    Ok(if values.len() >= PAR_THRESHOLD {
+        values
+            .par_chunks(eq_lo.len())
+            .zip(eq_hi.par_iter())
+            .map(row)
+            .sum()
+    } else {
+        values.chunks(eq_lo.len()).zip(&eq_hi).map(row).sum()
+    })
 }
 
 /// Evaluates the MLE of public values (a small table) at a point, generic over the backend:

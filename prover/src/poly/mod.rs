@@ -10,7 +10,7 @@ pub mod mle;
 pub mod shift;
 
 pub use eq::{eq_eval, eq_table, eq_table_generic, less_than_eval};
-pub use mle::{DenseMle, evaluate_generic};
+pub use mle::{DenseMle, evaluate_dense, evaluate_generic};
 pub use shift::{shift_table, succ_eval};
 
 /// Rayon is used above this many entries; below it the fork/join overhead dominates.

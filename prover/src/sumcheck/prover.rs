@@ -5,11 +5,12 @@ use super::{
     verifier::absorb_statement,
 };
 use crate::error::Error;
-use crate::poly::mle::fix_first_variable_in_place;
+use crate::poly::mle::fold_first_variable;
 use crate::transcript::{NativeTranscript, labels};
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// Below this many pairs a round runs on one thread.
 const PAR_PAIRS: usize = 1 << 11;
@@ -30,17 +31,24 @@ pub trait RoundProver: Send {
     fn final_evals(&self) -> Vec<Fr>;
 }
 
-/// A sumcheck instance: the inputs' tables and their composition.
-pub struct ProverInstance<C> {
-    tables: Vec<Vec<Fr>>,
+/// A sumcheck instance: the inputs' tables and their composition. A table may be borrowed
+/// (a witness tensor read as it is): the first fold makes the instance's own half-size copy,
+/// so the caller's tensor is read once and never copied whole.
+pub struct ProverInstance<'a, C> {
+    tables: Vec<Cow<'a, [Fr]>>,
     composition: C,
     num_vars: usize,
 }
 
-impl<C: Composition<Fr> + Sync + Send> ProverInstance<C> {
+impl<'a, C: Composition<Fr> + Sync + Send> ProverInstance<'a, C> {
     /// Checks the tables agree in size (a power of two) with the composition's arity.
     pub fn new(tables: Vec<Vec<Fr>>, composition: C) -> Result<Self, Error> {
-        let len = tables.first().map_or(0, Vec::len);
+        Self::with_tables(tables.into_iter().map(Cow::Owned).collect(), composition)
+    }
+
+    /// [`Self::new`] with tables that may be borrowed.
+    pub fn with_tables(tables: Vec<Cow<'a, [Fr]>>, composition: C) -> Result<Self, Error> {
+        let len = tables.first().map_or(0, |t| t.len());
         if tables.len() != composition.arity() {
             return Err(Error::StatementShape {
                 what: "sumcheck tables (one per composition input)",
@@ -120,7 +128,7 @@ impl<C: Composition<Fr> + Sync + Send> ProverInstance<C> {
     }
 }
 
-impl<C: Composition<Fr> + Sync + Send> RoundProver for ProverInstance<C> {
+impl<C: Composition<Fr> + Sync + Send> RoundProver for ProverInstance<'_, C> {
     fn num_vars(&self) -> usize {
         self.num_vars
     }
@@ -153,14 +161,11 @@ impl<C: Composition<Fr> + Sync + Send> RoundProver for ProverInstance<C> {
         evals
     }
     fn fix(&mut self, r: Fr) {
+        let fold = |t: &mut Cow<'_, [Fr]>| *t = Cow::Owned(fold_first_variable(t, r));
         if self.tables.len() > 1 && self.num_vars > 12 {
-            self.tables
-                .par_iter_mut()
-                .for_each(|t| fix_first_variable_in_place(t, r));
+            self.tables.par_iter_mut().for_each(fold);
         } else {
-            self.tables
-                .iter_mut()
-                .for_each(|t| fix_first_variable_in_place(t, r));
+            self.tables.iter_mut().for_each(fold);
         }
         self.num_vars = self.num_vars.saturating_sub(1);
     }

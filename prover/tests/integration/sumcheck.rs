@@ -211,7 +211,7 @@ fn prove_batch(
     tables: &[Vec<Vec<Fr>>],
     claims: &[Fr],
 ) -> (SumcheckProof<Fr>, Vec<InstanceOutput<Fr>>) {
-    let mut insts: Vec<ProverInstance<Product>> = tables
+    let mut insts: Vec<ProverInstance<'_, Product>> = tables
         .iter()
         .map(|t| ProverInstance::new(t.clone(), Product(t.len())).unwrap())
         .collect();
