@@ -258,7 +258,11 @@ impl Layout {
                     max: seg.len(),
                 });
             }
-            v[seg.offset..seg.offset + values.len()].copy_from_slice(values);
+            // Copied in parallel: the trace's tensors run to millions of entries.
+            v[seg.offset..seg.offset + values.len()]
+                .par_chunks_mut(1 << 14)
+                .zip(values.par_chunks(1 << 14))
+                .for_each(|(to, from)| to.copy_from_slice(from));
             seen[id.0] = true;
         }
         if let Some(missing) = seen.iter().position(|s| !s) {
@@ -356,9 +360,9 @@ impl AxisSplit {
             })?;
         let outer = 1usize << outer_vars;
         let at = |i: usize| values.get(i).copied().unwrap_or(Fr::ZERO);
-        let stray = (0..outer)
-            .flat_map(|o| (o * axis + self.real) * inner..(o + 1) * axis * inner)
-            .find(|i| at(*i) != self.fill);
+        let stray = (0..outer).into_par_iter().find_map_first(|o| {
+            ((o * axis + self.real) * inner..(o + 1) * axis * inner).find(|i| at(*i) != self.fill)
+        });
         if let Some(index) = stray {
             return Err(Error::PaddedEntry {
                 tensor: name.to_string(),
@@ -370,12 +374,13 @@ impl AxisSplit {
             .into_iter()
             .map(|(start, e)| {
                 let width = inner << e;
-                let mut block = Vec::with_capacity(outer * width);
-                for o in 0..outer {
-                    let from = (o * axis + start) * inner;
-                    block.extend((from..from + width).map(at));
-                }
-                block
+                (0..outer)
+                    .into_par_iter()
+                    .flat_map_iter(|o| {
+                        let from = (o * axis + start) * inner;
+                        (from..from + width).map(at)
+                    })
+                    .collect()
             })
             .collect())
     }

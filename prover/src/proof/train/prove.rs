@@ -376,14 +376,16 @@ pub fn prove(
     let plan = arch.plan()?;
     let layers = arch.layers();
     let phase = tracing::debug_span!("witness").entered();
-    let (mut t, softmax) = witness(arch, w)?;
+    let (mut t, softmax) = tracing::debug_span!("tensors").in_scope(|| witness(arch, w))?;
     add_blocks(&plan, &mut t)?;
     let statements = plan.lookup_statements(arch)?;
+    let _span = tracing::debug_span!("multiplicities").entered();
     for (i, st) in statements.iter().enumerate() {
         let m = multiplicities(st.table, &lookup_columns(&plan, &t, i)?)?;
         t.insert(TrainPlan::multiplicity_name(i), m);
     }
-    let trace = fill(&plan, TRACE, &t, rng)?;
+    drop(_span);
+    let trace = tracing::debug_span!("fill").in_scope(|| fill(&plan, TRACE, &t, rng))?;
     drop(phase);
     let trace_commitment =
         tracing::debug_span!("trace commitment").in_scope(|| commit(srs, &trace))?;
