@@ -53,13 +53,13 @@ pub const DATA_COMMITMENT: Kind = Kind {
 /// A native inference or accuracy proof with its statement.
 pub const MODEL_PROOF: Kind = Kind {
     name: "model-proof",
-    version: 11,
+    version: 12,
     what: "model proof file",
 };
 /// A native training proof with its statement.
 pub const TRAINING_PROOF: Kind = Kind {
     name: "training-proof",
-    version: 14,
+    version: 15,
     what: "training proof file",
 };
 

@@ -21,8 +21,7 @@ use crate::blocks::iterate::StepProof;
 use crate::blocks::maxpool::{DiffProof, MaxPoolProof};
 use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
-use crate::blocks::relu_grad::ReluGradProof;
-use crate::blocks::relu_split::ReluSplitProof;
+use crate::blocks::relu_train::ReluProof;
 use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
@@ -200,7 +199,6 @@ crate::canonical_struct!(IteratedDenseProof<Fr> { values, contraction });
 crate::canonical_struct!(RescaledProof<Fr> { values, contraction });
 crate::canonical_struct!(BiasUpdateProof<Fr> { values });
 crate::canonical_struct!(StepProof<Fr> { values, sumcheck });
-crate::canonical_struct!(ReluGradProof<Fr> { sumcheck });
 crate::canonical_struct!(SoftmaxProof<Fr> { values, max, zerocheck });
 crate::canonical_struct!(ConvBackpropProof<Fr> { values, scatter, contraction });
 crate::canonical_struct!(MaxPoolGradProof<Fr> { grad_in, sumcheck, values });
@@ -212,10 +210,9 @@ crate::canonical_struct!(BackwardProof<Fr> {
     bias,
     bias_chain,
     backprop,
-    pool_grad,
-    relu
+    pool_grad
 });
-crate::canonical_struct!(ReluSplitProof<Fr> { sumcheck });
+crate::canonical_struct!(ReluProof<Fr> { sumcheck });
 crate::canonical_struct!(TrainingProofBody<Fr> {
     lookups,
     forward,
@@ -223,7 +220,7 @@ crate::canonical_struct!(TrainingProofBody<Fr> {
     gradient,
     one_hot,
     backward,
-    relu_splits
+    relus
 });
 crate::canonical_struct!(TrainingProof {
     trace_commitment,

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x3bc41faf0cf5deb1dbd6d8b8888dee9a1d1213274cf672200632de1e1e953c60;
+    bytes32 public constant ARCHITECTURE = 0x400f48b6cd56e374d26efee7f462043c434358330a467f5fc35ab495c79afc6c;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -103,7 +103,7 @@ contract DigitsCnnAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=image:1x8x8/classes=10/layers=conv:8x8x1:k3x3:s1x1:p1-1-1-1:o8x8x8+relu,avgpool2:8x8x8,dense:128x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v14";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v15";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

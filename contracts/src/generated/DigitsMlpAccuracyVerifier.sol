@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0xf0b4b28d74b6e5212cda5574e2181b8823f56f2a978504861e2619b2e4496272;
+    bytes32 public constant ARCHITECTURE = 0x5dc86b1449553694d43815f22a8a48adb050b0f757417164f5e6d2cf420df39e;
     uint256 internal constant NUM_COMMITMENTS = 3;
     uint256 internal constant NUM_PUBLIC_VALUES = 1;
 
@@ -103,7 +103,7 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         i.rows = 360;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/model/v2/scale=4/bits=11/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/accuracy/examples=360";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v14";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v15";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

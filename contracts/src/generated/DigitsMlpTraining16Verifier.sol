@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x1864cec81028d64ca0598b290eb9fb476b44556396899e4cb666cd000ec4f9d1;
+    bytes32 public constant ARCHITECTURE = 0x5648c3acd9911f41bcaaae0a52da4c0521c648bd5efa801d4b3346c5af48b95b;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x213f7c8b38625b9f21509b7544515b1e20b61d2f0c828ba191132d8b47484f63;
     uint256 internal constant TAU_B_Y1 = 0x29770aa3089d8568ef4cb7d65256d6aa6145a09fff112e18ea3cde381cae22f3;
     uint256 internal constant TAU_B_Y0 = 0x150a3372782cd19b16dab120687e521b47e6883b7278efdceb3ce9b75433ba34;
-    uint256 internal constant IC0_X = 0x0299d77796a97d133b5f86d65af49805fc47bb9dbb2f2e12333087951bd91d36;
-    uint256 internal constant IC0_Y = 0x21037687a6f5913306acad06d562157fca2d201297f9437f60ce8641fa2a7be3;
-    uint256 internal constant IC1_X = 0x0019a08f6345a25e247d6ee28cc644fcd06a927d828ca59c103b8513a30d33b2;
-    uint256 internal constant IC1_Y = 0x00531be606ada8e834e03228d5c43c1c8a453818f40565dcb112e57de213ed2b;
-    uint256 internal constant IC2_X = 0x1222d85e9193377d71d644553a559a988ad7ccf668adff87da1e50b3a968cb61;
-    uint256 internal constant IC2_Y = 0x298dd483d580d643ee066a5dadc8b59e08c5f5ae9b3070874e611d9c6be9a4f9;
-    uint256 internal constant IC3_X = 0x0cd593c10745376a0af70af65bc78edc3622264aef89725b381b27b0c5930f9f;
-    uint256 internal constant IC3_Y = 0x1b85cc8267adecf4c66f88af28ef1439a16a2b3afb4cef9c05cab76e452ab7b8;
-    uint256 internal constant IC4_X = 0x010a391e3624eb9e2a6bb949728d49d9d223f5f203de733d946bab41de8cda9f;
-    uint256 internal constant IC4_Y = 0x2a153ff7c99e1d21cce17adcf7bf37937433a8186a265e05245185e068dbe1b8;
-    uint256 internal constant IC5_X = 0x0bdd1b877a6d7db60802bdc96a1448a73de3399a352f490d62c58b522c110a4c;
-    uint256 internal constant IC5_Y = 0x1012dc971fba22b7dfdb23ff401f94a2268824826a58da4c759b5ca3b63ea976;
-    uint256 internal constant IC6_X = 0x04574559752cf526ac59291e7ad7385b361251fc0c937af9efe36111fe0af8c9;
-    uint256 internal constant IC6_Y = 0x103c76ca26ee6ee4377b378f2e13dbd15b5d181ba4209cc9cc62e1e8eb372f14;
-    uint256 internal constant IC7_X = 0x025452ba4defae1cd3db87f2494d5101f794ae9e3bcb9914443406cb905d4e7b;
-    uint256 internal constant IC7_Y = 0x0ec6e5eacf5816aadefb95de2391aa9ebff00bfe9a4359a98678767ea1d7d423;
-    uint256 internal constant IC8_X = 0x0907f36e037286100e6094270285a3390a3fd8f3885560d410aa8bd6766414cd;
-    uint256 internal constant IC8_Y = 0x2b813490b0c80982cffa69334de52291ae7cddbbfc6e41658d1ff4b36e20e846;
-    uint256 internal constant IC9_X = 0x2845dc6ef2c71f28c7dc54ccf3e443c2919716273b6e90e7f1c7a9aeb2bab508;
-    uint256 internal constant IC9_Y = 0x14146f1a39e8f332c32ad1a368f24049c8773e1ce321ee112a019b7ebe8d8e41;
+    uint256 internal constant IC0_X = 0x0d597dfd57ed5f71b9de2e18163d7feaf9adc5f4133c2ae428ec76eff4df2a07;
+    uint256 internal constant IC0_Y = 0x27d44879c5db184f2e23b0126fea6bf5e8491f89ded6055fb202c15541362ef8;
+    uint256 internal constant IC1_X = 0x1e49bbd397f2515796d8d4d2c82e83cacec0fb24ab3a1a94fed8cba493d90671;
+    uint256 internal constant IC1_Y = 0x2e19138e3c91f4fda1e7db6d9546d7a7e0bc9e1d282df2c4cd4571e958a41f8a;
+    uint256 internal constant IC2_X = 0x0a74c7a9c67f288fe32fe11a31ba31b6c0871c84357d2ee64dc31a9bb079ae5b;
+    uint256 internal constant IC2_Y = 0x0e0d5e1f563d3751aeb1ebf171e32c43973fd817f41690e7d3f2bd9689f7076b;
+    uint256 internal constant IC3_X = 0x0132334140f60bd7c477a87fb93433277515ed3568dec77e1061dd0389ceb264;
+    uint256 internal constant IC3_Y = 0x0ad3ae5ce7728005299dcb4c6123d2b341e0308b2e07cf0f3a0418d2b66269da;
+    uint256 internal constant IC4_X = 0x03888da432dae75bba535de499a834d8e65ebe633410f82ec8eef16aa016fcba;
+    uint256 internal constant IC4_Y = 0x1155b3f80285607bacc209f047c2c7817e79d563c23873d522eb61daae21f35e;
+    uint256 internal constant IC5_X = 0x07a8935da44b94a4822911c91488744e4238eb93a086360660d6a345d39412b8;
+    uint256 internal constant IC5_Y = 0x20a98f0838bb439fbdf6246800091a27d4fac3db308af1591eac16633bb6c722;
+    uint256 internal constant IC6_X = 0x2bfc8bdd489dc1b29b34eeb70ebce01e35d1a7a410439cb85545093f5f2d6402;
+    uint256 internal constant IC6_Y = 0x25c544cb10f7d5c3bd1fba378cfb5fa6afa638c1860b86a0cca2e14940968914;
+    uint256 internal constant IC7_X = 0x0f1526ff1bcaa2dffb538a7d59f1e98876a228a12db9a7b00703b6beee907581;
+    uint256 internal constant IC7_Y = 0x20c21c951b959bb93eab05dc7a43d5345be70ea5a4d4826c83167c6d21892c8a;
+    uint256 internal constant IC8_X = 0x0b89a0dddeca1f2b018ddd43895c2caf228cef752fd41f834acdacc68c045e34;
+    uint256 internal constant IC8_Y = 0x298329b61b383568acfba6b1f7a02608ad6aa371514858fece9e2e05966416d7;
+    uint256 internal constant IC9_X = 0x162b70242487339faddcc2e08171f9dead4451e65eff39e2516a38e6931090ad;
+    uint256 internal constant IC9_Y = 0x1d202de68a1fc9b7ddee8570a5a40364a7b3c5d7622ae6812df2dc8a779f1f2e;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining16Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=16/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v14";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v15";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

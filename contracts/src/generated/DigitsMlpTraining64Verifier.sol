@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x495ac297b3729557fa158733a6464e57a822f1bb498ea9be635afa8cd564ac00;
+    bytes32 public constant ARCHITECTURE = 0x34f66464c4d1144f38aa1f2472efb16fc7c2d4782cdaefcf96c323a513964fa5;
     uint256 internal constant NUM_COMMITMENTS = 4;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -46,26 +46,26 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
     uint256 internal constant TAU_B_X0 = 0x10d5843b19b806565a86120897f867e007a103419c80fe1099b08d1a39f77c90;
     uint256 internal constant TAU_B_Y1 = 0x0212529a2cc3e6c70b2f623d860b2998e6476e0667a7f986f05a25a904386412;
     uint256 internal constant TAU_B_Y0 = 0x18a623357dc6a768d0bd59a3ce65d798835be7265346fa8d2789f10c0ae16d42;
-    uint256 internal constant IC0_X = 0x15c7421f6d7f5db1c990d5e3782c65238a417fdd8ca3954e9d9515594167d10b;
-    uint256 internal constant IC0_Y = 0x0dcb50fdebdd7c4068001d733894b521b4b00d7336f4bd5ef09da64f475dea46;
-    uint256 internal constant IC1_X = 0x201b6b922842a41b9f39308f5961dcb74ff49aad795f6ab6913b9894fd4432a3;
-    uint256 internal constant IC1_Y = 0x04efdb48a8b84c713e68d0a7d72992696f547160d7e38fdaa049a5ef6170aff3;
-    uint256 internal constant IC2_X = 0x181495549e00dcd312d01908bbd4e52195cbaff1fbb8874ca9ebdfba63748e58;
-    uint256 internal constant IC2_Y = 0x1b59495d7df1fad4b9fb90ca03e56ebaf46efe64b52e621fe133d114ee456994;
-    uint256 internal constant IC3_X = 0x199035628d7425739487ea2eeadee1c60466d5cc3e45da3505bf809990dbc379;
-    uint256 internal constant IC3_Y = 0x2f3d1ce9040bb9416c439f95f3930c4902a8e75e76c103cc5fc550c520670bf4;
-    uint256 internal constant IC4_X = 0x2da24419ab3d4c4425e258210a0ee28d237ef1d99bc3ed67e949d2dc6512f654;
-    uint256 internal constant IC4_Y = 0x06dd76e49767790fdb9885575250a7503148bce25277001f020b3edce147e866;
-    uint256 internal constant IC5_X = 0x0bafc9e8b8b0c59ca8a0cd89963289ae28ea3663e87216fbfbc5e34784c2b41a;
-    uint256 internal constant IC5_Y = 0x136d5aba86427fc8c52939f7ea7b925cfc468954933690dde127a8af155cbac0;
-    uint256 internal constant IC6_X = 0x0d179bae77f496730be258553e2515d8a320d96c744a9de6368f1dac2225fc05;
-    uint256 internal constant IC6_Y = 0x12b1df97c2101d651eb3c6d2bf6fbd06ee1974c314998b329f54072a156e7a32;
-    uint256 internal constant IC7_X = 0x00ca01ff0e2623be8281a618f22ebfef4afae7eb084173c953d63755bc83f9dd;
-    uint256 internal constant IC7_Y = 0x11f4088989391de734972ae68e565e2f79375eb16f2ac4df9a4e3c0f03b48c8b;
-    uint256 internal constant IC8_X = 0x263640314e3858ce366eef6fc11a91e27f989e278a30938963d2e7f5bce7c4db;
-    uint256 internal constant IC8_Y = 0x0da08e6dca9dfa3f858c591c72cff8d4ca9f8a039cd81e2e7996975790130d00;
-    uint256 internal constant IC9_X = 0x2f0669853878f6b79a72082aecae69bb503a5d7dd01342e6d87daa8b22b192ef;
-    uint256 internal constant IC9_Y = 0x161183409f56b8c43a9b11276529c598bf6d7ab96381e0aea1fddcfde37630f9;
+    uint256 internal constant IC0_X = 0x135002b5fb9393a151d85767bffe5870a840b93e81ef0a5f7e9baf1e7f05b6b2;
+    uint256 internal constant IC0_Y = 0x25b1e00c0fb0d1f2bccc8ab799477c3a72e5537897f8e8961f5dc98b2c90c5d9;
+    uint256 internal constant IC1_X = 0x0a5846152edf1e47d1bc25b5cdfe49c6d9afaaca9d47cb0575e9953a1cb393a1;
+    uint256 internal constant IC1_Y = 0x00c85b38647d82e9d0a49d6c4eb3e0dbe50233348fbcfc3d70f93012b24a510c;
+    uint256 internal constant IC2_X = 0x1a15b058c4261510e9b3790819da156b8777fc431ef9f85a812321379f60d6da;
+    uint256 internal constant IC2_Y = 0x243220214c09963bdde920a8377f224b4775038f58e26c1ede64c1ba48cc1421;
+    uint256 internal constant IC3_X = 0x21b3eabbf13e52771ee7ca3a3ab78b112c24db20c7be810ce68bc3a656742ba7;
+    uint256 internal constant IC3_Y = 0x05417c15aa4fc50aa3d69cf14ca6694414719bbe71fefe641cff320a085d776f;
+    uint256 internal constant IC4_X = 0x077c9d9285212e29e5d495c104bebe460c87ec8392d9bc7f2a1dcdd8e7bc753e;
+    uint256 internal constant IC4_Y = 0x22349b141c45c21417d75ab2792f78015fccbc8becc97839a9ac7832723557fb;
+    uint256 internal constant IC5_X = 0x17ad403e15db24aa73f2cc45f562ba6435b86dcb61227608eca1f75bea220978;
+    uint256 internal constant IC5_Y = 0x1d646a0c1b6ac0dab3e4a41db205c85038068d25c07ae3296f25206957b5c4d4;
+    uint256 internal constant IC6_X = 0x01bf1cb7e6f01ffd2e14719b6ece4f077f09192539c7baad6c3d9059f89f3527;
+    uint256 internal constant IC6_Y = 0x1dd80a95d8b53f4d7e45e6cfbfd24b74e53f79c1ff7962b7d0e1f2d9e74d3fa4;
+    uint256 internal constant IC7_X = 0x29e3bd6bb94c546ab6619335e44199138e7e042069510bc1debbef989f32fa35;
+    uint256 internal constant IC7_Y = 0x27600b294bc315d3fd06f68804d3f2e6d4642af804bc3eaa3513a0e32f15712f;
+    uint256 internal constant IC8_X = 0x15edda3eac283367b50fa6a146dc2f2ad85521c1614b96dec6d7d97c76eae56d;
+    uint256 internal constant IC8_Y = 0x06798ecac4341463c38f562feabbfed7301534ed7449719b1f31ab959b9cb793;
+    uint256 internal constant IC9_X = 0x026c780dac08563425f5b41a69d31e2606dcb51e1103409c36f2d2a086084a72;
+    uint256 internal constant IC9_Y = 0x118c1b466521ed23a4da67e403de5c8daa86b025ba5b09ba40c173bb00441704;
 
     /// @inheritdoc IZkmodelVerifier
     function architecture() external pure returns (bytes32) {
@@ -102,7 +102,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         i.rows = 1024;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/train/v2/scale=8/bits=16/in=flat:64/classes=10/layers=dense:64x32+relu,dense:32x16/examples=1024/batch=32/steps=64/lr=1/2^1/loss=cross-entropy";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v14";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v15";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

@@ -22,7 +22,7 @@ import {IZkmodelVerifier} from "../IZkmodelVerifier.sol";
 ///      it combines.
 contract MatMul2x4x2Verifier is IZkmodelVerifier {
     /// @notice The architecture id (hash of the circuit description).
-    bytes32 public constant ARCHITECTURE = 0x503e3bbde3601ff8e574acd021bda18448ac44b0f855da7b7e6ce3325fe9747c;
+    bytes32 public constant ARCHITECTURE = 0x2054bccf90b76c9f7ef3ea4cf9a3ec8bf785284eddf4c8a318706190f5a60555;
     uint256 internal constant NUM_COMMITMENTS = 2;
     uint256 internal constant NUM_PUBLIC_VALUES = 0;
 
@@ -100,7 +100,7 @@ contract MatMul2x4x2Verifier is IZkmodelVerifier {
         i.rows = 2;
         i.srsId = 0xe0f85eec0079d9c8a5d4477aaf8c5760a34f5cc2542bf75dc7d6210557cfe866;
         i.description = "zkmodel/matmul/v1/m=2/k=4/n=2";
-        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v14";
+        i.transcript = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v15";
     }
 
     function _roles() internal pure returns (uint8[] memory roles) {

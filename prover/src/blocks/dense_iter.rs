@@ -17,7 +17,7 @@
 //! The caller range-checks R ∈ [0, 2^s) (that lookup), the outputs, the input and the weights,
 //! as for inference; with those bounds the field relation is the integer one, so
 //! Y = ⌊P/2^s⌋. A ReLU layer's Pos and Neg are the
-//! virtual tensors of [`super::relu_split`], which makes Pos ⊙ Neg = 0 and both nonnegative by
+//! virtual tensors of [`super::relu_train`], which makes Pos ⊙ Neg = 0 and both nonnegative by
 //! construction: no zerocheck here.
 
 use super::iterate::{Contraction, Operand, prove_contraction_at, verify_contraction_at};

@@ -23,8 +23,7 @@ pub mod maxpool;
 pub mod maxpool_grad;
 pub mod one_hot;
 pub mod pool;
-pub mod relu_grad;
-pub mod relu_split;
+pub mod relu_train;
 pub mod residual;
 pub mod softmax;
 

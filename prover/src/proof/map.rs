@@ -15,8 +15,7 @@ use crate::blocks::matmul::MatMulProof;
 use crate::blocks::maxpool::{DiffProof, MaxPoolProof};
 use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
-use crate::blocks::relu_grad::ReluGradProof;
-use crate::blocks::relu_split::ReluSplitProof;
+use crate::blocks::relu_train::ReluProof;
 use crate::blocks::residual::ResidualProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::lookup::LookupProof;
@@ -182,7 +181,6 @@ map_struct!(StepProof {
     values: list,
     sumcheck: nested
 });
-map_struct!(ReluGradProof { sumcheck: nested });
 map_struct!(SoftmaxProof {
     values: list,
     max: nested,
@@ -202,10 +200,9 @@ map_struct!(BackwardProof {
     bias: nested,
     bias_chain: nested,
     weight_gather: nested,
-    pool_grad: nested,
-    relu: nested
+    pool_grad: nested
 });
-map_struct!(ReluSplitProof { sumcheck: nested });
+map_struct!(ReluProof { sumcheck: nested });
 map_struct!(MaxPoolGradProof {
     grad_in: one,
     sumcheck: nested,
@@ -222,7 +219,7 @@ map_struct!(TrainingProofBody {
     gradient: nested,
     one_hot: nested,
     backward: nested,
-    relu_splits: nested
+    relus: nested
 });
 
 impl<F> MapFields<F> for ForwardProof<F> {

@@ -181,20 +181,16 @@ pub const SOFTMAX_STATEMENT: Label = Label::new(b"softmax/stmt");
 pub const SOFTMAX_POINT: Label = Label::new(b"softmax/point");
 /// Softmax block: the prover's evaluations.
 pub const SOFTMAX_VALUES: Label = Label::new(b"softmax/values");
-/// ReLU derivative block: statement.
-pub const RELU_GRAD_STATEMENT: Label = Label::new(b"relugrad/stmt");
-/// ReLU derivative block: the relations' batching challenge γ and the zerocheck point τ.
-pub const RELU_GRAD_GAMMA: Label = Label::new(b"relugrad/gamma");
-/// ReLU derivative block: the claimed values of the virtual output gradient.
-pub const RELU_GRAD_CLAIMS: Label = Label::new(b"relugrad/claims");
-/// ReLU derivative block: λ, batching the claims on the virtual output gradient.
-pub const RELU_GRAD_LAMBDA: Label = Label::new(b"relugrad/lambda");
-/// ReLU split block: statement.
-pub const RELU_SPLIT_STATEMENT: Label = Label::new(b"relusplit/stmt");
-/// ReLU split block: the claimed values of the virtual Pos and Neg.
-pub const RELU_SPLIT_CLAIMS: Label = Label::new(b"relusplit/claims");
-/// ReLU split block: λ, batching the claims on Pos and Neg.
-pub const RELU_SPLIT_LAMBDA: Label = Label::new(b"relusplit/lambda");
+/// Training ReLU block: statement.
+pub const RELU_STATEMENT: Label = Label::new(b"relu/stmt");
+/// Training ReLU block: the claimed values of the virtual Pos, Neg and output gradient.
+pub const RELU_CLAIMS: Label = Label::new(b"relu/claims");
+/// Training ReLU block: λ, batching the claims.
+pub const RELU_LAMBDA: Label = Label::new(b"relu/lambda");
+/// Training ReLU block: γ, batching the mask's relation with the claims.
+pub const RELU_GAMMA: Label = Label::new(b"relu/gamma");
+/// Training ReLU block: the point τ of the mask's relation.
+pub const RELU_TAU: Label = Label::new(b"relu/tau");
 /// Loss-gradient block: statement.
 pub const LOSS_GRAD_STATEMENT: Label = Label::new(b"lossgrad/stmt");
 /// One-hot labels block: statement.

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 
 /// Identifies the transcript construction (sponge parameters, framing, label set); part of
 /// every architecture id. Change it whenever a change would alter any challenge.
-pub const TRANSCRIPT_ID: &str = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v14";
+pub const TRANSCRIPT_ID: &str = "zkmodel/poseidon-bn254/w5-r4-a5-rf8-rp60/grain/header-word/v15";
 
 /// Poseidon rate (field elements absorbed per permutation).
 pub const POSEIDON_RATE: usize = 4;

@@ -196,7 +196,7 @@ fn tampered_cnn_training_messages_are_refused() {
                 _ => unreachable!(),
             }),
             // The pool's output is virtual: it states the remainder at each claim on it, and
-            // a wrong one moves the claim on the ReLU's virtual Pos, which the ReLU split's
+            // a wrong one moves the claim on the ReLU's virtual Pos, which the ReLU block's
             // sumcheck refuses.
             Error::SumcheckFinal,
         ),
@@ -217,22 +217,22 @@ fn tampered_cnn_training_messages_are_refused() {
             },
         ),
         (
-            "ReLU split sumcheck",
-            Box::new(|p| p.body.relu_splits[0].sumcheck.rounds[3][1] += Fr::ONE),
+            "ReLU sumcheck",
+            Box::new(|p| p.body.relus[0].sumcheck.rounds[3][1] += Fr::ONE),
             Error::SumcheckFinal,
         ),
         (
-            "ReLU split final value",
-            Box::new(|p| p.body.relu_splits[1].sumcheck.final_evals[0][2] += Fr::ONE),
+            "ReLU final value",
+            Box::new(|p| p.body.relus[1].sumcheck.final_evals[0][4] += Fr::ONE),
             Error::SumcheckFinal,
         ),
         (
-            "missing ReLU split",
+            "missing ReLU",
             Box::new(|p| {
-                p.body.relu_splits.pop();
+                p.body.relus.pop();
             }),
             Error::ProofShape {
-                what: "ReLU split proofs (one per hidden layer)",
+                what: "ReLU proofs (one per hidden layer)",
                 expected: 2,
                 actual: 1,
             },
@@ -265,19 +265,13 @@ fn tampered_cnn_training_messages_are_refused() {
             Error::SumcheckFinal,
         ),
         (
-            "ReLU mask under a pool",
-            Box::new(|p| {
-                p.body.backward[0].relu.as_mut().unwrap().sumcheck.rounds[0][0] += Fr::ONE
-            }),
-            Error::SumcheckFinal,
-        ),
-        (
-            "missing ReLU derivative",
-            Box::new(|p| p.body.backward[0].relu = None),
+            "ReLU proofs swapped",
+            Box::new(|p| p.body.relus.swap(0, 1)),
+            // The layers' outputs differ in size: the first's sumcheck is one round longer.
             Error::ProofShape {
-                what: "ReLU derivative proofs (one per hidden layer)",
-                expected: 1,
-                actual: 0,
+                what: "sumcheck rounds",
+                expected: 13,
+                actual: 12,
             },
         ),
         (

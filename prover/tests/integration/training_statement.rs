@@ -348,12 +348,16 @@ fn tampered_messages_are_rejected() {
         ),
     ));
     tampers.push((
-        "ReLU derivative",
-        Box::new(|p| p.body.backward[0].relu.as_mut().unwrap().sumcheck.rounds[0][1] += Fr::ONE),
+        "ReLU",
+        Box::new(|p| p.body.relus[0].sumcheck.rounds[0][1] += Fr::ONE),
     ));
     tampers.push((
-        "ReLU derivative on the last layer",
-        Box::new(|p| p.body.backward[1].relu = p.body.backward[0].relu.clone()),
+        "ReLU final value",
+        Box::new(|p| p.body.relus[0].sumcheck.final_evals[0][5] += Fr::ONE),
+    ));
+    tampers.push((
+        "an extra ReLU proof",
+        Box::new(|p| p.body.relus.push(p.body.relus[0].clone())),
     ));
     // The remainder is the lookup's: a proof stating R̃ as well is malformed.
     tampers.push((
@@ -390,10 +394,10 @@ fn tampered_messages_are_rejected() {
         "softmax" => Error::SuccinctEvaluation {
             what: "softmax chunks D = Σ 16^k d_k",
         },
-        "ReLU derivative on the last layer" => Error::ProofShape {
-            what: "ReLU derivative proofs (one per hidden layer)",
-            expected: 0,
-            actual: 1,
+        "an extra ReLU proof" => Error::ProofShape {
+            what: "ReLU proofs (one per hidden layer)",
+            expected: 1,
+            actual: 2,
         },
         "back-propagation remainder stated" => Error::ProofShape {
             what: "rescaled contraction values at a virtual remainder",

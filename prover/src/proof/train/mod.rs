@@ -33,9 +33,9 @@
 //!   back-propagated round(G·Wᵀ / 2^sh'') (a convolution's through col2im,
 //!   [`crate::blocks::conv_backprop`]; dense, [`crate::blocks::dense_iter::prove_rescaled_at`])
 //!   at the range lookup's point on its remainder, which — like the forward remainder — is
-//!   never committed, so this block too runs after the lookups on their transcript; and the
-//!   ReLU derivative ([`crate::blocks::relu_grad`]) of each hidden layer, proving every claim
-//!   on its virtual output gradient once the forks join. A max pool's backward is its own block
+//!   never committed, so this block too runs after the lookups on their transcript; a hidden
+//!   layer's output gradient M ⊙ dA is virtual, every claim on it proven with the layer's
+//!   ReLU block once the forks join (below). A max pool's backward is its own block
 //!   ([`crate::blocks::maxpool_grad`]: the first-maximum selection in the forward block's
 //!   window layout and the col2im of the selected gradients, the committed gradient handed
 //!   down); so is an average pool's of any other window K than 2×2
@@ -54,17 +54,19 @@
 //!   same way, as 2^(b − sh'')·R; a hidden
 //!   layer's |Y| and the bound |Y| − M ≥ 0 as a difference of two committed tensors, never
 //!   committed itself), and the softmax's exponent chunks in their table;
-//! - the ReLU split: Pos = M·|Y| and Neg = (1 − M)·|Y| are never committed; every claim on
-//!   them is proven on |Y| and M once the blocks have joined ([`crate::blocks::relu_split`]).
+//! - the ReLU of each hidden layer: Pos = M·|Y|, Neg = (1 − M)·|Y| and the output gradient
+//!   M ⊙ dA are never committed; once the blocks have joined, every claim on the three is
+//!   proven on |Y|, M and dA in one sumcheck, with M Boolean ([`crate::blocks::relu_train`]).
 //!
 //! Transcript: the statement (architecture id, the four commitments, the salt), then one fork
 //! per block group — the lookups followed by every weighted layer's forward block and then
 //! every back-propagation (each at the lookup's claim on its remainder); each max or window
 //! average pool's forward block; the loss; each weighted layer's update blocks (and a max or
 //! window average pool's backward block below it) — joined by their digests in that order;
-//! then, on the joined transcript, the ReLU derivatives (every claim on a hidden layer's
-//! output gradient is in: its updates' and its back-propagation's), the 2×2 pools' output
-//! resolutions, the ReLU splits and the opening. Every block draws its challenges after the
+//! then, on the joined transcript, the 2×2 pools' output resolutions (their claims on the
+//! layer below's Pos join the others), each hidden layer's ReLU block (every claim on its Pos,
+//! Neg and output gradient is in: the forward blocks', the pools', its updates' and its
+//! back-propagation's) and the opening. Every block draws its challenges after the
 //! trace commitment, which binds every tensor a block reads (a virtual one — Pos, Neg, the
 //! output gradient, a forward or back-propagation remainder, a 2×2 pool's output — through
 //! the committed tensors that define it).
@@ -102,8 +104,7 @@ use crate::blocks::iterate::StepProof;
 use crate::blocks::maxpool::MaxPoolProof;
 use crate::blocks::maxpool_grad::MaxPoolGradProof;
 use crate::blocks::pool::PoolProof;
-use crate::blocks::relu_grad::ReluGradProof;
-use crate::blocks::relu_split::ReluSplitProof;
+use crate::blocks::relu_train::ReluProof;
 use crate::blocks::softmax::SoftmaxProof;
 use crate::error::{Error, ensure};
 use crate::graph::quant::InputShape;
@@ -142,9 +143,9 @@ pub struct TrainingProofBody<F> {
     pub one_hot: SumcheckProof<F>,
     /// The backward pass and updates, per weighted layer.
     pub backward: Vec<BackwardProof<F>>,
-    /// Every hidden layer's claims on its virtual Pos and Neg, proven on |Y| and M once the
-    /// blocks have joined, bottom layer first.
-    pub relu_splits: Vec<ReluSplitProof<F>>,
+    /// Every hidden layer's claims on its virtual Pos, Neg and output gradient, proven on
+    /// |Y|, M and dA once the blocks have joined, bottom layer first.
+    pub relus: Vec<ReluProof<F>>,
 }
 
 /// One layer's forward pass over every iteration.
@@ -214,10 +215,6 @@ pub struct BackwardProof<F> {
     pub backprop: Option<BackpropProof<F>>,
     /// A max pool or window average pool directly below: its backward pass.
     pub pool_grad: Option<PoolGradProof<F>>,
-    /// Hidden layers: the ReLU derivative, proving every claim on this layer's virtual output
-    /// gradient M ⊙ dA (after the forks join: its back-propagation's comes from the lookup
-    /// fork).
-    pub relu: Option<ReluGradProof<F>>,
 }
 
 /// A whole training proof.
@@ -475,14 +472,13 @@ impl TrainingProof {
                     BackpropProof::Conv(p) => p.values.len() + sc(&p.scatter) + sc(&p.contraction),
                 };
             }
-            elements += w.relu.as_ref().map_or(0, |r| sc(&r.sumcheck));
             elements += match &w.pool_grad {
                 Some(PoolGradProof::Max(p)) => 1 + p.values.len() + sc(&p.sumcheck),
                 Some(PoolGradProof::Average(p)) => p.values.len() + sc(&p.scatter),
                 None => 0,
             };
         }
-        elements += b.relu_splits.iter().map(|r| sc(&r.sumcheck)).sum::<usize>();
+        elements += b.relus.iter().map(|r| sc(&r.sumcheck)).sum::<usize>();
         // The opening, the trace commitment and the salt.
         elements += self.opening.num_elements() + 2;
         32 * elements

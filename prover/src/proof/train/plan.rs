@@ -78,7 +78,7 @@ pub(crate) mod names {
         format!("{l}.relu_mask")
     }
     /// |Y| of a hidden layer's output Y: with the mask M, what the trace holds of its ReLU
-    /// split (Pos = M·|Y| and Neg = (1 − M)·|Y| are virtual, [`crate::blocks::relu_split`]).
+    /// split (Pos = M·|Y| and Neg = (1 − M)·|Y| are virtual, [`crate::blocks::relu_train`]).
     pub fn relu_abs(l: &str) -> String {
         format!("{l}.relu_abs")
     }
@@ -252,7 +252,7 @@ impl TrainArchitecture {
     }
 
     /// The 2×2 average pools, whose output is virtual, first to last. Their claims are
-    /// resolved once the forks join and before the ReLU splits; that every claim on an output
+    /// resolved once the forks join and before the ReLU blocks; that every claim on an output
     /// exists by then relies on a pool sitting between two weighted layers (never above a
     /// pool), which the architecture check enforces.
     pub(crate) fn virtual_pools(&self) -> Vec<usize> {
@@ -285,8 +285,8 @@ impl TrainArchitecture {
             .collect()
     }
 
-    /// Whether weighted layer `l` has a ReLU derivative: every hidden one (the last layer's
-    /// output gradient is the loss's).
+    /// Whether weighted layer `l` has a ReLU block ([`crate::blocks::relu_train`]): every
+    /// hidden one (the last layer's output gradient is the loss's).
     pub(crate) fn has_relu_derivative(&self, l: usize) -> bool {
         l + 1 < self.layers().len() && self.layers().get(l).is_some_and(LayerShape::is_dense)
     }
@@ -482,8 +482,8 @@ impl TrainArchitecture {
                 put(names::LOGITS.into(), out, real)?;
                 put(names::GRADIENT.into(), out, real)?;
             } else {
-                // The output gradient M ⊙ dA is virtual ([`crate::blocks::relu_grad`]), and
-                // so are Pos and Neg ([`crate::blocks::relu_split`]).
+                // The output gradient M ⊙ dA, Pos and Neg are virtual
+                // ([`crate::blocks::relu_train`]).
                 put(names::relu_abs(&l.name), out, real)?;
                 if !above_is_pool {
                     put(names::backprop(&l.name), out, real)?;
@@ -505,10 +505,10 @@ impl TrainArchitecture {
             vars.insert(name, v);
         }
         // A hidden layer's output gradient, Pos and Neg are virtual: their claims are taken by
-        // name from the routed list and proven on M ⊙ dA, or on |Y| and M, so no tensor may
-        // carry their names.
+        // name from the routed list and proven on |Y|, M and dA by the layer's ReLU block, so
+        // no tensor may carry their names.
         for (i, l) in s.layers.iter().enumerate() {
-            // The ReLU split reads M as Boolean, which only the derivative block proves.
+            // Every ReLU layer needs its ReLU block, which alone proves M Boolean.
             if l.relu != self.has_relu_derivative(i) {
                 return Err(Error::Internal {
                     what: "every ReLU layer, and only those, has its mask proven Boolean",
@@ -590,7 +590,7 @@ impl TrainArchitecture {
             } else {
                 // |Y| ∈ [0, 2^b) bounds Pos and Neg as the trainer does; |Y| − M ≥ 0,
                 // checked without committing it, makes M exactly [Y > 0] for Boolean M
-                // ([`crate::blocks::relu_split`]).
+                // ([`crate::blocks::relu_train`]).
                 range.unsigned(names::relu_abs(&l.name));
                 range.difference(names::relu_abs(&l.name), names::mask(&l.name));
                 if places.contains_key(&names::backprop(&l.name)) {
@@ -766,7 +766,7 @@ mod tests {
     use crate::train::{TrainConfig, initial_model};
 
     /// The ReLU mask's bound |Y| − M ≥ 0 (what makes M exactly [Pos > 0], see
-    /// [`crate::blocks::relu_split`]) is one range column over the difference of the two
+    /// [`crate::blocks::relu_train`]) is one range column over the difference of the two
     /// committed tensors, and no tensor of the trace holds the difference; |Y| is range-checked
     /// too, and neither Pos nor Neg is in the trace or the range lookup.
     #[test]
@@ -870,7 +870,7 @@ mod tests {
                 assert_eq!(factor, ark_bn254::Fr::from(1u64 << (arch.config.bits - sh)));
                 assert_eq!(plan.vars_of(&scaled), plan.vars_of(&names::backprop(below)));
                 let l = &arch.layers()[i];
-                // A hidden layer's gradient is M ⊙ dA, M proven Boolean by its derivative block.
+                // A hidden layer's gradient is M ⊙ dA, M proven Boolean by its ReLU block.
                 let grad = if arch.has_relu_derivative(i) {
                     arch.grad_in_of(i).unwrap()
                 } else {

@@ -5,7 +5,7 @@ use super::plan::{DATASET, TRACE, TrainPlan, names};
 use super::routing::{
     Routed, avgpool_window_claims, backprop_remainder_claim, backward_names, chain_claims,
     forward_names, layer, lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims,
-    relu_split_names, remainder_claim, rename, take, take_all,
+    relu_names, remainder_claim, rename, take, take_all,
 };
 use super::sink::TrainSink;
 use super::verify::statement;
@@ -29,8 +29,7 @@ use crate::blocks::maxpool::prove_maxpool;
 use crate::blocks::maxpool_grad::prove_maxpool_grad;
 use crate::blocks::one_hot::prove_one_hot;
 use crate::blocks::pool::prove_pool_output;
-use crate::blocks::relu_grad::{ReluGradProof, prove_relu_grad};
-use crate::blocks::relu_split::{SplitClaims, prove_relu_split};
+use crate::blocks::relu_train::{ReluClaims, prove_relu};
 use crate::blocks::softmax::prove_softmax;
 use crate::error::Error;
 use crate::graph::quant::QuantizedModel;
@@ -221,11 +220,9 @@ fn prove_backward(
             weight_chain: wc,
             bias: bp,
             bias_chain: bc,
-            // Proven after the lookups ([`prove_backprop`]) and after the forks join
-            // ([`prove_relu_derivative`]).
+            // Proven after the lookups ([`prove_backprop`]).
             backprop: None,
             pool_grad,
-            relu: None,
         },
         out,
     ))
@@ -265,31 +262,6 @@ fn prove_backprop(
         }
     };
     Ok((p, rename(c, &n.backprop)?))
-}
-
-/// Proves every claim on hidden layer `i`'s virtual output gradient M ⊙ dA (taken from
-/// `routed`: its weight and bias updates' and its back-propagation's) on the mask and the
-/// incoming gradient.
-fn prove_relu_derivative(
-    arch: &TrainArchitecture,
-    t: &Tensors,
-    i: usize,
-    routed: &mut Routed<Fr>,
-    f: &mut NativeTranscript,
-) -> Result<ReluGradProof<Fr>, Error> {
-    let l = layer(arch, i)?;
-    let claims = take_all(routed, &arch.grad_of(i));
-    let (p, c) = prove_relu_grad(
-        [
-            get(t, &names::pos(&l.name))?,
-            get(t, &names::mask(&l.name))?,
-            get(t, &arch.grad_in_of(i)?)?,
-        ],
-        &claims,
-        f,
-    )?;
-    routed.extend(rename(c, &backward_names(arch, i)?.relu)?);
-    Ok(p)
 }
 
 /// Proves one layer's forward pass of every iteration; a weighted layer's at the range lookup's
@@ -521,15 +493,7 @@ pub fn prove(
         digests.push(d);
     }
     main.join(&digests)?;
-    let after_join = tracing::debug_span!("ReLU derivatives, pool outputs, ReLU splits").entered();
-    // Every claim on a hidden layer's virtual output gradient is in (its updates' from its
-    // fork, its back-propagation's from the lookup fork): prove them on M and dA.
-    for (p, &i) in backward_proofs.iter_mut().zip(&weighted) {
-        if arch.has_relu_derivative(i) {
-            let _span = tracing::debug_span!("ReLU derivative", i).entered();
-            p.relu = Some(prove_relu_derivative(arch, &t, i, &mut routed, &mut main)?);
-        }
-    }
+    let after_join = tracing::debug_span!("pool outputs, ReLUs").entered();
     // Every claim on a 2×2 pool's virtual output is in: resolve them into claims on its
     // remainder and input (the layer below's Pos, proven next).
     let mut virtual_forward = Vec::new();
@@ -547,28 +511,32 @@ pub fn prove(
         virtual_forward.push(ForwardProof::Pool(p));
     }
     let forward_proofs = arch.in_layer_order([weighted_forward, pool_forward, virtual_forward])?;
-    // Every claim on a hidden layer's Pos and Neg is in: prove them on |Y| and M.
-    let mut relu_splits = Vec::new();
+    // Every claim on a hidden layer's Pos, Neg and output gradient is in (the forward blocks',
+    // the pools', its updates' and its back-propagation's): prove them on |Y|, M and dA.
+    let mut relus = Vec::new();
     for (i, l) in layers.iter().enumerate() {
         if !arch.has_relu_derivative(i) {
             continue;
         }
-        let _span = tracing::debug_span!("ReLU split", i).entered();
+        let _span = tracing::debug_span!("ReLU", i).entered();
         let pos = take_all(&mut routed, &names::pos(&l.name));
         let neg = take_all(&mut routed, &names::neg(&l.name));
-        let (p, c) = prove_relu_split(
+        let grad = take_all(&mut routed, &arch.grad_of(i));
+        let (p, c) = prove_relu(
             [
                 get(&t, &names::relu_abs(&l.name))?,
                 get(&t, &names::mask(&l.name))?,
+                get(&t, &arch.grad_in_of(i)?)?,
             ],
-            SplitClaims {
+            ReluClaims {
                 pos: &pos,
                 neg: &neg,
+                grad: &grad,
             },
             &mut main,
         )?;
-        routed.extend(rename(c, &relu_split_names(l))?);
-        relu_splits.push(p);
+        routed.extend(rename(c, &relu_names(arch, i)?)?);
+        relus.push(p);
     }
     let mut sink = TrainSink::new(arch, &plan);
     for (name, claim) in &routed {
@@ -594,7 +562,7 @@ pub fn prove(
             gradient,
             one_hot,
             backward: backward_proofs,
-            relu_splits,
+            relus,
         },
         opening,
     })

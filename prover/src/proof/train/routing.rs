@@ -248,15 +248,12 @@ pub(crate) fn chain_claims<F>(tensor: &str, c: StepClaims<F>) -> Routed<F> {
     out
 }
 
-/// Names for the weight update, bias update, back-propagation and ReLU derivative of weighted
-/// layer i (the back-propagation's into the layer directly below, through a pool if one sits
-/// between; the ReLU derivative's of layer i's own mask, whose virtual output gradient the
-/// other three read).
+/// Names for the weight update, bias update and back-propagation of weighted layer i (the
+/// back-propagation's into the layer directly below, through a pool if one sits between).
 pub(crate) struct BackwardNames {
     pub weight: Vec<(&'static str, String)>,
     pub bias: Vec<(&'static str, String)>,
     pub backprop: Vec<(&'static str, String)>,
-    pub relu: Vec<(&'static str, String)>,
     /// A max pool directly below: its backward block's tensors.
     pub pool: Vec<(&'static str, String)>,
 }
@@ -268,15 +265,6 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
         .checked_sub(1)
         .and_then(|p| arch.layers().get(p))
         .map_or(String::new(), |b| b.name.clone());
-    let relu = if arch.has_relu_derivative(i) {
-        vec![
-            ("pos", names::pos(&l.name)),
-            ("mask", names::mask(&l.name)),
-            ("grad_in", arch.grad_in_of(i)?),
-        ]
-    } else {
-        vec![]
-    };
     let pool = match i.checked_sub(1).map(|p| (p, layer(arch, p))) {
         Some((_, Ok(b))) if matches!(b.kind, LayerKind::MaxPool(_)) => vec![
             ("select", names::select(&b.name)),
@@ -309,24 +297,34 @@ pub(crate) fn backward_names(arch: &TrainArchitecture, i: usize) -> Result<Backw
             ("weight", names::weight(&l.name)),
             ("delta", names::backprop(&below)),
         ],
-        relu,
         pool,
     })
 }
 
-/// The committed tensors of hidden layer `i`'s ReLU split, in
-/// [`crate::blocks::relu_split::TENSORS`] order.
-pub(crate) fn relu_split_names(l: &LayerShape) -> Vec<(&'static str, String)> {
-    vec![
+/// The tensors hidden layer `i`'s ReLU block reads, in [`crate::blocks::relu_train::TENSORS`]
+/// order: |Y|, the mask and the incoming gradient.
+pub(crate) fn relu_names(
+    arch: &TrainArchitecture,
+    i: usize,
+) -> Result<Vec<(&'static str, String)>, Error> {
+    let l = layer(arch, i)?;
+    Ok(vec![
         ("abs", names::relu_abs(&l.name)),
         ("mask", names::mask(&l.name)),
-    ]
+        ("grad_in", arch.grad_in_of(i)?),
+    ])
 }
 
 /// The ReLU tensors' variables of weighted layer `j` (all its output's).
 pub(crate) fn relu_vars(arch: &TrainArchitecture, j: usize) -> Result<usize, Error> {
     let l = layer(arch, j)?;
     let len = arch.config.steps * arch.rows_of(l) * l.n;
+    if !len.is_power_of_two() {
+        return Err(Error::NotPowerOfTwo {
+            what: "ReLU tensor length",
+            value: len,
+        });
+    }
     Ok(len.trailing_zeros() as usize)
 }
 

@@ -7,7 +7,7 @@ use super::prove::{ProvingInputs, commit_dataset, prove};
 use super::routing::{
     Routed, avgpool_window_claims, backprop_remainder_claim, backward_names, chain_claims,
     forward_names, layer, lookup_claims, loss_grad, maxpool_claims, one_hot_names, pool_claims,
-    relu_split_names, relu_vars, remainder_claim, rename, take, take_all,
+    relu_names, relu_vars, remainder_claim, rename, take, take_all,
 };
 use super::sink::TrainSink;
 use super::{
@@ -28,8 +28,7 @@ use crate::blocks::maxpool::verify_maxpool;
 use crate::blocks::maxpool_grad::verify_maxpool_grad;
 use crate::blocks::one_hot::verify_one_hot;
 use crate::blocks::pool::verify_pool_output;
-use crate::blocks::relu_grad::{ReluGradProof, verify_relu_grad};
-use crate::blocks::relu_split::{SplitClaims, verify_relu_split};
+use crate::blocks::relu_train::{ReluClaims, verify_relu};
 use crate::blocks::softmax::verify_softmax;
 use crate::error::Error;
 use crate::field::FieldOps;
@@ -207,31 +206,6 @@ fn verify_backprop<F: FieldOps, S: SpongeOps<F>>(
     rename(claims, &backward_names(arch, i)?.backprop)
 }
 
-/// Verifies hidden layer `i`'s ReLU derivative on every routed claim on its virtual output
-/// gradient M ⊙ dA (`None` for a layer without one); its claims join `routed`.
-fn verify_relu_derivative<F: FieldOps, S: SpongeOps<F>>(
-    arch: &TrainArchitecture,
-    i: usize,
-    p: Option<&ReluGradProof<F>>,
-    routed: &mut Routed<F>,
-    t: &mut Transcript<F, S>,
-) -> Result<(), Error> {
-    match (arch.has_relu_derivative(i), p) {
-        (true, Some(relu)) => {
-            let claims = take_all(routed, &arch.grad_of(i));
-            let c = verify_relu_grad(relu_vars(arch, i)?, &claims, relu, t)?;
-            routed.extend(rename(c, &backward_names(arch, i)?.relu)?);
-            Ok(())
-        }
-        (false, None) => Ok(()),
-        (expected, _) => Err(Error::ProofShape {
-            what: "ReLU derivative proofs (one per hidden layer)",
-            expected: usize::from(expected),
-            actual: usize::from(p.is_some()),
-        }),
-    }
-}
-
 /// The field part of verification, generic over the backend: from s0, d₁, d₂ and the salt, run
 /// every block on its fork, route the claims and check the opening's field identity.
 pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
@@ -335,10 +309,6 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         digests.push(f.digest()?);
     }
     t.join(&digests)?;
-    // Every claim on a hidden layer's virtual output gradient is in: prove them on M and dA.
-    for (&i, p) in weighted.iter().zip(&body.backward) {
-        verify_relu_derivative(arch, i, p.relu.as_ref(), &mut routed, t)?;
-    }
     // Every claim on a 2×2 pool's virtual output is in: resolve them into claims on its
     // remainder and input.
     for i in arch.virtual_pools() {
@@ -350,26 +320,30 @@ pub fn verify_field_part<F: FieldOps, S: SpongeOps<F>>(
         let c = verify_pool_output(arch.pool_shape(l)?, p, &claims, t)?;
         routed.extend(c.into_iter().flat_map(|c| pool_claims(arch, i, c)));
     }
+    // Every claim on a hidden layer's Pos, Neg and output gradient is in: prove them on |Y|,
+    // M and dA.
     let hidden: Vec<usize> = (0..layers.len())
         .filter(|i| arch.has_relu_derivative(*i))
         .collect();
-    if body.relu_splits.len() != hidden.len() {
+    if body.relus.len() != hidden.len() {
         return Err(Error::ProofShape {
-            what: "ReLU split proofs (one per hidden layer)",
+            what: "ReLU proofs (one per hidden layer)",
             expected: hidden.len(),
-            actual: body.relu_splits.len(),
+            actual: body.relus.len(),
         });
     }
-    for (i, p) in hidden.into_iter().zip(&body.relu_splits) {
+    for (i, p) in hidden.into_iter().zip(&body.relus) {
         let l = layer(arch, i)?;
         let pos = take_all(&mut routed, &names::pos(&l.name));
         let neg = take_all(&mut routed, &names::neg(&l.name));
-        let claims = SplitClaims {
+        let grad = take_all(&mut routed, &arch.grad_of(i));
+        let claims = ReluClaims {
             pos: &pos,
             neg: &neg,
+            grad: &grad,
         };
-        let c = verify_relu_split(relu_vars(arch, i)?, claims, p, t)?;
-        routed.extend(rename(c, &relu_split_names(l))?);
+        let c = verify_relu(relu_vars(arch, i)?, claims, p, t)?;
+        routed.extend(rename(c, &relu_names(arch, i)?)?);
     }
     let mut sink = TrainSink::new(arch, &plan);
     for (name, claim) in &routed {
