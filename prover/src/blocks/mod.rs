@@ -55,20 +55,44 @@ pub(crate) fn prefix_mask<F: crate::field::FieldOps>(len: usize, real: usize, po
 
 /// Σ_k weights_k·eq(point_k, ·) over 2^`vars` entries: the table a sumcheck proving batched
 /// claims on a virtual tensor multiplies it with.
+///
+/// Each eq(point_k, ·) is the product of two √-size tables, the high one scaled by weight_k,
+/// so an entry costs one multiplication per claim and no table of full size is made but the
+/// result, written in parallel from the first touch.
 pub(crate) fn eq_weights(
     vars: usize,
     weights: &[ark_bn254::Fr],
     claims: &[TensorClaim<ark_bn254::Fr>],
 ) -> Vec<ark_bn254::Fr> {
+    use ark_bn254::Fr;
     use rayon::prelude::*;
-    let mut w = vec![ark_bn254::Fr::from(0u64); 1 << vars];
-    for (weight, c) in weights.iter().zip(claims) {
-        let eq = crate::poly::eq_table(&c.point);
-        w.par_iter_mut()
-            .zip(eq.par_iter())
-            .for_each(|(w, e)| *w += *weight * e);
-    }
-    w
+    let bits = vars / 2;
+    let halves: Vec<(Vec<Fr>, Vec<Fr>)> = weights
+        .iter()
+        .zip(claims)
+        .map(|(weight, c)| {
+            let (lo, hi) = c.point.split_at(bits.min(c.point.len()));
+            let hi: Vec<Fr> = crate::poly::eq_table(hi)
+                .into_iter()
+                .map(|e| e * weight)
+                .collect();
+            (crate::poly::eq_table(lo), hi)
+        })
+        .collect();
+    let mask = (1usize << bits) - 1;
+    (0..1usize << vars)
+        .into_par_iter()
+        .with_min_len(1 << 10)
+        .map(|i| {
+            halves
+                .iter()
+                .map(|(lo, hi)| match (hi.get(i >> bits), lo.get(i & mask)) {
+                    (Some(h), Some(l)) => *h * l,
+                    _ => Fr::from(0u64),
+                })
+                .sum()
+        })
+        .collect()
 }
 
 /// Checks the claims a virtual tensor's block batches before it binds them: the block's `vars`
@@ -155,4 +179,38 @@ pub(crate) fn eq_weights_at<F: crate::field::FieldOps>(
 /// The concatenation of point parts (low variables first).
 pub(crate) fn concat<F: Clone>(parts: &[&[F]]) -> Vec<F> {
     parts.iter().flat_map(|p| p.iter().cloned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::Fr;
+    use ark_std::UniformRand;
+
+    /// The √-split weights equal Σ_k weight_k·eq(point_k, ·) tabulated whole, for odd and even
+    /// sizes.
+    #[test]
+    fn eq_weights_match_the_weighted_sum_of_eq_tables() {
+        let mut rng = ark_std::test_rng();
+        for vars in [0, 1, 6, 13] {
+            let claims: Vec<TensorClaim<Fr>> = (0..3)
+                .map(|_| TensorClaim {
+                    point: (0..vars).map(|_| Fr::rand(&mut rng)).collect(),
+                    value: Fr::rand(&mut rng),
+                })
+                .collect();
+            let weights: Vec<Fr> = (0..3).map(|_| Fr::rand(&mut rng)).collect();
+            let mut want = vec![Fr::from(0u64); 1 << vars];
+            for (w, c) in weights.iter().zip(&claims) {
+                for (x, e) in want.iter_mut().zip(crate::poly::eq_table(&c.point)) {
+                    *x += *w * e;
+                }
+            }
+            assert_eq!(
+                eq_weights(vars, &weights, &claims),
+                want,
+                "{vars} variables"
+            );
+        }
+    }
 }

@@ -18,26 +18,35 @@ pub fn eq_eval<F: FieldOps>(a: &[F], b: &[F]) -> F {
     })
 }
 
-/// The table eq(r, i) for all i in {0,1}^n, in O(2^n) field multiplications.
+/// The table eq(r, i) for all i in {0,1}^n, in O(2^n) field multiplications. A large table is
+/// the product of two √-size ones, eq(r_lo, i_lo)·eq(r_hi, i_hi), written in one parallel pass
+/// from the first touch (faulting a table's pages in on one thread cost more than its
+/// multiplications).
 pub fn eq_table(r: &[Fr]) -> Vec<Fr> {
-    let n = r.len();
-    let mut table = vec![Fr::ONE; 1usize << n];
+    if (1usize << r.len()) < PAR_THRESHOLD {
+        return eq_table_serial(r);
+    }
+    let (lo, hi) = r.split_at(r.len() / 2);
+    let (bits, lo, hi) = (lo.len(), eq_table_serial(lo), eq_table_serial(hi));
+    let mask = lo.len() - 1;
+    (0..lo.len() * hi.len())
+        .into_par_iter()
+        .with_min_len(1 << 10)
+        .map(|i| hi[i >> bits] * lo[i & mask])
+        .collect()
+}
+
+/// [`eq_table`] by doubling, variable by variable, on one thread.
+fn eq_table_serial(r: &[Fr]) -> Vec<Fr> {
+    let mut table = vec![Fr::ONE; 1usize << r.len()];
     let mut size = 1usize;
     // After step j the first 2^(j+1) entries hold eq over variables 0..=j. Variable j is index
     // bit j, so entry i + 2^j is entry i with bit j set.
     for rj in r {
         let (lo, hi) = table.split_at_mut(size);
-        let hi = &mut hi[..size];
-        if size >= PAR_THRESHOLD {
-            lo.par_iter_mut().zip(hi.par_iter_mut()).for_each(|(l, h)| {
-                *h = *l * rj;
-                *l -= *h;
-            });
-        } else {
-            for (l, h) in lo.iter_mut().zip(hi.iter_mut()) {
-                *h = *l * rj;
-                *l -= *h;
-            }
+        for (l, h) in lo.iter_mut().zip(hi[..size].iter_mut()) {
+            *h = *l * rj;
+            *l -= *h;
         }
         size *= 2;
     }
@@ -88,13 +97,22 @@ mod tests {
     #[test]
     fn table_matches_pointwise_eval() {
         let mut rng = ark_std::test_rng();
+        // Below and above the size the table is built from two halves, odd and even n.
+        for n in [5, 13, 14] {
+            let r: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+            let t = eq_table(&r);
+            assert_eq!(t, eq_table_serial(&r), "{n} variables");
+            for i in [0, 1, (1 << n) / 3, (1 << n) - 1] {
+                let bits: Vec<Fr> = (0..n).map(|j| Fr::from(((i >> j) & 1) as u64)).collect();
+                assert_eq!(t[i], eq_eval(&r, &bits), "{n} variables, entry {i}");
+            }
+            assert_eq!(t.iter().sum::<Fr>(), Fr::ONE);
+        }
         let r: Vec<Fr> = (0..5).map(|_| Fr::rand(&mut rng)).collect();
-        let t = eq_table(&r);
-        for (i, v) in t.iter().enumerate() {
+        for (i, v) in eq_table_serial(&r).iter().enumerate() {
             let bits: Vec<Fr> = (0..5).map(|j| Fr::from(((i >> j) & 1) as u64)).collect();
             assert_eq!(*v, eq_eval(&r, &bits));
         }
-        assert_eq!(t.iter().sum::<Fr>(), Fr::ONE);
     }
 
     #[test]
