@@ -193,20 +193,18 @@ pub fn prove_relu(
     let vars = len.trailing_zeros() as usize;
     let ch = start(vars, claims, t)?;
     let [p, n, g] = ch.split(claims);
-    let ((wp, wn), (wg, eq)) = rayon::join(
+    // D = W_P − W_N is itself a weighted sum of eq tables: Pos's weights and Neg's negated.
+    let pos_neg: Vec<TensorClaim<Fr>> = claims.pos.iter().chain(claims.neg).cloned().collect();
+    let d_weights: Vec<Fr> = p.iter().copied().chain(n.iter().map(|w| -*w)).collect();
+    let ((d, wn), (wg, eq)) = rayon::join(
         || {
             rayon::join(
-                || eq_weights(vars, p, claims.pos),
+                || eq_weights(vars, &d_weights, &pos_neg),
                 || eq_weights(vars, n, claims.neg),
             )
         },
         || rayon::join(|| eq_weights(vars, g, claims.grad), || eq_table(&ch.tau)),
     );
-    let d: Vec<Fr> = {
-        use rayon::prelude::*;
-        wp.par_iter().zip(&wn).map(|(p, n)| *p - n).collect()
-    };
-    drop(wp);
     let [a, m, da] = tensors;
     let tables = vec![
         Cow::Owned(eq),
