@@ -30,6 +30,25 @@ contract BN254Harness {
     {
         return BN254.pairing2(a1, b1, a2, b2);
     }
+
+    function mulAddTo(BN254.G1Point memory a, BN254.G1Point memory p, uint256 s)
+        external
+        view
+        returns (BN254.G1Point memory)
+    {
+        uint256[5] memory acc;
+        (acc[0], acc[1]) = (a.x, a.y);
+        BN254.mulAddTo(acc, p.x, p.y, s);
+        return BN254.G1Point(acc[0], acc[1]);
+    }
+
+    function negY(uint256 y) external pure returns (uint256) {
+        return BN254.negY(y);
+    }
+
+    function pairing6(uint256[36] memory input) external view returns (bool) {
+        return BN254.pairing6(input);
+    }
 }
 
 /// @notice Checks the BN254 library against golden vectors computed by arkworks on the Rust side
@@ -110,6 +129,60 @@ contract BN254Test is TestBase {
                 assertEq(h.pairing2(a[0], b[0], a[1], b[1]) ? 1 : 0, w[0], "pairing2");
             }
         }
+    }
+
+    /// @notice The fixed six-pair check: e(sG, T)·e(−sG, T) and four pairs of infinity is 1;
+    ///         with the second point not negated it is not.
+    function test_fuzz_Pairing6(uint256 s) public view {
+        s = s % BN254.R;
+        vm.assume(s != 0);
+        BN254.G1Point memory p = h.mul(BN254.g1Generator(), s);
+        BN254.G2Point memory t = BN254.g2Generator();
+        uint256[36] memory input;
+        (input[0], input[1]) = (p.x, p.y);
+        (input[2], input[3], input[4], input[5]) = (t.x[0], t.x[1], t.y[0], t.y[1]);
+        (input[6], input[7]) = (p.x, BN254.Q - p.y);
+        (input[8], input[9], input[10], input[11]) = (t.x[0], t.x[1], t.y[0], t.y[1]);
+        assertTrue(h.pairing6(input), "a true product");
+        input[7] = p.y;
+        assertTrue(!h.pairing6(input), "a false product");
+    }
+
+    function test_fuzz_MulAddToIsMulThenAdd(uint256 a, uint256 p, uint256 s) public view {
+        BN254.G1Point memory g = BN254.g1Generator();
+        BN254.G1Point memory pa = h.mul(g, a);
+        BN254.G1Point memory pp = h.mul(g, p);
+        BN254.G1Point memory got = h.mulAddTo(pa, pp, s);
+        BN254.G1Point memory want = h.add(pa, h.mul(pp, s));
+        assertEq(got.x, want.x, "x");
+        assertEq(got.y, want.y, "y");
+    }
+
+    function test_fuzz_NegYMatchesNegate(uint256 s) public view {
+        BN254.G1Point memory p = h.mul(BN254.g1Generator(), s);
+        assertEq(h.negY(p.y), h.negate(p).y, "negated y");
+    }
+
+    function test_RevertIf_MulAddToPointOffCurve() public {
+        vm.expectRevert(BN254.G1MulFailed.selector);
+        h.mulAddTo(BN254.g1Generator(), BN254.G1Point(1, 3), 5);
+    }
+
+    function test_RevertIf_MulAddToAccumulatorOffCurve() public {
+        vm.expectRevert(BN254.G1AddFailed.selector);
+        h.mulAddTo(BN254.G1Point(1, 3), BN254.g1Generator(), 5);
+    }
+
+    function test_RevertIf_NegYUnreduced() public {
+        vm.expectRevert(abi.encodeWithSelector(BN254.CoordinateNotReduced.selector, BN254.Q));
+        h.negY(BN254.Q);
+    }
+
+    function test_RevertIf_Pairing6PointOffCurve() public {
+        uint256[36] memory input;
+        (input[0], input[1]) = (1, 3);
+        vm.expectRevert(BN254.PairingFailed.selector);
+        h.pairing6(input);
     }
 
     function test_EmptyPairingIsOne() public view {

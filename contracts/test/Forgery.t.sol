@@ -65,6 +65,15 @@ contract DigitsMlpInferenceForgeryTest is TestBase {
         assertTrue(ok, "the forgery does not satisfy the fold-less equations");
     }
 
+    /// @dev s0 as the verifier derives it (SplitHash.statementSeed, over memory).
+    function seed(IZkmodelVerifier.Statement memory st) internal view returns (uint256) {
+        bytes memory statement = abi.encodePacked(SplitHash.S0_TAG, verifier.ARCHITECTURE());
+        for (uint256 i = 0; i < st.commitments.length; ++i) {
+            statement = abi.encodePacked(statement, st.commitments[i].x, st.commitments[i].y);
+        }
+        return uint256(keccak256(abi.encodePacked(statement, st.publicValues))) % BN254.R;
+    }
+
     /// @dev u as the verifier derives it (SplitHash.pairingChallenge, over memory).
     function challenge(IZkmodelVerifier.Statement memory st, IZkmodelVerifier.Proof memory p)
         internal
@@ -72,7 +81,7 @@ contract DigitsMlpInferenceForgeryTest is TestBase {
         returns (uint256)
     {
         uint256 R = BN254.R;
-        uint256 s0 = SplitHash.statementSeed(verifier.ARCHITECTURE(), st.commitments, st.publicValues);
+        uint256 s0 = seed(st);
         uint256 d1 = uint256(keccak256(abi.encodePacked(p.h.x, p.h.y))) % R;
         uint256 d2 = uint256(
             keccak256(

@@ -104,6 +104,8 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
     let mut g2 = String::new();
     g2_consts(&mut g2, "BETA", &spec.vk.beta_g2);
     g2_consts(&mut g2, "DELTA", &spec.vk.delta_g2);
+    g2.push_str("    // [γ]₂ = [1]₂, the G2 generator: the pairing Groth16's public inputs share with the opening.\n");
+    g2_consts(&mut g2, "G2", &G2Affine::generator());
     g2.push_str("    // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).\n");
     g2_consts(&mut g2, "TAU", &spec.srs.tau_g2);
     let tau_b = spec.srs.tau_power_g2(spec.opening_row)?;
@@ -117,7 +119,7 @@ pub fn render(spec: &VerifierSpec<'_>) -> Result<String, Error> {
         let i = FIXED_PUBLIC_INPUTS + 1 + j;
         let _ = writeln!(
             terms,
-            "        x = BN254.add(x, BN254.mul(BN254.G1Point(IC{i}_X, IC{i}_Y), publicValues[{j}]));"
+            "        BN254.mulAddTo(acc, IC{i}_X, IC{i}_Y, publicValues[{j}]);"
         );
     }
     let mut role_doc = String::new();

@@ -37,6 +37,11 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
     uint256 internal constant DELTA_X0 = 0x23c76f1c45fc8b83032a7441c076b977351ca8d9ba51beeef99a43a4006be030;
     uint256 internal constant DELTA_Y1 = 0x0f1c4861108ceae17d328a78bb066a38ee6284e38e373609bbb4979c8adc17d4;
     uint256 internal constant DELTA_Y0 = 0x079492a75f12efdf1a1ed17d737b828e741723ceed68c43cd97b39bd0ca12d60;
+    // [γ]₂ = [1]₂, the G2 generator: the pairing Groth16's public inputs share with the opening.
+    uint256 internal constant G2_X1 = 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2;
+    uint256 internal constant G2_X0 = 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed;
+    uint256 internal constant G2_Y1 = 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b;
+    uint256 internal constant G2_Y0 = 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa;
     // Opening: [τ]₂ and [τ^b]₂ of the SRS (b the opening's row width).
     uint256 internal constant TAU_X1 = 0x0672c048f3ff0b811d48ed06c44a9a3ff76cd29a16974222fb41adee25014ec7;
     uint256 internal constant TAU_X0 = 0x19d4868dbfd1dcb8104af334c59b16c8423165b5c84330a8666b0c2a4a088a8f;
@@ -121,124 +126,136 @@ contract DigitsMlpAccuracyVerifier is IZkmodelVerifier {
         if (st.publicValues.length != NUM_PUBLIC_VALUES) {
             revert WrongPublicValueCount(NUM_PUBLIC_VALUES, st.publicValues.length);
         }
+        _checkScalars(p);
+        if (mulmod(p.zeta, p.zetaInv, BN254.R) != 1) revert ZetaInverseMismatch();
+
+        uint256[3] memory seeds = [
+            SplitHash.statementSeed(ARCHITECTURE, st.commitments, st.publicValues),
+            SplitHash.rowsDigest(p),
+            SplitHash.splitDigest(p)
+        ];
+        uint256[5] memory acc;
+        _publicInputPoint(acc, seeds, p, st.publicValues);
+        uint256[2] memory vk = [acc[0], acc[1]];
+        uint256[36] memory pairs;
+        uint256 u = SplitHash.pairingChallenge(seeds[0], seeds[1], seeds[2], p);
+        _openingPairs(pairs, acc, st.commitments, p, u, SplitHash.batchingChallenge(u, p));
+        // [γ]₂ = [1]₂: e(vk_x, [γ]₂)·e(ρP, [1]₂) = e(vk_x + ρP, [1]₂).
+        _groth16Pairs(pairs, acc[0], acc[1], p);
+        if (!BN254.pairing6(pairs)) _reject(pairs, vk);
+    }
+
+    /// @dev Failure path only: names the equation that failed by checking Groth16 alone
+    ///      (slots 0..3 with vk_x in place of vk_x + ρP).
+    function _reject(uint256[36] memory pairs, uint256[2] memory vk) internal view {
+        BN254.G1Point[] memory g1 = new BN254.G1Point[](4);
+        BN254.G2Point[] memory g2 = new BN254.G2Point[](4);
+        for (uint256 i = 0; i < 4; ++i) {
+            uint256 o = 6 * i;
+            g1[i] = BN254.G1Point(pairs[o], pairs[o + 1]);
+            g2[i] = BN254.G2Point([pairs[o + 2], pairs[o + 3]], [pairs[o + 4], pairs[o + 5]]);
+        }
+        g1[2] = BN254.G1Point(vk[0], vk[1]);
+        if (!BN254.pairing(g1, g2)) revert Groth16Rejected();
+        revert OpeningRejected();
+    }
+
+    /// @dev Every scalar of the proof is canonical (< r).
+    function _checkScalars(Proof calldata p) internal pure {
         uint256[7] memory scalars = [p.beta, p.alpha, p.zeta, p.zetaInv, p.gamma, p.yZeta, p.yInv];
         for (uint256 i = 0; i < 7; ++i) {
             if (scalars[i] >= BN254.R) revert ScalarNotReduced(i, scalars[i]);
         }
-        if (mulmod(p.zeta, p.zetaInv, BN254.R) != 1) revert ZetaInverseMismatch();
-
-        BN254.G1Point[] memory commitments = st.commitments;
-        uint256[3] memory seeds = [
-            SplitHash.statementSeed(ARCHITECTURE, commitments, st.publicValues),
-            SplitHash.rowsDigest(p),
-            SplitHash.splitDigest(p)
-        ];
-        BN254.G1Point memory x = _publicInputPoint(seeds, p, st.publicValues);
-        uint256 u = SplitHash.pairingChallenge(seeds[0], seeds[1], seeds[2], p);
-        if (!_bothEquations(commitments, p, x, u)) {
-            // Failure path only: name the equation that failed.
-            BN254.G1Point[] memory h1 = new BN254.G1Point[](4);
-            BN254.G2Point[] memory h2 = new BN254.G2Point[](4);
-            _groth16Pairs(h1, h2, x, p);
-            if (!BN254.pairing(h1, h2)) revert Groth16Rejected();
-            revert OpeningRejected();
-        }
     }
 
-    /// @dev One multi-pairing for Groth16 and the opening; the opening's side is scaled by a
-    ///      random rho drawn after every value both equations consume (u binds the statement,
-    ///      H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι and the field outputs; then A, B, C), so a false
-    ///      equation survives with probability 1/r.
-    function _bothEquations(BN254.G1Point[] memory commitments, Proof calldata p, BN254.G1Point memory x, uint256 u)
-        internal
-        view
-        returns (bool)
-    {
-        uint256 rho = SplitHash.batchingChallenge(u, p);
-        BN254.G1Point[] memory g1 = new BN254.G1Point[](6);
-        BN254.G2Point[] memory g2 = new BN254.G2Point[](6);
-        // [γ]₂ = [1]₂: e(vk_x, [γ]₂)·e(ρP, [1]₂) = e(vk_x + ρP, [1]₂).
-        _groth16Pairs(g1, g2, BN254.add(x, _openingPoint(commitments, p, u, rho)), p);
-        uint256 ru = mulmod(rho, u, BN254.R);
-        g1[4] = BN254.negate(BN254.add(BN254.mul(p.wZeta, rho), BN254.mul(p.wInv, ru)));
-        g2[4] = BN254.G2Point([TAU_X1, TAU_X0], [TAU_Y1, TAU_Y0]);
-        g1[5] = BN254.negate(BN254.mul(p.q, mulmod(ru, u, BN254.R)));
-        g2[5] = BN254.G2Point([TAU_B_X1, TAU_B_X0], [TAU_B_Y1, TAU_B_Y0]);
-        return BN254.pairing(g1, g2);
-    }
-
-    /// @dev vk_x = IC₀ + s0·IC₁ + d₁·IC₂ + d₂·IC₃ + β·IC₄ + α·IC₅ + ζ·IC₆ + γ·IC₇ + y_ζ·IC₈ +
+    /// @dev acc ← vk_x = IC₀ + s0·IC₁ + d₁·IC₂ + d₂·IC₃ + β·IC₄ + α·IC₅ + ζ·IC₆ + γ·IC₇ + y_ζ·IC₈ +
     ///      y_ι·IC₉ + Σ publicⱼ·IC₁₀₊ⱼ.
-    function _publicInputPoint(uint256[3] memory seeds, Proof calldata p, uint256[] calldata publicValues)
-        internal
-        view
-        returns (BN254.G1Point memory x)
-    {
-        x = BN254.G1Point(IC0_X, IC0_Y);
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC1_X, IC1_Y), seeds[0]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC2_X, IC2_Y), seeds[1]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC3_X, IC3_Y), seeds[2]));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC4_X, IC4_Y), p.beta));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC5_X, IC5_Y), p.alpha));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC6_X, IC6_Y), p.zeta));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC7_X, IC7_Y), p.gamma));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC8_X, IC8_Y), p.yZeta));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC9_X, IC9_Y), p.yInv));
-        x = BN254.add(x, BN254.mul(BN254.G1Point(IC10_X, IC10_Y), publicValues[0]));
+    function _publicInputPoint(
+        uint256[5] memory acc,
+        uint256[3] memory seeds,
+        Proof calldata p,
+        uint256[] calldata publicValues
+    ) internal view {
+        acc[0] = IC0_X;
+        acc[1] = IC0_Y;
+        BN254.mulAddTo(acc, IC1_X, IC1_Y, seeds[0]);
+        BN254.mulAddTo(acc, IC2_X, IC2_Y, seeds[1]);
+        BN254.mulAddTo(acc, IC3_X, IC3_Y, seeds[2]);
+        BN254.mulAddTo(acc, IC4_X, IC4_Y, p.beta);
+        BN254.mulAddTo(acc, IC5_X, IC5_Y, p.alpha);
+        BN254.mulAddTo(acc, IC6_X, IC6_Y, p.zeta);
+        BN254.mulAddTo(acc, IC7_X, IC7_Y, p.gamma);
+        BN254.mulAddTo(acc, IC8_X, IC8_Y, p.yZeta);
+        BN254.mulAddTo(acc, IC9_X, IC9_Y, p.yInv);
+        BN254.mulAddTo(acc, IC10_X, IC10_Y, publicValues[0]);
     }
 
-    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(vk_x, [γ]₂ = [1]₂)·e(C, δ) in slots 0..3.
-    function _groth16Pairs(
-        BN254.G1Point[] memory g1,
-        BN254.G2Point[] memory g2,
-        BN254.G1Point memory x,
-        Proof calldata p
-    ) internal pure {
-        g1[0] = BN254.negate(p.a);
-        g2[0] = p.b;
-        g1[1] = BN254.G1Point(ALPHA_X, ALPHA_Y);
-        g2[1] = BN254.G2Point([BETA_X1, BETA_X0], [BETA_Y1, BETA_Y0]);
-        g1[2] = x;
-        g2[2] = BN254.g2Generator();
-        g1[3] = p.c;
-        g2[3] = BN254.G2Point([DELTA_X1, DELTA_X0], [DELTA_Y1, DELTA_Y0]);
+    /// @dev The Groth16 pairs e(−A, B)·e(α, β)·e(x, [γ]₂ = [1]₂)·e(C, δ) in slots 0..3.
+    function _groth16Pairs(uint256[36] memory pairs, uint256 xX, uint256 xY, Proof calldata p) internal pure {
+        (pairs[0], pairs[1]) = (p.a.x, BN254.negY(p.a.y));
+        (pairs[2], pairs[3], pairs[4], pairs[5]) = (p.b.x[0], p.b.x[1], p.b.y[0], p.b.y[1]);
+        (pairs[6], pairs[7]) = (ALPHA_X, ALPHA_Y);
+        (pairs[8], pairs[9], pairs[10], pairs[11]) = (BETA_X1, BETA_X0, BETA_Y1, BETA_Y0);
+        (pairs[12], pairs[13]) = (xX, xY);
+        (pairs[14], pairs[15], pairs[16], pairs[17]) = (G2_X1, G2_X0, G2_Y1, G2_Y0);
+        (pairs[18], pairs[19]) = (p.c.x, p.c.y);
+        (pairs[20], pairs[21], pairs[22], pairs[23]) = (DELTA_X1, DELTA_X0, DELTA_Y1, DELTA_Y0);
     }
 
-    /// @dev ρ·P of the opening's check, with C_F = Σβ^k C_k, F_ζ = Ĝ + γS₂, F_ι = G + γH + γ²S₁:
+    /// @dev The opening's side of the multi-pairing, raised to a random ρ drawn after every value
+    ///      both equations consume (u binds the statement, H, G, Ĝ, Q, S₁, S₂, W_ζ, W_ι and the
+    ///      field outputs; then A, B, C), so a false equation survives with probability 1/r:
+    ///      e(P, [1]₂)·e(−(W_ζ + uW_ι), [τ]₂)·e(−u²Q, [τ^b]₂) = 1. Here acc ← acc + ρP; slots 4
+    ///      and 5 get the [τ]₂ and [τ^b]₂ pairs.
+    function _openingPairs(
+        uint256[36] memory pairs,
+        uint256[5] memory acc,
+        BN254.G1Point[] calldata commitments,
+        Proof calldata p,
+        uint256 u,
+        uint256 rho
+    ) internal view {
+        _openingPoint(acc, commitments, p, u, rho);
+        uint256 ru = mulmod(rho, u, BN254.R);
+        uint256[5] memory w;
+        BN254.mulAddTo(w, p.wZeta.x, p.wZeta.y, rho);
+        BN254.mulAddTo(w, p.wInv.x, p.wInv.y, ru);
+        (pairs[24], pairs[25]) = (w[0], BN254.negY(w[1]));
+        (pairs[26], pairs[27], pairs[28], pairs[29]) = (TAU_X1, TAU_X0, TAU_Y1, TAU_Y0);
+        (w[0], w[1]) = (0, 0);
+        BN254.mulAddTo(w, p.q.x, p.q.y, BN254.R - mulmod(ru, u, BN254.R));
+        (pairs[30], pairs[31]) = (w[0], w[1]);
+        (pairs[32], pairs[33], pairs[34], pairs[35]) = (TAU_B_X1, TAU_B_X0, TAU_B_Y1, TAU_B_Y0);
+    }
+
+    /// @dev acc ← acc + ρP with C_F = Σβ^k C_k, F_ζ = Ĝ + γS₂, F_ι = G + γH + γ²S₁ and
     ///      P = F_ζ − y_ζ·[1] + ζW_ζ + u(F_ι − y_ι·[1] + ζ⁻¹W_ι) + u²(C_F − G + αQ), one ecMul per
     ///      point with its scalars combined.
-    function _openingPoint(BN254.G1Point[] memory commitments, Proof calldata p, uint256 u, uint256 rho)
-        internal
-        view
-        returns (BN254.G1Point memory a)
-    {
+    function _openingPoint(
+        uint256[5] memory acc,
+        BN254.G1Point[] calldata commitments,
+        Proof calldata p,
+        uint256 u,
+        uint256 rho
+    ) internal view {
         uint256 R = BN254.R;
         uint256 ru = mulmod(rho, u, R);
         uint256 ru2 = mulmod(ru, u, R);
-        a = _commitmentsPoint(commitments, p.beta, ru2);
-        a = BN254.add(a, BN254.mul(p.gRev, rho));
-        a = BN254.add(a, BN254.mul(p.s2, mulmod(rho, p.gamma, R)));
-        a = BN254.add(a, BN254.mul(p.wZeta, mulmod(rho, p.zeta, R)));
-        a = BN254.add(a, BN254.mul(p.g, addmod(ru, R - ru2, R)));
-        uint256 rug = mulmod(ru, p.gamma, R);
-        a = BN254.add(a, BN254.mul(p.h, rug));
-        a = BN254.add(a, BN254.mul(p.s1, mulmod(rug, p.gamma, R)));
-        a = BN254.add(a, BN254.mul(p.wInv, mulmod(ru, p.zetaInv, R)));
-        a = BN254.add(a, BN254.mul(p.q, mulmod(ru2, p.alpha, R)));
-        uint256 y = mulmod(rho, addmod(p.yZeta, mulmod(u, p.yInv, R), R), R);
-        a = BN254.add(a, BN254.negate(BN254.mul(BN254.g1Generator(), y)));
-    }
-
-    /// @dev s·Σ_k β^k C_k.
-    function _commitmentsPoint(BN254.G1Point[] memory commitments, uint256 beta, uint256 s)
-        internal
-        view
-        returns (BN254.G1Point memory a)
-    {
-        a = BN254.mul(commitments[0], s);
-        for (uint256 k = 1; k < commitments.length; ++k) {
-            s = mulmod(s, beta, BN254.R);
-            a = BN254.add(a, BN254.mul(commitments[k], s));
+        uint256 s = ru2;
+        for (uint256 k = 0; k < NUM_COMMITMENTS; ++k) {
+            BN254.mulAddTo(acc, commitments[k].x, commitments[k].y, s);
+            s = mulmod(s, p.beta, R);
         }
+        BN254.mulAddTo(acc, p.gRev.x, p.gRev.y, rho);
+        BN254.mulAddTo(acc, p.s2.x, p.s2.y, mulmod(rho, p.gamma, R));
+        BN254.mulAddTo(acc, p.wZeta.x, p.wZeta.y, mulmod(rho, p.zeta, R));
+        BN254.mulAddTo(acc, p.g.x, p.g.y, addmod(ru, R - ru2, R));
+        s = mulmod(ru, p.gamma, R);
+        BN254.mulAddTo(acc, p.h.x, p.h.y, s);
+        BN254.mulAddTo(acc, p.s1.x, p.s1.y, mulmod(s, p.gamma, R));
+        BN254.mulAddTo(acc, p.wInv.x, p.wInv.y, mulmod(ru, p.zetaInv, R));
+        BN254.mulAddTo(acc, p.q.x, p.q.y, mulmod(ru2, p.alpha, R));
+        s = mulmod(rho, addmod(p.yZeta, mulmod(u, p.yInv, R), R), R);
+        BN254.mulAddTo(acc, 1, 2, R - s); // −ρ(y_ζ + u·y_ι)·[1]₁, [1]₁ = (1, 2)
     }
 }

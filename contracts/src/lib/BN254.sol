@@ -77,6 +77,45 @@ library BN254 {
         if (!ok) revert G1MulFailed();
     }
 
+    /// @notice acc ← acc + s·(x, y), on an accumulator in scratch memory: acc[0..1] is the sum,
+    ///         acc[2..4] the product's operands. One ecMul and one ecAdd and no allocation: the
+    ///         generated verifiers' linear combinations run on it.
+    /// @dev Reverts with {G1MulFailed} if (x, y) is not a curve point with coordinates < q.
+    function mulAddTo(uint256[5] memory acc, uint256 x, uint256 y, uint256 s) internal view {
+        bool mulOk;
+        bool addOk;
+        assembly ("memory-safe") {
+            let t := add(acc, 0x40)
+            mstore(t, x)
+            mstore(add(t, 0x20), y)
+            mstore(add(t, 0x40), s)
+            mulOk := staticcall(gas(), 0x07, t, 0x60, t, 0x40)
+            if mulOk { addOk := staticcall(gas(), 0x06, acc, 0x80, acc, 0x40) }
+        }
+        if (!mulOk) revert G1MulFailed();
+        if (!addOk) revert G1AddFailed();
+    }
+
+    /// @notice The y coordinate of −(x, y); infinity (y = 0) maps to itself.
+    /// @dev Reverts with {CoordinateNotReduced} for y ≥ q, which the precompiles would also reject.
+    function negY(uint256 y) internal pure returns (uint256) {
+        if (y >= Q) revert CoordinateNotReduced(y);
+        return y == 0 ? 0 : Q - y;
+    }
+
+    /// @notice Whether the six-pair product in `input` (G1 x, y, then G2 in EIP-197 order, per
+    ///         pair) is 1, without copying it.
+    /// @dev Reverts with {PairingFailed} if the precompile rejects a point.
+    function pairing6(uint256[36] memory input) internal view returns (bool) {
+        uint256[1] memory out;
+        bool ok;
+        assembly ("memory-safe") {
+            ok := staticcall(gas(), 0x08, input, 0x480, out, 0x20)
+        }
+        if (!ok) revert PairingFailed();
+        return out[0] == 1;
+    }
+
     /// @notice −p in G1. Infinity maps to itself.
     /// @dev Reverts with {CoordinateNotReduced} for y ≥ q, which the precompiles would also reject.
     function negate(G1Point memory p) internal pure returns (G1Point memory) {

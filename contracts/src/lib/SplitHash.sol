@@ -18,20 +18,27 @@ library SplitHash {
     error PublicValueNotReduced(uint256 index, uint256 value);
 
     /// @notice s0 = keccak256(tag, architecture, commitments as (x, y) words, public values) mod r.
+    /// @dev The commitments and public values are hashed straight from calldata.
     function statementSeed(
         bytes32 architecture,
-        BN254.G1Point[] memory commitments,
-        uint256[] memory publicValues
-    ) internal pure returns (uint256) {
-        bytes memory buf = abi.encodePacked(S0_TAG, architecture);
-        for (uint256 i = 0; i < commitments.length; ++i) {
-            buf = abi.encodePacked(buf, commitments[i].x, commitments[i].y);
-        }
+        BN254.G1Point[] calldata commitments,
+        uint256[] calldata publicValues
+    ) internal pure returns (uint256 s) {
         for (uint256 i = 0; i < publicValues.length; ++i) {
             if (publicValues[i] >= BN254.R) revert PublicValueNotReduced(i, publicValues[i]);
         }
-        buf = abi.encodePacked(buf, publicValues);
-        return uint256(keccak256(buf)) % BN254.R;
+        bytes32 tag = S0_TAG;
+        uint256 r = BN254.R;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, tag)
+            mstore(add(m, 0x20), architecture)
+            let c := shl(6, commitments.length)
+            calldatacopy(add(m, 0x40), commitments.offset, c)
+            let v := shl(5, publicValues.length)
+            calldatacopy(add(add(m, 0x40), c), publicValues.offset, v)
+            s := mod(keccak256(m, add(0x40, add(c, v))), r)
+        }
     }
 
     /// @notice d1 = keccak256(H) mod r: binds the opening's row-value commitment.

@@ -202,6 +202,23 @@ fn regenerate_verifiers() {
     }
 }
 
+/// Rewrites the generated verifier sources only, not the proof fixtures: for a template change
+/// that leaves keys, proofs and calldata as they are (the forge tests then run the committed
+/// proofs against the new sources). `cargo test --release -p zkmodel-wrapper --test integration
+/// regenerate_verifier_sources -- --ignored`.
+#[test]
+#[ignore = "regenerates committed files"]
+fn regenerate_verifier_sources() {
+    let matmul = files().into_iter().take(1);
+    let all = matmul
+        .chain(digits_files(false))
+        .chain(training_files(false, &[16, 64]));
+    for (path, content) in all {
+        std::fs::write(&path, content).unwrap();
+        println!("wrote {}", path.display());
+    }
+}
+
 /// Every generated verifier's circuit size without keys or proofs (seconds, not minutes): the
 /// figure to watch against the QAP domain's powers of two (2^16, 2^18) after a transcript or
 /// verifier change. `cargo test -p zkmodel-wrapper --test integration constraint_counts --
