@@ -162,7 +162,7 @@ fn profile<S: Statement>(name: &str, arch: &S) {
         constraints.saturating_sub(poseidon)
     );
     let mut rows: Vec<_> = charges.iter().filter(|(_, c)| c.permutations > 0).collect();
-    rows.sort_by(|a, b| b.1.permutations.cmp(&a.1.permutations));
+    rows.sort_by_key(|(_, c)| std::cmp::Reverse(c.permutations));
     println!(
         "  {:>12} {:>9} {:>9}  label",
         "permutations", "messages", "elements"
