@@ -11,16 +11,16 @@
 //! proof that does not verify (`zkmodel wrap` verifies every proof before writing it).
 
 use crate::error::Error;
-use crate::qap::SnarkjsQap;
+use crate::qap::witness_map_from_rows;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::CurveGroup;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::Zero;
-use ark_groth16::r1cs_to_qap::R1CSToQAP;
 use ark_groth16::{Proof, ProvingKey};
 use ark_poly::GeneralEvaluationDomain;
 use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode,
+    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, R1CS_PREDICATE_LABEL,
+    SynthesisError, SynthesisMode, Variable,
 };
 use zkmodel_prover::pcs::msm::msm;
 
@@ -37,31 +37,59 @@ pub(crate) fn prove<C: ConstraintSynthesizer<Fr>>(
     };
     let cs = ConstraintSystem::new_ref();
     cs.set_optimization_goal(OptimizationGoal::Constraints);
+    // Every linear combination's value is cached as it is made, so each constraint row's
+    // A·z, B·z, C·z is one lookup: no matrices (~50 MB for the MLP inference circuit) and no
+    // inlining of linear combinations.
     cs.set_mode(SynthesisMode::Prove {
         construct_matrices: true,
-        generate_lc_assignments: false,
+        generate_lc_assignments: true,
     });
     {
         let _span = tracing::debug_span!("groth16:synthesis").entered();
         circuit
             .generate_constraints(cs.clone())
             .map_err(synthesis)?;
-        cs.finalize();
     }
+    let (rows, inputs, witness) = {
+        let system = cs
+            .borrow()
+            .ok_or_else(|| synthesis(SynthesisError::MissingCS))?;
+        let rows = constraint_rows(&system).map_err(synthesis)?;
+        let inputs = system.instance_assignment().map_err(synthesis)?.to_vec();
+        let witness = system.witness_assignment().map_err(synthesis)?.to_vec();
+        (rows, inputs, witness)
+    };
+    drop(cs);
     let h = {
         let _span = tracing::debug_span!("groth16:qap").entered();
-        SnarkjsQap::witness_map::<Fr, GeneralEvaluationDomain<Fr>>(cs.clone()).map_err(synthesis)?
+        witness_map_from_rows::<Fr, GeneralEvaluationDomain<Fr>>(rows, &inputs)
+            .map_err(synthesis)?
     };
-    let system = cs
-        .borrow()
-        .ok_or_else(|| synthesis(SynthesisError::MissingCS))?;
-    let inputs = system
-        .instance_assignment()
-        .map_err(synthesis)?
+    let public = inputs
         .get(1..)
         .ok_or_else(|| synthesis(SynthesisError::AssignmentMissing))?;
-    let witness = system.witness_assignment().map_err(synthesis)?;
-    assemble(pk, r, s, &h, inputs, witness)
+    assemble(pk, r, s, &h, public, &witness)
+}
+
+/// Every R1CS constraint's A·z, B·z and C·z, read from the values synthesis cached.
+fn constraint_rows(system: &ConstraintSystem<Fr>) -> Result<[Vec<Fr>; 3], SynthesisError> {
+    let r1cs = system
+        .predicate_constraint_systems
+        .get(R1CS_PREDICATE_LABEL)
+        .ok_or(SynthesisError::PredicateNotFound)?;
+    let [a, b, c] = r1cs.get_constraints().as_slice() else {
+        return Err(SynthesisError::ArityMismatch);
+    };
+    let values = |lcs: &[Variable]| -> Result<Vec<Fr>, SynthesisError> {
+        lcs.iter()
+            .map(|v| {
+                system
+                    .assigned_value(*v)
+                    .ok_or(SynthesisError::AssignmentMissing)
+            })
+            .collect()
+    };
+    Ok([values(a)?, values(b)?, values(c)?])
 }
 
 /// [first] + Σ zᵢ·[rest]ᵢ: a query's constant-one point plus the MSM of the others.

@@ -52,6 +52,41 @@ fn to_odd_points<F: PrimeField, D: EvaluationDomain<F>>(
     Ok(())
 }
 
+/// snarkjs's H vector from the constraint rows' values A·z, B·z, C·z (one entry per
+/// constraint) and the public inputs `inputs` (the constant one first): the rows on H, A's
+/// input rows after them, each re-evaluated at the odd points, then A·B − C there. The prover
+/// reads the rows from the values its synthesis cached for every linear combination, without
+/// building the matrices.
+pub fn witness_map_from_rows<F: PrimeField, D: EvaluationDomain<F>>(
+    rows: [Vec<F>; 3],
+    inputs: &[F],
+) -> R1csResult<Vec<F>> {
+    let [mut a, mut b, mut c] = rows;
+    let num_constraints = a.len();
+    if b.len() != num_constraints || c.len() != num_constraints {
+        return Err(SynthesisError::Unsatisfiable);
+    }
+    let domain =
+        D::new(num_constraints + inputs.len()).ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
+    let n = domain.size();
+    for v in [&mut a, &mut b, &mut c] {
+        v.resize(n, F::zero());
+    }
+    a.get_mut(num_constraints..num_constraints + inputs.len())
+        .ok_or(SynthesisError::PolynomialDegreeTooLarge)?
+        .copy_from_slice(inputs);
+
+    let shift = odd_root::<F>(n)?;
+    for v in [&mut a, &mut b, &mut c] {
+        to_odd_points(&domain, shift, v)?;
+    }
+    a.par_iter_mut()
+        .zip(b.par_iter())
+        .zip(c.par_iter())
+        .for_each(|((a, b), c)| *a = *a * b - c);
+    Ok(a)
+}
+
 impl R1CSToQAP for SnarkjsQap {
     #[allow(clippy::type_complexity)]
     fn instance_map_with_evaluation<F: PrimeField, D: EvaluationDomain<F>>(
@@ -71,43 +106,20 @@ impl R1CSToQAP for SnarkjsQap {
         let [a_rows, b_rows, c_rows] = matrices else {
             return Err(SynthesisError::Unsatisfiable);
         };
-        let domain =
-            D::new(num_constraints + num_inputs).ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
-        let n = domain.size();
-        let row = |m: &Matrix<F>, i: usize| {
-            m.get(i)
-                .map(|terms| evaluate_constraint(terms, full_assignment))
-                .unwrap_or_default()
-        };
-        let mut a = vec![F::zero(); n];
-        let mut b = vec![F::zero(); n];
-        let mut c = vec![F::zero(); n];
-        a.par_iter_mut()
-            .zip(b.par_iter_mut())
-            .zip(c.par_iter_mut())
-            .take(num_constraints)
-            .enumerate()
-            .for_each(|(i, ((a, b), c))| {
-                *a = row(a_rows, i);
-                *b = row(b_rows, i);
-                *c = row(c_rows, i);
-            });
+        let rows = [a_rows, b_rows, c_rows].map(|m| {
+            (0..num_constraints)
+                .into_par_iter()
+                .map(|i| {
+                    m.get(i)
+                        .map(|terms| evaluate_constraint(terms, full_assignment))
+                        .unwrap_or_default()
+                })
+                .collect()
+        });
         let inputs = full_assignment
             .get(..num_inputs)
             .ok_or(SynthesisError::AssignmentMissing)?;
-        a.get_mut(num_constraints..num_constraints + num_inputs)
-            .ok_or(SynthesisError::PolynomialDegreeTooLarge)?
-            .copy_from_slice(inputs);
-
-        let shift = odd_root::<F>(n)?;
-        for v in [&mut a, &mut b, &mut c] {
-            to_odd_points(&domain, shift, v)?;
-        }
-        a.par_iter_mut()
-            .zip(b.par_iter())
-            .zip(c.par_iter())
-            .for_each(|((a, b), c)| *a = *a * b - c);
-        Ok(a)
+        witness_map_from_rows::<F, D>(rows, inputs)
     }
 
     /// [L_(2i+1)(τ)/δ] for i < n over the 2n-point domain: the H query of a snarkjs key, for
