@@ -223,7 +223,7 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         (pairs[24], pairs[25]) = (w[0], BN254.negY(w[1]));
         (pairs[26], pairs[27], pairs[28], pairs[29]) = (TAU_X1, TAU_X0, TAU_Y1, TAU_Y0);
         (w[0], w[1]) = (0, 0);
-        BN254.mulAddTo(w, p.q.x, p.q.y, BN254.R - mulmod(ru, u, BN254.R));
+        BN254.mulAddTo(w, p.q.x, p.q.y, (BN254.R - mulmod(ru, u, BN254.R)) % BN254.R);
         (pairs[30], pairs[31]) = (w[0], w[1]);
         (pairs[32], pairs[33], pairs[34], pairs[35]) = (TAU_B_X1, TAU_B_X0, TAU_B_Y1, TAU_B_Y0);
     }
@@ -256,6 +256,6 @@ contract DigitsMlpTraining64Verifier is IZkmodelVerifier {
         BN254.mulAddTo(acc, p.wInv.x, p.wInv.y, mulmod(ru, p.zetaInv, R));
         BN254.mulAddTo(acc, p.q.x, p.q.y, mulmod(ru2, p.alpha, R));
         s = mulmod(rho, addmod(p.yZeta, mulmod(u, p.yInv, R), R), R);
-        BN254.mulAddTo(acc, 1, 2, R - s); // −ρ(y_ζ + u·y_ι)·[1]₁, [1]₁ = (1, 2)
+        BN254.mulAddTo(acc, 1, 2, (R - s) % R); // −ρ(y_ζ + u·y_ι)·[1]₁, [1]₁ = (1, 2)
     }
 }

@@ -75,7 +75,7 @@ library SplitHash {
     ///         and the fold). It is drawn after both claimed values, both quotients and every
     ///         value of the fold equation are fixed; a u that omitted a claimed value would let a
     ///         prover read u and then solve for it.
-    /// @dev Wζ..yι are proof words 12..24, contiguous in calldata: hashed in place.
+    /// @dev Wζ..yι are proof words 12..22, contiguous in calldata: hashed in place.
     function pairingChallenge(uint256 s0, uint256 d1, uint256 d2, IZkmodelVerifier.Proof calldata p)
         internal
         pure
