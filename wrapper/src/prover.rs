@@ -189,10 +189,12 @@ mod tests {
     use rand_chacha::ChaCha20Rng;
 
     /// y = x^(2^rounds) + x for a public y: `rounds` constraints, two public inputs.
+    /// `lie` is added to the public y, so a nonzero lie makes an unsatisfied assignment.
     #[derive(Clone)]
     struct Powers {
         x: Fr,
         rounds: usize,
+        lie: Fr,
     }
 
     impl ConstraintSynthesizer<Fr> for Powers {
@@ -201,7 +203,7 @@ mod tests {
             for _ in 0..self.rounds {
                 y.square_in_place();
             }
-            let y = y + self.x;
+            let y = y + self.x + self.lie;
             let public = FpVar::new_input(cs.clone(), || Ok(y))?;
             let _also = FpVar::new_input(cs.clone(), || Ok(self.x.double()))?;
             let x = FpVar::new_witness(cs, || Ok(self.x))?;
@@ -219,6 +221,7 @@ mod tests {
         let circuit = Powers {
             x: Fr::from(7u64),
             rounds: 300,
+            lie: Fr::ZERO,
         };
         let keys = setup_circuit_insecure_dev(circuit.clone(), &mut rng).unwrap();
         for (r, s) in [
@@ -233,17 +236,57 @@ mod tests {
         }
     }
 
+    /// The rows are the assignment's values as they are: an unsatisfied assignment proves
+    /// without error and its proof does not verify, for the statement it lies about or the
+    /// true one.
+    #[test]
+    fn an_unsatisfied_assignment_gives_a_proof_that_does_not_verify() {
+        use ark_snark::SNARK;
+        let mut rng = ChaCha20Rng::seed_from_u64(5);
+        let honest = Powers {
+            x: Fr::from(5u64),
+            rounds: 20,
+            lie: Fr::ZERO,
+        };
+        let keys = setup_circuit_insecure_dev(honest.clone(), &mut rng).unwrap();
+        let pvk = Snark::process_vk(&keys.vk).unwrap();
+        let mut y = honest.x;
+        for _ in 0..honest.rounds {
+            y.square_in_place();
+        }
+        let y = y + honest.x;
+        let inputs = |lie: Fr| [y + lie, honest.x.double()];
+        let proof = prove(
+            &keys.pk,
+            honest.clone(),
+            Fr::rand(&mut rng),
+            Fr::rand(&mut rng),
+        )
+        .unwrap();
+        assert!(Snark::verify_with_processed_vk(&pvk, &inputs(Fr::ZERO), &proof).unwrap());
+        let lying = Powers {
+            lie: Fr::ONE,
+            ..honest
+        };
+        let proof = prove(&keys.pk, lying, Fr::rand(&mut rng), Fr::rand(&mut rng)).unwrap();
+        for lie in [Fr::ONE, Fr::ZERO] {
+            assert!(!Snark::verify_with_processed_vk(&pvk, &inputs(lie), &proof).unwrap());
+        }
+    }
+
     #[test]
     fn a_key_of_another_circuit_is_a_shape_error() {
         let mut rng = ChaCha20Rng::seed_from_u64(4);
         let small = Powers {
             x: Fr::from(3u64),
             rounds: 4,
+            lie: Fr::ZERO,
         };
         let keys = setup_circuit_insecure_dev(small, &mut rng).unwrap();
         let big = Powers {
             x: Fr::from(3u64),
             rounds: 40,
+            lie: Fr::ZERO,
         };
         let r = prove(&keys.pk, big, Fr::from(1u64), Fr::from(2u64));
         assert!(matches!(r, Err(Error::KeyShape { .. })), "{r:?}");
