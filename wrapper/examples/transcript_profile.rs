@@ -5,8 +5,8 @@
 //! with statements among `inference`, `accuracy`, `cnn`, `training4`, `training16`,
 //! `training64` (default: the three digits model statements).
 //!
-//! The field part of verification runs natively on a counting sponge that permutes exactly
-//! when the circuit's sponge does (the same duplex schedule), on the statement's placeholder
+//! The field part of verification runs natively on the native sponge, which counts its
+//! permutations (the circuit's sponge runs the same schedule), on the statement's placeholder
 //! claim: the schedule depends on the architecture's shape only, never on values. A
 //! permutation is charged to the message being absorbed when it runs, or to the challenge
 //! whose squeeze runs it. Constant digests the circuit computes natively (the LogUp statement,
@@ -22,36 +22,27 @@ use std::rc::Rc;
 use zkmodel_prover::error::BackendError;
 use zkmodel_prover::pcs::split::SplitSeeds;
 use zkmodel_prover::proof::statement::{Statement, placeholder_srs};
-use zkmodel_prover::transcript::{
-    NativeSponge, POSEIDON_RATE, SpongeOps, Transcript, poseidon::PoseidonDuplex,
-};
+use zkmodel_prover::transcript::{NativeSponge, SpongeOps, Transcript, poseidon::PoseidonDuplex};
 use zkmodel_wrapper::dev::{DigitsTask, digits_mlp_dev};
 use zkmodel_wrapper::wrap::constraint_count;
 
 /// Constraints of one in-circuit permutation (3 per S-box: 8·5 full-round and 60 partial).
 const PERMUTATION_CONSTRAINTS: usize = 3 * (8 * 5 + 60);
 
-#[derive(Clone, Copy)]
-enum Mode {
-    Absorbing(usize),
-    Squeezing(usize),
-}
-
 /// Permutations and messages charged to one label.
 #[derive(Default)]
 struct Charge {
-    permutations: usize,
+    permutations: u64,
     messages: usize,
     elements: usize,
 }
 
-/// The native sponge, with the duplex schedule mirrored to count permutations. The transcript
-/// absorbs every message as two calls, its header word and then its elements: the header
-/// names the label the permutations that follow are charged to.
+/// The native sponge, with its permutations charged to labels. The transcript absorbs every
+/// message as two calls, its header word and then its elements: the header names the label
+/// the permutations that follow are charged to.
 #[derive(Clone)]
 struct Counting {
     inner: NativeSponge,
-    mode: Mode,
     header_next: bool,
     label: String,
     charges: Rc<RefCell<BTreeMap<String, Charge>>>,
@@ -61,14 +52,13 @@ impl Counting {
     fn new(charges: Rc<RefCell<BTreeMap<String, Charge>>>) -> Self {
         Self {
             inner: PoseidonDuplex::new(),
-            mode: Mode::Absorbing(0),
             header_next: true,
             label: "start".into(),
             charges,
         }
     }
 
-    fn charge(&self, permutations: usize, messages: usize, elements: usize) {
+    fn charge(&self, permutations: u64, messages: usize, elements: usize) {
         let mut charges = self.charges.borrow_mut();
         let c = charges.entry(self.label.clone()).or_default();
         c.permutations += permutations;
@@ -98,41 +88,17 @@ impl SpongeOps<Fr> for Counting {
             self.charge(0, 0, xs.len());
         }
         self.header_next = !self.header_next;
-        if !xs.is_empty() {
-            let mut index = match self.mode {
-                Mode::Absorbing(i) if i == POSEIDON_RATE => {
-                    self.charge(1, 0, 0);
-                    0
-                }
-                Mode::Absorbing(i) => i,
-                Mode::Squeezing(_) => 0,
-            };
-            for _ in xs {
-                if index == POSEIDON_RATE {
-                    self.charge(1, 0, 0);
-                    index = 0;
-                }
-                index += 1;
-            }
-            self.mode = Mode::Absorbing(index);
-        }
-        SpongeOps::absorb(&mut self.inner, xs)
+        let before = self.inner.permutations();
+        SpongeOps::absorb(&mut self.inner, xs)?;
+        self.charge(self.inner.permutations() - before, 0, 0);
+        Ok(())
     }
 
     fn squeeze(&mut self) -> Result<Fr, BackendError> {
-        let index = match self.mode {
-            Mode::Absorbing(_) => {
-                self.charge(1, 0, 0);
-                0
-            }
-            Mode::Squeezing(i) if i == POSEIDON_RATE => {
-                self.charge(1, 0, 0);
-                0
-            }
-            Mode::Squeezing(i) => i,
-        };
-        self.mode = Mode::Squeezing(index + 1);
-        SpongeOps::squeeze(&mut self.inner)
+        let before = self.inner.permutations();
+        let out = SpongeOps::squeeze(&mut self.inner)?;
+        self.charge(self.inner.permutations() - before, 0, 0);
+        Ok(out)
     }
 }
 
@@ -153,7 +119,7 @@ fn profile<S: Statement>(name: &str, arch: &S) {
     .unwrap();
     let constraints = constraint_count(arch).unwrap();
     let charges = charges.borrow();
-    let total: usize = charges.values().map(|c| c.permutations).sum();
+    let total = charges.values().map(|c| c.permutations).sum::<u64>() as usize;
     let poseidon = total * PERMUTATION_CONSTRAINTS;
     println!(
         "{name}: {constraints} constraints; {total} permutations ≈ {poseidon} constraints \

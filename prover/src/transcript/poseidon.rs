@@ -237,6 +237,7 @@ fn permute_reference(state: &mut [Fr; WIDTH]) {
 pub struct PoseidonDuplex {
     state: [Fr; WIDTH],
     mode: Mode,
+    permutations: u64,
 }
 
 impl Default for PoseidonDuplex {
@@ -251,7 +252,19 @@ impl PoseidonDuplex {
         Self {
             state: [Fr::ZERO; WIDTH],
             mode: Mode::Absorbing(0),
+            permutations: 0,
         }
+    }
+
+    /// Permutations run so far: what the same schedule costs in a circuit (diagnostics, e.g.
+    /// the wrapper's `transcript_profile` example).
+    pub fn permutations(&self) -> u64 {
+        self.permutations
+    }
+
+    fn permute(&mut self) {
+        permute(&mut self.state);
+        self.permutations += 1;
     }
 
     /// Absorbs field elements.
@@ -261,7 +274,7 @@ impl PoseidonDuplex {
         }
         let mut index = match self.mode {
             Mode::Absorbing(i) if i == POSEIDON_RATE => {
-                permute(&mut self.state);
+                self.permute();
                 0
             }
             Mode::Absorbing(i) => i,
@@ -269,7 +282,7 @@ impl PoseidonDuplex {
         };
         for x in xs {
             if index == POSEIDON_RATE {
-                permute(&mut self.state);
+                self.permute();
                 index = 0;
             }
             self.state[POSEIDON_CAPACITY + index] += x;
@@ -282,11 +295,11 @@ impl PoseidonDuplex {
     pub fn squeeze(&mut self) -> Fr {
         let index = match self.mode {
             Mode::Absorbing(_) => {
-                permute(&mut self.state);
+                self.permute();
                 0
             }
             Mode::Squeezing(i) if i == POSEIDON_RATE => {
-                permute(&mut self.state);
+                self.permute();
                 0
             }
             Mode::Squeezing(i) => i,

@@ -195,7 +195,12 @@ fn regenerate_verifiers() {
         .into_iter()
         .chain(digits_files(true))
         .chain(training_files(true, &[16, 64]));
-    for (path, content) in all {
+    write_files(all);
+}
+
+/// Writes each (path, content), creating its directory.
+fn write_files(files: impl IntoIterator<Item = (PathBuf, String)>) {
+    for (path, content) in files {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, content).unwrap();
         println!("wrote {}", path.display());
@@ -213,10 +218,7 @@ fn regenerate_verifier_sources() {
     let all = matmul
         .chain(digits_files(false))
         .chain(training_files(false, &[16, 64]));
-    for (path, content) in all {
-        std::fs::write(&path, content).unwrap();
-        println!("wrote {}", path.display());
-    }
+    write_files(all);
 }
 
 /// Every generated verifier's circuit size without keys or proofs (seconds, not minutes): the
