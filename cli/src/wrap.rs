@@ -12,7 +12,7 @@ use zkmodel_prover::proof::architecture::Architecture;
 use zkmodel_prover::proof::model::ModelProofFile;
 use zkmodel_prover::proof::train::TrainingProofFile;
 use zkmodel_wrapper::calldata::verify_calldata;
-use zkmodel_wrapper::files::{wrap_model, wrap_training};
+use zkmodel_wrapper::files::{prepare_model, prepare_training};
 use zkmodel_wrapper::groth16::Keys;
 
 /// Wrap a proof (from `zkmodel prove` or `zkmodel train`) for the chain: a Groth16 proof of
@@ -67,16 +67,25 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
         Native::Training(f) => Architecture::Training(f.architecture.clone()),
     };
     let id = arch.id(&srs);
-    let keys =
-        Keys::load(&id, &args.keys).with_context(|| format!("loading {}", args.keys.display()))?;
-    if keys.origin.is_development() {
-        tracing::warn!("wrapping with INSECURE development keys: local chains and tests only");
-    }
+    // The keys (tens of MB) are read and checked on another thread while the circuit is
+    // synthesized: synthesis does not need them, and runs on one core.
+    let keys_path = args.keys.clone();
+    let loading = std::thread::spawn(move || Keys::load(&id, &keys_path));
     let mut rng = ChaCha20Rng::from_entropy();
     let start = std::time::Instant::now();
-    let file = step("wrapping (Groth16)", || match &native {
-        Native::Model(f) => wrap_model(&keys, &srs, f, &mut rng),
-        Native::Training(f) => wrap_training(&keys, &srs, f, &mut rng),
+    let (file, keys) = step("wrapping (Groth16)", || -> Result<_> {
+        let prepared = match &native {
+            Native::Model(f) => prepare_model(&srs, f),
+            Native::Training(f) => prepare_training(&srs, f),
+        };
+        let keys = loading
+            .join()
+            .map_err(|_| anyhow::anyhow!("the thread loading the keys panicked"))?
+            .with_context(|| format!("loading {}", args.keys.display()))?;
+        if keys.origin.is_development() {
+            tracing::warn!("wrapping with INSECURE development keys: local chains and tests only");
+        }
+        Ok((prepared?.finish(&keys, &mut rng)?, keys))
     })?;
     let wrap_s = start.elapsed().as_secs_f64();
     // Check the result as a verifier will (Groth16 against the key's verifying key, the KZG

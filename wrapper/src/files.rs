@@ -9,6 +9,7 @@ use crate::ceremony::{self, Snarkjs};
 use crate::error::Error;
 use crate::groth16::{Keys, WrappedProof, prepare, verify_wrapped_for};
 use crate::r1cs::R1csSummary;
+use crate::wrap::PreparedWrap;
 use ark_bn254::G1Affine;
 use rand::{CryptoRng, RngCore};
 use std::path::Path;
@@ -108,13 +109,7 @@ pub fn wrap_model(
     file: &ModelProofFile,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<WrappedProofFile, Error> {
-    let arch = &file.architecture;
-    let claim = file.proof.claim(file.model, file.data, &file.public()?);
-    let wrapped = crate::wrap::wrap(keys, srs, arch, &claim, rng)?;
-    Ok(WrappedProofFile {
-        architecture: Architecture::Model(arch.clone()),
-        wrapped,
-    })
+    prepare_model(srs, file)?.finish(keys, rng)
 }
 
 /// Wraps a native training proof.
@@ -124,15 +119,49 @@ pub fn wrap_training(
     file: &TrainingProofFile,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<WrappedProofFile, Error> {
+    prepare_training(srs, file)?.finish(keys, rng)
+}
+
+/// The keyless part of [`wrap_model`] (see [`PreparedWrap`]).
+pub fn prepare_model(srs: &Srs, file: &ModelProofFile) -> Result<PreparedFile, Error> {
+    let arch = &file.architecture;
+    let claim = file.proof.claim(file.model, file.data, &file.public()?);
+    Ok(PreparedFile {
+        architecture: Architecture::Model(arch.clone()),
+        prepared: crate::wrap::prepare(srs, arch, &claim)?,
+    })
+}
+
+/// The keyless part of [`wrap_training`] (see [`PreparedWrap`]).
+pub fn prepare_training(srs: &Srs, file: &TrainingProofFile) -> Result<PreparedFile, Error> {
     let arch = &file.architecture;
     let claim = file
         .proof
         .claim(file.final_model, file.initial_model, file.dataset);
-    let wrapped = crate::wrap::wrap(keys, srs, arch, &claim, rng)?;
-    Ok(WrappedProofFile {
+    Ok(PreparedFile {
         architecture: Architecture::Training(arch.clone()),
-        wrapped,
+        prepared: crate::wrap::prepare(srs, arch, &claim)?,
     })
+}
+
+/// A native proof file's wrap, synthesized and waiting for its keys.
+pub struct PreparedFile {
+    architecture: Architecture,
+    prepared: PreparedWrap,
+}
+
+impl PreparedFile {
+    /// The wrapped proof file under `keys`.
+    pub fn finish(
+        self,
+        keys: &Keys,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<WrappedProofFile, Error> {
+        Ok(WrappedProofFile {
+            architecture: self.architecture,
+            wrapped: self.prepared.finish(keys, rng)?,
+        })
+    }
 }
 
 impl WrappedProofFile {

@@ -34,10 +34,21 @@ pub(crate) fn prove<C: ConstraintSynthesizer<Fr>>(
     r: Fr,
     s: Fr,
 ) -> Result<Proof<Bn254>, Error> {
-    let synthesis = |e: SynthesisError| Error::Groth16 {
-        stage: "prove",
-        reason: e.to_string(),
-    };
+    synthesize(circuit)?.prove(pk, r, s)
+}
+
+/// A circuit's assignment and QAP quotient: everything the proof needs that the proving key
+/// does not enter, so it can be computed while the key is still being read.
+pub(crate) struct Synthesized {
+    /// The public inputs, without the constant one.
+    inputs: Vec<Fr>,
+    witness: Vec<Fr>,
+    /// The reduction's H vector.
+    h: Vec<Fr>,
+}
+
+/// Synthesizes `circuit` and runs the QAP reduction.
+pub(crate) fn synthesize<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<Synthesized, Error> {
     let cs = ConstraintSystem::new_ref();
     cs.set_optimization_goal(OptimizationGoal::Constraints);
     // Every linear combination's value is cached as it is made, so each constraint row's
@@ -51,27 +62,48 @@ pub(crate) fn prove<C: ConstraintSynthesizer<Fr>>(
         let _span = tracing::debug_span!("groth16:synthesis").entered();
         circuit
             .generate_constraints(cs.clone())
-            .map_err(synthesis)?;
+            .map_err(synthesis_error)?;
     }
     let (rows, inputs, witness) = {
         let system = cs
             .borrow()
-            .ok_or_else(|| synthesis(SynthesisError::MissingCS))?;
-        let rows = constraint_rows(&system).map_err(synthesis)?;
-        let inputs = system.instance_assignment().map_err(synthesis)?.to_vec();
-        let witness = system.witness_assignment().map_err(synthesis)?.to_vec();
+            .ok_or_else(|| synthesis_error(SynthesisError::MissingCS))?;
+        let rows = constraint_rows(&system).map_err(synthesis_error)?;
+        let inputs = system
+            .instance_assignment()
+            .map_err(synthesis_error)?
+            .to_vec();
+        let witness = system
+            .witness_assignment()
+            .map_err(synthesis_error)?
+            .to_vec();
         (rows, inputs, witness)
     };
     drop(cs);
     let h = {
         let _span = tracing::debug_span!("groth16:qap").entered();
         witness_map_from_rows::<Fr, GeneralEvaluationDomain<Fr>>(rows, &inputs)
-            .map_err(synthesis)?
+            .map_err(synthesis_error)?
     };
-    let public = inputs
+    let inputs = inputs
         .get(1..)
-        .ok_or_else(|| synthesis(SynthesisError::AssignmentMissing))?;
-    assemble(pk, r, s, &h, public, &witness)
+        .ok_or_else(|| synthesis_error(SynthesisError::AssignmentMissing))?
+        .to_vec();
+    Ok(Synthesized { inputs, witness, h })
+}
+
+impl Synthesized {
+    /// The proof with the randomness (r, s) under `pk`.
+    pub(crate) fn prove(self, pk: &ProvingKey<Bn254>, r: Fr, s: Fr) -> Result<Proof<Bn254>, Error> {
+        assemble(pk, r, s, &self.h, &self.inputs, &self.witness)
+    }
+}
+
+fn synthesis_error(e: SynthesisError) -> Error {
+    Error::Groth16 {
+        stage: "prove",
+        reason: e.to_string(),
+    }
 }
 
 /// Every R1CS constraint's A·z, B·z and C·z, read from the values synthesis cached.

@@ -6,13 +6,14 @@
 use crate::circuit::StatementCircuit;
 use crate::error::Error;
 use crate::groth16::{
-    Keys, WrappedProof, count_constraints, prove_circuit, setup_circuit_insecure_dev,
-    verify_wrapped_for,
+    Keys, WrappedProof, count_constraints, setup_circuit_insecure_dev, verify_wrapped_for,
 };
-use ark_bn254::{Bn254, G1Affine};
+use crate::prover::{Synthesized, synthesize};
+use ark_bn254::{Bn254, Fr, G1Affine};
+use ark_ff::UniformRand;
 use ark_groth16::PreparedVerifyingKey;
 use rand::{CryptoRng, RngCore};
-use zkmodel_prover::pcs::Srs;
+use zkmodel_prover::pcs::{SplitOpeningProof, SplitOutputs, Srs};
 use zkmodel_prover::proof::public::packed_len;
 use zkmodel_prover::proof::roles::CommitmentRole;
 use zkmodel_prover::proof::statement::{Claim, Statement, placeholder_srs};
@@ -46,19 +47,54 @@ pub fn wrap<S: Statement>(
     claim: &Claim<S>,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<WrappedProof, Error> {
+    prepare(srs, arch, claim)?.finish(keys, rng)
+}
+
+/// A wrap up to the point where the proving key enters: the circuit synthesized and its QAP
+/// quotient computed. A caller that reads the keys from disk can read them meanwhile
+/// (`zkmodel wrap` does) and then [`PreparedWrap::finish`].
+pub struct PreparedWrap {
+    commitments: Vec<G1Affine>,
+    public_values: Vec<Fr>,
+    opening: SplitOpeningProof,
+    out: SplitOutputs<Fr>,
+    synthesized: Synthesized,
+}
+
+/// Everything of [`wrap`] that does not need the keys.
+pub fn prepare<S: Statement>(srs: &Srs, arch: &S, claim: &Claim<S>) -> Result<PreparedWrap, Error> {
     let circuit = {
         let _span = tracing::debug_span!("wrap:circuit values").entered();
         StatementCircuit::new(srs, arch, claim)?
     };
     let out = circuit.public.out.clone();
-    let groth16 = prove_circuit(keys, circuit, rng)?;
-    Ok(WrappedProof::assemble(
-        claim.commitments.clone(),
-        claim.chain_public(arch)?,
-        &claim.opening,
-        &out,
-        groth16,
-    ))
+    Ok(PreparedWrap {
+        commitments: claim.commitments.clone(),
+        public_values: claim.chain_public(arch)?,
+        opening: claim.opening.clone(),
+        out,
+        synthesized: synthesize(circuit)?,
+    })
+}
+
+impl PreparedWrap {
+    /// The wrapped proof under `keys` (fresh Groth16 randomness from `rng`). Keys of another
+    /// circuit fail here on their shape, or give a proof that does not verify.
+    pub fn finish(
+        self,
+        keys: &Keys,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<WrappedProof, Error> {
+        let (r, s) = (Fr::rand(rng), Fr::rand(rng));
+        let groth16 = self.synthesized.prove(&keys.pk, r, s)?;
+        Ok(WrappedProof::assemble(
+            self.commitments,
+            self.public_values,
+            &self.opening,
+            &self.out,
+            groth16,
+        ))
+    }
 }
 
 /// Verifies a wrapped proof natively, as the contract does, against the commitments its

@@ -419,6 +419,24 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
         ],
     );
     assert!(e.contains("keys for architecture"), "{e}");
+    // A truncated key file (read beside the synthesis) is named, and nothing is written.
+    let keys = std::fs::read(d.join("inf.keys")).unwrap();
+    std::fs::write(d.join("cut.keys"), &keys[..keys.len() / 2]).unwrap();
+    let e = fails(
+        d,
+        &[
+            "wrap",
+            "inf.proof",
+            "--keys",
+            "cut.keys",
+            "--srs",
+            "srs.bin",
+            "-o",
+            "cut.wrapped",
+        ],
+    );
+    assert!(e.contains("cut.keys") && e.contains("corrupt"), "{e}");
+    assert!(!d.join("cut.wrapped").exists());
     let w = ok(
         d,
         &[

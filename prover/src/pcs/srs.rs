@@ -206,7 +206,11 @@ impl Srs {
     /// [`Srs::id`] covers — so a file whose id matches cannot carry a wrong [τ^b]₂: level i
     /// trusted gives [τ^(2^i)]₁ through e([τ^(2^i)]₁, [1]₂) = e([1]₁, [τ^(2^i)]₂), and then
     /// level i + 1 through e([τ^(2^i)]₁, [τ^(2^i)]₂) = e([1]₁, [τ^(2^(i+1))]₂). Run on every
-    /// load (two pairings per level).
+    /// load, so all 2·levels equations are checked as one: raised to fresh random 128-bit
+    /// exponents ρ_i, σ_i (drawn after the file is read) and multiplied, they collect into one
+    /// pairing per G2 point, e(Σ_i ρ_i[τ^(2^i)]₁, [1]₂)·Π_k e(A_k, [τ^(2^k)]₂) = 1 with
+    /// A_k = σ_k[τ^(2^k)]₁ − (ρ_k + σ_(k−1))[1]₁. G_T has prime order r, so a false
+    /// equation survives the product with probability at most 2^−128.
     pub fn check_g2_powers(&self) -> Result<(), Error> {
         let bad = |reason: &str| Error::Format {
             what: "SRS",
@@ -218,23 +222,44 @@ impl Srs {
         if *first != self.tau_g2 {
             return Err(bad("[τ^(2^0)]₂ is not [τ]₂"));
         }
-        let minus_one = (-G1Affine::generator().into_group()).into_affine();
-        let identity = ark_ec::pairing::PairingOutput::<Bn254>::default();
-        for (i, pair) in self.tau_pow2_g2.windows(2).enumerate() {
-            let [cur, next] = pair else {
-                continue;
-            };
-            let g1 = *self
-                .g1_powers
-                .get(1usize << i)
-                .ok_or_else(|| bad("a G2 power of τ beyond the G1 powers"))?;
-            let same = Bn254::multi_pairing([g1, minus_one], [self.g2, *cur]);
-            let square = Bn254::multi_pairing([g1, minus_one], [*cur, *next]);
-            if same != identity || square != identity {
-                return Err(bad(
-                    "the G2 powers [τ^(2^i)]₂ are not successive squares of the τ in [τ]₂",
-                ));
+        let levels = self.tau_pow2_g2.len() - 1;
+        if levels == 0 {
+            return Ok(());
+        }
+        let g1_levels = (0..levels)
+            .map(|i| self.g1_powers.get(1usize << i).copied())
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| bad("a G2 power of τ beyond the G1 powers"))?;
+        let mut rng = rand::thread_rng();
+        let mut exponent = || Fr::from(rand::Rng::r#gen::<u128>(&mut rng));
+        let rho: Vec<Fr> = (0..levels).map(|_| exponent()).collect();
+        let sigma: Vec<Fr> = (0..levels).map(|_| exponent()).collect();
+        let one = G1Projective::generator();
+        let mut g1 = Vec::with_capacity(levels + 2);
+        let mut g2 = Vec::with_capacity(levels + 2);
+        g1.push(G1Projective::msm_unchecked(&g1_levels, &rho));
+        g2.push(self.g2);
+        for (k, q) in self.tau_pow2_g2.iter().enumerate() {
+            let mut a = G1Projective::default();
+            if let (Some(p), Some(s)) = (g1_levels.get(k), sigma.get(k)) {
+                a += *p * s;
             }
+            let mut c = Fr::from(0u64);
+            if let Some(r) = rho.get(k) {
+                c += r;
+            }
+            if let Some(s) = k.checked_sub(1).and_then(|j| sigma.get(j)) {
+                c += s;
+            }
+            a -= one * c;
+            g1.push(a);
+            g2.push(*q);
+        }
+        let g1 = G1Projective::normalize_batch(&g1);
+        if Bn254::multi_pairing(g1, g2) != ark_ec::pairing::PairingOutput::default() {
+            return Err(bad(
+                "the G2 powers [τ^(2^i)]₂ are not successive squares of the τ in [τ]₂",
+            ));
         }
         Ok(())
     }
@@ -445,6 +470,32 @@ mod tests {
             wrong.check_consistency(),
             Err(Error::Format { what: "SRS", .. })
         ));
+    }
+
+    /// Every level of the G2 powers is checked: one wrong point anywhere (or two errors that
+    /// would cancel in an unweighted sum) fails the combined pairing.
+    #[test]
+    fn every_wrong_g2_power_is_refused() {
+        let srs = Srs::insecure_development(3, 64);
+        srs.check_g2_powers().unwrap();
+        let g2 = G2Projective::generator();
+        for k in 1..srs.tau_pow2_g2.len() {
+            let mut wrong = srs.clone();
+            wrong.tau_pow2_g2[k] = (wrong.tau_pow2_g2[k] + g2).into_affine();
+            assert!(matches!(
+                wrong.check_g2_powers(),
+                Err(Error::Format { what: "SRS", .. })
+            ));
+        }
+        let mut cancel = srs.clone();
+        cancel.tau_pow2_g2[2] = (cancel.tau_pow2_g2[2] + g2).into_affine();
+        cancel.tau_pow2_g2[3] = (cancel.tau_pow2_g2[3] - g2).into_affine();
+        assert!(cancel.check_g2_powers().is_err());
+        // The G2 powers of another τ, consistent among themselves above level 0.
+        let other = Srs::insecure_development(4, 64);
+        let mut foreign = srs.clone();
+        foreign.tau_pow2_g2[1..].copy_from_slice(&other.tau_pow2_g2[1..]);
+        assert!(foreign.check_g2_powers().is_err());
     }
 
     #[test]
