@@ -479,7 +479,7 @@ mod tests {
         let srs = Srs::insecure_development(3, 64);
         srs.check_g2_powers().unwrap();
         let g2 = G2Projective::generator();
-        for k in 1..srs.tau_pow2_g2.len() {
+        for k in 0..srs.tau_pow2_g2.len() {
             let mut wrong = srs.clone();
             wrong.tau_pow2_g2[k] = (wrong.tau_pow2_g2[k] + g2).into_affine();
             assert!(matches!(
@@ -487,10 +487,32 @@ mod tests {
                 Err(Error::Format { what: "SRS", .. })
             ));
         }
+        // Errors δ at the last two levels with δ_L = δ_(L−1)·(τ^(2^(L−1)) − 2) cancel when
+        // every equation has weight 1 (the product of the unweighted equations still holds):
+        // only the random exponents catch them.
+        let tau = Fr::rand(&mut ChaCha20Rng::seed_from_u64(3));
+        let last = srs.tau_pow2_g2.len() - 1;
+        let delta = Fr::from(5u64);
         let mut cancel = srs.clone();
-        cancel.tau_pow2_g2[2] = (cancel.tau_pow2_g2[2] + g2).into_affine();
-        cancel.tau_pow2_g2[3] = (cancel.tau_pow2_g2[3] - g2).into_affine();
-        assert!(cancel.check_g2_powers().is_err());
+        cancel.tau_pow2_g2[last - 1] = (cancel.tau_pow2_g2[last - 1] + g2 * delta).into_affine();
+        let factor = tau.pow([1u64 << (last - 1)]) - Fr::from(2u64);
+        cancel.tau_pow2_g2[last] = (cancel.tau_pow2_g2[last] + g2 * (delta * factor)).into_affine();
+        let unweighted = {
+            let e = |a: G1Affine, b: G2Affine| Bn254::pairing(a, b);
+            let one = G1Affine::generator();
+            (0..last)
+                .map(|i| {
+                    let p = cancel.g1_powers[1 << i];
+                    let (q, next) = (cancel.tau_pow2_g2[i], cancel.tau_pow2_g2[i + 1]);
+                    e(p, cancel.g2) - e(one, q) + e(p, q) - e(one, next)
+                })
+                .sum::<ark_ec::pairing::PairingOutput<Bn254>>()
+        };
+        assert_eq!(unweighted, ark_ec::pairing::PairingOutput::default());
+        assert!(matches!(
+            cancel.check_g2_powers(),
+            Err(Error::Format { what: "SRS", .. })
+        ));
         // The G2 powers of another τ, consistent among themselves above level 0.
         let other = Srs::insecure_development(4, 64);
         let mut foreign = srs.clone();
