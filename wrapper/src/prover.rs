@@ -1,7 +1,7 @@
 //! The Groth16 prover: arkworks' synthesis and snarkjs's QAP reduction ([`crate::qap`]), with
 //! every multi-scalar multiplication — A, B in G1 and G2, the L and H terms of C — done by the
 //! prover crate's batch-affine Pippenger ([`zkmodel_prover::pcs::msm`]) instead of arkworks'
-//! projective one. For the same randomness (r, s) the proof is the one arkworks'
+//! projective one, the G2 one through BN254's endomorphism split (`msm_g2`). For the same randomness (r, s) the proof is the one arkworks'
 //! `create_proof_with_reduction` computes (tested); only the time and memory differ: each
 //! constraint row's A·z, B·z, C·z is read from the value synthesis caches for every linear
 //! combination, so the constraint matrices are never built (for the digits MLP inference
@@ -25,7 +25,7 @@ use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, R1CS_PREDICATE_LABEL,
     SynthesisError, SynthesisMode, Variable,
 };
-use zkmodel_prover::pcs::msm::msm;
+use zkmodel_prover::pcs::msm::{msm, msm_g2};
 
 /// Proves `circuit` with the randomness (r, s).
 pub(crate) fn prove<C: ConstraintSynthesizer<Fr>>(
@@ -132,6 +132,7 @@ fn query_sum<P: SWCurveConfig<ScalarField = Fr>>(
     name: &'static str,
     query: &[Affine<P>],
     z: &[Fr],
+    msm: impl Fn(&[Affine<P>], &[Fr]) -> Projective<P>,
 ) -> Result<Projective<P>, Error> {
     let shape = || Error::KeyShape {
         query: name,
@@ -173,15 +174,16 @@ fn assemble(
     let (b2, g1) = rayon::join(
         || -> Result<G2Projective, Error> {
             let _span = tracing::debug_span!("groth16:msm:B in G2").entered();
-            Ok(query_sum("B query (G2)", &pk.b_g2_query, &z)? + pk.vk.beta_g2)
+            // The endomorphism split halves this MSM's bucket sums.
+            Ok(query_sum("B query (G2)", &pk.b_g2_query, &z, msm_g2)? + pk.vk.beta_g2)
         },
         || -> Result<_, Error> {
             let _span = tracing::debug_span!("groth16:msm:A, B, L, H in G1").entered();
-            let a = query_sum("A query", &pk.a_query, &z)?;
+            let a = query_sum("A query", &pk.a_query, &z, msm)?;
             let b1 = if r.is_zero() {
                 G1Projective::zero()
             } else {
-                query_sum("B query (G1)", &pk.b_g1_query, &z)? + pk.beta_g1
+                query_sum("B query (G1)", &pk.b_g1_query, &z, msm)? + pk.beta_g1
             };
             let c = msm(&pk.l_query, witness) + msm(&pk.h_query, h);
             Ok((a, b1, c))
