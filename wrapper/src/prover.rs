@@ -1,8 +1,9 @@
 //! The Groth16 prover: arkworks' synthesis and snarkjs's QAP reduction ([`crate::qap`]), with
 //! every multi-scalar multiplication — A, B in G1 and G2, the L and H terms of C — done by the
 //! prover crate's batch-affine Pippenger ([`zkmodel_prover::pcs::msm`]) instead of arkworks'
-//! projective one, the G2 one through BN254's endomorphism split (`msm_g2`). For the same randomness (r, s) the proof is the one arkworks'
-//! `create_proof_with_reduction` computes (tested); only the time and memory differ: each
+//! projective one, the G2 one through BN254's endomorphism split (`msm_glv_g2`). For the same
+//! randomness (r, s) the proof is the one arkworks' `create_proof_with_reduction` computes
+//! (tested); only the time and memory differ: each
 //! constraint row's A·z, B·z, C·z is read from the value synthesis caches for every linear
 //! combination, so the constraint matrices are never built (for the digits MLP inference
 //! circuit they were ~50 MB of the wrap's 126 MB peak).
@@ -25,7 +26,7 @@ use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, R1CS_PREDICATE_LABEL,
     SynthesisError, SynthesisMode, Variable,
 };
-use zkmodel_prover::pcs::msm::{msm, msm_g2};
+use zkmodel_prover::pcs::msm::{msm, msm_glv_g2};
 
 /// Proves `circuit` with the randomness (r, s).
 pub(crate) fn prove<C: ConstraintSynthesizer<Fr>>(
@@ -175,7 +176,7 @@ fn assemble(
         || -> Result<G2Projective, Error> {
             let _span = tracing::debug_span!("groth16:msm:B in G2").entered();
             // The endomorphism split halves this MSM's bucket sums.
-            Ok(query_sum("B query (G2)", &pk.b_g2_query, &z, msm_g2)? + pk.vk.beta_g2)
+            Ok(query_sum("B query (G2)", &pk.b_g2_query, &z, msm_glv_g2)? + pk.vk.beta_g2)
         },
         || -> Result<_, Error> {
             let _span = tracing::debug_span!("groth16:msm:A, B, L, H in G1").entered();
