@@ -79,8 +79,7 @@ pub fn prove_circuit<C: ConstraintSynthesizer<Fr>>(
     circuit: C,
     rng: &mut (impl RngCore + rand::CryptoRng),
 ) -> Result<Proof<Bn254>, Error> {
-    let (r, s) = (Fr::rand(rng), Fr::rand(rng));
-    crate::prover::prove(&keys.pk, circuit, r, s)
+    crate::prover::synthesize(circuit)?.prove_random(&keys.pk, rng)
 }
 
 /// Number of constraints a statement circuit synthesizes.

@@ -19,6 +19,7 @@ use crate::qap::witness_map_from_rows;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::CurveGroup;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
+use ark_ff::UniformRand;
 use ark_ff::Zero;
 use ark_groth16::{Proof, ProvingKey};
 use ark_poly::GeneralEvaluationDomain;
@@ -26,9 +27,11 @@ use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, R1CS_PREDICATE_LABEL,
     SynthesisError, SynthesisMode, Variable,
 };
+use rand::{CryptoRng, RngCore};
 use zkmodel_prover::pcs::msm::{msm, msm_glv_g2};
 
 /// Proves `circuit` with the randomness (r, s).
+#[cfg(test)]
 pub(crate) fn prove<C: ConstraintSynthesizer<Fr>>(
     pk: &ProvingKey<Bn254>,
     circuit: C,
@@ -97,6 +100,16 @@ impl Synthesized {
     /// The proof with the randomness (r, s) under `pk`.
     pub(crate) fn prove(self, pk: &ProvingKey<Bn254>, r: Fr, s: Fr) -> Result<Proof<Bn254>, Error> {
         assemble(pk, r, s, &self.h, &self.inputs, &self.witness)
+    }
+
+    /// The proof under `pk` with fresh randomness: r, then s, drawn from `rng`.
+    pub(crate) fn prove_random(
+        self,
+        pk: &ProvingKey<Bn254>,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<Proof<Bn254>, Error> {
+        let (r, s) = (Fr::rand(rng), Fr::rand(rng));
+        self.prove(pk, r, s)
     }
 }
 

@@ -10,7 +10,6 @@ use crate::groth16::{
 };
 use crate::prover::{Synthesized, synthesize};
 use ark_bn254::{Bn254, Fr, G1Affine};
-use ark_ff::UniformRand;
 use ark_groth16::PreparedVerifyingKey;
 use rand::{CryptoRng, RngCore};
 use zkmodel_prover::pcs::{SplitOpeningProof, SplitOutputs, Srs};
@@ -85,8 +84,7 @@ impl PreparedWrap {
         keys: &Keys,
         rng: &mut (impl RngCore + CryptoRng),
     ) -> Result<WrappedProof, Error> {
-        let (r, s) = (Fr::rand(rng), Fr::rand(rng));
-        let groth16 = self.synthesized.prove(&keys.pk, r, s)?;
+        let groth16 = self.synthesized.prove_random(&keys.pk, rng)?;
         Ok(WrappedProof::assemble(
             self.commitments,
             self.public_values,

@@ -10,7 +10,7 @@ use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine, G2Projecti
 use ark_ec::pairing::Pairing;
 use ark_ec::scalar_mul::ScalarMul;
 use ark_ec::{AffineRepr, CurveGroup, PrimeGroup, VariableBaseMSM};
-use ark_ff::{BigInt, Field, PrimeField, UniformRand};
+use ark_ff::{AdditiveGroup, BigInt, Field, PrimeField, UniformRand};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -244,7 +244,7 @@ impl Srs {
             if let (Some(p), Some(s)) = (g1_levels.get(k), sigma.get(k)) {
                 a += *p * s;
             }
-            let mut c = Fr::from(0u64);
+            let mut c = Fr::ZERO;
             if let Some(r) = rho.get(k) {
                 c += r;
             }

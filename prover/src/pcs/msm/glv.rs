@@ -1,16 +1,18 @@
-//! BN254 G2's endomorphism split (GLV) for the Groth16 prover's B-query MSM: φ(x, y) = (ω·x, y)
-//! acts on G2 as multiplication by a cube root of unity λ, so k·P = k₁·P + k₂·φ(P) whenever k ≡ k₁ + λ·k₂ (mod r). With
-//! k₁, k₂ below 2^128 an MSM over 2n points needs half the windows — half the bucket sums —
-//! for the same number of bucket additions.
+//! BN254 G2's endomorphism split (GLV) for the Groth16 prover's B-query MSM:
+//! φ(x, y) = (ω·x, y) acts on G2 as multiplication by a cube root of unity λ, so
+//! k·P = k₁·P + k₂·φ(P) whenever k ≡ k₁ + λ·k₂ (mod r). With k₁, k₂ below 2^128 an MSM over
+//! 2n points needs half the windows — half the bucket sums — for the same number of bucket
+//! additions.
 //!
 //! The split uses the short lattice basis v₁ = (n₁₁, n₁₂), v₂ = (n₂₁, n₂₂) of
 //! {(a, b) : a + λb ≡ 0 (mod r)} (arkworks' `GLVConfig` constants): with
 //! m₁ = ⌊k·g₁ / 2^256⌋ and m₂ = ⌊k·g₂ / 2^256⌋, where g₁ = round(2^256·|n₂₂|/r) and
 //! g₂ = round(2^256·|n₁₂|/r), k₁ = k − m₁·|n₁₁| − m₂·|n₂₁| and k₂ = m₂·|n₂₂| − m₁·|n₁₂|
-//! (G2's signs n₁₁, n₁₂, n₂₂ < 0 < n₂₁ folded in). Whatever m₁, m₂ are, k₁ + λk₂ ≡ k, because each basis
-//! vector is in the lattice; the rounding only decides how small k₁, k₂ are, and a split
-//! that is not below 2^128 is refused ([`split`] returns `None`) so the caller falls back to
-//! the full-width MSM. Tests check both properties against λ on random and extreme scalars.
+//! (G2's signs n₁₁, n₁₂, n₂₂ < 0 < n₂₁ folded in). Whatever m₁, m₂ are, k₁ + λk₂ ≡ k,
+//! because each basis vector is in the lattice; the rounding only decides how small k₁, k₂
+//! are, and a split that is not below 2^128 is refused ([`split`] returns `None`) so the
+//! caller falls back to the full-width MSM. Tests check both properties against λ on random
+//! and extreme scalars.
 
 use ark_bn254::Fr;
 use ark_ff::PrimeField;

@@ -433,7 +433,7 @@ mod tests {
 
     /// The endomorphism-split G2 MSM against arkworks: random inputs, repeated and opposite
     /// points (P and φ(P) of one base share buckets), the point at infinity, scalars whose
-    /// halves are zero or negative (λ, −λ, 1, −1, r − 1), and 2^17 points (the widest window).
+    /// halves are zero or negative (λ, −λ, 1, −1, r − 1), and 2^16 points (2^17 after the split).
     #[test]
     fn g2_endomorphism_split_matches_arkworks() {
         use ark_ec::scalar_mul::glv::GLVConfig;
