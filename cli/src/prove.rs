@@ -3,6 +3,7 @@
 
 use crate::Output;
 use crate::common::{hex, load_model, load_model_arch, load_srs, point_json, read_examples, step};
+use crate::wrap::{KeyLoad, Outputs, wrap_and_save};
 use anyhow::{Context, Result};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -11,17 +12,21 @@ use zkmodel_prover::artifact::{self, Access};
 use zkmodel_prover::field::encoding::to_i128;
 use zkmodel_prover::proof::model::{ModelArchitecture, ModelOpening, PublicValues, Task};
 use zkmodel_prover::proof::roles::CommitmentRole;
+use zkmodel_wrapper::files::prepare_model;
 
 /// Prove what a committed model computes on your data: the architecture's task decides the
 /// claim (inference: these inputs give these logits; accuracy: this many of the test set's
 /// examples are classified correctly).
 ///
 /// Needs the model, its secret opening (from `zkmodel commit`) and the SRS it was committed
-/// under. Writes the proof file (public) and prints the public values.
+/// under. Writes the proof file (public) and prints the public values. With `--keys` it also
+/// wraps the proof for the chain, as `zkmodel wrap` would, in the same process (faster than
+/// the two commands: the SRS is read once and the keys are read while proving).
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  zkmodel prove --arch inference.arch.json --model model.zkm --opening model.opening --srs srs.bin --data input.json -o inference.proof\n  \
-zkmodel prove --arch accuracy.arch.json --model model.zkm --opening model.opening --srs srs.bin --data test.json -o accuracy.proof"
+zkmodel prove --arch accuracy.arch.json --model model.zkm --opening model.opening --srs srs.bin --data test.json -o accuracy.proof\n  \
+zkmodel prove --arch inference.arch.json --model model.zkm --opening model.opening --srs srs.bin --data input.json -o inference.proof --keys inference.keys --wrapped inference.wrapped --calldata inference.calldata.json"
 )]
 pub struct Args {
     /// The statement's architecture (from `zkmodel architecture`).
@@ -45,6 +50,16 @@ pub struct Args {
     /// Where to write the proof.
     #[arg(short, long, default_value = "statement.proof")]
     pub output: PathBuf,
+    /// Also wrap the proof for the chain with the architecture's Groth16 keys (from `zkmodel
+    /// setup`), as `zkmodel wrap` does.
+    #[arg(long)]
+    pub keys: Option<PathBuf>,
+    /// With --keys: where to write the wrapped proof.
+    #[arg(long, requires = "keys", default_value = "statement.wrapped")]
+    pub wrapped: PathBuf,
+    /// With --keys: also write the verifier's `verify(statement, proof)` calldata as JSON.
+    #[arg(long, requires = "keys")]
+    pub calldata: Option<PathBuf>,
 }
 
 /// The public values as a person reads them: outputs dequantized (logits, or the probabilities
@@ -131,6 +146,9 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
     let arch = load_model_arch(&args.arch)?;
     let q = load_model(&args.model)?;
     let srs = load_srs(&args.srs)?;
+    if let Some(path) = &args.keys {
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    }
     let opening: ModelOpening = artifact::load(artifact::MODEL_OPENING, &args.opening)?;
     step("checking the opening against the architecture", || {
         opening.check(&srs, &arch)
@@ -155,36 +173,75 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             d,
         ));
     }
-    file.verify(&srs, &pins).with_context(|| {
-        format!(
-            "the proof does not verify: is {} the model committed in {}?",
-            args.model.display(),
-            args.opening.display()
-        )
-    })?;
-    artifact::save(artifact::MODEL_PROOF, &file, &args.output, Access::Public)?;
+    let check = || {
+        file.verify(&srs, &pins).with_context(|| {
+            format!(
+                "the proof does not verify: is {} the model committed in {}?",
+                args.model.display(),
+                args.opening.display()
+            )
+        })
+    };
+    // A wrap checks the native proof too (the circuit is its verifier, and the wrapped proof
+    // is verified before it is written): the native check then runs only to explain a failure.
+    let wrapped = match &args.keys {
+        None => {
+            check()?;
+            artifact::save(artifact::MODEL_PROOF, &file, &args.output, Access::Public)?;
+            None
+        }
+        Some(keys) => {
+            // The keys are read while the wrap is synthesized, which leaves a core free
+            // (reading them during the native proof only slows it down).
+            let report = wrap_and_save(
+                &srs,
+                || prepare_model(&srs, &file),
+                KeyLoad::start(arch.id(&srs), keys),
+                &Outputs {
+                    wrapped: &args.wrapped,
+                    calldata: args.calldata.as_deref(),
+                },
+            );
+            if let Err(e) = report {
+                // Keep a sound native proof whatever failed in the wrap: it can be wrapped
+                // again once that is fixed.
+                check()?;
+                artifact::save(artifact::MODEL_PROOF, &file, &args.output, Access::Public)?;
+                return Err(e.context(format!(
+                    "the native proof is written to {}: `zkmodel wrap` it once the cause below \
+                     is fixed",
+                    args.output.display()
+                )));
+            }
+            artifact::save(artifact::MODEL_PROOF, &file, &args.output, Access::Public)?;
+            report.ok()
+        }
+    };
     let public = public_json(&arch, &file.public()?)?;
     let size = std::fs::metadata(&args.output)
         .map(|m| m.len())
         .unwrap_or(0);
-    out.emit(
-        &format!(
-            "{} proof → {} ({size} bytes, {prove_s:.2} s)\n{}\n  model commitment {}",
-            arch.kind(),
-            args.output.display(),
-            public_text(&public),
-            point_json(&file.model)["x"].as_str().unwrap_or_default(),
-        ),
-        serde_json::json!({
-            "output": args.output,
-            "kind": arch.kind().to_string(),
-            "architecture_id": hex(&arch.id(&srs)),
-            "public": public,
-            "model_commitment": point_json(&file.model),
-            "data_commitment": file.data.as_ref().map(point_json),
-            "bytes": size,
-            "prove_seconds": prove_s,
-        }),
+    let mut text = format!(
+        "{} proof → {} ({size} bytes, {prove_s:.2} s)\n{}\n  model commitment {}",
+        arch.kind(),
+        args.output.display(),
+        public_text(&public),
+        point_json(&file.model)["x"].as_str().unwrap_or_default(),
     );
+    let mut json = serde_json::json!({
+        "output": args.output,
+        "kind": arch.kind().to_string(),
+        "architecture_id": hex(&arch.id(&srs)),
+        "public": public,
+        "model_commitment": point_json(&file.model),
+        "data_commitment": file.data.as_ref().map(point_json),
+        "bytes": size,
+        "prove_seconds": prove_s,
+    });
+    if let Some((wrap_text, wrap_json)) = wrapped {
+        text = format!("{text}\n{wrap_text}");
+        json["wrapped"] = wrap_json;
+    }
+    out.emit(&text, json);
     Ok(())
 }

@@ -9,15 +9,20 @@
 //! contribution's hash, name and beacon; 2: the same record without the authentication byte,
 //! read as not authenticated), the 32-byte architecture id, then the proving key (which
 //! contains the verifying key) in arkworks' uncompressed canonical encoding (decompressing
-//! tens of thousands of G2 points dominated loading), validated on load on all cores (points on
-//! the curve and in the subgroup). Nothing may follow.
+//! tens of thousands of G2 points dominated loading). Loading decodes and validates each point
+//! vector on all cores in one pass (points on the curve, in the subgroup where the verifier
+//! uses them; see `read_proving_key`). Nothing may follow.
 
 use crate::error::Error;
 use crate::groth16::{KeyOrigin, Keys};
 use crate::origin::{Beacon, CeremonyRecord, Contribution, PtauTrust};
-use ark_bn254::Bn254;
-use ark_groth16::ProvingKey;
-use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use ark_bn254::{Bn254, G1Affine, G2Affine};
+use ark_ec::AffineRepr;
+use ark_ec::pairing::{Pairing, PairingOutput};
+use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
+use ark_groth16::{ProvingKey, VerifyingKey};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, SerializationError, Valid};
+use rayon::prelude::*;
 use std::io::{Read, Write};
 use std::path::Path;
 use zkmodel_prover::pcs::iden3::Cursor;
@@ -146,13 +151,12 @@ impl KeyOrigin {
 /// key can only shape the proofs its holder makes, and a B outside the subgroup is rejected
 /// by every verifier that reads it (EIP-197's pairing precompile; the wrapped-proof file loader
 /// validates it), so it cannot make anything verify; `zkmodel wrap` verifies what it made; a corrupted point is off the twist with overwhelming probability.
-fn check_points(pk: &ProvingKey<Bn254>) -> Result<(), ark_serialize::SerializationError> {
-    use ark_serialize::{SerializationError, Valid};
-    use rayon::prelude::*;
+/// The checks of a proving key beyond its points' validity (which [`read_proving_key`] checks
+/// point by point as it decodes them).
+fn check_key(pk: &ProvingKey<Bn254>) -> Result<(), SerializationError> {
     pk.vk.check()?;
     // With γ₂ = δ₂ = O any inputs verify (A = α, B = β): a verifying key with an identity
     // point is no key.
-    use ark_ec::AffineRepr;
     if pk.vk.alpha_g1.is_zero()
         || pk.vk.beta_g2.is_zero()
         || pk.vk.gamma_g2.is_zero()
@@ -166,23 +170,72 @@ fn check_points(pk: &ProvingKey<Bn254>) -> Result<(), ark_serialize::Serializati
     // its own generators G, H: β₁ = βG, δ₁ = δG, β₂ = βH, δ₂ = δH), so
     // e(β₁, δ₂) = e(δ₁, β₂). A proving key made for another verifying key is refused on load
     // instead of producing proofs that never verify.
-    {
-        use ark_ec::pairing::{Pairing, PairingOutput};
-        let lhs = Bn254::multi_pairing([pk.beta_g1, -pk.delta_g1], [pk.vk.delta_g2, pk.vk.beta_g2]);
-        if lhs != PairingOutput::<Bn254>::default() {
-            return Err(SerializationError::InvalidData);
-        }
+    let lhs = Bn254::multi_pairing([pk.beta_g1, -pk.delta_g1], [pk.vk.delta_g2, pk.vk.beta_g2]);
+    if lhs != PairingOutput::<Bn254>::default() {
+        return Err(SerializationError::InvalidData);
     }
-    for query in [&pk.a_query, &pk.b_g1_query, &pk.h_query, &pk.l_query] {
-        query.par_iter().try_for_each(Valid::check)?;
-    }
-    pk.b_g2_query.par_iter().try_for_each(|p| {
-        if p.is_on_curve() {
-            Ok(())
-        } else {
-            Err(SerializationError::InvalidData)
-        }
-    })
+    Ok(())
+}
+
+/// One of the proving key's point vectors in arkworks' uncompressed encoding (a u64 length,
+/// then fixed-size points), decoded and checked with `valid` in parallel: the points are most
+/// of a key file, and decoding them one after another was most of its load time.
+fn read_points<P: SWCurveConfig>(
+    rest: &mut &[u8],
+    valid: impl Fn(&Affine<P>) -> bool + Sync,
+) -> Result<Vec<Affine<P>>, SerializationError> {
+    let len = usize::try_from(u64::deserialize_uncompressed_unchecked(&mut *rest)?)
+        .map_err(|_| SerializationError::InvalidData)?;
+    let size = Affine::<P>::zero().uncompressed_size();
+    let bytes = len
+        .checked_mul(size)
+        .filter(|n| *n <= rest.len())
+        .ok_or(SerializationError::InvalidData)?;
+    let (encoded, after) = rest.split_at(bytes);
+    let mut points = vec![Affine::<P>::zero(); len];
+    points
+        .par_iter_mut()
+        .zip(encoded.par_chunks_exact(size))
+        .try_for_each(|(p, mut c)| {
+            *p = Affine::<P>::deserialize_uncompressed_unchecked(&mut c)?;
+            if valid(p) {
+                Ok(())
+            } else {
+                Err(SerializationError::InvalidData)
+            }
+        })?;
+    *rest = after;
+    Ok(points)
+}
+
+/// A proving key in arkworks' uncompressed canonical encoding (the layout of
+/// `ProvingKey::serialize_uncompressed`), every point validated: G1 points on the curve (the
+/// whole curve is the group), G2 points on the twist and — for the few the verifying key
+/// holds — in the subgroup. The B query's tens of thousands of G2 points skip the subgroup
+/// check, the slowest part of a load: only the prover reads them, and a point outside the
+/// subgroup gives a proof that does not verify (every wrap is verified before it is written).
+fn read_proving_key(rest: &mut &[u8]) -> Result<ProvingKey<Bn254>, SerializationError> {
+    let vk = VerifyingKey::<Bn254>::deserialize_uncompressed_unchecked(&mut *rest)?;
+    let beta_g1 = G1Affine::deserialize_uncompressed_unchecked(&mut *rest)?;
+    let delta_g1 = G1Affine::deserialize_uncompressed_unchecked(&mut *rest)?;
+    let g1 = |p: &G1Affine| p.check().is_ok();
+    let a_query = read_points(rest, g1)?;
+    let b_g1_query = read_points(rest, g1)?;
+    let b_g2_query = read_points(rest, G2Affine::is_on_curve)?;
+    let h_query = read_points(rest, g1)?;
+    let l_query = read_points(rest, g1)?;
+    let pk = ProvingKey {
+        vk,
+        beta_g1,
+        delta_g1,
+        a_query,
+        b_g1_query,
+        b_g2_query,
+        h_query,
+        l_query,
+    };
+    check_key(&pk)?;
+    Ok(pk)
 }
 
 impl Keys {
@@ -231,7 +284,12 @@ impl Keys {
         let mut bytes = Vec::new();
         r.read_to_end(&mut bytes)
             .map_err(|e| format(format!("read failed: {e}")))?;
-        let (origin, id, mut rest) = Self::header(&bytes)?;
+        Self::decode(architecture, &bytes)
+    }
+
+    /// Decodes a key file's bytes (see [`Keys::read`]).
+    fn decode(architecture: &[u8; 32], bytes: &[u8]) -> Result<Self, Error> {
+        let (origin, id, mut rest) = Self::header(bytes)?;
         if id != architecture {
             return Err(format(format!(
                 "keys for architecture 0x{} where 0x{} is expected: generate keys for this \
@@ -240,9 +298,8 @@ impl Keys {
                 hex(architecture)
             )));
         }
-        let pk = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&mut rest)
-            .map_err(|e| format(format!("corrupt proving key: {e}")))?;
-        check_points(&pk).map_err(|e| format(format!("corrupt proving key: {e}")))?;
+        let pk =
+            read_proving_key(&mut rest).map_err(|e| format(format!("corrupt proving key: {e}")))?;
         if !rest.is_empty() {
             return Err(format(format!(
                 "{} unexpected bytes after the proving key",
@@ -272,8 +329,9 @@ impl Keys {
 
     /// Loads keys from `path` for the architecture with id `architecture`.
     pub fn load(architecture: &[u8; 32], path: &Path) -> Result<Self, Error> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| format(format!("cannot open {}: {e}", path.display())))?;
-        Self::read(architecture, &mut std::io::BufReader::new(file))
+        // One read of the whole file (its size known): tens of MB.
+        let bytes = std::fs::read(path)
+            .map_err(|e| format(format!("cannot read {}: {e}", path.display())))?;
+        Self::decode(architecture, &bytes)
     }
 }

@@ -509,6 +509,87 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
     );
     assert!(e.contains("--keys"), "{e}");
 
+    // Proving and wrapping in one process: both files, the wrapped one verified as above.
+    let prove_wrap = |keys: &str, name: &str| -> Vec<String> {
+        [
+            "prove",
+            "--arch",
+            "inf.json",
+            "--model",
+            "model.zkm",
+            "--opening",
+            "model.opening",
+            "--srs",
+            "srs.bin",
+            "--data",
+            "input.json",
+            "-o",
+            &format!("{name}.proof"),
+            "--keys",
+            keys,
+            "--wrapped",
+            &format!("{name}.wrapped"),
+            "--calldata",
+            &format!("{name}.calldata.json"),
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let args = prove_wrap("inf.keys", "one");
+    let p = ok(d, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(p["public"]["predicted"], predicted);
+    assert_eq!(p["wrapped"]["calldata_bytes"], 1380);
+    assert_eq!(p["wrapped"]["insecure_development_keys"], true);
+    assert!(d.join("one.proof").exists() && d.join("one.calldata.json").exists());
+    let v = ok(
+        d,
+        &[
+            "verify",
+            "one.wrapped",
+            "--arch",
+            "inf.json",
+            "--srs",
+            "srs.bin",
+            "--keys",
+            "inf.keys",
+            "--commitment",
+            "model.commitment",
+        ],
+    );
+    assert_eq!(v["public"]["predicted"], predicted);
+    // A wrap that fails keeps the native proof, and says how to wrap it again.
+    let args = prove_wrap("cut.keys", "cut-one");
+    let e = fails(d, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(e.contains("cut.keys") && e.contains("zkmodel wrap"), "{e}");
+    assert!(d.join("cut-one.proof").exists() && !d.join("cut-one.wrapped").exists());
+    let args = prove_wrap("missing.keys", "missing");
+    let e = fails(d, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(e.contains("missing.keys"), "{e}");
+    assert!(!d.join("missing.proof").exists());
+    // The wrap's outputs without the keys: a usage error (clap's status 2), nothing written.
+    let o = crate::common::run(
+        d,
+        &[],
+        &[
+            "prove",
+            "--arch",
+            "inf.json",
+            "--model",
+            "model.zkm",
+            "--opening",
+            "model.opening",
+            "--srs",
+            "srs.bin",
+            "--data",
+            "input.json",
+            "--calldata",
+            "x.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--keys"));
+    assert!(!d.join("x.json").exists());
+
     // The verifier, derived from the architecture and the keys.
     let x = ok(
         d,

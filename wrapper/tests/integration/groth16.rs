@@ -153,6 +153,7 @@ fn keys_save_and_load() {
     let path = dir.join("matmul.keys");
     f.keys.save(&id, &path).unwrap();
     let loaded = Keys::load(&id, &path).unwrap();
+    assert_eq!(loaded.pk, f.keys.pk);
     assert_eq!(loaded.vk, f.keys.vk);
     assert_eq!(loaded.origin, f.keys.origin);
 
@@ -214,6 +215,37 @@ fn keys_save_and_load() {
     let mut corrupt = bytes.clone();
     corrupt[at] ^= 0x5a;
     assert!(refused(&corrupt, &id));
+    // Each query is decoded and checked in parallel: a point off the curve in any of them,
+    // or a length running past the file, is refused.
+    let last = |q: &[_]| q.iter().rposition(|p: &G1Affine| !p.is_zero()).unwrap();
+    let queries = [
+        (pk.a_query.uncompressed_size(), 64, last(&pk.a_query)),
+        (pk.b_g1_query.uncompressed_size(), 64, last(&pk.b_g1_query)),
+        (
+            pk.b_g2_query.uncompressed_size(),
+            128,
+            pk.b_g2_query.iter().rposition(|p| !p.is_zero()).unwrap(),
+        ),
+        (pk.h_query.uncompressed_size(), 64, last(&pk.h_query)),
+        (pk.l_query.uncompressed_size(), 64, last(&pk.l_query)),
+    ];
+    let mut start = 24
+        + 1
+        + 32
+        + pk.vk.uncompressed_size()
+        + pk.beta_g1.uncompressed_size()
+        + pk.delta_g1.uncompressed_size();
+    for (size, point, index) in queries {
+        // The x coordinate of the query's last point that is not the identity.
+        let mut corrupt = bytes.clone();
+        corrupt[start + 8 + index * point + 3] ^= 0x21;
+        assert!(refused(&corrupt, &id), "query at {start}");
+        let mut long = bytes.clone();
+        long[start..start + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(refused(&long, &id), "query at {start}");
+        start += size;
+    }
+    assert_eq!(start, bytes.len());
     let mut origin = bytes;
     origin[24] = 9;
     assert!(refused(&origin, &id));
