@@ -1,9 +1,12 @@
 #![allow(missing_docs, clippy::unwrap_used)]
 //! Groth16 wrap benches on the digits MLP inference statement (issue target: prove ≤ 5 s on
 //! 2 cores): circuit synthesis with LC inlining (the part the Poseidon gadget shapes), the
-//! whole wrap (synthesis + Groth16 prove), and native verification of the wrapped proof.
+//! whole wrap (synthesis + Groth16 prove), and native verification of the wrapped proof; and
+//! the QAP reduction at the MLP inference circuit's size (2^16 rows), beside the same
+//! reduction through arkworks' interpolate-then-evaluate transforms.
 //! Keys are the INSECURE development keys of `digits_mlp_dev`.
 
+use ark_ff::FftField;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::SeedableRng;
@@ -51,5 +54,48 @@ fn bench_mlp_inference(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_mlp_inference);
+/// snarkjs's reduction on 52,395 random constraint rows (the MLP inference circuit's count),
+/// its domain 2^16: zkmodel's coset transform against the same steps through arkworks' iFFT
+/// and coset FFT.
+fn bench_qap(c: &mut Criterion) {
+    use ark_ff::UniformRand;
+    use ark_poly::{EvaluationDomain, GeneralEvaluationDomain};
+    use rayon::prelude::*;
+    use zkmodel_wrapper::qap::witness_map_from_rows;
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    let rows = 52_395;
+    let row = |rng: &mut ChaCha20Rng| (0..rows).map(|_| Fr::rand(rng)).collect::<Vec<_>>();
+    let abc = [row(&mut rng), row(&mut rng), row(&mut rng)];
+    let inputs: Vec<Fr> = (0..11).map(|_| Fr::rand(&mut rng)).collect();
+    let mut g = c.benchmark_group("qap_2^16");
+    g.sample_size(10);
+    g.bench_function("coset_transform", |b| {
+        b.iter(|| {
+            witness_map_from_rows::<Fr, GeneralEvaluationDomain<Fr>>(abc.clone(), &inputs).unwrap()
+        })
+    });
+    g.bench_function("arkworks_ifft_coset_fft", |b| {
+        b.iter(|| {
+            let domain = GeneralEvaluationDomain::<Fr>::new(rows + inputs.len()).unwrap();
+            let shift = Fr::get_root_of_unity(2 * domain.size() as u64).unwrap();
+            let coset = domain.get_coset(shift).unwrap();
+            let mut v = abc.clone();
+            v[0].extend_from_slice(&inputs);
+            v.par_iter_mut().for_each(|v| {
+                v.resize(domain.size(), Fr::from(0u64));
+                domain.ifft_in_place(v);
+                coset.fft_in_place(v);
+            });
+            let [mut a, b, c] = v;
+            a.par_iter_mut()
+                .zip(b.par_iter())
+                .zip(c.par_iter())
+                .for_each(|((a, b), c)| *a = *a * b - c);
+            a
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_mlp_inference, bench_qap);
 criterion_main!(benches);

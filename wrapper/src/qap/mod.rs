@@ -30,26 +30,15 @@ use ark_relations::gr1cs::{ConstraintSystemRef, Result as R1csResult, SynthesisE
 use ark_relations::utils::matrix::Matrix;
 use rayon::prelude::*;
 
+mod fft;
+use fft::CosetTransform;
+
 /// snarkjs's reduction: H committed as A·B − C at the odd 2n-th roots of unity.
 pub struct SnarkjsQap;
 
 /// ω₂ₙ, the primitive 2n-th root of unity whose odd powers are the evaluation points.
 fn odd_root<F: PrimeField>(n: usize) -> R1csResult<F> {
     F::get_root_of_unity(2 * n as u64).ok_or(SynthesisError::PolynomialDegreeTooLarge)
-}
-
-/// Values of a polynomial given on H, re-evaluated at the odd points ω₂ₙ·H.
-fn to_odd_points<F: PrimeField, D: EvaluationDomain<F>>(
-    domain: &D,
-    shift: F,
-    values: &mut Vec<F>,
-) -> R1csResult<()> {
-    domain.ifft_in_place(values);
-    let coset = domain
-        .get_coset(shift)
-        .ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
-    coset.fft_in_place(values);
-    Ok(())
 }
 
 /// snarkjs's H vector from the constraint rows' values A·z, B·z, C·z (one entry per
@@ -76,12 +65,13 @@ pub fn witness_map_from_rows<F: PrimeField, D: EvaluationDomain<F>>(
         .ok_or(SynthesisError::PolynomialDegreeTooLarge)?
         .copy_from_slice(inputs);
 
-    let shift = odd_root::<F>(n)?;
-    // The three transforms are independent: side by side they keep both cores busy where one
-    // 2^16-point FFT alone does not.
+    let transform = CosetTransform::new(n.trailing_zeros(), odd_root::<F>(n)?)
+        .filter(|t| t.len() == n)
+        .ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
+    // Side by side: each transform also splits across cores, and the three fill the gaps.
     [&mut a, &mut b, &mut c]
         .into_par_iter()
-        .try_for_each(|v| to_odd_points(&domain, shift, v))?;
+        .for_each(|v| transform.to_coset(v));
     a.par_iter_mut()
         .zip(b.par_iter())
         .zip(c.par_iter())
