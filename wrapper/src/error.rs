@@ -54,6 +54,15 @@ pub enum Error {
     /// The Groth16 proof does not verify against the public inputs.
     #[error("Groth16 proof rejected")]
     Groth16Rejected,
+    /// A Groth16 proof point is off its curve or outside the prime-order subgroup: the
+    /// chain's pairing precompile refuses such a point, so the native verifier does too.
+    #[error(
+        "the Groth16 proof's {point} is not a point of the group (off the curve or outside the subgroup)"
+    )]
+    ProofPointInvalid {
+        /// Which point: "A", "B" or "C".
+        point: &'static str,
+    },
     /// A serialized key or proof is malformed.
     #[error("malformed {what}: {reason}")]
     Format {

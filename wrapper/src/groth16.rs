@@ -15,6 +15,7 @@ use ark_groth16::{
     Groth16, PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey, prepare_verifying_key,
 };
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+use ark_serialize::Valid;
 use ark_snark::SNARK;
 use rand::RngCore;
 use zkmodel_prover::pcs::Srs;
@@ -246,6 +247,15 @@ pub(crate) fn verify_wrapped_for(
             expected: FIXED_PUBLIC_INPUTS + public_words,
             actual: key_inputs,
         });
+    }
+    // Files are validated when read, but a proof made in memory (a wrap checking its own
+    // result) is not: a B query point outside the subgroup would reach the chain, whose
+    // pairing precompile refuses it.
+    let g = &proof.groth16;
+    for (point, valid) in [("A", g.a.check()), ("B", g.b.check()), ("C", g.c.check())] {
+        if valid.is_err() {
+            return Err(Error::ProofPointInvalid { point });
+        }
     }
     let public = proof.public_inputs_for(architecture, row);
     let inputs = proof.groth16_inputs(architecture);

@@ -114,6 +114,21 @@ fn every_tampered_field_is_rejected() {
     let mut bad = p.clone();
     bad.groth16.b = (bad.groth16.b + ark_bn254::G2Affine::generator()).into_affine();
     cases.push(("groth16 B", bad));
+    // B on the twist but outside the prime-order subgroup (the twist's cofactor is huge, so
+    // the first point found is outside), and A off the curve.
+    let outside = (1u64..)
+        .filter_map(|x| {
+            ark_bn254::G2Affine::get_point_from_x_unchecked(ark_bn254::Fq2::from(x), true)
+        })
+        .find(|q| !q.is_in_correct_subgroup_assuming_on_curve())
+        .unwrap();
+    let mut bad = p.clone();
+    bad.groth16.b = outside;
+    cases.push(("groth16 B outside the subgroup", bad));
+    let mut bad = p.clone();
+    let a = bad.groth16.a;
+    bad.groth16.a = G1Affine::new_unchecked(a.x, a.y + ark_bn254::Fq::from(1u64));
+    cases.push(("groth16 A off the curve", bad));
     use zkmodel_prover::Error as ProverError;
     use zkmodel_prover::proof::roles::CommitmentRole;
     use zkmodel_wrapper::Error;
@@ -132,6 +147,8 @@ fn every_tampered_field_is_rejected() {
                 role: CommitmentRole::Model,
                 index: 0,
             }),
+            "groth16 B outside the subgroup" => Error::ProofPointInvalid { point: "B" },
+            "groth16 A off the curve" => Error::ProofPointInvalid { point: "A" },
             _ => Error::Groth16Rejected,
         };
         let err = check(&bad).unwrap_err();
@@ -240,9 +257,14 @@ fn keys_save_and_load() {
         let mut corrupt = bytes.clone();
         corrupt[start + 8 + index * point + 3] ^= 0x21;
         assert!(refused(&corrupt, &id), "query at {start}");
-        let mut long = bytes.clone();
-        long[start..start + 8].copy_from_slice(&u64::MAX.to_le_bytes());
-        assert!(refused(&long, &id), "query at {start}");
+        // A length that overflows, or is one off either way: the points no longer line up
+        // with the file.
+        let len = u64::from_le_bytes(bytes[start..start + 8].try_into().unwrap());
+        for wrong in [u64::MAX, len + 1, len - 1] {
+            let mut bad = bytes.clone();
+            bad[start..start + 8].copy_from_slice(&wrong.to_le_bytes());
+            assert!(refused(&bad, &id), "query at {start}, length {wrong}");
+        }
         start += size;
     }
     assert_eq!(start, bytes.len());
