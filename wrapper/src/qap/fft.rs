@@ -121,6 +121,16 @@ fn layer<F: FftField>(
     }
 }
 
+/// `f` on both halves, side by side when they are large enough to pay for it.
+fn on_halves<F: Send>(lo: &mut [F], hi: &mut [F], f: impl Fn(&mut [F]) + Sync) {
+    if lo.len() >= PARALLEL_FROM {
+        rayon::join(|| f(lo), || f(hi));
+    } else {
+        f(lo);
+        f(hi);
+    }
+}
+
 /// Decimation in frequency: natural order in, the transform bit-reversed out.
 fn dif<F: FftField>(a: &mut [F], twiddles: &[F], stride: usize) {
     let half = a.len() / 2;
@@ -133,15 +143,7 @@ fn dif<F: FftField>(a: &mut [F], twiddles: &[F], stride: usize) {
         *x += *y;
         *y = d * w;
     });
-    if half >= PARALLEL_FROM {
-        rayon::join(
-            || dif(lo, twiddles, stride * 2),
-            || dif(hi, twiddles, stride * 2),
-        );
-    } else {
-        dif(lo, twiddles, stride * 2);
-        dif(hi, twiddles, stride * 2);
-    }
+    on_halves(lo, hi, |h| dif(h, twiddles, stride * 2));
 }
 
 /// Decimation in time: bit-reversed order in, the transform in natural order out.
@@ -151,15 +153,7 @@ fn dit<F: FftField>(a: &mut [F], twiddles: &[F], stride: usize) {
         return;
     }
     let (lo, hi) = a.split_at_mut(half);
-    if half >= PARALLEL_FROM {
-        rayon::join(
-            || dit(lo, twiddles, stride * 2),
-            || dit(hi, twiddles, stride * 2),
-        );
-    } else {
-        dit(lo, twiddles, stride * 2);
-        dit(hi, twiddles, stride * 2);
-    }
+    on_halves(lo, hi, |h| dit(h, twiddles, stride * 2));
     layer(lo, hi, twiddles, stride, |x, y, w| {
         let t = *y * w;
         *y = *x - t;
