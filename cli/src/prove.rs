@@ -4,7 +4,7 @@
 use crate::Output;
 use crate::common::{hex, load_model, load_model_arch, load_srs, point_json, read_examples, step};
 use crate::wrap::{KeyLoad, Outputs, wrap_and_save};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::path::PathBuf;
@@ -20,8 +20,8 @@ use zkmodel_wrapper::files::prepare_model;
 ///
 /// Needs the model, its secret opening (from `zkmodel commit`) and the SRS it was committed
 /// under. Writes the proof file (public) and prints the public values. With `--keys` it also
-/// wraps the proof for the chain, as `zkmodel wrap` would, in the same process (faster than
-/// the two commands: the SRS is read once and the keys are read while proving).
+/// wraps the proof for the chain, as `zkmodel wrap` would, in the same process (the SRS is
+/// read once and the proof file is not read back).
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  zkmodel prove --arch inference.arch.json --model model.zkm --opening model.opening --srs srs.bin --data input.json -o inference.proof\n  \
@@ -148,6 +148,15 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
     let srs = load_srs(&args.srs)?;
     if let Some(path) = &args.keys {
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let outputs = [
+            Some(&args.output),
+            Some(&args.wrapped),
+            args.calldata.as_ref(),
+        ];
+        let named = outputs.iter().flatten().collect::<Vec<_>>();
+        if (1..named.len()).any(|i| named[..i].contains(&named[i])) {
+            bail!("-o, --wrapped and --calldata must name different files");
+        }
     }
     let opening: ModelOpening = artifact::load(artifact::MODEL_OPENING, &args.opening)?;
     step("checking the opening against the architecture", || {

@@ -562,6 +562,12 @@ fn a_seller_proves_wraps_and_a_buyer_verifies_and_mistakes_are_refused() {
     let e = fails(d, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(e.contains("cut.keys") && e.contains("zkmodel wrap"), "{e}");
     assert!(d.join("cut-one.proof").exists() && !d.join("cut-one.wrapped").exists());
+    let mut args = prove_wrap("inf.keys", "same");
+    let at = args.iter().position(|a| a == "--wrapped").unwrap();
+    args[at + 1] = "same.proof".into();
+    let e = fails(d, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(e.contains("different files"), "{e}");
+    assert!(!d.join("same.proof").exists());
     let args = prove_wrap("missing.keys", "missing");
     let e = fails(d, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(e.contains("missing.keys"), "{e}");
