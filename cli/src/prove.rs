@@ -196,7 +196,6 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
     let wrapped = match &args.keys {
         None => {
             check()?;
-            artifact::save(artifact::MODEL_PROOF, &file, &args.output, Access::Public)?;
             None
         }
         Some(keys) => {
@@ -211,21 +210,23 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
                     calldata: args.calldata.as_deref(),
                 },
             );
-            if let Err(e) = report {
-                // Keep a sound native proof whatever failed in the wrap: it can be wrapped
-                // again once that is fixed.
-                check()?;
-                artifact::save(artifact::MODEL_PROOF, &file, &args.output, Access::Public)?;
-                return Err(e.context(format!(
-                    "the native proof is written to {}: `zkmodel wrap` it once the cause below \
-                     is fixed",
-                    args.output.display()
-                )));
+            match report {
+                Ok(report) => Some(report),
+                Err(e) => {
+                    // Keep a sound native proof whatever failed in the wrap: it can be
+                    // wrapped again once that is fixed.
+                    check()?;
+                    artifact::save(artifact::MODEL_PROOF, &file, &args.output, Access::Public)?;
+                    return Err(e.context(format!(
+                        "the native proof is written to {}: `zkmodel wrap` it once the cause \
+                         below is fixed",
+                        args.output.display()
+                    )));
+                }
             }
-            artifact::save(artifact::MODEL_PROOF, &file, &args.output, Access::Public)?;
-            report.ok()
         }
     };
+    artifact::save(artifact::MODEL_PROOF, &file, &args.output, Access::Public)?;
     let public = public_json(&arch, &file.public()?)?;
     let size = std::fs::metadata(&args.output)
         .map(|m| m.len())

@@ -144,13 +144,6 @@ impl KeyOrigin {
     }
 }
 
-/// Validates a loaded key on all cores: the verifying key in full (on the curve and in the
-/// prime-order subgroup), every G1 point of the proving key in full (BN254's G1 has cofactor
-/// 1: on the curve is in the group), and the proving key's G2 points on the twist. Their G2
-/// subgroup check — a scalar multiplication each, 80% of loading time — is skipped: a proving
-/// key can only shape the proofs its holder makes, and a B outside the subgroup is rejected
-/// by every verifier that reads it (EIP-197's pairing precompile; the wrapped-proof file loader
-/// validates it), so it cannot make anything verify; `zkmodel wrap` verifies what it made; a corrupted point is off the twist with overwhelming probability.
 /// The checks of a proving key beyond its points' validity (which [`read_proving_key`] checks
 /// point by point as it decodes them).
 fn check_key(pk: &ProvingKey<Bn254>) -> Result<(), SerializationError> {
@@ -212,8 +205,11 @@ fn read_points<P: SWCurveConfig>(
 /// `ProvingKey::serialize_uncompressed`), every point validated: G1 points on the curve (the
 /// whole curve is the group), G2 points on the twist and — for the few the verifying key
 /// holds — in the subgroup. The B query's tens of thousands of G2 points skip the subgroup
-/// check, the slowest part of a load: only the prover reads them, and a point outside the
-/// subgroup gives a proof that does not verify (every wrap is verified before it is written).
+/// check (a scalar multiplication each, most of a load's time): a proving key only shapes the
+/// proofs its holder makes, a B outside the subgroup is refused by every verifier (EIP-197's
+/// pairing precompile, the native one, the wrapped-proof file loader), and every wrap is
+/// verified before it is written; a corrupted point is off the twist with overwhelming
+/// probability.
 fn read_proving_key(rest: &mut &[u8]) -> Result<ProvingKey<Bn254>, SerializationError> {
     let vk = VerifyingKey::<Bn254>::deserialize_uncompressed_unchecked(&mut *rest)?;
     let beta_g1 = G1Affine::deserialize_uncompressed_unchecked(&mut *rest)?;
