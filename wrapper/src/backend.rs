@@ -10,6 +10,7 @@ use crate::poseidon::PoseidonGadget;
 use ark_bn254::Fr;
 use ark_r1cs_std::GR1CSVar;
 use ark_r1cs_std::alloc::AllocVar;
+use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::FieldVar;
 use ark_r1cs_std::fields::fp::FpVar;
@@ -17,7 +18,7 @@ use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 use zkmodel_prover::BackendError;
 use zkmodel_prover::field::FieldOps;
 use zkmodel_prover::proof::map::MapFields;
-use zkmodel_prover::transcript::Transcript;
+use zkmodel_prover::transcript::{SpongeOps, Transcript};
 
 /// A field element inside the circuit.
 #[derive(Clone, Debug)]
@@ -92,6 +93,48 @@ pub fn public(cs: &ConstraintSystemRef<Fr>, v: Fr) -> Result<Var, BackendError> 
     FpVar::new_input(cs.clone(), || Ok(v))
         .map(Var)
         .map_err(backend)
+}
+
+/// Where a circuit's variables are made: arkworks' constraint system (key generation, R1CS
+/// export, the reference) or the witness recorder ([`crate::assignment::Recorder`], proving).
+/// The statement circuit is written once against this trait, so both build the same system.
+pub(crate) trait Builder {
+    /// A field element of the circuit.
+    type Var: FieldOps;
+    /// The transcript's sponge over [`Builder::Var`].
+    type Sponge: SpongeOps<Self::Var>;
+    /// A new public input.
+    fn input(&self, v: Fr) -> Result<Self::Var, BackendError>;
+    /// A new private witness.
+    fn witness(&self, v: Fr) -> Result<Self::Var, BackendError>;
+    /// u as `bits` new boolean witnesses, least significant first, each constrained
+    /// (1 − b)·b = 0, and their weighted sum Σ bᵢ2ⁱ (no constraint).
+    fn bits(&self, u: u64, bits: u32) -> Result<Self::Var, BackendError>;
+    /// A fresh sponge for the circuit's transcript.
+    fn sponge(&self) -> Self::Sponge;
+}
+
+impl Builder for ConstraintSystemRef<Fr> {
+    type Var = Var;
+    type Sponge = PoseidonGadget;
+    fn input(&self, v: Fr) -> Result<Var, BackendError> {
+        public(self, v)
+    }
+    fn witness(&self, v: Fr) -> Result<Var, BackendError> {
+        witness(self, v)
+    }
+    fn bits(&self, u: u64, bits: u32) -> Result<Var, BackendError> {
+        let bit_vars = (0..bits)
+            .map(|i| {
+                Boolean::new_witness(self.clone(), || Ok(u.checked_shr(i).unwrap_or(0) & 1 == 1))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(backend)?;
+        Boolean::le_bits_to_fp(&bit_vars).map(Var).map_err(backend)
+    }
+    fn sponge(&self) -> PoseidonGadget {
+        PoseidonGadget::new(self.clone())
+    }
 }
 
 /// Allocates proof data (any [`MapFields`] value: a body, a block proof, the opening's

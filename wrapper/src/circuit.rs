@@ -9,20 +9,19 @@
 //! ζ, γ, y_ζ, y_ι are outputs of the in-circuit verifier, constrained equal to their public
 //! copies, and feed the contract's pairing check.
 
-use crate::backend::{Var, alloc, circuit_transcript, public, witness};
+use crate::assignment::{Assignment, Recorder};
+use crate::backend::Builder;
 use crate::error::Error;
 use ark_bn254::Fr;
 use ark_ff::Field;
-use ark_r1cs_std::alloc::AllocVar;
-use ark_r1cs_std::boolean::Boolean;
-use ark_r1cs_std::eq::EqGadget;
-use ark_r1cs_std::fields::FieldVar;
-use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use zkmodel_prover::field::FieldOps;
 use zkmodel_prover::field::encoding::to_u64;
 use zkmodel_prover::pcs::{SplitFieldProof, SplitOutputs, SplitSeeds, Srs};
+use zkmodel_prover::proof::map::MapFields;
 use zkmodel_prover::proof::public::{PublicGroup, pack};
 use zkmodel_prover::proof::statement::{Claim, Statement};
+use zkmodel_prover::transcript::Transcript;
 
 /// Fixed public inputs before the statement's public values: s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι.
 pub const FIXED_PUBLIC_INPUTS: usize = 9;
@@ -120,19 +119,19 @@ pub(crate) fn synth(e: impl std::fmt::Display) -> SynthesisError {
 /// The allocated Groth16 public inputs of a statement circuit: s0, d₁, d₂, which the field
 /// part reads, β, α, ζ, γ, y_ζ, y_ι, which it must reproduce, then the statement's public
 /// values.
-pub(crate) struct AllocatedInputs {
+pub(crate) struct AllocatedInputs<V> {
     /// s0, d₁, d₂.
-    pub seeds: SplitSeeds<Var>,
+    pub seeds: SplitSeeds<V>,
     /// β, α, ζ, γ, y_ζ, y_ι as given to the contract.
-    outputs: [Var; 6],
+    outputs: [V; 6],
     /// The statement's public values.
-    pub values: Vec<Var>,
+    pub values: Vec<V>,
 }
 
-impl AllocatedInputs {
+impl<V: FieldOps> AllocatedInputs<V> {
     /// Allocates s0, d₁, d₂, β, α, ζ, γ, y_ζ, y_ι and `values` as public inputs, in that order.
-    pub(crate) fn new(
-        cs: &ConstraintSystemRef<Fr>,
+    pub(crate) fn new<B: Builder<Var = V>>(
+        b: &B,
         p: &PublicInputs,
         values: &[Fr],
     ) -> Result<Self, SynthesisError> {
@@ -140,8 +139,8 @@ impl AllocatedInputs {
         all.extend_from_slice(values);
         let mut vars = all
             .into_iter()
-            .map(|v| public(cs, v))
-            .collect::<Result<Vec<Var>, _>>()
+            .map(|v| b.input(v))
+            .collect::<Result<Vec<V>, _>>()
             .map_err(synth)?
             .into_iter();
         let mut next = || vars.next().ok_or(SynthesisError::Unsatisfiable);
@@ -162,14 +161,14 @@ impl AllocatedInputs {
     /// `values` as witnesses constrained to pack into them: every packed value is decomposed
     /// into its b bits (so each word has exactly one unpacking). `values` become the unpacked
     /// variables the field part reads.
-    pub(crate) fn new_packed(
-        cs: &ConstraintSystemRef<Fr>,
+    pub(crate) fn new_packed<B: Builder<Var = V>>(
+        b: &B,
         p: &PublicInputs,
         groups: &[PublicGroup],
         values: &[Fr],
     ) -> Result<Self, SynthesisError> {
         let words = pack(groups, values).map_err(synth)?;
-        let mut this = Self::new(cs, p, &words)?;
+        let mut this = Self::new(b, p, &words)?;
         let mut word_vars = std::mem::take(&mut this.values).into_iter();
         let mut next_word = || word_vars.next().ok_or(SynthesisError::Unsatisfiable);
         let mut rest = values.iter();
@@ -188,20 +187,17 @@ impl AllocatedInputs {
                     let per_word = PublicGroup::per_word(bits);
                     for start in (0..count).step_by(per_word) {
                         let word = next_word()?;
-                        let mut acc = FpVar::zero();
+                        let mut acc = V::zero();
                         let mut shift = Fr::ONE;
                         for _ in start..(start + per_word).min(count) {
                             let v = rest.next().ok_or(SynthesisError::Unsatisfiable)?;
                             let u = to_u64(&(*v + half)).ok_or(SynthesisError::Unsatisfiable)?;
-                            let bit_vars = (0..bits)
-                                .map(|i| Boolean::new_witness(cs.clone(), || Ok((u >> i) & 1 == 1)))
-                                .collect::<Result<Vec<_>, _>>()?;
-                            let u_var = Boolean::le_bits_to_fp(&bit_vars)?;
-                            acc += &u_var * shift;
+                            let u_var = b.bits(u, bits).map_err(synth)?;
+                            acc = acc.add(&u_var.mul_const(shift));
                             shift *= step;
-                            unpacked.push(Var(u_var - half));
+                            unpacked.push(u_var.add_const(-half));
                         }
-                        acc.enforce_equal(&word.0)?;
+                        acc.enforce_equal(&word).map_err(synth)?;
                     }
                 }
             }
@@ -211,7 +207,7 @@ impl AllocatedInputs {
     }
 
     /// Constrains the field part's β, α, ζ, γ, y_ζ, y_ι to equal the public copies.
-    pub(crate) fn expose(&self, out: &SplitOutputs<Var>) -> Result<(), SynthesisError> {
+    pub(crate) fn expose(&self, out: &SplitOutputs<V>) -> Result<(), SynthesisError> {
         let [beta, alpha, zeta, gamma, y_zeta, y_inv] = &self.outputs;
         for (computed, exposed) in [
             (&out.beta, beta),
@@ -221,20 +217,25 @@ impl AllocatedInputs {
             (&out.y_zeta, y_zeta),
             (&out.y_inv, y_inv),
         ] {
-            computed.0.enforce_equal(&exposed.0)?;
+            computed.enforce_equal(exposed).map_err(synth)?;
         }
         Ok(())
     }
 }
 
-impl<S: Statement> ConstraintSynthesizer<Fr> for StatementCircuit<S> {
-    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+impl<S: Statement> StatementCircuit<S> {
+    /// The circuit, built once for every [`Builder`]: the public inputs, the private proof
+    /// data, then the field part's verifier on the in-circuit transcript.
+    fn build<B: Builder>(&self, b: &B) -> Result<(), SynthesisError> {
         let groups = self.arch.public_groups().map_err(synth)?;
-        let inputs = AllocatedInputs::new_packed(&cs, &self.public, &groups, &self.public_values)?;
-        let salt = witness(&cs, self.salt).map_err(synth)?;
-        let body = S::map_body(&self.body, &mut |v| witness(&cs, *v)).map_err(synth)?;
-        let opening = alloc(&cs, &self.opening).map_err(synth)?;
-        let mut t = circuit_transcript(cs.clone()).map_err(synth)?;
+        let inputs = AllocatedInputs::new_packed(b, &self.public, &groups, &self.public_values)?;
+        let salt = b.witness(self.salt).map_err(synth)?;
+        let body = S::map_body(&self.body, &mut |v| b.witness(*v)).map_err(synth)?;
+        let opening = self
+            .opening
+            .map_fields(&mut |v| b.witness(*v))
+            .map_err(synth)?;
+        let mut t = Transcript::new(b.sponge()).map_err(synth)?;
         let out = self
             .arch
             .verify_field_part(
@@ -247,6 +248,24 @@ impl<S: Statement> ConstraintSynthesizer<Fr> for StatementCircuit<S> {
             )
             .map_err(synth)?;
         inputs.expose(&out)
+    }
+
+    /// The circuit's assignment and every constraint's A·z, B·z, C·z, recorded without
+    /// building the constraint system ([`crate::assignment`]): what proving needs.
+    pub fn assignment(&self) -> Result<Assignment, Error> {
+        let _span = tracing::debug_span!("groth16:witness").entered();
+        let recorder = Recorder::default();
+        self.build(&&recorder).map_err(|e| Error::Groth16 {
+            stage: "prove",
+            reason: e.to_string(),
+        })?;
+        Ok(recorder.finish())
+    }
+}
+
+impl<S: Statement> ConstraintSynthesizer<Fr> for StatementCircuit<S> {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        self.build(&cs)
     }
 }
 

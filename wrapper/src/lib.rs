@@ -9,6 +9,7 @@
 //! wraps and verifies any [`Statement`](zkmodel_prover::proof::statement::Statement) ([`groth16`]);
 //! [`solidity`] renders the per-architecture verifier and [`calldata`] encodes proofs for it.
 
+pub mod assignment;
 pub mod backend;
 pub mod calldata;
 pub mod ceremony;

@@ -49,6 +49,33 @@ struct Program {
     sboxes: Vec<Linear>,
     /// The output words.
     outputs: Vec<Linear>,
+    /// For each S-box, the input words its input depends on (bit i: word i), through the
+    /// S-boxes before it: whether it is a constant or costs constraints.
+    sbox_inputs: Vec<u8>,
+    /// The same for each output word.
+    output_inputs: Vec<u8>,
+}
+
+/// The input words (bit i: word i) each linear function of `fs` depends on, given the
+/// dependencies `known` of the S-box outputs before it; extended with each function's own when
+/// `push` (an S-box's output depends on what its input does).
+fn dependencies(fs: &[Linear], known: &mut Vec<u8>, push: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(fs.len());
+    for f in fs {
+        let mut mask = 0u8;
+        for (i, _) in f {
+            mask |= match *i {
+                0 => 0,
+                i if i <= WIDTH => 1 << (i - 1),
+                i => known.get(i - 1 - WIDTH).copied().unwrap_or(0),
+            };
+        }
+        if push {
+            known.push(mask);
+        }
+        out.push(mask);
+    }
+    out
 }
 
 fn sparse(dense: &[Fr]) -> Linear {
@@ -99,11 +126,26 @@ fn program() -> &'static Program {
                 })
                 .collect();
         }
+        let outputs: Vec<Linear> = state.iter().map(|w| sparse(w)).collect();
+        let mut known = Vec::with_capacity(SBOXES);
+        let sbox_inputs = dependencies(&sboxes, &mut known, true);
+        let output_inputs = dependencies(&outputs, &mut known, false);
         Program {
             sboxes,
-            outputs: state.iter().map(|w| sparse(w)).collect(),
+            outputs,
+            sbox_inputs,
+            output_inputs,
         }
     })
+}
+
+/// For each S-box in evaluation order, then for each output word, the input words it depends
+/// on (bit i: word i). In [`PoseidonGadget`] a word is a variable exactly when it depends on an
+/// input word that is one, and an S-box costs its three constraints exactly then: what the
+/// witness recorder ([`crate::assignment`]) replays without the linear combinations.
+pub(crate) fn input_dependencies() -> (&'static [u8], &'static [u8]) {
+    let p = program();
+    (&p.sbox_inputs, &p.output_inputs)
 }
 
 /// One state word: constant + Σ coefficient · variable, with its value when known.

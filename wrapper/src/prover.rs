@@ -1,12 +1,12 @@
-//! The Groth16 prover: arkworks' synthesis and snarkjs's QAP reduction ([`crate::qap`]), with
-//! every multi-scalar multiplication — A, B in G1 and G2, the L and H terms of C — done by the
-//! prover crate's batch-affine Pippenger ([`zkmodel_prover::pcs::msm`]) instead of arkworks'
-//! projective one, the G2 one through BN254's endomorphism split (`msm_glv_g2`). For the same
-//! randomness (r, s) the proof is the one arkworks' `create_proof_with_reduction` computes
-//! (tested); only the time and memory differ: each
-//! constraint row's A·z, B·z, C·z is read from the value synthesis caches for every linear
-//! combination, so the constraint matrices are never built (for the digits MLP inference
-//! circuit they were ~50 MB of the wrap's 126 MB peak).
+//! The Groth16 prover: a circuit's assignment and constraint rows ([`Assignment`]: recorded
+//! without a constraint system for statement circuits, through arkworks' synthesis for any
+//! other), snarkjs's QAP reduction ([`crate::qap`]), and every multi-scalar multiplication —
+//! A, B in G1 and G2, the L and H terms of C — done by the prover crate's batch-affine
+//! Pippenger ([`zkmodel_prover::pcs::msm`]) instead of arkworks' projective one, the G2 one
+//! through BN254's endomorphism split (`msm_glv_g2`). For the same randomness (r, s) the proof
+//! is the one arkworks' `create_proof_with_reduction` computes (tested); only the time and
+//! memory differ: the constraint matrices are never built (for the digits MLP inference
+//! circuit they were ~50 MB of the wrap's 126 MB peak), only each row's A·z, B·z, C·z.
 //!
 //! A = [α]₁ + Σ zᵢ[Aᵢ]₁ + r[δ]₁, B = [β]₂ + Σ zᵢ[Bᵢ]₂ + s[δ]₂ and
 //! C = Σ_w z_w[L_w]₁ + Σ hⱼ[Hⱼ]₁ + s·A + r·([β]₁ + Σ zᵢ[Bᵢ]₁ + s[δ]₁) − rs[δ]₁,
@@ -14,19 +14,17 @@
 //! reduction's H vector. Nothing here is a soundness assumption: a wrong key or witness gives a
 //! proof that does not verify (`zkmodel wrap` verifies every proof before writing it).
 
+use crate::assignment::Assignment;
 use crate::error::Error;
 use crate::qap::witness_map_from_rows;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::CurveGroup;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::UniformRand;
-use ark_ff::Zero;
+use ark_ff::{Field, Zero};
 use ark_groth16::{Proof, ProvingKey};
 use ark_poly::GeneralEvaluationDomain;
-use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, R1CS_PREDICATE_LABEL,
-    SynthesisError, SynthesisMode, Variable,
-};
+use ark_relations::gr1cs::{ConstraintSynthesizer, SynthesisError};
 use rand::{CryptoRng, RngCore};
 use zkmodel_prover::pcs::msm::{msm, msm_glv_g2};
 
@@ -51,52 +49,34 @@ pub(crate) struct Synthesized {
     h: Vec<Fr>,
 }
 
-/// Synthesizes `circuit` and runs the QAP reduction.
+/// Synthesizes `circuit` with arkworks and runs the QAP reduction.
 pub(crate) fn synthesize<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<Synthesized, Error> {
-    let cs = ConstraintSystem::new_ref();
-    cs.set_optimization_goal(OptimizationGoal::Constraints);
-    // Every linear combination's value is cached as it is made, so each constraint row's
-    // A·z, B·z, C·z is one lookup: no matrices (~50 MB for the MLP inference circuit) and no
-    // inlining of linear combinations.
-    cs.set_mode(SynthesisMode::Prove {
-        construct_matrices: true,
-        generate_lc_assignments: true,
-    });
-    {
-        let _span = tracing::debug_span!("groth16:synthesis").entered();
-        circuit
-            .generate_constraints(cs.clone())
-            .map_err(synthesis_error)?;
-    }
-    let (rows, inputs, witness) = {
-        let system = cs
-            .borrow()
-            .ok_or_else(|| synthesis_error(SynthesisError::MissingCS))?;
-        let rows = constraint_rows(&system).map_err(synthesis_error)?;
-        let inputs = system
-            .instance_assignment()
-            .map_err(synthesis_error)?
-            .to_vec();
-        let witness = system
-            .witness_assignment()
-            .map_err(synthesis_error)?
-            .to_vec();
-        (rows, inputs, witness)
-    };
-    drop(cs);
-    let h = {
-        let _span = tracing::debug_span!("groth16:qap").entered();
-        witness_map_from_rows::<Fr, GeneralEvaluationDomain<Fr>>(rows, &inputs)
-            .map_err(synthesis_error)?
-    };
-    let inputs = inputs
-        .get(1..)
-        .ok_or_else(|| synthesis_error(SynthesisError::AssignmentMissing))?
-        .to_vec();
-    Ok(Synthesized { inputs, witness, h })
+    Synthesized::new(Assignment::synthesize(circuit)?)
 }
 
 impl Synthesized {
+    /// Runs the QAP reduction on an assignment.
+    pub(crate) fn new(assignment: Assignment) -> Result<Self, Error> {
+        let Assignment {
+            instance,
+            witness,
+            rows,
+        } = assignment;
+        let mut inputs = Vec::with_capacity(instance.len() + 1);
+        inputs.push(Fr::ONE);
+        inputs.extend_from_slice(&instance);
+        let h = {
+            let _span = tracing::debug_span!("groth16:qap").entered();
+            witness_map_from_rows::<Fr, GeneralEvaluationDomain<Fr>>(rows, &inputs)
+                .map_err(synthesis_error)?
+        };
+        Ok(Self {
+            inputs: instance,
+            witness,
+            h,
+        })
+    }
+
     /// The proof with the randomness (r, s) under `pk`.
     pub(crate) fn prove(self, pk: &ProvingKey<Bn254>, r: Fr, s: Fr) -> Result<Proof<Bn254>, Error> {
         assemble(pk, r, s, &self.h, &self.inputs, &self.witness)
@@ -118,27 +98,6 @@ fn synthesis_error(e: SynthesisError) -> Error {
         stage: "prove",
         reason: e.to_string(),
     }
-}
-
-/// Every R1CS constraint's A·z, B·z and C·z, read from the values synthesis cached.
-fn constraint_rows(system: &ConstraintSystem<Fr>) -> Result<[Vec<Fr>; 3], SynthesisError> {
-    let r1cs = system
-        .predicate_constraint_systems
-        .get(R1CS_PREDICATE_LABEL)
-        .ok_or(SynthesisError::PredicateNotFound)?;
-    let [a, b, c] = r1cs.get_constraints().as_slice() else {
-        return Err(SynthesisError::ArityMismatch);
-    };
-    let values = |lcs: &[Variable]| -> Result<Vec<Fr>, SynthesisError> {
-        lcs.iter()
-            .map(|v| {
-                system
-                    .assigned_value(*v)
-                    .ok_or(SynthesisError::AssignmentMissing)
-            })
-            .collect()
-    };
-    Ok([values(a)?, values(b)?, values(c)?])
 }
 
 /// [first] + Σ zᵢ·[rest]ᵢ: a query's constant-one point plus the MSM of the others.

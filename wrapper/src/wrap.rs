@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::groth16::{
     Keys, WrappedProof, count_constraints, setup_circuit_insecure_dev, verify_wrapped_for,
 };
-use crate::prover::{Synthesized, synthesize};
+use crate::prover::Synthesized;
 use ark_bn254::{Bn254, Fr, G1Affine};
 use ark_groth16::PreparedVerifyingKey;
 use rand::{CryptoRng, RngCore};
@@ -72,7 +72,7 @@ pub fn prepare<S: Statement>(srs: &Srs, arch: &S, claim: &Claim<S>) -> Result<Pr
         public_values: claim.chain_public(arch)?,
         opening: claim.opening.clone(),
         out,
-        synthesized: synthesize(circuit)?,
+        synthesized: Synthesized::new(circuit.assignment()?)?,
     })
 }
 

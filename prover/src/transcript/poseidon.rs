@@ -180,26 +180,46 @@ fn dense(m: &Matrix, state: &mut [Fr; WIDTH]) {
     *state = next;
 }
 
-fn full_round(state: &mut [Fr; WIDTH], rc: &[Fr; WIDTH], mds: &Matrix) {
+#[inline(always)]
+fn full_round(
+    state: &mut [Fr; WIDTH],
+    rc: &[Fr; WIDTH],
+    mds: &Matrix,
+    sbox_input: &mut impl FnMut(Fr),
+) {
     state.iter_mut().zip(rc).for_each(|(s, k)| *s += k);
-    state.iter_mut().for_each(pow5);
+    state.iter_mut().for_each(|x| {
+        sbox_input(*x);
+        pow5(x);
+    });
     dense(mds, state);
 }
 
 /// Applies the Poseidon permutation of DESIGN §4 to a width-5 state.
 pub fn permute(state: &mut [Fr; WIDTH]) {
+    permute_observed(state, |_| {});
+}
+
+/// [`permute`], calling `sbox_input` with the input of every S-box in evaluation order (a full
+/// round's words 0 to 4, then each partial round's word 0): the textbook permutation's S-box
+/// inputs, which the rearranged partial rounds leave unchanged (tested). The wrapper computes
+/// a circuit's witness from them without building the circuit.
+#[inline]
+pub fn permute_observed(state: &mut [Fr; WIDTH], mut sbox_input: impl FnMut(Fr)) {
     let c = constants();
     for rc in &c.first_full {
-        full_round(state, rc, &c.mds);
+        full_round(state, rc, &c.mds, &mut sbox_input);
     }
     state
         .iter_mut()
         .zip(&c.first_partial)
         .for_each(|(s, k)| *s += k);
+    sbox_input(state[0]);
     pow5(&mut state[0]);
     dense(&c.first_partial_matrix, state);
     for (k, m) in &c.later_partial {
         state[0] += k;
+        sbox_input(state[0]);
         pow5(&mut state[0]);
         let x0 = state[0];
         state[0] = m.a * x0 + m.v.iter().zip(&state[1..]).map(|(v, x)| *v * x).sum::<Fr>();
@@ -208,21 +228,21 @@ pub fn permute(state: &mut [Fr; WIDTH]) {
         }
     }
     for rc in &c.last_full {
-        full_round(state, rc, &c.mds);
+        full_round(state, rc, &c.mds, &mut sbox_input);
     }
 }
 
 /// The textbook permutation, kept as the reference the optimized one is tested against.
 #[cfg(test)]
-fn permute_reference(state: &mut [Fr; WIDTH]) {
+fn permute_reference(state: &mut [Fr; WIDTH], mut sbox_input: impl FnMut(Fr)) {
     let cfg = poseidon_config();
     let half = cfg.full_rounds / 2;
     for (round, rc) in cfg.ark.iter().enumerate() {
         state.iter_mut().zip(rc).for_each(|(s, k)| *s += k);
-        if round < half || round >= half + cfg.partial_rounds {
-            state.iter_mut().for_each(pow5);
-        } else {
-            pow5(&mut state[0]);
+        let full = round < half || round >= half + cfg.partial_rounds;
+        for x in state.iter_mut().take(if full { WIDTH } else { 1 }) {
+            sbox_input(*x);
+            pow5(x);
         }
         let mut next = [Fr::ZERO; WIDTH];
         for (n, m) in next.iter_mut().zip(&cfg.mds) {
@@ -317,16 +337,25 @@ mod tests {
     use ark_std::UniformRand;
     use proptest::prelude::*;
 
+    /// The same output and the same S-box inputs, in the same order, as the textbook
+    /// permutation.
     #[test]
     fn optimized_permutation_matches_reference() {
         let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(9);
+        let cfg = poseidon_config();
         for _ in 0..20 {
             let mut a = [Fr::ZERO; WIDTH];
             a.iter_mut().for_each(|x| *x = Fr::rand(&mut rng));
             let mut b = a;
-            permute(&mut a);
-            permute_reference(&mut b);
+            let mut c = a;
+            let (mut ours, mut textbook) = (Vec::new(), Vec::new());
+            permute_observed(&mut a, |x| ours.push(x));
+            permute_reference(&mut b, |x| textbook.push(x));
+            permute(&mut c);
             assert_eq!(a, b);
+            assert_eq!(c, b);
+            assert_eq!(ours, textbook);
+            assert_eq!(ours.len(), cfg.full_rounds * WIDTH + cfg.partial_rounds);
         }
     }
 

@@ -4,6 +4,7 @@
 //! `cargo test -p <crate> --test integration <file>::`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod assignment;
 mod ceremony;
 mod ceremony_bench;
 mod forgery;

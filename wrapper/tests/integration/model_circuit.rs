@@ -2,6 +2,7 @@
 //! The model-statement circuit runs the native field-part verifier in-circuit: honest digits
 //! MLP proofs satisfy it with the same outputs; tampered ones do not. Prints constraint counts.
 
+use crate::assignment::satisfied;
 use ark_ff::Field;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use rand::SeedableRng;
@@ -78,12 +79,6 @@ fn circuit_for_model(
         SplitSeeds::of(claim.statement(&arch, &srs).unwrap().seed(), &proof.opening)
     );
     c
-}
-
-fn satisfied(c: ModelCircuit) -> (bool, usize) {
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    let ok = c.generate_constraints(cs.clone()).is_ok() && cs.is_satisfied().unwrap();
-    (ok, cs.num_constraints())
 }
 
 #[test]
@@ -434,6 +429,18 @@ fn synthesis_time() {
         output: Visibility::Public,
     };
     let c = circuit_for(task, 0..1);
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        let reference = zkmodel_wrapper::assignment::Assignment::synthesize(c.clone()).unwrap();
+        let arkworks = t.elapsed();
+        let t = std::time::Instant::now();
+        let recorded = c.assignment().unwrap();
+        println!(
+            "assignment: arkworks synthesis {arkworks:.2?}, recorder {:.2?}",
+            t.elapsed()
+        );
+        assert_eq!(recorded, reference);
+    }
     let t = std::time::Instant::now();
     let cs = ConstraintSystem::<Fr>::new_ref();
     c.generate_constraints(cs.clone()).unwrap();

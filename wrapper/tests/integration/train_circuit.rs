@@ -4,9 +4,9 @@
 //! proof that verifies as the contract checks it; tampered proofs, public inputs and
 //! commitments are rejected. Prints the constraint count and Groth16 timings.
 
+use crate::assignment::satisfied;
 use ark_bn254::G1Affine;
 use ark_ff::Field;
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::time::Instant;
@@ -94,12 +94,6 @@ fn native(steps: usize) -> Native {
         ..
     } = DigitsTraining::load(cfg, 1024).unwrap();
     run(arch, q0, &x, &y, 360)
-}
-
-fn satisfied(c: TrainCircuit) -> (bool, usize) {
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    let ok = c.generate_constraints(cs.clone()).is_ok() && cs.is_satisfied().unwrap();
-    (ok, cs.num_constraints())
 }
 
 #[test]
