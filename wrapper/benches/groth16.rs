@@ -1,7 +1,8 @@
 #![allow(missing_docs, clippy::unwrap_used)]
 //! Groth16 wrap benches on the digits MLP inference statement (issue target: prove ≤ 5 s on
 //! 2 cores): circuit synthesis with LC inlining (the part the Poseidon gadget shapes), the
-//! whole wrap (synthesis + Groth16 prove), and native verification of the wrapped proof; and
+//! assignment proving needs (recorded, and through arkworks' synthesis), the whole wrap
+//! (assignment + Groth16 prove), and native verification of the wrapped proof; and
 //! the QAP reduction at the MLP inference circuit's size (2^16 rows), beside the same
 //! reduction through arkworks' interpolate-then-evaluate transforms.
 //! Keys are the INSECURE development keys of `digits_mlp_dev`.
@@ -13,6 +14,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zkmodel_prover::Fr;
 use zkmodel_prover::proof::roles::CommitmentRole;
+use zkmodel_wrapper::assignment::Assignment;
 use zkmodel_wrapper::circuit::StatementCircuit;
 use zkmodel_wrapper::dev::{DigitsTask, digits_mlp_dev};
 use zkmodel_wrapper::groth16::prepare;
@@ -34,6 +36,15 @@ fn bench_mlp_inference(c: &mut Criterion) {
             cs.finalize();
             cs.num_constraints()
         })
+    });
+    // What proving needs from the circuit: recorded without a constraint system, against
+    // arkworks' synthesis reading the same rows from its cached values.
+    let circuit = StatementCircuit::new(&dev.srs, &dev.arch, &claim).unwrap();
+    g.bench_function("assignment_recorded", |b| {
+        b.iter(|| circuit.assignment().unwrap())
+    });
+    g.bench_function("assignment_arkworks", |b| {
+        b.iter(|| Assignment::synthesize(circuit.clone()).unwrap())
     });
     let mut wrap_once = || wrap(&dev.keys, &dev.srs, &dev.arch, &claim, &mut rng).unwrap();
     g.bench_function("wrap", |b| b.iter(&mut wrap_once));
