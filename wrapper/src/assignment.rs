@@ -19,7 +19,7 @@
 //! arkworks' constraint system, and a proof made from a wrong assignment does not verify (every
 //! wrap is verified before it is written).
 
-use crate::backend::Builder;
+use crate::backend::{Builder, check_bits};
 use crate::error::Error;
 use crate::poseidon::input_dependencies;
 use ark_bn254::Fr;
@@ -297,7 +297,7 @@ pub(crate) struct RecordedSponge<'a> {
 }
 
 impl RecordedSponge<'_> {
-    fn permute(&mut self) {
+    fn permute(&mut self) -> Result<(), BackendError> {
         let inputs = self
             .variable
             .iter()
@@ -306,12 +306,14 @@ impl RecordedSponge<'_> {
         if inputs == 0 {
             // A permutation of constants is a constant: no witness, no constraint.
             permute_observed(&mut self.state, |_| {});
-            return;
+            return Ok(());
         }
         let (sboxes, outputs) = input_dependencies();
         let mut sbox = sboxes.iter();
+        let mut observed = 0usize;
         let recorder = self.recorder;
         permute_observed(&mut self.state, |x| {
+            observed += 1;
             if sbox.next().is_some_and(|d| d & inputs != 0) {
                 let x2 = x.square();
                 let x4 = x2.square();
@@ -324,9 +326,18 @@ impl RecordedSponge<'_> {
                 rc.extend([x2, x4, x5]);
             }
         });
+        // The gadget's program and the native permutation must agree S-box for S-box; a
+        // mismatch would record another circuit's rows.
+        if observed != sboxes.len() || outputs.len() != WIDTH {
+            return Err(BackendError(format!(
+                "the permutation ran {observed} S-boxes where the gadget's program has {}",
+                sboxes.len()
+            )));
+        }
         for (v, d) in self.variable.iter_mut().zip(outputs) {
             *v = d & inputs != 0;
         }
+        Ok(())
     }
 }
 
@@ -337,7 +348,7 @@ impl<'a> SpongeOps<Val<'a>> for RecordedSponge<'a> {
         }
         let mut index = match self.mode {
             Mode::Absorbing(i) if i == POSEIDON_RATE => {
-                self.permute();
+                self.permute()?;
                 0
             }
             Mode::Absorbing(i) => i,
@@ -345,7 +356,7 @@ impl<'a> SpongeOps<Val<'a>> for RecordedSponge<'a> {
         };
         for x in xs {
             if index == POSEIDON_RATE {
-                self.permute();
+                self.permute()?;
                 index = 0;
             }
             let word = POSEIDON_CAPACITY + index;
@@ -363,11 +374,11 @@ impl<'a> SpongeOps<Val<'a>> for RecordedSponge<'a> {
     fn squeeze(&mut self) -> Result<Val<'a>, BackendError> {
         let index = match self.mode {
             Mode::Absorbing(_) => {
-                self.permute();
+                self.permute()?;
                 0
             }
             Mode::Squeezing(i) if i == POSEIDON_RATE => {
-                self.permute();
+                self.permute()?;
                 0
             }
             Mode::Squeezing(i) => i,
@@ -395,6 +406,7 @@ impl<'r> Builder for &'r Recorder {
         Ok(recorder.witness_value(v))
     }
     fn bits(&self, u: u64, bits: u32) -> Result<Val<'r>, BackendError> {
+        check_bits(bits)?;
         let recorder: &'r Recorder = self;
         for i in 0..bits {
             let b = Fr::from(u.checked_shr(i).unwrap_or(0) & 1);
@@ -426,6 +438,8 @@ impl<'r> Builder for &'r Recorder {
 mod tests {
     use super::*;
     use ark_relations::gr1cs::ConstraintSystemRef;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha20Rng;
     use zkmodel_prover::transcript::POSEIDON_RATE;
 
     /// Every [`FieldOps`] operation on every pairing of input, witness, zero witness,
@@ -463,6 +477,7 @@ mod tests {
         for (u, bits) in [(0b1011u64, 5u32), (0, 0), (u64::MAX, 64), (6, 2)] {
             made.push(b.bits(u, bits)?);
         }
+        outcomes.push(format!("{:?}", b.bits(1, 65).map(|v| v.value())));
         let mut sponge = b.sponge();
         let k = B::Var::constant(Fr::from(11u64));
         sponge.absorb(std::slice::from_ref(&k))?;
@@ -521,5 +536,124 @@ mod tests {
         );
         // Unsatisfied rows are recorded as they are: x = 3 ≠ 5 = y, and 0 has no inverse.
         assert!(recorded.first_unsatisfied().is_some());
+        // Both refuse a decomposition wider than the value.
+        assert!(
+            recorded_outcomes
+                .iter()
+                .any(|o| o.starts_with("Err") && o.contains("65-bit"))
+        );
+    }
+
+    fn small(rng: &mut ChaCha20Rng) -> Fr {
+        match rng.gen_range(0..5) {
+            0 => Fr::ZERO,
+            1 => Fr::ONE,
+            2 => -Fr::ONE,
+            _ => Fr::from(rng.gen_range(0u64..1000)),
+        }
+    }
+
+    /// A random program over a pool of values: inputs, witnesses, constants (0, ±1, small),
+    /// every [`FieldOps`] operation, bit decompositions, and several sponges — forked, fresh,
+    /// absorbing 0–6 mixed words, squeezing. Every value is finally multiplied by a witness, so
+    /// a constant/variable mismatch shows as a missing or extra row.
+    fn random_program<B: Builder>(b: &B, seed: u64) -> Result<Vec<String>, BackendError> {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let mut outcomes = Vec::new();
+        let mut pool = vec![B::Var::constant(Fr::ZERO), b.witness(Fr::from(3u64))?];
+        let mut sponges = vec![b.sponge()];
+        for _ in 0..rng.gen_range(1..400) {
+            let x = pool[rng.gen_range(0..pool.len())].clone();
+            let y = pool[rng.gen_range(0..pool.len())].clone();
+            let made = match rng.gen_range(0..22) {
+                0 => Some(b.input(small(&mut rng))?),
+                1 => Some(b.witness(small(&mut rng))?),
+                2 => Some(B::Var::constant(small(&mut rng))),
+                3 => Some(x.add(&y)),
+                4 => Some(x.sub(&y)),
+                5 | 6 => Some(x.mul(&y)),
+                7 => Some(x.neg()),
+                8 => Some(x.mul_const(small(&mut rng))),
+                9 => Some(x.add_const(small(&mut rng))),
+                10 => {
+                    outcomes.push(format!("eq {:?}", x.enforce_equal(&y)));
+                    None
+                }
+                11 => {
+                    outcomes.push(format!("nonzero {:?}", x.enforce_nonzero()));
+                    None
+                }
+                12 => {
+                    let inverse = x.checked_inverse()?;
+                    outcomes.push(format!("inverse {:?}", inverse.as_ref().map(|v| v.value())));
+                    inverse
+                }
+                13 => {
+                    let bits = rng.gen_range(0..=64u32);
+                    Some(b.bits(rng.r#gen(), bits)?)
+                }
+                14 => {
+                    let (i, j) = (rng.gen_range(0..pool.len()), rng.gen_range(0..pool.len()));
+                    Some(B::Var::sum(&pool[i.min(j)..i.max(j)]))
+                }
+                15 | 16 => {
+                    let k = rng.gen_range(0..sponges.len());
+                    let xs: Vec<B::Var> = (0..rng.gen_range(0..7))
+                        .map(|_| pool[rng.gen_range(0..pool.len())].clone())
+                        .collect();
+                    sponges[k].absorb(&xs)?;
+                    None
+                }
+                17 | 18 => {
+                    let k = rng.gen_range(0..sponges.len());
+                    Some(sponges[k].squeeze()?)
+                }
+                19 => {
+                    let fork = sponges[rng.gen_range(0..sponges.len())].clone();
+                    sponges.push(fork);
+                    None
+                }
+                20 => {
+                    sponges.push(b.sponge());
+                    None
+                }
+                _ => Some(x.one_minus()),
+            };
+            if let Some(v) = made {
+                outcomes.push(format!("{:?}", v.value()));
+                pool.push(v);
+            }
+        }
+        let w = b.witness(Fr::from(2u64))?;
+        for v in &pool {
+            outcomes.push(format!("{:?}", v.mul(&w).value()));
+        }
+        Ok(outcomes)
+    }
+
+    struct Random<'a>(u64, &'a RefCell<Vec<String>>);
+
+    impl ConstraintSynthesizer<Fr> for Random<'_> {
+        fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+            let outcomes =
+                random_program(&cs, self.0).map_err(|_| SynthesisError::Unsatisfiable)?;
+            *self.1.borrow_mut() = outcomes;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_recorder_matches_arkworks_on_random_programs() {
+        for seed in 0..200u64 {
+            let outcomes = RefCell::new(Vec::new());
+            let reference = Assignment::synthesize(Random(seed, &outcomes)).unwrap();
+            let recorder = Recorder::default();
+            let recorded_outcomes = random_program(&&recorder, seed).unwrap();
+            assert_eq!(recorded_outcomes, outcomes.into_inner(), "seed {seed}");
+            assert!(
+                recorder.finish() == reference,
+                "seed {seed}: the assignments differ"
+            );
+        }
     }
 }

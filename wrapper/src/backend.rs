@@ -107,11 +107,22 @@ pub(crate) trait Builder {
     fn input(&self, v: Fr) -> Result<Self::Var, BackendError>;
     /// A new private witness.
     fn witness(&self, v: Fr) -> Result<Self::Var, BackendError>;
-    /// u as `bits` new boolean witnesses, least significant first, each constrained
-    /// (1 − b)·b = 0, and their weighted sum Σ bᵢ2ⁱ (no constraint).
+    /// u as `bits` (at most 64) new boolean witnesses, least significant first, each
+    /// constrained (1 − b)·b = 0, and their weighted sum Σ bᵢ2ⁱ (no constraint; arkworks adds a
+    /// field-range check only from 254 bits).
     fn bits(&self, u: u64, bits: u32) -> Result<Self::Var, BackendError>;
     /// A fresh sponge for the circuit's transcript.
     fn sponge(&self) -> Self::Sponge;
+}
+
+/// [`Builder::bits`]'s bound: a u64 has 64 bits.
+pub(crate) fn check_bits(bits: u32) -> Result<(), BackendError> {
+    if bits > u64::BITS {
+        return Err(BackendError(format!(
+            "a {bits}-bit decomposition of a 64-bit value"
+        )));
+    }
+    Ok(())
 }
 
 impl Builder for ConstraintSystemRef<Fr> {
@@ -124,6 +135,7 @@ impl Builder for ConstraintSystemRef<Fr> {
         witness(self, v)
     }
     fn bits(&self, u: u64, bits: u32) -> Result<Var, BackendError> {
+        check_bits(bits)?;
         let bit_vars = (0..bits)
             .map(|i| {
                 Boolean::new_witness(self.clone(), || Ok(u.checked_shr(i).unwrap_or(0) & 1 == 1))

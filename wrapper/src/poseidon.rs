@@ -67,7 +67,10 @@ fn dependencies(fs: &[Linear], known: &mut Vec<u8>, push: bool) -> Vec<u8> {
             mask |= match *i {
                 0 => 0,
                 i if i <= WIDTH => 1 << (i - 1),
-                i => known.get(i - 1 - WIDTH).copied().unwrap_or(0),
+                // The program only refers to S-boxes before the current one; anything else
+                // is a bug, made visible as a variable (the recorder then records rows the
+                // gadget would not, and the proof fails) rather than hidden as a constant.
+                i => known.get(i - 1 - WIDTH).copied().unwrap_or(u8::MAX),
             };
         }
         if push {
