@@ -31,7 +31,7 @@ use ark_relations::gr1cs::{
 use std::cell::RefCell;
 use zkmodel_prover::BackendError;
 use zkmodel_prover::field::FieldOps;
-use zkmodel_prover::transcript::poseidon::permute_observed;
+use zkmodel_prover::transcript::poseidon::{DuplexMode, permute_observed};
 use zkmodel_prover::transcript::{POSEIDON_CAPACITY, POSEIDON_RATE, SpongeOps};
 
 const WIDTH: usize = POSEIDON_RATE + POSEIDON_CAPACITY;
@@ -278,12 +278,6 @@ impl FieldOps for Val<'_> {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    Absorbing(usize),
-    Squeezing(usize),
-}
-
 /// The transcript's sponge on a [`Recorder`]: the native permutation's values, with
 /// [`PoseidonGadget`](crate::poseidon::PoseidonGadget)'s witnesses and rows — x², x⁴, x⁵ and
 /// (x, x, x²), (x², x², x⁴), (x⁴, x, x⁵) for every S-box whose input depends on a variable.
@@ -293,7 +287,7 @@ pub(crate) struct RecordedSponge<'a> {
     state: [Fr; WIDTH],
     /// Which state words are variables.
     variable: [bool; WIDTH],
-    mode: Mode,
+    mode: DuplexMode,
 }
 
 impl RecordedSponge<'_> {
@@ -343,21 +337,10 @@ impl RecordedSponge<'_> {
 
 impl<'a> SpongeOps<Val<'a>> for RecordedSponge<'a> {
     fn absorb(&mut self, xs: &[Val<'a>]) -> Result<(), BackendError> {
-        if xs.is_empty() {
-            return Ok(());
-        }
-        let mut index = match self.mode {
-            Mode::Absorbing(i) if i == POSEIDON_RATE => {
-                self.permute()?;
-                0
-            }
-            Mode::Absorbing(i) => i,
-            Mode::Squeezing(_) => 0,
-        };
         for x in xs {
-            if index == POSEIDON_RATE {
+            let (permute, index) = self.mode.absorb_slot();
+            if permute {
                 self.permute()?;
-                index = 0;
             }
             let word = POSEIDON_CAPACITY + index;
             let (Some(s), Some(v)) = (self.state.get_mut(word), self.variable.get_mut(word)) else {
@@ -365,25 +348,15 @@ impl<'a> SpongeOps<Val<'a>> for RecordedSponge<'a> {
             };
             *s += x.get();
             *v |= matches!(x, Val::Var(..));
-            index += 1;
         }
-        self.mode = Mode::Absorbing(index);
         Ok(())
     }
 
     fn squeeze(&mut self) -> Result<Val<'a>, BackendError> {
-        let index = match self.mode {
-            Mode::Absorbing(_) => {
-                self.permute()?;
-                0
-            }
-            Mode::Squeezing(i) if i == POSEIDON_RATE => {
-                self.permute()?;
-                0
-            }
-            Mode::Squeezing(i) => i,
-        };
-        self.mode = Mode::Squeezing(index + 1);
+        let (permute, index) = self.mode.squeeze_slot();
+        if permute {
+            self.permute()?;
+        }
         let word = POSEIDON_CAPACITY + index;
         match (self.state.get(word), self.variable.get(word)) {
             (Some(s), Some(true)) => Ok(Val::Var(*s, self.recorder)),
@@ -429,7 +402,7 @@ impl<'r> Builder for &'r Recorder {
             recorder: self,
             state: [Fr::ZERO; WIDTH],
             variable: [false; WIDTH],
-            mode: Mode::Absorbing(0),
+            mode: DuplexMode::default(),
         }
     }
 }

@@ -27,6 +27,7 @@ use ark_r1cs_std::fields::fp::{AllocatedFp, FpVar};
 use ark_relations::gr1cs::{ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
 use std::sync::OnceLock;
 use zkmodel_prover::BackendError;
+use zkmodel_prover::transcript::poseidon::DuplexMode;
 use zkmodel_prover::transcript::{
     POSEIDON_CAPACITY, POSEIDON_FULL_ROUNDS, POSEIDON_PARTIAL_ROUNDS, POSEIDON_RATE, SpongeOps,
     poseidon_config,
@@ -216,18 +217,12 @@ fn combine(basis: &[Word], f: &Linear) -> Result<Word, SynthesisError> {
     Ok(out)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    Absorbing(usize),
-    Squeezing(usize),
-}
-
 /// The in-circuit Poseidon duplex sponge of the transcript.
 #[derive(Clone, Debug)]
 pub struct PoseidonGadget {
     cs: ConstraintSystemRef<Fr>,
     state: Vec<Word>,
-    mode: Mode,
+    mode: DuplexMode,
 }
 
 fn backend(e: SynthesisError) -> BackendError {
@@ -240,7 +235,7 @@ impl PoseidonGadget {
         Self {
             cs,
             state: vec![Word::constant(Fr::zero()); WIDTH],
-            mode: Mode::Absorbing(0),
+            mode: DuplexMode::default(),
         }
     }
 
@@ -287,45 +282,24 @@ impl PoseidonGadget {
     }
 
     fn absorb_vars(&mut self, xs: &[Var]) -> Result<(), SynthesisError> {
-        if xs.is_empty() {
-            return Ok(());
-        }
-        let mut index = match self.mode {
-            Mode::Absorbing(i) if i == POSEIDON_RATE => {
-                self.permute()?;
-                0
-            }
-            Mode::Absorbing(i) => i,
-            Mode::Squeezing(_) => 0,
-        };
         for x in xs {
-            if index == POSEIDON_RATE {
+            let (permute, index) = self.mode.absorb_slot();
+            if permute {
                 self.permute()?;
-                index = 0;
             }
             self.state
                 .get_mut(POSEIDON_CAPACITY + index)
                 .ok_or(SynthesisError::Unsatisfiable)?
                 .add(&x.0);
-            index += 1;
         }
-        self.mode = Mode::Absorbing(index);
         Ok(())
     }
 
     fn squeeze_var(&mut self) -> Result<Var, SynthesisError> {
-        let index = match self.mode {
-            Mode::Absorbing(_) => {
-                self.permute()?;
-                0
-            }
-            Mode::Squeezing(i) if i == POSEIDON_RATE => {
-                self.permute()?;
-                0
-            }
-            Mode::Squeezing(i) => i,
-        };
-        self.mode = Mode::Squeezing(index + 1);
+        let (permute, index) = self.mode.squeeze_slot();
+        if permute {
+            self.permute()?;
+        }
         let word = self
             .state
             .get(POSEIDON_CAPACITY + index)

@@ -20,6 +20,47 @@ enum Mode {
     Squeezing(usize),
 }
 
+/// The duplex bookkeeping of arkworks' `PoseidonSponge`, shared by every sponge of the
+/// transcript (native, in-circuit, and the wrapper's witness recorder) so they cannot drift:
+/// each element absorbed or squeezed asks for its slot in the rate part, and whether the
+/// permutation runs first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DuplexMode(Mode);
+
+impl Default for DuplexMode {
+    fn default() -> Self {
+        Self(Mode::Absorbing(0))
+    }
+}
+
+impl DuplexMode {
+    /// The next absorbed element's rate index, and whether to permute before adding it: when
+    /// a rate block is full. Absorbing after squeezing starts at index 0 without permuting.
+    #[inline]
+    pub fn absorb_slot(&mut self) -> (bool, usize) {
+        let (permute, index) = match self.0 {
+            Mode::Absorbing(i) if i == POSEIDON_RATE => (true, 0),
+            Mode::Absorbing(i) => (false, i),
+            Mode::Squeezing(_) => (false, 0),
+        };
+        self.0 = Mode::Absorbing(index + 1);
+        (permute, index)
+    }
+
+    /// The next squeezed element's rate index, and whether to permute before reading it: after
+    /// absorbing, or when the squeezed block is used up.
+    #[inline]
+    pub fn squeeze_slot(&mut self) -> (bool, usize) {
+        let (permute, index) = match self.0 {
+            Mode::Absorbing(_) => (true, 0),
+            Mode::Squeezing(i) if i == POSEIDON_RATE => (true, 0),
+            Mode::Squeezing(i) => (false, i),
+        };
+        self.0 = Mode::Squeezing(index + 1);
+        (permute, index)
+    }
+}
+
 type Matrix = [[Fr; WIDTH]; WIDTH];
 
 /// The permutation's constants, rearranged for speed (Poseidon paper, appendix B):
@@ -256,7 +297,7 @@ fn permute_reference(state: &mut [Fr; WIDTH], mut sbox_input: impl FnMut(Fr)) {
 #[derive(Clone, Debug)]
 pub struct PoseidonDuplex {
     state: [Fr; WIDTH],
-    mode: Mode,
+    mode: DuplexMode,
     permutations: u64,
 }
 
@@ -271,7 +312,7 @@ impl PoseidonDuplex {
     pub fn new() -> Self {
         Self {
             state: [Fr::ZERO; WIDTH],
-            mode: Mode::Absorbing(0),
+            mode: DuplexMode::default(),
             permutations: 0,
         }
     }
@@ -289,42 +330,21 @@ impl PoseidonDuplex {
 
     /// Absorbs field elements.
     pub fn absorb(&mut self, xs: &[Fr]) {
-        if xs.is_empty() {
-            return;
-        }
-        let mut index = match self.mode {
-            Mode::Absorbing(i) if i == POSEIDON_RATE => {
-                self.permute();
-                0
-            }
-            Mode::Absorbing(i) => i,
-            Mode::Squeezing(_) => 0,
-        };
         for x in xs {
-            if index == POSEIDON_RATE {
+            let (permute, index) = self.mode.absorb_slot();
+            if permute {
                 self.permute();
-                index = 0;
             }
             self.state[POSEIDON_CAPACITY + index] += x;
-            index += 1;
         }
-        self.mode = Mode::Absorbing(index);
     }
 
     /// Squeezes one field element.
     pub fn squeeze(&mut self) -> Fr {
-        let index = match self.mode {
-            Mode::Absorbing(_) => {
-                self.permute();
-                0
-            }
-            Mode::Squeezing(i) if i == POSEIDON_RATE => {
-                self.permute();
-                0
-            }
-            Mode::Squeezing(i) => i,
-        };
-        self.mode = Mode::Squeezing(index + 1);
+        let (permute, index) = self.mode.squeeze_slot();
+        if permute {
+            self.permute();
+        }
         self.state[POSEIDON_CAPACITY + index]
     }
 }
