@@ -199,7 +199,7 @@ pub fn run(args: &Args, out: &Output) -> Result<()> {
             None
         }
         Some(keys) => {
-            // The keys are read while the wrap is synthesized, which leaves a core free
+            // The keys are read while the wrap's assignment and QAP quotient are computed
             // (reading them during the native proof only slows it down).
             let report = wrap_and_save(
                 &srs,

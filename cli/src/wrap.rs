@@ -45,7 +45,8 @@ enum Native {
 }
 
 /// The architecture's Groth16 keys, read and checked on another thread: they are tens of MB,
-/// and nothing before the proving key's MSMs needs them (synthesis runs on one core).
+/// and nothing before the proving key's MSMs needs them (the circuit's assignment and QAP
+/// quotient are computed meanwhile).
 pub struct KeyLoad {
     path: PathBuf,
     thread: std::thread::JoinHandle<Result<Keys, zkmodel_wrapper::error::Error>>,

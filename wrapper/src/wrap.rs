@@ -49,8 +49,8 @@ pub fn wrap<S: Statement>(
     prepare(srs, arch, claim)?.finish(keys, rng)
 }
 
-/// A wrap up to the point where the proving key enters: the circuit synthesized and its QAP
-/// quotient computed. A caller that reads the keys from disk can read them meanwhile
+/// A wrap up to the point where the proving key enters: the circuit's assignment recorded
+/// ([`StatementCircuit::assignment`]) and its QAP quotient computed. A caller that reads the keys from disk can read them meanwhile
 /// (`zkmodel wrap` does) and then [`PreparedWrap::finish`].
 pub struct PreparedWrap {
     commitments: Vec<G1Affine>,
