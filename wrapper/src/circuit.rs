@@ -9,7 +9,7 @@
 //! ζ, γ, y_ζ, y_ι are outputs of the in-circuit verifier, constrained equal to their public
 //! copies, and feed the contract's pairing check.
 
-use crate::assignment::{Assignment, Recorder};
+use crate::assignment::{Assignment, Recorder, synthesis_error};
 use crate::backend::Builder;
 use crate::error::Error;
 use ark_bn254::Fr;
@@ -255,10 +255,7 @@ impl<S: Statement> StatementCircuit<S> {
     pub fn assignment(&self) -> Result<Assignment, Error> {
         let _span = tracing::debug_span!("groth16:witness").entered();
         let recorder = Recorder::default();
-        self.build(&&recorder).map_err(|e| Error::Groth16 {
-            stage: "prove",
-            reason: e.to_string(),
-        })?;
+        self.build(&&recorder).map_err(synthesis_error)?;
         Ok(recorder.finish())
     }
 }

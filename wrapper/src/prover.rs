@@ -14,7 +14,7 @@
 //! reduction's H vector. Nothing here is a soundness assumption: a wrong key or witness gives a
 //! proof that does not verify (`zkmodel wrap` verifies every proof before writing it).
 
-use crate::assignment::Assignment;
+use crate::assignment::{Assignment, synthesis_error};
 use crate::error::Error;
 use crate::qap::witness_map_from_rows;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
@@ -24,7 +24,7 @@ use ark_ff::UniformRand;
 use ark_ff::{Field, Zero};
 use ark_groth16::{Proof, ProvingKey};
 use ark_poly::GeneralEvaluationDomain;
-use ark_relations::gr1cs::{ConstraintSynthesizer, SynthesisError};
+use ark_relations::gr1cs::ConstraintSynthesizer;
 use rand::{CryptoRng, RngCore};
 use zkmodel_prover::pcs::msm::{msm, msm_glv_g2};
 
@@ -90,13 +90,6 @@ impl Synthesized {
     ) -> Result<Proof<Bn254>, Error> {
         let (r, s) = (Fr::rand(rng), Fr::rand(rng));
         self.prove(pk, r, s)
-    }
-}
-
-fn synthesis_error(e: SynthesisError) -> Error {
-    Error::Groth16 {
-        stage: "prove",
-        reason: e.to_string(),
     }
 }
 

@@ -48,7 +48,8 @@ pub struct Assignment {
     pub rows: [Vec<Fr>; 3],
 }
 
-fn synthesis_error(e: SynthesisError) -> Error {
+/// A synthesis failure while proving, as the crate's error.
+pub(crate) fn synthesis_error(e: SynthesisError) -> Error {
     Error::Groth16 {
         stage: "prove",
         reason: e.to_string(),
@@ -139,8 +140,8 @@ impl Recorder {
         rc.push(c);
     }
 
-    /// A new witness w with the row (a, b, w), as arkworks' `AllocatedFp::mul`,
-    /// `AllocatedFp::inverse` (w = a⁻¹, or 0 for a = 0, and C = 1) and the S-box make them.
+    /// A new witness w = a·b with the row (a, b, w), as arkworks' `AllocatedFp::mul` makes
+    /// them.
     fn product(&self, a: Fr, b: Fr) -> Val<'_> {
         let w = a * b;
         self.row(a, b, w);
